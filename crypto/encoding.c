@@ -1,0 +1,227 @@
+/* base64 (RFC 4648, standard and URL-safe alphabets) and hex. */
+#include "config.h"
+
+#include <string.h>
+
+#include "seckit/encoding.h"
+
+static const char std_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char url_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+size_t seckit_base64_encoded_len(size_t n, seckit_base64_variant v)
+{
+    if (v == SECKIT_BASE64_URLSAFE_NOPAD)
+        return n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1) + 1;
+    return (n + 2) / 3 * 4 + 1;
+}
+
+size_t seckit_base64_decoded_max(size_t n)
+{
+    return n / 4 * 3 + 3;
+}
+
+int seckit_base64_encode(char *out, size_t out_cap, size_t *out_len, const void *in,
+                         size_t in_len, seckit_base64_variant v, seckit_error *err)
+{
+    if (in_len > (SIZE_MAX - 1) / 4 * 3 - 3)
+        return seckit_error_set(err, SECKIT_ELIMIT, "base64: input too large");
+    size_t need = seckit_base64_encoded_len(in_len, v);
+    if (out == NULL || out_cap < need)
+        return seckit_error_set(err, SECKIT_ELIMIT,
+                                "base64: output buffer of %zu bytes is too small (need %zu)",
+                                out_cap, need);
+    const char *a = v == SECKIT_BASE64_STANDARD ? std_alphabet : url_alphabet;
+    const unsigned char *p = in;
+    size_t o = 0, i = 0;
+    for (; i + 3 <= in_len; i += 3) {
+        unsigned t = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+        out[o++] = a[t >> 18];
+        out[o++] = a[(t >> 12) & 63];
+        out[o++] = a[(t >> 6) & 63];
+        out[o++] = a[t & 63];
+    }
+    size_t rest = in_len - i;
+    if (rest > 0) {
+        unsigned t = (unsigned)p[i] << 16 | (rest == 2 ? (unsigned)p[i + 1] << 8 : 0);
+        out[o++] = a[t >> 18];
+        out[o++] = a[(t >> 12) & 63];
+        if (rest == 2)
+            out[o++] = a[(t >> 6) & 63];
+        if (v != SECKIT_BASE64_URLSAFE_NOPAD) {
+            if (rest == 1)
+                out[o++] = '=';
+            out[o++] = '=';
+        }
+    }
+    out[o] = '\0';
+    if (out_len != NULL)
+        *out_len = o;
+    return 0;
+}
+
+/* Value of c in the given alphabets: 0..63, or -1. */
+static int b64_value(unsigned char c, int allow_std, int allow_url)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (allow_std && c == '+')
+        return 62;
+    if (allow_std && c == '/')
+        return 63;
+    if (allow_url && c == '-')
+        return 62;
+    if (allow_url && c == '_')
+        return 63;
+    return -1;
+}
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* The shared decoder.  pad_rule: 0 padding forbidden, 1 required, 2 optional. */
+static int b64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
+                      size_t in_len, int allow_std, int allow_url, int pad_rule,
+                      int skip_space, seckit_error *err)
+{
+    unsigned acc = 0;
+    size_t nchars = 0, o = 0, pads = 0, first_pad = 0;
+    for (size_t i = 0; i < in_len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (skip_space && is_space(c))
+            continue;
+        if (c == '=') {
+            if (pad_rule == 0)
+                return seckit_error_set(err, SECKIT_EFORMAT,
+                                        "base64: padding '=' not allowed (offset %zu)", i);
+            if (pads == 0)
+                first_pad = i;
+            pads++;
+            continue;
+        }
+        if (pads > 0)
+            return seckit_error_set(err, SECKIT_EFORMAT,
+                                    "base64: data after padding at offset %zu", i);
+        int v = b64_value(c, allow_std, allow_url);
+        if (v < 0)
+            return seckit_error_set(err, SECKIT_EFORMAT,
+                                    "base64: invalid character 0x%02x at offset %zu", c, i);
+        acc = (acc << 6) | (unsigned)v;
+        nchars++;
+        if (nchars % 4 == 0) {
+            if (out_cap - o < 3 || out == NULL)
+                return seckit_error_set(err, SECKIT_ELIMIT,
+                                        "base64: output buffer of %zu bytes is too small",
+                                        out_cap);
+            out[o++] = (uint8_t)(acc >> 16);
+            out[o++] = (uint8_t)(acc >> 8);
+            out[o++] = (uint8_t)acc;
+            acc = 0;
+        }
+    }
+    size_t rest = nchars % 4;
+    if (rest == 1)
+        return seckit_error_set(err, SECKIT_EFORMAT,
+                                "base64: impossible length (%zu symbols)", nchars);
+    size_t expected_pads = rest == 0 ? 0 : 4 - rest;
+    if (pads > 0 && pads != expected_pads)
+        return seckit_error_set(err, SECKIT_EFORMAT,
+                                "base64: wrong padding at offset %zu (%zu '=' for %zu symbols)",
+                                first_pad, pads, nchars);
+    if (pad_rule == 1 && pads != expected_pads)
+        return seckit_error_set(err, SECKIT_EFORMAT,
+                                "base64: missing padding (input length %zu is not a multiple of 4)",
+                                in_len);
+    if (rest > 0) {
+        size_t extra = rest - 1;
+        /* Unused low bits of the last symbol must be zero (canonical form). */
+        unsigned unused_mask = rest == 2 ? 0xF : 0x3;
+        if (acc & unused_mask)
+            return seckit_error_set(err, SECKIT_EFORMAT,
+                                    "base64: non-zero trailing bits in the last symbol");
+        if (out == NULL || out_cap - o < extra)
+            return seckit_error_set(err, SECKIT_ELIMIT,
+                                    "base64: output buffer of %zu bytes is too small", out_cap);
+        acc >>= rest == 2 ? 4 : 2;
+        if (rest == 3) {
+            out[o++] = (uint8_t)(acc >> 8);
+            out[o++] = (uint8_t)acc;
+        } else {
+            out[o++] = (uint8_t)acc;
+        }
+    }
+    if (out_len != NULL)
+        *out_len = o;
+    return 0;
+}
+
+int seckit_base64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
+                         size_t in_len, seckit_base64_variant v, seckit_error *err)
+{
+    if (in == NULL && in_len > 0)
+        return seckit_error_set(err, SECKIT_EINVAL, "base64: no input");
+    int std = v == SECKIT_BASE64_STANDARD;
+    int pad_rule = v == SECKIT_BASE64_URLSAFE_NOPAD ? 0 : 1;
+    return b64_decode(out, out_cap, out_len, in, in_len, std, !std, pad_rule, 0, err);
+}
+
+int seckit_base64_decode_lenient(uint8_t *out, size_t out_cap, size_t *out_len,
+                                 const char *in, size_t in_len, seckit_error *err)
+{
+    if (in == NULL && in_len > 0)
+        return seckit_error_set(err, SECKIT_EINVAL, "base64: no input");
+    return b64_decode(out, out_cap, out_len, in, in_len, 1, 1, 2, 1, err);
+}
+
+int seckit_hex_encode(char *out, size_t out_cap, const void *in, size_t in_len,
+                      seckit_error *err)
+{
+    static const char digits[] = "0123456789abcdef";
+    if (out == NULL || in_len > (SIZE_MAX - 1) / 2 || out_cap < 2 * in_len + 1)
+        return seckit_error_set(err, SECKIT_ELIMIT, "hex: output buffer too small");
+    const unsigned char *p = in;
+    for (size_t i = 0; i < in_len; i++) {
+        out[2 * i] = digits[p[i] >> 4];
+        out[2 * i + 1] = digits[p[i] & 15];
+    }
+    out[2 * in_len] = '\0';
+    return 0;
+}
+
+static int hex_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int seckit_hex_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
+                      size_t in_len, seckit_error *err)
+{
+    if (in_len % 2 != 0)
+        return seckit_error_set(err, SECKIT_EFORMAT, "hex: odd length %zu", in_len);
+    if (in_len / 2 > out_cap || (out == NULL && in_len > 0))
+        return seckit_error_set(err, SECKIT_ELIMIT, "hex: output buffer too small");
+    for (size_t i = 0; i < in_len; i += 2) {
+        int hi = hex_value((unsigned char)in[i]);
+        int lo = hex_value((unsigned char)in[i + 1]);
+        if (hi < 0 || lo < 0)
+            return seckit_error_set(err, SECKIT_EFORMAT, "hex: invalid digit at offset %zu",
+                                    hi < 0 ? i : i + 1);
+        out[i / 2] = (uint8_t)(hi << 4 | lo);
+    }
+    if (out_len != NULL)
+        *out_len = in_len / 2;
+    return 0;
+}

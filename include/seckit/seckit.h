@@ -1,0 +1,13 @@
+/* seckit/seckit.h - libseckit: CloudFront field-level encryption, AWS
+ * Encryption SDK messages, S3 client-side encryption and IAM policy checks.
+ * Includes every public module header. */
+#ifndef SECKIT_SECKIT_H
+#define SECKIT_SECKIT_H
+
+#include "seckit/error.h"
+#include "seckit/encoding.h"
+#include "seckit/file.h"
+#include "seckit/keys.h"
+#include "seckit/version.h"
+
+#endif

@@ -1,0 +1,40 @@
+/* seckit/version.h - library version and initialisation. */
+#ifndef SECKIT_VERSION_H
+#define SECKIT_VERSION_H
+
+#include <stddef.h>
+
+#include "seckit/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The library's version, "MAJOR.MINOR.PATCH". */
+const char *seckit_version(void);
+
+/* Initialise the libraries libseckit uses (libsodium's RNG and guarded
+ * allocator).  Idempotent and thread-safe; every libseckit function that
+ * needs it calls it, so calling it is only required to learn early that the
+ * system cannot provide randomness. */
+int seckit_init(seckit_error *err);
+
+/* Allocate n bytes of guarded memory for secrets (libsodium: guard pages,
+ * mlock, wiped on free).  NULL on failure. */
+void *seckit_secret_alloc(size_t n);
+/* Wipe and free memory from seckit_secret_alloc (or any libseckit function
+ * documented to return guarded memory).  p may be NULL. */
+void seckit_secret_free(void *p);
+/* Wipe n bytes (sodium_memzero: not optimised away). */
+void seckit_memzero(void *p, size_t n);
+/* Constant-time comparison: 1 when the n bytes are equal, else 0. */
+int seckit_ct_equal(const void *a, const void *b, size_t n);
+
+/* Versions of the libraries linked in (for `seckit --version`):
+ * which is "openssl", "libsodium", "cjson" or "libcurl"; NULL if unknown. */
+const char *seckit_dependency_version(const char *which);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,4 @@
+dist_man_MANS += \
+	man/seckit.1 \
+	man/seckit-keygen.1 \
+	man/libseckit.3

@@ -1,0 +1,1 @@
+# policy/: pure policy logic (lint, evaluation, EMRFS).

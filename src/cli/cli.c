@@ -1,0 +1,102 @@
+/* Shared helpers of the seckit command. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/cli/cli.h"
+
+static void vmessage(const char *sub, const char *fmt, va_list ap)
+{
+    if (sub != NULL)
+        fprintf(stderr, "seckit: %s: ", sub);
+    else
+        fputs("seckit: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void cli_message(const char *sub, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(sub, fmt, ap);
+    va_end(ap);
+}
+
+int cli_usage_error(const char *sub, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    if (sub != NULL)
+        cli_message(sub, "%s (see 'seckit help %s')", text, sub);
+    else
+        cli_message(NULL, "%s (see 'seckit --help')", text);
+    return EXIT_USAGE;
+}
+
+int cli_exit_code(int code)
+{
+    if (code == SECKIT_EINVAL)
+        return EXIT_USAGE;
+    switch (seckit_error_category(code)) {
+    case SECKIT_CAT_OK: return EXIT_OK_;
+    case SECKIT_CAT_INPUT:
+    case SECKIT_CAT_FORMAT: return EXIT_INPUT;
+    case SECKIT_CAT_CRYPTO: return EXIT_AUTH;
+    case SECKIT_CAT_IO:
+    case SECKIT_CAT_NETWORK: return EXIT_IO;
+    case SECKIT_CAT_AWS: return EXIT_AWS;
+    case SECKIT_CAT_INTERNAL:
+    default: return EXIT_IO;
+    }
+}
+
+int cli_fail(const char *sub, const seckit_error *err)
+{
+    const char *msg = err->message[0] != '\0' ? err->message : seckit_strerror(err->code);
+    if (err->aws_code[0] != '\0')
+        cli_message(sub, "%s (%s%s%s)", msg, err->aws_code,
+                    err->aws_request_id[0] != '\0' ? ", request id " : "",
+                    err->aws_request_id);
+    else
+        cli_message(sub, "%s", msg);
+    return cli_exit_code(err->code);
+}
+
+int cli_bad_option(const char *sub, int c, char **argv)
+{
+    /* Option strings start with ':' so getopt_long() reports a missing value
+     * as ':' and an unknown option as '?', and prints nothing itself. */
+    const char *arg = optind >= 1 ? argv[optind - 1] : "?";
+    if (c == ':')
+        return cli_usage_error(sub, "option %s needs a value", arg);
+    if (optopt != 0 && strncmp(arg, "--", 2) != 0)
+        return cli_usage_error(sub, "unknown option -%c", optopt);
+    return cli_usage_error(sub, "unknown option %s", arg);
+}
+
+int cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+    if (s == NULL || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    char *end = NULL;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_print_usage(const cli_command *cmd)
+{
+    fputs(cmd->usage, stdout);
+    return EXIT_OK_;
+}

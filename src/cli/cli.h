@@ -1,0 +1,62 @@
+/* The seckit command's shared helpers: subcommand table, messages, exit
+ * codes.  The CLI uses only libseckit's public API. */
+#ifndef SECKIT_CLI_H
+#define SECKIT_CLI_H
+
+#include <stdio.h>
+
+#include "seckit/seckit.h"
+
+/* Exit codes, documented in seckit(1). */
+enum cli_exit {
+    EXIT_OK_ = 0,
+    EXIT_FINDINGS = 1, /* findings or "denied", where a subcommand reports them */
+    EXIT_USAGE = 2,
+    EXIT_INPUT = 3,    /* input or format error */
+    EXIT_AUTH = 4,     /* authentication or crypto failure */
+    EXIT_IO = 5,       /* I/O, network or system failure */
+    EXIT_AWS = 6       /* AWS service error */
+};
+
+typedef struct cli_command {
+    const char *name;
+    const char *summary;  /* one line for `seckit --help` */
+    const char *usage;    /* full text for `seckit help NAME` and `NAME --help` */
+    int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
+} cli_command;
+
+/* Every subcommand, in the order `seckit --help` lists them. */
+extern const cli_command *const cli_commands[];
+
+/* Print "seckit: SUB: message" on stderr. */
+void cli_message(const char *sub, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Print a one-line usage error and return EXIT_USAGE. */
+int cli_usage_error(const char *sub, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Map a libseckit code to the command's exit code. */
+int cli_exit_code(int code);
+
+/* Print err's message (with its AWS code and request id when set) and
+ * return the exit code for its code. */
+int cli_fail(const char *sub, const seckit_error *err);
+
+/* Report getopt_long()'s ':' (missing value) or '?' (unknown option) as a
+ * usage error; returns EXIT_USAGE.  Option strings must start with ':'. */
+int cli_bad_option(const char *sub, int c, char **argv);
+
+/* Parse a whole unsigned decimal number in [min, max]; 0 on success. */
+int cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
+/* `--help` output for a command: its usage text on stdout. */
+int cli_print_usage(const cli_command *cmd);
+
+#endif
