@@ -1,0 +1,1 @@
+# crypto: see the comment in Makefile.am

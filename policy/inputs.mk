@@ -1,0 +1,1 @@
+# policy: see the comment in Makefile.am

@@ -1,0 +1,1 @@
+# src/aws: see the comment in Makefile.am
