@@ -1,0 +1,344 @@
+/* seckit/aws.h - a thin AWS API layer: SigV4 signing, the AWS CLI's
+ * credential and configuration chain, HTTP over libcurl with the AWS
+ * "standard" retry mode, service error parsing, and typed STS, KMS, SSM,
+ * IAM and CloudFront calls.  S3 object calls (seckit/s3.h) are built on
+ * seckit_aws_send() below.
+ *
+ * Threads: a seckit_aws client owns one libcurl handle (connections are
+ * reused between calls) and must not be used by two threads at once; make
+ * one client per thread.
+ *
+ * Secrets (secret access keys, session tokens, decrypted plaintext) never
+ * appear in any seckit_error message.
+ */
+#ifndef SECKIT_AWS_H
+#define SECKIT_AWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "seckit/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Credentials                                                         */
+
+#define SECKIT_AWS_KEY_ID_MAX 128
+#define SECKIT_AWS_SECRET_MAX 128
+#define SECKIT_AWS_TOKEN_MAX 4096
+
+typedef struct seckit_aws_credentials {
+    char access_key_id[SECKIT_AWS_KEY_ID_MAX + 1];
+    char secret_access_key[SECKIT_AWS_SECRET_MAX + 1];
+    char session_token[SECKIT_AWS_TOKEN_MAX + 1]; /* "" when none */
+    long long expiration; /* Unix seconds; 0 = does not expire */
+    /* Where they came from, for messages: "options", "environment",
+     * "shared-credentials-file", "config-file", "assume-role",
+     * "credential-process", "container", "instance-metadata". */
+    char source[32];
+} seckit_aws_credentials;
+
+/* Wipe a credentials struct (all fields).  c may be NULL. */
+void seckit_aws_credentials_wipe(seckit_aws_credentials *c);
+
+/* ------------------------------------------------------------------ */
+/* Client configuration                                                */
+
+enum seckit_aws_s3_addressing {
+    SECKIT_AWS_S3_AUTO = 0,   /* virtual-hosted for DNS-compatible bucket names
+                                 without dots on AWS endpoints; path-style on
+                                 custom endpoints (--endpoint-url, AWS_ENDPOINT_URL*) */
+    SECKIT_AWS_S3_PATH = 1,   /* https://endpoint/bucket/key */
+    SECKIT_AWS_S3_VIRTUAL = 2 /* https://bucket.endpoint/key */
+};
+
+/* Everything may be zero/NULL: the AWS CLI's environment variables and
+ * shared files then decide, in the AWS CLI's order:
+ *
+ * Credentials: options.credentials; AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY
+ *   (+ AWS_SESSION_TOKEN) -- unless a profile was named by options.profile;
+ *   the profile (options.profile, else AWS_PROFILE, else "default") from
+ *   AWS_SHARED_CREDENTIALS_FILE (~/.aws/credentials) then AWS_CONFIG_FILE
+ *   (~/.aws/config, sections "[profile NAME]" or "[default]"):
+ *   role_arn + source_profile (STS AssumeRole, cached until 5 minutes before
+ *   expiry; role_session_name, external_id, duration_seconds honoured),
+ *   static keys, credential_process (JSON Version 1 on stdout);
+ *   then container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI on
+ *   169.254.170.2, or AWS_CONTAINER_CREDENTIALS_FULL_URI, with
+ *   AWS_CONTAINER_AUTHORIZATION_TOKEN or _TOKEN_FILE);
+ *   then EC2 instance metadata with IMDSv2 tokens (endpoint from
+ *   AWS_EC2_METADATA_SERVICE_ENDPOINT, off with AWS_EC2_METADATA_DISABLED=true).
+ * Region: options.region, AWS_REGION, AWS_DEFAULT_REGION, the profile's
+ *   "region".
+ * Endpoint of a service: options.endpoint_url, AWS_ENDPOINT_URL_<SERVICE>
+ *   (S3, KMS, SSM, STS, IAM, CLOUDFRONT), AWS_ENDPOINT_URL, the profile's
+ *   endpoint_url, then the AWS default (https://kms.REGION.amazonaws.com;
+ *   iam.amazonaws.com, cloudfront.amazonaws.com and sts.amazonaws.com are
+ *   global and signed for us-east-1; STS uses the regional endpoint when a
+ *   region is set).
+ * CA bundle: options.ca_bundle, AWS_CA_BUNDLE, the profile's ca_bundle, the
+ *   system default.  TLS verification is always on.
+ * Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment.
+ * Attempts: options.max_attempts, AWS_MAX_ATTEMPTS, the profile's
+ *   max_attempts, then 3.
+ */
+typedef struct seckit_aws_options {
+    const char *profile;
+    const char *region;
+    const char *endpoint_url;
+    const char *ca_bundle;
+    const seckit_aws_credentials *credentials; /* copied */
+    long connect_timeout_ms; /* 0: 10 s */
+    long timeout_ms;         /* a whole request (one attempt); 0: none */
+    long stall_timeout_ms;   /* abort an attempt when nothing moves this long;
+                                0: 60 s */
+    int max_attempts;        /* 1..10; 0: see above */
+    int s3_addressing;       /* enum seckit_aws_s3_addressing */
+} seckit_aws_options;
+
+typedef struct seckit_aws seckit_aws;
+
+/* Make a client.  Resolves region, profile and endpoints now; credentials
+ * are resolved on first use (so a client for unsigned work needs none).
+ * Fails with SECKIT_ENOTFOUND for a named profile that does not exist. */
+int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_error *err);
+void seckit_aws_free(seckit_aws *aws);
+
+/* The resolved region ("" when none was configured). */
+const char *seckit_aws_region(const seckit_aws *aws);
+
+/* The resolved base URL for a service ("s3", "kms", ...), no trailing '/',
+ * e.g. "https://kms.eu-west-1.amazonaws.com" or "http://127.0.0.1:8080".
+ * Returns a pointer valid until the client is freed. */
+int seckit_aws_endpoint(seckit_aws *aws, const char *service, const char **url,
+                        seckit_error *err);
+
+/* The current credentials (resolving or refreshing them as needed).
+ * Fails with SECKIT_EAWSAUTH when none can be found. */
+int seckit_aws_get_credentials(seckit_aws *aws, seckit_aws_credentials *out,
+                               seckit_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Requests                                                            */
+
+typedef struct seckit_aws_kv {
+    const char *name;
+    const char *value;
+} seckit_aws_kv;
+
+enum seckit_aws_protocol {
+    SECKIT_AWS_PROTO_AUTO = 0,  /* from the service: s3/cloudfront REST-XML,
+                                   kms/ssm JSON 1.1, sts/iam query */
+    SECKIT_AWS_PROTO_REST_XML,  /* <Error><Code/><Message/><RequestId/></Error>
+                                   (S3) or <ErrorResponse><Error>.. (CloudFront) */
+    SECKIT_AWS_PROTO_JSON,      /* {"__type": "...", "message": "..."} */
+    SECKIT_AWS_PROTO_QUERY      /* <ErrorResponse><Error><Code/><Message/></Error>
+                                   <RequestId/></ErrorResponse> */
+};
+
+/* One HTTP request.  Zero-initialise, then set what you need; body_fd and
+ * response_fd must be set to -1 when unused (SECKIT_AWS_REQUEST_INIT does). */
+typedef struct seckit_aws_request {
+    const char *service;  /* endpoint and signing name: "s3", "kms", "ssm",
+                             "sts", "iam", "cloudfront" */
+    const char *method;   /* "GET", "PUT", "POST", "HEAD", "DELETE" */
+    const char *bucket;   /* S3 only: the bucket (path-style or virtual-hosted
+                             per the client's addressing), or NULL */
+    const char *path;     /* DECODED path starting with '/', e.g. "/my key.txt"
+                             (S3: the key after the bucket); NULL = "/".  The
+                             library percent-encodes it (RFC 3986 unreserved
+                             kept, '/' kept).  S3 paths are never normalised
+                             (no dot-segment removal, no double encoding);
+                             other services' paths are normalised. */
+    const seckit_aws_kv *query; /* DECODED names/values; a NULL value is a
+                                   valueless parameter ("?uploads") */
+    size_t query_count;
+    const seckit_aws_kv *headers; /* extra headers (Content-Type, Range,
+                                     x-amz-meta-*, ...); Host, X-Amz-Date,
+                                     Authorization, X-Amz-Security-Token,
+                                     x-amz-content-sha256 and Content-Length
+                                     are set by the library */
+    size_t header_count;
+
+    /* Request body: from memory (body, body_len), or streamed from body_fd:
+     * exactly body_len bytes starting at body_offset, read with pread() so
+     * the body can be re-sent on a retry (a non-seekable fd such as a pipe
+     * is read sequentially and is then never retried).
+     * Payload hash: SHA-256 of the body, except a streamed body over https,
+     * which is sent as UNSIGNED-PAYLOAD (over plain http a streamed body is
+     * hashed in a first pass, so it must be seekable). */
+    const void *body;
+    size_t body_len;
+    int body_fd;
+    long long body_offset;
+    const char *payload_hash; /* optional: caller-computed lowercase hex
+                                 SHA-256 of the body (or "UNSIGNED-PAYLOAD") */
+
+    /* Response body: to memory (up to response_max bytes; 0 = 16 MiB), or,
+     * for 2xx answers, written to response_fd from its current offset.  On
+     * a retry after a partial write the fd is rewound and truncated when it
+     * is seekable; otherwise the request is not retried. */
+    int response_fd;
+    size_t response_max;
+
+    int protocol; /* enum seckit_aws_protocol */
+    const char *target; /* JSON protocol: X-Amz-Target value, e.g.
+                           "TrentService.Decrypt"; sets Content-Type
+                           application/x-amz-json-1.1 */
+} seckit_aws_request;
+
+#define SECKIT_AWS_REQUEST_INIT { .body_fd = -1, .response_fd = -1 }
+
+typedef struct seckit_aws_response {
+    int status;             /* HTTP status of the last attempt; 0 if none */
+    unsigned char *body;    /* memory body (also the error body when the
+                               request had response_fd); NUL-terminated;
+                               NULL when empty or streamed */
+    size_t body_len;
+    long long body_written; /* bytes written to response_fd */
+    seckit_aws_kv *headers; /* response headers of the last attempt, names
+                               lower-cased, values trimmed */
+    size_t header_count;
+    int attempts;           /* attempts made (1 + retries) */
+} seckit_aws_response;
+
+/* Send one request with signing and retries.  Returns 0 for a 2xx answer.
+ * Otherwise: SECKIT_EAWS (or SECKIT_EAWSAUTH for InvalidClientTokenId,
+ * SignatureDoesNotMatch, ExpiredToken, AccessDenied-class auth failures,
+ * UnrecognizedClientException, InvalidAccessKeyId, ...) with err->aws_code,
+ * err->aws_request_id, err->http_status and the service's message; for a
+ * HEAD or an empty error body, aws_code is the status text ("NotFound").
+ * SECKIT_ENETWORK / SECKIT_ETIMEOUT for transport failures after the last
+ * attempt.  resp (may be NULL) receives the last attempt's status, headers
+ * and body in every case; free it with seckit_aws_response_free(). */
+int seckit_aws_send(seckit_aws *aws, const seckit_aws_request *req,
+                    seckit_aws_response *resp, seckit_error *err);
+
+/* A response header's value (name case-insensitive), or NULL. */
+const char *seckit_aws_response_header(const seckit_aws_response *resp, const char *name);
+void seckit_aws_response_free(seckit_aws_response *resp);
+
+/* A presigned URL (query-string SigV4, UNSIGNED-PAYLOAD) for req (method,
+ * service, bucket, path, query; headers other than Host are not signed),
+ * valid for expires_s seconds (1..604800).  *url is malloc()ed. */
+int seckit_aws_presign(seckit_aws *aws, const seckit_aws_request *req, long expires_s,
+                       char **url, seckit_error *err);
+
+/* ------------------------------------------------------------------ */
+/* SigV4 (pure functions, no I/O)                                      */
+
+typedef struct seckit_sigv4_params {
+    const char *access_key_id;
+    const char *secret_access_key;
+    const char *session_token;  /* NULL or "" when none */
+    const char *region;
+    const char *service;
+    long long timestamp;        /* Unix seconds (UTC) */
+    int normalize_path;         /* 1: remove dot segments and empty segments
+                                   (all services but S3); 0: S3 */
+    int omit_session_token;     /* 1: leave X-Amz-Security-Token out of the
+                                   signature (added after signing) */
+    const char *payload_hash;   /* lowercase hex SHA-256 of the body, or
+                                   "UNSIGNED-PAYLOAD"; NULL: SHA-256 of "" */
+    int add_content_sha256;     /* 1: sign and add an x-amz-content-sha256
+                                   header (S3 always does) */
+    long expires_s;             /* presigning: X-Amz-Expires */
+} seckit_sigv4_params;
+
+/* The result of signing: headers or query parameters to add to the request
+ * (all malloc()ed; free with seckit_sigv4_result_free).  canonical_request
+ * and string_to_sign are kept for diagnosis; they contain no secret. */
+typedef struct seckit_sigv4_result {
+    char amz_date[17];      /* YYYYMMDDTHHMMSSZ */
+    char signature[65];     /* lowercase hex */
+    char *authorization;    /* header form: the Authorization value */
+    char *query;            /* query form: the full canonical query string
+                               including X-Amz-Signature */
+    char *canonical_request;
+    char *string_to_sign;
+    char *signed_headers;
+} seckit_sigv4_result;
+
+/* Sign a request in header form (Authorization header) or query form
+ * (presigned, query = 1).  path and query are DECODED (see seckit_aws_request);
+ * headers must include Host.  Header names are matched case-insensitively,
+ * values trimmed and inner whitespace runs folded; repeated headers are
+ * joined with ',' in the order given.  X-Amz-Date (and the session token
+ * and x-amz-content-sha256 when asked for) are added by the signer, not by
+ * the caller. */
+int seckit_sigv4_sign(const seckit_sigv4_params *p, int query_form, const char *method,
+                      const char *path, const seckit_aws_kv *query, size_t query_count,
+                      const seckit_aws_kv *headers, size_t header_count,
+                      seckit_sigv4_result *out, seckit_error *err);
+void seckit_sigv4_result_free(seckit_sigv4_result *r);
+
+/* ------------------------------------------------------------------ */
+/* STS                                                                 */
+
+typedef struct seckit_aws_identity {
+    char account[32];
+    char arn[2048];
+    char user_id[256];
+} seckit_aws_identity;
+
+int seckit_sts_get_caller_identity(seckit_aws *aws, seckit_aws_identity *out,
+                                   seckit_error *err);
+
+/* AssumeRole.  session_name NULL: "seckit-<time>"; external_id may be NULL;
+ * duration_s 0: the service default (3600). */
+int seckit_sts_assume_role(seckit_aws *aws, const char *role_arn, const char *session_name,
+                           const char *external_id, long duration_s,
+                           seckit_aws_credentials *out, seckit_error *err);
+
+/* ------------------------------------------------------------------ */
+/* KMS (JSON 1.1, TrentService)                                        */
+
+/* An encryption context: count key/value pairs (UTF-8). */
+typedef struct seckit_kms_context {
+    const seckit_aws_kv *pairs;
+    size_t count;
+} seckit_kms_context;
+
+/* A KMS result: plaintext in guarded memory (seckit_secret_alloc) and/or a
+ * ciphertext blob, plus the key ARN that KMS reports.  Free with
+ * seckit_kms_result_free (wipes the plaintext). */
+typedef struct seckit_kms_result {
+    uint8_t *plaintext;
+    size_t plaintext_len;
+    uint8_t *ciphertext;
+    size_t ciphertext_len;
+    char key_id[2048];
+} seckit_kms_result;
+
+void seckit_kms_result_free(seckit_kms_result *r);
+
+/* GenerateDataKey with KeySpec AES_256 (key_bytes 32) or AES_128 (16);
+ * other sizes use NumberOfBytes. */
+int seckit_kms_generate_data_key(seckit_aws *aws, const char *key_id, size_t key_bytes,
+                                 const seckit_kms_context *ctx, seckit_kms_result *out,
+                                 seckit_error *err);
+int seckit_kms_encrypt(seckit_aws *aws, const char *key_id, const uint8_t *plaintext,
+                       size_t plaintext_len, const seckit_kms_context *ctx,
+                       seckit_kms_result *out, seckit_error *err);
+/* key_id may be NULL (symmetric keys: KMS finds it in the blob). */
+int seckit_kms_decrypt(seckit_aws *aws, const char *key_id, const uint8_t *ciphertext,
+                       size_t ciphertext_len, const seckit_kms_context *ctx,
+                       seckit_kms_result *out, seckit_error *err);
+
+/* ------------------------------------------------------------------ */
+/* SSM                                                                 */
+
+/* GetParameter (WithDecryption when decrypt != 0).  *value is allocated
+ * with seckit_secret_alloc (free with seckit_secret_free) and NUL-terminated;
+ * type (may be NULL, 32 bytes) receives "String", "StringList" or
+ * "SecureString". */
+int seckit_ssm_get_parameter(seckit_aws *aws, const char *name, int decrypt, char **value,
+                             size_t *value_len, char type[32], seckit_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
