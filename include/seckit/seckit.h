@@ -6,6 +6,7 @@
 
 #include "seckit/error.h"
 #include "seckit/encoding.h"
+#include "seckit/esdk.h"
 #include "seckit/file.h"
 #include "seckit/keys.h"
 #include "seckit/policy.h"
