@@ -1,6 +1,6 @@
 # Tests.  `make check` builds the programs below and runs tests/run-tests.sh,
 # which counts PASS/FAIL/SKIP lines and ends with "N passed, N failed, N skipped".
-TEST_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS) -Wno-missing-prototypes -Wno-format-truncation
+TEST_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS) -Wno-missing-prototypes $(SECKIT_TEST_CFLAGS)
 TEST_LDADD = libseckit_internal.la $(DEP_LIBS)
 
 # ---- unit tests (each area adds its programs to UNIT_TESTS and check_PROGRAMS)
@@ -45,7 +45,7 @@ endif
 SCRIPT_TESTS += tests/cli/test-keygen.sh tests/cli/test-cli.sh tests/lint/test-lib-no-io.sh \
 	tests/lint/test-help-matches-man.sh
 
-EXTRA_DIST += tests/run-tests.sh tests/cli tests/lint tests/fuzz/corpus tests/data
+EXTRA_DIST += tests/run-tests.sh tests/lib.sh tests/cli tests/lint tests/fuzz/corpus tests/data
 
 check-local: $(check_PROGRAMS) seckit$(EXEEXT)
 	@UNIT_TESTS="$(UNIT_TESTS)" SCRIPT_TESTS="$(SCRIPT_TESTS)" \

@@ -26,6 +26,11 @@ static void flatten(char *s)
 }
 
 static int set_va(seckit_error *err, int code, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 0)))
+#endif
+    ;
+static int set_va(seckit_error *err, int code, const char *fmt, va_list ap)
 {
     if (err == NULL)
         return code;

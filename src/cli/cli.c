@@ -10,6 +10,11 @@
 #include "src/cli/cli.h"
 
 static void vmessage(const char *sub, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 0)))
+#endif
+    ;
+static void vmessage(const char *sub, const char *fmt, va_list ap)
 {
     if (sub != NULL)
         fprintf(stderr, "seckit: %s: ", sub);
