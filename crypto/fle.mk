@@ -1,1 +1,30 @@
-# crypto: see the comment in Makefile.am
+# fle: CloudFront field-level encryption (crypto/fle_*), the `seckit fle`
+# command, and their tests.
+libseckit_internal_la_SOURCES += \
+	crypto/fle_form.c \
+	crypto/fle_config.c
+noinst_HEADERS += crypto/fle_internal.h
+seckitinclude_HEADERS += include/seckit/fle.h
+
+UNIT_TESTS += tests/unit/test_fle_form tests/unit/test_fle_config
+check_PROGRAMS += tests/unit/test_fle_form tests/unit/test_fle_config
+tests_unit_test_fle_form_SOURCES = tests/unit/test_fle_form.c
+tests_unit_test_fle_form_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_fle_form_LDADD = $(TEST_LDADD)
+tests_unit_test_fle_config_SOURCES = tests/unit/test_fle_config.c
+tests_unit_test_fle_config_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_fle_config_LDADD = $(TEST_LDADD)
+
+# The form codec's libFuzzer target and its corpus replayer.
+FUZZ_TARGETS += tests/fuzz/fuzz_fle_form
+FUZZ_REPLAYERS += tests/fuzz/replay_fle_form
+check_PROGRAMS += tests/fuzz/replay_fle_form
+tests_fuzz_replay_fle_form_SOURCES = tests/fuzz/fuzz_fle_form.c tests/fuzz/replay.c
+tests_fuzz_replay_fle_form_CFLAGS = $(TEST_CFLAGS)
+tests_fuzz_replay_fle_form_LDADD = $(TEST_LDADD)
+if FUZZING
+tests_fuzz_fuzz_fle_form_SOURCES = tests/fuzz/fuzz_fle_form.c
+tests_fuzz_fuzz_fle_form_CFLAGS = $(TEST_CFLAGS)
+tests_fuzz_fuzz_fle_form_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_fle_form_LDADD = $(TEST_LDADD)
+endif

@@ -8,6 +8,7 @@
 #include "seckit/encoding.h"
 #include "seckit/esdk.h"
 #include "seckit/file.h"
+#include "seckit/fle.h"
 #include "seckit/keys.h"
 #include "seckit/policy.h"
 #include "seckit/version.h"

@@ -1,0 +1,307 @@
+/* seckit/fle.h - CloudFront field-level encryption (FLE).
+ *
+ * Three parts:
+ *
+ *  1. An application/x-www-form-urlencoded codec (seckit_form_*) that splits
+ *     a body on '&' and each field on its first '=', percent-decodes names
+ *     and values ('+' is a space), and re-encodes a body so that every field
+ *     that was not changed keeps its exact original bytes.
+ *
+ *  2. The FLE configuration model in CloudFront's API shapes (public keys,
+ *     FieldLevelEncryptionProfileConfig, FieldLevelEncryptionConfig), read
+ *     from JSON and validated with CloudFront's rules and quotas
+ *     (seckit_fle_config_*), and encryption of a form body exactly as
+ *     CloudFront does it (seckit_fle_encrypt_*): AWS Encryption SDK message,
+ *     suite 0x0178, empty encryption context, one encrypted data key whose
+ *     provider id is the profile's ProviderId and whose provider info is the
+ *     public key's Name, wrapped with RSA-OAEP-SHA256 (MGF1-SHA256), framed,
+ *     standard base64 with padding, percent-encoded in the body.
+ *
+ *  3. Decryption at the origin (seckit_fle_decryptor): a reusable,
+ *     thread-safe context holding parsed private keys.
+ *
+ * Limits are CloudFront's published quotas (docs: "Quotas on field-level
+ * encryption").
+ */
+#ifndef SECKIT_FLE_H
+#define SECKIT_FLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "seckit/error.h"
+#include "seckit/esdk.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* CloudFront's quotas. */
+#define SECKIT_FLE_MAX_BODY (1024u * 1024u)  /* request body with FLE configured */
+#define SECKIT_FLE_MAX_FIELD (16u * 1024u)   /* one field to encrypt (plaintext) */
+#define SECKIT_FLE_MAX_FIELDS 10u            /* encrypted fields in one request */
+#define SECKIT_FLE_MAX_PATTERNS 10u          /* field patterns in one profile */
+#define SECKIT_FLE_MAX_PUBLIC_KEYS 10u       /* public keys (per account) */
+#define SECKIT_FLE_MAX_PROFILES 10u          /* profiles (per account) */
+#define SECKIT_FLE_MAX_QUERY_ARG_PROFILES 5u /* query-argument mappings per config */
+#define SECKIT_FLE_MAX_NAME 128u             /* names, patterns, comments, ids */
+
+/* The content type FLE works on, and the query argument that picks a profile. */
+#define SECKIT_FLE_CONTENT_TYPE "application/x-www-form-urlencoded"
+#define SECKIT_FLE_QUERY_ARG "fle-profile"
+
+/* ---------------------------------------------------------------------------
+ * 1. application/x-www-form-urlencoded
+ */
+typedef struct seckit_form seckit_form;
+
+/* Parse body (len bytes, at most max_len; 0 means SECKIT_FLE_MAX_BODY).
+ * The body is split on '&' (empty pieces are kept, so the body is rebuilt
+ * byte for byte), each piece on its first '='.  Names and values are
+ * percent-decoded ('+' is a space).  Errors, with err->offset set to the
+ * byte offset in the body:
+ *   SECKIT_EFORMAT  a '%' not followed by two hex digits; a byte that is
+ *                   never sent unencoded in a form body (controls, space,
+ *                   bytes >= 0x80, and " < > \ ^ ` { | }), which is how a
+ *                   JSON, XML or multipart body is recognised;
+ *   SECKIT_ELIMIT   the body is longer than max_len.
+ * The form copies what it needs; body need not outlive it. */
+int seckit_form_parse(seckit_form **out, const void *body, size_t len, size_t max_len,
+                      seckit_error *err);
+void seckit_form_free(seckit_form *form);
+
+/* Number of fields (pieces between '&'), including empty ones. */
+size_t seckit_form_count(const seckit_form *form);
+
+/* Field i's decoded name and value.  Both are NUL-terminated (a decoded
+ * %00 makes the length the only reliable end).  *has_value (may be NULL)
+ * is 0 for a piece without '='.  The pointers stay valid until the form
+ * is freed or field i's value is set.  SECKIT_EINVAL for a bad index. */
+int seckit_form_field(const seckit_form *form, size_t i, const char **name, size_t *name_len,
+                      const char **value, size_t *value_len, int *has_value);
+
+/* Byte offset of field i (its first byte) in the parsed body. */
+size_t seckit_form_field_offset(const seckit_form *form, size_t i);
+
+/* Replace field i's value (decoded bytes; copied into guarded memory, since
+ * it is usually a secret or a ciphertext).  The field is re-encoded on
+ * serialisation: its name keeps its original bytes, the value is
+ * percent-encoded (alphanumerics and * - . _ as they are, space as '+',
+ * everything else %XX). */
+int seckit_form_set_value(seckit_form *form, size_t i, const void *value, size_t len,
+                          seckit_error *err);
+
+/* Rebuild the body: unchanged fields byte-identical, changed fields
+ * re-encoded.  *out is NUL-terminated, in guarded memory: free it with
+ * seckit_secret_free(). */
+int seckit_form_serialize(const seckit_form *form, char **out, size_t *out_len,
+                          seckit_error *err);
+
+/* Percent-encode len bytes the way seckit_form_set_value does; *out is
+ * NUL-terminated in guarded memory (seckit_secret_free). */
+int seckit_form_encode_component(const void *in, size_t len, char **out, size_t *out_len,
+                                 seckit_error *err);
+
+/* ---------------------------------------------------------------------------
+ * 2. Configuration in CloudFront's shapes, and encryption as CloudFront does
+ *
+ * The JSON file has three members; inside them, every element has its
+ * CloudFront API name:
+ *
+ *   {
+ *     "public_keys": [ { "Id": "K1", "Name": "DemoPublicKey",
+ *                        "EncodedKey": "-----BEGIN PUBLIC KEY-----\n...",
+ *                        "Comment": "..." } ],
+ *     "profiles": [ { "Id": "P1", "Name": "DemoProfile", "CallerReference": "r1",
+ *                     "EncryptionEntities": { "Quantity": 1, "Items": [
+ *                       { "PublicKeyId": "K1", "ProviderId": "FLEDemo",
+ *                         "FieldPatterns": { "Quantity": 1, "Items": ["Phone"] } } ] } } ],
+ *     "config": { "CallerReference": "c1",
+ *                 "ContentTypeProfileConfig": {
+ *                   "ForwardWhenContentTypeIsUnknown": false,
+ *                   "ContentTypeProfiles": { "Quantity": 1, "Items": [
+ *                     { "ContentType": "application/x-www-form-urlencoded",
+ *                       "Format": "URLEncoded", "ProfileId": "P1" } ] } },
+ *                 "QueryArgProfileConfig": {
+ *                   "ForwardWhenQueryArgProfileIsUnknown": false,
+ *                   "QueryArgProfiles": { "Quantity": 1, "Items": [
+ *                     { "QueryArg": "phone", "ProfileId": "P1" } ] } } }
+ *   }
+ *
+ * A public key may also be given as CloudFront returns it ({"Id": ..,
+ * "PublicKeyConfig": {...}}), a profile as {"Id": .., "FieldLevelEncryption
+ * ProfileConfig": {...}}, and "config" as {"FieldLevelEncryptionConfig":
+ * {...}}.  PublicKeyId and ProfileId may name the key or profile by its Id
+ * or by its Name.  "Quantity" is optional; when present it must match.
+ * "config" is optional (then only explicit profiles can be used).
+ *
+ * Validation follows CloudFront: RSA-2048 keys only; names of keys and
+ * profiles 1-128 of [A-Za-z0-9_-] and unique; ProviderId 1-128 of
+ * [A-Za-z0-9:_-]; field patterns 1-128 of [A-Za-z0-9[]._-] with an
+ * optional trailing '*' (prefix match; case-sensitive), at most 10 per
+ * profile, and no two patterns of a profile overlapping ("AB*" and "ABC*",
+ * "AB*" and "ABX", or the same pattern twice); comments at most 128
+ * characters; content type only application/x-www-form-urlencoded with
+ * format URLEncoded; at most 5 query-argument mappings, QueryArg 1-128 of
+ * [A-Za-z0-9-._*+%], unique; at most 10 keys and 10 profiles.  Each
+ * violation is an SECKIT_EFORMAT error naming the element, e.g.
+ * "profiles[0].EncryptionEntities.Items[1].FieldPatterns.Items[3]: ...".
+ */
+typedef struct seckit_fle_config seckit_fle_config;
+
+/* Parse and validate a configuration (JSON text, len bytes). */
+int seckit_fle_config_parse(seckit_fle_config **out, const char *json, size_t len,
+                            seckit_error *err);
+void seckit_fle_config_free(seckit_fle_config *cfg);
+
+size_t seckit_fle_config_profile_count(const seckit_fle_config *cfg);
+/* Name of profile i (NULL for a bad index). */
+const char *seckit_fle_config_profile_name(const seckit_fle_config *cfg, size_t i);
+/* Whether the file had a "config" member. */
+int seckit_fle_config_has_config(const seckit_fle_config *cfg);
+
+/* A profile to encrypt with. */
+typedef struct seckit_fle_profile seckit_fle_profile;
+
+/* A profile of the configuration, by Name or Id (SECKIT_ENOTFOUND when
+ * none).  The profile is owned by cfg. */
+int seckit_fle_config_profile(const seckit_fle_config *cfg, const char *name_or_id,
+                              const seckit_fle_profile **out, seckit_error *err);
+
+/* A one-entity profile made directly from a public key (SPKI or PKCS#1 PEM,
+ * RSA-2048), a provider id, a key name and field patterns, validated with
+ * the same rules.  Free with seckit_fle_profile_free(). */
+int seckit_fle_profile_new(seckit_fle_profile **out, const char *public_key_pem,
+                           size_t pem_len, const char *provider_id, const char *key_name,
+                           const char *const *patterns, size_t n_patterns,
+                           seckit_error *err);
+void seckit_fle_profile_free(seckit_fle_profile *profile);
+
+/* What CloudFront would do with a request. */
+typedef enum seckit_fle_action {
+    SECKIT_FLE_ENCRYPT = 1, /* encrypt with the selected profile */
+    SECKIT_FLE_FORWARD = 2  /* forward the body unchanged (not encrypted) */
+} seckit_fle_action;
+
+typedef struct seckit_fle_selection {
+    seckit_fle_action action;
+    const seckit_fle_profile *profile; /* when action == SECKIT_FLE_ENCRYPT */
+    char reason[160];                  /* one line: why this action */
+} seckit_fle_selection;
+
+/* Choose what to do with a request as CloudFront does, from its content
+ * type (parameters after ';' are ignored; compared case-insensitively;
+ * NULL means application/x-www-form-urlencoded) and its query string (NULL
+ * or "" for none; a leading '?' is skipped):
+ *   - a content type that is not configured: forwarded when
+ *     ForwardWhenContentTypeIsUnknown is true, refused otherwise;
+ *   - a configured content type without a ProfileId: forwarded;
+ *   - with a QueryArgProfileConfig, a query argument fle-profile=V that
+ *     maps to a profile selects that profile (it overrides the content
+ *     type's); an unmapped V is refused unless
+ *     ForwardWhenQueryArgProfileIsUnknown is true, in which case the
+ *     content type's profile applies (or the body is forwarded when it has
+ *     none);
+ *   - otherwise the content type's profile.
+ * Refusals are SECKIT_EPOLICY with the reason; a configuration without
+ * "config" gives SECKIT_EINVAL. */
+int seckit_fle_select(const seckit_fle_config *cfg, const char *content_type,
+                      const char *query, seckit_fle_selection *out, seckit_error *err);
+
+/* Encrypt the fields of a form body that match the profile's patterns, as
+ * CloudFront does; each occurrence of a repeated field is encrypted
+ * separately.  Refuses (SECKIT_ELIMIT) a body over 1 MB, a field value over
+ * 16 KB and more than 10 matching fields.  *out is NUL-terminated, in
+ * guarded memory (seckit_secret_free); *n_encrypted (may be NULL) receives
+ * the number of fields encrypted. */
+int seckit_fle_encrypt_body(const seckit_fle_profile *profile, const void *body, size_t len,
+                            char **out, size_t *out_len, size_t *n_encrypted,
+                            seckit_error *err);
+
+/* Encrypt one value the way seckit_fle_encrypt_body does for a field that
+ * matches `field_name` (SECKIT_ENOTFOUND when no pattern matches); *out is
+ * the base64 text (not percent-encoded), free with free(). */
+int seckit_fle_encrypt_value(const seckit_fle_profile *profile, const char *field_name,
+                             const void *value, size_t len, char **out, size_t *out_len,
+                             seckit_error *err);
+
+/* ---------------------------------------------------------------------------
+ * 3. Decryption at the origin
+ */
+
+typedef struct seckit_fle_decrypt_options {
+    /* Most encrypted data keys a message may carry (checked while parsing
+     * the header, before any RSA work).  0 means the FLE default, 1. */
+    unsigned max_encrypted_data_keys;
+    /* Algorithm suites accepted.  When n_suites is 0 the FLE default
+     * applies: 0x0178, 0x0378 and the committing 0x0478, 0x0578. */
+    const uint16_t *suites;
+    size_t n_suites;
+    /* Also accept the identity-KDF suites 0x0014, 0x0046, 0x0078. */
+    int allow_identity_kdf;
+    /* Most encrypted fields decrypted in one body; 0 means 10. */
+    size_t max_fields;
+    /* Largest plaintext of one field; 0 means 16 KB. */
+    size_t max_field_plaintext;
+    /* Largest body; 0 means 1 MB. */
+    size_t max_body;
+} seckit_fle_decrypt_options;
+
+/* Fill opts with the defaults (all zero: the FLE defaults above). */
+void seckit_fle_decrypt_options_init(seckit_fle_decrypt_options *opts);
+
+/* A reusable decryption context.  Set it up (new, add_key...), then share it:
+ * the decrypt functions take it const, never change it, and may be called
+ * from any number of threads at once.  add_key after the first decryption
+ * is refused (SECKIT_EINVAL), so a context in use is immutable. */
+typedef struct seckit_fle_decryptor seckit_fle_decryptor;
+
+int seckit_fle_decryptor_new(seckit_fle_decryptor **out, const seckit_fle_decrypt_options *opts,
+                             seckit_error *err);
+/* Add a private key (PEM: PKCS#8 or PKCS#1; or DER) for the EDKs whose
+ * provider id is provider_id and whose provider info is key_name (exact,
+ * case-sensitive).  Several keys may be added (key rotation): each message
+ * uses the key its EDK names.  The key bytes are not kept; the parsed key
+ * is held until the decryptor is freed.  padding: CloudFront uses
+ * SECKIT_RSA_OAEP_SHA256 (OAEP-SHA256 with MGF1-SHA256).  A second key with
+ * the same provider id and key name is refused. */
+int seckit_fle_decryptor_add_key(seckit_fle_decryptor *d, const char *provider_id,
+                                 const char *key_name, const void *private_key,
+                                 size_t key_len, seckit_rsa_padding padding,
+                                 seckit_error *err);
+size_t seckit_fle_decryptor_key_count(const seckit_fle_decryptor *d);
+void seckit_fle_decryptor_free(seckit_fle_decryptor *d);
+
+/* Whether a (percent-decoded) field value looks like an FLE value: base64
+ * of an AWS Encryption SDK message (version 1 type 0x80 or version 2, with
+ * a known suite).  Cheap: decodes only the first bytes. */
+int seckit_fle_value_is_encrypted(const char *value, size_t len);
+
+/* Decrypt one field value: base64 text (standard or URL-safe alphabet,
+ * padding optional, a space accepted for '+'; already percent-decoded).
+ * Errors: SECKIT_ENOTFOUND when no key matches the EDK (the message names
+ * the provider id and key name the value asks for), SECKIT_EAUTH when a key
+ * matches but the data key or a tag does not verify, SECKIT_EFORMAT /
+ * SECKIT_ETRUNCATED for a malformed message, SECKIT_EPOLICY for a suite or
+ * EDK count the options do not allow.  *plain is in guarded memory
+ * (seckit_secret_free), NUL-terminated; nothing is returned on failure. */
+int seckit_fle_decrypt_value(const seckit_fle_decryptor *d, const char *value, size_t len,
+                             uint8_t **plain, size_t *plain_len, seckit_error *err);
+
+/* Decrypt a form body.  With n_fields == 0, every field whose value is an
+ * FLE value (seckit_fle_value_is_encrypted) is decrypted; otherwise only
+ * the fields named (each must occur at least once: SECKIT_ENOTFOUND; each
+ * occurrence must be an FLE value).  All fields are decrypted before any
+ * output: a single failure fails the whole body and returns nothing.
+ * Other fields keep their exact bytes.  *out is NUL-terminated, in guarded
+ * memory (seckit_secret_free); *n_decrypted (may be NULL) receives the
+ * count.  Error messages name the field and its byte offset. */
+int seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, size_t len,
+                            const char *const *fields, size_t n_fields, char **out,
+                            size_t *out_len, size_t *n_decrypted, seckit_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
