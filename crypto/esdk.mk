@@ -2,3 +2,21 @@
 # the `seckit esdk` command, and their tests.
 seckitinclude_HEADERS += include/seckit/esdk.h
 noinst_HEADERS += src/cli/keyspec.h
+libseckit_internal_la_SOURCES += \
+	crypto/esdk_suites.c \
+	crypto/esdk_crypto.c \
+	crypto/esdk_context.c \
+	crypto/esdk_header.c \
+	crypto/esdk_keyring.c \
+	crypto/esdk_keyring_raw.c \
+	crypto/esdk_decrypt.c \
+	crypto/esdk_encrypt.c
+noinst_HEADERS += crypto/esdk_internal.h
+
+# ---- tests
+UNIT_TESTS += tests/unit/test_esdk_vectors
+check_PROGRAMS += tests/unit/test_esdk_vectors
+tests_unit_test_esdk_vectors_SOURCES = tests/unit/test_esdk_vectors.c
+tests_unit_test_esdk_vectors_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_esdk_vectors_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/data/esdk-dafny

@@ -1,0 +1,274 @@
+/* ESDK message header, versions 1 and 2 (SPEC data-format/message-header.md).
+ * Strict: every field checked, limits applied before allocating, the EDK cap
+ * enforced as soon as the count is read. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/esdk_internal.h"
+#include "src/base/guard.h"
+
+void skt_esdk_limits_from(const seckit_esdk_options *opts, skt_esdk_limits *l)
+{
+    l->max_header = SKT_ESDK_DEFAULT_HEADER_MAX;
+    l->max_context = 0xFFFF;
+    l->max_edks = 0;
+    l->max_frame = 0xFFFFFFFFu;
+    if (opts == NULL)
+        return;
+    if (opts->max_header_len > 0)
+        l->max_header = opts->max_header_len;
+    if (opts->max_context_len > 0 && opts->max_context_len < 0xFFFF)
+        l->max_context = opts->max_context_len;
+    l->max_edks = opts->max_encrypted_data_keys;
+    if (opts->max_frame_length > 0)
+        l->max_frame = opts->max_frame_length;
+}
+
+void skt_esdk_header_clear(skt_esdk_header *h)
+{
+    if (h == NULL)
+        return;
+    free(h->edks);
+    memset(h, 0, sizeof(*h));
+}
+
+/* A truncation inside a length-delimited field is malformed, not "more
+ * bytes needed". */
+static int not_truncated(int rc, seckit_error *err)
+{
+    if (rc == SECKIT_ETRUNCATED) {
+        if (err != NULL)
+            err->code = SECKIT_EFORMAT;
+        return SECKIT_EFORMAT;
+    }
+    return rc;
+}
+
+int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l,
+                          skt_esdk_header *h, seckit_error *err)
+{
+    skt_reader r;
+    uint8_t version, type, iv_len;
+    uint16_t suite_id, edk_count;
+    uint32_t reserved;
+    int rc;
+
+    memset(h, 0, sizeof(*h));
+    skt_reader_init(&r, p, n);
+    SKT_GUARD(skt_reader_u8(&r, &version, "header: version", err));
+    if (version != 1 && version != 2)
+        return seckit_error_set(err, SECKIT_EUNSUPPORTED,
+                                "header: message version 0x%02X is not 1 or 2 (not an ESDK "
+                                "message?)", version);
+    h->version = version;
+    if (version == 1) {
+        SKT_GUARD(skt_reader_u8(&r, &type, "header: type", err));
+        if (type != 0x80)
+            return seckit_error_set(err, SECKIT_EFORMAT,
+                                    "header: type 0x%02X is not 0x80 (customer authenticated "
+                                    "encrypted data)", type);
+    }
+    SKT_GUARD(skt_reader_u16(&r, &suite_id, "header: algorithm suite", err));
+    h->suite = skt_esdk_suite_find(suite_id);
+    if (h->suite == NULL)
+        return seckit_error_set(err, SECKIT_EUNSUPPORTED,
+                                "header: algorithm suite 0x%04X is not an ESDK suite", suite_id);
+    if (h->suite->version != version)
+        return seckit_error_set(err, SECKIT_EFORMAT,
+                                "header: algorithm suite 0x%04X needs message version %u, not %u",
+                                suite_id, h->suite->version, version);
+    h->message_id_len = version == 1 ? 16 : 32;
+    SKT_GUARD(skt_reader_copy(&r, h->message_id, h->message_id_len, "header: message ID", err));
+
+    /* Encryption context (AAD): length, then the pairs (parsed later). */
+    uint16_t aad_len;
+    SKT_GUARD(skt_reader_u16(&r, &aad_len, "header: encryption context length", err));
+    if (aad_len > l->max_context)
+        return seckit_error_set(err, SECKIT_ELIMIT,
+                                "header: encryption context of %u bytes exceeds the limit of %zu",
+                                aad_len, l->max_context);
+    if (aad_len == 1)
+        return seckit_error_set(err, SECKIT_EFORMAT,
+                                "header: encryption context length 1 cannot hold a pair count");
+    SKT_GUARD(skt_reader_take(&r, aad_len, &h->aad, "header: encryption context", err));
+    h->aad_len = aad_len;
+
+    /* Encrypted data keys. */
+    SKT_GUARD(skt_reader_u16(&r, &edk_count, "header: encrypted data key count", err));
+    if (edk_count == 0)
+        return seckit_error_set(err, SECKIT_EFORMAT, "header: encrypted data key count is 0");
+    if (l->max_edks > 0 && edk_count > l->max_edks)
+        return seckit_error_set(err, SECKIT_ELIMIT,
+                                "header: %u encrypted data keys exceed the limit of %u",
+                                edk_count, (unsigned)l->max_edks);
+    /* Only now allocate (at most 65535 small entries). */
+    h->edks = calloc(edk_count, sizeof(*h->edks));
+    if (h->edks == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < edk_count; i++) {
+        seckit_esdk_edk *e = &h->edks[i];
+        SKT_GUARD_GOTO(skt_reader_lp16(&r, 0xFFFF, &e->provider_id, &e->provider_id_len,
+                                       "header: encrypted data key provider ID", err), rc, fail);
+        SKT_GUARD_GOTO(skt_reader_lp16(&r, 0xFFFF, &e->provider_info, &e->provider_info_len,
+                                       "header: encrypted data key provider info", err), rc, fail);
+        SKT_GUARD_GOTO(skt_reader_lp16(&r, 0xFFFF, &e->ciphertext, &e->ciphertext_len,
+                                       "header: encrypted data key ciphertext", err), rc, fail);
+        h->edk_count = i + 1;
+        if (r.pos > l->max_header) {
+            rc = seckit_error_set(err, SECKIT_ELIMIT,
+                                  "header: longer than the limit of %zu bytes", l->max_header);
+            goto fail;
+        }
+        if (!skt_esdk_utf8_valid(e->provider_id, e->provider_id_len)) {
+            rc = seckit_error_set(err, SECKIT_EFORMAT,
+                                  "header: encrypted data key %zu provider ID is not UTF-8", i + 1);
+            goto fail;
+        }
+    }
+    SKT_GUARD_GOTO(skt_reader_u8(&r, &h->content_type, "header: content type", err), rc, fail);
+    if (h->content_type != 1 && h->content_type != 2) {
+        rc = seckit_error_set(err, SECKIT_EFORMAT,
+                              "header: content type 0x%02X is neither 1 (non-framed) nor 2 "
+                              "(framed)", h->content_type);
+        goto fail;
+    }
+    if (version == 1) {
+        SKT_GUARD_GOTO(skt_reader_u32(&r, &reserved, "header: reserved", err), rc, fail);
+        if (reserved != 0) {
+            rc = seckit_error_set(err, SECKIT_EFORMAT, "header: reserved field is not zero");
+            goto fail;
+        }
+        SKT_GUARD_GOTO(skt_reader_u8(&r, &iv_len, "header: IV length", err), rc, fail);
+        if (iv_len != SKT_ESDK_IV_LEN) {
+            rc = seckit_error_set(err, SECKIT_EFORMAT, "header: IV length %u is not 12", iv_len);
+            goto fail;
+        }
+    }
+    SKT_GUARD_GOTO(skt_reader_u32(&r, &h->frame_length, "header: frame length", err), rc, fail);
+    if (h->content_type == 1 && h->frame_length != 0) {
+        rc = seckit_error_set(err, SECKIT_EFORMAT,
+                              "header: non-framed message with frame length %u (must be 0)",
+                              (unsigned)h->frame_length);
+        goto fail;
+    }
+    if (h->content_type == 2 && h->frame_length == 0) {
+        rc = seckit_error_set(err, SECKIT_EFORMAT, "header: framed message with frame length 0");
+        goto fail;
+    }
+    if (h->frame_length > l->max_frame) {
+        rc = seckit_error_set(err, SECKIT_ELIMIT,
+                              "header: frame length %u exceeds the limit of %u",
+                              (unsigned)h->frame_length, (unsigned)l->max_frame);
+        goto fail;
+    }
+    if (version == 2)
+        SKT_GUARD_GOTO(skt_reader_take(&r, SKT_ESDK_COMMIT_LEN, &h->commit,
+                                       "header: commitment key", err), rc, fail);
+    h->body_len = r.pos;
+    if (h->body_len > l->max_header) {
+        rc = seckit_error_set(err, SECKIT_ELIMIT, "header: longer than the limit of %zu bytes",
+                              l->max_header);
+        goto fail;
+    }
+    if (version == 1)
+        SKT_GUARD_GOTO(skt_reader_take(&r, SKT_ESDK_IV_LEN, &h->header_iv,
+                                       "header: authentication IV", err), rc, fail);
+    SKT_GUARD_GOTO(skt_reader_take(&r, SKT_ESDK_TAG_LEN, &h->tag, "header: authentication tag",
+                                   err), rc, fail);
+    h->total_len = r.pos;
+    return 0;
+fail:
+    skt_esdk_header_clear(h);
+    return rc;
+}
+
+/* Parse the context of a header into c (strict), mapping truncation to
+ * a format error. */
+int skt_esdk_header_context(skt_esdk_ctx *c, const skt_esdk_header *h, seckit_error *err)
+{
+    return not_truncated(skt_esdk_ctx_parse(c, h->aad, h->aad_len, err), err);
+}
+
+void seckit_esdk_info_free(seckit_esdk_info *info)
+{
+    if (info == NULL)
+        return;
+    for (size_t i = 0; i < info->context_count; i++) {
+        free((void *)info->context[i].key);
+        free((void *)info->context[i].value);
+    }
+    free(info->context);
+    for (size_t i = 0; i < info->edk_count; i++) {
+        free(info->edks[i].provider_id);
+        free(info->edks[i].provider_info);
+    }
+    free(info->edks);
+    memset(info, 0, sizeof(*info));
+}
+
+int skt_esdk_info_fill(seckit_esdk_info *info, const skt_esdk_header *h, seckit_error *err)
+{
+    skt_esdk_ctx c;
+    int rc;
+    memset(info, 0, sizeof(*info));
+    SKT_GUARD(skt_esdk_header_context(&c, h, err));
+    info->version = h->version;
+    info->suite = h->suite->id;
+    memcpy(info->message_id, h->message_id, h->message_id_len);
+    info->message_id_len = h->message_id_len;
+    info->content_type = h->content_type;
+    info->frame_length = h->frame_length;
+    info->header_len = h->total_len;
+    /* Take the context's pairs (already NUL-terminated copies). */
+    info->context = c.pairs;
+    info->context_count = c.count;
+    c.pairs = NULL;
+    c.count = 0;
+    skt_esdk_ctx_free(&c);
+    info->edks = calloc(h->edk_count, sizeof(*info->edks));
+    if (info->edks == NULL) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        goto fail;
+    }
+    info->edk_count = h->edk_count;
+    for (size_t i = 0; i < h->edk_count; i++) {
+        const seckit_esdk_edk *e = &h->edks[i];
+        seckit_esdk_edk_desc *d = &info->edks[i];
+        d->provider_id = malloc(e->provider_id_len + 1);
+        d->provider_info = malloc(e->provider_info_len + 1);
+        if (d->provider_id == NULL || d->provider_info == NULL) {
+            rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+            goto fail;
+        }
+        if (e->provider_id_len > 0)
+            memcpy(d->provider_id, e->provider_id, e->provider_id_len);
+        d->provider_id[e->provider_id_len] = '\0';
+        d->provider_id_len = e->provider_id_len;
+        if (e->provider_info_len > 0)
+            memcpy(d->provider_info, e->provider_info, e->provider_info_len);
+        d->provider_info[e->provider_info_len] = '\0';
+        d->provider_info_len = e->provider_info_len;
+        d->ciphertext_len = e->ciphertext_len;
+    }
+    return 0;
+fail:
+    seckit_esdk_info_free(info);
+    return rc;
+}
+
+int seckit_esdk_parse_header(const uint8_t *msg, size_t len, const seckit_esdk_options *opts,
+                             seckit_esdk_info *info, seckit_error *err)
+{
+    skt_esdk_limits l;
+    skt_esdk_header h;
+    SKT_ENSURE_ARG(msg != NULL || len == 0, err);
+    SKT_ENSURE_ARG(info != NULL, err);
+    memset(info, 0, sizeof(*info));
+    skt_esdk_limits_from(opts, &l);
+    SKT_GUARD(skt_esdk_header_parse(msg, len, &l, &h, err));
+    int rc = skt_esdk_info_fill(info, &h, err);
+    skt_esdk_header_clear(&h);
+    return rc;
+}
