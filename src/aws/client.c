@@ -1,0 +1,565 @@
+/* The AWS client: configuration in the AWS CLI's order (options, environment,
+ * shared config/credentials files), endpoints, and the shared-file parser. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "crypto/secmem.h"
+#include "seckit/file.h"
+#include "src/aws/client.h"
+#include "src/base/guard.h"
+
+/* ---------------------------------------------------------------- INI */
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+static int ini_add(skt_ini *ini, const char *section, const char *key, const char *value,
+                   seckit_error *err)
+{
+    skt_ini_entry *ne = realloc(ini->e, (ini->n + 1) * sizeof *ne);
+    if (ne == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    ini->e = ne;
+    skt_ini_entry *e = &ini->e[ini->n];
+    e->section = strdup(section);
+    e->key = strdup(key);
+    e->value = strdup(value);
+    if (e->section == NULL || e->key == NULL || e->value == NULL) {
+        free(e->section);
+        free(e->key);
+        free(e->value);
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    }
+    for (char *c = e->key; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    ini->n++;
+    return 0;
+}
+
+void skt_ini_free(skt_ini *ini)
+{
+    if (ini == NULL)
+        return;
+    for (size_t i = 0; i < ini->n; i++) {
+        free(ini->e[i].section);
+        free(ini->e[i].key);
+        if (ini->e[i].value != NULL)
+            skt_wipe_free(ini->e[i].value, strlen(ini->e[i].value));
+    }
+    for (size_t i = 0; i < ini->nsections; i++)
+        free(ini->sections[i]);
+    free(ini->e);
+    free(ini->sections);
+    memset(ini, 0, sizeof *ini);
+}
+
+int skt_ini_parse(const char *text, size_t len, skt_ini *out, seckit_error *err)
+{
+    memset(out, 0, sizeof *out);
+    SKT_ENSURE(len <= (4u << 20), err, SECKIT_ELIMIT, "configuration file larger than 4 MiB");
+    char *buf = malloc(len + 1);
+    if (buf == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    if (memchr(buf, '\0', len) != NULL) {
+        skt_wipe_free(buf, len + 1);
+        return seckit_error_set(err, SECKIT_EFORMAT, "configuration file contains a NUL byte");
+    }
+    char section[256] = "";
+    int have_section = 0;
+    char parent[128] = ""; /* a key with an empty value: nested keys follow */
+    int rc = 0;
+    unsigned long lineno = 0;
+    char *save = NULL;
+    for (char *line = buf, *next; line != NULL; line = next) {
+        next = strchr(line, '\n');
+        if (next != NULL)
+            *next++ = '\0';
+        lineno++;
+        int indented = line[0] == ' ' || line[0] == '\t';
+        char *t = trim(line);
+        if (*t == '\0' || *t == '#' || *t == ';')
+            continue;
+        if (*t == '[') {
+            char *close = strrchr(t, ']');
+            if (close == NULL || close[1] != '\0' || close == t + 1) {
+                rc = seckit_error_set_at(err, SECKIT_EFORMAT, lineno, 0, 0,
+                                         "line %lu: malformed section header", lineno);
+                break;
+            }
+            *close = '\0';
+            char *name = trim(t + 1);
+            if (strlen(name) >= sizeof section) {
+                rc = seckit_error_set_at(err, SECKIT_EFORMAT, lineno, 0, 0,
+                                         "line %lu: section name too long", lineno);
+                break;
+            }
+            /* "[profile   x]" -> "profile x" */
+            if (strncmp(name, "profile", 7) == 0 && (name[7] == ' ' || name[7] == '\t')) {
+                char *rest = trim(name + 7);
+                snprintf(section, sizeof section, "profile %s", rest);
+            } else {
+                snprintf(section, sizeof section, "%s", name);
+            }
+            have_section = 1;
+            parent[0] = '\0';
+            char **ns = realloc(out->sections, (out->nsections + 1) * sizeof *ns);
+            if (ns == NULL || (ns[out->nsections] = strdup(section)) == NULL) {
+                if (ns != NULL)
+                    out->sections = ns;
+                rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+                break;
+            }
+            out->sections = ns;
+            out->nsections++;
+            continue;
+        }
+        char *eq = strchr(t, '=');
+        if (eq == NULL || !have_section) {
+            rc = seckit_error_set_at(err, SECKIT_EFORMAT, lineno, 0, 0,
+                                     "line %lu: expected 'key = value'%s", lineno,
+                                     have_section ? "" : " inside a [section]");
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(t), *value = trim(eq + 1);
+        if (*key == '\0' || strlen(key) >= sizeof parent) {
+            rc = seckit_error_set_at(err, SECKIT_EFORMAT, lineno, 0, 0,
+                                     "line %lu: missing or overlong key", lineno);
+            break;
+        }
+        char full[300];
+        if (indented && parent[0] != '\0') {
+            snprintf(full, sizeof full, "%s.%s", parent, key);
+        } else {
+            snprintf(full, sizeof full, "%s", key);
+            if (*value == '\0')
+                snprintf(parent, sizeof parent, "%s", key);
+            else
+                parent[0] = '\0';
+        }
+        rc = ini_add(out, section, full, value, err);
+        if (rc != 0)
+            break;
+    }
+    (void)save;
+    skt_wipe_free(buf, len + 1);
+    if (rc != 0)
+        skt_ini_free(out);
+    return rc;
+}
+
+int skt_ini_load(const char *path, skt_ini *out, seckit_error *err)
+{
+    memset(out, 0, sizeof *out);
+    uint8_t *data = NULL;
+    size_t len = 0;
+    int rc = seckit_file_read(path, 4u << 20, &data, &len, err);
+    if (rc == SECKIT_ENOENT) {
+        seckit_error_clear(err);
+        return 0;
+    }
+    if (rc != 0)
+        return rc;
+    rc = skt_ini_parse((const char *)data, len, out, err);
+    skt_wipe_free(data, len);
+    if (rc != 0)
+        seckit_error_prefix(err, path);
+    return rc;
+}
+
+int skt_ini_has_section(const skt_ini *ini, const char *section)
+{
+    for (size_t i = 0; i < ini->nsections; i++)
+        if (strcmp(ini->sections[i], section) == 0)
+            return 1;
+    return 0;
+}
+
+const char *skt_ini_get(const skt_ini *ini, const char *section, const char *key)
+{
+    const char *found = NULL;
+    for (size_t i = 0; i < ini->n; i++) /* the last one wins */
+        if (strcmp(ini->e[i].section, section) == 0 && strcasecmp(ini->e[i].key, key) == 0)
+            found = ini->e[i].value;
+    return found;
+}
+
+/* ------------------------------------------------------------ profiles */
+
+static const char *config_section_get(const seckit_aws *aws, const char *profile,
+                                      const char *key)
+{
+    char sec[300];
+    snprintf(sec, sizeof sec, "profile %s", profile);
+    const char *v = skt_ini_get(&aws->config, sec, key);
+    if (v == NULL && strcmp(profile, "default") == 0)
+        v = skt_ini_get(&aws->config, "default", key);
+    return v;
+}
+
+const char *skt_aws_profile_get(const seckit_aws *aws, const char *profile, const char *key)
+{
+    return config_section_get(aws, profile, key);
+}
+
+const char *skt_aws_cred_file_get(const seckit_aws *aws, const char *profile, const char *key)
+{
+    return skt_ini_get(&aws->credentials, profile, key);
+}
+
+const char *skt_aws_profile_name(const seckit_aws *aws) { return aws->profile; }
+int skt_aws_profile_explicit(const seckit_aws *aws) { return aws->profile_explicit; }
+
+static int profile_exists(const seckit_aws *aws, const char *profile)
+{
+    char sec[300];
+    snprintf(sec, sizeof sec, "profile %s", profile);
+    return skt_ini_has_section(&aws->config, sec) ||
+           (strcmp(profile, "default") == 0 && skt_ini_has_section(&aws->config, "default")) ||
+           skt_ini_has_section(&aws->credentials, profile);
+}
+
+/* ----------------------------------------------------------- endpoints */
+
+static const char *const services[SKT_AWS_NSERVICES] = {"s3", "kms", "ssm", "sts", "iam",
+                                                        "cloudfront"};
+
+static int service_index(const char *service)
+{
+    for (int i = 0; i < SKT_AWS_NSERVICES; i++)
+        if (service != NULL && strcmp(services[i], service) == 0)
+            return i;
+    return -1;
+}
+
+static int valid_endpoint(const char *url)
+{
+    if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
+        return 0;
+    const char *host = strstr(url, "://") + 3;
+    if (*host == '\0' || *host == '/')
+        return 0;
+    for (const char *c = url; *c; c++)
+        if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+            return 0;
+    return strchr(host, '?') == NULL && strchr(host, '#') == NULL && strchr(host, '@') == NULL;
+}
+
+static int set_endpoint(seckit_aws *aws, int i, const char *url, int custom, seckit_error *err)
+{
+    SKT_ENSURE(strlen(url) < sizeof aws->endpoints[i], err, SECKIT_EINVAL,
+               "endpoint URL for %s is too long", services[i]);
+    SKT_ENSURE(valid_endpoint(url), err, SECKIT_EINVAL,
+               "endpoint URL for %s must be http(s)://host[:port][/path]: '%.100s'", services[i],
+               url);
+    snprintf(aws->endpoints[i], sizeof aws->endpoints[i], "%s", url);
+    size_t n = strlen(aws->endpoints[i]);
+    while (n > 0 && aws->endpoints[i][n - 1] == '/')
+        aws->endpoints[i][--n] = '\0';
+    aws->endpoint_custom[i] = custom;
+    return 0;
+}
+
+static int resolve_endpoint(seckit_aws *aws, int i, seckit_error *err)
+{
+    char envname[64];
+    char upper[16];
+    size_t k;
+    for (k = 0; services[i][k] && k < sizeof upper - 1; k++)
+        upper[k] = (char)toupper((unsigned char)services[i][k]);
+    upper[k] = '\0';
+    snprintf(envname, sizeof envname, "AWS_ENDPOINT_URL_%s", upper);
+    const char *v;
+    if (aws->endpoint_url != NULL)
+        return set_endpoint(aws, i, aws->endpoint_url, 1, err);
+    if ((v = getenv(envname)) != NULL && *v)
+        return set_endpoint(aws, i, v, 1, err);
+    if ((v = getenv("AWS_ENDPOINT_URL")) != NULL && *v)
+        return set_endpoint(aws, i, v, 1, err);
+    if ((v = skt_aws_profile_get(aws, aws->profile, "endpoint_url")) != NULL && *v)
+        return set_endpoint(aws, i, v, 1, err);
+    char url[256];
+    const char *svc = services[i];
+    if (strcmp(svc, "iam") == 0 || strcmp(svc, "cloudfront") == 0 ||
+        (strcmp(svc, "sts") == 0 && aws->region[0] == '\0')) {
+        snprintf(url, sizeof url, "https://%s.amazonaws.com", svc);
+    } else {
+        SKT_ENSURE(aws->region[0] != '\0', err, SECKIT_EINVAL,
+                   "no region for %s: use --region, AWS_REGION or a profile's region", svc);
+        const char *dom = strncmp(aws->region, "cn-", 3) == 0 ? "amazonaws.com.cn" : "amazonaws.com";
+        snprintf(url, sizeof url, "https://%s.%s.%s", svc, aws->region, dom);
+    }
+    return set_endpoint(aws, i, url, 0, err);
+}
+
+int seckit_aws_endpoint(seckit_aws *aws, const char *service, const char **url, seckit_error *err)
+{
+    SKT_ENSURE_ARG(aws != NULL && url != NULL, err);
+    int i = service_index(service);
+    SKT_ENSURE(i >= 0, err, SECKIT_EINVAL, "unknown AWS service '%.40s'",
+               service ? service : "(null)");
+    if (aws->endpoints[i][0] == '\0')
+        SKT_GUARD(resolve_endpoint(aws, i, err));
+    *url = aws->endpoints[i];
+    return 0;
+}
+
+int skt_aws_endpoint_is_custom(seckit_aws *aws, const char *service);
+int skt_aws_endpoint_is_custom(seckit_aws *aws, const char *service)
+{
+    int i = service_index(service);
+    return i >= 0 ? aws->endpoint_custom[i] : 1;
+}
+
+/* -------------------------------------------------------------- client */
+
+static int parse_int_setting(const char *v, int min, int max, int *out)
+{
+    if (v == NULL || *v == '\0')
+        return -1;
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end != '\0' || n < min || n > max)
+        return -1;
+    *out = (int)n;
+    return 0;
+}
+
+static char *home_path(const char *rel)
+{
+    const char *home = getenv("HOME");
+    if (home == NULL || *home == '\0')
+        return NULL;
+    size_t n = strlen(home) + strlen(rel) + 2;
+    char *p = malloc(n);
+    if (p != NULL)
+        snprintf(p, n, "%s/%s", home, rel);
+    return p;
+}
+
+static char *expand_user(const char *p)
+{
+    if (p[0] == '~' && p[1] == '/')
+        return home_path(p + 2);
+    return strdup(p);
+}
+
+static int load_file(const char *env, const char *rel, skt_ini *out, seckit_error *err)
+{
+    const char *e = getenv(env);
+    char *path = (e != NULL && *e) ? expand_user(e) : home_path(rel);
+    if (path == NULL) {
+        memset(out, 0, sizeof *out);
+        return 0;
+    }
+    int rc = skt_ini_load(path, out, err);
+    free(path);
+    return rc;
+}
+
+void seckit_aws_credentials_wipe(seckit_aws_credentials *c)
+{
+    if (c != NULL)
+        skt_wipe(c, sizeof *c);
+}
+
+int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_error *err)
+{
+    SKT_ENSURE_ARG(out != NULL, err);
+    *out = NULL;
+    seckit_aws_options none = {0};
+    if (opts == NULL)
+        opts = &none;
+    SKT_GUARD(skt_crypto_init(err));
+    seckit_aws *aws = calloc(1, sizeof *aws);
+    if (aws == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    int rc = 0;
+    aws->creds = skt_secret_alloc(sizeof *aws->creds);
+    if (aws->creds == NULL) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        goto fail;
+    }
+    memset(aws->creds, 0, sizeof *aws->creds);
+    skt_retry_quota_init(&aws->quota);
+
+    /* Profile. */
+    const char *prof = opts->profile;
+    aws->profile_explicit = prof != NULL && *prof;
+    if (!aws->profile_explicit) {
+        prof = getenv("AWS_PROFILE");
+        if (prof == NULL || *prof == '\0')
+            prof = getenv("AWS_DEFAULT_PROFILE");
+        if (prof == NULL || *prof == '\0')
+            prof = "default";
+    }
+    SKT_ENSURE_GOTO(strlen(prof) < sizeof aws->profile, err, rc, fail, SECKIT_EINVAL,
+                    "profile name too long");
+    snprintf(aws->profile, sizeof aws->profile, "%s", prof);
+    SKT_GUARD_GOTO(load_file("AWS_CONFIG_FILE", ".aws/config", &aws->config, err), rc, fail);
+    SKT_GUARD_GOTO(load_file("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials",
+                             &aws->credentials, err),
+                   rc, fail);
+    aws->profile_exists = profile_exists(aws, aws->profile);
+    if (!aws->profile_exists && strcmp(aws->profile, "default") != 0) {
+        rc = seckit_error_set(err, SECKIT_ENOTFOUND,
+                              "the config profile (%s) could not be found", aws->profile);
+        goto fail;
+    }
+
+    /* Region. */
+    const char *region = opts->region;
+    if (region == NULL || *region == '\0')
+        region = getenv("AWS_REGION");
+    if (region == NULL || *region == '\0')
+        region = getenv("AWS_DEFAULT_REGION");
+    if (region == NULL || *region == '\0')
+        region = skt_aws_profile_get(aws, aws->profile, "region");
+    if (region != NULL && *region) {
+        SKT_ENSURE_GOTO(strlen(region) < sizeof aws->region, err, rc, fail, SECKIT_EINVAL,
+                        "region name too long");
+        for (const char *c = region; *c; c++)
+            SKT_ENSURE_GOTO(isalnum((unsigned char)*c) || *c == '-', err, rc, fail,
+                            SECKIT_EINVAL, "invalid region name '%.64s'", region);
+        snprintf(aws->region, sizeof aws->region, "%s", region);
+    }
+
+    /* Endpoint override, CA bundle, timeouts, attempts, addressing. */
+    if (opts->endpoint_url != NULL && *opts->endpoint_url) {
+        aws->endpoint_url = strdup(opts->endpoint_url);
+        SKT_ENSURE_GOTO(aws->endpoint_url != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE_GOTO(valid_endpoint(aws->endpoint_url), err, rc, fail, SECKIT_EINVAL,
+                        "--endpoint-url must be http(s)://host[:port][/path]: '%.100s'",
+                        aws->endpoint_url);
+    }
+    const char *ca = opts->ca_bundle;
+    if (ca == NULL || *ca == '\0')
+        ca = getenv("AWS_CA_BUNDLE");
+    if (ca == NULL || *ca == '\0')
+        ca = skt_aws_profile_get(aws, aws->profile, "ca_bundle");
+    if (ca != NULL && *ca) {
+        aws->ca_bundle = expand_user(ca);
+        SKT_ENSURE_GOTO(aws->ca_bundle != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
+    }
+    aws->connect_timeout_ms = opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 10000;
+    aws->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 0;
+    aws->stall_timeout_ms = opts->stall_timeout_ms > 0 ? opts->stall_timeout_ms : 60000;
+    aws->max_attempts = 3;
+    if (opts->max_attempts != 0) {
+        SKT_ENSURE_GOTO(opts->max_attempts >= 1 && opts->max_attempts <= 10, err, rc, fail,
+                        SECKIT_EINVAL, "max attempts must be 1..10");
+        aws->max_attempts = opts->max_attempts;
+    } else if (parse_int_setting(getenv("AWS_MAX_ATTEMPTS"), 1, 10, &aws->max_attempts) != 0 &&
+               parse_int_setting(skt_aws_profile_get(aws, aws->profile, "max_attempts"), 1, 10,
+                                 &aws->max_attempts) != 0) {
+        aws->max_attempts = 3;
+    }
+    aws->s3_addressing = opts->s3_addressing;
+    if (aws->s3_addressing == SECKIT_AWS_S3_AUTO) {
+        const char *st = skt_aws_profile_get(aws, aws->profile, "s3.addressing_style");
+        if (st != NULL && strcmp(st, "path") == 0)
+            aws->s3_addressing = SECKIT_AWS_S3_PATH;
+        else if (st != NULL && strcmp(st, "virtual") == 0)
+            aws->s3_addressing = SECKIT_AWS_S3_VIRTUAL;
+    }
+    SKT_ENSURE_GOTO(aws->s3_addressing >= 0 && aws->s3_addressing <= 2, err, rc, fail,
+                    SECKIT_EINVAL, "invalid S3 addressing style");
+
+    if (opts->credentials != NULL) {
+        *aws->creds = *opts->credentials;
+        aws->creds->access_key_id[SECKIT_AWS_KEY_ID_MAX] = '\0';
+        aws->creds->secret_access_key[SECKIT_AWS_SECRET_MAX] = '\0';
+        aws->creds->session_token[SECKIT_AWS_TOKEN_MAX] = '\0';
+        snprintf(aws->creds->source, sizeof aws->creds->source, "options");
+        aws->have_creds = 1;
+        aws->explicit_creds = 1;
+    }
+
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        rc = seckit_error_set(err, SECKIT_ENETWORK, "libcurl initialisation failed");
+        goto fail;
+    }
+    aws->curl = curl_easy_init();
+    SKT_ENSURE_GOTO(aws->curl != NULL, err, rc, fail, SECKIT_ENOMEM,
+                    "libcurl: cannot create a handle");
+    *out = aws;
+    return 0;
+fail:
+    seckit_aws_free(aws);
+    return rc;
+}
+
+void seckit_aws_free(seckit_aws *aws)
+{
+    if (aws == NULL)
+        return;
+    if (aws->curl != NULL)
+        curl_easy_cleanup(aws->curl);
+    skt_ini_free(&aws->config);
+    skt_ini_free(&aws->credentials);
+    free(aws->endpoint_url);
+    free(aws->ca_bundle);
+    if (aws->creds != NULL)
+        skt_secret_free(aws->creds);
+    free(aws);
+}
+
+const char *seckit_aws_region(const seckit_aws *aws) { return aws != NULL ? aws->region : ""; }
+
+void skt_aws_set_hooks(seckit_aws *aws, const skt_aws_hooks *hooks)
+{
+    if (hooks != NULL)
+        aws->hooks = *hooks;
+    else
+        memset(&aws->hooks, 0, sizeof aws->hooks);
+}
+
+int skt_aws_retry_tokens(const seckit_aws *aws) { return aws->quota.tokens; }
+
+long long skt_aws_now(seckit_aws *aws)
+{
+    if (aws->hooks.now != NULL)
+        return aws->hooks.now(aws->hooks.ctx);
+    return (long long)time(NULL);
+}
+
+int seckit_aws_get_credentials(seckit_aws *aws, seckit_aws_credentials *out, seckit_error *err)
+{
+    SKT_ENSURE_ARG(aws != NULL && out != NULL, err);
+    long long now = skt_aws_now(aws);
+    /* Refresh temporary credentials 5 minutes before they expire. */
+    if (aws->have_creds &&
+        (aws->explicit_creds || aws->creds->expiration == 0 || aws->creds->expiration - 300 > now)) {
+        *out = *aws->creds;
+        return 0;
+    }
+    SKT_ENSURE(!aws->resolving, err, SECKIT_EAWSAUTH,
+               "credential resolution loops (role_arn/source_profile chain)");
+    aws->resolving = 1;
+    int rc = skt_aws_resolve_credentials(aws, aws->creds, err);
+    aws->resolving = 0;
+    if (rc != 0) {
+        aws->have_creds = 0;
+        skt_wipe(aws->creds, sizeof *aws->creds);
+        return rc;
+    }
+    aws->have_creds = 1;
+    *out = *aws->creds;
+    return 0;
+}

@@ -1,0 +1,186 @@
+/* Internal: the AWS client (seckit_aws), shared-file parsing, credential
+ * providers, retry policy and error parsing.  Not installed. */
+#ifndef SECKIT_AWS_CLIENT_H
+#define SECKIT_AWS_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "seckit/aws.h"
+
+/* ---- INI files (~/.aws/config, ~/.aws/credentials) ---- */
+
+typedef struct skt_ini_entry {
+    char *section; /* as written between [ ] (trimmed) */
+    char *key;     /* lower-cased; nested keys "s3.addressing_style" */
+    char *value;   /* trimmed */
+} skt_ini_entry;
+
+typedef struct skt_ini {
+    skt_ini_entry *e;
+    size_t n;
+    char **sections;
+    size_t nsections;
+} skt_ini;
+
+/* Parse INI text; SECKIT_EFORMAT with the line number on a bad line.
+ * Values are wiped when the ini is freed (credentials files hold secrets). */
+int skt_ini_parse(const char *text, size_t len, skt_ini *out, seckit_error *err);
+/* Read and parse a file; a missing file is an empty ini (returns 0). */
+int skt_ini_load(const char *path, skt_ini *out, seckit_error *err);
+void skt_ini_free(skt_ini *ini);
+int skt_ini_has_section(const skt_ini *ini, const char *section);
+const char *skt_ini_get(const skt_ini *ini, const char *section, const char *key);
+
+/* ---- retry policy (AWS "standard" mode) ---- */
+
+enum skt_retry_kind {
+    SKT_RETRY_NO = 0,
+    SKT_RETRY_TRANSIENT = 1, /* 5xx, connection failures: costs 5 tokens */
+    SKT_RETRY_THROTTLE = 2,  /* throttling codes / 429: costs 5 tokens */
+    SKT_RETRY_TIMEOUT = 3    /* timeouts: costs 10 tokens */
+};
+
+#define SKT_RETRY_QUOTA_MAX 500
+#define SKT_RETRY_COST 5
+#define SKT_RETRY_TIMEOUT_COST 10
+#define SKT_RETRY_MAX_BACKOFF_MS 20000
+
+/* Classify an attempt: transport code (0 or SECKIT_ENETWORK/ETIMEOUT),
+ * HTTP status and AWS error code (may be NULL). */
+int skt_retry_classify(int transport_rc, int http_status, const char *aws_code);
+/* 1 when code is a throttling error code. */
+int skt_retry_is_throttle_code(const char *aws_code);
+/* Backoff before retry number `retry` (1 = first retry): rand01 * 2^(retry-1)
+ * seconds, capped at 20 s; in milliseconds. */
+long skt_retry_backoff_ms(int retry, double rand01);
+
+typedef struct skt_retry_quota {
+    int tokens;
+} skt_retry_quota;
+
+void skt_retry_quota_init(skt_retry_quota *q);
+/* Take the cost of a retry of that kind; 0 and *cost set when possible,
+ * -1 when the quota is exhausted. */
+int skt_retry_quota_acquire(skt_retry_quota *q, int kind, int *cost);
+/* After a success: give back the cost of the retry that succeeded (cost > 0)
+ * or add 1 token for a first-attempt success (cost == 0). */
+void skt_retry_quota_release(skt_retry_quota *q, int cost);
+
+/* ---- error parsing ---- */
+
+/* Parse an error response of the protocol into err (aws_code, message,
+ * aws_request_id, http_status).  Returns SECKIT_EAWSAUTH for authentication
+ * failures, SECKIT_EAWS otherwise.  what: "kms Decrypt" etc. for the message. */
+int skt_aws_parse_error(int protocol, int http_status, const char *method, const void *body,
+                        size_t body_len, const char *request_id_header, const char *what,
+                        seckit_error *err);
+/* 1 when the AWS error code means bad or expired credentials. */
+int skt_aws_is_auth_code(const char *code);
+
+/* Replace every occurrence of the client's secrets (secret key, session
+ * token) in err->message with "****". */
+void skt_aws_scrub(const seckit_aws_credentials *c, seckit_error *err);
+
+/* ---- the client ---- */
+
+typedef struct skt_aws_hooks {
+    void (*sleep_ms)(void *ctx, long ms);
+    double (*rand01)(void *ctx);
+    long long (*now)(void *ctx);
+    void *ctx;
+} skt_aws_hooks;
+
+#define SKT_AWS_NSERVICES 6
+
+struct seckit_aws {
+    void *curl; /* CURL * */
+    char region[64];
+    char profile[128];
+    int profile_explicit;   /* named by options (--profile) */
+    int profile_exists;     /* found in either file */
+    char *endpoint_url;     /* options.endpoint_url */
+    char *ca_bundle;
+    long connect_timeout_ms, timeout_ms, stall_timeout_ms;
+    int max_attempts;
+    int s3_addressing;
+    skt_ini config, credentials;
+    char endpoints[SKT_AWS_NSERVICES][512];
+    int endpoint_custom[SKT_AWS_NSERVICES];
+    seckit_aws_credentials *creds; /* guarded memory */
+    int have_creds;
+    int explicit_creds;
+    skt_retry_quota quota;
+    skt_aws_hooks hooks;
+    int resolving; /* re-entrancy guard for assume-role chains */
+};
+
+/* Tests: replace sleeping, randomness and the clock. */
+void skt_aws_set_hooks(seckit_aws *aws, const skt_aws_hooks *hooks);
+/* Tests: the retry quota's current tokens. */
+int skt_aws_retry_tokens(const seckit_aws *aws);
+long long skt_aws_now(seckit_aws *aws);
+
+/* Send with explicit credentials (NULL = unsigned) and a signing region
+ * override (NULL = the service's).  Used by credential providers. */
+int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
+                    const seckit_aws_credentials *creds, seckit_aws_response *resp,
+                    seckit_error *err);
+
+/* One unsigned HTTP attempt to a full URL (container credentials, IMDS). */
+int skt_aws_http_plain(seckit_aws *aws, const char *method, const char *url,
+                       const seckit_aws_kv *headers, size_t nheaders, long timeout_ms,
+                       seckit_aws_response *resp, seckit_error *err);
+
+/* Credential chain (creds.c). */
+int skt_aws_resolve_credentials(seckit_aws *aws, seckit_aws_credentials *out,
+                                seckit_error *err);
+
+/* Profile lookups in config (with "profile " prefix rules) and credentials
+ * files. */
+const char *skt_aws_profile_get(const seckit_aws *aws, const char *profile, const char *key);
+const char *skt_aws_cred_file_get(const seckit_aws *aws, const char *profile, const char *key);
+const char *skt_aws_profile_name(const seckit_aws *aws);
+int skt_aws_profile_explicit(const seckit_aws *aws);
+
+/* Parse credentials JSON (container, IMDS, credential_process shapes). */
+int skt_aws_parse_credentials_json(const char *json, size_t len, const char *source,
+                                   seckit_aws_credentials *out, seckit_error *err);
+
+/* ---- protocol helpers (calls.c) ---- */
+
+struct skt_xml_node;
+struct cJSON;
+
+/* A query-protocol call (STS, IAM): POST Action=..&Version=..&params,
+ * response XML parsed; *result is <ActionResult> inside *root (free root
+ * with skt_xml_free).  creds NULL: the client's credentials. */
+int skt_aws_query_call(seckit_aws *aws, const seckit_aws_credentials *creds, const char *service,
+                       const char *action, const char *version, const seckit_aws_kv *params,
+                       size_t nparams, struct skt_xml_node **root,
+                       const struct skt_xml_node **result, seckit_error *err);
+
+/* A JSON 1.1 call (KMS, SSM): target "TrentService.Decrypt"; *out is the
+ * parsed response object (cJSON_Delete it; wipe secrets first). */
+int skt_aws_json_call(seckit_aws *aws, const char *service, const char *target,
+                      const struct cJSON *request, struct cJSON **out, seckit_error *err);
+
+/* A REST-XML call (CloudFront): method, path, optional XML body; *root is
+ * the parsed response (NULL for an empty body); resp receives headers
+ * (ETag, Location). */
+int skt_aws_rest_xml_call(seckit_aws *aws, const char *service, const char *method,
+                          const char *path, const seckit_aws_kv *query, size_t nquery,
+                          const seckit_aws_kv *headers, size_t nheaders, const char *body,
+                          struct skt_xml_node **root, seckit_aws_response *resp,
+                          seckit_error *err);
+
+/* Wipe every string value in a cJSON tree, then delete it. */
+void skt_json_wipe_delete(struct cJSON *j);
+
+/* STS AssumeRole signed with explicit credentials (assume-role profiles). */
+int skt_sts_assume_role_as(seckit_aws *aws, const seckit_aws_credentials *creds,
+                           const char *role_arn, const char *session_name,
+                           const char *external_id, long duration_s,
+                           seckit_aws_credentials *out, seckit_error *err);
+
+#endif
