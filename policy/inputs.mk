@@ -1,1 +1,20 @@
-# policy: see the comment in Makefile.am
+# policy/inputs: the IAM policies inside input files (bare policies, AWS CLI
+# outputs, CloudFormation JSON/YAML, Terraform plan JSON); see
+# include/seckit/policy_inputs.h and docs/policy-inputs.md.
+libseckit_internal_la_SOURCES += \
+	policy/inputs.c \
+	policy/inputs_json.c \
+	policy/inputs_yaml.c \
+	policy/inputs_cfn.c
+noinst_HEADERS += policy/inputs_internal.h
+seckitinclude_HEADERS += include/seckit/policy_inputs.h
+
+# Unit tests: detection and extraction of every input kind, positions,
+# malformed inputs (truncations and bit flips included).
+UNIT_TESTS += tests/unit/test_policy_inputs
+check_PROGRAMS += tests/unit/test_policy_inputs
+tests_unit_test_policy_inputs_SOURCES = tests/unit/test_policy_inputs.c
+tests_unit_test_policy_inputs_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_policy_inputs_LDADD = $(TEST_LDADD)
+
+EXTRA_DIST += tests/data/policy

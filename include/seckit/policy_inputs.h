@@ -1,0 +1,131 @@
+/* seckit/policy_inputs.h - find the IAM policies inside an input file.
+ *
+ * `seckit policy lint` accepts more than bare policy documents: the output of
+ * `aws iam get-policy-version`, `get-role`, `get-role-policy` (and the user /
+ * group forms) and `get-account-authorization-details`, CloudFormation
+ * templates (JSON or YAML) and Terraform plan / state JSON (`terraform show
+ * -json`).  seckit_policy_inputs_extract() takes one file's bytes, works out
+ * which of these it is and returns every policy in it, each with its policy
+ * type, the owner it belongs to ("role/MyRole (trust policy)",
+ * "AWS::S3::BucketPolicy MyBucketPolicy") and a way to map positions in the
+ * policy text back to positions in the file.
+ *
+ * Pure: no I/O.  The caller reads the file (and walks folders).
+ *
+ * Positions.  Each input's `text` is the policy as JSON text.  When `exact`
+ * is set, text is a verbatim slice of the file starting at `base`, so a
+ * position (line L, column C) in text is line base.line + L - 1 of the file,
+ * at column base.column + C on the slice's first line and C after it.
+ * Otherwise (the policy was a JSON string, a URL-encoded string, YAML, or a
+ * CloudFormation document whose intrinsic functions were replaced)
+ * seckit_policy_input_locate() maps a byte offset in text to the position of
+ * the file token it was written from.
+ *
+ * CloudFormation intrinsic functions (Ref, Fn::GetAtt, Fn::Sub, Fn::Join, ...
+ * and the YAML short forms !Ref, !Sub, ...) are evaluated with placeholder
+ * values; see docs/policy-inputs.md for the exact rule.
+ */
+#ifndef SECKIT_POLICY_INPUTS_H
+#define SECKIT_POLICY_INPUTS_H
+
+#include <stddef.h>
+
+#include "seckit/error.h"
+#include "seckit/policy.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What kind of file it was. */
+typedef enum seckit_input_format {
+    SECKIT_INPUT_AUTO = 0,         /* detect (the options' value only) */
+    SECKIT_INPUT_POLICY,           /* a bare policy document */
+    SECKIT_INPUT_POLICY_VERSION,   /* aws iam get-policy-version */
+    SECKIT_INPUT_GET_ENTITY,       /* aws iam get-role / get-role-policy / get-user-policy ... */
+    SECKIT_INPUT_AUTH_DETAILS,     /* aws iam get-account-authorization-details */
+    SECKIT_INPUT_CLOUDFORMATION,   /* CloudFormation template, JSON or YAML */
+    SECKIT_INPUT_TERRAFORM         /* terraform show -json (plan or state) */
+} seckit_input_format;
+
+typedef struct seckit_input_position {
+    unsigned long line;   /* from 1 */
+    unsigned long column; /* from 0 */
+    size_t offset;        /* byte offset in the file */
+} seckit_input_position;
+
+/* One anchor: text from text_offset on was written from the file position
+ * pos; when `linear`, the following bytes up to the next anchor correspond
+ * one to one (same line, column + delta). */
+typedef struct seckit_input_anchor {
+    size_t text_offset;
+    seckit_input_position pos;
+    int linear;
+} seckit_input_anchor;
+
+typedef struct seckit_policy_input {
+    char *text;                   /* NUL-terminated JSON policy text */
+    size_t text_len;
+    /* The policy type and resource type to lint it as (IDENTITY, RESOURCE
+     * or TRUST; SECKIT_RESOURCE_NONE when the resource has no specific
+     * checks).  type_known is 0 for a bare policy document, whose type only
+     * the user can tell (it defaults to identity). */
+    seckit_policy_type type;
+    seckit_policy_resource_type resource_type;
+    int type_known;
+    char *owner;                  /* who the policy belongs to; "" for a bare policy */
+    seckit_input_position base;   /* where the policy starts in the file */
+    int exact;                    /* text is data[base.offset, +text_len) verbatim */
+    seckit_input_anchor *anchors; /* when !exact, sorted by text_offset */
+    size_t anchor_count;
+} seckit_policy_input;
+
+typedef struct seckit_policy_inputs {
+    seckit_input_format format;  /* what the file was */
+    seckit_policy_input *items;
+    size_t count;
+} seckit_policy_inputs;
+
+typedef struct seckit_policy_inputs_options {
+    /* Force a format; SECKIT_INPUT_AUTO detects it from the content (and
+     * the name's extension: .yaml/.yml are read as YAML). */
+    seckit_input_format format;
+    /* The file name, only for the extension hint (may be NULL). */
+    const char *name;
+    /* SECKIT_INPUTS_STRICT: JSON that does not parse is an error
+     * (SECKIT_EFORMAT with its position) instead of a bare policy whose
+     * lint reports JSON_SYNTAX_ERROR at that position. */
+    unsigned flags;
+} seckit_policy_inputs_options;
+
+#define SECKIT_INPUTS_STRICT 0x1u
+
+/* Extract every policy in data[0, len).  opts may be NULL (detect).  On
+ * success *out is a new list (possibly with count 0: a template with no
+ * policies) to free with seckit_policy_inputs_free().  Malformed YAML (and
+ * malformed JSON with SECKIT_INPUTS_STRICT) gives SECKIT_EFORMAT with err's
+ * line/column/offset set to the place in the file; without the flag,
+ * malformed JSON comes back as one bare policy (the whole file) so that
+ * linting it reports JSON_SYNTAX_ERROR there.  A document of a known kind
+ * with a wrong shape (a Document that is a number, say) gives
+ * SECKIT_EFORMAT with its position. */
+int seckit_policy_inputs_extract(const char *data, size_t len,
+                                 const seckit_policy_inputs_options *opts,
+                                 seckit_policy_inputs **out, seckit_error *err);
+
+void seckit_policy_inputs_free(seckit_policy_inputs *inputs);
+
+/* Map a position in in->text (byte offset, and the line/column of that
+ * offset in the text) to the file.  Always succeeds. */
+seckit_input_position seckit_policy_input_locate(const seckit_policy_input *in,
+                                                 size_t text_offset,
+                                                 unsigned long text_line,
+                                                 unsigned long text_column);
+
+/* "policy", "get-policy-version", "cloudformation", ... */
+const char *seckit_input_format_name(seckit_input_format format);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

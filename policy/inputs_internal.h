@@ -1,0 +1,103 @@
+/* Internal to policy/inputs*.c: a small document tree with source positions
+ * that both the JSON and the YAML readers produce, and the JSON writer that
+ * turns a (sub)tree back into policy text while recording, for each token it
+ * writes, where that token came from in the input file.  Not installed. */
+#ifndef SECKIT_POLICY_INPUTS_INTERNAL_H
+#define SECKIT_POLICY_INPUTS_INTERNAL_H
+
+#include <stddef.h>
+
+#include "seckit/error.h"
+#include "seckit/policy_inputs.h"
+
+/* Limits on what the readers accept (checked before allocating). */
+#define SKT_IN_MAX_DEPTH 96          /* nesting of arrays/objects/mappings */
+#define SKT_IN_MAX_NODES 1000000     /* nodes in one document (YAML aliases included) */
+#define SKT_IN_MAX_TEXT (64u << 20)  /* generated policy text */
+
+typedef enum skt_in_kind {
+    SKT_IN_NULL,
+    SKT_IN_FALSE,
+    SKT_IN_TRUE,
+    SKT_IN_NUMBER, /* str holds the number's text as written */
+    SKT_IN_STRING,
+    SKT_IN_ARRAY,
+    SKT_IN_OBJECT /* kids alternate key (a STRING node), value */
+} skt_in_kind;
+
+typedef struct skt_in_pos {
+    unsigned long line;   /* from 1 */
+    unsigned long column; /* from 0 */
+    size_t offset;        /* byte offset in the file */
+} skt_in_pos;
+
+typedef struct skt_in_node {
+    skt_in_kind kind;
+    char *str;               /* STRING (decoded, NUL-terminated) or NUMBER text */
+    size_t len;
+    char *tag;               /* YAML tag ("!Ref") or NULL */
+    skt_in_pos pos;          /* where the node starts in the file */
+    size_t end;              /* file offset just past the node (JSON only) */
+    int raw_escaped;         /* JSON string token contained escapes */
+    int block;               /* YAML literal/folded block scalar (no 1:1 map) */
+    int unquoted;            /* YAML plain scalar: pos is the text, not a quote */
+    int synthetic;           /* made up (intrinsic function result): no 1:1 map */
+    struct skt_in_node **kids;
+    size_t n, cap;
+} skt_in_node;
+
+typedef struct skt_in_doc {
+    skt_in_node *root;
+    size_t nodes; /* count, for SKT_IN_MAX_NODES */
+} skt_in_doc;
+
+/* Tree helpers. */
+skt_in_node *skt_in_node_new(skt_in_doc *doc, skt_in_kind kind, const skt_in_pos *pos,
+                             seckit_error *err);
+int skt_in_node_add(skt_in_node *parent, skt_in_node *kid, seckit_error *err);
+int skt_in_node_set_str(skt_in_node *n, const char *s, size_t len, seckit_error *err);
+void skt_in_node_free(skt_in_node *n);
+/* The value of key `key` in an object (first match), or NULL. */
+skt_in_node *skt_in_get(const skt_in_node *obj, const char *key);
+/* The string value of key `key`, or NULL when absent or not a string. */
+const char *skt_in_get_str(const skt_in_node *obj, const char *key);
+/* Deep copy (tags included); counts nodes in doc. */
+skt_in_node *skt_in_copy(skt_in_doc *doc, const skt_in_node *n, seckit_error *err);
+
+/* JSON reader: the whole of data must be one JSON value (RFC 8259; no
+ * comments, no trailing commas).  Errors carry the line/column/offset. */
+int skt_in_json_parse(const char *data, size_t len, skt_in_doc *doc, seckit_error *err);
+/* YAML reader (libyaml): the first document.  Tags are kept on the nodes. */
+int skt_in_yaml_parse(const char *data, size_t len, skt_in_doc *doc, seckit_error *err);
+
+/* Line/column of a byte offset in data (line from 1, column from 0). */
+skt_in_pos skt_in_pos_at(const char *data, size_t len, size_t offset);
+
+/* The list being built. */
+typedef struct skt_in_list {
+    seckit_policy_input *items;
+    size_t n, cap;
+    const char *data; /* the input file */
+    size_t len;
+} skt_in_list;
+
+/* Add a policy whose text is data[start, end) verbatim. */
+int skt_in_add_slice(skt_in_list *l, size_t start, size_t end, seckit_policy_type type,
+                     seckit_policy_resource_type resource_type, const char *owner, seckit_error *err);
+/* Add a policy given as a string node (JSON text, or URL-encoded JSON text). */
+int skt_in_add_string(skt_in_list *l, const skt_in_node *s, seckit_policy_type type,
+                      seckit_policy_resource_type resource_type, const char *owner, seckit_error *err);
+/* Add a policy written out from a tree (anchors map tokens back to the file). */
+int skt_in_add_tree(skt_in_list *l, const skt_in_node *tree, seckit_policy_type type,
+                    seckit_policy_resource_type resource_type, const char *owner, seckit_error *err);
+/* Add a policy whose document node is either an object (from JSON: its
+ * verbatim slice) or a string (skt_in_add_string). */
+int skt_in_add_document(skt_in_list *l, const skt_in_node *doc, seckit_policy_type type,
+                        seckit_policy_resource_type resource_type, const char *owner, seckit_error *err);
+
+/* CloudFormation (JSON or YAML tree). */
+int skt_in_cfn_extract(skt_in_list *l, skt_in_doc *doc, seckit_error *err);
+/* Is this tree a CloudFormation template? */
+int skt_in_is_cfn(const skt_in_node *root);
+
+#endif

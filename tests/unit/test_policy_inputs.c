@@ -1,0 +1,538 @@
+/* policy/inputs: detection and extraction of every input kind, owners,
+ * types, positions mapped back to the file, CloudFormation intrinsic
+ * placeholders, malformed inputs, limits, truncations and bit flips. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seckit/policy_inputs.h"
+#include "testlib.h"
+
+static char *read_data(const char *name, size_t *len)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/data/policy/inputs/%s", tl_data_dir(), name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 1 << 16, n = 0, r;
+    char *buf = malloc(cap);
+    while (buf != NULL && (r = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (nb == NULL) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+static seckit_policy_inputs *extract_file(const char *name, int *rc, seckit_error *err)
+{
+    size_t len = 0;
+    char *data = read_data(name, &len);
+    seckit_policy_inputs *in = NULL;
+    seckit_policy_inputs_options o = {SECKIT_INPUT_AUTO, name, 0};
+    if (data == NULL) {
+        *rc = -1;
+        snprintf(err->message, sizeof(err->message), "cannot read %s", name);
+        return NULL;
+    }
+    *rc = seckit_policy_inputs_extract(data, len, &o, &in, err);
+    free(data);
+    return in;
+}
+
+static const seckit_policy_input *find_owner(const seckit_policy_inputs *in, const char *owner)
+{
+    for (size_t i = 0; in != NULL && i < in->count; i++)
+        if (strcmp(in->items[i].owner, owner) == 0)
+            return &in->items[i];
+    return NULL;
+}
+
+/* Where does `needle` (first occurrence in the policy text) come from? */
+static seckit_input_position where(const seckit_policy_input *p, const char *needle)
+{
+    seckit_input_position none = {0, 0, 0};
+    const char *k = p != NULL ? strstr(p->text, needle) : NULL;
+    if (k == NULL)
+        return none;
+    size_t off = (size_t)(k - p->text);
+    unsigned long line = 1, col = 0;
+    for (size_t i = 0; i < off; i++) {
+        if (p->text[i] == '\n') {
+            line++;
+            col = 0;
+        } else {
+            col++;
+        }
+    }
+    return seckit_policy_input_locate(p, off, line, col);
+}
+
+/* The file text at a position must start with `needle`. */
+static int file_has_at(const char *name, const seckit_input_position *pos, const char *needle)
+{
+    size_t len = 0;
+    char *data = read_data(name, &len);
+    int ok = data != NULL && pos->offset < len &&
+             strncmp(data + pos->offset, needle, strlen(needle)) == 0;
+    /* and the line/column agree with the offset */
+    unsigned long line = 1, col = 0;
+    for (size_t i = 0; data != NULL && i < pos->offset && i < len; i++) {
+        if (data[i] == '\n') {
+            line++;
+            col = 0;
+        } else {
+            col++;
+        }
+    }
+    free(data);
+    return ok && line == pos->line && col == pos->column;
+}
+
+static void test_bare_policy(void)
+{
+    seckit_error err;
+    int rc;
+    seckit_policy_inputs *in = extract_file("bare-identity.json", &rc, &err);
+    CHECK_OK(rc, &err);
+    if (in == NULL)
+        return;
+    CHECK(in->format == SECKIT_INPUT_POLICY);
+    CHECK(in->count == 1);
+    const seckit_policy_input *p = &in->items[0];
+    CHECK(p->exact && p->base.line == 1 && p->base.column == 0 && p->base.offset == 0);
+    CHECK(p->type == SECKIT_POLICY_IDENTITY && !p->type_known);
+    CHECK_STR(p->owner, "");
+    seckit_input_position at = where(p, "iam:PassRole");
+    CHECK(at.line == 13 && at.column == 17);
+    CHECK(file_has_at("bare-identity.json", &at, "iam:PassRole"));
+    seckit_policy_inputs_free(in);
+}
+
+static void test_policy_version(void)
+{
+    seckit_error err;
+    int rc;
+    seckit_policy_inputs *in = extract_file("get-policy-version.json", &rc, &err);
+    CHECK_OK(rc, &err);
+    if (in == NULL)
+        return;
+    CHECK(in->format == SECKIT_INPUT_POLICY_VERSION && in->count == 1);
+    const seckit_policy_input *p = &in->items[0];
+    CHECK(p->exact && p->base.line == 3 && p->base.column == 20);
+    CHECK(p->text[0] == '{' && p->text[p->text_len - 1] == '}');
+    CHECK_STR(p->owner, "policy version v3");
+    seckit_input_position at = where(p, "iam:PassRole");
+    CHECK(file_has_at("get-policy-version.json", &at, "iam:PassRole"));
+    seckit_policy_inputs_free(in);
+
+    in = extract_file("get-policy-version-urlencoded.json", &rc, &err);
+    CHECK_OK(rc, &err);
+    if (in == NULL)
+        return;
+    CHECK(in->count == 1 && !in->items[0].exact);
+    CHECK(strstr(in->items[0].text, "\"Action\":\"iam:PassRole\"") != NULL);
+    CHECK(in->items[0].text[0] == '{');
+    /* Positions inside a URL-encoded document all point at the string. */
+    at = where(&in->items[0], "iam:PassRole");
+    CHECK(file_has_at("get-policy-version-urlencoded.json", &at, "\"%7B"));
+    seckit_policy_inputs_free(in);
+}
+
+static void test_auth_details(void)
+{
+    seckit_error err;
+    int rc;
+    seckit_policy_inputs *in = extract_file("account-authorization-details.json", &rc, &err);
+    CHECK_OK(rc, &err);
+    if (in == NULL)
+        return;
+    CHECK(in->format == SECKIT_INPUT_AUTH_DETAILS);
+    CHECK(in->count == 5);
+    const seckit_policy_input *p = find_owner(in, "user/alice (inline policy alice-inline)");
+    CHECK(p != NULL && p->exact && p->type == SECKIT_POLICY_IDENTITY);
+    p = find_owner(in, "group/admins (inline policy admins-inline)");
+    CHECK(p != NULL && !p->exact && strstr(p->text, "iam:PassRole") != NULL);
+    p = find_owner(in, "role/app-role (trust policy)");
+    CHECK(p != NULL && p->type == SECKIT_POLICY_TRUST &&
+          p->resource_type == SECKIT_RESOURCE_IAM_ROLE_TRUST);
+    p = find_owner(in, "role/app-role (inline policy app-inline)");
+    CHECK(p != NULL && p->exact);
+    /* The default version (v2, URL-encoded), not v1. */
+    p = find_owner(in, "policy/app-managed (managed policy, version v2)");
+    CHECK(p != NULL && strstr(p->text, "logs:PutLogEvents") != NULL);
+    seckit_policy_inputs_free(in);
+}
+
+static void test_get_entity(void)
+{
+    static const char role[] =
+        "{\"Role\": {\"RoleName\": \"r1\", \"AssumeRolePolicyDocument\": {\"Version\": "
+        "\"2012-10-17\", \"Statement\": []}}}";
+    static const char inl[] =
+        "{\"UserName\": \"bob\", \"PolicyName\": \"p\", \"PolicyDocument\": "
+        "\"%7B%22Statement%22%3A%5B%5D%7D\"}";
+    seckit_policy_inputs *in = NULL;
+    seckit_error err;
+    CHECK_OK(seckit_policy_inputs_extract(role, strlen(role), NULL, &in, &err), &err);
+    CHECK(in != NULL && in->format == SECKIT_INPUT_GET_ENTITY && in->count == 1);
+    if (in != NULL && in->count == 1) {
+        CHECK_STR(in->items[0].owner, "role/r1 (trust policy)");
+        CHECK(in->items[0].type == SECKIT_POLICY_TRUST);
+    }
+    seckit_policy_inputs_free(in);
+    in = NULL;
+    CHECK_OK(seckit_policy_inputs_extract(inl, strlen(inl), NULL, &in, &err), &err);
+    CHECK(in != NULL && in->count == 1);
+    if (in != NULL && in->count == 1) {
+        CHECK_STR(in->items[0].owner, "user/bob (inline policy p)");
+        CHECK_STR(in->items[0].text, "{\"Statement\":[]}");
+    }
+    seckit_policy_inputs_free(in);
+}
+
+static void test_cfn_yaml(void)
+{
+    seckit_error err;
+    int rc;
+    seckit_policy_inputs *in = extract_file("cloudformation.yaml", &rc, &err);
+    CHECK_OK(rc, &err);
+    if (in == NULL)
+        return;
+    CHECK(in->format == SECKIT_INPUT_CLOUDFORMATION);
+    CHECK_MSG(in->count == 12, "%zu policies", in->count);
+    const seckit_policy_input *p = find_owner(in, "AWS::S3::BucketPolicy ReportsPolicy");
+    CHECK(p != NULL && p->type == SECKIT_POLICY_RESOURCE &&
+          p->resource_type == SECKIT_RESOURCE_S3_BUCKET);
+    /* The !Sub of an ARN ending in a wildcard keeps the wildcard. */
+    CHECK(p != NULL && strstr(p->text, "\"arn:aws:s3:::Reports/*\"") != NULL);
+    seckit_input_position at = where(p, "\"Principal\"");
+    CHECK(file_has_at("cloudformation.yaml", &at, "Principal"));
+
+    p = find_owner(in, "AWS::IAM::Role AppRole (trust policy)");
+    CHECK(p != NULL && p->type == SECKIT_POLICY_TRUST);
+    /* A parameter with no Default in an ARN's account field. */
+    CHECK(p != NULL && strstr(p->text, "arn:aws:iam::123456789012:root") != NULL);
+
+    p = find_owner(in, "AWS::IAM::Role AppRole (inline policy app-inline)");
+    CHECK(p != NULL && p->type == SECKIT_POLICY_IDENTITY);
+    CHECK(p != NULL && strstr(p->text, "\"arn:aws:sqs:us-east-1:123456789012:Jobs\"") != NULL);
+    at = where(p, "iam:PassRole");
+    CHECK(at.line == 48 && at.column == 24);
+    CHECK(file_has_at("cloudformation.yaml", &at, "iam:PassRole"));
+    /* A value from an intrinsic points at the intrinsic. */
+    at = where(p, "arn:aws:sqs");
+    CHECK(file_has_at("cloudformation.yaml", &at, "!GetAtt Jobs.Arn"));
+
+    p = find_owner(in, "AWS::SQS::QueuePolicy JobsPolicy");
+    CHECK(p != NULL && p->resource_type == SECKIT_RESOURCE_SQS_QUEUE);
+    CHECK(p != NULL && strstr(p->text, "arn:aws:sns:us-east-1:123456789012:Alerts") != NULL);
+    p = find_owner(in, "AWS::SNS::TopicPolicy AlertsPolicy");
+    CHECK(p != NULL && strstr(p->text, "{\"AWS\":\"123456789012\"}") != NULL);
+    p = find_owner(in, "AWS::KMS::Key Key (key policy)");
+    CHECK(p != NULL && p->resource_type == SECKIT_RESOURCE_KMS_KEY &&
+          strstr(p->text, "arn:aws:iam::123456789012:root") != NULL);
+    /* Fn::If in a list: both branches, so the "*" is seen. */
+    p = find_owner(in, "AWS::IAM::ManagedPolicy Deploy");
+    CHECK(p != NULL &&
+          strstr(p->text, "[\"arn:aws:lambda:us-east-1:123456789012:function:Fn\",\"*\"]") !=
+              NULL);
+    p = find_owner(in, "AWS::IAM::Policy Extra");
+    CHECK(p != NULL &&
+          strstr(p->text, "arn:aws:dynamodb:us-east-1:123456789012:table/orders") != NULL);
+    CHECK(find_owner(in, "AWS::IAM::User Ops (inline policy StackName-ops)") != NULL);
+    CHECK(find_owner(in, "AWS::IAM::Group Admins (inline policy admins)") != NULL);
+    p = find_owner(in, "AWS::SecretsManager::ResourcePolicy SecretPolicy");
+    CHECK(p != NULL && p->resource_type == SECKIT_RESOURCE_SECRETS_MANAGER_SECRET);
+    p = find_owner(in, "AWS::Lambda::Permission InvokeFromAnywhere (statement made from its "
+                       "properties)");
+    CHECK(p != NULL && p->resource_type == SECKIT_RESOURCE_LAMBDA_FUNCTION &&
+          strstr(p->text, "\"Principal\":\"*\"") != NULL &&
+          strstr(p->text, "function:Fn") != NULL);
+    /* Placeholders bring no wildcard of their own: every '*' in the
+     * extracted policies was in the template. */
+    size_t stars = 0;
+    for (size_t i = 0; i < in->count; i++)
+        for (const char *s = in->items[i].text; *s != '\0'; s++)
+            stars += *s == '*';
+    CHECK_MSG(stars == 13, "%zu stars", stars);
+    seckit_policy_inputs_free(in);
+}
+
+static void test_cfn_json(void)
+{
+    seckit_error err;
+    int rc;
+    seckit_policy_inputs *in = extract_file("cloudformation.json", &rc, &err);
+    CHECK_OK(rc, &err);
+    if (in == NULL)
+        return;
+    CHECK(in->format == SECKIT_INPUT_CLOUDFORMATION && in->count == 3);
+    const seckit_policy_input *p = find_owner(in, "AWS::IAM::Role BuildRole (inline policy build)");
+    CHECK(p != NULL && strstr(p->text, "\"arn:aws:s3:::Artifacts/*\"") != NULL);
+    p = find_owner(in, "AWS::S3::BucketPolicy ArtifactsPolicy");
+    CHECK(p != NULL &&
+          strstr(p->text, "[\"arn:aws:s3:::Artifacts\",\"arn:aws:s3:::Artifacts/*\"]") != NULL);
+    seckit_input_position at = where(p, "aws:SecureTransport");
+    CHECK(file_has_at("cloudformation.json", &at, "aws:SecureTransport"));
+    seckit_policy_inputs_free(in);
+}
+
+static void test_terraform(void)
+{
+    seckit_error err;
+    int rc;
+    seckit_policy_inputs *in = extract_file("terraform-plan.json", &rc, &err);
+    CHECK_OK(rc, &err);
+    if (in == NULL)
+        return;
+    CHECK(in->format == SECKIT_INPUT_TERRAFORM);
+    CHECK_MSG(in->count == 7, "%zu policies", in->count);
+    const seckit_policy_input *p = find_owner(in, "aws_iam_role.app (trust policy)");
+    CHECK(p != NULL && p->type == SECKIT_POLICY_TRUST);
+    CHECK(find_owner(in, "aws_iam_role.app (inline policy app-inline)") != NULL);
+    p = find_owner(in, "aws_iam_policy.deploy (policy)");
+    CHECK(p != NULL && p->text[0] == '{');
+    /* Inside a JSON string with escapes, positions still land exactly. */
+    seckit_input_position at = where(p, "iam:PassRole");
+    CHECK(at.line == 32 && at.column == 107);
+    CHECK(file_has_at("terraform-plan.json", &at, "iam:PassRole"));
+    at = where(p, "\"Resource\"");
+    CHECK(file_has_at("terraform-plan.json", &at, "\\\"Resource\\\""));
+    p = find_owner(in, "aws_s3_bucket_policy.public (bucket policy)");
+    CHECK(p != NULL && p->resource_type == SECKIT_RESOURCE_S3_BUCKET);
+    CHECK(find_owner(in, "module.queue.aws_sqs_queue_policy.q (queue policy)") != NULL);
+    CHECK(find_owner(in, "module.queue.aws_sns_topic_policy.t (topic policy)") != NULL);
+    CHECK(find_owner(in, "module.queue.aws_iam_role_policy.r (inline policy)") != NULL);
+    seckit_policy_inputs_free(in);
+}
+
+static void test_malformed(void)
+{
+    seckit_error err;
+    int rc;
+    size_t len;
+    char *data = read_data("malformed.json", &len);
+    CHECK(data != NULL);
+    if (data == NULL)
+        return;
+    /* Default: a bare policy, so the linter reports JSON_SYNTAX_ERROR. */
+    seckit_policy_inputs *in = NULL;
+    CHECK_OK(seckit_policy_inputs_extract(data, len, NULL, &in, &err), &err);
+    CHECK(in != NULL && in->count == 1 && in->items[0].exact && in->items[0].text_len == len);
+    seckit_policy_inputs_free(in);
+    in = NULL;
+    seckit_policy_inputs_options strict = {SECKIT_INPUT_AUTO, "malformed.json",
+                                           SECKIT_INPUTS_STRICT};
+    CHECK_RC(seckit_policy_inputs_extract(data, len, &strict, &in, &err), SECKIT_EFORMAT);
+    CHECK(in == NULL && err.line == 4 && err.column == 49);
+    CHECK(strstr(err.message, "line 4 column 49") != NULL);
+    free(data);
+
+    in = extract_file("malformed.yaml", &rc, &err);
+    CHECK_RC(rc, SECKIT_EFORMAT);
+    CHECK(in == NULL && err.line == 8 && strstr(err.message, "invalid YAML at line 8") != NULL);
+
+    /* Shapes: a Document that is a number. */
+    static const char bad[] = "{\"PolicyVersion\": {\"Document\": 42, \"VersionId\": \"v1\"}}";
+    CHECK_RC(seckit_policy_inputs_extract(bad, strlen(bad), NULL, &in, &err), SECKIT_EFORMAT);
+    CHECK(err.line == 1 && err.column == 31);
+    /* Limits: nesting. */
+    char deep[600];
+    memset(deep, '[', 300);
+    memset(deep + 300, ']', 300);
+    CHECK_RC(seckit_policy_inputs_extract(deep, sizeof(deep), &strict, &in, &err), SECKIT_ELIMIT);
+    char ydeep[700];
+    memset(ydeep, '[', 350);
+    memset(ydeep + 350, ']', 350);
+    seckit_policy_inputs_options y = {SECKIT_INPUT_AUTO, "x.yaml", 0};
+    rc = seckit_policy_inputs_extract(ydeep, sizeof(ydeep), &y, &in, &err);
+    CHECK(rc == SECKIT_ELIMIT || rc == SECKIT_EFORMAT);
+    /* YAML alias bombs stay bounded (a cyclic alias too). */
+    static const char bomb[] =
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+        "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+        "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+        "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+        "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
+    rc = seckit_policy_inputs_extract(bomb, strlen(bomb), &y, &in, &err);
+    CHECK_RC(rc, SECKIT_ELIMIT);
+    static const char cycle[] = "a: &a [*a]\n";
+    rc = seckit_policy_inputs_extract(cycle, strlen(cycle), &y, &in, &err);
+    CHECK(rc != 0 || in != NULL);
+    seckit_policy_inputs_free(in);
+    in = NULL;
+    /* Empty input. */
+    rc = seckit_policy_inputs_extract("", 0, &strict, &in, &err);
+    CHECK_RC(rc, SECKIT_ETRUNCATED);
+    rc = seckit_policy_inputs_extract("", 0, &y, &in, &err);
+    CHECK_RC(rc, SECKIT_EFORMAT);
+}
+
+/* Intrinsic-function placeholders, one rule at a time. */
+static void test_intrinsics(void)
+{
+    static const char tmpl[] =
+        "Parameters:\n"
+        "  Unknown: {Type: String}\n"
+        "  Envs: {Type: CommaDelimitedList, Default: \"dev,prod\"}\n"
+        "Resources:\n"
+        "  P:\n"
+        "    Type: AWS::IAM::Policy\n"
+        "    Properties:\n"
+        "      PolicyDocument:\n"
+        "        Version: '2012-10-17'\n"
+        "        Statement:\n"
+        "          - Effect: Allow\n"
+        "            Action: s3:GetObject\n"
+        "            Resource:\n"
+        "              - !Ref Unknown\n"
+        "              - !Sub 'arn:aws:s3:::${!Literal}/${aws:username}/*'\n"
+        "              - !Select [1, !Ref Envs]\n"
+        "              - !Join ['-', !Split [',', 'a,b']]\n"
+        "              - !If [C, !Ref AWS::NoValue, 'arn:aws:s3:::kept']\n"
+        "              - !ImportValue SharedBucket\n"
+        "              - !Select [0, !GetAZs '']\n"
+        "          - Effect: Allow\n"
+        "            Action: sqs:SendMessage\n"
+        "            Resource: !Ref Unknown\n"
+        "            Condition:\n"
+        "              StringEquals:\n"
+        "                aws:SourceAccount: !Ref AWS::AccountId\n"
+        "              ArnLike:\n"
+        "                aws:SourceArn: !Ref Unknown\n"
+        "          - Effect: Allow\n"
+        "            Action: iam:PassRole\n"
+        "            Resource: !Ref AWS::NoValue\n";
+    seckit_policy_inputs *in = NULL;
+    seckit_error err;
+    seckit_policy_inputs_options y = {SECKIT_INPUT_AUTO, "t.yaml", 0};
+    CHECK_OK(seckit_policy_inputs_extract(tmpl, strlen(tmpl), &y, &in, &err), &err);
+    CHECK(in != NULL && in->count == 1);
+    if (in == NULL || in->count != 1)
+        return;
+    const char *t = in->items[0].text;
+    CHECK(strstr(t, "\"arn:aws:s3:::Unknown\"") != NULL);
+    CHECK(strstr(t, "\"arn:aws:s3:::${Literal}/${aws:username}/*\"") != NULL);
+    CHECK(strstr(t, "\"arn:aws:s3:::prod\"") != NULL);
+    CHECK(strstr(t, "\"arn:aws:s3:::a-b\"") != NULL);
+    CHECK(strstr(t, "\"arn:aws:s3:::kept\"") != NULL);
+    CHECK(strstr(t, "\"arn:aws:s3:::SharedBucket\"") != NULL);
+    CHECK(strstr(t, "\"arn:aws:s3:::us-east-1a\"") != NULL);
+    CHECK(strstr(t, "\"Resource\":\"arn:aws:sqs:us-east-1:123456789012:Unknown\"") != NULL);
+    CHECK(strstr(t, "\"aws:SourceAccount\":\"123456789012\"") != NULL);
+    CHECK(strstr(t, "\"aws:SourceArn\":\"arn:aws:sqs:us-east-1:123456789012:Unknown\"") != NULL);
+    /* NoValue removes the key with it. */
+    CHECK(strstr(t, "{\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\"}") != NULL);
+    seckit_policy_inputs_free(in);
+}
+
+/* Forced formats, YAML bare policies, detection by name. */
+static void test_formats(void)
+{
+    static const char ypol[] = "Version: '2012-10-17'\nStatement:\n  - Effect: Allow\n"
+                               "    Action: '*'\n    Resource: '*'\n";
+    seckit_policy_inputs *in = NULL;
+    seckit_error err;
+    seckit_policy_inputs_options y = {SECKIT_INPUT_AUTO, "p.yml", 0};
+    CHECK_OK(seckit_policy_inputs_extract(ypol, strlen(ypol), &y, &in, &err), &err);
+    CHECK(in != NULL && in->format == SECKIT_INPUT_POLICY && in->count == 1);
+    if (in != NULL && in->count == 1) {
+        CHECK_STR(in->items[0].text, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+                                     "\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}");
+        seckit_input_position at = where(&in->items[0], "Resource");
+        CHECK(at.line == 5 && at.column == 4);
+    }
+    seckit_policy_inputs_free(in);
+    in = NULL;
+    /* A .template named file in YAML. */
+    static const char tpl[] = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n"
+                              "      AssumeRolePolicyDocument: {Statement: []}\n";
+    seckit_policy_inputs_options t = {SECKIT_INPUT_AUTO, "stack.template", 0};
+    CHECK_OK(seckit_policy_inputs_extract(tpl, strlen(tpl), &t, &in, &err), &err);
+    CHECK(in != NULL && in->format == SECKIT_INPUT_CLOUDFORMATION && in->count == 1);
+    seckit_policy_inputs_free(in);
+    in = NULL;
+    /* Forcing "policy" on a template gives the whole file as one policy. */
+    static const char j[] = "{\"Resources\": {}}";
+    seckit_policy_inputs_options f = {SECKIT_INPUT_POLICY, NULL, 0};
+    CHECK_OK(seckit_policy_inputs_extract(j, strlen(j), &f, &in, &err), &err);
+    CHECK(in != NULL && in->count == 1 && in->items[0].exact);
+    seckit_policy_inputs_free(in);
+    CHECK_STR(seckit_input_format_name(SECKIT_INPUT_TERRAFORM), "terraform");
+}
+
+/* Every truncation and a spread of bit flips of every fixture: each either
+ * extracts or fails with a code and message; sanitizers watch the rest. */
+static void test_mutations(void)
+{
+    static const char *const files[] = {
+        "bare-identity.json", "get-policy-version.json", "get-policy-version-urlencoded.json",
+        "account-authorization-details.json", "cloudformation.yaml", "cloudformation.json",
+        "terraform-plan.json", "malformed.json", "malformed.yaml"};
+    int quick = getenv("SECKIT_TEST_QUICK") != NULL;
+    for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+        size_t len = 0;
+        char *data = read_data(files[f], &len);
+        CHECK(data != NULL);
+        if (data == NULL)
+            continue;
+        size_t step = quick ? len / 16 + 1 : len / 400 + 1;
+        for (size_t cut = 0; cut <= len; cut += step) {
+            char *copy = malloc(cut + 1);
+            memcpy(copy, data, cut);
+            seckit_policy_inputs *in = NULL;
+            seckit_error err;
+            seckit_policy_inputs_options o = {SECKIT_INPUT_AUTO, files[f], 0};
+            int rc = seckit_policy_inputs_extract(copy, cut, &o, &in, &err);
+            CHECK(rc == 0 ? in != NULL : (in == NULL && err.message[0] != '\0'));
+            for (size_t i = 0; rc == 0 && i < in->count; i++)
+                CHECK(strlen(in->items[i].text) == in->items[i].text_len);
+            seckit_policy_inputs_free(in);
+            free(copy);
+        }
+        size_t bstep = quick ? len * 8 / 32 + 1 : len * 8 / 800 + 1;
+        for (size_t bit = 0; bit < len * 8; bit += bstep) {
+            data[bit / 8] ^= (char)(1u << (bit % 8));
+            seckit_policy_inputs *in = NULL;
+            seckit_error err;
+            seckit_policy_inputs_options o = {SECKIT_INPUT_AUTO, files[f], 0};
+            int rc = seckit_policy_inputs_extract(data, len, &o, &in, &err);
+            CHECK(rc == 0 ? in != NULL : in == NULL);
+            seckit_policy_inputs_free(in);
+            data[bit / 8] ^= (char)(1u << (bit % 8));
+        }
+        free(data);
+    }
+}
+
+int main(void)
+{
+    TEST(test_bare_policy);
+    TEST(test_policy_version);
+    TEST(test_auth_details);
+    TEST(test_get_entity);
+    TEST(test_cfn_yaml);
+    TEST(test_cfn_json);
+    TEST(test_terraform);
+    TEST(test_malformed);
+    TEST(test_intrinsics);
+    TEST(test_formats);
+    TEST(test_mutations);
+    TEST_EXIT();
+}
