@@ -2,12 +2,18 @@
 # command, and their tests.
 libseckit_internal_la_SOURCES += \
 	crypto/fle_form.c \
-	crypto/fle_config.c
+	crypto/fle_config.c \
+	crypto/fle_crypt.c
 noinst_HEADERS += crypto/fle_internal.h
 seckitinclude_HEADERS += include/seckit/fle.h
+seckit_SOURCES += src/cli/cmd_fle.c
+dist_man_MANS += man/seckit-fle.1
 
-UNIT_TESTS += tests/unit/test_fle_form tests/unit/test_fle_config
-check_PROGRAMS += tests/unit/test_fle_form tests/unit/test_fle_config
+UNIT_TESTS += tests/unit/test_fle_form tests/unit/test_fle_config tests/unit/test_fle_crypt
+check_PROGRAMS += tests/unit/test_fle_form tests/unit/test_fle_config tests/unit/test_fle_crypt
+tests_unit_test_fle_crypt_SOURCES = tests/unit/test_fle_crypt.c
+tests_unit_test_fle_crypt_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_fle_crypt_LDADD = $(TEST_LDADD)
 tests_unit_test_fle_form_SOURCES = tests/unit/test_fle_form.c
 tests_unit_test_fle_form_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_fle_form_LDADD = $(TEST_LDADD)
@@ -28,3 +34,5 @@ tests_fuzz_fuzz_fle_form_CFLAGS = $(TEST_CFLAGS)
 tests_fuzz_fuzz_fle_form_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_fle_form_LDADD = $(TEST_LDADD)
 endif
+
+SCRIPT_TESTS += tests/cli/test-fle.sh

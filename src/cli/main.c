@@ -7,9 +7,11 @@
 #include "src/cli/cli.h"
 
 extern const cli_command cmd_keygen;
+extern const cli_command cmd_fle;
 
 const cli_command *const cli_commands[] = {
     &cmd_keygen,
+    &cmd_fle,
     NULL,
 };
 
