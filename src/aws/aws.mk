@@ -18,3 +18,14 @@ check_PROGRAMS += tests/unit/test_aws_sigv4
 tests_unit_test_aws_sigv4_SOURCES = tests/unit/test_aws_sigv4.c
 tests_unit_test_aws_sigv4_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_aws_sigv4_LDADD = $(TEST_LDADD)
+
+# The loopback mock AWS server and the tests that drive the library against it.
+check_PROGRAMS += tests/aws/mock_aws tests/aws/test_aws_mock
+UNIT_TESTS += tests/aws/test_aws_mock
+noinst_HEADERS += tests/aws/mock.h tests/aws/mockctl.h
+tests_aws_mock_aws_SOURCES = tests/aws/mock_aws.c tests/aws/mock_iam_cf.c
+tests_aws_mock_aws_CFLAGS = $(TEST_CFLAGS)
+tests_aws_mock_aws_LDADD = $(TEST_LDADD)
+tests_aws_test_aws_mock_SOURCES = tests/aws/test_aws_mock.c
+tests_aws_test_aws_mock_CFLAGS = $(TEST_CFLAGS)
+tests_aws_test_aws_mock_LDADD = $(TEST_LDADD)

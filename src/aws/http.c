@@ -114,6 +114,19 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *userdata)
     }
 }
 
+/* libcurl rewinds the body when it re-sends a request on a fresh
+ * connection after a reused one was closed by the server. */
+static int seek_cb(void *userdata, curl_off_t offset, int origin)
+{
+    xfer *x = userdata;
+    if (origin != SEEK_SET || offset < 0 || (curl_off_t)x->len < offset)
+        return CURL_SEEKFUNC_FAIL;
+    if (x->in_fd >= 0 && !x->in_seekable)
+        return CURL_SEEKFUNC_CANTSEEK;
+    x->pos = (size_t)offset;
+    return CURL_SEEKFUNC_OK;
+}
+
 static int is_2xx(int s) { return s >= 200 && s <= 299; }
 
 static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
@@ -242,6 +255,7 @@ static int transport_retryable(CURLcode cc)
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
+    case CURLE_SEND_FAIL_REWIND:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
@@ -310,6 +324,8 @@ static void setup_common(seckit_aws *aws, CURL *c, xfer *x, char *errbuf, long t
     curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
     curl_easy_setopt(c, CURLOPT_READDATA, x);
+    curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, seek_cb);
+    curl_easy_setopt(c, CURLOPT_SEEKDATA, x);
 }
 
 static void set_method(CURL *c, const char *method, int has_body, size_t body_len)

@@ -1,0 +1,32 @@
+/* Shared pieces of the mock AWS server (tests only). */
+#ifndef SECKIT_TESTS_MOCK_H
+#define SECKIT_TESTS_MOCK_H
+
+#include <stddef.h>
+
+typedef struct req {
+    char method[16];
+    char *target; /* raw request target */
+    char *path;   /* raw (encoded) path */
+    char *query;  /* raw query or "" */
+    char *hname[64], *hval[64];
+    size_t nh;
+    char *body;
+    size_t body_len;
+} req;
+
+const char *hget(const req *r, const char *name);
+void respond(int fd, int status, const char *ctype, const char *extra_headers, const char *body,
+             size_t body_len, int head);
+void respond_str(int fd, int status, const char *ctype, const char *body);
+/* Query-protocol (IAM) and CloudFront error documents. */
+void mock_error(int fd, int status, const char *code, const char *msg);
+void mock_error_cf(int fd, int status, const char *code, const char *msg);
+/* A decoded form field of an x-www-form-urlencoded body (malloc'd) or NULL. */
+char *form_get(const char *body, const char *name);
+char *dec(const char *s, size_t n);
+
+void mock_handle_iam(int fd, const req *r, const char *action);
+void mock_handle_cloudfront(int fd, const req *r);
+
+#endif

@@ -1,0 +1,601 @@
+/* libseckit's AWS layer against the loopback mock AWS server
+ * (tests/aws/mock_aws): signing checked by the server, STS, KMS, SSM, S3
+ * streaming, retries of throttling / 5xx / dropped connections, malformed
+ * responses, secrets kept out of messages, assume-role profiles,
+ * credential_process, container credentials and IMDSv2. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crypto/secmem.h"
+#include "seckit/aws.h"
+#include "seckit/version.h"
+#include "src/aws/client.h"
+#include "tests/aws/mockctl.h"
+#include "tests/unit/testlib.h"
+
+#define MOCK_KEY "AKIDMOCKEXAMPLE"
+#define MOCK_SECRET "mockSecret/K7MDENG+bPxRfiCYEXAMPLEKEY"
+#define ROLE_TOKEN "FwoGZXIvYXdzEMockSessionToken//+=="
+
+static mockctl M;
+static char tmpdir[256];
+
+static struct {
+    int sleeps;
+    long slept[16];
+} hk;
+
+static void fake_sleep(void *ctx, long ms)
+{
+    (void)ctx;
+    if (hk.sleeps < 16)
+        hk.slept[hk.sleeps] = ms;
+    hk.sleeps++;
+}
+
+static double fake_rand(void *ctx)
+{
+    (void)ctx;
+    return 0.5;
+}
+
+static void clean_env(void)
+{
+    static const char *const vars[] = {
+        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+        "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_SSM",
+        "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_CLOUDFRONT",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_MAX_ATTEMPTS", "AWS_CA_BUNDLE"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        unsetenv(vars[i]);
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    char p[512];
+    snprintf(p, sizeof p, "%s/config", tmpdir);
+    setenv("AWS_CONFIG_FILE", p, 1);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/credentials", tmpdir);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", p, 1);
+    unlink(p);
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", tmpdir, name);
+    FILE *f = fopen(p, "w");
+    fputs(text, f);
+    fclose(f);
+    chmod(p, 0600);
+}
+
+static void env_creds(void)
+{
+    setenv("AWS_ACCESS_KEY_ID", MOCK_KEY, 1);
+    setenv("AWS_SECRET_ACCESS_KEY", MOCK_SECRET, 1);
+}
+
+static seckit_aws *client(const char *profile, long timeout_ms, int attempts)
+{
+    seckit_aws_options o = {0};
+    o.endpoint_url = M.url;
+    o.region = "us-east-1";
+    o.profile = profile;
+    o.timeout_ms = timeout_ms;
+    o.max_attempts = attempts;
+    seckit_aws *aws = NULL;
+    seckit_error err;
+    if (seckit_aws_new(&o, &aws, &err) != 0) {
+        printf("# client: %s\n", err.message);
+        return NULL;
+    }
+    skt_aws_hooks h = {fake_sleep, fake_rand, NULL, NULL};
+    skt_aws_set_hooks(aws, &h);
+    memset(&hk, 0, sizeof hk);
+    return aws;
+}
+
+static void test_whoami_env(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 0);
+    CHECK(aws != NULL);
+    seckit_aws_identity id;
+    seckit_error err;
+    CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    CHECK_STR(id.account, "123456789012");
+    CHECK_STR(id.arn, "arn:aws:iam::123456789012:user/mock-user");
+    CHECK_STR(id.user_id, "AIDAMOCKUSERID");
+    seckit_aws_credentials c;
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.source, "environment");
+    seckit_aws_free(aws);
+}
+
+static void test_connection_reuse(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 0);
+    int before = mock_stat(&M, "connections");
+    seckit_aws_identity id;
+    seckit_error err;
+    for (int i = 0; i < 5; i++)
+        CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    int after = mock_stat(&M, "connections");
+    /* mock_stat itself opens one connection per call */
+    printf("# 5 calls used %d connection(s)\n", after - before - 1);
+    CHECK(after - before - 1 == 1);
+    seckit_aws_free(aws);
+}
+
+static void test_bad_secret(void)
+{
+    clean_env();
+    setenv("AWS_ACCESS_KEY_ID", MOCK_KEY, 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "wrongSecretValue/abcdefghijklmnopqrstuv", 1);
+    seckit_aws *aws = client(NULL, 0, 0);
+    seckit_aws_identity id;
+    seckit_error err;
+    CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_EAWSAUTH);
+    CHECK_STR(err.aws_code, "SignatureDoesNotMatch");
+    CHECK(err.http_status == 403);
+    CHECK(strncmp(err.aws_request_id, "mock-q-", 7) == 0);
+    CHECK(strstr(err.message, "wrongSecretValue") == NULL);
+    CHECK(strstr(err.message, "sts GetCallerIdentity") != NULL);
+    CHECK(hk.sleeps == 0); /* auth failures are not retried */
+    seckit_aws_free(aws);
+    /* An unknown key: InvalidClientTokenId; for KMS UnrecognizedClientException. */
+    setenv("AWS_ACCESS_KEY_ID", "AKIDUNKNOWN", 1);
+    aws = client(NULL, 0, 0);
+    CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_EAWSAUTH);
+    CHECK_STR(err.aws_code, "InvalidClientTokenId");
+    seckit_kms_result r;
+    CHECK_RC(seckit_kms_generate_data_key(aws, "k1", 32, NULL, &r, &err), SECKIT_EAWSAUTH);
+    CHECK_STR(err.aws_code, "UnrecognizedClientException");
+    seckit_aws_free(aws);
+}
+
+static void test_secret_never_in_messages(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 1);
+    seckit_aws_identity id;
+    seckit_error err;
+    mock_mode(&M, "echo-secret", 1);
+    CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "AccessDenied");
+    CHECK(strstr(err.message, MOCK_SECRET) == NULL);
+    CHECK(strstr(err.message, "****") != NULL);
+    mock_mode(&M, "echo-secret", 1);
+    seckit_kms_result r;
+    CHECK_RC(seckit_kms_generate_data_key(aws, "k1", 32, NULL, &r, &err), SECKIT_EAWS);
+    CHECK(strstr(err.message, MOCK_SECRET) == NULL);
+    seckit_aws_free(aws);
+    /* A session token is scrubbed too. */
+    clean_env();
+    seckit_aws_credentials c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.access_key_id, sizeof c.access_key_id, "AKIDUNKNOWN");
+    snprintf(c.secret_access_key, sizeof c.secret_access_key, "%s", MOCK_SECRET);
+    snprintf(c.session_token, sizeof c.session_token, "%s", ROLE_TOKEN);
+    seckit_aws_options o = {.endpoint_url = M.url, .region = "us-east-1", .credentials = &c,
+                            .max_attempts = 1};
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    mock_mode(&M, "echo-secret", 1);
+    CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_EAWS);
+    CHECK(strstr(err.message, ROLE_TOKEN) == NULL);
+    CHECK(strstr(err.message, MOCK_SECRET) == NULL);
+    seckit_aws_free(aws);
+}
+
+static void test_throttle_retried(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 0);
+    seckit_error err;
+    mock_mode(&M, "throttle", 2);
+    static const char body[] = "Action=GetCallerIdentity&Version=2011-06-15";
+    seckit_aws_request req = SECKIT_AWS_REQUEST_INIT;
+    req.service = "sts";
+    req.method = "POST";
+    req.body = body;
+    req.body_len = strlen(body);
+    seckit_aws_response resp;
+    CHECK_OK(seckit_aws_send(aws, &req, &resp, &err), &err);
+    CHECK(resp.status == 200);
+    CHECK(resp.attempts == 3);
+    CHECK(hk.sleeps == 2);
+    CHECK(hk.slept[0] == 500 && hk.slept[1] == 1000); /* rand 0.5 x 1 s, x 2 s */
+    /* two retries took 10 tokens, the success gave 5 back */
+    CHECK(skt_aws_retry_tokens(aws) == 495);
+    printf("# throttled twice: %d attempts, backoff %ld ms then %ld ms, quota %d\n",
+           resp.attempts, hk.slept[0], hk.slept[1], skt_aws_retry_tokens(aws));
+    seckit_aws_response_free(&resp);
+
+    /* Throttled beyond max attempts: the service's error after 3 attempts. */
+    mock_mode(&M, "throttle", 5);
+    hk.sleeps = 0;
+    CHECK_RC(seckit_aws_send(aws, &req, &resp, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "Throttling");
+    CHECK(resp.attempts == 3);
+    CHECK(strstr(err.message, "after 3 attempts") != NULL);
+    seckit_aws_response_free(&resp);
+    mock_mode(&M, "", 0);
+
+    /* KMS (JSON): ThrottlingException, then 500s. */
+    mock_mode(&M, "throttle", 1);
+    seckit_kms_result r;
+    CHECK_OK(seckit_kms_generate_data_key(aws, "k1", 32, NULL, &r, &err), &err);
+    seckit_kms_result_free(&r);
+    mock_mode(&M, "500", 2);
+    CHECK_OK(seckit_kms_generate_data_key(aws, "k1", 32, NULL, &r, &err), &err);
+    seckit_kms_result_free(&r);
+    seckit_aws_free(aws);
+}
+
+static void test_quota_exhaustion(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 3);
+    seckit_aws_identity id;
+    seckit_error err;
+    /* Each failed call spends 2 retries x 5 tokens; 500 tokens last 50 calls. */
+    int calls = 0;
+    while (skt_aws_retry_tokens(aws) >= 5 && calls < 60) {
+        mock_mode(&M, "500", 3);
+        seckit_sts_get_caller_identity(aws, &id, &err);
+        calls++;
+    }
+    CHECK(calls == 50);
+    mock_mode(&M, "500", 1);
+    hk.sleeps = 0;
+    CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_EAWS);
+    CHECK(hk.sleeps == 0); /* no tokens left: not retried */
+    mock_mode(&M, "", 0);
+    seckit_aws_free(aws);
+}
+
+static void test_dropped_connection(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 0);
+    seckit_aws_identity id;
+    seckit_error err;
+    mock_mode(&M, "close", 1);
+    CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    CHECK(hk.sleeps == 1);
+    /* (libcurl itself re-sends once when a reused connection turns out closed) */
+    mock_mode(&M, "close", 20);
+    CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_ENETWORK);
+    CHECK_MSG(strstr(err.message, "after 3 attempts") != NULL, "message: %s", err.message);
+    mock_mode(&M, "", 0);
+    seckit_aws_free(aws);
+}
+
+static void test_timeout(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 700, 1);
+    seckit_aws_identity id;
+    seckit_error err;
+    mock_mode(&M, "slow", 1);
+    CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_ETIMEOUT);
+    CHECK(strstr(err.message, "timed out") != NULL);
+    mock_mode(&M, "", 0);
+    seckit_aws_free(aws);
+}
+
+static void test_malformed(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 0);
+    seckit_aws_identity id;
+    seckit_error err;
+    mock_mode(&M, "malformed", 1);
+    CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_ETRUNCATED);
+    CHECK(strstr(err.message, "sts: GetCallerIdentity: XML") != NULL);
+    mock_mode(&M, "malformed-error", 1);
+    CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "BadRequest");
+    CHECK(strstr(err.message, "not a valid XML error") != NULL);
+    mock_mode(&M, "malformed", 1);
+    seckit_kms_result r;
+    CHECK_RC(seckit_kms_generate_data_key(aws, "k1", 32, NULL, &r, &err), SECKIT_EFORMAT);
+    CHECK(strstr(err.message, "kms GenerateDataKey: response is not a JSON object") != NULL);
+    mock_mode(&M, "", 0);
+    seckit_aws_free(aws);
+}
+
+static void test_kms(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 0);
+    seckit_error err;
+    seckit_aws_kv pairs[] = {{"purpose", "test"}, {"bucket", "b1"}};
+    seckit_kms_context ctx = {pairs, 2};
+    seckit_kms_result dk, pt, ct;
+    CHECK_OK(seckit_kms_generate_data_key(aws, "key-1", 32, &ctx, &dk, &err), &err);
+    CHECK(dk.plaintext_len == 32 && dk.ciphertext_len > 0);
+    CHECK_STR(dk.key_id, "arn:aws:kms:us-east-1:123456789012:key/key-1");
+    CHECK_OK(seckit_kms_decrypt(aws, NULL, dk.ciphertext, dk.ciphertext_len, &ctx, &pt, &err), &err);
+    CHECK(pt.plaintext_len == 32 && memcmp(pt.plaintext, dk.plaintext, 32) == 0);
+    seckit_kms_result_free(&pt);
+    /* Wrong context: InvalidCiphertextException. */
+    seckit_kms_context other = {pairs, 1};
+    CHECK_RC(seckit_kms_decrypt(aws, NULL, dk.ciphertext, dk.ciphertext_len, &other, &pt, &err),
+             SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "InvalidCiphertextException");
+    CHECK(err.http_status == 400);
+    seckit_kms_result_free(&dk);
+    /* Encrypt / Decrypt. */
+    const uint8_t msg[] = "attack at dawn";
+    CHECK_OK(seckit_kms_encrypt(aws, "key-2", msg, sizeof msg, NULL, &ct, &err), &err);
+    CHECK_OK(seckit_kms_decrypt(aws, "key-2", ct.ciphertext, ct.ciphertext_len, NULL, &pt, &err),
+             &err);
+    CHECK(pt.plaintext_len == sizeof msg && memcmp(pt.plaintext, msg, sizeof msg) == 0);
+    seckit_kms_result_free(&pt);
+    seckit_kms_result_free(&ct);
+    CHECK_RC(seckit_kms_generate_data_key(aws, "missing-key", 32, NULL, &dk, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "NotFoundException");
+    CHECK(strncmp(err.aws_request_id, "mock-req-", 9) == 0);
+    seckit_aws_free(aws);
+}
+
+static void test_ssm(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 0);
+    seckit_error err;
+    char *v = NULL, type[32];
+    size_t vl;
+    CHECK_OK(seckit_ssm_get_parameter(aws, "/seckit/test/pem", 1, &v, &vl, type, &err), &err);
+    CHECK(v != NULL && strncmp(v, "-----BEGIN PRIVATE KEY-----\n", 28) == 0);
+    CHECK_STR(type, "SecureString");
+    seckit_secret_free(v);
+    CHECK_RC(seckit_ssm_get_parameter(aws, "/nope", 1, &v, &vl, type, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "ParameterNotFound");
+    CHECK(v == NULL);
+    seckit_aws_free(aws);
+}
+
+static void test_s3_streams(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 0);
+    seckit_error err;
+    char src[512], dst[512];
+    snprintf(src, sizeof src, "%s/src.bin", tmpdir);
+    snprintf(dst, sizeof dst, "%s/dst.bin", tmpdir);
+    FILE *f = fopen(src, "wb");
+    for (int i = 0; i < 300000; i++)
+        fputc((i * 31) & 0xff, f);
+    fclose(f);
+    int in = open(src, O_RDONLY);
+    seckit_aws_request req = SECKIT_AWS_REQUEST_INIT;
+    req.service = "s3";
+    req.method = "PUT";
+    req.bucket = "my-bucket";
+    req.path = "/dir/a key+with spaces.bin";
+    req.body_fd = in;
+    req.body_len = 300000;
+    seckit_aws_response resp;
+    mock_mode(&M, "500", 1); /* the body is re-sent on the retry */
+    CHECK_OK(seckit_aws_send(aws, &req, &resp, &err), &err);
+    CHECK(resp.attempts == 2);
+    CHECK_STR(seckit_aws_response_header(&resp, "ETag"), "\"mock-etag\"");
+    seckit_aws_response_free(&resp);
+    close(in);
+    int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    req.method = "GET";
+    req.body_fd = -1;
+    req.body_len = 0;
+    req.response_fd = out;
+    CHECK_OK(seckit_aws_send(aws, &req, &resp, &err), &err);
+    CHECK(resp.body_written == 300000);
+    CHECK(resp.body == NULL);
+    seckit_aws_response_free(&resp);
+    close(out);
+    struct stat a, b;
+    stat(src, &a);
+    stat(dst, &b);
+    CHECK(a.st_size == b.st_size);
+    /* HEAD of a missing key: NotFound, no body. */
+    req.method = "HEAD";
+    req.response_fd = -1;
+    req.path = "/missing";
+    CHECK_RC(seckit_aws_send(aws, &req, &resp, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "NotFound");
+    CHECK(resp.status == 404);
+    seckit_aws_response_free(&resp);
+    req.method = "GET";
+    CHECK_RC(seckit_aws_send(aws, &req, &resp, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "NoSuchKey");
+    seckit_aws_response_free(&resp);
+    /* Presigned URL: path-style on a custom endpoint, query signature. */
+    char *url = NULL;
+    req.path = "/dir/x y";
+    CHECK_OK(seckit_aws_presign(aws, &req, 900, &url, &err), &err);
+    CHECK(url != NULL && strncmp(url, M.url, strlen(M.url)) == 0);
+    CHECK(url != NULL && strstr(url, "/my-bucket/dir/x%20y?X-Amz-Algorithm=AWS4-HMAC-SHA256") != NULL);
+    CHECK(url != NULL && strstr(url, "X-Amz-Expires=900") && strstr(url, "&X-Amz-Signature="));
+    CHECK(url != NULL && strstr(url, MOCK_SECRET) == NULL);
+    free(url);
+    seckit_aws_free(aws);
+}
+
+static void test_assume_role_profile(void)
+{
+    clean_env();
+    write_file("credentials", "[base]\naws_access_key_id = " MOCK_KEY
+                              "\naws_secret_access_key = " MOCK_SECRET "\n");
+    write_file("config", "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/MockRole\n"
+                         "source_profile = base\nrole_session_name = seckit-test\n"
+                         "region = us-east-1\n"
+                         "[profile denied]\nrole_arn = arn:aws:iam::123456789012:role/Denied\n"
+                         "source_profile = base\n");
+    seckit_aws *aws = client("dev", 0, 0);
+    CHECK(aws != NULL);
+    seckit_aws_identity id;
+    seckit_error err;
+    int before = mock_stat(&M, "assume_role");
+    CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    CHECK_STR(id.arn, "arn:aws:sts::123456789012:assumed-role/MockRole/seckit-test");
+    CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    CHECK(mock_stat(&M, "assume_role") - before == 1); /* cached until expiry */
+    seckit_aws_credentials c;
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.source, "assume-role");
+    CHECK(c.expiration > 0);
+    seckit_aws_free(aws);
+    aws = client("denied", 0, 0);
+    CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "AccessDenied");
+    CHECK(strstr(err.message, "assume role") != NULL);
+    seckit_aws_free(aws);
+    /* --profile wins over environment keys. */
+    env_creds();
+    setenv("AWS_ACCESS_KEY_ID", "AKIDUNKNOWN", 1);
+    aws = client("dev", 0, 0);
+    CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    seckit_aws_free(aws);
+}
+
+static void test_credential_process(void)
+{
+    clean_env();
+    write_file("config", "[profile proc]\ncredential_process = printf '{\"Version\": 1, "
+                         "\"AccessKeyId\": \"" MOCK_KEY "\", \"SecretAccessKey\": \"" MOCK_SECRET
+                         "\"}'\n"
+                         "[profile bad]\ncredential_process = sh -c 'exit 3'\n"
+                         "[profile v2]\ncredential_process = printf '{\"Version\": 2}'\n");
+    seckit_aws *aws = client("proc", 0, 0);
+    seckit_aws_identity id;
+    seckit_error err;
+    CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    seckit_aws_credentials c;
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.source, "credential-process");
+    seckit_aws_free(aws);
+    aws = client("bad", 0, 0);
+    CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_EAWSAUTH);
+    CHECK(strstr(err.message, "exit status 3") != NULL);
+    seckit_aws_free(aws);
+    aws = client("v2", 0, 0);
+    CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_EUNSUPPORTED);
+    seckit_aws_free(aws);
+}
+
+static void test_container(void)
+{
+    clean_env();
+    char url[256];
+    snprintf(url, sizeof url, "%s/container-creds", M.url);
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "mock-container-token", 1);
+    seckit_aws *aws = client(NULL, 0, 0);
+    seckit_aws_identity id;
+    seckit_error err;
+    CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    seckit_aws_credentials c;
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.source, "container");
+    CHECK_STR(c.access_key_id, "ASIAMOCKCONTAINER");
+    CHECK(c.expiration > 0);
+    seckit_aws_free(aws);
+    /* The token from a file. */
+    unsetenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+    write_file("token", "mock-container-token\n");
+    char tf[512];
+    snprintf(tf, sizeof tf, "%s/token", tmpdir);
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tf, 1);
+    aws = client(NULL, 0, 0);
+    CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    seckit_aws_free(aws);
+    /* A wrong token: HTTP 401, no credentials. */
+    write_file("token", "wrong");
+    aws = client(NULL, 0, 0);
+    CHECK(seckit_sts_get_caller_identity(aws, &id, &err) != 0);
+    CHECK(strstr(err.message, "container credentials") != NULL);
+    seckit_aws_free(aws);
+    /* Plain http to a non-loopback host is refused. */
+    unsetenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://example.com/creds", 1);
+    aws = client(NULL, 0, 0);
+    CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_EINVAL);
+    seckit_aws_free(aws);
+}
+
+static void test_imds(void)
+{
+    clean_env();
+    unsetenv("AWS_EC2_METADATA_DISABLED");
+    setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", M.url, 1);
+    int before = mock_stat(&M, "imds_tokens");
+    seckit_aws *aws = client(NULL, 0, 0);
+    seckit_aws_identity id;
+    seckit_error err;
+    CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    seckit_aws_credentials c;
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.source, "instance-metadata");
+    CHECK_STR(c.access_key_id, "ASIAMOCKIMDS");
+    CHECK(mock_stat(&M, "imds_tokens") - before == 1); /* IMDSv2 token fetched */
+    seckit_aws_free(aws);
+    /* Disabled: no credentials at all. */
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    aws = client(NULL, 0, 0);
+    CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_EAWSAUTH);
+    CHECK(strstr(err.message, "no AWS credentials found") != NULL);
+    seckit_aws_free(aws);
+}
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "%s/seckit-aws-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (mkdtemp(tmpdir) == NULL || mock_start(&M) != 0) {
+        SKIP("aws_mock", "cannot start tests/aws/mock_aws");
+        return 0;
+    }
+    setenv("HOME", tmpdir, 1);
+    TEST(test_whoami_env);
+    TEST(test_connection_reuse);
+    TEST(test_bad_secret);
+    TEST(test_secret_never_in_messages);
+    TEST(test_throttle_retried);
+    TEST(test_quota_exhaustion);
+    TEST(test_dropped_connection);
+    TEST(test_timeout);
+    TEST(test_malformed);
+    TEST(test_kms);
+    TEST(test_ssm);
+    TEST(test_s3_streams);
+    TEST(test_assume_role_profile);
+    TEST(test_credential_process);
+    TEST(test_container);
+    TEST(test_imds);
+    mock_stop(&M);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        printf("# could not remove %s\n", tmpdir);
+    TEST_EXIT();
+}
