@@ -11,6 +11,7 @@
 #include "seckit/fle.h"
 #include "seckit/keys.h"
 #include "seckit/policy.h"
+#include "seckit/s3.h"
 #include "seckit/version.h"
 
 #endif

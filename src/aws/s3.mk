@@ -1,4 +1,22 @@
-# src/aws: see the comment in Makefile.am
-# S3 object calls, `seckit s3 ls|cp|rm`, integration tests against OpenStack
-# Swift (s3api + tempauth) started on 127.0.0.1 by tests/integration/swift-up.sh.
-EXTRA_DIST += tests/integration/swift-up.sh tests/integration/swift-down.sh tests/deps/s3.apt
+# src/aws S3 object calls (seckit/s3.h), `seckit s3 ls|cp|rm`, and the
+# integration tests against OpenStack Swift (s3api + tempauth) that
+# tests/integration/swift-up.sh starts on 127.0.0.1 (packages: tests/deps/s3.apt).
+libseckit_internal_la_SOURCES += src/aws/s3.c src/aws/s3_upload.c
+noinst_HEADERS += src/aws/s3_int.h
+seckitinclude_HEADERS += include/seckit/s3.h
+seckit_SOURCES += src/cli/cmd_s3.c
+dist_man_MANS += man/seckit-s3.1
+
+UNIT_TESTS += tests/unit/test_s3
+check_PROGRAMS += tests/unit/test_s3 tests/integration/s3_it
+tests_unit_test_s3_SOURCES = tests/unit/test_s3.c
+tests_unit_test_s3_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_s3_LDADD = $(TEST_LDADD)
+# the library half of the integration test (run by test-s3.sh)
+tests_integration_s3_it_SOURCES = tests/integration/s3_it.c
+tests_integration_s3_it_CFLAGS = $(TEST_CFLAGS)
+tests_integration_s3_it_LDADD = $(TEST_LDADD)
+
+SCRIPT_TESTS += tests/integration/test-s3.sh
+EXTRA_DIST += tests/integration/test-s3.sh tests/integration/swift-up.sh \
+	tests/integration/swift-down.sh tests/deps/s3.apt

@@ -1,0 +1,45 @@
+/* Internal: the S3 calls' response parsers and helpers, reachable by the
+ * unit tests.  Not installed. */
+#ifndef SECKIT_AWS_S3_INT_H
+#define SECKIT_AWS_S3_INT_H
+
+#include <stddef.h>
+
+#include "seckit/aws.h"
+#include "seckit/s3.h"
+#include "src/aws/xml.h"
+
+/* Strict element access: exactly one child `name` holding only text
+ * (optional: absent gives *out = NULL / 0), whole non-negative numbers up
+ * to max, "true"/"false". */
+size_t skt_s3_xml_count(const skt_xml_node *n, const char *name);
+int skt_s3_xml_text(const skt_xml_node *n, const char *name, int optional, const char **out,
+                    const char *what, seckit_error *err);
+int skt_s3_xml_number(const skt_xml_node *n, const char *name, int optional, long long max,
+                      long long *out, const char *what, seckit_error *err);
+int skt_s3_xml_bool(const skt_xml_node *n, const char *name, int optional, int *out,
+                    const char *what, seckit_error *err);
+
+/* "bytes=A-B", "bytes=A-" or "bytes=-N"; SECKIT_EINVAL otherwise. */
+int skt_s3_check_range(const char *range, seckit_error *err);
+
+/* Object info from HEAD/GET response headers (status 200 or 206). */
+int skt_s3_object_info_from(const seckit_aws_response *resp, seckit_s3_object_info *info,
+                            seckit_error *err);
+
+/* The <Error> document's Code/Message/RequestId into err; SECKIT_EAWS. */
+int skt_s3_error_document(const skt_xml_node *root, int status, seckit_error *err);
+
+/* Parse a 2xx body whose root must be `want` (an <Error> root becomes the
+ * error it reports). */
+int skt_s3_parse_body(const seckit_aws_response *resp, const char *want, const char *what,
+                      skt_xml_node **root, seckit_error *err);
+
+int skt_s3_parse_list(const skt_xml_node *root, seckit_s3_list_result *out, seckit_error *err);
+int skt_s3_parse_parts(const skt_xml_node *root, seckit_s3_parts_result *out,
+                       seckit_error *err);
+/* The CompleteMultipartUpload request body (malloc'd, NUL-terminated). */
+int skt_s3_complete_body(const seckit_s3_part *parts, size_t count, char **out, size_t *out_len,
+                         seckit_error *err);
+
+#endif

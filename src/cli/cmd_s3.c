@@ -1,0 +1,738 @@
+/* seckit s3 ls|cp|rm: plain S3 object transfers with the AWS CLI's
+ * s3://bucket/key form, over libseckit's S3 calls (seckit/s3.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "seckit/s3.h"
+#include "src/cli/cli.h"
+
+static const char usage[] =
+    "Usage: seckit s3 ls s3://BUCKET[/PREFIX] [--recursive] [--page-size N] [AWS options]\n"
+    "       seckit s3 cp SOURCE DESTINATION [transfer options] [AWS options]\n"
+    "       seckit s3 rm s3://BUCKET/KEY [AWS options]\n"
+    "\n"
+    "Plain S3 object transfers.  Objects are named s3://BUCKET/KEY as with the AWS\n"
+    "CLI; for cp, one side is s3://... and the other a local file, or '-' for\n"
+    "standard input or output (s3:// to s3:// copies on the server with CopyObject).\n"
+    "Inputs larger than the part size go up as a multipart upload with constant\n"
+    "memory (standard input is read one part at a time); a failed multipart upload\n"
+    "is aborted.  Downloads are written to a temporary file beside the destination\n"
+    "and renamed into place only when complete.  A destination ending in '/' (or a\n"
+    "local folder) gets the source's file name.\n"
+    "\n"
+    "ls options:\n"
+    "  --recursive           list every key under the prefix (default: one level,\n"
+    "                        folders shown as PRE)\n"
+    "  --page-size N         keys per ListObjectsV2 request, 1..1000 (default 1000)\n"
+    "\n"
+    "cp options:\n"
+    "  --part-size SIZE      multipart part size, 5MiB..5GiB (default 8MiB; suffixes\n"
+    "                        K, M, G, KiB, MiB, GiB are powers of 1024)\n"
+    "  --content-type TYPE   Content-Type of the uploaded or copied object\n"
+    "  --metadata K=V[,K=V]  user metadata (x-amz-meta-K) of the new object\n"
+    "  --metadata-directive COPY|REPLACE\n"
+    "                        s3:// to s3:// copies: keep the source's metadata\n"
+    "                        (COPY, default) or set --metadata/--content-type\n"
+    "                        (REPLACE)\n"
+    "  --range bytes=A-B     download only these bytes (also A- and -N)\n"
+    "  --no-progress         no progress bar (it is shown only on a terminal)\n"
+    "\n"
+    "AWS options:\n"
+    "  --endpoint-url URL    S3 endpoint, e.g. http://127.0.0.1:8080 (path-style)\n"
+    "  --region REGION       signing region (default: AWS_REGION, the profile's)\n"
+    "  --profile NAME        profile in ~/.aws/config and ~/.aws/credentials\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 done; 2 usage; 5 a file or network failure; 6 S3 answered with\n"
+    "an error (its code, e.g. NoSuchKey or AccessDenied, is shown).\n";
+
+enum {
+    OPT_RECURSIVE = 256,
+    OPT_PAGE_SIZE,
+    OPT_PART_SIZE,
+    OPT_CONTENT_TYPE,
+    OPT_METADATA,
+    OPT_METADATA_DIRECTIVE,
+    OPT_RANGE,
+    OPT_NO_PROGRESS,
+    OPT_ENDPOINT,
+    OPT_REGION,
+    OPT_PROFILE
+};
+
+#define MAX_META 32
+
+typedef struct s3_opts {
+    const char *sub;
+    int recursive;
+    unsigned long page_size;
+    long long part_size;
+    const char *content_type;
+    char *metadata_arg;
+    seckit_s3_meta meta[MAX_META];
+    size_t meta_count;
+    int directive; /* -1 unset, 0 COPY, 1 REPLACE */
+    const char *range;
+    int progress;
+    seckit_aws_options aws;
+} s3_opts;
+
+typedef struct s3_url {
+    char *bucket;
+    char *key; /* "" when none */
+} s3_url;
+
+static int is_s3(const char *s) { return strncmp(s, "s3://", 5) == 0; }
+
+static int parse_url(const char *sub, const char *s, s3_url *u)
+{
+    const char *b = s + 5;
+    const char *slash = strchr(b, '/');
+    size_t blen = slash != NULL ? (size_t)(slash - b) : strlen(b);
+    if (blen == 0)
+        return cli_usage_error(sub, "'%s' has no bucket (expected s3://BUCKET/KEY)", s);
+    u->bucket = strndup(b, blen);
+    u->key = strdup(slash != NULL ? slash + 1 : "");
+    if (u->bucket == NULL || u->key == NULL) {
+        cli_message(sub, "out of memory");
+        return EXIT_IO;
+    }
+    return 0;
+}
+
+static void free_url(s3_url *u)
+{
+    free(u->bucket);
+    free(u->key);
+}
+
+/* SIZE with an optional K/M/G (KiB/MiB/GiB) suffix; powers of 1024. */
+static int parse_size(const char *s, long long *out)
+{
+    char *end = NULL;
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0)
+        return -1;
+    unsigned long long mul = 1;
+    if (strcmp(end, "K") == 0 || strcmp(end, "KiB") == 0)
+        mul = 1024ULL;
+    else if (strcmp(end, "M") == 0 || strcmp(end, "MiB") == 0)
+        mul = 1024ULL * 1024;
+    else if (strcmp(end, "G") == 0 || strcmp(end, "GiB") == 0)
+        mul = 1024ULL * 1024 * 1024;
+    else if (*end != '\0')
+        return -1;
+    if (v > (1ULL << 40) / mul)
+        return -1;
+    *out = (long long)(v * mul);
+    return 0;
+}
+
+/* --metadata K=V,K2=V2 (split in place). */
+static int parse_metadata(s3_opts *o, char *arg)
+{
+    o->meta_count = 0;
+    for (char *save = NULL, *tok = strtok_r(arg, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '=');
+        if (eq == NULL || eq == tok)
+            return cli_usage_error(o->sub, "--metadata wants KEY=VALUE[,KEY=VALUE...], not '%s'",
+                                   tok);
+        if (o->meta_count == MAX_META)
+            return cli_usage_error(o->sub, "--metadata: at most %d entries", MAX_META);
+        *eq = '\0';
+        o->meta[o->meta_count].name = tok;
+        o->meta[o->meta_count].value = eq + 1;
+        o->meta_count++;
+    }
+    return 0;
+}
+
+/* ---- progress bar (stderr, only on a terminal) ------------------------- */
+
+typedef struct progress {
+    int on;
+    int shown;
+    time_t last;
+} progress;
+
+static void show_size(char *buf, size_t cap, long long n)
+{
+    if (n >= 1024LL * 1024 * 1024)
+        snprintf(buf, cap, "%.1f GiB", (double)n / (1024.0 * 1024 * 1024));
+    else if (n >= 1024LL * 1024)
+        snprintf(buf, cap, "%.1f MiB", (double)n / (1024.0 * 1024));
+    else if (n >= 1024)
+        snprintf(buf, cap, "%.1f KiB", (double)n / 1024.0);
+    else
+        snprintf(buf, cap, "%lld B", n);
+}
+
+static void progress_cb(void *ctx, long long done, long long total)
+{
+    progress *p = ctx;
+    if (!p->on)
+        return;
+    char a[32], b[32];
+    show_size(a, sizeof(a), done);
+    if (total > 0) {
+        int width = 30;
+        int fill = (int)((double)done / (double)total * width);
+        char bar[64];
+        if (fill > width)
+            fill = width;
+        memset(bar, '#', (size_t)fill);
+        memset(bar + fill, '-', (size_t)(width - fill));
+        bar[width] = '\0';
+        show_size(b, sizeof(b), total);
+        fprintf(stderr, "\r[%s] %3d%% %s / %s  ", bar, (int)((double)done * 100.0 / (double)total),
+                a, b);
+    } else {
+        fprintf(stderr, "\r%s sent  ", a);
+    }
+    fflush(stderr);
+    p->shown = 1;
+}
+
+static void progress_end(progress *p)
+{
+    if (p->shown)
+        fputc('\n', stderr);
+    p->shown = 0;
+}
+
+/* ---- the client ---------------------------------------------------------- */
+
+static int make_client(s3_opts *o, seckit_aws **aws)
+{
+    seckit_error err;
+    seckit_error_clear(&err);
+    if (seckit_aws_new(&o->aws, aws, &err) != 0)
+        return cli_fail(o->sub, &err);
+    return 0;
+}
+
+/* Prefix err's message with "s3://BUCKET/KEY". */
+static void name_object(seckit_error *err, const char *bucket, const char *key)
+{
+    char name[1200];
+    snprintf(name, sizeof(name), "s3://%s/%s", bucket, key);
+    seckit_error_prefix(err, name);
+}
+
+/* ---- ls --------------------------------------------------------------------- */
+
+static void print_entry(const seckit_s3_list_entry *e, const char *shown)
+{
+    /* LastModified "2024-05-01T12:34:56.000Z" -> "2024-05-01 12:34:56" */
+    char when[20] = "                   ";
+    const char *lm = e->last_modified;
+    if (strlen(lm) >= 19 && lm[10] == 'T') {
+        memcpy(when, lm, 19);
+        when[10] = ' ';
+    }
+    printf("%s %10lld %s\n", when, e->size, shown);
+}
+
+static int cmd_ls(s3_opts *o, int argc, char **argv)
+{
+    if (argc != 1)
+        return cli_usage_error(o->sub, "ls takes one s3://BUCKET[/PREFIX]");
+    if (!is_s3(argv[0]))
+        return cli_usage_error(o->sub, "'%s' is not an s3://BUCKET[/PREFIX] URL", argv[0]);
+    s3_url u = {0};
+    int rc = parse_url(o->sub, argv[0], &u);
+    if (rc != 0)
+        return rc;
+    seckit_aws *aws = NULL;
+    if ((rc = make_client(o, &aws)) != 0) {
+        free_url(&u);
+        return rc;
+    }
+    /* Like the AWS CLI: without --recursive, "s3://b/dir" lists the folder
+     * level "dir" is in and names entries relative to it. */
+    size_t base = 0;
+    const char *slash = strrchr(u.key, '/');
+    if (slash != NULL)
+        base = (size_t)(slash - u.key) + 1;
+    seckit_error err;
+    seckit_error_clear(&err);
+    char *token = NULL;
+    rc = 0;
+    do {
+        seckit_s3_list req = {
+            .bucket = u.bucket,
+            .prefix = u.key[0] != '\0' ? u.key : NULL,
+            .delimiter = o->recursive ? NULL : "/",
+            .continuation_token = token,
+            .max_keys = (int)o->page_size,
+        };
+        seckit_s3_list_result res;
+        if (seckit_s3_list_objects(aws, &req, &res, &err) != 0) {
+            seckit_error_prefix(&err, argv[0]);
+            rc = cli_fail(o->sub, &err);
+            break;
+        }
+        for (size_t i = 0; i < res.prefix_count; i++)
+            printf("%30s %s\n", "PRE", res.common_prefixes[i] + (o->recursive ? 0 : base));
+        for (size_t i = 0; i < res.count; i++)
+            print_entry(&res.entries[i], res.entries[i].key + (o->recursive ? 0 : base));
+        free(token);
+        token = res.next_continuation_token;
+        res.next_continuation_token = NULL;
+        seckit_s3_list_result_free(&res);
+    } while (token != NULL);
+    free(token);
+    if (rc == 0 && fflush(stdout) != 0) {
+        cli_message(o->sub, "writing the listing failed: %s", strerror(errno));
+        rc = EXIT_IO;
+    }
+    seckit_aws_free(aws);
+    free_url(&u);
+    return rc;
+}
+
+/* ---- rm --------------------------------------------------------------------- */
+
+static int cmd_rm(s3_opts *o, int argc, char **argv)
+{
+    if (argc != 1 || !is_s3(argv[0]))
+        return cli_usage_error(o->sub, "rm takes one s3://BUCKET/KEY");
+    s3_url u = {0};
+    int rc = parse_url(o->sub, argv[0], &u);
+    if (rc != 0)
+        return rc;
+    if (u.key[0] == '\0') {
+        free_url(&u);
+        return cli_usage_error(o->sub, "'%s' names no object key", argv[0]);
+    }
+    seckit_aws *aws = NULL;
+    if ((rc = make_client(o, &aws)) == 0) {
+        seckit_error err;
+        seckit_error_clear(&err);
+        if (seckit_s3_delete_object(aws, u.bucket, u.key, &err) != 0) {
+            seckit_error_prefix(&err, argv[0]);
+            rc = cli_fail(o->sub, &err);
+        }
+        else
+            printf("delete: s3://%s/%s\n", u.bucket, u.key);
+        seckit_aws_free(aws);
+    }
+    free_url(&u);
+    return rc;
+}
+
+/* ---- cp --------------------------------------------------------------------- */
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s != NULL ? s + 1 : path;
+}
+
+static char *join(const char *a, const char *b)
+{
+    char *s = malloc(strlen(a) + strlen(b) + 1);
+    if (s != NULL) {
+        strcpy(s, a);
+        strcat(s, b);
+    }
+    return s;
+}
+
+static int upload(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
+{
+    int fd = 0;
+    if (strcmp(src, "-") != 0) {
+        fd = open(src, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            cli_message(o->sub, "%s: %s", src, strerror(errno));
+            return EXIT_IO;
+        }
+        struct stat st;
+        if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            close(fd);
+            return cli_usage_error(o->sub, "%s is a folder (only files are copied)", src);
+        }
+    }
+    char *key = NULL;
+    if (dst->key[0] == '\0' || dst->key[strlen(dst->key) - 1] == '/') {
+        if (strcmp(src, "-") == 0) {
+            if (fd != 0)
+                close(fd);
+            return cli_usage_error(o->sub, "uploading standard input needs a full s3://BUCKET/KEY");
+        }
+        key = join(dst->key, base_name(src));
+    } else {
+        key = strdup(dst->key);
+    }
+    if (key == NULL) {
+        if (fd != 0)
+            close(fd);
+        cli_message(o->sub, "out of memory");
+        return EXIT_IO;
+    }
+    progress pr = {.on = o->progress && isatty(2)};
+    seckit_s3_upload req = {
+        .bucket = dst->bucket,
+        .key = key,
+        .fd = fd,
+        .part_size = o->part_size,
+        .content_type = o->content_type,
+        .metadata = o->meta,
+        .metadata_count = o->meta_count,
+        .progress = progress_cb,
+        .progress_ctx = &pr,
+    };
+    seckit_s3_upload_result res;
+    seckit_error err;
+    seckit_error_clear(&err);
+    int rc = 0;
+    if (seckit_s3_upload_fd(aws, &req, &res, &err) != 0) {
+        progress_end(&pr);
+        name_object(&err, dst->bucket, key);
+        rc = cli_fail(o->sub, &err);
+    } else {
+        progress_end(&pr);
+        if (res.parts > 0)
+            printf("upload: %s to s3://%s/%s (%lld bytes, %d parts)\n", src, dst->bucket, key,
+                   res.size, res.parts);
+        else
+            printf("upload: %s to s3://%s/%s (%lld bytes)\n", src, dst->bucket, key, res.size);
+    }
+    if (fd != 0)
+        close(fd);
+    free(key);
+    return rc;
+}
+
+/* Write the object (or --range of it) to fd: one GetObject when it fits a
+ * part, else part-size ranged GETs pinned to the first answer's ETag
+ * (If-Match), so a concurrent overwrite fails instead of mixing versions. */
+static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long long *written,
+                 seckit_error *err)
+{
+    seckit_s3_object_info info;
+    *written = 0;
+    if (o->range != NULL) {
+        seckit_s3_get g = SECKIT_S3_GET_INIT;
+        g.bucket = src->bucket;
+        g.key = src->key;
+        g.range = o->range;
+        g.out_fd = fd;
+        int rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, err);
+        if (rc == 0) {
+            *written = info.content_length;
+            seckit_s3_object_info_free(&info);
+        }
+        return rc;
+    }
+    int rc = seckit_s3_head_object(aws, src->bucket, src->key, &info, err);
+    if (rc != 0) {
+        /* HEAD answers carry no error document: ask with a GET so that the
+         * message shows S3's own code (NoSuchKey, NoSuchBucket, ...). */
+        if (err->http_status >= 400 && err->http_status < 500) {
+            seckit_error gerr;
+            unsigned char *body = NULL;
+            size_t len = 0;
+            seckit_s3_get g = SECKIT_S3_GET_INIT;
+            g.bucket = src->bucket;
+            g.key = src->key;
+            g.range = "bytes=0-0";
+            seckit_error_clear(&gerr);
+            if (seckit_s3_get_object(aws, &g, &info, &body, &len, &gerr) != 0 &&
+                gerr.aws_code[0] != '\0') {
+                *err = gerr;
+                rc = gerr.code;
+            }
+            else if (gerr.code == 0)
+                seckit_s3_object_info_free(&info);
+            free(body);
+        }
+        return rc;
+    }
+    long long size = info.object_size;
+    char etag[130];
+    snprintf(etag, sizeof(etag), "%s", info.etag);
+    seckit_s3_object_info_free(&info);
+    progress pr = {.on = o->progress && isatty(2)};
+    long long ps = o->part_size;
+    if (size <= ps) {
+        seckit_s3_get g = SECKIT_S3_GET_INIT;
+        g.bucket = src->bucket;
+        g.key = src->key;
+        g.if_match = etag[0] != '\0' ? etag : NULL;
+        g.out_fd = fd;
+        rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, err);
+        if (rc == 0) {
+            *written = info.content_length;
+            seckit_s3_object_info_free(&info);
+        }
+        return rc;
+    }
+    for (long long off = 0; off < size; off += ps) {
+        char range[64];
+        long long last = off + ps - 1 < size - 1 ? off + ps - 1 : size - 1;
+        snprintf(range, sizeof(range), "bytes=%lld-%lld", off, last);
+        seckit_s3_get g = SECKIT_S3_GET_INIT;
+        g.bucket = src->bucket;
+        g.key = src->key;
+        g.range = range;
+        g.if_match = etag[0] != '\0' ? etag : NULL;
+        g.out_fd = fd;
+        rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, err);
+        if (rc != 0)
+            break;
+        int ok = info.range_first == off && info.range_last == last && info.object_size == size;
+        seckit_s3_object_info_free(&info);
+        if (!ok) {
+            rc = seckit_error_set(err, SECKIT_EFORMAT,
+                                  "S3 GetObject: the server answered a different range than "
+                                  "bytes %lld-%lld of %lld", off, last, size);
+            break;
+        }
+        *written = last + 1;
+        progress_cb(&pr, *written, size);
+    }
+    progress_end(&pr);
+    return rc;
+}
+
+static int download(s3_opts *o, seckit_aws *aws, s3_url *src, const char *dst)
+{
+    if (src->key[0] == '\0' || src->key[strlen(src->key) - 1] == '/')
+        return cli_usage_error(o->sub, "s3://%s/%s names no object", src->bucket, src->key);
+    seckit_error err;
+    seckit_error_clear(&err);
+    long long written = 0;
+    if (strcmp(dst, "-") == 0) {
+        if (fetch(o, aws, src, 1, &written, &err) != 0) {
+            name_object(&err, src->bucket, src->key);
+            return cli_fail(o->sub, &err);
+        }
+        return EXIT_OK_;
+    }
+    char *path = NULL;
+    struct stat st;
+    size_t dl = strlen(dst);
+    if ((dl > 0 && dst[dl - 1] == '/') || (stat(dst, &st) == 0 && S_ISDIR(st.st_mode))) {
+        char *d = join(dst, dst[dl - 1] == '/' ? "" : "/");
+        path = d != NULL ? join(d, base_name(src->key)) : NULL;
+        free(d);
+    } else {
+        path = strdup(dst);
+    }
+    if (path == NULL) {
+        cli_message(o->sub, "out of memory");
+        return EXIT_IO;
+    }
+    seckit_atomic_file *f = NULL;
+    int rc = 0;
+    if (seckit_atomic_open(&f, path, 0644, SECKIT_FILE_OVERWRITE, &err) != 0 ||
+        fetch(o, aws, src, seckit_atomic_fd(f), &written, &err) != 0 ||
+        seckit_atomic_commit(f, &err) != 0) {
+        seckit_atomic_abort(f); /* the temporary file goes; dst is untouched */
+        if (err.code != 0 && seckit_error_category(err.code) != SECKIT_CAT_IO)
+            name_object(&err, src->bucket, src->key);
+        rc = cli_fail(o->sub, &err);
+    } else {
+        printf("download: s3://%s/%s to %s (%lld bytes)\n", src->bucket, src->key, path,
+               written);
+    }
+    free(path);
+    return rc;
+}
+
+static int server_copy(s3_opts *o, seckit_aws *aws, s3_url *src, s3_url *dst)
+{
+    if (src->key[0] == '\0')
+        return cli_usage_error(o->sub, "s3://%s names no object", src->bucket);
+    char *key = dst->key[0] == '\0' || dst->key[strlen(dst->key) - 1] == '/'
+                    ? join(dst->key, base_name(src->key))
+                    : strdup(dst->key);
+    if (key == NULL) {
+        cli_message(o->sub, "out of memory");
+        return EXIT_IO;
+    }
+    seckit_s3_copy req = {
+        .src_bucket = src->bucket,
+        .src_key = src->key,
+        .bucket = dst->bucket,
+        .key = key,
+        .replace_metadata = o->directive == 1,
+        .content_type = o->content_type,
+        .metadata = o->meta,
+        .metadata_count = o->meta_count,
+    };
+    seckit_s3_copy_result res;
+    seckit_error err;
+    seckit_error_clear(&err);
+    int rc = 0;
+    if (seckit_s3_copy_object(aws, &req, &res, &err) != 0) {
+        name_object(&err, dst->bucket, key);
+        rc = cli_fail(o->sub, &err);
+    }
+    else
+        printf("copy: s3://%s/%s to s3://%s/%s\n", src->bucket, src->key, dst->bucket, key);
+    free(key);
+    return rc;
+}
+
+static int cmd_cp(s3_opts *o, int argc, char **argv)
+{
+    if (argc != 2)
+        return cli_usage_error(o->sub, "cp takes SOURCE and DESTINATION");
+    const char *src = argv[0], *dst = argv[1];
+    int s3src = is_s3(src), s3dst = is_s3(dst);
+    if (!s3src && !s3dst)
+        return cli_usage_error(o->sub, "cp: one of SOURCE and DESTINATION must be s3://...");
+    if (o->directive >= 0 && !(s3src && s3dst))
+        return cli_usage_error(o->sub, "--metadata-directive is for s3:// to s3:// copies");
+    if (s3src && s3dst && o->directive != 1 && (o->meta_count > 0 || o->content_type != NULL))
+        return cli_usage_error(o->sub, "--metadata/--content-type on an s3:// to s3:// copy "
+                                       "need --metadata-directive REPLACE");
+    if (o->range != NULL && (!s3src || s3dst))
+        return cli_usage_error(o->sub, "--range is for downloads");
+    if (s3src && !s3dst && (o->meta_count > 0 || o->content_type != NULL))
+        return cli_usage_error(o->sub, "--metadata/--content-type are for uploads and copies");
+    s3_url us = {0}, ud = {0};
+    int rc = 0;
+    if (s3src && (rc = parse_url(o->sub, src, &us)) != 0)
+        return rc;
+    if (s3dst && (rc = parse_url(o->sub, dst, &ud)) != 0) {
+        free_url(&us);
+        return rc;
+    }
+    seckit_aws *aws = NULL;
+    if ((rc = make_client(o, &aws)) == 0) {
+        if (s3src && s3dst)
+            rc = server_copy(o, aws, &us, &ud);
+        else if (s3dst)
+            rc = upload(o, aws, src, &ud);
+        else
+            rc = download(o, aws, &us, dst);
+        seckit_aws_free(aws);
+    }
+    if (rc == 0 && fflush(stdout) != 0) {
+        cli_message(o->sub, "writing to standard output failed: %s", strerror(errno));
+        rc = EXIT_IO;
+    }
+    free_url(&us);
+    free_url(&ud);
+    return rc;
+}
+
+static int run(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"recursive", no_argument, NULL, OPT_RECURSIVE},
+        {"page-size", required_argument, NULL, OPT_PAGE_SIZE},
+        {"part-size", required_argument, NULL, OPT_PART_SIZE},
+        {"content-type", required_argument, NULL, OPT_CONTENT_TYPE},
+        {"metadata", required_argument, NULL, OPT_METADATA},
+        {"metadata-directive", required_argument, NULL, OPT_METADATA_DIRECTIVE},
+        {"range", required_argument, NULL, OPT_RANGE},
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+        {"endpoint-url", required_argument, NULL, OPT_ENDPOINT},
+        {"region", required_argument, NULL, OPT_REGION},
+        {"profile", required_argument, NULL, OPT_PROFILE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    s3_opts o = {.sub = "s3", .part_size = 8LL * 1024 * 1024, .directive = -1, .progress = 1};
+    int c, rc;
+
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage, stdout);
+        return EXIT_OK_;
+    }
+    if (argc < 2 || argv[1][0] == '-')
+        return cli_usage_error(o.sub, "missing subcommand: ls, cp or rm");
+    const char *verb = argv[1];
+    int (*fn)(s3_opts *, int, char **) = NULL;
+    if (strcmp(verb, "ls") == 0)
+        fn = cmd_ls;
+    else if (strcmp(verb, "cp") == 0)
+        fn = cmd_cp;
+    else if (strcmp(verb, "rm") == 0)
+        fn = cmd_rm;
+    else
+        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp or rm)", verb);
+    argc--;
+    argv++;
+
+    int have_ls_opt = 0, have_cp_opt = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (c) {
+        case OPT_RECURSIVE: o.recursive = 1; have_ls_opt = 1; break;
+        case OPT_PAGE_SIZE:
+            if (cli_parse_uint(optarg, 1, 1000, &o.page_size) != 0)
+                return cli_usage_error(o.sub, "--page-size must be 1..1000, not '%s'", optarg);
+            have_ls_opt = 1;
+            break;
+        case OPT_PART_SIZE:
+            if (parse_size(optarg, &o.part_size) != 0 || o.part_size < SECKIT_S3_MIN_PART_SIZE ||
+                o.part_size > SECKIT_S3_MAX_PART_SIZE)
+                return cli_usage_error(o.sub, "--part-size must be 5MiB..5GiB, not '%s'", optarg);
+            have_cp_opt = 1;
+            break;
+        case OPT_CONTENT_TYPE: o.content_type = optarg; have_cp_opt = 1; break;
+        case OPT_METADATA:
+            free(o.metadata_arg);
+            o.metadata_arg = strdup(optarg);
+            if (o.metadata_arg == NULL)
+                return EXIT_IO;
+            if ((rc = parse_metadata(&o, o.metadata_arg)) != 0) {
+                free(o.metadata_arg);
+                return rc;
+            }
+            have_cp_opt = 1;
+            break;
+        case OPT_METADATA_DIRECTIVE:
+            if (strcmp(optarg, "COPY") == 0)
+                o.directive = 0;
+            else if (strcmp(optarg, "REPLACE") == 0)
+                o.directive = 1;
+            else
+                return cli_usage_error(o.sub, "--metadata-directive is COPY or REPLACE, not '%s'",
+                                       optarg);
+            have_cp_opt = 1;
+            break;
+        case OPT_RANGE: o.range = optarg; have_cp_opt = 1; break;
+        case OPT_NO_PROGRESS: o.progress = 0; have_cp_opt = 1; break;
+        case OPT_ENDPOINT: o.aws.endpoint_url = optarg; break;
+        case OPT_REGION: o.aws.region = optarg; break;
+        case OPT_PROFILE: o.aws.profile = optarg; break;
+        case 'h': free(o.metadata_arg); fputs(usage, stdout); return EXIT_OK_;
+        default: free(o.metadata_arg); return cli_bad_option(o.sub, c, argv);
+        }
+    }
+    if (have_ls_opt && fn != cmd_ls)
+        rc = cli_usage_error(o.sub, "--recursive and --page-size are ls options");
+    else if (have_cp_opt && fn != cmd_cp)
+        rc = cli_usage_error(o.sub, "that option is for cp");
+    else
+        rc = fn(&o, argc - optind, argv + optind);
+    free(o.metadata_arg);
+    return rc;
+}
+
+const cli_command cmd_s3 = {
+    "s3",
+    "plain S3 transfers: ls, cp (multipart, stdin/stdout), rm",
+    usage,
+    run,
+};
