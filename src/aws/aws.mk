@@ -13,8 +13,11 @@ libseckit_internal_la_SOURCES += src/aws/curl_version.c \
 noinst_HEADERS += src/aws/curl_version.h src/aws/sigv4.h src/aws/xml.h src/aws/client.h
 seckitinclude_HEADERS += include/seckit/aws.h
 
-UNIT_TESTS += tests/unit/test_aws_sigv4
-check_PROGRAMS += tests/unit/test_aws_sigv4
+UNIT_TESTS += tests/unit/test_aws_sigv4 tests/unit/test_aws_config
+check_PROGRAMS += tests/unit/test_aws_sigv4 tests/unit/test_aws_config
+tests_unit_test_aws_config_SOURCES = tests/unit/test_aws_config.c
+tests_unit_test_aws_config_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_aws_config_LDADD = $(TEST_LDADD)
 tests_unit_test_aws_sigv4_SOURCES = tests/unit/test_aws_sigv4.c
 tests_unit_test_aws_sigv4_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_aws_sigv4_LDADD = $(TEST_LDADD)

@@ -329,7 +329,7 @@ static int parse_element(xml_parser *p, skt_xml_node *parent, int depth, skt_xml
                 }
             } else if (c == '&') {
                 SKT_GUARD_GOTO(read_ref(p, &text), rc, done);
-            } else if (c == '>' && starts(p, "]]>")) {
+            } else if (c == ']' && starts(p, "]]>")) {
                 rc = fail(p, SECKIT_EFORMAT, "']]>' in text");
                 goto done;
             } else {

@@ -1,0 +1,588 @@
+/* Offline tests of the AWS layer: shared config/credentials parsing,
+ * precedence of options / environment / profile, endpoints and addressing,
+ * the standard retry policy, error parsing for each protocol, the XML
+ * reader (including every truncation and bit flip of a response), and
+ * secret scrubbing. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "seckit/aws.h"
+#include "src/aws/client.h"
+#include "src/aws/xml.h"
+#include "tests/unit/testlib.h"
+
+static char tmpdir[256];
+
+static void write_file(const char *name, const char *text)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", tmpdir, name);
+    FILE *f = fopen(p, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void clean_env(void)
+{
+    static const char *const vars[] = {
+        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_S3",
+        "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_CLOUDFRONT",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_MAX_ATTEMPTS", "AWS_CA_BUNDLE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        unsetenv(vars[i]);
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    setenv("HOME", tmpdir, 1);
+    char p[512];
+    snprintf(p, sizeof p, "%s/.aws", tmpdir);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/.aws/config", tmpdir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/.aws/credentials", tmpdir);
+    unlink(p);
+}
+
+static void test_ini(void)
+{
+    const char *text = "# comment\n; also\n[default]\nregion = eu-west-1\n"
+                       "[profile  dev ]\n  region=us-west-2  \ns3 =\n  addressing_style = path\n"
+                       "output = json\n[sso-session x]\nsso_region = x\n";
+    skt_ini ini;
+    seckit_error err;
+    CHECK_OK(skt_ini_parse(text, strlen(text), &ini, &err), &err);
+    CHECK_STR(skt_ini_get(&ini, "default", "region"), "eu-west-1");
+    CHECK_STR(skt_ini_get(&ini, "profile dev", "region"), "us-west-2");
+    CHECK_STR(skt_ini_get(&ini, "profile dev", "s3.addressing_style"), "path");
+    CHECK_STR(skt_ini_get(&ini, "profile dev", "output"), "json");
+    CHECK(skt_ini_get(&ini, "profile dev", "addressing_style") == NULL);
+    CHECK(skt_ini_has_section(&ini, "sso-session x"));
+    CHECK(skt_ini_get(&ini, "default", "nothing") == NULL);
+    skt_ini_free(&ini);
+    /* Errors name the line. */
+    const char *bad[] = {"[default\nx=1\n", "key = outside\n", "[default]\nno equals sign\n",
+                         "[]\n", "[default]\n= value\n"};
+    unsigned long lines[] = {1, 1, 2, 1, 2};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_RC(skt_ini_parse(bad[i], strlen(bad[i]), &ini, &err), SECKIT_EFORMAT);
+        CHECK(err.line == lines[i]);
+    }
+    CHECK_RC(skt_ini_parse("[a]\nb=\0c\n", 8, &ini, &err), SECKIT_EFORMAT);
+}
+
+static void test_region_precedence(void)
+{
+    clean_env();
+    write_file(".aws/config", "[default]\nregion = eu-central-1\n[profile p2]\nregion = ap-south-1\n");
+    seckit_aws *aws;
+    seckit_error err;
+    seckit_aws_options o = {0};
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_STR(seckit_aws_region(aws), "eu-central-1");
+    seckit_aws_free(aws);
+    setenv("AWS_PROFILE", "p2", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_STR(seckit_aws_region(aws), "ap-south-1");
+    seckit_aws_free(aws);
+    setenv("AWS_DEFAULT_REGION", "us-west-1", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_STR(seckit_aws_region(aws), "us-west-1");
+    seckit_aws_free(aws);
+    setenv("AWS_REGION", "us-east-2", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_STR(seckit_aws_region(aws), "us-east-2");
+    seckit_aws_free(aws);
+    o.region = "sa-east-1";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_STR(seckit_aws_region(aws), "sa-east-1");
+    seckit_aws_free(aws);
+    o.region = "bad region";
+    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    /* A named profile that does not exist. */
+    o.region = NULL;
+    o.profile = "nope";
+    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_ENOTFOUND);
+    CHECK(strstr(err.message, "nope") != NULL);
+    clean_env();
+    setenv("AWS_PROFILE", "ghost", 1);
+    o.profile = NULL;
+    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_ENOTFOUND);
+    clean_env();
+}
+
+static void test_endpoints(void)
+{
+    clean_env();
+    seckit_aws *aws;
+    seckit_error err;
+    const char *url;
+    seckit_aws_options o = {.region = "eu-west-1"};
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_STR(url, "https://kms.eu-west-1.amazonaws.com");
+    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_STR(url, "https://sts.eu-west-1.amazonaws.com");
+    CHECK_OK(seckit_aws_endpoint(aws, "iam", &url, &err), &err);
+    CHECK_STR(url, "https://iam.amazonaws.com");
+    CHECK_OK(seckit_aws_endpoint(aws, "cloudfront", &url, &err), &err);
+    CHECK_STR(url, "https://cloudfront.amazonaws.com");
+    CHECK_OK(seckit_aws_endpoint(aws, "s3", &url, &err), &err);
+    CHECK_STR(url, "https://s3.eu-west-1.amazonaws.com");
+    CHECK_RC(seckit_aws_endpoint(aws, "dynamodb", &url, &err), SECKIT_EINVAL);
+    seckit_aws_free(aws);
+    /* AWS_ENDPOINT_URL_<SERVICE> over AWS_ENDPOINT_URL over the profile;
+     * --endpoint-url over everything. */
+    write_file(".aws/config", "[default]\nendpoint_url = http://profile:1\n");
+    setenv("AWS_ENDPOINT_URL", "http://global:2/", 1);
+    setenv("AWS_ENDPOINT_URL_KMS", "http://kms-only:3", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_STR(url, "http://kms-only:3");
+    CHECK_OK(seckit_aws_endpoint(aws, "ssm", &url, &err), &err);
+    CHECK_STR(url, "http://global:2");
+    seckit_aws_free(aws);
+    unsetenv("AWS_ENDPOINT_URL");
+    unsetenv("AWS_ENDPOINT_URL_KMS");
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_STR(url, "http://profile:1");
+    seckit_aws_free(aws);
+    setenv("AWS_ENDPOINT_URL_KMS", "http://kms-only:3", 1);
+    o.endpoint_url = "https://override.example:8443";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_STR(url, "https://override.example:8443");
+    seckit_aws_free(aws);
+    o.endpoint_url = "ftp://nope";
+    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    o.endpoint_url = "http://user@host/";
+    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    clean_env();
+    /* No region: regional services cannot be resolved. */
+    o.endpoint_url = NULL;
+    o.region = NULL;
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_RC(seckit_aws_endpoint(aws, "kms", &url, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "region") != NULL);
+    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_STR(url, "https://sts.amazonaws.com");
+    seckit_aws_free(aws);
+}
+
+static void test_s3_addressing(void)
+{
+    clean_env();
+    seckit_aws_credentials c = {0};
+    snprintf(c.access_key_id, sizeof c.access_key_id, "AKIAIOSFODNN7EXAMPLE");
+    snprintf(c.secret_access_key, sizeof c.secret_access_key, "secret");
+    seckit_aws *aws;
+    seckit_error err;
+    char *url = NULL;
+    seckit_aws_request req = SECKIT_AWS_REQUEST_INIT;
+    req.service = "s3";
+    req.method = "GET";
+    req.bucket = "examplebucket";
+    req.path = "/photos/a b.jpg";
+    /* AWS endpoint: virtual-hosted. */
+    seckit_aws_options o = {.region = "us-east-1", .credentials = &c};
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
+    CHECK(url && strncmp(url, "https://examplebucket.s3.us-east-1.amazonaws.com/photos/a%20b.jpg?", 66) == 0);
+    free(url);
+    /* A bucket with dots: path-style. */
+    req.bucket = "my.bucket";
+    CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
+    CHECK(url && strncmp(url, "https://s3.us-east-1.amazonaws.com/my.bucket/photos/a%20b.jpg?", 62) == 0);
+    free(url);
+    seckit_aws_free(aws);
+    /* Forced path-style; custom endpoint defaults to path-style too. */
+    req.bucket = "examplebucket";
+    o.s3_addressing = SECKIT_AWS_S3_PATH;
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
+    CHECK(url && strncmp(url, "https://s3.us-east-1.amazonaws.com/examplebucket/photos/", 56) == 0);
+    free(url);
+    seckit_aws_free(aws);
+    o.s3_addressing = SECKIT_AWS_S3_AUTO;
+    o.endpoint_url = "http://127.0.0.1:9000";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
+    CHECK(url && strncmp(url, "http://127.0.0.1:9000/examplebucket/photos/a%20b.jpg?", 53) == 0);
+    free(url);
+    seckit_aws_free(aws);
+    o.s3_addressing = SECKIT_AWS_S3_VIRTUAL;
+    o.endpoint_url = "http://localhost:9000";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
+    CHECK(url && strncmp(url, "http://examplebucket.localhost:9000/photos/", 43) == 0);
+    CHECK_RC(seckit_aws_presign(aws, &req, 604801, &url, &err), SECKIT_EINVAL);
+    seckit_aws_free(aws);
+    free(url);
+}
+
+static void test_env_credentials(void)
+{
+    clean_env();
+    write_file(".aws/credentials", "[default]\naws_access_key_id = AKIDFILE\n"
+                                   "aws_secret_access_key = filesecret\n"
+                                   "[other]\naws_access_key_id = AKIDOTHER\n"
+                                   "aws_secret_access_key = othersecret\naws_session_token = tok\n"
+                                   "[half]\naws_access_key_id = AKIDHALF\n");
+    write_file(".aws/config", "[profile cfg]\naws_access_key_id = AKIDCFG\n"
+                              "aws_secret_access_key = cfgsecret\n[profile half]\n");
+    seckit_aws *aws;
+    seckit_error err;
+    seckit_aws_credentials c;
+    seckit_aws_options o = {0};
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.access_key_id, "AKIDFILE");
+    CHECK_STR(c.source, "shared-credentials-file");
+    seckit_aws_free(aws);
+    /* Environment keys win over the default profile... */
+    setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+    setenv("AWS_SESSION_TOKEN", "envtoken", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.access_key_id, "AKIDENV");
+    CHECK_STR(c.session_token, "envtoken");
+    CHECK_STR(c.source, "environment");
+    seckit_aws_free(aws);
+    /* ...and over AWS_PROFILE, but not over --profile. */
+    setenv("AWS_PROFILE", "other", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.access_key_id, "AKIDENV");
+    seckit_aws_free(aws);
+    o.profile = "other";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.access_key_id, "AKIDOTHER");
+    CHECK_STR(c.session_token, "tok");
+    seckit_aws_free(aws);
+    /* Static keys in the config file. */
+    o.profile = "cfg";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.access_key_id, "AKIDCFG");
+    CHECK_STR(c.source, "config-file");
+    seckit_aws_free(aws);
+    /* Half a key pair is an error that does not show the secret. */
+    o.profile = "half";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
+    CHECK(strstr(err.message, "half") != NULL);
+    seckit_aws_free(aws);
+    /* Explicit credentials beat everything. */
+    seckit_aws_credentials mine = {0};
+    snprintf(mine.access_key_id, sizeof mine.access_key_id, "AKIDMINE");
+    snprintf(mine.secret_access_key, sizeof mine.secret_access_key, "minesecret");
+    o.profile = NULL;
+    o.credentials = &mine;
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.access_key_id, "AKIDMINE");
+    seckit_aws_free(aws);
+    /* Custom file locations. */
+    clean_env();
+    write_file("creds2", "[default]\naws_access_key_id = AKIDALT\naws_secret_access_key = s\n");
+    char p[512];
+    snprintf(p, sizeof p, "%s/creds2", tmpdir);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", p, 1);
+    o.credentials = NULL;
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.access_key_id, "AKIDALT");
+    seckit_aws_free(aws);
+    /* Nothing anywhere. */
+    clean_env();
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
+    seckit_aws_free(aws);
+    /* A malformed config file names the file and line. */
+    write_file(".aws/config", "[default]\nregion eu-west-1\n");
+    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EFORMAT);
+    CHECK(strstr(err.message, "config") != NULL && strstr(err.message, "line 2") != NULL);
+    clean_env();
+}
+
+static void test_max_attempts(void)
+{
+    clean_env();
+    write_file(".aws/config", "[default]\nmax_attempts = 5\n");
+    seckit_aws *aws;
+    seckit_error err;
+    seckit_aws_options o = {0};
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK(aws->max_attempts == 5);
+    seckit_aws_free(aws);
+    setenv("AWS_MAX_ATTEMPTS", "2", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK(aws->max_attempts == 2);
+    seckit_aws_free(aws);
+    o.max_attempts = 11;
+    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    clean_env();
+}
+
+static void test_retry_policy(void)
+{
+    CHECK(skt_retry_classify(0, 500, "InternalError") == SKT_RETRY_TRANSIENT);
+    CHECK(skt_retry_classify(0, 502, NULL) == SKT_RETRY_TRANSIENT);
+    CHECK(skt_retry_classify(0, 503, "SlowDown") == SKT_RETRY_THROTTLE);
+    CHECK(skt_retry_classify(0, 501, "NotImplemented") == SKT_RETRY_NO);
+    CHECK(skt_retry_classify(0, 400, "ThrottlingException") == SKT_RETRY_THROTTLE);
+    CHECK(skt_retry_classify(0, 400, "Throttling") == SKT_RETRY_THROTTLE);
+    CHECK(skt_retry_classify(0, 400, "RequestLimitExceeded") == SKT_RETRY_THROTTLE);
+    CHECK(skt_retry_classify(0, 400, "TooManyRequestsException") == SKT_RETRY_THROTTLE);
+    CHECK(skt_retry_classify(0, 400, "ProvisionedThroughputExceededException") == SKT_RETRY_THROTTLE);
+    CHECK(skt_retry_classify(0, 429, "x") == SKT_RETRY_THROTTLE);
+    CHECK(skt_retry_classify(0, 400, "RequestTimeout") == SKT_RETRY_TRANSIENT);
+    CHECK(skt_retry_classify(0, 400, "ValidationException") == SKT_RETRY_NO);
+    CHECK(skt_retry_classify(0, 403, "AccessDenied") == SKT_RETRY_NO);
+    CHECK(skt_retry_classify(SECKIT_ENETWORK, 0, NULL) == SKT_RETRY_TRANSIENT);
+    CHECK(skt_retry_classify(SECKIT_ETIMEOUT, 0, NULL) == SKT_RETRY_TIMEOUT);
+    CHECK(skt_retry_classify(SECKIT_EIO, 0, NULL) == SKT_RETRY_NO);
+    /* backoff: rand x 2^(n-1) s, capped at 20 s */
+    CHECK(skt_retry_backoff_ms(1, 1.0) == 1000);
+    CHECK(skt_retry_backoff_ms(2, 1.0) == 2000);
+    CHECK(skt_retry_backoff_ms(3, 0.5) == 2000);
+    CHECK(skt_retry_backoff_ms(5, 1.0) == 16000);
+    CHECK(skt_retry_backoff_ms(6, 1.0) == 20000);
+    CHECK(skt_retry_backoff_ms(30, 1.0) == 20000);
+    CHECK(skt_retry_backoff_ms(2, 0.0) == 0);
+    CHECK(skt_retry_backoff_ms(2, 0.25) == 500);
+    /* quota */
+    skt_retry_quota q;
+    skt_retry_quota_init(&q);
+    int cost;
+    CHECK(q.tokens == 500);
+    CHECK(skt_retry_quota_acquire(&q, SKT_RETRY_TIMEOUT, &cost) == 0 && cost == 10);
+    CHECK(skt_retry_quota_acquire(&q, SKT_RETRY_THROTTLE, &cost) == 0 && cost == 5);
+    CHECK(q.tokens == 485);
+    skt_retry_quota_release(&q, 5);
+    CHECK(q.tokens == 490);
+    skt_retry_quota_release(&q, 0);
+    CHECK(q.tokens == 491);
+    q.tokens = 7;
+    CHECK(skt_retry_quota_acquire(&q, SKT_RETRY_TIMEOUT, &cost) == -1);
+    CHECK(skt_retry_quota_acquire(&q, SKT_RETRY_TRANSIENT, &cost) == 0);
+    CHECK(skt_retry_quota_acquire(&q, SKT_RETRY_TRANSIENT, &cost) == -1);
+    q.tokens = 500;
+    skt_retry_quota_release(&q, 0);
+    CHECK(q.tokens == 500);
+}
+
+static void test_error_parsing(void)
+{
+    seckit_error err;
+    const char *s3 = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code>"
+                     "<Message>The resource you requested does not exist</Message>"
+                     "<Resource>/mybucket/myfoto.jpg</Resource><RequestId>4442587FB7D0A2F9</RequestId>"
+                     "</Error>";
+    CHECK_RC(skt_aws_parse_error(SECKIT_AWS_PROTO_REST_XML, 404, "GET", s3, strlen(s3), NULL,
+                                 "s3 GET", &err),
+             SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "NoSuchKey");
+    CHECK_STR(err.aws_request_id, "4442587FB7D0A2F9");
+    CHECK(err.http_status == 404);
+    CHECK_STR(err.message, "s3 GET: The resource you requested does not exist (HTTP 404)");
+    const char *json = "{\"__type\":\"com.amazon.coral.service#UnrecognizedClientException\","
+                       "\"message\":\"The security token included in the request is invalid.\"}";
+    CHECK_RC(skt_aws_parse_error(SECKIT_AWS_PROTO_JSON, 400, "POST", json, strlen(json), "rid-1",
+                                 "kms Decrypt", &err),
+             SECKIT_EAWSAUTH);
+    CHECK_STR(err.aws_code, "UnrecognizedClientException");
+    CHECK_STR(err.aws_request_id, "rid-1");
+    const char *json2 = "{\"__type\":\"ParameterNotFound\",\"Message\":\"nope\"}";
+    CHECK_RC(skt_aws_parse_error(SECKIT_AWS_PROTO_JSON, 400, "POST", json2, strlen(json2), NULL,
+                                 "ssm GetParameter", &err),
+             SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "ParameterNotFound");
+    CHECK(strstr(err.message, "nope") != NULL);
+    const char *q = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+                    "<Error><Type>Sender</Type><Code>ExpiredToken</Code>"
+                    "<Message>The security token included in the request is expired</Message>"
+                    "</Error><RequestId>abc-123</RequestId></ErrorResponse>";
+    CHECK_RC(skt_aws_parse_error(SECKIT_AWS_PROTO_QUERY, 403, "POST", q, strlen(q), NULL,
+                                 "sts GetCallerIdentity", &err),
+             SECKIT_EAWSAUTH);
+    CHECK_STR(err.aws_code, "ExpiredToken");
+    CHECK_STR(err.aws_request_id, "abc-123");
+    /* Entities and control characters in messages. */
+    const char *ent = "<Error><Code>InvalidArgument</Code><Message>a &lt;b&gt; &amp; &#x41;&#10;z"
+                      "</Message></Error>";
+    skt_aws_parse_error(SECKIT_AWS_PROTO_REST_XML, 400, "PUT", ent, strlen(ent), NULL, "s3 PUT",
+                        &err);
+    CHECK_STR(err.message, "s3 PUT: a <b> & A z (HTTP 400)");
+    /* HEAD: no body; status names the code. */
+    CHECK_RC(skt_aws_parse_error(SECKIT_AWS_PROTO_REST_XML, 403, "HEAD", NULL, 0, "r", "s3 HEAD",
+                                 &err),
+             SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "Forbidden");
+    /* Garbage bodies. */
+    const char *html = "<html><body>502 Bad Gateway</body></html>";
+    CHECK_RC(skt_aws_parse_error(SECKIT_AWS_PROTO_QUERY, 502, "POST", html, strlen(html), NULL,
+                                 "iam GetRole", &err),
+             SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "BadGateway");
+    CHECK(strstr(err.message, "not a valid XML error") != NULL);
+    CHECK_RC(skt_aws_parse_error(SECKIT_AWS_PROTO_JSON, 418, "POST", "{nope", 5, NULL, "kms x",
+                                 &err),
+             SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "HTTP418");
+    const char *badcode = "{\"__type\":\"a b<script>\",\"message\":\"m\"}";
+    skt_aws_parse_error(SECKIT_AWS_PROTO_JSON, 400, "POST", badcode, strlen(badcode), NULL, "x",
+                        &err);
+    CHECK_STR(err.aws_code, "BadRequest");
+    CHECK(skt_aws_is_auth_code("SignatureDoesNotMatch"));
+    CHECK(skt_aws_is_auth_code("InvalidClientTokenId"));
+    CHECK(!skt_aws_is_auth_code("AccessDenied"));
+}
+
+static void test_scrub(void)
+{
+    seckit_aws_credentials c = {0};
+    snprintf(c.secret_access_key, sizeof c.secret_access_key, "S3cr3tKey/abc");
+    snprintf(c.session_token, sizeof c.session_token, "TokenValue==");
+    seckit_error err;
+    seckit_error_set(&err, SECKIT_EAWS, "x S3cr3tKey/abc y TokenValue== z S3cr3tKey/abc");
+    skt_aws_scrub(&c, &err);
+    CHECK_STR(err.message, "x **** y **** z ****");
+}
+
+static const char *XML_DOC =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<!-- comment -->\n"
+    "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+    "<Name>bucket</Name><Prefix/><KeyCount>2</KeyCount>"
+    "<Contents><Key>a &amp; b</Key><Size>5</Size></Contents>"
+    "<Contents><Key><![CDATA[<raw>]]></Key><Size>7</Size></Contents>"
+    "<s3:Extra attr='1' other=\"&quot;\">t</s3:Extra>"
+    "</ListBucketResult>\n";
+
+static void test_xml(void)
+{
+    skt_xml_node *root;
+    seckit_error err;
+    CHECK_OK(skt_xml_parse(XML_DOC, strlen(XML_DOC), &root, &err), &err);
+    CHECK_STR(skt_xml_local(root), "ListBucketResult");
+    CHECK_STR(skt_xml_text(root, "Name"), "bucket");
+    CHECK_STR(skt_xml_text(root, "Prefix"), "");
+    const skt_xml_node *c = skt_xml_child(root, "Contents");
+    CHECK_STR(skt_xml_text(c, "Key"), "a & b");
+    c = skt_xml_next_same(c);
+    CHECK(c != NULL);
+    CHECK_STR(skt_xml_text(c, "Key"), "<raw>");
+    CHECK(skt_xml_next_same(c) == NULL);
+    CHECK_STR(skt_xml_text(root, "Extra"), "t");
+    CHECK(skt_xml_text(root, "Missing") == NULL);
+    skt_xml_free(root);
+    /* Every truncation fails cleanly. */
+    size_t n = strlen(XML_DOC), ok = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        int rc = skt_xml_parse(XML_DOC, i, &root, &err);
+        if (rc == 0) {
+            ok++;
+            skt_xml_free(root);
+        }
+    }
+    CHECK_MSG(ok == 0, "%zu truncations parsed", ok);
+    /* Bit flips: never crash; results either parse or fail with a code. */
+    char *copy = malloc(n);
+    size_t parsed = 0, failed = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int b = 0; b < 8; b++) {
+            memcpy(copy, XML_DOC, n);
+            copy[i] ^= (char)(1 << b);
+            int rc = skt_xml_parse(copy, n, &root, &err);
+            if (rc == 0) {
+                parsed++;
+                skt_xml_free(root);
+            } else {
+                CHECK(rc == SECKIT_EFORMAT || rc == SECKIT_ETRUNCATED || rc == SECKIT_EUNSUPPORTED);
+                failed++;
+            }
+        }
+    free(copy);
+    printf("# xml bit flips: %zu parsed, %zu refused\n", parsed, failed);
+    /* Refusals. */
+    struct { const char *doc; int rc; } bad[] = {
+        {"<!DOCTYPE x [<!ENTITY e \"boom\">]><x>&e;</x>", SECKIT_EUNSUPPORTED},
+        {"<x>&e;</x>", SECKIT_EFORMAT},
+        {"<x>&#0;</x>", SECKIT_EFORMAT},
+        {"<x>&#xD800;</x>", SECKIT_EFORMAT},
+        {"<x>&#x110000;</x>", SECKIT_EFORMAT},
+        {"<x></y>", SECKIT_EFORMAT},
+        {"<x>", SECKIT_ETRUNCATED},
+        {"", SECKIT_ETRUNCATED},
+        {"<x/><y/>", SECKIT_EFORMAT},
+        {"<x a=1/>", SECKIT_EFORMAT},
+        {"<x a=\"1\"b=\"2\"/>", SECKIT_EFORMAT},
+        {"<x>\x01</x>", SECKIT_EFORMAT},
+        {"<x>]]></x>", SECKIT_EFORMAT},
+        {"text", SECKIT_EFORMAT},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK_RC(skt_xml_parse(bad[i].doc, strlen(bad[i].doc), &root, &err), bad[i].rc);
+    /* Depth limit. */
+    char deep[2000] = "";
+    for (int i = 0; i < 70; i++)
+        strcat(deep, "<a>");
+    for (int i = 0; i < 70; i++)
+        strcat(deep, "</a>");
+    CHECK_RC(skt_xml_parse(deep, strlen(deep), &root, &err), SECKIT_ELIMIT);
+    CHECK_OK(skt_xml_parse("<a>&#x10FFFF;&#233;</a>", 23, &root, &err), &err);
+    CHECK_STR(root->text, "\xF4\x8F\xBF\xBF\xC3\xA9");
+    skt_xml_free(root);
+}
+
+static void test_credentials_json(void)
+{
+    seckit_aws_credentials c;
+    seckit_error err;
+    const char *j = "{\"Code\":\"Success\",\"AccessKeyId\":\"ASIA1\",\"SecretAccessKey\":\"s\","
+                    "\"Token\":\"t\",\"Expiration\":\"2030-01-01T00:00:00Z\"}";
+    CHECK_OK(skt_aws_parse_credentials_json(j, strlen(j), "imds", &c, &err), &err);
+    CHECK_STR(c.access_key_id, "ASIA1");
+    CHECK_STR(c.session_token, "t");
+    CHECK(c.expiration == 1893456000LL);
+    const char *bad[] = {"[]", "{\"AccessKeyId\":\"A\"}", "{\"Code\":\"Failure\"}",
+                         "{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\",\"Expiration\":\"soon\"}",
+                         "{\"AccessKeyId\":\"A B\",\"SecretAccessKey\":\"s\"}", "nope"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK(skt_aws_parse_credentials_json(bad[i], strlen(bad[i]), "x", &c, &err) < 0);
+}
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "%s/seckit-awscfg-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (mkdtemp(tmpdir) == NULL) {
+        SKIP("aws_config", "cannot make a temporary directory");
+        return 0;
+    }
+    TEST(test_ini);
+    TEST(test_region_precedence);
+    TEST(test_endpoints);
+    TEST(test_s3_addressing);
+    TEST(test_env_credentials);
+    TEST(test_max_attempts);
+    TEST(test_retry_policy);
+    TEST(test_error_parsing);
+    TEST(test_scrub);
+    TEST(test_xml);
+    TEST(test_credentials_json);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        printf("# could not remove %s\n", tmpdir);
+    TEST_EXIT();
+}
