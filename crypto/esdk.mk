@@ -20,3 +20,13 @@ tests_unit_test_esdk_vectors_SOURCES = tests/unit/test_esdk_vectors.c
 tests_unit_test_esdk_vectors_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_esdk_vectors_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/data/esdk-dafny
+UNIT_TESTS += tests/unit/test_esdk
+check_PROGRAMS += tests/unit/test_esdk
+tests_unit_test_esdk_SOURCES = tests/unit/test_esdk.c
+tests_unit_test_esdk_CFLAGS = $(TEST_CFLAGS) -D_GNU_SOURCE
+tests_unit_test_esdk_LDADD = $(TEST_LDADD)
+
+# ---- the command
+seckit_SOURCES += src/cli/cmd_esdk.c src/cli/keyspec.c
+dist_man_MANS += man/seckit-esdk.1
+SCRIPT_TESTS += tests/cli/test-esdk.sh

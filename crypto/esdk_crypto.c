@@ -227,15 +227,17 @@ int skt_sig_signer_new(skt_sig **out, const skt_esdk_suite *s, char **pub_b64,
         return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
     g->signer = 1;
     g->key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", s->curve);
+    /* The uncompressed point 04 || X || Y, compressed by hand (SEC1 2.3.3):
+     * 02 or 03 (the parity of Y) || X. */
     if (g->key == NULL ||
-        EVP_PKEY_set_utf8_string_param(g->key, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
-                                       "compressed") != 1 ||
-        EVP_PKEY_get_octet_string_param(g->key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point,
-                                        sizeof(point), &plen) != 1 ||
-        plen != s->point_len) {
+        EVP_PKEY_get_octet_string_param(g->key, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point),
+                                        &plen) != 1 ||
+        plen != 2u * (s->point_len - 1u) + 1u || point[0] != 4) {
         rc = seckit_error_set(err, SECKIT_ECRYPTO, "ECDSA %s key generation failed", s->curve);
         goto fail;
     }
+    point[0] = (uint8_t)(2 | (point[plen - 1] & 1));
+    plen = s->point_len;
     size_t cap = seckit_base64_encoded_len(plen, SECKIT_BASE64_STANDARD);
     *pub_b64 = malloc(cap);
     size_t blen;

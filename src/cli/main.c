@@ -8,11 +8,13 @@
 
 extern const cli_command cmd_keygen;
 extern const cli_command cmd_s3;
+extern const cli_command cmd_esdk;
 extern const cli_command cmd_fle;
 
 const cli_command *const cli_commands[] = {
     &cmd_keygen,
     &cmd_s3,
+    &cmd_esdk,
     &cmd_fle,
     NULL,
 };

@@ -1,0 +1,566 @@
+/* seckit esdk encrypt|decrypt: AWS Encryption SDK messages with raw RSA and
+ * raw AES keys.  Decryption streams with constant memory when writing to a
+ * file (temporary file, renamed only after the whole message authenticated)
+ * and never writes unauthenticated plaintext anywhere visible. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "src/cli/cli.h"
+#include "src/cli/keyspec.h"
+
+static const char usage[] =
+    "Usage: seckit esdk encrypt [KEY OPTIONS] [--suite 0xNNNN] [--frame-length N]\n"
+    "                           [--encryption-context KEY=VALUE]... [--base64]\n"
+    "                           [--commitment-policy POLICY] [--in FILE] [--out FILE]\n"
+    "       seckit esdk decrypt [KEY OPTIONS] [--encryption-context KEY=VALUE]...\n"
+    "                           [--commitment-policy POLICY] [--max-encrypted-data-keys N]\n"
+    "                           [--base64] [--in FILE] [--out FILE]\n"
+    "\n"
+    "Encrypt or decrypt an AWS Encryption SDK message (the format CloudFront\n"
+    "field-level encryption uses).  Input is standard input unless --in is given,\n"
+    "output standard output unless --out is given (written atomically).\n"
+    "Decryption writes plaintext only after the whole message authenticated: to\n"
+    "--out FILE it streams with constant memory into a temporary file renamed at\n"
+    "the end (removed on failure); to standard output it holds the plaintext in\n"
+    "memory until the end.  On any failure nothing is written and the exit status\n"
+    "is 4 (the key, the message or its authentication was wrong).\n"
+    "\n"
+    "Key options (repeatable; decryption tries every key; the first key makes the\n"
+    "data key when encrypting and the others also wrap it):\n"
+    "  --raw-rsa-key namespace=NS,name=NAME[,padding=PAD],file=PATH\n"
+    "                      RSA key (PEM or DER; private PKCS#8/PKCS#1, or public\n"
+    "                      SubjectPublicKeyInfo to encrypt only).  PAD: pkcs1,\n"
+    "                      oaep-sha1, oaep-sha256 (default; CloudFront FLE),\n"
+    "                      oaep-sha384, oaep-sha512\n"
+    "  --raw-aes-key namespace=NS,name=NAME,file=PATH\n"
+    "                      AES key file of exactly 16, 24 or 32 raw bytes\n"
+    "  --allow-insecure-key-file\n"
+    "                      accept private key files others can read\n"
+    "\n"
+    "Options:\n"
+    "  --suite 0xNNNN      algorithm suite for encrypt (default 0x0578, or 0x0378\n"
+    "                      with forbid-encrypt-allow-decrypt); one of 0x0014 0x0046\n"
+    "                      0x0078 0x0114 0x0146 0x0178 0x0214 0x0346 0x0378 0x0478\n"
+    "                      0x0578\n"
+    "  --frame-length N    bytes per frame (default 4096; 0 = non-framed, v1 suites)\n"
+    "  --encryption-context KEY=VALUE\n"
+    "                      encrypt: add a pair; decrypt: require the message to\n"
+    "                      carry this pair (pairs it does not store are\n"
+    "                      authenticated as a required encryption context)\n"
+    "  --commitment-policy POLICY\n"
+    "                      require-encrypt-require-decrypt (default),\n"
+    "                      require-encrypt-allow-decrypt (needed to read v1\n"
+    "                      messages such as CloudFront FLE values), or\n"
+    "                      forbid-encrypt-allow-decrypt\n"
+    "  --max-encrypted-data-keys N\n"
+    "                      refuse messages with more than N encrypted data keys\n"
+    "  --base64            encrypt: write the message in base64; decrypt: read it\n"
+    "                      in base64 (standard or URL-safe, padding optional)\n"
+    "  --in FILE           read from FILE instead of standard input\n"
+    "  --out FILE          write to FILE (replaced atomically; mode 0600 for\n"
+    "                      plaintext)\n"
+    "  -h, --help          show this help\n";
+
+#define CTX_MAX 64
+#define CHUNK ((size_t)64 * 1024)
+#define WHOLE_INPUT_MAX ((size_t)1 << 32)
+
+typedef struct {
+    int decrypt;
+    cli_keyrings keys;
+    seckit_esdk_options opts;
+    seckit_esdk_pair pairs[CTX_MAX];
+    size_t n_pairs;
+    int base64;
+    const char *in, *out;
+} esdk_args;
+
+/* ---- output sinks ----------------------------------------------------------- */
+
+typedef struct {
+    seckit_atomic_file *file; /* --out */
+    uint8_t *mem;             /* stdout: held until the end (wiped) */
+    size_t len, cap;
+    int secret;
+} out_sink;
+
+static int sink_write(void *user, const uint8_t *p, size_t n, seckit_error *err)
+{
+    out_sink *s = user;
+    if (s->file != NULL)
+        return seckit_atomic_write(s->file, p, n, err);
+    if (n > s->cap - s->len) {
+        size_t cap = s->cap ? s->cap : CHUNK;
+        while (cap - s->len < n)
+            cap *= 2;
+        uint8_t *q = malloc(cap);
+        if (q == NULL)
+            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        if (s->len > 0)
+            memcpy(q, s->mem, s->len);
+        if (s->mem != NULL) {
+            seckit_memzero(s->mem, s->cap);
+            free(s->mem);
+        }
+        s->mem = q;
+        s->cap = cap;
+    }
+    memcpy(s->mem + s->len, p, n);
+    s->len += n;
+    return 0;
+}
+
+static void sink_discard(out_sink *s)
+{
+    seckit_atomic_abort(s->file);
+    s->file = NULL;
+    if (s->mem != NULL) {
+        if (s->secret)
+            seckit_memzero(s->mem, s->cap);
+        free(s->mem);
+    }
+    s->mem = NULL;
+    s->len = s->cap = 0;
+}
+
+static int write_all_fd(int fd, const uint8_t *p, size_t n, seckit_error *err)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return seckit_error_set(err, SECKIT_EIO, "write to standard output failed: %s",
+                                    strerror(errno));
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Finish: commit the file, or write the held bytes to stdout. */
+static int sink_commit(out_sink *s, seckit_error *err)
+{
+    int rc = 0;
+    if (s->file != NULL) {
+        rc = seckit_atomic_commit(s->file, err);
+        s->file = NULL;
+    } else {
+        rc = write_all_fd(STDOUT_FILENO, s->mem, s->len, err);
+    }
+    sink_discard(s);
+    return rc;
+}
+
+/* ---- input -------------------------------------------------------------------- */
+
+static int open_input(const char *path, int *fd, seckit_error *err)
+{
+    if (path == NULL) {
+        *fd = STDIN_FILENO;
+        return 0;
+    }
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0)
+        return seckit_error_set(err, errno == ENOENT ? SECKIT_ENOENT : SECKIT_EIO,
+                                "%s: cannot open: %s", path, strerror(errno));
+    return 0;
+}
+
+static ssize_t read_some(int fd, uint8_t *buf, size_t n)
+{
+    ssize_t r;
+    do
+        r = read(fd, buf, n);
+    while (r < 0 && errno == EINTR);
+    return r;
+}
+
+static int read_whole(int fd, const char *name, uint8_t **out, size_t *len, seckit_error *err)
+{
+    size_t cap = CHUNK, n = 0;
+    uint8_t *buf = malloc(cap);
+    *out = NULL;
+    *len = 0;
+    if (buf == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    for (;;) {
+        if (n == cap) {
+            if (cap >= WHOLE_INPUT_MAX) {
+                free(buf);
+                return seckit_error_set(err, SECKIT_ELIMIT, "%s: input larger than 4 GiB", name);
+            }
+            uint8_t *q = realloc(buf, cap * 2);
+            if (q == NULL) {
+                free(buf);
+                return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+            }
+            buf = q;
+            cap *= 2;
+        }
+        ssize_t r = read_some(fd, buf + n, cap - n);
+        if (r < 0) {
+            free(buf);
+            return seckit_error_set(err, SECKIT_EIO, "%s: read failed: %s", name, strerror(errno));
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* ---- decrypt ------------------------------------------------------------------- */
+
+/* Message errors (format, limits, policy, authentication) exit 4. */
+static int decrypt_fail(const char *sub, seckit_error *err)
+{
+    int code = cli_fail(sub, err);
+    seckit_category c = seckit_error_category(err->code);
+    if (c == SECKIT_CAT_INPUT || c == SECKIT_CAT_FORMAT || c == SECKIT_CAT_CRYPTO)
+        return EXIT_AUTH;
+    return code;
+}
+
+static int run_decrypt(esdk_args *a, seckit_keyring *kr, seckit_error *err, int *msg_error)
+{
+    int fd = -1, rc;
+    out_sink sink = {0};
+    seckit_esdk_decryptor *d = NULL;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    const char *name = a->in != NULL ? a->in : "standard input";
+
+    sink.secret = 1;
+    *msg_error = 0;
+    if ((rc = open_input(a->in, &fd, err)) != 0)
+        return rc;
+    if (a->out != NULL &&
+        (rc = seckit_atomic_open(&sink.file, a->out, 0600, SECKIT_FILE_OVERWRITE, err)) != 0)
+        goto done;
+    if ((rc = seckit_esdk_decryptor_new(&d, kr, &a->opts, sink_write, &sink, err)) != 0)
+        goto done;
+    *msg_error = 1;
+    if (a->base64) {
+        uint8_t *text;
+        size_t tlen;
+        if ((rc = read_whole(fd, name, &text, &tlen, err)) != 0) {
+            *msg_error = 0;
+            goto done;
+        }
+        /* Trailing newline(s) from files and echo are fine. */
+        while (tlen > 0 && (text[tlen - 1] == '\n' || text[tlen - 1] == '\r'))
+            tlen--;
+        buf = malloc(seckit_base64_decoded_max(tlen) + 1);
+        if (buf == NULL)
+            rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        else
+            rc = seckit_base64_decode_lenient(buf, seckit_base64_decoded_max(tlen) + 1, &len,
+                                              (const char *)text, tlen, err);
+        free(text);
+        if (rc == 0)
+            rc = seckit_esdk_decryptor_update(d, buf, len, err);
+    } else {
+        buf = malloc(CHUNK);
+        if (buf == NULL) {
+            rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (;;) {
+            ssize_t r = read_some(fd, buf, CHUNK);
+            if (r < 0) {
+                *msg_error = 0;
+                rc = seckit_error_set(err, SECKIT_EIO, "%s: read failed: %s", name,
+                                      strerror(errno));
+                break;
+            }
+            if (r == 0)
+                break;
+            if ((rc = seckit_esdk_decryptor_update(d, buf, (size_t)r, err)) != 0)
+                break;
+        }
+    }
+    if (rc == 0)
+        rc = seckit_esdk_decryptor_finish(d, err);
+    if (rc == 0) {
+        *msg_error = 0;
+        rc = sink_commit(&sink, err);
+    }
+done:
+    if (rc != 0 && (err->code == SECKIT_EIO || err->code == SECKIT_ENOMEM))
+        *msg_error = 0;
+    sink_discard(&sink);
+    seckit_esdk_decryptor_free(d);
+    free(buf);
+    if (fd > STDIN_FILENO)
+        close(fd);
+    return rc;
+}
+
+/* ---- encrypt -------------------------------------------------------------------- */
+
+/* Ciphertext is not secret: to stdout it goes as it is made. */
+static int stdout_write(void *user, const uint8_t *p, size_t n, seckit_error *err)
+{
+    (void)user;
+    return write_all_fd(STDOUT_FILENO, p, n, err);
+}
+
+static int encrypt_stream(esdk_args *a, seckit_keyring *kr, int fd, const char *name,
+                          out_sink *sink, seckit_error *err)
+{
+    seckit_esdk_context ctx = {a->pairs, a->n_pairs};
+    seckit_esdk_encryptor *e = NULL;
+    uint8_t *buf = malloc(CHUNK);
+    int rc;
+    if (buf == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    rc = seckit_esdk_encryptor_new(&e, kr, &a->opts, &ctx,
+                                   sink->file != NULL ? sink_write : stdout_write, sink, err);
+    while (rc == 0) {
+        ssize_t r = read_some(fd, buf, CHUNK);
+        if (r < 0)
+            rc = seckit_error_set(err, SECKIT_EIO, "%s: read failed: %s", name, strerror(errno));
+        else if (r == 0)
+            break;
+        else
+            rc = seckit_esdk_encryptor_update(e, buf, (size_t)r, err);
+    }
+    if (rc == 0)
+        rc = seckit_esdk_encryptor_finish(e, err);
+    if (rc == 0 && sink->file != NULL)
+        rc = sink_commit(sink, err);
+    seckit_esdk_encryptor_free(e);
+    seckit_memzero(buf, CHUNK);
+    free(buf);
+    return rc;
+}
+
+static int run_encrypt(esdk_args *a, seckit_keyring *kr, seckit_error *err)
+{
+    int fd = -1, rc;
+    out_sink sink = {0};
+    uint8_t *pt = NULL, *ct = NULL;
+    size_t pt_len = 0, ct_len = 0;
+    seckit_esdk_context ctx = {a->pairs, a->n_pairs};
+    const char *name = a->in != NULL ? a->in : "standard input";
+
+    if ((rc = open_input(a->in, &fd, err)) != 0)
+        return rc;
+    if (a->out != NULL &&
+        (rc = seckit_atomic_open(&sink.file, a->out, 0644, SECKIT_FILE_OVERWRITE, err)) != 0)
+        goto done;
+    if (a->opts.frame_length > 0 && !a->base64) {
+        rc = encrypt_stream(a, kr, fd, name, &sink, err);
+        goto done;
+    }
+    /* Non-framed or base64: the whole message at once. */
+    if ((rc = read_whole(fd, name, &pt, &pt_len, err)) != 0)
+        goto done;
+    rc = seckit_esdk_encrypt(kr, &a->opts, &ctx, pt, pt_len, &ct, &ct_len, err);
+    seckit_memzero(pt, pt_len);
+    if (rc != 0)
+        goto done;
+    if (a->base64) {
+        size_t cap = seckit_base64_encoded_len(ct_len, SECKIT_BASE64_STANDARD) + 1, n = 0;
+        char *text = malloc(cap);
+        if (text == NULL) {
+            rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+            goto done;
+        }
+        rc = seckit_base64_encode(text, cap, &n, ct, ct_len, SECKIT_BASE64_STANDARD, err);
+        if (rc == 0) {
+            text[n++] = '\n';
+            rc = sink_write(&sink, (const uint8_t *)text, n, err);
+        }
+        free(text);
+    } else {
+        rc = sink_write(&sink, ct, ct_len, err);
+    }
+    if (rc == 0)
+        rc = sink_commit(&sink, err);
+done:
+    sink_discard(&sink);
+    free(pt);
+    free(ct);
+    if (fd > STDIN_FILENO)
+        close(fd);
+    return rc;
+}
+
+/* ---- options -------------------------------------------------------------------- */
+
+static int parse_suite(const char *s, uint16_t *out)
+{
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        s += 2;
+    if (strlen(s) != 4)
+        return -1;
+    char *end;
+    unsigned long v = strtoul(s, &end, 16);
+    if (*end != '\0' || seckit_esdk_suite_bit((uint16_t)v) == 0)
+        return -1;
+    *out = (uint16_t)v;
+    return 0;
+}
+
+static int run(int argc, char **argv)
+{
+    enum {
+        O_RSA = 256, O_AES, O_INSECURE, O_SUITE, O_FRAME, O_CTX, O_POLICY, O_MAXEDK, O_B64, O_IN,
+        O_OUT
+    };
+    static const struct option options[] = {
+        {"raw-rsa-key", required_argument, NULL, O_RSA},
+        {"raw-aes-key", required_argument, NULL, O_AES},
+        {"allow-insecure-key-file", no_argument, NULL, O_INSECURE},
+        {"suite", required_argument, NULL, O_SUITE},
+        {"frame-length", required_argument, NULL, O_FRAME},
+        {"encryption-context", required_argument, NULL, O_CTX},
+        {"commitment-policy", required_argument, NULL, O_POLICY},
+        {"max-encrypted-data-keys", required_argument, NULL, O_MAXEDK},
+        {"base64", no_argument, NULL, O_B64},
+        {"in", required_argument, NULL, O_IN},
+        {"out", required_argument, NULL, O_OUT},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *sub = "esdk";
+    esdk_args a;
+    seckit_error err;
+    int c, insecure = 0, rc;
+    unsigned long v;
+    struct {
+        int kind;
+        const char *spec;
+    } specs[CLI_KEYRINGS_MAX];
+    size_t n_specs = 0;
+    int have_suite = 0, have_frame = 0, have_maxedk = 0;
+
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage, stdout);
+        return EXIT_OK_;
+    }
+    if (argc < 2 || argv[1][0] == '-')
+        return cli_usage_error(sub, "missing action (encrypt or decrypt)");
+    memset(&a, 0, sizeof(a));
+    if (strcmp(argv[1], "decrypt") == 0)
+        a.decrypt = 1;
+    else if (strcmp(argv[1], "encrypt") != 0)
+        return cli_usage_error(sub, "unknown action '%s' (use encrypt or decrypt)", argv[1]);
+    argc--;
+    argv++;
+    seckit_esdk_options_init(&a.opts);
+    seckit_error_clear(&err);
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (c) {
+        case O_RSA:
+        case O_AES:
+            if (n_specs == CLI_KEYRINGS_MAX)
+                return cli_usage_error(sub, "at most %d keys", CLI_KEYRINGS_MAX);
+            specs[n_specs].kind = c == O_RSA ? CLI_KEY_RSA : CLI_KEY_AES;
+            specs[n_specs++].spec = optarg;
+            break;
+        case O_INSECURE: insecure = 1; break;
+        case O_SUITE:
+            if (parse_suite(optarg, &a.opts.suite) != 0)
+                return cli_usage_error(sub, "--suite: '%s' is not an ESDK algorithm suite "
+                                            "(e.g. 0x0578, 0x0178)", optarg);
+            have_suite = 1;
+            break;
+        case O_FRAME:
+            if (cli_parse_uint(optarg, 0, 0xFFFFFFFFul, &v) != 0)
+                return cli_usage_error(sub, "--frame-length: '%s' is not 0 to 4294967295",
+                                       optarg);
+            a.opts.frame_length = (uint32_t)v;
+            have_frame = 1;
+            break;
+        case O_CTX: {
+            const char *eq = strchr(optarg, '=');
+            if (eq == NULL || eq == optarg)
+                return cli_usage_error(sub, "--encryption-context: '%s' is not KEY=VALUE", optarg);
+            if (a.n_pairs == CTX_MAX)
+                return cli_usage_error(sub, "at most %d --encryption-context pairs", CTX_MAX);
+            a.pairs[a.n_pairs].key = optarg;
+            a.pairs[a.n_pairs].key_len = (size_t)(eq - optarg);
+            a.pairs[a.n_pairs].value = eq + 1;
+            a.pairs[a.n_pairs].value_len = strlen(eq + 1);
+            a.n_pairs++;
+            break;
+        }
+        case O_POLICY:
+            if (seckit_esdk_commitment_policy_parse(optarg, &a.opts.commitment_policy, &err) != 0)
+                return cli_usage_error(sub, "--commitment-policy: %s", err.message);
+            break;
+        case O_MAXEDK:
+            if (cli_parse_uint(optarg, 1, 65535, &v) != 0)
+                return cli_usage_error(sub, "--max-encrypted-data-keys: '%s' is not 1 to 65535",
+                                       optarg);
+            a.opts.max_encrypted_data_keys = (uint32_t)v;
+            have_maxedk = 1;
+            break;
+        case O_B64: a.base64 = 1; break;
+        case O_IN: a.in = optarg; break;
+        case O_OUT: a.out = optarg; break;
+        case 'h': fputs(usage, stdout); return EXIT_OK_;
+        default: return cli_bad_option(sub, c, argv);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
+    if (n_specs == 0)
+        return cli_usage_error(sub, "no key given (use --raw-rsa-key or --raw-aes-key)");
+    if (a.decrypt && (have_suite || have_frame))
+        return cli_usage_error(sub, "--suite and --frame-length are for encrypt (the message "
+                                    "names its own)");
+    if (!a.decrypt && have_maxedk)
+        return cli_usage_error(sub, "--max-encrypted-data-keys is for decrypt");
+    if (a.in != NULL && a.out != NULL && strcmp(a.in, a.out) == 0)
+        return cli_usage_error(sub, "--in and --out name the same file");
+
+    for (size_t i = 0; i < n_specs; i++) {
+        rc = cli_keyrings_add(&a.keys, (cli_key_kind)specs[i].kind, specs[i].spec, insecure, &err);
+        if (rc != 0) {
+            cli_keyrings_free(&a.keys);
+            return cli_fail(sub, &err);
+        }
+    }
+    seckit_keyring *kr = NULL;
+    rc = cli_keyrings_build(&a.keys, &kr, &err);
+    if (rc == 0) {
+        if (a.decrypt) {
+            seckit_esdk_context repro = {a.pairs, a.n_pairs};
+            int msg_error = 0;
+            if (a.n_pairs > 0)
+                a.opts.reproduced_context = &repro;
+            rc = run_decrypt(&a, kr, &err, &msg_error);
+            seckit_keyring_free(kr);
+            cli_keyrings_free(&a.keys);
+            if (rc == 0)
+                return EXIT_OK_;
+            return msg_error ? decrypt_fail(sub, &err) : cli_fail(sub, &err);
+        }
+        rc = run_encrypt(&a, kr, &err);
+    }
+    seckit_keyring_free(kr);
+    cli_keyrings_free(&a.keys);
+    return rc == 0 ? EXIT_OK_ : cli_fail(sub, &err);
+}
+
+const cli_command cmd_esdk = {
+    .name = "esdk",
+    .summary = "encrypt and decrypt AWS Encryption SDK messages (raw RSA/AES keys)",
+    .usage = usage,
+    .run = run,
+};
