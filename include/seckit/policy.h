@@ -242,6 +242,10 @@ typedef struct seckit_policy_lint_options {
     /* Position of json[0] in its file, for policies embedded in a bigger
      * file; line 0 = the policy is the whole file. */
     seckit_position base;
+    /* The account the policy belongs to (12 digits), or NULL.  When set,
+     * trust-policy principals of other accounts count as third parties
+     * (TRUST_THIRD_PARTY_WITHOUT_EXTERNAL_ID). */
+    const char *account;
 } seckit_policy_lint_options;
 
 /* Lint one policy document given as JSON text.  Returns 0 with *out set

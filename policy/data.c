@@ -1,0 +1,402 @@
+/* policy/: the IAM service reference snapshot (format described in
+ * policy/data/gen-iam-data.js): loaded from bytes into sorted tables that
+ * are binary-searched.  Pure: the caller reads or maps the file. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/internal.h"
+#include "src/base/guard.h"
+
+#define MAX_DATA_SIZE (64u * 1024u * 1024u)
+
+static int lc(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+
+/* Compare a (NUL-terminated) with b[0..blen) case-insensitively (ASCII),
+ * bytewise on lowercase. */
+static int cmp_ci(const char *a, const char *b, size_t blen)
+{
+    size_t i = 0;
+    for (; i < blen && a[i] != '\0'; i++) {
+        int x = lc((unsigned char)a[i]), y = lc((unsigned char)b[i]);
+        if (x != y)
+            return x - y;
+    }
+    if (i == blen)
+        return a[i] == '\0' ? 0 : 1;
+    return -1;
+}
+
+static int bad(seckit_error *err, size_t lineno, const char *what)
+{
+    return seckit_error_set_at(err, SECKIT_EFORMAT, (unsigned long)lineno, 0, 0,
+                               "IAM data: line %zu: %s", lineno, what);
+}
+
+int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, seckit_error *err)
+{
+    SKT_ENSURE_ARG(out != NULL, err);
+    *out = NULL;
+    SKT_ENSURE_ARG(bytes != NULL || len == 0, err);
+    if (len > MAX_DATA_SIZE)
+        return seckit_error_set(err, SECKIT_ELIMIT, "IAM data: %zu bytes exceed the %u-byte limit",
+                                len, MAX_DATA_SIZE);
+    if (memchr(bytes, '\0', len) != NULL)
+        return seckit_error_set(err, SECKIT_EFORMAT, "IAM data: contains a NUL byte (not a seckit IAM data file)");
+    seckit_iam_data *d = calloc(1, sizeof(*d));
+    if (d == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
+    int rc = 0;
+    d->buf = malloc(len + 1);
+    if (d->buf == NULL) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
+        goto fail;
+    }
+    memcpy(d->buf, bytes, len);
+    d->buf[len] = '\0';
+    d->len = len;
+
+    /* upper bound of records: the number of lines */
+    size_t nlines = 1;
+    for (const char *q = d->buf; (q = memchr(q, '\n', (size_t)(d->buf + len - q))) != NULL; q++)
+        nlines++;
+    d->services = calloc(nlines, sizeof(*d->services));
+    d->actions = calloc(nlines, sizeof(*d->actions));
+    d->rtypes = calloc(nlines, sizeof(*d->rtypes));
+    d->keys = calloc(nlines, sizeof(*d->keys));
+    if (!d->services || !d->actions || !d->rtypes || !d->keys) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
+        goto fail;
+    }
+    size_t lineno = 0;
+    char *p = d->buf;
+    char *const end = d->buf + len;
+    int seen_header = 0;
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *line = p;
+        char *eol = nl ? nl : end;
+        *eol = '\0';
+        p = eol + 1;
+        lineno++;
+        size_t ll = (size_t)(eol - line);
+        if (ll > 0 && line[ll - 1] == '\r')
+            line[--ll] = '\0';
+        if (!seen_header) {
+            if (strcmp(line, "seckit-iam-data 1") != 0) {
+                rc = bad(err, lineno, "not a seckit IAM data file (first line must be 'seckit-iam-data 1')");
+                goto fail;
+            }
+            seen_header = 1;
+            continue;
+        }
+        if (ll == 0)
+            continue;
+        char *f[6];
+        if (ll >= 2 && line[1] == '\t') {
+            size_t n = 0;
+            char *q = line;
+            f[n++] = q;
+            while (n < 6) {
+                char *t = memchr(q, '\t', (size_t)(eol - q));
+                if (t == NULL)
+                    break;
+                *t = '\0';
+                q = t + 1;
+                f[n++] = q;
+            }
+            switch (line[0]) {
+            case 'S':
+                if (n != 3) {
+                    rc = bad(err, lineno, "service record needs 3 fields");
+                    goto fail;
+                }
+                if (d->nservices > 0 && strcmp(d->services[d->nservices - 1].prefix, f[1]) >= 0) {
+                    rc = bad(err, lineno, "services are not sorted");
+                    goto fail;
+                }
+                d->services[d->nservices].prefix = f[1];
+                d->services[d->nservices].name = f[2];
+                d->nservices++;
+                break;
+            case 'A': {
+                if (n != 5) {
+                    rc = bad(err, lineno, "action record needs 5 fields");
+                    goto fail;
+                }
+                const char *colon = strchr(f[1], ':');
+                unsigned acc = 0;
+                size_t alen = strlen(f[2]);
+                int okacc = alen == 1 || alen == 2;
+                for (const char *h = f[2]; *h && okacc; h++) {
+                    int v = (*h >= '0' && *h <= '9') ? *h - '0' : (*h >= 'a' && *h <= 'f') ? *h - 'a' + 10 : -1;
+                    if (v < 0)
+                        okacc = 0;
+                    acc = acc * 16u + (unsigned)(v < 0 ? 0 : v);
+                }
+                if (colon == NULL || colon == f[1] || !okacc || acc > 0x1f) {
+                    rc = bad(err, lineno, "malformed action record");
+                    goto fail;
+                }
+                if (d->nactions > 0 &&
+                    cmp_ci(d->actions[d->nactions - 1].display, f[1], (size_t)(f[2] - 1 - f[1])) >= 0) {
+                    rc = bad(err, lineno, "actions are not sorted");
+                    goto fail;
+                }
+                skt_iam_action *a = &d->actions[d->nactions++];
+                a->name = f[1];
+                a->display = f[1];
+                a->access = acc;
+                a->resources = f[3];
+                a->keys = f[4];
+                break;
+            }
+            case 'R':
+                if (n != 4) {
+                    rc = bad(err, lineno, "resource type record needs 4 fields");
+                    goto fail;
+                }
+                if (d->nrtypes > 0 &&
+                    cmp_ci(d->rtypes[d->nrtypes - 1].name, f[1], (size_t)(f[2] - 1 - f[1])) >= 0) {
+                    rc = bad(err, lineno, "resource types are not sorted");
+                    goto fail;
+                }
+                d->rtypes[d->nrtypes].name = f[1];
+                d->rtypes[d->nrtypes].arn = f[2];
+                d->rtypes[d->nrtypes].keys = f[3];
+                d->nrtypes++;
+                break;
+            case 'K':
+                if (n != 3) {
+                    rc = bad(err, lineno, "condition key record needs 3 fields");
+                    goto fail;
+                }
+                if (d->nkeys > 0 && strcmp(d->keys[d->nkeys - 1].name, f[1]) >= 0) {
+                    rc = bad(err, lineno, "condition keys are not sorted");
+                    goto fail;
+                }
+                d->keys[d->nkeys].name = f[1];
+                d->keys[d->nkeys].type = f[2];
+                d->nkeys++;
+                break;
+            default:
+                break; /* unknown record kinds are skipped (newer format) */
+            }
+            continue;
+        }
+        if (strncmp(line, "date ", 5) == 0) {
+            snprintf(d->date, sizeof(d->date), "%s", line + 5);
+        } else if (strncmp(line, "source ", 7) == 0) {
+            snprintf(d->source, sizeof(d->source), "%s", line + 7);
+        } else if (strncmp(line, "rcp-services ", 13) == 0) {
+            d->rcp_services = line + 13;
+        }
+    }
+    if (!seen_header) {
+        rc = bad(err, 1, "empty file (not a seckit IAM data file)");
+        goto fail;
+    }
+    if (d->nactions == 0 || d->nservices == 0) {
+        rc = bad(err, lineno, "no services or actions");
+        goto fail;
+    }
+    /* link services to their action ranges ("svc:" prefix; note that
+     * "s3-object-lambda:..." sorts before "s3:...") */
+    for (size_t s = 0; s < d->nservices; s++) {
+        char pre[128];
+        size_t pl = strlen(d->services[s].prefix);
+        if (pl + 2 > sizeof(pre)) {
+            rc = bad(err, lineno, "service prefix too long");
+            goto fail;
+        }
+        memcpy(pre, d->services[s].prefix, pl);
+        pre[pl] = ':';
+        pre[pl + 1] = '\0';
+        size_t lo = 0, hi = d->nactions;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strncasecmp(d->actions[mid].name, pre, pl + 1) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        size_t k = lo;
+        while (k < d->nactions && strncasecmp(d->actions[k].name, pre, pl + 1) == 0)
+            k++;
+        d->services[s].action_first = lo;
+        d->services[s].action_count = k - lo;
+    }
+    *out = d;
+    return 0;
+fail:
+    seckit_iam_data_free(d);
+    return rc;
+}
+
+void seckit_iam_data_free(seckit_iam_data *d)
+{
+    if (d == NULL)
+        return;
+    free(d->services);
+    free(d->actions);
+    free(d->rtypes);
+    free(d->keys);
+    free(d->buf);
+    free(d);
+}
+
+void seckit_iam_data_get_info(const seckit_iam_data *d, seckit_iam_data_info *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (d == NULL)
+        return;
+    out->date = d->date;
+    out->source = d->source;
+    out->services = d->nservices;
+    out->actions = d->nactions;
+    out->resource_types = d->nrtypes;
+    out->condition_keys = d->nkeys;
+}
+
+const skt_iam_service *skt_iam_service_find(const seckit_iam_data *d, const char *prefix, size_t plen)
+{
+    if (d == NULL)
+        return NULL;
+    size_t lo = 0, hi = d->nservices;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp_ci(d->services[mid].prefix, prefix, plen);
+        if (c == 0)
+            return &d->services[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const skt_iam_action *skt_iam_action_find(const seckit_iam_data *d, const char *name, size_t nlen)
+{
+    if (d == NULL)
+        return NULL;
+    size_t lo = 0, hi = d->nactions;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp_ci(d->actions[mid].name, name, nlen);
+        if (c == 0)
+            return &d->actions[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const skt_iam_rtype *skt_iam_rtype_find(const seckit_iam_data *d, const char *name, size_t nlen)
+{
+    if (d == NULL)
+        return NULL;
+    size_t lo = 0, hi = d->nrtypes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp_ci(d->rtypes[mid].name, name, nlen);
+        if (c == 0)
+            return &d->rtypes[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const skt_iam_key *skt_iam_key_find(const seckit_iam_data *d, const char *name, size_t nlen)
+{
+    if (d == NULL)
+        return NULL;
+    size_t lo = 0, hi = d->nkeys;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp_ci(d->keys[mid].name, name, nlen);
+        if (c == 0)
+            return &d->keys[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* templated keys such as aws:resourcetag/(tag) */
+    const char *colon = memchr(name, ':', nlen);
+    if (colon == NULL)
+        return NULL;
+    size_t pl = (size_t)(colon - name) + 1;
+    /* first key with the same "svc:" prefix */
+    lo = 0;
+    hi = d->nkeys;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strncasecmp(d->keys[mid].name, name, pl) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < d->nkeys && strncasecmp(d->keys[i].name, name, pl) == 0; i++) {
+        const char *k = d->keys[i].name;
+        if (strchr(k, '*') != NULL && skt_glob_match(k, strlen(k), name, nlen, 1))
+            return &d->keys[i];
+    }
+    return NULL;
+}
+
+int seckit_iam_service_exists(const seckit_iam_data *d, const char *prefix)
+{
+    return prefix != NULL && skt_iam_service_find(d, prefix, strlen(prefix)) != NULL;
+}
+
+int seckit_iam_action_lookup(const seckit_iam_data *d, const char *action, unsigned *access)
+{
+    if (action == NULL)
+        return 0;
+    const skt_iam_action *a = skt_iam_action_find(d, action, strlen(action));
+    if (a == NULL)
+        return 0;
+    if (access != NULL)
+        *access = a->access;
+    return 1;
+}
+
+size_t seckit_iam_actions_matching(const seckit_iam_data *d, const char *pattern,
+                                   int (*fn)(void *ctx, const char *action, unsigned access),
+                                   void *ctx)
+{
+    if (d == NULL || pattern == NULL)
+        return 0;
+    size_t n = 0, plen = strlen(pattern);
+    size_t first = 0, last = d->nactions;
+    const char *colon = strchr(pattern, ':');
+    if (colon != NULL && memchr(pattern, '*', (size_t)(colon - pattern)) == NULL &&
+        memchr(pattern, '?', (size_t)(colon - pattern)) == NULL) {
+        const skt_iam_service *s = skt_iam_service_find(d, pattern, (size_t)(colon - pattern));
+        if (s == NULL)
+            return 0;
+        first = s->action_first;
+        last = s->action_first + s->action_count;
+    }
+    for (size_t i = first; i < last; i++) {
+        const skt_iam_action *a = &d->actions[i];
+        if (skt_glob_match(pattern, plen, a->name, strlen(a->name), 1)) {
+            n++;
+            if (fn != NULL && fn(ctx, a->display, a->access) != 0)
+                break;
+        }
+    }
+    return n;
+}

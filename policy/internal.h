@@ -1,0 +1,110 @@
+/* Internal helpers shared by policy/: an arena allocator, a growable string
+ * builder with a hard limit, and the internals of the service data.
+ * Not installed. */
+#ifndef SECKIT_POLICY_INTERNAL_H
+#define SECKIT_POLICY_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "seckit/error.h"
+#include "seckit/policy.h"
+
+/* ---- arena: many small allocations freed at once ---- */
+typedef struct skt_arena_block skt_arena_block;
+typedef struct skt_arena {
+    skt_arena_block *head;
+    size_t total; /* bytes handed out (for limits) */
+} skt_arena;
+
+void skt_arena_init(skt_arena *a);
+void skt_arena_free(skt_arena *a);
+/* Zeroed, 8-byte aligned; NULL on out of memory. */
+void *skt_arena_alloc(skt_arena *a, size_t n);
+/* Copy of n bytes plus a NUL. */
+char *skt_arena_strndup(skt_arena *a, const char *s, size_t n);
+char *skt_arena_strdup(skt_arena *a, const char *s);
+char *skt_arena_printf(skt_arena *a, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* ---- string builder ---- */
+typedef struct skt_sb {
+    char *data;
+    size_t len, cap, limit;
+    int failed; /* sticky: out of memory or over limit */
+} skt_sb;
+
+void skt_sb_init(skt_sb *b, size_t limit);
+void skt_sb_free(skt_sb *b);
+void skt_sb_put(skt_sb *b, const char *s, size_t n);
+void skt_sb_str(skt_sb *b, const char *s);
+void skt_sb_printf(skt_sb *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* s as a JSON string literal, quotes included. */
+void skt_sb_json_str(skt_sb *b, const char *s, size_t n);
+
+/* ---- JSON (json.c) ---- */
+/* Characters of v printed as minified JSON (the size IAM quotas count). */
+size_t skt_json_minified_size(const seckit_json *v);
+
+/* ---- wildcard matching (match.c) ---- */
+/* IAM glob: '*' any run, '?' one char.  ci = case-insensitive. */
+int skt_glob_match(const char *pat, size_t plen, const char *s, size_t slen, int ci);
+
+/* ---- service data (data.c) ---- */
+typedef struct skt_iam_action {
+    const char *name;        /* "s3:getobject" lowercase, NUL-terminated */
+    const char *display;     /* "s3:GetObject" */
+    unsigned access;         /* SECKIT_ACCESS_* */
+    const char *resources;   /* "object*,bucket" (trailing * = required); "" */
+    const char *keys;        /* condition keys, comma-separated, lowercase */
+} skt_iam_action;
+
+typedef struct skt_iam_rtype {
+    const char *name;   /* "s3:bucket" */
+    const char *arn;    /* ARN pattern with ${X} placeholders */
+    const char *keys;
+} skt_iam_rtype;
+
+typedef struct skt_iam_key {
+    const char *name;   /* lowercase, e.g. "s3:x-amz-acl", "aws:resourcetag/${tagkey}" */
+    const char *type;   /* "String", "ArrayOfString", "ARN", ... */
+} skt_iam_key;
+
+typedef struct skt_iam_service {
+    const char *prefix;
+    const char *name;
+    size_t action_first, action_count;
+} skt_iam_service;
+
+struct seckit_iam_data {
+    char *buf;
+    size_t len;
+    char date[32];
+    char source[128];
+    const char *rcp_services; /* "svc,svc,..." or NULL */
+    skt_iam_service *services;
+    size_t nservices;
+    skt_iam_action *actions;   /* sorted by name */
+    size_t nactions;
+    skt_iam_rtype *rtypes;     /* sorted by name */
+    size_t nrtypes;
+    skt_iam_key *keys;         /* sorted by name */
+    size_t nkeys;
+};
+
+const skt_iam_service *skt_iam_service_find(const seckit_iam_data *d, const char *prefix,
+                                            size_t plen);
+const skt_iam_action *skt_iam_action_find(const seckit_iam_data *d, const char *name,
+                                          size_t nlen);
+const skt_iam_key *skt_iam_key_find(const seckit_iam_data *d, const char *name, size_t nlen);
+const skt_iam_rtype *skt_iam_rtype_find(const seckit_iam_data *d, const char *name,
+                                        size_t nlen);
+
+#endif

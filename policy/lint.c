@@ -1,0 +1,2646 @@
+/* policy/: the offline IAM policy linter.  Takes a policy (JSON text or a
+ * tree with positions) and returns findings shaped like IAM Access
+ * Analyzer's ValidatePolicy output, plus seckit's own checks (privilege
+ * escalation, credential exposure, trust-policy pitfalls).  Pure: no I/O. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/checks.h"
+#include "policy/internal.h"
+#include "src/base/guard.h"
+
+#define MAX_FINDINGS 10000u
+
+typedef struct finding_store {
+    skt_arena arena;
+} finding_store;
+
+typedef struct lint {
+    skt_arena *a;
+    const seckit_policy_lint_options *o;
+    seckit_policy_type type;
+    seckit_policy_resource_type rtype;
+    const seckit_iam_data *data;
+    seckit_policy_finding *items;
+    size_t n, cap;
+    int v2012;
+    int oom;
+} lint;
+
+typedef struct stmt {
+    const seckit_json *node;
+    long idx;
+    const char *sid;
+    const seckit_json *sid_n, *effect, *principal, *notprincipal, *action, *notaction, *resource,
+        *notresource, *condition;
+    int allow, deny;
+} stmt;
+
+/* ------------------------------------------------------------------ */
+/* small helpers */
+
+static int is_str(const seckit_json *n)
+{
+    return n != NULL && n->kind == SECKIT_JSON_STRING;
+}
+
+static const seckit_json *first_val(const seckit_json *n)
+{
+    if (n == NULL)
+        return NULL;
+    return n->kind == SECKIT_JSON_ARRAY ? n->child : n;
+}
+
+static const seckit_json *next_val(const seckit_json *n, const seckit_json *v)
+{
+    return n->kind == SECKIT_JSON_ARRAY ? v->next : NULL;
+}
+
+#define FOR_VALUES(v, n) for (const seckit_json *v = first_val(n); v != NULL; v = next_val((n), v))
+
+static int streq(const seckit_json *n, const char *s)
+{
+    return is_str(n) && n->len == strlen(s) && memcmp(n->str, s, n->len) == 0;
+}
+
+static int has_wild(const char *s, size_t n)
+{
+    return memchr(s, '*', n) != NULL || memchr(s, '?', n) != NULL;
+}
+
+static int has_var(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == '$' && s[i + 1] == '{')
+            return 1;
+    return 0;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+static int is_account(const char *s, size_t n)
+{
+    return n == 12 && all_digits(s, n);
+}
+
+static int ci_prefix(const char *s, size_t n, const char *prefix)
+{
+    size_t pl = strlen(prefix);
+    return n >= pl && strncasecmp(s, prefix, pl) == 0;
+}
+
+static int ci_eq(const char *s, size_t n, const char *t)
+{
+    return n == strlen(t) && strncasecmp(s, t, n) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* findings */
+
+static void path_of(lint *l, const seckit_json *n, seckit_policy_finding *f)
+{
+    size_t depth = 0;
+    for (const seckit_json *p = n; p != NULL && p->parent != NULL; p = p->parent)
+        depth++;
+    seckit_path_element *el = depth ? skt_arena_alloc(l->a, depth * sizeof(*el)) : NULL;
+    if (depth && el == NULL) {
+        l->oom = 1;
+        return;
+    }
+    size_t i = depth;
+    for (const seckit_json *p = n; p != NULL && p->parent != NULL; p = p->parent) {
+        i--;
+        if (p->parent->kind == SECKIT_JSON_OBJECT) {
+            /* copied: findings outlive the parsed document */
+            el[i].is_index = 0;
+            el[i].value = skt_arena_strndup(l->a, p->key, p->key_len);
+            if (el[i].value == NULL) {
+                l->oom = 1;
+                return;
+            }
+        } else {
+            el[i].is_index = 1;
+            el[i].index = p->index;
+        }
+    }
+    skt_sb b;
+    skt_sb_init(&b, 1u << 20);
+    for (i = 0; i < depth; i++) {
+        if (el[i].is_index) {
+            skt_sb_printf(&b, "[%zu]", el[i].index);
+        } else {
+            if (i > 0)
+                skt_sb_put(&b, ".", 1);
+            skt_sb_str(&b, el[i].value);
+        }
+    }
+    f->path = skt_arena_strndup(l->a, b.data ? b.data : "", b.data ? b.len : 0);
+    skt_sb_free(&b);
+    if (f->path == NULL)
+        l->oom = 1;
+    f->path_elements = el;
+    f->path_len = depth;
+}
+
+static void add(lint *l, int ck, const stmt *st, const seckit_json *n, int keyspan, const char *fmt,
+                ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+static void add(lint *l, int ck, const stmt *st, const seckit_json *n, int keyspan, const char *fmt,
+                ...)
+{
+    if (l->oom || l->n >= MAX_FINDINGS)
+        return;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        seckit_policy_finding *it = realloc(l->items, cap * sizeof(*it));
+        if (it == NULL) {
+            l->oom = 1;
+            return;
+        }
+        l->items = it;
+        l->cap = cap;
+    }
+    seckit_policy_finding *f = &l->items[l->n];
+    memset(f, 0, sizeof(*f));
+    f->type = skt_checks[ck].type;
+    f->issue_code = skt_checks[ck].issue_code;
+    f->learn_more = skt_checks[ck].learn_more;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    f->message = skt_arena_strdup(l->a, buf);
+    f->statement_index = st ? st->idx : -1;
+    f->sid = st && st->sid ? skt_arena_strdup(l->a, st->sid) : NULL;
+    if (st && st->sid && f->sid == NULL)
+        l->oom = 1;
+    if (n != NULL) {
+        path_of(l, n, f);
+        f->span = (keyspan && n->key != NULL) ? n->key_span : n->span;
+    } else {
+        f->path = "";
+    }
+    if (f->message == NULL)
+        l->oom = 1;
+    l->n++;
+}
+
+/* ------------------------------------------------------------------ */
+/* elements and their JSON types */
+
+static int check_str_or_array(lint *l, const stmt *st, const seckit_json *n, const char *what)
+{
+    if (n->kind == SECKIT_JSON_STRING)
+        return 1;
+    if (n->kind != SECKIT_JSON_ARRAY) {
+        add(l, CK_DATA_TYPE_MISMATCH, st, n, 0, "%s must be a string or an array of strings", what);
+        return 0;
+    }
+    int ok = 1;
+    for (const seckit_json *c = n->child; c != NULL; c = c->next)
+        if (c->kind != SECKIT_JSON_STRING) {
+            add(l, CK_DATA_TYPE_MISMATCH, st, c, 0, "%s entries must be strings", what);
+            ok = 0;
+        }
+    return ok;
+}
+
+/* Policy variables inside a string value: syntax, and where they may be. */
+static void check_variables(lint *l, const stmt *st, const seckit_json *v, int allowed,
+                            const char *element)
+{
+    const char *s = v->str;
+    size_t n = v->len;
+    int reported_version = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] != '$' || s[i + 1] != '{')
+            continue;
+        if (!allowed) {
+            add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
+                "policy variables are not expanded in %s; only in Resource and Condition values",
+                element);
+            return;
+        }
+        if (!l->v2012 && !reported_version) {
+            add(l, CK_VARIABLE_UNSUPPORTED_IN_VERSION, st, v, 0,
+                "policy variables need \"Version\": \"2012-10-17\"; here they are literal text");
+            reported_version = 1;
+        }
+        const char *close = memchr(s + i + 2, '}', n - i - 2);
+        if (close == NULL) {
+            add(l, CK_MISSING_BRACE_IN_VARIABLE, st, v, 0, "policy variable at character %zu has no closing '}'", i);
+            return;
+        }
+        size_t a = i + 2, b = (size_t)(close - s);
+        if (a == b) {
+            add(l, CK_EMPTY_VARIABLE, st, v, 0, "empty policy variable ${}");
+        } else {
+            const char *comma = memchr(s + a, ',', b - a);
+            size_t name_end = comma ? (size_t)(comma - s) : b;
+            if (memchr(s + a, ' ', name_end - a) != NULL)
+                add(l, CK_UNSUPPORTED_SPACE_IN_VARIABLE, st, v, 0,
+                    "space inside the policy variable name '%.*s'", (int)(name_end - a), s + a);
+            if (comma != NULL) {
+                size_t d = name_end + 1;
+                if (d < b && s[d] == ' ')
+                    d++;
+                if (b - d < 2 || s[d] != '\'' || s[b - 1] != '\'')
+                    add(l, CK_MISSING_QUOTE_IN_VARIABLE, st, v, 0,
+                        "the default value of policy variable '%.*s' must be in single quotes: ${key, 'default'}",
+                        (int)(name_end - a), s + a);
+            }
+        }
+        i = b;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* actions */
+
+static int glob_ci(const char *pat, size_t pl, const char *s)
+{
+    return skt_glob_match(pat, pl, s, strlen(s), 1);
+}
+
+/* Does the statement's Action/NotAction cover the (literal) action? */
+static int stmt_covers(const stmt *st, const char *action)
+{
+    if (st->action != NULL) {
+        FOR_VALUES(v, st->action)
+            if (is_str(v) && glob_ci(v->str, v->len, action))
+                return 1;
+        return 0;
+    }
+    if (st->notaction != NULL) {
+        FOR_VALUES(v, st->notaction)
+            if (is_str(v) && glob_ci(v->str, v->len, action))
+                return 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* The Action entry that covers action literally (no wildcard), or any. */
+static const seckit_json *entry_covering(const stmt *st, const char *action, int *wild)
+{
+    const seckit_json *found = NULL;
+    *wild = 0;
+    if (st->action == NULL)
+        return NULL;
+    FOR_VALUES(v, st->action) {
+        if (!is_str(v) || !glob_ci(v->str, v->len, action))
+            continue;
+        if (!has_wild(v->str, v->len)) {
+            *wild = 0;
+            return v;
+        }
+        if (found == NULL) {
+            found = v;
+            *wild = 1;
+        }
+    }
+    return found;
+}
+
+static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+    if (la > 64 || lb > 64)
+        return 99;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cur = row[j];
+            int ca = a[i - 1], cb = b[j - 1];
+            if (ca >= 'A' && ca <= 'Z')
+                ca += 32;
+            if (cb >= 'A' && cb <= 'Z')
+                cb += 32;
+            size_t best = prev + (ca == cb ? 0 : 1);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+static void check_action_value(lint *l, const stmt *st, const seckit_json *v)
+{
+    const char *s = v->str;
+    size_t n = v->len;
+    check_variables(l, st, v, 0, "Action");
+    if (n == 1 && s[0] == '*')
+        return;
+    const char *colon = memchr(s, ':', n);
+    if (colon == NULL || colon == s || colon == s + n - 1) {
+        add(l, CK_INVALID_ACTION, st, v, 0, "'%.*s' is not an action: write service:ActionName (e.g. s3:GetObject)",
+            (int)(n > 200 ? 200 : n), s);
+        return;
+    }
+    size_t pl = (size_t)(colon - s);
+    const char *name = colon + 1;
+    size_t nl = n - pl - 1;
+    if (l->type == SECKIT_POLICY_SCP || l->type == SECKIT_POLICY_RCP) {
+        const char *star = memchr(s, '*', n);
+        if ((star != NULL && star != s + n - 1) || memchr(s, '?', n) != NULL)
+            add(l, CK_SCP_SYNTAX_ERROR_ACTION_WILDCARD, st, v, 0,
+                "in %s, wildcards in actions are allowed only at the end ('%.*s')",
+                l->type == SECKIT_POLICY_SCP ? "service control policies" : "resource control policies",
+                (int)n, s);
+    }
+    if (has_wild(s, pl)) {
+        add(l, CK_WILDCARD_IN_SERVICE_NAME, st, v, 0,
+            "wildcard in the service prefix of '%.*s'; name the service explicitly", (int)n, s);
+        return;
+    }
+    if (l->type == SECKIT_POLICY_RCP && l->data != NULL && l->data->rcp_services != NULL) {
+        const char *list = l->data->rcp_services;
+        int found = 0;
+        while (*list) {
+            const char *e = strchr(list, ',');
+            size_t el = e ? (size_t)(e - list) : strlen(list);
+            if (el == pl && strncasecmp(list, s, pl) == 0)
+                found = 1;
+            list += el + (e ? 1 : 0);
+            if (!e)
+                break;
+        }
+        if (!found)
+            add(l, CK_RCP_SYNTAX_ERROR_ACTION, st, v, 0,
+                "resource control policies do not support service '%.*s'", (int)pl, s);
+    }
+    if (l->data == NULL)
+        return;
+    const skt_iam_service *svc = skt_iam_service_find(l->data, s, pl);
+    if (svc == NULL) {
+        add(l, CK_INVALID_SERVICE_IN_ACTION, st, v, 0, "no AWS service has the prefix '%.*s'", (int)pl, s);
+        return;
+    }
+    if (has_wild(name, nl)) {
+        for (size_t i = 0; i < svc->action_count; i++) {
+            const char *an = l->data->actions[svc->action_first + i].name;
+            if (skt_glob_match(name, nl, an + pl + 1, strlen(an + pl + 1), 1))
+                return;
+        }
+        add(l, CK_INVALID_ACTION, st, v, 0, "'%.*s' matches no action of service %.*s", (int)n, s,
+            (int)pl, s);
+        return;
+    }
+    if (skt_iam_action_find(l->data, s, n) != NULL)
+        return;
+    /* suggest the nearest action name */
+    const char *best = NULL;
+    size_t bestd = 4;
+    for (size_t i = 0; i < svc->action_count; i++) {
+        const char *an = l->data->actions[svc->action_first + i].name + pl + 1;
+        size_t d = edit_distance(name, nl, an, strlen(an));
+        if (d < bestd) {
+            bestd = d;
+            best = l->data->actions[svc->action_first + i].name;
+        }
+    }
+    if (best != NULL)
+        add(l, CK_INVALID_ACTION, st, v, 0, "service %.*s has no action '%.*s'; did you mean %s?", (int)pl, s,
+            (int)nl, name, best);
+    else
+        add(l, CK_INVALID_ACTION, st, v, 0, "service %.*s has no action '%.*s'", (int)pl, s, (int)nl, name);
+}
+
+static void check_redundant(lint *l, const stmt *st, const seckit_json *list, int ck, int ci,
+                            const char *what)
+{
+    if (list == NULL || list->kind != SECKIT_JSON_ARRAY)
+        return;
+    for (const seckit_json *a = list->child; a != NULL; a = a->next) {
+        if (!is_str(a))
+            continue;
+        for (const seckit_json *b = list->child; b != NULL; b = b->next) {
+            if (a == b || !is_str(b))
+                continue;
+            if (!skt_glob_match(b->str, b->len, a->str, a->len, ci))
+                continue;
+            /* b covers a; when they cover each other, report the later one */
+            int mutual = skt_glob_match(a->str, a->len, b->str, b->len, ci);
+            if (mutual && a->index < b->index)
+                continue;
+            add(l, ck, st, a, 0, "%s '%.*s' is already covered by '%.*s'", what, (int)a->len, a->str,
+                (int)b->len, b->str);
+            break;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* resources (ARNs) */
+
+typedef struct arn {
+    const char *f[6];
+    size_t l[6];
+    int nf;
+} arn;
+
+static void split_arn(const char *s, size_t n, arn *a)
+{
+    a->nf = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= n && a->nf < 6; i++) {
+        if (i == n || (s[i] == ':' && a->nf < 5)) {
+            a->f[a->nf] = s + start;
+            a->l[a->nf] = i - start;
+            a->nf++;
+            start = i + 1;
+            if (i == n)
+                break;
+        }
+    }
+    if (a->nf == 6) /* resource part runs to the end */
+        a->l[5] = n - (size_t)(a->f[5] - s);
+}
+
+static int valid_partition(const char *s, size_t n)
+{
+    static const char *const parts[] = {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b",
+                                        "aws-iso-e", "aws-iso-f", "aws-eusc"};
+    for (size_t i = 0; i < SKT_ARRAY_LEN(parts); i++)
+        if (n == strlen(parts[i]) && memcmp(s, parts[i], n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Region names: lowercase words joined by '-', ending in a number, e.g.
+ * us-east-1, us-gov-west-1, eusc-de-east-1. */
+static int looks_like_region(const char *s, size_t n)
+{
+    if (n < 6 || n > 32)
+        return 0;
+    size_t parts = 1;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '-') {
+            if (i == 0 || s[i - 1] == '-')
+                return 0;
+            parts++;
+        } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+            return 0;
+        }
+    }
+    const char *last = s + n;
+    while (last > s && last[-1] >= '0' && last[-1] <= '9')
+        last--;
+    return parts >= 3 && last < s + n && last > s && last[-1] == '-' && s[0] >= 'a' && s[0] <= 'z';
+}
+
+static int looks_like_placeholder(const char *s, size_t n)
+{
+    static const char *const words[] = {"YOUR", "ACCOUNT_ID", "ACCOUNT-ID", "ACCOUNTID", "ACCT-NUM",
+                                        "ACCOUNT-NUMBER", "ACCOUNT_NUMBER", "REPLACE", "CHANGEME",
+                                        "${AWS::", "{{", "<"};
+    for (size_t w = 0; w < SKT_ARRAY_LEN(words); w++) {
+        size_t wl = strlen(words[w]);
+        for (size_t i = 0; i + wl <= n; i++)
+            if (memcmp(s + i, words[w], wl) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+static int is_example_account(const char *s, size_t n)
+{
+    return (n == 12 && (memcmp(s, "123456789012", 12) == 0 || memcmp(s, "111122223333", 12) == 0 ||
+                        memcmp(s, "444455556666", 12) == 0 || memcmp(s, "999999999999", 12) == 0));
+}
+
+/* Is there a string starting with prefix that the glob pat matches? */
+static int glob_prefix_feasible(const char *pat, size_t plen, const char *s, size_t slen)
+{
+    size_t p = 0, i = 0, star_p = (size_t)-1, star_i = 0;
+    while (i < slen) {
+        if (p < plen && pat[p] == '*') {
+            star_p = p++;
+            star_i = i;
+        } else if (p < plen && (pat[p] == '?' || pat[p] == s[i])) {
+            p++;
+            i++;
+        } else if (star_p != (size_t)-1) {
+            p = star_p + 1;
+            i = ++star_i;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* ARN pattern of a resource type with ${X} turned into '*'. */
+static size_t arn_glob(const char *arnpat, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (const char *p = arnpat; *p && o + 1 < cap; p++) {
+        if (p[0] == '$' && p[1] == '{') {
+            const char *e = strchr(p, '}');
+            if (e == NULL)
+                break;
+            out[o++] = '*';
+            p = e;
+        } else {
+            out[o++] = *p;
+        }
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* Check ARN fields against the resource types of the service. */
+static void check_arn_service_data(lint *l, const stmt *st, const seckit_json *v, const arn *a)
+{
+    if (l->data == NULL || has_wild(a->f[2], a->l[2]) || a->l[2] == 0)
+        return;
+    if (skt_iam_service_find(l->data, a->f[2], a->l[2]) == NULL) {
+        add(l, CK_INVALID_SERVICE, st, v, 0, "no AWS service has the ARN service '%.*s'", (int)a->l[2], a->f[2]);
+        return;
+    }
+    /* resource types of this service: "svc:..." */
+    char prefix[80];
+    if (a->l[2] + 2 > sizeof(prefix))
+        return;
+    memcpy(prefix, a->f[2], a->l[2]);
+    prefix[a->l[2]] = ':';
+    prefix[a->l[2] + 1] = '\0';
+    size_t pl = a->l[2] + 1;
+    size_t lo = 0, hi = l->data->nrtypes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strncasecmp(l->data->rtypes[mid].name, prefix, pl) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* counts over all resource types of the service, and over those whose
+     * resource part fits the policy's */
+    size_t total = 0, with_region = 0, with_account = 0;
+    size_t fits = 0, fit_region = 0, fit_account = 0;
+    int resource_checkable = !has_var(a->f[5], a->l[5]);
+    size_t lit = a->l[5];
+    for (size_t i = 0; i < a->l[5]; i++)
+        if (a->f[5][i] == '*' || a->f[5][i] == '?' || a->f[5][i] == '$') {
+            lit = i;
+            break;
+        }
+    int wild = lit < a->l[5];
+    for (size_t i = lo; i < l->data->nrtypes && strncasecmp(l->data->rtypes[i].name, prefix, pl) == 0; i++) {
+        const char *pat = l->data->rtypes[i].arn;
+        arn pa;
+        split_arn(pat, strlen(pat), &pa);
+        if (pa.nf != 6)
+            continue;
+        total++;
+        if (pa.l[3] > 0)
+            with_region++;
+        if (pa.l[4] > 0)
+            with_account++;
+        char g[512];
+        char rp[512];
+        if (pa.l[5] >= sizeof(rp))
+            continue;
+        memcpy(rp, pa.f[5], pa.l[5]);
+        rp[pa.l[5]] = '\0';
+        size_t gl = arn_glob(rp, g, sizeof(g));
+        int fit = wild ? glob_prefix_feasible(g, gl, a->f[5], lit) : skt_glob_match(g, gl, a->f[5], a->l[5], 0);
+        if (!resource_checkable || fit) {
+            fits++;
+            if (pa.l[3] > 0)
+                fit_region++;
+            if (pa.l[4] > 0)
+                fit_account++;
+        }
+    }
+    if (total == 0)
+        return;
+    if (fits == 0) {
+        add(l, CK_INVALID_ARN_RESOURCE, st, v, 0, "'%.*s' fits no resource type of %.*s",
+            (int)(a->l[5] > 200 ? 200 : a->l[5]), a->f[5], (int)a->l[2], a->f[2]);
+        fits = total;
+        fit_region = with_region;
+        fit_account = with_account;
+    }
+    if (a->l[3] > 0 && fit_region == 0)
+        add(l, CK_ARN_REGION_NOT_ALLOWED, st, v, 0, "%.*s ARNs of this kind have no region, but this one has '%.*s'",
+            (int)a->l[2], a->f[2], (int)a->l[3], a->f[3]);
+    if (a->l[4] > 0 && fit_account == 0)
+        add(l, CK_ARN_ACCOUNT_NOT_ALLOWED, st, v, 0, "%.*s ARNs of this kind have no account, but this one has '%.*s'",
+            (int)a->l[2], a->f[2], (int)a->l[4], a->f[4]);
+    if (a->l[3] == 0 && fit_region == fits)
+        add(l, CK_MISSING_ARN_REGION, st, v, 0, "%.*s ARNs of this kind need a region; this one has none",
+            (int)a->l[2], a->f[2]);
+    if (a->l[4] == 0 && fit_account == fits)
+        add(l, CK_MISSING_ARN_ACCOUNT, st, v, 0, "%.*s ARNs of this kind need an account; this one has none",
+            (int)a->l[2], a->f[2]);
+}
+
+static const char *rtype_service(seckit_policy_resource_type t)
+{
+    switch (t) {
+    case SECKIT_RESOURCE_S3_BUCKET:
+    case SECKIT_RESOURCE_S3_ACCESS_POINT:
+    case SECKIT_RESOURCE_S3_MRAP: return "s3";
+    case SECKIT_RESOURCE_S3_OBJECT_LAMBDA_AP: return "s3-object-lambda";
+    case SECKIT_RESOURCE_S3_TABLE_BUCKET: return "s3tables";
+    case SECKIT_RESOURCE_DYNAMODB_TABLE: return "dynamodb";
+    case SECKIT_RESOURCE_KMS_KEY: return "kms";
+    case SECKIT_RESOURCE_SQS_QUEUE: return "sqs";
+    case SECKIT_RESOURCE_SNS_TOPIC: return "sns";
+    case SECKIT_RESOURCE_LAMBDA_FUNCTION: return "lambda";
+    case SECKIT_RESOURCE_SECRETS_MANAGER_SECRET: return "secretsmanager";
+    case SECKIT_RESOURCE_ECR_REPOSITORY: return "ecr";
+    case SECKIT_RESOURCE_IAM_ROLE_TRUST: return "sts";
+    default: return NULL;
+    }
+}
+
+static void check_resource_value(lint *l, const stmt *st, const seckit_json *v)
+{
+    const char *s = v->str;
+    size_t n = v->len;
+    check_variables(l, st, v, 1, "Resource");
+    if (n == 1 && s[0] == '*')
+        return;
+    for (size_t i = 0, invar = 0; i < n; i++) {
+        if (i + 1 < n && s[i] == '$' && s[i + 1] == '{')
+            invar = 1;
+        else if (s[i] == '}')
+            invar = 0;
+        if (!invar && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
+            add(l, CK_RESOURCE_ARN_WITH_WHITESPACE, st, v, 0,
+                "'%.*s' contains whitespace at character %zu; the ARN names no real resource", (int)(n > 200 ? 200 : n), s, i);
+            break;
+        }
+    }
+    if (n < 4 || memcmp(s, "arn:", 4) != 0) {
+        if (!(n >= 4 && strncasecmp(s, "arn:", 4) == 0) && s[0] != '*') {
+            add(l, CK_INVALID_ARN_PREFIX, st, v, 0, "'%.*s' is neither \"*\" nor an ARN (arn:partition:service:region:account:resource)",
+                (int)(n > 200 ? 200 : n), s);
+            return;
+        }
+        if (s[0] != '*') {
+            add(l, CK_INVALID_ARN_PREFIX, st, v, 0, "ARNs start with lowercase 'arn:', not '%.4s'", s);
+            return;
+        }
+    }
+    arn a;
+    split_arn(s, n, &a);
+    if (a.nf < 6) {
+        add(l, CK_MISSING_ARN_FIELD, st, v, 0, "'%.*s' has %d of the 6 colon-separated ARN fields", (int)(n > 200 ? 200 : n),
+            s, a.nf);
+        return;
+    }
+    for (int i = 1; i < 5; i++)
+        if (has_var(a.f[i], a.l[i]))
+            add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
+                "policy variables are allowed only in the resource part of an ARN (after the fifth colon)");
+    if (!has_wild(a.f[1], a.l[1]) && !valid_partition(a.f[1], a.l[1]))
+        add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition (aws, aws-cn, aws-us-gov, ...)",
+            (int)a.l[1], a.f[1]);
+    for (size_t i = 0; i < a.l[2]; i++)
+        if (a.f[2][i] >= 'A' && a.f[2][i] <= 'Z') {
+            add(l, CK_INVALID_ARN_SERVICE_CASE, st, v, 0, "the ARN's service '%.*s' must be lowercase", (int)a.l[2],
+                a.f[2]);
+            break;
+        }
+    if (a.l[3] > 0 && !has_wild(a.f[3], a.l[3]) && !has_var(a.f[3], a.l[3]) &&
+        !looks_like_region(a.f[3], a.l[3]))
+        add(l, CK_INVALID_ARN_REGION, st, v, 0, "'%.*s' is not a region%s", (int)a.l[3], a.f[3],
+            looks_like_placeholder(a.f[3], a.l[3]) ? " (a placeholder left in?)" : "");
+    if (a.l[4] > 0 && !has_wild(a.f[4], a.l[4]) && !has_var(a.f[4], a.l[4]) && !is_account(a.f[4], a.l[4]) &&
+        !(a.l[4] == 3 && memcmp(a.f[4], "aws", 3) == 0))
+        add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)a.l[4], a.f[4],
+            looks_like_placeholder(a.f[4], a.l[4]) ? " (a placeholder left in?)" : "");
+    if (is_example_account(a.f[4], a.l[4]))
+        add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation",
+            (int)a.l[4], a.f[4]);
+    if (looks_like_placeholder(a.f[5], a.l[5]))
+        add(l, CK_ARN_PLACEHOLDER, st, v, 0, "'%.*s' still contains a placeholder", (int)(n > 200 ? 200 : n), s);
+    check_arn_service_data(l, st, v, &a);
+    /* resource policies of a given resource type */
+    const char *rsvc = rtype_service(l->rtype);
+    if (rsvc != NULL && l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST && !has_wild(a.f[2], a.l[2]) &&
+        !ci_eq(a.f[2], a.l[2], rsvc)) {
+        add(l, CK_UNSUPPORTED_RESOURCE_ARN_IN_POLICY, st, v, 0,
+            "a %s policy can only name %s resources, not '%.*s'", seckit_policy_resource_type_name(l->rtype),
+            rsvc, (int)(n > 200 ? 200 : n), s);
+    } else if (l->rtype == SECKIT_RESOURCE_S3_BUCKET && ci_eq(a.f[2], a.l[2], "s3") &&
+               (a.l[3] > 0 || a.l[4] > 0)) {
+        add(l, CK_UNSUPPORTED_RESOURCE_ARN_IN_POLICY, st, v, 0,
+            "a bucket policy can only name the bucket and its objects (arn:aws:s3:::bucket[/key]), not '%.*s'",
+            (int)(n > 200 ? 200 : n), s);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* principals */
+
+static int is_principal_arn(const char *s, size_t n)
+{
+    arn a;
+    split_arn(s, n, &a);
+    if (a.nf != 6 || !(a.l[0] == 3 && memcmp(a.f[0], "arn", 3) == 0))
+        return 0;
+    if (ci_eq(a.f[2], a.l[2], "iam"))
+        return ci_eq(a.f[5], a.l[5], "root") || ci_prefix(a.f[5], a.l[5], "user/") ||
+               ci_prefix(a.f[5], a.l[5], "role/");
+    if (ci_eq(a.f[2], a.l[2], "sts"))
+        return ci_prefix(a.f[5], a.l[5], "assumed-role/") || ci_prefix(a.f[5], a.l[5], "federated-user/");
+    return 0;
+}
+
+static void check_aws_principal(lint *l, const stmt *st, const seckit_json *v)
+{
+    const char *s = v->str;
+    size_t n = v->len;
+    check_variables(l, st, v, 0, "Principal");
+    if (n == 1 && s[0] == '*')
+        return;
+    if (has_wild(s, n)) {
+        if (l->type == SECKIT_POLICY_TRUST)
+            add(l, CK_ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL, st, v, 0,
+                "trust policies accept only \"*\" as a whole, not wildcards in '%.*s'", (int)n, s);
+        else
+            add(l, CK_UNSUPPORTED_WILDCARD_IN_PRINCIPAL, st, v, 0,
+                "principals accept only \"*\" as a whole, not wildcards in '%.*s'; use a condition such as aws:PrincipalArn with ArnLike",
+                (int)n, s);
+        return;
+    }
+    if (is_account(s, n)) {
+        if (is_example_account(s, n))
+            add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation", (int)n, s);
+        return;
+    }
+    if (n == 21 && ci_prefix(s, n, "AIDA")) {
+        add(l, CK_INVALID_USER_REFERENCE, st, v, 0,
+            "'%.*s' is a user's unique id: the user was deleted; name the user by ARN", (int)n, s);
+        return;
+    }
+    if (n == 21 && ci_prefix(s, n, "AROA")) {
+        add(l, CK_INVALID_ROLE_REFERENCE, st, v, 0,
+            "'%.*s' is a role's unique id: the role was deleted; name the role by ARN", (int)n, s);
+        return;
+    }
+    if (is_principal_arn(s, n)) {
+        arn a;
+        split_arn(s, n, &a);
+        if (!is_account(a.f[4], a.l[4]))
+            add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)a.l[4], a.f[4],
+                looks_like_placeholder(a.f[4], a.l[4]) ? " (a placeholder left in?)" : "");
+        else if (is_example_account(a.f[4], a.l[4]))
+            add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation",
+                (int)a.l[4], a.f[4]);
+        if (!valid_partition(a.f[1], a.l[1]))
+            add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition", (int)a.l[1], a.f[1]);
+        return;
+    }
+    add(l, CK_INVALID_PRINCIPAL_FORMAT, st, v, 0,
+        "'%.*s' is not an AWS principal (account id, or ARN of the account root, a user, a role, an assumed-role or federated-user session)",
+        (int)(n > 200 ? 200 : n), s);
+}
+
+static int valid_service_principal(const char *s, size_t n)
+{
+    const char *suffixes[] = {".amazonaws.com", ".amazonaws.com.cn", ".amazon.com"};
+    for (size_t i = 0; i < SKT_ARRAY_LEN(suffixes); i++) {
+        size_t sl = strlen(suffixes[i]);
+        if (n > sl && memcmp(s + n - sl, suffixes[i], sl) == 0) {
+            for (size_t j = 0; j < n - sl; j++) {
+                char c = s[j];
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+                    return 0;
+            }
+            return s[0] != '.' && s[0] != '-';
+        }
+    }
+    return 0;
+}
+
+static int is_web_identity_domain(const char *s, size_t n)
+{
+    return ci_eq(s, n, "cognito-identity.amazonaws.com") || ci_eq(s, n, "accounts.google.com") ||
+           ci_eq(s, n, "graph.facebook.com") || ci_eq(s, n, "www.amazon.com");
+}
+
+/* "saml", "oidc" or NULL for a Federated value. */
+static const char *federated_kind(const char *s, size_t n, const char **host, size_t *hostlen)
+{
+    arn a;
+    *host = NULL;
+    *hostlen = 0;
+    if (is_web_identity_domain(s, n)) {
+        *host = s;
+        *hostlen = n;
+        return "oidc";
+    }
+    split_arn(s, n, &a);
+    if (a.nf == 6 && a.l[0] == 3 && memcmp(a.f[0], "arn", 3) == 0 && ci_eq(a.f[2], a.l[2], "iam")) {
+        if (ci_prefix(a.f[5], a.l[5], "saml-provider/") && a.l[5] > 14)
+            return "saml";
+        if (ci_prefix(a.f[5], a.l[5], "oidc-provider/") && a.l[5] > 14) {
+            *host = a.f[5] + 14;
+            *hostlen = a.l[5] - 14;
+            return "oidc";
+        }
+    }
+    return NULL;
+}
+
+static void check_principal(lint *l, const stmt *st, const seckit_json *p, int is_not)
+{
+    if (p->kind == SECKIT_JSON_STRING) {
+        if (!streq(p, "*"))
+            add(l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0,
+                "a principal string must be \"*\"; name principals as {\"AWS\": ...}, {\"Service\": ...}");
+        return;
+    }
+    if (p->kind != SECKIT_JSON_OBJECT) {
+        add(l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0, "%s must be \"*\" or an object of principal types",
+            is_not ? "NotPrincipal" : "Principal");
+        return;
+    }
+    if (p->count == 0) {
+        add(l, CK_EMPTY_OBJECT_PRINCIPAL, st, p, 0, "%s is an empty object: it names nobody",
+            is_not ? "NotPrincipal" : "Principal");
+        return;
+    }
+    for (const seckit_json *k = p->child; k != NULL; k = k->next) {
+        if (k->duplicate_key)
+            add(l, CK_DUPLICATE_JSON_KEY, st, k, 1, "principal type '%s' appears twice; merge the lists", k->key);
+        int kind;
+        if (strcmp(k->key, "AWS") == 0)
+            kind = 0;
+        else if (strcmp(k->key, "Service") == 0)
+            kind = 1;
+        else if (strcmp(k->key, "Federated") == 0)
+            kind = 2;
+        else if (strcmp(k->key, "CanonicalUser") == 0)
+            kind = 3;
+        else {
+            add(l, CK_INVALID_PRINCIPAL_KEY, st, k, 1,
+                "'%s' is not a principal type (AWS, Service, Federated, CanonicalUser)", k->key);
+            continue;
+        }
+        if (!check_str_or_array(l, st, k, "a principal"))
+            continue;
+        if (k->kind == SECKIT_JSON_ARRAY && k->count == 0) {
+            add(l, CK_EMPTY_ARRAY_PRINCIPAL, st, k, 1, "principal type '%s' has an empty list", k->key);
+            continue;
+        }
+        FOR_VALUES(v, k) {
+            if (!is_str(v))
+                continue;
+            if (kind == 0) {
+                check_aws_principal(l, st, v);
+            } else if (kind == 1) {
+                check_variables(l, st, v, 0, "Principal");
+                if (!streq(v, "*") && !valid_service_principal(v->str, v->len))
+                    add(l, CK_INVALID_SERVICE_PRINCIPAL_FORMAT, st, v, 0,
+                        "'%.*s' is not a service principal (name.amazonaws.com)", (int)v->len, v->str);
+            } else if (kind == 2) {
+                const char *host;
+                size_t hl;
+                if (l->type == SECKIT_POLICY_RESOURCE && l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST) {
+                    add(l, CK_FEDERATED_PRINCIPAL_NOT_SUPPORTED, st, v, 0,
+                        "Federated principals can only be named in role trust policies");
+                } else if (federated_kind(v->str, v->len, &host, &hl) == NULL) {
+                    add(l, CK_INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY, st, v, 0,
+                        "'%.*s' is neither a web identity provider (cognito-identity.amazonaws.com, accounts.google.com, ...) nor a saml-provider/oidc-provider ARN",
+                        (int)(v->len > 200 ? 200 : v->len), v->str);
+                }
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* conditions */
+
+enum op_family { OPF_STRING, OPF_NUMERIC, OPF_DATE, OPF_BOOL, OPF_BINARY, OPF_IP, OPF_ARN, OPF_NULL };
+
+typedef struct op_info {
+    const char *name;
+    enum op_family fam;
+    int like;     /* wildcards expanded */
+    int negated;
+    int lessgreater; /* Numeric/Date <, <=, >, >= */
+} op_info;
+
+static const op_info ops[] = {
+    {"StringEquals", OPF_STRING, 0, 0, 0},
+    {"StringNotEquals", OPF_STRING, 0, 1, 0},
+    {"StringEqualsIgnoreCase", OPF_STRING, 0, 0, 0},
+    {"StringNotEqualsIgnoreCase", OPF_STRING, 0, 1, 0},
+    {"StringLike", OPF_STRING, 1, 0, 0},
+    {"StringNotLike", OPF_STRING, 1, 1, 0},
+    {"NumericEquals", OPF_NUMERIC, 0, 0, 0},
+    {"NumericNotEquals", OPF_NUMERIC, 0, 1, 0},
+    {"NumericLessThan", OPF_NUMERIC, 0, 0, 1},
+    {"NumericLessThanEquals", OPF_NUMERIC, 0, 0, 1},
+    {"NumericGreaterThan", OPF_NUMERIC, 0, 0, 1},
+    {"NumericGreaterThanEquals", OPF_NUMERIC, 0, 0, 1},
+    {"DateEquals", OPF_DATE, 0, 0, 0},
+    {"DateNotEquals", OPF_DATE, 0, 1, 0},
+    {"DateLessThan", OPF_DATE, 0, 0, 1},
+    {"DateLessThanEquals", OPF_DATE, 0, 0, 1},
+    {"DateGreaterThan", OPF_DATE, 0, 0, 1},
+    {"DateGreaterThanEquals", OPF_DATE, 0, 0, 1},
+    {"Bool", OPF_BOOL, 0, 0, 0},
+    {"BinaryEquals", OPF_BINARY, 0, 0, 0},
+    {"IpAddress", OPF_IP, 0, 0, 0},
+    {"NotIpAddress", OPF_IP, 0, 1, 0},
+    {"ArnEquals", OPF_ARN, 1, 0, 0},
+    {"ArnLike", OPF_ARN, 1, 0, 0},
+    {"ArnNotEquals", OPF_ARN, 1, 1, 0},
+    {"ArnNotLike", OPF_ARN, 1, 1, 0},
+    {"Null", OPF_NULL, 0, 0, 0},
+};
+
+typedef struct parsed_op {
+    const op_info *op;
+    int for_all, for_any, if_exists;
+} parsed_op;
+
+static int parse_op(const char *s, size_t n, parsed_op *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (n > 14 && memcmp(s, "ForAllValues:", 13) == 0) {
+        out->for_all = 1;
+        s += 13;
+        n -= 13;
+    } else if (n > 13 && memcmp(s, "ForAnyValue:", 12) == 0) {
+        out->for_any = 1;
+        s += 12;
+        n -= 12;
+    }
+    if (n > 8 && memcmp(s + n - 8, "IfExists", 8) == 0) {
+        out->if_exists = 1;
+        n -= 8;
+    }
+    for (size_t i = 0; i < SKT_ARRAY_LEN(ops); i++)
+        if (strlen(ops[i].name) == n && memcmp(ops[i].name, s, n) == 0) {
+            out->op = &ops[i];
+            return 0;
+        }
+    return -1;
+}
+
+static int parse_ip(const char *s, size_t n, unsigned char addr[16], int *v6, int *prefix)
+{
+    char buf[64];
+    if (n == 0 || n >= sizeof(buf))
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    char *slash = strchr(buf, '/');
+    if (slash != NULL)
+        *slash = '\0';
+    *v6 = strchr(buf, ':') != NULL;
+    if (inet_pton(*v6 ? AF_INET6 : AF_INET, buf, addr) != 1)
+        return -1;
+    int max = *v6 ? 128 : 32;
+    *prefix = max;
+    if (slash != NULL) {
+        const char *p = slash + 1;
+        size_t pl = strlen(p);
+        if (!all_digits(p, pl) || pl > 3)
+            return -1;
+        *prefix = atoi(p);
+        if (*prefix > max)
+            return -1;
+    }
+    return 0;
+}
+
+static int host_bits_set(const unsigned char *addr, int v6, int prefix)
+{
+    int bits = v6 ? 128 : 32;
+    for (int b = prefix; b < bits; b++)
+        if (addr[b / 8] & (0x80 >> (b % 8)))
+            return 1;
+    return 0;
+}
+
+/* Entirely inside RFC 1918 (or IPv6 unique local fc00::/7)? */
+static int is_private_range(const unsigned char *a, int v6, int prefix)
+{
+    if (v6)
+        return prefix >= 7 && (a[0] & 0xFE) == 0xFC;
+    if (prefix >= 8 && a[0] == 10)
+        return 1;
+    if (prefix >= 12 && a[0] == 172 && (a[1] & 0xF0) == 16)
+        return 1;
+    if (prefix >= 16 && a[0] == 192 && a[1] == 168)
+        return 1;
+    return 0;
+}
+
+static int valid_number(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (i < n && (s[i] == '-' || s[i] == '+'))
+        i++;
+    size_t d = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9') {
+        i++;
+        d++;
+    }
+    if (i < n && s[i] == '.') {
+        i++;
+        while (i < n && s[i] >= '0' && s[i] <= '9') {
+            i++;
+            d++;
+        }
+    }
+    return d > 0 && i == n;
+}
+
+static int digits_at(const char *s, size_t n, size_t at, size_t count)
+{
+    return at + count <= n && all_digits(s + at, count);
+}
+
+/* W3C ISO 8601 profile (YYYY[-MM[-DD[Thh:mm[:ss[.s+]]TZD]]]) or epoch seconds. */
+static int valid_date(const char *s, size_t n)
+{
+    if (all_digits(s, n))
+        return 1;
+    if (!digits_at(s, n, 0, 4))
+        return 0;
+    size_t i = 4;
+    if (i == n)
+        return 1;
+    if (s[i] != '-' || !digits_at(s, n, i + 1, 2))
+        return 0;
+    i += 3;
+    if (i == n)
+        return 1;
+    if (s[i] != '-' || !digits_at(s, n, i + 1, 2))
+        return 0;
+    i += 3;
+    if (i == n)
+        return 1;
+    if (s[i] != 'T' || !digits_at(s, n, i + 1, 2) || i + 3 >= n || s[i + 3] != ':' ||
+        !digits_at(s, n, i + 4, 2))
+        return 0;
+    i += 6;
+    if (i < n && s[i] == ':') {
+        if (!digits_at(s, n, i + 1, 2))
+            return 0;
+        i += 3;
+        if (i < n && s[i] == '.') {
+            i++;
+            size_t d = 0;
+            while (i < n && s[i] >= '0' && s[i] <= '9') {
+                i++;
+                d++;
+            }
+            if (d == 0)
+                return 0;
+        }
+    }
+    if (i == n)
+        return 1; /* no zone: accepted by IAM */
+    if (s[i] == 'Z')
+        return i + 1 == n;
+    if ((s[i] == '+' || s[i] == '-') && digits_at(s, n, i + 1, 2) && i + 3 < n && s[i + 3] == ':' &&
+        digits_at(s, n, i + 4, 2) && i + 6 == n)
+        return 1;
+    return 0;
+}
+
+static int valid_base64(const char *s, size_t n)
+{
+    if (n == 0 || n % 4 != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+            c == '/')
+            continue;
+        if (c == '=' && i >= n - 2)
+            continue;
+        return 0;
+    }
+    return 1;
+}
+
+static int valid_vpc_id(const char *s, size_t n, const char *prefix)
+{
+    size_t pl = strlen(prefix);
+    if (n <= pl || memcmp(s, prefix, pl) != 0)
+        return 0;
+    size_t rest = n - pl;
+    if (rest != 8 && rest != 17)
+        return 0;
+    for (size_t i = pl; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+            return 0;
+    return 1;
+}
+
+static const char *family_name(enum op_family f)
+{
+    switch (f) {
+    case OPF_STRING: return "String";
+    case OPF_NUMERIC: return "Numeric";
+    case OPF_DATE: return "Date";
+    case OPF_BOOL: return "Bool";
+    case OPF_BINARY: return "Binary";
+    case OPF_IP: return "IpAddress";
+    case OPF_ARN: return "Arn";
+    case OPF_NULL: return "Null";
+    }
+    return "?";
+}
+
+static void check_condition_key_data(lint *l, const stmt *st, const seckit_json *k, const parsed_op *po)
+{
+    const char *key = k->key;
+    size_t kl = k->key_len;
+    const char *colon = memchr(key, ':', kl);
+    size_t pl = (size_t)(colon - key);
+    int is_global = ci_eq(key, pl, "aws");
+    if (ci_eq(key, kl, "aws:ARN")) {
+        add(l, CK_UNSUPPORTED_GLOBAL_CONDITION_KEY, st, k, 1,
+            "aws:ARN is not supported; use aws:PrincipalArn (who calls) or aws:SourceArn (on whose behalf a service calls)");
+        return;
+    }
+    /* tag-family keys need their /tag-key part */
+    if (l->data != NULL && kl > 3 && strncasecmp(key + kl - 3, "tag", 3) == 0) {
+        char tmp[256];
+        if (kl + 3 < sizeof(tmp)) {
+            memcpy(tmp, key, kl);
+            memcpy(tmp + kl, "/*", 3);
+            if (skt_iam_key_find(l->data, key, kl) == NULL && skt_iam_key_find(l->data, tmp, kl + 2) != NULL) {
+                add(l, CK_MISSING_TAG_KEY_IN_CONDITION, st, k, 1,
+                    "'%s' needs the tag key: write %s/TAGKEY", key, key);
+                return;
+            }
+        }
+    }
+    if (l->data == NULL)
+        return;
+    const skt_iam_key *info = skt_iam_key_find(l->data, key, kl);
+    if (info == NULL) {
+        if (is_global) {
+            add(l, CK_INVALID_GLOBAL_CONDITION_KEY, st, k, 1, "'%s' is not a global condition key", key);
+        } else if (memchr(key, '.', pl) == NULL && !ci_eq(key, pl, "saml")) {
+            if (skt_iam_service_find(l->data, key, pl) == NULL)
+                add(l, CK_INVALID_SERVICE, st, k, 1, "no AWS service has the prefix '%.*s'", (int)pl, key);
+            else
+                add(l, CK_INVALID_SERVICE_CONDITION_KEY, st, k, 1, "service %.*s has no condition key '%s'",
+                    (int)pl, key, key + pl + 1);
+        }
+        return;
+    }
+    const char *type = info->type;
+    int multi = strncmp(type, "ArrayOf", 7) == 0;
+    const char *base = multi ? type + 7 : type;
+    enum op_family f = po->op->fam;
+    if (f != OPF_NULL) {
+        int ok;
+        if (strcmp(base, "String") == 0)
+            ok = f == OPF_STRING;
+        else if (strcmp(base, "ARN") == 0)
+            ok = f == OPF_ARN || f == OPF_STRING;
+        else if (strcmp(base, "Numeric") == 0)
+            ok = f == OPF_NUMERIC;
+        else if (strcmp(base, "Date") == 0)
+            ok = f == OPF_DATE || (f == OPF_NUMERIC && ci_eq(key, kl, "aws:EpochTime"));
+        else if (strcmp(base, "Bool") == 0)
+            ok = f == OPF_BOOL;
+        else if (strcmp(base, "IPAddress") == 0)
+            ok = f == OPF_IP;
+        else
+            ok = 1;
+        if (!ok)
+            add(l, CK_TYPE_MISMATCH, st, k, 1, "%s operators do not fit '%s', a %s key", family_name(f), key, type);
+        else if (strcmp(base, "ARN") == 0 && f == OPF_STRING)
+            add(l, CK_STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS, st, k, 1,
+                "'%s' is an ARN key: compare it with ArnEquals/ArnLike, which match each ARN field separately", key);
+        if (multi && !po->for_all && !po->for_any)
+            add(l, CK_MISSING_QUALIFIER, st, k, 1,
+                "'%s' can hold several values: say ForAllValues: or ForAnyValue: before %s", key, po->op->name);
+        if (!multi && po->for_all)
+            add(l, CK_FORALLVALUES_WITH_SINGLE_VALUED_KEY, st, k, 1,
+                "'%s' has one value: ForAllValues is also true when the key is absent; drop the ForAllValues: qualifier",
+                key);
+    }
+    /* does every action of this service in the statement support the key? */
+    if (!is_global && st->action != NULL && memchr(key, '.', pl) == NULL) {
+        char list[300];
+        size_t ll = 0, count = 0;
+        list[0] = '\0';
+        char lkey[256];
+        if (kl >= sizeof(lkey))
+            return;
+        for (size_t i = 0; i < kl; i++)
+            lkey[i] = (char)((key[i] >= 'A' && key[i] <= 'Z') ? key[i] + 32 : key[i]);
+        lkey[kl] = '\0';
+        FOR_VALUES(v, st->action) {
+            if (!is_str(v) || has_wild(v->str, v->len) || v->len <= pl || strncasecmp(v->str, key, pl + 1) != 0)
+                continue;
+            const skt_iam_action *a = skt_iam_action_find(l->data, v->str, v->len);
+            if (a == NULL)
+                continue;
+            int supported = 0;
+            /* action keys (already include its resource types' keys) */
+            for (const char *p = a->keys; *p && !supported;) {
+                const char *e = strchr(p, ',');
+                size_t el = e ? (size_t)(e - p) : strlen(p);
+                if (skt_glob_match(p, el, lkey, kl, 1))
+                    supported = 1;
+                p += el + (e ? 1 : 0);
+                if (!e)
+                    break;
+            }
+            /* keys of the resource types the action works on */
+            for (const char *p = a->resources; *p && !supported;) {
+                const char *e = strchr(p, ',');
+                size_t el = e ? (size_t)(e - p) : strlen(p);
+                size_t nl = el && p[el - 1] == '*' ? el - 1 : el;
+                char rn[160];
+                if (pl + 1 + nl < sizeof(rn)) {
+                    memcpy(rn, key, pl + 1);
+                    memcpy(rn + pl + 1, p, nl);
+                    const skt_iam_rtype *rt = skt_iam_rtype_find(l->data, rn, pl + 1 + nl);
+                    if (rt != NULL && rt->keys != NULL) {
+                        for (const char *q = rt->keys; *q;) {
+                            const char *qe = strchr(q, ',');
+                            size_t ql = qe ? (size_t)(qe - q) : strlen(q);
+                            if (skt_glob_match(q, ql, lkey, kl, 1)) {
+                                supported = 1;
+                                break;
+                            }
+                            q += ql + (qe ? 1 : 0);
+                            if (!qe)
+                                break;
+                        }
+                    }
+                }
+                p += el + (e ? 1 : 0);
+                if (!e)
+                    break;
+            }
+            if (!supported) {
+                count++;
+                if (ll + v->len + 3 < sizeof(list) - 4) {
+                    ll += (size_t)snprintf(list + ll, sizeof(list) - ll, "%s%.*s", ll ? ", " : "", (int)v->len, v->str);
+                }
+            }
+        }
+        if (count > 0)
+            add(l, CK_UNSUPPORTED_ACTION_FOR_CONDITION_KEY, st, k, 1,
+                "'%s' is not set for %s, so the condition %s for %s", key, list,
+                st->allow ? "never matches" : "does not restrict", count == 1 ? "it" : "them");
+    }
+}
+
+static void check_condition(lint *l, const stmt *st, const seckit_json *c)
+{
+    if (c->kind != SECKIT_JSON_OBJECT) {
+        add(l, CK_DATA_TYPE_MISMATCH, st, c, 0, "Condition must be an object of operators");
+        return;
+    }
+    if (c->count == 0) {
+        add(l, CK_EMPTY_OBJECT_CONDITION, st, c, 0, "Condition is an empty object; remove it");
+        return;
+    }
+    for (const seckit_json *o = c->child; o != NULL; o = o->next) {
+        if (o->duplicate_key)
+            add(l, CK_DUPLICATE_JSON_KEY, st, o, 1, "operator '%s' appears twice in Condition; only one survives parsing",
+                o->key);
+        parsed_op po;
+        if (strcmp(o->key, "NullIfExists") == 0 || strcmp(o->key, "ForAllValues:NullIfExists") == 0 ||
+            strcmp(o->key, "ForAnyValue:NullIfExists") == 0) {
+            add(l, CK_NULL_WITH_IF_EXISTS, st, o, 1, "Null cannot take IfExists: Null itself tests whether the key exists");
+            continue;
+        }
+        if (parse_op(o->key, o->key_len, &po) != 0) {
+            add(l, CK_INVALID_CONDITION_OPERATOR, st, o, 1, "'%s' is not a condition operator", o->key);
+            continue;
+        }
+        if (po.op->fam == OPF_NULL && (po.for_all || po.for_any))
+            add(l, CK_NULL_WITH_QUALIFIER, st, o, 1, "Null with %s: Null only tests whether the key exists",
+                po.for_all ? "ForAllValues" : "ForAnyValue");
+        if (o->kind != SECKIT_JSON_OBJECT) {
+            add(l, CK_DATA_TYPE_MISMATCH, st, o, 0, "operator '%s' needs an object of condition keys", o->key);
+            continue;
+        }
+        for (const seckit_json *k = o->child; k != NULL; k = k->next) {
+            if (k->duplicate_key) {
+                add(l, CK_DUPLICATE_JSON_KEY, st, k, 1, "condition key '%s' appears twice under %s", k->key, o->key);
+            } else {
+                for (const seckit_json *k2 = o->child; k2 != k; k2 = k2->next)
+                    if (k2->key_len == k->key_len && strncasecmp(k2->key, k->key, k->key_len) == 0) {
+                        add(l, CK_DUPLICATE_KEYS_WITH_DIFFERENT_CASE, st, k, 1,
+                            "condition keys '%s' and '%s' differ only in case; keys are case-insensitive, merge them",
+                            k2->key, k->key);
+                        break;
+                    }
+            }
+            const char *colon = memchr(k->key, ':', k->key_len);
+            if (colon == NULL || colon == k->key || colon == k->key + k->key_len - 1) {
+                add(l, CK_INVALID_CONDITION_KEY_FORMAT, st, k, 1, "'%s' is not a condition key (prefix:name)", k->key);
+                continue;
+            }
+            /* value shape */
+            if (k->kind == SECKIT_JSON_OBJECT || k->kind == SECKIT_JSON_NULL) {
+                add(l, CK_DATA_TYPE_MISMATCH, st, k, 0, "values of '%s' must be strings, numbers, booleans or an array of them",
+                    k->key);
+                continue;
+            }
+            if (k->kind == SECKIT_JSON_ARRAY) {
+                if (k->count == 0) {
+                    if (po.for_all)
+                        add(l, CK_EMPTY_ARRAY_CONDITION_FORALLVALUES, st, k, 1,
+                            "ForAllValues with no values is true only when '%s' is absent", k->key);
+                    else if (po.for_any)
+                        add(l, CK_EMPTY_ARRAY_CONDITION_FORANYVALUE, st, k, 1,
+                            "ForAnyValue with no values never matches ('%s')", k->key);
+                    else if (po.if_exists)
+                        add(l, CK_EMPTY_ARRAY_CONDITION_IFEXISTS, st, k, 1,
+                            "IfExists with no values: the condition is true only when '%s' is absent", k->key);
+                    else
+                        add(l, CK_EMPTY_ARRAY_CONDITION, st, k, 1, "'%s' has no values; the condition never matches",
+                            k->key);
+                    continue;
+                }
+                int bad = 0;
+                seckit_json_kind first = k->child->kind;
+                if (first == SECKIT_JSON_FALSE)
+                    first = SECKIT_JSON_TRUE;
+                for (const seckit_json *v = k->child; v != NULL; v = v->next) {
+                    seckit_json_kind vk = v->kind == SECKIT_JSON_FALSE ? SECKIT_JSON_TRUE : v->kind;
+                    if (v->kind == SECKIT_JSON_OBJECT || v->kind == SECKIT_JSON_ARRAY || v->kind == SECKIT_JSON_NULL) {
+                        add(l, CK_DATA_TYPE_MISMATCH, st, v, 0, "condition values must be strings, numbers or booleans");
+                        bad = 1;
+                    } else if (vk != first && !bad) {
+                        add(l, CK_INVALID_CONDITION_DATA_TYPE, st, k, 1, "values of '%s' mix JSON types; use one type",
+                            k->key);
+                        bad = 1;
+                    }
+                }
+                if (bad)
+                    continue;
+            }
+            check_condition_key_data(l, st, k, &po);
+            /* values by operator family */
+            enum op_family f = po.op->fam;
+            size_t nvalues = k->kind == SECKIT_JSON_ARRAY ? k->count : 1;
+            size_t privates = 0, publics = 0;
+            int saw_true = 0, saw_false = 0;
+            FOR_VALUES(v, k) {
+                const char *s = v->str;
+                size_t n = v->len;
+                int vstr = v->kind == SECKIT_JSON_STRING;
+                if (vstr && has_var(s, n)) {
+                    check_variables(l, st, v, 1, "Condition");
+                    if (f != OPF_STRING && f != OPF_ARN)
+                        add(l, CK_INVALID_VARIABLE_FOR_OPERATOR, st, v, 0,
+                            "policy variables are expanded only with String and Arn operators, not %s", po.op->name);
+                    continue;
+                }
+                switch (f) {
+                case OPF_BOOL:
+                case OPF_NULL:
+                    if (v->kind == SECKIT_JSON_TRUE || (vstr && ci_eq(s, n, "true")))
+                        saw_true = 1;
+                    else if (v->kind == SECKIT_JSON_FALSE || (vstr && ci_eq(s, n, "false")))
+                        saw_false = 1;
+                    else
+                        add(l, CK_TYPE_MISMATCH_BOOLEAN, st, v, 0, "%s takes true or false", po.op->name);
+                    break;
+                case OPF_NUMERIC:
+                    if (!(v->kind == SECKIT_JSON_NUMBER || (vstr && valid_number(s, n))))
+                        add(l, CK_TYPE_MISMATCH_NUMBER, st, v, 0, "%s takes numbers", po.op->name);
+                    break;
+                case OPF_DATE:
+                    if (!(v->kind == SECKIT_JSON_NUMBER || (vstr && valid_date(s, n))))
+                        add(l, CK_TYPE_MISMATCH_DATE, st, v, 0,
+                            "%s takes ISO 8601 dates (2026-01-31T12:00:00Z) or epoch seconds", po.op->name);
+                    break;
+                case OPF_BINARY:
+                    if (!(vstr && valid_base64(s, n)))
+                        add(l, CK_TYPE_MISMATCH_STRING, st, v, 0, "BinaryEquals takes base64-encoded values");
+                    break;
+                case OPF_IP: {
+                    unsigned char addr[16];
+                    int v6, prefix;
+                    if (!vstr || parse_ip(s, n, addr, &v6, &prefix) != 0) {
+                        add(l, CK_TYPE_MISMATCH_IP_RANGE, st, v, 0, "%s takes IP addresses or CIDR ranges (203.0.113.0/24)",
+                            po.op->name);
+                        break;
+                    }
+                    if (host_bits_set(addr, v6, prefix))
+                        add(l, CK_IMPROVE_IP_RANGE, st, v, 0, "'%.*s' has bits set past the /%d mask", (int)n, s, prefix);
+                    if (is_private_range(addr, v6, prefix))
+                        privates++;
+                    else
+                        publics++;
+                    break;
+                }
+                case OPF_STRING:
+                    if (vstr && !po.op->like && has_wild(s, n))
+                        add(l, CK_WILDCARD_WITHOUT_LIKE_OPERATOR, st, v, 0,
+                            "'%.*s' has a wildcard, but %s compares literally; use StringLike", (int)(n > 200 ? 200 : n), s,
+                            po.op->name);
+                    break;
+                case OPF_ARN:
+                    break;
+                }
+                if (vstr && (ci_eq(k->key, k->key_len, "aws:RequestedRegion")) && !has_wild(s, n) &&
+                    !looks_like_region(s, n))
+                    add(l, CK_INVALID_REGION, st, v, 0, "'%.*s' is not a region", (int)n, s);
+                if (vstr && ci_eq(k->key, k->key_len, "aws:SourceVpc") && !has_wild(s, n) &&
+                    !valid_vpc_id(s, n, "vpc-"))
+                    add(l, CK_INVALID_VPC_FORMAT, st, v, 0, "'%.*s' is not a VPC id (vpc- and 8 or 17 characters)", (int)n, s);
+                if (vstr && ci_eq(k->key, k->key_len, "aws:SourceVpce") && !has_wild(s, n) &&
+                    !valid_vpc_id(s, n, "vpce-"))
+                    add(l, CK_INVALID_VPCE_FORMAT, st, v, 0,
+                        "'%.*s' is not a VPC endpoint id (vpce- and 8 or 17 characters)", (int)n, s);
+            }
+            if (f == OPF_BOOL && nvalues > 1 && saw_true && saw_false)
+                add(l, CK_INVALID_CONDITION_MULTIPLE_BOOLEAN, st, k, 1,
+                    "'%s' is given both true and false, so the condition always matches when the key exists", k->key);
+            if (f == OPF_NUMERIC && po.op->lessgreater && nvalues > 1)
+                add(l, CK_REDUNDANT_CONDITION_VALUE_NUM, st, k, 1,
+                    "%s with several values: only the %s one matters", po.op->name,
+                    strstr(po.op->name, "Less") ? "largest" : "smallest");
+            if (f == OPF_IP && ci_eq(k->key, k->key_len, "aws:SourceIp") && privates > 0) {
+                int neg = po.op->negated;
+                if (publics == 0)
+                    add(l, neg ? CK_PRIVATE_NOT_IP_ADDRESS : CK_PRIVATE_IP_ADDRESS, st, k, 1,
+                        "aws:SourceIp is never a private address (requests through VPC endpoints carry aws:VpcSourceIp), so %s",
+                        neg ? "NotIpAddress with only private ranges has no effect" : "this IpAddress condition never matches");
+                else
+                    add(l, neg ? CK_PRIVATE_NOT_IP_ADDRESS_SUBSET : CK_PRIVATE_IP_ADDRESS_SUBSET, st, k, 1,
+                        "aws:SourceIp is never a private address; the private ranges here have no effect (use aws:VpcSourceIp)");
+            }
+            if (f == OPF_BOOL && ci_eq(k->key, k->key_len, "aws:MultiFactorAuthPresent") && saw_false &&
+                !po.if_exists)
+                add(l, CK_BAD_PATTERN_FOR_MFA, st, k, 1,
+                    "aws:MultiFactorAuthPresent is absent (not false) for long-term access keys, so Bool false does not match them; use BoolIfExists");
+        }
+    }
+}
+
+/* Is there a condition key (case-insensitive) in the statement? */
+static const seckit_json *cond_key(const stmt *st, const char *key)
+{
+    if (st->condition == NULL || st->condition->kind != SECKIT_JSON_OBJECT)
+        return NULL;
+    for (const seckit_json *o = st->condition->child; o != NULL; o = o->next) {
+        if (o->kind != SECKIT_JSON_OBJECT)
+            continue;
+        for (const seckit_json *k = o->child; k != NULL; k = k->next)
+            if (ci_eq(k->key, k->key_len, key))
+                return k;
+    }
+    return NULL;
+}
+
+/* Any condition key starting with prefix (case-insensitive)? */
+static const seckit_json *cond_key_prefix(const stmt *st, const char *prefix, size_t pl)
+{
+    if (st->condition == NULL || st->condition->kind != SECKIT_JSON_OBJECT)
+        return NULL;
+    for (const seckit_json *o = st->condition->child; o != NULL; o = o->next) {
+        if (o->kind != SECKIT_JSON_OBJECT)
+            continue;
+        for (const seckit_json *k = o->child; k != NULL; k = k->next)
+            if (k->key_len >= pl && strncasecmp(k->key, prefix, pl) == 0)
+                return k;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* PassRole / CreateServiceLinkedRole */
+
+static int resource_is_star(const stmt *st)
+{
+    if (st->resource == NULL)
+        return 0;
+    FOR_VALUES(v, st->resource)
+        if (streq(v, "*"))
+            return 1;
+    return 0;
+}
+
+static void check_sensitive_action(lint *l, const stmt *st, const char *action, int ck_not_res,
+                                   int ck_star_action_not_res, int ck_not_action_not_res, int ck_star_res,
+                                   int ck_star_action_res, int ck_star_res_not_action)
+{
+    if (!st->allow || !stmt_covers(st, action))
+        return;
+    int wild = 0;
+    const seckit_json *entry = entry_covering(st, action, &wild);
+    int star = resource_is_star(st);
+    const seckit_json *where = entry ? entry : (st->notaction ? st->notaction : st->node);
+    if (st->notresource != NULL) {
+        if (st->notaction != NULL)
+            add(l, ck_not_action_not_res, st, st->notresource, 1,
+                "NotAction with NotResource allows %s on every resource not listed", action);
+        else if (wild)
+            add(l, ck_star_action_not_res, st, where, 0,
+                "'%.*s' includes %s, and NotResource allows it on every resource not listed", (int)entry->len,
+                entry->str, action);
+        else
+            add(l, ck_not_res, st, where, 0, "%s with NotResource allows it on every resource not listed", action);
+    } else if (star) {
+        if (st->notaction != NULL)
+            add(l, ck_star_res_not_action, st, st->notaction, 1,
+                "NotAction with Resource \"*\" allows %s on every resource", action);
+        else if (wild)
+            add(l, ck_star_action_res, st, where, 0, "'%.*s' includes %s, allowed on every resource (\"*\"); list the ARNs it needs",
+                (int)entry->len, entry->str, action);
+        else
+            add(l, ck_star_res, st, where, 0, "%s is allowed on every resource (\"*\"); list the ARNs it needs", action);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* seckit's own security checks */
+
+typedef struct escalation {
+    const char *name;
+    const char *actions[6];
+} escalation;
+
+/* Privilege-escalation methods (action combinations) documented by Rhino
+ * Security Labs and collected by cloudsplaining / pathfinding.cloud. */
+static const escalation escalations[] = {
+    {"CreateNewPolicyVersion", {"iam:CreatePolicyVersion"}},
+    {"SetExistingDefaultPolicyVersion", {"iam:SetDefaultPolicyVersion"}},
+    {"CreateAccessKey", {"iam:CreateAccessKey"}},
+    {"CreateLoginProfile", {"iam:CreateLoginProfile"}},
+    {"UpdateLoginProfile", {"iam:UpdateLoginProfile"}},
+    {"AttachUserPolicy", {"iam:AttachUserPolicy"}},
+    {"AttachGroupPolicy", {"iam:AttachGroupPolicy"}},
+    {"AttachRolePolicy", {"iam:AttachRolePolicy", "sts:AssumeRole"}},
+    {"PutUserPolicy", {"iam:PutUserPolicy"}},
+    {"PutGroupPolicy", {"iam:PutGroupPolicy"}},
+    {"PutRolePolicy", {"iam:PutRolePolicy", "sts:AssumeRole"}},
+    {"AddUserToGroup", {"iam:AddUserToGroup"}},
+    {"UpdateRolePolicyToAssumeIt", {"iam:UpdateAssumeRolePolicy", "sts:AssumeRole"}},
+    {"PassRoleToNewEC2Instance", {"iam:PassRole", "ec2:RunInstances"}},
+    {"PassRoleToNewLambdaThenInvoke", {"iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"}},
+    {"PassRoleToNewLambdaThenTrigger", {"iam:PassRole", "lambda:CreateFunction", "lambda:CreateEventSourceMapping"}},
+    {"EditExistingLambdaFunctionWithRole", {"lambda:UpdateFunctionCode"}},
+    {"PassRoleToNewGlueDevEndpoint", {"iam:PassRole", "glue:CreateDevEndpoint"}},
+    {"UpdateExistingGlueDevEndpoint", {"glue:UpdateDevEndpoint"}},
+    {"PassRoleToNewGlueJob", {"iam:PassRole", "glue:CreateJob", "glue:StartJobRun"}},
+    {"PassRoleToCloudFormation", {"iam:PassRole", "cloudformation:CreateStack"}},
+    {"PassRoleToNewDataPipeline", {"iam:PassRole", "datapipeline:CreatePipeline"}},
+    {"PassRoleToNewSageMakerNotebook",
+     {"iam:PassRole", "sagemaker:CreateNotebookInstance", "sagemaker:CreatePresignedNotebookInstanceUrl"}},
+    {"SageMakerPresignedNotebookUrl", {"sagemaker:CreatePresignedNotebookInstanceUrl"}},
+    {"PassRoleToNewCodeBuildProject", {"iam:PassRole", "codebuild:CreateProject", "codebuild:StartBuild"}},
+    {"PassRoleToNewECSTask", {"iam:PassRole", "ecs:RegisterTaskDefinition", "ecs:RunTask"}},
+    {"PassRoleToNewAppRunnerService", {"iam:PassRole", "apprunner:CreateService"}},
+    {"PassRoleToNewCodeStarProject", {"iam:PassRole", "codestar:CreateProject"}},
+};
+
+/* Actions that return credentials (tokens, keys, passwords). */
+static const char *const credential_actions[] = {
+    "sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity", "sts:GetFederationToken",
+    "sts:GetSessionToken", "sts:GetServiceBearerToken", "iam:CreateAccessKey", "iam:UpdateAccessKey",
+    "iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:CreateServiceSpecificCredential",
+    "iam:ResetServiceSpecificCredential", "ecr:GetAuthorizationToken", "ecr-public:GetAuthorizationToken",
+    "codeartifact:GetAuthorizationToken", "redshift:GetClusterCredentials",
+    "redshift:GetClusterCredentialsWithIAM", "redshift-serverless:GetCredentials", "rds-db:connect",
+    "sso:GetRoleCredentials", "cognito-identity:GetCredentialsForIdentity",
+    "cognito-identity:GetOpenIdTokenForDeveloperIdentity", "ec2:GetPasswordData",
+    "lightsail:GetInstanceAccessDetails", "lightsail:GetRelationalDatabaseMasterUserPassword",
+    "gamelift:GetInstanceAccess", "appsync:CreateApiKey", "chime:CreateApiKey",
+    "mediapackage:RotateIngestEndpointCredentials", "iot:CreateKeysAndCertificate",
+    "cloud9:CreateEnvironmentToken", "ecs:ExecuteCommand", "ssm:StartSession",
+};
+
+/* Read-only actions that reveal data (cloudsplaining's data exfiltration). */
+static const char *const exfil_actions[] = {
+    "s3:GetObject", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath",
+    "secretsmanager:GetSecretValue",
+};
+
+static int stmt_unconstrained(const stmt *st)
+{
+    return st->notresource != NULL || resource_is_star(st);
+}
+
+static void list_covered(const stmt *st, const char *const *actions, size_t n, char *out, size_t cap,
+                         size_t *count)
+{
+    size_t ol = 0;
+    *count = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (!stmt_covers(st, actions[i]))
+            continue;
+        (*count)++;
+        if (*count <= 6 && ol + strlen(actions[i]) + 3 < cap)
+            ol += (size_t)snprintf(out + ol, cap - ol, "%s%s", ol ? ", " : "", actions[i]);
+    }
+    if (*count > 6 && ol + 8 < cap)
+        snprintf(out + ol, cap - ol, ", ...");
+}
+
+typedef struct perm_ctx {
+    const stmt *st;
+    char *buf;
+    size_t cap, len, count;
+} perm_ctx;
+
+static int perm_cb(void *ctx, const char *action, unsigned access)
+{
+    perm_ctx *c = ctx;
+    if (!(access & SECKIT_ACCESS_PERMISSIONS) || !stmt_covers(c->st, action))
+        return 0;
+    c->count++;
+    if (c->count <= 5 && c->len + strlen(action) + 3 < c->cap)
+        c->len += (size_t)snprintf(c->buf + c->len, c->cap - c->len, "%s%s", c->len ? ", " : "", action);
+    return 0;
+}
+
+static void check_own_statement(lint *l, const stmt *st)
+{
+    if (!st->allow || l->type == SECKIT_POLICY_SCP || l->type == SECKIT_POLICY_RCP ||
+        l->type == SECKIT_POLICY_TRUST)
+        return;
+    const seckit_json *where = st->action ? st->action : st->notaction;
+    if (where == NULL)
+        return;
+    char list[400];
+    size_t count;
+    if (st->notresource != NULL)
+        add(l, CK_ALLOW_WITH_NOT_RESOURCE, st, st->notresource, 1,
+            "Allow with NotResource grants the actions on every resource not listed, including ones created later");
+    if (st->condition == NULL && st->action != NULL) {
+        FOR_VALUES(v, st->action) {
+            if (!is_str(v))
+                continue;
+            if (streq(v, "*") || (v->len > 2 && v->str[v->len - 1] == '*' && v->str[v->len - 2] == ':'))
+                add(l, CK_SERVICE_WILDCARD, st, v, 0, "'%.*s' allows every action of %s without conditions; list the actions needed",
+                    (int)v->len, v->str, streq(v, "*") ? "every service" : "the service");
+        }
+    }
+    if (l->type != SECKIT_POLICY_IDENTITY || !stmt_unconstrained(st))
+        return;
+    list_covered(st, credential_actions, SKT_ARRAY_LEN(credential_actions), list, sizeof(list), &count);
+    if (count > 0)
+        add(l, CK_CREDENTIALS_EXPOSURE, st, where, 1, "allows actions that return credentials on every resource: %s",
+            list);
+    list_covered(st, exfil_actions, SKT_ARRAY_LEN(exfil_actions), list, sizeof(list), &count);
+    if (count > 0)
+        add(l, CK_DATA_EXFILTRATION, st, where, 1, "allows reading data on every resource: %s; name the buckets, parameters or secrets",
+            list);
+    if (l->data != NULL) {
+        perm_ctx pc = {st, list, sizeof(list), 0, 0};
+        list[0] = '\0';
+        if (st->action != NULL) {
+            /* expand each Action entry; an action may be visited twice
+             * when entries overlap, which only affects the count */
+            FOR_VALUES(v, st->action) {
+                if (is_str(v) && v->len < 256) {
+                    char pat[256];
+                    memcpy(pat, v->str, v->len);
+                    pat[v->len] = '\0';
+                    if (has_wild(pat, v->len))
+                        seckit_iam_actions_matching(l->data, pat, perm_cb, &pc);
+                    else {
+                        unsigned acc;
+                        if (seckit_iam_action_lookup(l->data, pat, &acc))
+                            perm_cb(&pc, pat, acc);
+                    }
+                }
+            }
+        } else {
+            seckit_iam_actions_matching(l->data, "*", perm_cb, &pc);
+        }
+        if (pc.count > 0)
+            add(l, CK_RESOURCE_EXPOSURE, st, where, 1,
+                "allows %zu permissions-management action%s on every resource (%s%s): they change who can access resources",
+                pc.count, pc.count == 1 ? "" : "s", list, pc.count > 5 ? ", ..." : "");
+    }
+}
+
+static void check_escalation(lint *l, const stmt *stmts, size_t nst)
+{
+    if (l->type != SECKIT_POLICY_IDENTITY)
+        return;
+    for (size_t e = 0; e < SKT_ARRAY_LEN(escalations); e++) {
+        const stmt *first = NULL;
+        int all = 1;
+        char list[300];
+        size_t ll = 0;
+        list[0] = '\0';
+        for (size_t a = 0; a < 6 && escalations[e].actions[a] != NULL; a++) {
+            const stmt *hit = NULL;
+            for (size_t s = 0; s < nst && hit == NULL; s++)
+                if (stmts[s].allow && stmt_covers(&stmts[s], escalations[e].actions[a]))
+                    hit = &stmts[s];
+            if (hit == NULL) {
+                all = 0;
+                break;
+            }
+            if (first == NULL)
+                first = hit;
+            ll += (size_t)snprintf(list + ll, sizeof(list) - ll, "%s%s", ll ? " + " : "", escalations[e].actions[a]);
+            if (ll >= sizeof(list))
+                ll = sizeof(list) - 1;
+        }
+        if (!all || first == NULL)
+            continue;
+        add(l, CK_PRIVILEGE_ESCALATION, first, first->action ? first->action : first->notaction, 1,
+            "%s allow privilege escalation (%s)", list, escalations[e].name);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* trust policies */
+
+static int is_compute_service(const char *s, size_t n)
+{
+    static const char *const compute[] = {"ec2.amazonaws.com", "lambda.amazonaws.com", "ecs-tasks.amazonaws.com",
+                                          "eks.amazonaws.com", "eks-fargate-pods.amazonaws.com",
+                                          "edgelambda.amazonaws.com", "ec2.amazonaws.com.cn",
+                                          "pods.eks.amazonaws.com"};
+    for (size_t i = 0; i < SKT_ARRAY_LEN(compute); i++)
+        if (ci_eq(s, n, compute[i]))
+            return 1;
+    return 0;
+}
+
+static int has_source_condition(const stmt *st)
+{
+    return cond_key(st, "aws:SourceArn") || cond_key(st, "aws:SourceAccount") ||
+           cond_key(st, "aws:SourceOrgID") || cond_key(st, "aws:SourceOrgPaths");
+}
+
+static void check_trust_statement(lint *l, const stmt *st)
+{
+    if (!st->allow || st->principal == NULL)
+        return;
+    const seckit_json *p = st->principal;
+    int trust = l->type == SECKIT_POLICY_TRUST;
+    int resource = l->type == SECKIT_POLICY_RESOURCE && l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST;
+    if (streq(p, "*")) {
+        if (trust && st->condition == NULL)
+            add(l, CK_TRUST_WILDCARD_PRINCIPAL, st, p, 0,
+                "any AWS principal, in any account, may assume this role; name the principals or add conditions");
+        return;
+    }
+    if (p->kind != SECKIT_JSON_OBJECT)
+        return;
+    for (const seckit_json *k = p->child; k != NULL; k = k->next) {
+        if (k->kind != SECKIT_JSON_STRING && k->kind != SECKIT_JSON_ARRAY)
+            continue;
+        if (strcmp(k->key, "AWS") == 0) {
+            FOR_VALUES(v, k) {
+                if (!is_str(v))
+                    continue;
+                if (streq(v, "*")) {
+                    if (trust && st->condition == NULL)
+                        add(l, CK_TRUST_WILDCARD_PRINCIPAL, st, v, 0,
+                            "any AWS principal, in any account, may assume this role; name the principals or add conditions");
+                    continue;
+                }
+                if (!trust)
+                    continue;
+                const char *acct = NULL;
+                size_t al = 0;
+                int whole = 0;
+                if (is_account(v->str, v->len)) {
+                    acct = v->str;
+                    al = 12;
+                    whole = 1;
+                } else if (is_principal_arn(v->str, v->len)) {
+                    arn a;
+                    split_arn(v->str, v->len, &a);
+                    acct = a.f[4];
+                    al = a.l[4];
+                    whole = ci_eq(a.f[5], a.l[5], "root");
+                }
+                if (acct == NULL || !is_account(acct, al))
+                    continue;
+                if (whole && st->condition == NULL)
+                    add(l, CK_TRUST_WHOLE_ACCOUNT, st, v, 0,
+                        "every principal of account %.*s whose own policies allow sts:AssumeRole may assume this role; name the roles or users, or add conditions",
+                        (int)al, acct);
+                if (l->o->account != NULL && !(strlen(l->o->account) == al && memcmp(l->o->account, acct, al) == 0) &&
+                    cond_key(st, "sts:ExternalId") == NULL)
+                    add(l, CK_TRUST_THIRD_PARTY_WITHOUT_EXTERNAL_ID, st, v, 0,
+                        "account %.*s is not this account (%s): require the sts:ExternalId the third party was given (StringEquals)",
+                        (int)al, acct, l->o->account);
+            }
+            /* assumed-role session next to its role */
+            FOR_VALUES(v, k) {
+                if (!is_str(v) || !trust)
+                    continue;
+                arn a;
+                split_arn(v->str, v->len, &a);
+                if (a.nf != 6 || !ci_eq(a.f[2], a.l[2], "sts") || !ci_prefix(a.f[5], a.l[5], "assumed-role/"))
+                    continue;
+                const char *role = a.f[5] + 13;
+                const char *slash = memchr(role, '/', a.l[5] - 13);
+                size_t rl = slash ? (size_t)(slash - role) : a.l[5] - 13;
+                FOR_VALUES(w, k) {
+                    if (!is_str(w) || w == v)
+                        continue;
+                    arn b;
+                    split_arn(w->str, w->len, &b);
+                    if (b.nf == 6 && ci_eq(b.f[2], b.l[2], "iam") && b.l[4] == a.l[4] &&
+                        memcmp(b.f[4], a.f[4], a.l[4]) == 0 && b.l[5] == rl + 5 &&
+                        memcmp(b.f[5], "role/", 5) == 0 && memcmp(b.f[5] + 5, role, rl) == 0) {
+                        add(l, CK_REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY, st, v, 0,
+                            "the session '%.*s' is already covered by its role '%.*s'", (int)v->len, v->str,
+                            (int)w->len, w->str);
+                        break;
+                    }
+                }
+            }
+        } else if (strcmp(k->key, "Service") == 0) {
+            FOR_VALUES(v, k) {
+                if (!is_str(v) || streq(v, "*"))
+                    continue;
+                if (trust) {
+                    if (ci_eq(v->str, v->len, "rolesanywhere.amazonaws.com")) {
+                        const char *need[] = {"sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"};
+                        for (size_t i = 0; i < 3; i++)
+                            if (!stmt_covers(st, need[i]))
+                                add(l, CK_MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY, st, v, 0,
+                                    "IAM Roles Anywhere needs %s in the same statement", need[i]);
+                    }
+                    if (!is_compute_service(v->str, v->len) && !has_source_condition(st))
+                        add(l, CK_TRUST_SERVICE_CONFUSED_DEPUTY, st, v, 0,
+                            "%.*s may assume this role while acting for any account (confused deputy); add aws:SourceAccount or aws:SourceArn conditions",
+                            (int)v->len, v->str);
+                } else if (resource && !has_source_condition(st)) {
+                    add(l, CK_RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL, st, v, 0,
+                        "%.*s is granted access while acting for any account; restrict it with aws:SourceArn or aws:SourceAccount",
+                        (int)v->len, v->str);
+                }
+            }
+        } else if (strcmp(k->key, "Federated") == 0 && trust) {
+            FOR_VALUES(v, k) {
+                if (!is_str(v))
+                    continue;
+                const char *host;
+                size_t hl;
+                const char *kind = federated_kind(v->str, v->len, &host, &hl);
+                if (kind == NULL)
+                    continue;
+                if (strcmp(kind, "saml") == 0) {
+                    if (!stmt_covers(st, "sts:AssumeRoleWithSAML"))
+                        add(l, CK_MISMATCHED_ACTION_FOR_PRINCIPAL, st, v, 0,
+                            "a SAML provider principal needs the action sts:AssumeRoleWithSAML");
+                    continue;
+                }
+                if (!stmt_covers(st, "sts:AssumeRoleWithWebIdentity"))
+                    add(l, CK_MISMATCHED_ACTION_FOR_PRINCIPAL, st, v, 0,
+                        "an OIDC provider principal needs the action sts:AssumeRoleWithWebIdentity");
+                char pre[300];
+                if (hl + 2 > sizeof(pre))
+                    continue;
+                memcpy(pre, host, hl);
+                pre[hl] = ':';
+                pre[hl + 1] = '\0';
+                if (cond_key_prefix(st, pre, hl + 1) == NULL) {
+                    add(l, CK_MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL, st, v, 0,
+                        "any identity of %.*s may assume this role: add conditions on %s keys (aud, sub)",
+                        (int)hl, host, pre);
+                    if (ci_eq(host, hl, "token.actions.githubusercontent.com"))
+                        add(l, CK_MISSING_GITHUB_REPO_CONDITION_KEY, st, v, 0,
+                            "any GitHub Actions workflow of any repository may assume this role: require token.actions.githubusercontent.com:sub (repo:ORG/REPO:...)");
+                    continue;
+                }
+                char key[320];
+                snprintf(key, sizeof(key), "%saud", pre);
+                if (cond_key(st, key) == NULL && !ci_eq(host, hl, "cognito-identity.amazonaws.com"))
+                    add(l, CK_TRUST_OIDC_MISSING_AUDIENCE, st, v, 0,
+                        "no condition on %s: tokens issued for other audiences are accepted", key);
+                if (ci_eq(host, hl, "token.actions.githubusercontent.com")) {
+                    const seckit_json *sub = cond_key(st, "token.actions.githubusercontent.com:sub");
+                    if (sub == NULL) {
+                        add(l, CK_MISSING_GITHUB_REPO_CONDITION_KEY, st, v, 0,
+                            "any GitHub Actions workflow of any repository may assume this role: require token.actions.githubusercontent.com:sub (repo:ORG/REPO:...)");
+                    } else {
+                        FOR_VALUES(sv, sub)
+                            if (is_str(sv) && has_wild(sv->str, sv->len)) {
+                                add(l, CK_SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED, st, sv, 0,
+                                    "'%.*s' has a wildcard; name the repository and branch or environment", (int)sv->len,
+                                    sv->str);
+                                break;
+                            }
+                    }
+                }
+            }
+        }
+    }
+    if (trust) {
+        if (cond_key(st, "sts:SourceIdentity") && !stmt_covers(st, "sts:SetSourceIdentity"))
+            add(l, CK_MISSING_ACTION_FOR_CONDITION_KEY, st, cond_key(st, "sts:SourceIdentity"), 1,
+                "sts:SourceIdentity is only set with the action sts:SetSourceIdentity; add it to Action");
+        const seckit_json *tk = cond_key(st, "sts:TransitiveTagKeys");
+        if (tk == NULL)
+            tk = cond_key_prefix(st, "aws:RequestTag/", 15);
+        if (tk != NULL && !stmt_covers(st, "sts:TagSession"))
+            add(l, CK_MISSING_ACTION_FOR_CONDITION_KEY, st, tk, 1,
+                "session tags are only passed with the action sts:TagSession; add it to Action");
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* statements */
+
+static int sid_ok(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+            return 0;
+    return 1;
+}
+
+static void lint_statement(lint *l, stmt *st)
+{
+    const seckit_json *s = st->node;
+    if (s->kind != SECKIT_JSON_OBJECT) {
+        add(l, CK_DATA_TYPE_MISMATCH, st, s, 0, "a statement must be an object");
+        return;
+    }
+    for (const seckit_json *m = s->child; m != NULL; m = m->next) {
+        const seckit_json **slot = NULL;
+        if (strcmp(m->key, "Sid") == 0)
+            slot = &st->sid_n;
+        else if (strcmp(m->key, "Effect") == 0)
+            slot = &st->effect;
+        else if (strcmp(m->key, "Principal") == 0)
+            slot = &st->principal;
+        else if (strcmp(m->key, "NotPrincipal") == 0)
+            slot = &st->notprincipal;
+        else if (strcmp(m->key, "Action") == 0)
+            slot = &st->action;
+        else if (strcmp(m->key, "NotAction") == 0)
+            slot = &st->notaction;
+        else if (strcmp(m->key, "Resource") == 0)
+            slot = &st->resource;
+        else if (strcmp(m->key, "NotResource") == 0)
+            slot = &st->notresource;
+        else if (strcmp(m->key, "Condition") == 0)
+            slot = &st->condition;
+        if (m->duplicate_key) {
+            add(l, CK_DUPLICATE_JSON_KEY, st, m, 1, "'%s' appears twice in the statement; JSON readers keep only one", m->key);
+            continue;
+        }
+        if (slot == NULL) {
+            add(l, CK_INVALID_POLICY_ELEMENT, st, m, 1,
+                "'%s' is not a statement element (Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition)",
+                m->key);
+            continue;
+        }
+        *slot = m;
+    }
+    if (st->sid_n != NULL) {
+        if (!is_str(st->sid_n)) {
+            add(l, CK_DATA_TYPE_MISMATCH, st, st->sid_n, 0, "Sid must be a string");
+        } else {
+            st->sid = st->sid_n->str;
+            if (st->sid_n->len == 0)
+                add(l, CK_EMPTY_SID_VALUE, st, st->sid_n, 0, "Sid is empty; remove it or name the statement");
+            else if (l->type != SECKIT_POLICY_RESOURCE && !sid_ok(st->sid_n->str, st->sid_n->len))
+                add(l, CK_UNSUPPORTED_SID, st, st->sid_n, 0, "Sid '%s' may only contain A-Z, a-z and 0-9", st->sid);
+            if (has_var(st->sid_n->str, st->sid_n->len))
+                check_variables(l, st, st->sid_n, 0, "Sid");
+        }
+    }
+    if (st->effect == NULL) {
+        add(l, CK_MISSING_EFFECT, st, s, 0, "the statement has no Effect (Allow or Deny)");
+    } else if (!is_str(st->effect)) {
+        add(l, CK_DATA_TYPE_MISMATCH, st, st->effect, 0, "Effect must be the string \"Allow\" or \"Deny\"");
+    } else if (streq(st->effect, "Allow")) {
+        st->allow = 1;
+    } else if (streq(st->effect, "Deny")) {
+        st->deny = 1;
+    } else {
+        add(l, CK_INVALID_EFFECT, st, st->effect, 0, "Effect must be \"Allow\" or \"Deny\" (case matters), not '%s'",
+            st->effect->str);
+    }
+    /* Action / NotAction */
+    if (st->action != NULL && st->notaction != NULL)
+        add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, st->notaction, 1, "a statement has Action or NotAction, not both");
+    if (st->action == NULL && st->notaction == NULL)
+        add(l, CK_MISSING_ACTION, st, s, 0, "the statement has neither Action nor NotAction");
+    const seckit_json *acts[2] = {st->action, st->notaction};
+    for (int i = 0; i < 2; i++) {
+        const seckit_json *a = acts[i];
+        if (a == NULL)
+            continue;
+        if (!check_str_or_array(l, st, a, i ? "NotAction" : "Action"))
+            continue;
+        if (a->kind == SECKIT_JSON_ARRAY && a->count == 0) {
+            add(l, CK_EMPTY_ARRAY_ACTION, st, a, 1, "%s is an empty list", i ? "NotAction" : "Action");
+            continue;
+        }
+        FOR_VALUES(v, a)
+            if (is_str(v))
+                check_action_value(l, st, v);
+        check_redundant(l, st, a, CK_REDUNDANT_ACTION, 1, "action");
+    }
+    if (l->type == SECKIT_POLICY_RCP) {
+        if (st->allow)
+            add(l, CK_RCP_SYNTAX_ERROR_ALLOW, st, st->effect, 0, "resource control policies support only Deny statements");
+        if (st->notaction != NULL)
+            add(l, CK_RCP_SYNTAX_ERROR_NOTACTION, st, st->notaction, 1, "resource control policies do not support NotAction");
+    }
+    /* Resource / NotResource */
+    if (st->resource != NULL && st->notresource != NULL)
+        add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, st->notresource, 1,
+            "a statement has Resource or NotResource, not both");
+    if (l->type == SECKIT_POLICY_TRUST) {
+        if (st->resource != NULL || st->notresource != NULL)
+            add(l, CK_ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE, st, st->resource ? st->resource : st->notresource, 1,
+                "a role trust policy has no Resource: the role itself is the resource");
+    } else if (st->resource == NULL && st->notresource == NULL &&
+               (l->type == SECKIT_POLICY_IDENTITY || l->type == SECKIT_POLICY_RESOURCE)) {
+        add(l, CK_MISSING_RESOURCE, st, s, 0, "the statement has neither Resource nor NotResource");
+    }
+    const seckit_json *ress[2] = {st->resource, st->notresource};
+    for (int i = 0; i < 2; i++) {
+        const seckit_json *r = ress[i];
+        if (r == NULL || l->type == SECKIT_POLICY_TRUST)
+            continue;
+        if (!check_str_or_array(l, st, r, i ? "NotResource" : "Resource"))
+            continue;
+        if (r->kind == SECKIT_JSON_ARRAY && r->count == 0) {
+            add(l, CK_EMPTY_ARRAY_RESOURCE, st, r, 1, "%s is an empty list", i ? "NotResource" : "Resource");
+            continue;
+        }
+        FOR_VALUES(v, r)
+            if (is_str(v))
+                check_resource_value(l, st, v);
+        check_redundant(l, st, r, CK_REDUNDANT_RESOURCE, 0, "resource");
+    }
+    /* Principal / NotPrincipal */
+    const seckit_json *pr = st->principal ? st->principal : st->notprincipal;
+    if (st->principal != NULL && st->notprincipal != NULL)
+        add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, st->notprincipal, 1,
+            "a statement has Principal or NotPrincipal, not both");
+    switch (l->type) {
+    case SECKIT_POLICY_IDENTITY:
+        if (pr != NULL)
+            add(l, CK_UNSUPPORTED_PRINCIPAL, st, pr, 1,
+                "identity policies apply to the principal they are attached to; remove %s", pr->key);
+        break;
+    case SECKIT_POLICY_SCP:
+        if (pr != NULL)
+            add(l, CK_SCP_SYNTAX_ERROR_PRINCIPAL, st, pr, 1, "service control policies do not take %s", pr->key);
+        break;
+    case SECKIT_POLICY_RCP:
+        if (st->notprincipal != NULL)
+            add(l, CK_RCP_SYNTAX_ERROR_PRINCIPAL, st, st->notprincipal, 1, "resource control policies do not take NotPrincipal");
+        else if (st->principal != NULL && !streq(st->principal, "*") &&
+                 !(st->principal->kind == SECKIT_JSON_OBJECT && st->principal->count == 1 &&
+                   strcmp(st->principal->child->key, "AWS") == 0 && streq(st->principal->child, "*")))
+            add(l, CK_RCP_SYNTAX_ERROR_PRINCIPAL, st, st->principal, 1,
+                "in resource control policies Principal must be \"*\"; narrow it with conditions");
+        else if (st->principal == NULL)
+            add(l, CK_MISSING_PRINCIPAL, st, s, 0, "resource control policy statements need \"Principal\": \"*\"");
+        break;
+    case SECKIT_POLICY_RESOURCE:
+    case SECKIT_POLICY_TRUST:
+        if (pr == NULL)
+            add(l, CK_MISSING_PRINCIPAL, st, s, 0, "the statement names no Principal: who is granted or denied?");
+        if (st->notprincipal != NULL) {
+            if (l->type == SECKIT_POLICY_TRUST)
+                add(l, CK_ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL, st, st->notprincipal, 1,
+                    "role trust policies do not support NotPrincipal");
+            else if (st->allow)
+                add(l, CK_ALLOW_WITH_NOT_PRINCIPAL, st, st->notprincipal, 1,
+                    "Allow with NotPrincipal grants access to every principal not listed, including anonymous ones");
+        }
+        if (st->principal != NULL)
+            check_principal(l, st, st->principal, 0);
+        if (st->notprincipal != NULL && l->type != SECKIT_POLICY_TRUST)
+            check_principal(l, st, st->notprincipal, 1);
+        break;
+    }
+    if (st->condition != NULL)
+        check_condition(l, st, st->condition);
+    /* actions that do not belong in this resource type's policy */
+    const char *rsvc = rtype_service(l->rtype);
+    if (l->type == SECKIT_POLICY_RESOURCE && rsvc != NULL && st->action != NULL) {
+        FOR_VALUES(v, st->action) {
+            if (!is_str(v) || streq(v, "*"))
+                continue;
+            const char *colon = memchr(v->str, ':', v->len);
+            if (colon == NULL || has_wild(v->str, (size_t)(colon - v->str)))
+                continue;
+            size_t pl = (size_t)(colon - v->str);
+            int ok = ci_eq(v->str, pl, rsvc) ||
+                     (l->rtype == SECKIT_RESOURCE_S3_OBJECT_LAMBDA_AP && ci_eq(v->str, pl, "s3"));
+            if (!ok)
+                add(l, CK_UNSUPPORTED_ACTION_IN_POLICY, st, v, 0, "a %s policy only grants %s actions, not '%.*s'",
+                    seckit_policy_resource_type_name(l->rtype), rsvc, (int)v->len, v->str);
+        }
+    }
+    if (l->type != SECKIT_POLICY_TRUST) {
+        check_sensitive_action(l, st, "iam:PassRole", CK_PASS_ROLE_WITH_NOT_RESOURCE,
+                               CK_PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
+                               CK_PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE, CK_PASS_ROLE_WITH_STAR_IN_RESOURCE,
+                               CK_PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE,
+                               CK_PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION);
+        check_sensitive_action(l, st, "iam:CreateServiceLinkedRole", CK_CREATE_SLR_WITH_NOT_RESOURCE,
+                               CK_CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
+                               CK_CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE, CK_CREATE_SLR_WITH_STAR_IN_RESOURCE,
+                               CK_CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE,
+                               CK_CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION);
+    }
+    check_own_statement(l, st);
+    check_trust_statement(l, st);
+}
+
+/* Canonical text of a statement without its Sid, to find repeats. */
+static void canon(skt_sb *b, const seckit_json *v, int skip_sid)
+{
+    switch (v->kind) {
+    case SECKIT_JSON_NULL: skt_sb_str(b, "null"); break;
+    case SECKIT_JSON_TRUE: skt_sb_str(b, "true"); break;
+    case SECKIT_JSON_FALSE: skt_sb_str(b, "false"); break;
+    case SECKIT_JSON_NUMBER: skt_sb_put(b, v->str, v->len); break;
+    case SECKIT_JSON_STRING: skt_sb_json_str(b, v->str, v->len); break;
+    case SECKIT_JSON_ARRAY:
+        skt_sb_put(b, "[", 1);
+        for (const seckit_json *c = v->child; c != NULL; c = c->next) {
+            canon(b, c, 0);
+            skt_sb_put(b, ",", 1);
+        }
+        skt_sb_put(b, "]", 1);
+        break;
+    case SECKIT_JSON_OBJECT:
+        skt_sb_put(b, "{", 1);
+        for (const seckit_json *c = v->child; c != NULL; c = c->next) {
+            if (skip_sid && strcmp(c->key, "Sid") == 0)
+                continue;
+            skt_sb_json_str(b, c->key, c->key_len);
+            skt_sb_put(b, ":", 1);
+            canon(b, c, 0);
+            skt_sb_put(b, ",", 1);
+        }
+        skt_sb_put(b, "}", 1);
+        break;
+    }
+}
+
+static size_t count_chars(const char *json, size_t len, int skip_ws)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)json[i];
+        if ((c & 0xC0) == 0x80)
+            continue; /* UTF-8 continuation byte */
+        if (skip_ws && (c == ' ' || c == '\t' || c == '\n' || c == '\r'))
+            continue;
+        n++;
+    }
+    return n;
+}
+
+static void check_size(lint *l, const seckit_json *root, size_t nonws, size_t all)
+{
+    size_t limit = 0;
+    int ck = -1;
+    size_t count = nonws;
+    const char *what = "non-whitespace characters";
+    switch (l->type) {
+    case SECKIT_POLICY_IDENTITY:
+        limit = 10240;
+        ck = CK_POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA;
+        break;
+    case SECKIT_POLICY_TRUST:
+        limit = 2048;
+        ck = CK_POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA;
+        break;
+    case SECKIT_POLICY_SCP:
+    case SECKIT_POLICY_RCP:
+        limit = 5120;
+        ck = l->type == SECKIT_POLICY_SCP ? CK_POLICY_SIZE_EXCEEDS_SCP_QUOTA : CK_POLICY_SIZE_EXCEEDS_RCP_QUOTA;
+        count = all;
+        what = "characters (whitespace counts)";
+        break;
+    case SECKIT_POLICY_RESOURCE:
+        ck = CK_POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA;
+        switch (l->rtype) {
+        case SECKIT_RESOURCE_S3_BUCKET: limit = 20480; break;
+        case SECKIT_RESOURCE_KMS_KEY: limit = 32768; break;
+        case SECKIT_RESOURCE_SQS_QUEUE: limit = 8192; break;
+        case SECKIT_RESOURCE_SNS_TOPIC: limit = 30720; break;
+        case SECKIT_RESOURCE_SECRETS_MANAGER_SECRET: limit = 20480; break;
+        case SECKIT_RESOURCE_IAM_ROLE_TRUST:
+            limit = 2048;
+            ck = CK_POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA;
+            break;
+        default: limit = 0;
+        }
+        break;
+    }
+    if (limit > 0 && count > limit)
+        add(l, ck, NULL, root, 0, "the policy has %zu %s, over the %zu-character limit", count, what, limit);
+}
+
+static int lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
+{
+    if (root->kind != SECKIT_JSON_OBJECT) {
+        add(l, CK_DATA_TYPE_MISMATCH, NULL, root, 0, "a policy must be a JSON object with Version and Statement");
+        return 0;
+    }
+    const seckit_json *version = NULL, *statement = NULL;
+    for (const seckit_json *m = root->child; m != NULL; m = m->next) {
+        if (m->duplicate_key) {
+            add(l, CK_DUPLICATE_JSON_KEY, NULL, m, 1, "'%s' appears twice in the policy; JSON readers keep only one", m->key);
+            continue;
+        }
+        if (strcmp(m->key, "Version") == 0)
+            version = m;
+        else if (strcmp(m->key, "Statement") == 0)
+            statement = m;
+        else if (strcmp(m->key, "Id") == 0) {
+            if (!is_str(m))
+                add(l, CK_DATA_TYPE_MISMATCH, NULL, m, 0, "Id must be a string");
+        } else
+            add(l, CK_INVALID_POLICY_ELEMENT, NULL, m, 1, "'%s' is not a policy element (Version, Id, Statement)", m->key);
+    }
+    if (version == NULL) {
+        add(l, CK_MISSING_VERSION, NULL, root, 0,
+            "no Version: add \"Version\": \"2012-10-17\" (without it policy variables are not expanded)");
+    } else if (!is_str(version)) {
+        add(l, CK_DATA_TYPE_MISMATCH, NULL, version, 0, "Version must be the string \"2012-10-17\"");
+    } else if (streq(version, "2012-10-17")) {
+        l->v2012 = 1;
+    } else if (!streq(version, "2008-10-17")) {
+        add(l, CK_INVALID_VERSION, NULL, version, 0, "Version must be \"2012-10-17\" (or the legacy \"2008-10-17\"), not '%s'",
+            version->str);
+    }
+    if (statement == NULL) {
+        add(l, CK_MISSING_STATEMENT, NULL, root, 0, "the policy has no Statement");
+        check_size(l, root, nonws, all);
+        return 0;
+    }
+    size_t nst = statement->kind == SECKIT_JSON_ARRAY ? statement->count : 1;
+    if (statement->kind == SECKIT_JSON_ARRAY && nst == 0) {
+        add(l, CK_MISSING_STATEMENT, NULL, statement, 1, "Statement is an empty list");
+        return 0;
+    }
+    if (statement->kind != SECKIT_JSON_ARRAY && statement->kind != SECKIT_JSON_OBJECT) {
+        add(l, CK_DATA_TYPE_MISMATCH, NULL, statement, 0, "Statement must be an object or an array of objects");
+        return 0;
+    }
+    stmt *stmts = calloc(nst, sizeof(*stmts));
+    if (stmts == NULL)
+        return SECKIT_ENOMEM;
+    size_t i = 0;
+    FOR_VALUES(v, statement) {
+        stmts[i].node = v;
+        stmts[i].idx = (long)i;
+        lint_statement(l, &stmts[i]);
+        i++;
+    }
+    /* unique Sids */
+    for (i = 0; i < nst; i++) {
+        if (stmts[i].sid == NULL || stmts[i].sid[0] == '\0')
+            continue;
+        for (size_t j = 0; j < i; j++)
+            if (stmts[j].sid != NULL && strcmp(stmts[j].sid, stmts[i].sid) == 0) {
+                int required = l->type != SECKIT_POLICY_RESOURCE;
+                add(l, required ? CK_UNIQUE_SIDS_REQUIRED : CK_UNIQUE_SIDS_RECOMMENDED, &stmts[i], stmts[i].sid_n, 0,
+                    "Sid '%s' is also used by statement %zu", stmts[i].sid, j);
+                break;
+            }
+    }
+    /* repeated statements */
+    if (nst > 1 && nst <= 500) {
+        char **c = calloc(nst, sizeof(*c));
+        if (c != NULL) {
+            for (i = 0; i < nst; i++) {
+                skt_sb b;
+                skt_sb_init(&b, 1u << 20);
+                canon(&b, stmts[i].node, 1);
+                c[i] = b.failed ? NULL : b.data;
+                if (b.failed)
+                    skt_sb_free(&b);
+            }
+            for (i = 1; i < nst; i++)
+                for (size_t j = 0; j < i; j++)
+                    if (c[i] != NULL && c[j] != NULL && strcmp(c[i], c[j]) == 0) {
+                        add(l, CK_REDUNDANT_STATEMENT, &stmts[i], stmts[i].node, 0,
+                            "statement %zu repeats statement %zu", i, j);
+                        break;
+                    }
+            for (i = 0; i < nst; i++)
+                free(c[i]);
+            free(c);
+        } else {
+            l->oom = 1;
+        }
+    }
+    check_escalation(l, stmts, nst);
+    check_size(l, root, nonws, all);
+    free(stmts);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* public entry points */
+
+static int finding_cmp(const void *a, const void *b)
+{
+    const seckit_policy_finding *x = a, *y = b;
+    if (x->span.start.offset != y->span.start.offset)
+        return x->span.start.offset < y->span.start.offset ? -1 : 1;
+    if (x->span.start.line != y->span.start.line)
+        return x->span.start.line < y->span.start.line ? -1 : 1;
+    if (x->type != y->type)
+        return x->type < y->type ? -1 : 1;
+    return strcmp(x->issue_code, y->issue_code);
+}
+
+static int finish(lint *l, finding_store *fs, seckit_policy_findings **out, seckit_error *err)
+{
+    if (l->oom) {
+        free(l->items);
+        skt_arena_free(&fs->arena);
+        free(fs);
+        return seckit_error_set(err, SECKIT_ENOMEM, "policy lint: out of memory");
+    }
+    seckit_policy_findings *f = calloc(1, sizeof(*f));
+    if (f == NULL) {
+        free(l->items);
+        skt_arena_free(&fs->arena);
+        free(fs);
+        return seckit_error_set(err, SECKIT_ENOMEM, "policy lint: out of memory");
+    }
+    if (l->n > 1) {
+        /* stable: keep emission order for equal keys via merge of index */
+        qsort(l->items, l->n, sizeof(*l->items), finding_cmp);
+    }
+    f->items = l->items;
+    f->count = l->n;
+    f->internal_ = fs;
+    *out = f;
+    return 0;
+}
+
+static int lint_setup(lint *l, finding_store **fs, const seckit_policy_lint_options *opts, seckit_error *err)
+{
+    memset(l, 0, sizeof(*l));
+    *fs = calloc(1, sizeof(**fs));
+    if (*fs == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "policy lint: out of memory");
+    skt_arena_init(&(*fs)->arena);
+    l->a = &(*fs)->arena;
+    l->o = opts;
+    l->type = opts->type;
+    l->rtype = opts->resource_type;
+    if (l->type == SECKIT_POLICY_RESOURCE && l->rtype == SECKIT_RESOURCE_IAM_ROLE_TRUST)
+        l->type = SECKIT_POLICY_TRUST;
+    if (l->type == SECKIT_POLICY_TRUST)
+        l->rtype = SECKIT_RESOURCE_IAM_ROLE_TRUST;
+    l->data = opts->data;
+    return 0;
+}
+
+int seckit_policy_lint(const char *json, size_t len, const seckit_policy_lint_options *opts,
+                       seckit_policy_findings **out, seckit_error *err)
+{
+    SKT_ENSURE_ARG(out != NULL, err);
+    *out = NULL;
+    SKT_ENSURE_ARG(opts != NULL, err);
+    SKT_ENSURE_ARG(json != NULL || len == 0, err);
+    SKT_ENSURE_ARG(opts->type >= SECKIT_POLICY_IDENTITY && opts->type <= SECKIT_POLICY_TRUST, err);
+    SKT_ENSURE_ARG(opts->resource_type >= SECKIT_RESOURCE_NONE && opts->resource_type < SECKIT_RESOURCE_COUNT_, err);
+    lint l;
+    finding_store *fs;
+    SKT_GUARD(lint_setup(&l, &fs, opts, err));
+    seckit_json_options jo;
+    memset(&jo, 0, sizeof(jo));
+    jo.base = opts->base;
+    seckit_json_doc *doc = NULL;
+    seckit_error perr;
+    seckit_error_clear(&perr);
+    int rc = seckit_json_parse(json, len, &jo, &doc, &perr);
+    if (rc == SECKIT_ENOMEM || (rc == SECKIT_ELIMIT && len > 8u * 1024u * 1024u)) {
+        skt_arena_free(&fs->arena);
+        free(fs);
+        if (err != NULL)
+            *err = perr;
+        return rc;
+    }
+    if (rc < 0) {
+        /* a finding at the place where parsing stopped */
+        seckit_json at;
+        memset(&at, 0, sizeof(at));
+        at.span.start.line = perr.line;
+        at.span.start.column = perr.column;
+        at.span.start.offset = perr.offset;
+        at.span.end = at.span.start;
+        at.span.end.column++;
+        at.span.end.offset++;
+        const char *msg = perr.message;
+        if (strncmp(msg, "JSON: ", 6) == 0)
+            msg += 6;
+        add(&l, CK_JSON_SYNTAX_ERROR, NULL, &at, 0, "%s", msg);
+        if (l.n > 0) {
+            l.items[0].path = "";
+            l.items[0].path_len = 0;
+            l.items[0].path_elements = NULL;
+        }
+        return finish(&l, fs, out, err);
+    }
+    rc = lint_root(&l, seckit_json_root(doc), count_chars(json, len, 1), count_chars(json, len, 0));
+    seckit_json_free(doc);
+    if (rc < 0) {
+        l.oom = 1;
+    }
+    return finish(&l, fs, out, err);
+}
+
+int seckit_policy_lint_tree(const seckit_json *root, const seckit_policy_lint_options *opts,
+                            seckit_policy_findings **out, seckit_error *err)
+{
+    SKT_ENSURE_ARG(out != NULL, err);
+    *out = NULL;
+    SKT_ENSURE_ARG(opts != NULL && root != NULL, err);
+    SKT_ENSURE_ARG(opts->type >= SECKIT_POLICY_IDENTITY && opts->type <= SECKIT_POLICY_TRUST, err);
+    SKT_ENSURE_ARG(opts->resource_type >= SECKIT_RESOURCE_NONE && opts->resource_type < SECKIT_RESOURCE_COUNT_, err);
+    lint l;
+    finding_store *fs;
+    SKT_GUARD(lint_setup(&l, &fs, opts, err));
+    size_t size = skt_json_minified_size(root);
+    int rc = lint_root(&l, root, size, size);
+    if (rc < 0)
+        l.oom = 1;
+    return finish(&l, fs, out, err);
+}
+
+void seckit_policy_findings_free(seckit_policy_findings *f)
+{
+    if (f == NULL)
+        return;
+    finding_store *fs = f->internal_;
+    if (fs != NULL) {
+        skt_arena_free(&fs->arena);
+        free(fs);
+    }
+    free(f->items);
+    free(f);
+}
+
+size_t seckit_policy_checks(const seckit_policy_check_info **table)
+{
+    if (table != NULL)
+        *table = skt_checks;
+    return CK_COUNT_;
+}
+
+/* ------------------------------------------------------------------ */
+/* names */
+
+static const char *const type_names[] = {"identity", "resource", "scp", "rcp", "trust"};
+static const char *const type_aa_names[] = {"IDENTITY_POLICY", "RESOURCE_POLICY", "SERVICE_CONTROL_POLICY",
+                                            "RESOURCE_CONTROL_POLICY", "TRUST_POLICY"};
+
+const char *seckit_policy_type_name(seckit_policy_type t)
+{
+    if ((unsigned)t >= SKT_ARRAY_LEN(type_names))
+        return "unknown";
+    return type_names[t];
+}
+
+int seckit_policy_type_parse(const char *s, seckit_policy_type *out)
+{
+    if (s == NULL || out == NULL)
+        return SECKIT_EINVAL;
+    for (size_t i = 0; i < SKT_ARRAY_LEN(type_names); i++)
+        if (strcasecmp(s, type_names[i]) == 0 || strcasecmp(s, type_aa_names[i]) == 0) {
+            *out = (seckit_policy_type)i;
+            return 0;
+        }
+    if (strcasecmp(s, "role-trust") == 0 || strcasecmp(s, "assume-role") == 0) {
+        *out = SECKIT_POLICY_TRUST;
+        return 0;
+    }
+    return SECKIT_EINVAL;
+}
+
+static const struct {
+    seckit_policy_resource_type t;
+    const char *cfn;
+    const char *short1;
+    const char *short2;
+} rtypes[] = {
+    {SECKIT_RESOURCE_S3_BUCKET, "AWS::S3::Bucket", "s3-bucket", "s3"},
+    {SECKIT_RESOURCE_S3_ACCESS_POINT, "AWS::S3::AccessPoint", "s3-access-point", "access-point"},
+    {SECKIT_RESOURCE_S3_MRAP, "AWS::S3::MultiRegionAccessPoint", "s3-mrap", "mrap"},
+    {SECKIT_RESOURCE_S3_OBJECT_LAMBDA_AP, "AWS::S3ObjectLambda::AccessPoint", "s3-object-lambda", "olap"},
+    {SECKIT_RESOURCE_S3_TABLE_BUCKET, "AWS::S3Tables::TableBucket", "s3-table-bucket", "s3tables"},
+    {SECKIT_RESOURCE_DYNAMODB_TABLE, "AWS::DynamoDB::Table", "dynamodb-table", "dynamodb"},
+    {SECKIT_RESOURCE_KMS_KEY, "AWS::KMS::Key", "kms-key", "kms"},
+    {SECKIT_RESOURCE_SQS_QUEUE, "AWS::SQS::Queue", "sqs-queue", "sqs"},
+    {SECKIT_RESOURCE_SNS_TOPIC, "AWS::SNS::Topic", "sns-topic", "sns"},
+    {SECKIT_RESOURCE_LAMBDA_FUNCTION, "AWS::Lambda::Function", "lambda-function", "lambda"},
+    {SECKIT_RESOURCE_SECRETS_MANAGER_SECRET, "AWS::SecretsManager::Secret", "secret", "secretsmanager"},
+    {SECKIT_RESOURCE_ECR_REPOSITORY, "AWS::ECR::Repository", "ecr-repository", "ecr"},
+    {SECKIT_RESOURCE_IAM_ROLE_TRUST, "AWS::IAM::AssumeRolePolicyDocument", "role-trust", "trust"},
+};
+
+const char *seckit_policy_resource_type_name(seckit_policy_resource_type t)
+{
+    for (size_t i = 0; i < SKT_ARRAY_LEN(rtypes); i++)
+        if (rtypes[i].t == t)
+            return rtypes[i].cfn;
+    return "generic";
+}
+
+int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out)
+{
+    if (s == NULL || out == NULL)
+        return SECKIT_EINVAL;
+    if (strcasecmp(s, "none") == 0 || strcasecmp(s, "generic") == 0) {
+        *out = SECKIT_RESOURCE_NONE;
+        return 0;
+    }
+    for (size_t i = 0; i < SKT_ARRAY_LEN(rtypes); i++)
+        if (strcasecmp(s, rtypes[i].cfn) == 0 || strcasecmp(s, rtypes[i].short1) == 0 ||
+            strcasecmp(s, rtypes[i].short2) == 0) {
+            *out = rtypes[i].t;
+            return 0;
+        }
+    return SECKIT_EINVAL;
+}
+
+static const char *const finding_names[] = {"ERROR", "SECURITY_WARNING", "WARNING", "SUGGESTION"};
+
+const char *seckit_finding_type_name(seckit_finding_type t)
+{
+    if ((unsigned)t >= SKT_ARRAY_LEN(finding_names))
+        return "UNKNOWN";
+    return finding_names[t];
+}
+
+int seckit_finding_types_parse(const char *list, unsigned *mask, seckit_error *err)
+{
+    SKT_ENSURE_ARG(list != NULL && mask != NULL, err);
+    unsigned m = 0;
+    const char *p = list;
+    while (*p) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        int found = 0;
+        if (ci_eq(p, n, "NONE"))
+            found = 1;
+        for (size_t i = 0; i < SKT_ARRAY_LEN(finding_names) && !found; i++)
+            if (ci_eq(p, n, finding_names[i])) {
+                m |= SECKIT_FINDING_BIT(i);
+                found = 1;
+            }
+        if (!found)
+            return seckit_error_set(err, SECKIT_EINVAL,
+                                    "unknown finding type '%.*s' (ERROR, SECURITY_WARNING, WARNING, SUGGESTION, NONE)",
+                                    (int)(n > 40 ? 40 : n), p);
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    *mask = m;
+    return 0;
+}

@@ -1,0 +1,213 @@
+/* policy/: arena allocator and string builder (no I/O). */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/internal.h"
+
+#define ARENA_BLOCK 16384u
+
+struct skt_arena_block {
+    skt_arena_block *next;
+    size_t used, cap;
+    max_align_t data[];
+};
+
+void skt_arena_init(skt_arena *a)
+{
+    a->head = NULL;
+    a->total = 0;
+}
+
+void skt_arena_free(skt_arena *a)
+{
+    skt_arena_block *b = a->head;
+    while (b != NULL) {
+        skt_arena_block *n = b->next;
+        free(b);
+        b = n;
+    }
+    a->head = NULL;
+    a->total = 0;
+}
+
+void *skt_arena_alloc(skt_arena *a, size_t n)
+{
+    n = (n + 15u) & ~(size_t)15u;
+    if (n == 0)
+        n = 16;
+    if (n > SIZE_MAX / 2)
+        return NULL;
+    skt_arena_block *b = a->head;
+    if (b == NULL || b->cap - b->used < n) {
+        size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        skt_arena_block *nb = malloc(sizeof(*nb) + cap);
+        if (nb == NULL)
+            return NULL;
+        nb->used = 0;
+        nb->cap = cap;
+        if (b != NULL && n > ARENA_BLOCK) {
+            /* big one-off block: keep the current block in front */
+            nb->next = b->next;
+            b->next = nb;
+        } else {
+            nb->next = b;
+            a->head = nb;
+        }
+        b = nb;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    a->total += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *skt_arena_strndup(skt_arena *a, const char *s, size_t n)
+{
+    if (n == SIZE_MAX)
+        return NULL;
+    char *p = skt_arena_alloc(a, n + 1);
+    if (p == NULL)
+        return NULL;
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *skt_arena_strdup(skt_arena *a, const char *s)
+{
+    return skt_arena_strndup(a, s, strlen(s));
+}
+
+char *skt_arena_printf(skt_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    char tmp[512];
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    if ((size_t)n < sizeof(tmp))
+        return skt_arena_strndup(a, tmp, (size_t)n);
+    char *p = skt_arena_alloc(a, (size_t)n + 1);
+    if (p == NULL)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void skt_sb_init(skt_sb *b, size_t limit)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->limit = limit;
+    b->failed = 0;
+}
+
+void skt_sb_free(skt_sb *b)
+{
+    free(b->data);
+    skt_sb_init(b, b->limit);
+}
+
+void skt_sb_put(skt_sb *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (n > b->limit || b->len > b->limit - n) {
+        b->failed = 1;
+        return;
+    }
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->data, cap);
+        if (p == NULL) {
+            b->failed = 1;
+            return;
+        }
+        b->data = p;
+        b->cap = cap;
+    }
+    if (n)
+        memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void skt_sb_str(skt_sb *b, const char *s)
+{
+    skt_sb_put(b, s, strlen(s));
+}
+
+void skt_sb_printf(skt_sb *b, const char *fmt, ...)
+{
+    va_list ap;
+    char tmp[1024];
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = 1;
+        return;
+    }
+    if ((size_t)n < sizeof(tmp)) {
+        skt_sb_put(b, tmp, (size_t)n);
+        return;
+    }
+    char *p = malloc((size_t)n + 1);
+    if (p == NULL) {
+        b->failed = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    skt_sb_put(b, p, (size_t)n);
+    free(p);
+}
+
+void skt_sb_json_str(skt_sb *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    skt_sb_put(b, "\"", 1);
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char ubuf[7];
+        switch (c) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                ubuf[0] = '\\'; ubuf[1] = 'u'; ubuf[2] = '0'; ubuf[3] = '0';
+                ubuf[4] = hex[c >> 4]; ubuf[5] = hex[c & 15]; ubuf[6] = '\0';
+                esc = ubuf;
+            }
+        }
+        if (esc != NULL) {
+            skt_sb_put(b, s + i - run, run);
+            run = 0;
+            skt_sb_str(b, esc);
+        } else {
+            run++;
+        }
+    }
+    skt_sb_put(b, s + n - run, run);
+    skt_sb_put(b, "\"", 1);
+}
