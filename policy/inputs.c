@@ -794,6 +794,15 @@ int seckit_policy_inputs_extract(const char *data, size_t len,
     int bare_malformed = 0;
     if (yaml) {
         rc = skt_in_yaml_parse(l.data, len, &doc, err);
+        /* Text that YAML reads as a lone scalar or list was meant as JSON
+         * (no policy or template is one): lint it as a malformed policy. */
+        if (rc == 0 && doc.root->kind != SKT_IN_OBJECT && !(flags & SECKIT_INPUTS_STRICT) &&
+            (want == SECKIT_INPUT_AUTO || want == SECKIT_INPUT_POLICY)) {
+            skt_in_node_free(doc.root);
+            doc.root = NULL;
+            yaml = 0;
+            bare_malformed = 1;
+        }
     } else {
         rc = skt_in_json_parse(l.data, len, &doc, err);
         /* Malformed JSON that may be a policy: hand it on whole, so that

@@ -4,19 +4,19 @@
  *
  * Intrinsic functions are evaluated with placeholders (docs/policy-inputs.md
  * has the rule):
- *  - pseudo parameters get fixed values: AWS::AccountId 123456789012,
+ *  - pseudo parameters get fixed values: AWS::AccountId 000000000000,
  *    AWS::Region us-east-1, AWS::Partition aws, AWS::URLSuffix amazonaws.com,
  *    AWS::StackName StackName; AWS::NoValue removes the element;
  *  - Ref to a parameter gives its Default, else the parameter's name;
  *  - Ref / Fn::GetAtt to a resource give what CloudFormation would return,
  *    built from the logical id: a name, or an ARN of the right service and
  *    shape for the resource type (arn:aws:s3:::MyBucket,
- *    arn:aws:iam::123456789012:role/MyRole, ...);
+ *    arn:aws:iam::000000000000:role/MyRole, ...);
  *  - where a whole value in an ARN place (Resource, NotResource,
  *    Principal.AWS, a condition key ending in "Arn") cannot be resolved to
  *    an ARN, it becomes a well-formed ARN of the statement's first action's
  *    service whose resource part is the name (arn:aws:sqs:us-east-1:
- *    123456789012:QueueParam);
+ *    000000000000:QueueParam);
  *  - Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::FindInMap, Fn::Base64,
  *    Fn::GetAZs are computed from those values; Fn::If takes its first
  *    branch (in a list, both branches); Fn::ImportValue and anything else
@@ -34,7 +34,7 @@
 #include "policy/inputs_internal.h"
 #include "src/base/guard.h"
 
-#define ACCOUNT "123456789012"
+#define ACCOUNT "000000000000"
 #define REGION "us-east-1"
 
 typedef struct cfn {
@@ -191,7 +191,7 @@ static void resource_value(char *buf, size_t cap, const char *type, const char *
         return;
     }
     if (want_arn) {
-        /* AWS::Svc::Kind -> arn:aws:svc:us-east-1:123456789012:kind/Id */
+        /* AWS::Svc::Kind -> arn:aws:svc:us-east-1:000000000000:kind/Id */
         const char *a = strstr(type, "::");
         const char *b = a ? strstr(a + 2, "::") : NULL;
         char svc[64], kind[64];
@@ -349,7 +349,7 @@ static int param_unknown(const cfn *c, const char *name)
 
 /* The placeholder for an unknown parameter written into a string that is
  * being built (prefix): inside an ARN, the field it fills decides
- * (partition aws, region us-east-1, account 123456789012), so that the
+ * (partition aws, region us-east-1, account 000000000000), so that the
  * ARN stays well-formed; elsewhere the parameter's name. */
 static const char *field_placeholder(const char *prefix, const char *name)
 {
