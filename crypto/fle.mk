@@ -36,3 +36,6 @@ tests_fuzz_fuzz_fle_form_LDADD = $(TEST_LDADD)
 endif
 
 SCRIPT_TESTS += tests/cli/test-fle.sh
+# FLE-shaped fields made by the AWS Encryption SDK for JavaScript (fixture,
+# with the script that made it), and the benchmark (not run by make check).
+EXTRA_DIST += tests/interop/fle tests/bench/bench-fle.sh tests/bench/bench-fle-js.js

@@ -2,10 +2,17 @@
  * origin, on top of the ESDK message format (seckit/esdk.h). */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/decoder.h>
+#include <openssl/err.h>
+#include <openssl/rsa.h>
 
 #include "crypto/fle_internal.h"
 #include "crypto/secmem.h"
@@ -171,6 +178,181 @@ done:
 
 /* ---- decryption */
 
+/* The origin's RSA keyring.  It does what the ESDK's raw RSA keyring does
+ * on decrypt (EDKs whose provider id and info match; RSA unwrap; a data key
+ * of the suite's length), tuned for many small messages: the key and the
+ * OAEP digest are prepared once, ready EVP_PKEY_CTXs are kept in a small
+ * pool shared by all threads (a mutex guards only the pool), and the
+ * unwrapped key goes through a wiped stack buffer straight into the
+ * materials' guarded data key. */
+#define FLE_CTX_POOL 16
+
+typedef struct fle_rsa {
+    EVP_PKEY *pkey;
+    EVP_MD *md; /* OAEP and MGF1 digest; NULL for PKCS#1 v1.5 */
+    char *provider_id, *key_name;
+    size_t provider_id_len, key_name_len;
+    seckit_rsa_padding padding;
+    pthread_mutex_t lock;
+    EVP_PKEY_CTX *pool[FLE_CTX_POOL];
+    size_t n_pool;
+} fle_rsa;
+
+static void fle_rsa_destroy(void *p)
+{
+    fle_rsa *k = p;
+    if (k == NULL)
+        return;
+    for (size_t i = 0; i < k->n_pool; i++)
+        EVP_PKEY_CTX_free(k->pool[i]);
+    pthread_mutex_destroy(&k->lock);
+    EVP_PKEY_free(k->pkey);
+    EVP_MD_free(k->md);
+    free(k->provider_id);
+    free(k->key_name);
+    free(k);
+}
+
+static EVP_PKEY_CTX *fle_rsa_ctx_get(fle_rsa *k)
+{
+    EVP_PKEY_CTX *ctx = NULL;
+    pthread_mutex_lock(&k->lock);
+    if (k->n_pool > 0)
+        ctx = k->pool[--k->n_pool];
+    pthread_mutex_unlock(&k->lock);
+    if (ctx != NULL)
+        return ctx;
+    ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
+    int ok = ctx != NULL && EVP_PKEY_decrypt_init(ctx) > 0;
+    if (ok && k->md == NULL)
+        ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) > 0;
+    else if (ok)
+        ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) > 0 &&
+             EVP_PKEY_CTX_set_rsa_oaep_md(ctx, k->md) > 0 &&
+             EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, k->md) > 0;
+    if (!ok) {
+        EVP_PKEY_CTX_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+static void fle_rsa_ctx_put(fle_rsa *k, EVP_PKEY_CTX *ctx)
+{
+    pthread_mutex_lock(&k->lock);
+    if (k->n_pool < FLE_CTX_POOL) {
+        k->pool[k->n_pool++] = ctx;
+        ctx = NULL;
+    }
+    pthread_mutex_unlock(&k->lock);
+    EVP_PKEY_CTX_free(ctx);
+}
+
+static int fle_rsa_on_decrypt(void *p, seckit_keyring_materials *m, const seckit_esdk_edk *edks,
+                              size_t n_edks, seckit_error *err)
+{
+    fle_rsa *k = p;
+    uint8_t buf[1024]; /* RSA up to 8192 bits */
+    size_t want = seckit_keyring_materials_key_len(m);
+    size_t data_key_len = 0;
+    if (seckit_keyring_materials_data_key(m, &data_key_len) != NULL)
+        return 0;
+    for (size_t i = 0; i < n_edks; i++) {
+        const seckit_esdk_edk *e = &edks[i];
+        if (e->provider_id_len != k->provider_id_len || e->provider_info_len != k->key_name_len ||
+            memcmp(e->provider_id, k->provider_id, k->provider_id_len) != 0 ||
+            memcmp(e->provider_info, k->key_name, k->key_name_len) != 0)
+            continue;
+        EVP_PKEY_CTX *ctx = fle_rsa_ctx_get(k);
+        if (ctx == NULL) {
+            ERR_clear_error();
+            return seckit_error_set(err, SECKIT_ECRYPTO, "RSA decryption setup failed");
+        }
+        size_t outlen = sizeof(buf);
+        int ok = EVP_PKEY_decrypt(ctx, buf, &outlen, e->ciphertext, e->ciphertext_len) > 0;
+        ERR_clear_error();
+        fle_rsa_ctx_put(k, ctx);
+        /* A key of the wrong length is a failed unwrap like any other. */
+        int rc = ok && outlen == want ? seckit_keyring_materials_set_data_key(m, buf, outlen, err)
+                                      : SECKIT_EAUTH;
+        skt_wipe(buf, sizeof(buf));
+        if (rc == 0)
+            return 0;
+    }
+    return SECKIT_EAUTH;
+}
+
+static const seckit_keyring_ops fle_rsa_ops = {
+    .on_encrypt = NULL,
+    .on_decrypt = fle_rsa_on_decrypt,
+    .destroy = fle_rsa_destroy,
+};
+
+static int fle_rsa_keyring_new(seckit_keyring **out, const char *provider_id,
+                               const char *key_name, const void *key, size_t key_len,
+                               seckit_rsa_padding padding, seckit_error *err)
+{
+    static const char *const digests[] = {
+        [SECKIT_RSA_OAEP_SHA1] = "SHA1",
+        [SECKIT_RSA_OAEP_SHA256] = "SHA256",
+        [SECKIT_RSA_OAEP_SHA384] = "SHA384",
+        [SECKIT_RSA_OAEP_SHA512] = "SHA512",
+    };
+    if ((int)padding < 0 || (size_t)padding >= SKT_ARRAY_LEN(digests) ||
+        (padding != SECKIT_RSA_PKCS1 && digests[padding] == NULL))
+        return seckit_error_set(err, SECKIT_EINVAL, "unknown RSA padding %d", (int)padding);
+    fle_rsa *k = calloc(1, sizeof(*k));
+    if (k == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    if (pthread_mutex_init(&k->lock, NULL) != 0) {
+        free(k);
+        return seckit_error_set(err, SECKIT_ECRYPTO, "cannot make a mutex");
+    }
+    int rc = 0;
+    k->padding = padding;
+    k->provider_id = strdup(provider_id);
+    k->key_name = strdup(key_name);
+    if (k->provider_id == NULL || k->key_name == NULL) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        goto fail;
+    }
+    k->provider_id_len = strlen(provider_id);
+    k->key_name_len = strlen(key_name);
+    if (padding != SECKIT_RSA_PKCS1 &&
+        (k->md = EVP_MD_fetch(NULL, digests[padding], NULL)) == NULL) {
+        rc = seckit_error_set(err, SECKIT_ECRYPTO, "digest %s is not available",
+                              digests[padding]);
+        goto fail;
+    }
+    OSSL_DECODER_CTX *dctx = OSSL_DECODER_CTX_new_for_pkey(
+        &k->pkey, NULL, NULL, "RSA", OSSL_KEYMGMT_SELECT_KEYPAIR, NULL, NULL);
+    const unsigned char *kp = key;
+    size_t left = key_len;
+    int ok = dctx != NULL && OSSL_DECODER_from_data(dctx, &kp, &left) == 1 && k->pkey != NULL;
+    OSSL_DECODER_CTX_free(dctx);
+    BIGNUM *d = NULL;
+    if (ok && EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_D, &d) != 1)
+        ok = 0;
+    BN_clear_free(d);
+    ERR_clear_error();
+    if (!ok) {
+        rc = seckit_error_set(err, SECKIT_EFORMAT,
+                              "not an RSA private key (PEM or DER, PKCS#8 or PKCS#1)");
+        goto fail;
+    }
+    if (EVP_PKEY_get_bits(k->pkey) < 2048) {
+        rc = seckit_error_set(err, SECKIT_EFORMAT, "RSA-%d key is too small (at least 2048 bits)",
+                              EVP_PKEY_get_bits(k->pkey));
+        goto fail;
+    }
+    if ((rc = seckit_keyring_custom_new(out, &fle_rsa_ops, k, err)) != 0)
+        goto fail;
+    return 0;
+fail:
+    fle_rsa_destroy(k);
+    return rc;
+}
+
 typedef struct fle_key {
     char *provider_id;
     char *key_name;
@@ -296,8 +478,7 @@ int seckit_fle_decryptor_add_key(seckit_fle_decryptor *d, const char *provider_i
                                     "already added",
                                     provider_id, key_name);
     seckit_keyring *kr = NULL;
-    int rc = seckit_keyring_raw_rsa_new(&kr, provider_id, key_name, padding, private_key,
-                                        key_len, err);
+    int rc = fle_rsa_keyring_new(&kr, provider_id, key_name, private_key, key_len, padding, err);
     if (rc != 0)
         return rc;
     fle_key *nk = realloc(d->keys, (d->n_keys + 1) * sizeof(*nk));
@@ -564,10 +745,7 @@ int seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, siz
                 err->offset = seckit_form_field_offset(form, i);
             goto done;
         }
-        rc = seckit_form_set_value(form, i, plain, pl, err);
-        skt_secret_free(plain);
-        if (rc != 0)
-            goto done;
+        skt_form_set_value_owned(form, i, plain, pl); /* no copy: the form frees it */
     }
     rc = seckit_form_serialize(form, out, out_len, err);
     if (rc == 0 && n_decrypted != NULL)

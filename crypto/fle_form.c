@@ -222,6 +222,13 @@ int seckit_form_set_value(seckit_form *form, size_t i, const void *value, size_t
     return 0;
 }
 
+void skt_form_set_value_owned(seckit_form *form, size_t i, uint8_t *value, size_t len)
+{
+    skt_secret_free(form->fields[i].new_value);
+    form->fields[i].new_value = value;
+    form->fields[i].new_len = len;
+}
+
 static int unreserved(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||

@@ -93,7 +93,13 @@ else
     fail decrypt_lines_threads "$(cat "$ERR")"
 fi
 # A bad line fails the batch and names the line.
-sed '3s/..\(.\{40\}\)$/QQ\1/' lines.txt >badlines.txt
+# (flip one base64 character inside Phone's ciphertext, away from any %XX)
+awk 'NR == 3 {
+    for (i = length($0) - 40; i > 0; i--)
+        if (substr($0, i - 2, 5) !~ /%/) break
+    c = substr($0, i, 1); r = (c == "Q") ? "R" : "Q"
+    $0 = substr($0, 1, i - 1) r substr($0, i + 1)
+} { print }' lines.txt >badlines.txt
 seckit fle decrypt --keys-dir keys --lines --threads 2 --in badlines.txt --out none.txt >"$OUT" 2>"$ERR"
 status=$?
 if [ $status -eq 4 ] && grep -q '^seckit: fle: line 3: field .Phone' "$ERR" && [ ! -e none.txt ]; then

@@ -538,6 +538,52 @@ static void test_suites_and_edk_limit(void)
     seckit_keyring_free(kr2);
 }
 
+/* Keys in every padding the raw RSA keyring defines; bad key material. */
+static void test_paddings_and_key_errors(void)
+{
+    static const seckit_rsa_padding pads[] = {SECKIT_RSA_OAEP_SHA1, SECKIT_RSA_OAEP_SHA256,
+                                              SECKIT_RSA_OAEP_SHA384, SECKIT_RSA_OAEP_SHA512,
+                                              SECKIT_RSA_PKCS1};
+    for (size_t i = 0; i < sizeof(pads) / sizeof(pads[0]); i++) {
+        seckit_keyring *kr = NULL;
+        CHECK_OK(seckit_keyring_raw_rsa_new(&kr, "FLEDemo", "DemoPublicKey", pads[i],
+                                            (const uint8_t *)pub1, pub1_len, &err), &err);
+        char *v = kr != NULL ? esdk_value(kr, 0x0178) : NULL;
+        seckit_fle_decryptor *d = NULL, *wrong = NULL;
+        CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
+        CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv1, priv1_len,
+                                              pads[i], &err), &err);
+        CHECK_OK(seckit_fle_decryptor_new(&wrong, NULL, &err), &err);
+        CHECK_OK(seckit_fle_decryptor_add_key(wrong, "FLEDemo", "DemoPublicKey", priv1, priv1_len,
+                                              pads[i] == SECKIT_RSA_OAEP_SHA256
+                                                  ? SECKIT_RSA_OAEP_SHA1
+                                                  : SECKIT_RSA_OAEP_SHA256,
+                                              &err), &err);
+        if (v != NULL) {
+            CHECK_MSG(value_rc(d, v) == 0, "padding %d: %s", (int)pads[i], err.message);
+            CHECK_MSG(value_rc(wrong, v) == SECKIT_EAUTH, "padding %d with the wrong padding",
+                      (int)pads[i]);
+        }
+        free(v);
+        seckit_fle_decryptor_free(d);
+        seckit_fle_decryptor_free(wrong);
+        seckit_keyring_free(kr);
+    }
+    seckit_fle_decryptor *d = NULL;
+    CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
+    CHECK_RC(seckit_fle_decryptor_add_key(d, "FLEDemo", "K", pub1, pub1_len,
+                                          SECKIT_RSA_OAEP_SHA256, &err), SECKIT_EFORMAT);
+    CHECK(strstr(err.message, "not an RSA private key") != NULL);
+    CHECK_RC(seckit_fle_decryptor_add_key(d, "FLEDemo", "K", "garbage", 7,
+                                          SECKIT_RSA_OAEP_SHA256, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_fle_decryptor_add_key(d, "FLEDemo", "K", priv1, priv1_len,
+                                          (seckit_rsa_padding)42, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_fle_decryptor_add_key(d, "", "K", priv1, priv1_len,
+                                          SECKIT_RSA_OAEP_SHA256, &err), SECKIT_EINVAL);
+    CHECK(seckit_fle_decryptor_key_count(d) == 0);
+    seckit_fle_decryptor_free(d);
+}
+
 typedef struct thread_arg {
     const seckit_fle_decryptor *d;
     const char *body;
@@ -683,6 +729,7 @@ int main(void)
     TEST(test_named_fields);
     TEST(test_key_rotation);
     TEST(test_suites_and_edk_limit);
+    TEST(test_paddings_and_key_errors);
     TEST(test_threads);
     TEST(test_config_selection_encrypts);
     char fixture[512];
