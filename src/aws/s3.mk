@@ -20,3 +20,17 @@ tests_integration_s3_it_LDADD = $(TEST_LDADD)
 SCRIPT_TESTS += tests/integration/test-s3.sh
 EXTRA_DIST += tests/integration/test-s3.sh tests/integration/swift-up.sh \
 	tests/integration/swift-down.sh tests/deps/s3.apt
+
+# The S3 response parsers' libFuzzer target and its corpus replayer.
+FUZZ_TARGETS += tests/fuzz/fuzz_s3_response
+FUZZ_REPLAYERS += tests/fuzz/replay_s3_response
+check_PROGRAMS += tests/fuzz/replay_s3_response
+tests_fuzz_replay_s3_response_SOURCES = tests/fuzz/fuzz_s3_response.c tests/fuzz/replay.c
+tests_fuzz_replay_s3_response_CFLAGS = $(TEST_CFLAGS)
+tests_fuzz_replay_s3_response_LDADD = $(TEST_LDADD)
+if FUZZING
+tests_fuzz_fuzz_s3_response_SOURCES = tests/fuzz/fuzz_s3_response.c
+tests_fuzz_fuzz_s3_response_CFLAGS = $(TEST_CFLAGS)
+tests_fuzz_fuzz_s3_response_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_s3_response_LDADD = $(TEST_LDADD)
+endif

@@ -7,6 +7,7 @@
 #include "src/cli/cli.h"
 
 extern const cli_command cmd_keygen;
+extern const cli_command cmd_s3;
 extern const cli_command cmd_policy;
 extern const cli_command cmd_s3;
 extern const cli_command cmd_fle;
