@@ -9,7 +9,6 @@
 extern const cli_command cmd_keygen;
 extern const cli_command cmd_s3;
 extern const cli_command cmd_policy;
-extern const cli_command cmd_s3;
 extern const cli_command cmd_fle;
 
 const cli_command *const cli_commands[] = {
