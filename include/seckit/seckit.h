@@ -5,6 +5,7 @@
 #define SECKIT_SECKIT_H
 
 #include "seckit/error.h"
+#include "seckit/aws.h"
 #include "seckit/encoding.h"
 #include "seckit/esdk.h"
 #include "seckit/file.h"

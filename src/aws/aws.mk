@@ -32,3 +32,8 @@ tests_aws_mock_aws_LDADD = $(TEST_LDADD)
 tests_aws_test_aws_mock_SOURCES = tests/aws/test_aws_mock.c
 tests_aws_test_aws_mock_CFLAGS = $(TEST_CFLAGS)
 tests_aws_test_aws_mock_LDADD = $(TEST_LDADD)
+
+# seckit aws whoami
+seckit_SOURCES += src/cli/cmd_aws.c
+dist_man_MANS += man/seckit-aws.1
+SCRIPT_TESTS += tests/cli/test-aws.sh

@@ -7,12 +7,14 @@
 #include "src/cli/cli.h"
 
 extern const cli_command cmd_keygen;
+extern const cli_command cmd_aws;
 extern const cli_command cmd_s3;
 extern const cli_command cmd_policy;
 extern const cli_command cmd_fle;
 
 const cli_command *const cli_commands[] = {
     &cmd_keygen,
+    &cmd_aws,
     &cmd_s3,
     &cmd_fle,
     &cmd_policy,

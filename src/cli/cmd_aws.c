@@ -1,0 +1,137 @@
+/* seckit aws whoami: who the configured AWS credentials belong to
+ * (STS GetCallerIdentity), resolved exactly as the other AWS commands
+ * resolve them. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "src/cli/cli.h"
+
+static const char usage[] =
+    "Usage: seckit aws whoami [--profile NAME] [--region REGION]\n"
+    "                         [--endpoint-url URL] [--ca-bundle FILE]\n"
+    "                         [--output text|json]\n"
+    "\n"
+    "Show the account, ARN and user id of the AWS credentials seckit would use\n"
+    "(STS GetCallerIdentity), and where the credentials came from.  Credentials,\n"
+    "region and endpoints are found as the AWS CLI finds them: AWS_ACCESS_KEY_ID /\n"
+    "AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, AWS_PROFILE, ~/.aws/credentials and\n"
+    "~/.aws/config (role_arn + source_profile, credential_process), container\n"
+    "credentials and EC2 instance metadata (IMDSv2).\n"
+    "\n"
+    "Options:\n"
+    "  --profile NAME      use this profile of ~/.aws/config and ~/.aws/credentials\n"
+    "                      (environment keys are then ignored)\n"
+    "  --region REGION     the region (default: AWS_REGION, AWS_DEFAULT_REGION, the\n"
+    "                      profile's region)\n"
+    "  --endpoint-url URL  send the request to URL instead of the STS endpoint\n"
+    "                      (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)\n"
+    "  --ca-bundle FILE    trust the CA certificates in FILE (default: AWS_CA_BUNDLE)\n"
+    "  --output FORMAT     text (default) or json\n"
+    "  -h, --help          show this help\n";
+
+static int whoami(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"profile", required_argument, NULL, 'p'},
+        {"region", required_argument, NULL, 'r'},
+        {"endpoint-url", required_argument, NULL, 'e'},
+        {"ca-bundle", required_argument, NULL, 'c'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *sub = "aws whoami";
+    seckit_aws_options o;
+    memset(&o, 0, sizeof o);
+    int json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (c) {
+        case 'p': o.profile = optarg; break;
+        case 'r': o.region = optarg; break;
+        case 'e': o.endpoint_url = optarg; break;
+        case 'c': o.ca_bundle = optarg; break;
+        case 'o':
+            if (strcmp(optarg, "json") == 0)
+                json = 1;
+            else if (strcmp(optarg, "text") == 0)
+                json = 0;
+            else
+                return cli_usage_error(sub, "--output must be text or json, not '%s'", optarg);
+            break;
+        case 'h': fputs(usage, stdout); return EXIT_OK_;
+        default: return cli_bad_option(sub, c, argv);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
+
+    seckit_error err;
+    seckit_error_clear(&err);
+    seckit_aws *aws = NULL;
+    seckit_aws_identity id;
+    seckit_aws_credentials *cr = seckit_secret_alloc(sizeof *cr);
+    if (cr == NULL) {
+        seckit_error_set(&err, SECKIT_ENOMEM, "out of memory");
+        return cli_fail(sub, &err);
+    }
+    int rc = seckit_aws_new(&o, &aws, &err);
+    if (rc == 0)
+        rc = seckit_sts_get_caller_identity(aws, &id, &err);
+    if (rc == 0)
+        rc = seckit_aws_get_credentials(aws, cr, &err);
+    char source[sizeof cr->source];
+    if (rc == 0)
+        snprintf(source, sizeof source, "%s", cr->source);
+    seckit_secret_free(cr);
+    seckit_aws_free(aws);
+    if (rc != 0)
+        return cli_fail(sub, &err);
+    if (json) {
+        cJSON *j = cJSON_CreateObject();
+        char *s = NULL;
+        if (j != NULL && cJSON_AddStringToObject(j, "UserId", id.user_id) != NULL &&
+            cJSON_AddStringToObject(j, "Account", id.account) != NULL &&
+            cJSON_AddStringToObject(j, "Arn", id.arn) != NULL &&
+            cJSON_AddStringToObject(j, "CredentialSource", source) != NULL)
+            s = cJSON_Print(j);
+        cJSON_Delete(j);
+        if (s == NULL) {
+            cli_message(sub, "out of memory");
+            return EXIT_IO;
+        }
+        printf("%s\n", s);
+        free(s);
+    } else {
+        printf("Account      %s\nArn          %s\nUserId       %s\nCredentials  %s\n",
+               id.account, id.arn, id.user_id, source);
+    }
+    return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_IO;
+}
+
+static int run(int argc, char **argv)
+{
+    const char *sub = "aws";
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage, stdout);
+        return EXIT_OK_;
+    }
+    if (argc < 2 || argv[1][0] == '-')
+        return cli_usage_error(sub, "missing subcommand (only 'whoami' is supported)");
+    if (strcmp(argv[1], "whoami") == 0)
+        return whoami(argc - 1, argv + 1);
+    return cli_usage_error(sub, "unknown subcommand '%s' (only 'whoami' is supported)", argv[1]);
+}
+
+const cli_command cmd_aws = {
+    .name = "aws",
+    .summary = "check AWS credentials and configuration (whoami)",
+    .usage = usage,
+    .run = run,
+};
