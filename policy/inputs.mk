@@ -5,7 +5,8 @@ libseckit_internal_la_SOURCES += \
 	policy/inputs.c \
 	policy/inputs_json.c \
 	policy/inputs_yaml.c \
-	policy/inputs_cfn.c
+	policy/inputs_cfn.c \
+	policy/inputs_lint.c
 noinst_HEADERS += policy/inputs_internal.h
 seckitinclude_HEADERS += include/seckit/policy_inputs.h
 
@@ -17,4 +18,11 @@ tests_unit_test_policy_inputs_SOURCES = tests/unit/test_policy_inputs.c
 tests_unit_test_policy_inputs_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_policy_inputs_LDADD = $(TEST_LDADD)
 
-EXTRA_DIST += tests/data/policy
+# Parliament's unit-test policies with expected findings (MANIFEST).
+UNIT_TESTS += tests/unit/test_policy_parliament
+check_PROGRAMS += tests/unit/test_policy_parliament
+tests_unit_test_policy_parliament_SOURCES = tests/unit/test_policy_parliament.c
+tests_unit_test_policy_parliament_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_policy_parliament_LDADD = $(TEST_LDADD)
+
+EXTRA_DIST += tests/data/policy tests/bench/bench-policy.sh tests/bench/cjson_parse.c

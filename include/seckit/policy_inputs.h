@@ -122,6 +122,14 @@ seckit_input_position seckit_policy_input_locate(const seckit_policy_input *in,
                                                  unsigned long text_line,
                                                  unsigned long text_column);
 
+/* Lint one extracted policy: with its own policy and resource type when the
+ * input says (in->type_known), else with opts' (opts may be NULL: identity);
+ * opts' service data is used.  The findings' spans are positions in the
+ * input file.  Free *out with seckit_policy_findings_free(). */
+int seckit_policy_input_lint(const seckit_policy_input *in,
+                             const seckit_policy_lint_options *opts,
+                             seckit_policy_findings **out, seckit_error *err);
+
 /* "policy", "get-policy-version", "cloudformation", ... */
 const char *seckit_input_format_name(seckit_input_format format);
 
