@@ -1759,8 +1759,14 @@ static void check_escalation(lint *l, const stmt *stmts, size_t nst)
 {
     if (l->type != SECKIT_POLICY_IDENTITY)
         return;
+    /* one finding for the policy, at the statement granting the first
+     * action of the first method found, naming every method found */
+    const stmt *at = NULL;
+    char methods[600], first[300];
+    size_t ml = 0, count = 0;
+    methods[0] = first[0] = '\0';
     for (size_t e = 0; e < SKT_ARRAY_LEN(escalations); e++) {
-        const stmt *first = NULL;
+        const stmt *hit0 = NULL;
         int all = 1;
         char list[300];
         size_t ll = 0;
@@ -1774,17 +1780,31 @@ static void check_escalation(lint *l, const stmt *stmts, size_t nst)
                 all = 0;
                 break;
             }
-            if (first == NULL)
-                first = hit;
+            if (hit0 == NULL)
+                hit0 = hit;
             ll += (size_t)snprintf(list + ll, sizeof(list) - ll, "%s%s", ll ? " + " : "", escalations[e].actions[a]);
             if (ll >= sizeof(list))
                 ll = sizeof(list) - 1;
         }
-        if (!all || first == NULL)
+        if (!all || hit0 == NULL)
             continue;
-        add(l, CK_PRIVILEGE_ESCALATION, first, first->action ? first->action : first->notaction, 1,
-            "%s allow privilege escalation (%s)", list, escalations[e].name);
+        if (count == 0) {
+            at = hit0;
+            snprintf(first, sizeof(first), "%s", list);
+        }
+        count++;
+        if (count <= 5 && ml + strlen(escalations[e].name) + 3 < sizeof(methods))
+            ml += (size_t)snprintf(methods + ml, sizeof(methods) - ml, "%s%s", ml ? ", " : "", escalations[e].name);
     }
+    if (count == 0)
+        return;
+    if (count == 1)
+        add(l, CK_PRIVILEGE_ESCALATION, at, at->action ? at->action : at->notaction, 1,
+            "%s allow privilege escalation (%s)", first, methods);
+    else
+        add(l, CK_PRIVILEGE_ESCALATION, at, at->action ? at->action : at->notaction, 1,
+            "the allowed actions permit %zu privilege-escalation methods (%s%s), e.g. %s", count, methods,
+            count > 5 ? ", ..." : "", first);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2475,8 +2495,12 @@ int seckit_policy_lint(const char *json, size_t len, const seckit_policy_lint_op
         at.span.end = at.span.start;
         at.span.end.column++;
         at.span.end.offset++;
+        /* the position is in the finding; keep only what was wrong */
         const char *msg = perr.message;
-        if (strncmp(msg, "JSON: ", 6) == 0)
+        const char *what = strstr(msg, ": ");
+        if (strncmp(msg, "JSON: line ", 11) == 0 && what != NULL && (what = strstr(what + 2, ": ")) != NULL)
+            msg = what + 2;
+        else if (strncmp(msg, "JSON: ", 6) == 0)
             msg += 6;
         add(&l, CK_JSON_SYNTAX_ERROR, NULL, &at, 0, "%s", msg);
         if (l.n > 0) {

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "seckit/policy_inputs.h"
 #include "src/cli/cli.h"
 
 #ifndef SECKIT_PKGDATADIR
@@ -40,8 +42,15 @@ static const char usage[] =
     "lint: check IAM policies offline, as IAM Access Analyzer's ValidatePolicy\n"
     "does (same finding types and issue codes), plus privilege escalation,\n"
     "credential exposure, data exfiltration, resource exposure and role trust\n"
-    "checks.  PATH is a policy JSON file, or - for standard input.  Findings go\n"
-    "to standard output as FILE:LINE:COLUMN: TYPE CODE: message.\n"
+    "checks.  PATH is a policy document (JSON or YAML), the output of aws iam\n"
+    "get-policy-version, get-role, get-role-policy or\n"
+    "get-account-authorization-details, a CloudFormation template (JSON or YAML),\n"
+    "a Terraform plan (terraform show -json), a folder (its *.json, *.yaml, *.yml\n"
+    "and *.template files), or - for standard input.  Policies found in AWS CLI\n"
+    "output, templates and plans are linted as their own type (trust policies\n"
+    "as trust, bucket policies as resource policies); --type applies to bare\n"
+    "policy documents.  Findings go to standard output as\n"
+    "FILE:LINE:COLUMN: TYPE CODE: message [path] (owner).\n"
     "\n"
     "data: show the date, source and size of the IAM service reference snapshot.\n"
     "\n"
@@ -167,25 +176,152 @@ static int read_stdin(uint8_t **out, size_t *out_len, seckit_error *err)
 typedef struct lint_run {
     seckit_policy_lint_options opts;
     seckit_policy_report *report;
+    size_t policies; /* policies linted */
 } lint_run;
 
-/* Lint one policy document (the whole file) and add its findings. */
+static seckit_position to_pos(const seckit_input_position *p)
+{
+    seckit_position q;
+    q.line = p->line;
+    q.column = p->column;
+    q.offset = p->offset;
+    return q;
+}
+
+static void remap(const seckit_policy_input *in, seckit_position *p)
+{
+    if (p->line == 0)
+        return;
+    seckit_input_position q = seckit_policy_input_locate(in, p->offset, p->line, p->column);
+    *p = to_pos(&q);
+}
+
+/* Lint every policy in one file's bytes (a bare policy, AWS CLI output,
+ * CloudFormation JSON/YAML, Terraform plan JSON: see seckit/policy_inputs.h)
+ * and add the findings, with positions in the file. */
 static int lint_bytes(lint_run *run, const char *name, const uint8_t *bytes, size_t len, seckit_error *err)
 {
-    seckit_policy_findings *f = NULL;
-    int rc = seckit_policy_lint((const char *)bytes, len, &run->opts, &f, err);
-    if (rc < 0)
+    seckit_policy_inputs_options io;
+    memset(&io, 0, sizeof(io));
+    io.name = name;
+    seckit_policy_inputs *ins = NULL;
+    int rc = seckit_policy_inputs_extract((const char *)bytes, len, &io, &ins, err);
+    if (rc < 0) {
+        seckit_error_prefix(err, name);
         return rc;
-    rc = seckit_policy_report_add(run->report, name, NULL, f, err);
-    seckit_policy_findings_free(f);
+    }
+    if (ins->count == 0)
+        cli_message("policy", "%s: no IAM policies found in this %s file", name,
+                    seckit_input_format_name(ins->format));
+    for (size_t i = 0; rc == 0 && i < ins->count; i++) {
+        const seckit_policy_input *in = &ins->items[i];
+        seckit_policy_lint_options o = run->opts;
+        if (in->type_known) {
+            o.type = in->type;
+            o.resource_type = in->resource_type;
+        }
+        memset(&o.base, 0, sizeof(o.base));
+        if (in->exact)
+            o.base = to_pos(&in->base);
+        seckit_policy_findings *f = NULL;
+        rc = seckit_policy_lint(in->text, in->text_len, &o, &f, err);
+        if (rc < 0)
+            break;
+        if (!in->exact) {
+            for (size_t k = 0; k < f->count; k++) {
+                remap(in, &f->items[k].span.start);
+                remap(in, &f->items[k].span.end);
+            }
+        }
+        rc = seckit_policy_report_add(run->report, name, in->owner && in->owner[0] ? in->owner : NULL, f, err);
+        seckit_policy_findings_free(f);
+        run->policies++;
+    }
+    seckit_policy_inputs_free(ins);
     return rc;
 }
 
-/* One PATH argument.  Plain policy JSON files and standard input are read
- * here; folders and the other input formats (AWS CLI output,
- * CloudFormation, Terraform plans) are handled by the policy inputs module
- * (seckit/policy_inputs.h) when it is built in. */
-static int lint_path(lint_run *run, const char *path, seckit_error *err)
+static int lint_path(lint_run *run, const char *path, int depth, seckit_error *err);
+
+static int has_policy_extension(const char *n)
+{
+    static const char *const ext[] = {".json", ".yaml", ".yml", ".template"};
+    size_t nl = strlen(n);
+    for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+        size_t el = strlen(ext[i]);
+        if (nl > el && strcmp(n + nl - el, ext[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A folder: every *.json, *.yaml, *.yml, *.template file below it (not
+ * following symbolic links, skipping hidden entries), in name order. */
+static int lint_dir(lint_run *run, const char *path, int depth, seckit_error *err)
+{
+    if (depth > 32)
+        return seckit_error_set(err, SECKIT_ELIMIT, "%s: folders nested too deep", path);
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return seckit_error_set(err, SECKIT_EIO, "%s: %s", path, strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 32;
+            char **nn = realloc(names, nc * sizeof(*nn));
+            if (nn == NULL) {
+                rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+                break;
+            }
+            names = nn;
+            cap = nc;
+        }
+        size_t len = strlen(path) + strlen(e->d_name) + 2;
+        names[n] = malloc(len);
+        if (names[n] == NULL) {
+            rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+            break;
+        }
+        snprintf(names[n], len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
+        n++;
+    }
+    closedir(d);
+    if (rc == 0 && n > 1)
+        qsort(names, n, sizeof(*names), name_cmp);
+    int failed = rc < 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct stat st;
+        if (lstat(names[i], &st) != 0 || S_ISLNK(st.st_mode))
+            continue;
+        if (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && has_policy_extension(names[i]))) {
+            seckit_error e2;
+            seckit_error_clear(&e2);
+            if (lint_path(run, names[i], depth + 1, &e2) < 0) {
+                cli_message("policy", "%s", e2.message);
+                failed = 1;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (rc < 0)
+        return rc;
+    return failed ? seckit_error_set(err, SECKIT_EIO, "%s: some files could not be linted", path) : 0;
+}
+
+/* One PATH argument: a file, a folder, or - for standard input. */
+static int lint_path(lint_run *run, const char *path, int depth, seckit_error *err)
 {
     uint8_t *bytes = NULL;
     size_t len = 0;
@@ -197,7 +333,7 @@ static int lint_path(lint_run *run, const char *path, seckit_error *err)
     } else {
         struct stat st;
         if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            return seckit_error_set(err, SECKIT_EUNSUPPORTED, "%s: is a directory; name the policy files", path);
+            return lint_dir(run, path, depth, err);
         rc = seckit_file_read(path, MAX_POLICY_FILE, &bytes, &len, err);
         if (rc < 0)
             seckit_error_prefix(err, path);
@@ -333,7 +469,7 @@ static int run_lint(int argc, char **argv)
     int failed = 0;
     for (int i = optind; i < argc; i++) {
         seckit_error_clear(&err);
-        if (lint_path(&run, argv[i], &err) < 0) {
+        if (lint_path(&run, argv[i], 0, &err) < 0) {
             cli_message(sub, "%s", err.message);
             failed = 1;
         }

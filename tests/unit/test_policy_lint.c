@@ -472,7 +472,7 @@ static void test_positions_and_paths(void)
     CHECK(f != NULL && f->count == 1);
     x = f ? find(f, "JSON_SYNTAX_ERROR") : NULL;
     CHECK(x != NULL && x->type == SECKIT_FINDING_ERROR && x->span.start.line == 3 && x->span.start.column == 36);
-    CHECK(x != NULL && strstr(x->message, "line 3, column 36") != NULL);
+    CHECK(x != NULL && strcmp(x->message, "expected a string key in object") == 0);
     seckit_policy_findings_free(f);
 }
 
