@@ -10,12 +10,14 @@ extern const cli_command cmd_keygen;
 extern const cli_command cmd_aws;
 extern const cli_command cmd_s3;
 extern const cli_command cmd_policy;
+extern const cli_command cmd_esdk;
 extern const cli_command cmd_fle;
 
 const cli_command *const cli_commands[] = {
     &cmd_keygen,
     &cmd_aws,
     &cmd_s3,
+    &cmd_esdk,
     &cmd_fle,
     &cmd_policy,
     NULL,
