@@ -9,7 +9,8 @@ libseckit_internal_la_SOURCES += src/aws/curl_version.c \
 	src/aws/calls.c \
 	src/aws/sts.c \
 	src/aws/kms.c \
-	src/aws/ssm.c
+	src/aws/ssm.c \
+	src/aws/iam.c
 noinst_HEADERS += src/aws/curl_version.h src/aws/sigv4.h src/aws/xml.h src/aws/client.h
 seckitinclude_HEADERS += include/seckit/aws.h
 

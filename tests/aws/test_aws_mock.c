@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <fcntl.h>
+
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -568,6 +570,76 @@ static void test_imds(void)
     seckit_aws_free(aws);
 }
 
+static void test_iam(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 0);
+    seckit_error err;
+    seckit_iam_role role;
+    CHECK_OK(seckit_iam_get_role(aws, "MockRole", &role, &err), &err);
+    CHECK_STR(role.arn, "arn:aws:iam::123456789012:role/app/MockRole");
+    CHECK_STR(role.path, "/app/");
+    CHECK(role.max_session_duration == 3600);
+    CHECK_STR(role.description, "A role & its trust");
+    CHECK(role.assume_role_policy != NULL &&
+          strstr(role.assume_role_policy, "\"Service\":\"ec2.amazonaws.com\"") != NULL);
+    seckit_iam_role_free(&role);
+    CHECK_RC(seckit_iam_get_role(aws, "Nope", &role, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "NoSuchEntity");
+    CHECK(err.http_status == 404);
+    CHECK(strstr(err.message, "iam GetRole") != NULL);
+    seckit_iam_list l;
+    CHECK_OK(seckit_iam_list_role_policies(aws, "MockRole", &l, &err), &err);
+    CHECK(l.count == 3); /* two pages */
+    if (l.count == 3) {
+        CHECK_STR(l.names[0], "inline-one");
+        CHECK_STR(l.names[2], "inline-three");
+    }
+    seckit_iam_list_free(&l);
+    CHECK_OK(seckit_iam_list_attached_role_policies(aws, "MockRole", &l, &err), &err);
+    CHECK(l.count == 1 && l.arns != NULL);
+    if (l.count == 1)
+        CHECK_STR(l.arns[0], "arn:aws:iam::123456789012:policy/ReadOnly");
+    char *doc = NULL;
+    CHECK_OK(seckit_iam_get_role_policy(aws, "MockRole", "inline-one", &doc, &err), &err);
+    CHECK(doc != NULL && strstr(doc, "\"Resource\":\"arn:aws:s3:::bucket/*\"") != NULL);
+    free(doc);
+    seckit_iam_policy pol;
+    CHECK_OK(seckit_iam_get_policy(aws, l.count ? l.arns[0] : "x", &pol, &err), &err);
+    CHECK_STR(pol.default_version_id, "v3");
+    CHECK(pol.attachment_count == 2);
+    CHECK_OK(seckit_iam_get_policy_version(aws, pol.arn, pol.default_version_id, &doc, &err), &err);
+    CHECK(doc != NULL && strstr(doc, "kms:Decrypt") != NULL);
+    free(doc);
+    seckit_iam_list_free(&l);
+    char *json = NULL;
+    const char *filters[] = {"User", "Role", "LocalManagedPolicy"};
+    CHECK_OK(seckit_iam_get_account_authorization_details(aws, filters, 3, &json, &err), &err);
+    cJSON *j = json ? cJSON_Parse(json) : NULL;
+    CHECK(cJSON_IsObject(j));
+    cJSON *users = cJSON_GetObjectItem(j, "UserDetailList");
+    cJSON *roles = cJSON_GetObjectItem(j, "RoleDetailList");
+    cJSON *pols = cJSON_GetObjectItem(j, "Policies");
+    CHECK(cJSON_GetArraySize(users) == 1 && cJSON_GetArraySize(roles) == 1 &&
+          cJSON_GetArraySize(pols) == 1);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(j, "GroupDetailList")) == 0);
+    cJSON *u = cJSON_GetArrayItem(users, 0);
+    CHECK(cJSON_IsArray(cJSON_GetObjectItem(u, "AttachedManagedPolicies")));
+    CHECK(cJSON_IsString(cJSON_GetArrayItem(cJSON_GetObjectItem(u, "GroupList"), 0)));
+    cJSON *upd = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(u, "UserPolicyList"), 0),
+                                     "PolicyDocument");
+    CHECK(cJSON_IsObject(upd)); /* decoded and parsed */
+    cJSON *r0 = cJSON_GetArrayItem(roles, 0);
+    CHECK(cJSON_IsObject(cJSON_GetObjectItem(r0, "AssumeRolePolicyDocument")));
+    cJSON *p0 = cJSON_GetArrayItem(pols, 0);
+    CHECK(cJSON_IsNumber(cJSON_GetObjectItem(p0, "AttachmentCount")));
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(p0, "IsAttachable")));
+    cJSON_Delete(j);
+    free(json);
+    seckit_aws_free(aws);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "%s/seckit-aws-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -592,6 +664,7 @@ int main(void)
     TEST(test_credential_process);
     TEST(test_container);
     TEST(test_imds);
+    TEST(test_iam);
     mock_stop(&M);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
