@@ -242,8 +242,9 @@ typedef struct seckit_s3_upload {
     const char *bucket;
     const char *key;
     int fd;                 /* a regular file (read with pread) or a pipe/terminal */
-    long long part_size;    /* 0: 8 MiB; at least 5 MiB for S3 (a server may
-                               allow less; see min_part_size) */
+    long long part_size;    /* 0: 8 MiB, raised (to whole MiB) for a regular
+                               file that would need more than 10000 parts;
+                               at least 5 MiB for S3 (see min_part_size) */
     long long min_part_size;/* 0: SECKIT_S3_MIN_PART_SIZE; lower it only for a
                                server that accepts smaller parts */
     const char *content_type;

@@ -53,13 +53,15 @@ typedef struct upload_state {
     size_t nparts;
     long long done;
     long long total;
+    long long part_size;
+    int auto_part_size; /* the caller left part_size 0 */
 } upload_state;
 
 static int part(upload_state *st, const seckit_s3_body *body, seckit_error *err)
 {
     SKT_ENSURE(st->nparts < SECKIT_S3_MAX_PARTS, err, SECKIT_ELIMIT,
                "S3 upload: the input needs more than %d parts of %lld bytes; use a larger part "
-               "size", SECKIT_S3_MAX_PARTS, st->req->part_size);
+               "size", SECKIT_S3_MAX_PARTS, st->part_size);
     if (st->parts == NULL) {
         st->parts = calloc(SECKIT_S3_MAX_PARTS, sizeof(*st->parts));
         SKT_ENSURE(st->parts != NULL, err, SECKIT_ENOMEM, "S3 upload: out of memory");
@@ -109,6 +111,15 @@ static int upload_file(upload_state *st, int fd, long long start, long long size
         seckit_s3_body b = {.fd = fd, .offset = start, .len = (size_t)size};
         return put_single(st, &b, err);
     }
+    if ((size + ps - 1) / ps > SECKIT_S3_MAX_PARTS && st->auto_part_size) {
+        /* No part size was asked for: take the smallest whole MiB that fits
+         * the file into 10000 parts. */
+        long long mib = 1024LL * 1024;
+        ps = ((size + SECKIT_S3_MAX_PARTS - 1) / SECKIT_S3_MAX_PARTS + mib - 1) / mib * mib;
+        SKT_ENSURE(ps <= SECKIT_S3_MAX_PART_SIZE, err, SECKIT_ELIMIT,
+                   "S3 upload: %lld bytes is more than 10000 parts of 5 GiB", size);
+        st->part_size = ps;
+    }
     SKT_ENSURE((size + ps - 1) / ps <= SECKIT_S3_MAX_PARTS, err, SECKIT_ELIMIT,
                "S3 upload: %lld bytes need more than %d parts of %lld bytes; use a larger part "
                "size", size, SECKIT_S3_MAX_PARTS, ps);
@@ -122,7 +133,7 @@ static int upload_file(upload_state *st, int fd, long long start, long long size
 
 static int upload_stream(upload_state *st, int fd, seckit_error *err)
 {
-    size_t ps = (size_t)st->req->part_size;
+    size_t ps = (size_t)st->part_size;
     unsigned char *buf = malloc(ps);
     SKT_ENSURE(buf != NULL, err, SECKIT_ENOMEM, "S3 upload: cannot allocate a %zu-byte part", ps);
     int rc = 0;
@@ -161,7 +172,8 @@ int seckit_s3_upload_fd(seckit_aws *aws, const seckit_s3_upload *req_in,
     SKT_ENSURE((unsigned long long)req.part_size <= (unsigned long long)SIZE_MAX, err,
                SECKIT_EINVAL, "S3 upload: part size too large for this machine");
 
-    upload_state st = {.aws = aws, .req = &req, .out = out, .total = -1};
+    upload_state st = {.aws = aws, .req = &req, .out = out, .total = -1,
+                       .part_size = req.part_size, .auto_part_size = req_in->part_size == 0};
     struct stat sb;
     SKT_ENSURE(fstat(req.fd, &sb) == 0, err, SECKIT_EIO, "S3 upload: cannot stat the input: %s",
                strerror(errno));

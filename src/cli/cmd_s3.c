@@ -35,8 +35,9 @@ static const char usage[] =
     "  --page-size N         keys per ListObjectsV2 request, 1..1000 (default 1000)\n"
     "\n"
     "cp options:\n"
-    "  --part-size SIZE      multipart part size, 5MiB..5GiB (default 8MiB; suffixes\n"
-    "                        K, M, G, KiB, MiB, GiB are powers of 1024)\n"
+    "  --part-size SIZE      multipart part size, 5MiB..5GiB (default 8MiB, raised\n"
+    "                        for files over 10000 parts; suffixes K, M, G, KiB,\n"
+    "                        MiB, GiB are powers of 1024)\n"
     "  --content-type TYPE   Content-Type of the uploaded or copied object\n"
     "  --metadata K=V[,K=V]  user metadata (x-amz-meta-K) of the new object\n"
     "  --metadata-directive COPY|REPLACE\n"
@@ -76,6 +77,7 @@ typedef struct s3_opts {
     int recursive;
     unsigned long page_size;
     long long part_size;
+    int part_size_set;
     const char *content_type;
     char *metadata_arg;
     seckit_s3_meta meta[MAX_META];
@@ -389,7 +391,7 @@ static int upload(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
         .bucket = dst->bucket,
         .key = key,
         .fd = fd,
-        .part_size = o->part_size,
+        .part_size = o->part_size_set ? o->part_size : 0, /* 0: 8 MiB, more if needed */
         .content_type = o->content_type,
         .metadata = o->meta,
         .metadata_count = o->meta_count,
@@ -687,6 +689,7 @@ static int run(int argc, char **argv)
             if (parse_size(optarg, &o.part_size) != 0 || o.part_size < SECKIT_S3_MIN_PART_SIZE ||
                 o.part_size > SECKIT_S3_MAX_PART_SIZE)
                 return cli_usage_error(o.sub, "--part-size must be 5MiB..5GiB, not '%s'", optarg);
+            o.part_size_set = 1;
             have_cp_opt = 1;
             break;
         case OPT_CONTENT_TYPE: o.content_type = optarg; have_cp_opt = 1; break;

@@ -18,7 +18,7 @@
 # stopped again).
 #
 # Environment: SWIFT_TEST_PORT (proxy port; default: a free port chosen by
-# the kernel), SWIFT_TEST_TIMEOUT (seconds to wait for readiness, default 60).
+# the kernel), SWIFT_TEST_TIMEOUT (seconds to wait for readiness, default 90).
 set -u
 
 say() { echo "swift-up: $*" >&2; }
@@ -293,12 +293,12 @@ for kind in account container object proxy; do
     started="$started $!"
 done
 
-deadline=$(( $(date +%s) + ${SWIFT_TEST_TIMEOUT:-60} ))
+deadline=$(( $(date +%s) + ${SWIFT_TEST_TIMEOUT:-90} ))
 until why=$(pyrun "$state/etc/ready.py" "$proxy_port" "$account:$user" "$secret" 2>&1); do
     for kind in account container object proxy; do
         kill -0 "$(cat "$state/run/$kind-server.pid")" 2>/dev/null || give_up "$kind-server exited while starting"
     done
-    [ "$(date +%s)" -lt "$deadline" ] || give_up "not ready after ${SWIFT_TEST_TIMEOUT:-60} s: $why"
+    [ "$(date +%s)" -lt "$deadline" ] || give_up "not ready after ${SWIFT_TEST_TIMEOUT:-90} s: $why"
     sleep 0.3
 done
 trap - INT TERM HUP

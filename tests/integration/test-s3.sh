@@ -100,6 +100,16 @@ if cat "$TMP/big.bin" | seckit s3 cp - "$S/cli/big-stdin" --part-size 5MiB $EP >
 else
     fail cli_multipart_stdin "exit $?: $(cat "$ERR")"
 fi
+[ ! -s "$ERR" ] && pass cli_no_progress_off_terminal || fail cli_no_progress_off_terminal "stderr: $(head -c 200 "$ERR")"
+# on a terminal (script(1) gives it a pty) the progress bar is drawn on stderr
+if command -v script >/dev/null 2>&1; then
+    script -qec "\"$SECKIT\" s3 cp \"$TMP/big.bin\" \"$S/cli/tty.bin\" --part-size 5MiB $EP" /dev/null \
+        >"$TMP/tty.out" 2>&1 </dev/null
+    tr '\r' '\n' <"$TMP/tty.out" | grep -q '^\[##############################\] 100% 11.0 MiB / 11.0 MiB' &&
+        pass cli_progress_on_terminal || fail cli_progress_on_terminal "$(tr '\r' '|' <"$TMP/tty.out" | head -c 300)"
+else
+    skip cli_progress_on_terminal "no script(1) to make a terminal"
+fi
 if check cli_multipart_file 0 s3 cp "$TMP/big.bin" "$S/cli/" --part-size 5M $EP; then
     grep -q "to $S/cli/big.bin (11534337 bytes, 3 parts)" "$OUT" && pass cli_multipart_file ||
         fail cli_multipart_file "$(cat "$OUT")"
