@@ -27,6 +27,9 @@
 /* Room for a header, frame overhead and a footer around a field's plaintext
  * when bounding an encrypted value before decoding it. */
 #define FLE_MESSAGE_OVERHEAD 16384u
+/* Largest frame length accepted when decrypting (encryptors use 4096 by
+ * default; the ESDK for C 256 KiB). */
+#define FLE_MAX_FRAME_LENGTH (1024u * 1024u)
 
 /* ---- encryption */
 
@@ -433,6 +436,9 @@ int seckit_fle_decryptor_new(seckit_fle_decryptor **out, const seckit_fle_decryp
     d->esdk.allowed_suites = mask;
     d->esdk.max_encrypted_data_keys = d->opts.max_encrypted_data_keys;
     d->esdk.max_body_len = d->opts.max_field_plaintext;
+    /* Anyone with the public key can make a valid message, so the frame
+     * length a header claims (and the ESDK allocates) is capped too. */
+    d->esdk.max_frame_length = FLE_MAX_FRAME_LENGTH;
     atomic_init(&d->used, 0);
     *out = d;
     return 0;
@@ -585,7 +591,8 @@ static int decrypt_value(const seckit_fle_decryptor *d, const char *value, size_
     seckit_esdk_info info;
     int rc;
     memset(&info, 0, sizeof(info));
-    atomic_store((atomic_int *)&d->used, 1);
+    if (!atomic_load_explicit(&d->used, memory_order_relaxed)) /* no shared writes after */
+        atomic_store((atomic_int *)&d->used, 1);
     if ((rc = decode_value(d, value, len, &msg, &msg_len, err)) != 0)
         return rc;
     /* Pick the key by the EDKs' provider id and key name, for a clear error

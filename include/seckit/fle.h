@@ -245,6 +245,8 @@ typedef struct seckit_fle_decrypt_options {
     size_t max_field_plaintext;
     /* Largest body; 0 means 1 MB. */
     size_t max_body;
+    /* (Frame lengths above 1 MiB are always refused: anyone holding the
+     * public key can make a valid message, and a frame is allocated whole.) */
 } seckit_fle_decrypt_options;
 
 /* Fill opts with the defaults (all zero: the FLE defaults above). */

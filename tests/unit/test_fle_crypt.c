@@ -451,12 +451,15 @@ static void test_key_rotation(void)
     seckit_fle_profile_free(newp);
 }
 
+static uint32_t frame_length_for_tests = 4096;
+
 /* An ESDK message for `Phone` made with a given suite / keyring. */
 static char *esdk_value(const seckit_keyring *kr, uint16_t suite)
 {
     seckit_esdk_options o;
     seckit_esdk_options_init(&o);
     o.suite = suite;
+    o.frame_length = frame_length_for_tests;
     o.commitment_policy = (suite == 0x0478 || suite == 0x0578)
                               ? SECKIT_ESDK_REQUIRE_ENCRYPT_ALLOW_DECRYPT
                               : SECKIT_ESDK_FORBID_ENCRYPT_ALLOW_DECRYPT;
@@ -523,6 +526,21 @@ static void test_suites_and_edk_limit(void)
                   cases[i].suite, rc, err.message);
         free(v);
     }
+    /* A frame length over 1 MiB is refused before anything is allocated;
+     * 1 MiB itself is fine. */
+    frame_length_for_tests = 2u << 20;
+    char *big = esdk_value(kr, 0x0178);
+    frame_length_for_tests = 1u << 20;
+    char *ok = esdk_value(kr, 0x0178);
+    frame_length_for_tests = 4096;
+    CHECK(big != NULL && ok != NULL);
+    if (big != NULL && ok != NULL) {
+        int rc = value_rc(d, big);
+        CHECK_MSG(rc == SECKIT_ELIMIT, "frame 2 MiB: rc %d (%s)", rc, err.message);
+        CHECK_RC(value_rc(d, ok), 0);
+    }
+    free(big);
+    free(ok);
     /* Two EDKs: refused by the FLE default of 1, accepted with 2. */
     char *v2 = esdk_value(multi, 0x0178);
     if (v2 != NULL) {
