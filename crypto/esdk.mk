@@ -19,7 +19,7 @@ check_PROGRAMS += tests/unit/test_esdk_vectors
 tests_unit_test_esdk_vectors_SOURCES = tests/unit/test_esdk_vectors.c
 tests_unit_test_esdk_vectors_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_esdk_vectors_LDADD = $(TEST_LDADD)
-EXTRA_DIST += tests/data/esdk-dafny
+# (tests/data, with esdk-dafny/ and esdk-js/, is distributed by tests/tests.mk)
 UNIT_TESTS += tests/unit/test_esdk
 check_PROGRAMS += tests/unit/test_esdk
 tests_unit_test_esdk_SOURCES = tests/unit/test_esdk.c
@@ -29,4 +29,6 @@ tests_unit_test_esdk_LDADD = $(TEST_LDADD)
 # ---- the command
 seckit_SOURCES += src/cli/cmd_esdk.c src/cli/keyspec.c
 dist_man_MANS += man/seckit-esdk.1
-SCRIPT_TESTS += tests/cli/test-esdk.sh
+SCRIPT_TESTS += tests/cli/test-esdk.sh tests/cli/test-esdk-interop.sh
+EXTRA_DIST += tests/interop/package.json tests/interop/package-lock.json \
+	tests/interop/esdk-interop.js
