@@ -109,8 +109,9 @@ typedef struct seckit_s3_get {
 int seckit_s3_get_object(seckit_aws *aws, const seckit_s3_get *req, seckit_s3_object_info *info,
                          unsigned char **body, size_t *body_len, seckit_error *err);
 
-/* HeadObject.  A missing object is SECKIT_EAWS with aws_code "NoSuchKey"
- * and http_status 404 (HEAD answers have no body). */
+/* HeadObject.  A missing object (or bucket) is SECKIT_EAWS with
+ * http_status 404 and aws_code "NotFound": HEAD answers have no body, so
+ * S3's own code is not known (a GET tells NoSuchKey from NoSuchBucket). */
 int seckit_s3_head_object(seckit_aws *aws, const char *bucket, const char *key,
                           seckit_s3_object_info *info, seckit_error *err);
 

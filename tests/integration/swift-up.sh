@@ -150,6 +150,9 @@ node_timeout = 20
 use = egg:swift#s3api
 location = us-east-1
 dns_compliant_bucket_names = true
+# virtual-hosted requests: http://BUCKET.localhost:PORT/KEY (*.localhost is
+# loopback for libcurl); path-style requests use 127.0.0.1 or localhost
+storage_domain = localhost
 max_upload_part_num = 10000
 
 [filter:tempauth]

@@ -151,6 +151,20 @@ if check cli_ls_recursive 0 s3 ls "$S/cli/" --recursive $EP; then
     grep -qF " 300000 $KEY" "$OUT" && pass cli_ls_recursive || fail cli_ls_recursive "$(tr '\n' '|' <"$OUT")"
 fi
 
+# virtual-hosted addressing (the profile's s3.addressing_style, as the AWS
+# CLI): http://seckit-it.localhost:PORT/KEY; the proxy log shows the path
+# without the bucket
+printf '[default]\ns3 =\n    addressing_style = virtual\n' >"$TMP/aws-virtual"
+vep="--endpoint-url http://localhost:${S3_ENDPOINT##*:}"
+if printf 'virtual hello' | AWS_CONFIG_FILE="$TMP/aws-virtual" seckit s3 cp - "$S/virt/hello" $vep >"$OUT" 2>"$ERR" &&
+    AWS_CONFIG_FILE="$TMP/aws-virtual" seckit s3 cp "$S/virt/hello" - $vep >"$TMP/virt.out" 2>"$ERR" &&
+    [ "$(cat "$TMP/virt.out")" = 'virtual hello' ] &&
+    grep -q 'PUT /virt/hello HTTP/1.0 200' "$proxy_log" && grep -q 'GET /virt/hello HTTP/1.0 200' "$proxy_log"; then
+    pass cli_virtual_hosted
+else
+    fail cli_virtual_hosted "$(cat "$ERR")"
+fi
+
 # delete
 if check cli_rm 0 s3 rm "$S/cli/copied.txt" $EP; then
     "$IT" head "$B" cli/copied.txt >"$TMP/head3.out" 2>&1
