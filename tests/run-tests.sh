@@ -23,7 +23,7 @@ trap 'rm -rf "$log_dir"' EXIT INT TERM
 valgrind_cmd=""
 if [ "${VALGRIND_TESTS:-no}" = yes ]; then
     export SECKIT_TEST_QUICK=1
-    valgrind_cmd="valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --track-origins=yes"
+    valgrind_cmd="valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect"
 fi
 
 # run NAME CMD...: run one test, tally its lines.
