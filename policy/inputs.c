@@ -203,10 +203,12 @@ static int tw_string_node(tw *w, const skt_in_node *n)
         SKT_GUARD(tw_put(w, "\"", 1));
         SKT_GUARD(tw_anchor(w, &n->pos, linear));
         w->len--; /* tw_json_string writes the quote again */
-        return tw_json_string(w, n->str, n->len);
+    } else {
+        SKT_GUARD(tw_anchor(w, &n->pos, linear));
     }
-    SKT_GUARD(tw_anchor(w, &n->pos, linear));
-    return tw_json_string(w, n->str, n->len);
+    SKT_GUARD(tw_json_string(w, n->str, n->len));
+    /* What follows (punctuation) maps to the token, not past it. */
+    return linear ? tw_anchor(w, &n->pos, 0) : 0;
 }
 
 static int tw_node(tw *w, const skt_in_node *n, unsigned depth)
@@ -225,7 +227,8 @@ static int tw_node(tw *w, const skt_in_node *n, unsigned depth)
         return tw_put(w, "false", 5);
     case SKT_IN_NUMBER:
         SKT_GUARD(tw_anchor(w, &n->pos, !n->synthetic));
-        return tw_put(w, n->str, n->len);
+        SKT_GUARD(tw_put(w, n->str, n->len));
+        return tw_anchor(w, &n->pos, 0);
     case SKT_IN_STRING: return tw_string_node(w, n);
     case SKT_IN_ARRAY:
     case SKT_IN_OBJECT: break;

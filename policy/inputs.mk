@@ -26,3 +26,17 @@ tests_unit_test_policy_parliament_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_policy_parliament_LDADD = $(TEST_LDADD)
 
 EXTRA_DIST += tests/data/policy tests/bench/bench-policy.sh tests/bench/cjson_parse.c
+
+# Fuzz target: input reader + linter + reports (corpus tests/fuzz/corpus/policy).
+FUZZ_TARGETS += tests/fuzz/fuzz_policy
+FUZZ_REPLAYERS += tests/fuzz/replay_policy
+check_PROGRAMS += tests/fuzz/replay_policy
+tests_fuzz_replay_policy_SOURCES = tests/fuzz/fuzz_policy.c tests/fuzz/replay.c
+tests_fuzz_replay_policy_CFLAGS = $(TEST_CFLAGS)
+tests_fuzz_replay_policy_LDADD = $(TEST_LDADD)
+if FUZZING
+tests_fuzz_fuzz_policy_SOURCES = tests/fuzz/fuzz_policy.c
+tests_fuzz_fuzz_policy_CFLAGS = $(TEST_CFLAGS)
+tests_fuzz_fuzz_policy_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_policy_LDADD = $(TEST_LDADD)
+endif
