@@ -83,6 +83,7 @@ enum skt_check_id {
     CK_INVALID_REGION,
     CK_INVALID_VPC_FORMAT,
     CK_INVALID_VPCE_FORMAT,
+    CK_UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL,
     CK_POLICY_SIZE_EXCEEDS_SCP_QUOTA,
     CK_POLICY_SIZE_EXCEEDS_RCP_QUOTA,
     CK_RESOURCE_ARN_WITH_WHITESPACE,
@@ -98,6 +99,8 @@ enum skt_check_id {
     CK_RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL,
     CK_MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL,
     CK_MISSING_GITHUB_REPO_CONDITION_KEY,
+    CK_DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE,
+    CK_DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE,
     CK_STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS,
     CK_PRIVILEGE_ESCALATION,
     CK_RESOURCE_EXPOSURE,
@@ -152,6 +155,8 @@ enum skt_check_id {
     CK_REDUNDANT_CONDITION_VALUE_NUM,
     CK_REDUNDANT_STATEMENT,
     CK_REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY,
+    CK_ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE,
+    CK_ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE,
     CK_WILDCARD_IN_SERVICE_NAME,
     CK_COUNT_
 };
@@ -230,6 +235,7 @@ static const seckit_policy_check_info skt_checks[CK_COUNT_] = {
     {"INVALID_REGION", SECKIT_FINDING_ERROR, SKT_AA_LINK "error-invalid-region", "A region condition value is not a region."},
     {"INVALID_VPC_FORMAT", SECKIT_FINDING_ERROR, SKT_AA_LINK "error-invalid-vpc-format", "A VPC id is not vpc- followed by 8 or 17 characters."},
     {"INVALID_VPCE_FORMAT", SECKIT_FINDING_ERROR, SKT_AA_LINK "error-invalid-vpce-format", "A VPC endpoint id is not vpce- followed by 8 or 17 characters."},
+    {"UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL", SECKIT_FINDING_ERROR, SKT_AA_LINK "error-unsupported-condition-key-for-service-principal", "A condition key that is not set when a service principal makes the request."},
     {"POLICY_SIZE_EXCEEDS_SCP_QUOTA", SECKIT_FINDING_ERROR, SKT_AA_LINK "error-policy-size-exceeds-scp-quota", "The SCP exceeds 5,120 characters."},
     {"POLICY_SIZE_EXCEEDS_RCP_QUOTA", SECKIT_FINDING_ERROR, SKT_AA_LINK "error-policy-size-exceeds-rcp-quota", "The RCP exceeds 5,120 characters."},
     {"RESOURCE_ARN_WITH_WHITESPACE", SECKIT_FINDING_ERROR, SKT_OWN_LINK "resource_arn_with_whitespace", "An ARN contains whitespace, so it names no real resource."},
@@ -245,6 +251,8 @@ static const seckit_policy_check_info skt_checks[CK_COUNT_] = {
     {"RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", SECKIT_FINDING_SECURITY_WARNING, SKT_AA_LINK "security-warning-restrict-access-to-service-principal", "A service principal is granted access without aws:SourceArn/aws:SourceAccount."},
     {"MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL", SECKIT_FINDING_SECURITY_WARNING, SKT_AA_LINK "security-warning-missing-condition-key-for-oidc-principal", "An OIDC/web identity trust without conditions on the provider's keys."},
     {"MISSING_GITHUB_REPO_CONDITION_KEY", SECKIT_FINDING_SECURITY_WARNING, SKT_AA_LINK "security-warning-missing-github-repo-condition-key", "A GitHub Actions OIDC trust without a ...:sub condition."},
+    {"DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", SECKIT_FINDING_SECURITY_WARNING, SKT_AA_LINK "security-warning-deny-with-unsupported-tag-condition-key-for-service", "A Deny conditioned on a tag key that some of its services do not set, so their actions are not denied."},
+    {"DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", SECKIT_FINDING_SECURITY_WARNING, SKT_AA_LINK "security-warning-deny-notaction-with-unsupported-tag-condition-key-for-service", "A Deny with NotAction conditioned on a tag key that many services do not set."},
     {"STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS", SECKIT_FINDING_SECURITY_WARNING, SKT_AA_LINK "security-warning-string-like-operator-with-arn-condition-keys", "A String operator on an ARN condition key; use ArnLike/ArnEquals."},
     {"PRIVILEGE_ESCALATION", SECKIT_FINDING_SECURITY_WARNING, SKT_OWN_LINK "privilege_escalation", "The allowed actions together let a principal raise its own privileges."},
     {"RESOURCE_EXPOSURE", SECKIT_FINDING_SECURITY_WARNING, SKT_OWN_LINK "resource_exposure", "Permissions-management actions (resource policies, ACLs, IAM) on every resource."},
@@ -299,6 +307,8 @@ static const seckit_policy_check_info skt_checks[CK_COUNT_] = {
     {"REDUNDANT_CONDITION_VALUE_NUM", SECKIT_FINDING_SUGGESTION, SKT_AA_LINK "suggestion-redundant-condition-value-num", "Several values for a Numeric less/greater-than operator; only one matters."},
     {"REDUNDANT_STATEMENT", SECKIT_FINDING_SUGGESTION, SKT_AA_LINK "suggestion-redundant-statement", "A statement repeats an earlier one."},
     {"REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY", SECKIT_FINDING_SUGGESTION, SKT_AA_LINK "suggestion-redundant-principal-in-role-trust-policy", "An assumed-role principal is covered by its role's ARN."},
+    {"ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", SECKIT_FINDING_SUGGESTION, SKT_AA_LINK "suggestion-allow-with-unsupported-tag-condition-key-for-service", "An Allow conditioned on a tag key that some of its services do not set, so their actions are never allowed."},
+    {"ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", SECKIT_FINDING_SUGGESTION, SKT_AA_LINK "suggestion-allow-notaction-with-unsupported-tag-condition-key-for-service", "An Allow with NotAction conditioned on a tag key that many services do not set."},
     {"WILDCARD_IN_SERVICE_NAME", SECKIT_FINDING_SUGGESTION, SKT_AA_LINK "suggestion-wildcard-in-service-name", "A wildcard in an action's service prefix."},
 };
 

@@ -231,6 +231,78 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
             k++;
         d->services[s].action_first = lo;
         d->services[s].action_count = k - lo;
+        /* which tag condition keys the service's actions take */
+        unsigned tags = 0;
+        for (size_t i = lo; i < k && tags != 7u; i++) {
+            const char *ks = d->actions[i].keys;
+            if (strstr(ks, "aws:resourcetag/") != NULL)
+                tags |= SKT_TAG_RESOURCE;
+            if (strstr(ks, "aws:requesttag/") != NULL)
+                tags |= SKT_TAG_REQUEST;
+            if (strstr(ks, "aws:tagkeys") != NULL)
+                tags |= SKT_TAG_KEYS;
+        }
+        d->services[s].tags = tags;
+    }
+    /* Permissions-management actions (resource exposure checks) */
+    d->perm_actions = calloc(d->nactions, sizeof(*d->perm_actions));
+    if (d->perm_actions == NULL) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < d->nactions; i++)
+        if (d->actions[i].access & SECKIT_ACCESS_PERMISSIONS)
+            d->perm_actions[d->nperm++] = i;
+    /* resource types: the resource part of the ARN pattern as a glob */
+    size_t total = 0;
+    for (size_t i = 0; i < d->nrtypes; i++)
+        total += strlen(d->rtypes[i].arn) + 1;
+    d->globs = malloc(total ? total : 1);
+    if (d->globs == NULL) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
+        goto fail;
+    }
+    char *g = d->globs;
+    for (size_t i = 0; i < d->nrtypes; i++) {
+        skt_iam_rtype *r = &d->rtypes[i];
+        const char *f[6];
+        size_t nf = 0;
+        f[nf++] = r->arn;
+        for (const char *q = r->arn; *q && nf < 6; q++)
+            if (*q == ':')
+                f[nf++] = q + 1;
+        r->res_glob = g;
+        r->res_glob_len = 0;
+        r->valid = nf == 6;
+        if (!r->valid) {
+            *g++ = '\0';
+            continue;
+        }
+        r->has_region = f[3][0] != ':';
+        r->has_account = f[4][0] != ':';
+        for (const char *q = f[5]; *q; q++) {
+            if (q[0] == '$' && q[1] == '{') {
+                const char *e = strchr(q, '}');
+                if (e == NULL)
+                    break;
+                *g++ = '*';
+                q = e;
+            } else {
+                *g++ = *q;
+            }
+            r->res_glob_len++;
+        }
+        *g++ = '\0';
+    }
+    for (size_t i = 0; i < d->nrtypes; i++) {
+        if (strstr(d->rtypes[i].keys, "aws:resourcetag/") == NULL)
+            continue;
+        const char *c = strchr(d->rtypes[i].name, ':');
+        skt_iam_service *sv = c ? (skt_iam_service *)skt_iam_service_find(d, d->rtypes[i].name,
+                                                                          (size_t)(c - d->rtypes[i].name))
+                                : NULL;
+        if (sv != NULL)
+            sv->tags |= SKT_TAG_RESOURCE;
     }
     *out = d;
     return 0;
@@ -247,6 +319,8 @@ void seckit_iam_data_free(seckit_iam_data *d)
     free(d->actions);
     free(d->rtypes);
     free(d->keys);
+    free(d->perm_actions);
+    free(d->globs);
     free(d->buf);
     free(d);
 }

@@ -70,6 +70,11 @@ typedef struct skt_iam_rtype {
     const char *name;   /* "s3:bucket" */
     const char *arn;    /* ARN pattern with ${X} placeholders */
     const char *keys;
+    /* precomputed at load: the resource part as a glob (${X} -> '*') and
+     * whether the pattern has a region / an account field */
+    const char *res_glob;
+    size_t res_glob_len;
+    int has_region, has_account, valid;
 } skt_iam_rtype;
 
 typedef struct skt_iam_key {
@@ -77,10 +82,15 @@ typedef struct skt_iam_key {
     const char *type;   /* "String", "ArrayOfString", "ARN", ... */
 } skt_iam_key;
 
+#define SKT_TAG_RESOURCE 0x1u /* some action/resource type takes aws:ResourceTag/ */
+#define SKT_TAG_REQUEST 0x2u  /* aws:RequestTag/ */
+#define SKT_TAG_KEYS 0x4u     /* aws:TagKeys */
+
 typedef struct skt_iam_service {
     const char *prefix;
     const char *name;
     size_t action_first, action_count;
+    unsigned tags; /* SKT_TAG_* */
 } skt_iam_service;
 
 struct seckit_iam_data {
@@ -97,6 +107,9 @@ struct seckit_iam_data {
     size_t nrtypes;
     skt_iam_key *keys;         /* sorted by name */
     size_t nkeys;
+    size_t *perm_actions;      /* indexes of Permissions-management actions */
+    size_t nperm;
+    char *globs;               /* storage of the rtypes' res_glob strings */
 };
 
 const skt_iam_service *skt_iam_service_find(const seckit_iam_data *d, const char *prefix,

@@ -521,11 +521,15 @@ static int looks_like_placeholder(const char *s, size_t n)
     static const char *const words[] = {"YOUR", "ACCOUNT_ID", "ACCOUNT-ID", "ACCOUNTID", "ACCT-NUM",
                                         "ACCOUNT-NUMBER", "ACCOUNT_NUMBER", "REPLACE", "CHANGEME",
                                         "${AWS::", "{{", "<"};
-    for (size_t w = 0; w < SKT_ARRAY_LEN(words); w++) {
-        size_t wl = strlen(words[w]);
-        for (size_t i = 0; i + wl <= n; i++)
-            if (memcmp(s + i, words[w], wl) == 0)
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c != 'Y' && c != 'A' && c != 'R' && c != 'C' && c != '$' && c != '{' && c != '<')
+            continue;
+        for (size_t w = 0; w < SKT_ARRAY_LEN(words); w++) {
+            size_t wl = strlen(words[w]);
+            if (words[w][0] == c && wl <= n - i && memcmp(s + i, words[w], wl) == 0)
                 return 1;
+        }
     }
     return 0;
 }
@@ -555,25 +559,6 @@ static int glob_prefix_feasible(const char *pat, size_t plen, const char *s, siz
         }
     }
     return 1;
-}
-
-/* ARN pattern of a resource type with ${X} turned into '*'. */
-static size_t arn_glob(const char *arnpat, char *out, size_t cap)
-{
-    size_t o = 0;
-    for (const char *p = arnpat; *p && o + 1 < cap; p++) {
-        if (p[0] == '$' && p[1] == '{') {
-            const char *e = strchr(p, '}');
-            if (e == NULL)
-                break;
-            out[o++] = '*';
-            p = e;
-        } else {
-            out[o++] = *p;
-        }
-    }
-    out[o] = '\0';
-    return o;
 }
 
 /* Check ARN fields against the resource types of the service. */
@@ -614,30 +599,19 @@ static void check_arn_service_data(lint *l, const stmt *st, const seckit_json *v
         }
     int wild = lit < a->l[5];
     for (size_t i = lo; i < l->data->nrtypes && strncasecmp(l->data->rtypes[i].name, prefix, pl) == 0; i++) {
-        const char *pat = l->data->rtypes[i].arn;
-        arn pa;
-        split_arn(pat, strlen(pat), &pa);
-        if (pa.nf != 6)
+        const skt_iam_rtype *rt = &l->data->rtypes[i];
+        if (!rt->valid)
             continue;
         total++;
-        if (pa.l[3] > 0)
-            with_region++;
-        if (pa.l[4] > 0)
-            with_account++;
-        char g[512];
-        char rp[512];
-        if (pa.l[5] >= sizeof(rp))
-            continue;
-        memcpy(rp, pa.f[5], pa.l[5]);
-        rp[pa.l[5]] = '\0';
-        size_t gl = arn_glob(rp, g, sizeof(g));
-        int fit = wild ? glob_prefix_feasible(g, gl, a->f[5], lit) : skt_glob_match(g, gl, a->f[5], a->l[5], 0);
-        if (!resource_checkable || fit) {
+        with_region += (size_t)rt->has_region;
+        with_account += (size_t)rt->has_account;
+        int fit = !resource_checkable ||
+                  (wild ? glob_prefix_feasible(rt->res_glob, rt->res_glob_len, a->f[5], lit)
+                        : skt_glob_match(rt->res_glob, rt->res_glob_len, a->f[5], a->l[5], 0));
+        if (fit) {
             fits++;
-            if (pa.l[3] > 0)
-                fit_region++;
-            if (pa.l[4] > 0)
-                fit_account++;
+            fit_region += (size_t)rt->has_region;
+            fit_account += (size_t)rt->has_account;
         }
     }
     if (total == 0)
@@ -813,6 +787,10 @@ static void check_aws_principal(lint *l, const stmt *st, const seckit_json *v)
     if (is_principal_arn(s, n)) {
         arn a;
         split_arn(s, n, &a);
+        /* legacy CloudFront origin access identities:
+         * arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID */
+        if (ci_eq(a.f[4], a.l[4], "cloudfront") && ci_prefix(a.f[5], a.l[5], "user/CloudFront Origin Access Identity "))
+            return;
         if (!is_account(a.f[4], a.l[4]))
             add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)a.l[4], a.f[4],
                 looks_like_placeholder(a.f[4], a.l[4]) ? " (a placeholder left in?)" : "");
@@ -1194,6 +1172,75 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
         add(l, CK_UNSUPPORTED_GLOBAL_CONDITION_KEY, st, k, 1,
             "aws:ARN is not supported; use aws:PrincipalArn (who calls) or aws:SourceArn (on whose behalf a service calls)");
         return;
+    }
+    /* tag keys that some services of the statement never set */
+    if (l->data != NULL && (st->allow || st->deny)) {
+        unsigned need = 0;
+        if (ci_prefix(key, kl, "aws:ResourceTag/"))
+            need = SKT_TAG_RESOURCE;
+        else if (ci_prefix(key, kl, "aws:RequestTag/"))
+            need = SKT_TAG_REQUEST;
+        else if (ci_eq(key, kl, "aws:TagKeys"))
+            need = SKT_TAG_KEYS;
+        if (need != 0 && st->notaction != NULL && !po->if_exists) {
+            add(l, st->allow ? CK_ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE
+                             : CK_DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE,
+                st, k, 1,
+                "NotAction covers services that never set '%s', so for their actions this statement %s",
+                key, st->allow ? "allows nothing" : "denies nothing");
+        } else if (need != 0 && st->action != NULL && !po->if_exists) {
+            char list[300];
+            size_t ll = 0, count = 0;
+            list[0] = '\0';
+            FOR_VALUES(v, st->action) {
+                if (!is_str(v))
+                    continue;
+                const char *c = memchr(v->str, ':', v->len);
+                if (c == NULL || has_wild(v->str, (size_t)(c - v->str)))
+                    continue;
+                const skt_iam_service *sv = skt_iam_service_find(l->data, v->str, (size_t)(c - v->str));
+                if (sv == NULL || (sv->tags & need))
+                    continue;
+                int dup = 0; /* list each service once */
+                FOR_VALUES(w, st->action) {
+                    if (w == v)
+                        break;
+                    if (is_str(w) && w->len > (size_t)(c - v->str) &&
+                        strncasecmp(w->str, v->str, (size_t)(c - v->str) + 1) == 0)
+                        dup = 1;
+                }
+                if (dup)
+                    continue;
+                count++;
+                if (ll + (size_t)(c - v->str) + 3 < sizeof(list))
+                    ll += (size_t)snprintf(list + ll, sizeof(list) - ll, "%s%.*s", ll ? ", " : "",
+                                           (int)(c - v->str), v->str);
+            }
+            if (count > 0)
+                add(l, st->allow ? CK_ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE
+                                 : CK_DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE,
+                    st, k, 1, "%s never set%s '%s', so %s", list, count == 1 ? "s" : "", key,
+                    st->allow ? "their actions are never allowed by this statement"
+                              : "their actions are not denied by this statement");
+        }
+    }
+    /* keys that are absent when a service principal calls */
+    if (st->principal != NULL && st->principal->kind == SECKIT_JSON_OBJECT) {
+        int only_services = 1;
+        for (const seckit_json *p = st->principal->child; p != NULL; p = p->next)
+            if (strcmp(p->key, "Service") != 0)
+                only_services = 0;
+        static const char *const absent[] = {"aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount",
+                                             "aws:SourceIp", "aws:SourceVpc", "aws:SourceVpce", "aws:VpcSourceIp",
+                                             "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge",
+                                             "aws:userid", "aws:username"};
+        int hit = ci_prefix(key, kl, "aws:PrincipalTag/");
+        for (size_t i = 0; i < SKT_ARRAY_LEN(absent) && !hit; i++)
+            hit = ci_eq(key, kl, absent[i]);
+        if (only_services && hit && !po->if_exists && po->op->fam != OPF_NULL)
+            add(l, CK_UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL, st, k, 1,
+                "'%s' is not set when a service principal makes the request; use aws:SourceArn, aws:SourceAccount or aws:SourceOrgID",
+                key);
     }
     /* tag-family keys need their /tag-key part */
     if (l->data != NULL && kl > 3 && strncasecmp(key + kl - 3, "tag", 3) == 0) {
@@ -1728,25 +1775,9 @@ static void check_own_statement(lint *l, const stmt *st)
     if (l->data != NULL) {
         perm_ctx pc = {st, list, sizeof(list), 0, 0};
         list[0] = '\0';
-        if (st->action != NULL) {
-            /* expand each Action entry; an action may be visited twice
-             * when entries overlap, which only affects the count */
-            FOR_VALUES(v, st->action) {
-                if (is_str(v) && v->len < 256) {
-                    char pat[256];
-                    memcpy(pat, v->str, v->len);
-                    pat[v->len] = '\0';
-                    if (has_wild(pat, v->len))
-                        seckit_iam_actions_matching(l->data, pat, perm_cb, &pc);
-                    else {
-                        unsigned acc;
-                        if (seckit_iam_action_lookup(l->data, pat, &acc))
-                            perm_cb(&pc, pat, acc);
-                    }
-                }
-            }
-        } else {
-            seckit_iam_actions_matching(l->data, "*", perm_cb, &pc);
+        for (size_t i = 0; i < l->data->nperm; i++) {
+            const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[i]];
+            perm_cb(&pc, pa->display, pa->access);
         }
         if (pc.count > 0)
             add(l, CK_RESOURCE_EXPOSURE, st, where, 1,

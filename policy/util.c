@@ -43,7 +43,9 @@ void *skt_arena_alloc(skt_arena *a, size_t n)
         return NULL;
     skt_arena_block *b = a->head;
     if (b == NULL || b->cap - b->used < n) {
-        size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        /* blocks grow from 1 KiB to ARENA_BLOCK: small policies stay cheap */
+        size_t want = b == NULL ? 1024u : (b->cap * 2 > ARENA_BLOCK ? ARENA_BLOCK : b->cap * 2);
+        size_t cap = n > want ? n : want;
         skt_arena_block *nb = malloc(sizeof(*nb) + cap);
         if (nb == NULL)
             return NULL;
