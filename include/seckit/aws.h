@@ -398,6 +398,48 @@ int seckit_iam_get_account_authorization_details(seckit_aws *aws, const char *co
                                                  size_t nfilters, char **json,
                                                  seckit_error *err);
 
+/* ------------------------------------------------------------------ */
+/* CloudFront (REST-XML, API version 2020-05-31): public keys and       */
+/* field-level encryption profiles and configurations.                  */
+/*                                                                      */
+/* Configurations go in, and results come out, as JSON text in the      */
+/* shapes the AWS CLI uses (`aws cloudfront create-public-key            */
+/* --public-key-config`, `get-field-level-encryption-profile`, ...):     */
+/* lists are {"Quantity": N, "Items": [...]}, Quantity and MaxItems are  */
+/* numbers, Forward* flags booleans.  The library converts to and from   */
+/* CloudFront's XML.                                                    */
+
+typedef struct seckit_cf_result {
+    char *json;          /* e.g. {"PublicKey": {"Id": ..., "PublicKeyConfig": {...}}} */
+    char id[128];        /* the resource Id (Create and Get) */
+    char etag[128];      /* the ETag header (Create and Get) */
+    char location[1024]; /* the Location header (Create) */
+} seckit_cf_result;
+
+void seckit_cf_result_free(seckit_cf_result *r);
+
+/* config_json: a PublicKeyConfig ({"CallerReference", "Name", "EncodedKey", "Comment"}). */
+int seckit_cf_create_public_key(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
+                                seckit_error *err);
+int seckit_cf_get_public_key(seckit_aws *aws, const char *id, seckit_cf_result *out,
+                             seckit_error *err);
+/* Every page; json = {"PublicKeyList": {"Quantity": N, "Items": [...]}}. */
+int seckit_cf_list_public_keys(seckit_aws *aws, seckit_cf_result *out, seckit_error *err);
+
+/* config_json: a FieldLevelEncryptionProfileConfig. */
+int seckit_cf_create_fle_profile(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
+                                 seckit_error *err);
+int seckit_cf_get_fle_profile(seckit_aws *aws, const char *id, seckit_cf_result *out,
+                              seckit_error *err);
+int seckit_cf_list_fle_profiles(seckit_aws *aws, seckit_cf_result *out, seckit_error *err);
+
+/* config_json: a FieldLevelEncryptionConfig. */
+int seckit_cf_create_fle_config(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
+                                seckit_error *err);
+int seckit_cf_get_fle_config(seckit_aws *aws, const char *id, seckit_cf_result *out,
+                             seckit_error *err);
+int seckit_cf_list_fle_configs(seckit_aws *aws, seckit_cf_result *out, seckit_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,7 +10,8 @@ libseckit_internal_la_SOURCES += src/aws/curl_version.c \
 	src/aws/sts.c \
 	src/aws/kms.c \
 	src/aws/ssm.c \
-	src/aws/iam.c
+	src/aws/iam.c \
+	src/aws/cloudfront.c
 noinst_HEADERS += src/aws/curl_version.h src/aws/sigv4.h src/aws/xml.h src/aws/client.h
 seckitinclude_HEADERS += include/seckit/aws.h
 

@@ -9,6 +9,7 @@
 
 #include "crypto/buf.h"
 #include "src/aws/sigv4.h"
+#include "src/aws/xml.h"
 #include "tests/aws/mock.h"
 
 #define IAM_NS "https://iam.amazonaws.com/doc/2010-05-08/"
@@ -147,8 +148,150 @@ done:
     free(m);
 }
 
+/* ---- CloudFront ---- */
+
+#define CF_NS "http://cloudfront.amazonaws.com/doc/2020-05-31/"
+
+static struct cf_item {
+    int kind; /* 0 public key, 1 FLE profile, 2 FLE config */
+    char id[32];
+    char name[128];
+    char *inner; /* the config element's content */
+} cf_items[32];
+static int cf_count;
+
+static const struct cf_kind {
+    const char *path, *config, *result, *list, *summary, *time, *exists;
+} cf_kinds[3] = {
+    {"/2020-05-31/public-key", "PublicKeyConfig", "PublicKey", "PublicKeyList",
+     "PublicKeySummary", "CreatedTime", "PublicKeyAlreadyExists"},
+    {"/2020-05-31/field-level-encryption-profile", "FieldLevelEncryptionProfileConfig",
+     "FieldLevelEncryptionProfile", "FieldLevelEncryptionProfileList",
+     "FieldLevelEncryptionProfileSummary", "LastModifiedTime",
+     "FieldLevelEncryptionProfileAlreadyExists"},
+    {"/2020-05-31/field-level-encryption", "FieldLevelEncryptionConfig", "FieldLevelEncryption",
+     "FieldLevelEncryptionList", "FieldLevelEncryptionSummary", "LastModifiedTime",
+     "FieldLevelEncryptionConfigAlreadyExists"},
+};
+
+/* The content between <Root ...> and </Root> in body. */
+static char *inner_of(const char *body, const char *root)
+{
+    char open[128], close[128];
+    snprintf(open, sizeof open, "<%s", root);
+    snprintf(close, sizeof close, "</%s>", root);
+    const char *a = strstr(body, open);
+    const char *gt = a ? strchr(a, '>') : NULL;
+    const char *b = gt ? strstr(gt, close) : NULL;
+    if (b == NULL)
+        return NULL;
+    return strndup(gt + 1, (size_t)(b - gt - 1));
+}
+
+static void cf_send(int fd, int status, const struct cf_kind *k, const struct cf_item *it)
+{
+    char b[65536], h[512];
+    snprintf(b, sizeof b,
+             "<?xml version=\"1.0\"?>\n<%s xmlns=\"" CF_NS "\"><Id>%s</Id><%s>2024-05-01T10:00:00Z</%s>"
+             "<%s>%s</%s></%s>",
+             k->result, it->id, k->time, k->time, k->config, it->inner, k->config, k->result);
+    snprintf(h, sizeof h, "ETag: E2QWRUHEXAMPLE%s\r\nLocation: https://cloudfront.amazonaws.com%s/%s\r\n",
+             it->id, k->path, it->id);
+    respond(fd, status, "text/xml", h, b, strlen(b), 0);
+}
+
 void mock_handle_cloudfront(int fd, const req *r)
 {
-    (void)r;
-    mock_error_cf(fd, 404, "NoSuchResource", "The specified resource does not exist.");
+    int kind = -1;
+    const char *rest = NULL;
+    for (int k = 2; k >= 0; k--) {
+        size_t n = strlen(cf_kinds[k].path);
+        if (strncmp(r->path, cf_kinds[k].path, n) == 0 && (r->path[n] == '\0' || r->path[n] == '/')) {
+            kind = k;
+            rest = r->path + n;
+            break;
+        }
+    }
+    if (kind < 0) {
+        mock_error_cf(fd, 404, "NoSuchResource", "The specified resource does not exist.");
+        return;
+    }
+    const struct cf_kind *k = &cf_kinds[kind];
+    if (strcmp(r->method, "POST") == 0 && *rest == '\0') {
+        const char *ct = hget(r, "content-type");
+        skt_xml_node *root = NULL;
+        if (ct == NULL || skt_xml_parse(r->body, r->body_len, &root, NULL) != 0 ||
+            strcmp(skt_xml_local(root), k->config) != 0) {
+            skt_xml_free(root);
+            mock_error_cf(fd, 400, "MalformedInput", "The XML document you provided was not well-formed.");
+            return;
+        }
+        const char *caller = skt_xml_text(root, "CallerReference");
+        const char *name = skt_xml_text(root, "Name");
+        if (caller == NULL || *caller == '\0' || (kind < 2 && (name == NULL || *name == '\0')) ||
+            (kind == 0 && skt_xml_text(root, "EncodedKey") == NULL)) {
+            skt_xml_free(root);
+            mock_error_cf(fd, 400, "InvalidArgument", "A required field is missing.");
+            return;
+        }
+        for (int i = 0; i < cf_count; i++)
+            if (cf_items[i].kind == kind && name != NULL && strcmp(cf_items[i].name, name) == 0) {
+                skt_xml_free(root);
+                mock_error_cf(fd, 409, k->exists, "The resource already exists.");
+                return;
+            }
+        if (cf_count >= 32) {
+            skt_xml_free(root);
+            mock_error_cf(fd, 400, "TooMany", "too many");
+            return;
+        }
+        struct cf_item *it = &cf_items[cf_count++];
+        it->kind = kind;
+        snprintf(it->id, sizeof it->id, "K%dEXAMPLE%d", kind, cf_count);
+        snprintf(it->name, sizeof it->name, "%s", name ? name : "");
+        it->inner = inner_of(r->body, k->config);
+        skt_xml_free(root);
+        cf_send(fd, 201, k, it);
+    } else if (strcmp(r->method, "GET") == 0 && *rest == '/') {
+        for (int i = 0; i < cf_count; i++)
+            if (cf_items[i].kind == kind && strcmp(cf_items[i].id, rest + 1) == 0) {
+                cf_send(fd, 200, k, &cf_items[i]);
+                return;
+            }
+        mock_error_cf(fd, 404, kind == 0 ? "NoSuchPublicKey"
+                               : kind == 1 ? "NoSuchFieldLevelEncryptionProfile"
+                                           : "NoSuchFieldLevelEncryptionConfig",
+                      "The specified resource does not exist.");
+    } else if (strcmp(r->method, "GET") == 0 && *rest == '\0') {
+        /* One item per page: NextMarker is the index of the next item. */
+        int start = 0;
+        if (strncmp(r->query, "Marker=", 7) == 0)
+            start = atoi(r->query + 7);
+        int idx[32], n = 0;
+        for (int i = 0; i < cf_count; i++)
+            if (cf_items[i].kind == kind)
+                idx[n++] = i;
+        char b[65536], next[64] = "";
+        char items[60000] = "";
+        if (start < n) {
+            struct cf_item *it = &cf_items[idx[start]];
+            char *summary = strdup(it->inner);
+            char *cr = strstr(summary, "<CallerReference>");
+            char *cre = cr ? strstr(cr, "</CallerReference>") : NULL;
+            if (cr && cre)
+                memmove(cr, cre + 18, strlen(cre + 18) + 1);
+            snprintf(items, sizeof items, "<Items><%s><Id>%s</Id><%s>2024-05-01T10:00:00Z</%s>%s</%s></Items>",
+                     k->summary, it->id, k->time, k->time, summary, k->summary);
+            free(summary);
+            if (start + 1 < n)
+                snprintf(next, sizeof next, "<NextMarker>%d</NextMarker>", start + 1);
+        }
+        snprintf(b, sizeof b,
+                 "<?xml version=\"1.0\"?>\n<%s xmlns=\"" CF_NS "\">%s<MaxItems>1</MaxItems>"
+                 "<Quantity>%d</Quantity>%s</%s>",
+                 k->list, next, start < n ? 1 : 0, items, k->list);
+        respond_str(fd, 200, "text/xml", b);
+    } else {
+        mock_error_cf(fd, 405, "MethodNotAllowed", "");
+    }
 }

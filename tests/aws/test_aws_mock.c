@@ -640,6 +640,110 @@ static void test_iam(void)
     seckit_aws_free(aws);
 }
 
+static void test_cloudfront(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 0);
+    seckit_error err;
+    seckit_cf_result r;
+    const char *pk = "{\"CallerReference\":\"ref-1\",\"Name\":\"fle-key\","
+                     "\"EncodedKey\":\"-----BEGIN PUBLIC KEY-----\\nMIIB\\n-----END PUBLIC KEY-----\\n\","
+                     "\"Comment\":\"a <test> & key\"}";
+    CHECK_OK(seckit_cf_create_public_key(aws, pk, &r, &err), &err);
+    CHECK(r.id[0] != '\0');
+    CHECK(strncmp(r.etag, "E2QWRUHEXAMPLE", 14) == 0);
+    CHECK(strstr(r.location, "/2020-05-31/public-key/") != NULL);
+    cJSON *j = cJSON_Parse(r.json);
+    cJSON *cfg = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "PublicKey"), "PublicKeyConfig");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cfg, "Comment")), "a <test> & key");
+    CHECK(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(cfg, "EncodedKey")), "BEGIN PUBLIC KEY") != NULL);
+    cJSON_Delete(j);
+    char keyid[128];
+    snprintf(keyid, sizeof keyid, "%s", r.id);
+    seckit_cf_result_free(&r);
+    /* The same name again: PublicKeyAlreadyExists (409). */
+    CHECK_RC(seckit_cf_create_public_key(aws, pk, &r, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "PublicKeyAlreadyExists");
+    CHECK(err.http_status == 409);
+    const char *pk2 = "{\"CallerReference\":\"ref-2\",\"Name\":\"fle-key-2\",\"EncodedKey\":\"x\"}";
+    CHECK_OK(seckit_cf_create_public_key(aws, pk2, &r, &err), &err);
+    seckit_cf_result_free(&r);
+    CHECK_OK(seckit_cf_get_public_key(aws, keyid, &r, &err), &err);
+    CHECK_STR(r.id, keyid);
+    seckit_cf_result_free(&r);
+    CHECK_RC(seckit_cf_get_public_key(aws, "KNOPE", &r, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "NoSuchPublicKey");
+    CHECK_RC(seckit_cf_get_public_key(aws, "../x", &r, &err), SECKIT_EINVAL);
+    /* Two pages merged. */
+    CHECK_OK(seckit_cf_list_public_keys(aws, &r, &err), &err);
+    j = cJSON_Parse(r.json);
+    cJSON *lst = cJSON_GetObjectItem(j, "PublicKeyList");
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(lst, "Items")) == 2);
+    CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(lst, "Quantity")) == 2);
+    cJSON_Delete(j);
+    seckit_cf_result_free(&r);
+
+    /* FLE profile with entities and field patterns. */
+    char prof[1024];
+    snprintf(prof, sizeof prof,
+             "{\"Name\":\"profile-1\",\"CallerReference\":\"p-1\",\"Comment\":\"c\","
+             "\"EncryptionEntities\":{\"Quantity\":1,\"Items\":[{\"PublicKeyId\":\"%s\","
+             "\"ProviderId\":\"FLEDemo\",\"FieldPatterns\":{\"Quantity\":2,"
+             "\"Items\":[\"card\",\"ssn*\"]}}]}}",
+             keyid);
+    CHECK_OK(seckit_cf_create_fle_profile(aws, prof, &r, &err), &err);
+    j = cJSON_Parse(r.json);
+    cJSON *ents = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
+        j, "FieldLevelEncryptionProfile"), "FieldLevelEncryptionProfileConfig"), "EncryptionEntities");
+    CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(ents, "Quantity")) == 1);
+    cJSON *e0 = cJSON_GetArrayItem(cJSON_GetObjectItem(ents, "Items"), 0);
+    cJSON *pats = cJSON_GetObjectItem(cJSON_GetObjectItem(e0, "FieldPatterns"), "Items");
+    CHECK(cJSON_GetArraySize(pats) == 2);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(pats, 1)), "ssn*");
+    cJSON_Delete(j);
+    char profid[128];
+    snprintf(profid, sizeof profid, "%s", r.id);
+    seckit_cf_result_free(&r);
+    CHECK_OK(seckit_cf_get_fle_profile(aws, profid, &r, &err), &err);
+    seckit_cf_result_free(&r);
+    CHECK_OK(seckit_cf_list_fle_profiles(aws, &r, &err), &err);
+    CHECK(strstr(r.json, "FieldLevelEncryptionProfileList") != NULL);
+    seckit_cf_result_free(&r);
+
+    /* FLE configuration. */
+    char conf[1024];
+    snprintf(conf, sizeof conf,
+             "{\"CallerReference\":\"c-1\",\"Comment\":\"cfg\",\"ContentTypeProfileConfig\":"
+             "{\"ForwardWhenContentTypeIsUnknown\":true,\"ContentTypeProfiles\":{\"Quantity\":1,"
+             "\"Items\":[{\"Format\":\"URLEncoded\",\"ProfileId\":\"%s\","
+             "\"ContentType\":\"application/x-www-form-urlencoded\"}]}},"
+             "\"QueryArgProfileConfig\":{\"ForwardWhenQueryArgProfileIsUnknown\":false,"
+             "\"QueryArgProfiles\":{\"Quantity\":0,\"Items\":[]}}}",
+             profid);
+    CHECK_OK(seckit_cf_create_fle_config(aws, conf, &r, &err), &err);
+    j = cJSON_Parse(r.json);
+    cJSON *ctp = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
+        j, "FieldLevelEncryption"), "FieldLevelEncryptionConfig"), "ContentTypeProfileConfig");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(ctp, "ForwardWhenContentTypeIsUnknown")));
+    cJSON_Delete(j);
+    char confid[128];
+    snprintf(confid, sizeof confid, "%s", r.id);
+    seckit_cf_result_free(&r);
+    CHECK_OK(seckit_cf_get_fle_config(aws, confid, &r, &err), &err);
+    seckit_cf_result_free(&r);
+    CHECK_OK(seckit_cf_list_fle_configs(aws, &r, &err), &err);
+    seckit_cf_result_free(&r);
+    /* Bad input is refused before sending. */
+    CHECK_RC(seckit_cf_create_fle_config(aws, "[1]", &r, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_cf_create_fle_config(aws, "{\"Bad Name\":1}", &r, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_cf_create_fle_config(aws, "{\"X\":{\"Items\":[1]}}", &r, &err), SECKIT_EINVAL);
+    /* Missing required fields: the service's InvalidArgument. */
+    CHECK_RC(seckit_cf_create_public_key(aws, "{\"Name\":\"n\"}", &r, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "InvalidArgument");
+    seckit_aws_free(aws);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "%s/seckit-aws-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -665,6 +769,7 @@ int main(void)
     TEST(test_container);
     TEST(test_imds);
     TEST(test_iam);
+    TEST(test_cloudfront);
     mock_stop(&M);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
