@@ -206,9 +206,10 @@ typedef struct seckit_aws_response {
 } seckit_aws_response;
 
 /* Send one request with signing and retries.  Returns 0 for a 2xx answer.
- * Otherwise: SECKIT_EAWS (or SECKIT_EAWSAUTH for InvalidClientTokenId,
- * SignatureDoesNotMatch, ExpiredToken, AccessDenied-class auth failures,
- * UnrecognizedClientException, InvalidAccessKeyId, ...) with err->aws_code,
+ * Otherwise: SECKIT_EAWS (or SECKIT_EAWSAUTH when the credentials are bad:
+ * InvalidClientTokenId, SignatureDoesNotMatch, ExpiredToken,
+ * UnrecognizedClientException, InvalidAccessKeyId, ...; AccessDenied is a
+ * permission error, SECKIT_EAWS) with err->aws_code,
  * err->aws_request_id, err->http_status and the service's message; for a
  * HEAD or an empty error body, aws_code is the status text ("NotFound").
  * SECKIT_ENETWORK / SECKIT_ETIMEOUT for transport failures after the last
