@@ -19,6 +19,7 @@ static const char usage[] =
     "Usage: seckit s3 ls s3://BUCKET[/PREFIX] [--recursive] [--page-size N] [AWS options]\n"
     "       seckit s3 cp SOURCE DESTINATION [transfer options] [AWS options]\n"
     "       seckit s3 rm s3://BUCKET/KEY [AWS options]\n"
+    "       seckit s3 mb|rb s3://BUCKET [AWS options]\n"
     "\n"
     "Plain S3 object transfers.  Objects are named s3://BUCKET/KEY as with the AWS\n"
     "CLI; for cp, one side is s3://... and the other a local file, or '-' for\n"
@@ -27,7 +28,8 @@ static const char usage[] =
     "memory (standard input is read one part at a time); a failed multipart upload\n"
     "is aborted.  Downloads are written to a temporary file beside the destination\n"
     "and renamed into place only when complete.  A destination ending in '/' (or a\n"
-    "local folder) gets the source's file name.\n"
+    "local folder) gets the source's file name.  mb makes a bucket, rb removes an\n"
+    "empty one.\n"
     "\n"
     "ls options:\n"
     "  --recursive           list every key under the prefix (default: one level,\n"
@@ -335,6 +337,40 @@ static int cmd_rm(s3_opts *o, int argc, char **argv)
     free_url(&u);
     return rc;
 }
+
+/* ---- mb / rb ------------------------------------------------------------- */
+
+static int bucket_cmd(s3_opts *o, int argc, char **argv, int make)
+{
+    if (argc != 1 || !is_s3(argv[0]))
+        return cli_usage_error(o->sub, "%s takes one s3://BUCKET", make ? "mb" : "rb");
+    s3_url u = {0};
+    int rc = parse_url(o->sub, argv[0], &u);
+    if (rc != 0)
+        return rc;
+    if (u.key[0] != '\0') {
+        free_url(&u);
+        return cli_usage_error(o->sub, "'%s' is not just a bucket", argv[0]);
+    }
+    seckit_aws *aws = NULL;
+    if ((rc = make_client(o, &aws)) == 0) {
+        seckit_error err;
+        seckit_error_clear(&err);
+        if ((make ? seckit_s3_create_bucket(aws, u.bucket, &err)
+                  : seckit_s3_delete_bucket(aws, u.bucket, &err)) != 0) {
+            seckit_error_prefix(&err, argv[0]);
+            rc = cli_fail(o->sub, &err);
+        } else {
+            printf("%s: s3://%s\n", make ? "make_bucket" : "remove_bucket", u.bucket);
+        }
+        seckit_aws_free(aws);
+    }
+    free_url(&u);
+    return rc;
+}
+
+static int cmd_mb(s3_opts *o, int argc, char **argv) { return bucket_cmd(o, argc, argv, 1); }
+static int cmd_rb(s3_opts *o, int argc, char **argv) { return bucket_cmd(o, argc, argv, 0); }
 
 /* ---- cp --------------------------------------------------------------------- */
 
@@ -661,7 +697,7 @@ static int run(int argc, char **argv)
         return EXIT_OK_;
     }
     if (argc < 2 || argv[1][0] == '-')
-        return cli_usage_error(o.sub, "missing subcommand: ls, cp or rm");
+        return cli_usage_error(o.sub, "missing subcommand: ls, cp, rm, mb or rb");
     const char *verb = argv[1];
     int (*fn)(s3_opts *, int, char **) = NULL;
     if (strcmp(verb, "ls") == 0)
@@ -670,8 +706,12 @@ static int run(int argc, char **argv)
         fn = cmd_cp;
     else if (strcmp(verb, "rm") == 0)
         fn = cmd_rm;
+    else if (strcmp(verb, "mb") == 0)
+        fn = cmd_mb;
+    else if (strcmp(verb, "rb") == 0)
+        fn = cmd_rb;
     else
-        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp or rm)", verb);
+        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp, rm, mb or rb)", verb);
     argc--;
     argv++;
 
@@ -735,7 +775,7 @@ static int run(int argc, char **argv)
 
 const cli_command cmd_s3 = {
     "s3",
-    "plain S3 transfers: ls, cp (multipart, stdin/stdout), rm",
+    "plain S3 transfers: ls, cp (multipart, stdin/stdout), rm, mb, rb",
     usage,
     run,
 };

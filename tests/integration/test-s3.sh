@@ -38,7 +38,10 @@ B=seckit-it
 S="s3://$B"
 proxy_log="$state/log/proxy-server.log"
 
-"$IT" mb "$B" >"$TMP/mb.out" 2>&1 && pass make_bucket || fail make_bucket "$(cat "$TMP/mb.out")"
+if check cli_mb 0 s3 mb "$S" $EP; then
+    grep -qx "make_bucket: $S" "$OUT" && pass cli_mb || fail cli_mb "$(cat "$OUT")"
+fi
+check cli_mb_owned_again 0 s3 mb "$S" $EP && pass cli_mb_owned_again
 
 # ---- the library, through a small C program
 "$IT" checks "$B" >"$TMP/lib.out" 2>&1
@@ -248,6 +251,10 @@ else
     fail swift_restart "$(tail -n 20 "$TMP/up2.err" | tr '\n' ' ')"
 fi
 
+check cli_rb_not_empty 6 s3 rb "$S" $EP && grep -q 'BucketNotEmpty' "$ERR" && pass cli_rb_not_empty
+if check cli_mb_rb_empty 0 s3 mb s3://seckit-it-empty $EP && check cli_mb_rb_empty 0 s3 rb s3://seckit-it-empty $EP; then
+    check cli_mb_rb_empty 6 s3 ls s3://seckit-it-empty $EP && grep -q NoSuchBucket "$ERR" && pass cli_mb_rb_empty
+fi
 "$IT" purge "$B" >"$TMP/purge.out" 2>&1 && pass purge_bucket || fail purge_bucket "$(cat "$TMP/purge.out")"
 echo "# S3 integration: $(( $(date +%s) - t0 )) s in all, restart $(( $(date +%s) - t1 )) s" >&2
 finish
