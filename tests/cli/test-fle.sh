@@ -93,9 +93,10 @@ else
     fail decrypt_lines_threads "$(cat "$ERR")"
 fi
 # A bad line fails the batch and names the line.
-# (flip one base64 character inside Phone's ciphertext, away from any %XX)
+# (flip one base64 character inside the last frame's tag, away from any %XX)
 awk 'NR == 3 {
-    for (i = length($0) - 40; i > 0; i--)
+    s = $0; sub(/(%3D)+$/, "", s)
+    for (i = length(s) - 4; i > 0; i--)
         if (substr($0, i - 2, 5) !~ /%/) break
     c = substr($0, i, 1); r = (c == "Q") ? "R" : "Q"
     $0 = substr($0, 1, i - 1) r substr($0, i + 1)
