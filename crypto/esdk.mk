@@ -32,3 +32,17 @@ dist_man_MANS += man/seckit-esdk.1
 SCRIPT_TESTS += tests/cli/test-esdk.sh tests/cli/test-esdk-interop.sh
 EXTRA_DIST += tests/interop/package.json tests/interop/package-lock.json \
 	tests/interop/esdk-interop.js
+
+# ---- fuzzing: the message parser/decryptor (corpus replayed by make check)
+FUZZ_TARGETS += tests/fuzz/fuzz_esdk_message
+FUZZ_REPLAYERS += tests/fuzz/replay_esdk_message
+check_PROGRAMS += tests/fuzz/replay_esdk_message
+tests_fuzz_replay_esdk_message_SOURCES = tests/fuzz/fuzz_esdk_message.c tests/fuzz/replay.c
+tests_fuzz_replay_esdk_message_CFLAGS = $(TEST_CFLAGS)
+tests_fuzz_replay_esdk_message_LDADD = $(TEST_LDADD)
+if FUZZING
+tests_fuzz_fuzz_esdk_message_SOURCES = tests/fuzz/fuzz_esdk_message.c
+tests_fuzz_fuzz_esdk_message_CFLAGS = $(TEST_CFLAGS)
+tests_fuzz_fuzz_esdk_message_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_esdk_message_LDADD = $(TEST_LDADD)
+endif

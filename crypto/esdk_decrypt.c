@@ -41,6 +41,7 @@ struct seckit_esdk_decryptor {
     uint64_t max_body;
     uint64_t nonframed_cap; /* streaming: bound on a buffered non-framed body */
 
+    uint8_t *keys; /* guarded: data key, then derived key */
     uint8_t *pt; /* guarded plaintext buffer (one frame, or the whole non-framed body) */
     size_t pt_cap;
     size_t held; /* bytes of pt held back until the footer verifies */
@@ -119,7 +120,7 @@ static int setup(seckit_esdk_decryptor *d, seckit_error *err)
     const skt_esdk_suite *s = d->h.suite;
     skt_esdk_ctx stored, full, authonly;
     seckit_keyring_materials m;
-    uint8_t *key = NULL;
+    uint8_t *key = d->keys + SKT_ESDK_MAX_KEY_LEN;
     uint8_t commit[SKT_ESDK_COMMIT_LEN];
     int rc;
 
@@ -146,7 +147,7 @@ static int setup(seckit_esdk_decryptor *d, seckit_error *err)
     if (s->sig_hash != SKT_HASH_NONE)
         SKT_GUARD_GOTO(skt_sig_verifier_new(&d->sig, s, pk->value, pk->value_len, err), rc, done);
 
-    SKT_GUARD_GOTO(skt_materials_init(&m, s, &full, 0, err), rc, done);
+    SKT_GUARD_GOTO(skt_materials_init(&m, s, &full, 0, d->keys, err), rc, done);
     rc = skt_keyring_on_decrypt(d->kr, &m, d->h.edks, d->h.edk_count, err);
     if (rc == SECKIT_EAUTH || (rc == 0 && !m.has_key)) {
         rc = skt_esdk_auth_fail(err);
@@ -154,11 +155,6 @@ static int setup(seckit_esdk_decryptor *d, seckit_error *err)
     }
     if (rc != 0)
         goto done;
-    key = skt_secret_alloc(SKT_ESDK_MAX_KEY_LEN);
-    if (key == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory");
-        goto done;
-    }
     SKT_GUARD_GOTO(skt_esdk_derive(s, m.data_key, d->h.message_id, key, commit, err), rc, done);
     if (s->commits && !skt_ct_equal(commit, d->h.commit, SKT_ESDK_COMMIT_LEN)) {
         rc = skt_esdk_auth_fail(err);
@@ -181,7 +177,7 @@ static int setup(seckit_esdk_decryptor *d, seckit_error *err)
     rc = 0;
 done:
     skt_wipe(commit, sizeof(commit));
-    skt_secret_free(key);
+    skt_wipe(key, SKT_ESDK_MAX_KEY_LEN);
     skt_materials_clear(&m);
     skt_esdk_ctx_free(&stored);
     skt_esdk_ctx_free(&full);
@@ -213,13 +209,14 @@ static int do_header(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_
     SKT_GUARD(skt_esdk_header_parse(d->hdr, total, &d->lim, &d->h, err));
     SKT_GUARD(skt_esdk_info_fill(&d->info, &d->h, err));
     d->have_info = 1;
+    /* Guarded memory for the data key and the derived key.  The plaintext
+     * buffer is allocated only when a whole frame has arrived (a header
+     * claiming huge frames costs nothing until the bytes exist). */
+    d->keys = skt_secret_alloc(2 * SKT_ESDK_MAX_KEY_LEN);
+    if (d->keys == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory");
     SKT_GUARD(setup(d, err));
     if (d->h.content_type == 2) {
-        d->pt_cap = d->h.frame_length;
-        d->pt = skt_secret_alloc(d->pt_cap);
-        if (d->pt == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory for a frame of %u bytes",
-                                    (unsigned)d->h.frame_length);
         d->state = ST_FRAMES;
     } else {
         d->state = ST_NONFRAMED;
@@ -243,6 +240,20 @@ static int release(seckit_esdk_decryptor *d, size_t len, int last, seckit_error 
         return rc < 0 ? rc : seckit_error_set(err, SECKIT_EIO, "plaintext output failed");
     if (last)
         d->state = ST_DONE;
+    return 0;
+}
+
+/* Make d->pt hold at least n bytes (guarded memory). */
+static int pt_reserve(seckit_esdk_decryptor *d, size_t n, seckit_error *err)
+{
+    if (d->pt != NULL && d->pt_cap >= n)
+        return 0;
+    skt_secret_free(d->pt);
+    d->pt_cap = 0;
+    d->pt = skt_secret_alloc(n);
+    if (d->pt == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory for %zu bytes", n);
+    d->pt_cap = n;
     return 0;
 }
 
@@ -295,6 +306,7 @@ static int do_frame(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t
         (rc = skt_reader_take(&r, SKT_ESDK_TAG_LEN, &tag, "body: frame tag", err)) != 0)
         goto short_or_fail;
     SKT_GUARD(add_total(d, len, err));
+    SKT_GUARD(pt_reserve(d, len, err));
     size_t aad_len = skt_esdk_body_aad(aad, d->h.message_id, d->h.message_id_len,
                                        final ? SKT_BODY_FINAL : SKT_BODY_FRAME, seq, len);
     SKT_GUARD(skt_gcm_open(d->gcm, iv, aad, aad_len, NULL, 0, ct, len, tag, d->pt, err));
@@ -339,10 +351,7 @@ static int do_nonframed(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, si
     if ((rc = skt_reader_take(&r, (size_t)len, &ct, "body: content", err)) != 0 ||
         (rc = skt_reader_take(&r, SKT_ESDK_TAG_LEN, &tag, "body: tag", err)) != 0)
         goto short_or_fail;
-    d->pt_cap = (size_t)len;
-    d->pt = skt_secret_alloc(d->pt_cap);
-    if (d->pt == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory");
+    SKT_GUARD(pt_reserve(d, (size_t)len, err));
     SKT_GUARD(add_total(d, len, err));
     size_t aad_len = skt_esdk_body_aad(aad, d->h.message_id, d->h.message_id_len,
                                        SKT_BODY_SINGLE, 1, len);
@@ -536,6 +545,7 @@ void seckit_esdk_decryptor_free(seckit_esdk_decryptor *d)
     skt_gcm_free(d->gcm);
     skt_sig_free(d->sig);
     skt_secret_free(d->pt);
+    skt_secret_free(d->keys);
     free(d);
 }
 

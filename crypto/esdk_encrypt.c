@@ -158,7 +158,7 @@ static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr
     }
 
     /* Data key and EDKs. */
-    SKT_GUARD_GOTO(skt_materials_init(&m, s, &c, 1, err), rc, fail);
+    SKT_GUARD_GOTO(skt_materials_init(&m, s, &c, 1, NULL, err), rc, fail);
     SKT_GUARD_GOTO(skt_keyring_on_encrypt(kr, &m, err), rc, fail);
     if (!m.has_key || m.n_edks == 0) {
         rc = seckit_error_set(err, SECKIT_EINTERNAL, "keyring produced no encrypted data key");

@@ -158,6 +158,7 @@ struct seckit_keyring_materials {
     const skt_esdk_suite *suite;
     const skt_esdk_ctx *ctx;
     uint8_t *data_key; /* guarded, SKT_ESDK_MAX_KEY_LEN bytes */
+    int owns_key;      /* data_key was allocated by skt_materials_init */
     int has_key;
     int encrypting;
     seckit_esdk_edk *edks; /* encrypt: owned copies */
@@ -197,8 +198,11 @@ void skt_raw_rsa_free_key(void *pkey);
 int skt_keyring_alloc(seckit_keyring **out, skt_kr_kind kind, const char *ns, const char *name,
                       seckit_error *err);
 
+/* key_buf: caller-owned guarded memory of SKT_ESDK_MAX_KEY_LEN bytes for the
+ * data key (wiped by skt_materials_clear), or NULL to allocate one. */
 int skt_materials_init(seckit_keyring_materials *m, const skt_esdk_suite *s,
-                       const skt_esdk_ctx *ctx, int encrypting, seckit_error *err);
+                       const skt_esdk_ctx *ctx, int encrypting, uint8_t *key_buf,
+                       seckit_error *err);
 void skt_materials_clear(seckit_keyring_materials *m);
 
 /* Run a keyring (internal dispatch; decrypt maps failures to the generic

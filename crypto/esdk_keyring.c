@@ -13,13 +13,15 @@
 /* ---- materials ----------------------------------------------------------- */
 
 int skt_materials_init(seckit_keyring_materials *m, const skt_esdk_suite *s,
-                       const skt_esdk_ctx *ctx, int encrypting, seckit_error *err)
+                       const skt_esdk_ctx *ctx, int encrypting, uint8_t *key_buf,
+                       seckit_error *err)
 {
     memset(m, 0, sizeof(*m));
     m->suite = s;
     m->ctx = ctx;
     m->encrypting = encrypting;
-    m->data_key = skt_secret_alloc(SKT_ESDK_MAX_KEY_LEN);
+    m->owns_key = key_buf == NULL;
+    m->data_key = key_buf != NULL ? key_buf : skt_secret_alloc(SKT_ESDK_MAX_KEY_LEN);
     if (m->data_key == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory");
     return 0;
@@ -29,7 +31,10 @@ void skt_materials_clear(seckit_keyring_materials *m)
 {
     if (m == NULL)
         return;
-    skt_secret_free(m->data_key);
+    if (m->owns_key)
+        skt_secret_free(m->data_key);
+    else if (m->data_key != NULL)
+        skt_wipe(m->data_key, SKT_ESDK_MAX_KEY_LEN);
     for (size_t i = 0; i < m->n_edks; i++)
         free((void *)m->edks[i].provider_id); /* one block per EDK */
     free(m->edks);
