@@ -217,10 +217,10 @@ head -c 5242880 "$TMP/big.bin" >&3
 i=0
 until grep -q 'PUT /seckit-it/cli/interrupted%3FpartNumber%3D1%26uploadId%3D[^ ]* HTTP/1.0 200 ' "$proxy_log"; do
     i=$((i + 1))
-    [ $i -lt 200 ] || break
+    [ $i -lt 600 ] || break
     sleep 0.1
 done
-[ $i -lt 200 ] && pass interrupted_part1_stored || fail interrupted_part1_stored "part 1 never reached the server"
+[ $i -lt 600 ] && pass interrupted_part1_stored || fail interrupted_part1_stored "part 1 never reached the server"
 stop_server
 head -c 1048576 "$TMP/big.bin" >&3
 exec 3>&-
