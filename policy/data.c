@@ -39,6 +39,42 @@ static int bad(seckit_error *err, size_t lineno, const char *what)
                                "IAM data: line %zu: %s", lineno, what);
 }
 
+static int svc_cmp(const char *a, size_t al, const char *b, size_t bl)
+{
+    size_t n = al < bl ? al : bl;
+    int c = memcmp(a, b, n);
+    if (c != 0)
+        return c;
+    return al < bl ? -1 : (al > bl ? 1 : 0);
+}
+
+static int rtype_svc_cmp(const void *x, const void *y)
+{
+    const skt_iam_rtype *a = *(const skt_iam_rtype *const *)x, *b = *(const skt_iam_rtype *const *)y;
+    int c = svc_cmp(a->arn_svc, a->arn_svc_len, b->arn_svc, b->arn_svc_len);
+    if (c != 0)
+        return c;
+    return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+size_t skt_iam_rtypes_for_arn_service(const seckit_iam_data *d, const char *svc, size_t len, size_t *first)
+{
+    size_t lo = 0, hi = d ? d->nby_arn_service : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (svc_cmp(d->by_arn_service[mid]->arn_svc, d->by_arn_service[mid]->arn_svc_len, svc, len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *first = lo;
+    size_t n = 0;
+    while (d != NULL && lo + n < d->nby_arn_service &&
+           svc_cmp(d->by_arn_service[lo + n]->arn_svc, d->by_arn_service[lo + n]->arn_svc_len, svc, len) == 0)
+        n++;
+    return n;
+}
+
 int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
@@ -278,6 +314,8 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
             *g++ = '\0';
             continue;
         }
+        r->arn_svc = f[2];
+        r->arn_svc_len = (size_t)(f[3] - 1 - f[2]);
         r->has_region = f[3][0] != ':';
         r->has_account = f[4][0] != ':';
         for (const char *q = f[5]; *q; q++) {
@@ -294,6 +332,17 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
         }
         *g++ = '\0';
     }
+    d->by_arn_service = calloc(d->nrtypes ? d->nrtypes : 1, sizeof(*d->by_arn_service));
+    if (d->by_arn_service == NULL) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
+        goto fail;
+    }
+    size_t nb = 0;
+    for (size_t i = 0; i < d->nrtypes; i++)
+        if (d->rtypes[i].valid)
+            d->by_arn_service[nb++] = &d->rtypes[i];
+    d->nby_arn_service = nb;
+    qsort(d->by_arn_service, nb, sizeof(*d->by_arn_service), rtype_svc_cmp);
     for (size_t i = 0; i < d->nrtypes; i++) {
         if (strstr(d->rtypes[i].keys, "aws:resourcetag/") == NULL)
             continue;
@@ -320,6 +369,7 @@ void seckit_iam_data_free(seckit_iam_data *d)
     free(d->rtypes);
     free(d->keys);
     free(d->perm_actions);
+    free(d->by_arn_service);
     free(d->globs);
     free(d->buf);
     free(d);

@@ -75,6 +75,8 @@ typedef struct skt_iam_rtype {
     const char *res_glob;
     size_t res_glob_len;
     int has_region, has_account, valid;
+    const char *arn_svc; /* the ARN's service field (not NUL-terminated) */
+    size_t arn_svc_len;
 } skt_iam_rtype;
 
 typedef struct skt_iam_key {
@@ -110,6 +112,8 @@ struct seckit_iam_data {
     size_t *perm_actions;      /* indexes of Permissions-management actions */
     size_t nperm;
     char *globs;               /* storage of the rtypes' res_glob strings */
+    const skt_iam_rtype **by_arn_service; /* rtypes sorted by ARN service */
+    size_t nby_arn_service;
 };
 
 const skt_iam_service *skt_iam_service_find(const seckit_iam_data *d, const char *prefix,
@@ -119,5 +123,9 @@ const skt_iam_action *skt_iam_action_find(const seckit_iam_data *d, const char *
 const skt_iam_key *skt_iam_key_find(const seckit_iam_data *d, const char *name, size_t nlen);
 const skt_iam_rtype *skt_iam_rtype_find(const seckit_iam_data *d, const char *name,
                                         size_t nlen);
+/* The resource types whose ARNs have service field svc: *first is the
+ * index into d->by_arn_service; returns how many. */
+size_t skt_iam_rtypes_for_arn_service(const seckit_iam_data *d, const char *svc, size_t len,
+                                      size_t *first);
 
 #endif

@@ -284,15 +284,16 @@ static int glob_ci(const char *pat, size_t pl, const char *s)
 /* Does the statement's Action/NotAction cover the (literal) action? */
 static int stmt_covers(const stmt *st, const char *action)
 {
+    size_t al = strlen(action);
     if (st->action != NULL) {
         FOR_VALUES(v, st->action)
-            if (is_str(v) && glob_ci(v->str, v->len, action))
+            if (is_str(v) && skt_glob_match(v->str, v->len, action, al, 1))
                 return 1;
         return 0;
     }
     if (st->notaction != NULL) {
         FOR_VALUES(v, st->notaction)
-            if (is_str(v) && glob_ci(v->str, v->len, action))
+            if (is_str(v) && skt_glob_match(v->str, v->len, action, al, 1))
                 return 0;
         return 1;
     }
@@ -432,28 +433,81 @@ static void check_action_value(lint *l, const stmt *st, const seckit_json *v)
         add(l, CK_INVALID_ACTION, st, v, 0, "service %.*s has no action '%.*s'", (int)pl, s, (int)nl, name);
 }
 
+static int entry_cmp_ci(const void *x, const void *y)
+{
+    const seckit_json *a = *(const seckit_json *const *)x, *b = *(const seckit_json *const *)y;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = strncasecmp(a->str, b->str, n);
+    if (c != 0)
+        return c;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return a->index < b->index ? -1 : (a->index > b->index ? 1 : 0);
+}
+
+static int entry_cmp_cs(const void *x, const void *y)
+{
+    const seckit_json *a = *(const seckit_json *const *)x, *b = *(const seckit_json *const *)y;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->str, b->str, n);
+    if (c != 0)
+        return c;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return a->index < b->index ? -1 : (a->index > b->index ? 1 : 0);
+}
+
 static void check_redundant(lint *l, const stmt *st, const seckit_json *list, int ck, int ci,
                             const char *what)
 {
-    if (list == NULL || list->kind != SECKIT_JSON_ARRAY)
+    if (list == NULL || list->kind != SECKIT_JSON_ARRAY || list->count < 2)
         return;
+    /* Equal entries: adjacent after sorting (the later one is redundant).
+     * Covered entries: only entries with wildcards cover others, and lists
+     * have few of them, so each entry is matched against those only. */
+    size_t n = list->count;
+    const seckit_json **e = calloc(n, sizeof(*e));
+    const seckit_json **w = calloc(n, sizeof(*w));
+    const seckit_json **dup_of = calloc(n, sizeof(*dup_of));
+    if (e == NULL || w == NULL || dup_of == NULL) {
+        free(e);
+        free(w);
+        free(dup_of);
+        l->oom = 1;
+        return;
+    }
+    size_t k = 0, nw = 0;
+    for (const seckit_json *c = list->child; c != NULL; c = c->next)
+        if (is_str(c)) {
+            e[k++] = c;
+            if (has_wild(c->str, c->len))
+                w[nw++] = c;
+        }
+    qsort(e, k, sizeof(*e), ci ? entry_cmp_ci : entry_cmp_cs);
+    for (size_t i = 1; i < k; i++)
+        if (e[i]->len == e[i - 1]->len &&
+            (ci ? strncasecmp(e[i]->str, e[i - 1]->str, e[i]->len) : memcmp(e[i]->str, e[i - 1]->str, e[i]->len)) == 0)
+            dup_of[e[i]->index] = dup_of[e[i - 1]->index] ? dup_of[e[i - 1]->index] : e[i - 1];
     for (const seckit_json *a = list->child; a != NULL; a = a->next) {
         if (!is_str(a))
             continue;
-        for (const seckit_json *b = list->child; b != NULL; b = b->next) {
-            if (a == b || !is_str(b))
+        const seckit_json *by = dup_of[a->index];
+        for (size_t j = 0; by == NULL && j < nw; j++) {
+            const seckit_json *b = w[j];
+            if (b == a || !skt_glob_match(b->str, b->len, a->str, a->len, ci))
                 continue;
-            if (!skt_glob_match(b->str, b->len, a->str, a->len, ci))
+            /* when two wildcards cover each other, the later one is redundant */
+            if (a->index < b->index && skt_glob_match(a->str, a->len, b->str, b->len, ci))
                 continue;
-            /* b covers a; when they cover each other, report the later one */
-            int mutual = skt_glob_match(a->str, a->len, b->str, b->len, ci);
-            if (mutual && a->index < b->index)
-                continue;
-            add(l, ck, st, a, 0, "%s '%.*s' is already covered by '%.*s'", what, (int)a->len, a->str,
-                (int)b->len, b->str);
-            break;
+            by = b;
         }
+        if (by != NULL)
+            add(l, ck, st, a, 0, "%s '%.*s' is already covered by '%.*s'", what, (int)a->len, a->str,
+                (int)by->len, by->str);
     }
+    free(e);
+    free(w);
+    free(dup_of);
 }
 
 /* ------------------------------------------------------------------ */
@@ -566,25 +620,12 @@ static void check_arn_service_data(lint *l, const stmt *st, const seckit_json *v
 {
     if (l->data == NULL || has_wild(a->f[2], a->l[2]) || a->l[2] == 0)
         return;
-    if (skt_iam_service_find(l->data, a->f[2], a->l[2]) == NULL) {
-        add(l, CK_INVALID_SERVICE, st, v, 0, "no AWS service has the ARN service '%.*s'", (int)a->l[2], a->f[2]);
+    size_t first = 0;
+    size_t nrt = skt_iam_rtypes_for_arn_service(l->data, a->f[2], a->l[2], &first);
+    if (nrt == 0) {
+        if (skt_iam_service_find(l->data, a->f[2], a->l[2]) == NULL)
+            add(l, CK_INVALID_SERVICE, st, v, 0, "no AWS service has the ARN service '%.*s'", (int)a->l[2], a->f[2]);
         return;
-    }
-    /* resource types of this service: "svc:..." */
-    char prefix[80];
-    if (a->l[2] + 2 > sizeof(prefix))
-        return;
-    memcpy(prefix, a->f[2], a->l[2]);
-    prefix[a->l[2]] = ':';
-    prefix[a->l[2] + 1] = '\0';
-    size_t pl = a->l[2] + 1;
-    size_t lo = 0, hi = l->data->nrtypes;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strncasecmp(l->data->rtypes[mid].name, prefix, pl) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
     }
     /* counts over all resource types of the service, and over those whose
      * resource part fits the policy's */
@@ -598,8 +639,8 @@ static void check_arn_service_data(lint *l, const stmt *st, const seckit_json *v
             break;
         }
     int wild = lit < a->l[5];
-    for (size_t i = lo; i < l->data->nrtypes && strncasecmp(l->data->rtypes[i].name, prefix, pl) == 0; i++) {
-        const skt_iam_rtype *rt = &l->data->rtypes[i];
+    for (size_t i = first; i < first + nrt; i++) {
+        const skt_iam_rtype *rt = l->data->by_arn_service[i];
         if (!rt->valid)
             continue;
         total++;
@@ -616,24 +657,25 @@ static void check_arn_service_data(lint *l, const stmt *st, const seckit_json *v
     }
     if (total == 0)
         return;
-    if (fits == 0) {
+    if (fits == 0 && !wild && !(ci_eq(a->f[2], a->l[2], "iam") && ci_eq(a->f[5], a->l[5], "root"))) {
         add(l, CK_INVALID_ARN_RESOURCE, st, v, 0, "'%.*s' fits no resource type of %.*s",
             (int)(a->l[5] > 200 ? 200 : a->l[5]), a->f[5], (int)a->l[2], a->f[2]);
+    }
+    if (fits == 0) {
         fits = total;
         fit_region = with_region;
         fit_account = with_account;
     }
-    if (a->l[3] > 0 && fit_region == 0)
+    int region_lit = a->l[3] > 0 && !has_wild(a->f[3], a->l[3]) && !has_var(a->f[3], a->l[3]);
+    int account_lit = a->l[4] > 0 && !has_wild(a->f[4], a->l[4]) && !has_var(a->f[4], a->l[4]);
+    if (region_lit && fit_region == 0)
         add(l, CK_ARN_REGION_NOT_ALLOWED, st, v, 0, "%.*s ARNs of this kind have no region, but this one has '%.*s'",
             (int)a->l[2], a->f[2], (int)a->l[3], a->f[3]);
-    if (a->l[4] > 0 && fit_account == 0)
+    if (account_lit && fit_account == 0)
         add(l, CK_ARN_ACCOUNT_NOT_ALLOWED, st, v, 0, "%.*s ARNs of this kind have no account, but this one has '%.*s'",
             (int)a->l[2], a->f[2], (int)a->l[4], a->f[4]);
-    if (a->l[3] == 0 && fit_region == fits)
+    if (a->l[3] == 0 && !wild && fit_region == fits)
         add(l, CK_MISSING_ARN_REGION, st, v, 0, "%.*s ARNs of this kind need a region; this one has none",
-            (int)a->l[2], a->f[2]);
-    if (a->l[4] == 0 && fit_account == fits)
-        add(l, CK_MISSING_ARN_ACCOUNT, st, v, 0, "%.*s ARNs of this kind need an account; this one has none",
             (int)a->l[2], a->f[2]);
 }
 
@@ -693,10 +735,10 @@ static void check_resource_value(lint *l, const stmt *st, const seckit_json *v)
             s, a.nf);
         return;
     }
-    for (int i = 1; i < 5; i++)
+    for (int i = 1; i < 3; i++)
         if (has_var(a.f[i], a.l[i]))
             add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
-                "policy variables are allowed only in the resource part of an ARN (after the fifth colon)");
+                "policy variables are not expanded in the partition or service of an ARN");
     if (!has_wild(a.f[1], a.l[1]) && !valid_partition(a.f[1], a.l[1]))
         add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition (aws, aws-cn, aws-us-gov, ...)",
             (int)a.l[1], a.f[1]);
@@ -1259,7 +1301,9 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
         return;
     const skt_iam_key *info = skt_iam_key_find(l->data, key, kl);
     if (info == NULL) {
-        if (is_global) {
+        if (is_global && ci_eq(key, kl, "aws:PrincipalOrgMasterAccountId")) {
+            /* set by AWS Organizations, used by AWS managed policies */
+        } else if (is_global) {
             add(l, CK_INVALID_GLOBAL_CONDITION_KEY, st, k, 1, "'%s' is not a global condition key", key);
         } else if (memchr(key, '.', pl) == NULL && !ci_eq(key, pl, "saml")) {
             if (skt_iam_service_find(l->data, key, pl) == NULL)
@@ -1277,7 +1321,7 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
     if (f != OPF_NULL) {
         int ok;
         if (strcmp(base, "String") == 0)
-            ok = f == OPF_STRING;
+            ok = f == OPF_STRING || f == OPF_ARN; /* ARNs held in String keys */
         else if (strcmp(base, "ARN") == 0)
             ok = f == OPF_ARN || f == OPF_STRING;
         else if (strcmp(base, "Numeric") == 0)
@@ -1303,10 +1347,13 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
                 "'%s' has one value: ForAllValues is also true when the key is absent; drop the ForAllValues: qualifier",
                 key);
     }
-    /* does every action of this service in the statement support the key? */
-    if (!is_global && st->action != NULL && memchr(key, '.', pl) == NULL) {
+    /* does every action of this service in the statement support the key?
+     * (ec2:SourceInstanceARN is set on every request made from an instance
+     * with its role's credentials, whatever the action) */
+    if (!is_global && st->action != NULL && memchr(key, '.', pl) == NULL &&
+        !ci_eq(key, kl, "ec2:SourceInstanceARN")) {
         char list[300];
-        size_t ll = 0, count = 0;
+        size_t ll = 0, count = 0, nsupported = 0;
         list[0] = '\0';
         char lkey[256];
         if (kl >= sizeof(lkey))
@@ -1359,14 +1406,19 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
                 if (!e)
                     break;
             }
-            if (!supported) {
+            if (supported) {
+                nsupported++;
+            } else {
                 count++;
                 if (ll + v->len + 3 < sizeof(list) - 4) {
                     ll += (size_t)snprintf(list + ll, sizeof(list) - ll, "%s%.*s", ll ? ", " : "", (int)v->len, v->str);
                 }
             }
         }
-        if (count > 0)
+        /* reported only when no action of the statement takes the key: the
+         * service reference misses keys often enough that a partial
+         * mismatch is more likely a gap in the data than in the policy */
+        if (count > 0 && nsupported == 0)
             add(l, CK_UNSUPPORTED_ACTION_FOR_CONDITION_KEY, st, k, 1,
                 "'%s' is not set for %s, so the condition %s for %s", key, list,
                 st->allow ? "never matches" : "does not restrict", count == 1 ? "it" : "them");
@@ -1775,9 +1827,57 @@ static void check_own_statement(lint *l, const stmt *st)
     if (l->data != NULL) {
         perm_ctx pc = {st, list, sizeof(list), 0, 0};
         list[0] = '\0';
-        for (size_t i = 0; i < l->data->nperm; i++) {
-            const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[i]];
-            perm_cb(&pc, pa->display, pa->access);
+        if (st->action == NULL) {
+            for (size_t i = 0; i < l->data->nperm; i++) {
+                const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[i]];
+                perm_cb(&pc, pa->display, pa->access);
+            }
+        } else {
+            /* each permissions-management action once, found from the
+             * Action entries: literal ones by lookup, patterns within their
+             * service's range of the (name-sorted) list */
+            unsigned char *seen = calloc(l->data->nperm ? l->data->nperm : 1, 1);
+            if (seen == NULL) {
+                l->oom = 1;
+                return;
+            }
+            FOR_VALUES(v, st->action) {
+                if (!is_str(v))
+                    continue;
+                size_t lo = 0, hi = l->data->nperm;
+                const char *colon = memchr(v->str, ':', v->len);
+                if (colon != NULL && !has_wild(v->str, (size_t)(colon - v->str))) {
+                    size_t pl = (size_t)(colon - v->str) + 1;
+                    size_t a = 0, b = l->data->nperm;
+                    while (a < b) {
+                        size_t m = a + (b - a) / 2;
+                        if (strncasecmp(l->data->actions[l->data->perm_actions[m]].name, v->str, pl) < 0)
+                            a = m + 1;
+                        else
+                            b = m;
+                    }
+                    lo = a;
+                    hi = a;
+                    while (hi < l->data->nperm &&
+                           strncasecmp(l->data->actions[l->data->perm_actions[hi]].name, v->str, pl) == 0)
+                        hi++;
+                } else if (!streq(v, "*") && colon == NULL) {
+                    continue;
+                }
+                for (size_t i = lo; i < hi; i++) {
+                    if (seen[i])
+                        continue;
+                    const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[i]];
+                    if (!skt_glob_match(v->str, v->len, pa->name, strlen(pa->name), 1))
+                        continue;
+                    seen[i] = 1;
+                    pc.count++;
+                    if (pc.count <= 5 && pc.len + strlen(pa->display) + 3 < pc.cap)
+                        pc.len += (size_t)snprintf(pc.buf + pc.len, pc.cap - pc.len, "%s%s", pc.len ? ", " : "",
+                                                   pa->display);
+                }
+            }
+            free(seen);
         }
         if (pc.count > 0)
             add(l, CK_RESOURCE_EXPOSURE, st, where, 1,
