@@ -43,8 +43,22 @@ for p in $pkgs; do
 done
 if [ -n "$missing" ]; then
     echo "deps.sh: installing:$missing"
+    # Server packages (OpenStack Swift) must not start system-wide services:
+    # the tests start their own on free loopback ports.  A policy-rc.d that
+    # refuses every start does that for the length of the install.
+    guard=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        guard=/usr/sbin/policy-rc.d
+        printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$guard" >/dev/null
+        $SUDO chmod 755 "$guard"
+        trap '$SUDO rm -f "$guard"' EXIT INT TERM
+    fi
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+    if [ -n "$guard" ]; then
+        $SUDO rm -f "$guard"
+        trap - EXIT INT TERM
+    fi
 else
     echo "deps.sh: all Debian packages present"
 fi
