@@ -878,6 +878,31 @@ static int inline_policies(cfn *c, const skt_in_node *props, const char *type, c
     return rc;
 }
 
+/* AWS::Serverless::Function / StateMachine (SAM): Policies is a policy
+ * document, a managed policy name/ARN, a SAM policy template
+ * ({S3ReadPolicy: {...}}), or a list of those; only documents are linted. */
+static int sam_policies(cfn *c, const skt_in_node *props, const char *type, const char *id)
+{
+    const skt_in_node *pol = skt_in_get(props, "Policies");
+    if (pol == NULL)
+        return 0;
+    ectx x = {0, NULL};
+    skt_in_node *ev = NULL;
+    SKT_GUARD(eval(c, pol, &x, 0, &ev));
+    int rc = 0;
+    size_t count = ev == NULL ? 0 : ev->kind == SKT_IN_ARRAY ? ev->n : 1;
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        const skt_in_node *d = ev->kind == SKT_IN_ARRAY ? ev->kids[i] : ev;
+        if (skt_in_get(d, "Statement") == NULL)
+            continue;
+        char owner[OWNER_MAX];
+        snprintf(owner, sizeof(owner), "%s %s (policy %zu)", type, id, i + 1);
+        rc = skt_in_add_tree(c->l, d, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, owner, c->err);
+    }
+    skt_in_node_free(ev);
+    return rc;
+}
+
 /* AWS::Lambda::Permission has no policy document: make the statement that
  * Lambda adds to the function's resource policy. */
 static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *props,
@@ -1098,6 +1123,9 @@ int skt_in_cfn_extract(skt_in_list *l, skt_in_doc *doc, seckit_error *err)
         if (strcmp(type, "AWS::IAM::Role") == 0 || strcmp(type, "AWS::IAM::User") == 0 ||
             strcmp(type, "AWS::IAM::Group") == 0)
             SKT_GUARD(inline_policies(&c, props, type, id));
+        if (strcmp(type, "AWS::Serverless::Function") == 0 ||
+            strcmp(type, "AWS::Serverless::StateMachine") == 0)
+            SKT_GUARD(sam_policies(&c, props, type, id));
         if (strcmp(type, "AWS::Lambda::Permission") == 0)
             SKT_GUARD(lambda_permission(&c, res, props, id));
     }

@@ -468,6 +468,19 @@ static void test_formats(void)
     CHECK(in != NULL && in->format == SECKIT_INPUT_CLOUDFORMATION && in->count == 1);
     seckit_policy_inputs_free(in);
     in = NULL;
+    /* SAM: documents in a function's Policies are linted, the rest skipped. */
+    static const char sam[] =
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
+        "    Type: AWS::Serverless::Function\n    Properties:\n      Policies:\n"
+        "        - AWSLambdaExecute\n        - S3ReadPolicy: {BucketName: b}\n"
+        "        - Statement: [{Effect: Allow, Action: 's3:*', Resource: '*'}]\n";
+    seckit_policy_inputs_options sy = {SECKIT_INPUT_AUTO, "sam.yaml", 0};
+    CHECK_OK(seckit_policy_inputs_extract(sam, strlen(sam), &sy, &in, &err), &err);
+    CHECK(in != NULL && in->format == SECKIT_INPUT_CLOUDFORMATION && in->count == 1);
+    if (in != NULL && in->count == 1)
+        CHECK_STR(in->items[0].owner, "AWS::Serverless::Function Fn (policy 3)");
+    seckit_policy_inputs_free(in);
+    in = NULL;
     /* Forcing "policy" on a template gives the whole file as one policy. */
     static const char j[] = "{\"Resources\": {}}";
     seckit_policy_inputs_options f = {SECKIT_INPUT_POLICY, NULL, 0};
