@@ -35,7 +35,7 @@ tests_fuzz_fuzz_fle_form_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_fle_form_LDADD = $(TEST_LDADD)
 endif
 
-SCRIPT_TESTS += tests/cli/test-fle.sh
+SCRIPT_TESTS += tests/cli/test-fle.sh tests/cli/test-fle-interop.sh
 # FLE-shaped fields made by the AWS Encryption SDK for JavaScript (fixture,
 # with the script that made it), and the benchmark (not run by make check).
 EXTRA_DIST += tests/interop/fle tests/bench/bench-fle.sh tests/bench/bench-fle-js.js
