@@ -39,3 +39,17 @@ tests_aws_test_aws_mock_LDADD = $(TEST_LDADD)
 seckit_SOURCES += src/cli/cmd_aws.c
 dist_man_MANS += man/seckit-aws.1
 SCRIPT_TESTS += tests/cli/test-aws.sh
+
+# Fuzz target for everything src/aws parses (XML, error documents, credentials JSON, INI).
+FUZZ_TARGETS += tests/fuzz/fuzz_aws_response
+FUZZ_REPLAYERS += tests/fuzz/replay_aws_response
+check_PROGRAMS += tests/fuzz/replay_aws_response
+tests_fuzz_replay_aws_response_SOURCES = tests/fuzz/fuzz_aws_response.c tests/fuzz/replay.c
+tests_fuzz_replay_aws_response_CFLAGS = $(TEST_CFLAGS)
+tests_fuzz_replay_aws_response_LDADD = $(TEST_LDADD)
+if FUZZING
+tests_fuzz_fuzz_aws_response_SOURCES = tests/fuzz/fuzz_aws_response.c
+tests_fuzz_fuzz_aws_response_CFLAGS = $(TEST_CFLAGS)
+tests_fuzz_fuzz_aws_response_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_aws_response_LDADD = $(TEST_LDADD)
+endif

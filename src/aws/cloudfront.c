@@ -113,8 +113,10 @@ static int config_xml(const char *root, const char *config_json, char **xml, sec
     SKT_ENSURE(config_json != NULL && strlen(config_json) < CF_DOC_MAX, err, SECKIT_EINVAL,
                "cloudfront: configuration missing or too large");
     cJSON *j = cJSON_Parse(config_json);
-    SKT_ENSURE(cJSON_IsObject(j), err, SECKIT_EFORMAT,
-               "cloudfront: %s must be a JSON object", root);
+    if (!cJSON_IsObject(j)) {
+        cJSON_Delete(j);
+        return seckit_error_set(err, SECKIT_EFORMAT, "cloudfront: %s must be a JSON object", root);
+    }
     skt_writer w;
     skt_writer_init(&w, CF_DOC_MAX);
     int rc = skt_writer_str(&w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<", err);

@@ -221,9 +221,10 @@ static void test_s3_addressing(void)
     CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
     CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
     CHECK(url && strncmp(url, "http://examplebucket.localhost:9000/photos/", 43) == 0);
-    CHECK_RC(seckit_aws_presign(aws, &req, 604801, &url, &err), SECKIT_EINVAL);
-    seckit_aws_free(aws);
     free(url);
+    CHECK_RC(seckit_aws_presign(aws, &req, 604801, &url, &err), SECKIT_EINVAL);
+    CHECK(url == NULL);
+    seckit_aws_free(aws);
 }
 
 static void test_env_credentials(void)
