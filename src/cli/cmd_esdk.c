@@ -69,7 +69,7 @@ static const char usage[] =
     "  -h, --help          show this help\n";
 
 #define CTX_MAX 64
-#define CHUNK ((size_t)64 * 1024)
+#define CHUNK ((size_t)256 * 1024)
 #define WHOLE_INPUT_MAX ((size_t)1 << 32)
 
 typedef struct {
@@ -94,8 +94,26 @@ typedef struct {
 static int sink_write(void *user, const uint8_t *p, size_t n, seckit_error *err)
 {
     out_sink *s = user;
-    if (s->file != NULL)
-        return seckit_atomic_write(s->file, p, n, err);
+    if (s->file != NULL) {
+        /* Batch the (authenticated) frames into CHUNK-sized writes. */
+        if (s->mem == NULL) {
+            s->mem = malloc(CHUNK);
+            if (s->mem == NULL)
+                return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+            s->cap = CHUNK;
+        }
+        if (n > s->cap - s->len) {
+            int rc = seckit_atomic_write(s->file, s->mem, s->len, err);
+            s->len = 0;
+            if (rc != 0)
+                return rc;
+            if (n >= s->cap)
+                return seckit_atomic_write(s->file, p, n, err);
+        }
+        memcpy(s->mem + s->len, p, n);
+        s->len += n;
+        return 0;
+    }
     if (n > s->cap - s->len) {
         size_t cap = s->cap ? s->cap : CHUNK;
         while (cap - s->len < n)
@@ -126,6 +144,7 @@ static void sink_discard(out_sink *s)
             seckit_memzero(s->mem, s->cap);
         free(s->mem);
     }
+    /* (s->file is already NULL after a commit) */
     s->mem = NULL;
     s->len = s->cap = 0;
 }
@@ -150,8 +169,13 @@ static int sink_commit(out_sink *s, seckit_error *err)
 {
     int rc = 0;
     if (s->file != NULL) {
-        rc = seckit_atomic_commit(s->file, err);
-        s->file = NULL;
+        if (s->len > 0)
+            rc = seckit_atomic_write(s->file, s->mem, s->len, err);
+        s->len = 0;
+        if (rc == 0) {
+            rc = seckit_atomic_commit(s->file, err);
+            s->file = NULL;
+        }
     } else {
         rc = write_all_fd(STDOUT_FILENO, s->mem, s->len, err);
     }
