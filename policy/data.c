@@ -13,23 +13,30 @@
 
 #define MAX_DATA_SIZE (64u * 1024u * 1024u)
 
-static int lc(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
+/* ASCII lowercase (a read-only table: lookups are on the hot path) */
+static const unsigned char lower[256] = {
+#define R8(b) (b), (b) + 1, (b) + 2, (b) + 3, (b) + 4, (b) + 5, (b) + 6, (b) + 7
+    R8(0), R8(8), R8(16), R8(24), R8(32), R8(40), R8(48), R8(56),
+    64, R8(97), R8(105), R8(113), 121, 122, 91, 92, 93, 94, 95,
+    R8(96), R8(104), R8(112), R8(120),
+    R8(128), R8(136), R8(144), R8(152), R8(160), R8(168), R8(176), R8(184),
+    R8(192), R8(200), R8(208), R8(216), R8(224), R8(232), R8(240), R8(248)
+#undef R8
+};
 
 /* Compare a (NUL-terminated) with b[0..blen) case-insensitively (ASCII),
  * bytewise on lowercase. */
 static int cmp_ci(const char *a, const char *b, size_t blen)
 {
+    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
     size_t i = 0;
-    for (; i < blen && a[i] != '\0'; i++) {
-        int x = lc((unsigned char)a[i]), y = lc((unsigned char)b[i]);
-        if (x != y)
-            return x - y;
+    for (; i < blen && x[i] != '\0'; i++) {
+        int d = lower[x[i]] - lower[y[i]];
+        if (d != 0)
+            return d;
     }
     if (i == blen)
-        return a[i] == '\0' ? 0 : 1;
+        return x[i] == '\0' ? 0 : 1;
     return -1;
 }
 
@@ -410,7 +417,14 @@ const skt_iam_action *skt_iam_action_find(const seckit_iam_data *d, const char *
 {
     if (d == NULL)
         return NULL;
-    size_t lo = 0, hi = d->nactions;
+    /* the service first, then its (few dozen) actions */
+    const char *colon = memchr(name, ':', nlen);
+    if (colon == NULL)
+        return NULL;
+    const skt_iam_service *sv = skt_iam_service_find(d, name, (size_t)(colon - name));
+    if (sv == NULL)
+        return NULL;
+    size_t lo = sv->action_first, hi = sv->action_first + sv->action_count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int c = cmp_ci(d->actions[mid].name, name, nlen);

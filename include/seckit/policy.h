@@ -262,9 +262,9 @@ int seckit_policy_lint_tree(const seckit_json *root, const seckit_policy_lint_op
 
 void seckit_policy_findings_free(seckit_policy_findings *f);
 
-/* Every issue code the linter can report, with its type and learn-more
- * link (for documentation and --ignore validation).  Returns the count;
- * fills codes[i] for i < max. */
+/* Every issue code the linter can report, with its finding type,
+ * learn-more link and a one-line summary: sets *table (may be NULL) to the
+ * static table and returns its length. */
 typedef struct seckit_policy_check_info {
     const char *issue_code;
     seckit_finding_type type;
