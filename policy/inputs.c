@@ -81,22 +81,23 @@ static int input_init(seckit_policy_input *in, seckit_policy_type type,
     return 0;
 }
 
-int skt_in_add_slice(skt_in_list *l, size_t start, size_t end, seckit_policy_type type,
-                     seckit_policy_resource_type resource_type, const char *owner, seckit_error *err)
+int skt_in_add_slice(skt_in_list *l, const skt_in_pos *start, size_t end,
+                     seckit_policy_type type, seckit_policy_resource_type resource_type,
+                     const char *owner, seckit_error *err)
 {
     seckit_policy_input in;
-    SKT_ENSURE(start <= end && end <= l->len, err, SECKIT_EINTERNAL, "slice out of range");
+    SKT_ENSURE(start->offset <= end && end <= l->len, err, SECKIT_EINTERNAL, "slice out of range");
     SKT_GUARD(input_init(&in, type, resource_type, owner, err));
-    in.text = malloc(end - start + 1);
+    size_t n = end - start->offset;
+    in.text = malloc(n + 1);
     if (in.text == NULL) {
         input_clear(&in);
         return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
     }
-    memcpy(in.text, l->data + start, end - start);
-    in.text[end - start] = '\0';
-    in.text_len = end - start;
-    skt_in_pos p = skt_in_pos_at(l->data, l->len, start);
-    in.base = to_pub(&p);
+    memcpy(in.text, l->data + start->offset, n);
+    in.text[n] = '\0';
+    in.text_len = n;
+    in.base = to_pub(start);
     in.exact = 1;
     return list_push(l, &in, err);
 }
@@ -404,7 +405,7 @@ int skt_in_add_document(skt_in_list *l, const skt_in_node *doc, seckit_policy_ty
     if (doc->kind == SKT_IN_STRING)
         return skt_in_add_string(l, doc, type, resource_type, owner, err);
     if (doc->kind == SKT_IN_OBJECT && doc->end > doc->pos.offset && doc->end <= l->len)
-        return skt_in_add_slice(l, doc->pos.offset, doc->end, type, resource_type, owner, err);
+        return skt_in_add_slice(l, &doc->pos, doc->end, type, resource_type, owner, err);
     return seckit_error_set_at(err, SECKIT_EFORMAT, doc->pos.line, doc->pos.column,
                                doc->pos.offset,
                                "%s: the policy document at line %lu column %lu is neither an "
@@ -789,7 +790,8 @@ int seckit_policy_inputs_extract(const char *data, size_t len,
     seckit_input_format want = opts != NULL ? opts->format : SECKIT_INPUT_AUTO;
     const char *name = opts != NULL ? opts->name : NULL;
     unsigned flags = opts != NULL ? opts->flags : 0;
-    skt_in_doc doc = {NULL, 0};
+    skt_in_doc doc = {NULL, 0, SKT_IN_MAX_NODES + len / SKT_IN_NODES_PER_BYTE};
+    const skt_in_pos file_start = {1, 0, 0};
     skt_in_list l = {NULL, 0, 0, data != NULL ? data : "", len};
     int yaml = is_yaml(data != NULL ? data : "", len, name);
     int rc;
@@ -829,8 +831,8 @@ int seckit_policy_inputs_extract(const char *data, size_t len,
             rc = skt_in_add_tree(&l, doc.root, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, "",
                                  err);
         else
-            rc = skt_in_add_slice(&l, 0, len, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, "",
-                                  err);
+            rc = skt_in_add_slice(&l, &file_start, len, SECKIT_POLICY_IDENTITY,
+                                  SECKIT_RESOURCE_NONE, "", err);
         if (rc == 0)
             l.items[l.n - 1].type_known = 0; /* only the user knows */
         break;

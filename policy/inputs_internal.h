@@ -12,7 +12,12 @@
 
 /* Limits on what the readers accept (checked before allocating). */
 #define SKT_IN_MAX_DEPTH 96          /* nesting of arrays/objects/mappings */
-#define SKT_IN_MAX_NODES 1000000     /* nodes in one document (YAML aliases included) */
+/* Values in one document (YAML aliases count each time they are expanded):
+ * SKT_IN_MAX_NODES plus one per SKT_IN_NODES_PER_BYTE bytes of input, so a
+ * 64 MiB get-account-authorization-details dump (about 3 million values) fits
+ * while alias bombs stop early. */
+#define SKT_IN_MAX_NODES 1000000
+#define SKT_IN_NODES_PER_BYTE 16
 #define SKT_IN_MAX_TEXT (64u << 20)  /* generated policy text */
 
 typedef enum skt_in_kind {
@@ -48,7 +53,8 @@ typedef struct skt_in_node {
 
 typedef struct skt_in_doc {
     skt_in_node *root;
-    size_t nodes; /* count, for SKT_IN_MAX_NODES */
+    size_t nodes; /* count */
+    size_t limit; /* at most this many (0: SKT_IN_MAX_NODES) */
 } skt_in_doc;
 
 /* Tree helpers. */
@@ -70,8 +76,6 @@ int skt_in_json_parse(const char *data, size_t len, skt_in_doc *doc, seckit_erro
 /* YAML reader (libyaml): the first document.  Tags are kept on the nodes. */
 int skt_in_yaml_parse(const char *data, size_t len, skt_in_doc *doc, seckit_error *err);
 
-/* Line/column of a byte offset in data (line from 1, column from 0). */
-skt_in_pos skt_in_pos_at(const char *data, size_t len, size_t offset);
 
 /* The list being built. */
 typedef struct skt_in_list {
@@ -81,8 +85,8 @@ typedef struct skt_in_list {
     size_t len;
 } skt_in_list;
 
-/* Add a policy whose text is data[start, end) verbatim. */
-int skt_in_add_slice(skt_in_list *l, size_t start, size_t end, seckit_policy_type type,
+/* Add a policy whose text is data[start->offset, end) verbatim. */
+int skt_in_add_slice(skt_in_list *l, const skt_in_pos *start, size_t end, seckit_policy_type type,
                      seckit_policy_resource_type resource_type, const char *owner, seckit_error *err);
 /* Add a policy given as a string node (JSON text, or URL-encoded JSON text). */
 int skt_in_add_string(skt_in_list *l, const skt_in_node *s, seckit_policy_type type,

@@ -16,9 +16,9 @@
 skt_in_node *skt_in_node_new(skt_in_doc *doc, skt_in_kind kind, const skt_in_pos *pos,
                              seckit_error *err)
 {
-    if (doc->nodes >= SKT_IN_MAX_NODES) {
-        seckit_error_set(err, SECKIT_ELIMIT, "document has more than %u values",
-                         (unsigned)SKT_IN_MAX_NODES);
+    size_t limit = doc->limit ? doc->limit : SKT_IN_MAX_NODES;
+    if (doc->nodes >= limit) {
+        seckit_error_set(err, SECKIT_ELIMIT, "document has more than %zu values", limit);
         return NULL;
     }
     skt_in_node *n = calloc(1, sizeof(*n));
@@ -117,22 +117,6 @@ skt_in_node *skt_in_copy(skt_in_doc *doc, const skt_in_node *n, seckit_error *er
         }
     }
     return c;
-}
-
-skt_in_pos skt_in_pos_at(const char *data, size_t len, size_t offset)
-{
-    skt_in_pos p = {1, 0, offset};
-    if (offset > len)
-        offset = len;
-    for (size_t i = 0; i < offset; i++) {
-        if (data[i] == '\n') {
-            p.line++;
-            p.column = 0;
-        } else {
-            p.column++;
-        }
-    }
-    return p;
 }
 
 /* ---- the JSON reader ---- */
