@@ -81,7 +81,7 @@ if [ -n "$valgrind_cmd" ]; then
 fi
 for t in ${SCRIPT_TESTS:-}; do
     case "$t" in
-    tests/integration/* | tests/interop/*)
+    tests/integration/* | tests/interop/* | *interop*)
         # make distcheck sets SECKIT_SKIP_SLOW: the server and peer tests have
         # already run in the main build; distcheck checks the packaging.
         if [ -n "${SECKIT_SKIP_SLOW:-}" ]; then

@@ -65,7 +65,9 @@ if ! command -v node >/dev/null 2>&1; then
     skip esdk_js_live "node is not installed"
     finish
 fi
-mods=${SECKIT_NODE_MODULES:-$top_builddir/tests/interop/node_modules}
+# deps.sh --test installs the peers into the source tree; else the build tree.
+mods=${SECKIT_NODE_MODULES:-$top_srcdir/tests/interop/node_modules}
+[ -d "$mods/@aws-crypto/client-node" ] || mods=${SECKIT_NODE_MODULES:-$top_builddir/tests/interop/node_modules}
 if [ ! -d "$mods/@aws-crypto/client-node" ]; then
     if ! command -v npm >/dev/null 2>&1; then
         skip esdk_js_live "npm is not installed and $mods has no @aws-crypto/client-node"

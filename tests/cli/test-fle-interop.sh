@@ -9,7 +9,9 @@
 . "$top_srcdir/tests/lib.sh"
 cd "$TMP" || exit 1
 js="$top_srcdir/tests/interop/fle/js-check.js"
-mods=${SECKIT_NODE_MODULES:-$top_builddir/tests/interop/node_modules}
+# deps.sh --test installs the peers into the source tree; else the build tree.
+mods=${SECKIT_NODE_MODULES:-$top_srcdir/tests/interop/node_modules}
+[ -d "$mods/@aws-crypto/client-node" ] || mods=${SECKIT_NODE_MODULES:-$top_builddir/tests/interop/node_modules}
 if ! command -v node >/dev/null 2>&1; then
     skip fle_js_live "node is not installed"
     finish
