@@ -7,18 +7,19 @@
 #include "src/cli/cli.h"
 
 extern const cli_command cmd_keygen;
-extern const cli_command cmd_aws;
-extern const cli_command cmd_s3;
-extern const cli_command cmd_policy;
-extern const cli_command cmd_esdk;
 extern const cli_command cmd_fle;
+extern const cli_command cmd_esdk;
+extern const cli_command cmd_s3;
+extern const cli_command cmd_aws;
+extern const cli_command cmd_policy;
 
+/* In the order `seckit --help` lists them: the FLE workflow first. */
 const cli_command *const cli_commands[] = {
     &cmd_keygen,
-    &cmd_aws,
-    &cmd_s3,
-    &cmd_esdk,
     &cmd_fle,
+    &cmd_esdk,
+    &cmd_s3,
+    &cmd_aws,
     &cmd_policy,
     NULL,
 };
