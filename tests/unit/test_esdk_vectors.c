@@ -138,12 +138,11 @@ static int run_manifest(const char *dir, const char *label, int mutate)
         int rc = make_keyring(keys, desc, &kr, why, sizeof(why));
         if (rc == 1) {
             skipped++;
-            if (strstr(skipped_types, why) == NULL &&
-                strlen(skipped_types) + strlen(why) + 3 < sizeof(skipped_types)) {
-                if (skipped_types[0])
-                    strcat(skipped_types, ", ");
-                strcat(skipped_types, why);
-            }
+            char item[80];
+            snprintf(item, sizeof(item), "[%s]", why);
+            if (strstr(skipped_types, item) == NULL &&
+                strlen(skipped_types) + strlen(item) + 1 < sizeof(skipped_types))
+                strcat(skipped_types, item);
             continue;
         }
         if (rc != 0) {
