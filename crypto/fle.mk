@@ -39,3 +39,6 @@ SCRIPT_TESTS += tests/cli/test-fle.sh tests/cli/test-fle-interop.sh
 # FLE-shaped fields made by the AWS Encryption SDK for JavaScript (fixture,
 # with the script that made it), and the benchmark (not run by make check).
 EXTRA_DIST += tests/interop/fle tests/bench/bench-fle.sh tests/bench/bench-fle-js.js
+
+# seckit fle with AWS (SSM-held private key, fle push) against the mock AWS server.
+SCRIPT_TESTS += tests/cli/test-fle-aws.sh

@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "src/cli/cli.h"
 
@@ -19,13 +22,20 @@ static const char usage[] =
     "       seckit fle encrypt --config FILE.json [--profile NAME]\n"
     "                          [--content-type TYPE] [--query STRING]\n"
     "                          [--in FILE] [--out FILE] [--force]\n"
-    "       seckit fle decrypt (--raw-rsa-key SPEC... | --keys-dir DIR) [--field NAME]...\n"
+    "       seckit fle decrypt KEYS [--field NAME]...\n"
     "                          [--lines [--threads N]] [--max-encrypted-data-keys N]\n"
     "                          [--allow-identity-kdf] [--allow-insecure-key-file]\n"
     "                          [--in FILE] [--out FILE] [--force]\n"
-    "       seckit fle decrypt-value (--raw-rsa-key SPEC... | --keys-dir DIR)\n"
-    "                          [--in FILE | VALUE] [--out FILE] [--force] [...]\n"
+    "       seckit fle decrypt-value KEYS [--in FILE | VALUE] [--out FILE] [--force]\n"
+    "                          [...]\n"
+    "         KEYS: --raw-rsa-key SPEC... | --keys-dir DIR |\n"
+    "               --private-key-ssm-parameter NAME --provider ID --key-name NAME\n"
+    "               [--profile NAME] [--region REGION] [--endpoint-url URL]\n"
+    "               [--ca-bundle FILE]\n"
     "       seckit fle check-config FILE.json\n"
+    "       seckit fle push --config FILE.json [--profile NAME] [--region REGION]\n"
+    "                       [--endpoint-url URL] [--ca-bundle FILE]\n"
+    "                       [--output text|json]\n"
     "\n"
     "CloudFront field-level encryption (FLE) of application/x-www-form-urlencoded\n"
     "bodies.  'encrypt' does what CloudFront does at the edge: each field whose name\n"
@@ -62,6 +72,21 @@ static const char usage[] =
     "  --max-encrypted-data-keys N  accept messages with up to N EDKs (default 1)\n"
     "  --allow-identity-kdf    also accept suites 0x0014, 0x0046, 0x0078\n"
     "  --allow-insecure-key-file  accept key files others can read\n"
+    "  --private-key-ssm-parameter NAME  fetch the private key (PEM) from this SSM\n"
+    "                          Parameter Store SecureString (WithDecryption; kept in\n"
+    "                          guarded memory, never printed); with --provider ID and\n"
+    "                          --key-name NAME naming the EDKs it decrypts\n"
+    "\n"
+    "Push options (create the --config file's keys, profiles and configuration in\n"
+    "CloudFront, in that order, after validating it as check-config does):\n"
+    "  --output FORMAT         text (default) or json: the created Ids\n"
+    "\n"
+    "AWS options (decrypt with --private-key-ssm-parameter, and push):\n"
+    "  --profile NAME          the AWS CLI profile (for encrypt: the FLE profile)\n"
+    "  --region REGION         the region (default: AWS_REGION, AWS_DEFAULT_REGION,\n"
+    "                          the profile's region)\n"
+    "  --endpoint-url URL      send requests to URL instead of the AWS endpoint\n"
+    "  --ca-bundle FILE        trust the CA certificates in FILE\n"
     "\n"
     "Common options:\n"
     "  --in FILE               read the body (or value) from FILE (default: stdin)\n"
@@ -70,7 +95,8 @@ static const char usage[] =
     "  -h, --help              show this help\n"
     "\n"
     "Exit status: 0 ok, 2 usage, 3 malformed input, unknown key or refused by the\n"
-    "configuration, 4 authentication failure, 5 I/O error.\n";
+    "configuration, 4 authentication failure, 5 I/O or network error, 6 AWS error\n"
+    "(the AWS error code is shown).\n";
 
 static const char *sub = "fle";
 
@@ -389,6 +415,35 @@ static int add_keys_dir(seckit_fle_decryptor *d, const char *dir, int allow_inse
     return rc;
 }
 
+/* The private key PEM from an SSM Parameter Store SecureString. */
+static int add_ssm_key(seckit_fle_decryptor *d, const seckit_aws_options *ao, const char *param,
+                       const char *provider, const char *key_name, seckit_error *err)
+{
+    seckit_aws *aws = NULL;
+    char *pem = NULL;
+    size_t pem_len = 0;
+    char type[32] = "";
+    int rc = seckit_aws_new(ao, &aws, err);
+    if (rc == 0)
+        rc = seckit_ssm_get_parameter(aws, param, 1, &pem, &pem_len, type, err);
+    if (rc == 0 && strcmp(type, "SecureString") != 0)
+        rc = seckit_error_set(err, SECKIT_EPOLICY,
+                              "is a %s parameter; a private key must be stored as a "
+                              "SecureString",
+                              type[0] ? type : "non-SecureString");
+    if (rc == 0)
+        rc = seckit_fle_decryptor_add_key(d, provider, key_name, pem, pem_len,
+                                          SECKIT_RSA_OAEP_SHA256, err);
+    if (rc != 0) {
+        char what[600];
+        snprintf(what, sizeof what, "SSM parameter %.512s", param);
+        seckit_error_prefix(err, what);
+    }
+    seckit_secret_free(pem);
+    seckit_aws_free(aws);
+    return rc;
+}
+
 /* ---- decrypt */
 
 typedef struct line_job {
@@ -562,6 +617,13 @@ static int run_decrypt(int argc, char **argv, int value_mode)
         {"max-encrypted-data-keys", required_argument, NULL, 'm'},
         {"allow-identity-kdf", no_argument, NULL, 'I'},
         {"allow-insecure-key-file", no_argument, NULL, 'A'},
+        {"private-key-ssm-parameter", required_argument, NULL, 'S'},
+        {"provider", required_argument, NULL, 'p'},
+        {"key-name", required_argument, NULL, 'n'},
+        {"profile", required_argument, NULL, 'P'},
+        {"region", required_argument, NULL, 'R'},
+        {"endpoint-url", required_argument, NULL, 'E'},
+        {"ca-bundle", required_argument, NULL, 'C'},
         {"in", required_argument, NULL, 'i'},
         {"out", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'F'},
@@ -569,6 +631,9 @@ static int run_decrypt(int argc, char **argv, int value_mode)
         {NULL, 0, NULL, 0},
     };
     const char *specs[32], *fields[64], *keys_dir = NULL, *in = NULL, *out = NULL;
+    const char *ssm_param = NULL, *ssm_provider = NULL, *ssm_key_name = NULL;
+    seckit_aws_options ao;
+    memset(&ao, 0, sizeof ao);
     size_t n_specs = 0, n_fields = 0;
     int lines = 0, allow_insecure = 0, threads_given = 0;
     unsigned long threads = 1, max_edks = 0;
@@ -602,6 +667,13 @@ static int run_decrypt(int argc, char **argv, int value_mode)
             break;
         case 'I': opts.allow_identity_kdf = 1; break;
         case 'A': allow_insecure = 1; break;
+        case 'S': ssm_param = optarg; break;
+        case 'p': ssm_provider = optarg; break;
+        case 'n': ssm_key_name = optarg; break;
+        case 'P': ao.profile = optarg; break;
+        case 'R': ao.region = optarg; break;
+        case 'E': ao.endpoint_url = optarg; break;
+        case 'C': ao.ca_bundle = optarg; break;
         case 'i': in = optarg; break;
         case 'o': out = optarg; break;
         case 'F': flags |= SECKIT_FILE_OVERWRITE; break;
@@ -614,8 +686,21 @@ static int run_decrypt(int argc, char **argv, int value_mode)
         value_arg = argv[optind++];
     if (optind < argc)
         return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
-    if ((n_specs == 0) == (keys_dir == NULL))
-        return cli_usage_error(sub, "give --raw-rsa-key SPEC (repeatable) or --keys-dir DIR");
+    if (n_specs > 0 && keys_dir != NULL)
+        return cli_usage_error(sub, "give --raw-rsa-key SPEC (repeatable) or --keys-dir DIR, "
+                                    "not both");
+    if (n_specs == 0 && keys_dir == NULL && ssm_param == NULL)
+        return cli_usage_error(sub, "give --raw-rsa-key SPEC (repeatable), --keys-dir DIR or "
+                                    "--private-key-ssm-parameter NAME");
+    if (ssm_param != NULL && (ssm_provider == NULL || ssm_key_name == NULL))
+        return cli_usage_error(sub, "--private-key-ssm-parameter needs --provider ID and "
+                                    "--key-name NAME (the EDK the key decrypts)");
+    if (ssm_param == NULL && (ssm_provider != NULL || ssm_key_name != NULL ||
+                              ao.profile != NULL || ao.region != NULL ||
+                              ao.endpoint_url != NULL || ao.ca_bundle != NULL))
+        return cli_usage_error(sub, "--provider, --key-name, --profile, --region, "
+                                    "--endpoint-url and --ca-bundle need "
+                                    "--private-key-ssm-parameter");
     if (value_mode && (lines || threads_given || n_fields > 0))
         return cli_usage_error(sub, "decrypt-value takes no --lines, --threads or --field");
     if (value_mode && value_arg != NULL && in != NULL)
@@ -634,6 +719,8 @@ static int run_decrypt(int argc, char **argv, int value_mode)
         rc = add_key_spec(d, specs[i], allow_insecure, &err);
     if (rc == 0 && keys_dir != NULL)
         rc = add_keys_dir(d, keys_dir, allow_insecure, &err);
+    if (rc == 0 && ssm_param != NULL)
+        rc = add_ssm_key(d, &ao, ssm_param, ssm_provider, ssm_key_name, &err);
     if (rc == 0) {
         if (value_arg != NULL) {
             input_len = strlen(value_arg);
@@ -707,6 +794,456 @@ static int run_check_config(int argc, char **argv)
     return EXIT_OK_;
 }
 
+/* ---- push */
+
+/* The element holding a key's or profile's settings: the wrapped form
+ * ({"Id", "PublicKeyConfig": {...}}) or the item itself. */
+static const cJSON *inner_config(const cJSON *item, const char *wrapper)
+{
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(item, wrapper);
+    return cJSON_IsObject(w) ? w : item;
+}
+
+static const char *str_member(const cJSON *obj, const char *name)
+{
+    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, name));
+}
+
+/* Index of the element a reference names: its local Id first, then its
+ * Name (as seckit_fle_config_parse resolves references); -1 if none. */
+static int find_ref(const cJSON *list, const char *wrapper, const char *ref)
+{
+    int i = 0;
+    for (const cJSON *it = list->child; it != NULL; it = it->next, i++) {
+        const char *id = str_member(it, "Id");
+        if (id == NULL)
+            id = str_member(inner_config(it, wrapper), "Id");
+        if (id != NULL && strcmp(id, ref) == 0)
+            return i;
+    }
+    i = 0;
+    for (const cJSON *it = list->child; it != NULL; it = it->next, i++) {
+        const char *name = str_member(inner_config(it, wrapper), "Name");
+        if (name != NULL && strcmp(name, ref) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* {"Quantity": n, "Items": [...]} from a local list (Quantity optional),
+ * each item made by fn. */
+typedef cJSON *(*item_fn)(const cJSON *item, void *ctx);
+
+static cJSON *make_list(const cJSON *local, item_fn fn, void *ctx)
+{
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(local, "Items");
+    cJSON *out = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+    int n = 0;
+    if (out == NULL || arr == NULL)
+        goto fail;
+    for (const cJSON *it = items != NULL ? items->child : NULL; it != NULL; it = it->next) {
+        cJSON *x = fn != NULL ? fn(it, ctx) : cJSON_Duplicate(it, 1);
+        if (x == NULL || !cJSON_AddItemToArray(arr, x)) {
+            cJSON_Delete(x);
+            goto fail;
+        }
+        n++;
+    }
+    if (cJSON_AddNumberToObject(out, "Quantity", n) == NULL)
+        goto fail;
+    if (n > 0) {
+        if (!cJSON_AddItemToObject(out, "Items", arr))
+            goto fail;
+    } else {
+        cJSON_Delete(arr);
+    }
+    return out;
+fail:
+    cJSON_Delete(arr);
+    cJSON_Delete(out);
+    return NULL;
+}
+
+/* Copy obj[name] into out when present. */
+static int copy_member(cJSON *out, const cJSON *obj, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (v == NULL)
+        return 1;
+    cJSON *d = cJSON_Duplicate(v, 1);
+    if (d == NULL || !cJSON_AddItemToObject(out, name, d)) {
+        cJSON_Delete(d);
+        return 0;
+    }
+    return 1;
+}
+
+typedef struct push_state {
+    const cJSON *keys, *profiles;
+    char (*key_ids)[128];
+    char (*profile_ids)[128];
+} push_state;
+
+static cJSON *map_entity(const cJSON *e, void *ctx)
+{
+    push_state *ps = ctx;
+    int k = find_ref(ps->keys, "PublicKeyConfig", str_member(e, "PublicKeyId"));
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL || k < 0 || cJSON_AddStringToObject(o, "PublicKeyId", ps->key_ids[k]) == NULL ||
+        !copy_member(o, e, "ProviderId")) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    cJSON *fp = make_list(cJSON_GetObjectItemCaseSensitive(e, "FieldPatterns"), NULL, NULL);
+    if (fp == NULL || !cJSON_AddItemToObject(o, "FieldPatterns", fp)) {
+        cJSON_Delete(fp);
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static cJSON *map_profile_ref(const cJSON *item, void *ctx)
+{
+    push_state *ps = ctx;
+    static const char *const order[] = {"QueryArg", "Format", "ProfileId", "ContentType", NULL};
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return NULL;
+    for (size_t i = 0; order[i] != NULL; i++) {
+        const char *v = str_member(item, order[i]);
+        if (v == NULL)
+            continue;
+        if (strcmp(order[i], "ProfileId") == 0) {
+            int p = find_ref(ps->profiles, "FieldLevelEncryptionProfileConfig", v);
+            if (p < 0) {
+                cJSON_Delete(o);
+                return NULL;
+            }
+            v = ps->profile_ids[p];
+        }
+        if (cJSON_AddStringToObject(o, order[i], v) == NULL) {
+            cJSON_Delete(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
+/* A profile-reference block ({"Forward...": b, "<list>": {...}}) with its
+ * ProfileIds mapped; NULL with *oom = 0 when the block is absent. */
+static cJSON *map_block(const cJSON *cfg, const char *block, const char *flag, const char *list,
+                        push_state *ps, int *oom)
+{
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(cfg, block);
+    *oom = 0;
+    if (b == NULL)
+        return NULL;
+    cJSON *o = cJSON_CreateObject();
+    cJSON *l = make_list(cJSON_GetObjectItemCaseSensitive(b, list), map_profile_ref, ps);
+    if (o == NULL || l == NULL || !copy_member(o, b, flag) || !cJSON_AddItemToObject(o, list, l)) {
+        cJSON_Delete(l);
+        cJSON_Delete(o);
+        *oom = 1;
+        return NULL;
+    }
+    return o;
+}
+
+static char *key_config_json(const cJSON *item, long long now)
+{
+    const cJSON *c = inner_config(item, "PublicKeyConfig");
+    cJSON *o = cJSON_CreateObject();
+    char ref[200];
+    const char *caller = str_member(c, "CallerReference");
+    if (caller == NULL) {
+        snprintf(ref, sizeof ref, "seckit-push-%lld-%.128s", now, str_member(c, "Name"));
+        caller = ref;
+    }
+    char *s = NULL;
+    if (o != NULL && cJSON_AddStringToObject(o, "CallerReference", caller) != NULL &&
+        copy_member(o, c, "Name") && copy_member(o, c, "EncodedKey") &&
+        copy_member(o, c, "Comment"))
+        s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return s;
+}
+
+static char *profile_config_json(const cJSON *item, push_state *ps)
+{
+    const cJSON *c = inner_config(item, "FieldLevelEncryptionProfileConfig");
+    cJSON *o = cJSON_CreateObject();
+    char *s = NULL;
+    if (o != NULL && copy_member(o, c, "Name") && copy_member(o, c, "CallerReference") &&
+        copy_member(o, c, "Comment")) {
+        cJSON *ee =
+            make_list(cJSON_GetObjectItemCaseSensitive(c, "EncryptionEntities"), map_entity, ps);
+        if (ee != NULL && cJSON_AddItemToObject(o, "EncryptionEntities", ee))
+            s = cJSON_PrintUnformatted(o);
+        else
+            cJSON_Delete(ee);
+    }
+    cJSON_Delete(o);
+    return s;
+}
+
+static char *fle_config_json(const cJSON *config, push_state *ps)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(config, "FieldLevelEncryptionConfig");
+    if (!cJSON_IsObject(c))
+        c = config;
+    cJSON *o = cJSON_CreateObject();
+    char *s = NULL;
+    int oom1 = 0, oom2 = 0;
+    if (o == NULL || !copy_member(o, c, "CallerReference") || !copy_member(o, c, "Comment"))
+        goto done;
+    cJSON *qa = map_block(c, "QueryArgProfileConfig", "ForwardWhenQueryArgProfileIsUnknown",
+                          "QueryArgProfiles", ps, &oom1);
+    if (oom1 || (qa != NULL && !cJSON_AddItemToObject(o, "QueryArgProfileConfig", qa))) {
+        cJSON_Delete(qa);
+        goto done;
+    }
+    cJSON *ct = map_block(c, "ContentTypeProfileConfig", "ForwardWhenContentTypeIsUnknown",
+                          "ContentTypeProfiles", ps, &oom2);
+    if (oom2 || (ct != NULL && !cJSON_AddItemToObject(o, "ContentTypeProfileConfig", ct))) {
+        cJSON_Delete(ct);
+        goto done;
+    }
+    s = cJSON_PrintUnformatted(o);
+done:
+    cJSON_Delete(o);
+    return s;
+}
+
+/* What was created so far, for the final report or the clean-up message. */
+typedef struct created {
+    const char *what; /* "public key", "profile", "configuration" */
+    const char *name;
+    char id[128];
+    char etag[128];
+} created;
+
+static void report_partial(const created *done, size_t n)
+{
+    if (n == 0) {
+        cli_message(sub, "nothing was created in CloudFront");
+        return;
+    }
+    char line[4096];
+    size_t o = 0;
+    for (size_t i = 0; i < n && o < sizeof line; i++) {
+        int w = snprintf(line + o, sizeof line - o, "%s%s %s (Id %s)", i ? ", " : "",
+                         done[i].what, done[i].name, done[i].id);
+        if (w < 0)
+            break;
+        o += (size_t)w;
+    }
+    cli_message(sub, "already created in CloudFront (delete these to clean up): %s", line);
+}
+
+static int print_created(const created *done, size_t n, int json)
+{
+    if (!json) {
+        for (size_t i = 0; i < n; i++)
+            printf("%-13s %-24s %s\n", done[i].what, done[i].name, done[i].id);
+        return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_IO;
+    }
+    cJSON *j = cJSON_CreateObject();
+    cJSON *keys = cJSON_AddArrayToObject(j, "PublicKeys");
+    cJSON *profs = cJSON_AddArrayToObject(j, "FieldLevelEncryptionProfiles");
+    int ok = j != NULL && keys != NULL && profs != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        ok = o != NULL;
+        if (ok && done[i].name[0] != '\0')
+            ok = cJSON_AddStringToObject(o, "Name", done[i].name) != NULL;
+        ok = ok && cJSON_AddStringToObject(o, "Id", done[i].id) != NULL &&
+             cJSON_AddStringToObject(o, "ETag", done[i].etag) != NULL;
+        if (ok && strcmp(done[i].what, "public key") == 0)
+            ok = cJSON_AddItemToArray(keys, o);
+        else if (ok && strcmp(done[i].what, "profile") == 0)
+            ok = cJSON_AddItemToArray(profs, o);
+        else if (ok)
+            ok = cJSON_AddItemToObject(j, "FieldLevelEncryptionConfig", o);
+        if (!ok)
+            cJSON_Delete(o);
+    }
+    char *s = ok ? cJSON_Print(j) : NULL;
+    cJSON_Delete(j);
+    if (s == NULL) {
+        cli_message(sub, "out of memory");
+        return EXIT_IO;
+    }
+    printf("%s\n", s);
+    free(s);
+    return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_IO;
+}
+
+static int run_push(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"profile", required_argument, NULL, 'P'},
+        {"region", required_argument, NULL, 'R'},
+        {"endpoint-url", required_argument, NULL, 'E'},
+        {"ca-bundle", required_argument, NULL, 'C'},
+        {"output", required_argument, NULL, 'O'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *config = NULL;
+    seckit_aws_options ao;
+    memset(&ao, 0, sizeof ao);
+    int json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (c) {
+        case 'c': config = optarg; break;
+        case 'P': ao.profile = optarg; break;
+        case 'R': ao.region = optarg; break;
+        case 'E': ao.endpoint_url = optarg; break;
+        case 'C': ao.ca_bundle = optarg; break;
+        case 'O':
+            if (strcmp(optarg, "json") == 0)
+                json = 1;
+            else if (strcmp(optarg, "text") == 0)
+                json = 0;
+            else
+                return cli_usage_error(sub, "--output must be text or json, not '%s'", optarg);
+            break;
+        case 'h': fputs(usage, stdout); return EXIT_OK_;
+        default: return cli_bad_option(sub, c, argv);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
+    if (config == NULL)
+        return cli_usage_error(sub, "push needs --config FILE.json");
+
+    seckit_error err;
+    seckit_error_clear(&err);
+    uint8_t *text = NULL;
+    size_t len = 0;
+    seckit_fle_config *cfg = NULL;
+    /* Validate exactly as check-config does, before any request. */
+    int rc = seckit_file_read(config, SECKIT_FLE_MAX_BODY, &text, &len, &err);
+    if (rc == 0)
+        rc = seckit_fle_config_parse(&cfg, (const char *)text, len, &err);
+    seckit_fle_config_free(cfg);
+    if (rc != 0) {
+        free(text);
+        seckit_error_prefix(&err, config);
+        cli_fail(sub, &err);
+        cli_message(sub, "nothing was sent to CloudFront");
+        return cli_exit_code(rc);
+    }
+    cJSON *root = cJSON_ParseWithLength((const char *)text, len);
+    free(text);
+    if (root == NULL) {
+        seckit_error_set(&err, SECKIT_ENOMEM, "out of memory");
+        return cli_fail(sub, &err);
+    }
+    push_state ps;
+    ps.keys = cJSON_GetObjectItemCaseSensitive(root, "public_keys");
+    ps.profiles = cJSON_GetObjectItemCaseSensitive(root, "profiles");
+    const cJSON *fc = cJSON_GetObjectItemCaseSensitive(root, "config");
+    size_t nk = (size_t)cJSON_GetArraySize(ps.keys), np = (size_t)cJSON_GetArraySize(ps.profiles);
+    ps.key_ids = calloc(nk + 1, sizeof *ps.key_ids);
+    ps.profile_ids = calloc(np + 1, sizeof *ps.profile_ids);
+    created *done = calloc(nk + np + 1, sizeof *done);
+    size_t n_done = 0;
+    seckit_aws *aws = NULL;
+    char *body = NULL;
+    const char *step = "";
+    if (ps.key_ids == NULL || ps.profile_ids == NULL || done == NULL) {
+        rc = seckit_error_set(&err, SECKIT_ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = seckit_aws_new(&ao, &aws, &err);
+    long long now = (long long)time(NULL);
+    size_t i = 0;
+    for (const cJSON *it = ps.keys->child; rc == 0 && it != NULL; it = it->next, i++) {
+        seckit_cf_result r;
+        memset(&r, 0, sizeof r);
+        done[n_done].what = "public key";
+        done[n_done].name = str_member(inner_config(it, "PublicKeyConfig"), "Name");
+        step = "CreatePublicKey";
+        body = key_config_json(it, now);
+        rc = body == NULL ? seckit_error_set(&err, SECKIT_ENOMEM, "out of memory")
+                          : seckit_cf_create_public_key(aws, body, &r, &err);
+        if (rc == 0) {
+            snprintf(ps.key_ids[i], sizeof ps.key_ids[i], "%s", r.id);
+            snprintf(done[n_done].id, sizeof done[n_done].id, "%s", r.id);
+            snprintf(done[n_done].etag, sizeof done[n_done].etag, "%s", r.etag);
+            n_done++;
+        }
+        seckit_cf_result_free(&r);
+        free(body);
+        body = NULL;
+    }
+    i = 0;
+    for (const cJSON *it = ps.profiles->child; rc == 0 && it != NULL; it = it->next, i++) {
+        seckit_cf_result r;
+        memset(&r, 0, sizeof r);
+        done[n_done].what = "profile";
+        done[n_done].name =
+            str_member(inner_config(it, "FieldLevelEncryptionProfileConfig"), "Name");
+        step = "CreateFieldLevelEncryptionProfile";
+        body = profile_config_json(it, &ps);
+        rc = body == NULL ? seckit_error_set(&err, SECKIT_ENOMEM, "out of memory")
+                          : seckit_cf_create_fle_profile(aws, body, &r, &err);
+        if (rc == 0) {
+            snprintf(ps.profile_ids[i], sizeof ps.profile_ids[i], "%s", r.id);
+            snprintf(done[n_done].id, sizeof done[n_done].id, "%s", r.id);
+            snprintf(done[n_done].etag, sizeof done[n_done].etag, "%s", r.etag);
+            n_done++;
+        }
+        seckit_cf_result_free(&r);
+        free(body);
+        body = NULL;
+    }
+    if (rc == 0 && fc != NULL) {
+        seckit_cf_result r;
+        memset(&r, 0, sizeof r);
+        done[n_done].what = "configuration";
+        done[n_done].name = "";
+        step = "CreateFieldLevelEncryptionConfig";
+        body = fle_config_json(fc, &ps);
+        rc = body == NULL ? seckit_error_set(&err, SECKIT_ENOMEM, "out of memory")
+                          : seckit_cf_create_fle_config(aws, body, &r, &err);
+        if (rc == 0) {
+            snprintf(done[n_done].id, sizeof done[n_done].id, "%s", r.id);
+            snprintf(done[n_done].etag, sizeof done[n_done].etag, "%s", r.etag);
+            n_done++;
+        }
+        seckit_cf_result_free(&r);
+        free(body);
+        body = NULL;
+    }
+out:;
+    int ret;
+    if (rc != 0) {
+        if (step[0] != '\0' && n_done < nk + np + 1 && done != NULL) {
+            char what[300];
+            snprintf(what, sizeof what, "%s %s%s%s", step, done[n_done].what,
+                     done[n_done].name != NULL && done[n_done].name[0] ? " " : "",
+                     done[n_done].name != NULL ? done[n_done].name : "");
+            seckit_error_prefix(&err, what);
+        }
+        ret = cli_fail(sub, &err);
+        if (done != NULL)
+            report_partial(done, n_done);
+    } else {
+        ret = print_created(done, n_done, json);
+    }
+    seckit_aws_free(aws);
+    free(done);
+    free(ps.key_ids);
+    free(ps.profile_ids);
+    cJSON_Delete(root);
+    return ret;
+}
+
 static int run(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -714,8 +1251,8 @@ static int run(int argc, char **argv)
         return EXIT_OK_;
     }
     if (argc < 2 || argv[1][0] == '-')
-        return cli_usage_error(sub, "missing action (encrypt, decrypt, decrypt-value or "
-                                    "check-config)");
+        return cli_usage_error(sub, "missing action (encrypt, decrypt, decrypt-value, "
+                                    "check-config or push)");
     const char *action = argv[1];
     argc--;
     argv++;
@@ -727,8 +1264,10 @@ static int run(int argc, char **argv)
         return run_decrypt(argc, argv, 1);
     if (strcmp(action, "check-config") == 0)
         return run_check_config(argc, argv);
-    return cli_usage_error(sub, "unknown action '%s' (encrypt, decrypt, decrypt-value or "
-                                "check-config)",
+    if (strcmp(action, "push") == 0)
+        return run_push(argc, argv);
+    return cli_usage_error(sub, "unknown action '%s' (encrypt, decrypt, decrypt-value, "
+                                "check-config or push)",
                            action);
 }
 

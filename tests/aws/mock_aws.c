@@ -10,6 +10,13 @@
  * makes the next N signed requests fail as M (throttle, 500, malformed,
  * echo-secret, close, slow); GET /__stats returns counters as JSON.
  *
+ * SSM: /seckit/test/pem and /seckit/test/plain are built in; with
+ * MOCK_SSM_DIR set, /seckit/test/file/NAME is a SecureString holding the
+ * file MOCK_SSM_DIR/NAME.  With MOCK_LOG set, each verified request is
+ * logged on stdout ("REQ service method target-or-path") and each
+ * CloudFront create too ("CF-CREATED kind id name <config XML>").  CloudFront: profiles and configurations must
+ * refer to public keys and profiles that exist (404 NoSuch... otherwise).
+ *
  * Extra endpoints: container credentials (GET /container-creds with
  * Authorization: mock-container-token), IMDSv2 (PUT /latest/api/token,
  * GET /latest/meta-data/iam/security-credentials/[role]).
@@ -507,6 +514,33 @@ static void handle_ssm(int fd, const req *r, const char *target)
                  "\"Type\":\"%s\",\"Value\":\"%s\",\"Version\":1}}",
                  name, name, secure ? "SecureString" : "String", value);
         respond_str(fd, 200, "application/x-amz-json-1.1", b);
+    } else if (strncmp(name, "/seckit/test/file/", 18) == 0 && getenv("MOCK_SSM_DIR") != NULL &&
+               strchr(name + 18, '/') == NULL && name[18] != '.' && name[18] != '\0') {
+        /* A SecureString whose value is the file MOCK_SSM_DIR/<rest>. */
+        char path[4096], *data = NULL;
+        size_t len = 0;
+        snprintf(path, sizeof path, "%s/%s", getenv("MOCK_SSM_DIR"), name + 18);
+        FILE *f = fopen(path, "rb");
+        if (f != NULL) {
+            data = calloc(1, 65537);
+            if (data != NULL)
+                len = fread(data, 1, 65536, f);
+            fclose(f);
+        }
+        if (data == NULL || len == 0) {
+            error_resp(fd, P_JSON, 400, "ParameterNotFound", "");
+        } else {
+            cJSON *o = cJSON_CreateObject(), *pm = cJSON_AddObjectToObject(o, "Parameter");
+            cJSON_AddStringToObject(pm, "Name", name);
+            cJSON_AddStringToObject(pm, "Type", "SecureString");
+            cJSON_AddStringToObject(pm, "Value", decrypt ? data : "AQICAHmockEncryptedBlob==");
+            cJSON_AddNumberToObject(pm, "Version", 1);
+            char *out = cJSON_PrintUnformatted(o);
+            respond_str(fd, 200, "application/x-amz-json-1.1", out ? out : "{}");
+            free(out);
+            cJSON_Delete(o);
+        }
+        free(data);
     } else {
         error_resp(fd, P_JSON, 400, "ParameterNotFound", "");
     }
@@ -710,6 +744,11 @@ static int handle(int fd, req *r)
     if (verify(r, service, sizeof service, key, sizeof key, &code, msg, sizeof msg) != 0) {
         error_resp(fd, proto_for(service[0] ? service : "sts"), 403, code, msg);
         return 0;
+    }
+    if (getenv("MOCK_LOG") != NULL) {
+        const char *t = hget(r, "x-amz-target");
+        printf("REQ %s %s %s\n", service, r->method, t != NULL ? t : r->path);
+        fflush(stdout);
     }
     const char *target = hget(r, "x-amz-target");
     if (strcmp(service, "sts") == 0)

@@ -234,6 +234,27 @@ void mock_handle_cloudfront(int fd, const req *r)
             mock_error_cf(fd, 400, "InvalidArgument", "A required field is missing.");
             return;
         }
+        /* As CloudFront: a profile's PublicKeyIds and a configuration's
+         * ProfileIds must name resources that exist. */
+        if (kind > 0) {
+            const char *tag = kind == 1 ? "<PublicKeyId>" : "<ProfileId>";
+            for (const char *p = strstr(r->body, tag); p != NULL; p = strstr(p, tag)) {
+                p += strlen(tag);
+                const char *e = strchr(p, '<');
+                int found = 0;
+                for (int i = 0; e != NULL && i < cf_count; i++)
+                    if (cf_items[i].kind == kind - 1 && strlen(cf_items[i].id) == (size_t)(e - p) &&
+                        strncmp(cf_items[i].id, p, (size_t)(e - p)) == 0)
+                        found = 1;
+                if (!found) {
+                    skt_xml_free(root);
+                    mock_error_cf(fd, 404, kind == 1 ? "NoSuchPublicKey"
+                                                     : "NoSuchFieldLevelEncryptionProfile",
+                                  "The specified resource does not exist.");
+                    return;
+                }
+            }
+        }
         for (int i = 0; i < cf_count; i++)
             if (cf_items[i].kind == kind && name != NULL && strcmp(cf_items[i].name, name) == 0) {
                 skt_xml_free(root);
@@ -251,6 +272,10 @@ void mock_handle_cloudfront(int fd, const req *r)
         snprintf(it->name, sizeof it->name, "%s", name ? name : "");
         it->inner = inner_of(r->body, k->config);
         skt_xml_free(root);
+        if (getenv("MOCK_LOG") != NULL) {
+            printf("CF-CREATED %d %s %s %s\n", kind, it->id, it->name, it->inner ? it->inner : "");
+            fflush(stdout);
+        }
         cf_send(fd, 201, k, it);
     } else if (strcmp(r->method, "GET") == 0 && *rest == '/') {
         for (int i = 0; i < cf_count; i++)
