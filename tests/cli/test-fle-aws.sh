@@ -194,6 +194,35 @@ assert d["FieldLevelEncryptionConfig"]["Id"]' "$OUT" 2>/dev/null; then
         fail push_json "$(cat "$OUT")"
     fi
 fi
+# The shapes CloudFront returns ({"Id", "PublicKeyConfig"}, {"Id",
+# "FieldLevelEncryptionProfileConfig"}, {"FieldLevelEncryptionConfig"}) push too.
+cat >wrapped.json <<EOC
+{
+  "public_keys": [ { "Id": "OLDKEYID", "PublicKeyConfig": { "CallerReference": "wk",
+                     "Name": "WrappedKey", "EncodedKey": "$PEM" } } ],
+  "profiles": [ { "Id": "OLDPROFILEID", "FieldLevelEncryptionProfileConfig": {
+      "Name": "WrappedProfile", "CallerReference": "wp",
+      "EncryptionEntities": { "Quantity": 1, "Items": [
+        { "PublicKeyId": "OLDKEYID", "ProviderId": "FLEDemo",
+          "FieldPatterns": { "Quantity": 1, "Items": ["Phone"] } } ] } } } ],
+  "config": { "FieldLevelEncryptionConfig": { "CallerReference": "wc",
+    "ContentTypeProfileConfig": { "ForwardWhenContentTypeIsUnknown": true,
+      "ContentTypeProfiles": { "Quantity": 1, "Items": [
+        { "ContentType": "application/x-www-form-urlencoded", "Format": "URLEncoded",
+          "ProfileId": "OLDPROFILEID" } ] } } } }
+}
+EOC
+if check push_wrapped 0 fle push --config wrapped.json --endpoint-url "$url"; then
+    wk=$(sed -n 's/^CF-CREATED 0 \([^ ]*\) WrappedKey .*/\1/p' "$TMP/log")
+    wp=$(sed -n 's/^CF-CREATED 1 \([^ ]*\) WrappedProfile .*/\1/p' "$TMP/log")
+    if [ -n "$wk" ] && [ -n "$wp" ] && ! grep -q 'OLDKEYID\|OLDPROFILEID' "$TMP/log" &&
+        grep "^CF-CREATED 1 $wp " "$TMP/log" | grep -q "<PublicKeyId>$wk</PublicKeyId>" &&
+        grep "^CF-CREATED 2 " "$TMP/log" | tail -1 | grep -q "<ProfileId>$wp</ProfileId>"; then
+        pass push_wrapped
+    else
+        fail push_wrapped "$(grep 'Wrapped\|^CF-CREATED 2' "$TMP/log" | cut -c1-200 | tr '\n' '|')"
+    fi
+fi
 check push_needs_config 2 fle push --endpoint-url "$url" && pass push_needs_config
 check push_bad_output 2 fle push --config fle.json --output yaml && pass push_bad_output
 check push_help 0 fle push --help && grep -q -- '--private-key-ssm-parameter' "$OUT" && pass push_help
