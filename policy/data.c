@@ -424,10 +424,12 @@ const skt_iam_action *skt_iam_action_find(const seckit_iam_data *d, const char *
     const skt_iam_service *sv = skt_iam_service_find(d, name, (size_t)(colon - name));
     if (sv == NULL)
         return NULL;
+    /* every name in the range starts with the service prefix and ':' */
+    size_t skip = (size_t)(colon - name) + 1;
     size_t lo = sv->action_first, hi = sv->action_first + sv->action_count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = cmp_ci(d->actions[mid].name, name, nlen);
+        int c = cmp_ci(d->actions[mid].name + skip, name + skip, nlen - skip);
         if (c == 0)
             return &d->actions[mid];
         if (c < 0)

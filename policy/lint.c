@@ -31,7 +31,16 @@ typedef struct lint {
     size_t n, cap;
     int v2012;
     int oom;
+    /* the policy text when linting text: its characters are counted only
+     * when it is longer than the size limit (else neither count can be) */
+    const char *text;
+    size_t text_len;
 } lint;
+
+struct cov_entry {
+    unsigned h;
+    const seckit_json *v;
+};
 
 typedef struct stmt {
     const seckit_json *node;
@@ -40,6 +49,12 @@ typedef struct stmt {
     const seckit_json *sid_n, *effect, *principal, *notprincipal, *action, *notaction, *resource,
         *notresource, *condition;
     int allow, deny;
+    /* The Action (or else NotAction) string entries for stmt_covers: the
+     * first nscan have a wildcard before their first ':' or no ':' at all;
+     * the rest, sorted by the hash of their (literal) service prefix, can
+     * match only actions with that prefix.  NULL: match every entry. */
+    struct cov_entry *cov;
+    size_t ncov, nscan;
 } stmt;
 
 /* ------------------------------------------------------------------ */
@@ -281,10 +296,94 @@ static int glob_ci(const char *pat, size_t pl, const char *s)
     return skt_glob_match(pat, pl, s, strlen(s), 1);
 }
 
+/* Hash of a service prefix, case-insensitive. */
+static unsigned svc_hash(const char *s, size_t n)
+{
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        h = (h ^ c) * 16777619u;
+    }
+    return h;
+}
+
+static int cov_cmp(const void *x, const void *y)
+{
+    const struct cov_entry *a = x, *b = y;
+    return a->h < b->h ? -1 : (a->h > b->h ? 1 : 0);
+}
+
+/* An entry whose text before its first ':' has no wildcard can match only
+ * actions with that same service prefix (case-insensitive).  Without
+ * memory the index stays NULL and stmt_covers matches every entry. */
+static void stmt_index_actions(stmt *st)
+{
+    const seckit_json *list = st->action != NULL ? st->action : st->notaction;
+    st->cov = NULL;
+    st->ncov = st->nscan = 0;
+    if (list == NULL)
+        return;
+    size_t n = 0;
+    FOR_VALUES(v, list)
+        n++;
+    struct cov_entry *c = malloc((n ? n : 1) * sizeof(*c));
+    if (c == NULL)
+        return;
+    /* wildcard-prefixed entries at the front, the rest from the back */
+    size_t front = 0, back = n;
+    FOR_VALUES(v, list) {
+        if (!is_str(v))
+            continue;
+        size_t i = 0;
+        while (i < v->len && v->str[i] != ':' && v->str[i] != '*' && v->str[i] != '?')
+            i++;
+        if (i < v->len && v->str[i] == ':') {
+            back--;
+            c[back].h = svc_hash(v->str, i);
+            c[back].v = v;
+        } else {
+            c[front].h = 0;
+            c[front].v = v;
+            front++;
+        }
+    }
+    /* close the gap of non-string entries */
+    size_t nlit = n - back;
+    memmove(c + front, c + back, nlit * sizeof(*c));
+    qsort(c + front, nlit, sizeof(*c), cov_cmp);
+    st->cov = c;
+    st->nscan = front;
+    st->ncov = front + nlit;
+}
+
 /* Does the statement's Action/NotAction cover the (literal) action? */
 static int stmt_covers(const stmt *st, const char *action)
 {
     size_t al = strlen(action);
+    if (st->cov != NULL) {
+        int hit = 0;
+        for (size_t i = 0; i < st->nscan && !hit; i++)
+            hit = skt_glob_match(st->cov[i].v->str, st->cov[i].v->len, action, al, 1);
+        const char *colon = memchr(action, ':', al);
+        if (!hit && colon != NULL) {
+            unsigned h = svc_hash(action, (size_t)(colon - action));
+            size_t lo = st->nscan, hi = st->ncov;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (st->cov[mid].h < h)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (size_t i = lo; i < st->ncov && st->cov[i].h == h && !hit; i++)
+                hit = skt_glob_match(st->cov[i].v->str, st->cov[i].v->len, action, al, 1);
+        }
+        if (st->action != NULL)
+            return hit;
+        return st->notaction != NULL && !hit;
+    }
     if (st->action != NULL) {
         FOR_VALUES(v, st->action)
             if (is_str(v) && skt_glob_match(v->str, v->len, action, al, 1))
@@ -469,10 +568,20 @@ static void check_redundant(lint *l, const stmt *st, const seckit_json *list, in
     const seckit_json **e = calloc(n, sizeof(*e));
     const seckit_json **w = calloc(n, sizeof(*w));
     const seckit_json **dup_of = calloc(n, sizeof(*dup_of));
-    if (e == NULL || w == NULL || dup_of == NULL) {
+    /* per entry: the length of the text before its first ':' (n/a: none),
+     * a hash of that text, and whether the text is literal (no wildcard).
+     * A wildcard entry with a literal prefix can cover only entries with
+     * the same prefix. */
+    size_t *plen = calloc(n, sizeof(*plen));
+    unsigned *phash = calloc(n, sizeof(*phash));
+    unsigned char *plit = calloc(n, 1);
+    if (e == NULL || w == NULL || dup_of == NULL || plen == NULL || phash == NULL || plit == NULL) {
         free(e);
         free(w);
         free(dup_of);
+        free(plen);
+        free(phash);
+        free(plit);
         l->oom = 1;
         return;
     }
@@ -482,6 +591,20 @@ static void check_redundant(lint *l, const stmt *st, const seckit_json *list, in
             e[k++] = c;
             if (has_wild(c->str, c->len))
                 w[nw++] = c;
+            const char *colon = memchr(c->str, ':', c->len);
+            size_t pl = colon != NULL ? (size_t)(colon - c->str) : (size_t)-1;
+            plen[c->index] = pl;
+            if (colon != NULL) {
+                unsigned h = 2166136261u;
+                for (size_t i = 0; i < pl; i++) {
+                    unsigned char ch = (unsigned char)c->str[i];
+                    if (ci && ch >= 'A' && ch <= 'Z')
+                        ch = (unsigned char)(ch + 32);
+                    h = (h ^ ch) * 16777619u;
+                }
+                phash[c->index] = h;
+                plit[c->index] = !has_wild(c->str, pl);
+            }
         }
     qsort(e, k, sizeof(*e), ci ? entry_cmp_ci : entry_cmp_cs);
     for (size_t i = 1; i < k; i++)
@@ -494,7 +617,11 @@ static void check_redundant(lint *l, const stmt *st, const seckit_json *list, in
         const seckit_json *by = dup_of[a->index];
         for (size_t j = 0; by == NULL && j < nw; j++) {
             const seckit_json *b = w[j];
-            if (b == a || !skt_glob_match(b->str, b->len, a->str, a->len, ci))
+            if (b == a)
+                continue;
+            if (plit[b->index] && (plen[a->index] != plen[b->index] || phash[a->index] != phash[b->index]))
+                continue;
+            if (!skt_glob_match(b->str, b->len, a->str, a->len, ci))
                 continue;
             /* when two wildcards cover each other, the later one is redundant */
             if (a->index < b->index && skt_glob_match(a->str, a->len, b->str, b->len, ci))
@@ -508,6 +635,9 @@ static void check_redundant(lint *l, const stmt *st, const seckit_json *list, in
     free(e);
     free(w);
     free(dup_of);
+    free(plen);
+    free(phash);
+    free(plit);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2182,6 +2312,7 @@ static void lint_statement(lint *l, stmt *st)
         }
         *slot = m;
     }
+    stmt_index_actions(st);
     if (st->sid_n != NULL) {
         if (!is_str(st->sid_n)) {
             add(l, CK_DATA_TYPE_MISMATCH, st, st->sid_n, 0, "Sid must be a string");
@@ -2373,25 +2504,70 @@ static void canon(skt_sb *b, const seckit_json *v, int skip_sid)
     }
 }
 
-static size_t count_chars(const char *json, size_t len, int skip_ws)
+static unsigned long long hash_bytes(unsigned long long h, const char *s, size_t n)
 {
-    size_t n = 0;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return (h ^ n) * 1099511628211ull;
+}
+
+/* A hash of the tree that canon() writes: equal texts give equal hashes. */
+static unsigned long long canon_hash(const seckit_json *v, int skip_sid, unsigned long long h)
+{
+    h = (h ^ (unsigned)v->kind ^ 0x100u) * 1099511628211ull;
+    switch (v->kind) {
+    case SECKIT_JSON_NUMBER:
+    case SECKIT_JSON_STRING: h = hash_bytes(h, v->str, v->len); break;
+    case SECKIT_JSON_ARRAY:
+        for (const seckit_json *c = v->child; c != NULL; c = c->next)
+            h = canon_hash(c, 0, h);
+        break;
+    case SECKIT_JSON_OBJECT:
+        for (const seckit_json *c = v->child; c != NULL; c = c->next) {
+            if (skip_sid && strcmp(c->key, "Sid") == 0)
+                continue;
+            h = hash_bytes(h, c->key, c->key_len);
+            h = canon_hash(c, 0, h);
+        }
+        break;
+    default: break;
+    }
+    return (h ^ 0x5Du) * 1099511628211ull;
+}
+
+/* The canonical text of statement i (NULL when too big), built once. */
+static void canon_make(char **c, unsigned char *made, const stmt *stmts, size_t i)
+{
+    if (made[i])
+        return;
+    made[i] = 1;
+    skt_sb b;
+    skt_sb_init(&b, 1u << 20);
+    canon(&b, stmts[i].node, 1);
+    c[i] = b.failed ? NULL : b.data;
+    if (b.failed)
+        skt_sb_free(&b);
+}
+
+/* Characters (not UTF-8 continuation bytes) of the text: all of them,
+ * and those that are not JSON whitespace. */
+static void count_chars(const char *json, size_t len, size_t *nonws, size_t *all)
+{
+    size_t cont = 0, ws = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)json[i];
-        if ((c & 0xC0) == 0x80)
-            continue; /* UTF-8 continuation byte */
-        if (skip_ws && (c == ' ' || c == '\t' || c == '\n' || c == '\r'))
-            continue;
-        n++;
+        cont += (c & 0xC0) == 0x80;
+        ws += c == ' ' || c == '\t' || c == '\n' || c == '\r';
     }
-    return n;
+    *all = len - cont;
+    *nonws = len - cont - ws;
 }
 
 static void check_size(lint *l, const seckit_json *root, size_t nonws, size_t all)
 {
     size_t limit = 0;
     int ck = -1;
-    size_t count = nonws;
+    int use_all = 0;
     const char *what = "non-whitespace characters";
     switch (l->type) {
     case SECKIT_POLICY_IDENTITY:
@@ -2406,7 +2582,7 @@ static void check_size(lint *l, const seckit_json *root, size_t nonws, size_t al
     case SECKIT_POLICY_RCP:
         limit = 5120;
         ck = l->type == SECKIT_POLICY_SCP ? CK_POLICY_SIZE_EXCEEDS_SCP_QUOTA : CK_POLICY_SIZE_EXCEEDS_RCP_QUOTA;
-        count = all;
+        use_all = 1;
         what = "characters (whitespace counts)";
         break;
     case SECKIT_POLICY_RESOURCE:
@@ -2425,7 +2601,15 @@ static void check_size(lint *l, const seckit_json *root, size_t nonws, size_t al
         }
         break;
     }
-    if (limit > 0 && count > limit)
+    if (limit == 0)
+        return;
+    if (l->text != NULL) {
+        if (l->text_len <= limit)
+            return;
+        count_chars(l->text, l->text_len, &nonws, &all);
+    }
+    size_t count = use_all ? all : nonws;
+    if (count > limit)
         add(l, ck, NULL, root, 0, "the policy has %zu %s, over the %zu-character limit", count, what, limit);
 }
 
@@ -2500,32 +2684,39 @@ static int lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
     }
     /* repeated statements */
     if (nst > 1 && nst <= 500) {
+        /* the canonical texts are built only for statements whose hashes
+         * (equal whenever the texts are) match */
         char **c = calloc(nst, sizeof(*c));
-        if (c != NULL) {
-            for (i = 0; i < nst; i++) {
-                skt_sb b;
-                skt_sb_init(&b, 1u << 20);
-                canon(&b, stmts[i].node, 1);
-                c[i] = b.failed ? NULL : b.data;
-                if (b.failed)
-                    skt_sb_free(&b);
-            }
+        unsigned char *made = calloc(nst, 1);
+        unsigned long long *h = calloc(nst, sizeof(*h));
+        if (c != NULL && made != NULL && h != NULL) {
+            for (i = 0; i < nst; i++)
+                h[i] = canon_hash(stmts[i].node, 1, 14695981039346656037ull);
             for (i = 1; i < nst; i++)
-                for (size_t j = 0; j < i; j++)
+                for (size_t j = 0; j < i; j++) {
+                    if (h[i] != h[j])
+                        continue;
+                    canon_make(c, made, stmts, i);
+                    canon_make(c, made, stmts, j);
                     if (c[i] != NULL && c[j] != NULL && strcmp(c[i], c[j]) == 0) {
                         add(l, CK_REDUNDANT_STATEMENT, &stmts[i], stmts[i].node, 0,
                             "statement %zu repeats statement %zu", i, j);
                         break;
                     }
+                }
             for (i = 0; i < nst; i++)
                 free(c[i]);
-            free(c);
         } else {
             l->oom = 1;
         }
+        free(c);
+        free(made);
+        free(h);
     }
     check_escalation(l, stmts, nst);
     check_size(l, root, nonws, all);
+    for (i = 0; i < nst; i++)
+        free(stmts[i].cov);
     free(stmts);
     return 0;
 }
@@ -2641,7 +2832,9 @@ int seckit_policy_lint(const char *json, size_t len, const seckit_policy_lint_op
         }
         return finish(&l, fs, out, err);
     }
-    rc = lint_root(&l, seckit_json_root(doc), count_chars(json, len, 1), count_chars(json, len, 0));
+    l.text = json;
+    l.text_len = len;
+    rc = lint_root(&l, seckit_json_root(doc), 0, 0);
     seckit_json_free(doc);
     if (rc < 0) {
         l.oom = 1;
