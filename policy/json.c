@@ -63,18 +63,22 @@ static int fail(parser *p, int code, const char *what)
 
 static void skip_ws(parser *p)
 {
-    while (p->pos < p->len) {
-        unsigned char c = p->s[p->pos];
+    /* locals: the stores through p would otherwise be redone every byte */
+    const unsigned char *s = (const unsigned char *)p->s;
+    size_t pos = p->pos, len = p->len;
+    while (pos < len) {
+        unsigned char c = s[pos];
         if (c == ' ' || c == '\t' || c == '\r') {
-            p->pos++;
+            pos++;
         } else if (c == '\n') {
-            p->pos++;
+            pos++;
             p->line++;
-            p->line_start = p->pos;
+            p->line_start = pos;
         } else {
             break;
         }
     }
+    p->pos = pos;
 }
 
 static int tmp_reserve(parser *p, size_t n)

@@ -358,17 +358,36 @@ static void stmt_index_actions(stmt *st)
     st->ncov = front + nlit;
 }
 
-/* Does the statement's Action/NotAction cover the (literal) action? */
-static int stmt_covers(const stmt *st, const char *action)
+/* An action to look up in many statements: its length and the hash of
+ * its service prefix, computed once. */
+typedef struct action_key {
+    const char *s;
+    size_t len;
+    int has_colon;
+    unsigned h;
+} action_key;
+
+static action_key make_key(const char *action)
 {
-    size_t al = strlen(action);
+    action_key k;
+    k.s = action;
+    k.len = strlen(action);
+    const char *colon = memchr(action, ':', k.len);
+    k.has_colon = colon != NULL;
+    k.h = colon != NULL ? svc_hash(action, (size_t)(colon - action)) : 0;
+    return k;
+}
+
+static int stmt_covers_key(const stmt *st, const action_key *k)
+{
+    const char *action = k->s;
+    size_t al = k->len;
     if (st->cov != NULL) {
         int hit = 0;
         for (size_t i = 0; i < st->nscan && !hit; i++)
             hit = skt_glob_match(st->cov[i].v->str, st->cov[i].v->len, action, al, 1);
-        const char *colon = memchr(action, ':', al);
-        if (!hit && colon != NULL) {
-            unsigned h = svc_hash(action, (size_t)(colon - action));
+        if (!hit && k->has_colon) {
+            unsigned h = k->h;
             size_t lo = st->nscan, hi = st->ncov;
             while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
@@ -397,6 +416,13 @@ static int stmt_covers(const stmt *st, const char *action)
         return 1;
     }
     return 0;
+}
+
+/* Does the statement's Action/NotAction cover the (literal) action? */
+static int stmt_covers(const stmt *st, const char *action)
+{
+    action_key k = make_key(action);
+    return stmt_covers_key(st, &k);
 }
 
 /* The Action entry that covers action literally (no wildcard), or any. */
@@ -519,7 +545,11 @@ static void check_action_value(lint *l, const stmt *st, const seckit_json *v)
     size_t bestd = 4;
     for (size_t i = 0; i < svc->action_count; i++) {
         const char *an = l->data->actions[svc->action_first + i].name + pl + 1;
-        size_t d = edit_distance(name, nl, an, strlen(an));
+        size_t al = strlen(an);
+        /* the distance is at least the difference in length */
+        if ((al > nl ? al - nl : nl - al) >= bestd)
+            continue;
+        size_t d = edit_distance(name, nl, an, al);
         if (d < bestd) {
             bestd = d;
             best = l->data->actions[svc->action_first + i].name;
@@ -2034,8 +2064,9 @@ static void check_escalation(lint *l, const stmt *stmts, size_t nst)
         list[0] = '\0';
         for (size_t a = 0; a < 6 && escalations[e].actions[a] != NULL; a++) {
             const stmt *hit = NULL;
+            action_key key = make_key(escalations[e].actions[a]);
             for (size_t s = 0; s < nst && hit == NULL; s++)
-                if (stmts[s].allow && stmt_covers(&stmts[s], escalations[e].actions[a]))
+                if (stmts[s].allow && stmt_covers_key(&stmts[s], &key))
                     hit = &stmts[s];
             if (hit == NULL) {
                 all = 0;
@@ -2553,11 +2584,23 @@ static void canon_make(char **c, unsigned char *made, const stmt *stmts, size_t 
  * and those that are not JSON whitespace. */
 static void count_chars(const char *json, size_t len, size_t *nonws, size_t *all)
 {
+    /* per byte: 1 = UTF-8 continuation byte (0x80-0xBF), 2 = JSON
+     * whitespace (tab, newline, carriage return, space) */
+    static const unsigned char cls[256] = {
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    };
     size_t cont = 0, ws = 0;
     for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)json[i];
-        cont += (c & 0xC0) == 0x80;
-        ws += c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        unsigned t = cls[(unsigned char)json[i]];
+        cont += t & 1u;
+        ws += t >> 1;
     }
     *all = len - cont;
     *nonws = len - cont - ws;
