@@ -209,10 +209,10 @@ static int do_header(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_
     SKT_GUARD(skt_esdk_header_parse(d->hdr, total, &d->lim, &d->h, err));
     SKT_GUARD(skt_esdk_info_fill(&d->info, &d->h, err));
     d->have_info = 1;
-    /* Guarded memory for the data key and the derived key.  The plaintext
+    /* Wiped memory for the data key and the derived key.  The plaintext
      * buffer is allocated only when a whole frame has arrived (a header
      * claiming huge frames costs nothing until the bytes exist). */
-    d->keys = skt_secret_alloc(2 * SKT_ESDK_MAX_KEY_LEN);
+    d->keys = skt_scratch_alloc(2 * SKT_ESDK_MAX_KEY_LEN);
     if (d->keys == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory");
     SKT_GUARD(setup(d, err));
@@ -243,14 +243,14 @@ static int release(seckit_esdk_decryptor *d, size_t len, int last, seckit_error 
     return 0;
 }
 
-/* Make d->pt hold at least n bytes (guarded memory). */
+/* Make d->pt hold at least n bytes (wiped on free). */
 static int pt_reserve(seckit_esdk_decryptor *d, size_t n, seckit_error *err)
 {
     if (d->pt != NULL && d->pt_cap >= n)
         return 0;
-    skt_secret_free(d->pt);
+    skt_scratch_free(d->pt);
     d->pt_cap = 0;
-    d->pt = skt_secret_alloc(n);
+    d->pt = skt_scratch_alloc(n);
     if (d->pt == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory for %zu bytes", n);
     d->pt_cap = n;
@@ -544,8 +544,8 @@ void seckit_esdk_decryptor_free(seckit_esdk_decryptor *d)
     seckit_esdk_info_free(&d->info);
     skt_gcm_free(d->gcm);
     skt_sig_free(d->sig);
-    skt_secret_free(d->pt);
-    skt_secret_free(d->keys);
+    skt_scratch_free(d->pt);
+    skt_scratch_free(d->keys);
     free(d);
 }
 
@@ -566,9 +566,12 @@ static int sink_write(void *user, const uint8_t *p, size_t n, seckit_error *err)
     return 0;
 }
 
-int seckit_esdk_decrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
-                        const uint8_t *msg, size_t len, uint8_t **plaintext, size_t *pt_len,
-                        seckit_esdk_info *info, seckit_error *err)
+/* The one-shot decrypt; the plaintext goes to guarded memory for callers
+ * of the public API, or to wiped heap memory (skt_scratch_alloc) for
+ * libseckit's own per-message use (CloudFront field values). */
+static int oneshot_decrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
+                           const uint8_t *msg, size_t len, uint8_t **plaintext, size_t *pt_len,
+                           seckit_esdk_info *info, int scratch, seckit_error *err)
 {
     SKT_ENSURE_ARG(plaintext != NULL && pt_len != NULL, err);
     *plaintext = NULL;
@@ -580,7 +583,7 @@ int seckit_esdk_decrypt(const seckit_keyring *kr, const seckit_esdk_options *opt
     seckit_esdk_decryptor *d = NULL;
     int rc;
     SKT_GUARD(skt_crypto_init(err));
-    s.buf = skt_secret_alloc(len);
+    s.buf = scratch ? skt_scratch_alloc(len) : skt_secret_alloc(len);
     if (s.buf == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory");
     SKT_GUARD_GOTO(seckit_esdk_decryptor_new(&d, kr, opts, sink_write, &s, err), rc, done);
@@ -595,6 +598,23 @@ int seckit_esdk_decrypt(const seckit_keyring *kr, const seckit_esdk_options *opt
     s.buf = NULL;
 done:
     seckit_esdk_decryptor_free(d);
-    skt_secret_free(s.buf);
+    if (scratch)
+        skt_scratch_free(s.buf);
+    else
+        skt_secret_free(s.buf);
     return rc;
+}
+
+int seckit_esdk_decrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
+                        const uint8_t *msg, size_t len, uint8_t **plaintext, size_t *pt_len,
+                        seckit_esdk_info *info, seckit_error *err)
+{
+    return oneshot_decrypt(kr, opts, msg, len, plaintext, pt_len, info, 0, err);
+}
+
+int skt_esdk_decrypt_scratch(const seckit_keyring *kr, const seckit_esdk_options *opts,
+                             const uint8_t *msg, size_t len, uint8_t **plaintext,
+                             size_t *pt_len, seckit_esdk_info *info, seckit_error *err)
+{
+    return oneshot_decrypt(kr, opts, msg, len, plaintext, pt_len, info, 1, err);
 }

@@ -81,7 +81,7 @@ void seckit_esdk_encryptor_free(seckit_esdk_encryptor *e)
         return;
     skt_gcm_free(e->gcm);
     skt_sig_free(e->sig);
-    skt_secret_free(e->buf);
+    skt_scratch_free(e->buf);
     free(e->out);
     free(e);
 }
@@ -172,7 +172,7 @@ static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr
     }
     e->message_id_len = s->version == 1 ? 16 : 32;
     SKT_GUARD_GOTO(skt_esdk_random(e->message_id, e->message_id_len, err), rc, fail);
-    key = skt_secret_alloc(SKT_ESDK_MAX_KEY_LEN);
+    key = skt_scratch_alloc(SKT_ESDK_MAX_KEY_LEN);
     if (key == NULL) {
         rc = seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory");
         goto fail;
@@ -216,7 +216,7 @@ static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr
     }
     SKT_GUARD_GOTO(emit(e, w.data, w.len, err), rc, fail);
     if (e->frame_length > 0) {
-        e->buf = skt_secret_alloc(e->frame_length);
+        e->buf = skt_scratch_alloc(e->frame_length);
         e->out_cap = (size_t)e->frame_length + 44;
         e->out = malloc(e->out_cap);
         if (e->buf == NULL || e->out == NULL) {
@@ -233,7 +233,7 @@ fail:
     seckit_esdk_encryptor_free(e);
 done:
     skt_wipe(commit, sizeof(commit));
-    skt_secret_free(key);
+    skt_scratch_free(key);
     skt_materials_clear(&m);
     skt_esdk_ctx_free(&c);
     skt_writer_free(&w);

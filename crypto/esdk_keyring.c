@@ -21,7 +21,7 @@ int skt_materials_init(seckit_keyring_materials *m, const skt_esdk_suite *s,
     m->ctx = ctx;
     m->encrypting = encrypting;
     m->owns_key = key_buf == NULL;
-    m->data_key = key_buf != NULL ? key_buf : skt_secret_alloc(SKT_ESDK_MAX_KEY_LEN);
+    m->data_key = key_buf != NULL ? key_buf : skt_scratch_alloc(SKT_ESDK_MAX_KEY_LEN);
     if (m->data_key == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory");
     return 0;
@@ -32,7 +32,7 @@ void skt_materials_clear(seckit_keyring_materials *m)
     if (m == NULL)
         return;
     if (m->owns_key)
-        skt_secret_free(m->data_key);
+        skt_scratch_free(m->data_key);
     else if (m->data_key != NULL)
         skt_wipe(m->data_key, SKT_ESDK_MAX_KEY_LEN);
     for (size_t i = 0; i < m->n_edks; i++)

@@ -132,7 +132,7 @@ int skt_raw_rsa_decrypt(const seckit_keyring *kr, seckit_keyring_materials *m,
         return skt_esdk_auth_fail(err);
     uint8_t *buf = NULL;
     size_t cap = (size_t)EVP_PKEY_get_size(kr->pkey);
-    buf = skt_secret_alloc(cap);
+    buf = skt_scratch_alloc(cap);
     if (buf == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory");
     for (size_t i = 0; i < n && !m->has_key; i++) {
@@ -154,7 +154,7 @@ int skt_raw_rsa_decrypt(const seckit_keyring *kr, seckit_keyring_materials *m,
         }
         skt_wipe(buf, cap);
     }
-    skt_secret_free(buf);
+    skt_scratch_free(buf);
     return m->has_key ? 0 : skt_esdk_auth_fail(err);
 }
 

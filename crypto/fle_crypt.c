@@ -14,6 +14,7 @@
 #include <openssl/err.h>
 #include <openssl/rsa.h>
 
+#include "crypto/esdk_internal.h"
 #include "crypto/fle_internal.h"
 #include "crypto/secmem.h"
 #include "src/base/guard.h"
@@ -620,7 +621,7 @@ static int decrypt_value(const seckit_fle_decryptor *d, const char *value, size_
                 edk->provider_info_len != strlen(key->key_name) ||
                 memcmp(edk->provider_info, key->key_name, edk->provider_info_len) != 0)
                 continue;
-            rc = seckit_esdk_decrypt(key->keyring, &d->esdk, msg, msg_len, plain, plain_len,
+            rc = skt_esdk_decrypt_scratch(key->keyring, &d->esdk, msg, msg_len, plain, plain_len,
                                      NULL, err);
             break;
         }
@@ -657,13 +658,13 @@ int seckit_fle_decrypt_value(const seckit_fle_decryptor *d, const char *value, s
         return rc;
     uint8_t *copy = skt_secret_alloc(n + 1);
     if (copy == NULL) {
-        skt_secret_free(p);
+        skt_scratch_free(p);
         return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
     }
     if (n > 0)
         memcpy(copy, p, n);
     copy[n] = '\0';
-    skt_secret_free(p);
+    skt_scratch_free(p);
     *plain = copy;
     *plain_len = n;
     return 0;

@@ -16,7 +16,7 @@ typedef struct form_field {
     size_t name_off, name_len; /* decoded name in form->arena */
     size_t val_off, val_len;   /* decoded value in form->arena */
     int has_eq;
-    uint8_t *new_value; /* guarded memory, when set */
+    uint8_t *new_value; /* skt_scratch_alloc memory (wiped on free), when set */
     size_t new_len;
 } form_field;
 
@@ -82,7 +82,7 @@ void seckit_form_free(seckit_form *form)
     if (form == NULL)
         return;
     for (size_t i = 0; i < form->n; i++)
-        skt_secret_free(form->fields[i].new_value);
+        skt_scratch_free(form->fields[i].new_value);
     free(form->fields);
     skt_wipe_free(form->raw, form->raw_len + 1);
     skt_wipe_free(form->arena, form->arena_len);
@@ -210,13 +210,13 @@ int seckit_form_set_value(seckit_form *form, size_t i, const void *value, size_t
 {
     if (form == NULL || i >= form->n || (value == NULL && len > 0))
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_form_set_value: invalid argument");
-    uint8_t *copy = skt_secret_alloc(len + 1);
+    uint8_t *copy = skt_scratch_alloc(len + 1);
     if (copy == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "form body: out of memory");
     if (len > 0)
         memcpy(copy, value, len);
     copy[len] = '\0';
-    skt_secret_free(form->fields[i].new_value);
+    skt_scratch_free(form->fields[i].new_value);
     form->fields[i].new_value = copy;
     form->fields[i].new_len = len;
     return 0;
@@ -224,7 +224,7 @@ int seckit_form_set_value(seckit_form *form, size_t i, const void *value, size_t
 
 void skt_form_set_value_owned(seckit_form *form, size_t i, uint8_t *value, size_t len)
 {
-    skt_secret_free(form->fields[i].new_value);
+    skt_scratch_free(form->fields[i].new_value);
     form->fields[i].new_value = value;
     form->fields[i].new_len = len;
 }

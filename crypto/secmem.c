@@ -1,6 +1,8 @@
 /* Memory for secrets, on libsodium. */
 #include "config.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include <sodium.h>
@@ -42,6 +44,33 @@ void skt_wipe_free(void *p, size_t n)
         return;
     sodium_memzero(p, n);
     free(p);
+}
+
+/* The size is kept in a header so free can wipe all of it; the header is as
+ * large as the strictest alignment so the data stays aligned. */
+typedef union {
+    size_t n;
+    max_align_t align;
+} scratch_header;
+
+void *skt_scratch_alloc(size_t n)
+{
+    if (n > SIZE_MAX - sizeof(scratch_header))
+        return NULL;
+    scratch_header *h = malloc(sizeof(*h) + (n == 0 ? 1 : n));
+    if (h == NULL)
+        return NULL;
+    h->n = n == 0 ? 1 : n;
+    return h + 1;
+}
+
+void skt_scratch_free(void *p)
+{
+    if (p == NULL)
+        return;
+    scratch_header *h = (scratch_header *)p - 1;
+    sodium_memzero(h, sizeof(*h) + h->n);
+    free(h);
 }
 
 int skt_ct_equal(const void *a, const void *b, size_t n)
