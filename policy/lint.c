@@ -2001,6 +2001,10 @@ static void check_own_statement(lint *l, const stmt *st)
                 l->oom = 1;
                 return;
             }
+            /* the range of the previous entry's service, reused while the
+             * entries name the same service */
+            const char *prev = NULL;
+            size_t prev_pl = 0, prev_lo = 0, prev_hi = 0;
             FOR_VALUES(v, st->action) {
                 if (!is_str(v))
                     continue;
@@ -2008,19 +2012,28 @@ static void check_own_statement(lint *l, const stmt *st)
                 const char *colon = memchr(v->str, ':', v->len);
                 if (colon != NULL && !has_wild(v->str, (size_t)(colon - v->str))) {
                     size_t pl = (size_t)(colon - v->str) + 1;
-                    size_t a = 0, b = l->data->nperm;
-                    while (a < b) {
-                        size_t m = a + (b - a) / 2;
-                        if (strncasecmp(l->data->actions[l->data->perm_actions[m]].name, v->str, pl) < 0)
-                            a = m + 1;
-                        else
-                            b = m;
+                    if (prev != NULL && prev_pl == pl && strncasecmp(prev, v->str, pl) == 0) {
+                        lo = prev_lo;
+                        hi = prev_hi;
+                    } else {
+                        size_t a = 0, b = l->data->nperm;
+                        while (a < b) {
+                            size_t m = a + (b - a) / 2;
+                            if (strncasecmp(l->data->actions[l->data->perm_actions[m]].name, v->str, pl) < 0)
+                                a = m + 1;
+                            else
+                                b = m;
+                        }
+                        lo = a;
+                        hi = a;
+                        while (hi < l->data->nperm &&
+                               strncasecmp(l->data->actions[l->data->perm_actions[hi]].name, v->str, pl) == 0)
+                            hi++;
+                        prev = v->str;
+                        prev_pl = pl;
+                        prev_lo = lo;
+                        prev_hi = hi;
                     }
-                    lo = a;
-                    hi = a;
-                    while (hi < l->data->nperm &&
-                           strncasecmp(l->data->actions[l->data->perm_actions[hi]].name, v->str, pl) == 0)
-                        hi++;
                 } else if (!streq(v, "*") && colon == NULL) {
                     continue;
                 }
