@@ -100,6 +100,17 @@ int cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned
     return 0;
 }
 
+int cli_parse_output_format(const char *sub, const char *arg, int *json)
+{
+    if (strcmp(arg, "json") == 0)
+        *json = 1;
+    else if (strcmp(arg, "text") == 0)
+        *json = 0;
+    else
+        return cli_usage_error(sub, "--output must be text or json, not '%s'", arg);
+    return 0;
+}
+
 int cli_print_usage(const cli_command *cmd)
 {
     fputs(cmd->usage, stdout);

@@ -56,6 +56,10 @@ int cli_bad_option(const char *sub, int c, char **argv);
 /* Parse a whole unsigned decimal number in [min, max]; 0 on success. */
 int cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 
+/* --output text|json: sets *json (0 or 1); prints a usage error and returns
+ * EXIT_USAGE for anything else. */
+int cli_parse_output_format(const char *sub, const char *arg, int *json);
+
 /* `--help` output for a command: its usage text on stdout. */
 int cli_print_usage(const cli_command *cmd);
 

@@ -58,12 +58,8 @@ static int whoami(int argc, char **argv)
         case 'e': o.endpoint_url = optarg; break;
         case 'c': o.ca_bundle = optarg; break;
         case 'o':
-            if (strcmp(optarg, "json") == 0)
-                json = 1;
-            else if (strcmp(optarg, "text") == 0)
-                json = 0;
-            else
-                return cli_usage_error(sub, "--output must be text or json, not '%s'", optarg);
+            if (cli_parse_output_format(sub, optarg, &json) != 0)
+                return EXIT_USAGE;
             break;
         case 'h': fputs(usage, stdout); return EXIT_OK_;
         default: return cli_bad_option(sub, c, argv);
