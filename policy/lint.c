@@ -21,6 +21,15 @@ typedef struct finding_store {
     skt_arena arena;
 } finding_store;
 
+/* An action to look up in many statements: its length and the hash of
+ * its service prefix, computed once. */
+typedef struct action_key {
+    const char *s;
+    size_t len;
+    int has_colon;
+    unsigned h;
+} action_key;
+
 typedef struct lint {
     skt_arena *a;
     const seckit_policy_lint_options *o;
@@ -35,6 +44,9 @@ typedef struct lint {
      * when it is longer than the size limit (else neither count can be) */
     const char *text;
     size_t text_len;
+    /* keys of credential_actions and exfil_actions, made on first use */
+    action_key cred_keys[40], exfil_keys[8];
+    int keys_made;
 } lint;
 
 struct cov_entry {
@@ -358,14 +370,6 @@ static void stmt_index_actions(stmt *st)
     st->ncov = front + nlit;
 }
 
-/* An action to look up in many statements: its length and the hash of
- * its service prefix, computed once. */
-typedef struct action_key {
-    const char *s;
-    size_t len;
-    int has_colon;
-    unsigned h;
-} action_key;
 
 static action_key make_key(const char *action)
 {
@@ -1918,14 +1922,28 @@ static int stmt_unconstrained(const stmt *st)
     return st->notresource != NULL || resource_is_star(st);
 }
 
-static void list_covered(const stmt *st, const char *const *actions, size_t n, char *out, size_t cap,
-                         size_t *count)
+_Static_assert(SKT_ARRAY_LEN(credential_actions) <= 40, "lint.cred_keys is too small");
+_Static_assert(SKT_ARRAY_LEN(exfil_actions) <= 8, "lint.exfil_keys is too small");
+
+static void make_list_keys(lint *l)
+{
+    if (l->keys_made)
+        return;
+    for (size_t i = 0; i < SKT_ARRAY_LEN(credential_actions); i++)
+        l->cred_keys[i] = make_key(credential_actions[i]);
+    for (size_t i = 0; i < SKT_ARRAY_LEN(exfil_actions); i++)
+        l->exfil_keys[i] = make_key(exfil_actions[i]);
+    l->keys_made = 1;
+}
+
+static void list_covered(const stmt *st, const char *const *actions, const action_key *keys, size_t n,
+                         char *out, size_t cap, size_t *count)
 {
     size_t ol = 0;
     *count = 0;
     out[0] = '\0';
     for (size_t i = 0; i < n; i++) {
-        if (!stmt_covers(st, actions[i]))
+        if (!stmt_covers_key(st, &keys[i]))
             continue;
         (*count)++;
         if (*count <= 6 && ol + strlen(actions[i]) + 3 < cap)
@@ -1976,11 +1994,13 @@ static void check_own_statement(lint *l, const stmt *st)
     }
     if (l->type != SECKIT_POLICY_IDENTITY || !stmt_unconstrained(st))
         return;
-    list_covered(st, credential_actions, SKT_ARRAY_LEN(credential_actions), list, sizeof(list), &count);
+    make_list_keys(l);
+    list_covered(st, credential_actions, l->cred_keys, SKT_ARRAY_LEN(credential_actions), list, sizeof(list),
+                 &count);
     if (count > 0)
         add(l, CK_CREDENTIALS_EXPOSURE, st, where, 1, "allows actions that return credentials on every resource: %s",
             list);
-    list_covered(st, exfil_actions, SKT_ARRAY_LEN(exfil_actions), list, sizeof(list), &count);
+    list_covered(st, exfil_actions, l->exfil_keys, SKT_ARRAY_LEN(exfil_actions), list, sizeof(list), &count);
     if (count > 0)
         add(l, CK_DATA_EXFILTRATION, st, where, 1, "allows reading data on every resource: %s; name the buckets, parameters or secrets",
             list);
