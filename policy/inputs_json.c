@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "policy/inputs_internal.h"
+#include "policy/internal.h"
 #include "src/base/guard.h"
 
 /* ---- tree helpers ---- */
@@ -194,30 +195,6 @@ static int hex4(const char *p, uint32_t *out)
     return 0;
 }
 
-static size_t put_utf8(char *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* A string token at r->pos (the opening quote).  The decoded text is never
  * longer than the token, so the buffer is sized from the token first. */
 static int jr_string(jr *r, skt_in_node *n)
@@ -287,7 +264,7 @@ static int jr_string(jr *r, skt_in_node *n)
             return jr_fail(r, SECKIT_EFORMAT, "unpaired surrogate in \\u escape");
         }
         /* The escape is 6 or 12 bytes and its UTF-8 at most 4. */
-        o += put_utf8(out + o, cp);
+        o += skt_put_utf8(out + o, cp);
         r->pos += adv;
     }
     out[o] = '\0';

@@ -128,4 +128,8 @@ const skt_iam_rtype *skt_iam_rtype_find(const seckit_iam_data *d, const char *na
 size_t skt_iam_rtypes_for_arn_service(const seckit_iam_data *d, const char *svc, size_t len,
                                       size_t *first);
 
+/* Write code point cp (at most 0x10FFFF) as 1-4 bytes of UTF-8 at o;
+ * returns the number of bytes.  Shared by both JSON readers. */
+size_t skt_put_utf8(char *o, uint32_t cp);
+
 #endif

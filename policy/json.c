@@ -146,30 +146,6 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return 0;
 }
 
-static size_t put_utf8(char *o, unsigned cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Parse a string at p->pos (which is '"'); result in arena. */
 static int parse_string(parser *p, const char **out, size_t *out_len)
 {
@@ -244,7 +220,7 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
                     p->pos = i;
                     return fail(p, SECKIT_EFORMAT, "unpaired UTF-16 surrogate in \\u escape");
                 }
-                o += put_utf8(p->tmp + o, cp);
+                o += skt_put_utf8(p->tmp + o, cp);
                 i += used;
                 continue;
             }
