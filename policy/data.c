@@ -1,8 +1,10 @@
 /* policy/: the IAM service reference snapshot (format described in
- * policy/data/gen-iam-data.js): loaded from bytes into sorted tables that
- * are binary-searched.  Pure: the caller reads or maps the file. */
+ * policy/data/gen-iam-data.js): loaded from bytes into sorted tables, with
+ * hash indexes for the lookups the linter makes per action, condition key
+ * and ARN.  Pure: the caller reads or maps the file. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,97 @@ static int cmp_ci(const char *a, const char *b, size_t blen)
     return -1;
 }
 
+/* Names are hashed and compared eight bytes at a time (a lookup is made
+ * per action, key and ARN of every policy): the bytes p[0..n), n <= 8,
+ * as one word, zero-padded. */
+static uint64_t word_at(const unsigned char *p, size_t n)
+{
+    uint64_t w = 0;
+    if (n >= 8) {
+        memcpy(&w, p, 8);
+        return w;
+    }
+    /* the tail in pieces of 4, 2 and 1 bytes (the byte order within the
+     * word does not matter: names are compared only at equal lengths) */
+    size_t at = 0;
+    if (n & 4) {
+        uint32_t w4;
+        memcpy(&w4, p, 4);
+        w = w4;
+        at = 4;
+    }
+    if (n & 2) {
+        uint16_t w2;
+        memcpy(&w2, p + at, 2);
+        w |= (uint64_t)w2 << (8 * at);
+        at += 2;
+    }
+    if (n & 1)
+        w |= (uint64_t)p[at] << (8 * at);
+    return w;
+}
+
+/* The word with ASCII A-Z lowercased (as the lower[] table does): a byte
+ * is upper case when, with its top bit clear, adding 0x80 - 'A' sets the
+ * top bit and adding 0x80 - ('Z' + 1) does not (no carry leaves a byte). */
+static uint64_t word_lower(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    uint64_t low7 = w & (0x7f * ones);
+    uint64_t ge_a = low7 + (0x80 - 'A') * ones;
+    uint64_t gt_z = low7 + (0x80 - 'Z' - 1) * ones;
+    uint64_t upper = ge_a & ~gt_z & ~w & (0x80 * ones);
+    return w | (upper >> 2);
+}
+
+/* Equal case-insensitively (ASCII), n bytes each: the equality cmp_ci
+ * decides, for names of the same length. */
+static int eq_ci(const char *a, const char *b, size_t n)
+{
+    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t wx = word_at(x + i, n - i), wy = word_at(y + i, n - i);
+        if (wx != wy && word_lower(wx) != word_lower(wy))
+            return 0;
+    }
+    return 1;
+}
+
+/* A hash of the name (ASCII-lowercased first when ci) and its length. */
+static uint32_t name_hash(const char *s, size_t n, int ci)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t w = word_at(p + i, n - i);
+        h = (h ^ (ci ? word_lower(w) : w)) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    return (uint32_t)h;
+}
+
+/* A table for n names (see skt_name_index); -1 on out of memory. */
+static int index_init(skt_name_index *ix, size_t n)
+{
+    size_t size = 16;
+    while (size - size / 4 < n)
+        size *= 2;
+    ix->slots = calloc(size, sizeof(*ix->slots));
+    if (ix->slots == NULL)
+        return -1;
+    ix->mask = size - 1;
+    return 0;
+}
+
+static void index_put(skt_name_index *ix, uint32_t hash, size_t item)
+{
+    size_t i = hash & ix->mask;
+    while (ix->slots[i].item != 0)
+        i = (i + 1) & ix->mask;
+    ix->slots[i].hash = hash;
+    ix->slots[i].item = (uint32_t)(item + 1);
+}
+
 static int bad(seckit_error *err, size_t lineno, const char *what)
 {
     return seckit_error_set_at(err, SECKIT_EFORMAT, (unsigned long)lineno, 0, 0,
@@ -66,20 +159,19 @@ static int rtype_svc_cmp(const void *x, const void *y)
 
 size_t skt_iam_rtypes_for_arn_service(const seckit_iam_data *d, const char *svc, size_t len, size_t *first)
 {
-    size_t lo = 0, hi = d ? d->nby_arn_service : 0;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (svc_cmp(d->by_arn_service[mid]->arn_svc, d->by_arn_service[mid]->arn_svc_len, svc, len) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    *first = 0;
+    if (d == NULL || d->arn_run_index.slots == NULL)
+        return 0;
+    const skt_name_index *ix = &d->arn_run_index;
+    uint32_t h = name_hash(svc, len, 0);
+    for (size_t i = h & ix->mask; ix->slots[i].item != 0; i = (i + 1) & ix->mask) {
+        const skt_arn_service_run *run = &d->arn_runs[ix->slots[i].item - 1];
+        if (ix->slots[i].hash == h && svc_cmp(run->svc, run->len, svc, len) == 0) {
+            *first = run->first;
+            return run->count;
+        }
     }
-    *first = lo;
-    size_t n = 0;
-    while (d != NULL && lo + n < d->nby_arn_service &&
-           svc_cmp(d->by_arn_service[lo + n]->arn_svc, d->by_arn_service[lo + n]->arn_svc_len, svc, len) == 0)
-        n++;
-    return n;
+    return 0;
 }
 
 int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, seckit_error *err)
@@ -165,6 +257,7 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
                     goto fail;
                 }
                 d->services[d->nservices].prefix = f[1];
+                d->services[d->nservices].prefix_len = (size_t)(f[2] - 1 - f[1]);
                 d->services[d->nservices].name = f[2];
                 d->nservices++;
                 break;
@@ -195,6 +288,8 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
                 skt_iam_action *a = &d->actions[d->nactions++];
                 a->name = f[1];
                 a->display = f[1];
+                a->name_len = (size_t)(f[2] - 1 - f[1]);
+                a->perm_pos = SIZE_MAX;
                 a->access = acc;
                 a->resources = f[3];
                 a->keys = f[4];
@@ -226,6 +321,7 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
                 }
                 d->keys[d->nkeys].name = f[1];
                 d->keys[d->nkeys].type = f[2];
+                d->keys[d->nkeys].name_len = (size_t)(f[2] - 1 - f[1]);
                 d->nkeys++;
                 break;
             default:
@@ -249,6 +345,15 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
         rc = bad(err, lineno, "no services or actions");
         goto fail;
     }
+    if (index_init(&d->service_index, d->nservices) != 0 || index_init(&d->action_index, d->nactions) != 0 ||
+        index_init(&d->key_index, d->nkeys) != 0) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
+        goto fail;
+    }
+    for (size_t s = 0; s < d->nservices; s++)
+        index_put(&d->service_index, name_hash(d->services[s].prefix, d->services[s].prefix_len, 1), s);
+    for (size_t i = 0; i < d->nkeys; i++)
+        index_put(&d->key_index, name_hash(d->keys[i].name, d->keys[i].name_len, 1), i);
     /* link services to their action ranges ("svc:" prefix; note that
      * "s3-object-lambda:..." sorts before "s3:...") */
     for (size_t s = 0; s < d->nservices; s++) {
@@ -274,6 +379,8 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
             k++;
         d->services[s].action_first = lo;
         d->services[s].action_count = k - lo;
+        for (size_t i = lo; i < k; i++)
+            index_put(&d->action_index, name_hash(d->actions[i].name, d->actions[i].name_len, 1), i);
         /* which tag condition keys the service's actions take */
         unsigned tags = 0;
         for (size_t i = lo; i < k && tags != 7u; i++) {
@@ -294,8 +401,19 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
         goto fail;
     }
     for (size_t i = 0; i < d->nactions; i++)
-        if (d->actions[i].access & SECKIT_ACCESS_PERMISSIONS)
+        if (d->actions[i].access & SECKIT_ACCESS_PERMISSIONS) {
+            d->actions[i].perm_pos = d->nperm;
             d->perm_actions[d->nperm++] = i;
+        }
+    /* templated condition keys, in name order */
+    d->templated_keys = calloc(d->nkeys ? d->nkeys : 1, sizeof(*d->templated_keys));
+    if (d->templated_keys == NULL) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < d->nkeys; i++)
+        if (memchr(d->keys[i].name, '*', d->keys[i].name_len) != NULL)
+            d->templated_keys[d->ntemplated_keys++] = i;
     /* resource types: the resource part of the ARN pattern as a glob */
     size_t total = 0;
     for (size_t i = 0; i < d->nrtypes; i++)
@@ -350,6 +468,27 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
             d->by_arn_service[nb++] = &d->rtypes[i];
     d->nby_arn_service = nb;
     qsort(d->by_arn_service, nb, sizeof(*d->by_arn_service), rtype_svc_cmp);
+    /* the runs of one ARN service, hashed by it */
+    d->arn_runs = calloc(nb ? nb : 1, sizeof(*d->arn_runs));
+    if (d->arn_runs == NULL || index_init(&d->arn_run_index, nb) != 0) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < nb; i++) {
+        const skt_iam_rtype *r = d->by_arn_service[i];
+        skt_arn_service_run *run = d->narn_runs ? &d->arn_runs[d->narn_runs - 1] : NULL;
+        if (run != NULL && svc_cmp(run->svc, run->len, r->arn_svc, r->arn_svc_len) == 0) {
+            run->count++;
+            continue;
+        }
+        run = &d->arn_runs[d->narn_runs++];
+        run->svc = r->arn_svc;
+        run->len = r->arn_svc_len;
+        run->first = i;
+        run->count = 1;
+    }
+    for (size_t i = 0; i < d->narn_runs; i++)
+        index_put(&d->arn_run_index, name_hash(d->arn_runs[i].svc, d->arn_runs[i].len, 0), i);
     for (size_t i = 0; i < d->nrtypes; i++) {
         if (strstr(d->rtypes[i].keys, "aws:resourcetag/") == NULL)
             continue;
@@ -377,6 +516,12 @@ void seckit_iam_data_free(seckit_iam_data *d)
     free(d->keys);
     free(d->perm_actions);
     free(d->by_arn_service);
+    free(d->arn_runs);
+    free(d->arn_run_index.slots);
+    free(d->service_index.slots);
+    free(d->action_index.slots);
+    free(d->key_index.slots);
+    free(d->templated_keys);
     free(d->globs);
     free(d->buf);
     free(d);
@@ -397,45 +542,30 @@ void seckit_iam_data_get_info(const seckit_iam_data *d, seckit_iam_data_info *ou
 
 const skt_iam_service *skt_iam_service_find(const seckit_iam_data *d, const char *prefix, size_t plen)
 {
-    if (d == NULL)
+    if (d == NULL || d->service_index.slots == NULL)
         return NULL;
-    size_t lo = 0, hi = d->nservices;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = cmp_ci(d->services[mid].prefix, prefix, plen);
-        if (c == 0)
-            return &d->services[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    const skt_name_index *ix = &d->service_index;
+    uint32_t h = name_hash(prefix, plen, 1);
+    for (size_t i = h & ix->mask; ix->slots[i].item != 0; i = (i + 1) & ix->mask) {
+        const skt_iam_service *sv = &d->services[ix->slots[i].item - 1];
+        if (ix->slots[i].hash == h && sv->prefix_len == plen && eq_ci(sv->prefix, prefix, plen))
+            return sv;
     }
     return NULL;
 }
 
+/* Only actions within their service's range are indexed, so a name whose
+ * service does not exist is not found (as with the per-service search). */
 const skt_iam_action *skt_iam_action_find(const seckit_iam_data *d, const char *name, size_t nlen)
 {
-    if (d == NULL)
+    if (d == NULL || d->action_index.slots == NULL)
         return NULL;
-    /* the service first, then its (few dozen) actions */
-    const char *colon = memchr(name, ':', nlen);
-    if (colon == NULL)
-        return NULL;
-    const skt_iam_service *sv = skt_iam_service_find(d, name, (size_t)(colon - name));
-    if (sv == NULL)
-        return NULL;
-    /* every name in the range starts with the service prefix and ':' */
-    size_t skip = (size_t)(colon - name) + 1;
-    size_t lo = sv->action_first, hi = sv->action_first + sv->action_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = cmp_ci(d->actions[mid].name + skip, name + skip, nlen - skip);
-        if (c == 0)
-            return &d->actions[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    const skt_name_index *ix = &d->action_index;
+    uint32_t h = name_hash(name, nlen, 1);
+    for (size_t i = h & ix->mask; ix->slots[i].item != 0; i = (i + 1) & ix->mask) {
+        const skt_iam_action *a = &d->actions[ix->slots[i].item - 1];
+        if (ix->slots[i].hash == h && a->name_len == nlen && eq_ci(a->name, name, nlen))
+            return a;
     }
     return NULL;
 }
@@ -460,38 +590,35 @@ const skt_iam_rtype *skt_iam_rtype_find(const seckit_iam_data *d, const char *na
 
 const skt_iam_key *skt_iam_key_find(const seckit_iam_data *d, const char *name, size_t nlen)
 {
-    if (d == NULL)
+    if (d == NULL || d->key_index.slots == NULL)
         return NULL;
-    size_t lo = 0, hi = d->nkeys;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = cmp_ci(d->keys[mid].name, name, nlen);
-        if (c == 0)
-            return &d->keys[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    const skt_name_index *ix = &d->key_index;
+    uint32_t h = name_hash(name, nlen, 1);
+    for (size_t i = h & ix->mask; ix->slots[i].item != 0; i = (i + 1) & ix->mask) {
+        const skt_iam_key *k = &d->keys[ix->slots[i].item - 1];
+        if (ix->slots[i].hash == h && k->name_len == nlen && eq_ci(k->name, name, nlen))
+            return k;
     }
-    /* templated keys such as aws:resourcetag/(tag) */
+    /* templated keys such as aws:resourcetag/(tag): the first, in name
+     * order, with the same "svc:" prefix whose pattern matches */
     const char *colon = memchr(name, ':', nlen);
     if (colon == NULL)
         return NULL;
     size_t pl = (size_t)(colon - name) + 1;
-    /* first key with the same "svc:" prefix */
-    lo = 0;
-    hi = d->nkeys;
+    size_t lo = 0, hi = d->ntemplated_keys;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strncasecmp(d->keys[mid].name, name, pl) < 0)
+        if (strncasecmp(d->keys[d->templated_keys[mid]].name, name, pl) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    for (size_t i = lo; i < d->nkeys && strncasecmp(d->keys[i].name, name, pl) == 0; i++) {
-        const char *k = d->keys[i].name;
-        if (strchr(k, '*') != NULL && skt_glob_match(k, strlen(k), name, nlen, 1))
-            return &d->keys[i];
+    for (size_t t = lo; t < d->ntemplated_keys; t++) {
+        const skt_iam_key *k = &d->keys[d->templated_keys[t]];
+        if (strncasecmp(k->name, name, pl) != 0)
+            break;
+        if (skt_glob_match(k->name, k->name_len, name, nlen, 1))
+            return k;
     }
     return NULL;
 }

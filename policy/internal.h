@@ -58,9 +58,26 @@ size_t skt_json_minified_size(const seckit_json *v);
 int skt_glob_match(const char *pat, size_t plen, const char *s, size_t slen, int ci);
 
 /* ---- service data (data.c) ---- */
+
+/* A hash index of names, built once at load so that lookups (many per
+ * policy) cost one hash instead of a binary search of case-insensitive
+ * compares: open addressing with linear probing in a power-of-two table
+ * kept at most 3/4 full.  item = the entry's index + 1 (0: empty slot). */
+typedef struct skt_name_slot {
+    uint32_t hash;
+    uint32_t item;
+} skt_name_slot;
+
+typedef struct skt_name_index {
+    skt_name_slot *slots;
+    size_t mask; /* table size - 1 */
+} skt_name_index;
+
 typedef struct skt_iam_action {
-    const char *name;        /* "s3:getobject" lowercase, NUL-terminated */
+    const char *name;        /* "s3:GetObject", NUL-terminated (compared case-insensitively) */
     const char *display;     /* "s3:GetObject" */
+    size_t name_len;
+    size_t perm_pos;         /* position in perm_actions, or SIZE_MAX if not one */
     unsigned access;         /* SECKIT_ACCESS_* */
     const char *resources;   /* "object*,bucket" (trailing * = required); "" */
     const char *keys;        /* condition keys, comma-separated, lowercase */
@@ -82,6 +99,7 @@ typedef struct skt_iam_rtype {
 typedef struct skt_iam_key {
     const char *name;   /* lowercase, e.g. "s3:x-amz-acl", "aws:resourcetag/${tagkey}" */
     const char *type;   /* "String", "ArrayOfString", "ARN", ... */
+    size_t name_len;
 } skt_iam_key;
 
 #define SKT_TAG_RESOURCE 0x1u /* some action/resource type takes aws:ResourceTag/ */
@@ -90,10 +108,17 @@ typedef struct skt_iam_key {
 
 typedef struct skt_iam_service {
     const char *prefix;
+    size_t prefix_len;
     const char *name;
     size_t action_first, action_count;
     unsigned tags; /* SKT_TAG_* */
 } skt_iam_service;
+
+/* A run of by_arn_service with one ARN service: [first, first + count) */
+typedef struct skt_arn_service_run {
+    const char *svc; /* not NUL-terminated */
+    size_t len, first, count;
+} skt_arn_service_run;
 
 struct seckit_iam_data {
     char *buf;
@@ -114,6 +139,19 @@ struct seckit_iam_data {
     char *globs;               /* storage of the rtypes' res_glob strings */
     const skt_iam_rtype **by_arn_service; /* rtypes sorted by ARN service */
     size_t nby_arn_service;
+    /* hash indexes (case-insensitive) of services by prefix, of actions by
+     * full name (only actions inside their service's range, so one whose
+     * service has no record is not found), and of condition keys by name */
+    skt_name_index service_index, action_index, key_index;
+    /* the templated condition keys (with '*'), indexes into keys, in
+     * name order: the only ones skt_iam_key_find matches as patterns */
+    size_t *templated_keys;
+    size_t ntemplated_keys;
+    /* by_arn_service in runs of one ARN service each, hashed (case
+     * sensitively) by that service */
+    skt_arn_service_run *arn_runs;
+    size_t narn_runs;
+    skt_name_index arn_run_index;
 };
 
 const skt_iam_service *skt_iam_service_find(const seckit_iam_data *d, const char *prefix,

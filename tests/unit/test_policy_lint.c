@@ -538,6 +538,101 @@ static void test_data_load(void)
     CHECK(k != NULL && strcmp(k->type, "ArrayOfString") == 0);
 }
 
+/* Case flipped (ASCII letters) in a copy of s[0..n). */
+static void flip_case(char *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 32);
+        else if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        out[i] = c;
+    }
+    out[n] = '\0';
+}
+
+/* The hash indexes built at load find every service, action, condition
+ * key and ARN service in any letter case, and nothing else. */
+static void test_data_index(void)
+{
+    if (g_data == NULL) {
+        SKIP("test_data_index", "no IAM data file");
+        return;
+    }
+    char buf[512];
+    int ok = 1;
+    for (size_t i = 0; i < g_data->nservices && ok; i++) {
+        const skt_iam_service *sv = &g_data->services[i];
+        flip_case(buf, sv->prefix, sv->prefix_len);
+        ok = skt_iam_service_find(g_data, sv->prefix, sv->prefix_len) == sv &&
+             skt_iam_service_find(g_data, buf, sv->prefix_len) == sv &&
+             skt_iam_service_find(g_data, sv->prefix, sv->prefix_len - 1) !=
+                 sv; /* a prefix of a prefix is another service or none */
+    }
+    CHECK(ok);
+    for (size_t i = 0; i < g_data->nactions && ok; i++) {
+        const skt_iam_action *a = &g_data->actions[i];
+        if (a->name_len + 2 > sizeof(buf))
+            continue;
+        flip_case(buf, a->name, a->name_len);
+        ok = skt_iam_action_find(g_data, a->name, a->name_len) == a &&
+             skt_iam_action_find(g_data, buf, a->name_len) == a &&
+             skt_iam_action_find(g_data, a->name, a->name_len - 1) != a;
+        memcpy(buf, a->name, a->name_len);
+        buf[a->name_len] = 'Q';
+        const skt_iam_action *longer = skt_iam_action_find(g_data, buf, a->name_len + 1);
+        ok = ok && longer != a;
+        /* perm_pos is the action's place in perm_actions */
+        ok = ok && (a->perm_pos == SIZE_MAX || g_data->perm_actions[a->perm_pos] == i);
+    }
+    CHECK(ok);
+    for (size_t i = 0; i < g_data->nkeys && ok; i++) {
+        const skt_iam_key *k = &g_data->keys[i];
+        flip_case(buf, k->name, k->name_len);
+        ok = skt_iam_key_find(g_data, buf, k->name_len) == k;
+    }
+    CHECK(ok);
+    for (size_t i = 0; i < g_data->nrtypes && ok; i++) {
+        const skt_iam_rtype *r = &g_data->rtypes[i];
+        if (!r->valid)
+            continue;
+        size_t first = 0, n = skt_iam_rtypes_for_arn_service(g_data, r->arn_svc, r->arn_svc_len, &first);
+        int found = 0;
+        for (size_t j = first; j < first + n; j++)
+            found |= g_data->by_arn_service[j] == r;
+        ok = found;
+    }
+    CHECK(ok);
+    size_t first = 99;
+    CHECK(skt_iam_rtypes_for_arn_service(g_data, "no-such-service", 15, &first) == 0);
+    CHECK(skt_iam_rtypes_for_arn_service(g_data, "S3", 2, &first) == 0); /* ARN services are case sensitive */
+    CHECK(skt_iam_action_find(g_data, "s3:GetObject\0x", 14) == NULL);
+    CHECK(skt_iam_action_find(g_data, "s3GetObject", 11) == NULL);
+    CHECK(skt_iam_service_find(g_data, "", 0) == NULL);
+
+    /* an action whose service has no record is not found */
+    static const char tiny[] = "seckit-iam-data 1\n"
+                               "S\tab\tAB Service\n"
+                               "A\tab:Do\t1\t\t\n"
+                               "A\tzz:Orphan\t1\t\t\n"
+                               "K\tab:k/*\tString\n"
+                               "K\tab:plain\tBool\n";
+    seckit_iam_data *d = NULL;
+    seckit_error err;
+    CHECK_OK(seckit_iam_data_load(tiny, sizeof(tiny) - 1, &d, &err), &err);
+    if (d != NULL) {
+        CHECK(skt_iam_action_find(d, "AB:DO", 5) != NULL);
+        CHECK(skt_iam_action_find(d, "zz:Orphan", 9) == NULL);
+        CHECK(skt_iam_service_find(d, "Ab", 2) != NULL && skt_iam_service_find(d, "zz", 2) == NULL);
+        const skt_iam_key *k = skt_iam_key_find(d, "AB:k/anything", 13);
+        CHECK(k != NULL && strcmp(k->type, "String") == 0);
+        CHECK(skt_iam_key_find(d, "ab:plainx", 9) == NULL && skt_iam_key_find(d, "ab:PLAIN", 8) != NULL);
+        CHECK(skt_iam_key_find(d, "zz:k/x", 6) == NULL);
+        seckit_iam_data_free(d);
+    }
+}
+
 static void test_data_malformed(void)
 {
     static const char *bad[] = {
@@ -627,6 +722,61 @@ static void test_report(void)
     seckit_policy_report_free(r);
 }
 
+/* The definition of an IAM glob, written plainly: the reference the fast
+ * matcher is compared with. */
+static int ref_glob(const char *p, size_t pl, const char *s, size_t sl, int ci)
+{
+    if (pl == 0)
+        return sl == 0;
+    if (p[0] == '*')
+        return ref_glob(p + 1, pl - 1, s, sl, ci) || (sl > 0 && ref_glob(p, pl, s + 1, sl - 1, ci));
+    if (sl == 0)
+        return 0;
+    unsigned char a = (unsigned char)p[0], b = (unsigned char)s[0];
+    if (ci && a >= 'A' && a <= 'Z')
+        a = (unsigned char)(a + 32);
+    if (ci && b >= 'A' && b <= 'Z')
+        b = (unsigned char)(b + 32);
+    return (p[0] == '?' || a == b) && ref_glob(p + 1, pl - 1, s + 1, sl - 1, ci);
+}
+
+static void test_glob_reference(void)
+{
+    /* every byte against itself and its other case */
+    int ok = 1;
+    for (int c = 0; c < 256 && ok; c++) {
+        char a = (char)c, up = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
+        char other = (char)(c ^ 0x20);
+        ok = skt_glob_match(&a, 1, &a, 1, 0) && skt_glob_match(&a, 1, &up, 1, 1) &&
+             skt_glob_match(&a, 1, &other, 1, 1) == ref_glob(&a, 1, &other, 1, 1) &&
+             skt_glob_match(&a, 1, &other, 1, 0) == ref_glob(&a, 1, &other, 1, 0);
+    }
+    CHECK(ok);
+    /* random short patterns and strings over a small alphabet */
+    static const char alpha[] = "aAbB:*?\xc3";
+    uint32_t x = 12345;
+    for (int n = 0; n < 200000 && ok; n++) {
+        char pat[8], str[10];
+        x = x * 1103515245u + 12345u;
+        size_t pl = (x >> 16) % 8, sl = (x >> 8) % 10;
+        for (size_t i = 0; i < pl; i++) {
+            x = x * 1103515245u + 12345u;
+            pat[i] = alpha[(x >> 16) % (sizeof(alpha) - 1)];
+        }
+        for (size_t i = 0; i < sl; i++) {
+            x = x * 1103515245u + 12345u;
+            str[i] = alpha[(x >> 16) % (sizeof(alpha) - 1)];
+            if (str[i] == '*' || str[i] == '?')
+                str[i] = 'x';
+        }
+        int ci = (int)(x & 1);
+        ok = skt_glob_match(pat, pl, str, sl, ci) == ref_glob(pat, pl, str, sl, ci);
+        if (!ok)
+            printf("glob mismatch: '%.*s' vs '%.*s' ci=%d\n", (int)pl, pat, (int)sl, str, ci);
+    }
+    CHECK(ok);
+}
+
 static void test_glob(void)
 {
     CHECK(skt_glob_match("s3:Get*", 7, "S3:GETOBJECT", 12, 1));
@@ -641,12 +791,14 @@ int main(void)
 {
     load_data();
     TEST(test_glob);
+    TEST(test_glob_reference);
     TEST(test_json_positions);
     TEST(test_json_duplicates);
     TEST(test_json_errors);
     TEST(test_json_truncations_and_flips);
     TEST(test_json_builder);
     TEST(test_data_load);
+    TEST(test_data_index);
     TEST(test_data_malformed);
     TEST(test_names);
     TEST(test_no_data_mode);
