@@ -5,28 +5,45 @@
 
 #include "policy/internal.h"
 
-static int eq(unsigned char a, unsigned char b, int ci)
-{
-    if (a == b)
-        return 1;
-    if (!ci)
-        return 0;
-    if (a >= 'A' && a <= 'Z')
-        a = (unsigned char)(a + 32);
-    if (b >= 'A' && b <= 'Z')
-        b = (unsigned char)(b + 32);
-    return a == b;
-}
+/* Characters compared through one of these: as they are, or with ASCII
+ * A-Z lowercased (a table: the matcher runs millions of times per corpus). */
+#define R8(b) (b), (b) + 1, (b) + 2, (b) + 3, (b) + 4, (b) + 5, (b) + 6, (b) + 7
+static const unsigned char fold_none[256] = {
+    R8(0),   R8(8),   R8(16),  R8(24),  R8(32),  R8(40),  R8(48),  R8(56),
+    R8(64),  R8(72),  R8(80),  R8(88),  R8(96),  R8(104), R8(112), R8(120),
+    R8(128), R8(136), R8(144), R8(152), R8(160), R8(168), R8(176), R8(184),
+    R8(192), R8(200), R8(208), R8(216), R8(224), R8(232), R8(240), R8(248),
+};
+static const unsigned char fold_ascii_case[256] = {
+    R8(0),   R8(8),   R8(16),  R8(24),  R8(32),  R8(40),  R8(48),  R8(56),
+    64,      R8(97),  R8(105), R8(113), 121,     122,     91,      92,
+    93,      94,      95,      R8(96),  R8(104), R8(112), R8(120), R8(128),
+    R8(136), R8(144), R8(152), R8(160), R8(168), R8(176), R8(184), R8(192),
+    R8(200), R8(208), R8(216), R8(224), R8(232), R8(240), R8(248),
+};
+#undef R8
 
-/* Iterative matcher with single backtrack point (linear-ish, no recursion). */
+/* Iterative matcher with a single backtrack point (no recursion). */
 int skt_glob_match(const char *pat, size_t plen, const char *s, size_t slen, int ci)
 {
-    size_t p = 0, i = 0, star_p = (size_t)-1, star_i = 0;
+    const unsigned char *fold = ci ? fold_ascii_case : fold_none;
+    const unsigned char *pp = (const unsigned char *)pat, *sp = (const unsigned char *)s;
+    size_t p = 0, i = 0;
+    /* Up to the first '*' each pattern character takes one string
+     * character, and a mismatch is final: most calls end here. */
+    for (; p < plen && pp[p] != '*'; p++, i++)
+        if (i == slen || (pp[p] != '?' && fold[pp[p]] != fold[sp[i]]))
+            return 0;
+    if (p == plen)
+        return i == slen;
+    if (p + 1 == plen) /* a trailing '*' takes the rest */
+        return 1;
+    size_t star_p = (size_t)-1, star_i = 0;
     while (i < slen) {
-        if (p < plen && pat[p] == '*') {
+        if (p < plen && pp[p] == '*') {
             star_p = p++;
             star_i = i;
-        } else if (p < plen && (pat[p] == '?' || eq((unsigned char)pat[p], (unsigned char)s[i], ci))) {
+        } else if (p < plen && (pp[p] == '?' || fold[pp[p]] == fold[sp[i]])) {
             p++;
             i++;
         } else if (star_p != (size_t)-1) {
@@ -36,7 +53,7 @@ int skt_glob_match(const char *pat, size_t plen, const char *s, size_t slen, int
             return 0;
         }
     }
-    while (p < plen && pat[p] == '*')
+    while (p < plen && pp[p] == '*')
         p++;
     return p == plen;
 }
