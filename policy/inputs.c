@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@ void seckit_policy_inputs_free(seckit_policy_inputs *inputs)
     for (size_t i = 0; i < inputs->count; i++)
         input_clear(&inputs->items[i]);
     free(inputs->items);
+    seckit_json_free(inputs->internal_); /* the file's tree (JSON input) */
     free(inputs);
 }
 
@@ -404,8 +406,11 @@ int skt_in_add_document(skt_in_list *l, const skt_in_node *doc, seckit_policy_ty
 {
     if (doc->kind == SKT_IN_STRING)
         return skt_in_add_string(l, doc, type, resource_type, owner, err);
-    if (doc->kind == SKT_IN_OBJECT && doc->end > doc->pos.offset && doc->end <= l->len)
-        return skt_in_add_slice(l, &doc->pos, doc->end, type, resource_type, owner, err);
+    if (doc->kind == SKT_IN_OBJECT && doc->end > doc->pos.offset && doc->end <= l->len) {
+        SKT_GUARD(skt_in_add_slice(l, &doc->pos, doc->end, type, resource_type, owner, err));
+        l->items[l->n - 1].tree = doc->json; /* the slice as json.c read it */
+        return 0;
+    }
     return seckit_error_set_at(err, SECKIT_EFORMAT, doc->pos.line, doc->pos.column,
                                doc->pos.offset,
                                "%s: the policy document at line %lu column %lu is neither an "
@@ -780,6 +785,46 @@ static int is_yaml(const char *data, size_t len, const char *name)
     return 0;
 }
 
+/* Container nesting of v (v itself counts when it is an array/object). */
+static unsigned json_depth(const seckit_json *v)
+{
+    unsigned d = 0;
+    for (const seckit_json *c = v->child; c != NULL; c = c->next) {
+        unsigned k = json_depth(c);
+        if (k > d)
+            d = k;
+    }
+    return d + (v->kind == SECKIT_JSON_ARRAY || v->kind == SECKIT_JSON_OBJECT);
+}
+
+/* The policies found in a JSON file are linted from the file's tree
+ * (seckit_policy_input_lint) where that gives what linting their text
+ * gives: the text would parse with seckit_json_parse's default limits
+ * (8 MiB, 64 levels) and holds no invalid UTF-8.  Each such subtree is
+ * made a root of its own, as if parsed alone (no key, no parent: finding
+ * paths start at the policy). */
+static void keep_trees(skt_in_list *l, const skt_in_doc *doc)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        seckit_policy_input *in = &l->items[i];
+        seckit_json *t = (seckit_json *)(uintptr_t)in->tree; /* ours: doc->jdoc */
+        if (t == NULL)
+            continue;
+        if (!in->exact || doc->jinfo.bad_utf8 || in->text_len > SKT_IN_LINT_MAX_TEXT ||
+            (doc->jinfo.deepest > SKT_IN_LINT_MAX_DEPTH && json_depth(t) > SKT_IN_LINT_MAX_DEPTH)) {
+            in->tree = NULL;
+            continue;
+        }
+        t->parent = NULL;
+        t->next = NULL;
+        t->key = NULL;
+        t->key_len = 0;
+        memset(&t->key_span, 0, sizeof(t->key_span));
+        t->index = 0;
+        t->duplicate_key = 0;
+    }
+}
+
 int seckit_policy_inputs_extract(const char *data, size_t len,
                                  const seckit_policy_inputs_options *opts,
                                  seckit_policy_inputs **out, seckit_error *err)
@@ -790,7 +835,8 @@ int seckit_policy_inputs_extract(const char *data, size_t len,
     seckit_input_format want = opts != NULL ? opts->format : SECKIT_INPUT_AUTO;
     const char *name = opts != NULL ? opts->name : NULL;
     unsigned flags = opts != NULL ? opts->flags : 0;
-    skt_in_doc doc = {NULL, 0, SKT_IN_MAX_NODES + len / SKT_IN_NODES_PER_BYTE};
+    skt_in_doc doc;
+    skt_in_doc_init(&doc, SKT_IN_MAX_NODES + len / SKT_IN_NODES_PER_BYTE);
     const skt_in_pos file_start = {1, 0, 0};
     skt_in_list l = {NULL, 0, 0, data != NULL ? data : "", len};
     int yaml = is_yaml(data != NULL ? data : "", len, name);
@@ -803,7 +849,6 @@ int seckit_policy_inputs_extract(const char *data, size_t len,
          * (no policy or template is one): lint it as a malformed policy. */
         if (rc == 0 && doc.root->kind != SKT_IN_OBJECT && !(flags & SECKIT_INPUTS_STRICT) &&
             (want == SECKIT_INPUT_AUTO || want == SECKIT_INPUT_POLICY)) {
-            skt_in_node_free(doc.root);
             doc.root = NULL;
             yaml = 0;
             bare_malformed = 1;
@@ -819,31 +864,50 @@ int seckit_policy_inputs_extract(const char *data, size_t len,
             bare_malformed = 1;
         }
     }
-    if (rc != 0)
+    if (rc != 0) {
+        skt_in_doc_free(&doc);
         return rc;
-
-    seckit_input_format fmt = bare_malformed         ? SECKIT_INPUT_POLICY
-                              : want != SECKIT_INPUT_AUTO ? want
-                                                          : detect(doc.root);
-    switch (fmt) {
-    case SECKIT_INPUT_POLICY:
-        if (yaml)
-            rc = skt_in_add_tree(&l, doc.root, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, "",
-                                 err);
-        else
-            rc = skt_in_add_slice(&l, &file_start, len, SECKIT_POLICY_IDENTITY,
-                                  SECKIT_RESOURCE_NONE, "", err);
-        if (rc == 0)
-            l.items[l.n - 1].type_known = 0; /* only the user knows */
-        break;
-    case SECKIT_INPUT_POLICY_VERSION: rc = extract_policy_version(&l, doc.root, err); break;
-    case SECKIT_INPUT_GET_ENTITY: rc = extract_get_entity(&l, doc.root, err); break;
-    case SECKIT_INPUT_AUTH_DETAILS: rc = extract_auth_details(&l, doc.root, err); break;
-    case SECKIT_INPUT_CLOUDFORMATION: rc = skt_in_cfn_extract(&l, &doc, err); break;
-    case SECKIT_INPUT_TERRAFORM: rc = extract_terraform(&l, doc.root, err); break;
-    default: rc = seckit_error_set(err, SECKIT_EINVAL, "unknown input format %d", (int)fmt);
     }
-    skt_in_node_free(doc.root);
+
+    seckit_input_format fmt = SECKIT_INPUT_POLICY;
+    const seckit_json *jroot = seckit_json_root(doc.jdoc);
+    if (bare_malformed) {
+        fmt = SECKIT_INPUT_POLICY;
+    } else if (want != SECKIT_INPUT_AUTO) {
+        fmt = want;
+    } else if (jroot != NULL &&
+               (jroot->kind != SECKIT_JSON_OBJECT || seckit_json_get(jroot, "Statement") != NULL)) {
+        fmt = SECKIT_INPUT_POLICY; /* what detect() says, without the node tree */
+    } else {
+        rc = skt_in_json_tree(&doc, err);
+        if (rc == 0)
+            fmt = detect(doc.root);
+    }
+    if (rc == 0 && fmt != SECKIT_INPUT_POLICY && !yaml)
+        rc = skt_in_json_tree(&doc, err);
+    if (rc == 0) {
+        switch (fmt) {
+        case SECKIT_INPUT_POLICY:
+            if (yaml)
+                rc = skt_in_add_tree(&l, doc.root, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE,
+                                     "", err);
+            else
+                rc = skt_in_add_slice(&l, &file_start, len, SECKIT_POLICY_IDENTITY,
+                                      SECKIT_RESOURCE_NONE, "", err);
+            if (rc == 0) {
+                l.items[l.n - 1].type_known = 0; /* only the user knows */
+                if (!yaml && !bare_malformed)
+                    l.items[l.n - 1].tree = jroot;
+            }
+            break;
+        case SECKIT_INPUT_POLICY_VERSION: rc = extract_policy_version(&l, doc.root, err); break;
+        case SECKIT_INPUT_GET_ENTITY: rc = extract_get_entity(&l, doc.root, err); break;
+        case SECKIT_INPUT_AUTH_DETAILS: rc = extract_auth_details(&l, doc.root, err); break;
+        case SECKIT_INPUT_CLOUDFORMATION: rc = skt_in_cfn_extract(&l, &doc, err); break;
+        case SECKIT_INPUT_TERRAFORM: rc = extract_terraform(&l, doc.root, err); break;
+        default: rc = seckit_error_set(err, SECKIT_EINVAL, "unknown input format %d", (int)fmt);
+        }
+    }
     if (rc == 0) {
         *out = calloc(1, sizeof(**out));
         if (*out == NULL)
@@ -853,8 +917,18 @@ int seckit_policy_inputs_extract(const char *data, size_t len,
         for (size_t i = 0; i < l.n; i++)
             input_clear(&l.items[i]);
         free(l.items);
+        skt_in_doc_free(&doc);
         return rc;
     }
+    keep_trees(&l, &doc);
+    int trees = 0;
+    for (size_t i = 0; i < l.n; i++)
+        trees |= l.items[i].tree != NULL;
+    if (trees) { /* the inputs own the file's tree now */
+        (*out)->internal_ = doc.jdoc;
+        doc.jdoc = NULL;
+    }
+    skt_in_doc_free(&doc);
     (*out)->format = fmt;
     (*out)->items = l.items;
     (*out)->count = l.n;

@@ -7,7 +7,7 @@ libseckit_internal_la_SOURCES += \
 	policy/inputs_yaml.c \
 	policy/inputs_cfn.c \
 	policy/inputs_lint.c
-noinst_HEADERS += policy/inputs_internal.h
+noinst_HEADERS += policy/inputs_internal.h policy/json_internal.h
 seckitinclude_HEADERS += include/seckit/policy_inputs.h
 
 # Unit tests: detection and extraction of every input kind, positions,

@@ -59,7 +59,6 @@ static skt_in_node *mk_str(cfn *c, const skt_in_pos *p, const char *s, size_t n)
         return NULL;
     x->synthetic = 1;
     if (skt_in_node_set_str(x, s, n, c->err) != 0) {
-        skt_in_node_free(x);
         return NULL;
     }
     return x;
@@ -78,12 +77,9 @@ static int obj_put(cfn *c, skt_in_node *obj, const char *key, const skt_in_pos *
         return c->err && c->err->code ? c->err->code : SECKIT_ENOMEM;
     skt_in_node *k = mk_cstr(c, kp, key);
     if (k == NULL || skt_in_node_add(obj, k, c->err) != 0) {
-        skt_in_node_free(k);
-        skt_in_node_free(val);
         return c->err && c->err->code ? c->err->code : SECKIT_ENOMEM;
     }
     if (skt_in_node_add(obj, val, c->err) != 0) {
-        skt_in_node_free(val);
         return c->err->code;
     }
     return 0;
@@ -297,8 +293,6 @@ static int ref_value(cfn *c, const skt_in_pos *p, const char *name, const char *
                     size_t n = comma ? (size_t)(comma - s) : strlen(s);
                     skt_in_node *it = mk_str(c, p, s, n);
                     if (it == NULL || skt_in_node_add(arr, it, c->err) != 0) {
-                        skt_in_node_free(it);
-                        skt_in_node_free(arr);
                         return fail_oom(c);
                     }
                     if (comma == NULL)
@@ -313,7 +307,6 @@ static int ref_value(cfn *c, const skt_in_pos *p, const char *name, const char *
                 (void)depth;
                 *out = dt != NULL ? mk_cstr(c, p, dt) : NULL;
                 if (*out != NULL && x->arn && strncmp(dt, "arn:", 4) != 0) {
-                    skt_in_node_free(*out);
                     *out = unresolved(c, p, dt, x);
                 }
                 return *out ? 0 : fail_oom(c);
@@ -444,7 +437,6 @@ static int eval_sub(cfn *c, const skt_in_node *arg, const skt_in_pos *p, const e
                 snprintf(tmp, sizeof(tmp), "%s", t ? t : "");
                 piece = tmp;
             }
-            skt_in_node_free(val);
             val = NULL;
             plen = strlen(piece);
         }
@@ -496,22 +488,18 @@ static int eval_join(cfn *c, const skt_in_node *arg, const skt_in_pos *p, const 
             t = "";
         size_t add = strlen(t) + (i ? strlen(d) : 0);
         if (len + add > SKT_IN_MAX_TEXT) {
-            skt_in_node_free(v);
             rc = seckit_error_set(c->err, SECKIT_ELIMIT, "Fn::Join result too long");
             break;
         }
         char *nb = realloc(buf, len + add + 1);
         if (nb == NULL) {
-            skt_in_node_free(v);
             rc = seckit_error_set(c->err, SECKIT_ENOMEM, "out of memory");
             break;
         }
         buf = nb;
         snprintf(buf + len, add + 1, "%s%s", i ? d : "", t);
         len += add;
-        skt_in_node_free(v);
     }
-    skt_in_node_free(list);
     if (rc != 0) {
         free(buf);
         return rc;
@@ -542,7 +530,6 @@ static int eval_fn(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth,
             const char *t = scalar_text(a);
             snprintf(name, sizeof(name), "%s", arg->kids[0]->str);
             snprintf(attr, sizeof(attr), "%s", t ? t : "");
-            skt_in_node_free(a);
         } else if (arg->kind == SKT_IN_STRING) {
             snprintf(name, sizeof(name), "%s", arg->str);
             char *dot = strchr(name, '.');
@@ -581,8 +568,6 @@ static int eval_fn(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth,
                 list->kids[k] = list->kids[k + 1];
             list->n--;
         }
-        skt_in_node_free(idx);
-        skt_in_node_free(list);
         if (rc != 0)
             return rc;
         if (*out != NULL)
@@ -605,7 +590,6 @@ static int eval_fn(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth,
             size_t len = hit ? (size_t)(hit - s) : strlen(s);
             skt_in_node *it = mk_str(c, p, s, len);
             if (it == NULL || skt_in_node_add(arr, it, c->err) != 0) {
-                skt_in_node_free(it);
                 rc = fail_oom(c);
                 break;
             }
@@ -613,9 +597,7 @@ static int eval_fn(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth,
                 break;
             s = hit + strlen(d);
         }
-        skt_in_node_free(src);
         if (rc != 0) {
-            skt_in_node_free(arr);
             return rc;
         }
         *out = arr;
@@ -636,8 +618,6 @@ static int eval_fn(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth,
         const char *mapname = scalar_text(k[0]);
         char name[256];
         snprintf(name, sizeof(name), "%s", mapname ? mapname : "Unresolved");
-        for (int i = 0; i < 3; i++)
-            skt_in_node_free(k[i]);
         if (rc != 0)
             return rc;
         if (v == NULL && arg->n == 4) /* { DefaultValue: ... } */
@@ -657,8 +637,6 @@ static int eval_fn(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth,
         for (size_t i = 0; i < SKT_ARRAY_LEN(azs); i++) {
             skt_in_node *it = mk_cstr(c, p, azs[i]);
             if (it == NULL || skt_in_node_add(arr, it, c->err) != 0) {
-                skt_in_node_free(it);
-                skt_in_node_free(arr);
                 return fail_oom(c);
             }
         }
@@ -670,7 +648,6 @@ static int eval_fn(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth,
         SKT_GUARD(eval(c, arg, &plain, depth + 1, &name));
         const char *t = scalar_text(name);
         *out = unresolved(c, p, t ? t : "ImportedValue", x);
-        skt_in_node_free(name);
         return *out ? 0 : fail_oom(c);
     }
 unknown:
@@ -733,7 +710,6 @@ static int eval(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth, skt
             skt_in_node *a = unresolved(c, &(*slot)->pos, (*slot)->str, x);
             if (a == NULL)
                 return fail_oom(c);
-            skt_in_node_free(*slot);
             *slot = a;
         }
         return 0;
@@ -766,11 +742,8 @@ static int eval(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth, skt
             if (rc == 0 && v != NULL) {
                 skt_in_node *kc = skt_in_copy(c->doc, kid, c->err);
                 if (kc == NULL || skt_in_node_add(copy, kc, c->err) != 0) {
-                    skt_in_node_free(kc);
-                    skt_in_node_free(v);
                     rc = fail_oom(c);
                 } else if (skt_in_node_add(copy, v, c->err) != 0) {
-                    skt_in_node_free(v);
                     rc = fail_oom(c);
                 }
             }
@@ -784,7 +757,6 @@ static int eval(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth, skt
                 v = NULL;
                 rc = eval(c, kid->kids[1]->kids[b], &sx, depth + 1, &v);
                 if (rc == 0 && v != NULL && skt_in_node_add(copy, v, c->err) != 0) {
-                    skt_in_node_free(v);
                     rc = fail_oom(c);
                 }
             }
@@ -792,12 +764,10 @@ static int eval(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth, skt
         }
         rc = eval(c, kid, &sx, depth + 1, &v);
         if (rc == 0 && v != NULL && skt_in_node_add(copy, v, c->err) != 0) {
-            skt_in_node_free(v);
             rc = fail_oom(c);
         }
     }
     if (rc != 0) {
-        skt_in_node_free(copy);
         return rc;
     }
     *out = copy;
@@ -829,7 +799,6 @@ static int add_policy(cfn *c, const skt_in_node *docnode, seckit_policy_type typ
                                  "object nor a string",
                                  docnode->pos.line, docnode->pos.column, owner);
     }
-    skt_in_node_free(v);
     return rc;
 }
 
@@ -851,7 +820,6 @@ static void name_of(cfn *c, const skt_in_node *n, char *buf, size_t cap)
     if (eval(c, n, &x, 0, &v) == 0 && scalar_text(v) != NULL)
         snprintf(buf, cap, "%s", scalar_text(v));
     c->err = saved;
-    skt_in_node_free(v);
 }
 
 static int inline_policies(cfn *c, const skt_in_node *props, const char *type, const char *id)
@@ -874,7 +842,6 @@ static int inline_policies(cfn *c, const skt_in_node *props, const char *type, c
         snprintf(owner, sizeof(owner), "%s %s (inline policy %s)", type, id, name);
         rc = add_policy(c, doc, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, owner);
     }
-    skt_in_node_free(ev);
     return rc;
 }
 
@@ -899,7 +866,6 @@ static int sam_policies(cfn *c, const skt_in_node *props, const char *type, cons
         snprintf(owner, sizeof(owner), "%s %s (policy %zu)", type, id, i + 1);
         rc = skt_in_add_tree(c->l, d, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, owner, c->err);
     }
-    skt_in_node_free(ev);
     return rc;
 }
 
@@ -927,7 +893,6 @@ static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *
         char buf[1024];
         snprintf(buf, sizeof(buf), "arn:aws:lambda:" REGION ":" ACCOUNT ":function:%s", fv->str);
         skt_in_node *nf = mk_cstr(c, &fv->pos, buf);
-        skt_in_node_free(fv);
         fv = nf;
         if (fv == NULL) {
             rc = fail_oom(c);
@@ -991,7 +956,6 @@ static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *
             continue;
         if (cond == NULL && (cond = skt_in_node_new(c->doc, SKT_IN_OBJECT, &pn->pos, c->err)) ==
                                 NULL) {
-            skt_in_node_free(v);
             rc = fail_oom(c);
             break;
         }
@@ -1000,7 +964,6 @@ static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *
             op = skt_in_node_new(c->doc, SKT_IN_OBJECT, &pn->pos, c->err);
             rc = obj_put(c, cond, conds[i].op, &pn->pos, op);
             if (rc != 0) {
-                skt_in_node_free(v);
                 break;
             }
         }
@@ -1027,14 +990,6 @@ static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *
                              owner, c->err);
     }
 done:
-    skt_in_node_free(pv);
-    skt_in_node_free(av);
-    skt_in_node_free(fv);
-    skt_in_node_free(pr);
-    skt_in_node_free(cond);
-    skt_in_node_free(st);
-    skt_in_node_free(stmts);
-    skt_in_node_free(policy);
     return rc;
 }
 

@@ -1,5 +1,6 @@
 /* Internal to policy/inputs*.c: a small document tree with source positions
- * that both the JSON and the YAML readers produce, and the JSON writer that
+ * (in the document's arena) that both the JSON and the YAML readers
+ * produce, and the JSON writer that
  * turns a (sub)tree back into policy text while recording, for each token it
  * writes, where that token came from in the input file.  Not installed. */
 #ifndef SECKIT_POLICY_INPUTS_INTERNAL_H
@@ -7,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "policy/internal.h"
+#include "policy/json_internal.h"
 #include "seckit/error.h"
 #include "seckit/policy_inputs.h"
 
@@ -19,6 +22,11 @@
 #define SKT_IN_MAX_NODES 1000000
 #define SKT_IN_NODES_PER_BYTE 16
 #define SKT_IN_MAX_TEXT (64u << 20)  /* generated policy text */
+/* seckit_json_parse's defaults, which linting a policy's text applies: a
+ * policy found in a JSON file is linted from the file's tree only within
+ * them (else from its text, which reports the limit as today). */
+#define SKT_IN_LINT_MAX_TEXT (8u << 20)
+#define SKT_IN_LINT_MAX_DEPTH 64u
 
 typedef enum skt_in_kind {
     SKT_IN_NULL,
@@ -36,11 +44,13 @@ typedef struct skt_in_pos {
     size_t offset;        /* byte offset in the file */
 } skt_in_pos;
 
+typedef struct skt_in_doc skt_in_doc;
+
 typedef struct skt_in_node {
     skt_in_kind kind;
-    char *str;               /* STRING (decoded, NUL-terminated) or NUMBER text */
+    const char *str;         /* STRING (decoded, NUL-terminated) or NUMBER text */
     size_t len;
-    char *tag;               /* YAML tag ("!Ref") or NULL */
+    const char *tag;         /* YAML tag ("!Ref") or NULL */
     skt_in_pos pos;          /* where the node starts in the file */
     size_t end;              /* file offset just past the node (JSON only) */
     int raw_escaped;         /* JSON string token contained escapes */
@@ -49,20 +59,28 @@ typedef struct skt_in_node {
     int synthetic;           /* made up (intrinsic function result): no 1:1 map */
     struct skt_in_node **kids;
     size_t n, cap;
+    skt_in_doc *doc;         /* whose arena holds the node */
+    seckit_json *json;       /* JSON input: the node json.c read this from */
 } skt_in_node;
 
-typedef struct skt_in_doc {
+struct skt_in_doc {
     skt_in_node *root;
-    size_t nodes; /* count */
-    size_t limit; /* at most this many (0: SKT_IN_MAX_NODES) */
-} skt_in_doc;
+    size_t nodes;          /* count */
+    size_t limit;          /* at most this many (0: SKT_IN_MAX_NODES) */
+    skt_arena arena;       /* every node, kids array and string */
+    seckit_json_doc *jdoc; /* JSON input: the file as json.c read it */
+    skt_json_file_info jinfo;
+};
 
-/* Tree helpers. */
+void skt_in_doc_init(skt_in_doc *doc, size_t limit);
+/* Frees the arena, and jdoc unless the caller took it (set it to NULL). */
+void skt_in_doc_free(skt_in_doc *doc);
+
+/* Tree helpers (nodes are freed with their document). */
 skt_in_node *skt_in_node_new(skt_in_doc *doc, skt_in_kind kind, const skt_in_pos *pos,
                              seckit_error *err);
 int skt_in_node_add(skt_in_node *parent, skt_in_node *kid, seckit_error *err);
 int skt_in_node_set_str(skt_in_node *n, const char *s, size_t len, seckit_error *err);
-void skt_in_node_free(skt_in_node *n);
 /* The value of key `key` in an object (first match), or NULL. */
 skt_in_node *skt_in_get(const skt_in_node *obj, const char *key);
 /* The string value of key `key`, or NULL when absent or not a string. */
@@ -71,8 +89,11 @@ const char *skt_in_get_str(const skt_in_node *obj, const char *key);
 skt_in_node *skt_in_copy(skt_in_doc *doc, const skt_in_node *n, seckit_error *err);
 
 /* JSON reader: the whole of data must be one JSON value (RFC 8259; no
- * comments, no trailing commas).  Errors carry the line/column/offset. */
+ * comments, no trailing commas).  Errors carry the line/column/offset.
+ * Reads the file into doc->jdoc (json.c's tree; doc->root stays NULL). */
 int skt_in_json_parse(const char *data, size_t len, skt_in_doc *doc, seckit_error *err);
+/* doc->root from doc->jdoc (once; the nodes point back to jdoc's). */
+int skt_in_json_tree(skt_in_doc *doc, seckit_error *err);
 /* YAML reader (libyaml): the first document.  Tags are kept on the nodes. */
 int skt_in_yaml_parse(const char *data, size_t len, skt_in_doc *doc, seckit_error *err);
 

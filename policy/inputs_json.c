@@ -1,7 +1,8 @@
-/* The document tree of policy/inputs and its JSON reader: strict RFC 8259
- * JSON, with the file position of every value and key kept on the nodes.
- * The reader keeps a cursor and the remaining length and never looks past
- * the end; depth and node counts are limited before anything is allocated. */
+/* The document tree of policy/inputs: nodes live in the document's arena
+ * (no per-node malloc or free), and a JSON input file becomes such a tree
+ * by walking the seckit_json tree json.c read it into (the file is parsed
+ * once; the nodes keep a pointer back to the seckit_json node they came
+ * from, so a policy found in the file is linted from that tree). */
 #include "config.h"
 
 #include <stdint.h>
@@ -10,9 +11,32 @@
 
 #include "policy/inputs_internal.h"
 #include "policy/internal.h"
+#include "policy/json_internal.h"
 #include "src/base/guard.h"
 
+/* ---- the document ---- */
+
+void skt_in_doc_init(skt_in_doc *doc, size_t limit)
+{
+    memset(doc, 0, sizeof(*doc));
+    doc->limit = limit;
+    skt_arena_init(&doc->arena);
+}
+
+void skt_in_doc_free(skt_in_doc *doc)
+{
+    skt_arena_free(&doc->arena);
+    seckit_json_free(doc->jdoc);
+    doc->jdoc = NULL;
+    doc->root = NULL;
+}
+
 /* ---- tree helpers ---- */
+
+static int oom(seckit_error *err)
+{
+    return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+}
 
 skt_in_node *skt_in_node_new(skt_in_doc *doc, skt_in_kind kind, const skt_in_pos *pos,
                              seckit_error *err)
@@ -22,13 +46,14 @@ skt_in_node *skt_in_node_new(skt_in_doc *doc, skt_in_kind kind, const skt_in_pos
         seckit_error_set(err, SECKIT_ELIMIT, "document has more than %zu values", limit);
         return NULL;
     }
-    skt_in_node *n = calloc(1, sizeof(*n));
+    skt_in_node *n = skt_arena_alloc(&doc->arena, sizeof(*n));
     if (n == NULL) {
-        seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        oom(err);
         return NULL;
     }
     doc->nodes++;
     n->kind = kind;
+    n->doc = doc;
     if (pos != NULL) {
         n->pos = *pos;
         n->end = pos->offset;
@@ -39,10 +64,13 @@ skt_in_node *skt_in_node_new(skt_in_doc *doc, skt_in_kind kind, const skt_in_pos
 int skt_in_node_add(skt_in_node *parent, skt_in_node *kid, seckit_error *err)
 {
     if (parent->n == parent->cap) {
+        /* The old array stays in the arena until the document goes. */
         size_t cap = parent->cap ? parent->cap * 2 : 4;
-        skt_in_node **k = realloc(parent->kids, cap * sizeof(*k));
+        skt_in_node **k = skt_arena_alloc(&parent->doc->arena, cap * sizeof(*k));
         if (k == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+            return oom(err);
+        if (parent->n > 0)
+            memcpy(k, parent->kids, parent->n * sizeof(*k));
         parent->kids = k;
         parent->cap = cap;
     }
@@ -52,28 +80,12 @@ int skt_in_node_add(skt_in_node *parent, skt_in_node *kid, seckit_error *err)
 
 int skt_in_node_set_str(skt_in_node *n, const char *s, size_t len, seckit_error *err)
 {
-    char *c = malloc(len + 1);
+    char *c = skt_arena_strndup(&n->doc->arena, len > 0 ? s : "", len);
     if (c == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-    if (len > 0)
-        memcpy(c, s, len);
-    c[len] = '\0';
-    free(n->str);
+        return oom(err);
     n->str = c;
     n->len = len;
     return 0;
-}
-
-void skt_in_node_free(skt_in_node *n)
-{
-    if (n == NULL)
-        return;
-    for (size_t i = 0; i < n->n; i++)
-        skt_in_node_free(n->kids[i]);
-    free(n->kids);
-    free(n->str);
-    free(n->tag);
-    free(n);
 }
 
 skt_in_node *skt_in_get(const skt_in_node *obj, const char *key)
@@ -102,340 +114,105 @@ skt_in_node *skt_in_copy(skt_in_doc *doc, const skt_in_node *n, seckit_error *er
     c->block = n->block;
     c->unquoted = n->unquoted;
     c->synthetic = n->synthetic;
-    if ((n->str != NULL && skt_in_node_set_str(c, n->str, n->len, err) != 0) ||
-        (n->tag != NULL && (c->tag = strdup(n->tag)) == NULL)) {
-        if (n->tag != NULL && c->tag == NULL)
-            seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        skt_in_node_free(c);
+    c->tag = n->tag; /* strings of the same arena (or static) */
+    if (n->str != NULL && skt_in_node_set_str(c, n->str, n->len, err) != 0)
         return NULL;
+    if (n->n > 0) {
+        c->kids = skt_arena_alloc(&doc->arena, n->n * sizeof(*c->kids));
+        if (c->kids == NULL) {
+            oom(err);
+            return NULL;
+        }
+        c->cap = n->n;
     }
     for (size_t i = 0; i < n->n; i++) {
         skt_in_node *k = skt_in_copy(doc, n->kids[i], err);
-        if (k == NULL || skt_in_node_add(c, k, err) != 0) {
-            skt_in_node_free(k);
-            skt_in_node_free(c);
+        if (k == NULL)
             return NULL;
-        }
+        c->kids[c->n++] = k;
     }
     return c;
 }
 
-/* ---- the JSON reader ---- */
+/* ---- a JSON file's tree ---- */
 
-typedef struct jr {
-    const char *data;
-    size_t len;
-    size_t pos;
-    unsigned long line;
-    size_t line_start; /* offset of the current line's first byte */
-    skt_in_doc *doc;
-    seckit_error *err;
-} jr;
-
-static skt_in_pos jr_pos(const jr *r)
+static skt_in_pos in_pos(const seckit_position *p)
 {
-    skt_in_pos p = {r->line, (unsigned long)(r->pos - r->line_start), r->pos};
-    return p;
+    skt_in_pos q = {p->line, p->column, p->offset};
+    return q;
 }
 
-static int jr_fail(const jr *r, int code, const char *what)
+/* A key or string token: escaped when the file spells it longer than its
+ * decoded text plus the quotes (every JSON escape is). */
+static int spelled_escaped(const seckit_span *sp, size_t len)
 {
-    skt_in_pos p = jr_pos(r);
-    return seckit_error_set_at(r->err, code, p.line, p.column, p.offset,
-                               "invalid JSON at line %lu column %lu: %s", p.line, p.column,
-                               what);
+    return sp->end.offset - sp->start.offset != len + 2;
 }
 
-static int jr_peek(const jr *r)
-{
-    return r->pos < r->len ? (unsigned char)r->data[r->pos] : -1;
-}
+static const skt_in_kind kinds[] = {
+    [SECKIT_JSON_NULL] = SKT_IN_NULL,     [SECKIT_JSON_FALSE] = SKT_IN_FALSE,
+    [SECKIT_JSON_TRUE] = SKT_IN_TRUE,     [SECKIT_JSON_NUMBER] = SKT_IN_NUMBER,
+    [SECKIT_JSON_STRING] = SKT_IN_STRING, [SECKIT_JSON_ARRAY] = SKT_IN_ARRAY,
+    [SECKIT_JSON_OBJECT] = SKT_IN_OBJECT,
+};
 
-static void jr_ws(jr *r)
+static skt_in_node *from_json(skt_in_doc *doc, seckit_json *j, seckit_error *err)
 {
-    while (r->pos < r->len) {
-        char c = r->data[r->pos];
-        if (c == '\n') {
-            r->pos++;
-            r->line++;
-            r->line_start = r->pos;
-        } else if (c == ' ' || c == '\t' || c == '\r') {
-            r->pos++;
-        } else {
-            break;
-        }
-    }
-}
-
-static int jr_literal(jr *r, const char *word)
-{
-    size_t n = strlen(word);
-    if (r->len - r->pos < n || memcmp(r->data + r->pos, word, n) != 0)
-        return jr_fail(r, SECKIT_EFORMAT, "unexpected character (expected a value)");
-    r->pos += n;
-    return 0;
-}
-
-static int hex4(const char *p, uint32_t *out)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (uint32_t)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (uint32_t)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (uint32_t)(c - 'A' + 10);
-        else
-            return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-/* A string token at r->pos (the opening quote).  The decoded text is never
- * longer than the token, so the buffer is sized from the token first. */
-static int jr_string(jr *r, skt_in_node *n)
-{
-    size_t start = r->pos++;
-    size_t end = start + 1;
-    int escaped = 0;
-    while (end < r->len && r->data[end] != '"') {
-        if (r->data[end] == '\\') {
-            escaped = 1;
-            end++;
-        }
-        end++;
-    }
-    if (end >= r->len) {
-        r->pos = start;
-        return jr_fail(r, SECKIT_EFORMAT, "unterminated string");
-    }
-    char *out = malloc(end - start + 1);
-    if (out == NULL)
-        return seckit_error_set(r->err, SECKIT_ENOMEM, "out of memory");
-    size_t o = 0;
-    while (r->pos < end) {
-        unsigned char c = (unsigned char)r->data[r->pos];
-        if (c < 0x20) {
-            free(out);
-            return jr_fail(r, SECKIT_EFORMAT, "control character in string");
-        }
-        if (c != '\\') {
-            out[o++] = (char)c;
-            r->pos++;
-            continue;
-        }
-        /* end > r->pos + 1 here: the scan above skipped the escaped byte. */
-        char e = r->data[r->pos + 1];
-        uint32_t cp;
-        switch (e) {
-        case '"': out[o++] = '"'; r->pos += 2; continue;
-        case '\\': out[o++] = '\\'; r->pos += 2; continue;
-        case '/': out[o++] = '/'; r->pos += 2; continue;
-        case 'b': out[o++] = '\b'; r->pos += 2; continue;
-        case 'f': out[o++] = '\f'; r->pos += 2; continue;
-        case 'n': out[o++] = '\n'; r->pos += 2; continue;
-        case 'r': out[o++] = '\r'; r->pos += 2; continue;
-        case 't': out[o++] = '\t'; r->pos += 2; continue;
-        case 'u': break;
-        default:
-            free(out);
-            return jr_fail(r, SECKIT_EFORMAT, "invalid escape in string");
-        }
-        if (end - r->pos < 6 || hex4(r->data + r->pos + 2, &cp) != 0) {
-            free(out);
-            return jr_fail(r, SECKIT_EFORMAT, "invalid \\u escape in string");
-        }
-        size_t adv = 6;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-            uint32_t lo;
-            if (end - r->pos < 12 || r->data[r->pos + 6] != '\\' || r->data[r->pos + 7] != 'u' ||
-                hex4(r->data + r->pos + 8, &lo) != 0 || lo < 0xDC00 || lo > 0xDFFF) {
-                free(out);
-                return jr_fail(r, SECKIT_EFORMAT, "unpaired surrogate in \\u escape");
-            }
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            adv = 12;
-        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            free(out);
-            return jr_fail(r, SECKIT_EFORMAT, "unpaired surrogate in \\u escape");
-        }
-        /* The escape is 6 or 12 bytes and its UTF-8 at most 4. */
-        o += skt_put_utf8(out + o, cp);
-        r->pos += adv;
-    }
-    out[o] = '\0';
-    r->pos = end + 1;
-    free(n->str);
-    n->str = out;
-    n->len = o;
-    n->raw_escaped = escaped;
-    n->end = r->pos;
-    return 0;
-}
-
-static int jr_number(jr *r, skt_in_node *n)
-{
-    size_t start = r->pos;
-    if (jr_peek(r) == '-')
-        r->pos++;
-    int c = jr_peek(r);
-    if (c == '0') {
-        r->pos++;
-    } else if (c >= '1' && c <= '9') {
-        while ((c = jr_peek(r)) >= '0' && c <= '9')
-            r->pos++;
-    } else {
-        return jr_fail(r, SECKIT_EFORMAT, "invalid number");
-    }
-    if (jr_peek(r) == '.') {
-        r->pos++;
-        if (!((c = jr_peek(r)) >= '0' && c <= '9'))
-            return jr_fail(r, SECKIT_EFORMAT, "invalid number (digit expected after '.')");
-        while ((c = jr_peek(r)) >= '0' && c <= '9')
-            r->pos++;
-    }
-    if (jr_peek(r) == 'e' || jr_peek(r) == 'E') {
-        r->pos++;
-        if (jr_peek(r) == '+' || jr_peek(r) == '-')
-            r->pos++;
-        if (!((c = jr_peek(r)) >= '0' && c <= '9'))
-            return jr_fail(r, SECKIT_EFORMAT, "invalid number (digit expected in exponent)");
-        while ((c = jr_peek(r)) >= '0' && c <= '9')
-            r->pos++;
-    }
-    n->end = r->pos;
-    return skt_in_node_set_str(n, r->data + start, r->pos - start, r->err);
-}
-
-static int jr_value(jr *r, skt_in_node **out, unsigned depth);
-
-static int jr_container(jr *r, skt_in_node *n, unsigned depth)
-{
-    int object = n->kind == SKT_IN_OBJECT;
-    char close = object ? '}' : ']';
-    r->pos++; /* [ or { */
-    jr_ws(r);
-    if (jr_peek(r) == close) {
-        r->pos++;
-        n->end = r->pos;
-        return 0;
-    }
-    for (;;) {
-        skt_in_node *kid = NULL;
-        if (object) {
-            jr_ws(r);
-            if (jr_peek(r) != '"')
-                return jr_fail(r, SECKIT_EFORMAT,
-                               jr_peek(r) == '}' ? "trailing comma in object"
-                                                 : "expected a string key");
-            skt_in_pos p = jr_pos(r);
-            kid = skt_in_node_new(r->doc, SKT_IN_STRING, &p, r->err);
-            if (kid == NULL)
-                return r->err ? r->err->code : SECKIT_ENOMEM;
-            int rc = jr_string(r, kid);
-            if (rc == 0)
-                rc = skt_in_node_add(n, kid, r->err);
-            if (rc != 0) {
-                skt_in_node_free(kid);
-                return rc;
-            }
-            jr_ws(r);
-            if (jr_peek(r) != ':')
-                return jr_fail(r, SECKIT_EFORMAT, "expected ':' after key");
-            r->pos++;
-        }
-        jr_ws(r);
-        if (!object && jr_peek(r) == ']')
-            return jr_fail(r, SECKIT_EFORMAT, "trailing comma in array");
-        SKT_GUARD(jr_value(r, &kid, depth + 1));
-        int rc = skt_in_node_add(n, kid, r->err);
-        if (rc != 0) {
-            skt_in_node_free(kid);
-            return rc;
-        }
-        jr_ws(r);
-        int c = jr_peek(r);
-        if (c == ',') {
-            r->pos++;
-            continue;
-        }
-        if (c == close) {
-            r->pos++;
-            n->end = r->pos;
-            return 0;
-        }
-        if (c < 0)
-            return jr_fail(r, SECKIT_ETRUNCATED,
-                           object ? "input ends inside an object" : "input ends inside an array");
-        return jr_fail(r, SECKIT_EFORMAT,
-                       object ? "expected ',' or '}' in object" : "expected ',' or ']' in array");
-    }
-}
-
-static int jr_value(jr *r, skt_in_node **out, unsigned depth)
-{
-    *out = NULL;
-    jr_ws(r);
-    if (depth > SKT_IN_MAX_DEPTH)
-        return jr_fail(r, SECKIT_ELIMIT, "nested too deeply");
-    int c = jr_peek(r);
-    skt_in_kind kind;
-    switch (c) {
-    case -1: return jr_fail(r, SECKIT_ETRUNCATED, "input ends where a value was expected");
-    case '{': kind = SKT_IN_OBJECT; break;
-    case '[': kind = SKT_IN_ARRAY; break;
-    case '"': kind = SKT_IN_STRING; break;
-    case 't': kind = SKT_IN_TRUE; break;
-    case 'f': kind = SKT_IN_FALSE; break;
-    case 'n': kind = SKT_IN_NULL; break;
-    default:
-        if (c == '-' || (c >= '0' && c <= '9')) {
-            kind = SKT_IN_NUMBER;
-            break;
-        }
-        return jr_fail(r, SECKIT_EFORMAT, "unexpected character (expected a value)");
-    }
-    skt_in_pos p = jr_pos(r);
-    skt_in_node *n = skt_in_node_new(r->doc, kind, &p, r->err);
+    skt_in_pos p = in_pos(&j->span.start);
+    skt_in_node *n = skt_in_node_new(doc, kinds[j->kind], &p, err);
     if (n == NULL)
-        return r->err ? r->err->code : SECKIT_ENOMEM;
-    int rc;
-    switch (kind) {
-    case SKT_IN_OBJECT:
-    case SKT_IN_ARRAY: rc = jr_container(r, n, depth); break;
-    case SKT_IN_STRING: rc = jr_string(r, n); break;
-    case SKT_IN_TRUE: rc = jr_literal(r, "true"); break;
-    case SKT_IN_FALSE: rc = jr_literal(r, "false"); break;
-    case SKT_IN_NULL: rc = jr_literal(r, "null"); break;
-    default: rc = jr_number(r, n); break;
+        return NULL;
+    n->json = j;
+    n->end = j->span.end.offset;
+    n->str = j->str; /* json.c's arena: lives as long as doc->jdoc */
+    n->len = j->len;
+    if (j->kind == SECKIT_JSON_STRING)
+        n->raw_escaped = spelled_escaped(&j->span, j->len);
+    if (j->kind != SECKIT_JSON_ARRAY && j->kind != SECKIT_JSON_OBJECT)
+        return n;
+    size_t count = j->kind == SECKIT_JSON_OBJECT ? 2 * j->count : j->count;
+    if (count > 0) {
+        n->kids = skt_arena_alloc(&doc->arena, count * sizeof(*n->kids));
+        if (n->kids == NULL) {
+            oom(err);
+            return NULL;
+        }
+        n->cap = count;
     }
-    if (rc != 0) {
-        skt_in_node_free(n);
-        return rc;
+    for (seckit_json *c = j->child; c != NULL; c = c->next) {
+        if (j->kind == SECKIT_JSON_OBJECT) {
+            skt_in_pos kp = in_pos(&c->key_span.start);
+            skt_in_node *k = skt_in_node_new(doc, SKT_IN_STRING, &kp, err);
+            if (k == NULL)
+                return NULL;
+            k->end = c->key_span.end.offset;
+            k->str = c->key;
+            k->len = c->key_len;
+            k->raw_escaped = spelled_escaped(&c->key_span, c->key_len);
+            n->kids[n->n++] = k;
+        }
+        skt_in_node *v = from_json(doc, c, err);
+        if (v == NULL)
+            return NULL;
+        n->kids[n->n++] = v;
     }
-    n->end = r->pos;
-    *out = n;
-    return 0;
+    return n;
 }
 
 int skt_in_json_parse(const char *data, size_t len, skt_in_doc *doc, seckit_error *err)
 {
-    jr r = {data, len, 0, 1, 0, doc, err};
     doc->root = NULL;
-    /* A UTF-8 byte order mark is tolerated (editors on Windows write one). */
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
-        r.pos = r.line_start = 3;
-    skt_in_node *root = NULL;
-    SKT_GUARD(jr_value(&r, &root, 0));
-    jr_ws(&r);
-    if (r.pos != r.len) {
-        skt_in_node_free(root);
-        return jr_fail(&r, SECKIT_EFORMAT, "unexpected text after the JSON value");
-    }
-    doc->root = root;
-    return 0;
+    skt_json_file_limits lim = {SKT_IN_MAX_DEPTH, doc->limit ? doc->limit : SKT_IN_MAX_NODES};
+    return skt_json_parse_file(data, len, &lim, &doc->jdoc, &doc->jinfo, err);
+}
+
+int skt_in_json_tree(skt_in_doc *doc, seckit_error *err)
+{
+    if (doc->root != NULL)
+        return 0;
+    /* json.c counted the nodes against the same limit; count them again
+     * here so later nodes (CloudFormation's) are counted on top. */
+    doc->nodes = 0;
+    doc->root = from_json(doc, skt_json_root_mut(doc->jdoc), err);
+    return doc->root != NULL ? 0 : (err != NULL && err->code != 0 ? err->code : SECKIT_ENOMEM);
 }

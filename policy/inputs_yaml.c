@@ -117,7 +117,6 @@ static int yr_scalar(yr *r, yaml_node_t *y, skt_in_node **out)
     if (kind == SKT_IN_STRING || kind == SKT_IN_NUMBER) {
         int rc = skt_in_node_set_str(node, s, n, r->err);
         if (rc != 0) {
-            skt_in_node_free(node);
             return rc;
         }
     }
@@ -159,8 +158,8 @@ static int yr_node(yr *r, int index, unsigned depth, skt_in_node **out)
              rc == 0 && it < y->data.sequence.items.top; it++) {
             skt_in_node *kid = NULL;
             rc = yr_node(r, *it, depth + 1, &kid);
-            if (rc == 0 && (rc = skt_in_node_add(node, kid, r->err)) != 0)
-                skt_in_node_free(kid);
+            if (rc == 0)
+                rc = skt_in_node_add(node, kid, r->err);
         }
         break;
     case YAML_MAPPING_NODE:
@@ -187,18 +186,17 @@ static int yr_node(yr *r, int index, unsigned depth, skt_in_node **out)
                 rc = skt_in_node_set_str(k, (const char *)yk->data.scalar.value,
                                          yk->data.scalar.length, r->err);
             }
-            if (rc == 0 && (rc = skt_in_node_add(node, k, r->err)) != 0)
-                skt_in_node_free(k);
+            if (rc == 0)
+                rc = skt_in_node_add(node, k, r->err);
             if (rc == 0)
                 rc = yr_node(r, pr->value, depth + 1, &v);
-            if (rc == 0 && (rc = skt_in_node_add(node, v, r->err)) != 0)
-                skt_in_node_free(v);
+            if (rc == 0)
+                rc = skt_in_node_add(node, v, r->err);
         }
         break;
     default: return seckit_error_set(r->err, SECKIT_EFORMAT, "empty YAML node");
     }
     if (rc != 0) {
-        skt_in_node_free(node);
         return rc;
     }
     /* !Ref X  ->  {"Ref": X}; !GetAtt A.B  ->  {"Fn::GetAtt": ["A", "B"]}. */
@@ -224,34 +222,17 @@ static int yr_node(yr *r, int index, unsigned depth, skt_in_node **out)
             ok = arr != NULL && b != NULL &&
                  skt_in_node_set_str(b, dot ? dot + 1 : "", dot ? strlen(dot + 1) : 0,
                                      r->err) == 0;
-            if (ok && dot != NULL) {
-                node->len = (size_t)(dot - node->str);
-                node->str[node->len] = '\0';
-            }
-            if (ok && skt_in_node_add(arr, node, r->err) == 0) {
-                node = arr;
-                arr = NULL;
-                ok = skt_in_node_add(node, b, r->err) == 0;
-                if (ok)
-                    b = NULL;
-            } else {
-                ok = 0;
-            }
-            skt_in_node_free(arr);
-            skt_in_node_free(b);
+            if (ok && dot != NULL) /* "Res" (a copy: the strings are const) */
+                ok = skt_in_node_set_str(node, node->str, (size_t)(dot - node->str),
+                                         r->err) == 0;
+            ok = ok && skt_in_node_add(arr, node, r->err) == 0 &&
+                 skt_in_node_add(arr, b, r->err) == 0;
+            node = arr;
         }
-        if (ok && skt_in_node_add(wrap, key, r->err) == 0) {
-            key = NULL;
-            ok = skt_in_node_add(wrap, node, r->err) == 0;
-        } else {
-            ok = 0;
-        }
-        if (!ok) {
-            skt_in_node_free(key);
-            skt_in_node_free(wrap);
-            skt_in_node_free(node);
+        ok = ok && skt_in_node_add(wrap, key, r->err) == 0 &&
+             skt_in_node_add(wrap, node, r->err) == 0;
+        if (!ok)
             return r->err && r->err->code ? r->err->code : SECKIT_ENOMEM;
-        }
         node = wrap;
     }
     *out = node;

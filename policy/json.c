@@ -5,11 +5,13 @@
  * input size are limited before anything is allocated for them. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "policy/internal.h"
+#include "policy/json_internal.h"
 #include "src/base/guard.h"
 
 #define DEFAULT_MAX_SIZE (8u * 1024u * 1024u)
@@ -26,12 +28,18 @@ typedef struct parser {
     unsigned long line;     /* from 1 (relative to s) */
     size_t line_start;      /* offset of the current line's first byte */
     unsigned depth, max_depth;
+    unsigned max_value_depth; /* values inside at most this many containers */
     seckit_position base;
     seckit_json_doc *doc;
     seckit_error *err;
     /* scratch for decoding strings */
     char *tmp;
     size_t tmp_cap;
+    /* skt_json_parse_file only (else 0 / unlimited) */
+    size_t nodes, max_nodes;   /* values and keys */
+    unsigned deepest;          /* deepest container nesting seen */
+    int file_mode;             /* messages and codes of policy/inputs */
+    int lenient_utf8, bad_utf8;
 } parser;
 
 static seckit_position pos_at(const parser *p, size_t off, unsigned long line, size_t line_start)
@@ -57,8 +65,18 @@ static seckit_position here(const parser *p)
 static int fail(parser *p, int code, const char *what)
 {
     seckit_position at = here(p);
+    if (p->file_mode)
+        return seckit_error_set_at(p->err, code, at.line, at.column, at.offset,
+                                   "invalid JSON at line %lu column %lu: %s", at.line, at.column,
+                                   what);
     return seckit_error_set_at(p->err, code, at.line, at.column, at.offset,
                                "JSON: line %lu, column %lu: %s", at.line, at.column, what);
+}
+
+/* The input ended early: a truncated file for policy/inputs. */
+static int fail_end(parser *p, const char *what)
+{
+    return fail(p, p->file_mode ? SECKIT_ETRUNCATED : SECKIT_EFORMAT, what);
 }
 
 static void skip_ws(parser *p)
@@ -234,6 +252,10 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
         }
         if (c >= 0x80) {
             size_t n = utf8_len(p->s + i, p->len - i);
+            if (n == 0 && p->lenient_utf8) {
+                p->bad_utf8 = 1; /* kept as is; see skt_json_parse_file */
+                n = 1;
+            }
             if (n == 0) {
                 p->pos = i;
                 return fail(p, SECKIT_EFORMAT, "invalid UTF-8 in string");
@@ -343,6 +365,15 @@ static int parse_value(parser *p, seckit_json *v);
 
 static seckit_json *new_node(parser *p, seckit_json *parent, seckit_json **last)
 {
+    if (p->max_nodes != 0) {
+        /* policy/inputs counts a member's key as a value of its own */
+        p->nodes += parent->kind == SECKIT_JSON_OBJECT ? 2 : 1;
+        if (p->nodes > p->max_nodes) {
+            seckit_error_set(p->err, SECKIT_ELIMIT, "document has more than %zu values",
+                             p->max_nodes);
+            return NULL;
+        }
+    }
     seckit_json *n = skt_arena_alloc(&p->doc->arena, sizeof(*n));
     if (n == NULL)
         return NULL;
@@ -360,6 +391,8 @@ static int parse_container(parser *p, seckit_json *v, int is_object)
 {
     if (++p->depth > p->max_depth)
         return fail(p, SECKIT_ELIMIT, "nesting too deep");
+    if (p->depth > p->deepest)
+        p->deepest = p->depth;
     v->kind = is_object ? SECKIT_JSON_OBJECT : SECKIT_JSON_ARRAY;
     const char close = is_object ? '}' : ']';
     seckit_json *last = NULL;
@@ -373,11 +406,13 @@ static int parse_container(parser *p, seckit_json *v, int is_object)
     for (;;) {
         skip_ws(p);
         if (p->pos >= p->len)
-            return fail(p, SECKIT_EFORMAT, is_object ? "unexpected end of input in object"
-                                                     : "unexpected end of input in array");
+            return fail_end(p, is_object ? "unexpected end of input in object"
+                                         : "unexpected end of input in array");
         seckit_json *n = new_node(p, v, &last);
         if (n == NULL)
-            return seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
+            return p->max_nodes != 0 && p->nodes > p->max_nodes
+                       ? SECKIT_ELIMIT
+                       : seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
         if (is_object) {
             if (p->s[p->pos] != '"')
                 return fail(p, SECKIT_EFORMAT, p->s[p->pos] == '}'
@@ -397,8 +432,8 @@ static int parse_container(parser *p, seckit_json *v, int is_object)
         SKT_GUARD(parse_value(p, n));
         skip_ws(p);
         if (p->pos >= p->len)
-            return fail(p, SECKIT_EFORMAT, is_object ? "unexpected end of input in object"
-                                                     : "unexpected end of input in array");
+            return fail_end(p, is_object ? "unexpected end of input in object"
+                                         : "unexpected end of input in array");
         if (p->s[p->pos] == ',') {
             p->pos++;
             continue;
@@ -430,7 +465,9 @@ static int parse_value(parser *p, seckit_json *v)
 {
     skip_ws(p);
     if (p->pos >= p->len)
-        return fail(p, SECKIT_EFORMAT, "unexpected end of input (expected a value)");
+        return fail_end(p, "unexpected end of input (expected a value)");
+    if (p->depth > p->max_value_depth)
+        return fail(p, SECKIT_ELIMIT, "nesting too deep");
     v->span.start = here(p);
     int rc;
     switch (p->s[p->pos]) {
@@ -455,6 +492,49 @@ static int parse_value(parser *p, seckit_json *v)
     return 0;
 }
 
+/* Parse text into a new document with p's limits (p->s/len/err set). */
+static int parse_doc(parser *p, seckit_json_doc **out)
+{
+    seckit_json_doc *doc = calloc(1, sizeof(*doc));
+    if (doc == NULL)
+        return seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
+    skt_arena_init(&doc->arena);
+    p->line = 1;
+    p->doc = doc;
+    int rc = 0;
+    /* A UTF-8 byte order mark is tolerated (editors on Windows add one). */
+    if (p->len >= 3 && memcmp(p->s, "\xEF\xBB\xBF", 3) == 0) {
+        p->pos = 3;
+        p->line_start = 3;
+    }
+    doc->root = skt_arena_alloc(&doc->arena, sizeof(*doc->root));
+    if (doc->root == NULL) {
+        rc = seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
+        goto out;
+    }
+    p->nodes = 1;
+    skip_ws(p);
+    if (p->pos >= p->len) {
+        rc = fail_end(p, "empty document");
+        goto out;
+    }
+    rc = parse_value(p, doc->root);
+    if (rc < 0)
+        goto out;
+    skip_ws(p);
+    if (p->pos < p->len)
+        rc = fail(p, SECKIT_EFORMAT, "unexpected text after the JSON value");
+out:
+    free(p->tmp);
+    p->tmp = NULL;
+    if (rc < 0) {
+        seckit_json_free(doc);
+        return rc;
+    }
+    *out = doc;
+    return 0;
+}
+
 int seckit_json_parse(const char *text, size_t len, const seckit_json_options *opts,
                       seckit_json_doc **out, seckit_error *err)
 {
@@ -465,50 +545,40 @@ int seckit_json_parse(const char *text, size_t len, const seckit_json_options *o
     if (len > max_size)
         return seckit_error_set(err, SECKIT_ELIMIT, "JSON: document of %zu bytes exceeds the %zu-byte limit",
                                 len, max_size);
-    seckit_json_doc *doc = calloc(1, sizeof(*doc));
-    if (doc == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "JSON: out of memory");
-    skt_arena_init(&doc->arena);
     parser p;
     memset(&p, 0, sizeof(p));
     p.s = (const unsigned char *)(text ? text : "");
     p.len = len;
-    p.line = 1;
     p.max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
+    p.max_value_depth = UINT_MAX;
     if (opts != NULL)
         p.base = opts->base;
-    p.doc = doc;
     p.err = err;
-    int rc = 0;
-    /* A UTF-8 byte order mark is tolerated (editors on Windows add one). */
-    if (len >= 3 && memcmp(p.s, "\xEF\xBB\xBF", 3) == 0) {
-        p.pos = 3;
-        p.line_start = 3;
-    }
-    doc->root = skt_arena_alloc(&doc->arena, sizeof(*doc->root));
-    if (doc->root == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "JSON: out of memory");
-        goto out;
-    }
-    skip_ws(&p);
-    if (p.pos >= p.len) {
-        rc = fail(&p, SECKIT_EFORMAT, "empty document");
-        goto out;
-    }
-    rc = parse_value(&p, doc->root);
-    if (rc < 0)
-        goto out;
-    skip_ws(&p);
-    if (p.pos < p.len)
-        rc = fail(&p, SECKIT_EFORMAT, "unexpected text after the JSON value");
-out:
-    free(p.tmp);
-    if (rc < 0) {
-        seckit_json_free(doc);
-        return rc;
-    }
-    *out = doc;
-    return 0;
+    return parse_doc(&p, out);
+}
+
+int skt_json_parse_file(const char *text, size_t len, const skt_json_file_limits *lim,
+                        seckit_json_doc **out, skt_json_file_info *info, seckit_error *err)
+{
+    SKT_ENSURE_ARG(out != NULL && lim != NULL && info != NULL, err);
+    *out = NULL;
+    SKT_ENSURE_ARG(text != NULL || len == 0, err);
+    memset(info, 0, sizeof(*info));
+    parser p;
+    memset(&p, 0, sizeof(p));
+    p.s = (const unsigned char *)(text ? text : "");
+    p.len = len;
+    p.max_depth = lim->max_depth + 1;
+    p.max_value_depth = lim->max_depth;
+    p.max_nodes = lim->max_nodes;
+    p.file_mode = 1;
+    p.lenient_utf8 = 1;
+    p.err = err;
+    int rc = parse_doc(&p, out);
+    info->nodes = p.nodes;
+    info->deepest = p.deepest;
+    info->bad_utf8 = p.bad_utf8;
+    return rc;
 }
 
 const seckit_json *seckit_json_root(const seckit_json_doc *doc)
@@ -614,7 +684,7 @@ static size_t json_str_size(const char *s, size_t n)
     return r;
 }
 
-size_t skt_json_minified_size(const seckit_json *v)
+static size_t minified_size(const seckit_json *v)
 {
     if (v == NULL)
         return 0;
@@ -631,8 +701,42 @@ size_t skt_json_minified_size(const seckit_json *v)
     case SECKIT_JSON_OBJECT:
         n += 2;
         for (const seckit_json *c = v->child; c != NULL; c = c->next)
-            n += skt_json_minified_size(c) + (c->next ? 1 : 0);
+            n += minified_size(c) + (c->next ? 1 : 0);
         return n;
     }
     return n;
+}
+
+/* See skt_json_set_size_hint. */
+static _Thread_local struct {
+    const seckit_json *root;
+    size_t size;
+} size_hint;
+
+void skt_json_set_size_hint(const seckit_json *root, size_t size)
+{
+    size_hint.root = root;
+    size_hint.size = size;
+}
+
+size_t skt_json_minified_size(const seckit_json *v)
+{
+    if (v != NULL && v == size_hint.root)
+        return size_hint.size;
+    return minified_size(v);
+}
+
+size_t skt_json_text_nonws_chars(const char *s, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        count += !(c == ' ' || c == '\t' || c == '\n' || c == '\r' || (c & 0xC0) == 0x80);
+    }
+    return count;
+}
+
+seckit_json *skt_json_root_mut(seckit_json_doc *doc)
+{
+    return doc ? doc->root : NULL;
 }

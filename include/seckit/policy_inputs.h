@@ -78,12 +78,18 @@ typedef struct seckit_policy_input {
     int exact;                    /* text is data[base.offset, +text_len) verbatim */
     seckit_input_anchor *anchors; /* when !exact, sorted by text_offset */
     size_t anchor_count;
+    /* The policy as already parsed from the file (a policy object in a
+     * JSON file), positions in the file; NULL when only text is given.
+     * Owned by the list.  seckit_policy_input_lint lints it instead of
+     * parsing text again: the findings are the same. */
+    const seckit_json *tree;
 } seckit_policy_input;
 
 typedef struct seckit_policy_inputs {
     seckit_input_format format;  /* what the file was */
     seckit_policy_input *items;
     size_t count;
+    void *internal_;             /* owner of the items' trees */
 } seckit_policy_inputs;
 
 typedef struct seckit_policy_inputs_options {
@@ -125,7 +131,8 @@ seckit_input_position seckit_policy_input_locate(const seckit_policy_input *in,
 /* Lint one extracted policy: with its own policy and resource type when the
  * input says (in->type_known), else with opts' (opts may be NULL: identity);
  * opts' service data is used.  The findings' spans are positions in the
- * input file.  Free *out with seckit_policy_findings_free(). */
+ * input file.  Uses in->tree when set (no second parse).  Free *out with
+ * seckit_policy_findings_free(). */
 int seckit_policy_input_lint(const seckit_policy_input *in,
                              const seckit_policy_lint_options *opts,
                              seckit_policy_findings **out, seckit_error *err);

@@ -179,23 +179,6 @@ typedef struct lint_run {
     size_t policies; /* policies linted */
 } lint_run;
 
-static seckit_position to_pos(const seckit_input_position *p)
-{
-    seckit_position q;
-    q.line = p->line;
-    q.column = p->column;
-    q.offset = p->offset;
-    return q;
-}
-
-static void remap(const seckit_policy_input *in, seckit_position *p)
-{
-    if (p->line == 0)
-        return;
-    seckit_input_position q = seckit_policy_input_locate(in, p->offset, p->line, p->column);
-    *p = to_pos(&q);
-}
-
 /* Lint every policy in one file's bytes (a bare policy, AWS CLI output,
  * CloudFormation JSON/YAML, Terraform plan JSON: see seckit/policy_inputs.h)
  * and add the findings, with positions in the file. */
@@ -215,24 +198,10 @@ static int lint_bytes(lint_run *run, const char *name, const uint8_t *bytes, siz
                     seckit_input_format_name(ins->format));
     for (size_t i = 0; rc == 0 && i < ins->count; i++) {
         const seckit_policy_input *in = &ins->items[i];
-        seckit_policy_lint_options o = run->opts;
-        if (in->type_known) {
-            o.type = in->type;
-            o.resource_type = in->resource_type;
-        }
-        memset(&o.base, 0, sizeof(o.base));
-        if (in->exact)
-            o.base = to_pos(&in->base);
         seckit_policy_findings *f = NULL;
-        rc = seckit_policy_lint(in->text, in->text_len, &o, &f, err);
+        rc = seckit_policy_input_lint(in, &run->opts, &f, err);
         if (rc < 0)
             break;
-        if (!in->exact) {
-            for (size_t k = 0; k < f->count; k++) {
-                remap(in, &f->items[k].span.start);
-                remap(in, &f->items[k].span.end);
-            }
-        }
         rc = seckit_policy_report_add(run->report, name, in->owner && in->owner[0] ? in->owner : NULL, f, err);
         seckit_policy_findings_free(f);
         run->policies++;

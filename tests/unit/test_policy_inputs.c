@@ -534,6 +534,195 @@ static void test_mutations(void)
     }
 }
 
+/* ---- one parse: policies of JSON files are linted from the file's tree ---- */
+
+static seckit_iam_data *g_data;
+
+static void load_iam_data(void)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/../policy/data/iam-data.txt", tl_data_dir());
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return;
+    static char buf[8 << 20];
+    size_t n = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    seckit_error err;
+    if (seckit_iam_data_load(buf, n, &g_data, &err) != 0)
+        g_data = NULL;
+}
+
+/* Everything a report shows of the findings, as one string. */
+static char *findings_text(const seckit_policy_findings *f)
+{
+    size_t cap = 256 + f->count * 1024, n = 0;
+    char *s = malloc(cap);
+    if (s == NULL)
+        return NULL;
+    s[0] = '\0';
+    for (size_t i = 0; i < f->count; i++) {
+        const seckit_policy_finding *x = &f->items[i];
+        int w = snprintf(s + n, cap - n, "%d %s %s|%s|%lu:%lu+%zu-%lu:%lu+%zu|%ld|%s\n",
+                         (int)x->type, x->issue_code, x->message, x->path,
+                         x->span.start.line, x->span.start.column, x->span.start.offset,
+                         x->span.end.line, x->span.end.column, x->span.end.offset,
+                         x->statement_index, x->sid ? x->sid : "-");
+        if (w < 0 || (size_t)w >= cap - n)
+            break;
+        n += (size_t)w;
+    }
+    return s;
+}
+
+/* Lint p from its tree and from its text: the same findings.  Returns the
+ * number of findings with issue code `code` (or -1 on failure). */
+static int lint_both_ways(const seckit_policy_input *p, seckit_policy_type type, const char *code)
+{
+    seckit_policy_lint_options o;
+    memset(&o, 0, sizeof(o));
+    o.type = type;
+    o.data = g_data;
+    seckit_policy_input text_only = *p;
+    text_only.tree = NULL;
+    seckit_policy_findings *a = NULL, *b = NULL;
+    seckit_error err;
+    int rc = seckit_policy_input_lint(p, &o, &a, &err);
+    CHECK_OK(rc, &err);
+    rc = seckit_policy_input_lint(&text_only, &o, &b, &err);
+    CHECK_OK(rc, &err);
+    int hits = -1;
+    if (a != NULL && b != NULL) {
+        char *ta = findings_text(a), *tb = findings_text(b);
+        CHECK(ta != NULL && tb != NULL);
+        if (ta != NULL && tb != NULL)
+            CHECK_MSG(strcmp(ta, tb) == 0, "type %d: from the tree:\n%sfrom the text:\n%s",
+                      (int)type, ta, tb);
+        free(ta);
+        free(tb);
+        hits = 0;
+        for (size_t i = 0; code != NULL && i < a->count; i++)
+            hits += strcmp(a->items[i].issue_code, code) == 0;
+    }
+    seckit_policy_findings_free(a);
+    seckit_policy_findings_free(b);
+    return hits;
+}
+
+static void test_lint_from_tree(void)
+{
+    static const char *const files[] = {
+        "bare-identity.json", "get-policy-version.json", "get-policy-version-urlencoded.json",
+        "account-authorization-details.json", "cloudformation.yaml", "cloudformation.json",
+        "terraform-plan.json", "malformed.json"};
+    static const int trees[] = {1, 1, 0, 3, 0, 0, 0, 0}; /* items with a tree */
+    static const seckit_policy_type types[] = {SECKIT_POLICY_IDENTITY, SECKIT_POLICY_RESOURCE,
+                                               SECKIT_POLICY_TRUST, SECKIT_POLICY_SCP};
+    load_iam_data();
+    for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+        seckit_error err;
+        int rc;
+        seckit_policy_inputs *in = extract_file(files[f], &rc, &err);
+        CHECK_OK(rc, &err);
+        if (in == NULL)
+            continue;
+        int n = 0;
+        for (size_t i = 0; i < in->count; i++) {
+            n += in->items[i].tree != NULL;
+            /* A tree is a root of its own: no key, no parent. */
+            if (in->items[i].tree != NULL)
+                CHECK(in->items[i].tree->parent == NULL && in->items[i].tree->key == NULL &&
+                      in->items[i].tree->span.start.offset == in->items[i].base.offset);
+            for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++)
+                lint_both_ways(&in->items[i], types[t], NULL);
+        }
+        CHECK_MSG(n == trees[f], "%s: %d trees, want %d", files[f], n, trees[f]);
+        seckit_policy_inputs_free(in);
+    }
+
+    /* The size quota counts the text as written: spaces inside strings and
+     * escapes as spelled, UTF-8 characters once (not the tree minified). */
+    size_t cap = 64 << 10, n = 0;
+    char *big = malloc(cap);
+    CHECK(big != NULL);
+    if (big == NULL)
+        return;
+    n += (size_t)snprintf(big + n, cap - n,
+                          "{\"PolicyVersion\": {\"VersionId\": \"v1\", \"Document\": {\n"
+                          "  \"Version\": \"2012-10-17\", \"Id\": \"caf\xC3\xA9 \\u0041\\/x\",\n"
+                          "  \"Statement\": [\n");
+    for (int i = 0; i < 120; i++)
+        n += (size_t)snprintf(big + n, cap - n,
+                              "    {\"Sid\": \"S%d\", \"Effect\": \"Allow\", \"Action\": "
+                              "\"s3:GetObject\", \"Resource\": \"arn:aws:s3:::my bucket "
+                              "name %d/\xE2\x82\xAC/*\", \"Condition\": {\"StringEquals\": "
+                              "{\"aws:PrincipalTag/team\": \"a b c\"}}},\n",
+                              i, i);
+    n += (size_t)snprintf(big + n, cap - n,
+                          "    {\"Effect\": \"Deny\", \"Action\": \"*\", \"NotResource\": \"*\", "
+                          "\"Effect\": \"Allow\"}\n  ]\n}, \"Document\": 1}}\n");
+    seckit_policy_inputs *in = NULL;
+    seckit_error err;
+    CHECK_OK(seckit_policy_inputs_extract(big, n, NULL, &in, &err), &err);
+    if (in != NULL) {
+        CHECK(in->count == 1 && in->items[0].tree != NULL);
+        if (in->count == 1) {
+            CHECK(lint_both_ways(&in->items[0], SECKIT_POLICY_IDENTITY,
+                                 "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA") == 1);
+            CHECK(lint_both_ways(&in->items[0], SECKIT_POLICY_RESOURCE, NULL) >= 0);
+            /* (SCPs and RCPs are always linted from the text) */
+            CHECK(lint_both_ways(&in->items[0], SECKIT_POLICY_SCP, NULL) >= 0);
+            CHECK(lint_both_ways(&in->items[0], SECKIT_POLICY_IDENTITY, "DUPLICATE_JSON_KEY") ==
+                  1);
+        }
+    }
+    seckit_policy_inputs_free(in);
+    in = NULL;
+
+    /* Invalid UTF-8 in a string: the file's policies are still found, and
+     * linted from their text (which reports it). */
+    static const char bad_utf8[] =
+        "{\"Policies\": [{\"PolicyName\": \"p\", \"DefaultVersionId\": \"v1\", "
+        "\"PolicyVersionList\": [{\"VersionId\": \"v1\", \"Document\": "
+        "{\"Version\": \"2012-10-17\", \"Statement\": {\"Sid\": \"\xC3x\", \"Effect\": "
+        "\"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}}}]}]}";
+    CHECK_OK(seckit_policy_inputs_extract(bad_utf8, strlen(bad_utf8), NULL, &in, &err), &err);
+    if (in != NULL) {
+        CHECK(in->count == 1 && in->items[0].tree == NULL && in->items[0].exact);
+        if (in->count == 1)
+            CHECK(lint_both_ways(&in->items[0], SECKIT_POLICY_IDENTITY, "JSON_SYNTAX_ERROR") ==
+                  1);
+    }
+    seckit_policy_inputs_free(in);
+    in = NULL;
+
+    /* Nesting: a policy the linter's own parse would refuse (over 64
+     * levels) is linted from its text; one within is linted from the tree. */
+    for (int depth = 60; depth <= 70; depth += 10) {
+        n = (size_t)snprintf(big, cap,
+                             "{\"PolicyVersion\": {\"Document\": {\"Version\": \"2012-10-17\", "
+                             "\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", "
+                             "\"Resource\": \"*\", \"Condition\": ");
+        for (int i = 0; i < depth - 3; i++)
+            big[n++] = '[';
+        for (int i = 0; i < depth - 3; i++)
+            big[n++] = ']';
+        n += (size_t)snprintf(big + n, cap - n, "}]}}}");
+        CHECK_OK(seckit_policy_inputs_extract(big, n, NULL, &in, &err), &err);
+        if (in != NULL) {
+            CHECK(in->count == 1 && (in->items[0].tree != NULL) == (depth <= 64));
+            if (in->count == 1)
+                CHECK(lint_both_ways(&in->items[0], SECKIT_POLICY_IDENTITY,
+                                     "JSON_SYNTAX_ERROR") == (depth > 64));
+        }
+        seckit_policy_inputs_free(in);
+        in = NULL;
+    }
+    free(big);
+    seckit_iam_data_free(g_data);
+    g_data = NULL;
+}
+
 int main(void)
 {
     TEST(test_bare_policy);
@@ -547,5 +736,6 @@ int main(void)
     TEST(test_intrinsics);
     TEST(test_formats);
     TEST(test_mutations);
+    TEST(test_lint_from_tree);
     TEST_EXIT();
 }
