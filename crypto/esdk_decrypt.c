@@ -248,7 +248,7 @@ static int pt_reserve(seckit_esdk_decryptor *d, size_t n, seckit_error *err)
 {
     if (d->pt != NULL && d->pt_cap >= n)
         return 0;
-    skt_scratch_free(d->pt);
+    skt_secret_free(d->pt);
     d->pt_cap = 0;
     d->pt = skt_scratch_alloc(n);
     if (d->pt == NULL)
@@ -544,8 +544,8 @@ void seckit_esdk_decryptor_free(seckit_esdk_decryptor *d)
     seckit_esdk_info_free(&d->info);
     skt_gcm_free(d->gcm);
     skt_sig_free(d->sig);
-    skt_scratch_free(d->pt);
-    skt_scratch_free(d->keys);
+    skt_secret_free(d->pt);
+    skt_secret_free(d->keys);
     free(d);
 }
 
@@ -566,12 +566,12 @@ static int sink_write(void *user, const uint8_t *p, size_t n, seckit_error *err)
     return 0;
 }
 
-/* The one-shot decrypt; the plaintext goes to guarded memory for callers
- * of the public API, or to wiped heap memory (skt_scratch_alloc) for
- * libseckit's own per-message use (CloudFront field values). */
-static int oneshot_decrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
-                           const uint8_t *msg, size_t len, uint8_t **plaintext, size_t *pt_len,
-                           seckit_esdk_info *info, int scratch, seckit_error *err)
+/* The plaintext of a whole message, in wiped heap memory (per-message
+ * secrets: see crypto/secmem.h), one byte longer than the message so it can
+ * always be NUL-terminated (plaintext is never longer than its message). */
+int seckit_esdk_decrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
+                        const uint8_t *msg, size_t len, uint8_t **plaintext, size_t *pt_len,
+                        seckit_esdk_info *info, seckit_error *err)
 {
     SKT_ENSURE_ARG(plaintext != NULL && pt_len != NULL, err);
     *plaintext = NULL;
@@ -579,13 +579,14 @@ static int oneshot_decrypt(const seckit_keyring *kr, const seckit_esdk_options *
     if (info != NULL)
         memset(info, 0, sizeof(*info));
     SKT_ENSURE_ARG(kr != NULL && (msg != NULL || len == 0), err);
+    SKT_ENSURE(len < SIZE_MAX, err, SECKIT_ELIMIT, "message too large");
     oneshot_sink s = {NULL, 0, len};
     seckit_esdk_decryptor *d = NULL;
     int rc;
     SKT_GUARD(skt_crypto_init(err));
-    s.buf = scratch ? skt_scratch_alloc(len) : skt_secret_alloc(len);
+    s.buf = skt_scratch_alloc(len + 1);
     if (s.buf == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory");
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
     SKT_GUARD_GOTO(seckit_esdk_decryptor_new(&d, kr, opts, sink_write, &s, err), rc, done);
     SKT_GUARD_GOTO(decryptor_update(d, msg, len, err), rc, done);
     SKT_GUARD_GOTO(seckit_esdk_decryptor_finish(d, err), rc, done);
@@ -593,28 +594,12 @@ static int oneshot_decrypt(const seckit_keyring *kr, const seckit_esdk_options *
         *info = d->info;
         memset(&d->info, 0, sizeof(d->info));
     }
+    s.buf[s.len] = '\0';
     *plaintext = s.buf;
     *pt_len = s.len;
     s.buf = NULL;
 done:
     seckit_esdk_decryptor_free(d);
-    if (scratch)
-        skt_scratch_free(s.buf);
-    else
-        skt_secret_free(s.buf);
+    skt_secret_free(s.buf);
     return rc;
-}
-
-int seckit_esdk_decrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
-                        const uint8_t *msg, size_t len, uint8_t **plaintext, size_t *pt_len,
-                        seckit_esdk_info *info, seckit_error *err)
-{
-    return oneshot_decrypt(kr, opts, msg, len, plaintext, pt_len, info, 0, err);
-}
-
-int skt_esdk_decrypt_scratch(const seckit_keyring *kr, const seckit_esdk_options *opts,
-                             const uint8_t *msg, size_t len, uint8_t **plaintext,
-                             size_t *pt_len, seckit_esdk_info *info, seckit_error *err)
-{
-    return oneshot_decrypt(kr, opts, msg, len, plaintext, pt_len, info, 1, err);
 }

@@ -81,7 +81,7 @@ void seckit_esdk_encryptor_free(seckit_esdk_encryptor *e)
         return;
     skt_gcm_free(e->gcm);
     skt_sig_free(e->sig);
-    skt_scratch_free(e->buf);
+    skt_secret_free(e->buf);
     free(e->out);
     free(e);
 }
@@ -233,7 +233,7 @@ fail:
     seckit_esdk_encryptor_free(e);
 done:
     skt_wipe(commit, sizeof(commit));
-    skt_scratch_free(key);
+    skt_secret_free(key);
     skt_materials_clear(&m);
     skt_esdk_ctx_free(&c);
     skt_writer_free(&w);

@@ -212,10 +212,4 @@ int skt_keyring_on_encrypt(const seckit_keyring *kr, seckit_keyring_materials *m
 int skt_keyring_on_decrypt(const seckit_keyring *kr, seckit_keyring_materials *m,
                            const seckit_esdk_edk *edks, size_t n, seckit_error *err);
 
-/* seckit_esdk_decrypt with the plaintext in skt_scratch_alloc memory (free
- * with skt_scratch_free): for libseckit's own per-message use. */
-int skt_esdk_decrypt_scratch(const seckit_keyring *kr, const seckit_esdk_options *opts,
-                             const uint8_t *msg, size_t len, uint8_t **plaintext,
-                             size_t *pt_len, seckit_esdk_info *info, seckit_error *err);
-
 #endif

@@ -32,7 +32,7 @@ void skt_materials_clear(seckit_keyring_materials *m)
     if (m == NULL)
         return;
     if (m->owns_key)
-        skt_scratch_free(m->data_key);
+        skt_secret_free(m->data_key);
     else if (m->data_key != NULL)
         skt_wipe(m->data_key, SKT_ESDK_MAX_KEY_LEN);
     for (size_t i = 0; i < m->n_edks; i++)

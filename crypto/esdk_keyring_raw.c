@@ -154,7 +154,7 @@ int skt_raw_rsa_decrypt(const seckit_keyring *kr, seckit_keyring_materials *m,
         }
         skt_wipe(buf, cap);
     }
-    skt_scratch_free(buf);
+    skt_secret_free(buf);
     return m->has_key ? 0 : skt_esdk_auth_fail(err);
 }
 

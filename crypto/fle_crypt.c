@@ -583,7 +583,7 @@ static int decode_value(const seckit_fle_decryptor *d, const char *value, size_t
     return 0;
 }
 
-/* Decrypt one value into guarded memory (the ESDK's buffer). */
+/* Decrypt one value (NUL-terminated, in the ESDK's wiped heap buffer). */
 static int decrypt_value(const seckit_fle_decryptor *d, const char *value, size_t len,
                          uint8_t **plain, size_t *plain_len, seckit_error *err)
 {
@@ -621,7 +621,7 @@ static int decrypt_value(const seckit_fle_decryptor *d, const char *value, size_
                 edk->provider_info_len != strlen(key->key_name) ||
                 memcmp(edk->provider_info, key->key_name, edk->provider_info_len) != 0)
                 continue;
-            rc = skt_esdk_decrypt_scratch(key->keyring, &d->esdk, msg, msg_len, plain, plain_len,
+            rc = seckit_esdk_decrypt(key->keyring, &d->esdk, msg, msg_len, plain, plain_len,
                                      NULL, err);
             break;
         }
@@ -651,23 +651,7 @@ int seckit_fle_decrypt_value(const seckit_fle_decryptor *d, const char *value, s
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_decrypt_value: invalid argument");
     *plain = NULL;
     *plain_len = 0;
-    uint8_t *p = NULL;
-    size_t n = 0;
-    int rc = decrypt_value(d, value, len, &p, &n, err);
-    if (rc != 0)
-        return rc;
-    uint8_t *copy = skt_secret_alloc(n + 1);
-    if (copy == NULL) {
-        skt_scratch_free(p);
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-    }
-    if (n > 0)
-        memcpy(copy, p, n);
-    copy[n] = '\0';
-    skt_scratch_free(p);
-    *plain = copy;
-    *plain_len = n;
-    return 0;
+    return decrypt_value(d, value, len, plain, plain_len, err);
 }
 
 int seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, size_t len,

@@ -82,7 +82,7 @@ void seckit_form_free(seckit_form *form)
     if (form == NULL)
         return;
     for (size_t i = 0; i < form->n; i++)
-        skt_scratch_free(form->fields[i].new_value);
+        skt_secret_free(form->fields[i].new_value);
     free(form->fields);
     skt_wipe_free(form->raw, form->raw_len + 1);
     skt_wipe_free(form->arena, form->arena_len);
@@ -216,7 +216,7 @@ int seckit_form_set_value(seckit_form *form, size_t i, const void *value, size_t
     if (len > 0)
         memcpy(copy, value, len);
     copy[len] = '\0';
-    skt_scratch_free(form->fields[i].new_value);
+    skt_secret_free(form->fields[i].new_value);
     form->fields[i].new_value = copy;
     form->fields[i].new_len = len;
     return 0;
@@ -224,7 +224,7 @@ int seckit_form_set_value(seckit_form *form, size_t i, const void *value, size_t
 
 void skt_form_set_value_owned(seckit_form *form, size_t i, uint8_t *value, size_t len)
 {
-    skt_scratch_free(form->fields[i].new_value);
+    skt_secret_free(form->fields[i].new_value);
     form->fields[i].new_value = value;
     form->fields[i].new_len = len;
 }
@@ -269,7 +269,7 @@ int seckit_form_encode_component(const void *in, size_t len, char **out, size_t 
         return seckit_error_set(err, SECKIT_EINVAL,
                                 "seckit_form_encode_component: invalid argument");
     size_t n = skt_form_encoded_len(in, len);
-    char *buf = skt_secret_alloc(n + 1);
+    char *buf = skt_scratch_alloc(n + 1);
     if (buf == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
     size_t o = skt_form_encode_into(buf, in, len);
@@ -293,7 +293,7 @@ int seckit_form_serialize(const seckit_form *form, char **out, size_t *out_len,
         else
             total += fd->raw_len;
     }
-    char *buf = skt_secret_alloc(total + 1);
+    char *buf = skt_scratch_alloc(total + 1);
     if (buf == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "form body: out of memory");
     size_t o = 0;

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <sodium.h>
 
@@ -19,17 +20,62 @@ int skt_crypto_init(seckit_error *err)
     return 0;
 }
 
-void *skt_secret_alloc(size_t n)
+/* Every secret allocation starts with a header that records its size and
+ * which allocator made it, so one free function wipes and releases both
+ * kinds and callers never need to know which kind they were given.  The
+ * header is as large as the strictest alignment so heap data stays aligned;
+ * it is read with memcpy because libsodium places guarded data flush against
+ * the trailing guard page, whatever its alignment. */
+enum { SECRET_GUARDED = 0x5ec6a4d1u, SECRET_HEAP = 0x5ec4ea9bu };
+
+typedef union {
+    struct {
+        size_t n;       /* bytes after the header */
+        unsigned kind;  /* SECRET_GUARDED or SECRET_HEAP */
+    } f;
+    max_align_t align;
+} secret_header;
+
+static void *secret_alloc(size_t n, unsigned kind)
 {
-    if (sodium_init() < 0)
+    if (n == 0)
+        n = 1;
+    if (n > SIZE_MAX - sizeof(secret_header))
         return NULL;
-    return sodium_malloc(n == 0 ? 1 : n);
+    unsigned char *base;
+    if (kind == SECRET_GUARDED)
+        base = sodium_init() < 0 ? NULL : sodium_malloc(sizeof(secret_header) + n);
+    else
+        base = malloc(sizeof(secret_header) + n);
+    if (base == NULL)
+        return NULL;
+    secret_header h;
+    memset(&h, 0, sizeof(h));
+    h.f.n = n;
+    h.f.kind = kind;
+    memcpy(base, &h, sizeof(h));
+    return base + sizeof(h);
 }
+
+void *skt_secret_alloc(size_t n) { return secret_alloc(n, SECRET_GUARDED); }
+void *skt_scratch_alloc(size_t n) { return secret_alloc(n, SECRET_HEAP); }
 
 void skt_secret_free(void *p)
 {
-    if (p != NULL)
-        sodium_free(p);
+    if (p == NULL)
+        return;
+    unsigned char *base = (unsigned char *)p - sizeof(secret_header);
+    secret_header h;
+    memcpy(&h, base, sizeof(h));
+    /* A header that is neither kind means the caller passed memory that is
+     * not ours (or overwrote it): releasing it could corrupt the heap, so it
+     * is left alone rather than aborting. */
+    if (h.f.kind == SECRET_GUARDED) {
+        sodium_free(base); /* wipes all of it */
+    } else if (h.f.kind == SECRET_HEAP) {
+        sodium_memzero(base, sizeof(h) + h.f.n);
+        free(base);
+    }
 }
 
 void skt_wipe(void *p, size_t n)
@@ -44,33 +90,6 @@ void skt_wipe_free(void *p, size_t n)
         return;
     sodium_memzero(p, n);
     free(p);
-}
-
-/* The size is kept in a header so free can wipe all of it; the header is as
- * large as the strictest alignment so the data stays aligned. */
-typedef union {
-    size_t n;
-    max_align_t align;
-} scratch_header;
-
-void *skt_scratch_alloc(size_t n)
-{
-    if (n > SIZE_MAX - sizeof(scratch_header))
-        return NULL;
-    scratch_header *h = malloc(sizeof(*h) + (n == 0 ? 1 : n));
-    if (h == NULL)
-        return NULL;
-    h->n = n == 0 ? 1 : n;
-    return h + 1;
-}
-
-void skt_scratch_free(void *p)
-{
-    if (p == NULL)
-        return;
-    scratch_header *h = (scratch_header *)p - 1;
-    sodium_memzero(h, sizeof(*h) + h->n);
-    free(h);
 }
 
 int skt_ct_equal(const void *a, const void *b, size_t n)

@@ -5,9 +5,9 @@ TEST_LDADD = libseckit_internal.la $(DEP_LIBS)
 
 # ---- unit tests (each area adds its programs to UNIT_TESTS and check_PROGRAMS)
 UNIT_TESTS += tests/unit/test_error tests/unit/test_buf tests/unit/test_encoding \
-	tests/unit/test_file tests/unit/test_keygen
+	tests/unit/test_file tests/unit/test_keygen tests/unit/test_secmem
 check_PROGRAMS += tests/unit/test_error tests/unit/test_buf tests/unit/test_encoding \
-	tests/unit/test_file tests/unit/test_keygen
+	tests/unit/test_file tests/unit/test_keygen tests/unit/test_secmem
 tests_unit_test_error_SOURCES = tests/unit/test_error.c
 tests_unit_test_error_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_error_LDADD = $(TEST_LDADD)
@@ -23,6 +23,9 @@ tests_unit_test_file_LDADD = $(TEST_LDADD)
 tests_unit_test_keygen_SOURCES = tests/unit/test_keygen.c
 tests_unit_test_keygen_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_keygen_LDADD = $(TEST_LDADD)
+tests_unit_test_secmem_SOURCES = tests/unit/test_secmem.c
+tests_unit_test_secmem_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_secmem_LDADD = $(TEST_LDADD)
 noinst_HEADERS += tests/unit/testlib.h
 
 # ---- fuzz targets: built as libFuzzer binaries with --enable-fuzzing, and

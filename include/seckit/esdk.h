@@ -196,8 +196,8 @@ void seckit_keyring_free(seckit_keyring *kr);
 /* Take another reference (returns kr). */
 seckit_keyring *seckit_keyring_ref(seckit_keyring *kr);
 
-/* Materials handed to custom keyrings.  The data key lives in guarded
- * memory owned by libseckit. */
+/* Materials handed to custom keyrings.  The data key lives in memory owned
+ * by libseckit and wiped when the materials are released. */
 typedef struct seckit_keyring_materials seckit_keyring_materials;
 
 uint16_t seckit_keyring_materials_suite(const seckit_keyring_materials *m);
@@ -288,8 +288,9 @@ int seckit_esdk_encrypt(const seckit_keyring *kr, const seckit_esdk_options *opt
                         const seckit_esdk_context *ctx, const uint8_t *plaintext, size_t len,
                         uint8_t **out, size_t *out_len, seckit_error *err);
 
-/* Decrypt a whole message.  *plaintext is guarded memory (free with
- * seckit_secret_free; non-NULL even when *len is 0).  info may be NULL;
+/* Decrypt a whole message.  *plaintext is secret memory, NUL-terminated
+ * after *pt_len bytes (free with seckit_secret_free, which wipes it;
+ * non-NULL even when *pt_len is 0).  info may be NULL;
  * when given it is filled on success (free with seckit_esdk_info_free). */
 int seckit_esdk_decrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
                         const uint8_t *msg, size_t len, uint8_t **plaintext, size_t *pt_len,

@@ -83,8 +83,8 @@ int seckit_form_field(const seckit_form *form, size_t i, const char **name, size
 /* Byte offset of field i (its first byte) in the parsed body. */
 size_t seckit_form_field_offset(const seckit_form *form, size_t i);
 
-/* Replace field i's value (decoded bytes; copied into guarded memory, since
- * it is usually a secret or a ciphertext).  The field is re-encoded on
+/* Replace field i's value (decoded bytes; copied into memory that is wiped
+ * when the form is freed, since it is usually a secret).  The field is re-encoded on
  * serialisation: its name keeps its original bytes, the value is
  * percent-encoded (alphanumerics and * - . _ as they are, space as '+',
  * everything else %XX). */
@@ -92,13 +92,13 @@ int seckit_form_set_value(seckit_form *form, size_t i, const void *value, size_t
                           seckit_error *err);
 
 /* Rebuild the body: unchanged fields byte-identical, changed fields
- * re-encoded.  *out is NUL-terminated, in guarded memory: free it with
- * seckit_secret_free(). */
+ * re-encoded.  *out is NUL-terminated secret memory: free it with
+ * seckit_secret_free(), which wipes it. */
 int seckit_form_serialize(const seckit_form *form, char **out, size_t *out_len,
                           seckit_error *err);
 
 /* Percent-encode len bytes the way seckit_form_set_value does; *out is
- * NUL-terminated in guarded memory (seckit_secret_free). */
+ * NUL-terminated secret memory (free with seckit_secret_free). */
 int seckit_form_encode_component(const void *in, size_t len, char **out, size_t *out_len,
                                  seckit_error *err);
 
@@ -211,8 +211,8 @@ int seckit_fle_select(const seckit_fle_config *cfg, const char *content_type,
 /* Encrypt the fields of a form body that match the profile's patterns, as
  * CloudFront does; each occurrence of a repeated field is encrypted
  * separately.  Refuses (SECKIT_ELIMIT) a body over 1 MB, a field value over
- * 16 KB and more than 10 matching fields.  *out is NUL-terminated, in
- * guarded memory (seckit_secret_free); *n_encrypted (may be NULL) receives
+ * 16 KB and more than 10 matching fields.  *out is NUL-terminated secret
+ * memory (free with seckit_secret_free); *n_encrypted (may be NULL) receives
  * the number of fields encrypted. */
 int seckit_fle_encrypt_body(const seckit_fle_profile *profile, const void *body, size_t len,
                             char **out, size_t *out_len, size_t *n_encrypted,
@@ -285,8 +285,8 @@ int seckit_fle_value_is_encrypted(const char *value, size_t len);
  * the provider id and key name the value asks for), SECKIT_EAUTH when a key
  * matches but the data key or a tag does not verify, SECKIT_EFORMAT /
  * SECKIT_ETRUNCATED for a malformed message, SECKIT_EPOLICY for a suite or
- * EDK count the options do not allow.  *plain is in guarded memory
- * (seckit_secret_free), NUL-terminated; nothing is returned on failure. */
+ * EDK count the options do not allow.  *plain is NUL-terminated secret
+ * memory (free with seckit_secret_free); nothing is returned on failure. */
 int seckit_fle_decrypt_value(const seckit_fle_decryptor *d, const char *value, size_t len,
                              uint8_t **plain, size_t *plain_len, seckit_error *err);
 
@@ -295,8 +295,8 @@ int seckit_fle_decrypt_value(const seckit_fle_decryptor *d, const char *value, s
  * the fields named (each must occur at least once: SECKIT_ENOTFOUND; each
  * occurrence must be an FLE value).  All fields are decrypted before any
  * output: a single failure fails the whole body and returns nothing.
- * Other fields keep their exact bytes.  *out is NUL-terminated, in guarded
- * memory (seckit_secret_free); *n_decrypted (may be NULL) receives the
+ * Other fields keep their exact bytes.  *out is NUL-terminated secret
+ * memory (free with seckit_secret_free); *n_decrypted (may be NULL) receives the
  * count.  Error messages name the field and its byte offset. */
 int seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, size_t len,
                             const char *const *fields, size_t n_fields, char **out,

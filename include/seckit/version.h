@@ -19,11 +19,13 @@ const char *seckit_version(void);
  * system cannot provide randomness. */
 int seckit_init(seckit_error *err);
 
-/* Allocate n bytes of guarded memory for secrets (libsodium: guard pages,
- * mlock, wiped on free).  NULL on failure. */
+/* Allocate n bytes of guarded memory for long-lived secrets such as keys
+ * (libsodium: guard pages, mlock, wiped on free).  NULL on failure. */
 void *seckit_secret_alloc(size_t n);
-/* Wipe and free memory from seckit_secret_alloc (or any libseckit function
- * documented to return guarded memory).  p may be NULL. */
+/* Wipe and free memory from seckit_secret_alloc, or any secret memory a
+ * libseckit function returns: keys and credentials in guarded pages, and
+ * per-message results (decrypted plaintext, form bodies) in ordinary heap
+ * memory, which is as fast as malloc.  p may be NULL. */
 void seckit_secret_free(void *p);
 /* Wipe n bytes (sodium_memzero: not optimised away). */
 void seckit_memzero(void *p, size_t n);
