@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
@@ -26,39 +28,100 @@ int skt_esdk_random(void *p, size_t n, seckit_error *err)
     return 0;
 }
 
-static const char *hash_name(skt_hash h)
+/* The algorithms every message uses, fetched once per process: OpenSSL 3
+ * otherwise fetches them by name on each use, under global locks, which
+ * cost time per CloudFront field and made threads wait on each other.
+ * The HMAC contexts are templates with their digest set; each use works on
+ * a copy, so the templates are only ever read. */
+enum { HASH_SHA256, HASH_SHA384, HASH_SHA512, HASH_COUNT };
+static struct {
+    EVP_CIPHER *gcm[3]; /* AES-128/192/256-GCM */
+    EVP_MAC_CTX *hmac[HASH_COUNT];
+} algs;
+static pthread_once_t algs_once = PTHREAD_ONCE_INIT;
+
+static void algs_fetch(void)
+{
+    static const char *const gcm[] = {"AES-128-GCM", "AES-192-GCM", "AES-256-GCM"};
+    static const char *const md[HASH_COUNT] = {"SHA256", "SHA384", "SHA512"};
+    for (size_t i = 0; i < SKT_ARRAY_LEN(gcm); i++)
+        algs.gcm[i] = EVP_CIPHER_fetch(NULL, gcm[i], NULL);
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    for (size_t i = 0; mac != NULL && i < HASH_COUNT; i++) {
+        EVP_MAC_CTX *c = EVP_MAC_CTX_new(mac);
+        OSSL_PARAM params[2];
+        params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)md[i], 0);
+        params[1] = OSSL_PARAM_construct_end();
+        if (c != NULL && EVP_MAC_CTX_set_params(c, params) != 1) {
+            EVP_MAC_CTX_free(c);
+            c = NULL;
+        }
+        algs.hmac[i] = c;
+    }
+    EVP_MAC_free(mac); /* the contexts hold their own references */
+    ERR_clear_error();
+}
+
+static int hash_index(skt_hash h, size_t *hash_len)
 {
     switch (h) {
-    case SKT_HASH_SHA256: return "SHA256";
-    case SKT_HASH_SHA384: return "SHA384";
-    case SKT_HASH_SHA512: return "SHA512";
-    default: return NULL;
+    case SKT_HASH_SHA256: *hash_len = 32; return HASH_SHA256;
+    case SKT_HASH_SHA384: *hash_len = 48; return HASH_SHA384;
+    case SKT_HASH_SHA512: *hash_len = 64; return HASH_SHA512;
+    default: return -1;
     }
 }
 
+/* HMAC (hash index i) of the concatenation of n parts into out. */
+static int hmac(int i, const uint8_t *key, size_t key_len, const uint8_t *const *parts,
+                const size_t *lens, size_t n, uint8_t *out, size_t out_cap)
+{
+    EVP_MAC_CTX *c = EVP_MAC_CTX_dup(algs.hmac[i]);
+    size_t out_len = 0;
+    int ok = c != NULL && EVP_MAC_init(c, key, key_len, NULL) == 1;
+    for (size_t k = 0; ok && k < n; k++)
+        ok = lens[k] == 0 || EVP_MAC_update(c, parts[k], lens[k]) == 1;
+    ok = ok && EVP_MAC_final(c, out, &out_len, out_cap) == 1;
+    EVP_MAC_CTX_free(c); /* cleanses the keyed state */
+    return ok ? 0 : -1;
+}
+
+/* HKDF (RFC 5869) on the once-fetched HMAC: OpenSSL 3.0's own HKDF cannot
+ * be copied from a template, so it would fetch its digest on every use. */
 static int hkdf(skt_hash h, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
                 size_t ikm_len, const uint8_t *info, size_t info_len, uint8_t *out,
                 size_t out_len, seckit_error *err)
 {
-    EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
-    EVP_KDF_CTX *kctx = kdf != NULL ? EVP_KDF_CTX_new(kdf) : NULL;
-    int rc = 0;
-    uint8_t zeros[64] = {0};
-    OSSL_PARAM params[5], *p = params;
-    *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)hash_name(h), 0);
-    *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)ikm, ikm_len);
+    size_t hash_len = 0;
+    int i = hash_index(h, &hash_len);
+    pthread_once(&algs_once, algs_fetch);
+    if (i < 0 || algs.hmac[i] == NULL || out_len > 255 * hash_len)
+        return seckit_error_set(err, SECKIT_ECRYPTO, "HKDF key derivation failed");
+    uint8_t zeros[64] = {0}, prk[64], t[64];
     if (salt == NULL) { /* zeros of the hash length */
         salt = zeros;
-        salt_len = (size_t)EVP_MD_get_size(EVP_get_digestbyname(hash_name(h)));
+        salt_len = hash_len;
     }
-    *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, salt_len);
-    *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)info, info_len);
-    *p = OSSL_PARAM_construct_end();
-    if (kctx == NULL || EVP_KDF_derive(kctx, out, out_len, params) <= 0)
-        rc = seckit_error_set(err, SECKIT_ECRYPTO, "HKDF key derivation failed");
-    EVP_KDF_CTX_free(kctx);
-    EVP_KDF_free(kdf);
-    return rc;
+    int rc = hmac(i, salt, salt_len, &ikm, &ikm_len, 1, prk, sizeof(prk));
+    size_t t_len = 0;
+    for (size_t done = 0, step; rc == 0 && done < out_len; done += step) {
+        uint8_t counter = (uint8_t)(done / hash_len + 1);
+        const uint8_t *parts[3] = {t, info, &counter};
+        const size_t lens[3] = {t_len, info_len, 1};
+        rc = hmac(i, prk, hash_len, parts, lens, 3, t, sizeof(t));
+        t_len = hash_len;
+        step = out_len - done < hash_len ? out_len - done : hash_len;
+        if (rc == 0)
+            memcpy(out + done, t, step);
+    }
+    skt_wipe(prk, sizeof(prk));
+    skt_wipe(t, sizeof(t));
+    if (rc != 0) {
+        skt_wipe(out, out_len);
+        ERR_clear_error();
+        return seckit_error_set(err, SECKIT_ECRYPTO, "HKDF key derivation failed");
+    }
+    return 0;
 }
 
 int skt_esdk_derive(const skt_esdk_suite *s, const uint8_t *data_key, const uint8_t *msg_id,
@@ -92,20 +155,18 @@ struct skt_gcm {
 int skt_gcm_new(skt_gcm **out, const uint8_t *key, size_t key_len, int encrypt,
                 seckit_error *err)
 {
-    const char *name = key_len == 16 ? "AES-128-GCM" : key_len == 24 ? "AES-192-GCM"
-                                                                     : "AES-256-GCM";
     *out = NULL;
+    pthread_once(&algs_once, algs_fetch);
+    const EVP_CIPHER *c = algs.gcm[key_len == 16 ? 0 : key_len == 24 ? 1 : 2];
     skt_gcm *g = calloc(1, sizeof(*g));
     if (g == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-    EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, name, NULL);
     g->ctx = EVP_CIPHER_CTX_new();
     g->encrypt = encrypt;
     int ok = c != NULL && g->ctx != NULL &&
              EVP_CipherInit_ex(g->ctx, c, NULL, NULL, NULL, encrypt) == 1 &&
              EVP_CIPHER_CTX_ctrl(g->ctx, EVP_CTRL_GCM_SET_IVLEN, SKT_ESDK_IV_LEN, NULL) == 1 &&
              EVP_CipherInit_ex(g->ctx, NULL, NULL, key, NULL, encrypt) == 1;
-    EVP_CIPHER_free(c);
     if (!ok) {
         skt_gcm_free(g);
         return seckit_error_set(err, SECKIT_ECRYPTO, "AES-GCM setup failed");
@@ -181,6 +242,16 @@ int skt_gcm_open(skt_gcm *g, const uint8_t *iv, const uint8_t *aad, size_t aad_l
         return skt_esdk_auth_fail(err);
     }
     return 0;
+}
+
+static const char *hash_name(skt_hash h)
+{
+    switch (h) {
+    case SKT_HASH_SHA256: return "SHA256";
+    case SKT_HASH_SHA384: return "SHA384";
+    case SKT_HASH_SHA512: return "SHA512";
+    default: return NULL;
+    }
 }
 
 /* ---- ECDSA -------------------------------------------------------------- */
