@@ -23,14 +23,26 @@ static const unsigned char fold_ascii_case[256] = {
 };
 #undef R8
 
-/* Iterative matcher with a single backtrack point (no recursion). */
+/* Does the segment seg[0..n) (no '*') match the n characters at s? */
+static int segment_at(const unsigned char *seg, size_t n, const unsigned char *s, const unsigned char *fold)
+{
+    for (size_t k = 0; k < n; k++)
+        if (seg[k] != '?' && fold[seg[k]] != fold[s[k]])
+            return 0;
+    return 1;
+}
+
+/* A pattern is a head, then '*'-separated segments, then a tail after the
+ * last '*'.  It matches when the head matches the start of the string,
+ * the tail its end, and the segments, each placed leftmost after the
+ * previous one, fit in between (leftmost placement never loses a match:
+ * segments have fixed lengths).  No backtracking, no recursion. */
 int skt_glob_match(const char *pat, size_t plen, const char *s, size_t slen, int ci)
 {
     const unsigned char *fold = ci ? fold_ascii_case : fold_none;
     const unsigned char *pp = (const unsigned char *)pat, *sp = (const unsigned char *)s;
     size_t p = 0, i = 0;
-    /* Up to the first '*' each pattern character takes one string
-     * character, and a mismatch is final: most calls end here. */
+    /* the head: most calls end here, on a mismatch */
     for (; p < plen && pp[p] != '*'; p++, i++)
         if (i == slen || (pp[p] != '?' && fold[pp[p]] != fold[sp[i]]))
             return 0;
@@ -38,22 +50,33 @@ int skt_glob_match(const char *pat, size_t plen, const char *s, size_t slen, int
         return i == slen;
     if (p + 1 == plen) /* a trailing '*' takes the rest */
         return 1;
-    size_t star_p = (size_t)-1, star_i = 0;
-    while (i < slen) {
-        if (p < plen && pp[p] == '*') {
-            star_p = p++;
-            star_i = i;
-        } else if (p < plen && (pp[p] == '?' || fold[pp[p]] == fold[sp[i]])) {
+    /* the tail, at the end of the string */
+    size_t last_star = plen - 1;
+    while (pp[last_star] != '*')
+        last_star--;
+    size_t tail = plen - last_star - 1;
+    if (slen - i < tail || !segment_at(pp + last_star + 1, tail, sp + slen - tail, fold))
+        return 0;
+    size_t end = slen - tail;
+    /* the segments between the first and the last '*' */
+    while (p < last_star) {
+        if (pp[p] == '*') {
             p++;
-            i++;
-        } else if (star_p != (size_t)-1) {
-            p = star_p + 1;
-            i = ++star_i;
-        } else {
-            return 0;
+            continue;
         }
+        size_t q = p;
+        while (pp[q] != '*')
+            q++;
+        size_t n = q - p;
+        unsigned char first = pp[p];
+        for (;; i++) {
+            if (i + n > end)
+                return 0;
+            if ((first == '?' || fold[first] == fold[sp[i]]) && segment_at(pp + p, n, sp + i, fold))
+                break;
+        }
+        i += n;
+        p = q;
     }
-    while (p < plen && pp[p] == '*')
-        p++;
-    return p == plen;
+    return 1;
 }

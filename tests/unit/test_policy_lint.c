@@ -765,9 +765,7 @@ static void test_glob_reference(void)
         }
         for (size_t i = 0; i < sl; i++) {
             x = x * 1103515245u + 12345u;
-            str[i] = alpha[(x >> 16) % (sizeof(alpha) - 1)];
-            if (str[i] == '*' || str[i] == '?')
-                str[i] = 'x';
+            str[i] = alpha[(x >> 16) % (sizeof(alpha) - 1)]; /* '*' and '?' are literal here */
         }
         int ci = (int)(x & 1);
         ok = skt_glob_match(pat, pl, str, sl, ci) == ref_glob(pat, pl, str, sl, ci);
