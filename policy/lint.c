@@ -566,112 +566,180 @@ static void check_action_value(lint *l, const stmt *st, const seckit_json *v)
         add(l, CK_INVALID_ACTION, st, v, 0, "service %.*s has no action '%.*s'", (int)pl, s, (int)nl, name);
 }
 
-static int entry_cmp_ci(const void *x, const void *y)
+/* A hash of s[0..n), ASCII letters folded to lowercase when ci. */
+static unsigned text_hash(const char *s, size_t n, int ci)
 {
-    const seckit_json *a = *(const seckit_json *const *)x, *b = *(const seckit_json *const *)y;
-    size_t n = a->len < b->len ? a->len : b->len;
-    int c = strncasecmp(a->str, b->str, n);
-    if (c != 0)
-        return c;
-    if (a->len != b->len)
-        return a->len < b->len ? -1 : 1;
-    return a->index < b->index ? -1 : (a->index > b->index ? 1 : 0);
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (ci && c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        h = (h ^ c) * 16777619u;
+    }
+    return h;
 }
 
-static int entry_cmp_cs(const void *x, const void *y)
+static int entry_equal(const seckit_json *a, const seckit_json *b, int ci)
 {
-    const seckit_json *a = *(const seckit_json *const *)x, *b = *(const seckit_json *const *)y;
-    size_t n = a->len < b->len ? a->len : b->len;
-    int c = memcmp(a->str, b->str, n);
-    if (c != 0)
-        return c;
     if (a->len != b->len)
-        return a->len < b->len ? -1 : 1;
-    return a->index < b->index ? -1 : (a->index > b->index ? 1 : 0);
+        return 0;
+    if (!ci)
+        return memcmp(a->str, b->str, a->len) == 0;
+    for (size_t i = 0; i < a->len; i++) {
+        unsigned char x = (unsigned char)a->str[i], y = (unsigned char)b->str[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x + 32);
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y + 32);
+        if (x != y)
+            return 0;
+    }
+    return 1;
 }
+
+/* The wildcard entries of a list, in list order (wild[0..nw)), chained so
+ * that an entry is matched only against those that can cover it.  An entry
+ * whose text before the first ':' is literal (a service prefix) can cover
+ * only entries with that same prefix: such entries are chained per prefix
+ * (by its hash, in a bucket); the others in one chain.  Chains link
+ * positions in wild[] plus one (0 ends a chain). */
+typedef struct wild_bucket {
+    unsigned hash;
+    size_t first, last;
+} wild_bucket;
+
+typedef struct wild_index {
+    const seckit_json **wild;
+    size_t nw;
+    size_t *next;
+    wild_bucket *buckets;
+    size_t nslots; /* a power of two, over twice the number of entries */
+    wild_bucket any; /* entries without a literal prefix */
+    int ci;
+} wild_index;
+
+/* The bucket of the hash (made when make is set), or NULL. */
+static wild_bucket *wild_bucket_of(const wild_index *wi, unsigned hash, int make)
+{
+    size_t i = hash & (wi->nslots - 1);
+    while (wi->buckets[i].first != 0 && wi->buckets[i].hash != hash)
+        i = (i + 1) & (wi->nslots - 1);
+    if (wi->buckets[i].first == 0 && !make)
+        return NULL;
+    wi->buckets[i].hash = hash;
+    return &wi->buckets[i];
+}
+
+static void wild_index_add(wild_index *wi, const seckit_json *c)
+{
+    const char *colon = memchr(c->str, ':', c->len);
+    wild_bucket *b = &wi->any;
+    if (colon != NULL && !has_wild(c->str, (size_t)(colon - c->str)))
+        b = wild_bucket_of(wi, text_hash(c->str, (size_t)(colon - c->str), wi->ci), 1);
+    wi->wild[wi->nw] = c;
+    wi->next[wi->nw] = 0;
+    if (b->last != 0)
+        wi->next[b->last - 1] = wi->nw + 1;
+    else
+        b->first = wi->nw + 1;
+    b->last = wi->nw + 1;
+    wi->nw++;
+}
+
+/* The first wildcard entry in list order that covers a, or NULL; when two
+ * wildcards cover each other, the later one is the redundant one. */
+static const seckit_json *wild_covering(const wild_index *wi, const seckit_json *a)
+{
+    if (wi->nw == 0)
+        return NULL;
+    /* the two chains that can cover a, merged in list order */
+    size_t any = wi->any.first, same = 0;
+    const char *colon = memchr(a->str, ':', a->len);
+    if (colon != NULL) {
+        const wild_bucket *b = wild_bucket_of(wi, text_hash(a->str, (size_t)(colon - a->str), wi->ci), 0);
+        same = b != NULL ? b->first : 0;
+    }
+    while (any != 0 || same != 0) {
+        size_t j;
+        if (same == 0 || (any != 0 && any < same)) {
+            j = any - 1;
+            any = wi->next[j];
+        } else {
+            j = same - 1;
+            same = wi->next[j];
+        }
+        const seckit_json *b = wi->wild[j];
+        if (b == a || !skt_glob_match(b->str, b->len, a->str, a->len, wi->ci))
+            continue;
+        if (a->index < b->index && skt_glob_match(a->str, a->len, b->str, b->len, wi->ci))
+            continue;
+        return b;
+    }
+    return NULL;
+}
+
+/* Lists up to this long are checked with arrays on the stack (nearly all
+ * are); longer ones allocate them. */
+#define REDUNDANT_STACK_ENTRIES 64
 
 static void check_redundant(lint *l, const stmt *st, const seckit_json *list, int ck, int ci,
                             const char *what)
 {
     if (list == NULL || list->kind != SECKIT_JSON_ARRAY || list->count < 2)
         return;
-    /* Equal entries: adjacent after sorting (the later one is redundant).
-     * Covered entries: only entries with wildcards cover others, and lists
-     * have few of them, so each entry is matched against those only. */
+    /* An entry is redundant when an earlier entry is equal to it (the
+     * first of the equal ones is named), or else when a wildcard entry
+     * covers it.  Equal entries are found with a hash table of the
+     * entries seen so far (seen[], open addressing). */
     size_t n = list->count;
-    const seckit_json **e = calloc(n, sizeof(*e));
-    const seckit_json **w = calloc(n, sizeof(*w));
-    const seckit_json **dup_of = calloc(n, sizeof(*dup_of));
-    /* per entry: the length of the text before its first ':' (n/a: none),
-     * a hash of that text, and whether the text is literal (no wildcard).
-     * A wildcard entry with a literal prefix can cover only entries with
-     * the same prefix. */
-    size_t *plen = calloc(n, sizeof(*plen));
-    unsigned *phash = calloc(n, sizeof(*phash));
-    unsigned char *plit = calloc(n, 1);
-    if (e == NULL || w == NULL || dup_of == NULL || plen == NULL || phash == NULL || plit == NULL) {
-        free(e);
-        free(w);
-        free(dup_of);
-        free(plen);
-        free(phash);
-        free(plit);
-        l->oom = 1;
-        return;
-    }
-    size_t k = 0, nw = 0;
-    for (const seckit_json *c = list->child; c != NULL; c = c->next)
-        if (is_str(c)) {
-            e[k++] = c;
-            if (has_wild(c->str, c->len))
-                w[nw++] = c;
-            const char *colon = memchr(c->str, ':', c->len);
-            size_t pl = colon != NULL ? (size_t)(colon - c->str) : (size_t)-1;
-            plen[c->index] = pl;
-            if (colon != NULL) {
-                unsigned h = 2166136261u;
-                for (size_t i = 0; i < pl; i++) {
-                    unsigned char ch = (unsigned char)c->str[i];
-                    if (ci && ch >= 'A' && ch <= 'Z')
-                        ch = (unsigned char)(ch + 32);
-                    h = (h ^ ch) * 16777619u;
-                }
-                phash[c->index] = h;
-                plit[c->index] = !has_wild(c->str, pl);
-            }
+    size_t nslots = 4;
+    while (nslots < 2 * n)
+        nslots *= 2;
+    const seckit_json *stack_wild[REDUNDANT_STACK_ENTRIES], *stack_seen[2 * REDUNDANT_STACK_ENTRIES];
+    size_t stack_next[REDUNDANT_STACK_ENTRIES];
+    wild_bucket stack_buckets[2 * REDUNDANT_STACK_ENTRIES];
+    const seckit_json **seen = stack_seen;
+    wild_index wi = {stack_wild, 0, stack_next, stack_buckets, nslots, {0, 0, 0}, ci};
+    int on_heap = n > REDUNDANT_STACK_ENTRIES;
+    if (on_heap) {
+        wi.wild = calloc(n, sizeof(*wi.wild));
+        wi.next = calloc(n, sizeof(*wi.next));
+        wi.buckets = calloc(nslots, sizeof(*wi.buckets));
+        seen = calloc(nslots, sizeof(*seen));
+        if (wi.wild == NULL || wi.next == NULL || wi.buckets == NULL || seen == NULL) {
+            l->oom = 1;
+            goto done;
         }
-    qsort(e, k, sizeof(*e), ci ? entry_cmp_ci : entry_cmp_cs);
-    for (size_t i = 1; i < k; i++)
-        if (e[i]->len == e[i - 1]->len &&
-            (ci ? strncasecmp(e[i]->str, e[i - 1]->str, e[i]->len) : memcmp(e[i]->str, e[i - 1]->str, e[i]->len)) == 0)
-            dup_of[e[i]->index] = dup_of[e[i - 1]->index] ? dup_of[e[i - 1]->index] : e[i - 1];
+    } else {
+        memset(stack_seen, 0, nslots * sizeof(*stack_seen));
+        memset(stack_buckets, 0, nslots * sizeof(*stack_buckets));
+    }
+    for (const seckit_json *c = list->child; c != NULL; c = c->next)
+        if (is_str(c) && has_wild(c->str, c->len))
+            wild_index_add(&wi, c);
     for (const seckit_json *a = list->child; a != NULL; a = a->next) {
         if (!is_str(a))
             continue;
-        const seckit_json *by = dup_of[a->index];
-        for (size_t j = 0; by == NULL && j < nw; j++) {
-            const seckit_json *b = w[j];
-            if (b == a)
-                continue;
-            if (plit[b->index] && (plen[a->index] != plen[b->index] || phash[a->index] != phash[b->index]))
-                continue;
-            if (!skt_glob_match(b->str, b->len, a->str, a->len, ci))
-                continue;
-            /* when two wildcards cover each other, the later one is redundant */
-            if (a->index < b->index && skt_glob_match(a->str, a->len, b->str, b->len, ci))
-                continue;
-            by = b;
+        const seckit_json *by = NULL;
+        size_t slot = text_hash(a->str, a->len, ci) & (nslots - 1);
+        for (; seen[slot] != NULL && by == NULL; slot = (slot + 1) & (nslots - 1))
+            if (entry_equal(seen[slot], a, ci))
+                by = seen[slot];
+        if (by == NULL) {
+            seen[slot] = a;
+            by = wild_covering(&wi, a);
         }
         if (by != NULL)
             add(l, ck, st, a, 0, "%s '%.*s' is already covered by '%.*s'", what, (int)a->len, a->str,
                 (int)by->len, by->str);
     }
-    free(e);
-    free(w);
-    free(dup_of);
-    free(plen);
-    free(phash);
-    free(plit);
+done:
+    if (on_heap) {
+        free(wi.wild);
+        free(wi.next);
+        free(wi.buckets);
+        free(seen);
+    }
 }
 
 /* ------------------------------------------------------------------ */
