@@ -2038,6 +2038,30 @@ static int perm_cb(void *ctx, const char *action, unsigned access)
     return 0;
 }
 
+/* The permissions-management actions (positions in perm_actions) whose
+ * names start with prefix[0..n), case-insensitively: a range, since the
+ * list is in name order. */
+static void perm_range(const seckit_iam_data *d, const char *prefix, size_t n, size_t *lo, size_t *hi)
+{
+    *lo = 0;
+    *hi = d->nperm;
+    if (n == 0)
+        return;
+    size_t a = 0, b = d->nperm;
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (strncasecmp(d->actions[d->perm_actions[m]].name, prefix, n) < 0)
+            a = m + 1;
+        else
+            b = m;
+    }
+    size_t end = a;
+    while (end < d->nperm && strncasecmp(d->actions[d->perm_actions[end]].name, prefix, n) == 0)
+        end++;
+    *lo = a;
+    *hi = end;
+}
+
 static void check_own_statement(lint *l, const stmt *st)
 {
     if (!st->allow || l->type == SECKIT_POLICY_SCP || l->type == SECKIT_POLICY_RCP ||
@@ -2082,54 +2106,43 @@ static void check_own_statement(lint *l, const stmt *st)
             }
         } else {
             /* each permissions-management action once, found from the
-             * Action entries: literal ones by lookup, patterns within their
-             * service's range of the (name-sorted) list */
+             * Action entries: literal ones by lookup, patterns within the
+             * range of the (name-sorted) list that starts with their
+             * literal head */
             unsigned char *seen = calloc(l->data->nperm ? l->data->nperm : 1, 1);
             if (seen == NULL) {
                 l->oom = 1;
                 return;
             }
-            /* the range of the previous entry's service, reused while the
-             * entries name the same service */
-            const char *prev = NULL;
-            size_t prev_pl = 0, prev_lo = 0, prev_hi = 0;
             FOR_VALUES(v, st->action) {
                 if (!is_str(v))
                     continue;
-                size_t lo = 0, hi = l->data->nperm;
                 const char *colon = memchr(v->str, ':', v->len);
-                if (colon != NULL && !has_wild(v->str, (size_t)(colon - v->str))) {
-                    size_t pl = (size_t)(colon - v->str) + 1;
-                    if (prev != NULL && prev_pl == pl && strncasecmp(prev, v->str, pl) == 0) {
-                        lo = prev_lo;
-                        hi = prev_hi;
-                    } else {
-                        size_t a = 0, b = l->data->nperm;
-                        while (a < b) {
-                            size_t m = a + (b - a) / 2;
-                            if (strncasecmp(l->data->actions[l->data->perm_actions[m]].name, v->str, pl) < 0)
-                                a = m + 1;
-                            else
-                                b = m;
-                        }
-                        lo = a;
-                        hi = a;
-                        while (hi < l->data->nperm &&
-                               strncasecmp(l->data->actions[l->data->perm_actions[hi]].name, v->str, pl) == 0)
-                            hi++;
-                        prev = v->str;
-                        prev_pl = pl;
-                        prev_lo = lo;
-                        prev_hi = hi;
-                    }
-                } else if (!streq(v, "*") && colon == NULL) {
+                if (colon == NULL && !streq(v, "*"))
                     continue;
+                size_t head = 0; /* characters before the first wildcard */
+                while (head < v->len && v->str[head] != '*' && v->str[head] != '?')
+                    head++;
+                size_t lo, hi;
+                if (head == v->len) {
+                    const skt_iam_action *a = skt_iam_action_find(l->data, v->str, v->len);
+                    if (a != NULL) {
+                        /* the one action it names (the only one that can match) */
+                        if (a->perm_pos == SIZE_MAX)
+                            continue;
+                        lo = a->perm_pos;
+                        hi = lo + 1;
+                    } else {
+                        perm_range(l->data, v->str, head, &lo, &hi);
+                    }
+                } else {
+                    perm_range(l->data, v->str, head, &lo, &hi);
                 }
                 for (size_t i = lo; i < hi; i++) {
                     if (seen[i])
                         continue;
                     const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[i]];
-                    if (!skt_glob_match(v->str, v->len, pa->name, strlen(pa->name), 1))
+                    if (!skt_glob_match(v->str, v->len, pa->name, pa->name_len, 1))
                         continue;
                     seen[i] = 1;
                     pc.count++;
