@@ -86,7 +86,13 @@ static void skip_ws(parser *p)
     size_t pos = p->pos, len = p->len;
     while (pos < len) {
         unsigned char c = s[pos];
-        if (c == ' ' || c == '\t' || c == '\r') {
+        if (c == ' ') {
+            /* indentation: eight spaces at a time */
+            uint64_t w;
+            while (len - pos >= 9 && (memcpy(&w, s + pos + 1, 8), w == 0x2020202020202020u))
+                pos += 8;
+            pos++;
+        } else if (c == '\t' || c == '\r') {
             pos++;
         } else if (c == '\n') {
             pos++;
@@ -167,15 +173,24 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 /* Parse a string at p->pos (which is '"'); result in arena. */
 static int parse_string(parser *p, const char **out, size_t *out_len)
 {
+    /* bytes that end the fast path: '"', '\\', control bytes, non-ASCII */
+    static const unsigned char stop[256] = {
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    };
     size_t start = p->pos + 1;
     size_t i = start;
+    const unsigned char *src = p->s;
+    const size_t len = p->len;
     /* fast path: no escapes */
-    while (i < p->len) {
-        unsigned char c = p->s[i];
-        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
-            break;
+    while (i < len && !stop[src[i]])
         i++;
-    }
     if (i < p->len && p->s[i] == '"') {
         char *s = skt_arena_strndup(&p->doc->arena, (const char *)p->s + start, i - start);
         if (s == NULL)
@@ -726,14 +741,38 @@ size_t skt_json_minified_size(const seckit_json *v)
     return minified_size(v);
 }
 
+static unsigned bits64(uint64_t x)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_popcountll(x);
+#else
+    unsigned c = 0;
+    for (; x != 0; x &= x - 1)
+        c++;
+    return c;
+#endif
+}
+
+/* Eight bytes at a time: a byte is JSON whitespace when it is at most
+ * 0x20 (text json.c accepted holds no other control bytes) and a UTF-8
+ * continuation byte when its top bits are 10. */
 size_t skt_json_text_nonws_chars(const char *s, size_t n)
 {
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        count += !(c == ' ' || c == '\t' || c == '\n' || c == '\r' || (c & 0xC0) == 0x80);
+    const uint64_t hi = 0x8080808080808080u, lo7 = 0x7F7F7F7F7F7F7F7Fu;
+    const uint64_t add = 0x5F5F5F5F5F5F5F5Fu; /* 0x80 - 0x21 */
+    size_t skip = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t ws = ~(((w & lo7) + add) | w) & hi; /* byte < 0x21 */
+        uint64_t cont = w & ~(w << 1) & hi;          /* 10xxxxxx */
+        skip += bits64(ws) + bits64(cont);
     }
-    return count;
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        skip += c <= 0x20 || (c & 0xC0) == 0x80;
+    }
+    return n - skip;
 }
 
 seckit_json *skt_json_root_mut(seckit_json_doc *doc)

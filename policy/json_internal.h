@@ -35,7 +35,9 @@ int skt_json_parse_file(const char *text, size_t len, const skt_json_file_limits
 seckit_json *skt_json_root_mut(seckit_json_doc *doc);
 
 /* Characters of JSON text that count against IAM's policy size quotas:
- * neither JSON whitespace nor UTF-8 continuation bytes. */
+ * neither JSON whitespace nor UTF-8 continuation bytes.  For text json.c
+ * accepted, whose only bytes below 0x21 are whitespace (any such byte is
+ * counted as whitespace). */
 size_t skt_json_text_nonws_chars(const char *s, size_t n);
 
 /* Until cleared (root NULL), skt_json_minified_size(root) on this thread

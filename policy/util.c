@@ -34,7 +34,8 @@ void skt_arena_free(skt_arena *a)
     a->total = 0;
 }
 
-void *skt_arena_alloc(skt_arena *a, size_t n)
+/* n bytes (not zeroed), 16-byte aligned. */
+static void *arena_take(skt_arena *a, size_t n)
 {
     n = (n + 15u) & ~(size_t)15u;
     if (n == 0)
@@ -64,7 +65,14 @@ void *skt_arena_alloc(skt_arena *a, size_t n)
     void *p = (char *)b->data + b->used;
     b->used += n;
     a->total += n;
-    memset(p, 0, n);
+    return p;
+}
+
+void *skt_arena_alloc(skt_arena *a, size_t n)
+{
+    void *p = arena_take(a, n);
+    if (p != NULL)
+        memset(p, 0, n);
     return p;
 }
 
@@ -72,7 +80,7 @@ char *skt_arena_strndup(skt_arena *a, const char *s, size_t n)
 {
     if (n == SIZE_MAX)
         return NULL;
-    char *p = skt_arena_alloc(a, n + 1);
+    char *p = arena_take(a, n + 1); /* every byte written below */
     if (p == NULL)
         return NULL;
     if (n)
@@ -181,36 +189,42 @@ void skt_sb_printf(skt_sb *b, const char *fmt, ...)
 void skt_sb_json_str(skt_sb *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
+    /* 1: a byte written as an escape ('"', '\\', control bytes, DEL) */
+    static const unsigned char esc_byte[128] = {
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+    };
     skt_sb_put(b, "\"", 1);
-    size_t run = 0;
+    size_t run = 0; /* start of the bytes not written yet */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        const char *esc = NULL;
-        char ubuf[7];
+        if (c >= 0x80 || !esc_byte[c])
+            continue;
+        char esc[6] = {'\\', 0, 0, 0, 0, 0};
+        size_t elen = 2;
         switch (c) {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
-        case '\b': esc = "\\b"; break;
-        case '\f': esc = "\\f"; break;
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
         default:
-            if (c < 0x20 || c == 0x7f) {
-                ubuf[0] = '\\'; ubuf[1] = 'u'; ubuf[2] = '0'; ubuf[3] = '0';
-                ubuf[4] = hex[c >> 4]; ubuf[5] = hex[c & 15]; ubuf[6] = '\0';
-                esc = ubuf;
-            }
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            elen = 6;
         }
-        if (esc != NULL) {
-            skt_sb_put(b, s + i - run, run);
-            run = 0;
-            skt_sb_str(b, esc);
-        } else {
-            run++;
-        }
+        skt_sb_put(b, s + run, i - run);
+        skt_sb_put(b, esc, elen);
+        run = i + 1;
     }
-    skt_sb_put(b, s + n - run, run);
+    skt_sb_put(b, s + run, n - run);
     skt_sb_put(b, "\"", 1);
 }
 

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/internal.h"
+#include "policy/json_internal.h"
 #include "seckit/policy_inputs.h"
 #include "testlib.h"
 
@@ -609,6 +611,43 @@ static int lint_both_ways(const seckit_policy_input *p, seckit_policy_type type,
     return hits;
 }
 
+/* The quota count (eight bytes at a time) against a byte-by-byte count. */
+static void test_nonws_chars(void)
+{
+    static const char alphabet[] = " \t\r\nab{}\"\xC3\xA9\xE2\x82\xAC\x7F\xFF\xC0\xBF!";
+    char buf[300];
+    unsigned seed = 7;
+    for (int round = 0; round < 200; round++) {
+        size_t n = (size_t)round % sizeof(buf);
+        size_t want = 0;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned char c = (unsigned char)alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+            buf[i] = (char)c;
+            want += !(c == ' ' || c == '\t' || c == '\r' || c == '\n' || (c & 0xC0) == 0x80);
+        }
+        CHECK_MSG(skt_json_text_nonws_chars(buf, n) == want, "round %d: %zu, want %zu", round,
+                  skt_json_text_nonws_chars(buf, n), want);
+    }
+}
+
+/* JSON string literals: every escape, and runs between them. */
+static void test_json_str(void)
+{
+    static const char in[] = "a\"b\\c\n\r\t\b\f\x01\x1f\x7f/\xC3\xA9z";
+    static const char want[] = "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\\u007f/\xC3\xA9z\"";
+    skt_sb b;
+    skt_sb_init(&b, 1024);
+    skt_sb_json_str(&b, in, sizeof(in) - 1);
+    CHECK(!b.failed && b.data != NULL);
+    if (b.data != NULL)
+        CHECK_STR(b.data, want);
+    skt_sb_free(&b);
+    skt_sb_json_str(&b, "", 0);
+    CHECK(b.data != NULL && strcmp(b.data, "\"\"") == 0);
+    skt_sb_free(&b);
+}
+
 static void test_lint_from_tree(void)
 {
     static const char *const files[] = {
@@ -736,6 +775,8 @@ int main(void)
     TEST(test_intrinsics);
     TEST(test_formats);
     TEST(test_mutations);
+    TEST(test_nonws_chars);
+    TEST(test_json_str);
     TEST(test_lint_from_tree);
     TEST_EXIT();
 }
