@@ -741,18 +741,6 @@ size_t skt_json_minified_size(const seckit_json *v)
     return minified_size(v);
 }
 
-static unsigned bits64(uint64_t x)
-{
-#if defined(__GNUC__)
-    return (unsigned)__builtin_popcountll(x);
-#else
-    unsigned c = 0;
-    for (; x != 0; x &= x - 1)
-        c++;
-    return c;
-#endif
-}
-
 /* Eight bytes at a time: a byte is JSON whitespace when it is at most
  * 0x20 (text json.c accepted holds no other control bytes) and a UTF-8
  * continuation byte when its top bits are 10. */
@@ -766,7 +754,8 @@ size_t skt_json_text_nonws_chars(const char *s, size_t n)
         memcpy(&w, s + i, 8);
         uint64_t ws = ~(((w & lo7) + add) | w) & hi; /* byte < 0x21 */
         uint64_t cont = w & ~(w << 1) & hi;          /* 10xxxxxx */
-        skip += bits64(ws) + bits64(cont);
+        /* each byte holds 0-2 now; the multiply adds the eight bytes */
+        skip += (size_t)((((ws >> 7) + (cont >> 7)) * 0x0101010101010101u) >> 56);
     }
     for (; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
