@@ -2160,6 +2160,33 @@ static void check_own_statement(lint *l, const stmt *st)
     }
 }
 
+/* The first statement that allows the action (NULL: none), found once per
+ * policy for each action of the escalation methods: most methods share
+ * iam:PassRole or sts:AssumeRole.  Actions are told apart by address (the
+ * compiler merges equal string literals; if it did not, an action would
+ * only be looked up more than once). */
+typedef struct escalation_hits {
+    const char *action[SKT_ARRAY_LEN(escalations) * 6];
+    const stmt *hit[SKT_ARRAY_LEN(escalations) * 6];
+    size_t n;
+} escalation_hits;
+
+static const stmt *first_allowing(escalation_hits *eh, const char *action, const stmt *stmts, size_t nst)
+{
+    for (size_t i = 0; i < eh->n; i++)
+        if (eh->action[i] == action)
+            return eh->hit[i];
+    const stmt *hit = NULL;
+    action_key key = make_key(action);
+    for (size_t s = 0; s < nst && hit == NULL; s++)
+        if (stmts[s].allow && stmt_covers_key(&stmts[s], &key))
+            hit = &stmts[s];
+    eh->action[eh->n] = action;
+    eh->hit[eh->n] = hit;
+    eh->n++;
+    return hit;
+}
+
 static void check_escalation(lint *l, const stmt *stmts, size_t nst)
 {
     if (l->type != SECKIT_POLICY_IDENTITY)
@@ -2169,34 +2196,30 @@ static void check_escalation(lint *l, const stmt *stmts, size_t nst)
     const stmt *at = NULL;
     char methods[600], first[300];
     size_t ml = 0, count = 0;
+    escalation_hits eh;
+    eh.n = 0;
     methods[0] = first[0] = '\0';
     for (size_t e = 0; e < SKT_ARRAY_LEN(escalations); e++) {
         const stmt *hit0 = NULL;
         int all = 1;
-        char list[300];
-        size_t ll = 0;
-        list[0] = '\0';
-        for (size_t a = 0; a < 6 && escalations[e].actions[a] != NULL; a++) {
-            const stmt *hit = NULL;
-            action_key key = make_key(escalations[e].actions[a]);
-            for (size_t s = 0; s < nst && hit == NULL; s++)
-                if (stmts[s].allow && stmt_covers_key(&stmts[s], &key))
-                    hit = &stmts[s];
-            if (hit == NULL) {
-                all = 0;
-                break;
-            }
+        for (size_t a = 0; a < 6 && escalations[e].actions[a] != NULL && all; a++) {
+            const stmt *hit = first_allowing(&eh, escalations[e].actions[a], stmts, nst);
             if (hit0 == NULL)
                 hit0 = hit;
-            ll += (size_t)snprintf(list + ll, sizeof(list) - ll, "%s%s", ll ? " + " : "", escalations[e].actions[a]);
-            if (ll >= sizeof(list))
-                ll = sizeof(list) - 1;
+            all = hit != NULL;
         }
         if (!all || hit0 == NULL)
             continue;
         if (count == 0) {
+            /* the first method's actions, "a + b + c" */
             at = hit0;
-            snprintf(first, sizeof(first), "%s", list);
+            size_t fl = 0;
+            for (size_t a = 0; a < 6 && escalations[e].actions[a] != NULL; a++) {
+                fl += (size_t)snprintf(first + fl, sizeof(first) - fl, "%s%s", fl ? " + " : "",
+                                       escalations[e].actions[a]);
+                if (fl >= sizeof(first))
+                    fl = sizeof(first) - 1;
+            }
         }
         count++;
         if (count <= 5 && ml + strlen(escalations[e].name) + 3 < sizeof(methods))
