@@ -58,10 +58,7 @@ static skt_in_node *mk_str(cfn *c, const skt_in_pos *p, const char *s, size_t n)
     if (x == NULL)
         return NULL;
     x->synthetic = 1;
-    if (skt_in_node_set_str(x, s, n, c->err) != 0) {
-        return NULL;
-    }
-    return x;
+    return skt_in_node_set_str(x, s, n, c->err) == 0 ? x : NULL;
 }
 
 static skt_in_node *mk_cstr(cfn *c, const skt_in_pos *p, const char *s)
@@ -69,19 +66,16 @@ static skt_in_node *mk_cstr(cfn *c, const skt_in_pos *p, const char *s)
     return mk_str(c, p, s, strlen(s));
 }
 
-/* Add key: val to obj; frees val on failure. */
+/* Add key: val to obj (val NULL: the failure that made it). */
 static int obj_put(cfn *c, skt_in_node *obj, const char *key, const skt_in_pos *kp,
                    skt_in_node *val)
 {
     if (val == NULL)
         return c->err && c->err->code ? c->err->code : SECKIT_ENOMEM;
     skt_in_node *k = mk_cstr(c, kp, key);
-    if (k == NULL || skt_in_node_add(obj, k, c->err) != 0) {
+    if (k == NULL || skt_in_node_add(obj, k, c->err) != 0 ||
+        skt_in_node_add(obj, val, c->err) != 0)
         return c->err && c->err->code ? c->err->code : SECKIT_ENOMEM;
-    }
-    if (skt_in_node_add(obj, val, c->err) != 0) {
-        return c->err->code;
-    }
     return 0;
 }
 
@@ -292,9 +286,8 @@ static int ref_value(cfn *c, const skt_in_pos *p, const char *name, const char *
                     const char *comma = strchr(s, ',');
                     size_t n = comma ? (size_t)(comma - s) : strlen(s);
                     skt_in_node *it = mk_str(c, p, s, n);
-                    if (it == NULL || skt_in_node_add(arr, it, c->err) != 0) {
+                    if (it == NULL || skt_in_node_add(arr, it, c->err) != 0)
                         return fail_oom(c);
-                    }
                     if (comma == NULL)
                         break;
                     s = comma + 1;
@@ -306,9 +299,8 @@ static int ref_value(cfn *c, const skt_in_pos *p, const char *name, const char *
                 dflt->kind != SKT_IN_NULL) {
                 (void)depth;
                 *out = dt != NULL ? mk_cstr(c, p, dt) : NULL;
-                if (*out != NULL && x->arn && strncmp(dt, "arn:", 4) != 0) {
+                if (*out != NULL && x->arn && strncmp(dt, "arn:", 4) != 0)
                     *out = unresolved(c, p, dt, x);
-                }
                 return *out ? 0 : fail_oom(c);
             }
             *out = unresolved(c, p, name, x);
@@ -597,9 +589,8 @@ static int eval_fn(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth,
                 break;
             s = hit + strlen(d);
         }
-        if (rc != 0) {
+        if (rc != 0)
             return rc;
-        }
         *out = arr;
         return 0;
     }
@@ -636,9 +627,8 @@ static int eval_fn(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth,
             return fail_oom(c);
         for (size_t i = 0; i < SKT_ARRAY_LEN(azs); i++) {
             skt_in_node *it = mk_cstr(c, p, azs[i]);
-            if (it == NULL || skt_in_node_add(arr, it, c->err) != 0) {
+            if (it == NULL || skt_in_node_add(arr, it, c->err) != 0)
                 return fail_oom(c);
-            }
         }
         *out = arr;
         return 0;
@@ -767,9 +757,8 @@ static int eval(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth, skt
             rc = fail_oom(c);
         }
     }
-    if (rc != 0) {
+    if (rc != 0)
         return rc;
-    }
     *out = copy;
     return 0;
 }
@@ -881,62 +870,48 @@ static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *
         return 0;
     ectx plain = {0, "lambda"}, arn = {1, "lambda"};
     skt_in_node *pv = NULL, *av = NULL, *fv = NULL;
-    skt_in_node *policy = NULL, *stmts = NULL, *st = NULL, *pr = NULL, *cond = NULL;
+    skt_in_node *pr = NULL, *cond = NULL;
     int rc = eval(c, principal, &plain, 0, &pv);
     if (rc == 0)
         rc = eval(c, action, &plain, 0, &av);
     if (rc == 0)
         rc = eval(c, fn, &arn, 0, &fv);
     if (rc != 0 || pv == NULL || av == NULL || fv == NULL)
-        goto done;
+        return rc;
     if (fv->kind == SKT_IN_STRING && strncmp(fv->str, "arn:", 4) != 0) {
         char buf[1024];
         snprintf(buf, sizeof(buf), "arn:aws:lambda:" REGION ":" ACCOUNT ":function:%s", fv->str);
-        skt_in_node *nf = mk_cstr(c, &fv->pos, buf);
-        fv = nf;
-        if (fv == NULL) {
-            rc = fail_oom(c);
-            goto done;
-        }
+        fv = mk_cstr(c, &fv->pos, buf);
+        if (fv == NULL)
+            return fail_oom(c);
     }
-    policy = skt_in_node_new(c->doc, SKT_IN_OBJECT, &res->pos, c->err);
-    stmts = skt_in_node_new(c->doc, SKT_IN_ARRAY, &res->pos, c->err);
-    st = skt_in_node_new(c->doc, SKT_IN_OBJECT, &res->pos, c->err);
-    if (policy == NULL || stmts == NULL || st == NULL) {
-        rc = fail_oom(c);
-        goto done;
-    }
+    skt_in_node *policy = skt_in_node_new(c->doc, SKT_IN_OBJECT, &res->pos, c->err);
+    skt_in_node *stmts = skt_in_node_new(c->doc, SKT_IN_ARRAY, &res->pos, c->err);
+    skt_in_node *st = skt_in_node_new(c->doc, SKT_IN_OBJECT, &res->pos, c->err);
+    if (policy == NULL || stmts == NULL || st == NULL)
+        return fail_oom(c);
     const char *ps = pv->kind == SKT_IN_STRING ? pv->str : "";
     if (strcmp(ps, "*") == 0) {
         pr = pv;
     } else {
         pr = skt_in_node_new(c->doc, SKT_IN_OBJECT, &pv->pos, c->err);
-        if (pr == NULL) {
-            rc = fail_oom(c);
-            goto done;
-        }
+        if (pr == NULL)
+            return fail_oom(c);
         const char *kind = strstr(ps, ".amazonaws.com") != NULL || strstr(ps, ".amazon.com")
                                ? "Service"
                                : "AWS";
         rc = obj_put(c, pr, kind, &pv->pos, pv);
     }
-    pv = NULL;
     if (rc == 0)
         rc = obj_put(c, policy, "Version", &res->pos, mk_cstr(c, &res->pos, "2012-10-17"));
     if (rc == 0)
         rc = obj_put(c, st, "Effect", &res->pos, mk_cstr(c, &res->pos, "Allow"));
-    if (rc == 0) {
+    if (rc == 0)
         rc = obj_put(c, st, "Principal", &principal->pos, pr);
-        pr = NULL;
-    }
-    if (rc == 0) {
+    if (rc == 0)
         rc = obj_put(c, st, "Action", &action->pos, av);
-        av = NULL;
-    }
-    if (rc == 0) {
+    if (rc == 0)
         rc = obj_put(c, st, "Resource", &fn->pos, fv);
-        fv = NULL;
-    }
     static const struct {
         const char *prop, *op, *key;
         int arn;
@@ -963,25 +938,17 @@ static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *
         if (op == NULL) {
             op = skt_in_node_new(c->doc, SKT_IN_OBJECT, &pn->pos, c->err);
             rc = obj_put(c, cond, conds[i].op, &pn->pos, op);
-            if (rc != 0) {
+            if (rc != 0)
                 break;
-            }
         }
         rc = obj_put(c, op, conds[i].key, &pn->pos, v);
     }
-    if (rc == 0 && cond != NULL) {
+    if (rc == 0 && cond != NULL)
         rc = obj_put(c, st, "Condition", &res->pos, cond);
-        cond = NULL;
-    }
-    if (rc == 0) {
+    if (rc == 0)
         rc = skt_in_node_add(stmts, st, c->err);
-        if (rc == 0)
-            st = NULL;
-    }
-    if (rc == 0) {
+    if (rc == 0)
         rc = obj_put(c, policy, "Statement", &res->pos, stmts);
-        stmts = NULL;
-    }
     if (rc == 0) {
         char owner[OWNER_MAX];
         snprintf(owner, sizeof(owner), "AWS::Lambda::Permission %s (statement made from its "
@@ -989,7 +956,6 @@ static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *
         rc = skt_in_add_tree(c->l, policy, SECKIT_POLICY_RESOURCE, SECKIT_RESOURCE_LAMBDA_FUNCTION,
                              owner, c->err);
     }
-done:
     return rc;
 }
 
