@@ -176,29 +176,69 @@ size_t seckit_policy_report_ignored(const seckit_policy_report *r)
 
 /* ------------------------------------------------------------------ */
 
+/* The renderers put text and numbers piece by piece rather than through
+ * printf: a corpus report has hundreds of thousands of them. */
+static void put_uint(skt_sb *b, unsigned long long v)
+{
+    char digits[24];
+    size_t at = sizeof(digits);
+    do {
+        digits[--at] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    skt_sb_put(b, digits + at, sizeof(digits) - at);
+}
+
 static void render_text(const seckit_policy_report *r, skt_sb *b)
 {
     for (size_t i = 0; i < r->n; i++) {
         const entry *e = &r->items[i];
         const seckit_policy_finding *f = &e->f;
-        skt_sb_printf(b, "%s:%lu:%lu: %s %s: %s", e->file ? e->file : "-", f->span.start.line,
-                      f->span.start.column + 1, seckit_finding_type_name(f->type), f->issue_code, f->message);
-        if (f->path != NULL && f->path[0] != '\0')
-            skt_sb_printf(b, " [%s]", f->path);
-        if (e->owner != NULL)
-            skt_sb_printf(b, " (%s)", e->owner);
+        /* FILE:LINE:COLUMN: TYPE CODE: MESSAGE [PATH] (OWNER) */
+        skt_sb_str(b, e->file ? e->file : "-");
+        skt_sb_put(b, ":", 1);
+        put_uint(b, f->span.start.line);
+        skt_sb_put(b, ":", 1);
+        put_uint(b, f->span.start.column + 1);
+        skt_sb_put(b, ": ", 2);
+        skt_sb_str(b, seckit_finding_type_name(f->type));
+        skt_sb_put(b, " ", 1);
+        skt_sb_str(b, f->issue_code);
+        skt_sb_put(b, ": ", 2);
+        skt_sb_str(b, f->message);
+        if (f->path != NULL && f->path[0] != '\0') {
+            skt_sb_put(b, " [", 2);
+            skt_sb_str(b, f->path);
+            skt_sb_put(b, "]", 1);
+        }
+        if (e->owner != NULL) {
+            skt_sb_put(b, " (", 2);
+            skt_sb_str(b, e->owner);
+            skt_sb_put(b, ")", 1);
+        }
         skt_sb_put(b, "\n", 1);
     }
 }
 
 static void json_pos(skt_sb *b, const seckit_position *p)
 {
-    skt_sb_printf(b, "{\"line\":%lu,\"column\":%lu,\"offset\":%zu}", p->line, p->column, p->offset);
+    skt_sb_str(b, "{\"line\":");
+    put_uint(b, p->line);
+    skt_sb_str(b, ",\"column\":");
+    put_uint(b, p->column);
+    skt_sb_str(b, ",\"offset\":");
+    put_uint(b, p->offset);
+    skt_sb_put(b, "}", 1);
 }
 
+/* ,"k":"v" (no comma unless comma; null when v is NULL); k needs no escapes */
 static void json_kv_str(skt_sb *b, const char *k, const char *v, int comma)
 {
-    skt_sb_printf(b, "%s\"%s\":", comma ? "," : "", k);
+    if (comma)
+        skt_sb_put(b, ",", 1);
+    skt_sb_put(b, "\"", 1);
+    skt_sb_str(b, k);
+    skt_sb_put(b, "\":", 2);
     if (v == NULL)
         skt_sb_str(b, "null");
     else
@@ -226,7 +266,9 @@ static void render_json(const seckit_policy_report *r, skt_sb *b)
             if (k)
                 skt_sb_put(b, ",", 1);
             if (f->path_elements[k].is_index) {
-                skt_sb_printf(b, "{\"index\":%zu}", f->path_elements[k].index);
+                skt_sb_str(b, "{\"index\":");
+                put_uint(b, f->path_elements[k].index);
+                skt_sb_put(b, "}", 1);
             } else {
                 skt_sb_str(b, "{\"value\":");
                 skt_sb_json_str(b, f->path_elements[k].value, strlen(f->path_elements[k].value));
@@ -239,9 +281,10 @@ static void render_json(const seckit_policy_report *r, skt_sb *b)
         json_pos(b, &f->span.end);
         skt_sb_str(b, "}}]");
         json_kv_str(b, "path", f->path, 1);
-        if (f->statement_index >= 0)
-            skt_sb_printf(b, ",\"statementIndex\":%ld", f->statement_index);
-        else
+        if (f->statement_index >= 0) {
+            skt_sb_str(b, ",\"statementIndex\":");
+            put_uint(b, (unsigned long long)f->statement_index);
+        } else
             skt_sb_str(b, ",\"statementIndex\":null");
         json_kv_str(b, "sid", f->sid, 1);
         skt_sb_put(b, "}", 1);
@@ -308,9 +351,13 @@ static void render_sarif(const seckit_policy_report *r, const char *version, skt
             idx++;
         skt_sb_str(b, i ? ",\n{" : "\n{");
         json_kv_str(b, "ruleId", f->issue_code, 0);
-        if (idx < nchecks)
-            skt_sb_printf(b, ",\"ruleIndex\":%zu", idx);
-        skt_sb_printf(b, ",\"level\":\"%s\",\"message\":{", sarif_level(f->type));
+        if (idx < nchecks) {
+            skt_sb_str(b, ",\"ruleIndex\":");
+            put_uint(b, idx);
+        }
+        skt_sb_str(b, ",\"level\":\"");
+        skt_sb_str(b, sarif_level(f->type));
+        skt_sb_str(b, "\",\"message\":{");
         json_kv_str(b, "text", f->message, 0);
         skt_sb_str(b, "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
         uri_encode(b, e->file ? e->file : "-");
@@ -318,11 +365,19 @@ static void render_sarif(const seckit_policy_report *r, const char *version, skt
         if (f->span.start.line > 0) {
             unsigned long endline = f->span.end.line ? f->span.end.line : f->span.start.line;
             unsigned long endcol = f->span.end.line ? f->span.end.column + 1 : f->span.start.column + 2;
-            skt_sb_printf(b,
-                          ",\"region\":{\"startLine\":%lu,\"startColumn\":%lu,\"endLine\":%lu,\"endColumn\":%lu,"
-                          "\"charOffset\":%zu,\"charLength\":%zu}",
-                          f->span.start.line, f->span.start.column + 1, endline, endcol, f->span.start.offset,
-                          f->span.end.offset > f->span.start.offset ? f->span.end.offset - f->span.start.offset : 0);
+            skt_sb_str(b, ",\"region\":{\"startLine\":");
+            put_uint(b, f->span.start.line);
+            skt_sb_str(b, ",\"startColumn\":");
+            put_uint(b, f->span.start.column + 1);
+            skt_sb_str(b, ",\"endLine\":");
+            put_uint(b, endline);
+            skt_sb_str(b, ",\"endColumn\":");
+            put_uint(b, endcol);
+            skt_sb_str(b, ",\"charOffset\":");
+            put_uint(b, f->span.start.offset);
+            skt_sb_str(b, ",\"charLength\":");
+            put_uint(b, f->span.end.offset > f->span.start.offset ? f->span.end.offset - f->span.start.offset : 0);
+            skt_sb_put(b, "}", 1);
         }
         skt_sb_put(b, "}", 1);
         if (f->path != NULL && f->path[0] != '\0') {
