@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,7 +365,20 @@ static void stmt_index_actions(stmt *st)
     /* close the gap of non-string entries */
     size_t nlit = n - back;
     memmove(c + front, c + back, nlit * sizeof(*c));
-    qsort(c + front, nlit, sizeof(*c), cov_cmp);
+    /* sorted by hash (the order of equal hashes does not matter: any
+     * entry that matches is a hit); short lists, the usual ones, by
+     * insertion, which needs no allocation */
+    if (nlit <= 32) {
+        for (size_t i = front + 1; i < front + nlit; i++) {
+            struct cov_entry e = c[i];
+            size_t j = i;
+            for (; j > front && c[j - 1].h > e.h; j--)
+                c[j] = c[j - 1];
+            c[j] = e;
+        }
+    } else {
+        qsort(c + front, nlit, sizeof(*c), cov_cmp);
+    }
     st->cov = c;
     st->nscan = front;
     st->ncov = front + nlit;
@@ -2672,9 +2686,18 @@ static void canon(skt_sb *b, const seckit_json *v, int skip_sid)
     }
 }
 
+/* Mixes s[0..n) into h eight bytes at a time (every statement of every
+ * policy is hashed), then the rest byte by byte, then the length. */
 static unsigned long long hash_bytes(unsigned long long h, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 1099511628211ull;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
         h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     return (h ^ n) * 1099511628211ull;
 }
