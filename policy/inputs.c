@@ -878,13 +878,15 @@ int seckit_policy_inputs_extract(const char *data, size_t len,
     } else if (jroot != NULL &&
                (jroot->kind != SECKIT_JSON_OBJECT || seckit_json_get(jroot, "Statement") != NULL)) {
         fmt = SECKIT_INPUT_POLICY; /* what detect() says, without the node tree */
+    } else if (yaml) {
+        fmt = detect(doc.root);
     } else {
-        rc = skt_in_json_tree(&doc, err);
+        rc = skt_in_json_tree(&doc, 0, err);
         if (rc == 0)
             fmt = detect(doc.root);
     }
     if (rc == 0 && fmt != SECKIT_INPUT_POLICY && !yaml)
-        rc = skt_in_json_tree(&doc, err);
+        rc = skt_in_json_tree(&doc, fmt == SECKIT_INPUT_CLOUDFORMATION, err);
     if (rc == 0) {
         switch (fmt) {
         case SECKIT_INPUT_POLICY:

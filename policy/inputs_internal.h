@@ -70,6 +70,7 @@ struct skt_in_doc {
     skt_arena arena;       /* every node, kids array and string */
     seckit_json_doc *jdoc; /* JSON input: the file as json.c read it */
     skt_json_file_info jinfo;
+    int view_full;         /* root is jdoc's full view (skt_in_json_tree) */
 };
 
 void skt_in_doc_init(skt_in_doc *doc, size_t limit);
@@ -92,8 +93,11 @@ skt_in_node *skt_in_copy(skt_in_doc *doc, const skt_in_node *n, seckit_error *er
  * comments, no trailing commas).  Errors carry the line/column/offset.
  * Reads the file into doc->jdoc (json.c's tree; doc->root stays NULL). */
 int skt_in_json_parse(const char *data, size_t len, skt_in_doc *doc, seckit_error *err);
-/* doc->root from doc->jdoc (once; the nodes point back to jdoc's). */
-int skt_in_json_tree(skt_in_doc *doc, seckit_error *err);
+/* doc->root from doc->jdoc (the nodes point back to jdoc's).  Unless
+ * full, the members of objects under PolicyDocument, Document and
+ * AssumeRolePolicyDocument are left out: the AWS CLI outputs and Terraform
+ * only hand those on whole.  CloudFormation needs the full view. */
+int skt_in_json_tree(skt_in_doc *doc, int full, seckit_error *err);
 /* YAML reader (libyaml): the first document.  Tags are kept on the nodes. */
 int skt_in_yaml_parse(const char *data, size_t len, skt_in_doc *doc, seckit_error *err);
 

@@ -156,7 +156,17 @@ static const skt_in_kind kinds[] = {
     [SECKIT_JSON_OBJECT] = SKT_IN_OBJECT,
 };
 
-static skt_in_node *from_json(skt_in_doc *doc, seckit_json *j, seckit_error *err)
+/* Members whose object value is a policy document: outside CloudFormation
+ * (whose intrinsic functions may sit anywhere) nothing looks inside them,
+ * so a pruned view leaves their members out. */
+static int document_key(const seckit_json *m)
+{
+    return m->kind == SECKIT_JSON_OBJECT && m->key != NULL &&
+           (strcmp(m->key, "PolicyDocument") == 0 || strcmp(m->key, "Document") == 0 ||
+            strcmp(m->key, "AssumeRolePolicyDocument") == 0);
+}
+
+static skt_in_node *from_json(skt_in_doc *doc, seckit_json *j, int prune, seckit_error *err)
 {
     skt_in_pos p = in_pos(&j->span.start);
     skt_in_node *n = skt_in_node_new(doc, kinds[j->kind], &p, err);
@@ -169,6 +179,8 @@ static skt_in_node *from_json(skt_in_doc *doc, seckit_json *j, seckit_error *err
     if (j->kind == SECKIT_JSON_STRING)
         n->raw_escaped = spelled_escaped(&j->span, j->len);
     if (j->kind != SECKIT_JSON_ARRAY && j->kind != SECKIT_JSON_OBJECT)
+        return n;
+    if (prune && document_key(j))
         return n;
     size_t count = j->kind == SECKIT_JSON_OBJECT ? 2 * j->count : j->count;
     if (count > 0) {
@@ -191,7 +203,7 @@ static skt_in_node *from_json(skt_in_doc *doc, seckit_json *j, seckit_error *err
             k->raw_escaped = spelled_escaped(&c->key_span, c->key_len);
             n->kids[n->n++] = k;
         }
-        skt_in_node *v = from_json(doc, c, err);
+        skt_in_node *v = from_json(doc, c, prune, err);
         if (v == NULL)
             return NULL;
         n->kids[n->n++] = v;
@@ -206,13 +218,14 @@ int skt_in_json_parse(const char *data, size_t len, skt_in_doc *doc, seckit_erro
     return skt_json_parse_file(data, len, &lim, &doc->jdoc, &doc->jinfo, err);
 }
 
-int skt_in_json_tree(skt_in_doc *doc, seckit_error *err)
+int skt_in_json_tree(skt_in_doc *doc, int full, seckit_error *err)
 {
-    if (doc->root != NULL)
+    if (doc->root != NULL && (doc->view_full || !full))
         return 0;
     /* json.c counted the nodes against the same limit; count them again
      * here so later nodes (CloudFormation's) are counted on top. */
     doc->nodes = 0;
-    doc->root = from_json(doc, skt_json_root_mut(doc->jdoc), err);
+    doc->root = from_json(doc, skt_json_root_mut(doc->jdoc), !full, err);
+    doc->view_full = full;
     return doc->root != NULL ? 0 : (err != NULL && err->code != 0 ? err->code : SECKIT_ENOMEM);
 }
