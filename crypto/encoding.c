@@ -86,80 +86,133 @@ static int is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* The shared decoder.  pad_rule: 0 padding forbidden, 1 required, 2 optional. */
-static int b64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
-                      size_t in_len, int allow_std, int allow_url, int pad_rule,
-                      int skip_space, seckit_error *err)
+/* What a decoder accepts.  pad_rule: 0 padding forbidden, 1 required, 2
+ * optional. */
+typedef struct b64_rules {
+    int allow_std, allow_url, pad_rule, skip_space;
+} b64_rules;
+
+static const b64_rules lenient_rules = {1, 1, 2, 1};
+
+/* The one decoder, fed in pieces: s carries the partial group, the padding
+ * seen and the offset of in[0] in the whole input (for messages).  Writes
+ * the complete groups at out + *o. */
+static int b64_feed(seckit_base64_decoder *s, const b64_rules *r, uint8_t *out, size_t out_cap,
+                    size_t *o, const char *in, size_t in_len, seckit_error *err)
 {
-    unsigned acc = 0;
-    size_t nchars = 0, o = 0, pads = 0, first_pad = 0;
     for (size_t i = 0; i < in_len; i++) {
         unsigned char c = (unsigned char)in[i];
-        if (skip_space && is_space(c))
+        size_t at = s->offset_ + i;
+        if (r->skip_space && is_space(c))
             continue;
         if (c == '=') {
-            if (pad_rule == 0)
+            if (r->pad_rule == 0)
                 return seckit_error_set(err, SECKIT_EFORMAT,
-                                        "base64: padding '=' not allowed (offset %zu)", i);
-            if (pads == 0)
-                first_pad = i;
-            pads++;
+                                        "base64: padding '=' not allowed (offset %zu)", at);
+            if (s->pads_ == 0)
+                s->first_pad_ = at;
+            s->pads_++;
             continue;
         }
-        if (pads > 0)
+        if (s->pads_ > 0)
             return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "base64: data after padding at offset %zu", i);
-        int v = b64_value(c, allow_std, allow_url);
+                                    "base64: data after padding at offset %zu", at);
+        int v = b64_value(c, r->allow_std, r->allow_url);
         if (v < 0)
             return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "base64: invalid character 0x%02x at offset %zu", c, i);
-        acc = (acc << 6) | (unsigned)v;
-        nchars++;
-        if (nchars % 4 == 0) {
-            if (out_cap - o < 3 || out == NULL)
+                                    "base64: invalid character 0x%02x at offset %zu", c, at);
+        s->acc_ = (s->acc_ << 6) | (uint32_t)v;
+        s->nchars_++;
+        if (s->nchars_ % 4 == 0) {
+            if (out == NULL || out_cap - *o < 3)
                 return seckit_error_set(err, SECKIT_ELIMIT,
                                         "base64: output buffer of %zu bytes is too small",
                                         out_cap);
-            out[o++] = (uint8_t)(acc >> 16);
-            out[o++] = (uint8_t)(acc >> 8);
-            out[o++] = (uint8_t)acc;
-            acc = 0;
+            out[(*o)++] = (uint8_t)(s->acc_ >> 16);
+            out[(*o)++] = (uint8_t)(s->acc_ >> 8);
+            out[(*o)++] = (uint8_t)s->acc_;
+            s->acc_ = 0;
         }
     }
-    size_t rest = nchars % 4;
+    s->offset_ += in_len;
+    return 0;
+}
+
+/* End of input: the padding and the last partial group. */
+static int b64_end(seckit_base64_decoder *s, const b64_rules *r, uint8_t *out, size_t out_cap,
+                   size_t *o, seckit_error *err)
+{
+    size_t rest = s->nchars_ % 4;
     if (rest == 1)
         return seckit_error_set(err, SECKIT_EFORMAT,
-                                "base64: impossible length (%zu symbols)", nchars);
+                                "base64: impossible length (%zu symbols)", s->nchars_);
     size_t expected_pads = rest == 0 ? 0 : 4 - rest;
-    if (pads > 0 && pads != expected_pads)
+    if (s->pads_ > 0 && s->pads_ != expected_pads)
         return seckit_error_set(err, SECKIT_EFORMAT,
                                 "base64: wrong padding at offset %zu (%zu '=' for %zu symbols)",
-                                first_pad, pads, nchars);
-    if (pad_rule == 1 && pads != expected_pads)
+                                s->first_pad_, s->pads_, s->nchars_);
+    if (r->pad_rule == 1 && s->pads_ != expected_pads)
         return seckit_error_set(err, SECKIT_EFORMAT,
                                 "base64: missing padding (input length %zu is not a multiple of 4)",
-                                in_len);
+                                s->offset_);
     if (rest > 0) {
         size_t extra = rest - 1;
         /* Unused low bits of the last symbol must be zero (canonical form). */
-        unsigned unused_mask = rest == 2 ? 0xF : 0x3;
-        if (acc & unused_mask)
+        uint32_t unused_mask = rest == 2 ? 0xF : 0x3;
+        if (s->acc_ & unused_mask)
             return seckit_error_set(err, SECKIT_EFORMAT,
                                     "base64: non-zero trailing bits in the last symbol");
-        if (out == NULL || out_cap - o < extra)
+        if (out == NULL || out_cap - *o < extra)
             return seckit_error_set(err, SECKIT_ELIMIT,
                                     "base64: output buffer of %zu bytes is too small", out_cap);
-        acc >>= rest == 2 ? 4 : 2;
+        uint32_t acc = s->acc_ >> (rest == 2 ? 4 : 2);
         if (rest == 3) {
-            out[o++] = (uint8_t)(acc >> 8);
-            out[o++] = (uint8_t)acc;
+            out[(*o)++] = (uint8_t)(acc >> 8);
+            out[(*o)++] = (uint8_t)acc;
         } else {
-            out[o++] = (uint8_t)acc;
+            out[(*o)++] = (uint8_t)acc;
         }
     }
-    if (out_len != NULL)
-        *out_len = o;
     return 0;
+}
+
+static int b64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
+                      size_t in_len, const b64_rules *r, seckit_error *err)
+{
+    seckit_base64_decoder s;
+    size_t o = 0;
+    seckit_base64_decoder_init(&s);
+    int rc = b64_feed(&s, r, out, out_cap, &o, in, in_len, err);
+    if (rc == 0)
+        rc = b64_end(&s, r, out, out_cap, &o, err);
+    if (rc == 0 && out_len != NULL)
+        *out_len = o;
+    return rc;
+}
+
+void seckit_base64_decoder_init(seckit_base64_decoder *d)
+{
+    if (d != NULL)
+        memset(d, 0, sizeof(*d));
+}
+
+int seckit_base64_decoder_update(seckit_base64_decoder *d, uint8_t *out, size_t out_cap,
+                                 size_t *out_len, const char *in, size_t in_len,
+                                 seckit_error *err)
+{
+    if (d == NULL || out_len == NULL || (in == NULL && in_len > 0))
+        return seckit_error_set(err, SECKIT_EINVAL, "base64: invalid argument");
+    *out_len = 0;
+    return b64_feed(d, &lenient_rules, out, out_cap, out_len, in, in_len, err);
+}
+
+int seckit_base64_decoder_finish(seckit_base64_decoder *d, uint8_t *out, size_t out_cap,
+                                 size_t *out_len, seckit_error *err)
+{
+    if (d == NULL || out_len == NULL)
+        return seckit_error_set(err, SECKIT_EINVAL, "base64: invalid argument");
+    *out_len = 0;
+    return b64_end(d, &lenient_rules, out, out_cap, out_len, err);
 }
 
 int seckit_base64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
@@ -168,8 +221,8 @@ int seckit_base64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const ch
     if (in == NULL && in_len > 0)
         return seckit_error_set(err, SECKIT_EINVAL, "base64: no input");
     int std = v == SECKIT_BASE64_STANDARD;
-    int pad_rule = v == SECKIT_BASE64_URLSAFE_NOPAD ? 0 : 1;
-    return b64_decode(out, out_cap, out_len, in, in_len, std, !std, pad_rule, 0, err);
+    b64_rules r = {std, !std, v == SECKIT_BASE64_URLSAFE_NOPAD ? 0 : 1, 0};
+    return b64_decode(out, out_cap, out_len, in, in_len, &r, err);
 }
 
 int seckit_base64_decode_lenient(uint8_t *out, size_t out_cap, size_t *out_len,
@@ -177,7 +230,7 @@ int seckit_base64_decode_lenient(uint8_t *out, size_t out_cap, size_t *out_len,
 {
     if (in == NULL && in_len > 0)
         return seckit_error_set(err, SECKIT_EINVAL, "base64: no input");
-    return b64_decode(out, out_cap, out_len, in, in_len, 1, 1, 2, 1, err);
+    return b64_decode(out, out_cap, out_len, in, in_len, &lenient_rules, err);
 }
 
 int seckit_hex_encode(char *out, size_t out_cap, const void *in, size_t in_len,

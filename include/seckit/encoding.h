@@ -38,6 +38,24 @@ int seckit_base64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const ch
 int seckit_base64_decode_lenient(uint8_t *out, size_t out_cap, size_t *out_len,
                                  const char *in, size_t in_len, seckit_error *err);
 
+/* Lenient decoding of input that arrives in pieces (same rules as
+ * seckit_base64_decode_lenient, same result as decoding the pieces joined):
+ * init, update with each piece, then finish.  Each call's output is
+ * separate: update needs out_cap >= seckit_base64_decoded_max(in_len),
+ * finish at most 2 bytes.  Errors give the offset in the whole input.
+ * The fields are private. */
+typedef struct seckit_base64_decoder {
+    uint32_t acc_;
+    size_t nchars_, pads_, first_pad_, offset_;
+} seckit_base64_decoder;
+
+void seckit_base64_decoder_init(seckit_base64_decoder *d);
+int seckit_base64_decoder_update(seckit_base64_decoder *d, uint8_t *out, size_t out_cap,
+                                 size_t *out_len, const char *in, size_t in_len,
+                                 seckit_error *err);
+int seckit_base64_decoder_finish(seckit_base64_decoder *d, uint8_t *out, size_t out_cap,
+                                 size_t *out_len, seckit_error *err);
+
 /* Lower-case hex; out_cap >= 2 * in_len + 1; NUL-terminates. */
 int seckit_hex_encode(char *out, size_t out_cap, const void *in, size_t in_len,
                       seckit_error *err);

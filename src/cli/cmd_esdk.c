@@ -62,7 +62,8 @@ static const char usage[] =
     "  --max-encrypted-data-keys N\n"
     "                      refuse messages with more than N encrypted data keys\n"
     "  --base64            encrypt: write the message in base64; decrypt: read it\n"
-    "                      in base64 (standard or URL-safe, padding optional)\n"
+    "                      in base64 (standard or URL-safe, padding optional,\n"
+    "                      white space ignored)\n"
     "  --in FILE           read from FILE instead of standard input\n"
     "  --out FILE          write to FILE (replaced atomically; mode 0600 for\n"
     "                      plaintext)\n"
@@ -260,8 +261,7 @@ static int run_decrypt(esdk_args *a, seckit_keyring *kr, seckit_error *err, int 
     int fd = -1, rc;
     out_sink sink = {0};
     seckit_esdk_decryptor *d = NULL;
-    uint8_t *buf = NULL;
-    size_t len = 0;
+    uint8_t *buf = NULL, *decoded = NULL;
     const char *name = a->in != NULL ? a->in : "standard input";
 
     sink.secret = 1;
@@ -274,44 +274,36 @@ static int run_decrypt(esdk_args *a, seckit_keyring *kr, seckit_error *err, int 
     if ((rc = seckit_esdk_decryptor_new(&d, kr, &a->opts, sink_write, &sink, err)) != 0)
         goto done;
     *msg_error = 1;
-    if (a->base64) {
-        uint8_t *text;
-        size_t tlen;
-        if ((rc = read_whole(fd, name, &text, &tlen, err)) != 0) {
+    /* Read and decrypt in chunks (base64 decoded on the way), so memory
+     * stays bounded whatever the message size. */
+    buf = malloc(CHUNK);
+    if (a->base64)
+        decoded = malloc(seckit_base64_decoded_max(CHUNK));
+    if (buf == NULL || (a->base64 && decoded == NULL)) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        goto done;
+    }
+    seckit_base64_decoder b64;
+    seckit_base64_decoder_init(&b64);
+    for (;;) {
+        ssize_t r = read_some(fd, buf, CHUNK);
+        if (r < 0) {
             *msg_error = 0;
-            goto done;
+            rc = seckit_error_set(err, SECKIT_EIO, "%s: read failed: %s", name,
+                                  strerror(errno));
+            break;
         }
-        /* Trailing newline(s) from files and echo are fine. */
-        while (tlen > 0 && (text[tlen - 1] == '\n' || text[tlen - 1] == '\r'))
-            tlen--;
-        buf = malloc(seckit_base64_decoded_max(tlen) + 1);
-        if (buf == NULL)
-            rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        else
-            rc = seckit_base64_decode_lenient(buf, seckit_base64_decoded_max(tlen) + 1, &len,
-                                              (const char *)text, tlen, err);
-        free(text);
-        if (rc == 0)
-            rc = seckit_esdk_decryptor_update(d, buf, len, err);
-    } else {
-        buf = malloc(CHUNK);
-        if (buf == NULL) {
-            rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-            goto done;
-        }
-        for (;;) {
-            ssize_t r = read_some(fd, buf, CHUNK);
-            if (r < 0) {
-                *msg_error = 0;
-                rc = seckit_error_set(err, SECKIT_EIO, "%s: read failed: %s", name,
-                                      strerror(errno));
-                break;
-            }
-            if (r == 0)
-                break;
-            if ((rc = seckit_esdk_decryptor_update(d, buf, (size_t)r, err)) != 0)
-                break;
-        }
+        size_t n = (size_t)r;
+        if (a->base64 && r > 0)
+            rc = seckit_base64_decoder_update(&b64, decoded, seckit_base64_decoded_max(CHUNK),
+                                              &n, (const char *)buf, (size_t)r, err);
+        else if (a->base64)
+            rc = seckit_base64_decoder_finish(&b64, decoded, seckit_base64_decoded_max(CHUNK),
+                                              &n, err);
+        if (rc == 0 && n > 0)
+            rc = seckit_esdk_decryptor_update(d, a->base64 ? decoded : buf, n, err);
+        if (rc != 0 || r == 0)
+            break;
     }
     if (rc == 0)
         rc = seckit_esdk_decryptor_finish(d, err);
@@ -325,6 +317,7 @@ done:
     sink_discard(&sink);
     seckit_esdk_decryptor_free(d);
     free(buf);
+    free(decoded);
     if (fd > STDIN_FILENO)
         close(fd);
     return rc;

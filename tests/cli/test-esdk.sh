@@ -137,6 +137,26 @@ check esdk_usage_nonframed_v2 2 esdk encrypt --raw-aes-key "$AES" --frame-length
     pass esdk_usage_nonframed_v2
 
 # A dafny vector through the command (raw AES-256, suite 0x0478).
+# A base64 message larger than the read chunk, wrapped at 76 columns (the
+# line breaks fall across chunk boundaries): decoded as it streams in.
+head -c 700000 /dev/urandom >big.pt
+if seckit esdk encrypt --raw-aes-key "$AES" --base64 --frame-length 4096 --in big.pt 2>"$ERR" |
+    fold -w 76 >big.b64 &&
+    check esdk_base64_streamed 0 esdk decrypt --raw-aes-key "$AES" --base64 --in big.b64 --out big.out; then
+    cmp -s big.pt big.out && pass esdk_base64_streamed || fail esdk_base64_streamed "plaintext differs"
+fi
+# A bad character deep inside: exit 4, its offset named, nothing written.
+sed '5000s/^./*/' big.b64 >bad.b64
+if check esdk_base64_bad_char 4 esdk decrypt --raw-aes-key "$AES" --base64 --in bad.b64 --out bad.out &&
+    one_line esdk_base64_bad_char; then
+    if [ -e bad.out ]; then
+        fail esdk_base64_bad_char "output written"
+    else
+        grep -q "invalid character 0x2a at offset $((4999 * 77))" "$ERR" && pass esdk_base64_bad_char ||
+            fail esdk_base64_bad_char "message: $(cat "$ERR")"
+    fi
+fi
+
 v="$top_srcdir/tests/data/esdk-dafny"
 if [ -f "$v/keys.json" ]; then
     printf '\000\001\002\003\004\005\006\007\010\011\020\021\022\023\024\025\026\027\030\031\040\041\042\043\044\045\046\047\050\051\060\061' >dafny.key

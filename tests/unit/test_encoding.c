@@ -1,6 +1,8 @@
 /* base64 and hex: RFC 4648 vectors, strict and lenient decoding. */
 #include "config.h"
 
+#include <string.h>
+
 #include "seckit/encoding.h"
 #include "testlib.h"
 
@@ -127,6 +129,64 @@ static void test_all_lengths_round_trip(void)
     }
 }
 
+/* The streaming decoder gives what the one-shot lenient decoder gives
+ * (bytes, or the error with its message and offset) for every way of
+ * cutting the input in three pieces. */
+static int stream_decode(const char *in, size_t n, size_t cut1, size_t cut2, uint8_t *out,
+                         size_t *out_len, seckit_error *err)
+{
+    seckit_base64_decoder d;
+    size_t cuts[4] = {0, cut1, cut2, n}, o = 0, got;
+    seckit_base64_decoder_init(&d);
+    for (int k = 0; k < 3; k++) {
+        size_t len = cuts[k + 1] - cuts[k];
+        int rc = seckit_base64_decoder_update(&d, out + o, seckit_base64_decoded_max(len), &got,
+                                              in + cuts[k], len, err);
+        if (rc != 0)
+            return rc;
+        o += got;
+    }
+    int rc = seckit_base64_decoder_finish(&d, out + o, 2, &got, err);
+    *out_len = o + got;
+    return rc;
+}
+
+static void test_stream_matches_one_shot(void)
+{
+    static const char *const inputs[] = {
+        "", "Zg==", "Zm8", "Zm9vYmFy", "Zm9v\nYmE=\n", " Zm9vYg ", "-_-_", "+/+/", "Zm9vYmE=x",
+        "Zm9vY", "Zm9vYmE==", "Zm9=vYmE", "Zm$v", "Zh==", "Zm9vYmFyZm9vYmFyZm9vYmFy\r\n",
+    };
+    int checked = 0;
+    for (size_t t = 0; t < sizeof(inputs) / sizeof(inputs[0]); t++) {
+        const char *in = inputs[t];
+        size_t n = strlen(in);
+        uint8_t want[64], got[64 + 8];
+        size_t want_len = 0, got_len = 0;
+        seckit_error e1, e2;
+        seckit_error_clear(&e1);
+        int rc1 = seckit_base64_decode_lenient(want, sizeof(want), &want_len, in, n, &e1);
+        for (size_t c1 = 0; c1 <= n; c1++)
+            for (size_t c2 = c1; c2 <= n; c2++) {
+                seckit_error_clear(&e2);
+                int rc2 = stream_decode(in, n, c1, c2, got, &got_len, &e2);
+                CHECK(rc1 == rc2);
+                if (rc1 == 0)
+                    CHECK(got_len == want_len && memcmp(got, want, want_len) == 0);
+                else
+                    CHECK_STR(e1.message, e2.message);
+                checked++;
+            }
+    }
+    CHECK(checked > 500);
+    seckit_base64_decoder d;
+    size_t got;
+    seckit_error err;
+    CHECK_RC(seckit_base64_decoder_update(NULL, NULL, 0, &got, "", 0, &err), SECKIT_EINVAL);
+    seckit_base64_decoder_init(&d);
+    CHECK_RC(seckit_base64_decoder_update(&d, NULL, 0, &got, "Zm9v", 4, &err), SECKIT_ELIMIT);
+}
+
 static void test_hex(void)
 {
     char enc[16];
@@ -151,6 +211,7 @@ int main(void)
     TEST(test_lenient);
     TEST(test_output_too_small);
     TEST(test_all_lengths_round_trip);
+    TEST(test_stream_matches_one_shot);
     TEST(test_hex);
     TEST_EXIT();
 }
