@@ -72,19 +72,6 @@ static uint64_t word_at(const unsigned char *p, size_t n)
     return w;
 }
 
-/* The word with ASCII A-Z lowercased (as the lower[] table does): a byte
- * is upper case when, with its top bit clear, adding 0x80 - 'A' sets the
- * top bit and adding 0x80 - ('Z' + 1) does not (no carry leaves a byte). */
-static uint64_t word_lower(uint64_t w)
-{
-    const uint64_t ones = 0x0101010101010101ull;
-    uint64_t low7 = w & (0x7f * ones);
-    uint64_t ge_a = low7 + (0x80 - 'A') * ones;
-    uint64_t gt_z = low7 + (0x80 - 'Z' - 1) * ones;
-    uint64_t upper = ge_a & ~gt_z & ~w & (0x80 * ones);
-    return w | (upper >> 2);
-}
-
 /* Equal case-insensitively (ASCII), n bytes each: the equality cmp_ci
  * decides, for names of the same length. */
 static int eq_ci(const char *a, const char *b, size_t n)
@@ -92,7 +79,7 @@ static int eq_ci(const char *a, const char *b, size_t n)
     const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
     for (size_t i = 0; i < n; i += 8) {
         uint64_t wx = word_at(x + i, n - i), wy = word_at(y + i, n - i);
-        if (wx != wy && word_lower(wx) != word_lower(wy))
+        if (wx != wy && skt_ascii_lower8(wx) != skt_ascii_lower8(wy))
             return 0;
     }
     return 1;
@@ -105,7 +92,7 @@ static uint32_t name_hash(const char *s, size_t n, int ci)
     uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
     for (size_t i = 0; i < n; i += 8) {
         uint64_t w = word_at(p + i, n - i);
-        h = (h ^ (ci ? word_lower(w) : w)) * 0xff51afd7ed558ccdull;
+        h = (h ^ (ci ? skt_ascii_lower8(w) : w)) * 0xff51afd7ed558ccdull;
         h ^= h >> 32;
     }
     return (uint32_t)h;

@@ -53,6 +53,20 @@ void skt_sb_json_str(skt_sb *b, const char *s, size_t n);
 /* Characters of v printed as minified JSON (the size IAM quotas count). */
 size_t skt_json_minified_size(const seckit_json *v);
 
+/* Eight bytes in one word with ASCII A-Z lowercased (the lower[] table's
+ * folding, eight bytes at once, for the hashes of names): a byte is upper
+ * case when, with its top bit clear, adding 0x80 - 'A' sets the top bit
+ * and adding 0x80 - ('Z' + 1) does not (no carry crosses a byte). */
+static inline uint64_t skt_ascii_lower8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    uint64_t low7 = w & (0x7f * ones);
+    uint64_t ge_a = low7 + (0x80 - 'A') * ones;
+    uint64_t gt_z = low7 + (0x80 - 'Z' - 1) * ones;
+    uint64_t upper = ge_a & ~gt_z & ~w & (0x80 * ones);
+    return w | (upper >> 2);
+}
+
 /* ---- wildcard matching (match.c) ---- */
 /* IAM glob: '*' any run, '?' one char.  ci = case-insensitive. */
 int skt_glob_match(const char *pat, size_t plen, const char *s, size_t slen, int ci);

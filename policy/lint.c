@@ -48,11 +48,27 @@ typedef struct lint {
     /* keys of credential_actions and exfil_actions, made on first use */
     action_key cred_keys[40], exfil_keys[8];
     int keys_made;
+    /* the Action entries of the statement being linted, in order, as
+     * check_action_value looked them up (so check_own_statement need not
+     * again); grown as needed, freed at the end */
+    struct action_lookup *lookups;
+    size_t nlookups, lookups_cap;
 } lint;
+
+typedef struct action_lookup {
+    int done; /* looked up: action is the result */
+    const skt_iam_action *action;
+} action_lookup;
 
 struct cov_entry {
     unsigned h;
     const seckit_json *v;
+    size_t next; /* the next entry (position + 1) with the same hash; 0: none */
+};
+
+struct cov_bucket {
+    unsigned h;
+    size_t first; /* position + 1 of the first entry with hash h; 0: empty */
 };
 
 typedef struct stmt {
@@ -64,10 +80,14 @@ typedef struct stmt {
     int allow, deny;
     /* The Action (or else NotAction) string entries for stmt_covers: the
      * first nscan have a wildcard before their first ':' or no ':' at all;
-     * the rest, sorted by the hash of their (literal) service prefix, can
-     * match only actions with that prefix.  NULL: match every entry. */
+     * the rest can match only actions with their (literal) service prefix:
+     * they are chained by the hash of that prefix, from a hash table of
+     * cov_nslots buckets (a power of two; 0 when there are none), stored
+     * in the same allocation.  NULL: match every entry. */
     struct cov_entry *cov;
     size_t ncov, nscan;
+    struct cov_bucket *cov_buckets;
+    size_t cov_nslots;
 } stmt;
 
 /* ------------------------------------------------------------------ */
@@ -102,11 +122,25 @@ static int has_wild(const char *s, size_t n)
     return memchr(s, '*', n) != NULL || memchr(s, '?', n) != NULL;
 }
 
+/* The length of the text before the first wildcard ('*' or '?'). */
+static size_t literal_head(const char *s, size_t n)
+{
+    const char *star = memchr(s, '*', n);
+    size_t head = star != NULL ? (size_t)(star - s) : n;
+    const char *q = memchr(s, '?', head);
+    return q != NULL ? (size_t)(q - s) : head;
+}
+
 static int has_var(const char *s, size_t n)
 {
-    for (size_t i = 0; i + 1 < n; i++)
-        if (s[i] == '$' && s[i + 1] == '{')
+    for (size_t i = 0; i + 1 < n; i++) {
+        const char *dollar = memchr(s + i, '$', n - 1 - i);
+        if (dollar == NULL)
+            return 0;
+        i = (size_t)(dollar - s);
+        if (s[i + 1] == '{')
             return 1;
+    }
     return 0;
 }
 
@@ -260,7 +294,12 @@ static void check_variables(lint *l, const stmt *st, const seckit_json *v, int a
     size_t n = v->len;
     int reported_version = 0;
     for (size_t i = 0; i + 1 < n; i++) {
-        if (s[i] != '$' || s[i + 1] != '{')
+        /* to the next '$' (most values have none) */
+        const char *dollar = memchr(s + i, '$', n - 1 - i);
+        if (dollar == NULL)
+            break;
+        i = (size_t)(dollar - s);
+        if (s[i + 1] != '{')
             continue;
         if (!allowed) {
             add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
@@ -322,12 +361,6 @@ static unsigned svc_hash(const char *s, size_t n)
     return h;
 }
 
-static int cov_cmp(const void *x, const void *y)
-{
-    const struct cov_entry *a = x, *b = y;
-    return a->h < b->h ? -1 : (a->h > b->h ? 1 : 0);
-}
-
 /* An entry whose text before its first ':' has no wildcard can match only
  * actions with that same service prefix (case-insensitive).  Without
  * memory the index stays NULL and stmt_covers matches every entry. */
@@ -336,14 +369,21 @@ static void stmt_index_actions(stmt *st)
     const seckit_json *list = st->action != NULL ? st->action : st->notaction;
     st->cov = NULL;
     st->ncov = st->nscan = 0;
+    st->cov_buckets = NULL;
+    st->cov_nslots = 0;
     if (list == NULL)
         return;
     size_t n = 0;
     FOR_VALUES(v, list)
         n++;
-    struct cov_entry *c = malloc((n ? n : 1) * sizeof(*c));
+    size_t nslots = 2;
+    while (nslots < 2 * n)
+        nslots *= 2;
+    struct cov_entry *c = malloc(n * sizeof(*c) + nslots * sizeof(struct cov_bucket));
     if (c == NULL)
         return;
+    struct cov_bucket *buckets = (struct cov_bucket *)(c + n);
+    memset(buckets, 0, nslots * sizeof(*buckets));
     /* wildcard-prefixed entries at the front, the rest from the back */
     size_t front = 0, back = n;
     FOR_VALUES(v, list) {
@@ -365,25 +405,22 @@ static void stmt_index_actions(stmt *st)
     /* close the gap of non-string entries */
     size_t nlit = n - back;
     memmove(c + front, c + back, nlit * sizeof(*c));
-    /* sorted by hash (the order of equal hashes does not matter: any
-     * entry that matches is a hit); short lists, the usual ones, by
-     * insertion, which needs no allocation */
-    if (nlit <= 32) {
-        for (size_t i = front + 1; i < front + nlit; i++) {
-            struct cov_entry e = c[i];
-            size_t j = i;
-            for (; j > front && c[j - 1].h > e.h; j--)
-                c[j] = c[j - 1];
-            c[j] = e;
-        }
-    } else {
-        qsort(c + front, nlit, sizeof(*c), cov_cmp);
+    /* chain the literal-prefix entries by hash (in any order: any entry
+     * that matches is a hit) */
+    for (size_t k = front; k < front + nlit; k++) {
+        size_t slot = c[k].h & (nslots - 1);
+        while (buckets[slot].first != 0 && buckets[slot].h != c[k].h)
+            slot = (slot + 1) & (nslots - 1);
+        buckets[slot].h = c[k].h;
+        c[k].next = buckets[slot].first;
+        buckets[slot].first = k + 1;
     }
     st->cov = c;
     st->nscan = front;
     st->ncov = front + nlit;
+    st->cov_buckets = nlit > 0 ? buckets : NULL;
+    st->cov_nslots = nlit > 0 ? nslots : 0;
 }
-
 
 static action_key make_key(const char *action)
 {
@@ -404,18 +441,15 @@ static int stmt_covers_key(const stmt *st, const action_key *k)
         int hit = 0;
         for (size_t i = 0; i < st->nscan && !hit; i++)
             hit = skt_glob_match(st->cov[i].v->str, st->cov[i].v->len, action, al, 1);
-        if (!hit && k->has_colon) {
+        if (!hit && k->has_colon && st->cov_nslots > 0) {
             unsigned h = k->h;
-            size_t lo = st->nscan, hi = st->ncov;
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (st->cov[mid].h < h)
-                    lo = mid + 1;
-                else
-                    hi = mid;
+            size_t slot = h & (st->cov_nslots - 1);
+            while (st->cov_buckets[slot].first != 0 && st->cov_buckets[slot].h != h)
+                slot = (slot + 1) & (st->cov_nslots - 1);
+            for (size_t e = st->cov_buckets[slot].first; e != 0 && !hit; e = st->cov[e - 1].next) {
+                const seckit_json *v = st->cov[e - 1].v;
+                hit = skt_glob_match(v->str, v->len, action, al, 1);
             }
-            for (size_t i = lo; i < st->ncov && st->cov[i].h == h && !hit; i++)
-                hit = skt_glob_match(st->cov[i].v->str, st->cov[i].v->len, action, al, 1);
         }
         if (st->action != NULL)
             return hit;
@@ -465,36 +499,53 @@ static const seckit_json *entry_covering(const stmt *st, const char *action, int
     return found;
 }
 
-static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
+static unsigned char fold_ascii(unsigned char c)
 {
-    if (la > 64 || lb > 64)
-        return 99;
-    size_t row[65];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t cur = row[j];
-            int ca = a[i - 1], cb = b[j - 1];
-            if (ca >= 'A' && ca <= 'Z')
-                ca += 32;
-            if (cb >= 'A' && cb <= 'Z')
-                cb += 32;
-            size_t best = prev + (ca == cb ? 0 : 1);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[lb];
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
-static void check_action_value(lint *l, const stmt *st, const seckit_json *v)
+/* The edit distance of a and b (case-insensitive) when it is below limit,
+ * else limit (names over 64 characters: limit).  Distances are capped at
+ * limit, which keeps every smaller one exact; a cell further than limit - 1
+ * from the diagonal is at least limit, so only the band around it is
+ * computed, and a row with nothing below limit ends the search. */
+static size_t edit_distance_below(const char *a, size_t la, const char *b, size_t lb, size_t limit)
+{
+    if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) >= limit)
+        return limit;
+    size_t row[65]; /* row[j]: distance of a[0..i) and b[0..j) */
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j < limit ? j : limit;
+    for (size_t i = 1; i <= la; i++) {
+        size_t lo = i >= limit ? i - limit + 1 : 1;
+        size_t hi = i + limit - 1 < lb ? i + limit - 1 : lb;
+        size_t diag = row[lo - 1];
+        row[lo - 1] = lo == 1 && i < limit ? i : limit;
+        size_t row_min = row[lo - 1];
+        unsigned char ca = fold_ascii((unsigned char)a[i - 1]);
+        for (size_t j = lo; j <= hi; j++) {
+            size_t up = row[j];
+            size_t best = diag + (ca == fold_ascii((unsigned char)b[j - 1]) ? 0 : 1);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            if (best > limit)
+                best = limit;
+            diag = up;
+            row[j] = best;
+            if (best < row_min)
+                row_min = best;
+        }
+        if (row_min >= limit)
+            return limit;
+    }
+    return row[lb] < limit ? row[lb] : limit;
+}
+
+/* lk (may be NULL) records the service-data lookup of the action, when
+ * one is made. */
+static void check_action_value(lint *l, const stmt *st, const seckit_json *v, action_lookup *lk)
 {
     const char *s = v->str;
     size_t n = v->len;
@@ -541,33 +592,43 @@ static void check_action_value(lint *l, const stmt *st, const seckit_json *v)
     }
     if (l->data == NULL)
         return;
+    int name_wild = has_wild(name, nl);
+    if (!name_wild) {
+        /* the usual entry names an action that exists (and so does its
+         * service: only actions of a service are found) */
+        const skt_iam_action *found = skt_iam_action_find(l->data, s, n);
+        if (lk != NULL) {
+            lk->done = 1;
+            lk->action = found;
+        }
+        if (found != NULL)
+            return;
+    }
     const skt_iam_service *svc = skt_iam_service_find(l->data, s, pl);
     if (svc == NULL) {
         add(l, CK_INVALID_SERVICE_IN_ACTION, st, v, 0, "no AWS service has the prefix '%.*s'", (int)pl, s);
         return;
     }
-    if (has_wild(name, nl)) {
-        for (size_t i = 0; i < svc->action_count; i++) {
-            const char *an = l->data->actions[svc->action_first + i].name;
-            if (skt_glob_match(name, nl, an + pl + 1, strlen(an + pl + 1), 1))
+    /* the names of the service's actions all start with its prefix and ':' */
+    const skt_iam_action *actions = &l->data->actions[svc->action_first];
+    if (name_wild) {
+        for (size_t i = 0; i < svc->action_count; i++)
+            if (skt_glob_match(name, nl, actions[i].name + pl + 1, actions[i].name_len - pl - 1, 1))
                 return;
-        }
         add(l, CK_INVALID_ACTION, st, v, 0, "'%.*s' matches no action of service %.*s", (int)n, s,
             (int)pl, s);
         return;
     }
-    if (skt_iam_action_find(l->data, s, n) != NULL)
-        return;
     /* suggest the nearest action name */
     const char *best = NULL;
     size_t bestd = 4;
     for (size_t i = 0; i < svc->action_count; i++) {
-        const char *an = l->data->actions[svc->action_first + i].name + pl + 1;
-        size_t al = strlen(an);
+        const char *an = actions[i].name + pl + 1;
+        size_t al = actions[i].name_len - pl - 1;
         /* the distance is at least the difference in length */
         if ((al > nl ? al - nl : nl - al) >= bestd)
             continue;
-        size_t d = edit_distance(name, nl, an, al);
+        size_t d = edit_distance_below(name, nl, an, al, bestd);
         if (d < bestd) {
             bestd = d;
             best = l->data->actions[svc->action_first + i].name;
@@ -580,17 +641,26 @@ static void check_action_value(lint *l, const stmt *st, const seckit_json *v)
         add(l, CK_INVALID_ACTION, st, v, 0, "service %.*s has no action '%.*s'", (int)pl, s, (int)nl, name);
 }
 
-/* A hash of s[0..n), ASCII letters folded to lowercase when ci. */
+/* A hash of s[0..n), ASCII letters folded to lowercase when ci: eight
+ * bytes at a time (every entry of every list is hashed), then the rest. */
 static unsigned text_hash(const char *s, size_t n, int ci)
 {
-    unsigned h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (ci && c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        h = (h ^ c) * 16777619u;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ (ci ? skt_ascii_lower8(w) : w)) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
     }
-    return h;
+    if (i < n) {
+        uint64_t w = 0;
+        for (size_t k = 0; i + k < n; k++)
+            w |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
+        h = (h ^ (ci ? skt_ascii_lower8(w) : w)) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    return (unsigned)h;
 }
 
 static int entry_equal(const seckit_json *a, const seckit_json *b, int ci)
@@ -2128,18 +2198,20 @@ static void check_own_statement(lint *l, const stmt *st)
                 l->oom = 1;
                 return;
             }
+            size_t pos = 0;
             FOR_VALUES(v, st->action) {
+                const action_lookup *lk = pos < l->nlookups ? &l->lookups[pos] : NULL;
+                pos++;
                 if (!is_str(v))
                     continue;
                 const char *colon = memchr(v->str, ':', v->len);
                 if (colon == NULL && !streq(v, "*"))
                     continue;
-                size_t head = 0; /* characters before the first wildcard */
-                while (head < v->len && v->str[head] != '*' && v->str[head] != '?')
-                    head++;
+                size_t head = literal_head(v->str, v->len);
                 size_t lo, hi;
                 if (head == v->len) {
-                    const skt_iam_action *a = skt_iam_action_find(l->data, v->str, v->len);
+                    const skt_iam_action *a = lk != NULL && lk->done ? lk->action
+                                                                     : skt_iam_action_find(l->data, v->str, v->len);
                     if (a != NULL) {
                         /* the one action it names (the only one that can match) */
                         if (a->perm_pos == SIZE_MAX)
@@ -2455,8 +2527,26 @@ static int sid_ok(const char *s, size_t n)
     return 1;
 }
 
+/* Room for n cleared action lookups (the statement's Action entries);
+ * 0 when there is no memory for them (they are only a shortcut). */
+static int lookups_reserve(lint *l, size_t n)
+{
+    l->nlookups = 0;
+    if (n > l->lookups_cap) {
+        action_lookup *p = realloc(l->lookups, n * sizeof(*p));
+        if (p == NULL)
+            return 0;
+        l->lookups = p;
+        l->lookups_cap = n;
+    }
+    memset(l->lookups, 0, n * sizeof(*l->lookups));
+    l->nlookups = n;
+    return 1;
+}
+
 static void lint_statement(lint *l, stmt *st)
 {
+    l->nlookups = 0;
     const seckit_json *s = st->node;
     if (s->kind != SECKIT_JSON_OBJECT) {
         add(l, CK_DATA_TYPE_MISMATCH, st, s, 0, "a statement must be an object");
@@ -2536,9 +2626,15 @@ static void lint_statement(lint *l, stmt *st)
             add(l, CK_EMPTY_ARRAY_ACTION, st, a, 1, "%s is an empty list", i ? "NotAction" : "Action");
             continue;
         }
-        FOR_VALUES(v, a)
+        action_lookup *lookups = NULL;
+        if (a == st->action && lookups_reserve(l, a->kind == SECKIT_JSON_ARRAY ? a->count : 1))
+            lookups = l->lookups;
+        size_t pos = 0;
+        FOR_VALUES(v, a) {
             if (is_str(v))
-                check_action_value(l, st, v);
+                check_action_value(l, st, v, lookups != NULL ? &lookups[pos] : NULL);
+            pos++;
+        }
         check_redundant(l, st, a, CK_REDUNDANT_ACTION, 1, "action");
     }
     if (l->type == SECKIT_POLICY_RCP) {
@@ -2941,6 +3037,9 @@ static int finding_cmp(const void *a, const void *b)
 
 static int finish(lint *l, finding_store *fs, seckit_policy_findings **out, seckit_error *err)
 {
+    free(l->lookups);
+    l->lookups = NULL;
+    l->nlookups = l->lookups_cap = 0;
     if (l->oom) {
         free(l->items);
         skt_arena_free(&fs->arena);
