@@ -28,6 +28,12 @@ const char *seckit_input_format_name(seckit_input_format format)
 
 /* ---- the list ---- */
 
+/* What a list's internal_ owns: the JSON file's tree (policies found in
+ * it) and the trees built while writing policies out. */
+typedef struct inputs_owned {
+    seckit_json_doc *parsed, *built;
+} inputs_owned;
+
 static void input_clear(seckit_policy_input *in)
 {
     free(in->text);
@@ -43,7 +49,12 @@ void seckit_policy_inputs_free(seckit_policy_inputs *inputs)
     for (size_t i = 0; i < inputs->count; i++)
         input_clear(&inputs->items[i]);
     free(inputs->items);
-    seckit_json_free(inputs->internal_); /* the file's tree (JSON input) */
+    inputs_owned *own = inputs->internal_;
+    if (own != NULL) {
+        seckit_json_free(own->parsed);
+        seckit_json_free(own->built);
+        free(own);
+    }
     free(inputs);
 }
 
@@ -112,6 +123,12 @@ typedef struct tw {
     seckit_input_anchor *anchors;
     size_t na, acap;
     seckit_error *err;
+    /* When ja is set, tw_node also builds the tree seckit_json_parse would
+     * read from the text (in ja; positions in the text, which is one line)
+     * so that the policy is linted without parsing it again; jbad when it
+     * could differ (then the text is parsed, as before). */
+    skt_arena *ja;
+    int jbad;
 } tw;
 
 static int tw_put(tw *w, const char *s, size_t n)
@@ -214,37 +231,133 @@ static int tw_string_node(tw *w, const skt_in_node *n)
     return linear ? tw_anchor(w, &n->pos, 0) : 0;
 }
 
-static int tw_node(tw *w, const skt_in_node *n, unsigned depth)
+static seckit_position text_pos(size_t off)
 {
+    seckit_position p = {1, (unsigned long)off, off};
+    return p;
+}
+
+/* A node of the tree being built, starting at text offset start; NULL when
+ * not building. */
+static seckit_json *tw_jnode(tw *w, seckit_json_kind kind, size_t start)
+{
+    if (w->ja == NULL || w->jbad)
+        return NULL;
+    seckit_json *j = skt_arena_alloc(w->ja, sizeof(*j));
+    if (j == NULL) {
+        w->jbad = 1;
+        return NULL;
+    }
+    j->kind = kind;
+    j->span.start = text_pos(start);
+    return j;
+}
+
+/* A copy in the tree's arena of a string json.c would decode to the same
+ * bytes (it refuses what is not UTF-8). */
+static const char *tw_jstr(tw *w, const char *s, size_t n)
+{
+    char *c = NULL;
+    if (!w->jbad && (!skt_json_utf8_ok(s, n) || (c = skt_arena_strndup(w->ja, s, n)) == NULL))
+        w->jbad = 1;
+    return c;
+}
+
+/* Write n as JSON; *out (when out is not NULL) becomes its tree node. */
+static int tw_node(tw *w, const skt_in_node *n, unsigned depth, seckit_json **out)
+{
+    static const seckit_json_kind jkind[] = {
+        [SKT_IN_NULL] = SECKIT_JSON_NULL,     [SKT_IN_FALSE] = SECKIT_JSON_FALSE,
+        [SKT_IN_TRUE] = SECKIT_JSON_TRUE,     [SKT_IN_NUMBER] = SECKIT_JSON_NUMBER,
+        [SKT_IN_STRING] = SECKIT_JSON_STRING, [SKT_IN_ARRAY] = SECKIT_JSON_ARRAY,
+        [SKT_IN_OBJECT] = SECKIT_JSON_OBJECT,
+    };
     if (depth > SKT_IN_MAX_DEPTH * 2)
         return seckit_error_set(w->err, SECKIT_ELIMIT, "policy nested too deeply");
+    seckit_json *j = out != NULL ? tw_jnode(w, jkind[n->kind], w->len) : NULL;
+    if (out != NULL)
+        *out = j;
+    if (j != NULL && (n->kind == SKT_IN_STRING || n->kind == SKT_IN_NUMBER)) {
+        j->str = tw_jstr(w, n->str, n->len);
+        j->len = n->len;
+    }
+    int rc;
     switch (n->kind) {
     case SKT_IN_NULL:
         SKT_GUARD(tw_anchor(w, &n->pos, 0));
-        return tw_put(w, "null", 4);
+        rc = tw_put(w, "null", 4);
+        break;
     case SKT_IN_TRUE:
         SKT_GUARD(tw_anchor(w, &n->pos, 0));
-        return tw_put(w, "true", 4);
+        rc = tw_put(w, "true", 4);
+        break;
     case SKT_IN_FALSE:
         SKT_GUARD(tw_anchor(w, &n->pos, 0));
-        return tw_put(w, "false", 5);
+        rc = tw_put(w, "false", 5);
+        break;
     case SKT_IN_NUMBER:
         SKT_GUARD(tw_anchor(w, &n->pos, !n->synthetic));
         SKT_GUARD(tw_put(w, n->str, n->len));
-        return tw_anchor(w, &n->pos, 0);
-    case SKT_IN_STRING: return tw_string_node(w, n);
-    case SKT_IN_ARRAY:
-    case SKT_IN_OBJECT: break;
+        rc = tw_anchor(w, &n->pos, 0);
+        break;
+    case SKT_IN_STRING: rc = tw_string_node(w, n); break;
+    default: {
+        int obj = n->kind == SKT_IN_OBJECT;
+        /* json.c's nesting limit: a deeper text would not parse */
+        if (j != NULL && depth + 1 > SKT_IN_LINT_MAX_DEPTH)
+            w->jbad = 1;
+        SKT_GUARD(tw_anchor(w, &n->pos, 0));
+        SKT_GUARD(tw_put(w, obj ? "{" : "[", 1));
+        seckit_json *last = NULL;
+        for (size_t i = 0; i < n->n; i++) {
+            if (i > 0)
+                SKT_GUARD(tw_put(w, obj && (i % 2) ? ":" : ",", 1));
+            const skt_in_node *key = NULL;
+            size_t key_start = w->len;
+            if (obj && i % 2 == 0) {
+                /* a key: written as a string, becomes the member's key */
+                key = n->kids[i];
+                SKT_GUARD(tw_node(w, key, depth + 1, NULL));
+                if (key->kind != SKT_IN_STRING || i + 1 >= n->n) {
+                    w->jbad = 1;
+                    continue;
+                }
+                size_t key_end = w->len;
+                SKT_GUARD(tw_put(w, ":", 1));
+                i++;
+                seckit_json *m = NULL;
+                SKT_GUARD(tw_node(w, n->kids[i], depth + 1, j != NULL ? &m : NULL));
+                if (m != NULL) {
+                    m->key = tw_jstr(w, key->str, key->len);
+                    m->key_len = key->len;
+                    m->key_span.start = text_pos(key_start);
+                    m->key_span.end = text_pos(key_end);
+                }
+                if (m != NULL && !w->jbad) {
+                    m->parent = j;
+                    m->index = j->count++;
+                    *(last != NULL ? &last->next : &j->child) = m;
+                    last = m;
+                }
+                continue;
+            }
+            seckit_json *e = NULL;
+            SKT_GUARD(tw_node(w, n->kids[i], depth + 1, j != NULL ? &e : NULL));
+            if (e != NULL && !w->jbad) {
+                e->parent = j;
+                e->index = j->count++;
+                *(last != NULL ? &last->next : &j->child) = e;
+                last = e;
+            }
+        }
+        rc = tw_put(w, obj ? "}" : "]", 1);
+        if (rc == 0 && j != NULL && !w->jbad && obj && skt_json_mark_duplicates(j) != 0)
+            w->jbad = 1;
     }
-    int obj = n->kind == SKT_IN_OBJECT;
-    SKT_GUARD(tw_anchor(w, &n->pos, 0));
-    SKT_GUARD(tw_put(w, obj ? "{" : "[", 1));
-    for (size_t i = 0; i < n->n; i++) {
-        if (i > 0)
-            SKT_GUARD(tw_put(w, obj && (i % 2) ? ":" : ",", 1));
-        SKT_GUARD(tw_node(w, n->kids[i], depth + 1));
     }
-    return tw_put(w, obj ? "}" : "]", 1);
+    if (j != NULL)
+        j->span.end = text_pos(w->len);
+    return rc;
 }
 
 static int add_written(skt_in_list *l, tw *w, const skt_in_pos *base,
@@ -274,14 +387,25 @@ static int add_written(skt_in_list *l, tw *w, const skt_in_pos *base,
 int skt_in_add_tree(skt_in_list *l, const skt_in_node *tree, seckit_policy_type type,
                     seckit_policy_resource_type resource_type, const char *owner, seckit_error *err)
 {
-    tw w = {NULL, 0, 0, NULL, 0, 0, err};
-    int rc = tw_node(&w, tree, 0);
+    tw w = {NULL, 0, 0, NULL, 0, 0, err, NULL, 0};
+    seckit_json *j = NULL;
+    /* The written policy's tree, where it can be json.c's own: a text with
+     * invalid UTF-8 (a JSON file's) would not parse. */
+    if (l->built == NULL && !l->bad_utf8 && seckit_json_doc_new(&l->built, NULL) != 0)
+        l->built = NULL;
+    if (l->built != NULL && !l->bad_utf8)
+        w.ja = skt_json_doc_arena(l->built);
+    int rc = tw_node(&w, tree, 0, &j);
     if (rc != 0) {
         free(w.buf);
         free(w.anchors);
         return rc;
     }
-    return add_written(l, &w, &tree->pos, type, resource_type, owner, err);
+    if (w.jbad || w.len > SKT_IN_LINT_MAX_TEXT)
+        j = NULL;
+    SKT_GUARD(add_written(l, &w, &tree->pos, type, resource_type, owner, err));
+    l->items[l->n - 1].tree = j;
+    return 0;
 }
 
 static int hexval(char c)
@@ -353,7 +477,7 @@ static int anchors_for_escaped(tw *w, const char *data, const skt_in_node *s)
 int skt_in_add_string(skt_in_list *l, const skt_in_node *s, seckit_policy_type type,
                       seckit_policy_resource_type resource_type, const char *owner, seckit_error *err)
 {
-    tw w = {NULL, 0, 0, NULL, 0, 0, err};
+    tw w = {NULL, 0, 0, NULL, 0, 0, err, NULL, 0};
     int rc;
     if (looks_url_encoded(s->str, s->len)) {
         /* Decoded text is never longer. */
@@ -808,9 +932,9 @@ static void keep_trees(skt_in_list *l, const skt_in_doc *doc)
     for (size_t i = 0; i < l->n; i++) {
         seckit_policy_input *in = &l->items[i];
         seckit_json *t = (seckit_json *)(uintptr_t)in->tree; /* ours: doc->jdoc */
-        if (t == NULL)
-            continue;
-        if (!in->exact || doc->jinfo.bad_utf8 || in->text_len > SKT_IN_LINT_MAX_TEXT ||
+        if (t == NULL || !in->exact)
+            continue; /* (written policies' trees are checked as built) */
+        if (doc->jinfo.bad_utf8 || in->text_len > SKT_IN_LINT_MAX_TEXT ||
             (doc->jinfo.deepest > SKT_IN_LINT_MAX_DEPTH && json_depth(t) > SKT_IN_LINT_MAX_DEPTH)) {
             in->tree = NULL;
             continue;
@@ -838,7 +962,7 @@ int seckit_policy_inputs_extract(const char *data, size_t len,
     skt_in_doc doc;
     skt_in_doc_init(&doc, SKT_IN_MAX_NODES + len / SKT_IN_NODES_PER_BYTE);
     const skt_in_pos file_start = {1, 0, 0};
-    skt_in_list l = {NULL, 0, 0, data != NULL ? data : "", len};
+    skt_in_list l = {NULL, 0, 0, data != NULL ? data : "", len, NULL, 0};
     int yaml = is_yaml(data != NULL ? data : "", len, name);
     int rc;
 
@@ -887,6 +1011,7 @@ int seckit_policy_inputs_extract(const char *data, size_t len,
     }
     if (rc == 0 && fmt != SECKIT_INPUT_POLICY && !yaml)
         rc = skt_in_json_tree(&doc, fmt == SECKIT_INPUT_CLOUDFORMATION, err);
+    l.bad_utf8 = doc.jinfo.bad_utf8;
     if (rc == 0) {
         switch (fmt) {
         case SECKIT_INPUT_POLICY:
@@ -919,17 +1044,34 @@ int seckit_policy_inputs_extract(const char *data, size_t len,
         for (size_t i = 0; i < l.n; i++)
             input_clear(&l.items[i]);
         free(l.items);
+        seckit_json_free(l.built);
         skt_in_doc_free(&doc);
         return rc;
     }
     keep_trees(&l, &doc);
-    int trees = 0;
-    for (size_t i = 0; i < l.n; i++)
-        trees |= l.items[i].tree != NULL;
-    if (trees) { /* the inputs own the file's tree now */
-        (*out)->internal_ = doc.jdoc;
-        doc.jdoc = NULL;
+    int parsed = 0, built = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        parsed |= l.items[i].tree != NULL && l.items[i].exact;
+        built |= l.items[i].tree != NULL && !l.items[i].exact;
     }
+    if (parsed || built) { /* the inputs own the trees now */
+        inputs_owned *own = calloc(1, sizeof(*own));
+        if (own == NULL) {
+            for (size_t i = 0; i < l.n; i++)
+                l.items[i].tree = NULL; /* lint the text */
+        } else {
+            if (parsed) {
+                own->parsed = doc.jdoc;
+                doc.jdoc = NULL;
+            }
+            if (built) {
+                own->built = l.built;
+                l.built = NULL;
+            }
+            (*out)->internal_ = own;
+        }
+    }
+    seckit_json_free(l.built);
     skt_in_doc_free(&doc);
     (*out)->format = fmt;
     (*out)->items = l.items;

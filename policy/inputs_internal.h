@@ -108,6 +108,10 @@ typedef struct skt_in_list {
     size_t n, cap;
     const char *data; /* the input file */
     size_t len;
+    /* Trees of written policies (skt_in_add_tree), or NULL; none when the
+     * file held invalid UTF-8. */
+    seckit_json_doc *built;
+    int bad_utf8;
 } skt_in_list;
 
 /* Add a policy whose text is data[start->offset, end) verbatim. */

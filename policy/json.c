@@ -349,7 +349,8 @@ static int key_cmp(const void *a, const void *b)
     return x->index < y->index ? -1 : (x->index > y->index ? 1 : 0);
 }
 
-static int mark_duplicates(parser *p, seckit_json *obj)
+/* Flag members whose key repeats an earlier one; -1 when out of memory. */
+static int mark_dups(seckit_json *obj)
 {
     if (obj->count < 2)
         return 0;
@@ -363,7 +364,7 @@ static int mark_duplicates(parser *p, seckit_json *obj)
     }
     seckit_json **v = malloc(obj->count * sizeof(*v));
     if (v == NULL)
-        return seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
+        return -1;
     size_t n = 0;
     for (seckit_json *a = obj->child; a != NULL; a = a->next)
         v[n++] = a;
@@ -374,6 +375,18 @@ static int mark_duplicates(parser *p, seckit_json *obj)
             v[i]->duplicate_key = 1;
     free(v);
     return 0;
+}
+
+static int mark_duplicates(parser *p, seckit_json *obj)
+{
+    if (mark_dups(obj) != 0)
+        return seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
+    return 0;
+}
+
+int skt_json_mark_duplicates(seckit_json *obj)
+{
+    return mark_dups(obj);
 }
 
 static int parse_value(parser *p, seckit_json *v);
@@ -767,4 +780,25 @@ size_t skt_json_text_nonws_chars(const char *s, size_t n)
 seckit_json *skt_json_root_mut(seckit_json_doc *doc)
 {
     return doc ? doc->root : NULL;
+}
+
+skt_arena *skt_json_doc_arena(seckit_json_doc *doc)
+{
+    return &doc->arena;
+}
+
+int skt_json_utf8_ok(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = utf8_len(u + i, n - i);
+        if (k == 0)
+            return 0;
+        i += k;
+    }
+    return 1;
 }

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "policy/internal.h"
 #include "seckit/error.h"
 #include "seckit/policy.h"
 
@@ -33,6 +34,14 @@ int skt_json_parse_file(const char *text, size_t len, const skt_json_file_limits
 
 /* Mutable root of a document (policy/inputs detaches policy subtrees). */
 seckit_json *skt_json_root_mut(seckit_json_doc *doc);
+
+/* For trees built by hand in a document's arena (policy/inputs writes a
+ * policy's text and builds the tree json.c would read from it): the
+ * arena; seckit_json_parse's duplicate-key flags for one object (-1 when
+ * out of memory); would json.c accept s as UTF-8 (1 yes, 0 no)? */
+skt_arena *skt_json_doc_arena(seckit_json_doc *doc);
+int skt_json_mark_duplicates(seckit_json *obj);
+int skt_json_utf8_ok(const char *s, size_t n);
 
 /* Characters of JSON text that count against IAM's policy size quotas:
  * neither JSON whitespace nor UTF-8 continuation bytes.  For text json.c

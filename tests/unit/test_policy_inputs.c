@@ -654,7 +654,9 @@ static void test_lint_from_tree(void)
         "bare-identity.json", "get-policy-version.json", "get-policy-version-urlencoded.json",
         "account-authorization-details.json", "cloudformation.yaml", "cloudformation.json",
         "terraform-plan.json", "malformed.json"};
-    static const int trees[] = {1, 1, 0, 3, 0, 0, 0, 0}; /* items with a tree */
+    /* items with a tree: JSON objects in the file, and every policy
+     * written out from YAML or CloudFormation (not JSON held in strings) */
+    static const int trees[] = {1, 1, 0, 3, 12, 3, 0, 0};
     static const seckit_policy_type types[] = {SECKIT_POLICY_IDENTITY, SECKIT_POLICY_RESOURCE,
                                                SECKIT_POLICY_TRUST, SECKIT_POLICY_SCP};
     load_iam_data();
@@ -669,9 +671,11 @@ static void test_lint_from_tree(void)
         for (size_t i = 0; i < in->count; i++) {
             n += in->items[i].tree != NULL;
             /* A tree is a root of its own: no key, no parent. */
+            /* (a policy written out: its tree's positions are in the text) */
             if (in->items[i].tree != NULL)
                 CHECK(in->items[i].tree->parent == NULL && in->items[i].tree->key == NULL &&
-                      in->items[i].tree->span.start.offset == in->items[i].base.offset);
+                      in->items[i].tree->span.start.offset ==
+                          (in->items[i].exact ? in->items[i].base.offset : 0));
             for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++)
                 lint_both_ways(&in->items[i], types[t], NULL);
         }
@@ -758,6 +762,66 @@ static void test_lint_from_tree(void)
         in = NULL;
     }
     free(big);
+
+    /* Policies written out from YAML: the tree built while writing lints
+     * like the text (positions mapped back, order, quotas, duplicate keys,
+     * anchors and aliases, escapes, numbers, intrinsic functions). */
+    static const struct {
+        const char *yaml;
+        int tree; /* 1: linted from the tree, 0: from the text */
+    } ys[] = {
+        {"Version: '2012-10-17'\n"
+         "Statement:\n"
+         "  - &st\n"
+         "    Sid: \"a\\tb \\x01 \\u00e9\"\n"
+         "    Effect: Allow\n"
+         "    Action: [iam:PassRole, 's3:Get*', \"s3:Put*\"]\n"
+         "    Resource: '*'\n"
+         "    Condition: {NumericLessThan: {aws:MultiFactorAuthAge: 3600}}\n"
+         "  - *st\n"
+         "  - {Effect: Deny, Action: '*', Resource: '*', Effect: Allow}\n",
+         1},
+        {"Version: 2012-10-17\nStatement:\n  Effect: Allow\n  Action: >\n    s3:GetObject\n"
+         "  Resource: |\n    arn:aws:s3:::b/*\n  Condition: ~\n",
+         1},
+        {"Statement: [{Effect: Allow, Action: '*', Resource: '*', "
+         "Condition: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]"
+         "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}]\n",
+         0},
+        {"Resources:\n"
+         "  B: {Type: AWS::S3::Bucket}\n"
+         "  P:\n"
+         "    Type: AWS::S3::BucketPolicy\n"
+         "    Properties:\n"
+         "      Bucket: !Ref B\n"
+         "      PolicyDocument:\n"
+         "        Statement:\n"
+         "          - Effect: Allow\n"
+         "            Principal: '*'\n"
+         "            Action: s3:GetObject\n"
+         "            Resource: !Sub '${B.Arn}/*'\n"
+         "          - Effect: Allow\n"
+         "            Principal: {AWS: !GetAtt R.Arn}\n"
+         "            Action: [s3:PutObject, !Ref AWS::NoValue]\n"
+         "            Resource: !Join ['', [!GetAtt B.Arn, '/x/*']]\n",
+         1},
+    };
+    static const seckit_policy_type ytypes[] = {SECKIT_POLICY_IDENTITY, SECKIT_POLICY_RESOURCE,
+                                                SECKIT_POLICY_TRUST};
+    for (size_t k = 0; k < sizeof(ys) / sizeof(ys[0]); k++) {
+        seckit_policy_inputs_options yo = {SECKIT_INPUT_AUTO, "p.yaml", 0};
+        CHECK_OK(seckit_policy_inputs_extract(ys[k].yaml, strlen(ys[k].yaml), &yo, &in, &err),
+                 &err);
+        CHECK_MSG(in != NULL && in->count >= 1, "yaml %zu: no policy", k);
+        for (size_t i = 0; in != NULL && i < in->count; i++) {
+            CHECK_MSG((in->items[i].tree != NULL) == ys[k].tree, "yaml %zu: tree %d", k,
+                      in->items[i].tree != NULL);
+            for (size_t t = 0; t < sizeof(ytypes) / sizeof(ytypes[0]); t++)
+                lint_both_ways(&in->items[i], ytypes[t], NULL);
+        }
+        seckit_policy_inputs_free(in);
+        in = NULL;
+    }
     seckit_iam_data_free(g_data);
     g_data = NULL;
 }
