@@ -42,43 +42,14 @@ static int cmp_ci(const char *a, const char *b, size_t blen)
     return -1;
 }
 
-/* Names are hashed and compared eight bytes at a time (a lookup is made
- * per action, key and ARN of every policy): the bytes p[0..n), n <= 8,
- * as one word, zero-padded. */
-static uint64_t word_at(const unsigned char *p, size_t n)
-{
-    uint64_t w = 0;
-    if (n >= 8) {
-        memcpy(&w, p, 8);
-        return w;
-    }
-    /* the tail in pieces of 4, 2 and 1 bytes (the byte order within the
-     * word does not matter: names are compared only at equal lengths) */
-    size_t at = 0;
-    if (n & 4) {
-        uint32_t w4;
-        memcpy(&w4, p, 4);
-        w = w4;
-        at = 4;
-    }
-    if (n & 2) {
-        uint16_t w2;
-        memcpy(&w2, p + at, 2);
-        w |= (uint64_t)w2 << (8 * at);
-        at += 2;
-    }
-    if (n & 1)
-        w |= (uint64_t)p[at] << (8 * at);
-    return w;
-}
-
 /* Equal case-insensitively (ASCII), n bytes each: the equality cmp_ci
  * decides, for names of the same length. */
 static int eq_ci(const char *a, const char *b, size_t n)
 {
-    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+    /* eight bytes at a time: a lookup is made per action, key and ARN of
+     * every policy */
     for (size_t i = 0; i < n; i += 8) {
-        uint64_t wx = word_at(x + i, n - i), wy = word_at(y + i, n - i);
+        uint64_t wx = skt_load_word(a + i, n - i), wy = skt_load_word(b + i, n - i);
         if (wx != wy && skt_ascii_lower8(wx) != skt_ascii_lower8(wy))
             return 0;
     }
@@ -88,10 +59,9 @@ static int eq_ci(const char *a, const char *b, size_t n)
 /* A hash of the name (ASCII-lowercased first when ci) and its length. */
 static uint32_t name_hash(const char *s, size_t n, int ci)
 {
-    const unsigned char *p = (const unsigned char *)s;
     uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
     for (size_t i = 0; i < n; i += 8) {
-        uint64_t w = word_at(p + i, n - i);
+        uint64_t w = skt_load_word(s + i, n - i);
         h = (h ^ (ci ? skt_ascii_lower8(w) : w)) * 0xff51afd7ed558ccdull;
         h ^= h >> 32;
     }

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "seckit/error.h"
 #include "seckit/policy.h"
@@ -52,6 +53,35 @@ void skt_sb_json_str(skt_sb *b, const char *s, size_t n);
 /* ---- JSON (json.c) ---- */
 /* Characters of v printed as minified JSON (the size IAM quotas count). */
 size_t skt_json_minified_size(const seckit_json *v);
+
+/* The bytes p[0..n), n <= 8, as one word, zero-padded (for hashing and
+ * comparing names eight bytes at a time); pieces of 8, 4, 2 and 1 bytes.
+ * The byte order within the word is the machine's: words are only
+ * compared with words loaded the same way. */
+static inline uint64_t skt_load_word(const char *p, size_t n)
+{
+    uint64_t w = 0;
+    if (n >= 8) {
+        memcpy(&w, p, 8);
+        return w;
+    }
+    size_t at = 0;
+    if (n & 4) {
+        uint32_t w4;
+        memcpy(&w4, p, 4);
+        w = w4;
+        at = 4;
+    }
+    if (n & 2) {
+        uint16_t w2;
+        memcpy(&w2, p + at, 2);
+        w |= (uint64_t)w2 << (8 * at);
+        at += 2;
+    }
+    if (n & 1)
+        w |= (uint64_t)(unsigned char)p[at] << (8 * at);
+    return w;
+}
 
 /* Eight bytes in one word with ASCII A-Z lowercased (the lower[] table's
  * folding, eight bytes at once, for the hashes of names): a byte is upper

@@ -641,23 +641,20 @@ static void check_action_value(lint *l, const stmt *st, const seckit_json *v, ac
         add(l, CK_INVALID_ACTION, st, v, 0, "service %.*s has no action '%.*s'", (int)pl, s, (int)nl, name);
 }
 
+/* The word of s[0..n) (n <= 8), ASCII letters folded when ci. */
+static uint64_t load_word_ci(const char *s, size_t n, int ci)
+{
+    uint64_t w = skt_load_word(s, n);
+    return ci ? skt_ascii_lower8(w) : w;
+}
+
 /* A hash of s[0..n), ASCII letters folded to lowercase when ci: eight
- * bytes at a time (every entry of every list is hashed), then the rest. */
+ * bytes at a time (every entry of every list is hashed). */
 static unsigned text_hash(const char *s, size_t n, int ci)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        h = (h ^ (ci ? skt_ascii_lower8(w) : w)) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
-    }
-    if (i < n) {
-        uint64_t w = 0;
-        for (size_t k = 0; i + k < n; k++)
-            w |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
-        h = (h ^ (ci ? skt_ascii_lower8(w) : w)) * 0xff51afd7ed558ccdull;
+    for (size_t i = 0; i < n; i += 8) {
+        h = (h ^ load_word_ci(s + i, n - i, ci)) * 0xff51afd7ed558ccdull;
         h ^= h >> 32;
     }
     return (unsigned)h;
@@ -667,37 +664,38 @@ static int entry_equal(const seckit_json *a, const seckit_json *b, int ci)
 {
     if (a->len != b->len)
         return 0;
-    if (!ci)
-        return memcmp(a->str, b->str, a->len) == 0;
-    for (size_t i = 0; i < a->len; i++) {
-        unsigned char x = (unsigned char)a->str[i], y = (unsigned char)b->str[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (unsigned char)(x + 32);
-        if (y >= 'A' && y <= 'Z')
-            y = (unsigned char)(y + 32);
-        if (x != y)
+    for (size_t i = 0; i < a->len; i += 8)
+        if (load_word_ci(a->str + i, a->len - i, ci) != load_word_ci(b->str + i, b->len - i, ci))
             return 0;
-    }
     return 1;
 }
 
-/* The wildcard entries of a list, in list order (wild[0..nw)), chained so
- * that an entry is matched only against those that can cover it.  An entry
- * whose text before the first ':' is literal (a service prefix) can cover
- * only entries with that same prefix: such entries are chained per prefix
- * (by its hash, in a bucket); the others in one chain.  Chains link
- * positions in wild[] plus one (0 ends a chain). */
+/* The wildcard entries of a list, in list order, chained so that an entry
+ * is matched only against those that can cover it.  An entry whose text
+ * before the first ':' is literal (a service prefix) can cover only
+ * entries with that same prefix: such entries are chained per prefix (by
+ * its hash, in a bucket); the others in one chain.  Chains link positions
+ * in wild[] plus one (0 ends a chain). */
+typedef struct wild_entry {
+    const seckit_json *v;
+    size_t next;
+    /* v's literal head (the text before its first '*' or '?'), which an
+     * entry must start with to be covered, and its last eight characters
+     * (folded when ci), to rule most entries out in one comparison */
+    size_t head;
+    uint64_t head_end;
+} wild_entry;
+
 typedef struct wild_bucket {
     unsigned hash;
     size_t first, last;
 } wild_bucket;
 
 typedef struct wild_index {
-    const seckit_json **wild;
+    wild_entry *wild;
     size_t nw;
-    size_t *next;
     wild_bucket *buckets;
-    size_t nslots; /* a power of two, over twice the number of entries */
+    size_t nslots;   /* a power of two, over twice nw */
     wild_bucket any; /* entries without a literal prefix */
     int ci;
 } wild_index;
@@ -714,20 +712,21 @@ static wild_bucket *wild_bucket_of(const wild_index *wi, unsigned hash, int make
     return &wi->buckets[i];
 }
 
-static void wild_index_add(wild_index *wi, const seckit_json *c)
+/* Chains wild[j] (its v and head set) into its bucket. */
+static void wild_index_chain(wild_index *wi, size_t j)
 {
-    const char *colon = memchr(c->str, ':', c->len);
+    wild_entry *e = &wi->wild[j];
+    const char *colon = memchr(e->v->str, ':', e->head);
     wild_bucket *b = &wi->any;
-    if (colon != NULL && !has_wild(c->str, (size_t)(colon - c->str)))
-        b = wild_bucket_of(wi, text_hash(c->str, (size_t)(colon - c->str), wi->ci), 1);
-    wi->wild[wi->nw] = c;
-    wi->next[wi->nw] = 0;
+    if (colon != NULL)
+        b = wild_bucket_of(wi, text_hash(e->v->str, (size_t)(colon - e->v->str), wi->ci), 1);
+    e->head_end = e->head >= 8 ? load_word_ci(e->v->str + e->head - 8, 8, wi->ci) : 0;
+    e->next = 0;
     if (b->last != 0)
-        wi->next[b->last - 1] = wi->nw + 1;
+        wi->wild[b->last - 1].next = j + 1;
     else
-        b->first = wi->nw + 1;
-    b->last = wi->nw + 1;
-    wi->nw++;
+        b->first = j + 1;
+    b->last = j + 1;
 }
 
 /* The first wildcard entry in list order that covers a, or NULL; when two
@@ -747,13 +746,17 @@ static const seckit_json *wild_covering(const wild_index *wi, const seckit_json 
         size_t j;
         if (same == 0 || (any != 0 && any < same)) {
             j = any - 1;
-            any = wi->next[j];
+            any = wi->wild[j].next;
         } else {
             j = same - 1;
-            same = wi->next[j];
+            same = wi->wild[j].next;
         }
-        const seckit_json *b = wi->wild[j];
-        if (b == a || !skt_glob_match(b->str, b->len, a->str, a->len, wi->ci))
+        const wild_entry *e = &wi->wild[j];
+        const seckit_json *b = e->v;
+        if (b == a || e->head > a->len ||
+            (e->head >= 8 && load_word_ci(a->str + e->head - 8, 8, wi->ci) != e->head_end))
+            continue;
+        if (!skt_glob_match(b->str, b->len, a->str, a->len, wi->ci))
             continue;
         if (a->index < b->index && skt_glob_match(a->str, a->len, b->str, b->len, wi->ci))
             continue;
@@ -776,37 +779,58 @@ static void check_redundant(lint *l, const stmt *st, const seckit_json *list, in
      * covers it.  Equal entries are found with a hash table of the
      * entries seen so far (seen[], open addressing). */
     size_t n = list->count;
-    size_t nslots = 4;
-    while (nslots < 2 * n)
-        nslots *= 2;
-    const seckit_json *stack_wild[REDUNDANT_STACK_ENTRIES], *stack_seen[2 * REDUNDANT_STACK_ENTRIES];
-    size_t stack_next[REDUNDANT_STACK_ENTRIES];
+    size_t nseen = 4;
+    while (nseen < 2 * n)
+        nseen *= 2;
+    const seckit_json *stack_seen[2 * REDUNDANT_STACK_ENTRIES];
+    wild_entry stack_wild[REDUNDANT_STACK_ENTRIES];
     wild_bucket stack_buckets[2 * REDUNDANT_STACK_ENTRIES];
     const seckit_json **seen = stack_seen;
-    wild_index wi = {stack_wild, 0, stack_next, stack_buckets, nslots, {0, 0, 0}, ci};
-    int on_heap = n > REDUNDANT_STACK_ENTRIES;
-    if (on_heap) {
+    wild_index wi;
+    memset(&wi, 0, sizeof(wi));
+    wi.wild = stack_wild;
+    wi.buckets = stack_buckets;
+    wi.ci = ci;
+    if (n > REDUNDANT_STACK_ENTRIES) {
+        seen = calloc(nseen, sizeof(*seen));
         wi.wild = calloc(n, sizeof(*wi.wild));
-        wi.next = calloc(n, sizeof(*wi.next));
-        wi.buckets = calloc(nslots, sizeof(*wi.buckets));
-        seen = calloc(nslots, sizeof(*seen));
-        if (wi.wild == NULL || wi.next == NULL || wi.buckets == NULL || seen == NULL) {
+        if (seen == NULL || wi.wild == NULL) {
             l->oom = 1;
             goto done;
         }
     } else {
-        memset(stack_seen, 0, nslots * sizeof(*stack_seen));
-        memset(stack_buckets, 0, nslots * sizeof(*stack_buckets));
+        memset(stack_seen, 0, nseen * sizeof(*stack_seen));
     }
-    for (const seckit_json *c = list->child; c != NULL; c = c->next)
-        if (is_str(c) && has_wild(c->str, c->len))
-            wild_index_add(&wi, c);
+    for (const seckit_json *c = list->child; c != NULL; c = c->next) {
+        if (!is_str(c))
+            continue;
+        size_t head = literal_head(c->str, c->len);
+        if (head < c->len) {
+            wi.wild[wi.nw].v = c;
+            wi.wild[wi.nw].head = head;
+            wi.nw++;
+        }
+    }
+    wi.nslots = 4;
+    while (wi.nslots < 2 * wi.nw)
+        wi.nslots *= 2;
+    if (wi.nslots > 2 * REDUNDANT_STACK_ENTRIES) {
+        wi.buckets = calloc(wi.nslots, sizeof(*wi.buckets));
+        if (wi.buckets == NULL) {
+            l->oom = 1;
+            goto done;
+        }
+    } else {
+        memset(stack_buckets, 0, wi.nslots * sizeof(*stack_buckets));
+    }
+    for (size_t j = 0; j < wi.nw; j++)
+        wild_index_chain(&wi, j);
     for (const seckit_json *a = list->child; a != NULL; a = a->next) {
         if (!is_str(a))
             continue;
         const seckit_json *by = NULL;
-        size_t slot = text_hash(a->str, a->len, ci) & (nslots - 1);
-        for (; seen[slot] != NULL && by == NULL; slot = (slot + 1) & (nslots - 1))
+        size_t slot = text_hash(a->str, a->len, ci) & (nseen - 1);
+        for (; seen[slot] != NULL && by == NULL; slot = (slot + 1) & (nseen - 1))
             if (entry_equal(seen[slot], a, ci))
                 by = seen[slot];
         if (by == NULL) {
@@ -818,12 +842,12 @@ static void check_redundant(lint *l, const stmt *st, const seckit_json *list, in
                 (int)by->len, by->str);
     }
 done:
-    if (on_heap) {
-        free(wi.wild);
-        free(wi.next);
-        free(wi.buckets);
+    if (seen != stack_seen)
         free(seen);
-    }
+    if (wi.wild != stack_wild)
+        free(wi.wild);
+    if (wi.buckets != stack_buckets)
+        free(wi.buckets);
 }
 
 /* ------------------------------------------------------------------ */
