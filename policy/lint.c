@@ -859,22 +859,23 @@ typedef struct arn {
     int nf;
 } arn;
 
+/* Up to five fields end at a ':'; the sixth (the resource) runs to the end. */
 static void split_arn(const char *s, size_t n, arn *a)
 {
     a->nf = 0;
     size_t start = 0;
-    for (size_t i = 0; i <= n && a->nf < 6; i++) {
-        if (i == n || (s[i] == ':' && a->nf < 5)) {
-            a->f[a->nf] = s + start;
-            a->l[a->nf] = i - start;
-            a->nf++;
-            start = i + 1;
-            if (i == n)
-                break;
-        }
+    while (a->nf < 5) {
+        const char *colon = memchr(s + start, ':', n - start);
+        if (colon == NULL)
+            break;
+        a->f[a->nf] = s + start;
+        a->l[a->nf] = (size_t)(colon - s) - start;
+        a->nf++;
+        start = (size_t)(colon - s) + 1;
     }
-    if (a->nf == 6) /* resource part runs to the end */
-        a->l[5] = n - (size_t)(a->f[5] - s);
+    a->f[a->nf] = s + start;
+    a->l[a->nf] = n - start;
+    a->nf++;
 }
 
 static int valid_partition(const char *s, size_t n)
@@ -912,18 +913,21 @@ static int looks_like_region(const char *s, size_t n)
 
 static int looks_like_placeholder(const char *s, size_t n)
 {
-    static const char *const words[] = {"YOUR", "ACCOUNT_ID", "ACCOUNT-ID", "ACCOUNTID", "ACCT-NUM",
-                                        "ACCOUNT-NUMBER", "ACCOUNT_NUMBER", "REPLACE", "CHANGEME",
-                                        "${AWS::", "{{", "<"};
+#define WORD(w) {w, sizeof(w) - 1}
+    static const struct {
+        const char *s;
+        size_t len;
+    } words[] = {WORD("YOUR"),           WORD("ACCOUNT_ID"),     WORD("ACCOUNT-ID"), WORD("ACCOUNTID"),
+                 WORD("ACCT-NUM"),       WORD("ACCOUNT-NUMBER"), WORD("ACCOUNT_NUMBER"), WORD("REPLACE"),
+                 WORD("CHANGEME"),       WORD("${AWS::"),        WORD("{{"),         WORD("<")};
+#undef WORD
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (c != 'Y' && c != 'A' && c != 'R' && c != 'C' && c != '$' && c != '{' && c != '<')
             continue;
-        for (size_t w = 0; w < SKT_ARRAY_LEN(words); w++) {
-            size_t wl = strlen(words[w]);
-            if (words[w][0] == c && wl <= n - i && memcmp(s + i, words[w], wl) == 0)
+        for (size_t w = 0; w < SKT_ARRAY_LEN(words); w++)
+            if (words[w].s[0] == c && words[w].len <= n - i && memcmp(s + i, words[w].s, words[w].len) == 0)
                 return 1;
-        }
     }
     return 0;
 }
@@ -1046,7 +1050,10 @@ static void check_resource_value(lint *l, const stmt *st, const seckit_json *v)
     check_variables(l, st, v, 1, "Resource");
     if (n == 1 && s[0] == '*')
         return;
-    for (size_t i = 0, invar = 0; i < n; i++) {
+    /* whitespace outside policy variables (most ARNs have none at all) */
+    int has_space = memchr(s, ' ', n) != NULL || memchr(s, '\t', n) != NULL || memchr(s, '\n', n) != NULL ||
+                    memchr(s, '\r', n) != NULL;
+    for (size_t i = 0, invar = 0; has_space && i < n; i++) {
         if (i + 1 < n && s[i] == '$' && s[i + 1] == '{')
             invar = 1;
         else if (s[i] == '}')
