@@ -660,6 +660,23 @@ static unsigned text_hash(const char *s, size_t n, int ci)
     return (unsigned)h;
 }
 
+/* A hash for finding equal entries: the length and (folded when ci) the
+ * first, middle and last eight characters; entries that differ only
+ * elsewhere share a chain and are told apart by entry_equal. */
+static unsigned entry_hash(const seckit_json *v, int ci)
+{
+    size_t n = v->len;
+    if (n <= 24)
+        return text_hash(v->str, n, ci);
+    const size_t at[3] = {0, n / 2 - 4, n - 8};
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    for (size_t k = 0; k < 3; k++) {
+        h = (h ^ load_word_ci(v->str + at[k], 8, ci)) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    return (unsigned)h;
+}
+
 static int entry_equal(const seckit_json *a, const seckit_json *b, int ci)
 {
     if (a->len != b->len)
@@ -829,7 +846,7 @@ static void check_redundant(lint *l, const stmt *st, const seckit_json *list, in
         if (!is_str(a))
             continue;
         const seckit_json *by = NULL;
-        size_t slot = text_hash(a->str, a->len, ci) & (nseen - 1);
+        size_t slot = entry_hash(a, ci) & (nseen - 1);
         for (; seen[slot] != NULL && by == NULL; slot = (slot + 1) & (nseen - 1))
             if (entry_equal(seen[slot], a, ci))
                 by = seen[slot];
@@ -2853,6 +2870,33 @@ static unsigned long long canon_hash(const seckit_json *v, int skip_sid, unsigne
     return (h ^ 0x5Du) * 1099511628211ull;
 }
 
+/* A cheap hash of what canon() writes, without the characters of strings
+ * and numbers: the kinds, the members' key lengths, the lengths of strings
+ * and numbers.  Equal texts give equal shapes, so only statements whose
+ * shape another statement shares are hashed in full. */
+static unsigned long long shape_hash(const seckit_json *v, int skip_sid, unsigned long long h)
+{
+    h = (h ^ (unsigned)v->kind ^ 0x100u) * 1099511628211ull;
+    switch (v->kind) {
+    case SECKIT_JSON_NUMBER:
+    case SECKIT_JSON_STRING: h = (h ^ v->len) * 1099511628211ull; break;
+    case SECKIT_JSON_ARRAY:
+        for (const seckit_json *c = v->child; c != NULL; c = c->next)
+            h = shape_hash(c, 0, h);
+        break;
+    case SECKIT_JSON_OBJECT:
+        for (const seckit_json *c = v->child; c != NULL; c = c->next) {
+            if (skip_sid && strcmp(c->key, "Sid") == 0)
+                continue;
+            h = (h ^ c->key_len) * 1099511628211ull;
+            h = shape_hash(c, 0, h);
+        }
+        break;
+    default: break;
+    }
+    return (h ^ 0x5Du) * 1099511628211ull;
+}
+
 /* The canonical text of statement i (NULL when too big), built once. */
 static void canon_make(char **c, unsigned char *made, const stmt *stmts, size_t i)
 {
@@ -3014,16 +3058,27 @@ static int lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
     }
     /* repeated statements */
     if (nst > 1 && nst <= 500) {
-        /* the canonical texts are built only for statements whose hashes
-         * (equal whenever the texts are) match */
+        /* the full hashes are made only for statements whose shapes match,
+         * the canonical texts only for those whose hashes match (each equal
+         * whenever the texts are) */
         char **c = calloc(nst, sizeof(*c));
         unsigned char *made = calloc(nst, 1);
         unsigned long long *h = calloc(nst, sizeof(*h));
-        if (c != NULL && made != NULL && h != NULL) {
+        unsigned long long *shape = calloc(nst, sizeof(*shape));
+        unsigned char *hashed = calloc(nst, 1);
+        if (c != NULL && made != NULL && h != NULL && shape != NULL && hashed != NULL) {
             for (i = 0; i < nst; i++)
-                h[i] = canon_hash(stmts[i].node, 1, 14695981039346656037ull);
+                shape[i] = shape_hash(stmts[i].node, 1, 14695981039346656037ull);
             for (i = 1; i < nst; i++)
                 for (size_t j = 0; j < i; j++) {
+                    if (shape[i] != shape[j])
+                        continue;
+                    const size_t pair[2] = {i, j};
+                    for (size_t k = 0; k < 2; k++)
+                        if (!hashed[pair[k]]) {
+                            h[pair[k]] = canon_hash(stmts[pair[k]].node, 1, 14695981039346656037ull);
+                            hashed[pair[k]] = 1;
+                        }
                     if (h[i] != h[j])
                         continue;
                     canon_make(c, made, stmts, i);
@@ -3042,6 +3097,8 @@ static int lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
         free(c);
         free(made);
         free(h);
+        free(shape);
+        free(hashed);
     }
     check_escalation(l, stmts, nst);
     check_size(l, root, nonws, all);

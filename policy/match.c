@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "policy/internal.h"
 
@@ -69,9 +70,17 @@ int skt_glob_match(const char *pat, size_t plen, const char *s, size_t slen, int
             q++;
         size_t n = q - p;
         unsigned char first = pp[p];
+        /* a first character that only matches itself is found with memchr */
+        int exact_first = first != '?' && fold[first] == first && (!ci || !(first >= 'a' && first <= 'z'));
         for (;; i++) {
             if (i + n > end)
                 return 0;
+            if (exact_first) {
+                const unsigned char *at = memchr(sp + i, first, end - n + 1 - i);
+                if (at == NULL)
+                    return 0;
+                i = (size_t)(at - sp);
+            }
             if ((first == '?' || fold[first] == fold[sp[i]]) && segment_at(pp + p, n, sp + i, fold))
                 break;
         }
