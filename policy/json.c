@@ -206,7 +206,7 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
     memcpy(p->tmp, p->s + start, o);
     for (;;) {
         if (i >= p->len) {
-            p->pos = i;
+            p->pos = p->file_mode ? start - 1 : i; /* inputs: where it opened */
             return fail(p, SECKIT_EFORMAT, "unterminated string");
         }
         unsigned char c = p->s[i];
@@ -219,7 +219,7 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
         }
         if (c == '\\') {
             if (i + 1 >= p->len) {
-                p->pos = i;
+                p->pos = p->file_mode ? start - 1 : i;
                 return fail(p, SECKIT_EFORMAT, "unterminated string");
             }
             unsigned char e = p->s[i + 1];

@@ -4,7 +4,9 @@
  * report renderers.  Each input is read three ways: named *.json, named
  * *.yaml, and unnamed (content detection).
  * Properties: no crash, no leak; exact policies are slices of the input;
- * anchors are sorted; mapped positions stay inside the input. */
+ * anchors are sorted; mapped positions stay inside the input; a policy
+ * linted from its tree (seckit_policy_input.tree) has the findings its text
+ * has. */
 #include "config.h"
 
 #include <stdint.h>
@@ -69,6 +71,30 @@ static void render(const seckit_policy_findings *f)
     seckit_policy_report_free(r);
 }
 
+/* A policy linted from its tree has the findings its text has. */
+static void same_as_text(const seckit_policy_input *in, const seckit_policy_lint_options *o,
+                         const seckit_policy_findings *f)
+{
+    seckit_policy_input text_only = *in;
+    text_only.tree = NULL;
+    seckit_policy_findings *g = NULL;
+    seckit_error err;
+    if (seckit_policy_input_lint(&text_only, o, &g, &err) != 0)
+        abort(); /* the tree linted, so the text must */
+    if (g->count != f->count)
+        abort();
+    for (size_t i = 0; i < f->count; i++) {
+        const seckit_policy_finding *a = &f->items[i], *b = &g->items[i];
+        if (a->type != b->type || strcmp(a->issue_code, b->issue_code) != 0 ||
+            strcmp(a->message, b->message) != 0 || strcmp(a->path, b->path) != 0 ||
+            memcmp(&a->span, &b->span, sizeof(a->span)) != 0 ||
+            a->statement_index != b->statement_index ||
+            (a->sid == NULL) != (b->sid == NULL) || (a->sid != NULL && strcmp(a->sid, b->sid) != 0))
+            abort();
+    }
+    seckit_policy_findings_free(g);
+}
+
 static void check_item(const seckit_policy_input *in, size_t size, int lint, int with_data,
                        int first)
 {
@@ -95,6 +121,8 @@ static void check_item(const seckit_policy_input *in, size_t size, int lint, int
     if (seckit_policy_input_lint(in, &o, &f, &err) == 0) {
         if (first)
             render(f);
+        if (in->tree != NULL)
+            same_as_text(in, &o, f);
         seckit_policy_findings_free(f);
     }
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/inputs_internal.h"
 #include "policy/internal.h"
 #include "policy/json_internal.h"
 #include "seckit/policy_inputs.h"
@@ -631,6 +632,60 @@ static void test_nonws_chars(void)
     }
 }
 
+/* The JSON reader's limits and errors as policy/inputs reports them. */
+static void test_json_limits(void)
+{
+    seckit_policy_inputs_options strict = {SECKIT_INPUT_AUTO, "x.json", SECKIT_INPUTS_STRICT};
+    seckit_policy_inputs *in = NULL;
+    seckit_error err;
+    /* 96 levels of arrays around a value are fine, 97 are not. */
+    char deep[300];
+    for (int levels = 96; levels <= 97; levels++) {
+        size_t n = 0;
+        for (int i = 0; i < levels; i++)
+            deep[n++] = '[';
+        deep[n++] = '1';
+        for (int i = 0; i < levels; i++)
+            deep[n++] = ']';
+        int rc = seckit_policy_inputs_extract(deep, n, &strict, &in, &err);
+        CHECK_MSG(rc == (levels <= SKT_IN_MAX_DEPTH ? 0 : SECKIT_ELIMIT), "%d levels: %d", levels,
+                  rc);
+        if (rc != 0)
+            CHECK(err.line == 1 && err.column == (unsigned long)levels);
+        seckit_policy_inputs_free(in);
+        in = NULL;
+    }
+    /* Truncated: ETRUNCATED with the position; the message names it. */
+    static const char cut[] = "{\"Version\": \"2012-10-17\",\n \"Statement\": [";
+    CHECK_RC(seckit_policy_inputs_extract(cut, strlen(cut), &strict, &in, &err),
+             SECKIT_ETRUNCATED);
+    CHECK(err.line == 2 && err.column == 15 && strstr(err.message, "line 2 column 15") != NULL);
+    /* An unterminated string is reported where it opens. */
+    static const char open_str[] = "{\"Version\": \"2012-10-17";
+    CHECK_RC(seckit_policy_inputs_extract(open_str, strlen(open_str), &strict, &in, &err),
+             SECKIT_EFORMAT);
+    CHECK(err.line == 1 && err.column == 12 && strstr(err.message, "unterminated") != NULL);
+    /* Values: 1,000,000 plus one per 16 bytes. */
+    size_t count = 1300000, n = 0;
+    char *big = malloc(count * 2 + 2);
+    CHECK(big != NULL);
+    if (big == NULL)
+        return;
+    big[n++] = '[';
+    for (size_t i = 0; i < count; i++) {
+        big[n++] = '0';
+        big[n++] = ',';
+    }
+    big[n - 1] = ']';
+    CHECK_RC(seckit_policy_inputs_extract(big, n, &strict, &in, &err), SECKIT_ELIMIT);
+    CHECK(strstr(err.message, "more than") != NULL);
+    /* without the flag: linted as a bare policy (as before) */
+    CHECK_OK(seckit_policy_inputs_extract(big, n, NULL, &in, &err), &err);
+    CHECK(in != NULL && in->count == 1 && in->items[0].tree == NULL);
+    seckit_policy_inputs_free(in);
+    free(big);
+}
+
 /* JSON string literals: every escape, and runs between them. */
 static void test_json_str(void)
 {
@@ -839,6 +894,7 @@ int main(void)
     TEST(test_intrinsics);
     TEST(test_formats);
     TEST(test_mutations);
+    TEST(test_json_limits);
     TEST(test_nonws_chars);
     TEST(test_json_str);
     TEST(test_lint_from_tree);
