@@ -348,17 +348,29 @@ static int glob_ci(const char *pat, size_t pl, const char *s)
     return skt_glob_match(pat, pl, s, strlen(s), 1);
 }
 
+/* The word of s[0..n) (n <= 8), ASCII letters folded when ci. */
+static uint64_t load_word_ci(const char *s, size_t n, int ci)
+{
+    uint64_t w = skt_load_word(s, n);
+    return ci ? skt_ascii_lower8(w) : w;
+}
+
+/* A hash of s[0..n), ASCII letters folded to lowercase when ci: eight
+ * bytes at a time (every entry of every list is hashed). */
+static unsigned text_hash(const char *s, size_t n, int ci)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    for (size_t i = 0; i < n; i += 8) {
+        h = (h ^ load_word_ci(s + i, n - i, ci)) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    return (unsigned)h;
+}
+
 /* Hash of a service prefix, case-insensitive. */
 static unsigned svc_hash(const char *s, size_t n)
 {
-    unsigned h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        h = (h ^ c) * 16777619u;
-    }
-    return h;
+    return text_hash(s, n, 1);
 }
 
 /* An entry whose text before its first ':' has no wildcard can match only
@@ -389,8 +401,10 @@ static void stmt_index_actions(stmt *st)
     FOR_VALUES(v, list) {
         if (!is_str(v))
             continue;
+        /* to the first ':', '*' or '?' */
+        static const unsigned char stop[256] = {[':'] = 1, ['*'] = 1, ['?'] = 1};
         size_t i = 0;
-        while (i < v->len && v->str[i] != ':' && v->str[i] != '*' && v->str[i] != '?')
+        while (i < v->len && !stop[(unsigned char)v->str[i]])
             i++;
         if (i < v->len && v->str[i] == ':') {
             back--;
@@ -641,25 +655,6 @@ static void check_action_value(lint *l, const stmt *st, const seckit_json *v, ac
         add(l, CK_INVALID_ACTION, st, v, 0, "service %.*s has no action '%.*s'", (int)pl, s, (int)nl, name);
 }
 
-/* The word of s[0..n) (n <= 8), ASCII letters folded when ci. */
-static uint64_t load_word_ci(const char *s, size_t n, int ci)
-{
-    uint64_t w = skt_load_word(s, n);
-    return ci ? skt_ascii_lower8(w) : w;
-}
-
-/* A hash of s[0..n), ASCII letters folded to lowercase when ci: eight
- * bytes at a time (every entry of every list is hashed). */
-static unsigned text_hash(const char *s, size_t n, int ci)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-    for (size_t i = 0; i < n; i += 8) {
-        h = (h ^ load_word_ci(s + i, n - i, ci)) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
-    }
-    return (unsigned)h;
-}
-
 /* A hash for finding equal entries: the length and (folded when ci) the
  * first, middle and last eight characters; entries that differ only
  * elsewhere share a chain and are told apart by entry_equal. */
@@ -696,11 +691,13 @@ static int entry_equal(const seckit_json *a, const seckit_json *b, int ci)
 typedef struct wild_entry {
     const seckit_json *v;
     size_t next;
-    /* v's literal head (the text before its first '*' or '?'), which an
-     * entry must start with to be covered, and its last eight characters
-     * (folded when ci), to rule most entries out in one comparison */
-    size_t head;
-    uint64_t head_end;
+    /* v's literal head (the text before its first '*' or '?') and tail
+     * (after its last), which an entry must start and end with to be
+     * covered; the head's last and the tail's first (up to) eight
+     * characters, folded when ci, rule most entries out in one comparison
+     * each */
+    size_t head, tail;
+    uint64_t head_end, tail_start;
 } wild_entry;
 
 typedef struct wild_bucket {
@@ -737,7 +734,9 @@ static void wild_index_chain(wild_index *wi, size_t j)
     wild_bucket *b = &wi->any;
     if (colon != NULL)
         b = wild_bucket_of(wi, text_hash(e->v->str, (size_t)(colon - e->v->str), wi->ci), 1);
-    e->head_end = e->head >= 8 ? load_word_ci(e->v->str + e->head - 8, 8, wi->ci) : 0;
+    size_t hn = e->head < 8 ? e->head : 8, tn = e->tail < 8 ? e->tail : 8;
+    e->head_end = load_word_ci(e->v->str + e->head - hn, hn, wi->ci);
+    e->tail_start = load_word_ci(e->v->str + e->v->len - e->tail, tn, wi->ci);
     e->next = 0;
     if (b->last != 0)
         wi->wild[b->last - 1].next = j + 1;
@@ -770,8 +769,11 @@ static const seckit_json *wild_covering(const wild_index *wi, const seckit_json 
         }
         const wild_entry *e = &wi->wild[j];
         const seckit_json *b = e->v;
-        if (b == a || e->head > a->len ||
-            (e->head >= 8 && load_word_ci(a->str + e->head - 8, 8, wi->ci) != e->head_end))
+        if (b == a || e->head + e->tail > a->len)
+            continue;
+        size_t hn = e->head < 8 ? e->head : 8, tn = e->tail < 8 ? e->tail : 8;
+        if (load_word_ci(a->str + e->head - hn, hn, wi->ci) != e->head_end ||
+            load_word_ci(a->str + a->len - e->tail, tn, wi->ci) != e->tail_start)
             continue;
         if (!skt_glob_match(b->str, b->len, a->str, a->len, wi->ci))
             continue;
@@ -810,7 +812,7 @@ static void check_redundant(lint *l, const stmt *st, const seckit_json *list, in
     wi.ci = ci;
     if (n > REDUNDANT_STACK_ENTRIES) {
         seen = calloc(nseen, sizeof(*seen));
-        wi.wild = calloc(n, sizeof(*wi.wild));
+        wi.wild = malloc(n * sizeof(*wi.wild)); /* filled as wildcards are found */
         if (seen == NULL || wi.wild == NULL) {
             l->oom = 1;
             goto done;
@@ -823,8 +825,12 @@ static void check_redundant(lint *l, const stmt *st, const seckit_json *list, in
             continue;
         size_t head = literal_head(c->str, c->len);
         if (head < c->len) {
+            size_t tail = 0;
+            while (c->str[c->len - 1 - tail] != '*' && c->str[c->len - 1 - tail] != '?')
+                tail++;
             wi.wild[wi.nw].v = c;
             wi.wild[wi.nw].head = head;
+            wi.wild[wi.nw].tail = tail;
             wi.nw++;
         }
     }
@@ -2153,21 +2159,18 @@ static void list_covered(const stmt *st, const char *const *actions, const actio
         snprintf(out + ol, cap - ol, ", ...");
 }
 
+/* The permissions-management actions a statement allows: how many, and
+ * the first five by name, "a, b, c" */
 typedef struct perm_ctx {
-    const stmt *st;
     char *buf;
     size_t cap, len, count;
 } perm_ctx;
 
-static int perm_cb(void *ctx, const char *action, unsigned access)
+static void perm_list_add(perm_ctx *c, const char *action)
 {
-    perm_ctx *c = ctx;
-    if (!(access & SECKIT_ACCESS_PERMISSIONS) || !stmt_covers(c->st, action))
-        return 0;
     c->count++;
     if (c->count <= 5 && c->len + strlen(action) + 3 < c->cap)
         c->len += (size_t)snprintf(c->buf + c->len, c->cap - c->len, "%s%s", c->len ? ", " : "", action);
-    return 0;
 }
 
 /* The permissions-management actions (positions in perm_actions) whose
@@ -2229,13 +2232,33 @@ static void check_own_statement(lint *l, const stmt *st)
         add(l, CK_DATA_EXFILTRATION, st, where, 1, "allows reading data on every resource: %s; name the buckets, parameters or secrets",
             list);
     if (l->data != NULL) {
-        perm_ctx pc = {st, list, sizeof(list), 0, 0};
+        perm_ctx pc = {list, sizeof(list), 0, 0};
         list[0] = '\0';
         if (st->action == NULL) {
-            for (size_t i = 0; i < l->data->nperm; i++) {
-                const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[i]];
-                perm_cb(&pc, pa->display, pa->access);
+            /* NotAction allows every action that none of its entries
+             * matches: the matches are marked first, each entry within
+             * the range of the (name-sorted) list that starts with its
+             * literal head */
+            unsigned char *matched = calloc(l->data->nperm ? l->data->nperm : 1, 1);
+            if (matched == NULL) {
+                l->oom = 1;
+                return;
             }
+            FOR_VALUES(v, st->notaction) {
+                if (!is_str(v))
+                    continue;
+                size_t lo, hi;
+                perm_range(l->data, v->str, literal_head(v->str, v->len), &lo, &hi);
+                for (size_t i = lo; i < hi; i++) {
+                    const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[i]];
+                    if (!matched[i] && skt_glob_match(v->str, v->len, pa->name, pa->name_len, 1))
+                        matched[i] = 1;
+                }
+            }
+            for (size_t i = 0; i < l->data->nperm; i++)
+                if (!matched[i])
+                    perm_list_add(&pc, l->data->actions[l->data->perm_actions[i]].display);
+            free(matched);
         } else {
             /* each permissions-management action once, found from the
              * Action entries: literal ones by lookup, patterns within the
@@ -2279,10 +2302,7 @@ static void check_own_statement(lint *l, const stmt *st)
                     if (!skt_glob_match(v->str, v->len, pa->name, pa->name_len, 1))
                         continue;
                     seen[i] = 1;
-                    pc.count++;
-                    if (pc.count <= 5 && pc.len + strlen(pa->display) + 3 < pc.cap)
-                        pc.len += (size_t)snprintf(pc.buf + pc.len, pc.cap - pc.len, "%s%s", pc.len ? ", " : "",
-                                                   pa->display);
+                    perm_list_add(&pc, pa->display);
                 }
             }
             free(seen);
