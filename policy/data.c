@@ -364,6 +364,23 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
             d->actions[i].perm_pos = d->nperm;
             d->perm_actions[d->nperm++] = i;
         }
+    /* each service's run of perm_actions (which is in action order) */
+    for (size_t sv = 0, at = 0; sv < d->nservices; sv++) {
+        const skt_iam_service *svc = &d->services[sv];
+        size_t lo = 0, hi = d->nperm;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (d->perm_actions[mid] < svc->action_first)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        at = lo;
+        while (at < d->nperm && d->perm_actions[at] < svc->action_first + svc->action_count)
+            at++;
+        d->services[sv].perm_first = lo;
+        d->services[sv].perm_count = at - lo;
+    }
     /* templated condition keys, in name order */
     d->templated_keys = calloc(d->nkeys ? d->nkeys : 1, sizeof(*d->templated_keys));
     if (d->templated_keys == NULL) {

@@ -155,6 +155,7 @@ typedef struct skt_iam_service {
     size_t prefix_len;
     const char *name;
     size_t action_first, action_count;
+    size_t perm_first, perm_count; /* its actions' positions in perm_actions */
     unsigned tags; /* SKT_TAG_* */
 } skt_iam_service;
 

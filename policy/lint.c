@@ -173,6 +173,28 @@ static int ci_eq(const char *s, size_t n, const char *t)
 /* ------------------------------------------------------------------ */
 /* findings */
 
+/* A finding's path text: pieces are measured (out NULL), then written.
+ * Like the string builder it replaced, it holds at most PATH_LIMIT
+ * characters: the first piece that does not fit ends it. */
+#define PATH_LIMIT (1u << 20)
+
+typedef struct path_writer {
+    char *out;
+    size_t len;
+    int full;
+} path_writer;
+
+static void path_put(path_writer *w, const char *s, size_t n)
+{
+    if (w->full || n > PATH_LIMIT - w->len) {
+        w->full = 1;
+        return;
+    }
+    if (w->out != NULL)
+        memcpy(w->out + w->len, s, n);
+    w->len += n;
+}
+
 static void path_of(lint *l, const seckit_json *n, seckit_policy_finding *f)
 {
     size_t depth = 0;
@@ -199,21 +221,39 @@ static void path_of(lint *l, const seckit_json *n, seckit_policy_finding *f)
             el[i].index = p->index;
         }
     }
-    skt_sb b;
-    skt_sb_init(&b, 1u << 20);
-    for (i = 0; i < depth; i++) {
-        if (el[i].is_index) {
-            skt_sb_printf(&b, "[%zu]", el[i].index);
-        } else {
-            if (i > 0)
-                skt_sb_put(&b, ".", 1);
-            skt_sb_str(&b, el[i].value);
+    /* "a.b[2].c", measured, then written in place (a finding is made for
+     * every problem found: no printf, no temporary buffer) */
+    path_writer w = {NULL, 0, 0};
+    for (int pass = 0; pass < 2; pass++) {
+        for (i = 0; i < depth; i++) {
+            if (el[i].is_index) {
+                char digits[24];
+                size_t at = sizeof(digits), v = el[i].index;
+                digits[--at] = ']';
+                do {
+                    digits[--at] = (char)('0' + v % 10);
+                    v /= 10;
+                } while (v != 0);
+                digits[--at] = '[';
+                path_put(&w, digits + at, sizeof(digits) - at);
+            } else {
+                if (i > 0)
+                    path_put(&w, ".", 1);
+                path_put(&w, el[i].value, strlen(el[i].value));
+            }
+        }
+        if (pass == 0) {
+            w.out = skt_arena_alloc(l->a, w.len + 1);
+            if (w.out == NULL) {
+                l->oom = 1;
+                return;
+            }
+            w.len = 0;
+            w.full = 0;
         }
     }
-    f->path = skt_arena_strndup(l->a, b.data ? b.data : "", b.data ? b.len : 0);
-    skt_sb_free(&b);
-    if (f->path == NULL)
-        l->oom = 1;
+    w.out[w.len] = '\0';
+    f->path = w.out;
     f->path_elements = el;
     f->path_len = depth;
 }
@@ -2197,6 +2237,22 @@ static void perm_range(const seckit_iam_data *d, const char *prefix, size_t n, s
     *hi = end;
 }
 
+/* The permissions-management actions that an entry with the literal head
+ * v[0..head) can match are among those returned: the service's (from the
+ * data) when the head holds a whole service prefix, else those whose names
+ * start with the head. */
+static void perm_candidates(const seckit_iam_data *d, const char *v, size_t head, size_t *lo, size_t *hi)
+{
+    const char *colon = memchr(v, ':', head);
+    const skt_iam_service *svc = colon != NULL ? skt_iam_service_find(d, v, (size_t)(colon - v)) : NULL;
+    if (svc != NULL) {
+        *lo = svc->perm_first;
+        *hi = svc->perm_first + svc->perm_count;
+        return;
+    }
+    perm_range(d, v, head, lo, hi);
+}
+
 static void check_own_statement(lint *l, const stmt *st)
 {
     if (!st->allow || l->type == SECKIT_POLICY_SCP || l->type == SECKIT_POLICY_RCP ||
@@ -2248,7 +2304,7 @@ static void check_own_statement(lint *l, const stmt *st)
                 if (!is_str(v))
                     continue;
                 size_t lo, hi;
-                perm_range(l->data, v->str, literal_head(v->str, v->len), &lo, &hi);
+                perm_candidates(l->data, v->str, literal_head(v->str, v->len), &lo, &hi);
                 for (size_t i = lo; i < hi; i++) {
                     const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[i]];
                     if (!matched[i] && skt_glob_match(v->str, v->len, pa->name, pa->name_len, 1))
@@ -2293,7 +2349,7 @@ static void check_own_statement(lint *l, const stmt *st)
                         perm_range(l->data, v->str, head, &lo, &hi);
                     }
                 } else {
-                    perm_range(l->data, v->str, head, &lo, &hi);
+                    perm_candidates(l->data, v->str, head, &lo, &hi);
                 }
                 for (size_t i = lo; i < hi; i++) {
                     if (seen[i])

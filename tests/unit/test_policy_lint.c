@@ -571,6 +571,18 @@ static void test_data_index(void)
                  sv; /* a prefix of a prefix is another service or none */
     }
     CHECK(ok);
+    /* each service's run of permissions-management actions */
+    for (size_t i = 0; i < g_data->nservices && ok; i++) {
+        const skt_iam_service *sv = &g_data->services[i];
+        size_t n = 0;
+        for (size_t a = sv->action_first; a < sv->action_first + sv->action_count; a++)
+            n += g_data->actions[a].perm_pos != SIZE_MAX;
+        ok = n == sv->perm_count;
+        for (size_t p = sv->perm_first; p < sv->perm_first + sv->perm_count && ok; p++)
+            ok = g_data->perm_actions[p] >= sv->action_first &&
+                 g_data->perm_actions[p] < sv->action_first + sv->action_count;
+    }
+    CHECK(ok);
     for (size_t i = 0; i < g_data->nactions && ok; i++) {
         const skt_iam_action *a = &g_data->actions[i];
         if (a->name_len + 2 > sizeof(buf))
