@@ -231,19 +231,18 @@ static void json_pos(skt_sb *b, const seckit_position *p)
     skt_sb_put(b, "}", 1);
 }
 
-/* ,"k":"v" (no comma unless comma; null when v is NULL); k needs no escapes */
-static void json_kv_str(skt_sb *b, const char *k, const char *v, int comma)
+/* A member "name": value (a JSON string, or null when v is NULL); member
+ * is its literal text, comma included, e.g. ",\"sid\":", put in one piece. */
+static void json_member_str(skt_sb *b, const char *member, size_t member_len, const char *v)
 {
-    if (comma)
-        skt_sb_put(b, ",", 1);
-    skt_sb_put(b, "\"", 1);
-    skt_sb_str(b, k);
-    skt_sb_put(b, "\":", 2);
+    skt_sb_put(b, member, member_len);
     if (v == NULL)
-        skt_sb_str(b, "null");
+        skt_sb_put(b, "null", 4);
     else
         skt_sb_json_str(b, v, strlen(v));
 }
+
+#define JSON_MEMBER_STR(b, member, v) json_member_str((b), member, sizeof(member) - 1, (v))
 
 static void render_json(const seckit_policy_report *r, skt_sb *b)
 {
@@ -255,12 +254,12 @@ static void render_json(const seckit_policy_report *r, skt_sb *b)
         if ((unsigned)f->type < 4)
             counts[f->type]++;
         skt_sb_str(b, i ? ",\n{" : "\n{");
-        json_kv_str(b, "file", e->file, 0);
-        json_kv_str(b, "owner", e->owner, 1);
-        json_kv_str(b, "findingType", seckit_finding_type_name(f->type), 1);
-        json_kv_str(b, "issueCode", f->issue_code, 1);
-        json_kv_str(b, "findingDetails", f->message, 1);
-        json_kv_str(b, "learnMoreLink", f->learn_more, 1);
+        JSON_MEMBER_STR(b, "\"file\":", e->file);
+        JSON_MEMBER_STR(b, ",\"owner\":", e->owner);
+        JSON_MEMBER_STR(b, ",\"findingType\":", seckit_finding_type_name(f->type));
+        JSON_MEMBER_STR(b, ",\"issueCode\":", f->issue_code);
+        JSON_MEMBER_STR(b, ",\"findingDetails\":", f->message);
+        JSON_MEMBER_STR(b, ",\"learnMoreLink\":", f->learn_more);
         skt_sb_str(b, ",\"locations\":[{\"path\":[");
         for (size_t k = 0; k < f->path_len; k++) {
             if (k)
@@ -280,13 +279,13 @@ static void render_json(const seckit_policy_report *r, skt_sb *b)
         skt_sb_str(b, ",\"end\":");
         json_pos(b, &f->span.end);
         skt_sb_str(b, "}}]");
-        json_kv_str(b, "path", f->path, 1);
+        JSON_MEMBER_STR(b, ",\"path\":", f->path);
         if (f->statement_index >= 0) {
             skt_sb_str(b, ",\"statementIndex\":");
             put_uint(b, (unsigned long long)f->statement_index);
         } else
             skt_sb_str(b, ",\"statementIndex\":null");
-        json_kv_str(b, "sid", f->sid, 1);
+        JSON_MEMBER_STR(b, ",\"sid\":", f->sid);
         skt_sb_put(b, "}", 1);
     }
     skt_sb_printf(b,
@@ -330,15 +329,15 @@ static void render_sarif(const seckit_policy_report *r, const char *version, skt
     size_t nchecks = seckit_policy_checks(&checks);
     skt_sb_str(b, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
                   "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"seckit\"");
-    json_kv_str(b, "version", version ? version : "unknown", 1);
+    JSON_MEMBER_STR(b, ",\"version\":", version ? version : "unknown");
     skt_sb_str(b, ",\"rules\":[");
     for (size_t i = 0; i < nchecks; i++) {
         skt_sb_str(b, i ? ",\n{" : "\n{");
-        json_kv_str(b, "id", checks[i].issue_code, 0);
+        JSON_MEMBER_STR(b, "\"id\":", checks[i].issue_code);
         skt_sb_str(b, ",\"shortDescription\":{");
-        json_kv_str(b, "text", checks[i].summary, 0);
+        JSON_MEMBER_STR(b, "\"text\":", checks[i].summary);
         skt_sb_put(b, "}", 1);
-        json_kv_str(b, "helpUri", checks[i].learn_more, 1);
+        JSON_MEMBER_STR(b, ",\"helpUri\":", checks[i].learn_more);
         skt_sb_printf(b, ",\"defaultConfiguration\":{\"level\":\"%s\"}", sarif_level(checks[i].type));
         skt_sb_printf(b, ",\"properties\":{\"findingType\":\"%s\"}}", seckit_finding_type_name(checks[i].type));
     }
@@ -350,7 +349,7 @@ static void render_sarif(const seckit_policy_report *r, const char *version, skt
         while (idx < nchecks && strcmp(checks[idx].issue_code, f->issue_code) != 0)
             idx++;
         skt_sb_str(b, i ? ",\n{" : "\n{");
-        json_kv_str(b, "ruleId", f->issue_code, 0);
+        JSON_MEMBER_STR(b, "\"ruleId\":", f->issue_code);
         if (idx < nchecks) {
             skt_sb_str(b, ",\"ruleIndex\":");
             put_uint(b, idx);
@@ -358,7 +357,7 @@ static void render_sarif(const seckit_policy_report *r, const char *version, skt
         skt_sb_str(b, ",\"level\":\"");
         skt_sb_str(b, sarif_level(f->type));
         skt_sb_str(b, "\",\"message\":{");
-        json_kv_str(b, "text", f->message, 0);
+        JSON_MEMBER_STR(b, "\"text\":", f->message);
         skt_sb_str(b, "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
         uri_encode(b, e->file ? e->file : "-");
         skt_sb_put(b, "}", 1);
@@ -382,14 +381,14 @@ static void render_sarif(const seckit_policy_report *r, const char *version, skt
         skt_sb_put(b, "}", 1);
         if (f->path != NULL && f->path[0] != '\0') {
             skt_sb_str(b, ",\"logicalLocations\":[{");
-            json_kv_str(b, "fullyQualifiedName", f->path, 0);
+            JSON_MEMBER_STR(b, "\"fullyQualifiedName\":", f->path);
             skt_sb_str(b, ",\"kind\":\"element\"}]");
         }
         skt_sb_str(b, "}],\"properties\":{");
-        json_kv_str(b, "findingType", seckit_finding_type_name(f->type), 0);
-        json_kv_str(b, "owner", e->owner, 1);
-        json_kv_str(b, "sid", f->sid, 1);
-        json_kv_str(b, "learnMoreLink", f->learn_more, 1);
+        JSON_MEMBER_STR(b, "\"findingType\":", seckit_finding_type_name(f->type));
+        JSON_MEMBER_STR(b, ",\"owner\":", e->owner);
+        JSON_MEMBER_STR(b, ",\"sid\":", f->sid);
+        JSON_MEMBER_STR(b, ",\"learnMoreLink\":", f->learn_more);
         skt_sb_str(b, "}}");
     }
     skt_sb_str(b, "\n]}]}\n");
