@@ -734,6 +734,100 @@ static void test_report(void)
     seckit_policy_report_free(r);
 }
 
+/* The messages of the findings with this code, in order, joined by '|'. */
+static void messages_of(const seckit_policy_findings *f, const char *code, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; f != NULL && i < f->count; i++)
+        if (strcmp(f->items[i].issue_code, code) == 0 && len + strlen(f->items[i].message) + 2 < cap)
+            len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "|" : "", f->items[i].message);
+}
+
+/* Redundant entries in short lists (stack arrays) and long ones (over 64
+ * entries: allocated), with equal entries, wildcards that cover entries of
+ * their service only, literal heads and tails, and two wildcards that
+ * cover each other (the later one is redundant). */
+static void test_redundant_lists(void)
+{
+    static const char *const special[] = {
+        "\"s3:GetObject\"", "\"s3:Get*\"", "\"S3:GETOBJECT\"", "\"ec2:Describe*\"",
+        "\"ec2:DescribeInstances\"", "\"ec2:Describ?Instances\"", "\"s3:G*\"", "\"sqs:*Queue\"",
+        "\"sqs:DeleteQueue\"", "\"sqs:DeleteQueues\"",
+    };
+    static const char *const expected =
+        "action 's3:GetObject' is already covered by 's3:Get*'|"
+        "action 's3:Get*' is already covered by 's3:G*'|"
+        "action 'S3:GETOBJECT' is already covered by 's3:GetObject'|"
+        "action 'ec2:DescribeInstances' is already covered by 'ec2:Describe*'|"
+        "action 'sqs:DeleteQueue' is already covered by 'sqs:*Queue'";
+    for (int longlist = 0; longlist < 2; longlist++) {
+        char json[16384], got[4096];
+        size_t o = (size_t)snprintf(json, sizeof(json),
+                                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                                    "\"Resource\":\"*\",\"Action\":[");
+        for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+            o += (size_t)snprintf(json + o, sizeof(json) - o, "%s%s", i ? "," : "", special[i]);
+        /* fillers no entry covers: services of their own */
+        for (int i = 0; longlist && i < 80; i++)
+            o += (size_t)snprintf(json + o, sizeof(json) - o, ",\"svc%d:Action%d\"", i, i);
+        snprintf(json + o, sizeof(json) - o, "]}]}");
+        seckit_policy_findings *f = lint_str(json, SECKIT_POLICY_IDENTITY);
+        CHECK(f != NULL);
+        messages_of(f, "REDUNDANT_ACTION", got, sizeof(got));
+        if (strcmp(got, expected) != 0)
+            printf("redundant (long list %d): got '%s'\n", longlist, got);
+        CHECK(strcmp(got, expected) == 0);
+        seckit_policy_findings_free(f);
+    }
+    /* resources: case matters; a wildcard's head and tail */
+    seckit_policy_findings *f = lint_str(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\","
+        "\"Resource\":[\"arn:aws:s3:::b/*/x.txt\",\"arn:aws:s3:::b/dir/x.txt\",\"arn:aws:s3:::b/dir/x.TXT\","
+        "\"arn:aws:s3:::B/dir/x.txt\",\"arn:aws:s3:::b/dir/y.txt\",\"arn:aws:s3:::b/dir/x.txt\"]}]}",
+        SECKIT_POLICY_IDENTITY);
+    char got[2048];
+    messages_of(f, "REDUNDANT_RESOURCE", got, sizeof(got));
+    static const char *const expected_resources =
+        "resource 'arn:aws:s3:::b/dir/x.txt' is already covered by 'arn:aws:s3:::b/*/x.txt'|"
+        "resource 'arn:aws:s3:::b/dir/x.txt' is already covered by 'arn:aws:s3:::b/dir/x.txt'";
+    if (strcmp(got, expected_resources) != 0)
+        printf("redundant resources: got '%s'\n", got);
+    CHECK(strcmp(got, expected_resources) == 0);
+    seckit_policy_findings_free(f);
+}
+
+/* Permissions-management actions on every resource, from Action entries
+ * (literal, pattern, service wildcard) and from NotAction. */
+static void test_resource_exposure(void)
+{
+    if (g_data == NULL) {
+        SKIP("test_resource_exposure", "no IAM data file");
+        return;
+    }
+    seckit_policy_findings *f = lint_str(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Resource\":\"*\","
+        "\"Action\":[\"s3:PutBucketPolicy\",\"S3:putbucketpolicy\",\"s3:GetObject\",\"iam:Put*Policy\"]}]}",
+        SECKIT_POLICY_IDENTITY);
+    const seckit_policy_finding *x = find(f, "RESOURCE_EXPOSURE");
+    CHECK(x != NULL && strstr(x->message, "s3:PutBucketPolicy, iam:Put") != NULL &&
+          strstr(x->message, "s3:GetObject") == NULL);
+    seckit_policy_findings_free(f);
+    /* NotAction: everything but what its entries match */
+    f = lint_str("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Resource\":\"*\","
+                 "\"NotAction\":[\"iam:*\",\"s3:*\",\"*:Put*\"]}]}",
+                 SECKIT_POLICY_IDENTITY);
+    x = find(f, "RESOURCE_EXPOSURE");
+    CHECK(x != NULL && strstr(x->message, "iam:") == NULL && strstr(x->message, "s3:") == NULL &&
+          strstr(x->message, ":Put") == NULL);
+    seckit_policy_findings_free(f);
+    f = lint_str("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Resource\":\"*\","
+                 "\"NotAction\":\"*\"}]}",
+                 SECKIT_POLICY_IDENTITY);
+    CHECK(find(f, "RESOURCE_EXPOSURE") == NULL);
+    seckit_policy_findings_free(f);
+}
+
 /* The definition of an IAM glob, written plainly: the reference the fast
  * matcher is compared with. */
 static int ref_glob(const char *p, size_t pl, const char *s, size_t sl, int ci)
@@ -802,6 +896,8 @@ int main(void)
     load_data();
     TEST(test_glob);
     TEST(test_glob_reference);
+    TEST(test_redundant_lists);
+    TEST(test_resource_exposure);
     TEST(test_json_positions);
     TEST(test_json_duplicates);
     TEST(test_json_errors);
