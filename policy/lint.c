@@ -666,7 +666,17 @@ static void check_action_value(lint *l, const stmt *st, const seckit_json *v, ac
     /* the names of the service's actions all start with its prefix and ':' */
     const skt_iam_action *actions = &l->data->actions[svc->action_first];
     if (name_wild) {
-        for (size_t i = 0; i < svc->action_count; i++)
+        /* the actions that can match start with the name's literal head:
+         * a run of the service's (name-sorted) actions */
+        size_t head = literal_head(name, nl), lo = 0, hi = svc->action_count;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strncasecmp(actions[mid].name + pl + 1, name, head) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t i = lo; i < svc->action_count && strncasecmp(actions[i].name + pl + 1, name, head) == 0; i++)
             if (skt_glob_match(name, nl, actions[i].name + pl + 1, actions[i].name_len - pl - 1, 1))
                 return;
         add(l, CK_INVALID_ACTION, st, v, 0, "'%.*s' matches no action of service %.*s", (int)n, s,

@@ -879,6 +879,41 @@ static void test_glob_reference(void)
             printf("glob mismatch: '%.*s' vs '%.*s' ci=%d\n", (int)pl, pat, (int)sl, str, ci);
     }
     CHECK(ok);
+    /* long patterns made from the string (so that long literal heads
+     * match, eight characters at a time): some characters replaced by
+     * wildcards, flipped in case, dropped or changed */
+    static const char text[] = "arn:aws:s3:::Bucket-Name/Path/To/Object.txt?x*Y";
+    for (int n = 0; n < 100000 && ok; n++) {
+        char pat[64], str[64];
+        x = x * 1103515245u + 12345u;
+        size_t sl = (x >> 16) % 48, pl = 0;
+        for (size_t i = 0; i < sl; i++) {
+            x = x * 1103515245u + 12345u;
+            str[i] = text[(i + (x >> 28)) % (sizeof(text) - 1)];
+        }
+        for (size_t i = 0; i < sl && pl < sizeof(pat); i++) {
+            x = x * 1103515245u + 12345u;
+            unsigned r = (x >> 16) % 40;
+            char c = str[i];
+            if (r == 0)
+                pat[pl++] = '*';
+            else if (r == 1)
+                pat[pl++] = '?';
+            else if (r == 2)
+                pat[pl++] = (char)(c >= 'a' && c <= 'z' ? c - 32 : (c >= 'A' && c <= 'Z' ? c + 32 : c));
+            else if (r == 3)
+                continue;
+            else if (r == 4)
+                pat[pl++] = 'q';
+            else
+                pat[pl++] = c;
+        }
+        int ci = (int)((x >> 5) & 1);
+        ok = skt_glob_match(pat, pl, str, sl, ci) == ref_glob(pat, pl, str, sl, ci);
+        if (!ok)
+            printf("glob mismatch: '%.*s' vs '%.*s' ci=%d\n", (int)pl, pat, (int)sl, str, ci);
+    }
+    CHECK(ok);
 }
 
 static void test_glob(void)
