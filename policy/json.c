@@ -15,6 +15,14 @@
 #include "src/base/guard.h"
 
 #define DEFAULT_MAX_SIZE (8u * 1024u * 1024u)
+
+/* Scan eight bytes at a time where the byte order makes the first match
+ * the lowest set bit. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SKT_JSON_WORDS 1
+#else
+#define SKT_JSON_WORDS 0
+#endif
 #define DEFAULT_MAX_DEPTH 64u
 
 struct seckit_json_doc {
@@ -87,11 +95,20 @@ static void skip_ws(parser *p)
     while (pos < len) {
         unsigned char c = s[pos];
         if (c == ' ') {
-            /* indentation: eight spaces at a time */
-            uint64_t w;
-            while (len - pos >= 9 && (memcpy(&w, s + pos + 1, 8), w == 0x2020202020202020u))
-                pos += 8;
+            /* indentation: eight bytes at a time */
             pos++;
+#if SKT_JSON_WORDS
+            while (len - pos >= 8) {
+                uint64_t w;
+                memcpy(&w, s + pos, 8);
+                uint64_t x = w ^ 0x2020202020202020u; /* 0 where a space */
+                if (x != 0) {
+                    pos += (size_t)__builtin_ctzll(x) >> 3;
+                    break;
+                }
+                pos += 8;
+            }
+#endif
         } else if (c == '\t' || c == '\r') {
             pos++;
         } else if (c == '\n') {
@@ -189,6 +206,23 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
     const unsigned char *src = p->s;
     const size_t len = p->len;
     /* fast path: no escapes */
+#if SKT_JSON_WORDS
+    /* eight bytes at a time: the first byte that is '"', '\\', below 0x20
+     * or above 0x7F (bytes after it may be flagged wrongly, never before) */
+    while (len - i >= 8) {
+        const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+        uint64_t w;
+        memcpy(&w, src + i, 8);
+        uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+        uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w;
+        hit &= high;
+        if (hit != 0) {
+            i += (size_t)__builtin_ctzll(hit) >> 3;
+            break;
+        }
+        i += 8;
+    }
+#endif
     while (i < len && !stop[src[i]])
         i++;
     if (i < p->len && p->s[i] == '"') {

@@ -686,6 +686,70 @@ static void test_json_limits(void)
     free(big);
 }
 
+/* The reader's eight-bytes-at-a-time scans: a special byte at every
+ * position of a string, and runs of spaces of every length. */
+static void test_json_scans(void)
+{
+    static const struct {
+        const char *raw;  /* written into the string at position k */
+        const char *want; /* decoded, or NULL: an error at position k */
+    } specials[] = {{"\\\"", "\""}, {"\\\\", "\\"}, {"\\n", "\n"}, {"\xC3\xA9", "\xC3\xA9"},
+                    {"\x01", NULL},     {"\xFF", NULL},   {"\x7F", "\x7F"}, {"\\u0041", "A"}};
+    for (size_t sp = 0; sp < sizeof(specials) / sizeof(specials[0]); sp++) {
+        for (size_t k = 0; k < 20; k++) {
+            char text[64], want[64];
+            size_t n = 0, w = 0;
+            text[n++] = '[';
+            text[n++] = '"';
+            for (size_t i = 0; i < k; i++)
+                text[n++] = want[w++] = 'a';
+            size_t at = n;
+            memcpy(text + n, specials[sp].raw, strlen(specials[sp].raw));
+            n += strlen(specials[sp].raw);
+            if (specials[sp].want != NULL) {
+                memcpy(want + w, specials[sp].want, strlen(specials[sp].want));
+                w += strlen(specials[sp].want);
+            }
+            for (size_t i = 0; i < 11; i++)
+                text[n++] = want[w++] = 'b';
+            text[n++] = '"';
+            text[n++] = ']';
+            seckit_json_doc *doc = NULL;
+            seckit_error err;
+            int rc = seckit_json_parse(text, n, NULL, &doc, &err);
+            if (specials[sp].want == NULL) {
+                CHECK_MSG(rc == SECKIT_EFORMAT && err.column == at, "special %zu at %zu: %d col %lu",
+                          sp, k, rc, err.column);
+            } else {
+                const seckit_json *v = rc == 0 ? seckit_json_root(doc)->child : NULL;
+                CHECK_MSG(v != NULL && v->len == w && memcmp(v->str, want, w) == 0 &&
+                              v->span.end.offset == n - 1,
+                          "special %zu at %zu", sp, k);
+            }
+            seckit_json_free(doc);
+        }
+    }
+    for (size_t spaces = 0; spaces < 40; spaces++) {
+        char text[128];
+        size_t n = 0;
+        text[n++] = '[';
+        text[n++] = '\n';
+        for (size_t i = 0; i < spaces; i++)
+            text[n++] = ' ';
+        text[n++] = '1';
+        for (size_t i = 0; i < spaces; i++)
+            text[n++] = i % 3 ? ' ' : '\t';
+        text[n++] = ']';
+        seckit_json_doc *doc = NULL;
+        seckit_error err;
+        CHECK_OK(seckit_json_parse(text, n, NULL, &doc, &err), &err);
+        const seckit_json *v = doc != NULL ? seckit_json_root(doc)->child : NULL;
+        CHECK_MSG(v != NULL && v->span.start.line == 2 && v->span.start.column == spaces,
+                  "%zu spaces", spaces);
+        seckit_json_free(doc);
+    }
+}
+
 /* JSON string literals: every escape, and runs between them. */
 static void test_json_str(void)
 {
@@ -895,6 +959,7 @@ int main(void)
     TEST(test_formats);
     TEST(test_mutations);
     TEST(test_json_limits);
+    TEST(test_json_scans);
     TEST(test_nonws_chars);
     TEST(test_json_str);
     TEST(test_lint_from_tree);
