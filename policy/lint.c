@@ -990,9 +990,11 @@ static int looks_like_placeholder(const char *s, size_t n)
     static const struct {
         const char *s;
         size_t len;
-    } words[] = {WORD("YOUR"),           WORD("ACCOUNT_ID"),     WORD("ACCOUNT-ID"), WORD("ACCOUNTID"),
-                 WORD("ACCT-NUM"),       WORD("ACCOUNT-NUMBER"), WORD("ACCOUNT_NUMBER"), WORD("REPLACE"),
-                 WORD("CHANGEME"),       WORD("${AWS::"),        WORD("{{"),         WORD("<")};
+    } words[] = {
+        WORD("YOUR"),           WORD("ACCOUNT_ID"), WORD("ACCOUNT-ID"), WORD("ACCOUNTID"),
+        WORD("ACCT-NUM"),       WORD("ACCOUNT-NUMBER"), WORD("ACCOUNT_NUMBER"), WORD("REPLACE"),
+        WORD("CHANGEME"),       WORD("${AWS::"), WORD("{{"), WORD("<"),
+    };
 #undef WORD
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
