@@ -657,6 +657,11 @@ static void test_data_malformed(void)
         "seckit-iam-data 1\nS\ts3\tS3\nA\tnocolon\t2\t\t\n",
         "seckit-iam-data 1\nS\ts3\tS3\nS\ts2\tS2\nA\ts3:A\t2\t\t\n",
         "seckit-iam-data 1\nS\ts3\tS3\nA\ts3:A\t2\t\t\nK\tb\tString\nK\ta\tString\n",
+        /* actions in case-insensitive order: equal, a longer one first,
+         * a difference past the first eight characters */
+        "seckit-iam-data 1\nS\ts3\tS3\nA\ts3:GetObject\t2\t\t\nA\tS3:GETOBJECT\t2\t\t\n",
+        "seckit-iam-data 1\nS\ts3\tS3\nA\ts3:GetObjects\t2\t\t\nA\ts3:GetObject\t2\t\t\n",
+        "seckit-iam-data 1\nS\ts3\tS3\nA\ts3:GetObjectB\t2\t\t\nA\ts3:getobjectA\t2\t\t\n",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         seckit_iam_data *d = NULL;
@@ -670,6 +675,11 @@ static void test_data_malformed(void)
     seckit_iam_data *d = NULL;
     seckit_error err;
     CHECK_RC(seckit_iam_data_load(nul, 19, &d, &err), SECKIT_EFORMAT);
+    const char *sorted = "seckit-iam-data 1\nS\ts3\tS3\nA\ts3:GetObject\t2\t\t\nA\tS3:GETOBJECTA\t2\t\t\n"
+                         "A\ts3:getobjectb\t2\t\t\nA\ts3:GetObjects\t2\t\t\n";
+    CHECK_OK(seckit_iam_data_load(sorted, strlen(sorted), &d, &err), &err);
+    seckit_iam_data_free(d);
+    d = NULL;
     const char *ok = "seckit-iam-data 1\ndate 2026-01-01\nS\ts3\tS3\nA\ts3:GetObject\t2\tobject*\t\n";
     CHECK_OK(seckit_iam_data_load(ok, strlen(ok), &d, &err), &err);
     CHECK(d != NULL && seckit_iam_action_lookup(d, "s3:getobject", NULL) == 1);
