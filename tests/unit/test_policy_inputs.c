@@ -616,10 +616,11 @@ static int lint_both_ways(const seckit_policy_input *p, seckit_policy_type type,
 static void test_nonws_chars(void)
 {
     static const char alphabet[] = " \t\r\nab{}\"\xC3\xA9\xE2\x82\xAC\x7F\xFF\xC0\xBF!";
-    char buf[300];
+    static char buf[9000];
     unsigned seed = 7;
-    for (int round = 0; round < 200; round++) {
-        size_t n = (size_t)round % sizeof(buf);
+    for (int round = 0; round < 210; round++) {
+        /* every short length, then long ones (counters added in batches) */
+        size_t n = round < 200 ? (size_t)round : 4000 + (size_t)(round - 200) * 500;
         size_t want = 0;
         for (size_t i = 0; i < n; i++) {
             seed = seed * 1103515245u + 12345u;
