@@ -1013,23 +1013,18 @@ static int is_example_account(const char *s, size_t n)
                         memcmp(s, "444455556666", 12) == 0 || memcmp(s, "999999999999", 12) == 0));
 }
 
-/* Is there a string starting with prefix that the glob pat matches? */
+/* Is there a string starting with s that the glob pat matches?  Once the
+ * pattern's first '*' is reached any continuation can follow, so only the
+ * characters before it are compared ('?' takes any one). */
 static int glob_prefix_feasible(const char *pat, size_t plen, const char *s, size_t slen)
 {
-    size_t p = 0, i = 0, star_p = (size_t)-1, star_i = 0;
-    while (i < slen) {
-        if (p < plen && pat[p] == '*') {
-            star_p = p++;
-            star_i = i;
-        } else if (p < plen && (pat[p] == '?' || pat[p] == s[i])) {
-            p++;
-            i++;
-        } else if (star_p != (size_t)-1) {
-            p = star_p + 1;
-            i = ++star_i;
-        } else {
+    for (size_t i = 0; i < slen; i++) {
+        if (i == plen)
             return 0;
-        }
+        if (pat[i] == '*')
+            return 1;
+        if (pat[i] != '?' && pat[i] != s[i])
+            return 0;
     }
     return 1;
 }
