@@ -43,9 +43,11 @@ typedef struct parser {
     seckit_position base;
     seckit_json_doc *doc;
     seckit_error *err;
-    /* scratch for decoding strings */
-    char *tmp;
-    size_t tmp_cap;
+    /* a copy of the text in the document's arena (len + 1 bytes, same
+     * offsets): strings and numbers are NUL-terminated and decoded in
+     * place in it (decoded text is never longer than its token, and the
+     * byte after a token is never part of another one) */
+    char *copy;
     /* skt_json_parse_file only (else 0 / unlimited) */
     size_t nodes, max_nodes;   /* values and keys */
     unsigned deepest;          /* deepest container nesting seen */
@@ -123,21 +125,6 @@ static void skip_ws(parser *p)
         }
     }
     p->pos = pos;
-}
-
-static int tmp_reserve(parser *p, size_t n)
-{
-    if (n <= p->tmp_cap)
-        return 0;
-    size_t cap = p->tmp_cap ? p->tmp_cap : 256;
-    while (cap < n)
-        cap *= 2;
-    char *t = realloc(p->tmp, cap);
-    if (t == NULL)
-        return seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
-    p->tmp = t;
-    p->tmp_cap = cap;
-    return 0;
 }
 
 static int hex4(parser *p, size_t at, unsigned *out)
@@ -228,19 +215,16 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
 #endif
     while (i < len && !stop[src[i]])
         i++;
+    char *dst = p->copy + start;
     if (i < p->len && p->s[i] == '"') {
-        char *s = skt_arena_strndup(&p->doc->arena, (const char *)p->s + start, i - start);
-        if (s == NULL)
-            return seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
-        *out = s;
+        dst[i - start] = '\0'; /* over the closing quote */
+        *out = dst;
         *out_len = i - start;
         p->pos = i + 1;
         return 0;
     }
-    /* slow path: decode escapes into tmp (output never longer than input) */
-    SKT_GUARD(tmp_reserve(p, (p->len - start) + 1));
+    /* slow path: decode escapes in place (output never longer than input) */
     size_t o = i - start;
-    memcpy(p->tmp, p->s + start, o);
     for (;;) {
         if (i >= p->len) {
             p->pos = p->file_mode ? start - 1 : i; /* inputs: where it opened */
@@ -290,7 +274,7 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
                     p->pos = i;
                     return fail(p, SECKIT_EFORMAT, "unpaired UTF-16 surrogate in \\u escape");
                 }
-                o += skt_put_utf8(p->tmp + o, cp);
+                o += skt_put_utf8(dst + o, cp);
                 i += used;
                 continue;
             }
@@ -298,7 +282,7 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
                 p->pos = i;
                 return fail(p, SECKIT_EFORMAT, "unknown escape in string");
             }
-            p->tmp[o++] = r;
+            dst[o++] = r;
             i += 2;
             continue;
         }
@@ -312,18 +296,16 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
                 p->pos = i;
                 return fail(p, SECKIT_EFORMAT, "invalid UTF-8 in string");
             }
-            memcpy(p->tmp + o, p->s + i, n);
+            memcpy(dst + o, p->s + i, n);
             o += n;
             i += n;
             continue;
         }
-        p->tmp[o++] = (char)c;
+        dst[o++] = (char)c;
         i++;
     }
-    char *s = skt_arena_strndup(&p->doc->arena, p->tmp, o);
-    if (s == NULL)
-        return seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
-    *out = s;
+    dst[o] = '\0';
+    *out = dst;
     *out_len = o;
     p->pos = i + 1;
     return 0;
@@ -366,9 +348,8 @@ static int parse_number(parser *p, seckit_json *v)
             i++;
     }
     v->kind = SECKIT_JSON_NUMBER;
-    v->str = skt_arena_strndup(&p->doc->arena, (const char *)p->s + start, i - start);
-    if (v->str == NULL)
-        return seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
+    p->copy[i] = '\0'; /* over the delimiter after it (or the end) */
+    v->str = p->copy + start;
     v->len = i - start;
     p->pos = i;
     return 0;
@@ -573,7 +554,9 @@ static int parse_doc(parser *p, seckit_json_doc **out)
         p->line_start = 3;
     }
     doc->root = skt_arena_alloc(&doc->arena, sizeof(*doc->root));
-    if (doc->root == NULL) {
+    p->copy = p->len < SIZE_MAX ? skt_arena_strndup(&doc->arena, (const char *)p->s, p->len)
+                                : NULL;
+    if (doc->root == NULL || p->copy == NULL) {
         rc = seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
         goto out;
     }
@@ -590,8 +573,6 @@ static int parse_doc(parser *p, seckit_json_doc **out)
     if (p->pos < p->len)
         rc = fail(p, SECKIT_EFORMAT, "unexpected text after the JSON value");
 out:
-    free(p->tmp);
-    p->tmp = NULL;
     if (rc < 0) {
         seckit_json_free(doc);
         return rc;

@@ -695,7 +695,8 @@ static void test_json_scans(void)
         const char *raw;  /* written into the string at position k */
         const char *want; /* decoded, or NULL: an error at position k */
     } specials[] = {{"\\\"", "\""}, {"\\\\", "\\"}, {"\\n", "\n"}, {"\xC3\xA9", "\xC3\xA9"},
-                    {"\x01", NULL},     {"\xFF", NULL},   {"\x7F", "\x7F"}, {"\\u0041", "A"}};
+                    {"\x01", NULL},     {"\xFF", NULL},   {"\x7F", "\x7F"}, {"\\u0041", "A"},
+                    {"\\ud83d\\ude00", "\xF0\x9F\x98\x80"}, {"\\u0000", ""}};
     for (size_t sp = 0; sp < sizeof(specials) / sizeof(specials[0]); sp++) {
         for (size_t k = 0; k < 20; k++) {
             char text[64], want[64];
@@ -708,8 +709,9 @@ static void test_json_scans(void)
             memcpy(text + n, specials[sp].raw, strlen(specials[sp].raw));
             n += strlen(specials[sp].raw);
             if (specials[sp].want != NULL) {
-                memcpy(want + w, specials[sp].want, strlen(specials[sp].want));
-                w += strlen(specials[sp].want);
+                size_t wl = strlen(specials[sp].want);
+                memcpy(want + w, specials[sp].want, wl + (wl == 0)); /* \u0000: one NUL */
+                w += wl + (wl == 0);
             }
             for (size_t i = 0; i < 11; i++)
                 text[n++] = want[w++] = 'b';
@@ -730,6 +732,25 @@ static void test_json_scans(void)
             seckit_json_free(doc);
         }
     }
+    /* numbers: NUL-terminated where the delimiter after them was */
+    static const char nums[] = "[1,-2.5e3 ,0,{\"k\":7},[\"x\",8]]";
+    seckit_json_doc *nd = NULL;
+    seckit_error nerr;
+    CHECK_OK(seckit_json_parse(nums, strlen(nums), NULL, &nd, &nerr), &nerr);
+    const seckit_json *a = nd != NULL ? seckit_json_root(nd)->child : NULL;
+    CHECK(a != NULL && strcmp(a->str, "1") == 0 && a->len == 1);
+    CHECK(a != NULL && a->next != NULL && strcmp(a->next->str, "-2.5e3") == 0);
+    CHECK(a != NULL && a->next->next != NULL && strcmp(a->next->next->str, "0") == 0);
+    const seckit_json *o = a != NULL ? a->next->next->next : NULL;
+    CHECK(o != NULL && o->child != NULL && strcmp(o->child->key, "k") == 0 &&
+          strcmp(o->child->str, "7") == 0);
+    CHECK(o != NULL && o->next != NULL && strcmp(o->next->child->str, "x") == 0 &&
+          strcmp(o->next->child->next->str, "8") == 0);
+    seckit_json_free(nd);
+    nd = NULL;
+    CHECK_OK(seckit_json_parse("42", 2, NULL, &nd, &nerr), &nerr);
+    CHECK(nd != NULL && strcmp(seckit_json_root(nd)->str, "42") == 0);
+    seckit_json_free(nd);
     for (size_t spaces = 0; spaces < 40; spaces++) {
         char text[128];
         size_t n = 0;
