@@ -59,14 +59,25 @@ static int eq_ci(const char *a, const char *b, size_t n)
 }
 
 /* A hash of the name (ASCII-lowercased first when ci) and its length. */
+static uint64_t mix_word(uint64_t h, uint64_t w, int ci)
+{
+    h = (h ^ (ci ? skt_ascii_lower8(w) : w)) * 0xff51afd7ed558ccdull;
+    return h ^ (h >> 32);
+}
+
+/* Names over 24 characters are hashed on their length and their first,
+ * middle and last eight characters (names that differ only elsewhere
+ * share a hash and are told apart by the comparison). */
 static uint32_t name_hash(const char *s, size_t n, int ci)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-    for (size_t i = 0; i < n; i += 8) {
-        uint64_t w = skt_load_word(s + i, n - i);
-        h = (h ^ (ci ? skt_ascii_lower8(w) : w)) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
+    if (n > 24) {
+        h = mix_word(h, skt_load_word(s, 8), ci);
+        h = mix_word(h, skt_load_word(s + n / 2 - 4, 8), ci);
+        return (uint32_t)mix_word(h, skt_load_word(s + n - 8, 8), ci);
     }
+    for (size_t i = 0; i < n; i += 8)
+        h = mix_word(h, skt_load_word(s + i, n - i), ci);
     return (uint32_t)h;
 }
 
