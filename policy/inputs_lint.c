@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "policy/json_internal.h"
+#include "policy/internal.h"
 #include "seckit/policy.h"
 #include "seckit/policy_inputs.h"
 #include "src/base/guard.h"
@@ -43,19 +43,11 @@ int seckit_policy_input_lint(const seckit_policy_input *in, const seckit_policy_
     }
     memset(&o.base, 0, sizeof(o.base));
     /* The policy's tree (read from the file: positions in the file; or
-     * built with the written text: positions in that text), so the text is
-     * not parsed again.  SCPs and RCPs count whitespace against their
-     * quota, which the tree cannot tell: those are linted from the text. */
-    if (in->tree != NULL && o.type != SECKIT_POLICY_SCP && o.type != SECKIT_POLICY_RCP) {
-        /* The quota count of the text (no policy quota is under 2048, so a
-         * text that short needs no count).  A written policy's tree has
-         * positions in its text, mapped below as the text's would be. */
-        size_t size = in->text_len <= 2048 ? in->text_len
-                                           : skt_json_text_nonws_chars(in->text, in->text_len);
-        skt_json_set_size_hint(in->tree, size);
-        int rc = seckit_policy_lint_tree(in->tree, &o, out, err);
-        skt_json_set_size_hint(NULL, 0);
-        SKT_GUARD(rc);
+     * built with the written text: positions in that text) is linted, so
+     * the text is not parsed again; the text still gives the size quotas
+     * their count. */
+    if (in->tree != NULL) {
+        SKT_GUARD(skt_policy_lint_tree_text(in->tree, in->text, in->text_len, &o, out, err));
     } else {
         if (in->exact)
             o.base = to_policy_pos(&in->base); /* the linter shifts its own positions */

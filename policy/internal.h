@@ -97,6 +97,14 @@ static inline uint64_t skt_ascii_lower8(uint64_t w)
     return w | (upper >> 2);
 }
 
+/* ---- lint.c ---- */
+/* seckit_policy_lint_tree for a tree parsed from `text` (positions as the
+ * tree has them): the size quotas count the text, exactly as
+ * seckit_policy_lint(text) would, so the text need not be parsed again. */
+int skt_policy_lint_tree_text(const seckit_json *root, const char *text, size_t text_len,
+                              const seckit_policy_lint_options *opts,
+                              seckit_policy_findings **out, seckit_error *err);
+
 /* ---- wildcard matching (match.c) ---- */
 /* IAM glob: '*' any run, '?' one char.  ci = case-insensitive. */
 int skt_glob_match(const char *pat, size_t plen, const char *s, size_t slen, int ci);

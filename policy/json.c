@@ -753,22 +753,8 @@ static size_t minified_size(const seckit_json *v)
     return n;
 }
 
-/* See skt_json_set_size_hint. */
-static _Thread_local struct {
-    const seckit_json *root;
-    size_t size;
-} size_hint;
-
-void skt_json_set_size_hint(const seckit_json *root, size_t size)
-{
-    size_hint.root = root;
-    size_hint.size = size;
-}
-
 size_t skt_json_minified_size(const seckit_json *v)
 {
-    if (v != NULL && v == size_hint.root)
-        return size_hint.size;
     return minified_size(v);
 }
 

@@ -49,10 +49,4 @@ int skt_json_utf8_ok(const char *s, size_t n);
  * counted as whitespace). */
 size_t skt_json_text_nonws_chars(const char *s, size_t n);
 
-/* Until cleared (root NULL), skt_json_minified_size(root) on this thread
- * returns size: the count of root's source text, so that
- * seckit_policy_lint_tree(root) reports the same quota findings as
- * seckit_policy_lint on that text.  Set and cleared around one call. */
-void skt_json_set_size_hint(const seckit_json *root, size_t size);
-
 #endif

@@ -14,6 +14,7 @@
 
 #include "policy/checks.h"
 #include "policy/internal.h"
+#include "policy/json_internal.h"
 #include "src/base/guard.h"
 
 #define MAX_FINDINGS 10000u
@@ -2994,30 +2995,14 @@ static void canon_make(char **c, unsigned char *made, const stmt *stmts, size_t 
         skt_sb_free(&b);
 }
 
-/* Characters (not UTF-8 continuation bytes) of the text: all of them,
- * and those that are not JSON whitespace. */
-static void count_chars(const char *json, size_t len, size_t *nonws, size_t *all)
+/* Characters of the text, whitespace included: bytes that are not UTF-8
+ * continuation bytes (0x80-0xBF). */
+static size_t text_chars(const char *s, size_t n)
 {
-    /* per byte: 1 = UTF-8 continuation byte (0x80-0xBF), 2 = JSON
-     * whitespace (tab, newline, carriage return, space) */
-    static const unsigned char cls[256] = {
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    };
-    size_t cont = 0, ws = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned t = cls[(unsigned char)json[i]];
-        cont += t & 1u;
-        ws += t >> 1;
-    }
-    *all = len - cont;
-    *nonws = len - cont - ws;
+    size_t cont = 0;
+    for (size_t i = 0; i < n; i++)
+        cont += ((unsigned char)s[i] & 0xC0u) == 0x80u;
+    return n - cont;
 }
 
 static void check_size(lint *l, const seckit_json *root, size_t nonws, size_t all)
@@ -3060,10 +3045,13 @@ static void check_size(lint *l, const seckit_json *root, size_t nonws, size_t al
     }
     if (limit == 0)
         return;
-    if (l->text != NULL) {
+    if (l->text != NULL) { /* count the source text as IAM does */
         if (l->text_len <= limit)
             return;
-        count_chars(l->text, l->text_len, &nonws, &all);
+        if (use_all)
+            all = text_chars(l->text, l->text_len);
+        else
+            nonws = skt_json_text_nonws_chars(l->text, l->text_len);
     }
     size_t count = use_all ? all : nonws;
     if (count > limit)
@@ -3315,8 +3303,12 @@ int seckit_policy_lint(const char *json, size_t len, const seckit_policy_lint_op
     return finish(&l, fs, out, err);
 }
 
-int seckit_policy_lint_tree(const seckit_json *root, const seckit_policy_lint_options *opts,
-                            seckit_policy_findings **out, seckit_error *err)
+/* Lint a parsed policy.  With its source text, the size quotas count that
+ * text (as seckit_policy_lint does: whitespace matters to SCPs and RCPs);
+ * without it, the minified size of the tree. */
+static int lint_parsed(const seckit_json *root, const char *text, size_t text_len,
+                       const seckit_policy_lint_options *opts, seckit_policy_findings **out,
+                       seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
@@ -3326,11 +3318,31 @@ int seckit_policy_lint_tree(const seckit_json *root, const seckit_policy_lint_op
     lint l;
     finding_store *fs;
     SKT_GUARD(lint_setup(&l, &fs, opts, err));
-    size_t size = skt_json_minified_size(root);
+    size_t size = 0;
+    if (text != NULL) {
+        l.text = text;
+        l.text_len = text_len;
+    } else {
+        size = skt_json_minified_size(root);
+    }
     int rc = lint_root(&l, root, size, size);
     if (rc < 0)
         l.oom = 1;
     return finish(&l, fs, out, err);
+}
+
+int seckit_policy_lint_tree(const seckit_json *root, const seckit_policy_lint_options *opts,
+                            seckit_policy_findings **out, seckit_error *err)
+{
+    return lint_parsed(root, NULL, 0, opts, out, err);
+}
+
+int skt_policy_lint_tree_text(const seckit_json *root, const char *text, size_t text_len,
+                              const seckit_policy_lint_options *opts,
+                              seckit_policy_findings **out, seckit_error *err)
+{
+    SKT_ENSURE_ARG(text != NULL, err);
+    return lint_parsed(root, text, text_len, opts, out, err);
 }
 
 void seckit_policy_findings_free(seckit_policy_findings *f)

@@ -799,7 +799,8 @@ static void test_lint_from_tree(void)
      * written out from YAML or CloudFormation (not JSON held in strings) */
     static const int trees[] = {1, 1, 0, 3, 12, 3, 0, 0};
     static const seckit_policy_type types[] = {SECKIT_POLICY_IDENTITY, SECKIT_POLICY_RESOURCE,
-                                               SECKIT_POLICY_TRUST, SECKIT_POLICY_SCP};
+                                               SECKIT_POLICY_TRUST, SECKIT_POLICY_SCP,
+                                               SECKIT_POLICY_RCP};
     load_iam_data();
     for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
         seckit_error err;
