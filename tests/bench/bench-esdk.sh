@@ -15,14 +15,9 @@
 set -eu
 SECKIT=${1:-${SECKIT:-./seckit}}
 [ -x "$SECKIT" ] || { echo "bench-esdk: no seckit at $SECKIT" >&2; exit 1; }
-SECKIT=$(cd "$(dirname "$SECKIT")" && pwd)/$(basename "$SECKIT")
-# In a build folder ./seckit is libtool's wrapper script: run the real binary.
-bindir=$(dirname "$SECKIT")
-if [ -x "$bindir/.libs/seckit" ] && head -c 2 "$SECKIT" | grep -q '#!'; then
-    SECKIT="$bindir/.libs/seckit"
-    LD_LIBRARY_PATH="$bindir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-    export LD_LIBRARY_PATH
-fi
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+seckit_binary "$SECKIT"
 command -v openssl >/dev/null || { echo "bench-esdk: openssl not found" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench-esdk: /usr/bin/time (GNU time) not found" >&2; exit 1; }
 dir=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/bench-esdk.XXXXXX")
@@ -73,7 +68,6 @@ throughput() { # SUITE POLICY
 
 echo "seckit esdk benchmark ($(uname -m), $(nproc) CPUs, $("$SECKIT" --version | head -1))"
 # The library alone (in memory, no file I/O), when a C compiler is found.
-here=$(cd "$(dirname "$0")" && pwd)
 libdir=$(dirname "$SECKIT")
 [ -e "$libdir/libseckit.so" ] || libdir=$libdir/.libs
 if command -v cc >/dev/null 2>&1 && [ -e "$libdir/libseckit.so" ] &&

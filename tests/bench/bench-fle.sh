@@ -17,15 +17,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 SECKIT=${1:-${SECKIT:-./seckit}}
 [ -x "$SECKIT" ] || { echo "bench-fle: no seckit at $SECKIT (give its path)" >&2; exit 2; }
-SECKIT=$(cd "$(dirname "$SECKIT")" && pwd)/$(basename "$SECKIT")
-# In a build folder ./seckit is libtool's wrapper script, whose own start-up
-# (a shell) would be counted too: run the real binary beside it instead.
-bindir=$(dirname "$SECKIT")
-if [ -x "$bindir/.libs/seckit" ] && head -c 2 "$SECKIT" | grep -q '#!'; then
-    SECKIT="$bindir/.libs/seckit"
-    LD_LIBRARY_PATH="$bindir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-    export LD_LIBRARY_PATH
-fi
+. "$here/lib.sh"
+seckit_binary "$SECKIT"
 N=${N:-3000}
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-fle.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM

@@ -23,15 +23,8 @@ if [ ! -x "$SECKIT" ]; then
     echo "bench-policy: no seckit at $SECKIT (run from the build folder or pass the path)" >&2
     exit 2
 fi
-SECKIT=$(cd "$(dirname "$SECKIT")" && pwd)/$(basename "$SECKIT")
-# In a build folder ./seckit is libtool's wrapper script, whose own start-up
-# (a shell) would be measured too: run the real binary beside it instead.
-bindir=$(dirname "$SECKIT")
-if [ -x "$bindir/.libs/seckit" ] && head -c 2 "$SECKIT" | grep -q '#!'; then
-    SECKIT="$bindir/.libs/seckit"
-    LD_LIBRARY_PATH="$bindir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-    export LD_LIBRARY_PATH
-fi
+. "$here/lib.sh"
+seckit_binary "$SECKIT"
 for tool in node npm cc pkg-config; do
     command -v "$tool" >/dev/null 2>&1 || { echo "bench-policy: needs $tool" >&2; exit 2; }
 done
