@@ -2930,50 +2930,30 @@ static unsigned long long hash_bytes(unsigned long long h, const char *s, size_t
     return (h ^ n) * 1099511628211ull;
 }
 
-/* A hash of the tree that canon() writes: equal texts give equal hashes. */
-static unsigned long long canon_hash(const seckit_json *v, int skip_sid, unsigned long long h)
+/* A hash of the tree that canon() writes: equal texts give equal hashes.
+ * With full == 0 only its shape is hashed (the kinds, the members' key
+ * lengths, the lengths of strings and numbers, not their characters): a
+ * cheap first pass, so only statements whose shape another statement shares
+ * are hashed in full. */
+static unsigned long long tree_hash(const seckit_json *v, int skip_sid, int full,
+                                    unsigned long long h)
 {
     h = (h ^ (unsigned)v->kind ^ 0x100u) * 1099511628211ull;
     switch (v->kind) {
     case SECKIT_JSON_NUMBER:
-    case SECKIT_JSON_STRING: h = hash_bytes(h, v->str, v->len); break;
+    case SECKIT_JSON_STRING:
+        h = full ? hash_bytes(h, v->str, v->len) : (h ^ v->len) * 1099511628211ull;
+        break;
     case SECKIT_JSON_ARRAY:
         for (const seckit_json *c = v->child; c != NULL; c = c->next)
-            h = canon_hash(c, 0, h);
+            h = tree_hash(c, 0, full, h);
         break;
     case SECKIT_JSON_OBJECT:
         for (const seckit_json *c = v->child; c != NULL; c = c->next) {
             if (skip_sid && strcmp(c->key, "Sid") == 0)
                 continue;
-            h = hash_bytes(h, c->key, c->key_len);
-            h = canon_hash(c, 0, h);
-        }
-        break;
-    default: break;
-    }
-    return (h ^ 0x5Du) * 1099511628211ull;
-}
-
-/* A cheap hash of what canon() writes, without the characters of strings
- * and numbers: the kinds, the members' key lengths, the lengths of strings
- * and numbers.  Equal texts give equal shapes, so only statements whose
- * shape another statement shares are hashed in full. */
-static unsigned long long shape_hash(const seckit_json *v, int skip_sid, unsigned long long h)
-{
-    h = (h ^ (unsigned)v->kind ^ 0x100u) * 1099511628211ull;
-    switch (v->kind) {
-    case SECKIT_JSON_NUMBER:
-    case SECKIT_JSON_STRING: h = (h ^ v->len) * 1099511628211ull; break;
-    case SECKIT_JSON_ARRAY:
-        for (const seckit_json *c = v->child; c != NULL; c = c->next)
-            h = shape_hash(c, 0, h);
-        break;
-    case SECKIT_JSON_OBJECT:
-        for (const seckit_json *c = v->child; c != NULL; c = c->next) {
-            if (skip_sid && strcmp(c->key, "Sid") == 0)
-                continue;
-            h = (h ^ c->key_len) * 1099511628211ull;
-            h = shape_hash(c, 0, h);
+            h = full ? hash_bytes(h, c->key, c->key_len) : (h ^ c->key_len) * 1099511628211ull;
+            h = tree_hash(c, 0, full, h);
         }
         break;
     default: break;
@@ -3139,7 +3119,7 @@ static int lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
         unsigned char *hashed = calloc(nst, 1);
         if (c != NULL && made != NULL && h != NULL && shape != NULL && hashed != NULL) {
             for (i = 0; i < nst; i++)
-                shape[i] = shape_hash(stmts[i].node, 1, 14695981039346656037ull);
+                shape[i] = tree_hash(stmts[i].node, 1, 0, 14695981039346656037ull);
             for (i = 1; i < nst; i++)
                 for (size_t j = 0; j < i; j++) {
                     if (shape[i] != shape[j])
@@ -3147,7 +3127,7 @@ static int lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
                     const size_t pair[2] = {i, j};
                     for (size_t k = 0; k < 2; k++)
                         if (!hashed[pair[k]]) {
-                            h[pair[k]] = canon_hash(stmts[pair[k]].node, 1, 14695981039346656037ull);
+                            h[pair[k]] = tree_hash(stmts[pair[k]].node, 1, 1, 14695981039346656037ull);
                             hashed[pair[k]] = 1;
                         }
                     if (h[i] != h[j])
