@@ -222,6 +222,25 @@ static int finish(cJSON *j, const skt_xml_node *root, const seckit_aws_response 
     return 0;
 }
 
+/* The answer to a create or get call that returned rc: <result_root> as
+ * JSON, with the Id and ETag, into out (cleared on failure).  Frees root
+ * and resp. */
+static int cf_answer(int rc, skt_xml_node *root, seckit_aws_response *resp,
+                     const char *result_root, seckit_cf_result *out, seckit_error *err)
+{
+    cJSON *j = NULL;
+    if (rc == 0)
+        rc = root_json(root, result_root, &j, err);
+    if (rc == 0)
+        rc = finish(j, root, resp, out, err);
+    cJSON_Delete(j);
+    skt_xml_free(root);
+    seckit_aws_response_free(resp);
+    if (rc != 0)
+        seckit_cf_result_free(out);
+    return rc;
+}
+
 /* Create: POST the config; the answer is <Resource> (201). */
 static int cf_create(seckit_aws *aws, const char *path, const char *config_root,
                      const char *result_root, const char *config_json, seckit_cf_result *out,
@@ -237,17 +256,7 @@ static int cf_create(seckit_aws *aws, const char *path, const char *config_root,
     int rc = skt_aws_rest_xml_call(aws, "cloudfront", "POST", path, NULL, 0, h, 1, xml, &root,
                                    &resp, err);
     free(xml);
-    cJSON *j = NULL;
-    if (rc == 0)
-        rc = root_json(root, result_root, &j, err);
-    if (rc == 0)
-        rc = finish(j, root, &resp, out, err);
-    cJSON_Delete(j);
-    skt_xml_free(root);
-    seckit_aws_response_free(&resp);
-    if (rc != 0)
-        seckit_cf_result_free(out);
-    return rc;
+    return cf_answer(rc, root, &resp, result_root, out, err);
 }
 
 static int valid_id(const char *id)
@@ -273,17 +282,7 @@ static int cf_get(seckit_aws *aws, const char *resource, const char *id, const c
     seckit_aws_response resp = {0};
     int rc = skt_aws_rest_xml_call(aws, "cloudfront", "GET", path, NULL, 0, NULL, 0, NULL, &root,
                                    &resp, err);
-    cJSON *j = NULL;
-    if (rc == 0)
-        rc = root_json(root, result_root, &j, err);
-    if (rc == 0)
-        rc = finish(j, root, &resp, out, err);
-    cJSON_Delete(j);
-    skt_xml_free(root);
-    seckit_aws_response_free(&resp);
-    if (rc != 0)
-        seckit_cf_result_free(out);
-    return rc;
+    return cf_answer(rc, root, &resp, result_root, out, err);
 }
 
 /* List every page (Marker / NextMarker), merging Items. */
