@@ -111,6 +111,17 @@ int cli_parse_output_format(const char *sub, const char *arg, int *json)
     return 0;
 }
 
+int cli_aws_option(int c, const char *arg, seckit_aws_options *o)
+{
+    switch (c) {
+    case CLI_OPT_PROFILE: o->profile = arg; return 1;
+    case CLI_OPT_REGION: o->region = arg; return 1;
+    case CLI_OPT_ENDPOINT_URL: o->endpoint_url = arg; return 1;
+    case CLI_OPT_CA_BUNDLE: o->ca_bundle = arg; return 1;
+    default: return 0;
+    }
+}
+
 int cli_print_usage(const cli_command *cmd)
 {
     fputs(cmd->usage, stdout);

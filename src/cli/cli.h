@@ -60,6 +60,24 @@ int cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned
  * EXIT_USAGE for anything else. */
 int cli_parse_output_format(const char *sub, const char *arg, int *json);
 
+/* The options that say how to reach AWS, the same in every command that
+ * calls it: put CLI_AWS_LONG_OPTIONS in the getopt_long table and pass each
+ * option to cli_aws_option first. */
+enum {
+    CLI_OPT_PROFILE = 0x400, /* above single characters and commands' own */
+    CLI_OPT_REGION,
+    CLI_OPT_ENDPOINT_URL,
+    CLI_OPT_CA_BUNDLE
+};
+#define CLI_AWS_LONG_OPTIONS                                                 \
+    {"profile", required_argument, NULL, CLI_OPT_PROFILE},                   \
+        {"region", required_argument, NULL, CLI_OPT_REGION},                 \
+        {"endpoint-url", required_argument, NULL, CLI_OPT_ENDPOINT_URL},     \
+        {"ca-bundle", required_argument, NULL, CLI_OPT_CA_BUNDLE}
+/* 1 when option c is one of CLI_AWS_LONG_OPTIONS (its value, arg, is
+ * stored in o), else 0. */
+int cli_aws_option(int c, const char *arg, seckit_aws_options *o);
+
 /* `--help` output for a command: its usage text on stdout. */
 int cli_print_usage(const cli_command *cmd);
 

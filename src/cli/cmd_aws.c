@@ -38,10 +38,7 @@ static const char usage[] =
 static int whoami(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"profile", required_argument, NULL, 'p'},
-        {"region", required_argument, NULL, 'r'},
-        {"endpoint-url", required_argument, NULL, 'e'},
-        {"ca-bundle", required_argument, NULL, 'c'},
+        CLI_AWS_LONG_OPTIONS,
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -52,11 +49,9 @@ static int whoami(int argc, char **argv)
     int json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        if (cli_aws_option(c, optarg, &o))
+            continue;
         switch (c) {
-        case 'p': o.profile = optarg; break;
-        case 'r': o.region = optarg; break;
-        case 'e': o.endpoint_url = optarg; break;
-        case 'c': o.ca_bundle = optarg; break;
         case 'o':
             if (cli_parse_output_format(sub, optarg, &json) != 0)
                 return EXIT_USAGE;

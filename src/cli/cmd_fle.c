@@ -620,10 +620,7 @@ static int run_decrypt(int argc, char **argv, int value_mode)
         {"private-key-ssm-parameter", required_argument, NULL, 'S'},
         {"provider", required_argument, NULL, 'p'},
         {"key-name", required_argument, NULL, 'n'},
-        {"profile", required_argument, NULL, 'P'},
-        {"region", required_argument, NULL, 'R'},
-        {"endpoint-url", required_argument, NULL, 'E'},
-        {"ca-bundle", required_argument, NULL, 'C'},
+        CLI_AWS_LONG_OPTIONS,
         {"in", required_argument, NULL, 'i'},
         {"out", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'F'},
@@ -643,6 +640,8 @@ static int run_decrypt(int argc, char **argv, int value_mode)
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        if (cli_aws_option(c, optarg, &ao))
+            continue;
         switch (c) {
         case 'r':
             if (n_specs == 32)
@@ -670,10 +669,6 @@ static int run_decrypt(int argc, char **argv, int value_mode)
         case 'S': ssm_param = optarg; break;
         case 'p': ssm_provider = optarg; break;
         case 'n': ssm_key_name = optarg; break;
-        case 'P': ao.profile = optarg; break;
-        case 'R': ao.region = optarg; break;
-        case 'E': ao.endpoint_url = optarg; break;
-        case 'C': ao.ca_bundle = optarg; break;
         case 'i': in = optarg; break;
         case 'o': out = optarg; break;
         case 'F': flags |= SECKIT_FILE_OVERWRITE; break;
@@ -1023,6 +1018,27 @@ typedef struct created {
     char etag[128];
 } created;
 
+typedef int (*cf_create_fn)(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
+                            seckit_error *err);
+
+/* One create request of the push: body (NULL when it could not be made) is
+ * sent with create and freed; on success d gets the new Id and ETag. */
+static int push_create(seckit_aws *aws, cf_create_fn create, char *body, created *d,
+                       seckit_error *err)
+{
+    seckit_cf_result r;
+    memset(&r, 0, sizeof r);
+    int rc = body == NULL ? seckit_error_set(err, SECKIT_ENOMEM, "out of memory")
+                          : create(aws, body, &r, err);
+    if (rc == 0) {
+        snprintf(d->id, sizeof d->id, "%s", r.id);
+        snprintf(d->etag, sizeof d->etag, "%s", r.etag);
+    }
+    seckit_cf_result_free(&r);
+    free(body);
+    return rc;
+}
+
 static void report_partial(const created *done, size_t n)
 {
     if (n == 0) {
@@ -1083,10 +1099,7 @@ static int run_push(int argc, char **argv)
 {
     static const struct option options[] = {
         {"config", required_argument, NULL, 'c'},
-        {"profile", required_argument, NULL, 'P'},
-        {"region", required_argument, NULL, 'R'},
-        {"endpoint-url", required_argument, NULL, 'E'},
-        {"ca-bundle", required_argument, NULL, 'C'},
+        CLI_AWS_LONG_OPTIONS,
         {"output", required_argument, NULL, 'O'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -1097,12 +1110,10 @@ static int run_push(int argc, char **argv)
     int json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        if (cli_aws_option(c, optarg, &ao))
+            continue;
         switch (c) {
         case 'c': config = optarg; break;
-        case 'P': ao.profile = optarg; break;
-        case 'R': ao.region = optarg; break;
-        case 'E': ao.endpoint_url = optarg; break;
-        case 'C': ao.ca_bundle = optarg; break;
         case 'O':
             if (cli_parse_output_format(sub, optarg, &json) != 0)
                 return EXIT_USAGE;
@@ -1149,7 +1160,6 @@ static int run_push(int argc, char **argv)
     created *done = calloc(nk + np + 1, sizeof *done);
     size_t n_done = 0;
     seckit_aws *aws = NULL;
-    char *body = NULL;
     const char *step = "";
     if (ps.key_ids == NULL || ps.profile_ids == NULL || done == NULL) {
         rc = seckit_error_set(&err, SECKIT_ENOMEM, "out of memory");
@@ -1159,62 +1169,36 @@ static int run_push(int argc, char **argv)
     long long now = (long long)time(NULL);
     size_t i = 0;
     for (const cJSON *it = ps.keys->child; rc == 0 && it != NULL; it = it->next, i++) {
-        seckit_cf_result r;
-        memset(&r, 0, sizeof r);
-        done[n_done].what = "public key";
-        done[n_done].name = str_member(inner_config(it, "PublicKeyConfig"), "Name");
+        created *d = &done[n_done];
+        d->what = "public key";
+        d->name = str_member(inner_config(it, "PublicKeyConfig"), "Name");
         step = "CreatePublicKey";
-        body = key_config_json(it, now);
-        rc = body == NULL ? seckit_error_set(&err, SECKIT_ENOMEM, "out of memory")
-                          : seckit_cf_create_public_key(aws, body, &r, &err);
+        rc = push_create(aws, seckit_cf_create_public_key, key_config_json(it, now), d, &err);
         if (rc == 0) {
-            snprintf(ps.key_ids[i], sizeof ps.key_ids[i], "%s", r.id);
-            snprintf(done[n_done].id, sizeof done[n_done].id, "%s", r.id);
-            snprintf(done[n_done].etag, sizeof done[n_done].etag, "%s", r.etag);
+            snprintf(ps.key_ids[i], sizeof ps.key_ids[i], "%s", d->id);
             n_done++;
         }
-        seckit_cf_result_free(&r);
-        free(body);
-        body = NULL;
     }
     i = 0;
     for (const cJSON *it = ps.profiles->child; rc == 0 && it != NULL; it = it->next, i++) {
-        seckit_cf_result r;
-        memset(&r, 0, sizeof r);
-        done[n_done].what = "profile";
-        done[n_done].name =
-            str_member(inner_config(it, "FieldLevelEncryptionProfileConfig"), "Name");
+        created *d = &done[n_done];
+        d->what = "profile";
+        d->name = str_member(inner_config(it, "FieldLevelEncryptionProfileConfig"), "Name");
         step = "CreateFieldLevelEncryptionProfile";
-        body = profile_config_json(it, &ps);
-        rc = body == NULL ? seckit_error_set(&err, SECKIT_ENOMEM, "out of memory")
-                          : seckit_cf_create_fle_profile(aws, body, &r, &err);
+        rc = push_create(aws, seckit_cf_create_fle_profile, profile_config_json(it, &ps), d, &err);
         if (rc == 0) {
-            snprintf(ps.profile_ids[i], sizeof ps.profile_ids[i], "%s", r.id);
-            snprintf(done[n_done].id, sizeof done[n_done].id, "%s", r.id);
-            snprintf(done[n_done].etag, sizeof done[n_done].etag, "%s", r.etag);
+            snprintf(ps.profile_ids[i], sizeof ps.profile_ids[i], "%s", d->id);
             n_done++;
         }
-        seckit_cf_result_free(&r);
-        free(body);
-        body = NULL;
     }
     if (rc == 0 && fc != NULL) {
-        seckit_cf_result r;
-        memset(&r, 0, sizeof r);
-        done[n_done].what = "configuration";
-        done[n_done].name = "";
+        created *d = &done[n_done];
+        d->what = "configuration";
+        d->name = "";
         step = "CreateFieldLevelEncryptionConfig";
-        body = fle_config_json(fc, &ps);
-        rc = body == NULL ? seckit_error_set(&err, SECKIT_ENOMEM, "out of memory")
-                          : seckit_cf_create_fle_config(aws, body, &r, &err);
-        if (rc == 0) {
-            snprintf(done[n_done].id, sizeof done[n_done].id, "%s", r.id);
-            snprintf(done[n_done].etag, sizeof done[n_done].etag, "%s", r.etag);
+        rc = push_create(aws, seckit_cf_create_fle_config, fle_config_json(fc, &ps), d, &err);
+        if (rc == 0)
             n_done++;
-        }
-        seckit_cf_result_free(&r);
-        free(body);
-        body = NULL;
     }
 out:;
     int ret;

@@ -53,6 +53,8 @@ static const char usage[] =
     "  --endpoint-url URL    S3 endpoint, e.g. http://127.0.0.1:8080 (path-style)\n"
     "  --region REGION       signing region (default: AWS_REGION, the profile's)\n"
     "  --profile NAME        profile in ~/.aws/config and ~/.aws/credentials\n"
+    "  --ca-bundle FILE      trust the CA certificates in FILE (default:\n"
+    "                        AWS_CA_BUNDLE, the profile's ca_bundle)\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 done; 2 usage; 5 a file or network failure; 6 S3 answered with\n"
@@ -66,10 +68,7 @@ enum {
     OPT_METADATA,
     OPT_METADATA_DIRECTIVE,
     OPT_RANGE,
-    OPT_NO_PROGRESS,
-    OPT_ENDPOINT,
-    OPT_REGION,
-    OPT_PROFILE
+    OPT_NO_PROGRESS
 };
 
 #define MAX_META 32
@@ -683,9 +682,7 @@ static int run(int argc, char **argv)
         {"metadata-directive", required_argument, NULL, OPT_METADATA_DIRECTIVE},
         {"range", required_argument, NULL, OPT_RANGE},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-        {"endpoint-url", required_argument, NULL, OPT_ENDPOINT},
-        {"region", required_argument, NULL, OPT_REGION},
-        {"profile", required_argument, NULL, OPT_PROFILE},
+        CLI_AWS_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -718,6 +715,8 @@ static int run(int argc, char **argv)
     int have_ls_opt = 0, have_cp_opt = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        if (cli_aws_option(c, optarg, &o.aws))
+            continue;
         switch (c) {
         case OPT_RECURSIVE: o.recursive = 1; have_ls_opt = 1; break;
         case OPT_PAGE_SIZE:
@@ -756,9 +755,6 @@ static int run(int argc, char **argv)
             break;
         case OPT_RANGE: o.range = optarg; have_cp_opt = 1; break;
         case OPT_NO_PROGRESS: o.progress = 0; have_cp_opt = 1; break;
-        case OPT_ENDPOINT: o.aws.endpoint_url = optarg; break;
-        case OPT_REGION: o.aws.region = optarg; break;
-        case OPT_PROFILE: o.aws.profile = optarg; break;
         case 'h': free(o.metadata_arg); fputs(usage, stdout); return EXIT_OK_;
         default: free(o.metadata_arg); return cli_bad_option(o.sub, c, argv);
         }
