@@ -281,6 +281,30 @@ static int set_endpoint(seckit_aws *aws, int i, const char *url, int custom, con
     return 0;
 }
 
+int skt_aws_arn_region(const char *key_id, char out[64])
+{
+    out[0] = '\0';
+    if (key_id == NULL || strncmp(key_id, "arn:", 4) != 0)
+        return 0;
+    const char *p = key_id + 4;
+    for (int field = 0; field < 2; field++) { /* partition, service */
+        p = strchr(p, ':');
+        if (p == NULL)
+            return 0;
+        p++;
+    }
+    size_t n = strcspn(p, ":");
+    if (p[n] != ':' || n == 0 || n >= 64)
+        return 0;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    if (!skt_aws_valid_region(out)) {
+        out[0] = '\0';
+        return 0;
+    }
+    return 1;
+}
+
 int skt_aws_valid_region(const char *s)
 {
     size_t n = s != NULL ? strlen(s) : 0;

@@ -206,6 +206,16 @@ int skt_aws_query_call(seckit_aws *aws, const seckit_aws_credentials *creds, con
 int skt_aws_json_call(seckit_aws *aws, const char *service, const char *target,
                       const struct cJSON *request, struct cJSON **out, seckit_error *err);
 
+/* The same, signed for (and on AWS's endpoint sent to) region; NULL: the
+ * client's region. */
+int skt_aws_json_call_in(seckit_aws *aws, const char *service, const char *region,
+                         const char *target, const struct cJSON *request, struct cJSON **out,
+                         seckit_error *err);
+
+/* The region of a key ARN ("arn:PARTITION:SERVICE:REGION:ACCOUNT:..."),
+ * into out (64 bytes); 0 when key_id is not an ARN with a region. */
+int skt_aws_arn_region(const char *key_id, char out[64]);
+
 /* A REST-XML call (CloudFront): method, path, optional XML body; *root is
  * the parsed response (NULL for an empty body); resp receives headers
  * (ETag, Location). */

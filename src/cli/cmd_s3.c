@@ -687,6 +687,7 @@ static int run(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     s3_opts o = {.sub = "s3", .part_size = 8LL * 1024 * 1024, .directive = -1, .progress = 1};
+    o.aws.endpoint_service = "s3"; /* --endpoint-url is for S3 only */
     int c, rc;
 
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
