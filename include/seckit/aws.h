@@ -251,7 +251,8 @@ typedef struct seckit_aws_response {
  * an x-amz-bucket-region header on an error): the request is re-signed for
  * that region (and sent to that region's endpoint when the endpoint is
  * AWS's), and the client remembers the bucket's region for later requests;
- * (ii) on RequestTimeTooSkewed, RequestExpired or RequestInTheFuture: the
+ * (ii) on RequestTimeTooSkewed, RequestExpired or RequestInTheFuture (or a
+ * bodiless 403 to a HEAD whose Date is more than 5 minutes off): the
  * client's clock offset is set from the answer's Date header and the
  * request re-signed; the offset is kept for later requests.
  *

@@ -959,12 +959,19 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
                     rc = terr.code;
                     goto done;
                 }
-            } else if (!skew_fixed && is_skew_code(err->aws_code)) {
-                /* Our clock is off: take the server's time from Date, once. */
+            } else if (!skew_fixed && creds != NULL) {
+                /* Our clock is off: take the server's time from Date, once.
+                 * A HEAD's 403 has no body to name the error: a Date more
+                 * than 5 minutes from the signing time says it. */
                 const char *date = hdr_get(&x, "date");
                 time_t server = date != NULL ? curl_getdate(date, NULL) : (time_t)-1;
-                if (server > 0) {
-                    aws->clock_offset = (long long)server - skt_aws_now(aws);
+                long long off = server > 0 ? (long long)server - skt_aws_now(aws) : 0;
+                long long drift = off - aws->clock_offset;
+                int skewed = is_skew_code(err->aws_code) ||
+                             (x.status == 403 && x.body.len == 0 &&
+                              strcmp(req->method, "HEAD") == 0 && (drift > 300 || drift < -300));
+                if (server > 0 && skewed) {
+                    aws->clock_offset = off;
                     skew_fixed = again = 1;
                 }
             }

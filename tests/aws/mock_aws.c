@@ -819,6 +819,8 @@ static int handle(int fd, req *r)
         snprintf(st.last_ua, sizeof st.last_ua, "%s", ua);
     if (hget(r, "expect") != NULL)
         st.expect_headers++;
+    if (r->proxied)
+        st.proxied++;
     if (handle_unsigned(fd, r))
         return 0;
     char service[64] = "", key[128] = "", msg[256];
@@ -978,12 +980,13 @@ static int parse(conn *c, req *r)
         free(h);
         return -1;
     }
-    if (strncmp(target, "http://", 7) == 0) { /* absolute form: we are the proxy */
-        st.proxied++;
+    int absolute = strncmp(target, "http://", 7) == 0;
+    if (absolute) { /* absolute form: we are the proxy */
         char *p = strchr(target + 7, '/');
         memmove(target, p != NULL ? p : "/", strlen(p != NULL ? p : "/") + 1);
     }
     r->target = strdup(target);
+    r->proxied = absolute;
     char *qm = strchr(target, '?');
     r->query = strdup(qm ? qm + 1 : "");
     if (qm)
