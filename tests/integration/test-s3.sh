@@ -177,28 +177,28 @@ fi
 # Keys with "." and ".." segments reach the server as written (no path
 # normalisation on the way), for put, get, ls and rm.
 for DK in 'a/../b/./c' 'x/..'; do
-    name=$(printf '%s' "$DK" | tr './' 'D_')
+    dk=$(printf "%s" "$DK" | tr "./" "D_")
     printf 'dots %s' "$DK" >"$TMP/dots.txt"
-    if check "cli_dot_key_put_$name" 0 s3 cp "$TMP/dots.txt" "$S/$DK" $EP --no-progress; then
-        grep -qF "PUT /$B/$DK HTTP/1.0 200" "$proxy_log" && pass "cli_dot_key_put_$name" ||
-            fail "cli_dot_key_put_$name" "proxy log: $(grep -F "PUT /$B/" "$proxy_log" | tail -n 1)"
+    if check "cli_dot_key_put_$dk" 0 s3 cp "$TMP/dots.txt" "$S/$DK" $EP --no-progress; then
+        grep -qF "PUT /$B/$DK HTTP/1.0 200" "$proxy_log" && pass "cli_dot_key_put_$dk" ||
+            fail "cli_dot_key_put_$dk" "proxy log: $(grep -F "PUT /$B/" "$proxy_log" | tail -n 1)"
     fi
-    if check "cli_dot_key_get_$name" 0 s3 cp "$S/$DK" - $EP; then
-        [ "$(cat "$OUT")" = "dots $DK" ] && pass "cli_dot_key_get_$name" ||
-            fail "cli_dot_key_get_$name" "got '$(cat "$OUT")'"
+    if check "cli_dot_key_get_$dk" 0 s3 cp "$S/$DK" - $EP; then
+        [ "$(cat "$OUT")" = "dots $DK" ] && pass "cli_dot_key_get_$dk" ||
+            fail "cli_dot_key_get_$dk" "got '$(cat "$OUT")'"
     fi
-    if check "cli_dot_key_ls_$name" 0 s3 ls "$S/" --recursive $EP; then
-        grep -qF " $DK" "$OUT" && pass "cli_dot_key_ls_$name" || fail "cli_dot_key_ls_$name" "$(cat "$OUT")"
+    if check "cli_dot_key_ls_$dk" 0 s3 ls "$S/" --recursive $EP; then
+        grep -qF " $DK" "$OUT" && pass "cli_dot_key_ls_$dk" || fail "cli_dot_key_ls_$dk" "$(cat "$OUT")"
     fi
 done
 check cli_dot_key_normalised_absent 6 s3 cp "$S/b/c" - $EP && grep -q NoSuchKey "$ERR" &&
     pass cli_dot_key_normalised_absent
 for DK in 'a/../b/./c' 'x/..'; do
-    name=$(printf '%s' "$DK" | tr './' 'D_')
-    if check "cli_dot_key_rm_$name" 0 s3 rm "$S/$DK" $EP; then
+    dk=$(printf "%s" "$DK" | tr "./" "D_")
+    if check "cli_dot_key_rm_$dk" 0 s3 rm "$S/$DK" $EP; then
         grep -qF "DELETE /$B/$DK HTTP/1.0 204" "$proxy_log" &&
-            ! grep -qE "DELETE /$B/? HTTP" "$proxy_log" && pass "cli_dot_key_rm_$name" ||
-            fail "cli_dot_key_rm_$name" "proxy log: $(grep -F "DELETE /$B" "$proxy_log" | tail -n 2 | tr '\n' '|')"
+            ! grep -qE "DELETE /$B/? HTTP" "$proxy_log" && pass "cli_dot_key_rm_$dk" ||
+            fail "cli_dot_key_rm_$dk" "proxy log: $(grep -F "DELETE /$B" "$proxy_log" | tail -n 2 | tr '\n' '|')"
     fi
 done
 if check cli_dot_key_bucket_kept 0 s3 ls "$S/" --recursive $EP; then
