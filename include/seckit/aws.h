@@ -256,7 +256,7 @@ typedef struct seckit_aws_response {
  * client's clock offset is set from the answer's Date header and the
  * request re-signed; the offset is kept for later requests.
  *
- * Otherwise: SECKIT_EAWS (or SECKIT_EAWSAUTH when the credentials are bad:
+ * When the answer is not a 2xx: SECKIT_EAWS (or SECKIT_EAWSAUTH when the credentials are bad:
  * InvalidClientTokenId, SignatureDoesNotMatch, ExpiredToken,
  * UnrecognizedClientException, InvalidAccessKeyId, ...; AccessDenied is a
  * permission error, SECKIT_EAWS) with err->aws_code,
