@@ -73,22 +73,43 @@ enum seckit_aws_s3_addressing {
  *   AWS_EC2_METADATA_SERVICE_ENDPOINT, off with AWS_EC2_METADATA_DISABLED=true).
  * Region: options.region, AWS_REGION, AWS_DEFAULT_REGION, the profile's
  *   "region".
- * Endpoint of a service: options.endpoint_url, AWS_ENDPOINT_URL_<SERVICE>
- *   (S3, KMS, SSM, STS, IAM, CLOUDFRONT), AWS_ENDPOINT_URL, the profile's
- *   endpoint_url, then the AWS default (https://kms.REGION.amazonaws.com;
- *   iam.amazonaws.com, cloudfront.amazonaws.com and sts.amazonaws.com are
- *   global and signed for us-east-1; STS uses the regional endpoint when a
- *   region is set).
+ * Endpoint of a service, in the AWS CLI's order: options.endpoint_url when
+ *   options.endpoint_service names that service (or is NULL: every
+ *   service); then, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (or else the
+ *   profile's ignore_configured_endpoint_urls) is "true":
+ *   AWS_ENDPOINT_URL_<SERVICE> (S3, KMS, SSM, STS, IAM, CLOUDFRONT),
+ *   AWS_ENDPOINT_URL, the "endpoint_url" of the service's subsection in the
+ *   config file's [services NAME] section that the profile names with
+ *   "services = NAME", the profile's endpoint_url; then the AWS default
+ *   (https://kms.REGION.amazonaws.com; iam.amazonaws.com,
+ *   cloudfront.amazonaws.com and sts.amazonaws.com are global and signed
+ *   for us-east-1; STS uses the regional endpoint when a region is set).
+ *   A setting other than true/false for the ignore switch is an error.
  * CA bundle: options.ca_bundle, AWS_CA_BUNDLE, the profile's ca_bundle, the
  *   system default.  TLS verification is always on.
- * Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment.
+ * Proxies, as the AWS CLI (Python's urllib) reads them: for an https
+ *   endpoint https_proxy, else HTTPS_PROXY; for an http endpoint
+ *   http_proxy, else HTTP_PROXY (upper-case HTTP_PROXY is ignored when
+ *   REQUEST_METHOD is set, i.e. in a CGI program); no_proxy, else NO_PROXY,
+ *   lists hosts (and domain suffixes, "*" for all) reached directly.
+ *   ALL_PROXY is not used.  Loopback addresses and the ECS/EC2 metadata
+ *   addresses are always reached directly.  The library passes these to
+ *   libcurl itself, so libcurl's own environment rules do not apply.
+ * Retry mode: AWS_RETRY_MODE, else the profile's retry_mode: "standard"
+ *   (the default), "legacy" or "adaptive" (both retried as "standard";
+ *   legacy's default is 5 attempts).  Anything else is an error.
  * Attempts: options.max_attempts, AWS_MAX_ATTEMPTS, the profile's
- *   max_attempts, then 3.
+ *   max_attempts, then 3 (5 in legacy mode).  A value that is not a whole
+ *   number from 1 to 10 is an error naming the value and where it is set.
  */
 typedef struct seckit_aws_options {
     const char *profile;
     const char *region;
     const char *endpoint_url;
+    const char *endpoint_service; /* the service endpoint_url is for: "s3",
+                                     "sts", "kms", ... (the AWS CLI's
+                                     --endpoint-url applies to the command's
+                                     own service only); NULL: every service */
     const char *ca_bundle;
     const seckit_aws_credentials *credentials; /* copied */
     long connect_timeout_ms; /* 0: 10 s */
@@ -188,7 +209,18 @@ typedef struct seckit_aws_request {
     const char *target; /* JSON protocol: X-Amz-Target value, e.g.
                            "TrentService.Decrypt"; sets Content-Type
                            application/x-amz-json-1.1 */
+    const char *region; /* sign for this region (and, on the AWS default
+                           endpoint, send to it) instead of the client's,
+                           e.g. the region of a KMS key ARN; NULL: the
+                           client's (S3: the bucket's, once learned) */
+    unsigned flags;     /* SECKIT_AWS_REQ_* */
 } seckit_aws_request;
+
+/* A 200 answer whose body is an S3 <Error> document is an error (with the
+ * document's code), retried like a 500: CopyObject, UploadPartCopy and
+ * CompleteMultipartUpload can fail after the status line was sent.  Needs
+ * the response in memory (no response_fd). */
+#define SECKIT_AWS_REQ_ERROR_IN_200 0x1u
 
 #define SECKIT_AWS_REQUEST_INIT { .body_fd = -1, .response_fd = -1 }
 
@@ -206,7 +238,25 @@ typedef struct seckit_aws_response {
 } seckit_aws_response;
 
 /* Send one request with signing and retries.  Returns 0 for a 2xx answer.
- * Otherwise: SECKIT_EAWS (or SECKIT_EAWSAUTH when the credentials are bad:
+ *
+ * Before sending, every header name must be an HTTP token and no header
+ * value may hold a control character (0x00-0x1f, 0x7f): SECKIT_EINVAL
+ * naming the header, nothing sent.  The path is sent byte for byte as
+ * encoded (dot segments such as "a/../b" are not removed).  No "Expect"
+ * header is sent.
+ *
+ * Besides the retry mode's retries, one more attempt is made (i) for S3,
+ * when the answer says the bucket is in another region (301
+ * PermanentRedirect, 400 AuthorizationHeaderMalformed naming a <Region>, or
+ * an x-amz-bucket-region header on an error): the request is re-signed for
+ * that region (and sent to that region's endpoint when the endpoint is
+ * AWS's), and the client remembers the bucket's region for later requests;
+ * (ii) on RequestTimeTooSkewed, RequestExpired or RequestInTheFuture (or a
+ * bodiless 403 to a HEAD whose Date is more than 5 minutes off): the
+ * client's clock offset is set from the answer's Date header and the
+ * request re-signed; the offset is kept for later requests.
+ *
+ * When the answer is not a 2xx: SECKIT_EAWS (or SECKIT_EAWSAUTH when the credentials are bad:
  * InvalidClientTokenId, SignatureDoesNotMatch, ExpiredToken,
  * UnrecognizedClientException, InvalidAccessKeyId, ...; AccessDenied is a
  * permission error, SECKIT_EAWS) with err->aws_code,

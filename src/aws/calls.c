@@ -100,6 +100,13 @@ done:
 int skt_aws_json_call(seckit_aws *aws, const char *service, const char *target,
                       const cJSON *request, cJSON **out, seckit_error *err)
 {
+    return skt_aws_json_call_in(aws, service, NULL, target, request, out, err);
+}
+
+int skt_aws_json_call_in(seckit_aws *aws, const char *service, const char *region,
+                         const char *target, const cJSON *request, cJSON **out,
+                         seckit_error *err)
+{
     *out = NULL;
     char *body = cJSON_PrintUnformatted(request);
     if (body == NULL)
@@ -111,6 +118,7 @@ int skt_aws_json_call(seckit_aws *aws, const char *service, const char *target,
     req.body = body;
     req.body_len = strlen(body);
     req.target = target;
+    req.region = region;
     req.protocol = SECKIT_AWS_PROTO_JSON;
     seckit_aws_response resp = {0};
     int rc = seckit_aws_send(aws, &req, &resp, err);

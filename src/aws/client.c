@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -113,6 +114,9 @@ int skt_ini_parse(const char *text, size_t len, skt_ini *out, seckit_error *err)
             if (strncmp(name, "profile", 7) == 0 && (name[7] == ' ' || name[7] == '\t')) {
                 char *rest = trim(name + 7);
                 snprintf(section, sizeof section, "profile %s", rest);
+            } else if (strncmp(name, "services", 8) == 0 && (name[8] == ' ' || name[8] == '\t')) {
+                char *rest = trim(name + 8);
+                snprintf(section, sizeof section, "services %s", rest);
             } else {
                 snprintf(section, sizeof section, "%s", name);
             }
@@ -261,13 +265,14 @@ static int valid_endpoint(const char *url)
     return strchr(host, '?') == NULL && strchr(host, '#') == NULL && strchr(host, '@') == NULL;
 }
 
-static int set_endpoint(seckit_aws *aws, int i, const char *url, int custom, seckit_error *err)
+static int set_endpoint(seckit_aws *aws, int i, const char *url, int custom, const char *source,
+                        seckit_error *err)
 {
     SKT_ENSURE(strlen(url) < sizeof aws->endpoints[i], err, SECKIT_EINVAL,
-               "endpoint URL for %s is too long", services[i]);
+               "%s: endpoint URL for %s is too long", source, services[i]);
     SKT_ENSURE(valid_endpoint(url), err, SECKIT_EINVAL,
-               "endpoint URL for %s must be http(s)://host[:port][/path]: '%.100s'", services[i],
-               url);
+               "%s: endpoint URL for %s must be http(s)://host[:port][/path]: '%.100s'", source,
+               services[i], url);
     snprintf(aws->endpoints[i], sizeof aws->endpoints[i], "%s", url);
     size_t n = strlen(aws->endpoints[i]);
     while (n > 0 && aws->endpoints[i][n - 1] == '/')
@@ -276,36 +281,111 @@ static int set_endpoint(seckit_aws *aws, int i, const char *url, int custom, sec
     return 0;
 }
 
+int skt_aws_arn_region(const char *key_id, char out[64])
+{
+    out[0] = '\0';
+    if (key_id == NULL || strncmp(key_id, "arn:", 4) != 0)
+        return 0;
+    const char *p = key_id + 4;
+    for (int field = 0; field < 2; field++) { /* partition, service */
+        p = strchr(p, ':');
+        if (p == NULL)
+            return 0;
+        p++;
+    }
+    size_t n = strcspn(p, ":");
+    if (p[n] != ':' || n == 0 || n >= 64)
+        return 0;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    if (!skt_aws_valid_region(out)) {
+        out[0] = '\0';
+        return 0;
+    }
+    return 1;
+}
+
+int skt_aws_valid_region(const char *s)
+{
+    size_t n = s != NULL ? strlen(s) : 0;
+    if (n == 0 || n >= 64 || s[0] == '-' || s[n - 1] == '-')
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (!((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= '0' && s[k] <= '9') || s[k] == '-'))
+            return 0;
+    return 1;
+}
+
+int skt_aws_default_endpoint(const char *svc, const char *region, char *out, size_t n,
+                             seckit_error *err)
+{
+    if (strcmp(svc, "iam") == 0 || strcmp(svc, "cloudfront") == 0 ||
+        (strcmp(svc, "sts") == 0 && (region == NULL || region[0] == '\0'))) {
+        snprintf(out, n, "https://%s.amazonaws.com", svc);
+        return 0;
+    }
+    SKT_ENSURE(region != NULL && region[0] != '\0', err, SECKIT_EINVAL,
+               "no region for %s: use --region, AWS_REGION or a profile's region", svc);
+    const char *dom = strncmp(region, "cn-", 3) == 0 ? "amazonaws.com.cn" : "amazonaws.com";
+    snprintf(out, n, "https://%s.%s.%s", svc, region, dom);
+    return 0;
+}
+
+/* "true"/"false" (any case) into *out; -1 for anything else. */
+static int parse_bool(const char *v, int *out)
+{
+    if (strcasecmp(v, "true") == 0)
+        *out = 1;
+    else if (strcasecmp(v, "false") == 0)
+        *out = 0;
+    else
+        return -1;
+    return 0;
+}
+
 static int resolve_endpoint(seckit_aws *aws, int i, seckit_error *err)
 {
+    const char *svc = services[i];
     char envname[64];
     char upper[16];
     size_t k;
-    for (k = 0; services[i][k] && k < sizeof upper - 1; k++)
-        upper[k] = (char)toupper((unsigned char)services[i][k]);
+    for (k = 0; svc[k] && k < sizeof upper - 1; k++)
+        upper[k] = (char)toupper((unsigned char)svc[k]);
     upper[k] = '\0';
     snprintf(envname, sizeof envname, "AWS_ENDPOINT_URL_%s", upper);
     const char *v;
-    if (aws->endpoint_url != NULL)
-        return set_endpoint(aws, i, aws->endpoint_url, 1, err);
-    if ((v = getenv(envname)) != NULL && *v)
-        return set_endpoint(aws, i, v, 1, err);
-    if ((v = getenv("AWS_ENDPOINT_URL")) != NULL && *v)
-        return set_endpoint(aws, i, v, 1, err);
-    if ((v = skt_aws_profile_get(aws, aws->profile, "endpoint_url")) != NULL && *v)
-        return set_endpoint(aws, i, v, 1, err);
-    char url[256];
-    const char *svc = services[i];
-    if (strcmp(svc, "iam") == 0 || strcmp(svc, "cloudfront") == 0 ||
-        (strcmp(svc, "sts") == 0 && aws->region[0] == '\0')) {
-        snprintf(url, sizeof url, "https://%s.amazonaws.com", svc);
-    } else {
-        SKT_ENSURE(aws->region[0] != '\0', err, SECKIT_EINVAL,
-                   "no region for %s: use --region, AWS_REGION or a profile's region", svc);
-        const char *dom = strncmp(aws->region, "cn-", 3) == 0 ? "amazonaws.com.cn" : "amazonaws.com";
-        snprintf(url, sizeof url, "https://%s.%s.%s", svc, aws->region, dom);
+    /* --endpoint-url: only for the command's own service. */
+    if (aws->endpoint_url != NULL &&
+        (aws->endpoint_service == NULL || strcmp(aws->endpoint_service, svc) == 0))
+        return set_endpoint(aws, i, aws->endpoint_url, 1, "--endpoint-url", err);
+    if (!aws->ignore_configured_endpoints) {
+        if ((v = getenv(envname)) != NULL && *v)
+            return set_endpoint(aws, i, v, 1, envname, err);
+        if ((v = getenv("AWS_ENDPOINT_URL")) != NULL && *v)
+            return set_endpoint(aws, i, v, 1, "AWS_ENDPOINT_URL", err);
+        const char *sname = skt_aws_profile_get(aws, aws->profile, "services");
+        if (sname != NULL && *sname) {
+            char sec[300], key[64], source[400];
+            snprintf(sec, sizeof sec, "services %s", sname);
+            SKT_ENSURE(skt_ini_has_section(&aws->config, sec), err, SECKIT_EINVAL,
+                       "profile %s: services = %.100s, but the config file has no [services "
+                       "%.100s] section",
+                       aws->profile, sname, sname);
+            snprintf(key, sizeof key, "%s.endpoint_url", svc);
+            if ((v = skt_ini_get(&aws->config, sec, key)) != NULL && *v) {
+                snprintf(source, sizeof source, "[services %.100s] %s", sname, key);
+                return set_endpoint(aws, i, v, 1, source, err);
+            }
+        }
+        if ((v = skt_aws_profile_get(aws, aws->profile, "endpoint_url")) != NULL && *v) {
+            char source[200];
+            snprintf(source, sizeof source, "profile %s endpoint_url", aws->profile);
+            return set_endpoint(aws, i, v, 1, source, err);
+        }
     }
-    return set_endpoint(aws, i, url, 0, err);
+    char url[256];
+    SKT_GUARD(skt_aws_default_endpoint(svc, aws->region, url, sizeof url, err));
+    return set_endpoint(aws, i, url, 0, "default", err);
 }
 
 int seckit_aws_endpoint(seckit_aws *aws, const char *service, const char **url, seckit_error *err)
@@ -320,24 +400,117 @@ int seckit_aws_endpoint(seckit_aws *aws, const char *service, const char **url, 
     return 0;
 }
 
-int skt_aws_endpoint_is_custom(seckit_aws *aws, const char *service);
 int skt_aws_endpoint_is_custom(seckit_aws *aws, const char *service)
 {
     int i = service_index(service);
+    if (i >= 0 && aws->endpoints[i][0] == '\0' && resolve_endpoint(aws, i, NULL) != 0)
+        return 1;
     return i >= 0 ? aws->endpoint_custom[i] : 1;
+}
+
+const char *skt_aws_bucket_region(const seckit_aws *aws, const char *bucket)
+{
+    for (size_t i = 0; bucket != NULL && i < aws->n_bucket_regions; i++)
+        if (strcmp(aws->bucket_regions[i].bucket, bucket) == 0)
+            return aws->bucket_regions[i].region;
+    return NULL;
+}
+
+void skt_aws_remember_bucket_region(seckit_aws *aws, const char *bucket, const char *region)
+{
+    if (bucket == NULL || strlen(bucket) >= sizeof aws->bucket_regions[0].bucket ||
+        !skt_aws_valid_region(region))
+        return;
+    skt_bucket_region *slot = NULL;
+    for (size_t i = 0; i < aws->n_bucket_regions && slot == NULL; i++)
+        if (strcmp(aws->bucket_regions[i].bucket, bucket) == 0)
+            slot = &aws->bucket_regions[i];
+    if (slot == NULL) {
+        if (aws->n_bucket_regions < SKT_AWS_BUCKET_REGIONS) {
+            slot = &aws->bucket_regions[aws->n_bucket_regions++];
+        } else { /* full: replace the oldest */
+            slot = &aws->bucket_regions[aws->next_bucket_region];
+            aws->next_bucket_region = (aws->next_bucket_region + 1) % SKT_AWS_BUCKET_REGIONS;
+        }
+    }
+    snprintf(slot->bucket, sizeof slot->bucket, "%s", bucket);
+    snprintf(slot->region, sizeof slot->region, "%s", region);
 }
 
 /* -------------------------------------------------------------- client */
 
+/* A whole decimal number in [min, max] (surrounding blanks allowed). */
 static int parse_int_setting(const char *v, int min, int max, int *out)
 {
     if (v == NULL || *v == '\0')
         return -1;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    if (!isdigit((unsigned char)*v))
+        return -1;
+    errno = 0;
     char *end;
     long n = strtol(v, &end, 10);
-    if (*end != '\0' || n < min || n > max)
+    while (*end == ' ' || *end == '\t')
+        end++;
+    if (errno != 0 || *end != '\0' || n < min || n > max)
         return -1;
     *out = (int)n;
+    return 0;
+}
+
+/* AWS_RETRY_MODE / retry_mode, AWS_MAX_ATTEMPTS / max_attempts, and the
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS switch: bad values are errors. */
+static int read_settings(seckit_aws *aws, const seckit_aws_options *opts, seckit_error *err)
+{
+    char where[200];
+    const char *v = getenv("AWS_RETRY_MODE");
+    snprintf(where, sizeof where, "AWS_RETRY_MODE");
+    if (v == NULL || *v == '\0') {
+        v = skt_aws_profile_get(aws, aws->profile, "retry_mode");
+        snprintf(where, sizeof where, "profile %s: retry_mode", aws->profile);
+    }
+    aws->retry_mode = SKT_RETRY_MODE_STANDARD;
+    if (v != NULL && *v) {
+        if (strcmp(v, "standard") == 0)
+            aws->retry_mode = SKT_RETRY_MODE_STANDARD;
+        else if (strcmp(v, "legacy") == 0)
+            aws->retry_mode = SKT_RETRY_MODE_LEGACY;
+        else if (strcmp(v, "adaptive") == 0)
+            aws->retry_mode = SKT_RETRY_MODE_ADAPTIVE;
+        else
+            return seckit_error_set(err, SECKIT_EINVAL,
+                                    "%s: '%.64s' is not a retry mode (standard, legacy or "
+                                    "adaptive)",
+                                    where, v);
+    }
+    aws->max_attempts = aws->retry_mode == SKT_RETRY_MODE_LEGACY ? 5 : 3;
+    if (opts->max_attempts != 0) {
+        SKT_ENSURE(opts->max_attempts >= 1 && opts->max_attempts <= 10, err, SECKIT_EINVAL,
+                   "max attempts must be 1..10, not %d", opts->max_attempts);
+        aws->max_attempts = opts->max_attempts;
+    } else {
+        v = getenv("AWS_MAX_ATTEMPTS");
+        snprintf(where, sizeof where, "AWS_MAX_ATTEMPTS");
+        if (v == NULL || *v == '\0') {
+            v = skt_aws_profile_get(aws, aws->profile, "max_attempts");
+            snprintf(where, sizeof where, "profile %s: max_attempts", aws->profile);
+        }
+        if (v != NULL && *v && parse_int_setting(v, 1, 10, &aws->max_attempts) != 0)
+            return seckit_error_set(err, SECKIT_EINVAL,
+                                    "%s: '%.64s' is not a number of attempts from 1 to 10",
+                                    where, v);
+    }
+    v = getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    snprintf(where, sizeof where, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    if (v == NULL || *v == '\0') {
+        v = skt_aws_profile_get(aws, aws->profile, "ignore_configured_endpoint_urls");
+        snprintf(where, sizeof where, "profile %s: ignore_configured_endpoint_urls",
+                 aws->profile);
+    }
+    if (v != NULL && *v && parse_bool(v, &aws->ignore_configured_endpoints) != 0)
+        return seckit_error_set(err, SECKIT_EINVAL, "%s: '%.64s' is not true or false", where,
+                                v);
     return 0;
 }
 
@@ -447,6 +620,14 @@ int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_erro
         SKT_ENSURE_GOTO(valid_endpoint(aws->endpoint_url), err, rc, fail, SECKIT_EINVAL,
                         "--endpoint-url must be http(s)://host[:port][/path]: '%.100s'",
                         aws->endpoint_url);
+        if (opts->endpoint_service != NULL) {
+            SKT_ENSURE_GOTO(service_index(opts->endpoint_service) >= 0, err, rc, fail,
+                            SECKIT_EINVAL, "unknown AWS service '%.40s' for --endpoint-url",
+                            opts->endpoint_service);
+            aws->endpoint_service = strdup(opts->endpoint_service);
+            SKT_ENSURE_GOTO(aws->endpoint_service != NULL, err, rc, fail, SECKIT_ENOMEM,
+                            "out of memory");
+        }
     }
     const char *ca = opts->ca_bundle;
     if (ca == NULL || *ca == '\0')
@@ -460,16 +641,7 @@ int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_erro
     aws->connect_timeout_ms = opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 10000;
     aws->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 0;
     aws->stall_timeout_ms = opts->stall_timeout_ms > 0 ? opts->stall_timeout_ms : 60000;
-    aws->max_attempts = 3;
-    if (opts->max_attempts != 0) {
-        SKT_ENSURE_GOTO(opts->max_attempts >= 1 && opts->max_attempts <= 10, err, rc, fail,
-                        SECKIT_EINVAL, "max attempts must be 1..10");
-        aws->max_attempts = opts->max_attempts;
-    } else if (parse_int_setting(getenv("AWS_MAX_ATTEMPTS"), 1, 10, &aws->max_attempts) != 0 &&
-               parse_int_setting(skt_aws_profile_get(aws, aws->profile, "max_attempts"), 1, 10,
-                                 &aws->max_attempts) != 0) {
-        aws->max_attempts = 3;
-    }
+    SKT_GUARD_GOTO(read_settings(aws, opts, err), rc, fail);
     aws->s3_addressing = opts->s3_addressing;
     if (aws->s3_addressing == SECKIT_AWS_S3_AUTO) {
         const char *st = skt_aws_profile_get(aws, aws->profile, "s3.addressing_style");
@@ -514,6 +686,7 @@ void seckit_aws_free(seckit_aws *aws)
     skt_ini_free(&aws->config);
     skt_ini_free(&aws->credentials);
     free(aws->endpoint_url);
+    free(aws->endpoint_service);
     free(aws->ca_bundle);
     if (aws->creds != NULL)
         skt_secret_free(aws->creds);
@@ -538,6 +711,8 @@ long long skt_aws_now(seckit_aws *aws)
         return aws->hooks.now(aws->hooks.ctx);
     return (long long)time(NULL);
 }
+
+long long skt_aws_sign_time(seckit_aws *aws) { return skt_aws_now(aws) + aws->clock_offset; }
 
 int seckit_aws_get_credentials(seckit_aws *aws, seckit_aws_credentials *out, seckit_error *err)
 {

@@ -92,6 +92,15 @@ typedef struct skt_aws_hooks {
 } skt_aws_hooks;
 
 #define SKT_AWS_NSERVICES 6
+#define SKT_AWS_BUCKET_REGIONS 32
+
+enum skt_retry_mode { SKT_RETRY_MODE_STANDARD = 0, SKT_RETRY_MODE_LEGACY, SKT_RETRY_MODE_ADAPTIVE };
+
+/* A bucket's region learned from a redirect (per client, for the run). */
+typedef struct skt_bucket_region {
+    char bucket[256];
+    char region[64];
+} skt_bucket_region;
 
 struct seckit_aws {
     void *curl; /* CURL * */
@@ -100,6 +109,12 @@ struct seckit_aws {
     int profile_explicit;   /* named by options (--profile) */
     int profile_exists;     /* found in either file */
     char *endpoint_url;     /* options.endpoint_url */
+    char *endpoint_service; /* options.endpoint_service (NULL: every service) */
+    int ignore_configured_endpoints; /* AWS_IGNORE_CONFIGURED_ENDPOINT_URLS */
+    int retry_mode;         /* enum skt_retry_mode */
+    long long clock_offset; /* server time minus local time, seconds (signing) */
+    skt_bucket_region bucket_regions[SKT_AWS_BUCKET_REGIONS];
+    size_t n_bucket_regions, next_bucket_region;
     char *ca_bundle;
     long connect_timeout_ms, timeout_ms, stall_timeout_ms;
     int max_attempts;
@@ -120,6 +135,32 @@ void skt_aws_set_hooks(seckit_aws *aws, const skt_aws_hooks *hooks);
 /* Tests: the retry quota's current tokens. */
 int skt_aws_retry_tokens(const seckit_aws *aws);
 long long skt_aws_now(seckit_aws *aws);
+
+/* The time used for signing: the clock plus the offset learned from a
+ * RequestTimeTooSkewed answer. */
+long long skt_aws_sign_time(seckit_aws *aws);
+
+/* 1 when the service's endpoint came from configuration (not AWS's). */
+int skt_aws_endpoint_is_custom(seckit_aws *aws, const char *service);
+/* AWS's own endpoint of a service in a region ("https://s3.eu-west-1.amazonaws.com"). */
+int skt_aws_default_endpoint(const char *service, const char *region, char *out, size_t n,
+                             seckit_error *err);
+/* S3 buckets' regions learned from redirects (NULL when unknown). */
+const char *skt_aws_bucket_region(const seckit_aws *aws, const char *bucket);
+void skt_aws_remember_bucket_region(seckit_aws *aws, const char *bucket, const char *region);
+/* 1 when s is a plausible region name (lower-case letters, digits, '-'). */
+int skt_aws_valid_region(const char *s);
+
+/* The proxy (may be "") and the no-proxy list for an endpoint of scheme
+ * "http" or "https", from the environment as the AWS CLI reads it (see
+ * seckit/aws.h); loopback and metadata addresses are always in the list. */
+void skt_aws_proxy_for(const char *scheme, char *proxy, size_t proxy_n, char *noproxy,
+                       size_t noproxy_n);
+
+/* A header name must be an HTTP token, its value free of control
+ * characters; SECKIT_EINVAL naming the header (never the value). */
+int skt_aws_check_header(const char *name, const char *value, const char *what,
+                         seckit_error *err);
 
 /* Send with explicit credentials (NULL = unsigned) and a signing region
  * override (NULL = the service's).  Used by credential providers. */
@@ -164,6 +205,16 @@ int skt_aws_query_call(seckit_aws *aws, const seckit_aws_credentials *creds, con
  * parsed response object (cJSON_Delete it; wipe secrets first). */
 int skt_aws_json_call(seckit_aws *aws, const char *service, const char *target,
                       const struct cJSON *request, struct cJSON **out, seckit_error *err);
+
+/* The same, signed for (and on AWS's endpoint sent to) region; NULL: the
+ * client's region. */
+int skt_aws_json_call_in(seckit_aws *aws, const char *service, const char *region,
+                         const char *target, const struct cJSON *request, struct cJSON **out,
+                         seckit_error *err);
+
+/* The region of a key ARN ("arn:PARTITION:SERVICE:REGION:ACCOUNT:..."),
+ * into out (64 bytes); 0 when key_id is not an ARN with a region. */
+int skt_aws_arn_region(const char *key_id, char out[64]);
 
 /* A REST-XML call (CloudFront): method, path, optional XML body; *root is
  * the parsed response (NULL for an empty body); resp receives headers

@@ -21,14 +21,13 @@
 #include "crypto/secmem.h"
 #include "src/aws/client.h"
 #include "src/aws/sigv4.h"
+#include "src/aws/xml.h"
 #include "src/base/guard.h"
 
 #define RESPONSE_MAX_DEFAULT (16u << 20)
 #define MAX_HEADERS 256
 #define MAX_HEADER_LINE 16384
 #define NOPROXY_LOCAL "127.0.0.1,localhost,::1,169.254.169.254,169.254.170.2,169.254.170.23"
-
-int skt_aws_endpoint_is_custom(seckit_aws *aws, const char *service);
 
 /* ------------------------------------------------------------ response */
 
@@ -265,9 +264,52 @@ static int transport_retryable(CURLcode cc)
     }
 }
 
-static int add_header(struct curl_slist **list, const char *name, const char *value,
-                      seckit_error *err)
+/* RFC 9110 token characters (header names). */
+static int token_char(unsigned char c)
 {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+int skt_aws_check_header(const char *name, const char *value, const char *what,
+                         seckit_error *err)
+{
+    if (what == NULL)
+        what = "request";
+    SKT_ENSURE(name != NULL && value != NULL, err, SECKIT_EINVAL, "%s: a header without a %s",
+               what, name == NULL ? "name" : "value");
+    size_t nl = strlen(name);
+    int bad = nl == 0 || nl > 256;
+    for (size_t i = 0; !bad && i < nl; i++)
+        bad = !token_char((unsigned char)name[i]);
+    if (bad) {
+        char shown[72];
+        size_t k = 0;
+        for (size_t i = 0; i < nl && k < sizeof shown - 1; i++)
+            shown[k++] = (unsigned char)name[i] >= 0x20 && (unsigned char)name[i] < 0x7f
+                             ? name[i]
+                             : '?';
+        shown[k] = '\0';
+        return seckit_error_set(err, SECKIT_EINVAL,
+                                "%s: '%s' is not a valid HTTP header name; refused before "
+                                "sending",
+                                what, shown);
+    }
+    for (size_t i = 0; value[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)value[i];
+        if (c < 0x20 || c == 0x7f)
+            return seckit_error_set(err, SECKIT_EINVAL,
+                                    "%s: the value of header %s has a control character "
+                                    "(0x%02x at byte %zu); refused before sending",
+                                    what, name, c, i + 1);
+    }
+    return 0;
+}
+
+static int add_header(struct curl_slist **list, const char *name, const char *value,
+                      const char *what, seckit_error *err)
+{
+    SKT_GUARD(skt_aws_check_header(name, value, what, err));
     size_t n = strlen(name) + strlen(value) + 3;
     char *line = malloc(n);
     if (line == NULL)
@@ -284,7 +326,54 @@ static int add_header(struct curl_slist **list, const char *name, const char *va
     return 0;
 }
 
-static void setup_common(seckit_aws *aws, CURL *c, xfer *x, char *errbuf, long timeout_ms)
+/* "Name:" with nothing after the colon removes a header libcurl would add
+ * itself: no "Expect: 100-continue" (and no empty Expect header either). */
+static int suppress_expect(struct curl_slist **list, seckit_error *err)
+{
+    struct curl_slist *l = curl_slist_append(*list, "Expect:");
+    if (l == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    *list = l;
+    return 0;
+}
+
+/* An environment variable, lower-case name first (as Python's urllib,
+ * which the AWS CLI uses, prefers it), then the upper-case one. */
+static const char *env_pair(const char *lower, const char *upper, int upper_ok)
+{
+    const char *v = getenv(lower);
+    if (v != NULL && *v)
+        return v;
+    if (!upper_ok)
+        return NULL;
+    v = getenv(upper);
+    return v != NULL && *v ? v : NULL;
+}
+
+void skt_aws_proxy_for(const char *scheme, char *proxy, size_t proxy_n, char *noproxy,
+                       size_t noproxy_n)
+{
+    const char *p;
+    if (scheme != NULL && strcmp(scheme, "https") == 0)
+        p = env_pair("https_proxy", "HTTPS_PROXY", 1);
+    else /* HTTP_PROXY can be set by a CGI request's "Proxy:" header (httpoxy) */
+        p = env_pair("http_proxy", "HTTP_PROXY", getenv("REQUEST_METHOD") == NULL);
+    if (p == NULL || strlen(p) >= proxy_n)
+        p = "";
+    snprintf(proxy, proxy_n, "%s", p);
+    const char *np = env_pair("no_proxy", "NO_PROXY", 1);
+    while (np != NULL && (*np == ' ' || *np == '\t'))
+        np++;
+    if (np != NULL && np[0] == '*' && strspn(np + 1, " \t") == strlen(np + 1))
+        snprintf(noproxy, noproxy_n, "*");
+    else if (np != NULL && *np && strlen(np) + sizeof NOPROXY_LOCAL + 1 < noproxy_n)
+        snprintf(noproxy, noproxy_n, "%s,%s", np, NOPROXY_LOCAL);
+    else
+        snprintf(noproxy, noproxy_n, "%s", NOPROXY_LOCAL);
+}
+
+static void setup_common(seckit_aws *aws, CURL *c, xfer *x, char *errbuf, long timeout_ms,
+                         const char *url)
 {
     curl_easy_reset(c);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -295,6 +384,9 @@ static void setup_common(seckit_aws *aws, CURL *c, xfer *x, char *errbuf, long t
     curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    /* The path goes out byte for byte: "a/../b" is an S3 key, not a path to
+     * normalise (the signature covers it as written). */
+    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     if (aws->ca_bundle != NULL)
@@ -304,19 +396,14 @@ static void setup_common(seckit_aws *aws, CURL *c, xfer *x, char *errbuf, long t
         curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (aws->stall_timeout_ms + 999) / 1000);
-    /* Proxies come from the environment (https_proxy, http_proxy,
-     * NO_PROXY); loopback and the metadata services never go through one. */
-    const char *np = getenv("NO_PROXY");
-    if (np == NULL || *np == '\0')
-        np = getenv("no_proxy");
-    if (np != NULL && *np && strcmp(np, "*") == 0)
-        curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-    else {
-        char buf[1024];
-        snprintf(buf, sizeof buf, "%s%s%s", np && *np ? np : "", np && *np ? "," : "",
-                 NOPROXY_LOCAL);
-        curl_easy_setopt(c, CURLOPT_NOPROXY, buf);
-    }
+    /* Proxies: chosen here by the AWS CLI's rules (seckit/aws.h), never by
+     * libcurl's own reading of the environment ("" = no proxy). */
+    char proxy[2048], noproxy[2048];
+    skt_aws_proxy_for(strncmp(url, "https:", 6) == 0 ? "https" : "http", proxy, sizeof proxy,
+                      noproxy, sizeof noproxy);
+    curl_easy_setopt(c, CURLOPT_PROXY, proxy);
+    curl_easy_setopt(c, CURLOPT_NOPROXY, noproxy);
+    skt_wipe(proxy, sizeof proxy); /* a proxy URL may hold a password */
     curl_easy_setopt(c, CURLOPT_USERAGENT, "seckit/" PACKAGE_VERSION);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
@@ -388,13 +475,14 @@ int skt_aws_http_plain(seckit_aws *aws, const char *method, const char *url,
     struct curl_slist *list = NULL;
     int rc = 0;
     skt_writer_init(&x.body, x.max + 1);
-    setup_common(aws, c, &x, errbuf, timeout_ms);
+    setup_common(aws, c, &x, errbuf, timeout_ms, url);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
     curl_easy_setopt(c, CURLOPT_URL, url);
     set_method(c, method, 0, 0);
     for (size_t i = 0; i < nheaders; i++)
-        SKT_GUARD_GOTO(add_header(&list, headers[i].name, headers[i].value, err), rc, done);
-    SKT_GUARD_GOTO(add_header(&list, "Expect", "", err), rc, done);
+        SKT_GUARD_GOTO(add_header(&list, headers[i].name, headers[i].value, method, err), rc,
+                       done);
+    SKT_GUARD_GOTO(suppress_expect(&list, err), rc, done);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
     CURLcode cc = curl_easy_perform(c);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
@@ -445,12 +533,41 @@ static int dns_bucket(const char *b)
     return b[0] != '-' && b[n - 1] != '-';
 }
 
-static int build_target(seckit_aws *aws, const seckit_aws_request *req, target *t,
-                        seckit_error *err)
+/* The region a request is signed for: a redirect's, the request's own,
+ * the bucket's (learned from a redirect), else the client's. */
+static const char *request_region(seckit_aws *aws, const seckit_aws_request *req,
+                                  const char *override)
+{
+    if (override != NULL && *override)
+        return override;
+    if (req->region != NULL && *req->region)
+        return req->region;
+    if (strcmp(req->service, "s3") == 0 && req->bucket != NULL) {
+        const char *r = skt_aws_bucket_region(aws, req->bucket);
+        if (r != NULL)
+            return r;
+    }
+    return aws->region;
+}
+
+static int build_target(seckit_aws *aws, const seckit_aws_request *req, const char *override,
+                        target *t, seckit_error *err)
 {
     memset(t, 0, sizeof *t);
     const char *ep;
+    char other_ep[256];
+    const char *region = request_region(aws, req, override);
+    if (region != NULL && *region && req->region != NULL && *req->region)
+        SKT_ENSURE(skt_aws_valid_region(region), err, SECKIT_EINVAL,
+                   "invalid region name '%.64s'", region);
     SKT_GUARD(seckit_aws_endpoint(aws, req->service, &ep, err));
+    /* Another region than the client's, on AWS's own endpoint: that
+     * region's endpoint (global services keep theirs). */
+    if (strcmp(region, aws->region) != 0 && !skt_aws_endpoint_is_custom(aws, req->service) &&
+        strcmp(req->service, "iam") != 0 && strcmp(req->service, "cloudfront") != 0) {
+        SKT_GUARD(skt_aws_default_endpoint(req->service, region, other_ep, sizeof other_ep, err));
+        ep = other_ep;
+    }
     const char *hs = strstr(ep, "://") + 3;
     size_t sl = (size_t)(hs - ep - 3);
     if (sl >= sizeof t->scheme)
@@ -524,7 +641,7 @@ static int build_target(seckit_aws *aws, const seckit_aws_request *req, target *
     t->url = (char *)skt_writer_steal(&w, NULL);
 
     /* Global services are signed for us-east-1. */
-    const char *sr = aws->region;
+    const char *sr = region;
     if ((strcmp(req->service, "iam") == 0 || strcmp(req->service, "cloudfront") == 0) &&
         !skt_aws_endpoint_is_custom(aws, req->service))
         sr = "us-east-1";
@@ -591,6 +708,63 @@ static double rand01(seckit_aws *aws)
     return (double)(r >> 1) / 2147483648.0;
 }
 
+/* For a retry: can the body be re-sent and the response fd rewound? */
+static int rewind_for_retry(const seckit_aws_request *req, xfer *x, long long out_start)
+{
+    if (req->body_fd >= 0 && !x->in_seekable)
+        return -1;
+    if (x->out_to_fd && x->written > 0) {
+        if (out_start < 0 || lseek(req->response_fd, (off_t)out_start, SEEK_SET) == (off_t)-1 ||
+            ftruncate(req->response_fd, (off_t)out_start) != 0)
+            return -1;
+        x->written = 0;
+    }
+    return 0;
+}
+
+/* Is the (memory) body an S3 <Error> document? */
+static int body_is_error_document(const xfer *x)
+{
+    if (x->body.len == 0 || x->out_to_fd)
+        return 0;
+    skt_xml_node *root = NULL;
+    int is_err = skt_xml_parse(x->body.data, x->body.len, &root, NULL) == 0 &&
+                 strcmp(skt_xml_local(root), "Error") == 0;
+    skt_xml_free(root);
+    return is_err;
+}
+
+/* The region an S3 error answer puts the bucket in, into out (64 bytes);
+ * 0 when it names none. */
+static int redirect_region(const xfer *x, const seckit_error *e, char out[64])
+{
+    out[0] = '\0';
+    const char *h = hdr_get(x, "x-amz-bucket-region");
+    if (h != NULL && skt_aws_valid_region(h)) {
+        snprintf(out, 64, "%s", h);
+        return 1;
+    }
+    int moved = x->status == 301 || strcmp(e->aws_code, "PermanentRedirect") == 0 ||
+                strcmp(e->aws_code, "AuthorizationHeaderMalformed") == 0;
+    if (!moved || x->body.len == 0 || x->out_to_fd)
+        return 0;
+    skt_xml_node *root = NULL;
+    if (skt_xml_parse(x->body.data, x->body.len, &root, NULL) == 0 &&
+        strcmp(skt_xml_local(root), "Error") == 0) {
+        const char *r = skt_xml_text(root, "Region");
+        if (r != NULL && skt_aws_valid_region(r))
+            snprintf(out, 64, "%s", r);
+    }
+    skt_xml_free(root);
+    return out[0] != '\0';
+}
+
+static int is_skew_code(const char *code)
+{
+    return strcmp(code, "RequestTimeTooSkewed") == 0 || strcmp(code, "RequestExpired") == 0 ||
+           strcmp(code, "RequestInTheFuture") == 0;
+}
+
 int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
                     const seckit_aws_credentials *creds, seckit_aws_response *resp,
                     seckit_error *err)
@@ -600,13 +774,19 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
     SKT_ENSURE_ARG(req->body_fd >= 0 || req->body != NULL || req->body_len == 0, err);
     if (resp != NULL)
         memset(resp, 0, sizeof *resp);
+    seckit_error local_err;
+    if (err == NULL) /* the retry logic reads the service's error code */
+        err = &local_err;
     char what[96];
     describe(req, what, sizeof what);
     int protocol = req->protocol != SECKIT_AWS_PROTO_AUTO ? req->protocol
                                                           : default_protocol(req->service);
     int is_s3 = strcmp(req->service, "s3") == 0;
+    /* Refuse header injection before anything is sent. */
+    for (size_t i = 0; i < req->header_count; i++)
+        SKT_GUARD(skt_aws_check_header(req->headers[i].name, req->headers[i].value, what, err));
     target t;
-    SKT_GUARD(build_target(aws, req, &t, err));
+    SKT_GUARD(build_target(aws, req, NULL, &t, err));
 
     int rc = 0;
     size_t nh = 0;
@@ -615,6 +795,7 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
     xfer x = {.in_fd = req->body_fd, .out_fd = req->response_fd};
     char errbuf[CURL_ERROR_SIZE] = "";
     char payload[65] = "";
+    char redirect_to[64] = "";
     long long out_start = -1;
     x.max = req->response_max > 0 ? req->response_max : RESPONSE_MAX_DEFAULT;
     skt_writer_init(&x.body, x.max + 1);
@@ -664,7 +845,8 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
         const char *n = req->headers[i].name;
         SKT_ENSURE_GOTO(n != NULL && strcasecmp(n, "host") != 0 &&
                             strcasecmp(n, "authorization") != 0 &&
-                            strcasecmp(n, "content-length") != 0,
+                            strcasecmp(n, "content-length") != 0 &&
+                            strcasecmp(n, "expect") != 0,
                         err, rc, done, SECKIT_EINVAL, "%s: header '%.40s' is set by the library",
                         what, n ? n : "(null)");
         if (strcasecmp(n, "content-type") == 0)
@@ -680,6 +862,8 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
     }
 
     int attempts = 0;
+    int extra = 0; /* attempts that the retry mode does not count */
+    int redirected = 0, skew_fixed = 0;
     int last_cost = 0;
     for (;;) {
         attempts++;
@@ -696,7 +880,7 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
                 .session_token = creds->session_token,
                 .region = t.signing_region,
                 .service = req->service,
-                .timestamp = skt_aws_now(aws),
+                .timestamp = skt_aws_sign_time(aws),
                 .normalize_path = !is_s3,
                 .payload_hash = payload,
                 .add_content_sha256 = is_s3,
@@ -706,26 +890,26 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
                            rc, done);
         }
         for (size_t i = 0; i < nh && rc == 0; i++)
-            rc = add_header(&list, h[i].name, h[i].value, err);
+            rc = add_header(&list, h[i].name, h[i].value, what, err);
         if (rc == 0 && creds != NULL) {
-            rc = add_header(&list, "X-Amz-Date", sig.amz_date, err);
+            rc = add_header(&list, "X-Amz-Date", sig.amz_date, what, err);
             if (rc == 0 && creds->session_token[0])
-                rc = add_header(&list, "X-Amz-Security-Token", creds->session_token, err);
+                rc = add_header(&list, "X-Amz-Security-Token", creds->session_token, what, err);
             if (rc == 0 && is_s3)
-                rc = add_header(&list, "x-amz-content-sha256", payload, err);
+                rc = add_header(&list, "x-amz-content-sha256", payload, what, err);
             if (rc == 0)
-                rc = add_header(&list, "Authorization", sig.authorization, err);
+                rc = add_header(&list, "Authorization", sig.authorization, what, err);
         } else if (rc == 0 && is_s3) {
-            rc = add_header(&list, "x-amz-content-sha256", payload, err);
+            rc = add_header(&list, "x-amz-content-sha256", payload, what, err);
         }
         if (rc == 0)
-            rc = add_header(&list, "Expect", "", err);
+            rc = suppress_expect(&list, err);
         seckit_sigv4_result_free(&sig);
         if (rc != 0)
             goto done;
 
         CURL *c = aws->curl;
-        setup_common(aws, c, &x, errbuf, aws->timeout_ms);
+        setup_common(aws, c, &x, errbuf, aws->timeout_ms, t.url);
         curl_easy_setopt(c, CURLOPT_URL, t.url);
         set_method(c, req->method, req->body_len > 0 || req->body_fd >= 0, req->body_len);
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
@@ -733,14 +917,18 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 
         int kind;
+        int again = 0; /* a redirect or clock correction: once, outside the retry mode */
         seckit_error_clear(err);
+        int error_in_200 = cc == CURLE_OK && x.status == 200 &&
+                           (req->flags & SECKIT_AWS_REQ_ERROR_IN_200) != 0 &&
+                           body_is_error_document(&x);
         if (cc != CURLE_OK) {
             rc = map_curl(cc, &x, what, t.url, errbuf, err);
             kind = transport_retryable(cc) && (rc == SECKIT_ENETWORK || rc == SECKIT_ETIMEOUT)
                        ? skt_retry_classify(rc, 0, NULL)
                        : SKT_RETRY_NO;
-        } else if (is_2xx(x.status)) {
-            skt_retry_quota_release(&aws->quota, attempts > 1 ? last_cost : 0);
+        } else if (is_2xx(x.status) && !error_in_200) {
+            skt_retry_quota_release(&aws->quota, attempts - extra > 1 ? last_cost : 0);
             rc = 0;
             break;
         } else {
@@ -749,28 +937,61 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
                 rid = hdr_get(&x, "x-amz-request-id");
             rc = skt_aws_parse_error(protocol, x.status, req->method, x.body.data, x.body.len, rid,
                                      what, err);
+            if (error_in_200 && rc == 0)
+                rc = seckit_error_set(err, SECKIT_EAWS, "%s: an error document in a 200 answer",
+                                      what);
             const char *etype = hdr_get(&x, "x-amzn-errortype");
-            if (err != NULL && err->aws_code[0] == '\0' && etype != NULL)
+            if (err->aws_code[0] == '\0' && etype != NULL)
                 snprintf(err->aws_code, sizeof err->aws_code, "%.*s", (int)strcspn(etype, ":"),
                          etype);
-            kind = skt_retry_classify(0, x.status, err != NULL ? err->aws_code : NULL);
+            /* An error after "200 OK" is retried like a 500. */
+            kind = skt_retry_classify(0, error_in_200 ? 500 : x.status, err->aws_code);
+            if (is_s3 && !redirected && !error_in_200 && redirect_region(&x, err, redirect_to) &&
+                strcmp(redirect_to, t.signing_region) != 0) {
+                /* The bucket is in another region: re-sign for it, once. */
+                redirected = again = 1;
+                if (req->bucket != NULL && *req->bucket)
+                    skt_aws_remember_bucket_region(aws, req->bucket, redirect_to);
+                seckit_error terr;
+                target_free(&t);
+                if (build_target(aws, req, redirect_to, &t, &terr) != 0) {
+                    *err = terr;
+                    rc = terr.code;
+                    goto done;
+                }
+            } else if (!skew_fixed && creds != NULL) {
+                /* Our clock is off: take the server's time from Date, once.
+                 * A HEAD's 403 has no body to name the error: a Date more
+                 * than 5 minutes from the signing time says it. */
+                const char *date = hdr_get(&x, "date");
+                time_t server = date != NULL ? curl_getdate(date, NULL) : (time_t)-1;
+                long long off = server > 0 ? (long long)server - skt_aws_now(aws) : 0;
+                long long drift = off - aws->clock_offset;
+                int skewed = is_skew_code(err->aws_code) ||
+                             (x.status == 403 && x.body.len == 0 &&
+                              strcmp(req->method, "HEAD") == 0 && (drift > 300 || drift < -300));
+                if (server > 0 && skewed) {
+                    aws->clock_offset = off;
+                    skew_fixed = again = 1;
+                }
+            }
         }
-        if (kind == SKT_RETRY_NO || attempts >= aws->max_attempts)
+        if (again) {
+            if (rewind_for_retry(req, &x, out_start) != 0)
+                break;
+            extra++;
+            continue;
+        }
+        if (kind == SKT_RETRY_NO || attempts - extra >= aws->max_attempts)
             break;
         /* Can the body and the response destination be rewound? */
-        if (req->body_fd >= 0 && !x.in_seekable)
+        if (rewind_for_retry(req, &x, out_start) != 0)
             break;
-        if (x.out_to_fd && x.written > 0) {
-            if (out_start < 0 || lseek(req->response_fd, (off_t)out_start, SEEK_SET) == (off_t)-1 ||
-                ftruncate(req->response_fd, (off_t)out_start) != 0)
-                break;
-            x.written = 0;
-        }
         if (skt_retry_quota_acquire(&aws->quota, kind, &last_cost) != 0)
             break;
-        do_sleep(aws, skt_retry_backoff_ms(attempts, rand01(aws)));
+        do_sleep(aws, skt_retry_backoff_ms(attempts - extra, rand01(aws)));
     }
-    if (rc != 0 && err != NULL && attempts > 1) {
+    if (rc != 0 && attempts > 1) {
         size_t ml = strlen(err->message);
         snprintf(err->message + ml, sizeof err->message - ml, " after %d attempts", attempts);
     }
@@ -810,7 +1031,7 @@ int seckit_aws_presign(seckit_aws *aws, const seckit_aws_request *req, long expi
                    err);
     *url = NULL;
     target t;
-    SKT_GUARD(build_target(aws, req, &t, err));
+    SKT_GUARD(build_target(aws, req, NULL, &t, err));
     seckit_aws_credentials *c = skt_secret_alloc(sizeof *c);
     int rc = c == NULL ? seckit_error_set(err, SECKIT_ENOMEM, "out of memory")
                        : seckit_aws_get_credentials(aws, c, err);
@@ -824,7 +1045,7 @@ int seckit_aws_presign(seckit_aws *aws, const seckit_aws_request *req, long expi
             .session_token = c->session_token,
             .region = t.signing_region,
             .service = req->service,
-            .timestamp = skt_aws_now(aws),
+            .timestamp = skt_aws_sign_time(aws),
             .normalize_path = strcmp(req->service, "s3") != 0,
             .payload_hash = "UNSIGNED-PAYLOAD",
             .expires_s = expires_s,

@@ -89,14 +89,17 @@ static void get_key_id(const cJSON *resp, seckit_kms_result *out)
         snprintf(out->key_id, sizeof out->key_id, "%s", k);
 }
 
-static int kms_call(seckit_aws *aws, const char *op, cJSON *req, int want_plain, int want_ct,
-                    seckit_kms_result *out, seckit_error *err)
+/* A key given as an ARN is called in the ARN's region (its endpoint and
+ * signature), whatever the client's region. */
+static int kms_call(seckit_aws *aws, const char *op, const char *key_id, cJSON *req,
+                    int want_plain, int want_ct, seckit_kms_result *out, seckit_error *err)
 {
     cJSON *resp = NULL;
-    char target[64], what[64];
+    char target[64], what[64], region[64];
     snprintf(target, sizeof target, "TrentService.%s", op);
     snprintf(what, sizeof what, "kms %s", op);
-    int rc = skt_aws_json_call(aws, "kms", target, req, &resp, err);
+    int in_arn = skt_aws_arn_region(key_id, region);
+    int rc = skt_aws_json_call_in(aws, "kms", in_arn ? region : NULL, target, req, &resp, err);
     if (rc == 0 && want_plain)
         rc = get_b64(resp, "Plaintext", 1, &out->plaintext, &out->plaintext_len, what, err);
     if (rc == 0 && want_ct)
@@ -131,7 +134,7 @@ int seckit_kms_generate_data_key(seckit_aws *aws, const char *key_id, size_t key
     if (rc == 0)
         rc = add_context(req, ctx, err);
     if (rc == 0)
-        rc = kms_call(aws, "GenerateDataKey", req, 1, 1, out, err);
+        rc = kms_call(aws, "GenerateDataKey", key_id, req, 1, 1, out, err);
     if (rc == 0 && out->plaintext_len != key_bytes) {
         seckit_kms_result_free(out);
         rc = seckit_error_set(err, SECKIT_EFORMAT,
@@ -159,7 +162,7 @@ int seckit_kms_encrypt(seckit_aws *aws, const char *key_id, const uint8_t *plain
     if (rc == 0)
         rc = add_context(req, ctx, err);
     if (rc == 0)
-        rc = kms_call(aws, "Encrypt", req, 0, 1, out, err);
+        rc = kms_call(aws, "Encrypt", key_id, req, 0, 1, out, err);
     skt_json_wipe_delete(req);
     return rc;
 }
@@ -181,7 +184,7 @@ int seckit_kms_decrypt(seckit_aws *aws, const char *key_id, const uint8_t *ciphe
     if (rc == 0)
         rc = add_context(req, ctx, err);
     if (rc == 0)
-        rc = kms_call(aws, "Decrypt", req, 1, 0, out, err);
+        rc = kms_call(aws, "Decrypt", key_id, req, 1, 0, out, err);
     cJSON_Delete(req);
     return rc;
 }

@@ -532,6 +532,7 @@ int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_
     r.method = "PUT";
     r.headers = h;
     r.header_count = nh;
+    r.flags = SECKIT_AWS_REQ_ERROR_IN_200; /* can fail after "200 OK" */
     SKT_GUARD_GOTO(send_s3(aws, &r, req->bucket, req->key, &resp, err), rc, done);
     SKT_GUARD_GOTO(skt_s3_parse_body(&resp, "CopyObjectResult", "S3 CopyObject response", &root,
                                      err),
@@ -878,6 +879,7 @@ int seckit_s3_complete_multipart(seckit_aws *aws, const char *bucket, const char
     r.header_count = 1;
     r.body = xml;
     r.body_len = xml_len;
+    r.flags = SECKIT_AWS_REQ_ERROR_IN_200; /* can fail after "200 OK" */
     int rc = send_s3(aws, &r, bucket, key, &resp, err);
     if (rc == 0)
         rc = skt_s3_parse_body(&resp, "CompleteMultipartUploadResult", what, &root, err);

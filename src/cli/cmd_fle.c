@@ -85,7 +85,9 @@ static const char usage[] =
     "  --profile NAME          the AWS CLI profile (for encrypt: the FLE profile)\n"
     "  --region REGION         the region (default: AWS_REGION, AWS_DEFAULT_REGION,\n"
     "                          the profile's region)\n"
-    "  --endpoint-url URL      send requests to URL instead of the AWS endpoint\n"
+    "  --endpoint-url URL      send the SSM (decrypt) or CloudFront (push) requests\n"
+    "                          to URL instead of the AWS endpoint; other services'\n"
+    "                          calls (a role profile's STS call) are not affected\n"
     "  --ca-bundle FILE        trust the CA certificates in FILE\n"
     "\n"
     "Common options:\n"
@@ -631,6 +633,7 @@ static int run_decrypt(int argc, char **argv, int value_mode)
     const char *ssm_param = NULL, *ssm_provider = NULL, *ssm_key_name = NULL;
     seckit_aws_options ao;
     memset(&ao, 0, sizeof ao);
+    ao.endpoint_service = "ssm"; /* --endpoint-url is for SSM only */
     size_t n_specs = 0, n_fields = 0;
     int lines = 0, allow_insecure = 0, threads_given = 0;
     unsigned long threads = 1, max_edks = 0;
@@ -1107,6 +1110,7 @@ static int run_push(int argc, char **argv)
     const char *config = NULL;
     seckit_aws_options ao;
     memset(&ao, 0, sizeof ao);
+    ao.endpoint_service = "cloudfront"; /* --endpoint-url is for CloudFront only */
     int json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {

@@ -50,15 +50,23 @@ static const char usage[] =
     "  --no-progress         no progress bar (it is shown only on a terminal)\n"
     "\n"
     "AWS options:\n"
-    "  --endpoint-url URL    S3 endpoint, e.g. http://127.0.0.1:8080 (path-style)\n"
+    "  --endpoint-url URL    S3 endpoint, e.g. http://127.0.0.1:8080 (path-style);\n"
+    "                        for S3 requests only (a role profile's STS call goes\n"
+    "                        to STS's own endpoint)\n"
     "  --region REGION       signing region (default: AWS_REGION, the profile's)\n"
     "  --profile NAME        profile in ~/.aws/config and ~/.aws/credentials\n"
     "  --ca-bundle FILE      trust the CA certificates in FILE (default:\n"
     "                        AWS_CA_BUNDLE, the profile's ca_bundle)\n"
     "  -h, --help            show this help\n"
     "\n"
-    "Exit status: 0 done; 2 usage; 5 a file or network failure; 6 S3 answered with\n"
-    "an error (its code, e.g. NoSuchKey or AccessDenied, is shown).\n";
+    "Keys are sent exactly as written (s3://b/x/.. is the object 'x/..').  A\n"
+    "--content-type or --metadata value with a control character is refused.\n"
+    "\n"
+    "Exit status: 0 done; 2 usage (also a bad AWS_MAX_ATTEMPTS, AWS_RETRY_MODE or\n"
+    "endpoint setting, a control character in a header value); 3 malformed input\n"
+    "(unknown profile, malformed config file, an S3 answer that does not parse);\n"
+    "5 a file or network failure; 6 S3 answered with an error (its code, e.g.\n"
+    "NoSuchKey or AccessDenied, is shown).\n";
 
 enum {
     OPT_RECURSIVE = 256,
@@ -687,6 +695,7 @@ static int run(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     s3_opts o = {.sub = "s3", .part_size = 8LL * 1024 * 1024, .directive = -1, .progress = 1};
+    o.aws.endpoint_service = "s3"; /* --endpoint-url is for S3 only */
     int c, rc;
 
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {

@@ -13,6 +13,7 @@ typedef struct req {
     size_t nh;
     char *body;
     size_t body_len;
+    int proxied; /* arrived in absolute form */
 } req;
 
 const char *hget(const req *r, const char *name);

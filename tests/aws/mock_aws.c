@@ -17,6 +17,20 @@
  * CloudFront create too ("CF-CREATED kind id name <config XML>").  CloudFront: profiles and configurations must
  * refer to public keys and profiles that exist (404 NoSuch... otherwise).
  *
+ * More modes: skew (a signed request whose X-Amz-Date is more than 15
+ * minutes from the mock's clock gets RequestTimeTooSkewed (S3) or
+ * RequestExpired, with the mock's Date header), skew-always (that error
+ * whatever the date), error200 (200 OK with an S3 <Error> body).  S3
+ * buckets named rgn-REGION-KIND live in REGION: requests signed for
+ * another region get KIND 301 (PermanentRedirect + x-amz-bucket-region),
+ * 400 (AuthorizationHeaderMalformed naming <Region>, no header) or hdr
+ * (400 IllegalLocationConstraintException + x-amz-bucket-region).  S3 also
+ * does DELETE, CopyObject (x-amz-copy-source) and CompleteMultipartUpload
+ * (POST ?uploadId=).  A request in absolute form (through a proxy) counts
+ * in "proxied".  /__stats also reports "expect_headers" (requests that
+ * carried an Expect header), the last signed request's raw target,
+ * method and signing region, and "redirects".
+ *
  * Extra endpoints: container credentials (GET /container-creds with
  * Authorization: mock-container-token), IMDSv2 (PUT /latest/api/token,
  * GET /latest/meta-data/iam/security-credentials/[role]).
@@ -64,6 +78,8 @@ static struct {
     int mode_count;
     int imds_token_requests;
     char last_ua[128];
+    int expect_headers, proxied, redirects;
+    char last_target[512], last_method[16], last_region[64];
 } st;
 
 typedef struct conn {
@@ -97,15 +113,20 @@ static void send_all(int fd, const char *p, size_t n)
 void respond(int fd, int status, const char *ctype, const char *extra_headers,
                     const char *body, size_t body_len, int head)
 {
-    char h[2048];
+    char h[2048], date[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
     const char *reason = status == 200 ? "OK" : status == 204 ? "No Content"
+                         : status == 301 ? "Moved Permanently"
                          : status == 400 ? "Bad Request" : status == 403 ? "Forbidden"
                          : status == 404 ? "Not Found" : status == 500 ? "Internal Server Error"
                          : status == 503 ? "Service Unavailable" : "Status";
     int n = snprintf(h, sizeof h,
-                     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                     "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
                      "x-amzn-RequestId: mock-req-%d\r\nx-amz-request-id: mock-req-%d\r\n%s\r\n",
-                     status, reason, ctype ? ctype : "text/xml", body_len, st.requests,
+                     status, reason, date, ctype ? ctype : "text/xml", body_len, st.requests,
                      st.requests, extra_headers ? extra_headers : "");
     send_all(fd, h, (size_t)n);
     if (!head && body_len > 0)
@@ -555,31 +576,127 @@ static struct {
     size_t len;
 } objs[16];
 
-static void handle_s3(int fd, const req *r)
+static int find_obj(const char *path, int *free_slot)
 {
-    char *path = dec(r->path, strlen(r->path));
-    int head = strcmp(r->method, "HEAD") == 0;
-    int slot = -1, free_slot = -1;
+    int slot = -1;
+    if (free_slot != NULL)
+        *free_slot = -1;
     for (int i = 0; i < 16; i++) {
         if (objs[i].key != NULL && strcmp(objs[i].key, path) == 0)
             slot = i;
-        if (objs[i].key == NULL && free_slot < 0)
-            free_slot = i;
+        if (objs[i].key == NULL && free_slot != NULL && *free_slot < 0)
+            *free_slot = i;
     }
-    if (strcmp(r->method, "PUT") == 0) {
+    return slot;
+}
+
+static void store_obj(int slot, const char *path, const char *data, size_t len)
+{
+    free(objs[slot].key);
+    free(objs[slot].data);
+    objs[slot].key = strdup(path);
+    objs[slot].data = malloc(len + 1);
+    memcpy(objs[slot].data, data ? data : "", len);
+    objs[slot].len = len;
+}
+
+/* A bucket rgn-REGION-KIND lives in REGION: a request signed for another
+ * region gets the redirect answer of KIND.  1 when answered. */
+static int s3_wrong_region(int fd, const req *r, const char *path, const char *region, int head)
+{
+    if (strncmp(path, "/rgn-", 5) != 0)
+        return 0;
+    const char *b = path + 5;
+    size_t blen = strcspn(b, "/");
+    char bucket[128];
+    snprintf(bucket, sizeof bucket, "%.*s", (int)blen, b);
+    char *dash = strrchr(bucket, '-');
+    if (dash == NULL)
+        return 0;
+    *dash = '\0';
+    const char *kind = dash + 1, *home = bucket;
+    if (strcmp(region, home) == 0)
+        return 0;
+    st.redirects++;
+    char hdr[128], body[1024];
+    snprintf(hdr, sizeof hdr, "x-amz-bucket-region: %s\r\n", home);
+    if (strcmp(kind, "301") == 0) {
+        snprintf(body, sizeof body,
+                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>PermanentRedirect</Code>"
+                 "<Message>The bucket you are attempting to access must be addressed using the "
+                 "specified endpoint.</Message><Endpoint>s3.%s.amazonaws.com</Endpoint>"
+                 "<Bucket>x</Bucket><RequestId>mock-redirect</RequestId></Error>",
+                 home);
+        respond(fd, 301, "application/xml", hdr, body, strlen(body), head);
+    } else if (strcmp(kind, "400") == 0) {
+        snprintf(body, sizeof body,
+                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AuthorizationHeaderMalformed"
+                 "</Code><Message>The authorization header is malformed; the region '%s' is "
+                 "wrong; expecting '%s'</Message><Region>%s</Region><RequestId>mock-redirect"
+                 "</RequestId></Error>",
+                 region, home, home);
+        respond(fd, 400, "application/xml", NULL, body, strlen(body), head);
+    } else {
+        snprintf(body, sizeof body,
+                 "<Error><Code>IllegalLocationConstraintException</Code><Message>wrong region"
+                 "</Message></Error>");
+        respond(fd, 400, "application/xml", hdr, body, strlen(body), head);
+    }
+    (void)r;
+    return 1;
+}
+
+static void handle_s3(int fd, const req *r, const char *region)
+{
+    char *path = dec(r->path, strlen(r->path));
+    int head = strcmp(r->method, "HEAD") == 0;
+    if (s3_wrong_region(fd, r, path, region, head)) {
+        free(path);
+        return;
+    }
+    int free_slot;
+    int slot = find_obj(path, &free_slot);
+    const char *copy_src = hget(r, "x-amz-copy-source");
+    if (strcmp(r->method, "PUT") == 0 && copy_src != NULL) {
+        char *src = dec(copy_src, strlen(copy_src));
+        int from = src != NULL ? find_obj(src, NULL) : -1;
+        if (slot < 0)
+            slot = free_slot;
+        if (from < 0) {
+            error_resp(fd, P_S3, 404, "NoSuchKey", "The specified key does not exist.");
+        } else if (slot < 0) {
+            error_resp(fd, P_S3, 500, "InternalError", "store full");
+        } else {
+            if (slot != from)
+                store_obj(slot, path, objs[from].data, objs[from].len);
+            respond_str(fd, 200, "application/xml",
+                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CopyObjectResult>"
+                        "<LastModified>2024-01-01T00:00:00.000Z</LastModified>"
+                        "<ETag>\"mock-etag\"</ETag></CopyObjectResult>");
+        }
+        free(src);
+    } else if (strcmp(r->method, "PUT") == 0) {
         if (slot < 0)
             slot = free_slot;
         if (slot < 0) {
             error_resp(fd, P_S3, 500, "InternalError", "store full");
         } else {
-            free(objs[slot].key);
-            free(objs[slot].data);
-            objs[slot].key = strdup(path);
-            objs[slot].data = malloc(r->body_len + 1);
-            memcpy(objs[slot].data, r->body ? r->body : "", r->body_len);
-            objs[slot].len = r->body_len;
+            store_obj(slot, path, r->body, r->body_len);
             respond(fd, 200, "text/plain", "ETag: \"mock-etag\"\r\n", "", 0, 0);
         }
+    } else if (strcmp(r->method, "POST") == 0 && strncmp(r->query, "uploadId=", 9) == 0) {
+        respond_str(fd, 200, "application/xml",
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult>"
+                    "<Location>x</Location><Bucket>b</Bucket><Key>k</Key>"
+                    "<ETag>\"mock-multipart-etag-1\"</ETag></CompleteMultipartUploadResult>");
+    } else if (strcmp(r->method, "DELETE") == 0) {
+        if (slot >= 0) {
+            free(objs[slot].key);
+            free(objs[slot].data);
+            objs[slot].key = NULL;
+            objs[slot].data = NULL;
+        }
+        respond(fd, 204, "text/plain", NULL, "", 0, 0);
     } else if (strcmp(r->method, "GET") == 0 || head) {
         if (slot < 0) {
             if (head)
@@ -613,11 +730,19 @@ static int handle_unsigned(int fd, const req *r)
 {
     char b[4096];
     if (strcmp(r->path, "/__stats") == 0) {
+        char lt[512];
+        snprintf(lt, sizeof lt, "%s", st.last_target);
+        for (char *q = lt; *q; q++)
+            if (*q == '"' || *q == '\\' || (unsigned char)*q < 0x20)
+                *q = '?';
         snprintf(b, sizeof b,
                  "{\"requests\":%d,\"connections\":%d,\"assume_role\":%d,\"sig_failures\":%d,"
-                 "\"imds_tokens\":%d,\"mode\":\"%s\",\"mode_count\":%d}",
+                 "\"imds_tokens\":%d,\"mode\":\"%s\",\"mode_count\":%d,\"expect_headers\":%d,"
+                 "\"proxied\":%d,\"redirects\":%d,\"last_method\":\"%s\",\"last_region\":\"%s\","
+                 "\"last_target\":\"%s\"}",
                  st.requests, st.connections, st.assume_role, st.sig_failures,
-                 st.imds_token_requests, st.mode, st.mode_count);
+                 st.imds_token_requests, st.mode, st.mode_count, st.expect_headers, st.proxied,
+                 st.redirects, st.last_method, st.last_region, lt);
         respond_str(fd, 200, "application/json", b);
         return 1;
     }
@@ -692,10 +817,54 @@ static int handle(int fd, req *r)
     const char *ua = hget(r, "user-agent");
     if (ua != NULL)
         snprintf(st.last_ua, sizeof st.last_ua, "%s", ua);
+    if (hget(r, "expect") != NULL)
+        st.expect_headers++;
+    if (r->proxied)
+        st.proxied++;
     if (handle_unsigned(fd, r))
         return 0;
     char service[64] = "", key[128] = "", msg[256];
     const char *code;
+    /* Remember the last signed request as it arrived. */
+    const char *authz = hget(r, "authorization");
+    if (authz != NULL) {
+        snprintf(st.last_target, sizeof st.last_target, "%s", r->target);
+        snprintf(st.last_method, sizeof st.last_method, "%s", r->method);
+        const char *cred = strstr(authz, "Credential=");
+        const char *slash = cred != NULL ? strchr(cred, '/') : NULL;
+        slash = slash != NULL ? strchr(slash + 1, '/') : NULL;
+        st.last_region[0] = '\0';
+        if (slash != NULL)
+            sscanf(slash + 1, "%63[^/]", st.last_region);
+    }
+    /* Clock skew: judged on X-Amz-Date against the mock's clock. */
+    if (st.mode_count > 0 && authz != NULL &&
+        (strcmp(st.mode, "skew") == 0 || strcmp(st.mode, "skew-always") == 0)) {
+        const char *d = hget(r, "x-amz-date");
+        int Y, M, D, hh, mm, ss;
+        long long t = 0;
+        if (d != NULL && sscanf(d, "%4d%2d%2dT%2d%2d%2dZ", &Y, &M, &D, &hh, &mm, &ss) == 6) {
+            char iso[32];
+            snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02dZ", Y, M, D, hh, mm, ss);
+            t = skt_parse_iso8601(iso);
+        }
+        long long diff = t - (long long)time(NULL);
+        if (strcmp(st.mode, "skew-always") == 0 || diff > 900 || diff < -900) {
+            const char *cs = strstr(authz, "Credential=");
+            const char *sl = cs;
+            for (int k = 0; k < 3 && sl; k++)
+                sl = strchr(sl + 1, '/');
+            if (sl != NULL)
+                sscanf(sl + 1, "%63[^/]", service);
+            st.mode_count--;
+            int s3 = strcmp(service, "s3") == 0;
+            error_resp(fd, proto_for(service), s3 ? 403 : 400,
+                       s3 ? "RequestTimeTooSkewed" : "RequestExpired",
+                       "The difference between the request time and the current time is too "
+                       "large.");
+            return 0;
+        }
+    }
     /* Injected failures apply to signed requests. */
     if (st.mode_count > 0 && st.mode[0]) {
         const char *auth = hget(r, "authorization");
@@ -736,6 +905,13 @@ static int handle(int fd, req *r)
         }
         if (strcmp(st.mode, "close") == 0)
             return -1;
+        if (strcmp(st.mode, "error200") == 0) {
+            respond_str(fd, 200, "application/xml",
+                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\n<Error><Code>InternalError"
+                        "</Code><Message>We encountered an internal error. Please try again."
+                        "</Message><RequestId>mock-200-error</RequestId></Error>");
+            return 0;
+        }
         if (strcmp(st.mode, "slow") == 0) {
             sleep(3);
             return -1;
@@ -763,7 +939,7 @@ static int handle(int fd, req *r)
     else if (strcmp(service, "ssm") == 0 && target != NULL)
         handle_ssm(fd, r, target);
     else if (strcmp(service, "s3") == 0)
-        handle_s3(fd, r);
+        handle_s3(fd, r, st.last_region);
     else if (strcmp(service, "cloudfront") == 0)
         mock_handle_cloudfront(fd, r);
     else
@@ -804,7 +980,13 @@ static int parse(conn *c, req *r)
         free(h);
         return -1;
     }
+    int absolute = strncmp(target, "http://", 7) == 0;
+    if (absolute) { /* absolute form: we are the proxy */
+        char *p = strchr(target + 7, '/');
+        memmove(target, p != NULL ? p : "/", strlen(p != NULL ? p : "/") + 1);
+    }
     r->target = strdup(target);
+    r->proxied = absolute;
     char *qm = strchr(target, '?');
     r->query = strdup(qm ? qm + 1 : "");
     if (qm)

@@ -120,4 +120,25 @@ static int mock_stat(const mockctl *m, const char *name)
     return p ? atoi(p + strlen(key)) : -1;
 }
 
+/* A string from /__stats into out (n bytes); "" when absent. */
+static void mock_stat_str(const mockctl *m, const char *name, char *out, size_t n)
+    __attribute__((unused));
+static void mock_stat_str(const mockctl *m, const char *name, char *out, size_t n)
+{
+    char buf[4096], key[64];
+    out[0] = '\0';
+    if (mock_http(m, "GET", "/__stats", buf) != 0)
+        return;
+    snprintf(key, sizeof key, "\"%s\":\"", name);
+    const char *p = strstr(buf, key);
+    if (p == NULL)
+        return;
+    p += strlen(key);
+    size_t l = strcspn(p, "\"");
+    if (l >= n)
+        l = n - 1;
+    memcpy(out, p, l);
+    out[l] = '\0';
+}
+
 #endif

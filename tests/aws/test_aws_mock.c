@@ -16,6 +16,7 @@
 
 #include "crypto/secmem.h"
 #include "seckit/aws.h"
+#include "seckit/s3.h"
 #include "seckit/version.h"
 #include "src/aws/client.h"
 #include "src/aws/sigv4.h"
@@ -57,7 +58,10 @@ static void clean_env(void)
         "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_CLOUDFRONT",
         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
         "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-        "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_MAX_ATTEMPTS", "AWS_CA_BUNDLE"};
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_MAX_ATTEMPTS", "AWS_CA_BUNDLE",
+        "AWS_RETRY_MODE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "HTTP_PROXY", "http_proxy",
+        "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy",
+        "REQUEST_METHOD"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         unsetenv(vars[i]);
     setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
@@ -776,6 +780,410 @@ static void test_cloudfront(void)
     seckit_aws_free(aws);
 }
 
+
+/* Keys with "." and ".." segments reach the server byte for byte, for
+ * every operation, and the signature is for that path. */
+static void test_dot_segments(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 1);
+    seckit_error err;
+    char last[512], method[16];
+    int sig_before = mock_stat(&M, "sig_failures");
+    seckit_s3_put put = {.bucket = "dots", .key = "a/../b/./c",
+                         .body = {.data = (const unsigned char *)"dotted", .len = 6, .fd = -1}};
+    CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
+    mock_stat_str(&M, "last_target", last, sizeof last);
+    CHECK_STR(last, "/dots/a/../b/./c");
+    seckit_s3_object_info info;
+    unsigned char *body = NULL;
+    size_t blen = 0;
+    seckit_s3_get get = {.bucket = "dots", .key = "a/../b/./c", .out_fd = -1};
+    CHECK_OK(seckit_s3_get_object(aws, &get, &info, &body, &blen, &err), &err);
+    CHECK(blen == 6 && body != NULL && memcmp(body, "dotted", 6) == 0);
+    free(body);
+    seckit_s3_object_info_free(&info);
+    mock_stat_str(&M, "last_target", last, sizeof last);
+    CHECK_STR(last, "/dots/a/../b/./c");
+    /* The normalised path is a different object. */
+    get.key = "b/c";
+    CHECK_RC(seckit_s3_get_object(aws, &get, &info, &body, &blen, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "NoSuchKey");
+    CHECK_OK(seckit_s3_head_object(aws, "dots", "a/../b/./c", &info, &err), &err);
+    seckit_s3_object_info_free(&info);
+    mock_stat_str(&M, "last_target", last, sizeof last);
+    CHECK_STR(last, "/dots/a/../b/./c");
+    seckit_s3_copy copy = {.src_bucket = "dots", .src_key = "a/../b/./c", .bucket = "dots",
+                           .key = "x/.."};
+    CHECK_OK(seckit_s3_copy_object(aws, &copy, NULL, &err), &err);
+    mock_stat_str(&M, "last_target", last, sizeof last);
+    CHECK_STR(last, "/dots/x/..");
+    /* rm s3://dots/x/.. deletes that key, never the bucket. */
+    CHECK_OK(seckit_s3_delete_object(aws, "dots", "x/..", &err), &err);
+    mock_stat_str(&M, "last_target", last, sizeof last);
+    mock_stat_str(&M, "last_method", method, sizeof method);
+    CHECK_STR(last, "/dots/x/..");
+    CHECK_STR(method, "DELETE");
+    CHECK_OK(seckit_s3_delete_object(aws, "dots", "./..", &err), &err);
+    mock_stat_str(&M, "last_target", last, sizeof last);
+    CHECK_STR(last, "/dots/./..");
+    CHECK_OK(seckit_s3_delete_object(aws, "dots", "a/../b/./c", &err), &err);
+    CHECK(mock_stat(&M, "sig_failures") == sig_before);
+    seckit_aws_free(aws);
+}
+
+/* Control characters in any header are refused before sending. */
+static void test_header_injection(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 1);
+    seckit_error err;
+    int before = mock_stat(&M, "requests");
+    seckit_s3_put put = {.bucket = "b", .key = "k", .content_type = "a\nX-Injected: 1",
+                         .body = {.data = (const unsigned char *)"x", .len = 1, .fd = -1}};
+    CHECK_RC(seckit_s3_put_object(aws, &put, NULL, &err), SECKIT_EINVAL);
+    CHECK_MSG(strstr(err.message, "Content-Type") != NULL &&
+                  strstr(err.message, "control character") != NULL,
+              "message: %s", err.message);
+    seckit_s3_meta meta = {"note", "ok\r\nX-Injected: 1"};
+    put.content_type = NULL;
+    put.metadata = &meta;
+    put.metadata_count = 1;
+    CHECK_RC(seckit_s3_put_object(aws, &put, NULL, &err), SECKIT_EINVAL);
+    /* Straight through seckit_aws_send: names and values. */
+    seckit_aws_kv bad[] = {{"X-Ok", "fine"}, {"X-Bad", "tab\tinside"}};
+    seckit_aws_request req = SECKIT_AWS_REQUEST_INIT;
+    req.service = "s3";
+    req.method = "GET";
+    req.bucket = "b";
+    req.path = "/k";
+    req.headers = bad;
+    req.header_count = 2;
+    seckit_aws_response resp;
+    CHECK_RC(seckit_aws_send(aws, &req, &resp, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "X-Bad") != NULL);
+    seckit_aws_kv badname = {"X-Bad\r\nX-Injected", "1"};
+    req.headers = &badname;
+    req.header_count = 1;
+    CHECK_RC(seckit_aws_send(aws, &req, &resp, &err), SECKIT_EINVAL);
+    CHECK(strchr(err.message, '\n') == NULL);
+    seckit_aws_kv expect = {"Expect", "100-continue"};
+    req.headers = &expect;
+    CHECK_RC(seckit_aws_send(aws, &req, &resp, &err), SECKIT_EINVAL);
+    CHECK(mock_stat(&M, "requests") - before == 1); /* only mock_stat's own request */
+    seckit_aws_free(aws);
+}
+
+/* No Expect header on any request, small or large, signed or not. */
+static void test_no_expect(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 1);
+    seckit_error err;
+    int before = mock_stat(&M, "expect_headers");
+    size_t big = 2u << 20;
+    unsigned char *data = malloc(big);
+    memset(data, 'e', big);
+    seckit_s3_put put = {.bucket = "b", .key = "big", .body = {.data = data, .len = big, .fd = -1}};
+    CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
+    put.key = "small";
+    put.body.len = 10;
+    CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
+    CHECK_OK(seckit_s3_delete_object(aws, "b", "big", &err), &err);
+    CHECK_OK(seckit_s3_delete_object(aws, "b", "small", &err), &err);
+    seckit_aws_identity id;
+    CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    free(data);
+    seckit_aws_free(aws);
+    /* Unsigned requests (container credentials) too. */
+    char url[256];
+    snprintf(url, sizeof url, "%s/container-creds", M.url);
+    clean_env();
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "mock-container-token", 1);
+    aws = client(NULL, 0, 1);
+    CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    seckit_aws_free(aws);
+    CHECK(mock_stat(&M, "expect_headers") == before);
+}
+
+/* --endpoint-url for S3 only: an assume-role profile's STS call goes to
+ * STS's own configured endpoint. */
+static void test_endpoint_scope(void)
+{
+    clean_env();
+    write_file("credentials", "[base]\naws_access_key_id = " MOCK_KEY
+                              "\naws_secret_access_key = " MOCK_SECRET "\n");
+    write_file("config", "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/MockRole\n"
+                         "source_profile = base\nregion = us-east-1\n");
+    char sts[256], last[512];
+    snprintf(sts, sizeof sts, "%s/sts-endpoint", M.url);
+    setenv("AWS_ENDPOINT_URL_STS", sts, 1);
+    seckit_aws_options o = {.endpoint_url = M.url, .endpoint_service = "s3", .profile = "dev",
+                            .max_attempts = 1};
+    seckit_aws *aws = NULL;
+    seckit_error err;
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    int before = mock_stat(&M, "assume_role");
+    seckit_s3_put put = {.bucket = "scope", .key = "k",
+                         .body = {.data = (const unsigned char *)"x", .len = 1, .fd = -1}};
+    CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
+    CHECK(mock_stat(&M, "assume_role") - before == 1);
+    mock_stat_str(&M, "last_target", last, sizeof last);
+    CHECK_STR(last, "/scope/k");
+    /* and the STS request went to the STS endpoint's path */
+    seckit_aws_identity id;
+    CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    mock_stat_str(&M, "last_target", last, sizeof last);
+    CHECK_STR(last, "/sts-endpoint/");
+    CHECK_OK(seckit_s3_delete_object(aws, "scope", "k", &err), &err);
+    seckit_aws_free(aws);
+    clean_env();
+}
+
+/* Region redirects: re-signed for the bucket's region, once, and the
+ * region remembered for the client. */
+static void test_region_redirect(void)
+{
+    static const char *const buckets[] = {"rgn-eu-west-1-301", "rgn-eu-west-2-400",
+                                          "rgn-ap-south-1-hdr"};
+    static const char *const regions[] = {"eu-west-1", "eu-west-2", "ap-south-1"};
+    clean_env();
+    env_creds();
+    for (size_t i = 0; i < 3; i++) {
+        seckit_aws *aws = client(NULL, 0, 1);
+        seckit_error err;
+        char region[64];
+        int before = mock_stat(&M, "redirects");
+        seckit_aws_request req = SECKIT_AWS_REQUEST_INIT;
+        req.service = "s3";
+        req.method = "PUT";
+        req.bucket = buckets[i];
+        req.path = "/obj";
+        req.body = "redirected";
+        req.body_len = 10;
+        seckit_aws_response resp;
+        CHECK_OK(seckit_aws_send(aws, &req, &resp, &err), &err);
+        CHECK(resp.attempts == 2);
+        CHECK(mock_stat(&M, "redirects") - before == 1);
+        mock_stat_str(&M, "last_region", region, sizeof region);
+        CHECK_STR(region, regions[i]);
+        CHECK_STR(skt_aws_bucket_region(aws, buckets[i]), regions[i]);
+        seckit_aws_response_free(&resp);
+        /* Remembered: the next request goes straight to the right region. */
+        seckit_s3_object_info info;
+        CHECK_OK(seckit_s3_head_object(aws, buckets[i], "obj", &info, &err), &err);
+        seckit_s3_object_info_free(&info);
+        CHECK(mock_stat(&M, "redirects") - before == 1);
+        CHECK(hk.sleeps == 0);
+        CHECK_OK(seckit_s3_delete_object(aws, buckets[i], "obj", &err), &err);
+        seckit_aws_free(aws);
+    }
+    /* HEAD (no body): the x-amz-bucket-region header says where. */
+    seckit_aws *aws = client(NULL, 0, 1);
+    seckit_error err;
+    seckit_s3_object_info info;
+    CHECK_RC(seckit_s3_head_object(aws, "rgn-eu-north-1-301", "none", &info, &err), SECKIT_EAWS);
+    CHECK(err.http_status == 404); /* redirected, then the real answer */
+    CHECK_STR(skt_aws_bucket_region(aws, "rgn-eu-north-1-301"), "eu-north-1");
+    seckit_aws_free(aws);
+    /* A 400 without <Region> and without the header is just an error; a
+     * redirect is followed once only. */
+    aws = client(NULL, 0, 1);
+    int before = mock_stat(&M, "redirects");
+    CHECK_RC(seckit_s3_delete_object(aws, "rgn-eu-west-3-400", "k", &err), 0);
+    CHECK(mock_stat(&M, "redirects") - before == 1);
+    seckit_aws_free(aws);
+}
+
+/* KMS calls for a key ARN are signed for the ARN's region. */
+static void test_kms_arn_region(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 1);
+    seckit_error err;
+    char region[64];
+    seckit_kms_result dk, pt;
+    const char *arn = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd";
+    CHECK_OK(seckit_kms_generate_data_key(aws, arn, 32, NULL, &dk, &err), &err);
+    mock_stat_str(&M, "last_region", region, sizeof region);
+    CHECK_STR(region, "eu-central-1");
+    CHECK_OK(seckit_kms_decrypt(aws, arn, dk.ciphertext, dk.ciphertext_len, NULL, &pt, &err),
+             &err);
+    mock_stat_str(&M, "last_region", region, sizeof region);
+    CHECK_STR(region, "eu-central-1");
+    seckit_kms_result_free(&pt);
+    /* Without a key id (or with a bare id), the client's region. */
+    CHECK_OK(seckit_kms_decrypt(aws, NULL, dk.ciphertext, dk.ciphertext_len, NULL, &pt, &err),
+             &err);
+    mock_stat_str(&M, "last_region", region, sizeof region);
+    CHECK_STR(region, "us-east-1");
+    seckit_kms_result_free(&pt);
+    seckit_kms_result_free(&dk);
+    const uint8_t msg[] = "m";
+    CHECK_OK(seckit_kms_encrypt(aws, "alias-free-key", msg, 1, NULL, &dk, &err), &err);
+    mock_stat_str(&M, "last_region", region, sizeof region);
+    CHECK_STR(region, "us-east-1");
+    seckit_kms_result_free(&dk);
+    CHECK_OK(seckit_kms_encrypt(aws, "arn:aws:kms:ap-northeast-1:123456789012:alias/a", msg, 1,
+                                NULL, &dk, &err),
+             &err);
+    mock_stat_str(&M, "last_region", region, sizeof region);
+    CHECK_STR(region, "ap-northeast-1");
+    seckit_kms_result_free(&dk);
+    seckit_aws_free(aws);
+}
+
+/* "200 OK" with an <Error> body: an error, retried like a 500. */
+static void test_error_in_200(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 3);
+    seckit_error err;
+    seckit_s3_put put = {.bucket = "e200", .key = "src",
+                         .body = {.data = (const unsigned char *)"copy me", .len = 7, .fd = -1}};
+    CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
+    seckit_s3_copy copy = {.src_bucket = "e200", .src_key = "src", .bucket = "e200",
+                           .key = "dst"};
+    seckit_s3_copy_result cr;
+    mock_mode(&M, "error200", 1);
+    CHECK_OK(seckit_s3_copy_object(aws, &copy, &cr, &err), &err);
+    CHECK_STR(cr.etag, "\"mock-etag\"");
+    CHECK(hk.sleeps == 1);
+    mock_mode(&M, "error200", 5);
+    hk.sleeps = 0;
+    CHECK_RC(seckit_s3_copy_object(aws, &copy, &cr, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "InternalError");
+    CHECK(err.http_status == 200);
+    CHECK(strstr(err.message, "after 3 attempts") != NULL);
+    CHECK(hk.sleeps == 2);
+    mock_mode(&M, "", 0);
+    /* CompleteMultipartUpload. */
+    seckit_s3_part part = {.part_number = 1};
+    snprintf(part.etag, sizeof part.etag, "\"p1\"");
+    char etag[130];
+    mock_mode(&M, "error200", 2);
+    hk.sleeps = 0;
+    CHECK_OK(seckit_s3_complete_multipart(aws, "e200", "mp", "upload-1", &part, 1, etag, &err),
+             &err);
+    CHECK_STR(etag, "\"mock-multipart-etag-1\"");
+    CHECK(hk.sleeps == 2);
+    /* Without the flag a 200 is a 200 (the caller reads the body). */
+    mock_mode(&M, "error200", 1);
+    seckit_aws_request req = SECKIT_AWS_REQUEST_INIT;
+    req.service = "s3";
+    req.method = "GET";
+    req.bucket = "e200";
+    req.path = "/src";
+    seckit_aws_response resp;
+    CHECK_OK(seckit_aws_send(aws, &req, &resp, &err), &err);
+    CHECK(resp.attempts == 1 && resp.body != NULL && strstr((char *)resp.body, "<Error>") != NULL);
+    seckit_aws_response_free(&resp);
+    mock_mode(&M, "", 0);
+    seckit_aws_free(aws);
+}
+
+static long long skewed_clock(void *ctx)
+{
+    (void)ctx;
+    return (long long)time(NULL) - 3600; /* an hour slow */
+}
+
+/* RequestTimeTooSkewed / RequestExpired: the clock offset is taken from
+ * the server's Date, the request re-signed once, the offset kept. */
+static void test_clock_skew(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws *aws = client(NULL, 0, 3);
+    skt_aws_hooks h = {fake_sleep, fake_rand, skewed_clock, NULL};
+    skt_aws_set_hooks(aws, &h);
+    seckit_error err;
+    mock_mode(&M, "skew", 100);
+    static const char body[] = "Action=GetCallerIdentity&Version=2011-06-15";
+    seckit_aws_request req = SECKIT_AWS_REQUEST_INIT;
+    req.service = "sts";
+    req.method = "POST";
+    req.body = body;
+    req.body_len = strlen(body);
+    seckit_aws_response resp;
+    CHECK_OK(seckit_aws_send(aws, &req, &resp, &err), &err);
+    CHECK(resp.attempts == 2);
+    CHECK(hk.sleeps == 0);
+    printf("# clock offset learned: %lld s\n", aws->clock_offset);
+    CHECK(aws->clock_offset >= 3590 && aws->clock_offset <= 3610);
+    seckit_aws_response_free(&resp);
+    /* Kept for the next requests, S3 (RequestTimeTooSkewed) included. */
+    CHECK_OK(seckit_aws_send(aws, &req, &resp, &err), &err);
+    CHECK(resp.attempts == 1);
+    seckit_aws_response_free(&resp);
+    seckit_s3_put put = {.bucket = "skew", .key = "k",
+                         .body = {.data = (const unsigned char *)"x", .len = 1, .fd = -1}};
+    CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
+    seckit_aws_free(aws);
+    /* S3 and KMS with a fresh client. */
+    aws = client(NULL, 0, 3);
+    skt_aws_set_hooks(aws, &h);
+    seckit_s3_object_info info;
+    CHECK_OK(seckit_s3_head_object(aws, "skew", "k", &info, &err), &err);
+    seckit_s3_object_info_free(&info);
+    seckit_aws_free(aws);
+    aws = client(NULL, 0, 3);
+    skt_aws_set_hooks(aws, &h);
+    seckit_kms_result r;
+    CHECK_OK(seckit_kms_generate_data_key(aws, "k1", 32, NULL, &r, &err), &err);
+    seckit_kms_result_free(&r);
+    seckit_aws_free(aws);
+    /* A server that keeps refusing: one correction, then the error. */
+    mock_mode(&M, "skew-always", 10);
+    aws = client(NULL, 0, 3);
+    CHECK_RC(seckit_aws_send(aws, &req, &resp, &err), SECKIT_EAWSAUTH);
+    CHECK_STR(err.aws_code, "RequestExpired");
+    CHECK(resp.attempts == 2);
+    seckit_aws_response_free(&resp);
+    mock_mode(&M, "", 0);
+    seckit_aws_free(aws);
+}
+
+/* Proxies from the environment as the AWS CLI reads them: upper-case
+ * HTTP_PROXY is honoured, lower-case wins, loopback is always direct. */
+static void test_proxy(void)
+{
+    clean_env();
+    env_creds();
+    seckit_error err;
+    seckit_aws_identity id;
+    /* Loopback endpoints never go through a proxy (this one is closed). */
+    setenv("http_proxy", "http://127.0.0.1:9", 1);
+    setenv("HTTP_PROXY", "http://127.0.0.1:9", 1);
+    seckit_aws *aws = client(NULL, 0, 1);
+    CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    seckit_aws_free(aws);
+    /* A name that is never resolved here: the proxy (the mock) gets it. */
+    unsetenv("http_proxy");
+    setenv("HTTP_PROXY", M.url, 1);
+    seckit_aws_options o = {.endpoint_url = "http://sts.proxied.seckit.test", .region = "us-east-1",
+                            .max_attempts = 1};
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    int before = mock_stat(&M, "proxied");
+    CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    CHECK(mock_stat(&M, "proxied") - before == 1);
+    seckit_aws_free(aws);
+    /* Lower-case first: the upper-case one points at a closed port. */
+    setenv("HTTP_PROXY", "http://127.0.0.1:9", 1);
+    setenv("http_proxy", M.url, 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
+    CHECK_MSG(mock_stat(&M, "proxied") - before == 2, "proxied %d", mock_stat(&M, "proxied") - before);
+    seckit_aws_free(aws);
+    clean_env();
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "%s/seckit-aws-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -802,6 +1210,15 @@ int main(void)
     TEST(test_imds);
     TEST(test_iam);
     TEST(test_cloudfront);
+    TEST(test_dot_segments);
+    TEST(test_header_injection);
+    TEST(test_no_expect);
+    TEST(test_endpoint_scope);
+    TEST(test_region_redirect);
+    TEST(test_kms_arn_region);
+    TEST(test_error_in_200);
+    TEST(test_clock_skew);
+    TEST(test_proxy);
     mock_stop(&M);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

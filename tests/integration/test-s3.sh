@@ -174,6 +174,37 @@ if check cli_rm 0 s3 rm "$S/cli/copied.txt" $EP; then
     [ $? -eq 6 ] && grep -q '404\|NotFound\|NoSuchKey' "$TMP/head3.out" && pass cli_rm || fail cli_rm "$(cat "$TMP/head3.out")"
 fi
 
+# Keys with "." and ".." segments reach the server as written (no path
+# normalisation on the way), for put, get, ls and rm.
+for DK in 'a/../b/./c' 'x/..'; do
+    dk=$(printf "%s" "$DK" | tr "./" "D_")
+    printf 'dots %s' "$DK" >"$TMP/dots.txt"
+    if check "cli_dot_key_put_$dk" 0 s3 cp "$TMP/dots.txt" "$S/$DK" $EP --no-progress; then
+        grep -qF "PUT /$B/$DK HTTP/1.0 200" "$proxy_log" && pass "cli_dot_key_put_$dk" ||
+            fail "cli_dot_key_put_$dk" "proxy log: $(grep -F "PUT /$B/" "$proxy_log" | tail -n 1)"
+    fi
+    if check "cli_dot_key_get_$dk" 0 s3 cp "$S/$DK" - $EP; then
+        [ "$(cat "$OUT")" = "dots $DK" ] && pass "cli_dot_key_get_$dk" ||
+            fail "cli_dot_key_get_$dk" "got '$(cat "$OUT")'"
+    fi
+    if check "cli_dot_key_ls_$dk" 0 s3 ls "$S/" --recursive $EP; then
+        grep -qF " $DK" "$OUT" && pass "cli_dot_key_ls_$dk" || fail "cli_dot_key_ls_$dk" "$(cat "$OUT")"
+    fi
+done
+check cli_dot_key_normalised_absent 6 s3 cp "$S/b/c" - $EP && grep -q NoSuchKey "$ERR" &&
+    pass cli_dot_key_normalised_absent
+for DK in 'a/../b/./c' 'x/..'; do
+    dk=$(printf "%s" "$DK" | tr "./" "D_")
+    if check "cli_dot_key_rm_$dk" 0 s3 rm "$S/$DK" $EP; then
+        grep -qF "DELETE /$B/$DK HTTP/1.0 204" "$proxy_log" &&
+            ! grep -qE "DELETE /$B/? HTTP" "$proxy_log" && pass "cli_dot_key_rm_$dk" ||
+            fail "cli_dot_key_rm_$dk" "proxy log: $(grep -F "DELETE /$B" "$proxy_log" | tail -n 2 | tr '\n' '|')"
+    fi
+done
+if check cli_dot_key_bucket_kept 0 s3 ls "$S/" --recursive $EP; then
+    ! grep -qF '..' "$OUT" && pass cli_dot_key_bucket_kept || fail cli_dot_key_bucket_kept "$(cat "$OUT")"
+fi
+
 # failures: exit 6 with S3's error code; nothing partial left behind
 echo keep >"$TMP/dl/existing"
 if check cli_missing_key 6 s3 cp "$S/cli/no-such-key" "$TMP/dl/existing" $EP; then

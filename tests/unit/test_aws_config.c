@@ -35,7 +35,10 @@ static void clean_env(void)
         "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_S3",
         "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_CLOUDFRONT",
         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_MAX_ATTEMPTS", "AWS_CA_BUNDLE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"};
+        "AWS_MAX_ATTEMPTS", "AWS_CA_BUNDLE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_RETRY_MODE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "HTTP_PROXY", "http_proxy",
+        "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy",
+        "REQUEST_METHOD"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         unsetenv(vars[i]);
     setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
@@ -333,6 +336,282 @@ static void test_max_attempts(void)
     clean_env();
 }
 
+
+/* --endpoint-url is for one service; AWS_ENDPOINT_URL_<SERVICE>,
+ * AWS_ENDPOINT_URL, [services NAME] sections, the profile's endpoint_url,
+ * and the ignore switch, in the AWS CLI's order. */
+static void test_endpoint_config(void)
+{
+    clean_env();
+    seckit_aws *aws;
+    seckit_error err;
+    const char *url;
+    seckit_aws_options o = {.region = "eu-west-1", .endpoint_url = "http://cli-s3:9",
+                            .endpoint_service = "s3"};
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, "s3", &url, &err), &err);
+    CHECK_STR(url, "http://cli-s3:9");
+    CHECK(skt_aws_endpoint_is_custom(aws, "s3"));
+    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_STR(url, "https://sts.eu-west-1.amazonaws.com"); /* not the S3 endpoint */
+    CHECK(!skt_aws_endpoint_is_custom(aws, "sts"));
+    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_STR(url, "https://kms.eu-west-1.amazonaws.com");
+    seckit_aws_free(aws);
+    o.endpoint_service = "dynamodb";
+    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    o.endpoint_service = "s3";
+
+    /* The services section the profile names. */
+    write_file(".aws/config",
+               "[default]\nservices = local\nendpoint_url = http://profile-wide:1\n"
+               "[services local]\nsts =\n  endpoint_url = http://svc-sts:2\n"
+               "kms =\n  endpoint_url = http://svc-kms:3\n"
+               "[profile ghosts]\nservices = missing\n"
+               "[profile quiet]\nignore_configured_endpoint_urls = true\n"
+               "endpoint_url = http://ignored:4\n"
+               "[profile odd]\nignore_configured_endpoint_urls = maybe\n"
+               "[profile envonly]\nservices = local\n");
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_STR(url, "http://svc-sts:2");
+    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_STR(url, "http://svc-kms:3");
+    CHECK_OK(seckit_aws_endpoint(aws, "ssm", &url, &err), &err);
+    CHECK_STR(url, "http://profile-wide:1"); /* not in the section: the profile's */
+    CHECK_OK(seckit_aws_endpoint(aws, "s3", &url, &err), &err);
+    CHECK_STR(url, "http://cli-s3:9");
+    seckit_aws_free(aws);
+    /* Environment over the services section. */
+    setenv("AWS_ENDPOINT_URL", "http://env-all:5", 1);
+    setenv("AWS_ENDPOINT_URL_STS", "http://env-sts:6", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_STR(url, "http://env-sts:6");
+    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_STR(url, "http://env-all:5");
+    seckit_aws_free(aws);
+    /* Ignore switch in the environment: only --endpoint-url is left. */
+    setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_STR(url, "https://sts.eu-west-1.amazonaws.com");
+    CHECK_OK(seckit_aws_endpoint(aws, "s3", &url, &err), &err);
+    CHECK_STR(url, "http://cli-s3:9");
+    seckit_aws_free(aws);
+    /* The environment's "false" wins over the profile's "true". */
+    setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "False", 1);
+    o.profile = "quiet";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_STR(url, "http://env-sts:6");
+    seckit_aws_free(aws);
+    unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    unsetenv("AWS_ENDPOINT_URL");
+    unsetenv("AWS_ENDPOINT_URL_STS");
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_STR(url, "https://kms.eu-west-1.amazonaws.com"); /* the profile's own is ignored */
+    seckit_aws_free(aws);
+    /* Bad switch values and a missing section are errors naming them. */
+    setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "yes", 1);
+    o.profile = NULL;
+    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") != NULL &&
+          strstr(err.message, "'yes'") != NULL);
+    unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    o.profile = "odd";
+    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "ignore_configured_endpoint_urls") != NULL &&
+          strstr(err.message, "'maybe'") != NULL);
+    o.profile = "ghosts";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_RC(seckit_aws_endpoint(aws, "kms", &url, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "[services missing]") != NULL);
+    seckit_aws_free(aws);
+    /* A bad URL names where it came from. */
+    o.profile = NULL;
+    setenv("AWS_ENDPOINT_URL_KMS", "ftp://x", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_RC(seckit_aws_endpoint(aws, "kms", &url, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "AWS_ENDPOINT_URL_KMS") != NULL);
+    seckit_aws_free(aws);
+    /* Without endpoint_service, --endpoint-url is every service's (library default). */
+    o.endpoint_service = NULL;
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_STR(url, "http://cli-s3:9");
+    seckit_aws_free(aws);
+    clean_env();
+}
+
+static void test_region_helpers(void)
+{
+    char r[64], url[256];
+    seckit_error err;
+    CHECK(skt_aws_arn_region("arn:aws:kms:eu-central-1:123456789012:key/abc", r) == 1);
+    CHECK_STR(r, "eu-central-1");
+    CHECK(skt_aws_arn_region("arn:aws-cn:kms:cn-north-1:123456789012:alias/x", r) == 1);
+    CHECK_STR(r, "cn-north-1");
+    CHECK(skt_aws_arn_region("1234abcd-12ab-34cd-56ef-1234567890ab", r) == 0);
+    CHECK(skt_aws_arn_region("alias/my-key", r) == 0);
+    CHECK(skt_aws_arn_region("arn:aws:kms::123:key/x", r) == 0);
+    CHECK(skt_aws_arn_region("arn:aws:kms:EU_WEST:123:key/x", r) == 0);
+    CHECK(skt_aws_arn_region("arn:aws:kms", r) == 0);
+    CHECK(skt_aws_arn_region(NULL, r) == 0);
+    CHECK_OK(skt_aws_default_endpoint("kms", "ap-south-1", url, sizeof url, &err), &err);
+    CHECK_STR(url, "https://kms.ap-south-1.amazonaws.com");
+    CHECK_OK(skt_aws_default_endpoint("s3", "cn-north-1", url, sizeof url, &err), &err);
+    CHECK_STR(url, "https://s3.cn-north-1.amazonaws.com.cn");
+    CHECK(skt_aws_valid_region("eu-west-1") && !skt_aws_valid_region("eu west") &&
+          !skt_aws_valid_region("") && !skt_aws_valid_region("-x") &&
+          !skt_aws_valid_region("evil.example.com"));
+    /* Remembered bucket regions. */
+    seckit_aws *aws;
+    seckit_aws_options o = {.region = "us-east-1"};
+    clean_env();
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK(skt_aws_bucket_region(aws, "b") == NULL);
+    skt_aws_remember_bucket_region(aws, "b", "eu-west-2");
+    skt_aws_remember_bucket_region(aws, "c", "not a region");
+    CHECK_STR(skt_aws_bucket_region(aws, "b"), "eu-west-2");
+    CHECK(skt_aws_bucket_region(aws, "c") == NULL);
+    for (int i = 0; i < 40; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "bucket-%d", i);
+        skt_aws_remember_bucket_region(aws, name, "ap-east-1");
+    }
+    CHECK(aws->n_bucket_regions == SKT_AWS_BUCKET_REGIONS);
+    CHECK_STR(skt_aws_bucket_region(aws, "bucket-39"), "ap-east-1");
+    seckit_aws_free(aws);
+}
+
+static void test_retry_settings(void)
+{
+    clean_env();
+    seckit_aws *aws;
+    seckit_error err;
+    seckit_aws_options o = {0};
+    const char *bad_attempts[] = {"0", "11", "abc", "3x", "-1", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad_attempts / sizeof bad_attempts[0]; i++) {
+        setenv("AWS_MAX_ATTEMPTS", bad_attempts[i], 1);
+        CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+        char want[64];
+        snprintf(want, sizeof want, "'%s'", bad_attempts[i]);
+        CHECK_MSG(strstr(err.message, "AWS_MAX_ATTEMPTS") != NULL &&
+                      strstr(err.message, want) != NULL,
+                  "message: %s", err.message);
+    }
+    unsetenv("AWS_MAX_ATTEMPTS");
+    write_file(".aws/config", "[default]\nmax_attempts = many\n"
+                              "[profile legacy]\nretry_mode = legacy\n"
+                              "[profile adaptive]\nretry_mode = adaptive\nmax_attempts = 4\n"
+                              "[profile weird]\nretry_mode = fast\n");
+    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "max_attempts") != NULL && strstr(err.message, "'many'") != NULL);
+    /* The environment's valid value wins over the profile's bad one. */
+    setenv("AWS_MAX_ATTEMPTS", " 4 ", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK(aws->max_attempts == 4);
+    seckit_aws_free(aws);
+    unsetenv("AWS_MAX_ATTEMPTS");
+    o.profile = "legacy";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK(aws->max_attempts == 5 && aws->retry_mode == SKT_RETRY_MODE_LEGACY);
+    seckit_aws_free(aws);
+    o.profile = "adaptive";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK(aws->max_attempts == 4 && aws->retry_mode == SKT_RETRY_MODE_ADAPTIVE);
+    seckit_aws_free(aws);
+    o.profile = "weird";
+    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "retry_mode") != NULL && strstr(err.message, "'fast'") != NULL);
+    setenv("AWS_RETRY_MODE", "Standard", 1); /* names are lower-case, as in the AWS CLI */
+    o.profile = "legacy";
+    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "AWS_RETRY_MODE") != NULL && strstr(err.message, "'Standard'") != NULL);
+    setenv("AWS_RETRY_MODE", "standard", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK(aws->max_attempts == 3); /* the environment's mode over the profile's legacy */
+    seckit_aws_free(aws);
+    clean_env();
+}
+
+/* Which proxy, by the AWS CLI's rules (lower-case first, HTTP_PROXY not in
+ * CGI, no ALL_PROXY), and the no-proxy list. */
+static void test_proxy_rules(void)
+{
+    clean_env();
+    char proxy[256], np[512];
+    skt_aws_proxy_for("https", proxy, sizeof proxy, np, sizeof np);
+    CHECK_STR(proxy, "");
+    CHECK(strstr(np, "127.0.0.1") != NULL && strstr(np, "169.254.169.254") != NULL);
+    setenv("ALL_PROXY", "http://all:1", 1);
+    setenv("all_proxy", "http://all:1", 1);
+    skt_aws_proxy_for("https", proxy, sizeof proxy, np, sizeof np);
+    CHECK_STR(proxy, "");
+    setenv("HTTPS_PROXY", "http://upper-s:2", 1);
+    setenv("HTTP_PROXY", "http://upper:3", 1);
+    skt_aws_proxy_for("https", proxy, sizeof proxy, np, sizeof np);
+    CHECK_STR(proxy, "http://upper-s:2");
+    skt_aws_proxy_for("http", proxy, sizeof proxy, np, sizeof np);
+    CHECK_STR(proxy, "http://upper:3");
+    setenv("https_proxy", "http://lower-s:4", 1);
+    setenv("http_proxy", "http://lower:5", 1);
+    skt_aws_proxy_for("https", proxy, sizeof proxy, np, sizeof np);
+    CHECK_STR(proxy, "http://lower-s:4");
+    skt_aws_proxy_for("http", proxy, sizeof proxy, np, sizeof np);
+    CHECK_STR(proxy, "http://lower:5");
+    /* In a CGI program HTTP_PROXY may come from the request: not used. */
+    unsetenv("http_proxy");
+    setenv("REQUEST_METHOD", "GET", 1);
+    skt_aws_proxy_for("http", proxy, sizeof proxy, np, sizeof np);
+    CHECK_STR(proxy, "");
+    skt_aws_proxy_for("https", proxy, sizeof proxy, np, sizeof np);
+    CHECK_STR(proxy, "http://lower-s:4");
+    unsetenv("REQUEST_METHOD");
+    /* An https endpoint never uses the http proxy. */
+    unsetenv("https_proxy");
+    unsetenv("HTTPS_PROXY");
+    skt_aws_proxy_for("https", proxy, sizeof proxy, np, sizeof np);
+    CHECK_STR(proxy, "");
+    setenv("NO_PROXY", "upper.example", 1);
+    skt_aws_proxy_for("http", proxy, sizeof proxy, np, sizeof np);
+    CHECK(strncmp(np, "upper.example,", 14) == 0 && strstr(np, "::1") != NULL);
+    setenv("no_proxy", ".lower.example", 1);
+    skt_aws_proxy_for("http", proxy, sizeof proxy, np, sizeof np);
+    CHECK(strncmp(np, ".lower.example,", 15) == 0);
+    setenv("no_proxy", " * ", 1);
+    skt_aws_proxy_for("http", proxy, sizeof proxy, np, sizeof np);
+    CHECK_STR(np, "*");
+    clean_env();
+}
+
+/* Header names must be tokens, values free of control characters. */
+static void test_header_check(void)
+{
+    seckit_error err;
+    CHECK_OK(skt_aws_check_header("Content-Type", "text/plain; charset=utf-8", "t", &err), &err);
+    CHECK_OK(skt_aws_check_header("x-amz-meta-a", "", "t", &err), &err);
+    CHECK_OK(skt_aws_check_header("x-amz-meta-u", "caf\xc3\xa9", "t", &err), &err);
+    const char *bad_values[] = {"a\nX-Injected: 1", "a\rb", "tab\there", "nul\x01", "del\x7f"};
+    for (size_t i = 0; i < sizeof bad_values / sizeof bad_values[0]; i++) {
+        CHECK_RC(skt_aws_check_header("Content-Type", bad_values[i], "s3 PUT", &err),
+                 SECKIT_EINVAL);
+        CHECK(strstr(err.message, "Content-Type") != NULL &&
+              strstr(err.message, "control character") != NULL &&
+              strchr(err.message, '\n') == NULL);
+    }
+    const char *bad_names[] = {"", "X Bad", "X-Bad:", "X-Bad\r\nInjected", "caf\xc3\xa9", "a(b)"};
+    for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
+        CHECK_RC(skt_aws_check_header(bad_names[i], "v", "s3 PUT", &err), SECKIT_EINVAL);
+        CHECK(strstr(err.message, "not a valid HTTP header name") != NULL &&
+              strchr(err.message, '\n') == NULL && strchr(err.message, '\r') == NULL);
+    }
+    CHECK_RC(skt_aws_check_header(NULL, "v", "t", &err), SECKIT_EINVAL);
+    CHECK_RC(skt_aws_check_header("n", NULL, "t", &err), SECKIT_EINVAL);
+}
+
 static void test_retry_policy(void)
 {
     CHECK(skt_retry_classify(0, 500, "InternalError") == SKT_RETRY_TRANSIENT);
@@ -576,6 +855,11 @@ int main(void)
     TEST(test_s3_addressing);
     TEST(test_env_credentials);
     TEST(test_max_attempts);
+    TEST(test_endpoint_config);
+    TEST(test_region_helpers);
+    TEST(test_retry_settings);
+    TEST(test_proxy_rules);
+    TEST(test_header_check);
     TEST(test_retry_policy);
     TEST(test_error_parsing);
     TEST(test_scrub);
