@@ -97,6 +97,15 @@ typedef struct seckit_aws_options {
                                 0: 60 s */
     int max_attempts;        /* 1..10; 0: see above */
     int s3_addressing;       /* enum seckit_aws_s3_addressing */
+    /* Asks for the MFA code of an assume-role profile with mfa_serial
+     * (serial: the MFA device's ARN or serial number): write a
+     * NUL-terminated code into code (code_size bytes) and return 0, or
+     * return non-zero to refuse.  The library never prompts by itself: with
+     * no callback such a profile fails (SECKIT_EAWSAUTH) instead of calling
+     * AssumeRole without the code.  The seckit command asks on /dev/tty. */
+    int (*mfa_prompt)(void *ctx, const char *profile, const char *serial, char *code,
+                      size_t code_size);
+    void *mfa_prompt_ctx;
 } seckit_aws_options;
 
 typedef struct seckit_aws seckit_aws;

@@ -6,6 +6,7 @@ libseckit_internal_la_SOURCES += src/aws/curl_version.c \
 	src/aws/errors.c \
 	src/aws/http.c \
 	src/aws/creds.c \
+	src/aws/sso.c \
 	src/aws/calls.c \
 	src/aws/sts.c \
 	src/aws/kms.c \
