@@ -26,15 +26,19 @@ tests_unit_test_aws_sigv4_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_aws_sigv4_LDADD = $(TEST_LDADD)
 
 # The loopback mock AWS server and the tests that drive the library against it.
-check_PROGRAMS += tests/aws/mock_aws tests/aws/test_aws_mock
-UNIT_TESTS += tests/aws/test_aws_mock
+check_PROGRAMS += tests/aws/mock_aws tests/aws/test_aws_mock tests/aws/test_aws_creds
+UNIT_TESTS += tests/aws/test_aws_mock tests/aws/test_aws_creds
 noinst_HEADERS += tests/aws/mock.h tests/aws/mockctl.h
-tests_aws_mock_aws_SOURCES = tests/aws/mock_aws.c tests/aws/mock_iam_cf.c
+tests_aws_mock_aws_SOURCES = tests/aws/mock_aws.c tests/aws/mock_iam_cf.c tests/aws/mock_creds.c
 tests_aws_mock_aws_CFLAGS = $(TEST_CFLAGS)
 tests_aws_mock_aws_LDADD = $(TEST_LDADD)
 tests_aws_test_aws_mock_SOURCES = tests/aws/test_aws_mock.c
 tests_aws_test_aws_mock_CFLAGS = $(TEST_CFLAGS)
 tests_aws_test_aws_mock_LDADD = $(TEST_LDADD)
+# The credential chain (web identity, SSO, MFA, IMDSv1, the credential cache).
+tests_aws_test_aws_creds_SOURCES = tests/aws/test_aws_creds.c
+tests_aws_test_aws_creds_CFLAGS = $(TEST_CFLAGS)
+tests_aws_test_aws_creds_LDADD = $(TEST_LDADD)
 
 # seckit aws whoami
 seckit_SOURCES += src/cli/cmd_aws.c
