@@ -200,11 +200,18 @@ static int get_role_credentials(seckit_aws *aws, const char *profile, const sso_
         if (rc == 0 || (rc != SECKIT_ENETWORK && rc != SECKIT_ETIMEOUT && resp.status < 500))
             break;
     }
-    if (rc != 0 && (resp.status == 401 || resp.status == 403)) {
+    if (rc != 0 && resp.status == 401) {
         rc = seckit_error_set(err, SECKIT_EAWSAUTH,
-                              "profile %s: IAM Identity Center refused the SSO token (HTTP %d): "
+                              "profile %s: IAM Identity Center refused the SSO token (HTTP 401): "
                               "run `aws sso login --profile %s`",
-                              profile, resp.status, profile);
+                              profile, profile);
+    } else if (rc != 0 && resp.status == 403) {
+        rc = seckit_error_set(err, SECKIT_EAWS,
+                              "profile %s: IAM Identity Center gives no access to role %.100s in "
+                              "account %.20s (HTTP 403)",
+                              profile, c->role_name, c->account_id);
+        if (err != NULL)
+            err->http_status = 403;
     } else if (rc != 0) {
         seckit_error_prefix(err, "sso GetRoleCredentials");
     } else {
