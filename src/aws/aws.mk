@@ -43,7 +43,7 @@ tests_aws_test_aws_creds_LDADD = $(TEST_LDADD)
 # seckit aws whoami
 seckit_SOURCES += src/cli/cmd_aws.c
 dist_man_MANS += man/seckit-aws.1
-SCRIPT_TESTS += tests/cli/test-aws.sh
+SCRIPT_TESTS += tests/cli/test-aws.sh tests/cli/test-aws-creds.sh
 
 # Fuzz target for everything src/aws parses (XML, error documents, credentials JSON, INI).
 FUZZ_TARGETS += tests/fuzz/fuzz_aws_response

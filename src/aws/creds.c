@@ -913,7 +913,9 @@ static int get_mfa_code(seckit_aws *aws, const char *profile, const char *serial
     size_t l = strcspn(code, "\r\n");
     code[l] = '\0';
     SKT_ENSURE(r == 0 && *code != '\0', err, SECKIT_EAWSAUTH,
-               "profile %s: no MFA code was given for %.200s", profile, serial);
+               "profile %s has mfa_serial %.200s: no MFA code was entered (or there is no "
+               "terminal to ask for it on)",
+               profile, serial);
     int digits = 1;
     for (const char *c = code; *c; c++)
         if (*c < '0' || *c > '9')

@@ -46,6 +46,7 @@ static int whoami(int argc, char **argv)
     const char *sub = "aws whoami";
     seckit_aws_options o;
     memset(&o, 0, sizeof o);
+    cli_aws_interactive(&o);
     int json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {

@@ -631,6 +631,7 @@ static int run_decrypt(int argc, char **argv, int value_mode)
     const char *ssm_param = NULL, *ssm_provider = NULL, *ssm_key_name = NULL;
     seckit_aws_options ao;
     memset(&ao, 0, sizeof ao);
+    cli_aws_interactive(&ao);
     size_t n_specs = 0, n_fields = 0;
     int lines = 0, allow_insecure = 0, threads_given = 0;
     unsigned long threads = 1, max_edks = 0;
@@ -1107,6 +1108,7 @@ static int run_push(int argc, char **argv)
     const char *config = NULL;
     seckit_aws_options ao;
     memset(&ao, 0, sizeof ao);
+    cli_aws_interactive(&ao);
     int json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
