@@ -464,6 +464,53 @@ static void test_role_cache(void)
     clean_env();
 }
 
+static long long clock_offset;
+static long long fake_now(void *ctx)
+{
+    (void)ctx;
+    return (long long)time(NULL) + clock_offset;
+}
+
+/* In one client: temporary credentials are refreshed 5 minutes before they
+ * expire, and a refresh that fails keeps them while they are still valid. */
+static void test_refresh_keeps_valid(void)
+{
+    clean_env();
+    write_file("credentials", "[base]\naws_access_key_id = " MOCK_KEY
+                              "\naws_secret_access_key = " MOCK_SECRET "\n");
+    write_file("config", "[profile dev]\nrole_arn = " ROLE_ARN "\nsource_profile = base\n"
+                         "role_session_name = refresh-test\n");
+    seckit_aws *aws = client("dev", 1, 0);
+    if (aws == NULL) {
+        CHECK(aws != NULL);
+        return;
+    }
+    skt_aws_hooks h = {NULL, NULL, fake_now, NULL};
+    skt_aws_set_hooks(aws, &h);
+    clock_offset = 0;
+    seckit_aws_credentials c, c2;
+    seckit_error err;
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    /* 4 minutes before expiry, nothing cached on disk, STS failing. */
+    rm_rf(".aws");
+    clock_offset = c.expiration - (long long)time(NULL) - 240;
+    mock_mode(&M, "500", 1);
+    CHECK_OK(seckit_aws_get_credentials(aws, &c2, &err), &err);
+    CHECK(stat_of("/__stats", "mode_count") == 0); /* it did try: the 500 was used */
+    CHECK(c2.expiration == c.expiration);
+    CHECK_STR(c2.access_key_id, c.access_key_id);
+    /* Past expiry, a failure is a failure. */
+    clock_offset = c.expiration - (long long)time(NULL) + 10;
+    mock_mode(&M, "500", 1);
+    CHECK(seckit_aws_get_credentials(aws, &c2, &err) != 0);
+    mock_mode(&M, "", 0);
+    /* And a working refresh replaces them. */
+    clock_offset = c.expiration - (long long)time(NULL) - 240;
+    CHECK_OK(seckit_aws_get_credentials(aws, &c2, &err), &err);
+    seckit_aws_free(aws);
+    clean_env();
+}
+
 static void test_imds_v1(void)
 {
     clean_env();
@@ -648,6 +695,7 @@ int main(void)
     TEST(test_sso);
     TEST(test_mfa);
     TEST(test_role_cache);
+    TEST(test_refresh_keeps_valid);
     TEST(test_imds_v1);
     TEST(test_credential_source);
     TEST(test_container_plain_http);
