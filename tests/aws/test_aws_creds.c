@@ -259,6 +259,39 @@ static void test_web_identity_env(void)
     clean_env();
 }
 
+/* Web identity's place in the chain: after the environment's keys and an
+ * assume-role profile, before the profile's static keys. */
+static void test_web_identity_chain_position(void)
+{
+    clean_env();
+    write_file("oidc-token", "mock-oidc-token");
+    char tf[512];
+    snprintf(tf, sizeof tf, "%s/oidc-token", tmpdir);
+    setenv("AWS_WEB_IDENTITY_TOKEN_FILE", tf, 1);
+    setenv("AWS_ROLE_ARN", ROLE_ARN, 1);
+    setenv("AWS_ROLE_SESSION_NAME", "wi-chain", 1);
+    write_file("credentials", "[default]\naws_access_key_id = " MOCK_KEY
+                              "\naws_secret_access_key = " MOCK_SECRET "\n"
+                              "[base]\naws_access_key_id = " MOCK_KEY
+                              "\naws_secret_access_key = " MOCK_SECRET "\n");
+    write_file("config", "[profile dev]\nrole_arn = " ROLE_ARN "\nsource_profile = base\n"
+                         "role_session_name = wi-chain-dev\n");
+    seckit_aws_credentials c;
+    seckit_error err;
+    /* default profile with static keys: web identity comes first */
+    CHECK_OK(creds_of(NULL, 0, &c, &err), &err);
+    CHECK_STR(c.source, "web-identity");
+    /* AWS_PROFILE=dev (role_arn + source_profile): assume-role comes first */
+    setenv("AWS_PROFILE", "dev", 1);
+    CHECK_OK(creds_of(NULL, 0, &c, &err), &err);
+    CHECK_STR(c.source, "assume-role");
+    unsetenv("AWS_PROFILE");
+    /* --profile default: the environment is not used, static keys are */
+    CHECK_OK(creds_of("default", 0, &c, &err), &err);
+    CHECK_STR(c.source, "shared-credentials-file");
+    clean_env();
+}
+
 static void test_web_identity_profile(void)
 {
     clean_env();
@@ -691,6 +724,7 @@ int main(void)
     }
     setenv("HOME", tmpdir, 1);
     TEST(test_web_identity_env);
+    TEST(test_web_identity_chain_position);
     TEST(test_web_identity_profile);
     TEST(test_sso);
     TEST(test_mfa);
