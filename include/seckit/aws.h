@@ -37,7 +37,8 @@ typedef struct seckit_aws_credentials {
     long long expiration; /* Unix seconds; 0 = does not expire */
     /* Where they came from, for messages: "options", "environment",
      * "shared-credentials-file", "config-file", "assume-role",
-     * "credential-process", "container", "instance-metadata". */
+     * "web-identity", "sso", "credential-process", "container",
+     * "instance-metadata". */
     char source[32];
 } seckit_aws_credentials;
 
@@ -60,17 +61,52 @@ enum seckit_aws_s3_addressing {
  *
  * Credentials: options.credentials; AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY
  *   (+ AWS_SESSION_TOKEN) -- unless a profile was named by options.profile;
- *   the profile (options.profile, else AWS_PROFILE, else "default") from
- *   AWS_SHARED_CREDENTIALS_FILE (~/.aws/credentials) then AWS_CONFIG_FILE
- *   (~/.aws/config, sections "[profile NAME]" or "[default]"):
- *   role_arn + source_profile (STS AssumeRole, cached until 5 minutes before
- *   expiry; role_session_name, external_id, duration_seconds honoured),
- *   static keys, credential_process (JSON Version 1 on stdout);
- *   then container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI on
- *   169.254.170.2, or AWS_CONTAINER_CREDENTIALS_FULL_URI, with
+ *   then the profile (options.profile, else AWS_PROFILE, else "default"):
+ *   its AWS_CONFIG_FILE (~/.aws/config, "[profile NAME]" or "[default]")
+ *   section with the same-named AWS_SHARED_CREDENTIALS_FILE
+ *   (~/.aws/credentials) section on top, as the AWS CLI merges them, in
+ *   this order:
+ *   - role_arn + source_profile or credential_source (Environment,
+ *     EcsContainer, Ec2InstanceMetadata): STS AssumeRole with
+ *     role_session_name, external_id, duration_seconds; with mfa_serial the
+ *     code comes from options.mfa_prompt (none: SECKIT_EAWSAUTH, and no
+ *     AssumeRole is sent without the code);
+ *   - web_identity_token_file + role_arn (+ role_session_name), each
+ *     overridden by AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN,
+ *     AWS_ROLE_SESSION_NAME unless options.profile is set: STS
+ *     AssumeRoleWithWebIdentity, unsigned;
+ *   - IAM Identity Center: sso_session (an "[sso-session NAME]" section with
+ *     sso_start_url, sso_region) or legacy sso_start_url + sso_region, with
+ *     sso_account_id + sso_role_name: the token `aws sso login` cached in
+ *     ~/.aws/sso/cache/<SHA-1 of the session name or start URL>.json, sent to
+ *     the portal's GetRoleCredentials (AWS_ENDPOINT_URL_SSO, else
+ *     https://portal.sso.REGION.amazonaws.com); missing, expired or refused
+ *     tokens fail with a message saying to run `aws sso login --profile NAME`;
+ *   - static keys (credentials file, then credential_process, then config
+ *     file keys); credential_process prints JSON Version 1 on stdout.
+ *   A profile naming something that cannot be used (unknown
+ *   credential_source, source_profile or credential_source without role_arn,
+ *   a missing source profile or sso-session, login_session, an incomplete
+ *   SSO setup) fails with a message naming it (SECKIT_EAWSAUTH,
+ *   SECKIT_EUNSUPPORTED or SECKIT_EINVAL), never "no credentials found".
+ *   Assumed-role, web identity and SSO credentials are cached in the AWS
+ *   CLI's cache, $HOME/.aws/cli/cache/<SHA-1 of the call's arguments>.json
+ *   (the AWS CLI's names and JSON; files 0600, folders 0700, written
+ *   atomically), used until 15 minutes before they expire; a failed
+ *   refresh keeps credentials that are still valid (in the cache or in the
+ *   client, which refreshes 5 minutes before expiry).
+ *   Then container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI on
+ *   169.254.170.2, or AWS_CONTAINER_CREDENTIALS_FULL_URI: https, or plain
+ *   http only to a loopback IP literal, 127.0.0.0/8 or [::1], or the ECS/EKS
+ *   agent, 169.254.170.2, 169.254.170.23, [fd00:ec2::23]; with
  *   AWS_CONTAINER_AUTHORIZATION_TOKEN or _TOKEN_FILE);
- *   then EC2 instance metadata with IMDSv2 tokens (endpoint from
- *   AWS_EC2_METADATA_SERVICE_ENDPOINT, off with AWS_EC2_METADATA_DISABLED=true).
+ *   then EC2 instance metadata: IMDSv2 session tokens, IMDSv1 when the token
+ *   request is answered 403, 404 or 405 (refused with
+ *   AWS_EC2_METADATA_V1_DISABLED=true / ec2_metadata_v1_disabled); endpoint
+ *   from AWS_EC2_METADATA_SERVICE_ENDPOINT / ec2_metadata_service_endpoint,
+ *   else http://169.254.169.254, or http://[fd00:ec2::254] in IPv6 mode
+ *   (AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE / ec2_metadata_service_endpoint_mode);
+ *   off with AWS_EC2_METADATA_DISABLED=true.
  * Region: options.region, AWS_REGION, AWS_DEFAULT_REGION, the profile's
  *   "region".
  * Endpoint of a service, in the AWS CLI's order: options.endpoint_url when
@@ -118,6 +154,15 @@ typedef struct seckit_aws_options {
                                 0: 60 s */
     int max_attempts;        /* 1..10; 0: see above */
     int s3_addressing;       /* enum seckit_aws_s3_addressing */
+    /* Asks for the MFA code of an assume-role profile with mfa_serial
+     * (serial: the MFA device's ARN or serial number): write a
+     * NUL-terminated code into code (code_size bytes) and return 0, or
+     * return non-zero to refuse.  The library never prompts by itself: with
+     * no callback such a profile fails (SECKIT_EAWSAUTH) instead of calling
+     * AssumeRole without the code.  The seckit command asks on /dev/tty. */
+    int (*mfa_prompt)(void *ctx, const char *profile, const char *serial, char *code,
+                      size_t code_size);
+    void *mfa_prompt_ctx;
 } seckit_aws_options;
 
 typedef struct seckit_aws seckit_aws;

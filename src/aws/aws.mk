@@ -6,6 +6,7 @@ libseckit_internal_la_SOURCES += src/aws/curl_version.c \
 	src/aws/errors.c \
 	src/aws/http.c \
 	src/aws/creds.c \
+	src/aws/sso.c \
 	src/aws/calls.c \
 	src/aws/sts.c \
 	src/aws/kms.c \
@@ -25,20 +26,24 @@ tests_unit_test_aws_sigv4_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_aws_sigv4_LDADD = $(TEST_LDADD)
 
 # The loopback mock AWS server and the tests that drive the library against it.
-check_PROGRAMS += tests/aws/mock_aws tests/aws/test_aws_mock
-UNIT_TESTS += tests/aws/test_aws_mock
+check_PROGRAMS += tests/aws/mock_aws tests/aws/test_aws_mock tests/aws/test_aws_creds
+UNIT_TESTS += tests/aws/test_aws_mock tests/aws/test_aws_creds
 noinst_HEADERS += tests/aws/mock.h tests/aws/mockctl.h
-tests_aws_mock_aws_SOURCES = tests/aws/mock_aws.c tests/aws/mock_iam_cf.c
+tests_aws_mock_aws_SOURCES = tests/aws/mock_aws.c tests/aws/mock_iam_cf.c tests/aws/mock_creds.c
 tests_aws_mock_aws_CFLAGS = $(TEST_CFLAGS)
 tests_aws_mock_aws_LDADD = $(TEST_LDADD)
 tests_aws_test_aws_mock_SOURCES = tests/aws/test_aws_mock.c
 tests_aws_test_aws_mock_CFLAGS = $(TEST_CFLAGS)
 tests_aws_test_aws_mock_LDADD = $(TEST_LDADD)
+# The credential chain (web identity, SSO, MFA, IMDSv1, the credential cache).
+tests_aws_test_aws_creds_SOURCES = tests/aws/test_aws_creds.c
+tests_aws_test_aws_creds_CFLAGS = $(TEST_CFLAGS)
+tests_aws_test_aws_creds_LDADD = $(TEST_LDADD)
 
 # seckit aws whoami
 seckit_SOURCES += src/cli/cmd_aws.c
 dist_man_MANS += man/seckit-aws.1
-SCRIPT_TESTS += tests/cli/test-aws.sh tests/cli/test-aws-net.sh
+SCRIPT_TESTS += tests/cli/test-aws.sh tests/cli/test-aws-net.sh tests/cli/test-aws-creds.sh
 
 # Fuzz target for everything src/aws parses (XML, error documents, credentials JSON, INI).
 FUZZ_TARGETS += tests/fuzz/fuzz_aws_response

@@ -217,9 +217,13 @@ static const char *config_section_get(const seckit_aws *aws, const char *profile
     return v;
 }
 
+/* As the AWS CLI does, a profile's settings are those of its config-file
+ * section with the credentials file's section of the same name on top (so
+ * role_arn, source_profile, region, ... work in either file). */
 const char *skt_aws_profile_get(const seckit_aws *aws, const char *profile, const char *key)
 {
-    return config_section_get(aws, profile, key);
+    const char *v = skt_ini_get(&aws->credentials, profile, key);
+    return v != NULL ? v : config_section_get(aws, profile, key);
 }
 
 const char *skt_aws_cred_file_get(const seckit_aws *aws, const char *profile, const char *key)
@@ -653,6 +657,8 @@ int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_erro
     SKT_ENSURE_GOTO(aws->s3_addressing >= 0 && aws->s3_addressing <= 2, err, rc, fail,
                     SECKIT_EINVAL, "invalid S3 addressing style");
 
+    aws->mfa_prompt = opts->mfa_prompt;
+    aws->mfa_prompt_ctx = opts->mfa_prompt_ctx;
     if (opts->credentials != NULL) {
         *aws->creds = *opts->credentials;
         aws->creds->access_key_id[SECKIT_AWS_KEY_ID_MAX] = '\0';
@@ -727,14 +733,21 @@ int seckit_aws_get_credentials(seckit_aws *aws, seckit_aws_credentials *out, sec
     SKT_ENSURE(!aws->resolving, err, SECKIT_EAWSAUTH,
                "credential resolution loops (role_arn/source_profile chain)");
     aws->resolving = 1;
-    int rc = skt_aws_resolve_credentials(aws, aws->creds, err);
+    int rc = skt_aws_resolve_credentials(aws, out, err); /* out: scratch until it works */
     aws->resolving = 0;
     if (rc != 0) {
+        skt_wipe(out, sizeof *out);
+        /* A failed refresh keeps temporary credentials that are still valid. */
+        if (aws->have_creds && aws->creds->expiration > now) {
+            seckit_error_clear(err);
+            *out = *aws->creds;
+            return 0;
+        }
         aws->have_creds = 0;
         skt_wipe(aws->creds, sizeof *aws->creds);
         return rc;
     }
+    *aws->creds = *out;
     aws->have_creds = 1;
-    *out = *aws->creds;
     return 0;
 }

@@ -128,6 +128,11 @@ struct seckit_aws {
     skt_retry_quota quota;
     skt_aws_hooks hooks;
     int resolving; /* re-entrancy guard for assume-role chains */
+    /* options.mfa_prompt / mfa_prompt_ctx (assume-role profiles with
+     * mfa_serial) */
+    int (*mfa_prompt)(void *ctx, const char *profile, const char *serial, char *code,
+                      size_t code_size);
+    void *mfa_prompt_ctx;
 };
 
 /* Tests: replace sleeping, randomness and the clock. */
@@ -176,6 +181,56 @@ int skt_aws_http_plain(seckit_aws *aws, const char *method, const char *url,
 /* Credential chain (creds.c). */
 int skt_aws_resolve_credentials(seckit_aws *aws, seckit_aws_credentials *out,
                                 seckit_error *err);
+
+/* 1 when a container-credentials URL may be used: https, or plain http to a
+ * loopback IP literal (127.0.0.0/8, ::1) or an ECS/EKS agent address
+ * (169.254.170.2, 169.254.170.23, fd00:ec2::23); the host is parsed with
+ * libcurl's own URL parser, so no name (localhost, 127.0.0.1.example.net)
+ * passes.  0 otherwise. */
+int skt_aws_container_url_allowed(const char *url);
+
+/* The instance metadata base URL (no trailing '/'): the endpoint from
+ * AWS_EC2_METADATA_SERVICE_ENDPOINT or the profile's
+ * ec2_metadata_service_endpoint, else http://169.254.169.254 or, in IPv6
+ * mode (AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE / the profile's
+ * ec2_metadata_service_endpoint_mode), http://[fd00:ec2::254]. */
+int skt_aws_imds_base(const seckit_aws *aws, char *out, size_t n, seckit_error *err);
+
+/* ---- the AWS CLI's credential cache (~/.aws/cli/cache, creds.c) ---- */
+
+#define SKT_CRED_CACHE_WINDOW 900 /* refresh 15 minutes before expiry */
+
+/* The cache file name (40 hex digits, NUL) for an AssumeRole or
+ * AssumeRoleWithWebIdentity call: SHA-1 of the JSON of its arguments with
+ * sorted keys, as the AWS CLI writes it.  session_name, external_id,
+ * serial may be NULL (not configured); duration_s 0 = not configured. */
+int skt_cred_cache_key_role(const char *role_arn, const char *session_name,
+                            const char *external_id, const char *serial, long duration_s,
+                            char out[41], seckit_error *err);
+/* The SSO credentials cache key: session_name (sso_session profiles) or
+ * start_url (legacy profiles). */
+int skt_cred_cache_key_sso(const char *account_id, const char *role_name,
+                           const char *session_name, const char *start_url, char out[41],
+                           seckit_error *err);
+/* Lowercase hex SHA-1 of a string (the SSO token cache's file names). */
+int skt_sha1_hex(const char *s, char out[41], seckit_error *err);
+/* Load cached credentials: 0 and *out filled when the entry exists and
+ * expires more than min_left seconds after now; 1 when there is no usable
+ * entry (missing, unreadable, malformed, expiring). */
+int skt_cred_cache_load(const char *key, long long now, long long min_left,
+                        seckit_aws_credentials *out);
+/* Store credentials (atomically, file 0600, folders 0700).  provider_type
+ * (may be NULL) and account_id (may be NULL) are written as the AWS CLI
+ * writes them for SSO.  Failures are returned but callers may ignore them. */
+int skt_cred_cache_store(const char *key, const seckit_aws_credentials *c,
+                         const char *provider_type, const char *account_id,
+                         seckit_error *err);
+
+/* IAM Identity Center (sso.c): credentials of a profile with sso_session or
+ * sso_start_url (+ sso_account_id, sso_role_name).  1 when the profile has
+ * no SSO configuration. */
+int skt_aws_sso_credentials(seckit_aws *aws, const char *profile, seckit_aws_credentials *out,
+                            seckit_error *err);
 
 /* Profile lookups in config (with "profile " prefix rules) and credentials
  * files. */
@@ -233,5 +288,16 @@ int skt_sts_assume_role_as(seckit_aws *aws, const seckit_aws_credentials *creds,
                            const char *role_arn, const char *session_name,
                            const char *external_id, long duration_s,
                            seckit_aws_credentials *out, seckit_error *err);
+/* The same with an MFA device (serial and token_code both set, or both
+ * NULL). */
+int skt_sts_assume_role_mfa(seckit_aws *aws, const seckit_aws_credentials *creds,
+                            const char *role_arn, const char *session_name,
+                            const char *external_id, long duration_s, const char *serial,
+                            const char *token_code, seckit_aws_credentials *out,
+                            seckit_error *err);
+/* STS AssumeRoleWithWebIdentity, unsigned (the token is the credential). */
+int skt_sts_assume_role_web_identity(seckit_aws *aws, const char *role_arn,
+                                     const char *session_name, const char *token,
+                                     seckit_aws_credentials *out, seckit_error *err);
 
 #endif

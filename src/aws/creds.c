@@ -1,6 +1,8 @@
 /* The credential chain, in the AWS CLI's order: environment, the profile
- * (assume-role, credentials file, credential_process, config file),
- * container credentials, EC2 instance metadata (IMDSv2). */
+ * (assume-role, web identity, IAM Identity Center, credentials file,
+ * credential_process, config file), container credentials, EC2 instance
+ * metadata (IMDSv2, IMDSv1 fallback); and the AWS CLI's cache of assumed-role
+ * credentials (~/.aws/cli/cache). */
 #include "config.h"
 
 #include <errno.h>
@@ -12,11 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <openssl/evp.h>
 
+#include "crypto/buf.h"
 #include "crypto/secmem.h"
 #include "seckit/file.h"
 #include "src/aws/client.h"
@@ -207,22 +215,61 @@ static int from_process(const char *cmd, seckit_aws_credentials *out, seckit_err
     return rc;
 }
 
-static int host_allowed_plain(const char *url)
+/* ------------------------------------------------- container credentials */
+
+/* Plain http is allowed only to loopback IP literals and the ECS/EKS agent
+ * addresses, as the AWS SDKs allow it.  The host comes from libcurl's own
+ * URL parser (the one that will connect), so what is checked is what is
+ * used: "http://127.0.0.1.example.net/", "http://127.0.0.1@evil/" and
+ * "http://localhost/" are all refused. */
+int skt_aws_container_url_allowed(const char *url)
 {
-    const char *h = url + 7;
-    static const char *const ok[] = {"127.", "localhost", "[::1]", "169.254.170.2",
-                                     "169.254.170.23", "[fd00:ec2::23]"};
-    for (size_t i = 0; i < SKT_ARRAY_LEN(ok); i++) {
-        size_t n = strlen(ok[i]);
-        if (strncmp(h, ok[i], n) == 0) {
-            char c = h[n];
-            if (ok[i][n - 1] == '.')
-                return 1;
-            if (c == '\0' || c == ':' || c == '/')
-                return 1;
-        }
+    if (url == NULL)
+        return 0;
+    CURLU *u = curl_url();
+    if (u == NULL)
+        return 0;
+    char *scheme = NULL, *host = NULL, *user = NULL;
+    int ok = 0;
+    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+        goto done;
+    if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK && user != NULL)
+        goto done; /* no user information in a credentials URL */
+    if (strcasecmp(scheme, "https") == 0) {
+        ok = 1;
+        goto done;
     }
-    return 0;
+    if (strcasecmp(scheme, "http") != 0)
+        goto done;
+    size_t hl = strlen(host);
+    if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
+        char v6[64];
+        struct in6_addr a6, loop6, ecs6;
+        if (hl - 2 >= sizeof v6)
+            goto done;
+        memcpy(v6, host + 1, hl - 2);
+        v6[hl - 2] = '\0';
+        if (inet_pton(AF_INET6, v6, &a6) != 1 || inet_pton(AF_INET6, "::1", &loop6) != 1 ||
+            inet_pton(AF_INET6, "fd00:ec2::23", &ecs6) != 1)
+            goto done;
+        ok = memcmp(&a6, &loop6, sizeof a6) == 0 || memcmp(&a6, &ecs6, sizeof a6) == 0;
+    } else {
+        struct in_addr a4;
+        /* inet_pton takes only the dotted-quad form: no names, no "127.1" */
+        if (inet_pton(AF_INET, host, &a4) != 1)
+            goto done;
+        uint32_t ip = ntohl(a4.s_addr);
+        ok = (ip >> 24) == 127 || ip == 0xA9FEAA02u /* 169.254.170.2 */ ||
+             ip == 0xA9FEAA17u /* 169.254.170.23 */;
+    }
+done:
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(user);
+    curl_url_cleanup(u);
+    return ok;
 }
 
 static int from_container(seckit_aws *aws, seckit_aws_credentials *out, seckit_error *err)
@@ -237,11 +284,10 @@ static int from_container(seckit_aws *aws, seckit_aws_credentials *out, seckit_e
     } else if (full != NULL && *full) {
         SKT_ENSURE(strlen(full) < sizeof url, err, SECKIT_EINVAL,
                    "AWS_CONTAINER_CREDENTIALS_FULL_URI too long");
-        SKT_ENSURE(strncmp(full, "https://", 8) == 0 ||
-                       (strncmp(full, "http://", 7) == 0 && host_allowed_plain(full)),
-                   err, SECKIT_EINVAL,
-                   "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https or a loopback/container "
-                   "host over http");
+        SKT_ENSURE(skt_aws_container_url_allowed(full), err, SECKIT_EINVAL,
+                   "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http to a loopback IP "
+                   "address (127.0.0.0/8, [::1]) or the ECS/EKS agent (169.254.170.2, "
+                   "169.254.170.23, [fd00:ec2::23])");
         snprintf(url, sizeof url, "%s", full);
     } else {
         return NOT_FOUND;
@@ -302,21 +348,61 @@ static int from_container(seckit_aws *aws, seckit_aws_credentials *out, seckit_e
     return rc;
 }
 
+/* ------------------------------------------------------ instance metadata */
+
+static int setting_true(const seckit_aws *aws, const char *env, const char *key)
+{
+    const char *v = getenv(env);
+    if (v == NULL || *v == '\0')
+        v = skt_aws_profile_get(aws, aws->profile, key);
+    return v != NULL && strcasecmp(v, "true") == 0;
+}
+
+int skt_aws_imds_base(const seckit_aws *aws, char *out, size_t n, seckit_error *err)
+{
+    const char *ep = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+    const char *what = "AWS_EC2_METADATA_SERVICE_ENDPOINT";
+    if (ep == NULL || *ep == '\0') {
+        ep = skt_aws_profile_get(aws, aws->profile, "ec2_metadata_service_endpoint");
+        what = "ec2_metadata_service_endpoint";
+    }
+    if (ep != NULL && *ep) {
+        SKT_ENSURE(strlen(ep) < n && strlen(ep) < 512 &&
+                       (strncmp(ep, "http://", 7) == 0 || strncmp(ep, "https://", 8) == 0),
+                   err, SECKIT_EINVAL, "%s must be an http(s) URL", what);
+        for (const char *c = ep; *c; c++)
+            SKT_ENSURE((unsigned char)*c > ' ' && (unsigned char)*c < 0x7f, err, SECKIT_EINVAL,
+                       "%s contains a space or control character", what);
+        snprintf(out, n, "%s", ep);
+    } else {
+        const char *mode = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE");
+        what = "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE";
+        if (mode == NULL || *mode == '\0') {
+            mode = skt_aws_profile_get(aws, aws->profile, "ec2_metadata_service_endpoint_mode");
+            what = "ec2_metadata_service_endpoint_mode";
+        }
+        int v6 = 0;
+        if (mode != NULL && *mode) {
+            SKT_ENSURE(strcasecmp(mode, "IPv4") == 0 || strcasecmp(mode, "IPv6") == 0, err,
+                       SECKIT_EINVAL, "%s must be IPv4 or IPv6, not '%.40s'", what, mode);
+            v6 = strcasecmp(mode, "IPv6") == 0;
+        }
+        snprintf(out, n, "%s", v6 ? "http://[fd00:ec2::254]" : "http://169.254.169.254");
+    }
+    size_t bl = strlen(out);
+    while (bl > 0 && out[bl - 1] == '/')
+        out[--bl] = '\0';
+    return 0;
+}
+
 static int from_imds(seckit_aws *aws, seckit_aws_credentials *out, seckit_error *err)
 {
     const char *dis = getenv("AWS_EC2_METADATA_DISABLED");
     if (dis != NULL && strcasecmp(dis, "true") == 0)
         return NOT_FOUND;
-    const char *ep = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
-    if (ep == NULL || *ep == '\0')
-        ep = "http://169.254.169.254";
-    SKT_ENSURE(strlen(ep) < 512 && (strncmp(ep, "http://", 7) == 0 || strncmp(ep, "https://", 8) == 0),
-               err, SECKIT_EINVAL, "AWS_EC2_METADATA_SERVICE_ENDPOINT must be an http(s) URL");
     char base[512];
-    snprintf(base, sizeof base, "%s", ep);
-    size_t bl = strlen(base);
-    while (bl > 0 && base[bl - 1] == '/')
-        base[--bl] = '\0';
+    SKT_GUARD(skt_aws_imds_base(aws, base, sizeof base, err));
+    int v1_disabled = setting_true(aws, "AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled");
     long timeout_ms = 1000;
     const char *to = getenv("AWS_METADATA_SERVICE_TIMEOUT");
     if (to != NULL && atoi(to) > 0 && atoi(to) <= 60)
@@ -331,7 +417,9 @@ static int from_imds(seckit_aws *aws, seckit_aws_credentials *out, seckit_error 
     memset(&resp, 0, sizeof resp);
     seckit_error local;
     int rc = 0;
-    /* 1. session token (IMDSv2) */
+    /* 1. session token (IMDSv2); 403, 404 and 405 mean "no IMDSv2 here":
+     *    fall back to IMDSv1 (plain GETs), as botocore does, unless that is
+     *    disabled. */
     snprintf(url, sizeof url, "%s/latest/api/token", base);
     seckit_aws_kv ttl[1] = {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}};
     for (int a = 0; a < attempts; a++) {
@@ -344,27 +432,39 @@ static int from_imds(seckit_aws *aws, seckit_aws_credentials *out, seckit_error 
         seckit_aws_response_free(&resp);
         return NOT_FOUND; /* not on EC2 */
     }
-    if (rc != 0 || resp.body == NULL || resp.body_len == 0 || resp.body_len > 1024 ||
-        strpbrk((const char *)resp.body, "\r\n") != NULL) {
+    char *token = NULL;
+    if (rc != 0 && (resp.status == 403 || resp.status == 404 || resp.status == 405)) {
+        int st = resp.status;
+        seckit_aws_response_free(&resp);
+        if (v1_disabled)
+            return seckit_error_set(err, SECKIT_EAWSAUTH,
+                                    "instance metadata: no IMDSv2 session token (HTTP %d) and "
+                                    "the IMDSv1 fallback is disabled "
+                                    "(AWS_EC2_METADATA_V1_DISABLED / ec2_metadata_v1_disabled)",
+                                    st);
+    } else if (rc != 0 || resp.body == NULL || resp.body_len == 0 || resp.body_len > 1024 ||
+               strpbrk((const char *)resp.body, "\r\n") != NULL) {
         int st = resp.status;
         seckit_aws_response_free(&resp);
         return seckit_error_set(err, SECKIT_EAWSAUTH,
                                 "instance metadata: no IMDSv2 session token (HTTP %d)", st);
-    }
-    char *token = skt_secret_alloc(resp.body_len + 1);
-    if (token == NULL) {
+    } else {
+        token = skt_secret_alloc(resp.body_len + 1);
+        if (token == NULL) {
+            seckit_aws_response_free(&resp);
+            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        }
+        memcpy(token, resp.body, resp.body_len + 1);
+        skt_wipe(resp.body, resp.body_len);
         seckit_aws_response_free(&resp);
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
     }
-    memcpy(token, resp.body, resp.body_len + 1);
-    skt_wipe(resp.body, resp.body_len);
-    seckit_aws_response_free(&resp);
     seckit_aws_kv th[1] = {{"X-aws-ec2-metadata-token", token}};
+    size_t nth = token != NULL ? 1 : 0;
 
     /* 2. role name */
     char role[256] = "";
     snprintf(url, sizeof url, "%s/latest/meta-data/iam/security-credentials/", base);
-    rc = skt_aws_http_plain(aws, "GET", url, th, 1, timeout_ms, &resp, err);
+    rc = skt_aws_http_plain(aws, "GET", url, th, nth, timeout_ms, &resp, err);
     if (rc == 0) {
         const char *b = resp.body ? (const char *)resp.body : "";
         size_t l = strcspn(b, "\r\n");
@@ -379,12 +479,14 @@ static int from_imds(seckit_aws *aws, seckit_aws_credentials *out, seckit_error 
         seckit_error_prefix(err, "instance metadata");
         if (err != NULL)
             err->code = rc = SECKIT_EAWSAUTH;
+        else
+            rc = SECKIT_EAWSAUTH;
     }
     seckit_aws_response_free(&resp);
     /* 3. credentials */
     if (rc == 0) {
         snprintf(url, sizeof url, "%s/latest/meta-data/iam/security-credentials/%s", base, role);
-        rc = skt_aws_http_plain(aws, "GET", url, th, 1, timeout_ms, &resp, err);
+        rc = skt_aws_http_plain(aws, "GET", url, th, nth, timeout_ms, &resp, err);
         if (rc == 0)
             rc = skt_aws_parse_credentials_json(resp.body ? (const char *)resp.body : "",
                                                 resp.body_len, "instance-metadata", out, err);
@@ -394,93 +496,580 @@ static int from_imds(seckit_aws *aws, seckit_aws_credentials *out, seckit_error 
             skt_wipe(resp.body, resp.body_len);
         seckit_aws_response_free(&resp);
     }
-    skt_secret_free(token);
+    if (token != NULL)
+        skt_secret_free(token);
     return rc;
+}
+
+/* ------------------------------------------- the AWS CLI's credential cache */
+
+int skt_sha1_hex(const char *s, char out[41], seckit_error *err)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdl = 0;
+    if (EVP_Digest(s, strlen(s), md, &mdl, EVP_sha1(), NULL) != 1 || mdl != 20)
+        return seckit_error_set(err, SECKIT_ECRYPTO, "SHA-1 failed");
+    static const char hx[] = "0123456789abcdef";
+    for (unsigned i = 0; i < 20; i++) {
+        out[2 * i] = hx[md[i] >> 4];
+        out[2 * i + 1] = hx[md[i] & 15];
+    }
+    out[40] = '\0';
+    return 0;
+}
+
+/* A JSON string as Python's json.dumps writes it (ensure_ascii): the AWS
+ * CLI's cache keys are SHA-1s of that text. */
+static int py_json_string(skt_writer *w, const char *s, seckit_error *err)
+{
+    SKT_GUARD(skt_writer_put(w, "\"", 1, err));
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        uint32_t cp;
+        size_t n;
+        if (*p < 0x80) {
+            cp = *p;
+            n = 1;
+        } else if ((*p & 0xE0) == 0xC0 && (p[1] & 0xC0) == 0x80) {
+            cp = ((uint32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
+            n = 2;
+            if (cp < 0x80)
+                return seckit_error_set(err, SECKIT_EFORMAT, "invalid UTF-8");
+        } else if ((*p & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+            cp = ((uint32_t)(*p & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+            n = 3;
+            if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))
+                return seckit_error_set(err, SECKIT_EFORMAT, "invalid UTF-8");
+        } else if ((*p & 0xF8) == 0xF0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
+                   (p[3] & 0xC0) == 0x80) {
+            cp = ((uint32_t)(*p & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
+                 ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+            n = 4;
+            if (cp < 0x10000 || cp > 0x10FFFF)
+                return seckit_error_set(err, SECKIT_EFORMAT, "invalid UTF-8");
+        } else {
+            return seckit_error_set(err, SECKIT_EFORMAT, "invalid UTF-8");
+        }
+        char buf[16];
+        const char *lit = NULL;
+        switch (cp) {
+        case '"': lit = "\\\""; break;
+        case '\\': lit = "\\\\"; break;
+        case '\n': lit = "\\n"; break;
+        case '\r': lit = "\\r"; break;
+        case '\t': lit = "\\t"; break;
+        case '\b': lit = "\\b"; break;
+        case '\f': lit = "\\f"; break;
+        default: break;
+        }
+        if (lit != NULL) {
+            SKT_GUARD(skt_writer_str(w, lit, err));
+        } else if (cp >= 0x20 && cp < 0x7f) {
+            SKT_GUARD(skt_writer_put(w, p, 1, err));
+        } else if (cp < 0x10000) {
+            snprintf(buf, sizeof buf, "\\u%04x", (unsigned)cp);
+            SKT_GUARD(skt_writer_str(w, buf, err));
+        } else {
+            uint32_t v = cp - 0x10000;
+            snprintf(buf, sizeof buf, "\\u%04x\\u%04x", (unsigned)(0xD800 + (v >> 10)),
+                     (unsigned)(0xDC00 + (v & 0x3FF)));
+            SKT_GUARD(skt_writer_str(w, buf, err));
+        }
+        p += n;
+    }
+    return skt_writer_put(w, "\"", 1, err);
+}
+
+typedef struct key_item {
+    const char *name;
+    const char *str; /* string value, or NULL for num */
+    long num;
+} key_item;
+
+/* {"k": v, ...} with the items given in sorted order; compact: the
+ * separators "," and ":" (SSO) instead of ", " and ": " (assume-role). */
+static int cache_key(const key_item *items, size_t n, int compact, char out[41],
+                     seckit_error *err)
+{
+    skt_writer w;
+    skt_writer_init(&w, 1 << 16);
+    int rc = 0;
+    SKT_GUARD_GOTO(skt_writer_put(&w, "{", 1, err), rc, done);
+    int first = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].str == NULL && items[i].num == 0)
+            continue;
+        if (!first)
+            SKT_GUARD_GOTO(skt_writer_str(&w, compact ? "," : ", ", err), rc, done);
+        first = 0;
+        SKT_GUARD_GOTO(py_json_string(&w, items[i].name, err), rc, done);
+        SKT_GUARD_GOTO(skt_writer_str(&w, compact ? ":" : ": ", err), rc, done);
+        if (items[i].str != NULL) {
+            SKT_GUARD_GOTO(py_json_string(&w, items[i].str, err), rc, done);
+        } else {
+            char num[32];
+            snprintf(num, sizeof num, "%ld", items[i].num);
+            SKT_GUARD_GOTO(skt_writer_str(&w, num, err), rc, done);
+        }
+    }
+    SKT_GUARD_GOTO(skt_writer_put(&w, "}", 1, err), rc, done);
+    SKT_GUARD_GOTO(skt_writer_terminate(&w, err), rc, done);
+    rc = skt_sha1_hex((const char *)w.data, out, err);
+done:
+    skt_writer_free(&w);
+    return rc;
+}
+
+int skt_cred_cache_key_role(const char *role_arn, const char *session_name,
+                            const char *external_id, const char *serial, long duration_s,
+                            char out[41], seckit_error *err)
+{
+    /* The AWS CLI hashes its AssumeRole arguments minus a generated session
+     * name (and minus the MFA code, added later): keys in sorted order. */
+    key_item it[] = {{"DurationSeconds", NULL, duration_s},
+                     {"ExternalId", external_id, 0},
+                     {"RoleArn", role_arn, 0},
+                     {"RoleSessionName", session_name && *session_name ? session_name : NULL, 0},
+                     {"SerialNumber", serial, 0}};
+    return cache_key(it, SKT_ARRAY_LEN(it), 0, out, err);
+}
+
+int skt_cred_cache_key_sso(const char *account_id, const char *role_name,
+                           const char *session_name, const char *start_url, char out[41],
+                           seckit_error *err)
+{
+    key_item it[] = {{"accountId", account_id, 0},
+                     {"roleName", role_name, 0},
+                     {"sessionName", session_name, 0},
+                     {"startUrl", session_name != NULL ? NULL : start_url, 0}};
+    return cache_key(it, SKT_ARRAY_LEN(it), 1, out, err);
+}
+
+/* $HOME/.aws/cli/cache[/KEY.json]; NULL without HOME. */
+static char *cache_path(const char *key)
+{
+    const char *home = getenv("HOME");
+    if (home == NULL || *home == '\0' || strlen(home) > 3000)
+        return NULL;
+    size_t n = strlen(home) + 64;
+    char *p = malloc(n);
+    if (p == NULL)
+        return NULL;
+    if (key != NULL)
+        snprintf(p, n, "%s/.aws/cli/cache/%s.json", home, key);
+    else
+        snprintf(p, n, "%s/.aws/cli/cache", home);
+    return p;
+}
+
+int skt_cred_cache_load(const char *key, long long now, long long min_left,
+                        seckit_aws_credentials *out)
+{
+    char *path = cache_path(key);
+    if (path == NULL)
+        return NOT_FOUND;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    int rc = seckit_file_read(path, 64u << 10, &data, &len, NULL);
+    free(path);
+    if (rc != 0)
+        return NOT_FOUND;
+    cJSON *j = cJSON_ParseWithLength((const char *)data, len);
+    skt_wipe_free(data, len);
+    cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "Credentials");
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "AccessKeyId"));
+    const char *sk = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "SecretAccessKey"));
+    const char *tok = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "SessionToken"));
+    const char *exp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "Expiration"));
+    long long e = exp != NULL ? skt_parse_iso8601(exp) : -1;
+    rc = NOT_FOUND;
+    if (id != NULL && sk != NULL && tok != NULL && e > 0 && e - now > min_left &&
+        set_creds(out, id, sk, tok, e, "cache", NULL) == 0)
+        rc = 0;
+    if (c != NULL)
+        for (cJSON *it = c->child; it != NULL; it = it->next)
+            if (cJSON_IsString(it) && it->valuestring != NULL)
+                skt_wipe(it->valuestring, strlen(it->valuestring));
+    cJSON_Delete(j);
+    return rc;
+}
+
+static int mkdir_0700(const char *path, seckit_error *err)
+{
+    if (mkdir(path, 0700) == 0 || errno == EEXIST)
+        return 0;
+    return seckit_error_set(err, SECKIT_EIO, "cannot create %s: %s", path, strerror(errno));
+}
+
+int skt_cred_cache_store(const char *key, const seckit_aws_credentials *c,
+                         const char *provider_type, const char *account_id, seckit_error *err)
+{
+    char *dir = cache_path(NULL);
+    if (dir == NULL)
+        return seckit_error_set(err, SECKIT_EINVAL, "no HOME for the credential cache");
+    /* $HOME/.aws, $HOME/.aws/cli, $HOME/.aws/cli/cache: made 0700 */
+    int rc = 0;
+    char *cut = strstr(dir, "/.aws/cli/cache");
+    cut[5] = '\0';
+    rc = mkdir_0700(dir, err);
+    cut[5] = '/';
+    cut[9] = '\0';
+    if (rc == 0)
+        rc = mkdir_0700(dir, err);
+    cut[9] = '/';
+    if (rc == 0)
+        rc = mkdir_0700(dir, err);
+    free(dir);
+    if (rc != 0)
+        return rc;
+    char exp[32];
+    time_t t = (time_t)c->expiration;
+    struct tm tm;
+    if (gmtime_r(&t, &tm) == NULL)
+        return seckit_error_set(err, SECKIT_EINVAL, "bad expiration time");
+    strftime(exp, sizeof exp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    cJSON *j = cJSON_CreateObject();
+    cJSON *cr = cJSON_CreateObject();
+    char *text = NULL;
+    if (j == NULL || cr == NULL) {
+        cJSON_Delete(cr);
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (provider_type != NULL)
+        cJSON_AddStringToObject(j, "ProviderType", provider_type);
+    cJSON_AddItemToObject(j, "Credentials", cr);
+    if (cJSON_AddStringToObject(cr, "AccessKeyId", c->access_key_id) == NULL ||
+        cJSON_AddStringToObject(cr, "SecretAccessKey", c->secret_access_key) == NULL ||
+        cJSON_AddStringToObject(cr, "SessionToken", c->session_token) == NULL ||
+        cJSON_AddStringToObject(cr, "Expiration", exp) == NULL ||
+        (account_id != NULL && cJSON_AddStringToObject(cr, "AccountId", account_id) == NULL) ||
+        (text = cJSON_PrintUnformatted(j)) == NULL) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        goto done;
+    }
+    char *path = cache_path(key);
+    if (path == NULL) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        goto done;
+    }
+    rc = seckit_file_write_atomic(path, text, strlen(text), 0600, SECKIT_FILE_OVERWRITE, err);
+    free(path);
+done:
+    if (text != NULL)
+        skt_wipe_free(text, strlen(text));
+    if (cr != NULL)
+        for (cJSON *it = cr->child; it != NULL; it = it->next)
+            if (cJSON_IsString(it) && it->valuestring != NULL)
+                skt_wipe(it->valuestring, strlen(it->valuestring));
+    cJSON_Delete(j);
+    return rc;
+}
+
+/* ------------------------------------------------------------ web identity */
+
+/* A setting from the environment (when use_env) or else the profile. */
+static const char *env_or_profile(const seckit_aws *aws, const char *profile, int use_env,
+                                  const char *env, const char *key)
+{
+    const char *v = use_env ? getenv(env) : NULL;
+    if (v == NULL || *v == '\0')
+        v = skt_aws_profile_get(aws, profile, key);
+    return v != NULL && *v ? v : NULL;
+}
+
+static int from_web_identity(seckit_aws *aws, const char *profile, int use_env,
+                             seckit_aws_credentials *out, seckit_error *err)
+{
+    const char *tf = env_or_profile(aws, profile, use_env, "AWS_WEB_IDENTITY_TOKEN_FILE",
+                                    "web_identity_token_file");
+    if (tf == NULL)
+        return NOT_FOUND;
+    const char *role = env_or_profile(aws, profile, use_env, "AWS_ROLE_ARN", "role_arn");
+    const char *session =
+        env_or_profile(aws, profile, use_env, "AWS_ROLE_SESSION_NAME", "role_session_name");
+    SKT_ENSURE(role != NULL, err, SECKIT_EAWSAUTH,
+               "web identity token file %.200s is configured (profile %s or "
+               "AWS_WEB_IDENTITY_TOKEN_FILE) but no role ARN: set role_arn or AWS_ROLE_ARN",
+               tf, profile);
+    char key[41];
+    int have_key = skt_cred_cache_key_role(role, session, NULL, NULL, 0, key, NULL) == 0;
+    long long now = skt_aws_now(aws);
+    if (have_key && skt_cred_cache_load(key, now, SKT_CRED_CACHE_WINDOW, out) == 0) {
+        snprintf(out->source, sizeof out->source, "web-identity");
+        return 0;
+    }
+    char *path = strncmp(tf, "~/", 2) == 0 && getenv("HOME") != NULL ? NULL : (char *)tf;
+    char expanded[4096];
+    if (path == NULL) {
+        snprintf(expanded, sizeof expanded, "%s/%s", getenv("HOME"), tf + 2);
+        path = expanded;
+    }
+    uint8_t *data = NULL;
+    size_t len = 0;
+    int rc = seckit_file_read(path, 64u << 10, &data, &len, err);
+    if (rc != 0) {
+        seckit_error_prefix(err, "web identity token file");
+        return rc == SECKIT_ENOENT ? SECKIT_EAWSAUTH : rc;
+    }
+    while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r' || data[len - 1] == ' ' ||
+                       data[len - 1] == '\t'))
+        len--;
+    char *token = skt_secret_alloc(len + 1);
+    if (token != NULL) {
+        memcpy(token, data, len);
+        token[len] = '\0';
+    }
+    skt_wipe_free(data, len);
+    if (token == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    if (len == 0 || strlen(token) != len) {
+        skt_secret_free(token);
+        return seckit_error_set(err, SECKIT_EAWSAUTH, "web identity token file %.200s is empty",
+                                path);
+    }
+    rc = skt_sts_assume_role_web_identity(aws, role, session, token, out, err);
+    skt_secret_free(token);
+    if (rc != 0) {
+        /* a failed refresh keeps cached credentials that are still valid */
+        if (have_key && skt_cred_cache_load(key, now, 0, out) == 0) {
+            seckit_error_clear(err);
+            snprintf(out->source, sizeof out->source, "web-identity");
+            return 0;
+        }
+        seckit_error_prefix(err, "web identity");
+        return rc;
+    }
+    snprintf(out->source, sizeof out->source, "web-identity");
+    if (have_key)
+        (void)skt_cred_cache_store(key, out, NULL, NULL, NULL);
+    return 0;
 }
 
 /* ------------------------------------------------------------ profiles */
 
-static int from_profile(seckit_aws *aws, const char *profile, int depth,
-                        seckit_aws_credentials *out, seckit_error *err);
+static int from_profile(seckit_aws *aws, const char *profile, int depth, int use_env,
+                        int skip_role, seckit_aws_credentials *out, seckit_error *err);
+
+static int aws_profile_known(const seckit_aws *aws, const char *profile)
+{
+    char sec[300];
+    snprintf(sec, sizeof sec, "profile %s", profile);
+    return skt_ini_has_section(&aws->config, sec) ||
+           (strcmp(profile, "default") == 0 && skt_ini_has_section(&aws->config, "default")) ||
+           skt_ini_has_section(&aws->credentials, profile);
+}
+
+static int has_static(const seckit_aws *aws, const char *profile)
+{
+    return skt_aws_profile_get(aws, profile, "aws_access_key_id") != NULL ||
+           skt_aws_profile_get(aws, profile, "aws_secret_access_key") != NULL;
+}
+
+static int source_credentials(seckit_aws *aws, const char *profile, const char *src,
+                              const char *csrc, int depth, seckit_aws_credentials *base,
+                              seckit_error *err)
+{
+    int rc;
+    if (src != NULL) {
+        /* A source profile with keys gives them (even if it has a role_arn
+         * of its own: that is how a profile names itself as its source);
+         * without keys, its own role_arn is assumed in turn. */
+        rc = from_profile(aws, src, depth + 1, 0, has_static(aws, src), base, err);
+        if (rc == NOT_FOUND)
+            rc = seckit_error_set(err, SECKIT_EAWSAUTH,
+                                  "profile %s: source_profile %s has no credentials", profile, src);
+        return rc;
+    }
+    const char *missing = NULL;
+    if (strcmp(csrc, "Environment") == 0) {
+        rc = from_env(base, err);
+        missing = "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set";
+    } else if (strcmp(csrc, "EcsContainer") == 0) {
+        rc = from_container(aws, base, err);
+        missing = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI is not set";
+    } else {
+        rc = from_imds(aws, base, err);
+        missing = "instance metadata is disabled or unreachable";
+    }
+    if (rc == NOT_FOUND)
+        rc = seckit_error_set(err, SECKIT_EAWSAUTH, "profile %s: credential_source %s: %s",
+                              profile, csrc, missing);
+    else if (rc != 0)
+        seckit_error_prefix(err, csrc);
+    return rc;
+}
+
+static int get_mfa_code(seckit_aws *aws, const char *profile, const char *serial, char *code,
+                        size_t n, seckit_error *err)
+{
+    SKT_ENSURE(aws->mfa_prompt != NULL, err, SECKIT_EAWSAUTH,
+               "profile %s has mfa_serial %.200s: an MFA code is needed and there is no "
+               "terminal to ask for it on (run seckit from a terminal)",
+               profile, serial);
+    memset(code, 0, n);
+    int r = aws->mfa_prompt(aws->mfa_prompt_ctx, profile, serial, code, n);
+    code[n - 1] = '\0';
+    size_t l = strcspn(code, "\r\n");
+    code[l] = '\0';
+    SKT_ENSURE(r == 0 && *code != '\0', err, SECKIT_EAWSAUTH,
+               "profile %s has mfa_serial %.200s: no MFA code was entered (or there is no "
+               "terminal to ask for it on)",
+               profile, serial);
+    int digits = 1;
+    for (const char *c = code; *c; c++)
+        if (*c < '0' || *c > '9')
+            digits = 0;
+    SKT_ENSURE(digits && l == 6, err, SECKIT_EAWSAUTH,
+               "profile %s: the MFA code must be six digits", profile);
+    return 0;
+}
 
 static int assume_role_profile(seckit_aws *aws, const char *profile, const char *role_arn,
                                int depth, seckit_aws_credentials *out, seckit_error *err)
 {
     const char *src = skt_aws_profile_get(aws, profile, "source_profile");
     const char *csrc = skt_aws_profile_get(aws, profile, "credential_source");
+    if (src != NULL && *src == '\0')
+        src = NULL;
+    if (csrc != NULL && *csrc == '\0')
+        csrc = NULL;
+    SKT_ENSURE(!(src != NULL && csrc != NULL), err, SECKIT_EAWSAUTH,
+               "profile %s has both source_profile and credential_source (use one)", profile);
+    SKT_ENSURE(src != NULL || csrc != NULL, err, SECKIT_EAWSAUTH,
+               "profile %s has role_arn but neither source_profile nor credential_source", profile);
+    SKT_ENSURE(csrc == NULL || strcmp(csrc, "Environment") == 0 ||
+                   strcmp(csrc, "EcsContainer") == 0 || strcmp(csrc, "Ec2InstanceMetadata") == 0,
+               err, SECKIT_EAWSAUTH,
+               "profile %s: credential_source %.60s is not supported (Environment, "
+               "EcsContainer or Ec2InstanceMetadata)",
+               profile, csrc);
+    SKT_ENSURE(src == NULL || strcmp(src, profile) == 0 || aws_profile_known(aws, src), err,
+               SECKIT_EAWSAUTH, "profile %s: source_profile %.100s does not exist", profile, src);
+    const char *session = skt_aws_profile_get(aws, profile, "role_session_name");
+    const char *ext = skt_aws_profile_get(aws, profile, "external_id");
+    const char *dur = skt_aws_profile_get(aws, profile, "duration_seconds");
+    const char *mfa = skt_aws_profile_get(aws, profile, "mfa_serial");
+    if (mfa != NULL && *mfa == '\0')
+        mfa = NULL;
+    long d = 0;
+    if (dur != NULL && *dur) {
+        char *end;
+        d = strtol(dur, &end, 10);
+        SKT_ENSURE(*end == '\0' && d >= 900 && d <= 43200, err, SECKIT_EINVAL,
+                   "profile %s: duration_seconds must be 900..43200, not '%.20s'", profile, dur);
+    }
+    char key[41];
+    int have_key = skt_cred_cache_key_role(role_arn, session, ext, mfa, d, key, NULL) == 0;
+    long long now = skt_aws_now(aws);
+    if (have_key && skt_cred_cache_load(key, now, SKT_CRED_CACHE_WINDOW, out) == 0) {
+        snprintf(out->source, sizeof out->source, "assume-role");
+        return 0;
+    }
+
     seckit_aws_credentials *base = skt_secret_alloc(sizeof *base);
     if (base == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
     memset(base, 0, sizeof *base);
+    char code[16] = "";
     int rc;
-    if (src != NULL && *src) {
-        if (strcmp(src, profile) == 0) {
-            rc = static_keys(aws, profile, 1, base, err);
-            if (rc == NOT_FOUND)
-                rc = static_keys(aws, profile, 0, base, err);
-        } else {
-            rc = from_profile(aws, src, depth + 1, base, err);
-        }
+    if (src != NULL && strcmp(src, profile) == 0) {
+        rc = static_keys(aws, profile, 1, base, err);
+        if (rc == NOT_FOUND)
+            rc = static_keys(aws, profile, 0, base, err);
         if (rc == NOT_FOUND)
             rc = seckit_error_set(err, SECKIT_EAWSAUTH,
-                                  "profile %s: source_profile %s has no credentials", profile, src);
-    } else if (csrc != NULL && strcmp(csrc, "Environment") == 0) {
-        rc = from_env(base, err);
-    } else if (csrc != NULL && strcmp(csrc, "EcsContainer") == 0) {
-        rc = from_container(aws, base, err);
-    } else if (csrc != NULL && strcmp(csrc, "Ec2InstanceMetadata") == 0) {
-        rc = from_imds(aws, base, err);
+                                  "profile %s names itself as source_profile but has no keys",
+                                  profile);
     } else {
-        rc = seckit_error_set(err, SECKIT_EAWSAUTH,
-                              "profile %s has role_arn but neither source_profile nor a "
-                              "supported credential_source",
-                              profile);
+        rc = source_credentials(aws, profile, src, csrc, depth, base, err);
     }
-    if (rc == NOT_FOUND)
-        rc = seckit_error_set(err, SECKIT_EAWSAUTH, "profile %s: credential_source %s found nothing",
-                              profile, csrc ? csrc : "");
+    if (rc == 0 && mfa != NULL)
+        rc = get_mfa_code(aws, profile, mfa, code, sizeof code, err);
     if (rc == 0) {
-        const char *session = skt_aws_profile_get(aws, profile, "role_session_name");
-        const char *ext = skt_aws_profile_get(aws, profile, "external_id");
-        const char *dur = skt_aws_profile_get(aws, profile, "duration_seconds");
-        long d = dur != NULL ? strtol(dur, NULL, 10) : 0;
-        rc = skt_sts_assume_role_as(aws, base, role_arn, session, ext, d, out, err);
-        if (rc == 0)
+        rc = skt_sts_assume_role_mfa(aws, base, role_arn, session, ext, d, mfa,
+                                     mfa != NULL ? code : NULL, out, err);
+        if (rc == 0) {
             snprintf(out->source, sizeof out->source, "assume-role");
-        else
-            seckit_error_prefix(err, "assume role (profile)");
+            if (have_key)
+                (void)skt_cred_cache_store(key, out, NULL, NULL, NULL);
+        }
     }
+    skt_wipe(code, sizeof code);
     skt_secret_free(base);
+    if (rc != 0) {
+        /* a failed refresh keeps cached credentials that are still valid */
+        if (have_key && skt_cred_cache_load(key, now, 0, out) == 0) {
+            seckit_error_clear(err);
+            snprintf(out->source, sizeof out->source, "assume-role");
+            return 0;
+        }
+        seckit_error_prefix(err, "assume role (profile)");
+    }
     return rc;
 }
 
-static int from_profile(seckit_aws *aws, const char *profile, int depth,
-                        seckit_aws_credentials *out, seckit_error *err)
+/* Settings that say how a profile gets credentials, which seckit could not
+ * act on: an error naming them, never "no credentials found". */
+static int unusable_profile(const seckit_aws *aws, const char *profile, seckit_error *err)
+{
+    const char *v;
+    if ((v = skt_aws_profile_get(aws, profile, "login_session")) != NULL && *v)
+        return seckit_error_set(err, SECKIT_EUNSUPPORTED,
+                                "profile %s uses login_session (`aws login` console "
+                                "credentials), which seckit does not support: use static keys, "
+                                "credential_process, SSO or a role",
+                                profile);
+    if ((v = skt_aws_profile_get(aws, profile, "source_profile")) != NULL && *v)
+        return seckit_error_set(err, SECKIT_EAWSAUTH,
+                                "profile %s has source_profile but no role_arn", profile);
+    if ((v = skt_aws_profile_get(aws, profile, "credential_source")) != NULL && *v)
+        return seckit_error_set(err, SECKIT_EAWSAUTH,
+                                "profile %s has credential_source but no role_arn", profile);
+    if ((v = skt_aws_profile_get(aws, profile, "mfa_serial")) != NULL && *v)
+        return seckit_error_set(err, SECKIT_EAWSAUTH,
+                                "profile %s has mfa_serial but no role_arn (seckit uses MFA "
+                                "only for AssumeRole)",
+                                profile);
+    return NOT_FOUND;
+}
+
+static int from_profile(seckit_aws *aws, const char *profile, int depth, int use_env,
+                        int skip_role, seckit_aws_credentials *out, seckit_error *err)
 {
     SKT_ENSURE(depth < 5, err, SECKIT_EAWSAUTH, "source_profile chain is longer than 5 profiles");
     const char *role = skt_aws_profile_get(aws, profile, "role_arn");
-    if (role != NULL && *role)
+    const char *wif = skt_aws_profile_get(aws, profile, "web_identity_token_file");
+    if (!skip_role && role != NULL && *role && (wif == NULL || *wif == '\0'))
         return assume_role_profile(aws, profile, role, depth, out, err);
-    int rc = static_keys(aws, profile, 1, out, err);
+    int rc = from_web_identity(aws, profile, use_env, out, err);
+    if (rc != NOT_FOUND)
+        return rc;
+    rc = skt_aws_sso_credentials(aws, profile, out, err);
+    if (rc != NOT_FOUND)
+        return rc;
+    rc = static_keys(aws, profile, 1, out, err);
     if (rc != NOT_FOUND)
         return rc;
     const char *proc = skt_aws_profile_get(aws, profile, "credential_process");
-    if (proc == NULL)
-        proc = skt_aws_cred_file_get(aws, profile, "credential_process");
     if (proc != NULL && *proc)
         return from_process(proc, out, err);
-    return static_keys(aws, profile, 0, out, err);
+    rc = static_keys(aws, profile, 0, out, err);
+    if (rc != NOT_FOUND)
+        return rc;
+    return unusable_profile(aws, profile, err);
 }
 
 int skt_aws_resolve_credentials(seckit_aws *aws, seckit_aws_credentials *out, seckit_error *err)
 {
     int rc;
-    if (!skt_aws_profile_explicit(aws)) {
+    int use_env = !skt_aws_profile_explicit(aws);
+    if (use_env) {
         rc = from_env(out, err);
         if (rc != NOT_FOUND)
             return rc;
     }
-    rc = from_profile(aws, skt_aws_profile_name(aws), 0, out, err);
+    rc = from_profile(aws, skt_aws_profile_name(aws), 0, use_env, 0, out, err);
     if (rc != NOT_FOUND)
         return rc;
     rc = from_container(aws, out, err);

@@ -1,10 +1,12 @@
-/* STS (query protocol, 2011-06-15): GetCallerIdentity and AssumeRole. */
+/* STS (query protocol, 2011-06-15): GetCallerIdentity, AssumeRole (with an
+ * MFA code when asked) and AssumeRoleWithWebIdentity (unsigned). */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/buf.h"
 #include "crypto/secmem.h"
 #include "src/aws/client.h"
 #include "src/aws/sigv4.h"
@@ -40,12 +42,41 @@ int seckit_sts_get_caller_identity(seckit_aws *aws, seckit_aws_identity *out, se
     return rc;
 }
 
-int skt_sts_assume_role_as(seckit_aws *aws, const seckit_aws_credentials *creds,
-                           const char *role_arn, const char *session_name,
-                           const char *external_id, long duration_s,
-                           seckit_aws_credentials *out, seckit_error *err)
+/* Credentials out of an AssumeRole / AssumeRoleWithWebIdentity result. */
+static int role_credentials(const skt_xml_node *res, const char *action,
+                            seckit_aws_credentials *out, seckit_error *err)
+{
+    const skt_xml_node *c = skt_xml_child(res, "Credentials");
+    const char *exp = skt_xml_text(c, "Expiration");
+    long long e = exp != NULL ? skt_parse_iso8601(exp) : -1;
+    if (c == NULL || e < 0)
+        return seckit_error_set(err, SECKIT_EFORMAT,
+                                "sts %s: response lacks Credentials with an Expiration", action);
+    const char *id = skt_xml_text(c, "AccessKeyId"), *sk = skt_xml_text(c, "SecretAccessKey"),
+               *tok = skt_xml_text(c, "SessionToken");
+    if (id == NULL || sk == NULL || tok == NULL || !*id || !*sk || !*tok ||
+        strlen(id) > SECKIT_AWS_KEY_ID_MAX || strlen(sk) > SECKIT_AWS_SECRET_MAX ||
+        strlen(tok) > SECKIT_AWS_TOKEN_MAX)
+        return seckit_error_set(err, SECKIT_EFORMAT,
+                                "sts %s: credentials in the response are missing or too long",
+                                action);
+    memset(out, 0, sizeof *out);
+    snprintf(out->access_key_id, sizeof out->access_key_id, "%s", id);
+    snprintf(out->secret_access_key, sizeof out->secret_access_key, "%s", sk);
+    snprintf(out->session_token, sizeof out->session_token, "%s", tok);
+    out->expiration = e;
+    snprintf(out->source, sizeof out->source, "assume-role");
+    return 0;
+}
+
+int skt_sts_assume_role_mfa(seckit_aws *aws, const seckit_aws_credentials *creds,
+                            const char *role_arn, const char *session_name,
+                            const char *external_id, long duration_s, const char *serial,
+                            const char *token_code, seckit_aws_credentials *out,
+                            seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && role_arn != NULL && out != NULL, err);
+    SKT_ENSURE_ARG((serial == NULL) == (token_code == NULL), err);
     SKT_ENSURE(duration_s == 0 || (duration_s >= 900 && duration_s <= 43200), err, SECKIT_EINVAL,
                "AssumeRole duration must be 900..43200 seconds, not %ld", duration_s);
     char session[72], dur[24];
@@ -57,37 +88,83 @@ int skt_sts_assume_role_as(seckit_aws *aws, const seckit_aws_credentials *creds,
     seckit_aws_kv p[] = {{"RoleArn", role_arn},
                          {"RoleSessionName", session_name},
                          {"ExternalId", external_id},
-                         {"DurationSeconds", duration_s > 0 ? dur : NULL}};
+                         {"DurationSeconds", duration_s > 0 ? dur : NULL},
+                         {"SerialNumber", serial},
+                         {"TokenCode", token_code}};
     skt_xml_node *root;
     const skt_xml_node *res;
     SKT_GUARD(skt_aws_query_call(aws, creds, "sts", "AssumeRole", STS_VERSION, p,
                                  SKT_ARRAY_LEN(p), &root, &res, err));
-    const skt_xml_node *c = skt_xml_child(res, "Credentials");
-    int rc = 0;
-    const char *exp = skt_xml_text(c, "Expiration");
-    long long e = exp != NULL ? skt_parse_iso8601(exp) : -1;
-    if (c == NULL || e < 0) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT,
-                              "sts AssumeRole: response lacks Credentials with an Expiration");
-    } else {
-        const char *id = skt_xml_text(c, "AccessKeyId"), *sk = skt_xml_text(c, "SecretAccessKey"),
-                   *tok = skt_xml_text(c, "SessionToken");
-        if (id == NULL || sk == NULL || tok == NULL || !*id || !*sk || !*tok ||
-            strlen(id) > SECKIT_AWS_KEY_ID_MAX || strlen(sk) > SECKIT_AWS_SECRET_MAX ||
-            strlen(tok) > SECKIT_AWS_TOKEN_MAX) {
-            rc = seckit_error_set(err, SECKIT_EFORMAT,
-                                  "sts AssumeRole: credentials in the response are missing or "
-                                  "too long");
-        } else {
-            memset(out, 0, sizeof *out);
-            snprintf(out->access_key_id, sizeof out->access_key_id, "%s", id);
-            snprintf(out->secret_access_key, sizeof out->secret_access_key, "%s", sk);
-            snprintf(out->session_token, sizeof out->session_token, "%s", tok);
-            out->expiration = e;
-            snprintf(out->source, sizeof out->source, "assume-role");
-        }
-    }
+    int rc = role_credentials(res, "AssumeRole", out, err);
     skt_xml_free(root);
+    return rc;
+}
+
+int skt_sts_assume_role_as(seckit_aws *aws, const seckit_aws_credentials *creds,
+                           const char *role_arn, const char *session_name,
+                           const char *external_id, long duration_s,
+                           seckit_aws_credentials *out, seckit_error *err)
+{
+    return skt_sts_assume_role_mfa(aws, creds, role_arn, session_name, external_id, duration_s,
+                                   NULL, NULL, out, err);
+}
+
+int skt_sts_assume_role_web_identity(seckit_aws *aws, const char *role_arn,
+                                     const char *session_name, const char *token,
+                                     seckit_aws_credentials *out, seckit_error *err)
+{
+    SKT_ENSURE_ARG(aws != NULL && role_arn != NULL && token != NULL && out != NULL, err);
+    char session[72];
+    if (session_name == NULL || *session_name == '\0') {
+        snprintf(session, sizeof session, "seckit-%lld", skt_aws_now(aws));
+        session_name = session;
+    }
+    const seckit_aws_kv p[] = {{"Action", "AssumeRoleWithWebIdentity"},
+                               {"Version", STS_VERSION},
+                               {"RoleArn", role_arn},
+                               {"RoleSessionName", session_name},
+                               {"WebIdentityToken", token}};
+    /* The body holds the token: a secret writer, wiped when freed. */
+    skt_writer w;
+    skt_writer_init_secret(&w, 1 << 20);
+    int rc = 0;
+    for (size_t i = 0; i < SKT_ARRAY_LEN(p); i++) {
+        if (i > 0)
+            SKT_GUARD_GOTO(skt_writer_put(&w, "&", 1, err), rc, done);
+        SKT_GUARD_GOTO(skt_uri_encode(&w, p[i].name, strlen(p[i].name), 0, err), rc, done);
+        SKT_GUARD_GOTO(skt_writer_put(&w, "=", 1, err), rc, done);
+        SKT_GUARD_GOTO(skt_uri_encode(&w, p[i].value, strlen(p[i].value), 0, err), rc, done);
+    }
+    seckit_aws_request req = SECKIT_AWS_REQUEST_INIT;
+    req.service = "sts";
+    req.method = "POST";
+    req.path = "/";
+    req.body = w.data;
+    req.body_len = w.len;
+    req.protocol = SECKIT_AWS_PROTO_QUERY;
+    seckit_aws_response resp = {0};
+    rc = skt_aws_send_as(aws, &req, NULL, &resp, err); /* unsigned */
+    if (rc == 0) {
+        skt_xml_node *root = NULL;
+        rc = skt_xml_parse(resp.body, resp.body_len, &root, err);
+        const skt_xml_node *res =
+            rc == 0 ? skt_xml_child(root, "AssumeRoleWithWebIdentityResult") : NULL;
+        if (rc != 0)
+            seckit_error_prefix(err, "sts AssumeRoleWithWebIdentity");
+        else if (strcmp(skt_xml_local(root), "AssumeRoleWithWebIdentityResponse") != 0 ||
+                 res == NULL)
+            rc = seckit_error_set(err, SECKIT_EFORMAT,
+                                  "sts AssumeRoleWithWebIdentity: response is not "
+                                  "<AssumeRoleWithWebIdentityResponse> with a result");
+        else
+            rc = role_credentials(res, "AssumeRoleWithWebIdentity", out, err);
+        skt_xml_free(root);
+    }
+    if (resp.body != NULL)
+        skt_wipe(resp.body, resp.body_len);
+    seckit_aws_response_free(&resp);
+done:
+    skt_writer_free(&w);
     return rc;
 }
 

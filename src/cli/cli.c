@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "src/cli/cli.h"
 
@@ -120,6 +122,48 @@ int cli_aws_option(int c, const char *arg, seckit_aws_options *o)
     case CLI_OPT_CA_BUNDLE: o->ca_bundle = arg; return 1;
     default: return 0;
     }
+}
+
+/* Ask for an MFA code on the terminal (not on stdin/stdout, which may be
+ * data).  The code is echoed: it is a one-time code, not a secret. */
+static int mfa_prompt_tty(void *ctx, const char *profile, const char *serial, char *code,
+                          size_t code_size)
+{
+    (void)ctx;
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    char prompt[512];
+    int n = snprintf(prompt, sizeof prompt, "Enter MFA code for %s (profile %s): ", serial,
+                     profile);
+    if (n > 0 && write(fd, prompt, (size_t)n < sizeof prompt ? (size_t)n : sizeof prompt - 1) < 0) {
+        close(fd);
+        return -1;
+    }
+    size_t len = 0;
+    int rc = -1;
+    while (len + 1 < code_size) {
+        char ch;
+        ssize_t r = read(fd, &ch, 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        if (ch == '\n') {
+            rc = 0;
+            break;
+        }
+        code[len++] = ch;
+    }
+    code[len] = '\0';
+    close(fd);
+    return rc == 0 || len > 0 ? 0 : -1;
+}
+
+void cli_aws_interactive(seckit_aws_options *o)
+{
+    o->mfa_prompt = mfa_prompt_tty;
+    o->mfa_prompt_ctx = NULL;
 }
 
 int cli_print_usage(const cli_command *cmd)

@@ -77,6 +77,9 @@ enum {
 /* 1 when option c is one of CLI_AWS_LONG_OPTIONS (its value, arg, is
  * stored in o), else 0. */
 int cli_aws_option(int c, const char *arg, seckit_aws_options *o);
+/* The command's interactive AWS settings: MFA codes for assume-role
+ * profiles with mfa_serial are asked for on /dev/tty. */
+void cli_aws_interactive(seckit_aws_options *o);
 
 /* `--help` output for a command: its usage text on stdout. */
 int cli_print_usage(const cli_command *cmd);

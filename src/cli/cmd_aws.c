@@ -47,6 +47,7 @@ static int whoami(int argc, char **argv)
     seckit_aws_options o;
     memset(&o, 0, sizeof o);
     o.endpoint_service = "sts"; /* --endpoint-url is for STS only */
+    cli_aws_interactive(&o);
     int json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {

@@ -634,6 +634,7 @@ static int run_decrypt(int argc, char **argv, int value_mode)
     seckit_aws_options ao;
     memset(&ao, 0, sizeof ao);
     ao.endpoint_service = "ssm"; /* --endpoint-url is for SSM only */
+    cli_aws_interactive(&ao);
     size_t n_specs = 0, n_fields = 0;
     int lines = 0, allow_insecure = 0, threads_given = 0;
     unsigned long threads = 1, max_edks = 0;
@@ -1111,6 +1112,7 @@ static int run_push(int argc, char **argv)
     seckit_aws_options ao;
     memset(&ao, 0, sizeof ao);
     ao.endpoint_service = "cloudfront"; /* --endpoint-url is for CloudFront only */
+    cli_aws_interactive(&ao);
     int json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {

@@ -29,5 +29,10 @@ char *dec(const char *s, size_t n);
 
 void mock_handle_iam(int fd, const req *r, const char *action);
 void mock_handle_cloudfront(int fd, const req *r);
+/* Credential endpoints (mock_creds.c): 1 when the request was answered. */
+int mock_handle_creds(int fd, const req *r);
+/* AssumeRole of an MFA role: 1 when SerialNumber/TokenCode are right,
+ * otherwise 0 after answering AccessDenied. */
+int mock_mfa_check(int fd, const char *body);
 
 #endif

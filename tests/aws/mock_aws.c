@@ -33,7 +33,8 @@
  *
  * Extra endpoints: container credentials (GET /container-creds with
  * Authorization: mock-container-token), IMDSv2 (PUT /latest/api/token,
- * GET /latest/meta-data/iam/security-credentials/[role]).
+ * GET /latest/meta-data/iam/security-credentials/[role]); web identity,
+ * IAM Identity Center, MFA and IMDSv1 in mock_creds.c.
  *
  * Single-threaded, poll()-based, several keep-alive connections. */
 #include "config.h"
@@ -399,6 +400,8 @@ static void handle_query(int fd, const req *r, const char *service, const char *
         } else if (strstr(role, "Denied") != NULL) {
             error_resp(fd, P_QUERY, 403, "AccessDenied",
                        "User is not authorized to perform: sts:AssumeRole");
+        } else if (strstr(role, "Mfa") != NULL && !mock_mfa_check(fd, body)) {
+            /* answered: MFA missing or wrong */
         } else {
             char exp[40];
             iso_time((long long)time(NULL) + 3600, exp, sizeof exp);
@@ -729,6 +732,8 @@ static void creds_json(char *b, size_t n, const char *key, const char *secret, c
 static int handle_unsigned(int fd, const req *r)
 {
     char b[4096];
+    if (mock_handle_creds(fd, r))
+        return 1;
     if (strcmp(r->path, "/__stats") == 0) {
         char lt[512];
         snprintf(lt, sizeof lt, "%s", st.last_target);

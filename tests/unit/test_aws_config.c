@@ -841,6 +841,146 @@ static void test_credentials_json(void)
         CHECK(skt_aws_parse_credentials_json(bad[i], strlen(bad[i]), "x", &c, &err) < 0);
 }
 
+/* Plain http for container credentials: loopback IP literals and the ECS/EKS
+ * agent addresses only, with the host as libcurl parses it. */
+static void test_container_url_check(void)
+{
+    static const char *const ok[] = {
+        "http://127.0.0.1:8080/creds", "http://127.9.8.7/x", "http://[::1]:9911/get",
+        "http://169.254.170.2/v2/credentials/abc", "http://169.254.170.23/v1/credentials",
+        "http://[fd00:ec2::23]/v1/credentials", "https://creds.example.com/x",
+        "HTTP://127.0.0.1/upper-case-scheme"};
+    static const char *const bad[] = {
+        "http://127.0.0.1.example.net/", "http://127.0.0.1.example.net:80/creds",
+        "http://localhost/creds", "http://127.0.0.1@evil.example/creds",
+        "http://user:pw@127.0.0.1/creds", "http://169.254.170.20/", "http://169.254.170.2.nip.io/",
+        "http://[::2]/", "http://[::ffff:127.0.0.1]/", "http://example.com/creds",
+        "ftp://127.0.0.1/", "127.0.0.1/creds", "", "http://[fd00:ec2::24]/",
+        "http://128.0.0.1/", "http://evil.example/127.0.0.1"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        CHECK_MSG(skt_aws_container_url_allowed(ok[i]) == 1, "refused %s", ok[i]);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK_MSG(skt_aws_container_url_allowed(bad[i]) == 0, "allowed %s", bad[i]);
+    CHECK(skt_aws_container_url_allowed(NULL) == 0);
+}
+
+/* The instance metadata endpoint: default, IPv6 mode (environment or
+ * profile), explicit endpoint. */
+static void test_imds_endpoint(void)
+{
+    clean_env();
+    unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+    unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE");
+    write_file(".aws/config", "[profile six]\nec2_metadata_service_endpoint_mode = IPv6\n"
+                              "[profile ep]\nec2_metadata_service_endpoint = http://127.0.0.1:1/\n"
+                              "[profile bad]\nec2_metadata_service_endpoint_mode = IPv5\n");
+    seckit_aws *aws;
+    seckit_error err;
+    seckit_aws_options o = {0};
+    char base[512];
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(skt_aws_imds_base(aws, base, sizeof base, &err), &err);
+    CHECK_STR(base, "http://169.254.169.254");
+    setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ipv6", 1);
+    CHECK_OK(skt_aws_imds_base(aws, base, sizeof base, &err), &err);
+    CHECK_STR(base, "http://[fd00:ec2::254]");
+    setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv4", 1);
+    CHECK_OK(skt_aws_imds_base(aws, base, sizeof base, &err), &err);
+    CHECK_STR(base, "http://169.254.169.254");
+    setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ipv5", 1);
+    CHECK_RC(skt_aws_imds_base(aws, base, sizeof base, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "IPv4 or IPv6") != NULL);
+    /* the endpoint wins over the mode */
+    setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9/", 1);
+    CHECK_OK(skt_aws_imds_base(aws, base, sizeof base, &err), &err);
+    CHECK_STR(base, "http://127.0.0.1:9");
+    setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "file:///etc/passwd", 1);
+    CHECK_RC(skt_aws_imds_base(aws, base, sizeof base, &err), SECKIT_EINVAL);
+    unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+    unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE");
+    seckit_aws_free(aws);
+    o.profile = "six";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(skt_aws_imds_base(aws, base, sizeof base, &err), &err);
+    CHECK_STR(base, "http://[fd00:ec2::254]");
+    seckit_aws_free(aws);
+    o.profile = "ep";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(skt_aws_imds_base(aws, base, sizeof base, &err), &err);
+    CHECK_STR(base, "http://127.0.0.1:1");
+    seckit_aws_free(aws);
+    o.profile = "bad";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_RC(skt_aws_imds_base(aws, base, sizeof base, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "ec2_metadata_service_endpoint_mode") != NULL);
+    seckit_aws_free(aws);
+    clean_env();
+}
+
+/* The AWS CLI's cache file names: SHA-1 of Python's json.dumps of the call's
+ * arguments (sort_keys; ", "/": " for assume-role, "," / ":" for SSO;
+ * ensure_ascii escapes).  Expected values computed with Python's hashlib
+ * and json. */
+static void test_cache_keys(void)
+{
+    char k[41];
+    seckit_error err;
+    CHECK_OK(skt_cred_cache_key_role("arn:aws:iam::123456789012:role/MockRole", "wi-test", NULL,
+                                     NULL, 0, k, &err),
+             &err);
+    CHECK_STR(k, "cc6354c68980f1ad61191521347ecfb6dc339eb6");
+    /* a generated session name is not part of the key; "" = not configured */
+    char k2[41];
+    CHECK_OK(skt_cred_cache_key_role("arn:aws:iam::123456789012:role/MockRole", "", NULL, NULL, 0,
+                                     k2, &err),
+             &err);
+    CHECK(strcmp(k, k2) != 0);
+    CHECK_OK(skt_cred_cache_key_role("arn:aws:iam::123456789012:role/R\xc3\xb4le\"x\\\n\x7f"
+                                     "\xf0\x9f\x98\x80",
+                                     NULL, "ext", "arn:aws:iam::123456789012:mfa/tester", 3600, k,
+                                     &err),
+             &err);
+    CHECK_STR(k, "47233f71a12b6463e1cd7add946f646f643e09a4");
+    CHECK_RC(skt_cred_cache_key_role("arn:\xff", NULL, NULL, NULL, 0, k, &err), SECKIT_EFORMAT);
+    CHECK_OK(skt_cred_cache_key_sso("123456789012", "MockSsoRole", "corp", "https://x", k, &err),
+             &err);
+    CHECK_STR(k, "c545c6edfa01d78bb870faca0204593b897f685e");
+    CHECK_OK(skt_cred_cache_key_sso("123456789012", "MockSsoRole", NULL,
+                                    "https://legacy.awsapps.com/start", k, &err),
+             &err);
+    CHECK_STR(k, "a75fb2cf6c3d2c72c5fdda20f7482f973930fee6");
+    CHECK_OK(skt_sha1_hex("corp", k, &err), &err);
+    CHECK_STR(k, "ee0bfd2552fbd840c02cc48b6e823320543c450f");
+}
+
+/* The credentials file's sections are part of the profile (the AWS CLI
+ * merges them over the config file's): region, role_arn, source_profile. */
+static void test_credentials_file_settings(void)
+{
+    clean_env();
+    write_file(".aws/credentials", "[dev]\nrole_arn = arn:aws:iam::123456789012:role/R\n"
+                                   "source_profile = base\nregion = eu-north-1\n"
+                                   "[base]\naws_access_key_id = AKIDBASE\n"
+                                   "aws_secret_access_key = s\n");
+    write_file(".aws/config", "[profile dev]\nregion = us-west-2\nexternal_id = e1\n");
+    char p[512];
+    snprintf(p, sizeof p, "%s/.aws/config", tmpdir);
+    setenv("AWS_CONFIG_FILE", p, 1);
+    snprintf(p, sizeof p, "%s/.aws/credentials", tmpdir);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", p, 1);
+    seckit_aws *aws;
+    seckit_error err;
+    seckit_aws_options o = {0};
+    o.profile = "dev";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_STR(seckit_aws_region(aws), "eu-north-1");
+    CHECK_STR(skt_aws_profile_get(aws, "dev", "role_arn"), "arn:aws:iam::123456789012:role/R");
+    CHECK_STR(skt_aws_profile_get(aws, "dev", "source_profile"), "base");
+    CHECK_STR(skt_aws_profile_get(aws, "dev", "external_id"), "e1");
+    seckit_aws_free(aws);
+    clean_env();
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "%s/seckit-awscfg-XXXXXX",
@@ -865,6 +1005,10 @@ int main(void)
     TEST(test_scrub);
     TEST(test_xml);
     TEST(test_credentials_json);
+    TEST(test_container_url_check);
+    TEST(test_imds_endpoint);
+    TEST(test_cache_keys);
+    TEST(test_credentials_file_settings);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0)
