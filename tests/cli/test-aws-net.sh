@@ -87,7 +87,10 @@ if check endpoint_url_scope 0 s3 cp "$TMP/file" s3://b/scoped --no-progress --pr
         pass endpoint_url_scope || fail endpoint_url_scope "$(grep '^REQ' "$TMP/log" | tail -3 | tr '\n' '|')"
 fi
 unset AWS_ENDPOINT_URL
-# The profile's [services] section.
+# The profile's [services] section.  The first run cached the role's
+# credentials (~/.aws/cli/cache, as the AWS CLI does): drop them so that
+# this run calls STS again.
+rm -rf "$HOME/.aws/cli/cache"
 cat >>"$TMP/config" <<EOC
 services = mock
 [services mock]
