@@ -31,3 +31,6 @@ tests_fuzz_fuzz_s3cse_metadata_CFLAGS = $(TEST_CFLAGS)
 tests_fuzz_fuzz_s3cse_metadata_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_s3cse_metadata_LDADD = $(TEST_LDADD)
 endif
+
+# Benchmark (not run by make check).
+EXTRA_DIST += tests/bench/bench-s3cse.sh tests/bench/bench_s3cse_lib.c
