@@ -426,6 +426,7 @@ typedef struct seckit_s3_upload_result {
     char etag[130];
     long long size;
     int parts;          /* 0: a single PutObject */
+    char version_id[1025]; /* the new object's version, "" when unversioned */
     char upload_id[1025]; /* on failure after CreateMultipartUpload: the upload's
                              id; abort_failed tells whether aborting it failed */
     int abort_failed;
