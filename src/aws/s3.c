@@ -1224,14 +1224,12 @@ int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_
     h[nh].name = "x-amz-tagging-directive";
     h[nh++].value = "COPY";
     /* With REPLACE the headers sent are the new object's: the source's
-     * system headers again (pinned to the ETag they were read from), then
-     * what was asked. */
-    const char *pin = req->copy_source_if_match;
-    if (pin == NULL && req->replace_metadata && info.etag[0] != '\0')
-        pin = info.etag;
-    if (pin != NULL) {
+     * system headers again, then what was asked.  (Not pinned to the ETag
+     * the HEAD read unless asked: Swift's s3api refuses If-Match against a
+     * multipart source's ETag.) */
+    if (req->copy_source_if_match != NULL) {
         h[nh].name = "x-amz-copy-source-if-match";
-        h[nh++].value = pin;
+        h[nh++].value = req->copy_source_if_match;
     }
     if (req->replace_metadata) {
         add_system_headers(h, &nh, &info, req->content_type);
