@@ -29,7 +29,8 @@ tests_unit_test_aws_sigv4_LDADD = $(TEST_LDADD)
 check_PROGRAMS += tests/aws/mock_aws tests/aws/test_aws_mock tests/aws/test_aws_creds
 UNIT_TESTS += tests/aws/test_aws_mock tests/aws/test_aws_creds
 noinst_HEADERS += tests/aws/mock.h tests/aws/mockctl.h
-tests_aws_mock_aws_SOURCES = tests/aws/mock_aws.c tests/aws/mock_iam_cf.c tests/aws/mock_creds.c
+tests_aws_mock_aws_SOURCES = tests/aws/mock_aws.c tests/aws/mock_iam_cf.c tests/aws/mock_creds.c \
+	tests/aws/mock_s3.c
 tests_aws_mock_aws_CFLAGS = $(TEST_CFLAGS)
 tests_aws_mock_aws_LDADD = $(TEST_LDADD)
 tests_aws_test_aws_mock_SOURCES = tests/aws/test_aws_mock.c

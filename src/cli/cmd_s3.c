@@ -18,18 +18,22 @@
 static const char usage[] =
     "Usage: seckit s3 ls s3://BUCKET[/PREFIX] [--recursive] [--page-size N] [AWS options]\n"
     "       seckit s3 cp SOURCE DESTINATION [transfer options] [AWS options]\n"
-    "       seckit s3 rm s3://BUCKET/KEY [AWS options]\n"
+    "       seckit s3 rm s3://BUCKET/KEY [--version-id ID] [AWS options]\n"
+    "       seckit s3 rm s3://BUCKET[/PREFIX] --recursive [AWS options]\n"
     "       seckit s3 mb|rb s3://BUCKET [AWS options]\n"
     "\n"
     "Plain S3 object transfers.  Objects are named s3://BUCKET/KEY as with the AWS\n"
     "CLI; for cp, one side is s3://... and the other a local file, or '-' for\n"
-    "standard input or output (s3:// to s3:// copies on the server with CopyObject).\n"
+    "standard input or output (s3:// to s3:// copies on the server with CopyObject,\n"
+    "or part by part with UploadPartCopy above 5 GiB).\n"
     "Inputs larger than the part size go up as a multipart upload with constant\n"
     "memory (standard input is read one part at a time); a failed multipart upload\n"
     "is aborted.  Downloads are written to a temporary file beside the destination\n"
     "and renamed into place only when complete.  A destination ending in '/' (or a\n"
-    "local folder) gets the source's file name.  mb makes a bucket, rb removes an\n"
-    "empty one.\n"
+    "local folder) gets the source's file name.  rm deletes one object, or with\n"
+    "--recursive every object under a prefix (DeleteObjects, 1000 keys a request).\n"
+    "mb makes a bucket, rb removes an empty one.  Bucket names are checked with\n"
+    "S3's naming rules before anything is sent.\n"
     "\n"
     "ls options:\n"
     "  --recursive           list every key under the prefix (default: one level,\n"
@@ -39,15 +43,26 @@ static const char usage[] =
     "cp options:\n"
     "  --part-size SIZE      multipart part size, 5MiB..5GiB (default 8MiB, raised\n"
     "                        for files over 10000 parts; suffixes K, M, G, KiB,\n"
-    "                        MiB, GiB are powers of 1024)\n"
+    "                        MiB, GiB are powers of 1024); also the part size of\n"
+    "                        s3:// to s3:// copies over 5 GiB (default 64MiB)\n"
     "  --content-type TYPE   Content-Type of the uploaded or copied object\n"
-    "  --metadata K=V[,K=V]  user metadata (x-amz-meta-K) of the new object\n"
+    "  --metadata K=V[,K=V]  user metadata (x-amz-meta-K) of the new object (UTF-8\n"
+    "                        values are sent RFC 2047-encoded, as S3 returns them)\n"
     "  --metadata-directive COPY|REPLACE\n"
     "                        s3:// to s3:// copies: keep the source's metadata\n"
     "                        (COPY, default) or set --metadata/--content-type\n"
     "                        (REPLACE)\n"
     "  --range bytes=A-B     download only these bytes (also A- and -N)\n"
+    "  --version-id ID       downloads and s3:// to s3:// copies: that version of\n"
+    "                        the source object (default: the latest)\n"
+    "  --no-overwrite        uploads: fail (PreconditionFailed, exit 6) instead of\n"
+    "                        replacing an existing object (If-None-Match: *)\n"
     "  --no-progress         no progress bar (it is shown only on a terminal)\n"
+    "\n"
+    "rm options:\n"
+    "  --recursive           delete every object whose key starts with PREFIX/\n"
+    "                        (the whole bucket without a PREFIX)\n"
+    "  --version-id ID       delete that version of the object\n"
     "\n"
     "AWS options:\n"
     "  --endpoint-url URL    S3 endpoint, e.g. http://127.0.0.1:8080 (path-style);\n"
@@ -63,10 +78,11 @@ static const char usage[] =
     "--content-type or --metadata value with a control character is refused.\n"
     "\n"
     "Exit status: 0 done; 2 usage (also a bad AWS_MAX_ATTEMPTS, AWS_RETRY_MODE or\n"
-    "endpoint setting, a control character in a header value); 3 malformed input\n"
-    "(unknown profile, malformed config file, an S3 answer that does not parse);\n"
-    "5 a file or network failure; 6 S3 answered with an error (its code, e.g.\n"
-    "NoSuchKey or AccessDenied, is shown).\n";
+    "endpoint setting, a control character in a header value, a bucket name S3\n"
+    "does not allow); 3 malformed input (unknown profile, malformed config file,\n"
+    "an S3 answer that does not parse); 5 a file or network failure; 6 S3\n"
+    "answered with an error (its code, e.g. NoSuchKey or AccessDenied, is shown),\n"
+    "or rm --recursive could not delete some keys.\n";
 
 enum {
     OPT_RECURSIVE = 256,
@@ -76,7 +92,9 @@ enum {
     OPT_METADATA,
     OPT_METADATA_DIRECTIVE,
     OPT_RANGE,
-    OPT_NO_PROGRESS
+    OPT_NO_PROGRESS,
+    OPT_VERSION_ID,
+    OPT_NO_OVERWRITE
 };
 
 #define MAX_META 32
@@ -93,6 +111,8 @@ typedef struct s3_opts {
     size_t meta_count;
     int directive; /* -1 unset, 0 COPY, 1 REPLACE */
     const char *range;
+    const char *version_id;
+    int no_overwrite;
     int progress;
     seckit_aws_options aws;
 } s3_opts;
@@ -103,6 +123,7 @@ typedef struct s3_url {
 } s3_url;
 
 static int is_s3(const char *s) { return strncmp(s, "s3://", 5) == 0; }
+static char *join(const char *a, const char *b);
 
 static int parse_url(const char *sub, const char *s, s3_url *u)
 {
@@ -114,8 +135,19 @@ static int parse_url(const char *sub, const char *s, s3_url *u)
     u->bucket = strndup(b, blen);
     u->key = strdup(slash != NULL ? slash + 1 : "");
     if (u->bucket == NULL || u->key == NULL) {
+        free(u->bucket);
+        free(u->key);
+        u->bucket = u->key = NULL;
         cli_message(sub, "out of memory");
         return EXIT_IO;
+    }
+    seckit_error err;
+    seckit_error_clear(&err);
+    if (seckit_s3_check_bucket_name(u->bucket, &err) != 0) {
+        free(u->bucket);
+        free(u->key);
+        u->bucket = u->key = NULL;
+        return cli_usage_error(sub, "%s", err.message);
     }
     return 0;
 }
@@ -318,28 +350,115 @@ static int cmd_ls(s3_opts *o, int argc, char **argv)
 
 /* ---- rm --------------------------------------------------------------------- */
 
+/* rm --recursive: list the prefix a page at a time and delete each page with
+ * one DeleteObjects; keys S3 could not delete are reported one per line. */
+static int rm_recursive(s3_opts *o, seckit_aws *aws, const s3_url *u, const char *arg)
+{
+    char *prefix = NULL;
+    size_t kl = strlen(u->key);
+    if (kl > 0 && u->key[kl - 1] != '/')
+        prefix = join(u->key, "/");
+    else if (kl > 0)
+        prefix = strdup(u->key);
+    if (kl > 0 && prefix == NULL) {
+        cli_message(o->sub, "out of memory");
+        return EXIT_IO;
+    }
+    seckit_error err;
+    seckit_error_clear(&err);
+    char *token = NULL;
+    int rc = 0;
+    size_t failed = 0, deleted = 0;
+    do {
+        seckit_s3_list req = {.bucket = u->bucket, .prefix = prefix, .continuation_token = token};
+        seckit_s3_list_result page;
+        if (seckit_s3_list_objects(aws, &req, &page, &err) != 0) {
+            seckit_error_prefix(&err, arg);
+            rc = cli_fail(o->sub, &err);
+            break;
+        }
+        free(token);
+        token = page.next_continuation_token;
+        page.next_continuation_token = NULL;
+        if (page.count > 0) {
+            seckit_s3_object_id *ids = calloc(page.count, sizeof(*ids));
+            seckit_s3_delete_result dr;
+            if (ids == NULL) {
+                seckit_s3_list_result_free(&page);
+                cli_message(o->sub, "out of memory");
+                rc = EXIT_IO;
+                break;
+            }
+            for (size_t i = 0; i < page.count; i++)
+                ids[i].key = page.entries[i].key;
+            if (seckit_s3_delete_objects(aws, u->bucket, ids, page.count, &dr, &err) != 0) {
+                free(ids);
+                seckit_s3_list_result_free(&page);
+                seckit_error_prefix(&err, arg);
+                rc = cli_fail(o->sub, &err);
+                break;
+            }
+            for (size_t i = 0; i < page.count; i++) {
+                const seckit_s3_delete_error *e = NULL;
+                for (size_t k = 0; k < dr.error_count && e == NULL; k++)
+                    if (strcmp(dr.errors[k].key, page.entries[i].key) == 0)
+                        e = &dr.errors[k];
+                if (e != NULL)
+                    cli_message(o->sub, "delete failed: s3://%s/%s: %s (%s)", u->bucket,
+                                page.entries[i].key, e->message[0] ? e->message : e->code,
+                                e->code);
+                else
+                    printf("delete: s3://%s/%s\n", u->bucket, page.entries[i].key);
+            }
+            failed += dr.error_count;
+            deleted += dr.deleted;
+            seckit_s3_delete_result_free(&dr);
+            free(ids);
+        }
+        seckit_s3_list_result_free(&page);
+    } while (token != NULL);
+    free(token);
+    free(prefix);
+    if (rc == 0 && failed > 0) {
+        cli_message(o->sub, "%s: %zu object%s could not be deleted (%zu deleted)", arg, failed,
+                    failed == 1 ? "" : "s", deleted);
+        rc = EXIT_AWS;
+    }
+    return rc;
+}
+
 static int cmd_rm(s3_opts *o, int argc, char **argv)
 {
     if (argc != 1 || !is_s3(argv[0]))
-        return cli_usage_error(o->sub, "rm takes one s3://BUCKET/KEY");
+        return cli_usage_error(o->sub, o->recursive ? "rm --recursive takes one "
+                                                      "s3://BUCKET[/PREFIX]"
+                                                    : "rm takes one s3://BUCKET/KEY");
+    if (o->recursive && o->version_id != NULL)
+        return cli_usage_error(o->sub, "--version-id deletes one object, not with --recursive");
     s3_url u = {0};
     int rc = parse_url(o->sub, argv[0], &u);
     if (rc != 0)
         return rc;
-    if (u.key[0] == '\0') {
+    if (u.key[0] == '\0' && !o->recursive) {
         free_url(&u);
-        return cli_usage_error(o->sub, "'%s' names no object key", argv[0]);
+        return cli_usage_error(o->sub, "'%s' names no object key (use --recursive to delete "
+                                       "every object in the bucket)", argv[0]);
     }
     seckit_aws *aws = NULL;
     if ((rc = make_client(o, &aws)) == 0) {
         seckit_error err;
         seckit_error_clear(&err);
-        if (seckit_s3_delete_object(aws, u.bucket, u.key, &err) != 0) {
+        if (o->recursive) {
+            rc = rm_recursive(o, aws, &u, argv[0]);
+        } else if (seckit_s3_delete_object_version(aws, u.bucket, u.key, o->version_id, &err) !=
+                   0) {
             seckit_error_prefix(&err, argv[0]);
             rc = cli_fail(o->sub, &err);
-        }
-        else
+        } else if (o->version_id != NULL) {
+            printf("delete: s3://%s/%s (version %s)\n", u.bucket, u.key, o->version_id);
+        } else {
             printf("delete: s3://%s/%s\n", u.bucket, u.key);
+        }
         seckit_aws_free(aws);
     }
     free_url(&u);
@@ -441,6 +560,7 @@ static int upload(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
         .metadata_count = o->meta_count,
         .progress = progress_cb,
         .progress_ctx = &pr,
+        .if_none_match = o->no_overwrite ? "*" : NULL,
     };
     seckit_s3_upload_result res;
     seckit_error err;
@@ -452,11 +572,13 @@ static int upload(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
         rc = cli_fail(o->sub, &err);
     } else {
         progress_end(&pr);
+        char parts[48] = "", version[1100] = "";
         if (res.parts > 0)
-            printf("upload: %s to s3://%s/%s (%lld bytes, %d parts)\n", src, dst->bucket, key,
-                   res.size, res.parts);
-        else
-            printf("upload: %s to s3://%s/%s (%lld bytes)\n", src, dst->bucket, key, res.size);
+            snprintf(parts, sizeof(parts), ", %d parts", res.parts);
+        if (res.version_id[0] != '\0')
+            snprintf(version, sizeof(version), ", version %s", res.version_id);
+        printf("upload: %s to s3://%s/%s (%lld bytes%s%s)\n", src, dst->bucket, key, res.size,
+               parts, version);
     }
     if (fd != 0)
         close(fd);
@@ -477,6 +599,7 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
         g.bucket = src->bucket;
         g.key = src->key;
         g.range = o->range;
+        g.version_id = o->version_id;
         g.out_fd = fd;
         int rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, err);
         if (rc == 0) {
@@ -485,7 +608,8 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
         }
         return rc;
     }
-    int rc = seckit_s3_head_object(aws, src->bucket, src->key, &info, err);
+    seckit_s3_head hreq = {.bucket = src->bucket, .key = src->key, .version_id = o->version_id};
+    int rc = seckit_s3_head_object_ex(aws, &hreq, &info, err);
     if (rc != 0) {
         /* HEAD answers carry no error document: ask with a GET so that the
          * message shows S3's own code (NoSuchKey, NoSuchBucket, ...). */
@@ -497,6 +621,7 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
             g.bucket = src->bucket;
             g.key = src->key;
             g.range = "bytes=0-0";
+            g.version_id = o->version_id;
             seckit_error_clear(&gerr);
             if (seckit_s3_get_object(aws, &g, &info, &body, &len, &gerr) != 0 &&
                 gerr.aws_code[0] != '\0') {
@@ -520,6 +645,7 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
         g.bucket = src->bucket;
         g.key = src->key;
         g.if_match = etag[0] != '\0' ? etag : NULL;
+        g.version_id = o->version_id;
         g.out_fd = fd;
         rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, err);
         if (rc == 0) {
@@ -537,6 +663,7 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
         g.key = src->key;
         g.range = range;
         g.if_match = etag[0] != '\0' ? etag : NULL;
+        g.version_id = o->version_id;
         g.out_fd = fd;
         rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, err);
         if (rc != 0)
@@ -621,6 +748,8 @@ static int server_copy(s3_opts *o, seckit_aws *aws, s3_url *src, s3_url *dst)
         .content_type = o->content_type,
         .metadata = o->meta,
         .metadata_count = o->meta_count,
+        .src_version_id = o->version_id,
+        .part_size = o->part_size_set ? o->part_size : 0, /* copies over 5 GiB */
     };
     seckit_s3_copy_result res;
     seckit_error err;
@@ -630,8 +759,17 @@ static int server_copy(s3_opts *o, seckit_aws *aws, s3_url *src, s3_url *dst)
         name_object(&err, dst->bucket, key);
         rc = cli_fail(o->sub, &err);
     }
-    else
-        printf("copy: s3://%s/%s to s3://%s/%s\n", src->bucket, src->key, dst->bucket, key);
+    else {
+        char parts[48] = "", version[1100] = "";
+        if (res.parts > 0)
+            snprintf(parts, sizeof(parts), "%d parts", res.parts);
+        if (res.version_id[0] != '\0')
+            snprintf(version, sizeof(version), "%sversion %s", parts[0] ? ", " : "",
+                     res.version_id);
+        printf("copy: s3://%s/%s to s3://%s/%s%s%s%s%s\n", src->bucket, src->key, dst->bucket,
+               key, parts[0] || version[0] ? " (" : "", parts, version,
+               parts[0] || version[0] ? ")" : "");
+    }
     free(key);
     return rc;
 }
@@ -653,6 +791,10 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
         return cli_usage_error(o->sub, "--range is for downloads");
     if (s3src && !s3dst && (o->meta_count > 0 || o->content_type != NULL))
         return cli_usage_error(o->sub, "--metadata/--content-type are for uploads and copies");
+    if (o->version_id != NULL && !s3src)
+        return cli_usage_error(o->sub, "--version-id is for downloads and s3:// to s3:// copies");
+    if (o->no_overwrite && (s3src || !s3dst))
+        return cli_usage_error(o->sub, "--no-overwrite is for uploads");
     s3_url us = {0}, ud = {0};
     int rc = 0;
     if (s3src && (rc = parse_url(o->sub, src, &us)) != 0)
@@ -691,6 +833,8 @@ static int run(int argc, char **argv)
         {"metadata-directive", required_argument, NULL, OPT_METADATA_DIRECTIVE},
         {"range", required_argument, NULL, OPT_RANGE},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+        {"version-id", required_argument, NULL, OPT_VERSION_ID},
+        {"no-overwrite", no_argument, NULL, OPT_NO_OVERWRITE},
         CLI_AWS_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -722,13 +866,13 @@ static int run(int argc, char **argv)
     argc--;
     argv++;
 
-    int have_ls_opt = 0, have_cp_opt = 0;
+    int have_ls_opt = 0, have_cp_opt = 0, have_recursive = 0, have_version = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         if (cli_aws_option(c, optarg, &o.aws))
             continue;
         switch (c) {
-        case OPT_RECURSIVE: o.recursive = 1; have_ls_opt = 1; break;
+        case OPT_RECURSIVE: o.recursive = 1; have_recursive = 1; break;
         case OPT_PAGE_SIZE:
             if (cli_parse_uint(optarg, 1, 1000, &o.page_size) != 0)
                 return cli_usage_error(o.sub, "--page-size must be 1..1000, not '%s'", optarg);
@@ -765,12 +909,23 @@ static int run(int argc, char **argv)
             break;
         case OPT_RANGE: o.range = optarg; have_cp_opt = 1; break;
         case OPT_NO_PROGRESS: o.progress = 0; have_cp_opt = 1; break;
+        case OPT_VERSION_ID:
+            if (optarg[0] == '\0')
+                return cli_usage_error(o.sub, "--version-id needs a version id");
+            o.version_id = optarg;
+            have_version = 1;
+            break;
+        case OPT_NO_OVERWRITE: o.no_overwrite = 1; have_cp_opt = 1; break;
         case 'h': free(o.metadata_arg); fputs(usage, stdout); return EXIT_OK_;
         default: free(o.metadata_arg); return cli_bad_option(o.sub, c, argv);
         }
     }
     if (have_ls_opt && fn != cmd_ls)
-        rc = cli_usage_error(o.sub, "--recursive and --page-size are ls options");
+        rc = cli_usage_error(o.sub, "--page-size is an ls option");
+    else if (have_recursive && fn != cmd_ls && fn != cmd_rm)
+        rc = cli_usage_error(o.sub, "--recursive is for ls and rm");
+    else if (have_version && fn != cmd_cp && fn != cmd_rm)
+        rc = cli_usage_error(o.sub, "--version-id is for cp and rm");
     else if (have_cp_opt && fn != cmd_cp)
         rc = cli_usage_error(o.sub, "that option is for cp");
     else
