@@ -1007,6 +1007,7 @@ int seckit_s3_upload_part_copy(seckit_aws *aws, const char *bucket, const char *
     r.query_count = 2;
     r.headers = h;
     r.header_count = nh;
+    r.flags = SECKIT_AWS_REQ_ERROR_IN_200; /* can fail after "200 OK" */
     int rc = send_s3(aws, &r, bucket, key, &resp, err);
     /* S3 may report an error inside a 200 answer: the body says which */
     if (rc == 0)

@@ -81,6 +81,7 @@ static struct {
     char last_ua[128];
     int expect_headers, proxied, redirects;
     char last_target[512], last_method[16], last_region[64];
+    int in_head; /* answering a HEAD: never a body (HTTP), whatever the handler sends */
 } st;
 
 typedef struct conn {
@@ -130,7 +131,7 @@ void respond(int fd, int status, const char *ctype, const char *extra_headers,
                      status, reason, date, ctype ? ctype : "text/xml", body_len, st.requests,
                      st.requests, extra_headers ? extra_headers : "");
     send_all(fd, h, (size_t)n);
-    if (!head && body_len > 0)
+    if (!head && !st.in_head && body_len > 0)
         send_all(fd, body, body_len);
 }
 
@@ -819,6 +820,7 @@ void mock_error_cf(int fd, int status, const char *code, const char *msg)
 static int handle(int fd, req *r)
 {
     st.requests++;
+    st.in_head = strcmp(r->method, "HEAD") == 0;
     const char *ua = hget(r, "user-agent");
     if (ua != NULL)
         snprintf(st.last_ua, sizeof st.last_ua, "%s", ua);
@@ -870,8 +872,10 @@ static int handle(int fd, req *r)
             return 0;
         }
     }
-    /* Injected failures apply to signed requests. */
-    if (st.mode_count > 0 && st.mode[0]) {
+    /* Injected failures apply to signed requests; an error in a 200 answer
+     * only to the calls that can give one (not the HEAD a copy makes first). */
+    if (st.mode_count > 0 && st.mode[0] &&
+        !(strcmp(st.mode, "error200") == 0 && strcmp(r->method, "HEAD") == 0)) {
         const char *auth = hget(r, "authorization");
         const char *c = auth ? strstr(auth, "Credential=") : NULL;
         if (c != NULL) {

@@ -841,7 +841,7 @@ static void test_header_injection(void)
     seckit_aws *aws = client(NULL, 0, 1);
     seckit_error err;
     int before = mock_stat(&M, "requests");
-    seckit_s3_put put = {.bucket = "b", .key = "k", .content_type = "a\nX-Injected: 1",
+    seckit_s3_put put = {.bucket = "bkt", .key = "k", .content_type = "a\nX-Injected: 1",
                          .body = {.data = (const unsigned char *)"x", .len = 1, .fd = -1}};
     CHECK_RC(seckit_s3_put_object(aws, &put, NULL, &err), SECKIT_EINVAL);
     CHECK_MSG(strstr(err.message, "Content-Type") != NULL &&
@@ -857,7 +857,7 @@ static void test_header_injection(void)
     seckit_aws_request req = SECKIT_AWS_REQUEST_INIT;
     req.service = "s3";
     req.method = "GET";
-    req.bucket = "b";
+    req.bucket = "bkt";
     req.path = "/k";
     req.headers = bad;
     req.header_count = 2;
@@ -887,13 +887,13 @@ static void test_no_expect(void)
     size_t big = 2u << 20;
     unsigned char *data = malloc(big);
     memset(data, 'e', big);
-    seckit_s3_put put = {.bucket = "b", .key = "big", .body = {.data = data, .len = big, .fd = -1}};
+    seckit_s3_put put = {.bucket = "bkt", .key = "big", .body = {.data = data, .len = big, .fd = -1}};
     CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
     put.key = "small";
     put.body.len = 10;
     CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
-    CHECK_OK(seckit_s3_delete_object(aws, "b", "big", &err), &err);
-    CHECK_OK(seckit_s3_delete_object(aws, "b", "small", &err), &err);
+    CHECK_OK(seckit_s3_delete_object(aws, "bkt", "big", &err), &err);
+    CHECK_OK(seckit_s3_delete_object(aws, "bkt", "small", &err), &err);
     seckit_aws_identity id;
     CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
     free(data);

@@ -38,7 +38,7 @@ requests() { grep -c '^REQ ' "$TMP/log"; }
 n0=$(requests)
 nl='
 '
-if check s3_content_type_newline 2 s3 cp "$TMP/file" s3://b/k --no-progress \
+if check s3_content_type_newline 2 s3 cp "$TMP/file" s3://bkt/k --no-progress \
     --content-type "a${nl}X-Injected: 1" --endpoint-url "$url"; then
     if one_line s3_content_type_newline && grep -q 'Content-Type' "$ERR" &&
         grep -q 'control character' "$ERR" && [ "$(requests)" -eq "$n0" ]; then
@@ -48,22 +48,22 @@ if check s3_content_type_newline 2 s3 cp "$TMP/file" s3://b/k --no-progress \
     fi
 fi
 cr=$(printf '\r')
-if check s3_metadata_cr 2 s3 cp "$TMP/file" s3://b/k --no-progress \
+if check s3_metadata_cr 2 s3 cp "$TMP/file" s3://bkt/k --no-progress \
     --metadata "note=a${cr}X-Injected: 1" --endpoint-url "$url"; then
     one_line s3_metadata_cr && [ "$(requests)" -eq "$n0" ] && pass s3_metadata_cr
 fi
 
 # Keys with "." and ".." segments are sent byte for byte.
-if check s3_dot_key_put 0 s3 cp "$TMP/file" 's3://b/a/../b/./c' --no-progress --endpoint-url "$url"; then
-    grep -q '^REQ s3 PUT /b/a/../b/./c$' "$TMP/log" && pass s3_dot_key_put ||
+if check s3_dot_key_put 0 s3 cp "$TMP/file" 's3://bkt/a/../b/./c' --no-progress --endpoint-url "$url"; then
+    grep -q '^REQ s3 PUT /bkt/a/../b/./c$' "$TMP/log" && pass s3_dot_key_put ||
         fail s3_dot_key_put "mock saw: $(grep '^REQ s3' "$TMP/log" | tail -1)"
 fi
-if check s3_dot_key_get 0 s3 cp 's3://b/a/../b/./c' - --endpoint-url "$url"; then
-    [ "$(cat "$OUT")" = payload ] && grep -q '^REQ s3 GET /b/a/../b/./c$' "$TMP/log" &&
+if check s3_dot_key_get 0 s3 cp 's3://bkt/a/../b/./c' - --endpoint-url "$url"; then
+    [ "$(cat "$OUT")" = payload ] && grep -q '^REQ s3 GET /bkt/a/../b/./c$' "$TMP/log" &&
         pass s3_dot_key_get || fail s3_dot_key_get "got '$(cat "$OUT")'"
 fi
-if check s3_rm_dotdot 0 s3 rm 's3://b/x/..' --endpoint-url "$url"; then
-    grep -q '^REQ s3 DELETE /b/x/..$' "$TMP/log" && ! grep -q '^REQ s3 DELETE /b/\?$' "$TMP/log" &&
+if check s3_rm_dotdot 0 s3 rm 's3://bkt/x/..' --endpoint-url "$url"; then
+    grep -q '^REQ s3 DELETE /bkt/x/..$' "$TMP/log" && ! grep -q '^REQ s3 DELETE /bkt/\?$' "$TMP/log" &&
         pass s3_rm_dotdot || fail s3_rm_dotdot "mock saw: $(grep '^REQ s3 DELETE' "$TMP/log")"
 fi
 
@@ -81,9 +81,9 @@ role_arn = arn:aws:iam::123456789012:role/MockRole
 source_profile = base
 EOC
 export AWS_ENDPOINT_URL="$url/from-env"
-if check endpoint_url_scope 0 s3 cp "$TMP/file" s3://b/scoped --no-progress --profile dev \
+if check endpoint_url_scope 0 s3 cp "$TMP/file" s3://bkt/scoped --no-progress --profile dev \
     --endpoint-url "$url"; then
-    grep -q '^REQ sts POST /from-env/$' "$TMP/log" && grep -q '^REQ s3 PUT /b/scoped$' "$TMP/log" &&
+    grep -q '^REQ sts POST /from-env/$' "$TMP/log" && grep -q '^REQ s3 PUT /bkt/scoped$' "$TMP/log" &&
         pass endpoint_url_scope || fail endpoint_url_scope "$(grep '^REQ' "$TMP/log" | tail -3 | tr '\n' '|')"
 fi
 unset AWS_ENDPOINT_URL
@@ -99,8 +99,8 @@ s3 =
 sts =
   endpoint_url = $url/from-services
 EOC
-if check endpoint_services_section 0 s3 cp "$TMP/file" s3://b/svc --no-progress --profile dev; then
-    grep -q '^REQ sts POST /from-services/$' "$TMP/log" && grep -q '^REQ s3 PUT /b/svc$' "$TMP/log" &&
+if check endpoint_services_section 0 s3 cp "$TMP/file" s3://bkt/svc --no-progress --profile dev; then
+    grep -q '^REQ sts POST /from-services/$' "$TMP/log" && grep -q '^REQ s3 PUT /bkt/svc$' "$TMP/log" &&
         pass endpoint_services_section || fail endpoint_services_section "$(grep '^REQ' "$TMP/log" | tail -3 | tr '\n' '|')"
 fi
 : >"$TMP/config"
