@@ -14,12 +14,14 @@
 
 #include "seckit/s3.h"
 #include "src/cli/cli.h"
+#include "src/cli/cmd_s3cse.h"
 
 static const char usage[] =
     "Usage: seckit s3 ls s3://BUCKET[/PREFIX] [--recursive] [--page-size N] [AWS options]\n"
     "       seckit s3 cp SOURCE DESTINATION [transfer options] [AWS options]\n"
     "       seckit s3 rm s3://BUCKET/KEY [AWS options]\n"
     "       seckit s3 mb|rb s3://BUCKET [AWS options]\n"
+    CLI_S3CSE_OFFLINE_SYNOPSIS
     "\n"
     "Plain S3 object transfers.  Objects are named s3://BUCKET/KEY as with the AWS\n"
     "CLI; for cp, one side is s3://... and the other a local file, or '-' for\n"
@@ -49,6 +51,8 @@ static const char usage[] =
     "  --range bytes=A-B     download only these bytes (also A- and -N)\n"
     "  --no-progress         no progress bar (it is shown only on a terminal)\n"
     "\n"
+    CLI_S3CSE_OFFLINE_USAGE
+    "\n"
     "AWS options:\n"
     "  --endpoint-url URL    S3 endpoint, e.g. http://127.0.0.1:8080 (path-style)\n"
     "  --region REGION       signing region (default: AWS_REGION, the profile's)\n"
@@ -57,8 +61,9 @@ static const char usage[] =
     "                        AWS_CA_BUNDLE, the profile's ca_bundle)\n"
     "  -h, --help            show this help\n"
     "\n"
-    "Exit status: 0 done; 2 usage; 5 a file or network failure; 6 S3 answered with\n"
-    "an error (its code, e.g. NoSuchKey or AccessDenied, is shown).\n";
+    "Exit status: 0 done; 2 usage; 3 malformed input (e.g. metadata); 4 a key,\n"
+    "tag or commitment did not verify; 5 a file or network failure; 6 S3 answered\n"
+    "with an error (its code, e.g. NoSuchKey or AccessDenied, is shown).\n";
 
 enum {
     OPT_RECURSIVE = 256,
@@ -694,8 +699,10 @@ static int run(int argc, char **argv)
         return EXIT_OK_;
     }
     if (argc < 2 || argv[1][0] == '-')
-        return cli_usage_error(o.sub, "missing subcommand: ls, cp, rm, mb or rb");
+        return cli_usage_error(o.sub, "missing subcommand: ls, cp, rm, mb, rb, encrypt or decrypt");
     const char *verb = argv[1];
+    if (strcmp(verb, "encrypt") == 0 || strcmp(verb, "decrypt") == 0)
+        return cli_s3cse_offline_run(argc - 1, argv + 1);
     int (*fn)(s3_opts *, int, char **) = NULL;
     if (strcmp(verb, "ls") == 0)
         fn = cmd_ls;
@@ -708,7 +715,7 @@ static int run(int argc, char **argv)
     else if (strcmp(verb, "rb") == 0)
         fn = cmd_rb;
     else
-        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp, rm, mb or rb)", verb);
+        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp, rm, mb, rb, encrypt or decrypt)", verb);
     argc--;
     argv++;
 

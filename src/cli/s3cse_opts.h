@@ -46,6 +46,7 @@
 #include <stdint.h>
 
 #include "seckit/error.h"
+#include "seckit/s3cse.h"
 
 /* getopt_long codes, above cli.h's CLI_OPT_* (0x400...) and commands' own. */
 enum {
@@ -106,10 +107,9 @@ typedef enum cli_s3cse_key_kind {
     CLI_S3CSE_KEY_KMS = 3
 } cli_s3cse_key_kind;
 
-typedef struct cli_s3cse_pair {
-    const char *key;   /* NUL-terminated copies (owned by the opts) */
-    const char *value;
-} cli_s3cse_pair;
+/* K=V pairs: NUL-terminated copies owned by the opts (name and value share
+ * one allocation, freed through name). */
+typedef seckit_s3cse_kv cli_s3cse_pair;
 
 typedef struct cli_s3cse_key {
     cli_s3cse_key_kind kind;
@@ -196,6 +196,19 @@ const char *cli_s3cse_policy_name(cli_s3cse_policy p);
  * --allow-insecure-key-file).  0 or a libseckit code with err set (the
  * message names the file and never holds key bytes). */
 int cli_s3cse_keys_load(cli_s3cse_opts *o, seckit_error *err);
+
+/* The library glue.  The options for seckit_s3cse_* calls (policy,
+ * profile, envelope, instruction file, encryption context; the context
+ * points into o, which must outlive opts). */
+void cli_s3cse_options_fill(const cli_s3cse_opts *o, seckit_s3cse_options *opts);
+
+/* One keyring for the key options (loading the key files first when
+ * cli_s3cse_keys_load was not called): the key itself, or for several keys
+ * (decrypting) a multi keyring that picks by materials description.  KMS
+ * keys need aws (NULL: SECKIT_EINVAL saying so).  Free with
+ * seckit_s3cse_keyring_free. */
+int cli_s3cse_keyring_build(cli_s3cse_opts *o, struct seckit_aws *aws,
+                            seckit_s3cse_keyring **out, seckit_error *err);
 
 /* Wipe and free the loaded keys and the copies. */
 void cli_s3cse_opts_free(cli_s3cse_opts *o);

@@ -102,6 +102,11 @@ swift_hash_path_suffix = $(cat "$state/etc/hash-suffix")
 [storage-policy:0]
 name = only
 default = yes
+
+# S3 allows 2 KiB of user metadata; Swift's default value limit (256 bytes)
+# would refuse an S3 client-side encryption envelope with an RSA-wrapped key.
+[swift-constraints]
+max_meta_value_length = 2048
 EOF
 
 server_defaults() {  # PORT NAME
