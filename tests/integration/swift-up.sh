@@ -103,8 +103,8 @@ swift_hash_path_suffix = $(cat "$state/etc/hash-suffix")
 name = only
 default = yes
 
-# S3 allows 2 KiB of user metadata; Swift's default value limit (256 bytes)
-# would refuse an S3 client-side encryption envelope with an RSA-wrapped key.
+# S3 allows 2 KiB of user metadata per value; Swift's default (256 bytes)
+# refuses an RSA-2048-wrapped data key (344 bytes of base64).
 [swift-constraints]
 max_meta_value_length = 2048
 EOF
