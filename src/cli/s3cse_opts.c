@@ -33,7 +33,7 @@ static int add_pair(cli_s3cse_pair *pairs, size_t *n, const char *sub, const cha
         return cli_usage_error(sub, "at most %d %s pairs", CLI_S3CSE_PAIRS_MAX, opt);
     size_t klen = (size_t)(eq - arg);
     for (size_t i = 0; i < *n; i++)
-        if (strlen(pairs[i].name) == klen && memcmp(pairs[i].name, arg, klen) == 0)
+        if (strlen(pairs[i].key) == klen && memcmp(pairs[i].key, arg, klen) == 0)
             return cli_usage_error(sub, "%s: '%.*s' given twice", opt, (int)klen, arg);
     char *copy = strdup(arg);
     if (copy == NULL) {
@@ -41,7 +41,7 @@ static int add_pair(cli_s3cse_pair *pairs, size_t *n, const char *sub, const cha
         return EXIT_IO;
     }
     copy[klen] = '\0';
-    pairs[*n].name = copy;
+    pairs[*n].key = copy;
     pairs[*n].value = copy + klen + 1;
     (*n)++;
     return 0;
@@ -50,7 +50,7 @@ static int add_pair(cli_s3cse_pair *pairs, size_t *n, const char *sub, const cha
 static void free_pairs(cli_s3cse_pair *pairs, size_t *n)
 {
     for (size_t i = 0; i < *n; i++)
-        free((char *)pairs[i].name); /* key and value share one allocation */
+        free((char *)pairs[i].key); /* key and value share one allocation */
     *n = 0;
 }
 
@@ -138,6 +138,10 @@ int cli_s3cse_option(cli_s3cse_opts *o, const char *sub, int c, const char *arg)
             return cli_usage_error(sub, "--encryption-context: '%s' is reserved (the client "
                                         "sets it)", RESERVED_CONTEXT_KEY);
         rc = add_pair(o->context, &o->n_context, sub, "--encryption-context", arg);
+        if (rc == 0) {
+            o->context_kv[o->n_context - 1].name = o->context[o->n_context - 1].key;
+            o->context_kv[o->n_context - 1].value = o->context[o->n_context - 1].value;
+        }
         break;
     case CLI_S3CSE_OPT_ENVELOPE:
         if (strcmp(arg, "v3") == 0)
@@ -292,22 +296,27 @@ void cli_s3cse_options_fill(const cli_s3cse_opts *o, seckit_s3cse_options *opts)
     opts->envelope = cli_s3cse_envelope_version(o) == 2 ? SECKIT_S3CSE_ENVELOPE_V2
                                                         : SECKIT_S3CSE_ENVELOPE_V3;
     opts->instruction_file = o->instruction_file;
-    opts->encryption_context = o->n_context > 0 ? o->context : NULL;
+    opts->encryption_context = o->n_context > 0 ? o->context_kv : NULL;
     opts->encryption_context_count = o->n_context;
 }
 
 static int one_keyring(cli_s3cse_key *k, struct seckit_aws *aws, seckit_s3cse_keyring **out,
                        seckit_error *err)
 {
+    seckit_s3cse_kv md[CLI_S3CSE_PAIRS_MAX];
     int rc;
+    for (size_t i = 0; i < k->n_matdesc; i++) {
+        md[i].name = k->matdesc[i].key;
+        md[i].value = k->matdesc[i].value;
+    }
     switch (k->kind) {
     case CLI_S3CSE_KEY_AES:
-        rc = seckit_s3cse_keyring_aes_new(out, k->key, k->key_len,
-                                          k->n_matdesc ? k->matdesc : NULL, k->n_matdesc, err);
+        rc = seckit_s3cse_keyring_aes_new(out, k->key, k->key_len, k->n_matdesc ? md : NULL,
+                                          k->n_matdesc, err);
         break;
     case CLI_S3CSE_KEY_RSA:
-        rc = seckit_s3cse_keyring_rsa_new(out, k->key, k->key_len,
-                                          k->n_matdesc ? k->matdesc : NULL, k->n_matdesc, err);
+        rc = seckit_s3cse_keyring_rsa_new(out, k->key, k->key_len, k->n_matdesc ? md : NULL,
+                                          k->n_matdesc, err);
         break;
     default:
         if (aws == NULL)

@@ -107,9 +107,10 @@ typedef enum cli_s3cse_key_kind {
     CLI_S3CSE_KEY_KMS = 3
 } cli_s3cse_key_kind;
 
-/* K=V pairs: NUL-terminated copies owned by the opts (name and value share
- * one allocation, freed through name). */
-typedef seckit_s3cse_kv cli_s3cse_pair;
+typedef struct cli_s3cse_pair {
+    const char *key;   /* NUL-terminated copies (owned by the opts) */
+    const char *value;
+} cli_s3cse_pair;
 
 typedef struct cli_s3cse_key {
     cli_s3cse_key_kind kind;
@@ -151,6 +152,7 @@ typedef struct cli_s3cse_opts {
     size_t n_pending;
     cli_s3cse_pair context[CLI_S3CSE_PAIRS_MAX];
     size_t n_context;
+    seckit_s3cse_kv context_kv[CLI_S3CSE_PAIRS_MAX]; /* the same, for the library */
     cli_s3cse_envelope envelope;
     cli_s3cse_policy policy;
     cli_s3cse_profile profile;
