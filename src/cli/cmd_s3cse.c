@@ -517,6 +517,7 @@ int cli_s3cse_offline_run(int argc, char **argv)
         {"metadata", required_argument, NULL, O_META},
         {"instruction-file", required_argument, NULL, O_INSTR},
         {"max-buffer", required_argument, NULL, O_MAX_BUFFER},
+        {"buffer-limit", required_argument, NULL, O_MAX_BUFFER}, /* cp's name for it */
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -556,7 +557,8 @@ int cli_s3cse_offline_run(int argc, char **argv)
             break;
         case 'h':
             cli_s3cse_opts_free(&a.k);
-            fputs("Usage:\n" CLI_S3CSE_OFFLINE_SYNOPSIS "\n" CLI_S3CSE_OFFLINE_USAGE, stdout);
+            fputs("Usage:\n" CLI_S3CSE_OFFLINE_SYNOPSIS "\n" CLI_S3CSE_OFFLINE_USAGE
+                  "\n" CLI_S3CSE_OFFLINE_KEY_USAGE, stdout);
             return EXIT_OK_;
         default: cli_s3cse_opts_free(&a.k); return cli_bad_option(SUB, c, argv);
         }

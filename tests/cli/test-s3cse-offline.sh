@@ -211,6 +211,9 @@ check max_buffer_refused 3 s3 decrypt --raw-aes-key file=aes256.key --in v3.body
 cat v3.body | seckit s3 decrypt --raw-aes-key file=aes256.key --metadata v3.json --max-buffer 64K \
     >pipe.out 2>"$ERR"
 [ $? -eq 3 ] && [ ! -s pipe.out ] && pass max_buffer_refused_pipe || fail max_buffer_refused_pipe "$(cat "$ERR")"
+# --buffer-limit is the same option (seckit s3 cp's name for it)
+check buffer_limit_alias 3 s3 decrypt --raw-aes-key file=aes256.key --in v3.body --metadata v3.json \
+    --buffer-limit 64K && [ ! -s "$OUT" ] && pass buffer_limit_alias
 check max_buffer_fits 0 s3 decrypt --raw-aes-key file=aes256.key --in v3.body --metadata v3.json --max-buffer 1M &&
     { cmp -s pt "$OUT" && pass max_buffer_fits || fail max_buffer_fits "differs"; }
 check delayed_auth 0 s3 decrypt --raw-aes-key file=aes256.key --in v3.body --metadata v3.json \
