@@ -482,9 +482,13 @@ static int check_args(offline_args *a)
             return cli_usage_error(SUB, "decrypt needs --metadata FILE (the object metadata "
                                         "as JSON)");
     } else {
-        if (a->meta != NULL || a->instr != NULL)
-            return cli_usage_error(SUB, "--metadata and --instruction-file are for decrypt "
-                                        "(encrypt writes --metadata-out)");
+        if (a->instr != NULL)
+            return cli_usage_error(SUB, "--instruction-file FILE is for decrypt (encrypt "
+                                        "writes the instruction file to "
+                                        "--instruction-file-out FILE)");
+        if (a->meta != NULL)
+            return cli_usage_error(SUB, "--metadata is for decrypt (encrypt writes "
+                                        "--metadata-out FILE)");
         if (a->max_buffer != DEFAULT_MAX_BUFFER)
             return cli_usage_error(SUB, "--max-buffer is for decrypt");
         if (a->meta_out == NULL)
