@@ -31,3 +31,13 @@ tests_fuzz_fuzz_s3cse_metadata_CFLAGS = $(TEST_CFLAGS)
 tests_fuzz_fuzz_s3cse_metadata_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_s3cse_metadata_LDADD = $(TEST_LDADD)
 endif
+
+# Benchmark (not run by make check).
+EXTRA_DIST += tests/bench/bench-s3cse.sh tests/bench/bench_s3cse_lib.c
+
+# The KMS keyring on the AWS layer, against the mock AWS server.
+check_PROGRAMS += tests/aws/test_s3cse_kms
+UNIT_TESTS += tests/aws/test_s3cse_kms
+tests_aws_test_s3cse_kms_SOURCES = tests/aws/test_s3cse_kms.c
+tests_aws_test_s3cse_kms_CFLAGS = $(TEST_CFLAGS)
+tests_aws_test_s3cse_kms_LDADD = $(TEST_LDADD)
