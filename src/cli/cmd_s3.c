@@ -14,6 +14,7 @@
 
 #include "seckit/s3.h"
 #include "src/cli/cli.h"
+#include "src/cli/cmd_s3cse.h"
 
 static const char usage[] =
     "Usage: seckit s3 ls s3://BUCKET[/PREFIX] [--recursive] [--page-size N] [AWS options]\n"
@@ -21,6 +22,7 @@ static const char usage[] =
     "       seckit s3 rm s3://BUCKET/KEY [--version-id ID] [AWS options]\n"
     "       seckit s3 rm s3://BUCKET[/PREFIX] --recursive [AWS options]\n"
     "       seckit s3 mb|rb s3://BUCKET [AWS options]\n"
+    CLI_S3CSE_OFFLINE_SYNOPSIS
     "\n"
     "Plain S3 object transfers.  Objects are named s3://BUCKET/KEY as with the AWS\n"
     "CLI; for cp, one side is s3://... and the other a local file, or '-' for\n"
@@ -64,6 +66,10 @@ static const char usage[] =
     "                        (the whole bucket without a PREFIX)\n"
     "  --version-id ID       delete that version of the object\n"
     "\n"
+    CLI_S3CSE_OFFLINE_USAGE
+    "\n"
+    CLI_S3CSE_OFFLINE_KEY_USAGE
+    "\n"
     "AWS options:\n"
     "  --endpoint-url URL    S3 endpoint, e.g. http://127.0.0.1:8080 (path-style);\n"
     "                        for S3 requests only (a role profile's STS call goes\n"
@@ -80,9 +86,10 @@ static const char usage[] =
     "Exit status: 0 done; 2 usage (also a bad AWS_MAX_ATTEMPTS, AWS_RETRY_MODE or\n"
     "endpoint setting, a control character in a header value, a bucket name S3\n"
     "does not allow); 3 malformed input (unknown profile, malformed config file,\n"
-    "an S3 answer that does not parse); 5 a file or network failure; 6 S3\n"
-    "answered with an error (its code, e.g. NoSuchKey or AccessDenied, is shown),\n"
-    "or rm --recursive could not delete some keys.\n";
+    "an S3 answer that does not parse, encryption metadata); 4 a key, tag or\n"
+    "commitment did not verify; 5 a file or network failure; 6 S3 answered with\n"
+    "an error (its code, e.g. NoSuchKey or AccessDenied, is shown), or rm\n"
+    "--recursive could not delete some keys.\n";
 
 enum {
     OPT_RECURSIVE = 256,
@@ -848,8 +855,10 @@ static int run(int argc, char **argv)
         return EXIT_OK_;
     }
     if (argc < 2 || argv[1][0] == '-')
-        return cli_usage_error(o.sub, "missing subcommand: ls, cp, rm, mb or rb");
+        return cli_usage_error(o.sub, "missing subcommand: ls, cp, rm, mb, rb, encrypt or decrypt");
     const char *verb = argv[1];
+    if (strcmp(verb, "encrypt") == 0 || strcmp(verb, "decrypt") == 0)
+        return cli_s3cse_offline_run(argc - 1, argv + 1);
     int (*fn)(s3_opts *, int, char **) = NULL;
     if (strcmp(verb, "ls") == 0)
         fn = cmd_ls;
@@ -862,7 +871,7 @@ static int run(int argc, char **argv)
     else if (strcmp(verb, "rb") == 0)
         fn = cmd_rb;
     else
-        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp, rm, mb or rb)", verb);
+        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp, rm, mb, rb, encrypt or decrypt)", verb);
     argc--;
     argv++;
 
