@@ -23,6 +23,8 @@ typedef struct pol {
     const char *json;
 } pol;
 
+static seckit_policy_set *kept_set;
+
 static seckit_decision decide_ctx(const pol *ps, size_t n, const char *principal, const char *action,
                                   const char *resource, const char *racct, const seckit_context_entry *ctx,
                                   size_t nctx, seckit_eval_result **keep)
@@ -40,11 +42,15 @@ static seckit_decision decide_ctx(const pol *ps, size_t n, const char *principal
     int rc = seckit_policy_eval(set, &req, &res, &err);
     CHECK_MSG(rc == 0, "eval: %s", err.message);
     seckit_decision d = seckit_eval_result_decision(res);
-    if (keep)
+    if (keep) {
+        /* a result's statements point into its set: keep the set too */
         *keep = res;
-    else
+        seckit_policy_set_free(kept_set);
+        kept_set = set;
+    } else {
         seckit_eval_result_free(res);
-    seckit_policy_set_free(set);
+        seckit_policy_set_free(set);
+    }
     return d;
 }
 
@@ -584,5 +590,6 @@ int main(void)
     TEST(test_authorization_details);
     TEST(test_arn_primitives);
     TEST(test_resource_types);
+    seckit_policy_set_free(kept_set);
     return tl_failed_total ? 1 : 0;
 }
