@@ -101,7 +101,8 @@ function statement(kind) {
   s.Effect = kind === 'rcp' || chance(kind === 'scp' ? 0.15 : 0.2) ? 'Deny' : 'Allow';
   if (kind === 'resource' || kind === 'rcp') {
     if (kind === 'rcp') s.Principal = '*';
-    else if (chance(0.05)) s.NotPrincipal = {AWS: pick([`arn:aws:iam::${A}:user/alice`, B])};
+    // no NotPrincipal: iam-simulate does not always find the caller it
+    // names (docs/policy-eval-divergences.md); the unit tests cover it
     else s.Principal = pick(['*', {AWS: A}, {AWS: `arn:aws:iam::${A}:root`}, {AWS: `arn:aws:iam::${A}:user/alice`},
       {AWS: `arn:aws:iam::${A}:role/Dev`}, {AWS: `arn:aws:sts::${A}:assumed-role/Dev/s1`}, {AWS: B},
       {AWS: `arn:aws:iam::${B}:user/bob`}, {AWS: [`arn:aws:iam::${B}:role/Ops`, A]}]);
@@ -133,7 +134,8 @@ function gen(seed, count) {
     const c = {principal, action, resource, account: chance(0.7) ? A : B, identity: [], context: {}, types: {}};
     const ni = Math.floor(rnd() * 3.5);
     for (let k = 0; k < ni; k++) c.identity.push(policy('identity', 3));
-    if (chance(0.35)) c.resourcePolicy = policy('resource', 3);
+    // a resource-based policy belongs to a resource: none for actions on "*"
+    if (resource !== '*' && chance(0.35)) c.resourcePolicy = policy('resource', 3);
     if (chance(0.2)) c.boundary = policy('boundary', 2);
     if (chance(0.2)) c.scps = [policy('scp', 2)];
     if (chance(0.1)) c.rcps = [policy('rcp', 2)];
