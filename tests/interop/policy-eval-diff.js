@@ -9,6 +9,11 @@
 //       implicitDeny, or "error ..." when it refuses the case
 //   node policy-eval-diff.js bench MODULE_DIR N < cases.jsonl
 //       decisions per second of iam-simulate over the cases, N rounds
+//   node policy-eval-diff.js benchgen COUNT DIR
+//       the benchmark's inputs (tests/bench/bench-policy-eval.sh): DIR/policy.json
+//       (10 statements with conditions), DIR/requests.jsonl (COUNT requests
+//       in SimulateCustomPolicy's shape, for seckit --requests) and
+//       DIR/cases.jsonl (the same requests for the bench mode)
 'use strict';
 
 // ---- a small deterministic PRNG (xorshift32) ----
@@ -215,8 +220,59 @@ async function bench(dir, rounds) {
   process.stdout.write(`${(n / secs).toFixed(1)}\n`);
 }
 
+function benchgen(count, dir) {
+  const fs = require('fs'), path = require('path');
+  state = 12345;
+  const pol = {Version: '2012-10-17', Statement: [
+    {Sid: 'ReadHome', Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'],
+      Resource: ['arn:aws:s3:::bucket-a', 'arn:aws:s3:::bucket-a/${aws:username}/*'],
+      Condition: {Bool: {'aws:SecureTransport': 'true'}}},
+    {Sid: 'WriteOffice', Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::bucket-a/*',
+      Condition: {IpAddress: {'aws:SourceIp': ['10.0.0.0/8', '192.168.1.0/24']}}},
+    {Sid: 'TeamShared', Effect: 'Allow', Action: 's3:Get*', Resource: 'arn:aws:s3:::bucket-b/*',
+      Condition: {StringEquals: {'aws:PrincipalTag/team': ['eng', 'ops']}}},
+    {Sid: 'RecentMfa', Effect: 'Allow', Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::bucket-*/*',
+      Condition: {NumericLessThan: {'aws:MultiFactorAuthAge': '3600'}}},
+    {Sid: 'Window', Effect: 'Allow', Action: 's3:List*', Resource: '*',
+      Condition: {DateGreaterThan: {'aws:CurrentTime': '2025-01-01T00:00:00Z'}, DateLessThan: {'aws:CurrentTime': '2027-01-01T00:00:00Z'}}},
+    {Sid: 'Regions', Effect: 'Deny', NotAction: ['iam:*', 'sts:*'], Resource: '*',
+      Condition: {StringNotLike: {'aws:RequestedRegion': ['eu-*', 'us-east-1']}}},
+    {Sid: 'Tags', Effect: 'Allow', Action: 's3:PutObjectTagging', Resource: '*',
+      Condition: {'ForAllValues:StringEquals': {'aws:TagKeys': ['env', 'team']}}},
+    {Sid: 'NoPublic', Effect: 'Deny', Action: 's3:PutObject', Resource: '*',
+      Condition: {StringEqualsIfExists: {'s3:x-amz-acl': ['public-read', 'public-read-write']}}},
+    {Sid: 'SourceArn', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/*',
+      Condition: {ArnLike: {'aws:SourceArn': 'arn:aws:sns:*:111122223333:topic-*'}}},
+    {Sid: 'NoSecretsWithoutMfa', Effect: 'Deny', Action: 's3:*', Resource: 'arn:aws:s3:::bucket-a/secret/*',
+      Condition: {BoolIfExists: {'aws:MultiFactorAuthPresent': 'false'}}},
+  ]};
+  fs.writeFileSync(path.join(dir, 'policy.json'), JSON.stringify(pol, null, 2) + '\n');
+  const acts = [['s3:GetObject', 'arn:aws:s3:::bucket-a/alice/k'], ['s3:GetObject', 'arn:aws:s3:::bucket-b/k'],
+    ['s3:PutObject', 'arn:aws:s3:::bucket-a/x'], ['s3:DeleteObject', 'arn:aws:s3:::bucket-b/y'],
+    ['s3:ListBucket', 'arn:aws:s3:::bucket-a'], ['s3:GetObject', 'arn:aws:s3:::logs/z'],
+    ['s3:GetObject', 'arn:aws:s3:::bucket-a/secret/s']];
+  const req = [], cases = [];
+  for (let i = 0; i < count; i++) {
+    const [action, resource] = pick(acts);
+    const ctx = {'aws:username': 'alice', 'aws:SecureTransport': pick(['true', 'false']),
+      'aws:SourceIp': pick(['10.1.2.3', '198.51.100.1', '192.168.1.9']), 'aws:PrincipalTag/team': pick(['eng', 'sales']),
+      'aws:MultiFactorAuthAge': pick(['100', '7200']), 'aws:CurrentTime': pick(['2026-03-01T10:00:00Z', '2024-01-01T00:00:00Z']),
+      'aws:RequestedRegion': pick(['us-east-1', 'eu-west-1', 'ap-south-1']), 'aws:MultiFactorAuthPresent': pick(['true', 'false'])};
+    const types = {'aws:SecureTransport': 'boolean', 'aws:SourceIp': 'ip', 'aws:MultiFactorAuthAge': 'numeric',
+      'aws:CurrentTime': 'date', 'aws:MultiFactorAuthPresent': 'boolean'};
+    const principal = 'arn:aws:iam::111122223333:user/alice';
+    req.push(JSON.stringify({CallerArn: principal, ActionNames: [action], ResourceArns: [resource],
+      ResourceOwner: '111122223333', ContextEntries: Object.entries(ctx).map(([k, v]) =>
+        ({ContextKeyName: k, ContextKeyValues: [v], ContextKeyType: types[k] || 'string'}))}));
+    cases.push(JSON.stringify({principal, action, resource, account: '111122223333', identity: [pol], context: ctx, types}));
+  }
+  fs.writeFileSync(path.join(dir, 'requests.jsonl'), req.join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'cases.jsonl'), cases.join('\n') + '\n');
+}
+
 const [mode, a1, a2] = process.argv.slice(2);
 if (mode === 'gen') gen(Number(a1), Number(a2));
 else if (mode === 'oracle') oracle(a1).catch((e) => { console.error(e); process.exit(3); });
+else if (mode === 'benchgen') benchgen(Number(a1), a2);
 else if (mode === 'bench') bench(a1, Number(a2 || 1)).catch((e) => { console.error(e); process.exit(3); });
 else { console.error('usage: policy-eval-diff.js gen SEED COUNT | oracle DIR | bench DIR ROUNDS'); process.exit(2); }
