@@ -27,4 +27,4 @@ tests_unit_test_policy_eval_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_policy_eval_LDADD = $(TEST_LDADD)
 SCRIPT_TESTS += tests/cli/test-policy-eval.sh tests/cli/test-policy-eval-interop.sh
 EXTRA_DIST += tests/interop/policy-eval-diff.js tests/bench/bench-policy-eval.sh
-EXTRA_DIST += tests/data/policy/eval
+EXTRA_DIST += tests/data/policy/eval docs/policy-eval-divergences.md
