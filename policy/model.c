@@ -237,6 +237,8 @@ static int compile_conditions(compile_ctx *c, skt_statement *st, const seckit_js
         int ifx;
         if (skt_cond_op_parse(op->key, op->key_len, &o, &set, &ifx) != 0)
             return fail(c, op, "unknown condition operator", op->key);
+        if (o == SKT_OP_NULL && ifx)
+            return fail(c, op, "Null takes no IfExists", op->key);
         const skt_op_info *info = skt_cond_op_info(o);
         for (const seckit_json *k = op->child; k; k = k->next) {
             skt_condition *cd = &st->conditions[st->nconditions++];

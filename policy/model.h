@@ -27,6 +27,11 @@ typedef struct skt_arn {
     size_t len[SKT_ARN_NFIELDS];
 } skt_arn;
 
+/* Split s at its first five colons into up to six fields (the last one runs
+ * to the end, colons and all): f[i] and len[i] for each, returns how many
+ * (1 to 6).  The linter reports malformed ARNs from these fields. */
+size_t skt_arn_fields(const char *s, size_t n, const char **f, size_t *len);
+
 /* Split "arn:..." into its fields; 0 when s is not an ARN (fewer than six
  * colon-separated parts, or not starting with "arn:"). */
 int skt_arn_split(const char *s, size_t n, skt_arn *out);
@@ -129,7 +134,9 @@ typedef struct skt_op_info {
 
 const skt_op_info *skt_cond_op_info(skt_cond_op op);
 
-/* Parse an operator name: "ForAnyValue:StringLikeIfExists" etc.  0 or -1. */
+/* Parse an operator name: "ForAnyValue:StringLikeIfExists" etc.  0 or -1.
+ * NullIfExists parses (as SKT_OP_NULL with *if_exists set): the linter
+ * reports it, the compiler refuses it. */
 int skt_cond_op_parse(const char *s, size_t n, skt_cond_op *op, skt_set_op *set, int *if_exists);
 
 /* A typed value: for a policy value parsed once at compile time, for a
@@ -160,7 +167,11 @@ typedef struct skt_cond_value {
 int skt_cond_value_parse(skt_cond_family fam, const char *s, size_t n, skt_arena *a,
                          skt_cond_value *v);
 int skt_parse_number(const char *s, size_t n, double *out);
+/* A date of IAM's W3C ISO 8601 profile, YYYY[-MM[-DD[Thh:mm[:ss[.s+]][Z|+hh:mm]]]],
+ * or epoch seconds (digits only); fields are not range-checked (the linter
+ * and the evaluator accept the same texts). */
 int skt_parse_date(const char *s, size_t n, int64_t *ms);
+/* An IPv4 or IPv6 address with an optional /prefix (inet_pton's forms). */
 int skt_parse_ip(const char *s, size_t n, skt_ip *out);
 int skt_ip_in(const skt_ip *net, const skt_ip *addr);
 
