@@ -126,7 +126,7 @@ int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, co
     }
     /* The compiled policy keeps pointers to nodes only for spans (copied);
      * strings are copied into the set's arena. */
-    int rc = skt_policy_compile(&set->arena, root, role, name, file, &set->policies[set->n], err);
+    int rc = skt_policy_compile(&set->arena, root, role, name, file, set->data, &set->policies[set->n], err);
     if (rc != 0)
         return rc;
     /* the tree may go away: drop the node links */

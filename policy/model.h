@@ -197,9 +197,9 @@ typedef struct skt_principal {
     const char *text; /* as written */
     size_t len;
     char account[13]; /* the account it belongs to, "" when none */
-    /* USER/ROLE: the name after the path; SESSION: role name (resource
-     * part "assumed-role/R/S") */
-    const seckit_json *node;
+    seckit_span span;        /* where it is written */
+    const seckit_json *node; /* the source node while the tree lives (NULL
+                                once compiled into a set) */
 } skt_principal;
 
 typedef struct skt_action_pat {
@@ -208,6 +208,7 @@ typedef struct skt_action_pat {
     const char *name;    /* lowercased, may hold '*' '?' */
     size_t name_len;
     int all;             /* "*" */
+    seckit_span span;
     const seckit_json *node;
 } skt_action_pat;
 
@@ -218,6 +219,7 @@ typedef struct skt_resource_pat {
     int is_arn;    /* split into arn (else matched as a whole glob) */
     skt_arn arn;
     int has_vars;  /* ${...} in the resource field (2012-10-17) */
+    seckit_span span;
     const seckit_json *node;
 } skt_resource_pat;
 
@@ -227,8 +229,11 @@ typedef struct skt_condition {
     int if_exists;
     const char *key; /* as written */
     size_t key_len;
+    unsigned key_type; /* skt_key_type from the service data; SKT_KEY_OTHER
+                          when unknown or compiled without data */
     skt_cond_value *values;
     size_t nvalues;
+    seckit_span span;        /* the key's member */
     const seckit_json *node; /* the key's member node */
 } skt_condition;
 
@@ -260,10 +265,12 @@ typedef struct skt_policy {
     size_t nstatements;
 } skt_policy;
 
-/* Compile a policy tree into a (allocated in a, strings copied).  On a
- * malformed policy returns SECKIT_EFORMAT with "file:line:col: what". */
+/* Compile a policy tree into a (allocated in a, strings copied).  data
+ * (may be NULL) gives the conditions' key types.  On a malformed policy
+ * returns SECKIT_EFORMAT with "file:line:col: what". */
 int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role role,
-                       const char *name, const char *file, skt_policy *out, seckit_error *err);
+                       const char *name, const char *file, const seckit_iam_data *data, skt_policy *out,
+                       seckit_error *err);
 
 /* Classify a principal string of the AWS kind (account id, ARN, "*"). */
 void skt_principal_classify(const char *s, size_t n, skt_principal *out);

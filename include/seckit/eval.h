@@ -68,8 +68,8 @@ void seckit_policy_set_free(seckit_policy_set *set);
 
 /* Optional service reference data: with it, actions whose service data lists
  * no resource type (wildcard-only) only match Resource "*"-like patterns, and
- * the keys' declared types decide single- vs multi-valued.  data must outlive
- * the set. */
+ * policies added afterwards record their condition keys' declared types.
+ * data must outlive the set. */
 void seckit_policy_set_use_data(seckit_policy_set *set, const seckit_iam_data *data);
 
 /* Compile one policy document given as JSON text and add it.  name (e.g. the
