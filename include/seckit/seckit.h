@@ -12,6 +12,7 @@
 #include "seckit/fle.h"
 #include "seckit/keys.h"
 #include "seckit/policy.h"
+#include "seckit/eval.h"
 #include "seckit/s3.h"
 #include "seckit/s3cse.h"
 #include "seckit/version.h"
