@@ -35,6 +35,9 @@ static int read_all(const char *text, seckit_s3_manifest_format fmt, const char 
     }
     seckit_s3_manifest_reader_free(r);
     fclose(f);
+    if (rc < 0)
+        for (int i = 0; i < n && i < max; i++)
+            seckit_s3_manifest_row_free(&rows[i]);
     return rc < 0 ? rc : n;
 }
 
