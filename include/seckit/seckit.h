@@ -13,6 +13,7 @@
 #include "seckit/keys.h"
 #include "seckit/policy.h"
 #include "seckit/s3.h"
+#include "seckit/s3cse.h"
 #include "seckit/s3cse_object.h"
 #include "seckit/version.h"
 

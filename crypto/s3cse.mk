@@ -1,0 +1,4 @@
+# s3cse: S3 client-side envelope encryption formats (crypto/s3cse_*), the
+# KMS keyring glue (src/aws/s3cse_kms.c), and their tests.  The `seckit s3`
+# commands that use them live with the S3 command (src/aws/s3.mk, src/cli).
+seckitinclude_HEADERS += include/seckit/s3cse.h
