@@ -60,9 +60,7 @@ static int looks_public_pem(const uint8_t *p, size_t n)
            strstr(s, "PRIVATE KEY") == NULL;
 }
 
-/* Read an RSA key file: private keys must be private files (0600); a PEM
- * public key may be readable by others. */
-static int read_rsa_file(const char *path, int allow_insecure, uint8_t **out, size_t *len,
+int cli_rsa_keyfile_read(const char *path, int allow_insecure, uint8_t **out, size_t *len,
                          int *secret, seckit_error *err)
 {
     int rc = seckit_keyfile_read(path, allow_insecure, KEYFILE_MAX, out, len, err);
@@ -108,7 +106,7 @@ int cli_keyrings_add(cli_keyrings *ks, cli_key_kind kind, const char *spec, int 
         int secret = 1;
         if (f.padding != NULL && (rc = seckit_rsa_padding_parse(f.padding, &pad, err)) != 0)
             return rc;
-        if ((rc = read_rsa_file(f.file, allow_insecure, &key, &key_len, &secret, err)) != 0)
+        if ((rc = cli_rsa_keyfile_read(f.file, allow_insecure, &key, &key_len, &secret, err)) != 0)
             return rc;
         rc = seckit_keyring_raw_rsa_new(&kr, f.ns, f.name, pad, key, key_len, err);
         if (secret) {

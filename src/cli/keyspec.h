@@ -30,6 +30,7 @@
 #define SECKIT_CLI_KEYSPEC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "seckit/esdk.h"
 
@@ -49,5 +50,11 @@ int cli_keyrings_add(cli_keyrings *ks, cli_key_kind kind, const char *spec,
  * a multi keyring whose generator is the first.  SECKIT_EINVAL when empty. */
 int cli_keyrings_build(const cli_keyrings *ks, seckit_keyring **out, seckit_error *err);
 void cli_keyrings_free(cli_keyrings *ks);
+
+/* Read an RSA key file (at most 1 MiB): a private key must be a private file
+ * (seckit_keyfile_read's check, *secret = 1, free with seckit_secret_free); a
+ * PEM public key may be readable by others (*secret = 0, free with free). */
+int cli_rsa_keyfile_read(const char *path, int allow_insecure, uint8_t **out, size_t *len,
+                         int *secret, seckit_error *err);
 
 #endif
