@@ -2,3 +2,9 @@
 # KMS keyring glue (src/aws/s3cse_kms.c), and their tests.  The `seckit s3`
 # commands that use them live with the S3 command (src/aws/s3.mk, src/cli).
 seckitinclude_HEADERS += include/seckit/s3cse.h
+libseckit_internal_la_SOURCES += \
+	crypto/s3cse_meta.c \
+	crypto/s3cse_keyring.c \
+	crypto/s3cse_crypt.c \
+	src/aws/s3cse_kms.c
+noinst_HEADERS += crypto/s3cse_internal.h

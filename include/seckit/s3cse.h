@@ -243,6 +243,13 @@ typedef struct seckit_s3cse_kms_ops {
                    seckit_error *err);
     /* Called once when the keyring is freed (may be NULL). */
     void (*destroy)(void *ctx);
+    /* Encrypt(KeyId=key_id, Plaintext=key, EncryptionContext=ec): wrap an
+     * existing data key (seckit_s3cse_rewrap to this keyring); *blob is
+     * malloc'ed (libseckit frees it).  May be NULL: rewrap to the keyring is
+     * then refused. */
+    int (*encrypt)(void *ctx, const char *key_id, const uint8_t key[32],
+                   const seckit_s3cse_kv *ec, size_t n_ec, uint8_t **blob, size_t *blob_len,
+                   seckit_error *err);
 } seckit_s3cse_kms_ops;
 
 /* KMS keyring for one key (id, ARN or alias): encrypts (kms+context) and
