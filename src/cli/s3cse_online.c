@@ -735,7 +735,7 @@ int cli_s3_rewrap(int argc, char **argv)
                    "%ld failed; %ld for other shards, %ld not applicable\n",
                    j.done, j.skipped, j.failed, j.other_shards, j.not_applicable);
             if (rc == 0 && j.failed > 0)
-                rc = j.worst;
+                rc = EXIT_FINDINGS;
         } else {
             rc = rewrap_one(&j, bucket, key, version, if_match);
             if (rc == 0 && j.failed > 0)
