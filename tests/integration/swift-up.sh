@@ -102,6 +102,11 @@ swift_hash_path_suffix = $(cat "$state/etc/hash-suffix")
 [storage-policy:0]
 name = only
 default = yes
+
+# S3 allows 2 KiB of user metadata per value; Swift's default (256 bytes)
+# refuses an RSA-2048-wrapped data key (344 bytes of base64).
+[swift-constraints]
+max_meta_value_length = 2048
 EOF
 
 server_defaults() {  # PORT NAME
