@@ -9,3 +9,11 @@ check_PROGRAMS += tests/unit/test_s3cse_manifest
 tests_unit_test_s3cse_manifest_SOURCES = tests/unit/test_s3cse_manifest.c
 tests_unit_test_s3cse_manifest_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_s3cse_manifest_LDADD = $(TEST_LDADD)
+
+# The online side of the command (cp with key options, head, rewrap) and its
+# integration test against Swift (with KMS on the mock).
+seckit_SOURCES += src/cli/s3cse_online.c
+noinst_HEADERS += src/cli/s3cse_online.h
+libseckit_internal_la_SOURCES += src/aws/s3cse_object.c
+SCRIPT_TESTS += tests/integration/test-s3cse.sh
+EXTRA_DIST += tests/integration/test-s3cse.sh
