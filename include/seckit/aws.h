@@ -139,6 +139,8 @@ enum seckit_aws_protocol {
                                    <RequestId/></ErrorResponse> */
 };
 
+struct seckit_aws_response;
+
 /* One HTTP request.  Zero-initialise, then set what you need; body_fd and
  * response_fd must be set to -1 when unused (SECKIT_AWS_REQUEST_INIT does). */
 typedef struct seckit_aws_request {
@@ -188,6 +190,18 @@ typedef struct seckit_aws_request {
     const char *target; /* JSON protocol: X-Amz-Target value, e.g.
                            "TrentService.Decrypt"; sets Content-Type
                            application/x-amz-json-1.1 */
+
+    /* Response body to a callback instead of memory or response_fd (2xx
+     * answers only; an error answer's body still goes to memory): called
+     * with the answer's status and headers (head->body is NULL) and each
+     * piece of the body in order.  A non-zero return (a negative SECKIT_E*
+     * with err set) stops the transfer at once; seckit_aws_send returns it
+     * as is, without retrying.  Once the sink has received a byte, a failed
+     * attempt is not retried either (resp->body_written counts the bytes
+     * delivered; the caller may resume, see seckit_s3_get_object). */
+    int (*response_sink)(void *ctx, const struct seckit_aws_response *head,
+                         const unsigned char *data, size_t len, seckit_error *err);
+    void *response_sink_ctx;
 } seckit_aws_request;
 
 #define SECKIT_AWS_REQUEST_INIT { .body_fd = -1, .response_fd = -1 }

@@ -1,7 +1,11 @@
 /* seckit/s3.h - plain S3 object calls over seckit_aws_send() (seckit/aws.h):
- * PutObject, GetObject, HeadObject, CopyObject, DeleteObject, ListObjectsV2,
+ * PutObject, GetObject, HeadObject, CopyObject (multipart with
+ * UploadPartCopy above 5 GiB), DeleteObject, DeleteObjects, ListObjectsV2,
  * multipart uploads, and a streaming upload that goes multipart for large
  * inputs with constant memory and aborts the upload on any failure.
+ * Streaming hooks: an upload can take its parts from a callback (a part
+ * source) and a download can hand its body to a callback (a sink), so a
+ * caller can encrypt or decrypt while transferring.
  *
  * Each call is a thin function from a typed request to a typed response.
  * Addressing (path-style or virtual-hosted), region, endpoint and
@@ -10,7 +14,13 @@
  * XML responses are parsed strictly: a malformed or unexpected response is
  * SECKIT_EFORMAT, never a partial result.  Service errors are SECKIT_EAWS
  * (or SECKIT_EAWSAUTH) with err->aws_code ("NoSuchKey", "AccessDenied",
- * "SignatureDoesNotMatch", ...), aws_request_id and http_status set.
+ * "SignatureDoesNotMatch", ...), aws_request_id and http_status set; a
+ * failed precondition (If-Match, If-None-Match, x-amz-copy-source-if-match)
+ * is SECKIT_EAWS with http_status 412 and aws_code "PreconditionFailed".
+ *
+ * Bucket names are checked locally with S3's naming rules before any
+ * request (SECKIT_EINVAL naming the rule broken; see
+ * seckit_s3_check_bucket_name).
  */
 #ifndef SECKIT_S3_H
 #define SECKIT_S3_H
@@ -31,8 +41,22 @@ extern "C" {
 #define SECKIT_S3_MAX_PUT_SIZE (5LL * 1024 * 1024 * 1024) /* single PutObject */
 
 /* User metadata: names WITHOUT the "x-amz-meta-" prefix.  S3 sends them back
- * lower-cased.  Names must be HTTP tokens; values printable ASCII. */
+ * lower-cased.  Names must be HTTP tokens (ASCII).  Values are UTF-8 text
+ * without control characters; a value with non-ASCII characters (or one
+ * containing "=?", which would read as an encoded word) is sent RFC
+ * 2047-encoded (=?UTF-8?B?...?=), as S3 itself returns such values, and
+ * encoded values are decoded again when read (HeadObject, GetObject), so
+ * values round-trip unchanged.  Names and values together: at most 2 KiB
+ * (as S3, counted before encoding). */
 typedef seckit_aws_kv seckit_s3_meta;
+
+/* S3's bucket naming rules (general purpose buckets): 3..63 characters of
+ * lower-case letters, digits, '.' and '-'; starts and ends with a letter or
+ * digit; no ".."; not an IPv4 address; not starting with "xn--", "sthree-"
+ * or "amzn-s3-demo-"; not ending with "-s3alias", "--ol-s3", ".mrap",
+ * "--x-s3" or "--table-s3".  SECKIT_EINVAL with the rule broken.  Every
+ * call below checks its bucket names with this before sending anything. */
+int seckit_s3_check_bucket_name(const char *bucket, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* PutObject / UploadPart bodies                                        */
@@ -54,6 +78,9 @@ typedef struct seckit_s3_put {
     const char *content_type;        /* NULL: none sent (S3 stores binary/octet-stream) */
     const seckit_s3_meta *metadata;  /* x-amz-meta-* */
     size_t metadata_count;
+    /* Conditional write: "*" sends If-None-Match: * (fail with 412
+     * PreconditionFailed when the key exists); NULL: none. */
+    const char *if_none_match;
 } seckit_s3_put;
 
 typedef struct seckit_s3_put_result {
@@ -76,14 +103,38 @@ typedef struct seckit_s3_object_info {
     char content_type[256];
     char last_modified[64];   /* the HTTP date as sent */
     char version_id[1025];
-    seckit_s3_meta *metadata; /* malloc'd names and values (lower-case names) */
+    seckit_s3_meta *metadata; /* malloc'd names and values (lower-case names,
+                                 RFC 2047 values decoded) */
     size_t metadata_count;
+    /* x-amz-missing-meta: how many metadata entries S3 could not return
+     * (they were not valid HTTP headers); see require_all_metadata. */
+    int missing_meta;
+    /* The system headers a copy with REPLACE keeps ("" when absent). */
+    char cache_control[256];
+    char content_disposition[512];
+    char content_encoding[128];
+    char content_language[128];
+    char expires[64];
+    char storage_class[32];   /* x-amz-storage-class ("" = STANDARD) */
+    int tag_count;            /* x-amz-tagging-count */
 } seckit_s3_object_info;
 
 void seckit_s3_object_info_free(seckit_s3_object_info *info);
 
 /* The metadata value for name (case-insensitive), or NULL. */
 const char *seckit_s3_object_info_meta(const seckit_s3_object_info *info, const char *name);
+
+/* Download hooks (seckit_s3_get): called once, before any body byte, with
+ * the response's object info (metadata, sizes, ETag, version id); a
+ * non-zero return (a negative SECKIT_E* with err set) stops the transfer
+ * and is returned as is. */
+typedef int (*seckit_s3_headers_fn)(void *ctx, const seckit_s3_object_info *info,
+                                    seckit_error *err);
+/* Receives the body bytes in order, each byte exactly once even across
+ * retries.  A non-zero return (a negative SECKIT_E* with err set) stops the
+ * transfer at once and is returned as is (no retry). */
+typedef int (*seckit_s3_sink_fn)(void *ctx, const unsigned char *data, size_t len,
+                                 seckit_error *err);
 
 typedef struct seckit_s3_get {
     const char *bucket;
@@ -98,14 +149,34 @@ typedef struct seckit_s3_get {
      * max_body bytes; 0 = 16 MiB). */
     int out_fd;
     size_t max_body;
+    /* Streaming: with sink != NULL the body goes to sink(sink_ctx, ...)
+     * (out_fd and the in-memory body are unused).  on_headers (may be NULL)
+     * is called once before the first body byte (also for an empty body),
+     * with sink_ctx. */
+    seckit_s3_headers_fn on_headers;
+    seckit_s3_sink_fn sink;
+    void *sink_ctx;
+    const char *version_id;    /* versionId: a given version, or NULL (the latest) */
+    /* 1: an answer with x-amz-missing-meta is an error (SECKIT_EFORMAT), for
+     * callers that need every metadata entry (client-side encryption keeps
+     * its envelope there). */
+    int require_all_metadata;
 } seckit_s3_get;
 
 #define SECKIT_S3_GET_INIT { .out_fd = -1 }
 
-/* GetObject.  With out_fd < 0, *body (malloc'd, NUL-terminated, may be NULL
- * for an empty object) and *body_len receive the bytes; body may be NULL
- * when out_fd >= 0.  The byte count received is checked against
- * Content-Length (SECKIT_ENETWORK when short). */
+/* GetObject.  With out_fd < 0 and no sink, *body (malloc'd, NUL-terminated,
+ * may be NULL for an empty object) and *body_len receive the bytes; body
+ * may be NULL when out_fd >= 0 or with a sink.  The byte count received is
+ * checked against Content-Length (SECKIT_ENETWORK when short).
+ *
+ * Streamed downloads (out_fd or sink): a transfer that fails mid-way is
+ * retried (per the client's retry policy: attempts and retry quota) with
+ * Range: bytes=<first byte + bytes received>-<last byte> and If-Match: <the
+ * first answer's ETag> (and the same versionId), so the destination sees
+ * one continuous stream, each byte once; a changed object fails with 412
+ * PreconditionFailed instead of mixing versions.  on_headers is not called
+ * again.  info (as the first answer described it) is filled on success. */
 int seckit_s3_get_object(seckit_aws *aws, const seckit_s3_get *req, seckit_s3_object_info *info,
                          unsigned char **body, size_t *body_len, seckit_error *err);
 
@@ -114,6 +185,18 @@ int seckit_s3_get_object(seckit_aws *aws, const seckit_s3_get *req, seckit_s3_ob
  * S3's own code is not known (a GET tells NoSuchKey from NoSuchBucket). */
 int seckit_s3_head_object(seckit_aws *aws, const char *bucket, const char *key,
                           seckit_s3_object_info *info, seckit_error *err);
+
+typedef struct seckit_s3_head {
+    const char *bucket;
+    const char *key;
+    const char *version_id;     /* NULL: the latest version */
+    const char *if_match;       /* ETag, or NULL */
+    int require_all_metadata;   /* 1: x-amz-missing-meta is SECKIT_EFORMAT */
+} seckit_s3_head;
+
+/* HeadObject with a version id, a precondition and the metadata check. */
+int seckit_s3_head_object_ex(seckit_aws *aws, const seckit_s3_head *req,
+                             seckit_s3_object_info *info, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* CopyObject / DeleteObject                                           */
@@ -126,24 +209,85 @@ typedef struct seckit_s3_copy {
     int replace_metadata;           /* 1: x-amz-metadata-directive REPLACE with
                                        the metadata and content type below;
                                        0: COPY (keep the source's) */
-    const char *content_type;
+    const char *content_type;       /* REPLACE: NULL keeps the source's */
     const seckit_s3_meta *metadata;
     size_t metadata_count;
+    const char *src_version_id;     /* copy this version of the source, or NULL */
+    const char *copy_source_if_match; /* x-amz-copy-source-if-match: the source's
+                                         ETag must be this (else 412), or NULL */
+    /* Objects larger than this are copied with a multipart upload of
+     * UploadPartCopy ranges (CopyObject takes at most 5 GiB).  0: 5 GiB;
+     * lower it to copy small objects part-wise (tests). */
+    long long multipart_threshold;
+    long long part_size;            /* multipart copy part size; 0: 64 MiB, raised
+                                       to fit 10000 parts; at least min_part_size */
+    long long min_part_size;        /* 0: SECKIT_S3_MIN_PART_SIZE */
 } seckit_s3_copy;
 
 typedef struct seckit_s3_copy_result {
     char etag[130];
     char last_modified[64];
+    char version_id[1025]; /* the new object's version, "" when unversioned */
+    int parts;             /* 0: one CopyObject; else the multipart copy's parts */
 } seckit_s3_copy_result;
 
-/* CopyObject (objects up to 5 GiB).  An error that S3 reports inside a 200
- * answer is returned as the error it is. */
+/* Copy an object on the server.  Up to multipart_threshold: one CopyObject;
+ * larger: HeadObject of the source, CreateMultipartUpload with the source's
+ * metadata and system headers (or the REPLACE ones), UploadPartCopy of each
+ * range pinned to the source's ETag, CompleteMultipartUpload (aborted on any
+ * failure).  With REPLACE, the system headers the AWS CLI keeps
+ * (Cache-Control, Content-Disposition, Content-Encoding, Content-Language,
+ * Expires, the storage class and the content type unless content_type is
+ * given) are read from a HEAD of the source and sent again, so only what
+ * was asked changes; tags are kept (x-amz-tagging-directive COPY; a
+ * multipart copy reads them with GetObjectTagging).  An error that S3
+ * reports inside a 200 answer (CopyObject, UploadPartCopy,
+ * CompleteMultipartUpload) is returned as the error it is. */
 int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_copy_result *out,
                           seckit_error *err);
+
+/* UploadPartCopy: bytes first..last of the source (first < 0: the whole
+ * source) as part part_number of upload_id; the part's ETag goes to etag
+ * (130 bytes).  src_version_id and copy_source_if_match may be NULL. */
+int seckit_s3_upload_part_copy(seckit_aws *aws, const char *bucket, const char *key,
+                               const char *upload_id, int part_number, const char *src_bucket,
+                               const char *src_key, const char *src_version_id,
+                               const char *copy_source_if_match, long long first,
+                               long long last, char etag[130], seckit_error *err);
 
 /* DeleteObject (succeeds for a key that does not exist, as S3 does). */
 int seckit_s3_delete_object(seckit_aws *aws, const char *bucket, const char *key,
                             seckit_error *err);
+/* DeleteObject of one version (version_id NULL: as seckit_s3_delete_object). */
+int seckit_s3_delete_object_version(seckit_aws *aws, const char *bucket, const char *key,
+                                    const char *version_id, seckit_error *err);
+
+/* DeleteObjects: up to 1000 keys in one request (quiet mode).  Keys that
+ * could not be deleted are listed in the result with S3's code and message;
+ * the call itself succeeds when S3 answered (check error_count). */
+typedef struct seckit_s3_object_id {
+    const char *key;
+    const char *version_id; /* NULL: the latest */
+} seckit_s3_object_id;
+
+typedef struct seckit_s3_delete_error {
+    char *key;
+    char *version_id;  /* NULL when none */
+    char code[96];
+    char *message;
+} seckit_s3_delete_error;
+
+typedef struct seckit_s3_delete_result {
+    size_t deleted;                 /* requested minus failed */
+    seckit_s3_delete_error *errors; /* malloc'd */
+    size_t error_count;
+} seckit_s3_delete_result;
+
+#define SECKIT_S3_DELETE_MAX 1000
+
+int seckit_s3_delete_objects(seckit_aws *aws, const char *bucket, const seckit_s3_object_id *ids,
+                             size_t count, seckit_s3_delete_result *out, seckit_error *err);
+void seckit_s3_delete_result_free(seckit_s3_delete_result *r);
 
 /* ------------------------------------------------------------------ */
 /* Buckets                                                             */
@@ -239,6 +383,19 @@ void seckit_s3_parts_result_free(seckit_s3_parts_result *r);
 /* Progress: bytes sent so far, and the total (-1 when unknown: a pipe). */
 typedef void (*seckit_s3_progress_fn)(void *ctx, long long done, long long total);
 
+/* An upload's part source: fills buf (cap bytes, cap = the part size) with
+ * the body of part part_number (1-based, called strictly in order, exactly
+ * once per part); sets *len and *last (1 when this is the final part; a
+ * final part may be empty only when it is part 1 -- an empty final part
+ * after part 1 is not uploaded).  Parts before the last must hold at least
+ * min_part_size bytes.  Returns 0 or a negative SECKIT_E* with err set.
+ * The library keeps the buffer and re-sends it on a retry without calling
+ * again, so a source may transform data statefully (e.g. one AES-GCM
+ * stream over all parts). */
+typedef int (*seckit_s3_part_source_fn)(void *ctx, int part_number, unsigned char *buf,
+                                        size_t cap, size_t *len, int *last,
+                                        seckit_error *err);
+
 typedef struct seckit_s3_upload {
     const char *bucket;
     const char *key;
@@ -253,6 +410,16 @@ typedef struct seckit_s3_upload {
     size_t metadata_count;
     seckit_s3_progress_fn progress;
     void *progress_ctx;
+    /* With source != NULL the body comes from source(source_ctx, ...) one
+     * part at a time (fd is ignored); part 1 is asked for before anything is
+     * sent; when it is also the last part it goes up with one PutObject,
+     * otherwise as a multipart upload. */
+    seckit_s3_part_source_fn source;
+    void *source_ctx;
+    long long total_size;   /* with a source: the total for progress, -1 unknown */
+    /* "*": If-None-Match: * on PutObject / CompleteMultipartUpload (the
+     * upload fails with 412 PreconditionFailed when the key exists). */
+    const char *if_none_match;
 } seckit_s3_upload;
 
 typedef struct seckit_s3_upload_result {
@@ -264,7 +431,7 @@ typedef struct seckit_s3_upload_result {
     int abort_failed;
 } seckit_s3_upload_result;
 
-/* Upload everything fd holds.  A regular file no larger than part_size, or
+/* Upload everything fd (or the part source) holds.  A regular file no larger than part_size, or
  * a pipe that ends within the first part, goes up with one PutObject;
  * anything larger as a multipart upload of part_size parts (a regular file
  * is streamed part by part with pread; a pipe is buffered one part at a

@@ -127,6 +127,11 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
                     const seckit_aws_credentials *creds, seckit_aws_response *resp,
                     seckit_error *err);
 
+/* Sleep the retry policy's backoff before retry number `retry` (1 = the
+ * first retry), with the client's hooks (callers that retry on their own,
+ * e.g. a resumed S3 download). */
+void skt_aws_retry_wait(seckit_aws *aws, int retry);
+
 /* One unsigned HTTP attempt to a full URL (container credentials, IMDS). */
 int skt_aws_http_plain(seckit_aws *aws, const char *method, const char *url,
                        const seckit_aws_kv *headers, size_t nheaders, long timeout_ms,

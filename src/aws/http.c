@@ -79,6 +79,10 @@ typedef struct xfer {
     skt_writer body;
     size_t max;
     int over_limit;
+    /* download to the request's response_sink */
+    const seckit_aws_request *sink_req;
+    int sink_rc;
+    seckit_error sink_err;
     /* headers of the current response */
     int status;
     seckit_aws_kv *hdrs;
@@ -133,6 +137,18 @@ static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
     xfer *x = userdata;
     size_t n = size * nmemb;
+    if (x->sink_req != NULL && is_2xx(x->status)) {
+        seckit_aws_response head = {.status = x->status, .headers = x->hdrs,
+                                    .header_count = x->nh};
+        int r = x->sink_req->response_sink(x->sink_req->response_sink_ctx, &head,
+                                           (const unsigned char *)ptr, n, &x->sink_err);
+        if (r != 0) {
+            x->sink_rc = r < 0 ? r : SECKIT_EINTERNAL;
+            return 0;
+        }
+        x->written += (long long)n;
+        return n;
+    }
     if (x->out_to_fd && is_2xx(x->status)) {
         size_t done = 0;
         while (done < n) {
@@ -216,6 +232,13 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userdata)
 static int map_curl(CURLcode cc, const xfer *x, const char *what, const char *url,
                     const char *errbuf, seckit_error *err)
 {
+    if (x->sink_rc != 0) { /* the sink's own error, as it set it */
+        if (x->sink_err.code == 0)
+            return seckit_error_set(err, x->sink_rc, "%s: the response consumer stopped", what);
+        if (err != NULL)
+            *err = x->sink_err;
+        return x->sink_rc;
+    }
     if (x->over_limit)
         return seckit_error_set(err, SECKIT_ELIMIT, "%s: response body exceeds %zu bytes", what,
                                 x->max);
@@ -349,6 +372,8 @@ static void xfer_reset_response(xfer *x)
     x->status = 0;
     skt_writer_reset(&x->body);
     x->over_limit = x->out_error = x->in_error = x->hdr_overflow = 0;
+    x->sink_rc = 0;
+    seckit_error_clear(&x->sink_err);
     x->pos = 0;
 }
 
@@ -591,6 +616,11 @@ static double rand01(seckit_aws *aws)
     return (double)(r >> 1) / 2147483648.0;
 }
 
+void skt_aws_retry_wait(seckit_aws *aws, int retry)
+{
+    do_sleep(aws, skt_retry_backoff_ms(retry, rand01(aws)));
+}
+
 int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
                     const seckit_aws_credentials *creds, seckit_aws_response *resp,
                     seckit_error *err)
@@ -630,7 +660,8 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
         x.in_off = req->body_offset;
         x.in_seekable = lseek(req->body_fd, 0, SEEK_CUR) != (off_t)-1;
     }
-    x.out_to_fd = req->response_fd >= 0;
+    x.sink_req = req->response_sink != NULL ? req : NULL;
+    x.out_to_fd = x.sink_req == NULL && req->response_fd >= 0;
     if (x.out_to_fd) {
         off_t o = lseek(req->response_fd, 0, SEEK_CUR);
         out_start = o == (off_t)-1 ? -1 : (long long)o;
@@ -759,6 +790,8 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
             break;
         /* Can the body and the response destination be rewound? */
         if (req->body_fd >= 0 && !x.in_seekable)
+            break;
+        if (x.sink_req != NULL && x.written > 0) /* the sink has bytes: caller resumes */
             break;
         if (x.out_to_fd && x.written > 0) {
             if (out_start < 0 || lseek(req->response_fd, (off_t)out_start, SEEK_SET) == (off_t)-1 ||

@@ -7,11 +7,15 @@ seckitinclude_HEADERS += include/seckit/s3.h
 seckit_SOURCES += src/cli/cmd_s3.c
 dist_man_MANS += man/seckit-s3.1
 
-UNIT_TESTS += tests/unit/test_s3
-check_PROGRAMS += tests/unit/test_s3 tests/integration/s3_it
+UNIT_TESTS += tests/unit/test_s3 tests/aws/test_s3_mock
+check_PROGRAMS += tests/unit/test_s3 tests/integration/s3_it tests/aws/test_s3_mock
 tests_unit_test_s3_SOURCES = tests/unit/test_s3.c
 tests_unit_test_s3_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_s3_LDADD = $(TEST_LDADD)
+# the S3 calls against the mock server's fuller S3 (tests/aws/mock_s3.c)
+tests_aws_test_s3_mock_SOURCES = tests/aws/test_s3_mock.c
+tests_aws_test_s3_mock_CFLAGS = $(TEST_CFLAGS)
+tests_aws_test_s3_mock_LDADD = $(TEST_LDADD)
 # the library half of the integration test (run by test-s3.sh)
 tests_integration_s3_it_SOURCES = tests/integration/s3_it.c
 tests_integration_s3_it_CFLAGS = $(TEST_CFLAGS)

@@ -42,4 +42,24 @@ int skt_s3_parse_parts(const skt_xml_node *root, seckit_s3_parts_result *out,
 int skt_s3_complete_body(const seckit_s3_part *parts, size_t count, char **out, size_t *out_len,
                          seckit_error *err);
 
+/* RFC 2047 metadata values: *out is a malloc'd =?UTF-8?B?...?= word for a
+ * value with non-ASCII characters or "=?", NULL for a value sent as is;
+ * SECKIT_EINVAL for invalid UTF-8 or a control character. */
+int skt_s3_meta_value_encode(const char *value, char **out, seckit_error *err);
+/* A value made only of encoded words (UTF-8, US-ASCII or ISO-8859-1; B or Q)
+ * decoded to UTF-8; anything else copied as is.  *out is malloc'd. */
+int skt_s3_meta_value_decode(const char *value, char **out, seckit_error *err);
+
+/* The DeleteObjects request body and response (per-key errors). */
+int skt_s3_delete_body(const seckit_s3_object_id *ids, size_t count, char **out,
+                       size_t *out_len, seckit_error *err);
+int skt_s3_parse_delete(const skt_xml_node *root, size_t requested,
+                        seckit_s3_delete_result *out, seckit_error *err);
+
+/* CompleteMultipartUpload with an optional If-None-Match. */
+int skt_s3_complete_multipart_cond(seckit_aws *aws, const char *bucket, const char *key,
+                                   const char *upload_id, const seckit_s3_part *parts,
+                                   size_t count, const char *if_none_match, char etag[130],
+                                   seckit_error *err);
+
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "seckit/s3.h"
+#include "src/aws/s3_int.h"
 #include "src/base/guard.h"
 
 #define DEFAULT_PART_SIZE (8LL * 1024 * 1024)
@@ -93,6 +94,7 @@ static int put_single(upload_state *st, const seckit_s3_body *body, seckit_error
         .content_type = st->req->content_type,
         .metadata = st->req->metadata,
         .metadata_count = st->req->metadata_count,
+        .if_none_match = st->req->if_none_match,
     };
     seckit_s3_put_result pr;
     SKT_GUARD(seckit_s3_put_object(st->aws, &put, &pr, err));
@@ -156,10 +158,61 @@ done:
     return rc;
 }
 
+/* Parts from the caller's source: one buffer of part_size, kept for the
+ * part's retries (seckit_aws_send re-sends a memory body as it is). */
+static int upload_source(upload_state *st, seckit_error *err)
+{
+    const seckit_s3_upload *req = st->req;
+    size_t ps = (size_t)st->part_size;
+    unsigned char *buf = malloc(ps);
+    SKT_ENSURE(buf != NULL, err, SECKIT_ENOMEM, "S3 upload: cannot allocate a %zu-byte part", ps);
+    int rc = 0;
+    for (int pn = 1;; pn++) {
+        size_t len = 0;
+        int last = 0;
+        SKT_ENSURE_GOTO(pn <= SECKIT_S3_MAX_PARTS, err, rc, done, SECKIT_ELIMIT,
+                        "S3 upload: the source gives more than %d parts of %zu bytes; use a "
+                        "larger part size", SECKIT_S3_MAX_PARTS, ps);
+        if (err != NULL)
+            seckit_error_clear(err);
+        rc = req->source(req->source_ctx, pn, buf, ps, &len, &last, err);
+        if (rc != 0) {
+            if (rc > 0)
+                rc = seckit_error_set(err, SECKIT_EINTERNAL,
+                                      "S3 upload: the part source returned %d for part %d", rc,
+                                      pn);
+            else if (err != NULL && err->code == 0)
+                seckit_error_set(err, rc, "S3 upload: the part source failed on part %d", pn);
+            goto done;
+        }
+        SKT_ENSURE_GOTO(len <= ps, err, rc, done, SECKIT_EINTERNAL,
+                        "S3 upload: the part source gave %zu bytes for a %zu-byte part", len, ps);
+        SKT_ENSURE_GOTO(last || (long long)len >= req->min_part_size, err, rc, done,
+                        SECKIT_EINVAL,
+                        "S3 upload: part %d from the source has %zu bytes; every part but the "
+                        "last needs at least %lld", pn, len, req->min_part_size);
+        seckit_s3_body b = {.data = buf, .fd = -1, .len = len};
+        if (pn == 1 && last) {
+            rc = put_single(st, &b, err); /* the whole body is one part */
+            goto done;
+        }
+        if (last && len == 0)
+            break; /* nothing left for a last part: complete with the parts sent */
+        SKT_GUARD_GOTO(part(st, &b, err), rc, done);
+        if (last)
+            break;
+    }
+done:
+    free(buf);
+    return rc;
+}
+
 int seckit_s3_upload_fd(seckit_aws *aws, const seckit_s3_upload *req_in,
                         seckit_s3_upload_result *out, seckit_error *err)
 {
-    SKT_ENSURE_ARG(aws != NULL && req_in != NULL && out != NULL && req_in->fd >= 0, err);
+    SKT_ENSURE_ARG(aws != NULL && req_in != NULL && out != NULL &&
+                       (req_in->source != NULL || req_in->fd >= 0),
+                   err);
     memset(out, 0, sizeof(*out));
     seckit_s3_upload req = *req_in;
     if (req.part_size == 0)
@@ -172,12 +225,19 @@ int seckit_s3_upload_fd(seckit_aws *aws, const seckit_s3_upload *req_in,
     SKT_ENSURE((unsigned long long)req.part_size <= (unsigned long long)SIZE_MAX, err,
                SECKIT_EINVAL, "S3 upload: part size too large for this machine");
 
+    SKT_ENSURE(req.if_none_match == NULL || strcmp(req.if_none_match, "*") == 0, err,
+               SECKIT_EINVAL, "S3 upload: If-None-Match on an upload can only be '*'");
     upload_state st = {.aws = aws, .req = &req, .out = out, .total = -1,
                        .part_size = req.part_size, .auto_part_size = req_in->part_size == 0};
+    int rc;
+    if (req.source != NULL) {
+        st.total = req.total_size >= 0 ? req.total_size : -1;
+        rc = upload_source(&st, err);
+        goto finish;
+    }
     struct stat sb;
     SKT_ENSURE(fstat(req.fd, &sb) == 0, err, SECKIT_EIO, "S3 upload: cannot stat the input: %s",
                strerror(errno));
-    int rc;
     off_t pos = S_ISREG(sb.st_mode) ? lseek(req.fd, 0, SEEK_CUR) : (off_t)-1;
     if (S_ISREG(sb.st_mode) && pos >= 0) {
         long long size = (long long)sb.st_size - (long long)pos;
@@ -188,9 +248,10 @@ int seckit_s3_upload_fd(seckit_aws *aws, const seckit_s3_upload *req_in,
     } else {
         rc = upload_stream(&st, req.fd, err);
     }
+finish:
     if (rc == 0 && st.upload_id != NULL) {
-        rc = seckit_s3_complete_multipart(aws, req.bucket, req.key, st.upload_id, st.parts,
-                                          st.nparts, out->etag, err);
+        rc = skt_s3_complete_multipart_cond(aws, req.bucket, req.key, st.upload_id, st.parts,
+                                            st.nparts, req.if_none_match, out->etag, err);
         if (rc == 0)
             out->parts = (int)st.nparts;
     }

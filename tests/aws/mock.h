@@ -27,6 +27,10 @@ char *form_get(const char *body, const char *name);
 char *dec(const char *s, size_t n);
 
 void mock_handle_iam(int fd, const req *r, const char *action);
+/* The fuller S3 of mock_s3.c (buckets "s3x-..."): 1 handled, 0 not one of
+ * its buckets, -1 close the connection; and its unsigned /__s3x/ controls. */
+int mock_s3x_handle(int fd, const req *r);
+int mock_s3x_unsigned(int fd, const req *r);
 void mock_handle_cloudfront(int fd, const req *r);
 
 #endif

@@ -698,7 +698,7 @@ static int handle(int fd, req *r)
     const char *ua = hget(r, "user-agent");
     if (ua != NULL)
         snprintf(st.last_ua, sizeof st.last_ua, "%s", ua);
-    if (handle_unsigned(fd, r))
+    if (handle_unsigned(fd, r) || mock_s3x_unsigned(fd, r))
         return 0;
     char service[64] = "", key[128] = "", msg[256];
     const char *code;
@@ -768,8 +768,13 @@ static int handle(int fd, req *r)
         handle_kms(fd, r, target);
     else if (strcmp(service, "ssm") == 0 && target != NULL)
         handle_ssm(fd, r, target);
-    else if (strcmp(service, "s3") == 0)
-        handle_s3(fd, r);
+    else if (strcmp(service, "s3") == 0) {
+        int x = mock_s3x_handle(fd, r); /* buckets "s3x-...": tests/aws/mock_s3.c */
+        if (x < 0)
+            return -1;
+        if (x == 0)
+            handle_s3(fd, r);
+    }
     else if (strcmp(service, "cloudfront") == 0)
         mock_handle_cloudfront(fd, r);
     else

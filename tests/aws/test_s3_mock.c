@@ -1,0 +1,550 @@
+/* seckit/s3.h against the loopback mock AWS server's fuller S3
+ * (tests/aws/mock_s3.c, buckets "s3x-..."): the streaming hooks (part
+ * sources with per-part retries, sinks with resumed downloads), version
+ * ids, conditional writes and copies, multipart copies, DeleteObjects,
+ * RFC 2047 metadata, x-amz-missing-meta, and local bucket-name checks. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "seckit/aws.h"
+#include "seckit/s3.h"
+#include "src/aws/client.h"
+#include "src/aws/s3_int.h"
+#include "tests/aws/mockctl.h"
+#include "tests/unit/testlib.h"
+
+#define MOCK_KEY "AKIDMOCKEXAMPLE"
+#define MOCK_SECRET "mockSecret/K7MDENG+bPxRfiCYEXAMPLEKEY"
+#define B "s3x-bucket"
+
+static mockctl M;
+static char tmpdir[256];
+static int sleeps;
+
+static void fake_sleep(void *ctx, long ms)
+{
+    (void)ctx;
+    (void)ms;
+    sleeps++;
+}
+
+static double fake_rand(void *ctx)
+{
+    (void)ctx;
+    return 0.5;
+}
+
+static seckit_aws *client(int attempts)
+{
+    seckit_aws_options o = {0};
+    seckit_aws_credentials c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.access_key_id, sizeof c.access_key_id, "%s", MOCK_KEY);
+    snprintf(c.secret_access_key, sizeof c.secret_access_key, "%s", MOCK_SECRET);
+    o.endpoint_url = M.url;
+    o.region = "us-east-1";
+    o.credentials = &c;
+    o.max_attempts = attempts;
+    seckit_aws *aws = NULL;
+    seckit_error err;
+    if (seckit_aws_new(&o, &aws, &err) != 0) {
+        printf("# client: %s\n", err.message);
+        return NULL;
+    }
+    skt_aws_hooks h = {fake_sleep, fake_rand, NULL, NULL};
+    skt_aws_set_hooks(aws, &h);
+    return aws;
+}
+
+/* A counter or string from the mock's /__s3x/stats. */
+static int xstat(const char *name)
+{
+    char out[4096], key[64];
+    if (mock_http(&M, "GET", "/__s3x/stats", out) != 0)
+        return -1;
+    snprintf(key, sizeof key, "\"%s\":", name);
+    const char *p = strstr(out, key);
+    return p ? atoi(p + strlen(key)) : -1;
+}
+
+static void xstat_str(const char *name, char *dst, size_t cap)
+{
+    char out[4096], key[64];
+    dst[0] = '\0';
+    if (mock_http(&M, "GET", "/__s3x/stats", out) != 0)
+        return;
+    snprintf(key, sizeof key, "\"%s\":\"", name);
+    const char *p = strstr(out, key);
+    if (p == NULL)
+        return;
+    p += strlen(key);
+    size_t n = strcspn(p, "\"");
+    snprintf(dst, cap, "%.*s", (int)(n < cap ? n : cap - 1), p);
+}
+
+static unsigned char *pattern(size_t n, unsigned seed)
+{
+    unsigned char *p = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        p[i] = (unsigned char)((i * 131 + seed * 7 + (i >> 8)) & 0xff);
+    return p;
+}
+
+static int put(seckit_aws *aws, const char *key, const void *data, size_t len,
+               seckit_s3_put_result *res)
+{
+    seckit_s3_put p = {.bucket = B, .key = key, .body = {.data = data, .fd = -1, .len = len}};
+    seckit_s3_put_result local;
+    seckit_error err;
+    int rc = seckit_s3_put_object(aws, &p, res != NULL ? res : &local, &err);
+    if (rc != 0)
+        printf("# put %s: %s\n", key, err.message);
+    return rc;
+}
+
+/* ---- download sink ----------------------------------------------------- */
+
+typedef struct sink_ctx {
+    unsigned char *buf;
+    size_t len, cap;
+    int headers_calls;
+    int sink_calls;
+    long long header_size;
+    char header_etag[130];
+    int fail_at_call;     /* sink fails on this call (1-based), 0 never */
+    int fail_headers;
+    int headers_after_data;
+} sink_ctx;
+
+static int on_headers(void *ctx, const seckit_s3_object_info *info, seckit_error *err)
+{
+    sink_ctx *s = ctx;
+    s->headers_calls++;
+    if (s->sink_calls > 0)
+        s->headers_after_data = 1;
+    s->header_size = info->content_length;
+    snprintf(s->header_etag, sizeof s->header_etag, "%s", info->etag);
+    if (s->fail_headers)
+        return seckit_error_set(err, SECKIT_EAUTH, "test: headers refused");
+    return 0;
+}
+
+static int sink(void *ctx, const unsigned char *data, size_t len, seckit_error *err)
+{
+    sink_ctx *s = ctx;
+    s->sink_calls++;
+    if (s->fail_at_call != 0 && s->sink_calls == s->fail_at_call)
+        return seckit_error_set(err, SECKIT_EAUTH, "test: the sink refuses byte %zu", s->len);
+    if (s->len + len > s->cap) {
+        s->cap = (s->len + len) * 2;
+        s->buf = realloc(s->buf, s->cap);
+    }
+    memcpy(s->buf + s->len, data, len);
+    s->len += len;
+    return 0;
+}
+
+static void test_sink_resume(void)
+{
+    seckit_aws *aws = client(3);
+    seckit_error err;
+    size_t n = 300000;
+    unsigned char *data = pattern(n, 1);
+    seckit_s3_put_result pr;
+    CHECK(put(aws, "hooks/drop-once.bin", data, n, &pr) == 0);
+    int gets = xstat("gets"), drops = xstat("drops");
+
+    sink_ctx s = {0};
+    seckit_s3_get g = SECKIT_S3_GET_INIT;
+    g.bucket = B;
+    g.key = "hooks/drop-once.bin";
+    g.on_headers = on_headers;
+    g.sink = sink;
+    g.sink_ctx = &s;
+    seckit_s3_object_info info;
+    sleeps = 0;
+    CHECK_OK(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), &err);
+    CHECK(s.len == n && memcmp(s.buf, data, n) == 0); /* each byte once, in order */
+    CHECK(s.headers_calls == 1 && !s.headers_after_data && s.header_size == (long long)n);
+    CHECK_STR(s.header_etag, pr.etag);
+    CHECK(info.content_length == (long long)n && strcmp(info.etag, pr.etag) == 0);
+    CHECK(xstat("gets") == gets + 2 && xstat("drops") == drops + 1);
+    char last[128], expect[128];
+    xstat_str("last_range", last, sizeof last);
+    snprintf(expect, sizeof expect, "bytes=%zu-%zu", n / 2, n - 1);
+    CHECK_STR(last, expect);
+    xstat_str("last_if_match", last, sizeof last);
+    for (char *q = last; *q; q++) /* the stats show quotes as ' */
+        *q = *q == '\'' ? '"' : *q;
+    CHECK_STR(last, pr.etag);
+    CHECK(sleeps == 1);
+    seckit_s3_object_info_free(&info);
+    free(s.buf);
+
+    /* A ranged request resumes inside its own range. */
+    CHECK(put(aws, "hooks/drop-range.bin", data, n, NULL) == 0);
+    memset(&s, 0, sizeof s);
+    g.key = "hooks/drop-range.bin";
+    g.range = "bytes=1000-200999";
+    CHECK_OK(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), &err);
+    CHECK(s.len == 200000 && memcmp(s.buf, data + 1000, 200000) == 0);
+    CHECK(info.range_first == 1000 && info.range_last == 200999);
+    xstat_str("last_range", last, sizeof last);
+    CHECK_STR(last, "bytes=101000-200999");
+    seckit_s3_object_info_free(&info);
+    free(s.buf);
+
+    /* Twice cut off: two resumes within 3 attempts. */
+    CHECK(put(aws, "hooks/drop2-twice.bin", data, n, NULL) == 0);
+    memset(&s, 0, sizeof s);
+    g.key = "hooks/drop2-twice.bin";
+    g.range = NULL;
+    CHECK_OK(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), &err);
+    CHECK(s.len == n && memcmp(s.buf, data, n) == 0 && s.headers_calls == 1);
+    seckit_s3_object_info_free(&info);
+    free(s.buf);
+
+    /* Streamed to a file descriptor and to memory: the same resume. */
+    CHECK(put(aws, "hooks/drop-fd.bin", data, n, NULL) == 0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/fd.bin", tmpdir);
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    seckit_s3_get gf = SECKIT_S3_GET_INIT;
+    gf.bucket = B;
+    gf.key = "hooks/drop-fd.bin";
+    gf.out_fd = fd;
+    CHECK_OK(seckit_s3_get_object(aws, &gf, &info, NULL, NULL, &err), &err);
+    seckit_s3_object_info_free(&info);
+    struct stat st;
+    CHECK(fstat(fd, &st) == 0 && st.st_size == (off_t)n);
+    unsigned char *back = malloc(n);
+    CHECK(pread(fd, back, n, 0) == (ssize_t)n && memcmp(back, data, n) == 0);
+    free(back);
+    close(fd);
+    CHECK(put(aws, "hooks/drop-mem.bin", data, n, NULL) == 0);
+    seckit_s3_get gm = SECKIT_S3_GET_INIT;
+    gm.bucket = B;
+    gm.key = "hooks/drop-mem.bin";
+    unsigned char *body = NULL;
+    size_t blen = 0;
+    CHECK_OK(seckit_s3_get_object(aws, &gm, &info, &body, &blen, &err), &err);
+    CHECK(blen == n && body != NULL && memcmp(body, data, n) == 0);
+    free(body);
+    seckit_s3_object_info_free(&info);
+
+    /* Empty object: on_headers still called once, the sink never. */
+    CHECK(put(aws, "hooks/empty", "", 0, NULL) == 0);
+    memset(&s, 0, sizeof s);
+    g.key = "hooks/empty";
+    CHECK_OK(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), &err);
+    CHECK(s.headers_calls == 1 && s.sink_calls == 0 && info.content_length == 0);
+    seckit_s3_object_info_free(&info);
+    free(data);
+    seckit_aws_free(aws);
+}
+
+static void test_sink_resume_refused(void)
+{
+    seckit_aws *aws = client(3);
+    seckit_error err;
+    size_t n = 100000;
+    unsigned char *data = pattern(n, 2);
+    /* The object changes while the first answer is cut off: the resumed
+     * GET's If-Match fails; nothing of the new version reaches the sink. */
+    CHECK(put(aws, "hooks/drop-change.bin", data, n, NULL) == 0);
+    sink_ctx s = {0};
+    seckit_s3_get g = SECKIT_S3_GET_INIT;
+    g.bucket = B;
+    g.key = "hooks/drop-change.bin";
+    g.on_headers = on_headers;
+    g.sink = sink;
+    g.sink_ctx = &s;
+    seckit_s3_object_info info;
+    CHECK_RC(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), SECKIT_EAWS);
+    CHECK(err.http_status == 412);
+    CHECK_STR(err.aws_code, "PreconditionFailed");
+    CHECK(strstr(err.message, "resumed 1 time") != NULL);
+    CHECK(s.len == n / 2 && memcmp(s.buf, data, n / 2) == 0 && s.headers_calls == 1);
+    CHECK(info.metadata == NULL);
+    free(s.buf);
+
+    /* One attempt allowed: no resume, a network error. */
+    seckit_aws *one = client(1);
+    CHECK(put(one, "hooks/drop-noretry.bin", data, n, NULL) == 0);
+    memset(&s, 0, sizeof s);
+    g.key = "hooks/drop-noretry.bin";
+    int gets = xstat("gets");
+    CHECK_RC(seckit_s3_get_object(one, &g, &info, NULL, NULL, &err), SECKIT_ENETWORK);
+    CHECK(xstat("gets") == gets + 1 && s.len == n / 2);
+    free(s.buf);
+    seckit_aws_free(one);
+
+    /* A sink error stops at once, as is, without a retry. */
+    CHECK(put(aws, "hooks/plain.bin", data, n, NULL) == 0);
+    memset(&s, 0, sizeof s);
+    s.fail_at_call = 1;
+    g.key = "hooks/plain.bin";
+    gets = xstat("gets");
+    CHECK_RC(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), SECKIT_EAUTH);
+    CHECK(strstr(err.message, "test: the sink refuses byte 0") != NULL);
+    CHECK(xstat("gets") == gets + 1 && s.sink_calls == 1 && s.len == 0);
+    /* ... also in the middle of a cut-off answer's resume */
+    CHECK(put(aws, "hooks/drop-sinkfail.bin", data, n, NULL) == 0);
+    memset(&s, 0, sizeof s);
+    s.fail_at_call = 1000000;
+    g.key = "hooks/drop-sinkfail.bin";
+    CHECK_OK(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), &err);
+    seckit_s3_object_info_free(&info);
+    int calls = s.sink_calls;
+    free(s.buf);
+    CHECK(put(aws, "hooks/drop-sinkfail2.bin", data, n, NULL) == 0);
+    memset(&s, 0, sizeof s);
+    s.fail_at_call = calls; /* the last call: in the resumed answer */
+    g.key = "hooks/drop-sinkfail2.bin";
+    gets = xstat("gets");
+    CHECK_RC(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), SECKIT_EAUTH);
+    CHECK(xstat("gets") == gets + 2);
+    free(s.buf);
+    /* on_headers refusing: the sink never sees a byte */
+    memset(&s, 0, sizeof s);
+    s.fail_headers = 1;
+    g.key = "hooks/plain.bin";
+    CHECK_RC(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), SECKIT_EAUTH);
+    CHECK_STR(err.message, "test: headers refused");
+    CHECK(s.sink_calls == 0 && s.headers_calls == 1);
+    free(s.buf);
+    free(data);
+    seckit_aws_free(aws);
+}
+
+/* ---- upload part source ------------------------------------------------ */
+
+typedef struct src_ctx {
+    size_t total;      /* bytes to produce */
+    size_t made;
+    int calls[16];     /* calls per part number */
+    int fail_part;     /* fail on this part (0 never) */
+    int inject_500_part; /* make the mock fail this part's upload once */
+    int short_part;    /* this part is short without being last */
+    unsigned char state; /* a running transform: never re-callable */
+} src_ctx;
+
+static int source(void *ctx, int part_number, unsigned char *buf, size_t cap, size_t *len,
+                  int *last, seckit_error *err)
+{
+    src_ctx *s = ctx;
+    if (part_number >= 1 && part_number < 16)
+        s->calls[part_number]++;
+    if (part_number == s->fail_part)
+        return seckit_error_set(err, SECKIT_EAUTH, "test: part %d cannot be made", part_number);
+    size_t n = s->total - s->made < cap ? s->total - s->made : cap;
+    if (part_number == s->short_part)
+        n = 10;
+    for (size_t i = 0; i < n; i++) {
+        s->state = (unsigned char)(s->state * 33 + 7);
+        buf[i] = s->state;
+    }
+    s->made += n;
+    *len = n;
+    *last = s->made == s->total;
+    if (part_number == s->inject_500_part)
+        mock_mode(&M, "500", 1);
+    return 0;
+}
+
+static unsigned char *expected_stream(size_t n)
+{
+    unsigned char *p = malloc(n + 1), st = 0;
+    for (size_t i = 0; i < n; i++) {
+        st = (unsigned char)(st * 33 + 7);
+        p[i] = st;
+    }
+    return p;
+}
+
+static void test_part_source(void)
+{
+    seckit_aws *aws = client(3);
+    seckit_error err;
+    size_t ps = 64 * 1024, total = 2 * ps + 1234;
+    src_ctx s = {.total = total, .inject_500_part = 2};
+    seckit_s3_upload u = {.bucket = B,
+                          .key = "src/three-parts",
+                          .fd = -1,
+                          .part_size = (long long)ps,
+                          .min_part_size = 1024,
+                          .source = source,
+                          .source_ctx = &s,
+                          .total_size = (long long)total};
+    seckit_s3_upload_result res;
+    int completes = xstat("completes");
+    sleeps = 0;
+    CHECK_OK(seckit_s3_upload_fd(aws, &u, &res, &err), &err);
+    CHECK(res.parts == 3 && res.size == (long long)total);
+    /* part 2 failed once (500) and went again from the kept buffer */
+    CHECK(s.calls[1] == 1 && s.calls[2] == 1 && s.calls[3] == 1 && s.calls[4] == 0);
+    CHECK(sleeps == 1);
+    CHECK(xstat("completes") == completes + 1);
+    unsigned char *want = expected_stream(total), *body = NULL;
+    size_t blen = 0;
+    seckit_s3_get g = SECKIT_S3_GET_INIT;
+    g.bucket = B;
+    g.key = "src/three-parts";
+    seckit_s3_object_info info;
+    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), &err);
+    CHECK(blen == total && memcmp(body, want, total) == 0);
+    seckit_s3_object_info_free(&info);
+    free(body);
+    free(want);
+
+    /* One part that is also the last: one PutObject. */
+    memset(&s, 0, sizeof s);
+    s.total = 1000;
+    u.key = "src/single";
+    int puts = xstat("puts"), creates = xstat("creates");
+    CHECK_OK(seckit_s3_upload_fd(aws, &u, &res, &err), &err);
+    CHECK(res.parts == 0 && res.size == 1000 && s.calls[1] == 1 && s.calls[2] == 0);
+    CHECK(xstat("puts") == puts + 1 && xstat("creates") == creates);
+    /* An empty body: part 1, empty and last. */
+    memset(&s, 0, sizeof s);
+    u.key = "src/empty";
+    CHECK_OK(seckit_s3_upload_fd(aws, &u, &res, &err), &err);
+    CHECK(res.parts == 0 && res.size == 0);
+    /* Exactly two full parts, then an empty last part: not uploaded. */
+    memset(&s, 0, sizeof s);
+    s.total = 2 * ps;
+    u.key = "src/even";
+    CHECK_OK(seckit_s3_upload_fd(aws, &u, &res, &err), &err);
+    CHECK(res.parts == 2 && res.size == (long long)(2 * ps));
+
+    /* Part 2 fails: the multipart upload is aborted, no object. */
+    memset(&s, 0, sizeof s);
+    s.total = total;
+    s.fail_part = 2;
+    u.key = "src/fails";
+    int aborts = xstat("aborts");
+    CHECK_RC(seckit_s3_upload_fd(aws, &u, &res, &err), SECKIT_EAUTH);
+    CHECK(strstr(err.message, "test: part 2 cannot be made") != NULL);
+    CHECK(strstr(err.message, "aborted") != NULL);
+    CHECK(xstat("aborts") == aborts + 1 && res.abort_failed == 0);
+    CHECK(s.calls[3] == 0);
+    seckit_s3_object_info hi;
+    CHECK_RC(seckit_s3_head_object(aws, B, "src/fails", &hi, &err), SECKIT_EAWS);
+    CHECK(err.http_status == 404);
+    /* A short part that is not the last: refused, the upload aborted. */
+    memset(&s, 0, sizeof s);
+    s.total = total;
+    s.short_part = 2;
+    u.key = "src/short";
+    aborts = xstat("aborts");
+    CHECK_RC(seckit_s3_upload_fd(aws, &u, &res, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "part 2 from the source has 10 bytes") != NULL);
+    CHECK(xstat("aborts") == aborts + 1);
+    seckit_aws_free(aws);
+}
+
+/* ---- versions and conditional writes --------------------------------- */
+
+static void test_versions_and_conditions(void)
+{
+    seckit_aws *aws = client(3);
+    seckit_error err;
+    seckit_s3_put_result v1, v2;
+    CHECK(put(aws, "ver/obj", "first", 5, &v1) == 0);
+    CHECK(put(aws, "ver/obj", "second!", 7, &v2) == 0);
+    CHECK(v1.version_id[0] != '\0' && strcmp(v1.version_id, v2.version_id) != 0);
+    seckit_s3_get g = SECKIT_S3_GET_INIT;
+    g.bucket = B;
+    g.key = "ver/obj";
+    g.version_id = v1.version_id;
+    unsigned char *body = NULL;
+    size_t blen = 0;
+    seckit_s3_object_info info;
+    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), &err);
+    CHECK(blen == 5 && memcmp(body, "first", 5) == 0);
+    CHECK_STR(info.version_id, v1.version_id);
+    free(body);
+    seckit_s3_object_info_free(&info);
+    char q[64];
+    xstat_str("last_version_query", q, sizeof q);
+    CHECK_STR(q, v1.version_id);
+    /* HEAD of a version */
+    seckit_s3_head h = {.bucket = B, .key = "ver/obj", .version_id = v1.version_id};
+    CHECK_OK(seckit_s3_head_object_ex(aws, &h, &info, &err), &err);
+    CHECK(info.content_length == 5);
+    seckit_s3_object_info_free(&info);
+    h.if_match = "\"not-the-etag\"";
+    CHECK_RC(seckit_s3_head_object_ex(aws, &h, &info, &err), SECKIT_EAWS);
+    CHECK(err.http_status == 412);
+    /* DELETE of one version: the other stays */
+    CHECK_OK(seckit_s3_delete_object_version(aws, B, "ver/obj", v2.version_id, &err), &err);
+    g.version_id = NULL;
+    CHECK_RC(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), SECKIT_EAWS);
+    g.version_id = v1.version_id;
+    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), &err);
+    free(body);
+    seckit_s3_object_info_free(&info);
+    CHECK_RC(seckit_s3_delete_object_version(aws, B, "ver/obj", "", &err), SECKIT_EINVAL);
+
+    /* If-None-Match: * on PutObject */
+    seckit_s3_put p = {.bucket = B, .key = "cond/once", .body = {.data = "a", .fd = -1, .len = 1},
+                       .if_none_match = "*"};
+    seckit_s3_put_result pr;
+    CHECK_OK(seckit_s3_put_object(aws, &p, &pr, &err), &err);
+    char inm[16];
+    xstat_str("last_if_none_match", inm, sizeof inm);
+    CHECK_STR(inm, "*");
+    p.body.data = "b";
+    CHECK_RC(seckit_s3_put_object(aws, &p, &pr, &err), SECKIT_EAWS);
+    CHECK(err.http_status == 412);
+    CHECK_STR(err.aws_code, "PreconditionFailed");
+    /* ... and on an upload (single and multipart) */
+    src_ctx s = {.total = 3000};
+    seckit_s3_upload u = {.bucket = B, .key = "cond/once", .fd = -1, .part_size = 1024,
+                          .min_part_size = 1024, .source = source, .source_ctx = &s,
+                          .total_size = -1, .if_none_match = "*"};
+    seckit_s3_upload_result ur;
+    int aborts = xstat("aborts");
+    CHECK_RC(seckit_s3_upload_fd(aws, &u, &ur, &err), SECKIT_EAWS);
+    CHECK(err.http_status == 412 && xstat("aborts") == aborts + 1);
+    memset(&s, 0, sizeof s);
+    s.total = 3000;
+    u.key = "cond/new-multipart";
+    CHECK_OK(seckit_s3_upload_fd(aws, &u, &ur, &err), &err);
+    CHECK(ur.parts == 3);
+    u.if_none_match = "\"etag\"";
+    CHECK_RC(seckit_s3_upload_fd(aws, &u, &ur, &err), SECKIT_EINVAL);
+    seckit_aws_free(aws);
+}
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "%s/seckit-s3x-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (mkdtemp(tmpdir) == NULL || mock_start(&M) != 0) {
+        SKIP("s3_mock", "cannot start tests/aws/mock_aws");
+        return 0;
+    }
+    setenv("HOME", tmpdir, 1);
+    setenv("AWS_CONFIG_FILE", "/dev/null", 1);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    unsetenv("AWS_PROFILE");
+    unsetenv("AWS_MAX_ATTEMPTS");
+    TEST(test_sink_resume);
+    TEST(test_sink_resume_refused);
+    TEST(test_part_source);
+    TEST(test_versions_and_conditions);
+    mock_stop(&M);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        printf("# could not remove %s\n", tmpdir);
+    TEST_EXIT();
+}
