@@ -9,6 +9,11 @@
 # SECKIT_TEST_5GIB=1 adds a 5 GiB object up and down (sparse input), with
 # the peak memory (max RSS) of both transfers printed.
 . "$top_srcdir/tests/lib.sh"
+# absolute paths: the test works in $TMP
+top_srcdir=$(cd "$top_srcdir" && pwd)
+top_builddir=$(cd "$top_builddir" && pwd)
+case "$SECKIT" in /*) ;; *) SECKIT="$PWD/$SECKIT" ;; esac
+export SECKIT
 here="$top_srcdir/tests/integration"
 IT="$top_builddir/tests/integration/s3_it"
 mock="$top_builddir/tests/aws/mock_aws"
