@@ -477,7 +477,7 @@ static int unwrap_rsa(const seckit_s3cse_keyring *kr, const skt_s3cse_env *e, ui
         memcpy(key, out, SKT_S3CSE_KEY_LEN);
         rc = 0;
     }
-    skt_wipe_free(out, cap);
+    skt_secret_free(out);
     return rc;
 }
 
