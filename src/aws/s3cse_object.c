@@ -360,7 +360,8 @@ static int envelope_instruction(seckit_aws *aws, const char *bucket, const char 
 static int head(seckit_aws *aws, const char *bucket, const char *key, const char *version_id,
                 seckit_s3_object_info *info, seckit_error *err)
 {
-    seckit_s3_head h = {.bucket = bucket, .key = key, .version_id = version_id};
+    seckit_s3_head h = {
+        .bucket = bucket, .key = key, .version_id = version_id, .require_all_metadata = 1};
     return seckit_s3_head_object_ex(aws, &h, info, err);
 }
 
@@ -582,6 +583,7 @@ int seckit_s3cse_get_object(seckit_aws *aws, const seckit_s3cse_get *req,
         g.range = range_hdr[0] != '\0' ? range_hdr : NULL;
         g.if_match = if_match;
         g.on_headers = on_headers;
+        g.require_all_metadata = 1;
         g.sink = sink;
         g.sink_ctx = &st;
         seckit_s3_object_info info;
