@@ -398,15 +398,8 @@ done:
 
 typedef struct get_state {
     const seckit_s3cse_get *req;
-    const seckit_s3cse_options *opts;
     seckit_s3cse_decryptor *dec;
-    /* the range read: what to fetch and how to trim it */
     int ranged;
-    seckit_s3cse_range range;
-    /* instruction file: fetched before the body; NULL when none */
-    const char *instruction;
-    size_t instruction_len;
-    int need_instruction;  /* on_headers found the envelope elsewhere */
     char etag[130];
     char version_id[1025];
     long long body_total;
@@ -416,38 +409,17 @@ typedef struct get_state {
     size_t out_cap;
 } get_state;
 
-#define NEED_INSTRUCTION SECKIT_ENOTFOUND
-
+/* The GET answers for the object the HEAD described (If-Match pins it);
+ * keep what it says about itself. */
 static int on_headers(void *ctx, const seckit_s3_object_info *info, seckit_error *err)
 {
     get_state *st = ctx;
-    snprintf(st->etag, sizeof(st->etag), "%s", info->etag);
+    SKT_ENSURE(st->etag[0] == '\0' || strcmp(st->etag, info->etag) == 0, err, SECKIT_EAWS,
+               "the object changed during the download (ETag %s, then %s)", st->etag,
+               info->etag);
     snprintf(st->version_id, sizeof(st->version_id), "%s", info->version_id);
     st->body_total = info->content_length;
-    seckit_s3cse_kv *kv = as_kv(info);
-    SKT_ENSURE(kv != NULL, err, SECKIT_ENOMEM, "out of memory");
-    int rc = 0;
-    if (st->instruction == NULL) {
-        seckit_s3cse_location loc;
-        SKT_GUARD_GOTO(seckit_s3cse_detect(kv, info->metadata_count, &loc, err), rc, done);
-        if (loc == SECKIT_S3CSE_LOC_INSTRUCTION_FILE ||
-            loc == SECKIT_S3CSE_LOC_V3_INSTRUCTION_FILE) {
-            st->need_instruction = 1;
-            rc = seckit_error_set(err, NEED_INSTRUCTION, "the envelope is in an instruction file");
-            goto done;
-        }
-    }
-    if (st->ranged)
-        rc = seckit_s3cse_decryptor_new_range(&st->dec, st->opts, st->req->keyring, kv,
-                                              info->metadata_count, st->instruction,
-                                              st->instruction_len, &st->range, err);
-    else
-        rc = seckit_s3cse_decryptor_new(&st->dec, st->opts, st->req->keyring, kv,
-                                        info->metadata_count, st->instruction,
-                                        st->instruction_len, err);
-done:
-    free(kv);
-    return rc;
+    return 0;
 }
 
 static int emit(get_state *st, const uint8_t *p, size_t n, seckit_error *err)
@@ -528,105 +500,85 @@ int seckit_s3cse_get_object(seckit_aws *aws, const seckit_s3cse_get *req,
     memset(out, 0, sizeof(*out));
     seckit_s3cse_options defaults;
     seckit_s3cse_options_init(&defaults);
-    get_state st = {.req = req, .opts = req->opts != NULL ? req->opts : &defaults};
+    const seckit_s3cse_options *opts = req->opts != NULL ? req->opts : &defaults;
+    get_state st = {.req = req};
     const char *suffix = suffix_of(req->instruction_suffix);
     char *json = NULL;
     size_t jlen = 0;
     char range_hdr[64] = "";
-    const char *if_match = NULL;
-    int rc = 0;
+    int rc = 0, needed = 0;
+    seckit_s3cse_range range;
 
+    /* The envelope first: the object's metadata (HEAD) and, when it points
+     * there, the instruction file; the data key is unwrapped (KMS called)
+     * before the body is asked for, and the GET is pinned to the ETag the
+     * HEAD saw, so envelope and body belong together. */
+    SKT_ENSURE(req->range == NULL || opts->security_profile == SECKIT_S3CSE_PROFILE_V2_AND_LEGACY,
+               err, SECKIT_EPOLICY,
+               "a ranged read of an encrypted object is not authenticated; it needs "
+               "--security-profile v2-and-legacy");
+    seckit_s3_object_info oi;
+    SKT_GUARD(head(aws, req->bucket, req->key, req->version_id, &oi, err));
+    snprintf(st.etag, sizeof(st.etag), "%s", oi.etag);
+    long long size = oi.object_size;
+    seckit_s3cse_kv *kv = as_kv(&oi);
+    SKT_ENSURE_GOTO(kv != NULL, err, rc, done, SECKIT_ENOMEM, "out of memory");
+    SKT_GUARD_GOTO(envelope_instruction(aws, req->bucket, req->key, suffix, kv, oi.metadata_count,
+                                        &needed, &json, &jlen, err),
+                   rc, done);
+    out->instruction_file = needed;
     if (req->range != NULL) {
-        /* a ranged read: the stored size first (HEAD), then the range */
-        SKT_ENSURE(st.opts->security_profile == SECKIT_S3CSE_PROFILE_V2_AND_LEGACY, err,
-                   SECKIT_EPOLICY,
-                   "a ranged read of an encrypted object is not authenticated; it needs "
-                   "--security-profile v2-and-legacy");
-        seckit_s3_object_info oi;
-        SKT_GUARD(head(aws, req->bucket, req->key, req->version_id, &oi, err));
-        seckit_s3cse_kv *kv = as_kv(&oi);
-        int needed = 0;
         uint64_t first = 0, last = 0;
-        long long size = oi.object_size;
-        snprintf(st.etag, sizeof(st.etag), "%s", oi.etag);
-        if (kv == NULL)
-            rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        if (rc == 0)
-            rc = envelope_instruction(aws, req->bucket, req->key, suffix, kv, oi.metadata_count,
-                                      &needed, &json, &jlen, err);
-        free(kv);
-        seckit_s3_object_info_free(&oi);
-        SKT_GUARD_GOTO(rc, rc, done);
         SKT_GUARD_GOTO(parse_range(req->range,
                                    size >= SECKIT_S3CSE_TAG_LEN ? size - SECKIT_S3CSE_TAG_LEN : 0,
                                    &first, &last, err),
                        rc, done);
-        SKT_GUARD_GOTO(seckit_s3cse_range_adjust(first, last, (uint64_t)size, &st.range, err), rc,
+        SKT_GUARD_GOTO(seckit_s3cse_range_adjust(first, last, (uint64_t)size, &range, err), rc,
                        done);
         st.ranged = 1;
-        st.instruction = json;
-        st.instruction_len = jlen;
-        out->instruction_file = needed;
-        if (st.range.emit == 0)
-            goto done;
+        SKT_GUARD_GOTO(seckit_s3cse_decryptor_new_range(&st.dec, opts, req->keyring, kv,
+                                                        oi.metadata_count, json, jlen, &range,
+                                                        err),
+                       rc, done);
+        if (range.emit == 0)
+            goto finish;
         snprintf(range_hdr, sizeof(range_hdr), "bytes=%llu-%llu",
-                 (unsigned long long)st.range.fetch_first,
-                 (unsigned long long)st.range.fetch_last);
-        if_match = st.etag[0] != '\0' ? st.etag : NULL;
+                 (unsigned long long)range.fetch_first, (unsigned long long)range.fetch_last);
+    } else {
+        SKT_GUARD_GOTO(seckit_s3cse_decryptor_new(&st.dec, opts, req->keyring, kv,
+                                                  oi.metadata_count, json, jlen, err),
+                       rc, done);
     }
 
-    for (int attempt = 0; attempt < 2; attempt++) {
-        seckit_s3_get g = SECKIT_S3_GET_INIT;
-        g.bucket = req->bucket;
-        g.key = req->key;
-        g.version_id = req->version_id;
-        g.range = range_hdr[0] != '\0' ? range_hdr : NULL;
-        g.if_match = if_match;
-        g.on_headers = on_headers;
-        g.require_all_metadata = 1;
-        g.sink = sink;
-        g.sink_ctx = &st;
-        seckit_s3_object_info info;
-        st.need_instruction = 0;
-        rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, err);
-        if (rc == 0) {
-            seckit_s3_object_info_free(&info);
-            break;
-        }
-        if (!st.need_instruction || attempt > 0)
-            goto done;
-        /* the envelope is in the instruction file: fetch it, then the
-         * object again, pinned to the version the first answer showed */
-        int needed = 0;
-        seckit_error_clear(err);
-        rc = get_instruction(aws, req->bucket, req->key, suffix, &json, &jlen, err);
-        if (rc == SECKIT_ENOTFOUND)
-            rc = seckit_error_set(err, SECKIT_EFORMAT,
-                                  "not client-side encrypted (no envelope in its metadata and no "
-                                  "%s instruction file)", suffix);
-        (void)needed;
-        SKT_GUARD_GOTO(rc, rc, done);
-        st.instruction = json;
-        st.instruction_len = jlen;
-        out->instruction_file = 1;
-        if_match = st.etag[0] != '\0' ? st.etag : NULL;
-    }
-    if (st.dec != NULL) {
-        uint8_t tail[16];
-        size_t n = 0;
-        SKT_GUARD_GOTO(seckit_s3cse_decryptor_final(st.dec, tail, &n, err), rc, done);
-        rc = emit(&st, tail, n, err);
-        skt_wipe(tail, sizeof(tail));
-    }
+    seckit_s3_get g = SECKIT_S3_GET_INIT;
+    g.bucket = req->bucket;
+    g.key = req->key;
+    g.version_id = req->version_id;
+    g.range = range_hdr[0] != '\0' ? range_hdr : NULL;
+    g.if_match = st.etag[0] != '\0' ? st.etag : NULL;
+    g.on_headers = on_headers;
+    g.sink = sink;
+    g.sink_ctx = &st;
+    g.require_all_metadata = 1;
+    seckit_s3_object_info info;
+    SKT_GUARD_GOTO(seckit_s3_get_object(aws, &g, &info, NULL, NULL, err), rc, done);
+    seckit_s3_object_info_free(&info);
+finish:;
+    uint8_t tail[16];
+    size_t n = 0;
+    SKT_GUARD_GOTO(seckit_s3cse_decryptor_final(st.dec, tail, &n, err), rc, done);
+    rc = emit(&st, tail, n, err);
+    skt_wipe(tail, sizeof(tail));
 done:
     if (rc == 0) {
         out->plaintext_len = st.written;
         out->authenticated = !st.ranged;
         snprintf(out->etag, sizeof(out->etag), "%s", st.etag);
-        snprintf(out->version_id, sizeof(out->version_id), "%s", st.version_id);
+        snprintf(out->version_id, sizeof(out->version_id), "%s",
+                 st.version_id[0] != '\0' ? st.version_id : oi.version_id);
     }
-    if (rc == 0 && st.instruction == NULL && json == NULL)
-        out->instruction_file = 0;
+    free(kv);
+    seckit_s3_object_info_free(&oi);
     seckit_s3cse_decryptor_free(st.dec);
     skt_secret_free(st.out);
     free(json);
