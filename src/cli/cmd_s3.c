@@ -92,7 +92,7 @@ static const char usage[] =
     "                        read the instruction file KEY+SUFFIX (default\n"
     "                        .instruction; also for rewrap)\n"
     "\n"
-    "rewrap options (TARGET is one of the --to- key options):\n"
+    "rewrap options (TARGET is one of the three new-key options):\n"
     "  --to-raw-aes-key file=PATH\n"
     "  --to-raw-rsa-key file=PATH\n"
     "  --to-kms-key-id ID|ARN|ALIAS\n"

@@ -357,11 +357,11 @@ check usage_keys_s3_to_s3 2 s3 cp "$S/rw/one.bin" "$S/rw/two.bin" $AES $EP && pa
 if [ "${SECKIT_TEST_5GIB:-}" = 1 ]; then
     truncate -s 5G five.bin
     t5=$(date +%s)
-    if /usr/bin/time -f '%M' -o up5.rss "$SECKIT" s3 cp five.bin "$S/five.bin" --part-size 64MiB --no-progress $AES $EP \
+    if /usr/bin/time -f '%M' -o up5.rss "$SECKIT" s3 cp five.bin "$S/five.bin" --part-size 16MiB --no-progress $AES $EP \
         >"$OUT" 2>"$ERR"; then
         tu=$(( $(date +%s) - t5 ))
         t5=$(date +%s)
-        if /usr/bin/time -f '%M' -o down5.rss "$SECKIT" s3 cp "$S/five.bin" five.back --part-size 64MiB --no-progress $AES $EP \
+        if /usr/bin/time -f '%M' -o down5.rss "$SECKIT" s3 cp "$S/five.bin" five.back --no-progress $AES $EP \
             >"$OUT" 2>"$ERR" && cmp -s five.bin five.back; then
             td=$(( $(date +%s) - t5 ))
             pass "five_gib (up ${tu}s, max RSS $(tail -1 up5.rss) KiB; down ${td}s, max RSS $(tail -1 down5.rss) KiB)"
