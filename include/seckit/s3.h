@@ -231,8 +231,13 @@ typedef struct seckit_s3_copy_result {
     int parts;             /* 0: one CopyObject; else the multipart copy's parts */
 } seckit_s3_copy_result;
 
-/* Copy an object on the server.  Up to multipart_threshold: one CopyObject;
- * larger: HeadObject of the source, CreateMultipartUpload with the source's
+/* Copy an object on the server.  Always a HeadObject of the source first
+ * (its size, ETag, metadata and system headers; a missing source or a
+ * failed copy_source_if_match is reported with S3's own code).  Up to
+ * multipart_threshold: one CopyObject (pinned with
+ * x-amz-copy-source-if-match only when asked: Swift's s3api refuses that
+ * header against a multipart source's ETag);
+ * larger: CreateMultipartUpload with the source's
  * metadata and system headers (or the REPLACE ones), UploadPartCopy of each
  * range pinned to the source's ETag, CompleteMultipartUpload (aborted on any
  * failure).  With REPLACE, the system headers the AWS CLI keeps
@@ -426,6 +431,7 @@ typedef struct seckit_s3_upload_result {
     char etag[130];
     long long size;
     int parts;          /* 0: a single PutObject */
+    char version_id[1025]; /* the new object's version, "" when unversioned */
     char upload_id[1025]; /* on failure after CreateMultipartUpload: the upload's
                              id; abort_failed tells whether aborting it failed */
     int abort_failed;

@@ -137,6 +137,7 @@ typedef struct seckit_s3cse_put {
     const char *instruction_suffix; /* NULL: ".instruction" */
     seckit_s3_progress_fn progress; /* body bytes sent (ciphertext + tag) */
     void *progress_ctx;
+    const char *if_none_match;      /* "*": fail (412) when the key exists; NULL: none */
 } seckit_s3cse_put;
 
 /* Encrypt fd's bytes into s3://bucket/key: one PutObject when the body

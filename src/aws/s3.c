@@ -1126,8 +1126,8 @@ static int copy_multipart(seckit_aws *aws, const seckit_s3_copy *req,
                                         parts[i].etag, err);
     }
     if (rc == 0)
-        rc = seckit_s3_complete_multipart(aws, req->bucket, req->key, upload_id, parts, nparts,
-                                          out->etag, err);
+        rc = skt_s3_complete_multipart_cond(aws, req->bucket, req->key, upload_id, parts, nparts,
+                                            NULL, out->etag, out->version_id, err);
     if (rc == 0) {
         out->parts = (int)nparts;
     } else if (upload_id != NULL) {
@@ -1224,14 +1224,12 @@ int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_
     h[nh].name = "x-amz-tagging-directive";
     h[nh++].value = "COPY";
     /* With REPLACE the headers sent are the new object's: the source's
-     * system headers again (pinned to the ETag they were read from), then
-     * what was asked. */
-    const char *pin = req->copy_source_if_match;
-    if (pin == NULL && req->replace_metadata && info.etag[0] != '\0')
-        pin = info.etag;
-    if (pin != NULL) {
+     * system headers again, then what was asked.  (Not pinned to the ETag
+     * the HEAD read unless asked: Swift's s3api refuses If-Match against a
+     * multipart source's ETag.) */
+    if (req->copy_source_if_match != NULL) {
         h[nh].name = "x-amz-copy-source-if-match";
-        h[nh++].value = pin;
+        h[nh++].value = req->copy_source_if_match;
     }
     if (req->replace_metadata) {
         add_system_headers(h, &nh, &info, req->content_type);
@@ -1732,14 +1730,16 @@ int seckit_s3_complete_multipart(seckit_aws *aws, const char *bucket, const char
                                  size_t count, char etag[130], seckit_error *err)
 {
     return skt_s3_complete_multipart_cond(aws, bucket, key, upload_id, parts, count, NULL, etag,
-                                          err);
+                                          NULL, err);
 }
 
 int skt_s3_complete_multipart_cond(seckit_aws *aws, const char *bucket, const char *key,
                                    const char *upload_id, const seckit_s3_part *parts,
                                    size_t count, const char *if_none_match, char etag[130],
-                                   seckit_error *err)
+                                   char *version_id, seckit_error *err)
 {
+    if (version_id != NULL)
+        version_id[0] = '\0';
     SKT_ENSURE_ARG(aws != NULL && upload_id != NULL && (parts != NULL || count == 0), err);
     SKT_GUARD(check_object(bucket, key, err));
     SKT_ENSURE(count >= 1 && count <= SECKIT_S3_MAX_PARTS, err, SECKIT_EINVAL,
@@ -1768,6 +1768,8 @@ int skt_s3_complete_multipart_cond(seckit_aws *aws, const char *bucket, const ch
         rc = skt_s3_xml_text(root, "ETag", 0, &e, what, err);
     if (rc == 0 && etag != NULL)
         copy_str(etag, 130, e);
+    if (rc == 0 && version_id != NULL)
+        copy_header(&resp, "x-amz-version-id", version_id, 1025);
     skt_xml_free(root);
     seckit_aws_response_free(&resp);
     free(xml);

@@ -56,10 +56,11 @@ int skt_s3_delete_body(const seckit_s3_object_id *ids, size_t count, char **out,
 int skt_s3_parse_delete(const skt_xml_node *root, size_t requested,
                         seckit_s3_delete_result *out, seckit_error *err);
 
-/* CompleteMultipartUpload with an optional If-None-Match. */
+/* CompleteMultipartUpload with an optional If-None-Match; version_id (may
+ * be NULL, 1025 bytes) receives x-amz-version-id. */
 int skt_s3_complete_multipart_cond(seckit_aws *aws, const char *bucket, const char *key,
                                    const char *upload_id, const seckit_s3_part *parts,
                                    size_t count, const char *if_none_match, char etag[130],
-                                   seckit_error *err);
+                                   char *version_id, seckit_error *err);
 
 #endif

@@ -99,6 +99,7 @@ static int put_single(upload_state *st, const seckit_s3_body *body, seckit_error
     seckit_s3_put_result pr;
     SKT_GUARD(seckit_s3_put_object(st->aws, &put, &pr, err));
     snprintf(st->out->etag, sizeof(st->out->etag), "%s", pr.etag);
+    snprintf(st->out->version_id, sizeof(st->out->version_id), "%s", pr.version_id);
     st->done = (long long)body->len;
     if (st->req->progress != NULL)
         st->req->progress(st->req->progress_ctx, st->done, st->total);
@@ -251,7 +252,8 @@ int seckit_s3_upload_fd(seckit_aws *aws, const seckit_s3_upload *req_in,
 finish:
     if (rc == 0 && st.upload_id != NULL) {
         rc = skt_s3_complete_multipart_cond(aws, req.bucket, req.key, st.upload_id, st.parts,
-                                            st.nparts, req.if_none_match, out->etag, err);
+                                            st.nparts, req.if_none_match, out->etag,
+                                            out->version_id, err);
         if (rc == 0)
             out->parts = (int)st.nparts;
     }

@@ -252,6 +252,7 @@ int seckit_s3cse_put_object(seckit_aws *aws, const seckit_s3cse_put *req,
         .source = put_source_fn,
         .source_ctx = &src,
         .total_size = req->size >= 0 ? req->size + SECKIT_S3CSE_TAG_LEN : -1,
+        .if_none_match = req->if_none_match,
     };
     SKT_GUARD_GOTO(seckit_s3_upload_fd(aws, &up, out, err), rc, done);
     if (opts->instruction_file) {

@@ -22,7 +22,8 @@
 static const char usage[] =
     "Usage: seckit s3 ls s3://BUCKET[/PREFIX] [--recursive] [--page-size N] [AWS options]\n"
     "       seckit s3 cp SOURCE DESTINATION [cp options] [KEY OPTIONS] [AWS options]\n"
-    "       seckit s3 rm s3://BUCKET/KEY [AWS options]\n"
+    "       seckit s3 rm s3://BUCKET/KEY [--version-id ID] [AWS options]\n"
+    "       seckit s3 rm s3://BUCKET[/PREFIX] --recursive [AWS options]\n"
     "       seckit s3 mb|rb s3://BUCKET [AWS options]\n"
     "       seckit s3 head s3://BUCKET/KEY [head options] [AWS options]\n"
     "       seckit s3 rewrap s3://BUCKET/KEY KEY-OPTIONS TARGET [rewrap options] [AWS options]\n"
@@ -32,13 +33,16 @@ static const char usage[] =
     "Encryption Clients when a key option is given.  Objects are named\n"
     "s3://BUCKET/KEY as with the AWS CLI; for cp, one side is s3://... and the other\n"
     "a local file, or '-' for standard input or output (s3:// to s3:// copies on the\n"
-    "server with CopyObject).  Inputs larger than the part size go up as a multipart\n"
-    "upload with constant memory (standard input is read one part at a time); a\n"
-    "failed multipart upload is aborted.  Downloads are written to a temporary file\n"
-    "beside the destination and renamed into place only when complete (and, when\n"
-    "decrypting, only after the authentication tag verified).  A destination ending\n"
-    "in '/' (or a local folder) gets the source's file name.  mb makes a bucket, rb\n"
-    "removes an empty one.\n"
+    "server with CopyObject, or part by part with UploadPartCopy above 5 GiB).\n"
+    "Inputs larger than the part size go up as a multipart upload with constant\n"
+    "memory (standard input is read one part at a time); a failed multipart upload\n"
+    "is aborted.  Downloads are written to a temporary file beside the destination\n"
+    "and renamed into place only when complete (and, when decrypting, only after\n"
+    "the authentication tag verified).  A destination ending in '/' (or a local\n"
+    "folder) gets the source's file name.  rm deletes one object, or with\n"
+    "--recursive every object under a prefix (DeleteObjects, 1000 keys a request).\n"
+    "mb makes a bucket, rb removes an empty one.  Bucket names are checked with\n"
+    "S3's naming rules before anything is sent.\n"
     "\n"
     "With a key option, cp encrypts uploads (a v3 envelope by default) and decrypts\n"
     "downloads; head shows an encrypted object's envelope (never key material);\n"
@@ -56,7 +60,8 @@ static const char usage[] =
     "                        for files over 10000 parts; suffixes K, M, G, KiB,\n"
     "                        MiB, GiB are powers of 1024)\n"
     "  --content-type TYPE   Content-Type of the uploaded or copied object\n"
-    "  --metadata K=V[,K=V]  user metadata (x-amz-meta-K) of the new object\n"
+    "  --metadata K=V[,K=V]  user metadata (x-amz-meta-K) of the new object (UTF-8\n"
+    "                        values are sent RFC 2047-encoded, as S3 returns them)\n"
     "  --metadata-directive COPY|REPLACE\n"
     "                        s3:// to s3:// copies: keep the source's metadata\n"
     "                        (COPY, default) or set --metadata/--content-type\n"
@@ -64,6 +69,10 @@ static const char usage[] =
     "  --range bytes=A-B     download only these bytes (also A- and -N); of an\n"
     "                        encrypted object only with --security-profile\n"
     "                        v2-and-legacy (a ranged read is not authenticated)\n"
+    "  --version-id ID       downloads and s3:// to s3:// copies: that version of\n"
+    "                        the source object (default: the latest)\n"
+    "  --no-overwrite        uploads: fail (PreconditionFailed, exit 6) instead of\n"
+    "                        replacing an existing object (If-None-Match: *)\n"
     "  --no-progress         no progress bar (it is shown only on a terminal)\n"
     "  --buffer-limit SIZE   decrypting to standard output: plaintext held back until\n"
     "                        the tag verifies, at most SIZE (default 64MiB; larger\n"
@@ -112,6 +121,11 @@ static const char usage[] =
     "  --report FILE         write a completion report in S3 Batch Operations' CSV\n"
     "                        shape\n"
     "\n"
+    "rm options:\n"
+    "  --recursive           delete every object whose key starts with PREFIX/\n"
+    "                        (the whole bucket without a PREFIX)\n"
+    "  --version-id ID       delete that version of the object\n"
+    "\n"
     "AWS options:\n"
     "  --endpoint-url URL    S3 endpoint, e.g. http://127.0.0.1:8080 (path-style)\n"
     "  --region REGION       signing region (default: AWS_REGION, the profile's)\n"
@@ -120,10 +134,12 @@ static const char usage[] =
     "                        AWS_CA_BUNDLE, the profile's ca_bundle)\n"
     "  -h, --help            show this help\n"
     "\n"
-    "Exit status: 0 done; 1 rewrap: some objects failed (see the report); 2 usage;\n"
-    "3 bad input (e.g. an object that is not encrypted); 4 authentication failed\n"
-    "(wrong key, tampered object); 5 a file or network failure; 6 S3 answered with\n"
-    "an error (its code, e.g. NoSuchKey or AccessDenied, is shown).\n";
+    "Exit status: 0 done; 1 rewrap --manifest: some objects failed (see the report);\n"
+    "2 usage (also a bucket name S3 does not allow); 3 bad input (e.g. an object\n"
+    "that is not encrypted) or a malformed answer from the server; 4 authentication\n"
+    "failed (wrong key, tampered object); 5 a file or network failure; 6 S3 answered\n"
+    "with an error (its code, e.g. NoSuchKey or AccessDenied, is shown), or rm\n"
+    "--recursive could not delete some keys.\n";
 
 enum {
     OPT_RECURSIVE = 256,
@@ -134,7 +150,9 @@ enum {
     OPT_METADATA_DIRECTIVE,
     OPT_RANGE,
     OPT_NO_PROGRESS,
-    OPT_BUFFER_LIMIT
+    OPT_BUFFER_LIMIT,
+    OPT_VERSION_ID,
+    OPT_NO_OVERWRITE
 };
 
 #define MAX_META 32
@@ -151,6 +169,8 @@ typedef struct s3_opts {
     size_t meta_count;
     int directive; /* -1 unset, 0 COPY, 1 REPLACE */
     const char *range;
+    const char *version_id;
+    int no_overwrite;
     int progress;
     long long buffer_limit;
     int buffer_limit_set;
@@ -165,6 +185,7 @@ typedef struct s3_url {
 } s3_url;
 
 static int is_s3(const char *s) { return strncmp(s, "s3://", 5) == 0; }
+static char *join(const char *a, const char *b);
 
 static int parse_url(const char *sub, const char *s, s3_url *u)
 {
@@ -176,8 +197,19 @@ static int parse_url(const char *sub, const char *s, s3_url *u)
     u->bucket = strndup(b, blen);
     u->key = strdup(slash != NULL ? slash + 1 : "");
     if (u->bucket == NULL || u->key == NULL) {
+        free(u->bucket);
+        free(u->key);
+        u->bucket = u->key = NULL;
         cli_message(sub, "out of memory");
         return EXIT_IO;
+    }
+    seckit_error err;
+    seckit_error_clear(&err);
+    if (seckit_s3_check_bucket_name(u->bucket, &err) != 0) {
+        free(u->bucket);
+        free(u->key);
+        u->bucket = u->key = NULL;
+        return cli_usage_error(sub, "%s", err.message);
     }
     return 0;
 }
@@ -385,28 +417,115 @@ static int cmd_ls(s3_opts *o, int argc, char **argv)
 
 /* ---- rm --------------------------------------------------------------------- */
 
+/* rm --recursive: list the prefix a page at a time and delete each page with
+ * one DeleteObjects; keys S3 could not delete are reported one per line. */
+static int rm_recursive(s3_opts *o, seckit_aws *aws, const s3_url *u, const char *arg)
+{
+    char *prefix = NULL;
+    size_t kl = strlen(u->key);
+    if (kl > 0 && u->key[kl - 1] != '/')
+        prefix = join(u->key, "/");
+    else if (kl > 0)
+        prefix = strdup(u->key);
+    if (kl > 0 && prefix == NULL) {
+        cli_message(o->sub, "out of memory");
+        return EXIT_IO;
+    }
+    seckit_error err;
+    seckit_error_clear(&err);
+    char *token = NULL;
+    int rc = 0;
+    size_t failed = 0, deleted = 0;
+    do {
+        seckit_s3_list req = {.bucket = u->bucket, .prefix = prefix, .continuation_token = token};
+        seckit_s3_list_result page;
+        if (seckit_s3_list_objects(aws, &req, &page, &err) != 0) {
+            seckit_error_prefix(&err, arg);
+            rc = cli_fail(o->sub, &err);
+            break;
+        }
+        free(token);
+        token = page.next_continuation_token;
+        page.next_continuation_token = NULL;
+        if (page.count > 0) {
+            seckit_s3_object_id *ids = calloc(page.count, sizeof(*ids));
+            seckit_s3_delete_result dr;
+            if (ids == NULL) {
+                seckit_s3_list_result_free(&page);
+                cli_message(o->sub, "out of memory");
+                rc = EXIT_IO;
+                break;
+            }
+            for (size_t i = 0; i < page.count; i++)
+                ids[i].key = page.entries[i].key;
+            if (seckit_s3_delete_objects(aws, u->bucket, ids, page.count, &dr, &err) != 0) {
+                free(ids);
+                seckit_s3_list_result_free(&page);
+                seckit_error_prefix(&err, arg);
+                rc = cli_fail(o->sub, &err);
+                break;
+            }
+            for (size_t i = 0; i < page.count; i++) {
+                const seckit_s3_delete_error *e = NULL;
+                for (size_t k = 0; k < dr.error_count && e == NULL; k++)
+                    if (strcmp(dr.errors[k].key, page.entries[i].key) == 0)
+                        e = &dr.errors[k];
+                if (e != NULL)
+                    cli_message(o->sub, "delete failed: s3://%s/%s: %s (%s)", u->bucket,
+                                page.entries[i].key, e->message[0] ? e->message : e->code,
+                                e->code);
+                else
+                    printf("delete: s3://%s/%s\n", u->bucket, page.entries[i].key);
+            }
+            failed += dr.error_count;
+            deleted += dr.deleted;
+            seckit_s3_delete_result_free(&dr);
+            free(ids);
+        }
+        seckit_s3_list_result_free(&page);
+    } while (token != NULL);
+    free(token);
+    free(prefix);
+    if (rc == 0 && failed > 0) {
+        cli_message(o->sub, "%s: %zu object%s could not be deleted (%zu deleted)", arg, failed,
+                    failed == 1 ? "" : "s", deleted);
+        rc = EXIT_AWS;
+    }
+    return rc;
+}
+
 static int cmd_rm(s3_opts *o, int argc, char **argv)
 {
     if (argc != 1 || !is_s3(argv[0]))
-        return cli_usage_error(o->sub, "rm takes one s3://BUCKET/KEY");
+        return cli_usage_error(o->sub, o->recursive ? "rm --recursive takes one "
+                                                      "s3://BUCKET[/PREFIX]"
+                                                    : "rm takes one s3://BUCKET/KEY");
+    if (o->recursive && o->version_id != NULL)
+        return cli_usage_error(o->sub, "--version-id deletes one object, not with --recursive");
     s3_url u = {0};
     int rc = parse_url(o->sub, argv[0], &u);
     if (rc != 0)
         return rc;
-    if (u.key[0] == '\0') {
+    if (u.key[0] == '\0' && !o->recursive) {
         free_url(&u);
-        return cli_usage_error(o->sub, "'%s' names no object key", argv[0]);
+        return cli_usage_error(o->sub, "'%s' names no object key (use --recursive to delete "
+                                       "every object in the bucket)", argv[0]);
     }
     seckit_aws *aws = NULL;
     if ((rc = make_client(o, &aws)) == 0) {
         seckit_error err;
         seckit_error_clear(&err);
-        if (seckit_s3_delete_object(aws, u.bucket, u.key, &err) != 0) {
+        if (o->recursive) {
+            rc = rm_recursive(o, aws, &u, argv[0]);
+        } else if (seckit_s3_delete_object_version(aws, u.bucket, u.key, o->version_id, &err) !=
+                   0) {
             seckit_error_prefix(&err, argv[0]);
             rc = cli_fail(o->sub, &err);
-        }
-        else
+        } else if (o->version_id != NULL) {
+            printf("delete: s3://%s/%s (version %s)\n", u.bucket, u.key, o->version_id);
+        } else {
             printf("delete: s3://%s/%s\n", u.bucket, u.key);
+        }
         seckit_aws_free(aws);
     }
     free_url(&u);
@@ -503,7 +622,8 @@ static int upload(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
         long long size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
         int erc = cli_s3cse_upload(o->sub, o->enc, aws, fd, size, src, dst->bucket, key,
                                    o->part_size_set ? o->part_size : 0, o->content_type, o->meta,
-                                   o->meta_count, progress_cb, &pr);
+                                   o->meta_count, o->no_overwrite ? "*" : NULL, progress_cb,
+                                   &pr);
         if (fd != 0)
             close(fd);
         free(key);
@@ -519,6 +639,7 @@ static int upload(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
         .metadata_count = o->meta_count,
         .progress = progress_cb,
         .progress_ctx = &pr,
+        .if_none_match = o->no_overwrite ? "*" : NULL,
     };
     seckit_s3_upload_result res;
     seckit_error err;
@@ -530,11 +651,13 @@ static int upload(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
         rc = cli_fail(o->sub, &err);
     } else {
         progress_end(&pr);
+        char parts[48] = "", version[1100] = "";
         if (res.parts > 0)
-            printf("upload: %s to s3://%s/%s (%lld bytes, %d parts)\n", src, dst->bucket, key,
-                   res.size, res.parts);
-        else
-            printf("upload: %s to s3://%s/%s (%lld bytes)\n", src, dst->bucket, key, res.size);
+            snprintf(parts, sizeof(parts), ", %d parts", res.parts);
+        if (res.version_id[0] != '\0')
+            snprintf(version, sizeof(version), ", version %s", res.version_id);
+        printf("upload: %s to s3://%s/%s (%lld bytes%s%s)\n", src, dst->bucket, key, res.size,
+               parts, version);
     }
     if (fd != 0)
         close(fd);
@@ -555,6 +678,7 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
         g.bucket = src->bucket;
         g.key = src->key;
         g.range = o->range;
+        g.version_id = o->version_id;
         g.out_fd = fd;
         int rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, err);
         if (rc == 0) {
@@ -563,7 +687,8 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
         }
         return rc;
     }
-    int rc = seckit_s3_head_object(aws, src->bucket, src->key, &info, err);
+    seckit_s3_head hreq = {.bucket = src->bucket, .key = src->key, .version_id = o->version_id};
+    int rc = seckit_s3_head_object_ex(aws, &hreq, &info, err);
     if (rc != 0) {
         /* HEAD answers carry no error document: ask with a GET so that the
          * message shows S3's own code (NoSuchKey, NoSuchBucket, ...). */
@@ -575,6 +700,7 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
             g.bucket = src->bucket;
             g.key = src->key;
             g.range = "bytes=0-0";
+            g.version_id = o->version_id;
             seckit_error_clear(&gerr);
             if (seckit_s3_get_object(aws, &g, &info, &body, &len, &gerr) != 0 &&
                 gerr.aws_code[0] != '\0') {
@@ -598,6 +724,7 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
         g.bucket = src->bucket;
         g.key = src->key;
         g.if_match = etag[0] != '\0' ? etag : NULL;
+        g.version_id = o->version_id;
         g.out_fd = fd;
         rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, err);
         if (rc == 0) {
@@ -615,6 +742,7 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
         g.key = src->key;
         g.range = range;
         g.if_match = etag[0] != '\0' ? etag : NULL;
+        g.version_id = o->version_id;
         g.out_fd = fd;
         rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, err);
         if (rc != 0)
@@ -643,7 +771,8 @@ static int download(s3_opts *o, seckit_aws *aws, s3_url *src, const char *dst)
     long long written = 0;
     progress pr = {.on = o->progress && isatty(2)};
     if (strcmp(dst, "-") == 0 && o->enc != NULL)
-        return cli_s3cse_download(o->sub, o->enc, aws, src->bucket, src->key, o->range, "-",
+        return cli_s3cse_download(o->sub, o->enc, aws, src->bucket, src->key, o->version_id,
+                                  o->range, "-",
                                   o->buffer_limit, progress_cb, &pr);
     if (strcmp(dst, "-") == 0) {
         if (fetch(o, aws, src, 1, &written, &err) != 0) {
@@ -667,7 +796,8 @@ static int download(s3_opts *o, seckit_aws *aws, s3_url *src, const char *dst)
         return EXIT_IO;
     }
     if (o->enc != NULL) {
-        int erc = cli_s3cse_download(o->sub, o->enc, aws, src->bucket, src->key, o->range, path,
+        int erc = cli_s3cse_download(o->sub, o->enc, aws, src->bucket, src->key, o->version_id,
+                                     o->range, path,
                                      o->buffer_limit, progress_cb, &pr);
         free(path);
         return erc;
@@ -709,6 +839,7 @@ static int server_copy(s3_opts *o, seckit_aws *aws, s3_url *src, s3_url *dst)
         .content_type = o->content_type,
         .metadata = o->meta,
         .metadata_count = o->meta_count,
+        .src_version_id = o->version_id,
     };
     seckit_s3_copy_result res;
     seckit_error err;
@@ -718,6 +849,9 @@ static int server_copy(s3_opts *o, seckit_aws *aws, s3_url *src, s3_url *dst)
         name_object(&err, dst->bucket, key);
         rc = cli_fail(o->sub, &err);
     }
+    else if (res.parts > 0)
+        printf("copy: s3://%s/%s to s3://%s/%s (%d parts)\n", src->bucket, src->key, dst->bucket,
+               key, res.parts);
     else
         printf("copy: s3://%s/%s to s3://%s/%s\n", src->bucket, src->key, dst->bucket, key);
     free(key);
@@ -960,6 +1094,10 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
     if (s3src && s3dst && o->recursive)
         return cli_usage_error(o->sub, "--recursive copies between a folder and S3, not "
                                        "between two s3:// places");
+    if (o->version_id != NULL && !s3src)
+        return cli_usage_error(o->sub, "--version-id is for downloads and s3:// to s3:// copies");
+    if (o->no_overwrite && (s3src || !s3dst))
+        return cli_usage_error(o->sub, "--no-overwrite is for uploads");
     int rc = 0;
     if (o->keys.any) {
         if (s3src && s3dst)
@@ -1027,6 +1165,8 @@ static int run(int argc, char **argv)
         {"buffer-limit", required_argument, NULL, OPT_BUFFER_LIMIT},
         CLI_S3CSE_LONG_OPTIONS,
         CLI_S3CSE_INSTRUCTION_FILE_OPTION,
+        {"version-id", required_argument, NULL, OPT_VERSION_ID},
+        {"no-overwrite", no_argument, NULL, OPT_NO_OVERWRITE},
         CLI_AWS_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -1063,7 +1203,7 @@ static int run(int argc, char **argv)
     argc--;
     argv++;
 
-    int have_ls_opt = 0, have_cp_opt = 0;
+    int have_ls_opt = 0, have_cp_opt = 0, have_recursive = 0, have_version = 0;
     cli_s3cse_opts_init(&o.keys);
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
@@ -1080,7 +1220,7 @@ static int run(int argc, char **argv)
             return kr;
         }
         switch (c) {
-        case OPT_RECURSIVE: o.recursive = 1; break;
+        case OPT_RECURSIVE: o.recursive = 1; have_recursive = 1; break;
         case OPT_BUFFER_LIMIT:
             if (parse_size(optarg, &o.buffer_limit) != 0 || o.buffer_limit > (1LL << 34)) {
                 free(o.metadata_arg);
@@ -1127,6 +1267,16 @@ static int run(int argc, char **argv)
             break;
         case OPT_RANGE: o.range = optarg; have_cp_opt = 1; break;
         case OPT_NO_PROGRESS: o.progress = 0; have_cp_opt = 1; break;
+        case OPT_VERSION_ID:
+            if (optarg[0] == '\0') {
+                free(o.metadata_arg);
+                cli_s3cse_opts_free(&o.keys);
+                return cli_usage_error(o.sub, "--version-id needs a version id");
+            }
+            o.version_id = optarg;
+            have_version = 1;
+            break;
+        case OPT_NO_OVERWRITE: o.no_overwrite = 1; have_cp_opt = 1; break;
         case 'h':
             free(o.metadata_arg);
             cli_s3cse_opts_free(&o.keys);
@@ -1138,10 +1288,12 @@ static int run(int argc, char **argv)
             return cli_bad_option(o.sub, c, argv);
         }
     }
-    if (o.recursive && fn != cmd_ls && fn != cmd_cp)
-        rc = cli_usage_error(o.sub, "--recursive is for ls and cp");
-    else if (have_ls_opt && fn != cmd_ls)
+    if (have_ls_opt && fn != cmd_ls)
         rc = cli_usage_error(o.sub, "--page-size is an ls option");
+    else if (have_recursive && fn != cmd_ls && fn != cmd_rm && fn != cmd_cp)
+        rc = cli_usage_error(o.sub, "--recursive is for ls, cp and rm");
+    else if (have_version && fn != cmd_cp && fn != cmd_rm)
+        rc = cli_usage_error(o.sub, "--version-id is for cp and rm");
     else if (have_cp_opt && fn != cmd_cp)
         rc = cli_usage_error(o.sub, "that option is for cp");
     else

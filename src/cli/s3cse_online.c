@@ -112,7 +112,8 @@ static void name_object(seckit_error *err, const char *bucket, const char *key)
 int cli_s3cse_upload(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws, int fd,
                      long long size, const char *src_name, const char *bucket, const char *key,
                      long long part_size, const char *content_type, const seckit_s3_meta *meta,
-                     size_t meta_count, seckit_s3_progress_fn progress, void *progress_ctx)
+                     size_t meta_count, const char *if_none_match,
+                     seckit_s3_progress_fn progress, void *progress_ctx)
 {
     seckit_s3cse_put req = {
         .bucket = bucket,
@@ -127,6 +128,7 @@ int cli_s3cse_upload(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws, i
         .keyring = c->kr,
         .progress = progress,
         .progress_ctx = progress_ctx,
+        .if_none_match = if_none_match,
     };
     seckit_s3_upload_result res;
     seckit_error err;
@@ -214,7 +216,8 @@ static int write_all(int fd, const unsigned char *p, size_t n)
 }
 
 int cli_s3cse_download(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws,
-                       const char *bucket, const char *key, const char *range, const char *path,
+                       const char *bucket, const char *key, const char *version_id,
+                       const char *range, const char *path,
                        long long buffer_limit, seckit_s3_progress_fn progress,
                        void *progress_ctx)
 {
@@ -230,6 +233,7 @@ int cli_s3cse_download(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws,
     seckit_s3cse_get req = {
         .bucket = bucket,
         .key = key,
+        .version_id = version_id,
         .opts = &c->opts,
         .keyring = c->kr,
         .range = range,

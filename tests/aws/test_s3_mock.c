@@ -523,6 +523,333 @@ static void test_versions_and_conditions(void)
     seckit_aws_free(aws);
 }
 
+
+/* ---- metadata -------------------------------------------------------- */
+
+static void test_metadata(void)
+{
+    seckit_aws *aws = client(3);
+    seckit_error err;
+    seckit_s3_meta meta[3] = {{"name", "naïve café ☃ 日本"}, {"plain", "ascii only"},
+                              {"tricky", "looks =?like?= a word"}};
+    seckit_s3_put p = {.bucket = B, .key = "meta/utf8", .body = {.data = "x", .fd = -1, .len = 1},
+                       .metadata = meta, .metadata_count = 3};
+    seckit_s3_put_result pr;
+    CHECK_OK(seckit_s3_put_object(aws, &p, &pr, &err), &err);
+    /* on the wire: encoded words (read back raw with a plain request) */
+    seckit_aws_request r = SECKIT_AWS_REQUEST_INIT;
+    seckit_aws_response resp;
+    r.service = "s3";
+    r.method = "HEAD";
+    r.bucket = B;
+    r.path = "/meta/utf8";
+    CHECK_OK(seckit_aws_send(aws, &r, &resp, &err), &err);
+    const char *raw = seckit_aws_response_header(&resp, "x-amz-meta-name");
+    CHECK(raw != NULL && strncmp(raw, "=?UTF-8?B?", 10) == 0);
+    raw = seckit_aws_response_header(&resp, "x-amz-meta-plain");
+    CHECK(raw != NULL && strcmp(raw, "ascii only") == 0);
+    raw = seckit_aws_response_header(&resp, "x-amz-meta-tricky");
+    CHECK(raw != NULL && strncmp(raw, "=?UTF-8?B?", 10) == 0);
+    seckit_aws_response_free(&resp);
+    seckit_s3_object_info info;
+    CHECK_OK(seckit_s3_head_object(aws, B, "meta/utf8", &info, &err), &err);
+    CHECK_STR(seckit_s3_object_info_meta(&info, "name"), "naïve café ☃ 日本");
+    CHECK_STR(seckit_s3_object_info_meta(&info, "plain"), "ascii only");
+    CHECK_STR(seckit_s3_object_info_meta(&info, "tricky"), "looks =?like?= a word");
+    CHECK(info.missing_meta == 0);
+    seckit_s3_object_info_free(&info);
+    /* refused before sending: control characters, invalid UTF-8 */
+    seckit_s3_meta bad[1] = {{"x", "line\nbreak"}};
+    p.metadata = bad;
+    p.metadata_count = 1;
+    CHECK_RC(seckit_s3_put_object(aws, &p, &pr, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "control character") != NULL);
+    bad[0].value = "\xc3\x28";
+    CHECK_RC(seckit_s3_put_object(aws, &p, &pr, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "UTF-8") != NULL);
+
+    /* x-amz-missing-meta: an error only for callers that need it all */
+    CHECK(put(aws, "meta/missing-meta", "abc", 3, NULL) == 0);
+    CHECK_OK(seckit_s3_head_object(aws, B, "meta/missing-meta", &info, &err), &err);
+    CHECK(info.missing_meta == 1);
+    seckit_s3_object_info_free(&info);
+    seckit_s3_head h = {.bucket = B, .key = "meta/missing-meta", .require_all_metadata = 1};
+    CHECK_RC(seckit_s3_head_object_ex(aws, &h, &info, &err), SECKIT_EFORMAT);
+    CHECK(strstr(err.message, "x-amz-missing-meta") != NULL);
+    sink_ctx s = {0};
+    seckit_s3_get g = SECKIT_S3_GET_INIT;
+    g.bucket = B;
+    g.key = "meta/missing-meta";
+    g.on_headers = on_headers;
+    g.sink = sink;
+    g.sink_ctx = &s;
+    g.require_all_metadata = 1;
+    CHECK_RC(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), SECKIT_EFORMAT);
+    CHECK(s.headers_calls == 0 && s.sink_calls == 0);
+    g.require_all_metadata = 0;
+    CHECK_OK(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), &err);
+    CHECK(s.len == 3 && info.missing_meta == 1);
+    seckit_s3_object_info_free(&info);
+    free(s.buf);
+    seckit_aws_free(aws);
+}
+
+/* ---- copies ------------------------------------------------------------ */
+
+/* A PUT with every system header (the library's put has no fields for
+ * them). */
+static int put_with_system_headers(seckit_aws *aws, const char *key, const void *data,
+                                   size_t len)
+{
+    seckit_aws_kv h[] = {
+        {"Content-Type", "text/plain"},
+        {"Cache-Control", "max-age=60"},
+        {"Content-Disposition", "attachment; filename=\"a.txt\""},
+        {"Content-Encoding", "identity"},
+        {"Content-Language", "en-GB"},
+        {"Expires", "Thu, 01 Dec 2044 16:00:00 GMT"},
+        {"x-amz-storage-class", "STANDARD_IA"},
+        {"x-amz-tagging", "team=ops&tier=2"},
+        {"x-amz-meta-colour", "blue"},
+    };
+    char path[256];
+    snprintf(path, sizeof path, "/%s", key);
+    seckit_aws_request r = SECKIT_AWS_REQUEST_INIT;
+    seckit_aws_response resp;
+    seckit_error err;
+    r.service = "s3";
+    r.method = "PUT";
+    r.bucket = B;
+    r.path = path;
+    r.headers = h;
+    r.header_count = sizeof h / sizeof h[0];
+    r.body = data;
+    r.body_len = len;
+    int rc = seckit_aws_send(aws, &r, &resp, &err);
+    seckit_aws_response_free(&resp);
+    return rc;
+}
+
+static int system_headers_kept(const seckit_s3_object_info *i, const char *ctype)
+{
+    return strcmp(i->content_type, ctype) == 0 && strcmp(i->cache_control, "max-age=60") == 0 &&
+           strcmp(i->content_disposition, "attachment; filename=\"a.txt\"") == 0 &&
+           strcmp(i->content_encoding, "identity") == 0 &&
+           strcmp(i->content_language, "en-GB") == 0 &&
+           strcmp(i->expires, "Thu, 01 Dec 2044 16:00:00 GMT") == 0 &&
+           strcmp(i->storage_class, "STANDARD_IA") == 0 && i->tag_count == 2;
+}
+
+static void test_copy(void)
+{
+    seckit_aws *aws = client(3);
+    seckit_error err;
+    size_t n = 300000;
+    unsigned char *data = pattern(n, 3);
+    CHECK(put_with_system_headers(aws, "copy/src", data, n) == 0);
+    seckit_s3_object_info info, si;
+    CHECK_OK(seckit_s3_head_object(aws, B, "copy/src", &si, &err), &err);
+    CHECK(system_headers_kept(&si, "text/plain"));
+
+    /* REPLACE: only the metadata changes */
+    seckit_s3_meta m[1] = {{"stage", "final"}};
+    seckit_s3_copy c = {.src_bucket = B, .src_key = "copy/src", .bucket = B, .key = "copy/replaced",
+                        .replace_metadata = 1, .metadata = m, .metadata_count = 1};
+    seckit_s3_copy_result cr;
+    CHECK_OK(seckit_s3_copy_object(aws, &c, &cr, &err), &err);
+    CHECK(cr.parts == 0 && cr.etag[0] != '\0' && cr.version_id[0] != '\0');
+    char q[128];
+    xstat_str("last_copy_if_match", q, sizeof q); /* not pinned unless asked */
+    CHECK_STR(q, "");
+    CHECK_OK(seckit_s3_head_object(aws, B, "copy/replaced", &info, &err), &err);
+    CHECK(system_headers_kept(&info, "text/plain"));
+    CHECK_STR(seckit_s3_object_info_meta(&info, "stage"), "final");
+    CHECK(seckit_s3_object_info_meta(&info, "colour") == NULL);
+    seckit_s3_object_info_free(&info);
+    /* REPLACE with a content type: that changes too */
+    c.key = "copy/retyped";
+    c.content_type = "application/json";
+    CHECK_OK(seckit_s3_copy_object(aws, &c, &cr, &err), &err);
+    CHECK_OK(seckit_s3_head_object(aws, B, "copy/retyped", &info, &err), &err);
+    CHECK(system_headers_kept(&info, "application/json"));
+    seckit_s3_object_info_free(&info);
+    /* COPY keeps everything */
+    seckit_s3_copy cc = {.src_bucket = B, .src_key = "copy/src", .bucket = B, .key = "copy/same"};
+    CHECK_OK(seckit_s3_copy_object(aws, &cc, &cr, &err), &err);
+    CHECK_OK(seckit_s3_head_object(aws, B, "copy/same", &info, &err), &err);
+    CHECK(system_headers_kept(&info, "text/plain"));
+    CHECK_STR(seckit_s3_object_info_meta(&info, "colour"), "blue");
+    seckit_s3_object_info_free(&info);
+
+    /* x-amz-copy-source-if-match */
+    cc.key = "copy/cond";
+    cc.copy_source_if_match = si.etag;
+    CHECK_OK(seckit_s3_copy_object(aws, &cc, &cr, &err), &err);
+    xstat_str("last_copy_if_match", q, sizeof q);
+    CHECK(q[0] != '\0');
+    cc.copy_source_if_match = "\"stale\"";
+    CHECK_RC(seckit_s3_copy_object(aws, &cc, &cr, &err), SECKIT_EAWS);
+    CHECK(err.http_status == 412);
+    CHECK_STR(err.aws_code, "PreconditionFailed");
+    cc.copy_source_if_match = NULL;
+    /* a missing source: S3's own code */
+    cc.src_key = "copy/none";
+    CHECK_RC(seckit_s3_copy_object(aws, &cc, &cr, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "NoSuchKey");
+    cc.src_key = "copy/src";
+
+    /* A version of the source */
+    seckit_s3_put_result v1;
+    CHECK(put(aws, "copy/versioned", "old", 3, &v1) == 0);
+    CHECK(put(aws, "copy/versioned", "new!", 4, NULL) == 0);
+    seckit_s3_copy vc = {.src_bucket = B, .src_key = "copy/versioned", .bucket = B,
+                         .key = "copy/from-v1", .src_version_id = v1.version_id};
+    CHECK_OK(seckit_s3_copy_object(aws, &vc, &cr, &err), &err);
+    xstat_str("last_version_query", q, sizeof q);
+    CHECK_STR(q, v1.version_id);
+    unsigned char *body = NULL;
+    size_t blen = 0;
+    seckit_s3_get g = SECKIT_S3_GET_INIT;
+    g.bucket = B;
+    g.key = "copy/from-v1";
+    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), &err);
+    CHECK(blen == 3 && memcmp(body, "old", 3) == 0);
+    free(body);
+    seckit_s3_object_info_free(&info);
+
+    /* Multipart copy (threshold lowered): UploadPartCopy ranges pinned to
+     * the source's ETag; metadata, system headers and tags carried over. */
+    int pc = xstat("part_copies");
+    cc.key = "copy/multipart";
+    cc.multipart_threshold = 100000;
+    cc.part_size = 64 * 1024;
+    cc.min_part_size = 1024;
+    CHECK_OK(seckit_s3_copy_object(aws, &cc, &cr, &err), &err);
+    CHECK(cr.parts == 5 && xstat("part_copies") == pc + 5);
+    xstat_str("last_copy_if_match", q, sizeof q);
+    for (char *p = q; *p; p++)
+        *p = *p == '\'' ? '"' : *p;
+    CHECK_STR(q, si.etag);
+    g.key = "copy/multipart";
+    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), &err);
+    CHECK(blen == n && memcmp(body, data, n) == 0);
+    CHECK(system_headers_kept(&info, "text/plain"));
+    CHECK_STR(seckit_s3_object_info_meta(&info, "colour"), "blue");
+    free(body);
+    seckit_s3_object_info_free(&info);
+    /* ... with REPLACE and a source version */
+    c.key = "copy/multipart-replace";
+    c.content_type = NULL;
+    c.multipart_threshold = 100000;
+    c.part_size = 64 * 1024;
+    c.min_part_size = 1024;
+    CHECK_OK(seckit_s3_copy_object(aws, &c, &cr, &err), &err);
+    CHECK_OK(seckit_s3_head_object(aws, B, "copy/multipart-replace", &info, &err), &err);
+    CHECK(system_headers_kept(&info, "text/plain") && info.content_length == (long long)n);
+    CHECK_STR(seckit_s3_object_info_meta(&info, "stage"), "final");
+    CHECK(seckit_s3_object_info_meta(&info, "colour") == NULL);
+    seckit_s3_object_info_free(&info);
+    vc.key = "copy/mp-from-v1";
+    vc.multipart_threshold = 2;
+    vc.part_size = 1024;
+    vc.min_part_size = 1;
+    CHECK_OK(seckit_s3_copy_object(aws, &vc, &cr, &err), &err);
+    CHECK(cr.parts == 1);
+    g.key = "copy/mp-from-v1";
+    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), &err);
+    CHECK(blen == 3 && memcmp(body, "old", 3) == 0);
+    free(body);
+    seckit_s3_object_info_free(&info);
+    /* a part size under the minimum is refused before anything is sent */
+    cc.part_size = 1000;
+    CHECK_RC(seckit_s3_copy_object(aws, &cc, &cr, &err), SECKIT_EINVAL);
+    cc.part_size = 64 * 1024;
+
+    /* Errors inside 200 answers: CopyObject, UploadPartCopy (aborted),
+     * CompleteMultipartUpload (aborted) */
+    cc.key = "copy/err200-single";
+    cc.multipart_threshold = 0;
+    CHECK_RC(seckit_s3_copy_object(aws, &cc, &cr, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "InternalError");
+    int aborts = xstat("aborts");
+    cc.key = "copy/err200-multipart";
+    cc.multipart_threshold = 100000;
+    CHECK_RC(seckit_s3_copy_object(aws, &cc, &cr, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "InternalError");
+    CHECK(strstr(err.message, "aborted") != NULL && xstat("aborts") == aborts + 1);
+    src_ctx s = {.total = 3000};
+    seckit_s3_upload u = {.bucket = B, .key = "copy/err200-upload", .fd = -1, .part_size = 1024,
+                          .min_part_size = 1024, .source = source, .source_ctx = &s,
+                          .total_size = -1};
+    seckit_s3_upload_result ur;
+    CHECK_RC(seckit_s3_upload_fd(aws, &u, &ur, &err), SECKIT_EAWS);
+    CHECK_STR(err.aws_code, "InternalError");
+    CHECK(xstat("aborts") == aborts + 2);
+    seckit_s3_object_info_free(&si);
+    free(data);
+    seckit_aws_free(aws);
+}
+
+/* ---- DeleteObjects and bucket names ---------------------------------------- */
+
+static void test_delete_objects(void)
+{
+    seckit_aws *aws = client(3);
+    seckit_error err;
+    const char *keys[] = {"del/a", "del/deny-b", "del/odd <&> 'key' \"q\"\tx"};
+    for (int i = 0; i < 3; i++)
+        CHECK(put(aws, keys[i], "x", 1, NULL) == 0);
+    seckit_s3_put_result v1;
+    CHECK(put(aws, "del/versioned", "1", 1, &v1) == 0);
+    CHECK(put(aws, "del/versioned", "2", 1, NULL) == 0);
+    seckit_s3_object_id ids[4] = {{keys[0], NULL}, {keys[1], NULL}, {keys[2], NULL},
+                                  {"del/versioned", v1.version_id}};
+    seckit_s3_delete_result dr;
+    int reqs = xstat("delete_requests");
+    CHECK_OK(seckit_s3_delete_objects(aws, B, ids, 4, &dr, &err), &err);
+    CHECK(xstat("delete_requests") == reqs + 1);
+    CHECK(dr.deleted == 3 && dr.error_count == 1);
+    CHECK(dr.error_count == 1 && strcmp(dr.errors[0].key, "del/deny-b") == 0 &&
+          strcmp(dr.errors[0].code, "AccessDenied") == 0 && dr.errors[0].version_id == NULL);
+    seckit_s3_delete_result_free(&dr);
+    seckit_s3_object_info info;
+    CHECK_RC(seckit_s3_head_object(aws, B, keys[2], &info, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_head_object(aws, B, keys[0], &info, &err), SECKIT_EAWS);
+    CHECK_OK(seckit_s3_head_object(aws, B, keys[1], &info, &err), &err);
+    seckit_s3_object_info_free(&info);
+    CHECK_OK(seckit_s3_head_object(aws, B, "del/versioned", &info, &err), &err); /* v2 stays */
+    seckit_s3_object_info_free(&info);
+    /* limits, refused before sending */
+    CHECK_RC(seckit_s3_delete_objects(aws, B, ids, 0, &dr, &err), SECKIT_EINVAL);
+    seckit_s3_object_id *many = calloc(1001, sizeof *many);
+    for (int i = 0; i < 1001; i++)
+        many[i].key = "k";
+    CHECK_RC(seckit_s3_delete_objects(aws, B, many, 1001, &dr, &err), SECKIT_EINVAL);
+    CHECK_OK(seckit_s3_delete_objects(aws, B, many, 1000, &dr, &err), &err);
+    CHECK(dr.deleted == 1000);
+    seckit_s3_delete_result_free(&dr);
+    free(many);
+    seckit_s3_object_id ctl[1] = {{"bad\001key", NULL}};
+    CHECK_RC(seckit_s3_delete_objects(aws, B, ctl, 1, &dr, &err), SECKIT_EINVAL);
+    CHECK(xstat("delete_requests") == reqs + 2);
+
+    /* bucket names: checked before anything is sent, by every call */
+    int before = mock_stat(&M, "requests");
+    CHECK_RC(seckit_s3_delete_objects(aws, "Bad_Bucket", ids, 1, &dr, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "not a valid bucket name") != NULL);
+    CHECK_RC(seckit_s3_head_object(aws, "ab", "k", &info, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_create_bucket(aws, "10.0.0.1", &err), SECKIT_EINVAL);
+    seckit_s3_list l = {.bucket = "a..b"};
+    seckit_s3_list_result lr;
+    CHECK_RC(seckit_s3_list_objects(aws, &l, &lr, &err), SECKIT_EINVAL);
+    seckit_s3_copy c = {.src_bucket = B, .src_key = "k", .bucket = "x-s3alias-bad-s3alias",
+                        .key = "k"};
+    seckit_s3_copy_result cr;
+    CHECK_RC(seckit_s3_copy_object(aws, &c, &cr, &err), SECKIT_EINVAL);
+    CHECK(mock_stat(&M, "requests") == before + 1); /* only the stats call itself */
+    seckit_aws_free(aws);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "%s/seckit-s3x-XXXXXX",
@@ -541,6 +868,9 @@ int main(void)
     TEST(test_sink_resume_refused);
     TEST(test_part_source);
     TEST(test_versions_and_conditions);
+    TEST(test_metadata);
+    TEST(test_copy);
+    TEST(test_delete_objects);
     mock_stop(&M);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

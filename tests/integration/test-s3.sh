@@ -168,6 +168,37 @@ else
     fail cli_virtual_hosted "$(cat "$ERR")"
 fi
 
+# UTF-8 metadata: sent RFC 2047-encoded, read back decoded
+if check cli_meta_utf8 0 s3 cp "$TMP/empty" "$S/cli/utf8" --metadata 'name=naïve café ☃ 日本,plain=x' $EP; then
+    "$IT" head "$B" cli/utf8 >"$TMP/head5.out" 2>&1
+    grep -qx 'meta name=naïve café ☃ 日本' "$TMP/head5.out" && grep -qx 'meta plain=x' "$TMP/head5.out" &&
+        pass cli_meta_utf8 || fail cli_meta_utf8 "$(tr '\n' ' ' <"$TMP/head5.out")"
+fi
+check cli_meta_control_char 2 s3 cp "$TMP/empty" "$S/cli/ctl" --metadata "$(printf 'a=b\tc')" $EP &&
+    one_line cli_meta_control_char && pass cli_meta_control_char
+
+# --no-overwrite: Swift's s3api answers 501 NotImplemented to If-None-Match
+# on PUT (the behaviour is tested against the mock, tests/cli/test-s3-mock.sh)
+if check cli_no_overwrite_unsupported 6 s3 cp "$TMP/empty" "$S/cli/no-overwrite" --no-overwrite $EP; then
+    grep -q NotImplemented "$ERR" && pass cli_no_overwrite_unsupported
+fi
+
+# rm --recursive: list + DeleteObjects; only keys under the prefix go
+for k in a b 'c d/é'; do printf 'x' | seckit s3 cp - "$S/rmr/$k" $EP >/dev/null 2>&1; done
+printf 'keep' | seckit s3 cp - "$S/rmr2/keep" $EP >/dev/null 2>&1
+before=$(grep -c 'POST /seckit-it?delete\|POST /seckit-it%3Fdelete' "$proxy_log")
+if check cli_rm_recursive 0 s3 rm "$S/rmr" --recursive $EP; then
+    after=$(grep -c 'POST /seckit-it?delete\|POST /seckit-it%3Fdelete' "$proxy_log")
+    [ "$(grep -c "^delete: $S/rmr/" "$OUT")" -eq 3 ] && grep -qx "delete: $S/rmr/c d/é" "$OUT" &&
+        [ $((after - before)) -eq 1 ] && pass cli_rm_recursive ||
+        fail cli_rm_recursive "$((after - before)) DeleteObjects: $(tr '\n' '|' <"$OUT")"
+fi
+check cli_rm_recursive_gone 0 s3 ls "$S/rmr/" --recursive $EP && [ ! -s "$OUT" ] && pass cli_rm_recursive_gone
+check cli_rm_recursive_kept 0 s3 cp "$S/rmr2/keep" - $EP && [ "$(cat "$OUT")" = keep ] &&
+    pass cli_rm_recursive_kept
+check cli_bad_bucket_name 2 s3 ls s3://Seckit_IT/ $EP && grep -q 'not a valid bucket name' "$ERR" &&
+    pass cli_bad_bucket_name
+
 # delete
 if check cli_rm 0 s3 rm "$S/cli/copied.txt" $EP; then
     "$IT" head "$B" cli/copied.txt >"$TMP/head3.out" 2>&1

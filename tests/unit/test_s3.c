@@ -290,6 +290,181 @@ static void test_object_info(void)
     CHECK_RC(info_from(200, badlen, 1, &info, &err), SECKIT_EFORMAT);
 }
 
+static void test_bucket_names(void)
+{
+    seckit_error err;
+    const char *good[] = {"abc", "my-bucket", "my.bucket.name", "a1b", "1ab",
+                          "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0",
+                          "xn-ok", "1.2.3", "1.2.3.4.5", "999.1.1.1a", "s3x-bucket"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        CHECK_MSG(seckit_s3_check_bucket_name(good[i], &err) == 0, "%s refused: %s", good[i],
+                  err.message);
+    struct {
+        const char *name, *rule;
+    } bad[] = {
+        {"", "no bucket"},
+        {"ab", "3 to 63"},
+        {"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz01", "3 to 63"},
+        {"My-Bucket", "lower-case"},
+        {"my_bucket", "lower-case"},
+        {"my bucket", "lower-case"},
+        {"my/bucket", "lower-case"},
+        {"-bucket", "start and end"},
+        {"bucket-", "start and end"},
+        {".bucket", "start and end"},
+        {"bucket.", "start and end"},
+        {"my..bucket", "adjacent periods"},
+        {"192.168.5.4", "IP address"},
+        {"xn--bucket", "prefix"},
+        {"sthree-bucket", "prefix"},
+        {"amzn-s3-demo-bucket", "prefix"},
+        {"bucket-s3alias", "suffix"},
+        {"bucket--ol-s3", "suffix"},
+        {"bucket.mrap", "suffix"},
+        {"bucket--x-s3", "suffix"},
+        {"bucket--table-s3", "suffix"},
+        {"b\xc3\xa9ucket", "lower-case"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        int rc = seckit_s3_check_bucket_name(bad[i].name, &err);
+        CHECK_MSG(rc == SECKIT_EINVAL && strstr(err.message, bad[i].rule) != NULL,
+                  "'%s': %d %s", bad[i].name, rc, err.message);
+    }
+    CHECK_RC(seckit_s3_check_bucket_name(NULL, &err), SECKIT_EINVAL);
+}
+
+static void check_decode(const char *in, const char *want)
+{
+    char *out = NULL;
+    seckit_error err;
+    CHECK_RC(skt_s3_meta_value_decode(in, &out, &err), 0);
+    CHECK_MSG(out != NULL && strcmp(out, want) == 0, "'%s' decoded to '%s', not '%s'", in,
+              out ? out : "(null)", want);
+    free(out);
+}
+
+static void test_rfc2047(void)
+{
+    seckit_error err;
+    char *enc = NULL, *dec = NULL;
+    /* plain ASCII is sent as is */
+    CHECK_RC(skt_s3_meta_value_encode("plain value 1+2=3", &enc, &err), 0);
+    CHECK(enc == NULL);
+    CHECK_RC(skt_s3_meta_value_encode("", &enc, &err), 0);
+    CHECK(enc == NULL);
+    /* UTF-8 and "=?" are encoded; decoding gives the value back */
+    const char *values[] = {"naïve café", "☃ 日本語 \xf0\x9f\x94\x91", "a =?b?= c", "=?", "é"};
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        CHECK_RC(skt_s3_meta_value_encode(values[i], &enc, &err), 0);
+        CHECK(enc != NULL && strncmp(enc, "=?UTF-8?B?", 10) == 0 &&
+              strcmp(enc + strlen(enc) - 2, "?=") == 0);
+        CHECK_RC(skt_s3_meta_value_decode(enc != NULL ? enc : "", &dec, &err), 0);
+        CHECK_MSG(dec != NULL && strcmp(dec, values[i]) == 0, "'%s' came back as '%s'",
+                  values[i], dec ? dec : "(null)");
+        free(enc);
+        free(dec);
+    }
+    CHECK_STR(values[0], "naïve café");
+    /* what S3 and mail software send */
+    check_decode("=?UTF-8?B?bmHDr3ZlIGNhZsOp?=", "naïve café");
+    check_decode("=?utf-8?q?na=C3=AFve_caf=C3=A9?=", "naïve café");
+    check_decode("=?ISO-8859-1?Q?caf=E9?=", "café");
+    check_decode("=?UTF-8?B?YQ==?= =?UTF-8?B?Yg==?=", "ab");
+    check_decode("=?US-ASCII?Q?a_b?=", "a b");
+    /* anything else is left as it is */
+    check_decode("plain", "plain");
+    check_decode("=?UTF-8?B?YQ==?=x", "=?UTF-8?B?YQ==?=x");
+    check_decode("x =?UTF-8?B?YQ==?=", "x =?UTF-8?B?YQ==?=");
+    check_decode("=?KOI8-R?B?YQ==?=", "=?KOI8-R?B?YQ==?=");
+    check_decode("=?UTF-8?B?not base64!?=", "=?UTF-8?B?not base64!?=");
+    check_decode("=?UTF-8?B?gA==?=", "=?UTF-8?B?gA==?=");  /* not UTF-8 */
+    check_decode("=?UTF-8?B?AA==?=", "=?UTF-8?B?AA==?=");  /* a NUL */
+    check_decode("=?UTF-8?Q?=4?=", "=?UTF-8?Q?=4?=");
+    check_decode("=?UTF-8?X?abc?=", "=?UTF-8?X?abc?=");
+    check_decode("=?UTF-8?B?", "=?UTF-8?B?");
+    check_decode("", "");
+    /* refused: control characters, invalid UTF-8 (overlong, surrogate, cut) */
+    const char *bad[] = {"a\nb", "a\rb", "\t", "x\x7f", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x98",
+                         "\xff", "\xf4\x90\x80\x80"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        CHECK_MSG(skt_s3_meta_value_encode(bad[i], &enc, &err) == SECKIT_EINVAL, "bad %zu", i);
+}
+
+static void test_delete_body_and_result(void)
+{
+    seckit_error err;
+    seckit_s3_object_id ids[3] = {{"a <&> b", NULL}, {"tab\there\r\n", "v1"}, {"é", NULL}};
+    char *xml = NULL;
+    size_t len = 0;
+    CHECK_RC(skt_s3_delete_body(ids, 3, &xml, &len, &err), 0);
+    CHECK_STR(xml, "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>"
+                   "<Object><Key>a &lt;&amp;&gt; b</Key></Object>"
+                   "<Object><Key>tab&#9;here&#13;&#10;</Key><VersionId>v1</VersionId></Object>"
+                   "<Object><Key>é</Key></Object></Delete>");
+    CHECK(len == strlen(xml));
+    free(xml);
+    seckit_s3_object_id bad[1] = {{"\001", NULL}};
+    CHECK_RC(skt_s3_delete_body(bad, 1, &xml, &len, &err), SECKIT_EINVAL);
+    bad[0].key = "";
+    CHECK_RC(skt_s3_delete_body(bad, 1, &xml, &len, &err), SECKIT_EINVAL);
+
+    const char *doc = "<DeleteResult><Deleted><Key>a</Key></Deleted>"
+                      "<Error><Key>b &amp; c</Key><VersionId>v9</VersionId><Code>AccessDenied"
+                      "</Code><Message>Access Denied</Message></Error>"
+                      "<Error><Key>d</Key><Code>InternalError</Code></Error></DeleteResult>";
+    skt_xml_node *root = NULL;
+    seckit_s3_delete_result r;
+    CHECK_RC(skt_xml_parse(doc, strlen(doc), &root, &err), 0);
+    CHECK_RC(skt_s3_parse_delete(root, 3, &r, &err), 0);
+    CHECK(r.deleted == 1 && r.error_count == 2);
+    if (r.error_count == 2) {
+        CHECK_STR(r.errors[0].key, "b & c");
+        CHECK_STR(r.errors[0].version_id, "v9");
+        CHECK_STR(r.errors[0].code, "AccessDenied");
+        CHECK_STR(r.errors[0].message, "Access Denied");
+        CHECK(r.errors[1].version_id == NULL && strcmp(r.errors[1].message, "") == 0);
+    }
+    seckit_s3_delete_result_free(&r);
+    /* more errors than keys asked for, an error without a code: malformed */
+    CHECK_RC(skt_s3_parse_delete(root, 1, &r, &err), SECKIT_EFORMAT);
+    skt_xml_free(root);
+    const char *nocode = "<DeleteResult><Error><Key>d</Key></Error></DeleteResult>";
+    CHECK_RC(skt_xml_parse(nocode, strlen(nocode), &root, &err), 0);
+    CHECK_RC(skt_s3_parse_delete(root, 3, &r, &err), SECKIT_EFORMAT);
+    skt_xml_free(root);
+}
+
+static void test_object_info_extras(void)
+{
+    seckit_s3_object_info info;
+    seckit_error err;
+    seckit_aws_kv h[] = {{"content-length", "1"},
+                         {"cache-control", "no-cache"},
+                         {"content-disposition", "inline"},
+                         {"content-encoding", "gzip"},
+                         {"content-language", "fr"},
+                         {"expires", "Thu, 01 Dec 2044 16:00:00 GMT"},
+                         {"x-amz-storage-class", "GLACIER"},
+                         {"x-amz-tagging-count", "3"},
+                         {"x-amz-missing-meta", "2"},
+                         {"x-amz-meta-name", "=?UTF-8?B?bmHDr3ZlIGNhZsOp?="}};
+    CHECK_RC(info_from(200, h, 10, &info, &err), 0);
+    CHECK_STR(info.cache_control, "no-cache");
+    CHECK_STR(info.content_disposition, "inline");
+    CHECK_STR(info.content_encoding, "gzip");
+    CHECK_STR(info.content_language, "fr");
+    CHECK_STR(info.expires, "Thu, 01 Dec 2044 16:00:00 GMT");
+    CHECK_STR(info.storage_class, "GLACIER");
+    CHECK(info.tag_count == 3 && info.missing_meta == 2);
+    CHECK_STR(seckit_s3_object_info_meta(&info, "name"), "naïve café");
+    seckit_s3_object_info_free(&info);
+    seckit_aws_kv bad[] = {{"content-length", "1"}, {"x-amz-missing-meta", "two"}};
+    CHECK_RC(info_from(200, bad, 2, &info, &err), SECKIT_EFORMAT);
+    bad[1].name = "x-amz-tagging-count";
+    bad[1].value = "-1";
+    CHECK_RC(info_from(200, bad, 2, &info, &err), SECKIT_EFORMAT);
+}
+
 int main(void)
 {
     TEST(test_list_ok);
@@ -300,5 +475,9 @@ int main(void)
     TEST(test_complete_body);
     TEST(test_range);
     TEST(test_object_info);
+    TEST(test_bucket_names);
+    TEST(test_rfc2047);
+    TEST(test_delete_body_and_result);
+    TEST(test_object_info_extras);
     TEST_EXIT();
 }

@@ -1,0 +1,126 @@
+# seckit s3 against the loopback mock AWS server's fuller S3
+# (tests/aws/mock_s3.c, versioned buckets "s3x-..."): bucket names checked
+# before any request, --no-overwrite, --version-id (download, copy, rm),
+# rm --recursive with DeleteObjects batches and per-key errors.
+. "$top_srcdir/tests/lib.sh"
+mock="$top_builddir/tests/aws/mock_aws"
+if [ ! -x "$mock" ]; then
+    skip s3_mock "tests/aws/mock_aws is not built"
+    finish
+fi
+mkfifo "$TMP/in"
+"$mock" <"$TMP/in" >"$TMP/port" &
+mock_pid=$!
+exec 9>"$TMP/in"
+i=0
+while ! grep -q '^PORT ' "$TMP/port" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+port=$(sed -n 's/^PORT //p' "$TMP/port")
+stop_mock() { exec 9>&-; kill "$mock_pid" 2>/dev/null; wait "$mock_pid" 2>/dev/null; }
+trap 'stop_mock; rm -rf "$TMP"' EXIT INT TERM
+if [ -z "$port" ]; then
+    fail s3_mock_started "the mock did not print its port"
+    finish
+fi
+url="http://127.0.0.1:$port"
+for v in AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_REGION AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 \
+    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_DEFAULT_PROFILE \
+    AWS_MAX_ATTEMPTS; do unset $v; done
+export HOME="$TMP" AWS_EC2_METADATA_DISABLED=true AWS_REGION=us-east-1
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+export AWS_ACCESS_KEY_ID=AKIDMOCKEXAMPLE AWS_SECRET_ACCESS_KEY='mockSecret/K7MDENG+bPxRfiCYEXAMPLEKEY'
+EP="--endpoint-url $url"
+S=s3://s3x-cli
+stat_of() { curl -s --noproxy '*' "$url/__s3x/stats" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+requests() { curl -s --noproxy '*' "$url/__stats" | sed -n 's/.*"requests":\([0-9]*\).*/\1/p'; }
+
+if ! command -v curl >/dev/null 2>&1; then
+    skip s3_mock "no curl(1) to read the mock's counters"
+    finish
+fi
+
+# ---- bucket names: exit 2 naming the rule, and nothing sent
+echo data >"$TMP/f"
+before=$(requests)
+bad_name() {
+    name=$1 bucket=$2 rule=$3
+    shift 3
+    if check "$name" 2 s3 "$@" $EP; then
+        one_line "$name" && grep -q "'$bucket' is not a valid bucket name: .*$rule" "$ERR" &&
+            pass "$name" || fail "$name" "$(cat "$ERR")"
+    fi
+}
+bad_name bucket_upper Bad-Bucket 'lower-case' ls s3://Bad-Bucket/
+bad_name bucket_short ab '3 to 63' cp "$TMP/f" s3://ab/x
+bad_name bucket_ip 192.168.1.1 'IP address' rm s3://192.168.1.1/x
+bad_name bucket_dots a..b 'adjacent periods' cp s3://a..b/x "$TMP/g"
+bad_name bucket_dash -abc 'start and end' mb s3://-abc
+bad_name bucket_suffix my-bucket-s3alias 'suffix' cp s3://s3x-ok/x s3://my-bucket-s3alias/y
+bad_name bucket_prefix xn--abc 'prefix' rm s3://xn--abc --recursive
+after=$(requests)
+[ $((after - before)) -eq 1 ] && pass bucket_names_nothing_sent ||
+    fail bucket_names_nothing_sent "$((after - before - 1)) requests reached the server"
+
+# ---- --no-overwrite (If-None-Match: *)
+if check no_overwrite_new 0 s3 cp "$TMP/f" "$S/once" --no-overwrite $EP; then
+    grep -q '^upload: .* to s3://s3x-cli/once (5 bytes, version v[0-9]*)$' "$OUT" &&
+        pass no_overwrite_new || fail no_overwrite_new "$(cat "$OUT")"
+fi
+echo other >"$TMP/f2"
+if check no_overwrite_exists 6 s3 cp "$TMP/f2" "$S/once" --no-overwrite $EP; then
+    one_line no_overwrite_exists && grep -q PreconditionFailed "$ERR" && pass no_overwrite_exists
+fi
+check no_overwrite_kept 0 s3 cp "$S/once" - $EP && [ "$(cat "$OUT")" = data ] && pass no_overwrite_kept
+head -c 3000000 /dev/urandom >"$TMP/big"
+if check no_overwrite_multipart 6 s3 cp "$TMP/big" "$S/once" --no-overwrite --part-size 5MiB $EP; then
+    # 3 MB is one part: a PutObject; the multipart case is in test_s3_mock
+    pass no_overwrite_multipart
+fi
+check no_overwrite_download 2 s3 cp "$S/once" "$TMP/x" --no-overwrite $EP && pass no_overwrite_download
+
+# ---- --version-id
+printf 'version one' | seckit s3 cp - "$S/doc" $EP >"$OUT" 2>"$ERR"
+v1=$(sed -n 's/.*version \(v[0-9]*\))$/\1/p' "$OUT")
+printf 'version two' | seckit s3 cp - "$S/doc" $EP >/dev/null 2>&1
+if [ -n "$v1" ] && check version_download 0 s3 cp "$S/doc" - --version-id "$v1" $EP; then
+    [ "$(cat "$OUT")" = 'version one' ] && pass version_download || fail version_download "$(cat "$OUT")"
+fi
+check version_latest 0 s3 cp "$S/doc" - $EP && [ "$(cat "$OUT")" = 'version two' ] && pass version_latest
+if check version_copy 0 s3 cp "$S/doc" "$S/doc-v1" --version-id "$v1" $EP; then
+    seckit s3 cp "$S/doc-v1" - $EP >"$TMP/v1" 2>&1
+    [ "$(cat "$TMP/v1")" = 'version one' ] && pass version_copy || fail version_copy "$(cat "$TMP/v1")"
+fi
+check version_missing 6 s3 cp "$S/doc" - --version-id v999999 $EP && grep -q NoSuchVersion "$ERR" &&
+    pass version_missing
+check version_upload_refused 2 s3 cp "$TMP/f" "$S/doc" --version-id "$v1" $EP && pass version_upload_refused
+if check version_rm 0 s3 rm "$S/doc" --version-id "$v1" $EP; then
+    grep -qx "delete: $S/doc (version $v1)" "$OUT" &&
+        check version_rm 6 s3 cp "$S/doc" - --version-id "$v1" $EP &&
+        check version_rm 0 s3 cp "$S/doc" - $EP && pass version_rm
+fi
+
+# ---- rm --recursive: 1005 keys under many/ (two DeleteObjects), one refused
+curl -s --noproxy '*' -X POST "$url/__s3x/fill?bucket=s3x-cli&prefix=many/&count=1005" >/dev/null
+printf 'keep' | seckit s3 cp - "$S/many2/keep" $EP >/dev/null 2>&1
+printf 'x' | seckit s3 cp - "$S/many/deny-me" $EP >/dev/null 2>&1
+dr=$(stat_of delete_requests)
+if check rm_recursive 6 s3 rm "$S/many" --recursive $EP; then
+    n=$(grep -c "^delete: $S/many/" "$OUT")
+    if [ "$n" -eq 1005 ] && [ $(($(stat_of delete_requests) - dr)) -eq 2 ] &&
+        grep -q "delete failed: $S/many/deny-me: Access Denied (AccessDenied)" "$ERR" &&
+        grep -q "1 object could not be deleted (1005 deleted)" "$ERR"; then
+        pass rm_recursive
+    else
+        fail rm_recursive "$n deleted lines, $(($(stat_of delete_requests) - dr)) requests: $(head -c 300 "$ERR")"
+    fi
+fi
+check rm_recursive_prefix_only 0 s3 cp "$S/many2/keep" - $EP && [ "$(cat "$OUT")" = keep ] &&
+    pass rm_recursive_prefix_only
+check rm_recursive_left 0 s3 ls "$S/many/" $EP && [ "$(wc -l <"$OUT")" -eq 1 ] && grep -q 'deny-me$' "$OUT" &&
+    pass rm_recursive_left
+check rm_recursive_empty 0 s3 rm "$S/nothing-here/" --recursive $EP && [ ! -s "$OUT" ] && pass rm_recursive_empty
+check rm_needs_key 2 s3 rm "$S" $EP && grep -q -- '--recursive' "$ERR" && pass rm_needs_key
+check rm_recursive_version 2 s3 rm "$S/many" --recursive --version-id v1 $EP && pass rm_recursive_version
+check rm_one_key 0 s3 rm "$S/many2/keep" $EP && grep -qx "delete: $S/many2/keep" "$OUT" &&
+    check rm_one_key 6 s3 cp "$S/many2/keep" - $EP && pass rm_one_key
+check recursive_not_for_cp 2 s3 cp "$TMP/f" "$S/x" --recursive $EP && pass recursive_not_for_cp
+finish
