@@ -207,6 +207,10 @@ typedef struct seckit_s3cse_rewrap_req {
     const char *instruction_suffix;  /* NULL: ".instruction" */
     const char *if_match;            /* NULL: the ETag this call's HEAD read; else the
                                         ETag the caller read earlier */
+    /* 1: copy without x-amz-copy-source-if-match, for servers that cannot
+     * evaluate it (OpenStack Swift refuses it for multipart objects' ETags);
+     * an overwrite between the HEAD and the copy then goes unnoticed. */
+    int unconditional;
 } seckit_s3cse_rewrap_req;
 
 typedef struct seckit_s3cse_rewrap_result {
@@ -221,8 +225,9 @@ typedef struct seckit_s3cse_rewrap_result {
  * itself (CopyObject, x-amz-metadata-directive REPLACE with its other
  * metadata and content type kept, x-amz-copy-source-if-match on the ETag,
  * so a concurrent overwrite makes this fail with PreconditionFailed
- * instead of mixing keys); an envelope in an instruction file gets a new
- * instruction file.  An object `to` already opens is skipped (safe to
+ * instead of mixing keys; when the ETag is unchanged but the server refused
+ * the condition anyway, as Swift does for multipart ETags, the message says
+ * so); an envelope in an instruction file gets a new instruction file.  An object `to` already opens is skipped (safe to
  * re-run). */
 int seckit_s3cse_rewrap_object(seckit_aws *aws, const seckit_s3cse_rewrap_req *req,
                                seckit_s3cse_rewrap_result *out, seckit_error *err);

@@ -672,10 +672,31 @@ int seckit_s3cse_rewrap_object(seckit_aws *aws, const seckit_s3cse_rewrap_req *r
         .content_type = oi.content_type[0] != '\0' ? oi.content_type : NULL,
         .metadata = m,
         .metadata_count = mcount,
-        .copy_source_if_match = req->if_match != NULL ? req->if_match : oi.etag,
+        .copy_source_if_match = req->unconditional ? NULL
+                                : req->if_match != NULL ? req->if_match
+                                                        : oi.etag,
     };
     seckit_s3_copy_result cres;
-    SKT_GUARD_GOTO(seckit_s3_copy_object(aws, &cp, &cres, err), rc, done);
+    rc = seckit_s3_copy_object(aws, &cp, &cres, err);
+    if (rc != 0 && err != NULL && err->http_status == 412 && cp.copy_source_if_match != NULL &&
+        strcmp(cp.copy_source_if_match, oi.etag) == 0) {
+        /* refused although the ETag was the one just read: unchanged? */
+        seckit_s3_object_info again;
+        seckit_error herr;
+        seckit_error_clear(&herr);
+        if (head(aws, req->bucket, req->key, req->version_id, &again, &herr) == 0) {
+            if (strcmp(again.etag, oi.etag) == 0) {
+                size_t l = strlen(err->message);
+                snprintf(err->message + l, sizeof(err->message) - l,
+                         "; the object's ETag %s has not changed: the server cannot evaluate "
+                         "x-amz-copy-source-if-match for it (OpenStack Swift cannot for "
+                         "multipart objects); rewrap --unconditional copies without it",
+                         oi.etag);
+            }
+            seckit_s3_object_info_free(&again);
+        }
+    }
+    SKT_GUARD_GOTO(rc, rc, done);
     snprintf(out->new_etag, sizeof(out->new_etag), "%s", cres.etag);
 done:
     free(m);

@@ -288,7 +288,8 @@ enum {
     OPT_MANIFEST_FORMAT,
     OPT_INVENTORY_SCHEMA,
     OPT_SHARD,
-    OPT_REPORT
+    OPT_REPORT,
+    OPT_UNCONDITIONAL
 };
 
 static int parse_s3_url(const char *sub, const char *s, char **bucket, char **key)
@@ -502,6 +503,7 @@ typedef struct rewrap_job {
     seckit_aws *aws;
     cli_s3cse_ctx from, to;
     const char *suffix;
+    int unconditional;
     long done, skipped, failed, other_shards, not_applicable;
     seckit_atomic_file *report;
     int worst; /* exit code of the last failure */
@@ -520,6 +522,7 @@ static int rewrap_one(rewrap_job *j, const char *bucket, const char *key, const 
         .to = j->to.kr,
         .instruction_suffix = j->suffix,
         .if_match = if_match,
+        .unconditional = j->unconditional,
     };
     seckit_s3cse_rewrap_result res;
     seckit_error err;
@@ -623,6 +626,7 @@ int cli_s3_rewrap(int argc, char **argv)
         {"inventory-schema", required_argument, NULL, OPT_INVENTORY_SCHEMA},
         {"shard", required_argument, NULL, OPT_SHARD},
         {"report", required_argument, NULL, OPT_REPORT},
+        {"unconditional", no_argument, NULL, OPT_UNCONDITIONAL},
         CLI_AWS_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -635,7 +639,7 @@ int cli_s3_rewrap(int argc, char **argv)
     const char *version = NULL, *if_match = NULL, *suffix = NULL, *manifest = NULL;
     const char *schema = NULL, *report = NULL, *shard_arg = NULL;
     seckit_s3_manifest_format mfmt = SECKIT_S3_MANIFEST_BATCH;
-    int mfmt_set = 0;
+    int mfmt_set = 0, unconditional = 0;
     int c, rc = 0;
     optind = 1;
     while (rc == 0 && (c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
@@ -670,6 +674,7 @@ int cli_s3_rewrap(int argc, char **argv)
         case OPT_INVENTORY_SCHEMA: schema = optarg; break;
         case OPT_SHARD: shard_arg = optarg; break;
         case OPT_REPORT: report = optarg; break;
+        case OPT_UNCONDITIONAL: unconditional = 1; break;
         case 'h':
             cli_s3cse_opts_free(&from);
             cli_s3cse_opts_free(&to);
@@ -696,6 +701,8 @@ int cli_s3_rewrap(int argc, char **argv)
         else if (manifest != NULL && (version != NULL || if_match != NULL))
             rc = cli_usage_error(sub, "--version-id and --if-match are for one object (a "
                                       "manifest names its versions)");
+        else if (unconditional && if_match != NULL)
+            rc = cli_usage_error(sub, "--if-match and --unconditional contradict each other");
         else if (schema != NULL && mfmt != SECKIT_S3_MANIFEST_INVENTORY)
             rc = cli_usage_error(sub, "--inventory-schema is for --manifest-format inventory");
         else if (to.n_keys == 0)
@@ -720,7 +727,7 @@ int cli_s3_rewrap(int argc, char **argv)
         rc = cli_s3cse_opts_check(&from, sub, CLI_S3CSE_REWRAP);
         from.n_context = nctx;
     }
-    rewrap_job j = {.sub = sub, .suffix = suffix};
+    rewrap_job j = {.sub = sub, .suffix = suffix, .unconditional = unconditional};
     if (rc == 0)
         rc = make_client(sub, &ao, &j.aws);
     if (rc == 0)

@@ -190,6 +190,20 @@ if check stdout_delayed 0 s3 cp "$S/mp/pipe.bin" - $AES --buffer-limit 1MiB --de
     cmp -s big.bin "$OUT" && pass stdout_delayed || fail stdout_delayed "content differs"
 fi
 
+# on a terminal (script(1) gives it a pty) the progress bar is drawn, up and down
+if command -v script >/dev/null 2>&1; then
+    script -qec "\"$SECKIT\" s3 cp big.bin \"$S/mp/tty.bin\" --part-size 5MiB $AES $EP" /dev/null \
+        >tty.out 2>&1 </dev/null
+    tr '\r' '\n' <tty.out | grep -q '^\[##############################\] 100% 11.0 MiB / 11.0 MiB' &&
+        pass progress_up_terminal || fail progress_up_terminal "$(tr '\r' '|' <tty.out | head -c 300)"
+    script -qec "\"$SECKIT\" s3 cp \"$S/mp/tty.bin\" tty.back $AES $EP" /dev/null >tty2.out 2>&1 </dev/null
+    tr '\r' '\n' <tty2.out | grep -q '^\[##############################\] 100% 11.0 MiB / 11.0 MiB' &&
+        cmp -s big.bin tty.back && pass progress_down_terminal ||
+        fail progress_down_terminal "$(tr '\r' '|' <tty2.out | head -c 300)"
+else
+    skip progress_terminal "no script(1) to make a terminal"
+fi
+
 # ---- recursive: a folder up, a prefix down
 mkdir -p tree/a/b "tree/with space"
 printf one >tree/top.txt
@@ -286,6 +300,20 @@ grep -qx 'meta owner=ops' rw.head && grep -qx 'content-type=text/plain' rw.head 
 if check rewrap_again_skips 0 s3 rewrap "$S/rw/one.bin" $AES --to-raw-rsa-key file=rsa.pem $EP; then
     grep -q '^skip: ' "$OUT" && pass rewrap_again_skips || fail rewrap_again_skips "$(cat "$OUT")"
 fi
+# a multipart object: Swift cannot evaluate x-amz-copy-source-if-match on its
+# ETag ("...-3"); the refusal says so, and --unconditional copies without it
+if check rewrap_multipart_refused 6 s3 rewrap "$S/mp/file.bin" $RSA --to-raw-aes-key file=aes2.key $EP; then
+    grep -q 'has not changed: the server cannot evaluate x-amz-copy-source-if-match' "$ERR" &&
+        one_line rewrap_multipart_refused && pass rewrap_multipart_refused ||
+        fail rewrap_multipart_refused "$(cat "$ERR")"
+fi
+if check rewrap_multipart_unconditional 0 s3 rewrap "$S/mp/file.bin" $RSA --to-raw-aes-key file=aes2.key \
+    --unconditional $EP && check rewrap_multipart_unconditional 0 s3 cp "$S/mp/file.bin" mp-rw.back \
+    --raw-aes-key file=aes2.key $EP; then
+    cmp -s big.bin mp-rw.back && pass rewrap_multipart_unconditional || fail rewrap_multipart_unconditional "content differs"
+fi
+check rewrap_unconditional_if_match 2 s3 rewrap "$S/mp/file.bin" $RSA --to-raw-aes-key file=aes2.key \
+    --unconditional --if-match '"x"' $EP && pass rewrap_unconditional_if_match
 # an envelope in an instruction file gets a new instruction file
 seckit s3 cp small.bin "$S/rw/instr.bin" $AES --instruction-file $EP >/dev/null 2>&1
 if check rewrap_instruction 0 s3 rewrap "$S/rw/instr.bin" $AES --to-raw-aes-key file=aes2.key $EP &&
