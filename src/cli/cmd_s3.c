@@ -58,7 +58,8 @@ static const char usage[] =
     "                        folder, every file and key below it\n"
     "  --part-size SIZE      multipart part size, 5MiB..5GiB (default 8MiB, raised\n"
     "                        for files over 10000 parts; suffixes K, M, G, KiB,\n"
-    "                        MiB, GiB are powers of 1024)\n"
+    "                        MiB, GiB are powers of 1024); also the part size of\n"
+    "                        s3:// to s3:// copies over 5 GiB (default 64MiB)\n"
     "  --content-type TYPE   Content-Type of the uploaded or copied object\n"
     "  --metadata K=V[,K=V]  user metadata (x-amz-meta-K) of the new object (UTF-8\n"
     "                        values are sent RFC 2047-encoded, as S3 returns them)\n"
@@ -843,6 +844,7 @@ static int server_copy(s3_opts *o, seckit_aws *aws, s3_url *src, s3_url *dst)
         .metadata = o->meta,
         .metadata_count = o->meta_count,
         .src_version_id = o->version_id,
+        .part_size = o->part_size_set ? o->part_size : 0, /* copies over 5 GiB */
     };
     seckit_s3_copy_result res;
     seckit_error err;
@@ -852,11 +854,17 @@ static int server_copy(s3_opts *o, seckit_aws *aws, s3_url *src, s3_url *dst)
         name_object(&err, dst->bucket, key);
         rc = cli_fail(o->sub, &err);
     }
-    else if (res.parts > 0)
-        printf("copy: s3://%s/%s to s3://%s/%s (%d parts)\n", src->bucket, src->key, dst->bucket,
-               key, res.parts);
-    else
-        printf("copy: s3://%s/%s to s3://%s/%s\n", src->bucket, src->key, dst->bucket, key);
+    else {
+        char parts[48] = "", version[1100] = "";
+        if (res.parts > 0)
+            snprintf(parts, sizeof(parts), "%d parts", res.parts);
+        if (res.version_id[0] != '\0')
+            snprintf(version, sizeof(version), "%sversion %s", parts[0] ? ", " : "",
+                     res.version_id);
+        printf("copy: s3://%s/%s to s3://%s/%s%s%s%s%s\n", src->bucket, src->key, dst->bucket,
+               key, parts[0] || version[0] ? " (" : "", parts, version,
+               parts[0] || version[0] ? ")" : "");
+    }
     free(key);
     return rc;
 }

@@ -86,6 +86,7 @@ if [ -n "$v1" ] && check version_download 0 s3 cp "$S/doc" - --version-id "$v1" 
 fi
 check version_latest 0 s3 cp "$S/doc" - $EP && [ "$(cat "$OUT")" = 'version two' ] && pass version_latest
 if check version_copy 0 s3 cp "$S/doc" "$S/doc-v1" --version-id "$v1" $EP; then
+    grep -q "^copy: $S/doc to $S/doc-v1 (version v[0-9]*)$" "$OUT" || fail version_copy "$(cat "$OUT")"
     seckit s3 cp "$S/doc-v1" - $EP >"$TMP/v1" 2>&1
     [ "$(cat "$TMP/v1")" = 'version one' ] && pass version_copy || fail version_copy "$(cat "$TMP/v1")"
 fi

@@ -1,7 +1,9 @@
 /* libFuzzer target: the S3 calls' response parsing on top of the XML
- * reader.  The first byte picks the shape: ListObjectsV2, ListParts, or a
- * 200 answer that may hold <Error> (CopyObject/CompleteMultipartUpload).
- * Properties: no crash or leak; a parsed page respects its own limits. */
+ * reader.  The first byte picks the shape: ListObjectsV2, ListParts, a
+ * 200 answer that may hold <Error> (CopyObject/CompleteMultipartUpload),
+ * a DeleteObjects result, or a metadata value (RFC 2047 decoding).
+ * Properties: no crash or leak; a parsed page respects its own limits; a
+ * decoded value re-encodes and decodes to itself. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -17,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    int shape = data[0] % 3;
+    int shape = data[0] % 5;
     data++;
     size--;
     seckit_error err;
@@ -40,8 +42,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(copy);
         return 0;
     }
+    if (shape == 4) {
+        char *value = malloc(size + 1), *dec = NULL, *enc = NULL, *again = NULL;
+        if (value == NULL)
+            return 0;
+        memcpy(value, data, size);
+        value[size] = 0;
+        if (skt_s3_meta_value_decode(value, &dec, &err) == 0) {
+            /* what was decoded is sent encoded and reads back the same */
+            if (skt_s3_meta_value_encode(dec, &enc, &err) == 0 &&
+                skt_s3_meta_value_decode(enc != NULL ? enc : dec, &again, &err) == 0 &&
+                strcmp(again, dec) != 0)
+                abort();
+        }
+        free(again);
+        free(enc);
+        free(dec);
+        free(value);
+        return 0;
+    }
     if (skt_xml_parse(data, size, &root, &err) != 0)
         return 0;
+    if (shape == 3) {
+        seckit_s3_delete_result res;
+        if (skt_s3_parse_delete(root, 1000, &res, &err) == 0) {
+            if (res.error_count > 1000 || res.deleted + res.error_count != 1000)
+                abort();
+            for (size_t i = 0; i < res.error_count; i++)
+                if (res.errors[i].key == NULL || res.errors[i].message == NULL)
+                    abort();
+            seckit_s3_delete_result_free(&res);
+        }
+        skt_xml_free(root);
+        return 0;
+    }
     if (shape == 0) {
         seckit_s3_list_result res;
         if (skt_s3_parse_list(root, &res, &err) == 0) {
