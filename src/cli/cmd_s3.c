@@ -18,6 +18,7 @@
 #include "src/cli/cli.h"
 #include "src/cli/s3cse_online.h"
 #include "src/cli/s3cse_opts.h"
+#include "src/cli/cmd_s3cse.h"
 
 static const char usage[] =
     "Usage: seckit s3 ls s3://BUCKET[/PREFIX] [--recursive] [--page-size N] [AWS options]\n"
@@ -28,6 +29,7 @@ static const char usage[] =
     "       seckit s3 head s3://BUCKET/KEY [head options] [AWS options]\n"
     "       seckit s3 rewrap s3://BUCKET/KEY KEY-OPTIONS TARGET [rewrap options] [AWS options]\n"
     "       seckit s3 rewrap --manifest FILE KEY-OPTIONS TARGET [rewrap options] [AWS options]\n"
+    CLI_S3CSE_OFFLINE_SYNOPSIS
     "\n"
     "S3 object transfers, with client-side encryption compatible with the AWS S3\n"
     "Encryption Clients when a key option is given.  Objects are named\n"
@@ -75,7 +77,7 @@ static const char usage[] =
     "  --no-overwrite        uploads: fail (PreconditionFailed, exit 6) instead of\n"
     "                        replacing an existing object (If-None-Match: *)\n"
     "  --no-progress         no progress bar (it is shown only on a terminal)\n"
-    "  --buffer-limit SIZE   decrypting to standard output: plaintext held back until\n"
+    "  --max-buffer SIZE     decrypting to standard output: plaintext held back until\n"
     "                        the tag verifies, at most SIZE (default 64MiB; larger\n"
     "                        objects are refused unless --delayed-authentication)\n"
     "\n"
@@ -130,6 +132,8 @@ static const char usage[] =
     "                        (the whole bucket without a PREFIX)\n"
     "  --version-id ID       delete that version of the object\n"
     "\n"
+    CLI_S3CSE_OFFLINE_USAGE
+    "\n"
     "AWS options:\n"
     "  --endpoint-url URL    S3 endpoint, e.g. http://127.0.0.1:8080 (path-style)\n"
     "  --region REGION       signing region (default: AWS_REGION, the profile's)\n"
@@ -140,10 +144,11 @@ static const char usage[] =
     "\n"
     "Exit status: 0 done; 1 rewrap --manifest: some objects failed (see the report);\n"
     "2 usage (also a bucket name S3 does not allow); 3 bad input (e.g. an object\n"
-    "that is not encrypted) or a malformed answer from the server; 4 authentication\n"
-    "failed (wrong key, tampered object); 5 a file or network failure; 6 S3 answered\n"
-    "with an error (its code, e.g. NoSuchKey or AccessDenied, is shown), or rm\n"
-    "--recursive could not delete some keys.\n";
+    "that is not encrypted, malformed metadata) or a malformed answer from the\n"
+    "server; 4 a key, tag or commitment did not verify (wrong key, tampered\n"
+    "object); 5 a file or network failure; 6 S3 answered with an error (its code,\n"
+    "e.g. NoSuchKey or AccessDenied, is shown), or rm --recursive could not delete\n"
+    "some keys.\n";
 
 enum {
     OPT_RECURSIVE = 256,
@@ -1118,7 +1123,7 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
                                        s3dst ? CLI_S3CSE_ENCRYPT : CLI_S3CSE_DECRYPT)) != 0)
             return rc;
     } else if (o->buffer_limit_set) {
-        return cli_usage_error(o->sub, "--buffer-limit is for decrypting downloads");
+        return cli_usage_error(o->sub, "--max-buffer is for decrypting downloads");
     }
     s3_url us = {0}, ud = {0};
     if (s3src && (rc = parse_url(o->sub, src, &us)) != 0)
@@ -1173,7 +1178,7 @@ static int run(int argc, char **argv)
         {"metadata-directive", required_argument, NULL, OPT_METADATA_DIRECTIVE},
         {"range", required_argument, NULL, OPT_RANGE},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-        {"buffer-limit", required_argument, NULL, OPT_BUFFER_LIMIT},
+        {"max-buffer", required_argument, NULL, OPT_BUFFER_LIMIT},
         CLI_S3CSE_LONG_OPTIONS,
         CLI_S3CSE_INSTRUCTION_FILE_OPTION,
         {"version-id", required_argument, NULL, OPT_VERSION_ID},
@@ -1191,12 +1196,15 @@ static int run(int argc, char **argv)
         return EXIT_OK_;
     }
     if (argc < 2 || argv[1][0] == '-')
-        return cli_usage_error(o.sub, "missing subcommand: ls, cp, rm, mb, rb, head or rewrap");
+        return cli_usage_error(o.sub, "missing subcommand: ls, cp, rm, mb, rb, head, rewrap, "
+                                      "encrypt or decrypt");
     const char *verb = argv[1];
     if (strcmp(verb, "head") == 0)
         return cli_s3_head(argc - 1, argv + 1);
     if (strcmp(verb, "rewrap") == 0)
         return cli_s3_rewrap(argc - 1, argv + 1);
+    if (strcmp(verb, "encrypt") == 0 || strcmp(verb, "decrypt") == 0)
+        return cli_s3cse_offline_run(argc - 1, argv + 1);
     int (*fn)(s3_opts *, int, char **) = NULL;
     if (strcmp(verb, "ls") == 0)
         fn = cmd_ls;
@@ -1209,8 +1217,8 @@ static int run(int argc, char **argv)
     else if (strcmp(verb, "rb") == 0)
         fn = cmd_rb;
     else
-        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp, rm, mb, rb, head or "
-                                      "rewrap)", verb);
+        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp, rm, mb, rb, head, "
+                                      "rewrap, encrypt or decrypt)", verb);
     argc--;
     argv++;
 
@@ -1236,7 +1244,7 @@ static int run(int argc, char **argv)
             if (parse_size(optarg, &o.buffer_limit) != 0 || o.buffer_limit > (1LL << 34)) {
                 free(o.metadata_arg);
                 cli_s3cse_opts_free(&o.keys);
-                return cli_usage_error(o.sub, "--buffer-limit must be a size up to 16GiB, not "
+                return cli_usage_error(o.sub, "--max-buffer must be a size up to 16GiB, not "
                                               "'%s'", optarg);
             }
             o.buffer_limit_set = 1;

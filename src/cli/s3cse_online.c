@@ -169,7 +169,7 @@ static int dl_write(void *ctx, const unsigned char *data, size_t len, seckit_err
             return seckit_error_set(err, SECKIT_ELIMIT,
                                     "the plaintext is larger than the %lld bytes held back "
                                     "until its tag verifies; download to a file, raise "
-                                    "--buffer-limit or accept --delayed-authentication",
+                                    "--max-buffer or accept --delayed-authentication",
                                     s->limit);
         if (s->len + len > s->cap) {
             size_t ncap = s->cap == 0 ? 65536 : s->cap;

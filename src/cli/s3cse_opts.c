@@ -138,6 +138,10 @@ int cli_s3cse_option(cli_s3cse_opts *o, const char *sub, int c, const char *arg)
             return cli_usage_error(sub, "--encryption-context: '%s' is reserved (the client "
                                         "sets it)", RESERVED_CONTEXT_KEY);
         rc = add_pair(o->context, &o->n_context, sub, "--encryption-context", arg);
+        if (rc == 0) {
+            o->context_kv[o->n_context - 1].name = o->context[o->n_context - 1].key;
+            o->context_kv[o->n_context - 1].value = o->context[o->n_context - 1].value;
+        }
         break;
     case CLI_S3CSE_OPT_ENVELOPE:
         if (strcmp(arg, "v3") == 0)
@@ -272,6 +276,83 @@ int cli_s3cse_keys_load(cli_s3cse_opts *o, seckit_error *err)
     }
     o->loaded = 1;
     return 0;
+}
+
+void cli_s3cse_options_fill(const cli_s3cse_opts *o, seckit_s3cse_options *opts)
+{
+    seckit_s3cse_options_init(opts);
+    switch (cli_s3cse_effective_policy(o)) {
+    case CLI_S3CSE_POLICY_REQUIRE_ALLOW:
+        opts->commitment_policy = SECKIT_S3CSE_REQUIRE_ENCRYPT_ALLOW_DECRYPT;
+        break;
+    case CLI_S3CSE_POLICY_FORBID_ALLOW:
+        opts->commitment_policy = SECKIT_S3CSE_FORBID_ENCRYPT_ALLOW_DECRYPT;
+        break;
+    default: opts->commitment_policy = SECKIT_S3CSE_REQUIRE_ENCRYPT_REQUIRE_DECRYPT; break;
+    }
+    opts->security_profile = o->profile == CLI_S3CSE_PROFILE_V2_AND_LEGACY
+                                 ? SECKIT_S3CSE_PROFILE_V2_AND_LEGACY
+                                 : SECKIT_S3CSE_PROFILE_V2;
+    opts->envelope = cli_s3cse_envelope_version(o) == 2 ? SECKIT_S3CSE_ENVELOPE_V2
+                                                        : SECKIT_S3CSE_ENVELOPE_V3;
+    opts->instruction_file = o->instruction_file;
+    opts->encryption_context = o->n_context > 0 ? o->context_kv : NULL;
+    opts->encryption_context_count = o->n_context;
+}
+
+static int one_keyring(cli_s3cse_key *k, struct seckit_aws *aws, seckit_s3cse_keyring **out,
+                       seckit_error *err)
+{
+    seckit_s3cse_kv md[CLI_S3CSE_PAIRS_MAX];
+    int rc;
+    for (size_t i = 0; i < k->n_matdesc; i++) {
+        md[i].name = k->matdesc[i].key;
+        md[i].value = k->matdesc[i].value;
+    }
+    switch (k->kind) {
+    case CLI_S3CSE_KEY_AES:
+        rc = seckit_s3cse_keyring_aes_new(out, k->key, k->key_len, k->n_matdesc ? md : NULL,
+                                          k->n_matdesc, err);
+        break;
+    case CLI_S3CSE_KEY_RSA:
+        rc = seckit_s3cse_keyring_rsa_new(out, k->key, k->key_len, k->n_matdesc ? md : NULL,
+                                          k->n_matdesc, err);
+        break;
+    default:
+        if (aws == NULL)
+            return seckit_error_set(err, SECKIT_EINVAL, "--kms-key-id needs a connection "
+                                                        "to AWS KMS here");
+        return seckit_s3cse_keyring_kms_aws_new(out, aws, k->kms_id, err);
+    }
+    if (rc != 0 && k->path != NULL)
+        seckit_error_prefix(err, k->path);
+    return rc;
+}
+
+int cli_s3cse_keyring_build(cli_s3cse_opts *o, struct seckit_aws *aws,
+                            seckit_s3cse_keyring **out, seckit_error *err)
+{
+    seckit_s3cse_keyring *kids[CLI_S3CSE_KEYS_MAX];
+    size_t n = 0;
+    int rc = 0;
+    *out = NULL;
+    if (o->n_keys == 0)
+        return seckit_error_set(err, SECKIT_EINVAL, "no key given (use --raw-aes-key, "
+                                                    "--raw-rsa-key or --kms-key-id)");
+    if (!o->loaded && (rc = cli_s3cse_keys_load(o, err)) != 0)
+        return rc;
+    for (n = 0; n < o->n_keys; n++)
+        if ((rc = one_keyring(&o->keys[n], aws, &kids[n], err)) != 0)
+            break;
+    if (rc == 0 && n == 1) {
+        *out = kids[0];
+        return 0;
+    }
+    if (rc == 0)
+        rc = seckit_s3cse_keyring_multi_new(out, kids, n, err);
+    for (size_t i = 0; i < n; i++)
+        seckit_s3cse_keyring_free(kids[i]);
+    return rc;
 }
 
 void cli_s3cse_opts_free(cli_s3cse_opts *o)

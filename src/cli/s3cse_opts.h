@@ -46,6 +46,7 @@
 #include <stdint.h>
 
 #include "seckit/error.h"
+#include "seckit/s3cse.h"
 
 /* getopt_long codes, above cli.h's CLI_OPT_* (0x400...) and commands' own. */
 enum {
@@ -151,6 +152,7 @@ typedef struct cli_s3cse_opts {
     size_t n_pending;
     cli_s3cse_pair context[CLI_S3CSE_PAIRS_MAX];
     size_t n_context;
+    seckit_s3cse_kv context_kv[CLI_S3CSE_PAIRS_MAX]; /* the same, for the library */
     cli_s3cse_envelope envelope;
     cli_s3cse_policy policy;
     cli_s3cse_profile profile;
@@ -196,6 +198,19 @@ const char *cli_s3cse_policy_name(cli_s3cse_policy p);
  * --allow-insecure-key-file).  0 or a libseckit code with err set (the
  * message names the file and never holds key bytes). */
 int cli_s3cse_keys_load(cli_s3cse_opts *o, seckit_error *err);
+
+/* The library glue.  The options for seckit_s3cse_* calls (policy,
+ * profile, envelope, instruction file, encryption context; the context
+ * points into o, which must outlive opts). */
+void cli_s3cse_options_fill(const cli_s3cse_opts *o, seckit_s3cse_options *opts);
+
+/* One keyring for the key options (loading the key files first when
+ * cli_s3cse_keys_load was not called): the key itself, or for several keys
+ * (decrypting) a multi keyring that picks by materials description.  KMS
+ * keys need aws (NULL: SECKIT_EINVAL saying so).  Free with
+ * seckit_s3cse_keyring_free. */
+int cli_s3cse_keyring_build(cli_s3cse_opts *o, struct seckit_aws *aws,
+                            seckit_s3cse_keyring **out, seckit_error *err);
 
 /* Wipe and free the loaded keys and the copies. */
 void cli_s3cse_opts_free(cli_s3cse_opts *o);

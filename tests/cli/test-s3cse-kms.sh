@@ -1,0 +1,71 @@
+# seckit s3 encrypt|decrypt with a KMS key (--kms-key-id, kms+context wrap)
+# against the loopback mock AWS server (tests/aws/mock_aws): the encryption
+# context stored and checked, V3 and V2, KMS errors.
+. "$top_srcdir/tests/lib.sh"
+mock="$top_builddir/tests/aws/mock_aws"
+if [ ! -x "$mock" ]; then
+    skip s3cse_kms "tests/aws/mock_aws is not built"
+    finish
+fi
+cd "$TMP" || exit 1
+mkfifo "$TMP/in"
+MOCK_LOG=1 "$mock" <"$TMP/in" >"$TMP/log" &
+mock_pid=$!
+exec 9>"$TMP/in"
+i=0
+while ! grep -q '^PORT ' "$TMP/log" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+port=$(sed -n 's/^PORT //p' "$TMP/log")
+stop_mock() { exec 9>&-; kill "$mock_pid" 2>/dev/null; wait "$mock_pid" 2>/dev/null; }
+if [ -z "$port" ]; then
+    fail s3cse_kms_mock_started "the mock did not print its port"
+    stop_mock
+    finish
+fi
+for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_REGION \
+    AWS_DEFAULT_REGION AWS_ENDPOINT_URL AWS_ENDPOINT_URL_KMS AWS_CONTAINER_CREDENTIALS_RELATIVE_URI \
+    AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_DEFAULT_PROFILE; do
+    unset $v
+done
+export HOME="$TMP" AWS_EC2_METADATA_DISABLED=true AWS_MAX_ATTEMPTS=1
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+export AWS_ACCESS_KEY_ID=AKIDMOCKEXAMPLE AWS_SECRET_ACCESS_KEY='mockSecret/K7MDENG+bPxRfiCYEXAMPLEKEY'
+AWS="--endpoint-url http://127.0.0.1:$port --region us-east-1"
+KMS="--kms-key-id alias/s3cse-test"
+head -c 70000 /dev/urandom >pt
+
+# V3: x-amz-w 12, the context (with aws:x-amz-cek-alg) in x-amz-t
+# shellcheck disable=SC2086
+if check kms_v3_encrypt 0 s3 encrypt $KMS --encryption-context dept=finance $AWS --in pt --out v3.body \
+    --metadata-out v3.json; then
+    if grep -q '"x-amz-w":[[:space:]]*"12"' v3.json && grep -q 'aws:x-amz-cek-alg' v3.json &&
+        grep -q 'dept' v3.json && grep -q 'REQ kms POST TrentService.GenerateDataKey' "$TMP/log"; then
+        pass kms_v3_encrypt
+    else
+        fail kms_v3_encrypt "$(tr '\n' ' ' <v3.json)"
+    fi
+fi
+# shellcheck disable=SC2086
+check kms_v3_roundtrip 0 s3 decrypt $KMS --encryption-context dept=finance $AWS --in v3.body \
+    --metadata v3.json --out v3.out && { cmp -s pt v3.out && pass kms_v3_roundtrip || fail kms_v3_roundtrip "differs"; }
+# a different or missing context is refused, nothing written
+# shellcheck disable=SC2086
+check kms_context_mismatch 4 s3 decrypt $KMS --encryption-context dept=sales $AWS --in v3.body \
+    --metadata v3.json --out bad.out && [ ! -e bad.out ] && pass kms_context_mismatch
+# shellcheck disable=SC2086
+check kms_context_missing 4 s3 decrypt $KMS $AWS --in v3.body --metadata v3.json --out bad.out &&
+    [ ! -e bad.out ] && pass kms_context_missing
+# V2 kms+context
+# shellcheck disable=SC2086
+if check kms_v2 0 s3 encrypt $KMS --commitment-policy forbid-encrypt-allow-decrypt $AWS --in pt \
+    --out v2.body --metadata-out v2.json; then
+    grep -q '"x-amz-wrap-alg":[[:space:]]*"kms+context"' v2.json &&
+        check kms_v2 0 s3 decrypt $KMS --commitment-policy forbid-encrypt-allow-decrypt $AWS --in v2.body \
+            --metadata v2.json --out v2.out && cmp -s pt v2.out && pass kms_v2 || fail kms_v2 "$(tr '\n' ' ' <v2.json)"
+fi
+# KMS answers with an error: exit 6, nothing written
+# shellcheck disable=SC2086
+check kms_service_error 6 s3 encrypt --kms-key-id alias/missing $AWS --in pt --out m.body --metadata-out m.json &&
+    one_line kms_service_error && { [ ! -e m.body ] && [ ! -e m.json ] && pass kms_service_error ||
+    fail kms_service_error "output written"; }
+stop_mock
+finish
