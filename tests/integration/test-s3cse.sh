@@ -182,11 +182,11 @@ fi
 if check stdout_buffered 0 s3 cp "$S/mp/pipe.bin" - $AES $EP; then
     cmp -s big.bin "$OUT" && pass stdout_buffered || fail stdout_buffered "content differs"
 fi
-if check stdout_over_limit 3 s3 cp "$S/mp/pipe.bin" - $AES --buffer-limit 1MiB $EP; then
+if check stdout_over_limit 3 s3 cp "$S/mp/pipe.bin" - $AES --max-buffer 1MiB $EP; then
     [ ! -s "$OUT" ] && one_line stdout_over_limit && grep -q 'delayed-authentication' "$ERR" &&
         pass stdout_over_limit || fail stdout_over_limit "output or message: $(cat "$ERR")"
 fi
-if check stdout_delayed 0 s3 cp "$S/mp/pipe.bin" - $AES --buffer-limit 1MiB --delayed-authentication $EP; then
+if check stdout_delayed 0 s3 cp "$S/mp/pipe.bin" - $AES --max-buffer 1MiB --delayed-authentication $EP; then
     cmp -s big.bin "$OUT" && pass stdout_delayed || fail stdout_delayed "content differs"
 fi
 
