@@ -150,6 +150,19 @@ if [ -n "${mport:-}" ]; then
         st=$?
         [ $st -eq 4 ] && [ ! -e kms-wrong ] && pass kms_wrong_context || fail kms_wrong_context "exit $st: $(cat "$ERR")"
     fi
+    # rewrap from a raw AES key to the KMS key (KMS Encrypt with the context)
+    seckit s3 cp small.bin "$S/kms/rw.bin" $AES $EP >/dev/null 2>&1
+    # shellcheck disable=SC2086
+    if env $KEP "$SECKIT" s3 rewrap "$S/kms/rw.bin" $AES --to-kms-key-id alias/seckit-test \
+        --encryption-context team=blue >"$OUT" 2>"$ERR" &&
+        env $KEP "$SECKIT" s3 cp "$S/kms/rw.bin" kms-rw.back --kms-key-id alias/seckit-test \
+            --encryption-context team=blue >"$OUT" 2>"$ERR" && cmp -s small.bin kms-rw.back &&
+        env $KEP "$SECKIT" s3 head "$S/kms/rw.bin" --format json >"$OUT" 2>"$ERR" &&
+        grep -q '"key_wrapping": *"kms+context"' "$OUT" && grep -q '"team": *"blue"' "$OUT"; then
+        pass rewrap_aes_to_kms
+    else
+        fail rewrap_aes_to_kms "$(cat "$ERR" "$OUT" | head -c 400)"
+    fi
 else
     skip rt_kms "the mock AWS server (KMS) is not available"
 fi
