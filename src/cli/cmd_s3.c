@@ -86,6 +86,9 @@ static const char usage[] =
     "  --envelope v3|v2      the envelope written (default v3; v2 needs\n"
     "                        --commitment-policy forbid-encrypt-allow-decrypt)\n"
     "  --instruction-file    put the envelope in KEY.instruction, not the metadata\n"
+    "  --instruction-suffix SUFFIX\n"
+    "                        the instruction file is KEY+SUFFIX (default\n"
+    "                        .instruction; cp, head, rewrap)\n"
     "  --commitment-policy require-encrypt-require-decrypt|\n"
     "                      require-encrypt-allow-decrypt|forbid-encrypt-allow-decrypt\n"
     "                        key commitment when writing and reading (default:\n"
@@ -100,9 +103,7 @@ static const char usage[] =
     "head options:\n"
     "  --format text|json    output format (default text)\n"
     "  --version-id ID       a version of the object (also for rewrap)\n"
-    "  --instruction-suffix SUFFIX\n"
-    "                        read the instruction file KEY+SUFFIX (default\n"
-    "                        .instruction; also for rewrap)\n"
+
     "\n"
     "rewrap options (TARGET is one of the three new-key options):\n"
     "  --to-raw-aes-key file=PATH\n"
@@ -160,6 +161,7 @@ enum {
     OPT_RANGE,
     OPT_NO_PROGRESS,
     OPT_BUFFER_LIMIT,
+    OPT_SUFFIX,
     OPT_VERSION_ID,
     OPT_NO_OVERWRITE
 };
@@ -183,6 +185,7 @@ typedef struct s3_opts {
     int progress;
     long long buffer_limit;
     int buffer_limit_set;
+    const char *suffix; /* --instruction-suffix */
     seckit_aws_options aws;
     cli_s3cse_opts keys; /* encryption when keys.any */
     cli_s3cse_ctx *enc;  /* made by cp once the client exists */
@@ -1040,7 +1043,7 @@ static int download_recursive(s3_opts *o, seckit_aws *aws, s3_url *src, const ch
     }
     if (keys != NULL)
         qsort(keys, n, sizeof(*keys), cmp_str);
-    const char *suffix = ".instruction";
+    const char *suffix = o->suffix != NULL ? o->suffix : ".instruction";
     size_t slen = strlen(suffix);
     int worst = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
@@ -1122,8 +1125,9 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
         if ((rc = cli_s3cse_opts_check(&o->keys, o->sub,
                                        s3dst ? CLI_S3CSE_ENCRYPT : CLI_S3CSE_DECRYPT)) != 0)
             return rc;
-    } else if (o->buffer_limit_set) {
-        return cli_usage_error(o->sub, "--max-buffer is for decrypting downloads");
+    } else if (o->buffer_limit_set || o->suffix != NULL) {
+        return cli_usage_error(o->sub, "--max-buffer and --instruction-suffix are for "
+                                       "encrypted transfers (with a key option)");
     }
     s3_url us = {0}, ud = {0};
     if (s3src && (rc = parse_url(o->sub, src, &us)) != 0)
@@ -1139,6 +1143,7 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
         rc = cli_s3cse_ctx_make(&o->keys, o->sub, aws, &enc);
         if (rc == 0) {
             have_enc = 1;
+            enc.instruction_suffix = o->suffix;
             o->enc = &enc;
         }
     }
@@ -1179,6 +1184,7 @@ static int run(int argc, char **argv)
         {"range", required_argument, NULL, OPT_RANGE},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"max-buffer", required_argument, NULL, OPT_BUFFER_LIMIT},
+        {"instruction-suffix", required_argument, NULL, OPT_SUFFIX},
         CLI_S3CSE_LONG_OPTIONS,
         CLI_S3CSE_INSTRUCTION_FILE_OPTION,
         {"version-id", required_argument, NULL, OPT_VERSION_ID},
@@ -1248,6 +1254,16 @@ static int run(int argc, char **argv)
                                               "'%s'", optarg);
             }
             o.buffer_limit_set = 1;
+            have_cp_opt = 1;
+            break;
+        case OPT_SUFFIX:
+            if (optarg[0] == '\0' || strchr(optarg, '/') != NULL) {
+                free(o.metadata_arg);
+                cli_s3cse_opts_free(&o.keys);
+                return cli_usage_error(o.sub, "--instruction-suffix wants a suffix such as "
+                                              ".instruction, not '%s'", optarg);
+            }
+            o.suffix = optarg;
             have_cp_opt = 1;
             break;
         case OPT_PAGE_SIZE:

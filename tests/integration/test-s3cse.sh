@@ -110,6 +110,14 @@ if check instr_file_object 0 s3 cp "$S/rt/v3-aes-instr.bin.instruction" - $EP; t
         "$IT" head "$B" rt/v3-aes-instr.bin | grep -q '^meta x-amz-d=' &&
         pass instr_file_object || fail instr_file_object "$(cat "$OUT")"
 fi
+# a custom instruction-file suffix (written and read)
+if check instr_suffix 0 s3 cp small.bin "$S/rt/suffix.bin" $AES --instruction-file --instruction-suffix .keys $EP &&
+    check instr_suffix 0 s3 cp "$S/rt/suffix.bin.keys" - $EP &&
+    check instr_suffix 0 s3 cp "$S/rt/suffix.bin" suffix.back $AES --instruction-suffix .keys $EP; then
+    cmp -s small.bin suffix.back && pass instr_suffix || fail instr_suffix "content differs"
+fi
+check instr_suffix_default_missing 3 s3 cp "$S/rt/suffix.bin" suffix2.back $AES $EP &&
+    [ ! -e suffix2.back ] && grep -q 'no .instruction instruction file' "$ERR" && pass instr_suffix_default_missing
 # v2 objects are refused under the default commitment policy, naming the option
 if check v2_refused_by_default 3 s3 cp "$S/rt/v2-aes-meta.bin" - $AES $EP; then
     grep -q 'commitment-policy' "$ERR" && one_line v2_refused_by_default && pass v2_refused_by_default ||
@@ -158,7 +166,7 @@ if [ -n "${mport:-}" ]; then
         env $KEP "$SECKIT" s3 cp "$S/kms/rw.bin" kms-rw.back --kms-key-id alias/seckit-test \
             --encryption-context team=blue >"$OUT" 2>"$ERR" && cmp -s small.bin kms-rw.back &&
         env $KEP "$SECKIT" s3 head "$S/kms/rw.bin" --format json >"$OUT" 2>"$ERR" &&
-        grep -q '"key_wrapping": *"kms+context"' "$OUT" && grep -q '"team": *"blue"' "$OUT"; then
+        grep -q '"key_wrapping":[[:space:]]*"kms+context"' "$OUT" && grep -q '"team":[[:space:]]*"blue"' "$OUT"; then
         pass rewrap_aes_to_kms
     else
         fail rewrap_aes_to_kms "$(cat "$ERR" "$OUT" | head -c 400)"
