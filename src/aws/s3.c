@@ -320,7 +320,7 @@ int skt_s3_meta_value_decode(const char *value, char **out, seckit_error *err)
             const char *q1 = strchr(sp + 2, '?');
             const char *q2 = q1 != NULL && q1[1] != '\0' ? strchr(q1 + 2, '?') : NULL;
             const char *q3 = q2 != NULL ? strchr(q2 + 1, '?') : NULL;
-            if (q2 == q1 + 2 && q3 != NULL && q3[1] == '=')
+            if (q1 != NULL && q2 == q1 + 2 && q3 != NULL && q3[1] == '=')
                 end = q3 + 2;
         }
         if (end == NULL || decode_word(sp, (size_t)(end - sp), &w) != 0)

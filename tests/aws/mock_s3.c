@@ -12,6 +12,7 @@
  *                  they announce, then close the connection ("drop" = 1)
  *   "change"       with drop: the object is overwritten when the
  *                  connection drops (a new ETag)
+ *   "norange"      GETs ignore Range (the whole object, 200)
  *   "missing-meta" GET/HEAD answers carry x-amz-missing-meta: 1
  *   "err200"       CopyObject / UploadPartCopy / CompleteMultipartUpload
  *                  to this key answer 200 with an <Error> body
@@ -261,7 +262,7 @@ static int send_object(int fd, const req *r, obj *o, int head)
     }
     long long a = 0, b = (long long)o->len - 1;
     int partial = 0;
-    if (range != NULL && !head) {
+    if (range != NULL && !head && !key_fault(o->path, "norange")) {
         long long x = -1, y = -1;
         if (sscanf(range, "bytes=%lld-%lld", &x, &y) == 2) {
             a = x;

@@ -274,6 +274,15 @@ static void test_sink_resume_refused(void)
     CHECK(info.metadata == NULL);
     free(s.buf);
 
+    /* A server that ignores Range on the resume: refused, not spliced. */
+    CHECK(put(aws, "hooks/drop-norange.bin", data, n, NULL) == 0);
+    memset(&s, 0, sizeof s);
+    g.key = "hooks/drop-norange.bin";
+    CHECK_RC(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), SECKIT_EFORMAT);
+    CHECK(strstr(err.message, "does not continue the first one at byte 50000") != NULL);
+    CHECK(s.len == n / 2);
+    free(s.buf);
+
     /* One attempt allowed: no resume, a network error. */
     seckit_aws *one = client(1);
     CHECK(put(one, "hooks/drop-noretry.bin", data, n, NULL) == 0);

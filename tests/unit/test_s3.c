@@ -382,6 +382,9 @@ static void test_rfc2047(void)
     check_decode("=?UTF-8?Q?=4?=", "=?UTF-8?Q?=4?=");
     check_decode("=?UTF-8?X?abc?=", "=?UTF-8?X?abc?=");
     check_decode("=?UTF-8?B?", "=?UTF-8?B?");
+    check_decode("=?abc", "=?abc");
+    check_decode("=?", "=?");
+    check_decode("=?a?", "=?a?");
     check_decode("", "");
     /* refused: control characters, invalid UTF-8 (overlong, surrogate, cut) */
     const char *bad[] = {"a\nb", "a\rb", "\t", "x\x7f", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x98",
