@@ -135,6 +135,8 @@ static const char usage[] =
     "\n"
     CLI_S3CSE_OFFLINE_USAGE
     "\n"
+    CLI_S3CSE_OFFLINE_KEY_USAGE
+    "\n"
     "AWS options:\n"
     "  --endpoint-url URL    S3 endpoint, e.g. http://127.0.0.1:8080 (path-style)\n"
     "  --region REGION       signing region (default: AWS_REGION, the profile's)\n"

@@ -482,9 +482,13 @@ static int check_args(offline_args *a)
             return cli_usage_error(SUB, "decrypt needs --metadata FILE (the object metadata "
                                         "as JSON)");
     } else {
-        if (a->meta != NULL || a->instr != NULL)
-            return cli_usage_error(SUB, "--metadata and --instruction-file are for decrypt "
-                                        "(encrypt writes --metadata-out)");
+        if (a->instr != NULL)
+            return cli_usage_error(SUB, "--instruction-file FILE is for decrypt (encrypt "
+                                        "writes the instruction file to "
+                                        "--instruction-file-out FILE)");
+        if (a->meta != NULL)
+            return cli_usage_error(SUB, "--metadata is for decrypt (encrypt writes "
+                                        "--metadata-out FILE)");
         if (a->max_buffer != DEFAULT_MAX_BUFFER)
             return cli_usage_error(SUB, "--max-buffer is for decrypt");
         if (a->meta_out == NULL)
@@ -517,6 +521,7 @@ int cli_s3cse_offline_run(int argc, char **argv)
         {"metadata", required_argument, NULL, O_META},
         {"instruction-file", required_argument, NULL, O_INSTR},
         {"max-buffer", required_argument, NULL, O_MAX_BUFFER},
+        {"buffer-limit", required_argument, NULL, O_MAX_BUFFER}, /* cp's name for it */
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -556,7 +561,8 @@ int cli_s3cse_offline_run(int argc, char **argv)
             break;
         case 'h':
             cli_s3cse_opts_free(&a.k);
-            fputs("Usage:\n" CLI_S3CSE_OFFLINE_SYNOPSIS "\n" CLI_S3CSE_OFFLINE_USAGE, stdout);
+            fputs("Usage:\n" CLI_S3CSE_OFFLINE_SYNOPSIS "\n" CLI_S3CSE_OFFLINE_USAGE
+                  "\n" CLI_S3CSE_OFFLINE_KEY_USAGE, stdout);
             return EXIT_OK_;
         default: cli_s3cse_opts_free(&a.k); return cli_bad_option(SUB, c, argv);
         }

@@ -29,7 +29,7 @@
     "holds the plaintext in memory up to --max-buffer and refuses larger objects,\n"        \
     "unless --delayed-authentication.  On any failure nothing is written.\n"                \
     "\n"                                                                                    \
-    "encrypt/decrypt options:\n" CLI_S3CSE_USAGE_KEYS                                       \
+    "encrypt/decrypt options:\n"                                                            \
     "  --in FILE             the plaintext (encrypt) or object body (decrypt);\n"           \
     "                        default standard input\n"                                      \
     "  --out FILE            the object body (encrypt) or plaintext (decrypt, mode\n"       \
@@ -41,6 +41,13 @@
     "                        output; names with or without x-amz-meta-)\n"                  \
     "  --instruction-file FILE\n"                                                           \
     "                        decrypt: the object's instruction file\n"                      \
+    "  --max-buffer SIZE, --buffer-limit SIZE\n"                                            \
+    "                        decrypt to standard output: hold at most SIZE bytes\n"         \
+    "                        (default 64MiB; K, M, G suffixes)\n"
+
+/* The key and envelope options of encrypt and decrypt (the same as cp's). */
+#define CLI_S3CSE_OFFLINE_KEY_USAGE                                                         \
+    "Key options (encrypt, decrypt):\n" CLI_S3CSE_USAGE_KEYS                                \
     "  --envelope v3|v2      the format written: v3 (key-committing, default) or v2\n"      \
     "                        (needs forbid-encrypt-allow-decrypt)\n"                        \
     "  --commitment-policy POLICY\n"                                                        \
@@ -52,9 +59,7 @@
     "                        and the legacy key wraps\n"                                    \
     "  --delayed-authentication\n"                                                          \
     "                        decrypt to standard output as it goes, before the tag\n"       \
-    "                        is checked (a failure then exits 4 after output)\n"            \
-    "  --max-buffer SIZE     decrypt to standard output: hold at most SIZE bytes\n"         \
-    "                        (default 64MiB; K, M, G suffixes)\n"
+    "                        is checked (a failure then exits 4 after output)\n"
 
 /* argv[0] is "encrypt" or "decrypt". */
 int cli_s3cse_offline_run(int argc, char **argv);

@@ -178,6 +178,14 @@ check v3_rsa_instr_roundtrip 0 s3 decrypt --raw-rsa-key file=rsa2048.pem --in v3
 check public_key_cannot_decrypt 2 s3 decrypt --raw-rsa-key file=rsa2048.pub --in v3r.body --metadata v3r.json \
     --instruction-file v3r.instruction --out pub.out && no_output public_key_cannot_decrypt pub.out &&
     pass public_key_cannot_decrypt
+# a materials description given before the key option belongs to it (x-amz-m)
+if check matdesc_before_key 0 s3 encrypt --materials-description kid=first --raw-aes-key file=aes256.key \
+    --in pt --out md.body --metadata-out md.json; then
+    grep -q '"x-amz-m":.*kid.*first' md.json && pass matdesc_before_key || fail matdesc_before_key "$(cat md.json)"
+fi
+check matdesc_selects_v3 0 s3 decrypt --raw-aes-key file=aes128.key --materials-description kid=other \
+    --raw-aes-key file=aes256.key --materials-description kid=first --in md.body --metadata md.json &&
+    { cmp -s pt "$OUT" && pass matdesc_selects_v3 || fail matdesc_selects_v3 "differs"; }
 # V2 (forbid-encrypt-allow-decrypt), standard input and output
 if seckit s3 encrypt --raw-aes-key file=aes128.key --commitment-policy forbid-encrypt-allow-decrypt \
     --metadata-out v2.json <pt >v2.body 2>"$ERR"; then
@@ -211,6 +219,9 @@ check max_buffer_refused 3 s3 decrypt --raw-aes-key file=aes256.key --in v3.body
 cat v3.body | seckit s3 decrypt --raw-aes-key file=aes256.key --metadata v3.json --max-buffer 64K \
     >pipe.out 2>"$ERR"
 [ $? -eq 3 ] && [ ! -s pipe.out ] && pass max_buffer_refused_pipe || fail max_buffer_refused_pipe "$(cat "$ERR")"
+# --buffer-limit is the same option (seckit s3 cp's name for it)
+check buffer_limit_alias 3 s3 decrypt --raw-aes-key file=aes256.key --in v3.body --metadata v3.json \
+    --buffer-limit 64K && [ ! -s "$OUT" ] && pass buffer_limit_alias
 check max_buffer_fits 0 s3 decrypt --raw-aes-key file=aes256.key --in v3.body --metadata v3.json --max-buffer 1M &&
     { cmp -s pt "$OUT" && pass max_buffer_fits || fail max_buffer_fits "differs"; }
 check delayed_auth 0 s3 decrypt --raw-aes-key file=aes256.key --in v3.body --metadata v3.json \
@@ -287,6 +298,9 @@ usage usage_metadata_on_encrypt encrypt --raw-aes-key file=aes256.key --in pt --
     --metadata-out z.json
 usage usage_metadata_out_on_decrypt decrypt --raw-aes-key file=aes256.key --in v3.body --metadata v3.json \
     --metadata-out z.json
+usage usage_instruction_file_on_encrypt encrypt --raw-aes-key file=aes256.key --in pt --metadata-out z.json \
+    --instruction-file z.instr
+grep -q -- '--instruction-file-out' "$ERR" || fail usage_instruction_file_on_encrypt_names "$(cat "$ERR")"
 usage usage_delayed_encrypt encrypt --raw-aes-key file=aes256.key --delayed-authentication --in pt \
     --metadata-out z.json
 usage usage_extra_argument encrypt --raw-aes-key file=aes256.key --in pt --metadata-out z.json extra
