@@ -15,6 +15,7 @@
 #include "seckit/eval.h"
 #include "seckit/s3.h"
 #include "seckit/s3cse.h"
+#include "seckit/s3cse_object.h"
 #include "seckit/version.h"
 
 #endif

@@ -12,30 +12,43 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <ftw.h>
+
 #include "seckit/s3.h"
 #include "src/cli/cli.h"
+#include "src/cli/s3cse_online.h"
+#include "src/cli/s3cse_opts.h"
 #include "src/cli/cmd_s3cse.h"
 
 static const char usage[] =
     "Usage: seckit s3 ls s3://BUCKET[/PREFIX] [--recursive] [--page-size N] [AWS options]\n"
-    "       seckit s3 cp SOURCE DESTINATION [transfer options] [AWS options]\n"
+    "       seckit s3 cp SOURCE DESTINATION [cp options] [KEY OPTIONS] [AWS options]\n"
     "       seckit s3 rm s3://BUCKET/KEY [--version-id ID] [AWS options]\n"
     "       seckit s3 rm s3://BUCKET[/PREFIX] --recursive [AWS options]\n"
     "       seckit s3 mb|rb s3://BUCKET [AWS options]\n"
+    "       seckit s3 head s3://BUCKET/KEY [head options] [AWS options]\n"
+    "       seckit s3 rewrap s3://BUCKET/KEY KEY-OPTIONS TARGET [rewrap options] [AWS options]\n"
+    "       seckit s3 rewrap --manifest FILE KEY-OPTIONS TARGET [rewrap options] [AWS options]\n"
     CLI_S3CSE_OFFLINE_SYNOPSIS
     "\n"
-    "Plain S3 object transfers.  Objects are named s3://BUCKET/KEY as with the AWS\n"
-    "CLI; for cp, one side is s3://... and the other a local file, or '-' for\n"
-    "standard input or output (s3:// to s3:// copies on the server with CopyObject,\n"
-    "or part by part with UploadPartCopy above 5 GiB).\n"
+    "S3 object transfers, with client-side encryption compatible with the AWS S3\n"
+    "Encryption Clients when a key option is given.  Objects are named\n"
+    "s3://BUCKET/KEY as with the AWS CLI; for cp, one side is s3://... and the other\n"
+    "a local file, or '-' for standard input or output (s3:// to s3:// copies on the\n"
+    "server with CopyObject, or part by part with UploadPartCopy above 5 GiB).\n"
     "Inputs larger than the part size go up as a multipart upload with constant\n"
     "memory (standard input is read one part at a time); a failed multipart upload\n"
     "is aborted.  Downloads are written to a temporary file beside the destination\n"
-    "and renamed into place only when complete.  A destination ending in '/' (or a\n"
-    "local folder) gets the source's file name.  rm deletes one object, or with\n"
+    "and renamed into place only when complete (and, when decrypting, only after\n"
+    "the authentication tag verified).  A destination ending in '/' (or a local\n"
+    "folder) gets the source's file name.  rm deletes one object, or with\n"
     "--recursive every object under a prefix (DeleteObjects, 1000 keys a request).\n"
     "mb makes a bucket, rb removes an empty one.  Bucket names are checked with\n"
     "S3's naming rules before anything is sent.\n"
+    "\n"
+    "With a key option, cp encrypts uploads (a v3 envelope by default) and decrypts\n"
+    "downloads; head shows an encrypted object's envelope (never key material);\n"
+    "rewrap wraps an object's data key for a new key without re-uploading it.\n"
     "\n"
     "ls options:\n"
     "  --recursive           list every key under the prefix (default: one level,\n"
@@ -43,6 +56,8 @@ static const char usage[] =
     "  --page-size N         keys per ListObjectsV2 request, 1..1000 (default 1000)\n"
     "\n"
     "cp options:\n"
+    "  --recursive           copy a local folder to a prefix or a prefix to a local\n"
+    "                        folder, every file and key below it\n"
     "  --part-size SIZE      multipart part size, 5MiB..5GiB (default 8MiB, raised\n"
     "                        for files over 10000 parts; suffixes K, M, G, KiB,\n"
     "                        MiB, GiB are powers of 1024); also the part size of\n"
@@ -54,12 +69,63 @@ static const char usage[] =
     "                        s3:// to s3:// copies: keep the source's metadata\n"
     "                        (COPY, default) or set --metadata/--content-type\n"
     "                        (REPLACE)\n"
-    "  --range bytes=A-B     download only these bytes (also A- and -N)\n"
+    "  --range bytes=A-B     download only these bytes (also A- and -N); of an\n"
+    "                        encrypted object only with --security-profile\n"
+    "                        v2-and-legacy (a ranged read is not authenticated)\n"
     "  --version-id ID       downloads and s3:// to s3:// copies: that version of\n"
     "                        the source object (default: the latest)\n"
     "  --no-overwrite        uploads: fail (PreconditionFailed, exit 6) instead of\n"
     "                        replacing an existing object (If-None-Match: *)\n"
     "  --no-progress         no progress bar (it is shown only on a terminal)\n"
+    "  --max-buffer SIZE     decrypting to standard output: plaintext held back until\n"
+    "                        the tag verifies, at most SIZE (default 64MiB; larger\n"
+    "                        objects are refused unless --delayed-authentication)\n"
+    "\n"
+    "Key options (cp, rewrap, encrypt, decrypt):\n"
+    CLI_S3CSE_USAGE_KEYS
+    "  --envelope v3|v2      the envelope written (default v3; v2 needs\n"
+    "                        --commitment-policy forbid-encrypt-allow-decrypt)\n"
+    "  --instruction-file    put the envelope in KEY.instruction, not the metadata\n"
+    "  --instruction-suffix SUFFIX\n"
+    "                        the instruction file is KEY+SUFFIX (default\n"
+    "                        .instruction; cp, head, rewrap)\n"
+    "  --commitment-policy require-encrypt-require-decrypt|\n"
+    "                      require-encrypt-allow-decrypt|forbid-encrypt-allow-decrypt\n"
+    "                        key commitment when writing and reading (default:\n"
+    "                        require-encrypt-require-decrypt: v3 only)\n"
+    "  --security-profile v2|v2-and-legacy\n"
+    "                        v2-and-legacy also reads V1 objects, CBC content, the\n"
+    "                        legacy key wraps, and ranged reads\n"
+    "  --delayed-authentication\n"
+    "                        decrypting to standard output: write plaintext before\n"
+    "                        the tag verified (a failure is reported at the end)\n"
+    "\n"
+    "head options:\n"
+    "  --format text|json    output format (default text)\n"
+    "  --version-id ID       a version of the object (also for rewrap)\n"
+    "\n"
+    "rewrap options (TARGET is one of the three new-key options):\n"
+    "  --to-raw-aes-key file=PATH\n"
+    "  --to-raw-rsa-key file=PATH\n"
+    "  --to-kms-key-id ID|ARN|ALIAS\n"
+    "                        the new wrapping key\n"
+    "  --to-materials-description KEY=VALUE\n"
+    "                        a pair of the new key's materials description\n"
+    "  --if-match ETAG       rewrap only if the object's ETag is still ETAG\n"
+    "  --unconditional       copy without x-amz-copy-source-if-match (for servers\n"
+    "                        that cannot evaluate it, such as Swift for multipart\n"
+    "                        objects; a concurrent overwrite then goes unnoticed)\n"
+    "  --manifest FILE       rewrap every object an S3 Batch Operations CSV manifest\n"
+    "                        (bucket,key[,versionId]) or an S3 Inventory CSV file\n"
+    "                        lists; objects already wrapped for the target are\n"
+    "                        skipped, so a run can be repeated\n"
+    "  --manifest-format batch|inventory\n"
+    "                        the manifest's format (default batch)\n"
+    "  --inventory-schema SCHEMA\n"
+    "                        the inventory's fileSchema (default \"Bucket, Key\")\n"
+    "  --shard I/N           only the objects of shard I (0..N-1) of N\n"
+    "  --report FILE         write a completion report in S3 Batch Operations' CSV\n"
+    "                        shape\n"
     "\n"
     "rm options:\n"
     "  --recursive           delete every object whose key starts with PREFIX/\n"
@@ -67,8 +133,6 @@ static const char usage[] =
     "  --version-id ID       delete that version of the object\n"
     "\n"
     CLI_S3CSE_OFFLINE_USAGE
-    "\n"
-    CLI_S3CSE_OFFLINE_KEY_USAGE
     "\n"
     "AWS options:\n"
     "  --endpoint-url URL    S3 endpoint, e.g. http://127.0.0.1:8080 (path-style);\n"
@@ -83,13 +147,15 @@ static const char usage[] =
     "Keys are sent exactly as written (s3://b/x/.. is the object 'x/..').  A\n"
     "--content-type or --metadata value with a control character is refused.\n"
     "\n"
-    "Exit status: 0 done; 2 usage (also a bad AWS_MAX_ATTEMPTS, AWS_RETRY_MODE or\n"
-    "endpoint setting, a control character in a header value, a bucket name S3\n"
-    "does not allow); 3 malformed input (unknown profile, malformed config file,\n"
-    "an S3 answer that does not parse, encryption metadata); 4 a key, tag or\n"
-    "commitment did not verify; 5 a file or network failure; 6 S3 answered with\n"
-    "an error (its code, e.g. NoSuchKey or AccessDenied, is shown), or rm\n"
-    "--recursive could not delete some keys.\n";
+    "Exit status: 0 done; 1 rewrap --manifest: some objects failed (see the report);\n"
+    "2 usage (also a bad AWS_MAX_ATTEMPTS, AWS_RETRY_MODE or endpoint setting, a\n"
+    "control character in a header value, a bucket name S3 does not allow); 3 bad\n"
+    "input (unknown profile, malformed config file, an object that is not\n"
+    "encrypted, malformed encryption metadata) or a malformed answer from the\n"
+    "server; 4 a key, tag or commitment did not verify (wrong key, tampered\n"
+    "object); 5 a file or network failure; 6 S3 answered with an error (its code,\n"
+    "e.g. NoSuchKey or AccessDenied, is shown), or rm --recursive could not delete\n"
+    "some keys.\n";
 
 enum {
     OPT_RECURSIVE = 256,
@@ -100,6 +166,8 @@ enum {
     OPT_METADATA_DIRECTIVE,
     OPT_RANGE,
     OPT_NO_PROGRESS,
+    OPT_BUFFER_LIMIT,
+    OPT_SUFFIX,
     OPT_VERSION_ID,
     OPT_NO_OVERWRITE
 };
@@ -121,7 +189,12 @@ typedef struct s3_opts {
     const char *version_id;
     int no_overwrite;
     int progress;
+    long long buffer_limit;
+    int buffer_limit_set;
+    const char *suffix; /* --instruction-suffix */
     seckit_aws_options aws;
+    cli_s3cse_opts keys; /* encryption when keys.any */
+    cli_s3cse_ctx *enc;  /* made by cp once the client exists */
 } s3_opts;
 
 typedef struct s3_url {
@@ -233,6 +306,12 @@ static void show_size(char *buf, size_t cap, long long n)
 static void progress_cb(void *ctx, long long done, long long total)
 {
     progress *p = ctx;
+    if (done < 0) { /* the end */
+        if (p->shown)
+            fputc('\n', stderr);
+        p->shown = 0;
+        return;
+    }
     if (!p->on)
         return;
     char a[32], b[32];
@@ -557,6 +636,18 @@ static int upload(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
         return EXIT_IO;
     }
     progress pr = {.on = o->progress && isatty(2)};
+    if (o->enc != NULL) {
+        struct stat st;
+        long long size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
+        int erc = cli_s3cse_upload(o->sub, o->enc, aws, fd, size, src, dst->bucket, key,
+                                   o->part_size_set ? o->part_size : 0, o->content_type, o->meta,
+                                   o->meta_count, o->no_overwrite ? "*" : NULL, progress_cb,
+                                   &pr);
+        if (fd != 0)
+            close(fd);
+        free(key);
+        return erc;
+    }
     seckit_s3_upload req = {
         .bucket = dst->bucket,
         .key = key,
@@ -697,6 +788,11 @@ static int download(s3_opts *o, seckit_aws *aws, s3_url *src, const char *dst)
     seckit_error err;
     seckit_error_clear(&err);
     long long written = 0;
+    progress pr = {.on = o->progress && isatty(2)};
+    if (strcmp(dst, "-") == 0 && o->enc != NULL)
+        return cli_s3cse_download(o->sub, o->enc, aws, src->bucket, src->key, o->version_id,
+                                  o->range, "-",
+                                  o->buffer_limit, progress_cb, &pr);
     if (strcmp(dst, "-") == 0) {
         if (fetch(o, aws, src, 1, &written, &err) != 0) {
             name_object(&err, src->bucket, src->key);
@@ -717,6 +813,13 @@ static int download(s3_opts *o, seckit_aws *aws, s3_url *src, const char *dst)
     if (path == NULL) {
         cli_message(o->sub, "out of memory");
         return EXIT_IO;
+    }
+    if (o->enc != NULL) {
+        int erc = cli_s3cse_download(o->sub, o->enc, aws, src->bucket, src->key, o->version_id,
+                                     o->range, path,
+                                     o->buffer_limit, progress_cb, &pr);
+        free(path);
+        return erc;
     }
     seckit_atomic_file *f = NULL;
     int rc = 0;
@@ -781,6 +884,220 @@ static int server_copy(s3_opts *o, seckit_aws *aws, s3_url *src, s3_url *dst)
     return rc;
 }
 
+/* ---- cp --recursive ------------------------------------------------------ */
+
+/* nftw() has no context argument: the walk's state. */
+static struct {
+    s3_opts *o;
+    seckit_aws *aws;
+    const char *bucket;
+    const char *prefix; /* "" or ending in '/' */
+    size_t root_len;
+    int rc;
+    long files;
+} walk;
+
+static int walk_file(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    if (type != FTW_F)
+        return 0; /* folders are implied by keys; links and specials are not copied */
+    const char *rel = path + walk.root_len;
+    while (*rel == '/')
+        rel++;
+    char *key = join(walk.prefix, rel);
+    if (key == NULL) {
+        cli_message(walk.o->sub, "out of memory");
+        walk.rc = EXIT_IO;
+        return 1;
+    }
+    s3_url one = {(char *)walk.bucket, key};
+    int rc = upload(walk.o, walk.aws, path, &one);
+    if (rc != 0)
+        walk.rc = rc; /* go on with the other files; the exit code tells */
+    walk.files++;
+    free(key);
+    return 0;
+}
+
+/* "" or the key with a '/' at its end, malloc'd. */
+static char *as_prefix(const char *key)
+{
+    size_t n = strlen(key);
+    return n == 0 || key[n - 1] == '/' ? strdup(key) : join(key, "/");
+}
+
+static int upload_recursive(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
+{
+    struct stat st;
+    if (stat(src, &st) != 0 || !S_ISDIR(st.st_mode))
+        return cli_usage_error(o->sub, "--recursive uploads a folder; %s is not one", src);
+    char *prefix = as_prefix(dst->key);
+    if (prefix == NULL) {
+        cli_message(o->sub, "out of memory");
+        return EXIT_IO;
+    }
+    walk.o = o;
+    walk.aws = aws;
+    walk.bucket = dst->bucket;
+    walk.prefix = prefix;
+    walk.root_len = strlen(src);
+    walk.rc = 0;
+    walk.files = 0;
+    if (nftw(src, walk_file, 16, FTW_PHYS) < 0 && walk.rc == 0) {
+        cli_message(o->sub, "%s: %s", src, strerror(errno));
+        walk.rc = EXIT_IO;
+    }
+    free(prefix);
+    return walk.rc;
+}
+
+/* mkdir -p of path's parent folders. */
+static int make_parents(const char *sub, char *path)
+{
+    for (char *p = strchr(path + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
+        *p = '\0';
+        int r = mkdir(path, 0755);
+        int e = errno;
+        *p = '/';
+        if (r != 0 && e != EEXIST) {
+            cli_message(sub, "cannot make folder for %s: %s", path, strerror(e));
+            return EXIT_IO;
+        }
+    }
+    return 0;
+}
+
+/* A key's part below the prefix is safe as a relative path: no "..", ".",
+ * empty or absolute components. */
+static int safe_relative(const char *rel)
+{
+    if (*rel == '\0' || *rel == '/')
+        return 0;
+    for (const char *p = rel; *p != '\0';) {
+        const char *e = strchr(p, '/');
+        size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
+        if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+            return 0;
+        p += n;
+        if (*p == '/')
+            p++;
+    }
+    return 1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int download_recursive(s3_opts *o, seckit_aws *aws, s3_url *src, const char *dst)
+{
+    if (strcmp(dst, "-") == 0)
+        return cli_usage_error(o->sub, "--recursive downloads to a folder, not standard output");
+    char *prefix = as_prefix(src->key);
+    char **keys = NULL;
+    size_t n = 0, cap = 0;
+    char *token = NULL;
+    int rc = 0;
+    seckit_error err;
+    seckit_error_clear(&err);
+    if (prefix == NULL) {
+        cli_message(o->sub, "out of memory");
+        return EXIT_IO;
+    }
+    do {
+        seckit_s3_list req = {
+            .bucket = src->bucket,
+            .prefix = prefix[0] != '\0' ? prefix : NULL,
+            .continuation_token = token,
+        };
+        seckit_s3_list_result res;
+        if (seckit_s3_list_objects(aws, &req, &res, &err) != 0) {
+            name_object(&err, src->bucket, prefix);
+            rc = cli_fail(o->sub, &err);
+            break;
+        }
+        for (size_t i = 0; i < res.count && rc == 0; i++) {
+            if (n == cap) {
+                size_t ncap = cap == 0 ? 64 : cap * 2;
+                char **nk = realloc(keys, ncap * sizeof(*nk));
+                if (nk == NULL) {
+                    rc = EXIT_IO;
+                    break;
+                }
+                keys = nk;
+                cap = ncap;
+            }
+            keys[n] = strdup(res.entries[i].key);
+            if (keys[n] == NULL)
+                rc = EXIT_IO;
+            else
+                n++;
+        }
+        free(token);
+        token = res.next_continuation_token;
+        res.next_continuation_token = NULL;
+        seckit_s3_list_result_free(&res);
+    } while (token != NULL && rc == 0);
+    free(token);
+    if (rc == EXIT_IO)
+        cli_message(o->sub, "out of memory");
+    if (rc == 0 && mkdir(dst, 0755) != 0 && errno != EEXIST) {
+        cli_message(o->sub, "%s: %s", dst, strerror(errno));
+        rc = EXIT_IO;
+    }
+    if (keys != NULL)
+        qsort(keys, n, sizeof(*keys), cmp_str);
+    const char *suffix = o->suffix != NULL ? o->suffix : ".instruction";
+    size_t slen = strlen(suffix);
+    int worst = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const char *k = keys[i];
+        size_t kl = strlen(k);
+        if (kl > 0 && k[kl - 1] == '/')
+            continue; /* a folder marker */
+        if (o->enc != NULL && kl > slen && strcmp(k + kl - slen, suffix) == 0) {
+            /* the instruction file of another key in the listing: not a file */
+            char *base = strndup(k, kl - slen);
+            int found = base != NULL &&
+                        bsearch(&base, keys, n, sizeof(*keys), cmp_str) != NULL;
+            free(base);
+            if (found)
+                continue;
+        }
+        const char *rel = k + strlen(prefix);
+        if (!safe_relative(rel)) {
+            cli_message(o->sub, "s3://%s/%s: not copied (the key is not a safe relative path)",
+                        src->bucket, k);
+            worst = EXIT_INPUT;
+            continue;
+        }
+        char *d = join(dst, dst[strlen(dst) - 1] == '/' ? "" : "/");
+        char *path = d != NULL ? join(d, rel) : NULL;
+        free(d);
+        if (path == NULL) {
+            cli_message(o->sub, "out of memory");
+            rc = EXIT_IO;
+            break;
+        }
+        int r = make_parents(o->sub, path);
+        if (r == 0) {
+            s3_url one = {src->bucket, (char *)k};
+            r = download(o, aws, &one, path);
+        }
+        if (r != 0)
+            worst = r;
+        free(path);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(keys[i]);
+    free(keys);
+    free(prefix);
+    return rc != 0 ? rc : worst;
+}
+
 static int cmd_cp(s3_opts *o, int argc, char **argv)
 {
     if (argc != 2)
@@ -796,14 +1113,30 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
                                        "need --metadata-directive REPLACE");
     if (o->range != NULL && (!s3src || s3dst))
         return cli_usage_error(o->sub, "--range is for downloads");
+    if (o->range != NULL && o->recursive)
+        return cli_usage_error(o->sub, "--range is for one object, not --recursive");
     if (s3src && !s3dst && (o->meta_count > 0 || o->content_type != NULL))
         return cli_usage_error(o->sub, "--metadata/--content-type are for uploads and copies");
+    if (s3src && s3dst && o->recursive)
+        return cli_usage_error(o->sub, "--recursive copies between a folder and S3, not "
+                                       "between two s3:// places");
     if (o->version_id != NULL && !s3src)
         return cli_usage_error(o->sub, "--version-id is for downloads and s3:// to s3:// copies");
     if (o->no_overwrite && (s3src || !s3dst))
         return cli_usage_error(o->sub, "--no-overwrite is for uploads");
-    s3_url us = {0}, ud = {0};
     int rc = 0;
+    if (o->keys.any) {
+        if (s3src && s3dst)
+            return cli_usage_error(o->sub, "key options are for uploads and downloads (to "
+                                           "change an object's key, use seckit s3 rewrap)");
+        if ((rc = cli_s3cse_opts_check(&o->keys, o->sub,
+                                       s3dst ? CLI_S3CSE_ENCRYPT : CLI_S3CSE_DECRYPT)) != 0)
+            return rc;
+    } else if (o->buffer_limit_set || o->suffix != NULL) {
+        return cli_usage_error(o->sub, "--max-buffer and --instruction-suffix are for "
+                                       "encrypted transfers (with a key option)");
+    }
+    s3_url us = {0}, ud = {0};
     if (s3src && (rc = parse_url(o->sub, src, &us)) != 0)
         return rc;
     if (s3dst && (rc = parse_url(o->sub, dst, &ud)) != 0) {
@@ -811,15 +1144,32 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
         return rc;
     }
     seckit_aws *aws = NULL;
-    if ((rc = make_client(o, &aws)) == 0) {
+    cli_s3cse_ctx enc;
+    int have_enc = 0;
+    if ((rc = make_client(o, &aws)) == 0 && o->keys.any) {
+        rc = cli_s3cse_ctx_make(&o->keys, o->sub, aws, &enc);
+        if (rc == 0) {
+            have_enc = 1;
+            enc.instruction_suffix = o->suffix;
+            o->enc = &enc;
+        }
+    }
+    if (rc == 0) {
         if (s3src && s3dst)
             rc = server_copy(o, aws, &us, &ud);
+        else if (s3dst && o->recursive)
+            rc = upload_recursive(o, aws, src, &ud);
         else if (s3dst)
             rc = upload(o, aws, src, &ud);
+        else if (o->recursive)
+            rc = download_recursive(o, aws, &us, dst);
         else
             rc = download(o, aws, &us, dst);
-        seckit_aws_free(aws);
     }
+    if (have_enc)
+        cli_s3cse_ctx_free(&enc);
+    o->enc = NULL;
+    seckit_aws_free(aws);
     if (rc == 0 && fflush(stdout) != 0) {
         cli_message(o->sub, "writing to standard output failed: %s", strerror(errno));
         rc = EXIT_IO;
@@ -840,13 +1190,18 @@ static int run(int argc, char **argv)
         {"metadata-directive", required_argument, NULL, OPT_METADATA_DIRECTIVE},
         {"range", required_argument, NULL, OPT_RANGE},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+        {"max-buffer", required_argument, NULL, OPT_BUFFER_LIMIT},
+        {"instruction-suffix", required_argument, NULL, OPT_SUFFIX},
+        CLI_S3CSE_LONG_OPTIONS,
+        CLI_S3CSE_INSTRUCTION_FILE_OPTION,
         {"version-id", required_argument, NULL, OPT_VERSION_ID},
         {"no-overwrite", no_argument, NULL, OPT_NO_OVERWRITE},
         CLI_AWS_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    s3_opts o = {.sub = "s3", .part_size = 8LL * 1024 * 1024, .directive = -1, .progress = 1};
+    s3_opts o = {.sub = "s3", .part_size = 8LL * 1024 * 1024, .directive = -1, .progress = 1,
+                 .buffer_limit = 64LL * 1024 * 1024};
     o.aws.endpoint_service = "s3"; /* --endpoint-url is for S3 only */
     int c, rc;
 
@@ -855,8 +1210,13 @@ static int run(int argc, char **argv)
         return EXIT_OK_;
     }
     if (argc < 2 || argv[1][0] == '-')
-        return cli_usage_error(o.sub, "missing subcommand: ls, cp, rm, mb, rb, encrypt or decrypt");
+        return cli_usage_error(o.sub, "missing subcommand: ls, cp, rm, mb, rb, head, rewrap, "
+                                      "encrypt or decrypt");
     const char *verb = argv[1];
+    if (strcmp(verb, "head") == 0)
+        return cli_s3_head(argc - 1, argv + 1);
+    if (strcmp(verb, "rewrap") == 0)
+        return cli_s3_rewrap(argc - 1, argv + 1);
     if (strcmp(verb, "encrypt") == 0 || strcmp(verb, "decrypt") == 0)
         return cli_s3cse_offline_run(argc - 1, argv + 1);
     int (*fn)(s3_opts *, int, char **) = NULL;
@@ -871,17 +1231,49 @@ static int run(int argc, char **argv)
     else if (strcmp(verb, "rb") == 0)
         fn = cmd_rb;
     else
-        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp, rm, mb, rb, encrypt or decrypt)", verb);
+        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp, rm, mb, rb, head, "
+                                      "rewrap, encrypt or decrypt)", verb);
     argc--;
     argv++;
 
     int have_ls_opt = 0, have_cp_opt = 0, have_recursive = 0, have_version = 0;
+    cli_s3cse_opts_init(&o.keys);
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         if (cli_aws_option(c, optarg, &o.aws))
             continue;
+        int kr = cli_s3cse_option(&o.keys, o.sub, c, optarg);
+        if (kr == CLI_S3CSE_TAKEN) {
+            have_cp_opt = 1;
+            continue;
+        }
+        if (kr != CLI_S3CSE_NOT_OURS) {
+            free(o.metadata_arg);
+            cli_s3cse_opts_free(&o.keys);
+            return kr;
+        }
         switch (c) {
         case OPT_RECURSIVE: o.recursive = 1; have_recursive = 1; break;
+        case OPT_BUFFER_LIMIT:
+            if (parse_size(optarg, &o.buffer_limit) != 0 || o.buffer_limit > (1LL << 34)) {
+                free(o.metadata_arg);
+                cli_s3cse_opts_free(&o.keys);
+                return cli_usage_error(o.sub, "--max-buffer must be a size up to 16GiB, not "
+                                              "'%s'", optarg);
+            }
+            o.buffer_limit_set = 1;
+            have_cp_opt = 1;
+            break;
+        case OPT_SUFFIX:
+            if (optarg[0] == '\0' || strchr(optarg, '/') != NULL) {
+                free(o.metadata_arg);
+                cli_s3cse_opts_free(&o.keys);
+                return cli_usage_error(o.sub, "--instruction-suffix wants a suffix such as "
+                                              ".instruction, not '%s'", optarg);
+            }
+            o.suffix = optarg;
+            have_cp_opt = 1;
+            break;
         case OPT_PAGE_SIZE:
             if (cli_parse_uint(optarg, 1, 1000, &o.page_size) != 0)
                 return cli_usage_error(o.sub, "--page-size must be 1..1000, not '%s'", optarg);
@@ -919,20 +1311,30 @@ static int run(int argc, char **argv)
         case OPT_RANGE: o.range = optarg; have_cp_opt = 1; break;
         case OPT_NO_PROGRESS: o.progress = 0; have_cp_opt = 1; break;
         case OPT_VERSION_ID:
-            if (optarg[0] == '\0')
+            if (optarg[0] == '\0') {
+                free(o.metadata_arg);
+                cli_s3cse_opts_free(&o.keys);
                 return cli_usage_error(o.sub, "--version-id needs a version id");
+            }
             o.version_id = optarg;
             have_version = 1;
             break;
         case OPT_NO_OVERWRITE: o.no_overwrite = 1; have_cp_opt = 1; break;
-        case 'h': free(o.metadata_arg); fputs(usage, stdout); return EXIT_OK_;
-        default: free(o.metadata_arg); return cli_bad_option(o.sub, c, argv);
+        case 'h':
+            free(o.metadata_arg);
+            cli_s3cse_opts_free(&o.keys);
+            fputs(usage, stdout);
+            return EXIT_OK_;
+        default:
+            free(o.metadata_arg);
+            cli_s3cse_opts_free(&o.keys);
+            return cli_bad_option(o.sub, c, argv);
         }
     }
     if (have_ls_opt && fn != cmd_ls)
         rc = cli_usage_error(o.sub, "--page-size is an ls option");
-    else if (have_recursive && fn != cmd_ls && fn != cmd_rm)
-        rc = cli_usage_error(o.sub, "--recursive is for ls and rm");
+    else if (have_recursive && fn != cmd_ls && fn != cmd_rm && fn != cmd_cp)
+        rc = cli_usage_error(o.sub, "--recursive is for ls, cp and rm");
     else if (have_version && fn != cmd_cp && fn != cmd_rm)
         rc = cli_usage_error(o.sub, "--version-id is for cp and rm");
     else if (have_cp_opt && fn != cmd_cp)
@@ -940,12 +1342,13 @@ static int run(int argc, char **argv)
     else
         rc = fn(&o, argc - optind, argv + optind);
     free(o.metadata_arg);
+    cli_s3cse_opts_free(&o.keys);
     return rc;
 }
 
 const cli_command cmd_s3 = {
     "s3",
-    "plain S3 transfers: ls, cp (multipart, stdin/stdout), rm, mb, rb",
+    "S3 transfers with optional client-side encryption: ls, cp, rm, mb, rb, head, rewrap",
     usage,
     run,
 };

@@ -190,6 +190,12 @@ static const char *secret_for(const char *key, const char **token)
     *token = NULL;
     if (strcmp(key, MOCK_KEY) == 0)
         return MOCK_SECRET;
+    /* One more key pair from the environment, so that a test can sign for
+     * another server (the S3 integration server) and this mock's KMS with
+     * one set of credentials. */
+    const char *xk = getenv("MOCK_AWS_EXTRA_KEY"), *xs = getenv("MOCK_AWS_EXTRA_SECRET");
+    if (xk != NULL && xs != NULL && *xk != '\0' && strcmp(key, xk) == 0)
+        return xs;
     if (strcmp(key, ROLE_KEY) == 0) {
         *token = ROLE_TOKEN;
         return ROLE_SECRET;
