@@ -13,6 +13,7 @@
 #include "seckit/fle.h"
 #include "seckit/keys.h"
 #include "seckit/policy.h"
+#include "seckit/eval.h"
 #include "seckit/s3.h"
 #include "seckit/version.h"
 

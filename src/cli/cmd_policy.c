@@ -1,5 +1,5 @@
-/* seckit policy lint|data: lint IAM policies offline; show the IAM service
- * reference snapshot the linter uses.
+/* seckit policy lint|eval|data: lint IAM policies offline; evaluate requests
+ * against them (cmd_policy_eval.c); show the IAM service reference snapshot.
  *
  * Exit codes of `policy lint` follow cfn-policy-validator, not seckit(1):
  * 0 no blocking finding, 2 blocking findings, 1 the tool itself failed. */
@@ -17,6 +17,7 @@
 
 #include "seckit/policy_inputs.h"
 #include "src/cli/cli.h"
+#include "src/cli/cmd_policy.h"
 
 #ifndef SECKIT_PKGDATADIR
 #define SECKIT_PKGDATADIR ""
@@ -37,6 +38,13 @@ static const char usage[] =
     "                          [--resource-type TYPE] [--format text|json|sarif]\n"
     "                          [--fail-on TYPES] [--ignore CODE|FILE:CODE|SID:CODE]...\n"
     "                          [--account ID] [--data FILE] PATH|-...\n"
+    "       seckit policy eval --policy FILE... [--resource-policy FILE]\n"
+    "                          [--boundary FILE] [--scp FILE]... [--rcp FILE]...\n"
+    "                          [--session-policy FILE] --principal ARN\n"
+    "                          --action ACTION --resource ARN [--resource-account ID]\n"
+    "                          [--context KEY=TYPE:VALUE[,VALUE...]]...\n"
+    "                          [--requests FILE.jsonl] [--authorization-details FILE]\n"
+    "                          [--format text|json] [--data FILE]\n"
     "       seckit policy data [--data FILE]\n"
     "\n"
     "lint: check IAM policies offline, as IAM Access Analyzer's ValidatePolicy\n"
@@ -51,6 +59,15 @@ static const char usage[] =
     "as trust, bucket policies as resource policies); --type applies to bare\n"
     "policy documents.  Findings go to standard output as\n"
     "FILE:LINE:COLUMN: TYPE CODE: message [path] (owner).\n"
+    "\n"
+    "eval: decide whether a request is allowed, as IAM's policy evaluation logic\n"
+    "does: an explicit Deny in any policy wins; service and resource control\n"
+    "policies must allow; a same-account resource-based policy can grant on its\n"
+    "own; otherwise the identity policies, the permissions boundary and the\n"
+    "session policy must all allow (cross-account: the resource-based policy\n"
+    "too).  Prints the decision (allowed, explicitDeny, implicitDeny), the\n"
+    "statements that decided it as FILE:LINE:COLUMN, and the context keys the\n"
+    "policies asked for that the request did not give.\n"
     "\n"
     "data: show the date, source and size of the IAM service reference snapshot.\n"
     "\n"
@@ -69,8 +86,37 @@ static const char usage[] =
     "                        accounts must require sts:ExternalId\n"
     "  --data FILE           IAM service reference snapshot (default: $SECKIT_IAM_DATA,\n"
     "                        then the installed snapshot)\n"
+    "\n"
+    "Options of eval:\n"
+    "  --policy FILE         an identity-based policy of the caller; repeatable\n"
+    "  --resource-policy FILE  the resource's resource-based policy\n"
+    "  --boundary FILE       the caller's permissions boundary\n"
+    "  --scp FILE            a service control policy; repeatable\n"
+    "  --rcp FILE            a resource control policy; repeatable\n"
+    "  --session-policy FILE the session policy of a role session\n"
+    "  --principal ARN       the caller: user, role, assumed-role session,\n"
+    "                        federated user, account root, or a service principal\n"
+    "  --action ACTION       the action, e.g. s3:GetObject\n"
+    "  --resource ARN        the resource's ARN, or * for actions on no resource\n"
+    "  --resource-account ID the resource's account where its ARN does not say\n"
+    "                        (S3); default: the ARN's, else the caller's\n"
+    "  --context KEY=TYPE:VALUE[,VALUE...]\n"
+    "                        a request context key; TYPE is string, stringList,\n"
+    "                        numeric, numericList, boolean, booleanList, date,\n"
+    "                        dateList, ip, ipList, binary or binaryList; repeatable\n"
+    "  --requests FILE.jsonl many requests, one JSON object a line in the shape of\n"
+    "                        SimulateCustomPolicy's input (CallerArn, ActionNames,\n"
+    "                        ResourceArns, ResourceOwner, ContextEntries); one JSON\n"
+    "                        result a line\n"
+    "  --authorization-details FILE\n"
+    "                        take the --principal's own policies (inline, attached,\n"
+    "                        its groups') and boundary from the output of aws iam\n"
+    "                        get-account-authorization-details\n"
+    "  --format FORMAT       text (default) or json\n"
     "  -h, --help            show this help\n"
     "\n"
+    "Exit status of eval (seckit(1)): 0 allowed (every request, with --requests),\n"
+    "1 denied, 2 usage error, 3 and up for errors (unreadable or malformed policy).\n"
     "Exit status of lint (as cfn-policy-validator): 0 no blocking findings,\n"
     "2 blocking findings, 1 the tool failed (unreadable file, bad option).\n";
 
@@ -86,7 +132,7 @@ static int file_exists(const char *p)
 /* Load the snapshot: --data, $SECKIT_IAM_DATA, the installed copy, the
  * source tree's copy (so a built but not installed seckit works).
  * required: fail when none is found. */
-static int load_data(const char *path, int required, seckit_iam_data **out, char *used, size_t used_len,
+int cli_policy_load_data(const char *path, int required, seckit_iam_data **out, char *used, size_t used_len,
                      seckit_error *err)
 {
     char buf[4096];
@@ -416,7 +462,7 @@ static int run_lint(int argc, char **argv)
     run.opts.account = account;
     seckit_iam_data *data = NULL;
     char used[4096] = "";
-    int rc = load_data(data_path, data_path != NULL, &data, used, sizeof(used), &err);
+    int rc = cli_policy_load_data(data_path, data_path != NULL, &data, used, sizeof(used), &err);
     if (rc < 0) {
         free(ignores);
         cli_message(sub, "%s", err.message);
@@ -490,7 +536,7 @@ static int run_data(int argc, char **argv)
     seckit_error_clear(&err);
     seckit_iam_data *data = NULL;
     char used[4096] = "";
-    if (load_data(path, 1, &data, used, sizeof(used), &err) < 0)
+    if (cli_policy_load_data(path, 1, &data, used, sizeof(used), &err) < 0)
         return cli_fail(sub, &err);
     seckit_iam_data_info info;
     seckit_iam_data_get_info(data, &info);
@@ -509,8 +555,7 @@ static int run(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         if (argc < 2) {
-            cli_usage_error("policy", "missing subcommand (lint or data)");
-            return LINT_TOOL_FAILED;
+            return cli_usage_error("policy", "missing subcommand (lint, eval or data)");
         }
         fputs(usage, stdout);
         return EXIT_OK_;
@@ -519,13 +564,15 @@ static int run(int argc, char **argv)
         return run_lint(argc - 1, argv + 1);
     if (strcmp(argv[1], "data") == 0)
         return run_data(argc - 1, argv + 1);
-    cli_usage_error("policy", "unknown subcommand '%s' (lint or data)", argv[1]);
-    return LINT_TOOL_FAILED;
+    if (strcmp(argv[1], "eval") == 0)
+        return cli_policy_eval(argc - 1, argv + 1);
+    /* usage errors of the dispatcher exit 2: 1 would read as "denied" */
+    return cli_usage_error("policy", "unknown subcommand '%s' (lint, eval or data)", argv[1]);
 }
 
 const cli_command cmd_policy = {
     "policy",
-    "lint IAM policies offline (Access Analyzer checks and more)",
+    "lint IAM policies offline (Access Analyzer checks and more); evaluate requests",
     usage,
     run,
 };

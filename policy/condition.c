@@ -1,0 +1,414 @@
+/* policy/: condition operators and typed condition values (numbers, dates,
+ * IPv4/IPv6 CIDRs, booleans, base64 bytes, ARNs). */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/model.h"
+
+static const skt_op_info ops[SKT_OP_COUNT_] = {
+    [SKT_OP_STRING_EQUALS] = {"StringEquals", SKT_FAM_STRING, 0, 1},
+    [SKT_OP_STRING_NOT_EQUALS] = {"StringNotEquals", SKT_FAM_STRING, 1, 1},
+    [SKT_OP_STRING_EQUALS_IGNORE_CASE] = {"StringEqualsIgnoreCase", SKT_FAM_STRING, 0, 1},
+    [SKT_OP_STRING_NOT_EQUALS_IGNORE_CASE] = {"StringNotEqualsIgnoreCase", SKT_FAM_STRING, 1, 1},
+    [SKT_OP_STRING_LIKE] = {"StringLike", SKT_FAM_STRING, 0, 1},
+    [SKT_OP_STRING_NOT_LIKE] = {"StringNotLike", SKT_FAM_STRING, 1, 1},
+    [SKT_OP_NUMERIC_EQUALS] = {"NumericEquals", SKT_FAM_NUMERIC, 0, 0},
+    [SKT_OP_NUMERIC_NOT_EQUALS] = {"NumericNotEquals", SKT_FAM_NUMERIC, 1, 0},
+    [SKT_OP_NUMERIC_LESS_THAN] = {"NumericLessThan", SKT_FAM_NUMERIC, 0, 0},
+    [SKT_OP_NUMERIC_LESS_THAN_EQUALS] = {"NumericLessThanEquals", SKT_FAM_NUMERIC, 0, 0},
+    [SKT_OP_NUMERIC_GREATER_THAN] = {"NumericGreaterThan", SKT_FAM_NUMERIC, 0, 0},
+    [SKT_OP_NUMERIC_GREATER_THAN_EQUALS] = {"NumericGreaterThanEquals", SKT_FAM_NUMERIC, 0, 0},
+    [SKT_OP_DATE_EQUALS] = {"DateEquals", SKT_FAM_DATE, 0, 0},
+    [SKT_OP_DATE_NOT_EQUALS] = {"DateNotEquals", SKT_FAM_DATE, 1, 0},
+    [SKT_OP_DATE_LESS_THAN] = {"DateLessThan", SKT_FAM_DATE, 0, 0},
+    [SKT_OP_DATE_LESS_THAN_EQUALS] = {"DateLessThanEquals", SKT_FAM_DATE, 0, 0},
+    [SKT_OP_DATE_GREATER_THAN] = {"DateGreaterThan", SKT_FAM_DATE, 0, 0},
+    [SKT_OP_DATE_GREATER_THAN_EQUALS] = {"DateGreaterThanEquals", SKT_FAM_DATE, 0, 0},
+    [SKT_OP_BOOL] = {"Bool", SKT_FAM_BOOL, 0, 0},
+    [SKT_OP_BINARY_EQUALS] = {"BinaryEquals", SKT_FAM_BINARY, 0, 0},
+    [SKT_OP_IP_ADDRESS] = {"IpAddress", SKT_FAM_IP, 0, 0},
+    [SKT_OP_NOT_IP_ADDRESS] = {"NotIpAddress", SKT_FAM_IP, 1, 0},
+    [SKT_OP_ARN_EQUALS] = {"ArnEquals", SKT_FAM_ARN, 0, 1},
+    [SKT_OP_ARN_LIKE] = {"ArnLike", SKT_FAM_ARN, 0, 1},
+    [SKT_OP_ARN_NOT_EQUALS] = {"ArnNotEquals", SKT_FAM_ARN, 1, 1},
+    [SKT_OP_ARN_NOT_LIKE] = {"ArnNotLike", SKT_FAM_ARN, 1, 1},
+    [SKT_OP_NULL] = {"Null", SKT_FAM_NULL, 0, 0},
+};
+
+const skt_op_info *skt_cond_op_info(skt_cond_op op)
+{
+    return (unsigned)op < SKT_OP_COUNT_ ? &ops[op] : NULL;
+}
+
+int skt_cond_op_parse(const char *s, size_t n, skt_cond_op *op, skt_set_op *set, int *if_exists)
+{
+    *set = SKT_SET_NONE;
+    *if_exists = 0;
+    if (n > 12 && memcmp(s, "ForAllValues:", 13) == 0) {
+        *set = SKT_SET_FOR_ALL;
+        s += 13;
+        n -= 13;
+    } else if (n > 11 && memcmp(s, "ForAnyValue:", 12) == 0) {
+        *set = SKT_SET_FOR_ANY;
+        s += 12;
+        n -= 12;
+    }
+    if (n > 8 && memcmp(s + n - 8, "IfExists", 8) == 0) {
+        *if_exists = 1;
+        n -= 8;
+    }
+    for (int k = 0; k < SKT_OP_COUNT_; k++) {
+        if (strlen(ops[k].name) == n && memcmp(ops[k].name, s, n) == 0) {
+            if (k == SKT_OP_NULL && *if_exists)
+                return -1;
+            *op = (skt_cond_op)k;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int skt_parse_number(const char *s, size_t n, double *out)
+{
+    char buf[64];
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    /* decimal only: digits, one '.', a leading sign (no hex, inf, nan, exponent) */
+    size_t i = buf[0] == '-' || buf[0] == '+';
+    int digits = 0, dots = 0;
+    for (; i < n; i++) {
+        if (buf[i] >= '0' && buf[i] <= '9')
+            digits++;
+        else if (buf[i] == '.' && dots == 0)
+            dots++;
+        else
+            return -1;
+    }
+    if (digits == 0)
+        return -1;
+    *out = strtod(buf, NULL);
+    return isfinite(*out) ? 0 : -1;
+}
+
+static int digits(const char *s, size_t n, int *out)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* Days from 1970-01-01 of a proleptic Gregorian date. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* W3C ISO 8601 profile (YYYY, YYYY-MM, YYYY-MM-DD, with Thh:mm[:ss[.s]]
+ * and Z or +hh:mm) or epoch seconds. */
+int skt_parse_date(const char *s, size_t n, int64_t *ms)
+{
+    if (n == 0)
+        return -1;
+    size_t k = 0;
+    while (k < n && s[k] >= '0' && s[k] <= '9')
+        k++;
+    if (k == n && n <= 12) { /* epoch seconds */
+        int64_t v = 0;
+        for (size_t i = 0; i < n; i++)
+            v = v * 10 + (s[i] - '0');
+        *ms = v * 1000;
+        return 0;
+    }
+    int y, mo = 1, d = 1, h = 0, mi = 0, sec = 0;
+    int64_t frac_ms = 0, off_min = 0;
+    if (n < 4 || digits(s, 4, &y) != 0)
+        return -1;
+    size_t i = 4;
+    if (i < n && s[i] == '-') {
+        if (i + 3 > n || digits(s + i + 1, 2, &mo) != 0)
+            return -1;
+        i += 3;
+        if (i < n && s[i] == '-') {
+            if (i + 3 > n || digits(s + i + 1, 2, &d) != 0)
+                return -1;
+            i += 3;
+        }
+    }
+    if (i < n && (s[i] == 'T' || s[i] == 't')) {
+        if (i + 6 > n || digits(s + i + 1, 2, &h) != 0 || s[i + 3] != ':' || digits(s + i + 4, 2, &mi) != 0)
+            return -1;
+        i += 6;
+        if (i < n && s[i] == ':') {
+            if (i + 3 > n || digits(s + i + 1, 2, &sec) != 0)
+                return -1;
+            i += 3;
+            if (i < n && s[i] == '.') {
+                i++;
+                int place = 100, any = 0;
+                while (i < n && s[i] >= '0' && s[i] <= '9') {
+                    frac_ms += (s[i] - '0') * place;
+                    place /= 10;
+                    i++;
+                    any = 1;
+                }
+                if (!any)
+                    return -1;
+            }
+        }
+        if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
+            i++;
+        } else if (i < n && (s[i] == '+' || s[i] == '-')) {
+            int oh, om;
+            if (i + 6 > n || digits(s + i + 1, 2, &oh) != 0 || s[i + 3] != ':' ||
+                digits(s + i + 4, 2, &om) != 0 || oh > 23 || om > 59)
+                return -1;
+            off_min = (s[i] == '-' ? -1 : 1) * (oh * 60 + om);
+            i += 6;
+        }
+    }
+    if (i != n || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60)
+        return -1;
+    int64_t days = days_from_civil(y, mo, d);
+    *ms = ((days * 86400 + h * 3600 + mi * 60 + sec) - off_min * 60) * 1000 + frac_ms;
+    return 0;
+}
+
+static int parse_v4(const char *s, size_t n, uint8_t out[4])
+{
+    size_t i = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part > 0) {
+            if (i >= n || s[i] != '.')
+                return -1;
+            i++;
+        }
+        size_t st = i;
+        unsigned v = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9' && i - st < 3)
+            v = v * 10 + (unsigned)(s[i++] - '0');
+        if (i == st || v > 255)
+            return -1;
+        out[part] = (uint8_t)v;
+    }
+    return i == n ? 0 : -1;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static int parse_v6(const char *s, size_t n, uint8_t out[16])
+{
+    uint16_t head[8], tail[8];
+    size_t nh = 0, nt = 0, i = 0;
+    int gap = 0;
+    if (n >= 2 && s[0] == ':' && s[1] == ':') {
+        gap = 1;
+        i = 2;
+    } else if (n >= 1 && s[0] == ':') {
+        return -1;
+    }
+    while (i < n) {
+        /* an embedded IPv4 tail */
+        const char *dot = memchr(s + i, '.', n - i);
+        const char *colon = memchr(s + i, ':', n - i);
+        if (dot != NULL && colon == NULL) {
+            uint8_t v4[4];
+            if (parse_v4(s + i, n - i, v4) != 0)
+                return -1;
+            uint16_t *grp = gap ? tail : head;
+            size_t *cnt = gap ? &nt : &nh;
+            if (*cnt + 2 > 8)
+                return -1;
+            grp[(*cnt)++] = (uint16_t)(v4[0] << 8 | v4[1]);
+            grp[(*cnt)++] = (uint16_t)(v4[2] << 8 | v4[3]);
+            i = n;
+            break;
+        }
+        unsigned v = 0;
+        size_t st = i;
+        while (i < n && hexval(s[i]) >= 0 && i - st < 4)
+            v = v * 16 + (unsigned)hexval(s[i++]);
+        if (i == st)
+            return -1;
+        if (gap) {
+            if (nt >= 8)
+                return -1;
+            tail[nt++] = (uint16_t)v;
+        } else {
+            if (nh >= 8)
+                return -1;
+            head[nh++] = (uint16_t)v;
+        }
+        if (i == n)
+            break;
+        if (s[i] != ':')
+            return -1;
+        i++;
+        if (i < n && s[i] == ':') {
+            if (gap)
+                return -1;
+            gap = 1;
+            i++;
+        } else if (i == n) {
+            return -1;
+        }
+    }
+    if (gap ? nh + nt > 7 : nh != 8)
+        return -1;
+    uint16_t all[8] = {0};
+    for (size_t k = 0; k < nh; k++)
+        all[k] = head[k];
+    for (size_t k = 0; k < nt; k++)
+        all[8 - nt + k] = tail[k];
+    for (int k = 0; k < 8; k++) {
+        out[2 * k] = (uint8_t)(all[k] >> 8);
+        out[2 * k + 1] = (uint8_t)all[k];
+    }
+    return 0;
+}
+
+int skt_parse_ip(const char *s, size_t n, skt_ip *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *slash = memchr(s, '/', n);
+    size_t alen = slash ? (size_t)(slash - s) : n;
+    if (memchr(s, ':', alen) != NULL) {
+        if (parse_v6(s, alen, out->addr) != 0)
+            return -1;
+        out->v6 = 1;
+        out->prefix = 128;
+    } else {
+        if (parse_v4(s, alen, out->addr) != 0)
+            return -1;
+        out->prefix = 32;
+    }
+    if (slash != NULL) {
+        int p;
+        size_t plen = n - alen - 1;
+        if (plen == 0 || plen > 3 || digits(slash + 1, plen, &p) != 0 || (unsigned)p > out->prefix)
+            return -1;
+        out->prefix = (unsigned)p;
+    }
+    return 0;
+}
+
+int skt_ip_in(const skt_ip *net, const skt_ip *addr)
+{
+    uint8_t mapped[16];
+    const uint8_t *a = addr->addr;
+    if (net->v6 != addr->v6) {
+        /* an IPv4 address against an IPv6 network: as ::ffff:a.b.c.d */
+        if (!net->v6)
+            return 0;
+        memset(mapped, 0, 10);
+        mapped[10] = mapped[11] = 0xff;
+        memcpy(mapped + 12, addr->addr, 4);
+        a = mapped;
+    }
+    unsigned bits = net->prefix;
+    size_t full = bits / 8;
+    if (memcmp(net->addr, a, full) != 0)
+        return 0;
+    if (bits % 8) {
+        uint8_t mask = (uint8_t)(0xff << (8 - bits % 8));
+        if ((net->addr[full] & mask) != (a[full] & mask))
+            return 0;
+    }
+    return 1;
+}
+
+static int b64val(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+static int parse_b64(const char *s, size_t n, skt_arena *a, skt_cond_value *v)
+{
+    while (n > 0 && s[n - 1] == '=')
+        n--;
+    if (n % 4 == 1)
+        return -1;
+    uint8_t *o = skt_arena_alloc(a, n * 3 / 4 + 1);
+    if (o == NULL)
+        return -1;
+    size_t k = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        int d = b64val(s[i]);
+        if (d < 0)
+            return -1;
+        acc = (acc << 6) | (uint32_t)d;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            o[k++] = (uint8_t)(acc >> bits);
+        }
+    }
+    v->bytes = o;
+    v->nbytes = k;
+    return 0;
+}
+
+int skt_cond_value_parse(skt_cond_family fam, const char *s, size_t n, skt_arena *a, skt_cond_value *v)
+{
+    switch (fam) {
+    case SKT_FAM_STRING:
+        return 0;
+    case SKT_FAM_NUMERIC:
+        return skt_parse_number(s, n, &v->num);
+    case SKT_FAM_DATE:
+        return skt_parse_date(s, n, &v->time_ms);
+    case SKT_FAM_BOOL:
+    case SKT_FAM_NULL:
+        if (n == 4 && strncasecmp(s, "true", 4) == 0)
+            v->boolean = 1;
+        else if (n == 5 && strncasecmp(s, "false", 5) == 0)
+            v->boolean = 0;
+        else
+            return -1;
+        return 0;
+    case SKT_FAM_BINARY:
+        return parse_b64(s, n, a, v);
+    case SKT_FAM_IP:
+        return skt_parse_ip(s, n, &v->ip);
+    case SKT_FAM_ARN:
+        v->is_arn = skt_arn_split(s, n, &v->arn);
+        return 0;
+    }
+    return -1;
+}

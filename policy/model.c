@@ -1,0 +1,408 @@
+/* policy/: compiling a policy tree into the typed model (policy/model.h). */
+#include "config.h"
+
+#include <string.h>
+
+#include "policy/model.h"
+
+typedef struct compile_ctx {
+    skt_arena *a;
+    const char *file;
+    seckit_error *err;
+    int variables;
+    seckit_eval_role role;
+} compile_ctx;
+
+static int fail(compile_ctx *c, const seckit_json *at, const char *what, const char *detail)
+{
+    unsigned long line = at ? at->span.start.line : 0, col = at ? at->span.start.column : 0;
+    return seckit_error_set_at(c->err, SECKIT_EFORMAT, line, col, at ? at->span.start.offset : 0,
+                               "%s:%lu:%lu: %s%s%s", c->file ? c->file : "<policy>", line, col, what,
+                               detail ? ": " : "", detail ? detail : "");
+}
+
+#define NOMEM(c) seckit_error_set((c)->err, SECKIT_ENOMEM, "out of memory compiling a policy")
+
+static char *lower_dup(skt_arena *a, const char *s, size_t n)
+{
+    char *d = skt_arena_strndup(a, s, n);
+    if (d != NULL)
+        for (size_t i = 0; i < n; i++)
+            if (d[i] >= 'A' && d[i] <= 'Z')
+                d[i] = (char)(d[i] + 32);
+    return d;
+}
+
+/* A string or an array of strings: count and visit. */
+static size_t value_count(const seckit_json *v)
+{
+    return v->kind == SECKIT_JSON_ARRAY ? v->count : 1;
+}
+
+static const seckit_json *value_at(const seckit_json *v, const seckit_json *prev)
+{
+    if (v->kind != SECKIT_JSON_ARRAY)
+        return prev == NULL ? v : NULL;
+    return prev == NULL ? v->child : prev->next;
+}
+
+static int is_digits(const char *s, size_t n, size_t want)
+{
+    if (n != want)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+void skt_principal_classify(const char *s, size_t n, skt_principal *out)
+{
+    out->text = s;
+    out->len = n;
+    out->account[0] = '\0';
+    if (n == 1 && s[0] == '*') {
+        out->kind = SKT_PRIN_ANY;
+        return;
+    }
+    if (is_digits(s, n, 12)) {
+        out->kind = SKT_PRIN_ACCOUNT;
+        memcpy(out->account, s, 12);
+        out->account[12] = '\0';
+        return;
+    }
+    skt_arn a;
+    out->kind = SKT_PRIN_OTHER;
+    if (!skt_arn_split(s, n, &a))
+        return;
+    if (is_digits(a.f[SKT_ARN_ACCOUNT], a.len[SKT_ARN_ACCOUNT], 12)) {
+        memcpy(out->account, a.f[SKT_ARN_ACCOUNT], 12);
+        out->account[12] = '\0';
+    }
+    const char *r = a.f[SKT_ARN_RESOURCE];
+    size_t rl = a.len[SKT_ARN_RESOURCE];
+#define SVC_IS(x) (a.len[SKT_ARN_SERVICE] == sizeof(x) - 1 && memcmp(a.f[SKT_ARN_SERVICE], x, sizeof(x) - 1) == 0)
+#define RES_STARTS(x) (rl > sizeof(x) - 1 && memcmp(r, x, sizeof(x) - 1) == 0)
+    if (SVC_IS("iam")) {
+        if (rl == 4 && memcmp(r, "root", 4) == 0)
+            out->kind = SKT_PRIN_ACCOUNT;
+        else if (RES_STARTS("user/"))
+            out->kind = SKT_PRIN_USER;
+        else if (RES_STARTS("role/"))
+            out->kind = SKT_PRIN_ROLE;
+    } else if (SVC_IS("sts")) {
+        if (RES_STARTS("assumed-role/"))
+            out->kind = SKT_PRIN_SESSION;
+        else if (RES_STARTS("federated-user/"))
+            out->kind = SKT_PRIN_FEDERATED_USER;
+    }
+#undef SVC_IS
+#undef RES_STARTS
+}
+
+static int compile_principal(compile_ctx *c, skt_statement *st, const seckit_json *v)
+{
+    size_t total = 0;
+    if (v->kind == SECKIT_JSON_STRING) {
+        if (!(v->len == 1 && v->str[0] == '*'))
+            return fail(c, v, "Principal must be \"*\" or an object", NULL);
+        total = 1;
+    } else if (v->kind == SECKIT_JSON_OBJECT) {
+        for (const seckit_json *m = v->child; m; m = m->next) {
+            if (m->kind != SECKIT_JSON_STRING && m->kind != SECKIT_JSON_ARRAY)
+                return fail(c, m, "principal values must be strings", m->key);
+            total += value_count(m);
+        }
+    } else {
+        return fail(c, v, "Principal must be \"*\" or an object", NULL);
+    }
+    st->principals = skt_arena_alloc(c->a, (total ? total : 1) * sizeof *st->principals);
+    if (st->principals == NULL)
+        return NOMEM(c);
+    if (v->kind == SECKIT_JSON_STRING) {
+        st->principals[0].kind = SKT_PRIN_ANY;
+        st->principals[0].text = "*";
+        st->principals[0].len = 1;
+        st->principals[0].node = v;
+        st->nprincipals = 1;
+        return 0;
+    }
+    for (const seckit_json *m = v->child; m; m = m->next) {
+        int aws = strcmp(m->key, "AWS") == 0, svc = strcmp(m->key, "Service") == 0,
+            fed = strcmp(m->key, "Federated") == 0, canon = strcmp(m->key, "CanonicalUser") == 0;
+        if (!aws && !svc && !fed && !canon)
+            return fail(c, m, "unknown principal type", m->key);
+        for (const seckit_json *e = value_at(m, NULL); e; e = value_at(m, e)) {
+            if (e->kind != SECKIT_JSON_STRING)
+                return fail(c, e, "principal values must be strings", m->key);
+            skt_principal *p = &st->principals[st->nprincipals++];
+            const char *text = skt_arena_strndup(c->a, e->str, e->len);
+            if (text == NULL)
+                return NOMEM(c);
+            if (aws) {
+                skt_principal_classify(text, e->len, p);
+            } else {
+                p->text = text;
+                p->len = e->len;
+                p->kind = svc ? SKT_PRIN_SERVICE : fed ? SKT_PRIN_FEDERATED : SKT_PRIN_CANONICAL;
+                if (e->len == 1 && text[0] == '*' && !canon)
+                    p->kind = SKT_PRIN_ANY;
+            }
+            p->node = e;
+        }
+    }
+    return 0;
+}
+
+static int compile_actions(compile_ctx *c, skt_statement *st, const seckit_json *v)
+{
+    if (v->kind != SECKIT_JSON_STRING && v->kind != SECKIT_JSON_ARRAY)
+        return fail(c, v, "Action must be a string or an array of strings", NULL);
+    st->actions = skt_arena_alloc(c->a, (value_count(v) ? value_count(v) : 1) * sizeof *st->actions);
+    if (st->actions == NULL)
+        return NOMEM(c);
+    for (const seckit_json *e = value_at(v, NULL); e; e = value_at(v, e)) {
+        if (e->kind != SECKIT_JSON_STRING)
+            return fail(c, e, "actions must be strings", NULL);
+        skt_action_pat *p = &st->actions[st->nactions++];
+        p->node = e;
+        if (e->len == 1 && e->str[0] == '*') {
+            p->all = 1;
+            p->service = p->name = "*";
+            p->service_len = p->name_len = 1;
+            continue;
+        }
+        const char *colon = memchr(e->str, ':', e->len);
+        if (colon == NULL || colon == e->str || colon + 1 == e->str + e->len)
+            return fail(c, e, "an action must be service:name", e->str);
+        p->service_len = (size_t)(colon - e->str);
+        p->name_len = e->len - p->service_len - 1;
+        char *svc = lower_dup(c->a, e->str, p->service_len);
+        char *name = lower_dup(c->a, colon + 1, p->name_len);
+        if (svc == NULL || name == NULL)
+            return NOMEM(c);
+        p->service = svc;
+        p->name = name;
+    }
+    return 0;
+}
+
+static int compile_resources(compile_ctx *c, skt_statement *st, const seckit_json *v)
+{
+    if (v->kind != SECKIT_JSON_STRING && v->kind != SECKIT_JSON_ARRAY)
+        return fail(c, v, "Resource must be a string or an array of strings", NULL);
+    st->resources = skt_arena_alloc(c->a, (value_count(v) ? value_count(v) : 1) * sizeof *st->resources);
+    if (st->resources == NULL)
+        return NOMEM(c);
+    for (const seckit_json *e = value_at(v, NULL); e; e = value_at(v, e)) {
+        if (e->kind != SECKIT_JSON_STRING)
+            return fail(c, e, "resources must be strings", NULL);
+        skt_resource_pat *p = &st->resources[st->nresources++];
+        p->node = e;
+        p->text = skt_arena_strndup(c->a, e->str, e->len);
+        if (p->text == NULL)
+            return NOMEM(c);
+        p->len = e->len;
+        if (e->len == 1 && e->str[0] == '*') {
+            p->all = 1;
+            continue;
+        }
+        p->is_arn = skt_arn_split(p->text, p->len, &p->arn);
+        if (c->variables) {
+            if (p->is_arn)
+                p->has_vars = skt_vars_present(p->arn.f[SKT_ARN_RESOURCE], p->arn.len[SKT_ARN_RESOURCE]);
+            else
+                p->has_vars = skt_vars_present(p->text, p->len);
+        }
+    }
+    return 0;
+}
+
+static int compile_conditions(compile_ctx *c, skt_statement *st, const seckit_json *v)
+{
+    if (v->kind != SECKIT_JSON_OBJECT)
+        return fail(c, v, "Condition must be an object", NULL);
+    size_t total = 0;
+    for (const seckit_json *op = v->child; op; op = op->next) {
+        if (op->kind != SECKIT_JSON_OBJECT)
+            return fail(c, op, "a condition operator takes an object of keys", op->key);
+        total += op->count;
+    }
+    st->conditions = skt_arena_alloc(c->a, (total ? total : 1) * sizeof *st->conditions);
+    if (st->conditions == NULL)
+        return NOMEM(c);
+    for (const seckit_json *op = v->child; op; op = op->next) {
+        skt_cond_op o;
+        skt_set_op set;
+        int ifx;
+        if (skt_cond_op_parse(op->key, op->key_len, &o, &set, &ifx) != 0)
+            return fail(c, op, "unknown condition operator", op->key);
+        const skt_op_info *info = skt_cond_op_info(o);
+        for (const seckit_json *k = op->child; k; k = k->next) {
+            skt_condition *cd = &st->conditions[st->nconditions++];
+            cd->op = o;
+            cd->set = set;
+            cd->if_exists = ifx;
+            cd->node = k;
+            cd->key = skt_arena_strndup(c->a, k->key, k->key_len);
+            cd->key_len = k->key_len;
+            if (cd->key == NULL)
+                return NOMEM(c);
+            if (k->kind == SECKIT_JSON_OBJECT || k->kind == SECKIT_JSON_NULL)
+                return fail(c, k, "condition values must be strings, numbers or booleans", k->key);
+            size_t n = value_count(k);
+            if (n == 0)
+                return fail(c, k, "a condition key needs at least one value", k->key);
+            cd->values = skt_arena_alloc(c->a, n * sizeof *cd->values);
+            if (cd->values == NULL)
+                return NOMEM(c);
+            for (const seckit_json *e = value_at(k, NULL); e; e = value_at(k, e)) {
+                skt_cond_value *cv = &cd->values[cd->nvalues++];
+                const char *s;
+                size_t len;
+                if (e->kind == SECKIT_JSON_STRING || e->kind == SECKIT_JSON_NUMBER) {
+                    s = e->str;
+                    len = e->len;
+                } else if (e->kind == SECKIT_JSON_TRUE) {
+                    s = "true";
+                    len = 4;
+                } else if (e->kind == SECKIT_JSON_FALSE) {
+                    s = "false";
+                    len = 5;
+                } else {
+                    return fail(c, e, "condition values must be strings, numbers or booleans", k->key);
+                }
+                cv->str = skt_arena_strndup(c->a, s, len);
+                if (cv->str == NULL)
+                    return NOMEM(c);
+                cv->len = len;
+                cv->has_vars = c->variables && info->variables && skt_vars_present(s, len);
+                if (!cv->has_vars && skt_cond_value_parse(info->family, cv->str, len, c->a, cv) != 0)
+                    return fail(c, e, "condition value does not fit its operator", op->key);
+            }
+        }
+    }
+    return 0;
+}
+
+static int compile_statement(compile_ctx *c, const seckit_json *s, size_t index, skt_statement *st)
+{
+    if (s->kind != SECKIT_JSON_OBJECT)
+        return fail(c, s, "a statement must be an object", NULL);
+    st->index = index;
+    st->span = s->span;
+    st->node = s;
+    int have_effect = 0, have_action = 0;
+    for (const seckit_json *m = s->child; m; m = m->next) {
+        const char *k = m->key;
+        int rc = 0;
+        if (m->duplicate_key)
+            return fail(c, m, "duplicate statement element", k);
+        if (strcmp(k, "Effect") == 0) {
+            if (m->kind == SECKIT_JSON_STRING && strcmp(m->str, "Allow") == 0)
+                st->effect = SKT_EFFECT_ALLOW;
+            else if (m->kind == SECKIT_JSON_STRING && strcmp(m->str, "Deny") == 0)
+                st->effect = SKT_EFFECT_DENY;
+            else
+                return fail(c, m, "Effect must be \"Allow\" or \"Deny\"", NULL);
+            have_effect = 1;
+        } else if (strcmp(k, "Sid") == 0) {
+            if (m->kind != SECKIT_JSON_STRING)
+                return fail(c, m, "Sid must be a string", NULL);
+            st->sid = skt_arena_strndup(c->a, m->str, m->len);
+            if (st->sid == NULL)
+                return NOMEM(c);
+        } else if (strcmp(k, "Principal") == 0 || strcmp(k, "NotPrincipal") == 0) {
+            if (st->has_principal)
+                return fail(c, m, "a statement has Principal or NotPrincipal, not both", NULL);
+            st->has_principal = 1;
+            st->not_principal = k[0] == 'N';
+            rc = compile_principal(c, st, m);
+        } else if (strcmp(k, "Action") == 0 || strcmp(k, "NotAction") == 0) {
+            if (have_action)
+                return fail(c, m, "a statement has Action or NotAction, not both", NULL);
+            have_action = 1;
+            st->not_action = k[0] == 'N';
+            rc = compile_actions(c, st, m);
+        } else if (strcmp(k, "Resource") == 0 || strcmp(k, "NotResource") == 0) {
+            if (st->has_resource)
+                return fail(c, m, "a statement has Resource or NotResource, not both", NULL);
+            st->has_resource = 1;
+            st->not_resource = k[0] == 'N';
+            rc = compile_resources(c, st, m);
+        } else if (strcmp(k, "Condition") == 0) {
+            rc = compile_conditions(c, st, m);
+        } else {
+            return fail(c, m, "unknown statement element", k);
+        }
+        if (rc != 0)
+            return rc;
+    }
+    if (!have_effect)
+        return fail(c, s, "statement has no Effect", NULL);
+    if (!have_action)
+        return fail(c, s, "statement has no Action or NotAction", NULL);
+    int wants_principal = c->role == SECKIT_EVAL_RESOURCE || c->role == SECKIT_EVAL_RCP;
+    if (wants_principal && !st->has_principal)
+        return fail(c, s, "a resource-based policy statement needs Principal or NotPrincipal", NULL);
+    if (!wants_principal && st->has_principal)
+        return fail(c, s, "Principal is only for resource-based policies and RCPs", NULL);
+    if (!st->has_resource && c->role != SECKIT_EVAL_RESOURCE)
+        return fail(c, s, "statement has no Resource or NotResource", NULL);
+    return 0;
+}
+
+int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role role, const char *name,
+                       const char *file, skt_policy *out, seckit_error *err)
+{
+    compile_ctx c = {a, file, err, 0, role};
+    memset(out, 0, sizeof *out);
+    out->role = role;
+    out->file = file ? skt_arena_strdup(a, file) : NULL;
+    out->name = skt_arena_strdup(a, name ? name : file ? file : seckit_eval_role_name(role));
+    if ((file && !out->file) || !out->name)
+        return NOMEM(&c);
+    if (root == NULL || root->kind != SECKIT_JSON_OBJECT)
+        return fail(&c, root, "a policy must be a JSON object", NULL);
+    const seckit_json *stmts = NULL;
+    for (const seckit_json *m = root->child; m; m = m->next) {
+        if (m->duplicate_key)
+            return fail(&c, m, "duplicate policy element", m->key);
+        if (strcmp(m->key, "Version") == 0) {
+            if (m->kind != SECKIT_JSON_STRING || (strcmp(m->str, "2012-10-17") != 0 && strcmp(m->str, "2008-10-17") != 0))
+                return fail(&c, m, "Version must be \"2012-10-17\" or \"2008-10-17\"", NULL);
+            c.variables = strcmp(m->str, "2012-10-17") == 0;
+        } else if (strcmp(m->key, "Statement") == 0) {
+            stmts = m;
+        } else if (strcmp(m->key, "Id") != 0) {
+            return fail(&c, m, "unknown policy element", m->key);
+        }
+    }
+    out->variables = c.variables;
+    if (stmts == NULL)
+        return fail(&c, root, "policy has no Statement", NULL);
+    if (stmts->kind != SECKIT_JSON_OBJECT && stmts->kind != SECKIT_JSON_ARRAY)
+        return fail(&c, stmts, "Statement must be an object or an array of objects", NULL);
+    size_t n = stmts->kind == SECKIT_JSON_ARRAY ? stmts->count : 1;
+    out->statements = skt_arena_alloc(a, (n ? n : 1) * sizeof *out->statements);
+    if (out->statements == NULL)
+        return NOMEM(&c);
+    size_t i = 0;
+    for (const seckit_json *s = stmts->kind == SECKIT_JSON_ARRAY ? stmts->child : stmts; s;
+         s = stmts->kind == SECKIT_JSON_ARRAY ? s->next : NULL) {
+        int rc = compile_statement(&c, s, i, &out->statements[i]);
+        if (rc != 0)
+            return rc;
+        i++;
+    }
+    out->nstatements = i;
+    return 0;
+}
+
+int skt_action_match(const skt_action_pat *pat, const char *svc, size_t svc_len, const char *name, size_t name_len)
+{
+    if (pat->all)
+        return 1;
+    return skt_glob_match(pat->service, pat->service_len, svc, svc_len, 1) &&
+           skt_glob_match(pat->name, pat->name_len, name, name_len, 1);
+}

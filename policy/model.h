@@ -1,0 +1,264 @@
+/* policy/model.h - the typed (compiled) IAM policy model and the shared
+ * primitives the evaluator stands on: ARN splitting and per-field matching,
+ * condition values parsed by operator family with three-valued evaluation,
+ * action-pattern matching, and policy-variable substitution.
+ *
+ * A compiled policy lives in an arena; every string in it is NUL-terminated
+ * and every element keeps the span of the JSON node it came from.  Not
+ * installed. */
+#ifndef SECKIT_POLICY_MODEL_H
+#define SECKIT_POLICY_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/internal.h"
+#include "seckit/eval.h"
+#include "seckit/policy.h"
+
+/* ---- ARNs (arn.c) ---- */
+
+/* The six fields of arn:partition:service:region:account:resource.  The
+ * resource field is the rest of the text (it may contain ':' and '/'). */
+enum { SKT_ARN_PARTITION = 0, SKT_ARN_SERVICE, SKT_ARN_REGION, SKT_ARN_ACCOUNT, SKT_ARN_RESOURCE, SKT_ARN_NFIELDS };
+
+typedef struct skt_arn {
+    const char *f[SKT_ARN_NFIELDS]; /* pointers into the text, not NUL-terminated */
+    size_t len[SKT_ARN_NFIELDS];
+} skt_arn;
+
+/* Split "arn:..." into its fields; 0 when s is not an ARN (fewer than six
+ * colon-separated parts, or not starting with "arn:"). */
+int skt_arn_split(const char *s, size_t n, skt_arn *out);
+
+/* Does ARN pattern pat (already split, may hold '*' and '?') match arn?
+ * Each of the first four fields is matched on its own ('*' does not cross
+ * ':'), case-insensitively for partition/service/region/account; the
+ * resource field case-sensitively, where '*' spans '/' and ':'. */
+int skt_arn_match(const skt_arn *pat, const skt_arn *arn);
+
+/* The resource type ("s3:object") whose ARN pattern fits arn: placeholders
+ * ${X} match one run of characters without '/' or ':'.  Returns the type or
+ * NULL. */
+const skt_iam_rtype *skt_arn_resource_type(const seckit_iam_data *d, const char *arn, size_t n);
+/* Does one ARN pattern of the service data (with ${X} placeholders) match
+ * arn?  A placeholder matches one or more characters other than '/' and ':',
+ * except the last one of the resource field, which takes the rest. */
+int skt_arn_pattern_fits(const char *pattern, const char *arn, size_t n);
+
+/* ---- policy variables (vars.c) ---- */
+
+/* Looks a single-valued context key up (case-insensitive): returns 1 and
+ * sets *val and *len, or 0 when the request does not have it. */
+typedef int (*skt_var_lookup)(void *ctx, const char *key, size_t klen, const char **val, size_t *len);
+
+/* Does s contain a "${" that starts a variable? */
+int skt_vars_present(const char *s, size_t n);
+
+/* Substitute the variables of s[0..n) into b, as a pattern for
+ * skt_glob_match_esc: ${key} by the key's value, ${key, 'default'} by the
+ * default when the key is missing, ${*} ${?} ${$} by the characters; every
+ * character that came from a value or a ${*}-like escape is literal, so it
+ * is written with a backslash before it when it is '*', '?' or '\\'; the
+ * characters of s itself are escaped as skt_glob_escape(wild) does.  Returns 1 on success, 0 when
+ * a variable had no value and no default (*missing names it), -1 when a
+ * "${" has no closing '}'. */
+int skt_vars_substitute(const char *s, size_t n, int wild, skt_var_lookup lookup, void *ctx, skt_sb *b,
+                        const char **missing_key, size_t *missing_len);
+
+/* Escape s[0..n) for skt_glob_match_esc (every '*', '?', '\\' literal) or,
+ * with wild set, only its backslashes (its '*' and '?' stay wildcards). */
+void skt_glob_escape(skt_sb *b, const char *s, size_t n, int wild);
+/* Remove the escapes of such a pattern (for exact comparisons). */
+size_t skt_glob_unescape(char *s, size_t n);
+/* skt_glob_match where "\\c" in pat is the character c, literally. */
+int skt_glob_match_esc(const char *pat, size_t plen, const char *s, size_t slen, int ci);
+
+/* ---- condition operators and values (condition.c) ---- */
+
+typedef enum skt_cond_op {
+    SKT_OP_STRING_EQUALS = 0,
+    SKT_OP_STRING_NOT_EQUALS,
+    SKT_OP_STRING_EQUALS_IGNORE_CASE,
+    SKT_OP_STRING_NOT_EQUALS_IGNORE_CASE,
+    SKT_OP_STRING_LIKE,
+    SKT_OP_STRING_NOT_LIKE,
+    SKT_OP_NUMERIC_EQUALS,
+    SKT_OP_NUMERIC_NOT_EQUALS,
+    SKT_OP_NUMERIC_LESS_THAN,
+    SKT_OP_NUMERIC_LESS_THAN_EQUALS,
+    SKT_OP_NUMERIC_GREATER_THAN,
+    SKT_OP_NUMERIC_GREATER_THAN_EQUALS,
+    SKT_OP_DATE_EQUALS,
+    SKT_OP_DATE_NOT_EQUALS,
+    SKT_OP_DATE_LESS_THAN,
+    SKT_OP_DATE_LESS_THAN_EQUALS,
+    SKT_OP_DATE_GREATER_THAN,
+    SKT_OP_DATE_GREATER_THAN_EQUALS,
+    SKT_OP_BOOL,
+    SKT_OP_BINARY_EQUALS,
+    SKT_OP_IP_ADDRESS,
+    SKT_OP_NOT_IP_ADDRESS,
+    SKT_OP_ARN_EQUALS,
+    SKT_OP_ARN_LIKE,
+    SKT_OP_ARN_NOT_EQUALS,
+    SKT_OP_ARN_NOT_LIKE,
+    SKT_OP_NULL,
+    SKT_OP_COUNT_
+} skt_cond_op;
+
+typedef enum skt_cond_family {
+    SKT_FAM_STRING = 0,
+    SKT_FAM_NUMERIC,
+    SKT_FAM_DATE,
+    SKT_FAM_BOOL,
+    SKT_FAM_BINARY,
+    SKT_FAM_IP,
+    SKT_FAM_ARN,
+    SKT_FAM_NULL
+} skt_cond_family;
+
+typedef enum skt_set_op { SKT_SET_NONE = 0, SKT_SET_FOR_ALL, SKT_SET_FOR_ANY } skt_set_op;
+
+typedef struct skt_op_info {
+    const char *name;
+    skt_cond_family family;
+    int negated;   /* StringNotEquals, NotIpAddress, ... */
+    int variables; /* values may hold policy variables */
+} skt_op_info;
+
+const skt_op_info *skt_cond_op_info(skt_cond_op op);
+
+/* Parse an operator name: "ForAnyValue:StringLikeIfExists" etc.  0 or -1. */
+int skt_cond_op_parse(const char *s, size_t n, skt_cond_op *op, skt_set_op *set, int *if_exists);
+
+/* A typed value: for a policy value parsed once at compile time, for a
+ * request value parsed when compared. */
+typedef struct skt_ip {
+    int v6;            /* 0: IPv4 (addr[0..4)), 1: IPv6 */
+    uint8_t addr[16];
+    unsigned prefix;   /* CIDR prefix length (32/128 for an address) */
+} skt_ip;
+
+typedef struct skt_cond_value {
+    const char *str; /* the text as written (NUL-terminated) */
+    size_t len;
+    int has_vars;    /* string/ARN values with ${...} (2012-10-17 only) */
+    double num;      /* NUMERIC */
+    int64_t time_ms; /* DATE: epoch milliseconds */
+    int boolean;     /* BOOL: 1 "true", 0 "false" (case-insensitive) */
+    skt_ip ip;       /* IP */
+    uint8_t *bytes;  /* BINARY (decoded base64) */
+    size_t nbytes;
+    skt_arn arn;     /* ARN: split when it is an ARN */
+    int is_arn;
+} skt_cond_value;
+
+/* Parse text as the family's type into v (str/len are set by the caller).
+ * Returns 0, or -1 when the text is not a value of that type.  BINARY's
+ * bytes are allocated in a. */
+int skt_cond_value_parse(skt_cond_family fam, const char *s, size_t n, skt_arena *a,
+                         skt_cond_value *v);
+int skt_parse_number(const char *s, size_t n, double *out);
+int skt_parse_date(const char *s, size_t n, int64_t *ms);
+int skt_parse_ip(const char *s, size_t n, skt_ip *out);
+int skt_ip_in(const skt_ip *net, const skt_ip *addr);
+
+/* ---- the compiled policy ---- */
+
+typedef enum skt_effect { SKT_EFFECT_ALLOW = 0, SKT_EFFECT_DENY } skt_effect;
+
+typedef enum skt_principal_kind {
+    SKT_PRIN_ANY = 0,      /* "*" or {"AWS": "*"} */
+    SKT_PRIN_ACCOUNT,      /* 123456789012 or arn:aws:iam::123456789012:root */
+    SKT_PRIN_USER,         /* arn:aws:iam::A:user/path/name */
+    SKT_PRIN_ROLE,         /* arn:aws:iam::A:role/path/name */
+    SKT_PRIN_SESSION,      /* arn:aws:sts::A:assumed-role/R/S */
+    SKT_PRIN_FEDERATED_USER, /* arn:aws:sts::A:federated-user/N */
+    SKT_PRIN_SERVICE,      /* {"Service": "ec2.amazonaws.com"} */
+    SKT_PRIN_FEDERATED,    /* {"Federated": IdP host or provider ARN} */
+    SKT_PRIN_CANONICAL,    /* {"CanonicalUser": id} */
+    SKT_PRIN_OTHER         /* another AWS ARN or unique id (AIDA...) */
+} skt_principal_kind;
+
+typedef struct skt_principal {
+    skt_principal_kind kind;
+    const char *text; /* as written */
+    size_t len;
+    char account[13]; /* the account it belongs to, "" when none */
+    /* USER/ROLE: the name after the path; SESSION: role name (resource
+     * part "assumed-role/R/S") */
+    const seckit_json *node;
+} skt_principal;
+
+typedef struct skt_action_pat {
+    const char *service; /* lowercased; "*" for the bare "*" */
+    size_t service_len;
+    const char *name;    /* lowercased, may hold '*' '?' */
+    size_t name_len;
+    int all;             /* "*" */
+    const seckit_json *node;
+} skt_action_pat;
+
+typedef struct skt_resource_pat {
+    const char *text;
+    size_t len;
+    int all;       /* "*" */
+    int is_arn;    /* split into arn (else matched as a whole glob) */
+    skt_arn arn;
+    int has_vars;  /* ${...} in the resource field (2012-10-17) */
+    const seckit_json *node;
+} skt_resource_pat;
+
+typedef struct skt_condition {
+    skt_cond_op op;
+    skt_set_op set;
+    int if_exists;
+    const char *key; /* as written */
+    size_t key_len;
+    skt_cond_value *values;
+    size_t nvalues;
+    const seckit_json *node; /* the key's member node */
+} skt_condition;
+
+typedef struct skt_statement {
+    skt_effect effect;
+    const char *sid; /* NULL when none */
+    size_t index;
+    seckit_span span;
+    int has_principal, not_principal;
+    skt_principal *principals;
+    size_t nprincipals;
+    int not_action;
+    skt_action_pat *actions;
+    size_t nactions;
+    int has_resource, not_resource;
+    skt_resource_pat *resources;
+    size_t nresources;
+    skt_condition *conditions;
+    size_t nconditions;
+    const seckit_json *node;
+} skt_statement;
+
+typedef struct skt_policy {
+    seckit_eval_role role;
+    const char *name;
+    const char *file;
+    int variables; /* Version 2012-10-17: ${...} are variables */
+    skt_statement *statements;
+    size_t nstatements;
+} skt_policy;
+
+/* Compile a policy tree into a (allocated in a, strings copied).  On a
+ * malformed policy returns SECKIT_EFORMAT with "file:line:col: what". */
+int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role role,
+                       const char *name, const char *file, skt_policy *out, seckit_error *err);
+
+/* Classify a principal string of the AWS kind (account id, ARN, "*"). */
+void skt_principal_classify(const char *s, size_t n, skt_principal *out);
+
+/* Does an action pattern match "svc:name" (case-insensitive)? */
+int skt_action_match(const skt_action_pat *pat, const char *svc, size_t svc_len, const char *name,
+                     size_t name_len);
+
+#endif
