@@ -667,38 +667,55 @@ static void test_check_broken(void)
     seckit_emrfs_findings_free(f);
 
     /* the instance role's policies lack sts:AssumeRole: trust naming the
-     * role still works (same account), with a warning */
+     * role still works (same account), with a warning; an explicit Deny of
+     * sts:AssumeRole in them stops it */
     seckit_emrfs_config *c = parse_file("security-configuration.json");
-    seckit_emrfs_roles *r = roles_from("authorization-details.json");
-    seckit_emrfs_roles *r2 = NULL;
-    seckit_error err;
-    CHECK_OK(seckit_emrfs_roles_new(&r2, &err), &err);
-    static const char none[] = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                               "\"Action\":\"logs:PutLogEvents\",\"Resource\":\"*\"}]}";
-    static const char ec2trust[] = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                                   "\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
-    CHECK_OK(seckit_emrfs_roles_add_document(r2, INSTANCE, SECKIT_EMRFS_TRUST, ec2trust,
-                                             strlen(ec2trust), "t.json", &err), &err);
-    CHECK_OK(seckit_emrfs_roles_add_document(r2, INSTANCE, SECKIT_EMRFS_PERMISSIONS, none,
-                                             strlen(none), "p.json", &err), &err);
     size_t len = 0;
     char *t = load("authorization-details.json", &len);
-    CHECK_OK(seckit_emrfs_roles_add_authorization_details(r2, t, len, NULL, &err), &err);
-    free(t);
-    if (c != NULL && r2 != NULL) {
+    static const char *const edits[][2] = {
+        {"\"Action\": \"sts:AssumeRole\",\n                \"Resource\": \"arn:aws:iam::511586466501:role/emrfs_auth_*\"",
+         "\"Action\": \"sts:TagSession\",\n                \"Resource\": \"arn:aws:iam::511586466501:role/emrfs_auth_*\""},
+        {"\"Sid\": \"AssumeEmrfsRoles\",\n                \"Effect\": \"Allow\"",
+         "\"Sid\": \"AssumeEmrfsRoles\",\n                \"Effect\": \"Deny\" "},
+    };
+    for (size_t e = 0; c != NULL && t != NULL && e < 2; e++) {
+        char *at = strstr(t, edits[e][0]);
+        CHECK_MSG(at != NULL, "edit %zu not found", e);
+        if (at == NULL)
+            continue;
+        char *copy = malloc(len + 1);
+        memcpy(copy, t, len + 1);
+        CHECK(strlen(edits[e][0]) == strlen(edits[e][1]));
+        memcpy(copy + (at - t), edits[e][1], strlen(edits[e][1]));
+        seckit_emrfs_roles *r2 = NULL;
+        seckit_error err;
+        CHECK_OK(seckit_emrfs_roles_new(&r2, &err), &err);
+        CHECK_OK(seckit_emrfs_roles_add_authorization_details(r2, copy, len, NULL, &err), &err);
+        free(copy);
         seckit_emrfs_check_options o = {INSTANCE, r2, NULL, NULL, NULL};
         f = NULL;
         CHECK_OK(seckit_emrfs_check(c, &o, &f, &err), &err);
-        CHECK(count_code(f, "EMRFS_ASSUME_ROLE_NOT_IN_INSTANCE_POLICY", NULL) == 4);
+        if (e == 0) {
+            CHECK(count_code(f, "EMRFS_ASSUME_ROLE_NOT_IN_INSTANCE_POLICY", NULL) == 4);
+            CHECK(count_code(f, "EMRFS_CANNOT_ASSUME_ROLE", NULL) == 0);
+        } else {
+            CHECK(count_code(f, "EMRFS_CANNOT_ASSUME_ROLE", NULL) == 4);
+            CHECK(count_code(f, "EMRFS_ASSUME_ROLE_NOT_IN_INSTANCE_POLICY", NULL) == 0);
+        }
         CHECK(count_code(f, "EMRFS_TRUST_DENIES_INSTANCE_ROLE", NULL) == 0);
+        if (f != NULL && f->count != 4)
+            dump(f);
+        CHECK(f != NULL && f->count == 4);
         seckit_emrfs_findings_free(f);
-        o.instance_role = "bad";
-        f = (seckit_emrfs_findings *)1;
-        CHECK_RC(seckit_emrfs_check(c, &o, &f, &err), SECKIT_EINVAL);
-        CHECK(f == NULL);
+        if (e == 1) {
+            o.instance_role = "bad";
+            f = (seckit_emrfs_findings *)1;
+            CHECK_RC(seckit_emrfs_check(c, &o, &f, &err), SECKIT_EINVAL);
+            CHECK(f == NULL);
+        }
+        seckit_emrfs_roles_free(r2);
     }
-    seckit_emrfs_roles_free(r2);
-    seckit_emrfs_roles_free(r);
+    free(t);
     seckit_emrfs_config_free(c);
 
     const seckit_policy_check_info *tab = NULL;
