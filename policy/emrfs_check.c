@@ -126,10 +126,10 @@ static int add(cctx *x, int code, const seckit_position *at, size_t mapping, lon
         it->path = "";
     if (it->message == NULL || it->path == NULL)
         return seckit_error_set(x->err, SECKIT_ENOMEM, "out of memory");
-    if (at != NULL) {
-        it->span.start = *at;
-        it->span.end = *at;
-    }
+    /* findings about the whole configuration point at its start */
+    static const seckit_position whole = {1, 0, 0};
+    it->span.start = at != NULL ? *at : whole;
+    it->span.end = it->span.start;
     it->statement_index = -1;
     f->count++;
     return 0;

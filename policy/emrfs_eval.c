@@ -24,6 +24,8 @@ static void describe(const seckit_eval_result *res, char *out, size_t cap)
     size_t n = seckit_eval_result_statements(res, &st);
     const char *reason = seckit_eval_result_reason(res);
     size_t used = (size_t)snprintf(out, cap, "%s", reason != NULL ? reason : "");
+    if (reason != NULL && strstr(reason, " statement ") != NULL)
+        n = 0; /* the reason names them already */
     for (size_t i = 0; i < n && used < cap; i++) {
         int w = snprintf(out + used, cap - used, "%s%s %s statement %zu%s%s%s",
                          i == 0 ? (used ? "; " : "") : ", ", seckit_eval_role_name(st[i].role),
