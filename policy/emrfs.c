@@ -945,9 +945,11 @@ int seckit_emrfs_resolve(const seckit_emrfs_config *c, const char *instance_role
     out->mapping = -1;
     out->identifier = NULL;
     snprintf(out->reason, sizeof(out->reason),
-             "no mapping matches user %s, %s group%s or %s: the cluster's EC2 instance role %s",
-             who->user != NULL ? user : "(none)", who->group_count ? "its" : "no",
-             who->group_count == 1 ? "" : "s", out->location, instance_role);
+             "no mapping matches user %s (%s), nor location %s: the cluster's EC2 instance "
+             "role %s",
+             who->user != NULL ? user : "(none)",
+             who->group_count == 0 ? "in no group" : "nor its groups", out->location,
+             instance_role);
     return 0;
 }
 
