@@ -93,6 +93,7 @@ const skt_iam_rtype *skt_arn_resource_type(const seckit_iam_data *d, const char 
     size_t count = skt_iam_rtypes_for_arn_service(d, a.f[SKT_ARN_SERVICE], a.len[SKT_ARN_SERVICE], &first);
     const skt_iam_rtype *best = NULL;
     size_t best_literal = 0;
+    int best_own = 0;
     for (size_t k = 0; k < count; k++) {
         const skt_iam_rtype *t = d->by_arn_service[first + k];
         if (t->arn == NULL || !skt_arn_pattern_fits(t->arn, arn, n))
@@ -109,9 +110,14 @@ const skt_iam_rtype *skt_arn_resource_type(const seckit_iam_data *d, const char 
             }
             literal++;
         }
-        if (best == NULL || literal > best_literal) {
+        /* ties (ec2:role and iam:role share one pattern): the type of the
+         * service that owns the ARN's service name */
+        int own = strncmp(t->name, a.f[SKT_ARN_SERVICE], a.len[SKT_ARN_SERVICE]) == 0 &&
+                  t->name[a.len[SKT_ARN_SERVICE]] == ':';
+        if (best == NULL || literal > best_literal || (literal == best_literal && own && !best_own)) {
             best = t;
             best_literal = literal;
+            best_own = own;
         }
     }
     return best;

@@ -168,7 +168,12 @@ int seckit_policy_set_add(seckit_policy_set *set, seckit_eval_role role, const c
 /* ------------------------------------------------------------------ */
 /* Evaluation state */
 
-typedef enum grant_kind { GRANT_NONE = 0, GRANT_ACCOUNT, GRANT_ROLE, GRANT_DIRECT } grant_kind;
+/* How a resource-based policy statement names the caller, weakest first:
+ * the caller's account (delegation: the identity side must allow too), the
+ * role of a role session (limited by the boundary and session policy), "*"
+ * or NotPrincipal (limited by the session policy), the caller's own ARN
+ * (user, role session, federated user: nothing else needs to allow). */
+typedef enum grant_kind { GRANT_NONE = 0, GRANT_ACCOUNT, GRANT_ROLE, GRANT_WILDCARD, GRANT_DIRECT } grant_kind;
 
 #define MAX_DERIVED 6
 
@@ -186,6 +191,7 @@ typedef struct eval_state {
     seckit_eval_result *res;
     seckit_error *err;
     int failed;
+    int unresolved; /* a policy variable of this statement had no value */
     /* the request, taken apart */
     const char *svc, *name;
     size_t svc_len, name_len;
@@ -286,6 +292,8 @@ static int substitute(eval_state *s, const char *text, size_t n, int wild)
     int rc = skt_vars_substitute(text, n, wild, lookup_var, s, &s->sb, &mk, &ml);
     if (rc == 0 && mk != NULL)
         note_missing(s, mk, ml);
+    if (rc != 1)
+        s->unresolved = 1;
     if (s->sb.failed) {
         s->failed = 1;
         return 0;
@@ -323,9 +331,17 @@ static int resources_match(eval_state *s, const skt_policy *p, const skt_stateme
 {
     if (!st->has_resource)
         return 1;
+    /* A pattern with a variable that has no value matches nothing; under
+     * NotResource it makes the element fail (the resource cannot be shown
+     * to be outside it). */
     int any = 0;
-    for (size_t i = 0; i < st->nresources && !any; i++)
+    for (size_t i = 0; i < st->nresources && !any; i++) {
+        s->unresolved = 0;
         any = resource_pat_match(s, p, &st->resources[i]);
+        if (s->unresolved && st->not_resource)
+            return 0;
+    }
+    s->unresolved = 0;
     return st->not_resource ? !any : any;
 }
 
@@ -351,7 +367,7 @@ static grant_kind principal_match(eval_state *s, const skt_principal *pp)
 {
     const skt_principal *rq = &s->principal;
     if (pp->kind == SKT_PRIN_ANY)
-        return GRANT_DIRECT;
+        return GRANT_WILDCARD;
     if (s->anonymous)
         return GRANT_NONE;
     switch (pp->kind) {
@@ -390,7 +406,7 @@ static grant_kind principals_match(eval_state *s, const skt_statement *st)
             best = g;
     }
     if (st->not_principal)
-        return best == GRANT_NONE ? GRANT_DIRECT : GRANT_NONE;
+        return best == GRANT_NONE ? GRANT_WILDCARD : GRANT_NONE;
     return best;
 }
 
@@ -527,10 +543,14 @@ static int condition_true(eval_state *s, const skt_policy *p, const skt_conditio
     }
     if (k == NULL) {
         note_missing(s, c->key, c->key_len);
-        if (c->if_exists || c->set == SKT_SET_FOR_ALL)
-            return 1;
+        /* the set operator decides first: ForAnyValue on a missing key is
+         * false even with IfExists (observed AWS behaviour, re:Post
+         * "ForAnyValue:StringEqualsIfExists behaving unexpectedly"),
+         * ForAllValues is vacuously true */
         if (c->set == SKT_SET_FOR_ANY)
             return 0;
+        if (c->set == SKT_SET_FOR_ALL || c->if_exists)
+            return 1;
         return info->negated;
     }
     switch (c->set) {
@@ -590,6 +610,10 @@ static void add_statement(eval_state *s, const skt_policy *p, const skt_statemen
  * statement with a principal (GRANT_DIRECT for one without). */
 static grant_kind statement_applies(eval_state *s, const skt_policy *p, const skt_statement *st)
 {
+    /* A variable that cannot be resolved "might cause the entire statement
+     * to be invalid" (IAM User Guide, policy variables): a condition with
+     * one is false whatever its operator; a Resource pattern with one
+     * matches nothing; a NotResource with one does not match. */
     if (!actions_match(s, st))
         return GRANT_NONE;
     if (!resources_match(s, p, st))
@@ -597,9 +621,11 @@ static grant_kind statement_applies(eval_state *s, const skt_policy *p, const sk
     grant_kind g = principals_match(s, st);
     if (g == GRANT_NONE)
         return GRANT_NONE;
-    for (size_t i = 0; i < st->nconditions; i++)
-        if (!condition_true(s, p, &st->conditions[i]))
+    for (size_t i = 0; i < st->nconditions; i++) {
+        s->unresolved = 0;
+        if (!condition_true(s, p, &st->conditions[i]) || s->unresolved)
             return GRANT_NONE;
+    }
     return g;
 }
 
@@ -799,8 +825,11 @@ int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *
         have[r] = set->count[r] > 0;
     if (!have[SECKIT_EVAL_SCP] || s.allow[SECKIT_EVAL_SCP] || s.anonymous || s.principal.kind == SKT_PRIN_SERVICE)
         gates |= SECKIT_EVAL_PASSED_SCP;
-    if (!have[SECKIT_EVAL_RCP] || s.allow[SECKIT_EVAL_RCP])
-        gates |= SECKIT_EVAL_PASSED_RCP;
+    /* RCPFullAWSAccess is attached to every resource of an organization
+     * and cannot be detached, and RCPs only hold Deny statements: an RCP
+     * set never lacks its allow. */
+    (void)have;
+    gates |= SECKIT_EVAL_PASSED_RCP;
     if (!have[SECKIT_EVAL_BOUNDARY] || s.allow[SECKIT_EVAL_BOUNDARY])
         gates |= SECKIT_EVAL_PASSED_BOUNDARY;
     if (!have[SECKIT_EVAL_SESSION] || s.allow[SECKIT_EVAL_SESSION])
@@ -832,11 +861,13 @@ int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *
     } else if (!(gates & SECKIT_EVAL_PASSED_RCP)) {
         why = "no resource control policy allows it";
     } else if (s.anonymous || s.principal.kind == SKT_PRIN_SERVICE) {
-        allowed = s.resource_grant == GRANT_DIRECT;
+        allowed = s.resource_grant >= GRANT_WILDCARD;
         via_resource = allowed;
         why = "no resource-based policy allows this caller";
     } else if (same) {
         if (s.resource_grant == GRANT_DIRECT) {
+            allowed = via_resource = 1;
+        } else if (s.resource_grant == GRANT_WILDCARD && session_ok) {
             allowed = via_resource = 1;
         } else if (s.resource_grant == GRANT_ROLE && boundary_ok && session_ok) {
             allowed = via_resource = 1;
@@ -869,8 +900,9 @@ int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *
             add_matching(&s, SECKIT_EVAL_IDENTITY, 0);
             add_matching(&s, SECKIT_EVAL_BOUNDARY, 0);
             add_matching(&s, SECKIT_EVAL_SESSION, 0);
-        } else if (s.resource_grant == GRANT_ROLE) {
-            add_matching(&s, SECKIT_EVAL_BOUNDARY, 0);
+        } else if (s.resource_grant == GRANT_ROLE || s.resource_grant == GRANT_WILDCARD) {
+            if (s.resource_grant == GRANT_ROLE)
+                add_matching(&s, SECKIT_EVAL_BOUNDARY, 0);
             add_matching(&s, SECKIT_EVAL_SESSION, 0);
         }
         add_matching(&s, SECKIT_EVAL_SCP, 0);

@@ -12,3 +12,19 @@ noinst_HEADERS += policy/model.h
 # The command: seckit policy eval.
 seckit_SOURCES += src/cli/cmd_policy_eval.c
 noinst_HEADERS += src/cli/cmd_policy.h
+
+# Tests: IAM User Guide evaluation cases (unit), the command (script), the
+# differential test against @cloud-copilot/iam-simulate (an outside oracle,
+# installed by the test from tests/interop/package.json).
+check_PROGRAMS += tests/interop/policy_eval_cases
+tests_interop_policy_eval_cases_SOURCES = tests/interop/policy_eval_cases.c
+tests_interop_policy_eval_cases_CFLAGS = $(TEST_CFLAGS)
+tests_interop_policy_eval_cases_LDADD = $(TEST_LDADD)
+UNIT_TESTS += tests/unit/test_policy_eval
+check_PROGRAMS += tests/unit/test_policy_eval
+tests_unit_test_policy_eval_SOURCES = tests/unit/test_policy_eval.c
+tests_unit_test_policy_eval_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_policy_eval_LDADD = $(TEST_LDADD)
+SCRIPT_TESTS += tests/cli/test-policy-eval.sh tests/cli/test-policy-eval-interop.sh
+EXTRA_DIST += tests/interop/policy-eval-diff.js tests/bench/bench-policy-eval.sh
+EXTRA_DIST += tests/data/policy/eval docs/policy-eval-divergences.md

@@ -27,8 +27,9 @@
  *
  * Everything here is pure (no I/O).  A compiled set is read-only after it is
  * built: any number of threads may evaluate requests against one set at once.
- * Strings handed in are copied; strings handed out live as long as their
- * owner (the set or the result).
+ * Strings handed in are copied.  A result's strings (policy names, Sids,
+ * files, missing keys) belong to the set and the result: free results
+ * before the set they came from.
  */
 #ifndef SECKIT_EVAL_H
 #define SECKIT_EVAL_H

@@ -342,28 +342,33 @@ out:
     return rc;
 }
 
+/* Streamed line by line: a file of many requests need not fit in memory. */
 static int eval_requests(const seckit_policy_set *set, const char *path, const seckit_eval_request *defaults,
                          int *all_allowed, seckit_error *err)
 {
-    uint8_t *bytes = NULL;
-    size_t len = 0;
-    int rc = read_file(path, &bytes, &len, err);
-    if (rc < 0)
-        return rc;
-    const char *p = (const char *)bytes, *end = p + len;
-    size_t lineno = 0;
-    while (rc == 0 && p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *le = nl ? nl : end;
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (f == NULL)
+        return seckit_error_set(err, errno == ENOENT ? SECKIT_ENOENT : SECKIT_EIO, "%s: %s", path, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t n;
+    int rc = 0;
+    while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
         lineno++;
-        const char *q = p;
-        while (q < le && (*q == ' ' || *q == '\t' || *q == '\r'))
-            q++;
-        if (q < le)
-            rc = eval_line(set, path, lineno, p, (size_t)(le - p), defaults, all_allowed, err);
-        p = nl ? nl + 1 : end;
+        size_t len = (size_t)n;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
+        size_t k = 0;
+        while (k < len && (line[k] == ' ' || line[k] == '\t'))
+            k++;
+        if (k < len)
+            rc = eval_line(set, path, lineno, line, len, defaults, all_allowed, err);
     }
-    free(bytes);
+    if (rc == 0 && ferror(f))
+        rc = seckit_error_set(err, SECKIT_EIO, "%s: %s", path, strerror(errno));
+    free(line);
+    if (f != stdin)
+        fclose(f);
     return rc;
 }
 

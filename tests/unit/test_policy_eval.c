@@ -1,0 +1,595 @@
+/* Unit tests of the policy evaluator (seckit/eval.h) and its primitives
+ * (policy/model.h): cases written from the IAM User Guide's policy
+ * evaluation logic pages, each with the decision the guide gives. */
+#include "config.h"
+
+#include <string.h>
+
+#include "policy/model.h"
+#include "seckit/eval.h"
+#include "testlib.h"
+
+#define A "111122223333"
+#define B "444455556666"
+#define USER "arn:aws:iam::" A ":user/alice"
+#define ROLE "arn:aws:iam::" A ":role/Dev"
+#define SESSION "arn:aws:sts::" A ":assumed-role/Dev/s1"
+#define OBJ "arn:aws:s3:::bucket/alice/key.txt"
+
+/* ---- a tiny harness: policies by role, one request, the decision ---- */
+
+typedef struct pol {
+    seckit_eval_role role;
+    const char *json;
+} pol;
+
+static seckit_policy_set *kept_set;
+
+static seckit_decision decide_ctx(const pol *ps, size_t n, const char *principal, const char *action,
+                                  const char *resource, const char *racct, const seckit_context_entry *ctx,
+                                  size_t nctx, seckit_eval_result **keep)
+{
+    seckit_error err;
+    seckit_error_clear(&err);
+    seckit_policy_set *set = NULL;
+    CHECK_RC(seckit_policy_set_new(&set, &err), 0);
+    for (size_t i = 0; i < n; i++) {
+        int rc = seckit_policy_set_add(set, ps[i].role, NULL, "test.json", ps[i].json, strlen(ps[i].json), &err);
+        CHECK_MSG(rc == 0, "policy %zu: %s", i, err.message);
+    }
+    seckit_eval_request req = {principal, action, resource, racct, ctx, nctx};
+    seckit_eval_result *res = NULL;
+    int rc = seckit_policy_eval(set, &req, &res, &err);
+    CHECK_MSG(rc == 0, "eval: %s", err.message);
+    seckit_decision d = seckit_eval_result_decision(res);
+    if (keep) {
+        /* a result's statements point into its set: keep the set too */
+        *keep = res;
+        seckit_policy_set_free(kept_set);
+        kept_set = set;
+    } else {
+        seckit_eval_result_free(res);
+        seckit_policy_set_free(set);
+    }
+    return d;
+}
+
+static seckit_decision decide(const pol *ps, size_t n, const char *principal, const char *action,
+                              const char *resource, const char *racct)
+{
+    return decide_ctx(ps, n, principal, action, resource, racct, NULL, 0, NULL);
+}
+
+#define ALLOW_OBJ(principal_json)                                                                              \
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":" principal_json            \
+    ",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bucket/*\"}]}"
+#define ID_ALLOW_OBJ                                                                                           \
+    "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\","             \
+    "\"Resource\":\"arn:aws:s3:::bucket/*\"}}"
+#define ID_ALLOW_OTHER                                                                                         \
+    "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}}"
+#define DENY_OBJ                                                                                               \
+    "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}"
+
+#define EXPECT(got, want)                                                                                      \
+    CHECK_MSG((got) == (want), "decision %s, expected %s", seckit_decision_name(got), seckit_decision_name(want))
+
+/* ---- the decision procedure (Policy evaluation logic) ---- */
+
+static void test_default_implicit_deny(void)
+{
+    /* no policy allows: the default is an implicit deny */
+    pol p[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OTHER}};
+    EXPECT(decide(p, 1, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_IMPLICIT_DENY);
+    pol q[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}};
+    EXPECT(decide(q, 1, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
+}
+
+static void test_explicit_deny_wins_everywhere(void)
+{
+    /* an explicit deny in any policy type overrides every allow */
+    seckit_eval_role roles[] = {SECKIT_EVAL_IDENTITY, SECKIT_EVAL_BOUNDARY, SECKIT_EVAL_SCP, SECKIT_EVAL_SESSION};
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+        pol p[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}, {SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" SESSION "\"}")},
+                   {roles[i], DENY_OBJ}};
+        EXPECT(decide(p, 3, SESSION, "s3:GetObject", OBJ, A), SECKIT_DECISION_EXPLICIT_DENY);
+    }
+    pol r[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ},
+               {SECKIT_EVAL_RESOURCE, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\","
+                                      "\"Action\":\"s3:*\",\"Resource\":\"*\"}}"}};
+    EXPECT(decide(r, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_EXPLICIT_DENY);
+    pol c[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ},
+               {SECKIT_EVAL_RCP, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\","
+                                 "\"Action\":\"s3:*\",\"Resource\":\"*\"}}"}};
+    EXPECT(decide(c, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_EXPLICIT_DENY);
+}
+
+static void test_scp_must_allow(void)
+{
+    /* an SCP that does not allow the action: implicit deny despite the
+     * identity allow; FullAWSAccess-like SCP passes */
+    pol p[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}, {SECKIT_EVAL_SCP, ID_ALLOW_OTHER}};
+    EXPECT(decide(p, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_IMPLICIT_DENY);
+    pol q[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ},
+               {SECKIT_EVAL_SCP, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}"}};
+    EXPECT(decide(q, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
+    /* an SCP allow alone grants nothing */
+    pol r[] = {{SECKIT_EVAL_SCP, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}"}};
+    EXPECT(decide(r, 1, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_IMPLICIT_DENY);
+}
+
+static void test_resource_policy_same_account(void)
+{
+    /* same account: a resource-based policy naming the user grants on its
+     * own, even with no identity policy and despite a boundary that does
+     * not allow */
+    pol p[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" USER "\"}")}, {SECKIT_EVAL_BOUNDARY, ID_ALLOW_OTHER}};
+    EXPECT(decide(p, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
+    /* naming the role session: grants despite boundary and session policy */
+    pol q[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" SESSION "\"}")},
+               {SECKIT_EVAL_BOUNDARY, ID_ALLOW_OTHER},
+               {SECKIT_EVAL_SESSION, ID_ALLOW_OTHER}};
+    EXPECT(decide(q, 3, SESSION, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
+    /* naming the role: no identity policy needed, but the boundary and the
+     * session policy limit it */
+    pol r[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" ROLE "\"}")}};
+    EXPECT(decide(r, 1, SESSION, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
+    pol r2[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" ROLE "\"}")}, {SECKIT_EVAL_BOUNDARY, ID_ALLOW_OTHER}};
+    EXPECT(decide(r2, 2, SESSION, "s3:GetObject", OBJ, A), SECKIT_DECISION_IMPLICIT_DENY);
+    pol r3[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" ROLE "\"}")}, {SECKIT_EVAL_SESSION, ID_ALLOW_OTHER}};
+    EXPECT(decide(r3, 2, SESSION, "s3:GetObject", OBJ, A), SECKIT_DECISION_IMPLICIT_DENY);
+    /* naming the account delegates: the identity side must allow */
+    pol s[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"arn:aws:iam::" A ":root\"}")}};
+    EXPECT(decide(s, 1, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_IMPLICIT_DENY);
+    pol s2[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" A "\"}")}, {SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}};
+    EXPECT(decide(s2, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
+    /* "*": no identity policy needed, limited by the session policy */
+    pol t[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("\"*\"")}};
+    EXPECT(decide(t, 1, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
+    pol t2[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("\"*\"")}, {SECKIT_EVAL_SESSION, ID_ALLOW_OTHER}};
+    EXPECT(decide(t2, 2, SESSION, "s3:GetObject", OBJ, A), SECKIT_DECISION_IMPLICIT_DENY);
+}
+
+static void test_cross_account(void)
+{
+    /* cross-account: both the identity side and the resource side allow */
+    pol p[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}};
+    EXPECT(decide(p, 1, USER, "s3:GetObject", OBJ, B), SECKIT_DECISION_IMPLICIT_DENY);
+    pol q[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" A "\"}")}};
+    EXPECT(decide(q, 1, USER, "s3:GetObject", OBJ, B), SECKIT_DECISION_IMPLICIT_DENY);
+    pol r[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}, {SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" A "\"}")}};
+    EXPECT(decide(r, 2, USER, "s3:GetObject", OBJ, B), SECKIT_DECISION_ALLOWED);
+    /* even a grant to the user's own ARN needs the identity side */
+    pol s[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" USER "\"}")}};
+    EXPECT(decide(s, 1, USER, "s3:GetObject", OBJ, B), SECKIT_DECISION_IMPLICIT_DENY);
+    /* and the boundary still applies */
+    pol t[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}, {SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" A "\"}")},
+               {SECKIT_EVAL_BOUNDARY, ID_ALLOW_OTHER}};
+    EXPECT(decide(t, 3, USER, "s3:GetObject", OBJ, B), SECKIT_DECISION_IMPLICIT_DENY);
+    /* the resource account from the ARN when it has one */
+    pol u[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+                                      "\"Action\":\"sqs:SendMessage\",\"Resource\":\"*\"}}"}};
+    EXPECT(decide(u, 1, USER, "sqs:SendMessage", "arn:aws:sqs:us-east-1:" B ":q", NULL), SECKIT_DECISION_IMPLICIT_DENY);
+    EXPECT(decide(u, 1, USER, "sqs:SendMessage", "arn:aws:sqs:us-east-1:" A ":q", NULL), SECKIT_DECISION_ALLOWED);
+}
+
+static void test_boundary_and_session(void)
+{
+    /* effective permissions are the intersection of identity and boundary */
+    pol p[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}, {SECKIT_EVAL_BOUNDARY, ID_ALLOW_OTHER}};
+    EXPECT(decide(p, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_IMPLICIT_DENY);
+    pol q[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}, {SECKIT_EVAL_BOUNDARY, ID_ALLOW_OBJ}};
+    EXPECT(decide(q, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
+    /* a boundary alone grants nothing */
+    pol r[] = {{SECKIT_EVAL_BOUNDARY, ID_ALLOW_OBJ}};
+    EXPECT(decide(r, 1, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_IMPLICIT_DENY);
+    /* session policy: intersection with the role's identity policies */
+    pol s[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}, {SECKIT_EVAL_SESSION, ID_ALLOW_OTHER}};
+    EXPECT(decide(s, 2, SESSION, "s3:GetObject", OBJ, A), SECKIT_DECISION_IMPLICIT_DENY);
+    pol t[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}, {SECKIT_EVAL_SESSION, ID_ALLOW_OBJ}};
+    EXPECT(decide(t, 2, SESSION, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
+}
+
+/* ---- the elements ---- */
+
+static void test_not_action_not_resource(void)
+{
+    pol p[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+                                      "\"NotAction\":\"iam:*\",\"Resource\":\"*\"}}"}};
+    EXPECT(decide(p, 1, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
+    EXPECT(decide(p, 1, USER, "IAM:CreateUser", "*", A), SECKIT_DECISION_IMPLICIT_DENY);
+    pol q[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+                                      "\"Action\":\"s3:*\",\"NotResource\":\"arn:aws:s3:::secret/*\"}}"}};
+    EXPECT(decide(q, 1, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
+    EXPECT(decide(q, 1, USER, "s3:GetObject", "arn:aws:s3:::secret/x", A), SECKIT_DECISION_IMPLICIT_DENY);
+    /* NotPrincipal with Deny: everyone except the listed principal */
+    pol r[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ},
+               {SECKIT_EVAL_RESOURCE, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"NotPrincipal\":"
+                                      "{\"AWS\":\"" USER "\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}}"}};
+    EXPECT(decide(r, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
+    EXPECT(decide(r, 2, "arn:aws:iam::" A ":user/bob", "s3:GetObject", OBJ, A), SECKIT_DECISION_EXPLICIT_DENY);
+}
+
+static void test_matching_case_rules(void)
+{
+    /* action names are case-insensitive; the ARN's resource part is not */
+    pol p[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+                                      "\"Action\":\"S3:getOBJECT\",\"Resource\":\"arn:AWS:S3:::bucket/*\"}}"}};
+    EXPECT(decide(p, 1, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
+    EXPECT(decide(p, 1, USER, "s3:GetObject", "arn:aws:s3:::BUCKET/x", A), SECKIT_DECISION_IMPLICIT_DENY);
+    /* '*' in the resource part spans '/'; '?' is one character; '*' in
+     * the region field does not cross ':' */
+    pol q[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\","
+                                      "\"Resource\":[\"arn:aws:s3:::bucket/*/test/*\",\"arn:aws:sqs:us-east-?:*:q\"]}}"}};
+    EXPECT(decide(q, 1, USER, "s3:GetObject", "arn:aws:s3:::bucket/1/2/test/3/object.jpg", A), SECKIT_DECISION_ALLOWED);
+    EXPECT(decide(q, 1, USER, "sqs:SendMessage", "arn:aws:sqs:us-east-1:" A ":q", NULL), SECKIT_DECISION_ALLOWED);
+    EXPECT(decide(q, 1, USER, "sqs:SendMessage", "arn:aws:sqs:us-east-12:" A ":q", NULL), SECKIT_DECISION_IMPLICIT_DENY);
+}
+
+/* ---- conditions ---- */
+
+static seckit_decision with_cond(const char *cond, const char *key, seckit_context_type t, const char *const *vals,
+                                 size_t nvals)
+{
+    char json[2048];
+    snprintf(json, sizeof json,
+             "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\","
+             "\"Resource\":\"*\",\"Condition\":%s}}",
+             cond);
+    pol p[] = {{SECKIT_EVAL_IDENTITY, json}};
+    seckit_context_entry e = {key, t, vals, nvals};
+    return decide_ctx(p, 1, USER, "s3:GetObject", OBJ, A, &e, key ? 1 : 0, NULL);
+}
+
+#define V(...) ((const char *const[]){__VA_ARGS__})
+#define N(...) (sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
+#define COND(cond, key, type, ...) with_cond(cond, key, type, V(__VA_ARGS__), N(__VA_ARGS__))
+#define NOKEY(cond) with_cond(cond, NULL, SECKIT_CONTEXT_STRING, NULL, 0)
+#define AL SECKIT_DECISION_ALLOWED
+#define ID SECKIT_DECISION_IMPLICIT_DENY
+
+static void test_condition_operators(void)
+{
+    EXPECT(COND("{\"StringEquals\":{\"aws:PrincipalTag/team\":\"eng\"}}", "aws:principaltag/TEAM",
+                SECKIT_CONTEXT_STRING, "eng"), AL);
+    EXPECT(COND("{\"StringEquals\":{\"aws:PrincipalTag/team\":\"eng\"}}", "aws:PrincipalTag/team",
+                SECKIT_CONTEXT_STRING, "ENG"), ID);
+    EXPECT(COND("{\"StringEqualsIgnoreCase\":{\"k:x\":\"eng\"}}", "k:x", SECKIT_CONTEXT_STRING, "ENG"), AL);
+    EXPECT(COND("{\"StringNotEquals\":{\"k:x\":[\"a\",\"b\"]}}", "k:x", SECKIT_CONTEXT_STRING, "b"), ID);
+    EXPECT(COND("{\"StringNotEquals\":{\"k:x\":[\"a\",\"b\"]}}", "k:x", SECKIT_CONTEXT_STRING, "c"), AL);
+    EXPECT(COND("{\"StringLike\":{\"s3:prefix\":\"home/*\"}}", "s3:prefix", SECKIT_CONTEXT_STRING, "home/a/b"), AL);
+    EXPECT(COND("{\"StringNotLike\":{\"s3:prefix\":\"home/?\"}}", "s3:prefix", SECKIT_CONTEXT_STRING, "home/ab"), AL);
+    EXPECT(COND("{\"NumericLessThan\":{\"aws:MultiFactorAuthAge\":\"3600\"}}", "aws:MultiFactorAuthAge",
+                SECKIT_CONTEXT_NUMERIC, "300"), AL);
+    EXPECT(COND("{\"NumericGreaterThanEquals\":{\"k:n\":\"10.5\"}}", "k:n", SECKIT_CONTEXT_NUMERIC, "10.5"), AL);
+    EXPECT(COND("{\"NumericEquals\":{\"k:n\":\"10\"}}", "k:n", SECKIT_CONTEXT_NUMERIC, "ten"), ID);
+    EXPECT(COND("{\"DateGreaterThan\":{\"aws:CurrentTime\":\"2020-01-01T00:00:00Z\"}}", "aws:CurrentTime",
+                SECKIT_CONTEXT_DATE, "2021-06-01T12:00:00Z"), AL);
+    /* epoch seconds and ISO 8601 compare as the same instants */
+    EXPECT(COND("{\"DateEquals\":{\"aws:EpochTime\":\"1577836800\"}}", "aws:EpochTime", SECKIT_CONTEXT_DATE,
+                "2020-01-01T00:00:00Z"), AL);
+    EXPECT(COND("{\"DateLessThan\":{\"aws:CurrentTime\":\"2020-01-01T01:00:00+02:00\"}}", "aws:CurrentTime",
+                SECKIT_CONTEXT_DATE, "2019-12-31T23:30:00Z"), ID);
+    EXPECT(COND("{\"Bool\":{\"aws:SecureTransport\":\"true\"}}", "aws:SecureTransport", SECKIT_CONTEXT_BOOLEAN,
+                "true"), AL);
+    EXPECT(COND("{\"Bool\":{\"aws:SecureTransport\":true}}", "aws:SecureTransport", SECKIT_CONTEXT_BOOLEAN,
+                "false"), ID);
+    EXPECT(COND("{\"BinaryEquals\":{\"k:b\":\"QmluYXJ5VmFsdWU=\"}}", "k:b", SECKIT_CONTEXT_BINARY,
+                "QmluYXJ5VmFsdWU="), AL);
+    EXPECT(COND("{\"BinaryEquals\":{\"k:b\":\"QmluYXJ5VmFsdWU=\"}}", "k:b", SECKIT_CONTEXT_BINARY, "QUJD"), ID);
+    EXPECT(COND("{\"IpAddress\":{\"aws:SourceIp\":[\"203.0.113.0/24\",\"2001:DB8:1234:5678::/64\"]}}",
+                "aws:SourceIp", SECKIT_CONTEXT_IP, "2001:db8:1234:5678::abcd"), AL);
+    EXPECT(COND("{\"IpAddress\":{\"aws:SourceIp\":\"203.0.113.0/24\"}}", "aws:SourceIp", SECKIT_CONTEXT_IP,
+                "203.0.114.1"), ID);
+    EXPECT(COND("{\"NotIpAddress\":{\"aws:SourceIp\":\"203.0.113.0/24\"}}", "aws:SourceIp", SECKIT_CONTEXT_IP,
+                "2001:db8::1"), AL);
+    EXPECT(COND("{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:sns:*:" A ":topic-*\"}}", "aws:SourceArn",
+                SECKIT_CONTEXT_STRING, "arn:aws:sns:us-east-1:" A ":topic-a"), AL);
+    /* ARN fields one by one: '*' does not cross ':' */
+    EXPECT(COND("{\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:sns:*:" A ":t\"}}", "aws:SourceArn",
+                SECKIT_CONTEXT_STRING, "arn:aws:sns:us-east-1:x:" A ":t"), ID);
+    EXPECT(COND("{\"ArnNotLike\":{\"aws:SourceArn\":\"arn:aws:sqs:*:*:*\"}}", "aws:SourceArn", SECKIT_CONTEXT_STRING,
+                "arn:aws:sns:us-east-1:" A ":t"), AL);
+}
+
+static void test_missing_keys(void)
+{
+    /* a key the request does not have: a positive operator is false, a
+     * negated one true, ...IfExists true, Null:true true */
+    EXPECT(NOKEY("{\"StringEquals\":{\"aws:PrincipalTag/team\":\"eng\"}}"), ID);
+    EXPECT(NOKEY("{\"StringNotEquals\":{\"aws:PrincipalTag/team\":\"eng\"}}"), AL);
+    EXPECT(NOKEY("{\"StringEqualsIfExists\":{\"aws:PrincipalTag/team\":\"eng\"}}"), AL);
+    EXPECT(NOKEY("{\"Null\":{\"aws:PrincipalTag/team\":\"true\"}}"), AL);
+    EXPECT(NOKEY("{\"Null\":{\"aws:PrincipalTag/team\":\"false\"}}"), ID);
+    EXPECT(COND("{\"Null\":{\"aws:PrincipalTag/team\":\"false\"}}", "aws:PrincipalTag/team", SECKIT_CONTEXT_STRING,
+                "x"), AL);
+    /* ForAllValues is true for a missing key; ForAnyValue false, with
+     * IfExists too */
+    EXPECT(NOKEY("{\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"a\",\"b\"]}}"), AL);
+    EXPECT(NOKEY("{\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"a\",\"b\"]}}"), ID);
+    EXPECT(NOKEY("{\"ForAnyValue:StringEqualsIfExists\":{\"aws:TagKeys\":[\"a\",\"b\"]}}"), ID);
+    /* the result names the keys the decision needed */
+    seckit_eval_result *res = NULL;
+    pol p[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
+                                      "\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"aws:MultiFactorAuthPresent\":\"true\"},"
+                                      "\"IpAddress\":{\"AWS:SourceIp\":\"10.0.0.0/8\"}}}}"}};
+    EXPECT(decide_ctx(p, 1, USER, "s3:GetObject", OBJ, A, NULL, 0, &res), ID);
+    const char *const *keys;
+    size_t n = seckit_eval_result_missing_keys(res, &keys);
+    CHECK(n == 1 && strcmp(keys[0], "aws:MultiFactorAuthPresent") == 0);
+    seckit_eval_result_free(res);
+}
+
+static void test_set_operators(void)
+{
+    /* ForAllValues: every request value is in the policy's set */
+    EXPECT(COND("{\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"env\",\"team\"]}}", "aws:TagKeys",
+                SECKIT_CONTEXT_STRING_LIST, "env", "team"), AL);
+    EXPECT(COND("{\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"env\",\"team\"]}}", "aws:TagKeys",
+                SECKIT_CONTEXT_STRING_LIST, "env", "owner"), ID);
+    EXPECT(with_cond("{\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"env\"]}}", "aws:TagKeys",
+                     SECKIT_CONTEXT_STRING_LIST, NULL, 0), AL);
+    /* ForAnyValue: at least one request value matches */
+    EXPECT(COND("{\"ForAnyValue:StringLike\":{\"aws:TagKeys\":\"cost*\"}}", "aws:TagKeys",
+                SECKIT_CONTEXT_STRING_LIST, "env", "costcenter"), AL);
+    EXPECT(COND("{\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":\"x\"}}", "aws:TagKeys",
+                SECKIT_CONTEXT_STRING_LIST, "env", "costcenter"), ID);
+    /* negated operators per value */
+    EXPECT(COND("{\"ForAllValues:StringNotEquals\":{\"aws:TagKeys\":[\"secret\"]}}", "aws:TagKeys",
+                SECKIT_CONTEXT_STRING_LIST, "env", "secret"), ID);
+    EXPECT(COND("{\"ForAnyValue:StringNotEquals\":{\"aws:TagKeys\":[\"secret\"]}}", "aws:TagKeys",
+                SECKIT_CONTEXT_STRING_LIST, "env", "secret"), AL);
+}
+
+static void test_policy_variables(void)
+{
+    pol p[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
+                                      "\"Resource\":\"arn:aws:s3:::bucket/${aws:username}/*\"}}"}};
+    /* aws:username comes from the caller's ARN when not given */
+    EXPECT(decide(p, 1, USER, "s3:GetObject", OBJ, A), AL);
+    EXPECT(decide(p, 1, "arn:aws:iam::" A ":user/bob", "s3:GetObject", OBJ, A), ID);
+    /* a role session has no aws:username: the pattern matches nothing */
+    EXPECT(decide(p, 1, SESSION, "s3:GetObject", OBJ, A), ID);
+    /* version 2008-10-17: variables are literal text */
+    pol q[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2008-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
+                                      "\"Resource\":\"arn:aws:s3:::bucket/${aws:username}/*\"}}"}};
+    EXPECT(decide(q, 1, USER, "s3:GetObject", OBJ, A), ID);
+    EXPECT(decide(q, 1, USER, "s3:GetObject", "arn:aws:s3:::bucket/${aws:username}/x", A), AL);
+    /* a default when the key is missing; ${*} is a literal '*' */
+    pol r[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
+                                      "\"Resource\":[\"arn:aws:s3:::bucket/${aws:PrincipalTag/team, 'none'}/*\","
+                                      "\"arn:aws:s3:::lit/${*}${?}${$}\"]}}"}};
+    EXPECT(decide(r, 1, SESSION, "s3:GetObject", "arn:aws:s3:::bucket/none/x", A), AL);
+    EXPECT(decide(r, 1, SESSION, "s3:GetObject", "arn:aws:s3:::lit/*?$", A), AL);
+    EXPECT(decide(r, 1, SESSION, "s3:GetObject", "arn:aws:s3:::lit/ab$", A), ID);
+    /* in a condition: a principal tag against the user name */
+    seckit_context_entry tag = {"aws:PrincipalTag/owner", SECKIT_CONTEXT_STRING, V("alice"), 1};
+    pol s[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
+                                      "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:PrincipalTag/owner\":"
+                                      "\"${aws:username}\"}}}}"}};
+    EXPECT(decide_ctx(s, 1, USER, "s3:GetObject", OBJ, A, &tag, 1, NULL), AL);
+    EXPECT(decide_ctx(s, 1, "arn:aws:iam::" A ":user/bob", "s3:GetObject", OBJ, A, &tag, 1, NULL), ID);
+    /* a value substituted into StringLike is literal: a '*' in a tag
+     * value is not a wildcard */
+    seckit_context_entry star = {"aws:PrincipalTag/p", SECKIT_CONTEXT_STRING, V("a*"), 1};
+    pol t[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
+                                      "\"Resource\":\"arn:aws:s3:::bucket/${aws:PrincipalTag/p}\"}}"}};
+    EXPECT(decide_ctx(t, 1, USER, "s3:GetObject", "arn:aws:s3:::bucket/a*", A, &star, 1, NULL), AL);
+    EXPECT(decide_ctx(t, 1, USER, "s3:GetObject", "arn:aws:s3:::bucket/abc", A, &star, 1, NULL), ID);
+}
+
+static void test_deciding_statements(void)
+{
+    seckit_eval_result *res = NULL;
+    pol p[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":[\n"
+                                      "  {\"Sid\":\"Read\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"},\n"
+                                      "  {\"Sid\":\"NoSecret\",\"Effect\":\"Deny\",\"Action\":\"s3:*\","
+                                      "\"Resource\":\"arn:aws:s3:::secret/*\"}]}"}};
+    EXPECT(decide_ctx(p, 1, USER, "s3:GetObject", "arn:aws:s3:::secret/x", A, NULL, 0, &res),
+           SECKIT_DECISION_EXPLICIT_DENY);
+    const seckit_eval_statement *st;
+    size_t n = seckit_eval_result_statements(res, &st);
+    CHECK(n == 1);
+    if (n == 1) {
+        CHECK(st[0].deny && st[0].index == 1 && strcmp(st[0].sid, "NoSecret") == 0);
+        CHECK(st[0].span.start.line == 3 && st[0].span.start.column == 2);
+        CHECK(strcmp(st[0].file, "test.json") == 0 && st[0].role == SECKIT_EVAL_IDENTITY);
+    }
+    CHECK(strstr(seckit_eval_result_reason(res), "NoSecret") != NULL);
+    seckit_eval_result_free(res);
+    res = NULL;
+    EXPECT(decide_ctx(p, 1, USER, "s3:GetObject", OBJ, A, NULL, 0, &res), AL);
+    n = seckit_eval_result_statements(res, &st);
+    CHECK(n == 1 && !st[0].deny && strcmp(st[0].sid, "Read") == 0 && st[0].span.start.line == 2);
+    seckit_eval_result_free(res);
+}
+
+static void test_bad_input(void)
+{
+    seckit_error err;
+    seckit_error_clear(&err);
+    seckit_policy_set *set = NULL;
+    CHECK_RC(seckit_policy_set_new(&set, &err), 0);
+    static const char *const bad[] = {
+        "{\"Statement\":{\"Action\":\"s3:*\",\"Resource\":\"*\"}}",                                    /* no Effect */
+        "{\"Statement\":{\"Effect\":\"allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",              /* case */
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3\",\"Resource\":\"*\"}}",                /* action */
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
+        "\"Condition\":{\"StringEqualz\":{\"k\":\"v\"}}}}",                                           /* operator */
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
+        "\"Condition\":{\"NumericEquals\":{\"k\":\"ten\"}}}}",                                        /* number */
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
+        "\"Condition\":{\"IpAddress\":{\"k\":\"10.0.0.0/33\"}}}}",                                    /* CIDR */
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
+        "\"Condition\":{\"NullIfExists\":{\"k\":\"true\"}}}}",                                        /* Null */
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
+        "[1,2]",
+        "{\"Statement\":",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = seckit_policy_set_add(set, SECKIT_EVAL_IDENTITY, NULL, "bad.json", bad[i], strlen(bad[i]), &err);
+        CHECK_MSG(rc == SECKIT_EFORMAT, "bad policy %zu accepted (rc %d)", i, rc);
+        CHECK_MSG(strstr(err.message, "bad.json") != NULL, "message without file: %s", err.message);
+    }
+    CHECK(seckit_policy_set_count(set, SECKIT_EVAL_IDENTITY) == 0);
+    /* a resource policy without a principal; a second boundary */
+    const char *noprin = "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}";
+    CHECK_RC(seckit_policy_set_add(set, SECKIT_EVAL_RESOURCE, NULL, NULL, noprin, strlen(noprin), &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_policy_set_add(set, SECKIT_EVAL_BOUNDARY, NULL, NULL, noprin, strlen(noprin), &err), 0);
+    CHECK_RC(seckit_policy_set_add(set, SECKIT_EVAL_BOUNDARY, NULL, NULL, noprin, strlen(noprin), &err), SECKIT_EINVAL);
+    /* bad requests */
+    seckit_eval_result *res = NULL;
+    seckit_eval_request req = {USER, "GetObject", OBJ, NULL, NULL, 0};
+    CHECK_RC(seckit_policy_eval(set, &req, &res, &err), SECKIT_EINVAL);
+    req.action = "s3:GetObject";
+    req.resource_account = "12";
+    CHECK_RC(seckit_policy_eval(set, &req, &res, &err), SECKIT_EINVAL);
+    req.resource_account = NULL;
+    seckit_context_entry two = {"k", SECKIT_CONTEXT_STRING, V("a", "b"), 2};
+    req.context = &two;
+    req.context_count = 1;
+    CHECK_RC(seckit_policy_eval(set, &req, &res, &err), SECKIT_EINVAL);
+    CHECK(res == NULL);
+    seckit_policy_set_free(set);
+}
+
+static void test_authorization_details(void)
+{
+    static const char dump[] =
+        "{\"UserDetailList\":[{\"UserName\":\"alice\",\"Arn\":\"" USER "\",\"GroupList\":[\"readers\"],"
+        "\"UserPolicyList\":[],\"AttachedManagedPolicies\":[],"
+        "\"PermissionsBoundary\":{\"PermissionsBoundaryType\":\"Policy\",\"PermissionsBoundaryArn\":"
+        "\"arn:aws:iam::" A ":policy/Bound\"}}],"
+        "\"GroupDetailList\":[{\"GroupName\":\"readers\",\"GroupPolicyList\":[{\"PolicyName\":\"inl\",\"PolicyDocument\":"
+        "\"%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A"
+        "%22s3%3AGetObject%22%2C%22Resource%22%3A%22*%22%7D%7D\"}],"
+        "\"AttachedManagedPolicies\":[{\"PolicyName\":\"Put\",\"PolicyArn\":\"arn:aws:iam::" A ":policy/Put\"}]}],"
+        "\"RoleDetailList\":[{\"RoleName\":\"Dev\",\"Arn\":\"" ROLE "\",\"RolePolicyList\":[{\"PolicyName\":\"r\","
+        "\"PolicyDocument\":{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"sqs:*\","
+        "\"Resource\":\"*\"}}}],\"AttachedManagedPolicies\":[]}],"
+        "\"Policies\":[{\"PolicyName\":\"Put\",\"Arn\":\"arn:aws:iam::" A ":policy/Put\",\"DefaultVersionId\":\"v2\","
+        "\"PolicyVersionList\":[{\"VersionId\":\"v2\",\"IsDefaultVersion\":true,\"Document\":{\"Version\":\"2012-10-17\","
+        "\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:PutObject\",\"Resource\":\"*\"}}}]},"
+        "{\"PolicyName\":\"Bound\",\"Arn\":\"arn:aws:iam::" A ":policy/Bound\",\"DefaultVersionId\":\"v1\","
+        "\"PolicyVersionList\":[{\"VersionId\":\"v1\",\"IsDefaultVersion\":true,\"Document\":{\"Version\":\"2012-10-17\","
+        "\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:Get*\",\"Resource\":\"*\"}}}]}]}";
+    seckit_error err;
+    seckit_error_clear(&err);
+    seckit_policy_set *set = NULL;
+    CHECK_RC(seckit_policy_set_new(&set, &err), 0);
+    int rc = seckit_policy_set_add_authorization_details(set, "auth.json", dump, strlen(dump), USER, &err);
+    CHECK_MSG(rc == 0, "%s", err.message);
+    CHECK(seckit_policy_set_count(set, SECKIT_EVAL_IDENTITY) == 2);
+    CHECK(seckit_policy_set_count(set, SECKIT_EVAL_BOUNDARY) == 1);
+    seckit_eval_request req = {USER, "s3:GetObject", OBJ, NULL, NULL, 0};
+    seckit_eval_result *res = NULL;
+    CHECK_RC(seckit_policy_eval(set, &req, &res, &err), 0);
+    EXPECT(seckit_eval_result_decision(res), AL);
+    seckit_eval_result_free(res);
+    /* the group's managed policy allows PutObject, the boundary does not */
+    req.action = "s3:PutObject";
+    CHECK_RC(seckit_policy_eval(set, &req, &res, &err), 0);
+    EXPECT(seckit_eval_result_decision(res), ID);
+    seckit_eval_result_free(res);
+    seckit_policy_set_free(set);
+    /* a role session takes its role's policies */
+    CHECK_RC(seckit_policy_set_new(&set, &err), 0);
+    CHECK_RC(seckit_policy_set_add_authorization_details(set, "auth.json", dump, strlen(dump), SESSION, &err), 0);
+    CHECK(seckit_policy_set_count(set, SECKIT_EVAL_IDENTITY) == 1);
+    CHECK_RC(seckit_policy_set_add_authorization_details(set, "auth.json", dump, strlen(dump),
+                                                         "arn:aws:iam::" A ":user/nobody", &err),
+             SECKIT_ENOTFOUND);
+    seckit_policy_set_free(set);
+}
+
+/* ---- primitives ---- */
+
+static void test_arn_primitives(void)
+{
+    skt_arn a;
+    CHECK(skt_arn_split("arn:aws:s3:::b/k:x", 18, &a) && a.len[SKT_ARN_RESOURCE] == 5);
+    CHECK(!skt_arn_split("arn:aws:s3", 10, &a));
+    /* a placeholder does not cross '/' or ':' */
+    const char *bucket = "arn:${Partition}:s3:::${BucketName}";
+    const char *object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+    CHECK(skt_arn_pattern_fits(bucket, "arn:aws:s3:::b", 14));
+    CHECK(!skt_arn_pattern_fits(bucket, "arn:aws:s3:::b/k", 16));
+    CHECK(skt_arn_pattern_fits(object, "arn:aws:s3:::b/k/l/m", 20));
+    CHECK(!skt_arn_pattern_fits(object, "arn:aws:s3:::b", 14));
+    CHECK(skt_arn_pattern_fits("arn:${Partition}:sqs:${Region}:${Account}:${QueueName}",
+                               "arn:aws:sqs:us-east-1:" A ":q", strlen("arn:aws:sqs:us-east-1:" A ":q")));
+    skt_ip net, ip;
+    CHECK(skt_parse_ip("10.0.0.0/8", 10, &net) == 0 && skt_parse_ip("10.200.1.1", 10, &ip) == 0 && skt_ip_in(&net, &ip));
+    CHECK(skt_parse_ip("::ffff:10.0.0.1", 15, &ip) == 0 && ip.v6);
+    CHECK(skt_parse_ip("1::2::3", 7, &ip) != 0 && skt_parse_ip("256.1.1.1", 9, &ip) != 0);
+    int64_t t1, t2;
+    CHECK(skt_parse_date("2020-01-01", 10, &t1) == 0 && skt_parse_date("1577836800", 10, &t2) == 0 && t1 == t2);
+    CHECK(skt_parse_date("2020-13-01", 10, &t1) != 0);
+    skt_cond_op op;
+    skt_set_op set;
+    int ifx;
+    CHECK(skt_cond_op_parse("ForAnyValue:StringLikeIfExists", 30, &op, &set, &ifx) == 0 && op == SKT_OP_STRING_LIKE &&
+          set == SKT_SET_FOR_ANY && ifx);
+    CHECK(skt_cond_op_parse("stringequals", 12, &op, &set, &ifx) != 0);
+}
+
+static void test_resource_types(void)
+{
+    const char *top = getenv("top_srcdir");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/policy/data/iam-data.txt", top && top[0] ? top : "..");
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        SKIP("test_resource_types", "cannot open %s", path);
+        return;
+    }
+    static char buf[8 << 20];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    seckit_error err;
+    seckit_iam_data *d = NULL;
+    CHECK_RC(seckit_iam_data_load(buf, n, &d, &err), 0);
+    const skt_iam_rtype *t = skt_arn_resource_type(d, "arn:aws:s3:::b", 14);
+    CHECK(t != NULL && strcmp(t->name, "s3:bucket") == 0);
+    t = skt_arn_resource_type(d, "arn:aws:s3:::b/k/x", 18);
+    CHECK(t != NULL && strcmp(t->name, "s3:object") == 0);
+    t = skt_arn_resource_type(d, "arn:aws:iam::" A ":role/path/Dev", strlen("arn:aws:iam::" A ":role/path/Dev"));
+    CHECK(t != NULL && strcmp(t->name, "iam:role") == 0);
+    /* a wildcard-only action matches only Resource "*"-like patterns */
+    seckit_policy_set *set = NULL;
+    CHECK_RC(seckit_policy_set_new(&set, &err), 0);
+    seckit_policy_set_use_data(set, d);
+    const char *pj = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"ec2:Describe*\","
+                     "\"Resource\":\"arn:aws:ec2:*:*:instance/*\"}}";
+    CHECK_RC(seckit_policy_set_add(set, SECKIT_EVAL_IDENTITY, NULL, NULL, pj, strlen(pj), &err), 0);
+    seckit_eval_request req = {USER, "ec2:DescribeInstances", "*", NULL, NULL, 0};
+    seckit_eval_result *res = NULL;
+    CHECK_RC(seckit_policy_eval(set, &req, &res, &err), 0);
+    EXPECT(seckit_eval_result_decision(res), ID);
+    seckit_eval_result_free(res);
+    seckit_policy_set_free(set);
+    seckit_iam_data_free(d);
+}
+
+int main(void)
+{
+    TEST(test_default_implicit_deny);
+    TEST(test_explicit_deny_wins_everywhere);
+    TEST(test_scp_must_allow);
+    TEST(test_resource_policy_same_account);
+    TEST(test_cross_account);
+    TEST(test_boundary_and_session);
+    TEST(test_not_action_not_resource);
+    TEST(test_matching_case_rules);
+    TEST(test_condition_operators);
+    TEST(test_missing_keys);
+    TEST(test_set_operators);
+    TEST(test_policy_variables);
+    TEST(test_deciding_statements);
+    TEST(test_bad_input);
+    TEST(test_authorization_details);
+    TEST(test_arn_primitives);
+    TEST(test_resource_types);
+    seckit_policy_set_free(kept_set);
+    return tl_failed_total ? 1 : 0;
+}
