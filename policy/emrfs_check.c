@@ -153,6 +153,20 @@ static long covered_by(const seckit_emrfs_mapping *i, const seckit_emrfs_mapping
     return -1;
 }
 
+/* The earliest mapping before j that always wins for identifier k of j:
+ * its index (and *a, the winning identifier), or -1. */
+static long winner(const seckit_emrfs_config *c, size_t j, size_t k, long *a)
+{
+    for (size_t i = 0; i < j; i++) {
+        long w = covered_by(&c->mappings[i], &c->mappings[j], k);
+        if (w >= 0) {
+            *a = w;
+            return (long)i;
+        }
+    }
+    return -1;
+}
+
 static int check_shadowing(cctx *x)
 {
     const seckit_emrfs_config *c = x->c;
@@ -160,35 +174,21 @@ static int check_shadowing(cctx *x)
         const seckit_emrfs_mapping *m = &c->mappings[j];
         size_t dead = 0;
         long first_i = -1, first_a = -1;
-        long wi[64];
-        long wa[64];
         for (size_t k = 0; k < m->identifier_count; k++) {
-            long win_i = -1, win_a = -1;
-            for (size_t i = 0; i < j && win_i < 0; i++) {
-                long a = covered_by(&c->mappings[i], m, k);
-                if (a >= 0) {
-                    win_i = (long)i;
-                    win_a = a;
-                }
-            }
-            /* an earlier identifier of the same Prefix mapping that covers
-             * this one does not change the role: not a finding */
-            if (k < 64) {
-                wi[k] = win_i;
-                wa[k] = win_a;
-            }
-            if (win_i >= 0) {
+            long a = -1;
+            long i = winner(c, j, k, &a);
+            if (i >= 0) {
                 dead++;
                 if (first_i < 0) {
-                    first_i = win_i;
-                    first_a = win_a;
+                    first_i = i;
+                    first_a = a;
                 }
             }
         }
         if (dead == 0)
             continue;
-        const seckit_emrfs_mapping *w = &c->mappings[first_i];
         if (dead == m->identifier_count) {
+            const seckit_emrfs_mapping *w = &c->mappings[first_i];
             SKT_GUARD(add(x, C_MAPPING_SHADOWED, &m->pos, j, -1,
                           "RoleMappings[%zu] (%s %s -> %s) never matches: RoleMappings[%ld] "
                           "(%s %s -> %s) comes first and always wins%s",
@@ -199,16 +199,18 @@ static int check_shadowing(cctx *x)
                           m->identifier_count > 1 ? " (for every identifier)" : ""));
             continue;
         }
-        for (size_t k = 0; k < m->identifier_count && k < 64; k++) {
-            if (wi[k] < 0)
+        for (size_t k = 0; k < m->identifier_count; k++) {
+            long a = -1;
+            long i = winner(c, j, k, &a);
+            if (i < 0)
                 continue;
-            const seckit_emrfs_mapping *ww = &c->mappings[wi[k]];
+            const seckit_emrfs_mapping *w = &c->mappings[i];
             SKT_GUARD(add(x, C_IDENTIFIER_SHADOWED, &m->identifiers[k].pos, j, (long)k,
                           "%s %s of RoleMappings[%zu] never matches: RoleMappings[%ld] (%s %s -> "
                           "%s) comes first and always wins",
                           seckit_emrfs_identifier_type_name(m->type), m->identifiers[k].value,
-                          j, wi[k], seckit_emrfs_identifier_type_name(ww->type),
-                          ww->identifiers[wa[k]].value, ww->role));
+                          j, i, seckit_emrfs_identifier_type_name(w->type), w->identifiers[a].value,
+                          w->role));
         }
     }
     return 0;
@@ -289,6 +291,7 @@ static void session_arn(const char *role_arn, char *out, size_t cap)
 typedef struct sample {
     char bucket[300];
     char object[2400];
+    char label[2400]; /* how messages name it */
 } sample;
 
 static void sample_from_location(const char *loc, sample *s)
@@ -300,6 +303,7 @@ static void sample_from_location(const char *loc, sample *s)
     snprintf(s->bucket, sizeof(s->bucket), "arn:aws:s3:::%.*s", (int)bl, b);
     snprintf(s->object, sizeof(s->object), "arn:aws:s3:::%.*s/%sseckit-sample", (int)bl, b,
              slash ? slash + 1 : "");
+    snprintf(s->label, sizeof(s->label), "%s", loc);
 }
 
 /* Fill wildcards of an S3 ARN pattern with sample text. */
@@ -329,7 +333,8 @@ static int decide(cctx *x, const skt_emrfs_role *role, const char *principal, co
 static const char *const s3_probe_object[] = {"s3:GetObject", "s3:PutObject"};
 
 /* Does role allow any of GetObject/PutObject on the object or ListBucket on
- * the bucket?  Writes what it allows to what (empty when nothing). */
+ * the bucket?  Writes "s3:ListBucket, s3:GetObject on LABEL" to what
+ * (empty when nothing). */
 static int s3_allows(cctx *x, const skt_emrfs_role *role, const sample *s, char *what,
                      size_t cap, int *any)
 {
@@ -343,17 +348,20 @@ static int s3_allows(cctx *x, const skt_emrfs_role *role, const sample *s, char 
                      &d, detail, sizeof(detail)));
     if (d == SECKIT_EMRFS_ALLOWED) {
         *any = 1;
-        snprintf(what + strlen(what), cap - strlen(what), "s3:ListBucket on %s", s->bucket);
+        snprintf(what, cap, "s3:ListBucket");
     }
     for (size_t i = 0; i < SKT_ARRAY_LEN(s3_probe_object); i++) {
         SKT_GUARD(decide(x, role, principal, s3_probe_object[i], s->object, NULL,
                          SKT_EMRFS_IDENTITY_ONLY, &d, detail, sizeof(detail)));
         if (d == SECKIT_EMRFS_ALLOWED) {
             size_t u = strlen(what);
-            snprintf(what + u, cap - u, "%s%s on %s", *any ? ", " : "", s3_probe_object[i],
-                     s->object);
+            snprintf(what + u, cap - u, "%s%s", *any ? ", " : "", s3_probe_object[i]);
             *any = 1;
         }
+    }
+    if (*any) {
+        size_t u = strlen(what);
+        snprintf(what + u, cap - u, " on %s", s->label);
     }
     return 0;
 }
@@ -385,7 +393,8 @@ static size_t role_samples(const skt_emrfs_role *role, sample *out, size_t max)
                     continue;
                 char filled[2100];
                 if (strcmp(r->str, "*") == 0) {
-                    sample_from_location("s3://seckit-sample-bucket/", &out[n++]);
+                    sample_from_location("s3://seckit-sample-bucket/", &out[n]);
+                    snprintf(out[n++].label, sizeof(out[0].label), "any bucket (Resource \"*\")");
                     continue;
                 }
                 if (strncmp(r->str, "arn:aws:s3:::", 13) != 0 || strlen(r->str) > 2000)
@@ -398,6 +407,7 @@ static size_t role_samples(const skt_emrfs_role *role, sample *out, size_t max)
                 sample_from_location(loc, s);
                 if (slash != NULL) /* the object ARN itself */
                     snprintf(s->object, sizeof(s->object), "arn:aws:s3:::%s", filled);
+                snprintf(s->label, sizeof(s->label), "%s", r->str);
             }
         }
         seckit_json_free(doc);

@@ -92,10 +92,13 @@ typedef struct seckit_emrfs_config_options {
  * empty Identifiers list, an identifier that is not a non-empty string, a
  * Role that is not an IAM role ARN, or a Prefix that is not an
  * s3://bucket[/key] location gives SECKIT_EFORMAT with err's line and column
- * set and the message starting "line L column C: " (column from 1).  Inside
- * describe-security-configuration's SecurityConfiguration string, the
- * position is the string's in the file and the message also gives the place
- * inside the string.  opts may be NULL. */
+ * set (line from 1, column from 0) and a message saying what and where in
+ * the document ("RoleMappings[2].IdentifierType 'Users' is not User, Group
+ * or Prefix").  Inside a JSON string (describe-security-configuration's
+ * SecurityConfiguration, or a CloudFormation property given as a string) the
+ * position is the string's in the file and the message adds the line and
+ * column inside the string.  CloudFormation intrinsic functions are refused
+ * (the values must be literal).  opts may be NULL. */
 int seckit_emrfs_config_parse(const char *data, size_t len,
                               const seckit_emrfs_config_options *opts,
                               seckit_emrfs_config **out, seckit_error *err);
@@ -104,11 +107,14 @@ void seckit_emrfs_config_free(seckit_emrfs_config *c);
 /* ------------------------------------------------------------------ */
 /* Locations */
 
-/* Normalise an S3 location: s3a:// and s3n:// become s3://, a bare
- * "s3://bucket" becomes "s3://bucket/".  Fills out (NUL-terminated, at most
- * cap bytes) and the bucket name and key (pointers into out's copy are not
- * given: bucket is copied to bucket[bucket_cap], key is what follows the
- * bucket's '/').  SECKIT_EINVAL when uri is not s3://bucket[/key]. */
+/* Normalise an S3 location: s3a:// and s3n:// become s3:// (the scheme is
+ * case-insensitive), a bare "s3://bucket" becomes "s3://bucket/".  Writes
+ * the normalised location to out (NUL-terminated, at most cap bytes), the
+ * bucket name to bucket (may be NULL; at most bucket_cap bytes) and sets
+ * *key (may be NULL) to the key inside out (after the bucket's '/'; "" for
+ * the bucket's root).  SECKIT_EINVAL when uri is not s3://bucket[/key] (no
+ * bucket, a character bucket names cannot have, a control character);
+ * SECKIT_ELIMIT when a buffer is too small. */
 int seckit_emrfs_location_parse(const char *uri, char *out, size_t cap, char *bucket,
                                 size_t bucket_cap, const char **key, seckit_error *err);
 
@@ -239,11 +245,14 @@ typedef struct seckit_emrfs_access {
 } seckit_emrfs_access;
 
 /* Resolve the role for who and s3_uri, then evaluate the role's policies
- * (permissions, boundary) for action ("s3:GetObject") on the bucket ARN
- * (bucket actions: those whose resource type is the bucket in the service
- * data, or, without data, whose name contains "Bucket" or is
- * s3:ListMultipartUploadParts's sibling s3:ListBucketMultipartUploads) or
- * the object ARN.  The role's documents must be in roles. */
+ * (identity policies and permissions boundary, with policy-eval's evaluator;
+ * no bucket policy) for action ("s3:GetObject"; an S3 action without
+ * wildcards, else SECKIT_EINVAL) as a session of the role.  A bucket action
+ * (one whose resource type in the service data is the bucket; without data,
+ * one whose name contains "Bucket" or is s3:ListMultipartUploads) is
+ * evaluated on the bucket's ARN, any other on the object's ARN.  The
+ * resolved role's documents must be in roles (else SECKIT_ENOTFOUND).
+ * data may be NULL. */
 int seckit_emrfs_can_access(const seckit_emrfs_config *c, const seckit_emrfs_roles *roles,
                             const seckit_iam_data *data, const char *instance_role,
                             const seckit_emrfs_identity *who, const char *action,

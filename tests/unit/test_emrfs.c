@@ -616,6 +616,37 @@ static void test_check_shadowed(void)
     seckit_emrfs_findings_free(f);
 }
 
+/* Shadowing is found for every identifier, however many a mapping has. */
+static void test_check_shadowed_many_identifiers(void)
+{
+    char text[8192];
+    size_t n = (size_t)snprintf(text, sizeof(text),
+                                "{\"AuthorizationConfiguration\":{\"EmrFsConfiguration\":{\"RoleMappings\":["
+                                "{\"Role\":\"arn:aws:iam::111122223333:role/a\",\"IdentifierType\":\"User\","
+                                "\"Identifiers\":[\"u99\"]},"
+                                "{\"Role\":\"arn:aws:iam::111122223333:role/b\",\"IdentifierType\":\"User\","
+                                "\"Identifiers\":[");
+    for (int i = 0; i < 100; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "%s\"u%d\"", i ? "," : "", i);
+    n += (size_t)snprintf(text + n, sizeof(text) - n, "]}]}}}");
+    seckit_emrfs_config *c = NULL;
+    seckit_emrfs_roles *r = NULL;
+    seckit_emrfs_findings *f = NULL;
+    seckit_error err;
+    CHECK_OK(seckit_emrfs_config_parse(text, n, NULL, &c, &err), &err);
+    CHECK_OK(seckit_emrfs_roles_new(&r, &err), &err);
+    if (c != NULL && r != NULL) {
+        seckit_emrfs_check_options o = {"arn:aws:iam::111122223333:role/inst", r, NULL, NULL, NULL};
+        CHECK_OK(seckit_emrfs_check(c, &o, &f, &err), &err);
+        CHECK(count_code(f, "EMRFS_IDENTIFIER_SHADOWED", "RoleMappings[1].Identifiers[99]") == 1);
+        CHECK(count_code(f, "EMRFS_IDENTIFIER_SHADOWED", NULL) == 1);
+        CHECK(count_code(f, "EMRFS_MAPPING_SHADOWED", NULL) == 0);
+    }
+    seckit_emrfs_findings_free(f);
+    seckit_emrfs_roles_free(r);
+    seckit_emrfs_config_free(c);
+}
+
 static void test_check_prefix_overlap(void)
 {
     seckit_emrfs_findings *f = run_check("prefix-overlap.json", "broken-authorization-details.json",
@@ -824,6 +855,7 @@ int main(void)
     TEST(test_roles);
     TEST(test_check_seed_is_clean);
     TEST(test_check_shadowed);
+    TEST(test_check_shadowed_many_identifiers);
     TEST(test_check_prefix_overlap);
     TEST(test_check_broken);
     TEST(test_can_access_seed);
