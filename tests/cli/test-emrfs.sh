@@ -118,6 +118,19 @@ check check_unknown_users 0 emrfs check --security-configuration "$sc" --authori
     grep -q ':13:27: WARNING EMRFS_UNKNOWN_GROUP: group grp_data_engineering ' "$OUT" &&
     ! grep -q 'grp_data_science' "$OUT" && pass check_unknown_users
 
+# with the system's user database: the post's directory users are not on this machine
+if getent passwd admin1 >/dev/null 2>&1 || getent group grp_data_science >/dev/null 2>&1; then
+    skip check_unknown_users_nss "this machine has an admin1 user or a grp_data_science group"
+else
+    check check_unknown_users_nss 0 emrfs check --security-configuration "$sc" --authorization-details "$ad" \
+        --instance-role $inst --groups-from nss &&
+        grep -q ':8:27: WARNING EMRFS_UNKNOWN_USER: user admin1 ' "$OUT" &&
+        grep -q ':18:27: WARNING EMRFS_UNKNOWN_GROUP: group grp_data_science ' "$OUT" &&
+        check check_unknown_users_nss_blocking 2 emrfs check --security-configuration "$sc" \
+            --authorization-details "$ad" --instance-role $inst --groups-from nss --fail-on WARNING &&
+        pass check_unknown_users_nss
+fi
+
 # ---- errors: positions, exit codes, nothing on stdout
 cat >"$TMP/bad.json" <<'JSON'
 {"AuthorizationConfiguration": {"EmrFsConfiguration": {"RoleMappings": [

@@ -1,6 +1,7 @@
 /* libFuzzer target: the EMR security-configuration reader (all three
  * shapes, JSON and YAML), resolution of a few requests against what it read,
- * and the users-and-groups file reader on the same bytes.
+ * the users-and-groups file reader and the authorization-details role reader
+ * on the same bytes.
  * Properties: no crash, no leak; a configuration that parses has at least
  * one mapping, each with at least one identifier; resolution of a parsed
  * configuration never fails for a valid request and always names a role. */
@@ -61,6 +62,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (gl[i] == NULL || !seckit_emrfs_groups_has_group(g, gl[i]))
                 abort();
         seckit_emrfs_groups_free(g);
+    }
+    seckit_emrfs_roles *r = NULL;
+    if (seckit_emrfs_roles_new(&r, &err) == 0) {
+        size_t missing = 0;
+        (void)seckit_emrfs_roles_add_authorization_details(r, (const char *)data, size, &missing,
+                                                           &err);
+        seckit_emrfs_roles_free(r);
     }
     return 0;
 }
