@@ -188,9 +188,15 @@ typedef struct cfg_internal {
 
 typedef struct cfg_ctx {
     skt_arena *arena;
-    /* Inner document (a JSON string in the file): the string's node; all
-     * positions are reported at it. */
+    const char *data; /* the file */
+    size_t len;
+    /* Inner document (a JSON string in the file): the string's node.  With
+     * map (the string's decoded byte i was written at file offset map[i];
+     * a JSON string is on one line) positions are mapped into the file,
+     * else reported at the string. */
     const skt_in_node *outer;
+    const size_t *map;
+    size_t map_len;
     seckit_error *err;
     seckit_emrfs_mapping *maps;
     size_t nmaps;
@@ -198,6 +204,12 @@ typedef struct cfg_ctx {
 
 static seckit_position node_pos(const cfg_ctx *c, const skt_in_node *n)
 {
+    if (c->outer != NULL && c->map != NULL && n->pos.offset < c->map_len) {
+        size_t raw = c->map[n->pos.offset];
+        seckit_position p = {c->outer->pos.line,
+                             c->outer->pos.column + (raw - c->outer->pos.offset), raw};
+        return p;
+    }
     const skt_in_node *at = c->outer != NULL ? c->outer : n;
     seckit_position p = {at->pos.line, at->pos.column, at->pos.offset};
     return p;
@@ -426,6 +438,76 @@ static int read_config(cfg_ctx *c, const skt_in_node *sc)
     return 0;
 }
 
+static int hex4(const char *p, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char ch = p[i];
+        v <<= 4;
+        if (ch >= '0' && ch <= '9')
+            v |= (unsigned)(ch - '0');
+        else if (ch >= 'a' && ch <= 'f')
+            v |= (unsigned)(ch - 'a' + 10);
+        else if (ch >= 'A' && ch <= 'F')
+            v |= (unsigned)(ch - 'A' + 10);
+        else
+            return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* For a JSON string token in the file: the file offset each decoded byte
+ * was written at (and one past the end), or NULL when the token cannot be
+ * followed (YAML, or the decoding disagrees). */
+static size_t *string_map(const cfg_ctx *c, const skt_in_node *s)
+{
+    if (c->data == NULL || s->unquoted || s->block || s->synthetic || s->tag != NULL ||
+        s->pos.offset >= c->len || c->data[s->pos.offset] != '"' || s->end > c->len ||
+        s->end <= s->pos.offset + 1)
+        return NULL;
+    size_t *map = malloc((s->len + 1) * sizeof(*map));
+    if (map == NULL)
+        return NULL;
+    const char *d = c->data;
+    size_t raw = s->pos.offset + 1, end = s->end - 1, o = 0; /* end: the closing quote */
+    while (raw < end && o < s->len) {
+        if (d[raw] != '\\') {
+            map[o++] = raw++;
+            continue;
+        }
+        if (raw + 1 >= end)
+            break;
+        if (d[raw + 1] != 'u') {
+            map[o++] = raw;
+            raw += 2;
+            continue;
+        }
+        unsigned cp;
+        if (raw + 6 > end || hex4(d + raw + 2, &cp) != 0)
+            break;
+        size_t at = raw, width = 6;
+        if (cp >= 0xd800 && cp <= 0xdbff) {
+            unsigned lo;
+            if (raw + 12 > end || d[raw + 6] != '\\' || d[raw + 7] != 'u' ||
+                hex4(d + raw + 8, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff)
+                break;
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+            width = 12;
+        }
+        size_t bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        for (size_t b = 0; b < bytes && o < s->len; b++)
+            map[o++] = at;
+        raw += width;
+    }
+    if (o != s->len || raw != end) {
+        free(map);
+        return NULL;
+    }
+    map[o] = end;
+    return map;
+}
+
 /* A security configuration given as a JSON string (describe output;
  * CloudFormation may give Json properties as strings too). */
 static int read_config_string(cfg_ctx *c, const skt_in_node *s)
@@ -447,9 +529,17 @@ static int read_config_string(cfg_ctx *c, const skt_in_node *s)
                                    e.message);
     }
     const skt_in_node *saved = c->outer;
+    const size_t *saved_map = c->map;
+    size_t saved_len = c->map_len;
+    size_t *map = string_map(c, s);
     c->outer = s;
+    c->map = map;
+    c->map_len = map != NULL ? s->len + 1 : 0;
     rc = read_config(c, inner.root);
     c->outer = saved;
+    c->map = saved_map;
+    c->map_len = saved_len;
+    free(map);
     skt_in_doc_free(&inner);
     return rc;
 }
@@ -546,7 +636,12 @@ int seckit_emrfs_config_parse(const char *data, size_t len,
     c->internal_ = in;
     skt_in_doc doc;
     skt_in_doc_init(&doc, SKT_IN_MAX_NODES + len / SKT_IN_NODES_PER_BYTE);
-    cfg_ctx ctx = {&in->arena, NULL, err, NULL, 0};
+    cfg_ctx ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.arena = &in->arena;
+    ctx.data = data;
+    ctx.len = len;
+    ctx.err = err;
     const char *text = data != NULL ? data : "";
     int rc;
     if (looks_yaml(text, len, name)) {

@@ -54,7 +54,7 @@ const char *seckit_emrfs_shape_name(seckit_emrfs_shape s);
 
 typedef struct seckit_emrfs_identifier {
     const char *value;   /* as written (Prefix: scheme normalised to s3://) */
-    seckit_position pos; /* in the file */
+    seckit_position pos; /* in the file (see seckit_emrfs_config_parse) */
 } seckit_emrfs_identifier;
 
 typedef struct seckit_emrfs_mapping {
@@ -95,9 +95,10 @@ typedef struct seckit_emrfs_config_options {
  * set (line from 1, column from 0) and a message saying what and where in
  * the document ("RoleMappings[2].IdentifierType 'Users' is not User, Group
  * or Prefix").  Inside a JSON string (describe-security-configuration's
- * SecurityConfiguration, or a CloudFormation property given as a string) the
- * position is the string's in the file and the message adds the line and
- * column inside the string.  CloudFormation intrinsic functions are refused
+ * SecurityConfiguration, or a CloudFormation property given as a string)
+ * positions are mapped through the string's escapes to the file (for a
+ * YAML string, the string's own position), and the message adds the line
+ * and column inside the string.  CloudFormation intrinsic functions are refused
  * (the values must be literal).  opts may be NULL. */
 int seckit_emrfs_config_parse(const char *data, size_t len,
                               const seckit_emrfs_config_options *opts,

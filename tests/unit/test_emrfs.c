@@ -105,6 +105,36 @@ static void test_shapes(void)
         CHECK(c->mappings[0].pos.line == 5);
         seckit_emrfs_config_free(c);
     }
+    /* inside describe's JSON string: positions are mapped through the escapes */
+    c = parse_file("describe-security-configuration.json");
+    size_t len = 0;
+    char *t = load("describe-security-configuration.json", &len);
+    if (c != NULL && t != NULL) {
+        const char *at = strstr(t, "\\\"s3://emrfs-auth-default-bucket-demo/");
+        const char *line3 = strchr(strchr(t, '\n') + 1, '\n') + 1;
+        CHECK(at != NULL);
+        CHECK(c->mappings[3].identifiers[0].pos.line == 3);
+        CHECK(at != NULL && c->mappings[3].identifiers[0].pos.offset == (size_t)(at - t));
+        CHECK(at != NULL && c->mappings[3].identifiers[0].pos.column == (size_t)(at - line3));
+        CHECK(c->mappings[0].pos.line == 3);
+    }
+    free(t);
+    seckit_emrfs_config_free(c);
+    /* \u escapes (one to four UTF-8 bytes, surrogate pairs) keep the map in step */
+    static const char esc[] =
+        "{\"SecurityConfiguration\":\"{\\\"AuthorizationConfiguration\\u0022:{\\\"EmrFsConfiguration\\\":"
+        "{\\\"RoleMappings\\\":[{\\\"Role\\\":\\\"arn:aws:iam::111122223333:role/r\\\","
+        "\\\"IdentifierType\\\":\\\"User\\\",\\\"Identifiers\\\":[\\\"\\u00e9\\u20ac\\ud83d\\ude00\\\","
+        "\\\"x\\\"]}]}}}\"}";
+    seckit_error err;
+    c = NULL;
+    CHECK_OK(seckit_emrfs_config_parse(esc, strlen(esc), NULL, &c, &err), &err);
+    if (c != NULL) {
+        const char *x = strstr(esc, "\\\"x\\\"");
+        CHECK_STR(c->mappings[0].identifiers[0].value, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+        CHECK(x != NULL && c->mappings[0].identifiers[1].pos.offset == (size_t)(x - esc));
+        seckit_emrfs_config_free(c);
+    }
     CHECK_STR(seckit_emrfs_shape_name(SECKIT_EMRFS_SHAPE_DESCRIBE), "describe-security-configuration");
     CHECK_STR(seckit_emrfs_identifier_type_name(SECKIT_EMRFS_PREFIX), "Prefix");
 }
@@ -226,7 +256,7 @@ static void test_reader_negative(void)
         {"{\"Name\":\"x\",\"SecurityConfiguration\":\"{not json\"}",
          "the SecurityConfiguration string is not valid JSON", 1, 36},
         {"{\"Name\":\"x\",\"SecurityConfiguration\":\"{\\\"AuthorizationConfiguration\\\":{\\n\\\"EmrFsConfiguration\\\":{\\\"RoleMappings\\\":[1]}}}\"}",
-         "RoleMappings[0] is a number, expected an object (in the SecurityConfiguration string, at its line 2 column 39)", 1, 36},
+         "RoleMappings[0] is a number, expected an object (in the SecurityConfiguration string, at its line 2 column 39)", 1, 114},
         {"{\"Resources\":{\"S\":{\"Type\":\"AWS::S3::Bucket\"}}}", "no AWS::EMR::SecurityConfiguration resource", 1, 13},
         {"{\"Resources\":{\"S\":{\"Type\":\"AWS::EMR::SecurityConfiguration\"}}}", "S has no Properties", 1, 18},
         {"{\"Resources\":{\"S\":{\"Type\":\"AWS::EMR::SecurityConfiguration\",\"Properties\":{}}}}",
