@@ -283,6 +283,7 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
                 a->access = acc;
                 a->resources = f[3];
                 a->keys = f[4];
+                a->wildcard_only = f[3][0] == '\0';
                 break;
             }
             case 'R':
@@ -311,6 +312,7 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
                 }
                 d->keys[d->nkeys].name = f[1];
                 d->keys[d->nkeys].type = f[2];
+                d->keys[d->nkeys].ktype = skt_key_type_parse(f[2]);
                 d->keys[d->nkeys].name_len = (size_t)(f[2] - 1 - f[1]);
                 d->nkeys++;
                 break;
@@ -673,4 +675,63 @@ size_t seckit_iam_actions_matching(const seckit_iam_data *d, const char *pattern
         }
     }
     return n;
+}
+
+unsigned skt_key_type_parse(const char *s)
+{
+    unsigned array = 0;
+    if (strncmp(s, "ArrayOf", 7) == 0) {
+        array = SKT_KEY_ARRAY;
+        s += 7;
+    }
+    static const struct {
+        const char *name;
+        unsigned type;
+    } types[] = {{"String", SKT_KEY_STRING}, {"Numeric", SKT_KEY_NUMERIC}, {"Date", SKT_KEY_DATE},
+                 {"Bool", SKT_KEY_BOOL},     {"ARN", SKT_KEY_ARN},         {"IPAddress", SKT_KEY_IP},
+                 {"Binary", SKT_KEY_BINARY}};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        size_t n = strlen(types[i].name);
+        if (strncmp(s, types[i].name, n) == 0 && (s[n] == '\0' || s[n] == '\t' || s[n] == '\n'))
+            return types[i].type | array;
+    }
+    return SKT_KEY_OTHER | array;
+}
+
+size_t skt_iam_action_rtypes(const seckit_iam_data *d, const skt_iam_action *a, skt_action_rtype *out, size_t max)
+{
+    if (d == NULL || a == NULL || a->resources == NULL)
+        return 0;
+    const char *colon = memchr(a->name, ':', a->name_len);
+    size_t svc_len = colon ? (size_t)(colon - a->name) : 0;
+    size_t count = 0;
+    const char *p = a->resources;
+    while (*p != '\0' && *p != '\t' && *p != '\n') {
+        const char *e = p;
+        while (*e != ',' && *e != '\0' && *e != '\t' && *e != '\n')
+            e++;
+        size_t n = (size_t)(e - p);
+        int required = n > 0 && p[n - 1] == '*';
+        if (required)
+            n--;
+        if (n > 0) {
+            if (count < max) {
+                char full[256];
+                const skt_iam_rtype *t = NULL;
+                if (svc_len + 1 + n < sizeof full) {
+                    memcpy(full, a->name, svc_len);
+                    full[svc_len] = ':';
+                    memcpy(full + svc_len + 1, p, n);
+                    t = skt_iam_rtype_find(d, full, svc_len + 1 + n);
+                }
+                out[count].rtype = t;
+                out[count].name = p;
+                out[count].name_len = n;
+                out[count].required = required;
+            }
+            count++;
+        }
+        p = *e == ',' ? e + 1 : e;
+    }
+    return count;
 }

@@ -309,6 +309,10 @@ static int resource_pat_match(eval_state *s, const skt_policy *p, const skt_reso
     (void)p;
     if (rp->all)
         return 1;
+    /* an action with no resource type (service data) is authorized on "*":
+     * only a pattern that matches "*" itself applies */
+    if (s->wildcard_only)
+        return skt_glob_match(rp->text, rp->len, "*", 1, 0);
     if (!rp->has_vars) {
         if (rp->is_arn && s->resource_is_arn)
             return skt_arn_match(&rp->arn, &s->resource_arn);
@@ -757,7 +761,7 @@ static int prepare(eval_state *s, seckit_error *err)
     }
     if (s->set->data != NULL) {
         const skt_iam_action *a = skt_iam_action_find(s->set->data, r->action, strlen(r->action));
-        s->wildcard_only = a != NULL && (a->resources == NULL || a->resources[0] == '\0');
+        s->wildcard_only = a != NULL && a->wildcard_only;
     }
     /* keys every request has, when the caller did not give them */
     if (!s->anonymous && s->principal.kind != SKT_PRIN_SERVICE) {

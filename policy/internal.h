@@ -133,6 +133,7 @@ typedef struct skt_iam_action {
     unsigned access;         /* SECKIT_ACCESS_* */
     const char *resources;   /* "object*,bucket" (trailing * = required); "" */
     const char *keys;        /* condition keys, comma-separated, lowercase */
+    int wildcard_only;       /* no resource type: only Resource "*" applies */
 } skt_iam_action;
 
 typedef struct skt_iam_rtype {
@@ -148,10 +149,29 @@ typedef struct skt_iam_rtype {
     size_t arn_svc_len;
 } skt_iam_rtype;
 
+/* A condition key's declared type; the ARRAY bit marks the multi-valued
+ * ("ArrayOf...") keys. */
+typedef enum skt_key_type {
+    SKT_KEY_STRING = 0,
+    SKT_KEY_NUMERIC,
+    SKT_KEY_DATE,
+    SKT_KEY_BOOL,
+    SKT_KEY_ARN,
+    SKT_KEY_IP,
+    SKT_KEY_BINARY,
+    SKT_KEY_OTHER,
+    SKT_KEY_ARRAY = 0x10
+} skt_key_type;
+
+/* The type of the service data's name for it ("ArrayOfString" ->
+ * SKT_KEY_STRING | SKT_KEY_ARRAY). */
+unsigned skt_key_type_parse(const char *s);
+
 typedef struct skt_iam_key {
     const char *name;   /* lowercase, e.g. "s3:x-amz-acl", "aws:resourcetag/${tagkey}" */
     const char *type;   /* "String", "ArrayOfString", "ARN", ... */
     size_t name_len;
+    unsigned ktype;     /* skt_key_type */
 } skt_iam_key;
 
 #define SKT_TAG_RESOURCE 0x1u /* some action/resource type takes aws:ResourceTag/ */
@@ -214,6 +234,20 @@ const skt_iam_action *skt_iam_action_find(const seckit_iam_data *d, const char *
 const skt_iam_key *skt_iam_key_find(const seckit_iam_data *d, const char *name, size_t nlen);
 const skt_iam_rtype *skt_iam_rtype_find(const seckit_iam_data *d, const char *name,
                                         size_t nlen);
+/* An action's resource types, as the Service Authorization Reference lists
+ * them: the type (NULL when the data has no record of it), whether it is
+ * required, and its condition keys (the type's; the action's own keys are in
+ * skt_iam_action.keys).  Fills up to max entries and returns how many the
+ * action has (0 for a wildcard-only action). */
+typedef struct skt_action_rtype {
+    const skt_iam_rtype *rtype;
+    const char *name; /* "object" (not NUL-terminated) */
+    size_t name_len;
+    int required;
+} skt_action_rtype;
+size_t skt_iam_action_rtypes(const seckit_iam_data *d, const skt_iam_action *a, skt_action_rtype *out,
+                             size_t max);
+
 /* The resource types whose ARNs have service field svc: *first is the
  * index into d->by_arn_service; returns how many. */
 size_t skt_iam_rtypes_for_arn_service(const seckit_iam_data *d, const char *svc, size_t len,

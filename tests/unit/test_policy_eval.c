@@ -555,7 +555,26 @@ static void test_resource_types(void)
     CHECK(t != NULL && strcmp(t->name, "s3:object") == 0);
     t = skt_arn_resource_type(d, "arn:aws:iam::" A ":role/path/Dev", strlen("arn:aws:iam::" A ":role/path/Dev"));
     CHECK(t != NULL && strcmp(t->name, "iam:role") == 0);
-    /* a wildcard-only action matches only Resource "*"-like patterns */
+    /* the service data: key types, wildcard-only actions, each action's
+     * resource types with their required flag */
+    const skt_iam_key *k = skt_iam_key_find(d, "aws:TagKeys", 11);
+    CHECK(k != NULL && k->ktype == (SKT_KEY_STRING | SKT_KEY_ARRAY));
+    k = skt_iam_key_find(d, "aws:SourceIp", 12);
+    CHECK(k != NULL && k->ktype == SKT_KEY_IP);
+    CHECK(skt_key_type_parse("ArrayOfARN") == (SKT_KEY_ARN | SKT_KEY_ARRAY) && skt_key_type_parse("Fancy") == SKT_KEY_OTHER);
+    const skt_iam_action *act = skt_iam_action_find(d, "ec2:DescribeInstances", 21);
+    CHECK(act != NULL && act->wildcard_only && skt_iam_action_rtypes(d, act, NULL, 0) == 0);
+    act = skt_iam_action_find(d, "s3:GetObject", 12);
+    skt_action_rtype rts[8];
+    size_t nrt = act ? skt_iam_action_rtypes(d, act, rts, 8) : 0;
+    CHECK(act != NULL && !act->wildcard_only && nrt >= 1);
+    int saw_object = 0;
+    for (size_t i = 0; i < nrt && i < 8; i++)
+        if (rts[i].rtype != NULL && strcmp(rts[i].rtype->name, "s3:object") == 0)
+            saw_object = 1;
+    CHECK(saw_object);
+    /* a wildcard-only action matches only Resource "*"-like patterns, even
+     * when the request names a resource */
     seckit_policy_set *set = NULL;
     CHECK_RC(seckit_policy_set_new(&set, &err), 0);
     seckit_policy_set_use_data(set, d);
@@ -564,6 +583,10 @@ static void test_resource_types(void)
     CHECK_RC(seckit_policy_set_add(set, SECKIT_EVAL_IDENTITY, NULL, NULL, pj, strlen(pj), &err), 0);
     seckit_eval_request req = {USER, "ec2:DescribeInstances", "*", NULL, NULL, 0};
     seckit_eval_result *res = NULL;
+    CHECK_RC(seckit_policy_eval(set, &req, &res, &err), 0);
+    EXPECT(seckit_eval_result_decision(res), ID);
+    seckit_eval_result_free(res);
+    req.resource = "arn:aws:ec2:us-east-1:" A ":instance/i-1";
     CHECK_RC(seckit_policy_eval(set, &req, &res, &err), 0);
     EXPECT(seckit_eval_result_decision(res), ID);
     seckit_eval_result_free(res);
