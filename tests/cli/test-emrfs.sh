@@ -79,6 +79,13 @@ expect post_third_user_restricted_role 1 ImplicitDeny --user analyst1 --action s
 ca --user dataeng1 --action s3:ListBucket --format json s3://emrfs-auth-data-science-bucket-demo/
 [ $? -eq 1 ] && grep -q '^{"decision":"ImplicitDeny","action":"s3:ListBucket","resource":"arn:aws:s3:::emrfs-auth-data-science-bucket-demo","role":"arn:aws:iam::511586466501:role/emrfs_auth_group_role_data_eng","mapping":1,' "$OUT" &&
     pass can_access_json || fail can_access_json "$(cat "$OUT" "$ERR")"
+# bucket or object ARN: from the service data (PutLifecycleConfiguration is a bucket action)
+ca --user admin1 --action s3:PutLifecycleConfiguration s3://emrfs-auth-data-science-bucket-demo/k
+[ $? -eq 0 ] && grep -q '^Allowed: s3:PutLifecycleConfiguration on arn:aws:s3:::emrfs-auth-data-science-bucket-demo$' "$OUT" &&
+    pass bucket_action_from_data || fail bucket_action_from_data "$(cat "$OUT" "$ERR")"
+ca --user admin1 --action s3:ListMultipartUploadParts s3://emrfs-auth-data-science-bucket-demo/k
+[ $? -eq 0 ] && grep -q '^Allowed: s3:ListMultipartUploadParts on arn:aws:s3:::emrfs-auth-data-science-bucket-demo/k$' "$OUT" &&
+    pass object_action_from_data || fail object_action_from_data "$(cat "$OUT" "$ERR")"
 # --roles DIR (the same roles as files) and a template
 check can_access_roles_dir 0 emrfs can-access --security-configuration "$d/cloudformation.yaml" --roles "$d/roles" \
     --instance-role $inst --user datascientist1 --group grp_data_science --action s3:GetObject \

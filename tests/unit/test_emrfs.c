@@ -855,6 +855,18 @@ static void test_can_access_seed(void)
     seckit_emrfs_identity who = {"admin1", NULL, 0};
     seckit_emrfs_access a;
     seckit_error err;
+    /* without service data: bucket actions by name */
+    CHECK_OK(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "s3:GetBucketPolicy",
+                                     "s3://b/k/x", &a, &err), &err);
+    CHECK_STR(a.resource, "arn:aws:s3:::b");
+    CHECK_OK(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "s3:ListMultipartUploads",
+                                     "s3://b/k/x", &a, &err), &err);
+    CHECK_STR(a.resource, "arn:aws:s3:::b");
+    CHECK_OK(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "s3:DeleteObject", "s3n://b",
+                                     &a, &err), &err);
+    CHECK_STR(a.resource, "arn:aws:s3:::b/");
+    CHECK(a.decision == SECKIT_EMRFS_ALLOWED);
+    CHECK(a.detail[0] != '\0');
     CHECK_RC(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "GetObject", "s3://b/k", &a, &err),
              SECKIT_EINVAL);
     CHECK_RC(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "s3:Get*", "s3://b/k", &a, &err),
