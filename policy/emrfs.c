@@ -1172,6 +1172,13 @@ int seckit_emrfs_roles_add_document(seckit_emrfs_roles *r, const char *role_arn,
     if (pick == NULL || (in->count > 1 && kind != SECKIT_EMRFS_TRUST)) {
         rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: expected one policy document, found %zu",
                               source != NULL ? source : "document", in->count);
+    } else if (pick->type_known &&
+               (pick->type == SECKIT_POLICY_TRUST) != (kind == SECKIT_EMRFS_TRUST)) {
+        rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: holds %s, expected %s",
+                              source != NULL ? source : "document",
+                              pick->type == SECKIT_POLICY_TRUST ? "a role's trust policy"
+                                                                : "a permission policy",
+                              kind == SECKIT_EMRFS_TRUST ? "a trust policy" : "a permission policy");
     } else {
         char src[512];
         snprintf(src, sizeof(src), "%s%s%s", source != NULL ? source : "",

@@ -518,6 +518,24 @@ static void test_roles(void)
                                              4, "bad.json", &err),
              SECKIT_EFORMAT);
     CHECK(strstr(err.message, "bad.json") != NULL);
+    /* get-role output (a trust policy) given as a permission policy, and
+     * get-role-policy output given as the trust policy */
+    static const char get_role[] = "{\"Role\":{\"RoleName\":\"x\",\"AssumeRolePolicyDocument\":"
+                                   "{\"Version\":\"2012-10-17\",\"Statement\":[]}}}";
+    static const char get_role_policy[] = "{\"RoleName\":\"x\",\"PolicyName\":\"p\",\"PolicyDocument\":"
+                                          "{\"Version\":\"2012-10-17\",\"Statement\":[]}}";
+    CHECK_RC(seckit_emrfs_roles_add_document(r, ROLE("y"), SECKIT_EMRFS_PERMISSIONS, get_role,
+                                             strlen(get_role), "perm.json", &err),
+             SECKIT_EFORMAT);
+    CHECK(strstr(err.message, "perm.json: holds a role's trust policy, expected a permission policy") != NULL);
+    CHECK_RC(seckit_emrfs_roles_add_document(r, ROLE("y"), SECKIT_EMRFS_TRUST, get_role_policy,
+                                             strlen(get_role_policy), "trust.json", &err),
+             SECKIT_EFORMAT);
+    CHECK_OK(seckit_emrfs_roles_add_document(r, ROLE("y"), SECKIT_EMRFS_TRUST, get_role,
+                                             strlen(get_role), "trust.json", &err), &err);
+    CHECK_OK(seckit_emrfs_roles_add_document(r, ROLE("y"), SECKIT_EMRFS_PERMISSIONS,
+                                             get_role_policy, strlen(get_role_policy), "p.json",
+                                             &err), &err);
     CHECK_OK(seckit_emrfs_roles_add_document(r, ROLE("x"), SECKIT_EMRFS_BOUNDARY, trust,
                                              strlen(trust), "b.json", &err), &err);
     seckit_emrfs_roles_free(r);
