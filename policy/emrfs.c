@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -724,12 +725,22 @@ typedef struct grp_user {
     size_t n, cap;
 } grp_user;
 
+/* A hash index of names (open addressing, linear probing, at most half
+ * full): slot = position in the names array + 1, 0 = empty.  Big
+ * /etc/group files (a directory's every group) stay linear. */
+typedef struct grp_index {
+    size_t *slots;
+    size_t mask; /* size - 1; 0 when not built */
+} grp_index;
+
 struct seckit_emrfs_groups {
     skt_arena arena;
     grp_user *users;
-    size_t nusers, capusers;
+    const char **user_names; /* users[i].name, for the index */
+    size_t nusers, capusers, capnames;
     const char **groups; /* every group named */
     size_t ngroups, capgroups;
+    grp_index user_ix, group_ix;
 };
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
@@ -747,35 +758,94 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
+static size_t name_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* The position of name in names (through ix), or (size_t)-1. */
+static size_t ix_find(const grp_index *ix, const char *const *names, const char *name, size_t n)
+{
+    if (ix->mask == 0)
+        return (size_t)-1;
+    for (size_t at = name_hash(name, n) & ix->mask;; at = (at + 1) & ix->mask) {
+        size_t v = ix->slots[at];
+        if (v == 0)
+            return (size_t)-1;
+        const char *cand = names[v - 1];
+        if (strncmp(cand, name, n) == 0 && cand[n] == '\0')
+            return v - 1;
+    }
+}
+
+/* Index names[count - 1] (just appended); grows the table first. */
+static int ix_add(grp_index *ix, const char *const *names, size_t count)
+{
+    if (count * 2 > ix->mask) {
+        size_t size = ix->mask ? (ix->mask + 1) * 2 : 64;
+        size_t *slots = calloc(size, sizeof(*slots));
+        if (slots == NULL)
+            return -1;
+        free(ix->slots);
+        ix->slots = slots;
+        ix->mask = size - 1;
+        for (size_t i = 0; i + 1 < count; i++) {
+            size_t at = name_hash(names[i], strlen(names[i])) & ix->mask;
+            while (ix->slots[at] != 0)
+                at = (at + 1) & ix->mask;
+            ix->slots[at] = i + 1;
+        }
+    }
+    size_t at = name_hash(names[count - 1], strlen(names[count - 1])) & ix->mask;
+    while (ix->slots[at] != 0)
+        at = (at + 1) & ix->mask;
+    ix->slots[at] = count;
+    return 0;
+}
+
 static grp_user *grp_user_get(seckit_emrfs_groups *g, const char *name, size_t n, int add)
 {
-    for (size_t i = 0; i < g->nusers; i++)
-        if (strlen(g->users[i].name) == n && memcmp(g->users[i].name, name, n) == 0)
-            return &g->users[i];
+    size_t at = ix_find(&g->user_ix, g->user_names, name, n);
+    if (at != (size_t)-1)
+        return &g->users[at];
     if (!add)
         return NULL;
-    if (grow((void **)&g->users, &g->capusers, g->nusers + 1, sizeof(*g->users)) != 0)
+    if (grow((void **)&g->users, &g->capusers, g->nusers + 1, sizeof(*g->users)) != 0 ||
+        grow((void **)&g->user_names, &g->capnames, g->nusers + 1, sizeof(*g->user_names)) != 0)
         return NULL;
     grp_user *u = &g->users[g->nusers];
     memset(u, 0, sizeof(*u));
     u->name = skt_arena_strndup(&g->arena, name, n);
     if (u->name == NULL)
         return NULL;
-    g->nusers++;
+    g->user_names[g->nusers++] = u->name;
+    if (ix_add(&g->user_ix, g->user_names, g->nusers) != 0) {
+        g->nusers--;
+        return NULL;
+    }
     return u;
 }
 
 static const char *grp_group_get(seckit_emrfs_groups *g, const char *name, size_t n)
 {
-    for (size_t i = 0; i < g->ngroups; i++)
-        if (strlen(g->groups[i]) == n && memcmp(g->groups[i], name, n) == 0)
-            return g->groups[i];
+    size_t at = ix_find(&g->group_ix, g->groups, name, n);
+    if (at != (size_t)-1)
+        return g->groups[at];
     if (grow((void **)&g->groups, &g->capgroups, g->ngroups + 1, sizeof(*g->groups)) != 0)
         return NULL;
     const char *s = skt_arena_strndup(&g->arena, name, n);
     if (s == NULL)
         return NULL;
     g->groups[g->ngroups++] = s;
+    if (ix_add(&g->group_ix, g->groups, g->ngroups) != 0) {
+        g->ngroups--;
+        return NULL;
+    }
     return s;
 }
 
@@ -937,7 +1007,10 @@ void seckit_emrfs_groups_free(seckit_emrfs_groups *g)
     for (size_t i = 0; i < g->nusers; i++)
         free(g->users[i].groups);
     free(g->users);
+    free(g->user_names);
     free(g->groups);
+    free(g->user_ix.slots);
+    free(g->group_ix.slots);
     skt_arena_free(&g->arena);
     free(g);
 }
@@ -950,33 +1023,26 @@ size_t seckit_emrfs_groups_of(const seckit_emrfs_groups *g, const char *user,
         *out = none;
     if (g == NULL || user == NULL)
         return 0;
-    for (size_t i = 0; i < g->nusers; i++)
-        if (strcmp(g->users[i].name, user) == 0) {
-            if (out != NULL && g->users[i].n > 0)
-                *out = g->users[i].groups;
-            return g->users[i].n;
-        }
-    return 0;
+    size_t at = ix_find(&g->user_ix, g->user_names, user, strlen(user));
+    if (at == (size_t)-1)
+        return 0;
+    if (out != NULL && g->users[at].n > 0)
+        *out = g->users[at].groups;
+    return g->users[at].n;
 }
 
 int seckit_emrfs_groups_has_user(const seckit_emrfs_groups *g, const char *user)
 {
     if (g == NULL || user == NULL)
         return 0;
-    for (size_t i = 0; i < g->nusers; i++)
-        if (strcmp(g->users[i].name, user) == 0)
-            return 1;
-    return 0;
+    return ix_find(&g->user_ix, g->user_names, user, strlen(user)) != (size_t)-1;
 }
 
 int seckit_emrfs_groups_has_group(const seckit_emrfs_groups *g, const char *group)
 {
     if (g == NULL || group == NULL)
         return 0;
-    for (size_t i = 0; i < g->ngroups; i++)
-        if (strcmp(g->groups[i], group) == 0)
-            return 1;
-    return 0;
+    return ix_find(&g->group_ix, g->groups, group, strlen(group)) != (size_t)-1;
 }
 
 /* ------------------------------------------------------------------ */

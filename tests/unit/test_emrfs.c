@@ -364,6 +364,29 @@ static void test_groups_file(void)
         CHECK(seckit_emrfs_groups_has_group(g, "c"));
         seckit_emrfs_groups_free(g);
     }
+    /* a directory-sized file: every lookup through the index */
+    size_t cap = 4000 * 40, n = 0;
+    char *big = malloc(cap);
+    for (int i = 0; big != NULL && i < 4000; i++)
+        n += (size_t)snprintf(big + n, cap - n, "g%d:x:%d:u%d,u%d\n", i, i, i, (i + 1) % 4000);
+    g = NULL;
+    if (big != NULL)
+        CHECK_OK(seckit_emrfs_groups_parse(big, n, &g, &err), &err);
+    free(big);
+    if (g != NULL) {
+        CHECK(seckit_emrfs_groups_of(g, "u17", &gl) == 2);
+        CHECK_STR(gl[0], "g16");
+        CHECK_STR(gl[1], "g17");
+        CHECK(seckit_emrfs_groups_of(g, "u0", &gl) == 2);
+        CHECK_STR(gl[0], "g0");
+        CHECK_STR(gl[1], "g3999");
+        CHECK(seckit_emrfs_groups_has_group(g, "g3999"));
+        CHECK(!seckit_emrfs_groups_has_group(g, "g4000"));
+        CHECK(!seckit_emrfs_groups_has_group(g, "g"));
+        CHECK(seckit_emrfs_groups_has_user(g, "u3999"));
+        CHECK(!seckit_emrfs_groups_has_user(g, "u39999"));
+        seckit_emrfs_groups_free(g);
+    }
     static const struct {
         const char *text;
         unsigned long line;
