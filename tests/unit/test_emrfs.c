@@ -365,13 +365,14 @@ static void test_groups_file(void)
         seckit_emrfs_groups_free(g);
     }
     /* a directory-sized file: every lookup through the index */
-    size_t cap = 4000 * 40, n = 0;
+    size_t cap = 4000 * 40, blen = 0;
     char *big = malloc(cap);
     for (int i = 0; big != NULL && i < 4000; i++)
-        n += (size_t)snprintf(big + n, cap - n, "g%d:x:%d:u%d,u%d\n", i, i, i, (i + 1) % 4000);
+        blen += (size_t)snprintf(big + blen, cap - blen, "g%d:x:%d:u%d,u%d\n", i, i, i,
+                                 (i + 1) % 4000);
     g = NULL;
     if (big != NULL)
-        CHECK_OK(seckit_emrfs_groups_parse(big, n, &g, &err), &err);
+        CHECK_OK(seckit_emrfs_groups_parse(big, blen, &g, &err), &err);
     free(big);
     if (g != NULL) {
         CHECK(seckit_emrfs_groups_of(g, "u17", &gl) == 2);
