@@ -6,21 +6,33 @@
 
 #include "policy/model.h"
 
+size_t skt_arn_fields(const char *s, size_t n, const char **f, size_t *len)
+{
+    size_t nf = 0, start = 0;
+    while (nf < 5) {
+        const char *colon = memchr(s + start, ':', n - start);
+        if (colon == NULL)
+            break;
+        f[nf] = s + start;
+        len[nf] = (size_t)(colon - s) - start;
+        nf++;
+        start = (size_t)(colon - s) + 1;
+    }
+    f[nf] = s + start;
+    len[nf] = n - start;
+    return nf + 1;
+}
+
 int skt_arn_split(const char *s, size_t n, skt_arn *out)
 {
-    if (n < 4 || memcmp(s, "arn:", 4) != 0)
+    const char *f[6];
+    size_t len[6];
+    if (skt_arn_fields(s, n, f, len) != 6 || len[0] != 3 || memcmp(f[0], "arn", 3) != 0)
         return 0;
-    size_t at = 4;
-    for (int f = 0; f < SKT_ARN_RESOURCE; f++) {
-        const char *c = memchr(s + at, ':', n - at);
-        if (c == NULL)
-            return 0;
-        out->f[f] = s + at;
-        out->len[f] = (size_t)(c - (s + at));
-        at = (size_t)(c - s) + 1;
+    for (int k = 0; k < SKT_ARN_NFIELDS; k++) {
+        out->f[k] = f[k + 1];
+        out->len[k] = len[k + 1];
     }
-    out->f[SKT_ARN_RESOURCE] = s + at;
-    out->len[SKT_ARN_RESOURCE] = n - at;
     return 1;
 }
 

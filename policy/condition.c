@@ -2,7 +2,9 @@
  * IPv4/IPv6 CIDRs, booleans, base64 bytes, ARNs). */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,11 +50,11 @@ int skt_cond_op_parse(const char *s, size_t n, skt_cond_op *op, skt_set_op *set,
 {
     *set = SKT_SET_NONE;
     *if_exists = 0;
-    if (n > 12 && memcmp(s, "ForAllValues:", 13) == 0) {
+    if (n > 14 && memcmp(s, "ForAllValues:", 13) == 0) {
         *set = SKT_SET_FOR_ALL;
         s += 13;
         n -= 13;
-    } else if (n > 11 && memcmp(s, "ForAnyValue:", 12) == 0) {
+    } else if (n > 13 && memcmp(s, "ForAnyValue:", 12) == 0) {
         *set = SKT_SET_FOR_ANY;
         s += 12;
         n -= 12;
@@ -63,8 +65,6 @@ int skt_cond_op_parse(const char *s, size_t n, skt_cond_op *op, skt_set_op *set,
     }
     for (int k = 0; k < SKT_OP_COUNT_; k++) {
         if (strlen(ops[k].name) == n && memcmp(ops[k].name, s, n) == 0) {
-            if (k == SKT_OP_NULL && *if_exists)
-                return -1;
             *op = (skt_cond_op)k;
             return 0;
         }
@@ -119,19 +119,18 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-/* W3C ISO 8601 profile (YYYY, YYYY-MM, YYYY-MM-DD, with Thh:mm[:ss[.s]]
- * and Z or +hh:mm) or epoch seconds. */
+/* IAM's W3C ISO 8601 profile, YYYY[-MM[-DD[Thh:mm[:ss[.s+]][Z|+hh:mm]]]]
+ * (a time only after a full date, no zone is accepted), or epoch seconds.
+ * Out-of-range fields are not refused: the days are counted on. */
 int skt_parse_date(const char *s, size_t n, int64_t *ms)
 {
-    if (n == 0)
-        return -1;
     size_t k = 0;
     while (k < n && s[k] >= '0' && s[k] <= '9')
         k++;
-    if (k == n && n <= 12) { /* epoch seconds */
+    if (n > 0 && k == n) { /* epoch seconds */
         int64_t v = 0;
         for (size_t i = 0; i < n; i++)
-            v = v * 10 + (s[i] - '0');
+            v = v < INT64_MAX / 10000 ? v * 10 + (s[i] - '0') : INT64_MAX / 1000;
         *ms = v * 1000;
         return 0;
     }
@@ -140,18 +139,19 @@ int skt_parse_date(const char *s, size_t n, int64_t *ms)
     if (n < 4 || digits(s, 4, &y) != 0)
         return -1;
     size_t i = 4;
-    if (i < n && s[i] == '-') {
-        if (i + 3 > n || digits(s + i + 1, 2, &mo) != 0)
+    if (i < n) {
+        if (s[i] != '-' || i + 3 > n || digits(s + i + 1, 2, &mo) != 0)
             return -1;
         i += 3;
-        if (i < n && s[i] == '-') {
-            if (i + 3 > n || digits(s + i + 1, 2, &d) != 0)
-                return -1;
-            i += 3;
-        }
     }
-    if (i < n && (s[i] == 'T' || s[i] == 't')) {
-        if (i + 6 > n || digits(s + i + 1, 2, &h) != 0 || s[i + 3] != ':' || digits(s + i + 4, 2, &mi) != 0)
+    if (i < n) {
+        if (s[i] != '-' || i + 3 > n || digits(s + i + 1, 2, &d) != 0)
+            return -1;
+        i += 3;
+    }
+    if (i < n) {
+        if (s[i] != 'T' || i + 6 > n || digits(s + i + 1, 2, &h) != 0 || s[i + 3] != ':' ||
+            digits(s + i + 4, 2, &mi) != 0)
             return -1;
         i += 6;
         if (i < n && s[i] == ':') {
@@ -171,147 +171,53 @@ int skt_parse_date(const char *s, size_t n, int64_t *ms)
                     return -1;
             }
         }
-        if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
+        if (i < n && s[i] == 'Z') {
             i++;
         } else if (i < n && (s[i] == '+' || s[i] == '-')) {
             int oh, om;
-            if (i + 6 > n || digits(s + i + 1, 2, &oh) != 0 || s[i + 3] != ':' ||
-                digits(s + i + 4, 2, &om) != 0 || oh > 23 || om > 59)
+            if (i + 6 != n || digits(s + i + 1, 2, &oh) != 0 || s[i + 3] != ':' || digits(s + i + 4, 2, &om) != 0)
                 return -1;
             off_min = (s[i] == '-' ? -1 : 1) * (oh * 60 + om);
             i += 6;
         }
     }
-    if (i != n || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60)
+    if (i != n)
         return -1;
     int64_t days = days_from_civil(y, mo, d);
     *ms = ((days * 86400 + h * 3600 + mi * 60 + sec) - off_min * 60) * 1000 + frac_ms;
     return 0;
 }
 
-static int parse_v4(const char *s, size_t n, uint8_t out[4])
-{
-    size_t i = 0;
-    for (int part = 0; part < 4; part++) {
-        if (part > 0) {
-            if (i >= n || s[i] != '.')
-                return -1;
-            i++;
-        }
-        size_t st = i;
-        unsigned v = 0;
-        while (i < n && s[i] >= '0' && s[i] <= '9' && i - st < 3)
-            v = v * 10 + (unsigned)(s[i++] - '0');
-        if (i == st || v > 255)
-            return -1;
-        out[part] = (uint8_t)v;
-    }
-    return i == n ? 0 : -1;
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static int parse_v6(const char *s, size_t n, uint8_t out[16])
-{
-    uint16_t head[8], tail[8];
-    size_t nh = 0, nt = 0, i = 0;
-    int gap = 0;
-    if (n >= 2 && s[0] == ':' && s[1] == ':') {
-        gap = 1;
-        i = 2;
-    } else if (n >= 1 && s[0] == ':') {
-        return -1;
-    }
-    while (i < n) {
-        /* an embedded IPv4 tail */
-        const char *dot = memchr(s + i, '.', n - i);
-        const char *colon = memchr(s + i, ':', n - i);
-        if (dot != NULL && colon == NULL) {
-            uint8_t v4[4];
-            if (parse_v4(s + i, n - i, v4) != 0)
-                return -1;
-            uint16_t *grp = gap ? tail : head;
-            size_t *cnt = gap ? &nt : &nh;
-            if (*cnt + 2 > 8)
-                return -1;
-            grp[(*cnt)++] = (uint16_t)(v4[0] << 8 | v4[1]);
-            grp[(*cnt)++] = (uint16_t)(v4[2] << 8 | v4[3]);
-            i = n;
-            break;
-        }
-        unsigned v = 0;
-        size_t st = i;
-        while (i < n && hexval(s[i]) >= 0 && i - st < 4)
-            v = v * 16 + (unsigned)hexval(s[i++]);
-        if (i == st)
-            return -1;
-        if (gap) {
-            if (nt >= 8)
-                return -1;
-            tail[nt++] = (uint16_t)v;
-        } else {
-            if (nh >= 8)
-                return -1;
-            head[nh++] = (uint16_t)v;
-        }
-        if (i == n)
-            break;
-        if (s[i] != ':')
-            return -1;
-        i++;
-        if (i < n && s[i] == ':') {
-            if (gap)
-                return -1;
-            gap = 1;
-            i++;
-        } else if (i == n) {
-            return -1;
-        }
-    }
-    if (gap ? nh + nt > 7 : nh != 8)
-        return -1;
-    uint16_t all[8] = {0};
-    for (size_t k = 0; k < nh; k++)
-        all[k] = head[k];
-    for (size_t k = 0; k < nt; k++)
-        all[8 - nt + k] = tail[k];
-    for (int k = 0; k < 8; k++) {
-        out[2 * k] = (uint8_t)(all[k] >> 8);
-        out[2 * k + 1] = (uint8_t)all[k];
-    }
-    return 0;
-}
-
 int skt_parse_ip(const char *s, size_t n, skt_ip *out)
 {
+    char buf[64];
     memset(out, 0, sizeof *out);
-    const char *slash = memchr(s, '/', n);
-    size_t alen = slash ? (size_t)(slash - s) : n;
-    if (memchr(s, ':', alen) != NULL) {
-        if (parse_v6(s, alen, out->addr) != 0)
-            return -1;
-        out->v6 = 1;
-        out->prefix = 128;
-    } else {
-        if (parse_v4(s, alen, out->addr) != 0)
-            return -1;
-        out->prefix = 32;
-    }
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    char *slash = strchr(buf, '/');
+    if (slash != NULL)
+        *slash = '\0';
+    out->v6 = strchr(buf, ':') != NULL;
+    if (inet_pton(out->v6 ? AF_INET6 : AF_INET, buf, out->addr) != 1)
+        return -1;
+    unsigned max = out->v6 ? 128 : 32;
+    out->prefix = max;
     if (slash != NULL) {
-        int p;
-        size_t plen = n - alen - 1;
-        if (plen == 0 || plen > 3 || digits(slash + 1, plen, &p) != 0 || (unsigned)p > out->prefix)
+        const char *p = slash + 1;
+        size_t pl = strlen(p);
+        unsigned v = 0;
+        if (pl == 0 || pl > 3)
             return -1;
-        out->prefix = (unsigned)p;
+        for (size_t i = 0; i < pl; i++) {
+            if (p[i] < '0' || p[i] > '9')
+                return -1;
+            v = v * 10 + (unsigned)(p[i] - '0');
+        }
+        if (v > max)
+            return -1;
+        out->prefix = v;
     }
     return 0;
 }

@@ -126,7 +126,7 @@ int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, co
     }
     /* The compiled policy keeps pointers to nodes only for spans (copied);
      * strings are copied into the set's arena. */
-    int rc = skt_policy_compile(&set->arena, root, role, name, file, &set->policies[set->n], err);
+    int rc = skt_policy_compile(&set->arena, root, role, name, file, set->data, &set->policies[set->n], err);
     if (rc != 0)
         return rc;
     /* the tree may go away: drop the node links */
@@ -633,8 +633,13 @@ static grant_kind statement_applies(eval_state *s, const skt_policy *p, const sk
     return g;
 }
 
-/* Evaluate every statement of every policy; remember what matched. */
-static void run_policies(eval_state *s, size_t *denies, size_t *ndenies, size_t cap)
+typedef struct stmt_ref {
+    size_t policy, statement;
+} stmt_ref;
+
+/* Evaluate every statement of every policy; remember what matched (the
+ * first cap explicit denies by position). */
+static void run_policies(eval_state *s, stmt_ref *denies, size_t *ndenies, size_t cap)
 {
     const seckit_policy_set *set = s->set;
     for (size_t pi = 0; pi < set->n; pi++) {
@@ -646,8 +651,11 @@ static void run_policies(eval_state *s, size_t *denies, size_t *ndenies, size_t 
                 continue;
             if (st->effect == SKT_EFFECT_DENY) {
                 s->deny[p->role] = 1;
-                if (*ndenies < cap)
-                    denies[(*ndenies)++] = pi << 16 | si;
+                if (*ndenies < cap) {
+                    denies[*ndenies].policy = pi;
+                    denies[*ndenies].statement = si;
+                    (*ndenies)++;
+                }
             } else {
                 s->allow[p->role] = 1;
                 if (p->role == SECKIT_EVAL_RESOURCE && g > s->resource_grant)
@@ -794,6 +802,7 @@ static int prepare(eval_state *s, seckit_error *err)
 /* ------------------------------------------------------------------ */
 /* The decision */
 
+/* The explicit denies a result lists (the decision counts them all). */
 #define MAX_DENIES 64
 
 int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *req, seckit_eval_result **out,
@@ -817,7 +826,8 @@ int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *
     if (rc != 0)
         goto fail;
 
-    size_t denies[MAX_DENIES], ndenies = 0;
+    stmt_ref denies[MAX_DENIES];
+    size_t ndenies = 0;
     run_policies(&s, denies, &ndenies, MAX_DENIES);
     if (s.failed)
         goto nomem;
@@ -847,8 +857,8 @@ int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *
     if (ndenies > 0) {
         res->decision = SECKIT_DECISION_EXPLICIT_DENY;
         for (size_t i = 0; i < ndenies; i++) {
-            const skt_policy *p = &set->policies[denies[i] >> 16];
-            add_statement(&s, p, &p->statements[denies[i] & 0xffff]);
+            const skt_policy *p = &set->policies[denies[i].policy];
+            add_statement(&s, p, &p->statements[denies[i].statement]);
         }
         const seckit_eval_statement *d = &res->stmts[0];
         res->reason = skt_arena_printf(&res->arena, "explicit deny in %s policy %s statement %zu%s%s%s",

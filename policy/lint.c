@@ -4,7 +4,6 @@
  * escalation, credential exposure, trust-policy pitfalls).  Pure: no I/O. */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include "policy/checks.h"
 #include "policy/internal.h"
 #include "policy/json_internal.h"
+#include "policy/model.h"
 #include "src/base/guard.h"
 
 #define MAX_FINDINGS 10000u
@@ -933,23 +933,11 @@ typedef struct arn {
     int nf;
 } arn;
 
-/* Up to five fields end at a ':'; the sixth (the resource) runs to the end. */
+/* Up to five fields end at a ':'; the sixth (the resource) runs to the end
+ * (policy/arn.c, shared with the evaluator). */
 static void split_arn(const char *s, size_t n, arn *a)
 {
-    a->nf = 0;
-    size_t start = 0;
-    while (a->nf < 5) {
-        const char *colon = memchr(s + start, ':', n - start);
-        if (colon == NULL)
-            break;
-        a->f[a->nf] = s + start;
-        a->l[a->nf] = (size_t)(colon - s) - start;
-        a->nf++;
-        start = (size_t)(colon - s) + 1;
-    }
-    a->f[a->nf] = s + start;
-    a->l[a->nf] = n - start;
-    a->nf++;
+    a->nf = (int)skt_arn_fields(s, n, a->f, a->l);
 }
 
 static int valid_partition(const char *s, size_t n)
@@ -1393,34 +1381,35 @@ typedef struct op_info {
     int lessgreater; /* Numeric/Date <, <=, >, >= */
 } op_info;
 
-static const op_info ops[] = {
-    {"StringEquals", OPF_STRING, 0, 0, 0},
-    {"StringNotEquals", OPF_STRING, 0, 1, 0},
-    {"StringEqualsIgnoreCase", OPF_STRING, 0, 0, 0},
-    {"StringNotEqualsIgnoreCase", OPF_STRING, 0, 1, 0},
-    {"StringLike", OPF_STRING, 1, 0, 0},
-    {"StringNotLike", OPF_STRING, 1, 1, 0},
-    {"NumericEquals", OPF_NUMERIC, 0, 0, 0},
-    {"NumericNotEquals", OPF_NUMERIC, 0, 1, 0},
-    {"NumericLessThan", OPF_NUMERIC, 0, 0, 1},
-    {"NumericLessThanEquals", OPF_NUMERIC, 0, 0, 1},
-    {"NumericGreaterThan", OPF_NUMERIC, 0, 0, 1},
-    {"NumericGreaterThanEquals", OPF_NUMERIC, 0, 0, 1},
-    {"DateEquals", OPF_DATE, 0, 0, 0},
-    {"DateNotEquals", OPF_DATE, 0, 1, 0},
-    {"DateLessThan", OPF_DATE, 0, 0, 1},
-    {"DateLessThanEquals", OPF_DATE, 0, 0, 1},
-    {"DateGreaterThan", OPF_DATE, 0, 0, 1},
-    {"DateGreaterThanEquals", OPF_DATE, 0, 0, 1},
-    {"Bool", OPF_BOOL, 0, 0, 0},
-    {"BinaryEquals", OPF_BINARY, 0, 0, 0},
-    {"IpAddress", OPF_IP, 0, 0, 0},
-    {"NotIpAddress", OPF_IP, 0, 1, 0},
-    {"ArnEquals", OPF_ARN, 1, 0, 0},
-    {"ArnLike", OPF_ARN, 1, 0, 0},
-    {"ArnNotEquals", OPF_ARN, 1, 1, 0},
-    {"ArnNotLike", OPF_ARN, 1, 1, 0},
-    {"Null", OPF_NULL, 0, 0, 0},
+/* Indexed by skt_cond_op (policy/condition.c parses the names). */
+static const op_info ops[SKT_OP_COUNT_] = {
+    [SKT_OP_STRING_EQUALS] = {"StringEquals", OPF_STRING, 0, 0, 0},
+    [SKT_OP_STRING_NOT_EQUALS] = {"StringNotEquals", OPF_STRING, 0, 1, 0},
+    [SKT_OP_STRING_EQUALS_IGNORE_CASE] = {"StringEqualsIgnoreCase", OPF_STRING, 0, 0, 0},
+    [SKT_OP_STRING_NOT_EQUALS_IGNORE_CASE] = {"StringNotEqualsIgnoreCase", OPF_STRING, 0, 1, 0},
+    [SKT_OP_STRING_LIKE] = {"StringLike", OPF_STRING, 1, 0, 0},
+    [SKT_OP_STRING_NOT_LIKE] = {"StringNotLike", OPF_STRING, 1, 1, 0},
+    [SKT_OP_NUMERIC_EQUALS] = {"NumericEquals", OPF_NUMERIC, 0, 0, 0},
+    [SKT_OP_NUMERIC_NOT_EQUALS] = {"NumericNotEquals", OPF_NUMERIC, 0, 1, 0},
+    [SKT_OP_NUMERIC_LESS_THAN] = {"NumericLessThan", OPF_NUMERIC, 0, 0, 1},
+    [SKT_OP_NUMERIC_LESS_THAN_EQUALS] = {"NumericLessThanEquals", OPF_NUMERIC, 0, 0, 1},
+    [SKT_OP_NUMERIC_GREATER_THAN] = {"NumericGreaterThan", OPF_NUMERIC, 0, 0, 1},
+    [SKT_OP_NUMERIC_GREATER_THAN_EQUALS] = {"NumericGreaterThanEquals", OPF_NUMERIC, 0, 0, 1},
+    [SKT_OP_DATE_EQUALS] = {"DateEquals", OPF_DATE, 0, 0, 0},
+    [SKT_OP_DATE_NOT_EQUALS] = {"DateNotEquals", OPF_DATE, 0, 1, 0},
+    [SKT_OP_DATE_LESS_THAN] = {"DateLessThan", OPF_DATE, 0, 0, 1},
+    [SKT_OP_DATE_LESS_THAN_EQUALS] = {"DateLessThanEquals", OPF_DATE, 0, 0, 1},
+    [SKT_OP_DATE_GREATER_THAN] = {"DateGreaterThan", OPF_DATE, 0, 0, 1},
+    [SKT_OP_DATE_GREATER_THAN_EQUALS] = {"DateGreaterThanEquals", OPF_DATE, 0, 0, 1},
+    [SKT_OP_BOOL] = {"Bool", OPF_BOOL, 0, 0, 0},
+    [SKT_OP_BINARY_EQUALS] = {"BinaryEquals", OPF_BINARY, 0, 0, 0},
+    [SKT_OP_IP_ADDRESS] = {"IpAddress", OPF_IP, 0, 0, 0},
+    [SKT_OP_NOT_IP_ADDRESS] = {"NotIpAddress", OPF_IP, 0, 1, 0},
+    [SKT_OP_ARN_EQUALS] = {"ArnEquals", OPF_ARN, 1, 0, 0},
+    [SKT_OP_ARN_LIKE] = {"ArnLike", OPF_ARN, 1, 0, 0},
+    [SKT_OP_ARN_NOT_EQUALS] = {"ArnNotEquals", OPF_ARN, 1, 1, 0},
+    [SKT_OP_ARN_NOT_LIKE] = {"ArnNotLike", OPF_ARN, 1, 1, 0},
+    [SKT_OP_NULL] = {"Null", OPF_NULL, 0, 0, 0},
 };
 
 typedef struct parsed_op {
@@ -1430,52 +1419,27 @@ typedef struct parsed_op {
 
 static int parse_op(const char *s, size_t n, parsed_op *out)
 {
+    skt_cond_op op;
+    skt_set_op set;
+    int if_exists;
     memset(out, 0, sizeof(*out));
-    if (n > 14 && memcmp(s, "ForAllValues:", 13) == 0) {
-        out->for_all = 1;
-        s += 13;
-        n -= 13;
-    } else if (n > 13 && memcmp(s, "ForAnyValue:", 12) == 0) {
-        out->for_any = 1;
-        s += 12;
-        n -= 12;
-    }
-    if (n > 8 && memcmp(s + n - 8, "IfExists", 8) == 0) {
-        out->if_exists = 1;
-        n -= 8;
-    }
-    for (size_t i = 0; i < SKT_ARRAY_LEN(ops); i++)
-        if (strlen(ops[i].name) == n && memcmp(ops[i].name, s, n) == 0) {
-            out->op = &ops[i];
-            return 0;
-        }
-    return -1;
+    if (skt_cond_op_parse(s, n, &op, &set, &if_exists) != 0)
+        return -1;
+    out->op = &ops[op];
+    out->for_all = set == SKT_SET_FOR_ALL;
+    out->for_any = set == SKT_SET_FOR_ANY;
+    out->if_exists = if_exists;
+    return 0;
 }
 
 static int parse_ip(const char *s, size_t n, unsigned char addr[16], int *v6, int *prefix)
 {
-    char buf[64];
-    if (n == 0 || n >= sizeof(buf))
+    skt_ip ip;
+    if (skt_parse_ip(s, n, &ip) != 0)
         return -1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    char *slash = strchr(buf, '/');
-    if (slash != NULL)
-        *slash = '\0';
-    *v6 = strchr(buf, ':') != NULL;
-    if (inet_pton(*v6 ? AF_INET6 : AF_INET, buf, addr) != 1)
-        return -1;
-    int max = *v6 ? 128 : 32;
-    *prefix = max;
-    if (slash != NULL) {
-        const char *p = slash + 1;
-        size_t pl = strlen(p);
-        if (!all_digits(p, pl) || pl > 3)
-            return -1;
-        *prefix = atoi(p);
-        if (*prefix > max)
-            return -1;
-    }
+    memcpy(addr, ip.addr, sizeof(ip.addr));
+    *v6 = ip.v6;
+    *prefix = (int)ip.prefix;
     return 0;
 }
 
@@ -1522,58 +1486,12 @@ static int valid_number(const char *s, size_t n)
     return d > 0 && i == n;
 }
 
-static int digits_at(const char *s, size_t n, size_t at, size_t count)
-{
-    return at + count <= n && all_digits(s + at, count);
-}
-
-/* W3C ISO 8601 profile (YYYY[-MM[-DD[Thh:mm[:ss[.s+]]TZD]]]) or epoch seconds. */
+/* W3C ISO 8601 profile (YYYY[-MM[-DD[Thh:mm[:ss[.s+]]TZD]]]) or epoch seconds
+ * (policy/condition.c, shared with the evaluator). */
 static int valid_date(const char *s, size_t n)
 {
-    if (all_digits(s, n))
-        return 1;
-    if (!digits_at(s, n, 0, 4))
-        return 0;
-    size_t i = 4;
-    if (i == n)
-        return 1;
-    if (s[i] != '-' || !digits_at(s, n, i + 1, 2))
-        return 0;
-    i += 3;
-    if (i == n)
-        return 1;
-    if (s[i] != '-' || !digits_at(s, n, i + 1, 2))
-        return 0;
-    i += 3;
-    if (i == n)
-        return 1;
-    if (s[i] != 'T' || !digits_at(s, n, i + 1, 2) || i + 3 >= n || s[i + 3] != ':' ||
-        !digits_at(s, n, i + 4, 2))
-        return 0;
-    i += 6;
-    if (i < n && s[i] == ':') {
-        if (!digits_at(s, n, i + 1, 2))
-            return 0;
-        i += 3;
-        if (i < n && s[i] == '.') {
-            i++;
-            size_t d = 0;
-            while (i < n && s[i] >= '0' && s[i] <= '9') {
-                i++;
-                d++;
-            }
-            if (d == 0)
-                return 0;
-        }
-    }
-    if (i == n)
-        return 1; /* no zone: accepted by IAM */
-    if (s[i] == 'Z')
-        return i + 1 == n;
-    if ((s[i] == '+' || s[i] == '-') && digits_at(s, n, i + 1, 2) && i + 3 < n && s[i + 3] == ':' &&
-        digits_at(s, n, i + 4, 2) && i + 6 == n)
-        return 1;
-    return 0;
+    int64_t ms;
+    return skt_parse_date(s, n, &ms) == 0;
 }
 
 static int valid_base64(const char *s, size_t n)

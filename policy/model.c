@@ -7,6 +7,7 @@
 
 typedef struct compile_ctx {
     skt_arena *a;
+    const seckit_iam_data *data;
     const char *file;
     seckit_error *err;
     int variables;
@@ -124,6 +125,7 @@ static int compile_principal(compile_ctx *c, skt_statement *st, const seckit_jso
         st->principals[0].text = "*";
         st->principals[0].len = 1;
         st->principals[0].node = v;
+        st->principals[0].span = v->span;
         st->nprincipals = 1;
         return 0;
     }
@@ -149,6 +151,7 @@ static int compile_principal(compile_ctx *c, skt_statement *st, const seckit_jso
                     p->kind = SKT_PRIN_ANY;
             }
             p->node = e;
+            p->span = e->span;
         }
     }
     return 0;
@@ -166,6 +169,7 @@ static int compile_actions(compile_ctx *c, skt_statement *st, const seckit_json 
             return fail(c, e, "actions must be strings", NULL);
         skt_action_pat *p = &st->actions[st->nactions++];
         p->node = e;
+        p->span = e->span;
         if (e->len == 1 && e->str[0] == '*') {
             p->all = 1;
             p->service = p->name = "*";
@@ -199,6 +203,7 @@ static int compile_resources(compile_ctx *c, skt_statement *st, const seckit_jso
             return fail(c, e, "resources must be strings", NULL);
         skt_resource_pat *p = &st->resources[st->nresources++];
         p->node = e;
+        p->span = e->span;
         p->text = skt_arena_strndup(c->a, e->str, e->len);
         if (p->text == NULL)
             return NOMEM(c);
@@ -237,6 +242,8 @@ static int compile_conditions(compile_ctx *c, skt_statement *st, const seckit_js
         int ifx;
         if (skt_cond_op_parse(op->key, op->key_len, &o, &set, &ifx) != 0)
             return fail(c, op, "unknown condition operator", op->key);
+        if (o == SKT_OP_NULL && ifx)
+            return fail(c, op, "Null takes no IfExists", op->key);
         const skt_op_info *info = skt_cond_op_info(o);
         for (const seckit_json *k = op->child; k; k = k->next) {
             skt_condition *cd = &st->conditions[st->nconditions++];
@@ -244,6 +251,9 @@ static int compile_conditions(compile_ctx *c, skt_statement *st, const seckit_js
             cd->set = set;
             cd->if_exists = ifx;
             cd->node = k;
+            cd->span = k->span;
+            const skt_iam_key *ki = c->data ? skt_iam_key_find(c->data, k->key, k->key_len) : NULL;
+            cd->key_type = ki ? ki->ktype : SKT_KEY_OTHER;
             cd->key = skt_arena_strndup(c->a, k->key, k->key_len);
             cd->key_len = k->key_len;
             if (cd->key == NULL)
@@ -353,9 +363,9 @@ static int compile_statement(compile_ctx *c, const seckit_json *s, size_t index,
 }
 
 int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role role, const char *name,
-                       const char *file, skt_policy *out, seckit_error *err)
+                       const char *file, const seckit_iam_data *data, skt_policy *out, seckit_error *err)
 {
-    compile_ctx c = {a, file, err, 0, role};
+    compile_ctx c = {a, data, file, err, 0, role};
     memset(out, 0, sizeof *out);
     out->role = role;
     out->file = file ? skt_arena_strdup(a, file) : NULL;

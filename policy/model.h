@@ -27,6 +27,11 @@ typedef struct skt_arn {
     size_t len[SKT_ARN_NFIELDS];
 } skt_arn;
 
+/* Split s at its first five colons into up to six fields (the last one runs
+ * to the end, colons and all): f[i] and len[i] for each, returns how many
+ * (1 to 6).  The linter reports malformed ARNs from these fields. */
+size_t skt_arn_fields(const char *s, size_t n, const char **f, size_t *len);
+
 /* Split "arn:..." into its fields; 0 when s is not an ARN (fewer than six
  * colon-separated parts, or not starting with "arn:"). */
 int skt_arn_split(const char *s, size_t n, skt_arn *out);
@@ -129,7 +134,9 @@ typedef struct skt_op_info {
 
 const skt_op_info *skt_cond_op_info(skt_cond_op op);
 
-/* Parse an operator name: "ForAnyValue:StringLikeIfExists" etc.  0 or -1. */
+/* Parse an operator name: "ForAnyValue:StringLikeIfExists" etc.  0 or -1.
+ * NullIfExists parses (as SKT_OP_NULL with *if_exists set): the linter
+ * reports it, the compiler refuses it. */
 int skt_cond_op_parse(const char *s, size_t n, skt_cond_op *op, skt_set_op *set, int *if_exists);
 
 /* A typed value: for a policy value parsed once at compile time, for a
@@ -160,7 +167,11 @@ typedef struct skt_cond_value {
 int skt_cond_value_parse(skt_cond_family fam, const char *s, size_t n, skt_arena *a,
                          skt_cond_value *v);
 int skt_parse_number(const char *s, size_t n, double *out);
+/* A date of IAM's W3C ISO 8601 profile, YYYY[-MM[-DD[Thh:mm[:ss[.s+]][Z|+hh:mm]]]],
+ * or epoch seconds (digits only); fields are not range-checked (the linter
+ * and the evaluator accept the same texts). */
 int skt_parse_date(const char *s, size_t n, int64_t *ms);
+/* An IPv4 or IPv6 address with an optional /prefix (inet_pton's forms). */
 int skt_parse_ip(const char *s, size_t n, skt_ip *out);
 int skt_ip_in(const skt_ip *net, const skt_ip *addr);
 
@@ -186,9 +197,9 @@ typedef struct skt_principal {
     const char *text; /* as written */
     size_t len;
     char account[13]; /* the account it belongs to, "" when none */
-    /* USER/ROLE: the name after the path; SESSION: role name (resource
-     * part "assumed-role/R/S") */
-    const seckit_json *node;
+    seckit_span span;        /* where it is written */
+    const seckit_json *node; /* the source node while the tree lives (NULL
+                                once compiled into a set) */
 } skt_principal;
 
 typedef struct skt_action_pat {
@@ -197,6 +208,7 @@ typedef struct skt_action_pat {
     const char *name;    /* lowercased, may hold '*' '?' */
     size_t name_len;
     int all;             /* "*" */
+    seckit_span span;
     const seckit_json *node;
 } skt_action_pat;
 
@@ -207,6 +219,7 @@ typedef struct skt_resource_pat {
     int is_arn;    /* split into arn (else matched as a whole glob) */
     skt_arn arn;
     int has_vars;  /* ${...} in the resource field (2012-10-17) */
+    seckit_span span;
     const seckit_json *node;
 } skt_resource_pat;
 
@@ -216,8 +229,11 @@ typedef struct skt_condition {
     int if_exists;
     const char *key; /* as written */
     size_t key_len;
+    unsigned key_type; /* skt_key_type from the service data; SKT_KEY_OTHER
+                          when unknown or compiled without data */
     skt_cond_value *values;
     size_t nvalues;
+    seckit_span span;        /* the key's member */
     const seckit_json *node; /* the key's member node */
 } skt_condition;
 
@@ -249,10 +265,12 @@ typedef struct skt_policy {
     size_t nstatements;
 } skt_policy;
 
-/* Compile a policy tree into a (allocated in a, strings copied).  On a
- * malformed policy returns SECKIT_EFORMAT with "file:line:col: what". */
+/* Compile a policy tree into a (allocated in a, strings copied).  data
+ * (may be NULL) gives the conditions' key types.  On a malformed policy
+ * returns SECKIT_EFORMAT with "file:line:col: what". */
 int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role role,
-                       const char *name, const char *file, skt_policy *out, seckit_error *err);
+                       const char *name, const char *file, const seckit_iam_data *data, skt_policy *out,
+                       seckit_error *err);
 
 /* Classify a principal string of the AWS kind (account id, ARN, "*"). */
 void skt_principal_classify(const char *s, size_t n, skt_principal *out);

@@ -68,8 +68,8 @@ void seckit_policy_set_free(seckit_policy_set *set);
 
 /* Optional service reference data: with it, actions whose service data lists
  * no resource type (wildcard-only) only match Resource "*"-like patterns, and
- * the keys' declared types decide single- vs multi-valued.  data must outlive
- * the set. */
+ * policies added afterwards record their condition keys' declared types.
+ * data must outlive the set. */
 void seckit_policy_set_use_data(seckit_policy_set *set, const seckit_iam_data *data);
 
 /* Compile one policy document given as JSON text and add it.  name (e.g. the
@@ -77,7 +77,8 @@ void seckit_policy_set_use_data(seckit_policy_set *set, const seckit_iam_data *d
  * NULL) are copied.  A document that is not a valid policy (bad JSON, missing
  * Effect, an unknown condition operator, a malformed value) is refused with
  * SECKIT_EFORMAT and a message with file:line:column; nothing is added.
- * SCP/RCP statements are not given principals; RESOURCE statements need one.
+ * Identity, boundary, session and SCP statements take no Principal;
+ * resource-based and RCP statements need Principal or NotPrincipal.
  * Adding a second RESOURCE, BOUNDARY or SESSION policy is SECKIT_EINVAL. */
 int seckit_policy_set_add(seckit_policy_set *set, seckit_eval_role role, const char *name,
                           const char *file, const char *json, size_t len, seckit_error *err);
@@ -92,7 +93,9 @@ int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, co
  * the output of `aws iam get-account-authorization-details` (JSON text).
  * principal is the user's or role's ARN, or a role session ARN
  * (arn:aws:sts::ACCT:assumed-role/ROLE/SESSION, for which the role's policies
- * are taken).  SECKIT_ENOTFOUND when the dump has no such user or role. */
+ * are taken).  SECKIT_ENOTFOUND when the dump has no such user or role, or
+ * lacks a group or managed policy it names (a partial set would decide
+ * wrongly); policies added before such a failure stay in the set. */
 int seckit_policy_set_add_authorization_details(seckit_policy_set *set, const char *file,
                                                 const char *json, size_t len,
                                                 const char *principal, seckit_error *err);

@@ -524,7 +524,9 @@ static void test_arn_primitives(void)
     CHECK(skt_parse_ip("1::2::3", 7, &ip) != 0 && skt_parse_ip("256.1.1.1", 9, &ip) != 0);
     int64_t t1, t2;
     CHECK(skt_parse_date("2020-01-01", 10, &t1) == 0 && skt_parse_date("1577836800", 10, &t2) == 0 && t1 == t2);
-    CHECK(skt_parse_date("2020-13-01", 10, &t1) != 0);
+    /* the linter's profile: shapes are checked, ranges are not */
+    CHECK(skt_parse_date("2020-1-01", 9, &t1) != 0 && skt_parse_date("2020-01-01t00:00", 16, &t1) != 0);
+    CHECK(skt_parse_date("2020-01-01T00:00:00.5+01:00", 27, &t1) == 0 && t1 == t2 - 3600000 + 500);
     skt_cond_op op;
     skt_set_op set;
     int ifx;
@@ -573,6 +575,33 @@ static void test_resource_types(void)
         if (rts[i].rtype != NULL && strcmp(rts[i].rtype->name, "s3:object") == 0)
             saw_object = 1;
     CHECK(saw_object);
+    /* the compiled model: classified principals, split and folded actions,
+     * split resources, typed condition values with key types, spans */
+    {
+        skt_arena ar;
+        skt_arena_init(&ar);
+        seckit_json_doc *doc = NULL;
+        const char *mj = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":{\"AWS\":"
+                         "[\"" A "\",\"" SESSION "\"],\"Service\":\"ec2.amazonaws.com\"},\n\"Action\":\"S3:Get*\","
+                         "\"Resource\":\"arn:aws:s3:::b/${aws:username}\",\"Condition\":{\"ForAnyValue:StringLike\":"
+                         "{\"aws:TagKeys\":\"a*\"},\"IpAddressIfExists\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}}}";
+        CHECK_RC(seckit_json_parse(mj, strlen(mj), NULL, &doc, &err), 0);
+        skt_policy cp;
+        CHECK_RC(skt_policy_compile(&ar, seckit_json_root(doc), SECKIT_EVAL_RESOURCE, "m", "m.json", d, &cp, &err), 0);
+        const skt_statement *ms = &cp.statements[0];
+        CHECK(cp.variables && ms->effect == SKT_EFFECT_DENY && ms->nprincipals == 3);
+        CHECK(ms->principals[0].kind == SKT_PRIN_ACCOUNT && ms->principals[1].kind == SKT_PRIN_SESSION &&
+              ms->principals[2].kind == SKT_PRIN_SERVICE && strcmp(ms->principals[1].account, A) == 0);
+        CHECK(strcmp(ms->actions[0].service, "s3") == 0 && strcmp(ms->actions[0].name, "get*") == 0 &&
+              ms->actions[0].span.start.line == 2);
+        CHECK(ms->resources[0].is_arn && ms->resources[0].has_vars);
+        CHECK(ms->nconditions == 2 && ms->conditions[0].set == SKT_SET_FOR_ANY &&
+              ms->conditions[0].key_type == (SKT_KEY_STRING | SKT_KEY_ARRAY));
+        CHECK(ms->conditions[1].op == SKT_OP_IP_ADDRESS && ms->conditions[1].if_exists &&
+              ms->conditions[1].key_type == SKT_KEY_IP && ms->conditions[1].values[0].ip.prefix == 8);
+        seckit_json_free(doc);
+        skt_arena_free(&ar);
+    }
     /* a wildcard-only action matches only Resource "*"-like patterns, even
      * when the request names a resource */
     seckit_policy_set *set = NULL;
