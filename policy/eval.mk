@@ -27,9 +27,9 @@ tests_unit_test_policy_eval_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_policy_eval_LDADD = $(TEST_LDADD)
 SCRIPT_TESTS += tests/cli/test-policy-eval.sh tests/cli/test-policy-eval-interop.sh
 EXTRA_DIST += tests/interop/policy-eval-diff.js tests/bench/bench-policy-eval.sh
-EXTRA_DIST += tests/data/policy/eval docs/policy-eval-divergences.md
 
-# Fuzz target: the policy compiler and evaluator (corpus tests/fuzz/corpus/policy_eval).
+# Fuzz target: the policy compiler and evaluator (corpus tests/fuzz/corpus/policy_eval,
+# distributed with tests/fuzz/corpus; tests/data/policy/eval and docs/ likewise).
 FUZZ_TARGETS += tests/fuzz/fuzz_policy_eval
 FUZZ_REPLAYERS += tests/fuzz/replay_policy_eval
 check_PROGRAMS += tests/fuzz/replay_policy_eval
@@ -42,4 +42,3 @@ tests_fuzz_fuzz_policy_eval_CFLAGS = $(TEST_CFLAGS)
 tests_fuzz_fuzz_policy_eval_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_policy_eval_LDADD = $(TEST_LDADD)
 endif
-EXTRA_DIST += tests/fuzz/corpus/policy_eval

@@ -14,6 +14,7 @@
 #include "policy/checks.h"
 #include "policy/internal.h"
 #include "policy/json_internal.h"
+#include "policy/lint_internal.h"
 #include "policy/model.h"
 #include "src/base/guard.h"
 
@@ -23,153 +24,8 @@ typedef struct finding_store {
     skt_arena arena;
 } finding_store;
 
-/* An action to look up in many statements: its length and the hash of
- * its service prefix, computed once. */
-typedef struct action_key {
-    const char *s;
-    size_t len;
-    int has_colon;
-    unsigned h;
-} action_key;
 
-typedef struct lint {
-    skt_arena *a;
-    const seckit_policy_lint_options *o;
-    seckit_policy_type type;
-    seckit_policy_resource_type rtype;
-    const seckit_iam_data *data;
-    seckit_policy_finding *items;
-    size_t n, cap;
-    int v2012;
-    int oom;
-    /* the policy text when linting text: its characters are counted only
-     * when it is longer than the size limit (else neither count can be) */
-    const char *text;
-    size_t text_len;
-    /* keys of credential_actions and exfil_actions, made on first use */
-    action_key cred_keys[40], exfil_keys[8];
-    int keys_made;
-    /* the Action entries of the statement being linted, in order, as
-     * check_action_value looked them up (so check_own_statement need not
-     * again); grown as needed, freed at the end */
-    struct action_lookup *lookups;
-    size_t nlookups, lookups_cap;
-} lint;
-
-typedef struct action_lookup {
-    int done; /* looked up: action is the result */
-    const skt_iam_action *action;
-} action_lookup;
-
-struct cov_entry {
-    unsigned h;
-    const seckit_json *v;
-    size_t next; /* the next entry (position + 1) with the same hash; 0: none */
-};
-
-struct cov_bucket {
-    unsigned h;
-    size_t first; /* position + 1 of the first entry with hash h; 0: empty */
-};
-
-typedef struct stmt {
-    const seckit_json *node;
-    long idx;
-    const char *sid;
-    const seckit_json *sid_n, *effect, *principal, *notprincipal, *action, *notaction, *resource,
-        *notresource, *condition;
-    int allow, deny;
-    /* The Action (or else NotAction) string entries for stmt_covers: the
-     * first nscan have a wildcard before their first ':' or no ':' at all;
-     * the rest can match only actions with their (literal) service prefix:
-     * they are chained by the hash of that prefix, from a hash table of
-     * cov_nslots buckets (a power of two; 0 when there are none), stored
-     * in the same allocation.  NULL: match every entry. */
-    struct cov_entry *cov;
-    size_t ncov, nscan;
-    struct cov_bucket *cov_buckets;
-    size_t cov_nslots;
-} stmt;
-
-/* ------------------------------------------------------------------ */
-/* small helpers */
-
-static int is_str(const seckit_json *n)
-{
-    return n != NULL && n->kind == SECKIT_JSON_STRING;
-}
-
-static const seckit_json *first_val(const seckit_json *n)
-{
-    if (n == NULL)
-        return NULL;
-    return n->kind == SECKIT_JSON_ARRAY ? n->child : n;
-}
-
-static const seckit_json *next_val(const seckit_json *n, const seckit_json *v)
-{
-    return n->kind == SECKIT_JSON_ARRAY ? v->next : NULL;
-}
-
-#define FOR_VALUES(v, n) for (const seckit_json *v = first_val(n); v != NULL; v = next_val((n), v))
-
-static int streq(const seckit_json *n, const char *s)
-{
-    return is_str(n) && n->len == strlen(s) && memcmp(n->str, s, n->len) == 0;
-}
-
-static int has_wild(const char *s, size_t n)
-{
-    return memchr(s, '*', n) != NULL || memchr(s, '?', n) != NULL;
-}
-
-/* The length of the text before the first wildcard ('*' or '?'). */
-static size_t literal_head(const char *s, size_t n)
-{
-    const char *star = memchr(s, '*', n);
-    size_t head = star != NULL ? (size_t)(star - s) : n;
-    const char *q = memchr(s, '?', head);
-    return q != NULL ? (size_t)(q - s) : head;
-}
-
-static int has_var(const char *s, size_t n)
-{
-    for (size_t i = 0; i + 1 < n; i++) {
-        const char *dollar = memchr(s + i, '$', n - 1 - i);
-        if (dollar == NULL)
-            return 0;
-        i = (size_t)(dollar - s);
-        if (s[i + 1] == '{')
-            return 1;
-    }
-    return 0;
-}
-
-static int all_digits(const char *s, size_t n)
-{
-    if (n == 0)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
-
-static int is_account(const char *s, size_t n)
-{
-    return n == 12 && all_digits(s, n);
-}
-
-static int ci_prefix(const char *s, size_t n, const char *prefix)
-{
-    size_t pl = strlen(prefix);
-    return n >= pl && strncasecmp(s, prefix, pl) == 0;
-}
-
-static int ci_eq(const char *s, size_t n, const char *t)
-{
-    return n == strlen(t) && strncasecmp(s, t, n) == 0;
-}
+/* (the small helpers are in policy/lint_internal.h) */
 
 /* ------------------------------------------------------------------ */
 /* findings */
@@ -259,14 +115,7 @@ static void path_of(lint *l, const seckit_json *n, seckit_policy_finding *f)
     f->path_len = depth;
 }
 
-static void add(lint *l, int ck, const stmt *st, const seckit_json *n, int keyspan, const char *fmt,
-                ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 6, 7)))
-#endif
-    ;
-
-static void add(lint *l, int ck, const stmt *st, const seckit_json *n, int keyspan, const char *fmt,
+void skt_lint_add(lint *l, int ck, const stmt *st, const seckit_json *n, int keyspan, const char *fmt,
                 ...)
 {
     if (l->oom || l->n >= MAX_FINDINGS)
@@ -315,13 +164,13 @@ static int check_str_or_array(lint *l, const stmt *st, const seckit_json *n, con
     if (n->kind == SECKIT_JSON_STRING)
         return 1;
     if (n->kind != SECKIT_JSON_ARRAY) {
-        add(l, CK_DATA_TYPE_MISMATCH, st, n, 0, "%s must be a string or an array of strings", what);
+        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0, "%s must be a string or an array of strings", what);
         return 0;
     }
     int ok = 1;
     for (const seckit_json *c = n->child; c != NULL; c = c->next)
         if (c->kind != SECKIT_JSON_STRING) {
-            add(l, CK_DATA_TYPE_MISMATCH, st, c, 0, "%s entries must be strings", what);
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, c, 0, "%s entries must be strings", what);
             ok = 0;
         }
     return ok;
@@ -343,36 +192,36 @@ static void check_variables(lint *l, const stmt *st, const seckit_json *v, int a
         if (s[i + 1] != '{')
             continue;
         if (!allowed) {
-            add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
+            skt_lint_add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
                 "policy variables are not expanded in %s; only in Resource and Condition values",
                 element);
             return;
         }
         if (!l->v2012 && !reported_version) {
-            add(l, CK_VARIABLE_UNSUPPORTED_IN_VERSION, st, v, 0,
+            skt_lint_add(l, CK_VARIABLE_UNSUPPORTED_IN_VERSION, st, v, 0,
                 "policy variables need \"Version\": \"2012-10-17\"; here they are literal text");
             reported_version = 1;
         }
         const char *close = memchr(s + i + 2, '}', n - i - 2);
         if (close == NULL) {
-            add(l, CK_MISSING_BRACE_IN_VARIABLE, st, v, 0, "policy variable at character %zu has no closing '}'", i);
+            skt_lint_add(l, CK_MISSING_BRACE_IN_VARIABLE, st, v, 0, "policy variable at character %zu has no closing '}'", i);
             return;
         }
         size_t a = i + 2, b = (size_t)(close - s);
         if (a == b) {
-            add(l, CK_EMPTY_VARIABLE, st, v, 0, "empty policy variable ${}");
+            skt_lint_add(l, CK_EMPTY_VARIABLE, st, v, 0, "empty policy variable ${}");
         } else {
             const char *comma = memchr(s + a, ',', b - a);
             size_t name_end = comma ? (size_t)(comma - s) : b;
             if (memchr(s + a, ' ', name_end - a) != NULL)
-                add(l, CK_UNSUPPORTED_SPACE_IN_VARIABLE, st, v, 0,
+                skt_lint_add(l, CK_UNSUPPORTED_SPACE_IN_VARIABLE, st, v, 0,
                     "space inside the policy variable name '%.*s'", (int)(name_end - a), s + a);
             if (comma != NULL) {
                 size_t d = name_end + 1;
                 if (d < b && s[d] == ' ')
                     d++;
                 if (b - d < 2 || s[d] != '\'' || s[b - 1] != '\'')
-                    add(l, CK_MISSING_QUOTE_IN_VARIABLE, st, v, 0,
+                    skt_lint_add(l, CK_MISSING_QUOTE_IN_VARIABLE, st, v, 0,
                         "the default value of policy variable '%.*s' must be in single quotes: ${key, 'default'}",
                         (int)(name_end - a), s + a);
             }
@@ -526,7 +375,7 @@ static int stmt_covers_key(const stmt *st, const action_key *k)
 }
 
 /* Does the statement's Action/NotAction cover the (literal) action? */
-static int stmt_covers(const stmt *st, const char *action)
+int skt_lint_stmt_covers(const stmt *st, const char *action)
 {
     action_key k = make_key(action);
     return stmt_covers_key(st, &k);
@@ -609,7 +458,7 @@ static void check_action_value(lint *l, const stmt *st, const seckit_json *v, ac
         return;
     const char *colon = memchr(s, ':', n);
     if (colon == NULL || colon == s || colon == s + n - 1) {
-        add(l, CK_INVALID_ACTION, st, v, 0, "'%.*s' is not an action: write service:ActionName (e.g. s3:GetObject)",
+        skt_lint_add(l, CK_INVALID_ACTION, st, v, 0, "'%.*s' is not an action: write service:ActionName (e.g. s3:GetObject)",
             (int)(n > 200 ? 200 : n), s);
         return;
     }
@@ -619,13 +468,13 @@ static void check_action_value(lint *l, const stmt *st, const seckit_json *v, ac
     if (l->type == SECKIT_POLICY_SCP || l->type == SECKIT_POLICY_RCP) {
         const char *star = memchr(s, '*', n);
         if ((star != NULL && star != s + n - 1) || memchr(s, '?', n) != NULL)
-            add(l, CK_SCP_SYNTAX_ERROR_ACTION_WILDCARD, st, v, 0,
+            skt_lint_add(l, CK_SCP_SYNTAX_ERROR_ACTION_WILDCARD, st, v, 0,
                 "in %s, wildcards in actions are allowed only at the end ('%.*s')",
                 l->type == SECKIT_POLICY_SCP ? "service control policies" : "resource control policies",
                 (int)n, s);
     }
     if (has_wild(s, pl)) {
-        add(l, CK_WILDCARD_IN_SERVICE_NAME, st, v, 0,
+        skt_lint_add(l, CK_WILDCARD_IN_SERVICE_NAME, st, v, 0,
             "wildcard in the service prefix of '%.*s'; name the service explicitly", (int)n, s);
         return;
     }
@@ -642,7 +491,7 @@ static void check_action_value(lint *l, const stmt *st, const seckit_json *v, ac
                 break;
         }
         if (!found)
-            add(l, CK_RCP_SYNTAX_ERROR_ACTION, st, v, 0,
+            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_ACTION, st, v, 0,
                 "resource control policies do not support service '%.*s'", (int)pl, s);
     }
     if (l->data == NULL)
@@ -661,7 +510,7 @@ static void check_action_value(lint *l, const stmt *st, const seckit_json *v, ac
     }
     const skt_iam_service *svc = skt_iam_service_find(l->data, s, pl);
     if (svc == NULL) {
-        add(l, CK_INVALID_SERVICE_IN_ACTION, st, v, 0, "no AWS service has the prefix '%.*s'", (int)pl, s);
+        skt_lint_add(l, CK_INVALID_SERVICE_IN_ACTION, st, v, 0, "no AWS service has the prefix '%.*s'", (int)pl, s);
         return;
     }
     /* the names of the service's actions all start with its prefix and ':' */
@@ -680,7 +529,7 @@ static void check_action_value(lint *l, const stmt *st, const seckit_json *v, ac
         for (size_t i = lo; i < svc->action_count && strncasecmp(actions[i].name + pl + 1, name, head) == 0; i++)
             if (skt_glob_match(name, nl, actions[i].name + pl + 1, actions[i].name_len - pl - 1, 1))
                 return;
-        add(l, CK_INVALID_ACTION, st, v, 0, "'%.*s' matches no action of service %.*s", (int)n, s,
+        skt_lint_add(l, CK_INVALID_ACTION, st, v, 0, "'%.*s' matches no action of service %.*s", (int)n, s,
             (int)pl, s);
         return;
     }
@@ -700,10 +549,10 @@ static void check_action_value(lint *l, const stmt *st, const seckit_json *v, ac
         }
     }
     if (best != NULL)
-        add(l, CK_INVALID_ACTION, st, v, 0, "service %.*s has no action '%.*s'; did you mean %s?", (int)pl, s,
+        skt_lint_add(l, CK_INVALID_ACTION, st, v, 0, "service %.*s has no action '%.*s'; did you mean %s?", (int)pl, s,
             (int)nl, name, best);
     else
-        add(l, CK_INVALID_ACTION, st, v, 0, "service %.*s has no action '%.*s'", (int)pl, s, (int)nl, name);
+        skt_lint_add(l, CK_INVALID_ACTION, st, v, 0, "service %.*s has no action '%.*s'", (int)pl, s, (int)nl, name);
 }
 
 /* A hash for finding equal entries: the length and (folded when ci) the
@@ -912,7 +761,7 @@ static void check_redundant(lint *l, const stmt *st, const seckit_json *list, in
             by = wild_covering(&wi, a);
         }
         if (by != NULL)
-            add(l, ck, st, a, 0, "%s '%.*s' is already covered by '%.*s'", what, (int)a->len, a->str,
+            skt_lint_add(l, ck, st, a, 0, "%s '%.*s' is already covered by '%.*s'", what, (int)a->len, a->str,
                 (int)by->len, by->str);
     }
 done:
@@ -927,15 +776,10 @@ done:
 /* ------------------------------------------------------------------ */
 /* resources (ARNs) */
 
-typedef struct arn {
-    const char *f[6];
-    size_t l[6];
-    int nf;
-} arn;
 
 /* Up to five fields end at a ':'; the sixth (the resource) runs to the end
  * (policy/arn.c, shared with the evaluator). */
-static void split_arn(const char *s, size_t n, arn *a)
+void skt_lint_split_arn(const char *s, size_t n, arn *a)
 {
     a->nf = (int)skt_arn_fields(s, n, a->f, a->l);
 }
@@ -1027,7 +871,7 @@ static void check_arn_service_data(lint *l, const stmt *st, const seckit_json *v
     size_t nrt = skt_iam_rtypes_for_arn_service(l->data, a->f[2], a->l[2], &first);
     if (nrt == 0) {
         if (skt_iam_service_find(l->data, a->f[2], a->l[2]) == NULL)
-            add(l, CK_INVALID_SERVICE, st, v, 0, "no AWS service has the ARN service '%.*s'", (int)a->l[2], a->f[2]);
+            skt_lint_add(l, CK_INVALID_SERVICE, st, v, 0, "no AWS service has the ARN service '%.*s'", (int)a->l[2], a->f[2]);
         return;
     }
     /* counts over all resource types of the service, and over those whose
@@ -1061,7 +905,7 @@ static void check_arn_service_data(lint *l, const stmt *st, const seckit_json *v
     if (total == 0)
         return;
     if (fits == 0 && !wild && !(ci_eq(a->f[2], a->l[2], "iam") && ci_eq(a->f[5], a->l[5], "root"))) {
-        add(l, CK_INVALID_ARN_RESOURCE, st, v, 0, "'%.*s' fits no resource type of %.*s",
+        skt_lint_add(l, CK_INVALID_ARN_RESOURCE, st, v, 0, "'%.*s' fits no resource type of %.*s",
             (int)(a->l[5] > 200 ? 200 : a->l[5]), a->f[5], (int)a->l[2], a->f[2]);
     }
     if (fits == 0) {
@@ -1072,13 +916,13 @@ static void check_arn_service_data(lint *l, const stmt *st, const seckit_json *v
     int region_lit = a->l[3] > 0 && !has_wild(a->f[3], a->l[3]) && !has_var(a->f[3], a->l[3]);
     int account_lit = a->l[4] > 0 && !has_wild(a->f[4], a->l[4]) && !has_var(a->f[4], a->l[4]);
     if (region_lit && fit_region == 0)
-        add(l, CK_ARN_REGION_NOT_ALLOWED, st, v, 0, "%.*s ARNs of this kind have no region, but this one has '%.*s'",
+        skt_lint_add(l, CK_ARN_REGION_NOT_ALLOWED, st, v, 0, "%.*s ARNs of this kind have no region, but this one has '%.*s'",
             (int)a->l[2], a->f[2], (int)a->l[3], a->f[3]);
     if (account_lit && fit_account == 0)
-        add(l, CK_ARN_ACCOUNT_NOT_ALLOWED, st, v, 0, "%.*s ARNs of this kind have no account, but this one has '%.*s'",
+        skt_lint_add(l, CK_ARN_ACCOUNT_NOT_ALLOWED, st, v, 0, "%.*s ARNs of this kind have no account, but this one has '%.*s'",
             (int)a->l[2], a->f[2], (int)a->l[4], a->f[4]);
     if (a->l[3] == 0 && !wild && fit_region == fits)
-        add(l, CK_MISSING_ARN_REGION, st, v, 0, "%.*s ARNs of this kind need a region; this one has none",
+        skt_lint_add(l, CK_MISSING_ARN_REGION, st, v, 0, "%.*s ARNs of this kind need a region; this one has none",
             (int)a->l[2], a->f[2]);
 }
 
@@ -1118,66 +962,66 @@ static void check_resource_value(lint *l, const stmt *st, const seckit_json *v)
         else if (s[i] == '}')
             invar = 0;
         if (!invar && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
-            add(l, CK_RESOURCE_ARN_WITH_WHITESPACE, st, v, 0,
+            skt_lint_add(l, CK_RESOURCE_ARN_WITH_WHITESPACE, st, v, 0,
                 "'%.*s' contains whitespace at character %zu; the ARN names no real resource", (int)(n > 200 ? 200 : n), s, i);
             break;
         }
     }
     if (n < 4 || memcmp(s, "arn:", 4) != 0) {
         if (!(n >= 4 && strncasecmp(s, "arn:", 4) == 0) && s[0] != '*') {
-            add(l, CK_INVALID_ARN_PREFIX, st, v, 0, "'%.*s' is neither \"*\" nor an ARN (arn:partition:service:region:account:resource)",
+            skt_lint_add(l, CK_INVALID_ARN_PREFIX, st, v, 0, "'%.*s' is neither \"*\" nor an ARN (arn:partition:service:region:account:resource)",
                 (int)(n > 200 ? 200 : n), s);
             return;
         }
         if (s[0] != '*') {
-            add(l, CK_INVALID_ARN_PREFIX, st, v, 0, "ARNs start with lowercase 'arn:', not '%.4s'", s);
+            skt_lint_add(l, CK_INVALID_ARN_PREFIX, st, v, 0, "ARNs start with lowercase 'arn:', not '%.4s'", s);
             return;
         }
     }
     arn a;
-    split_arn(s, n, &a);
+    skt_lint_split_arn(s, n, &a);
     if (a.nf < 6) {
-        add(l, CK_MISSING_ARN_FIELD, st, v, 0, "'%.*s' has %d of the 6 colon-separated ARN fields", (int)(n > 200 ? 200 : n),
+        skt_lint_add(l, CK_MISSING_ARN_FIELD, st, v, 0, "'%.*s' has %d of the 6 colon-separated ARN fields", (int)(n > 200 ? 200 : n),
             s, a.nf);
         return;
     }
     for (int i = 1; i < 3; i++)
         if (has_var(a.f[i], a.l[i]))
-            add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
+            skt_lint_add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
                 "policy variables are not expanded in the partition or service of an ARN");
     if (!has_wild(a.f[1], a.l[1]) && !valid_partition(a.f[1], a.l[1]))
-        add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition (aws, aws-cn, aws-us-gov, ...)",
+        skt_lint_add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition (aws, aws-cn, aws-us-gov, ...)",
             (int)a.l[1], a.f[1]);
     for (size_t i = 0; i < a.l[2]; i++)
         if (a.f[2][i] >= 'A' && a.f[2][i] <= 'Z') {
-            add(l, CK_INVALID_ARN_SERVICE_CASE, st, v, 0, "the ARN's service '%.*s' must be lowercase", (int)a.l[2],
+            skt_lint_add(l, CK_INVALID_ARN_SERVICE_CASE, st, v, 0, "the ARN's service '%.*s' must be lowercase", (int)a.l[2],
                 a.f[2]);
             break;
         }
     if (a.l[3] > 0 && !has_wild(a.f[3], a.l[3]) && !has_var(a.f[3], a.l[3]) &&
         !looks_like_region(a.f[3], a.l[3]))
-        add(l, CK_INVALID_ARN_REGION, st, v, 0, "'%.*s' is not a region%s", (int)a.l[3], a.f[3],
+        skt_lint_add(l, CK_INVALID_ARN_REGION, st, v, 0, "'%.*s' is not a region%s", (int)a.l[3], a.f[3],
             looks_like_placeholder(a.f[3], a.l[3]) ? " (a placeholder left in?)" : "");
     if (a.l[4] > 0 && !has_wild(a.f[4], a.l[4]) && !has_var(a.f[4], a.l[4]) && !is_account(a.f[4], a.l[4]) &&
         !(a.l[4] == 3 && memcmp(a.f[4], "aws", 3) == 0))
-        add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)a.l[4], a.f[4],
+        skt_lint_add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)a.l[4], a.f[4],
             looks_like_placeholder(a.f[4], a.l[4]) ? " (a placeholder left in?)" : "");
     if (is_example_account(a.f[4], a.l[4]))
-        add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation",
+        skt_lint_add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation",
             (int)a.l[4], a.f[4]);
     if (looks_like_placeholder(a.f[5], a.l[5]))
-        add(l, CK_ARN_PLACEHOLDER, st, v, 0, "'%.*s' still contains a placeholder", (int)(n > 200 ? 200 : n), s);
+        skt_lint_add(l, CK_ARN_PLACEHOLDER, st, v, 0, "'%.*s' still contains a placeholder", (int)(n > 200 ? 200 : n), s);
     check_arn_service_data(l, st, v, &a);
     /* resource policies of a given resource type */
     const char *rsvc = rtype_service(l->rtype);
     if (rsvc != NULL && l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST && !has_wild(a.f[2], a.l[2]) &&
         !ci_eq(a.f[2], a.l[2], rsvc)) {
-        add(l, CK_UNSUPPORTED_RESOURCE_ARN_IN_POLICY, st, v, 0,
+        skt_lint_add(l, CK_UNSUPPORTED_RESOURCE_ARN_IN_POLICY, st, v, 0,
             "a %s policy can only name %s resources, not '%.*s'", seckit_policy_resource_type_name(l->rtype),
             rsvc, (int)(n > 200 ? 200 : n), s);
     } else if (l->rtype == SECKIT_RESOURCE_S3_BUCKET && ci_eq(a.f[2], a.l[2], "s3") &&
                (a.l[3] > 0 || a.l[4] > 0)) {
-        add(l, CK_UNSUPPORTED_RESOURCE_ARN_IN_POLICY, st, v, 0,
+        skt_lint_add(l, CK_UNSUPPORTED_RESOURCE_ARN_IN_POLICY, st, v, 0,
             "a bucket policy can only name the bucket and its objects (arn:aws:s3:::bucket[/key]), not '%.*s'",
             (int)(n > 200 ? 200 : n), s);
     }
@@ -1186,10 +1030,10 @@ static void check_resource_value(lint *l, const stmt *st, const seckit_json *v)
 /* ------------------------------------------------------------------ */
 /* principals */
 
-static int is_principal_arn(const char *s, size_t n)
+int skt_lint_is_principal_arn(const char *s, size_t n)
 {
     arn a;
-    split_arn(s, n, &a);
+    skt_lint_split_arn(s, n, &a);
     if (a.nf != 6 || !(a.l[0] == 3 && memcmp(a.f[0], "arn", 3) == 0))
         return 0;
     if (ci_eq(a.f[2], a.l[2], "iam"))
@@ -1209,47 +1053,47 @@ static void check_aws_principal(lint *l, const stmt *st, const seckit_json *v)
         return;
     if (has_wild(s, n)) {
         if (l->type == SECKIT_POLICY_TRUST)
-            add(l, CK_ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL, st, v, 0,
+            skt_lint_add(l, CK_ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL, st, v, 0,
                 "trust policies accept only \"*\" as a whole, not wildcards in '%.*s'", (int)n, s);
         else
-            add(l, CK_UNSUPPORTED_WILDCARD_IN_PRINCIPAL, st, v, 0,
+            skt_lint_add(l, CK_UNSUPPORTED_WILDCARD_IN_PRINCIPAL, st, v, 0,
                 "principals accept only \"*\" as a whole, not wildcards in '%.*s'; use a condition such as aws:PrincipalArn with ArnLike",
                 (int)n, s);
         return;
     }
     if (is_account(s, n)) {
         if (is_example_account(s, n))
-            add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation", (int)n, s);
+            skt_lint_add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation", (int)n, s);
         return;
     }
     if (n == 21 && ci_prefix(s, n, "AIDA")) {
-        add(l, CK_INVALID_USER_REFERENCE, st, v, 0,
+        skt_lint_add(l, CK_INVALID_USER_REFERENCE, st, v, 0,
             "'%.*s' is a user's unique id: the user was deleted; name the user by ARN", (int)n, s);
         return;
     }
     if (n == 21 && ci_prefix(s, n, "AROA")) {
-        add(l, CK_INVALID_ROLE_REFERENCE, st, v, 0,
+        skt_lint_add(l, CK_INVALID_ROLE_REFERENCE, st, v, 0,
             "'%.*s' is a role's unique id: the role was deleted; name the role by ARN", (int)n, s);
         return;
     }
-    if (is_principal_arn(s, n)) {
+    if (skt_lint_is_principal_arn(s, n)) {
         arn a;
-        split_arn(s, n, &a);
+        skt_lint_split_arn(s, n, &a);
         /* legacy CloudFront origin access identities:
          * arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID */
         if (ci_eq(a.f[4], a.l[4], "cloudfront") && ci_prefix(a.f[5], a.l[5], "user/CloudFront Origin Access Identity "))
             return;
         if (!is_account(a.f[4], a.l[4]))
-            add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)a.l[4], a.f[4],
+            skt_lint_add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)a.l[4], a.f[4],
                 looks_like_placeholder(a.f[4], a.l[4]) ? " (a placeholder left in?)" : "");
         else if (is_example_account(a.f[4], a.l[4]))
-            add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation",
+            skt_lint_add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation",
                 (int)a.l[4], a.f[4]);
         if (!valid_partition(a.f[1], a.l[1]))
-            add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition", (int)a.l[1], a.f[1]);
+            skt_lint_add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition", (int)a.l[1], a.f[1]);
         return;
     }
-    add(l, CK_INVALID_PRINCIPAL_FORMAT, st, v, 0,
+    skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, v, 0,
         "'%.*s' is not an AWS principal (account id, or ARN of the account root, a user, a role, an assumed-role or federated-user session)",
         (int)(n > 200 ? 200 : n), s);
 }
@@ -1278,7 +1122,7 @@ static int is_web_identity_domain(const char *s, size_t n)
 }
 
 /* "saml", "oidc" or NULL for a Federated value. */
-static const char *federated_kind(const char *s, size_t n, const char **host, size_t *hostlen)
+const char *skt_lint_federated_kind(const char *s, size_t n, const char **host, size_t *hostlen)
 {
     arn a;
     *host = NULL;
@@ -1288,7 +1132,7 @@ static const char *federated_kind(const char *s, size_t n, const char **host, si
         *hostlen = n;
         return "oidc";
     }
-    split_arn(s, n, &a);
+    skt_lint_split_arn(s, n, &a);
     if (a.nf == 6 && a.l[0] == 3 && memcmp(a.f[0], "arn", 3) == 0 && ci_eq(a.f[2], a.l[2], "iam")) {
         if (ci_prefix(a.f[5], a.l[5], "saml-provider/") && a.l[5] > 14)
             return "saml";
@@ -1305,23 +1149,23 @@ static void check_principal(lint *l, const stmt *st, const seckit_json *p, int i
 {
     if (p->kind == SECKIT_JSON_STRING) {
         if (!streq(p, "*"))
-            add(l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0,
+            skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0,
                 "a principal string must be \"*\"; name principals as {\"AWS\": ...}, {\"Service\": ...}");
         return;
     }
     if (p->kind != SECKIT_JSON_OBJECT) {
-        add(l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0, "%s must be \"*\" or an object of principal types",
+        skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0, "%s must be \"*\" or an object of principal types",
             is_not ? "NotPrincipal" : "Principal");
         return;
     }
     if (p->count == 0) {
-        add(l, CK_EMPTY_OBJECT_PRINCIPAL, st, p, 0, "%s is an empty object: it names nobody",
+        skt_lint_add(l, CK_EMPTY_OBJECT_PRINCIPAL, st, p, 0, "%s is an empty object: it names nobody",
             is_not ? "NotPrincipal" : "Principal");
         return;
     }
     for (const seckit_json *k = p->child; k != NULL; k = k->next) {
         if (k->duplicate_key)
-            add(l, CK_DUPLICATE_JSON_KEY, st, k, 1, "principal type '%s' appears twice; merge the lists", k->key);
+            skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, k, 1, "principal type '%s' appears twice; merge the lists", k->key);
         int kind;
         if (strcmp(k->key, "AWS") == 0)
             kind = 0;
@@ -1332,14 +1176,14 @@ static void check_principal(lint *l, const stmt *st, const seckit_json *p, int i
         else if (strcmp(k->key, "CanonicalUser") == 0)
             kind = 3;
         else {
-            add(l, CK_INVALID_PRINCIPAL_KEY, st, k, 1,
+            skt_lint_add(l, CK_INVALID_PRINCIPAL_KEY, st, k, 1,
                 "'%s' is not a principal type (AWS, Service, Federated, CanonicalUser)", k->key);
             continue;
         }
         if (!check_str_or_array(l, st, k, "a principal"))
             continue;
         if (k->kind == SECKIT_JSON_ARRAY && k->count == 0) {
-            add(l, CK_EMPTY_ARRAY_PRINCIPAL, st, k, 1, "principal type '%s' has an empty list", k->key);
+            skt_lint_add(l, CK_EMPTY_ARRAY_PRINCIPAL, st, k, 1, "principal type '%s' has an empty list", k->key);
             continue;
         }
         FOR_VALUES(v, k) {
@@ -1350,16 +1194,16 @@ static void check_principal(lint *l, const stmt *st, const seckit_json *p, int i
             } else if (kind == 1) {
                 check_variables(l, st, v, 0, "Principal");
                 if (!streq(v, "*") && !valid_service_principal(v->str, v->len))
-                    add(l, CK_INVALID_SERVICE_PRINCIPAL_FORMAT, st, v, 0,
+                    skt_lint_add(l, CK_INVALID_SERVICE_PRINCIPAL_FORMAT, st, v, 0,
                         "'%.*s' is not a service principal (name.amazonaws.com)", (int)v->len, v->str);
             } else if (kind == 2) {
                 const char *host;
                 size_t hl;
                 if (l->type == SECKIT_POLICY_RESOURCE && l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST) {
-                    add(l, CK_FEDERATED_PRINCIPAL_NOT_SUPPORTED, st, v, 0,
+                    skt_lint_add(l, CK_FEDERATED_PRINCIPAL_NOT_SUPPORTED, st, v, 0,
                         "Federated principals can only be named in role trust policies");
-                } else if (federated_kind(v->str, v->len, &host, &hl) == NULL) {
-                    add(l, CK_INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY, st, v, 0,
+                } else if (skt_lint_federated_kind(v->str, v->len, &host, &hl) == NULL) {
+                    skt_lint_add(l, CK_INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY, st, v, 0,
                         "'%.*s' is neither a web identity provider (cognito-identity.amazonaws.com, accounts.google.com, ...) nor a saml-provider/oidc-provider ARN",
                         (int)(v->len > 200 ? 200 : v->len), v->str);
                 }
@@ -1547,7 +1391,7 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
     size_t pl = (size_t)(colon - key);
     int is_global = ci_eq(key, pl, "aws");
     if (ci_eq(key, kl, "aws:ARN")) {
-        add(l, CK_UNSUPPORTED_GLOBAL_CONDITION_KEY, st, k, 1,
+        skt_lint_add(l, CK_UNSUPPORTED_GLOBAL_CONDITION_KEY, st, k, 1,
             "aws:ARN is not supported; use aws:PrincipalArn (who calls) or aws:SourceArn (on whose behalf a service calls)");
         return;
     }
@@ -1561,7 +1405,7 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
         else if (ci_eq(key, kl, "aws:TagKeys"))
             need = SKT_TAG_KEYS;
         if (need != 0 && st->notaction != NULL && !po->if_exists) {
-            add(l, st->allow ? CK_ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE
+            skt_lint_add(l, st->allow ? CK_ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE
                              : CK_DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE,
                 st, k, 1,
                 "NotAction covers services that never set '%s', so for their actions this statement %s",
@@ -1595,7 +1439,7 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
                                            (int)(c - v->str), v->str);
             }
             if (count > 0)
-                add(l, st->allow ? CK_ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE
+                skt_lint_add(l, st->allow ? CK_ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE
                                  : CK_DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE,
                     st, k, 1, "%s never set%s '%s', so %s", list, count == 1 ? "s" : "", key,
                     st->allow ? "their actions are never allowed by this statement"
@@ -1616,7 +1460,7 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
         for (size_t i = 0; i < SKT_ARRAY_LEN(absent) && !hit; i++)
             hit = ci_eq(key, kl, absent[i]);
         if (only_services && hit && !po->if_exists && po->op->fam != OPF_NULL)
-            add(l, CK_UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL, st, k, 1,
+            skt_lint_add(l, CK_UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL, st, k, 1,
                 "'%s' is not set when a service principal makes the request; use aws:SourceArn, aws:SourceAccount or aws:SourceOrgID",
                 key);
     }
@@ -1627,7 +1471,7 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
             memcpy(tmp, key, kl);
             memcpy(tmp + kl, "/*", 3);
             if (skt_iam_key_find(l->data, key, kl) == NULL && skt_iam_key_find(l->data, tmp, kl + 2) != NULL) {
-                add(l, CK_MISSING_TAG_KEY_IN_CONDITION, st, k, 1,
+                skt_lint_add(l, CK_MISSING_TAG_KEY_IN_CONDITION, st, k, 1,
                     "'%s' needs the tag key: write %s/TAGKEY", key, key);
                 return;
             }
@@ -1640,12 +1484,12 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
         if (is_global && ci_eq(key, kl, "aws:PrincipalOrgMasterAccountId")) {
             /* set by AWS Organizations, used by AWS managed policies */
         } else if (is_global) {
-            add(l, CK_INVALID_GLOBAL_CONDITION_KEY, st, k, 1, "'%s' is not a global condition key", key);
+            skt_lint_add(l, CK_INVALID_GLOBAL_CONDITION_KEY, st, k, 1, "'%s' is not a global condition key", key);
         } else if (memchr(key, '.', pl) == NULL && !ci_eq(key, pl, "saml")) {
             if (skt_iam_service_find(l->data, key, pl) == NULL)
-                add(l, CK_INVALID_SERVICE, st, k, 1, "no AWS service has the prefix '%.*s'", (int)pl, key);
+                skt_lint_add(l, CK_INVALID_SERVICE, st, k, 1, "no AWS service has the prefix '%.*s'", (int)pl, key);
             else
-                add(l, CK_INVALID_SERVICE_CONDITION_KEY, st, k, 1, "service %.*s has no condition key '%s'",
+                skt_lint_add(l, CK_INVALID_SERVICE_CONDITION_KEY, st, k, 1, "service %.*s has no condition key '%s'",
                     (int)pl, key, key + pl + 1);
         }
         return;
@@ -1671,15 +1515,15 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
         else
             ok = 1;
         if (!ok)
-            add(l, CK_TYPE_MISMATCH, st, k, 1, "%s operators do not fit '%s', a %s key", family_name(f), key, type);
+            skt_lint_add(l, CK_TYPE_MISMATCH, st, k, 1, "%s operators do not fit '%s', a %s key", family_name(f), key, type);
         else if (strcmp(base, "ARN") == 0 && f == OPF_STRING)
-            add(l, CK_STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS, st, k, 1,
+            skt_lint_add(l, CK_STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS, st, k, 1,
                 "'%s' is an ARN key: compare it with ArnEquals/ArnLike, which match each ARN field separately", key);
         if (multi && !po->for_all && !po->for_any)
-            add(l, CK_MISSING_QUALIFIER, st, k, 1,
+            skt_lint_add(l, CK_MISSING_QUALIFIER, st, k, 1,
                 "'%s' can hold several values: say ForAllValues: or ForAnyValue: before %s", key, po->op->name);
         if (!multi && po->for_all)
-            add(l, CK_FORALLVALUES_WITH_SINGLE_VALUED_KEY, st, k, 1,
+            skt_lint_add(l, CK_FORALLVALUES_WITH_SINGLE_VALUED_KEY, st, k, 1,
                 "'%s' has one value: ForAllValues is also true when the key is absent; drop the ForAllValues: qualifier",
                 key);
     }
@@ -1755,7 +1599,7 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
          * service reference misses keys often enough that a partial
          * mismatch is more likely a gap in the data than in the policy */
         if (count > 0 && nsupported == 0)
-            add(l, CK_UNSUPPORTED_ACTION_FOR_CONDITION_KEY, st, k, 1,
+            skt_lint_add(l, CK_UNSUPPORTED_ACTION_FOR_CONDITION_KEY, st, k, 1,
                 "'%s' is not set for %s, so the condition %s for %s", key, list,
                 st->allow ? "never matches" : "does not restrict", count == 1 ? "it" : "them");
     }
@@ -1764,41 +1608,41 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
 static void check_condition(lint *l, const stmt *st, const seckit_json *c)
 {
     if (c->kind != SECKIT_JSON_OBJECT) {
-        add(l, CK_DATA_TYPE_MISMATCH, st, c, 0, "Condition must be an object of operators");
+        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, c, 0, "Condition must be an object of operators");
         return;
     }
     if (c->count == 0) {
-        add(l, CK_EMPTY_OBJECT_CONDITION, st, c, 0, "Condition is an empty object; remove it");
+        skt_lint_add(l, CK_EMPTY_OBJECT_CONDITION, st, c, 0, "Condition is an empty object; remove it");
         return;
     }
     for (const seckit_json *o = c->child; o != NULL; o = o->next) {
         if (o->duplicate_key)
-            add(l, CK_DUPLICATE_JSON_KEY, st, o, 1, "operator '%s' appears twice in Condition; only one survives parsing",
+            skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, o, 1, "operator '%s' appears twice in Condition; only one survives parsing",
                 o->key);
         parsed_op po;
         if (strcmp(o->key, "NullIfExists") == 0 || strcmp(o->key, "ForAllValues:NullIfExists") == 0 ||
             strcmp(o->key, "ForAnyValue:NullIfExists") == 0) {
-            add(l, CK_NULL_WITH_IF_EXISTS, st, o, 1, "Null cannot take IfExists: Null itself tests whether the key exists");
+            skt_lint_add(l, CK_NULL_WITH_IF_EXISTS, st, o, 1, "Null cannot take IfExists: Null itself tests whether the key exists");
             continue;
         }
         if (parse_op(o->key, o->key_len, &po) != 0) {
-            add(l, CK_INVALID_CONDITION_OPERATOR, st, o, 1, "'%s' is not a condition operator", o->key);
+            skt_lint_add(l, CK_INVALID_CONDITION_OPERATOR, st, o, 1, "'%s' is not a condition operator", o->key);
             continue;
         }
         if (po.op->fam == OPF_NULL && (po.for_all || po.for_any))
-            add(l, CK_NULL_WITH_QUALIFIER, st, o, 1, "Null with %s: Null only tests whether the key exists",
+            skt_lint_add(l, CK_NULL_WITH_QUALIFIER, st, o, 1, "Null with %s: Null only tests whether the key exists",
                 po.for_all ? "ForAllValues" : "ForAnyValue");
         if (o->kind != SECKIT_JSON_OBJECT) {
-            add(l, CK_DATA_TYPE_MISMATCH, st, o, 0, "operator '%s' needs an object of condition keys", o->key);
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, o, 0, "operator '%s' needs an object of condition keys", o->key);
             continue;
         }
         for (const seckit_json *k = o->child; k != NULL; k = k->next) {
             if (k->duplicate_key) {
-                add(l, CK_DUPLICATE_JSON_KEY, st, k, 1, "condition key '%s' appears twice under %s", k->key, o->key);
+                skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, k, 1, "condition key '%s' appears twice under %s", k->key, o->key);
             } else {
                 for (const seckit_json *k2 = o->child; k2 != k; k2 = k2->next)
                     if (k2->key_len == k->key_len && strncasecmp(k2->key, k->key, k->key_len) == 0) {
-                        add(l, CK_DUPLICATE_KEYS_WITH_DIFFERENT_CASE, st, k, 1,
+                        skt_lint_add(l, CK_DUPLICATE_KEYS_WITH_DIFFERENT_CASE, st, k, 1,
                             "condition keys '%s' and '%s' differ only in case; keys are case-insensitive, merge them",
                             k2->key, k->key);
                         break;
@@ -1806,28 +1650,28 @@ static void check_condition(lint *l, const stmt *st, const seckit_json *c)
             }
             const char *colon = memchr(k->key, ':', k->key_len);
             if (colon == NULL || colon == k->key || colon == k->key + k->key_len - 1) {
-                add(l, CK_INVALID_CONDITION_KEY_FORMAT, st, k, 1, "'%s' is not a condition key (prefix:name)", k->key);
+                skt_lint_add(l, CK_INVALID_CONDITION_KEY_FORMAT, st, k, 1, "'%s' is not a condition key (prefix:name)", k->key);
                 continue;
             }
             /* value shape */
             if (k->kind == SECKIT_JSON_OBJECT || k->kind == SECKIT_JSON_NULL) {
-                add(l, CK_DATA_TYPE_MISMATCH, st, k, 0, "values of '%s' must be strings, numbers, booleans or an array of them",
+                skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, k, 0, "values of '%s' must be strings, numbers, booleans or an array of them",
                     k->key);
                 continue;
             }
             if (k->kind == SECKIT_JSON_ARRAY) {
                 if (k->count == 0) {
                     if (po.for_all)
-                        add(l, CK_EMPTY_ARRAY_CONDITION_FORALLVALUES, st, k, 1,
+                        skt_lint_add(l, CK_EMPTY_ARRAY_CONDITION_FORALLVALUES, st, k, 1,
                             "ForAllValues with no values is true only when '%s' is absent", k->key);
                     else if (po.for_any)
-                        add(l, CK_EMPTY_ARRAY_CONDITION_FORANYVALUE, st, k, 1,
+                        skt_lint_add(l, CK_EMPTY_ARRAY_CONDITION_FORANYVALUE, st, k, 1,
                             "ForAnyValue with no values never matches ('%s')", k->key);
                     else if (po.if_exists)
-                        add(l, CK_EMPTY_ARRAY_CONDITION_IFEXISTS, st, k, 1,
+                        skt_lint_add(l, CK_EMPTY_ARRAY_CONDITION_IFEXISTS, st, k, 1,
                             "IfExists with no values: the condition is true only when '%s' is absent", k->key);
                     else
-                        add(l, CK_EMPTY_ARRAY_CONDITION, st, k, 1, "'%s' has no values; the condition never matches",
+                        skt_lint_add(l, CK_EMPTY_ARRAY_CONDITION, st, k, 1, "'%s' has no values; the condition never matches",
                             k->key);
                     continue;
                 }
@@ -1838,10 +1682,10 @@ static void check_condition(lint *l, const stmt *st, const seckit_json *c)
                 for (const seckit_json *v = k->child; v != NULL; v = v->next) {
                     seckit_json_kind vk = v->kind == SECKIT_JSON_FALSE ? SECKIT_JSON_TRUE : v->kind;
                     if (v->kind == SECKIT_JSON_OBJECT || v->kind == SECKIT_JSON_ARRAY || v->kind == SECKIT_JSON_NULL) {
-                        add(l, CK_DATA_TYPE_MISMATCH, st, v, 0, "condition values must be strings, numbers or booleans");
+                        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, v, 0, "condition values must be strings, numbers or booleans");
                         bad = 1;
                     } else if (vk != first && !bad) {
-                        add(l, CK_INVALID_CONDITION_DATA_TYPE, st, k, 1, "values of '%s' mix JSON types; use one type",
+                        skt_lint_add(l, CK_INVALID_CONDITION_DATA_TYPE, st, k, 1, "values of '%s' mix JSON types; use one type",
                             k->key);
                         bad = 1;
                     }
@@ -1862,7 +1706,7 @@ static void check_condition(lint *l, const stmt *st, const seckit_json *c)
                 if (vstr && has_var(s, n)) {
                     check_variables(l, st, v, 1, "Condition");
                     if (f != OPF_STRING && f != OPF_ARN)
-                        add(l, CK_INVALID_VARIABLE_FOR_OPERATOR, st, v, 0,
+                        skt_lint_add(l, CK_INVALID_VARIABLE_FOR_OPERATOR, st, v, 0,
                             "policy variables are expanded only with String and Arn operators, not %s", po.op->name);
                     continue;
                 }
@@ -1874,31 +1718,31 @@ static void check_condition(lint *l, const stmt *st, const seckit_json *c)
                     else if (v->kind == SECKIT_JSON_FALSE || (vstr && ci_eq(s, n, "false")))
                         saw_false = 1;
                     else
-                        add(l, CK_TYPE_MISMATCH_BOOLEAN, st, v, 0, "%s takes true or false", po.op->name);
+                        skt_lint_add(l, CK_TYPE_MISMATCH_BOOLEAN, st, v, 0, "%s takes true or false", po.op->name);
                     break;
                 case OPF_NUMERIC:
                     if (!(v->kind == SECKIT_JSON_NUMBER || (vstr && valid_number(s, n))))
-                        add(l, CK_TYPE_MISMATCH_NUMBER, st, v, 0, "%s takes numbers", po.op->name);
+                        skt_lint_add(l, CK_TYPE_MISMATCH_NUMBER, st, v, 0, "%s takes numbers", po.op->name);
                     break;
                 case OPF_DATE:
                     if (!(v->kind == SECKIT_JSON_NUMBER || (vstr && valid_date(s, n))))
-                        add(l, CK_TYPE_MISMATCH_DATE, st, v, 0,
+                        skt_lint_add(l, CK_TYPE_MISMATCH_DATE, st, v, 0,
                             "%s takes ISO 8601 dates (2026-01-31T12:00:00Z) or epoch seconds", po.op->name);
                     break;
                 case OPF_BINARY:
                     if (!(vstr && valid_base64(s, n)))
-                        add(l, CK_TYPE_MISMATCH_STRING, st, v, 0, "BinaryEquals takes base64-encoded values");
+                        skt_lint_add(l, CK_TYPE_MISMATCH_STRING, st, v, 0, "BinaryEquals takes base64-encoded values");
                     break;
                 case OPF_IP: {
                     unsigned char addr[16];
                     int v6, prefix;
                     if (!vstr || parse_ip(s, n, addr, &v6, &prefix) != 0) {
-                        add(l, CK_TYPE_MISMATCH_IP_RANGE, st, v, 0, "%s takes IP addresses or CIDR ranges (203.0.113.0/24)",
+                        skt_lint_add(l, CK_TYPE_MISMATCH_IP_RANGE, st, v, 0, "%s takes IP addresses or CIDR ranges (203.0.113.0/24)",
                             po.op->name);
                         break;
                     }
                     if (host_bits_set(addr, v6, prefix))
-                        add(l, CK_IMPROVE_IP_RANGE, st, v, 0, "'%.*s' has bits set past the /%d mask", (int)n, s, prefix);
+                        skt_lint_add(l, CK_IMPROVE_IP_RANGE, st, v, 0, "'%.*s' has bits set past the /%d mask", (int)n, s, prefix);
                     if (is_private_range(addr, v6, prefix))
                         privates++;
                     else
@@ -1907,7 +1751,7 @@ static void check_condition(lint *l, const stmt *st, const seckit_json *c)
                 }
                 case OPF_STRING:
                     if (vstr && !po.op->like && has_wild(s, n))
-                        add(l, CK_WILDCARD_WITHOUT_LIKE_OPERATOR, st, v, 0,
+                        skt_lint_add(l, CK_WILDCARD_WITHOUT_LIKE_OPERATOR, st, v, 0,
                             "'%.*s' has a wildcard, but %s compares literally; use StringLike", (int)(n > 200 ? 200 : n), s,
                             po.op->name);
                     break;
@@ -1916,42 +1760,42 @@ static void check_condition(lint *l, const stmt *st, const seckit_json *c)
                 }
                 if (vstr && (ci_eq(k->key, k->key_len, "aws:RequestedRegion")) && !has_wild(s, n) &&
                     !looks_like_region(s, n))
-                    add(l, CK_INVALID_REGION, st, v, 0, "'%.*s' is not a region", (int)n, s);
+                    skt_lint_add(l, CK_INVALID_REGION, st, v, 0, "'%.*s' is not a region", (int)n, s);
                 if (vstr && ci_eq(k->key, k->key_len, "aws:SourceVpc") && !has_wild(s, n) &&
                     !valid_vpc_id(s, n, "vpc-"))
-                    add(l, CK_INVALID_VPC_FORMAT, st, v, 0, "'%.*s' is not a VPC id (vpc- and 8 or 17 characters)", (int)n, s);
+                    skt_lint_add(l, CK_INVALID_VPC_FORMAT, st, v, 0, "'%.*s' is not a VPC id (vpc- and 8 or 17 characters)", (int)n, s);
                 if (vstr && ci_eq(k->key, k->key_len, "aws:SourceVpce") && !has_wild(s, n) &&
                     !valid_vpc_id(s, n, "vpce-"))
-                    add(l, CK_INVALID_VPCE_FORMAT, st, v, 0,
+                    skt_lint_add(l, CK_INVALID_VPCE_FORMAT, st, v, 0,
                         "'%.*s' is not a VPC endpoint id (vpce- and 8 or 17 characters)", (int)n, s);
             }
             if (f == OPF_BOOL && nvalues > 1 && saw_true && saw_false)
-                add(l, CK_INVALID_CONDITION_MULTIPLE_BOOLEAN, st, k, 1,
+                skt_lint_add(l, CK_INVALID_CONDITION_MULTIPLE_BOOLEAN, st, k, 1,
                     "'%s' is given both true and false, so the condition always matches when the key exists", k->key);
             if (f == OPF_NUMERIC && po.op->lessgreater && nvalues > 1)
-                add(l, CK_REDUNDANT_CONDITION_VALUE_NUM, st, k, 1,
+                skt_lint_add(l, CK_REDUNDANT_CONDITION_VALUE_NUM, st, k, 1,
                     "%s with several values: only the %s one matters", po.op->name,
                     strstr(po.op->name, "Less") ? "largest" : "smallest");
             if (f == OPF_IP && ci_eq(k->key, k->key_len, "aws:SourceIp") && privates > 0) {
                 int neg = po.op->negated;
                 if (publics == 0)
-                    add(l, neg ? CK_PRIVATE_NOT_IP_ADDRESS : CK_PRIVATE_IP_ADDRESS, st, k, 1,
+                    skt_lint_add(l, neg ? CK_PRIVATE_NOT_IP_ADDRESS : CK_PRIVATE_IP_ADDRESS, st, k, 1,
                         "aws:SourceIp is never a private address (requests through VPC endpoints carry aws:VpcSourceIp), so %s",
                         neg ? "NotIpAddress with only private ranges has no effect" : "this IpAddress condition never matches");
                 else
-                    add(l, neg ? CK_PRIVATE_NOT_IP_ADDRESS_SUBSET : CK_PRIVATE_IP_ADDRESS_SUBSET, st, k, 1,
+                    skt_lint_add(l, neg ? CK_PRIVATE_NOT_IP_ADDRESS_SUBSET : CK_PRIVATE_IP_ADDRESS_SUBSET, st, k, 1,
                         "aws:SourceIp is never a private address; the private ranges here have no effect (use aws:VpcSourceIp)");
             }
             if (f == OPF_BOOL && ci_eq(k->key, k->key_len, "aws:MultiFactorAuthPresent") && saw_false &&
                 !po.if_exists)
-                add(l, CK_BAD_PATTERN_FOR_MFA, st, k, 1,
+                skt_lint_add(l, CK_BAD_PATTERN_FOR_MFA, st, k, 1,
                     "aws:MultiFactorAuthPresent is absent (not false) for long-term access keys, so Bool false does not match them; use BoolIfExists");
         }
     }
 }
 
 /* Is there a condition key (case-insensitive) in the statement? */
-static const seckit_json *cond_key(const stmt *st, const char *key)
+const seckit_json *skt_lint_cond_key(const stmt *st, const char *key)
 {
     if (st->condition == NULL || st->condition->kind != SECKIT_JSON_OBJECT)
         return NULL;
@@ -1966,7 +1810,7 @@ static const seckit_json *cond_key(const stmt *st, const char *key)
 }
 
 /* Any condition key starting with prefix (case-insensitive)? */
-static const seckit_json *cond_key_prefix(const stmt *st, const char *prefix, size_t pl)
+const seckit_json *skt_lint_cond_key_prefix(const stmt *st, const char *prefix, size_t pl)
 {
     if (st->condition == NULL || st->condition->kind != SECKIT_JSON_OBJECT)
         return NULL;
@@ -1997,7 +1841,7 @@ static void check_sensitive_action(lint *l, const stmt *st, const char *action, 
                                    int ck_star_action_not_res, int ck_not_action_not_res, int ck_star_res,
                                    int ck_star_action_res, int ck_star_res_not_action)
 {
-    if (!st->allow || !stmt_covers(st, action))
+    if (!st->allow || !skt_lint_stmt_covers(st, action))
         return;
     int wild = 0;
     const seckit_json *entry = entry_covering(st, action, &wild);
@@ -2005,23 +1849,23 @@ static void check_sensitive_action(lint *l, const stmt *st, const char *action, 
     const seckit_json *where = entry ? entry : (st->notaction ? st->notaction : st->node);
     if (st->notresource != NULL) {
         if (st->notaction != NULL)
-            add(l, ck_not_action_not_res, st, st->notresource, 1,
+            skt_lint_add(l, ck_not_action_not_res, st, st->notresource, 1,
                 "NotAction with NotResource allows %s on every resource not listed", action);
         else if (wild)
-            add(l, ck_star_action_not_res, st, where, 0,
+            skt_lint_add(l, ck_star_action_not_res, st, where, 0,
                 "'%.*s' includes %s, and NotResource allows it on every resource not listed", (int)entry->len,
                 entry->str, action);
         else
-            add(l, ck_not_res, st, where, 0, "%s with NotResource allows it on every resource not listed", action);
+            skt_lint_add(l, ck_not_res, st, where, 0, "%s with NotResource allows it on every resource not listed", action);
     } else if (star) {
         if (st->notaction != NULL)
-            add(l, ck_star_res_not_action, st, st->notaction, 1,
+            skt_lint_add(l, ck_star_res_not_action, st, st->notaction, 1,
                 "NotAction with Resource \"*\" allows %s on every resource", action);
         else if (wild)
-            add(l, ck_star_action_res, st, where, 0, "'%.*s' includes %s, allowed on every resource (\"*\"); list the ARNs it needs",
+            skt_lint_add(l, ck_star_action_res, st, where, 0, "'%.*s' includes %s, allowed on every resource (\"*\"); list the ARNs it needs",
                 (int)entry->len, entry->str, action);
         else
-            add(l, ck_star_res, st, where, 0, "%s is allowed on every resource (\"*\"); list the ARNs it needs", action);
+            skt_lint_add(l, ck_star_res, st, where, 0, "%s is allowed on every resource (\"*\"); list the ARNs it needs", action);
     }
 }
 
@@ -2190,14 +2034,14 @@ static void check_own_statement(lint *l, const stmt *st)
     char list[400];
     size_t count;
     if (st->notresource != NULL)
-        add(l, CK_ALLOW_WITH_NOT_RESOURCE, st, st->notresource, 1,
+        skt_lint_add(l, CK_ALLOW_WITH_NOT_RESOURCE, st, st->notresource, 1,
             "Allow with NotResource grants the actions on every resource not listed, including ones created later");
     if (st->condition == NULL && st->action != NULL) {
         FOR_VALUES(v, st->action) {
             if (!is_str(v))
                 continue;
             if (streq(v, "*") || (v->len > 2 && v->str[v->len - 1] == '*' && v->str[v->len - 2] == ':'))
-                add(l, CK_SERVICE_WILDCARD, st, v, 0, "'%.*s' allows every action of %s without conditions; list the actions needed",
+                skt_lint_add(l, CK_SERVICE_WILDCARD, st, v, 0, "'%.*s' allows every action of %s without conditions; list the actions needed",
                     (int)v->len, v->str, streq(v, "*") ? "every service" : "the service");
         }
     }
@@ -2207,11 +2051,11 @@ static void check_own_statement(lint *l, const stmt *st)
     list_covered(st, credential_actions, l->cred_keys, SKT_ARRAY_LEN(credential_actions), list, sizeof(list),
                  &count);
     if (count > 0)
-        add(l, CK_CREDENTIALS_EXPOSURE, st, where, 1, "allows actions that return credentials on every resource: %s",
+        skt_lint_add(l, CK_CREDENTIALS_EXPOSURE, st, where, 1, "allows actions that return credentials on every resource: %s",
             list);
     list_covered(st, exfil_actions, l->exfil_keys, SKT_ARRAY_LEN(exfil_actions), list, sizeof(list), &count);
     if (count > 0)
-        add(l, CK_DATA_EXFILTRATION, st, where, 1, "allows reading data on every resource: %s; name the buckets, parameters or secrets",
+        skt_lint_add(l, CK_DATA_EXFILTRATION, st, where, 1, "allows reading data on every resource: %s; name the buckets, parameters or secrets",
             list);
     if (l->data != NULL) {
         perm_ctx pc = {list, sizeof(list), 0, 0};
@@ -2290,7 +2134,7 @@ static void check_own_statement(lint *l, const stmt *st)
             free(seen);
         }
         if (pc.count > 0)
-            add(l, CK_RESOURCE_EXPOSURE, st, where, 1,
+            skt_lint_add(l, CK_RESOURCE_EXPOSURE, st, where, 1,
                 "allows %zu permissions-management action%s on every resource (%s%s): they change who can access resources",
                 pc.count, pc.count == 1 ? "" : "s", list, pc.count > 5 ? ", ..." : "");
     }
@@ -2364,206 +2208,12 @@ static void check_escalation(lint *l, const stmt *stmts, size_t nst)
     if (count == 0)
         return;
     if (count == 1)
-        add(l, CK_PRIVILEGE_ESCALATION, at, at->action ? at->action : at->notaction, 1,
+        skt_lint_add(l, CK_PRIVILEGE_ESCALATION, at, at->action ? at->action : at->notaction, 1,
             "%s allow privilege escalation (%s)", first, methods);
     else
-        add(l, CK_PRIVILEGE_ESCALATION, at, at->action ? at->action : at->notaction, 1,
+        skt_lint_add(l, CK_PRIVILEGE_ESCALATION, at, at->action ? at->action : at->notaction, 1,
             "the allowed actions permit %zu privilege-escalation methods (%s%s), e.g. %s", count, methods,
             count > 5 ? ", ..." : "", first);
-}
-
-/* ------------------------------------------------------------------ */
-/* trust policies */
-
-static int is_compute_service(const char *s, size_t n)
-{
-    static const char *const compute[] = {"ec2.amazonaws.com", "lambda.amazonaws.com", "ecs-tasks.amazonaws.com",
-                                          "eks.amazonaws.com", "eks-fargate-pods.amazonaws.com",
-                                          "edgelambda.amazonaws.com", "ec2.amazonaws.com.cn",
-                                          "pods.eks.amazonaws.com"};
-    for (size_t i = 0; i < SKT_ARRAY_LEN(compute); i++)
-        if (ci_eq(s, n, compute[i]))
-            return 1;
-    return 0;
-}
-
-static int has_source_condition(const stmt *st)
-{
-    return cond_key(st, "aws:SourceArn") || cond_key(st, "aws:SourceAccount") ||
-           cond_key(st, "aws:SourceOrgID") || cond_key(st, "aws:SourceOrgPaths");
-}
-
-static void check_trust_statement(lint *l, const stmt *st)
-{
-    if (!st->allow || st->principal == NULL)
-        return;
-    const seckit_json *p = st->principal;
-    int trust = l->type == SECKIT_POLICY_TRUST;
-    int resource = l->type == SECKIT_POLICY_RESOURCE && l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST;
-    if (streq(p, "*")) {
-        if (trust && st->condition == NULL)
-            add(l, CK_TRUST_WILDCARD_PRINCIPAL, st, p, 0,
-                "any AWS principal, in any account, may assume this role; name the principals or add conditions");
-        return;
-    }
-    if (p->kind != SECKIT_JSON_OBJECT)
-        return;
-    for (const seckit_json *k = p->child; k != NULL; k = k->next) {
-        if (k->kind != SECKIT_JSON_STRING && k->kind != SECKIT_JSON_ARRAY)
-            continue;
-        if (strcmp(k->key, "AWS") == 0) {
-            FOR_VALUES(v, k) {
-                if (!is_str(v))
-                    continue;
-                if (streq(v, "*")) {
-                    if (trust && st->condition == NULL)
-                        add(l, CK_TRUST_WILDCARD_PRINCIPAL, st, v, 0,
-                            "any AWS principal, in any account, may assume this role; name the principals or add conditions");
-                    continue;
-                }
-                if (!trust)
-                    continue;
-                const char *acct = NULL;
-                size_t al = 0;
-                int whole = 0;
-                if (is_account(v->str, v->len)) {
-                    acct = v->str;
-                    al = 12;
-                    whole = 1;
-                } else if (is_principal_arn(v->str, v->len)) {
-                    arn a;
-                    split_arn(v->str, v->len, &a);
-                    acct = a.f[4];
-                    al = a.l[4];
-                    whole = ci_eq(a.f[5], a.l[5], "root");
-                }
-                if (acct == NULL || !is_account(acct, al))
-                    continue;
-                if (whole && st->condition == NULL)
-                    add(l, CK_TRUST_WHOLE_ACCOUNT, st, v, 0,
-                        "every principal of account %.*s whose own policies allow sts:AssumeRole may assume this role; name the roles or users, or add conditions",
-                        (int)al, acct);
-                if (l->o->account != NULL && !(strlen(l->o->account) == al && memcmp(l->o->account, acct, al) == 0) &&
-                    cond_key(st, "sts:ExternalId") == NULL)
-                    add(l, CK_TRUST_THIRD_PARTY_WITHOUT_EXTERNAL_ID, st, v, 0,
-                        "account %.*s is not this account (%s): require the sts:ExternalId the third party was given (StringEquals)",
-                        (int)al, acct, l->o->account);
-            }
-            /* assumed-role session next to its role */
-            FOR_VALUES(v, k) {
-                if (!is_str(v) || !trust)
-                    continue;
-                arn a;
-                split_arn(v->str, v->len, &a);
-                if (a.nf != 6 || !ci_eq(a.f[2], a.l[2], "sts") || !ci_prefix(a.f[5], a.l[5], "assumed-role/"))
-                    continue;
-                const char *role = a.f[5] + 13;
-                const char *slash = memchr(role, '/', a.l[5] - 13);
-                size_t rl = slash ? (size_t)(slash - role) : a.l[5] - 13;
-                FOR_VALUES(w, k) {
-                    if (!is_str(w) || w == v)
-                        continue;
-                    arn b;
-                    split_arn(w->str, w->len, &b);
-                    if (b.nf == 6 && ci_eq(b.f[2], b.l[2], "iam") && b.l[4] == a.l[4] &&
-                        memcmp(b.f[4], a.f[4], a.l[4]) == 0 && b.l[5] == rl + 5 &&
-                        memcmp(b.f[5], "role/", 5) == 0 && memcmp(b.f[5] + 5, role, rl) == 0) {
-                        add(l, CK_REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY, st, v, 0,
-                            "the session '%.*s' is already covered by its role '%.*s'", (int)v->len, v->str,
-                            (int)w->len, w->str);
-                        break;
-                    }
-                }
-            }
-        } else if (strcmp(k->key, "Service") == 0) {
-            FOR_VALUES(v, k) {
-                if (!is_str(v) || streq(v, "*"))
-                    continue;
-                if (trust) {
-                    if (ci_eq(v->str, v->len, "rolesanywhere.amazonaws.com")) {
-                        const char *need[] = {"sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"};
-                        for (size_t i = 0; i < 3; i++)
-                            if (!stmt_covers(st, need[i]))
-                                add(l, CK_MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY, st, v, 0,
-                                    "IAM Roles Anywhere needs %s in the same statement", need[i]);
-                    }
-                    if (!is_compute_service(v->str, v->len) && !has_source_condition(st))
-                        add(l, CK_TRUST_SERVICE_CONFUSED_DEPUTY, st, v, 0,
-                            "%.*s may assume this role while acting for any account (confused deputy); add aws:SourceAccount or aws:SourceArn conditions",
-                            (int)v->len, v->str);
-                } else if (resource && !has_source_condition(st)) {
-                    add(l, CK_RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL, st, v, 0,
-                        "%.*s is granted access while acting for any account; restrict it with aws:SourceArn or aws:SourceAccount",
-                        (int)v->len, v->str);
-                }
-            }
-        } else if (strcmp(k->key, "Federated") == 0 && trust) {
-            FOR_VALUES(v, k) {
-                if (!is_str(v))
-                    continue;
-                const char *host;
-                size_t hl;
-                const char *kind = federated_kind(v->str, v->len, &host, &hl);
-                if (kind == NULL)
-                    continue;
-                if (strcmp(kind, "saml") == 0) {
-                    if (!stmt_covers(st, "sts:AssumeRoleWithSAML"))
-                        add(l, CK_MISMATCHED_ACTION_FOR_PRINCIPAL, st, v, 0,
-                            "a SAML provider principal needs the action sts:AssumeRoleWithSAML");
-                    continue;
-                }
-                if (!stmt_covers(st, "sts:AssumeRoleWithWebIdentity"))
-                    add(l, CK_MISMATCHED_ACTION_FOR_PRINCIPAL, st, v, 0,
-                        "an OIDC provider principal needs the action sts:AssumeRoleWithWebIdentity");
-                char pre[300];
-                if (hl + 2 > sizeof(pre))
-                    continue;
-                memcpy(pre, host, hl);
-                pre[hl] = ':';
-                pre[hl + 1] = '\0';
-                if (cond_key_prefix(st, pre, hl + 1) == NULL) {
-                    add(l, CK_MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL, st, v, 0,
-                        "any identity of %.*s may assume this role: add conditions on %s keys (aud, sub)",
-                        (int)hl, host, pre);
-                    if (ci_eq(host, hl, "token.actions.githubusercontent.com"))
-                        add(l, CK_MISSING_GITHUB_REPO_CONDITION_KEY, st, v, 0,
-                            "any GitHub Actions workflow of any repository may assume this role: require token.actions.githubusercontent.com:sub (repo:ORG/REPO:...)");
-                    continue;
-                }
-                char key[320];
-                snprintf(key, sizeof(key), "%saud", pre);
-                if (cond_key(st, key) == NULL && !ci_eq(host, hl, "cognito-identity.amazonaws.com"))
-                    add(l, CK_TRUST_OIDC_MISSING_AUDIENCE, st, v, 0,
-                        "no condition on %s: tokens issued for other audiences are accepted", key);
-                if (ci_eq(host, hl, "token.actions.githubusercontent.com")) {
-                    const seckit_json *sub = cond_key(st, "token.actions.githubusercontent.com:sub");
-                    if (sub == NULL) {
-                        add(l, CK_MISSING_GITHUB_REPO_CONDITION_KEY, st, v, 0,
-                            "any GitHub Actions workflow of any repository may assume this role: require token.actions.githubusercontent.com:sub (repo:ORG/REPO:...)");
-                    } else {
-                        FOR_VALUES(sv, sub)
-                            if (is_str(sv) && has_wild(sv->str, sv->len)) {
-                                add(l, CK_SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED, st, sv, 0,
-                                    "'%.*s' has a wildcard; name the repository and branch or environment", (int)sv->len,
-                                    sv->str);
-                                break;
-                            }
-                    }
-                }
-            }
-        }
-    }
-    if (trust) {
-        if (cond_key(st, "sts:SourceIdentity") && !stmt_covers(st, "sts:SetSourceIdentity"))
-            add(l, CK_MISSING_ACTION_FOR_CONDITION_KEY, st, cond_key(st, "sts:SourceIdentity"), 1,
-                "sts:SourceIdentity is only set with the action sts:SetSourceIdentity; add it to Action");
-        const seckit_json *tk = cond_key(st, "sts:TransitiveTagKeys");
-        if (tk == NULL)
-            tk = cond_key_prefix(st, "aws:RequestTag/", 15);
-        if (tk != NULL && !stmt_covers(st, "sts:TagSession"))
-            add(l, CK_MISSING_ACTION_FOR_CONDITION_KEY, st, tk, 1,
-                "session tags are only passed with the action sts:TagSession; add it to Action");
-    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -2599,7 +2249,7 @@ static void lint_statement(lint *l, stmt *st)
     l->nlookups = 0;
     const seckit_json *s = st->node;
     if (s->kind != SECKIT_JSON_OBJECT) {
-        add(l, CK_DATA_TYPE_MISMATCH, st, s, 0, "a statement must be an object");
+        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, s, 0, "a statement must be an object");
         return;
     }
     for (const seckit_json *m = s->child; m != NULL; m = m->next) {
@@ -2623,11 +2273,11 @@ static void lint_statement(lint *l, stmt *st)
         else if (strcmp(m->key, "Condition") == 0)
             slot = &st->condition;
         if (m->duplicate_key) {
-            add(l, CK_DUPLICATE_JSON_KEY, st, m, 1, "'%s' appears twice in the statement; JSON readers keep only one", m->key);
+            skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, m, 1, "'%s' appears twice in the statement; JSON readers keep only one", m->key);
             continue;
         }
         if (slot == NULL) {
-            add(l, CK_INVALID_POLICY_ELEMENT, st, m, 1,
+            skt_lint_add(l, CK_INVALID_POLICY_ELEMENT, st, m, 1,
                 "'%s' is not a statement element (Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition)",
                 m->key);
             continue;
@@ -2637,34 +2287,34 @@ static void lint_statement(lint *l, stmt *st)
     stmt_index_actions(st);
     if (st->sid_n != NULL) {
         if (!is_str(st->sid_n)) {
-            add(l, CK_DATA_TYPE_MISMATCH, st, st->sid_n, 0, "Sid must be a string");
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, st->sid_n, 0, "Sid must be a string");
         } else {
             st->sid = st->sid_n->str;
             if (st->sid_n->len == 0)
-                add(l, CK_EMPTY_SID_VALUE, st, st->sid_n, 0, "Sid is empty; remove it or name the statement");
+                skt_lint_add(l, CK_EMPTY_SID_VALUE, st, st->sid_n, 0, "Sid is empty; remove it or name the statement");
             else if (l->type != SECKIT_POLICY_RESOURCE && !sid_ok(st->sid_n->str, st->sid_n->len))
-                add(l, CK_UNSUPPORTED_SID, st, st->sid_n, 0, "Sid '%s' may only contain A-Z, a-z and 0-9", st->sid);
+                skt_lint_add(l, CK_UNSUPPORTED_SID, st, st->sid_n, 0, "Sid '%s' may only contain A-Z, a-z and 0-9", st->sid);
             if (has_var(st->sid_n->str, st->sid_n->len))
                 check_variables(l, st, st->sid_n, 0, "Sid");
         }
     }
     if (st->effect == NULL) {
-        add(l, CK_MISSING_EFFECT, st, s, 0, "the statement has no Effect (Allow or Deny)");
+        skt_lint_add(l, CK_MISSING_EFFECT, st, s, 0, "the statement has no Effect (Allow or Deny)");
     } else if (!is_str(st->effect)) {
-        add(l, CK_DATA_TYPE_MISMATCH, st, st->effect, 0, "Effect must be the string \"Allow\" or \"Deny\"");
+        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, st->effect, 0, "Effect must be the string \"Allow\" or \"Deny\"");
     } else if (streq(st->effect, "Allow")) {
         st->allow = 1;
     } else if (streq(st->effect, "Deny")) {
         st->deny = 1;
     } else {
-        add(l, CK_INVALID_EFFECT, st, st->effect, 0, "Effect must be \"Allow\" or \"Deny\" (case matters), not '%s'",
+        skt_lint_add(l, CK_INVALID_EFFECT, st, st->effect, 0, "Effect must be \"Allow\" or \"Deny\" (case matters), not '%s'",
             st->effect->str);
     }
     /* Action / NotAction */
     if (st->action != NULL && st->notaction != NULL)
-        add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, st->notaction, 1, "a statement has Action or NotAction, not both");
+        skt_lint_add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, st->notaction, 1, "a statement has Action or NotAction, not both");
     if (st->action == NULL && st->notaction == NULL)
-        add(l, CK_MISSING_ACTION, st, s, 0, "the statement has neither Action nor NotAction");
+        skt_lint_add(l, CK_MISSING_ACTION, st, s, 0, "the statement has neither Action nor NotAction");
     const seckit_json *acts[2] = {st->action, st->notaction};
     for (int i = 0; i < 2; i++) {
         const seckit_json *a = acts[i];
@@ -2673,7 +2323,7 @@ static void lint_statement(lint *l, stmt *st)
         if (!check_str_or_array(l, st, a, i ? "NotAction" : "Action"))
             continue;
         if (a->kind == SECKIT_JSON_ARRAY && a->count == 0) {
-            add(l, CK_EMPTY_ARRAY_ACTION, st, a, 1, "%s is an empty list", i ? "NotAction" : "Action");
+            skt_lint_add(l, CK_EMPTY_ARRAY_ACTION, st, a, 1, "%s is an empty list", i ? "NotAction" : "Action");
             continue;
         }
         action_lookup *lookups = NULL;
@@ -2689,21 +2339,21 @@ static void lint_statement(lint *l, stmt *st)
     }
     if (l->type == SECKIT_POLICY_RCP) {
         if (st->allow)
-            add(l, CK_RCP_SYNTAX_ERROR_ALLOW, st, st->effect, 0, "resource control policies support only Deny statements");
+            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_ALLOW, st, st->effect, 0, "resource control policies support only Deny statements");
         if (st->notaction != NULL)
-            add(l, CK_RCP_SYNTAX_ERROR_NOTACTION, st, st->notaction, 1, "resource control policies do not support NotAction");
+            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_NOTACTION, st, st->notaction, 1, "resource control policies do not support NotAction");
     }
     /* Resource / NotResource */
     if (st->resource != NULL && st->notresource != NULL)
-        add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, st->notresource, 1,
+        skt_lint_add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, st->notresource, 1,
             "a statement has Resource or NotResource, not both");
     if (l->type == SECKIT_POLICY_TRUST) {
         if (st->resource != NULL || st->notresource != NULL)
-            add(l, CK_ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE, st, st->resource ? st->resource : st->notresource, 1,
+            skt_lint_add(l, CK_ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE, st, st->resource ? st->resource : st->notresource, 1,
                 "a role trust policy has no Resource: the role itself is the resource");
     } else if (st->resource == NULL && st->notresource == NULL &&
                (l->type == SECKIT_POLICY_IDENTITY || l->type == SECKIT_POLICY_RESOURCE)) {
-        add(l, CK_MISSING_RESOURCE, st, s, 0, "the statement has neither Resource nor NotResource");
+        skt_lint_add(l, CK_MISSING_RESOURCE, st, s, 0, "the statement has neither Resource nor NotResource");
     }
     const seckit_json *ress[2] = {st->resource, st->notresource};
     for (int i = 0; i < 2; i++) {
@@ -2713,7 +2363,7 @@ static void lint_statement(lint *l, stmt *st)
         if (!check_str_or_array(l, st, r, i ? "NotResource" : "Resource"))
             continue;
         if (r->kind == SECKIT_JSON_ARRAY && r->count == 0) {
-            add(l, CK_EMPTY_ARRAY_RESOURCE, st, r, 1, "%s is an empty list", i ? "NotResource" : "Resource");
+            skt_lint_add(l, CK_EMPTY_ARRAY_RESOURCE, st, r, 1, "%s is an empty list", i ? "NotResource" : "Resource");
             continue;
         }
         FOR_VALUES(v, r)
@@ -2724,39 +2374,39 @@ static void lint_statement(lint *l, stmt *st)
     /* Principal / NotPrincipal */
     const seckit_json *pr = st->principal ? st->principal : st->notprincipal;
     if (st->principal != NULL && st->notprincipal != NULL)
-        add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, st->notprincipal, 1,
+        skt_lint_add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, st->notprincipal, 1,
             "a statement has Principal or NotPrincipal, not both");
     switch (l->type) {
     case SECKIT_POLICY_IDENTITY:
         if (pr != NULL)
-            add(l, CK_UNSUPPORTED_PRINCIPAL, st, pr, 1,
+            skt_lint_add(l, CK_UNSUPPORTED_PRINCIPAL, st, pr, 1,
                 "identity policies apply to the principal they are attached to; remove %s", pr->key);
         break;
     case SECKIT_POLICY_SCP:
         if (pr != NULL)
-            add(l, CK_SCP_SYNTAX_ERROR_PRINCIPAL, st, pr, 1, "service control policies do not take %s", pr->key);
+            skt_lint_add(l, CK_SCP_SYNTAX_ERROR_PRINCIPAL, st, pr, 1, "service control policies do not take %s", pr->key);
         break;
     case SECKIT_POLICY_RCP:
         if (st->notprincipal != NULL)
-            add(l, CK_RCP_SYNTAX_ERROR_PRINCIPAL, st, st->notprincipal, 1, "resource control policies do not take NotPrincipal");
+            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_PRINCIPAL, st, st->notprincipal, 1, "resource control policies do not take NotPrincipal");
         else if (st->principal != NULL && !streq(st->principal, "*") &&
                  !(st->principal->kind == SECKIT_JSON_OBJECT && st->principal->count == 1 &&
                    strcmp(st->principal->child->key, "AWS") == 0 && streq(st->principal->child, "*")))
-            add(l, CK_RCP_SYNTAX_ERROR_PRINCIPAL, st, st->principal, 1,
+            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_PRINCIPAL, st, st->principal, 1,
                 "in resource control policies Principal must be \"*\"; narrow it with conditions");
         else if (st->principal == NULL)
-            add(l, CK_MISSING_PRINCIPAL, st, s, 0, "resource control policy statements need \"Principal\": \"*\"");
+            skt_lint_add(l, CK_MISSING_PRINCIPAL, st, s, 0, "resource control policy statements need \"Principal\": \"*\"");
         break;
     case SECKIT_POLICY_RESOURCE:
     case SECKIT_POLICY_TRUST:
         if (pr == NULL)
-            add(l, CK_MISSING_PRINCIPAL, st, s, 0, "the statement names no Principal: who is granted or denied?");
+            skt_lint_add(l, CK_MISSING_PRINCIPAL, st, s, 0, "the statement names no Principal: who is granted or denied?");
         if (st->notprincipal != NULL) {
             if (l->type == SECKIT_POLICY_TRUST)
-                add(l, CK_ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL, st, st->notprincipal, 1,
+                skt_lint_add(l, CK_ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL, st, st->notprincipal, 1,
                     "role trust policies do not support NotPrincipal");
             else if (st->allow)
-                add(l, CK_ALLOW_WITH_NOT_PRINCIPAL, st, st->notprincipal, 1,
+                skt_lint_add(l, CK_ALLOW_WITH_NOT_PRINCIPAL, st, st->notprincipal, 1,
                     "Allow with NotPrincipal grants access to every principal not listed, including anonymous ones");
         }
         if (st->principal != NULL)
@@ -2780,7 +2430,7 @@ static void lint_statement(lint *l, stmt *st)
             int ok = ci_eq(v->str, pl, rsvc) ||
                      (l->rtype == SECKIT_RESOURCE_S3_OBJECT_LAMBDA_AP && ci_eq(v->str, pl, "s3"));
             if (!ok)
-                add(l, CK_UNSUPPORTED_ACTION_IN_POLICY, st, v, 0, "a %s policy only grants %s actions, not '%.*s'",
+                skt_lint_add(l, CK_UNSUPPORTED_ACTION_IN_POLICY, st, v, 0, "a %s policy only grants %s actions, not '%.*s'",
                     seckit_policy_resource_type_name(l->rtype), rsvc, (int)v->len, v->str);
         }
     }
@@ -2797,7 +2447,7 @@ static void lint_statement(lint *l, stmt *st)
                                CK_CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION);
     }
     check_own_statement(l, st);
-    check_trust_statement(l, st);
+    skt_lint_check_trust_statement(l, st);
 }
 
 /* Canonical text of a statement without its Sid, to find repeats. */
@@ -2953,19 +2603,19 @@ static void check_size(lint *l, const seckit_json *root, size_t nonws, size_t al
     }
     size_t count = use_all ? all : nonws;
     if (count > limit)
-        add(l, ck, NULL, root, 0, "the policy has %zu %s, over the %zu-character limit", count, what, limit);
+        skt_lint_add(l, ck, NULL, root, 0, "the policy has %zu %s, over the %zu-character limit", count, what, limit);
 }
 
 static int lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
 {
     if (root->kind != SECKIT_JSON_OBJECT) {
-        add(l, CK_DATA_TYPE_MISMATCH, NULL, root, 0, "a policy must be a JSON object with Version and Statement");
+        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, root, 0, "a policy must be a JSON object with Version and Statement");
         return 0;
     }
     const seckit_json *version = NULL, *statement = NULL;
     for (const seckit_json *m = root->child; m != NULL; m = m->next) {
         if (m->duplicate_key) {
-            add(l, CK_DUPLICATE_JSON_KEY, NULL, m, 1, "'%s' appears twice in the policy; JSON readers keep only one", m->key);
+            skt_lint_add(l, CK_DUPLICATE_JSON_KEY, NULL, m, 1, "'%s' appears twice in the policy; JSON readers keep only one", m->key);
             continue;
         }
         if (strcmp(m->key, "Version") == 0)
@@ -2974,33 +2624,33 @@ static int lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
             statement = m;
         else if (strcmp(m->key, "Id") == 0) {
             if (!is_str(m))
-                add(l, CK_DATA_TYPE_MISMATCH, NULL, m, 0, "Id must be a string");
+                skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, m, 0, "Id must be a string");
         } else
-            add(l, CK_INVALID_POLICY_ELEMENT, NULL, m, 1, "'%s' is not a policy element (Version, Id, Statement)", m->key);
+            skt_lint_add(l, CK_INVALID_POLICY_ELEMENT, NULL, m, 1, "'%s' is not a policy element (Version, Id, Statement)", m->key);
     }
     if (version == NULL) {
-        add(l, CK_MISSING_VERSION, NULL, root, 0,
+        skt_lint_add(l, CK_MISSING_VERSION, NULL, root, 0,
             "no Version: add \"Version\": \"2012-10-17\" (without it policy variables are not expanded)");
     } else if (!is_str(version)) {
-        add(l, CK_DATA_TYPE_MISMATCH, NULL, version, 0, "Version must be the string \"2012-10-17\"");
+        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, version, 0, "Version must be the string \"2012-10-17\"");
     } else if (streq(version, "2012-10-17")) {
         l->v2012 = 1;
     } else if (!streq(version, "2008-10-17")) {
-        add(l, CK_INVALID_VERSION, NULL, version, 0, "Version must be \"2012-10-17\" (or the legacy \"2008-10-17\"), not '%s'",
+        skt_lint_add(l, CK_INVALID_VERSION, NULL, version, 0, "Version must be \"2012-10-17\" (or the legacy \"2008-10-17\"), not '%s'",
             version->str);
     }
     if (statement == NULL) {
-        add(l, CK_MISSING_STATEMENT, NULL, root, 0, "the policy has no Statement");
+        skt_lint_add(l, CK_MISSING_STATEMENT, NULL, root, 0, "the policy has no Statement");
         check_size(l, root, nonws, all);
         return 0;
     }
     size_t nst = statement->kind == SECKIT_JSON_ARRAY ? statement->count : 1;
     if (statement->kind == SECKIT_JSON_ARRAY && nst == 0) {
-        add(l, CK_MISSING_STATEMENT, NULL, statement, 1, "Statement is an empty list");
+        skt_lint_add(l, CK_MISSING_STATEMENT, NULL, statement, 1, "Statement is an empty list");
         return 0;
     }
     if (statement->kind != SECKIT_JSON_ARRAY && statement->kind != SECKIT_JSON_OBJECT) {
-        add(l, CK_DATA_TYPE_MISMATCH, NULL, statement, 0, "Statement must be an object or an array of objects");
+        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, statement, 0, "Statement must be an object or an array of objects");
         return 0;
     }
     stmt *stmts = calloc(nst, sizeof(*stmts));
@@ -3020,7 +2670,7 @@ static int lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
         for (size_t j = 0; j < i; j++)
             if (stmts[j].sid != NULL && strcmp(stmts[j].sid, stmts[i].sid) == 0) {
                 int required = l->type != SECKIT_POLICY_RESOURCE;
-                add(l, required ? CK_UNIQUE_SIDS_REQUIRED : CK_UNIQUE_SIDS_RECOMMENDED, &stmts[i], stmts[i].sid_n, 0,
+                skt_lint_add(l, required ? CK_UNIQUE_SIDS_REQUIRED : CK_UNIQUE_SIDS_RECOMMENDED, &stmts[i], stmts[i].sid_n, 0,
                     "Sid '%s' is also used by statement %zu", stmts[i].sid, j);
                 break;
             }
@@ -3053,7 +2703,7 @@ static int lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
                     canon_make(c, made, stmts, i);
                     canon_make(c, made, stmts, j);
                     if (c[i] != NULL && c[j] != NULL && strcmp(c[i], c[j]) == 0) {
-                        add(l, CK_REDUNDANT_STATEMENT, &stmts[i], stmts[i].node, 0,
+                        skt_lint_add(l, CK_REDUNDANT_STATEMENT, &stmts[i], stmts[i].node, 0,
                             "statement %zu repeats statement %zu", i, j);
                         break;
                     }
@@ -3183,7 +2833,7 @@ int seckit_policy_lint(const char *json, size_t len, const seckit_policy_lint_op
             msg = what + 2;
         else if (strncmp(msg, "JSON: ", 6) == 0)
             msg += 6;
-        add(&l, CK_JSON_SYNTAX_ERROR, NULL, &at, 0, "%s", msg);
+        skt_lint_add(&l, CK_JSON_SYNTAX_ERROR, NULL, &at, 0, "%s", msg);
         if (l.n > 0) {
             l.items[0].path = "";
             l.items[0].path_len = 0;

@@ -1,0 +1,191 @@
+/* policy/lint_internal.h - what the linter's files share: the linter's and
+ * a statement's state, small helpers, and the functions one family of checks
+ * calls in another's file (policy/lint.c, policy/lint_trust.c).  Private to
+ * policy/; not installed. */
+#ifndef SECKIT_POLICY_LINT_INTERNAL_H
+#define SECKIT_POLICY_LINT_INTERNAL_H
+
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/checks.h"
+#include "policy/internal.h"
+#include "seckit/policy.h"
+
+/* An action to look up in many statements: its length and the hash of
+ * its service prefix, computed once. */
+typedef struct action_key {
+    const char *s;
+    size_t len;
+    int has_colon;
+    unsigned h;
+} action_key;
+
+typedef struct lint {
+    skt_arena *a;
+    const seckit_policy_lint_options *o;
+    seckit_policy_type type;
+    seckit_policy_resource_type rtype;
+    const seckit_iam_data *data;
+    seckit_policy_finding *items;
+    size_t n, cap;
+    int v2012;
+    int oom;
+    /* the policy text when linting text: its characters are counted only
+     * when it is longer than the size limit (else neither count can be) */
+    const char *text;
+    size_t text_len;
+    /* keys of credential_actions and exfil_actions, made on first use */
+    action_key cred_keys[40], exfil_keys[8];
+    int keys_made;
+    /* the Action entries of the statement being linted, in order, as
+     * check_action_value looked them up (so check_own_statement need not
+     * again); grown as needed, freed at the end */
+    struct action_lookup *lookups;
+    size_t nlookups, lookups_cap;
+} lint;
+
+typedef struct action_lookup {
+    int done; /* looked up: action is the result */
+    const skt_iam_action *action;
+} action_lookup;
+
+struct cov_entry {
+    unsigned h;
+    const seckit_json *v;
+    size_t next; /* the next entry (position + 1) with the same hash; 0: none */
+};
+
+struct cov_bucket {
+    unsigned h;
+    size_t first; /* position + 1 of the first entry with hash h; 0: empty */
+};
+
+typedef struct stmt {
+    const seckit_json *node;
+    long idx;
+    const char *sid;
+    const seckit_json *sid_n, *effect, *principal, *notprincipal, *action, *notaction, *resource,
+        *notresource, *condition;
+    int allow, deny;
+    /* The Action (or else NotAction) string entries for stmt_covers: the
+     * first nscan have a wildcard before their first ':' or no ':' at all;
+     * the rest can match only actions with their (literal) service prefix:
+     * they are chained by the hash of that prefix, from a hash table of
+     * cov_nslots buckets (a power of two; 0 when there are none), stored
+     * in the same allocation.  NULL: match every entry. */
+    struct cov_entry *cov;
+    size_t ncov, nscan;
+    struct cov_bucket *cov_buckets;
+    size_t cov_nslots;
+} stmt;
+
+/* An ARN taken apart by skt_lint_split_arn. */
+typedef struct arn {
+    const char *f[6];
+    size_t l[6];
+    int nf;
+} arn;
+
+/* ------------------------------------------------------------------ */
+/* small helpers */
+
+static inline int is_str(const seckit_json *n)
+{
+    return n != NULL && n->kind == SECKIT_JSON_STRING;
+}
+
+static inline const seckit_json *first_val(const seckit_json *n)
+{
+    if (n == NULL)
+        return NULL;
+    return n->kind == SECKIT_JSON_ARRAY ? n->child : n;
+}
+
+static inline const seckit_json *next_val(const seckit_json *n, const seckit_json *v)
+{
+    return n->kind == SECKIT_JSON_ARRAY ? v->next : NULL;
+}
+
+#define FOR_VALUES(v, n) for (const seckit_json *v = first_val(n); v != NULL; v = next_val((n), v))
+
+static inline int streq(const seckit_json *n, const char *s)
+{
+    return is_str(n) && n->len == strlen(s) && memcmp(n->str, s, n->len) == 0;
+}
+
+static inline int has_wild(const char *s, size_t n)
+{
+    return memchr(s, '*', n) != NULL || memchr(s, '?', n) != NULL;
+}
+
+/* The length of the text before the first wildcard ('*' or '?'). */
+static inline size_t literal_head(const char *s, size_t n)
+{
+    const char *star = memchr(s, '*', n);
+    size_t head = star != NULL ? (size_t)(star - s) : n;
+    const char *q = memchr(s, '?', head);
+    return q != NULL ? (size_t)(q - s) : head;
+}
+
+static inline int has_var(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        const char *dollar = memchr(s + i, '$', n - 1 - i);
+        if (dollar == NULL)
+            return 0;
+        i = (size_t)(dollar - s);
+        if (s[i + 1] == '{')
+            return 1;
+    }
+    return 0;
+}
+
+static inline int all_digits(const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+static inline int is_account(const char *s, size_t n)
+{
+    return n == 12 && all_digits(s, n);
+}
+
+static inline int ci_prefix(const char *s, size_t n, const char *prefix)
+{
+    size_t pl = strlen(prefix);
+    return n >= pl && strncasecmp(s, prefix, pl) == 0;
+}
+
+static inline int ci_eq(const char *s, size_t n, const char *t)
+{
+    return n == strlen(t) && strncasecmp(s, t, n) == 0;
+}
+
+/* Add a finding of check ck at node n (its key's span when keyspan). */
+void skt_lint_add(lint *l, int ck, const stmt *st, const seckit_json *n, int keyspan, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+/* The statement's condition value for key (any operator), or NULL. */
+const seckit_json *skt_lint_cond_key(const stmt *st, const char *key);
+/* The same for the first key starting with prefix. */
+const seckit_json *skt_lint_cond_key_prefix(const stmt *st, const char *prefix, size_t pl);
+/* Does the statement's Action (NotAction) cover action? */
+int skt_lint_stmt_covers(const stmt *st, const char *action);
+void skt_lint_split_arn(const char *s, size_t n, arn *a);
+int skt_lint_is_principal_arn(const char *s, size_t n);
+/* The kind of a Federated principal ("oidc", "saml", ...) and its host. */
+const char *skt_lint_federated_kind(const char *s, size_t n, const char **host, size_t *hostlen);
+
+/* lint_trust.c: role trust policy checks of one statement. */
+void skt_lint_check_trust_statement(lint *l, const stmt *st);
+
+#endif
