@@ -7,6 +7,7 @@
 #include "seckit/error.h"
 #include "seckit/aws.h"
 #include "seckit/encoding.h"
+#include "seckit/emrfs.h"
 #include "seckit/esdk.h"
 #include "seckit/file.h"
 #include "seckit/fle.h"

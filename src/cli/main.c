@@ -12,6 +12,7 @@ extern const cli_command cmd_esdk;
 extern const cli_command cmd_s3;
 extern const cli_command cmd_aws;
 extern const cli_command cmd_policy;
+extern const cli_command cmd_emrfs;
 
 /* In the order `seckit --help` lists them: the FLE workflow first. */
 const cli_command *const cli_commands[] = {
@@ -21,6 +22,7 @@ const cli_command *const cli_commands[] = {
     &cmd_s3,
     &cmd_aws,
     &cmd_policy,
+    &cmd_emrfs,
     NULL,
 };
 
