@@ -252,10 +252,19 @@ typedef struct seckit_fle_decrypt_options {
 /* Fill opts with the defaults (all zero: the FLE defaults above). */
 void seckit_fle_decrypt_options_init(seckit_fle_decrypt_options *opts);
 
-/* A reusable decryption context.  Set it up (new, add_key...), then share it:
- * the decrypt functions take it const, never change it, and may be called
- * from any number of threads at once.  add_key after the first decryption
- * is refused (SECKIT_EINVAL), so a context in use is immutable. */
+/* A reusable decryption context.  Set it up (new, add_key, add_field...),
+ * then share it: the decrypt functions take it const and may be called from
+ * any number of threads at once.  The first decryption (or
+ * seckit_fle_decryptor_seal, or handing it to a keystore) seals it: from
+ * then on add_key and add_field are refused (SECKIT_EINVAL), so a shared
+ * context never changes under a reader.  Setup calls on one thread racing
+ * a first decryption on another are safe too: each setup call either
+ * completes before the seal or is refused.
+ *
+ * A decryptor is reference-counted: new returns one reference;
+ * seckit_fle_decryptor_ref takes another, seckit_fle_decryptor_unref (or
+ * its older name seckit_fle_decryptor_free) drops one, and the last drop
+ * frees it.  To rotate keys without a restart, see seckit_fle_keystore. */
 typedef struct seckit_fle_decryptor seckit_fle_decryptor;
 
 int seckit_fle_decryptor_new(seckit_fle_decryptor **out, const seckit_fle_decrypt_options *opts,
@@ -266,13 +275,49 @@ int seckit_fle_decryptor_new(seckit_fle_decryptor **out, const seckit_fle_decryp
  * uses the key its EDK names.  The key bytes are not kept; the parsed key
  * is held until the decryptor is freed.  padding: CloudFront uses
  * SECKIT_RSA_OAEP_SHA256 (OAEP-SHA256 with MGF1-SHA256).  A second key with
- * the same provider id and key name is refused. */
+ * the same provider id and key name is refused.  SECKIT_EINVAL once the
+ * decryptor is sealed. */
 int seckit_fle_decryptor_add_key(seckit_fle_decryptor *d, const char *provider_id,
                                  const char *key_name, const void *private_key,
                                  size_t key_len, seckit_rsa_padding padding,
                                  seckit_error *err);
 size_t seckit_fle_decryptor_key_count(const seckit_fle_decryptor *d);
+/* Make d immutable now (idempotent; any thread). */
+void seckit_fle_decryptor_seal(seckit_fle_decryptor *d);
+int seckit_fle_decryptor_is_sealed(const seckit_fle_decryptor *d);
+/* Take a reference (returns d; NULL stays NULL). */
+seckit_fle_decryptor *seckit_fle_decryptor_ref(seckit_fle_decryptor *d);
+/* Drop a reference; the last one frees the decryptor and its keys. */
+void seckit_fle_decryptor_unref(seckit_fle_decryptor *d);
+/* The same as seckit_fle_decryptor_unref (the name from before reference
+ * counting; a decryptor nobody else referenced is freed as before). */
 void seckit_fle_decryptor_free(seckit_fle_decryptor *d);
+
+/* A holder for "the current decryptor" that a server shares between its
+ * worker threads and replaces on key rotation without a restart:
+ *
+ *   worker:   seckit_fle_decryptor *d = seckit_fle_keystore_acquire(ks);
+ *             seckit_fle_decrypt_body(d, ...);
+ *             seckit_fle_decryptor_unref(d);
+ *   rotation: build and fill a new decryptor d2 (new, add_key...), then
+ *             seckit_fle_keystore_swap(ks, d2, &err);
+ *             seckit_fle_decryptor_unref(d2);   (the keystore keeps its own)
+ *
+ * A request that acquired the old decryptor finishes with it; the old one
+ * is freed when the last such request drops it.  acquire and swap hold an
+ * internal mutex only to read or replace a pointer and count a reference
+ * (never during RSA work).  new and swap seal the decryptor they are given
+ * and take their own reference to it (the caller keeps and drops its
+ * own).  acquire returns a new reference (never NULL for a valid ks). */
+typedef struct seckit_fle_keystore seckit_fle_keystore;
+
+int seckit_fle_keystore_new(seckit_fle_keystore **out, seckit_fle_decryptor *d,
+                            seckit_error *err);
+int seckit_fle_keystore_swap(seckit_fle_keystore *ks, seckit_fle_decryptor *d,
+                             seckit_error *err);
+seckit_fle_decryptor *seckit_fle_keystore_acquire(seckit_fle_keystore *ks);
+/* Drops the keystore's reference to its current decryptor. */
+void seckit_fle_keystore_free(seckit_fle_keystore *ks);
 
 /* Whether a (percent-decoded) field value looks like an FLE value: base64
  * of an AWS Encryption SDK message (version 1 type 0x80 or version 2, with
