@@ -597,6 +597,85 @@ fail:
     return rc;
 }
 
+static int add_pattern_locked(seckit_fle_decryptor *d, const char *pattern, seckit_error *err)
+{
+    for (size_t i = 0; i < d->n_fields; i++)
+        if (strcmp(d->fields[i], pattern) == 0)
+            return 0;
+    if (d->n_fields >= 1024)
+        return seckit_error_set(err, SECKIT_ELIMIT, "more than 1024 field patterns");
+    char **nf = realloc(d->fields, (d->n_fields + 1) * sizeof(*nf));
+    if (nf == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    d->fields = nf;
+    if ((d->fields[d->n_fields] = strdup(pattern)) == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    d->n_fields++;
+    return 0;
+}
+
+static int sealed_error(seckit_error *err)
+{
+    return seckit_error_set(err, SECKIT_EINVAL,
+                            "the decryptor is sealed (in use); name every field before the "
+                            "first decryption");
+}
+
+int seckit_fle_decryptor_add_field(seckit_fle_decryptor *d, const char *pattern,
+                                   seckit_error *err)
+{
+    if (d == NULL || pattern == NULL)
+        return seckit_error_set(err, SECKIT_EINVAL,
+                                "seckit_fle_decryptor_add_field: invalid argument");
+    int rc = skt_fle_check_pattern(pattern, "field pattern", err);
+    if (rc != 0)
+        return rc;
+    pthread_mutex_lock(&d->lock);
+    rc = atomic_load_explicit(&d->sealed, memory_order_relaxed) ? sealed_error(err)
+                                                                  : add_pattern_locked(d, pattern,
+                                                                                       err);
+    pthread_mutex_unlock(&d->lock);
+    return rc;
+}
+
+int seckit_fle_decryptor_add_profile_fields(seckit_fle_decryptor *d,
+                                            const seckit_fle_profile *profile,
+                                            seckit_error *err)
+{
+    if (d == NULL || profile == NULL)
+        return seckit_error_set(err, SECKIT_EINVAL,
+                                "seckit_fle_decryptor_add_profile_fields: invalid argument");
+    int rc = 0;
+    pthread_mutex_lock(&d->lock);
+    if (atomic_load_explicit(&d->sealed, memory_order_relaxed))
+        rc = sealed_error(err);
+    for (size_t e = 0; rc == 0 && e < profile->n_entities; e++)
+        for (size_t i = 0; rc == 0 && i < profile->entities[e].n_patterns; i++)
+            rc = add_pattern_locked(d, profile->entities[e].patterns[i], err);
+    pthread_mutex_unlock(&d->lock);
+    return rc;
+}
+
+size_t seckit_fle_decryptor_field_count(const seckit_fle_decryptor *d)
+{
+    if (d == NULL)
+        return 0;
+    seal(d);
+    return d->n_fields;
+}
+
+int seckit_fle_decryptor_field_selected(const seckit_fle_decryptor *d, const char *name,
+                                        size_t len)
+{
+    if (d == NULL || name == NULL)
+        return 0;
+    seal(d);
+    for (size_t i = 0; i < d->n_fields; i++)
+        if (skt_fle_pattern_match(d->fields[i], name, len))
+            return 1;
+    return d->n_fields == 0 && d->opts.any_encrypted_field;
+}
+
 /* ---- a holder for the current decryptor, swapped on key rotation */
 
 struct seckit_fle_keystore {
@@ -813,6 +892,18 @@ int seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, siz
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_decrypt_body: invalid argument");
     *out = NULL;
     *out_len = 0;
+    seal(d);
+    /* Which fields: the call's names, else the decryptor's patterns, else
+     * (only when explicitly allowed) anything that looks encrypted. */
+    int by_pattern = n_fields == 0 && d->n_fields > 0;
+    int any = n_fields == 0 && d->n_fields == 0;
+    if (any && !d->opts.any_encrypted_field)
+        return seckit_error_set(err, SECKIT_EINVAL,
+                                "no fields named for decryption: pass field names, add the "
+                                "profile's patterns (seckit_fle_decryptor_add_field or "
+                                "_add_profile_fields), or set any_encrypted_field (risky: "
+                                "decrypts whatever encrypted value a client posts in any "
+                                "field)");
     seckit_form *form = NULL;
     int rc = seckit_form_parse(&form, body, len, d->opts.max_body, err);
     if (rc != 0)
@@ -832,16 +923,21 @@ int seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, siz
         int named = 0;
         for (size_t f = 0; f < n_fields && !named; f++)
             named = fields[f] != NULL && strlen(fields[f]) == nl && memcmp(fields[f], name, nl) == 0;
+        for (size_t f = 0; by_pattern && f < d->n_fields && !named; f++)
+            named = skt_fle_pattern_match(d->fields[f], name, nl);
         int enc = seckit_fle_value_is_encrypted(value, vl);
-        if (n_fields > 0 && !named)
-            continue;
+        if (!any && !named)
+            continue; /* not ours, even if it looks encrypted (no decryption oracle) */
         if (!enc) {
-            if (n_fields == 0)
+            if (any)
                 continue;
+            /* A named field in plaintext: CloudFront was bypassed, or the
+             * client sent it around the encryption. */
             printable_name(pname, sizeof(pname), name, nl);
             rc = seckit_error_set_at(err, SECKIT_EFORMAT, 0, 0, seckit_form_field_offset(form, i),
                                      "field '%s' at offset %zu: value is not an encrypted "
-                                     "(AWS Encryption SDK, base64) field",
+                                     "(AWS Encryption SDK, base64) field, but the field is "
+                                     "named for decryption",
                                      pname, seckit_form_field_offset(form, i));
             goto done;
         }

@@ -245,6 +245,13 @@ typedef struct seckit_fle_decrypt_options {
     size_t max_field_plaintext;
     /* Largest body; 0 means 1 MB. */
     size_t max_body;
+    /* Risky opt-in: with no field named (no add_field/add_profile_fields
+     * and no fields argument), let seckit_fle_decrypt_body decrypt every
+     * field whose value looks encrypted.  Off by default, since a client
+     * can then post a captured ciphertext in any field (say one the server
+     * echoes) and read the plaintext back, and a named field that arrives
+     * in plaintext is not noticed. */
+    int any_encrypted_field;
     /* (Frame lengths above 1 MiB are always refused: anyone holding the
      * public key can make a valid message, and a frame is allocated whole.) */
 } seckit_fle_decrypt_options;
@@ -282,6 +289,27 @@ int seckit_fle_decryptor_add_key(seckit_fle_decryptor *d, const char *provider_i
                                  size_t key_len, seckit_rsa_padding padding,
                                  seckit_error *err);
 size_t seckit_fle_decryptor_key_count(const seckit_fle_decryptor *d);
+/* The fields seckit_fle_decrypt_body decrypts when its call names none:
+ * a field name, or a prefix followed by '*' (CloudFront's pattern rules:
+ * 1-128 of [A-Za-z0-9[]._-], case-sensitive).  A field that matches must
+ * arrive encrypted (else the body fails: a plaintext Phone= means
+ * CloudFront was bypassed); fields that match no pattern are left as they
+ * are even when they look encrypted.  add_profile_fields adds every
+ * pattern of a profile (seckit_fle_config_profile), so the origin uses the
+ * same file as encrypt and push.  SECKIT_EINVAL once sealed. */
+int seckit_fle_decryptor_add_field(seckit_fle_decryptor *d, const char *pattern,
+                                   seckit_error *err);
+int seckit_fle_decryptor_add_profile_fields(seckit_fle_decryptor *d,
+                                            const seckit_fle_profile *profile,
+                                            seckit_error *err);
+/* Number of patterns (seals d). */
+size_t seckit_fle_decryptor_field_count(const seckit_fle_decryptor *d);
+/* Whether a field of this (decoded) name is to be decrypted: it matches a
+ * pattern, or no pattern was added and any_encrypted_field is set (then
+ * only if its value looks encrypted).  Seals d.  For servers that walk a
+ * form themselves. */
+int seckit_fle_decryptor_field_selected(const seckit_fle_decryptor *d, const char *name,
+                                        size_t len);
 /* Make d immutable now (idempotent; any thread). */
 void seckit_fle_decryptor_seal(seckit_fle_decryptor *d);
 int seckit_fle_decryptor_is_sealed(const seckit_fle_decryptor *d);
@@ -335,10 +363,16 @@ int seckit_fle_value_is_encrypted(const char *value, size_t len);
 int seckit_fle_decrypt_value(const seckit_fle_decryptor *d, const char *value, size_t len,
                              uint8_t **plain, size_t *plain_len, seckit_error *err);
 
-/* Decrypt a form body.  With n_fields == 0, every field whose value is an
- * FLE value (seckit_fle_value_is_encrypted) is decrypted; otherwise only
- * the fields named (each must occur at least once: SECKIT_ENOTFOUND; each
- * occurrence must be an FLE value).  All fields are decrypted before any
+/* Decrypt a form body.  Which fields:
+ *   - n_fields > 0: exactly the fields named (each must occur at least
+ *     once: SECKIT_ENOTFOUND; each occurrence must be an FLE value);
+ *   - else the decryptor's patterns (seckit_fle_decryptor_add_field):
+ *     every field that matches must be an FLE value (SECKIT_EFORMAT if it
+ *     arrives in plaintext); other fields are not touched even when they
+ *     look encrypted;
+ *   - else, only with opts.any_encrypted_field (risky), every field whose
+ *     value is an FLE value (seckit_fle_value_is_encrypted); without it,
+ *     SECKIT_EINVAL (no field named).  All fields are decrypted before any
  * output: a single failure fails the whole body and returns nothing.
  * Other fields keep their exact bytes.  *out is NUL-terminated secret
  * memory (free with seckit_secret_free); *n_decrypted (may be NULL) receives the
