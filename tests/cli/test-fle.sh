@@ -69,6 +69,28 @@ check insecure_key 5 fle decrypt --field Phone --keys-dir keys --in enc.txt && g
     check insecure_key_allowed 0 fle decrypt --field Phone --keys-dir keys --allow-insecure-key-file --in enc.txt &&
     pass insecure_key
 chmod 600 keys/FLEDemo/DemoPublicKey.pem
+# A keys folder others can write to is refused (a key could be swapped in);
+# a sticky one (as /tmp) and Kubernetes' secret-volume layout are accepted.
+chmod 775 keys/FLEDemo
+check keys_dir_group_writable 5 fle decrypt --field Phone --keys-dir keys --in enc.txt &&
+    grep -q 'writable by group or others (mode 0775)' "$ERR" && pass keys_dir_group_writable
+chmod 755 keys/FLEDemo
+chmod 777 keys
+check keys_dir_world_writable 5 fle decrypt --field Phone --keys-dir keys --in enc.txt &&
+    grep -q "chmod go-w" "$ERR" && pass keys_dir_world_writable
+chmod 1777 keys
+check keys_dir_sticky 0 fle decrypt --field Phone --keys-dir keys --in enc.txt &&
+    cmp -s "$OUT" form.txt && pass keys_dir_sticky
+chmod 755 keys
+mkdir -p k8s/..2026_12_07_00_00_00.1/FLEDemo && chmod 1777 k8s &&
+    cp -p priv.pem k8s/..2026_12_07_00_00_00.1/FLEDemo/DemoPublicKey.pem &&
+    ln -s ..2026_12_07_00_00_00.1 k8s/..data && ln -s ..data/FLEDemo k8s/FLEDemo
+check keys_dir_kubernetes 0 fle decrypt --field Phone --keys-dir k8s --in enc.txt &&
+    cmp -s "$OUT" form.txt && pass keys_dir_kubernetes
+mkdir -m 770 gw && ln -s "$PWD/priv.pem" gw/priv.pem
+check raw_key_in_writable_folder 5 fle decrypt --field Phone \
+    --raw-rsa-key namespace=FLEDemo,name=DemoPublicKey,file=gw/priv.pem --in enc.txt &&
+    grep -q 'mode 0770' "$ERR" && pass raw_key_in_writable_folder
 # --out is atomic and not overwritten without --force.
 seckit fle decrypt --field Phone --raw-rsa-key "$KEY" --in enc.txt --out o.txt 2>/dev/null
 check out_exists 5 fle decrypt --field Phone --raw-rsa-key "$KEY" --in enc.txt --out o.txt &&
