@@ -20,6 +20,12 @@ tests_unit_test_fle_form_LDADD = $(TEST_LDADD)
 tests_unit_test_fle_config_SOURCES = tests/unit/test_fle_config.c
 tests_unit_test_fle_config_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_fle_config_LDADD = $(TEST_LDADD)
+# The origin server's API: per-field decryption, lenient forms, public messages.
+UNIT_TESTS += tests/unit/test_fle_origin
+check_PROGRAMS += tests/unit/test_fle_origin
+tests_unit_test_fle_origin_SOURCES = tests/unit/test_fle_origin.c
+tests_unit_test_fle_origin_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_fle_origin_LDADD = $(TEST_LDADD)
 
 # The form codec's libFuzzer target and its corpus replayer.
 FUZZ_TARGETS += tests/fuzz/fuzz_fle_form
