@@ -9,8 +9,13 @@ seckitinclude_HEADERS += include/seckit/fle.h
 seckit_SOURCES += src/cli/cmd_fle.c
 dist_man_MANS += man/seckit-fle.1
 
-UNIT_TESTS += tests/unit/test_fle_form tests/unit/test_fle_config tests/unit/test_fle_crypt
-check_PROGRAMS += tests/unit/test_fle_form tests/unit/test_fle_config tests/unit/test_fle_crypt
+UNIT_TESTS += tests/unit/test_fle_form tests/unit/test_fle_config tests/unit/test_fle_crypt \
+	tests/unit/test_fle_threads
+check_PROGRAMS += tests/unit/test_fle_form tests/unit/test_fle_config tests/unit/test_fle_crypt \
+	tests/unit/test_fle_threads
+tests_unit_test_fle_threads_SOURCES = tests/unit/test_fle_threads.c
+tests_unit_test_fle_threads_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_fle_threads_LDADD = $(TEST_LDADD)
 tests_unit_test_fle_crypt_SOURCES = tests/unit/test_fle_crypt.c
 tests_unit_test_fle_crypt_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_fle_crypt_LDADD = $(TEST_LDADD)

@@ -368,7 +368,14 @@ struct seckit_fle_decryptor {
     seckit_esdk_options esdk;        /* decrypt options derived from opts */
     fle_key *keys;
     size_t n_keys;
-    atomic_int used; /* set by the first decryption; add_key refused after */
+    char **fields; /* field patterns decrypted by default (seckit_fle_decryptor_add_field) */
+    size_t n_fields;
+    /* Setup (add_key, add_field) and sealing take `lock`; once `sealed` is
+     * set (release, under the lock) nothing above changes, so readers that
+     * see it set (acquire) read keys and fields without locking. */
+    pthread_mutex_t lock;
+    atomic_int sealed;
+    atomic_uint refs;
 };
 
 void seckit_fle_decrypt_options_init(seckit_fle_decrypt_options *opts)
@@ -440,27 +447,85 @@ int seckit_fle_decryptor_new(seckit_fle_decryptor **out, const seckit_fle_decryp
     /* Anyone with the public key can make a valid message, so the frame
      * length a header claims (and the ESDK allocates) is capped too. */
     d->esdk.max_frame_length = FLE_MAX_FRAME_LENGTH;
-    atomic_init(&d->used, 0);
+    if (pthread_mutex_init(&d->lock, NULL) != 0) {
+        free(d);
+        return seckit_error_set(err, SECKIT_ECRYPTO, "cannot make a mutex");
+    }
+    atomic_init(&d->sealed, 0);
+    atomic_init(&d->refs, 1u);
     *out = d;
     return 0;
 }
 
-size_t seckit_fle_decryptor_key_count(const seckit_fle_decryptor *d)
+/* Seal d: after this nothing changes it.  Safe from any thread; the
+ * decryptor is logically const (sealing is what makes sharing it safe). */
+static void seal(const seckit_fle_decryptor *cd)
 {
-    return d != NULL ? d->n_keys : 0;
+    seckit_fle_decryptor *d = (seckit_fle_decryptor *)cd;
+    if (atomic_load_explicit(&d->sealed, memory_order_acquire))
+        return;
+    pthread_mutex_lock(&d->lock);
+    atomic_store_explicit(&d->sealed, 1, memory_order_release);
+    pthread_mutex_unlock(&d->lock);
 }
 
-void seckit_fle_decryptor_free(seckit_fle_decryptor *d)
+void seckit_fle_decryptor_seal(seckit_fle_decryptor *d)
+{
+    if (d != NULL)
+        seal(d);
+}
+
+int seckit_fle_decryptor_is_sealed(const seckit_fle_decryptor *d)
+{
+    return d != NULL && atomic_load_explicit(&d->sealed, memory_order_acquire);
+}
+
+size_t seckit_fle_decryptor_key_count(const seckit_fle_decryptor *d)
 {
     if (d == NULL)
-        return;
+        return 0;
+    if (atomic_load_explicit(&d->sealed, memory_order_acquire))
+        return d->n_keys;
+    seckit_fle_decryptor *m = (seckit_fle_decryptor *)d;
+    pthread_mutex_lock(&m->lock);
+    size_t n = m->n_keys;
+    pthread_mutex_unlock(&m->lock);
+    return n;
+}
+
+static void decryptor_destroy(seckit_fle_decryptor *d)
+{
     for (size_t i = 0; i < d->n_keys; i++) {
         free(d->keys[i].provider_id);
         free(d->keys[i].key_name);
         seckit_keyring_free(d->keys[i].keyring);
     }
     free(d->keys);
+    for (size_t i = 0; i < d->n_fields; i++)
+        free(d->fields[i]);
+    free(d->fields);
+    pthread_mutex_destroy(&d->lock);
     free(d);
+}
+
+seckit_fle_decryptor *seckit_fle_decryptor_ref(seckit_fle_decryptor *d)
+{
+    if (d != NULL)
+        atomic_fetch_add_explicit(&d->refs, 1u, memory_order_relaxed);
+    return d;
+}
+
+void seckit_fle_decryptor_unref(seckit_fle_decryptor *d)
+{
+    if (d == NULL)
+        return;
+    if (atomic_fetch_sub_explicit(&d->refs, 1u, memory_order_acq_rel) == 1u)
+        decryptor_destroy(d);
+}
+
+void seckit_fle_decryptor_free(seckit_fle_decryptor *d)
+{
+    seckit_fle_decryptor_unref(d);
 }
 
 int seckit_fle_decryptor_add_key(seckit_fle_decryptor *d, const char *provider_id,
@@ -471,41 +536,206 @@ int seckit_fle_decryptor_add_key(seckit_fle_decryptor *d, const char *provider_i
     if (d == NULL || provider_id == NULL || key_name == NULL || private_key == NULL)
         return seckit_error_set(err, SECKIT_EINVAL,
                                 "seckit_fle_decryptor_add_key: invalid argument");
-    if (atomic_load(&d->used))
+    if (atomic_load_explicit(&d->sealed, memory_order_acquire))
         return seckit_error_set(err, SECKIT_EINVAL,
-                                "the decryptor is in use; add every key before the first "
-                                "decryption");
+                                "the decryptor is sealed (in use); add every key before the "
+                                "first decryption, or build a new decryptor and swap it in "
+                                "with seckit_fle_keystore_swap");
     if (provider_id[0] == '\0' || key_name[0] == '\0')
         return seckit_error_set(err, SECKIT_EINVAL, "provider id and key name must not be empty");
-    for (size_t i = 0; i < d->n_keys; i++)
-        if (strcmp(d->keys[i].provider_id, provider_id) == 0 &&
-            strcmp(d->keys[i].key_name, key_name) == 0)
-            return seckit_error_set(err, SECKIT_EINVAL,
-                                    "a key for provider id '%.128s' and key name '%.128s' was "
-                                    "already added",
-                                    provider_id, key_name);
+    if (padding == SECKIT_RSA_PKCS1)
+        return seckit_error_set(err, SECKIT_EPOLICY,
+                                "RSA PKCS#1 v1.5 padding is refused for FLE: CloudFront wraps "
+                                "data keys with OAEP-SHA256, and PKCS#1 v1.5 decryption of "
+                                "attacker-supplied keys can be a timing oracle");
+    /* The RSA key is parsed outside the lock; the array changes under it. */
     seckit_keyring *kr = NULL;
     int rc = fle_rsa_keyring_new(&kr, provider_id, key_name, private_key, key_len, padding, err);
     if (rc != 0)
         return rc;
+    char *pid = strdup(provider_id), *kname = strdup(key_name);
+    if (pid == NULL || kname == NULL) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        goto fail;
+    }
+    pthread_mutex_lock(&d->lock);
+    if (atomic_load_explicit(&d->sealed, memory_order_relaxed)) {
+        pthread_mutex_unlock(&d->lock);
+        rc = seckit_error_set(err, SECKIT_EINVAL,
+                              "the decryptor is sealed (in use); add every key before the "
+                              "first decryption, or build a new decryptor and swap it in "
+                              "with seckit_fle_keystore_swap");
+        goto fail;
+    }
+    for (size_t i = 0; i < d->n_keys; i++)
+        if (strcmp(d->keys[i].provider_id, provider_id) == 0 &&
+            strcmp(d->keys[i].key_name, key_name) == 0) {
+            pthread_mutex_unlock(&d->lock);
+            rc = seckit_error_set(err, SECKIT_EINVAL,
+                                  "a key for provider id '%.128s' and key name '%.128s' was "
+                                  "already added",
+                                  provider_id, key_name);
+            goto fail;
+        }
     fle_key *nk = realloc(d->keys, (d->n_keys + 1) * sizeof(*nk));
     if (nk == NULL) {
-        seckit_keyring_free(kr);
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        pthread_mutex_unlock(&d->lock);
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        goto fail;
     }
     d->keys = nk;
-    fle_key *k = &d->keys[d->n_keys];
-    k->provider_id = strdup(provider_id);
-    k->key_name = strdup(key_name);
-    k->keyring = kr;
-    if (k->provider_id == NULL || k->key_name == NULL) {
-        free(k->provider_id);
-        free(k->key_name);
-        seckit_keyring_free(kr);
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-    }
+    d->keys[d->n_keys].provider_id = pid;
+    d->keys[d->n_keys].key_name = kname;
+    d->keys[d->n_keys].keyring = kr;
     d->n_keys++;
+    pthread_mutex_unlock(&d->lock);
     return 0;
+fail:
+    free(pid);
+    free(kname);
+    seckit_keyring_free(kr);
+    return rc;
+}
+
+static int add_pattern_locked(seckit_fle_decryptor *d, const char *pattern, seckit_error *err)
+{
+    for (size_t i = 0; i < d->n_fields; i++)
+        if (strcmp(d->fields[i], pattern) == 0)
+            return 0;
+    if (d->n_fields >= 1024)
+        return seckit_error_set(err, SECKIT_ELIMIT, "more than 1024 field patterns");
+    char **nf = realloc(d->fields, (d->n_fields + 1) * sizeof(*nf));
+    if (nf == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    d->fields = nf;
+    if ((d->fields[d->n_fields] = strdup(pattern)) == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    d->n_fields++;
+    return 0;
+}
+
+static int sealed_error(seckit_error *err)
+{
+    return seckit_error_set(err, SECKIT_EINVAL,
+                            "the decryptor is sealed (in use); name every field before the "
+                            "first decryption");
+}
+
+int seckit_fle_decryptor_add_field(seckit_fle_decryptor *d, const char *pattern,
+                                   seckit_error *err)
+{
+    if (d == NULL || pattern == NULL)
+        return seckit_error_set(err, SECKIT_EINVAL,
+                                "seckit_fle_decryptor_add_field: invalid argument");
+    int rc = skt_fle_check_pattern(pattern, "field pattern", err);
+    if (rc != 0)
+        return rc;
+    pthread_mutex_lock(&d->lock);
+    rc = atomic_load_explicit(&d->sealed, memory_order_relaxed) ? sealed_error(err)
+                                                                  : add_pattern_locked(d, pattern,
+                                                                                       err);
+    pthread_mutex_unlock(&d->lock);
+    return rc;
+}
+
+int seckit_fle_decryptor_add_profile_fields(seckit_fle_decryptor *d,
+                                            const seckit_fle_profile *profile,
+                                            seckit_error *err)
+{
+    if (d == NULL || profile == NULL)
+        return seckit_error_set(err, SECKIT_EINVAL,
+                                "seckit_fle_decryptor_add_profile_fields: invalid argument");
+    int rc = 0;
+    pthread_mutex_lock(&d->lock);
+    if (atomic_load_explicit(&d->sealed, memory_order_relaxed))
+        rc = sealed_error(err);
+    for (size_t e = 0; rc == 0 && e < profile->n_entities; e++)
+        for (size_t i = 0; rc == 0 && i < profile->entities[e].n_patterns; i++)
+            rc = add_pattern_locked(d, profile->entities[e].patterns[i], err);
+    pthread_mutex_unlock(&d->lock);
+    return rc;
+}
+
+size_t seckit_fle_decryptor_field_count(const seckit_fle_decryptor *d)
+{
+    if (d == NULL)
+        return 0;
+    seal(d);
+    return d->n_fields;
+}
+
+int seckit_fle_decryptor_field_selected(const seckit_fle_decryptor *d, const char *name,
+                                        size_t len)
+{
+    if (d == NULL || name == NULL)
+        return 0;
+    seal(d);
+    for (size_t i = 0; i < d->n_fields; i++)
+        if (skt_fle_pattern_match(d->fields[i], name, len))
+            return 1;
+    return d->n_fields == 0 && d->opts.any_encrypted_field;
+}
+
+/* ---- a holder for the current decryptor, swapped on key rotation */
+
+struct seckit_fle_keystore {
+    pthread_mutex_t lock; /* held only to read or replace `cur` and take a reference */
+    seckit_fle_decryptor *cur;
+};
+
+int seckit_fle_keystore_new(seckit_fle_keystore **out, seckit_fle_decryptor *d,
+                            seckit_error *err)
+{
+    if (out == NULL || d == NULL)
+        return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_keystore_new: invalid argument");
+    *out = NULL;
+    seckit_fle_keystore *ks = calloc(1, sizeof(*ks));
+    if (ks == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    if (pthread_mutex_init(&ks->lock, NULL) != 0) {
+        free(ks);
+        return seckit_error_set(err, SECKIT_ECRYPTO, "cannot make a mutex");
+    }
+    seal(d);
+    ks->cur = seckit_fle_decryptor_ref(d);
+    *out = ks;
+    return 0;
+}
+
+int seckit_fle_keystore_swap(seckit_fle_keystore *ks, seckit_fle_decryptor *d,
+                             seckit_error *err)
+{
+    if (ks == NULL || d == NULL)
+        return seckit_error_set(err, SECKIT_EINVAL,
+                                "seckit_fle_keystore_swap: invalid argument");
+    seal(d);
+    seckit_fle_decryptor_ref(d);
+    pthread_mutex_lock(&ks->lock);
+    seckit_fle_decryptor *old = ks->cur;
+    ks->cur = d;
+    pthread_mutex_unlock(&ks->lock);
+    /* Freed here, or by the last thread still decrypting with it. */
+    seckit_fle_decryptor_unref(old);
+    return 0;
+}
+
+seckit_fle_decryptor *seckit_fle_keystore_acquire(seckit_fle_keystore *ks)
+{
+    if (ks == NULL)
+        return NULL;
+    pthread_mutex_lock(&ks->lock);
+    seckit_fle_decryptor *d = seckit_fle_decryptor_ref(ks->cur);
+    pthread_mutex_unlock(&ks->lock);
+    return d;
+}
+
+void seckit_fle_keystore_free(seckit_fle_keystore *ks)
+{
+    if (ks == NULL)
+        return;
+    seckit_fle_decryptor_unref(ks->cur);
+    pthread_mutex_destroy(&ks->lock);
+    free(ks);
 }
 
 static int known_suite(uint8_t version, uint16_t suite)
@@ -592,8 +822,7 @@ static int decrypt_value(const seckit_fle_decryptor *d, const char *value, size_
     seckit_esdk_info info;
     int rc;
     memset(&info, 0, sizeof(info));
-    if (!atomic_load_explicit(&d->used, memory_order_relaxed)) /* no shared writes after */
-        atomic_store((atomic_int *)&d->used, 1);
+    seal(d); /* from here on d never changes */
     if ((rc = decode_value(d, value, len, &msg, &msg_len, err)) != 0)
         return rc;
     /* Pick the key by the EDKs' provider id and key name, for a clear error
@@ -713,6 +942,21 @@ static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_
                           const char *const *fields, size_t n_fields, seckit_fle_fields **out,
                           seckit_error *err)
 {
+    seal(d);
+    /* Which fields: the call's names, else the decryptor's patterns, else
+     * (only when explicitly allowed) anything that looks encrypted. */
+    int by_pattern = n_fields == 0 && d->n_fields > 0;
+    int any = n_fields == 0 && d->n_fields == 0;
+    if (any && !d->opts.any_encrypted_field) {
+        int rc = seckit_error_set(err, SECKIT_EINVAL,
+                                  "no fields named for decryption: pass field names, add the "
+                                  "profile's patterns (seckit_fle_decryptor_add_field or "
+                                  "_add_profile_fields), or set any_encrypted_field (risky: "
+                                  "decrypts whatever encrypted value a client posts in any "
+                                  "field)");
+        seckit_error_set_public(err, "internal error");
+        return rc;
+    }
     seckit_fle_fields *r = calloc(1, sizeof(*r));
     if (r == NULL) {
         seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
@@ -746,8 +990,12 @@ static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_
         size_t nl, vl, off = seckit_form_field_offset(r->form, i), bad = 0;
         seckit_form_field(r->form, i, &name, &nl, &value, &vl, NULL);
         int is_named = named(fields, n_fields, name, nl);
+        for (size_t f = 0; by_pattern && f < d->n_fields && !is_named; f++)
+            is_named = skt_fle_pattern_match(d->fields[f], name, nl);
         int enc = seckit_fle_value_is_encrypted(value, vl);
-        if (n_fields > 0 ? !is_named : !enc)
+        if (!any && !is_named)
+            continue; /* not ours, even if it looks encrypted (no decryption oracle) */
+        if (any && !enc)
             continue;
         printable_name(pname, sizeof(pname), name, nl);
         /* An encrypted field is held to the strict codec even in lenient
@@ -761,9 +1009,12 @@ static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_
             goto fail_todo;
         }
         if (!enc) {
+            /* A named field in plaintext: CloudFront was bypassed, or the
+             * client sent it around the encryption. */
             rc = seckit_error_set_at(err, SECKIT_EFORMAT, 0, 0, off,
                                      "field '%s' at offset %zu: value is not an encrypted "
-                                     "(AWS Encryption SDK, base64) field",
+                                     "(AWS Encryption SDK, base64) field, but the field is "
+                                     "named for decryption",
                                      pname, off);
             seckit_error_set_public(err, "field %zu: the value is not encrypted", i + 1);
             goto fail_todo;

@@ -8,14 +8,15 @@ show fle encrypt --public-key fle-public.pem --provider FLEDemo --key-name DemoP
 cut -c1-72 encrypted.txt
 # The origin, with the private key laid out as KEYS/PROVIDER/KEYNAME.pem:
 mkdir -p keys/FLEDemo && cp -p fle-private.pem keys/FLEDemo/DemoPublicKey.pem
-show fle decrypt --keys-dir keys --in encrypted.txt
+# Only the fields named are decrypted (--field, or the profile's patterns with --config):
+show fle decrypt --keys-dir keys --field Phone --in encrypted.txt
 # One stored value on its own:
 sed 's/.*Phone=//' encrypted.txt >phone-value.txt
 show fle decrypt-value --keys-dir keys --in phone-value.txt
 echo
 # A key that does not match the field is named in the error (exit 3):
 show fle decrypt --raw-rsa-key namespace=FLEDemo,name=OldKey,file=fle-private.pem \
-    --in encrypted.txt || echo "(exit status $?)"
+    --field Phone --in encrypted.txt || echo "(exit status $?)"
 # The same setup in CloudFront's API shapes, checked, and used as CloudFront selects profiles:
 pem=$(awk '{printf "%s\\n", $0}' fle-public.pem)
 cat >fle.json <<JSON
@@ -33,4 +34,7 @@ JSON
 show fle check-config fle.json
 show fle encrypt --config fle.json --content-type 'application/x-www-form-urlencoded; charset=UTF-8' \
     --in form.txt --out encrypted2.txt
-show fle decrypt --keys-dir keys --field Phone --in encrypted2.txt
+show fle decrypt --keys-dir keys --config fle.json --profile DemoProfile --in encrypted2.txt
+# A Phone that arrives in plaintext (CloudFront bypassed) is refused (exit 3):
+show fle decrypt --keys-dir keys --config fle.json --profile DemoProfile --in form.txt ||
+    echo "(exit status $?)"

@@ -268,6 +268,13 @@ typedef struct seckit_fle_decrypt_options {
     size_t max_field_plaintext;
     /* Largest body; 0 means 1 MB. */
     size_t max_body;
+    /* Risky opt-in: with no field named (no add_field/add_profile_fields
+     * and no fields argument), let seckit_fle_decrypt_body decrypt every
+     * field whose value looks encrypted.  Off by default, since a client
+     * can then post a captured ciphertext in any field (say one the server
+     * echoes) and read the plaintext back, and a named field that arrives
+     * in plaintext is not noticed. */
+    int any_encrypted_field;
     /* (Frame lengths above 1 MiB are always refused: anyone holding the
      * public key can make a valid message, and a frame is allocated whole.) */
     /* Lenient form mode: fields that are not decrypted may carry bytes the
@@ -281,10 +288,19 @@ typedef struct seckit_fle_decrypt_options {
 /* Fill opts with the defaults (all zero: the FLE defaults above). */
 void seckit_fle_decrypt_options_init(seckit_fle_decrypt_options *opts);
 
-/* A reusable decryption context.  Set it up (new, add_key...), then share it:
- * the decrypt functions take it const, never change it, and may be called
- * from any number of threads at once.  add_key after the first decryption
- * is refused (SECKIT_EINVAL), so a context in use is immutable. */
+/* A reusable decryption context.  Set it up (new, add_key, add_field...),
+ * then share it: the decrypt functions take it const and may be called from
+ * any number of threads at once.  The first decryption (or
+ * seckit_fle_decryptor_seal, or handing it to a keystore) seals it: from
+ * then on add_key and add_field are refused (SECKIT_EINVAL), so a shared
+ * context never changes under a reader.  Setup calls on one thread racing
+ * a first decryption on another are safe too: each setup call either
+ * completes before the seal or is refused.
+ *
+ * A decryptor is reference-counted: new returns one reference;
+ * seckit_fle_decryptor_ref takes another, seckit_fle_decryptor_unref (or
+ * its older name seckit_fle_decryptor_free) drops one, and the last drop
+ * frees it.  To rotate keys without a restart, see seckit_fle_keystore. */
 typedef struct seckit_fle_decryptor seckit_fle_decryptor;
 
 int seckit_fle_decryptor_new(seckit_fle_decryptor **out, const seckit_fle_decrypt_options *opts,
@@ -295,13 +311,70 @@ int seckit_fle_decryptor_new(seckit_fle_decryptor **out, const seckit_fle_decryp
  * uses the key its EDK names.  The key bytes are not kept; the parsed key
  * is held until the decryptor is freed.  padding: CloudFront uses
  * SECKIT_RSA_OAEP_SHA256 (OAEP-SHA256 with MGF1-SHA256).  A second key with
- * the same provider id and key name is refused. */
+ * the same provider id and key name is refused.  SECKIT_EINVAL once the
+ * decryptor is sealed. */
 int seckit_fle_decryptor_add_key(seckit_fle_decryptor *d, const char *provider_id,
                                  const char *key_name, const void *private_key,
                                  size_t key_len, seckit_rsa_padding padding,
                                  seckit_error *err);
 size_t seckit_fle_decryptor_key_count(const seckit_fle_decryptor *d);
+/* The fields seckit_fle_decrypt_body decrypts when its call names none:
+ * a field name, or a prefix followed by '*' (CloudFront's pattern rules:
+ * 1-128 of [A-Za-z0-9[]._-], case-sensitive).  A field that matches must
+ * arrive encrypted (else the body fails: a plaintext Phone= means
+ * CloudFront was bypassed); fields that match no pattern are left as they
+ * are even when they look encrypted.  add_profile_fields adds every
+ * pattern of a profile (seckit_fle_config_profile), so the origin uses the
+ * same file as encrypt and push.  SECKIT_EINVAL once sealed. */
+int seckit_fle_decryptor_add_field(seckit_fle_decryptor *d, const char *pattern,
+                                   seckit_error *err);
+int seckit_fle_decryptor_add_profile_fields(seckit_fle_decryptor *d,
+                                            const seckit_fle_profile *profile,
+                                            seckit_error *err);
+/* Number of patterns (seals d). */
+size_t seckit_fle_decryptor_field_count(const seckit_fle_decryptor *d);
+/* Whether a field of this (decoded) name is to be decrypted: it matches a
+ * pattern, or no pattern was added and any_encrypted_field is set (then
+ * only if its value looks encrypted).  Seals d.  For servers that walk a
+ * form themselves. */
+int seckit_fle_decryptor_field_selected(const seckit_fle_decryptor *d, const char *name,
+                                        size_t len);
+/* Make d immutable now (idempotent; any thread). */
+void seckit_fle_decryptor_seal(seckit_fle_decryptor *d);
+int seckit_fle_decryptor_is_sealed(const seckit_fle_decryptor *d);
+/* Take a reference (returns d; NULL stays NULL). */
+seckit_fle_decryptor *seckit_fle_decryptor_ref(seckit_fle_decryptor *d);
+/* Drop a reference; the last one frees the decryptor and its keys. */
+void seckit_fle_decryptor_unref(seckit_fle_decryptor *d);
+/* The same as seckit_fle_decryptor_unref (the name from before reference
+ * counting; a decryptor nobody else referenced is freed as before). */
 void seckit_fle_decryptor_free(seckit_fle_decryptor *d);
+
+/* A holder for "the current decryptor" that a server shares between its
+ * worker threads and replaces on key rotation without a restart:
+ *
+ *   worker:   seckit_fle_decryptor *d = seckit_fle_keystore_acquire(ks);
+ *             seckit_fle_decrypt_body(d, ...);
+ *             seckit_fle_decryptor_unref(d);
+ *   rotation: build and fill a new decryptor d2 (new, add_key...), then
+ *             seckit_fle_keystore_swap(ks, d2, &err);
+ *             seckit_fle_decryptor_unref(d2);   (the keystore keeps its own)
+ *
+ * A request that acquired the old decryptor finishes with it; the old one
+ * is freed when the last such request drops it.  acquire and swap hold an
+ * internal mutex only to read or replace a pointer and count a reference
+ * (never during RSA work).  new and swap seal the decryptor they are given
+ * and take their own reference to it (the caller keeps and drops its
+ * own).  acquire returns a new reference (never NULL for a valid ks). */
+typedef struct seckit_fle_keystore seckit_fle_keystore;
+
+int seckit_fle_keystore_new(seckit_fle_keystore **out, seckit_fle_decryptor *d,
+                            seckit_error *err);
+int seckit_fle_keystore_swap(seckit_fle_keystore *ks, seckit_fle_decryptor *d,
+                             seckit_error *err);
+seckit_fle_decryptor *seckit_fle_keystore_acquire(seckit_fle_keystore *ks);
+/* Drops the keystore's reference to its current decryptor. */
+void seckit_fle_keystore_free(seckit_fle_keystore *ks);
 
 /* Whether a (percent-decoded) field value looks like an FLE value: base64
  * of an AWS Encryption SDK message (version 1 type 0x80 or version 2, with
@@ -319,10 +392,16 @@ int seckit_fle_value_is_encrypted(const char *value, size_t len);
 int seckit_fle_decrypt_value(const seckit_fle_decryptor *d, const char *value, size_t len,
                              uint8_t **plain, size_t *plain_len, seckit_error *err);
 
-/* Decrypt a form body.  With n_fields == 0, every field whose value is an
- * FLE value (seckit_fle_value_is_encrypted) is decrypted; otherwise only
- * the fields named (each must occur at least once: SECKIT_ENOTFOUND; each
- * occurrence must be an FLE value).  All fields are decrypted before any
+/* Decrypt a form body.  Which fields:
+ *   - n_fields > 0: exactly the fields named (each must occur at least
+ *     once: SECKIT_ENOTFOUND; each occurrence must be an FLE value);
+ *   - else the decryptor's patterns (seckit_fle_decryptor_add_field):
+ *     every field that matches must be an FLE value (SECKIT_EFORMAT if it
+ *     arrives in plaintext); other fields are not touched even when they
+ *     look encrypted;
+ *   - else, only with opts.any_encrypted_field (risky), every field whose
+ *     value is an FLE value (seckit_fle_value_is_encrypted); without it,
+ *     SECKIT_EINVAL (no field named).  All fields are decrypted before any
  * output: a single failure fails the whole body and returns nothing.
  * Other fields keep their exact bytes.  *out is NUL-terminated secret
  * memory (free with seckit_secret_free); *n_decrypted (may be NULL) receives the

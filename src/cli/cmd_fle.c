@@ -22,12 +22,14 @@ static const char usage[] =
     "       seckit fle encrypt --config FILE.json [--profile NAME]\n"
     "                          [--content-type TYPE] [--query STRING]\n"
     "                          [--in FILE] [--out FILE] [--force]\n"
-    "       seckit fle decrypt KEYS [--field NAME]...\n"
+    "       seckit fle decrypt KEYS FIELDS\n"
     "                          [--lines [--threads N]] [--max-encrypted-data-keys N]\n"
     "                          [--allow-identity-kdf] [--allow-insecure-key-file]\n"
     "                          [--in FILE] [--out FILE] [--force]\n"
     "       seckit fle decrypt-value KEYS [--in FILE | VALUE] [--out FILE] [--force]\n"
     "                          [...]\n"
+    "         FIELDS: --field NAME... | --config FILE.json [--profile NAME] |\n"
+    "                 --any-encrypted-field\n"
     "         KEYS: --raw-rsa-key SPEC... | --keys-dir DIR |\n"
     "               --private-key-ssm-parameter NAME --provider ID --key-name NAME\n"
     "               [--profile NAME] [--region REGION] [--endpoint-url URL]\n"
@@ -62,11 +64,21 @@ static const char usage[] =
     "\n"
     "Decrypt options:\n"
     "  --raw-rsa-key SPEC      namespace=PROVIDER,name=KEYNAME,file=PRIVATE.pem\n"
-    "                          [,padding=oaep-sha256|oaep-sha1|oaep-sha384|oaep-sha512|\n"
-    "                          pkcs1] (repeatable; padding defaults to oaep-sha256)\n"
+    "                          [,padding=oaep-sha256|oaep-sha1|oaep-sha384|oaep-sha512]\n"
+    "                          (repeatable; padding defaults to oaep-sha256; pkcs1 is\n"
+    "                          refused)\n"
     "  --keys-dir DIR          every DIR/PROVIDER/KEYNAME.pem (private keys, OAEP-SHA256)\n"
-    "  --field NAME            decrypt only this field (repeatable; it must be present\n"
-    "                          and encrypted); default: every encrypted field\n"
+    "  --field NAME            decrypt this field (repeatable; it must be present and\n"
+    "                          encrypted)\n"
+    "  --config FILE.json      decrypt the fields the FLE profile's patterns match (the\n"
+    "                          file encrypt and push use); a matching field that\n"
+    "                          arrives unencrypted is an error\n"
+    "  --profile NAME, --fle-profile NAME  the profile in --config (needed when it has\n"
+    "                          several; with --private-key-ssm-parameter, --profile is\n"
+    "                          the AWS profile, so use --fle-profile)\n"
+    "  --any-encrypted-field   RISKY: decrypt every field that looks encrypted, whatever\n"
+    "                          its name (a client can post a captured ciphertext in a\n"
+    "                          field the server echoes, and read the plaintext)\n"
     "  --lines                 each input line is one form body (batch use)\n"
     "  --threads N             with --lines, decrypt with N threads (default 1)\n"
     "  --max-encrypted-data-keys N  accept messages with up to N EDKs (default 1)\n"
@@ -82,7 +94,8 @@ static const char usage[] =
     "  --output FORMAT         text (default) or json: the created Ids\n"
     "\n"
     "AWS options (decrypt with --private-key-ssm-parameter, and push):\n"
-    "  --profile NAME          the AWS CLI profile (for encrypt: the FLE profile)\n"
+    "  --profile NAME          the AWS CLI profile (for encrypt, and decrypt --config\n"
+    "                          without SSM: the FLE profile)\n"
     "  --region REGION         the region (default: AWS_REGION, AWS_DEFAULT_REGION,\n"
     "                          the profile's region)\n"
     "  --endpoint-url URL      send the SSM (decrypt) or CloudFront (push) requests\n"
@@ -352,6 +365,11 @@ static int add_key_spec(seckit_fle_decryptor *d, const char *spec, int allow_ins
     int rc;
     if (pad != NULL && (rc = seckit_rsa_padding_parse(pad, &padding, err)) != 0)
         return rc;
+    if (padding == SECKIT_RSA_PKCS1)
+        return seckit_error_set(err, SECKIT_EPOLICY,
+                                "--raw-rsa-key: padding=pkcs1 is refused for FLE (CloudFront "
+                                "uses oaep-sha256; PKCS#1 v1.5 decryption can be a timing "
+                                "oracle)");
     uint8_t *key = NULL;
     size_t key_len = 0;
     rc = seckit_keyfile_read(file, allow_insecure, 1 << 20, &key, &key_len, err);
@@ -588,24 +606,69 @@ done:
     return rc;
 }
 
-/* Percent-decode a value copied from a body (base64 never has '%'). */
-static size_t percent_decode_inplace(char *s, size_t n)
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* Percent-decode a value copied from a body (base64 never has '%'): '%'
+ * followed by exactly two hex digits is an escape; anything else after a
+ * '%' (a sign, a space, one digit) is refused, as the form codec does.
+ * Returns the decoded length, or (size_t)-1 at a bad escape (*bad = its
+ * offset). */
+static size_t percent_decode_inplace(char *s, size_t n, size_t *bad)
 {
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n) {
-            char h[3] = {s[i + 1], s[i + 2], 0};
-            char *end = NULL;
-            long v = strtol(h, &end, 16);
-            if (end == h + 2) {
-                s[o++] = (char)v;
-                i += 2;
-                continue;
+        if (s[i] == '%') {
+            int h = i + 2 < n ? hex_digit(s[i + 1]) : -1;
+            int l = i + 2 < n ? hex_digit(s[i + 2]) : -1;
+            if (h < 0 || l < 0) {
+                *bad = i;
+                return (size_t)-1;
             }
+            s[o++] = (char)(h << 4 | l);
+            i += 2;
+            continue;
         }
         s[o++] = s[i];
     }
     return o;
+}
+
+/* The field patterns of the FLE profile `name` in the config file (or of
+ * its only profile). */
+static int add_config_fields(seckit_fle_decryptor *d, const char *path, const char *name,
+                             seckit_error *err)
+{
+    uint8_t *text = NULL;
+    size_t text_len = 0;
+    seckit_fle_config *cfg = NULL;
+    const seckit_fle_profile *profile = NULL;
+    int rc = seckit_file_read(path, SECKIT_FLE_MAX_BODY, &text, &text_len, err);
+    if (rc == 0)
+        rc = seckit_fle_config_parse(&cfg, (const char *)text, text_len, err);
+    if (rc != 0) {
+        seckit_error_prefix(err, path);
+    } else if (name != NULL) {
+        rc = seckit_fle_config_profile(cfg, name, &profile, err);
+    } else if (seckit_fle_config_profile_count(cfg) == 1) {
+        rc = seckit_fle_config_profile(cfg, seckit_fle_config_profile_name(cfg, 0), &profile,
+                                       err);
+    } else {
+        rc = seckit_error_set(err, SECKIT_EINVAL,
+                              "%s has %zu profiles: name the one CloudFront applies with "
+                              "--profile NAME",
+                              path, seckit_fle_config_profile_count(cfg));
+    }
+    if (rc == 0)
+        rc = seckit_fle_decryptor_add_profile_fields(d, profile, err);
+    seckit_fle_config_free(cfg);
+    free(text);
+    return rc;
 }
 
 static int run_decrypt(int argc, char **argv, int value_mode)
@@ -622,6 +685,9 @@ static int run_decrypt(int argc, char **argv, int value_mode)
         {"private-key-ssm-parameter", required_argument, NULL, 'S'},
         {"provider", required_argument, NULL, 'p'},
         {"key-name", required_argument, NULL, 'n'},
+        {"config", required_argument, NULL, 'c'},
+        {"fle-profile", required_argument, NULL, 'P'},
+        {"any-encrypted-field", no_argument, NULL, 'Y'},
         CLI_AWS_LONG_OPTIONS,
         {"in", required_argument, NULL, 'i'},
         {"out", required_argument, NULL, 'o'},
@@ -631,6 +697,8 @@ static int run_decrypt(int argc, char **argv, int value_mode)
     };
     const char *specs[32], *fields[64], *keys_dir = NULL, *in = NULL, *out = NULL;
     const char *ssm_param = NULL, *ssm_provider = NULL, *ssm_key_name = NULL;
+    const char *config = NULL, *fle_profile = NULL;
+    int any_field = 0;
     seckit_aws_options ao;
     memset(&ao, 0, sizeof ao);
     ao.endpoint_service = "ssm"; /* --endpoint-url is for SSM only */
@@ -673,6 +741,9 @@ static int run_decrypt(int argc, char **argv, int value_mode)
         case 'S': ssm_param = optarg; break;
         case 'p': ssm_provider = optarg; break;
         case 'n': ssm_key_name = optarg; break;
+        case 'c': config = optarg; break;
+        case 'P': fle_profile = optarg; break;
+        case 'Y': any_field = 1; break;
         case 'i': in = optarg; break;
         case 'o': out = optarg; break;
         case 'F': flags |= SECKIT_FILE_OVERWRITE; break;
@@ -694,6 +765,25 @@ static int run_decrypt(int argc, char **argv, int value_mode)
     if (ssm_param != NULL && (ssm_provider == NULL || ssm_key_name == NULL))
         return cli_usage_error(sub, "--private-key-ssm-parameter needs --provider ID and "
                                     "--key-name NAME (the EDK the key decrypts)");
+    /* With --config and no SSM key, --profile names the FLE profile (as for
+     * encrypt); with an SSM key it stays the AWS profile (--fle-profile). */
+    if (config != NULL && fle_profile == NULL && ssm_param == NULL && ao.profile != NULL) {
+        fle_profile = ao.profile;
+        ao.profile = NULL;
+    }
+    if (fle_profile != NULL && config == NULL)
+        return cli_usage_error(sub, "--fle-profile needs --config FILE.json");
+    if (value_mode && (config != NULL || any_field))
+        return cli_usage_error(sub, "decrypt-value takes no --config or --any-encrypted-field");
+    if (any_field && (config != NULL || n_fields > 0))
+        return cli_usage_error(sub, "--any-encrypted-field does not go with --field or --config");
+    if (config != NULL && n_fields > 0)
+        return cli_usage_error(sub, "give either --field NAME or --config FILE.json, not both");
+    if (!value_mode && config == NULL && n_fields == 0 && !any_field)
+        return cli_usage_error(sub, "name the fields to decrypt: --field NAME (repeatable), or "
+                                    "--config FILE.json [--profile NAME] for the FLE profile's "
+                                    "field patterns (or --any-encrypted-field, which is risky: "
+                                    "see seckit-fle(1))");
     if (ssm_param == NULL && (ssm_provider != NULL || ssm_key_name != NULL ||
                               ao.profile != NULL || ao.region != NULL ||
                               ao.endpoint_url != NULL || ao.ca_bundle != NULL))
@@ -707,6 +797,7 @@ static int run_decrypt(int argc, char **argv, int value_mode)
     if (threads_given && !lines)
         return cli_usage_error(sub, "--threads needs --lines");
     opts.max_encrypted_data_keys = (unsigned)max_edks;
+    opts.any_encrypted_field = any_field;
 
     seckit_error err;
     seckit_error_clear(&err);
@@ -714,6 +805,8 @@ static int run_decrypt(int argc, char **argv, int value_mode)
     uint8_t *input = NULL;
     size_t input_len = 0;
     int rc = seckit_fle_decryptor_new(&d, &opts, &err);
+    if (rc == 0 && config != NULL)
+        rc = add_config_fields(d, config, fle_profile, &err);
     for (size_t i = 0; rc == 0 && i < n_specs; i++)
         rc = add_key_spec(d, specs[i], allow_insecure, &err);
     if (rc == 0 && keys_dir != NULL)
@@ -738,10 +831,18 @@ static int run_decrypt(int argc, char **argv, int value_mode)
                            &err);
     } else if (rc == 0 && value_mode) {
         size_t nl = trailing_newline(input, input_len);
-        size_t vlen = percent_decode_inplace((char *)input, input_len - nl);
+        size_t bad = 0;
+        size_t vlen = percent_decode_inplace((char *)input, input_len - nl, &bad);
         uint8_t *plain = NULL;
         size_t plain_len = 0;
-        rc = seckit_fle_decrypt_value(d, (const char *)input, vlen, &plain, &plain_len, &err);
+        if (vlen == (size_t)-1)
+            rc = seckit_error_set(&err, SECKIT_EFORMAT,
+                                  "the value has a '%%' at offset %zu that is not followed by "
+                                  "two hex digits",
+                                  bad);
+        else
+            rc = seckit_fle_decrypt_value(d, (const char *)input, vlen, &plain, &plain_len,
+                                          &err);
         if (rc == 0)
             rc = write_output(out, flags, plain, plain_len, NULL, 0, &err);
         seckit_secret_free(plain);

@@ -42,7 +42,8 @@ nreq() { grep -c '^REQ ' "$TMP/log"; }
 printf 'Name=Jane+Doe&Phone=404-555-0150\n' >form.txt
 seckit fle encrypt --public-key pub.pem --provider FLEDemo --key-name DemoPublicKey \
     --field Phone --in form.txt --out enc.txt 2>"$ERR" || fail setup "encrypt: $(cat "$ERR")"
-SSM="--private-key-ssm-parameter /seckit/test/file/fle-key.pem --provider FLEDemo --key-name DemoPublicKey"
+SSM_KEY="--private-key-ssm-parameter /seckit/test/file/fle-key.pem --provider FLEDemo --key-name DemoPublicKey"
+SSM="--field Phone $SSM_KEY"
 # shellcheck disable=SC2086
 if check ssm_decrypt 0 fle decrypt $SSM --endpoint-url "$url" --region us-east-1 --in enc.txt; then
     if cmp -s "$OUT" form.txt && grep -q 'REQ ssm POST AmazonSSM.GetParameter' "$TMP/log"; then
@@ -55,7 +56,7 @@ fi
 if grep -q 'PRIVATE KEY' "$OUT" "$ERR"; then fail ssm_key_not_printed "key text printed"; else pass ssm_key_not_printed; fi
 V=$(sed 's/.*Phone=//' enc.txt)
 # shellcheck disable=SC2086
-if check ssm_decrypt_value 0 fle decrypt-value $SSM --endpoint-url "$url" --region us-east-1 "$V"; then
+if check ssm_decrypt_value 0 fle decrypt-value $SSM_KEY --endpoint-url "$url" --region us-east-1 "$V"; then
     [ "$(cat "$OUT")" = 404-555-0150 ] && pass ssm_decrypt_value || fail ssm_decrypt_value "got $(cat "$OUT")"
 fi
 # With a local key too (rotation): the SSM key still decrypts its EDK.
@@ -63,11 +64,11 @@ fi
 check ssm_with_raw_key 0 fle decrypt $SSM --raw-rsa-key namespace=FLEDemo,name=OldKey,file=other.pem \
     --endpoint-url "$url" --region us-east-1 --in enc.txt && cmp -s "$OUT" form.txt && pass ssm_with_raw_key
 # The wrong key name: the usual unknown-key error, exit 3.
-check ssm_wrong_key_name 3 fle decrypt --private-key-ssm-parameter /seckit/test/file/fle-key.pem \
+check ssm_wrong_key_name 3 fle decrypt --field Phone --private-key-ssm-parameter /seckit/test/file/fle-key.pem \
     --provider FLEDemo --key-name Other --endpoint-url "$url" --region us-east-1 --in enc.txt &&
     one_line ssm_wrong_key_name && pass ssm_wrong_key_name
 # A parameter that does not exist: exit 6, ParameterNotFound shown, nothing written.
-if check ssm_not_found 6 fle decrypt --private-key-ssm-parameter /seckit/test/file/missing.pem \
+if check ssm_not_found 6 fle decrypt --field Phone --private-key-ssm-parameter /seckit/test/file/missing.pem \
     --provider FLEDemo --key-name DemoPublicKey --endpoint-url "$url" --region us-east-1 \
     --in enc.txt --out clear.txt; then
     if [ -e clear.txt ]; then
@@ -79,11 +80,11 @@ if check ssm_not_found 6 fle decrypt --private-key-ssm-parameter /seckit/test/fi
     fi
 fi
 # A String (not SecureString) parameter is refused: exit 3.
-check ssm_not_secure 3 fle decrypt --private-key-ssm-parameter /seckit/test/plain --provider FLEDemo \
+check ssm_not_secure 3 fle decrypt --field Phone --private-key-ssm-parameter /seckit/test/plain --provider FLEDemo \
     --key-name DemoPublicKey --endpoint-url "$url" --region us-east-1 --in enc.txt &&
     grep -q 'SecureString' "$ERR" && pass ssm_not_secure
 # A SecureString that is not a key: exit 3, and its value is not shown.
-check ssm_not_a_key 3 fle decrypt --private-key-ssm-parameter /seckit/test/pem --provider FLEDemo \
+check ssm_not_a_key 3 fle decrypt --field Phone --private-key-ssm-parameter /seckit/test/pem --provider FLEDemo \
     --key-name DemoPublicKey --endpoint-url "$url" --region us-east-1 --in enc.txt &&
     ! grep -q 'MOCK' "$ERR" && pass ssm_not_a_key
 # Bad credentials: exit 6 with the AWS code.

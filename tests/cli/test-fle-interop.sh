@@ -42,7 +42,7 @@ fi
 
 if v=$(node "$js" encrypt pub.pem '404-555-0150' 2>js.err); then
     printf 'Name=Jane+Doe&Phone=%s\n' "$v" >jsform.txt # '=' and '+' left raw on purpose
-    if seckit fle decrypt --raw-rsa-key namespace=FLEDemo,name=DemoPublicKey,file=priv.pem \
+    if seckit fle decrypt --field Phone --raw-rsa-key namespace=FLEDemo,name=DemoPublicKey,file=priv.pem \
         --in jsform.txt >"$OUT" 2>"$ERR" && cmp -s "$OUT" form.txt; then
         pass fle_js_to_seckit
     else

@@ -16,12 +16,12 @@ if check encrypt_seed_form 0 fle encrypt --public-key pub.pem --provider FLEDemo
         fail encrypt_seed_form "unexpected output: $(cut -c1-60 enc.txt)"
     fi
 fi
-if check decrypt_seed_form 0 fle decrypt --raw-rsa-key "$KEY" --in enc.txt; then
+if check decrypt_seed_form 0 fle decrypt --field Phone --raw-rsa-key "$KEY" --in enc.txt; then
     if cmp -s "$OUT" form.txt; then pass decrypt_seed_form; else fail decrypt_seed_form "output differs"; fi
 fi
 # stdin/stdout, and --keys-dir DIR/PROVIDER/KEYNAME.pem
 mkdir -p keys/FLEDemo && cp -p priv.pem keys/FLEDemo/DemoPublicKey.pem
-if seckit fle decrypt --keys-dir keys <enc.txt >"$OUT" 2>"$ERR" && cmp -s "$OUT" form.txt; then
+if seckit fle decrypt --field Phone --keys-dir keys <enc.txt >"$OUT" 2>"$ERR" && cmp -s "$OUT" form.txt; then
     pass decrypt_keys_dir
 else
     fail decrypt_keys_dir "$(cat "$ERR")"
@@ -32,7 +32,7 @@ if check decrypt_value 0 fle decrypt-value --keys-dir keys "$V"; then
     if [ "$(cat "$OUT")" = 404-555-0150 ]; then pass decrypt_value; else fail decrypt_value "got $(cat "$OUT")"; fi
 fi
 # Unknown key: a clear one-line error naming provider and key name, exit 3.
-if check unknown_key_name 3 fle decrypt --raw-rsa-key namespace=FLEDemo,name=OldKey,file=priv.pem --in enc.txt &&
+if check unknown_key_name 3 fle decrypt --field Phone --raw-rsa-key namespace=FLEDemo,name=OldKey,file=priv.pem --in enc.txt &&
     one_line unknown_key_name; then
     if grep -q "no key for provider id 'FLEDemo' and key name 'DemoPublicKey' (keys loaded: FLEDemo/OldKey)" "$ERR"; then
         pass unknown_key_name
@@ -40,16 +40,16 @@ if check unknown_key_name 3 fle decrypt --raw-rsa-key namespace=FLEDemo,name=Old
         fail unknown_key_name "$(cat "$ERR")"
     fi
 fi
-check unknown_provider 3 fle decrypt --raw-rsa-key namespace=Other,name=DemoPublicKey,file=priv.pem --in enc.txt &&
+check unknown_provider 3 fle decrypt --field Phone --raw-rsa-key namespace=Other,name=DemoPublicKey,file=priv.pem --in enc.txt &&
     grep -q "provider id 'FLEDemo'" "$ERR" && pass unknown_provider
 # The right name with the wrong key: authentication failure, exit 4, nothing written.
-if check wrong_key 4 fle decrypt --raw-rsa-key namespace=FLEDemo,name=DemoPublicKey,file=other.pem \
+if check wrong_key 4 fle decrypt --field Phone --raw-rsa-key namespace=FLEDemo,name=DemoPublicKey,file=other.pem \
     --in enc.txt --out clear.txt; then
     if [ -e clear.txt ]; then fail wrong_key "output written"; else pass wrong_key; fi
 fi
 # Not a form body: exit 3.
 printf '{"Phone":"x"}' >json.txt
-check not_a_form 3 fle decrypt --raw-rsa-key "$KEY" --in json.txt && one_line not_a_form &&
+check not_a_form 3 fle decrypt --field Phone --raw-rsa-key "$KEY" --in json.txt && one_line not_a_form &&
     grep -q 'not an application/x-www-form-urlencoded body' "$ERR" && pass not_a_form
 # Malformed percent escape: the offset is given.
 printf 'a=%%4' >badpct.txt
@@ -65,14 +65,14 @@ check rsa2048_only 3 fle encrypt --public-key k3.pub --provider FLEDemo --key-na
     --in form.txt && grep -q 'RSA-3072' "$ERR" && pass rsa2048_only
 # Insecure key file refused unless allowed.
 chmod 644 keys/FLEDemo/DemoPublicKey.pem
-check insecure_key 5 fle decrypt --keys-dir keys --in enc.txt && grep -q 'chmod 600' "$ERR" &&
-    check insecure_key_allowed 0 fle decrypt --keys-dir keys --allow-insecure-key-file --in enc.txt &&
+check insecure_key 5 fle decrypt --field Phone --keys-dir keys --in enc.txt && grep -q 'chmod 600' "$ERR" &&
+    check insecure_key_allowed 0 fle decrypt --field Phone --keys-dir keys --allow-insecure-key-file --in enc.txt &&
     pass insecure_key
 chmod 600 keys/FLEDemo/DemoPublicKey.pem
 # --out is atomic and not overwritten without --force.
-seckit fle decrypt --raw-rsa-key "$KEY" --in enc.txt --out o.txt 2>/dev/null
-check out_exists 5 fle decrypt --raw-rsa-key "$KEY" --in enc.txt --out o.txt &&
-    check out_force 0 fle decrypt --raw-rsa-key "$KEY" --in enc.txt --out o.txt --force &&
+seckit fle decrypt --field Phone --raw-rsa-key "$KEY" --in enc.txt --out o.txt 2>/dev/null
+check out_exists 5 fle decrypt --field Phone --raw-rsa-key "$KEY" --in enc.txt --out o.txt &&
+    check out_force 0 fle decrypt --field Phone --raw-rsa-key "$KEY" --in enc.txt --out o.txt --force &&
     cmp -s o.txt form.txt && pass out_force
 
 # --lines with threads: same output as one thread.
@@ -85,8 +85,8 @@ while [ $i -lt 6 ]; do
     i=$((i + 1))
 done
 printf '\n' >>lines.txt
-if seckit fle decrypt --keys-dir keys --lines --in lines.txt >l1.txt 2>"$ERR" &&
-    seckit fle decrypt --keys-dir keys --lines --threads 3 --in lines.txt >l3.txt 2>>"$ERR" &&
+if seckit fle decrypt --field Phone --keys-dir keys --lines --in lines.txt >l1.txt 2>"$ERR" &&
+    seckit fle decrypt --field Phone --keys-dir keys --lines --threads 3 --in lines.txt >l3.txt 2>>"$ERR" &&
     cmp -s l1.txt l3.txt && [ "$(sed -n 4p l1.txt)" = "n=3&Phone=3-555-0150" ] && [ "$(wc -l <l1.txt)" -eq 7 ]; then
     pass decrypt_lines_threads
 else
@@ -101,7 +101,7 @@ awk 'NR == 3 {
     c = substr($0, i, 1); r = (c == "Q") ? "R" : "Q"
     $0 = substr($0, 1, i - 1) r substr($0, i + 1)
 } { print }' lines.txt >badlines.txt
-seckit fle decrypt --keys-dir keys --lines --threads 2 --in badlines.txt --out none.txt >"$OUT" 2>"$ERR"
+seckit fle decrypt --field Phone --keys-dir keys --lines --threads 2 --in badlines.txt --out none.txt >"$OUT" 2>"$ERR"
 status=$?
 if [ $status -eq 4 ] && grep -q '^seckit: fle: line 3: field .Phone' "$ERR" && [ ! -e none.txt ]; then
     pass lines_bad_line
@@ -151,9 +151,48 @@ check check_config_bad 3 fle check-config overlap.json && one_line check_config_
     pass check_config_bad
 check check_config_good_after_fix 0 fle check-config bad.json && pass check_config_good_after_fix
 
+# Only named fields are decrypted by default (no decryption oracle).
+check decrypt_needs_fields 2 fle decrypt --raw-rsa-key "$KEY" --in enc.txt &&
+    grep -q 'name the fields to decrypt' "$ERR" && pass decrypt_needs_fields
+V=$(sed 's/.*Phone=//' enc.txt)
+printf 'Phone=%s&comment=%s\n' "$V" "$V" >replay.txt
+if check replay_comment_not_decrypted 0 fle decrypt --raw-rsa-key "$KEY" --field Phone --in replay.txt; then
+    if grep -q '^Phone=404-555-0150&comment=AYAB' "$OUT" && [ "$(grep -o 404-555 "$OUT" | wc -l)" -eq 1 ]; then
+        pass replay_comment_not_decrypted
+    else
+        fail replay_comment_not_decrypted "$(cut -c1-80 "$OUT")"
+    fi
+fi
+check replay_config_profile 0 fle decrypt --raw-rsa-key "$KEY" --config fle.json --profile DemoProfile \
+    --in replay.txt && grep -q '^Phone=404-555-0150&comment=AYAB' "$OUT" && pass replay_config_profile
+check replay_fle_profile 0 fle decrypt --raw-rsa-key "$KEY" --config fle.json --fle-profile P1 \
+    --in replay.txt && grep -q '^Phone=404-555-0150&comment=AYAB' "$OUT" && pass replay_fle_profile
+check config_needs_profile 2 fle decrypt --raw-rsa-key "$KEY" --config fle.json --in enc.txt &&
+    grep -q 'has 2 profiles' "$ERR" && pass config_needs_profile
+check any_encrypted_field 0 fle decrypt --raw-rsa-key "$KEY" --any-encrypted-field --in replay.txt &&
+    [ "$(grep -o 404-555-0150 "$OUT" | wc -l)" -eq 2 ] && pass any_encrypted_field
+# A named field that arrives in plaintext (CloudFront bypassed): refused.
+check plaintext_named_field 3 fle decrypt --raw-rsa-key "$KEY" --config fle.json --profile DemoProfile \
+    --in form.txt && grep -q "field 'Phone' at offset 14: value is not an encrypted" "$ERR" &&
+    pass plaintext_named_field
+check usage_any_with_field 2 fle decrypt --raw-rsa-key "$KEY" --any-encrypted-field --field Phone \
+    --in enc.txt && pass usage_any_with_field
+# PKCS#1 v1.5 unwrapping is refused for FLE.
+check pkcs1_refused 3 fle decrypt --field Phone --raw-rsa-key "$KEY,padding=pkcs1" --in enc.txt &&
+    grep -q 'padding=pkcs1 is refused for FLE' "$ERR" && pass pkcs1_refused
+# decrypt-value: '%' must be followed by exactly two hex digits.
+n=0
+for esc in '%+1' '% 1' '%-1' '%4' '%G1'; do
+    n=$((n + 1))
+    check "bad_escape_$n" 3 fle decrypt-value --keys-dir keys "${V}${esc}" &&
+        grep -q "not followed by two hex" "$ERR" && pass "bad_escape_$n"
+done
+check good_escape 0 fle decrypt-value --keys-dir keys "$(printf '%s' "$V" | sed 's/A/%41/')" &&
+    [ "$(cat "$OUT")" = 404-555-0150 ] && pass good_escape
+
 # Usage errors.
 check usage_no_keys 2 fle decrypt --in enc.txt && pass usage_no_keys
-check usage_threads_without_lines 2 fle decrypt --keys-dir keys --threads 2 --in enc.txt && pass usage_threads_without_lines
+check usage_threads_without_lines 2 fle decrypt --field Phone --keys-dir keys --threads 2 --in enc.txt && pass usage_threads_without_lines
 check usage_mixed 2 fle encrypt --config fle.json --field Phone --in form.txt && pass usage_mixed
 check usage_action 2 fle frobnicate && pass usage_action
 check help 0 fle --help && grep -q 'seckit fle decrypt' "$OUT" && pass help

@@ -25,10 +25,18 @@ static seckit_fle_profile *profile(const char *pub, size_t len, const char *prov
     return p;
 }
 
+/* A decryptor with both keys.  These tests are about the crypto, so they
+ * use the explicit (risky) any-encrypted-field mode; the field-selection
+ * tests below name their fields. */
 static seckit_fle_decryptor *decryptor(const seckit_fle_decrypt_options *opts)
 {
     seckit_fle_decryptor *d = NULL;
-    if (seckit_fle_decryptor_new(&d, opts, &err) != 0 ||
+    seckit_fle_decrypt_options o;
+    seckit_fle_decrypt_options_init(&o);
+    if (opts != NULL)
+        o = *opts;
+    o.any_encrypted_field = 1;
+    if (seckit_fle_decryptor_new(&d, &o, &err) != 0 ||
         seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv1, priv1_len,
                                      SECKIT_RSA_OAEP_SHA256, &err) != 0 ||
         seckit_fle_decryptor_add_key(d, "FLEDemo", "RotatedKey", priv2, priv2_len,
@@ -320,8 +328,9 @@ static void test_unknown_keys(void)
     CHECK_OK(seckit_fle_decryptor_add_key(w, "FLEDemo", "DemoPublicKey", priv2, priv2_len,
                                           SECKIT_RSA_OAEP_SHA256, &err), &err);
     char *good = encrypt_with("Phone", seed_form, NULL);
+    const char *phone[] = {"Phone"};
     if (good != NULL)
-        CHECK_RC(seckit_fle_decrypt_body(w, good, strlen(good), NULL, 0, &out, &len, NULL, &err),
+        CHECK_RC(seckit_fle_decrypt_body(w, good, strlen(good), phone, 1, &out, &len, NULL, &err),
                  SECKIT_EAUTH);
     /* The same name twice is refused. */
     CHECK_RC(seckit_fle_decryptor_add_key(w, "FLEDemo", "DemoPublicKey", priv1, priv1_len,
@@ -562,8 +571,7 @@ static void test_suites_and_edk_limit(void)
 static void test_paddings_and_key_errors(void)
 {
     static const seckit_rsa_padding pads[] = {SECKIT_RSA_OAEP_SHA1, SECKIT_RSA_OAEP_SHA256,
-                                              SECKIT_RSA_OAEP_SHA384, SECKIT_RSA_OAEP_SHA512,
-                                              SECKIT_RSA_PKCS1};
+                                              SECKIT_RSA_OAEP_SHA384, SECKIT_RSA_OAEP_SHA512};
     for (size_t i = 0; i < sizeof(pads) / sizeof(pads[0]); i++) {
         seckit_keyring *kr = NULL;
         CHECK_OK(seckit_keyring_raw_rsa_new(&kr, "FLEDemo", "DemoPublicKey", pads[i],
@@ -600,6 +608,10 @@ static void test_paddings_and_key_errors(void)
                                           (seckit_rsa_padding)42, &err), SECKIT_EINVAL);
     CHECK_RC(seckit_fle_decryptor_add_key(d, "", "K", priv1, priv1_len,
                                           SECKIT_RSA_OAEP_SHA256, &err), SECKIT_EINVAL);
+    /* PKCS#1 v1.5 is never what CloudFront uses, and can be a timing oracle. */
+    CHECK_RC(seckit_fle_decryptor_add_key(d, "FLEDemo", "K", priv1, priv1_len,
+                                          SECKIT_RSA_PKCS1, &err), SECKIT_EPOLICY);
+    CHECK(strstr(err.message, "PKCS#1 v1.5 padding is refused for FLE") != NULL);
     CHECK(seckit_fle_decryptor_key_count(d) == 0);
     seckit_fle_decryptor_free(d);
 }
@@ -714,7 +726,10 @@ static void test_js_interop(void)
     snprintf(path, sizeof(path), "%s/interop/fle/plain-form.txt", tl_data_dir());
     CHECK_OK(seckit_file_read(path, 1 << 20, &want, &wl, &err), &err);
     seckit_fle_decryptor *d = NULL;
-    CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
+    seckit_fle_decrypt_options o;
+    seckit_fle_decrypt_options_init(&o);
+    o.any_encrypted_field = 1;
+    CHECK_OK(seckit_fle_decryptor_new(&d, &o, &err), &err);
     CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", key, kl,
                                           SECKIT_RSA_OAEP_SHA256, &err), &err);
     if (body != NULL && want != NULL) {
@@ -728,6 +743,78 @@ static void test_js_interop(void)
     free(key);
     free(body);
     free(want);
+}
+
+/* Without any_encrypted_field only named fields are decrypted: a captured
+ * ciphertext posted in another field stays as it is (no decryption
+ * oracle), and a named field in plaintext fails the body. */
+static void test_named_by_default(void)
+{
+    seckit_fle_decryptor *d = NULL;
+    CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
+    CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv1, priv1_len,
+                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+    char *enc = encrypt_with("Phone", seed_form, NULL);
+    char *out = NULL;
+    size_t len = 0, n = 0;
+    if (d == NULL || enc == NULL)
+        goto done;
+    /* No field named and no opt-in: refused. */
+    CHECK_RC(seckit_fle_decrypt_body(d, enc, strlen(enc), NULL, 0, &out, &len, NULL, &err),
+             SECKIT_EINVAL);
+    CHECK(strstr(err.message, "no fields named for decryption") != NULL);
+    CHECK(out == NULL);
+    seckit_fle_decryptor_unref(d);
+    d = NULL;
+    CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
+    CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv1, priv1_len,
+                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+    CHECK_OK(seckit_fle_decryptor_add_field(d, "Pho*", &err), &err);
+    CHECK_RC(seckit_fle_decryptor_add_field(d, "a*b", &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_fle_decryptor_add_field(d, "", &err), SECKIT_EFORMAT);
+    CHECK(seckit_fle_decryptor_field_selected(d, "Phone", 5));
+    CHECK(!seckit_fle_decryptor_field_selected(d, "comment", 7));
+    CHECK(seckit_fle_decryptor_field_count(d) == 1);
+    /* field_count sealed it. */
+    CHECK_RC(seckit_fle_decryptor_add_field(d, "Name", &err), SECKIT_EINVAL);
+    CHECK(decrypts_to(d, enc, seed_form));
+    /* The ciphertext replayed as comment=...: left encrypted, not decrypted. */
+    const char *v = strstr(enc, "Phone=") + 6;
+    size_t bl = strlen(enc) + 200;
+    char *replay = malloc(bl);
+    snprintf(replay, bl, "Phone=%s&comment=%s", v, v);
+    CHECK_OK(seckit_fle_decrypt_body(d, replay, strlen(replay), NULL, 0, &out, &len, &n, &err),
+             &err);
+    CHECK(n == 1);
+    CHECK(out != NULL && strncmp(out, "Phone=404-555-0150&comment=AYAB", 31) == 0);
+    seckit_secret_free(out);
+    out = NULL;
+    /* A named field that arrives in plaintext (CloudFront bypassed). */
+    CHECK_RC(seckit_fle_decrypt_body(d, seed_form, strlen(seed_form), NULL, 0, &out, &len, NULL,
+                                     &err),
+             SECKIT_EFORMAT);
+    CHECK(strstr(err.message, "field 'Phone' at offset 14: value is not an encrypted") != NULL);
+    CHECK(strstr(err.message, "named for decryption") != NULL);
+    CHECK(out == NULL);
+    /* A body without the field: nothing to do, not an error. */
+    CHECK_OK(seckit_fle_decrypt_body(d, "a=b", 3, NULL, 0, &out, &len, &n, &err), &err);
+    CHECK(n == 0 && out != NULL && strcmp(out, "a=b") == 0);
+    seckit_secret_free(out);
+    free(replay);
+    /* From a profile. */
+    seckit_fle_profile *p = profile(pub1, pub1_len, "FLEDemo", "DemoPublicKey", "Phone");
+    seckit_fle_decryptor *e = NULL;
+    CHECK_OK(seckit_fle_decryptor_new(&e, NULL, &err), &err);
+    CHECK_OK(seckit_fle_decryptor_add_key(e, "FLEDemo", "DemoPublicKey", priv1, priv1_len,
+                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+    CHECK_OK(seckit_fle_decryptor_add_profile_fields(e, p, &err), &err);
+    CHECK(seckit_fle_decryptor_field_count(e) == 1);
+    CHECK(decrypts_to(e, enc, seed_form));
+    seckit_fle_decryptor_unref(e);
+    seckit_fle_profile_free(p);
+done:
+    seckit_fle_decryptor_unref(d);
+    seckit_secret_free(enc);
 }
 
 int main(void)
@@ -747,6 +834,7 @@ int main(void)
     TEST(test_not_a_form);
     TEST(test_tampering_fails_whole_body);
     TEST(test_named_fields);
+    TEST(test_named_by_default);
     TEST(test_key_rotation);
     TEST(test_suites_and_edk_limit);
     TEST(test_paddings_and_key_errors);
