@@ -53,3 +53,16 @@ EXTRA_DIST += tests/interop/fle tests/bench/bench-fle.sh tests/bench/bench-fle-j
 
 # seckit fle with AWS (SSM-held private key, fle push) against the mock AWS server.
 SCRIPT_TESTS += tests/cli/test-fle-aws.sh
+
+# The example origin server (docs/examples/fle-origin): libmicrohttpd, a
+# worker pool, the public API only.  Built as a check program when configure
+# finds libmicrohttpd; tests/cli/test-fle-origin.sh runs it end to end (and
+# says why it skips otherwise).  Its sources are distributed with docs/.
+SCRIPT_TESTS += tests/cli/test-fle-origin.sh
+if HAVE_MHD
+check_PROGRAMS += docs/examples/fle-origin/fle-origin
+docs_examples_fle_origin_fle_origin_SOURCES = docs/examples/fle-origin/fle-origin.c
+docs_examples_fle_origin_fle_origin_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(OPENSSL_CFLAGS)
+docs_examples_fle_origin_fle_origin_LDADD = libseckit.la $(MHD_LIBS) $(OPENSSL_LIBS) $(PTHREAD_LIBS)
+endif
+EXTRA_DIST += docs/examples/fle-origin/fle-origin.c docs/examples/fle-origin/README.md
