@@ -121,7 +121,7 @@ awk '{ n = index($0, "Phone=") + 6 + 150; c = substr($0, n, 1);
        printf "%s%s%s", substr($0, 1, n - 1), (c == "A" ? "B" : "A"), substr($0, n + 1) }' \
     form.enc >tampered.enc
 expect_400 fle_origin_tampered tampered.enc "field 2: the encrypted value could not be decrypted"
-head -c 300 form.enc >truncated.enc
+head -c 300 form.enc | sed 's/%.\{0,1\}$//' >truncated.enc # not inside a %XX
 expect_400 fle_origin_truncated truncated.enc "field 2: the encrypted value could not be decrypted"
 printf 'Name=x' >missing.txt
 st=$(post missing.txt)
