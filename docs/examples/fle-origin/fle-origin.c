@@ -453,6 +453,17 @@ int main(int argc, char **argv)
         workers > MAX_WORKERS)
         return usage();
 
+    /* Signals go to a sigwait loop on this thread, not to handlers; blocked
+     * first, so that every thread started later has them blocked too and a
+     * SIGHUP during start-up does not kill the server. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
     seckit_error err;
     seckit_error_clear(&err);
     seckit_fle_decryptor *d = NULL;
@@ -468,15 +479,6 @@ int main(int argc, char **argv)
         logf_("no random bytes for the HMAC key");
         return 1;
     }
-
-    /* Signals go to a sigwait loop on this thread, not to handlers. */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGHUP);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
 
     pthread_t tids[MAX_WORKERS];
     for (unsigned i = 0; i < workers; i++)
