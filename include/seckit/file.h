@@ -40,13 +40,34 @@ int seckit_file_write_atomic(const char *path, const void *p, size_t n, mode_t m
 int seckit_file_read(const char *path, size_t max, uint8_t **out, size_t *out_len,
                      seckit_error *err);
 
-/* Refuse a private-key file that is not a regular file or that group or
- * others can read or write (SECKIT_EPERM, with a message saying to run
- * `chmod 600 PATH`), unless allow_insecure is non-zero. */
+/* Key files are opened once, and every check is made on what was opened
+ * (fstat of the descriptor, and the folder of the file it really is), so a
+ * file swapped after the check is never the one read.  Symlinks are
+ * followed (Kubernetes mounts secrets as symlinks into a "..data" folder):
+ * what counts is the file opened.  Refused, SECKIT_EPERM with a message
+ * saying what to fix, unless allow_insecure is non-zero (then only "not a
+ * regular file" is refused):
+ *   - not a regular file;
+ *   - owned by a user other than the caller (effective uid) or root;
+ *   - readable or writable by group or others (`chmod 600 PATH`);
+ *   - in a folder that another user could use to swap the key, as
+ *     OpenSSH's StrictModes: the folder the file is named in and the folder
+ *     it resolves to, and every folder above them, must be owned by the
+ *     caller or root and not writable by group or others unless the sticky
+ *     bit is set (as /tmp, or a Kubernetes secret volume). */
 int seckit_keyfile_check(const char *path, int allow_insecure, seckit_error *err);
 
-/* seckit_keyfile_check, then seckit_file_read into guarded secret memory;
- * free the result with seckit_secret_free(). */
+/* The file checks above on an open descriptor (regular, owner, mode; no
+ * folder checks).  path is only used in messages. */
+int seckit_keyfile_check_fd(int fd, const char *path, int allow_insecure, seckit_error *err);
+
+/* The folder checks above for a folder of key files (such as --keys-dir):
+ * it and every folder above it (after resolving symlinks). */
+int seckit_keydir_check(const char *dir, seckit_error *err);
+
+/* Open the key file once, make seckit_keyfile_check's checks on the open
+ * file, and read it (at most max bytes) into guarded secret memory; free
+ * the result with seckit_secret_free(). */
 int seckit_keyfile_read(const char *path, int allow_insecure, size_t max, uint8_t **out,
                         size_t *out_len, seckit_error *err);
 

@@ -86,7 +86,9 @@ static const char usage[] =
     "  --threads N             with --lines, decrypt with N threads (default 1)\n"
     "  --max-encrypted-data-keys N  accept messages with up to N EDKs (default 1)\n"
     "  --allow-identity-kdf    also accept suites 0x0014, 0x0046, 0x0078\n"
-    "  --allow-insecure-key-file  accept key files others can read\n"
+    "  --allow-insecure-key-file  accept key files others can read, and key files or\n"
+    "                          folders others could swap (not owned by you or root, or\n"
+    "                          in a group/other-writable folder without the sticky bit)\n"
     "  --private-key-ssm-parameter NAME  fetch the private key (PEM) from this SSM\n"
     "                          Parameter Store SecureString (WithDecryption; kept in\n"
     "                          guarded memory, never printed); with --provider ID and\n"
@@ -389,11 +391,14 @@ static int add_key_spec(seckit_fle_decryptor *d, const char *spec, int allow_ins
 static int add_keys_dir(seckit_fle_decryptor *d, const char *dir, int allow_insecure,
                         seckit_error *err)
 {
+    /* A keys folder another user can write to could get a key swapped in. */
+    int rc = allow_insecure ? 0 : seckit_keydir_check(dir, err);
+    if (rc != 0)
+        return rc;
     DIR *top = opendir(dir);
     if (top == NULL)
         return seckit_error_set(err, errno == ENOENT ? SECKIT_ENOENT : SECKIT_EIO,
                                 "%s: cannot open the keys folder: %s", dir, strerror(errno));
-    int rc = 0;
     struct dirent *pe;
     while (rc == 0 && (pe = readdir(top)) != NULL) {
         if (pe->d_name[0] == '.')

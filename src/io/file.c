@@ -288,16 +288,23 @@ int seckit_file_read(const char *path, size_t max, uint8_t **out, size_t *out_le
     return read_path(path, max, 0, out, out_len, err);
 }
 
-int seckit_keyfile_check(const char *path, int allow_insecure, seckit_error *err)
+int seckit_keyfile_check_fd(int fd, const char *path, int allow_insecure, seckit_error *err)
 {
     struct stat st;
     if (path == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "no key file name given");
-    if (stat(path, &st) != 0)
-        return io_error(err, "cannot open key file", path, errno);
+        path = "(key file)";
+    if (fstat(fd, &st) != 0)
+        return io_error(err, "cannot read key file", path, errno);
     if (!S_ISREG(st.st_mode))
         return seckit_error_set(err, SECKIT_EPERM, "key file %s is not a regular file", path);
-    if (!allow_insecure && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    if (allow_insecure)
+        return 0;
+    if (st.st_uid != 0 && st.st_uid != geteuid())
+        return seckit_error_set(err, SECKIT_EPERM,
+                                "key file %s is owned by another user (uid %lu); it must be "
+                                "owned by you or root (or pass --allow-insecure-key-file)",
+                                path, (unsigned long)st.st_uid);
+    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
         return seckit_error_set(err, SECKIT_EPERM,
                                 "key file %s is accessible by group or others (mode %04o); "
                                 "run 'chmod 600 %s' (or pass --allow-insecure-key-file)",
@@ -305,11 +312,148 @@ int seckit_keyfile_check(const char *path, int allow_insecure, seckit_error *err
     return 0;
 }
 
+/* One folder on the way to a key file: owned by root or the user, and not
+ * writable by others unless sticky (as /tmp, or a Kubernetes secret
+ * volume), so nobody else can swap a key file or a symlink in it. */
+static int check_one_dir(const char *dir, const char *shown, seckit_error *err)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return io_error(err, "cannot check the folder", dir, errno);
+    if (!S_ISDIR(st.st_mode))
+        return seckit_error_set(err, SECKIT_EPERM, "%s is not a folder", dir);
+    if (st.st_uid != 0 && st.st_uid != geteuid())
+        return seckit_error_set(err, SECKIT_EPERM,
+                                "folder %s (holding %s) is owned by another user (uid %lu), "
+                                "who could swap the key; it must be owned by you or root (or "
+                                "pass --allow-insecure-key-file)",
+                                dir, shown, (unsigned long)st.st_uid);
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0)
+        return seckit_error_set(err, SECKIT_EPERM,
+                                "folder %s (holding %s) is writable by group or others (mode "
+                                "%04o), so someone else could swap the key; run 'chmod go-w "
+                                "%s' (or pass --allow-insecure-key-file)",
+                                dir, shown, (unsigned)(st.st_mode & 07777), dir);
+    return 0;
+}
+
+/* dir (an absolute path without symlinks) and every folder above it. */
+static int check_dir_chain(const char *dir, const char *shown, seckit_error *err)
+{
+    char *p = strdup(dir);
+    if (p == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    int rc = 0;
+    for (;;) {
+        if ((rc = check_one_dir(p[0] ? p : "/", shown, err)) != 0)
+            break;
+        char *slash = strrchr(p, '/');
+        if (slash == NULL || p[0] == '\0' || (slash == p && p[1] == '\0'))
+            break;
+        if (slash == p)
+            slash[1] = '\0'; /* "/x" -> "/" */
+        else
+            *slash = '\0';
+    }
+    free(p);
+    return rc;
+}
+
+/* The folders of `path` (the one it is named in, resolved) and of the file
+ * fd actually is (after any symlinks), with all the folders above them. */
+static int check_key_dirs(int fd, const char *path, seckit_error *err)
+{
+    char *copy = strdup(path);
+    if (copy == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    char *named = realpath(dirname(copy), NULL);
+    free(copy);
+    if (named == NULL)
+        return io_error(err, "cannot resolve the folder of", path, errno);
+    int rc = check_dir_chain(named, path, err);
+    free(named);
+    if (rc != 0)
+        return rc;
+    /* The file that was opened (Linux names it in /proc); else by path. */
+    char link[64], target[4096];
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, target, sizeof(target) - 1);
+    char *real = NULL;
+    if (n > 0 && (size_t)n < sizeof(target) - 1 && target[0] == '/') {
+        target[n] = '\0';
+        real = strdup(target);
+    } else {
+        real = realpath(path, NULL);
+    }
+    if (real == NULL)
+        return io_error(err, "cannot resolve", path, errno);
+    char *slash = strrchr(real, '/');
+    if (slash == real)
+        slash[1] = '\0';
+    else if (slash != NULL)
+        *slash = '\0';
+    rc = check_dir_chain(real, path, err);
+    free(real);
+    return rc;
+}
+
+int seckit_keydir_check(const char *dir, seckit_error *err)
+{
+    if (dir == NULL)
+        return seckit_error_set(err, SECKIT_EINVAL, "no keys folder given");
+    char *real = realpath(dir, NULL);
+    if (real == NULL)
+        return io_error(err, "cannot open the keys folder", dir, errno);
+    int rc = check_dir_chain(real, dir, err);
+    free(real);
+    return rc;
+}
+
+/* Open a key file once; everything is checked on what was opened. */
+static int keyfile_open(const char *path, int allow_insecure, int *out_fd, seckit_error *err)
+{
+    *out_fd = -1;
+    if (path == NULL)
+        return seckit_error_set(err, SECKIT_EINVAL, "no key file name given");
+    /* O_NONBLOCK: a FIFO put in place of the key must not hang the open. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return io_error(err, "cannot open key file", path, errno);
+    int rc = seckit_keyfile_check_fd(fd, path, allow_insecure, err);
+    if (rc == 0 && !allow_insecure)
+        rc = check_key_dirs(fd, path, err);
+    if (rc == 0) {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
+            rc = io_error(err, "cannot read key file", path, errno);
+    }
+    if (rc != 0) {
+        close(fd);
+        return rc;
+    }
+    *out_fd = fd;
+    return 0;
+}
+
+int seckit_keyfile_check(const char *path, int allow_insecure, seckit_error *err)
+{
+    int fd;
+    int rc = keyfile_open(path, allow_insecure, &fd, err);
+    if (rc == 0)
+        close(fd);
+    return rc;
+}
+
 int seckit_keyfile_read(const char *path, int allow_insecure, size_t max, uint8_t **out,
                         size_t *out_len, seckit_error *err)
 {
-    int rc = seckit_keyfile_check(path, allow_insecure, err);
+    *out = NULL;
+    *out_len = 0;
+    int fd;
+    int rc = keyfile_open(path, allow_insecure, &fd, err);
     if (rc != 0)
         return rc;
-    return read_path(path, max, 1, out, out_len, err);
+    rc = read_all(fd, path, max, 1, out, out_len, err);
+    close(fd);
+    return rc;
 }

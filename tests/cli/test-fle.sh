@@ -6,6 +6,19 @@ seckit keygen rsa --out priv.pem --public-out pub.pem >/dev/null 2>&1 || { fail 
 seckit keygen rsa --out other.pem --public-out other.pub >/dev/null 2>&1 || { fail setup "keygen"; finish; }
 printf 'Name=Jane+Doe&Phone=404-555-0150\n' >form.txt
 KEY=namespace=FLEDemo,name=DemoPublicKey,file=priv.pem
+# expect NAME STATUS PATTERN ARGS...: exit STATUS and stderr matching PATTERN
+# (grep -E), or a FAIL saying which.
+expect() {
+    en=$1 es=$2 ep=$3
+    shift 3
+    check "$en" "$es" "$@" || return 1
+    if grep -Eq -- "$ep" "$ERR"; then
+        pass "$en"
+    else
+        fail "$en" "stderr does not match '$ep': $(head -c 300 "$ERR" | tr '\n' ' ')"
+    fi
+}
+
 
 # The seed's form, encrypted as CloudFront would and decrypted at the origin.
 if check encrypt_seed_form 0 fle encrypt --public-key pub.pem --provider FLEDemo \
@@ -69,6 +82,26 @@ check insecure_key 5 fle decrypt --field Phone --keys-dir keys --in enc.txt && g
     check insecure_key_allowed 0 fle decrypt --field Phone --keys-dir keys --allow-insecure-key-file --in enc.txt &&
     pass insecure_key
 chmod 600 keys/FLEDemo/DemoPublicKey.pem
+# A keys folder others can write to is refused (a key could be swapped in);
+# a sticky one (as /tmp) and Kubernetes' secret-volume layout are accepted.
+chmod 775 keys/FLEDemo
+expect keys_dir_group_writable 5 'writable by group or others \(mode 0775\)' \
+    fle decrypt --field Phone --keys-dir keys --in enc.txt
+chmod 755 keys/FLEDemo
+chmod 777 keys
+expect keys_dir_world_writable 5 'chmod go-w' fle decrypt --field Phone --keys-dir keys --in enc.txt
+chmod 1777 keys
+check keys_dir_sticky 0 fle decrypt --field Phone --keys-dir keys --in enc.txt &&
+    { cmp -s "$OUT" form.txt && pass keys_dir_sticky || fail keys_dir_sticky "output differs"; }
+chmod 755 keys
+mkdir -p k8s/..2026_12_07_00_00_00.1/FLEDemo && chmod 1777 k8s &&
+    cp -p priv.pem k8s/..2026_12_07_00_00_00.1/FLEDemo/DemoPublicKey.pem &&
+    ln -s ..2026_12_07_00_00_00.1 k8s/..data && ln -s ..data/FLEDemo k8s/FLEDemo
+check keys_dir_kubernetes 0 fle decrypt --field Phone --keys-dir k8s --in enc.txt &&
+    { cmp -s "$OUT" form.txt && pass keys_dir_kubernetes || fail keys_dir_kubernetes "output differs"; }
+mkdir -m 770 gw && ln -s "$PWD/priv.pem" gw/priv.pem
+expect raw_key_in_writable_folder 5 'mode 0770' fle decrypt --field Phone \
+    --raw-rsa-key namespace=FLEDemo,name=DemoPublicKey,file=gw/priv.pem --in enc.txt
 # --out is atomic and not overwritten without --force.
 seckit fle decrypt --field Phone --raw-rsa-key "$KEY" --in enc.txt --out o.txt 2>/dev/null
 check out_exists 5 fle decrypt --field Phone --raw-rsa-key "$KEY" --in enc.txt --out o.txt &&
@@ -152,8 +185,7 @@ check check_config_bad 3 fle check-config overlap.json && one_line check_config_
 check check_config_good_after_fix 0 fle check-config bad.json && pass check_config_good_after_fix
 
 # Only named fields are decrypted by default (no decryption oracle).
-check decrypt_needs_fields 2 fle decrypt --raw-rsa-key "$KEY" --in enc.txt &&
-    grep -q 'name the fields to decrypt' "$ERR" && pass decrypt_needs_fields
+expect decrypt_needs_fields 2 'name the fields to decrypt' fle decrypt --raw-rsa-key "$KEY" --in enc.txt
 V=$(sed 's/.*Phone=//' enc.txt)
 printf 'Phone=%s&comment=%s\n' "$V" "$V" >replay.txt
 if check replay_comment_not_decrypted 0 fle decrypt --raw-rsa-key "$KEY" --field Phone --in replay.txt; then
@@ -163,32 +195,40 @@ if check replay_comment_not_decrypted 0 fle decrypt --raw-rsa-key "$KEY" --field
         fail replay_comment_not_decrypted "$(cut -c1-80 "$OUT")"
     fi
 fi
-check replay_config_profile 0 fle decrypt --raw-rsa-key "$KEY" --config fle.json --profile DemoProfile \
-    --in replay.txt && grep -q '^Phone=404-555-0150&comment=AYAB' "$OUT" && pass replay_config_profile
-check replay_fle_profile 0 fle decrypt --raw-rsa-key "$KEY" --config fle.json --fle-profile P1 \
-    --in replay.txt && grep -q '^Phone=404-555-0150&comment=AYAB' "$OUT" && pass replay_fle_profile
-check config_needs_profile 2 fle decrypt --raw-rsa-key "$KEY" --config fle.json --in enc.txt &&
-    grep -q 'has 2 profiles' "$ERR" && pass config_needs_profile
-check any_encrypted_field 0 fle decrypt --raw-rsa-key "$KEY" --any-encrypted-field --in replay.txt &&
-    [ "$(grep -o 404-555-0150 "$OUT" | wc -l)" -eq 2 ] && pass any_encrypted_field
+if check replay_config_profile 0 fle decrypt --raw-rsa-key "$KEY" --config fle.json --profile DemoProfile \
+    --in replay.txt; then
+    grep -q '^Phone=404-555-0150&comment=AYAB' "$OUT" && pass replay_config_profile ||
+        fail replay_config_profile "$(cut -c1-80 "$OUT")"
+fi
+if check replay_fle_profile 0 fle decrypt --raw-rsa-key "$KEY" --config fle.json --fle-profile P1 \
+    --in replay.txt; then
+    grep -q '^Phone=404-555-0150&comment=AYAB' "$OUT" && pass replay_fle_profile ||
+        fail replay_fle_profile "$(cut -c1-80 "$OUT")"
+fi
+expect config_needs_profile 2 'has 2 profiles' fle decrypt --raw-rsa-key "$KEY" --config fle.json --in enc.txt
+if check any_encrypted_field 0 fle decrypt --raw-rsa-key "$KEY" --any-encrypted-field --in replay.txt; then
+    [ "$(grep -o 404-555-0150 "$OUT" | wc -l)" -eq 2 ] && pass any_encrypted_field ||
+        fail any_encrypted_field "$(cut -c1-80 "$OUT")"
+fi
 # A named field that arrives in plaintext (CloudFront bypassed): refused.
-check plaintext_named_field 3 fle decrypt --raw-rsa-key "$KEY" --config fle.json --profile DemoProfile \
-    --in form.txt && grep -q "field 'Phone' at offset 14: value is not an encrypted" "$ERR" &&
-    pass plaintext_named_field
-check usage_any_with_field 2 fle decrypt --raw-rsa-key "$KEY" --any-encrypted-field --field Phone \
-    --in enc.txt && pass usage_any_with_field
+expect plaintext_named_field 3 "field 'Phone' at offset 14: value is not an encrypted" \
+    fle decrypt --raw-rsa-key "$KEY" --config fle.json --profile DemoProfile --in form.txt
+expect usage_any_with_field 2 'does not go with' fle decrypt --raw-rsa-key "$KEY" --any-encrypted-field \
+    --field Phone --in enc.txt
 # PKCS#1 v1.5 unwrapping is refused for FLE.
-check pkcs1_refused 3 fle decrypt --field Phone --raw-rsa-key "$KEY,padding=pkcs1" --in enc.txt &&
-    grep -q 'padding=pkcs1 is refused for FLE' "$ERR" && pass pkcs1_refused
-# decrypt-value: '%' must be followed by exactly two hex digits.
+expect pkcs1_refused 3 'padding=pkcs1 is refused for FLE' \
+    fle decrypt --field Phone --raw-rsa-key "$KEY,padding=pkcs1" --in enc.txt
+# decrypt-value: '%' must be followed by exactly two hex digits.  (The old
+# strtol-based decoder read '%+9', '% 9', '%+A' and '% D' as tab, newline and
+# CR, which base64 decoding skips, so those values decrypted.)
 n=0
-for esc in '%+1' '% 1' '%-1' '%4' '%G1'; do
+for esc in '%+9' '% 9' '%+A' '% D' '%-1' '%4' '%G1'; do
     n=$((n + 1))
-    check "bad_escape_$n" 3 fle decrypt-value --keys-dir keys "${V}${esc}" &&
-        grep -q "not followed by two hex" "$ERR" && pass "bad_escape_$n"
+    expect "bad_escape_$n" 3 'not followed by two hex' fle decrypt-value --keys-dir keys "${V}${esc}"
 done
-check good_escape 0 fle decrypt-value --keys-dir keys "$(printf '%s' "$V" | sed 's/A/%41/')" &&
-    [ "$(cat "$OUT")" = 404-555-0150 ] && pass good_escape
+if check good_escape 0 fle decrypt-value --keys-dir keys "$(printf '%s' "$V" | sed 's/A/%41/')"; then
+    [ "$(cat "$OUT")" = 404-555-0150 ] && pass good_escape || fail good_escape "got $(cat "$OUT")"
+fi
 
 # Usage errors.
 check usage_no_keys 2 fle decrypt --in enc.txt && pass usage_no_keys
