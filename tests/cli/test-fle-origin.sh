@@ -56,6 +56,13 @@ if ! command -v curl >/dev/null 2>&1; then
     skip fle_origin_example "curl is not installed (Debian: apt-get install curl)"
     finish
 fi
+# A keys folder that others can write to (and swap a key in) is refused.
+mkdir -m 700 bad && mkdir bad/keys && chmod 777 bad/keys && mkdir -m 700 bad/keys/FLEDemo &&
+    cp -p priv.pem bad/keys/FLEDemo/DemoPublicKey.pem
+"$EX" --keys-dir bad/keys --field Phone --port 0 --port-file bad/port 2>bad/log
+rc=$?
+[ $rc = 1 ] && [ ! -e bad/port ] && grep -q 'bad/keys' bad/log && pass fle_origin_refuses_open_keys_dir ||
+    fail fle_origin_refuses_open_keys_dir "exit $rc: $(cat bad/log)"
 mkdir -m 700 keys keys/FLEDemo && cp -p priv.pem keys/FLEDemo/DemoPublicKey.pem
 "$EX" --keys-dir keys --field Phone --port 0 --port-file port.txt --workers 3 --lenient-form \
     2>server.log &

@@ -80,6 +80,9 @@ static int load_decryptor(seckit_fle_decryptor **out, seckit_error *err)
     int rc = seckit_fle_decryptor_new(&d, &opts, err);
     for (size_t i = 0; rc == 0 && i < n_patterns; i++)
         rc = seckit_fle_decryptor_add_field(d, patterns[i], err);
+    /* A keys folder others could write to (and swap a key in) is refused. */
+    if (rc == 0 && !allow_insecure)
+        rc = seckit_keydir_check(keys_dir, err);
     DIR *top = rc == 0 ? opendir(keys_dir) : NULL;
     if (rc == 0 && top == NULL)
         rc = seckit_error_set(err, SECKIT_EIO, "%s: %s", keys_dir, strerror(errno));
