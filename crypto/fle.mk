@@ -66,3 +66,12 @@ docs_examples_fle_origin_fle_origin_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(OPENSS
 docs_examples_fle_origin_fle_origin_LDADD = libseckit.la $(MHD_LIBS) $(OPENSSL_LIBS) $(PTHREAD_LIBS)
 endif
 EXTRA_DIST += docs/examples/fle-origin/fle-origin.c docs/examples/fle-origin/README.md
+# docs/ is distributed as a whole folder, and `make dist` copies the build
+# tree's docs/ too: keep the example's build outputs out of the tarball (a
+# stale object there would be taken as up to date in a VPATH build).
+dist-hook: dist-fle-origin-clean
+dist-fle-origin-clean:
+	rm -rf $(distdir)/docs/examples/fle-origin/.libs $(distdir)/docs/examples/fle-origin/.deps \
+		$(distdir)/docs/examples/fle-origin/*.o $(distdir)/docs/examples/fle-origin/.dirstamp \
+		$(distdir)/docs/examples/fle-origin/fle-origin
+.PHONY: dist-fle-origin-clean
