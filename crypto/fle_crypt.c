@@ -873,80 +873,159 @@ done:
     return rc;
 }
 
+/* The client-safe message for a failure to decrypt one value: the same
+ * sentence whatever went wrong inside (no key, a bad tag, a malformed or
+ * refused message), so that the answer says nothing an attacker could
+ * tell the cases apart by. */
+static void public_value_failure(seckit_error *err, int rc, size_t field_number)
+{
+    if (rc == SECKIT_ENOMEM || rc == SECKIT_EINTERNAL || rc == SECKIT_ECRYPTO) {
+        seckit_error_set_public(err, "internal error");
+        return;
+    }
+    if (field_number == 0)
+        seckit_error_set_public(err, "the encrypted value could not be decrypted");
+    else
+        seckit_error_set_public(err, "field %zu: the encrypted value could not be decrypted",
+                                field_number);
+}
+
 int seckit_fle_decrypt_value(const seckit_fle_decryptor *d, const char *value, size_t len,
                              uint8_t **plain, size_t *plain_len, seckit_error *err)
 {
-    if (d == NULL || value == NULL || plain == NULL || plain_len == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_decrypt_value: invalid argument");
+    if (d == NULL || value == NULL || plain == NULL || plain_len == NULL) {
+        int rc = seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_decrypt_value: invalid argument");
+        seckit_error_set_public(err, "internal error");
+        return rc;
+    }
     *plain = NULL;
     *plain_len = 0;
-    return decrypt_value(d, value, len, plain, plain_len, err);
+    int rc = decrypt_value(d, value, len, plain, plain_len, err);
+    if (rc != 0)
+        public_value_failure(err, rc, 0);
+    return rc;
 }
 
-int seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, size_t len,
-                            const char *const *fields, size_t n_fields, char **out,
-                            size_t *out_len, size_t *n_decrypted, seckit_error *err)
+/* Decrypted fields of a body: the parsed form (names, values and raw bytes
+ * as received) and, for each decrypted field, its plaintext. */
+struct seckit_fle_fields {
+    seckit_form *form;
+    uint8_t **plain; /* per field; NULL when not decrypted (scratch memory) */
+    size_t *plain_len;
+    size_t n, n_decrypted;
+};
+
+void seckit_fle_fields_free(seckit_fle_fields *f)
 {
-    if (d == NULL || (body == NULL && len > 0) || (fields == NULL && n_fields > 0) ||
-        out == NULL || out_len == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_decrypt_body: invalid argument");
-    *out = NULL;
-    *out_len = 0;
+    if (f == NULL)
+        return;
+    if (f->plain != NULL)
+        for (size_t i = 0; i < f->n; i++)
+            skt_secret_free(f->plain[i]);
+    free(f->plain);
+    free(f->plain_len);
+    seckit_form_free(f->form); /* wipes the raw body */
+    free(f);
+}
+
+static int named(const char *const *fields, size_t n_fields, const char *name, size_t nl)
+{
+    for (size_t f = 0; f < n_fields; f++)
+        if (fields[f] != NULL && strlen(fields[f]) == nl && memcmp(fields[f], name, nl) == 0)
+            return 1;
+    return 0;
+}
+
+/* Parse and decrypt: every check before any RSA work, every field
+ * decrypted before anything is returned. */
+static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_t len,
+                          const char *const *fields, size_t n_fields, seckit_fle_fields **out,
+                          seckit_error *err)
+{
     seal(d);
     /* Which fields: the call's names, else the decryptor's patterns, else
      * (only when explicitly allowed) anything that looks encrypted. */
     int by_pattern = n_fields == 0 && d->n_fields > 0;
     int any = n_fields == 0 && d->n_fields == 0;
-    if (any && !d->opts.any_encrypted_field)
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "no fields named for decryption: pass field names, add the "
-                                "profile's patterns (seckit_fle_decryptor_add_field or "
-                                "_add_profile_fields), or set any_encrypted_field (risky: "
-                                "decrypts whatever encrypted value a client posts in any "
-                                "field)");
-    seckit_form *form = NULL;
-    int rc = seckit_form_parse(&form, body, len, d->opts.max_body, err);
-    if (rc != 0)
+    if (any && !d->opts.any_encrypted_field) {
+        int rc = seckit_error_set(err, SECKIT_EINVAL,
+                                  "no fields named for decryption: pass field names, add the "
+                                  "profile's patterns (seckit_fle_decryptor_add_field or "
+                                  "_add_profile_fields), or set any_encrypted_field (risky: "
+                                  "decrypts whatever encrypted value a client posts in any "
+                                  "field)");
+        seckit_error_set_public(err, "internal error");
         return rc;
-    size_t n = seckit_form_count(form), count = 0;
+    }
+    seckit_fle_fields *r = calloc(1, sizeof(*r));
+    if (r == NULL) {
+        seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        seckit_error_set_public(err, "internal error");
+        return SECKIT_ENOMEM;
+    }
+    int rc = seckit_form_parse_ex(&r->form, body, len, d->opts.max_body,
+                                  d->opts.lenient_form ? SECKIT_FORM_LENIENT : 0, err);
+    if (rc != 0) {
+        seckit_error_set_public(err, rc == SECKIT_ELIMIT
+                                         ? "the request body is too large"
+                                         : "the request body is not a valid form "
+                                           "(application/x-www-form-urlencoded)");
+        goto fail;
+    }
+    size_t n = seckit_form_count(r->form), count = 0;
     char pname[300];
+    r->n = n;
+    r->plain = calloc(n ? n : 1, sizeof(*r->plain));
+    r->plain_len = calloc(n ? n : 1, sizeof(*r->plain_len));
     uint8_t *todo = calloc(n ? n : 1, 1);
-    if (todo == NULL) {
+    if (r->plain == NULL || r->plain_len == NULL || todo == NULL) {
+        free(todo);
         rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto done;
+        seckit_error_set_public(err, "internal error");
+        goto fail;
     }
     /* Which fields, and every check, before any RSA work. */
     for (size_t i = 0; i < n; i++) {
         const char *name, *value;
-        size_t nl, vl;
-        seckit_form_field(form, i, &name, &nl, &value, &vl, NULL);
-        int named = 0;
-        for (size_t f = 0; f < n_fields && !named; f++)
-            named = fields[f] != NULL && strlen(fields[f]) == nl && memcmp(fields[f], name, nl) == 0;
-        for (size_t f = 0; by_pattern && f < d->n_fields && !named; f++)
-            named = skt_fle_pattern_match(d->fields[f], name, nl);
+        size_t nl, vl, off = seckit_form_field_offset(r->form, i), bad = 0;
+        seckit_form_field(r->form, i, &name, &nl, &value, &vl, NULL);
+        int is_named = named(fields, n_fields, name, nl);
+        for (size_t f = 0; by_pattern && f < d->n_fields && !is_named; f++)
+            is_named = skt_fle_pattern_match(d->fields[f], name, nl);
         int enc = seckit_fle_value_is_encrypted(value, vl);
-        if (!any && !named)
+        if (!any && !is_named)
             continue; /* not ours, even if it looks encrypted (no decryption oracle) */
+        if (any && !enc)
+            continue;
+        printable_name(pname, sizeof(pname), name, nl);
+        /* An encrypted field is held to the strict codec even in lenient
+         * mode: only untouched fields may carry what it refuses. */
+        if (!seckit_form_field_is_strict(r->form, i, &bad)) {
+            rc = seckit_error_set_at(err, SECKIT_EFORMAT, 0, 0, bad,
+                                     "field '%s' at offset %zu: byte 0x%02x at offset %zu is "
+                                     "not allowed in an encrypted field (not form-encoded)",
+                                     pname, off, (unsigned char)((const char *)body)[bad], bad);
+            seckit_error_set_public(err, "field %zu: the encrypted value is malformed", i + 1);
+            goto fail_todo;
+        }
         if (!enc) {
-            if (any)
-                continue;
             /* A named field in plaintext: CloudFront was bypassed, or the
              * client sent it around the encryption. */
-            printable_name(pname, sizeof(pname), name, nl);
-            rc = seckit_error_set_at(err, SECKIT_EFORMAT, 0, 0, seckit_form_field_offset(form, i),
+            rc = seckit_error_set_at(err, SECKIT_EFORMAT, 0, 0, off,
                                      "field '%s' at offset %zu: value is not an encrypted "
                                      "(AWS Encryption SDK, base64) field, but the field is "
                                      "named for decryption",
-                                     pname, seckit_form_field_offset(form, i));
-            goto done;
+                                     pname, off);
+            seckit_error_set_public(err, "field %zu: the value is not encrypted", i + 1);
+            goto fail_todo;
         }
         if (++count > d->opts.max_fields) {
-            rc = seckit_error_set_at(err, SECKIT_ELIMIT, 0, 0, seckit_form_field_offset(form, i),
+            rc = seckit_error_set_at(err, SECKIT_ELIMIT, 0, 0, off,
                                      "more than %zu encrypted fields in one body (CloudFront "
                                      "encrypts at most %u)",
                                      d->opts.max_fields, SECKIT_FLE_MAX_FIELDS);
-            goto done;
+            seckit_error_set_public(err, "too many encrypted fields");
+            goto fail_todo;
         }
         todo[i] = 1;
     }
@@ -955,41 +1034,139 @@ int seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, siz
         for (size_t i = 0; i < n && !seen; i++) {
             const char *name;
             size_t nl;
-            seckit_form_field(form, i, &name, &nl, NULL, NULL, NULL);
+            seckit_form_field(r->form, i, &name, &nl, NULL, NULL, NULL);
             seen = fields[f] != NULL && strlen(fields[f]) == nl && memcmp(fields[f], name, nl) == 0;
         }
         if (!seen) {
             printable_name(pname, sizeof(pname), fields[f] ? fields[f] : "",
                            fields[f] ? strlen(fields[f]) : 0);
             rc = seckit_error_set(err, SECKIT_ENOTFOUND, "field '%s' is not in the body", pname);
-            goto done;
+            seckit_error_set_public(err, "a required encrypted field is missing");
+            goto fail_todo;
         }
     }
     for (size_t i = 0; i < n; i++) {
         if (!todo[i])
             continue;
         const char *name, *value;
-        size_t nl, vl, pl = 0;
-        uint8_t *plain = NULL;
-        seckit_form_field(form, i, &name, &nl, &value, &vl, NULL);
-        rc = decrypt_value(d, value, vl, &plain, &pl, err);
+        size_t nl, vl;
+        seckit_form_field(r->form, i, &name, &nl, &value, &vl, NULL);
+        rc = decrypt_value(d, value, vl, &r->plain[i], &r->plain_len[i], err);
         if (rc != 0) {
             char ctx[400];
             printable_name(pname, sizeof(pname), name, nl);
             snprintf(ctx, sizeof(ctx), "field '%s' at offset %zu", pname,
-                     seckit_form_field_offset(form, i));
+                     seckit_form_field_offset(r->form, i));
             seckit_error_prefix(err, ctx);
             if (err != NULL)
-                err->offset = seckit_form_field_offset(form, i);
-            goto done;
+                err->offset = seckit_form_field_offset(r->form, i);
+            public_value_failure(err, rc, i + 1);
+            goto fail_todo;
         }
-        skt_form_set_value_owned(form, i, plain, pl); /* no copy: the form frees it */
     }
-    rc = seckit_form_serialize(form, out, out_len, err);
-    if (rc == 0 && n_decrypted != NULL)
-        *n_decrypted = count;
-done:
     free(todo);
-    seckit_form_free(form); /* wipes the decrypted values */
+    r->n_decrypted = count;
+    *out = r;
+    return 0;
+fail_todo:
+    free(todo);
+fail:
+    seckit_fle_fields_free(r); /* wipes what was decrypted */
+    return rc;
+}
+
+int seckit_fle_decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_t len,
+                              const char *const *fields, size_t n_fields,
+                              seckit_fle_fields **out, seckit_error *err)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (d == NULL || (body == NULL && len > 0) || (fields == NULL && n_fields > 0) ||
+        out == NULL) {
+        int rc = seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_decrypt_fields: invalid argument");
+        seckit_error_set_public(err, "internal error");
+        return rc;
+    }
+    return decrypt_fields(d, body, len, fields, n_fields, out, err);
+}
+
+size_t seckit_fle_fields_count(const seckit_fle_fields *f)
+{
+    return f != NULL ? f->n : 0;
+}
+
+size_t seckit_fle_fields_decrypted(const seckit_fle_fields *f)
+{
+    return f != NULL ? f->n_decrypted : 0;
+}
+
+int seckit_fle_fields_get(const seckit_fle_fields *f, size_t i, seckit_fle_field *out)
+{
+    if (f == NULL || out == NULL || i >= f->n)
+        return SECKIT_EINVAL;
+    memset(out, 0, sizeof(*out));
+    size_t name_raw_len = 0;
+    out->index = i;
+    out->offset = seckit_form_field_offset(f->form, i);
+    seckit_form_field_raw(f->form, i, &out->raw, &out->raw_len, &name_raw_len);
+    out->raw_name = out->raw;
+    out->raw_name_len = name_raw_len;
+    seckit_form_field(f->form, i, &out->name, &out->name_len, &out->value, &out->value_len,
+                      &out->has_value);
+    out->raw_value = out->has_value ? out->raw + name_raw_len + 1 : out->raw + out->raw_len;
+    out->raw_value_len = out->has_value ? out->raw_len - name_raw_len - 1 : 0;
+    out->strict = seckit_form_field_is_strict(f->form, i, NULL);
+    if (f->plain[i] != NULL) {
+        out->decrypted = 1;
+        out->plaintext = f->plain[i];
+        out->plaintext_len = f->plain_len[i];
+    }
+    return 0;
+}
+
+int seckit_fle_fields_foreach(const seckit_fle_fields *f, seckit_fle_field_cb cb, void *ctx)
+{
+    if (f == NULL || cb == NULL)
+        return SECKIT_EINVAL;
+    for (size_t i = 0; i < f->n; i++) {
+        seckit_fle_field field;
+        seckit_fle_fields_get(f, i, &field);
+        int rc = cb(ctx, &field);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+int seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, size_t len,
+                            const char *const *fields, size_t n_fields, char **out,
+                            size_t *out_len, size_t *n_decrypted, seckit_error *err)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (out_len != NULL)
+        *out_len = 0;
+    if (d == NULL || (body == NULL && len > 0) || (fields == NULL && n_fields > 0) ||
+        out == NULL || out_len == NULL) {
+        int rc = seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_decrypt_body: invalid argument");
+        seckit_error_set_public(err, "internal error");
+        return rc;
+    }
+    seckit_fle_fields *r = NULL;
+    int rc = decrypt_fields(d, body, len, fields, n_fields, &r, err);
+    if (rc != 0)
+        return rc;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->plain[i] != NULL) {
+            /* no copy: the form frees (and wipes) it */
+            skt_form_set_value_owned(r->form, i, r->plain[i], r->plain_len[i]);
+            r->plain[i] = NULL;
+        }
+    rc = seckit_form_serialize(r->form, out, out_len, err);
+    if (rc != 0)
+        seckit_error_set_public(err, "internal error");
+    else if (n_decrypted != NULL)
+        *n_decrypted = r->n_decrypted;
+    seckit_fle_fields_free(r);
     return rc;
 }

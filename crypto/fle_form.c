@@ -3,6 +3,7 @@
  * fields re-encoded. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,8 @@ typedef struct form_field {
     size_t name_off, name_len; /* decoded name in form->arena */
     size_t val_off, val_len;   /* decoded value in form->arena */
     int has_eq;
+    int strict_ok;      /* 0: lenient parse passed bytes the strict codec refuses */
+    size_t bad_off;     /* the first such byte, when !strict_ok */
     uint8_t *new_value; /* skt_scratch_alloc memory (wiped on free), when set */
     size_t new_len;
 } form_field;
@@ -41,12 +44,46 @@ static int hexval(unsigned char c)
 }
 
 /* Bytes a form serialiser never leaves unencoded; seeing one means the body
- * is not application/x-www-form-urlencoded. */
+ * is not application/x-www-form-urlencoded.  ';' is among them: browsers
+ * encode it, and some parsers still split fields on it, so a body with a
+ * raw ';' would be read differently by two parsers. */
 static int forbidden_raw(unsigned char c)
 {
     if (c <= 0x20 || c >= 0x7f)
         return 1;
-    return strchr("\"<>\\^`{|}", c) != NULL;
+    return strchr("\"<>\\^`{|};", c) != NULL;
+}
+
+/* The lenient decoder: what the strict one refuses is kept as it is (a
+ * '%' not followed by two hex digits stays a '%'); *bad gets the offset of
+ * the first byte the strict codec would refuse, or SIZE_MAX. */
+static void decode_span_lenient(const char *raw, size_t off, size_t len, char *out,
+                                size_t *out_len, size_t *bad)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)raw[off + i];
+        if (c == '%') {
+            int hi = i + 1 < len ? hexval((unsigned char)raw[off + i + 1]) : -1;
+            int lo = i + 2 < len ? hexval((unsigned char)raw[off + i + 2]) : -1;
+            if (hi >= 0 && lo >= 0) {
+                out[o++] = (char)(hi << 4 | lo);
+                i += 2;
+                continue;
+            }
+            if (*bad == SIZE_MAX)
+                *bad = off + i;
+            out[o++] = '%';
+        } else if (c == '+') {
+            out[o++] = ' ';
+        } else {
+            if (*bad == SIZE_MAX && forbidden_raw(c))
+                *bad = off + i;
+            out[o++] = (char)c;
+        }
+    }
+    out[o] = '\0';
+    *out_len = o;
 }
 
 static int decode_span(const char *raw, size_t off, size_t len, char *out, size_t *out_len,
@@ -92,8 +129,15 @@ void seckit_form_free(seckit_form *form)
 int seckit_form_parse(seckit_form **out, const void *body, size_t len, size_t max_len,
                       seckit_error *err)
 {
-    if (out == NULL || (body == NULL && len > 0))
+    return seckit_form_parse_ex(out, body, len, max_len, 0, err);
+}
+
+int seckit_form_parse_ex(seckit_form **out, const void *body, size_t len, size_t max_len,
+                         unsigned flags, seckit_error *err)
+{
+    if (out == NULL || (body == NULL && len > 0) || (flags & ~SECKIT_FORM_LENIENT) != 0)
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_form_parse: invalid argument");
+    int lenient = (flags & SECKIT_FORM_LENIENT) != 0;
     *out = NULL;
     if (max_len == 0)
         max_len = SECKIT_FLE_MAX_BODY;
@@ -102,7 +146,7 @@ int seckit_form_parse(seckit_form **out, const void *body, size_t len, size_t ma
                                 "form body: %zu bytes is over the limit of %zu bytes", len,
                                 max_len);
     const char *b = body;
-    for (size_t i = 0; i < len; i++)
+    for (size_t i = 0; i < len && !lenient; i++)
         if (forbidden_raw((unsigned char)b[i]))
             return seckit_error_set_at(
                 err, SECKIT_EFORMAT, 0, 0, i,
@@ -144,18 +188,31 @@ int seckit_form_parse(seckit_form **out, const void *body, size_t len, size_t ma
         fd->has_eq = eq != NULL;
         fd->name_raw_len = eq != NULL ? (size_t)(eq - (b + start)) : end - start;
         fd->name_off = a;
-        rc = decode_span(f->raw, start, fd->name_raw_len, f->arena + a, &fd->name_len, "name",
-                         k, err);
-        if (rc != 0)
-            goto fail;
-        a += fd->name_len + 1;
-        fd->val_off = a;
         size_t vstart = start + fd->name_raw_len + (fd->has_eq ? 1 : 0);
-        rc = decode_span(f->raw, vstart, end - vstart, f->arena + a, &fd->val_len, "value", k,
-                         err);
-        if (rc != 0)
-            goto fail;
-        a += fd->val_len + 1;
+        fd->strict_ok = 1;
+        if (lenient) {
+            size_t bad = SIZE_MAX;
+            decode_span_lenient(f->raw, start, fd->name_raw_len, f->arena + a, &fd->name_len,
+                                &bad);
+            a += fd->name_len + 1;
+            fd->val_off = a;
+            decode_span_lenient(f->raw, vstart, end - vstart, f->arena + a, &fd->val_len, &bad);
+            a += fd->val_len + 1;
+            fd->strict_ok = bad == SIZE_MAX;
+            fd->bad_off = bad == SIZE_MAX ? 0 : bad;
+        } else {
+            rc = decode_span(f->raw, start, fd->name_raw_len, f->arena + a, &fd->name_len,
+                             "name", k, err);
+            if (rc != 0)
+                goto fail;
+            a += fd->name_len + 1;
+            fd->val_off = a;
+            rc = decode_span(f->raw, vstart, end - vstart, f->arena + a, &fd->val_len, "value",
+                             k, err);
+            if (rc != 0)
+                goto fail;
+            a += fd->val_len + 1;
+        }
         start = end + 1;
     }
     *out = f;
@@ -203,6 +260,30 @@ int seckit_form_field(const seckit_form *form, size_t i, const char **name, size
 size_t seckit_form_field_offset(const seckit_form *form, size_t i)
 {
     return form != NULL && i < form->n ? form->fields[i].raw_off : 0;
+}
+
+int seckit_form_field_raw(const seckit_form *form, size_t i, const char **raw, size_t *raw_len,
+                          size_t *name_raw_len)
+{
+    if (form == NULL || i >= form->n)
+        return SECKIT_EINVAL;
+    const form_field *fd = &form->fields[i];
+    if (raw != NULL)
+        *raw = form->raw + fd->raw_off;
+    if (raw_len != NULL)
+        *raw_len = fd->raw_len;
+    if (name_raw_len != NULL)
+        *name_raw_len = fd->name_raw_len;
+    return 0;
+}
+
+int seckit_form_field_is_strict(const seckit_form *form, size_t i, size_t *bad_offset)
+{
+    if (form == NULL || i >= form->n)
+        return 0;
+    if (!form->fields[i].strict_ok && bad_offset != NULL)
+        *bad_offset = form->fields[i].bad_off;
+    return form->fields[i].strict_ok;
 }
 
 int seckit_form_set_value(seckit_form *form, size_t i, const void *value, size_t len,

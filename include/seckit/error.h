@@ -67,6 +67,7 @@ typedef enum seckit_category {
 } seckit_category;
 
 #define SECKIT_ERROR_MESSAGE_MAX 512
+#define SECKIT_ERROR_PUBLIC_MAX 128
 
 typedef struct seckit_error {
     int code;                               /* last code set; 0 when clear */
@@ -82,6 +83,12 @@ typedef struct seckit_error {
     char aws_code[96];
     char aws_request_id[96];
     int http_status;
+    /* A short message safe to show a client (an HTTP peer, say): no key
+     * names, provider ids, offsets or library internals.  Empty when the
+     * failing function does not fill it; seckit_error_public_message()
+     * then gives a generic text for the code.  (Added at the end, so the
+     * offsets of the members above are unchanged.) */
+    char public_message[SECKIT_ERROR_PUBLIC_MAX];
 } seckit_error;
 
 /* Reset err to "no error".  err may be NULL. */
@@ -103,6 +110,21 @@ int seckit_error_set_at(seckit_error *err, int code, unsigned long line,
     __attribute__((format(printf, 6, 7)))
 #endif
     ;
+
+/* Set the client-safe message (err->public_message), keeping the detailed
+ * one; printf-style, truncated to SECKIT_ERROR_PUBLIC_MAX - 1 bytes.
+ * seckit_error_set() clears it, so set it after the detailed message. */
+void seckit_error_set_public(seckit_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* The message to show a client: err->public_message when set, otherwise a
+ * generic sentence for the code's category ("the request could not be
+ * processed", ...), never the detailed message.  Never NULL; "" when err
+ * is NULL or holds no error. */
+const char *seckit_error_public_message(const seckit_error *err);
 
 /* Prefix the existing message with "context: " (e.g. a file name). */
 void seckit_error_prefix(seckit_error *err, const char *context);

@@ -62,12 +62,35 @@ typedef struct seckit_form seckit_form;
  * byte offset in the body:
  *   SECKIT_EFORMAT  a '%' not followed by two hex digits; a byte that is
  *                   never sent unencoded in a form body (controls, space,
- *                   bytes >= 0x80, and " < > \ ^ ` { | }), which is how a
+ *                   bytes >= 0x80, and " < > \ ^ ` { | } ;), which is how a
  *                   JSON, XML or multipart body is recognised;
  *   SECKIT_ELIMIT   the body is longer than max_len.
  * The form copies what it needs; body need not outlive it. */
 int seckit_form_parse(seckit_form **out, const void *body, size_t len, size_t max_len,
                       seckit_error *err);
+
+/* seckit_form_parse with flags.  SECKIT_FORM_LENIENT: bytes the strict
+ * codec refuses (raw UTF-8 and other bytes >= 0x80, controls, space,
+ * " < > \ ^ ` { | } ;) and malformed percent escapes are passed through
+ * as they are instead of failing the parse; only '&' and the first '='
+ * still split.  Each field then records whether it was strictly
+ * well-formed (seckit_form_field_is_strict), so that a caller can hold the
+ * fields it cares about (the encrypted ones) to the strict rules. */
+#define SECKIT_FORM_LENIENT 1u
+int seckit_form_parse_ex(seckit_form **out, const void *body, size_t len, size_t max_len,
+                         unsigned flags, seckit_error *err);
+
+/* 1 when field i's raw bytes pass the strict codec (always, after a strict
+ * parse); 0 otherwise (or for a bad index), with *bad_offset (may be NULL)
+ * set to the body offset of the first refused byte. */
+int seckit_form_field_is_strict(const seckit_form *form, size_t i, size_t *bad_offset);
+
+/* Field i's raw bytes as they are in the body (the piece between '&'s,
+ * not NUL-terminated; valid until the form is freed) and the length of its
+ * raw name (the bytes before the first '=').  SECKIT_EINVAL for a bad
+ * index. */
+int seckit_form_field_raw(const seckit_form *form, size_t i, const char **raw, size_t *raw_len,
+                          size_t *name_raw_len);
 void seckit_form_free(seckit_form *form);
 
 /* Number of fields (pieces between '&'), including empty ones. */
@@ -254,6 +277,12 @@ typedef struct seckit_fle_decrypt_options {
     int any_encrypted_field;
     /* (Frame lengths above 1 MiB are always refused: anyone holding the
      * public key can make a valid message, and a frame is allocated whole.) */
+    /* Lenient form mode: fields that are not decrypted may carry bytes the
+     * strict codec refuses (raw UTF-8, '|', ';', a stray '%', ...); they
+     * are passed through untouched (see SECKIT_FORM_LENIENT).  A field
+     * that is decrypted must still be strictly form-encoded: otherwise the
+     * body is refused (SECKIT_EFORMAT). */
+    int lenient_form;
 } seckit_fle_decrypt_options;
 
 /* Fill opts with the defaults (all zero: the FLE defaults above). */
@@ -380,6 +409,66 @@ int seckit_fle_decrypt_value(const seckit_fle_decryptor *d, const char *value, s
 int seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, size_t len,
                             const char *const *fields, size_t n_fields, char **out,
                             size_t *out_len, size_t *n_decrypted, seckit_error *err);
+
+/* Decrypt a form body field by field, for a server that hands the fields
+ * to its handler itself instead of re-parsing a re-encoded body (which a
+ * second parser might read differently).  Which fields are decrypted, the
+ * checks and the errors are those of seckit_fle_decrypt_body; all fields
+ * are decrypted before anything is returned, and a failure returns
+ * nothing.  Free *out with seckit_fle_fields_free, which wipes the
+ * plaintexts and the copy of the body.
+ *
+ * Every FLE decrypt function (this one, seckit_fle_decrypt_body and
+ * seckit_fle_decrypt_value) fills err->public_message on failure with a
+ * short sentence safe to send to a client ("field 2: the encrypted value
+ * could not be decrypted"): it names no key, provider id or offset, and is
+ * the same for every failure inside an encrypted value.  Log err->message;
+ * show seckit_error_public_message(err). */
+typedef struct seckit_fle_fields seckit_fle_fields;
+
+typedef struct seckit_fle_field {
+    size_t index;  /* position in the body, from 0 */
+    size_t offset; /* byte offset of the field's first byte in the body */
+    /* The field's bytes exactly as they are in the body (not
+     * NUL-terminated): the whole piece between '&'s, its name (before the
+     * first '=') and its value (after it; empty when there is no '='). */
+    const char *raw;
+    size_t raw_len;
+    const char *raw_name;
+    size_t raw_name_len;
+    const char *raw_value;
+    size_t raw_value_len;
+    /* Percent-decoded name and value as received ('+' is a space;
+     * NUL-terminated; for a decrypted field the value is the base64
+     * text). */
+    const char *name;
+    size_t name_len;
+    const char *value;
+    size_t value_len;
+    int has_value; /* 0 for a piece without '=' */
+    int strict;    /* 1 when the raw bytes pass the strict codec (always 1
+                      unless lenient_form is set) */
+    int decrypted; /* 1 for a decrypted field: */
+    const uint8_t *plaintext; /* its plaintext, NUL-terminated, in memory
+                                 wiped by seckit_fle_fields_free; NULL
+                                 otherwise */
+    size_t plaintext_len;
+} seckit_fle_field;
+
+int seckit_fle_decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_t len,
+                              const char *const *fields, size_t n_fields,
+                              seckit_fle_fields **out, seckit_error *err);
+/* Number of fields in the body (decrypted or not, including empty pieces). */
+size_t seckit_fle_fields_count(const seckit_fle_fields *f);
+/* Number of fields decrypted. */
+size_t seckit_fle_fields_decrypted(const seckit_fle_fields *f);
+/* Field i (pointers valid until f is freed); SECKIT_EINVAL for a bad index. */
+int seckit_fle_fields_get(const seckit_fle_fields *f, size_t i, seckit_fle_field *out);
+/* Call cb for every field in body order; stops at (and returns) the first
+ * non-zero value cb returns. */
+typedef int (*seckit_fle_field_cb)(void *ctx, const seckit_fle_field *field);
+int seckit_fle_fields_foreach(const seckit_fle_fields *f, seckit_fle_field_cb cb, void *ctx);
+void seckit_fle_fields_free(seckit_fle_fields *f);
 
 #ifdef __cplusplus
 }

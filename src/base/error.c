@@ -65,6 +65,31 @@ int seckit_error_set_at(seckit_error *err, int code, unsigned long line,
     return code;
 }
 
+void seckit_error_set_public(seckit_error *err, const char *fmt, ...)
+{
+    if (err == NULL || fmt == NULL)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->public_message, sizeof(err->public_message), fmt, ap);
+    va_end(ap);
+    flatten(err->public_message);
+}
+
+const char *seckit_error_public_message(const seckit_error *err)
+{
+    if (err == NULL || err->code == 0)
+        return "";
+    if (err->public_message[0] != '\0')
+        return err->public_message;
+    switch (seckit_error_category(err->code)) {
+    case SECKIT_CAT_INPUT:
+    case SECKIT_CAT_FORMAT: return "the request is malformed or not acceptable";
+    case SECKIT_CAT_CRYPTO: return "the request could not be decrypted";
+    default: return "the request could not be processed";
+    }
+}
+
 void seckit_error_prefix(seckit_error *err, const char *context)
 {
     char tmp[SECKIT_ERROR_MESSAGE_MAX];

@@ -25,7 +25,7 @@ static const char usage[] =
     "       seckit fle decrypt KEYS FIELDS\n"
     "                          [--lines [--threads N]] [--max-encrypted-data-keys N]\n"
     "                          [--allow-identity-kdf] [--allow-insecure-key-file]\n"
-    "                          [--in FILE] [--out FILE] [--force]\n"
+    "                          [--lenient-form] [--in FILE] [--out FILE] [--force]\n"
     "       seckit fle decrypt-value KEYS [--in FILE | VALUE] [--out FILE] [--force]\n"
     "                          [...]\n"
     "         FIELDS: --field NAME... | --config FILE.json [--profile NAME] |\n"
@@ -79,6 +79,9 @@ static const char usage[] =
     "  --any-encrypted-field   RISKY: decrypt every field that looks encrypted, whatever\n"
     "                          its name (a client can post a captured ciphertext in a\n"
     "                          field the server echoes, and read the plaintext)\n"
+    "  --lenient-form          pass through fields that are not decrypted even when\n"
+    "                          they hold bytes a form encoder never leaves raw (UTF-8,\n"
+    "                          '|', ';', a stray '%'); decrypted fields stay strict\n"
     "  --lines                 each input line is one form body (batch use)\n"
     "  --threads N             with --lines, decrypt with N threads (default 1)\n"
     "  --max-encrypted-data-keys N  accept messages with up to N EDKs (default 1)\n"
@@ -693,6 +696,7 @@ static int run_decrypt(int argc, char **argv, int value_mode)
         {"config", required_argument, NULL, 'c'},
         {"fle-profile", required_argument, NULL, 'P'},
         {"any-encrypted-field", no_argument, NULL, 'Y'},
+        {"lenient-form", no_argument, NULL, 'L'},
         CLI_AWS_LONG_OPTIONS,
         {"in", required_argument, NULL, 'i'},
         {"out", required_argument, NULL, 'o'},
@@ -742,6 +746,7 @@ static int run_decrypt(int argc, char **argv, int value_mode)
                 return cli_usage_error(sub, "--max-encrypted-data-keys must be 1 to 65535");
             break;
         case 'I': opts.allow_identity_kdf = 1; break;
+        case 'L': opts.lenient_form = 1; break;
         case 'A': allow_insecure = 1; break;
         case 'S': ssm_param = optarg; break;
         case 'p': ssm_provider = optarg; break;
@@ -795,8 +800,9 @@ static int run_decrypt(int argc, char **argv, int value_mode)
         return cli_usage_error(sub, "--provider, --key-name, --profile, --region, "
                                     "--endpoint-url and --ca-bundle need "
                                     "--private-key-ssm-parameter");
-    if (value_mode && (lines || threads_given || n_fields > 0))
-        return cli_usage_error(sub, "decrypt-value takes no --lines, --threads or --field");
+    if (value_mode && (lines || threads_given || n_fields > 0 || opts.lenient_form))
+        return cli_usage_error(sub, "decrypt-value takes no --lines, --threads, --field or "
+                                    "--lenient-form");
     if (value_mode && value_arg != NULL && in != NULL)
         return cli_usage_error(sub, "give the value or --in FILE, not both");
     if (threads_given && !lines)
