@@ -13,11 +13,6 @@
 
 enum { ST_HEADER = 0, ST_FRAMES, ST_NONFRAMED, ST_FOOTER, ST_DONE, ST_FAILED };
 
-/* Input bytes buffered while a unit (header, frame, footer) is incomplete;
- * at most this much of the caller's data is copied in one step. */
-/* Bytes of new input first added to a held partial unit (doubled while the
- * unit is still incomplete). */
-#define STEP_MIN ((size_t)256)
 
 struct seckit_esdk_decryptor {
     seckit_keyring *kr;
@@ -30,6 +25,11 @@ struct seckit_esdk_decryptor {
 
     uint8_t *pending;
     size_t plen, pcap;
+    /* The least number of bytes beyond those offered to the current unit
+     * before it can complete (set whenever a unit is incomplete). */
+    size_t need;
+    skt_esdk_hdr_scan scan; /* resumable length-only header scan */
+    size_t hdr_work;        /* header bytes examined (scan + parses) */
 
     uint8_t *hdr; /* owned copy of the header bytes */
     skt_esdk_header h;
@@ -190,25 +190,32 @@ done:
 static int do_header(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t *used,
                      seckit_error *err)
 {
-    skt_esdk_header h;
-    int rc = skt_esdk_header_parse(p, n, &d->lim, &h, err);
-    if (rc == SECKIT_ETRUNCATED) {
-        if (n > d->lim.max_header + SKT_ESDK_IV_LEN + SKT_ESDK_TAG_LEN)
-            return seckit_error_set(err, SECKIT_ELIMIT,
-                                    "header: longer than the limit of %zu bytes",
-                                    d->lim.max_header);
-        *used = 0;
-        return 0; /* need more bytes */
-    }
+    size_t needed = 0;
+    *used = 0;
+    /* Resumes where the last call stopped: only length fields are read
+     * until the whole header is there, then it is parsed once. */
+    size_t before = d->scan.examined;
+    int rc = skt_esdk_header_scan(&d->scan, p, n, &d->lim, &needed, err);
+    d->hdr_work += d->scan.examined - before;
     if (rc != 0)
         return rc;
-    size_t total = h.total_len;
-    skt_esdk_header_clear(&h);
+    if (needed > 0) {
+        d->need = needed;
+        return 0; /* need more bytes */
+    }
+    size_t total = d->scan.total;
     d->hdr = malloc(total);
     if (d->hdr == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
     memcpy(d->hdr, p, total);
-    SKT_GUARD(skt_esdk_header_parse(d->hdr, total, &d->lim, &d->h, err));
+    d->hdr_work += total;
+    rc = skt_esdk_header_parse(d->hdr, total, &d->lim, &d->h, err);
+    if (rc == SECKIT_ETRUNCATED) /* the scan and the parser disagree */
+        return seckit_error_set(err, SECKIT_EFORMAT, "header: malformed (inconsistent lengths)");
+    if (rc != 0)
+        return rc;
+    if (d->h.total_len != total)
+        return seckit_error_set(err, SECKIT_EFORMAT, "header: malformed (inconsistent lengths)");
     SKT_GUARD(skt_esdk_info_fill(&d->info, &d->h, err));
     d->have_info = 1;
     /* Wiped memory for the data key and the derived key.  The plaintext
@@ -318,7 +325,22 @@ static int do_frame(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t
     *used = r.pos;
     return release(d, len, final, err);
 short_or_fail:
-    return rc == SECKIT_ETRUNCATED ? 0 : rc;
+    if (rc != SECKIT_ETRUNCATED)
+        return rc;
+    {
+        /* The frame's length as far as the bytes seen tell. */
+        size_t want;
+        if (n < 4)
+            want = 4;
+        else if (!final)
+            want = 4 + SKT_ESDK_IV_LEN + (size_t)d->h.frame_length + SKT_ESDK_TAG_LEN;
+        else if (n < 8 + SKT_ESDK_IV_LEN + 4)
+            want = 8 + SKT_ESDK_IV_LEN + 4;
+        else
+            want = 8 + SKT_ESDK_IV_LEN + 4 + (size_t)len + SKT_ESDK_TAG_LEN;
+        d->need = want > n ? want - n : 1;
+    }
+    return 0;
 }
 
 static int do_nonframed(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t *used,
@@ -363,7 +385,15 @@ static int do_nonframed(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, si
     *used = r.pos;
     return release(d, (size_t)len, 1, err);
 short_or_fail:
-    return rc == SECKIT_ETRUNCATED ? 0 : rc;
+    if (rc != SECKIT_ETRUNCATED)
+        return rc;
+    {
+        size_t want = SKT_ESDK_IV_LEN + 8;
+        if (n >= want)
+            want += (size_t)len + SKT_ESDK_TAG_LEN;
+        d->need = want > n ? want - n : 1;
+    }
+    return 0;
 }
 
 static int do_footer(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t *used,
@@ -375,8 +405,11 @@ static int do_footer(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_
     *used = 0;
     skt_reader_init(&r, p, n);
     int rc = skt_reader_lp16(&r, 0xFFFF, &sig, &sig_len, "footer: signature", err);
-    if (rc == SECKIT_ETRUNCATED)
+    if (rc == SECKIT_ETRUNCATED) {
+        size_t want = n < 2 ? 2 : 2 + (size_t)((p[0] << 8) | p[1]);
+        d->need = want > n ? want - n : 1;
         return 0;
+    }
     if (rc != 0)
         return rc;
     SKT_GUARD(skt_sig_verify_final(d->sig, sig, sig_len, err));
@@ -400,6 +433,7 @@ static int consume(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t 
     while (off < n || d->state == ST_DONE) {
         size_t u = 0;
         int rc;
+        d->need = 0;
         switch (d->state) {
         case ST_HEADER: rc = do_header(d, p + off, n - off, &u, err); break;
         case ST_FRAMES: rc = do_frame(d, p + off, n - off, &u, err); break;
@@ -491,19 +525,22 @@ static int decryptor_update(seckit_esdk_decryptor *d, const uint8_t *in, size_t 
                 len = 0;
             }
         } else {
-            /* Complete the held partial unit with as few bytes of `in` as
-             * it needs; once the held bytes are used up, `in` is read in
-             * place again, so only the units that straddle two calls are
-             * copied (copying everything cost a sixth of the decrypt). */
-            size_t held = d->plen, taken = 0, want = STEP_MIN;
+            /* Complete the held partial unit with the bytes of `in` it
+             * needs (d->need, known from its length fields); once the held
+             * bytes are used up, `in` is read in place again, so only the
+             * units that straddle two calls are copied.  Each step adds at
+             * least d->need bytes and the header scan resumes where it
+             * stopped, so this is linear in the input. */
+            size_t held = d->plen, taken = 0;
             for (;;) {
-                size_t upto = want < len ? want : len;
+                size_t want = d->need > 0 ? d->need : 1;
+                size_t upto = want < len - taken ? taken + want : len;
                 SKT_GUARD_GOTO(pending_append(d, in + taken, upto - taken, err), rc, bad);
                 taken = upto;
+                d->need = 0;
                 SKT_GUARD_GOTO(consume(d, d->pending, d->plen, &used, err), rc, bad);
                 if (used > 0 || taken == len)
                     break;
-                want *= 2;
             }
             if (used >= held) {
                 /* the rest of what was appended is still in `in` */
@@ -545,6 +582,18 @@ int seckit_esdk_decryptor_finish(seckit_esdk_decryptor *d, seckit_error *err)
         return fail(d, rc);
     }
     return 0;
+}
+
+size_t seckit_esdk_decryptor_bytes_needed(const seckit_esdk_decryptor *d)
+{
+    if (d == NULL || d->state == ST_DONE || d->state == ST_FAILED)
+        return 0;
+    return d->need > 0 ? d->need : 1;
+}
+
+size_t skt_esdk_decryptor_header_work(const seckit_esdk_decryptor *d)
+{
+    return d != NULL ? d->hdr_work : 0;
 }
 
 const seckit_esdk_info *seckit_esdk_decryptor_info(const seckit_esdk_decryptor *d)
