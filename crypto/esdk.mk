@@ -25,6 +25,11 @@ check_PROGRAMS += tests/unit/test_esdk
 tests_unit_test_esdk_SOURCES = tests/unit/test_esdk.c
 tests_unit_test_esdk_CFLAGS = $(TEST_CFLAGS) -D_GNU_SOURCE
 tests_unit_test_esdk_LDADD = $(TEST_LDADD)
+UNIT_TESTS += tests/unit/test_esdk_hostile
+check_PROGRAMS += tests/unit/test_esdk_hostile
+tests_unit_test_esdk_hostile_SOURCES = tests/unit/test_esdk_hostile.c
+tests_unit_test_esdk_hostile_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_esdk_hostile_LDADD = $(TEST_LDADD)
 
 # ---- the command
 seckit_SOURCES += src/cli/cmd_esdk.c src/cli/keyspec.c
