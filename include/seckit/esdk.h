@@ -105,10 +105,11 @@ typedef struct seckit_esdk_options {
     /* Encrypt: bytes per frame; 0 = a non-framed body (v1 suites only). */
     uint32_t frame_length;
     seckit_esdk_commitment_policy commitment_policy;
-    /* Encrypt and decrypt: at most this many encrypted data keys; 0 = the
-     * default, SECKIT_ESDK_DEFAULT_MAX_EDKS; 65535 (the format's maximum)
-     * lifts the limit.  Decrypt enforces it as soon as the count is read,
-     * before any keyring (RSA) operation. */
+    /* At most this many encrypted data keys.  Decrypt: 0 = the default,
+     * SECKIT_ESDK_DEFAULT_MAX_EDKS; 65535 (the format's maximum) lifts the
+     * limit; enforced as soon as the count is read, before any keyring (RSA)
+     * operation.  Encrypt: 0 = no limit (a message we write costs us
+     * nothing to parse). */
     uint32_t max_encrypted_data_keys;
     /* Decrypt: limits checked before allocating; 0 = the format's maximum,
      * except max_header_len: 0 = 128 + the context limit + 4096 bytes per
