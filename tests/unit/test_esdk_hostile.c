@@ -250,11 +250,63 @@ static void test_default_header_limit(void)
     seckit_keyring_free(kr);
 }
 
+/* Regression: a huge max_field_plaintext made 2 * limit + 16384 wrap to a
+ * small number, refusing ordinary values as "longer than a field can be". */
+static void test_fle_huge_field_limit(void)
+{
+    seckit_error err;
+    char *priv = NULL, *pub = NULL, *value = NULL;
+    size_t priv_len, pub_len, value_len, plain_len;
+    uint8_t *plain = NULL;
+    seckit_fle_profile *prof;
+    seckit_fle_decryptor *d;
+    const char *pats[] = {"card"};
+    CHECK_OK(seckit_rsa_keygen(2048, &priv, &priv_len, &pub, &pub_len, &err), &err);
+    CHECK_OK(seckit_fle_profile_new(&prof, pub, pub_len, "FLEDemo", "DemoPublicKey", pats, 1,
+                                    &err), &err);
+    size_t n = 16384; /* CloudFront's largest field */
+    uint8_t *pt = malloc(n);
+    memset(pt, 'x', n);
+    CHECK_OK(seckit_fle_encrypt_value(prof, "card", pt, n, &value, &value_len, &err), &err);
+    CHECK(value_len > 21856);
+    seckit_fle_decrypt_options o;
+    seckit_fle_decrypt_options_init(&o);
+    o.max_field_plaintext = SIZE_MAX / 2;
+    CHECK_OK(seckit_fle_decryptor_new(&d, &o, &err), &err);
+    CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv, priv_len,
+                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+    CHECK_OK(seckit_fle_decrypt_value(d, value, value_len, &plain, &plain_len, &err), &err);
+    CHECK(plain != NULL && plain_len == n && memcmp(plain, pt, n) == 0);
+    seckit_secret_free(plain);
+    seckit_fle_decryptor_free(d);
+    o.max_field_plaintext = SIZE_MAX;
+    CHECK_OK(seckit_fle_decryptor_new(&d, &o, &err), &err);
+    CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv, priv_len,
+                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+    CHECK_OK(seckit_fle_decrypt_value(d, value, value_len, &plain, &plain_len, &err), &err);
+    seckit_secret_free(plain);
+    seckit_fle_decryptor_free(d);
+    /* An ordinary limit still refuses a value too long for it. */
+    o.max_field_plaintext = 1000;
+    CHECK_OK(seckit_fle_decryptor_new(&d, &o, &err), &err);
+    CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv, priv_len,
+                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+    CHECK_RC(seckit_fle_decrypt_value(d, value, value_len, &plain, &plain_len, &err),
+             SECKIT_ELIMIT);
+    seckit_fle_decryptor_free(d);
+    free(value);
+    free(pt);
+    seckit_fle_profile_free(prof);
+    seckit_secret_free(priv);
+    free(pub);
+}
+
 int main(void)
 {
     TEST(test_header_parse_is_linear);
     TEST(test_header_bytes_needed);
     TEST(test_default_edk_limit);
     TEST(test_default_header_limit);
+    TEST(test_fle_huge_field_limit);
     TEST_EXIT();
 }
