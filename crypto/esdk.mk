@@ -30,6 +30,11 @@ check_PROGRAMS += tests/unit/test_esdk_hostile
 tests_unit_test_esdk_hostile_SOURCES = tests/unit/test_esdk_hostile.c
 tests_unit_test_esdk_hostile_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_esdk_hostile_LDADD = $(TEST_LDADD)
+UNIT_TESTS += tests/unit/test_secret_grow
+check_PROGRAMS += tests/unit/test_secret_grow
+tests_unit_test_secret_grow_SOURCES = tests/unit/test_secret_grow.c
+tests_unit_test_secret_grow_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_secret_grow_LDADD = $(TEST_LDADD)
 
 # ---- the command
 seckit_SOURCES += src/cli/cmd_esdk.c src/cli/keyspec.c

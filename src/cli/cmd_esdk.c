@@ -212,10 +212,13 @@ static ssize_t read_some(int fd, uint8_t *buf, size_t n)
     return r;
 }
 
+/* The whole input (plaintext when encrypting) in secret memory: grown with
+ * seckit_secret_grow (copy, then wipe the old block), never realloc(), so no
+ * unwiped copy is left in freed memory.  Free with seckit_secret_free. */
 static int read_whole(int fd, const char *name, uint8_t **out, size_t *len, seckit_error *err)
 {
     size_t cap = CHUNK, n = 0;
-    uint8_t *buf = malloc(cap);
+    uint8_t *buf = seckit_secret_grow(NULL, 0, cap);
     *out = NULL;
     *len = 0;
     if (buf == NULL)
@@ -223,12 +226,12 @@ static int read_whole(int fd, const char *name, uint8_t **out, size_t *len, seck
     for (;;) {
         if (n == cap) {
             if (cap >= WHOLE_INPUT_MAX) {
-                free(buf);
+                seckit_secret_free(buf);
                 return seckit_error_set(err, SECKIT_ELIMIT, "%s: input larger than 4 GiB", name);
             }
-            uint8_t *q = realloc(buf, cap * 2);
+            uint8_t *q = seckit_secret_grow(buf, n, cap * 2);
             if (q == NULL) {
-                free(buf);
+                seckit_secret_free(buf);
                 return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
             }
             buf = q;
@@ -236,7 +239,7 @@ static int read_whole(int fd, const char *name, uint8_t **out, size_t *len, seck
         }
         ssize_t r = read_some(fd, buf + n, cap - n);
         if (r < 0) {
-            free(buf);
+            seckit_secret_free(buf);
             return seckit_error_set(err, SECKIT_EIO, "%s: read failed: %s", name, strerror(errno));
         }
         if (r == 0)
@@ -412,7 +415,7 @@ static int run_encrypt(esdk_args *a, seckit_keyring *kr, seckit_error *err)
         rc = sink_commit(&sink, err);
 done:
     sink_discard(&sink);
-    free(pt);
+    seckit_secret_free(pt);
     free(ct);
     if (fd > STDIN_FILENO)
         close(fd);
