@@ -57,4 +57,5 @@ tests_fuzz_fuzz_esdk_message_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_esdk_message_LDADD = $(TEST_LDADD)
 endif
 # Benchmark (not run by make check).
-EXTRA_DIST += tests/bench/bench-esdk.sh tests/bench/bench_esdk_lib.c
+EXTRA_DIST += tests/bench/bench-esdk.sh tests/bench/bench_esdk_lib.c \
+	tests/bench/bench-esdk-hostile.sh tests/bench/bench_esdk_hostile.c
