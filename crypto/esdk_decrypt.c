@@ -146,8 +146,6 @@ static int setup(seckit_esdk_decryptor *d, seckit_error *err)
         goto done;
     }
     SKT_GUARD_GOTO(merge_context(d, &stored, &full, &authonly, err), rc, done);
-    if (s->sig_hash != SKT_HASH_NONE)
-        SKT_GUARD_GOTO(skt_sig_verifier_new(&d->sig, s, pk->value, pk->value_len, err), rc, done);
 
     SKT_GUARD_GOTO(skt_materials_init(&m, s, &full, 0, d->keys, err), rc, done);
     rc = skt_keyring_on_decrypt(d->kr, &m, d->h.edks, d->h.edk_count, err);
@@ -174,8 +172,12 @@ static int setup(seckit_esdk_decryptor *d, seckit_error *err)
             goto done;
         }
     }
-    if (d->sig != NULL)
+    /* The verification key (an EC point to decompress) only once the header
+     * authenticated: a forged header costs no elliptic-curve work. */
+    if (s->sig_hash != SKT_HASH_NONE) {
+        SKT_GUARD_GOTO(skt_sig_verifier_new(&d->sig, s, pk->value, pk->value_len, err), rc, done);
         SKT_GUARD_GOTO(skt_sig_update(d->sig, d->hdr, d->h.total_len, err), rc, done);
+    }
     rc = 0;
 done:
     skt_wipe(commit, sizeof(commit));
