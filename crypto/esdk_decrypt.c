@@ -277,6 +277,9 @@ static int add_total(seckit_esdk_decryptor *d, uint64_t len, seckit_error *err)
     return 0;
 }
 
+/* The body readers below only fail with SECKIT_ETRUNCATED ("more bytes
+ * needed", not an error while streaming), so they get no seckit_error: no
+ * message is formatted for every partial unit. */
 static int do_frame(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t *used,
                     seckit_error *err)
 {
@@ -288,11 +291,11 @@ static int do_frame(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t
 
     *used = 0;
     skt_reader_init(&r, p, n);
-    if ((rc = skt_reader_u32(&r, &seq, "body: frame sequence number", err)) != 0)
+    if ((rc = skt_reader_u32(&r, &seq, "body: frame sequence number", NULL)) != 0)
         goto short_or_fail;
     if (seq == SKT_ESDK_FINAL_SEQ) {
         final = 1;
-        if ((rc = skt_reader_u32(&r, &seq, "body: final frame sequence number", err)) != 0)
+        if ((rc = skt_reader_u32(&r, &seq, "body: final frame sequence number", NULL)) != 0)
             goto short_or_fail;
     }
     if (seq != d->next_seq)
@@ -301,10 +304,10 @@ static int do_frame(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t
                                 (unsigned)d->next_seq);
     if (!final && seq == SKT_ESDK_FINAL_SEQ - 1)
         return seckit_error_set(err, SECKIT_EFORMAT, "body: too many frames");
-    if ((rc = skt_reader_take(&r, SKT_ESDK_IV_LEN, &iv, "body: frame IV", err)) != 0)
+    if ((rc = skt_reader_take(&r, SKT_ESDK_IV_LEN, &iv, "body: frame IV", NULL)) != 0)
         goto short_or_fail;
     if (final) {
-        if ((rc = skt_reader_u32(&r, &len, "body: final frame length", err)) != 0)
+        if ((rc = skt_reader_u32(&r, &len, "body: final frame length", NULL)) != 0)
             goto short_or_fail;
         if (len > d->h.frame_length)
             return seckit_error_set(err, SECKIT_EFORMAT,
@@ -313,8 +316,8 @@ static int do_frame(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t
     } else {
         len = d->h.frame_length;
     }
-    if ((rc = skt_reader_take(&r, len, &ct, "body: frame content", err)) != 0 ||
-        (rc = skt_reader_take(&r, SKT_ESDK_TAG_LEN, &tag, "body: frame tag", err)) != 0)
+    if ((rc = skt_reader_take(&r, len, &ct, "body: frame content", NULL)) != 0 ||
+        (rc = skt_reader_take(&r, SKT_ESDK_TAG_LEN, &tag, "body: frame tag", NULL)) != 0)
         goto short_or_fail;
     SKT_GUARD(add_total(d, len, err));
     SKT_GUARD(pt_reserve(d, len, err));
@@ -356,8 +359,8 @@ static int do_nonframed(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, si
 
     *used = 0;
     skt_reader_init(&r, p, n);
-    if ((rc = skt_reader_take(&r, SKT_ESDK_IV_LEN, &iv, "body: IV", err)) != 0 ||
-        (rc = skt_reader_u64(&r, &len, "body: content length", err)) != 0)
+    if ((rc = skt_reader_take(&r, SKT_ESDK_IV_LEN, &iv, "body: IV", NULL)) != 0 ||
+        (rc = skt_reader_u64(&r, &len, "body: content length", NULL)) != 0)
         goto short_or_fail;
     if (len > SKT_ESDK_NONFRAMED_MAX)
         return seckit_error_set(err, SECKIT_EFORMAT,
@@ -374,8 +377,8 @@ static int do_nonframed(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, si
                                 (unsigned long long)len, (unsigned long long)d->nonframed_cap);
     if (len > SIZE_MAX - 64)
         return seckit_error_set(err, SECKIT_ELIMIT, "body: too large for this system");
-    if ((rc = skt_reader_take(&r, (size_t)len, &ct, "body: content", err)) != 0 ||
-        (rc = skt_reader_take(&r, SKT_ESDK_TAG_LEN, &tag, "body: tag", err)) != 0)
+    if ((rc = skt_reader_take(&r, (size_t)len, &ct, "body: content", NULL)) != 0 ||
+        (rc = skt_reader_take(&r, SKT_ESDK_TAG_LEN, &tag, "body: tag", NULL)) != 0)
         goto short_or_fail;
     SKT_GUARD(pt_reserve(d, (size_t)len, err));
     SKT_GUARD(add_total(d, len, err));
@@ -406,7 +409,7 @@ static int do_footer(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_
     size_t sig_len;
     *used = 0;
     skt_reader_init(&r, p, n);
-    int rc = skt_reader_lp16(&r, 0xFFFF, &sig, &sig_len, "footer: signature", err);
+    int rc = skt_reader_lp16(&r, 0xFFFF, &sig, &sig_len, "footer: signature", NULL);
     if (rc == SECKIT_ETRUNCATED) {
         size_t want = n < 2 ? 2 : 2 + (size_t)((p[0] << 8) | p[1]);
         d->need = want > n ? want - n : 1;
@@ -528,14 +531,18 @@ static int decryptor_update(seckit_esdk_decryptor *d, const uint8_t *in, size_t 
             }
         } else {
             /* Complete the held partial unit with the bytes of `in` it
-             * needs (d->need, known from its length fields); once the held
+             * needs (at least d->need, known from its length fields); once the held
              * bytes are used up, `in` is read in place again, so only the
              * units that straddle two calls are copied.  Each step adds at
              * least d->need bytes and the header scan resumes where it
              * stopped, so this is linear in the input. */
-            size_t held = d->plen, taken = 0;
+            size_t held = d->plen, taken = 0, step = 256;
             for (;;) {
-                size_t want = d->need > 0 ? d->need : 1;
+                /* At least what the unit needs, and a growing step so that
+                 * a unit of many small fields takes few rounds. */
+                size_t want = d->need > step ? d->need : step;
+                if (step < ((size_t)1 << 30))
+                    step *= 2;
                 size_t upto = want < len - taken ? taken + want : len;
                 SKT_GUARD_GOTO(pending_append(d, in + taken, upto - taken, err), rc, bad);
                 taken = upto;
