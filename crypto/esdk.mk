@@ -25,6 +25,16 @@ check_PROGRAMS += tests/unit/test_esdk
 tests_unit_test_esdk_SOURCES = tests/unit/test_esdk.c
 tests_unit_test_esdk_CFLAGS = $(TEST_CFLAGS) -D_GNU_SOURCE
 tests_unit_test_esdk_LDADD = $(TEST_LDADD)
+UNIT_TESTS += tests/unit/test_esdk_hostile
+check_PROGRAMS += tests/unit/test_esdk_hostile
+tests_unit_test_esdk_hostile_SOURCES = tests/unit/test_esdk_hostile.c
+tests_unit_test_esdk_hostile_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_esdk_hostile_LDADD = $(TEST_LDADD)
+UNIT_TESTS += tests/unit/test_secret_grow
+check_PROGRAMS += tests/unit/test_secret_grow
+tests_unit_test_secret_grow_SOURCES = tests/unit/test_secret_grow.c
+tests_unit_test_secret_grow_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_secret_grow_LDADD = $(TEST_LDADD)
 
 # ---- the command
 seckit_SOURCES += src/cli/cmd_esdk.c src/cli/keyspec.c
@@ -47,4 +57,5 @@ tests_fuzz_fuzz_esdk_message_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_esdk_message_LDADD = $(TEST_LDADD)
 endif
 # Benchmark (not run by make check).
-EXTRA_DIST += tests/bench/bench-esdk.sh tests/bench/bench_esdk_lib.c
+EXTRA_DIST += tests/bench/bench-esdk.sh tests/bench/bench_esdk_lib.c \
+	tests/bench/bench-esdk-hostile.sh tests/bench/bench_esdk_hostile.c

@@ -13,11 +13,6 @@
 
 enum { ST_HEADER = 0, ST_FRAMES, ST_NONFRAMED, ST_FOOTER, ST_DONE, ST_FAILED };
 
-/* Input bytes buffered while a unit (header, frame, footer) is incomplete;
- * at most this much of the caller's data is copied in one step. */
-/* Bytes of new input first added to a held partial unit (doubled while the
- * unit is still incomplete). */
-#define STEP_MIN ((size_t)256)
 
 struct seckit_esdk_decryptor {
     seckit_keyring *kr;
@@ -30,6 +25,11 @@ struct seckit_esdk_decryptor {
 
     uint8_t *pending;
     size_t plen, pcap;
+    /* The least number of bytes beyond those offered to the current unit
+     * before it can complete (set whenever a unit is incomplete). */
+    size_t need;
+    skt_esdk_hdr_scan scan; /* resumable length-only header scan */
+    size_t hdr_work;        /* header bytes examined (scan + parses) */
 
     uint8_t *hdr; /* owned copy of the header bytes */
     skt_esdk_header h;
@@ -146,8 +146,6 @@ static int setup(seckit_esdk_decryptor *d, seckit_error *err)
         goto done;
     }
     SKT_GUARD_GOTO(merge_context(d, &stored, &full, &authonly, err), rc, done);
-    if (s->sig_hash != SKT_HASH_NONE)
-        SKT_GUARD_GOTO(skt_sig_verifier_new(&d->sig, s, pk->value, pk->value_len, err), rc, done);
 
     SKT_GUARD_GOTO(skt_materials_init(&m, s, &full, 0, d->keys, err), rc, done);
     rc = skt_keyring_on_decrypt(d->kr, &m, d->h.edks, d->h.edk_count, err);
@@ -174,8 +172,12 @@ static int setup(seckit_esdk_decryptor *d, seckit_error *err)
             goto done;
         }
     }
-    if (d->sig != NULL)
+    /* The verification key (an EC point to decompress) only once the header
+     * authenticated: a forged header costs no elliptic-curve work. */
+    if (s->sig_hash != SKT_HASH_NONE) {
+        SKT_GUARD_GOTO(skt_sig_verifier_new(&d->sig, s, pk->value, pk->value_len, err), rc, done);
         SKT_GUARD_GOTO(skt_sig_update(d->sig, d->hdr, d->h.total_len, err), rc, done);
+    }
     rc = 0;
 done:
     skt_wipe(commit, sizeof(commit));
@@ -190,25 +192,32 @@ done:
 static int do_header(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t *used,
                      seckit_error *err)
 {
-    skt_esdk_header h;
-    int rc = skt_esdk_header_parse(p, n, &d->lim, &h, err);
-    if (rc == SECKIT_ETRUNCATED) {
-        if (n > d->lim.max_header + SKT_ESDK_IV_LEN + SKT_ESDK_TAG_LEN)
-            return seckit_error_set(err, SECKIT_ELIMIT,
-                                    "header: longer than the limit of %zu bytes",
-                                    d->lim.max_header);
-        *used = 0;
-        return 0; /* need more bytes */
-    }
+    size_t needed = 0;
+    *used = 0;
+    /* Resumes where the last call stopped: only length fields are read
+     * until the whole header is there, then it is parsed once. */
+    size_t before = d->scan.examined;
+    int rc = skt_esdk_header_scan(&d->scan, p, n, &d->lim, &needed, err);
+    d->hdr_work += d->scan.examined - before;
     if (rc != 0)
         return rc;
-    size_t total = h.total_len;
-    skt_esdk_header_clear(&h);
+    if (needed > 0) {
+        d->need = needed;
+        return 0; /* need more bytes */
+    }
+    size_t total = d->scan.total;
     d->hdr = malloc(total);
     if (d->hdr == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
     memcpy(d->hdr, p, total);
-    SKT_GUARD(skt_esdk_header_parse(d->hdr, total, &d->lim, &d->h, err));
+    d->hdr_work += total;
+    rc = skt_esdk_header_parse(d->hdr, total, &d->lim, &d->h, err);
+    if (rc == SECKIT_ETRUNCATED) /* the scan and the parser disagree */
+        return seckit_error_set(err, SECKIT_EFORMAT, "header: malformed (inconsistent lengths)");
+    if (rc != 0)
+        return rc;
+    if (d->h.total_len != total)
+        return seckit_error_set(err, SECKIT_EFORMAT, "header: malformed (inconsistent lengths)");
     SKT_GUARD(skt_esdk_info_fill(&d->info, &d->h, err));
     d->have_info = 1;
     /* Wiped memory for the data key and the derived key.  The plaintext
@@ -268,6 +277,9 @@ static int add_total(seckit_esdk_decryptor *d, uint64_t len, seckit_error *err)
     return 0;
 }
 
+/* The body readers below only fail with SECKIT_ETRUNCATED ("more bytes
+ * needed", not an error while streaming), so they get no seckit_error: no
+ * message is formatted for every partial unit. */
 static int do_frame(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t *used,
                     seckit_error *err)
 {
@@ -279,11 +291,11 @@ static int do_frame(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t
 
     *used = 0;
     skt_reader_init(&r, p, n);
-    if ((rc = skt_reader_u32(&r, &seq, "body: frame sequence number", err)) != 0)
+    if ((rc = skt_reader_u32(&r, &seq, "body: frame sequence number", NULL)) != 0)
         goto short_or_fail;
     if (seq == SKT_ESDK_FINAL_SEQ) {
         final = 1;
-        if ((rc = skt_reader_u32(&r, &seq, "body: final frame sequence number", err)) != 0)
+        if ((rc = skt_reader_u32(&r, &seq, "body: final frame sequence number", NULL)) != 0)
             goto short_or_fail;
     }
     if (seq != d->next_seq)
@@ -292,10 +304,10 @@ static int do_frame(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t
                                 (unsigned)d->next_seq);
     if (!final && seq == SKT_ESDK_FINAL_SEQ - 1)
         return seckit_error_set(err, SECKIT_EFORMAT, "body: too many frames");
-    if ((rc = skt_reader_take(&r, SKT_ESDK_IV_LEN, &iv, "body: frame IV", err)) != 0)
+    if ((rc = skt_reader_take(&r, SKT_ESDK_IV_LEN, &iv, "body: frame IV", NULL)) != 0)
         goto short_or_fail;
     if (final) {
-        if ((rc = skt_reader_u32(&r, &len, "body: final frame length", err)) != 0)
+        if ((rc = skt_reader_u32(&r, &len, "body: final frame length", NULL)) != 0)
             goto short_or_fail;
         if (len > d->h.frame_length)
             return seckit_error_set(err, SECKIT_EFORMAT,
@@ -304,8 +316,8 @@ static int do_frame(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t
     } else {
         len = d->h.frame_length;
     }
-    if ((rc = skt_reader_take(&r, len, &ct, "body: frame content", err)) != 0 ||
-        (rc = skt_reader_take(&r, SKT_ESDK_TAG_LEN, &tag, "body: frame tag", err)) != 0)
+    if ((rc = skt_reader_take(&r, len, &ct, "body: frame content", NULL)) != 0 ||
+        (rc = skt_reader_take(&r, SKT_ESDK_TAG_LEN, &tag, "body: frame tag", NULL)) != 0)
         goto short_or_fail;
     SKT_GUARD(add_total(d, len, err));
     SKT_GUARD(pt_reserve(d, len, err));
@@ -318,7 +330,22 @@ static int do_frame(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t
     *used = r.pos;
     return release(d, len, final, err);
 short_or_fail:
-    return rc == SECKIT_ETRUNCATED ? 0 : rc;
+    if (rc != SECKIT_ETRUNCATED)
+        return rc;
+    {
+        /* The frame's length as far as the bytes seen tell. */
+        size_t want;
+        if (n < 4)
+            want = 4;
+        else if (!final)
+            want = 4 + SKT_ESDK_IV_LEN + (size_t)d->h.frame_length + SKT_ESDK_TAG_LEN;
+        else if (n < 8 + SKT_ESDK_IV_LEN + 4)
+            want = 8 + SKT_ESDK_IV_LEN + 4;
+        else
+            want = 8 + SKT_ESDK_IV_LEN + 4 + (size_t)len + SKT_ESDK_TAG_LEN;
+        d->need = want > n ? want - n : 1;
+    }
+    return 0;
 }
 
 static int do_nonframed(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t *used,
@@ -332,8 +359,8 @@ static int do_nonframed(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, si
 
     *used = 0;
     skt_reader_init(&r, p, n);
-    if ((rc = skt_reader_take(&r, SKT_ESDK_IV_LEN, &iv, "body: IV", err)) != 0 ||
-        (rc = skt_reader_u64(&r, &len, "body: content length", err)) != 0)
+    if ((rc = skt_reader_take(&r, SKT_ESDK_IV_LEN, &iv, "body: IV", NULL)) != 0 ||
+        (rc = skt_reader_u64(&r, &len, "body: content length", NULL)) != 0)
         goto short_or_fail;
     if (len > SKT_ESDK_NONFRAMED_MAX)
         return seckit_error_set(err, SECKIT_EFORMAT,
@@ -350,8 +377,8 @@ static int do_nonframed(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, si
                                 (unsigned long long)len, (unsigned long long)d->nonframed_cap);
     if (len > SIZE_MAX - 64)
         return seckit_error_set(err, SECKIT_ELIMIT, "body: too large for this system");
-    if ((rc = skt_reader_take(&r, (size_t)len, &ct, "body: content", err)) != 0 ||
-        (rc = skt_reader_take(&r, SKT_ESDK_TAG_LEN, &tag, "body: tag", err)) != 0)
+    if ((rc = skt_reader_take(&r, (size_t)len, &ct, "body: content", NULL)) != 0 ||
+        (rc = skt_reader_take(&r, SKT_ESDK_TAG_LEN, &tag, "body: tag", NULL)) != 0)
         goto short_or_fail;
     SKT_GUARD(pt_reserve(d, (size_t)len, err));
     SKT_GUARD(add_total(d, len, err));
@@ -363,7 +390,15 @@ static int do_nonframed(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, si
     *used = r.pos;
     return release(d, (size_t)len, 1, err);
 short_or_fail:
-    return rc == SECKIT_ETRUNCATED ? 0 : rc;
+    if (rc != SECKIT_ETRUNCATED)
+        return rc;
+    {
+        size_t want = SKT_ESDK_IV_LEN + 8;
+        if (n >= want)
+            want += (size_t)len + SKT_ESDK_TAG_LEN;
+        d->need = want > n ? want - n : 1;
+    }
+    return 0;
 }
 
 static int do_footer(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t *used,
@@ -374,9 +409,12 @@ static int do_footer(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_
     size_t sig_len;
     *used = 0;
     skt_reader_init(&r, p, n);
-    int rc = skt_reader_lp16(&r, 0xFFFF, &sig, &sig_len, "footer: signature", err);
-    if (rc == SECKIT_ETRUNCATED)
+    int rc = skt_reader_lp16(&r, 0xFFFF, &sig, &sig_len, "footer: signature", NULL);
+    if (rc == SECKIT_ETRUNCATED) {
+        size_t want = n < 2 ? 2 : 2 + (size_t)((p[0] << 8) | p[1]);
+        d->need = want > n ? want - n : 1;
         return 0;
+    }
     if (rc != 0)
         return rc;
     SKT_GUARD(skt_sig_verify_final(d->sig, sig, sig_len, err));
@@ -400,6 +438,7 @@ static int consume(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t 
     while (off < n || d->state == ST_DONE) {
         size_t u = 0;
         int rc;
+        d->need = 0;
         switch (d->state) {
         case ST_HEADER: rc = do_header(d, p + off, n - off, &u, err); break;
         case ST_FRAMES: rc = do_frame(d, p + off, n - off, &u, err); break;
@@ -491,19 +530,26 @@ static int decryptor_update(seckit_esdk_decryptor *d, const uint8_t *in, size_t 
                 len = 0;
             }
         } else {
-            /* Complete the held partial unit with as few bytes of `in` as
-             * it needs; once the held bytes are used up, `in` is read in
-             * place again, so only the units that straddle two calls are
-             * copied (copying everything cost a sixth of the decrypt). */
-            size_t held = d->plen, taken = 0, want = STEP_MIN;
+            /* Complete the held partial unit with the bytes of `in` it
+             * needs (at least d->need, known from its length fields); once the held
+             * bytes are used up, `in` is read in place again, so only the
+             * units that straddle two calls are copied.  Each step adds at
+             * least d->need bytes and the header scan resumes where it
+             * stopped, so this is linear in the input. */
+            size_t held = d->plen, taken = 0, step = 256;
             for (;;) {
-                size_t upto = want < len ? want : len;
+                /* At least what the unit needs, and a growing step so that
+                 * a unit of many small fields takes few rounds. */
+                size_t want = d->need > step ? d->need : step;
+                if (step < ((size_t)1 << 30))
+                    step *= 2;
+                size_t upto = want < len - taken ? taken + want : len;
                 SKT_GUARD_GOTO(pending_append(d, in + taken, upto - taken, err), rc, bad);
                 taken = upto;
+                d->need = 0;
                 SKT_GUARD_GOTO(consume(d, d->pending, d->plen, &used, err), rc, bad);
                 if (used > 0 || taken == len)
                     break;
-                want *= 2;
             }
             if (used >= held) {
                 /* the rest of what was appended is still in `in` */
@@ -545,6 +591,18 @@ int seckit_esdk_decryptor_finish(seckit_esdk_decryptor *d, seckit_error *err)
         return fail(d, rc);
     }
     return 0;
+}
+
+size_t seckit_esdk_decryptor_bytes_needed(const seckit_esdk_decryptor *d)
+{
+    if (d == NULL || d->state == ST_DONE || d->state == ST_FAILED)
+        return 0;
+    return d->need > 0 ? d->need : 1;
+}
+
+size_t skt_esdk_decryptor_header_work(const seckit_esdk_decryptor *d)
+{
+    return d != NULL ? d->hdr_work : 0;
 }
 
 const seckit_esdk_info *seckit_esdk_decryptor_info(const seckit_esdk_decryptor *d)

@@ -11,19 +11,152 @@
 
 void skt_esdk_limits_from(const seckit_esdk_options *opts, skt_esdk_limits *l)
 {
-    l->max_header = SKT_ESDK_DEFAULT_HEADER_MAX;
     l->max_context = 0xFFFF;
-    l->max_edks = 0;
+    l->max_edks = SECKIT_ESDK_DEFAULT_MAX_EDKS;
     l->max_frame = 0xFFFFFFFFu;
-    if (opts == NULL)
-        return;
-    if (opts->max_header_len > 0)
+    if (opts != NULL) {
+        if (opts->max_context_len > 0 && opts->max_context_len < 0xFFFF)
+            l->max_context = opts->max_context_len;
+        if (opts->max_encrypted_data_keys > 0)
+            l->max_edks = opts->max_encrypted_data_keys > 0xFFFF ? 0xFFFF
+                                                                 : opts->max_encrypted_data_keys;
+        if (opts->max_frame_length > 0)
+            l->max_frame = opts->max_frame_length;
+    }
+    /* At most 128 + 65535 + 65535 x 4096 bytes: no overflow in size_t. */
+    l->max_header = SKT_ESDK_HEADER_FIXED + l->max_context + (size_t)l->max_edks *
+                                                                 SKT_ESDK_EDK_BUDGET;
+    if (opts != NULL && opts->max_header_len > 0)
         l->max_header = opts->max_header_len;
-    if (opts->max_context_len > 0 && opts->max_context_len < 0xFFFF)
-        l->max_context = opts->max_context_len;
-    l->max_edks = opts->max_encrypted_data_keys;
-    if (opts->max_frame_length > 0)
-        l->max_frame = opts->max_frame_length;
+}
+
+enum { SCAN_VERSION = 0, SCAN_AAD_LEN, SCAN_EDK_COUNT, SCAN_EDKS, SCAN_TAIL, SCAN_DONE };
+
+static uint16_t be16(const uint8_t *p)
+{
+    return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+int skt_esdk_header_scan(skt_esdk_hdr_scan *sc, const uint8_t *p, size_t n,
+                         const skt_esdk_limits *l, size_t *needed, seckit_error *err)
+{
+    for (;;) {
+        switch (sc->step) {
+        case SCAN_VERSION:
+            if (n < 1)
+                goto need_1;
+            sc->examined++;
+            if (p[0] != 1 && p[0] != 2)
+                return seckit_error_set(err, SECKIT_EUNSUPPORTED,
+                                        "header: message version 0x%02X is not 1 or 2 (not an "
+                                        "ESDK message?)", p[0]);
+            sc->version = p[0];
+            /* version [type] suite message-ID */
+            sc->pos = sc->version == 1 ? 1 + 1 + 2 + 16 : 1 + 2 + 32;
+            sc->step = SCAN_AAD_LEN;
+            break;
+        case SCAN_AAD_LEN: {
+            if (n < sc->pos + 2)
+                goto need_2;
+            uint16_t aad_len = be16(p + sc->pos);
+            sc->examined += 2;
+            if (aad_len > l->max_context)
+                return seckit_error_set(err, SECKIT_ELIMIT,
+                                        "header: encryption context of %u bytes exceeds the "
+                                        "limit of %zu", aad_len, l->max_context);
+            sc->pos += 2 + (size_t)aad_len;
+            sc->step = SCAN_EDK_COUNT;
+            break;
+        }
+        case SCAN_EDK_COUNT: {
+            if (n < sc->pos + 2)
+                goto need_2;
+            uint16_t count = be16(p + sc->pos);
+            sc->examined += 2;
+            if (count == 0)
+                return seckit_error_set(err, SECKIT_EFORMAT,
+                                        "header: encrypted data key count is 0");
+            if (count > l->max_edks)
+                return seckit_error_set(err, SECKIT_ELIMIT,
+                                        "header: %u encrypted data keys exceed the limit of %u",
+                                        count, (unsigned)l->max_edks);
+            sc->pos += 2;
+            sc->edks_left = count;
+            sc->field = 0;
+            sc->step = SCAN_EDKS;
+            /* Once: the strict parser over the fixed fields and context, so
+             * a bad suite or type fails now, not after the whole header. */
+            if (!sc->checked) {
+                skt_esdk_header h;
+                sc->checked = 1;
+                sc->examined += sc->pos;
+                int rc = skt_esdk_header_parse(p, sc->pos, l, &h, err);
+                if (rc == 0)
+                    skt_esdk_header_clear(&h);
+                else if (rc != SECKIT_ETRUNCATED)
+                    return rc;
+            }
+            break;
+        }
+        case SCAN_EDKS:
+            while (sc->edks_left > 0) {
+                if (n < sc->pos + 2)
+                    goto need_2;
+                sc->pos += 2 + (size_t)be16(p + sc->pos);
+                sc->examined += 2;
+                if (++sc->field == 3) {
+                    sc->field = 0;
+                    sc->edks_left--;
+                }
+                if (sc->pos > l->max_header)
+                    return seckit_error_set(err, SECKIT_ELIMIT,
+                                            "header: longer than the limit of %zu bytes",
+                                            l->max_header);
+            }
+            sc->step = SCAN_TAIL;
+            break;
+        case SCAN_TAIL: {
+            /* content type, reserved, IV length, frame length (v1);
+             * content type, frame length, commitment key (v2). */
+            size_t body = sc->pos + (sc->version == 1 ? 1 + 4 + 1 + 4 : 1 + 4 + 32);
+            if (body > l->max_header)
+                return seckit_error_set(err, SECKIT_ELIMIT,
+                                        "header: longer than the limit of %zu bytes",
+                                        l->max_header);
+            sc->total = body + (sc->version == 1 ? SKT_ESDK_IV_LEN : 0) + SKT_ESDK_TAG_LEN;
+            sc->step = SCAN_DONE;
+            break;
+        }
+        default:
+            *needed = sc->total > n ? sc->total - n : 0;
+            return 0;
+        }
+    }
+need_1:
+    *needed = 1;
+    return 0;
+need_2:
+    *needed = sc->pos + 2 - n;
+    return 0;
+}
+
+int seckit_esdk_header_bytes_needed(const uint8_t *msg, size_t len,
+                                    const seckit_esdk_options *opts, size_t *needed,
+                                    size_t *header_len, seckit_error *err)
+{
+    skt_esdk_limits l;
+    skt_esdk_hdr_scan sc;
+    SKT_ENSURE_ARG(msg != NULL || len == 0, err);
+    SKT_ENSURE_ARG(needed != NULL, err);
+    *needed = 0;
+    if (header_len != NULL)
+        *header_len = 0;
+    skt_esdk_limits_from(opts, &l);
+    memset(&sc, 0, sizeof(sc));
+    SKT_GUARD(skt_esdk_header_scan(&sc, msg, len, &l, needed, err));
+    if (*needed == 0 && header_len != NULL)
+        *header_len = sc.total;
+    return 0;
 }
 
 void skt_esdk_header_clear(skt_esdk_header *h)
@@ -99,7 +232,7 @@ int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l,
     SKT_GUARD(skt_reader_u16(&r, &edk_count, "header: encrypted data key count", err));
     if (edk_count == 0)
         return seckit_error_set(err, SECKIT_EFORMAT, "header: encrypted data key count is 0");
-    if (l->max_edks > 0 && edk_count > l->max_edks)
+    if (edk_count > l->max_edks)
         return seckit_error_set(err, SECKIT_ELIMIT,
                                 "header: %u encrypted data keys exceed the limit of %u",
                                 edk_count, (unsigned)l->max_edks);

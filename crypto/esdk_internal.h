@@ -17,8 +17,25 @@
 #define SKT_ESDK_FINAL_SEQ 0xFFFFFFFFu
 /* Non-framed content limit (2^36 - 32, AES-GCM's limit). */
 #define SKT_ESDK_NONFRAMED_MAX ((uint64_t)68719476704ULL)
-/* Header limit used when opts->max_header_len is 0. */
-#define SKT_ESDK_DEFAULT_HEADER_MAX ((size_t)16 * 1024 * 1024)
+/* Header limit used when opts->max_header_len is 0: what the largest real
+ * message can need, computed from the EDK and context limits in force:
+ *   SKT_ESDK_HEADER_FIXED   fixed fields of a v2 header body (the larger
+ *                           layout): 1+2+32 + 2 (context length) + 2 (EDK
+ *                           count) + 1+4+32, rounded up to 128;
+ *   + max_context           the serialized encryption context (at most
+ *                           65,535 bytes, the u16 length field);
+ *   + max_edks x SKT_ESDK_EDK_BUDGET  one EDK of the supported keyrings:
+ *                           raw RSA ciphertext is the modulus size (at most
+ *                           2,048 bytes for RSA-16384, 256 for CloudFront's
+ *                           RSA-2048), raw AES 48 bytes; provider ID and info
+ *                           are the keyring's namespace and name (+ 20 bytes
+ *                           for AES); 3 x 2 length bytes.  4,096 bytes leaves
+ *                           room for names of up to about 1 KiB each.
+ * With the default 10 EDKs and a full context that is 106,623 bytes, down
+ * from the old fixed 16 MiB, which let one message cost 16 MiB of buffering
+ * and parsing before any authentication. */
+#define SKT_ESDK_HEADER_FIXED ((size_t)128)
+#define SKT_ESDK_EDK_BUDGET ((size_t)4096)
 /* The streaming decryptor's cap on a non-framed body when max_body_len is 0. */
 #define SKT_ESDK_STREAM_NONFRAMED_MAX ((uint64_t)64 * 1024 * 1024)
 
@@ -90,9 +107,32 @@ typedef struct skt_esdk_header {
 typedef struct skt_esdk_limits {
     size_t max_header;
     size_t max_context;
-    uint32_t max_edks; /* 0 = none */
+    uint32_t max_edks; /* always set: 1..65535 */
     uint32_t max_frame;
 } skt_esdk_limits;
+
+/* Length-only header scan, resumable: it reads only the length fields (and
+ * the version), so feeding a header in pieces costs time linear in its
+ * size.  Start with a zeroed struct; call again with the same bytes plus
+ * more (p always starts at the header's first byte). */
+typedef struct skt_esdk_hdr_scan {
+    size_t pos;       /* header bytes accounted for */
+    uint32_t edks_left;
+    uint8_t step;
+    uint8_t field;    /* 0..2: the field of the current EDK */
+    uint8_t version;
+    uint8_t checked;  /* the fixed fields were validated */
+    size_t total;     /* the header's length (with IV and tag) when done */
+    size_t examined;  /* bytes read by this scan and the parses it ran */
+} skt_esdk_hdr_scan;
+/* 0 with *needed = 0: the whole header (sc->total bytes) is in p[0..n);
+ * 0 with *needed > 0: at least that many more bytes are needed; or an error
+ * (bad version/fixed field, a limit exceeded). */
+int skt_esdk_header_scan(skt_esdk_hdr_scan *sc, const uint8_t *p, size_t n,
+                         const skt_esdk_limits *l, size_t *needed, seckit_error *err);
+/* Bytes of header examined by a decryptor so far (scans and parses): for the
+ * linearity regression test. */
+size_t skt_esdk_decryptor_header_work(const seckit_esdk_decryptor *d);
 
 void skt_esdk_limits_from(const seckit_esdk_options *opts, skt_esdk_limits *l);
 /* Parse a header from p (strict).  SECKIT_ETRUNCATED means "more bytes are

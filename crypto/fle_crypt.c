@@ -785,8 +785,16 @@ static void describe_keys(const seckit_fle_decryptor *d, char *out, size_t cap)
 static int decode_value(const seckit_fle_decryptor *d, const char *value, size_t len,
                         uint8_t **msg, size_t *msg_len, seckit_error *err)
 {
-    size_t max_msg = 2 * d->opts.max_field_plaintext + FLE_MESSAGE_OVERHEAD;
-    if (len > (max_msg / 3 + 1) * 4 + 8)
+    /* The longest message a field of max_field_plaintext bytes makes (each
+     * frame adds at most its own size again; the header and footer at most
+     * FLE_MESSAGE_OVERHEAD), then its base64 length: checked arithmetic, a
+     * huge limit means "no limit here" rather than a wrapped small one. */
+    size_t max_msg = SIZE_MAX, max_chars = SIZE_MAX;
+    if (d->opts.max_field_plaintext <= (SIZE_MAX - FLE_MESSAGE_OVERHEAD) / 2)
+        max_msg = 2 * d->opts.max_field_plaintext + FLE_MESSAGE_OVERHEAD;
+    if (max_msg / 3 + 1 <= (SIZE_MAX - 8) / 4)
+        max_chars = (max_msg / 3 + 1) * 4 + 8;
+    if (len > max_chars)
         return seckit_error_set(err, SECKIT_ELIMIT,
                                 "encrypted value of %zu characters is longer than a field of "
                                 "at most %zu bytes can be",

@@ -74,8 +74,40 @@ void skt_secret_free(void *p)
         sodium_free(base); /* wipes all of it */
     } else if (h.f.kind == SECRET_HEAP) {
         sodium_memzero(base, sizeof(h) + h.f.n);
+        if (skt_secmem_free_hook != NULL)
+            skt_secmem_free_hook(base + sizeof(h), h.f.n);
         free(base);
     }
+}
+
+void (*skt_secmem_free_hook)(const void *p, size_t n);
+
+size_t skt_secret_size(const void *p)
+{
+    if (p == NULL)
+        return 0;
+    secret_header h;
+    memcpy(&h, (const unsigned char *)p - sizeof(secret_header), sizeof(h));
+    return h.f.kind == SECRET_GUARDED || h.f.kind == SECRET_HEAP ? h.f.n : 0;
+}
+
+/* Grow (or shrink) secret memory without realloc(): realloc may move the
+ * bytes and leave the old copy in freed memory, unwiped.  Copy into a new
+ * block, then wipe and free the old one. */
+void *skt_secret_grow(void *p, size_t used, size_t n)
+{
+    size_t old = skt_secret_size(p);
+    if (used > old)
+        used = old;
+    if (used > n)
+        used = n;
+    unsigned char *q = skt_scratch_alloc(n);
+    if (q == NULL)
+        return NULL;
+    if (used > 0)
+        memcpy(q, p, used);
+    skt_secret_free(p);
+    return q;
 }
 
 void skt_wipe(void *p, size_t n)
@@ -99,6 +131,7 @@ int skt_ct_equal(const void *a, const void *b, size_t n)
 
 /* Public wrappers (seckit/version.h). */
 void *seckit_secret_alloc(size_t n) { return skt_secret_alloc(n); }
+void *seckit_secret_grow(void *p, size_t used, size_t n) { return skt_secret_grow(p, used, n); }
 void seckit_secret_free(void *p) { skt_secret_free(p); }
 void seckit_memzero(void *p, size_t n) { skt_wipe(p, n); }
 int seckit_ct_equal(const void *a, const void *b, size_t n) { return skt_ct_equal(a, b, n); }

@@ -28,6 +28,17 @@ void skt_wipe(void *p, size_t n);      /* p may be NULL when n == 0 */
 /* free() after wiping n bytes; p may be NULL. */
 void skt_wipe_free(void *p, size_t n);
 
+/* Resize secret memory (from either allocator, or NULL) to n bytes of
+ * ordinary secret heap memory keeping the first `used` bytes: copies into a
+ * new block, then wipes and frees the old one (never realloc(), which can
+ * leave an unwiped copy behind).  NULL on failure, p untouched. */
+void *skt_secret_grow(void *p, size_t used, size_t n);
+/* The usable size of secret memory (0 for NULL). */
+size_t skt_secret_size(const void *p);
+/* Tests only: called with each heap secret block after it is wiped, just
+ * before free(). */
+extern void (*skt_secmem_free_hook)(const void *p, size_t n);
+
 /* Constant-time equality of n bytes: 1 equal, 0 different. */
 int skt_ct_equal(const void *a, const void *b, size_t n);
 

@@ -8,10 +8,17 @@
  * Conventions:
  * - Every function returns 0 or a negative SECKIT_E* code and fills the
  *   caller-owned seckit_error (may be NULL).
- * - Decryption releases plaintext only after authentication: header tag,
- *   key commitment (v2, compared in constant time before any body byte is
- *   decrypted), every frame's tag and, for signing suites, the footer's
- *   ECDSA signature.
+ * - Decryption releases plaintext only after authentication.  The one-shot
+ *   seckit_esdk_decrypt returns nothing unless the whole message verified:
+ *   header tag, key commitment (v2, compared in constant time before any
+ *   body byte is decrypted), every frame's tag and, for signing suites, the
+ *   footer's ECDSA signature.  The streaming decryptor releases each frame
+ *   as soon as that frame's tag (after the header tag and commitment)
+ *   verifies; for signing suites it holds back only the final frame (or a
+ *   non-framed body) until the signature verifies in finish().  So with a
+ *   signing suite, the frames before the last reach write() before the
+ *   signature is checked: a caller that must not act on unsigned plaintext
+ *   has to buffer it and keep it only when finish() succeeds.
  * - Every failure to obtain or authenticate the data key (no matching EDK,
  *   RSA or AES unwrap failure, wrong key length, header tag, commitment,
  *   frame tag, signature) returns SECKIT_EAUTH with the same message
@@ -98,10 +105,15 @@ typedef struct seckit_esdk_options {
     /* Encrypt: bytes per frame; 0 = a non-framed body (v1 suites only). */
     uint32_t frame_length;
     seckit_esdk_commitment_policy commitment_policy;
-    /* Encrypt and decrypt: at most this many encrypted data keys; 0 = no
-     * limit.  Decrypt enforces it while parsing, before any unwrap. */
+    /* At most this many encrypted data keys.  Decrypt: 0 = the default,
+     * SECKIT_ESDK_DEFAULT_MAX_EDKS; 65535 (the format's maximum) lifts the
+     * limit; enforced as soon as the count is read, before any keyring (RSA)
+     * operation.  Encrypt: 0 = no limit (a message we write costs us
+     * nothing to parse). */
     uint32_t max_encrypted_data_keys;
-    /* Decrypt: limits checked before allocating; 0 = the format's maximum.
+    /* Decrypt: limits checked before allocating; 0 = the format's maximum,
+     * except max_header_len: 0 = 128 + the context limit + 4096 bytes per
+     * allowed EDK (106,623 bytes with the defaults; see esdk_internal.h).
      * max_header_len covers the header body (incl. context and EDKs),
      * max_context_len the serialized encryption context, max_frame_length
      * the header's frame length, max_body_len the total plaintext. */
@@ -120,8 +132,16 @@ typedef struct seckit_esdk_options {
     const struct seckit_esdk_context *reproduced_context;
 } seckit_esdk_options;
 
+/* At most this many EDKs per message unless max_encrypted_data_keys says
+ * otherwise.  Each EDK a keyring recognises can cost an RSA private-key
+ * operation before the header is authenticated; the SPEC's client default is
+ * "no limit" and the AWS SDKs' best practices tell callers to set one.  10
+ * covers a multi-keyring with ten wrapping keys (FLE uses 1). */
+#define SECKIT_ESDK_DEFAULT_MAX_EDKS 10u
+
 /* Defaults: suite 0, frame_length 4096, REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
- * no EDK limit, format-maximum size limits, every suite. */
+ * at most SECKIT_ESDK_DEFAULT_MAX_EDKS EDKs, a header limit derived from
+ * it, format-maximum other limits, every suite. */
 void seckit_esdk_options_init(seckit_esdk_options *opts);
 
 /* ---- Encryption context ------------------------------------------------ */
@@ -278,6 +298,16 @@ void seckit_esdk_info_free(seckit_esdk_info *info);
  * context.  Suite and commitment policy are not checked here. */
 int seckit_esdk_parse_header(const uint8_t *msg, size_t len, const seckit_esdk_options *opts,
                              seckit_esdk_info *info, seckit_error *err);
+/* How much of a message is needed to parse its header, without parsing it:
+ * a length-only scan of msg[0..len) with opts' limits (NULL = defaults).
+ * 0 and *needed = 0: the whole header is there (*header_len = its length,
+ * header_len may be NULL); 0 and *needed > 0: at least *needed more bytes
+ * are needed (re-run with more); or SECKIT_EUNSUPPORTED / SECKIT_EFORMAT /
+ * SECKIT_ELIMIT as soon as the bytes seen show the header is bad or over a
+ * limit. */
+int seckit_esdk_header_bytes_needed(const uint8_t *msg, size_t len,
+                                    const seckit_esdk_options *opts, size_t *needed,
+                                    size_t *header_len, seckit_error *err);
 
 /* ---- One-shot encrypt and decrypt -------------------------------------- */
 
@@ -321,6 +351,13 @@ int seckit_esdk_decryptor_update(seckit_esdk_decryptor *d, const uint8_t *in, si
 /* End of input: checks the message is complete (final frame, footer, no
  * trailing bytes) and releases the held-back plaintext. */
 int seckit_esdk_decryptor_finish(seckit_esdk_decryptor *d, seckit_error *err);
+/* The least number of further input bytes before update() can make
+ * progress (complete the header, a frame or the footer); like
+ * aws-encryption-sdk-c's estimate_buf.  Feeding fewer is allowed (they are
+ * buffered) but wasted work for the caller.  0 once the message is complete
+ * or the decryptor failed.  The header is scanned once, length fields only,
+ * so reading a header in pieces costs time linear in its size. */
+size_t seckit_esdk_decryptor_bytes_needed(const seckit_esdk_decryptor *d);
 /* The parsed header once update() has read it (NULL before).  Valid until
  * free(). */
 const seckit_esdk_info *seckit_esdk_decryptor_info(const seckit_esdk_decryptor *d);

@@ -27,6 +27,13 @@ void *seckit_secret_alloc(size_t n);
  * per-message results (decrypted plaintext, form bodies) in ordinary heap
  * memory, which is as fast as malloc.  p may be NULL. */
 void seckit_secret_free(void *p);
+/* Grow (or shrink) secret memory to n bytes, keeping its first `used`
+ * bytes, without realloc(): the bytes are copied into new memory and the old
+ * block is wiped and freed.  p: NULL or memory from seckit_secret_alloc,
+ * seckit_secret_grow or a libseckit result freed with seckit_secret_free.
+ * The result is freed with seckit_secret_free.  NULL on failure (p is then
+ * untouched). */
+void *seckit_secret_grow(void *p, size_t used, size_t n);
 /* Wipe n bytes (sodium_memzero: not optimised away). */
 void seckit_memzero(void *p, size_t n);
 /* Constant-time comparison: 1 when the n bytes are equal, else 0. */

@@ -18,10 +18,11 @@
 static const char usage[] =
     "Usage: seckit esdk encrypt [KEY OPTIONS] [--suite 0xNNNN] [--frame-length N]\n"
     "                           [--encryption-context KEY=VALUE]... [--base64]\n"
-    "                           [--commitment-policy POLICY] [--in FILE] [--out FILE]\n"
+    "                           [--commitment-policy POLICY] [--in FILE]\n"
+    "                           [--out FILE [--force]]\n"
     "       seckit esdk decrypt [KEY OPTIONS] [--encryption-context KEY=VALUE]...\n"
     "                           [--commitment-policy POLICY] [--max-encrypted-data-keys N]\n"
-    "                           [--base64] [--in FILE] [--out FILE]\n"
+    "                           [--base64] [--in FILE] [--out FILE [--force]]\n"
     "\n"
     "Encrypt or decrypt an AWS Encryption SDK message (the format CloudFront\n"
     "field-level encryption uses).  Input is standard input unless --in is given,\n"
@@ -61,12 +62,14 @@ static const char usage[] =
     "                      forbid-encrypt-allow-decrypt\n"
     "  --max-encrypted-data-keys N\n"
     "                      refuse messages with more than N encrypted data keys\n"
+    "                      (default 10; 1 to 65535), before any key is tried\n"
     "  --base64            encrypt: write the message in base64; decrypt: read it\n"
     "                      in base64 (standard or URL-safe, padding optional,\n"
     "                      white space ignored)\n"
     "  --in FILE           read from FILE instead of standard input\n"
-    "  --out FILE          write to FILE (replaced atomically; mode 0600 for\n"
-    "                      plaintext)\n"
+    "  --out FILE          write to FILE (atomically; mode 0600 for plaintext);\n"
+    "                      an existing FILE is refused unless --force is given\n"
+    "  --force             replace an existing --out FILE\n"
     "  -h, --help          show this help\n";
 
 #define CTX_MAX 64
@@ -81,6 +84,7 @@ typedef struct {
     size_t n_pairs;
     int base64;
     const char *in, *out;
+    unsigned out_flags; /* SECKIT_FILE_OVERWRITE with --force */
 } esdk_args;
 
 /* ---- output sinks ----------------------------------------------------------- */
@@ -208,10 +212,13 @@ static ssize_t read_some(int fd, uint8_t *buf, size_t n)
     return r;
 }
 
+/* The whole input (plaintext when encrypting) in secret memory: grown with
+ * seckit_secret_grow (copy, then wipe the old block), never realloc(), so no
+ * unwiped copy is left in freed memory.  Free with seckit_secret_free. */
 static int read_whole(int fd, const char *name, uint8_t **out, size_t *len, seckit_error *err)
 {
     size_t cap = CHUNK, n = 0;
-    uint8_t *buf = malloc(cap);
+    uint8_t *buf = seckit_secret_grow(NULL, 0, cap);
     *out = NULL;
     *len = 0;
     if (buf == NULL)
@@ -219,12 +226,12 @@ static int read_whole(int fd, const char *name, uint8_t **out, size_t *len, seck
     for (;;) {
         if (n == cap) {
             if (cap >= WHOLE_INPUT_MAX) {
-                free(buf);
+                seckit_secret_free(buf);
                 return seckit_error_set(err, SECKIT_ELIMIT, "%s: input larger than 4 GiB", name);
             }
-            uint8_t *q = realloc(buf, cap * 2);
+            uint8_t *q = seckit_secret_grow(buf, n, cap * 2);
             if (q == NULL) {
-                free(buf);
+                seckit_secret_free(buf);
                 return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
             }
             buf = q;
@@ -232,7 +239,7 @@ static int read_whole(int fd, const char *name, uint8_t **out, size_t *len, seck
         }
         ssize_t r = read_some(fd, buf + n, cap - n);
         if (r < 0) {
-            free(buf);
+            seckit_secret_free(buf);
             return seckit_error_set(err, SECKIT_EIO, "%s: read failed: %s", name, strerror(errno));
         }
         if (r == 0)
@@ -261,6 +268,7 @@ static int run_decrypt(esdk_args *a, seckit_keyring *kr, seckit_error *err, int 
     int fd = -1, rc;
     out_sink sink = {0};
     seckit_esdk_decryptor *d = NULL;
+
     uint8_t *buf = NULL, *decoded = NULL;
     const char *name = a->in != NULL ? a->in : "standard input";
 
@@ -269,7 +277,7 @@ static int run_decrypt(esdk_args *a, seckit_keyring *kr, seckit_error *err, int 
     if ((rc = open_input(a->in, &fd, err)) != 0)
         return rc;
     if (a->out != NULL &&
-        (rc = seckit_atomic_open(&sink.file, a->out, 0600, SECKIT_FILE_OVERWRITE, err)) != 0)
+        (rc = seckit_atomic_open(&sink.file, a->out, 0600, a->out_flags, err)) != 0)
         goto done;
     if ((rc = seckit_esdk_decryptor_new(&d, kr, &a->opts, sink_write, &sink, err)) != 0)
         goto done;
@@ -374,7 +382,7 @@ static int run_encrypt(esdk_args *a, seckit_keyring *kr, seckit_error *err)
     if ((rc = open_input(a->in, &fd, err)) != 0)
         return rc;
     if (a->out != NULL &&
-        (rc = seckit_atomic_open(&sink.file, a->out, 0644, SECKIT_FILE_OVERWRITE, err)) != 0)
+        (rc = seckit_atomic_open(&sink.file, a->out, 0644, a->out_flags, err)) != 0)
         goto done;
     if (a->opts.frame_length > 0 && !a->base64) {
         rc = encrypt_stream(a, kr, fd, name, &sink, err);
@@ -407,7 +415,7 @@ static int run_encrypt(esdk_args *a, seckit_keyring *kr, seckit_error *err)
         rc = sink_commit(&sink, err);
 done:
     sink_discard(&sink);
-    free(pt);
+    seckit_secret_free(pt);
     free(ct);
     if (fd > STDIN_FILENO)
         close(fd);
@@ -434,7 +442,7 @@ static int run(int argc, char **argv)
 {
     enum {
         O_RSA = 256, O_AES, O_INSECURE, O_SUITE, O_FRAME, O_CTX, O_POLICY, O_MAXEDK, O_B64, O_IN,
-        O_OUT
+        O_OUT, O_FORCE
     };
     static const struct option options[] = {
         {"raw-rsa-key", required_argument, NULL, O_RSA},
@@ -448,6 +456,7 @@ static int run(int argc, char **argv)
         {"base64", no_argument, NULL, O_B64},
         {"in", required_argument, NULL, O_IN},
         {"out", required_argument, NULL, O_OUT},
+        {"force", no_argument, NULL, O_FORCE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -530,6 +539,7 @@ static int run(int argc, char **argv)
         case O_B64: a.base64 = 1; break;
         case O_IN: a.in = optarg; break;
         case O_OUT: a.out = optarg; break;
+        case O_FORCE: a.out_flags |= SECKIT_FILE_OVERWRITE; break;
         case 'h': fputs(usage, stdout); return EXIT_OK_;
         default: return cli_bad_option(sub, c, argv);
         }
@@ -543,6 +553,8 @@ static int run(int argc, char **argv)
                                     "names its own)");
     if (!a.decrypt && have_maxedk)
         return cli_usage_error(sub, "--max-encrypted-data-keys is for decrypt");
+    if (a.out_flags != 0 && a.out == NULL)
+        return cli_usage_error(sub, "--force needs --out FILE");
     if (a.in != NULL && a.out != NULL && strcmp(a.in, a.out) == 0)
         return cli_usage_error(sub, "--in and --out name the same file");
 

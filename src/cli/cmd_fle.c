@@ -141,11 +141,17 @@ static int read_input(const char *path, size_t max, uint8_t **out, size_t *out_l
                                         "standard input: more than %zu bytes", max);
             }
             size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
-            uint8_t *nb = realloc(buf, ncap + 1);
+            /* Not realloc(): the body may be plaintext, and realloc can
+             * leave an unwiped copy in freed memory. */
+            uint8_t *nb = malloc(ncap + 1);
             if (nb == NULL) {
+                seckit_memzero(buf, cap + 1);
                 free(buf);
                 return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
             }
+            memcpy(nb, buf, len);
+            seckit_memzero(buf, cap + 1);
+            free(buf);
             buf = nb;
             cap = ncap;
         }

@@ -19,6 +19,24 @@ if check esdk_roundtrip_file 0 esdk encrypt --raw-aes-key "$AES" --encryption-co
     fi
 fi
 
+# --out never replaces an existing file without --force (decrypt or encrypt).
+printf 'keep me\n' >keep
+if check esdk_out_exists_refused 5 esdk decrypt --raw-aes-key "$AES" --in ct --out keep &&
+    one_line esdk_out_exists_refused; then
+    grep -q 'already exists (use --force' "$ERR" && [ "$(cat keep)" = "keep me" ] &&
+        ! ls .keep* >/dev/null 2>&1 && pass esdk_out_exists_refused ||
+        fail esdk_out_exists_refused "message or file: $(cat "$ERR"; cat keep)"
+fi
+check esdk_encrypt_out_exists_refused 5 esdk encrypt --raw-aes-key "$AES" --in pt --out keep &&
+    [ "$(cat keep)" = "keep me" ] && pass esdk_encrypt_out_exists_refused
+if check esdk_out_force 0 esdk decrypt --raw-aes-key "$AES" --in ct --out keep --force; then
+    cmp -s pt keep && pass esdk_out_force || fail esdk_out_force "plaintext differs"
+fi
+check esdk_encrypt_out_force 0 esdk encrypt --raw-aes-key "$AES" --in pt --out keep --force &&
+    pass esdk_encrypt_out_force
+check esdk_force_needs_out 2 esdk decrypt --raw-aes-key "$AES" --in ct --force &&
+    pass esdk_force_needs_out
+
 # stdin/stdout, every suite, framed and non-framed.
 ok=1
 for s in 0x0014 0x0046 0x0078 0x0114 0x0146 0x0178 0x0214 0x0346 0x0378 0x0478 0x0578; do
@@ -109,6 +127,19 @@ if check esdk_multi_keys 0 esdk encrypt --raw-aes-key "$AES" --raw-rsa-key names
 fi
 check esdk_max_edks 4 esdk decrypt --raw-aes-key "$AES" --max-encrypted-data-keys 1 --in multi.ct &&
     grep -q 'limit' "$ERR" && pass esdk_max_edks
+# The default EDK limit is 10: a message wrapped for 11 keys is refused
+# unless --max-encrypted-data-keys raises it.
+set --
+for i in 1 2 3 4 5 6 7 8 9 10 11; do set -- "$@" --raw-aes-key "namespace=demo,name=k$i,file=aes.key"; done
+if seckit esdk encrypt "$@" --in pt --out eleven.ct 2>"$ERR"; then
+    check esdk_default_max_edks 4 esdk decrypt --raw-aes-key "$AES" --in eleven.ct &&
+        grep -q '11 encrypted data keys exceed the limit of 10' "$ERR" &&
+        check esdk_default_max_edks 0 esdk decrypt --raw-aes-key "$AES" --max-encrypted-data-keys 11 \
+            --in eleven.ct && pass esdk_default_max_edks
+else
+    fail esdk_default_max_edks "encrypt: $(cat "$ERR")"
+fi
+set --
 
 # Key files: private keys must be private; a PEM public key need not be.
 chmod 644 rsa.pem
@@ -142,7 +173,7 @@ check esdk_usage_nonframed_v2 2 esdk encrypt --raw-aes-key "$AES" --frame-length
 head -c 700000 /dev/urandom >big.pt
 if seckit esdk encrypt --raw-aes-key "$AES" --base64 --frame-length 4096 --in big.pt 2>"$ERR" |
     fold -w 76 >big.b64 &&
-    check esdk_base64_streamed 0 esdk decrypt --raw-aes-key "$AES" --base64 --in big.b64 --out big.out; then
+    check esdk_base64_streamed 0 esdk decrypt --raw-aes-key "$AES" --base64 --in big.b64 --out big.out --force; then
     cmp -s big.pt big.out && pass esdk_base64_streamed || fail esdk_base64_streamed "plaintext differs"
 fi
 # A bad character deep inside: exit 4, its offset named, nothing written.

@@ -5,7 +5,12 @@
  * reach the body, frame and footer parsers past the header tag.
  * Properties: no crash, leak or overread; streaming and one-shot agree on
  * the result and the plaintext; streaming never releases more than the
- * one-shot result; a message that decrypts also parses. */
+ * one-shot result; a message that decrypts also parses; the length-only
+ * header scan agrees with the parser.
+ * Speed (>= 10,000 executions/s under ASan): the keyring is made once (raw
+ * AES: no RSA), inputs are bounded (FUZZ_MAX_INPUT; the seeds are < 600
+ * bytes) and so are frames (a frame longer than the input can never
+ * complete, so the cap loses no reachable path). */
 #include "config.h"
 
 #include <stdint.h>
@@ -52,21 +57,37 @@ static int sink_write(void *user, const uint8_t *p, size_t n, seckit_error *err)
     return 0;
 }
 
+#define FUZZ_MAX_INPUT 8192
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (size > FUZZ_MAX_INPUT)
+        return 0;
     seckit_esdk_options o;
     seckit_esdk_options_init(&o);
     o.commitment_policy = SECKIT_ESDK_REQUIRE_ENCRYPT_ALLOW_DECRYPT;
-    o.max_frame_length = 1 << 20; /* keep allocations small */
+    o.max_frame_length = FUZZ_MAX_INPUT; /* keep allocations small */
     o.max_header_len = 1 << 16;
+    /* Exercise both the default EDK limit and a raised one. */
+    o.max_encrypted_data_keys = size > 1 && (data[1] & 1) ? 0 : 1000;
     seckit_error err;
     seckit_esdk_info info;
 
     int parsed = seckit_esdk_parse_header(data, size, &o, &info, &err);
+    size_t needed = 0, hdr_len = 0;
+    int scanned = seckit_esdk_header_bytes_needed(data, size, &o, &needed, &hdr_len, &err);
     if (parsed == 0) {
         if (info.header_len > size || info.edk_count == 0)
             abort();
+        /* The scan finds the same header end. */
+        if (scanned != 0 || needed != 0 || hdr_len != info.header_len)
+            abort();
         seckit_esdk_info_free(&info);
+    } else if (scanned == 0 && needed > 0 && parsed != SECKIT_ETRUNCATED && size > 0) {
+        /* The scan wants more bytes only where the parser ran out of them,
+         * or where it found a bad fixed field the scan does not read. */
+        if (parsed != SECKIT_EFORMAT && parsed != SECKIT_EUNSUPPORTED && parsed != SECKIT_ELIMIT)
+            abort();
     }
 
     uint8_t *pt = NULL;
@@ -80,10 +101,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sink s = {NULL, 0, 0};
     seckit_esdk_decryptor *d = NULL;
     int rc2 = seckit_esdk_decryptor_new(&d, keyring(), &o, sink_write, &s, &err);
-    size_t chunk = size > 0 ? 1 + data[0] % 97 : 1;
-    for (size_t off = 0; rc2 == 0 && off < size; off += chunk)
+    /* Chunk sizes from the last byte (a tag or signature byte in real
+     * messages, so 1..256 evenly), not the first: that is the version, which
+     * made nearly every message stream 2 or 3 bytes at a time. */
+    size_t chunk = size > 0 ? 1 + data[size - 1] : 1;
+    for (size_t off = 0; rc2 == 0 && off < size; off += chunk) {
         rc2 = seckit_esdk_decryptor_update(d, data + off, size - off < chunk ? size - off : chunk,
                                            &err);
+        if (rc2 == 0 && off + chunk < size && seckit_esdk_decryptor_info(d) == NULL &&
+            seckit_esdk_decryptor_bytes_needed(d) == 0)
+            abort(); /* still in the header: more bytes must be needed */
+    }
     if (rc2 == 0)
         rc2 = seckit_esdk_decryptor_finish(d, &err);
     seckit_esdk_decryptor_free(d);
