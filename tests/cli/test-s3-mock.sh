@@ -1,6 +1,7 @@
 # seckit s3 against the loopback mock AWS server's fuller S3
 # (tests/aws/mock_s3.c, versioned buckets "s3x-..."): bucket names checked
 # before any request, --no-overwrite, --version-id (download, copy, rm),
+# --copy-source-if-match,
 # rm --recursive with DeleteObjects batches and per-key errors.
 . "$top_srcdir/tests/lib.sh"
 mock="$top_builddir/tests/aws/mock_aws"
@@ -98,6 +99,27 @@ if check version_rm 0 s3 rm "$S/doc" --version-id "$v1" $EP; then
         check version_rm 6 s3 cp "$S/doc" - --version-id "$v1" $EP &&
         check version_rm 0 s3 cp "$S/doc" - $EP && pass version_rm
 fi
+
+# ---- --copy-source-if-match (x-amz-copy-source-if-match)
+printf 'pinned' | seckit s3 cp - "$S/pin" $EP >/dev/null 2>&1
+etag=$(curl -s --noproxy '*' "$url/__s3x/stats" | sed -n "s/.*\"last_etag\":\"\([^\"]*\)\".*/\1/p" | tr "'" '"')
+if [ -n "$etag" ] && check copy_if_match 0 s3 cp "$S/pin" "$S/pin-copy" --copy-source-if-match "$etag" $EP; then
+    seckit s3 cp "$S/pin-copy" - $EP >"$TMP/pc" 2>&1
+    q=$(curl -s --noproxy '*' "$url/__s3x/stats" | sed -n "s/.*\"last_copy_if_match\":\"\([^\"]*\)\".*/\1/p" | tr "'" '"')
+    [ "$(cat "$TMP/pc")" = pinned ] && [ "$q" = "$etag" ] && pass copy_if_match ||
+        fail copy_if_match "copied '$(cat "$TMP/pc")', header '$q', etag '$etag'"
+fi
+if check copy_if_match_stale 6 s3 cp "$S/pin" "$S/pin-stale" --copy-source-if-match '"stale"' $EP; then
+    one_line copy_if_match_stale && grep -q PreconditionFailed "$ERR" &&
+        check copy_if_match_stale 6 s3 cp "$S/pin-stale" - $EP && grep -q NoSuchKey "$ERR" &&
+        pass copy_if_match_stale
+fi
+check copy_if_match_upload 2 s3 cp "$TMP/f" "$S/x" --copy-source-if-match '"e"' $EP &&
+    grep -q 's3:// to s3:// copies' "$ERR" && pass copy_if_match_upload
+check copy_if_match_empty 2 s3 cp "$S/pin" "$S/y" --copy-source-if-match '' $EP && pass copy_if_match_empty
+check copy_if_match_rm 2 s3 rm "$S/pin" --copy-source-if-match '"e"' $EP && pass copy_if_match_rm
+check copy_if_match_ctl 2 s3 cp "$S/pin" "$S/y" --copy-source-if-match "$(printf 'a\nX-Injected: 1')" $EP &&
+    one_line copy_if_match_ctl && pass copy_if_match_ctl
 
 # ---- rm --recursive: 1005 keys under many/ (two DeleteObjects), one refused
 curl -s --noproxy '*' -X POST "$url/__s3x/fill?bucket=s3x-cli&prefix=many/&count=1005" >/dev/null
