@@ -1,7 +1,7 @@
 # seckit s3 against the loopback mock AWS server's fuller S3
 # (tests/aws/mock_s3.c, versioned buckets "s3x-..."): bucket names checked
 # before any request, --no-overwrite, --version-id (download, copy, rm),
-# --copy-source-if-match,
+# --copy-source-if-match, every command through a region redirect,
 # rm --recursive with DeleteObjects batches and per-key errors.
 . "$top_srcdir/tests/lib.sh"
 mock="$top_builddir/tests/aws/mock_aws"
@@ -146,4 +146,40 @@ check rm_recursive_version 2 s3 rm "$S/many" --recursive --version-id v1 $EP && 
 check rm_one_key 0 s3 rm "$S/many2/keep" $EP && grep -qx "delete: $S/many2/keep" "$OUT" &&
     check rm_one_key 6 s3 cp "$S/many2/keep" - $EP && pass rm_one_key
 check recursive_not_for_cp 2 s3 cp "$TMP/f" "$S/x" --recursive $EP && pass recursive_not_for_cp
+# ---- every S3 command through a region redirect: each run is a new process
+# (nothing remembered), its first request is signed for us-east-1 and
+# redirected to the bucket's region once, then re-signed; nothing fails.
+redirects() { curl -s --noproxy '*' "$url/__stats" | sed -n 's/.*"redirects":\([0-9]*\).*/\1/p'; }
+head -c 32 /dev/urandom >"$TMP/aes1"
+head -c 32 /dev/urandom >"$TMP/aes2"
+chmod 600 "$TMP/aes1" "$TMP/aes2"
+head -c 6000000 /dev/urandom >"$TMP/big6"
+redirected() {
+    rname=$1 rexp=$2
+    shift 2
+    rb=$(redirects)
+    if check "$rname" "$rexp" "$@" $EP; then
+        ra=$(redirects)
+        [ $((ra - rb)) -eq 1 ] && pass "$rname" || fail "$rname" "$((ra - rb)) redirects, expected 1"
+    fi
+}
+for kind in 301 400 hdr; do
+    R=s3://s3x-rgn-eu-west-1-$kind
+    redirected "redirect_put[$kind]" 0 s3 cp "$TMP/f" "$R/d/plain"
+    redirected "redirect_multipart[$kind]" 0 s3 cp "$TMP/big6" "$R/d/big" --part-size 5MiB
+    redirected "redirect_ls[$kind]" 0 s3 ls "$R/d/"
+    redirected "redirect_get[$kind]" 0 s3 cp "$R/d/plain" "$TMP/back-$kind"
+    cmp -s "$TMP/f" "$TMP/back-$kind" || fail "redirect_get_bytes[$kind]" "downloaded bytes differ"
+    redirected "redirect_copy[$kind]" 0 s3 cp "$R/d/plain" "$R/d/copy"
+    redirected "redirect_enc_put[$kind]" 0 s3 cp "$TMP/f" "$R/d/enc" --raw-aes-key "file=$TMP/aes1"
+    redirected "redirect_enc_put_instr[$kind]" 0 s3 cp "$TMP/f" "$R/d/enci" --raw-aes-key "file=$TMP/aes1" --instruction-file
+    redirected "redirect_head[$kind]" 0 s3 head "$R/d/enci"
+    redirected "redirect_rewrap[$kind]" 0 s3 rewrap "$R/d/enc" --raw-aes-key "file=$TMP/aes1" --to-raw-aes-key "file=$TMP/aes2"
+    redirected "redirect_rewrap_instr[$kind]" 0 s3 rewrap "$R/d/enci" --raw-aes-key "file=$TMP/aes1" --to-raw-aes-key "file=$TMP/aes2"
+    redirected "redirect_enc_get[$kind]" 0 s3 cp "$R/d/enc" "$TMP/enc-$kind" --raw-aes-key "file=$TMP/aes2"
+    cmp -s "$TMP/f" "$TMP/enc-$kind" || fail "redirect_enc_get_bytes[$kind]" "decrypted bytes differ"
+    redirected "redirect_rm[$kind]" 0 s3 rm "$R/d/copy"
+    redirected "redirect_rm_recursive[$kind]" 0 s3 rm "$R/d" --recursive
+    check "redirect_emptied[$kind]" 0 s3 ls "$R/d/" $EP && [ ! -s "$OUT" ] && pass "redirect_emptied[$kind]"
+done
 finish
