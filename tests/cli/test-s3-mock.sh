@@ -207,4 +207,22 @@ ctl ctl_enc_put_content_type "$S/ctl/f" s3 cp "$TMP/f" "$S/ctl/f" --raw-aes-key 
 seckit s3 cp "$TMP/f" "$S/ctl/enc" --raw-aes-key "file=$TMP/aes1" $EP >/dev/null 2>&1
 ctl ctl_rewrap_if_match "" s3 rewrap "$S/ctl/enc" --raw-aes-key "file=$TMP/aes1" --to-raw-aes-key "file=$TMP/aes2" --if-match "$NL"
 check ctl_rewrap_unchanged 0 s3 cp "$S/ctl/enc" - --raw-aes-key "file=$TMP/aes1" $EP && pass ctl_rewrap_unchanged
+# ---- --version-id on the encrypted paths (download, head)
+printf 'enc one' >"$TMP/e1"
+printf 'enc two' >"$TMP/e2"
+seckit s3 cp "$TMP/e1" "$S/encv" --raw-aes-key "file=$TMP/aes1" $EP >"$OUT" 2>"$ERR"
+ev1=$(sed -n 's/.*version \(v[0-9]*\))$/\1/p' "$OUT")
+[ -n "$ev1" ] && pass enc_version_upload || fail enc_version_upload "no version in: $(cat "$OUT")"
+seckit s3 cp "$TMP/e2" "$S/encv" --raw-aes-key "file=$TMP/aes1" $EP >/dev/null 2>&1
+vq() { curl -s --noproxy '*' "$url/__s3x/stats" | sed -n 's/.*"last_version_query":"\([^"]*\)".*/\1/p'; }
+if [ -n "$ev1" ] && check enc_version_get 0 s3 cp "$S/encv" - --version-id "$ev1" --raw-aes-key "file=$TMP/aes1" $EP; then
+    [ "$(cat "$OUT")" = 'enc one' ] && [ "$(vq)" = "$ev1" ] && pass enc_version_get ||
+        fail enc_version_get "got '$(cat "$OUT")', versionId '$(vq)'"
+fi
+check enc_version_latest 0 s3 cp "$S/encv" - --raw-aes-key "file=$TMP/aes1" $EP &&
+    [ "$(cat "$OUT")" = 'enc two' ] && pass enc_version_latest
+if [ -n "$ev1" ] && check enc_version_head 0 s3 head "$S/encv" --version-id "$ev1" $EP; then
+    [ "$(vq)" = "$ev1" ] && pass enc_version_head || fail enc_version_head "versionId '$(vq)'"
+fi
+check enc_version_missing 6 s3 head "$S/encv" --version-id v999999 $EP && pass enc_version_missing
 finish
