@@ -136,7 +136,8 @@ enum seckit_aws_s3_addressing {
  *   legacy's default is 5 attempts).  Anything else is an error.
  * Attempts: options.max_attempts, AWS_MAX_ATTEMPTS, the profile's
  *   max_attempts, then 3 (5 in legacy mode).  A value that is not a whole
- *   number from 1 to 10 is an error naming the value and where it is set.
+ *   number of 1 or more is an error naming the value and where it is set
+ *   (botocore's rule: no upper bound; the retry quota still limits retries).
  */
 typedef struct seckit_aws_options {
     const char *profile;
@@ -152,7 +153,7 @@ typedef struct seckit_aws_options {
     long timeout_ms;         /* a whole request (one attempt); 0: none */
     long stall_timeout_ms;   /* abort an attempt when nothing moves this long;
                                 0: 60 s */
-    int max_attempts;        /* 1..10; 0: see above */
+    int max_attempts;        /* 1 or more; 0: see above */
     int s3_addressing;       /* enum seckit_aws_s3_addressing */
     /* Asks for the MFA code of an assume-role profile with mfa_serial
      * (serial: the MFA device's ARN or serial number): write a

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -347,9 +348,16 @@ static int parse_bool(const char *v, int *out)
     return 0;
 }
 
-static int resolve_endpoint(seckit_aws *aws, int i, seckit_error *err)
+/* The endpoint configured for service svc (lower case, as in the
+ * [services] sections), in the AWS CLI's order: --endpoint-url (for the
+ * command's own service only), then, unless
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS / ignore_configured_endpoint_urls is
+ * true, AWS_ENDPOINT_URL_<SVC>, AWS_ENDPOINT_URL, the profile's [services]
+ * section, the profile's endpoint_url.  *url is NULL when none is set;
+ * source (n bytes) names where it came from. */
+static int configured_endpoint(seckit_aws *aws, const char *svc, const char **url,
+                               char *source, size_t n, seckit_error *err)
 {
-    const char *svc = services[i];
     char envname[64];
     char upper[16];
     size_t k;
@@ -358,38 +366,79 @@ static int resolve_endpoint(seckit_aws *aws, int i, seckit_error *err)
     upper[k] = '\0';
     snprintf(envname, sizeof envname, "AWS_ENDPOINT_URL_%s", upper);
     const char *v;
-    /* --endpoint-url: only for the command's own service. */
+    *url = NULL;
     if (aws->endpoint_url != NULL &&
-        (aws->endpoint_service == NULL || strcmp(aws->endpoint_service, svc) == 0))
-        return set_endpoint(aws, i, aws->endpoint_url, 1, "--endpoint-url", err);
-    if (!aws->ignore_configured_endpoints) {
-        if ((v = getenv(envname)) != NULL && *v)
-            return set_endpoint(aws, i, v, 1, envname, err);
-        if ((v = getenv("AWS_ENDPOINT_URL")) != NULL && *v)
-            return set_endpoint(aws, i, v, 1, "AWS_ENDPOINT_URL", err);
-        const char *sname = skt_aws_profile_get(aws, aws->profile, "services");
-        if (sname != NULL && *sname) {
-            char sec[300], key[64], source[400];
-            snprintf(sec, sizeof sec, "services %s", sname);
-            SKT_ENSURE(skt_ini_has_section(&aws->config, sec), err, SECKIT_EINVAL,
-                       "profile %s: services = %.100s, but the config file has no [services "
-                       "%.100s] section",
-                       aws->profile, sname, sname);
-            snprintf(key, sizeof key, "%s.endpoint_url", svc);
-            if ((v = skt_ini_get(&aws->config, sec, key)) != NULL && *v) {
-                snprintf(source, sizeof source, "[services %.100s] %s", sname, key);
-                return set_endpoint(aws, i, v, 1, source, err);
-            }
-        }
-        if ((v = skt_aws_profile_get(aws, aws->profile, "endpoint_url")) != NULL && *v) {
-            char source[200];
-            snprintf(source, sizeof source, "profile %s endpoint_url", aws->profile);
-            return set_endpoint(aws, i, v, 1, source, err);
+        (aws->endpoint_service == NULL || strcmp(aws->endpoint_service, svc) == 0)) {
+        snprintf(source, n, "--endpoint-url");
+        *url = aws->endpoint_url;
+        return 0;
+    }
+    if (aws->ignore_configured_endpoints)
+        return 0;
+    if ((v = getenv(envname)) != NULL && *v) {
+        snprintf(source, n, "%s", envname);
+        *url = v;
+        return 0;
+    }
+    if ((v = getenv("AWS_ENDPOINT_URL")) != NULL && *v) {
+        snprintf(source, n, "AWS_ENDPOINT_URL");
+        *url = v;
+        return 0;
+    }
+    const char *sname = skt_aws_profile_get(aws, aws->profile, "services");
+    if (sname != NULL && *sname) {
+        char sec[300], key[64];
+        snprintf(sec, sizeof sec, "services %s", sname);
+        SKT_ENSURE(skt_ini_has_section(&aws->config, sec), err, SECKIT_EINVAL,
+                   "profile %s: services = %.100s, but the config file has no [services "
+                   "%.100s] section",
+                   aws->profile, sname, sname);
+        snprintf(key, sizeof key, "%s.endpoint_url", svc);
+        if ((v = skt_ini_get(&aws->config, sec, key)) != NULL && *v) {
+            snprintf(source, n, "[services %.100s] %s", sname, key);
+            *url = v;
+            return 0;
         }
     }
+    if ((v = skt_aws_profile_get(aws, aws->profile, "endpoint_url")) != NULL && *v) {
+        snprintf(source, n, "profile %.100s endpoint_url", aws->profile);
+        *url = v;
+    }
+    return 0;
+}
+
+static int resolve_endpoint(seckit_aws *aws, int i, seckit_error *err)
+{
+    const char *svc = services[i];
+    const char *v;
+    char source[400];
+    SKT_GUARD(configured_endpoint(aws, svc, &v, source, sizeof source, err));
+    if (v != NULL)
+        return set_endpoint(aws, i, v, 1, source, err);
     char url[256];
     SKT_GUARD(skt_aws_default_endpoint(svc, aws->region, url, sizeof url, err));
     return set_endpoint(aws, i, url, 0, "default", err);
+}
+
+int skt_aws_configured_endpoint_for(seckit_aws *aws, const char *svc, char *out, size_t n,
+                                    seckit_error *err)
+{
+    const char *v;
+    char source[400];
+    out[0] = '\0';
+    SKT_GUARD(configured_endpoint(aws, svc, &v, source, sizeof source, err));
+    if (v == NULL)
+        return 0;
+    SKT_ENSURE(strlen(v) < n, err, SECKIT_EINVAL, "%s: endpoint URL for %s is too long",
+               source, svc);
+    SKT_ENSURE(valid_endpoint(v), err, SECKIT_EINVAL,
+               "%s: endpoint URL for %s must be http(s)://host[:port][/path]: '%.100s'", source,
+               svc, v);
+    snprintf(out, n, "%s", v);
+    size_t l = strlen(out);
+    while (l > 0 && out[l - 1] == '/')
+        out[--l] = '\0';
+    return 0;
 }
 
 int seckit_aws_endpoint(seckit_aws *aws, const char *service, const char **url, seckit_error *err)
@@ -490,8 +539,8 @@ static int read_settings(seckit_aws *aws, const seckit_aws_options *opts, seckit
     }
     aws->max_attempts = aws->retry_mode == SKT_RETRY_MODE_LEGACY ? 5 : 3;
     if (opts->max_attempts != 0) {
-        SKT_ENSURE(opts->max_attempts >= 1 && opts->max_attempts <= 10, err, SECKIT_EINVAL,
-                   "max attempts must be 1..10, not %d", opts->max_attempts);
+        SKT_ENSURE(opts->max_attempts >= 1, err, SECKIT_EINVAL,
+                   "max attempts must be 1 or more, not %d", opts->max_attempts);
         aws->max_attempts = opts->max_attempts;
     } else {
         v = getenv("AWS_MAX_ATTEMPTS");
@@ -500,9 +549,9 @@ static int read_settings(seckit_aws *aws, const seckit_aws_options *opts, seckit
             v = skt_aws_profile_get(aws, aws->profile, "max_attempts");
             snprintf(where, sizeof where, "profile %s: max_attempts", aws->profile);
         }
-        if (v != NULL && *v && parse_int_setting(v, 1, 10, &aws->max_attempts) != 0)
+        if (v != NULL && *v && parse_int_setting(v, 1, INT_MAX, &aws->max_attempts) != 0)
             return seckit_error_set(err, SECKIT_EINVAL,
-                                    "%s: '%.64s' is not a number of attempts from 1 to 10",
+                                    "%s: '%.64s' is not a whole number of attempts, 1 or more",
                                     where, v);
     }
     v = getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");

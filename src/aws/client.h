@@ -147,6 +147,13 @@ long long skt_aws_sign_time(seckit_aws *aws);
 
 /* 1 when the service's endpoint came from configuration (not AWS's). */
 int skt_aws_endpoint_is_custom(seckit_aws *aws, const char *service);
+/* The endpoint configured for svc (any service name, e.g. "sso") by
+ * --endpoint-url (its own service only), AWS_ENDPOINT_URL_<SVC>,
+ * AWS_ENDPOINT_URL, the profile's [services] section or endpoint_url, as
+ * seckit_aws_endpoint resolves them, into out (trailing '/' removed);
+ * out is "" when none is configured (or they are ignored). */
+int skt_aws_configured_endpoint_for(seckit_aws *aws, const char *svc, char *out, size_t n,
+                                    seckit_error *err);
 /* AWS's own endpoint of a service in a region ("https://s3.eu-west-1.amazonaws.com"). */
 int skt_aws_default_endpoint(const char *service, const char *region, char *out, size_t n,
                              seckit_error *err);

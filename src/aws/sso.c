@@ -146,32 +146,18 @@ static int load_token(const char *profile, const sso_cfg *c, long long now, char
     return rc;
 }
 
-/* The portal's base URL: AWS_ENDPOINT_URL_SSO (unless
- * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), else
- * https://portal.sso.REGION.amazonaws.com. */
-static int portal_url(const sso_cfg *c, char *out, size_t n, seckit_error *err)
+/* The portal's base URL: the endpoint configured for "sso" the way every
+ * other service's is (AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL, the
+ * profile's [services] section or endpoint_url, unless configured
+ * endpoints are ignored), else https://portal.sso.SSO_REGION.amazonaws.com. */
+static int portal_url(seckit_aws *aws, const sso_cfg *c, char *out, size_t n,
+                      seckit_error *err)
 {
-    const char *ep = getenv("AWS_ENDPOINT_URL_SSO");
-    const char *ign = getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-    if (ign != NULL && strcasecmp(ign, "true") == 0)
-        ep = NULL;
-    if (ep != NULL && *ep) {
-        SKT_ENSURE(strlen(ep) < n - 1 &&
-                       (strncmp(ep, "https://", 8) == 0 || strncmp(ep, "http://", 7) == 0),
-                   err, SECKIT_EINVAL, "AWS_ENDPOINT_URL_SSO must be an http(s) URL");
-        for (const char *p = ep; *p; p++)
-            SKT_ENSURE((unsigned char)*p > ' ' && (unsigned char)*p < 0x7f && *p != '?' &&
-                           *p != '#',
-                       err, SECKIT_EINVAL,
-                       "AWS_ENDPOINT_URL_SSO must be http(s)://host[:port][/path]");
-        snprintf(out, n, "%s", ep);
-    } else {
+    SKT_GUARD(skt_aws_configured_endpoint_for(aws, "sso", out, n, err));
+    if (out[0] == '\0') {
         const char *dom = strncmp(c->region, "cn-", 3) == 0 ? "amazonaws.com.cn" : "amazonaws.com";
         snprintf(out, n, "https://portal.sso.%s.%s", c->region, dom);
     }
-    size_t l = strlen(out);
-    while (l > 0 && out[l - 1] == '/')
-        out[--l] = '\0';
     return 0;
 }
 
@@ -180,7 +166,7 @@ static int get_role_credentials(seckit_aws *aws, const char *profile, const sso_
                                 seckit_error *err)
 {
     char base[600];
-    SKT_GUARD(portal_url(c, base, sizeof base, err));
+    SKT_GUARD(portal_url(aws, c, base, sizeof base, err));
     skt_writer w;
     skt_writer_init(&w, 8192);
     int rc = 0;

@@ -76,6 +76,10 @@ static const char usage[] =
     "                        the source object (default: the latest)\n"
     "  --no-overwrite        uploads: fail (PreconditionFailed, exit 6) instead of\n"
     "                        replacing an existing object (If-None-Match: *)\n"
+    "  --copy-source-if-match ETAG\n"
+    "                        s3:// to s3:// copies: copy only if the source's ETag\n"
+    "                        is ETAG (else PreconditionFailed, exit 6, nothing\n"
+    "                        written; x-amz-copy-source-if-match)\n"
     "  --no-progress         no progress bar (it is shown only on a terminal)\n"
     "  --max-buffer SIZE     decrypting to standard output: plaintext held back until\n"
     "                        the tag verifies, at most SIZE (default 64MiB; larger\n"
@@ -169,7 +173,8 @@ enum {
     OPT_BUFFER_LIMIT,
     OPT_SUFFIX,
     OPT_VERSION_ID,
-    OPT_NO_OVERWRITE
+    OPT_NO_OVERWRITE,
+    OPT_COPY_IF_MATCH
 };
 
 #define MAX_META 32
@@ -187,6 +192,7 @@ typedef struct s3_opts {
     int directive; /* -1 unset, 0 COPY, 1 REPLACE */
     const char *range;
     const char *version_id;
+    const char *copy_if_match; /* --copy-source-if-match */
     int no_overwrite;
     int progress;
     long long buffer_limit;
@@ -859,6 +865,7 @@ static int server_copy(s3_opts *o, seckit_aws *aws, s3_url *src, s3_url *dst)
         .metadata = o->meta,
         .metadata_count = o->meta_count,
         .src_version_id = o->version_id,
+        .copy_source_if_match = o->copy_if_match,
         .part_size = o->part_size_set ? o->part_size : 0, /* copies over 5 GiB */
     };
     seckit_s3_copy_result res;
@@ -1124,6 +1131,8 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
         return cli_usage_error(o->sub, "--version-id is for downloads and s3:// to s3:// copies");
     if (o->no_overwrite && (s3src || !s3dst))
         return cli_usage_error(o->sub, "--no-overwrite is for uploads");
+    if (o->copy_if_match != NULL && !(s3src && s3dst))
+        return cli_usage_error(o->sub, "--copy-source-if-match is for s3:// to s3:// copies");
     int rc = 0;
     if (o->keys.any) {
         if (s3src && s3dst)
@@ -1196,6 +1205,7 @@ static int run(int argc, char **argv)
         CLI_S3CSE_INSTRUCTION_FILE_OPTION,
         {"version-id", required_argument, NULL, OPT_VERSION_ID},
         {"no-overwrite", no_argument, NULL, OPT_NO_OVERWRITE},
+        {"copy-source-if-match", required_argument, NULL, OPT_COPY_IF_MATCH},
         CLI_AWS_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -1320,6 +1330,15 @@ static int run(int argc, char **argv)
             have_version = 1;
             break;
         case OPT_NO_OVERWRITE: o.no_overwrite = 1; have_cp_opt = 1; break;
+        case OPT_COPY_IF_MATCH:
+            if (optarg[0] == '\0') {
+                free(o.metadata_arg);
+                cli_s3cse_opts_free(&o.keys);
+                return cli_usage_error(o.sub, "--copy-source-if-match needs an ETag");
+            }
+            o.copy_if_match = optarg;
+            have_cp_opt = 1;
+            break;
         case 'h':
             free(o.metadata_arg);
             cli_s3cse_opts_free(&o.keys);

@@ -143,12 +143,16 @@ int cli_s3cse_upload(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws, i
     if (progress != NULL)
         progress(progress_ctx, -1, -1);
     long long pt = res.size - SECKIT_S3CSE_TAG_LEN;
+    char version[1100] = ""; /* as a plain upload reports it */
+    if (res.version_id[0] != '\0')
+        snprintf(version, sizeof(version), ", version %s", res.version_id);
     if (res.parts > 0)
-        printf("upload: %s to s3://%s/%s (%lld bytes encrypted, %s, %d parts)\n", src_name, bucket,
-               key, pt, c->opts.envelope == SECKIT_S3CSE_ENVELOPE_V2 ? "v2" : "v3", res.parts);
+        printf("upload: %s to s3://%s/%s (%lld bytes encrypted, %s, %d parts%s)\n", src_name,
+               bucket, key, pt, c->opts.envelope == SECKIT_S3CSE_ENVELOPE_V2 ? "v2" : "v3",
+               res.parts, version);
     else
-        printf("upload: %s to s3://%s/%s (%lld bytes encrypted, %s)\n", src_name, bucket, key, pt,
-               c->opts.envelope == SECKIT_S3CSE_ENVELOPE_V2 ? "v2" : "v3");
+        printf("upload: %s to s3://%s/%s (%lld bytes encrypted, %s%s)\n", src_name, bucket, key,
+               pt, c->opts.envelope == SECKIT_S3CSE_ENVELOPE_V2 ? "v2" : "v3", version);
     return EXIT_OK_;
 }
 

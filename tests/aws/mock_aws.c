@@ -23,8 +23,10 @@
  * whatever the date), error200 (200 OK with an S3 <Error> body).  S3
  * buckets named rgn-REGION-KIND live in REGION: requests signed for
  * another region get KIND 301 (PermanentRedirect + x-amz-bucket-region),
- * 400 (AuthorizationHeaderMalformed naming <Region>, no header) or hdr
- * (400 IllegalLocationConstraintException + x-amz-bucket-region).  S3 also
+ * 400 (AuthorizationHeaderMalformed naming <Region>, no header but on a
+ * HEAD, whose answer has no body) or hdr
+ * (400 IllegalLocationConstraintException + x-amz-bucket-region); buckets
+ * s3x-rgn-REGION-KIND are the same for the fuller S3 of mock_s3.c.  S3 also
  * does DELETE, CopyObject (x-amz-copy-source) and CompleteMultipartUpload
  * (POST ?uploadId=).  A request in absolute form (through a proxy) counts
  * in "proxied".  /__stats also reports "expect_headers" (requests that
@@ -645,7 +647,9 @@ static int s3_wrong_region(int fd, const req *r, const char *path, const char *r
                  "wrong; expecting '%s'</Message><Region>%s</Region><RequestId>mock-redirect"
                  "</RequestId></Error>",
                  region, home, home);
-        respond(fd, 400, "application/xml", NULL, body, strlen(body), head);
+        /* A HEAD's answer has no body to name the region: S3 sends the
+         * header with it. */
+        respond(fd, 400, "application/xml", head ? hdr : NULL, body, strlen(body), head);
     } else {
         snprintf(body, sizeof body,
                  "<Error><Code>IllegalLocationConstraintException</Code><Message>wrong region"
@@ -954,6 +958,13 @@ static int handle(int fd, req *r)
     else if (strcmp(service, "ssm") == 0 && target != NULL)
         handle_ssm(fd, r, target);
     else if (strcmp(service, "s3") == 0) {
+        /* Buckets s3x-rgn-REGION-KIND: the fuller S3, in REGION. */
+        if (strncmp(r->path, "/s3x-rgn-", 9) == 0) {
+            char p[512];
+            snprintf(p, sizeof p, "/%s", r->path + 5);
+            if (s3_wrong_region(fd, r, p, st.last_region, strcmp(r->method, "HEAD") == 0))
+                return 0;
+        }
         int x = mock_s3x_handle(fd, r); /* buckets "s3x-...": tests/aws/mock_s3.c */
         if (x < 0)
             return -1;

@@ -74,6 +74,7 @@ static struct {
         delete_requests, deleted_keys, lists;
     char last_range[96], last_if_match[96], last_copy_if_match[96], last_if_none_match[16];
     char last_version_query[64];
+    char last_etag[48]; /* of the last object stored, '"' as "'" */
 } xs;
 
 static void out_all(int fd, const char *p, size_t n)
@@ -194,6 +195,9 @@ static obj *store(const char *path, const char *data, size_t len, const char *hd
     o->tagging = tagging != NULL && *tagging ? strdup(tagging) : NULL;
     o->latest = 1;
     new_etag(o->etag, data, len);
+    snprintf(xs.last_etag, sizeof xs.last_etag, "%s", o->etag);
+    for (char *q = xs.last_etag; *q; q++)
+        *q = *q == '"' ? '\'' : *q;
     snprintf(o->version, sizeof o->version, "v%d", counter);
     const char *d = strstr(path, "drop");
     if (d != NULL && key_fault(path, "drop"))
@@ -714,11 +718,12 @@ int mock_s3x_unsigned(int fd, const req *r)
                  "\"part_copies\":%d,\"creates\":%d,\"completes\":%d,\"aborts\":%d,"
                  "\"delete_requests\":%d,\"deleted_keys\":%d,\"lists\":%d,\"objects\":%zu,"
                  "\"last_range\":\"%s\",\"last_if_match\":\"%s\",\"last_copy_if_match\":\"%s\","
-                 "\"last_if_none_match\":\"%s\",\"last_version_query\":\"%s\"}",
+                 "\"last_if_none_match\":\"%s\",\"last_version_query\":\"%s\","
+                 "\"last_etag\":\"%s\"}",
                  xs.gets, xs.ranged_gets, xs.drops, xs.puts, xs.copies, xs.part_copies,
                  xs.creates, xs.completes, xs.aborts, xs.delete_requests, xs.deleted_keys,
                  xs.lists, nobjs, xs.last_range, xs.last_if_match, xs.last_copy_if_match,
-                 xs.last_if_none_match, xs.last_version_query);
+                 xs.last_if_none_match, xs.last_version_query, xs.last_etag);
         respond_str(fd, 200, "application/json", b);
         return 1;
     }

@@ -391,6 +391,39 @@ static void test_sso(void)
     clean_env();
 }
 
+/* The portal is reached through the endpoint configured for "sso" like
+ * any other service's: here the profile's [services] section, then
+ * AWS_ENDPOINT_URL (AWS_ENDPOINT_URL_SSO is unset). */
+static void test_sso_endpoint(void)
+{
+    clean_env();
+    unsetenv("AWS_ENDPOINT_URL_SSO");
+    char cfg[1024];
+    snprintf(cfg, sizeof cfg,
+             "[profile sso-svc]\nsso_start_url = https://legacy.awsapps.com/start\n"
+             "sso_region = us-east-1\nsso_account_id = 123456789012\n"
+             "sso_role_name = MockSsoRole\nservices = local\n"
+             "[profile sso-plain]\nsso_start_url = https://legacy.awsapps.com/start\n"
+             "sso_region = us-east-1\nsso_account_id = 123456789012\n"
+             "sso_role_name = MockSsoRole\n"
+             "[services local]\nsso =\n  endpoint_url = %s\n",
+             M.url);
+    write_file("config", cfg);
+    sso_token(SHA1_LEGACY_URL, "mock-sso-access-token", 3600);
+    seckit_aws_credentials c;
+    seckit_error err;
+    int before = cstat("sso");
+    CHECK_OK(creds_of("sso-svc", 0, &c, &err), &err);
+    CHECK_STR(c.source, "sso");
+    CHECK(cstat("sso") - before == 1);
+    rm_rf(".aws/cli/cache");
+    setenv("AWS_ENDPOINT_URL", M.url, 1);
+    CHECK_OK(creds_of("sso-plain", 0, &c, &err), &err);
+    CHECK(cstat("sso") - before == 2);
+    unsetenv("AWS_ENDPOINT_URL");
+    clean_env();
+}
+
 static void test_mfa(void)
 {
     clean_env();
@@ -727,6 +760,7 @@ int main(void)
     TEST(test_web_identity_chain_position);
     TEST(test_web_identity_profile);
     TEST(test_sso);
+    TEST(test_sso_endpoint);
     TEST(test_mfa);
     TEST(test_role_cache);
     TEST(test_refresh_keeps_valid);

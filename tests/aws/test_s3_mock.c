@@ -10,10 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "seckit/aws.h"
 #include "seckit/s3.h"
+#include "seckit/s3cse.h"
+#include "seckit/s3cse_object.h"
 #include "src/aws/client.h"
 #include "src/aws/s3_int.h"
 #include "tests/aws/mockctl.h"
@@ -859,6 +862,194 @@ static void test_delete_objects(void)
     seckit_aws_free(aws);
 }
 
+/* ---- clock skew on every S3 operation ------------------------------------ */
+
+static long long slow_clock(void *ctx)
+{
+    (void)ctx;
+    return (long long)time(NULL) - 3600; /* an hour slow */
+}
+
+/* A new client whose clock is an hour slow: its first request is refused
+ * (RequestTimeTooSkewed, or a bodiless 403 to a HEAD) and re-signed once
+ * with the offset the server's Date gives. */
+static seckit_aws *slow_client(void)
+{
+    seckit_aws *aws = client(3);
+    if (aws != NULL) {
+        skt_aws_hooks h = {fake_sleep, fake_rand, slow_clock, NULL};
+        skt_aws_set_hooks(aws, &h);
+    }
+    return aws;
+}
+
+static int skew_learned(seckit_aws *aws)
+{
+    return aws != NULL && aws->clock_offset >= 3590 && aws->clock_offset <= 3610;
+}
+
+static int collect(void *ctx, const unsigned char *data, size_t len, seckit_error *err)
+{
+    (void)err;
+    sink_ctx *c = ctx;
+    return sink(c, data, len, err);
+}
+
+static void test_clock_skew_every_op(void)
+{
+    seckit_error err;
+    seckit_aws *aws;
+    seckit_s3_object_info info;
+    mock_mode(&M, "skew", 1000);
+    sleeps = 0;
+    /* PutObject (versioned: the versions below are real ones) */
+    aws = slow_client();
+    seckit_s3_put_result v1;
+    seckit_s3_put p = {.bucket = B, .key = "skew/src",
+                       .body = {.data = "skewed", .fd = -1, .len = 6}};
+    CHECK_OK(seckit_s3_put_object(aws, &p, &v1, &err), &err);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    /* HeadObject with a version id (HEAD: a 403 without a body) */
+    aws = slow_client();
+    seckit_s3_head h = {.bucket = B, .key = "skew/src", .version_id = v1.version_id};
+    CHECK_OK(seckit_s3_head_object_ex(aws, &h, &info, &err), &err);
+    seckit_s3_object_info_free(&info);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    /* GetObject with a version id */
+    aws = slow_client();
+    unsigned char *body = NULL;
+    size_t blen = 0;
+    seckit_s3_get g = {.bucket = B, .key = "skew/src", .version_id = v1.version_id,
+                       .out_fd = -1};
+    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), &err);
+    CHECK(blen == 6 && body != NULL && memcmp(body, "skewed", 6) == 0);
+    free(body);
+    seckit_s3_object_info_free(&info);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    /* ListObjectsV2 */
+    aws = slow_client();
+    seckit_s3_list l = {.bucket = B, .prefix = "skew/"};
+    seckit_s3_list_result lr;
+    CHECK_OK(seckit_s3_list_objects(aws, &l, &lr, &err), &err);
+    seckit_s3_list_result_free(&lr);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    /* CopyObject of a version */
+    aws = slow_client();
+    seckit_s3_copy c = {.src_bucket = B, .src_key = "skew/src", .bucket = B, .key = "skew/copy",
+                        .src_version_id = v1.version_id};
+    seckit_s3_copy_result cr;
+    CHECK_OK(seckit_s3_copy_object(aws, &c, &cr, &err), &err);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    /* CreateMultipartUpload, UploadPart, UploadPartCopy, Complete, Abort */
+    aws = slow_client();
+    char *upload = NULL;
+    char e1[130], e2[130];
+    CHECK_OK(seckit_s3_create_multipart(aws, B, "skew/mp", NULL, NULL, 0, &upload, &err), &err);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    aws = slow_client();
+    unsigned char *five = pattern(5u << 20, 3);
+    seckit_s3_body pb = {.data = five, .fd = -1, .len = 5u << 20};
+    CHECK_OK(seckit_s3_upload_part(aws, B, "skew/mp", upload, 1, &pb, e1, &err), &err);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    free(five);
+    aws = slow_client();
+    CHECK_OK(seckit_s3_upload_part_copy(aws, B, "skew/mp", upload, 2, B, "skew/src",
+                                        v1.version_id, NULL, -1, -1, e2, &err),
+             &err);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    aws = slow_client();
+    seckit_s3_part parts[2] = {{.part_number = 1}, {.part_number = 2}};
+    snprintf(parts[0].etag, sizeof parts[0].etag, "%s", e1);
+    snprintf(parts[1].etag, sizeof parts[1].etag, "%s", e2);
+    CHECK_OK(seckit_s3_complete_multipart(aws, B, "skew/mp", upload, parts, 2, NULL, &err), &err);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    free(upload);
+    upload = NULL;
+    aws = client(3);
+    CHECK_OK(seckit_s3_create_multipart(aws, B, "skew/ab", NULL, NULL, 0, &upload, &err), &err);
+    seckit_aws_free(aws);
+    aws = slow_client();
+    CHECK_OK(seckit_s3_abort_multipart(aws, B, "skew/ab", upload, &err), &err);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    free(upload);
+    /* Client-side encryption: put, head, rewrap, get */
+    static const uint8_t k1[32] = {1}, k2[32] = {2};
+    seckit_s3cse_keyring *kr1 = NULL, *kr2 = NULL;
+    CHECK_OK(seckit_s3cse_keyring_aes_new(&kr1, k1, 32, NULL, 0, &err), &err);
+    CHECK_OK(seckit_s3cse_keyring_aes_new(&kr2, k2, 32, NULL, 0, &err), &err);
+    seckit_s3cse_options o;
+    seckit_s3cse_options_init(&o);
+    char path[300];
+    snprintf(path, sizeof path, "%s/plain", tmpdir);
+    FILE *f = fopen(path, "w");
+    if (f != NULL) {
+        fputs("secret skewed text", f);
+        fclose(f);
+    }
+    int fd = open(path, O_RDONLY);
+    aws = slow_client();
+    seckit_s3cse_put ep = {.bucket = B, .key = "skew/enc", .fd = fd, .size = 18, .opts = &o,
+                           .keyring = kr1};
+    seckit_s3_upload_result ur;
+    CHECK_OK(seckit_s3cse_put_object(aws, &ep, &ur, &err), &err);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    if (fd >= 0)
+        close(fd);
+    aws = slow_client();
+    seckit_s3cse_info ci;
+    CHECK_OK(seckit_s3cse_head_object(aws, B, "skew/enc", NULL, NULL, NULL, &ci, &err), &err);
+    seckit_s3cse_info_free(&ci);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    aws = slow_client();
+    seckit_s3cse_rewrap_req rw = {.bucket = B, .key = "skew/enc", .opts = &o, .from = kr1,
+                                  .to = kr2};
+    seckit_s3cse_rewrap_result rr;
+    CHECK_OK(seckit_s3cse_rewrap_object(aws, &rw, &rr, &err), &err);
+    CHECK(rr.skipped == 0);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    aws = slow_client();
+    sink_ctx sc;
+    memset(&sc, 0, sizeof sc);
+    seckit_s3cse_get eg = {.bucket = B, .key = "skew/enc", .opts = &o, .keyring = kr2,
+                           .write = collect, .write_ctx = &sc};
+    seckit_s3cse_get_result gr;
+    CHECK_OK(seckit_s3cse_get_object(aws, &eg, &gr, &err), &err);
+    CHECK(sc.len == 18 && sc.buf != NULL && memcmp(sc.buf, "secret skewed text", 18) == 0);
+    free(sc.buf);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    seckit_s3cse_keyring_free(kr1);
+    seckit_s3cse_keyring_free(kr2);
+    /* DeleteObject (a version) and DeleteObjects */
+    aws = slow_client();
+    CHECK_OK(seckit_s3_delete_object_version(aws, B, "skew/src", v1.version_id, &err), &err);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    aws = slow_client();
+    seckit_s3_object_id ids[3] = {{"skew/copy", NULL}, {"skew/mp", NULL}, {"skew/enc", NULL}};
+    seckit_s3_delete_result dr;
+    CHECK_OK(seckit_s3_delete_objects(aws, B, ids, 3, &dr, &err), &err);
+    CHECK(dr.deleted == 3 && dr.error_count == 0);
+    seckit_s3_delete_result_free(&dr);
+    CHECK(skew_learned(aws));
+    seckit_aws_free(aws);
+    CHECK(sleeps == 0); /* a skew correction does not back off */
+    mock_mode(&M, "", 0);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "%s/seckit-s3x-XXXXXX",
@@ -880,6 +1071,7 @@ int main(void)
     TEST(test_metadata);
     TEST(test_copy);
     TEST(test_delete_objects);
+    TEST(test_clock_skew_every_op);
     mock_stop(&M);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

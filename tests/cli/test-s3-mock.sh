@@ -1,6 +1,7 @@
 # seckit s3 against the loopback mock AWS server's fuller S3
 # (tests/aws/mock_s3.c, versioned buckets "s3x-..."): bucket names checked
 # before any request, --no-overwrite, --version-id (download, copy, rm),
+# --copy-source-if-match, every command through a region redirect,
 # rm --recursive with DeleteObjects batches and per-key errors.
 . "$top_srcdir/tests/lib.sh"
 mock="$top_builddir/tests/aws/mock_aws"
@@ -99,6 +100,27 @@ if check version_rm 0 s3 rm "$S/doc" --version-id "$v1" $EP; then
         check version_rm 0 s3 cp "$S/doc" - $EP && pass version_rm
 fi
 
+# ---- --copy-source-if-match (x-amz-copy-source-if-match)
+printf 'pinned' | seckit s3 cp - "$S/pin" $EP >/dev/null 2>&1
+etag=$(curl -s --noproxy '*' "$url/__s3x/stats" | sed -n "s/.*\"last_etag\":\"\([^\"]*\)\".*/\1/p" | tr "'" '"')
+if [ -n "$etag" ] && check copy_if_match 0 s3 cp "$S/pin" "$S/pin-copy" --copy-source-if-match "$etag" $EP; then
+    seckit s3 cp "$S/pin-copy" - $EP >"$TMP/pc" 2>&1
+    q=$(curl -s --noproxy '*' "$url/__s3x/stats" | sed -n "s/.*\"last_copy_if_match\":\"\([^\"]*\)\".*/\1/p" | tr "'" '"')
+    [ "$(cat "$TMP/pc")" = pinned ] && [ "$q" = "$etag" ] && pass copy_if_match ||
+        fail copy_if_match "copied '$(cat "$TMP/pc")', header '$q', etag '$etag'"
+fi
+if check copy_if_match_stale 6 s3 cp "$S/pin" "$S/pin-stale" --copy-source-if-match '"stale"' $EP; then
+    one_line copy_if_match_stale && grep -q PreconditionFailed "$ERR" &&
+        check copy_if_match_stale 6 s3 cp "$S/pin-stale" - $EP && grep -q NoSuchKey "$ERR" &&
+        pass copy_if_match_stale
+fi
+check copy_if_match_upload 2 s3 cp "$TMP/f" "$S/x" --copy-source-if-match '"e"' $EP &&
+    grep -q 's3:// to s3:// copies' "$ERR" && pass copy_if_match_upload
+check copy_if_match_empty 2 s3 cp "$S/pin" "$S/y" --copy-source-if-match '' $EP && pass copy_if_match_empty
+check copy_if_match_rm 2 s3 rm "$S/pin" --copy-source-if-match '"e"' $EP && pass copy_if_match_rm
+check copy_if_match_ctl 2 s3 cp "$S/pin" "$S/y" --copy-source-if-match "$(printf 'a\nX-Injected: 1')" $EP &&
+    one_line copy_if_match_ctl && pass copy_if_match_ctl
+
 # ---- rm --recursive: 1005 keys under many/ (two DeleteObjects), one refused
 curl -s --noproxy '*' -X POST "$url/__s3x/fill?bucket=s3x-cli&prefix=many/&count=1005" >/dev/null
 printf 'keep' | seckit s3 cp - "$S/many2/keep" $EP >/dev/null 2>&1
@@ -124,4 +146,83 @@ check rm_recursive_version 2 s3 rm "$S/many" --recursive --version-id v1 $EP && 
 check rm_one_key 0 s3 rm "$S/many2/keep" $EP && grep -qx "delete: $S/many2/keep" "$OUT" &&
     check rm_one_key 6 s3 cp "$S/many2/keep" - $EP && pass rm_one_key
 check recursive_not_for_cp 2 s3 cp "$TMP/f" "$S/x" --recursive $EP && pass recursive_not_for_cp
+# ---- every S3 command through a region redirect: each run is a new process
+# (nothing remembered), its first request is signed for us-east-1 and
+# redirected to the bucket's region once, then re-signed; nothing fails.
+redirects() { curl -s --noproxy '*' "$url/__stats" | sed -n 's/.*"redirects":\([0-9]*\).*/\1/p'; }
+head -c 32 /dev/urandom >"$TMP/aes1"
+head -c 32 /dev/urandom >"$TMP/aes2"
+chmod 600 "$TMP/aes1" "$TMP/aes2"
+head -c 6000000 /dev/urandom >"$TMP/big6"
+redirected() {
+    rname=$1 rexp=$2
+    shift 2
+    rb=$(redirects)
+    if check "$rname" "$rexp" "$@" $EP; then
+        ra=$(redirects)
+        [ $((ra - rb)) -eq 1 ] && pass "$rname" || fail "$rname" "$((ra - rb)) redirects, expected 1"
+    fi
+}
+for kind in 301 400 hdr; do
+    R=s3://s3x-rgn-eu-west-1-$kind
+    redirected "redirect_put[$kind]" 0 s3 cp "$TMP/f" "$R/d/plain"
+    redirected "redirect_multipart[$kind]" 0 s3 cp "$TMP/big6" "$R/d/big" --part-size 5MiB
+    redirected "redirect_ls[$kind]" 0 s3 ls "$R/d/"
+    redirected "redirect_get[$kind]" 0 s3 cp "$R/d/plain" "$TMP/back-$kind"
+    cmp -s "$TMP/f" "$TMP/back-$kind" || fail "redirect_get_bytes[$kind]" "downloaded bytes differ"
+    redirected "redirect_copy[$kind]" 0 s3 cp "$R/d/plain" "$R/d/copy"
+    redirected "redirect_enc_put[$kind]" 0 s3 cp "$TMP/f" "$R/d/enc" --raw-aes-key "file=$TMP/aes1"
+    redirected "redirect_enc_put_instr[$kind]" 0 s3 cp "$TMP/f" "$R/d/enci" --raw-aes-key "file=$TMP/aes1" --instruction-file
+    redirected "redirect_head[$kind]" 0 s3 head "$R/d/enci"
+    redirected "redirect_rewrap[$kind]" 0 s3 rewrap "$R/d/enc" --raw-aes-key "file=$TMP/aes1" --to-raw-aes-key "file=$TMP/aes2"
+    redirected "redirect_rewrap_instr[$kind]" 0 s3 rewrap "$R/d/enci" --raw-aes-key "file=$TMP/aes1" --to-raw-aes-key "file=$TMP/aes2"
+    redirected "redirect_enc_get[$kind]" 0 s3 cp "$R/d/enc" "$TMP/enc-$kind" --raw-aes-key "file=$TMP/aes2"
+    cmp -s "$TMP/f" "$TMP/enc-$kind" || fail "redirect_enc_get_bytes[$kind]" "decrypted bytes differ"
+    redirected "redirect_rm[$kind]" 0 s3 rm "$R/d/copy"
+    redirected "redirect_rm_recursive[$kind]" 0 s3 rm "$R/d" --recursive
+    check "redirect_emptied[$kind]" 0 s3 ls "$R/d/" $EP && [ ! -s "$OUT" ] && pass "redirect_emptied[$kind]"
+done
+# ---- control characters in every option that becomes a header: exit 2,
+# one line, nothing written (checked before the request that carries it)
+NL=$(printf 'a\nX-Injected: 1')
+ctl() {
+    cname=$1 dest=$2
+    shift 2
+    if check "$cname" 2 "$@" $EP; then
+        one_line "$cname" && grep -q 'control character' "$ERR" &&
+            { [ -z "$dest" ] || check "$cname" 6 s3 cp "$dest" - $EP; } && pass "$cname"
+    fi
+}
+ctl ctl_put_content_type "$S/ctl/a" s3 cp "$TMP/f" "$S/ctl/a" --content-type "$NL"
+ctl ctl_multipart_content_type "$S/ctl/b" s3 cp "$TMP/big6" "$S/ctl/b" --part-size 5MiB --content-type "$NL"
+ctl ctl_put_metadata "$S/ctl/c" s3 cp "$TMP/f" "$S/ctl/c" --metadata "k=$NL"
+printf 'src' | seckit s3 cp - "$S/ctl/src" $EP >/dev/null 2>&1
+ctl ctl_copy_content_type "$S/ctl/d" s3 cp "$S/ctl/src" "$S/ctl/d" --metadata-directive REPLACE --content-type "$NL"
+ctl ctl_copy_metadata "$S/ctl/e" s3 cp "$S/ctl/src" "$S/ctl/e" --metadata-directive REPLACE --metadata "k=$NL"
+# (a range is parsed first: refused as a bad range)
+check ctl_get_range 2 s3 cp "$S/ctl/src" "$TMP/r" --range "bytes=0-1$NL" $EP && one_line ctl_get_range &&
+    grep -q "range .bytes=0-1a X-Injected: 1. is not" "$ERR" && pass ctl_get_range
+[ -e "$TMP/r" ] && fail ctl_get_range_file "a file was written"
+ctl ctl_enc_put_content_type "$S/ctl/f" s3 cp "$TMP/f" "$S/ctl/f" --raw-aes-key "file=$TMP/aes1" --content-type "$NL"
+seckit s3 cp "$TMP/f" "$S/ctl/enc" --raw-aes-key "file=$TMP/aes1" $EP >/dev/null 2>&1
+ctl ctl_rewrap_if_match "" s3 rewrap "$S/ctl/enc" --raw-aes-key "file=$TMP/aes1" --to-raw-aes-key "file=$TMP/aes2" --if-match "$NL"
+check ctl_rewrap_unchanged 0 s3 cp "$S/ctl/enc" - --raw-aes-key "file=$TMP/aes1" $EP && pass ctl_rewrap_unchanged
+# ---- --version-id on the encrypted paths (download, head)
+printf 'enc one' >"$TMP/e1"
+printf 'enc two' >"$TMP/e2"
+seckit s3 cp "$TMP/e1" "$S/encv" --raw-aes-key "file=$TMP/aes1" $EP >"$OUT" 2>"$ERR"
+ev1=$(sed -n 's/.*version \(v[0-9]*\))$/\1/p' "$OUT")
+[ -n "$ev1" ] && pass enc_version_upload || fail enc_version_upload "no version in: $(cat "$OUT")"
+seckit s3 cp "$TMP/e2" "$S/encv" --raw-aes-key "file=$TMP/aes1" $EP >/dev/null 2>&1
+vq() { curl -s --noproxy '*' "$url/__s3x/stats" | sed -n 's/.*"last_version_query":"\([^"]*\)".*/\1/p'; }
+if [ -n "$ev1" ] && check enc_version_get 0 s3 cp "$S/encv" - --version-id "$ev1" --raw-aes-key "file=$TMP/aes1" $EP; then
+    [ "$(cat "$OUT")" = 'enc one' ] && [ "$(vq)" = "$ev1" ] && pass enc_version_get ||
+        fail enc_version_get "got '$(cat "$OUT")', versionId '$(vq)'"
+fi
+check enc_version_latest 0 s3 cp "$S/encv" - --raw-aes-key "file=$TMP/aes1" $EP &&
+    [ "$(cat "$OUT")" = 'enc two' ] && pass enc_version_latest
+if [ -n "$ev1" ] && check enc_version_head 0 s3 head "$S/encv" --version-id "$ev1" $EP; then
+    [ "$(vq)" = "$ev1" ] && pass enc_version_head || fail enc_version_head "versionId '$(vq)'"
+fi
+check enc_version_missing 6 s3 head "$S/encv" --version-id v999999 $EP && pass enc_version_missing
 finish

@@ -317,6 +317,62 @@ static void test_env_credentials(void)
     clean_env();
 }
 
+/* The SSO portal's endpoint goes through the same resolution as the other
+ * services': AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL, the [services]
+ * section, the profile's endpoint_url, and the ignore switch. */
+static void test_sso_endpoint_config(void)
+{
+    clean_env();
+    seckit_aws *aws;
+    seckit_error err;
+    char url[300];
+    seckit_aws_options o = {.region = "eu-west-1"};
+    write_file(".aws/config",
+               "[default]\nservices = local\n"
+               "[services local]\nsso =\n  endpoint_url = http://svc-sso:5/\n"
+               "[profile wide]\nendpoint_url = http://profile-wide:1\n"
+               "[profile quiet]\nservices = local\nignore_configured_endpoint_urls = true\n"
+               "[profile bad]\nservices = badsvc\n"
+               "[services badsvc]\nsso =\n  endpoint_url = ftp://nope\n");
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(skt_aws_configured_endpoint_for(aws, "sso", url, sizeof url, &err), &err);
+    CHECK_STR(url, "http://svc-sso:5");
+    setenv("AWS_ENDPOINT_URL", "http://all:6", 1);
+    CHECK_OK(skt_aws_configured_endpoint_for(aws, "sso", url, sizeof url, &err), &err);
+    CHECK_STR(url, "http://all:6");
+    setenv("AWS_ENDPOINT_URL_SSO", "http://env-sso:7", 1);
+    CHECK_OK(skt_aws_configured_endpoint_for(aws, "sso", url, sizeof url, &err), &err);
+    CHECK_STR(url, "http://env-sso:7");
+    seckit_aws_free(aws);
+    unsetenv("AWS_ENDPOINT_URL");
+    unsetenv("AWS_ENDPOINT_URL_SSO");
+    /* --endpoint-url for S3 is not the portal's. */
+    o.endpoint_url = "http://cli-s3:9";
+    o.endpoint_service = "s3";
+    o.profile = "wide";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(skt_aws_configured_endpoint_for(aws, "sso", url, sizeof url, &err), &err);
+    CHECK_STR(url, "http://profile-wide:1");
+    seckit_aws_free(aws);
+    o.endpoint_url = NULL;
+    o.endpoint_service = NULL;
+    /* Ignored: nothing configured, the default portal is used. */
+    o.profile = "quiet";
+    setenv("AWS_ENDPOINT_URL_SSO", "http://env-sso:7", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(skt_aws_configured_endpoint_for(aws, "sso", url, sizeof url, &err), &err);
+    CHECK_STR(url, "");
+    seckit_aws_free(aws);
+    unsetenv("AWS_ENDPOINT_URL_SSO");
+    /* A bad URL is an error naming where it is set. */
+    o.profile = "bad";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_RC(skt_aws_configured_endpoint_for(aws, "sso", url, sizeof url, &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "[services badsvc] sso.endpoint_url") != NULL);
+    seckit_aws_free(aws);
+    clean_env();
+}
+
 static void test_max_attempts(void)
 {
     clean_env();
@@ -331,7 +387,23 @@ static void test_max_attempts(void)
     CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
     CHECK(aws->max_attempts == 2);
     seckit_aws_free(aws);
+    /* botocore: any whole number of 1 or more, no upper bound. */
+    setenv("AWS_MAX_ATTEMPTS", "25", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK(aws->max_attempts == 25);
+    seckit_aws_free(aws);
+    const char *bad[] = {"0", "-1", "3x", "1.5", "99999999999", "ten"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        setenv("AWS_MAX_ATTEMPTS", bad[i], 1);
+        CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+        CHECK(strstr(err.message, "AWS_MAX_ATTEMPTS") != NULL);
+    }
+    unsetenv("AWS_MAX_ATTEMPTS");
     o.max_attempts = 11;
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK(aws->max_attempts == 11);
+    seckit_aws_free(aws);
+    o.max_attempts = -1;
     CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
     clean_env();
 }
@@ -492,7 +564,7 @@ static void test_retry_settings(void)
     seckit_aws *aws;
     seckit_error err;
     seckit_aws_options o = {0};
-    const char *bad_attempts[] = {"0", "11", "abc", "3x", "-1", "99999999999999999999"};
+    const char *bad_attempts[] = {"0", "abc", "3x", "-1", "99999999999999999999"}; /* 11 is fine: no upper bound */
     for (size_t i = 0; i < sizeof bad_attempts / sizeof bad_attempts[0]; i++) {
         setenv("AWS_MAX_ATTEMPTS", bad_attempts[i], 1);
         CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
@@ -995,6 +1067,7 @@ int main(void)
     TEST(test_s3_addressing);
     TEST(test_env_credentials);
     TEST(test_max_attempts);
+    TEST(test_sso_endpoint_config);
     TEST(test_endpoint_config);
     TEST(test_region_helpers);
     TEST(test_retry_settings);
