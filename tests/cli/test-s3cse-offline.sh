@@ -125,6 +125,13 @@ seckit s3 decrypt --raw-aes-key file=aes256.key $ALLOW --in flip --metadata meta
 head -c $((size - 5)) body >short
 check truncated_body 4 s3 decrypt --raw-aes-key file=aes256.key $ALLOW --in short --metadata meta.json \
     --out short.out && no_output truncated_body short.out && pass truncated_body
+# truncated to nothing, to less than a tag, to exactly a tag: the same failure
+for n in 0 10 16; do
+    head -c $n body >short$n
+    check truncated_body_$n 4 s3 decrypt --raw-aes-key file=aes256.key $ALLOW --in short$n --metadata meta.json \
+        --out short$n.out && one_line truncated_body_$n && no_output truncated_body_$n short$n.out &&
+        pass truncated_body_$n
+done
 # metadata changes: another IV (exit 4), tag length 96 (exit 3), mixed formats (exit 3)
 sed 's|"x-amz-iv": "[^"]*"|"x-amz-iv": "AAAAAAAAAAAAAAAB"|' meta.json >iv.json
 check changed_iv 4 s3 decrypt --raw-aes-key file=aes256.key $ALLOW --in body --metadata iv.json --out iv.out &&
