@@ -640,7 +640,12 @@ static int parse_v12(skt_s3cse_env *e, const slots *s, seckit_error *err)
                                     "x-amz-wrap-alg '%.64s' is not supported", w);
     }
     if (e->content == SECKIT_S3CSE_CONTENT_AES_GCM) {
-        if (s->v[K_TAG_LEN] != NULL && strcmp(s->v[K_TAG_LEN], "128") != 0)
+        /* MUST for GCM (s3-cse.md 1.3): every writer of GCM V2 objects,
+         * Java v1's AESWrap/RSA/kms modes included, stores "128". */
+        if (s->v[K_TAG_LEN] == NULL)
+            return seckit_error_set(err, SECKIT_EFORMAT,
+                                    "V2 envelope with AES/GCM content without x-amz-tag-len");
+        if (strcmp(s->v[K_TAG_LEN], "128") != 0)
             return seckit_error_set(err, SECKIT_EFORMAT, "x-amz-tag-len must be 128, not '%.32s'",
                                     s->v[K_TAG_LEN]);
     } else if (s->v[K_TAG_LEN] != NULL) {

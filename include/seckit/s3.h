@@ -124,6 +124,12 @@ void seckit_s3_object_info_free(seckit_s3_object_info *info);
 /* The metadata value for name (case-insensitive), or NULL. */
 const char *seckit_s3_object_info_meta(const seckit_s3_object_info *info, const char *name);
 
+/* A metadata value as S3 returns it in a response header (non-ASCII values
+ * RFC 2047-encoded, e.g. in `aws s3api head-object` output) decoded to
+ * UTF-8: a value made only of encoded words (UTF-8, US-ASCII or ISO-8859-1;
+ * B or Q) is decoded, anything else copied as is.  *out is malloc'd. */
+int seckit_s3_meta_value_decode(const char *value, char **out, seckit_error *err);
+
 /* Download hooks (seckit_s3_get): called once, before any body byte, with
  * the response's object info (metadata, sizes, ETag, version id); a
  * non-zero return (a negative SECKIT_E* with err set) stops the transfer

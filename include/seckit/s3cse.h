@@ -31,7 +31,13 @@
  * - Every failure to obtain or authenticate the data key or the content
  *   (no keyring could unwrap, wrong key, commitment mismatch, GCM tag, CBC
  *   padding, KMS context mismatch) returns SECKIT_EAUTH with one generic
- *   message, so a decrypting server is no oracle.  Malformed metadata
+ *   message, so a decrypting server is no oracle.  One exception, also
+ *   SECKIT_EAUTH: when no key given is of the kind the wrapping needs (an
+ *   RSA key for an AES/GCM-wrapped data key, ...), the message names the
+ *   wrap algorithm and the kind of key it needs; that depends only on the
+ *   public metadata and the caller's own key options, never on key material
+ *   or content.  A public RSA key given to decrypt is SECKIT_EINVAL.
+ *   Malformed metadata
  *   returns SECKIT_EFORMAT, unsupported algorithms SECKIT_EUNSUPPORTED.
  * - Data keys and derived keys live in memory wiped on every path; key
  *   material never appears in messages, metadata descriptions or info.

@@ -338,6 +338,11 @@ int skt_s3_meta_value_decode(const char *value, char **out, seckit_error *err)
     return 0;
 }
 
+int seckit_s3_meta_value_decode(const char *value, char **out, seckit_error *err)
+{
+    return skt_s3_meta_value_decode(value, out, err);
+}
+
 /* Add x-amz-meta-* headers (names and encoded values malloc'd into owned). */
 static int add_metadata(seckit_aws_kv *h, size_t *n, char **owned, size_t *owned_n,
                         const seckit_s3_meta *meta, size_t count, seckit_error *err)

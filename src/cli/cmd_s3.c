@@ -57,7 +57,8 @@ static const char usage[] =
     "\n"
     "cp options:\n"
     "  --recursive           copy a local folder to a prefix or a prefix to a local\n"
-    "                        folder, every file and key below it\n"
+    "                        folder, every file and key below it (not between\n"
+    "                        two s3:// places)\n"
     "  --part-size SIZE      multipart part size, 5MiB..5GiB (default 8MiB, raised\n"
     "                        for files over 10000 parts; suffixes K, M, G, KiB,\n"
     "                        MiB, GiB are powers of 1024); also the part size of\n"
@@ -1125,8 +1126,9 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
     if (s3src && !s3dst && (o->meta_count > 0 || o->content_type != NULL))
         return cli_usage_error(o->sub, "--metadata/--content-type are for uploads and copies");
     if (s3src && s3dst && o->recursive)
-        return cli_usage_error(o->sub, "--recursive copies between a folder and S3, not "
-                                       "between two s3:// places");
+        return cli_usage_error(o->sub, "--recursive between two s3:// places is not "
+                                       "supported: --recursive copies between a local folder "
+                                       "and S3 (download the prefix, then upload the folder)");
     if (o->version_id != NULL && !s3src)
         return cli_usage_error(o->sub, "--version-id is for downloads and s3:// to s3:// copies");
     if (o->no_overwrite && (s3src || !s3dst))

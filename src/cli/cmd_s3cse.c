@@ -140,6 +140,7 @@ static int write_meta_json(seckit_atomic_file *f, const seckit_s3cse_meta *m, se
 
 typedef struct meta_list {
     seckit_s3cse_kv kv[META_MAX];
+    char *owned[META_MAX]; /* the values RFC 2047-decoded */
     size_t n;
     cJSON *doc;
 } meta_list;
@@ -179,8 +180,13 @@ static int read_meta_json(const char *path, meta_list *ml, seckit_error *err)
         if (ml->n == META_MAX)
             return seckit_error_set(err, SECKIT_ELIMIT, "%s: more than %d metadata entries",
                                     path, META_MAX);
+        /* head-object output shows non-ASCII values as S3 sends them
+         * (RFC 2047 encoded words): decoded as the S3 layer does */
+        int rc2 = seckit_s3_meta_value_decode(it->valuestring, &ml->owned[ml->n], err);
+        if (rc2 != 0)
+            return rc2;
         ml->kv[ml->n].name = it->string;
-        ml->kv[ml->n].value = it->valuestring;
+        ml->kv[ml->n].value = ml->owned[ml->n];
         ml->n++;
     }
     return 0;
@@ -188,6 +194,10 @@ static int read_meta_json(const char *path, meta_list *ml, seckit_error *err)
 
 static void meta_list_free(meta_list *ml)
 {
+    for (size_t i = 0; i < META_MAX; i++) {
+        free(ml->owned[i]);
+        ml->owned[i] = NULL;
+    }
     cJSON_Delete(ml->doc);
     ml->doc = NULL;
     ml->n = 0;

@@ -10,6 +10,6 @@ noinst_HEADERS += src/cli/cmd_s3cse.h
 # seckit s3 encrypt|decrypt against the Ruby client's objects in
 # tests/data/s3cse-ruby (no Ruby or server needed), and the live interop
 # with the Ruby client on the local Swift server (skips without Ruby).
-SCRIPT_TESTS += tests/cli/test-s3cse-offline.sh tests/cli/test-s3cse-kms.sh tests/integration/test-s3cse-ruby.sh
+SCRIPT_TESTS += tests/cli/test-s3cse-offline.sh tests/cli/test-s3cse-flips.sh tests/cli/test-s3cse-kms.sh tests/integration/test-s3cse-ruby.sh
 EXTRA_DIST += tests/integration/test-s3cse-ruby.sh tests/interop/s3cse \
 	tests/deps/s3cse-ruby.apt tests/bench/bench-s3cse-ruby.sh

@@ -369,6 +369,10 @@ static int print_head_json(const char *url, const seckit_s3_object_info *oi,
         cJSON_AddStringToObject(o, "kms_key_id", in->kms_key_id);
     else
         cJSON_AddNullToObject(o, "kms_key_id");
+    if (in->kms_key_id == NULL &&
+        (in->wrap_alg == SECKIT_S3CSE_WRAP_KMS_CONTEXT || in->wrap_alg == SECKIT_S3CSE_WRAP_KMS))
+        cJSON_AddStringToObject(o, "kms_key_id_note", "not stored in the envelope (opaque KMS "
+                                                      "blob)");
     cJSON *d = cJSON_CreateObject();
     for (size_t i = 0; d != NULL && i < in->description_count; i++)
         cJSON_AddStringToObject(d, in->description[i].name, in->description[i].value);
@@ -408,6 +412,9 @@ static void print_head_text(const char *url, const seckit_s3_object_info *oi,
     printf("wrapped key:         %zu bytes\n", in->wrapped_key_len);
     if (in->kms_key_id != NULL)
         printf("KMS key id:          %s\n", in->kms_key_id);
+    else if (in->wrap_alg == SECKIT_S3CSE_WRAP_KMS_CONTEXT || in->wrap_alg == SECKIT_S3CSE_WRAP_KMS)
+        printf("KMS key id:          not stored in the envelope (the wrapped key is an opaque "
+               "KMS blob; KMS finds its key when decrypting)\n");
     char *d = pairs_json(in->description, in->description_count);
     printf("%s %s\n", in->description_is_context ? "encryption context: "
                                                  : "materials description:",

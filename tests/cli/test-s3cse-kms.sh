@@ -62,6 +62,20 @@ if check kms_v2 0 s3 encrypt $KMS --commitment-policy forbid-encrypt-allow-decry
         check kms_v2 0 s3 decrypt $KMS --commitment-policy forbid-encrypt-allow-decrypt $AWS --in v2.body \
             --metadata v2.json --out v2.out && cmp -s pt v2.out && pass kms_v2 || fail kms_v2 "$(tr '\n' ' ' <v2.json)"
 fi
+# head of a kms+context object: the key id is not in the envelope, and head says so
+export AWS_ENDPOINT_URL_KMS="http://127.0.0.1:$port" # cp's --endpoint-url is S3's
+# shellcheck disable=SC2086
+if check kms_head_upload 0 s3 cp pt s3://s3x-cse/kh.bin $KMS --encryption-context dept=finance --no-progress $AWS; then
+    # shellcheck disable=SC2086
+    check kms_head_text 0 s3 head s3://s3x-cse/kh.bin $AWS &&
+        { grep -q '^KMS key id: *not stored in the envelope' "$OUT" && grep -q 'kms+context' "$OUT" &&
+            pass kms_head_text || fail kms_head_text "$(tr '\n' '|' <"$OUT")"; }
+    # shellcheck disable=SC2086
+    check kms_head_json 0 s3 head s3://s3x-cse/kh.bin --format json $AWS &&
+        { grep -q '"kms_key_id":[[:space:]]*null' "$OUT" && grep -q '"kms_key_id_note":.*not stored' "$OUT" &&
+            pass kms_head_json || fail kms_head_json "$(tr '\n' ' ' <"$OUT")"; }
+fi
+unset AWS_ENDPOINT_URL_KMS
 # KMS answers with an error: exit 6, nothing written
 # shellcheck disable=SC2086
 check kms_service_error 6 s3 encrypt --kms-key-id alias/missing $AWS --in pt --out m.body --metadata-out m.json &&

@@ -125,6 +125,13 @@ seckit s3 decrypt --raw-aes-key file=aes256.key $ALLOW --in flip --metadata meta
 head -c $((size - 5)) body >short
 check truncated_body 4 s3 decrypt --raw-aes-key file=aes256.key $ALLOW --in short --metadata meta.json \
     --out short.out && no_output truncated_body short.out && pass truncated_body
+# truncated to nothing, to less than a tag, to exactly a tag: the same failure
+for n in 0 10 16; do
+    head -c $n body >short$n
+    check truncated_body_$n 4 s3 decrypt --raw-aes-key file=aes256.key $ALLOW --in short$n --metadata meta.json \
+        --out short$n.out && one_line truncated_body_$n && no_output truncated_body_$n short$n.out &&
+        pass truncated_body_$n
+done
 # metadata changes: another IV (exit 4), tag length 96 (exit 3), mixed formats (exit 3)
 sed 's|"x-amz-iv": "[^"]*"|"x-amz-iv": "AAAAAAAAAAAAAAAB"|' meta.json >iv.json
 check changed_iv 4 s3 decrypt --raw-aes-key file=aes256.key $ALLOW --in body --metadata iv.json --out iv.out &&
@@ -135,6 +142,18 @@ check tag_len_96 3 s3 decrypt --raw-aes-key file=aes256.key $ALLOW --in body --m
 sed 's|"x-amz-iv":|"x-amz-3": "AAAA", "x-amz-iv":|' meta.json >mixed.json
 check mixed_formats 3 s3 decrypt --raw-aes-key file=aes256.key $ALLOW --in body --metadata mixed.json \
     --out mx.out && no_output mixed_formats mx.out && pass mixed_formats
+# x-amz-tag-len is a MUST for GCM (every GCM writer stores "128"): absent is refused
+grep -v '"x-amz-tag-len"' meta.json >notl.json
+check tag_len_missing 3 s3 decrypt --raw-aes-key file=aes256.key $ALLOW --in body --metadata notl.json \
+    --out ntl.out && one_line tag_len_missing && no_output tag_len_missing ntl.out &&
+    { grep -q 'without x-amz-tag-len' "$ERR" && pass tag_len_missing || fail tag_len_missing "$(cat "$ERR")"; }
+# a key of the wrong kind is told which kind the (public) wrap algorithm needs;
+# a wrong key of the right kind gets only the generic message
+check wrong_key_kind_message 4 s3 decrypt --raw-rsa-key file=rsa2048.pem $ALLOW --in body --metadata meta.json \
+    --out wkk.out && no_output wrong_key_kind_message wkk.out &&
+    { grep -q 'AES/GCM, which needs an AES key' "$ERR" && ! grep -q 'which needs' err.wrongkey &&
+        grep -q 'no key could decrypt' err.wrongkey && pass wrong_key_kind_message ||
+        fail wrong_key_kind_message "$(cat "$ERR" err.wrongkey)"; }
 echo '{"x-amz-iv": 5}' >num.json
 check metadata_not_strings 3 s3 decrypt --raw-aes-key file=aes256.key --in body --metadata num.json &&
     one_line metadata_not_strings && pass metadata_not_strings
@@ -306,6 +325,37 @@ usage usage_delayed_encrypt encrypt --raw-aes-key file=aes256.key --delayed-auth
 usage usage_extra_argument encrypt --raw-aes-key file=aes256.key --in pt --metadata-out z.json extra
 usage usage_unknown_option decrypt --raw-aes-key file=aes256.key --bogus
 [ ! -e z.body ] && [ ! -e z.json ] && pass usage_writes_nothing || fail usage_writes_nothing "$(ls)"
+CAFE=$(printf 'caf\303\251')
+# head-object output shows non-ASCII metadata values RFC 2047-encoded, as S3
+# returns them (x-amz-m here): decrypt decodes them as the S3 layer does
+if ! command -v python3 >/dev/null 2>&1; then
+    skip rfc2047_head_object "no python3 to write the head-object output"
+elif check rfc2047_encrypt 0 s3 encrypt --raw-aes-key file=aes256.key --materials-description "kid=$CAFE" \
+    --in pt --out u.body --metadata-out u.json; then
+    python3 - <<'PY'
+import base64, json
+m = json.load(open("u.json"))
+b = base64.b64encode(m["x-amz-m"].encode()).decode()
+# two encoded words (the first 6 bytes are ASCII), as a long value comes back
+m["x-amz-m"] = "=?UTF-8?B?" + b[:8] + "?= =?UTF-8?B?" + b[8:] + "?="
+json.dump({"ContentLength": 100016, "Metadata": m}, open("u-head.json", "w"))
+# the same value Q-encoded, in the bare map
+m2 = json.load(open("u.json"))
+m2["x-amz-m"] = "=?utf-8?Q?" + "".join(chr(c) if chr(c).isalnum() and c < 128 else "=%02X" % c
+                                  for c in m2["x-amz-m"].encode()) + "?="
+json.dump(m2, open("u-map.json", "w"))
+PY
+    grep -q '=?UTF-8?B?' u-head.json && check rfc2047_head_object 0 s3 decrypt --raw-aes-key file=aes256.key \
+        --materials-description "kid=$CAFE" --in u.body --metadata u-head.json --out u.out &&
+        { cmp -s pt u.out && pass rfc2047_head_object || fail rfc2047_head_object "differs"; }
+    grep -q '=?utf-8?Q?' u-map.json && check rfc2047_q_map 0 s3 decrypt --raw-aes-key file=aes256.key \
+        --in u.body --metadata u-map.json --out u2.out &&
+        { cmp -s pt u2.out && pass rfc2047_q_map || fail rfc2047_q_map "differs"; }
+fi
+# recursive copies between two s3:// places: not supported, said clearly
+check recursive_s3_to_s3 2 s3 cp s3://bkt/a/ s3://bkt/b/ --recursive --endpoint-url http://127.0.0.1:9 &&
+    one_line recursive_s3_to_s3 && { grep -q 'between two s3:// places is not supported' "$ERR" &&
+    pass recursive_s3_to_s3 || fail recursive_s3_to_s3 "$(cat "$ERR")"; }
 check help_encrypt 0 s3 encrypt --help && grep -q -- '--metadata-out' "$OUT" && pass help_encrypt
 check help_s3_lists_offline 0 s3 --help && grep -q 'seckit s3 decrypt' "$OUT" && pass help_s3_lists_offline
 finish

@@ -108,6 +108,7 @@ if check instr_file_object 0 s3 cp "$S/rt/v3-aes-instr.bin.instruction" - $EP; t
     grep -q '"x-amz-3"' "$OUT" && grep -q '"x-amz-w":"02"' "$OUT" &&
         ! "$IT" head "$B" rt/v3-aes-instr.bin | grep -q '^meta x-amz-3=' &&
         "$IT" head "$B" rt/v3-aes-instr.bin | grep -q '^meta x-amz-d=' &&
+        "$IT" head "$B" rt/v3-aes-instr.bin.instruction | grep -q '^meta x-amz-crypto-instr-file=' &&
         pass instr_file_object || fail instr_file_object "$(cat "$OUT")"
 fi
 # a custom instruction-file suffix (written and read)

@@ -1231,6 +1231,15 @@ static void test_wrong_keys(void)
         int rc = seckit_s3cse_decrypt(NULL, cases[i].dec, meta.kv, meta.count, NULL, 0, body, bl,
                                       &pt, &pl, &err);
         CHECK_MSG(rc == cases[i].want, "case %zu: rc %d (%s)", i, rc, err.message);
+        /* The header's promise: a key of the right kind that fails gets the
+         * one generic message; a key of the wrong kind is told which kind the
+         * (public) x-amz-wrap-alg / x-amz-w needs, nothing else. */
+        if (rc == SECKIT_EAUTH && i < 2)
+            CHECK_STR(err.message, "authentication failed: no key could decrypt the object's "
+                                   "data key or the object was modified");
+        if (rc == SECKIT_EAUTH && (i == 2 || i == 3 || i == 5))
+            CHECK_MSG(strstr(err.message, "which needs") != NULL, "case %zu: %s", i,
+                      err.message);
         if (cases[i].want == 0)
             CHECK(pt != NULL && pl == 4 && memcmp(pt, "data", 4) == 0);
         else
@@ -1422,6 +1431,10 @@ static void test_malformed_metadata(void)
     expect_decrypt_rc(&m, NULL, 0, NULL, "kat v2");
     tm_set(&m, "x-amz-tag-len", "96");
     expect_decrypt_rc(&m, NULL, SECKIT_EFORMAT, "x-amz-tag-len must be 128", "tag-len 96");
+    tm_set(&m, "x-amz-tag-len", "");
+    expect_decrypt_rc(&m, NULL, SECKIT_EFORMAT, "x-amz-tag-len must be 128", "tag-len empty");
+    tm_del(&m, "x-amz-tag-len");
+    expect_decrypt_rc(&m, NULL, SECKIT_EFORMAT, "without x-amz-tag-len", "tag-len missing");
     tm_set(&m, "x-amz-tag-len", "128");
     tm_set(&m, "x-amz-iv", "AAAAAAAAAAAAAAAA");
     expect_decrypt_rc(&m, NULL, SECKIT_EFORMAT, "all zero", "zero iv");
