@@ -40,7 +40,7 @@ typedef struct lint {
     action_key cred_keys[40], exfil_keys[8];
     int keys_made;
     /* the Action entries of the statement being linted, in order, as
-     * check_action_value looked them up (so check_own_statement need not
+     * skt_lint_check_action_value looked them up (so check_own_statement need not
      * again); grown as needed, freed at the end */
     struct action_lookup *lookups;
     size_t nlookups, lookups_cap;
@@ -187,5 +187,16 @@ const char *skt_lint_federated_kind(const char *s, size_t n, const char **host, 
 
 /* lint_trust.c: role trust policy checks of one statement. */
 void skt_lint_check_trust_statement(lint *l, const stmt *st);
+
+/* lint_actions.c: action names, coverage, redundant list entries. */
+const seckit_json *skt_lint_entry_covering(const stmt *st, const char *action, int *wild);
+action_key skt_lint_make_key(const char *action);
+int skt_lint_stmt_covers_key(const stmt *st, const action_key *k);
+void skt_lint_stmt_index_actions(stmt *st);
+void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, action_lookup *lk);
+void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, int ck, int ci, const char *what);
+
+/* lint.c (elements): policy variables in a string value. */
+void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int allowed, const char *element);
 
 #endif
