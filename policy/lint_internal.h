@@ -40,7 +40,7 @@ typedef struct lint {
     action_key cred_keys[40], exfil_keys[8];
     int keys_made;
     /* the Action entries of the statement being linted, in order, as
-     * skt_lint_check_action_value looked them up (so check_own_statement need not
+     * skt_lint_check_action_value looked them up (so skt_lint_check_own_statement need not
      * again); grown as needed, freed at the end */
     struct action_lookup *lookups;
     size_t nlookups, lookups_cap;
@@ -198,5 +198,10 @@ void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, 
 
 /* lint.c (elements): policy variables in a string value. */
 void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int allowed, const char *element);
+
+/* lint_security.c: PassRole/CreateServiceLinkedRole, seckit's own checks, privilege escalation across statements. */
+void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action, int ck_not_res, int ck_star_action_not_res, int ck_not_action_not_res, int ck_star_res, int ck_star_action_res, int ck_star_res_not_action);
+void skt_lint_check_own_statement(lint *l, const stmt *st);
+void skt_lint_check_escalation(lint *l, const stmt *stmts, size_t nst);
 
 #endif
