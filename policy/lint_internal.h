@@ -204,4 +204,10 @@ void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action
 void skt_lint_check_own_statement(lint *l, const stmt *st);
 void skt_lint_check_escalation(lint *l, const stmt *stmts, size_t nst);
 
+/* lint_conditions.c: a statement's Condition block. */
+void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c);
+
+/* lint.c (resources): region names. */
+int skt_lint_looks_like_region(const char *s, size_t n);
+
 #endif

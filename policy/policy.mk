@@ -7,6 +7,7 @@ libseckit_internal_la_SOURCES += \
 	policy/data.c \
 	policy/lint.c \
 	policy/lint_actions.c \
+	policy/lint_conditions.c \
 	policy/lint_security.c \
 	policy/lint_trust.c \
 	policy/report.c
