@@ -159,7 +159,7 @@ void skt_lint_add(lint *l, int ck, const stmt *st, const seckit_json *n, int key
 /* ------------------------------------------------------------------ */
 /* elements and their JSON types */
 
-static int check_str_or_array(lint *l, const stmt *st, const seckit_json *n, const char *what)
+int skt_lint_check_str_or_array(lint *l, const stmt *st, const seckit_json *n, const char *what)
 {
     if (n->kind == SECKIT_JSON_STRING)
         return 1;
@@ -241,7 +241,7 @@ void skt_lint_split_arn(const char *s, size_t n, arn *a)
     a->nf = (int)skt_arn_fields(s, n, a->f, a->l);
 }
 
-static int valid_partition(const char *s, size_t n)
+int skt_lint_valid_partition(const char *s, size_t n)
 {
     static const char *const parts[] = {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b",
                                         "aws-iso-e", "aws-iso-f", "aws-eusc"};
@@ -274,7 +274,7 @@ int skt_lint_looks_like_region(const char *s, size_t n)
     return parts >= 3 && last < s + n && last > s && last[-1] == '-' && s[0] >= 'a' && s[0] <= 'z';
 }
 
-static int looks_like_placeholder(const char *s, size_t n)
+int skt_lint_looks_like_placeholder(const char *s, size_t n)
 {
 #define WORD(w) {w, sizeof(w) - 1}
     static const struct {
@@ -297,7 +297,7 @@ static int looks_like_placeholder(const char *s, size_t n)
     return 0;
 }
 
-static int is_example_account(const char *s, size_t n)
+int skt_lint_is_example_account(const char *s, size_t n)
 {
     return (n == 12 && (memcmp(s, "123456789012", 12) == 0 || memcmp(s, "111122223333", 12) == 0 ||
                         memcmp(s, "444455556666", 12) == 0 || memcmp(s, "999999999999", 12) == 0));
@@ -446,7 +446,7 @@ static void check_resource_value(lint *l, const stmt *st, const seckit_json *v)
         if (has_var(a.f[i], a.l[i]))
             skt_lint_add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
                 "policy variables are not expanded in the partition or service of an ARN");
-    if (!has_wild(a.f[1], a.l[1]) && !valid_partition(a.f[1], a.l[1]))
+    if (!has_wild(a.f[1], a.l[1]) && !skt_lint_valid_partition(a.f[1], a.l[1]))
         skt_lint_add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition (aws, aws-cn, aws-us-gov, ...)",
             (int)a.l[1], a.f[1]);
     for (size_t i = 0; i < a.l[2]; i++)
@@ -458,15 +458,15 @@ static void check_resource_value(lint *l, const stmt *st, const seckit_json *v)
     if (a.l[3] > 0 && !has_wild(a.f[3], a.l[3]) && !has_var(a.f[3], a.l[3]) &&
         !skt_lint_looks_like_region(a.f[3], a.l[3]))
         skt_lint_add(l, CK_INVALID_ARN_REGION, st, v, 0, "'%.*s' is not a region%s", (int)a.l[3], a.f[3],
-            looks_like_placeholder(a.f[3], a.l[3]) ? " (a placeholder left in?)" : "");
+            skt_lint_looks_like_placeholder(a.f[3], a.l[3]) ? " (a placeholder left in?)" : "");
     if (a.l[4] > 0 && !has_wild(a.f[4], a.l[4]) && !has_var(a.f[4], a.l[4]) && !is_account(a.f[4], a.l[4]) &&
         !(a.l[4] == 3 && memcmp(a.f[4], "aws", 3) == 0))
         skt_lint_add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)a.l[4], a.f[4],
-            looks_like_placeholder(a.f[4], a.l[4]) ? " (a placeholder left in?)" : "");
-    if (is_example_account(a.f[4], a.l[4]))
+            skt_lint_looks_like_placeholder(a.f[4], a.l[4]) ? " (a placeholder left in?)" : "");
+    if (skt_lint_is_example_account(a.f[4], a.l[4]))
         skt_lint_add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation",
             (int)a.l[4], a.f[4]);
-    if (looks_like_placeholder(a.f[5], a.l[5]))
+    if (skt_lint_looks_like_placeholder(a.f[5], a.l[5]))
         skt_lint_add(l, CK_ARN_PLACEHOLDER, st, v, 0, "'%.*s' still contains a placeholder", (int)(n > 200 ? 200 : n), s);
     check_arn_service_data(l, st, v, &a);
     /* resource policies of a given resource type */
@@ -481,191 +481,6 @@ static void check_resource_value(lint *l, const stmt *st, const seckit_json *v)
         skt_lint_add(l, CK_UNSUPPORTED_RESOURCE_ARN_IN_POLICY, st, v, 0,
             "a bucket policy can only name the bucket and its objects (arn:aws:s3:::bucket[/key]), not '%.*s'",
             (int)(n > 200 ? 200 : n), s);
-    }
-}
-
-/* ------------------------------------------------------------------ */
-/* principals */
-
-int skt_lint_is_principal_arn(const char *s, size_t n)
-{
-    arn a;
-    skt_lint_split_arn(s, n, &a);
-    if (a.nf != 6 || !(a.l[0] == 3 && memcmp(a.f[0], "arn", 3) == 0))
-        return 0;
-    if (ci_eq(a.f[2], a.l[2], "iam"))
-        return ci_eq(a.f[5], a.l[5], "root") || ci_prefix(a.f[5], a.l[5], "user/") ||
-               ci_prefix(a.f[5], a.l[5], "role/");
-    if (ci_eq(a.f[2], a.l[2], "sts"))
-        return ci_prefix(a.f[5], a.l[5], "assumed-role/") || ci_prefix(a.f[5], a.l[5], "federated-user/");
-    return 0;
-}
-
-static void check_aws_principal(lint *l, const stmt *st, const seckit_json *v)
-{
-    const char *s = v->str;
-    size_t n = v->len;
-    skt_lint_check_variables(l, st, v, 0, "Principal");
-    if (n == 1 && s[0] == '*')
-        return;
-    if (has_wild(s, n)) {
-        if (l->type == SECKIT_POLICY_TRUST)
-            skt_lint_add(l, CK_ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL, st, v, 0,
-                "trust policies accept only \"*\" as a whole, not wildcards in '%.*s'", (int)n, s);
-        else
-            skt_lint_add(l, CK_UNSUPPORTED_WILDCARD_IN_PRINCIPAL, st, v, 0,
-                "principals accept only \"*\" as a whole, not wildcards in '%.*s'; use a condition such as aws:PrincipalArn with ArnLike",
-                (int)n, s);
-        return;
-    }
-    if (is_account(s, n)) {
-        if (is_example_account(s, n))
-            skt_lint_add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation", (int)n, s);
-        return;
-    }
-    if (n == 21 && ci_prefix(s, n, "AIDA")) {
-        skt_lint_add(l, CK_INVALID_USER_REFERENCE, st, v, 0,
-            "'%.*s' is a user's unique id: the user was deleted; name the user by ARN", (int)n, s);
-        return;
-    }
-    if (n == 21 && ci_prefix(s, n, "AROA")) {
-        skt_lint_add(l, CK_INVALID_ROLE_REFERENCE, st, v, 0,
-            "'%.*s' is a role's unique id: the role was deleted; name the role by ARN", (int)n, s);
-        return;
-    }
-    if (skt_lint_is_principal_arn(s, n)) {
-        arn a;
-        skt_lint_split_arn(s, n, &a);
-        /* legacy CloudFront origin access identities:
-         * arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID */
-        if (ci_eq(a.f[4], a.l[4], "cloudfront") && ci_prefix(a.f[5], a.l[5], "user/CloudFront Origin Access Identity "))
-            return;
-        if (!is_account(a.f[4], a.l[4]))
-            skt_lint_add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)a.l[4], a.f[4],
-                looks_like_placeholder(a.f[4], a.l[4]) ? " (a placeholder left in?)" : "");
-        else if (is_example_account(a.f[4], a.l[4]))
-            skt_lint_add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation",
-                (int)a.l[4], a.f[4]);
-        if (!valid_partition(a.f[1], a.l[1]))
-            skt_lint_add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition", (int)a.l[1], a.f[1]);
-        return;
-    }
-    skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, v, 0,
-        "'%.*s' is not an AWS principal (account id, or ARN of the account root, a user, a role, an assumed-role or federated-user session)",
-        (int)(n > 200 ? 200 : n), s);
-}
-
-static int valid_service_principal(const char *s, size_t n)
-{
-    const char *suffixes[] = {".amazonaws.com", ".amazonaws.com.cn", ".amazon.com"};
-    for (size_t i = 0; i < SKT_ARRAY_LEN(suffixes); i++) {
-        size_t sl = strlen(suffixes[i]);
-        if (n > sl && memcmp(s + n - sl, suffixes[i], sl) == 0) {
-            for (size_t j = 0; j < n - sl; j++) {
-                char c = s[j];
-                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
-                    return 0;
-            }
-            return s[0] != '.' && s[0] != '-';
-        }
-    }
-    return 0;
-}
-
-static int is_web_identity_domain(const char *s, size_t n)
-{
-    return ci_eq(s, n, "cognito-identity.amazonaws.com") || ci_eq(s, n, "accounts.google.com") ||
-           ci_eq(s, n, "graph.facebook.com") || ci_eq(s, n, "www.amazon.com");
-}
-
-/* "saml", "oidc" or NULL for a Federated value. */
-const char *skt_lint_federated_kind(const char *s, size_t n, const char **host, size_t *hostlen)
-{
-    arn a;
-    *host = NULL;
-    *hostlen = 0;
-    if (is_web_identity_domain(s, n)) {
-        *host = s;
-        *hostlen = n;
-        return "oidc";
-    }
-    skt_lint_split_arn(s, n, &a);
-    if (a.nf == 6 && a.l[0] == 3 && memcmp(a.f[0], "arn", 3) == 0 && ci_eq(a.f[2], a.l[2], "iam")) {
-        if (ci_prefix(a.f[5], a.l[5], "saml-provider/") && a.l[5] > 14)
-            return "saml";
-        if (ci_prefix(a.f[5], a.l[5], "oidc-provider/") && a.l[5] > 14) {
-            *host = a.f[5] + 14;
-            *hostlen = a.l[5] - 14;
-            return "oidc";
-        }
-    }
-    return NULL;
-}
-
-static void check_principal(lint *l, const stmt *st, const seckit_json *p, int is_not)
-{
-    if (p->kind == SECKIT_JSON_STRING) {
-        if (!streq(p, "*"))
-            skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0,
-                "a principal string must be \"*\"; name principals as {\"AWS\": ...}, {\"Service\": ...}");
-        return;
-    }
-    if (p->kind != SECKIT_JSON_OBJECT) {
-        skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0, "%s must be \"*\" or an object of principal types",
-            is_not ? "NotPrincipal" : "Principal");
-        return;
-    }
-    if (p->count == 0) {
-        skt_lint_add(l, CK_EMPTY_OBJECT_PRINCIPAL, st, p, 0, "%s is an empty object: it names nobody",
-            is_not ? "NotPrincipal" : "Principal");
-        return;
-    }
-    for (const seckit_json *k = p->child; k != NULL; k = k->next) {
-        if (k->duplicate_key)
-            skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, k, 1, "principal type '%s' appears twice; merge the lists", k->key);
-        int kind;
-        if (strcmp(k->key, "AWS") == 0)
-            kind = 0;
-        else if (strcmp(k->key, "Service") == 0)
-            kind = 1;
-        else if (strcmp(k->key, "Federated") == 0)
-            kind = 2;
-        else if (strcmp(k->key, "CanonicalUser") == 0)
-            kind = 3;
-        else {
-            skt_lint_add(l, CK_INVALID_PRINCIPAL_KEY, st, k, 1,
-                "'%s' is not a principal type (AWS, Service, Federated, CanonicalUser)", k->key);
-            continue;
-        }
-        if (!check_str_or_array(l, st, k, "a principal"))
-            continue;
-        if (k->kind == SECKIT_JSON_ARRAY && k->count == 0) {
-            skt_lint_add(l, CK_EMPTY_ARRAY_PRINCIPAL, st, k, 1, "principal type '%s' has an empty list", k->key);
-            continue;
-        }
-        FOR_VALUES(v, k) {
-            if (!is_str(v))
-                continue;
-            if (kind == 0) {
-                check_aws_principal(l, st, v);
-            } else if (kind == 1) {
-                skt_lint_check_variables(l, st, v, 0, "Principal");
-                if (!streq(v, "*") && !valid_service_principal(v->str, v->len))
-                    skt_lint_add(l, CK_INVALID_SERVICE_PRINCIPAL_FORMAT, st, v, 0,
-                        "'%.*s' is not a service principal (name.amazonaws.com)", (int)v->len, v->str);
-            } else if (kind == 2) {
-                const char *host;
-                size_t hl;
-                if (l->type == SECKIT_POLICY_RESOURCE && l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST) {
-                    skt_lint_add(l, CK_FEDERATED_PRINCIPAL_NOT_SUPPORTED, st, v, 0,
-                        "Federated principals can only be named in role trust policies");
-                } else if (skt_lint_federated_kind(v->str, v->len, &host, &hl) == NULL) {
-                    skt_lint_add(l, CK_INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY, st, v, 0,
-                        "'%.*s' is neither a web identity provider (cognito-identity.amazonaws.com, accounts.google.com, ...) nor a saml-provider/oidc-provider ARN",
-                        (int)(v->len > 200 ? 200 : v->len), v->str);
-                }
-            }
-        }
     }
 }
 
@@ -773,7 +588,7 @@ static void lint_statement(lint *l, stmt *st)
         const seckit_json *a = acts[i];
         if (a == NULL)
             continue;
-        if (!check_str_or_array(l, st, a, i ? "NotAction" : "Action"))
+        if (!skt_lint_check_str_or_array(l, st, a, i ? "NotAction" : "Action"))
             continue;
         if (a->kind == SECKIT_JSON_ARRAY && a->count == 0) {
             skt_lint_add(l, CK_EMPTY_ARRAY_ACTION, st, a, 1, "%s is an empty list", i ? "NotAction" : "Action");
@@ -813,7 +628,7 @@ static void lint_statement(lint *l, stmt *st)
         const seckit_json *r = ress[i];
         if (r == NULL || l->type == SECKIT_POLICY_TRUST)
             continue;
-        if (!check_str_or_array(l, st, r, i ? "NotResource" : "Resource"))
+        if (!skt_lint_check_str_or_array(l, st, r, i ? "NotResource" : "Resource"))
             continue;
         if (r->kind == SECKIT_JSON_ARRAY && r->count == 0) {
             skt_lint_add(l, CK_EMPTY_ARRAY_RESOURCE, st, r, 1, "%s is an empty list", i ? "NotResource" : "Resource");
@@ -863,9 +678,9 @@ static void lint_statement(lint *l, stmt *st)
                     "Allow with NotPrincipal grants access to every principal not listed, including anonymous ones");
         }
         if (st->principal != NULL)
-            check_principal(l, st, st->principal, 0);
+            skt_lint_check_principal(l, st, st->principal, 0);
         if (st->notprincipal != NULL && l->type != SECKIT_POLICY_TRUST)
-            check_principal(l, st, st->notprincipal, 1);
+            skt_lint_check_principal(l, st, st->notprincipal, 1);
         break;
     }
     if (st->condition != NULL)

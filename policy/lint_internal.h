@@ -210,4 +210,15 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c);
 /* lint.c (resources): region names. */
 int skt_lint_looks_like_region(const char *s, size_t n);
 
+/* lint_principals.c: a statement's Principal or NotPrincipal. */
+void skt_lint_check_principal(lint *l, const stmt *st, const seckit_json *p, int is_not);
+
+/* lint.c (resources): ARN field helpers the principal checks share. */
+int skt_lint_is_example_account(const char *s, size_t n);
+int skt_lint_looks_like_placeholder(const char *s, size_t n);
+int skt_lint_valid_partition(const char *s, size_t n);
+
+/* lint.c (elements): string-or-array-of-strings values. */
+int skt_lint_check_str_or_array(lint *l, const stmt *st, const seckit_json *n, const char *what);
+
 #endif
