@@ -207,18 +207,22 @@ void skt_lint_check_escalation(lint *l, const stmt *stmts, size_t nst);
 /* lint_conditions.c: a statement's Condition block. */
 void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c);
 
-/* lint.c (resources): region names. */
+/* lint_resources.c: region names. */
 int skt_lint_looks_like_region(const char *s, size_t n);
 
 /* lint_principals.c: a statement's Principal or NotPrincipal. */
 void skt_lint_check_principal(lint *l, const stmt *st, const seckit_json *p, int is_not);
 
-/* lint.c (resources): ARN field helpers the principal checks share. */
+/* lint_resources.c: ARN field helpers the principal checks share. */
 int skt_lint_is_example_account(const char *s, size_t n);
 int skt_lint_looks_like_placeholder(const char *s, size_t n);
 int skt_lint_valid_partition(const char *s, size_t n);
 
 /* lint.c (elements): string-or-array-of-strings values. */
 int skt_lint_check_str_or_array(lint *l, const stmt *st, const seckit_json *n, const char *what);
+
+/* lint_resources.c: one Resource/NotResource value; the service whose actions a resource type's policy grants. */
+void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v);
+const char *skt_lint_rtype_service(seckit_policy_resource_type t);
 
 #endif
