@@ -196,7 +196,7 @@ void skt_lint_stmt_index_actions(stmt *st);
 void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, action_lookup *lk);
 void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, int ck, int ci, const char *what);
 
-/* lint.c (elements): policy variables in a string value. */
+/* lint_structure.c: policy variables in a string value. */
 void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int allowed, const char *element);
 
 /* lint_security.c: PassRole/CreateServiceLinkedRole, seckit's own checks, privilege escalation across statements. */
@@ -218,11 +218,14 @@ int skt_lint_is_example_account(const char *s, size_t n);
 int skt_lint_looks_like_placeholder(const char *s, size_t n);
 int skt_lint_valid_partition(const char *s, size_t n);
 
-/* lint.c (elements): string-or-array-of-strings values. */
+/* lint_structure.c: string-or-array-of-strings values. */
 int skt_lint_check_str_or_array(lint *l, const stmt *st, const seckit_json *n, const char *what);
 
 /* lint_resources.c: one Resource/NotResource value; the service whose actions a resource type's policy grants. */
 void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v);
 const char *skt_lint_rtype_service(seckit_policy_resource_type t);
+
+/* lint_structure.c: lint a policy's root object and its statements (0, or SECKIT_ENOMEM). */
+int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all);
 
 #endif

@@ -10,6 +10,7 @@ libseckit_internal_la_SOURCES += \
 	policy/lint_conditions.c \
 	policy/lint_principals.c \
 	policy/lint_resources.c \
+	policy/lint_structure.c \
 	policy/lint_security.c \
 	policy/lint_trust.c \
 	policy/report.c
