@@ -1,7 +1,11 @@
 /* policy/: the offline IAM policy linter.  Takes a policy (JSON text or a
  * tree with positions) and returns findings shaped like IAM Access
  * Analyzer's ValidatePolicy output, plus seckit's own checks (privilege
- * escalation, credential exposure, trust-policy pitfalls).  Pure: no I/O. */
+ * escalation, credential exposure, trust-policy pitfalls).  Pure: no I/O.
+ * This file: findings and their paths, the entry points, the name tables;
+ * the checks are in lint_structure.c, lint_actions.c, lint_resources.c,
+ * lint_principals.c, lint_conditions.c, lint_security.c and lint_trust.c
+ * (what they share: lint_internal.h). */
 #include "config.h"
 
 #include <stdarg.h>

@@ -1,4 +1,6 @@
-/* policy/: the linter's action checks: names against the service data (unknown, misspelt, wildcards that match nothing), Action/NotAction coverage for the other checks, and redundant entries in a list. */
+/* policy/: the linter's action checks: names against the service data
+ * (unknown, misspelt, wildcards that match nothing), Action/NotAction
+ * coverage for the other checks, and redundant entries in a list. */
 #include "config.h"
 
 #include <stdarg.h>

@@ -1,4 +1,6 @@
-/* policy/: the linter's condition checks: operators, keys against the global and service condition keys, and values (numbers, dates, IPs and CIDRs, ARNs, booleans, base64) for the operator's family. */
+/* policy/: the linter's condition checks: operators, keys against the global
+ * and service condition keys, and values (numbers, dates, IPs and CIDRs,
+ * ARNs, booleans, base64) for the operator's family. */
 #include "config.h"
 
 #include <stdarg.h>

@@ -1,4 +1,6 @@
-/* policy/: the linter's Principal/NotPrincipal checks: AWS principals (accounts, ARNs, "*"), service principals, federated (SAML/OIDC) and canonical users. */
+/* policy/: the linter's Principal/NotPrincipal checks: AWS principals
+ * (accounts, ARNs, "*"), service principals, federated (SAML/OIDC) and
+ * canonical users. */
 #include "config.h"
 
 #include <stdarg.h>

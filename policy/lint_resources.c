@@ -1,4 +1,6 @@
-/* policy/: the linter's Resource/NotResource checks: ARN syntax (partition, region, account, placeholders) and ARNs against the service data's resource types. */
+/* policy/: the linter's Resource/NotResource checks: ARN syntax (partition,
+ * region, account, placeholders) and ARNs against the service data's resource
+ * types. */
 #include "config.h"
 
 #include <stdarg.h>

@@ -1,4 +1,7 @@
-/* policy/: the linter's security checks: iam:PassRole and iam:CreateServiceLinkedRole on every resource, and seckit's own (privilege escalation, permissions management, credential exposure, data exfiltration). */
+/* policy/: the linter's security checks: iam:PassRole and
+ * iam:CreateServiceLinkedRole on every resource, and seckit's own (privilege
+ * escalation, permissions management, credential exposure, data
+ * exfiltration). */
 #include "config.h"
 
 #include <stdarg.h>

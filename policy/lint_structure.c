@@ -1,4 +1,8 @@
-/* policy/: the linter's structural checks: the policy's and each statement's elements and their JSON types, Version, Sid, Effect, the element combinations each policy type allows, policy variables, repeated statements and Sids, size quotas.  lint_statement runs every family of checks on one statement. */
+/* policy/: the linter's structural checks: the policy's and each statement's
+ * elements and their JSON types, Version, Sid, Effect, the element
+ * combinations each policy type allows, policy variables, repeated statements
+ * and Sids, size quotas.  lint_statement runs every family of checks on one
+ * statement. */
 #include "config.h"
 
 #include <stdarg.h>
