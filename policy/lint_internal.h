@@ -40,7 +40,7 @@ typedef struct lint {
     action_key cred_keys[40], exfil_keys[8];
     int keys_made;
     /* the Action entries of the statement being linted, in order, as
-     * check_action_value looked them up (so check_own_statement need not
+     * skt_lint_check_action_value looked them up (so skt_lint_check_own_statement need not
      * again); grown as needed, freed at the end */
     struct action_lookup *lookups;
     size_t nlookups, lookups_cap;
@@ -187,5 +187,46 @@ const char *skt_lint_federated_kind(const char *s, size_t n, const char **host, 
 
 /* lint_trust.c: role trust policy checks of one statement. */
 void skt_lint_check_trust_statement(lint *l, const stmt *st);
+
+/* lint_structure.c: elements, types, Version, Sid, Effect, variables,
+ * repeats, size; the walk over the statements (0, or SECKIT_ENOMEM). */
+int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all);
+int skt_lint_check_str_or_array(lint *l, const stmt *st, const seckit_json *n, const char *what);
+/* Policy variables inside a string value: syntax, and where they may be. */
+void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int allowed, const char *element);
+
+/* lint_actions.c: action names, coverage, redundant list entries. */
+void skt_lint_stmt_index_actions(stmt *st);
+action_key skt_lint_make_key(const char *action);
+int skt_lint_stmt_covers_key(const stmt *st, const action_key *k);
+/* The Action entry that covers action literally (no wildcard), or any. */
+const seckit_json *skt_lint_entry_covering(const stmt *st, const char *action, int *wild);
+void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, action_lookup *lk);
+void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, int ck, int ci,
+                              const char *what);
+
+/* lint_resources.c: one Resource/NotResource value; ARN field helpers the
+ * principal and condition checks share; the service whose actions a
+ * resource type's policy grants (NULL: any). */
+void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v);
+int skt_lint_valid_partition(const char *s, size_t n);
+int skt_lint_looks_like_region(const char *s, size_t n);
+int skt_lint_looks_like_placeholder(const char *s, size_t n);
+int skt_lint_is_example_account(const char *s, size_t n);
+const char *skt_lint_rtype_service(seckit_policy_resource_type t);
+
+/* lint_principals.c: a statement's Principal or NotPrincipal. */
+void skt_lint_check_principal(lint *l, const stmt *st, const seckit_json *p, int is_not);
+
+/* lint_conditions.c: a statement's Condition block. */
+void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c);
+
+/* lint_security.c: PassRole/CreateServiceLinkedRole with every resource,
+ * seckit's own checks of a statement, privilege escalation across them. */
+void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action, int ck_not_res,
+                                     int ck_star_action_not_res, int ck_not_action_not_res, int ck_star_res,
+                                     int ck_star_action_res, int ck_star_res_not_action);
+void skt_lint_check_own_statement(lint *l, const stmt *st);
+void skt_lint_check_escalation(lint *l, const stmt *stmts, size_t nst);
 
 #endif

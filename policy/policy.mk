@@ -6,6 +6,12 @@ libseckit_internal_la_SOURCES += \
 	policy/match.c \
 	policy/data.c \
 	policy/lint.c \
+	policy/lint_actions.c \
+	policy/lint_conditions.c \
+	policy/lint_principals.c \
+	policy/lint_resources.c \
+	policy/lint_structure.c \
+	policy/lint_security.c \
 	policy/lint_trust.c \
 	policy/report.c
 noinst_HEADERS += policy/internal.h policy/checks.h policy/lint_internal.h

@@ -1,0 +1,203 @@
+/* policy/: the linter's Principal/NotPrincipal checks: AWS principals
+ * (accounts, ARNs, "*"), service principals, federated (SAML/OIDC) and
+ * canonical users. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/checks.h"
+#include "policy/internal.h"
+#include "policy/json_internal.h"
+#include "policy/lint_internal.h"
+#include "policy/model.h"
+#include "src/base/guard.h"
+
+/* ------------------------------------------------------------------ */
+/* principals */
+
+int skt_lint_is_principal_arn(const char *s, size_t n)
+{
+    arn a;
+    skt_lint_split_arn(s, n, &a);
+    if (a.nf != 6 || !(a.l[0] == 3 && memcmp(a.f[0], "arn", 3) == 0))
+        return 0;
+    if (ci_eq(a.f[2], a.l[2], "iam"))
+        return ci_eq(a.f[5], a.l[5], "root") || ci_prefix(a.f[5], a.l[5], "user/") ||
+               ci_prefix(a.f[5], a.l[5], "role/");
+    if (ci_eq(a.f[2], a.l[2], "sts"))
+        return ci_prefix(a.f[5], a.l[5], "assumed-role/") || ci_prefix(a.f[5], a.l[5], "federated-user/");
+    return 0;
+}
+
+static void check_aws_principal(lint *l, const stmt *st, const seckit_json *v)
+{
+    const char *s = v->str;
+    size_t n = v->len;
+    skt_lint_check_variables(l, st, v, 0, "Principal");
+    if (n == 1 && s[0] == '*')
+        return;
+    if (has_wild(s, n)) {
+        if (l->type == SECKIT_POLICY_TRUST)
+            skt_lint_add(l, CK_ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL, st, v, 0,
+                "trust policies accept only \"*\" as a whole, not wildcards in '%.*s'", (int)n, s);
+        else
+            skt_lint_add(l, CK_UNSUPPORTED_WILDCARD_IN_PRINCIPAL, st, v, 0,
+                "principals accept only \"*\" as a whole, not wildcards in '%.*s'; use a condition such as aws:PrincipalArn with ArnLike",
+                (int)n, s);
+        return;
+    }
+    if (is_account(s, n)) {
+        if (skt_lint_is_example_account(s, n))
+            skt_lint_add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation", (int)n, s);
+        return;
+    }
+    if (n == 21 && ci_prefix(s, n, "AIDA")) {
+        skt_lint_add(l, CK_INVALID_USER_REFERENCE, st, v, 0,
+            "'%.*s' is a user's unique id: the user was deleted; name the user by ARN", (int)n, s);
+        return;
+    }
+    if (n == 21 && ci_prefix(s, n, "AROA")) {
+        skt_lint_add(l, CK_INVALID_ROLE_REFERENCE, st, v, 0,
+            "'%.*s' is a role's unique id: the role was deleted; name the role by ARN", (int)n, s);
+        return;
+    }
+    if (skt_lint_is_principal_arn(s, n)) {
+        arn a;
+        skt_lint_split_arn(s, n, &a);
+        /* legacy CloudFront origin access identities:
+         * arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID */
+        if (ci_eq(a.f[4], a.l[4], "cloudfront") && ci_prefix(a.f[5], a.l[5], "user/CloudFront Origin Access Identity "))
+            return;
+        if (!is_account(a.f[4], a.l[4]))
+            skt_lint_add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)a.l[4], a.f[4],
+                skt_lint_looks_like_placeholder(a.f[4], a.l[4]) ? " (a placeholder left in?)" : "");
+        else if (skt_lint_is_example_account(a.f[4], a.l[4]))
+            skt_lint_add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation",
+                (int)a.l[4], a.f[4]);
+        if (!skt_lint_valid_partition(a.f[1], a.l[1]))
+            skt_lint_add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition", (int)a.l[1], a.f[1]);
+        return;
+    }
+    skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, v, 0,
+        "'%.*s' is not an AWS principal (account id, or ARN of the account root, a user, a role, an assumed-role or federated-user session)",
+        (int)(n > 200 ? 200 : n), s);
+}
+
+static int valid_service_principal(const char *s, size_t n)
+{
+    const char *suffixes[] = {".amazonaws.com", ".amazonaws.com.cn", ".amazon.com"};
+    for (size_t i = 0; i < SKT_ARRAY_LEN(suffixes); i++) {
+        size_t sl = strlen(suffixes[i]);
+        if (n > sl && memcmp(s + n - sl, suffixes[i], sl) == 0) {
+            for (size_t j = 0; j < n - sl; j++) {
+                char c = s[j];
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+                    return 0;
+            }
+            return s[0] != '.' && s[0] != '-';
+        }
+    }
+    return 0;
+}
+
+static int is_web_identity_domain(const char *s, size_t n)
+{
+    return ci_eq(s, n, "cognito-identity.amazonaws.com") || ci_eq(s, n, "accounts.google.com") ||
+           ci_eq(s, n, "graph.facebook.com") || ci_eq(s, n, "www.amazon.com");
+}
+
+/* "saml", "oidc" or NULL for a Federated value. */
+const char *skt_lint_federated_kind(const char *s, size_t n, const char **host, size_t *hostlen)
+{
+    arn a;
+    *host = NULL;
+    *hostlen = 0;
+    if (is_web_identity_domain(s, n)) {
+        *host = s;
+        *hostlen = n;
+        return "oidc";
+    }
+    skt_lint_split_arn(s, n, &a);
+    if (a.nf == 6 && a.l[0] == 3 && memcmp(a.f[0], "arn", 3) == 0 && ci_eq(a.f[2], a.l[2], "iam")) {
+        if (ci_prefix(a.f[5], a.l[5], "saml-provider/") && a.l[5] > 14)
+            return "saml";
+        if (ci_prefix(a.f[5], a.l[5], "oidc-provider/") && a.l[5] > 14) {
+            *host = a.f[5] + 14;
+            *hostlen = a.l[5] - 14;
+            return "oidc";
+        }
+    }
+    return NULL;
+}
+
+void skt_lint_check_principal(lint *l, const stmt *st, const seckit_json *p, int is_not)
+{
+    if (p->kind == SECKIT_JSON_STRING) {
+        if (!streq(p, "*"))
+            skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0,
+                "a principal string must be \"*\"; name principals as {\"AWS\": ...}, {\"Service\": ...}");
+        return;
+    }
+    if (p->kind != SECKIT_JSON_OBJECT) {
+        skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0, "%s must be \"*\" or an object of principal types",
+            is_not ? "NotPrincipal" : "Principal");
+        return;
+    }
+    if (p->count == 0) {
+        skt_lint_add(l, CK_EMPTY_OBJECT_PRINCIPAL, st, p, 0, "%s is an empty object: it names nobody",
+            is_not ? "NotPrincipal" : "Principal");
+        return;
+    }
+    for (const seckit_json *k = p->child; k != NULL; k = k->next) {
+        if (k->duplicate_key)
+            skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, k, 1, "principal type '%s' appears twice; merge the lists", k->key);
+        int kind;
+        if (strcmp(k->key, "AWS") == 0)
+            kind = 0;
+        else if (strcmp(k->key, "Service") == 0)
+            kind = 1;
+        else if (strcmp(k->key, "Federated") == 0)
+            kind = 2;
+        else if (strcmp(k->key, "CanonicalUser") == 0)
+            kind = 3;
+        else {
+            skt_lint_add(l, CK_INVALID_PRINCIPAL_KEY, st, k, 1,
+                "'%s' is not a principal type (AWS, Service, Federated, CanonicalUser)", k->key);
+            continue;
+        }
+        if (!skt_lint_check_str_or_array(l, st, k, "a principal"))
+            continue;
+        if (k->kind == SECKIT_JSON_ARRAY && k->count == 0) {
+            skt_lint_add(l, CK_EMPTY_ARRAY_PRINCIPAL, st, k, 1, "principal type '%s' has an empty list", k->key);
+            continue;
+        }
+        FOR_VALUES(v, k) {
+            if (!is_str(v))
+                continue;
+            if (kind == 0) {
+                check_aws_principal(l, st, v);
+            } else if (kind == 1) {
+                skt_lint_check_variables(l, st, v, 0, "Principal");
+                if (!streq(v, "*") && !valid_service_principal(v->str, v->len))
+                    skt_lint_add(l, CK_INVALID_SERVICE_PRINCIPAL_FORMAT, st, v, 0,
+                        "'%.*s' is not a service principal (name.amazonaws.com)", (int)v->len, v->str);
+            } else if (kind == 2) {
+                const char *host;
+                size_t hl;
+                if (l->type == SECKIT_POLICY_RESOURCE && l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST) {
+                    skt_lint_add(l, CK_FEDERATED_PRINCIPAL_NOT_SUPPORTED, st, v, 0,
+                        "Federated principals can only be named in role trust policies");
+                } else if (skt_lint_federated_kind(v->str, v->len, &host, &hl) == NULL) {
+                    skt_lint_add(l, CK_INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY, st, v, 0,
+                        "'%.*s' is neither a web identity provider (cognito-identity.amazonaws.com, accounts.google.com, ...) nor a saml-provider/oidc-provider ARN",
+                        (int)(v->len > 200 ? 200 : v->len), v->str);
+                }
+            }
+        }
+    }
+}

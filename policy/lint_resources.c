@@ -1,0 +1,272 @@
+/* policy/: the linter's Resource/NotResource checks: ARN syntax (partition,
+ * region, account, placeholders) and ARNs against the service data's resource
+ * types. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/checks.h"
+#include "policy/internal.h"
+#include "policy/json_internal.h"
+#include "policy/lint_internal.h"
+#include "policy/model.h"
+#include "src/base/guard.h"
+
+/* ------------------------------------------------------------------ */
+/* resources (ARNs) */
+
+
+/* Up to five fields end at a ':'; the sixth (the resource) runs to the end
+ * (policy/arn.c, shared with the evaluator). */
+void skt_lint_split_arn(const char *s, size_t n, arn *a)
+{
+    a->nf = (int)skt_arn_fields(s, n, a->f, a->l);
+}
+
+int skt_lint_valid_partition(const char *s, size_t n)
+{
+    static const char *const parts[] = {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b",
+                                        "aws-iso-e", "aws-iso-f", "aws-eusc"};
+    for (size_t i = 0; i < SKT_ARRAY_LEN(parts); i++)
+        if (n == strlen(parts[i]) && memcmp(s, parts[i], n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Region names: lowercase words joined by '-', ending in a number, e.g.
+ * us-east-1, us-gov-west-1, eusc-de-east-1. */
+int skt_lint_looks_like_region(const char *s, size_t n)
+{
+    if (n < 6 || n > 32)
+        return 0;
+    size_t parts = 1;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '-') {
+            if (i == 0 || s[i - 1] == '-')
+                return 0;
+            parts++;
+        } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+            return 0;
+        }
+    }
+    const char *last = s + n;
+    while (last > s && last[-1] >= '0' && last[-1] <= '9')
+        last--;
+    return parts >= 3 && last < s + n && last > s && last[-1] == '-' && s[0] >= 'a' && s[0] <= 'z';
+}
+
+int skt_lint_looks_like_placeholder(const char *s, size_t n)
+{
+#define WORD(w) {w, sizeof(w) - 1}
+    static const struct {
+        const char *s;
+        size_t len;
+    } words[] = {
+        WORD("YOUR"),           WORD("ACCOUNT_ID"), WORD("ACCOUNT-ID"), WORD("ACCOUNTID"),
+        WORD("ACCT-NUM"),       WORD("ACCOUNT-NUMBER"), WORD("ACCOUNT_NUMBER"), WORD("REPLACE"),
+        WORD("CHANGEME"),       WORD("${AWS::"), WORD("{{"), WORD("<"),
+    };
+#undef WORD
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c != 'Y' && c != 'A' && c != 'R' && c != 'C' && c != '$' && c != '{' && c != '<')
+            continue;
+        for (size_t w = 0; w < SKT_ARRAY_LEN(words); w++)
+            if (words[w].s[0] == c && words[w].len <= n - i && memcmp(s + i, words[w].s, words[w].len) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+int skt_lint_is_example_account(const char *s, size_t n)
+{
+    return (n == 12 && (memcmp(s, "123456789012", 12) == 0 || memcmp(s, "111122223333", 12) == 0 ||
+                        memcmp(s, "444455556666", 12) == 0 || memcmp(s, "999999999999", 12) == 0));
+}
+
+/* Is there a string starting with s that the glob pat matches?  Once the
+ * pattern's first '*' is reached any continuation can follow, so only the
+ * characters before it are compared ('?' takes any one). */
+static int glob_prefix_feasible(const char *pat, size_t plen, const char *s, size_t slen)
+{
+    for (size_t i = 0; i < slen; i++) {
+        if (i == plen)
+            return 0;
+        if (pat[i] == '*')
+            return 1;
+        if (pat[i] != '?' && pat[i] != s[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* Check ARN fields against the resource types of the service. */
+static void check_arn_service_data(lint *l, const stmt *st, const seckit_json *v, const arn *a)
+{
+    if (l->data == NULL || has_wild(a->f[2], a->l[2]) || a->l[2] == 0)
+        return;
+    size_t first = 0;
+    size_t nrt = skt_iam_rtypes_for_arn_service(l->data, a->f[2], a->l[2], &first);
+    if (nrt == 0) {
+        if (skt_iam_service_find(l->data, a->f[2], a->l[2]) == NULL)
+            skt_lint_add(l, CK_INVALID_SERVICE, st, v, 0, "no AWS service has the ARN service '%.*s'", (int)a->l[2], a->f[2]);
+        return;
+    }
+    /* counts over all resource types of the service, and over those whose
+     * resource part fits the policy's */
+    size_t total = 0, with_region = 0, with_account = 0;
+    size_t fits = 0, fit_region = 0, fit_account = 0;
+    int resource_checkable = !has_var(a->f[5], a->l[5]);
+    size_t lit = a->l[5];
+    for (size_t i = 0; i < a->l[5]; i++)
+        if (a->f[5][i] == '*' || a->f[5][i] == '?' || a->f[5][i] == '$') {
+            lit = i;
+            break;
+        }
+    int wild = lit < a->l[5];
+    for (size_t i = first; i < first + nrt; i++) {
+        const skt_iam_rtype *rt = l->data->by_arn_service[i];
+        if (!rt->valid)
+            continue;
+        total++;
+        with_region += (size_t)rt->has_region;
+        with_account += (size_t)rt->has_account;
+        int fit = !resource_checkable ||
+                  (wild ? glob_prefix_feasible(rt->res_glob, rt->res_glob_len, a->f[5], lit)
+                        : skt_glob_match(rt->res_glob, rt->res_glob_len, a->f[5], a->l[5], 0));
+        if (fit) {
+            fits++;
+            fit_region += (size_t)rt->has_region;
+            fit_account += (size_t)rt->has_account;
+        }
+    }
+    if (total == 0)
+        return;
+    if (fits == 0 && !wild && !(ci_eq(a->f[2], a->l[2], "iam") && ci_eq(a->f[5], a->l[5], "root"))) {
+        skt_lint_add(l, CK_INVALID_ARN_RESOURCE, st, v, 0, "'%.*s' fits no resource type of %.*s",
+            (int)(a->l[5] > 200 ? 200 : a->l[5]), a->f[5], (int)a->l[2], a->f[2]);
+    }
+    if (fits == 0) {
+        fits = total;
+        fit_region = with_region;
+        fit_account = with_account;
+    }
+    int region_lit = a->l[3] > 0 && !has_wild(a->f[3], a->l[3]) && !has_var(a->f[3], a->l[3]);
+    int account_lit = a->l[4] > 0 && !has_wild(a->f[4], a->l[4]) && !has_var(a->f[4], a->l[4]);
+    if (region_lit && fit_region == 0)
+        skt_lint_add(l, CK_ARN_REGION_NOT_ALLOWED, st, v, 0, "%.*s ARNs of this kind have no region, but this one has '%.*s'",
+            (int)a->l[2], a->f[2], (int)a->l[3], a->f[3]);
+    if (account_lit && fit_account == 0)
+        skt_lint_add(l, CK_ARN_ACCOUNT_NOT_ALLOWED, st, v, 0, "%.*s ARNs of this kind have no account, but this one has '%.*s'",
+            (int)a->l[2], a->f[2], (int)a->l[4], a->f[4]);
+    if (a->l[3] == 0 && !wild && fit_region == fits)
+        skt_lint_add(l, CK_MISSING_ARN_REGION, st, v, 0, "%.*s ARNs of this kind need a region; this one has none",
+            (int)a->l[2], a->f[2]);
+}
+
+const char *skt_lint_rtype_service(seckit_policy_resource_type t)
+{
+    switch (t) {
+    case SECKIT_RESOURCE_S3_BUCKET:
+    case SECKIT_RESOURCE_S3_ACCESS_POINT:
+    case SECKIT_RESOURCE_S3_MRAP: return "s3";
+    case SECKIT_RESOURCE_S3_OBJECT_LAMBDA_AP: return "s3-object-lambda";
+    case SECKIT_RESOURCE_S3_TABLE_BUCKET: return "s3tables";
+    case SECKIT_RESOURCE_DYNAMODB_TABLE: return "dynamodb";
+    case SECKIT_RESOURCE_KMS_KEY: return "kms";
+    case SECKIT_RESOURCE_SQS_QUEUE: return "sqs";
+    case SECKIT_RESOURCE_SNS_TOPIC: return "sns";
+    case SECKIT_RESOURCE_LAMBDA_FUNCTION: return "lambda";
+    case SECKIT_RESOURCE_SECRETS_MANAGER_SECRET: return "secretsmanager";
+    case SECKIT_RESOURCE_ECR_REPOSITORY: return "ecr";
+    case SECKIT_RESOURCE_IAM_ROLE_TRUST: return "sts";
+    default: return NULL;
+    }
+}
+
+void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v)
+{
+    const char *s = v->str;
+    size_t n = v->len;
+    skt_lint_check_variables(l, st, v, 1, "Resource");
+    if (n == 1 && s[0] == '*')
+        return;
+    /* whitespace outside policy variables (most ARNs have none at all) */
+    int has_space = memchr(s, ' ', n) != NULL || memchr(s, '\t', n) != NULL || memchr(s, '\n', n) != NULL ||
+                    memchr(s, '\r', n) != NULL;
+    for (size_t i = 0, invar = 0; has_space && i < n; i++) {
+        if (i + 1 < n && s[i] == '$' && s[i + 1] == '{')
+            invar = 1;
+        else if (s[i] == '}')
+            invar = 0;
+        if (!invar && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
+            skt_lint_add(l, CK_RESOURCE_ARN_WITH_WHITESPACE, st, v, 0,
+                "'%.*s' contains whitespace at character %zu; the ARN names no real resource", (int)(n > 200 ? 200 : n), s, i);
+            break;
+        }
+    }
+    if (n < 4 || memcmp(s, "arn:", 4) != 0) {
+        if (!(n >= 4 && strncasecmp(s, "arn:", 4) == 0) && s[0] != '*') {
+            skt_lint_add(l, CK_INVALID_ARN_PREFIX, st, v, 0, "'%.*s' is neither \"*\" nor an ARN (arn:partition:service:region:account:resource)",
+                (int)(n > 200 ? 200 : n), s);
+            return;
+        }
+        if (s[0] != '*') {
+            skt_lint_add(l, CK_INVALID_ARN_PREFIX, st, v, 0, "ARNs start with lowercase 'arn:', not '%.4s'", s);
+            return;
+        }
+    }
+    arn a;
+    skt_lint_split_arn(s, n, &a);
+    if (a.nf < 6) {
+        skt_lint_add(l, CK_MISSING_ARN_FIELD, st, v, 0, "'%.*s' has %d of the 6 colon-separated ARN fields", (int)(n > 200 ? 200 : n),
+            s, a.nf);
+        return;
+    }
+    for (int i = 1; i < 3; i++)
+        if (has_var(a.f[i], a.l[i]))
+            skt_lint_add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
+                "policy variables are not expanded in the partition or service of an ARN");
+    if (!has_wild(a.f[1], a.l[1]) && !skt_lint_valid_partition(a.f[1], a.l[1]))
+        skt_lint_add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition (aws, aws-cn, aws-us-gov, ...)",
+            (int)a.l[1], a.f[1]);
+    for (size_t i = 0; i < a.l[2]; i++)
+        if (a.f[2][i] >= 'A' && a.f[2][i] <= 'Z') {
+            skt_lint_add(l, CK_INVALID_ARN_SERVICE_CASE, st, v, 0, "the ARN's service '%.*s' must be lowercase", (int)a.l[2],
+                a.f[2]);
+            break;
+        }
+    if (a.l[3] > 0 && !has_wild(a.f[3], a.l[3]) && !has_var(a.f[3], a.l[3]) &&
+        !skt_lint_looks_like_region(a.f[3], a.l[3]))
+        skt_lint_add(l, CK_INVALID_ARN_REGION, st, v, 0, "'%.*s' is not a region%s", (int)a.l[3], a.f[3],
+            skt_lint_looks_like_placeholder(a.f[3], a.l[3]) ? " (a placeholder left in?)" : "");
+    if (a.l[4] > 0 && !has_wild(a.f[4], a.l[4]) && !has_var(a.f[4], a.l[4]) && !is_account(a.f[4], a.l[4]) &&
+        !(a.l[4] == 3 && memcmp(a.f[4], "aws", 3) == 0))
+        skt_lint_add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)a.l[4], a.f[4],
+            skt_lint_looks_like_placeholder(a.f[4], a.l[4]) ? " (a placeholder left in?)" : "");
+    if (skt_lint_is_example_account(a.f[4], a.l[4]))
+        skt_lint_add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation",
+            (int)a.l[4], a.f[4]);
+    if (skt_lint_looks_like_placeholder(a.f[5], a.l[5]))
+        skt_lint_add(l, CK_ARN_PLACEHOLDER, st, v, 0, "'%.*s' still contains a placeholder", (int)(n > 200 ? 200 : n), s);
+    check_arn_service_data(l, st, v, &a);
+    /* resource policies of a given resource type */
+    const char *rsvc = skt_lint_rtype_service(l->rtype);
+    if (rsvc != NULL && l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST && !has_wild(a.f[2], a.l[2]) &&
+        !ci_eq(a.f[2], a.l[2], rsvc)) {
+        skt_lint_add(l, CK_UNSUPPORTED_RESOURCE_ARN_IN_POLICY, st, v, 0,
+            "a %s policy can only name %s resources, not '%.*s'", seckit_policy_resource_type_name(l->rtype),
+            rsvc, (int)(n > 200 ? 200 : n), s);
+    } else if (l->rtype == SECKIT_RESOURCE_S3_BUCKET && ci_eq(a.f[2], a.l[2], "s3") &&
+               (a.l[3] > 0 || a.l[4] > 0)) {
+        skt_lint_add(l, CK_UNSUPPORTED_RESOURCE_ARN_IN_POLICY, st, v, 0,
+            "a bucket policy can only name the bucket and its objects (arn:aws:s3:::bucket[/key]), not '%.*s'",
+            (int)(n > 200 ? 200 : n), s);
+    }
+}

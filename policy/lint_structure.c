@@ -1,0 +1,605 @@
+/* policy/: the linter's structural checks: the policy's and each statement's
+ * elements and their JSON types, Version, Sid, Effect, the element
+ * combinations each policy type allows, policy variables, repeated statements
+ * and Sids, size quotas.  lint_statement runs every family of checks on one
+ * statement. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/checks.h"
+#include "policy/internal.h"
+#include "policy/json_internal.h"
+#include "policy/lint_internal.h"
+#include "policy/model.h"
+#include "src/base/guard.h"
+
+/* ------------------------------------------------------------------ */
+/* elements and their JSON types */
+
+int skt_lint_check_str_or_array(lint *l, const stmt *st, const seckit_json *n, const char *what)
+{
+    if (n->kind == SECKIT_JSON_STRING)
+        return 1;
+    if (n->kind != SECKIT_JSON_ARRAY) {
+        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0, "%s must be a string or an array of strings", what);
+        return 0;
+    }
+    int ok = 1;
+    for (const seckit_json *c = n->child; c != NULL; c = c->next)
+        if (c->kind != SECKIT_JSON_STRING) {
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, c, 0, "%s entries must be strings", what);
+            ok = 0;
+        }
+    return ok;
+}
+
+/* Policy variables inside a string value: syntax, and where they may be. */
+void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int allowed,
+                            const char *element)
+{
+    const char *s = v->str;
+    size_t n = v->len;
+    int reported_version = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        /* to the next '$' (most values have none) */
+        const char *dollar = memchr(s + i, '$', n - 1 - i);
+        if (dollar == NULL)
+            break;
+        i = (size_t)(dollar - s);
+        if (s[i + 1] != '{')
+            continue;
+        if (!allowed) {
+            skt_lint_add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
+                "policy variables are not expanded in %s; only in Resource and Condition values",
+                element);
+            return;
+        }
+        if (!l->v2012 && !reported_version) {
+            skt_lint_add(l, CK_VARIABLE_UNSUPPORTED_IN_VERSION, st, v, 0,
+                "policy variables need \"Version\": \"2012-10-17\"; here they are literal text");
+            reported_version = 1;
+        }
+        const char *close = memchr(s + i + 2, '}', n - i - 2);
+        if (close == NULL) {
+            skt_lint_add(l, CK_MISSING_BRACE_IN_VARIABLE, st, v, 0, "policy variable at character %zu has no closing '}'", i);
+            return;
+        }
+        size_t a = i + 2, b = (size_t)(close - s);
+        if (a == b) {
+            skt_lint_add(l, CK_EMPTY_VARIABLE, st, v, 0, "empty policy variable ${}");
+        } else {
+            const char *comma = memchr(s + a, ',', b - a);
+            size_t name_end = comma ? (size_t)(comma - s) : b;
+            if (memchr(s + a, ' ', name_end - a) != NULL)
+                skt_lint_add(l, CK_UNSUPPORTED_SPACE_IN_VARIABLE, st, v, 0,
+                    "space inside the policy variable name '%.*s'", (int)(name_end - a), s + a);
+            if (comma != NULL) {
+                size_t d = name_end + 1;
+                if (d < b && s[d] == ' ')
+                    d++;
+                if (b - d < 2 || s[d] != '\'' || s[b - 1] != '\'')
+                    skt_lint_add(l, CK_MISSING_QUOTE_IN_VARIABLE, st, v, 0,
+                        "the default value of policy variable '%.*s' must be in single quotes: ${key, 'default'}",
+                        (int)(name_end - a), s + a);
+            }
+        }
+        i = b;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* statements */
+
+static int sid_ok(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+            return 0;
+    return 1;
+}
+
+/* Room for n cleared action lookups (the statement's Action entries);
+ * 0 when there is no memory for them (they are only a shortcut). */
+static int lookups_reserve(lint *l, size_t n)
+{
+    l->nlookups = 0;
+    if (n > l->lookups_cap) {
+        action_lookup *p = realloc(l->lookups, n * sizeof(*p));
+        if (p == NULL)
+            return 0;
+        l->lookups = p;
+        l->lookups_cap = n;
+    }
+    memset(l->lookups, 0, n * sizeof(*l->lookups));
+    l->nlookups = n;
+    return 1;
+}
+
+static void lint_statement(lint *l, stmt *st)
+{
+    l->nlookups = 0;
+    const seckit_json *s = st->node;
+    if (s->kind != SECKIT_JSON_OBJECT) {
+        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, s, 0, "a statement must be an object");
+        return;
+    }
+    for (const seckit_json *m = s->child; m != NULL; m = m->next) {
+        const seckit_json **slot = NULL;
+        if (strcmp(m->key, "Sid") == 0)
+            slot = &st->sid_n;
+        else if (strcmp(m->key, "Effect") == 0)
+            slot = &st->effect;
+        else if (strcmp(m->key, "Principal") == 0)
+            slot = &st->principal;
+        else if (strcmp(m->key, "NotPrincipal") == 0)
+            slot = &st->notprincipal;
+        else if (strcmp(m->key, "Action") == 0)
+            slot = &st->action;
+        else if (strcmp(m->key, "NotAction") == 0)
+            slot = &st->notaction;
+        else if (strcmp(m->key, "Resource") == 0)
+            slot = &st->resource;
+        else if (strcmp(m->key, "NotResource") == 0)
+            slot = &st->notresource;
+        else if (strcmp(m->key, "Condition") == 0)
+            slot = &st->condition;
+        if (m->duplicate_key) {
+            skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, m, 1, "'%s' appears twice in the statement; JSON readers keep only one", m->key);
+            continue;
+        }
+        if (slot == NULL) {
+            skt_lint_add(l, CK_INVALID_POLICY_ELEMENT, st, m, 1,
+                "'%s' is not a statement element (Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition)",
+                m->key);
+            continue;
+        }
+        *slot = m;
+    }
+    skt_lint_stmt_index_actions(st);
+    if (st->sid_n != NULL) {
+        if (!is_str(st->sid_n)) {
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, st->sid_n, 0, "Sid must be a string");
+        } else {
+            st->sid = st->sid_n->str;
+            if (st->sid_n->len == 0)
+                skt_lint_add(l, CK_EMPTY_SID_VALUE, st, st->sid_n, 0, "Sid is empty; remove it or name the statement");
+            else if (l->type != SECKIT_POLICY_RESOURCE && !sid_ok(st->sid_n->str, st->sid_n->len))
+                skt_lint_add(l, CK_UNSUPPORTED_SID, st, st->sid_n, 0, "Sid '%s' may only contain A-Z, a-z and 0-9", st->sid);
+            if (has_var(st->sid_n->str, st->sid_n->len))
+                skt_lint_check_variables(l, st, st->sid_n, 0, "Sid");
+        }
+    }
+    if (st->effect == NULL) {
+        skt_lint_add(l, CK_MISSING_EFFECT, st, s, 0, "the statement has no Effect (Allow or Deny)");
+    } else if (!is_str(st->effect)) {
+        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, st->effect, 0, "Effect must be the string \"Allow\" or \"Deny\"");
+    } else if (streq(st->effect, "Allow")) {
+        st->allow = 1;
+    } else if (streq(st->effect, "Deny")) {
+        st->deny = 1;
+    } else {
+        skt_lint_add(l, CK_INVALID_EFFECT, st, st->effect, 0, "Effect must be \"Allow\" or \"Deny\" (case matters), not '%s'",
+            st->effect->str);
+    }
+    /* Action / NotAction */
+    if (st->action != NULL && st->notaction != NULL)
+        skt_lint_add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, st->notaction, 1, "a statement has Action or NotAction, not both");
+    if (st->action == NULL && st->notaction == NULL)
+        skt_lint_add(l, CK_MISSING_ACTION, st, s, 0, "the statement has neither Action nor NotAction");
+    const seckit_json *acts[2] = {st->action, st->notaction};
+    for (int i = 0; i < 2; i++) {
+        const seckit_json *a = acts[i];
+        if (a == NULL)
+            continue;
+        if (!skt_lint_check_str_or_array(l, st, a, i ? "NotAction" : "Action"))
+            continue;
+        if (a->kind == SECKIT_JSON_ARRAY && a->count == 0) {
+            skt_lint_add(l, CK_EMPTY_ARRAY_ACTION, st, a, 1, "%s is an empty list", i ? "NotAction" : "Action");
+            continue;
+        }
+        action_lookup *lookups = NULL;
+        if (a == st->action && lookups_reserve(l, a->kind == SECKIT_JSON_ARRAY ? a->count : 1))
+            lookups = l->lookups;
+        size_t pos = 0;
+        FOR_VALUES(v, a) {
+            if (is_str(v))
+                skt_lint_check_action_value(l, st, v, lookups != NULL ? &lookups[pos] : NULL);
+            pos++;
+        }
+        skt_lint_check_redundant(l, st, a, CK_REDUNDANT_ACTION, 1, "action");
+    }
+    if (l->type == SECKIT_POLICY_RCP) {
+        if (st->allow)
+            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_ALLOW, st, st->effect, 0, "resource control policies support only Deny statements");
+        if (st->notaction != NULL)
+            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_NOTACTION, st, st->notaction, 1, "resource control policies do not support NotAction");
+    }
+    /* Resource / NotResource */
+    if (st->resource != NULL && st->notresource != NULL)
+        skt_lint_add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, st->notresource, 1,
+            "a statement has Resource or NotResource, not both");
+    if (l->type == SECKIT_POLICY_TRUST) {
+        if (st->resource != NULL || st->notresource != NULL)
+            skt_lint_add(l, CK_ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE, st, st->resource ? st->resource : st->notresource, 1,
+                "a role trust policy has no Resource: the role itself is the resource");
+    } else if (st->resource == NULL && st->notresource == NULL &&
+               (l->type == SECKIT_POLICY_IDENTITY || l->type == SECKIT_POLICY_RESOURCE)) {
+        skt_lint_add(l, CK_MISSING_RESOURCE, st, s, 0, "the statement has neither Resource nor NotResource");
+    }
+    const seckit_json *ress[2] = {st->resource, st->notresource};
+    for (int i = 0; i < 2; i++) {
+        const seckit_json *r = ress[i];
+        if (r == NULL || l->type == SECKIT_POLICY_TRUST)
+            continue;
+        if (!skt_lint_check_str_or_array(l, st, r, i ? "NotResource" : "Resource"))
+            continue;
+        if (r->kind == SECKIT_JSON_ARRAY && r->count == 0) {
+            skt_lint_add(l, CK_EMPTY_ARRAY_RESOURCE, st, r, 1, "%s is an empty list", i ? "NotResource" : "Resource");
+            continue;
+        }
+        FOR_VALUES(v, r)
+            if (is_str(v))
+                skt_lint_check_resource_value(l, st, v);
+        skt_lint_check_redundant(l, st, r, CK_REDUNDANT_RESOURCE, 0, "resource");
+    }
+    /* Principal / NotPrincipal */
+    const seckit_json *pr = st->principal ? st->principal : st->notprincipal;
+    if (st->principal != NULL && st->notprincipal != NULL)
+        skt_lint_add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, st->notprincipal, 1,
+            "a statement has Principal or NotPrincipal, not both");
+    switch (l->type) {
+    case SECKIT_POLICY_IDENTITY:
+        if (pr != NULL)
+            skt_lint_add(l, CK_UNSUPPORTED_PRINCIPAL, st, pr, 1,
+                "identity policies apply to the principal they are attached to; remove %s", pr->key);
+        break;
+    case SECKIT_POLICY_SCP:
+        if (pr != NULL)
+            skt_lint_add(l, CK_SCP_SYNTAX_ERROR_PRINCIPAL, st, pr, 1, "service control policies do not take %s", pr->key);
+        break;
+    case SECKIT_POLICY_RCP:
+        if (st->notprincipal != NULL)
+            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_PRINCIPAL, st, st->notprincipal, 1, "resource control policies do not take NotPrincipal");
+        else if (st->principal != NULL && !streq(st->principal, "*") &&
+                 !(st->principal->kind == SECKIT_JSON_OBJECT && st->principal->count == 1 &&
+                   strcmp(st->principal->child->key, "AWS") == 0 && streq(st->principal->child, "*")))
+            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_PRINCIPAL, st, st->principal, 1,
+                "in resource control policies Principal must be \"*\"; narrow it with conditions");
+        else if (st->principal == NULL)
+            skt_lint_add(l, CK_MISSING_PRINCIPAL, st, s, 0, "resource control policy statements need \"Principal\": \"*\"");
+        break;
+    case SECKIT_POLICY_RESOURCE:
+    case SECKIT_POLICY_TRUST:
+        if (pr == NULL)
+            skt_lint_add(l, CK_MISSING_PRINCIPAL, st, s, 0, "the statement names no Principal: who is granted or denied?");
+        if (st->notprincipal != NULL) {
+            if (l->type == SECKIT_POLICY_TRUST)
+                skt_lint_add(l, CK_ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL, st, st->notprincipal, 1,
+                    "role trust policies do not support NotPrincipal");
+            else if (st->allow)
+                skt_lint_add(l, CK_ALLOW_WITH_NOT_PRINCIPAL, st, st->notprincipal, 1,
+                    "Allow with NotPrincipal grants access to every principal not listed, including anonymous ones");
+        }
+        if (st->principal != NULL)
+            skt_lint_check_principal(l, st, st->principal, 0);
+        if (st->notprincipal != NULL && l->type != SECKIT_POLICY_TRUST)
+            skt_lint_check_principal(l, st, st->notprincipal, 1);
+        break;
+    }
+    if (st->condition != NULL)
+        skt_lint_check_condition(l, st, st->condition);
+    /* actions that do not belong in this resource type's policy */
+    const char *rsvc = skt_lint_rtype_service(l->rtype);
+    if (l->type == SECKIT_POLICY_RESOURCE && rsvc != NULL && st->action != NULL) {
+        FOR_VALUES(v, st->action) {
+            if (!is_str(v) || streq(v, "*"))
+                continue;
+            const char *colon = memchr(v->str, ':', v->len);
+            if (colon == NULL || has_wild(v->str, (size_t)(colon - v->str)))
+                continue;
+            size_t pl = (size_t)(colon - v->str);
+            int ok = ci_eq(v->str, pl, rsvc) ||
+                     (l->rtype == SECKIT_RESOURCE_S3_OBJECT_LAMBDA_AP && ci_eq(v->str, pl, "s3"));
+            if (!ok)
+                skt_lint_add(l, CK_UNSUPPORTED_ACTION_IN_POLICY, st, v, 0, "a %s policy only grants %s actions, not '%.*s'",
+                    seckit_policy_resource_type_name(l->rtype), rsvc, (int)v->len, v->str);
+        }
+    }
+    if (l->type != SECKIT_POLICY_TRUST) {
+        skt_lint_check_sensitive_action(l, st, "iam:PassRole", CK_PASS_ROLE_WITH_NOT_RESOURCE,
+                               CK_PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
+                               CK_PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE, CK_PASS_ROLE_WITH_STAR_IN_RESOURCE,
+                               CK_PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE,
+                               CK_PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION);
+        skt_lint_check_sensitive_action(l, st, "iam:CreateServiceLinkedRole", CK_CREATE_SLR_WITH_NOT_RESOURCE,
+                               CK_CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
+                               CK_CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE, CK_CREATE_SLR_WITH_STAR_IN_RESOURCE,
+                               CK_CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE,
+                               CK_CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION);
+    }
+    skt_lint_check_own_statement(l, st);
+    skt_lint_check_trust_statement(l, st);
+}
+
+/* Canonical text of a statement without its Sid, to find repeats. */
+static void canon(skt_sb *b, const seckit_json *v, int skip_sid)
+{
+    switch (v->kind) {
+    case SECKIT_JSON_NULL: skt_sb_str(b, "null"); break;
+    case SECKIT_JSON_TRUE: skt_sb_str(b, "true"); break;
+    case SECKIT_JSON_FALSE: skt_sb_str(b, "false"); break;
+    case SECKIT_JSON_NUMBER: skt_sb_put(b, v->str, v->len); break;
+    case SECKIT_JSON_STRING: skt_sb_json_str(b, v->str, v->len); break;
+    case SECKIT_JSON_ARRAY:
+        skt_sb_put(b, "[", 1);
+        for (const seckit_json *c = v->child; c != NULL; c = c->next) {
+            canon(b, c, 0);
+            skt_sb_put(b, ",", 1);
+        }
+        skt_sb_put(b, "]", 1);
+        break;
+    case SECKIT_JSON_OBJECT:
+        skt_sb_put(b, "{", 1);
+        for (const seckit_json *c = v->child; c != NULL; c = c->next) {
+            if (skip_sid && strcmp(c->key, "Sid") == 0)
+                continue;
+            skt_sb_json_str(b, c->key, c->key_len);
+            skt_sb_put(b, ":", 1);
+            canon(b, c, 0);
+            skt_sb_put(b, ",", 1);
+        }
+        skt_sb_put(b, "}", 1);
+        break;
+    }
+}
+
+/* Mixes s[0..n) into h eight bytes at a time (every statement of every
+ * policy is hashed), then the rest byte by byte, then the length. */
+static unsigned long long hash_bytes(unsigned long long h, const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 1099511628211ull;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return (h ^ n) * 1099511628211ull;
+}
+
+/* A hash of the tree that canon() writes: equal texts give equal hashes.
+ * With full == 0 only its shape is hashed (the kinds, the members' key
+ * lengths, the lengths of strings and numbers, not their characters): a
+ * cheap first pass, so only statements whose shape another statement shares
+ * are hashed in full. */
+static unsigned long long tree_hash(const seckit_json *v, int skip_sid, int full,
+                                    unsigned long long h)
+{
+    h = (h ^ (unsigned)v->kind ^ 0x100u) * 1099511628211ull;
+    switch (v->kind) {
+    case SECKIT_JSON_NUMBER:
+    case SECKIT_JSON_STRING:
+        h = full ? hash_bytes(h, v->str, v->len) : (h ^ v->len) * 1099511628211ull;
+        break;
+    case SECKIT_JSON_ARRAY:
+        for (const seckit_json *c = v->child; c != NULL; c = c->next)
+            h = tree_hash(c, 0, full, h);
+        break;
+    case SECKIT_JSON_OBJECT:
+        for (const seckit_json *c = v->child; c != NULL; c = c->next) {
+            if (skip_sid && strcmp(c->key, "Sid") == 0)
+                continue;
+            h = full ? hash_bytes(h, c->key, c->key_len) : (h ^ c->key_len) * 1099511628211ull;
+            h = tree_hash(c, 0, full, h);
+        }
+        break;
+    default: break;
+    }
+    return (h ^ 0x5Du) * 1099511628211ull;
+}
+
+/* The canonical text of statement i (NULL when too big), built once. */
+static void canon_make(char **c, unsigned char *made, const stmt *stmts, size_t i)
+{
+    if (made[i])
+        return;
+    made[i] = 1;
+    skt_sb b;
+    skt_sb_init(&b, 1u << 20);
+    canon(&b, stmts[i].node, 1);
+    c[i] = b.failed ? NULL : b.data;
+    if (b.failed)
+        skt_sb_free(&b);
+}
+
+/* Characters of the text, whitespace included: bytes that are not UTF-8
+ * continuation bytes (0x80-0xBF). */
+static size_t text_chars(const char *s, size_t n)
+{
+    size_t cont = 0;
+    for (size_t i = 0; i < n; i++)
+        cont += ((unsigned char)s[i] & 0xC0u) == 0x80u;
+    return n - cont;
+}
+
+static void check_size(lint *l, const seckit_json *root, size_t nonws, size_t all)
+{
+    size_t limit = 0;
+    int ck = -1;
+    int use_all = 0;
+    const char *what = "non-whitespace characters";
+    switch (l->type) {
+    case SECKIT_POLICY_IDENTITY:
+        limit = 10240;
+        ck = CK_POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA;
+        break;
+    case SECKIT_POLICY_TRUST:
+        limit = 2048;
+        ck = CK_POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA;
+        break;
+    case SECKIT_POLICY_SCP:
+    case SECKIT_POLICY_RCP:
+        limit = 5120;
+        ck = l->type == SECKIT_POLICY_SCP ? CK_POLICY_SIZE_EXCEEDS_SCP_QUOTA : CK_POLICY_SIZE_EXCEEDS_RCP_QUOTA;
+        use_all = 1;
+        what = "characters (whitespace counts)";
+        break;
+    case SECKIT_POLICY_RESOURCE:
+        ck = CK_POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA;
+        switch (l->rtype) {
+        case SECKIT_RESOURCE_S3_BUCKET: limit = 20480; break;
+        case SECKIT_RESOURCE_KMS_KEY: limit = 32768; break;
+        case SECKIT_RESOURCE_SQS_QUEUE: limit = 8192; break;
+        case SECKIT_RESOURCE_SNS_TOPIC: limit = 30720; break;
+        case SECKIT_RESOURCE_SECRETS_MANAGER_SECRET: limit = 20480; break;
+        case SECKIT_RESOURCE_IAM_ROLE_TRUST:
+            limit = 2048;
+            ck = CK_POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA;
+            break;
+        default: limit = 0;
+        }
+        break;
+    }
+    if (limit == 0)
+        return;
+    if (l->text != NULL) { /* count the source text as IAM does */
+        if (l->text_len <= limit)
+            return;
+        if (use_all)
+            all = text_chars(l->text, l->text_len);
+        else
+            nonws = skt_json_text_nonws_chars(l->text, l->text_len);
+    }
+    size_t count = use_all ? all : nonws;
+    if (count > limit)
+        skt_lint_add(l, ck, NULL, root, 0, "the policy has %zu %s, over the %zu-character limit", count, what, limit);
+}
+
+int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
+{
+    if (root->kind != SECKIT_JSON_OBJECT) {
+        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, root, 0, "a policy must be a JSON object with Version and Statement");
+        return 0;
+    }
+    const seckit_json *version = NULL, *statement = NULL;
+    for (const seckit_json *m = root->child; m != NULL; m = m->next) {
+        if (m->duplicate_key) {
+            skt_lint_add(l, CK_DUPLICATE_JSON_KEY, NULL, m, 1, "'%s' appears twice in the policy; JSON readers keep only one", m->key);
+            continue;
+        }
+        if (strcmp(m->key, "Version") == 0)
+            version = m;
+        else if (strcmp(m->key, "Statement") == 0)
+            statement = m;
+        else if (strcmp(m->key, "Id") == 0) {
+            if (!is_str(m))
+                skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, m, 0, "Id must be a string");
+        } else
+            skt_lint_add(l, CK_INVALID_POLICY_ELEMENT, NULL, m, 1, "'%s' is not a policy element (Version, Id, Statement)", m->key);
+    }
+    if (version == NULL) {
+        skt_lint_add(l, CK_MISSING_VERSION, NULL, root, 0,
+            "no Version: add \"Version\": \"2012-10-17\" (without it policy variables are not expanded)");
+    } else if (!is_str(version)) {
+        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, version, 0, "Version must be the string \"2012-10-17\"");
+    } else if (streq(version, "2012-10-17")) {
+        l->v2012 = 1;
+    } else if (!streq(version, "2008-10-17")) {
+        skt_lint_add(l, CK_INVALID_VERSION, NULL, version, 0, "Version must be \"2012-10-17\" (or the legacy \"2008-10-17\"), not '%s'",
+            version->str);
+    }
+    if (statement == NULL) {
+        skt_lint_add(l, CK_MISSING_STATEMENT, NULL, root, 0, "the policy has no Statement");
+        check_size(l, root, nonws, all);
+        return 0;
+    }
+    size_t nst = statement->kind == SECKIT_JSON_ARRAY ? statement->count : 1;
+    if (statement->kind == SECKIT_JSON_ARRAY && nst == 0) {
+        skt_lint_add(l, CK_MISSING_STATEMENT, NULL, statement, 1, "Statement is an empty list");
+        return 0;
+    }
+    if (statement->kind != SECKIT_JSON_ARRAY && statement->kind != SECKIT_JSON_OBJECT) {
+        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, statement, 0, "Statement must be an object or an array of objects");
+        return 0;
+    }
+    stmt *stmts = calloc(nst, sizeof(*stmts));
+    if (stmts == NULL)
+        return SECKIT_ENOMEM;
+    size_t i = 0;
+    FOR_VALUES(v, statement) {
+        stmts[i].node = v;
+        stmts[i].idx = (long)i;
+        lint_statement(l, &stmts[i]);
+        i++;
+    }
+    /* unique Sids */
+    for (i = 0; i < nst; i++) {
+        if (stmts[i].sid == NULL || stmts[i].sid[0] == '\0')
+            continue;
+        for (size_t j = 0; j < i; j++)
+            if (stmts[j].sid != NULL && strcmp(stmts[j].sid, stmts[i].sid) == 0) {
+                int required = l->type != SECKIT_POLICY_RESOURCE;
+                skt_lint_add(l, required ? CK_UNIQUE_SIDS_REQUIRED : CK_UNIQUE_SIDS_RECOMMENDED, &stmts[i], stmts[i].sid_n, 0,
+                    "Sid '%s' is also used by statement %zu", stmts[i].sid, j);
+                break;
+            }
+    }
+    /* repeated statements */
+    if (nst > 1 && nst <= 500) {
+        /* the full hashes are made only for statements whose shapes match,
+         * the canonical texts only for those whose hashes match (each equal
+         * whenever the texts are) */
+        char **c = calloc(nst, sizeof(*c));
+        unsigned char *made = calloc(nst, 1);
+        unsigned long long *h = calloc(nst, sizeof(*h));
+        unsigned long long *shape = calloc(nst, sizeof(*shape));
+        unsigned char *hashed = calloc(nst, 1);
+        if (c != NULL && made != NULL && h != NULL && shape != NULL && hashed != NULL) {
+            for (i = 0; i < nst; i++)
+                shape[i] = tree_hash(stmts[i].node, 1, 0, 14695981039346656037ull);
+            for (i = 1; i < nst; i++)
+                for (size_t j = 0; j < i; j++) {
+                    if (shape[i] != shape[j])
+                        continue;
+                    const size_t pair[2] = {i, j};
+                    for (size_t k = 0; k < 2; k++)
+                        if (!hashed[pair[k]]) {
+                            h[pair[k]] = tree_hash(stmts[pair[k]].node, 1, 1, 14695981039346656037ull);
+                            hashed[pair[k]] = 1;
+                        }
+                    if (h[i] != h[j])
+                        continue;
+                    canon_make(c, made, stmts, i);
+                    canon_make(c, made, stmts, j);
+                    if (c[i] != NULL && c[j] != NULL && strcmp(c[i], c[j]) == 0) {
+                        skt_lint_add(l, CK_REDUNDANT_STATEMENT, &stmts[i], stmts[i].node, 0,
+                            "statement %zu repeats statement %zu", i, j);
+                        break;
+                    }
+                }
+            for (i = 0; i < nst; i++)
+                free(c[i]);
+        } else {
+            l->oom = 1;
+        }
+        free(c);
+        free(made);
+        free(h);
+        free(shape);
+        free(hashed);
+    }
+    skt_lint_check_escalation(l, stmts, nst);
+    check_size(l, root, nonws, all);
+    for (i = 0; i < nst; i++)
+        free(stmts[i].cov);
+    free(stmts);
+    return 0;
+}
