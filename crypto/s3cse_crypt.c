@@ -104,6 +104,7 @@ static void opts_or_default(const seckit_s3cse_options *in, seckit_s3cse_options
 
 struct seckit_s3cse_encryptor {
     EVP_CIPHER_CTX *ctx;
+    EVP_CIPHER_CTX *start; /* ctx as it was before the first byte, for restart */
     uint64_t count;
     int64_t expect;
     int state; /* 0 open, 1 finished, -1 failed */
@@ -219,7 +220,13 @@ int seckit_s3cse_encryptor_new(seckit_s3cse_encryptor **out, const seckit_s3cse_
     }
     enc->expect = e.plaintext_length;
     enc->ctx = gcm_ctx(1, ck, e.version == 3 ? v3_iv : e.iv, e.version == 3);
-    if (enc->ctx == NULL) {
+    enc->start = enc->ctx != NULL ? EVP_CIPHER_CTX_new() : NULL;
+    if (enc->start != NULL && EVP_CIPHER_CTX_copy(enc->start, enc->ctx) != 1) {
+        ERR_clear_error();
+        EVP_CIPHER_CTX_free(enc->start);
+        enc->start = NULL;
+    }
+    if (enc->ctx == NULL || enc->start == NULL) {
         rc = seckit_error_set(err, SECKIT_ECRYPTO, "AES-GCM setup failed");
         goto out;
     }
@@ -297,6 +304,19 @@ int seckit_s3cse_encryptor_final(seckit_s3cse_encryptor *e, uint8_t tag[SECKIT_S
     return 0;
 }
 
+int seckit_s3cse_encryptor_restart(seckit_s3cse_encryptor *e, seckit_error *err)
+{
+    SKT_ENSURE_ARG(e != NULL && e->start != NULL, err);
+    if (EVP_CIPHER_CTX_copy(e->ctx, e->start) != 1) {
+        ERR_clear_error();
+        e->state = -1;
+        return seckit_error_set(err, SECKIT_ECRYPTO, "AES-GCM restart failed");
+    }
+    e->count = 0;
+    e->state = 0;
+    return 0;
+}
+
 uint64_t seckit_s3cse_encryptor_count(const seckit_s3cse_encryptor *e)
 {
     return e != NULL ? e->count : 0;
@@ -307,6 +327,7 @@ void seckit_s3cse_encryptor_free(seckit_s3cse_encryptor *e)
     if (e == NULL)
         return;
     EVP_CIPHER_CTX_free(e->ctx); /* cleanses the key schedule */
+    EVP_CIPHER_CTX_free(e->start);
     free(e);
 }
 

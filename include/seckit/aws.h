@@ -246,6 +246,20 @@ typedef struct seckit_aws_request {
     const char *payload_hash; /* optional: caller-computed lowercase hex
                                  SHA-256 of the body (or "UNSIGNED-PAYLOAD") */
 
+    /* Request body from a callback (body NULL, body_fd -1): exactly
+     * body_len bytes, produced in order by body_read (fills up to cap
+     * bytes of buf, sets *got; 0 before body_len bytes is an error;
+     * returns 0 or a negative SECKIT_E* with err set, which ends the
+     * request unretried).  body_rewind makes the next body_read start the
+     * SAME bytes again from the first (a retry, a resend on a fresh
+     * connection); NULL: a request that read any byte is not retried.
+     * Payload hash: payload_hash when set, else UNSIGNED-PAYLOAD for S3
+     * over https, else a first pass over the body hashes it (then
+     * body_rewind is required). */
+    int (*body_read)(void *ctx, unsigned char *buf, size_t cap, size_t *got, seckit_error *err);
+    int (*body_rewind)(void *ctx, seckit_error *err);
+    void *body_ctx;
+
     /* Response body: to memory (up to response_max bytes; 0 = 16 MiB), or,
      * for 2xx answers, written to response_fd from its current offset.  On
      * a retry after a partial write the fd is rewound and truncated when it

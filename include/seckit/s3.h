@@ -61,14 +61,31 @@ int seckit_s3_check_bucket_name(const char *bucket, seckit_error *err);
 /* ------------------------------------------------------------------ */
 /* PutObject / UploadPart bodies                                        */
 
+/* A body produced on the fly, re-startable: read fills up to cap bytes of
+ * buf and sets *got (more than 0 until len bytes were given); rewind makes
+ * the next read start the SAME bytes again from the first (for a retry of
+ * the request).  Both return 0 or a negative SECKIT_E* with err set.
+ * self_authenticated: the bytes carry their own integrity check that the
+ * reader verifies (an AES-GCM ciphertext and its tag), so the request goes
+ * with x-amz-content-sha256: UNSIGNED-PAYLOAD even over plain http instead
+ * of a first pass to hash it; 0: hashed like any other body. */
+typedef struct seckit_s3_body_source {
+    int (*read)(void *ctx, unsigned char *buf, size_t cap, size_t *got, seckit_error *err);
+    int (*rewind)(void *ctx, seckit_error *err);
+    void *ctx;
+    int self_authenticated;
+} seckit_s3_body_source;
+
 /* A request body: body_len bytes from memory (data), or streamed from fd
- * starting at offset (fd >= 0; data NULL).  A streamed body over plain http
- * is read twice (hash, then send), so the fd must then be seekable. */
+ * starting at offset (fd >= 0; data NULL), or (source != NULL; data NULL,
+ * fd -1) len bytes from a source.  A streamed body over plain http is read
+ * twice (hash, then send), so the fd must then be seekable. */
 typedef struct seckit_s3_body {
     const void *data;
     int fd;
     long long offset;
     size_t len;
+    const seckit_s3_body_source *source;
 } seckit_s3_body;
 
 typedef struct seckit_s3_put {

@@ -344,6 +344,12 @@ int seckit_s3cse_encryptor_update(seckit_s3cse_encryptor *e, const uint8_t *in, 
  * (body = all update() output, then tag). */
 int seckit_s3cse_encryptor_final(seckit_s3cse_encryptor *e, uint8_t tag[SECKIT_S3CSE_TAG_LEN],
                                  seckit_error *err);
+/* Start the same stream again from its first byte: the same data key and
+ * IV / message id, so the SAME plaintext gives byte-identical output (to
+ * re-send a request body on a retry).  The caller MUST feed the same
+ * plaintext again: different plaintext under a reused IV exposes the XOR
+ * of the two and, once both tags are seen, lets GCM tags be forged. */
+int seckit_s3cse_encryptor_restart(seckit_s3cse_encryptor *e, seckit_error *err);
 /* Plaintext bytes encrypted so far. */
 uint64_t seckit_s3cse_encryptor_count(const seckit_s3cse_encryptor *e);
 /* Wipes the keys; e may be NULL. */

@@ -138,9 +138,18 @@ typedef struct seckit_s3cse_put {
     seckit_s3_progress_fn progress; /* body bytes sent (ciphertext + tag) */
     void *progress_ctx;
     const char *if_none_match;      /* "*": fail (412) when the key exists; NULL: none */
+    /* A regular file of known size whose body (size + 16) is at most this
+     * goes up as ONE PutObject streamed as it is encrypted (constant
+     * memory, no temporary file; a retry re-reads the file and re-creates
+     * byte-identical ciphertext).  0: S3's PutObject limit, 5 GiB -- a
+     * streamed PutObject costs no memory at any size, and one request
+     * is much cheaper than many parts on servers with a per-part cost;
+     * -1: never (one PutObject only when the body fits one part). */
+    long long single_put_max;
 } seckit_s3cse_put;
 
-/* Encrypt fd's bytes into s3://bucket/key: one PutObject when the body
+/* Encrypt fd's bytes into s3://bucket/key: one streamed PutObject for a
+ * regular file up to single_put_max (see above) or when the body
  * (plaintext + 16-byte tag) fits one part, else one AES-GCM stream over a
  * multipart upload of sequential parts (non-final parts equal and a
  * multiple of 16 bytes, the tag at the end of the last), aborted on any

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "crypto/buf.h"
@@ -70,6 +71,10 @@ typedef struct xfer {
     long long in_off;
     int in_seekable;
     int in_error;
+    /* upload from the request's body_read callback */
+    const seckit_aws_request *src_req;
+    int src_rc;
+    seckit_error src_err;
     /* download */
     int out_fd;
     int out_to_fd;
@@ -98,6 +103,20 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *userdata)
         want = left;
     if (want == 0)
         return 0;
+    if (x->src_req != NULL) {
+        size_t got = 0;
+        int r = x->src_req->body_read(x->src_req->body_ctx, (unsigned char *)buf, want, &got,
+                                      &x->src_err);
+        if (r == 0 && (got == 0 || got > want))
+            r = seckit_error_set(&x->src_err, SECKIT_EINTERNAL,
+                                 "the request body source gave %zu bytes for %zu", got, want);
+        if (r != 0) {
+            x->src_rc = r < 0 ? r : SECKIT_EINTERNAL;
+            return CURL_READFUNC_ABORT;
+        }
+        x->pos += got;
+        return got;
+    }
     if (x->in_fd < 0) {
         memcpy(buf, x->mem + x->pos, want);
         x->pos += want;
@@ -126,6 +145,14 @@ static int seek_cb(void *userdata, curl_off_t offset, int origin)
         return CURL_SEEKFUNC_FAIL;
     if (x->in_fd >= 0 && !x->in_seekable)
         return CURL_SEEKFUNC_CANTSEEK;
+    if (x->src_req != NULL) {
+        /* a callback body only starts over from its first byte */
+        if (offset != 0 || x->src_req->body_rewind == NULL)
+            return CURL_SEEKFUNC_CANTSEEK;
+        seckit_error e;
+        if (x->src_req->body_rewind(x->src_req->body_ctx, &e) != 0)
+            return CURL_SEEKFUNC_FAIL;
+    }
     x->pos = (size_t)offset;
     return CURL_SEEKFUNC_OK;
 }
@@ -231,6 +258,13 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userdata)
 static int map_curl(CURLcode cc, const xfer *x, const char *what, const char *url,
                     const char *errbuf, seckit_error *err)
 {
+    if (x->src_rc != 0) { /* the body source's own error, as it set it */
+        if (x->src_err.code == 0)
+            return seckit_error_set(err, x->src_rc, "%s: the request body source failed", what);
+        if (err != NULL)
+            *err = x->src_err;
+        return x->src_rc;
+    }
     if (x->sink_rc != 0) { /* the sink's own error, as it set it */
         if (x->sink_err.code == 0)
             return seckit_error_set(err, x->sink_rc, "%s: the response consumer stopped", what);
@@ -461,6 +495,8 @@ static void xfer_reset_response(xfer *x)
     x->over_limit = x->out_error = x->in_error = x->hdr_overflow = 0;
     x->sink_rc = 0;
     seckit_error_clear(&x->sink_err);
+    x->src_rc = 0;
+    seckit_error_clear(&x->src_err);
     x->pos = 0;
 }
 
@@ -689,6 +725,46 @@ static int default_protocol(const char *service)
     return SECKIT_AWS_PROTO_REST_XML;
 }
 
+/* SHA-256 of a callback body, read once to its end and rewound for the
+ * send (plain http signs the payload). */
+static int hash_source(const seckit_aws_request *req, char out[65], const char *what,
+                       seckit_error *err)
+{
+    SKT_ENSURE(req->body_rewind != NULL, err, SECKIT_EINVAL,
+               "%s: a body from a callback over plain http needs a rewind or its payload hash",
+               what);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char *buf = malloc(65536);
+    int rc = 0;
+    if (ctx == NULL || buf == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "%s: SHA-256 setup failed", what);
+        goto out;
+    }
+    for (size_t left = req->body_len; left > 0;) {
+        size_t got = 0, want = left < 65536 ? left : 65536;
+        SKT_GUARD_GOTO(req->body_read(req->body_ctx, buf, want, &got, err), rc, out);
+        SKT_ENSURE_GOTO(got > 0 && got <= want, err, rc, out, SECKIT_EINTERNAL,
+                        "%s: the request body source gave %zu bytes for %zu", what, got, want);
+        EVP_DigestUpdate(ctx, buf, got);
+        left -= got;
+    }
+    unsigned char md[32];
+    unsigned int ml = 0;
+    SKT_ENSURE_GOTO(EVP_DigestFinal_ex(ctx, md, &ml) == 1 && ml == 32, err, rc, out,
+                    SECKIT_ECRYPTO, "%s: SHA-256 failed", what);
+    static const char hx[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        out[2 * i] = hx[md[i] >> 4];
+        out[2 * i + 1] = hx[md[i] & 15];
+    }
+    out[64] = '\0';
+    SKT_GUARD_GOTO(req->body_rewind(req->body_ctx, err), rc, out);
+out:
+    EVP_MD_CTX_free(ctx);
+    free(buf);
+    return rc;
+}
+
 /* "kms Decrypt", "sts GetCallerIdentity", "s3 GET" for messages. */
 static void describe(const seckit_aws_request *req, char *out, size_t n)
 {
@@ -734,10 +810,25 @@ static double rand01(seckit_aws *aws)
 }
 
 /* For a retry: can the body be re-sent and the response fd rewound? */
-static int rewind_for_retry(const seckit_aws_request *req, xfer *x, long long out_start)
+static int rewind_for_retry(const seckit_aws_request *req, xfer *x, long long out_start,
+                            seckit_error *err)
 {
     if (req->body_fd >= 0 && !x->in_seekable)
         return -1;
+    if (x->src_req != NULL && x->pos > 0) {
+        /* a callback body starts over; without a rewind it cannot */
+        seckit_error e;
+        seckit_error_clear(&e);
+        if (req->body_rewind == NULL)
+            return -1;
+        if (req->body_rewind(req->body_ctx, &e) != 0) {
+            size_t ml = strlen(err->message);
+            snprintf(err->message + ml, sizeof err->message - ml, "; not retried: %s",
+                     e.message);
+            return -1;
+        }
+        x->pos = 0;
+    }
     if (x->sink_req != NULL && x->written > 0) /* the sink has bytes: the caller resumes */
         return -1;
     if (x->out_to_fd && x->written > 0) {
@@ -803,7 +894,10 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
 {
     SKT_ENSURE_ARG(aws != NULL && req != NULL && req->service != NULL && req->method != NULL, err);
     SKT_ENSURE_ARG(req->header_count == 0 || req->headers != NULL, err);
-    SKT_ENSURE_ARG(req->body_fd >= 0 || req->body != NULL || req->body_len == 0, err);
+    SKT_ENSURE_ARG(req->body_fd >= 0 || req->body != NULL || req->body_read != NULL ||
+                       req->body_len == 0,
+                   err);
+    SKT_ENSURE_ARG(req->body_read == NULL || (req->body == NULL && req->body_fd < 0), err);
     if (resp != NULL)
         memset(resp, 0, sizeof *resp);
     seckit_error local_err;
@@ -843,6 +937,7 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
         x.in_off = req->body_offset;
         x.in_seekable = lseek(req->body_fd, 0, SEEK_CUR) != (off_t)-1;
     }
+    x.src_req = req->body_read != NULL ? req : NULL;
     x.sink_req = req->response_sink != NULL ? req : NULL;
     x.out_to_fd = x.sink_req == NULL && req->response_fd >= 0;
     if (x.out_to_fd) {
@@ -855,6 +950,11 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
         SKT_ENSURE_GOTO(strlen(req->payload_hash) < sizeof payload, err, rc, done, SECKIT_EINVAL,
                         "payload hash too long");
         snprintf(payload, sizeof payload, "%s", req->payload_hash);
+    } else if (req->body_read != NULL) {
+        if (t.https && is_s3)
+            snprintf(payload, sizeof payload, "UNSIGNED-PAYLOAD");
+        else
+            SKT_GUARD_GOTO(hash_source(req, payload, what, err), rc, done);
     } else if (req->body_fd < 0) {
         SKT_GUARD_GOTO(skt_sha256_hex(req->body != NULL ? req->body : "", req->body_len, payload,
                                       err),
@@ -944,7 +1044,8 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
         CURL *c = aws->curl;
         setup_common(aws, c, &x, errbuf, aws->timeout_ms, t.url);
         curl_easy_setopt(c, CURLOPT_URL, t.url);
-        set_method(c, req->method, req->body_len > 0 || req->body_fd >= 0, req->body_len);
+        set_method(c, req->method, req->body_len > 0 || req->body_fd >= 0 || req->body_read != NULL,
+                   req->body_len);
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
         CURLcode cc = curl_easy_perform(c);
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
@@ -1010,7 +1111,7 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
             }
         }
         if (again) {
-            if (rewind_for_retry(req, &x, out_start) != 0)
+            if (rewind_for_retry(req, &x, out_start, err) != 0)
                 break;
             extra++;
             continue;
@@ -1018,7 +1119,7 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
         if (kind == SKT_RETRY_NO || attempts - extra >= aws->max_attempts)
             break;
         /* Can the body and the response destination be rewound? */
-        if (rewind_for_retry(req, &x, out_start) != 0)
+        if (rewind_for_retry(req, &x, out_start, err) != 0)
             break;
         if (skt_retry_quota_acquire(&aws->quota, kind, &last_cost) != 0)
             break;

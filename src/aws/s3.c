@@ -549,7 +549,18 @@ static int set_body(seckit_aws_request *r, const seckit_s3_body *b, seckit_error
 {
     if (b == NULL)
         return 0;
-    if (b->fd >= 0) {
+    if (b->source != NULL) {
+        SKT_ENSURE(b->data == NULL && b->fd < 0 && b->source->read != NULL, err, SECKIT_EINVAL,
+                   "S3: a body from a source has no data or file besides");
+        r->body_read = b->source->read;
+        r->body_rewind = b->source->rewind;
+        r->body_ctx = b->source->ctx;
+        /* Only a body that authenticates itself (AES-GCM ciphertext and
+         * tag, checked by every reader before it uses a byte) goes
+         * unsigned over plain http: anything else is hashed and signed. */
+        if (b->source->self_authenticated)
+            r->payload_hash = "UNSIGNED-PAYLOAD";
+    } else if (b->fd >= 0) {
         SKT_ENSURE(b->data == NULL && b->offset >= 0, err, SECKIT_EINVAL,
                    "S3: a body is either in memory or in a file, not both");
         r->body_fd = b->fd;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "crypto/secmem.h"
@@ -144,6 +145,134 @@ static int put_source_fn(void *ctx, int part_number, unsigned char *buf, size_t 
     return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Upload: one streamed PutObject                                      */
+
+/* The body of one PutObject made on the fly: the plaintext [start,
+ * start + size) of a regular file read with pread, encrypted chunk by
+ * chunk into libcurl's buffer, then the 16-byte tag.  Memory is libcurl's
+ * upload buffer, whatever the size.  A retry rewinds: the encryptor
+ * restarts with the same data key and IV / message id and the file is read
+ * again from the start, so the bytes sent are identical -- provided the
+ * file is the same, which rewind checks (size, mtime, inode) because
+ * different plaintext under a reused GCM IV would give the key stream and
+ * the tag key away. */
+typedef struct stream_body {
+    int fd;
+    long long start, size;
+    long long pos;             /* plaintext bytes read in this pass */
+    seckit_s3cse_encryptor *enc;
+    uint8_t tag[SECKIT_S3CSE_TAG_LEN];
+    size_t tag_sent;
+    int tag_ready;
+    struct stat st;            /* the file as the upload began */
+    seckit_s3_progress_fn progress;
+    void *progress_ctx;
+    long long sent;            /* body bytes given in this pass */
+} stream_body;
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+static int stream_read(void *ctx, unsigned char *buf, size_t cap, size_t *got, seckit_error *err)
+{
+    stream_body *b = ctx;
+    size_t n = 0;
+    *got = 0;
+    if (b->pos < b->size) {
+        size_t want = (unsigned long long)(b->size - b->pos) < cap ? (size_t)(b->size - b->pos)
+                                                                   : cap;
+        while (n < want) {
+            ssize_t r = pread(b->fd, buf + n, want - n, (off_t)(b->start + b->pos + (long long)n));
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0)
+                return seckit_error_set(err, SECKIT_EIO, "reading the input failed: %s",
+                                        strerror(errno));
+            if (r == 0)
+                return seckit_error_set(err, SECKIT_EIO,
+                                        "the input shrank during the upload (%lld bytes "
+                                        "expected)", b->size);
+            n += (size_t)r;
+        }
+        SKT_GUARD(seckit_s3cse_encryptor_update(b->enc, buf, n, buf, err));
+        b->pos += (long long)n;
+    }
+    if (b->pos == b->size && !b->tag_ready) {
+        SKT_GUARD(seckit_s3cse_encryptor_final(b->enc, b->tag, err));
+        b->tag_ready = 1;
+    }
+    if (n == 0) { /* the plaintext is all sent: the tag */
+        size_t want = SECKIT_S3CSE_TAG_LEN - b->tag_sent;
+        n = want < cap ? want : cap;
+        memcpy(buf, b->tag + b->tag_sent, n);
+        b->tag_sent += n;
+    }
+    *got = n;
+    b->sent += (long long)n;
+    if (b->progress != NULL)
+        b->progress(b->progress_ctx, b->sent, b->size + SECKIT_S3CSE_TAG_LEN);
+    return 0;
+}
+
+static int stream_rewind(void *ctx, seckit_error *err)
+{
+    stream_body *b = ctx;
+    struct stat now;
+    SKT_ENSURE(fstat(b->fd, &now) == 0, err, SECKIT_EIO, "cannot stat the input: %s",
+               strerror(errno));
+    SKT_ENSURE(same_file(&b->st, &now), err, SECKIT_EIO,
+               "the input changed during the upload; not sending it again (the same data key "
+               "and IV must not encrypt different bytes)");
+    SKT_GUARD(seckit_s3cse_encryptor_restart(b->enc, err));
+    b->pos = 0;
+    b->tag_sent = 0;
+    b->tag_ready = 0;
+    b->sent = 0;
+    skt_wipe(b->tag, sizeof(b->tag));
+    return 0;
+}
+
+/* One PutObject whose body is streamed (see stream_body).  The payload is
+ * sent as UNSIGNED-PAYLOAD even over plain http: it is AES-GCM ciphertext
+ * with its tag, which every reader verifies (with a key the server never
+ * sees) before it releases a byte, so a body changed in transit is refused
+ * on download, as a signed SHA-256 would have refused it on upload; and the
+ * headers that matter (the envelope in x-amz-meta-*, Content-Length) stay
+ * signed.  Hashing it instead would mean encrypting the file twice. */
+static int put_streamed(seckit_aws *aws, const seckit_s3cse_put *req, int fd, long long start,
+                        const struct stat *st, seckit_s3cse_encryptor *enc,
+                        const seckit_s3_meta *m, size_t mcount, seckit_s3_upload_result *out,
+                        seckit_error *err)
+{
+    stream_body b = {.fd = fd, .start = start, .size = req->size, .enc = enc, .st = *st,
+                     .progress = req->progress, .progress_ctx = req->progress_ctx};
+    seckit_s3_body_source src = {.read = stream_read, .rewind = stream_rewind, .ctx = &b,
+                                 .self_authenticated = 1};
+    seckit_s3_put put = {
+        .bucket = req->bucket,
+        .key = req->key,
+        .body = {.fd = -1, .len = (size_t)(req->size + SECKIT_S3CSE_TAG_LEN), .source = &src},
+        .content_type = req->content_type,
+        .metadata = m,
+        .metadata_count = mcount,
+        .if_none_match = req->if_none_match,
+    };
+    seckit_s3_put_result pr;
+    int rc = seckit_s3_put_object(aws, &put, &pr, err);
+    skt_wipe(b.tag, sizeof(b.tag));
+    if (rc != 0)
+        return rc;
+    snprintf(out->etag, sizeof(out->etag), "%s", pr.etag);
+    snprintf(out->version_id, sizeof(out->version_id), "%s", pr.version_id);
+    out->size = req->size + SECKIT_S3CSE_TAG_LEN;
+    out->parts = 0;
+    return 0;
+}
+
 /* meta[] = the caller's metadata then the envelope's names. */
 static int merge_meta(const seckit_s3_meta *user, size_t nuser, const seckit_s3cse_kv *env,
                       size_t nenv, seckit_s3_meta **out, size_t *count, seckit_error *err)
@@ -238,6 +367,24 @@ int seckit_s3cse_put_object(seckit_aws *aws, const seckit_s3cse_put *req,
     SKT_ENSURE_GOTO(!opts->instruction_file || meta.instruction != NULL, err, rc, done,
                     SECKIT_EINTERNAL, "the envelope library made no instruction file");
 
+    /* A regular file of known size whose body fits one PutObject goes up
+     * as one streamed request (see put_streamed); anything else as below. */
+    long long single_max = req->single_put_max == 0 ? SECKIT_S3_MAX_PUT_SIZE
+                                                    : req->single_put_max;
+    struct stat st;
+    off_t start = (off_t)-1;
+    if (req->size >= 0 && single_max > 0 && req->size + SECKIT_S3CSE_TAG_LEN <= single_max &&
+        req->size + SECKIT_S3CSE_TAG_LEN <= SECKIT_S3_MAX_PUT_SIZE &&
+        (unsigned long long)req->size + SECKIT_S3CSE_TAG_LEN <= (unsigned long long)SIZE_MAX &&
+        fstat(req->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        (start = lseek(req->fd, 0, SEEK_CUR)) != (off_t)-1 &&
+        (long long)st.st_size - (long long)start == req->size) {
+        SKT_GUARD_GOTO(put_streamed(aws, req, req->fd, (long long)start, &st, src.enc, m, mcount,
+                                    out, err),
+                       rc, done);
+        goto envelope;
+    }
+
     seckit_s3_upload up = {
         .bucket = req->bucket,
         .key = req->key,
@@ -255,6 +402,7 @@ int seckit_s3cse_put_object(seckit_aws *aws, const seckit_s3cse_put *req,
         .if_none_match = req->if_none_match,
     };
     SKT_GUARD_GOTO(seckit_s3_upload_fd(aws, &up, out, err), rc, done);
+envelope:
     if (opts->instruction_file) {
         rc = put_instruction(aws, req->bucket, req->key, suffix_of(req->instruction_suffix),
                              meta.instruction, meta.instruction_len, err);

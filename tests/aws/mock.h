@@ -32,6 +32,9 @@ void mock_handle_iam(int fd, const req *r, const char *action);
  * its buckets, -1 close the connection; and its unsigned /__s3x/ controls. */
 int mock_s3x_handle(int fd, const req *r);
 int mock_s3x_unsigned(int fd, const req *r);
+/* Record a PUT to an s3x bucket (body SHA-256, x-amz-content-sha256) for
+ * /__s3x/stats, before any injected failure answers it. */
+void mock_s3x_note_put(const req *r);
 void mock_handle_cloudfront(int fd, const req *r);
 /* Credential endpoints (mock_creds.c): 1 when the request was answered. */
 int mock_handle_creds(int fd, const req *r);

@@ -840,6 +840,7 @@ static int handle(int fd, req *r)
         st.proxied++;
     if (handle_unsigned(fd, r) || mock_s3x_unsigned(fd, r))
         return 0;
+    mock_s3x_note_put(r);
     char service[64] = "", key[128] = "", msg[256];
     const char *code;
     /* Remember the last signed request as it arrived. */

@@ -75,7 +75,27 @@ static struct {
     char last_range[96], last_if_match[96], last_copy_if_match[96], last_if_none_match[16];
     char last_version_query[64];
     char last_etag[48]; /* of the last object stored, '"' as "'" */
+    /* every PUT to an s3x bucket, answered or failed: the SHA-256 of its
+     * body and its x-amz-content-sha256 (1 = the latest, 2 = the one before) */
+    int put_requests;
+    char put_body_1[65], put_body_2[65], put_payload_1[80], put_payload_2[80];
 } xs;
+
+void mock_s3x_note_put(const req *r)
+{
+    if (strcmp(r->method, "PUT") != 0 || strncmp(r->path, "/s3x-", 5) != 0)
+        return;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int ml = 0;
+    EVP_Digest(r->body != NULL ? r->body : "", r->body_len, md, &ml, EVP_sha256(), NULL);
+    memcpy(xs.put_body_2, xs.put_body_1, sizeof xs.put_body_2);
+    memcpy(xs.put_payload_2, xs.put_payload_1, sizeof xs.put_payload_2);
+    for (unsigned int i = 0; i < ml && i < 32; i++)
+        sprintf(xs.put_body_1 + 2 * i, "%02x", md[i]);
+    const char *p = hget(r, "x-amz-content-sha256");
+    snprintf(xs.put_payload_1, sizeof xs.put_payload_1, "%s", p != NULL ? p : "");
+    xs.put_requests++;
+}
 
 static void out_all(int fd, const char *p, size_t n)
 {
@@ -712,18 +732,20 @@ int mock_s3x_unsigned(int fd, const req *r)
     if (strncmp(r->path, "/__s3x/", 7) != 0)
         return 0;
     if (strcmp(r->path, "/__s3x/stats") == 0) {
-        char b[2048];
+        char b[4096];
         snprintf(b, sizeof b,
                  "{\"gets\":%d,\"ranged_gets\":%d,\"drops\":%d,\"puts\":%d,\"copies\":%d,"
                  "\"part_copies\":%d,\"creates\":%d,\"completes\":%d,\"aborts\":%d,"
                  "\"delete_requests\":%d,\"deleted_keys\":%d,\"lists\":%d,\"objects\":%zu,"
                  "\"last_range\":\"%s\",\"last_if_match\":\"%s\",\"last_copy_if_match\":\"%s\","
                  "\"last_if_none_match\":\"%s\",\"last_version_query\":\"%s\","
-                 "\"last_etag\":\"%s\"}",
+                 "\"last_etag\":\"%s\",\"put_requests\":%d,\"put_body_1\":\"%s\",\"put_body_2\":\"%s\","
+                 "\"put_payload_1\":\"%s\",\"put_payload_2\":\"%s\"}",
                  xs.gets, xs.ranged_gets, xs.drops, xs.puts, xs.copies, xs.part_copies,
                  xs.creates, xs.completes, xs.aborts, xs.delete_requests, xs.deleted_keys,
                  xs.lists, nobjs, xs.last_range, xs.last_if_match, xs.last_copy_if_match,
-                 xs.last_if_none_match, xs.last_version_query, xs.last_etag);
+                 xs.last_if_none_match, xs.last_version_query, xs.last_etag, xs.put_requests,
+                 xs.put_body_1, xs.put_body_2, xs.put_payload_1, xs.put_payload_2);
         respond_str(fd, 200, "application/json", b);
         return 1;
     }

@@ -1050,6 +1050,296 @@ static void test_clock_skew_every_op(void)
     mock_mode(&M, "", 0);
 }
 
+/* ---- streamed request bodies --------------------------------------------- */
+
+static int is_hex64(const char *s)
+{
+    return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+static char *write_file(const char *name, const unsigned char *data, size_t len)
+{
+    char *path = malloc(strlen(tmpdir) + strlen(name) + 2);
+    sprintf(path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    if (f != NULL) {
+        fwrite(data, 1, len, f);
+        fclose(f);
+    }
+    return path;
+}
+
+typedef struct collect {
+    unsigned char *buf;
+    size_t len, cap;
+} collect;
+
+static int collect_write(void *ctx, const unsigned char *data, size_t len, seckit_error *err)
+{
+    collect *c = ctx;
+    (void)err;
+    if (c->len + len > c->cap) {
+        c->cap = (c->len + len) * 2;
+        c->buf = realloc(c->buf, c->cap);
+    }
+    memcpy(c->buf + c->len, data, len);
+    c->len += len;
+    return 0;
+}
+
+static seckit_s3cse_keyring *aes_keyring(void)
+{
+    uint8_t key[32];
+    for (int i = 0; i < 32; i++)
+        key[i] = (uint8_t)(i * 3 + 1);
+    seckit_s3cse_keyring *kr = NULL;
+    seckit_error err;
+    if (seckit_s3cse_keyring_aes_new(&kr, key, sizeof key, NULL, 0, &err) != 0)
+        printf("# keyring: %s\n", err.message);
+    return kr;
+}
+
+/* Decrypt s3://B/key and compare it with want. */
+static int decrypts_to(seckit_aws *aws, const seckit_s3cse_keyring *kr, const char *key,
+                       const unsigned char *want, size_t len)
+{
+    collect c = {0};
+    seckit_s3cse_get g = {.bucket = B, .key = key, .keyring = kr, .write = collect_write,
+                          .write_ctx = &c};
+    seckit_s3cse_get_result res;
+    seckit_error err;
+    int rc = seckit_s3cse_get_object(aws, &g, &res, &err);
+    if (rc != 0)
+        printf("# get %s: %s\n", key, err.message);
+    int ok = rc == 0 && res.authenticated && c.len == len && (len == 0 || memcmp(c.buf, want, len) == 0);
+    free(c.buf);
+    return ok;
+}
+
+/* An encrypted file goes up as ONE streamed PutObject (UNSIGNED-PAYLOAD:
+ * the GCM tag authenticates it); a 500 makes it go again, and the second
+ * attempt's bytes are identical (same data key and IV, file re-read). */
+static void test_cse_stream_put_retry(void)
+{
+    seckit_aws *aws = client(3);
+    seckit_s3cse_keyring *kr = aes_keyring();
+    CHECK(aws != NULL && kr != NULL);
+    size_t sizes[] = {300001, 0, 16};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t n = sizes[k];
+        unsigned char *data = pattern(n + 1, (unsigned)k + 11);
+        char *path = write_file("stream-in", data, n);
+        int fd = open(path, O_RDONLY);
+        CHECK(fd >= 0);
+        char key[64];
+        snprintf(key, sizeof key, "cse/stream-%zu", n);
+        seckit_s3cse_put req = {.bucket = B, .key = key, .fd = fd, .size = (long long)n,
+                                .keyring = kr};
+        seckit_s3_upload_result res;
+        seckit_error err;
+        int puts = xstat("put_requests"), creates = xstat("creates");
+        sleeps = 0;
+        mock_mode(&M, "500", 1);
+        CHECK_OK(seckit_s3cse_put_object(aws, &req, &res, &err), &err);
+        CHECK(res.parts == 0 && res.size == (long long)n + SECKIT_S3CSE_TAG_LEN);
+        CHECK(xstat("put_requests") == puts + 2 && xstat("creates") == creates);
+        CHECK(sleeps == 1);
+        char b1[80], b2[80], p1[80], p2[80];
+        xstat_str("put_body_1", b1, sizeof b1);
+        xstat_str("put_body_2", b2, sizeof b2);
+        xstat_str("put_payload_1", p1, sizeof p1);
+        xstat_str("put_payload_2", p2, sizeof p2);
+        CHECK(is_hex64(b1) && strcmp(b1, b2) == 0); /* the same bytes twice */
+        CHECK(strcmp(p1, "UNSIGNED-PAYLOAD") == 0 && strcmp(p2, "UNSIGNED-PAYLOAD") == 0);
+        CHECK(decrypts_to(aws, kr, key, data, n));
+        close(fd);
+        free(path);
+        free(data);
+    }
+    seckit_s3cse_keyring_free(kr);
+    seckit_aws_free(aws);
+}
+
+static void grow_on_first(void *ctx, long long done, long long total)
+{
+    const char *path = ctx;
+    (void)total;
+    if (done > 0 && done < 70000) { /* during the first attempt: change the file */
+        FILE *f = fopen(path, "ab");
+        if (f != NULL) {
+            fputc('x', f);
+            fclose(f);
+        }
+    }
+}
+
+/* A file that changed before a retry is not sent again: the same key and
+ * IV must never encrypt different bytes.  Nothing is stored. */
+static void test_cse_stream_changed_file(void)
+{
+    seckit_aws *aws = client(3);
+    seckit_s3cse_keyring *kr = aes_keyring();
+    size_t n = 200000;
+    unsigned char *data = pattern(n, 5);
+    char *path = write_file("stream-changes", data, n);
+    int fd = open(path, O_RDONLY);
+    seckit_s3cse_put req = {.bucket = B, .key = "cse/changes", .fd = fd, .size = (long long)n,
+                            .keyring = kr, .progress = grow_on_first,
+                            .progress_ctx = path};
+    seckit_s3_upload_result res;
+    seckit_error err;
+    int puts = xstat("put_requests");
+    mock_mode(&M, "500", 1);
+    CHECK(seckit_s3cse_put_object(aws, &req, &res, &err) != 0);
+    CHECK(strstr(err.message, "changed during the upload") != NULL);
+    printf("# %s\n", err.message);
+    CHECK(xstat("put_requests") == puts + 1);
+    seckit_s3_object_info info;
+    CHECK(seckit_s3_head_object(aws, B, "cse/changes", &info, &err) != 0);
+    close(fd);
+    free(path);
+    free(data);
+    seckit_s3cse_keyring_free(kr);
+    seckit_aws_free(aws);
+}
+
+typedef struct mem_source {
+    const unsigned char *data;
+    size_t len, pos;
+    int rewinds;
+} mem_source;
+
+static int mem_read(void *ctx, unsigned char *buf, size_t cap, size_t *got, seckit_error *err)
+{
+    mem_source *m = ctx;
+    (void)err;
+    size_t n = m->len - m->pos < cap ? m->len - m->pos : cap;
+    if (n > 1000)
+        n = 1000; /* short reads are allowed */
+    memcpy(buf, m->data + m->pos, n);
+    m->pos += n;
+    *got = n;
+    return 0;
+}
+
+static int mem_rewind(void *ctx, seckit_error *err)
+{
+    mem_source *m = ctx;
+    (void)err;
+    m->pos = 0;
+    m->rewinds++;
+    return 0;
+}
+
+/* UNSIGNED-PAYLOAD only for the self-authenticating (encrypted) stream:
+ * plain uploads over http keep a signed SHA-256 of their body, whether
+ * from memory, a file, a source, or the parts of an encrypted multipart
+ * upload. */
+static void test_payload_hash_kept(void)
+{
+    seckit_aws *aws = client(3);
+    seckit_s3cse_keyring *kr = aes_keyring();
+    seckit_error err;
+    char b1[80], p1[80];
+    size_t n = 150000;
+    unsigned char *data = pattern(n, 9);
+
+    /* memory body */
+    CHECK(put(aws, "plain/mem", data, 1000, NULL) == 0);
+    xstat_str("put_body_1", b1, sizeof b1);
+    xstat_str("put_payload_1", p1, sizeof p1);
+    CHECK(is_hex64(p1) && strcmp(p1, b1) == 0);
+
+    /* a file streamed with upload_fd */
+    char *path = write_file("plain-in", data, n);
+    int fd = open(path, O_RDONLY);
+    seckit_s3_upload u = {.bucket = B, .key = "plain/file", .fd = fd};
+    seckit_s3_upload_result ur;
+    CHECK_OK(seckit_s3_upload_fd(aws, &u, &ur, &err), &err);
+    xstat_str("put_body_1", b1, sizeof b1);
+    xstat_str("put_payload_1", p1, sizeof p1);
+    CHECK(is_hex64(p1) && strcmp(p1, b1) == 0);
+    close(fd);
+
+    /* a source that is not self-authenticating: hashed first, then rewound */
+    mem_source ms = {.data = data, .len = n};
+    seckit_s3_body_source src = {.read = mem_read, .rewind = mem_rewind, .ctx = &ms};
+    seckit_s3_put p = {.bucket = B, .key = "plain/source",
+                       .body = {.fd = -1, .len = n, .source = &src}};
+    seckit_s3_put_result pr;
+    CHECK_OK(seckit_s3_put_object(aws, &p, &pr, &err), &err);
+    xstat_str("put_body_1", b1, sizeof b1);
+    xstat_str("put_payload_1", p1, sizeof p1);
+    CHECK(is_hex64(p1) && strcmp(p1, b1) == 0 && ms.rewinds == 1);
+    unsigned char *got = NULL;
+    size_t glen = 0;
+    seckit_s3_get g = SECKIT_S3_GET_INIT;
+    g.bucket = B;
+    g.key = "plain/source";
+    seckit_s3_object_info info;
+    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &got, &glen, &err), &err);
+    CHECK(glen == n && memcmp(got, data, n) == 0);
+    seckit_s3_object_info_free(&info);
+    free(got);
+
+    /* a source without rewind over plain http cannot be hashed: refused */
+    src.rewind = NULL;
+    ms.pos = 0;
+    CHECK(seckit_s3_put_object(aws, &p, &pr, &err) == SECKIT_EINVAL);
+    CHECK(strstr(err.message, "rewind") != NULL);
+
+    /* an encrypted multipart upload: its parts are signed as before */
+    fd = open(path, O_RDONLY);
+    seckit_s3cse_put req = {.bucket = B, .key = "cse/multipart", .fd = fd,
+                            .size = (long long)n, .keyring = kr, .part_size = 65536,
+                            .min_part_size = 1024, .single_put_max = -1};
+    seckit_s3_upload_result res;
+    CHECK_OK(seckit_s3cse_put_object(aws, &req, &res, &err), &err);
+    CHECK(res.parts == 3);
+    xstat_str("put_body_1", b1, sizeof b1);
+    xstat_str("put_payload_1", p1, sizeof p1);
+    CHECK(is_hex64(p1) && strcmp(p1, b1) == 0);
+    CHECK(decrypts_to(aws, kr, "cse/multipart", data, n));
+    close(fd);
+
+    /* single_put_max below the body: multipart; at or above: one streamed PUT */
+    fd = open(path, O_RDONLY);
+    req.fd = fd;
+    req.key = "cse/threshold";
+    req.single_put_max = (long long)n + SECKIT_S3CSE_TAG_LEN;
+    CHECK_OK(seckit_s3cse_put_object(aws, &req, &res, &err), &err);
+    CHECK(res.parts == 0);
+    xstat_str("put_payload_1", p1, sizeof p1);
+    CHECK(strcmp(p1, "UNSIGNED-PAYLOAD") == 0);
+    CHECK(decrypts_to(aws, kr, "cse/threshold", data, n));
+    close(fd);
+    fd = open(path, O_RDONLY);
+    req.fd = fd;
+    req.single_put_max = (long long)n + SECKIT_S3CSE_TAG_LEN - 1;
+    CHECK_OK(seckit_s3cse_put_object(aws, &req, &res, &err), &err);
+    CHECK(res.parts == 3);
+    close(fd);
+
+    /* a pipe (size unknown) is never one streamed PUT */
+    int pp[2];
+    CHECK(pipe(pp) == 0);
+    CHECK(write(pp[1], data, 5000) == 5000);
+    close(pp[1]);
+    seckit_s3cse_put preq = {.bucket = B, .key = "cse/pipe", .fd = pp[0], .size = -1,
+                             .keyring = kr};
+    CHECK_OK(seckit_s3cse_put_object(aws, &preq, &res, &err), &err);
+    xstat_str("put_body_1", b1, sizeof b1);
+    xstat_str("put_payload_1", p1, sizeof p1);
+    CHECK(is_hex64(p1) && strcmp(p1, b1) == 0);
+    CHECK(decrypts_to(aws, kr, "cse/pipe", data, 5000));
+    close(pp[0]);
+
+    free(path);
+    free(data);
+    seckit_s3cse_keyring_free(kr);
+    seckit_aws_free(aws);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "%s/seckit-s3x-XXXXXX",
@@ -1072,6 +1362,9 @@ int main(void)
     TEST(test_copy);
     TEST(test_delete_objects);
     TEST(test_clock_skew_every_op);
+    TEST(test_cse_stream_put_retry);
+    TEST(test_cse_stream_changed_file);
+    TEST(test_payload_hash_kept);
     mock_stop(&M);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

@@ -13,10 +13,11 @@
 # information.
 #
 # Usage: tests/bench/bench-s3cse-ruby.sh [SECKIT] ; SIZE_MIB (default 256),
-# ROUNDS (default 1; the fastest round of each is reported), PART_SIZE (passed
-# to seckit s3 cp --part-size; default: cp's own, 8MiB).  Swift's cost per
-# multipart part dominates uploads here (Ruby sends one PutObject), so larger
-# parts are faster but an encrypting upload holds one part in memory.
+# ROUNDS (default 3; the median time and the median peak RSS of each are
+# reported), PART_SIZE (passed to seckit s3 cp --part-size; default: cp's own:
+# an encrypted file up to 5 GiB goes as one streamed PutObject, as Ruby's
+# does; with --part-size, files larger than a part go multipart, where
+# Swift's cost per part dominates).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -25,7 +26,7 @@ SECKIT=${1:-${SECKIT:-./seckit}}
 . "$here/lib.sh"
 seckit_binary "$SECKIT"
 SIZE_MIB=${SIZE_MIB:-256}
-ROUNDS=${ROUNDS:-1}
+ROUNDS=${ROUNDS:-3}
 RB="$top/tests/interop/s3cse/s3cse-ruby.rb"
 
 command -v ruby >/dev/null 2>&1 || { echo "SKIP bench_s3cse_ruby: no ruby (tests/deps/s3cse-ruby.apt)"; exit 0; }
@@ -49,28 +50,28 @@ B=bench
 head -c 32 /dev/urandom >aes.key && chmod 600 aes.key
 head -c $((SIZE_MIB * 1048576)) /dev/urandom >obj.bin
 "$SECKIT" s3 mb "s3://$B" $EP >/dev/null
-echo "bench-s3cse-ruby: $SIZE_MIB MiB object, Swift at $S3_ENDPOINT, $(ruby "$RB" check), best of $ROUNDS, part size ${PART_SIZE:-cp default}"
+echo "bench-s3cse-ruby: $SIZE_MIB MiB object, Swift at $S3_ENDPOINT, $(ruby "$RB" check), median of $ROUNDS, part size ${PART_SIZE:-cp default}"
 
-# measure NAME CMD...: run it ROUNDS times; keep the best wall time and its
-# peak RSS in $NAME.t / $NAME.m (KiB).  Fails the script if CMD fails.
+# measure NAME CMD...: run it ROUNDS times; the median wall time and the
+# median peak RSS in $NAME.t / $NAME.m (KiB), every round in $NAME.all.
+# Fails the script if CMD fails.
 measure() {
     name=$1
     shift
-    best_t="" best_m=""
+    : >"$name.all"
     r=0
     while [ $r -lt "$ROUNDS" ]; do
         if ! /usr/bin/time -f '%e %M' -o "$name.tm" "$@" >/dev/null 2>"$name.err"; then
             echo "bench-s3cse-ruby: $name failed: $(tail -n 3 "$name.err" | tr '\n' ' ')" >&2
             return 1
         fi
-        read -r t m <"$name.tm"
-        if [ -z "$best_t" ] || awk -v a="$t" -v b="$best_t" 'BEGIN { exit !(a < b) }'; then
-            best_t=$t best_m=$m
-        fi
+        cat "$name.tm" >>"$name.all"
         r=$((r + 1))
     done
-    echo "$best_t" >"$name.t"
-    echo "$best_m" >"$name.m"
+    med() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+    cut -d' ' -f1 "$name.all" | med >"$name.t"
+    cut -d' ' -f2 "$name.all" | med >"$name.m"
+    echo "  $name rounds (s KiB): $(tr '\n' ',' <"$name.all" | sed 's/,$//')"
 }
 # sum of two steps' times, max of their RSS: NAME A B
 combine() {
@@ -101,6 +102,9 @@ if "$SECKIT" s3 cp "s3://$B/ruby.obj" probe.out --raw-aes-key file=aes.key \
     measure seckit_down "$SECKIT" s3 cp "s3://$B/ruby.obj" seckit.out --raw-aes-key file=aes.key \
         --commitment-policy require-encrypt-allow-decrypt --no-progress $PS $EP
     cmp -s obj.bin seckit.out || { echo "bench-s3cse-ruby: seckit's download differs" >&2; exit 1; }
+    ruby "$RB" get --bucket $B --key seckit.obj --out ruby2.out --aes-key aes.key
+    cmp -s obj.bin ruby2.out || { echo "bench-s3cse-ruby: Ruby cannot read seckit's upload" >&2; exit 1; }
+    rm -f ruby2.out seckit.out
     row "cp up (encrypt)" seckit_up ruby_up
     row "cp down (decrypt)" seckit_down ruby_down
 else

@@ -185,6 +185,15 @@ fi
 if check mp_up_file 0 s3 cp big.bin "$S/mp/file.bin" --part-size 5MiB $RSA $EP; then
     grep -q "(11534337 bytes encrypted, v3, 3 parts)" "$OUT" && pass mp_up_file || fail mp_up_file "$(cat "$OUT")"
 fi
+# without --part-size a file up to 5 GiB goes up as ONE PutObject, encrypted
+# as it is sent (no parts), and reads back
+if check stream_up_file 0 s3 cp big.bin "$S/stream/file.bin" $AES $EP; then
+    grep -q "(11534337 bytes encrypted, v3)\$" "$OUT" && pass stream_up_file || fail stream_up_file "$(cat "$OUT")"
+fi
+if check stream_down_file 0 s3 cp "$S/stream/file.bin" stream.back $AES $EP; then
+    cmp -s big.bin stream.back && [ "$(stored_size "stream/file.bin")" = 11534353 ] && pass stream_down_file ||
+        fail stream_down_file "content or size differs"
+fi
 for k in pipe file; do
     kk=$AES
     [ $k = file ] && kk=$RSA
