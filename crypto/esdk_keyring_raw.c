@@ -14,31 +14,12 @@
 #include <openssl/rsa.h>
 
 #include "crypto/esdk_internal.h"
+#include "crypto/rsa_key.h"
 #include "crypto/secmem.h"
 #include "src/base/guard.h"
 
-#define RSA_MIN_BITS 2048
 
 void skt_raw_rsa_free_key(void *pkey) { EVP_PKEY_free(pkey); }
-
-/* Decode an RSA key (PEM or DER; PKCS#8, PKCS#1, SPKI) with the given
- * selection. */
-static EVP_PKEY *decode_key(const uint8_t *key, size_t key_len, int selection)
-{
-    EVP_PKEY *pkey = NULL;
-    OSSL_DECODER_CTX *dctx =
-        OSSL_DECODER_CTX_new_for_pkey(&pkey, NULL, NULL, "RSA", selection, NULL, NULL);
-    if (dctx == NULL)
-        return NULL;
-    const unsigned char *p = key;
-    size_t n = key_len;
-    if (OSSL_DECODER_from_data(dctx, &p, &n) != 1) {
-        EVP_PKEY_free(pkey);
-        pkey = NULL;
-    }
-    OSSL_DECODER_CTX_free(dctx);
-    return pkey;
-}
 
 int seckit_keyring_raw_rsa_new(seckit_keyring **out, const char *key_namespace,
                                const char *key_name, seckit_rsa_padding padding,
@@ -52,25 +33,12 @@ int seckit_keyring_raw_rsa_new(seckit_keyring **out, const char *key_namespace,
     SKT_GUARD(skt_crypto_init(err));
     seckit_keyring *kr;
     SKT_GUARD(skt_keyring_alloc(&kr, SKT_KR_RSA, key_namespace, key_name, err));
-    int has_private = 1;
-    EVP_PKEY *pkey = decode_key(key, key_len, EVP_PKEY_KEYPAIR);
-    if (pkey == NULL) {
-        has_private = 0;
-        pkey = decode_key(key, key_len, EVP_PKEY_PUBLIC_KEY);
-    }
-    ERR_clear_error();
-    if (pkey == NULL) {
+    int has_private = 0;
+    EVP_PKEY *pkey = NULL;
+    int rc = skt_rsa_key_decode(key, key_len, &pkey, &has_private, err);
+    if (rc != 0) {
         seckit_keyring_free(kr);
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "RSA key: not a PEM or DER RSA key (PKCS#8, PKCS#1 or "
-                                "SubjectPublicKeyInfo)");
-    }
-    if (EVP_PKEY_get_bits(pkey) < RSA_MIN_BITS) {
-        int bits = EVP_PKEY_get_bits(pkey);
-        EVP_PKEY_free(pkey);
-        seckit_keyring_free(kr);
-        return seckit_error_set(err, SECKIT_EINVAL, "RSA key of %d bits is too small (minimum %d)",
-                                bits, RSA_MIN_BITS);
+        return rc;
     }
     kr->pkey = pkey;
     kr->has_private = has_private;

@@ -17,10 +17,10 @@
 #include <openssl/rsa.h>
 
 #include "crypto/s3cse_internal.h"
+#include "crypto/rsa_key.h"
 #include "crypto/secmem.h"
 #include "src/base/guard.h"
 
-#define RSA_MIN_BITS 2048
 #define GCM_WRAPPED_LEN (12 + SKT_S3CSE_KEY_LEN + 16)
 
 struct seckit_s3cse_keyring {
@@ -110,23 +110,6 @@ int seckit_s3cse_keyring_aes_new(seckit_s3cse_keyring **out, const uint8_t *key,
     return 0;
 }
 
-static EVP_PKEY *decode_rsa(const uint8_t *key, size_t key_len, int selection)
-{
-    EVP_PKEY *pkey = NULL;
-    OSSL_DECODER_CTX *d =
-        OSSL_DECODER_CTX_new_for_pkey(&pkey, NULL, NULL, "RSA", selection, NULL, NULL);
-    if (d == NULL)
-        return NULL;
-    const unsigned char *p = key;
-    size_t n = key_len;
-    if (OSSL_DECODER_from_data(d, &p, &n) != 1) {
-        EVP_PKEY_free(pkey);
-        pkey = NULL;
-    }
-    OSSL_DECODER_CTX_free(d);
-    return pkey;
-}
-
 int seckit_s3cse_keyring_rsa_new(seckit_s3cse_keyring **out, const uint8_t *key,
                                  size_t key_len, const seckit_s3cse_kv *matdesc, size_t n,
                                  seckit_error *err)
@@ -136,23 +119,10 @@ int seckit_s3cse_keyring_rsa_new(seckit_s3cse_keyring **out, const uint8_t *key,
     SKT_ENSURE_ARG(key != NULL && key_len > 0, err);
     seckit_s3cse_keyring *kr;
     SKT_GUARD(kr_alloc(&kr, SKT_S3KR_RSA, matdesc, n, err));
-    kr->has_private = 1;
-    kr->pkey = decode_rsa(key, key_len, EVP_PKEY_KEYPAIR);
-    if (kr->pkey == NULL) {
-        kr->has_private = 0;
-        kr->pkey = decode_rsa(key, key_len, EVP_PKEY_PUBLIC_KEY);
-    }
-    ERR_clear_error();
-    if (kr->pkey == NULL) {
+    int rc = skt_rsa_key_decode(key, key_len, &kr->pkey, &kr->has_private, err);
+    if (rc != 0) {
         seckit_s3cse_keyring_free(kr);
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "not an RSA key (PEM or DER: PKCS#8, PKCS#1 or SubjectPublicKeyInfo)");
-    }
-    if (EVP_PKEY_get_bits(kr->pkey) < RSA_MIN_BITS) {
-        int bits = EVP_PKEY_get_bits(kr->pkey);
-        seckit_s3cse_keyring_free(kr);
-        return seckit_error_set(err, SECKIT_EINVAL, "RSA key of %d bits: at least %d needed",
-                                bits, RSA_MIN_BITS);
+        return rc;
     }
     *out = kr;
     return 0;

@@ -1069,14 +1069,14 @@ static char *write_file(const char *name, const unsigned char *data, size_t len)
     return path;
 }
 
-typedef struct collect {
+typedef struct sink_buf {
     unsigned char *buf;
     size_t len, cap;
-} collect;
+} sink_buf;
 
 static int collect_write(void *ctx, const unsigned char *data, size_t len, seckit_error *err)
 {
-    collect *c = ctx;
+    sink_buf *c = ctx;
     (void)err;
     if (c->len + len > c->cap) {
         c->cap = (c->len + len) * 2;
@@ -1103,7 +1103,7 @@ static seckit_s3cse_keyring *aes_keyring(void)
 static int decrypts_to(seckit_aws *aws, const seckit_s3cse_keyring *kr, const char *key,
                        const unsigned char *want, size_t len)
 {
-    collect c = {0};
+    sink_buf c = {0};
     seckit_s3cse_get g = {.bucket = B, .key = key, .keyring = kr, .write = collect_write,
                           .write_ctx = &c};
     seckit_s3cse_get_result res;
