@@ -171,3 +171,23 @@ int cli_print_usage(const cli_command *cmd)
     fputs(cmd->usage, stdout);
     return EXIT_OK_;
 }
+
+int cli_held_append(uint8_t **buf, size_t *len, size_t *cap, size_t max, const uint8_t *p,
+                    size_t n, seckit_error *err)
+{
+    if (n > *cap - *len) {
+        if (n > max - *len)
+            return seckit_error_set(err, SECKIT_ELIMIT, "more than %zu bytes to hold", max);
+        size_t ncap = *cap ? *cap : 65536;
+        while (ncap - *len < n)
+            ncap = ncap > max / 2 ? max : ncap * 2;
+        uint8_t *q = seckit_secret_grow(*buf, *len, ncap);
+        if (q == NULL)
+            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        *buf = q;
+        *cap = ncap;
+    }
+    memcpy(*buf + *len, p, n);
+    *len += n;
+    return 0;
+}

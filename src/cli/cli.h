@@ -3,6 +3,8 @@
 #ifndef SECKIT_CLI_H
 #define SECKIT_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "seckit/seckit.h"
@@ -54,6 +56,13 @@ int cli_fail(const char *sub, const seckit_error *err);
 int cli_bad_option(const char *sub, int c, char **argv);
 
 /* Parse a whole unsigned decimal number in [min, max]; 0 on success. */
+/* Appends n bytes to *buf, plaintext held back until it is authenticated
+ * (or a batch of output): the buffer grows by copy-and-wipe
+ * (seckit_secret_grow, doubling from 64 KiB, never past max bytes of room)
+ * and is freed with seckit_secret_free.  The caller checks its own size
+ * limit first; SECKIT_ENOMEM when memory runs out. */
+int cli_held_append(uint8_t **buf, size_t *len, size_t *cap, size_t max, const uint8_t *p,
+                    size_t n, seckit_error *err);
 int cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 
 /* --output text|json: sets *json (0 or 1); prints a usage error and returns

@@ -93,7 +93,6 @@ typedef struct {
     seckit_atomic_file *file; /* --out */
     uint8_t *mem;             /* stdout: held until the end (wiped) */
     size_t len, cap;
-    int secret;
 } out_sink;
 
 static int sink_write(void *user, const uint8_t *p, size_t n, seckit_error *err)
@@ -101,54 +100,24 @@ static int sink_write(void *user, const uint8_t *p, size_t n, seckit_error *err)
     out_sink *s = user;
     if (s->file != NULL) {
         /* Batch the (authenticated) frames into CHUNK-sized writes. */
-        if (s->mem == NULL) {
-            s->mem = malloc(CHUNK);
-            if (s->mem == NULL)
-                return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-            s->cap = CHUNK;
-        }
-        if (n > s->cap - s->len) {
+        if (n > s->cap - s->len && s->len > 0) {
             int rc = seckit_atomic_write(s->file, s->mem, s->len, err);
             s->len = 0;
             if (rc != 0)
                 return rc;
-            if (n >= s->cap)
-                return seckit_atomic_write(s->file, p, n, err);
         }
-        memcpy(s->mem + s->len, p, n);
-        s->len += n;
-        return 0;
+        if (n >= CHUNK)
+            return seckit_atomic_write(s->file, p, n, err);
+        return cli_held_append(&s->mem, &s->len, &s->cap, CHUNK, p, n, err);
     }
-    if (n > s->cap - s->len) {
-        size_t cap = s->cap ? s->cap : CHUNK;
-        while (cap - s->len < n)
-            cap *= 2;
-        uint8_t *q = malloc(cap);
-        if (q == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        if (s->len > 0)
-            memcpy(q, s->mem, s->len);
-        if (s->mem != NULL) {
-            seckit_memzero(s->mem, s->cap);
-            free(s->mem);
-        }
-        s->mem = q;
-        s->cap = cap;
-    }
-    memcpy(s->mem + s->len, p, n);
-    s->len += n;
-    return 0;
+    return cli_held_append(&s->mem, &s->len, &s->cap, SIZE_MAX, p, n, err);
 }
 
 static void sink_discard(out_sink *s)
 {
     seckit_atomic_abort(s->file);
     s->file = NULL;
-    if (s->mem != NULL) {
-        if (s->secret)
-            seckit_memzero(s->mem, s->cap);
-        free(s->mem);
-    }
+    seckit_secret_free(s->mem); /* wiped */
     /* (s->file is already NULL after a commit) */
     s->mem = NULL;
     s->len = s->cap = 0;
@@ -272,7 +241,6 @@ static int run_decrypt(esdk_args *a, seckit_keyring *kr, seckit_error *err, int 
     uint8_t *buf = NULL, *decoded = NULL;
     const char *name = a->in != NULL ? a->in : "standard input";
 
-    sink.secret = 1;
     *msg_error = 0;
     if ((rc = open_input(a->in, &fd, err)) != 0)
         return rc;

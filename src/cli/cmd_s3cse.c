@@ -336,37 +336,14 @@ static int sink_put(pt_sink *s, const uint8_t *p, size_t n, seckit_error *err)
     }
     if ((uint64_t)s->len + n > s->max)
         return too_big(err, s->max);
-    if (n > s->cap - s->len) {
-        size_t cap = s->cap ? s->cap : CHUNK;
-        while (cap - s->len < n)
-            cap *= 2;
-        if ((uint64_t)cap > s->max)
-            cap = (size_t)s->max;
-        uint8_t *q = malloc(cap);
-        if (q == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        if (s->len > 0)
-            memcpy(q, s->mem, s->len);
-        if (s->mem != NULL) {
-            seckit_memzero(s->mem, s->cap);
-            free(s->mem);
-        }
-        s->mem = q;
-        s->cap = cap;
-    }
-    memcpy(s->mem + s->len, p, n);
-    s->len += n;
-    return 0;
+    return cli_held_append(&s->mem, &s->len, &s->cap, (size_t)s->max, p, n, err);
 }
 
 static void sink_discard(pt_sink *s)
 {
     seckit_atomic_abort(s->file);
     s->file = NULL;
-    if (s->mem != NULL) {
-        seckit_memzero(s->mem, s->cap);
-        free(s->mem);
-    }
+    seckit_secret_free(s->mem); /* wiped */
     s->mem = NULL;
     s->len = s->cap = 0;
 }

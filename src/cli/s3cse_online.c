@@ -179,22 +179,7 @@ static int dl_write(void *ctx, const unsigned char *data, size_t len, seckit_err
                                     "until its tag verifies; download to a file, raise "
                                     "--max-buffer or accept --delayed-authentication",
                                     s->limit);
-        if (s->len + len > s->cap) {
-            size_t ncap = s->cap == 0 ? 65536 : s->cap;
-            while (ncap < s->len + len)
-                ncap *= 2;
-            unsigned char *nb = seckit_secret_alloc(ncap);
-            if (nb == NULL)
-                return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-            if (s->len > 0)
-                memcpy(nb, s->buf, s->len);
-            seckit_secret_free(s->buf);
-            s->buf = nb;
-            s->cap = ncap;
-        }
-        memcpy(s->buf + s->len, data, len);
-        s->len += len;
-        return 0;
+        return cli_held_append(&s->buf, &s->len, &s->cap, (size_t)s->limit, data, len, err);
     }
     while (len > 0) {
         ssize_t w = write(s->fd, data, len);
