@@ -191,3 +191,27 @@ int cli_held_append(uint8_t **buf, size_t *len, size_t *cap, size_t max, const u
     *len += n;
     return 0;
 }
+
+int cli_parse_size(const char *s, unsigned long long max, unsigned long long *out)
+{
+    char *end = NULL;
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0)
+        return -1;
+    unsigned long long mul = 1;
+    if (strcmp(end, "K") == 0 || strcmp(end, "KiB") == 0)
+        mul = 1024ULL;
+    else if (strcmp(end, "M") == 0 || strcmp(end, "MiB") == 0)
+        mul = 1024ULL * 1024;
+    else if (strcmp(end, "G") == 0 || strcmp(end, "GiB") == 0)
+        mul = 1024ULL * 1024 * 1024;
+    else if (*end != '\0')
+        return -1;
+    if (v > max / mul)
+        return -1;
+    *out = v * mul;
+    return 0;
+}

@@ -63,6 +63,9 @@ int cli_bad_option(const char *sub, int c, char **argv);
  * limit first; SECKIT_ENOMEM when memory runs out. */
 int cli_held_append(uint8_t **buf, size_t *len, size_t *cap, size_t max, const uint8_t *p,
                     size_t n, seckit_error *err);
+/* SIZE with an optional K, KiB, M, MiB, G or GiB suffix (powers of 1024), at
+ * most max bytes, into *out; -1 when it is not such a size. */
+int cli_parse_size(const char *s, unsigned long long max, unsigned long long *out);
 int cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 
 /* --output text|json: sets *json (0 or 1); prints a usage error and returns

@@ -247,31 +247,6 @@ static void free_url(s3_url *u)
     free(u->key);
 }
 
-/* SIZE with an optional K/M/G (KiB/MiB/GiB) suffix; powers of 1024. */
-static int parse_size(const char *s, long long *out)
-{
-    char *end = NULL;
-    if (*s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0)
-        return -1;
-    unsigned long long mul = 1;
-    if (strcmp(end, "K") == 0 || strcmp(end, "KiB") == 0)
-        mul = 1024ULL;
-    else if (strcmp(end, "M") == 0 || strcmp(end, "MiB") == 0)
-        mul = 1024ULL * 1024;
-    else if (strcmp(end, "G") == 0 || strcmp(end, "GiB") == 0)
-        mul = 1024ULL * 1024 * 1024;
-    else if (*end != '\0')
-        return -1;
-    if (v > (1ULL << 40) / mul)
-        return -1;
-    *out = (long long)(v * mul);
-    return 0;
-}
-
 /* --metadata K=V,K2=V2 (split in place). */
 static int parse_metadata(s3_opts *o, char *arg)
 {
@@ -1266,15 +1241,17 @@ static int run(int argc, char **argv)
             cli_s3cse_opts_free(&o.keys);
             return kr;
         }
+        unsigned long long sz = 0; /* a SIZE option */
         switch (c) {
         case OPT_RECURSIVE: o.recursive = 1; have_recursive = 1; break;
         case OPT_BUFFER_LIMIT:
-            if (parse_size(optarg, &o.buffer_limit) != 0 || o.buffer_limit > (1LL << 34)) {
+            if (cli_parse_size(optarg, 1ULL << 34, &sz) != 0) {
                 free(o.metadata_arg);
                 cli_s3cse_opts_free(&o.keys);
                 return cli_usage_error(o.sub, "--max-buffer must be a size up to 16GiB, not "
                                               "'%s'", optarg);
             }
+            o.buffer_limit = (long long)sz;
             o.buffer_limit_set = 1;
             have_cp_opt = 1;
             break;
@@ -1294,9 +1271,10 @@ static int run(int argc, char **argv)
             have_ls_opt = 1;
             break;
         case OPT_PART_SIZE:
-            if (parse_size(optarg, &o.part_size) != 0 || o.part_size < SECKIT_S3_MIN_PART_SIZE ||
-                o.part_size > SECKIT_S3_MAX_PART_SIZE)
+            if (cli_parse_size(optarg, SECKIT_S3_MAX_PART_SIZE, &sz) != 0 ||
+                sz < SECKIT_S3_MIN_PART_SIZE)
                 return cli_usage_error(o.sub, "--part-size must be 5MiB..5GiB, not '%s'", optarg);
+            o.part_size = (long long)sz;
             o.part_size_set = 1;
             have_cp_opt = 1;
             break;

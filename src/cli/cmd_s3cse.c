@@ -89,31 +89,6 @@ static int open_input(const char *path, int *fd, seckit_error *err)
     return 0;
 }
 
-/* SIZE with an optional K/M/G (KiB/MiB/GiB) suffix; powers of 1024. */
-static int parse_size(const char *s, uint64_t *out)
-{
-    char *end = NULL;
-    if (*s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0)
-        return -1;
-    unsigned long long mul = 1;
-    if (strcmp(end, "K") == 0 || strcmp(end, "KiB") == 0)
-        mul = 1024ULL;
-    else if (strcmp(end, "M") == 0 || strcmp(end, "MiB") == 0)
-        mul = 1024ULL * 1024;
-    else if (strcmp(end, "G") == 0 || strcmp(end, "GiB") == 0)
-        mul = 1024ULL * 1024 * 1024;
-    else if (*end != '\0')
-        return -1;
-    if (v == 0 || v > SECKIT_S3CSE_GCM_MAX_PLAINTEXT / mul)
-        return -1;
-    *out = (uint64_t)(v * mul);
-    return 0;
-}
-
 /* ---- metadata files ----------------------------------------------------- */
 
 /* Object metadata as the JSON map `aws s3 cp --metadata file://` takes. */
@@ -532,6 +507,7 @@ int cli_s3cse_offline_run(int argc, char **argv)
         }
         if (cli_aws_option(c, optarg, &a.aws_opts))
             continue;
+        unsigned long long sz = 0; /* a SIZE option */
         switch (c) {
         case O_IN: a.in = optarg; break;
         case O_OUT: a.out = optarg; break;
@@ -540,11 +516,12 @@ int cli_s3cse_offline_run(int argc, char **argv)
         case O_META: a.meta = optarg; break;
         case O_INSTR: a.instr = optarg; break;
         case O_MAX_BUFFER:
-            if (parse_size(optarg, &a.max_buffer) != 0) {
+            if (cli_parse_size(optarg, SECKIT_S3CSE_GCM_MAX_PLAINTEXT, &sz) != 0 || sz == 0) {
                 cli_s3cse_opts_free(&a.k);
                 return cli_usage_error(SUB, "--max-buffer: '%s' is not a size such as 64MiB",
                                        optarg);
             }
+            a.max_buffer = sz;
             break;
         case 'h':
             cli_s3cse_opts_free(&a.k);
