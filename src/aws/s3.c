@@ -583,12 +583,14 @@ static char *key_path(const char *key)
     return p;
 }
 
-/* Send a request for bucket/key (key may be NULL: the bucket itself). */
-static int send_s3(seckit_aws *aws, seckit_aws_request *r, const char *bucket, const char *key,
-                   seckit_aws_response *resp, seckit_error *err)
+/* Send the S3 operation op ("GetObject": the name errors show) for
+ * bucket/key (key may be NULL: the bucket itself). */
+static int send_s3(seckit_aws *aws, const char *op, seckit_aws_request *r, const char *bucket,
+                   const char *key, seckit_aws_response *resp, seckit_error *err)
 {
     char *path = NULL;
     r->service = "s3";
+    r->operation = op;
     r->bucket = bucket;
     if (key != NULL) {
         path = key_path(key);
@@ -680,7 +682,7 @@ int seckit_s3_put_object(seckit_aws *aws, const seckit_s3_put *req, seckit_s3_pu
     r.method = "PUT";
     r.headers = h;
     r.header_count = nh;
-    SKT_GUARD_GOTO(send_s3(aws, &r, req->bucket, req->key, &resp, err), rc, done);
+    SKT_GUARD_GOTO(send_s3(aws, "PutObject", &r, req->bucket, req->key, &resp, err), rc, done);
     if (out != NULL) {
         copy_header(&resp, "etag", out->etag, sizeof(out->etag));
         copy_header(&resp, "x-amz-version-id", out->version_id, sizeof(out->version_id));
@@ -841,7 +843,7 @@ int seckit_s3_get_object(seckit_aws *aws, const seckit_s3_get *req, seckit_s3_ob
         r.response_sink = get_sink;
         r.response_sink_ctx = &g;
         g.checked = 0;
-        rc = send_s3(aws, &r, req->bucket, req->key, &resp, err);
+        rc = send_s3(aws, "GetObject", &r, req->bucket, req->key, &resp, err);
         attempts += resp.attempts > 0 ? resp.attempts : 1;
         if (rc == 0 && !g.checked) /* an empty body: no sink call */
             rc = get_check_answer(&g, &resp, err);
@@ -902,7 +904,7 @@ int seckit_s3_head_object_ex(seckit_aws *aws, const seckit_s3_head *req,
     r.query_count = req->version_id != NULL ? 1 : 0;
     r.headers = req->if_match != NULL ? &h : NULL;
     r.header_count = req->if_match != NULL ? 1 : 0;
-    int rc = send_s3(aws, &r, req->bucket, req->key, &resp, err);
+    int rc = send_s3(aws, "HeadObject", &r, req->bucket, req->key, &resp, err);
     if (rc == 0)
         rc = info_checked(&resp, info, req->require_all_metadata, err);
     seckit_aws_response_free(&resp);
@@ -1024,7 +1026,7 @@ int seckit_s3_upload_part_copy(seckit_aws *aws, const char *bucket, const char *
     r.headers = h;
     r.header_count = nh;
     r.flags = SECKIT_AWS_REQ_ERROR_IN_200; /* can fail after "200 OK" */
-    int rc = send_s3(aws, &r, bucket, key, &resp, err);
+    int rc = send_s3(aws, "UploadPartCopy", &r, bucket, key, &resp, err);
     /* S3 may report an error inside a 200 answer: the body says which */
     if (rc == 0)
         rc = skt_s3_parse_body(&resp, "CopyPartResult", what, &root, err);
@@ -1060,7 +1062,7 @@ static int get_tagging(seckit_aws *aws, const char *bucket, const char *key,
     r.method = "GET";
     r.query = q;
     r.query_count = version_id != NULL ? 2 : 1;
-    int rc = send_s3(aws, &r, bucket, key, &resp, err);
+    int rc = send_s3(aws, "GetObjectTagging", &r, bucket, key, &resp, err);
     if (rc == 0)
         rc = skt_s3_parse_body(&resp, "Tagging", what, &root, err);
     const skt_xml_node *set = rc == 0 ? skt_xml_child(root, "TagSet") : NULL;
@@ -1258,7 +1260,7 @@ int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_
     r.headers = h;
     r.header_count = nh;
     r.flags = SECKIT_AWS_REQ_ERROR_IN_200; /* can fail after "200 OK" */
-    SKT_GUARD_GOTO(send_s3(aws, &r, req->bucket, req->key, &resp, err), rc, done);
+    SKT_GUARD_GOTO(send_s3(aws, "CopyObject", &r, req->bucket, req->key, &resp, err), rc, done);
     /* S3 may report an error inside a 200 answer: the body says which */
     SKT_GUARD_GOTO(skt_s3_parse_body(&resp, "CopyObjectResult", what, &root, err), rc, done);
     const char *etag = NULL;
@@ -1288,7 +1290,7 @@ int seckit_s3_delete_object_version(seckit_aws *aws, const char *bucket, const c
     r.method = "DELETE";
     r.query = version_id != NULL ? &q : NULL;
     r.query_count = version_id != NULL ? 1 : 0;
-    int rc = send_s3(aws, &r, bucket, key, &resp, err);
+    int rc = send_s3(aws, "DeleteObject", &r, bucket, key, &resp, err);
     seckit_aws_response_free(&resp);
     return rc;
 }
@@ -1438,7 +1440,7 @@ int seckit_s3_delete_objects(seckit_aws *aws, const char *bucket, const seckit_s
     r.body = xml;
     r.body_len = xml_len;
     if (rc == 0)
-        rc = send_s3(aws, &r, bucket, NULL, &resp, err);
+        rc = send_s3(aws, "DeleteObjects", &r, bucket, NULL, &resp, err);
     if (rc == 0)
         rc = skt_s3_parse_body(&resp, "DeleteResult", "S3 DeleteObjects response", &root, err);
     if (rc == 0)
@@ -1472,7 +1474,7 @@ int seckit_s3_create_bucket(seckit_aws *aws, const char *bucket, seckit_error *e
         r.body = body;
         r.body_len = strlen(body);
     }
-    int rc = send_s3(aws, &r, bucket, NULL, &resp, err);
+    int rc = send_s3(aws, "CreateBucket", &r, bucket, NULL, &resp, err);
     if (rc < 0 && err != NULL && strcmp(err->aws_code, "BucketAlreadyOwnedByYou") == 0) {
         seckit_error_clear(err);
         rc = 0;
@@ -1488,7 +1490,7 @@ int seckit_s3_delete_bucket(seckit_aws *aws, const char *bucket, seckit_error *e
     seckit_aws_request r = SECKIT_AWS_REQUEST_INIT;
     seckit_aws_response resp = {0};
     r.method = "DELETE";
-    int rc = send_s3(aws, &r, bucket, NULL, &resp, err);
+    int rc = send_s3(aws, "DeleteBucket", &r, bucket, NULL, &resp, err);
     seckit_aws_response_free(&resp);
     return rc;
 }
@@ -1615,7 +1617,7 @@ int seckit_s3_list_objects(seckit_aws *aws, const seckit_s3_list *req,
     r.method = "GET";
     r.query = q;
     r.query_count = nq;
-    int rc = send_s3(aws, &r, req->bucket, NULL, &resp, err);
+    int rc = send_s3(aws, "ListObjectsV2", &r, req->bucket, NULL, &resp, err);
     if (rc == 0)
         rc = skt_s3_parse_body(&resp, "ListBucketResult", "S3 ListObjectsV2 response", &root,
                                err);
@@ -1643,7 +1645,7 @@ static int create_multipart_h(seckit_aws *aws, const char *bucket, const char *k
     r.header_count = nh;
     r.query = &q;
     r.query_count = 1;
-    SKT_GUARD_GOTO(send_s3(aws, &r, bucket, key, &resp, err), rc, done);
+    SKT_GUARD_GOTO(send_s3(aws, "CreateMultipartUpload", &r, bucket, key, &resp, err), rc, done);
     SKT_GUARD_GOTO(skt_s3_parse_body(&resp, "InitiateMultipartUploadResult", what, &root, err),
                    rc, done);
     const char *id = NULL;
@@ -1700,7 +1702,7 @@ int seckit_s3_upload_part(seckit_aws *aws, const char *bucket, const char *key,
     r.query = q;
     r.query_count = 2;
     SKT_GUARD(set_body(&r, body, err));
-    int rc = send_s3(aws, &r, bucket, key, &resp, err);
+    int rc = send_s3(aws, "UploadPart", &r, bucket, key, &resp, err);
     if (rc == 0) {
         const char *e = seckit_aws_response_header(&resp, "etag");
         if (e == NULL || e[0] == '\0' || strlen(e) >= 130)
@@ -1779,7 +1781,7 @@ int skt_s3_complete_multipart_cond(seckit_aws *aws, const char *bucket, const ch
     r.body = xml;
     r.body_len = xml_len;
     r.flags = SECKIT_AWS_REQ_ERROR_IN_200; /* can fail after "200 OK" */
-    int rc = send_s3(aws, &r, bucket, key, &resp, err);
+    int rc = send_s3(aws, "CompleteMultipartUpload", &r, bucket, key, &resp, err);
     if (rc == 0)
         rc = skt_s3_parse_body(&resp, "CompleteMultipartUploadResult", what, &root, err);
     const char *e = NULL;
@@ -1806,7 +1808,7 @@ int seckit_s3_abort_multipart(seckit_aws *aws, const char *bucket, const char *k
     r.method = "DELETE";
     r.query = &q;
     r.query_count = 1;
-    int rc = send_s3(aws, &r, bucket, key, &resp, err);
+    int rc = send_s3(aws, "AbortMultipartUpload", &r, bucket, key, &resp, err);
     seckit_aws_response_free(&resp);
     return rc;
 }
@@ -1894,7 +1896,7 @@ int seckit_s3_list_parts(seckit_aws *aws, const char *bucket, const char *key,
     r.method = "GET";
     r.query = q;
     r.query_count = nq;
-    int rc = send_s3(aws, &r, bucket, key, &resp, err);
+    int rc = send_s3(aws, "ListParts", &r, bucket, key, &resp, err);
     if (rc == 0)
         rc = skt_s3_parse_body(&resp, "ListPartsResult", "S3 ListParts response", &root, err);
     if (rc == 0)
