@@ -603,6 +603,12 @@ static int send_s3(seckit_aws *aws, const char *op, seckit_aws_request *r, const
     return rc;
 }
 
+int skt_s3_send(seckit_aws *aws, const char *op, seckit_aws_request *r, const char *bucket,
+                const char *key, seckit_aws_response *resp, seckit_error *err)
+{
+    return send_s3(aws, op, r, bucket, key, resp, err);
+}
+
 int skt_s3_error_document(const skt_xml_node *root, int status, seckit_error *err)
 {
     const char *code = NULL, *msg = NULL, *rid = NULL;
@@ -678,6 +684,7 @@ int seckit_s3_put_object(seckit_aws *aws, const seckit_s3_put *req, seckit_s3_pu
     }
     SKT_GUARD_GOTO(add_metadata(h, &nh, owned, &nowned, req->metadata, req->metadata_count, err),
                    rc, done);
+    SKT_GUARD_GOTO(skt_s3_add_write_headers(h, &nh, &req->write, err), rc, done);
     SKT_GUARD_GOTO(set_body(&r, &req->body, err), rc, done);
     r.method = "PUT";
     r.headers = h;
@@ -954,7 +961,7 @@ static char *copy_source(const char *bucket, const char *key, const char *versio
 /* The system headers a copy keeps (from a HEAD of the source) and the
  * content type (the request's, else the source's). */
 static void add_system_headers(seckit_aws_kv *h, size_t *nh, const seckit_s3_object_info *info,
-                               const char *content_type)
+                               const char *content_type, const char *storage_class)
 {
     struct {
         const char *name, *value;
@@ -965,7 +972,8 @@ static void add_system_headers(seckit_aws_kv *h, size_t *nh, const seckit_s3_obj
         {"Content-Encoding", info->content_encoding},
         {"Content-Language", info->content_language},
         {"Expires", info->expires},
-        {"x-amz-storage-class", info->storage_class},
+        /* a storage class asked for is sent with the write options */
+        {"x-amz-storage-class", storage_class != NULL ? NULL : info->storage_class},
     };
     for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
         if (keep[i].value == NULL || keep[i].value[0] == '\0')
@@ -1114,11 +1122,14 @@ static int copy_multipart(seckit_aws *aws, const seckit_s3_copy *req,
     char *tagging = NULL, *upload_id = NULL;
     seckit_s3_part *parts = NULL;
     int rc = 0;
-    add_system_headers(h, &nh, info, req->replace_metadata ? req->content_type : NULL);
-    if (req->replace_metadata)
-        rc = add_metadata(h, &nh, owned, &nowned, req->metadata, req->metadata_count, err);
-    else
-        rc = add_metadata(h, &nh, owned, &nowned, info->metadata, info->metadata_count, err);
+    add_system_headers(h, &nh, info, req->replace_metadata ? req->content_type : NULL,
+                       req->write.storage_class);
+    rc = skt_s3_add_write_headers(h, &nh, &req->write, err);
+    if (rc == 0)
+        rc = req->replace_metadata
+                 ? add_metadata(h, &nh, owned, &nowned, req->metadata, req->metadata_count, err)
+                 : add_metadata(h, &nh, owned, &nowned, info->metadata, info->metadata_count,
+                                err);
     if (rc == 0 && info->tag_count > 0) {
         rc = get_tagging(aws, req->src_bucket, req->src_key, req->src_version_id, &tagging, err);
         if (rc == 0 && tagging != NULL) {
@@ -1183,6 +1194,7 @@ int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_
                "S3: CopyObject: metadata or a content type needs the REPLACE directive");
     SKT_ENSURE(req->src_version_id == NULL || req->src_version_id[0] != '\0', err, SECKIT_EINVAL,
                "S3: an empty version id");
+    SKT_GUARD(seckit_s3_check_write_options(&req->write, err));
     long long threshold = req->multipart_threshold > 0 ? req->multipart_threshold
                                                        : SECKIT_S3_MAX_PUT_SIZE;
     SKT_ENSURE(threshold <= SECKIT_S3_MAX_PUT_SIZE, err, SECKIT_EINVAL,
@@ -1250,8 +1262,9 @@ int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_
         h[nh].name = "x-amz-copy-source-if-match";
         h[nh++].value = req->copy_source_if_match;
     }
+    SKT_GUARD_GOTO(skt_s3_add_write_headers(h, &nh, &req->write, err), rc, done);
     if (req->replace_metadata) {
-        add_system_headers(h, &nh, &info, req->content_type);
+        add_system_headers(h, &nh, &info, req->content_type, req->write.storage_class);
         SKT_GUARD_GOTO(add_metadata(h, &nh, owned, &nowned, req->metadata, req->metadata_count,
                                     err),
                        rc, done);
@@ -1664,6 +1677,15 @@ int seckit_s3_create_multipart(seckit_aws *aws, const char *bucket, const char *
                                const char *content_type, const seckit_s3_meta *metadata,
                                size_t metadata_count, char **upload_id, seckit_error *err)
 {
+    return seckit_s3_create_multipart_ex(aws, bucket, key, content_type, metadata,
+                                         metadata_count, NULL, upload_id, err);
+}
+
+int seckit_s3_create_multipart_ex(seckit_aws *aws, const char *bucket, const char *key,
+                                  const char *content_type, const seckit_s3_meta *metadata,
+                                  size_t metadata_count, const seckit_s3_write_options *write,
+                                  char **upload_id, seckit_error *err)
+{
     SKT_ENSURE_ARG(aws != NULL && upload_id != NULL, err);
     *upload_id = NULL;
     SKT_GUARD(check_object(bucket, key, err));
@@ -1677,6 +1699,7 @@ int seckit_s3_create_multipart(seckit_aws *aws, const char *bucket, const char *
     }
     SKT_GUARD_GOTO(add_metadata(h, &nh, owned, &nowned, metadata, metadata_count, err), rc,
                    done);
+    SKT_GUARD_GOTO(skt_s3_add_write_headers(h, &nh, write, err), rc, done);
     rc = create_multipart_h(aws, bucket, key, h, nh, upload_id, err);
 done:
     free_owned(owned, nowned);
