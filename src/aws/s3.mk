@@ -21,8 +21,9 @@ tests_integration_s3_it_SOURCES = tests/integration/s3_it.c
 tests_integration_s3_it_CFLAGS = $(TEST_CFLAGS)
 tests_integration_s3_it_LDADD = $(TEST_LDADD)
 
-SCRIPT_TESTS += tests/cli/test-s3-mock.sh tests/integration/test-s3.sh
-EXTRA_DIST += tests/integration/test-s3.sh tests/integration/swift-up.sh \
+SCRIPT_TESTS += tests/cli/test-s3-mock.sh tests/cli/test-s3-awscli.sh tests/integration/test-s3.sh \
+	tests/integration/test-s3-awscli.sh
+EXTRA_DIST += tests/integration/test-s3.sh tests/integration/test-s3-awscli.sh tests/integration/swift-up.sh \
 	tests/integration/swift-down.sh tests/deps/s3.apt
 
 # The S3 response parsers' libFuzzer target and its corpus replayer.
