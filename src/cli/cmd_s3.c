@@ -1280,10 +1280,6 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
     if (any_write && !s3dst)
         return cli_usage_error(o->sub, "--storage-class, --sse, --sse-kms-key-id and --acl are "
                                        "for uploads and copies");
-    if (any_write && o->keys.any)
-        return cli_usage_error(o->sub, "--storage-class, --sse, --sse-kms-key-id and --acl are "
-                                       "not yet supported with client-side encryption (key "
-                                       "options)");
     int rc = 0;
     if (o->keys.any) {
         if (s3src && s3dst)
@@ -1311,6 +1307,7 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
         if (rc == 0) {
             have_enc = 1;
             enc.instruction_suffix = o->suffix;
+            enc.write = o->write;
             o->enc = &enc;
         }
     }

@@ -176,6 +176,27 @@ if check write_copy_keeps_class 0 s3 cp "$S/w/put" "$S/w/copy3" --metadata-direc
     [ "$w" = 'STANDARD_IA|||' ] && pass write_copy_keeps_class ||
         fail write_copy_keeps_class "the mock saw '$w'"
 fi
+# with client-side encryption: the encrypted object and its instruction file
+head -c 32 /dev/urandom >"$TMP/aes.key"
+chmod 600 "$TMP/aes.key"
+if check write_encrypted 0 s3 cp "$TMP/ten" "$S/w/enc" --raw-aes-key "file=$TMP/aes.key" \
+    --storage-class STANDARD_IA --sse AES256 $EP; then
+    w=$(stat_str put_write)
+    [ "$w" = 'STANDARD_IA|AES256||' ] && pass write_encrypted || fail write_encrypted "the mock saw '$w'"
+fi
+if check write_encrypted_instruction 0 s3 cp "$TMP/ten" "$S/w/enc2" --raw-aes-key "file=$TMP/aes.key" \
+    --instruction-file --acl bucket-owner-read $EP; then
+    w=$(stat_str put_write)
+    [ "$w" = '|||bucket-owner-read' ] && check write_encrypted_back 0 s3 cp "$S/w/enc2" - \
+        --raw-aes-key "file=$TMP/aes.key" $EP && [ "$(cat "$OUT")" = 0123456789 ] &&
+        pass write_encrypted_instruction || fail write_encrypted_instruction "the mock saw '$w'"
+fi
+if check write_encrypted_multipart 0 s3 cp "$TMP/big" "$S/w/encbig" --raw-aes-key "file=$TMP/aes.key" \
+    --part-size 5MiB --storage-class REDUCED_REDUNDANCY --no-progress $EP; then
+    w=$(stat_str create_write)
+    [ "$w" = 'REDUCED_REDUNDANCY|||' ] && pass write_encrypted_multipart ||
+        fail write_encrypted_multipart "the mock saw '$w'"
+fi
 before=$(requests)
 bad_write() {
     name=$1 want=$2
@@ -194,8 +215,8 @@ bad_write bad_acl "'public' is not a canned ACL" "$TMP/ten" "$S/w/x" --acl publi
 bad_write kms_without_sse "needs aws:kms" "$TMP/ten" "$S/w/x" --sse-kms-key-id alias/k
 bad_write kms_with_aes "needs aws:kms" "$TMP/ten" "$S/w/x" --sse AES256 --sse-kms-key-id alias/k
 bad_write write_on_download "are for uploads and copies" "$S/w/put" "$TMP/dl" --storage-class STANDARD
-bad_write write_with_keys "not yet supported with client-side encryption" \
-    "$TMP/ten" "$S/w/x" --sse AES256 --raw-aes-key "file=$TMP/nokey"
+bad_write write_encrypted_bad "'cold' is not a storage class" "$TMP/ten" "$S/w/x" \
+    --raw-aes-key "file=$TMP/aes.key" --storage-class cold
 check write_on_ls 2 s3 ls "$S" --acl private $EP && grep -q 'that option is for cp' "$ERR" &&
     pass write_on_ls
 after=$(requests)
