@@ -539,8 +539,10 @@ static void test_list_buckets_parse(void)
 static void test_write_options(void)
 {
     seckit_error err;
-    seckit_s3_write_options o = {.storage_class = "STANDARD_IA", .sse = "aws:kms",
-                                 .sse_kms_key_id = "alias/data", .acl = "bucket-owner-full-control"};
+    seckit_s3_write_options o = {.storage_class = "STANDARD_IA",
+                                 .sse = "aws:kms",
+                                 .sse_kms_key_id = "alias/data",
+                                 .acl = "bucket-owner-full-control"};
     CHECK_OK(seckit_s3_check_write_options(&o, &err), &err);
     CHECK_OK(seckit_s3_check_write_options(NULL, &err), &err);
     seckit_aws_kv h[8];
