@@ -288,6 +288,11 @@ typedef struct seckit_aws_request {
     int (*response_sink)(void *ctx, const struct seckit_aws_response *head,
                          const unsigned char *data, size_t len, seckit_error *err);
     void *response_sink_ctx;
+
+    /* The API operation's name for messages, as IAM and the AWS CLI name it
+     * ("GetObject", "ListObjectsV2"): errors then read "s3 GetObject: ...".
+     * NULL: the JSON target's or query Action's name, else the method. */
+    const char *operation;
 } seckit_aws_request;
 
 /* A 200 answer whose body is an S3 <Error> document is an error (with the

@@ -59,6 +59,35 @@ typedef seckit_aws_kv seckit_s3_meta;
 int seckit_s3_check_bucket_name(const char *bucket, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
+/* Storage class, server-side encryption and canned ACL of a new object */
+
+/* What a write (PutObject, CreateMultipartUpload, CopyObject) asks S3 to
+ * do with the new object; NULL members send nothing (the bucket's
+ * defaults).  Values are S3's, spelled exactly:
+ *   storage_class   x-amz-storage-class: STANDARD, REDUCED_REDUNDANCY,
+ *                   STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER,
+ *                   DEEP_ARCHIVE, GLACIER_IR, EXPRESS_ONEZONE
+ *   sse             x-amz-server-side-encryption: AES256, aws:kms,
+ *                   aws:kms:dsse
+ *   sse_kms_key_id  x-amz-server-side-encryption-aws-kms-key-id (a KMS key
+ *                   id, ARN or alias); only with sse aws:kms or aws:kms:dsse
+ *   acl             x-amz-acl: private, public-read, public-read-write,
+ *                   authenticated-read, aws-exec-read, bucket-owner-read,
+ *                   bucket-owner-full-control, log-delivery-write */
+typedef struct seckit_s3_write_options {
+    const char *storage_class;
+    const char *sse;
+    const char *sse_kms_key_id;
+    const char *acl;
+} seckit_s3_write_options;
+
+/* SECKIT_EINVAL naming the value and the accepted ones when a member is not
+ * one of S3's (or sse_kms_key_id comes without a KMS sse); 0 otherwise (also
+ * for NULL).  Every write below checks its options with this before sending
+ * anything. */
+int seckit_s3_check_write_options(const seckit_s3_write_options *opts, seckit_error *err);
+
+/* ------------------------------------------------------------------ */
 /* PutObject / UploadPart bodies                                        */
 
 /* A body produced on the fly, re-startable: read fills up to cap bytes of
@@ -98,6 +127,7 @@ typedef struct seckit_s3_put {
     /* Conditional write: "*" sends If-None-Match: * (fail with 412
      * PreconditionFailed when the key exists); NULL: none. */
     const char *if_none_match;
+    seckit_s3_write_options write; /* storage class, SSE, ACL */
 } seckit_s3_put;
 
 typedef struct seckit_s3_put_result {
@@ -245,6 +275,11 @@ typedef struct seckit_s3_copy {
     long long part_size;            /* multipart copy part size; 0: 64 MiB, raised
                                        to fit 10000 parts; at least min_part_size */
     long long min_part_size;        /* 0: SECKIT_S3_MIN_PART_SIZE */
+    /* The new object's storage class, SSE and ACL (CopyObject, or the
+     * multipart copy's CreateMultipartUpload); a storage class given here
+     * replaces the source's.  S3 does not copy ACLs or SSE settings: NULL
+     * members get the bucket's defaults. */
+    seckit_s3_write_options write;
 } seckit_s3_copy;
 
 typedef struct seckit_s3_copy_result {
@@ -375,6 +410,12 @@ typedef struct seckit_s3_part {
 int seckit_s3_create_multipart(seckit_aws *aws, const char *bucket, const char *key,
                                const char *content_type, const seckit_s3_meta *metadata,
                                size_t metadata_count, char **upload_id, seckit_error *err);
+/* The same with the new object's storage class, SSE and ACL (write may be
+ * NULL). */
+int seckit_s3_create_multipart_ex(seckit_aws *aws, const char *bucket, const char *key,
+                                  const char *content_type, const seckit_s3_meta *metadata,
+                                  size_t metadata_count, const seckit_s3_write_options *write,
+                                  char **upload_id, seckit_error *err);
 
 /* UploadPart; the part's ETag goes to etag (130 bytes). */
 int seckit_s3_upload_part(seckit_aws *aws, const char *bucket, const char *key,
@@ -448,6 +489,8 @@ typedef struct seckit_s3_upload {
     /* "*": If-None-Match: * on PutObject / CompleteMultipartUpload (the
      * upload fails with 412 PreconditionFailed when the key exists). */
     const char *if_none_match;
+    seckit_s3_write_options write; /* storage class, SSE, ACL (PutObject or
+                                      CreateMultipartUpload) */
 } seckit_s3_upload;
 
 typedef struct seckit_s3_upload_result {
@@ -470,6 +513,44 @@ typedef struct seckit_s3_upload_result {
  * out->abort_failed is set and the message names the upload id. */
 int seckit_s3_upload_fd(seckit_aws *aws, const seckit_s3_upload *req,
                         seckit_s3_upload_result *out, seckit_error *err);
+
+/* ------------------------------------------------------------------ */
+/* ListBuckets                                                         */
+
+typedef struct seckit_s3_bucket {
+    char *name;
+    char creation_date[64]; /* as S3 sent it, "2024-05-01T12:34:56.000Z" */
+} seckit_s3_bucket;
+
+typedef struct seckit_s3_bucket_list {
+    seckit_s3_bucket *buckets;
+    size_t count;
+    char *continuation_token; /* NULL: the last page */
+} seckit_s3_bucket_list;
+
+/* ListBuckets, one page: the buckets the credentials own.  continuation_token
+ * (NULL: from the start) is the previous page's; max_buckets 1..10000
+ * (0: not sent, every bucket in one page as S3 answers without it).  A
+ * server that does not paginate simply never returns a token.  Free with
+ * seckit_s3_bucket_list_free. */
+int seckit_s3_list_buckets(seckit_aws *aws, const char *continuation_token, int max_buckets,
+                           seckit_s3_bucket_list *out, seckit_error *err);
+void seckit_s3_bucket_list_free(seckit_s3_bucket_list *list);
+
+/* ------------------------------------------------------------------ */
+/* Presigned URLs                                                      */
+
+/* A presigned URL for GetObject (method "GET") or PutObject ("PUT") of
+ * bucket/key (version_id, GET only, may be NULL), valid for expires_s
+ * seconds (1..604800, SigV4's limit), signed in the query string with the
+ * client's credentials: X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date,
+ * X-Amz-Expires, X-Amz-SignedHeaders=host, X-Amz-Security-Token (session
+ * credentials; the URL then stops working when they expire) and
+ * X-Amz-Signature.  The payload is UNSIGNED-PAYLOAD, so a PUT through the
+ * URL may carry any body.  Nothing is sent.  *url is malloc'd and holds the
+ * signature: treat it as a bearer credential. */
+int seckit_s3_presign(seckit_aws *aws, const char *method, const char *bucket, const char *key,
+                      const char *version_id, long expires_s, char **url, seckit_error *err);
 
 #ifdef __cplusplus
 }

@@ -146,6 +146,9 @@ typedef struct seckit_s3cse_put {
      * is much cheaper than many parts on servers with a per-part cost;
      * -1: never (one PutObject only when the body fits one part). */
     long long single_put_max;
+    /* S3's storage class, server-side encryption and canned ACL for the
+     * object and its instruction file (see seckit/s3.h); all NULL: none. */
+    seckit_s3_write_options write;
 } seckit_s3cse_put;
 
 /* Encrypt fd's bytes into s3://bucket/key: one streamed PutObject for a

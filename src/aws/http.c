@@ -765,12 +765,16 @@ out:
     return rc;
 }
 
-/* "kms Decrypt", "sts GetCallerIdentity", "s3 GET" for messages. */
+/* "kms Decrypt", "sts GetCallerIdentity", "s3 GetObject" for messages
+ * ("s3 GET" only when the caller named no operation). */
 static void describe(const seckit_aws_request *req, char *out, size_t n)
 {
     const char *op = NULL;
     size_t oplen = 0;
-    if (req->target != NULL) {
+    if (req->operation != NULL && req->operation[0] != '\0') {
+        op = req->operation;
+        oplen = strlen(op);
+    } else if (req->target != NULL) {
         const char *dot = strrchr(req->target, '.');
         op = dot ? dot + 1 : req->target;
         oplen = strlen(op);

@@ -583,12 +583,14 @@ static char *key_path(const char *key)
     return p;
 }
 
-/* Send a request for bucket/key (key may be NULL: the bucket itself). */
-static int send_s3(seckit_aws *aws, seckit_aws_request *r, const char *bucket, const char *key,
-                   seckit_aws_response *resp, seckit_error *err)
+/* Send the S3 operation op ("GetObject": the name errors show) for
+ * bucket/key (key may be NULL: the bucket itself). */
+static int send_s3(seckit_aws *aws, const char *op, seckit_aws_request *r, const char *bucket,
+                   const char *key, seckit_aws_response *resp, seckit_error *err)
 {
     char *path = NULL;
     r->service = "s3";
+    r->operation = op;
     r->bucket = bucket;
     if (key != NULL) {
         path = key_path(key);
@@ -599,6 +601,12 @@ static int send_s3(seckit_aws *aws, seckit_aws_request *r, const char *bucket, c
     int rc = seckit_aws_send(aws, r, resp, err);
     free(path);
     return rc;
+}
+
+int skt_s3_send(seckit_aws *aws, const char *op, seckit_aws_request *r, const char *bucket,
+                const char *key, seckit_aws_response *resp, seckit_error *err)
+{
+    return send_s3(aws, op, r, bucket, key, resp, err);
 }
 
 int skt_s3_error_document(const skt_xml_node *root, int status, seckit_error *err)
@@ -676,11 +684,12 @@ int seckit_s3_put_object(seckit_aws *aws, const seckit_s3_put *req, seckit_s3_pu
     }
     SKT_GUARD_GOTO(add_metadata(h, &nh, owned, &nowned, req->metadata, req->metadata_count, err),
                    rc, done);
+    SKT_GUARD_GOTO(skt_s3_add_write_headers(h, &nh, &req->write, err), rc, done);
     SKT_GUARD_GOTO(set_body(&r, &req->body, err), rc, done);
     r.method = "PUT";
     r.headers = h;
     r.header_count = nh;
-    SKT_GUARD_GOTO(send_s3(aws, &r, req->bucket, req->key, &resp, err), rc, done);
+    SKT_GUARD_GOTO(send_s3(aws, "PutObject", &r, req->bucket, req->key, &resp, err), rc, done);
     if (out != NULL) {
         copy_header(&resp, "etag", out->etag, sizeof(out->etag));
         copy_header(&resp, "x-amz-version-id", out->version_id, sizeof(out->version_id));
@@ -841,7 +850,7 @@ int seckit_s3_get_object(seckit_aws *aws, const seckit_s3_get *req, seckit_s3_ob
         r.response_sink = get_sink;
         r.response_sink_ctx = &g;
         g.checked = 0;
-        rc = send_s3(aws, &r, req->bucket, req->key, &resp, err);
+        rc = send_s3(aws, "GetObject", &r, req->bucket, req->key, &resp, err);
         attempts += resp.attempts > 0 ? resp.attempts : 1;
         if (rc == 0 && !g.checked) /* an empty body: no sink call */
             rc = get_check_answer(&g, &resp, err);
@@ -902,7 +911,7 @@ int seckit_s3_head_object_ex(seckit_aws *aws, const seckit_s3_head *req,
     r.query_count = req->version_id != NULL ? 1 : 0;
     r.headers = req->if_match != NULL ? &h : NULL;
     r.header_count = req->if_match != NULL ? 1 : 0;
-    int rc = send_s3(aws, &r, req->bucket, req->key, &resp, err);
+    int rc = send_s3(aws, "HeadObject", &r, req->bucket, req->key, &resp, err);
     if (rc == 0)
         rc = info_checked(&resp, info, req->require_all_metadata, err);
     seckit_aws_response_free(&resp);
@@ -952,7 +961,7 @@ static char *copy_source(const char *bucket, const char *key, const char *versio
 /* The system headers a copy keeps (from a HEAD of the source) and the
  * content type (the request's, else the source's). */
 static void add_system_headers(seckit_aws_kv *h, size_t *nh, const seckit_s3_object_info *info,
-                               const char *content_type)
+                               const char *content_type, const char *storage_class)
 {
     struct {
         const char *name, *value;
@@ -963,7 +972,8 @@ static void add_system_headers(seckit_aws_kv *h, size_t *nh, const seckit_s3_obj
         {"Content-Encoding", info->content_encoding},
         {"Content-Language", info->content_language},
         {"Expires", info->expires},
-        {"x-amz-storage-class", info->storage_class},
+        /* a storage class asked for is sent with the write options */
+        {"x-amz-storage-class", storage_class != NULL ? NULL : info->storage_class},
     };
     for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
         if (keep[i].value == NULL || keep[i].value[0] == '\0')
@@ -1024,7 +1034,7 @@ int seckit_s3_upload_part_copy(seckit_aws *aws, const char *bucket, const char *
     r.headers = h;
     r.header_count = nh;
     r.flags = SECKIT_AWS_REQ_ERROR_IN_200; /* can fail after "200 OK" */
-    int rc = send_s3(aws, &r, bucket, key, &resp, err);
+    int rc = send_s3(aws, "UploadPartCopy", &r, bucket, key, &resp, err);
     /* S3 may report an error inside a 200 answer: the body says which */
     if (rc == 0)
         rc = skt_s3_parse_body(&resp, "CopyPartResult", what, &root, err);
@@ -1060,7 +1070,7 @@ static int get_tagging(seckit_aws *aws, const char *bucket, const char *key,
     r.method = "GET";
     r.query = q;
     r.query_count = version_id != NULL ? 2 : 1;
-    int rc = send_s3(aws, &r, bucket, key, &resp, err);
+    int rc = send_s3(aws, "GetObjectTagging", &r, bucket, key, &resp, err);
     if (rc == 0)
         rc = skt_s3_parse_body(&resp, "Tagging", what, &root, err);
     const skt_xml_node *set = rc == 0 ? skt_xml_child(root, "TagSet") : NULL;
@@ -1112,11 +1122,14 @@ static int copy_multipart(seckit_aws *aws, const seckit_s3_copy *req,
     char *tagging = NULL, *upload_id = NULL;
     seckit_s3_part *parts = NULL;
     int rc = 0;
-    add_system_headers(h, &nh, info, req->replace_metadata ? req->content_type : NULL);
-    if (req->replace_metadata)
-        rc = add_metadata(h, &nh, owned, &nowned, req->metadata, req->metadata_count, err);
-    else
-        rc = add_metadata(h, &nh, owned, &nowned, info->metadata, info->metadata_count, err);
+    add_system_headers(h, &nh, info, req->replace_metadata ? req->content_type : NULL,
+                       req->write.storage_class);
+    rc = skt_s3_add_write_headers(h, &nh, &req->write, err);
+    if (rc == 0)
+        rc = req->replace_metadata
+                 ? add_metadata(h, &nh, owned, &nowned, req->metadata, req->metadata_count, err)
+                 : add_metadata(h, &nh, owned, &nowned, info->metadata, info->metadata_count,
+                                err);
     if (rc == 0 && info->tag_count > 0) {
         rc = get_tagging(aws, req->src_bucket, req->src_key, req->src_version_id, &tagging, err);
         if (rc == 0 && tagging != NULL) {
@@ -1181,6 +1194,7 @@ int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_
                "S3: CopyObject: metadata or a content type needs the REPLACE directive");
     SKT_ENSURE(req->src_version_id == NULL || req->src_version_id[0] != '\0', err, SECKIT_EINVAL,
                "S3: an empty version id");
+    SKT_GUARD(seckit_s3_check_write_options(&req->write, err));
     long long threshold = req->multipart_threshold > 0 ? req->multipart_threshold
                                                        : SECKIT_S3_MAX_PUT_SIZE;
     SKT_ENSURE(threshold <= SECKIT_S3_MAX_PUT_SIZE, err, SECKIT_EINVAL,
@@ -1248,8 +1262,9 @@ int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_
         h[nh].name = "x-amz-copy-source-if-match";
         h[nh++].value = req->copy_source_if_match;
     }
+    SKT_GUARD_GOTO(skt_s3_add_write_headers(h, &nh, &req->write, err), rc, done);
     if (req->replace_metadata) {
-        add_system_headers(h, &nh, &info, req->content_type);
+        add_system_headers(h, &nh, &info, req->content_type, req->write.storage_class);
         SKT_GUARD_GOTO(add_metadata(h, &nh, owned, &nowned, req->metadata, req->metadata_count,
                                     err),
                        rc, done);
@@ -1258,7 +1273,7 @@ int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_
     r.headers = h;
     r.header_count = nh;
     r.flags = SECKIT_AWS_REQ_ERROR_IN_200; /* can fail after "200 OK" */
-    SKT_GUARD_GOTO(send_s3(aws, &r, req->bucket, req->key, &resp, err), rc, done);
+    SKT_GUARD_GOTO(send_s3(aws, "CopyObject", &r, req->bucket, req->key, &resp, err), rc, done);
     /* S3 may report an error inside a 200 answer: the body says which */
     SKT_GUARD_GOTO(skt_s3_parse_body(&resp, "CopyObjectResult", what, &root, err), rc, done);
     const char *etag = NULL;
@@ -1288,7 +1303,7 @@ int seckit_s3_delete_object_version(seckit_aws *aws, const char *bucket, const c
     r.method = "DELETE";
     r.query = version_id != NULL ? &q : NULL;
     r.query_count = version_id != NULL ? 1 : 0;
-    int rc = send_s3(aws, &r, bucket, key, &resp, err);
+    int rc = send_s3(aws, "DeleteObject", &r, bucket, key, &resp, err);
     seckit_aws_response_free(&resp);
     return rc;
 }
@@ -1438,7 +1453,7 @@ int seckit_s3_delete_objects(seckit_aws *aws, const char *bucket, const seckit_s
     r.body = xml;
     r.body_len = xml_len;
     if (rc == 0)
-        rc = send_s3(aws, &r, bucket, NULL, &resp, err);
+        rc = send_s3(aws, "DeleteObjects", &r, bucket, NULL, &resp, err);
     if (rc == 0)
         rc = skt_s3_parse_body(&resp, "DeleteResult", "S3 DeleteObjects response", &root, err);
     if (rc == 0)
@@ -1472,7 +1487,7 @@ int seckit_s3_create_bucket(seckit_aws *aws, const char *bucket, seckit_error *e
         r.body = body;
         r.body_len = strlen(body);
     }
-    int rc = send_s3(aws, &r, bucket, NULL, &resp, err);
+    int rc = send_s3(aws, "CreateBucket", &r, bucket, NULL, &resp, err);
     if (rc < 0 && err != NULL && strcmp(err->aws_code, "BucketAlreadyOwnedByYou") == 0) {
         seckit_error_clear(err);
         rc = 0;
@@ -1488,7 +1503,7 @@ int seckit_s3_delete_bucket(seckit_aws *aws, const char *bucket, seckit_error *e
     seckit_aws_request r = SECKIT_AWS_REQUEST_INIT;
     seckit_aws_response resp = {0};
     r.method = "DELETE";
-    int rc = send_s3(aws, &r, bucket, NULL, &resp, err);
+    int rc = send_s3(aws, "DeleteBucket", &r, bucket, NULL, &resp, err);
     seckit_aws_response_free(&resp);
     return rc;
 }
@@ -1615,7 +1630,7 @@ int seckit_s3_list_objects(seckit_aws *aws, const seckit_s3_list *req,
     r.method = "GET";
     r.query = q;
     r.query_count = nq;
-    int rc = send_s3(aws, &r, req->bucket, NULL, &resp, err);
+    int rc = send_s3(aws, "ListObjectsV2", &r, req->bucket, NULL, &resp, err);
     if (rc == 0)
         rc = skt_s3_parse_body(&resp, "ListBucketResult", "S3 ListObjectsV2 response", &root,
                                err);
@@ -1643,7 +1658,7 @@ static int create_multipart_h(seckit_aws *aws, const char *bucket, const char *k
     r.header_count = nh;
     r.query = &q;
     r.query_count = 1;
-    SKT_GUARD_GOTO(send_s3(aws, &r, bucket, key, &resp, err), rc, done);
+    SKT_GUARD_GOTO(send_s3(aws, "CreateMultipartUpload", &r, bucket, key, &resp, err), rc, done);
     SKT_GUARD_GOTO(skt_s3_parse_body(&resp, "InitiateMultipartUploadResult", what, &root, err),
                    rc, done);
     const char *id = NULL;
@@ -1662,6 +1677,15 @@ int seckit_s3_create_multipart(seckit_aws *aws, const char *bucket, const char *
                                const char *content_type, const seckit_s3_meta *metadata,
                                size_t metadata_count, char **upload_id, seckit_error *err)
 {
+    return seckit_s3_create_multipart_ex(aws, bucket, key, content_type, metadata,
+                                         metadata_count, NULL, upload_id, err);
+}
+
+int seckit_s3_create_multipart_ex(seckit_aws *aws, const char *bucket, const char *key,
+                                  const char *content_type, const seckit_s3_meta *metadata,
+                                  size_t metadata_count, const seckit_s3_write_options *write,
+                                  char **upload_id, seckit_error *err)
+{
     SKT_ENSURE_ARG(aws != NULL && upload_id != NULL, err);
     *upload_id = NULL;
     SKT_GUARD(check_object(bucket, key, err));
@@ -1675,6 +1699,7 @@ int seckit_s3_create_multipart(seckit_aws *aws, const char *bucket, const char *
     }
     SKT_GUARD_GOTO(add_metadata(h, &nh, owned, &nowned, metadata, metadata_count, err), rc,
                    done);
+    SKT_GUARD_GOTO(skt_s3_add_write_headers(h, &nh, write, err), rc, done);
     rc = create_multipart_h(aws, bucket, key, h, nh, upload_id, err);
 done:
     free_owned(owned, nowned);
@@ -1700,7 +1725,7 @@ int seckit_s3_upload_part(seckit_aws *aws, const char *bucket, const char *key,
     r.query = q;
     r.query_count = 2;
     SKT_GUARD(set_body(&r, body, err));
-    int rc = send_s3(aws, &r, bucket, key, &resp, err);
+    int rc = send_s3(aws, "UploadPart", &r, bucket, key, &resp, err);
     if (rc == 0) {
         const char *e = seckit_aws_response_header(&resp, "etag");
         if (e == NULL || e[0] == '\0' || strlen(e) >= 130)
@@ -1779,7 +1804,7 @@ int skt_s3_complete_multipart_cond(seckit_aws *aws, const char *bucket, const ch
     r.body = xml;
     r.body_len = xml_len;
     r.flags = SECKIT_AWS_REQ_ERROR_IN_200; /* can fail after "200 OK" */
-    int rc = send_s3(aws, &r, bucket, key, &resp, err);
+    int rc = send_s3(aws, "CompleteMultipartUpload", &r, bucket, key, &resp, err);
     if (rc == 0)
         rc = skt_s3_parse_body(&resp, "CompleteMultipartUploadResult", what, &root, err);
     const char *e = NULL;
@@ -1806,7 +1831,7 @@ int seckit_s3_abort_multipart(seckit_aws *aws, const char *bucket, const char *k
     r.method = "DELETE";
     r.query = &q;
     r.query_count = 1;
-    int rc = send_s3(aws, &r, bucket, key, &resp, err);
+    int rc = send_s3(aws, "AbortMultipartUpload", &r, bucket, key, &resp, err);
     seckit_aws_response_free(&resp);
     return rc;
 }
@@ -1894,7 +1919,7 @@ int seckit_s3_list_parts(seckit_aws *aws, const char *bucket, const char *key,
     r.method = "GET";
     r.query = q;
     r.query_count = nq;
-    int rc = send_s3(aws, &r, bucket, key, &resp, err);
+    int rc = send_s3(aws, "ListParts", &r, bucket, key, &resp, err);
     if (rc == 0)
         rc = skt_s3_parse_body(&resp, "ListPartsResult", "S3 ListParts response", &root, err);
     if (rc == 0)

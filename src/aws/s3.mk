@@ -1,7 +1,7 @@
 # src/aws S3 object calls (seckit/s3.h), `seckit s3 ls|cp|rm`, and the
 # integration tests against OpenStack Swift (s3api + tempauth) that
 # tests/integration/swift-up.sh starts on 127.0.0.1 (packages: tests/deps/s3.apt).
-libseckit_internal_la_SOURCES += src/aws/s3.c src/aws/s3_upload.c
+libseckit_internal_la_SOURCES += src/aws/s3.c src/aws/s3_upload.c src/aws/s3_account.c
 noinst_HEADERS += src/aws/s3_int.h
 seckitinclude_HEADERS += include/seckit/s3.h
 seckit_SOURCES += src/cli/cmd_s3.c
@@ -21,8 +21,9 @@ tests_integration_s3_it_SOURCES = tests/integration/s3_it.c
 tests_integration_s3_it_CFLAGS = $(TEST_CFLAGS)
 tests_integration_s3_it_LDADD = $(TEST_LDADD)
 
-SCRIPT_TESTS += tests/cli/test-s3-mock.sh tests/integration/test-s3.sh
-EXTRA_DIST += tests/integration/test-s3.sh tests/integration/swift-up.sh \
+SCRIPT_TESTS += tests/cli/test-s3-mock.sh tests/cli/test-s3-awscli.sh tests/integration/test-s3.sh \
+	tests/integration/test-s3-awscli.sh
+EXTRA_DIST += tests/integration/test-s3.sh tests/integration/test-s3-awscli.sh tests/integration/swift-up.sh \
 	tests/integration/swift-down.sh tests/deps/s3.apt
 
 # The S3 response parsers' libFuzzer target and its corpus replayer.

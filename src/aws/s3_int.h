@@ -63,4 +63,20 @@ int skt_s3_complete_multipart_cond(seckit_aws *aws, const char *bucket, const ch
                                    size_t count, const char *if_none_match, char etag[130],
                                    char *version_id, seckit_error *err);
 
+/* Send the S3 operation op ("ListBuckets": the name errors show) for
+ * bucket/key (key NULL: the bucket; bucket NULL too: the service). */
+int skt_s3_send(seckit_aws *aws, const char *op, seckit_aws_request *r, const char *bucket,
+                const char *key, seckit_aws_response *resp, seckit_error *err);
+
+/* A ListAllMyBucketsResult into out (cleared by the caller; partly filled
+ * on an error: free it). */
+int skt_s3_parse_buckets(const skt_xml_node *root, seckit_s3_bucket_list *out,
+                         seckit_error *err);
+
+/* The x-amz-storage-class, x-amz-server-side-encryption(-aws-kms-key-id)
+ * and x-amz-acl headers of opts (checked first) appended at h[*nh]; at
+ * most 4 are added. */
+int skt_s3_add_write_headers(seckit_aws_kv *h, size_t *nh, const seckit_s3_write_options *opts,
+                             seckit_error *err);
+
 #endif

@@ -68,9 +68,10 @@ static int part(upload_state *st, const seckit_s3_body *body, seckit_error *err)
         SKT_ENSURE(st->parts != NULL, err, SECKIT_ENOMEM, "S3 upload: out of memory");
     }
     if (st->upload_id == NULL) {
-        SKT_GUARD(seckit_s3_create_multipart(st->aws, st->req->bucket, st->req->key,
-                                             st->req->content_type, st->req->metadata,
-                                             st->req->metadata_count, &st->upload_id, err));
+        SKT_GUARD(seckit_s3_create_multipart_ex(st->aws, st->req->bucket, st->req->key,
+                                                st->req->content_type, st->req->metadata,
+                                                st->req->metadata_count, &st->req->write,
+                                                &st->upload_id, err));
         snprintf(st->out->upload_id, sizeof(st->out->upload_id), "%s", st->upload_id);
     }
     seckit_s3_part *p = &st->parts[st->nparts];
@@ -95,6 +96,7 @@ static int put_single(upload_state *st, const seckit_s3_body *body, seckit_error
         .metadata = st->req->metadata,
         .metadata_count = st->req->metadata_count,
         .if_none_match = st->req->if_none_match,
+        .write = st->req->write,
     };
     seckit_s3_put_result pr;
     SKT_GUARD(seckit_s3_put_object(st->aws, &put, &pr, err));
@@ -228,6 +230,7 @@ int seckit_s3_upload_fd(seckit_aws *aws, const seckit_s3_upload *req_in,
 
     SKT_ENSURE(req.if_none_match == NULL || strcmp(req.if_none_match, "*") == 0, err,
                SECKIT_EINVAL, "S3 upload: If-None-Match on an upload can only be '*'");
+    SKT_GUARD(seckit_s3_check_write_options(&req.write, err));
     upload_state st = {.aws = aws, .req = &req, .out = out, .total = -1,
                        .part_size = req.part_size, .auto_part_size = req_in->part_size == 0};
     int rc;

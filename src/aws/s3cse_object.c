@@ -260,6 +260,7 @@ static int put_streamed(seckit_aws *aws, const seckit_s3cse_put *req, int fd, lo
         .metadata = m,
         .metadata_count = mcount,
         .if_none_match = req->if_none_match,
+        .write = req->write,
     };
     seckit_s3_put_result pr;
     int rc = seckit_s3_put_object(aws, &put, &pr, err);
@@ -305,7 +306,8 @@ static int merge_meta(const seckit_s3_meta *user, size_t nuser, const seckit_s3c
 }
 
 static int put_instruction(seckit_aws *aws, const char *bucket, const char *key,
-                           const char *suffix, const char *json, size_t len, seckit_error *err)
+                           const char *suffix, const char *json, size_t len,
+                           const seckit_s3_write_options *write, seckit_error *err)
 {
     char *ikey = instruction_key(key, suffix, err);
     if (ikey == NULL)
@@ -318,6 +320,8 @@ static int put_instruction(seckit_aws *aws, const char *bucket, const char *key,
         .metadata = &marker,
         .metadata_count = 1,
     };
+    if (write != NULL)
+        put.write = *write;
     seckit_s3_put_result res;
     int rc = seckit_s3_put_object(aws, &put, &res, err);
     if (rc != 0) {
@@ -336,6 +340,7 @@ int seckit_s3cse_put_object(seckit_aws *aws, const seckit_s3cse_put *req,
                        req->key != NULL && req->keyring != NULL && req->fd >= 0,
                    err);
     memset(out, 0, sizeof(*out));
+    SKT_GUARD(seckit_s3_check_write_options(&req->write, err));
     seckit_s3cse_options defaults;
     seckit_s3cse_options_init(&defaults);
     const seckit_s3cse_options *opts = req->opts != NULL ? req->opts : &defaults;
@@ -400,12 +405,13 @@ int seckit_s3cse_put_object(seckit_aws *aws, const seckit_s3cse_put *req,
         .source_ctx = &src,
         .total_size = req->size >= 0 ? req->size + SECKIT_S3CSE_TAG_LEN : -1,
         .if_none_match = req->if_none_match,
+        .write = req->write,
     };
     SKT_GUARD_GOTO(seckit_s3_upload_fd(aws, &up, out, err), rc, done);
 envelope:
     if (opts->instruction_file) {
         rc = put_instruction(aws, req->bucket, req->key, suffix_of(req->instruction_suffix),
-                             meta.instruction, meta.instruction_len, err);
+                             meta.instruction, meta.instruction_len, &req->write, err);
         if (rc != 0) {
             /* an object without its envelope cannot be read: take it away */
             seckit_error derr;
@@ -793,7 +799,7 @@ int seckit_s3cse_rewrap_object(seckit_aws *aws, const seckit_s3cse_rewrap_req *r
         SKT_ENSURE_GOTO(nm.instruction != NULL, err, rc, done, SECKIT_EINTERNAL,
                         "the envelope library made no instruction file");
         SKT_GUARD_GOTO(put_instruction(aws, req->bucket, req->key, suffix, nm.instruction,
-                                       nm.instruction_len, err),
+                                       nm.instruction_len, NULL, err),
                        rc, done);
         out->instruction_file = 1;
         goto done;

@@ -21,11 +21,13 @@
 #include "src/cli/cmd_s3cse.h"
 
 static const char usage[] =
-    "Usage: seckit s3 ls s3://BUCKET[/PREFIX] [--recursive] [--page-size N] [AWS options]\n"
+    "Usage: seckit s3 ls [s3://BUCKET[/PREFIX]] [ls options] [AWS options]\n"
     "       seckit s3 cp SOURCE DESTINATION [cp options] [KEY OPTIONS] [AWS options]\n"
     "       seckit s3 rm s3://BUCKET/KEY [--version-id ID] [AWS options]\n"
     "       seckit s3 rm s3://BUCKET[/PREFIX] --recursive [AWS options]\n"
     "       seckit s3 mb|rb s3://BUCKET [AWS options]\n"
+    "       seckit s3 presign s3://BUCKET/KEY [--expires-in SECONDS] [--method GET|PUT]\n"
+    "                         [AWS options]\n"
     "       seckit s3 head s3://BUCKET/KEY [head options] [AWS options]\n"
     "       seckit s3 rewrap s3://BUCKET/KEY KEY-OPTIONS TARGET [rewrap options] [AWS options]\n"
     "       seckit s3 rewrap --manifest FILE KEY-OPTIONS TARGET [rewrap options] [AWS options]\n"
@@ -45,8 +47,11 @@ static const char usage[] =
     "the authentication tag verified).  A destination ending in '/' (or a local\n"
     "folder) gets the source's file name.  rm deletes one object, or with\n"
     "--recursive every object under a prefix (DeleteObjects, 1000 keys a request).\n"
-    "mb makes a bucket, rb removes an empty one.  Bucket names are checked with\n"
-    "S3's naming rules before anything is sent.\n"
+    "mb makes a bucket, rb removes an empty one.  ls without s3:// lists your\n"
+    "buckets (ListBuckets).  presign prints a URL that lets anyone holding it GET\n"
+    "(or PUT) that one object without credentials until it expires (SigV4 in the\n"
+    "query string; nothing is sent).  Bucket names are checked with S3's naming\n"
+    "rules before anything is sent.\n"
     "\n"
     "With a key option, cp encrypts uploads (a v3 envelope by default) and decrypts\n"
     "downloads; head shows an encrypted object's envelope (never key material);\n"
@@ -55,7 +60,17 @@ static const char usage[] =
     "ls options:\n"
     "  --recursive           list every key under the prefix (default: one level,\n"
     "                        folders shown as PRE)\n"
-    "  --page-size N         keys per ListObjectsV2 request, 1..1000 (default 1000)\n"
+    "  --page-size N         keys per ListObjectsV2 request, 1..1000 (default 1000;\n"
+    "                        without s3://, buckets per ListBuckets request)\n"
+    "  --human-readable      sizes in Bytes, KiB, MiB, GiB, ... (as the AWS CLI)\n"
+    "  --summarize           end with the number of objects and their total size\n"
+    "\n"
+    "presign options:\n"
+    "  --expires-in SECONDS  how long the URL works, 1..604800 (7 days; default\n"
+    "                        3600); session credentials end it sooner\n"
+    "  --method GET|PUT      GET downloads the object (default); PUT uploads one\n"
+    "                        (curl -T FILE URL)\n"
+    "  --version-id ID       GET: that version of the object\n"
     "\n"
     "cp options:\n"
     "  --recursive           copy a local folder to a prefix or a prefix to a local\n"
@@ -77,6 +92,18 @@ static const char usage[] =
     "                        v2-and-legacy (a ranged read is not authenticated)\n"
     "  --version-id ID       downloads and s3:// to s3:// copies: that version of\n"
     "                        the source object (default: the latest)\n"
+    "  --storage-class CLASS uploads and copies: STANDARD, REDUCED_REDUNDANCY,\n"
+    "                        STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER,\n"
+    "                        DEEP_ARCHIVE, GLACIER_IR or EXPRESS_ONEZONE (default:\n"
+    "                        the bucket's; a copy otherwise keeps the source's)\n"
+    "  --sse AES256|aws:kms|aws:kms:dsse\n"
+    "                        uploads and copies: S3 server-side encryption\n"
+    "  --sse-kms-key-id ID   the KMS key of --sse aws:kms (default: S3's AWS\n"
+    "                        managed key)\n"
+    "  --acl ACL             uploads and copies: a canned ACL: private, public-read,\n"
+    "                        public-read-write, authenticated-read, aws-exec-read,\n"
+    "                        bucket-owner-read, bucket-owner-full-control or\n"
+    "                        log-delivery-write\n"
     "  --no-overwrite        uploads: fail (PreconditionFailed, exit 6) instead of\n"
     "                        replacing an existing object (If-None-Match: *)\n"
     "  --copy-source-if-match ETAG\n"
@@ -156,12 +183,14 @@ static const char usage[] =
     "\n"
     "Exit status: 0 done; 1 rewrap --manifest: some objects failed (see the report);\n"
     "2 usage (also a bad AWS_MAX_ATTEMPTS, AWS_RETRY_MODE or endpoint setting, a\n"
-    "control character in a header value, a bucket name S3 does not allow); 3 bad\n"
+    "control character in a header value, a bucket name S3 does not allow, an\n"
+    "unknown storage class, SSE or ACL); 3 bad\n"
     "input (unknown profile, malformed config file, an object that is not\n"
     "encrypted, malformed encryption metadata) or a malformed answer from the\n"
     "server; 4 a key, tag or commitment did not verify (wrong key, tampered\n"
     "object); 5 a file or network failure; 6 S3 answered with an error (its code,\n"
-    "e.g. NoSuchKey or AccessDenied, is shown), or rm --recursive could not delete\n"
+    "e.g. NoSuchKey or AccessDenied, is shown with the operation, e.g.\n"
+    "GetObject), or rm --recursive could not delete\n"
     "some keys.\n";
 
 enum {
@@ -177,7 +206,15 @@ enum {
     OPT_SUFFIX,
     OPT_VERSION_ID,
     OPT_NO_OVERWRITE,
-    OPT_COPY_IF_MATCH
+    OPT_COPY_IF_MATCH,
+    OPT_HUMAN,
+    OPT_SUMMARIZE,
+    OPT_EXPIRES_IN,
+    OPT_METHOD,
+    OPT_STORAGE_CLASS,
+    OPT_SSE,
+    OPT_SSE_KMS_KEY_ID,
+    OPT_ACL
 };
 
 #define MAX_META 32
@@ -201,6 +238,11 @@ typedef struct s3_opts {
     long long buffer_limit;
     int buffer_limit_set;
     const char *suffix; /* --instruction-suffix */
+    int human;          /* ls --human-readable */
+    int summarize;      /* ls --summarize */
+    long expires_in;    /* presign --expires-in */
+    const char *method; /* presign --method */
+    seckit_s3_write_options write; /* --storage-class, --sse, --sse-kms-key-id, --acl */
     seckit_aws_options aws;
     cli_s3cse_opts keys; /* encryption when keys.any */
     cli_s3cse_ctx *enc;  /* made by cp once the client exists */
@@ -275,16 +317,28 @@ typedef struct progress {
     time_t last;
 } progress;
 
+/* A size as the AWS CLI's --human-readable shows it: "1 Byte", "N Bytes"
+ * below 1 KiB, else one decimal in the smallest binary unit in which the
+ * rounded number stays below 1024 ("1.0 KiB", "11.1 MiB"). */
 static void show_size(char *buf, size_t cap, long long n)
 {
-    if (n >= 1024LL * 1024 * 1024)
-        snprintf(buf, cap, "%.1f GiB", (double)n / (1024.0 * 1024 * 1024));
-    else if (n >= 1024LL * 1024)
-        snprintf(buf, cap, "%.1f MiB", (double)n / (1024.0 * 1024));
-    else if (n >= 1024)
-        snprintf(buf, cap, "%.1f KiB", (double)n / 1024.0);
-    else
-        snprintf(buf, cap, "%lld B", n);
+    static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    if (n == 1) {
+        snprintf(buf, cap, "1 Byte");
+        return;
+    }
+    if (n < 1024) {
+        snprintf(buf, cap, "%lld Bytes", n);
+        return;
+    }
+    double v = (double)n;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        v /= 1024.0;
+        if (v + 0.5 < 1024.0 || i + 1 == sizeof(units) / sizeof(units[0])) {
+            snprintf(buf, cap, "%.1f %s", v, units[i]);
+            return;
+        }
+    }
 }
 
 static void progress_cb(void *ctx, long long done, long long total)
@@ -348,22 +402,83 @@ static void name_object(seckit_error *err, const char *bucket, const char *key)
 
 /* ---- ls --------------------------------------------------------------------- */
 
-static void print_entry(const seckit_s3_list_entry *e, const char *shown)
+/* An S3 time "2024-05-01T12:34:56.000Z" as "2024-05-01 12:34:56" (UTC). */
+static void show_time(char when[20], const char *iso)
 {
-    /* LastModified "2024-05-01T12:34:56.000Z" -> "2024-05-01 12:34:56" */
-    char when[20] = "                   ";
-    const char *lm = e->last_modified;
-    if (strlen(lm) >= 19 && lm[10] == 'T') {
-        memcpy(when, lm, 19);
+    memcpy(when, "                   ", 20);
+    if (strlen(iso) >= 19 && iso[10] == 'T') {
+        memcpy(when, iso, 19);
         when[10] = ' ';
     }
-    printf("%s %10lld %s\n", when, e->size, shown);
+}
+
+static void print_entry(const s3_opts *o, const seckit_s3_list_entry *e, const char *shown)
+{
+    char when[20], size[32];
+    show_time(when, e->last_modified);
+    if (o->human)
+        show_size(size, sizeof(size), e->size);
+    else
+        snprintf(size, sizeof(size), "%lld", e->size);
+    printf("%s %10s %s\n", when, size, shown);
+}
+
+/* ls --summarize: the AWS CLI's two closing lines after an empty one. */
+static void print_summary(const s3_opts *o, long long objects, long long bytes)
+{
+    char size[32];
+    if (o->human)
+        show_size(size, sizeof(size), bytes);
+    else
+        snprintf(size, sizeof(size), "%lld", bytes);
+    printf("\nTotal Objects: %lld\n   Total Size: %s\n", objects, size);
+}
+
+/* ls without s3://: every bucket (ListBuckets, page by page). */
+static int ls_buckets(s3_opts *o)
+{
+    seckit_aws *aws = NULL;
+    int rc = make_client(o, &aws);
+    if (rc != 0)
+        return rc;
+    seckit_error err;
+    seckit_error_clear(&err);
+    char *token = NULL;
+    do {
+        seckit_s3_bucket_list page;
+        if (seckit_s3_list_buckets(aws, token, (int)o->page_size, &page, &err) != 0) {
+            rc = cli_fail(o->sub, &err);
+            break;
+        }
+        for (size_t i = 0; i < page.count; i++) {
+            char when[20];
+            show_time(when, page.buckets[i].creation_date);
+            printf("%s %s\n", when, page.buckets[i].name);
+        }
+        free(token);
+        token = page.continuation_token;
+        page.continuation_token = NULL;
+        seckit_s3_bucket_list_free(&page);
+    } while (token != NULL);
+    free(token);
+    if (rc == 0 && o->summarize)
+        print_summary(o, 0, 0); /* as the AWS CLI: buckets hold no listed objects */
+    if (rc == 0 && fflush(stdout) != 0) {
+        cli_message(o->sub, "writing the listing failed: %s", strerror(errno));
+        rc = EXIT_IO;
+    }
+    seckit_aws_free(aws);
+    return rc;
 }
 
 static int cmd_ls(s3_opts *o, int argc, char **argv)
 {
+    if (argc == 0 && o->recursive)
+        return cli_usage_error(o->sub, "ls --recursive needs an s3://BUCKET[/PREFIX]");
+    if (argc == 0)
+        return ls_buckets(o);
     if (argc != 1)
-        return cli_usage_error(o->sub, "ls takes one s3://BUCKET[/PREFIX]");
+        return cli_usage_error(o->sub, "ls takes at most one s3://BUCKET[/PREFIX]");
     if (!is_s3(argv[0]))
         return cli_usage_error(o->sub, "'%s' is not an s3://BUCKET[/PREFIX] URL", argv[0]);
     s3_url u = {0};
@@ -384,6 +499,7 @@ static int cmd_ls(s3_opts *o, int argc, char **argv)
     seckit_error err;
     seckit_error_clear(&err);
     char *token = NULL;
+    long long objects = 0, bytes = 0;
     rc = 0;
     do {
         seckit_s3_list req = {
@@ -401,19 +517,64 @@ static int cmd_ls(s3_opts *o, int argc, char **argv)
         }
         for (size_t i = 0; i < res.prefix_count; i++)
             printf("%30s %s\n", "PRE", res.common_prefixes[i] + (o->recursive ? 0 : base));
-        for (size_t i = 0; i < res.count; i++)
-            print_entry(&res.entries[i], res.entries[i].key + (o->recursive ? 0 : base));
+        for (size_t i = 0; i < res.count; i++) {
+            print_entry(o, &res.entries[i], res.entries[i].key + (o->recursive ? 0 : base));
+            objects++;
+            bytes += res.entries[i].size;
+        }
         free(token);
         token = res.next_continuation_token;
         res.next_continuation_token = NULL;
         seckit_s3_list_result_free(&res);
     } while (token != NULL);
     free(token);
+    if (rc == 0 && o->summarize)
+        print_summary(o, objects, bytes);
     if (rc == 0 && fflush(stdout) != 0) {
         cli_message(o->sub, "writing the listing failed: %s", strerror(errno));
         rc = EXIT_IO;
     }
     seckit_aws_free(aws);
+    free_url(&u);
+    return rc;
+}
+
+/* ---- presign ---------------------------------------------------------------- */
+
+static int cmd_presign(s3_opts *o, int argc, char **argv)
+{
+    if (argc != 1 || !is_s3(argv[0]))
+        return cli_usage_error(o->sub, "presign takes one s3://BUCKET/KEY");
+    const char *method = o->method != NULL ? o->method : "GET";
+    if (o->version_id != NULL && strcmp(method, "GET") != 0)
+        return cli_usage_error(o->sub, "--version-id is for presigned GETs");
+    s3_url u = {0};
+    int rc = parse_url(o->sub, argv[0], &u);
+    if (rc != 0)
+        return rc;
+    if (u.key[0] == '\0') {
+        free_url(&u);
+        return cli_usage_error(o->sub, "'%s' names no object key", argv[0]);
+    }
+    seckit_aws *aws = NULL;
+    if ((rc = make_client(o, &aws)) == 0) {
+        seckit_error err;
+        seckit_error_clear(&err);
+        char *url = NULL;
+        if (seckit_s3_presign(aws, method, u.bucket, u.key, o->version_id,
+                              o->expires_in > 0 ? o->expires_in : 3600, &url, &err) != 0) {
+            seckit_error_prefix(&err, argv[0]);
+            rc = cli_fail(o->sub, &err);
+        } else {
+            printf("%s\n", url);
+            if (fflush(stdout) != 0) {
+                cli_message(o->sub, "writing the URL failed: %s", strerror(errno));
+                rc = EXIT_IO;
+            }
+        }
+        free(url);
+        seckit_aws_free(aws);
+    }
     free_url(&u);
     return rc;
 }
@@ -643,6 +804,7 @@ static int upload(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
         .progress = progress_cb,
         .progress_ctx = &pr,
         .if_none_match = o->no_overwrite ? "*" : NULL,
+        .write = o->write,
     };
     seckit_s3_upload_result res;
     seckit_error err;
@@ -845,6 +1007,7 @@ static int server_copy(s3_opts *o, seckit_aws *aws, s3_url *src, s3_url *dst)
         .src_version_id = o->version_id,
         .copy_source_if_match = o->copy_if_match,
         .part_size = o->part_size_set ? o->part_size : 0, /* copies over 5 GiB */
+        .write = o->write,
     };
     seckit_s3_copy_result res;
     seckit_error err;
@@ -1112,6 +1275,11 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
         return cli_usage_error(o->sub, "--no-overwrite is for uploads");
     if (o->copy_if_match != NULL && !(s3src && s3dst))
         return cli_usage_error(o->sub, "--copy-source-if-match is for s3:// to s3:// copies");
+    int any_write = o->write.storage_class != NULL || o->write.sse != NULL ||
+                    o->write.sse_kms_key_id != NULL || o->write.acl != NULL;
+    if (any_write && !s3dst)
+        return cli_usage_error(o->sub, "--storage-class, --sse, --sse-kms-key-id and --acl are "
+                                       "for uploads and copies");
     int rc = 0;
     if (o->keys.any) {
         if (s3src && s3dst)
@@ -1139,6 +1307,7 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
         if (rc == 0) {
             have_enc = 1;
             enc.instruction_suffix = o->suffix;
+            enc.write = o->write;
             o->enc = &enc;
         }
     }
@@ -1185,6 +1354,14 @@ static int run(int argc, char **argv)
         {"version-id", required_argument, NULL, OPT_VERSION_ID},
         {"no-overwrite", no_argument, NULL, OPT_NO_OVERWRITE},
         {"copy-source-if-match", required_argument, NULL, OPT_COPY_IF_MATCH},
+        {"human-readable", no_argument, NULL, OPT_HUMAN},
+        {"summarize", no_argument, NULL, OPT_SUMMARIZE},
+        {"expires-in", required_argument, NULL, OPT_EXPIRES_IN},
+        {"method", required_argument, NULL, OPT_METHOD},
+        {"storage-class", required_argument, NULL, OPT_STORAGE_CLASS},
+        {"sse", required_argument, NULL, OPT_SSE},
+        {"sse-kms-key-id", required_argument, NULL, OPT_SSE_KMS_KEY_ID},
+        {"acl", required_argument, NULL, OPT_ACL},
         CLI_AWS_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -1199,8 +1376,8 @@ static int run(int argc, char **argv)
         return EXIT_OK_;
     }
     if (argc < 2 || argv[1][0] == '-')
-        return cli_usage_error(o.sub, "missing subcommand: ls, cp, rm, mb, rb, head, rewrap, "
-                                      "encrypt or decrypt");
+        return cli_usage_error(o.sub, "missing subcommand: ls, cp, rm, mb, rb, presign, head, "
+                                      "rewrap, encrypt or decrypt");
     const char *verb = argv[1];
     if (strcmp(verb, "head") == 0)
         return cli_s3_head(argc - 1, argv + 1);
@@ -1219,13 +1396,17 @@ static int run(int argc, char **argv)
         fn = cmd_mb;
     else if (strcmp(verb, "rb") == 0)
         fn = cmd_rb;
+    else if (strcmp(verb, "presign") == 0)
+        fn = cmd_presign;
     else
-        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp, rm, mb, rb, head, "
-                                      "rewrap, encrypt or decrypt)", verb);
+        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp, rm, mb, rb, presign, "
+                                      "head, rewrap, encrypt or decrypt)", verb);
     argc--;
     argv++;
 
     int have_ls_opt = 0, have_cp_opt = 0, have_recursive = 0, have_version = 0;
+    int have_presign_opt = 0;
+    const char *ls_opt = "--page-size";
     cli_s3cse_opts_init(&o.keys);
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
@@ -1270,6 +1451,40 @@ static int run(int argc, char **argv)
                 return cli_usage_error(o.sub, "--page-size must be 1..1000, not '%s'", optarg);
             have_ls_opt = 1;
             break;
+        case OPT_HUMAN:
+        case OPT_SUMMARIZE:
+            if (c == OPT_HUMAN)
+                o.human = 1;
+            else
+                o.summarize = 1;
+            have_ls_opt = 1;
+            ls_opt = c == OPT_HUMAN ? "--human-readable" : "--summarize";
+            break;
+        case OPT_EXPIRES_IN: {
+            unsigned long secs = 0;
+            if (cli_parse_uint(optarg, 1, 604800, &secs) != 0) {
+                free(o.metadata_arg);
+                cli_s3cse_opts_free(&o.keys);
+                return cli_usage_error(o.sub, "--expires-in must be 1..604800 seconds (7 days), "
+                                              "not '%s'", optarg);
+            }
+            o.expires_in = (long)secs;
+            have_presign_opt = 1;
+            break;
+        }
+        case OPT_METHOD:
+            if (strcmp(optarg, "GET") != 0 && strcmp(optarg, "PUT") != 0) {
+                free(o.metadata_arg);
+                cli_s3cse_opts_free(&o.keys);
+                return cli_usage_error(o.sub, "--method is GET or PUT, not '%s'", optarg);
+            }
+            o.method = optarg;
+            have_presign_opt = 1;
+            break;
+        case OPT_STORAGE_CLASS: o.write.storage_class = optarg; have_cp_opt = 1; break;
+        case OPT_SSE: o.write.sse = optarg; have_cp_opt = 1; break;
+        case OPT_SSE_KMS_KEY_ID: o.write.sse_kms_key_id = optarg; have_cp_opt = 1; break;
+        case OPT_ACL: o.write.acl = optarg; have_cp_opt = 1; break;
         case OPT_PART_SIZE:
             if (cli_parse_size(optarg, SECKIT_S3_MAX_PART_SIZE, &sz) != 0 ||
                 sz < SECKIT_S3_MIN_PART_SIZE)
@@ -1332,12 +1547,18 @@ static int run(int argc, char **argv)
             return cli_bad_option(o.sub, c, argv);
         }
     }
+    seckit_error werr;
+    seckit_error_clear(&werr);
     if (have_ls_opt && fn != cmd_ls)
-        rc = cli_usage_error(o.sub, "--page-size is an ls option");
+        rc = cli_usage_error(o.sub, "%s is an ls option", ls_opt);
+    else if (have_presign_opt && fn != cmd_presign)
+        rc = cli_usage_error(o.sub, "--expires-in and --method are presign options");
+    else if (seckit_s3_check_write_options(&o.write, &werr) != 0)
+        rc = cli_usage_error(o.sub, "%s", werr.message);
     else if (have_recursive && fn != cmd_ls && fn != cmd_rm && fn != cmd_cp)
         rc = cli_usage_error(o.sub, "--recursive is for ls, cp and rm");
-    else if (have_version && fn != cmd_cp && fn != cmd_rm)
-        rc = cli_usage_error(o.sub, "--version-id is for cp and rm");
+    else if (have_version && fn != cmd_cp && fn != cmd_rm && fn != cmd_presign)
+        rc = cli_usage_error(o.sub, "--version-id is for cp, rm and presign");
     else if (have_cp_opt && fn != cmd_cp)
         rc = cli_usage_error(o.sub, "that option is for cp");
     else
@@ -1349,7 +1570,8 @@ static int run(int argc, char **argv)
 
 const cli_command cmd_s3 = {
     "s3",
-    "S3 transfers with optional client-side encryption: ls, cp, rm, mb, rb, head, rewrap",
+    "S3 transfers with optional client-side encryption: ls, cp, rm, mb, rb, presign, head, "
+    "rewrap",
     usage,
     run,
 };

@@ -130,6 +130,7 @@ int cli_s3cse_upload(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws, i
         .progress = progress,
         .progress_ctx = progress_ctx,
         .if_none_match = if_none_match,
+        .write = c->write,
         /* no --part-size: a file up to 5 GiB goes as one streamed PutObject;
          * with it, files larger than the part size go multipart as asked */
         .single_put_max = part_size > 0 ? part_size : 0,

@@ -18,6 +18,12 @@
  *                  to this key answer 200 with an <Error> body
  *   "deny"         DeleteObjects reports AccessDenied for this key
  *
+ * ListBuckets (GET / of the s3 service): s3x-list-a, s3x-list-b, s3x-list-c,
+ * two a page (continuation-token "page-2"), or max-buckets a page.
+ * Writes record their x-amz-storage-class, x-amz-server-side-encryption
+ * (-aws-kms-key-id) and x-amz-acl headers per kind (put, create, copy) in
+ * the stats ("put_write": "CLASS|SSE|KMS|ACL").
+ *
  * Unsigned control: GET /__s3x/stats (JSON counters), POST
  * /__s3x/fill?bucket=B&prefix=P&count=N (N small objects P0000..). */
 #include "config.h"
@@ -79,7 +85,19 @@ static struct {
      * body and its x-amz-content-sha256 (1 = the latest, 2 = the one before) */
     int put_requests;
     char put_body_1[65], put_body_2[65], put_payload_1[80], put_payload_2[80];
+    int list_buckets;
+    char put_write[400], create_write[400], copy_write[400]; /* CLASS|SSE|KMS|ACL */
 } xs;
+
+/* A write's storage class, SSE and ACL headers as "CLASS|SSE|KMS|ACL". */
+static void note_write(const req *r, char *dst, size_t cap)
+{
+    const char *v[4] = {hget(r, "x-amz-storage-class"), hget(r, "x-amz-server-side-encryption"),
+                        hget(r, "x-amz-server-side-encryption-aws-kms-key-id"),
+                        hget(r, "x-amz-acl")};
+    snprintf(dst, cap, "%.90s|%.90s|%.90s|%.90s", v[0] ? v[0] : "", v[1] ? v[1] : "",
+             v[2] ? v[2] : "", v[3] ? v[3] : "");
+}
 
 void mock_s3x_note_put(const req *r)
 {
@@ -740,12 +758,14 @@ int mock_s3x_unsigned(int fd, const req *r)
                  "\"last_range\":\"%s\",\"last_if_match\":\"%s\",\"last_copy_if_match\":\"%s\","
                  "\"last_if_none_match\":\"%s\",\"last_version_query\":\"%s\","
                  "\"last_etag\":\"%s\",\"put_requests\":%d,\"put_body_1\":\"%s\",\"put_body_2\":\"%s\","
-                 "\"put_payload_1\":\"%s\",\"put_payload_2\":\"%s\"}",
+                 "\"put_payload_1\":\"%s\",\"put_payload_2\":\"%s\",\"list_buckets\":%d,"
+                 "\"put_write\":\"%s\",\"create_write\":\"%s\",\"copy_write\":\"%s\"}",
                  xs.gets, xs.ranged_gets, xs.drops, xs.puts, xs.copies, xs.part_copies,
                  xs.creates, xs.completes, xs.aborts, xs.delete_requests, xs.deleted_keys,
                  xs.lists, nobjs, xs.last_range, xs.last_if_match, xs.last_copy_if_match,
                  xs.last_if_none_match, xs.last_version_query, xs.last_etag, xs.put_requests,
-                 xs.put_body_1, xs.put_body_2, xs.put_payload_1, xs.put_payload_2);
+                 xs.put_body_1, xs.put_body_2, xs.put_payload_1, xs.put_payload_2,
+                 xs.list_buckets, xs.put_write, xs.create_write, xs.copy_write);
         respond_str(fd, 200, "application/json", b);
         return 1;
     }
@@ -769,9 +789,45 @@ int mock_s3x_unsigned(int fd, const req *r)
     return 1;
 }
 
+/* ListBuckets: three buckets, two (or max-buckets) a page. */
+static void do_list_buckets(int fd, const req *r)
+{
+    static const char *const names[] = {"s3x-list-a", "s3x-list-b", "s3x-list-c"};
+    char *tok = qget(r->query, "continuation-token");
+    char *mb = qget(r->query, "max-buckets");
+    int first = 0, per = mb != NULL && atoi(mb) > 0 ? atoi(mb) : 2;
+    if (tok != NULL && strncmp(tok, "page-", 5) == 0)
+        first = atoi(tok + 5) - 1;
+    if (tok != NULL && (strncmp(tok, "page-", 5) != 0 || first < 0 || first > 2)) {
+        xerr(fd, 400, "InvalidArgument", "The continuation token provided is incorrect", 0);
+        free(tok);
+        free(mb);
+        return;
+    }
+    xs.list_buckets++;
+    char b[2048], *p = b;
+    p += sprintf(p, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListAllMyBucketsResult>"
+                    "<Owner><ID>mock</ID></Owner><Buckets>");
+    int i;
+    for (i = first; i < 3 && i < first + per; i++)
+        p += sprintf(p, "<Bucket><Name>%s</Name><CreationDate>2024-0%d-15T08:30:0%d.000Z"
+                        "</CreationDate></Bucket>", names[i], i + 1, i);
+    p += sprintf(p, "</Buckets>");
+    if (i < 3)
+        p += sprintf(p, "<ContinuationToken>page-%d</ContinuationToken>", i + 1);
+    sprintf(p, "</ListAllMyBucketsResult>");
+    xml_ok(fd, NULL, b);
+    free(tok);
+    free(mb);
+}
+
 /* 1 handled, 0 not an s3x bucket, -1 close the connection. */
 int mock_s3x_handle(int fd, const req *r)
 {
+    if (strcmp(r->path, "/") == 0 && strcmp(r->method, "GET") == 0) {
+        do_list_buckets(fd, r);
+        return 1;
+    }
     if (strncmp(r->path, "/s3x-", 5) != 0)
         return 0;
     char *full = dec(r->path + 1, strlen(r->path + 1));
@@ -820,11 +876,13 @@ int mock_s3x_handle(int fd, const req *r)
         else
             do_part(fd, r, u, atoi(pn));
     } else if (strcmp(r->method, "PUT") == 0 && hget(r, "x-amz-copy-source") != NULL) {
+        note_write(r, xs.copy_write, sizeof xs.copy_write);
         do_copy(fd, r, full, hget(r, "x-amz-copy-source"));
     } else if (strcmp(r->method, "PUT") == 0) {
         if (inm != NULL && strcmp(inm, "*") == 0 && find(full, NULL) != NULL) {
             xerr(fd, 412, "PreconditionFailed", "At least one of the preconditions you specified did not hold.", 0);
         } else {
+            note_write(r, xs.put_write, sizeof xs.put_write);
             char *hdrs = object_headers(r);
             obj *o = store(full, r->body, r->body_len, hdrs, hget(r, "x-amz-tagging"));
             free(hdrs);
@@ -835,6 +893,7 @@ int mock_s3x_handle(int fd, const req *r)
         }
     } else if (strcmp(r->method, "POST") == 0 && upload_id == NULL) {
         /* CreateMultipartUpload */
+        note_write(r, xs.create_write, sizeof xs.create_write);
         ups = realloc(ups, (nups + 1) * sizeof *ups);
         upload *u = &ups[nups++];
         memset(u, 0, sizeof *u);

@@ -1,7 +1,8 @@
 /* libFuzzer target: the S3 calls' response parsing on top of the XML
  * reader.  The first byte picks the shape: ListObjectsV2, ListParts, a
  * 200 answer that may hold <Error> (CopyObject/CompleteMultipartUpload),
- * a DeleteObjects result, or a metadata value (RFC 2047 decoding).
+ * a DeleteObjects result, or a metadata value (RFC 2047 decoding); the
+ * ListObjectsV2 shape also goes through the ListBuckets parser.
  * Properties: no crash or leak; a parsed page respects its own limits; a
  * decoded value re-encodes and decodes to itself. */
 #include "config.h"
@@ -86,6 +87,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     abort();
             seckit_s3_list_result_free(&res);
         }
+        seckit_s3_bucket_list buckets;
+        memset(&buckets, 0, sizeof(buckets));
+        if (skt_s3_parse_buckets(root, &buckets, &err) == 0)
+            for (size_t i = 0; i < buckets.count; i++)
+                if (buckets.buckets[i].name == NULL || buckets.buckets[i].name[0] == '\0')
+                    abort();
+        seckit_s3_bucket_list_free(&buckets);
     } else {
         seckit_s3_parts_result res;
         if (skt_s3_parse_parts(root, &res, &err) == 0) {

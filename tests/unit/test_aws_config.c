@@ -668,7 +668,7 @@ static void test_header_check(void)
     CHECK_OK(skt_aws_check_header("x-amz-meta-u", "caf\xc3\xa9", "t", &err), &err);
     const char *bad_values[] = {"a\nX-Injected: 1", "a\rb", "tab\there", "nul\x01", "del\x7f"};
     for (size_t i = 0; i < sizeof bad_values / sizeof bad_values[0]; i++) {
-        CHECK_RC(skt_aws_check_header("Content-Type", bad_values[i], "s3 PUT", &err),
+        CHECK_RC(skt_aws_check_header("Content-Type", bad_values[i], "s3 PutObject", &err),
                  SECKIT_EINVAL);
         CHECK(strstr(err.message, "Content-Type") != NULL &&
               strstr(err.message, "control character") != NULL &&
@@ -676,7 +676,7 @@ static void test_header_check(void)
     }
     const char *bad_names[] = {"", "X Bad", "X-Bad:", "X-Bad\r\nInjected", "caf\xc3\xa9", "a(b)"};
     for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
-        CHECK_RC(skt_aws_check_header(bad_names[i], "v", "s3 PUT", &err), SECKIT_EINVAL);
+        CHECK_RC(skt_aws_check_header(bad_names[i], "v", "s3 PutObject", &err), SECKIT_EINVAL);
         CHECK(strstr(err.message, "not a valid HTTP header name") != NULL &&
               strchr(err.message, '\n') == NULL && strchr(err.message, '\r') == NULL);
     }
@@ -740,12 +740,12 @@ static void test_error_parsing(void)
                      "<Resource>/mybucket/myfoto.jpg</Resource><RequestId>4442587FB7D0A2F9</RequestId>"
                      "</Error>";
     CHECK_RC(skt_aws_parse_error(SECKIT_AWS_PROTO_REST_XML, 404, "GET", s3, strlen(s3), NULL,
-                                 "s3 GET", &err),
+                                 "s3 GetObject", &err),
              SECKIT_EAWS);
     CHECK_STR(err.aws_code, "NoSuchKey");
     CHECK_STR(err.aws_request_id, "4442587FB7D0A2F9");
     CHECK(err.http_status == 404);
-    CHECK_STR(err.message, "s3 GET: The resource you requested does not exist (HTTP 404)");
+    CHECK_STR(err.message, "s3 GetObject: The resource you requested does not exist (HTTP 404)");
     const char *json = "{\"__type\":\"com.amazon.coral.service#UnrecognizedClientException\","
                        "\"message\":\"The security token included in the request is invalid.\"}";
     CHECK_RC(skt_aws_parse_error(SECKIT_AWS_PROTO_JSON, 400, "POST", json, strlen(json), "rid-1",
@@ -771,12 +771,12 @@ static void test_error_parsing(void)
     /* Entities and control characters in messages. */
     const char *ent = "<Error><Code>InvalidArgument</Code><Message>a &lt;b&gt; &amp; &#x41;&#10;z"
                       "</Message></Error>";
-    skt_aws_parse_error(SECKIT_AWS_PROTO_REST_XML, 400, "PUT", ent, strlen(ent), NULL, "s3 PUT",
-                        &err);
-    CHECK_STR(err.message, "s3 PUT: a <b> & A z (HTTP 400)");
+    skt_aws_parse_error(SECKIT_AWS_PROTO_REST_XML, 400, "PUT", ent, strlen(ent), NULL,
+                        "s3 PutObject", &err);
+    CHECK_STR(err.message, "s3 PutObject: a <b> & A z (HTTP 400)");
     /* HEAD: no body; status names the code. */
-    CHECK_RC(skt_aws_parse_error(SECKIT_AWS_PROTO_REST_XML, 403, "HEAD", NULL, 0, "r", "s3 HEAD",
-                                 &err),
+    CHECK_RC(skt_aws_parse_error(SECKIT_AWS_PROTO_REST_XML, 403, "HEAD", NULL, 0, "r",
+                                 "s3 HeadObject", &err),
              SECKIT_EAWS);
     CHECK_STR(err.aws_code, "Forbidden");
     /* Garbage bodies. */

@@ -1,7 +1,10 @@
 /* Unit tests for the S3 calls' strict response parsing (no network). */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "seckit/s3.h"
+#include "src/aws/client.h"
 #include "src/aws/s3_int.h"
 #include "src/aws/xml.h"
 #include "testlib.h"
@@ -468,6 +471,202 @@ static void test_object_info_extras(void)
     CHECK_RC(info_from(200, bad, 2, &info, &err), SECKIT_EFORMAT);
 }
 
+/* ---- ListBuckets answers ------------------------------------------------ */
+
+static int parse_buckets_text(const char *text, seckit_s3_bucket_list *out, seckit_error *err)
+{
+    skt_xml_node *root = NULL;
+    memset(out, 0, sizeof(*out));
+    int rc = skt_xml_parse(text, strlen(text), &root, err);
+    if (rc == 0)
+        rc = skt_s3_parse_buckets(root, out, err);
+    skt_xml_free(root);
+    if (rc != 0)
+        seckit_s3_bucket_list_free(out);
+    return rc;
+}
+
+static void test_list_buckets_parse(void)
+{
+    seckit_s3_bucket_list l;
+    seckit_error err;
+    CHECK_OK(parse_buckets_text(
+                 "<ListAllMyBucketsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                 "<Owner><ID>o</ID></Owner><Buckets>"
+                 "<Bucket><Name>alpha</Name><CreationDate>2024-05-01T12:34:56.000Z"
+                 "</CreationDate></Bucket>"
+                 "<Bucket><Name>beta.two</Name><CreationDate>2025-01-02T03:04:05.000Z"
+                 "</CreationDate><BucketRegion>eu-west-1</BucketRegion></Bucket>"
+                 "</Buckets><ContinuationToken>next/+=</ContinuationToken>"
+                 "</ListAllMyBucketsResult>",
+                 &l, &err),
+             &err);
+    CHECK(l.count == 2);
+    CHECK_STR(l.buckets[0].name, "alpha");
+    CHECK_STR(l.buckets[0].creation_date, "2024-05-01T12:34:56.000Z");
+    CHECK_STR(l.buckets[1].name, "beta.two");
+    CHECK(l.continuation_token != NULL && strcmp(l.continuation_token, "next/+=") == 0);
+    seckit_s3_bucket_list_free(&l);
+    /* no buckets, no token (Swift's and S3's unpaginated answer) */
+    CHECK_OK(parse_buckets_text("<ListAllMyBucketsResult><Owner/><Buckets/>"
+                                "</ListAllMyBucketsResult>",
+                                &l, &err),
+             &err);
+    CHECK(l.count == 0 && l.continuation_token == NULL);
+    seckit_s3_bucket_list_free(&l);
+    /* near misses: strictly refused */
+    static const char *const bad[] = {
+        "<ListAllMyBucketsResult><Buckets><Bucket><CreationDate>x</CreationDate></Bucket>"
+        "</Buckets></ListAllMyBucketsResult>",
+        "<ListAllMyBucketsResult><Buckets><Bucket><Name></Name></Bucket></Buckets>"
+        "</ListAllMyBucketsResult>",
+        "<ListAllMyBucketsResult><Buckets><Bucket><Name>a</Name><Name>b</Name></Bucket>"
+        "</Buckets></ListAllMyBucketsResult>",
+        "<ListAllMyBucketsResult><Buckets/><Buckets/></ListAllMyBucketsResult>",
+        "<ListAllMyBucketsResult><Buckets><Bucket><Name><x/></Name></Bucket></Buckets>"
+        "</ListAllMyBucketsResult>",
+        "<ListAllMyBucketsResult><Buckets/><ContinuationToken>a</ContinuationToken>"
+        "<ContinuationToken>b</ContinuationToken></ListAllMyBucketsResult>",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        CHECK_RC(parse_buckets_text(bad[i], &l, &err), SECKIT_EFORMAT);
+        CHECK(l.buckets == NULL && l.count == 0);
+    }
+}
+
+/* ---- write options ------------------------------------------------------ */
+
+static void test_write_options(void)
+{
+    seckit_error err;
+    seckit_s3_write_options o = {.storage_class = "STANDARD_IA",
+                                 .sse = "aws:kms",
+                                 .sse_kms_key_id = "alias/data",
+                                 .acl = "bucket-owner-full-control"};
+    CHECK_OK(seckit_s3_check_write_options(&o, &err), &err);
+    CHECK_OK(seckit_s3_check_write_options(NULL, &err), &err);
+    seckit_aws_kv h[8];
+    size_t nh = 1;
+    CHECK_OK(skt_s3_add_write_headers(h, &nh, &o, &err), &err);
+    CHECK(nh == 5);
+    CHECK_STR(h[1].name, "x-amz-storage-class");
+    CHECK_STR(h[1].value, "STANDARD_IA");
+    CHECK_STR(h[2].name, "x-amz-server-side-encryption");
+    CHECK_STR(h[3].name, "x-amz-server-side-encryption-aws-kms-key-id");
+    CHECK_STR(h[3].value, "alias/data");
+    CHECK_STR(h[4].name, "x-amz-acl");
+    seckit_s3_write_options none = {0};
+    nh = 0;
+    CHECK_OK(skt_s3_add_write_headers(h, &nh, &none, &err), &err);
+    CHECK(nh == 0);
+    seckit_s3_write_options aes = {.sse = "AES256"};
+    CHECK_OK(seckit_s3_check_write_options(&aes, &err), &err);
+    /* near misses: case, spelling, a KMS key without KMS */
+    seckit_s3_write_options bad[] = {
+        {.storage_class = "standard"},   {.storage_class = "GLACIER_DEEP"},
+        {.sse = "aes256"},               {.sse = "aws:kms:"},
+        {.acl = "public"},               {.acl = "Private"},
+        {.sse_kms_key_id = "alias/x"},   {.sse = "AES256", .sse_kms_key_id = "alias/x"},
+        {.sse = "aws:kms", .sse_kms_key_id = ""},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        nh = 0;
+        CHECK_RC(seckit_s3_check_write_options(&bad[i], &err), SECKIT_EINVAL);
+        CHECK_RC(skt_s3_add_write_headers(h, &nh, &bad[i], &err), SECKIT_EINVAL);
+        CHECK(nh == 0);
+    }
+    CHECK_RC(seckit_s3_check_write_options(&bad[0], &err), SECKIT_EINVAL);
+    CHECK(strstr(err.message, "'standard' is not a storage class") != NULL &&
+          strstr(err.message, "INTELLIGENT_TIERING") != NULL);
+}
+
+/* ---- presigned URLs ------------------------------------------------------- */
+
+static long long fixed_now(void *ctx)
+{
+    (void)ctx;
+    return 1369353600; /* 2013-05-24T00:00:00Z, the AWS SigV4 documentation's example */
+}
+
+static void test_presign(void)
+{
+    seckit_aws_credentials c;
+    memset(&c, 0, sizeof(c));
+    snprintf(c.access_key_id, sizeof c.access_key_id, "AKIAIOSFODNN7EXAMPLE");
+    snprintf(c.secret_access_key, sizeof c.secret_access_key,
+             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+    unsetenv("AWS_ENDPOINT_URL");
+    unsetenv("AWS_ENDPOINT_URL_S3");
+    seckit_aws_options o = {.region = "us-east-1",
+                            .credentials = &c,
+                            .endpoint_url = "https://s3.amazonaws.com",
+                            .s3_addressing = SECKIT_AWS_S3_VIRTUAL};
+    seckit_aws *aws = NULL;
+    seckit_error err;
+    char *url = NULL;
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    skt_aws_hooks hk = {.now = fixed_now};
+    skt_aws_set_hooks(aws, &hk);
+    /* The AWS documentation's presigned GetObject example, to the byte. */
+    CHECK_OK(seckit_s3_presign(aws, "GET", "examplebucket", "test.txt", NULL, 86400, &url, &err),
+             &err);
+    CHECK_STR(url, "https://examplebucket.s3.amazonaws.com/test.txt"
+                   "?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                   "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2F"
+                   "aws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400"
+                   "&X-Amz-SignedHeaders=host&X-Amz-Signature="
+                   "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
+    free(url);
+    url = NULL;
+    /* PUT signs another canonical request: same parameters, other signature */
+    CHECK_OK(seckit_s3_presign(aws, "PUT", "examplebucket", "test.txt", NULL, 86400, &url, &err),
+             &err);
+    CHECK(url != NULL && strstr(url, "&X-Amz-SignedHeaders=host&X-Amz-Signature=") != NULL);
+    CHECK(url != NULL && strstr(url, "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c26595") == NULL);
+    free(url);
+    url = NULL;
+    /* a version: signed as a query parameter */
+    CHECK_OK(seckit_s3_presign(aws, "GET", "examplebucket", "a b/c", "v1+x", 60, &url, &err),
+             &err);
+    CHECK(url != NULL && strncmp(url, "https://examplebucket.s3.amazonaws.com/a%20b/c?", 47) == 0);
+    CHECK(url != NULL && strstr(url, "&versionId=v1%2Bx") != NULL);
+    free(url);
+    url = NULL;
+    /* near misses: nothing made */
+    CHECK_RC(seckit_s3_presign(aws, "GET", "examplebucket", "k", NULL, 0, &url, &err),
+             SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_presign(aws, "GET", "examplebucket", "k", NULL, 604801, &url, &err),
+             SECKIT_EINVAL);
+    CHECK(strstr(err.message, "604800") != NULL);
+    CHECK_OK(seckit_s3_presign(aws, "GET", "examplebucket", "k", NULL, 604800, &url, &err), &err);
+    free(url);
+    url = NULL;
+    CHECK_RC(seckit_s3_presign(aws, "DELETE", "examplebucket", "k", NULL, 60, &url, &err),
+             SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_presign(aws, "get", "examplebucket", "k", NULL, 60, &url, &err),
+             SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_presign(aws, "GET", "Example", "k", NULL, 60, &url, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_presign(aws, "GET", "examplebucket", "", NULL, 60, &url, &err),
+             SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_presign(aws, "PUT", "examplebucket", "k", "v1", 60, &url, &err),
+             SECKIT_EINVAL);
+    CHECK(url == NULL);
+    seckit_aws_free(aws);
+    /* Session credentials: X-Amz-Security-Token is signed into the URL. */
+    snprintf(c.session_token, sizeof c.session_token, "IQoJb3JpZ2luX2VjE/token+=");
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    skt_aws_set_hooks(aws, &hk);
+    CHECK_OK(seckit_s3_presign(aws, "GET", "examplebucket", "test.txt", NULL, 86400, &url, &err),
+             &err);
+    CHECK(url != NULL &&
+          strstr(url, "&X-Amz-Expires=86400&X-Amz-Security-Token=IQoJb3JpZ2luX2VjE%2Ftoken%2B%3D"
+                      "&X-Amz-SignedHeaders=host&X-Amz-Signature=") != NULL);
+    CHECK(url != NULL && strstr(url, "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c26595") == NULL);
+    CHECK(url != NULL && strstr(url, "wJalrXUtnFEMI") == NULL);
+    free(url);
+    seckit_aws_free(aws);
+}
+
 int main(void)
 {
     TEST(test_list_ok);
@@ -482,5 +681,8 @@ int main(void)
     TEST(test_rfc2047);
     TEST(test_delete_body_and_result);
     TEST(test_object_info_extras);
+    TEST(test_list_buckets_parse);
+    TEST(test_write_options);
+    TEST(test_presign);
     TEST_EXIT();
 }
