@@ -57,6 +57,12 @@ int seckit_policy_input_lint(const seckit_policy_input *in, const seckit_policy_
         for (size_t i = 0; i < (*out)->count; i++) {
             remap(in, &(*out)->items[i].span.start);
             remap(in, &(*out)->items[i].span.end);
+            /* (the linter's own locations: not shared with other findings) */
+            seckit_policy_location *more = (seckit_policy_location *)(*out)->items[i].more_locations;
+            for (size_t k = 0; k < (*out)->items[i].more_count; k++) {
+                remap(in, &more[k].span.start);
+                remap(in, &more[k].span.end);
+            }
         }
     }
     return 0;
