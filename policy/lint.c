@@ -346,6 +346,18 @@ int skt_policy_lint_tree_text(const seckit_json *root, const char *text, size_t 
     return lint_parsed(root, text, text_len, opts, out, err);
 }
 
+int skt_policy_findings_set_message(seckit_policy_findings *f, size_t i, const char *msg)
+{
+    if (f == NULL || i >= f->count || msg == NULL || f->internal_ == NULL)
+        return SECKIT_EINVAL;
+    finding_store *fs = f->internal_;
+    char *copy = skt_arena_strdup(&fs->arena, msg);
+    if (copy == NULL)
+        return SECKIT_ENOMEM;
+    f->items[i].message = copy;
+    return 0;
+}
+
 void seckit_policy_findings_free(seckit_policy_findings *f)
 {
     if (f == NULL)

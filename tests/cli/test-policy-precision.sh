@@ -142,6 +142,53 @@ grep -q "^[^:]*:1:$col: ERROR VARIABLE_UNSUPPORTED_IN_VERSION" "$OUT" && pass va
 lintt var_ok identity '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/home/${aws:username}/*"}]}'
 [ ! -s "$OUT" ] && pass variable_near_miss || fail variable_near_miss "$(cat "$OUT")"
 
+# ---- CloudFormation: parameters substituted into ARNs are named in messages
+cat >"$TMP/cfn.yaml" <<'YAML'
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  VendorAccount:
+    Type: String
+  Env:
+    Type: String
+    Default: prod
+Resources:
+  OwnRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: sqs:SendMessage
+                Resource: !Sub "arn:aws:sqs:us-east-1:${VendorAccount}:q ${Env}"
+  VendorRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: !Sub "arn:aws:iam::${VendorAccount}:root"
+            Action: sts:AssumeRole
+YAML
+check cfn_names_parameter 2 policy lint --account 210987654321 "$TMP/cfn.yaml"
+grep -q 'TRUST_THIRD_PARTY_WITHOUT_EXTERNAL_ID: account ${VendorAccount} is not this account' "$OUT" &&
+    grep -q "RESOURCE_ARN_WITH_WHITESPACE: 'arn:aws:sqs:us-east-1:\${VendorAccount}:q prod' contains whitespace" "$OUT" &&
+    pass cfn_names_parameter || fail cfn_names_parameter "$(cat "$OUT")"
+# the template's own account (a pseudo parameter) keeps its fixed value
+grep -q 'TRUST_WHOLE_ACCOUNT: every principal of account 000000000000 .*(AWS::IAM::Role OwnRole (trust policy))' "$OUT" &&
+    pass cfn_pseudo_parameter_unnamed || fail cfn_pseudo_parameter_unnamed "$(cat "$OUT")"
+
 # ---- SARIF helpUri: absolute URIs (seckit's own codes: the installed docs/checks.md)
 lint sarif identity "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}]}"
 seckit policy lint --format sarif "$TMP/sarif.json" >"$OUT" 2>"$ERR"
