@@ -1,13 +1,17 @@
 /* Generated table of the linter's checks (code, type, learn-more link, summary).
  * Access Analyzer codes link to the IAM User Guide's policy-check reference;
- * seckit's own codes link to docs/checks.md. */
+ * seckit's own codes link to docs/checks.md as installed (an absolute
+ * file:// URI: SARIF's helpUri must be absolute). */
 #ifndef SECKIT_POLICY_CHECKS_H
 #define SECKIT_POLICY_CHECKS_H
 
 #include "seckit/policy.h"
 
 #define SKT_AA_LINK "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-"
-#define SKT_OWN_LINK "docs/checks.md#"
+#ifndef SKT_CHECKS_DOC
+#define SKT_CHECKS_DOC "/usr/local/share/doc/seckit/checks.md"
+#endif
+#define SKT_OWN_LINK "file://" SKT_CHECKS_DOC "#"
 
 enum skt_check_id {
     CK_JSON_SYNTAX_ERROR,
@@ -264,7 +268,7 @@ static const seckit_policy_check_info skt_checks[CK_COUNT_] = {
     {"TYPE_MISMATCH", SECKIT_FINDING_WARNING, SKT_AA_LINK "general-warning-type-mismatch", "The operator does not fit the condition key's type."},
     {"TYPE_MISMATCH_BOOLEAN", SECKIT_FINDING_WARNING, SKT_AA_LINK "general-warning-type-mismatch-boolean", "A Bool or Null value that is not true/false."},
     {"TYPE_MISMATCH_DATE", SECKIT_FINDING_WARNING, SKT_AA_LINK "general-warning-type-mismatch-date", "A Date operator value that is not an ISO 8601 date or epoch time."},
-    {"TYPE_MISMATCH_IP_RANGE", SECKIT_FINDING_WARNING, SKT_AA_LINK "general-warning-type-mismatch-ip-range", "An IpAddress value that is not an IP address or CIDR range."},
+    {"TYPE_MISMATCH_IP_RANGE", SECKIT_FINDING_ERROR, SKT_AA_LINK "error-type-mismatch-ip-range", "An IpAddress value that is not an IP address or CIDR range."},
     {"TYPE_MISMATCH_NUMBER", SECKIT_FINDING_WARNING, SKT_AA_LINK "general-warning-type-mismatch-number", "A Numeric operator value that is not a number."},
     {"TYPE_MISMATCH_STRING", SECKIT_FINDING_WARNING, SKT_AA_LINK "general-warning-type-mismatch-string", "A BinaryEquals value that is not base64."},
     {"INVALID_ROLE_REFERENCE", SECKIT_FINDING_WARNING, SKT_AA_LINK "general-warning-invalid-role-reference", "A principal holds a role's unique id (AROA...), left after the role was deleted."},

@@ -39,6 +39,7 @@ static void input_clear(seckit_policy_input *in)
     free(in->text);
     free(in->owner);
     free(in->anchors);
+    free(in->substituted);
     memset(in, 0, sizeof(*in));
 }
 

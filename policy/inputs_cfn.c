@@ -37,11 +37,19 @@
 #define ACCOUNT "000000000000"
 #define REGION "us-east-1"
 
+/* A value Fn::Sub built with an unknown parameter's placeholder in it, and
+ * the same with ${Param} there instead, for messages (newest first). */
+typedef struct sub_rec {
+    const char *value, *shown;
+    struct sub_rec *next;
+} sub_rec;
+
 typedef struct cfn {
     skt_in_list *l;
     skt_in_doc *doc;
     const skt_in_node *params, *resources, *mappings;
     seckit_error *err;
+    sub_rec *subs; /* in doc's arena */
 } cfn;
 
 /* Evaluation context. */
@@ -368,6 +376,11 @@ static int eval_sub(cfn *c, const skt_in_node *arg, const skt_in_pos *p, const e
     ectx inner = {0, x->svc};
     char *buf = NULL;
     size_t len = 0, cap = 0;
+    /* the value as shown in messages: ${Param} for an unknown parameter's
+     * placeholder (named: there is one) */
+    skt_sb shown;
+    skt_sb_init(&shown, SKT_IN_MAX_TEXT);
+    int named = 0;
     const char *s = tmpl->str;
     int rc = 0;
     while (*s != '\0' && rc == 0) {
@@ -378,6 +391,7 @@ static int eval_sub(cfn *c, const skt_in_node *arg, const skt_in_pos *p, const e
         size_t plen = lit;
         char tmp[1024];
         skt_in_node *val = NULL;
+        int named_piece = 0;
         for (int pass = 0; pass < 2 && rc == 0; pass++) {
             if (len + plen + 1 > cap) {
                 size_t ncap = cap ? cap : 64;
@@ -398,6 +412,8 @@ static int eval_sub(cfn *c, const skt_in_node *arg, const skt_in_pos *p, const e
             memcpy(buf + len, piece, plen);
             len += plen;
             buf[len] = '\0';
+            if (pass == 0 || !named_piece)
+                skt_sb_put(&shown, piece, plen);
             if (pass == 1 || open == NULL || close == NULL)
                 break;
             /* The variable. */
@@ -420,6 +436,11 @@ static int eval_sub(cfn *c, const skt_in_node *arg, const skt_in_pos *p, const e
             } else if (param_unknown(c, name)) {
                 snprintf(tmp, sizeof(tmp), "%s", field_placeholder(buf, name));
                 piece = tmp;
+                if (strcmp(tmp, name) != 0) {
+                    /* a placeholder stands for the parameter */
+                    named = named_piece = 1;
+                    skt_sb_printf(&shown, "${%s}", name);
+                }
             } else {
                 char *dot = strchr(name, '.');
                 if (dot != NULL)
@@ -434,6 +455,18 @@ static int eval_sub(cfn *c, const skt_in_node *arg, const skt_in_pos *p, const e
         }
         s = open && close ? close + 1 : s + lit;
     }
+    if (rc == 0 && named && buf != NULL && shown.len > 0 && !shown.failed &&
+        strpbrk(buf, "\t\n") == NULL && strpbrk(shown.data, "\t\n") == NULL) {
+        sub_rec *r = skt_arena_alloc(&c->doc->arena, sizeof(*r));
+        if (r == NULL || (r->value = skt_arena_strdup(&c->doc->arena, buf)) == NULL ||
+            (r->shown = skt_arena_strdup(&c->doc->arena, shown.data)) == NULL) {
+            rc = seckit_error_set(c->err, SECKIT_ENOMEM, "out of memory");
+        } else {
+            r->next = c->subs;
+            c->subs = r;
+        }
+    }
+    skt_sb_free(&shown);
     if (rc != 0) {
         free(buf);
         return rc;
@@ -767,11 +800,38 @@ static int eval(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth, skt
 
 #define OWNER_MAX 512
 
+/* Give the policy added as item `had` of the list (if it was) the values
+ * that Fn::Sub built with unknown parameters since `since` (the newest
+ * record then), "VALUE\tSHOWN\n" each, for seckit_policy_input_lint's
+ * messages.  Without them (no memory) messages show the placeholders. */
+static void attach_subs(cfn *c, size_t had, const sub_rec *since)
+{
+    if (c->subs == since || c->l->n != had + 1)
+        return;
+    skt_sb b;
+    skt_sb_init(&b, SKT_IN_MAX_TEXT);
+    for (const sub_rec *r = c->subs; r != since && r != NULL; r = r->next) {
+        skt_sb_str(&b, r->value);
+        skt_sb_put(&b, "\t", 1);
+        skt_sb_str(&b, r->shown);
+        skt_sb_put(&b, "\n", 1);
+    }
+    if (b.failed)
+        skt_sb_free(&b);
+    else
+        c->l->items[had].substituted = b.data; /* the list owns it now */
+}
+
+/* since: when docnode's values were computed before this call, the newest
+ * Fn::Sub record before that (which may be NULL); else NULL. */
 static int add_policy(cfn *c, const skt_in_node *docnode, seckit_policy_type type,
-                      seckit_policy_resource_type resource_type, const char *owner)
+                      seckit_policy_resource_type resource_type, const char *owner,
+                      const sub_rec *const *since)
 {
     ectx x = {0, NULL};
     skt_in_node *v = NULL;
+    const sub_rec *before = c->subs;
+    size_t had = c->l->n;
     SKT_GUARD(eval(c, docnode, &x, 0, &v));
     if (v == NULL)
         return 0; /* AWS::NoValue */
@@ -788,6 +848,8 @@ static int add_policy(cfn *c, const skt_in_node *docnode, seckit_policy_type typ
                                  "object nor a string",
                                  docnode->pos.line, docnode->pos.column, owner);
     }
+    if (rc == 0)
+        attach_subs(c, had, since != NULL ? *since : before);
     return rc;
 }
 
@@ -818,6 +880,7 @@ static int inline_policies(cfn *c, const skt_in_node *props, const char *type, c
         return 0;
     ectx x = {0, NULL};
     skt_in_node *ev = NULL;
+    const sub_rec *since = c->subs;
     /* The list itself may be an intrinsic (Fn::If [cond, [...], NoValue]). */
     SKT_GUARD(eval(c, list, &x, 0, &ev));
     int rc = 0;
@@ -829,7 +892,7 @@ static int inline_policies(cfn *c, const skt_in_node *props, const char *type, c
         char name[256], owner[OWNER_MAX];
         name_of(c, skt_in_get(p, "PolicyName"), name, sizeof(name));
         snprintf(owner, sizeof(owner), "%s %s (inline policy %s)", type, id, name);
-        rc = add_policy(c, doc, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, owner);
+        rc = add_policy(c, doc, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, owner, &since);
     }
     return rc;
 }
@@ -844,6 +907,7 @@ static int sam_policies(cfn *c, const skt_in_node *props, const char *type, cons
         return 0;
     ectx x = {0, NULL};
     skt_in_node *ev = NULL;
+    const sub_rec *since = c->subs;
     SKT_GUARD(eval(c, pol, &x, 0, &ev));
     int rc = 0;
     size_t count = ev == NULL ? 0 : ev->kind == SKT_IN_ARRAY ? ev->n : 1;
@@ -853,7 +917,10 @@ static int sam_policies(cfn *c, const skt_in_node *props, const char *type, cons
             continue;
         char owner[OWNER_MAX];
         snprintf(owner, sizeof(owner), "%s %s (policy %zu)", type, id, i + 1);
+        size_t had = c->l->n;
         rc = skt_in_add_tree(c->l, d, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, owner, c->err);
+        if (rc == 0)
+            attach_subs(c, had, since);
     }
     return rc;
 }
@@ -871,6 +938,7 @@ static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *
     ectx plain = {0, "lambda"}, arn = {1, "lambda"};
     skt_in_node *pv = NULL, *av = NULL, *fv = NULL;
     skt_in_node *pr = NULL, *cond = NULL;
+    const sub_rec *since = c->subs;
     int rc = eval(c, principal, &plain, 0, &pv);
     if (rc == 0)
         rc = eval(c, action, &plain, 0, &av);
@@ -953,8 +1021,11 @@ static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *
         char owner[OWNER_MAX];
         snprintf(owner, sizeof(owner), "AWS::Lambda::Permission %s (statement made from its "
                  "properties)", id);
+        size_t had = c->l->n;
         rc = skt_in_add_tree(c->l, policy, SECKIT_POLICY_RESOURCE, SECKIT_RESOURCE_LAMBDA_FUNCTION,
                              owner, c->err);
+        if (rc == 0)
+            attach_subs(c, had, since);
     }
     return rc;
 }
@@ -976,7 +1047,7 @@ int skt_in_cfn_extract(skt_in_list *l, skt_in_doc *doc, seckit_error *err)
 {
     const skt_in_node *root = doc->root;
     cfn c = {l, doc, skt_in_get(root, "Parameters"), skt_in_get(root, "Resources"),
-             skt_in_get(root, "Mappings"), err};
+             skt_in_get(root, "Mappings"), err, NULL};
     if (c.resources == NULL)
         return 0;
     if (c.resources->kind != SKT_IN_OBJECT)
@@ -1039,7 +1110,7 @@ int skt_in_cfn_extract(skt_in_list *l, skt_in_doc *doc, seckit_error *err)
                 snprintf(owner, sizeof(owner), "%s %s (%s)", type, id, docs[d].what);
             else
                 snprintf(owner, sizeof(owner), "%s %s", type, id);
-            SKT_GUARD(add_policy(&c, dn, docs[d].ptype, docs[d].resource_type, owner));
+            SKT_GUARD(add_policy(&c, dn, docs[d].ptype, docs[d].resource_type, owner, NULL));
         }
         if (strcmp(type, "AWS::IAM::Role") == 0 || strcmp(type, "AWS::IAM::User") == 0 ||
             strcmp(type, "AWS::IAM::Group") == 0)

@@ -26,6 +26,162 @@ static void remap(const seckit_policy_input *in, seckit_position *p)
     *p = to_policy_pos(&q);
 }
 
+/* The node at a finding's path in the tree, or NULL. */
+static const seckit_json *node_at(const seckit_json *root, const seckit_path_element *el, size_t n)
+{
+    const seckit_json *v = root;
+    for (size_t k = 0; k < n && v != NULL; k++) {
+        const seckit_json *c = v->child;
+        if (el[k].is_index) {
+            if (v->kind != SECKIT_JSON_ARRAY)
+                return NULL;
+            while (c != NULL && c->index != el[k].index)
+                c = c->next;
+        } else {
+            if (v->kind != SECKIT_JSON_OBJECT)
+                return NULL;
+            while (c != NULL && strcmp(c->key, el[k].value) != 0)
+                c = c->next;
+        }
+        v = c;
+    }
+    return v;
+}
+
+/* Append s[0..n) to b (capacity cap); 0 when it does not fit. */
+static int put(char *b, size_t cap, size_t *len, const char *s, size_t n)
+{
+    if (n >= cap - *len)
+        return 0;
+    memcpy(b + *len, s, n);
+    *len += n;
+    b[*len] = '\0';
+    return 1;
+}
+
+/* msg with every from[0..fn) replaced by to[0..tn), into out (cap); 0 when
+ * it does not fit. */
+static int replace_all(const char *msg, const char *from, size_t fn, const char *to, size_t tn, char *out,
+                       size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (const char *p = msg; *p != '\0';) {
+        const char *hit = NULL;
+        for (const char *q = p; fn > 0 && *q != '\0'; q++)
+            if (strncmp(q, from, fn) == 0) {
+                hit = q;
+                break;
+            }
+        if (hit == NULL)
+            return put(out, cap, &len, p, strlen(p));
+        if (!put(out, cap, &len, p, (size_t)(hit - p)) || !put(out, cap, &len, to, tn))
+            return 0;
+        p = hit + fn;
+    }
+    return 1;
+}
+
+/* The message of a finding about a CloudFormation value that Fn::Sub built
+ * with an unknown parameter's placeholder, with the parameter named: the
+ * whole value as the template wrote it (value -> shown), then each
+ * placeholder left (a field: "account 000000000000") by ${Param}.  The
+ * placeholders are found by walking value and shown together: a ${Name}
+ * of shown stands for the text of value up to where the literal text
+ * after it resumes. */
+static int name_parameters(const char *msg, const char *value, size_t vn, const char *shown, size_t sn,
+                           char *out, size_t cap)
+{
+    char a[2048], b[2048];
+    if (!replace_all(msg, value, vn, shown, sn, a, sizeof(a)))
+        return 0;
+    size_t i = 0, j = 0;
+    while (i < vn && j < sn) {
+        if (shown[j] == '$' && j + 1 < sn && shown[j + 1] == '{') {
+            const char *close = memchr(shown + j, '}', sn - j);
+            if (close == NULL)
+                break;
+            size_t after = (size_t)(close - shown) + 1;
+            /* the literal text after the variable, up to the next one */
+            size_t lit_end = after;
+            while (lit_end < sn && !(shown[lit_end] == '$' && lit_end + 1 < sn && shown[lit_end + 1] == '{'))
+                lit_end++;
+            size_t end = vn;
+            if (lit_end > after) {
+                const char *q = NULL;
+                for (size_t k = i; k + (lit_end - after) <= vn; k++)
+                    if (memcmp(value + k, shown + after, lit_end - after) == 0) {
+                        q = value + k;
+                        break;
+                    }
+                if (q == NULL)
+                    break;
+                end = (size_t)(q - value);
+            }
+            if (end > i) {
+                if (!replace_all(a, value + i, end - i, shown + j, after - j, b, sizeof(b)))
+                    return 0;
+                memcpy(a, b, strlen(b) + 1);
+            }
+            i = end;
+            j = after;
+        } else if (value[i] == shown[j]) {
+            i++;
+            j++;
+        } else {
+            break;
+        }
+    }
+    size_t len = 0;
+    return put(out, cap, &len, a, strlen(a));
+}
+
+/* Name the CloudFormation parameters in the findings about values built
+ * with their placeholders (in->substituted). */
+static int name_substituted(const seckit_policy_input *in, seckit_policy_findings *f, seckit_error *err)
+{
+    if (in->substituted == NULL || f->count == 0)
+        return 0;
+    /* the tree the findings' paths lead through: the input's, or its text
+     * parsed (then paths only are used: positions do not matter) */
+    const seckit_json *root = in->tree;
+    seckit_json_doc *doc = NULL;
+    if (root == NULL) {
+        seckit_error perr;
+        seckit_error_clear(&perr);
+        int rc = seckit_json_parse(in->text, in->text_len, NULL, &doc, &perr);
+        if (rc == SECKIT_ENOMEM)
+            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        if (rc != 0)
+            return 0; /* (a JSON_SYNTAX_ERROR finding: no paths) */
+        root = seckit_json_root(doc);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < f->count && rc == 0; i++) {
+        const seckit_json *v = node_at(root, f->items[i].path_elements, f->items[i].path_len);
+        if (v == NULL || v->kind != SECKIT_JSON_STRING)
+            continue;
+        for (const char *line = in->substituted; *line != '\0';) {
+            const char *tab = strchr(line, '\t');
+            const char *nl = tab != NULL ? strchr(tab, '\n') : NULL;
+            if (tab == NULL || nl == NULL)
+                break;
+            size_t vn = (size_t)(tab - line);
+            if (vn == v->len && memcmp(line, v->str, vn) == 0) {
+                char msg[2048];
+                if (name_parameters(f->items[i].message, line, vn, tab + 1, (size_t)(nl - tab - 1), msg,
+                                    sizeof(msg)) &&
+                    skt_policy_findings_set_message(f, i, msg) != 0)
+                    rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+                break;
+            }
+            line = nl + 1;
+        }
+    }
+    seckit_json_free(doc);
+    return rc;
+}
+
 int seckit_policy_input_lint(const seckit_policy_input *in, const seckit_policy_lint_options *opts,
                              seckit_policy_findings **out, seckit_error *err)
 {
@@ -57,7 +213,18 @@ int seckit_policy_input_lint(const seckit_policy_input *in, const seckit_policy_
         for (size_t i = 0; i < (*out)->count; i++) {
             remap(in, &(*out)->items[i].span.start);
             remap(in, &(*out)->items[i].span.end);
+            /* (the linter's own locations: not shared with other findings) */
+            seckit_policy_location *more = (seckit_policy_location *)(*out)->items[i].more_locations;
+            for (size_t k = 0; k < (*out)->items[i].more_count; k++) {
+                remap(in, &more[k].span.start);
+                remap(in, &more[k].span.end);
+            }
         }
     }
-    return 0;
+    int rc = name_substituted(in, *out, err);
+    if (rc != 0) {
+        seckit_policy_findings_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }

@@ -104,6 +104,9 @@ static inline uint64_t skt_ascii_lower8(uint64_t w)
 int skt_policy_lint_tree_text(const seckit_json *root, const char *text, size_t text_len,
                               const seckit_policy_lint_options *opts,
                               seckit_policy_findings **out, seckit_error *err);
+/* Replace the message of finding i with a copy of msg (owned by f);
+ * SECKIT_ENOMEM when there is no memory for it. */
+int skt_policy_findings_set_message(seckit_policy_findings *f, size_t i, const char *msg);
 
 /* ---- wildcard matching (match.c) ---- */
 /* IAM glob: '*' any run, '?' one char.  ci = case-insensitive. */

@@ -56,7 +56,8 @@ static void path_put(path_writer *w, const char *s, size_t n)
     w->len += n;
 }
 
-static void path_of(lint *l, const seckit_json *n, seckit_policy_finding *f)
+static void path_of(lint *l, const seckit_json *n, const char **path_out, const seckit_path_element **el_out,
+                    size_t *len_out)
 {
     size_t depth = 0;
     for (const seckit_json *p = n; p != NULL && p->parent != NULL; p = p->parent)
@@ -114,9 +115,9 @@ static void path_of(lint *l, const seckit_json *n, seckit_policy_finding *f)
         }
     }
     w.out[w.len] = '\0';
-    f->path = w.out;
-    f->path_elements = el;
-    f->path_len = depth;
+    *path_out = w.out;
+    *el_out = el;
+    *len_out = depth;
 }
 
 void skt_lint_add(lint *l, int ck, const stmt *st, const seckit_json *n, int keyspan, const char *fmt,
@@ -150,7 +151,7 @@ void skt_lint_add(lint *l, int ck, const stmt *st, const seckit_json *n, int key
     if (st && st->sid && f->sid == NULL)
         l->oom = 1;
     if (n != NULL) {
-        path_of(l, n, f);
+        path_of(l, n, &f->path, &f->path_elements, &f->path_len);
         f->span = (keyspan && n->key != NULL) ? n->key_span : n->span;
     } else {
         f->path = "";
@@ -158,6 +159,25 @@ void skt_lint_add(lint *l, int ck, const stmt *st, const seckit_json *n, int key
     if (f->message == NULL)
         l->oom = 1;
     l->n++;
+}
+
+void skt_lint_add_locations(lint *l, const seckit_json *const *nodes, size_t k)
+{
+    if (l->oom || l->n == 0 || k == 0)
+        return;
+    seckit_policy_finding *f = &l->items[l->n - 1];
+    seckit_policy_location *loc = skt_arena_alloc(l->a, k * sizeof(*loc));
+    if (loc == NULL) {
+        l->oom = 1;
+        return;
+    }
+    memset(loc, 0, k * sizeof(*loc));
+    for (size_t i = 0; i < k; i++) {
+        path_of(l, nodes[i], &loc[i].path, &loc[i].path_elements, &loc[i].path_len);
+        loc[i].span = nodes[i]->span;
+    }
+    f->more_locations = loc;
+    f->more_count = k;
 }
 
 /* ------------------------------------------------------------------ */
@@ -324,6 +344,18 @@ int skt_policy_lint_tree_text(const seckit_json *root, const char *text, size_t 
 {
     SKT_ENSURE_ARG(text != NULL, err);
     return lint_parsed(root, text, text_len, opts, out, err);
+}
+
+int skt_policy_findings_set_message(seckit_policy_findings *f, size_t i, const char *msg)
+{
+    if (f == NULL || i >= f->count || msg == NULL || f->internal_ == NULL)
+        return SECKIT_EINVAL;
+    finding_store *fs = f->internal_;
+    char *copy = skt_arena_strdup(&fs->arena, msg);
+    if (copy == NULL)
+        return SECKIT_ENOMEM;
+    f->items[i].message = copy;
+    return 0;
 }
 
 void seckit_policy_findings_free(seckit_policy_findings *f)

@@ -245,6 +245,8 @@ void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, 
         return;
     const char *colon = memchr(s, ':', n);
     if (colon == NULL || colon == s || colon == s + n - 1) {
+        if (lk != NULL)
+            lk->invalid = 1;
         skt_lint_add(l, CK_INVALID_ACTION, st, v, 0, "'%.*s' is not an action: write service:ActionName (e.g. s3:GetObject)",
             (int)(n > 200 ? 200 : n), s);
         return;
@@ -297,6 +299,8 @@ void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, 
     }
     const skt_iam_service *svc = skt_iam_service_find(l->data, s, pl);
     if (svc == NULL) {
+        if (lk != NULL)
+            lk->invalid = 1;
         skt_lint_add(l, CK_INVALID_SERVICE_IN_ACTION, st, v, 0, "no AWS service has the prefix '%.*s'", (int)pl, s);
         return;
     }
@@ -316,6 +320,8 @@ void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, 
         for (size_t i = lo; i < svc->action_count && strncasecmp(actions[i].name + pl + 1, name, head) == 0; i++)
             if (skt_glob_match(name, nl, actions[i].name + pl + 1, actions[i].name_len - pl - 1, 1))
                 return;
+        if (lk != NULL)
+            lk->invalid = 1;
         skt_lint_add(l, CK_INVALID_ACTION, st, v, 0, "'%.*s' matches no action of service %.*s", (int)n, s,
             (int)pl, s);
         return;
@@ -335,6 +341,8 @@ void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, 
             best = l->data->actions[svc->action_first + i].name;
         }
     }
+    if (lk != NULL)
+        lk->invalid = 1;
     if (best != NULL)
         skt_lint_add(l, CK_INVALID_ACTION, st, v, 0, "service %.*s has no action '%.*s'; did you mean %s?", (int)pl, s,
             (int)nl, name, best);
@@ -458,6 +466,10 @@ static const seckit_json *wild_covering(const wild_index *wi, const seckit_json 
         const seckit_json *b = e->v;
         if (b == a || e->head + e->tail > a->len)
             continue;
+        /* entries that differ only in letter case are not redundant
+         * (Access Analyzer reports nothing for them) */
+        if (wi->ci && entry_equal(a, b, 1))
+            continue;
         size_t hn = e->head < 8 ? e->head : 8, tn = e->tail < 8 ? e->tail : 8;
         if (load_word_ci(a->str + e->head - hn, hn, wi->ci) != e->head_end ||
             load_word_ci(a->str + a->len - e->tail, tn, wi->ci) != e->tail_start)
@@ -475,15 +487,43 @@ static const seckit_json *wild_covering(const wild_index *wi, const seckit_json 
  * are); longer ones allocate them. */
 #define REDUNDANT_STACK_ENTRIES 64
 
+/* One finding for the redundant entries red[0..k) that by covers: at the
+ * first, naming them all, with a location for each. */
+static void report_group(lint *l, const stmt *st, int ck, const char *what, const seckit_json *by,
+                         const seckit_json *const *red, size_t k)
+{
+    if (k == 1) {
+        skt_lint_add(l, ck, st, red[0], 0, "%s '%.*s' is already covered by '%.*s'", what, (int)red[0]->len,
+            red[0]->str, (int)by->len, by->str);
+        return;
+    }
+    char names[600];
+    size_t nl = 0, shown = 0;
+    names[0] = '\0';
+    for (size_t i = 0; i < k; i++) {
+        size_t len = red[i]->len > 100 ? 100 : red[i]->len;
+        if (nl + len + 8 >= sizeof(names))
+            break;
+        nl += (size_t)snprintf(names + nl, sizeof(names) - nl, "%s'%.*s'", i ? ", " : "", (int)len, red[i]->str);
+        shown++;
+    }
+    skt_lint_add(l, ck, st, red[0], 0, "%ss %s%s are already covered by '%.*s'", what, names,
+        shown < k ? ", ..." : "", (int)by->len, by->str);
+    skt_lint_add_locations(l, red + 1, k - 1);
+}
+
 void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, int ck, int ci,
-                            const char *what)
+                            const char *what, const action_lookup *marks)
 {
     if (list == NULL || list->kind != SECKIT_JSON_ARRAY || list->count < 2)
         return;
     /* An entry is redundant when an earlier entry is equal to it (the
      * first of the equal ones is named), or else when a wildcard entry
-     * covers it.  Equal entries are found with a hash table of the
-     * entries seen so far (seen[], open addressing). */
+     * covers it; entries that differ only in letter case are not, and
+     * entries already reported as invalid neither are nor make others
+     * redundant.  Equal entries are found with a hash table of the
+     * entries seen so far (seen[], open addressing).  Redundant actions
+     * are reported once per covering entry (pairs[], in list order). */
     size_t n = list->count;
     size_t nseen = 4;
     while (nseen < 2 * n)
@@ -491,7 +531,10 @@ void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, 
     const seckit_json *stack_seen[2 * REDUNDANT_STACK_ENTRIES];
     wild_entry stack_wild[REDUNDANT_STACK_ENTRIES];
     wild_bucket stack_buckets[2 * REDUNDANT_STACK_ENTRIES];
-    const seckit_json **seen = stack_seen;
+    const seckit_json *stack_pairs[3 * REDUNDANT_STACK_ENTRIES]; /* (by, a) pairs, then a group */
+    const seckit_json **seen = stack_seen, **pairs = stack_pairs;
+    size_t npairs = 0;
+    int group = ck == CK_REDUNDANT_ACTION;
     wild_index wi;
     memset(&wi, 0, sizeof(wi));
     wi.wild = stack_wild;
@@ -500,7 +543,8 @@ void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, 
     if (n > REDUNDANT_STACK_ENTRIES) {
         seen = calloc(nseen, sizeof(*seen));
         wi.wild = malloc(n * sizeof(*wi.wild)); /* filled as wildcards are found */
-        if (seen == NULL || wi.wild == NULL) {
+        pairs = group ? malloc(3 * n * sizeof(*pairs)) : NULL;
+        if (seen == NULL || wi.wild == NULL || (group && pairs == NULL)) {
             l->oom = 1;
             goto done;
         }
@@ -508,7 +552,7 @@ void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, 
         memset(stack_seen, 0, nseen * sizeof(*stack_seen));
     }
     for (const seckit_json *c = list->child; c != NULL; c = c->next) {
-        if (!is_str(c))
+        if (!is_str(c) || (marks != NULL && marks[c->index].invalid))
             continue;
         size_t head = literal_head(c->str, c->len);
         if (head < c->len) {
@@ -536,24 +580,49 @@ void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, 
     for (size_t j = 0; j < wi.nw; j++)
         wild_index_chain(&wi, j);
     for (const seckit_json *a = list->child; a != NULL; a = a->next) {
-        if (!is_str(a))
+        if (!is_str(a) || (marks != NULL && marks[a->index].invalid))
             continue;
         const seckit_json *by = NULL;
-        size_t slot = entry_hash(a, ci) & (nseen - 1);
+        size_t slot = entry_hash(a, 0) & (nseen - 1);
         for (; seen[slot] != NULL && by == NULL; slot = (slot + 1) & (nseen - 1))
-            if (entry_equal(seen[slot], a, ci))
+            if (entry_equal(seen[slot], a, 0))
                 by = seen[slot];
         if (by == NULL) {
             seen[slot] = a;
             by = wild_covering(&wi, a);
         }
-        if (by != NULL)
-            skt_lint_add(l, ck, st, a, 0, "%s '%.*s' is already covered by '%.*s'", what, (int)a->len, a->str,
-                (int)by->len, by->str);
+        if (by == NULL)
+            continue;
+        if (!group) {
+            report_group(l, st, ck, what, by, &a, 1);
+            continue;
+        }
+        pairs[2 * npairs] = by;
+        pairs[2 * npairs + 1] = a;
+        npairs++;
+    }
+    /* the groups, in the order of their first redundant entry: each pair
+     * is gathered (after the pairs) with the later ones of its covering
+     * entry, which are then cleared */
+    for (size_t i = 0; i < npairs; i++) {
+        const seckit_json *by = pairs[2 * i];
+        if (by == NULL)
+            continue;
+        const seckit_json **red = pairs + 2 * n;
+        size_t k = 0;
+        for (size_t j = i; j < npairs; j++) {
+            if (pairs[2 * j] != by)
+                continue;
+            pairs[2 * j] = NULL;
+            red[k++] = pairs[2 * j + 1];
+        }
+        report_group(l, st, ck, what, by, red, k);
     }
 done:
     if (seen != stack_seen)
         free(seen);
+    if (pairs != stack_pairs)
+        free(pairs);
     if (wi.wild != stack_wild)
         free(wi.wild);
     if (wi.buckets != stack_buckets)

@@ -17,6 +17,25 @@
 #include "policy/model.h"
 #include "src/base/guard.h"
 
+/* A condition value as the policy has it, for messages: its text (a
+ * number's or string's, up to 200 characters), or true/false/null; for
+ * "%.*s". */
+#define SHOWN(v) (int)shown_len(v), shown_text(v)
+
+static const char *shown_text(const seckit_json *v)
+{
+    if (v->str != NULL)
+        return v->str;
+    return v->kind == SECKIT_JSON_TRUE ? "true" : v->kind == SECKIT_JSON_FALSE ? "false" : "null";
+}
+
+static size_t shown_len(const seckit_json *v)
+{
+    if (v->str != NULL)
+        return v->len > 200 ? 200 : v->len;
+    return strlen(shown_text(v));
+}
+
 /* ------------------------------------------------------------------ */
 /* conditions */
 
@@ -510,9 +529,17 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                 int vstr = v->kind == SECKIT_JSON_STRING;
                 if (vstr && has_var(s, n)) {
                     skt_lint_check_variables(l, st, v, 1, "Condition");
-                    if (f != OPF_STRING && f != OPF_ARN)
+                    if (f != OPF_STRING && f != OPF_ARN) {
+                        size_t before = l->n;
+                        const char *var = strstr(s, "${");
                         skt_lint_add(l, CK_INVALID_VARIABLE_FOR_OPERATOR, st, v, 0,
                             "policy variables are expanded only with String and Arn operators, not %s", po.op->name);
+                        if (var != NULL) {
+                            const char *close = strchr(var, '}');
+                            size_t at = (size_t)(var - s);
+                            skt_lint_at_variable(l, before, v, at, close != NULL ? (size_t)(close - var) + 1 : n - at);
+                        }
+                    }
                     continue;
                 }
                 switch (f) {
@@ -523,27 +550,32 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                     else if (v->kind == SECKIT_JSON_FALSE || (vstr && ci_eq(s, n, "false")))
                         saw_false = 1;
                     else
-                        skt_lint_add(l, CK_TYPE_MISMATCH_BOOLEAN, st, v, 0, "%s takes true or false", po.op->name);
+                        skt_lint_add(l, CK_TYPE_MISMATCH_BOOLEAN, st, v, 0, "%s takes true or false, not '%.*s'", po.op->name,
+                            SHOWN(v));
                     break;
                 case OPF_NUMERIC:
                     if (!(v->kind == SECKIT_JSON_NUMBER || (vstr && valid_number(s, n))))
-                        skt_lint_add(l, CK_TYPE_MISMATCH_NUMBER, st, v, 0, "%s takes numbers", po.op->name);
+                        skt_lint_add(l, CK_TYPE_MISMATCH_NUMBER, st, v, 0, "%s takes numbers, not '%.*s'", po.op->name,
+                            SHOWN(v));
                     break;
                 case OPF_DATE:
                     if (!(v->kind == SECKIT_JSON_NUMBER || (vstr && valid_date(s, n))))
                         skt_lint_add(l, CK_TYPE_MISMATCH_DATE, st, v, 0,
-                            "%s takes ISO 8601 dates (2026-01-31T12:00:00Z) or epoch seconds", po.op->name);
+                            "'%.*s' is not a date: %s takes ISO 8601 dates (for example 2026-01-31T12:00:00Z) or epoch seconds",
+                            SHOWN(v), po.op->name);
                     break;
                 case OPF_BINARY:
                     if (!(vstr && valid_base64(s, n)))
-                        skt_lint_add(l, CK_TYPE_MISMATCH_STRING, st, v, 0, "BinaryEquals takes base64-encoded values");
+                        skt_lint_add(l, CK_TYPE_MISMATCH_STRING, st, v, 0, "BinaryEquals takes base64-encoded values, not '%.*s'",
+                            SHOWN(v));
                     break;
                 case OPF_IP: {
                     unsigned char addr[16];
                     int v6, prefix;
                     if (!vstr || parse_ip(s, n, addr, &v6, &prefix) != 0) {
-                        skt_lint_add(l, CK_TYPE_MISMATCH_IP_RANGE, st, v, 0, "%s takes IP addresses or CIDR ranges (203.0.113.0/24)",
-                            po.op->name);
+                        skt_lint_add(l, CK_TYPE_MISMATCH_IP_RANGE, st, v, 0,
+                            "'%.*s' is not an IP address or CIDR range, which %s takes (for example 203.0.113.0/24)",
+                            SHOWN(v), po.op->name);
                         break;
                     }
                     if (host_bits_set(addr, v6, prefix))

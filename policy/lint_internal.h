@@ -6,6 +6,7 @@
 #define SECKIT_POLICY_LINT_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -39,15 +40,21 @@ typedef struct lint {
     /* keys of credential_actions and exfil_actions, made on first use */
     action_key cred_keys[40], exfil_keys[8];
     int keys_made;
+    /* the ones of those lists that take only Resource "*" (bit i: the
+     * list's action i), from the service data */
+    uint64_t cred_star_only, exfil_star_only;
     /* the Action entries of the statement being linted, in order, as
      * skt_lint_check_action_value looked them up (so skt_lint_check_own_statement need not
      * again); grown as needed, freed at the end */
     struct action_lookup *lookups;
     size_t nlookups, lookups_cap;
+    /* the example account ids already reported (bit 1 + their position) */
+    unsigned example_seen;
 } lint;
 
 typedef struct action_lookup {
     int done; /* looked up: action is the result */
+    int invalid; /* reported as INVALID_ACTION / INVALID_SERVICE_IN_ACTION */
     const skt_iam_action *action;
 } action_lookup;
 
@@ -174,6 +181,8 @@ void skt_lint_add(lint *l, int ck, const stmt *st, const seckit_json *n, int key
     __attribute__((format(printf, 6, 7)))
 #endif
     ;
+/* Give the finding added last k more locations: the nodes' spans. */
+void skt_lint_add_locations(lint *l, const seckit_json *const *nodes, size_t k);
 /* The statement's condition value for key (any operator), or NULL. */
 const seckit_json *skt_lint_cond_key(const stmt *st, const char *key);
 /* The same for the first key starting with prefix. */
@@ -194,6 +203,9 @@ int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all);
 int skt_lint_check_str_or_array(lint *l, const stmt *st, const seckit_json *n, const char *what);
 /* Policy variables inside a string value: syntax, and where they may be. */
 void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int allowed, const char *element);
+/* Point the finding added last, if the count was before, at characters
+ * [at, at + len) of the string value v (a variable in it). */
+void skt_lint_at_variable(lint *l, size_t before, const seckit_json *v, size_t at, size_t len);
 
 /* lint_actions.c: action names, coverage, redundant list entries. */
 void skt_lint_stmt_index_actions(stmt *st);
@@ -202,8 +214,10 @@ int skt_lint_stmt_covers_key(const stmt *st, const action_key *k);
 /* The Action entry that covers action literally (no wildcard), or any. */
 const seckit_json *skt_lint_entry_covering(const stmt *st, const char *action, int *wild);
 void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, action_lookup *lk);
+/* Redundant entries of an Action/NotAction (marks: its entries' lookups,
+ * or NULL) or Resource/NotResource list (marks NULL). */
 void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, int ck, int ci,
-                              const char *what);
+                              const char *what, const action_lookup *marks);
 
 /* lint_resources.c: one Resource/NotResource value; ARN field helpers the
  * principal and condition checks share; the service whose actions a
@@ -213,6 +227,8 @@ int skt_lint_valid_partition(const char *s, size_t n);
 int skt_lint_looks_like_region(const char *s, size_t n);
 int skt_lint_looks_like_placeholder(const char *s, size_t n);
 int skt_lint_is_example_account(const char *s, size_t n);
+/* EXAMPLE_ACCOUNT_ID for the account id s at v, once per id and policy. */
+void skt_lint_check_example_account(lint *l, const stmt *st, const seckit_json *v, const char *s, size_t n);
 const char *skt_lint_rtype_service(seckit_policy_resource_type t);
 
 /* lint_principals.c: a statement's Principal or NotPrincipal. */
@@ -223,9 +239,9 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c);
 
 /* lint_security.c: PassRole/CreateServiceLinkedRole with every resource,
  * seckit's own checks of a statement, privilege escalation across them. */
-void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action, int ck_not_res,
-                                     int ck_star_action_not_res, int ck_not_action_not_res, int ck_star_res,
-                                     int ck_star_action_res, int ck_star_res_not_action);
+void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action, const char *service_key,
+                                     int ck_not_res, int ck_star_action_not_res, int ck_not_action_not_res,
+                                     int ck_star_res, int ck_star_action_res, int ck_star_res_not_action);
 void skt_lint_check_own_statement(lint *l, const stmt *st);
 void skt_lint_check_escalation(lint *l, const stmt *stmts, size_t nst);
 

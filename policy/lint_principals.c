@@ -52,8 +52,7 @@ static void check_aws_principal(lint *l, const stmt *st, const seckit_json *v)
         return;
     }
     if (is_account(s, n)) {
-        if (skt_lint_is_example_account(s, n))
-            skt_lint_add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation", (int)n, s);
+        skt_lint_check_example_account(l, st, v, s, n);
         return;
     }
     if (n == 21 && ci_prefix(s, n, "AIDA")) {
@@ -76,9 +75,8 @@ static void check_aws_principal(lint *l, const stmt *st, const seckit_json *v)
         if (!is_account(a.f[4], a.l[4]))
             skt_lint_add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)a.l[4], a.f[4],
                 skt_lint_looks_like_placeholder(a.f[4], a.l[4]) ? " (a placeholder left in?)" : "");
-        else if (skt_lint_is_example_account(a.f[4], a.l[4]))
-            skt_lint_add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation",
-                (int)a.l[4], a.f[4]);
+        else
+            skt_lint_check_example_account(l, st, v, a.f[4], a.l[4]);
         if (!skt_lint_valid_partition(a.f[1], a.l[1]))
             skt_lint_add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition", (int)a.l[1], a.f[1]);
         return;

@@ -84,10 +84,27 @@ int skt_lint_looks_like_placeholder(const char *s, size_t n)
     return 0;
 }
 
+static const char *const example_accounts[] = {"123456789012", "111122223333", "444455556666", "999999999999"};
+
+/* 1 + the position of s in example_accounts, or 0. */
 int skt_lint_is_example_account(const char *s, size_t n)
 {
-    return (n == 12 && (memcmp(s, "123456789012", 12) == 0 || memcmp(s, "111122223333", 12) == 0 ||
-                        memcmp(s, "444455556666", 12) == 0 || memcmp(s, "999999999999", 12) == 0));
+    if (n != 12)
+        return 0;
+    for (size_t i = 0; i < SKT_ARRAY_LEN(example_accounts); i++)
+        if (memcmp(s, example_accounts[i], 12) == 0)
+            return (int)i + 1;
+    return 0;
+}
+
+void skt_lint_check_example_account(lint *l, const stmt *st, const seckit_json *v, const char *s, size_t n)
+{
+    int k = skt_lint_is_example_account(s, n);
+    if (k == 0 || (l->example_seen & (1u << k)) != 0)
+        return;
+    /* once per account id and policy: the first place it appears */
+    l->example_seen |= 1u << k;
+    skt_lint_add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation", (int)n, s);
 }
 
 /* Is there a string starting with s that the glob pat matches?  Once the
@@ -250,9 +267,7 @@ void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v
         !(a.l[4] == 3 && memcmp(a.f[4], "aws", 3) == 0))
         skt_lint_add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)a.l[4], a.f[4],
             skt_lint_looks_like_placeholder(a.f[4], a.l[4]) ? " (a placeholder left in?)" : "");
-    if (skt_lint_is_example_account(a.f[4], a.l[4]))
-        skt_lint_add(l, CK_EXAMPLE_ACCOUNT_ID, st, v, 0, "%.*s is an example account id from AWS documentation",
-            (int)a.l[4], a.f[4]);
+    skt_lint_check_example_account(l, st, v, a.f[4], a.l[4]);
     if (skt_lint_looks_like_placeholder(a.f[5], a.l[5]))
         skt_lint_add(l, CK_ARN_PLACEHOLDER, st, v, 0, "'%.*s' still contains a placeholder", (int)(n > 200 ? 200 : n), s);
     check_arn_service_data(l, st, v, &a);

@@ -31,9 +31,39 @@ static int resource_is_star(const stmt *st)
     return 0;
 }
 
-void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action, int ck_not_res,
-                                   int ck_star_action_not_res, int ck_not_action_not_res, int ck_star_res,
-                                   int ck_star_action_res, int ck_star_res_not_action)
+/* Does the statement restrict the condition key to literal values (service
+ * principals) with StringEquals or StringLike?  Access Analyzer then does
+ * not report iam:PassRole (key iam:PassedToService) or
+ * iam:CreateServiceLinkedRole (iam:AWSServiceName) on Resource "*": the
+ * grant is only to the services named.  The IfExists forms (true when the
+ * key is absent), values with a wildcard or a policy variable, and other
+ * operators do not count. */
+static int restricted_to_named_services(const stmt *st, const char *key)
+{
+    if (st->condition == NULL || st->condition->kind != SECKIT_JSON_OBJECT)
+        return 0;
+    for (const seckit_json *o = st->condition->child; o != NULL; o = o->next) {
+        if (o->kind != SECKIT_JSON_OBJECT || (strcmp(o->key, "StringEquals") != 0 && strcmp(o->key, "StringLike") != 0))
+            continue;
+        for (const seckit_json *k = o->child; k != NULL; k = k->next) {
+            if (!ci_eq(k->key, k->key_len, key))
+                continue;
+            int any = 0, literal = 1;
+            FOR_VALUES(v, k) {
+                any = 1;
+                if (!is_str(v) || v->len == 0 || has_wild(v->str, v->len) || has_var(v->str, v->len))
+                    literal = 0;
+            }
+            if (any && literal)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action, const char *service_key,
+                                   int ck_not_res, int ck_star_action_not_res, int ck_not_action_not_res,
+                                   int ck_star_res, int ck_star_action_res, int ck_star_res_not_action)
 {
     if (!st->allow || !skt_lint_stmt_covers(st, action))
         return;
@@ -52,14 +82,23 @@ void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action
         else
             skt_lint_add(l, ck_not_res, st, where, 0, "%s with NotResource allows it on every resource not listed", action);
     } else if (star) {
+        /* the hint for a statement whose Condition restricts something
+         * else (aws:CalledVia, an IfExists form, a wildcard value) */
+        char hint[160];
+        hint[0] = '\0';
+        if (st->condition != NULL)
+            snprintf(hint, sizeof(hint), " (its Condition does not limit %s to named services)", service_key);
         if (st->notaction != NULL)
             skt_lint_add(l, ck_star_res_not_action, st, st->notaction, 1,
                 "NotAction with Resource \"*\" allows %s on every resource", action);
+        else if (restricted_to_named_services(st, service_key))
+            return;
         else if (wild)
-            skt_lint_add(l, ck_star_action_res, st, where, 0, "'%.*s' includes %s, allowed on every resource (\"*\"); list the ARNs it needs",
-                (int)entry->len, entry->str, action);
+            skt_lint_add(l, ck_star_action_res, st, where, 0, "'%.*s' includes %s, allowed on every resource (\"*\")%s; list the ARNs it needs",
+                (int)entry->len, entry->str, action, hint);
         else
-            skt_lint_add(l, ck_star_res, st, where, 0, "%s is allowed on every resource (\"*\"); list the ARNs it needs", action);
+            skt_lint_add(l, ck_star_res, st, where, 0, "%s is allowed on every resource (\"*\")%s; list the ARNs it needs", action,
+                hint);
     }
 }
 
@@ -135,24 +174,46 @@ static int stmt_unconstrained(const stmt *st)
 _Static_assert(SKT_ARRAY_LEN(credential_actions) <= 40, "lint.cred_keys is too small");
 _Static_assert(SKT_ARRAY_LEN(exfil_actions) <= 8, "lint.exfil_keys is too small");
 
+/* Does the action take only Resource "*" (the service data gives it no
+ * resource type)?  Then "*" is not a choice the author made, and the
+ * "on every resource" checks do not name it.  0 without the data. */
+static int star_only(const lint *l, const char *action)
+{
+    if (l->data == NULL)
+        return 0;
+    const skt_iam_action *a = skt_iam_action_find(l->data, action, strlen(action));
+    return a != NULL && a->wildcard_only;
+}
+
 static void make_list_keys(lint *l)
 {
     if (l->keys_made)
         return;
-    for (size_t i = 0; i < SKT_ARRAY_LEN(credential_actions); i++)
+    l->cred_star_only = l->exfil_star_only = 0;
+    for (size_t i = 0; i < SKT_ARRAY_LEN(credential_actions); i++) {
         l->cred_keys[i] = skt_lint_make_key(credential_actions[i]);
-    for (size_t i = 0; i < SKT_ARRAY_LEN(exfil_actions); i++)
+        if (star_only(l, credential_actions[i]))
+            l->cred_star_only |= (uint64_t)1 << i;
+    }
+    for (size_t i = 0; i < SKT_ARRAY_LEN(exfil_actions); i++) {
         l->exfil_keys[i] = skt_lint_make_key(exfil_actions[i]);
+        if (star_only(l, exfil_actions[i]))
+            l->exfil_star_only |= (uint64_t)1 << i;
+    }
     l->keys_made = 1;
 }
 
+/* The actions of the list (but those in skip, a bit per position) that
+ * the statement allows: how many, and the first six by name. */
 static void list_covered(const stmt *st, const char *const *actions, const action_key *keys, size_t n,
-                         char *out, size_t cap, size_t *count)
+                         uint64_t skip, char *out, size_t cap, size_t *count)
 {
     size_t ol = 0;
     *count = 0;
     out[0] = '\0';
     for (size_t i = 0; i < n; i++) {
+        if ((skip >> i) & 1u)
+            continue;
         if (!skt_lint_stmt_covers_key(st, &keys[i]))
             continue;
         (*count)++;
@@ -217,6 +278,35 @@ static void perm_candidates(const seckit_iam_data *d, const char *v, size_t head
     perm_range(d, v, head, lo, hi);
 }
 
+/* Is every principal of the statement an account as a whole (its id, or
+ * arn:PARTITION:iam::ID:root), and is there at least one? */
+static int principal_only_accounts(const stmt *st)
+{
+    const seckit_json *p = st->principal;
+    if (p == NULL || p->kind != SECKIT_JSON_OBJECT || p->count == 0)
+        return 0;
+    for (const seckit_json *m = p->child; m != NULL; m = m->next) {
+        if (strcmp(m->key, "AWS") != 0)
+            return 0;
+        int any = 0;
+        FOR_VALUES(v, m) {
+            if (!is_str(v))
+                return 0;
+            any = 1;
+            if (is_account(v->str, v->len))
+                continue;
+            arn a;
+            skt_lint_split_arn(v->str, v->len, &a);
+            if (a.nf != 6 || !(a.l[0] == 3 && memcmp(a.f[0], "arn", 3) == 0) || !ci_eq(a.f[2], a.l[2], "iam") || a.l[3] != 0 || !is_account(a.f[4], a.l[4]) ||
+                !(a.l[5] == 4 && memcmp(a.f[5], "root", 4) == 0))
+                return 0;
+        }
+        if (!any)
+            return 0;
+    }
+    return 1;
+}
+
 void skt_lint_check_own_statement(lint *l, const stmt *st)
 {
     if (!st->allow || l->type == SECKIT_POLICY_SCP || l->type == SECKIT_POLICY_RCP ||
@@ -234,6 +324,11 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
         FOR_VALUES(v, st->action) {
             if (!is_str(v))
                 continue;
+            /* AWS's default key policy gives the account (its root)
+             * kms:* on the key, so that IAM policies decide: not a
+             * finding */
+            if (l->type == SECKIT_POLICY_RESOURCE && ci_eq(v->str, v->len, "kms:*") && principal_only_accounts(st))
+                continue;
             if (streq(v, "*") || (v->len > 2 && v->str[v->len - 1] == '*' && v->str[v->len - 2] == ':'))
                 skt_lint_add(l, CK_SERVICE_WILDCARD, st, v, 0, "'%.*s' allows every action of %s without conditions; list the actions needed",
                     (int)v->len, v->str, streq(v, "*") ? "every service" : "the service");
@@ -242,12 +337,13 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
     if (l->type != SECKIT_POLICY_IDENTITY || !stmt_unconstrained(st))
         return;
     make_list_keys(l);
-    list_covered(st, credential_actions, l->cred_keys, SKT_ARRAY_LEN(credential_actions), list, sizeof(list),
-                 &count);
+    list_covered(st, credential_actions, l->cred_keys, SKT_ARRAY_LEN(credential_actions), l->cred_star_only, list,
+                 sizeof(list), &count);
     if (count > 0)
         skt_lint_add(l, CK_CREDENTIALS_EXPOSURE, st, where, 1, "allows actions that return credentials on every resource: %s",
             list);
-    list_covered(st, exfil_actions, l->exfil_keys, SKT_ARRAY_LEN(exfil_actions), list, sizeof(list), &count);
+    list_covered(st, exfil_actions, l->exfil_keys, SKT_ARRAY_LEN(exfil_actions), l->exfil_star_only, list,
+                 sizeof(list), &count);
     if (count > 0)
         skt_lint_add(l, CK_DATA_EXFILTRATION, st, where, 1, "allows reading data on every resource: %s; name the buckets, parameters or secrets",
             list);
@@ -276,7 +372,7 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
                 }
             }
             for (size_t i = 0; i < l->data->nperm; i++)
-                if (!matched[i])
+                if (!matched[i] && !l->data->actions[l->data->perm_actions[i]].wildcard_only)
                     perm_list_add(&pc, l->data->actions[l->data->perm_actions[i]].display);
             free(matched);
         } else {
@@ -322,7 +418,8 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
                     if (!skt_glob_match(v->str, v->len, pa->name, pa->name_len, 1))
                         continue;
                     seen[i] = 1;
-                    perm_list_add(&pc, pa->display);
+                    if (!pa->wildcard_only)
+                        perm_list_add(&pc, pa->display);
                 }
             }
             free(seen);

@@ -40,6 +40,33 @@ int skt_lint_check_str_or_array(lint *l, const stmt *st, const seckit_json *n, c
 }
 
 /* Policy variables inside a string value: syntax, and where they may be. */
+/* Point the finding added last (if one was: the count was before) at the
+ * variable, characters [at, at + len) of the string value v, rather than
+ * at the whole string, when v's text maps one to one onto its value (no
+ * escapes, on one line, with or without quotes). */
+void skt_lint_at_variable(lint *l, size_t before, const seckit_json *v, size_t at, size_t len)
+{
+    if (l->n == before || l->n == 0)
+        return;
+    const seckit_span *vs = &v->span;
+    if (vs->start.line == 0 || vs->end.line != vs->start.line || vs->end.offset < vs->start.offset)
+        return;
+    size_t width = vs->end.offset - vs->start.offset, lead;
+    if (width == v->len + 2)
+        lead = 1;
+    else if (width == v->len)
+        lead = 0;
+    else
+        return;
+    seckit_span *sp = &l->items[l->n - 1].span;
+    sp->start = vs->start;
+    sp->start.offset += lead + at;
+    sp->start.column += lead + at;
+    sp->end = sp->start;
+    sp->end.offset += len;
+    sp->end.column += len;
+}
+
 void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int allowed,
                             const char *element)
 {
@@ -54,39 +81,51 @@ void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int
         i = (size_t)(dollar - s);
         if (s[i + 1] != '{')
             continue;
+        const char *close = memchr(s + i + 2, '}', n - i - 2);
+        /* the variable: to its '}', or to the end without one */
+        size_t vlen = close != NULL ? (size_t)(close - s) + 1 - i : n - i;
+        size_t before = l->n;
         if (!allowed) {
             skt_lint_add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
                 "policy variables are not expanded in %s; only in Resource and Condition values",
                 element);
+            skt_lint_at_variable(l, before, v, i, vlen);
             return;
         }
         if (!l->v2012 && !reported_version) {
             skt_lint_add(l, CK_VARIABLE_UNSUPPORTED_IN_VERSION, st, v, 0,
                 "policy variables need \"Version\": \"2012-10-17\"; here they are literal text");
+            skt_lint_at_variable(l, before, v, i, vlen);
             reported_version = 1;
         }
-        const char *close = memchr(s + i + 2, '}', n - i - 2);
         if (close == NULL) {
+            before = l->n;
             skt_lint_add(l, CK_MISSING_BRACE_IN_VARIABLE, st, v, 0, "policy variable at character %zu has no closing '}'", i);
+            skt_lint_at_variable(l, before, v, i, vlen);
             return;
         }
         size_t a = i + 2, b = (size_t)(close - s);
+        before = l->n;
         if (a == b) {
             skt_lint_add(l, CK_EMPTY_VARIABLE, st, v, 0, "empty policy variable ${}");
+            skt_lint_at_variable(l, before, v, i, vlen);
         } else {
             const char *comma = memchr(s + a, ',', b - a);
             size_t name_end = comma ? (size_t)(comma - s) : b;
             if (memchr(s + a, ' ', name_end - a) != NULL)
                 skt_lint_add(l, CK_UNSUPPORTED_SPACE_IN_VARIABLE, st, v, 0,
                     "space inside the policy variable name '%.*s'", (int)(name_end - a), s + a);
+            skt_lint_at_variable(l, before, v, i, vlen);
             if (comma != NULL) {
                 size_t d = name_end + 1;
                 if (d < b && s[d] == ' ')
                     d++;
+                before = l->n;
                 if (b - d < 2 || s[d] != '\'' || s[b - 1] != '\'')
                     skt_lint_add(l, CK_MISSING_QUOTE_IN_VARIABLE, st, v, 0,
                         "the default value of policy variable '%.*s' must be in single quotes: ${key, 'default'}",
                         (int)(name_end - a), s + a);
+                skt_lint_at_variable(l, before, v, i, vlen);
             }
         }
         i = b;
@@ -203,8 +242,12 @@ static void lint_statement(lint *l, stmt *st)
             skt_lint_add(l, CK_EMPTY_ARRAY_ACTION, st, a, 1, "%s is an empty list", i ? "NotAction" : "Action");
             continue;
         }
+        /* (NotAction's entries are looked up, and their invalid ones
+         * marked, only when there is no Action: Action's lookups are
+         * used after this) */
         action_lookup *lookups = NULL;
-        if (a == st->action && lookups_reserve(l, a->kind == SECKIT_JSON_ARRAY ? a->count : 1))
+        if ((a == st->action || st->action == NULL) &&
+            lookups_reserve(l, a->kind == SECKIT_JSON_ARRAY ? a->count : 1))
             lookups = l->lookups;
         size_t pos = 0;
         FOR_VALUES(v, a) {
@@ -212,7 +255,7 @@ static void lint_statement(lint *l, stmt *st)
                 skt_lint_check_action_value(l, st, v, lookups != NULL ? &lookups[pos] : NULL);
             pos++;
         }
-        skt_lint_check_redundant(l, st, a, CK_REDUNDANT_ACTION, 1, "action");
+        skt_lint_check_redundant(l, st, a, CK_REDUNDANT_ACTION, 1, "action", lookups);
     }
     if (l->type == SECKIT_POLICY_RCP) {
         if (st->allow)
@@ -246,7 +289,7 @@ static void lint_statement(lint *l, stmt *st)
         FOR_VALUES(v, r)
             if (is_str(v))
                 skt_lint_check_resource_value(l, st, v);
-        skt_lint_check_redundant(l, st, r, CK_REDUNDANT_RESOURCE, 0, "resource");
+        skt_lint_check_redundant(l, st, r, CK_REDUNDANT_RESOURCE, 0, "resource", NULL);
     }
     /* Principal / NotPrincipal */
     const seckit_json *pr = st->principal ? st->principal : st->notprincipal;
@@ -312,12 +355,13 @@ static void lint_statement(lint *l, stmt *st)
         }
     }
     if (l->type != SECKIT_POLICY_TRUST) {
-        skt_lint_check_sensitive_action(l, st, "iam:PassRole", CK_PASS_ROLE_WITH_NOT_RESOURCE,
+        skt_lint_check_sensitive_action(l, st, "iam:PassRole", "iam:PassedToService", CK_PASS_ROLE_WITH_NOT_RESOURCE,
                                CK_PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
                                CK_PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE, CK_PASS_ROLE_WITH_STAR_IN_RESOURCE,
                                CK_PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE,
                                CK_PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION);
-        skt_lint_check_sensitive_action(l, st, "iam:CreateServiceLinkedRole", CK_CREATE_SLR_WITH_NOT_RESOURCE,
+        skt_lint_check_sensitive_action(l, st, "iam:CreateServiceLinkedRole", "iam:AWSServiceName",
+                               CK_CREATE_SLR_WITH_NOT_RESOURCE,
                                CK_CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
                                CK_CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE, CK_CREATE_SLR_WITH_STAR_IN_RESOURCE,
                                CK_CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE,

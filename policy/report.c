@@ -104,6 +104,23 @@ static int ignored(const seckit_policy_report *r, const char *file, const char *
     return 0;
 }
 
+/* A copy of a finding's path elements in the report's arena (NULL for
+ * none, or on running out of memory). */
+static seckit_path_element *copy_path(skt_arena *a, const seckit_path_element *from, size_t n)
+{
+    if (n == 0)
+        return NULL;
+    seckit_path_element *el = skt_arena_alloc(a, n * sizeof(*el));
+    if (el == NULL)
+        return NULL;
+    for (size_t k = 0; k < n; k++) {
+        el[k] = from[k];
+        if (!el[k].is_index && (el[k].value = skt_arena_strdup(a, from[k].value)) == NULL)
+            return NULL;
+    }
+    return el;
+}
+
 int seckit_policy_report_add(seckit_policy_report *r, const char *file, const char *owner,
                              const seckit_policy_findings *fs, seckit_error *err)
 {
@@ -136,23 +153,27 @@ int seckit_policy_report_add(seckit_policy_report *r, const char *file, const ch
         e->f.message = skt_arena_strdup(&r->arena, f->message ? f->message : "");
         e->f.path = skt_arena_strdup(&r->arena, f->path ? f->path : "");
         e->f.sid = f->sid ? skt_arena_strdup(&r->arena, f->sid) : NULL;
-        seckit_path_element *el = NULL;
-        if (f->path_len > 0) {
-            el = skt_arena_alloc(&r->arena, f->path_len * sizeof(*el));
-            if (el == NULL)
-                return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
-            for (size_t k = 0; k < f->path_len; k++) {
-                el[k] = f->path_elements[k];
-                if (!el[k].is_index) {
-                    el[k].value = skt_arena_strdup(&r->arena, f->path_elements[k].value);
-                    if (el[k].value == NULL)
-                        return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
-                }
-            }
-        }
-        e->f.path_elements = el;
-        if (e->f.message == NULL || e->f.path == NULL || (f->sid && e->f.sid == NULL))
+        e->f.path_elements = copy_path(&r->arena, f->path_elements, f->path_len);
+        if (e->f.message == NULL || e->f.path == NULL || (f->sid && e->f.sid == NULL) ||
+            (f->path_len > 0 && e->f.path_elements == NULL))
             return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
+        e->f.more_locations = NULL;
+        e->f.more_count = 0;
+        if (f->more_count > 0) {
+            seckit_policy_location *loc = skt_arena_alloc(&r->arena, f->more_count * sizeof(*loc));
+            if (loc == NULL)
+                return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
+            for (size_t k = 0; k < f->more_count; k++) {
+                loc[k] = f->more_locations[k];
+                loc[k].path = skt_arena_strdup(&r->arena, f->more_locations[k].path ? f->more_locations[k].path : "");
+                loc[k].path_elements = copy_path(&r->arena, f->more_locations[k].path_elements,
+                                                 f->more_locations[k].path_len);
+                if (loc[k].path == NULL || (loc[k].path_len > 0 && loc[k].path_elements == NULL))
+                    return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
+            }
+            e->f.more_locations = loc;
+            e->f.more_count = f->more_count;
+        }
         r->n++;
     }
     return 0;
@@ -231,6 +252,30 @@ static void json_pos(skt_sb *b, const seckit_position *p)
     skt_sb_put(b, "}", 1);
 }
 
+/* One location as Access Analyzer writes it: {"path":[...],"span":{...}}. */
+static void json_location(skt_sb *b, const seckit_path_element *el, size_t n, const seckit_span *span)
+{
+    skt_sb_str(b, "{\"path\":[");
+    for (size_t k = 0; k < n; k++) {
+        if (k)
+            skt_sb_put(b, ",", 1);
+        if (el[k].is_index) {
+            skt_sb_str(b, "{\"index\":");
+            put_uint(b, el[k].index);
+            skt_sb_put(b, "}", 1);
+        } else {
+            skt_sb_str(b, "{\"value\":");
+            skt_sb_json_str(b, el[k].value, strlen(el[k].value));
+            skt_sb_put(b, "}", 1);
+        }
+    }
+    skt_sb_str(b, "],\"span\":{\"start\":");
+    json_pos(b, &span->start);
+    skt_sb_str(b, ",\"end\":");
+    json_pos(b, &span->end);
+    skt_sb_str(b, "}}");
+}
+
 /* A member "name": value (a JSON string, or null when v is NULL); member
  * is its literal text, comma included, e.g. ",\"sid\":", put in one piece. */
 static void json_member_str(skt_sb *b, const char *member, size_t member_len, const char *v)
@@ -260,25 +305,14 @@ static void render_json(const seckit_policy_report *r, skt_sb *b)
         JSON_MEMBER_STR(b, ",\"issueCode\":", f->issue_code);
         JSON_MEMBER_STR(b, ",\"findingDetails\":", f->message);
         JSON_MEMBER_STR(b, ",\"learnMoreLink\":", f->learn_more);
-        skt_sb_str(b, ",\"locations\":[{\"path\":[");
-        for (size_t k = 0; k < f->path_len; k++) {
-            if (k)
-                skt_sb_put(b, ",", 1);
-            if (f->path_elements[k].is_index) {
-                skt_sb_str(b, "{\"index\":");
-                put_uint(b, f->path_elements[k].index);
-                skt_sb_put(b, "}", 1);
-            } else {
-                skt_sb_str(b, "{\"value\":");
-                skt_sb_json_str(b, f->path_elements[k].value, strlen(f->path_elements[k].value));
-                skt_sb_put(b, "}", 1);
-            }
+        skt_sb_str(b, ",\"locations\":[");
+        json_location(b, f->path_elements, f->path_len, &f->span);
+        for (size_t k = 0; k < f->more_count; k++) {
+            skt_sb_put(b, ",", 1);
+            json_location(b, f->more_locations[k].path_elements, f->more_locations[k].path_len,
+                          &f->more_locations[k].span);
         }
-        skt_sb_str(b, "],\"span\":{\"start\":");
-        json_pos(b, &f->span.start);
-        skt_sb_str(b, ",\"end\":");
-        json_pos(b, &f->span.end);
-        skt_sb_str(b, "}}]");
+        skt_sb_str(b, "]");
         JSON_MEMBER_STR(b, ",\"path\":", f->path);
         if (f->statement_index >= 0) {
             skt_sb_str(b, ",\"statementIndex\":");
@@ -323,6 +357,38 @@ static void uri_encode(skt_sb *b, const char *s)
     skt_sb_json_str(b, tmp, o);
 }
 
+/* One SARIF location: the file and region, and the element's path. */
+static void sarif_location(skt_sb *b, const char *file, const char *path, const seckit_span *span)
+{
+    skt_sb_str(b, "{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
+    uri_encode(b, file ? file : "-");
+    skt_sb_put(b, "}", 1);
+    if (span->start.line > 0) {
+        unsigned long endline = span->end.line ? span->end.line : span->start.line;
+        unsigned long endcol = span->end.line ? span->end.column + 1 : span->start.column + 2;
+        skt_sb_str(b, ",\"region\":{\"startLine\":");
+        put_uint(b, span->start.line);
+        skt_sb_str(b, ",\"startColumn\":");
+        put_uint(b, span->start.column + 1);
+        skt_sb_str(b, ",\"endLine\":");
+        put_uint(b, endline);
+        skt_sb_str(b, ",\"endColumn\":");
+        put_uint(b, endcol);
+        skt_sb_str(b, ",\"charOffset\":");
+        put_uint(b, span->start.offset);
+        skt_sb_str(b, ",\"charLength\":");
+        put_uint(b, span->end.offset > span->start.offset ? span->end.offset - span->start.offset : 0);
+        skt_sb_put(b, "}", 1);
+    }
+    skt_sb_put(b, "}", 1);
+    if (path != NULL && path[0] != '\0') {
+        skt_sb_str(b, ",\"logicalLocations\":[{");
+        JSON_MEMBER_STR(b, "\"fullyQualifiedName\":", path);
+        skt_sb_str(b, ",\"kind\":\"element\"}]");
+    }
+    skt_sb_put(b, "}", 1);
+}
+
 static void render_sarif(const seckit_policy_report *r, const char *version, skt_sb *b)
 {
     const seckit_policy_check_info *checks;
@@ -358,33 +424,13 @@ static void render_sarif(const seckit_policy_report *r, const char *version, skt
         skt_sb_str(b, sarif_level(f->type));
         skt_sb_str(b, "\",\"message\":{");
         JSON_MEMBER_STR(b, "\"text\":", f->message);
-        skt_sb_str(b, "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
-        uri_encode(b, e->file ? e->file : "-");
-        skt_sb_put(b, "}", 1);
-        if (f->span.start.line > 0) {
-            unsigned long endline = f->span.end.line ? f->span.end.line : f->span.start.line;
-            unsigned long endcol = f->span.end.line ? f->span.end.column + 1 : f->span.start.column + 2;
-            skt_sb_str(b, ",\"region\":{\"startLine\":");
-            put_uint(b, f->span.start.line);
-            skt_sb_str(b, ",\"startColumn\":");
-            put_uint(b, f->span.start.column + 1);
-            skt_sb_str(b, ",\"endLine\":");
-            put_uint(b, endline);
-            skt_sb_str(b, ",\"endColumn\":");
-            put_uint(b, endcol);
-            skt_sb_str(b, ",\"charOffset\":");
-            put_uint(b, f->span.start.offset);
-            skt_sb_str(b, ",\"charLength\":");
-            put_uint(b, f->span.end.offset > f->span.start.offset ? f->span.end.offset - f->span.start.offset : 0);
-            skt_sb_put(b, "}", 1);
+        skt_sb_str(b, "},\"locations\":[");
+        sarif_location(b, e->file, f->path, &f->span);
+        for (size_t k = 0; k < f->more_count; k++) {
+            skt_sb_put(b, ",", 1);
+            sarif_location(b, e->file, f->more_locations[k].path, &f->more_locations[k].span);
         }
-        skt_sb_put(b, "}", 1);
-        if (f->path != NULL && f->path[0] != '\0') {
-            skt_sb_str(b, ",\"logicalLocations\":[{");
-            JSON_MEMBER_STR(b, "\"fullyQualifiedName\":", f->path);
-            skt_sb_str(b, ",\"kind\":\"element\"}]");
-        }
-        skt_sb_str(b, "}],\"properties\":{");
+        skt_sb_str(b, "],\"properties\":{");
         JSON_MEMBER_STR(b, "\"findingType\":", seckit_finding_type_name(f->type));
         JSON_MEMBER_STR(b, ",\"owner\":", e->owner);
         JSON_MEMBER_STR(b, ",\"sid\":", f->sid);

@@ -212,6 +212,14 @@ typedef struct seckit_path_element {
     const char *value; /* when !is_index */
 } seckit_path_element;
 
+/* A further place a finding is about (Access Analyzer's locations[]). */
+typedef struct seckit_policy_location {
+    const char *path;
+    const seckit_path_element *path_elements;
+    size_t path_len;
+    seckit_span span;
+} seckit_policy_location;
+
 typedef struct seckit_policy_finding {
     seckit_finding_type type;
     const char *issue_code;  /* e.g. "PASS_ROLE_WITH_STAR_IN_RESOURCE" */
@@ -225,6 +233,11 @@ typedef struct seckit_policy_finding {
     seckit_span span;
     long statement_index;    /* -1 when not about one statement */
     const char *sid;         /* the statement's Sid, or NULL */
+    /* The other places, after the one above (REDUNDANT_ACTION: every
+     * redundant entry of the group after the first); NULL and 0 for most
+     * findings. */
+    const seckit_policy_location *more_locations;
+    size_t more_count;
 } seckit_policy_finding;
 
 typedef struct seckit_policy_findings {

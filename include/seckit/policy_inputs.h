@@ -83,6 +83,12 @@ typedef struct seckit_policy_input {
      * Owned by the list.  seckit_policy_input_lint lints it instead of
      * parsing text again: the findings are the same. */
     const seckit_json *tree;
+    /* CloudFormation: the values that Fn::Sub built with the placeholder of
+     * a parameter that has no Default (account 000000000000, ...), one
+     * "VALUE\tSHOWN\n" line each, SHOWN having ${Param} where VALUE has
+     * the placeholder; seckit_policy_input_lint names the parameters in
+     * the messages of findings about those values.  NULL when none. */
+    char *substituted;
 } seckit_policy_input;
 
 typedef struct seckit_policy_inputs {

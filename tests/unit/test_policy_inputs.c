@@ -227,11 +227,16 @@ static void test_cfn_yaml(void)
 
     p = find_owner(in, "AWS::IAM::Role AppRole (trust policy)");
     CHECK(p != NULL && p->type == SECKIT_POLICY_TRUST);
-    /* A parameter with no Default in an ARN's account field. */
+    /* A parameter with no Default in an ARN's account field; the value is
+     * kept with the parameter named, for messages. */
     CHECK(p != NULL && strstr(p->text, "arn:aws:iam::000000000000:root") != NULL);
+    CHECK(p != NULL && p->substituted != NULL &&
+          strstr(p->substituted, "arn:aws:iam::000000000000:root\tarn:aws:iam::${TrustedAccount}:root\n") != NULL);
 
     p = find_owner(in, "AWS::IAM::Role AppRole (inline policy app-inline)");
     CHECK(p != NULL && p->type == SECKIT_POLICY_IDENTITY);
+    /* nothing built with an unknown parameter's placeholder here? then none */
+    CHECK(p != NULL && (p->substituted == NULL || strstr(p->substituted, "${TrustedAccount}") == NULL));
     CHECK(p != NULL && strstr(p->text, "\"arn:aws:sqs:us-east-1:000000000000:Jobs\"") != NULL);
     at = where(p, "iam:PassRole");
     CHECK(at.line == 48 && at.column == 24);
