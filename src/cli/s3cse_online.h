@@ -14,6 +14,7 @@ typedef struct cli_s3cse_ctx {
     seckit_s3cse_kv ec[CLI_S3CSE_PAIRS_MAX];
     int delayed_auth;
     const char *instruction_suffix; /* NULL: ".instruction" */
+    int quiet; /* 1: no "upload:"/"download:" lines (errors are still shown) */
 } cli_s3cse_ctx;
 
 /* Load the key files and build *c (c must not move afterwards: opts points
