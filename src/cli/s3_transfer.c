@@ -572,8 +572,11 @@ static int list_dest(engine *e, entries *out)
         return rc;
     }
     struct stat st;
-    if (stat(d->arg, &st) != 0 && errno == ENOENT)
-        return 0; /* made by the first download */
+    if (stat(d->arg, &st) != 0) {
+        if (errno == ENOENT)
+            return 0; /* made by the first download */
+        return fail_msg(e, EXIT_IO, "%s: %s", d->arg, strerror(errno));
+    }
     if (!S_ISDIR(st.st_mode))
         return cli_usage_error(e->x->sub, "sync: %s is not a folder", d->arg);
     return list_local(e, d->arg, 1, out);
@@ -614,7 +617,17 @@ static int plan(engine *e)
         char *to = dest_for(e, root, s->rel, single, &drc);
         if (to == NULL && drc != 0)
             continue; /* reported; the others go on */
-        rc = add_task(e, kind, source_for(e, root, s, single), to, s);
+        char *from = source_for(e, root, s, single);
+        if (kind == T_COPY && from != NULL && to != NULL &&
+            strcmp(e->src->bucket, e->dst->bucket) == 0 && strcmp(from, to) == 0) {
+            /* a copy onto itself: mv would then delete the only copy */
+            fail_msg(e, EXIT_USAGE, "s3://%s/%s: not %s onto itself", e->src->bucket, from,
+                     x->verb == CLI_S3_MV ? "moved" : "copied");
+            free(from);
+            free(to);
+            continue;
+        }
+        rc = add_task(e, kind, from, to, s);
     }
     if (rc == 0 && x->verb == CLI_S3_SYNC && x->sync_delete) {
         /* what the destination holds and the source does not (filters apply) */

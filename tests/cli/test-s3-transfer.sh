@@ -254,6 +254,14 @@ check mv_down 0 s3 mv "$S/mv2/moved" "$TMP/back" $EP && [ "$(cat "$TMP/back")" =
 check mv_recursive 0 s3 mv "$S/up" "$S/moved" --recursive --exclude '*.log' $EP &&
     [ "$(grep -c '^move: ' "$OUT")" -eq 3 ] && [ "$(keys "$S/up/" up/ | tr '\n' ' ')" = "b.log sub/d.log " ] &&
     [ "$(keys "$S/moved/" moved/ | tr '\n' ' ')" = "a.txt sub/c.txt sub/deep/e.txt " ] && pass mv_recursive
+# onto itself: refused (a copy then a delete would lose the object)
+printf 'only copy' | seckit s3 cp - "$S/self/x" $EP >/dev/null 2>&1
+check mv_onto_itself 2 s3 mv "$S/self/x" "$S/self/x" $EP && grep -q 'not moved onto itself' "$ERR" &&
+    [ "$(seckit s3 cp "$S/self/x" - $EP)" = "only copy" ] && pass mv_onto_itself
+check mv_r_onto_itself 2 s3 mv "$S/self" "$S/self/" --recursive $EP &&
+    [ "$(seckit s3 cp "$S/self/x" - $EP)" = "only copy" ] && pass mv_r_onto_itself
+check mv_r_elsewhere 0 s3 mv "$S/self" "$S/self2" --recursive $EP && [ "$(keys "$S/self/" self/)" = "" ] &&
+    [ "$(seckit s3 cp "$S/self2/x" - $EP)" = "only copy" ] && pass mv_r_elsewhere
 # failures keep the source
 printf 'stay' >"$TMP/stay"
 printf 'there' | seckit s3 cp - "$S/mv/stay" $EP >/dev/null 2>&1
@@ -296,4 +304,21 @@ c1=$(conns)
 check concurrent_zero 2 s3 cp "$C" "$S/c0" --recursive --max-concurrent-requests 0 $EP && pass concurrent_zero
 check concurrent_too_many 2 s3 sync "$C" "$S/c0" --max-concurrent-requests 129 $EP && pass concurrent_too_many
 check concurrent_on_ls 2 s3 ls "$S/" --max-concurrent-requests 2 $EP && pass concurrent_on_ls
+# one progress line, on a terminal only (script(1) gives the command a pty)
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$SECKIT' s3 cp '$C' '$S/prog' --recursive $EP" /dev/null >"$TMP/tty" 2>&1
+    n=$(tr '\r' '\n' <"$TMP/tty" | grep -c '^Completed .* with [0-9]* file(s) remaining')
+    u=$(tr '\r' '\n' <"$TMP/tty" | grep -c '^upload: ')
+    [ "$n" -ge 1 ] && [ "$u" -eq 24 ] && tr '\r' '\n' <"$TMP/tty" | grep -q 'with 0 file(s) remaining' &&
+        pass progress_tty || fail progress_tty "$n progress updates, $u upload lines"
+    script -qec "'$SECKIT' s3 cp '$C' '$S/prog' --recursive --no-progress $EP" /dev/null >"$TMP/tty" 2>&1
+    ! grep -q Completed "$TMP/tty" && [ "$(grep -c '^upload: ' "$TMP/tty")" -eq 24 ] && pass progress_off ||
+        fail progress_off "$(head -c 300 "$TMP/tty")"
+    script -qec "'$SECKIT' s3 cp '$C' '$S/prog' --recursive --quiet $EP" /dev/null >"$TMP/tty" 2>&1
+    [ ! -s "$TMP/tty" ] && pass progress_quiet || fail progress_quiet "$(head -c 300 "$TMP/tty")"
+else
+    skip progress_tty "no script(1) to give the command a terminal"
+fi
+check progress_not_a_tty 0 s3 cp "$C" "$S/prog" --recursive $EP && ! grep -q Completed "$ERR" &&
+    pass progress_not_a_tty
 finish
