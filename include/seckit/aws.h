@@ -6,7 +6,8 @@
  *
  * Threads: a seckit_aws client owns one libcurl handle (connections are
  * reused between calls) and must not be used by two threads at once; make
- * one client per thread.
+ * one client per thread.  Clients in several threads can share one pool of
+ * connections (seckit_aws_pool below).
  *
  * Secrets (secret access keys, session tokens, decrypted plaintext) never
  * appear in any seckit_error message.
@@ -173,6 +174,17 @@ typedef struct seckit_aws seckit_aws;
  * Fails with SECKIT_ENOTFOUND for a named profile that does not exist. */
 int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_error *err);
 void seckit_aws_free(seckit_aws *aws);
+
+/* A connection pool (libcurl share of connections, DNS answers and TLS
+ * sessions, with its own locks) for clients in several threads: each
+ * thread keeps its own client, and a connection one client opened and
+ * finished with can be reused by another.  Free the pool only after every
+ * client using it was freed. */
+typedef struct seckit_aws_pool seckit_aws_pool;
+int seckit_aws_pool_new(seckit_aws_pool **out, seckit_error *err);
+void seckit_aws_pool_free(seckit_aws_pool *pool);
+/* Make aws take its connections from pool (NULL: its own again). */
+void seckit_aws_set_pool(seckit_aws *aws, seckit_aws_pool *pool);
 
 /* The resolved region ("" when none was configured). */
 const char *seckit_aws_region(const seckit_aws *aws);

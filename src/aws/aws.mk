@@ -5,6 +5,7 @@ libseckit_internal_la_SOURCES += src/aws/curl_version.c \
 	src/aws/client.c \
 	src/aws/errors.c \
 	src/aws/http.c \
+	src/aws/pool.c \
 	src/aws/creds.c \
 	src/aws/sso.c \
 	src/aws/calls.c \

@@ -104,6 +104,7 @@ typedef struct skt_bucket_region {
 
 struct seckit_aws {
     void *curl; /* CURL * */
+    void *share; /* CURLSH * of a seckit_aws_pool, or NULL */
     char region[64];
     char profile[128];
     int profile_explicit;   /* named by options (--profile) */

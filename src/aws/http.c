@@ -433,6 +433,8 @@ static void setup_common(seckit_aws *aws, CURL *c, xfer *x, char *errbuf, long t
                          const char *url)
 {
     curl_easy_reset(c);
+    if (aws->share != NULL)
+        curl_easy_setopt(c, CURLOPT_SHARE, (CURLSH *)aws->share);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 #if LIBCURL_VERSION_NUM >= 0x075500

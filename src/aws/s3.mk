@@ -5,6 +5,9 @@ libseckit_internal_la_SOURCES += src/aws/s3.c src/aws/s3_upload.c src/aws/s3_acc
 noinst_HEADERS += src/aws/s3_int.h
 seckitinclude_HEADERS += include/seckit/s3.h
 seckit_SOURCES += src/cli/cmd_s3.c
+# cp --recursive, sync and mv: many transfers on a few threads, one connection pool
+seckit_SOURCES += src/cli/s3_transfer.c
+noinst_HEADERS += src/cli/s3_transfer.h
 dist_man_MANS += man/seckit-s3.1
 
 UNIT_TESTS += tests/unit/test_s3 tests/aws/test_s3_mock
@@ -23,6 +26,8 @@ tests_integration_s3_it_LDADD = $(TEST_LDADD)
 
 SCRIPT_TESTS += tests/cli/test-s3-mock.sh tests/cli/test-s3-awscli.sh tests/integration/test-s3.sh \
 	tests/integration/test-s3-awscli.sh
+SCRIPT_TESTS += tests/cli/test-s3-transfer.sh tests/integration/test-s3-transfer.sh
+EXTRA_DIST += tests/cli/test-s3-transfer.sh tests/integration/test-s3-transfer.sh
 EXTRA_DIST += tests/integration/test-s3.sh tests/integration/test-s3-awscli.sh tests/integration/swift-up.sh \
 	tests/integration/swift-down.sh tests/deps/s3.apt
 

@@ -19,10 +19,13 @@
 #include "src/cli/s3cse_online.h"
 #include "src/cli/s3cse_opts.h"
 #include "src/cli/cmd_s3cse.h"
+#include "src/cli/s3_transfer.h"
 
 static const char usage[] =
     "Usage: seckit s3 ls [s3://BUCKET[/PREFIX]] [ls options] [AWS options]\n"
     "       seckit s3 cp SOURCE DESTINATION [cp options] [KEY OPTIONS] [AWS options]\n"
+    "       seckit s3 sync SOURCE DESTINATION [sync options] [AWS options]\n"
+    "       seckit s3 mv SOURCE DESTINATION [--recursive] [cp options] [AWS options]\n"
     "       seckit s3 rm s3://BUCKET/KEY [--version-id ID] [AWS options]\n"
     "       seckit s3 rm s3://BUCKET[/PREFIX] --recursive [AWS options]\n"
     "       seckit s3 mb|rb s3://BUCKET [AWS options]\n"
@@ -45,7 +48,12 @@ static const char usage[] =
     "--part-size is given.  Downloads are written to a temporary file beside the destination\n"
     "and renamed into place only when complete (and, when decrypting, only after\n"
     "the authentication tag verified).  A destination ending in '/' (or a local\n"
-    "folder) gets the source's file name.  rm deletes one object, or with\n"
+    "folder) gets the source's file name.  sync copies what is missing at the\n"
+    "destination, differs in size, or is newer at the source (modification time;\n"
+    "a downloaded file gets the object's LastModified).  mv copies, then deletes\n"
+    "each source only after its copy succeeded.  Transfers of many files run\n"
+    "--max-concurrent-requests at once over one connection pool, with one\n"
+    "progress line on a terminal.  rm deletes one object, or with\n"
     "--recursive every object under a prefix (DeleteObjects, 1000 keys a request).\n"
     "mb makes a bucket, rb removes an empty one.  ls without s3:// lists your\n"
     "buckets (ListBuckets).  presign prints a URL that lets anyone holding it GET\n"
@@ -72,10 +80,30 @@ static const char usage[] =
     "                        (curl -T FILE URL)\n"
     "  --version-id ID       GET: that version of the object\n"
     "\n"
-    "cp options:\n"
-    "  --recursive           copy a local folder to a prefix or a prefix to a local\n"
-    "                        folder, every file and key below it (not between\n"
-    "                        two s3:// places)\n"
+    "cp, sync and mv options:\n"
+    "  --recursive           cp, mv: every file or key below a local folder or a\n"
+    "                        prefix, to a prefix or a local folder (also between\n"
+    "                        two s3:// prefixes, copied on the server)\n"
+    "  --exclude PATTERN     leave out files and keys matching PATTERN\n"
+    "  --include PATTERN     take them again; filters apply in the order given,\n"
+    "                        later ones win; patterns are matched against the path\n"
+    "                        below the source folder or prefix ('*' also matches\n"
+    "                        '/', '?' one character, [abc] and [!abc] one of or\n"
+    "                        not one of; also for rm --recursive)\n"
+    "  --dryrun              print what would be done, \"(dryrun) upload: A to B\",\n"
+    "                        and do nothing (also rm)\n"
+    "  --quiet               print no operation lines, warnings or progress (errors\n"
+    "                        still go to standard error; also rm)\n"
+    "  --only-show-errors    print only warnings and errors (also rm)\n"
+    "  --max-concurrent-requests N\n"
+    "                        transfers at once, 1..128 (default 10; encrypted\n"
+    "                        transfers go one at a time)\n"
+    "  --delete              sync: delete destination files and objects that the\n"
+    "                        source does not have (the filters apply to them too)\n"
+    "  --follow-symlinks, --no-follow-symlinks\n"
+    "                        uploads of a folder: copy the files links point to\n"
+    "                        (default, as the AWS CLI; a dangling link is a\n"
+    "                        warning and exit 5) or leave links out\n"
     "  --part-size SIZE      multipart part size, 5MiB..5GiB (default 8MiB, raised\n"
     "                        for files over 10000 parts; suffixes K, M, G, KiB,\n"
     "                        MiB, GiB are powers of 1024); also the part size of\n"
@@ -178,7 +206,10 @@ static const char usage[] =
     "                        AWS_CA_BUNDLE, the profile's ca_bundle)\n"
     "  -h, --help            show this help\n"
     "\n"
-    "Keys are sent exactly as written (s3://b/x/.. is the object 'x/..').  A\n"
+    "Keys are sent exactly as written (s3://b/x/.. is the object 'x/..').  A key\n"
+    "that is not a safe relative path below the destination folder (a '..', '.'\n"
+    "or empty component, or a leading '/') is not downloaded: an error, exit 3,\n"
+    "and the other keys go on.  A\n"
     "--content-type or --metadata value with a control character is refused.\n"
     "\n"
     "Exit status: 0 done; 1 rewrap --manifest: some objects failed (see the report);\n"
@@ -194,6 +225,15 @@ static const char usage[] =
     "some keys.\n";
 
 enum {
+    OPT_EXCLUDE = 0x600, /* the many-file transfer options (s3_transfer.h) */
+    OPT_INCLUDE,
+    OPT_DRYRUN,
+    OPT_QUIET,
+    OPT_ONLY_ERRORS,
+    OPT_MAX_CONCURRENT,
+    OPT_DELETE,
+    OPT_FOLLOW_SYMLINKS,
+    OPT_NO_FOLLOW_SYMLINKS,
     OPT_RECURSIVE = 256,
     OPT_PAGE_SIZE,
     OPT_PART_SIZE,
@@ -246,6 +286,11 @@ typedef struct s3_opts {
     seckit_aws_options aws;
     cli_s3cse_opts keys; /* encryption when keys.any */
     cli_s3cse_ctx *enc;  /* made by cp once the client exists */
+    /* many-file transfers (s3_transfer.h) */
+    cli_s3_filter *filters; /* --exclude/--include in order */
+    size_t filter_count;
+    int dryrun, quiet, only_errors, sync_delete, follow_symlinks;
+    unsigned long concurrency;
 } s3_opts;
 
 typedef struct s3_url {
@@ -611,7 +656,20 @@ static int rm_recursive(s3_opts *o, seckit_aws *aws, const s3_url *u, const char
         free(token);
         token = page.next_continuation_token;
         page.next_continuation_token = NULL;
-        if (page.count > 0) {
+        /* --exclude/--include: match the key below the prefix */
+        size_t plen = prefix != NULL ? strlen(prefix) : 0, kept = 0;
+        for (size_t i = 0; i < page.count; i++) {
+            if (!cli_s3_filter_match(o->filters, o->filter_count, page.entries[i].key + plen)) {
+                free(page.entries[i].key);
+                continue;
+            }
+            page.entries[kept++] = page.entries[i];
+        }
+        page.count = kept;
+        if (o->dryrun) {
+            for (size_t i = 0; i < page.count && !o->quiet && !o->only_errors; i++)
+                printf("(dryrun) delete: s3://%s/%s\n", u->bucket, page.entries[i].key);
+        } else if (page.count > 0) {
             seckit_s3_object_id *ids = calloc(page.count, sizeof(*ids));
             seckit_s3_delete_result dr;
             if (ids == NULL) {
@@ -638,7 +696,7 @@ static int rm_recursive(s3_opts *o, seckit_aws *aws, const s3_url *u, const char
                     cli_message(o->sub, "delete failed: s3://%s/%s: %s (%s)", u->bucket,
                                 page.entries[i].key, e->message[0] ? e->message : e->code,
                                 e->code);
-                else
+                else if (!o->quiet && !o->only_errors)
                     printf("delete: s3://%s/%s\n", u->bucket, page.entries[i].key);
             }
             failed += dr.error_count;
@@ -679,12 +737,21 @@ static int cmd_rm(s3_opts *o, int argc, char **argv)
     if ((rc = make_client(o, &aws)) == 0) {
         seckit_error err;
         seckit_error_clear(&err);
+        const char *slash = strrchr(u.key, '/');
         if (o->recursive) {
             rc = rm_recursive(o, aws, &u, argv[0]);
+        } else if (!cli_s3_filter_match(o->filters, o->filter_count,
+                                        slash != NULL ? slash + 1 : u.key)) {
+            /* filtered out: nothing to do */
+        } else if (o->dryrun) {
+            if (!o->quiet && !o->only_errors)
+                printf("(dryrun) delete: s3://%s/%s\n", u.bucket, u.key);
         } else if (seckit_s3_delete_object_version(aws, u.bucket, u.key, o->version_id, &err) !=
                    0) {
             seckit_error_prefix(&err, argv[0]);
             rc = cli_fail(o->sub, &err);
+        } else if (o->quiet || o->only_errors) {
+            /* nothing to say */
         } else if (o->version_id != NULL) {
             printf("delete: s3://%s/%s (version %s)\n", u.bucket, u.key, o->version_id);
         } else {
@@ -780,7 +847,7 @@ static int upload(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
         cli_message(o->sub, "out of memory");
         return EXIT_IO;
     }
-    progress pr = {.on = o->progress && isatty(2)};
+    progress pr = {.on = o->progress && !o->quiet && !o->only_errors && isatty(2)};
     if (o->enc != NULL) {
         struct stat st;
         long long size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
@@ -821,8 +888,9 @@ static int upload(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
             snprintf(parts, sizeof(parts), ", %d parts", res.parts);
         if (res.version_id[0] != '\0')
             snprintf(version, sizeof(version), ", version %s", res.version_id);
-        printf("upload: %s to s3://%s/%s (%lld bytes%s%s)\n", src, dst->bucket, key, res.size,
-               parts, version);
+        if (!o->quiet && !o->only_errors)
+            printf("upload: %s to s3://%s/%s (%lld bytes%s%s)\n", src, dst->bucket, key,
+                   res.size, parts, version);
     }
     if (fd != 0)
         close(fd);
@@ -882,7 +950,7 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
     char etag[130];
     snprintf(etag, sizeof(etag), "%s", info.etag);
     seckit_s3_object_info_free(&info);
-    progress pr = {.on = o->progress && isatty(2)};
+    progress pr = {.on = o->progress && !o->quiet && !o->only_errors && isatty(2)};
     long long ps = o->part_size;
     if (size <= ps) {
         seckit_s3_get g = SECKIT_S3_GET_INIT;
@@ -934,7 +1002,7 @@ static int download(s3_opts *o, seckit_aws *aws, s3_url *src, const char *dst)
     seckit_error err;
     seckit_error_clear(&err);
     long long written = 0;
-    progress pr = {.on = o->progress && isatty(2)};
+    progress pr = {.on = o->progress && !o->quiet && !o->only_errors && isatty(2)};
     if (strcmp(dst, "-") == 0 && o->enc != NULL)
         return cli_s3cse_download(o->sub, o->enc, aws, src->bucket, src->key, o->version_id,
                                   o->range, "-",
@@ -976,7 +1044,7 @@ static int download(s3_opts *o, seckit_aws *aws, s3_url *src, const char *dst)
         if (err.code != 0 && seckit_error_category(err.code) != SECKIT_CAT_IO)
             name_object(&err, src->bucket, src->key);
         rc = cli_fail(o->sub, &err);
-    } else {
+    } else if (!o->quiet && !o->only_errors) {
         printf("download: s3://%s/%s to %s (%lld bytes)\n", src->bucket, src->key, path,
                written);
     }
@@ -1024,236 +1092,43 @@ static int server_copy(s3_opts *o, seckit_aws *aws, s3_url *src, s3_url *dst)
         if (res.version_id[0] != '\0')
             snprintf(version, sizeof(version), "%sversion %s", parts[0] ? ", " : "",
                      res.version_id);
-        printf("copy: s3://%s/%s to s3://%s/%s%s%s%s%s\n", src->bucket, src->key, dst->bucket,
-               key, parts[0] || version[0] ? " (" : "", parts, version,
-               parts[0] || version[0] ? ")" : "");
+        if (!o->quiet && !o->only_errors)
+            printf("copy: s3://%s/%s to s3://%s/%s%s%s%s%s\n", src->bucket, src->key,
+                   dst->bucket, key, parts[0] || version[0] ? " (" : "", parts, version,
+                   parts[0] || version[0] ? ")" : "");
     }
     free(key);
     return rc;
 }
 
-/* ---- cp --recursive ------------------------------------------------------ */
-
-/* nftw() has no context argument: the walk's state. */
-static struct {
-    s3_opts *o;
-    seckit_aws *aws;
-    const char *bucket;
-    const char *prefix; /* "" or ending in '/' */
-    size_t root_len;
-    int rc;
-    long files;
-} walk;
-
-static int walk_file(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+/* cp, sync and mv: one object as before, or (--recursive, sync, mv,
+ * filters, --dryrun) through the many-file transfer (s3_transfer.c). */
+static int transfer(s3_opts *o, int argc, char **argv, enum cli_s3_verb verb)
 {
-    (void)sb;
-    (void)ftw;
-    if (type != FTW_F)
-        return 0; /* folders are implied by keys; links and specials are not copied */
-    const char *rel = path + walk.root_len;
-    while (*rel == '/')
-        rel++;
-    char *key = join(walk.prefix, rel);
-    if (key == NULL) {
-        cli_message(walk.o->sub, "out of memory");
-        walk.rc = EXIT_IO;
-        return 1;
-    }
-    s3_url one = {(char *)walk.bucket, key};
-    int rc = upload(walk.o, walk.aws, path, &one);
-    if (rc != 0)
-        walk.rc = rc; /* go on with the other files; the exit code tells */
-    walk.files++;
-    free(key);
-    return 0;
-}
-
-/* "" or the key with a '/' at its end, malloc'd. */
-static char *as_prefix(const char *key)
-{
-    size_t n = strlen(key);
-    return n == 0 || key[n - 1] == '/' ? strdup(key) : join(key, "/");
-}
-
-static int upload_recursive(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
-{
-    struct stat st;
-    if (stat(src, &st) != 0 || !S_ISDIR(st.st_mode))
-        return cli_usage_error(o->sub, "--recursive uploads a folder; %s is not one", src);
-    char *prefix = as_prefix(dst->key);
-    if (prefix == NULL) {
-        cli_message(o->sub, "out of memory");
-        return EXIT_IO;
-    }
-    walk.o = o;
-    walk.aws = aws;
-    walk.bucket = dst->bucket;
-    walk.prefix = prefix;
-    walk.root_len = strlen(src);
-    walk.rc = 0;
-    walk.files = 0;
-    if (nftw(src, walk_file, 16, FTW_PHYS) < 0 && walk.rc == 0) {
-        cli_message(o->sub, "%s: %s", src, strerror(errno));
-        walk.rc = EXIT_IO;
-    }
-    free(prefix);
-    return walk.rc;
-}
-
-/* mkdir -p of path's parent folders. */
-static int make_parents(const char *sub, char *path)
-{
-    for (char *p = strchr(path + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
-        *p = '\0';
-        int r = mkdir(path, 0755);
-        int e = errno;
-        *p = '/';
-        if (r != 0 && e != EEXIST) {
-            cli_message(sub, "cannot make folder for %s: %s", path, strerror(e));
-            return EXIT_IO;
-        }
-    }
-    return 0;
-}
-
-/* A key's part below the prefix is safe as a relative path: no "..", ".",
- * empty or absolute components. */
-static int safe_relative(const char *rel)
-{
-    if (*rel == '\0' || *rel == '/')
-        return 0;
-    for (const char *p = rel; *p != '\0';) {
-        const char *e = strchr(p, '/');
-        size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
-        if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-            return 0;
-        p += n;
-        if (*p == '/')
-            p++;
-    }
-    return 1;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int download_recursive(s3_opts *o, seckit_aws *aws, s3_url *src, const char *dst)
-{
-    if (strcmp(dst, "-") == 0)
-        return cli_usage_error(o->sub, "--recursive downloads to a folder, not standard output");
-    char *prefix = as_prefix(src->key);
-    char **keys = NULL;
-    size_t n = 0, cap = 0;
-    char *token = NULL;
-    int rc = 0;
-    seckit_error err;
-    seckit_error_clear(&err);
-    if (prefix == NULL) {
-        cli_message(o->sub, "out of memory");
-        return EXIT_IO;
-    }
-    do {
-        seckit_s3_list req = {
-            .bucket = src->bucket,
-            .prefix = prefix[0] != '\0' ? prefix : NULL,
-            .continuation_token = token,
-        };
-        seckit_s3_list_result res;
-        if (seckit_s3_list_objects(aws, &req, &res, &err) != 0) {
-            name_object(&err, src->bucket, prefix);
-            rc = cli_fail(o->sub, &err);
-            break;
-        }
-        for (size_t i = 0; i < res.count && rc == 0; i++) {
-            if (n == cap) {
-                size_t ncap = cap == 0 ? 64 : cap * 2;
-                char **nk = realloc(keys, ncap * sizeof(*nk));
-                if (nk == NULL) {
-                    rc = EXIT_IO;
-                    break;
-                }
-                keys = nk;
-                cap = ncap;
-            }
-            keys[n] = strdup(res.entries[i].key);
-            if (keys[n] == NULL)
-                rc = EXIT_IO;
-            else
-                n++;
-        }
-        free(token);
-        token = res.next_continuation_token;
-        res.next_continuation_token = NULL;
-        seckit_s3_list_result_free(&res);
-    } while (token != NULL && rc == 0);
-    free(token);
-    if (rc == EXIT_IO)
-        cli_message(o->sub, "out of memory");
-    if (rc == 0 && mkdir(dst, 0755) != 0 && errno != EEXIST) {
-        cli_message(o->sub, "%s: %s", dst, strerror(errno));
-        rc = EXIT_IO;
-    }
-    if (keys != NULL)
-        qsort(keys, n, sizeof(*keys), cmp_str);
-    const char *suffix = o->suffix != NULL ? o->suffix : ".instruction";
-    size_t slen = strlen(suffix);
-    int worst = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        const char *k = keys[i];
-        size_t kl = strlen(k);
-        if (kl > 0 && k[kl - 1] == '/')
-            continue; /* a folder marker */
-        if (o->enc != NULL && kl > slen && strcmp(k + kl - slen, suffix) == 0) {
-            /* the instruction file of another key in the listing: not a file */
-            char *base = strndup(k, kl - slen);
-            int found = base != NULL &&
-                        bsearch(&base, keys, n, sizeof(*keys), cmp_str) != NULL;
-            free(base);
-            if (found)
-                continue;
-        }
-        const char *rel = k + strlen(prefix);
-        if (!safe_relative(rel)) {
-            cli_message(o->sub, "s3://%s/%s: not copied (the key is not a safe relative path)",
-                        src->bucket, k);
-            worst = EXIT_INPUT;
-            continue;
-        }
-        char *d = join(dst, dst[strlen(dst) - 1] == '/' ? "" : "/");
-        char *path = d != NULL ? join(d, rel) : NULL;
-        free(d);
-        if (path == NULL) {
-            cli_message(o->sub, "out of memory");
-            rc = EXIT_IO;
-            break;
-        }
-        int r = make_parents(o->sub, path);
-        if (r == 0) {
-            s3_url one = {src->bucket, (char *)k};
-            r = download(o, aws, &one, path);
-        }
-        if (r != 0)
-            worst = r;
-        free(path);
-    }
-    for (size_t i = 0; i < n; i++)
-        free(keys[i]);
-    free(keys);
-    free(prefix);
-    return rc != 0 ? rc : worst;
-}
-
-static int cmd_cp(s3_opts *o, int argc, char **argv)
-{
+    const char *name = verb == CLI_S3_SYNC ? "sync" : verb == CLI_S3_MV ? "mv" : "cp";
     if (argc != 2)
-        return cli_usage_error(o->sub, "cp takes SOURCE and DESTINATION");
+        return cli_usage_error(o->sub, "%s takes SOURCE and DESTINATION", name);
     const char *src = argv[0], *dst = argv[1];
     int s3src = is_s3(src), s3dst = is_s3(dst);
     if (!s3src && !s3dst)
-        return cli_usage_error(o->sub, "cp: one of SOURCE and DESTINATION must be s3://...");
+        return cli_usage_error(o->sub, "%s: one of SOURCE and DESTINATION must be s3://...",
+                               name);
+    int many = verb != CLI_S3_CP || o->recursive || o->dryrun || o->filter_count > 0;
+    if (many && (strcmp(src, "-") == 0 || strcmp(dst, "-") == 0))
+        return cli_usage_error(o->sub, "standard input and output are for cp of one object "
+                                       "(without --recursive, --dryrun, --exclude or "
+                                       "--include)");
+    if (verb != CLI_S3_CP && o->keys.any)
+        return cli_usage_error(o->sub, "key options are for cp: %s does not take them (%s)",
+                               name, verb == CLI_S3_SYNC
+                                         ? "an encrypted object's size and time are not its "
+                                           "file's; use cp --recursive with a key option"
+                                         : "copy with cp and a key option, then rm");
+    if (many && (o->version_id != NULL || o->copy_if_match != NULL))
+        return cli_usage_error(o->sub, "--version-id and --copy-source-if-match are for cp of "
+                                       "one object");
+    if (o->sync_delete && verb != CLI_S3_SYNC)
+        return cli_usage_error(o->sub, "--delete is a sync option");
     if (o->directive >= 0 && !(s3src && s3dst))
         return cli_usage_error(o->sub, "--metadata-directive is for s3:// to s3:// copies");
     if (s3src && s3dst && o->directive != 1 && (o->meta_count > 0 || o->content_type != NULL))
@@ -1265,10 +1140,6 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
         return cli_usage_error(o->sub, "--range is for one object, not --recursive");
     if (s3src && !s3dst && (o->meta_count > 0 || o->content_type != NULL))
         return cli_usage_error(o->sub, "--metadata/--content-type are for uploads and copies");
-    if (s3src && s3dst && o->recursive)
-        return cli_usage_error(o->sub, "--recursive between two s3:// places is not "
-                                       "supported: --recursive copies between a local folder "
-                                       "and S3 (download the prefix, then upload the folder)");
     if (o->version_id != NULL && !s3src)
         return cli_usage_error(o->sub, "--version-id is for downloads and s3:// to s3:// copies");
     if (o->no_overwrite && (s3src || !s3dst))
@@ -1308,18 +1179,45 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
             have_enc = 1;
             enc.instruction_suffix = o->suffix;
             enc.write = o->write;
+            enc.quiet = o->quiet || o->only_errors;
             o->enc = &enc;
         }
     }
-    if (rc == 0) {
+    if (rc == 0 && many) {
+        cli_s3_place ps = {src, s3src ? us.bucket : NULL, s3src ? us.key : ""};
+        cli_s3_place pd = {dst, s3dst ? ud.bucket : NULL, s3dst ? ud.key : ""};
+        cli_s3_xfer x = {
+            .sub = o->sub,
+            .verb = verb,
+            .recursive = o->recursive,
+            .aws_opts = &o->aws,
+            .aws = aws,
+            .filters = o->filters,
+            .filter_count = o->filter_count,
+            .dryrun = o->dryrun,
+            .quiet = o->quiet,
+            .only_errors = o->only_errors,
+            .progress = o->progress,
+            .sync_delete = o->sync_delete,
+            .follow_symlinks = o->follow_symlinks,
+            .concurrency = (unsigned)o->concurrency,
+            .part_size = o->part_size_set ? o->part_size : 0,
+            .content_type = o->content_type,
+            .meta = o->meta,
+            .meta_count = o->meta_count,
+            .replace_metadata = o->directive == 1,
+            .no_overwrite = o->no_overwrite,
+            .write = o->write,
+            .enc = o->enc,
+            .suffix = o->suffix,
+            .buffer_limit = o->buffer_limit,
+        };
+        rc = cli_s3_transfer(&x, &ps, &pd);
+    } else if (rc == 0) {
         if (s3src && s3dst)
             rc = server_copy(o, aws, &us, &ud);
-        else if (s3dst && o->recursive)
-            rc = upload_recursive(o, aws, src, &ud);
         else if (s3dst)
             rc = upload(o, aws, src, &ud);
-        else if (o->recursive)
-            rc = download_recursive(o, aws, &us, dst);
         else
             rc = download(o, aws, &us, dst);
     }
@@ -1335,6 +1233,13 @@ static int cmd_cp(s3_opts *o, int argc, char **argv)
     free_url(&ud);
     return rc;
 }
+
+static int cmd_cp(s3_opts *o, int argc, char **argv) { return transfer(o, argc, argv, CLI_S3_CP); }
+static int cmd_sync(s3_opts *o, int argc, char **argv)
+{
+    return transfer(o, argc, argv, CLI_S3_SYNC);
+}
+static int cmd_mv(s3_opts *o, int argc, char **argv) { return transfer(o, argc, argv, CLI_S3_MV); }
 
 static int run(int argc, char **argv)
 {
@@ -1362,12 +1267,21 @@ static int run(int argc, char **argv)
         {"sse", required_argument, NULL, OPT_SSE},
         {"sse-kms-key-id", required_argument, NULL, OPT_SSE_KMS_KEY_ID},
         {"acl", required_argument, NULL, OPT_ACL},
+        {"exclude", required_argument, NULL, OPT_EXCLUDE},
+        {"include", required_argument, NULL, OPT_INCLUDE},
+        {"dryrun", no_argument, NULL, OPT_DRYRUN},
+        {"quiet", no_argument, NULL, OPT_QUIET},
+        {"only-show-errors", no_argument, NULL, OPT_ONLY_ERRORS},
+        {"max-concurrent-requests", required_argument, NULL, OPT_MAX_CONCURRENT},
+        {"delete", no_argument, NULL, OPT_DELETE},
+        {"follow-symlinks", no_argument, NULL, OPT_FOLLOW_SYMLINKS},
+        {"no-follow-symlinks", no_argument, NULL, OPT_NO_FOLLOW_SYMLINKS},
         CLI_AWS_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     s3_opts o = {.sub = "s3", .part_size = 8LL * 1024 * 1024, .directive = -1, .progress = 1,
-                 .buffer_limit = 64LL * 1024 * 1024};
+                 .buffer_limit = 64LL * 1024 * 1024, .follow_symlinks = 1, .concurrency = 10};
     o.aws.endpoint_service = "s3"; /* --endpoint-url is for S3 only */
     int c, rc;
 
@@ -1376,7 +1290,7 @@ static int run(int argc, char **argv)
         return EXIT_OK_;
     }
     if (argc < 2 || argv[1][0] == '-')
-        return cli_usage_error(o.sub, "missing subcommand: ls, cp, rm, mb, rb, presign, head, "
+        return cli_usage_error(o.sub, "missing subcommand: ls, cp, sync, mv, rm, mb, rb, presign, head, "
                                       "rewrap, encrypt or decrypt");
     const char *verb = argv[1];
     if (strcmp(verb, "head") == 0)
@@ -1390,6 +1304,10 @@ static int run(int argc, char **argv)
         fn = cmd_ls;
     else if (strcmp(verb, "cp") == 0)
         fn = cmd_cp;
+    else if (strcmp(verb, "sync") == 0)
+        fn = cmd_sync;
+    else if (strcmp(verb, "mv") == 0)
+        fn = cmd_mv;
     else if (strcmp(verb, "rm") == 0)
         fn = cmd_rm;
     else if (strcmp(verb, "mb") == 0)
@@ -1399,7 +1317,7 @@ static int run(int argc, char **argv)
     else if (strcmp(verb, "presign") == 0)
         fn = cmd_presign;
     else
-        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp, rm, mb, rb, presign, "
+        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp, sync, mv, rm, mb, rb, presign, "
                                       "head, rewrap, encrypt or decrypt)", verb);
     argc--;
     argv++;
@@ -1407,6 +1325,7 @@ static int run(int argc, char **argv)
     int have_ls_opt = 0, have_cp_opt = 0, have_recursive = 0, have_version = 0;
     int have_presign_opt = 0;
     const char *ls_opt = "--page-size";
+    int have_filter_opt = 0; /* cp, sync, mv and rm */
     cli_s3cse_opts_init(&o.keys);
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
@@ -1425,6 +1344,39 @@ static int run(int argc, char **argv)
         unsigned long long sz = 0; /* a SIZE option */
         switch (c) {
         case OPT_RECURSIVE: o.recursive = 1; have_recursive = 1; break;
+        case OPT_EXCLUDE:
+        case OPT_INCLUDE: {
+            cli_s3_filter *nf = realloc(o.filters, (o.filter_count + 1) * sizeof(*nf));
+            if (nf == NULL) {
+                free(o.metadata_arg);
+                free(o.filters);
+                cli_s3cse_opts_free(&o.keys);
+                cli_message(o.sub, "out of memory");
+                return EXIT_IO;
+            }
+            o.filters = nf;
+            o.filters[o.filter_count].include = c == OPT_INCLUDE;
+            o.filters[o.filter_count].pattern = optarg;
+            o.filter_count++;
+            have_filter_opt = 1;
+            break;
+        }
+        case OPT_DRYRUN: o.dryrun = 1; have_filter_opt = 1; break;
+        case OPT_QUIET: o.quiet = 1; have_filter_opt = 1; break;
+        case OPT_ONLY_ERRORS: o.only_errors = 1; have_filter_opt = 1; break;
+        case OPT_DELETE: o.sync_delete = 1; have_cp_opt = 1; break;
+        case OPT_FOLLOW_SYMLINKS: o.follow_symlinks = 1; have_cp_opt = 1; break;
+        case OPT_NO_FOLLOW_SYMLINKS: o.follow_symlinks = 0; have_cp_opt = 1; break;
+        case OPT_MAX_CONCURRENT:
+            if (cli_parse_uint(optarg, 1, 128, &o.concurrency) != 0) {
+                free(o.metadata_arg);
+                free(o.filters);
+                cli_s3cse_opts_free(&o.keys);
+                return cli_usage_error(o.sub, "--max-concurrent-requests must be 1..128, not "
+                                              "'%s'", optarg);
+            }
+            have_cp_opt = 1;
+            break;
         case OPT_BUFFER_LIMIT:
             if (cli_parse_size(optarg, 1ULL << 34, &sz) != 0) {
                 free(o.metadata_arg);
@@ -1555,14 +1507,18 @@ static int run(int argc, char **argv)
         rc = cli_usage_error(o.sub, "--expires-in and --method are presign options");
     else if (seckit_s3_check_write_options(&o.write, &werr) != 0)
         rc = cli_usage_error(o.sub, "%s", werr.message);
-    else if (have_recursive && fn != cmd_ls && fn != cmd_rm && fn != cmd_cp)
-        rc = cli_usage_error(o.sub, "--recursive is for ls, cp and rm");
+    else if (have_recursive && fn != cmd_ls && fn != cmd_rm && fn != cmd_cp && fn != cmd_mv)
+        rc = cli_usage_error(o.sub, "--recursive is for ls, cp, mv and rm (sync always is)");
     else if (have_version && fn != cmd_cp && fn != cmd_rm && fn != cmd_presign)
         rc = cli_usage_error(o.sub, "--version-id is for cp, rm and presign");
-    else if (have_cp_opt && fn != cmd_cp)
-        rc = cli_usage_error(o.sub, "that option is for cp");
+    else if (have_cp_opt && fn != cmd_cp && fn != cmd_sync && fn != cmd_mv)
+        rc = cli_usage_error(o.sub, "that option is for cp, sync and mv");
+    else if (have_filter_opt && fn != cmd_cp && fn != cmd_sync && fn != cmd_mv && fn != cmd_rm)
+        rc = cli_usage_error(o.sub, "--exclude, --include, --dryrun, --quiet and "
+                                    "--only-show-errors are for cp, sync, mv and rm");
     else
         rc = fn(&o, argc - optind, argv + optind);
+    free(o.filters);
     free(o.metadata_arg);
     cli_s3cse_opts_free(&o.keys);
     return rc;
@@ -1570,7 +1526,7 @@ static int run(int argc, char **argv)
 
 const cli_command cmd_s3 = {
     "s3",
-    "S3 transfers with optional client-side encryption: ls, cp, rm, mb, rb, presign, head, "
+    "S3 transfers with optional client-side encryption: ls, cp, sync, mv, rm, mb, rb, presign, head, "
     "rewrap",
     usage,
     run,

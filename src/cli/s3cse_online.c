@@ -150,6 +150,8 @@ int cli_s3cse_upload(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws, i
     char version[1100] = ""; /* as a plain upload reports it */
     if (res.version_id[0] != '\0')
         snprintf(version, sizeof(version), ", version %s", res.version_id);
+    if (c->quiet) /* --quiet, --only-show-errors */
+        return EXIT_OK_;
     if (res.parts > 0)
         printf("upload: %s to s3://%s/%s (%lld bytes encrypted, %s, %d parts%s)\n", src_name,
                bucket, key, pt, c->opts.envelope == SECKIT_S3CSE_ENVELOPE_V2 ? "v2" : "v3",
@@ -262,7 +264,7 @@ int cli_s3cse_download(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws,
         }
         return cli_fail(sub, &err);
     }
-    if (!to_stdout)
+    if (!to_stdout && !c->quiet)
         printf("download: s3://%s/%s to %s (%lld bytes decrypted%s)\n", bucket, key, path,
                res.plaintext_len, res.authenticated ? "" : ", NOT authenticated: ranged read");
     return EXIT_OK_;

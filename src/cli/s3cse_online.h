@@ -15,6 +15,7 @@ typedef struct cli_s3cse_ctx {
     int delayed_auth;
     const char *instruction_suffix; /* NULL: ".instruction" */
     seckit_s3_write_options write;  /* uploads: storage class, SSE, ACL */
+    int quiet; /* 1: no "upload:"/"download:" lines (errors are still shown) */
 } cli_s3cse_ctx;
 
 /* Load the key files and build *c (c must not move afterwards: opts points

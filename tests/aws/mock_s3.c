@@ -497,10 +497,11 @@ static void do_list(int fd, const req *r, const char *bucket)
     for (size_t i = 0; i < take; i++) {
         p += sprintf(p, "<Contents><Key>");
         xml_escape_to(&p, keys[i]);
-        p += sprintf(p, "</Key><LastModified>2026-12-07T01:00:00.000Z</LastModified>"
-                        "<ETag>&quot;%s&quot;</ETag><Size>%zu</Size>"
-                        "<StorageClass>STANDARD</StorageClass></Contents>",
-                     "e", os[i]->len);
+        /* the object's own ETag, so a GET can be pinned to what was listed */
+        p += sprintf(p, "</Key><LastModified>2026-12-07T01:00:00.000Z</LastModified><ETag>");
+        xml_escape_to(&p, os[i]->etag);
+        p += sprintf(p, "</ETag><Size>%zu</Size><StorageClass>STANDARD</StorageClass></Contents>",
+                     os[i]->len);
     }
     sprintf(p, "</ListBucketResult>");
     xml_ok(fd, NULL, b);

@@ -145,6 +145,44 @@ static void test_connection_reuse(void)
     seckit_aws_free(aws);
 }
 
+/* Two clients in one seckit_aws_pool: the second reuses the connection the
+ * first finished with; without the pool each opens its own. */
+static void test_connection_pool(void)
+{
+    clean_env();
+    env_creds();
+    seckit_aws_pool *pool = NULL;
+    seckit_error err;
+    CHECK_OK(seckit_aws_pool_new(&pool, &err), &err);
+    seckit_aws *a = client(NULL, 0, 0), *b = client(NULL, 0, 0);
+    CHECK(a != NULL && b != NULL && pool != NULL);
+    seckit_aws_set_pool(a, pool);
+    seckit_aws_set_pool(b, pool);
+    seckit_aws_identity id;
+    int before = mock_stat(&M, "connections");
+    CHECK_OK(seckit_sts_get_caller_identity(a, &id, &err), &err);
+    CHECK_OK(seckit_sts_get_caller_identity(b, &id, &err), &err);
+    CHECK_OK(seckit_sts_get_caller_identity(a, &id, &err), &err);
+    int pooled = mock_stat(&M, "connections") - before - 1;
+    printf("# two pooled clients, 3 calls: %d connection(s)\n", pooled);
+    CHECK(pooled == 1);
+    seckit_aws_free(a);
+    seckit_aws_free(b);
+    seckit_aws_pool_free(pool);
+    /* near miss: the same without a pool */
+    a = client(NULL, 0, 0);
+    b = client(NULL, 0, 0);
+    before = mock_stat(&M, "connections");
+    CHECK_OK(seckit_sts_get_caller_identity(a, &id, &err), &err);
+    CHECK_OK(seckit_sts_get_caller_identity(b, &id, &err), &err);
+    int own = mock_stat(&M, "connections") - before - 1;
+    printf("# two clients without a pool: %d connection(s)\n", own);
+    CHECK(own == 2);
+    seckit_aws_free(a);
+    seckit_aws_free(b);
+    seckit_aws_pool_free(NULL);
+}
+
 static void test_bad_secret(void)
 {
     clean_env();
@@ -1194,6 +1232,7 @@ int main(void)
     setenv("HOME", tmpdir, 1);
     TEST(test_whoami_env);
     TEST(test_connection_reuse);
+    TEST(test_connection_pool);
     TEST(test_bad_secret);
     TEST(test_secret_never_in_messages);
     TEST(test_throttle_retried);

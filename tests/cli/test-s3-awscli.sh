@@ -176,6 +176,23 @@ if check write_copy_keeps_class 0 s3 cp "$S/w/put" "$S/w/copy3" --metadata-direc
     [ "$w" = 'STANDARD_IA|||' ] && pass write_copy_keeps_class ||
         fail write_copy_keeps_class "the mock saw '$w'"
 fi
+# many files: cp --recursive, sync and server-side copies between prefixes carry them too
+mkdir -p "$TMP/tree" && printf one >"$TMP/tree/one.txt"
+if check write_recursive 0 s3 cp "$TMP/tree" "$S/w/tree" --recursive --storage-class STANDARD_IA \
+    --acl private $EP; then
+    w=$(stat_str put_write)
+    [ "$w" = 'STANDARD_IA|||private' ] && pass write_recursive || fail write_recursive "the mock saw '$w'"
+fi
+if check write_recursive_copy 0 s3 cp "$S/w/tree" "$S/w/tree2" --recursive --sse AES256 $EP; then
+    w=$(stat_str copy_write)
+    [ "$w" = '|AES256||' ] && pass write_recursive_copy || fail write_recursive_copy "the mock saw '$w'"
+fi
+printf two >"$TMP/tree/two.txt"
+if check write_sync 0 s3 sync "$TMP/tree" "$S/w/tree" --storage-class GLACIER_IR $EP; then
+    w=$(stat_str put_write)
+    [ "$w" = 'GLACIER_IR|||' ] && pass write_sync || fail write_sync "the mock saw '$w'"
+fi
+check write_sync_bad 2 s3 sync "$TMP/tree" "$S/w/tree" --acl nosuch-acl $EP && pass write_sync_bad
 # with client-side encryption: the encrypted object and its instruction file
 head -c 32 /dev/urandom >"$TMP/aes.key"
 chmod 600 "$TMP/aes.key"
