@@ -317,6 +317,74 @@ static void test_env_credentials(void)
     clean_env();
 }
 
+/* Half a key pair in the environment is an error (the AWS CLI's
+ * PartialCredentialsError), never a fall-through to the shared files; a
+ * lone session token is ignored; --profile does not read the environment. */
+static void test_partial_env_credentials(void)
+{
+    clean_env();
+    write_file(".aws/credentials", "[default]\naws_access_key_id = AKIDFILE\n"
+                                   "aws_secret_access_key = filesecret\n"
+                                   "[named]\naws_access_key_id = AKIDNAMED\n"
+                                   "aws_secret_access_key = namedsecret\n");
+    write_file(".aws/config", "");
+    seckit_aws *aws;
+    seckit_error err;
+    seckit_aws_credentials c;
+    seckit_aws_options o = {0};
+    /* Key id without secret. */
+    setenv("AWS_ACCESS_KEY_ID", "AKIDENVONLY", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
+    CHECK(strstr(err.message, "partial credentials") != NULL);
+    CHECK(strstr(err.message, "missing: AWS_SECRET_ACCESS_KEY") != NULL);
+    seckit_aws_free(aws);
+    /* An empty secret is a missing one. */
+    setenv("AWS_SECRET_ACCESS_KEY", "", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
+    CHECK(strstr(err.message, "missing: AWS_SECRET_ACCESS_KEY") != NULL);
+    seckit_aws_free(aws);
+    /* Secret without key id: refused too, and the secret is not shown. */
+    unsetenv("AWS_ACCESS_KEY_ID");
+    setenv("AWS_SECRET_ACCESS_KEY", "envOnlySecretXYZ", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
+    CHECK(strstr(err.message, "missing: AWS_ACCESS_KEY_ID") != NULL);
+    CHECK(strstr(err.message, "envOnlySecretXYZ") == NULL);
+    seckit_aws_free(aws);
+    /* AWS_PROFILE does not rescue it either (the environment comes first)... */
+    setenv("AWS_PROFILE", "named", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
+    seckit_aws_free(aws);
+    unsetenv("AWS_PROFILE");
+    /* ...but --profile does not look at the environment at all. */
+    o.profile = "named";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.access_key_id, "AKIDNAMED");
+    seckit_aws_free(aws);
+    o.profile = NULL;
+    /* A lone session token is ignored: the default profile's keys are used. */
+    unsetenv("AWS_SECRET_ACCESS_KEY");
+    setenv("AWS_SESSION_TOKEN", "lonetoken", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.access_key_id, "AKIDFILE");
+    CHECK_STR(c.session_token, "");
+    seckit_aws_free(aws);
+    /* Both set: the environment's pair. */
+    setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.access_key_id, "AKIDENV");
+    CHECK_STR(c.source, "environment");
+    seckit_aws_free(aws);
+    clean_env();
+}
+
 /* The SSO portal's endpoint goes through the same resolution as the other
  * services': AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL, the [services]
  * section, the profile's endpoint_url, and the ignore switch. */
@@ -1066,6 +1134,7 @@ int main(void)
     TEST(test_endpoints);
     TEST(test_s3_addressing);
     TEST(test_env_credentials);
+    TEST(test_partial_env_credentials);
     TEST(test_max_attempts);
     TEST(test_sso_endpoint_config);
     TEST(test_endpoint_config);
