@@ -385,6 +385,72 @@ static void test_partial_env_credentials(void)
     clean_env();
 }
 
+/* --debug's trace: lines reach the callback with secrets hidden; profile
+ * and region sources are reported. */
+static char trace_buf[8192];
+static void collect_trace(void *ctx, const char *line)
+{
+    (void)ctx;
+    size_t n = strlen(trace_buf);
+    snprintf(trace_buf + n, sizeof trace_buf - n, "%s\n", line);
+}
+
+static void test_trace_redaction(void)
+{
+    clean_env();
+    write_file(".aws/config", "[profile p]\nregion = eu-north-1\n");
+    seckit_aws *aws;
+    seckit_error err;
+    seckit_aws_options o = {0};
+    o.trace = collect_trace;
+    trace_buf[0] = '\0';
+    setenv("AWS_PROFILE", "p", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_STR(seckit_aws_profile(aws), "p");
+    CHECK_STR(seckit_aws_profile_source(aws), "AWS_PROFILE");
+    CHECK_STR(seckit_aws_region(aws), "eu-north-1");
+    CHECK_STR(seckit_aws_region_source(aws), "config-file");
+    CHECK(strstr(trace_buf, "profile p (from AWS_PROFILE)") != NULL);
+    CHECK(strstr(trace_buf, "region eu-north-1 (from config-file)") != NULL);
+    trace_buf[0] = '\0';
+    skt_aws_trace_header(aws, "", "Authorization",
+                         "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sts/aws4_request, "
+                         "SignedHeaders=host;x-amz-date, Signature=0123456789abcdef");
+    skt_aws_trace_header(aws, "", "Authorization", "Bearer containerSecretToken");
+    skt_aws_trace_header(aws, "", "X-Amz-Security-Token", "sessionTokenValue");
+    skt_aws_trace_header(aws, "", "x-aws-ec2-metadata-token", "imdsTokenValue");
+    skt_aws_trace_header(aws, "", "x-amz-sso_bearer_token", "ssoTokenValue");
+    skt_aws_trace_header(aws, "", "x-amz-server-side-encryption-customer-key", "ssecKeyValue");
+    skt_aws_trace_header(aws, "", "x-amz-server-side-encryption-customer-key-MD5", "md5value");
+    skt_aws_trace_header(aws, "", "Content-Type", "application/json");
+    CHECK(strstr(trace_buf, "Credential=AKID/20260101") != NULL);
+    CHECK(strstr(trace_buf, "Signature=****") != NULL);
+    CHECK(strstr(trace_buf, "0123456789abcdef") == NULL);
+    CHECK(strstr(trace_buf, "containerSecretToken") == NULL);
+    CHECK(strstr(trace_buf, "sessionTokenValue") == NULL);
+    CHECK(strstr(trace_buf, "imdsTokenValue") == NULL);
+    CHECK(strstr(trace_buf, "ssoTokenValue") == NULL);
+    CHECK(strstr(trace_buf, "ssecKeyValue") == NULL);
+    CHECK(strstr(trace_buf, "md5value") != NULL); /* not a secret */
+    CHECK(strstr(trace_buf, "Content-Type: application/json") != NULL);
+    seckit_aws_free(aws);
+    /* Region and profile from options; none at all. */
+    unsetenv("AWS_PROFILE");
+    o.trace = NULL;
+    o.region = "sa-east-1";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_STR(seckit_aws_region_source(aws), "options");
+    CHECK_STR(seckit_aws_profile(aws), "default");
+    CHECK_STR(seckit_aws_profile_source(aws), "default");
+    seckit_aws_free(aws);
+    o.region = NULL;
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_STR(seckit_aws_region(aws), "");
+    CHECK_STR(seckit_aws_region_source(aws), "");
+    seckit_aws_free(aws);
+    clean_env();
+}
+
 /* The SSO portal's endpoint goes through the same resolution as the other
  * services': AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL, the [services]
  * section, the profile's endpoint_url, and the ignore switch. */
@@ -1135,6 +1201,7 @@ int main(void)
     TEST(test_s3_addressing);
     TEST(test_env_credentials);
     TEST(test_partial_env_credentials);
+    TEST(test_trace_redaction);
     TEST(test_max_attempts);
     TEST(test_sso_endpoint_config);
     TEST(test_endpoint_config);
