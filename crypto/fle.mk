@@ -4,6 +4,8 @@ libseckit_internal_la_SOURCES += \
 	crypto/fle_form.c \
 	crypto/fle_config.c \
 	crypto/fle_crypt.c
+# The keys-folder loader (file-system work: src/io, not crypto/).
+libseckit_internal_la_SOURCES += src/io/fle_keys_dir.c
 noinst_HEADERS += crypto/fle_internal.h
 seckitinclude_HEADERS += include/seckit/fle.h
 seckit_SOURCES += src/cli/cmd_fle.c
@@ -47,6 +49,9 @@ tests_fuzz_fuzz_fle_form_LDADD = $(TEST_LDADD)
 endif
 
 SCRIPT_TESTS += tests/cli/test-fle.sh tests/cli/test-fle-interop.sh
+# Configurations as `aws cloudfront` prints them, every problem at once,
+# --require-fields.
+SCRIPT_TESTS += tests/cli/test-fle-config.sh
 # FLE-shaped fields made by the AWS Encryption SDK for JavaScript (fixture,
 # with the script that made it), and the benchmark (not run by make check).
 EXTRA_DIST += tests/interop/fle tests/bench/bench-fle.sh tests/bench/bench-fle-js.js

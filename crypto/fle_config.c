@@ -17,6 +17,12 @@
 #include "seckit/fle.h"
 
 #define PATH_MAX_LEN 256
+#define SKT_FLE_TRY(x)                                                       \
+    do {                                                                     \
+        int skt_rc_ = (x);                                                   \
+        if (skt_rc_ != 0)                                                    \
+            return skt_rc_;                                                  \
+    } while (0)
 
 typedef struct ct_item {
     char *content_type;
@@ -42,6 +48,33 @@ struct seckit_fle_config {
     qa_item *qa;
     size_t n_qa;
 };
+
+/* ---- problems: check-config reports every one, not only the first */
+
+/* Returned by a parse step whose problems were already reported. */
+#define REPORTED 1
+
+typedef struct problems {
+    seckit_fle_problem_cb cb;
+    void *ctx;
+    size_t count;
+    seckit_error first;
+    int oom; /* out of memory: stop at once */
+} problems;
+
+static void report(problems *pr, const char *source, const seckit_error *e)
+{
+    seckit_error copy = *e;
+    if (source != NULL)
+        seckit_error_prefix(&copy, source);
+    if (e->code == SECKIT_ENOMEM)
+        pr->oom = 1;
+    if (pr->count == 0)
+        pr->first = copy;
+    pr->count++;
+    if (pr->cb != NULL)
+        pr->cb(pr->ctx, &copy);
+}
 
 /* ---- small helpers */
 
@@ -540,7 +573,8 @@ static int parse_entity(const seckit_fle_config *cfg, const cJSON *item, const c
 }
 
 static int parse_profile(const seckit_fle_config *cfg, const cJSON *item, const char *path,
-                         seckit_fle_profile *prof, seckit_error *err)
+                         seckit_fle_profile *prof, problems *pr, const char *source,
+                         seckit_error *err)
 {
     static const char *const outer[] = {"Id", "FieldLevelEncryptionProfileConfig",
                                         "LastModifiedTime", NULL};
@@ -596,12 +630,23 @@ static int parse_profile(const seckit_fle_config *cfg, const cJSON *item, const 
     if ((prof->entities = calloc(n, sizeof(*prof->entities))) == NULL)
         return oom(err);
     size_t i = 0;
+    int bad = 0;
     for (const cJSON *it = items->child; it != NULL; it = it->next, i++) {
+        seckit_error e;
+        seckit_error_clear(&e);
         index_path(p, ipath, i);
         prof->n_entities = i + 1;
-        if ((rc = parse_entity(cfg, it, p, &prof->entities[i], err)) != 0)
-            return rc;
+        if ((rc = parse_entity(cfg, it, p, &prof->entities[i], &e)) != 0) {
+            if (rc == SECKIT_ENOMEM) {
+                *err = e;
+                return rc;
+            }
+            report(pr, source, &e);
+            bad = 1;
+        }
     }
+    if (bad)
+        return REPORTED;
     return check_profile_patterns(prof, ipath, err);
 }
 
@@ -616,20 +661,97 @@ static int find_profile(const seckit_fle_config *cfg, const char *ref)
     return -1;
 }
 
+/* One ContentTypeProfiles item (index i, at path p). */
+static int parse_ct_item(seckit_fle_config *cfg, const cJSON *it, const char *p, size_t i,
+                         seckit_error *err)
+{
+    static const char *const ct_members[] = {"ContentType", "Format", "ProfileId", NULL};
+    char q[PATH_MAX_LEN];
+    const char *ctype, *format, *pid;
+    int rc;
+    if (!cJSON_IsObject(it))
+        return seckit_error_set(err, SECKIT_EFORMAT, "%s: must be an object", p);
+    if ((rc = check_members(it, ct_members, p, err)) != 0 ||
+        (rc = get_string(it, "ContentType", 1, &ctype, p, err)) != 0 ||
+        (rc = get_string(it, "Format", 1, &format, p, err)) != 0 ||
+        (rc = get_string(it, "ProfileId", 0, &pid, p, err)) != 0)
+        return rc;
+    if (strcmp(ctype, SECKIT_FLE_CONTENT_TYPE) != 0) {
+        sub_path(q, p, "ContentType");
+        return seckit_error_set(err, SECKIT_EFORMAT,
+                                "%s: \"%s\" is not supported; field-level encryption "
+                                "works only on " SECKIT_FLE_CONTENT_TYPE,
+                                q, ctype);
+    }
+    if (strcmp(format, "URLEncoded") != 0) {
+        sub_path(q, p, "Format");
+        return seckit_error_set(err, SECKIT_EFORMAT,
+                                "%s: \"%s\" is not supported; the only format is "
+                                "URLEncoded",
+                                q, format);
+    }
+    for (size_t j = 0; j < i; j++)
+        if (cfg->ct[j].content_type != NULL && strcmp(cfg->ct[j].content_type, ctype) == 0) {
+            sub_path(q, p, "ContentType");
+            return seckit_error_set(err, SECKIT_EFORMAT, "%s: \"%s\" is listed twice", q,
+                                    ctype);
+        }
+    if (pid != NULL) {
+        cfg->ct[i].profile = find_profile(cfg, pid);
+        if (cfg->ct[i].profile < 0) {
+            sub_path(q, p, "ProfileId");
+            return seckit_error_set(err, SECKIT_EFORMAT,
+                                    "%s: no profile has the Id or Name \"%s\"", q, pid);
+        }
+    }
+    if ((cfg->ct[i].content_type = dupstr(ctype)) == NULL)
+        return oom(err);
+    return 0;
+}
+
+/* One QueryArgProfiles item (index i, at path p). */
+static int parse_qa_item(seckit_fle_config *cfg, const cJSON *it, const char *p, size_t i,
+                         seckit_error *err)
+{
+    static const char *const qa_members[] = {"QueryArg", "ProfileId", NULL};
+    char q[PATH_MAX_LEN];
+    const char *arg, *pid;
+    int rc;
+    if (!cJSON_IsObject(it))
+        return seckit_error_set(err, SECKIT_EFORMAT, "%s: must be an object", p);
+    if ((rc = check_members(it, qa_members, p, err)) != 0 ||
+        (rc = get_string(it, "QueryArg", 1, &arg, p, err)) != 0 ||
+        (rc = get_string(it, "ProfileId", 1, &pid, p, err)) != 0)
+        return rc;
+    sub_path(q, p, "QueryArg");
+    if ((rc = check_chars(arg, "-._*+%", SECKIT_FLE_MAX_NAME, q,
+                          "letters, digits, '-', '.', '_', '*', '+' and '%'", err)) != 0)
+        return rc;
+    for (size_t j = 0; j < i; j++)
+        if (cfg->qa[j].query_arg != NULL && strcmp(cfg->qa[j].query_arg, arg) == 0)
+            return seckit_error_set(err, SECKIT_EFORMAT, "%s: \"%s\" is listed twice", q, arg);
+    cfg->qa[i].profile = find_profile(cfg, pid);
+    if (cfg->qa[i].profile < 0) {
+        sub_path(q, p, "ProfileId");
+        return seckit_error_set(err, SECKIT_EFORMAT, "%s: no profile has the Id or Name \"%s\"",
+                                q, pid);
+    }
+    if ((cfg->qa[i].query_arg = dupstr(arg)) == NULL)
+        return oom(err);
+    return 0;
+}
+
 static int parse_config(seckit_fle_config *cfg, const cJSON *obj, const char *path0,
-                        seckit_error *err)
+                        problems *pr, const char *source, seckit_error *err)
 {
     static const char *const members[] = {"CallerReference", "Comment",
                                           "ContentTypeProfileConfig",
                                           "QueryArgProfileConfig", NULL};
     static const char *const ctc_members[] = {"ForwardWhenContentTypeIsUnknown",
                                               "ContentTypeProfiles", NULL};
-    static const char *const ct_members[] = {"ContentType", "Format", "ProfileId", NULL};
     static const char *const qac_members[] = {"ForwardWhenQueryArgProfileIsUnknown",
                                               "QueryArgProfiles", NULL};
-    static const char *const qa_members[] = {"QueryArg", "ProfileId", NULL};
-    char path[PATH_MAX_LEN], cpath[PATH_MAX_LEN], ipath[PATH_MAX_LEN], p[PATH_MAX_LEN],
-        q[PATH_MAX_LEN];
+    char path[PATH_MAX_LEN], cpath[PATH_MAX_LEN], ipath[PATH_MAX_LEN], p[PATH_MAX_LEN];
     const cJSON *sub, *items;
     size_t n;
     int rc;
@@ -661,55 +783,28 @@ static int parse_config(seckit_fle_config *cfg, const cJSON *obj, const char *pa
         return rc;
     if (n > 0 && (cfg->ct = calloc(n, sizeof(*cfg->ct))) == NULL)
         return oom(err);
+    int bad = 0;
     size_t i = 0;
     for (const cJSON *it = items != NULL ? items->child : NULL; it != NULL; it = it->next, i++) {
-        const char *ctype, *format, *pid;
+        seckit_error e;
+        seckit_error_clear(&e);
         index_path(p, ipath, i);
-        if (!cJSON_IsObject(it))
-            return seckit_error_set(err, SECKIT_EFORMAT, "%s: must be an object", p);
-        if ((rc = check_members(it, ct_members, p, err)) != 0 ||
-            (rc = get_string(it, "ContentType", 1, &ctype, p, err)) != 0 ||
-            (rc = get_string(it, "Format", 1, &format, p, err)) != 0 ||
-            (rc = get_string(it, "ProfileId", 0, &pid, p, err)) != 0)
-            return rc;
-        if (strcmp(ctype, SECKIT_FLE_CONTENT_TYPE) != 0) {
-            sub_path(q, p, "ContentType");
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "%s: \"%s\" is not supported; field-level encryption "
-                                    "works only on " SECKIT_FLE_CONTENT_TYPE,
-                                    q, ctype);
-        }
-        if (strcmp(format, "URLEncoded") != 0) {
-            sub_path(q, p, "Format");
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "%s: \"%s\" is not supported; the only format is "
-                                    "URLEncoded",
-                                    q, format);
-        }
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(cfg->ct[j].content_type, ctype) == 0) {
-                sub_path(q, p, "ContentType");
-                return seckit_error_set(err, SECKIT_EFORMAT, "%s: \"%s\" is listed twice", q,
-                                        ctype);
-            }
         cfg->ct[i].profile = -1;
-        if (pid != NULL) {
-            cfg->ct[i].profile = find_profile(cfg, pid);
-            if (cfg->ct[i].profile < 0) {
-                sub_path(q, p, "ProfileId");
-                return seckit_error_set(err, SECKIT_EFORMAT,
-                                        "%s: no profile has the Id or Name \"%s\"", q, pid);
-            }
-        }
-        if ((cfg->ct[i].content_type = dupstr(ctype)) == NULL)
-            return oom(err);
         cfg->n_ct = i + 1;
+        if ((rc = parse_ct_item(cfg, it, p, i, &e)) != 0) {
+            if (rc == SECKIT_ENOMEM) {
+                *err = e;
+                return rc;
+            }
+            report(pr, source, &e);
+            bad = 1;
+        }
     }
 
     if ((rc = get_object(obj, "QueryArgProfileConfig", 0, &sub, path, err)) != 0)
         return rc;
     if (sub == NULL)
-        return 0;
+        return bad ? REPORTED : 0;
     cfg->has_qa = 1;
     sub_path(cpath, path, "QueryArgProfileConfig");
     if ((rc = check_members(sub, qac_members, cpath, err)) != 0 ||
@@ -726,33 +821,21 @@ static int parse_config(seckit_fle_config *cfg, const cJSON *obj, const char *pa
         return oom(err);
     i = 0;
     for (const cJSON *it = items != NULL ? items->child : NULL; it != NULL; it = it->next, i++) {
-        const char *arg, *pid;
+        seckit_error e;
+        seckit_error_clear(&e);
         index_path(p, ipath, i);
-        if (!cJSON_IsObject(it))
-            return seckit_error_set(err, SECKIT_EFORMAT, "%s: must be an object", p);
-        if ((rc = check_members(it, qa_members, p, err)) != 0 ||
-            (rc = get_string(it, "QueryArg", 1, &arg, p, err)) != 0 ||
-            (rc = get_string(it, "ProfileId", 1, &pid, p, err)) != 0)
-            return rc;
-        sub_path(q, p, "QueryArg");
-        if ((rc = check_chars(arg, "-._*+%", SECKIT_FLE_MAX_NAME, q,
-                              "letters, digits, '-', '.', '_', '*', '+' and '%'", err)) != 0)
-            return rc;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(cfg->qa[j].query_arg, arg) == 0)
-                return seckit_error_set(err, SECKIT_EFORMAT, "%s: \"%s\" is listed twice", q,
-                                        arg);
-        cfg->qa[i].profile = find_profile(cfg, pid);
-        if (cfg->qa[i].profile < 0) {
-            sub_path(q, p, "ProfileId");
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "%s: no profile has the Id or Name \"%s\"", q, pid);
-        }
-        if ((cfg->qa[i].query_arg = dupstr(arg)) == NULL)
-            return oom(err);
+        cfg->qa[i].profile = -1;
         cfg->n_qa = i + 1;
+        if ((rc = parse_qa_item(cfg, it, p, i, &e)) != 0) {
+            if (rc == SECKIT_ENOMEM) {
+                *err = e;
+                return rc;
+            }
+            report(pr, source, &e);
+            bad = 1;
+        }
     }
-    return 0;
+    return bad ? REPORTED : 0;
 }
 
 void seckit_fle_config_free(seckit_fle_config *cfg)
@@ -774,95 +857,167 @@ void seckit_fle_config_free(seckit_fle_config *cfg)
     free(cfg);
 }
 
-static int parse_all(seckit_fle_config *cfg, const cJSON *root, seckit_error *err)
+/* ---- documents and their shapes */
+
+/* One element found in the documents: a public key, a profile or the
+ * FieldLevelEncryptionConfig, in a form parse_key / parse_profile /
+ * parse_config accept, with its path for messages and its source's name. */
+typedef struct elem {
+    const cJSON *item;
+    const char *source;
+    char path[PATH_MAX_LEN];
+} elem;
+
+typedef struct gathered {
+    cJSON **roots;
+    size_t n_roots;
+    elem *keys, *profiles, *configs;
+    size_t nk, np, nc, cap_k, cap_p, cap_c;
+} gathered;
+
+static void gathered_free(gathered *g)
 {
-    static const char *const members[] = {"public_keys", "profiles", "config", NULL};
-    const cJSON *keys, *profiles, *config;
-    char p[PATH_MAX_LEN], q[PATH_MAX_LEN];
-    int rc;
-    if (!cJSON_IsObject(root))
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "FLE configuration: the document must be a JSON object");
-    if ((rc = check_members(root, members, "", err)) != 0)
-        return rc;
-    keys = cJSON_GetObjectItemCaseSensitive(root, "public_keys");
-    profiles = cJSON_GetObjectItemCaseSensitive(root, "profiles");
-    config = cJSON_GetObjectItemCaseSensitive(root, "config");
-    if (!cJSON_IsArray(keys))
-        return seckit_error_set(err, SECKIT_EFORMAT, "public_keys: %s",
-                                keys == NULL ? "required (an array of public keys)"
-                                             : "must be an array");
-    if (!cJSON_IsArray(profiles))
-        return seckit_error_set(err, SECKIT_EFORMAT, "profiles: %s",
-                                profiles == NULL ? "required (an array of profiles)"
-                                                 : "must be an array");
-    size_t nk = (size_t)cJSON_GetArraySize(keys), np = (size_t)cJSON_GetArraySize(profiles);
-    if (nk == 0)
-        return seckit_error_set(err, SECKIT_EFORMAT, "public_keys: needs at least one key");
-    if (nk > SECKIT_FLE_MAX_PUBLIC_KEYS)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "public_keys: %zu keys; CloudFront allows at most %u", nk,
-                                SECKIT_FLE_MAX_PUBLIC_KEYS);
-    if (np > SECKIT_FLE_MAX_PROFILES)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "profiles: %zu profiles; CloudFront allows at most %u", np,
-                                SECKIT_FLE_MAX_PROFILES);
-    if ((cfg->keys = calloc(nk, sizeof(*cfg->keys))) == NULL ||
-        (np > 0 && (cfg->profiles = calloc(np, sizeof(*cfg->profiles))) == NULL))
-        return oom(err);
-    size_t i = 0;
-    for (const cJSON *it = keys->child; it != NULL; it = it->next, i++) {
-        index_path(p, "public_keys", i);
-        cfg->n_keys = i + 1;
-        if ((rc = parse_key(it, p, &cfg->keys[i], err)) != 0)
-            return rc;
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(cfg->keys[j].name, cfg->keys[i].name) == 0) {
-                sub_path(q, p, "Name");
-                return seckit_error_set(err, SECKIT_EFORMAT,
-                                        "%s: \"%s\" is also the name of public_keys[%zu]; "
-                                        "names must be unique",
-                                        q, cfg->keys[i].name, j);
-            }
-            if (cfg->keys[i].id != NULL && cfg->keys[j].id != NULL &&
-                strcmp(cfg->keys[j].id, cfg->keys[i].id) == 0)
-                return seckit_error_set(err, SECKIT_EFORMAT,
-                                        "%s.Id: \"%s\" is also the Id of public_keys[%zu]", p,
-                                        cfg->keys[i].id, j);
-        }
+    for (size_t i = 0; i < g->n_roots; i++)
+        cJSON_Delete(g->roots[i]);
+    free(g->roots);
+    free(g->keys);
+    free(g->profiles);
+    free(g->configs);
+    memset(g, 0, sizeof *g);
+}
+
+static int add_elem(elem **v, size_t *n, size_t *cap, const cJSON *item, const char *source,
+                    const char *path, seckit_error *err)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 8;
+        elem *nv = realloc(*v, nc * sizeof *nv);
+        if (nv == NULL)
+            return oom(err);
+        *v = nv;
+        *cap = nc;
     }
-    i = 0;
-    for (const cJSON *it = profiles->child; it != NULL; it = it->next, i++) {
-        index_path(p, "profiles", i);
-        cfg->n_profiles = i + 1;
-        if ((rc = parse_profile(cfg, it, p, &cfg->profiles[i], err)) != 0)
-            return rc;
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(cfg->profiles[j].name, cfg->profiles[i].name) == 0)
-                return seckit_error_set(err, SECKIT_EFORMAT,
-                                        "%s: Name \"%s\" is also the name of profiles[%zu]; "
-                                        "names must be unique",
-                                        p, cfg->profiles[i].name, j);
-            if (cfg->profiles[i].id != NULL && cfg->profiles[j].id != NULL &&
-                strcmp(cfg->profiles[j].id, cfg->profiles[i].id) == 0)
-                return seckit_error_set(err, SECKIT_EFORMAT,
-                                        "%s.Id: \"%s\" is also the Id of profiles[%zu]", p,
-                                        cfg->profiles[i].id, j);
-        }
-    }
-    if (config != NULL) {
-        cfg->has_config = 1;
-        if ((rc = parse_config(cfg, config, "config", err)) != 0)
-            return rc;
-    }
+    (*v)[*n].item = item;
+    (*v)[*n].source = source;
+    snprintf((*v)[*n].path, PATH_MAX_LEN, "%s", path);
+    (*n)++;
     return 0;
 }
 
-int seckit_fle_config_parse(seckit_fle_config **out, const char *json, size_t len,
-                            seckit_error *err)
+#define FLE_SHAPES                                                                       \
+    "seckit's file {\"public_keys\": [...], \"profiles\": [...], \"config\": {...}}; the "  \
+    "output of aws cloudfront get-public-key, get-field-level-encryption-profile or "    \
+    "get-field-level-encryption (or of their -config variants); a bare PublicKeyConfig, " \
+    "FieldLevelEncryptionProfileConfig or FieldLevelEncryptionConfig"
+
+/* The wrappers `aws cloudfront get-*` prints: {"<name>": {...}, "ETag": ...}. */
+static const struct {
+    const char *name;
+    int kind; /* 0 key, 1 profile, 2 config */
+} wrappers[] = {
+    {"PublicKey", 0},
+    {"PublicKeyConfig", 0},
+    {"FieldLevelEncryptionProfile", 1},
+    {"FieldLevelEncryptionProfileConfig", 1},
+    {"FieldLevelEncryption", 2},
+    {"FieldLevelEncryptionConfig", 2},
+};
+
+/* Sort one document's elements into g.  single: the only document (then
+ * seckit's file needs its public_keys and profiles, as before). */
+static int classify(gathered *g, const cJSON *root, const char *source, int single,
+                    seckit_error *err)
 {
-    if (out == NULL || json == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_config_parse: invalid argument");
+    if (!cJSON_IsObject(root))
+        return seckit_error_set(err, SECKIT_EFORMAT,
+                                "FLE configuration: the document must be a JSON object (one "
+                                "of: " FLE_SHAPES ")");
+    const cJSON *keys = cJSON_GetObjectItemCaseSensitive(root, "public_keys");
+    const cJSON *profiles = cJSON_GetObjectItemCaseSensitive(root, "profiles");
+    const cJSON *config = cJSON_GetObjectItemCaseSensitive(root, "config");
+    char p[PATH_MAX_LEN];
+    int rc;
+    if (keys != NULL || profiles != NULL || config != NULL) {
+        static const char *const members[] = {"public_keys", "profiles", "config", NULL};
+        if ((rc = check_members(root, members, "", err)) != 0)
+            return rc;
+        if (keys != NULL ? !cJSON_IsArray(keys) : single)
+            return seckit_error_set(err, SECKIT_EFORMAT, "public_keys: %s",
+                                    keys == NULL ? "required (an array of public keys)"
+                                                 : "must be an array");
+        if (profiles != NULL ? !cJSON_IsArray(profiles) : single)
+            return seckit_error_set(err, SECKIT_EFORMAT, "profiles: %s",
+                                    profiles == NULL ? "required (an array of profiles)"
+                                                     : "must be an array");
+        if (single && cJSON_GetArraySize(keys) == 0)
+            return seckit_error_set(err, SECKIT_EFORMAT, "public_keys: needs at least one key");
+        size_t i = 0;
+        for (const cJSON *it = keys != NULL ? keys->child : NULL; it != NULL; it = it->next, i++) {
+            index_path(p, "public_keys", i);
+            SKT_FLE_TRY(add_elem(&g->keys, &g->nk, &g->cap_k, it, source, p, err));
+        }
+        i = 0;
+        for (const cJSON *it = profiles != NULL ? profiles->child : NULL; it != NULL;
+             it = it->next, i++) {
+            index_path(p, "profiles", i);
+            SKT_FLE_TRY(add_elem(&g->profiles, &g->np, &g->cap_p, it, source, p, err));
+        }
+        if (config != NULL)
+            SKT_FLE_TRY(add_elem(&g->configs, &g->nc, &g->cap_c, config, source, "config", err));
+        return 0;
+    }
+    for (size_t w = 0; w < sizeof wrappers / sizeof wrappers[0]; w++) {
+        const cJSON *inner = cJSON_GetObjectItemCaseSensitive(root, wrappers[w].name);
+        if (inner == NULL)
+            continue;
+        if (strstr(wrappers[w].name, "Config") != NULL &&
+            cJSON_GetObjectItemCaseSensitive(root, "Id") != NULL) {
+            /* The inner object of a get-* output, {"Id": ..,
+             * "PublicKeyConfig": {...}}: parse_key, parse_profile and
+             * parse_config take it as it is. */
+            elem **v = wrappers[w].kind == 0 ? &g->keys : wrappers[w].kind == 1 ? &g->profiles
+                                                                                : &g->configs;
+            size_t *nn = wrappers[w].kind == 0 ? &g->nk : wrappers[w].kind == 1 ? &g->np : &g->nc;
+            size_t *cap = wrappers[w].kind == 0   ? &g->cap_k
+                          : wrappers[w].kind == 1 ? &g->cap_p
+                                                  : &g->cap_c;
+            static const char *const names[] = {"PublicKey", "FieldLevelEncryptionProfile",
+                                                "FieldLevelEncryption"};
+            return add_elem(v, nn, cap, root, source, names[wrappers[w].kind], err);
+        }
+        const char *const members[] = {wrappers[w].name, "ETag", NULL};
+        if ((rc = check_members(root, members, "", err)) != 0)
+            return rc;
+        if (!cJSON_IsObject(inner))
+            return seckit_error_set(err, SECKIT_EFORMAT, "%s: must be an object",
+                                    wrappers[w].name);
+        if (wrappers[w].kind == 0)
+            return add_elem(&g->keys, &g->nk, &g->cap_k, inner, source, wrappers[w].name, err);
+        if (wrappers[w].kind == 1)
+            return add_elem(&g->profiles, &g->np, &g->cap_p, inner, source, wrappers[w].name,
+                            err);
+        /* parse_config takes the wrapped {"FieldLevelEncryptionConfig": ...}
+         * of FieldLevelEncryption itself, so hand it the whole object. */
+        return add_elem(&g->configs, &g->nc, &g->cap_c, inner, source, wrappers[w].name, err);
+    }
+    /* A bare *Config object, as `aws cloudfront create-*` takes it. */
+    if (cJSON_GetObjectItemCaseSensitive(root, "EncodedKey") != NULL)
+        return add_elem(&g->keys, &g->nk, &g->cap_k, root, source, "PublicKeyConfig", err);
+    if (cJSON_GetObjectItemCaseSensitive(root, "EncryptionEntities") != NULL)
+        return add_elem(&g->profiles, &g->np, &g->cap_p, root, source,
+                        "FieldLevelEncryptionProfileConfig", err);
+    if (cJSON_GetObjectItemCaseSensitive(root, "ContentTypeProfileConfig") != NULL ||
+        cJSON_GetObjectItemCaseSensitive(root, "QueryArgProfileConfig") != NULL)
+        return add_elem(&g->configs, &g->nc, &g->cap_c, root, source,
+                        "FieldLevelEncryptionConfig", err);
+    return seckit_error_set(err, SECKIT_EFORMAT,
+                            "FLE configuration: not a shape seckit knows; expected one of: "
+                            FLE_SHAPES);
+}
+
+/* Parse one document's JSON text; a syntax error names its line and column. */
+static int parse_json(const char *json, size_t len, cJSON **out, seckit_error *err)
+{
     *out = NULL;
     if (len > SECKIT_FLE_MAX_BODY)
         return seckit_error_set(err, SECKIT_ELIMIT,
@@ -897,14 +1052,259 @@ int seckit_fle_config_parse(seckit_fle_config **out, const char *json, size_t le
                                     (size_t)(end - json));
         }
     }
+    *out = root;
+    return 0;
+}
+
+/* Read every source into g; problems are reported and the source skipped. */
+static int gather(gathered *g, const seckit_fle_config_source *sources, size_t n, problems *pr,
+                  seckit_error *err)
+{
+    if ((g->roots = calloc(n + 1, sizeof *g->roots)) == NULL)
+        return oom(err);
+    for (size_t i = 0; i < n && !pr->oom; i++) {
+        seckit_error e;
+        seckit_error_clear(&e);
+        cJSON *root = NULL;
+        int rc = sources[i].json == NULL
+                     ? seckit_error_set(&e, SECKIT_EINVAL, "FLE configuration: no JSON text")
+                     : parse_json(sources[i].json, sources[i].len, &root, &e);
+        if (rc == 0) {
+            g->roots[g->n_roots++] = root;
+            rc = classify(g, root, sources[i].name, n == 1, &e);
+        }
+        if (rc != 0)
+            report(pr, sources[i].name, &e);
+    }
+    return 0;
+}
+
+/* Best-effort Id and Name of an element that did not parse, so that
+ * references to it do not add a second, misleading problem. */
+static void names_of(const cJSON *item, const char *wrapper, const char **id, const char **name)
+{
+    const cJSON *inner = cJSON_GetObjectItemCaseSensitive(item, wrapper);
+    if (!cJSON_IsObject(inner))
+        inner = item;
+    *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "Id"));
+    *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(inner, "Name"));
+}
+
+static void validate(seckit_fle_config *cfg, const gathered *g, size_t n_sources, problems *pr)
+{
+    seckit_error e;
+    char q[PATH_MAX_LEN];
+    int multi = n_sources > 1 || (g->nk > 0 && g->keys[0].path[0] != 'p');
+    const char *only = n_sources == 1 ? NULL : "FLE configuration";
+    if (g->nk == 0 && pr->count == 0 && n_sources > 0) {
+        seckit_error_set(&e, SECKIT_EFORMAT,
+                         "FLE configuration: no public key (give the public keys too, e.g. "
+                         "what `aws cloudfront get-public-key` prints)");
+        report(pr, NULL, &e);
+    }
+    if (g->nk > SECKIT_FLE_MAX_PUBLIC_KEYS) {
+        seckit_error_set(&e, SECKIT_ELIMIT, "%s: %zu keys; CloudFront allows at most %u",
+                         multi ? "public keys" : "public_keys", g->nk,
+                         SECKIT_FLE_MAX_PUBLIC_KEYS);
+        report(pr, only, &e);
+    }
+    if (g->np > SECKIT_FLE_MAX_PROFILES) {
+        seckit_error_set(&e, SECKIT_ELIMIT, "%s: %zu profiles; CloudFront allows at most %u",
+                         multi ? "profiles" : "profiles", g->np, SECKIT_FLE_MAX_PROFILES);
+        report(pr, only, &e);
+    }
+    if (g->nc > 1) {
+        for (size_t i = 1; i < g->nc; i++) {
+            seckit_error_set(&e, SECKIT_EFORMAT,
+                             "%s: a second FieldLevelEncryptionConfig (the first is in %s); "
+                             "give one",
+                             g->configs[i].path,
+                             g->configs[0].source != NULL ? g->configs[0].source : "the input");
+            report(pr, g->configs[i].source, &e);
+        }
+    }
+    if ((g->nk > 0 && (cfg->keys = calloc(g->nk, sizeof(*cfg->keys))) == NULL) ||
+        (g->np > 0 && (cfg->profiles = calloc(g->np, sizeof(*cfg->profiles))) == NULL)) {
+        report(pr, NULL, (oom(&e), &e));
+        return;
+    }
+    for (size_t i = 0; i < g->nk && !pr->oom; i++) {
+        const elem *el = &g->keys[i];
+        skt_fle_key *k = &cfg->keys[i];
+        cfg->n_keys = i + 1;
+        seckit_error_clear(&e);
+        if (parse_key(el->item, el->path, k, &e) != 0) {
+            report(pr, el->source, &e);
+            const char *id, *name;
+            key_clear(k);
+            names_of(el->item, "PublicKeyConfig", &id, &name);
+            k->id = id != NULL ? dupstr(id) : NULL;
+            k->name = dupstr(name != NULL ? name : "");
+            continue; /* k->pkey NULL: a placeholder for references */
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (cfg->keys[j].pkey == NULL)
+                continue;
+            if (strcmp(cfg->keys[j].name, k->name) == 0) {
+                sub_path(q, el->path, "Name");
+                seckit_error_set(&e, SECKIT_EFORMAT,
+                                 "%s: \"%s\" is also the name of %s%s%s; names must be unique",
+                                 q, k->name, g->keys[j].source ? g->keys[j].source : "",
+                                 g->keys[j].source ? ": " : "", g->keys[j].path);
+                report(pr, el->source, &e);
+            } else if (k->id != NULL && cfg->keys[j].id != NULL &&
+                       strcmp(cfg->keys[j].id, k->id) == 0) {
+                seckit_error_set(&e, SECKIT_EFORMAT, "%s.Id: \"%s\" is also the Id of %s%s%s",
+                                 el->path, k->id, g->keys[j].source ? g->keys[j].source : "",
+                                 g->keys[j].source ? ": " : "", g->keys[j].path);
+                report(pr, el->source, &e);
+            }
+        }
+    }
+    for (size_t i = 0; i < g->np && !pr->oom; i++) {
+        const elem *el = &g->profiles[i];
+        seckit_fle_profile *prof = &cfg->profiles[i];
+        cfg->n_profiles = i + 1;
+        seckit_error_clear(&e);
+        int rc = parse_profile(cfg, el->item, el->path, prof, pr, el->source, &e);
+        if (rc != 0) {
+            if (rc != REPORTED)
+                report(pr, el->source, &e);
+            const char *id, *name;
+            skt_fle_profile_clear(prof);
+            names_of(el->item, "FieldLevelEncryptionProfileConfig", &id, &name);
+            prof->id = id != NULL ? dupstr(id) : NULL;
+            prof->name = dupstr(name != NULL ? name : "");
+            continue;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (cfg->profiles[j].n_entities == 0)
+                continue; /* a placeholder */
+            if (strcmp(cfg->profiles[j].name, prof->name) == 0) {
+                seckit_error_set(&e, SECKIT_EFORMAT,
+                                 "%s: Name \"%s\" is also the name of %s%s%s; names must be "
+                                 "unique",
+                                 el->path, prof->name,
+                                 g->profiles[j].source ? g->profiles[j].source : "",
+                                 g->profiles[j].source ? ": " : "", g->profiles[j].path);
+                report(pr, el->source, &e);
+            } else if (prof->id != NULL && cfg->profiles[j].id != NULL &&
+                       strcmp(cfg->profiles[j].id, prof->id) == 0) {
+                seckit_error_set(&e, SECKIT_EFORMAT, "%s.Id: \"%s\" is also the Id of %s%s%s",
+                                 el->path, prof->id,
+                                 g->profiles[j].source ? g->profiles[j].source : "",
+                                 g->profiles[j].source ? ": " : "", g->profiles[j].path);
+                report(pr, el->source, &e);
+            }
+        }
+    }
+    if (g->nc > 0 && !pr->oom) {
+        cfg->has_config = 1;
+        seckit_error_clear(&e);
+        int rc = parse_config(cfg, g->configs[0].item, g->configs[0].path, pr,
+                              g->configs[0].source, &e);
+        if (rc != 0 && rc != REPORTED)
+            report(pr, g->configs[0].source, &e);
+    }
+}
+
+int seckit_fle_config_parse_sources(seckit_fle_config **out,
+                                    const seckit_fle_config_source *sources, size_t n,
+                                    seckit_fle_problem_cb cb, void *ctx, size_t *n_problems,
+                                    seckit_error *err)
+{
+    if (n_problems != NULL)
+        *n_problems = 0;
+    if (out == NULL || (sources == NULL && n > 0))
+        return seckit_error_set(err, SECKIT_EINVAL,
+                                "seckit_fle_config_parse_sources: invalid argument");
+    *out = NULL;
+    if (n == 0)
+        return seckit_error_set(err, SECKIT_EINVAL, "FLE configuration: no document given");
+    problems pr;
+    memset(&pr, 0, sizeof pr);
+    pr.cb = cb;
+    pr.ctx = ctx;
+    gathered g;
+    memset(&g, 0, sizeof g);
     seckit_fle_config *cfg = calloc(1, sizeof(*cfg));
-    int rc = cfg == NULL ? oom(err) : parse_all(cfg, root, err);
-    cJSON_Delete(root);
-    if (rc != 0) {
+    seckit_error e;
+    seckit_error_clear(&e);
+    if (cfg == NULL || gather(&g, sources, n, &pr, &e) != 0)
+        report(&pr, NULL, (oom(&e), &e));
+    else if (!pr.oom)
+        validate(cfg, &g, n, &pr);
+    gathered_free(&g);
+    if (n_problems != NULL)
+        *n_problems = pr.count;
+    if (pr.count > 0) {
         seckit_fle_config_free(cfg);
-        return rc;
+        if (err != NULL)
+            *err = pr.first;
+        return pr.first.code != 0 ? pr.first.code : SECKIT_EFORMAT;
     }
     *out = cfg;
+    return 0;
+}
+
+int seckit_fle_config_parse(seckit_fle_config **out, const char *json, size_t len,
+                            seckit_error *err)
+{
+    if (out == NULL || json == NULL)
+        return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_config_parse: invalid argument");
+    seckit_fle_config_source src = {NULL, json, len};
+    return seckit_fle_config_parse_sources(out, &src, 1, NULL, NULL, NULL, err);
+}
+
+/* seckit's one-file shape from the elements, for tools that pass them on
+ * (seckit fle push). */
+int seckit_fle_config_combine(const seckit_fle_config_source *sources, size_t n, char **json,
+                              seckit_error *err)
+{
+    if (json == NULL || (sources == NULL && n > 0))
+        return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_config_combine: invalid argument");
+    *json = NULL;
+    problems pr;
+    memset(&pr, 0, sizeof pr);
+    gathered g;
+    memset(&g, 0, sizeof g);
+    seckit_error e;
+    seckit_error_clear(&e);
+    if (gather(&g, sources, n, &pr, &e) != 0)
+        report(&pr, NULL, &e);
+    cJSON *root = NULL, *keys = NULL, *profiles = NULL;
+    if (pr.count == 0) {
+        root = cJSON_CreateObject();
+        keys = cJSON_AddArrayToObject(root, "public_keys");
+        profiles = cJSON_AddArrayToObject(root, "profiles");
+        int ok = root != NULL && keys != NULL && profiles != NULL;
+        for (size_t i = 0; ok && i < g.nk; i++) {
+            cJSON *d = cJSON_Duplicate(g.keys[i].item, 1);
+            ok = d != NULL && cJSON_AddItemToArray(keys, d);
+        }
+        for (size_t i = 0; ok && i < g.np; i++) {
+            cJSON *d = cJSON_Duplicate(g.profiles[i].item, 1);
+            ok = d != NULL && cJSON_AddItemToArray(profiles, d);
+        }
+        if (ok && g.nc > 0) {
+            cJSON *d = cJSON_Duplicate(g.configs[0].item, 1);
+            ok = d != NULL && cJSON_AddItemToObject(root, "config", d);
+        }
+        char *t = ok ? cJSON_PrintUnformatted(root) : NULL;
+        if (t != NULL) {
+            *json = dupstr(t);
+            cJSON_free(t);
+        }
+        if (*json == NULL)
+            report(&pr, NULL, (oom(&e), &e));
+    }
+    cJSON_Delete(root);
+    gathered_free(&g);
+    if (pr.count > 0) {
+        if (err != NULL)
+            *err = pr.first;
+        return pr.first.code;
+    }
     return 0;
 }
 

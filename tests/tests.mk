@@ -47,6 +47,8 @@ endif
 # ---- script tests (CLI behaviour, repository rules)
 SCRIPT_TESTS += tests/cli/test-keygen.sh tests/cli/test-cli.sh tests/lint/test-lib-no-io.sh \
 	tests/lint/test-help-matches-man.sh
+# The pkg-config file keeps cJSON private (no cJSON folder in --cflags).
+SCRIPT_TESTS += tests/cli/test-pkg-config.sh
 
 EXTRA_DIST += tests/run-tests.sh tests/lib.sh tests/cli tests/lint tests/fuzz/corpus tests/data tests/bench/lib.sh
 

@@ -165,6 +165,19 @@ typedef struct seckit_aws_options {
     int (*mfa_prompt)(void *ctx, const char *profile, const char *serial, char *code,
                       size_t code_size);
     void *mfa_prompt_ctx;
+    /* Debug trace (the AWS CLI's --debug): when set, the library calls it
+     * with one line of text (no newline) for each step worth seeing: the
+     * profile, region and credential source it settled on (and where each
+     * came from), and for every HTTP attempt the request (method, URL,
+     * headers) and the answer (status, headers, body size).  No secret is
+     * ever passed: the Signature of an Authorization header, the whole
+     * value of any other Authorization header, X-Amz-Security-Token and
+     * every header whose name holds "token", "secret", "password",
+     * "cookie" or an SSE-C "customer-key" are shown as "****", and bodies
+     * are never passed.  The library never prints by itself; the seckit
+     * command's --debug prints these lines on standard error. */
+    void (*trace)(void *ctx, const char *line);
+    void *trace_ctx;
 } seckit_aws_options;
 
 typedef struct seckit_aws seckit_aws;
@@ -188,6 +201,15 @@ void seckit_aws_set_pool(seckit_aws *aws, seckit_aws_pool *pool);
 
 /* The resolved region ("" when none was configured). */
 const char *seckit_aws_region(const seckit_aws *aws);
+/* Where the region came from: "options", "AWS_REGION", "AWS_DEFAULT_REGION",
+ * "config-file" (the profile's region), or "" when none was configured. */
+const char *seckit_aws_region_source(const seckit_aws *aws);
+/* The profile the client reads ("default" when none was named), and where
+ * its name came from: "options", "AWS_PROFILE", "AWS_DEFAULT_PROFILE" or
+ * "default".  With environment credentials the profile still supplies the
+ * other settings (region, endpoints, retries). */
+const char *seckit_aws_profile(const seckit_aws *aws);
+const char *seckit_aws_profile_source(const seckit_aws *aws);
 
 /* The resolved base URL for a service ("s3", "kms", ...), no trailing '/',
  * e.g. "https://kms.eu-west-1.amazonaws.com" or "http://127.0.0.1:8080".

@@ -172,9 +172,62 @@ int seckit_form_encode_component(const void *in, size_t len, char **out, size_t 
  */
 typedef struct seckit_fle_config seckit_fle_config;
 
-/* Parse and validate a configuration (JSON text, len bytes). */
+/* Parse and validate a configuration (JSON text, len bytes): one document
+ * in any of the shapes seckit_fle_config_parse_sources accepts. */
 int seckit_fle_config_parse(seckit_fle_config **out, const char *json, size_t len,
                             seckit_error *err);
+
+/* A configuration may also be given as several JSON documents (files), as
+ * `aws cloudfront` prints and takes them.  Each document is one of:
+ *   - the file above, {"public_keys", "profiles", "config"} (with several
+ *     documents each member is optional);
+ *   - what `aws cloudfront get-public-key`, get-public-key-config,
+ *     get-field-level-encryption-profile, get-field-level-encryption-profile-config,
+ *     get-field-level-encryption or get-field-level-encryption-config print:
+ *     {"PublicKey": {"Id", "CreatedTime", "PublicKeyConfig": {...}}, "ETag"},
+ *     {"PublicKeyConfig": {...}, "ETag"}, {"FieldLevelEncryptionProfile": {"Id",
+ *     "LastModifiedTime", "FieldLevelEncryptionProfileConfig": {...}}, "ETag"},
+ *     {"FieldLevelEncryptionProfileConfig": {...}, "ETag"},
+ *     {"FieldLevelEncryption": {"Id", "LastModifiedTime",
+ *     "FieldLevelEncryptionConfig": {...}}, "ETag"} and
+ *     {"FieldLevelEncryptionConfig": {...}, "ETag"} ("ETag" optional; the
+ *     inner objects, with their "Id", are accepted on their own too);
+ *   - a bare PublicKeyConfig, FieldLevelEncryptionProfileConfig or
+ *     FieldLevelEncryptionConfig, as `aws cloudfront create-*` takes it
+ *     (without an Id: reference such a key or profile by its Name).
+ * Together they must hold at least one public key and at most one
+ * FieldLevelEncryptionConfig; references (PublicKeyId, ProfileId) may
+ * cross documents.  A document in none of these shapes is an error whose
+ * message lists them.
+ *
+ * Every problem is found in one run: each is passed to report (may be
+ * NULL) as an error whose message starts with the source's name (when
+ * given) and names the element's path ("keys.json: PublicKey.PublicKeyConfig
+ * .Name: ..."; a JSON syntax error has err->line and column).  Problems are
+ * independent: a key or profile that fails is still known by its Id and
+ * Name, so references to it add no second problem.  Returns 0 when there
+ * is none; otherwise the code of the first, with err holding it,
+ * *n_problems (may be NULL) the count, and *out NULL. */
+typedef struct seckit_fle_config_source {
+    const char *name; /* for messages, e.g. the file name; may be NULL */
+    const char *json;
+    size_t len;
+} seckit_fle_config_source;
+
+typedef void (*seckit_fle_problem_cb)(void *ctx, const seckit_error *problem);
+
+int seckit_fle_config_parse_sources(seckit_fle_config **out,
+                                    const seckit_fle_config_source *sources, size_t n,
+                                    seckit_fle_problem_cb report, void *ctx, size_t *n_problems,
+                                    seckit_error *err);
+
+/* The documents' elements gathered into one document of the first shape
+ * above (each key, profile and configuration as it was given, wrapped or
+ * bare), for tools that pass the elements on (seckit fle push).  Checks
+ * the shapes only; validate with seckit_fle_config_parse_sources.  *json
+ * is malloc()ed (free with free()). */
+int seckit_fle_config_combine(const seckit_fle_config_source *sources, size_t n, char **json,
+                              seckit_error *err);
 void seckit_fle_config_free(seckit_fle_config *cfg);
 
 size_t seckit_fle_config_profile_count(const seckit_fle_config *cfg);
@@ -318,6 +371,21 @@ int seckit_fle_decryptor_add_key(seckit_fle_decryptor *d, const char *provider_i
                                  size_t key_len, seckit_rsa_padding padding,
                                  seckit_error *err);
 size_t seckit_fle_decryptor_key_count(const seckit_fle_decryptor *d);
+/* Add every private key of a keys folder laid out as DIR/PROVIDER/KEYNAME.pem
+ * (the provider id is the sub-folder's name, the key name the file's name
+ * without ".pem"; PEM PKCS#8 or PKCS#1), each with SECKIT_RSA_OAEP_SHA256,
+ * as `seckit fle decrypt --keys-dir` does.  Names starting with '.', files
+ * directly in DIR and files not ending in ".pem" are skipped; folders and
+ * files are read in name order.  Unless allow_insecure, DIR must pass
+ * seckit_keydir_check and every key file seckit_keyfile_read's checks (see
+ * seckit/file.h).  The first failure stops the load and names the file
+ * (keys added before it stay in d; make a new decryptor to retry).
+ * SECKIT_ENOTFOUND when the folder holds no key; SECKIT_ENOENT when it
+ * does not exist.  *n_loaded (may be NULL) receives the number of keys
+ * added.  SECKIT_EINVAL once d is sealed.  For key rotation, load a new
+ * decryptor and hand it to seckit_fle_keystore_swap. */
+int seckit_fle_decryptor_add_keys_dir(seckit_fle_decryptor *d, const char *dir,
+                                      int allow_insecure, size_t *n_loaded, seckit_error *err);
 /* The fields seckit_fle_decrypt_body decrypts when its call names none:
  * a field name, or a prefix followed by '*' (CloudFront's pattern rules:
  * 1-128 of [A-Za-z0-9[]._-], case-sensitive).  A field that matches must

@@ -5,6 +5,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -626,14 +628,22 @@ int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_erro
     skt_retry_quota_init(&aws->quota);
 
     /* Profile. */
+    aws->trace = opts->trace;
+    aws->trace_ctx = opts->trace_ctx;
     const char *prof = opts->profile;
     aws->profile_explicit = prof != NULL && *prof;
+    aws->profile_source = "options";
     if (!aws->profile_explicit) {
         prof = getenv("AWS_PROFILE");
-        if (prof == NULL || *prof == '\0')
+        aws->profile_source = "AWS_PROFILE";
+        if (prof == NULL || *prof == '\0') {
             prof = getenv("AWS_DEFAULT_PROFILE");
-        if (prof == NULL || *prof == '\0')
+            aws->profile_source = "AWS_DEFAULT_PROFILE";
+        }
+        if (prof == NULL || *prof == '\0') {
             prof = "default";
+            aws->profile_source = "default";
+        }
     }
     SKT_ENSURE_GOTO(strlen(prof) < sizeof aws->profile, err, rc, fail, SECKIT_EINVAL,
                     "profile name too long");
@@ -651,12 +661,21 @@ int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_erro
 
     /* Region. */
     const char *region = opts->region;
-    if (region == NULL || *region == '\0')
+    aws->region_source = "options";
+    if (region == NULL || *region == '\0') {
         region = getenv("AWS_REGION");
-    if (region == NULL || *region == '\0')
+        aws->region_source = "AWS_REGION";
+    }
+    if (region == NULL || *region == '\0') {
         region = getenv("AWS_DEFAULT_REGION");
-    if (region == NULL || *region == '\0')
+        aws->region_source = "AWS_DEFAULT_REGION";
+    }
+    if (region == NULL || *region == '\0') {
         region = skt_aws_profile_get(aws, aws->profile, "region");
+        aws->region_source = "config-file";
+    }
+    if (region == NULL || *region == '\0')
+        aws->region_source = "";
     if (region != NULL && *region) {
         SKT_ENSURE_GOTO(strlen(region) < sizeof aws->region, err, rc, fail, SECKIT_EINVAL,
                         "region name too long");
@@ -725,6 +744,11 @@ int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_erro
     aws->curl = curl_easy_init();
     SKT_ENSURE_GOTO(aws->curl != NULL, err, rc, fail, SECKIT_ENOMEM,
                     "libcurl: cannot create a handle");
+    skt_aws_trace(aws, "profile %s (from %s)", aws->profile, aws->profile_source);
+    if (aws->region[0])
+        skt_aws_trace(aws, "region %s (from %s)", aws->region, aws->region_source);
+    else
+        skt_aws_trace(aws, "no region configured");
     *out = aws;
     return 0;
 fail:
@@ -749,6 +773,69 @@ void seckit_aws_free(seckit_aws *aws)
 }
 
 const char *seckit_aws_region(const seckit_aws *aws) { return aws != NULL ? aws->region : ""; }
+
+const char *seckit_aws_region_source(const seckit_aws *aws)
+{
+    return aws != NULL && aws->region_source != NULL ? aws->region_source : "";
+}
+
+const char *seckit_aws_profile(const seckit_aws *aws) { return aws != NULL ? aws->profile : ""; }
+
+const char *seckit_aws_profile_source(const seckit_aws *aws)
+{
+    return aws != NULL && aws->profile_source != NULL ? aws->profile_source : "";
+}
+
+void skt_aws_trace(seckit_aws *aws, const char *fmt, ...)
+{
+    if (aws == NULL || aws->trace == NULL)
+        return;
+    char line[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    aws->trace(aws->trace_ctx, line);
+}
+
+static int secret_header_name(const char *name)
+{
+    char low[128];
+    size_t i = 0;
+    for (; name[i] && i + 1 < sizeof low; i++)
+        low[i] = (char)tolower((unsigned char)name[i]);
+    low[i] = '\0';
+    if (name[i] != '\0')
+        return 1; /* a name too long to judge: hide its value */
+    if (strstr(low, "token") != NULL || strstr(low, "secret") != NULL ||
+        strstr(low, "password") != NULL || strstr(low, "cookie") != NULL ||
+        strcmp(low, "proxy-authorization") == 0)
+        return 1;
+    /* SSE-C: the key itself, not its MD5 */
+    return strstr(low, "customer-key") != NULL && strstr(low, "md5") == NULL;
+}
+
+void skt_aws_trace_header(seckit_aws *aws, const char *prefix, const char *name,
+                          const char *value)
+{
+    if (aws == NULL || aws->trace == NULL)
+        return;
+    if (strcasecmp(name, "authorization") == 0) {
+        /* SigV4: the key id, scope and signed headers are no secret; the
+         * signature is hidden all the same, as the AWS CLI's log does not
+         * need it. */
+        const char *sig = strstr(value, "Signature=");
+        if (strncmp(value, "AWS4-HMAC-SHA256 ", 17) == 0 && sig != NULL)
+            skt_aws_trace(aws, "%s%s: %.*sSignature=****", prefix, name, (int)(sig - value),
+                          value);
+        else
+            skt_aws_trace(aws, "%s%s: ****", prefix, name);
+    } else if (secret_header_name(name)) {
+        skt_aws_trace(aws, "%s%s: ****", prefix, name);
+    } else {
+        skt_aws_trace(aws, "%s%s: %s", prefix, name, value);
+    }
+}
 
 void skt_aws_set_hooks(seckit_aws *aws, const skt_aws_hooks *hooks)
 {
@@ -798,5 +885,6 @@ int seckit_aws_get_credentials(seckit_aws *aws, seckit_aws_credentials *out, sec
     }
     *aws->creds = *out;
     aws->have_creds = 1;
+    skt_aws_trace(aws, "credentials from %s (access key id %s)", out->source, out->access_key_id);
     return 0;
 }

@@ -134,7 +134,24 @@ struct seckit_aws {
     int (*mfa_prompt)(void *ctx, const char *profile, const char *serial, char *code,
                       size_t code_size);
     void *mfa_prompt_ctx;
+    /* options.trace / trace_ctx (--debug) */
+    void (*trace)(void *ctx, const char *line);
+    void *trace_ctx;
+    const char *region_source;  /* static strings, see seckit_aws_region_source */
+    const char *profile_source;
 };
+
+/* Pass one formatted line to the client's trace callback (nothing when
+ * none is set).  Never give it a secret. */
+void skt_aws_trace(seckit_aws *aws, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Trace one header line ("Name: value") with its secrets replaced by
+ * "****" (see seckit_aws_options.trace); prefix goes before it. */
+void skt_aws_trace_header(seckit_aws *aws, const char *prefix, const char *name,
+                          const char *value);
 
 /* Tests: replace sleeping, randomness and the clock. */
 void skt_aws_set_hooks(seckit_aws *aws, const skt_aws_hooks *hooks);

@@ -114,7 +114,18 @@ static int from_env(seckit_aws_credentials *out, seckit_error *err)
 {
     const char *id = getenv("AWS_ACCESS_KEY_ID");
     const char *sk = getenv("AWS_SECRET_ACCESS_KEY");
-    if (id == NULL || *id == '\0' || sk == NULL || *sk == '\0')
+    int have_id = id != NULL && *id != '\0', have_sk = sk != NULL && *sk != '\0';
+    /* Half a key pair is a mistake, not a reason to fall through to a
+     * profile (which may be another account).  The AWS CLI refuses a key id
+     * without its secret the same way; it ignores a lone secret, which
+     * seckit refuses too.  A lone AWS_SESSION_TOKEN is ignored, as there. */
+    if (have_id != have_sk)
+        return seckit_error_set(err, SECKIT_EAWSAUTH,
+                                "partial credentials found in the environment, missing: %s "
+                                "(set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
+                                "neither)",
+                                have_id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
+    if (!have_id)
         return NOT_FOUND;
     const char *tok = getenv("AWS_SESSION_TOKEN");
     if (tok == NULL || *tok == '\0')

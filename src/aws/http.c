@@ -526,6 +526,49 @@ static const char *hdr_get(const xfer *x, const char *name)
     return NULL;
 }
 
+/* --debug: the request as sent (libcurl's header list) and the answer,
+ * secrets hidden (skt_aws_trace_header). */
+static void trace_request(seckit_aws *aws, int attempt, const char *method, const char *url,
+                          const struct curl_slist *list)
+{
+    if (aws->trace == NULL)
+        return;
+    skt_aws_trace(aws, "request (attempt %d): %s %s", attempt, method, url);
+    for (const struct curl_slist *l = list; l != NULL; l = l->next) {
+        const char *line = l->data;
+        size_t n = strcspn(line, ":;");
+        if (line[n] == '\0' || n == 0 || n >= 128)
+            continue;
+        if (line[n] == ':' && line[n + 1] == '\0')
+            continue; /* "Expect:": a header removed, not sent */
+        char name[128];
+        memcpy(name, line, n);
+        name[n] = '\0';
+        const char *v = line[n] == ':' ? line + n + 1 : "";
+        while (*v == ' ')
+            v++;
+        skt_aws_trace_header(aws, "  ", name, v);
+    }
+}
+
+static void trace_response(seckit_aws *aws, int attempt, CURLcode cc, const xfer *x)
+{
+    if (aws->trace == NULL)
+        return;
+    if (cc != CURLE_OK) {
+        skt_aws_trace(aws, "response (attempt %d): no answer: %s", attempt,
+                      curl_easy_strerror(cc));
+        return;
+    }
+    skt_aws_trace(aws, "response (attempt %d): HTTP %d", attempt, x->status);
+    for (size_t i = 0; i < x->nh; i++)
+        skt_aws_trace_header(aws, "  ", x->hdrs[i].name, x->hdrs[i].value);
+    if (x->out_to_fd || x->sink_req != NULL)
+        skt_aws_trace(aws, "  (body streamed: %lld bytes)", x->written);
+    else
+        skt_aws_trace(aws, "  (body: %zu bytes, not shown)", x->body.len);
+}
+
 /* ------------------------------------------------------- plain requests */
 
 int skt_aws_http_plain(seckit_aws *aws, const char *method, const char *url,
@@ -547,8 +590,10 @@ int skt_aws_http_plain(seckit_aws *aws, const char *method, const char *url,
                        done);
     SKT_GUARD_GOTO(suppress_expect(&list, err), rc, done);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+    trace_request(aws, 1, method, url, list);
     CURLcode cc = curl_easy_perform(c);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+    trace_response(aws, 1, cc, &x);
     if (cc != CURLE_OK) {
         rc = map_curl(cc, &x, method, url, errbuf, err);
         goto done;
@@ -1053,8 +1098,10 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
         set_method(c, req->method, req->body_len > 0 || req->body_fd >= 0 || req->body_read != NULL,
                    req->body_len);
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+        trace_request(aws, attempts, req->method, t.url, list);
         CURLcode cc = curl_easy_perform(c);
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+        trace_response(aws, attempts, cc, &x);
 
         int kind;
         int again = 0; /* a redirect or clock correction: once, outside the retry mode */

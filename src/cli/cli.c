@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "src/cli/cli.h"
 
 static void vmessage(const char *sub, const char *fmt, va_list ap)
@@ -113,9 +115,20 @@ int cli_parse_output_format(const char *sub, const char *arg, int *json)
     return 0;
 }
 
+/* --debug: the library's trace lines (secrets already hidden) on stderr. */
+static void debug_trace(void *ctx, const char *line)
+{
+    (void)ctx;
+    fprintf(stderr, "seckit: debug: %s\n", line);
+}
+
 int cli_aws_option(int c, const char *arg, seckit_aws_options *o)
 {
     switch (c) {
+    case CLI_OPT_DEBUG:
+        o->trace = debug_trace;
+        o->trace_ctx = NULL;
+        return 1;
     case CLI_OPT_PROFILE: o->profile = arg; return 1;
     case CLI_OPT_REGION: o->region = arg; return 1;
     case CLI_OPT_ENDPOINT_URL: o->endpoint_url = arg; return 1;
@@ -214,4 +227,44 @@ int cli_parse_size(const char *s, unsigned long long max, unsigned long long *ou
         return -1;
     *out = v * mul;
     return 0;
+}
+
+static int json_write(FILE *f, const cJSON *j, int depth)
+{
+    if (cJSON_IsObject(j) || cJSON_IsArray(j)) {
+        int obj = cJSON_IsObject(j);
+        if (j->child == NULL)
+            return fputs(obj ? "{}" : "[]", f) < 0 ? -1 : 0;
+        fputs(obj ? "{\n" : "[\n", f);
+        for (const cJSON *c = j->child; c != NULL; c = c->next) {
+            fprintf(f, "%*s", 2 * (depth + 1), "");
+            if (obj) {
+                cJSON *k = cJSON_CreateString(c->string != NULL ? c->string : "");
+                char *ks = k != NULL ? cJSON_PrintUnformatted(k) : NULL;
+                cJSON_Delete(k);
+                if (ks == NULL)
+                    return -1;
+                fprintf(f, "%s: ", ks);
+                cJSON_free(ks);
+            }
+            if (json_write(f, c, depth + 1) != 0)
+                return -1;
+            fputs(c->next != NULL ? ",\n" : "\n", f);
+        }
+        fprintf(f, "%*s%c", 2 * depth, "", obj ? '}' : ']');
+        return 0;
+    }
+    char *s = cJSON_PrintUnformatted(j);
+    if (s == NULL)
+        return -1;
+    fputs(s, f);
+    cJSON_free(s);
+    return 0;
+}
+
+int cli_json_print(FILE *f, const cJSON *j)
+{
+    if (json_write(f, j, 0) != 0)
+        return -1;
+    return fputc('\n', f) == EOF ? -1 : 0;
 }

@@ -79,19 +79,28 @@ enum {
     CLI_OPT_PROFILE = 0x400, /* above single characters and commands' own */
     CLI_OPT_REGION,
     CLI_OPT_ENDPOINT_URL,
-    CLI_OPT_CA_BUNDLE
+    CLI_OPT_CA_BUNDLE,
+    CLI_OPT_DEBUG
 };
 #define CLI_AWS_LONG_OPTIONS                                                 \
     {"profile", required_argument, NULL, CLI_OPT_PROFILE},                   \
         {"region", required_argument, NULL, CLI_OPT_REGION},                 \
         {"endpoint-url", required_argument, NULL, CLI_OPT_ENDPOINT_URL},     \
-        {"ca-bundle", required_argument, NULL, CLI_OPT_CA_BUNDLE}
+        {"ca-bundle", required_argument, NULL, CLI_OPT_CA_BUNDLE},           \
+        {"debug", no_argument, NULL, CLI_OPT_DEBUG}
 /* 1 when option c is one of CLI_AWS_LONG_OPTIONS (its value, arg, is
- * stored in o), else 0. */
+ * stored in o; --debug sets o's trace callback, which prints the library's
+ * trace lines on stderr as "seckit: debug: LINE"), else 0. */
 int cli_aws_option(int c, const char *arg, seckit_aws_options *o);
 /* The command's interactive AWS settings: MFA codes for assume-role
  * profiles with mfa_serial are asked for on /dev/tty. */
 void cli_aws_interactive(seckit_aws_options *o);
+
+/* Print a JSON document as the AWS CLI does, but indented with two spaces
+ * ("key": value, one member per line), then a newline; -1 when out of
+ * memory. */
+struct cJSON;
+int cli_json_print(FILE *f, const struct cJSON *j);
 
 /* `--help` output for a command: its usage text on stdout. */
 int cli_print_usage(const cli_command *cmd);

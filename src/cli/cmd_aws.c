@@ -15,14 +15,16 @@
 static const char usage[] =
     "Usage: seckit aws whoami [--profile NAME] [--region REGION]\n"
     "                         [--endpoint-url URL] [--ca-bundle FILE]\n"
-    "                         [--output text|json]\n"
+    "                         [--output text|json] [--debug]\n"
     "\n"
     "Show the account, ARN and user id of the AWS credentials seckit would use\n"
-    "(STS GetCallerIdentity), and where the credentials came from.  Credentials,\n"
-    "region and endpoints are found as the AWS CLI finds them: AWS_ACCESS_KEY_ID /\n"
+    "(STS GetCallerIdentity), where the credentials came from, and the profile and\n"
+    "region used (with where each came from).  Credentials, region and endpoints\n"
+    "are found as the AWS CLI finds them: AWS_ACCESS_KEY_ID /\n"
     "AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, AWS_PROFILE, ~/.aws/credentials and\n"
     "~/.aws/config (role_arn + source_profile, credential_process), container\n"
-    "credentials and EC2 instance metadata (IMDSv2).\n"
+    "credentials and EC2 instance metadata (IMDSv2).  Only one of\n"
+    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set is an error.\n"
     "\n"
     "Options:\n"
     "  --profile NAME      use this profile of ~/.aws/config and ~/.aws/credentials\n"
@@ -32,7 +34,10 @@ static const char usage[] =
     "  --endpoint-url URL  send the request to URL instead of the STS endpoint\n"
     "                      (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)\n"
     "  --ca-bundle FILE    trust the CA certificates in FILE (default: AWS_CA_BUNDLE)\n"
-    "  --output FORMAT     text (default) or json\n"
+    "  --output FORMAT     text (default) or json (indented with two spaces)\n"
+    "  --debug             print the profile, region and credential source chosen\n"
+    "                      and every HTTP request and answer on standard error\n"
+    "                      (signatures and tokens shown as ****, bodies not shown)\n"
     "  -h, --help          show this help\n";
 
 static int whoami(int argc, char **argv)
@@ -80,30 +85,45 @@ static int whoami(int argc, char **argv)
     if (rc == 0)
         rc = seckit_aws_get_credentials(aws, cr, &err);
     char source[sizeof cr->source];
-    if (rc == 0)
+    char profile[160], profile_src[40], region[80], region_src[40];
+    if (rc == 0) {
         snprintf(source, sizeof source, "%s", cr->source);
+        snprintf(profile, sizeof profile, "%s", seckit_aws_profile(aws));
+        snprintf(profile_src, sizeof profile_src, "%s", seckit_aws_profile_source(aws));
+        snprintf(region, sizeof region, "%s", seckit_aws_region(aws));
+        snprintf(region_src, sizeof region_src, "%s", seckit_aws_region_source(aws));
+    }
     seckit_secret_free(cr);
     seckit_aws_free(aws);
     if (rc != 0)
         return cli_fail(sub, &err);
     if (json) {
         cJSON *j = cJSON_CreateObject();
-        char *s = NULL;
-        if (j != NULL && cJSON_AddStringToObject(j, "UserId", id.user_id) != NULL &&
-            cJSON_AddStringToObject(j, "Account", id.account) != NULL &&
-            cJSON_AddStringToObject(j, "Arn", id.arn) != NULL &&
-            cJSON_AddStringToObject(j, "CredentialSource", source) != NULL)
-            s = cJSON_Print(j);
+        int ok = j != NULL && cJSON_AddStringToObject(j, "UserId", id.user_id) != NULL &&
+                 cJSON_AddStringToObject(j, "Account", id.account) != NULL &&
+                 cJSON_AddStringToObject(j, "Arn", id.arn) != NULL &&
+                 cJSON_AddStringToObject(j, "CredentialSource", source) != NULL &&
+                 cJSON_AddStringToObject(j, "Profile", profile) != NULL &&
+                 cJSON_AddStringToObject(j, "ProfileSource", profile_src) != NULL &&
+                 (region[0] ? cJSON_AddStringToObject(j, "Region", region)
+                            : cJSON_AddNullToObject(j, "Region")) != NULL &&
+                 (region[0] ? cJSON_AddStringToObject(j, "RegionSource", region_src)
+                            : cJSON_AddNullToObject(j, "RegionSource")) != NULL;
+        if (ok)
+            ok = cli_json_print(stdout, j) == 0;
         cJSON_Delete(j);
-        if (s == NULL) {
+        if (!ok) {
             cli_message(sub, "out of memory");
             return EXIT_IO;
         }
-        printf("%s\n", s);
-        free(s);
     } else {
-        printf("Account      %s\nArn          %s\nUserId       %s\nCredentials  %s\n",
-               id.account, id.arn, id.user_id, source);
+        printf("Account      %s\nArn          %s\nUserId       %s\nCredentials  %s\n"
+               "Profile      %s (%s)\n",
+               id.account, id.arn, id.user_id, source, profile, profile_src);
+        if (region[0])
+            printf("Region       %s (%s)\n", region, region_src);
+        else
+            printf("Region       (none)\n");
     }
     return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_IO;
 }

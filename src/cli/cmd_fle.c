@@ -18,26 +18,27 @@
 
 static const char usage[] =
     "Usage: seckit fle encrypt --public-key PEM --provider ID --key-name NAME\n"
-    "                          --field PATTERN... [--in FILE] [--out FILE] [--force]\n"
-    "       seckit fle encrypt --config FILE.json [--profile NAME]\n"
-    "                          [--content-type TYPE] [--query STRING]\n"
+    "                          --field PATTERN... [--require-fields]\n"
     "                          [--in FILE] [--out FILE] [--force]\n"
-    "       seckit fle decrypt KEYS FIELDS\n"
+    "       seckit fle encrypt --config FILE.json... [--profile NAME]\n"
+    "                          [--content-type TYPE] [--query STRING]\n"
+    "                          [--require-fields] [--in FILE] [--out FILE] [--force]\n"
+    "       seckit fle decrypt KEYS FIELDS [--require-fields]\n"
     "                          [--lines [--threads N]] [--max-encrypted-data-keys N]\n"
     "                          [--allow-identity-kdf] [--allow-insecure-key-file]\n"
     "                          [--lenient-form] [--in FILE] [--out FILE] [--force]\n"
     "       seckit fle decrypt-value KEYS [--in FILE | VALUE] [--out FILE] [--force]\n"
     "                          [...]\n"
-    "         FIELDS: --field NAME... | --config FILE.json [--profile NAME] |\n"
+    "         FIELDS: --field NAME... | --config FILE.json... [--profile NAME] |\n"
     "                 --any-encrypted-field\n"
     "         KEYS: --raw-rsa-key SPEC... | --keys-dir DIR |\n"
     "               --private-key-ssm-parameter NAME --provider ID --key-name NAME\n"
     "               [--profile NAME] [--region REGION] [--endpoint-url URL]\n"
-    "               [--ca-bundle FILE]\n"
-    "       seckit fle check-config FILE.json\n"
-    "       seckit fle push --config FILE.json [--profile NAME] [--region REGION]\n"
+    "               [--ca-bundle FILE] [--debug]\n"
+    "       seckit fle check-config FILE.json...\n"
+    "       seckit fle push --config FILE.json... [--profile NAME] [--region REGION]\n"
     "                       [--endpoint-url URL] [--ca-bundle FILE]\n"
-    "                       [--output text|json]\n"
+    "                       [--output text|json] [--debug]\n"
     "\n"
     "CloudFront field-level encryption (FLE) of application/x-www-form-urlencoded\n"
     "bodies.  'encrypt' does what CloudFront does at the edge: each field whose name\n"
@@ -46,7 +47,16 @@ static const char usage[] =
     "provider id is the ProviderId and whose key name is the public key's Name),\n"
     "base64, percent-encoded; every other byte of the body is kept.  'decrypt' does\n"
     "the origin's part.  A body's trailing newline is kept as it is.  Output is\n"
-    "written only when everything succeeded (files atomically).\n"
+    "written only when everything succeeded (files atomically).  A form with no\n"
+    "field to encrypt or decrypt is passed through with a note on stderr.\n"
+    "\n"
+    "Configuration files (--config, repeatable; check-config FILE...): seckit's\n"
+    "{\"public_keys\", \"profiles\", \"config\"} file, and what `aws cloudfront`\n"
+    "get-public-key, get-field-level-encryption-profile and\n"
+    "get-field-level-encryption (or their -config variants) print, and the bare\n"
+    "PublicKeyConfig, FieldLevelEncryptionProfileConfig and\n"
+    "FieldLevelEncryptionConfig that `aws cloudfront create-*` takes, one file or\n"
+    "several; references may cross files.  check-config reports every problem.\n"
     "\n"
     "Encrypt options:\n"
     "  --public-key FILE       the RSA-2048 public key (PEM) CloudFront holds\n"
@@ -55,12 +65,16 @@ static const char usage[] =
     "  --field PATTERN         a field name, or a prefix followed by '*' (repeatable;\n"
     "                          case-sensitive; at most 10)\n"
     "  --config FILE.json      public keys, profiles and FieldLevelEncryptionConfig in\n"
-    "                          CloudFront's shapes (see seckit-fle(1))\n"
+    "                          CloudFront's shapes (repeatable; see above and\n"
+    "                          seckit-fle(1))\n"
     "  --profile NAME          use this profile (Name or Id) instead of selecting one\n"
     "  --content-type TYPE     the request's content type (default\n"
     "                          application/x-www-form-urlencoded)\n"
     "  --query STRING          the request's query string (fle-profile=... selects a\n"
     "                          profile)\n"
+    "  --require-fields        a form with no field to encrypt (or a request no\n"
+    "                          profile applies to) is an error (exit 3), nothing\n"
+    "                          written\n"
     "\n"
     "Decrypt options:\n"
     "  --raw-rsa-key SPEC      namespace=PROVIDER,name=KEYNAME,file=PRIVATE.pem\n"
@@ -71,8 +85,10 @@ static const char usage[] =
     "  --field NAME            decrypt this field (repeatable; it must be present and\n"
     "                          encrypted)\n"
     "  --config FILE.json      decrypt the fields the FLE profile's patterns match (the\n"
-    "                          file encrypt and push use); a matching field that\n"
-    "                          arrives unencrypted is an error\n"
+    "                          files encrypt and push use; repeatable); a matching\n"
+    "                          field that arrives unencrypted is an error\n"
+    "  --require-fields        a form with no field to decrypt is an error (exit 3),\n"
+    "                          nothing written (with --lines: any such line)\n"
     "  --profile NAME, --fle-profile NAME  the profile in --config (needed when it has\n"
     "                          several; with --private-key-ssm-parameter, --profile is\n"
     "                          the AWS profile, so use --fle-profile)\n"
@@ -107,6 +123,8 @@ static const char usage[] =
     "                          to URL instead of the AWS endpoint; other services'\n"
     "                          calls (a role profile's STS call) are not affected\n"
     "  --ca-bundle FILE        trust the CA certificates in FILE\n"
+    "  --debug                 print the AWS requests and answers on stderr (no\n"
+    "                          secrets; see seckit-aws(1))\n"
     "\n"
     "Common options:\n"
     "  --in FILE               read the body (or value) from FILE (default: stdin)\n"
@@ -114,9 +132,9 @@ static const char usage[] =
     "  --force                 overwrite an existing --out file\n"
     "  -h, --help              show this help\n"
     "\n"
-    "Exit status: 0 ok, 2 usage, 3 malformed input, unknown key or refused by the\n"
-    "configuration, 4 authentication failure, 5 I/O or network error, 6 AWS error\n"
-    "(the AWS error code is shown).\n";
+    "Exit status: 0 ok, 2 usage, 3 malformed input, unknown key, refused by the\n"
+    "configuration or no field with --require-fields, 4 authentication failure,\n"
+    "5 I/O or network error, 6 AWS error (the AWS error code is shown).\n";
 
 static const char *sub = "fle";
 
@@ -209,6 +227,71 @@ static int write_output(const char *path, unsigned flags, const void *a, size_t 
     return rc;
 }
 
+/* ---- configuration files (--config, repeatable) */
+
+#define MAX_CONFIGS 16
+
+typedef struct config_files {
+    const char *path[MAX_CONFIGS];
+    size_t n;
+} config_files;
+
+static int add_config_path(config_files *cf, const char *path)
+{
+    if (cf->n == MAX_CONFIGS)
+        return cli_usage_error(sub, "too many --config files (at most %d)", MAX_CONFIGS);
+    cf->path[cf->n++] = path;
+    return 0;
+}
+
+/* Print one problem of the configuration (check-config lists them all). */
+static void print_problem(void *ctx, const seckit_error *problem)
+{
+    (void)ctx;
+    cli_message(sub, "%s", problem->message);
+}
+
+/* Read and validate the configuration files (any of the shapes
+ * seckit_fle_config_parse_sources takes).  all: print every problem of the
+ * contents (*n_problems counts them; a file that cannot be read is not
+ * printed, only returned in err); else err holds the first, with the count
+ * of the others.  With combined, the files' elements gathered into one
+ * document (for push). */
+static int load_configs(const config_files *cf, int all, seckit_fle_config **cfg,
+                        char **combined, size_t *n_problems, seckit_error *err)
+{
+    uint8_t *text[MAX_CONFIGS] = {NULL};
+    seckit_fle_config_source src[MAX_CONFIGS];
+    size_t n_prob = 0;
+    int rc = 0;
+    *cfg = NULL;
+    for (size_t i = 0; i < cf->n && rc == 0; i++) {
+        size_t len = 0;
+        rc = seckit_file_read(cf->path[i], SECKIT_FLE_MAX_BODY, &text[i], &len, err);
+        if (rc != 0)
+            seckit_error_prefix(err, cf->path[i]); /* not a problem of the contents */
+        src[i].name = cf->path[i];
+        src[i].json = (const char *)text[i];
+        src[i].len = len;
+    }
+    if (rc == 0)
+        rc = seckit_fle_config_parse_sources(cfg, src, cf->n, all ? print_problem : NULL, NULL,
+                                             &n_prob, err);
+    if (rc == 0 && combined != NULL)
+        rc = seckit_fle_config_combine(src, cf->n, combined, err);
+    if (rc != 0 && !all && n_prob > 1) {
+        size_t ml = strlen(err->message);
+        snprintf(err->message + ml, sizeof err->message - ml,
+                 " (and %zu more problem%s: see seckit fle check-config)", n_prob - 1,
+                 n_prob == 2 ? "" : "s");
+    }
+    if (n_problems != NULL)
+        *n_problems = n_prob;
+    for (size_t i = 0; i < cf->n; i++)
+        free(text[i]);
+    return rc;
+}
+
 /* ---- encrypt */
 
 #define MAX_FIELDS 16
@@ -224,18 +307,20 @@ static int run_encrypt(int argc, char **argv)
         {"profile", required_argument, NULL, 'P'},
         {"content-type", required_argument, NULL, 't'},
         {"query", required_argument, NULL, 'q'},
+        {"require-fields", no_argument, NULL, 'R'},
         {"in", required_argument, NULL, 'i'},
         {"out", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *pubkey = NULL, *provider = NULL, *key_name = NULL, *config = NULL,
-               *profile_name = NULL, *content_type = NULL, *query = NULL, *in = NULL,
-               *out = NULL;
+    const char *pubkey = NULL, *provider = NULL, *key_name = NULL, *profile_name = NULL,
+               *content_type = NULL, *query = NULL, *in = NULL, *out = NULL;
+    config_files cf = {.n = 0};
     const char *fields[MAX_FIELDS];
     size_t n_fields = 0;
     unsigned flags = 0;
+    int require_fields = 0;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
@@ -248,7 +333,11 @@ static int run_encrypt(int argc, char **argv)
                 return cli_usage_error(sub, "too many --field options (CloudFront allows 10)");
             fields[n_fields++] = optarg;
             break;
-        case 'c': config = optarg; break;
+        case 'c':
+            if (add_config_path(&cf, optarg) != 0)
+                return EXIT_USAGE;
+            break;
+        case 'R': require_fields = 1; break;
         case 'P': profile_name = optarg; break;
         case 't': content_type = optarg; break;
         case 'q': query = optarg; break;
@@ -262,10 +351,10 @@ static int run_encrypt(int argc, char **argv)
     if (optind < argc)
         return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
     int direct = pubkey != NULL || provider != NULL || key_name != NULL || n_fields > 0;
-    if (direct && config != NULL)
+    if (direct && cf.n > 0)
         return cli_usage_error(sub, "give either --config or --public-key/--provider/"
                                     "--key-name/--field, not both");
-    if (!direct && config == NULL)
+    if (!direct && cf.n == 0)
         return cli_usage_error(sub, "encrypt needs --config FILE.json or --public-key, "
                                     "--provider, --key-name and --field");
     if (direct && (pubkey == NULL || provider == NULL || key_name == NULL || n_fields == 0))
@@ -295,17 +384,20 @@ static int run_encrypt(int argc, char **argv)
             seckit_error_prefix(&err, pubkey);
         profile = own;
     } else {
-        rc = seckit_file_read(config, SECKIT_FLE_MAX_BODY, &text, &text_len, &err);
-        if (rc == 0)
-            rc = seckit_fle_config_parse(&cfg, (const char *)text, text_len, &err);
+        rc = load_configs(&cf, 0, &cfg, NULL, NULL, &err);
         if (rc != 0) {
-            seckit_error_prefix(&err, config);
+            /* err names the file */
         } else if (profile_name != NULL) {
             rc = seckit_fle_config_profile(cfg, profile_name, &profile, &err);
         } else {
             seckit_fle_selection sel;
             rc = seckit_fle_select(cfg, content_type, query, &sel, &err);
-            if (rc == 0 && sel.action == SECKIT_FLE_FORWARD)
+            if (rc == 0 && sel.action == SECKIT_FLE_FORWARD && require_fields)
+                rc = seckit_error_set(&err, SECKIT_ENOTFOUND,
+                                      "--require-fields: no profile applies, so no field "
+                                      "would be encrypted: %s",
+                                      sel.reason);
+            else if (rc == 0 && sel.action == SECKIT_FLE_FORWARD)
                 cli_message(sub, "%s", sel.reason);
             if (rc == 0)
                 profile = sel.profile; /* NULL: forward unchanged */
@@ -320,6 +412,15 @@ static int run_encrypt(int argc, char **argv)
         } else {
             rc = seckit_fle_encrypt_body(profile, body, body_len - nl, &result, &out_len, &n_enc,
                                          &err);
+            /* A silent pass-through is how a misconfigured pattern ships. */
+            if (rc == 0 && n_enc == 0 && require_fields)
+                rc = seckit_error_set(&err, SECKIT_ENOTFOUND,
+                                      "--require-fields: the form has no field that the "
+                                      "profile's patterns match; nothing was written");
+            else if (rc == 0 && n_enc == 0)
+                cli_message(sub, "the form has no field that the profile's patterns match: "
+                                 "nothing was encrypted (--require-fields makes this an "
+                                 "error)");
             if (rc == 0)
                 rc = write_output(out, flags, result, out_len, body + body_len - nl, nl, &err);
         }
@@ -393,60 +494,11 @@ static int add_key_spec(seckit_fle_decryptor *d, const char *spec, int allow_ins
     return rc;
 }
 
-/* DIR/PROVIDER/KEYNAME.pem */
+/* DIR/PROVIDER/KEYNAME.pem: the library's loader. */
 static int add_keys_dir(seckit_fle_decryptor *d, const char *dir, int allow_insecure,
                         seckit_error *err)
 {
-    /* A keys folder another user can write to could get a key swapped in. */
-    int rc = allow_insecure ? 0 : seckit_keydir_check(dir, err);
-    if (rc != 0)
-        return rc;
-    DIR *top = opendir(dir);
-    if (top == NULL)
-        return seckit_error_set(err, errno == ENOENT ? SECKIT_ENOENT : SECKIT_EIO,
-                                "%s: cannot open the keys folder: %s", dir, strerror(errno));
-    struct dirent *pe;
-    while (rc == 0 && (pe = readdir(top)) != NULL) {
-        if (pe->d_name[0] == '.')
-            continue;
-        char pdir[4096];
-        struct stat st;
-        if (snprintf(pdir, sizeof(pdir), "%s/%s", dir, pe->d_name) >= (int)sizeof(pdir) ||
-            stat(pdir, &st) != 0 || !S_ISDIR(st.st_mode))
-            continue;
-        DIR *pd = opendir(pdir);
-        if (pd == NULL) {
-            rc = seckit_error_set(err, SECKIT_EIO, "%s: cannot open: %s", pdir, strerror(errno));
-            break;
-        }
-        struct dirent *ke;
-        while (rc == 0 && (ke = readdir(pd)) != NULL) {
-            size_t n = strlen(ke->d_name);
-            if (ke->d_name[0] == '.' || n <= 4 || strcmp(ke->d_name + n - 4, ".pem") != 0)
-                continue;
-            char path[4096 + 256], name[256];
-            if (snprintf(path, sizeof(path), "%s/%s", pdir, ke->d_name) >= (int)sizeof(path))
-                continue;
-            memcpy(name, ke->d_name, n - 4);
-            name[n - 4] = '\0';
-            uint8_t *key = NULL;
-            size_t key_len = 0;
-            rc = seckit_keyfile_read(path, allow_insecure, 1 << 20, &key, &key_len, err);
-            if (rc == 0) {
-                rc = seckit_fle_decryptor_add_key(d, pe->d_name, name, key, key_len,
-                                                  SECKIT_RSA_OAEP_SHA256, err);
-                if (rc != 0)
-                    seckit_error_prefix(err, path);
-            }
-            seckit_secret_free(key);
-        }
-        closedir(pd);
-    }
-    closedir(top);
-    if (rc == 0 && seckit_fle_decryptor_key_count(d) == 0)
-        rc = seckit_error_set(err, SECKIT_ENOTFOUND,
-                              "%s: no keys found (expected files PROVIDER/KEYNAME.pem)", dir);
-    return rc;
+    return seckit_fle_decryptor_add_keys_dir(d, dir, allow_insecure, NULL, err);
 }
 
 /* The private key PEM from an SSM Parameter Store SecureString. */
@@ -488,6 +540,7 @@ typedef struct line_job {
     const size_t *starts, *lens; /* per line */
     char **outs;
     size_t *out_lens;
+    size_t *n_dec; /* per line: fields decrypted */
     size_t first, step, count;
     int rc;
     size_t failed_line;
@@ -505,8 +558,8 @@ static void *decrypt_lines(void *arg)
             continue;
         }
         int rc = seckit_fle_decrypt_body(j->d, j->input + j->starts[i], j->lens[i], j->fields,
-                                         j->n_fields, &j->outs[i], &j->out_lens[i], NULL,
-                                         &j->err);
+                                         j->n_fields, &j->outs[i], &j->out_lens[i],
+                                         &j->n_dec[i], &j->err);
         if (rc != 0) {
             j->rc = rc;
             j->failed_line = i + 1;
@@ -518,7 +571,8 @@ static void *decrypt_lines(void *arg)
 
 static int decrypt_batch(const seckit_fle_decryptor *d, const char *const *fields,
                          size_t n_fields, const uint8_t *input, size_t len, unsigned threads,
-                         const char *out, unsigned flags, seckit_error *err)
+                         const char *out, unsigned flags, int require_fields,
+                         seckit_error *err)
 {
     size_t n = 0;
     for (size_t i = 0; i < len; i++)
@@ -528,11 +582,12 @@ static int decrypt_batch(const seckit_fle_decryptor *d, const char *const *field
     size_t *starts = calloc(n ? n : 1, sizeof(size_t)), *lens = calloc(n ? n : 1, sizeof(size_t));
     size_t *out_lens = calloc(n ? n : 1, sizeof(size_t));
     char **outs = calloc(n ? n : 1, sizeof(char *));
+    size_t *n_dec = calloc(n ? n : 1, sizeof(size_t));
     line_job *jobs = calloc(threads, sizeof(line_job));
     pthread_t *tids = calloc(threads, sizeof(pthread_t));
     int rc = 0;
-    if (starts == NULL || lens == NULL || out_lens == NULL || outs == NULL || jobs == NULL ||
-        tids == NULL) {
+    if (starts == NULL || lens == NULL || out_lens == NULL || outs == NULL || n_dec == NULL ||
+        jobs == NULL || tids == NULL) {
         rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
         goto done;
     }
@@ -557,6 +612,7 @@ static int decrypt_batch(const seckit_fle_decryptor *d, const char *const *field
         j->lens = lens;
         j->outs = outs;
         j->out_lens = out_lens;
+        j->n_dec = n_dec;
         j->first = t;
         j->step = threads;
         j->count = n;
@@ -589,6 +645,28 @@ static int decrypt_batch(const seckit_fle_decryptor *d, const char *const *field
         rc = j->rc;
         goto done;
     }
+    /* Forms (non-empty lines) with no field to decrypt: said, or refused. */
+    size_t none = 0, first_none = 0;
+    for (size_t i = 0; i < n; i++)
+        if (lens[i] > 0 && n_dec[i] == 0 && none++ == 0)
+            first_none = i + 1;
+    if (none > 0 && require_fields) {
+        if (none == 1)
+            rc = seckit_error_set(err, SECKIT_ENOTFOUND,
+                                  "--require-fields: line %zu has no field to decrypt; "
+                                  "nothing was written",
+                                  first_none);
+        else
+            rc = seckit_error_set(err, SECKIT_ENOTFOUND,
+                                  "--require-fields: %zu lines (the first is line %zu) have no "
+                                  "field to decrypt; nothing was written",
+                                  none, first_none);
+        goto done;
+    }
+    if (none > 0)
+        cli_message(sub, "%zu of the forms (the first on line %zu) had no field to decrypt: "
+                         "passed through unchanged (--require-fields makes this an error)",
+                    none, first_none);
     /* Everything decrypted: assemble and write. */
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
@@ -612,6 +690,7 @@ done:
         for (size_t i = 0; i < n; i++)
             seckit_secret_free(outs[i]);
     free(outs);
+    free(n_dec);
     free(out_lens);
     free(starts);
     free(lens);
@@ -655,18 +734,15 @@ static size_t percent_decode_inplace(char *s, size_t n, size_t *bad)
 
 /* The field patterns of the FLE profile `name` in the config file (or of
  * its only profile). */
-static int add_config_fields(seckit_fle_decryptor *d, const char *path, const char *name,
+static int add_config_fields(seckit_fle_decryptor *d, const config_files *cf, const char *name,
                              seckit_error *err)
 {
-    uint8_t *text = NULL;
-    size_t text_len = 0;
     seckit_fle_config *cfg = NULL;
     const seckit_fle_profile *profile = NULL;
-    int rc = seckit_file_read(path, SECKIT_FLE_MAX_BODY, &text, &text_len, err);
-    if (rc == 0)
-        rc = seckit_fle_config_parse(&cfg, (const char *)text, text_len, err);
+    const char *path = cf->path[0];
+    int rc = load_configs(cf, 0, &cfg, NULL, NULL, err);
     if (rc != 0) {
-        seckit_error_prefix(err, path);
+        /* err names the file */
     } else if (name != NULL) {
         rc = seckit_fle_config_profile(cfg, name, &profile, err);
     } else if (seckit_fle_config_profile_count(cfg) == 1) {
@@ -681,7 +757,6 @@ static int add_config_fields(seckit_fle_decryptor *d, const char *path, const ch
     if (rc == 0)
         rc = seckit_fle_decryptor_add_profile_fields(d, profile, err);
     seckit_fle_config_free(cfg);
-    free(text);
     return rc;
 }
 
@@ -701,6 +776,7 @@ static int run_decrypt(int argc, char **argv, int value_mode)
         {"key-name", required_argument, NULL, 'n'},
         {"config", required_argument, NULL, 'c'},
         {"fle-profile", required_argument, NULL, 'P'},
+        {"require-fields", no_argument, NULL, 'R'},
         {"any-encrypted-field", no_argument, NULL, 'Y'},
         {"lenient-form", no_argument, NULL, 'L'},
         CLI_AWS_LONG_OPTIONS,
@@ -712,8 +788,9 @@ static int run_decrypt(int argc, char **argv, int value_mode)
     };
     const char *specs[32], *fields[64], *keys_dir = NULL, *in = NULL, *out = NULL;
     const char *ssm_param = NULL, *ssm_provider = NULL, *ssm_key_name = NULL;
-    const char *config = NULL, *fle_profile = NULL;
-    int any_field = 0;
+    const char *fle_profile = NULL;
+    config_files cf = {.n = 0};
+    int any_field = 0, require_fields = 0;
     seckit_aws_options ao;
     memset(&ao, 0, sizeof ao);
     ao.endpoint_service = "ssm"; /* --endpoint-url is for SSM only */
@@ -757,8 +834,12 @@ static int run_decrypt(int argc, char **argv, int value_mode)
         case 'S': ssm_param = optarg; break;
         case 'p': ssm_provider = optarg; break;
         case 'n': ssm_key_name = optarg; break;
-        case 'c': config = optarg; break;
+        case 'c':
+            if (add_config_path(&cf, optarg) != 0)
+                return EXIT_USAGE;
+            break;
         case 'P': fle_profile = optarg; break;
+        case 'R': require_fields = 1; break;
         case 'Y': any_field = 1; break;
         case 'i': in = optarg; break;
         case 'o': out = optarg; break;
@@ -783,19 +864,20 @@ static int run_decrypt(int argc, char **argv, int value_mode)
                                     "--key-name NAME (the EDK the key decrypts)");
     /* With --config and no SSM key, --profile names the FLE profile (as for
      * encrypt); with an SSM key it stays the AWS profile (--fle-profile). */
-    if (config != NULL && fle_profile == NULL && ssm_param == NULL && ao.profile != NULL) {
+    if (cf.n > 0 && fle_profile == NULL && ssm_param == NULL && ao.profile != NULL) {
         fle_profile = ao.profile;
         ao.profile = NULL;
     }
-    if (fle_profile != NULL && config == NULL)
+    if (fle_profile != NULL && cf.n == 0)
         return cli_usage_error(sub, "--fle-profile needs --config FILE.json");
-    if (value_mode && (config != NULL || any_field))
-        return cli_usage_error(sub, "decrypt-value takes no --config or --any-encrypted-field");
-    if (any_field && (config != NULL || n_fields > 0))
+    if (value_mode && (cf.n > 0 || any_field || require_fields))
+        return cli_usage_error(sub, "decrypt-value takes no --config, --any-encrypted-field "
+                                    "or --require-fields");
+    if (any_field && (cf.n > 0 || n_fields > 0))
         return cli_usage_error(sub, "--any-encrypted-field does not go with --field or --config");
-    if (config != NULL && n_fields > 0)
+    if (cf.n > 0 && n_fields > 0)
         return cli_usage_error(sub, "give either --field NAME or --config FILE.json, not both");
-    if (!value_mode && config == NULL && n_fields == 0 && !any_field)
+    if (!value_mode && cf.n == 0 && n_fields == 0 && !any_field)
         return cli_usage_error(sub, "name the fields to decrypt: --field NAME (repeatable), or "
                                     "--config FILE.json [--profile NAME] for the FLE profile's "
                                     "field patterns (or --any-encrypted-field, which is risky: "
@@ -822,8 +904,8 @@ static int run_decrypt(int argc, char **argv, int value_mode)
     uint8_t *input = NULL;
     size_t input_len = 0;
     int rc = seckit_fle_decryptor_new(&d, &opts, &err);
-    if (rc == 0 && config != NULL)
-        rc = add_config_fields(d, config, fle_profile, &err);
+    if (rc == 0 && cf.n > 0)
+        rc = add_config_fields(d, &cf, fle_profile, &err);
     for (size_t i = 0; rc == 0 && i < n_specs; i++)
         rc = add_key_spec(d, specs[i], allow_insecure, &err);
     if (rc == 0 && keys_dir != NULL)
@@ -845,7 +927,7 @@ static int run_decrypt(int argc, char **argv, int value_mode)
     }
     if (rc == 0 && lines) {
         rc = decrypt_batch(d, fields, n_fields, input, input_len, (unsigned)threads, out, flags,
-                           &err);
+                           require_fields, &err);
     } else if (rc == 0 && value_mode) {
         size_t nl = trailing_newline(input, input_len);
         size_t bad = 0;
@@ -867,8 +949,16 @@ static int run_decrypt(int argc, char **argv, int value_mode)
         size_t nl = trailing_newline(input, input_len);
         char *result = NULL;
         size_t result_len = 0;
+        size_t n_dec = 0;
         rc = seckit_fle_decrypt_body(d, input, input_len - nl, fields, n_fields, &result,
-                                     &result_len, NULL, &err);
+                                     &result_len, &n_dec, &err);
+        if (rc == 0 && n_dec == 0 && require_fields)
+            rc = seckit_error_set(&err, SECKIT_ENOTFOUND,
+                                  "--require-fields: the form has no field to decrypt; "
+                                  "nothing was written");
+        else if (rc == 0 && n_dec == 0)
+            cli_message(sub, "the form has no field to decrypt: it is passed through "
+                             "unchanged (--require-fields makes this an error)");
         if (rc == 0)
             rc = write_output(out, flags, result, result_len, input + input_len - nl, nl, &err);
         seckit_secret_free(result);
@@ -886,22 +976,32 @@ static int run_check_config(int argc, char **argv)
         fputs(usage, stdout);
         return EXIT_OK_;
     }
-    if (argc != 2 || argv[1][0] == '-')
-        return cli_usage_error(sub, "check-config takes one FILE.json");
+    config_files cf = {.n = 0};
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1] != '\0')
+            return cli_usage_error(sub, "check-config takes FILE.json... and no option '%s'",
+                                   argv[i]);
+        if (add_config_path(&cf, argv[i]) != 0)
+            return EXIT_USAGE;
+    }
+    if (cf.n == 0)
+        return cli_usage_error(sub, "check-config takes one or more FILE.json");
     seckit_error err;
     seckit_error_clear(&err);
-    uint8_t *text = NULL;
-    size_t len = 0;
     seckit_fle_config *cfg = NULL;
-    int rc = seckit_file_read(argv[1], SECKIT_FLE_MAX_BODY, &text, &len, &err);
-    if (rc == 0)
-        rc = seckit_fle_config_parse(&cfg, (const char *)text, len, &err);
-    free(text);
+    size_t n_prob = 0;
+    /* Every problem is printed as it is found; then a count. */
+    int rc = load_configs(&cf, 1, &cfg, NULL, &n_prob, &err);
     if (rc != 0) {
-        seckit_error_prefix(&err, argv[1]);
-        return cli_fail(sub, &err);
+        if (n_prob == 0) /* a file could not be read: nothing was printed yet */
+            return cli_fail(sub, &err);
+        if (n_prob > 1)
+            cli_message(sub, "%zu problems found", n_prob);
+        return cli_exit_code(rc);
     }
-    printf("%s: valid: %zu profile%s (", argv[1], seckit_fle_config_profile_count(cfg),
+    for (size_t i = 0; i < cf.n; i++)
+        printf("%s%s", i ? ", " : "", cf.path[i]);
+    printf(": valid: %zu profile%s (", seckit_fle_config_profile_count(cfg),
            seckit_fle_config_profile_count(cfg) == 1 ? "" : "s");
     for (size_t i = 0; i < seckit_fle_config_profile_count(cfg); i++)
         printf("%s%s", i ? ", " : "", seckit_fle_config_profile_name(cfg, i));
@@ -1226,7 +1326,7 @@ static int run_push(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *config = NULL;
+    config_files cf = {.n = 0};
     seckit_aws_options ao;
     memset(&ao, 0, sizeof ao);
     ao.endpoint_service = "cloudfront"; /* --endpoint-url is for CloudFront only */
@@ -1237,7 +1337,10 @@ static int run_push(int argc, char **argv)
         if (cli_aws_option(c, optarg, &ao))
             continue;
         switch (c) {
-        case 'c': config = optarg; break;
+        case 'c':
+            if (add_config_path(&cf, optarg) != 0)
+                return EXIT_USAGE;
+            break;
         case 'O':
             if (cli_parse_output_format(sub, optarg, &json) != 0)
                 return EXIT_USAGE;
@@ -1248,28 +1351,25 @@ static int run_push(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
-    if (config == NULL)
+    if (cf.n == 0)
         return cli_usage_error(sub, "push needs --config FILE.json");
 
     seckit_error err;
     seckit_error_clear(&err);
-    uint8_t *text = NULL;
-    size_t len = 0;
     seckit_fle_config *cfg = NULL;
-    /* Validate exactly as check-config does, before any request. */
-    int rc = seckit_file_read(config, SECKIT_FLE_MAX_BODY, &text, &len, &err);
-    if (rc == 0)
-        rc = seckit_fle_config_parse(&cfg, (const char *)text, len, &err);
+    /* Validate exactly as check-config does, before any request; then the
+     * files' keys, profiles and configuration as one document. */
+    char *combined = NULL;
+    int rc = load_configs(&cf, 0, &cfg, &combined, NULL, &err);
     seckit_fle_config_free(cfg);
     if (rc != 0) {
-        free(text);
-        seckit_error_prefix(&err, config);
+        free(combined);
         cli_fail(sub, &err);
         cli_message(sub, "nothing was sent to CloudFront");
         return cli_exit_code(rc);
     }
-    cJSON *root = cJSON_ParseWithLength((const char *)text, len);
-    free(text);
+    cJSON *root = cJSON_Parse(combined);
+    free(combined);
     if (root == NULL) {
         seckit_error_set(&err, SECKIT_ENOMEM, "out of memory");
         return cli_fail(sub, &err);

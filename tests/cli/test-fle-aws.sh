@@ -224,6 +224,50 @@ if check push_wrapped 0 fle push --config wrapped.json --endpoint-url "$url"; th
         fail push_wrapped "$(grep 'Wrapped\|^CF-CREATED 2' "$TMP/log" | cut -c1-200 | tr '\n' '|')"
     fi
 fi
+# The files `aws cloudfront get-*` prints in one account, pushed to another:
+# one --config per file, Ids from the old account mapped to the new ones.
+cat >gk.json <<EOC
+{ "ETag": "E1", "PublicKey": { "Id": "K9OLD", "CreatedTime": "2026-01-01T00:00:00Z",
+  "PublicKeyConfig": { "CallerReference": "gk", "Name": "GetKey", "EncodedKey": "$PEM" } } }
+EOC
+cat >gp.json <<EOC
+{ "ETag": "E2", "FieldLevelEncryptionProfile": { "Id": "P9OLD", "LastModifiedTime": "2026-01-01T00:00:00Z",
+  "FieldLevelEncryptionProfileConfig": { "Name": "GetProfile", "CallerReference": "gp",
+    "EncryptionEntities": { "Quantity": 1, "Items": [ { "PublicKeyId": "K9OLD", "ProviderId": "FLEDemo",
+      "FieldPatterns": { "Quantity": 1, "Items": ["Phone"] } } ] } } } }
+EOC
+cat >gc.json <<EOC
+{ "ETag": "E3", "FieldLevelEncryptionConfig": { "CallerReference": "gc",
+  "ContentTypeProfileConfig": { "ForwardWhenContentTypeIsUnknown": true,
+    "ContentTypeProfiles": { "Quantity": 1, "Items": [ { "ContentType": "application/x-www-form-urlencoded",
+      "Format": "URLEncoded", "ProfileId": "P9OLD" } ] } } } }
+EOC
+if check push_get_outputs 0 fle push --config gk.json --config gp.json --config gc.json --endpoint-url "$url"; then
+    gk=$(sed -n 's/^CF-CREATED 0 \([^ ]*\) GetKey .*/\1/p' "$TMP/log")
+    gp=$(sed -n 's/^CF-CREATED 1 \([^ ]*\) GetProfile .*/\1/p' "$TMP/log")
+    if [ -n "$gk" ] && [ -n "$gp" ] && ! grep -q 'K9OLD\|P9OLD\|ETag' "$TMP/log" &&
+        grep "^CF-CREATED 1 $gp " "$TMP/log" | grep -q "<PublicKeyId>$gk</PublicKeyId>" &&
+        grep "^CF-CREATED 2 " "$TMP/log" | tail -1 | grep -q "<ProfileId>$gp</ProfileId>"; then
+        pass push_get_outputs
+    else
+        fail push_get_outputs "$(grep 'Get\|^CF-CREATED 2' "$TMP/log" | cut -c1-200 | tr '\n' '|')"
+    fi
+fi
+# A file of an unknown shape among them: refused before any request.
+printf '{ "DistributionConfig": {} }\n' >dist.json
+before=$(nreq)
+if check push_unknown_shape 3 fle push --config gk.json --config dist.json --endpoint-url "$url"; then
+    [ "$(nreq)" = "$before" ] && grep -q 'dist.json: .*expected one of' "$ERR" &&
+        grep -q 'nothing was sent to CloudFront' "$ERR" && pass push_unknown_shape ||
+        fail push_unknown_shape "$(cat "$ERR")"
+fi
+# --debug shows the CloudFront requests on stderr, without the secret.
+sed 's/GetKey/DebugKey/' gk.json >dk.json
+if check push_debug 0 fle push --config dk.json --endpoint-url "$url" --debug; then
+    grep -q '^seckit: debug: request (attempt 1): POST .*/2020-05-31/public-key' "$ERR" &&
+        ! grep -qF "$(printenv AWS_SECRET_ACCESS_KEY)" "$ERR" && pass push_debug ||
+        fail push_debug "$(tr '\n' '|' <"$ERR" | head -c 600)"
+fi
 check push_needs_config 2 fle push --endpoint-url "$url" && pass push_needs_config
 check push_bad_output 2 fle push --config fle.json --output yaml && pass push_bad_output
 check push_help 0 fle push --help && grep -q -- '--private-key-ssm-parameter' "$OUT" && pass push_help

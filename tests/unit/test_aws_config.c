@@ -317,6 +317,140 @@ static void test_env_credentials(void)
     clean_env();
 }
 
+/* Half a key pair in the environment is an error (the AWS CLI's
+ * PartialCredentialsError), never a fall-through to the shared files; a
+ * lone session token is ignored; --profile does not read the environment. */
+static void test_partial_env_credentials(void)
+{
+    clean_env();
+    write_file(".aws/credentials", "[default]\naws_access_key_id = AKIDFILE\n"
+                                   "aws_secret_access_key = filesecret\n"
+                                   "[named]\naws_access_key_id = AKIDNAMED\n"
+                                   "aws_secret_access_key = namedsecret\n");
+    write_file(".aws/config", "");
+    seckit_aws *aws;
+    seckit_error err;
+    seckit_aws_credentials c;
+    seckit_aws_options o = {0};
+    /* Key id without secret. */
+    setenv("AWS_ACCESS_KEY_ID", "AKIDENVONLY", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
+    CHECK(strstr(err.message, "partial credentials") != NULL);
+    CHECK(strstr(err.message, "missing: AWS_SECRET_ACCESS_KEY") != NULL);
+    seckit_aws_free(aws);
+    /* An empty secret is a missing one. */
+    setenv("AWS_SECRET_ACCESS_KEY", "", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
+    CHECK(strstr(err.message, "missing: AWS_SECRET_ACCESS_KEY") != NULL);
+    seckit_aws_free(aws);
+    /* Secret without key id: refused too, and the secret is not shown. */
+    unsetenv("AWS_ACCESS_KEY_ID");
+    setenv("AWS_SECRET_ACCESS_KEY", "envOnlySecretXYZ", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
+    CHECK(strstr(err.message, "missing: AWS_ACCESS_KEY_ID") != NULL);
+    CHECK(strstr(err.message, "envOnlySecretXYZ") == NULL);
+    seckit_aws_free(aws);
+    /* AWS_PROFILE does not rescue it either (the environment comes first)... */
+    setenv("AWS_PROFILE", "named", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
+    seckit_aws_free(aws);
+    unsetenv("AWS_PROFILE");
+    /* ...but --profile does not look at the environment at all. */
+    o.profile = "named";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.access_key_id, "AKIDNAMED");
+    seckit_aws_free(aws);
+    o.profile = NULL;
+    /* A lone session token is ignored: the default profile's keys are used. */
+    unsetenv("AWS_SECRET_ACCESS_KEY");
+    setenv("AWS_SESSION_TOKEN", "lonetoken", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.access_key_id, "AKIDFILE");
+    CHECK_STR(c.session_token, "");
+    seckit_aws_free(aws);
+    /* Both set: the environment's pair. */
+    setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
+    CHECK_STR(c.access_key_id, "AKIDENV");
+    CHECK_STR(c.source, "environment");
+    seckit_aws_free(aws);
+    clean_env();
+}
+
+/* --debug's trace: lines reach the callback with secrets hidden; profile
+ * and region sources are reported. */
+static char trace_buf[8192];
+static void collect_trace(void *ctx, const char *line)
+{
+    (void)ctx;
+    size_t n = strlen(trace_buf);
+    snprintf(trace_buf + n, sizeof trace_buf - n, "%s\n", line);
+}
+
+static void test_trace_redaction(void)
+{
+    clean_env();
+    write_file(".aws/config", "[profile p]\nregion = eu-north-1\n");
+    seckit_aws *aws;
+    seckit_error err;
+    seckit_aws_options o = {0};
+    o.trace = collect_trace;
+    trace_buf[0] = '\0';
+    setenv("AWS_PROFILE", "p", 1);
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_STR(seckit_aws_profile(aws), "p");
+    CHECK_STR(seckit_aws_profile_source(aws), "AWS_PROFILE");
+    CHECK_STR(seckit_aws_region(aws), "eu-north-1");
+    CHECK_STR(seckit_aws_region_source(aws), "config-file");
+    CHECK(strstr(trace_buf, "profile p (from AWS_PROFILE)") != NULL);
+    CHECK(strstr(trace_buf, "region eu-north-1 (from config-file)") != NULL);
+    trace_buf[0] = '\0';
+    skt_aws_trace_header(aws, "", "Authorization",
+                         "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sts/aws4_request, "
+                         "SignedHeaders=host;x-amz-date, Signature=0123456789abcdef");
+    skt_aws_trace_header(aws, "", "Authorization", "Bearer containerSecretToken");
+    skt_aws_trace_header(aws, "", "X-Amz-Security-Token", "sessionTokenValue");
+    skt_aws_trace_header(aws, "", "x-aws-ec2-metadata-token", "imdsTokenValue");
+    skt_aws_trace_header(aws, "", "x-amz-sso_bearer_token", "ssoTokenValue");
+    skt_aws_trace_header(aws, "", "x-amz-server-side-encryption-customer-key", "ssecKeyValue");
+    skt_aws_trace_header(aws, "", "x-amz-server-side-encryption-customer-key-MD5", "md5value");
+    skt_aws_trace_header(aws, "", "Content-Type", "application/json");
+    CHECK(strstr(trace_buf, "Credential=AKID/20260101") != NULL);
+    CHECK(strstr(trace_buf, "Signature=****") != NULL);
+    CHECK(strstr(trace_buf, "0123456789abcdef") == NULL);
+    CHECK(strstr(trace_buf, "containerSecretToken") == NULL);
+    CHECK(strstr(trace_buf, "sessionTokenValue") == NULL);
+    CHECK(strstr(trace_buf, "imdsTokenValue") == NULL);
+    CHECK(strstr(trace_buf, "ssoTokenValue") == NULL);
+    CHECK(strstr(trace_buf, "ssecKeyValue") == NULL);
+    CHECK(strstr(trace_buf, "md5value") != NULL); /* not a secret */
+    CHECK(strstr(trace_buf, "Content-Type: application/json") != NULL);
+    seckit_aws_free(aws);
+    /* Region and profile from options; none at all. */
+    unsetenv("AWS_PROFILE");
+    o.trace = NULL;
+    o.region = "sa-east-1";
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_STR(seckit_aws_region_source(aws), "options");
+    CHECK_STR(seckit_aws_profile(aws), "default");
+    CHECK_STR(seckit_aws_profile_source(aws), "default");
+    seckit_aws_free(aws);
+    o.region = NULL;
+    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_STR(seckit_aws_region(aws), "");
+    CHECK_STR(seckit_aws_region_source(aws), "");
+    seckit_aws_free(aws);
+    clean_env();
+}
+
 /* The SSO portal's endpoint goes through the same resolution as the other
  * services': AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL, the [services]
  * section, the profile's endpoint_url, and the ignore switch. */
@@ -1066,6 +1200,8 @@ int main(void)
     TEST(test_endpoints);
     TEST(test_s3_addressing);
     TEST(test_env_credentials);
+    TEST(test_partial_env_credentials);
+    TEST(test_trace_redaction);
     TEST(test_max_attempts);
     TEST(test_sso_endpoint_config);
     TEST(test_endpoint_config);

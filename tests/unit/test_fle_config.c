@@ -3,6 +3,8 @@
  * argument, forward / refuse). */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include "seckit/fle.h"
 #include "seckit/keys.h"
 #include "seckit/version.h"
@@ -372,6 +374,228 @@ static void test_selection(void)
     }
 }
 
+/* Several documents, in the shapes `aws cloudfront get-*` prints and the
+ * bare *Config objects; every problem reported. */
+static size_t n_reported;
+static char reported[4096];
+static void on_problem(void *ctx, const seckit_error *e)
+{
+    (void)ctx;
+    n_reported++;
+    size_t n = strlen(reported);
+    snprintf(reported + n, sizeof reported - n, "%s\n", e->message);
+}
+
+static void test_sources(void)
+{
+    char *key = replace("{\"ETag\":\"E1\",\"PublicKey\":{\"Id\":\"K2PUB\",\"CreatedTime\":\"2026-01-01\","
+                        "\"PublicKeyConfig\":{\"CallerReference\":\"c\",\"Name\":\"DemoPublicKey\","
+                        "\"EncodedKey\":\"@KEY@\"}}}",
+                        "@KEY@", key2048, 1);
+    const char *profile =
+        "{\"ETag\":\"E2\",\"FieldLevelEncryptionProfile\":{\"Id\":\"P2PROF\",\"LastModifiedTime\":"
+        "\"2026-01-01\",\"FieldLevelEncryptionProfileConfig\":{\"Name\":\"DemoProfile\","
+        "\"CallerReference\":\"r\",\"EncryptionEntities\":{\"Quantity\":1,\"Items\":[{"
+        "\"PublicKeyId\":\"K2PUB\",\"ProviderId\":\"FLEDemo\",\"FieldPatterns\":{\"Quantity\":1,"
+        "\"Items\":[\"Phone\"]}}]}}}}";
+    const char *fle =
+        "{\"ETag\":\"E3\",\"FieldLevelEncryption\":{\"Id\":\"C3\",\"LastModifiedTime\":\"x\","
+        "\"FieldLevelEncryptionConfig\":{\"CallerReference\":\"c\",\"ContentTypeProfileConfig\":{"
+        "\"ForwardWhenContentTypeIsUnknown\":true,\"ContentTypeProfiles\":{\"Quantity\":1,"
+        "\"Items\":[{\"Format\":\"URLEncoded\",\"ProfileId\":\"P2PROF\",\"ContentType\":"
+        "\"application/x-www-form-urlencoded\"}]}}}}}";
+    seckit_fle_config_source src[4] = {{"key.json", key, strlen(key)},
+                                       {"profile.json", profile, strlen(profile)},
+                                       {"fle.json", fle, strlen(fle)},
+                                       {NULL, NULL, 0}};
+    seckit_fle_config *cfg = NULL;
+    size_t np = 99;
+    CHECK_OK(seckit_fle_config_parse_sources(&cfg, src, 3, on_problem, NULL, &np, &err), &err);
+    CHECK(np == 0);
+    CHECK(cfg != NULL && seckit_fle_config_has_config(cfg));
+    CHECK(cfg != NULL && seckit_fle_config_profile_count(cfg) == 1);
+    seckit_fle_selection sel;
+    if (cfg != NULL) {
+        CHECK_OK(seckit_fle_select(cfg, NULL, NULL, &sel, &err), &err);
+        CHECK(sel.action == SECKIT_FLE_ENCRYPT);
+    }
+    seckit_fle_config_free(cfg);
+    /* Combined into seckit's one-file shape, which parses on its own. */
+    char *combined = NULL;
+    CHECK_OK(seckit_fle_config_combine(src, 3, &combined, &err), &err);
+    CHECK(combined != NULL && strstr(combined, "\"public_keys\":[{\"Id\":\"K2PUB\"") != NULL);
+    cfg = combined != NULL ? parse_json(combined) : NULL;
+    CHECK_MSG(cfg != NULL, "%s", err.message);
+    seckit_fle_config_free(cfg);
+    free(combined);
+    /* The -config variants and the bare objects (references by Name). */
+    char *bare_key = replace("{\"CallerReference\":\"c\",\"Name\":\"DemoPublicKey\",\"EncodedKey\":"
+                             "\"@KEY@\"}",
+                             "@KEY@", key2048, 1);
+    const char *bare_profile =
+        "{\"ETag\":\"E\",\"FieldLevelEncryptionProfileConfig\":{\"Name\":\"BP\",\"CallerReference\":"
+        "\"r\",\"EncryptionEntities\":{\"Items\":[{\"PublicKeyId\":\"DemoPublicKey\","
+        "\"ProviderId\":\"FLEDemo\",\"FieldPatterns\":{\"Items\":[\"Phone\"]}}]}}}";
+    const char *bare_config =
+        "{\"CallerReference\":\"c\",\"ContentTypeProfileConfig\":{"
+        "\"ForwardWhenContentTypeIsUnknown\":false,\"ContentTypeProfiles\":{\"Items\":[{"
+        "\"Format\":\"URLEncoded\",\"ProfileId\":\"BP\",\"ContentType\":"
+        "\"application/x-www-form-urlencoded\"}]}}}";
+    seckit_fle_config_source bare[3] = {{"k", bare_key, strlen(bare_key)},
+                                        {"p", bare_profile, strlen(bare_profile)},
+                                        {"c", bare_config, strlen(bare_config)}};
+    CHECK_OK(seckit_fle_config_parse_sources(&cfg, bare, 3, NULL, NULL, NULL, &err), &err);
+    seckit_fle_config_free(cfg);
+    /* The bare key has no Id: the get-* profile's reference by Id fails. */
+    src[0] = bare[0];
+    n_reported = 0;
+    reported[0] = '\0';
+    CHECK_RC(seckit_fle_config_parse_sources(&cfg, src, 2, on_problem, NULL, &np, &err),
+             SECKIT_EFORMAT);
+    CHECK(cfg == NULL && np == 1 && n_reported == 1);
+    CHECK(strncmp(err.message, "profile.json: FieldLevelEncryptionProfile.", 42) == 0);
+    /* An unknown shape lists the accepted ones; JSON errors keep positions;
+     * every problem is reported, the first returned. */
+    const char *other = "{\"DistributionConfig\":{}}";
+    const char *broken = "{\n \"PublicKey\": [";
+    char *bad_key = replace(key, "DemoPublicKey", "Bad Name", 1);
+    seckit_fle_config_source many[4] = {{"other.json", other, strlen(other)},
+                                        {"broken.json", broken, strlen(broken)},
+                                        {"badkey.json", bad_key, strlen(bad_key)},
+                                        {"profile.json", profile, strlen(profile)}};
+    n_reported = 0;
+    reported[0] = '\0';
+    CHECK_RC(seckit_fle_config_parse_sources(&cfg, many, 4, on_problem, NULL, &np, &err),
+             SECKIT_EFORMAT);
+    CHECK_MSG(np == 3 && n_reported == 3, "%zu problems: %s", np, reported);
+    CHECK(strstr(err.message, "other.json: FLE configuration: not a shape") == err.message);
+    CHECK(strstr(err.message, "get-field-level-encryption-profile") != NULL);
+    CHECK(strstr(reported, "broken.json: FLE configuration: not valid JSON at line 2") != NULL);
+    CHECK(strstr(reported, "badkey.json: PublicKey.PublicKeyConfig.Name: ") != NULL);
+    /* The bad key is still known by its Id: no problem for the profile. */
+    CHECK(strstr(reported, "profile.json") == NULL);
+    /* Without a callback: the same count and first problem. */
+    CHECK_RC(seckit_fle_config_parse_sources(&cfg, many, 4, NULL, NULL, &np, &err),
+             SECKIT_EFORMAT);
+    CHECK(np == 3);
+    /* Two configurations; no document; combine refuses bad shapes. */
+    seckit_fle_config_source two[4] = {{"key.json", key, strlen(key)},
+                                       {"profile.json", profile, strlen(profile)},
+                                       {"a.json", fle, strlen(fle)},
+                                       {"b.json", fle, strlen(fle)}};
+    CHECK_RC(seckit_fle_config_parse_sources(&cfg, two, 4, NULL, NULL, &np, &err),
+             SECKIT_EFORMAT);
+    CHECK(strstr(err.message, "b.json: FieldLevelEncryption: a second") != NULL);
+    CHECK_RC(seckit_fle_config_parse_sources(&cfg, two, 0, NULL, NULL, NULL, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_fle_config_combine(many, 1, &combined, &err), SECKIT_EFORMAT);
+    CHECK(combined == NULL);
+    /* One seckit file keeps its old messages (no source name). */
+    CHECK(parse_json("{\"profiles\":[]}") == NULL);
+    CHECK_STR(err.message, "public_keys: required (an array of public keys)");
+    free(key);
+    free(bare_key);
+    free(bad_key);
+}
+
+/* The keys folder loader: DIR/PROVIDER/KEYNAME.pem. */
+static void write_text(const char *path, const char *text, mode_t mode)
+{
+    FILE *f = fopen(path, "w");
+    if (f != NULL) {
+        fputs(text, f);
+        fclose(f);
+    }
+    chmod(path, mode);
+}
+
+static void test_keys_dir(void)
+{
+    char dir[256], p[512];
+    snprintf(dir, sizeof dir, "%s/seckit-keysdir-XXXXXX",
+             getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+    if (mkdtemp(dir) == NULL) {
+        SKIP("keys_dir", "cannot make a temporary directory");
+        return;
+    }
+    char *priv = NULL, *pub = NULL;
+    size_t pl, ul;
+    CHECK_OK(seckit_rsa_keygen(2048, &priv, &pl, &pub, &ul, &err), &err);
+    seckit_fle_decryptor *d = NULL;
+    size_t n = 99;
+    /* Empty: SECKIT_ENOTFOUND; missing: SECKIT_ENOENT. */
+    CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
+    CHECK_RC(seckit_fle_decryptor_add_keys_dir(d, dir, 0, &n, &err), SECKIT_ENOTFOUND);
+    CHECK(n == 0);
+    snprintf(p, sizeof p, "%s/none", dir);
+    CHECK_RC(seckit_fle_decryptor_add_keys_dir(d, p, 1, &n, &err), SECKIT_ENOENT);
+    seckit_fle_decryptor_unref(d);
+    /* Two providers, three keys; other files ignored. */
+    snprintf(p, sizeof p, "%s/FLEDemo", dir);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/Other", dir);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/FLEDemo/KeyA.pem", dir);
+    write_text(p, priv, 0600);
+    snprintf(p, sizeof p, "%s/FLEDemo/KeyB.pem", dir);
+    write_text(p, priv, 0600);
+    snprintf(p, sizeof p, "%s/Other/KeyC.pem", dir);
+    write_text(p, priv, 0600);
+    snprintf(p, sizeof p, "%s/FLEDemo/README.txt", dir);
+    write_text(p, "not a key", 0600);
+    snprintf(p, sizeof p, "%s/FLEDemo/.hidden.pem", dir);
+    write_text(p, "not a key", 0600);
+    snprintf(p, sizeof p, "%s/top.pem", dir);
+    write_text(p, "not a key", 0600);
+    CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
+    CHECK_OK(seckit_fle_decryptor_add_keys_dir(d, dir, 0, &n, &err), &err);
+    CHECK(n == 3 && seckit_fle_decryptor_key_count(d) == 3);
+    /* The keys work: a value encrypted for FLEDemo/KeyB decrypts. */
+    const char *pats[] = {"Phone"};
+    seckit_fle_profile *prof = NULL;
+    char *b64 = NULL;
+    size_t b64_len = 0;
+    CHECK_OK(seckit_fle_profile_new(&prof, pub, ul, "FLEDemo", "KeyB", pats, 1, &err), &err);
+    CHECK_OK(seckit_fle_encrypt_value(prof, "Phone", "404", 3, &b64, &b64_len, &err), &err);
+    uint8_t *plain = NULL;
+    size_t plain_len = 0;
+    if (b64 != NULL) {
+        CHECK_OK(seckit_fle_decrypt_value(d, b64, b64_len, &plain, &plain_len, &err), &err);
+        CHECK(plain_len == 3 && plain != NULL && memcmp(plain, "404", 3) == 0);
+    }
+    seckit_secret_free(plain);
+    free(b64);
+    seckit_fle_profile_free(prof);
+    /* Sealed: refused. */
+    CHECK_RC(seckit_fle_decryptor_add_keys_dir(d, dir, 0, &n, &err), SECKIT_EINVAL);
+    seckit_fle_decryptor_unref(d);
+    /* A key file others can read: refused (naming it) unless allowed. */
+    snprintf(p, sizeof p, "%s/Other/KeyC.pem", dir);
+    chmod(p, 0644);
+    CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
+    CHECK(seckit_fle_decryptor_add_keys_dir(d, dir, 0, &n, &err) != 0);
+    CHECK(strstr(err.message, "KeyC.pem") != NULL && n == 0);
+    seckit_fle_decryptor_unref(d);
+    CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
+    CHECK_OK(seckit_fle_decryptor_add_keys_dir(d, dir, 1, &n, &err), &err);
+    CHECK(n == 3);
+    seckit_fle_decryptor_unref(d);
+    /* A file that is not a key: the load fails naming it. */
+    chmod(p, 0600);
+    snprintf(p, sizeof p, "%s/Other/Broken.pem", dir);
+    write_text(p, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", 0600);
+    CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
+    CHECK(seckit_fle_decryptor_add_keys_dir(d, dir, 0, &n, &err) != 0);
+    CHECK(strstr(err.message, "Broken.pem") != NULL);
+    seckit_fle_decryptor_unref(d);
+    CHECK_RC(seckit_fle_decryptor_add_keys_dir(NULL, dir, 0, &n, &err), SECKIT_EINVAL);
+    seckit_secret_free(priv);
+    free(pub);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        printf("# could not remove %s\n", dir);
+}
+
 int main(void)
 {
     seckit_init(NULL);
@@ -385,5 +609,7 @@ int main(void)
     TEST(test_rules);
     TEST(test_explicit_profile);
     TEST(test_selection);
+    TEST(test_sources);
+    TEST(test_keys_dir);
     TEST_EXIT();
 }

@@ -80,47 +80,11 @@ static int load_decryptor(seckit_fle_decryptor **out, seckit_error *err)
     int rc = seckit_fle_decryptor_new(&d, &opts, err);
     for (size_t i = 0; rc == 0 && i < n_patterns; i++)
         rc = seckit_fle_decryptor_add_field(d, patterns[i], err);
-    /* A keys folder others could write to (and swap a key in) is refused. */
-    if (rc == 0 && !allow_insecure)
-        rc = seckit_keydir_check(keys_dir, err);
-    DIR *top = rc == 0 ? opendir(keys_dir) : NULL;
-    if (rc == 0 && top == NULL)
-        rc = seckit_error_set(err, SECKIT_EIO, "%s: %s", keys_dir, strerror(errno));
-    struct dirent *pe;
-    while (rc == 0 && (pe = readdir(top)) != NULL) {
-        char pdir[4096];
-        struct stat st;
-        if (pe->d_name[0] == '.' ||
-            snprintf(pdir, sizeof pdir, "%s/%s", keys_dir, pe->d_name) >= (int)sizeof pdir ||
-            stat(pdir, &st) != 0 || !S_ISDIR(st.st_mode))
-            continue;
-        DIR *pd = opendir(pdir);
-        struct dirent *ke;
-        while (rc == 0 && pd != NULL && (ke = readdir(pd)) != NULL) {
-            size_t n = strlen(ke->d_name);
-            char path[4352], name[256];
-            if (ke->d_name[0] == '.' || n <= 4 || strcmp(ke->d_name + n - 4, ".pem") != 0 ||
-                snprintf(path, sizeof path, "%s/%s", pdir, ke->d_name) >= (int)sizeof path)
-                continue;
-            memcpy(name, ke->d_name, n - 4);
-            name[n - 4] = '\0';
-            uint8_t *key = NULL;
-            size_t key_len = 0;
-            rc = seckit_keyfile_read(path, allow_insecure, 1 << 16, &key, &key_len, err);
-            if (rc == 0)
-                rc = seckit_fle_decryptor_add_key(d, pe->d_name, name, key, key_len,
-                                                  SECKIT_RSA_OAEP_SHA256, err);
-            if (rc != 0)
-                seckit_error_prefix(err, path);
-            seckit_secret_free(key); /* wiped */
-        }
-        if (pd != NULL)
-            closedir(pd);
-    }
-    if (top != NULL)
-        closedir(top);
-    if (rc == 0 && seckit_fle_decryptor_key_count(d) == 0)
-        rc = seckit_error_set(err, SECKIT_ENOTFOUND, "%s: no PROVIDER/KEYNAME.pem keys", keys_dir);
+    /* The library's loader: the folder and key-file checks (a folder others
+     * could write to, and swap a key in, is refused), every
+     * DIR/PROVIDER/KEYNAME.pem, SECKIT_ENOTFOUND when there is none. */
+    if (rc == 0)
+        rc = seckit_fle_decryptor_add_keys_dir(d, keys_dir, allow_insecure, NULL, err);
     if (rc != 0) {
         seckit_fle_decryptor_unref(d);
         return rc;
