@@ -454,41 +454,44 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                             "policy variables are expanded only with String and Arn operators, not %s", po.op->name);
                     continue;
                 }
+                /* the value typed as the compiler types it (policy/condition.c) */
+                skt_cond_value cv;
                 switch (f) {
                 case SKT_FAM_BOOL:
-                case SKT_FAM_NULL:
-                    if (v->kind == SECKIT_JSON_TRUE || (vstr && ci_eq(s, n, "true")))
-                        saw_true = 1;
-                    else if (v->kind == SECKIT_JSON_FALSE || (vstr && ci_eq(s, n, "false")))
-                        saw_false = 1;
-                    else
+                case SKT_FAM_NULL: {
+                    int jb = v->kind == SECKIT_JSON_TRUE || v->kind == SECKIT_JSON_FALSE;
+                    const char *t = jb ? (v->kind == SECKIT_JSON_TRUE ? "true" : "false") : s;
+                    size_t tn = jb ? strlen(t) : n;
+                    if ((!jb && !vstr) || skt_cond_value_parse(f, t, tn, NULL, &cv) != 0)
                         skt_lint_add(l, CK_TYPE_MISMATCH_BOOLEAN, st, v, 0, "%s takes true or false", po.op->name);
+                    else if (cv.boolean)
+                        saw_true = 1;
+                    else
+                        saw_false = 1;
                     break;
+                }
                 case SKT_FAM_NUMERIC:
                     if (!(v->kind == SECKIT_JSON_NUMBER || (vstr && valid_number(s, n))))
                         skt_lint_add(l, CK_TYPE_MISMATCH_NUMBER, st, v, 0, "%s takes numbers", po.op->name);
                     break;
-                case SKT_FAM_DATE: {
-                    int64_t when;
-                    if (!(v->kind == SECKIT_JSON_NUMBER || (vstr && skt_parse_date(s, n, &when) == 0)))
+                case SKT_FAM_DATE:
+                    if (!(v->kind == SECKIT_JSON_NUMBER || (vstr && skt_cond_value_parse(f, s, n, NULL, &cv) == 0)))
                         skt_lint_add(l, CK_TYPE_MISMATCH_DATE, st, v, 0,
                             "%s takes ISO 8601 dates (2026-01-31T12:00:00Z) or epoch seconds", po.op->name);
                     break;
-                }
                 case SKT_FAM_BINARY:
                     if (!(vstr && valid_base64(s, n)))
                         skt_lint_add(l, CK_TYPE_MISMATCH_STRING, st, v, 0, "BinaryEquals takes base64-encoded values");
                     break;
                 case SKT_FAM_IP: {
-                    skt_ip ip;
-                    if (!vstr || skt_parse_ip(s, n, &ip) != 0) {
+                    if (!vstr || skt_cond_value_parse(f, s, n, NULL, &cv) != 0) {
                         skt_lint_add(l, CK_TYPE_MISMATCH_IP_RANGE, st, v, 0, "%s takes IP addresses or CIDR ranges (203.0.113.0/24)",
                             po.op->name);
                         break;
                     }
-                    if (host_bits_set(&ip))
-                        skt_lint_add(l, CK_IMPROVE_IP_RANGE, st, v, 0, "'%.*s' has bits set past the /%u mask", (int)n, s, ip.prefix);
-                    if (is_private_range(&ip))
+                    if (host_bits_set(&cv.ip))
+                        skt_lint_add(l, CK_IMPROVE_IP_RANGE, st, v, 0, "'%.*s' has bits set past the /%u mask", (int)n, s, cv.ip.prefix);
+                    if (is_private_range(&cv.ip))
                         privates++;
                     else
                         publics++;
