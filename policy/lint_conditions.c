@@ -39,91 +39,37 @@ static size_t shown_len(const seckit_json *v)
 /* ------------------------------------------------------------------ */
 /* conditions */
 
-enum op_family { OPF_STRING, OPF_NUMERIC, OPF_DATE, OPF_BOOL, OPF_BINARY, OPF_IP, OPF_ARN, OPF_NULL };
-
-typedef struct op_info {
-    const char *name;
-    enum op_family fam;
-    int like;     /* wildcards expanded */
-    int negated;
-    int lessgreater; /* Numeric/Date <, <=, >, >= */
-} op_info;
-
-/* Indexed by skt_cond_op (policy/condition.c parses the names). */
-static const op_info ops[SKT_OP_COUNT_] = {
-    [SKT_OP_STRING_EQUALS] = {"StringEquals", OPF_STRING, 0, 0, 0},
-    [SKT_OP_STRING_NOT_EQUALS] = {"StringNotEquals", OPF_STRING, 0, 1, 0},
-    [SKT_OP_STRING_EQUALS_IGNORE_CASE] = {"StringEqualsIgnoreCase", OPF_STRING, 0, 0, 0},
-    [SKT_OP_STRING_NOT_EQUALS_IGNORE_CASE] = {"StringNotEqualsIgnoreCase", OPF_STRING, 0, 1, 0},
-    [SKT_OP_STRING_LIKE] = {"StringLike", OPF_STRING, 1, 0, 0},
-    [SKT_OP_STRING_NOT_LIKE] = {"StringNotLike", OPF_STRING, 1, 1, 0},
-    [SKT_OP_NUMERIC_EQUALS] = {"NumericEquals", OPF_NUMERIC, 0, 0, 0},
-    [SKT_OP_NUMERIC_NOT_EQUALS] = {"NumericNotEquals", OPF_NUMERIC, 0, 1, 0},
-    [SKT_OP_NUMERIC_LESS_THAN] = {"NumericLessThan", OPF_NUMERIC, 0, 0, 1},
-    [SKT_OP_NUMERIC_LESS_THAN_EQUALS] = {"NumericLessThanEquals", OPF_NUMERIC, 0, 0, 1},
-    [SKT_OP_NUMERIC_GREATER_THAN] = {"NumericGreaterThan", OPF_NUMERIC, 0, 0, 1},
-    [SKT_OP_NUMERIC_GREATER_THAN_EQUALS] = {"NumericGreaterThanEquals", OPF_NUMERIC, 0, 0, 1},
-    [SKT_OP_DATE_EQUALS] = {"DateEquals", OPF_DATE, 0, 0, 0},
-    [SKT_OP_DATE_NOT_EQUALS] = {"DateNotEquals", OPF_DATE, 0, 1, 0},
-    [SKT_OP_DATE_LESS_THAN] = {"DateLessThan", OPF_DATE, 0, 0, 1},
-    [SKT_OP_DATE_LESS_THAN_EQUALS] = {"DateLessThanEquals", OPF_DATE, 0, 0, 1},
-    [SKT_OP_DATE_GREATER_THAN] = {"DateGreaterThan", OPF_DATE, 0, 0, 1},
-    [SKT_OP_DATE_GREATER_THAN_EQUALS] = {"DateGreaterThanEquals", OPF_DATE, 0, 0, 1},
-    [SKT_OP_BOOL] = {"Bool", OPF_BOOL, 0, 0, 0},
-    [SKT_OP_BINARY_EQUALS] = {"BinaryEquals", OPF_BINARY, 0, 0, 0},
-    [SKT_OP_IP_ADDRESS] = {"IpAddress", OPF_IP, 0, 0, 0},
-    [SKT_OP_NOT_IP_ADDRESS] = {"NotIpAddress", OPF_IP, 0, 1, 0},
-    [SKT_OP_ARN_EQUALS] = {"ArnEquals", OPF_ARN, 1, 0, 0},
-    [SKT_OP_ARN_LIKE] = {"ArnLike", OPF_ARN, 1, 0, 0},
-    [SKT_OP_ARN_NOT_EQUALS] = {"ArnNotEquals", OPF_ARN, 1, 1, 0},
-    [SKT_OP_ARN_NOT_LIKE] = {"ArnNotLike", OPF_ARN, 1, 1, 0},
-    [SKT_OP_NULL] = {"Null", OPF_NULL, 0, 0, 0},
-};
-
+/* An operator as policy/condition.c parses it (skt_cond_op_parse) and the
+ * model describes it (skt_cond_op_info). */
 typedef struct parsed_op {
-    const op_info *op;
-    int for_all, for_any, if_exists;
-} parsed_op;
-
-static int parse_op(const char *s, size_t n, parsed_op *out)
-{
-    skt_cond_op op;
+    skt_cond_op id;
+    const skt_op_info *op;
     skt_set_op set;
     int if_exists;
-    memset(out, 0, sizeof(*out));
-    if (skt_cond_op_parse(s, n, &op, &set, &if_exists) != 0)
-        return -1;
-    out->op = &ops[op];
-    out->for_all = set == SKT_SET_FOR_ALL;
-    out->for_any = set == SKT_SET_FOR_ANY;
-    out->if_exists = if_exists;
-    return 0;
+} parsed_op;
+
+/* Numeric and date <, <=, >, >=: several values mean only one counts. */
+static int op_orders(skt_cond_op op)
+{
+    return (op >= SKT_OP_NUMERIC_LESS_THAN && op <= SKT_OP_NUMERIC_GREATER_THAN_EQUALS) ||
+           (op >= SKT_OP_DATE_LESS_THAN && op <= SKT_OP_DATE_GREATER_THAN_EQUALS);
 }
 
-static int parse_ip(const char *s, size_t n, unsigned char addr[16], int *v6, int *prefix)
+static int host_bits_set(const skt_ip *ip)
 {
-    skt_ip ip;
-    if (skt_parse_ip(s, n, &ip) != 0)
-        return -1;
-    memcpy(addr, ip.addr, sizeof(ip.addr));
-    *v6 = ip.v6;
-    *prefix = (int)ip.prefix;
-    return 0;
-}
-
-static int host_bits_set(const unsigned char *addr, int v6, int prefix)
-{
-    int bits = v6 ? 128 : 32;
-    for (int b = prefix; b < bits; b++)
-        if (addr[b / 8] & (0x80 >> (b % 8)))
+    unsigned bits = ip->v6 ? 128 : 32;
+    for (unsigned b = ip->prefix; b < bits; b++)
+        if (ip->addr[b / 8] & (0x80 >> (b % 8)))
             return 1;
     return 0;
 }
 
 /* Entirely inside RFC 1918 (or IPv6 unique local fc00::/7)? */
-static int is_private_range(const unsigned char *a, int v6, int prefix)
+static int is_private_range(const skt_ip *ip)
 {
-    if (v6)
+    const uint8_t *a = ip->addr;
+    unsigned prefix = ip->prefix;
+    if (ip->v6)
         return prefix >= 7 && (a[0] & 0xFE) == 0xFC;
     if (prefix >= 8 && a[0] == 10)
         return 1;
@@ -152,14 +98,6 @@ static int valid_number(const char *s, size_t n)
         }
     }
     return d > 0 && i == n;
-}
-
-/* W3C ISO 8601 profile (YYYY[-MM[-DD[Thh:mm[:ss[.s+]]TZD]]]) or epoch seconds
- * (policy/condition.c, shared with the evaluator). */
-static int valid_date(const char *s, size_t n)
-{
-    int64_t ms;
-    return skt_parse_date(s, n, &ms) == 0;
 }
 
 static int valid_base64(const char *s, size_t n)
@@ -192,17 +130,17 @@ static int valid_vpc_id(const char *s, size_t n, const char *prefix)
     return 1;
 }
 
-static const char *family_name(enum op_family f)
+static const char *family_name(skt_cond_family f)
 {
     switch (f) {
-    case OPF_STRING: return "String";
-    case OPF_NUMERIC: return "Numeric";
-    case OPF_DATE: return "Date";
-    case OPF_BOOL: return "Bool";
-    case OPF_BINARY: return "Binary";
-    case OPF_IP: return "IpAddress";
-    case OPF_ARN: return "Arn";
-    case OPF_NULL: return "Null";
+    case SKT_FAM_STRING: return "String";
+    case SKT_FAM_NUMERIC: return "Numeric";
+    case SKT_FAM_DATE: return "Date";
+    case SKT_FAM_BOOL: return "Bool";
+    case SKT_FAM_BINARY: return "Binary";
+    case SKT_FAM_IP: return "IpAddress";
+    case SKT_FAM_ARN: return "Arn";
+    case SKT_FAM_NULL: return "Null";
     }
     return "?";
 }
@@ -283,7 +221,7 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
         int hit = ci_prefix(key, kl, "aws:PrincipalTag/");
         for (size_t i = 0; i < SKT_ARRAY_LEN(absent) && !hit; i++)
             hit = ci_eq(key, kl, absent[i]);
-        if (only_services && hit && !po->if_exists && po->op->fam != OPF_NULL)
+        if (only_services && hit && !po->if_exists && po->op->family != SKT_FAM_NULL)
             skt_lint_add(l, CK_UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL, st, k, 1,
                 "'%s' is not set when a service principal makes the request; use aws:SourceArn, aws:SourceAccount or aws:SourceOrgID",
                 key);
@@ -321,32 +259,32 @@ static void check_condition_key_data(lint *l, const stmt *st, const seckit_json 
     const char *type = info->type;
     int multi = strncmp(type, "ArrayOf", 7) == 0;
     const char *base = multi ? type + 7 : type;
-    enum op_family f = po->op->fam;
-    if (f != OPF_NULL) {
+    skt_cond_family f = po->op->family;
+    if (f != SKT_FAM_NULL) {
         int ok;
         if (strcmp(base, "String") == 0)
-            ok = f == OPF_STRING || f == OPF_ARN; /* ARNs held in String keys */
+            ok = f == SKT_FAM_STRING || f == SKT_FAM_ARN; /* ARNs held in String keys */
         else if (strcmp(base, "ARN") == 0)
-            ok = f == OPF_ARN || f == OPF_STRING;
+            ok = f == SKT_FAM_ARN || f == SKT_FAM_STRING;
         else if (strcmp(base, "Numeric") == 0)
-            ok = f == OPF_NUMERIC;
+            ok = f == SKT_FAM_NUMERIC;
         else if (strcmp(base, "Date") == 0)
-            ok = f == OPF_DATE || (f == OPF_NUMERIC && ci_eq(key, kl, "aws:EpochTime"));
+            ok = f == SKT_FAM_DATE || (f == SKT_FAM_NUMERIC && ci_eq(key, kl, "aws:EpochTime"));
         else if (strcmp(base, "Bool") == 0)
-            ok = f == OPF_BOOL;
+            ok = f == SKT_FAM_BOOL;
         else if (strcmp(base, "IPAddress") == 0)
-            ok = f == OPF_IP;
+            ok = f == SKT_FAM_IP;
         else
             ok = 1;
         if (!ok)
             skt_lint_add(l, CK_TYPE_MISMATCH, st, k, 1, "%s operators do not fit '%s', a %s key", family_name(f), key, type);
-        else if (strcmp(base, "ARN") == 0 && f == OPF_STRING)
+        else if (strcmp(base, "ARN") == 0 && f == SKT_FAM_STRING)
             skt_lint_add(l, CK_STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS, st, k, 1,
                 "'%s' is an ARN key: compare it with ArnEquals/ArnLike, which match each ARN field separately", key);
-        if (multi && !po->for_all && !po->for_any)
+        if (multi && po->set == SKT_SET_NONE)
             skt_lint_add(l, CK_MISSING_QUALIFIER, st, k, 1,
                 "'%s' can hold several values: say ForAllValues: or ForAnyValue: before %s", key, po->op->name);
-        if (!multi && po->for_all)
+        if (!multi && po->set == SKT_SET_FOR_ALL)
             skt_lint_add(l, CK_FORALLVALUES_WITH_SINGLE_VALUED_KEY, st, k, 1,
                 "'%s' has one value: ForAllValues is also true when the key is absent; drop the ForAllValues: qualifier",
                 key);
@@ -449,13 +387,14 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
             skt_lint_add(l, CK_NULL_WITH_IF_EXISTS, st, o, 1, "Null cannot take IfExists: Null itself tests whether the key exists");
             continue;
         }
-        if (parse_op(o->key, o->key_len, &po) != 0) {
+        if (skt_cond_op_parse(o->key, o->key_len, &po.id, &po.set, &po.if_exists) != 0) {
             skt_lint_add(l, CK_INVALID_CONDITION_OPERATOR, st, o, 1, "'%s' is not a condition operator", o->key);
             continue;
         }
-        if (po.op->fam == OPF_NULL && (po.for_all || po.for_any))
+        po.op = skt_cond_op_info(po.id);
+        if (po.op->family == SKT_FAM_NULL && po.set != SKT_SET_NONE)
             skt_lint_add(l, CK_NULL_WITH_QUALIFIER, st, o, 1, "Null with %s: Null only tests whether the key exists",
-                po.for_all ? "ForAllValues" : "ForAnyValue");
+                po.set == SKT_SET_FOR_ALL ? "ForAllValues" : "ForAnyValue");
         if (o->kind != SECKIT_JSON_OBJECT) {
             skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, o, 0, "operator '%s' needs an object of condition keys", o->key);
             continue;
@@ -485,10 +424,10 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
             }
             if (k->kind == SECKIT_JSON_ARRAY) {
                 if (k->count == 0) {
-                    if (po.for_all)
+                    if (po.set == SKT_SET_FOR_ALL)
                         skt_lint_add(l, CK_EMPTY_ARRAY_CONDITION_FORALLVALUES, st, k, 1,
                             "ForAllValues with no values is true only when '%s' is absent", k->key);
-                    else if (po.for_any)
+                    else if (po.set == SKT_SET_FOR_ANY)
                         skt_lint_add(l, CK_EMPTY_ARRAY_CONDITION_FORANYVALUE, st, k, 1,
                             "ForAnyValue with no values never matches ('%s')", k->key);
                     else if (po.if_exists)
@@ -519,7 +458,7 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
             }
             check_condition_key_data(l, st, k, &po);
             /* values by operator family */
-            enum op_family f = po.op->fam;
+            skt_cond_family f = po.op->family;
             size_t nvalues = k->kind == SECKIT_JSON_ARRAY ? k->count : 1;
             size_t privates = 0, publics = 0;
             int saw_true = 0, saw_false = 0;
@@ -529,7 +468,7 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                 int vstr = v->kind == SECKIT_JSON_STRING;
                 if (vstr && has_var(s, n)) {
                     skt_lint_check_variables(l, st, v, 1, "Condition");
-                    if (f != OPF_STRING && f != OPF_ARN) {
+                    if (f != SKT_FAM_STRING && f != SKT_FAM_ARN) {
                         size_t before = l->n;
                         const char *var = strstr(s, "${");
                         skt_lint_add(l, CK_INVALID_VARIABLE_FOR_OPERATOR, st, v, 0,
@@ -542,57 +481,61 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                     }
                     continue;
                 }
+                /* the value typed as the compiler types it (policy/condition.c) */
+                skt_cond_value cv;
                 switch (f) {
-                case OPF_BOOL:
-                case OPF_NULL:
-                    if (v->kind == SECKIT_JSON_TRUE || (vstr && ci_eq(s, n, "true")))
-                        saw_true = 1;
-                    else if (v->kind == SECKIT_JSON_FALSE || (vstr && ci_eq(s, n, "false")))
-                        saw_false = 1;
-                    else
+                case SKT_FAM_BOOL:
+                case SKT_FAM_NULL: {
+                    int jb = v->kind == SECKIT_JSON_TRUE || v->kind == SECKIT_JSON_FALSE;
+                    const char *t = jb ? (v->kind == SECKIT_JSON_TRUE ? "true" : "false") : s;
+                    size_t tn = jb ? strlen(t) : n;
+                    if ((!jb && !vstr) || skt_cond_value_parse(f, t, tn, NULL, &cv) != 0)
                         skt_lint_add(l, CK_TYPE_MISMATCH_BOOLEAN, st, v, 0, "%s takes true or false, not '%.*s'", po.op->name,
                             SHOWN(v));
+                    else if (cv.boolean)
+                        saw_true = 1;
+                    else
+                        saw_false = 1;
                     break;
-                case OPF_NUMERIC:
+                }
+                case SKT_FAM_NUMERIC:
                     if (!(v->kind == SECKIT_JSON_NUMBER || (vstr && valid_number(s, n))))
                         skt_lint_add(l, CK_TYPE_MISMATCH_NUMBER, st, v, 0, "%s takes numbers, not '%.*s'", po.op->name,
                             SHOWN(v));
                     break;
-                case OPF_DATE:
-                    if (!(v->kind == SECKIT_JSON_NUMBER || (vstr && valid_date(s, n))))
+                case SKT_FAM_DATE:
+                    if (!(v->kind == SECKIT_JSON_NUMBER || (vstr && skt_cond_value_parse(f, s, n, NULL, &cv) == 0)))
                         skt_lint_add(l, CK_TYPE_MISMATCH_DATE, st, v, 0,
                             "'%.*s' is not a date: %s takes ISO 8601 dates (for example 2026-01-31T12:00:00Z) or epoch seconds",
                             SHOWN(v), po.op->name);
                     break;
-                case OPF_BINARY:
+                case SKT_FAM_BINARY:
                     if (!(vstr && valid_base64(s, n)))
                         skt_lint_add(l, CK_TYPE_MISMATCH_STRING, st, v, 0, "BinaryEquals takes base64-encoded values, not '%.*s'",
                             SHOWN(v));
                     break;
-                case OPF_IP: {
-                    unsigned char addr[16];
-                    int v6, prefix;
-                    if (!vstr || parse_ip(s, n, addr, &v6, &prefix) != 0) {
+                case SKT_FAM_IP: {
+                    if (!vstr || skt_cond_value_parse(f, s, n, NULL, &cv) != 0) {
                         skt_lint_add(l, CK_TYPE_MISMATCH_IP_RANGE, st, v, 0,
                             "'%.*s' is not an IP address or CIDR range, which %s takes (for example 203.0.113.0/24)",
                             SHOWN(v), po.op->name);
                         break;
                     }
-                    if (host_bits_set(addr, v6, prefix))
-                        skt_lint_add(l, CK_IMPROVE_IP_RANGE, st, v, 0, "'%.*s' has bits set past the /%d mask", (int)n, s, prefix);
-                    if (is_private_range(addr, v6, prefix))
+                    if (host_bits_set(&cv.ip))
+                        skt_lint_add(l, CK_IMPROVE_IP_RANGE, st, v, 0, "'%.*s' has bits set past the /%u mask", (int)n, s, cv.ip.prefix);
+                    if (is_private_range(&cv.ip))
                         privates++;
                     else
                         publics++;
                     break;
                 }
-                case OPF_STRING:
-                    if (vstr && !po.op->like && has_wild(s, n))
+                case SKT_FAM_STRING:
+                    if (vstr && po.id != SKT_OP_STRING_LIKE && po.id != SKT_OP_STRING_NOT_LIKE && has_wild(s, n))
                         skt_lint_add(l, CK_WILDCARD_WITHOUT_LIKE_OPERATOR, st, v, 0,
                             "'%.*s' has a wildcard, but %s compares literally; use StringLike", (int)(n > 200 ? 200 : n), s,
                             po.op->name);
                     break;
-                case OPF_ARN:
+                case SKT_FAM_ARN:
                     break;
                 }
                 if (vstr && (ci_eq(k->key, k->key_len, "aws:RequestedRegion")) && !has_wild(s, n) &&
@@ -606,14 +549,14 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                     skt_lint_add(l, CK_INVALID_VPCE_FORMAT, st, v, 0,
                         "'%.*s' is not a VPC endpoint id (vpce- and 8 or 17 characters)", (int)n, s);
             }
-            if (f == OPF_BOOL && nvalues > 1 && saw_true && saw_false)
+            if (f == SKT_FAM_BOOL && nvalues > 1 && saw_true && saw_false)
                 skt_lint_add(l, CK_INVALID_CONDITION_MULTIPLE_BOOLEAN, st, k, 1,
                     "'%s' is given both true and false, so the condition always matches when the key exists", k->key);
-            if (f == OPF_NUMERIC && po.op->lessgreater && nvalues > 1)
+            if (f == SKT_FAM_NUMERIC && op_orders(po.id) && nvalues > 1)
                 skt_lint_add(l, CK_REDUNDANT_CONDITION_VALUE_NUM, st, k, 1,
                     "%s with several values: only the %s one matters", po.op->name,
                     strstr(po.op->name, "Less") ? "largest" : "smallest");
-            if (f == OPF_IP && ci_eq(k->key, k->key_len, "aws:SourceIp") && privates > 0) {
+            if (f == SKT_FAM_IP && ci_eq(k->key, k->key_len, "aws:SourceIp") && privates > 0) {
                 int neg = po.op->negated;
                 if (publics == 0)
                     skt_lint_add(l, neg ? CK_PRIVATE_NOT_IP_ADDRESS : CK_PRIVATE_IP_ADDRESS, st, k, 1,
@@ -623,7 +566,7 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                     skt_lint_add(l, neg ? CK_PRIVATE_NOT_IP_ADDRESS_SUBSET : CK_PRIVATE_IP_ADDRESS_SUBSET, st, k, 1,
                         "aws:SourceIp is never a private address; the private ranges here have no effect (use aws:VpcSourceIp)");
             }
-            if (f == OPF_BOOL && ci_eq(k->key, k->key_len, "aws:MultiFactorAuthPresent") && saw_false &&
+            if (f == SKT_FAM_BOOL && ci_eq(k->key, k->key_len, "aws:MultiFactorAuthPresent") && saw_false &&
                 !po.if_exists)
                 skt_lint_add(l, CK_BAD_PATTERN_FOR_MFA, st, k, 1,
                     "aws:MultiFactorAuthPresent is absent (not false) for long-term access keys, so Bool false does not match them; use BoolIfExists");

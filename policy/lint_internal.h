@@ -88,13 +88,6 @@ typedef struct stmt {
     size_t cov_nslots;
 } stmt;
 
-/* An ARN taken apart by skt_lint_split_arn. */
-typedef struct arn {
-    const char *f[6];
-    size_t l[6];
-    int nf;
-} arn;
-
 /* ------------------------------------------------------------------ */
 /* small helpers */
 
@@ -189,7 +182,6 @@ const seckit_json *skt_lint_cond_key(const stmt *st, const char *key);
 const seckit_json *skt_lint_cond_key_prefix(const stmt *st, const char *prefix, size_t pl);
 /* Does the statement's Action (NotAction) cover action? */
 int skt_lint_stmt_covers(const stmt *st, const char *action);
-void skt_lint_split_arn(const char *s, size_t n, arn *a);
 int skt_lint_is_principal_arn(const char *s, size_t n);
 /* The kind of a Federated principal ("oidc", "saml", ...) and its host. */
 const char *skt_lint_federated_kind(const char *s, size_t n, const char **host, size_t *hostlen);

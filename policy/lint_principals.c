@@ -22,15 +22,15 @@
 
 int skt_lint_is_principal_arn(const char *s, size_t n)
 {
-    arn a;
-    skt_lint_split_arn(s, n, &a);
-    if (a.nf != 6 || !(a.l[0] == 3 && memcmp(a.f[0], "arn", 3) == 0))
+    skt_arn a;
+    if (!skt_arn_split(s, n, &a))
         return 0;
-    if (ci_eq(a.f[2], a.l[2], "iam"))
-        return ci_eq(a.f[5], a.l[5], "root") || ci_prefix(a.f[5], a.l[5], "user/") ||
-               ci_prefix(a.f[5], a.l[5], "role/");
-    if (ci_eq(a.f[2], a.l[2], "sts"))
-        return ci_prefix(a.f[5], a.l[5], "assumed-role/") || ci_prefix(a.f[5], a.l[5], "federated-user/");
+    const char *svc = a.f[SKT_ARN_SERVICE], *res = a.f[SKT_ARN_RESOURCE];
+    size_t sl = a.len[SKT_ARN_SERVICE], rl = a.len[SKT_ARN_RESOURCE];
+    if (ci_eq(svc, sl, "iam"))
+        return ci_eq(res, rl, "root") || ci_prefix(res, rl, "user/") || ci_prefix(res, rl, "role/");
+    if (ci_eq(svc, sl, "sts"))
+        return ci_prefix(res, rl, "assumed-role/") || ci_prefix(res, rl, "federated-user/");
     return 0;
 }
 
@@ -66,19 +66,22 @@ static void check_aws_principal(lint *l, const stmt *st, const seckit_json *v)
         return;
     }
     if (skt_lint_is_principal_arn(s, n)) {
-        arn a;
-        skt_lint_split_arn(s, n, &a);
+        skt_arn a;
+        skt_arn_split(s, n, &a);
+        const char *acct = a.f[SKT_ARN_ACCOUNT], *part = a.f[SKT_ARN_PARTITION];
+        size_t al = a.len[SKT_ARN_ACCOUNT], pl = a.len[SKT_ARN_PARTITION];
         /* legacy CloudFront origin access identities:
          * arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID */
-        if (ci_eq(a.f[4], a.l[4], "cloudfront") && ci_prefix(a.f[5], a.l[5], "user/CloudFront Origin Access Identity "))
+        if (ci_eq(acct, al, "cloudfront") &&
+            ci_prefix(a.f[SKT_ARN_RESOURCE], a.len[SKT_ARN_RESOURCE], "user/CloudFront Origin Access Identity "))
             return;
-        if (!is_account(a.f[4], a.l[4]))
-            skt_lint_add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)a.l[4], a.f[4],
-                skt_lint_looks_like_placeholder(a.f[4], a.l[4]) ? " (a placeholder left in?)" : "");
+        if (!is_account(acct, al))
+            skt_lint_add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)al, acct,
+                skt_lint_looks_like_placeholder(acct, al) ? " (a placeholder left in?)" : "");
         else
-            skt_lint_check_example_account(l, st, v, a.f[4], a.l[4]);
-        if (!skt_lint_valid_partition(a.f[1], a.l[1]))
-            skt_lint_add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition", (int)a.l[1], a.f[1]);
+            skt_lint_check_example_account(l, st, v, acct, al);
+        if (!skt_lint_valid_partition(part, pl))
+            skt_lint_add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition", (int)pl, part);
         return;
     }
     skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, v, 0,
@@ -112,7 +115,7 @@ static int is_web_identity_domain(const char *s, size_t n)
 /* "saml", "oidc" or NULL for a Federated value. */
 const char *skt_lint_federated_kind(const char *s, size_t n, const char **host, size_t *hostlen)
 {
-    arn a;
+    skt_arn a;
     *host = NULL;
     *hostlen = 0;
     if (is_web_identity_domain(s, n)) {
@@ -120,13 +123,14 @@ const char *skt_lint_federated_kind(const char *s, size_t n, const char **host, 
         *hostlen = n;
         return "oidc";
     }
-    skt_lint_split_arn(s, n, &a);
-    if (a.nf == 6 && a.l[0] == 3 && memcmp(a.f[0], "arn", 3) == 0 && ci_eq(a.f[2], a.l[2], "iam")) {
-        if (ci_prefix(a.f[5], a.l[5], "saml-provider/") && a.l[5] > 14)
+    if (skt_arn_split(s, n, &a) && ci_eq(a.f[SKT_ARN_SERVICE], a.len[SKT_ARN_SERVICE], "iam")) {
+        const char *res = a.f[SKT_ARN_RESOURCE];
+        size_t rl = a.len[SKT_ARN_RESOURCE];
+        if (ci_prefix(res, rl, "saml-provider/") && rl > 14)
             return "saml";
-        if (ci_prefix(a.f[5], a.l[5], "oidc-provider/") && a.l[5] > 14) {
-            *host = a.f[5] + 14;
-            *hostlen = a.l[5] - 14;
+        if (ci_prefix(res, rl, "oidc-provider/") && rl > 14) {
+            *host = res + 14;
+            *hostlen = rl - 14;
             return "oidc";
         }
     }

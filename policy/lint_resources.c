@@ -21,13 +21,6 @@
 /* resources (ARNs) */
 
 
-/* Up to five fields end at a ':'; the sixth (the resource) runs to the end
- * (policy/arn.c, shared with the evaluator). */
-void skt_lint_split_arn(const char *s, size_t n, arn *a)
-{
-    a->nf = (int)skt_arn_fields(s, n, a->f, a->l);
-}
-
 int skt_lint_valid_partition(const char *s, size_t n)
 {
     static const char *const parts[] = {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b",
@@ -124,29 +117,33 @@ static int glob_prefix_feasible(const char *pat, size_t plen, const char *s, siz
 }
 
 /* Check ARN fields against the resource types of the service. */
-static void check_arn_service_data(lint *l, const stmt *st, const seckit_json *v, const arn *a)
+static void check_arn_service_data(lint *l, const stmt *st, const seckit_json *v, const skt_arn *a)
 {
-    if (l->data == NULL || has_wild(a->f[2], a->l[2]) || a->l[2] == 0)
+    const char *svc = a->f[SKT_ARN_SERVICE], *reg = a->f[SKT_ARN_REGION], *acct = a->f[SKT_ARN_ACCOUNT],
+               *res = a->f[SKT_ARN_RESOURCE];
+    size_t svcl = a->len[SKT_ARN_SERVICE], regl = a->len[SKT_ARN_REGION], acctl = a->len[SKT_ARN_ACCOUNT],
+           resl = a->len[SKT_ARN_RESOURCE];
+    if (l->data == NULL || has_wild(svc, svcl) || svcl == 0)
         return;
     size_t first = 0;
-    size_t nrt = skt_iam_rtypes_for_arn_service(l->data, a->f[2], a->l[2], &first);
+    size_t nrt = skt_iam_rtypes_for_arn_service(l->data, svc, svcl, &first);
     if (nrt == 0) {
-        if (skt_iam_service_find(l->data, a->f[2], a->l[2]) == NULL)
-            skt_lint_add(l, CK_INVALID_SERVICE, st, v, 0, "no AWS service has the ARN service '%.*s'", (int)a->l[2], a->f[2]);
+        if (skt_iam_service_find(l->data, svc, svcl) == NULL)
+            skt_lint_add(l, CK_INVALID_SERVICE, st, v, 0, "no AWS service has the ARN service '%.*s'", (int)svcl, svc);
         return;
     }
     /* counts over all resource types of the service, and over those whose
      * resource part fits the policy's */
     size_t total = 0, with_region = 0, with_account = 0;
     size_t fits = 0, fit_region = 0, fit_account = 0;
-    int resource_checkable = !has_var(a->f[5], a->l[5]);
-    size_t lit = a->l[5];
-    for (size_t i = 0; i < a->l[5]; i++)
-        if (a->f[5][i] == '*' || a->f[5][i] == '?' || a->f[5][i] == '$') {
+    int resource_checkable = !has_var(res, resl);
+    size_t lit = resl;
+    for (size_t i = 0; i < resl; i++)
+        if (res[i] == '*' || res[i] == '?' || res[i] == '$') {
             lit = i;
             break;
         }
-    int wild = lit < a->l[5];
+    int wild = lit < resl;
     for (size_t i = first; i < first + nrt; i++) {
         const skt_iam_rtype *rt = l->data->by_arn_service[i];
         if (!rt->valid)
@@ -155,8 +152,8 @@ static void check_arn_service_data(lint *l, const stmt *st, const seckit_json *v
         with_region += (size_t)rt->has_region;
         with_account += (size_t)rt->has_account;
         int fit = !resource_checkable ||
-                  (wild ? glob_prefix_feasible(rt->res_glob, rt->res_glob_len, a->f[5], lit)
-                        : skt_glob_match(rt->res_glob, rt->res_glob_len, a->f[5], a->l[5], 0));
+                  (wild ? glob_prefix_feasible(rt->res_glob, rt->res_glob_len, res, lit)
+                        : skt_glob_match(rt->res_glob, rt->res_glob_len, res, resl, 0));
         if (fit) {
             fits++;
             fit_region += (size_t)rt->has_region;
@@ -165,26 +162,26 @@ static void check_arn_service_data(lint *l, const stmt *st, const seckit_json *v
     }
     if (total == 0)
         return;
-    if (fits == 0 && !wild && !(ci_eq(a->f[2], a->l[2], "iam") && ci_eq(a->f[5], a->l[5], "root"))) {
+    if (fits == 0 && !wild && !(ci_eq(svc, svcl, "iam") && ci_eq(res, resl, "root"))) {
         skt_lint_add(l, CK_INVALID_ARN_RESOURCE, st, v, 0, "'%.*s' fits no resource type of %.*s",
-            (int)(a->l[5] > 200 ? 200 : a->l[5]), a->f[5], (int)a->l[2], a->f[2]);
+            (int)(resl > 200 ? 200 : resl), res, (int)svcl, svc);
     }
     if (fits == 0) {
         fits = total;
         fit_region = with_region;
         fit_account = with_account;
     }
-    int region_lit = a->l[3] > 0 && !has_wild(a->f[3], a->l[3]) && !has_var(a->f[3], a->l[3]);
-    int account_lit = a->l[4] > 0 && !has_wild(a->f[4], a->l[4]) && !has_var(a->f[4], a->l[4]);
+    int region_lit = regl > 0 && !has_wild(reg, regl) && !has_var(reg, regl);
+    int account_lit = acctl > 0 && !has_wild(acct, acctl) && !has_var(acct, acctl);
     if (region_lit && fit_region == 0)
         skt_lint_add(l, CK_ARN_REGION_NOT_ALLOWED, st, v, 0, "%.*s ARNs of this kind have no region, but this one has '%.*s'",
-            (int)a->l[2], a->f[2], (int)a->l[3], a->f[3]);
+            (int)svcl, svc, (int)regl, reg);
     if (account_lit && fit_account == 0)
         skt_lint_add(l, CK_ARN_ACCOUNT_NOT_ALLOWED, st, v, 0, "%.*s ARNs of this kind have no account, but this one has '%.*s'",
-            (int)a->l[2], a->f[2], (int)a->l[4], a->f[4]);
-    if (a->l[3] == 0 && !wild && fit_region == fits)
+            (int)svcl, svc, (int)acctl, acct);
+    if (regl == 0 && !wild && fit_region == fits)
         skt_lint_add(l, CK_MISSING_ARN_REGION, st, v, 0, "%.*s ARNs of this kind need a region; this one has none",
-            (int)a->l[2], a->f[2]);
+            (int)svcl, svc);
 }
 
 const char *skt_lint_rtype_service(seckit_policy_resource_type t)
@@ -239,47 +236,58 @@ void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v
             return;
         }
     }
-    arn a;
-    skt_lint_split_arn(s, n, &a);
-    if (a.nf < 6) {
-        skt_lint_add(l, CK_MISSING_ARN_FIELD, st, v, 0, "'%.*s' has %d of the 6 colon-separated ARN fields", (int)(n > 200 ? 200 : n),
-            s, a.nf);
+    /* "arn" or a wildcard before the first ':' (skt_arn_split takes only "arn") */
+    const char *f[6];
+    size_t fl[6];
+    size_t nf = skt_arn_fields(s, n, f, fl);
+    if (nf < 6) {
+        skt_lint_add(l, CK_MISSING_ARN_FIELD, st, v, 0, "'%.*s' has %zu of the 6 colon-separated ARN fields", (int)(n > 200 ? 200 : n),
+            s, nf);
         return;
     }
-    for (int i = 1; i < 3; i++)
-        if (has_var(a.f[i], a.l[i]))
+    skt_arn a;
+    for (int i = 0; i < SKT_ARN_NFIELDS; i++) {
+        a.f[i] = f[i + 1];
+        a.len[i] = fl[i + 1];
+    }
+    const char *part = a.f[SKT_ARN_PARTITION], *svc = a.f[SKT_ARN_SERVICE], *reg = a.f[SKT_ARN_REGION],
+               *acct = a.f[SKT_ARN_ACCOUNT], *res = a.f[SKT_ARN_RESOURCE];
+    size_t partl = a.len[SKT_ARN_PARTITION], svcl = a.len[SKT_ARN_SERVICE], regl = a.len[SKT_ARN_REGION],
+           acctl = a.len[SKT_ARN_ACCOUNT], resl = a.len[SKT_ARN_RESOURCE];
+    for (int i = SKT_ARN_PARTITION; i <= SKT_ARN_SERVICE; i++)
+        if (has_var(a.f[i], a.len[i]))
             skt_lint_add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
                 "policy variables are not expanded in the partition or service of an ARN");
-    if (!has_wild(a.f[1], a.l[1]) && !skt_lint_valid_partition(a.f[1], a.l[1]))
+    if (!has_wild(part, partl) && !skt_lint_valid_partition(part, partl))
         skt_lint_add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition (aws, aws-cn, aws-us-gov, ...)",
-            (int)a.l[1], a.f[1]);
-    for (size_t i = 0; i < a.l[2]; i++)
-        if (a.f[2][i] >= 'A' && a.f[2][i] <= 'Z') {
-            skt_lint_add(l, CK_INVALID_ARN_SERVICE_CASE, st, v, 0, "the ARN's service '%.*s' must be lowercase", (int)a.l[2],
-                a.f[2]);
+            (int)partl, part);
+    for (size_t i = 0; i < svcl; i++)
+        if (svc[i] >= 'A' && svc[i] <= 'Z') {
+            skt_lint_add(l, CK_INVALID_ARN_SERVICE_CASE, st, v, 0, "the ARN's service '%.*s' must be lowercase", (int)svcl,
+                svc);
             break;
         }
-    if (a.l[3] > 0 && !has_wild(a.f[3], a.l[3]) && !has_var(a.f[3], a.l[3]) &&
-        !skt_lint_looks_like_region(a.f[3], a.l[3]))
-        skt_lint_add(l, CK_INVALID_ARN_REGION, st, v, 0, "'%.*s' is not a region%s", (int)a.l[3], a.f[3],
-            skt_lint_looks_like_placeholder(a.f[3], a.l[3]) ? " (a placeholder left in?)" : "");
-    if (a.l[4] > 0 && !has_wild(a.f[4], a.l[4]) && !has_var(a.f[4], a.l[4]) && !is_account(a.f[4], a.l[4]) &&
-        !(a.l[4] == 3 && memcmp(a.f[4], "aws", 3) == 0))
-        skt_lint_add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)a.l[4], a.f[4],
-            skt_lint_looks_like_placeholder(a.f[4], a.l[4]) ? " (a placeholder left in?)" : "");
-    skt_lint_check_example_account(l, st, v, a.f[4], a.l[4]);
-    if (skt_lint_looks_like_placeholder(a.f[5], a.l[5]))
+    if (regl > 0 && !has_wild(reg, regl) && !has_var(reg, regl) &&
+        !skt_lint_looks_like_region(reg, regl))
+        skt_lint_add(l, CK_INVALID_ARN_REGION, st, v, 0, "'%.*s' is not a region%s", (int)regl, reg,
+            skt_lint_looks_like_placeholder(reg, regl) ? " (a placeholder left in?)" : "");
+    if (acctl > 0 && !has_wild(acct, acctl) && !has_var(acct, acctl) && !is_account(acct, acctl) &&
+        !(acctl == 3 && memcmp(acct, "aws", 3) == 0))
+        skt_lint_add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)acctl, acct,
+            skt_lint_looks_like_placeholder(acct, acctl) ? " (a placeholder left in?)" : "");
+    skt_lint_check_example_account(l, st, v, acct, acctl);
+    if (skt_lint_looks_like_placeholder(res, resl))
         skt_lint_add(l, CK_ARN_PLACEHOLDER, st, v, 0, "'%.*s' still contains a placeholder", (int)(n > 200 ? 200 : n), s);
     check_arn_service_data(l, st, v, &a);
     /* resource policies of a given resource type */
     const char *rsvc = skt_lint_rtype_service(l->rtype);
-    if (rsvc != NULL && l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST && !has_wild(a.f[2], a.l[2]) &&
-        !ci_eq(a.f[2], a.l[2], rsvc)) {
+    if (rsvc != NULL && l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST && !has_wild(svc, svcl) &&
+        !ci_eq(svc, svcl, rsvc)) {
         skt_lint_add(l, CK_UNSUPPORTED_RESOURCE_ARN_IN_POLICY, st, v, 0,
             "a %s policy can only name %s resources, not '%.*s'", seckit_policy_resource_type_name(l->rtype),
             rsvc, (int)(n > 200 ? 200 : n), s);
-    } else if (l->rtype == SECKIT_RESOURCE_S3_BUCKET && ci_eq(a.f[2], a.l[2], "s3") &&
-               (a.l[3] > 0 || a.l[4] > 0)) {
+    } else if (l->rtype == SECKIT_RESOURCE_S3_BUCKET && ci_eq(svc, svcl, "s3") &&
+               (regl > 0 || acctl > 0)) {
         skt_lint_add(l, CK_UNSUPPORTED_RESOURCE_ARN_IN_POLICY, st, v, 0,
             "a bucket policy can only name the bucket and its objects (arn:aws:s3:::bucket[/key]), not '%.*s'",
             (int)(n > 200 ? 200 : n), s);

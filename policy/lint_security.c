@@ -295,10 +295,11 @@ static int principal_only_accounts(const stmt *st)
             any = 1;
             if (is_account(v->str, v->len))
                 continue;
-            arn a;
-            skt_lint_split_arn(v->str, v->len, &a);
-            if (a.nf != 6 || !(a.l[0] == 3 && memcmp(a.f[0], "arn", 3) == 0) || !ci_eq(a.f[2], a.l[2], "iam") || a.l[3] != 0 || !is_account(a.f[4], a.l[4]) ||
-                !(a.l[5] == 4 && memcmp(a.f[5], "root", 4) == 0))
+            const char *f[6];
+            size_t fl[6];
+            if (skt_arn_fields(v->str, v->len, f, fl) != 6 || !(fl[0] == 3 && memcmp(f[0], "arn", 3) == 0) ||
+                !ci_eq(f[2], fl[2], "iam") || fl[3] != 0 || !is_account(f[4], fl[4]) ||
+                !(fl[5] == 4 && memcmp(f[5], "root", 4) == 0))
                 return 0;
         }
         if (!any)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "policy/lint_internal.h"
+#include "policy/model.h"
 #include "src/base/guard.h"
 
 static int is_compute_service(const char *s, size_t n)
@@ -64,11 +65,11 @@ void skt_lint_check_trust_statement(lint *l, const stmt *st)
                     al = 12;
                     whole = 1;
                 } else if (skt_lint_is_principal_arn(v->str, v->len)) {
-                    arn a;
-                    skt_lint_split_arn(v->str, v->len, &a);
-                    acct = a.f[4];
-                    al = a.l[4];
-                    whole = ci_eq(a.f[5], a.l[5], "root");
+                    skt_arn a;
+                    skt_arn_split(v->str, v->len, &a);
+                    acct = a.f[SKT_ARN_ACCOUNT];
+                    al = a.len[SKT_ARN_ACCOUNT];
+                    whole = ci_eq(a.f[SKT_ARN_RESOURCE], a.len[SKT_ARN_RESOURCE], "root");
                 }
                 if (acct == NULL || !is_account(acct, al))
                     continue;
@@ -86,21 +87,22 @@ void skt_lint_check_trust_statement(lint *l, const stmt *st)
             FOR_VALUES(v, k) {
                 if (!is_str(v) || !trust)
                     continue;
-                arn a;
-                skt_lint_split_arn(v->str, v->len, &a);
-                if (a.nf != 6 || !ci_eq(a.f[2], a.l[2], "sts") || !ci_prefix(a.f[5], a.l[5], "assumed-role/"))
+                skt_arn a;
+                if (!skt_arn_split(v->str, v->len, &a) || !ci_eq(a.f[SKT_ARN_SERVICE], a.len[SKT_ARN_SERVICE], "sts") ||
+                    !ci_prefix(a.f[SKT_ARN_RESOURCE], a.len[SKT_ARN_RESOURCE], "assumed-role/"))
                     continue;
-                const char *role = a.f[5] + 13;
-                const char *slash = memchr(role, '/', a.l[5] - 13);
-                size_t rl = slash ? (size_t)(slash - role) : a.l[5] - 13;
+                const char *role = a.f[SKT_ARN_RESOURCE] + 13;
+                const char *slash = memchr(role, '/', a.len[SKT_ARN_RESOURCE] - 13);
+                size_t rl = slash ? (size_t)(slash - role) : a.len[SKT_ARN_RESOURCE] - 13;
                 FOR_VALUES(w, k) {
                     if (!is_str(w) || w == v)
                         continue;
-                    arn b;
-                    skt_lint_split_arn(w->str, w->len, &b);
-                    if (b.nf == 6 && ci_eq(b.f[2], b.l[2], "iam") && b.l[4] == a.l[4] &&
-                        memcmp(b.f[4], a.f[4], a.l[4]) == 0 && b.l[5] == rl + 5 &&
-                        memcmp(b.f[5], "role/", 5) == 0 && memcmp(b.f[5] + 5, role, rl) == 0) {
+                    skt_arn b;
+                    if (skt_arn_split(w->str, w->len, &b) && ci_eq(b.f[SKT_ARN_SERVICE], b.len[SKT_ARN_SERVICE], "iam") &&
+                        b.len[SKT_ARN_ACCOUNT] == a.len[SKT_ARN_ACCOUNT] &&
+                        memcmp(b.f[SKT_ARN_ACCOUNT], a.f[SKT_ARN_ACCOUNT], a.len[SKT_ARN_ACCOUNT]) == 0 &&
+                        b.len[SKT_ARN_RESOURCE] == rl + 5 && memcmp(b.f[SKT_ARN_RESOURCE], "role/", 5) == 0 &&
+                        memcmp(b.f[SKT_ARN_RESOURCE] + 5, role, rl) == 0) {
                         skt_lint_add(l, CK_REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY, st, v, 0,
                             "the session '%.*s' is already covered by its role '%.*s'", (int)v->len, v->str,
                             (int)w->len, w->str);

@@ -83,6 +83,26 @@ static const seckit_policy_finding *find(const seckit_policy_findings *f, const 
     return NULL;
 }
 
+/* A session next to its role is redundant only when both are ARNs: a text
+ * that merely has six colon-separated fields is no session (it is reported
+ * as a malformed principal instead). */
+static void test_trust_session_needs_arn(void)
+{
+    const char *yes = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
+                      "\"Principal\":{\"AWS\":[\"arn:aws:sts::111122223333:assumed-role/R/S\","
+                      "\"arn:aws:iam::111122223333:role/R\"]}}]}";
+    const char *no = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
+                     "\"Principal\":{\"AWS\":[\"urn:aws:sts::111122223333:assumed-role/R/S\","
+                     "\"arn:aws:iam::111122223333:role/R\"]}}]}";
+    seckit_policy_findings *f = lint_str(yes, SECKIT_POLICY_TRUST);
+    CHECK(f != NULL && find(f, "REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY") != NULL);
+    seckit_policy_findings_free(f);
+    f = lint_str(no, SECKIT_POLICY_TRUST);
+    CHECK(f != NULL && find(f, "REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY") == NULL &&
+          find(f, "INVALID_PRINCIPAL_FORMAT") != NULL);
+    seckit_policy_findings_free(f);
+}
+
 /* ---------------------------------------------------------------- JSON */
 
 static void test_json_positions(void)
@@ -963,6 +983,7 @@ int main(void)
     TEST(test_no_data_mode);
     TEST(test_positions_and_paths);
     TEST(test_report);
+    TEST(test_trust_session_needs_arn);
     test_checks_manifest();
     test_seed_expected();
     seckit_iam_data_free(g_data);
