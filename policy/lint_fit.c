@@ -291,26 +291,31 @@ static void describe_types(const seckit_iam_data *d, const skt_iam_action *a, ch
         snprintf(buf + bl, cap - bl, ", ...");
 }
 
+/* The statement's Resource entries as ARNs; 0 when some entry may be
+ * anything ("*", not an ARN, variables, a wildcard service, too many). */
+static size_t collect_res(const stmt *st, fit_res *res)
+{
+    size_t nres = 0;
+    if (st->resource == NULL)
+        return 0;
+    FOR_VALUES(v, st->resource) {
+        if (!is_str(v) || nres == FIT_MAX_RES || has_var(v->str, v->len) || !skt_arn_split(v->str, v->len, &res[nres].arn) ||
+            has_wild(res[nres].arn.f[SKT_ARN_SERVICE], res[nres].arn.len[SKT_ARN_SERVICE]))
+            return 0;
+        res[nres].v = v;
+        res[nres].wild = has_wild(v->str, v->len);
+        nres++;
+    }
+    return nres;
+}
+
 void skt_lint_check_fit(lint *l, const stmt *st)
 {
     if (l->data == NULL || st->action == NULL || st->resource == NULL || st->notaction != NULL ||
         st->notresource != NULL)
         return;
     fit_res res[FIT_MAX_RES];
-    size_t nres = 0;
-    FOR_VALUES(v, st->resource) {
-        /* "*", non-ARNs, variables and too many entries: anything may fit */
-        if (!is_str(v) || nres == FIT_MAX_RES || has_var(v->str, v->len))
-            return;
-        if (!skt_arn_split(v->str, v->len, &res[nres].arn))
-            return;
-        /* a wildcard in the service field: any service's type may fit */
-        if (has_wild(res[nres].arn.f[SKT_ARN_SERVICE], res[nres].arn.len[SKT_ARN_SERVICE]))
-            return;
-        res[nres].v = v;
-        res[nres].wild = has_wild(v->str, v->len);
-        nres++;
-    }
+    size_t nres = collect_res(st, res);
     if (nres == 0)
         return;
     fit_cache cache;
@@ -583,4 +588,123 @@ void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred,
             "allows %zu permissions-management action%s on every resource of its type ('%.*s' covers them all): %s; "
             "they change who can access resources",
             count, count == 1 ? "" : "s", (int)(via->len > 200 ? 200 : via->len), via->str, list);
+}
+
+/* ------------------------------------------------------------------ */
+/* condition keys that only some of the statement's actions take */
+
+/* Does action a take condition key lkey (lowercase): one of its own keys
+ * (which hold its resource types' keys) or of its resource types? */
+static int key_supported(const seckit_iam_data *d, const skt_iam_action *a, const char *lkey, size_t kl)
+{
+    for (const char *p = a->keys; *p;) {
+        const char *e = strchr(p, ',');
+        size_t el = e != NULL ? (size_t)(e - p) : strlen(p);
+        if (skt_glob_match(p, el, lkey, kl, 1))
+            return 1;
+        if (e == NULL)
+            break;
+        p = e + 1;
+    }
+    skt_action_rtype rt[32];
+    size_t nrt = skt_iam_action_rtypes(d, a, rt, SKT_ARRAY_LEN(rt));
+    for (size_t k = 0; k < nrt && k < SKT_ARRAY_LEN(rt); k++) {
+        if (rt[k].rtype == NULL || rt[k].rtype->keys == NULL)
+            continue;
+        for (const char *q = rt[k].rtype->keys; *q;) {
+            const char *e = strchr(q, ',');
+            size_t el = e != NULL ? (size_t)(e - q) : strlen(q);
+            if (skt_glob_match(q, el, lkey, kl, 1))
+                return 1;
+            if (e == NULL)
+                break;
+            q = e + 1;
+        }
+    }
+    return 0;
+}
+
+typedef struct key_tally {
+    size_t supported, unsupported;
+    char list[300];
+    size_t listed;
+} key_tally;
+
+static void tally(key_tally *t, const seckit_iam_data *d, const skt_iam_action *a, const char *lkey, size_t kl)
+{
+    if (key_supported(d, a, lkey, kl)) {
+        t->supported++;
+        return;
+    }
+    t->unsupported++;
+    list_add(t->list, sizeof(t->list), &t->listed, a->display);
+}
+
+void skt_lint_check_key_support(lint *l, const stmt *st)
+{
+    if (l->data == NULL || st->condition == NULL || st->condition->kind != SECKIT_JSON_OBJECT || st->action == NULL)
+        return;
+    /* actions a pattern brings that do not apply to the statement's ARNs
+     * (nor wildcard-only ones) are not granted anyway: not counted */
+    fit_res res[FIT_MAX_RES];
+    size_t nres = st->notresource == NULL ? collect_res(st, res) : 0;
+    fit_cache cache;
+    cache.n = 0;
+    for (const seckit_json *o = st->condition->child; o != NULL; o = o->next) {
+        if (o->kind != SECKIT_JSON_OBJECT)
+            continue;
+        for (const seckit_json *k = o->child; k != NULL; k = k->next) {
+            const char *key = k->key;
+            size_t kl = k->key_len;
+            const char *colon = memchr(key, ':', kl);
+            /* global keys (aws:) are set for every action; keys of other
+             * issuers (accounts.google.com:aud) are not the service's */
+            if (colon == NULL || kl >= 256 || ci_prefix(key, kl, "aws:") || memchr(key, '.', (size_t)(colon - key)) != NULL ||
+                ci_eq(key, kl, "ec2:SourceInstanceARN") || skt_iam_key_find(l->data, key, kl) == NULL)
+                continue;
+            size_t pl = (size_t)(colon - key);
+            char lkey[256];
+            for (size_t i = 0; i < kl; i++)
+                lkey[i] = (char)((key[i] >= 'A' && key[i] <= 'Z') ? key[i] + 32 : key[i]);
+            lkey[kl] = '\0';
+            key_tally t;
+            memset(&t, 0, sizeof(t));
+            size_t lit_sup = 0, lit_unsup = 0;
+            FOR_VALUES(v, st->action) {
+                if (!is_str(v) || v->len <= pl || strncasecmp(v->str, key, pl + 1) != 0)
+                    continue;
+                if (!has_wild(v->str, v->len)) {
+                    const skt_iam_action *a = skt_iam_action_find(l->data, v->str, v->len);
+                    if (a == NULL)
+                        continue;
+                    size_t before = t.supported;
+                    tally(&t, l->data, a, lkey, kl);
+                    if (t.supported > before)
+                        lit_sup++;
+                    else
+                        lit_unsup++;
+                    continue;
+                }
+                const skt_iam_service *svc = skt_iam_service_find(l->data, v->str, pl);
+                if (svc == NULL)
+                    continue;
+                size_t head = literal_head(v->str, v->len);
+                for (size_t i = 0; i < svc->action_count; i++) {
+                    const skt_iam_action *a = &l->data->actions[svc->action_first + i];
+                    if (a->name_len >= head && strncasecmp(a->name, v->str, head) == 0 &&
+                        skt_glob_match(v->str, v->len, a->name, a->name_len, 1) &&
+                        (nres == 0 || (!a->wildcard_only && action_fits(l->data, a, res, nres, &cache) != 0)))
+                        tally(&t, l->data, a, lkey, kl);
+                }
+            }
+            /* lint_conditions.c already reports a key that no listed action
+             * takes; here: the key some actions take and others do not */
+            if (t.unsupported == 0 || t.supported == 0 || (lit_unsup > 0 && lit_sup == 0))
+                continue;
+            skt_lint_add(l, CK_UNSUPPORTED_ACTION_FOR_CONDITION_KEY, st, k, 1,
+                "'%s' is set for %zu of the statement's %.*s actions but not for %zu (%s), so the condition %s for "
+                "those; give them a statement of their own",
+                key, t.supported, (int)pl, key, t.unsupported, t.list, st->allow ? "never matches" : "does not restrict");
+        }
+    }
 }

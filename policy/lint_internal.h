@@ -239,6 +239,9 @@ void skt_lint_check_fit(lint *l, const stmt *st);
 const seckit_json *skt_lint_effectively_star(lint *l, const stmt *st, const char *action);
 void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred, size_t ncred,
                                const char *const *exfil, size_t nexfil);
+/* UNSUPPORTED_ACTION_FOR_CONDITION_KEY for a service key that some of the
+ * statement's actions (wildcards expanded) take and others do not. */
+void skt_lint_check_key_support(lint *l, const stmt *st);
 
 /* lint_public.c: Principal "*" without a condition on the caller in a
  * bucket, queue, topic, key or secret policy. */

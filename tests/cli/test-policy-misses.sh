@@ -156,4 +156,21 @@ fires arn_region_bad INVALID_ARN_REGION "'eu-west-9' is not a region"
 policy region_ok "{\"Effect\": \"Allow\", \"Action\": \"lambda:InvokeFunction\", \"Resource\": [\"arn:aws:lambda:ap-southeast-7:210987654321:function:f\", \"arn:aws:lambda:eu-*:210987654321:function:f\"], \"Condition\": {\"StringEquals\": {\"aws:RequestedRegion\": [\"us-gov-west-1\", \"eusc-de-east-1\", \"cn-northwest-1\", \"mx-central-1\"]}, \"StringLike\": {\"aws:RequestedRegion\": \"eu-*\"}}}"
 quiet region_ok INVALID_REGION
 quiet region_ok INVALID_ARN_REGION
+# ---- condition keys that only some of the statement's actions take
+policy key_partial "{\"Effect\": \"Allow\", \"Action\": [\"s3:ListBucket\", \"s3:GetObject\"], \"Resource\": [$B, $O], \"Condition\": {\"StringLike\": {\"s3:prefix\": \"home/*\"}}}"
+fires key_partial UNSUPPORTED_ACTION_FOR_CONDITION_KEY "'s3:prefix' is set for 1 of the statement's s3 actions but not for 1 (s3:GetObject)"
+policy key_pattern "{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject*\", \"Resource\": $O, \"Condition\": {\"StringEquals\": {\"s3:ExistingObjectTag/team\": \"blue\"}}}"
+fires key_pattern UNSUPPORTED_ACTION_FOR_CONDITION_KEY "but not for [0-9]* (s3:GetObjectLegalHold"
+# near misses: every action takes it; global keys; bucket-level actions of a pattern on object ARNs
+policy key_all "{\"Effect\": \"Allow\", \"Action\": [\"s3:ListBucket\", \"s3:ListBucketVersions\"], \"Resource\": $B, \"Condition\": {\"StringLike\": {\"s3:prefix\": \"home/*\"}}}"
+quiet key_all UNSUPPORTED_ACTION_FOR_CONDITION_KEY
+policy key_global "{\"Effect\": \"Allow\", \"Action\": [\"s3:Get*\", \"ec2:StartInstances\"], \"Resource\": \"*\", \"Condition\": {\"StringEquals\": {\"aws:PrincipalTag/team\": \"blue\", \"aws:RequestedRegion\": \"eu-west-1\"}}}"
+quiet key_global UNSUPPORTED_ACTION_FOR_CONDITION_KEY
+policy key_fitting_only "{\"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\", \"s3:GetObjectVersion\", \"s3:GetBucket*\"], \"Resource\": $O, \"Condition\": {\"StringEquals\": {\"s3:ExistingObjectTag/team\": \"blue\"}}}"
+quiet key_fitting_only UNSUPPORTED_ACTION_FOR_CONDITION_KEY
+# a key no listed action takes: the statement-wide finding only, once
+policy key_none "{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": $O, \"Condition\": {\"StringLike\": {\"s3:prefix\": \"home/*\"}}}"
+seckit policy lint --fail-on NONE "$TMP/key_none.json" >"$OUT" 2>"$ERR"
+[ "$(grep -c ' UNSUPPORTED_ACTION_FOR_CONDITION_KEY: ' "$OUT")" = 1 ] && ! grep -q 'is set for' "$OUT" && pass key_none ||
+    fail key_none "$(head -c 400 "$OUT")"
 finish
