@@ -98,7 +98,7 @@ static int intersect(const char *g, size_t gn, const char *p, size_t pn)
         return 1;
     /* reachable states (i in g, j in tokens, k: inside placeholder j) */
     unsigned char seen[FIT_STATES];
-    size_t stack[FIT_STATES];
+    uint16_t stack[FIT_STATES]; /* state numbers, all below FIT_STATES */
     size_t sp = 0;
     memset(seen, 0, (gn + 1) * w * 2);
 #define ST(i, j, k) ((((i) * w) + (j)) * 2 + (k))
@@ -107,7 +107,7 @@ static int intersect(const char *g, size_t gn, const char *p, size_t pn)
         size_t s_ = ST(i, j, k);                                                                                       \
         if (!seen[s_]) {                                                                                               \
             seen[s_] = 1;                                                                                              \
-            stack[sp++] = s_;                                                                                          \
+            stack[sp++] = (uint16_t)s_;                                                                                        \
         }                                                                                                              \
     } while (0)
     PUSH(0, 0, 0);
