@@ -107,7 +107,7 @@ static int intersect(const char *g, size_t gn, const char *p, size_t pn)
         size_t s_ = ST(i, j, k);                                                                                       \
         if (!seen[s_]) {                                                                                               \
             seen[s_] = 1;                                                                                              \
-            stack[sp++] = (uint16_t)s_;                                                                                        \
+            stack[sp++] = (uint16_t)s_;                                                                                \
         }                                                                                                              \
     } while (0)
     PUSH(0, 0, 0);
@@ -439,13 +439,19 @@ static const seckit_json *covering_entry(lint *l, const stmt *st, const skt_iam_
     size_t nrt = skt_iam_action_rtypes(l->data, a, rt, SKT_ARRAY_LEN(rt));
     if (nrt > SKT_ARRAY_LEN(rt))
         nrt = SKT_ARRAY_LEN(rt);
+    /* when the action requires some types, covering an optional one (every
+     * glue database for glue:PutResourcePolicy, whose catalog is required)
+     * is not every resource */
+    int any_required = 0;
+    for (size_t k = 0; k < nrt; k++)
+        any_required |= rt[k].required;
     FOR_VALUES(v, st->resource) {
         skt_arn r;
         if (!is_str(v) || v->len < 4 || memchr(v->str, '*', v->len) == NULL || has_var(v->str, v->len) ||
             !skt_arn_split(v->str, v->len, &r))
             continue;
         for (size_t k = 0; k < nrt; k++)
-            if (entry_covers_type(&r, rt[k].rtype))
+            if ((rt[k].required || !any_required) && entry_covers_type(&r, rt[k].rtype))
                 return v;
     }
     return NULL;
