@@ -196,7 +196,7 @@ typedef struct fit_cache {
         const char *svc, *tok;
         size_t pl, nl;
         signed char fit;
-    } e[48];
+    } e[160];
     size_t n;
 } fit_cache;
 
@@ -486,27 +486,12 @@ void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred,
 {
     if (l->data == NULL || st->resource == NULL || st->action == NULL)
         return;
-    /* first: some entry covering a whole resource type of its service */
+    /* first, cheaply: an entry whose resource part has a '*' (and no '?') */
     int any = 0;
     FOR_VALUES(v, st->resource) {
-        skt_arn r;
-        if (!is_str(v) || has_var(v->str, v->len) || !skt_arn_split(v->str, v->len, &r) ||
-            memchr(r.f[SKT_ARN_RESOURCE], '*', r.len[SKT_ARN_RESOURCE]) == NULL ||
-            has_wild(r.f[SKT_ARN_SERVICE], r.len[SKT_ARN_SERVICE]))
-            continue;
-        size_t first = 0, nt = skt_iam_rtypes_for_arn_service(l->data, r.f[SKT_ARN_SERVICE], r.len[SKT_ARN_SERVICE], &first);
-        const char *rr = r.f[SKT_ARN_RESOURCE];
-        size_t rn = r.len[SKT_ARN_RESOURCE];
-        if (memchr(rr, '?', rn) != NULL)
-            continue;
-        for (size_t k = 0; k < nt && !any; k++) {
-            const skt_iam_rtype *t = l->data->by_arn_service[first + k];
-            any = t->arn != NULL && t->valid && t->res_glob != NULL &&
-                  (rr[0] == '*' || (t->res_glob_len > 0 && rr[0] == t->res_glob[0])) &&
-                  skt_glob_match(rr, rn, t->res_glob, t->res_glob_len, 0);
-        }
-        if (any)
-            break;
+        const char *star = is_str(v) ? memchr(v->str, '*', v->len) : NULL;
+        if (star != NULL && memchr(v->str, '?', v->len) == NULL && !has_var(v->str, v->len))
+            any = 1;
     }
     if (!any)
         return;
@@ -541,53 +526,53 @@ void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred,
                 "parameters or secrets",
                 (int)(via->len > 200 ? 200 : via->len), via->str, list);
     }
-    /* permissions-management actions of the services whose entries cover a
-     * whole resource type */
+    /* permissions-management actions the Action entries name: a literal
+     * one by its lookup, a pattern within its service's list ("*" and
+     * service wildcards: not here, the existing "*" path has them) */
     size_t count = 0;
     const seckit_json *via = NULL;
+    const skt_iam_action *seen[64];
+    size_t nseen = 0;
     list[0] = '\0';
-    FOR_VALUES(v, st->resource) {
-        skt_arn r;
-        if (!is_str(v) || !skt_arn_split(v->str, v->len, &r) || has_wild(r.f[SKT_ARN_SERVICE], r.len[SKT_ARN_SERVICE]))
+    size_t pos = 0;
+    FOR_VALUES(v, st->action) {
+        const action_lookup *lk = pos < l->nlookups ? &l->lookups[pos] : NULL;
+        pos++;
+        if (!is_str(v))
             continue;
-        if (memchr(r.f[SKT_ARN_RESOURCE], '*', r.len[SKT_ARN_RESOURCE]) == NULL)
+        const char *colon = memchr(v->str, ':', v->len);
+        if (colon == NULL || has_wild(v->str, (size_t)(colon - v->str)))
             continue;
-        const skt_iam_service *svc = NULL;
-        size_t first = 0, nt = skt_iam_rtypes_for_arn_service(l->data, r.f[SKT_ARN_SERVICE], r.len[SKT_ARN_SERVICE], &first);
-        for (size_t k = 0; k < nt && svc == NULL; k++) {
-            const skt_iam_rtype *t = l->data->by_arn_service[first + k];
-            if (!entry_covers_type(&r, t))
-                continue;
-            const char *c = strchr(t->name, ':');
-            if (c != NULL)
-                svc = skt_iam_service_find(l->data, t->name, (size_t)(c - t->name));
+        const skt_iam_action *cand[64];
+        size_t ncand = 0;
+        size_t head = literal_head(v->str, v->len);
+        if (head == v->len) {
+            const skt_iam_action *a = lk != NULL && lk->done ? lk->action : skt_iam_action_find(l->data, v->str, v->len);
+            if (a != NULL && a->perm_pos != SIZE_MAX)
+                cand[ncand++] = a;
+        } else {
+            const skt_iam_service *svc = skt_iam_service_find(l->data, v->str, (size_t)(colon - v->str));
+            for (size_t i = 0; svc != NULL && i < svc->perm_count && ncand < SKT_ARRAY_LEN(cand); i++) {
+                const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[svc->perm_first + i]];
+                if (pa->name_len >= head && strncasecmp(pa->name, v->str, head) == 0 &&
+                    skt_glob_match(v->str, v->len, pa->name, pa->name_len, 1))
+                    cand[ncand++] = pa;
+            }
         }
-        if (svc == NULL)
-            continue;
-        /* only when an Action entry can name an action of the service */
-        int named = 0;
-        FOR_VALUES(a, st->action) {
-            if (!is_str(a))
+        for (size_t c = 0; c < ncand; c++) {
+            int dup = 0;
+            for (size_t i = 0; i < nseen && !dup; i++)
+                dup = seen[i] == cand[c];
+            if (dup || nseen == SKT_ARRAY_LEN(seen))
                 continue;
-            const char *colon = memchr(a->str, ':', a->len);
-            size_t pl = colon != NULL ? (size_t)(colon - a->str) : a->len;
-            if (has_wild(a->str, pl) || (pl == svc->prefix_len && strncasecmp(a->str, svc->prefix, pl) == 0))
-                named = 1;
-        }
-        if (!named)
-            break;
-        for (size_t i = 0; i < svc->perm_count; i++) {
-            const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[svc->perm_first + i]];
-            if (!skt_lint_stmt_covers(st, pa->name))
-                continue;
-            const seckit_json *e = covering_entry(l, st, pa);
+            seen[nseen++] = cand[c];
+            const seckit_json *e = covering_entry(l, st, cand[c]);
             if (e == NULL)
                 continue;
             if (via == NULL)
                 via = e;
-            list_add(list, sizeof(list), &count, pa->display);
+            list_add(list, sizeof(list), &count, cand[c]->display);
         }
-        break;
     }
     if (count > 0)
         skt_lint_add(l, CK_RESOURCE_EXPOSURE, st, where, 1,
@@ -653,7 +638,8 @@ void skt_lint_check_key_support(lint *l, const stmt *st)
     /* actions a pattern brings that do not apply to the statement's ARNs
      * (nor wildcard-only ones) are not granted anyway: not counted */
     fit_res res[FIT_MAX_RES];
-    size_t nres = st->notresource == NULL ? collect_res(st, res) : 0;
+    size_t nres = 0;
+    int res_made = 0; /* res is made on the first pattern */
     fit_cache cache;
     cache.n = 0;
     for (const seckit_json *o = st->condition->child; o != NULL; o = o->next) {
@@ -694,6 +680,10 @@ void skt_lint_check_key_support(lint *l, const stmt *st)
                 const skt_iam_service *svc = skt_iam_service_find(l->data, v->str, pl);
                 if (svc == NULL)
                     continue;
+                if (!res_made) {
+                    nres = st->notresource == NULL ? collect_res(st, res) : 0;
+                    res_made = 1;
+                }
                 size_t head = literal_head(v->str, v->len);
                 for (size_t i = 0; i < svc->action_count; i++) {
                     const skt_iam_action *a = &l->data->actions[svc->action_first + i];
