@@ -508,6 +508,12 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                         skt_lint_add(l, CK_TYPE_MISMATCH_DATE, st, v, 0,
                             "'%.*s' is not a date: %s takes ISO 8601 dates (for example 2026-01-31T12:00:00Z) or epoch seconds",
                             SHOWN(v), po.op->name);
+                    else if (vstr) {
+                        char why[80];
+                        if (skt_lint_date_exists(s, n, why, sizeof(why)) != 0)
+                            skt_lint_add(l, CK_TYPE_MISMATCH_DATE, st, v, 0, "'%.*s' is not a date that exists: %s",
+                                (int)(n > 100 ? 100 : n), s, why);
+                    }
                     break;
                 case SKT_FAM_BINARY:
                     if (!(vstr && valid_base64(s, n)))

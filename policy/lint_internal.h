@@ -237,4 +237,28 @@ void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action
 void skt_lint_check_own_statement(lint *l, const stmt *st);
 void skt_lint_check_escalation(lint *l, const stmt *stmts, size_t nst);
 
+/* lint_fit.c: actions against the resource types of the statement's
+ * Resource entries; "effectively star" entries (every role, every object):
+ * the "*" entry or the one covering every resource of a type of action
+ * (NULL: none); the credentials/exfiltration/exposure lists for such
+ * entries (the caller handles "*" and NotResource itself; cred and exfil
+ * are the lists whose keys l->cred_keys and l->exfil_keys hold, made). */
+void skt_lint_check_fit(lint *l, const stmt *st);
+const seckit_json *skt_lint_effectively_star(lint *l, const stmt *st, const char *action);
+void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred, size_t ncred,
+                               const char *const *exfil, size_t nexfil);
+/* UNSUPPORTED_ACTION_FOR_CONDITION_KEY for a service key that some of the
+ * statement's actions (wildcards expanded) take and others do not. */
+void skt_lint_check_key_support(lint *l, const stmt *st);
+
+/* lint_public.c: Principal "*" without a condition on the caller in a
+ * bucket, queue, topic, key or secret policy. */
+void skt_lint_check_public(lint *l, const stmt *st);
+
+/* lint_values.c: the partition that has region s[0..n), or NULL; whether
+ * the fields of a date (already of the ISO 8601 shape) exist: 0, or -1 with
+ * what is wrong in why. */
+const char *skt_lint_region_partition(const char *s, size_t n);
+int skt_lint_date_exists(const char *s, size_t n, char *why, size_t cap);
+
 #endif

@@ -51,7 +51,8 @@ int skt_lint_looks_like_region(const char *s, size_t n)
     const char *last = s + n;
     while (last > s && last[-1] >= '0' && last[-1] <= '9')
         last--;
-    return parts >= 3 && last < s + n && last > s && last[-1] == '-' && s[0] >= 'a' && s[0] <= 'z';
+    return parts >= 3 && last < s + n && last > s && last[-1] == '-' && s[0] >= 'a' && s[0] <= 'z' &&
+           skt_lint_region_partition(s, n) != NULL; /* and one that some partition has */
 }
 
 int skt_lint_looks_like_placeholder(const char *s, size_t n)

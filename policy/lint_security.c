@@ -69,7 +69,12 @@ void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action
         return;
     int wild = 0;
     const seckit_json *entry = skt_lint_entry_covering(st, action, &wild);
-    int star = resource_is_star(st);
+    /* "*", or an entry covering every resource of the action's type
+     * (every role of an account, say): named in the message */
+    const seckit_json *star_v = skt_lint_effectively_star(l, st, action);
+    int star = star_v != NULL;
+    int sl = star ? (int)(star_v->len > 200 ? 200 : star_v->len) : 0;
+    const char *ss = star ? star_v->str : "";
     const seckit_json *where = entry ? entry : (st->notaction ? st->notaction : st->node);
     if (st->notresource != NULL) {
         if (st->notaction != NULL)
@@ -90,15 +95,15 @@ void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action
             snprintf(hint, sizeof(hint), " (its Condition does not limit %s to named services)", service_key);
         if (st->notaction != NULL)
             skt_lint_add(l, ck_star_res_not_action, st, st->notaction, 1,
-                "NotAction with Resource \"*\" allows %s on every resource", action);
+                "NotAction with Resource \"%.*s\" allows %s on every resource", sl, ss, action);
         else if (restricted_to_named_services(st, service_key))
             return;
         else if (wild)
-            skt_lint_add(l, ck_star_action_res, st, where, 0, "'%.*s' includes %s, allowed on every resource (\"*\")%s; list the ARNs it needs",
-                (int)entry->len, entry->str, action, hint);
+            skt_lint_add(l, ck_star_action_res, st, where, 0, "'%.*s' includes %s, allowed on every resource (\"%.*s\")%s; list the ARNs it needs",
+                (int)entry->len, entry->str, action, sl, ss, hint);
         else
-            skt_lint_add(l, ck_star_res, st, where, 0, "%s is allowed on every resource (\"*\")%s; list the ARNs it needs", action,
-                hint);
+            skt_lint_add(l, ck_star_res, st, where, 0, "%s is allowed on every resource (\"%.*s\")%s; list the ARNs it needs", action,
+                sl, ss, hint);
     }
 }
 
@@ -335,8 +340,15 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
                     (int)v->len, v->str, streq(v, "*") ? "every service" : "the service");
         }
     }
-    if (l->type != SECKIT_POLICY_IDENTITY || !stmt_unconstrained(st))
+    if (l->type != SECKIT_POLICY_IDENTITY)
         return;
+    if (!stmt_unconstrained(st)) {
+        /* entries covering a whole resource type (every S3 object, say) */
+        make_list_keys(l);
+        skt_lint_check_star_lists(l, st, credential_actions, SKT_ARRAY_LEN(credential_actions), exfil_actions,
+                                  SKT_ARRAY_LEN(exfil_actions));
+        return;
+    }
     make_list_keys(l);
     list_covered(st, credential_actions, l->cred_keys, SKT_ARRAY_LEN(credential_actions), l->cred_star_only, list,
                  sizeof(list), &count);

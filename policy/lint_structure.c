@@ -369,6 +369,9 @@ static void lint_statement(lint *l, stmt *st)
     }
     skt_lint_check_own_statement(l, st);
     skt_lint_check_trust_statement(l, st);
+    skt_lint_check_fit(l, st);
+    skt_lint_check_public(l, st);
+    skt_lint_check_key_support(l, st);
 }
 
 /* Canonical text of a statement without its Sid, to find repeats. */

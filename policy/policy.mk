@@ -13,6 +13,9 @@ libseckit_internal_la_SOURCES += \
 	policy/lint_structure.c \
 	policy/lint_security.c \
 	policy/lint_trust.c \
+	policy/lint_fit.c \
+	policy/lint_public.c \
+	policy/lint_values.c \
 	policy/report.c
 noinst_HEADERS += policy/internal.h policy/checks.h policy/lint_internal.h
 
@@ -34,4 +37,4 @@ check_PROGRAMS += tests/unit/test_policy_lint
 tests_unit_test_policy_lint_SOURCES = tests/unit/test_policy_lint.c
 tests_unit_test_policy_lint_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_policy_lint_LDADD = $(TEST_LDADD)
-SCRIPT_TESTS += tests/cli/test-policy.sh tests/cli/test-policy-precision.sh
+SCRIPT_TESTS += tests/cli/test-policy.sh tests/cli/test-policy-precision.sh tests/cli/test-policy-misses.sh
