@@ -23,8 +23,11 @@ EXTRA_DIST += policy/data/gen-iam-data.js
 
 # The command: seckit policy lint|data.
 seckit_SOURCES += src/cli/cmd_policy.c
-seckit_CFLAGS += -DSECKIT_PKGDATADIR='"$(pkgdatadir)"' -DSECKIT_SRCDIR_DATA='"$(abs_top_srcdir)/policy/data"'
+seckit_CFLAGS += -DSECKIT_DOCDIR='"$(docdir)"' -DSECKIT_PKGDATADIR='"$(pkgdatadir)"' -DSECKIT_SRCDIR_DATA='"$(abs_top_srcdir)/policy/data"'
 dist_man_MANS += man/seckit-policy.1
+# The checks' reference, installed beside the man pages: SARIF helpUri and
+# learnMoreLink point at it (file://$(docdir)/checks.md#code).
+dist_doc_DATA = docs/checks.md
 
 # Tests: the JSON parser, the snapshot loader, one triggering and one
 # near-miss fixture per check (tests/data/policy/checks/manifest.txt), the
