@@ -61,6 +61,27 @@ static int list(const skt_in_node *v, const char ***out, size_t *n, const char *
     return 0;
 }
 
+/* Only blank lines, comments and document markers: an empty config. */
+static int blank(const char *d, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r'))
+            i++;
+        if (i < len && d[i] == '#') {
+            while (i < len && d[i] != '\n')
+                i++;
+        } else if (len - i >= 3 && memcmp(d + i, "---", 3) == 0) {
+            i += 3;
+            continue;
+        }
+        if (i < len && d[i] != '\n')
+            return 0;
+        i++;
+    }
+    return 1;
+}
+
 int seckit_lint_config_parse(const char *data, size_t len, seckit_lint_config **out, seckit_error *err)
 {
     SKT_ENSURE_ARG(data != NULL && out != NULL, err);
@@ -74,6 +95,10 @@ int seckit_lint_config_parse(const char *data, size_t len, seckit_lint_config **
     }
     c->internal_ = doc;
     skt_in_doc_init(doc, 0);
+    if (blank(data, len)) {
+        *out = c;
+        return 0;
+    }
     int rc = skt_in_yaml_parse(data, len, doc, err);
     const skt_in_node *root = doc->root;
     const skt_in_node *lint = NULL;

@@ -37,4 +37,4 @@ check_PROGRAMS += tests/unit/test_policy_lint
 tests_unit_test_policy_lint_SOURCES = tests/unit/test_policy_lint.c
 tests_unit_test_policy_lint_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_policy_lint_LDADD = $(TEST_LDADD)
-SCRIPT_TESTS += tests/cli/test-policy.sh
+SCRIPT_TESTS += tests/cli/test-policy.sh tests/cli/test-policy-ci.sh
