@@ -5,13 +5,10 @@
 #ifndef SECKIT_POLICY_CHECKS_H
 #define SECKIT_POLICY_CHECKS_H
 
+#include "policy/internal.h"
 #include "seckit/policy.h"
 
 #define SKT_AA_LINK "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-"
-#ifndef SKT_CHECKS_DOC
-#define SKT_CHECKS_DOC "/usr/local/share/doc/seckit/checks.md"
-#endif
-#define SKT_OWN_LINK "file://" SKT_CHECKS_DOC "#"
 
 enum skt_check_id {
     CK_JSON_SYNTAX_ERROR,

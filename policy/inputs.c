@@ -40,6 +40,8 @@ static void input_clear(seckit_policy_input *in)
     free(in->owner);
     free(in->anchors);
     free(in->substituted);
+    free(in->scope);
+    free(in->ignore);
     memset(in, 0, sizeof(*in));
 }
 
@@ -57,6 +59,19 @@ void seckit_policy_inputs_free(seckit_policy_inputs *inputs)
         free(own);
     }
     free(inputs);
+}
+
+int skt_in_set_scope(skt_in_list *l, size_t from, const char *scope, const char *ignore,
+                     seckit_error *err)
+{
+    for (size_t i = from; i < l->n; i++) {
+        seckit_policy_input *in = &l->items[i];
+        if (scope != NULL && in->scope == NULL && (in->scope = strdup(scope)) == NULL)
+            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        if (ignore != NULL && in->ignore == NULL && (in->ignore = strdup(ignore)) == NULL)
+            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    }
+    return 0;
 }
 
 static seckit_input_position to_pub(const skt_in_pos *p)
@@ -790,6 +805,7 @@ static int tf_resource(skt_in_list *l, const skt_in_node *res, seckit_error *err
         return 0;
     const char *address = str_or(res, "address", type);
     char owner[OWNER_MAX];
+    size_t first = l->n;
     for (size_t i = 0; i < SKT_ARRAY_LEN(tf_attrs); i++) {
         if (strcmp(tf_attrs[i].type, type) != 0)
             continue;
@@ -812,7 +828,7 @@ static int tf_resource(skt_in_list *l, const skt_in_node *res, seckit_error *err
             SKT_GUARD(skt_in_add_string(l, v, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, owner, err));
         }
     }
-    return 0;
+    return skt_in_set_scope(l, first, address, NULL, err);
 }
 
 static int tf_module(skt_in_list *l, const skt_in_node *mod, unsigned depth, seckit_error *err)

@@ -6,7 +6,8 @@ libseckit_internal_la_SOURCES += \
 	policy/inputs_json.c \
 	policy/inputs_yaml.c \
 	policy/inputs_cfn.c \
-	policy/inputs_lint.c
+	policy/inputs_lint.c \
+	policy/inputs_config.c
 noinst_HEADERS += policy/inputs_internal.h policy/json_internal.h
 seckitinclude_HEADERS += include/seckit/policy_inputs.h
 

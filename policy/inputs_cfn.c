@@ -1043,6 +1043,54 @@ int skt_in_is_cfn(const skt_in_node *root)
     return 0;
 }
 
+/* A resource's suppressions: Metadata: {seckit: {ignore: [CODE, ...]}},
+ * each entry a code or {code: CODE, reason: TEXT}; into buf as
+ * "CODE,CODE" (empty when none).  An unknown code is an error at its
+ * position, so a typo does not silently suppress nothing. */
+static int metadata_ignores(const skt_in_node *res, const char *id, char *buf, size_t cap,
+                            seckit_error *err)
+{
+    buf[0] = '\0';
+    const skt_in_node *sk = skt_in_get(skt_in_get(res, "Metadata"), "seckit");
+    if (sk == NULL)
+        return 0;
+    const skt_in_node *ig = sk->kind == SKT_IN_OBJECT ? skt_in_get(sk, "ignore") : NULL;
+    if (sk->kind != SKT_IN_OBJECT || (ig != NULL && ig->kind != SKT_IN_ARRAY) ||
+        (ig == NULL && sk->n > 0))
+        return seckit_error_set_at(err, SECKIT_EFORMAT, sk->pos.line, sk->pos.column, sk->pos.offset,
+                                   "line %lu column %lu: %s: Metadata.seckit must be "
+                                   "{ignore: [CODE, ...]}",
+                                   sk->pos.line, sk->pos.column, id);
+    const seckit_policy_check_info *checks;
+    size_t nchecks = seckit_policy_checks(&checks);
+    size_t used = 0;
+    for (size_t i = 0; ig != NULL && i < ig->n; i++) {
+        const skt_in_node *e = ig->kids[i];
+        const char *code = e->kind == SKT_IN_OBJECT ? skt_in_get_str(e, "code") : NULL;
+        if (e->kind == SKT_IN_STRING)
+            code = e->str;
+        size_t k = 0;
+        while (code != NULL && k < nchecks && strcmp(checks[k].issue_code, code) != 0)
+            k++;
+        if (code == NULL || k == nchecks)
+            return seckit_error_set_at(err, SECKIT_EINVAL, e->pos.line, e->pos.column, e->pos.offset,
+                                       "line %lu column %lu: %s: Metadata.seckit.ignore: %s%.80s%s",
+                                       e->pos.line, e->pos.column, id,
+                                       code ? "unknown issue code '" : "expected an issue code or {code: CODE}",
+                                       code ? code : "", code ? "' (see docs/checks.md)" : "");
+        size_t n = strlen(code);
+        if (used + n + 2 > cap)
+            return seckit_error_set_at(err, SECKIT_ELIMIT, e->pos.line, e->pos.column, e->pos.offset,
+                                       "line %lu column %lu: %s: too many ignored codes", e->pos.line,
+                                       e->pos.column, id);
+        if (used > 0)
+            buf[used++] = ',';
+        memcpy(buf + used, code, n + 1);
+        used += n;
+    }
+    return 0;
+}
+
 int skt_in_cfn_extract(skt_in_list *l, skt_in_doc *doc, seckit_error *err)
 {
     const skt_in_node *root = doc->root;
@@ -1096,6 +1144,9 @@ int skt_in_cfn_extract(skt_in_list *l, skt_in_doc *doc, seckit_error *err)
         const skt_in_node *props = skt_in_get(res, "Properties");
         if (type == NULL || props == NULL || props->kind != SKT_IN_OBJECT)
             continue;
+        size_t first = l->n;
+        char ign[2048];
+        SKT_GUARD(metadata_ignores(res, id, ign, sizeof(ign), err));
         for (size_t d = 0; d < SKT_ARRAY_LEN(docs); d++) {
             if (strcmp(docs[d].type, type) != 0)
                 continue;
@@ -1120,6 +1171,7 @@ int skt_in_cfn_extract(skt_in_list *l, skt_in_doc *doc, seckit_error *err)
             SKT_GUARD(sam_policies(&c, props, type, id));
         if (strcmp(type, "AWS::Lambda::Permission") == 0)
             SKT_GUARD(lambda_permission(&c, res, props, id));
+        SKT_GUARD(skt_in_set_scope(l, first, id, ign[0] ? ign : NULL, err));
     }
     return 0;
 }

@@ -114,6 +114,10 @@ typedef struct skt_in_list {
     int bad_utf8;
 } skt_in_list;
 
+/* Set scope (logical id, address) and ignore (comma-separated issue codes)
+ * on the items added since index from (each may be NULL). */
+int skt_in_set_scope(skt_in_list *l, size_t from, const char *scope, const char *ignore,
+                     seckit_error *err);
 /* Add a policy whose text is data[start->offset, end) verbatim. */
 int skt_in_add_slice(skt_in_list *l, const skt_in_pos *start, size_t end, seckit_policy_type type,
                      seckit_policy_resource_type resource_type, const char *owner, seckit_error *err);

@@ -228,3 +228,95 @@ int seckit_policy_input_lint(const seckit_policy_input *in, const seckit_policy_
     }
     return rc;
 }
+
+/* ---- what a bare document looks like ---- */
+
+static int ci_prefix(const char *s, size_t len, const char *p)
+{
+    size_t n = strlen(p);
+    if (len < n)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != p[i])
+            return 0;
+    }
+    return 1;
+}
+
+static int ci_equal(const char *s, size_t len, const char *p)
+{
+    return len == strlen(p) && ci_prefix(s, len, p);
+}
+
+/* Every action of st (Action, a string or array of strings) is one a trust
+ * policy grants; *assume set when one is sts:AssumeRole*. */
+static int trust_actions(const seckit_json *st, int *assume)
+{
+    const seckit_json *a = seckit_json_get(st, "Action");
+    if (a == NULL)
+        return 0;
+    const seckit_json *one = a->kind == SECKIT_JSON_STRING ? a : NULL;
+    const seckit_json *it = a->kind == SECKIT_JSON_ARRAY ? a->child : one;
+    if (it == NULL)
+        return 0;
+    for (; it != NULL; it = one ? NULL : it->next) {
+        if (it->kind != SECKIT_JSON_STRING)
+            return 0;
+        if (ci_prefix(it->str, it->len, "sts:assumerole"))
+            *assume = 1;
+        else if (!ci_equal(it->str, it->len, "sts:tagsession") &&
+                 !ci_equal(it->str, it->len, "sts:setsourceidentity") &&
+                 !ci_equal(it->str, it->len, "sts:setcontext"))
+            return 0;
+    }
+    return 1;
+}
+
+int seckit_policy_input_shape(const seckit_policy_input *in, seckit_policy_shape *out, seckit_error *err)
+{
+    SKT_ENSURE_ARG(in != NULL && out != NULL, err);
+    memset(out, 0, sizeof(*out));
+    out->type = SECKIT_POLICY_IDENTITY;
+    out->resource_type = SECKIT_RESOURCE_NONE;
+    seckit_json_doc *doc = NULL;
+    const seckit_json *root = in->tree;
+    if (root == NULL) {
+        seckit_error e;
+        seckit_error_clear(&e);
+        if (seckit_json_parse(in->text, in->text_len, NULL, &doc, &e) < 0) {
+            /* not JSON: a policy with a syntax error if it says so */
+            out->is_policy = strstr(in->text, "\"Statement\"") != NULL || strstr(in->text, "\"Version\"") != NULL;
+            return 0;
+        }
+        root = seckit_json_root(doc);
+    }
+    if (root->kind == SECKIT_JSON_OBJECT &&
+        (seckit_json_get(root, "Statement") != NULL || seckit_json_get(root, "Version") != NULL))
+        out->is_policy = 1;
+    const seckit_json *sts = root->kind == SECKIT_JSON_OBJECT ? seckit_json_get(root, "Statement") : NULL;
+    const seckit_json *one = sts != NULL && sts->kind == SECKIT_JSON_OBJECT ? sts : NULL;
+    const seckit_json *st = sts != NULL && sts->kind == SECKIT_JSON_ARRAY ? sts->child : one;
+    size_t n = 0, with_principal = 0, trustlike = 0;
+    int assume = 0;
+    for (; st != NULL; st = one ? NULL : st->next, n++) {
+        if (st->kind != SECKIT_JSON_OBJECT)
+            continue;
+        int principal = seckit_json_get(st, "Principal") != NULL || seckit_json_get(st, "NotPrincipal") != NULL;
+        int resource = seckit_json_get(st, "Resource") != NULL || seckit_json_get(st, "NotResource") != NULL;
+        if (principal)
+            with_principal++;
+        if (principal && !resource && trust_actions(st, &assume))
+            trustlike++;
+    }
+    if (n > 0 && trustlike == n && assume) {
+        out->type = SECKIT_POLICY_TRUST;
+        out->resource_type = SECKIT_RESOURCE_IAM_ROLE_TRUST;
+    } else if (with_principal > 0) {
+        out->type = SECKIT_POLICY_RESOURCE;
+    }
+    seckit_json_free(doc);
+    return 0;
+}

@@ -177,6 +177,14 @@ typedef struct skt_iam_key {
     unsigned ktype;     /* skt_key_type */
 } skt_iam_key;
 
+/* The learn-more link of seckit's own checks: the installed checks.md (the
+ * build passes its path), as an absolute file:// URI as SARIF's helpUri must
+ * be, followed by the code in lower case. */
+#ifndef SKT_CHECKS_DOC
+#define SKT_CHECKS_DOC "/usr/local/share/doc/seckit/checks.md"
+#endif
+#define SKT_OWN_LINK "file://" SKT_CHECKS_DOC "#"
+
 #define SKT_TAG_RESOURCE 0x1u /* some action/resource type takes aws:ResourceTag/ */
 #define SKT_TAG_REQUEST 0x2u  /* aws:RequestTag/ */
 #define SKT_TAG_KEYS 0x4u     /* aws:TagKeys */

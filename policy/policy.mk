@@ -26,7 +26,7 @@ EXTRA_DIST += policy/data/gen-iam-data.js
 
 # The command: seckit policy lint|data.
 seckit_SOURCES += src/cli/cmd_policy.c
-seckit_CFLAGS += -DSECKIT_PKGDATADIR='"$(pkgdatadir)"' -DSECKIT_SRCDIR_DATA='"$(abs_top_srcdir)/policy/data"'
+seckit_CFLAGS += -DSECKIT_DOCDIR='"$(docdir)"' -DSECKIT_PKGDATADIR='"$(pkgdatadir)"' -DSECKIT_SRCDIR_DATA='"$(abs_top_srcdir)/policy/data"'
 dist_man_MANS += man/seckit-policy.1
 
 # Tests: the JSON parser, the snapshot loader, one triggering and one
@@ -37,4 +37,5 @@ check_PROGRAMS += tests/unit/test_policy_lint
 tests_unit_test_policy_lint_SOURCES = tests/unit/test_policy_lint.c
 tests_unit_test_policy_lint_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_policy_lint_LDADD = $(TEST_LDADD)
-SCRIPT_TESTS += tests/cli/test-policy.sh tests/cli/test-policy-precision.sh tests/cli/test-policy-misses.sh
+SCRIPT_TESTS += tests/cli/test-policy.sh tests/cli/test-policy-precision.sh tests/cli/test-policy-misses.sh \
+	tests/cli/test-policy-ci.sh

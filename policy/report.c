@@ -3,10 +3,12 @@
  * SARIF 2.1.0.  Pure: builds strings, prints nothing. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "policy/internal.h"
+#include "seckit/policy_inputs.h"
 #include "src/base/guard.h"
 
 #define MAX_REPORT_FINDINGS 1000000u
@@ -15,6 +17,8 @@
 typedef struct entry {
     const char *file;
     const char *owner;
+    const char *scope; /* logical id / address, or NULL */
+    int baselined;     /* matched an entry of the baseline: not shown */
     seckit_policy_finding f;
 } entry;
 
@@ -23,6 +27,11 @@ typedef struct ignore_spec {
     const char *code;
 } ignore_spec;
 
+typedef struct base_key {
+    const char *key;
+    int used;
+} base_key;
+
 struct seckit_policy_report {
     skt_arena arena;
     entry *items;
@@ -30,6 +39,10 @@ struct seckit_policy_report {
     ignore_spec *ignores;
     size_t nignores;
     size_t ignored;
+    base_key *base; /* sorted by key */
+    size_t nbase;
+    int have_base;
+    size_t baselined;
 };
 
 int seckit_policy_report_new(seckit_policy_report **out, seckit_error *err)
@@ -49,31 +62,60 @@ void seckit_policy_report_free(seckit_policy_report *r)
     skt_arena_free(&r->arena);
     free(r->items);
     free(r->ignores);
+    free(r->base);
     free(r);
+}
+
+int seckit_policy_check_exists(const char *code)
+{
+    const seckit_policy_check_info *checks;
+    size_t n = seckit_policy_checks(&checks);
+    for (size_t i = 0; code != NULL && i < n; i++)
+        if (strcmp(checks[i].issue_code, code) == 0)
+            return 1;
+    return 0;
 }
 
 int seckit_policy_report_ignore(seckit_policy_report *r, const char *spec, seckit_error *err)
 {
     SKT_ENSURE_ARG(r != NULL && spec != NULL, err);
     if (spec[0] == '\0')
-        return seckit_error_set(err, SECKIT_EINVAL, "--ignore: empty value (CODE, FILE:CODE or SID:CODE)");
-    const char *colon = strrchr(spec, ':');
-    const char *code = colon ? colon + 1 : spec;
-    if (code[0] == '\0' || (colon != NULL && colon == spec))
-        return seckit_error_set(err, SECKIT_EINVAL, "--ignore '%s': expected CODE, FILE:CODE or SID:CODE", spec);
-    for (const char *p = code; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
-            return seckit_error_set(err, SECKIT_EINVAL,
-                                    "--ignore '%s': '%s' is not an issue code (upper case, e.g. MISSING_VERSION)",
-                                    spec, code);
+        return seckit_error_set(err, SECKIT_EINVAL, "--ignore: empty value (CODE or CODE@WHERE)");
+    /* CODE@WHERE; the older WHERE:CODE still works */
+    const char *at = strchr(spec, '@');
+    const char *colon = at ? NULL : strrchr(spec, ':');
+    const char *code = spec, *scope = NULL;
+    size_t code_len = strlen(spec), scope_len = 0;
+    if (at != NULL) {
+        code_len = (size_t)(at - spec);
+        scope = at + 1;
+        scope_len = strlen(scope);
+    } else if (colon != NULL) {
+        code = colon + 1;
+        code_len = strlen(code);
+        scope = spec;
+        scope_len = (size_t)(colon - spec);
+    }
+    if (code_len == 0 || (scope != NULL && scope_len == 0))
+        return seckit_error_set(err, SECKIT_EINVAL,
+                                "--ignore '%.200s': expected CODE or CODE@WHERE (a CloudFormation logical id, "
+                                "Terraform address, file or Sid)",
+                                spec);
+    char *c = skt_arena_strndup(&r->arena, code, code_len);
+    if (c == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
+    if (!seckit_policy_check_exists(c))
+        return seckit_error_set(err, SECKIT_EINVAL,
+                                "--ignore '%.200s': '%.100s' is not an issue code seckit reports (see docs/checks.md)",
+                                spec, c);
     ignore_spec *ns = realloc(r->ignores, (r->nignores + 1) * sizeof(*ns));
     if (ns == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
     r->ignores = ns;
     ignore_spec *is = &r->ignores[r->nignores];
-    is->code = skt_arena_strdup(&r->arena, code);
-    is->scope = colon ? skt_arena_strndup(&r->arena, spec, (size_t)(colon - spec)) : NULL;
-    if (is->code == NULL || (colon && is->scope == NULL))
+    is->code = c;
+    is->scope = scope ? skt_arena_strndup(&r->arena, scope, scope_len) : NULL;
+    if (scope && is->scope == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
     r->nignores++;
     return 0;
@@ -85,22 +127,188 @@ static const char *base_name(const char *p)
     return s ? s + 1 : p;
 }
 
-static int ignored(const seckit_policy_report *r, const char *file, const char *owner,
-                   const seckit_policy_finding *f)
+/* "./a/b" and "a/b" are the same file */
+static const char *skip_dot(const char *p)
 {
+    while (p[0] == '.' && p[1] == '/') {
+        p += 2;
+        while (*p == '/')
+            p++;
+    }
+    return p;
+}
+
+static int same_file(const char *scope, const char *file)
+{
+    return strcmp(scope, file) == 0 || strcmp(skip_dot(scope), skip_dot(file)) == 0 ||
+           (strchr(scope, '/') == NULL && strcmp(scope, base_name(file)) == 0);
+}
+
+/* code is in the comma-separated list */
+static int in_list(const char *list, const char *code)
+{
+    size_t n = strlen(code);
+    for (const char *p = list; p != NULL && *p;) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l == n && memcmp(p, code, n) == 0)
+            return 1;
+        p = e ? e + 1 : NULL;
+    }
+    return 0;
+}
+
+static int ignored(const seckit_policy_report *r, const char *file, const char *owner, const char *scope,
+                   const char *extra, const seckit_policy_finding *f)
+{
+    if (extra != NULL && in_list(extra, f->issue_code))
+        return 1;
     for (size_t i = 0; i < r->nignores; i++) {
         const ignore_spec *is = &r->ignores[i];
         if (strcmp(is->code, f->issue_code) != 0)
             continue;
         if (is->scope == NULL)
             return 1;
-        if (file != NULL && (strcmp(is->scope, file) == 0 || strcmp(is->scope, base_name(file)) == 0))
+        if (file != NULL && same_file(is->scope, file))
             return 1;
         if (owner != NULL && strcmp(is->scope, owner) == 0)
+            return 1;
+        if (scope != NULL && strcmp(is->scope, scope) == 0)
             return 1;
         if (f->sid != NULL && strcmp(is->scope, f->sid) == 0)
             return 1;
     }
+    return 0;
+}
+
+/* ---- baselines ---- */
+
+/* A finding's identity: code, file, owner (the policy in the file),
+ * statement (Sid, else its index) and the path inside the statement
+ * without array indexes; lines and columns are not part of it. */
+static char *identity(skt_arena *a, const char *code, const char *file, const char *owner, const char *stmt,
+                      const char *path)
+{
+    char sub[1024];
+    size_t o = 0;
+    const char *p = path ? path : "";
+    if (strncmp(p, "Statement", 9) == 0 && stmt[0] != '\0') {
+        p += 9;
+        if (*p == '[')
+            while (*p && *p != ']')
+                p++;
+        if (*p == ']')
+            p++;
+        if (*p == '.')
+            p++;
+    }
+    for (; *p && o + 1 < sizeof(sub); p++) {
+        if (*p == '[') {
+            while (*p && *p != ']')
+                p++;
+            if (!*p)
+                break;
+            continue;
+        }
+        sub[o++] = *p;
+    }
+    sub[o] = '\0';
+    return skt_arena_printf(a, "%s\x1f%s\x1f%s\x1f%s\x1f%s", code, skip_dot(file ? file : "-"),
+                            owner ? owner : "", stmt, sub);
+}
+
+static void stmt_id(const seckit_policy_finding *f, char *buf, size_t cap)
+{
+    if (f->sid != NULL && f->sid[0] != '\0')
+        snprintf(buf, cap, "%s", f->sid);
+    else if (f->statement_index >= 0)
+        snprintf(buf, cap, "#%ld", f->statement_index);
+    else
+        buf[0] = '\0';
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    return strcmp(((const base_key *)a)->key, ((const base_key *)b)->key);
+}
+
+static const char *member_str(const seckit_json *o, const char *k)
+{
+    const seckit_json *v = seckit_json_get(o, k);
+    return v != NULL && v->kind == SECKIT_JSON_STRING ? v->str : NULL;
+}
+
+int seckit_policy_report_baseline(seckit_policy_report *r, const char *json, size_t len, seckit_error *err)
+{
+    SKT_ENSURE_ARG(r != NULL && json != NULL, err);
+    seckit_json_options o;
+    memset(&o, 0, sizeof(o));
+    o.max_size = 256u << 20;
+    seckit_json_doc *doc = NULL;
+    SKT_GUARD(seckit_json_parse(json, len, &o, &doc, err));
+    const seckit_json *root = seckit_json_root(doc);
+    const seckit_json *fs = root->kind == SECKIT_JSON_OBJECT ? seckit_json_get(root, "findings") : NULL;
+    const seckit_json *ver = root->kind == SECKIT_JSON_OBJECT ? seckit_json_get(root, "seckitBaseline") : NULL;
+    if (fs == NULL || fs->kind != SECKIT_JSON_ARRAY || ver == NULL) {
+        seckit_json_free(doc);
+        return seckit_error_set(err, SECKIT_EFORMAT,
+                                "not a seckit baseline (write one with seckit policy lint --write-baseline FILE)");
+    }
+    base_key *keys = realloc(r->base, (r->nbase + fs->count + 1) * sizeof(*keys));
+    if (keys == NULL) {
+        seckit_json_free(doc);
+        return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
+    }
+    r->base = keys;
+    int rc = 0;
+    for (const seckit_json *e = fs->child; e != NULL; e = e->next) {
+        const char *code = e->kind == SECKIT_JSON_OBJECT ? member_str(e, "issueCode") : NULL;
+        const char *file = code ? member_str(e, "file") : NULL;
+        const char *owner = code ? member_str(e, "owner") : NULL;
+        const char *stmt = code ? member_str(e, "statement") : NULL;
+        const char *path = code ? member_str(e, "path") : NULL;
+        if (code == NULL || file == NULL || stmt == NULL || path == NULL) {
+            rc = seckit_error_set_at(err, SECKIT_EFORMAT, e->span.start.line, e->span.start.column,
+                                     e->span.start.offset,
+                                     "line %lu: a finding needs issueCode, file, statement and path strings",
+                                     e->span.start.line);
+            break;
+        }
+        /* the stored path is already the identity's (no indexes, no statement) */
+        const char *k = skt_arena_printf(&r->arena, "%s\x1f%s\x1f%s\x1f%s\x1f%s", code, skip_dot(file),
+                                         owner ? owner : "", stmt, path);
+        if (k == NULL) {
+            rc = seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
+            break;
+        }
+        r->base[r->nbase].key = k;
+        r->base[r->nbase].used = 0;
+        r->nbase++;
+    }
+    seckit_json_free(doc);
+    if (rc < 0)
+        return rc;
+    qsort(r->base, r->nbase, sizeof(*r->base), key_cmp);
+    r->have_base = 1;
+    return 0;
+}
+
+/* Consume one unused baseline entry equal to key; 1 when there was one. */
+static int base_take(seckit_policy_report *r, const char *key)
+{
+    size_t lo = 0, hi = r->nbase;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(r->base[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < r->nbase && strcmp(r->base[lo].key, key) == 0; lo++)
+        if (!r->base[lo].used) {
+            r->base[lo].used = 1;
+            return 1;
+        }
     return 0;
 }
 
@@ -121,19 +329,31 @@ static seckit_path_element *copy_path(skt_arena *a, const seckit_path_element *f
     return el;
 }
 
-int seckit_policy_report_add(seckit_policy_report *r, const char *file, const char *owner,
-                             const seckit_policy_findings *fs, seckit_error *err)
+/* Add (copy) findings; scope and extra as in seckit_policy_report_add_input. */
+static int report_add(seckit_policy_report *r, const char *file, const char *owner, const char *scope,
+                      const char *extra, const seckit_policy_findings *fs, seckit_error *err)
 {
     SKT_ENSURE_ARG(r != NULL && fs != NULL, err);
     const char *cfile = file ? skt_arena_strdup(&r->arena, file) : NULL;
     const char *cowner = owner ? skt_arena_strdup(&r->arena, owner) : NULL;
-    if ((file && !cfile) || (owner && !cowner))
+    const char *cscope = scope ? skt_arena_strdup(&r->arena, scope) : NULL;
+    if ((file && !cfile) || (owner && !cowner) || (scope && !cscope))
         return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
     for (size_t i = 0; i < fs->count; i++) {
         const seckit_policy_finding *f = &fs->items[i];
-        if (ignored(r, file, owner, f)) {
+        if (ignored(r, file, owner, scope, extra, f)) {
             r->ignored++;
             continue;
+        }
+        int in_base = 0;
+        if (r->have_base) {
+            char st[512];
+            stmt_id(f, st, sizeof(st));
+            const char *k = identity(&r->arena, f->issue_code, file, owner, st, f->path);
+            if (k == NULL)
+                return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
+            in_base = base_take(r, k);
+            r->baselined += (size_t)in_base;
         }
         if (r->n >= MAX_REPORT_FINDINGS)
             return seckit_error_set(err, SECKIT_ELIMIT, "report: more than %u findings", MAX_REPORT_FINDINGS);
@@ -148,6 +368,8 @@ int seckit_policy_report_add(seckit_policy_report *r, const char *file, const ch
         entry *e = &r->items[r->n];
         e->file = cfile;
         e->owner = cowner;
+        e->scope = cscope;
+        e->baselined = in_base;
         e->f = *f;
         /* issue_code and learn_more are static strings of the check table */
         e->f.message = skt_arena_strdup(&r->arena, f->message ? f->message : "");
@@ -179,13 +401,76 @@ int seckit_policy_report_add(seckit_policy_report *r, const char *file, const ch
     return 0;
 }
 
+int seckit_policy_report_add(seckit_policy_report *r, const char *file, const char *owner,
+                             const seckit_policy_findings *fs, seckit_error *err)
+{
+    return report_add(r, file, owner, NULL, NULL, fs, err);
+}
+
+int seckit_policy_report_add_input(seckit_policy_report *r, const char *file, const seckit_policy_input *in,
+                                   const seckit_policy_findings *fs, seckit_error *err)
+{
+    SKT_ENSURE_ARG(in != NULL, err);
+    return report_add(r, file, in->owner && in->owner[0] ? in->owner : NULL, in->scope, in->ignore, fs, err);
+}
+
+int seckit_policy_report_write_baseline(const seckit_policy_report *r, char **out, size_t *out_len,
+                                        seckit_error *err)
+{
+    SKT_ENSURE_ARG(r != NULL && out != NULL, err);
+    *out = NULL;
+    skt_sb b;
+    skt_sb_init(&b, MAX_OUTPUT);
+    skt_sb_str(&b, "{\"seckitBaseline\":1,\"findings\":[");
+    for (size_t i = 0; i < r->n; i++) {
+        const entry *e = &r->items[i];
+        char st[512];
+        stmt_id(&e->f, st, sizeof(st));
+        skt_arena tmp;
+        skt_arena_init(&tmp);
+        const char *k = identity(&tmp, e->f.issue_code, e->file, e->owner, st, e->f.path);
+        const char *sub = k ? strrchr(k, '\x1f') + 1 : "";
+        skt_sb_str(&b, i ? ",\n{" : "\n{");
+        skt_sb_str(&b, "\"issueCode\":");
+        skt_sb_json_str(&b, e->f.issue_code, strlen(e->f.issue_code));
+        skt_sb_str(&b, ",\"file\":");
+        const char *file = skip_dot(e->file ? e->file : "-");
+        skt_sb_json_str(&b, file, strlen(file));
+        skt_sb_str(&b, ",\"owner\":");
+        skt_sb_json_str(&b, e->owner ? e->owner : "", e->owner ? strlen(e->owner) : 0);
+        skt_sb_str(&b, ",\"statement\":");
+        skt_sb_json_str(&b, st, strlen(st));
+        skt_sb_str(&b, ",\"path\":");
+        skt_sb_json_str(&b, sub, strlen(sub));
+        skt_sb_str(&b, ",\"findingType\":");
+        skt_sb_str(&b, "\"");
+        skt_sb_str(&b, seckit_finding_type_name(e->f.type));
+        skt_sb_str(&b, "\",\"message\":");
+        skt_sb_json_str(&b, e->f.message, strlen(e->f.message));
+        skt_sb_put(&b, "}", 1);
+        skt_arena_free(&tmp);
+        if (k == NULL)
+            b.failed = 1;
+    }
+    skt_sb_str(&b, "\n]}\n");
+    skt_sb_put(&b, "", 0);
+    if (b.failed || b.data == NULL) {
+        skt_sb_free(&b);
+        return seckit_error_set(err, SECKIT_ELIMIT, "report: baseline too large or out of memory");
+    }
+    *out = b.data;
+    if (out_len != NULL)
+        *out_len = b.len;
+    return 0;
+}
+
 size_t seckit_policy_report_count(const seckit_policy_report *r, unsigned mask)
 {
     size_t n = 0;
     if (r == NULL)
         return 0;
     for (size_t i = 0; i < r->n; i++)
-        if (mask & SECKIT_FINDING_BIT(r->items[i].f.type))
+        if (!r->items[i].baselined && (mask & SECKIT_FINDING_BIT(r->items[i].f.type)))
             n++;
     return n;
 }
@@ -193,6 +478,11 @@ size_t seckit_policy_report_count(const seckit_policy_report *r, unsigned mask)
 size_t seckit_policy_report_ignored(const seckit_policy_report *r)
 {
     return r ? r->ignored : 0;
+}
+
+size_t seckit_policy_report_baselined(const seckit_policy_report *r)
+{
+    return r ? r->baselined : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -210,21 +500,43 @@ static void put_uint(skt_sb *b, unsigned long long v)
     skt_sb_put(b, digits + at, sizeof(digits) - at);
 }
 
-static void render_text(const seckit_policy_report *r, skt_sb *b)
+static const char *type_colour(seckit_finding_type t)
+{
+    switch (t) {
+    case SECKIT_FINDING_ERROR: return "\033[1;31m";
+    case SECKIT_FINDING_SECURITY_WARNING: return "\033[1;35m";
+    case SECKIT_FINDING_WARNING: return "\033[33m";
+    default: return "\033[36m";
+    }
+}
+
+static void render_text(const seckit_policy_report *r, const seckit_report_options *o, skt_sb *b)
 {
     for (size_t i = 0; i < r->n; i++) {
         const entry *e = &r->items[i];
         const seckit_policy_finding *f = &e->f;
+        if (e->baselined)
+            continue;
         /* FILE:LINE:COLUMN: TYPE CODE: MESSAGE [PATH] (OWNER) */
+        if (o->colour)
+            skt_sb_str(b, "\033[1m");
         skt_sb_str(b, e->file ? e->file : "-");
         skt_sb_put(b, ":", 1);
         put_uint(b, f->span.start.line);
         skt_sb_put(b, ":", 1);
         put_uint(b, f->span.start.column + 1);
-        skt_sb_put(b, ": ", 2);
+        skt_sb_put(b, ":", 1);
+        if (o->colour) {
+            skt_sb_str(b, "\033[0m ");
+            skt_sb_str(b, type_colour(f->type));
+        } else {
+            skt_sb_put(b, " ", 1);
+        }
         skt_sb_str(b, seckit_finding_type_name(f->type));
         skt_sb_put(b, " ", 1);
         skt_sb_str(b, f->issue_code);
+        if (o->colour)
+            skt_sb_str(b, "\033[0m");
         skt_sb_put(b, ": ", 2);
         skt_sb_str(b, f->message);
         if (f->path != NULL && f->path[0] != '\0') {
@@ -239,6 +551,34 @@ static void render_text(const seckit_policy_report *r, skt_sb *b)
         }
         skt_sb_put(b, "\n", 1);
     }
+}
+
+#define OWN_LINK SKT_OWN_LINK
+
+/* A check's learn-more link as a JSON string: seckit's own checks link to
+ * the installed checks.md (a file:// URI), or to the caller's base when given. */
+static void put_link(skt_sb *b, const char *link, const seckit_report_options *o)
+{
+    if (link == NULL) {
+        skt_sb_put(b, "null", 4);
+        return;
+    }
+    size_t pl = sizeof(OWN_LINK) - 1;
+    if (o->help_uri_base != NULL && o->help_uri_base[0] != '\0' && strncmp(link, OWN_LINK, pl) == 0) {
+        size_t bl = strlen(o->help_uri_base), al = strlen(link + pl);
+        char *u = malloc(bl + al + 2);
+        if (u == NULL) {
+            b->failed = 1;
+            return;
+        }
+        memcpy(u, o->help_uri_base, bl);
+        u[bl] = '#';
+        memcpy(u + bl + 1, link + pl, al + 1);
+        skt_sb_json_str(b, u, bl + al + 1);
+        free(u);
+        return;
+    }
+    skt_sb_json_str(b, link, strlen(link));
 }
 
 static void json_pos(skt_sb *b, const seckit_position *p)
@@ -289,22 +629,25 @@ static void json_member_str(skt_sb *b, const char *member, size_t member_len, co
 
 #define JSON_MEMBER_STR(b, member, v) json_member_str((b), member, sizeof(member) - 1, (v))
 
-static void render_json(const seckit_policy_report *r, skt_sb *b)
+static void render_json(const seckit_policy_report *r, const seckit_report_options *o, skt_sb *b)
 {
-    size_t counts[4] = {0, 0, 0, 0};
+    size_t counts[4] = {0, 0, 0, 0}, shown = 0;
     skt_sb_str(b, "{\"findings\":[");
     for (size_t i = 0; i < r->n; i++) {
         const entry *e = &r->items[i];
         const seckit_policy_finding *f = &e->f;
+        if (e->baselined)
+            continue;
         if ((unsigned)f->type < 4)
             counts[f->type]++;
-        skt_sb_str(b, i ? ",\n{" : "\n{");
+        skt_sb_str(b, shown++ ? ",\n{" : "\n{");
         JSON_MEMBER_STR(b, "\"file\":", e->file);
         JSON_MEMBER_STR(b, ",\"owner\":", e->owner);
         JSON_MEMBER_STR(b, ",\"findingType\":", seckit_finding_type_name(f->type));
         JSON_MEMBER_STR(b, ",\"issueCode\":", f->issue_code);
         JSON_MEMBER_STR(b, ",\"findingDetails\":", f->message);
-        JSON_MEMBER_STR(b, ",\"learnMoreLink\":", f->learn_more);
+        skt_sb_str(b, ",\"learnMoreLink\":");
+        put_link(b, f->learn_more, o);
         skt_sb_str(b, ",\"locations\":[");
         json_location(b, f->path_elements, f->path_len, &f->span);
         for (size_t k = 0; k < f->more_count; k++) {
@@ -324,8 +667,8 @@ static void render_json(const seckit_policy_report *r, skt_sb *b)
     }
     skt_sb_printf(b,
                   "\n],\"summary\":{\"ERROR\":%zu,\"SECURITY_WARNING\":%zu,\"WARNING\":%zu,\"SUGGESTION\":%zu,"
-                  "\"ignored\":%zu}}\n",
-                  counts[0], counts[1], counts[2], counts[3], r->ignored);
+                  "\"ignored\":%zu,\"baselined\":%zu}}\n",
+                  counts[0], counts[1], counts[2], counts[3], r->ignored, r->baselined);
 }
 
 static const char *sarif_level(seckit_finding_type t)
@@ -338,11 +681,13 @@ static const char *sarif_level(seckit_finding_type t)
     }
 }
 
-static void uri_encode(skt_sb *b, const char *s)
+static void uri_encode(skt_sb *b, const char *prefix, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     char tmp[4096];
     size_t o = 0;
+    for (const char *p = prefix; *p && o + 1 < sizeof(tmp); p++)
+        tmp[o++] = *p;
     for (const unsigned char *p = (const unsigned char *)s; *p && o + 4 < sizeof(tmp); p++) {
         unsigned char c = *p;
         if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -357,11 +702,48 @@ static void uri_encode(skt_sb *b, const char *s)
     skt_sb_json_str(b, tmp, o);
 }
 
-/* One SARIF location: the file and region, and the element's path. */
-static void sarif_location(skt_sb *b, const char *file, const char *path, const seckit_span *span)
+/* file relative to the caller's folder when it is under it (or was given
+ * relative); *absolute set when it stays an absolute path. */
+static const char *relative(const char *file, const seckit_report_options *o, int *absolute)
+{
+    *absolute = 0;
+    if (file == NULL)
+        return "-";
+    if (file[0] != '/')
+        return skip_dot(file);
+    const char *base = o->base_dir;
+    size_t bl = base ? strlen(base) : 0;
+    while (bl > 1 && base[bl - 1] == '/')
+        bl--;
+    if (bl > 0 && strncmp(file, base, bl) == 0 && (bl == 1 || file[bl] == '/')) {
+        const char *rest = file + bl;
+        while (*rest == '/')
+            rest++;
+        if (*rest)
+            return rest;
+    }
+    *absolute = 1;
+    return file;
+}
+
+/* code-scanning ranks results by the rule's security-severity (0.1-10):
+ * critical 9+, high 7+, medium 4+, low below 4 */
+static const char *security_severity(seckit_finding_type t)
+{
+    switch (t) {
+    case SECKIT_FINDING_SECURITY_WARNING: return "7.5";
+    case SECKIT_FINDING_ERROR: return "5.0";
+    case SECKIT_FINDING_WARNING: return "3.0";
+    default: return "1.0";
+    }
+}
+
+/* One SARIF location: the file (relative to the current folder, or an
+ * absolute file:// URI) and region, and the element's path. */
+static void sarif_location(skt_sb *b, int abs_path, const char *file, const char *path, const seckit_span *span)
 {
     skt_sb_str(b, "{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
-    uri_encode(b, file ? file : "-");
+    uri_encode(b, abs_path ? "file://" : "", file);
     skt_sb_put(b, "}", 1);
     if (span->start.line > 0) {
         unsigned long endline = span->end.line ? span->end.line : span->start.line;
@@ -389,13 +771,13 @@ static void sarif_location(skt_sb *b, const char *file, const char *path, const 
     skt_sb_put(b, "}", 1);
 }
 
-static void render_sarif(const seckit_policy_report *r, const char *version, skt_sb *b)
+static void render_sarif(const seckit_policy_report *r, const seckit_report_options *o, skt_sb *b)
 {
     const seckit_policy_check_info *checks;
     size_t nchecks = seckit_policy_checks(&checks);
     skt_sb_str(b, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
                   "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"seckit\"");
-    JSON_MEMBER_STR(b, ",\"version\":", version ? version : "unknown");
+    JSON_MEMBER_STR(b, ",\"version\":", o->tool_version ? o->tool_version : "unknown");
     skt_sb_str(b, ",\"rules\":[");
     for (size_t i = 0; i < nchecks; i++) {
         skt_sb_str(b, i ? ",\n{" : "\n{");
@@ -403,18 +785,25 @@ static void render_sarif(const seckit_policy_report *r, const char *version, skt
         skt_sb_str(b, ",\"shortDescription\":{");
         JSON_MEMBER_STR(b, "\"text\":", checks[i].summary);
         skt_sb_put(b, "}", 1);
-        JSON_MEMBER_STR(b, ",\"helpUri\":", checks[i].learn_more);
+        skt_sb_str(b, ",\"helpUri\":");
+        put_link(b, checks[i].learn_more, o);
         skt_sb_printf(b, ",\"defaultConfiguration\":{\"level\":\"%s\"}", sarif_level(checks[i].type));
-        skt_sb_printf(b, ",\"properties\":{\"findingType\":\"%s\"}}", seckit_finding_type_name(checks[i].type));
+        skt_sb_printf(b,
+                      ",\"properties\":{\"findingType\":\"%s\",\"security-severity\":\"%s\","
+                      "\"tags\":[\"security\",\"iam\"]}}",
+                      seckit_finding_type_name(checks[i].type), security_severity(checks[i].type));
     }
     skt_sb_str(b, "]}},\"results\":[");
+    size_t shown = 0;
     for (size_t i = 0; i < r->n; i++) {
         const entry *e = &r->items[i];
         const seckit_policy_finding *f = &e->f;
+        if (e->baselined)
+            continue;
         size_t idx = 0;
         while (idx < nchecks && strcmp(checks[idx].issue_code, f->issue_code) != 0)
             idx++;
-        skt_sb_str(b, i ? ",\n{" : "\n{");
+        skt_sb_str(b, shown++ ? ",\n{" : "\n{");
         JSON_MEMBER_STR(b, "\"ruleId\":", f->issue_code);
         if (idx < nchecks) {
             skt_sb_str(b, ",\"ruleIndex\":");
@@ -425,33 +814,110 @@ static void render_sarif(const seckit_policy_report *r, const char *version, skt
         skt_sb_str(b, "\",\"message\":{");
         JSON_MEMBER_STR(b, "\"text\":", f->message);
         skt_sb_str(b, "},\"locations\":[");
-        sarif_location(b, e->file, f->path, &f->span);
+        int abs_path;
+        const char *rel = relative(e->file, o, &abs_path);
+        sarif_location(b, abs_path, rel, f->path, &f->span);
         for (size_t k = 0; k < f->more_count; k++) {
             skt_sb_put(b, ",", 1);
-            sarif_location(b, e->file, f->more_locations[k].path, &f->more_locations[k].span);
+            sarif_location(b, abs_path, rel, f->more_locations[k].path, &f->more_locations[k].span);
         }
         skt_sb_str(b, "],\"properties\":{");
         JSON_MEMBER_STR(b, "\"findingType\":", seckit_finding_type_name(f->type));
         JSON_MEMBER_STR(b, ",\"owner\":", e->owner);
         JSON_MEMBER_STR(b, ",\"sid\":", f->sid);
-        JSON_MEMBER_STR(b, ",\"learnMoreLink\":", f->learn_more);
+        skt_sb_str(b, ",\"learnMoreLink\":");
+        put_link(b, f->learn_more, o);
         skt_sb_str(b, "}}");
     }
     skt_sb_str(b, "\n]}]}\n");
 }
 
-int seckit_policy_report_render(const seckit_policy_report *r, seckit_report_format fmt,
-                                const char *tool_version, char **out, size_t *out_len, seckit_error *err)
+/* GitHub workflow commands: in the message %, CR and LF are escaped; in
+ * properties also ':' and ','. */
+static void gh_escape(skt_sb *b, const char *s, int property)
 {
-    SKT_ENSURE_ARG(r != NULL && out != NULL, err);
+    for (; *s; s++) {
+        switch (*s) {
+        case '%': skt_sb_put(b, "%25", 3); break;
+        case '\r': skt_sb_put(b, "%0D", 3); break;
+        case '\n': skt_sb_put(b, "%0A", 3); break;
+        case ':':
+            if (property)
+                skt_sb_put(b, "%3A", 3);
+            else
+                skt_sb_put(b, s, 1);
+            break;
+        case ',':
+            if (property)
+                skt_sb_put(b, "%2C", 3);
+            else
+                skt_sb_put(b, s, 1);
+            break;
+        default: skt_sb_put(b, s, 1);
+        }
+    }
+}
+
+static void render_github(const seckit_policy_report *r, const seckit_report_options *o, skt_sb *b)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        const entry *e = &r->items[i];
+        const seckit_policy_finding *f = &e->f;
+        if (e->baselined)
+            continue;
+        const char *cmd = f->type == SECKIT_FINDING_SUGGESTION ? "notice"
+                          : f->type == SECKIT_FINDING_WARNING  ? "warning"
+                                                               : "error";
+        int abs_path;
+        skt_sb_str(b, "::");
+        skt_sb_str(b, cmd);
+        skt_sb_str(b, " file=");
+        gh_escape(b, relative(e->file, o, &abs_path), 1);
+        if (f->span.start.line > 0) {
+            skt_sb_str(b, ",line=");
+            put_uint(b, f->span.start.line);
+            skt_sb_str(b, ",col=");
+            put_uint(b, f->span.start.column + 1);
+            if (f->span.end.line >= f->span.start.line) {
+                skt_sb_str(b, ",endLine=");
+                put_uint(b, f->span.end.line);
+                skt_sb_str(b, ",endColumn=");
+                put_uint(b, f->span.end.column + 1);
+            }
+        }
+        skt_sb_str(b, ",title=");
+        gh_escape(b, seckit_finding_type_name(f->type), 1);
+        skt_sb_str(b, " ");
+        gh_escape(b, f->issue_code, 1);
+        skt_sb_str(b, "::");
+        gh_escape(b, f->message, 0);
+        if (f->path != NULL && f->path[0] != '\0') {
+            skt_sb_str(b, " [");
+            gh_escape(b, f->path, 0);
+            skt_sb_str(b, "]");
+        }
+        if (e->owner != NULL) {
+            skt_sb_str(b, " (");
+            gh_escape(b, e->owner, 0);
+            skt_sb_str(b, ")");
+        }
+        skt_sb_put(b, "\n", 1);
+    }
+}
+
+int seckit_policy_report_render_with(const seckit_policy_report *r, const seckit_report_options *o, char **out,
+                                     size_t *out_len, seckit_error *err)
+{
+    SKT_ENSURE_ARG(r != NULL && o != NULL && out != NULL, err);
     *out = NULL;
     skt_sb b;
     skt_sb_init(&b, MAX_OUTPUT);
-    switch (fmt) {
-    case SECKIT_REPORT_TEXT: render_text(r, &b); break;
-    case SECKIT_REPORT_JSON: render_json(r, &b); break;
-    case SECKIT_REPORT_SARIF: render_sarif(r, tool_version, &b); break;
-    default: return seckit_error_set(err, SECKIT_EINVAL, "report: unknown format %d", (int)fmt);
+    switch (o->format) {
+    case SECKIT_REPORT_TEXT: render_text(r, o, &b); break;
+    case SECKIT_REPORT_JSON: render_json(r, o, &b); break;
+    case SECKIT_REPORT_SARIF: render_sarif(r, o, &b); break;
+    case SECKIT_REPORT_GITHUB: render_github(r, o, &b); break;
+    default: return seckit_error_set(err, SECKIT_EINVAL, "report: unknown format %d", (int)o->format);
     }
     skt_sb_put(&b, "", 0);
     if (b.failed) {
@@ -467,4 +933,14 @@ int seckit_policy_report_render(const seckit_policy_report *r, seckit_report_for
     if (out_len != NULL)
         *out_len = b.len;
     return 0;
+}
+
+int seckit_policy_report_render(const seckit_policy_report *r, seckit_report_format fmt,
+                                const char *tool_version, char **out, size_t *out_len, seckit_error *err)
+{
+    seckit_report_options o;
+    memset(&o, 0, sizeof(o));
+    o.format = fmt;
+    o.tool_version = tool_version;
+    return seckit_policy_report_render_with(r, &o, out, out_len, err);
 }

@@ -57,3 +57,13 @@ check-local: $(check_PROGRAMS) seckit$(EXEEXT)
 	FUZZ_REPLAYERS="$(FUZZ_REPLAYERS)" VALGRIND_TESTS="$(VALGRIND_TESTS)" \
 	top_srcdir="$(top_srcdir)" top_builddir="$(top_builddir)" \
 	$(SHELL) $(top_srcdir)/tests/run-tests.sh
+
+# The interop tests install their npm peers into the build tree when the
+# source tree has none (tests/cli/test-*-interop.sh): distclean removes them
+# there (never from the source tree of an in-tree build), so distcheck's
+# distcleancheck finds no files left over.
+distclean-local:
+	if test "$(abs_top_builddir)" != "$(abs_top_srcdir)"; then \
+	  rm -rf tests/interop/node_modules tests/interop/package.json \
+	    tests/interop/package-lock.json tests/interop/npm.log; \
+	fi

@@ -292,7 +292,8 @@ size_t seckit_policy_checks(const seckit_policy_check_info **table);
 typedef enum seckit_report_format {
     SECKIT_REPORT_TEXT = 0, /* FILE:LINE:COL: FINDING_TYPE CODE: message */
     SECKIT_REPORT_JSON,     /* {"findings":[{file, owner, findingType, ...}]} */
-    SECKIT_REPORT_SARIF     /* SARIF 2.1.0 */
+    SECKIT_REPORT_SARIF,    /* SARIF 2.1.0 */
+    SECKIT_REPORT_GITHUB    /* GitHub Actions workflow commands (::error file=...::msg) */
 } seckit_report_format;
 
 typedef struct seckit_policy_report seckit_policy_report;
@@ -300,9 +301,15 @@ typedef struct seckit_policy_report seckit_policy_report;
 int seckit_policy_report_new(seckit_policy_report **out, seckit_error *err);
 void seckit_policy_report_free(seckit_policy_report *r);
 
-/* Suppress findings: "CODE", "FILE:CODE" (FILE matches the file name as
- * given or its last path component), or "SID:CODE" (the statement's Sid).
- * Call before adding findings. */
+/* 1 when the linter can report issue code `code`. */
+int seckit_policy_check_exists(const char *code);
+
+/* Suppress findings: "CODE" everywhere, or "CODE@WHERE" where WHERE is a
+ * file (as given, without a leading "./", or its last path component when
+ * WHERE has no '/'), a CloudFormation logical id or Terraform address
+ * (seckit_policy_report_add_input), the owner as shown, or a statement's
+ * Sid; the older "WHERE:CODE" is the same.  A code the linter does not
+ * have is SECKIT_EINVAL.  Call before adding findings. */
 int seckit_policy_report_ignore(seckit_policy_report *r, const char *spec, seckit_error *err);
 
 /* Add (copy) one policy's findings.  file is the name to show (may be
@@ -311,15 +318,47 @@ int seckit_policy_report_ignore(seckit_policy_report *r, const char *spec, secki
 int seckit_policy_report_add(seckit_policy_report *r, const char *file, const char *owner,
                              const seckit_policy_findings *f, seckit_error *err);
 
-/* Count of kept findings whose type is in mask; count of ignored ones. */
+/* Baselines.  A finding's identity is its issue code, file (without a
+ * leading "./"), owner, statement (Sid, else "#INDEX") and path inside the
+ * statement without array indexes, never its line or column, so it
+ * survives edits that move it.  seckit_policy_report_baseline() reads a
+ * baseline (JSON written by seckit_policy_report_write_baseline); call it
+ * before adding findings: a finding matching an unused baseline entry is
+ * kept out of the rendered report and the counts (each entry matches one
+ * finding).  seckit_policy_report_write_baseline() writes every finding
+ * that is not ignored, including the ones the baseline matched. */
+int seckit_policy_report_baseline(seckit_policy_report *r, const char *json, size_t len,
+                                  seckit_error *err);
+int seckit_policy_report_write_baseline(const seckit_policy_report *r, char **out, size_t *out_len,
+                                        seckit_error *err);
+
+/* Count of kept findings (not matched by the baseline) whose type is in
+ * mask; count of ignored ones; count of ones the baseline matched. */
 size_t seckit_policy_report_count(const seckit_policy_report *r, unsigned mask);
 size_t seckit_policy_report_ignored(const seckit_policy_report *r);
+size_t seckit_policy_report_baselined(const seckit_policy_report *r);
 
 /* Render all kept findings; *out is NUL-terminated, caller frees with
  * free().  tool_version appears in SARIF's tool.driver.version. */
 int seckit_policy_report_render(const seckit_policy_report *r, seckit_report_format fmt,
                                 const char *tool_version, char **out, size_t *out_len,
                                 seckit_error *err);
+
+typedef struct seckit_report_options {
+    seckit_report_format format;
+    const char *tool_version;  /* SARIF tool.driver.version */
+    int colour;                /* text: ANSI colours on the finding types */
+    /* Where docs/checks.md is published (a URL or file:// URI): seckit's own
+     * checks link to HELP_URI_BASE#code in SARIF helpUri and JSON/SARIF
+     * learnMoreLink; NULL keeps the relative docs/checks.md#code. */
+    const char *help_uri_base;
+    /* SARIF and GitHub: file names under this folder (absolute) are made
+     * relative to it; others absolute (file://).  NULL: as given. */
+    const char *base_dir;
+} seckit_report_options;
+
+int seckit_policy_report_render_with(const seckit_policy_report *r, const seckit_report_options *o,
+                                     char **out, size_t *out_len, seckit_error *err);
 
 #ifdef __cplusplus
 }

@@ -89,6 +89,13 @@ typedef struct seckit_policy_input {
      * the placeholder; seckit_policy_input_lint names the parameters in
      * the messages of findings about those values.  NULL when none. */
     char *substituted;
+    /* The resource the policy belongs to, for suppressions: the
+     * CloudFormation logical id or the Terraform address; NULL otherwise. */
+    char *scope;
+    /* Issue codes the template suppresses for this resource (CloudFormation
+     * Metadata: {seckit: {ignore: [CODE, ...]}}), comma-separated; NULL
+     * when none.  Unknown codes are rejected when the file is read. */
+    char *ignore;
 } seckit_policy_input;
 
 typedef struct seckit_policy_inputs {
@@ -142,6 +149,58 @@ seckit_input_position seckit_policy_input_locate(const seckit_policy_input *in,
 int seckit_policy_input_lint(const seckit_policy_input *in,
                              const seckit_policy_lint_options *opts,
                              seckit_policy_findings **out, seckit_error *err);
+
+/* What a bare policy document (type_known == 0) looks like it is, from
+ * its shape, so a folder of mixed files is linted without --type:
+ *   TRUST     every statement has Principal (or NotPrincipal), none has
+ *             Resource or NotResource, and every action is sts:AssumeRole*,
+ *             sts:TagSession, sts:SetSourceIdentity or sts:SetContext (at
+ *             least one sts:AssumeRole*);
+ *   RESOURCE  some statement has Principal or NotPrincipal;
+ *   IDENTITY  otherwise.
+ * Also says whether the document looks like a policy at all (a JSON object
+ * with Statement or Version), so that other JSON and YAML files in a folder
+ * (package.json, workflow files) can be skipped. */
+typedef struct seckit_policy_shape {
+    int is_policy;
+    seckit_policy_type type;
+    seckit_policy_resource_type resource_type;
+} seckit_policy_shape;
+
+int seckit_policy_input_shape(const seckit_policy_input *in, seckit_policy_shape *out,
+                              seckit_error *err);
+
+/* Add one input's findings to a report: like seckit_policy_report_add
+ * with in's owner, and also suppressing the codes in in->ignore and
+ * matching CODE@WHERE suppressions against in->scope. */
+int seckit_policy_report_add_input(seckit_policy_report *r, const char *file,
+                                   const seckit_policy_input *in,
+                                   const seckit_policy_findings *f, seckit_error *err);
+
+/* The configuration file of `seckit policy lint` (.seckit.yml), YAML or
+ * JSON:
+ *   lint:
+ *     type: trust            # and resource-type, format, fail-on, account,
+ *     fail-on: ERROR         #   data, baseline, help-uri-base: as the
+ *     quiet: true            #   options of the same names
+ *     ignore: [CODE, CODE@WHERE, ...]
+ *     exclude: ["vendor", "*.generated.json"]
+ * Other top-level keys are left for other commands.  An unknown key under
+ * lint is SECKIT_EFORMAT with its position.  Strings are NULL when absent;
+ * they live as long as the config. */
+typedef struct seckit_lint_config {
+    const char *type, *resource_type, *format, *fail_on, *account, *data, *baseline, *help_uri_base;
+    int quiet;
+    const char **ignore;
+    size_t ignore_count;
+    const char **exclude;
+    size_t exclude_count;
+    void *internal_;
+} seckit_lint_config;
+
+int seckit_lint_config_parse(const char *data, size_t len, seckit_lint_config **out,
+                             seckit_error *err);
+void seckit_lint_config_free(seckit_lint_config *c);
 
 /* "policy", "get-policy-version", "cloudformation", ... */
 const char *seckit_input_format_name(seckit_input_format format);

@@ -126,7 +126,7 @@ grep -q "ERROR TYPE_MISMATCH_IP_RANGE: '203.0.113.0/33' is not an IP address or 
     pass type_mismatch_echoes_value || fail type_mismatch_echoes_value "$(cat "$OUT")"
 lintt ip_ok identity "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\",
   \"Condition\": {\"IpAddress\": {\"aws:SourceIp\": \"203.0.113.0/24\"}}}]}"
-[ ! -s "$OUT" ] && pass type_mismatch_near_miss || fail type_mismatch_near_miss "$(cat "$OUT")"
+grep -q "^0 findings" "$OUT" && [ "$(wc -l <"$OUT")" -eq 1 ] && pass type_mismatch_near_miss || fail type_mismatch_near_miss "$(cat "$OUT")"
 lintt date identity "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\",
   \"Condition\": {\"DateGreaterThan\": {\"aws:CurrentTime\": \"yesterday\"}, \"NumericLessThan\": {\"s3:max-keys\": \"ten\"}}}]}"
 grep -q "TYPE_MISMATCH_DATE: 'yesterday' is not a date" "$OUT" && grep -q "TYPE_MISMATCH_NUMBER: NumericLessThan takes numbers, not 'ten'" "$OUT" &&
@@ -140,7 +140,7 @@ col=$(awk '{print index($0, "${")}' "$TMP/var_version.json")
 grep -q "^[^:]*:1:$col: ERROR VARIABLE_UNSUPPORTED_IN_VERSION" "$OUT" && pass variable_version_column ||
     fail variable_version_column "$(cat "$OUT")"
 lintt var_ok identity '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/home/${aws:username}/*"}]}'
-[ ! -s "$OUT" ] && pass variable_near_miss || fail variable_near_miss "$(cat "$OUT")"
+grep -q "^0 findings" "$OUT" && [ "$(wc -l <"$OUT")" -eq 1 ] && pass variable_near_miss || fail variable_near_miss "$(cat "$OUT")"
 
 # ---- CloudFormation: parameters substituted into ARNs are named in messages
 cat >"$TMP/cfn.yaml" <<'YAML'

@@ -14,7 +14,9 @@ cat >"$TMP/clean.json" <<'JSON'
   ]
 }
 JSON
-check clean_exit_0 0 policy lint "$TMP/clean.json" && [ ! -s "$OUT" ] && pass clean_exit_0
+check clean_exit_0 0 policy lint "$TMP/clean.json" &&
+    { [ "$(cat "$OUT")" = "0 findings in 1 policy from 1 file" ] && pass clean_exit_0 || fail clean_exit_0 "$(cat "$OUT")"; }
+check clean_quiet 0 policy lint --quiet "$TMP/clean.json" && { [ ! -s "$OUT" ] && pass clean_quiet || fail clean_quiet "$(cat "$OUT")"; }
 check blocking_exit_2 2 policy lint "$seed/PermissionPolicyForCWLToFireHose.json" &&
     grep -q "^$seed/PermissionPolicyForCWLToFireHose.json:6:21: ERROR RESOURCE_ARN_WITH_WHITESPACE: " "$OUT" &&
     grep -q ':11:21: ERROR INVALID_ARN_ACCOUNT: .*\[Statement\[1\].Resource\[0\]\]$' "$OUT" && pass blocking_exit_2

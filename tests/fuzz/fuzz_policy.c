@@ -58,7 +58,7 @@ static void render(const seckit_policy_findings *f)
         return;
     (void)seckit_policy_report_ignore(r, "f.json:MISSING_VERSION", &err);
     if (seckit_policy_report_add(r, "f.json", "owner", f, &err) == 0) {
-        for (int fmt = SECKIT_REPORT_TEXT; fmt <= SECKIT_REPORT_SARIF; fmt++) {
+        for (int fmt = SECKIT_REPORT_TEXT; fmt <= SECKIT_REPORT_GITHUB; fmt++) {
             char *out = NULL;
             size_t len = 0;
             if (seckit_policy_report_render(r, (seckit_report_format)fmt, "fuzz", &out, &len,

@@ -973,6 +973,199 @@ static void test_lint_from_tree(void)
     g_data = NULL;
 }
 
+/* ---- issue 14: shapes of bare documents, the config file, scopes,
+ * CODE@WHERE, baselines, report options */
+
+static seckit_policy_shape shape_of(const char *text)
+{
+    seckit_policy_shape sh;
+    memset(&sh, 0xff, sizeof(sh));
+    seckit_policy_inputs *in = NULL;
+    seckit_error err;
+    CHECK_OK(seckit_policy_inputs_extract(text, strlen(text), NULL, &in, &err), &err);
+    CHECK(in != NULL && in->count == 1 && !in->items[0].type_known);
+    if (in != NULL && in->count == 1)
+        CHECK_OK(seckit_policy_input_shape(&in->items[0], &sh, &err), &err);
+    seckit_policy_inputs_free(in);
+    return sh;
+}
+
+static void test_shapes(void)
+{
+    seckit_policy_shape sh = shape_of("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"x.amazonaws.com\"},"
+                                      "\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"]}]}");
+    CHECK(sh.is_policy && sh.type == SECKIT_POLICY_TRUST);
+    sh = shape_of("{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"cognito-identity.amazonaws.com\"},"
+                  "\"Action\":\"STS:AssumeRoleWithWebIdentity\"}}");
+    CHECK(sh.is_policy && sh.type == SECKIT_POLICY_TRUST);
+    /* near misses: a Resource, another action, only sts:TagSession */
+    sh = shape_of("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sts:AssumeRole\",\"Resource\":\"*\"}]}");
+    CHECK(sh.is_policy && sh.type == SECKIT_POLICY_RESOURCE);
+    sh = shape_of("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":[\"sts:AssumeRole\",\"s3:GetObject\"]}]}");
+    CHECK(sh.type == SECKIT_POLICY_RESOURCE);
+    sh = shape_of("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sts:TagSession\"}]}");
+    CHECK(sh.type == SECKIT_POLICY_RESOURCE);
+    sh = shape_of("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}");
+    CHECK(sh.is_policy && sh.type == SECKIT_POLICY_IDENTITY);
+    sh = shape_of("{\"name\":\"app\",\"version\":\"1.0.0\"}");
+    CHECK(!sh.is_policy);
+    sh = shape_of("[1,2]");
+    CHECK(!sh.is_policy);
+    sh = shape_of("{\"Version\": \"2012-10-17\", \"Statement\": [ {\"Effect\": \"Allow\" \"Action\": \"*\"} ]}");
+    CHECK(sh.is_policy); /* malformed, but a policy: its syntax error is reported */
+}
+
+static void test_config(void)
+{
+    seckit_lint_config *c = NULL;
+    seckit_error err;
+    const char *y = "s3: {x: 1}\nlint:\n  type: trust\n  account: 123456789012\n  quiet: true\n"
+                    "  ignore: [A, B@x]\n  exclude: vendor\n";
+    CHECK_OK(seckit_lint_config_parse(y, strlen(y), &c, &err), &err);
+    CHECK(c != NULL && strcmp(c->type, "trust") == 0 && strcmp(c->account, "123456789012") == 0 && c->quiet &&
+          c->ignore_count == 2 && strcmp(c->ignore[1], "B@x") == 0 && c->exclude_count == 1 &&
+          strcmp(c->exclude[0], "vendor") == 0 && c->format == NULL);
+    seckit_lint_config_free(c);
+    const char *j = "{\"lint\": {\"format\": \"sarif\"}}";
+    CHECK_OK(seckit_lint_config_parse(j, strlen(j), &c, &err), &err);
+    CHECK(c != NULL && strcmp(c->format, "sarif") == 0);
+    seckit_lint_config_free(c);
+    const char *e = "";
+    CHECK_OK(seckit_lint_config_parse(e, 0, &c, &err), &err);
+    seckit_lint_config_free(c);
+    static const char *const bad[] = {"lint:\n  types: trust\n", "lint: [a]\n", "lint:\n  ignore: [[a]]\n",
+                                      "lint:\n  quiet: yes please\n", "lint:\n  type: {a: b}\n", "- a\n",
+                                      "lint: {\n"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        c = NULL;
+        CHECK(seckit_lint_config_parse(bad[i], strlen(bad[i]), &c, &err) < 0 && c == NULL && err.line > 0);
+    }
+}
+
+static void test_scopes_and_ignores(void)
+{
+    const char *t = "Resources:\n  A:\n    Type: AWS::IAM::ManagedPolicy\n    Metadata:\n      seckit:\n"
+                    "        ignore: [MISSING_VERSION, {code: PASS_ROLE_WITH_STAR_IN_RESOURCE, reason: r}]\n"
+                    "    Properties:\n      PolicyDocument:\n        Statement:\n"
+                    "          - {Effect: Allow, Action: iam:PassRole, Resource: '*'}\n";
+    seckit_policy_inputs_options o = {SECKIT_INPUT_AUTO, "t.yaml", 0};
+    seckit_policy_inputs *in = NULL;
+    seckit_error err;
+    CHECK_OK(seckit_policy_inputs_extract(t, strlen(t), &o, &in, &err), &err);
+    CHECK(in != NULL && in->count == 1 && strcmp(in->items[0].scope, "A") == 0 &&
+          strcmp(in->items[0].ignore, "MISSING_VERSION,PASS_ROLE_WITH_STAR_IN_RESOURCE") == 0);
+    seckit_policy_findings *f = NULL;
+    CHECK_OK(seckit_policy_input_lint(&in->items[0], NULL, &f, &err), &err);
+    seckit_policy_report *r = NULL;
+    CHECK_OK(seckit_policy_report_new(&r, &err), &err);
+    CHECK_OK(seckit_policy_report_add_input(r, "t.yaml", &in->items[0], f, &err), &err);
+    CHECK(seckit_policy_report_count(r, 0xfu) == 0 && seckit_policy_report_ignored(r) == 2);
+    seckit_policy_report_free(r);
+    /* CODE@WHERE: the logical id; another id keeps it */
+    const char *spec[] = {"PASS_ROLE_WITH_STAR_IN_RESOURCE@A", "PASS_ROLE_WITH_STAR_IN_RESOURCE@B"};
+    for (int k = 0; k < 2; k++) {
+        free(in->items[0].ignore);
+        in->items[0].ignore = NULL;
+        CHECK_OK(seckit_policy_report_new(&r, &err), &err);
+        CHECK_OK(seckit_policy_report_ignore(r, spec[k], &err), &err);
+        CHECK_OK(seckit_policy_report_add_input(r, "t.yaml", &in->items[0], f, &err), &err);
+        CHECK(seckit_policy_report_count(r, SECKIT_FINDING_BIT(SECKIT_FINDING_SECURITY_WARNING)) == (size_t)k);
+        seckit_policy_report_free(r);
+    }
+    CHECK_OK(seckit_policy_report_new(&r, &err), &err);
+    CHECK_RC(seckit_policy_report_ignore(r, "PRIVILEGE_ESCALATON", &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_policy_report_ignore(r, "PRIVILEGE_ESCALATON@A", &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_policy_report_ignore(r, "@A", &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_policy_report_ignore(r, "MISSING_VERSION@", &err), SECKIT_EINVAL);
+    CHECK_OK(seckit_policy_report_ignore(r, "MISSING_VERSION@./t.yaml", &err), &err);
+    CHECK(seckit_policy_check_exists("MISSING_VERSION") && !seckit_policy_check_exists("MISSING"));
+    seckit_policy_report_free(r);
+    seckit_policy_findings_free(f);
+    seckit_policy_inputs_free(in);
+    /* unknown code in Metadata: an error at its position */
+    const char *u = "Resources:\n  A:\n    Type: AWS::IAM::ManagedPolicy\n    Metadata: {seckit: {ignore: [NOPE]}}\n"
+                    "    Properties: {PolicyDocument: {Statement: []}}\n";
+    in = NULL;
+    CHECK(seckit_policy_inputs_extract(u, strlen(u), &o, &in, &err) == SECKIT_EINVAL && err.line == 4 &&
+          strstr(err.message, "unknown issue code 'NOPE'") != NULL);
+    seckit_policy_inputs_free(in);
+}
+
+static size_t count_str(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+static void test_baseline_and_render(void)
+{
+    const char *v1 = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"S\",\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"}]}";
+    const char *v2 = "{\"Version\":\"2012-10-17\",\"Statement\":[\n{\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::b\"},\n"
+                     "{\"Sid\":\"S\",\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"},\n"
+                     "{\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"}]}";
+    seckit_policy_lint_options lo;
+    memset(&lo, 0, sizeof(lo));
+    seckit_error err;
+    seckit_policy_findings *f1 = NULL, *f2 = NULL;
+    CHECK_OK(seckit_policy_lint(v1, strlen(v1), &lo, &f1, &err), &err);
+    CHECK_OK(seckit_policy_lint(v2, strlen(v2), &lo, &f2, &err), &err);
+    seckit_policy_report *r = NULL;
+    CHECK_OK(seckit_policy_report_new(&r, &err), &err);
+    CHECK_OK(seckit_policy_report_add(r, "./p.json", NULL, f1, &err), &err);
+    char *bl = NULL;
+    size_t bl_len = 0;
+    CHECK_OK(seckit_policy_report_write_baseline(r, &bl, &bl_len, &err), &err);
+    CHECK(bl != NULL && strstr(bl, "\"file\":\"p.json\"") != NULL && strstr(bl, "\"statement\":\"S\"") != NULL);
+    seckit_policy_report_free(r);
+    CHECK_OK(seckit_policy_report_new(&r, &err), &err);
+    CHECK_OK(seckit_policy_report_baseline(r, bl, bl_len, &err), &err);
+    CHECK_OK(seckit_policy_report_add(r, "p.json", NULL, f2, &err), &err);
+    /* the moved Sid S finding is known; the new statement's is not */
+    CHECK(seckit_policy_report_baselined(r) == 1);
+    CHECK(seckit_policy_report_count(r, SECKIT_FINDING_BIT(SECKIT_FINDING_SECURITY_WARNING)) == 1);
+    seckit_report_options ro;
+    memset(&ro, 0, sizeof(ro));
+    ro.format = SECKIT_REPORT_TEXT;
+    char *out = NULL;
+    size_t len = 0;
+    CHECK_OK(seckit_policy_report_render_with(r, &ro, &out, &len, &err), &err);
+    CHECK(out != NULL && count_str(out, "PASS_ROLE_WITH_STAR_IN_RESOURCE") == 1 && strstr(out, "Statement[2]") != NULL &&
+          strchr(out, '\033') == NULL);
+    free(out);
+    ro.colour = 1;
+    CHECK_OK(seckit_policy_report_render_with(r, &ro, &out, &len, &err), &err);
+    CHECK(out != NULL && strstr(out, "\033[1;35mSECURITY_WARNING") != NULL);
+    free(out);
+    ro.format = SECKIT_REPORT_GITHUB;
+    CHECK_OK(seckit_policy_report_render_with(r, &ro, &out, &len, &err), &err);
+    CHECK(out != NULL && strstr(out, "\n::error file=p.json,line=4,col=28,endLine=4,endColumn=42,") != NULL &&
+          strncmp(out, "::notice file=p.json,line=4,col=1,", 34) == 0 &&
+          strstr(out, ",title=SECURITY_WARNING PASS_ROLE_WITH_STAR_IN_RESOURCE::iam:PassRole") != NULL);
+    free(out);
+    ro.format = SECKIT_REPORT_SARIF;
+    ro.help_uri_base = "https://h.example/checks";
+    CHECK_OK(seckit_policy_report_render_with(r, &ro, &out, &len, &err), &err);
+    CHECK(out != NULL && strstr(out, "\"helpUri\":\"https://h.example/checks#duplicate_json_key\"") != NULL &&
+          strstr(out, "\"security-severity\":\"7.5\"") != NULL && count_str(out, "\"ruleId\"") == 2);
+    seckit_json_doc *doc = NULL;
+    CHECK_OK(seckit_json_parse(out, len, NULL, &doc, &err), &err);
+    seckit_json_free(doc);
+    free(out);
+    seckit_policy_report_free(r);
+    /* not a baseline; a finding without its members */
+    CHECK_OK(seckit_policy_report_new(&r, &err), &err);
+    CHECK_RC(seckit_policy_report_baseline(r, "{\"findings\":[]}", 15, &err), SECKIT_EFORMAT);
+    const char *b2 = "{\"seckitBaseline\":1,\"findings\":[{\"issueCode\":\"X\"}]}";
+    CHECK_RC(seckit_policy_report_baseline(r, b2, strlen(b2), &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_policy_report_baseline(r, "{", 1, &err), SECKIT_EFORMAT);
+    seckit_policy_report_free(r);
+    free(bl);
+    seckit_policy_findings_free(f1);
+    seckit_policy_findings_free(f2);
+}
+
 int main(void)
 {
     TEST(test_bare_policy);
@@ -991,5 +1184,9 @@ int main(void)
     TEST(test_nonws_chars);
     TEST(test_json_str);
     TEST(test_lint_from_tree);
+    TEST(test_shapes);
+    TEST(test_config);
+    TEST(test_scopes_and_ignores);
+    TEST(test_baseline_and_render);
     TEST_EXIT();
 }
