@@ -80,7 +80,7 @@ int seckit_policy_report_ignore(seckit_policy_report *r, const char *spec, secki
 {
     SKT_ENSURE_ARG(r != NULL && spec != NULL, err);
     if (spec[0] == '\0')
-        return seckit_error_set(err, SECKIT_EINVAL, "--ignore: empty value (CODE or CODE@WHERE)");
+        return seckit_error_set(err, SECKIT_EINVAL, "ignore: empty value (CODE or CODE@WHERE)");
     /* CODE@WHERE; the older WHERE:CODE still works */
     const char *at = strchr(spec, '@');
     const char *colon = at ? NULL : strrchr(spec, ':');
