@@ -80,7 +80,7 @@ int seckit_policy_report_ignore(seckit_policy_report *r, const char *spec, secki
 {
     SKT_ENSURE_ARG(r != NULL && spec != NULL, err);
     if (spec[0] == '\0')
-        return seckit_error_set(err, SECKIT_EINVAL, "--ignore: empty value (CODE or CODE@WHERE)");
+        return seckit_error_set(err, SECKIT_EINVAL, "ignore: empty value (CODE or CODE@WHERE)");
     /* CODE@WHERE; the older WHERE:CODE still works */
     const char *at = strchr(spec, '@');
     const char *colon = at ? NULL : strrchr(spec, ':');
@@ -98,7 +98,7 @@ int seckit_policy_report_ignore(seckit_policy_report *r, const char *spec, secki
     }
     if (code_len == 0 || (scope != NULL && scope_len == 0))
         return seckit_error_set(err, SECKIT_EINVAL,
-                                "--ignore '%.200s': expected CODE or CODE@WHERE (a CloudFormation logical id, "
+                                "ignore '%.200s': expected CODE or CODE@WHERE (a CloudFormation logical id, "
                                 "Terraform address, file or Sid)",
                                 spec);
     char *c = skt_arena_strndup(&r->arena, code, code_len);
@@ -106,7 +106,7 @@ int seckit_policy_report_ignore(seckit_policy_report *r, const char *spec, secki
         return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
     if (!seckit_policy_check_exists(c))
         return seckit_error_set(err, SECKIT_EINVAL,
-                                "--ignore '%.200s': '%.100s' is not an issue code seckit reports (see docs/checks.md)",
+                                "ignore '%.200s': '%.100s' is not an issue code seckit reports (see docs/checks.md)",
                                 spec, c);
     ignore_spec *ns = realloc(r->ignores, (r->nignores + 1) * sizeof(*ns));
     if (ns == NULL)

@@ -47,6 +47,8 @@ endif
 # ---- script tests (CLI behaviour, repository rules)
 SCRIPT_TESTS += tests/cli/test-keygen.sh tests/cli/test-cli.sh tests/lint/test-lib-no-io.sh \
 	tests/lint/test-help-matches-man.sh
+# Every public function is in libseckit(3).
+SCRIPT_TESTS += tests/lint/test-man-covers-api.sh
 # The pkg-config file keeps cJSON private (no cJSON folder in --cflags).
 SCRIPT_TESTS += tests/cli/test-pkg-config.sh
 

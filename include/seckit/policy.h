@@ -309,7 +309,9 @@ int seckit_policy_check_exists(const char *code);
  * WHERE has no '/'), a CloudFormation logical id or Terraform address
  * (seckit_policy_report_add_input), the owner as shown, or a statement's
  * Sid; the older "WHERE:CODE" is the same.  A code the linter does not
- * have is SECKIT_EINVAL.  Call before adding findings. */
+ * have, or an empty CODE or WHERE, is SECKIT_EINVAL with a message that
+ * starts "ignore 'SPEC': " (the caller adds where SPEC came from).  Call
+ * before adding findings. */
 int seckit_policy_report_ignore(seckit_policy_report *r, const char *spec, seckit_error *err);
 
 /* Add (copy) one policy's findings.  file is the name to show (may be

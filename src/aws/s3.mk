@@ -27,6 +27,8 @@ tests_integration_s3_it_LDADD = $(TEST_LDADD)
 SCRIPT_TESTS += tests/cli/test-s3-mock.sh tests/cli/test-s3-awscli.sh tests/integration/test-s3.sh \
 	tests/integration/test-s3-awscli.sh
 SCRIPT_TESTS += tests/cli/test-s3-transfer.sh tests/integration/test-s3-transfer.sh
+# Usage errors of `seckit s3` leak nothing (under valgrind).
+SCRIPT_TESTS += tests/cli/test-s3-usage-leaks.sh
 EXTRA_DIST += tests/cli/test-s3-transfer.sh tests/integration/test-s3-transfer.sh
 EXTRA_DIST += tests/integration/test-s3.sh tests/integration/test-s3-awscli.sh tests/integration/swift-up.sh \
 	tests/integration/swift-down.sh tests/deps/s3.apt

@@ -122,6 +122,16 @@ static void debug_trace(void *ctx, const char *line)
     fprintf(stderr, "seckit: debug: %s\n", line);
 }
 
+int cli_global_debug = 0;
+
+void cli_aws_global(seckit_aws_options *o)
+{
+    if (cli_global_debug) {
+        o->trace = debug_trace;
+        o->trace_ctx = NULL;
+    }
+}
+
 int cli_aws_option(int c, const char *arg, seckit_aws_options *o)
 {
     switch (c) {
@@ -177,6 +187,7 @@ void cli_aws_interactive(seckit_aws_options *o)
 {
     o->mfa_prompt = mfa_prompt_tty;
     o->mfa_prompt_ctx = NULL;
+    cli_aws_global(o);
 }
 
 int cli_print_usage(const cli_command *cmd)

@@ -93,8 +93,15 @@ enum {
  * trace lines on stderr as "seckit: debug: LINE"), else 0. */
 int cli_aws_option(int c, const char *arg, seckit_aws_options *o);
 /* The command's interactive AWS settings: MFA codes for assume-role
- * profiles with mfa_serial are asked for on /dev/tty. */
+ * profiles with mfa_serial are asked for on /dev/tty.  Also applies the
+ * global options (cli_aws_global). */
 void cli_aws_interactive(seckit_aws_options *o);
+/* Set by the global `seckit --debug COMMAND ...` (before the command name). */
+extern int cli_global_debug;
+/* Apply the global options to o: with cli_global_debug set, the same trace
+ * callback as the command's own --debug.  Every command that reaches AWS
+ * calls it (or cli_aws_interactive) on its options before parsing its own. */
+void cli_aws_global(seckit_aws_options *o);
 
 /* Print a JSON document as the AWS CLI does, but indented with two spaces
  * ("key": value, one member per line), then a newline; -1 when out of

@@ -2,15 +2,11 @@
  * CloudFront does, decrypt it at the origin, check a configuration. */
 #include "config.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <cjson/cJSON.h>
 

@@ -102,7 +102,8 @@ static const char usage[] =
     "                        WHERE: a CloudFormation logical id, Terraform\n"
     "                        address, file or Sid; repeatable; an unknown CODE\n"
     "                        is an error\n"
-    "  --exclude GLOB        in folders, skip matching names (or paths, with /)\n"
+    "  --exclude GLOB        skip files and folders whose name (or path, with /)\n"
+    "                        matches, in folders and among the files named\n"
     "  --config FILE         options from FILE instead of .seckit.yml\n"
     "  --baseline FILE       findings recorded in FILE neither show nor block\n"
     "  --write-baseline FILE record this run's findings in FILE\n"
@@ -628,6 +629,7 @@ static int run_lint(int argc, char **argv)
 
     /* the configuration file: the command line wins over it */
     char cfg_path[4096], cfg_dir[4096], b1[4096], b2[4096];
+    size_t cli_nignores = nignores;
     if (find_config(config_s, cfg_path, sizeof(cfg_path), cfg_dir, sizeof(cfg_dir))) {
         uint8_t *bytes = NULL;
         size_t len = 0;
@@ -704,9 +706,14 @@ static int run_lint(int argc, char **argv)
         cli_message(sub, "%s", err.message);
         goto done;
     }
+    /* ignores[0..cli_nignores) came from --ignore, the rest from the
+     * configuration file: an error names where the bad one was given */
     for (size_t i = 0; i < nignores; i++)
         if (seckit_policy_report_ignore(run.report, ignores[i], &err) < 0) {
-            cli_usage_error(sub, "%s", err.message);
+            if (i < cli_nignores)
+                cli_usage_error(sub, "--%s", err.message);
+            else
+                cli_message(sub, "%s: %s", cfg_path, err.message);
             goto done;
         }
     if (baseline != NULL) {
@@ -732,8 +739,17 @@ static int run_lint(int argc, char **argv)
     int failed = 0, scanned = 0;
     for (int i = optind; i < argc; i++) {
         struct stat st;
-        if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
+        int is_dir = strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode);
+        if (is_dir)
             scanned = 1;
+        /* --exclude (and the configuration file's exclude) applies to files
+         * named here as in folder scans, so a shell glob or a CI step's list
+         * of changed files skips them too; a folder named here is a scan
+         * root and is always scanned; standard input is never excluded. */
+        if (!is_dir && strcmp(argv[i], "-") != 0 && excluded(&run, argv[i])) {
+            lint_note(&run, "%s: skipped: matches --exclude", argv[i]);
+            continue;
+        }
         seckit_error_clear(&err);
         if (lint_path(&run, argv[i], 0, 0, &err) < 0) {
             cli_message(sub, "%s", err.message);

@@ -1340,9 +1340,8 @@ static int run(int argc, char **argv)
             continue;
         }
         if (kr != CLI_S3CSE_NOT_OURS) {
-            free(o.metadata_arg);
-            cli_s3cse_opts_free(&o.keys);
-            return kr;
+            rc = kr;
+            goto done;
         }
         unsigned long long sz = 0; /* a SIZE option */
         switch (c) {
@@ -1351,11 +1350,9 @@ static int run(int argc, char **argv)
         case OPT_INCLUDE: {
             cli_s3_filter *nf = realloc(o.filters, (o.filter_count + 1) * sizeof(*nf));
             if (nf == NULL) {
-                free(o.metadata_arg);
-                free(o.filters);
-                cli_s3cse_opts_free(&o.keys);
                 cli_message(o.sub, "out of memory");
-                return EXIT_IO;
+                rc = EXIT_IO;
+                goto done;
             }
             o.filters = nf;
             o.filters[o.filter_count].include = c == OPT_INCLUDE;
@@ -1372,20 +1369,17 @@ static int run(int argc, char **argv)
         case OPT_NO_FOLLOW_SYMLINKS: o.follow_symlinks = 0; have_cp_opt = 1; break;
         case OPT_MAX_CONCURRENT:
             if (cli_parse_uint(optarg, 1, 128, &o.concurrency) != 0) {
-                free(o.metadata_arg);
-                free(o.filters);
-                cli_s3cse_opts_free(&o.keys);
-                return cli_usage_error(o.sub, "--max-concurrent-requests must be 1..128, not "
-                                              "'%s'", optarg);
+                rc = cli_usage_error(o.sub, "--max-concurrent-requests must be 1..128, not "
+                                            "'%s'", optarg);
+                goto done;
             }
             have_cp_opt = 1;
             break;
         case OPT_BUFFER_LIMIT:
             if (cli_parse_size(optarg, 1ULL << 34, &sz) != 0) {
-                free(o.metadata_arg);
-                cli_s3cse_opts_free(&o.keys);
-                return cli_usage_error(o.sub, "--max-buffer must be a size up to 16GiB, not "
-                                              "'%s'", optarg);
+                rc = cli_usage_error(o.sub, "--max-buffer must be a size up to 16GiB, not "
+                                            "'%s'", optarg);
+                goto done;
             }
             o.buffer_limit = (long long)sz;
             o.buffer_limit_set = 1;
@@ -1393,17 +1387,18 @@ static int run(int argc, char **argv)
             break;
         case OPT_SUFFIX:
             if (optarg[0] == '\0' || strchr(optarg, '/') != NULL) {
-                free(o.metadata_arg);
-                cli_s3cse_opts_free(&o.keys);
-                return cli_usage_error(o.sub, "--instruction-suffix wants a suffix such as "
-                                              ".instruction, not '%s'", optarg);
+                rc = cli_usage_error(o.sub, "--instruction-suffix wants a suffix such as "
+                                            ".instruction, not '%s'", optarg);
+                goto done;
             }
             o.suffix = optarg;
             have_cp_opt = 1;
             break;
         case OPT_PAGE_SIZE:
-            if (cli_parse_uint(optarg, 1, 1000, &o.page_size) != 0)
-                return cli_usage_error(o.sub, "--page-size must be 1..1000, not '%s'", optarg);
+            if (cli_parse_uint(optarg, 1, 1000, &o.page_size) != 0) {
+                rc = cli_usage_error(o.sub, "--page-size must be 1..1000, not '%s'", optarg);
+                goto done;
+            }
             have_ls_opt = 1;
             break;
         case OPT_HUMAN:
@@ -1418,10 +1413,9 @@ static int run(int argc, char **argv)
         case OPT_EXPIRES_IN: {
             unsigned long secs = 0;
             if (cli_parse_uint(optarg, 1, 604800, &secs) != 0) {
-                free(o.metadata_arg);
-                cli_s3cse_opts_free(&o.keys);
-                return cli_usage_error(o.sub, "--expires-in must be 1..604800 seconds (7 days), "
-                                              "not '%s'", optarg);
+                rc = cli_usage_error(o.sub, "--expires-in must be 1..604800 seconds (7 days), "
+                                            "not '%s'", optarg);
+                goto done;
             }
             o.expires_in = (long)secs;
             have_presign_opt = 1;
@@ -1429,9 +1423,8 @@ static int run(int argc, char **argv)
         }
         case OPT_METHOD:
             if (strcmp(optarg, "GET") != 0 && strcmp(optarg, "PUT") != 0) {
-                free(o.metadata_arg);
-                cli_s3cse_opts_free(&o.keys);
-                return cli_usage_error(o.sub, "--method is GET or PUT, not '%s'", optarg);
+                rc = cli_usage_error(o.sub, "--method is GET or PUT, not '%s'", optarg);
+                goto done;
             }
             o.method = optarg;
             have_presign_opt = 1;
@@ -1442,8 +1435,10 @@ static int run(int argc, char **argv)
         case OPT_ACL: o.write.acl = optarg; have_cp_opt = 1; break;
         case OPT_PART_SIZE:
             if (cli_parse_size(optarg, SECKIT_S3_MAX_PART_SIZE, &sz) != 0 ||
-                sz < SECKIT_S3_MIN_PART_SIZE)
-                return cli_usage_error(o.sub, "--part-size must be 5MiB..5GiB, not '%s'", optarg);
+                sz < SECKIT_S3_MIN_PART_SIZE) {
+                rc = cli_usage_error(o.sub, "--part-size must be 5MiB..5GiB, not '%s'", optarg);
+                goto done;
+            }
             o.part_size = (long long)sz;
             o.part_size_set = 1;
             have_cp_opt = 1;
@@ -1452,12 +1447,13 @@ static int run(int argc, char **argv)
         case OPT_METADATA:
             free(o.metadata_arg);
             o.metadata_arg = strdup(optarg);
-            if (o.metadata_arg == NULL)
-                return EXIT_IO;
-            if ((rc = parse_metadata(&o, o.metadata_arg)) != 0) {
-                free(o.metadata_arg);
-                return rc;
+            if (o.metadata_arg == NULL) {
+                cli_message(o.sub, "out of memory");
+                rc = EXIT_IO;
+                goto done;
             }
+            if ((rc = parse_metadata(&o, o.metadata_arg)) != 0)
+                goto done;
             have_cp_opt = 1;
             break;
         case OPT_METADATA_DIRECTIVE:
@@ -1465,18 +1461,19 @@ static int run(int argc, char **argv)
                 o.directive = 0;
             else if (strcmp(optarg, "REPLACE") == 0)
                 o.directive = 1;
-            else
-                return cli_usage_error(o.sub, "--metadata-directive is COPY or REPLACE, not '%s'",
-                                       optarg);
+            else {
+                rc = cli_usage_error(o.sub, "--metadata-directive is COPY or REPLACE, not '%s'",
+                                     optarg);
+                goto done;
+            }
             have_cp_opt = 1;
             break;
         case OPT_RANGE: o.range = optarg; have_cp_opt = 1; break;
         case OPT_NO_PROGRESS: o.progress = 0; have_cp_opt = 1; break;
         case OPT_VERSION_ID:
             if (optarg[0] == '\0') {
-                free(o.metadata_arg);
-                cli_s3cse_opts_free(&o.keys);
-                return cli_usage_error(o.sub, "--version-id needs a version id");
+                rc = cli_usage_error(o.sub, "--version-id needs a version id");
+                goto done;
             }
             o.version_id = optarg;
             have_version = 1;
@@ -1484,22 +1481,19 @@ static int run(int argc, char **argv)
         case OPT_NO_OVERWRITE: o.no_overwrite = 1; have_cp_opt = 1; break;
         case OPT_COPY_IF_MATCH:
             if (optarg[0] == '\0') {
-                free(o.metadata_arg);
-                cli_s3cse_opts_free(&o.keys);
-                return cli_usage_error(o.sub, "--copy-source-if-match needs an ETag");
+                rc = cli_usage_error(o.sub, "--copy-source-if-match needs an ETag");
+                goto done;
             }
             o.copy_if_match = optarg;
             have_cp_opt = 1;
             break;
         case 'h':
-            free(o.metadata_arg);
-            cli_s3cse_opts_free(&o.keys);
             fputs(usage, stdout);
-            return EXIT_OK_;
+            rc = EXIT_OK_;
+            goto done;
         default:
-            free(o.metadata_arg);
-            cli_s3cse_opts_free(&o.keys);
-            return cli_bad_option(o.sub, c, argv);
+            rc = cli_bad_option(o.sub, c, argv);
+            goto done;
         }
     }
     seckit_error werr;
@@ -1521,6 +1515,7 @@ static int run(int argc, char **argv)
                                     "--only-show-errors are for cp, sync, mv and rm");
     else
         rc = fn(&o, argc - optind, argv + optind);
+done: /* every exit after the options were parsed, usage errors included */
     free(o.filters);
     free(o.metadata_arg);
     cli_s3cse_opts_free(&o.keys);

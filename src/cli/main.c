@@ -36,7 +36,7 @@ static const cli_command *find_command(const char *name)
 
 static void print_main_help(FILE *out)
 {
-    fputs("Usage: seckit [--help] [--version] COMMAND [ARGS...]\n"
+    fputs("Usage: seckit [--help] [--version] [--debug] COMMAND [ARGS...]\n"
           "\n"
           "CloudFront field-level encryption, AWS Encryption SDK messages, S3 client-side\n"
           "encryption and IAM policy checks, offline and fast.\n"
@@ -50,6 +50,8 @@ static void print_main_help(FILE *out)
           "Options:\n"
           "  -h, --help     show this help\n"
           "  -V, --version  show the version of seckit and of the libraries it uses\n"
+          "  --debug        before COMMAND: as the command's own --debug, print the AWS\n"
+          "                 requests and answers on stderr (secrets hidden)\n"
           "\n"
           "Exit codes: 0 success, 1 findings or denied, 2 usage error, 3 input or format\n"
           "error, 4 authentication or crypto failure, 5 I/O or network error, 6 AWS\n"
@@ -84,6 +86,14 @@ static int run_help(int argc, char **argv)
 
 static int dispatch(int argc, char **argv)
 {
+    /* Global options before the command name: --debug is the same as the
+     * command's own --debug (commands that make no AWS requests trace
+     * nothing). */
+    while (argc >= 2 && strcmp(argv[1], "--debug") == 0) {
+        cli_global_debug = 1;
+        argc--;
+        argv++; /* argv[0] is no longer the program name: dispatch never reads it */
+    }
     if (argc < 2) {
         print_main_help(stderr);
         return EXIT_USAGE;
@@ -114,7 +124,10 @@ int main(int argc, char **argv)
     int rc = dispatch(argc, argv);
     /* Output that could not be written is a failure, not a silent success. */
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_message(argc > 1 && argv[1][0] != '-' ? argv[1] : NULL,
+        int i = 1;
+        while (i < argc && strcmp(argv[i], "--debug") == 0)
+            i++;
+        cli_message(i < argc && argv[i][0] != '-' ? argv[i] : NULL,
                     "cannot write to standard output");
         return rc != 0 ? rc : EXIT_IO;
     }

@@ -438,6 +438,7 @@ int cli_s3_head(int argc, char **argv)
     };
     const char *sub = "s3 head";
     seckit_aws_options ao = {0};
+    cli_aws_global(&ao);
     const char *version = NULL, *suffix = NULL;
     int json = 0, c;
     optind = 1;
@@ -637,6 +638,7 @@ int cli_s3_rewrap(int argc, char **argv)
     };
     const char *sub = "s3 rewrap";
     seckit_aws_options ao = {0};
+    cli_aws_global(&ao);
     cli_s3cse_opts from, to;
     cli_s3cse_opts_init(&from);
     cli_s3cse_opts_init(&to);

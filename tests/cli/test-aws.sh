@@ -188,6 +188,28 @@ if check whoami_debug 0 aws whoami --endpoint-url "$url" --region us-west-2 --de
         fail whoami_debug_no_secrets "a secret, token or signature is in the --debug output"
     fi
 fi
+# The global --debug before the command name has the same effect.
+if check global_debug 0 --debug aws whoami --endpoint-url "$url" --region us-west-2; then
+    if grep -q '^Account *123456789012$' "$OUT" &&
+        grep -q '^seckit: debug: region us-west-2 (from options)$' "$ERR" &&
+        grep -q '^seckit: debug: response (attempt 1): HTTP 200$' "$ERR" &&
+        ! grep -qF -- "$rsecret" "$ERR" && ! grep -qF -- "$token" "$ERR"; then
+        pass global_debug
+    else
+        fail global_debug "$(tr '\n' '|' <"$ERR" | head -c 1500)"
+    fi
+fi
+# Both places at once are the same as one.
+check global_debug_twice 0 --debug aws whoami --endpoint-url "$url" --debug &&
+    [ "$(grep -c '^seckit: debug: response (attempt 1): HTTP 200$' "$ERR")" = 1 ] &&
+    pass global_debug_twice || fail global_debug_twice "$(tr '\n' '|' <"$ERR" | head -c 800)"
+# Near misses: a global option that is not --debug is a usage error; --debug
+# with no command is one too; a command that calls no AWS traces nothing.
+check global_unknown_option 2 --debugx aws whoami --endpoint-url "$url" && one_line global_unknown_option &&
+    grep -q 'unknown option --debugx' "$ERR" && pass global_unknown_option
+check global_debug_no_command 2 --debug && pass global_debug_no_command
+check global_debug_offline 0 --debug keygen --help && [ ! -s "$ERR" ] && pass global_debug_offline ||
+    fail global_debug_offline "$(cat "$ERR")"
 # Near miss: without --debug nothing is traced.
 check whoami_no_debug 0 aws whoami --endpoint-url "$url" && [ ! -s "$ERR" ] && pass whoami_no_debug ||
     fail whoami_no_debug "$(cat "$ERR")"

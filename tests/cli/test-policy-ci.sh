@@ -127,7 +127,10 @@ run config_unknown_key 1 policy lint --config "$TMP/typo.yml" "$TMP/cfn.json"
 ok config_unknown_key 'grep -q "typo.yml: line 2 column 3: unknown lint option" "$ERR"'
 printf 'lint:\n  ignore: [PRIVILEGE_ESCALATON]\n' >"$TMP/badcode.yml"
 run config_unknown_code 1 policy lint --config "$TMP/badcode.yml" "$TMP/cfn.json"
-ok config_unknown_code 'grep -q "is not an issue code" "$ERR"'
+ok config_unknown_code 'one_line config_unknown_code && grep -q "badcode.yml: ignore .PRIVILEGE_ESCALATON.: .PRIVILEGE_ESCALATON. is not an issue code" "$ERR" && ! grep -q -- "--ignore" "$ERR"'
+# Near miss: the same code given with --ignore (and a good config) names --ignore.
+run cli_unknown_code_with_config 1 policy lint --config "$TMP/other.yaml" --ignore PRIVILEGE_ESCALATON "$TMP/cfn.json"
+ok cli_unknown_code_with_config 'grep -q -- "--ignore .PRIVILEGE_ESCALATON.: .PRIVILEGE_ESCALATON. is not" "$ERR" && ! grep -q "other.yaml" "$ERR"'
 run config_missing 1 policy lint --config "$TMP/nope.yml" "$TMP/cfn.json"
 ok config_missing 'grep -q "nope.yml" "$ERR"'
 printf 'lint: [1, 2]\n' >"$TMP/notmap.yml"
@@ -210,6 +213,28 @@ run scan_exclude_path 0 policy lint --exclude "$TMP/scan/vendor/*.json" --exclud
 ok scan_exclude_path '! grep -q "vendor/t.json" "$OUT" && ! grep -q trust.json "$OUT"'
 run scan_not_excluded 2 policy lint --exclude 'vendors' "$TMP/scan"
 ok scan_not_excluded 'grep -q "vendor/t.json" "$OUT"'
+# --exclude also skips files named on the command line (a shell glob, a
+# list of changed files), by name or by path as given, with a note.
+run exclude_named_file 2 policy lint --exclude 'trust.*' "$TMP/scan/trust.json" "$TMP/scan/vendor/t.json"
+ok exclude_named_file '! grep -q trust.json "$OUT" && grep -q "vendor/t.json" "$OUT" && grep -q "trust.json: skipped: matches --exclude" "$ERR"'
+run exclude_named_path 0 policy lint --exclude "$TMP/scan/vendor/*.json" "$TMP/scan/vendor/t.json"
+ok exclude_named_path '! grep -q "vendor/t.json:" "$OUT" && grep -q "t.json: skipped: matches --exclude" "$ERR"'
+run exclude_named_quiet 0 policy lint -q --exclude t.json "$TMP/scan/vendor/t.json"
+ok exclude_named_quiet '[ ! -s "$ERR" ]'
+(cd "$TMP/scan" && "$S" policy lint --exclude 'vendor/*' ./vendor/t.json >"$OUT" 2>"$ERR"); got=$? want=0
+ok exclude_named_dot_slash '! grep -q "t.json:" "$OUT"'
+printf 'lint:\n  exclude: [trust.json]\n' >"$TMP/excl.yml"
+run exclude_named_config 0 policy lint --config "$TMP/excl.yml" "$TMP/scan/trust.json"
+ok exclude_named_config '! grep -q "trust.json:" "$OUT"'
+# Near misses: a glob that does not match leaves the file linted; a folder
+# named on the command line is scanned even when its name matches; standard
+# input is never excluded.
+run exclude_named_no_match 2 policy lint --exclude 'trust.yml' "$TMP/scan/trust.json"
+ok exclude_named_no_match 'grep -q "trust.json:.*TRUST_SERVICE_CONFUSED_DEPUTY" "$OUT"'
+run exclude_named_folder 2 policy lint --exclude vendor "$TMP/scan/vendor"
+ok exclude_named_folder 'grep -q "vendor/t.json" "$OUT"'
+run exclude_stdin 2 policy lint --exclude '*' - <"$TMP/scan/trust.json"
+ok exclude_stdin 'grep -q "TRUST_SERVICE_CONFUSED_DEPUTY" "$OUT"'
 run explicit_tf 1 policy lint "$TMP/scan/tf/main.tf"
 ok explicit_tf 'one_line explicit_tf && grep -q "main.tf: Terraform source is not linted: terraform plan" "$ERR"'
 mkdir -p "$TMP/empty"

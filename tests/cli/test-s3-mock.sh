@@ -140,6 +140,14 @@ check rm_recursive_prefix_only 0 s3 cp "$S/many2/keep" - $EP && [ "$(cat "$OUT")
     pass rm_recursive_prefix_only
 check rm_recursive_left 0 s3 ls "$S/many/" $EP && [ "$(wc -l <"$OUT")" -eq 1 ] && grep -q 'deny-me$' "$OUT" &&
     pass rm_recursive_left
+# The global --debug (before the command) traces s3 requests as the s3
+# option does; without it the same listing traces nothing.
+check s3_global_debug 0 --debug s3 ls "$S/many/" $EP && [ "$(wc -l <"$OUT")" -eq 1 ] &&
+    grep -q '^seckit: debug: request (attempt 1): GET ' "$ERR" &&
+    grep -q '^seckit: debug: response (attempt 1): HTTP 200$' "$ERR" && pass s3_global_debug ||
+    fail s3_global_debug "$(tr '\n' '|' <"$ERR" | head -c 600)"
+check s3_no_debug 0 s3 ls "$S/many/" $EP && [ ! -s "$ERR" ] && pass s3_no_debug ||
+    fail s3_no_debug "$(tr '\n' '|' <"$ERR" | head -c 600)"
 check rm_recursive_empty 0 s3 rm "$S/nothing-here/" --recursive $EP && [ ! -s "$OUT" ] && pass rm_recursive_empty
 check rm_needs_key 2 s3 rm "$S" $EP && grep -q -- '--recursive' "$ERR" && pass rm_needs_key
 check rm_recursive_version 2 s3 rm "$S/many" --recursive --version-id v1 $EP && pass rm_recursive_version
