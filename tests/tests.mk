@@ -48,7 +48,7 @@ endif
 SCRIPT_TESTS += tests/cli/test-keygen.sh tests/cli/test-cli.sh tests/lint/test-lib-no-io.sh \
 	tests/lint/test-help-matches-man.sh
 
-EXTRA_DIST += tests/run-tests.sh tests/lib.sh tests/cli tests/lint tests/fuzz/corpus tests/data tests/bench/lib.sh
+EXTRA_DIST += tests/run-tests.sh tests/lib.sh tests/cli tests/lint tests/fuzz/corpus tests/fuzz/found tests/data tests/bench/lib.sh
 
 check-local: $(check_PROGRAMS) seckit$(EXEEXT)
 	@UNIT_TESTS="$(UNIT_TESTS)" SCRIPT_TESTS="$(SCRIPT_TESTS)" \
