@@ -80,6 +80,8 @@ if step "clang sanitizer build" sh -c "cd build-asan && ../configure -q CC=clang
         work="$log/corpus-$name"
         mkdir -p "$work"
         cp tests/fuzz/corpus/"$name"/* "$work"/ 2>/dev/null
+        # and what the long runs found, so a short run starts where they ended
+        cp tests/fuzz/found/"$name"/* "$work"/ 2>/dev/null
         if "$fuzzer" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=1 \
             "$work" >"$log/fuzz-$name.log" 2>&1; then
             runs=$(grep -E 'stat::number_of_executed_units' "$log/fuzz-$name.log" | awk '{print $2}')

@@ -67,10 +67,13 @@ for t in ${UNIT_TESTS:-}; do
 done
 for t in ${FUZZ_REPLAYERS:-}; do
     corpus="$top_srcdir/tests/fuzz/corpus/${t##*/replay_}"
+    # what long fuzzing runs found (tests/fuzz/found/): each input fed once
+    found="$top_srcdir/tests/fuzz/found/${t##*/replay_}"
+    if [ -d "$found" ]; then set -- --whole "$found"; else set --; fi
     if [ -n "$valgrind_cmd" ]; then
-        run "$t" "$top_builddir/libtool" --mode=execute $valgrind_cmd "$top_builddir/$t" "$corpus"
+        run "$t" "$top_builddir/libtool" --mode=execute $valgrind_cmd "$top_builddir/$t" "$corpus" "$@"
     else
-        run "$t" "$top_builddir/$t" "$corpus"
+        run "$t" "$top_builddir/$t" "$corpus" "$@"
     fi
 done
 # Script tests run the command; the valgrind build runs only the programs

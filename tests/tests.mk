@@ -52,7 +52,7 @@ SCRIPT_TESTS += tests/lint/test-man-covers-api.sh
 # The pkg-config file keeps cJSON private (no cJSON folder in --cflags).
 SCRIPT_TESTS += tests/cli/test-pkg-config.sh
 
-EXTRA_DIST += tests/run-tests.sh tests/lib.sh tests/cli tests/lint tests/fuzz/corpus tests/data tests/bench/lib.sh
+EXTRA_DIST += tests/run-tests.sh tests/lib.sh tests/cli tests/lint tests/fuzz/corpus tests/fuzz/found tests/data tests/bench/lib.sh
 
 check-local: $(check_PROGRAMS) seckit$(EXEEXT)
 	@UNIT_TESTS="$(UNIT_TESTS)" SCRIPT_TESTS="$(SCRIPT_TESTS)" \

@@ -1,7 +1,11 @@
 /* Corpus replayer for a libFuzzer target, run by `make check` in every build.
  * For each corpus file: the file itself, every truncation, and a fixed set of
  * single-bit flips are fed to LLVMFuzzerTestOneInput.  Prints one PASS line
- * per file (a crash aborts the program, which the runner reports). */
+ * per file (a crash aborts the program, which the runner reports).
+ *
+ * After --whole, folders hold the inputs that long fuzzing runs found
+ * (tests/fuzz/found/): hundreds of files, each fed once as it is, with one
+ * PASS line per folder. */
 #include "config.h"
 
 #include <dirent.h>
@@ -12,12 +16,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int replay_file(const char *path)
+/* The file's bytes in *out (malloc'd), or NULL after printing FAIL. */
+static uint8_t *read_file(const char *path, size_t *out_len)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         printf("FAIL %s: cannot open\n", path);
-        return 1;
+        return NULL;
     }
     size_t cap = 1 << 16, len = 0;
     uint8_t *buf = malloc(cap);
@@ -26,17 +31,45 @@ static int replay_file(const char *path)
         len += n;
         if (len == cap) {
             uint8_t *nb = realloc(buf, cap * 2);
-            if (nb == NULL)
+            if (nb == NULL) {
+                free(buf);
+                buf = NULL;
                 break;
+            }
             buf = nb;
             cap *= 2;
         }
     }
     fclose(f);
-    if (buf == NULL) {
+    if (buf == NULL)
         printf("FAIL %s: out of memory\n", path);
+    *out_len = len;
+    return buf;
+}
+
+/* The file fed once, in an allocation of exactly its size. */
+static int replay_whole(const char *path)
+{
+    size_t len;
+    uint8_t *buf = read_file(path, &len);
+    if (buf == NULL)
         return 1;
+    uint8_t *copy = malloc(len ? len : 1);
+    if (copy != NULL) {
+        memcpy(copy, buf, len);
+        LLVMFuzzerTestOneInput(copy, len);
     }
+    free(copy);
+    free(buf);
+    return 0;
+}
+
+static int replay_file(const char *path)
+{
+    size_t len;
+    uint8_t *buf = read_file(path, &len);
+    if (buf == NULL)
+        return 1;
     for (size_t t = 0; t <= len; t++) {
         /* A fresh allocation of exactly t bytes so overreads are caught. */
         uint8_t *copy = malloc(t ? t : 1);
@@ -61,11 +94,15 @@ static int replay_file(const char *path)
 
 int main(int argc, char **argv)
 {
-    int failed = 0;
+    int failed = 0, whole = 0;
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--whole") == 0) {
+            whole = 1;
+            continue;
+        }
         DIR *d = opendir(argv[i]);
         if (d == NULL) {
-            failed |= replay_file(argv[i]);
+            failed |= whole ? replay_whole(argv[i]) : replay_file(argv[i]);
             continue;
         }
         struct dirent *e;
@@ -84,15 +121,19 @@ int main(int argc, char **argv)
             count++;
         }
         closedir(d);
+        int dir_failed = 0;
         for (size_t k = 0; k < count; k++) {
-            failed |= replay_file(names[k]);
+            dir_failed |= whole ? replay_whole(names[k]) : replay_file(names[k]);
             free(names[k]);
         }
         free(names);
         if (count == 0) {
             printf("FAIL %s: empty corpus\n", argv[i]);
-            failed = 1;
+            dir_failed = 1;
+        } else if (whole && !dir_failed) {
+            printf("PASS %s: %zu found inputs, each fed once\n", argv[i], count);
         }
+        failed |= dir_failed;
     }
     return failed;
 }
