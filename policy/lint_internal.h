@@ -175,6 +175,17 @@ static inline int ci_eq(const char *s, size_t n, const char *t)
     return n == strlen(t) && strncasecmp(s, t, n) == 0;
 }
 
+/* The statement's Action entry v at position pos split (skt_action_split):
+ * the one skt_lint_stmt_index_actions kept, else split into *own. */
+static inline const skt_action_pat *stmt_action_split(const stmt *st, size_t pos, const seckit_json *v,
+                                                      skt_action_pat *own)
+{
+    if (st->acts != NULL && pos < st->nacts && st->acts[pos].node == v)
+        return &st->acts[pos];
+    skt_action_split(v->str, v->len, own);
+    return own;
+}
+
 /* Add a finding of check ck at node n (its key's span when keyspan). */
 void skt_lint_add(lint *l, int ck, const stmt *st, const seckit_json *n, int keyspan, const char *fmt, ...)
 #if defined(__GNUC__)
