@@ -60,6 +60,8 @@ void skt_lint_stmt_index_actions(stmt *st)
     st->ncov = st->nscan = 0;
     st->cov_buckets = NULL;
     st->cov_nslots = 0;
+    st->acts = NULL;
+    st->nacts = 0;
     if (list == NULL)
         return;
     size_t n = 0;
@@ -68,24 +70,28 @@ void skt_lint_stmt_index_actions(stmt *st)
     size_t nslots = 2;
     while (nslots < 2 * n)
         nslots *= 2;
-    struct cov_entry *c = malloc(n * sizeof(*c) + nslots * sizeof(struct cov_bucket));
+    struct cov_entry *c = malloc(n * sizeof(*c) + nslots * sizeof(struct cov_bucket) + n * sizeof(skt_action_pat));
     if (c == NULL)
         return;
     struct cov_bucket *buckets = (struct cov_bucket *)(c + n);
     memset(buckets, 0, nslots * sizeof(*buckets));
+    skt_action_pat *acts = (skt_action_pat *)(buckets + nslots);
     /* wildcard-prefixed entries at the front, the rest from the back */
-    size_t front = 0, back = n;
+    size_t front = 0, back = n, pos = 0;
     FOR_VALUES(v, list) {
-        if (!is_str(v))
+        skt_action_pat *p = &acts[pos++];
+        p->node = v;
+        if (!is_str(v)) {
+            p->all = p->service_wild = 0;
+            p->service = p->name = NULL;
+            p->service_len = p->name_len = 0;
             continue;
-        /* to the first ':', '*' or '?' */
-        static const unsigned char stop[256] = {[':'] = 1, ['*'] = 1, ['?'] = 1};
-        size_t i = 0;
-        while (i < v->len && !stop[(unsigned char)v->str[i]])
-            i++;
-        if (i < v->len && v->str[i] == ':') {
+        }
+        skt_action_split(v->str, v->len, p);
+        /* a literal service prefix: a ':' with no wildcard before it */
+        if (p->service != NULL && !p->service_wild) {
             back--;
-            c[back].h = svc_hash(v->str, i);
+            c[back].h = svc_hash(p->service, p->service_len);
             c[back].v = v;
         } else {
             c[front].h = 0;
@@ -111,6 +117,8 @@ void skt_lint_stmt_index_actions(stmt *st)
     st->ncov = front + nlit;
     st->cov_buckets = nlit > 0 ? buckets : NULL;
     st->cov_nslots = nlit > 0 ? nslots : 0;
+    st->acts = acts;
+    st->nacts = n;
 }
 
 action_key skt_lint_make_key(const char *action)
@@ -236,24 +244,24 @@ static size_t edit_distance_below(const char *a, size_t la, const char *b, size_
 
 /* lk (may be NULL) records the service-data lookup of the action, when
  * one is made. */
-void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, action_lookup *lk)
+void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, const skt_action_pat *p,
+                                 action_lookup *lk)
 {
     const char *s = v->str;
     size_t n = v->len;
     skt_lint_check_variables(l, st, v, 0, "Action");
-    if (n == 1 && s[0] == '*')
+    if (p->all)
         return;
-    const char *colon = memchr(s, ':', n);
-    if (colon == NULL || colon == s || colon == s + n - 1) {
+    if (p->service == NULL || p->service_len == 0 || p->name_len == 0) {
         if (lk != NULL)
             lk->invalid = 1;
         skt_lint_add(l, CK_INVALID_ACTION, st, v, 0, "'%.*s' is not an action: write service:ActionName (e.g. s3:GetObject)",
             (int)(n > 200 ? 200 : n), s);
         return;
     }
-    size_t pl = (size_t)(colon - s);
-    const char *name = colon + 1;
-    size_t nl = n - pl - 1;
+    size_t pl = p->service_len;
+    const char *name = p->name;
+    size_t nl = p->name_len;
     if (l->type == SECKIT_POLICY_SCP || l->type == SECKIT_POLICY_RCP) {
         const char *star = memchr(s, '*', n);
         if ((star != NULL && star != s + n - 1) || memchr(s, '?', n) != NULL)
@@ -262,7 +270,7 @@ void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, 
                 l->type == SECKIT_POLICY_SCP ? "service control policies" : "resource control policies",
                 (int)n, s);
     }
-    if (has_wild(s, pl)) {
+    if (p->service_wild) {
         skt_lint_add(l, CK_WILDCARD_IN_SERVICE_NAME, st, v, 0,
             "wildcard in the service prefix of '%.*s'; name the service explicitly", (int)n, s);
         return;

@@ -329,12 +329,13 @@ void skt_lint_check_fit(lint *l, const stmt *st)
         pos++;
         if (!is_str(v))
             continue;
-        const char *colon = memchr(v->str, ':', v->len);
-        if (colon == NULL || has_wild(v->str, (size_t)(colon - v->str)))
+        skt_action_pat own;
+        const skt_action_pat *ap = stmt_action_split(st, pos - 1, v, &own);
+        if (ap->service == NULL || ap->service_wild)
             continue;
         /* two services (Classic and v2 load balancers) share this prefix;
          * the data holds one's resource lists */
-        if (ci_eq(v->str, (size_t)(colon - v->str), "elasticloadbalancing"))
+        if (ci_eq(ap->service, ap->service_len, "elasticloadbalancing"))
             continue;
         const skt_iam_action *first_bad = NULL;
         int verdict;
@@ -347,7 +348,7 @@ void skt_lint_check_fit(lint *l, const stmt *st)
         } else {
             /* a pattern: reported only when no action it matches fits (and
              * at least one that it matches has resource types) */
-            const skt_iam_service *svc = skt_iam_service_find(l->data, v->str, (size_t)(colon - v->str));
+            const skt_iam_service *svc = skt_iam_service_find(l->data, ap->service, ap->service_len);
             if (svc == NULL)
                 continue;
             verdict = -1;
@@ -540,8 +541,9 @@ void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred,
         pos++;
         if (!is_str(v))
             continue;
-        const char *colon = memchr(v->str, ':', v->len);
-        if (colon == NULL || has_wild(v->str, (size_t)(colon - v->str)))
+        skt_action_pat own;
+        const skt_action_pat *ap = stmt_action_split(st, pos - 1, v, &own);
+        if (ap->service == NULL || ap->service_wild)
             continue;
         const skt_iam_action *cand[64];
         size_t ncand = 0;
@@ -551,7 +553,7 @@ void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred,
             if (a != NULL && a->perm_pos != SIZE_MAX)
                 cand[ncand++] = a;
         } else {
-            const skt_iam_service *svc = skt_iam_service_find(l->data, v->str, (size_t)(colon - v->str));
+            const skt_iam_service *svc = skt_iam_service_find(l->data, ap->service, ap->service_len);
             for (size_t i = 0; svc != NULL && i < svc->perm_count && ncand < SKT_ARRAY_LEN(cand); i++) {
                 const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[svc->perm_first + i]];
                 if (pa->name_len >= head && strncasecmp(pa->name, v->str, head) == 0 &&

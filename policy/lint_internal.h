@@ -12,6 +12,7 @@
 
 #include "policy/checks.h"
 #include "policy/internal.h"
+#include "policy/model.h"
 #include "seckit/policy.h"
 
 /* An action to look up in many statements: its length and the hash of
@@ -86,6 +87,12 @@ typedef struct stmt {
     size_t ncov, nscan;
     struct cov_bucket *cov_buckets;
     size_t cov_nslots;
+    /* The same list's entries split by the model's skt_action_split, in
+     * order, one per entry (non-strings: service and name NULL, all 0;
+     * node set, span not: read the node's); in cov's allocation.  NULL
+     * when there is no list or no memory. */
+    skt_action_pat *acts;
+    size_t nacts;
 } stmt;
 
 /* ------------------------------------------------------------------ */
@@ -168,6 +175,17 @@ static inline int ci_eq(const char *s, size_t n, const char *t)
     return n == strlen(t) && strncasecmp(s, t, n) == 0;
 }
 
+/* The statement's Action entry v at position pos split (skt_action_split):
+ * the one skt_lint_stmt_index_actions kept, else split into *own. */
+static inline const skt_action_pat *stmt_action_split(const stmt *st, size_t pos, const seckit_json *v,
+                                                      skt_action_pat *own)
+{
+    if (st->acts != NULL && pos < st->nacts && st->acts[pos].node == v)
+        return &st->acts[pos];
+    skt_action_split(v->str, v->len, own);
+    return own;
+}
+
 /* Add a finding of check ck at node n (its key's span when keyspan). */
 void skt_lint_add(lint *l, int ck, const stmt *st, const seckit_json *n, int keyspan, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -205,7 +223,9 @@ action_key skt_lint_make_key(const char *action);
 int skt_lint_stmt_covers_key(const stmt *st, const action_key *k);
 /* The Action entry that covers action literally (no wildcard), or any. */
 const seckit_json *skt_lint_entry_covering(const stmt *st, const char *action, int *wild);
-void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, action_lookup *lk);
+/* One Action/NotAction string entry v, p its split (skt_action_split). */
+void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, const skt_action_pat *p,
+                                 action_lookup *lk);
 /* Redundant entries of an Action/NotAction (marks: its entries' lookups,
  * or NULL) or Resource/NotResource list (marks NULL). */
 void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, int ck, int ci,

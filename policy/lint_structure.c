@@ -249,10 +249,20 @@ static void lint_statement(lint *l, stmt *st)
         if ((a == st->action || st->action == NULL) &&
             lookups_reserve(l, a->kind == SECKIT_JSON_ARRAY ? a->count : 1))
             lookups = l->lookups;
+        /* the entries as skt_lint_stmt_index_actions split them (the
+         * indexed list: Action, else NotAction), else split here */
+        const skt_action_pat *split = a == (st->action != NULL ? st->action : st->notaction) ? st->acts : NULL;
         size_t pos = 0;
         FOR_VALUES(v, a) {
-            if (is_str(v))
-                skt_lint_check_action_value(l, st, v, lookups != NULL ? &lookups[pos] : NULL);
+            if (is_str(v)) {
+                skt_action_pat own;
+                const skt_action_pat *p = &own;
+                if (split != NULL)
+                    p = &split[pos];
+                else
+                    skt_action_split(v->str, v->len, &own);
+                skt_lint_check_action_value(l, st, v, p, lookups != NULL ? &lookups[pos] : NULL);
+            }
             pos++;
         }
         skt_lint_check_redundant(l, st, a, CK_REDUNDANT_ACTION, 1, "action", lookups);

@@ -170,19 +170,12 @@ static int compile_actions(compile_ctx *c, skt_statement *st, const seckit_json 
         skt_action_pat *p = &st->actions[st->nactions++];
         p->node = e;
         p->span = e->span;
-        if (e->len == 1 && e->str[0] == '*') {
-            p->all = 1;
-            p->service = p->name = "*";
-            p->service_len = p->name_len = 1;
-            continue;
-        }
-        const char *colon = memchr(e->str, ':', e->len);
-        if (colon == NULL || colon == e->str || colon + 1 == e->str + e->len)
+        if (skt_action_split(e->str, e->len, p) != 0)
             return fail(c, e, "an action must be service:name", e->str);
-        p->service_len = (size_t)(colon - e->str);
-        p->name_len = e->len - p->service_len - 1;
-        char *svc = lower_dup(c->a, e->str, p->service_len);
-        char *name = lower_dup(c->a, colon + 1, p->name_len);
+        if (p->all)
+            continue;
+        char *svc = lower_dup(c->a, p->service, p->service_len);
+        char *name = lower_dup(c->a, p->name, p->name_len);
         if (svc == NULL || name == NULL)
             return NOMEM(c);
         p->service = svc;

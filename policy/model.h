@@ -208,6 +208,7 @@ typedef struct skt_action_pat {
     const char *name;    /* lowercased, may hold '*' '?' */
     size_t name_len;
     int all;             /* "*" */
+    int service_wild;    /* the service part holds '*' or '?' */
     seckit_span span;
     const seckit_json *node;
 } skt_action_pat;
@@ -274,6 +275,40 @@ int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role r
 
 /* Classify a principal string of the AWS kind (account id, ARN, "*"). */
 void skt_principal_classify(const char *s, size_t n, skt_principal *out);
+
+/* Split an action entry s[0..n) into p as written (service and name point
+ * into s, case kept; p->all for "*"; p->service_wild when the part before
+ * the first ':', or the whole text when it has none, holds a wildcard): 0 when it is "*" or service:name with
+ * neither part empty, else -1 (service and name NULL when there is no ':',
+ * else split at the first ':' with the empty part's length 0).  The
+ * compiler lowercases copies of the parts; the linter reads them in place. */
+static inline int skt_action_split(const char *s, size_t n, skt_action_pat *p)
+{
+    if (n == 1 && s[0] == '*') {
+        p->all = 1;
+        p->service_wild = 1;
+        p->service = p->name = "*";
+        p->service_len = p->name_len = 1;
+        return 0;
+    }
+    p->all = 0;
+    p->service_wild = 0;
+    /* the service prefix is short: a loop beats memchr calls */
+    size_t i = 0;
+    for (; i < n && s[i] != ':'; i++)
+        if (s[i] == '*' || s[i] == '?')
+            p->service_wild = 1;
+    if (i == n) {
+        p->service = p->name = NULL;
+        p->service_len = p->name_len = 0;
+        return -1;
+    }
+    p->service = s;
+    p->service_len = i;
+    p->name = s + i + 1;
+    p->name_len = n - p->service_len - 1;
+    return p->service_len > 0 && p->name_len > 0 ? 0 : -1;
+}
 
 /* Does an action pattern match "svc:name" (case-insensitive)? */
 int skt_action_match(const skt_action_pat *pat, const char *svc, size_t svc_len, const char *name,

@@ -504,6 +504,26 @@ static void test_authorization_details(void)
 
 /* ---- primitives ---- */
 
+/* skt_action_split: the compiler and the linter split action entries the
+ * same way; the parts point into the text, case kept. */
+static void test_action_split(void)
+{
+    skt_action_pat p;
+    CHECK(skt_action_split("S3:GetObject", 12, &p) == 0 && !p.all && p.service_len == 2 &&
+          memcmp(p.service, "S3", 2) == 0 && p.name_len == 9 && memcmp(p.name, "GetObject", 9) == 0);
+    CHECK(!p.service_wild);
+    CHECK(skt_action_split("*", 1, &p) == 0 && p.all && p.service_wild);
+    /* the first ':' splits; the name may hold more */
+    CHECK(skt_action_split("s3:a:b", 6, &p) == 0 && p.service_len == 2 && p.name_len == 3);
+    CHECK(skt_action_split("s3*:Get?", 8, &p) == 0 && p.service_len == 3 && p.name_len == 4 && p.service_wild);
+    CHECK(skt_action_split("s3:Get*", 7, &p) == 0 && !p.service_wild);
+    /* near misses: no ':', an empty part, "**" */
+    CHECK(skt_action_split("s3GetObject", 11, &p) != 0 && p.service == NULL && p.name == NULL && !p.all);
+    CHECK(skt_action_split(":GetObject", 10, &p) != 0 && p.service != NULL && p.service_len == 0);
+    CHECK(skt_action_split("s3:", 3, &p) != 0 && p.service_len == 2 && p.name_len == 0);
+    CHECK(skt_action_split("**", 2, &p) != 0 && !p.all && p.service_wild);
+}
+
 static void test_arn_primitives(void)
 {
     skt_arn a;
@@ -641,6 +661,7 @@ int main(void)
     TEST(test_bad_input);
     TEST(test_authorization_details);
     TEST(test_arn_primitives);
+    TEST(test_action_split);
     TEST(test_resource_types);
     seckit_policy_set_free(kept_set);
     return tl_failed_total ? 1 : 0;
