@@ -34,3 +34,42 @@ one_line() {
     return 1
 }
 finish() { exit "$T_FAILED"; }
+
+# start_s3_mock NAME: start the loopback mock AWS server (tests/aws/mock_aws;
+# its fuller S3 is tests/aws/mock_s3.c) for the script NAME, with the AWS
+# environment reduced to its test credentials.  Sets url, EP (the
+# --endpoint-url option) and mock_pid, stops the mock at exit (stop_mock),
+# and ends the script with a SKIP when the mock or curl(1), which reads its
+# counters, is missing, or a FAIL when the mock prints no port.
+stop_mock() { exec 9>&-; kill "$mock_pid" 2>/dev/null; wait "$mock_pid" 2>/dev/null; }
+start_s3_mock() {
+    mock="$top_builddir/tests/aws/mock_aws"
+    if [ ! -x "$mock" ]; then
+        skip "$1" "tests/aws/mock_aws is not built"
+        finish
+    fi
+    if ! command -v curl >/dev/null 2>&1; then
+        skip "$1" "no curl(1) to read the mock's counters"
+        finish
+    fi
+    mkfifo "$TMP/in"
+    "$mock" <"$TMP/in" >"$TMP/port" &
+    mock_pid=$!
+    exec 9>"$TMP/in"
+    i=0
+    while ! grep -q '^PORT ' "$TMP/port" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    port=$(sed -n 's/^PORT //p' "$TMP/port")
+    trap 'stop_mock; rm -rf "$TMP"' EXIT INT TERM
+    if [ -z "$port" ]; then
+        fail "$1_started" "the mock did not print its port"
+        finish
+    fi
+    url="http://127.0.0.1:$port"
+    for v in AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_REGION AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 \
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_DEFAULT_PROFILE \
+        AWS_MAX_ATTEMPTS; do unset $v; done
+    export HOME="$TMP" AWS_EC2_METADATA_DISABLED=true AWS_REGION=us-east-1
+    export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+    export AWS_ACCESS_KEY_ID=AKIDMOCKEXAMPLE AWS_SECRET_ACCESS_KEY='mockSecret/K7MDENG+bPxRfiCYEXAMPLEKEY'
+    EP="--endpoint-url $url"
+}

@@ -4,40 +4,11 @@
 # --copy-source-if-match, every command through a region redirect,
 # rm --recursive with DeleteObjects batches and per-key errors.
 . "$top_srcdir/tests/lib.sh"
-mock="$top_builddir/tests/aws/mock_aws"
-if [ ! -x "$mock" ]; then
-    skip s3_mock "tests/aws/mock_aws is not built"
-    finish
-fi
-mkfifo "$TMP/in"
-"$mock" <"$TMP/in" >"$TMP/port" &
-mock_pid=$!
-exec 9>"$TMP/in"
-i=0
-while ! grep -q '^PORT ' "$TMP/port" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-port=$(sed -n 's/^PORT //p' "$TMP/port")
-stop_mock() { exec 9>&-; kill "$mock_pid" 2>/dev/null; wait "$mock_pid" 2>/dev/null; }
-trap 'stop_mock; rm -rf "$TMP"' EXIT INT TERM
-if [ -z "$port" ]; then
-    fail s3_mock_started "the mock did not print its port"
-    finish
-fi
-url="http://127.0.0.1:$port"
-for v in AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_REGION AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 \
-    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_DEFAULT_PROFILE \
-    AWS_MAX_ATTEMPTS; do unset $v; done
-export HOME="$TMP" AWS_EC2_METADATA_DISABLED=true AWS_REGION=us-east-1
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-export AWS_ACCESS_KEY_ID=AKIDMOCKEXAMPLE AWS_SECRET_ACCESS_KEY='mockSecret/K7MDENG+bPxRfiCYEXAMPLEKEY'
-EP="--endpoint-url $url"
+start_s3_mock s3_mock
 S=s3://s3x-cli
 stat_of() { curl -s --noproxy '*' "$url/__s3x/stats" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
 requests() { curl -s --noproxy '*' "$url/__stats" | sed -n 's/.*"requests":\([0-9]*\).*/\1/p'; }
 
-if ! command -v curl >/dev/null 2>&1; then
-    skip s3_mock "no curl(1) to read the mock's counters"
-    finish
-fi
 
 # ---- bucket names: exit 2 naming the rule, and nothing sent
 echo data >"$TMP/f"
