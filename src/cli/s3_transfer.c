@@ -226,8 +226,21 @@ static void say(engine *e, const char *fmt, ...)
     va_end(ap);
 }
 
-/* A warning (not with --quiet); rc, when not 0, becomes the exit code if
- * nothing worse happened. */
+/* One line on standard error (when shown) under the lock, the progress line
+ * cleared first; rc, when not 0, becomes the exit code if nothing worse
+ * happened. */
+static void report(engine *e, int rc, int shown, const char *prefix, const char *text)
+{
+    pthread_mutex_lock(&e->mu);
+    clear_progress_locked(e);
+    if (shown)
+        cli_message(e->x->sub, "%s%s", prefix, text);
+    if (rc > e->worst)
+        e->worst = rc;
+    pthread_mutex_unlock(&e->mu);
+}
+
+/* A warning (not with --quiet). */
 static void warn(engine *e, int rc, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
@@ -240,13 +253,7 @@ static void warn(engine *e, int rc, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    pthread_mutex_lock(&e->mu);
-    clear_progress_locked(e);
-    if (!e->x->quiet)
-        cli_message(e->x->sub, "warning: %s", text);
-    if (rc > e->worst)
-        e->worst = rc;
-    pthread_mutex_unlock(&e->mu);
+    report(e, rc, !e->x->quiet, "warning: ", text);
 }
 
 /* An error (always shown): "WHAT: message (Code, request id ...)". */
@@ -275,12 +282,7 @@ static int fail_msg(engine *e, int rc, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    pthread_mutex_lock(&e->mu);
-    clear_progress_locked(e);
-    cli_message(e->x->sub, "%s", text);
-    if (rc > e->worst)
-        e->worst = rc;
-    pthread_mutex_unlock(&e->mu);
+    report(e, rc, 1, "", text);
     return rc;
 }
 
