@@ -73,3 +73,31 @@ start_s3_mock() {
     export AWS_ACCESS_KEY_ID=AKIDMOCKEXAMPLE AWS_SECRET_ACCESS_KEY='mockSecret/K7MDENG+bPxRfiCYEXAMPLEKEY'
     EP="--endpoint-url $url"
 }
+
+# start_swift SKIP_NAME PASS_NAME: start the local S3-compatible server
+# (OpenStack Swift with s3api, $here/swift-up.sh) in $state, which the
+# script names and stops at exit; take its endpoint and credentials
+# ($state/s3.env) and nothing from the machine's ~/.aws; sets EP, the
+# --endpoint-url option.  Ends the script with SKIP SKIP_NAME when no
+# server can run here, or FAIL PASS_NAME when it does not start.
+start_swift() {
+    bash "$here/swift-up.sh" "$state" >"$TMP/up.out" 2>"$TMP/up.err"
+    rc=$?
+    if [ $rc -eq 77 ]; then
+        skip "$1" "no S3 server: $(tail -n 1 "$TMP/up.err")"
+        finish
+    fi
+    if [ $rc -ne 0 ]; then
+        fail "$2" "swift-up.sh exited $rc: $(tail -n 20 "$TMP/up.err" | tr '\n' ' ')"
+        finish
+    fi
+    pass "$2 ($(cat "$TMP/up.out"))"
+    . "$state/s3.env"
+    export AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_SECRET_KEY"
+    export AWS_REGION="$S3_REGION" S3_ENDPOINT
+    export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
+    unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 AWS_ENDPOINT_URL_KMS \
+        AWS_DEFAULT_REGION 2>/dev/null
+    export AWS_MAX_ATTEMPTS=2
+    EP="--endpoint-url $S3_ENDPOINT"
+}

@@ -14,25 +14,7 @@ if ! command -v curl >/dev/null 2>&1; then
     skip s3_awscli_integration "no curl(1) to use the presigned URLs"
     finish
 fi
-bash "$here/swift-up.sh" "$state" >"$TMP/up.out" 2>"$TMP/up.err"
-rc=$?
-if [ $rc -eq 77 ]; then
-    skip s3_awscli_integration "no S3 server: $(tail -n 1 "$TMP/up.err")"
-    finish
-fi
-if [ $rc -ne 0 ]; then
-    fail swift_up "swift-up.sh exited $rc: $(tail -n 20 "$TMP/up.err" | tr '\n' ' ')"
-    finish
-fi
-pass "swift_up ($(cat "$TMP/up.out"))"
-. "$state/s3.env"
-
-export AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_SECRET_KEY"
-export AWS_REGION="$S3_REGION"
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
-unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 AWS_DEFAULT_REGION 2>/dev/null
-export AWS_MAX_ATTEMPTS=2
-EP="--endpoint-url $S3_ENDPOINT"
+start_swift s3_awscli_integration swift_up
 B=seckit-awscli
 S="s3://$B"
 # curl: no proxy for loopback, body to a file, the status code printed

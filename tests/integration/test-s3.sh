@@ -14,26 +14,7 @@ if [ ! -x "$IT" ]; then
     finish
 fi
 t0=$(date +%s)
-bash "$here/swift-up.sh" "$state" >"$TMP/up.out" 2>"$TMP/up.err"
-rc=$?
-if [ $rc -eq 77 ]; then
-    skip s3_integration "no S3 server: $(tail -n 1 "$TMP/up.err")"
-    finish
-fi
-if [ $rc -ne 0 ]; then
-    fail swift_up "swift-up.sh exited $rc: $(tail -n 20 "$TMP/up.err" | tr '\n' ' ')"
-    finish
-fi
-pass "swift_up ($(cat "$TMP/up.out"))"
-. "$state/s3.env"
-
-# Only these credentials and settings; nothing from the machine's ~/.aws.
-export AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_SECRET_KEY"
-export AWS_REGION="$S3_REGION" S3_ENDPOINT
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
-unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 AWS_DEFAULT_REGION 2>/dev/null
-export AWS_MAX_ATTEMPTS=2
-EP="--endpoint-url $S3_ENDPOINT"
+start_swift s3_integration swift_up
 B=seckit-it
 S="s3://$B"
 proxy_log="$state/log/proxy-server.log"
