@@ -339,7 +339,8 @@ static int list_local(engine *e, const char *root, int follow, entries *out)
         return fail_msg(e, EXIT_IO, "%s: %s", root, strerror(errno));
     if (walk.oom)
         return fail_msg(e, EXIT_IO, "out of memory");
-    qsort(out->e, out->n, sizeof(*out->e), cmp_entry);
+    if (out->n > 1) /* qsort needs a list (out->e is NULL when empty) */
+        qsort(out->e, out->n, sizeof(*out->e), cmp_entry);
     return 0;
 }
 
@@ -383,7 +384,8 @@ static int list_s3(engine *e, const char *bucket, const char *prefix, entries *o
     free(token);
     if (rc != 0)
         return rc;
-    qsort(out->e, out->n, sizeof(*out->e), cmp_entry);
+    if (out->n > 1) /* qsort needs a list (out->e is NULL when empty) */
+        qsort(out->e, out->n, sizeof(*out->e), cmp_entry);
     if (x->enc != NULL) {
         /* the instruction file of another listed key is not an object of its own */
         const char *suffix = x->suffix != NULL ? x->suffix : ".instruction";

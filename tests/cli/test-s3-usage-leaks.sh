@@ -7,6 +7,12 @@ if ! command -v valgrind >/dev/null 2>&1; then
     skip s3_usage_leaks "valgrind is not installed"
     finish
 fi
+# valgrind cannot run a program built with AddressSanitizer (the sanitizer
+# build checks for leaks itself).
+if grep -q 'fsanitize=address' "$top_builddir/Makefile" 2>/dev/null; then
+    skip s3_usage_leaks "this build uses AddressSanitizer, which does its own leak checks"
+    finish
+fi
 # The command may be a libtool wrapper script: run the real program.
 run_vg() {
     if [ -x "$top_builddir/libtool" ] && grep -q 'libtool' "$SECKIT" 2>/dev/null; then
