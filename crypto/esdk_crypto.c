@@ -15,7 +15,7 @@
 #include <openssl/rand.h>
 
 #include "crypto/esdk_internal.h"
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "seckit/encoding.h"
 #include "src/base/guard.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "crypto/esdk_internal.h"
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "src/base/guard.h"
 
 enum { ST_HEADER = 0, ST_FRAMES, ST_NONFRAMED, ST_FOOTER, ST_DONE, ST_FAILED };
@@ -645,7 +645,7 @@ static int sink_write(void *user, const uint8_t *p, size_t n, seckit_error *err)
 }
 
 /* The plaintext of a whole message, in wiped heap memory (per-message
- * secrets: see crypto/secmem.h), one byte longer than the message so it can
+ * secrets: see src/base/secmem.h), one byte longer than the message so it can
  * always be NUL-terminated (plaintext is never longer than its message). */
 int seckit_esdk_decrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
                         const uint8_t *msg, size_t len, uint8_t **plaintext, size_t *pt_len,

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "crypto/esdk_internal.h"
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "src/base/guard.h"
 
 struct seckit_esdk_encryptor {

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crypto/buf.h"
+#include "src/base/buf.h"
 #include "seckit/esdk.h"
 
 #define SKT_ESDK_IV_LEN 12

@@ -15,7 +15,7 @@
 
 #include "crypto/esdk_internal.h"
 #include "crypto/rsa_key.h"
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "src/base/guard.h"
 
 

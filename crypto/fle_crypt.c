@@ -16,7 +16,7 @@
 
 #include "crypto/esdk_internal.h"
 #include "crypto/fle_internal.h"
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "src/base/guard.h"
 #include "seckit/encoding.h"
 #include "seckit/esdk.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "crypto/fle_internal.h"
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "seckit/fle.h"
 
 typedef struct form_field {

@@ -13,7 +13,7 @@
 size_t skt_form_encoded_len(const uint8_t *in, size_t len);
 size_t skt_form_encode_into(char *out, const uint8_t *in, size_t len);
 /* Like seckit_form_set_value, but takes ownership of `value` (secret memory
- * from crypto/secmem.h, freed with the form) without copying.  The value
+ * from src/base/secmem.h, freed with the form) without copying.  The value
  * need not be NUL-terminated, so seckit_form_field's promise of a NUL does
  * not hold for it: only for forms that are never handed to callers. */
 void skt_form_set_value_owned(seckit_form *form, size_t i, uint8_t *value, size_t len);

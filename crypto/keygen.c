@@ -9,7 +9,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "seckit/keys.h"
 
 /* Copy a memory BIO's contents into a fresh buffer (guarded when secret). */

@@ -19,7 +19,7 @@
 #include <openssl/rand.h>
 
 #include "crypto/s3cse_internal.h"
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "src/base/guard.h"
 
 static const uint8_t v3_aad[2] = {0x00, 0x73};

@@ -18,7 +18,7 @@
 
 #include "crypto/s3cse_internal.h"
 #include "crypto/rsa_key.h"
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "src/base/guard.h"
 
 #define GCM_WRAPPED_LEN (12 + SKT_S3CSE_KEY_LEN + 16)

@@ -8,7 +8,7 @@ libseckit_internal_la_SOURCES += src/aws/curl_version.c \
 	src/aws/pool.c \
 	src/aws/creds.c \
 	src/aws/sso.c \
-	src/aws/calls.c \
+	src/aws/protocols.c \
 	src/aws/sts.c \
 	src/aws/kms.c \
 	src/aws/ssm.c \

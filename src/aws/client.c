@@ -14,7 +14,7 @@
 
 #include <curl/curl.h>
 
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "seckit/file.h"
 #include "src/aws/client.h"
 #include "src/base/guard.h"

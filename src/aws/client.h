@@ -273,7 +273,7 @@ int skt_aws_profile_explicit(const seckit_aws *aws);
 int skt_aws_parse_credentials_json(const char *json, size_t len, const char *source,
                                    seckit_aws_credentials *out, seckit_error *err);
 
-/* ---- protocol helpers (calls.c) ---- */
+/* ---- protocol helpers (protocols.c) ---- */
 
 struct skt_xml_node;
 struct cJSON;

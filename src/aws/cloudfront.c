@@ -8,7 +8,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "crypto/buf.h"
+#include "src/base/buf.h"
 #include "src/aws/client.h"
 #include "src/aws/xml.h"
 #include "src/base/guard.h"

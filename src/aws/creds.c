@@ -24,8 +24,8 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
-#include "crypto/buf.h"
-#include "crypto/secmem.h"
+#include "src/base/buf.h"
+#include "src/base/secmem.h"
 #include "seckit/file.h"
 #include "src/aws/client.h"
 #include "src/aws/sigv4.h"

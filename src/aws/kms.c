@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "seckit/encoding.h"
 #include "src/aws/client.h"
 #include "src/base/guard.h"

@@ -10,11 +10,11 @@
 
 #include <openssl/evp.h>
 
-#include "crypto/buf.h"
+#include "src/base/buf.h"
 #include "seckit/encoding.h"
 #include "seckit/s3.h"
 #include "src/aws/client.h"
-#include "src/aws/s3_int.h"
+#include "src/aws/s3_internal.h"
 #include "src/aws/sigv4.h"
 #include "src/aws/xml.h"
 #include "src/base/guard.h"

@@ -2,7 +2,7 @@
 # integration tests against OpenStack Swift (s3api + tempauth) that
 # tests/integration/swift-up.sh starts on 127.0.0.1 (packages: tests/deps/s3.apt).
 libseckit_internal_la_SOURCES += src/aws/s3.c src/aws/s3_upload.c src/aws/s3_account.c
-noinst_HEADERS += src/aws/s3_int.h
+noinst_HEADERS += src/aws/s3_internal.h
 seckitinclude_HEADERS += include/seckit/s3.h
 seckit_SOURCES += src/cli/cmd_s3.c
 # cp --recursive, sync and mv: many transfers on a few threads, one connection pool

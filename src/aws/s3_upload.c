@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "seckit/s3.h"
-#include "src/aws/s3_int.h"
+#include "src/aws/s3_internal.h"
 #include "src/base/guard.h"
 
 #define DEFAULT_PART_SIZE (8LL * 1024 * 1024)

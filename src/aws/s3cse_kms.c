@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "seckit/aws.h"
 #include "seckit/s3cse.h"
 #include "src/base/guard.h"

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "seckit/s3cse_object.h"
 #include "src/base/guard.h"
 

@@ -17,7 +17,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "src/aws/sigv4.h"
 #include "src/base/guard.h"
 

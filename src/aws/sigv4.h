@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crypto/buf.h"
+#include "src/base/buf.h"
 #include "seckit/aws.h"
 
 #define SKT_EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

@@ -16,8 +16,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "crypto/buf.h"
-#include "crypto/secmem.h"
+#include "src/base/buf.h"
+#include "src/base/secmem.h"
 #include "seckit/file.h"
 #include "src/aws/client.h"
 #include "src/aws/sigv4.h"

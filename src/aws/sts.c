@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/buf.h"
-#include "crypto/secmem.h"
+#include "src/base/buf.h"
+#include "src/base/secmem.h"
 #include "src/aws/client.h"
 #include "src/aws/sigv4.h"
 #include "src/aws/xml.h"

@@ -1,11 +1,16 @@
-# src/base: the error model (bottom layer, used by every other layer) and the
+# src/base: the bottom layer every other layer uses: the error model, the
+# bounds-checked reader/writer, guarded and wiped memory, base64/hex, and the
 # library-wide glue (version, dependency versions).
 libseckit_internal_la_SOURCES += \
 	src/base/error.c \
+	src/base/buf.c \
+	src/base/secmem.c \
+	src/base/encoding.c \
 	src/base/library.c
-noinst_HEADERS += src/base/guard.h
+noinst_HEADERS += src/base/guard.h src/base/buf.h src/base/secmem.h
 seckitinclude_HEADERS += \
 	include/seckit/seckit.h \
+	include/seckit/encoding.h \
 	include/seckit/error.h \
 	include/seckit/version.h
 

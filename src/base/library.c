@@ -6,7 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "crypto/deps.h"
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "seckit/version.h"
 #include "src/aws/curl_version.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/buf.h"
+#include "src/base/buf.h"
 #include "src/aws/sigv4.h"
 #include "src/aws/xml.h"
 #include "tests/aws/mock.h"

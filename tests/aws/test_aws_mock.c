@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "seckit/aws.h"
 #include "seckit/s3.h"
 #include "seckit/version.h"

@@ -18,7 +18,7 @@
 #include "seckit/s3cse.h"
 #include "seckit/s3cse_object.h"
 #include "src/aws/client.h"
-#include "src/aws/s3_int.h"
+#include "src/aws/s3_internal.h"
 #include "tests/aws/mockctl.h"
 #include "tests/unit/testlib.h"
 

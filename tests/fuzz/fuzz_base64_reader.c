@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/buf.h"
+#include "src/base/buf.h"
 #include "seckit/encoding.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

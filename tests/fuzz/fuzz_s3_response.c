@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "seckit/s3.h"
-#include "src/aws/s3_int.h"
+#include "src/aws/s3_internal.h"
 #include "src/aws/xml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

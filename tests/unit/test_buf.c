@@ -1,7 +1,7 @@
 /* The bounds-checked reader (on every truncation) and the limited writer. */
 #include "config.h"
 
-#include "crypto/buf.h"
+#include "src/base/buf.h"
 #include "testlib.h"
 
 /* A small record: u8 version, u16 count, count x (lp16 name, u32 value), u64 tail. */

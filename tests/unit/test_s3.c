@@ -5,7 +5,7 @@
 
 #include "seckit/s3.h"
 #include "src/aws/client.h"
-#include "src/aws/s3_int.h"
+#include "src/aws/s3_internal.h"
 #include "src/aws/xml.h"
 #include "testlib.h"
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "src/base/guard.h"
 #include "seckit/version.h"
 #include "testlib.h"

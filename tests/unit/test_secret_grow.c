@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "seckit/seckit.h"
 #include "testlib.h"
 

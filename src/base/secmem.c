@@ -8,7 +8,7 @@
 
 #include <sodium.h>
 
-#include "crypto/secmem.h"
+#include "src/base/secmem.h"
 #include "seckit/version.h"
 
 int skt_crypto_init(seckit_error *err)

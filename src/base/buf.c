@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/buf.h"
-#include "crypto/secmem.h"
+#include "src/base/buf.h"
+#include "src/base/secmem.h"
 
 void skt_reader_init(skt_reader *r, const void *data, size_t len)
 {
