@@ -299,13 +299,13 @@ static int principal_only_accounts(const stmt *st)
             if (!is_str(v))
                 return 0;
             any = 1;
-            if (is_account(v->str, v->len))
-                continue;
-            const char *f[6];
-            size_t fl[6];
-            if (skt_arn_fields(v->str, v->len, f, fl) != 6 || !(fl[0] == 3 && memcmp(f[0], "arn", 3) == 0) ||
-                !ci_eq(f[2], fl[2], "iam") || fl[3] != 0 || !is_account(f[4], fl[4]) ||
-                !(fl[5] == 4 && memcmp(f[5], "root", 4) == 0))
+            /* the model's classifier: an account id, or an account's root
+             * ARN (with no region) */
+            skt_principal pr;
+            skt_arn a;
+            skt_principal_classify(v->str, v->len, &pr);
+            if (pr.kind != SKT_PRIN_ACCOUNT || pr.account[0] == '\0' ||
+                (!is_account(v->str, v->len) && (!skt_arn_split(v->str, v->len, &a) || a.len[SKT_ARN_REGION] != 0)))
                 return 0;
         }
         if (!any)

@@ -524,6 +524,38 @@ static void test_action_split(void)
     CHECK(skt_action_split("**", 2, &p) != 0 && !p.all && p.service_wild);
 }
 
+/* principals as IAM writes them: the service and the resource type in
+ * lowercase, a name after the type (the linter uses the same classifier) */
+static void test_principal_classify(void)
+{
+    static const struct {
+        const char *s;
+        skt_principal_kind kind;
+    } cases[] = {
+        {"*", SKT_PRIN_ANY},
+        {"123456789012", SKT_PRIN_ACCOUNT},
+        {"arn:aws:iam::123456789012:root", SKT_PRIN_ACCOUNT},
+        {"arn:aws:IAM::123456789012:root", SKT_PRIN_OTHER},
+        {"arn:aws:iam::123456789012:ROOT", SKT_PRIN_OTHER},
+        {"arn:aws:iam::123456789012:user/x", SKT_PRIN_USER},
+        {"arn:aws:iam::123456789012:user/Path/X", SKT_PRIN_USER},
+        {"arn:aws:iam::123456789012:User/x", SKT_PRIN_OTHER},
+        {"arn:aws:iam::123456789012:user/", SKT_PRIN_OTHER},
+        {"arn:aws:iam::123456789012:role/r", SKT_PRIN_ROLE},
+        {"arn:aws:iam::123456789012:role/", SKT_PRIN_OTHER},
+        {"arn:aws:sts::123456789012:assumed-role/r/s", SKT_PRIN_SESSION},
+        {"arn:aws:STS::123456789012:assumed-role/r/s", SKT_PRIN_OTHER},
+        {"arn:aws:sts::123456789012:federated-user/b", SKT_PRIN_FEDERATED_USER},
+        {"arn:aws:sts::123456789012:Federated-User/b", SKT_PRIN_OTHER},
+        {"arn:aws:iam::123456789012:group/g", SKT_PRIN_OTHER},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        skt_principal p;
+        skt_principal_classify(cases[i].s, strlen(cases[i].s), &p);
+        CHECK_MSG(p.kind == cases[i].kind, "%s: kind %d, expected %d", cases[i].s, (int)p.kind, (int)cases[i].kind);
+    }
+}
+
 static void test_arn_primitives(void)
 {
     skt_arn a;
@@ -661,6 +693,7 @@ int main(void)
     TEST(test_bad_input);
     TEST(test_authorization_details);
     TEST(test_arn_primitives);
+    TEST(test_principal_classify);
     TEST(test_action_split);
     TEST(test_resource_types);
     seckit_policy_set_free(kept_set);
