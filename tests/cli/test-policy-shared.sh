@@ -88,4 +88,67 @@ expect kms_default_policy_root SERVICE_WILDCARD 0
 kms kms_root_upper 'arn:aws:IAM::111122223333:root'
 expect kms_default_policy_uppercase_not_root SERVICE_WILDCARD 1
 
+# ---- numeric and binary condition values: the evaluator's parser
+# cond NAME OPERATOR KEY VALUE-JSON: an identity statement with one condition
+cond() {
+    lint "$1" identity "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\",
+  \"Resource\": \"arn:aws:s3:::b/*\", \"Condition\": {\"$2\": {\"$3\": $4}}}]}"
+}
+cond num_json_exp NumericLessThan aws:MultiFactorAuthAge 1e3
+expect number_json_exponent_mismatch TYPE_MISMATCH_NUMBER 1
+cond num_json_exp2 NumericLessThan aws:MultiFactorAuthAge 2.5E-1
+expect number_json_exponent_negative_mismatch TYPE_MISMATCH_NUMBER 1
+cond num_json NumericLessThan aws:MultiFactorAuthAge 1000
+expect number_json_integer_fits TYPE_MISMATCH_NUMBER 0
+cond num_json_dec NumericLessThan aws:MultiFactorAuthAge -0.25
+expect number_json_decimal_fits TYPE_MISMATCH_NUMBER 0
+cond num_str_exp NumericLessThan aws:MultiFactorAuthAge '"1e3"'
+expect number_string_exponent_mismatch TYPE_MISMATCH_NUMBER 1
+cond num_str NumericLessThan aws:MultiFactorAuthAge '"+.5"'
+expect number_string_decimal_fits TYPE_MISMATCH_NUMBER 0
+long=1234567890123456789012345678901234567890123456789012345678901234567890
+cond num_long NumericLessThan aws:MultiFactorAuthAge "\"$long\""
+expect number_70_digits_fits TYPE_MISMATCH_NUMBER 0
+cond num_long_json NumericLessThan aws:MultiFactorAuthAge "$long"
+expect number_json_70_digits_fits TYPE_MISMATCH_NUMBER 0
+cond num_long_bad NumericLessThan aws:MultiFactorAuthAge "\"${long}x\""
+expect number_70_digits_then_letter_mismatch TYPE_MISMATCH_NUMBER 1
+
+cond b64_eq_inside BinaryEquals k:b '"QUJDQQ=B"'
+expect base64_padding_inside_mismatch TYPE_MISMATCH_STRING 1
+cond b64_padded BinaryEquals k:b '"QUJDQQ=="'
+expect base64_padded_fits TYPE_MISMATCH_STRING 0
+cond b64_padded1 BinaryEquals k:b '"QUI="'
+expect base64_one_pad_fits TYPE_MISMATCH_STRING 0
+cond b64_unpadded BinaryEquals k:b '"QUJDQQ"'
+expect base64_unpadded_mismatch TYPE_MISMATCH_STRING 1
+cond b64_pad_only BinaryEquals k:b '"===="'
+expect base64_padding_only_mismatch TYPE_MISMATCH_STRING 1
+
+# ---- action entries split by skt_action_split: public access, the
+# permissions-management check and redundant entries see the same service
+lint pub_wild_service resource "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\",
+  \"Action\": [\"s3*:Put*\"], \"Resource\": \"arn:aws:s3:::b/*\"}]}" --resource-type AWS::S3::Bucket
+expect public_service_wildcard_write PUBLIC_WRITE_ACCESS 1
+lint pub_read resource "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\",
+  \"Action\": [\"s3:GetObject\", \"s3GetObject\"], \"Resource\": \"arn:aws:s3:::b/*\"}]}" --resource-type AWS::S3::Bucket
+expect public_read_only PUBLIC_ACCESS 1
+expect public_read_only_no_write PUBLIC_WRITE_ACCESS 0
+lint red_actions identity "{$V, \"Statement\": [{\"Effect\": \"Allow\",
+  \"Action\": [\"s3:Get*\", \"s3:GetObject\", \"S3:getobjectacl\", \"ec2:GetConsoleOutput\", \"s3*:x\"], \"Resource\": \"*\"}]}"
+expect redundant_actions_same_service REDUNDANT_ACTION 1
+grep -q "'s3:GetObject', 'S3:getobjectacl' are already covered by 's3:Get\*'" "$OUT" && pass redundant_actions_grouped ||
+    fail redundant_actions_grouped "$(cat "$OUT")"
+lint red_other_service identity "{$V, \"Statement\": [{\"Effect\": \"Allow\",
+  \"Action\": [\"s3:Get*\", \"ec2:GetConsoleOutput\"], \"Resource\": \"*\"}]}"
+expect redundant_actions_other_service REDUNDANT_ACTION 0
+lint perm_notaction identity "{$V, \"Statement\": [{\"Effect\": \"Allow\",
+  \"NotAction\": [\"iam:*\", \"s3*:*\", \"kms\"], \"Resource\": \"*\"}]}"
+grep -q "RESOURCE_EXPOSURE: allows [0-9]* permissions-management actions" "$OUT" && ! grep -q "RESOURCE_EXPOSURE.*(iam:" "$OUT" &&
+    pass permissions_notaction_service_excluded || fail permissions_notaction_service_excluded "$(cat "$OUT")"
+lint perm_action identity "{$V, \"Statement\": [{\"Effect\": \"Allow\",
+  \"Action\": [\"s3:PutBucketPol*\", \"nocolon\"], \"Resource\": \"*\"}]}"
+grep -q "RESOURCE_EXPOSURE: allows 1 permissions-management action on every resource (s3:PutBucketPolicy)" "$OUT" &&
+    pass permissions_action_pattern || fail permissions_action_pattern "$(cat "$OUT")"
+
 finish
