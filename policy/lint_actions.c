@@ -126,10 +126,9 @@ action_key skt_lint_make_key(const char *action)
     action_key k;
     k.s = action;
     k.len = strlen(action);
-    skt_action_pat p;
-    skt_action_split(action, k.len, &p);
-    k.has_colon = p.service != NULL && !p.all;
-    k.h = k.has_colon ? svc_hash(action, p.service_len) : 0;
+    const char *colon = memchr(action, ':', k.len);
+    k.has_colon = colon != NULL;
+    k.h = colon != NULL ? svc_hash(action, (size_t)(colon - action)) : 0;
     return k;
 }
 
@@ -417,18 +416,24 @@ typedef struct wild_index {
     wild_bucket any; /* entries without a literal prefix */
     int ci;
     int actions; /* an Action/NotAction list: prefixes are services (skt_action_split) */
+    const skt_action_pat *acts; /* the list's entries split, when it is the statement's indexed list */
+    size_t nacts;
 } wild_index;
 
 /* The length of v's prefix before its first ':' when that ':' is among
  * its first within characters, else SIZE_MAX: the service prefix as
  * skt_action_split splits an action, the text before the first ':' of a
  * resource. */
-static size_t prefix_before_colon(const wild_index *wi, const seckit_json *v, size_t within)
+static inline size_t prefix_before_colon(const wild_index *wi, const seckit_json *v, size_t within)
 {
     if (wi->actions) {
-        skt_action_pat p;
-        skt_action_split(v->str, v->len, &p);
-        return p.service != NULL && p.service_len < within ? p.service_len : SIZE_MAX;
+        const skt_action_pat *p = wi->acts != NULL && v->index < wi->nacts ? &wi->acts[v->index] : NULL;
+        skt_action_pat own;
+        if (p == NULL || p->node != v) {
+            skt_action_split(v->str, v->len, &own);
+            p = &own;
+        }
+        return p->service != NULL && p->service_len < within ? p->service_len : SIZE_MAX;
     }
     const char *colon = memchr(v->str, ':', within);
     return colon != NULL ? (size_t)(colon - v->str) : SIZE_MAX;
@@ -566,6 +571,10 @@ void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, 
     wi.buckets = stack_buckets;
     wi.ci = ci;
     wi.actions = group;
+    if (group && list == (st->action != NULL ? st->action : st->notaction)) {
+        wi.acts = st->acts;
+        wi.nacts = st->nacts;
+    }
     if (n > REDUNDANT_STACK_ENTRIES) {
         seen = calloc(nseen, sizeof(*seen));
         wi.wild = malloc(n * sizeof(*wi.wild)); /* filled as wildcards are found */
