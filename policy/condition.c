@@ -74,26 +74,33 @@ int skt_cond_op_parse(const char *s, size_t n, skt_cond_op *op, skt_set_op *set,
 
 int skt_parse_number(const char *s, size_t n, double *out)
 {
-    char buf[64];
-    if (n == 0 || n >= sizeof buf)
-        return -1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    /* decimal only: digits, one '.', a leading sign (no hex, inf, nan, exponent) */
-    size_t i = buf[0] == '-' || buf[0] == '+';
+    /* IAM's numeric condition values are integers or decimals: a leading
+     * sign, digits, one '.' (no hex, inf, nan, exponent, spaces), of any
+     * length; a value beyond a double's range compares as +-HUGE_VAL */
+    size_t i = n > 0 && (s[0] == '-' || s[0] == '+');
     int digits = 0, dots = 0;
     for (; i < n; i++) {
-        if (buf[i] >= '0' && buf[i] <= '9')
+        if (s[i] >= '0' && s[i] <= '9')
             digits++;
-        else if (buf[i] == '.' && dots == 0)
+        else if (s[i] == '.' && dots == 0)
             dots++;
         else
             return -1;
     }
     if (digits == 0)
         return -1;
+    char small[64], *buf = small;
+    if (n >= sizeof small) {
+        buf = malloc(n + 1);
+        if (buf == NULL)
+            return -1;
+    }
+    memcpy(buf, s, n);
+    buf[n] = '\0';
     *out = strtod(buf, NULL);
-    return isfinite(*out) ? 0 : -1;
+    if (buf != small)
+        free(buf);
+    return isnan(*out) ? -1 : 0;
 }
 
 static int digits(const char *s, size_t n, int *out)
@@ -262,14 +269,17 @@ static int b64val(char c)
     return -1;
 }
 
+/* Base64 as RFC 4648 writes it (the form IAM's BinaryEquals examples
+ * use): groups of four characters of the standard alphabet, the last one
+ * padded with at most two '='.  Decoded into a (when a is NULL, only
+ * checked). */
 static int parse_b64(const char *s, size_t n, skt_arena *a, skt_cond_value *v)
 {
-    while (n > 0 && s[n - 1] == '=')
-        n--;
-    if (n % 4 == 1)
+    if (n == 0 || n % 4 != 0)
         return -1;
-    uint8_t *o = skt_arena_alloc(a, n * 3 / 4 + 1);
-    if (o == NULL)
+    n -= s[n - 1] == '=' ? (s[n - 2] == '=' ? 2 : 1) : 0;
+    uint8_t *o = NULL;
+    if (a != NULL && (o = skt_arena_alloc(a, n * 3 / 4 + 1)) == NULL)
         return -1;
     size_t k = 0;
     uint32_t acc = 0;
@@ -282,7 +292,9 @@ static int parse_b64(const char *s, size_t n, skt_arena *a, skt_cond_value *v)
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
-            o[k++] = (uint8_t)(acc >> bits);
+            if (o != NULL)
+                o[k] = (uint8_t)(acc >> bits);
+            k++;
         }
     }
     v->bytes = o;

@@ -415,7 +415,29 @@ typedef struct wild_index {
     size_t nslots;   /* a power of two, over twice nw */
     wild_bucket any; /* entries without a literal prefix */
     int ci;
+    int actions; /* an Action/NotAction list: prefixes are services (skt_action_split) */
+    const skt_action_pat *acts; /* the list's entries split, when it is the statement's indexed list */
+    size_t nacts;
 } wild_index;
+
+/* The length of v's prefix before its first ':' when that ':' is among
+ * its first within characters, else SIZE_MAX: the service prefix as
+ * skt_action_split splits an action, the text before the first ':' of a
+ * resource. */
+static inline size_t prefix_before_colon(const wild_index *wi, const seckit_json *v, size_t within)
+{
+    if (wi->actions) {
+        const skt_action_pat *p = wi->acts != NULL && v->index < wi->nacts ? &wi->acts[v->index] : NULL;
+        skt_action_pat own;
+        if (p == NULL || p->node != v) {
+            skt_action_split(v->str, v->len, &own);
+            p = &own;
+        }
+        return p->service != NULL && p->service_len < within ? p->service_len : SIZE_MAX;
+    }
+    const char *colon = memchr(v->str, ':', within);
+    return colon != NULL ? (size_t)(colon - v->str) : SIZE_MAX;
+}
 
 /* The bucket of the hash (made when make is set), or NULL. */
 static wild_bucket *wild_bucket_of(const wild_index *wi, unsigned hash, int make)
@@ -433,10 +455,10 @@ static wild_bucket *wild_bucket_of(const wild_index *wi, unsigned hash, int make
 static void wild_index_chain(wild_index *wi, size_t j)
 {
     wild_entry *e = &wi->wild[j];
-    const char *colon = memchr(e->v->str, ':', e->head);
+    size_t pl = prefix_before_colon(wi, e->v, e->head);
     wild_bucket *b = &wi->any;
-    if (colon != NULL)
-        b = wild_bucket_of(wi, text_hash(e->v->str, (size_t)(colon - e->v->str), wi->ci), 1);
+    if (pl != SIZE_MAX)
+        b = wild_bucket_of(wi, text_hash(e->v->str, pl, wi->ci), 1);
     size_t hn = e->head < 8 ? e->head : 8, tn = e->tail < 8 ? e->tail : 8;
     e->head_end = load_word_ci(e->v->str + e->head - hn, hn, wi->ci);
     e->tail_start = load_word_ci(e->v->str + e->v->len - e->tail, tn, wi->ci);
@@ -456,9 +478,9 @@ static const seckit_json *wild_covering(const wild_index *wi, const seckit_json 
         return NULL;
     /* the two chains that can cover a, merged in list order */
     size_t any = wi->any.first, same = 0;
-    const char *colon = memchr(a->str, ':', a->len);
-    if (colon != NULL) {
-        const wild_bucket *b = wild_bucket_of(wi, text_hash(a->str, (size_t)(colon - a->str), wi->ci), 0);
+    size_t pl = prefix_before_colon(wi, a, a->len);
+    if (pl != SIZE_MAX) {
+        const wild_bucket *b = wild_bucket_of(wi, text_hash(a->str, pl, wi->ci), 0);
         same = b != NULL ? b->first : 0;
     }
     while (any != 0 || same != 0) {
@@ -548,6 +570,11 @@ void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, 
     wi.wild = stack_wild;
     wi.buckets = stack_buckets;
     wi.ci = ci;
+    wi.actions = group;
+    if (group && list == (st->action != NULL ? st->action : st->notaction)) {
+        wi.acts = st->acts;
+        wi.nacts = st->nacts;
+    }
     if (n > REDUNDANT_STACK_ENTRIES) {
         seen = calloc(nseen, sizeof(*seen));
         wi.wild = malloc(n * sizeof(*wi.wild)); /* filled as wildcards are found */

@@ -80,42 +80,6 @@ static int is_private_range(const skt_ip *ip)
     return 0;
 }
 
-static int valid_number(const char *s, size_t n)
-{
-    size_t i = 0;
-    if (i < n && (s[i] == '-' || s[i] == '+'))
-        i++;
-    size_t d = 0;
-    while (i < n && s[i] >= '0' && s[i] <= '9') {
-        i++;
-        d++;
-    }
-    if (i < n && s[i] == '.') {
-        i++;
-        while (i < n && s[i] >= '0' && s[i] <= '9') {
-            i++;
-            d++;
-        }
-    }
-    return d > 0 && i == n;
-}
-
-static int valid_base64(const char *s, size_t n)
-{
-    if (n == 0 || n % 4 != 0)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-            c == '/')
-            continue;
-        if (c == '=' && i >= n - 2)
-            continue;
-        return 0;
-    }
-    return 1;
-}
-
 static int valid_vpc_id(const char *s, size_t n, const char *prefix)
 {
     size_t pl = strlen(prefix);
@@ -499,7 +463,8 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                     break;
                 }
                 case SKT_FAM_NUMERIC:
-                    if (!(v->kind == SECKIT_JSON_NUMBER || (vstr && valid_number(s, n))))
+                    /* a JSON number by its text, as the compiler reads it */
+                    if (!((v->kind == SECKIT_JSON_NUMBER || vstr) && skt_cond_value_parse(f, s, n, NULL, &cv) == 0))
                         skt_lint_add(l, CK_TYPE_MISMATCH_NUMBER, st, v, 0, "%s takes numbers, not '%.*s'", po.op->name,
                             SHOWN(v));
                     break;
@@ -516,7 +481,7 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                     }
                     break;
                 case SKT_FAM_BINARY:
-                    if (!(vstr && valid_base64(s, n)))
+                    if (!(vstr && skt_cond_value_parse(f, s, n, NULL, &cv) == 0))
                         skt_lint_add(l, CK_TYPE_MISMATCH_STRING, st, v, 0, "BinaryEquals takes base64-encoded values, not '%.*s'",
                             SHOWN(v));
                     break;

@@ -20,18 +20,45 @@
 /* ------------------------------------------------------------------ */
 /* principals */
 
+/* Is s an ARN that names an AWS principal: the account root, a user, a
+ * role, an assumed-role or federated-user session?  The model's classifier
+ * decides (IAM's rules: service and resource type in lowercase, a name
+ * after the type), so the linter accepts what the evaluator matches. */
 int skt_lint_is_principal_arn(const char *s, size_t n)
 {
+    skt_principal p;
+    if (n < 4 || memcmp(s, "arn:", 4) != 0)
+        return 0;
+    skt_principal_classify(s, n, &p);
+    return p.kind == SKT_PRIN_ACCOUNT || p.kind == SKT_PRIN_USER || p.kind == SKT_PRIN_ROLE ||
+           p.kind == SKT_PRIN_SESSION || p.kind == SKT_PRIN_FEDERATED_USER;
+}
+
+/* Why an ARN that the classifier does not take as a principal is not one,
+ * when it comes close: written with the service or resource type in other
+ * letter case, or with nothing after the type.  NULL otherwise. */
+static const char *principal_arn_near_miss(const char *s, size_t n)
+{
+    static const struct {
+        const char *svc, *type;
+    } forms[] = {{"iam", "root"}, {"iam", "user/"}, {"iam", "role/"}, {"sts", "assumed-role/"},
+                 {"sts", "federated-user/"}};
     skt_arn a;
     if (!skt_arn_split(s, n, &a))
-        return 0;
+        return NULL;
     const char *svc = a.f[SKT_ARN_SERVICE], *res = a.f[SKT_ARN_RESOURCE];
     size_t sl = a.len[SKT_ARN_SERVICE], rl = a.len[SKT_ARN_RESOURCE];
-    if (ci_eq(svc, sl, "iam"))
-        return ci_eq(res, rl, "root") || ci_prefix(res, rl, "user/") || ci_prefix(res, rl, "role/");
-    if (ci_eq(svc, sl, "sts"))
-        return ci_prefix(res, rl, "assumed-role/") || ci_prefix(res, rl, "federated-user/");
-    return 0;
+    for (size_t i = 0; i < SKT_ARRAY_LEN(forms); i++) {
+        size_t tl = strlen(forms[i].type);
+        int whole = forms[i].type[tl - 1] != '/';
+        if (!ci_eq(svc, sl, forms[i].svc) || !(whole ? ci_eq(res, rl, forms[i].type) : ci_prefix(res, rl, forms[i].type)))
+            continue;
+        if (memcmp(svc, forms[i].svc, sl) != 0 || memcmp(res, forms[i].type, tl) != 0)
+            return "IAM writes the service and the resource type of a principal's ARN in lowercase";
+        if (!whole && rl == tl)
+            return "the ARN names no principal after the resource type";
+    }
+    return NULL;
 }
 
 static void check_aws_principal(lint *l, const stmt *st, const seckit_json *v)
@@ -82,6 +109,12 @@ static void check_aws_principal(lint *l, const stmt *st, const seckit_json *v)
             skt_lint_check_example_account(l, st, v, acct, al);
         if (!skt_lint_valid_partition(part, pl))
             skt_lint_add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition", (int)pl, part);
+        return;
+    }
+    const char *why = principal_arn_near_miss(s, n);
+    if (why != NULL) {
+        skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, v, 0, "'%.*s' is not an AWS principal: %s",
+            (int)(n > 200 ? 200 : n), s, why);
         return;
     }
     skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, v, 0,

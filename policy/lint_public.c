@@ -101,21 +101,22 @@ static int has_restricting_condition(const stmt *st)
     return 0;
 }
 
-/* The access levels an Action entry allows (SECKIT_ACCESS_* bits); every
- * level when it is "*", a service wildcard, or unknown to the data. */
-static unsigned entry_access(const seckit_iam_data *d, const seckit_json *v, int *service_ok)
+/* The access levels an Action entry v (p its split, skt_action_split)
+ * allows (SECKIT_ACCESS_* bits); every level when it is "*", a service
+ * wildcard, or unknown to the data. */
+static unsigned entry_access(const seckit_iam_data *d, const seckit_json *v, const skt_action_pat *p,
+                             int *service_ok)
 {
     const unsigned all = SECKIT_ACCESS_LIST | SECKIT_ACCESS_READ | SECKIT_ACCESS_WRITE | SECKIT_ACCESS_PERMISSIONS |
                          SECKIT_ACCESS_TAGGING;
-    if (streq(v, "*")) {
+    if (p->all) {
         *service_ok = 1;
         return all;
     }
-    const char *colon = memchr(v->str, ':', v->len);
-    if (colon == NULL)
+    if (p->service == NULL)
         return 0;
-    size_t pl = (size_t)(colon - v->str);
-    if (has_wild(v->str, pl)) {
+    size_t pl = p->service_len;
+    if (p->service_wild) {
         *service_ok = 1;
         return all;
     }
@@ -156,10 +157,14 @@ void skt_lint_check_public(lint *l, const stmt *st)
         acc = write;
         service_ok = l->rtype != SECKIT_RESOURCE_NONE;
     } else if (st->action != NULL) {
+        size_t pos = 0;
         FOR_VALUES(v, st->action) {
-            if (!is_str(v))
+            if (!is_str(v)) {
+                pos++;
                 continue;
-            unsigned a = entry_access(l->data, v, &service_ok);
+            }
+            skt_action_pat own;
+            unsigned a = entry_access(l->data, v, stmt_action_split(st, pos++, v, &own), &service_ok);
             if ((a & write) != 0 && first_write == NULL)
                 first_write = v;
             acc |= a;

@@ -267,14 +267,15 @@ static void perm_range(const seckit_iam_data *d, const char *prefix, size_t n, s
     *hi = end;
 }
 
-/* The permissions-management actions that an entry with the literal head
- * v[0..head) can match are among those returned: the service's (from the
- * data) when the head holds a whole service prefix, else those whose names
- * start with the head. */
-static void perm_candidates(const seckit_iam_data *d, const char *v, size_t head, size_t *lo, size_t *hi)
+/* The permissions-management actions that an entry v (p its split,
+ * skt_action_split) with the literal head v[0..head) can match are among
+ * those returned: the service's (from the data) when the head holds a
+ * whole service prefix, else those whose names start with the head. */
+static void perm_candidates(const seckit_iam_data *d, const char *v, const skt_action_pat *p, size_t head,
+                            size_t *lo, size_t *hi)
 {
-    const char *colon = memchr(v, ':', head);
-    const skt_iam_service *svc = colon != NULL ? skt_iam_service_find(d, v, (size_t)(colon - v)) : NULL;
+    const skt_iam_service *svc =
+        p->service != NULL && p->service_len < head ? skt_iam_service_find(d, v, p->service_len) : NULL;
     if (svc != NULL) {
         *lo = svc->perm_first;
         *hi = svc->perm_first + svc->perm_count;
@@ -298,13 +299,13 @@ static int principal_only_accounts(const stmt *st)
             if (!is_str(v))
                 return 0;
             any = 1;
-            if (is_account(v->str, v->len))
-                continue;
-            const char *f[6];
-            size_t fl[6];
-            if (skt_arn_fields(v->str, v->len, f, fl) != 6 || !(fl[0] == 3 && memcmp(f[0], "arn", 3) == 0) ||
-                !ci_eq(f[2], fl[2], "iam") || fl[3] != 0 || !is_account(f[4], fl[4]) ||
-                !(fl[5] == 4 && memcmp(f[5], "root", 4) == 0))
+            /* the model's classifier: an account id, or an account's root
+             * ARN (with no region) */
+            skt_principal pr;
+            skt_arn a;
+            skt_principal_classify(v->str, v->len, &pr);
+            if (pr.kind != SKT_PRIN_ACCOUNT || pr.account[0] == '\0' ||
+                (!is_account(v->str, v->len) && (!skt_arn_split(v->str, v->len, &a) || a.len[SKT_ARN_REGION] != 0)))
                 return 0;
         }
         if (!any)
@@ -373,11 +374,16 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
                 l->oom = 1;
                 return;
             }
+            size_t pos = 0;
             FOR_VALUES(v, st->notaction) {
-                if (!is_str(v))
+                if (!is_str(v)) {
+                    pos++;
                     continue;
+                }
                 size_t lo, hi;
-                perm_candidates(l->data, v->str, literal_head(v->str, v->len), &lo, &hi);
+                skt_action_pat own;
+                perm_candidates(l->data, v->str, stmt_action_split(st, pos++, v, &own), literal_head(v->str, v->len),
+                    &lo, &hi);
                 for (size_t i = lo; i < hi; i++) {
                     const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[i]];
                     if (!matched[i] && skt_glob_match(v->str, v->len, pa->name, pa->name_len, 1))
@@ -404,8 +410,9 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
                 pos++;
                 if (!is_str(v))
                     continue;
-                const char *colon = memchr(v->str, ':', v->len);
-                if (colon == NULL && !streq(v, "*"))
+                skt_action_pat own;
+                const skt_action_pat *p = stmt_action_split(st, pos - 1, v, &own);
+                if (p->service == NULL && !p->all)
                     continue;
                 size_t head = literal_head(v->str, v->len);
                 size_t lo, hi;
@@ -422,7 +429,7 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
                         perm_range(l->data, v->str, head, &lo, &hi);
                     }
                 } else {
-                    perm_candidates(l->data, v->str, head, &lo, &hi);
+                    perm_candidates(l->data, v->str, p, head, &lo, &hi);
                 }
                 for (size_t i = lo; i < hi; i++) {
                     if (seen[i])

@@ -57,22 +57,16 @@ void skt_lint_check_trust_statement(lint *l, const stmt *st)
                 }
                 if (!trust)
                     continue;
-                const char *acct = NULL;
-                size_t al = 0;
-                int whole = 0;
-                if (is_account(v->str, v->len)) {
-                    acct = v->str;
-                    al = 12;
-                    whole = 1;
-                } else if (skt_lint_is_principal_arn(v->str, v->len)) {
-                    skt_arn a;
-                    skt_arn_split(v->str, v->len, &a);
-                    acct = a.f[SKT_ARN_ACCOUNT];
-                    al = a.len[SKT_ARN_ACCOUNT];
-                    whole = ci_eq(a.f[SKT_ARN_RESOURCE], a.len[SKT_ARN_RESOURCE], "root");
-                }
-                if (acct == NULL || !is_account(acct, al))
+                /* the account of an account id or a principal's ARN, as
+                 * the model classifies it ("" for other texts and for
+                 * accounts that are not 12 digits) */
+                skt_principal pr;
+                skt_principal_classify(v->str, v->len, &pr);
+                if (!(is_account(v->str, v->len) || skt_lint_is_principal_arn(v->str, v->len)) || pr.account[0] == '\0')
                     continue;
+                const char *acct = pr.account;
+                size_t al = 12;
+                int whole = pr.kind == SKT_PRIN_ACCOUNT;
                 if (whole && st->condition == NULL)
                     skt_lint_add(l, CK_TRUST_WHOLE_ACCOUNT, st, v, 0,
                         "every principal of account %.*s whose own policies allow sts:AssumeRole may assume this role; name the roles or users, or add conditions",
@@ -88,8 +82,9 @@ void skt_lint_check_trust_statement(lint *l, const stmt *st)
                 if (!is_str(v) || !trust)
                     continue;
                 skt_arn a;
-                if (!skt_arn_split(v->str, v->len, &a) || !ci_eq(a.f[SKT_ARN_SERVICE], a.len[SKT_ARN_SERVICE], "sts") ||
-                    !ci_prefix(a.f[SKT_ARN_RESOURCE], a.len[SKT_ARN_RESOURCE], "assumed-role/"))
+                skt_principal pv;
+                skt_principal_classify(v->str, v->len, &pv);
+                if (pv.kind != SKT_PRIN_SESSION || !skt_arn_split(v->str, v->len, &a))
                     continue;
                 const char *role = a.f[SKT_ARN_RESOURCE] + 13;
                 const char *slash = memchr(role, '/', a.len[SKT_ARN_RESOURCE] - 13);
@@ -98,7 +93,9 @@ void skt_lint_check_trust_statement(lint *l, const stmt *st)
                     if (!is_str(w) || w == v)
                         continue;
                     skt_arn b;
-                    if (skt_arn_split(w->str, w->len, &b) && ci_eq(b.f[SKT_ARN_SERVICE], b.len[SKT_ARN_SERVICE], "iam") &&
+                    skt_principal pw;
+                    skt_principal_classify(w->str, w->len, &pw);
+                    if (pw.kind == SKT_PRIN_ROLE && skt_arn_split(w->str, w->len, &b) &&
                         b.len[SKT_ARN_ACCOUNT] == a.len[SKT_ARN_ACCOUNT] &&
                         memcmp(b.f[SKT_ARN_ACCOUNT], a.f[SKT_ARN_ACCOUNT], a.len[SKT_ARN_ACCOUNT]) == 0 &&
                         b.len[SKT_ARN_RESOURCE] == rl + 5 && memcmp(b.f[SKT_ARN_RESOURCE], "role/", 5) == 0 &&

@@ -163,9 +163,15 @@ typedef struct skt_cond_value {
 
 /* Parse text as the family's type into v (str/len are set by the caller).
  * Returns 0, or -1 when the text is not a value of that type.  BINARY's
- * bytes are allocated in a. */
+ * bytes are allocated in a (a NULL a only checks the text: bytes NULL,
+ * nbytes their count).  The linter and the evaluator both parse with it. */
 int skt_cond_value_parse(skt_cond_family fam, const char *s, size_t n, skt_arena *a,
                          skt_cond_value *v);
+/* A number of the Numeric operators: an integer or a decimal, [+-]digits
+ * with at most one '.' and at least one digit, of any length; no exponent,
+ * hex, inf/nan or spaces.  A value beyond a double's range is +-HUGE_VAL.
+ * BINARY values are RFC 4648 base64: a multiple of four characters, at
+ * most two '=' of padding at the end. */
 int skt_parse_number(const char *s, size_t n, double *out);
 /* A date of IAM's W3C ISO 8601 profile, YYYY[-MM[-DD[Thh:mm[:ss[.s+]][Z|+hh:mm]]]],
  * or epoch seconds (digits only); fields are not range-checked (the linter

@@ -38,4 +38,5 @@ tests_unit_test_policy_lint_SOURCES = tests/unit/test_policy_lint.c
 tests_unit_test_policy_lint_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_policy_lint_LDADD = $(TEST_LDADD)
 SCRIPT_TESTS += tests/cli/test-policy.sh tests/cli/test-policy-precision.sh tests/cli/test-policy-misses.sh \
+	tests/cli/test-policy-shared.sh \
 	tests/cli/test-policy-ci.sh

@@ -277,6 +277,15 @@ static void test_condition_operators(void)
     EXPECT(COND("{\"BinaryEquals\":{\"k:b\":\"QmluYXJ5VmFsdWU=\"}}", "k:b", SECKIT_CONTEXT_BINARY,
                 "QmluYXJ5VmFsdWU="), AL);
     EXPECT(COND("{\"BinaryEquals\":{\"k:b\":\"QmluYXJ5VmFsdWU=\"}}", "k:b", SECKIT_CONTEXT_BINARY, "QUJD"), ID);
+    /* the request's value is parsed as the policy's: unpadded base64 is not a value */
+    EXPECT(COND("{\"BinaryEquals\":{\"k:b\":\"QQ==\"}}", "k:b", SECKIT_CONTEXT_BINARY, "QQ=="), AL);
+    EXPECT(COND("{\"BinaryEquals\":{\"k:b\":\"QQ==\"}}", "k:b", SECKIT_CONTEXT_BINARY, "QQ"), ID);
+    /* numbers of any length (64 digits and more) */
+    EXPECT(COND("{\"NumericLessThan\":{\"k:n\":\"1000000000000000000000000000000000000000000000000000000000000000000\"}}",
+                "k:n", SECKIT_CONTEXT_NUMERIC, "5"), AL);
+    EXPECT(COND("{\"NumericGreaterThan\":{\"k:n\":\"5\"}}", "k:n", SECKIT_CONTEXT_NUMERIC,
+                "1000000000000000000000000000000000000000000000000000000000000000000"), AL);
+    EXPECT(COND("{\"NumericGreaterThan\":{\"k:n\":\"5\"}}", "k:n", SECKIT_CONTEXT_NUMERIC, "1e3"), ID);
     EXPECT(COND("{\"IpAddress\":{\"aws:SourceIp\":[\"203.0.113.0/24\",\"2001:DB8:1234:5678::/64\"]}}",
                 "aws:SourceIp", SECKIT_CONTEXT_IP, "2001:db8:1234:5678::abcd"), AL);
     EXPECT(COND("{\"IpAddress\":{\"aws:SourceIp\":\"203.0.113.0/24\"}}", "aws:SourceIp", SECKIT_CONTEXT_IP,
@@ -419,6 +428,10 @@ static void test_bad_input(void)
         "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
         "\"Condition\":{\"NumericEquals\":{\"k\":\"ten\"}}}}",                                        /* number */
         "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
+        "\"Condition\":{\"NumericEquals\":{\"k\":1e3}}}}",                                            /* exponent */
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
+        "\"Condition\":{\"BinaryEquals\":{\"k\":\"QQ\"}}}}",                                          /* base64 */
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
         "\"Condition\":{\"IpAddress\":{\"k\":\"10.0.0.0/33\"}}}}",                                    /* CIDR */
         "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
         "\"Condition\":{\"NullIfExists\":{\"k\":\"true\"}}}}",                                        /* Null */
@@ -522,6 +535,83 @@ static void test_action_split(void)
     CHECK(skt_action_split(":GetObject", 10, &p) != 0 && p.service != NULL && p.service_len == 0);
     CHECK(skt_action_split("s3:", 3, &p) != 0 && p.service_len == 2 && p.name_len == 0);
     CHECK(skt_action_split("**", 2, &p) != 0 && !p.all && p.service_wild);
+}
+
+/* the one parser of numeric and binary condition values, which the
+ * linter and the evaluator share */
+static void test_value_parsers(void)
+{
+    double d;
+    char big[200];
+    memset(big, '9', sizeof big);
+    CHECK(skt_parse_number("10", 2, &d) == 0 && d == 10);
+    CHECK(skt_parse_number("-10.5", 5, &d) == 0 && d == -10.5);
+    CHECK(skt_parse_number("+.5", 3, &d) == 0 && d == 0.5);
+    CHECK(skt_parse_number("5.", 2, &d) == 0 && d == 5);
+    /* any length: 64 digits and more are numbers too, past a double's range +HUGE_VAL */
+    CHECK(skt_parse_number(big, 64, &d) == 0 && d > 9e63);
+    CHECK(skt_parse_number(big, sizeof big, &d) == 0 && d > 1e199);
+    memset(big, '0', sizeof big);
+    big[sizeof big - 1] = '7';
+    CHECK(skt_parse_number(big, sizeof big, &d) == 0 && d == 7);
+    /* near misses: exponents, hex, inf, spaces, two dots, no digit */
+    CHECK(skt_parse_number("1e3", 3, &d) != 0);
+    CHECK(skt_parse_number("2.5E-1", 6, &d) != 0);
+    CHECK(skt_parse_number("0x10", 4, &d) != 0);
+    CHECK(skt_parse_number("inf", 3, &d) != 0);
+    CHECK(skt_parse_number(" 1", 2, &d) != 0);
+    CHECK(skt_parse_number("1.2.3", 5, &d) != 0);
+    CHECK(skt_parse_number("-", 1, &d) != 0 && skt_parse_number("", 0, &d) != 0);
+
+    skt_arena a;
+    skt_arena_init(&a);
+    skt_cond_value v;
+    memset(&v, 0, sizeof v);
+    CHECK(skt_cond_value_parse(SKT_FAM_BINARY, "QUJD", 4, &a, &v) == 0 && v.nbytes == 3 &&
+          memcmp(v.bytes, "ABC", 3) == 0);
+    CHECK(skt_cond_value_parse(SKT_FAM_BINARY, "QQ==", 4, &a, &v) == 0 && v.nbytes == 1 && v.bytes[0] == 'A');
+    CHECK(skt_cond_value_parse(SKT_FAM_BINARY, "QUI=", 4, &a, &v) == 0 && v.nbytes == 2);
+    /* without an arena: checked only */
+    CHECK(skt_cond_value_parse(SKT_FAM_BINARY, "QUI=", 4, NULL, &v) == 0 && v.nbytes == 2 && v.bytes == NULL);
+    /* near misses: unpadded, over-padded, only padding, empty, '=' inside,
+     * characters outside the alphabet */
+    static const char *const bad64[] = {"QQ", "QUJDQQ", "QQ===", "QQ=====", "====", "", "QUJDQQ=B", "Q=Q=",
+                                        "QU-D", "QU_D", "QU D"};
+    for (size_t i = 0; i < sizeof bad64 / sizeof bad64[0]; i++)
+        CHECK_MSG(skt_cond_value_parse(SKT_FAM_BINARY, bad64[i], strlen(bad64[i]), NULL, &v) != 0, "'%s'", bad64[i]);
+    skt_arena_free(&a);
+}
+
+/* principals as IAM writes them: the service and the resource type in
+ * lowercase, a name after the type (the linter uses the same classifier) */
+static void test_principal_classify(void)
+{
+    static const struct {
+        const char *s;
+        skt_principal_kind kind;
+    } cases[] = {
+        {"*", SKT_PRIN_ANY},
+        {"123456789012", SKT_PRIN_ACCOUNT},
+        {"arn:aws:iam::123456789012:root", SKT_PRIN_ACCOUNT},
+        {"arn:aws:IAM::123456789012:root", SKT_PRIN_OTHER},
+        {"arn:aws:iam::123456789012:ROOT", SKT_PRIN_OTHER},
+        {"arn:aws:iam::123456789012:user/x", SKT_PRIN_USER},
+        {"arn:aws:iam::123456789012:user/Path/X", SKT_PRIN_USER},
+        {"arn:aws:iam::123456789012:User/x", SKT_PRIN_OTHER},
+        {"arn:aws:iam::123456789012:user/", SKT_PRIN_OTHER},
+        {"arn:aws:iam::123456789012:role/r", SKT_PRIN_ROLE},
+        {"arn:aws:iam::123456789012:role/", SKT_PRIN_OTHER},
+        {"arn:aws:sts::123456789012:assumed-role/r/s", SKT_PRIN_SESSION},
+        {"arn:aws:STS::123456789012:assumed-role/r/s", SKT_PRIN_OTHER},
+        {"arn:aws:sts::123456789012:federated-user/b", SKT_PRIN_FEDERATED_USER},
+        {"arn:aws:sts::123456789012:Federated-User/b", SKT_PRIN_OTHER},
+        {"arn:aws:iam::123456789012:group/g", SKT_PRIN_OTHER},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        skt_principal p;
+        skt_principal_classify(cases[i].s, strlen(cases[i].s), &p);
+        CHECK_MSG(p.kind == cases[i].kind, "%s: kind %d, expected %d", cases[i].s, (int)p.kind, (int)cases[i].kind);
+    }
 }
 
 static void test_arn_primitives(void)
@@ -661,6 +751,8 @@ int main(void)
     TEST(test_bad_input);
     TEST(test_authorization_details);
     TEST(test_arn_primitives);
+    TEST(test_principal_classify);
+    TEST(test_value_parsers);
     TEST(test_action_split);
     TEST(test_resource_types);
     seckit_policy_set_free(kept_set);

@@ -1,0 +1,154 @@
+# seckit policy lint on the policy model's shared primitives (issue #11):
+# principals as skt_principal_classify classifies them, actions as
+# skt_action_split splits them, numbers and base64 as the evaluator parses
+# them.  Each item: the case that changed or is at risk, and its near miss.
+. "$top_srcdir/tests/lib.sh"
+export SECKIT_IAM_DATA="$top_srcdir/policy/data/iam-data.txt"
+
+# lint NAME TYPE JSON [OPTIONS...]: lint the policy text as TYPE, text
+# output in $OUT (the exit status is not checked here).
+lint() {
+    name=$1 type=$2 json=$3
+    shift 3
+    printf '%s\n' "$json" >"$TMP/$name.json"
+    seckit policy lint --type "$type" "$@" "$TMP/$name.json" >"$OUT" 2>"$ERR"
+}
+count() { grep -c " $1: " "$OUT" | tr -d ' '; }
+expect() { # NAME CODE N
+    n=$(count "$2")
+    if [ "$n" -eq "$3" ]; then pass "$1"; else fail "$1" "$n $2 findings, not $3: $(head -c 600 "$OUT")"; fi
+}
+
+V='"Version": "2012-10-17"'
+# trust NAME PRINCIPAL: a trust policy letting the AWS principal assume the role
+trust() {
+    lint "$1" trust "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"$2\"},
+  \"Action\": \"sts:AssumeRole\"}]}" --account 111122223333
+}
+
+# ---- principals: IAM's case rules and a name after the resource type
+trust prin_iam_upper 'arn:aws:IAM::123456789012:root'
+expect principal_service_uppercase_invalid INVALID_PRINCIPAL_FORMAT 1
+grep -q "in lowercase" "$OUT" && pass principal_service_uppercase_says_why || fail principal_service_uppercase_says_why "$(cat "$OUT")"
+expect principal_service_uppercase_not_whole_account TRUST_WHOLE_ACCOUNT 0
+expect principal_service_uppercase_not_third_party TRUST_THIRD_PARTY_WITHOUT_EXTERNAL_ID 0
+trust prin_iam_root 'arn:aws:iam::123456789012:root'
+expect principal_root_valid INVALID_PRINCIPAL_FORMAT 0
+expect principal_root_whole_account TRUST_WHOLE_ACCOUNT 1
+expect principal_root_third_party TRUST_THIRD_PARTY_WITHOUT_EXTERNAL_ID 1
+trust prin_root_upper 'arn:aws:iam::123456789012:ROOT'
+expect principal_root_uppercase_invalid INVALID_PRINCIPAL_FORMAT 1
+trust prin_user_upper 'arn:aws:iam::123456789012:User/x'
+expect principal_user_type_uppercase_invalid INVALID_PRINCIPAL_FORMAT 1
+expect principal_user_type_uppercase_not_third_party TRUST_THIRD_PARTY_WITHOUT_EXTERNAL_ID 0
+trust prin_user 'arn:aws:iam::123456789012:user/x'
+expect principal_user_valid INVALID_PRINCIPAL_FORMAT 0
+expect principal_user_third_party TRUST_THIRD_PARTY_WITHOUT_EXTERNAL_ID 1
+trust prin_user_mixed_name 'arn:aws:iam::123456789012:user/Path/MixedCase'
+expect principal_user_name_any_case_valid INVALID_PRINCIPAL_FORMAT 0
+trust prin_user_empty 'arn:aws:iam::123456789012:user/'
+expect principal_user_without_name_invalid INVALID_PRINCIPAL_FORMAT 1
+grep -q "names no principal after the resource type" "$OUT" && pass principal_user_without_name_says_why ||
+    fail principal_user_without_name_says_why "$(cat "$OUT")"
+trust prin_role_empty 'arn:aws:iam::123456789012:role/'
+expect principal_role_without_name_invalid INVALID_PRINCIPAL_FORMAT 1
+trust prin_role 'arn:aws:iam::123456789012:role/r'
+expect principal_role_valid INVALID_PRINCIPAL_FORMAT 0
+trust prin_sts_upper 'arn:aws:STS::123456789012:assumed-role/R/s'
+expect principal_sts_uppercase_invalid INVALID_PRINCIPAL_FORMAT 1
+trust prin_session 'arn:aws:sts::123456789012:assumed-role/R/s'
+expect principal_session_valid INVALID_PRINCIPAL_FORMAT 0
+trust prin_fed_upper 'arn:aws:sts::123456789012:Federated-User/bob'
+expect principal_federated_user_type_uppercase_invalid INVALID_PRINCIPAL_FORMAT 1
+trust prin_fed 'arn:aws:sts::123456789012:federated-user/bob'
+expect principal_federated_user_valid INVALID_PRINCIPAL_FORMAT 0
+trust prin_group 'arn:aws:iam::123456789012:group/g'
+expect principal_group_invalid INVALID_PRINCIPAL_FORMAT 1
+grep -q "account root, a user, a role" "$OUT" && pass principal_group_generic_message ||
+    fail principal_group_generic_message "$(cat "$OUT")"
+# the session next to its role: only when both are principals
+lint prin_session_role trust "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": [
+  \"arn:aws:iam::111122223333:role/R\", \"arn:aws:sts::111122223333:assumed-role/R/s\"]}, \"Action\": \"sts:AssumeRole\"}]}"
+expect principal_session_next_to_role REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY 1
+lint prin_session_role_upper trust "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": [
+  \"arn:aws:IAM::111122223333:role/R\", \"arn:aws:sts::111122223333:assumed-role/R/s\"]}, \"Action\": \"sts:AssumeRole\"}]}"
+expect principal_session_next_to_non_role REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY 0
+# resource policies: the same classification
+lint prin_resource resource "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::123456789012:User/x\"},
+  \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}]}"
+expect principal_resource_user_type_uppercase_invalid INVALID_PRINCIPAL_FORMAT 1
+# a KMS key policy granting kms:* to the account (AWS's default): no
+# SERVICE_WILDCARD for the account root, one when the ARN is not the root's
+kms() {
+    lint "$1" resource "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"$2\"},
+  \"Action\": \"kms:*\", \"Resource\": \"*\"}]}"
+}
+kms kms_root 'arn:aws:iam::111122223333:root'
+expect kms_default_policy_root SERVICE_WILDCARD 0
+kms kms_root_upper 'arn:aws:IAM::111122223333:root'
+expect kms_default_policy_uppercase_not_root SERVICE_WILDCARD 1
+
+# ---- numeric and binary condition values: the evaluator's parser
+# cond NAME OPERATOR KEY VALUE-JSON: an identity statement with one condition
+cond() {
+    lint "$1" identity "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\",
+  \"Resource\": \"arn:aws:s3:::b/*\", \"Condition\": {\"$2\": {\"$3\": $4}}}]}"
+}
+cond num_json_exp NumericLessThan aws:MultiFactorAuthAge 1e3
+expect number_json_exponent_mismatch TYPE_MISMATCH_NUMBER 1
+cond num_json_exp2 NumericLessThan aws:MultiFactorAuthAge 2.5E-1
+expect number_json_exponent_negative_mismatch TYPE_MISMATCH_NUMBER 1
+cond num_json NumericLessThan aws:MultiFactorAuthAge 1000
+expect number_json_integer_fits TYPE_MISMATCH_NUMBER 0
+cond num_json_dec NumericLessThan aws:MultiFactorAuthAge -0.25
+expect number_json_decimal_fits TYPE_MISMATCH_NUMBER 0
+cond num_str_exp NumericLessThan aws:MultiFactorAuthAge '"1e3"'
+expect number_string_exponent_mismatch TYPE_MISMATCH_NUMBER 1
+cond num_str NumericLessThan aws:MultiFactorAuthAge '"+.5"'
+expect number_string_decimal_fits TYPE_MISMATCH_NUMBER 0
+long=1234567890123456789012345678901234567890123456789012345678901234567890
+cond num_long NumericLessThan aws:MultiFactorAuthAge "\"$long\""
+expect number_70_digits_fits TYPE_MISMATCH_NUMBER 0
+cond num_long_json NumericLessThan aws:MultiFactorAuthAge "$long"
+expect number_json_70_digits_fits TYPE_MISMATCH_NUMBER 0
+cond num_long_bad NumericLessThan aws:MultiFactorAuthAge "\"${long}x\""
+expect number_70_digits_then_letter_mismatch TYPE_MISMATCH_NUMBER 1
+
+cond b64_eq_inside BinaryEquals k:b '"QUJDQQ=B"'
+expect base64_padding_inside_mismatch TYPE_MISMATCH_STRING 1
+cond b64_padded BinaryEquals k:b '"QUJDQQ=="'
+expect base64_padded_fits TYPE_MISMATCH_STRING 0
+cond b64_padded1 BinaryEquals k:b '"QUI="'
+expect base64_one_pad_fits TYPE_MISMATCH_STRING 0
+cond b64_unpadded BinaryEquals k:b '"QUJDQQ"'
+expect base64_unpadded_mismatch TYPE_MISMATCH_STRING 1
+cond b64_pad_only BinaryEquals k:b '"===="'
+expect base64_padding_only_mismatch TYPE_MISMATCH_STRING 1
+
+# ---- action entries split by skt_action_split: public access, the
+# permissions-management check and redundant entries see the same service
+lint pub_wild_service resource "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\",
+  \"Action\": [\"s3*:Put*\"], \"Resource\": \"arn:aws:s3:::b/*\"}]}" --resource-type AWS::S3::Bucket
+expect public_service_wildcard_write PUBLIC_WRITE_ACCESS 1
+lint pub_read resource "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\",
+  \"Action\": [\"s3:GetObject\", \"s3GetObject\"], \"Resource\": \"arn:aws:s3:::b/*\"}]}" --resource-type AWS::S3::Bucket
+expect public_read_only PUBLIC_ACCESS 1
+expect public_read_only_no_write PUBLIC_WRITE_ACCESS 0
+lint red_actions identity "{$V, \"Statement\": [{\"Effect\": \"Allow\",
+  \"Action\": [\"s3:Get*\", \"s3:GetObject\", \"S3:getobjectacl\", \"ec2:GetConsoleOutput\", \"s3*:x\"], \"Resource\": \"*\"}]}"
+expect redundant_actions_same_service REDUNDANT_ACTION 1
+grep -q "'s3:GetObject', 'S3:getobjectacl' are already covered by 's3:Get\*'" "$OUT" && pass redundant_actions_grouped ||
+    fail redundant_actions_grouped "$(cat "$OUT")"
+lint red_other_service identity "{$V, \"Statement\": [{\"Effect\": \"Allow\",
+  \"Action\": [\"s3:Get*\", \"ec2:GetConsoleOutput\"], \"Resource\": \"*\"}]}"
+expect redundant_actions_other_service REDUNDANT_ACTION 0
+lint perm_notaction identity "{$V, \"Statement\": [{\"Effect\": \"Allow\",
+  \"NotAction\": [\"iam:*\", \"s3*:*\", \"kms\"], \"Resource\": \"*\"}]}"
+grep -q "RESOURCE_EXPOSURE: allows [0-9]* permissions-management actions" "$OUT" && ! grep -q "RESOURCE_EXPOSURE.*(iam:" "$OUT" &&
+    pass permissions_notaction_service_excluded || fail permissions_notaction_service_excluded "$(cat "$OUT")"
+lint perm_action identity "{$V, \"Statement\": [{\"Effect\": \"Allow\",
+  \"Action\": [\"s3:PutBucketPol*\", \"nocolon\"], \"Resource\": \"*\"}]}"
+grep -q "RESOURCE_EXPOSURE: allows 1 permissions-management action on every resource (s3:PutBucketPolicy)" "$OUT" &&
+    pass permissions_action_pattern || fail permissions_action_pattern "$(cat "$OUT")"
+
+finish
