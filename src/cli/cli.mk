@@ -9,6 +9,11 @@ seckit_SOURCES = \
 	src/cli/cmd_aws.c \
 	src/cli/cmd_esdk.c \
 	src/cli/cmd_fle.c \
+	src/cli/fle_encrypt.c \
+	src/cli/fle_decrypt.c \
+	src/cli/fle_decrypt_lines.c \
+	src/cli/fle_check_config.c \
+	src/cli/fle_push.c \
 	src/cli/cmd_s3.c \
 	src/cli/s3_transfer.c \
 	src/cli/s3cse_opts.c \
@@ -19,6 +24,7 @@ seckit_SOURCES = \
 	src/cli/cmd_emrfs.c
 noinst_HEADERS += \
 	src/cli/cli.h \
+	src/cli/cmd_fle.h \
 	src/cli/keyspec.h \
 	src/cli/s3_transfer.h \
 	src/cli/s3cse_opts.h \
