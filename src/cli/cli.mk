@@ -40,3 +40,6 @@ seckit_LDADD = libseckit.la $(CJSON_LIBS)
 SCRIPT_TESTS += tests/cli/test-s3cse-offline.sh tests/cli/test-s3cse-flips.sh tests/cli/test-s3cse-kms.sh tests/integration/test-s3cse-ruby.sh
 EXTRA_DIST += tests/integration/test-s3cse-ruby.sh tests/interop/s3cse \
 	tests/deps/s3cse-ruby.apt tests/bench/bench-s3cse-ruby.sh
+
+# Standard input: one reader, one limit policy (tests/cli/test-stdin.sh).
+SCRIPT_TESTS += tests/cli/test-stdin.sh

@@ -132,57 +132,6 @@ const char fle_usage[] =
 
 /* ---- input and output */
 
-int fle_read_input(const char *path, size_t max, uint8_t **out, size_t *out_len,
-                   seckit_error *err)
-{
-    if (path != NULL && strcmp(path, "-") != 0)
-        return seckit_file_read(path, max, out, out_len, err);
-    size_t cap = 65536, len = 0;
-    uint8_t *buf = malloc(cap + 1);
-    if (buf == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-    for (;;) {
-        if (len == cap) {
-            if (cap >= max + 1) {
-                free(buf);
-                return seckit_error_set(err, SECKIT_ELIMIT,
-                                        "standard input: more than %zu bytes", max);
-            }
-            size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
-            /* Not realloc(): the body may be plaintext, and realloc can
-             * leave an unwiped copy in freed memory. */
-            uint8_t *nb = malloc(ncap + 1);
-            if (nb == NULL) {
-                seckit_memzero(buf, cap + 1);
-                free(buf);
-                return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-            }
-            memcpy(nb, buf, len);
-            seckit_memzero(buf, cap + 1);
-            free(buf);
-            buf = nb;
-            cap = ncap;
-        }
-        size_t n = fread(buf + len, 1, cap - len, stdin);
-        len += n;
-        if (n == 0) {
-            if (ferror(stdin)) {
-                free(buf);
-                return seckit_error_set(err, SECKIT_EIO, "standard input: read error");
-            }
-            break;
-        }
-    }
-    if (len > max) {
-        free(buf);
-        return seckit_error_set(err, SECKIT_ELIMIT, "standard input: more than %zu bytes", max);
-    }
-    buf[len] = '\0';
-    *out = buf;
-    *out_len = len;
-    return 0;
-}
-
 /* Length of a trailing "\n" or "\r\n". */
 size_t fle_trailing_newline(const uint8_t *p, size_t n)
 {

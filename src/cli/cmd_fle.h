@@ -31,10 +31,6 @@ int fle_decrypt_batch(const seckit_fle_decryptor *d, const char *const *fields,
 
 /* ---- input and output */
 
-/* The body from path (NULL or "-": standard input), at most max bytes,
- * with a NUL after it; free() it. */
-int fle_read_input(const char *path, size_t max, uint8_t **out, size_t *out_len,
-                   seckit_error *err);
 /* Length of a trailing "\n" or "\r\n". */
 size_t fle_trailing_newline(const uint8_t *p, size_t n);
 /* Write the pieces to --out atomically, or to stdout. */

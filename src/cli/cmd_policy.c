@@ -213,41 +213,6 @@ int cli_policy_load_data(const char *path, int required, seckit_iam_data **out, 
     return 0;
 }
 
-static int read_stdin(uint8_t **out, size_t *out_len, seckit_error *err)
-{
-    size_t cap = 65536, len = 0;
-    uint8_t *b = malloc(cap);
-    if (b == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-    for (;;) {
-        if (len == cap) {
-            if (cap >= MAX_POLICY_FILE) {
-                free(b);
-                return seckit_error_set(err, SECKIT_ELIMIT, "standard input: more than %u bytes", MAX_POLICY_FILE);
-            }
-            uint8_t *nb = realloc(b, cap * 2);
-            if (nb == NULL) {
-                free(b);
-                return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-            }
-            b = nb;
-            cap *= 2;
-        }
-        size_t n = fread(b + len, 1, cap - len, stdin);
-        len += n;
-        if (n == 0) {
-            if (ferror(stdin)) {
-                free(b);
-                return seckit_error_set(err, SECKIT_EIO, "standard input: %s", strerror(errno));
-            }
-            break;
-        }
-    }
-    *out = b;
-    *out_len = len;
-    return 0;
-}
-
 typedef struct lint_run {
     seckit_policy_lint_options opts;
     int type_given;         /* --type/--resource-type: bare policies are that type */
@@ -435,7 +400,7 @@ static int lint_path(lint_run *run, const char *path, int depth, int in_scan, se
     int rc;
     const char *name = path;
     if (strcmp(path, "-") == 0) {
-        rc = read_stdin(&bytes, &len, err);
+        rc = cli_read_stdin(MAX_POLICY_FILE, &bytes, &len, err);
         name = "<stdin>";
     } else {
         struct stat st;

@@ -328,7 +328,7 @@ int fle_run_decrypt(int argc, char **argv, int value_mode)
             else
                 memcpy(input, value_arg, input_len + 1);
         } else {
-            rc = fle_read_input(in, lines ? MAX_BATCH_INPUT : SECKIT_FLE_MAX_BODY + 2, &input,
+            rc = cli_read_input(in, lines ? MAX_BATCH_INPUT : SECKIT_FLE_MAX_BODY + 2, &input,
                             &input_len, &err);
         }
     }

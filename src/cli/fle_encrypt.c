@@ -119,7 +119,7 @@ int fle_run_encrypt(int argc, char **argv)
         }
     }
     if (rc == 0)
-        rc = fle_read_input(in, SECKIT_FLE_MAX_BODY + 2, &body, &body_len, &err);
+        rc = cli_read_input(in, SECKIT_FLE_MAX_BODY + 2, &body, &body_len, &err);
     if (rc == 0) {
         size_t nl = fle_trailing_newline(body, body_len);
         if (profile == NULL) {
