@@ -167,7 +167,29 @@ static int add_config_fields(seckit_fle_decryptor *d, const fle_config_files *cf
     return rc;
 }
 
-int fle_run_decrypt(int argc, char **argv, int value_mode)
+/* decrypt's and decrypt-value's options, as given. */
+typedef struct decrypt_args {
+    const char *specs[32], *fields[64], *keys_dir, *in, *out;
+    const char *ssm_param, *ssm_provider, *ssm_key_name;
+    const char *fle_profile;
+    const char *value_arg; /* decrypt-value VALUE */
+    fle_config_files cf;
+    int any_field, require_fields;
+    seckit_aws_options ao;
+    size_t n_specs, n_fields;
+    int lines, allow_insecure, threads_given;
+    unsigned long threads, max_edks;
+    unsigned flags;
+    seckit_fle_decrypt_options opts;
+} decrypt_args;
+
+/* parse_options's answer when the command goes on (anything else is the
+ * exit code: --help, a usage error). */
+#define GO_ON (-1)
+
+/* ---- the options */
+
+static int parse_options(int argc, char **argv, int value_mode, decrypt_args *a)
 {
     static const struct option options[] = {
         {"raw-rsa-key", required_argument, NULL, 'r'},
@@ -193,183 +215,224 @@ int fle_run_decrypt(int argc, char **argv, int value_mode)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *specs[32], *fields[64], *keys_dir = NULL, *in = NULL, *out = NULL;
-    const char *ssm_param = NULL, *ssm_provider = NULL, *ssm_key_name = NULL;
-    const char *fle_profile = NULL;
-    fle_config_files cf = {.n = 0};
-    int any_field = 0, require_fields = 0;
-    seckit_aws_options ao;
-    memset(&ao, 0, sizeof ao);
-    ao.endpoint_service = "ssm"; /* --endpoint-url is for SSM only */
-    cli_aws_interactive(&ao);
-    size_t n_specs = 0, n_fields = 0;
-    int lines = 0, allow_insecure = 0, threads_given = 0;
-    unsigned long threads = 1, max_edks = 0;
-    unsigned flags = 0;
-    seckit_fle_decrypt_options opts;
-    seckit_fle_decrypt_options_init(&opts);
+    memset(a, 0, sizeof *a);
+    a->ao.endpoint_service = "ssm"; /* --endpoint-url is for SSM only */
+    cli_aws_interactive(&a->ao);
+    a->threads = 1;
+    seckit_fle_decrypt_options_init(&a->opts);
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        if (cli_aws_option(c, optarg, &ao))
+        if (cli_aws_option(c, optarg, &a->ao))
             continue;
         switch (c) {
         case 'r':
-            if (n_specs == 32)
+            if (a->n_specs == 32)
                 return cli_usage_error(sub, "too many --raw-rsa-key options (at most 32)");
-            specs[n_specs++] = optarg;
+            a->specs[a->n_specs++] = optarg;
             break;
-        case 'd': keys_dir = optarg; break;
+        case 'd': a->keys_dir = optarg; break;
         case 'f':
-            if (n_fields == 64)
+            if (a->n_fields == 64)
                 return cli_usage_error(sub, "too many --field options (at most 64)");
-            fields[n_fields++] = optarg;
+            a->fields[a->n_fields++] = optarg;
             break;
-        case 'l': lines = 1; break;
+        case 'l': a->lines = 1; break;
         case 'T':
-            if (cli_parse_uint(optarg, 1, 256, &threads) != 0)
+            if (cli_parse_uint(optarg, 1, 256, &a->threads) != 0)
                 return cli_usage_error(sub, "--threads must be a number from 1 to 256");
-            threads_given = 1;
+            a->threads_given = 1;
             break;
         case 'm':
-            if (cli_parse_uint(optarg, 1, 65535, &max_edks) != 0)
+            if (cli_parse_uint(optarg, 1, 65535, &a->max_edks) != 0)
                 return cli_usage_error(sub, "--max-encrypted-data-keys must be 1 to 65535");
             break;
-        case 'I': opts.allow_identity_kdf = 1; break;
-        case 'L': opts.lenient_form = 1; break;
-        case 'A': allow_insecure = 1; break;
-        case 'S': ssm_param = optarg; break;
-        case 'p': ssm_provider = optarg; break;
-        case 'n': ssm_key_name = optarg; break;
+        case 'I': a->opts.allow_identity_kdf = 1; break;
+        case 'L': a->opts.lenient_form = 1; break;
+        case 'A': a->allow_insecure = 1; break;
+        case 'S': a->ssm_param = optarg; break;
+        case 'p': a->ssm_provider = optarg; break;
+        case 'n': a->ssm_key_name = optarg; break;
         case 'c':
-            if (fle_add_config_path(&cf, optarg) != 0)
+            if (fle_add_config_path(&a->cf, optarg) != 0)
                 return EXIT_USAGE;
             break;
-        case 'P': fle_profile = optarg; break;
-        case 'R': require_fields = 1; break;
-        case 'Y': any_field = 1; break;
-        case 'i': in = optarg; break;
-        case 'o': out = optarg; break;
-        case 'F': flags |= SECKIT_FILE_OVERWRITE; break;
+        case 'P': a->fle_profile = optarg; break;
+        case 'R': a->require_fields = 1; break;
+        case 'Y': a->any_field = 1; break;
+        case 'i': a->in = optarg; break;
+        case 'o': a->out = optarg; break;
+        case 'F': a->flags |= SECKIT_FILE_OVERWRITE; break;
         case 'h': fputs(fle_usage, stdout); return EXIT_OK_;
         default: return cli_bad_option(sub, c, argv);
         }
     }
-    const char *value_arg = NULL;
     if (value_mode && optind < argc)
-        value_arg = argv[optind++];
+        a->value_arg = argv[optind++];
     if (optind < argc)
         return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
-    if (n_specs > 0 && keys_dir != NULL)
+    return GO_ON;
+}
+
+/* How the options combine: 0, or the usage error's exit code. */
+static int check_options(decrypt_args *a, int value_mode)
+{
+    const fle_config_files *cf = &a->cf;
+    if (a->n_specs > 0 && a->keys_dir != NULL)
         return cli_usage_error(sub, "give --raw-rsa-key SPEC (repeatable) or --keys-dir DIR, "
                                     "not both");
-    if (n_specs == 0 && keys_dir == NULL && ssm_param == NULL)
+    if (a->n_specs == 0 && a->keys_dir == NULL && a->ssm_param == NULL)
         return cli_usage_error(sub, "give --raw-rsa-key SPEC (repeatable), --keys-dir DIR or "
                                     "--private-key-ssm-parameter NAME");
-    if (ssm_param != NULL && (ssm_provider == NULL || ssm_key_name == NULL))
+    if (a->ssm_param != NULL && (a->ssm_provider == NULL || a->ssm_key_name == NULL))
         return cli_usage_error(sub, "--private-key-ssm-parameter needs --provider ID and "
                                     "--key-name NAME (the EDK the key decrypts)");
     /* With --config and no SSM key, --profile names the FLE profile (as for
      * encrypt); with an SSM key it stays the AWS profile (--fle-profile). */
-    if (cf.n > 0 && fle_profile == NULL && ssm_param == NULL && ao.profile != NULL) {
-        fle_profile = ao.profile;
-        ao.profile = NULL;
+    if (cf->n > 0 && a->fle_profile == NULL && a->ssm_param == NULL && a->ao.profile != NULL) {
+        a->fle_profile = a->ao.profile;
+        a->ao.profile = NULL;
     }
-    if (fle_profile != NULL && cf.n == 0)
+    if (a->fle_profile != NULL && cf->n == 0)
         return cli_usage_error(sub, "--fle-profile needs --config FILE.json");
-    if (value_mode && (cf.n > 0 || any_field || require_fields))
+    if (value_mode && (cf->n > 0 || a->any_field || a->require_fields))
         return cli_usage_error(sub, "decrypt-value takes no --config, --any-encrypted-field "
                                     "or --require-fields");
-    if (any_field && (cf.n > 0 || n_fields > 0))
+    if (a->any_field && (cf->n > 0 || a->n_fields > 0))
         return cli_usage_error(sub, "--any-encrypted-field does not go with --field or --config");
-    if (cf.n > 0 && n_fields > 0)
+    if (cf->n > 0 && a->n_fields > 0)
         return cli_usage_error(sub, "give either --field NAME or --config FILE.json, not both");
-    if (!value_mode && cf.n == 0 && n_fields == 0 && !any_field)
+    if (!value_mode && cf->n == 0 && a->n_fields == 0 && !a->any_field)
         return cli_usage_error(sub, "name the fields to decrypt: --field NAME (repeatable), or "
                                     "--config FILE.json [--profile NAME] for the FLE profile's "
                                     "field patterns (or --any-encrypted-field, which is risky: "
                                     "see seckit-fle(1))");
-    if (ssm_param == NULL && (ssm_provider != NULL || ssm_key_name != NULL ||
-                              ao.profile != NULL || ao.region != NULL ||
-                              ao.endpoint_url != NULL || ao.ca_bundle != NULL))
+    if (a->ssm_param == NULL && (a->ssm_provider != NULL || a->ssm_key_name != NULL ||
+                                 a->ao.profile != NULL || a->ao.region != NULL ||
+                                 a->ao.endpoint_url != NULL || a->ao.ca_bundle != NULL))
         return cli_usage_error(sub, "--provider, --key-name, --profile, --region, "
                                     "--endpoint-url and --ca-bundle need "
                                     "--private-key-ssm-parameter");
-    if (value_mode && (lines || threads_given || n_fields > 0 || opts.lenient_form))
+    if (value_mode && (a->lines || a->threads_given || a->n_fields > 0 || a->opts.lenient_form))
         return cli_usage_error(sub, "decrypt-value takes no --lines, --threads, --field or "
                                     "--lenient-form");
-    if (value_mode && value_arg != NULL && in != NULL)
+    if (value_mode && a->value_arg != NULL && a->in != NULL)
         return cli_usage_error(sub, "give the value or --in FILE, not both");
-    if (threads_given && !lines)
+    if (a->threads_given && !a->lines)
         return cli_usage_error(sub, "--threads needs --lines");
-    opts.max_encrypted_data_keys = (unsigned)max_edks;
-    opts.any_encrypted_field = any_field;
+    a->opts.max_encrypted_data_keys = (unsigned)a->max_edks;
+    a->opts.any_encrypted_field = a->any_field;
+    return 0;
+}
+
+/* ---- the decryptor: the fields to decrypt, then the keys */
+
+static int load_decryptor(const decrypt_args *a, seckit_fle_decryptor **out, seckit_error *err)
+{
+    seckit_fle_decryptor *d = NULL;
+    int rc = seckit_fle_decryptor_new(&d, &a->opts, err);
+    if (rc == 0 && a->cf.n > 0)
+        rc = add_config_fields(d, &a->cf, a->fle_profile, err);
+    for (size_t i = 0; rc == 0 && i < a->n_specs; i++)
+        rc = add_key_spec(d, a->specs[i], a->allow_insecure, err);
+    if (rc == 0 && a->keys_dir != NULL)
+        rc = add_keys_dir(d, a->keys_dir, a->allow_insecure, err);
+    if (rc == 0 && a->ssm_param != NULL)
+        rc = add_ssm_key(d, &a->ao, a->ssm_param, a->ssm_provider, a->ssm_key_name, err);
+    *out = d;
+    return rc;
+}
+
+/* ---- the input: the VALUE argument, --in FILE or standard input */
+
+static int read_decrypt_input(const decrypt_args *a, uint8_t **input, size_t *input_len,
+                              seckit_error *err)
+{
+    if (a->value_arg != NULL) {
+        *input_len = strlen(a->value_arg);
+        *input = malloc(*input_len + 1);
+        if (*input == NULL)
+            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        memcpy(*input, a->value_arg, *input_len + 1);
+        return 0;
+    }
+    return cli_read_input(a->in, a->lines ? MAX_BATCH_INPUT : SECKIT_FLE_MAX_BODY + 2, input,
+                          input_len, err);
+}
+
+/* ---- decrypt-value: one field's value, as it is in the body */
+
+static int decrypt_value(const seckit_fle_decryptor *d, const decrypt_args *a, uint8_t *input,
+                         size_t input_len, seckit_error *err)
+{
+    size_t nl = fle_trailing_newline(input, input_len);
+    size_t bad = 0;
+    size_t vlen = percent_decode_inplace((char *)input, input_len - nl, &bad);
+    uint8_t *plain = NULL;
+    size_t plain_len = 0;
+    int rc;
+    if (vlen == (size_t)-1)
+        rc = seckit_error_set(err, SECKIT_EFORMAT,
+                              "the value has a '%%' at offset %zu that is not followed by "
+                              "two hex digits",
+                              bad);
+    else
+        rc = seckit_fle_decrypt_value(d, (const char *)input, vlen, &plain, &plain_len, err);
+    if (rc == 0)
+        rc = fle_write_output(a->out, a->flags, plain, plain_len, NULL, 0, err);
+    seckit_secret_free(plain);
+    return rc;
+}
+
+/* ---- decrypt: one form body (its trailing newline kept) */
+
+static int decrypt_body(const seckit_fle_decryptor *d, const decrypt_args *a,
+                        const uint8_t *input, size_t input_len, seckit_error *err)
+{
+    size_t nl = fle_trailing_newline(input, input_len);
+    char *result = NULL;
+    size_t result_len = 0;
+    size_t n_dec = 0;
+    int rc = seckit_fle_decrypt_body(d, input, input_len - nl, a->fields, a->n_fields, &result,
+                                     &result_len, &n_dec, err);
+    if (rc == 0 && n_dec == 0 && a->require_fields)
+        rc = seckit_error_set(err, SECKIT_ENOTFOUND,
+                              "--require-fields: the form has no field to decrypt; "
+                              "nothing was written");
+    else if (rc == 0 && n_dec == 0)
+        cli_message(sub, "the form has no field to decrypt: it is passed through "
+                         "unchanged (--require-fields makes this an error)");
+    if (rc == 0)
+        rc = fle_write_output(a->out, a->flags, result, result_len, input + input_len - nl, nl,
+                              err);
+    seckit_secret_free(result);
+    return rc;
+}
+
+int fle_run_decrypt(int argc, char **argv, int value_mode)
+{
+    decrypt_args a;
+    int ret = parse_options(argc, argv, value_mode, &a);
+    if (ret != GO_ON)
+        return ret;
+    if ((ret = check_options(&a, value_mode)) != 0)
+        return ret;
 
     seckit_error err;
     seckit_error_clear(&err);
     seckit_fle_decryptor *d = NULL;
     uint8_t *input = NULL;
     size_t input_len = 0;
-    int rc = seckit_fle_decryptor_new(&d, &opts, &err);
-    if (rc == 0 && cf.n > 0)
-        rc = add_config_fields(d, &cf, fle_profile, &err);
-    for (size_t i = 0; rc == 0 && i < n_specs; i++)
-        rc = add_key_spec(d, specs[i], allow_insecure, &err);
-    if (rc == 0 && keys_dir != NULL)
-        rc = add_keys_dir(d, keys_dir, allow_insecure, &err);
-    if (rc == 0 && ssm_param != NULL)
-        rc = add_ssm_key(d, &ao, ssm_param, ssm_provider, ssm_key_name, &err);
-    if (rc == 0) {
-        if (value_arg != NULL) {
-            input_len = strlen(value_arg);
-            input = malloc(input_len + 1);
-            if (input == NULL)
-                rc = seckit_error_set(&err, SECKIT_ENOMEM, "out of memory");
-            else
-                memcpy(input, value_arg, input_len + 1);
-        } else {
-            rc = cli_read_input(in, lines ? MAX_BATCH_INPUT : SECKIT_FLE_MAX_BODY + 2, &input,
-                            &input_len, &err);
-        }
-    }
-    if (rc == 0 && lines) {
-        rc = fle_decrypt_batch(d, fields, n_fields, input, input_len, (unsigned)threads, out, flags,
-                           require_fields, &err);
-    } else if (rc == 0 && value_mode) {
-        size_t nl = fle_trailing_newline(input, input_len);
-        size_t bad = 0;
-        size_t vlen = percent_decode_inplace((char *)input, input_len - nl, &bad);
-        uint8_t *plain = NULL;
-        size_t plain_len = 0;
-        if (vlen == (size_t)-1)
-            rc = seckit_error_set(&err, SECKIT_EFORMAT,
-                                  "the value has a '%%' at offset %zu that is not followed by "
-                                  "two hex digits",
-                                  bad);
-        else
-            rc = seckit_fle_decrypt_value(d, (const char *)input, vlen, &plain, &plain_len,
-                                          &err);
-        if (rc == 0)
-            rc = fle_write_output(out, flags, plain, plain_len, NULL, 0, &err);
-        seckit_secret_free(plain);
-    } else if (rc == 0) {
-        size_t nl = fle_trailing_newline(input, input_len);
-        char *result = NULL;
-        size_t result_len = 0;
-        size_t n_dec = 0;
-        rc = seckit_fle_decrypt_body(d, input, input_len - nl, fields, n_fields, &result,
-                                     &result_len, &n_dec, &err);
-        if (rc == 0 && n_dec == 0 && require_fields)
-            rc = seckit_error_set(&err, SECKIT_ENOTFOUND,
-                                  "--require-fields: the form has no field to decrypt; "
-                                  "nothing was written");
-        else if (rc == 0 && n_dec == 0)
-            cli_message(sub, "the form has no field to decrypt: it is passed through "
-                             "unchanged (--require-fields makes this an error)");
-        if (rc == 0)
-            rc = fle_write_output(out, flags, result, result_len, input + input_len - nl, nl, &err);
-        seckit_secret_free(result);
-    }
+    int rc = load_decryptor(&a, &d, &err);
+    if (rc == 0)
+        rc = read_decrypt_input(&a, &input, &input_len, &err);
+    if (rc == 0 && a.lines)
+        rc = fle_decrypt_batch(d, a.fields, a.n_fields, input, input_len, (unsigned)a.threads,
+                               a.out, a.flags, a.require_fields, &err);
+    else if (rc == 0 && value_mode)
+        rc = decrypt_value(d, &a, input, input_len, &err);
+    else if (rc == 0)
+        rc = decrypt_body(d, &a, input, input_len, &err);
     free(input);
     seckit_fle_decryptor_free(d);
     return rc == 0 ? EXIT_OK_ : cli_fail(sub, &err);
