@@ -20,6 +20,7 @@ seckit_SOURCES = \
 	src/cli/cmd_s3cse.c \
 	src/cli/s3cse_online.c \
 	src/cli/cmd_policy.c \
+	src/cli/policy_lint.c \
 	src/cli/cmd_policy_eval.c \
 	src/cli/cmd_emrfs.c
 noinst_HEADERS += \
