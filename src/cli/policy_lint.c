@@ -339,7 +339,35 @@ static void summary_line(const lint_run *run, char *buf, size_t cap)
         o += (size_t)snprintf(buf + o, cap - o, "; %zu in the baseline", bl);
 }
 
-int cli_policy_lint(int argc, char **argv)
+static const char *const sub = "policy";
+
+/* lint's options: the command line's, then completed from the
+ * configuration file (the command line wins over it). */
+typedef struct lint_args {
+    const char *type_s, *rtype_s, *format_s, *fail_s, *account;
+    const char *data_path, *config_s, *baseline, *write_baseline;
+    const char *output, *help_base;
+    int quiet;
+    /* --ignore and --exclude values, then the config file's */
+    const char **ignores, **excludes;
+    size_t nignores, nexcludes;
+    size_t cli_nignores; /* ignores[0..cli_nignores) came from --ignore */
+    seckit_lint_config *cfg;
+    char cfg_path[4096], cfg_dir[4096], b1[4096], b2[4096];
+    /* the values, parsed */
+    seckit_policy_type type;
+    seckit_policy_resource_type rtype;
+    seckit_report_format format;
+    unsigned fail_mask;
+} lint_args;
+
+/* parse_options's answer when the command goes on (anything else is the
+ * exit code: --help, a usage error). */
+#define GO_ON (-1)
+
+/* ---- the options */
+
+static int parse_options(int argc, char **argv, lint_args *a)
 {
     static const struct option options[] = {
         {"type", required_argument, NULL, 't'},
@@ -359,167 +387,179 @@ int cli_policy_lint(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *sub = "policy";
-    const char *type_s = NULL, *rtype_s = NULL, *format_s = NULL, *fail_s = NULL, *account = NULL;
-    const char *data_path = NULL, *config_s = NULL, *baseline = NULL, *write_baseline = NULL;
-    const char *output = NULL, *help_base = NULL;
-    int quiet = 0, c;
-    seckit_error err;
-    seckit_error_clear(&err);
-
-    /* --ignore and --exclude values, then the config file's */
-    const char **ignores = calloc((size_t)argc + 1, sizeof(*ignores));
-    const char **excludes = calloc((size_t)argc + 1, sizeof(*excludes));
-    size_t nignores = 0, nexcludes = 0;
-    if (ignores == NULL || excludes == NULL) {
-        free(ignores);
-        free(excludes);
+    int c;
+    a->ignores = calloc((size_t)argc + 1, sizeof(*a->ignores));
+    a->excludes = calloc((size_t)argc + 1, sizeof(*a->excludes));
+    if (a->ignores == NULL || a->excludes == NULL)
         return LINT_TOOL_FAILED;
-    }
-    int ret = LINT_TOOL_FAILED;
-    seckit_lint_config *cfg = NULL;
-    seckit_iam_data *data = NULL;
-    lint_run run;
-    memset(&run, 0, sizeof(run));
     optind = 1;
     while ((c = getopt_long(argc, argv, ":ho:q", options, NULL)) != -1) {
         switch (c) {
-        case 't': type_s = optarg; break;
-        case 'r': rtype_s = optarg; break;
-        case 'f': format_s = optarg; break;
-        case 'F': fail_s = optarg; break;
-        case 'i': ignores[nignores++] = optarg; break;
-        case 'x': excludes[nexcludes++] = optarg; break;
-        case 'c': config_s = optarg; break;
-        case 'b': baseline = optarg; break;
-        case 'B': write_baseline = optarg; break;
-        case 'o': output = optarg; break;
-        case 'q': quiet = 1; break;
-        case 'u': help_base = optarg; break;
-        case 'd': data_path = optarg; break;
-        case 'a': account = optarg; break;
+        case 't': a->type_s = optarg; break;
+        case 'r': a->rtype_s = optarg; break;
+        case 'f': a->format_s = optarg; break;
+        case 'F': a->fail_s = optarg; break;
+        case 'i': a->ignores[a->nignores++] = optarg; break;
+        case 'x': a->excludes[a->nexcludes++] = optarg; break;
+        case 'c': a->config_s = optarg; break;
+        case 'b': a->baseline = optarg; break;
+        case 'B': a->write_baseline = optarg; break;
+        case 'o': a->output = optarg; break;
+        case 'q': a->quiet = 1; break;
+        case 'u': a->help_base = optarg; break;
+        case 'd': a->data_path = optarg; break;
+        case 'a': a->account = optarg; break;
         case 'h':
             fputs(cmd_policy.usage, stdout);
-            ret = EXIT_OK_;
-            goto done;
-        default: cli_bad_option(sub, c, argv); goto done;
+            return EXIT_OK_;
+        default: cli_bad_option(sub, c, argv); return LINT_TOOL_FAILED;
         }
     }
     if (optind >= argc) {
         cli_usage_error(sub, "lint: name at least one policy file (or - for standard input)");
-        goto done;
+        return LINT_TOOL_FAILED;
     }
+    return GO_ON;
+}
 
-    /* the configuration file: the command line wins over it */
-    char cfg_path[4096], cfg_dir[4096], b1[4096], b2[4096];
-    size_t cli_nignores = nignores;
-    if (find_config(config_s, cfg_path, sizeof(cfg_path), cfg_dir, sizeof(cfg_dir))) {
-        uint8_t *bytes = NULL;
-        size_t len = 0;
-        if (seckit_file_read(cfg_path, 1u << 20, &bytes, &len, &err) < 0 ||
-            seckit_lint_config_parse((const char *)bytes, len, &cfg, &err) < 0) {
-            free(bytes);
-            cli_message(sub, "%s: %s", cfg_path, err.message);
-            goto done;
-        }
+/* The configuration file (--config, or the one found): the command line
+ * wins over it.  -1 when it cannot be used (said on stderr). */
+static int read_config(lint_args *a, int argc, seckit_error *err)
+{
+    a->cli_nignores = a->nignores;
+    if (!find_config(a->config_s, a->cfg_path, sizeof(a->cfg_path), a->cfg_dir,
+                     sizeof(a->cfg_dir)))
+        return 0;
+    seckit_lint_config *cfg = NULL;
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    if (seckit_file_read(a->cfg_path, 1u << 20, &bytes, &len, err) < 0 ||
+        seckit_lint_config_parse((const char *)bytes, len, &cfg, err) < 0) {
         free(bytes);
-        type_s = type_s ? type_s : cfg->type;
-        rtype_s = rtype_s ? rtype_s : cfg->resource_type;
-        format_s = format_s ? format_s : cfg->format;
-        fail_s = fail_s ? fail_s : cfg->fail_on;
-        account = account ? account : cfg->account;
-        help_base = help_base ? help_base : cfg->help_uri_base;
-        data_path = data_path ? data_path : config_path(cfg_dir, cfg->data, b1, sizeof(b1));
-        baseline = baseline ? baseline : config_path(cfg_dir, cfg->baseline, b2, sizeof(b2));
-        quiet |= cfg->quiet;
-        const char **ni = realloc(ignores, ((size_t)argc + cfg->ignore_count + 1) * sizeof(*ni));
-        const char **nx = ni ? realloc(excludes, ((size_t)argc + cfg->exclude_count + 1) * sizeof(*nx)) : NULL;
-        if (ni != NULL)
-            ignores = ni;
-        if (nx != NULL)
-            excludes = nx;
-        if (ni == NULL || nx == NULL)
-            goto done;
-        for (size_t i = 0; i < cfg->ignore_count; i++)
-            ignores[nignores++] = cfg->ignore[i];
-        for (size_t i = 0; i < cfg->exclude_count; i++)
-            excludes[nexcludes++] = cfg->exclude[i];
+        cli_message(sub, "%s: %s", a->cfg_path, err->message);
+        return -1;
     }
+    free(bytes);
+    a->cfg = cfg;
+    a->type_s = a->type_s ? a->type_s : cfg->type;
+    a->rtype_s = a->rtype_s ? a->rtype_s : cfg->resource_type;
+    a->format_s = a->format_s ? a->format_s : cfg->format;
+    a->fail_s = a->fail_s ? a->fail_s : cfg->fail_on;
+    a->account = a->account ? a->account : cfg->account;
+    a->help_base = a->help_base ? a->help_base : cfg->help_uri_base;
+    a->data_path = a->data_path ? a->data_path
+                                : config_path(a->cfg_dir, cfg->data, a->b1, sizeof(a->b1));
+    a->baseline = a->baseline ? a->baseline
+                              : config_path(a->cfg_dir, cfg->baseline, a->b2, sizeof(a->b2));
+    a->quiet |= cfg->quiet;
+    const char **ni = realloc(a->ignores, ((size_t)argc + cfg->ignore_count + 1) * sizeof(*ni));
+    const char **nx = ni ? realloc(a->excludes, ((size_t)argc + cfg->exclude_count + 1) * sizeof(*nx)) : NULL;
+    if (ni != NULL)
+        a->ignores = ni;
+    if (nx != NULL)
+        a->excludes = nx;
+    if (ni == NULL || nx == NULL)
+        return -1;
+    for (size_t i = 0; i < cfg->ignore_count; i++)
+        a->ignores[a->nignores++] = cfg->ignore[i];
+    for (size_t i = 0; i < cfg->exclude_count; i++)
+        a->excludes[a->nexcludes++] = cfg->exclude[i];
+    return 0;
+}
 
-    seckit_policy_type type = SECKIT_POLICY_IDENTITY;
-    seckit_policy_resource_type rtype = SECKIT_RESOURCE_NONE;
-    seckit_report_format format = SECKIT_REPORT_TEXT;
-    unsigned fail_mask = SECKIT_FINDING_DEFAULT_BLOCKING;
-    if (type_s != NULL && seckit_policy_type_parse(type_s, &type) != 0) {
-        cli_usage_error(sub, "--type must be identity, resource, scp, rcp or trust, not '%s'", type_s);
-        goto done;
+/* The values of --type, --resource-type, --format, --fail-on and
+ * --account (or the configuration file's).  -1 when one is wrong (said). */
+static int parse_values(lint_args *a, seckit_error *err)
+{
+    a->type = SECKIT_POLICY_IDENTITY;
+    a->rtype = SECKIT_RESOURCE_NONE;
+    a->format = SECKIT_REPORT_TEXT;
+    a->fail_mask = SECKIT_FINDING_DEFAULT_BLOCKING;
+    if (a->type_s != NULL && seckit_policy_type_parse(a->type_s, &a->type) != 0) {
+        cli_usage_error(sub, "--type must be identity, resource, scp, rcp or trust, not '%s'", a->type_s);
+        return -1;
     }
-    if (rtype_s != NULL && seckit_policy_resource_type_parse(rtype_s, &rtype) != 0) {
-        cli_usage_error(sub, "unknown --resource-type '%s' (e.g. AWS::S3::Bucket, AWS::KMS::Key)", rtype_s);
-        goto done;
+    if (a->rtype_s != NULL && seckit_policy_resource_type_parse(a->rtype_s, &a->rtype) != 0) {
+        cli_usage_error(sub, "unknown --resource-type '%s' (e.g. AWS::S3::Bucket, AWS::KMS::Key)", a->rtype_s);
+        return -1;
     }
-    if (format_s != NULL && parse_format(format_s, &format) != 0) {
-        cli_usage_error(sub, "--format must be text, json, sarif or github, not '%s'", format_s);
-        goto done;
+    if (a->format_s != NULL && parse_format(a->format_s, &a->format) != 0) {
+        cli_usage_error(sub, "--format must be text, json, sarif or github, not '%s'", a->format_s);
+        return -1;
     }
-    if (fail_s != NULL && seckit_finding_types_parse(fail_s, &fail_mask, &err) != 0) {
-        cli_message(sub, "--fail-on: %s", err.message);
-        goto done;
+    if (a->fail_s != NULL && seckit_finding_types_parse(a->fail_s, &a->fail_mask, err) != 0) {
+        cli_message(sub, "--fail-on: %s", err->message);
+        return -1;
     }
-    if (account != NULL && !valid_account(account)) {
-        cli_usage_error(sub, "--account must be a 12-digit account id, not '%s'", account);
-        goto done;
+    if (a->account != NULL && !valid_account(a->account)) {
+        cli_usage_error(sub, "--account must be a 12-digit account id, not '%s'", a->account);
+        return -1;
     }
-    if (rtype != SECKIT_RESOURCE_NONE && type_s != NULL && type != SECKIT_POLICY_RESOURCE &&
-        !(type == SECKIT_POLICY_TRUST && rtype == SECKIT_RESOURCE_IAM_ROLE_TRUST)) {
-        cli_usage_error(sub, "--resource-type goes with --type resource (got --type %s)", seckit_policy_type_name(type));
-        goto done;
+    if (a->rtype != SECKIT_RESOURCE_NONE && a->type_s != NULL && a->type != SECKIT_POLICY_RESOURCE &&
+        !(a->type == SECKIT_POLICY_TRUST && a->rtype == SECKIT_RESOURCE_IAM_ROLE_TRUST)) {
+        cli_usage_error(sub, "--resource-type goes with --type resource (got --type %s)", seckit_policy_type_name(a->type));
+        return -1;
     }
-    if (rtype != SECKIT_RESOURCE_NONE && type_s == NULL)
-        type = SECKIT_POLICY_RESOURCE;
+    if (a->rtype != SECKIT_RESOURCE_NONE && a->type_s == NULL)
+        a->type = SECKIT_POLICY_RESOURCE;
+    return 0;
+}
 
-    run.opts.type = type;
-    run.opts.resource_type = rtype;
-    run.opts.account = account;
-    run.type_given = type_s != NULL || rtype_s != NULL;
-    run.quiet = quiet;
-    run.excludes = excludes;
-    run.nexcludes = nexcludes;
-    if (seckit_policy_report_new(&run.report, &err) < 0) {
-        cli_message(sub, "%s", err.message);
-        goto done;
+/* ---- the run: its options, the report with the ignores and the baseline,
+ * the snapshot */
+
+static int prepare_run(lint_run *run, const lint_args *a, seckit_iam_data **data,
+                       seckit_error *err)
+{
+    run->opts.type = a->type;
+    run->opts.resource_type = a->rtype;
+    run->opts.account = a->account;
+    run->type_given = a->type_s != NULL || a->rtype_s != NULL;
+    run->quiet = a->quiet;
+    run->excludes = a->excludes;
+    run->nexcludes = a->nexcludes;
+    if (seckit_policy_report_new(&run->report, err) < 0) {
+        cli_message(sub, "%s", err->message);
+        return -1;
     }
     /* ignores[0..cli_nignores) came from --ignore, the rest from the
      * configuration file: an error names where the bad one was given */
-    for (size_t i = 0; i < nignores; i++)
-        if (seckit_policy_report_ignore(run.report, ignores[i], &err) < 0) {
-            if (i < cli_nignores)
-                cli_usage_error(sub, "--%s", err.message);
+    for (size_t i = 0; i < a->nignores; i++)
+        if (seckit_policy_report_ignore(run->report, a->ignores[i], err) < 0) {
+            if (i < a->cli_nignores)
+                cli_usage_error(sub, "--%s", err->message);
             else
-                cli_message(sub, "%s: %s", cfg_path, err.message);
-            goto done;
+                cli_message(sub, "%s: %s", a->cfg_path, err->message);
+            return -1;
         }
-    if (baseline != NULL) {
+    if (a->baseline != NULL) {
         uint8_t *bytes = NULL;
         size_t len = 0;
-        if (seckit_file_read(baseline, MAX_POLICY_FILE, &bytes, &len, &err) < 0 ||
-            seckit_policy_report_baseline(run.report, (const char *)bytes, len, &err) < 0) {
+        if (seckit_file_read(a->baseline, MAX_POLICY_FILE, &bytes, &len, err) < 0 ||
+            seckit_policy_report_baseline(run->report, (const char *)bytes, len, err) < 0) {
             free(bytes);
-            cli_message(sub, "--baseline %s: %s", baseline, err.message);
-            goto done;
+            cli_message(sub, "--baseline %s: %s", a->baseline, err->message);
+            return -1;
         }
         free(bytes);
     }
     char used[4096] = "";
-    if (cli_policy_load_data(data_path, data_path != NULL, &data, used, sizeof(used), &err) < 0) {
-        cli_message(sub, "%s", err.message);
-        goto done;
+    if (cli_policy_load_data(a->data_path, a->data_path != NULL, data, used, sizeof(used), err) < 0) {
+        cli_message(sub, "%s", err->message);
+        return -1;
     }
-    if (data == NULL)
-        lint_note(&run, "warning: no IAM service reference snapshot found; checks that need it (INVALID_ACTION, ...) are skipped");
-    run.opts.data = data;
+    if (*data == NULL)
+        lint_note(run, "warning: no IAM service reference snapshot found; checks that need it (INVALID_ACTION, ...) are skipped");
+    run->opts.data = *data;
+    return 0;
+}
 
-    int failed = 0, scanned = 0;
+/* ---- the paths: every PATH argument.  *failed: one could not be linted
+ * (said).  -1 when folders were scanned and held no policy at all (said). */
+
+static int lint_paths(lint_run *run, int argc, char **argv, int *failed, seckit_error *err)
+{
+    int scanned = 0;
     for (int i = optind; i < argc; i++) {
         struct stat st;
         int is_dir = strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode);
@@ -529,94 +569,133 @@ int cli_policy_lint(int argc, char **argv)
          * named here as in folder scans, so a shell glob or a CI step's list
          * of changed files skips them too; a folder named here is a scan
          * root and is always scanned; standard input is never excluded. */
-        if (!is_dir && strcmp(argv[i], "-") != 0 && excluded(&run, argv[i])) {
-            lint_note(&run, "%s: skipped: matches --exclude", argv[i]);
+        if (!is_dir && strcmp(argv[i], "-") != 0 && excluded(run, argv[i])) {
+            lint_note(run, "%s: skipped: matches --exclude", argv[i]);
             continue;
         }
-        seckit_error_clear(&err);
-        if (lint_path(&run, argv[i], 0, 0, &err) < 0) {
-            cli_message(sub, "%s", err.message);
-            failed = 1;
+        seckit_error_clear(err);
+        if (lint_path(run, argv[i], 0, 0, err) < 0) {
+            cli_message(sub, "%s", err->message);
+            *failed = 1;
         }
     }
-    if (run.tf_files > 0)
-        lint_note(&run, "%zu Terraform source file%s (.tf) not linted: %s", run.tf_files,
-                  run.tf_files == 1 ? "" : "s", TF_HINT);
-    if (!failed && scanned && run.policies == 0) {
+    if (run->tf_files > 0)
+        lint_note(run, "%zu Terraform source file%s (.tf) not linted: %s", run->tf_files,
+                  run->tf_files == 1 ? "" : "s", TF_HINT);
+    if (!*failed && scanned && run->policies == 0) {
         cli_usage_error(sub, "lint: no IAM policy, CloudFormation template or Terraform plan found in %s%s",
                         argv[optind], argc - optind > 1 ? " (and the other paths)" : "");
-        goto done;
+        return -1;
     }
+    return 0;
+}
 
+/* ---- the report: rendered, with the summary line for text */
+
+static int render_report(const lint_run *run, const lint_args *a, char **out, size_t *out_len,
+                         seckit_error *err)
+{
     seckit_report_options ro;
     memset(&ro, 0, sizeof(ro));
-    ro.format = format;
+    ro.format = a->format;
     ro.tool_version = seckit_version();
     const char *nc = getenv("NO_COLOR");
-    ro.colour = format == SECKIT_REPORT_TEXT && output == NULL && isatty(STDOUT_FILENO) &&
+    ro.colour = a->format == SECKIT_REPORT_TEXT && a->output == NULL && isatty(STDOUT_FILENO) &&
                 (nc == NULL || nc[0] == '\0');
     char docs_uri[4200], cwd[4096];
+    const char *help_base = a->help_base;
     if (help_base == NULL && SECKIT_DOCDIR[0] == '/') {
         snprintf(docs_uri, sizeof(docs_uri), "file://%s/checks.md", SECKIT_DOCDIR);
         help_base = docs_uri;
     }
     ro.help_uri_base = help_base;
     ro.base_dir = getcwd(cwd, sizeof(cwd));
-    char *out = NULL;
-    size_t out_len = 0;
-    seckit_error_clear(&err);
-    if (seckit_policy_report_render_with(run.report, &ro, &out, &out_len, &err) < 0) {
-        cli_message(sub, "%s", err.message);
-        goto done;
+    seckit_error_clear(err);
+    if (seckit_policy_report_render_with(run->report, &ro, out, out_len, err) < 0) {
+        cli_message(sub, "%s", err->message);
+        return -1;
     }
-    if (format == SECKIT_REPORT_TEXT && !quiet) {
+    if (a->format == SECKIT_REPORT_TEXT && !a->quiet) {
         char line[512];
-        summary_line(&run, line, sizeof(line));
+        summary_line(run, line, sizeof(line));
         size_t ll = strlen(line);
-        char *grown = realloc(out, out_len + ll + 2);
+        char *grown = realloc(*out, *out_len + ll + 2);
         if (grown == NULL) {
-            free(out);
-            goto done;
+            free(*out);
+            *out = NULL;
+            return -1;
         }
-        out = grown;
-        memcpy(out + out_len, line, ll);
-        out[out_len + ll] = '\n';
-        out_len += ll + 1;
-        out[out_len] = '\0';
+        *out = grown;
+        memcpy(*out + *out_len, line, ll);
+        (*out)[*out_len + ll] = '\n';
+        *out_len += ll + 1;
+        (*out)[*out_len] = '\0';
     }
-    if (write_baseline != NULL && !failed) {
+    return 0;
+}
+
+/* ---- the outputs: --write-baseline, then the report (-o FILE or stdout).
+ * Returns failed, set when one could not be written (said). */
+
+static int write_outputs(const lint_run *run, const lint_args *a, const char *out,
+                         size_t out_len, int failed, seckit_error *err)
+{
+    if (a->write_baseline != NULL && !failed) {
         char *bl = NULL;
         size_t bl_len = 0;
-        if (seckit_policy_report_write_baseline(run.report, &bl, &bl_len, &err) < 0 ||
-            write_out(write_baseline, bl, bl_len, &err) < 0) {
-            cli_message(sub, "--write-baseline: %s", err.message);
+        if (seckit_policy_report_write_baseline(run->report, &bl, &bl_len, err) < 0 ||
+            write_out(a->write_baseline, bl, bl_len, err) < 0) {
+            cli_message(sub, "--write-baseline: %s", err->message);
             failed = 1;
         }
         free(bl);
     }
     /* the report: not written at all when the run failed, so a CI step
      * never uploads a half report as if it were whole */
-    if (output != NULL && !failed) {
-        if (write_out(output, out, out_len, &err) < 0) {
-            cli_message(sub, "%s", err.message);
+    if (a->output != NULL && !failed) {
+        if (write_out(a->output, out, out_len, err) < 0) {
+            cli_message(sub, "%s", err->message);
             failed = 1;
         }
-    } else if (output == NULL) {
+    } else if (a->output == NULL) {
         fwrite(out, 1, out_len, stdout);
         if (fflush(stdout) != 0) {
             cli_message(sub, "standard output: %s", strerror(errno));
             failed = 1;
         }
     }
-    free(out);
-    if (failed)
+    return failed;
+}
+
+int cli_policy_lint(int argc, char **argv)
+{
+    seckit_error err;
+    seckit_error_clear(&err);
+    lint_args a;
+    memset(&a, 0, sizeof(a));
+    lint_run run;
+    memset(&run, 0, sizeof(run));
+    seckit_iam_data *data = NULL;
+    char *out = NULL;
+    size_t out_len = 0;
+    int failed = 0;
+    int ret = parse_options(argc, argv, &a);
+    if (ret != GO_ON)
         goto done;
-    ret = seckit_policy_report_count(run.report, fail_mask) > 0 ? LINT_BLOCKING : LINT_OK;
+    ret = LINT_TOOL_FAILED;
+    if (read_config(&a, argc, &err) < 0 || parse_values(&a, &err) < 0 ||
+        prepare_run(&run, &a, &data, &err) < 0 || lint_paths(&run, argc, argv, &failed, &err) < 0 ||
+        render_report(&run, &a, &out, &out_len, &err) < 0)
+        goto done;
+    if (write_outputs(&run, &a, out, out_len, failed, &err))
+        goto done;
+    ret = seckit_policy_report_count(run.report, a.fail_mask) > 0 ? LINT_BLOCKING : LINT_OK;
 done:
+    free(out);
     seckit_policy_report_free(run.report);
     seckit_iam_data_free(data);
-    seckit_lint_config_free(cfg);
-    free(ignores);
-    free(excludes);
+    seckit_lint_config_free(a.cfg);
+    free(a.ignores);
+    free(a.excludes);
     return ret;
 }
