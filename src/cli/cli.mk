@@ -15,6 +15,9 @@ seckit_SOURCES = \
 	src/cli/fle_check_config.c \
 	src/cli/fle_push.c \
 	src/cli/cmd_s3.c \
+	src/cli/s3_ls.c \
+	src/cli/s3_rm.c \
+	src/cli/s3_cp.c \
 	src/cli/s3_transfer.c \
 	src/cli/s3cse_opts.c \
 	src/cli/cmd_s3cse.c \
@@ -26,6 +29,7 @@ seckit_SOURCES = \
 noinst_HEADERS += \
 	src/cli/cli.h \
 	src/cli/cmd_fle.h \
+	src/cli/cmd_s3.h \
 	src/cli/keyspec.h \
 	src/cli/s3_transfer.h \
 	src/cli/s3cse_opts.h \
