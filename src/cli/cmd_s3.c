@@ -439,6 +439,219 @@ static int cmd_rb(s3_opts *o, int argc, char **argv) { return bucket_cmd(o, argc
 
 /* ---- the dispatcher and the options ------------------------------------- */
 
+typedef int (*s3_action)(s3_opts *o, int argc, char **argv);
+
+/* The action a verb names (head, rewrap, encrypt and decrypt parse their
+ * own options, in s3cse_online.c and cmd_s3cse.c); NULL when none. */
+static s3_action find_action(const char *verb)
+{
+    if (strcmp(verb, "ls") == 0)
+        return cli_s3_ls;
+    if (strcmp(verb, "cp") == 0)
+        return cli_s3_cp;
+    if (strcmp(verb, "sync") == 0)
+        return cli_s3_sync;
+    if (strcmp(verb, "mv") == 0)
+        return cli_s3_mv;
+    if (strcmp(verb, "rm") == 0)
+        return cli_s3_rm;
+    if (strcmp(verb, "mb") == 0)
+        return cmd_mb;
+    if (strcmp(verb, "rb") == 0)
+        return cmd_rb;
+    if (strcmp(verb, "presign") == 0)
+        return cmd_presign;
+    return NULL;
+}
+
+/* Which kinds of option were given, to check that they go with the action. */
+typedef struct s3_seen {
+    int ls, cp, recursive, version, presign;
+    int filter; /* cp, sync, mv and rm */
+    const char *ls_opt;
+} s3_seen;
+
+/* take_option's answer when the command goes on (anything else is the
+ * exit code: --help, a usage error). */
+#define GO_ON (-1)
+
+/* One option c (its value in optarg) into o. */
+static int take_option(s3_opts *o, int c, char **argv, s3_seen *seen)
+{
+    int rc;
+    if (cli_aws_option(c, optarg, &o->aws))
+        return GO_ON;
+    int kr = cli_s3cse_option(&o->keys, o->sub, c, optarg);
+    if (kr == CLI_S3CSE_TAKEN) {
+        seen->cp = 1;
+        return GO_ON;
+    }
+    if (kr != CLI_S3CSE_NOT_OURS)
+        return kr;
+    unsigned long long sz = 0; /* a SIZE option */
+    switch (c) {
+    case OPT_RECURSIVE: o->recursive = 1; seen->recursive = 1; break;
+    case OPT_EXCLUDE:
+    case OPT_INCLUDE: {
+        cli_s3_filter *nf = realloc(o->filters, (o->filter_count + 1) * sizeof(*nf));
+        if (nf == NULL) {
+            cli_message(o->sub, "out of memory");
+            return EXIT_IO;
+        }
+        o->filters = nf;
+        o->filters[o->filter_count].include = c == OPT_INCLUDE;
+        o->filters[o->filter_count].pattern = optarg;
+        o->filter_count++;
+        seen->filter = 1;
+        break;
+    }
+    case OPT_DRYRUN: o->dryrun = 1; seen->filter = 1; break;
+    case OPT_QUIET: o->quiet = 1; seen->filter = 1; break;
+    case OPT_ONLY_ERRORS: o->only_errors = 1; seen->filter = 1; break;
+    case OPT_DELETE: o->sync_delete = 1; seen->cp = 1; break;
+    case OPT_FOLLOW_SYMLINKS: o->follow_symlinks = 1; seen->cp = 1; break;
+    case OPT_NO_FOLLOW_SYMLINKS: o->follow_symlinks = 0; seen->cp = 1; break;
+    case OPT_MAX_CONCURRENT:
+        if (cli_parse_uint(optarg, 1, 128, &o->concurrency) != 0) {
+            return cli_usage_error(o->sub, "--max-concurrent-requests must be 1..128, not "
+                                   "'%s'", optarg);
+        }
+        seen->cp = 1;
+        break;
+    case OPT_BUFFER_LIMIT:
+        if (cli_parse_size(optarg, 1ULL << 34, &sz) != 0) {
+            return cli_usage_error(o->sub, "--max-buffer must be a size up to 16GiB, not "
+                                   "'%s'", optarg);
+        }
+        o->buffer_limit = (long long)sz;
+        o->buffer_limit_set = 1;
+        seen->cp = 1;
+        break;
+    case OPT_SUFFIX:
+        if (optarg[0] == '\0' || strchr(optarg, '/') != NULL) {
+            return cli_usage_error(o->sub, "--instruction-suffix wants a suffix such as "
+                                   ".instruction, not '%s'", optarg);
+        }
+        o->suffix = optarg;
+        seen->cp = 1;
+        break;
+    case OPT_PAGE_SIZE:
+        if (cli_parse_uint(optarg, 1, 1000, &o->page_size) != 0) {
+            return cli_usage_error(o->sub, "--page-size must be 1..1000, not '%s'", optarg);
+        }
+        seen->ls = 1;
+        break;
+    case OPT_HUMAN:
+    case OPT_SUMMARIZE:
+        if (c == OPT_HUMAN)
+            o->human = 1;
+        else
+            o->summarize = 1;
+        seen->ls = 1;
+        seen->ls_opt = c == OPT_HUMAN ? "--human-readable" : "--summarize";
+        break;
+    case OPT_EXPIRES_IN: {
+        unsigned long secs = 0;
+        if (cli_parse_uint(optarg, 1, 604800, &secs) != 0) {
+            return cli_usage_error(o->sub, "--expires-in must be 1..604800 seconds (7 days), "
+                                   "not '%s'", optarg);
+        }
+        o->expires_in = (long)secs;
+        seen->presign = 1;
+        break;
+    }
+    case OPT_METHOD:
+        if (strcmp(optarg, "GET") != 0 && strcmp(optarg, "PUT") != 0) {
+            return cli_usage_error(o->sub, "--method is GET or PUT, not '%s'", optarg);
+        }
+        o->method = optarg;
+        seen->presign = 1;
+        break;
+    case OPT_STORAGE_CLASS: o->write.storage_class = optarg; seen->cp = 1; break;
+    case OPT_SSE: o->write.sse = optarg; seen->cp = 1; break;
+    case OPT_SSE_KMS_KEY_ID: o->write.sse_kms_key_id = optarg; seen->cp = 1; break;
+    case OPT_ACL: o->write.acl = optarg; seen->cp = 1; break;
+    case OPT_PART_SIZE:
+        if (cli_parse_size(optarg, SECKIT_S3_MAX_PART_SIZE, &sz) != 0 ||
+            sz < SECKIT_S3_MIN_PART_SIZE) {
+            return cli_usage_error(o->sub, "--part-size must be 5MiB..5GiB, not '%s'", optarg);
+        }
+        o->part_size = (long long)sz;
+        o->part_size_set = 1;
+        seen->cp = 1;
+        break;
+    case OPT_CONTENT_TYPE: o->content_type = optarg; seen->cp = 1; break;
+    case OPT_METADATA:
+        free(o->metadata_arg);
+        o->metadata_arg = strdup(optarg);
+        if (o->metadata_arg == NULL) {
+            cli_message(o->sub, "out of memory");
+            return EXIT_IO;
+        }
+        if ((rc = parse_metadata(o, o->metadata_arg)) != 0)
+            return rc;
+        seen->cp = 1;
+        break;
+    case OPT_METADATA_DIRECTIVE:
+        if (strcmp(optarg, "COPY") == 0)
+            o->directive = 0;
+        else if (strcmp(optarg, "REPLACE") == 0)
+            o->directive = 1;
+        else {
+            return cli_usage_error(o->sub, "--metadata-directive is COPY or REPLACE, not '%s'",
+                                   optarg);
+        }
+        seen->cp = 1;
+        break;
+    case OPT_RANGE: o->range = optarg; seen->cp = 1; break;
+    case OPT_NO_PROGRESS: o->progress = 0; seen->cp = 1; break;
+    case OPT_VERSION_ID:
+        if (optarg[0] == '\0') {
+            return cli_usage_error(o->sub, "--version-id needs a version id");
+        }
+        o->version_id = optarg;
+        seen->version = 1;
+        break;
+    case OPT_NO_OVERWRITE: o->no_overwrite = 1; seen->cp = 1; break;
+    case OPT_COPY_IF_MATCH:
+        if (optarg[0] == '\0') {
+            return cli_usage_error(o->sub, "--copy-source-if-match needs an ETag");
+        }
+        o->copy_if_match = optarg;
+        seen->cp = 1;
+        break;
+    case 'h':
+        fputs(usage, stdout);
+        return EXIT_OK_;
+    default:
+        return cli_bad_option(o->sub, c, argv);
+    }
+    return GO_ON;
+}
+
+/* The options given go with the action fn: 0, or the usage error's code. */
+static int check_fit(s3_opts *o, s3_action fn, const s3_seen *seen)
+{
+    seckit_error werr;
+    seckit_error_clear(&werr);
+    if (seen->ls && fn != cli_s3_ls)
+        return cli_usage_error(o->sub, "%s is an ls option", seen->ls_opt);
+    if (seen->presign && fn != cmd_presign)
+        return cli_usage_error(o->sub, "--expires-in and --method are presign options");
+    if (seckit_s3_check_write_options(&o->write, &werr) != 0)
+        return cli_usage_error(o->sub, "%s", werr.message);
+    if (seen->recursive && fn != cli_s3_ls && fn != cli_s3_rm && fn != cli_s3_cp && fn != cli_s3_mv)
+        return cli_usage_error(o->sub, "--recursive is for ls, cp, mv and rm (sync always is)");
+    if (seen->version && fn != cli_s3_cp && fn != cli_s3_rm && fn != cmd_presign)
+        return cli_usage_error(o->sub, "--version-id is for cp, rm and presign");
+    if (seen->cp && fn != cli_s3_cp && fn != cli_s3_sync && fn != cli_s3_mv)
+        return cli_usage_error(o->sub, "that option is for cp, sync and mv");
+    if (seen->filter && fn != cli_s3_cp && fn != cli_s3_sync && fn != cli_s3_mv && fn != cli_s3_rm)
+        return cli_usage_error(o->sub, "--exclude, --include, --dryrun, --quiet and "
+                                       "--only-show-errors are for cp, sync, mv and rm");
+    return 0;
+}
+
 static int run(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -481,7 +694,7 @@ static int run(int argc, char **argv)
     s3_opts o = {.sub = "s3", .part_size = 8LL * 1024 * 1024, .directive = -1, .progress = 1,
                  .buffer_limit = 64LL * 1024 * 1024, .follow_symlinks = 1, .concurrency = 10};
     o.aws.endpoint_service = "s3"; /* --endpoint-url is for S3 only */
-    int c, rc;
+    int c, rc = GO_ON;
 
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(usage, stdout);
@@ -497,220 +710,21 @@ static int run(int argc, char **argv)
         return cli_s3_rewrap(argc - 1, argv + 1);
     if (strcmp(verb, "encrypt") == 0 || strcmp(verb, "decrypt") == 0)
         return cli_s3cse_offline_run(argc - 1, argv + 1);
-    int (*fn)(s3_opts *, int, char **) = NULL;
-    if (strcmp(verb, "ls") == 0)
-        fn = cli_s3_ls;
-    else if (strcmp(verb, "cp") == 0)
-        fn = cli_s3_cp;
-    else if (strcmp(verb, "sync") == 0)
-        fn = cli_s3_sync;
-    else if (strcmp(verb, "mv") == 0)
-        fn = cli_s3_mv;
-    else if (strcmp(verb, "rm") == 0)
-        fn = cli_s3_rm;
-    else if (strcmp(verb, "mb") == 0)
-        fn = cmd_mb;
-    else if (strcmp(verb, "rb") == 0)
-        fn = cmd_rb;
-    else if (strcmp(verb, "presign") == 0)
-        fn = cmd_presign;
-    else
+    s3_action fn = find_action(verb);
+    if (fn == NULL)
         return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp, sync, mv, rm, mb, rb, presign, "
                                       "head, rewrap, encrypt or decrypt)", verb);
     argc--;
     argv++;
 
-    int have_ls_opt = 0, have_cp_opt = 0, have_recursive = 0, have_version = 0;
-    int have_presign_opt = 0;
-    const char *ls_opt = "--page-size";
-    int have_filter_opt = 0; /* cp, sync, mv and rm */
+    s3_seen seen = {.ls_opt = "--page-size"};
     cli_s3cse_opts_init(&o.keys);
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        if (cli_aws_option(c, optarg, &o.aws))
-            continue;
-        int kr = cli_s3cse_option(&o.keys, o.sub, c, optarg);
-        if (kr == CLI_S3CSE_TAKEN) {
-            have_cp_opt = 1;
-            continue;
-        }
-        if (kr != CLI_S3CSE_NOT_OURS) {
-            rc = kr;
-            goto done;
-        }
-        unsigned long long sz = 0; /* a SIZE option */
-        switch (c) {
-        case OPT_RECURSIVE: o.recursive = 1; have_recursive = 1; break;
-        case OPT_EXCLUDE:
-        case OPT_INCLUDE: {
-            cli_s3_filter *nf = realloc(o.filters, (o.filter_count + 1) * sizeof(*nf));
-            if (nf == NULL) {
-                cli_message(o.sub, "out of memory");
-                rc = EXIT_IO;
-                goto done;
-            }
-            o.filters = nf;
-            o.filters[o.filter_count].include = c == OPT_INCLUDE;
-            o.filters[o.filter_count].pattern = optarg;
-            o.filter_count++;
-            have_filter_opt = 1;
-            break;
-        }
-        case OPT_DRYRUN: o.dryrun = 1; have_filter_opt = 1; break;
-        case OPT_QUIET: o.quiet = 1; have_filter_opt = 1; break;
-        case OPT_ONLY_ERRORS: o.only_errors = 1; have_filter_opt = 1; break;
-        case OPT_DELETE: o.sync_delete = 1; have_cp_opt = 1; break;
-        case OPT_FOLLOW_SYMLINKS: o.follow_symlinks = 1; have_cp_opt = 1; break;
-        case OPT_NO_FOLLOW_SYMLINKS: o.follow_symlinks = 0; have_cp_opt = 1; break;
-        case OPT_MAX_CONCURRENT:
-            if (cli_parse_uint(optarg, 1, 128, &o.concurrency) != 0) {
-                rc = cli_usage_error(o.sub, "--max-concurrent-requests must be 1..128, not "
-                                            "'%s'", optarg);
-                goto done;
-            }
-            have_cp_opt = 1;
-            break;
-        case OPT_BUFFER_LIMIT:
-            if (cli_parse_size(optarg, 1ULL << 34, &sz) != 0) {
-                rc = cli_usage_error(o.sub, "--max-buffer must be a size up to 16GiB, not "
-                                            "'%s'", optarg);
-                goto done;
-            }
-            o.buffer_limit = (long long)sz;
-            o.buffer_limit_set = 1;
-            have_cp_opt = 1;
-            break;
-        case OPT_SUFFIX:
-            if (optarg[0] == '\0' || strchr(optarg, '/') != NULL) {
-                rc = cli_usage_error(o.sub, "--instruction-suffix wants a suffix such as "
-                                            ".instruction, not '%s'", optarg);
-                goto done;
-            }
-            o.suffix = optarg;
-            have_cp_opt = 1;
-            break;
-        case OPT_PAGE_SIZE:
-            if (cli_parse_uint(optarg, 1, 1000, &o.page_size) != 0) {
-                rc = cli_usage_error(o.sub, "--page-size must be 1..1000, not '%s'", optarg);
-                goto done;
-            }
-            have_ls_opt = 1;
-            break;
-        case OPT_HUMAN:
-        case OPT_SUMMARIZE:
-            if (c == OPT_HUMAN)
-                o.human = 1;
-            else
-                o.summarize = 1;
-            have_ls_opt = 1;
-            ls_opt = c == OPT_HUMAN ? "--human-readable" : "--summarize";
-            break;
-        case OPT_EXPIRES_IN: {
-            unsigned long secs = 0;
-            if (cli_parse_uint(optarg, 1, 604800, &secs) != 0) {
-                rc = cli_usage_error(o.sub, "--expires-in must be 1..604800 seconds (7 days), "
-                                            "not '%s'", optarg);
-                goto done;
-            }
-            o.expires_in = (long)secs;
-            have_presign_opt = 1;
-            break;
-        }
-        case OPT_METHOD:
-            if (strcmp(optarg, "GET") != 0 && strcmp(optarg, "PUT") != 0) {
-                rc = cli_usage_error(o.sub, "--method is GET or PUT, not '%s'", optarg);
-                goto done;
-            }
-            o.method = optarg;
-            have_presign_opt = 1;
-            break;
-        case OPT_STORAGE_CLASS: o.write.storage_class = optarg; have_cp_opt = 1; break;
-        case OPT_SSE: o.write.sse = optarg; have_cp_opt = 1; break;
-        case OPT_SSE_KMS_KEY_ID: o.write.sse_kms_key_id = optarg; have_cp_opt = 1; break;
-        case OPT_ACL: o.write.acl = optarg; have_cp_opt = 1; break;
-        case OPT_PART_SIZE:
-            if (cli_parse_size(optarg, SECKIT_S3_MAX_PART_SIZE, &sz) != 0 ||
-                sz < SECKIT_S3_MIN_PART_SIZE) {
-                rc = cli_usage_error(o.sub, "--part-size must be 5MiB..5GiB, not '%s'", optarg);
-                goto done;
-            }
-            o.part_size = (long long)sz;
-            o.part_size_set = 1;
-            have_cp_opt = 1;
-            break;
-        case OPT_CONTENT_TYPE: o.content_type = optarg; have_cp_opt = 1; break;
-        case OPT_METADATA:
-            free(o.metadata_arg);
-            o.metadata_arg = strdup(optarg);
-            if (o.metadata_arg == NULL) {
-                cli_message(o.sub, "out of memory");
-                rc = EXIT_IO;
-                goto done;
-            }
-            if ((rc = parse_metadata(&o, o.metadata_arg)) != 0)
-                goto done;
-            have_cp_opt = 1;
-            break;
-        case OPT_METADATA_DIRECTIVE:
-            if (strcmp(optarg, "COPY") == 0)
-                o.directive = 0;
-            else if (strcmp(optarg, "REPLACE") == 0)
-                o.directive = 1;
-            else {
-                rc = cli_usage_error(o.sub, "--metadata-directive is COPY or REPLACE, not '%s'",
-                                     optarg);
-                goto done;
-            }
-            have_cp_opt = 1;
-            break;
-        case OPT_RANGE: o.range = optarg; have_cp_opt = 1; break;
-        case OPT_NO_PROGRESS: o.progress = 0; have_cp_opt = 1; break;
-        case OPT_VERSION_ID:
-            if (optarg[0] == '\0') {
-                rc = cli_usage_error(o.sub, "--version-id needs a version id");
-                goto done;
-            }
-            o.version_id = optarg;
-            have_version = 1;
-            break;
-        case OPT_NO_OVERWRITE: o.no_overwrite = 1; have_cp_opt = 1; break;
-        case OPT_COPY_IF_MATCH:
-            if (optarg[0] == '\0') {
-                rc = cli_usage_error(o.sub, "--copy-source-if-match needs an ETag");
-                goto done;
-            }
-            o.copy_if_match = optarg;
-            have_cp_opt = 1;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            rc = EXIT_OK_;
-            goto done;
-        default:
-            rc = cli_bad_option(o.sub, c, argv);
-            goto done;
-        }
-    }
-    seckit_error werr;
-    seckit_error_clear(&werr);
-    if (have_ls_opt && fn != cli_s3_ls)
-        rc = cli_usage_error(o.sub, "%s is an ls option", ls_opt);
-    else if (have_presign_opt && fn != cmd_presign)
-        rc = cli_usage_error(o.sub, "--expires-in and --method are presign options");
-    else if (seckit_s3_check_write_options(&o.write, &werr) != 0)
-        rc = cli_usage_error(o.sub, "%s", werr.message);
-    else if (have_recursive && fn != cli_s3_ls && fn != cli_s3_rm && fn != cli_s3_cp && fn != cli_s3_mv)
-        rc = cli_usage_error(o.sub, "--recursive is for ls, cp, mv and rm (sync always is)");
-    else if (have_version && fn != cli_s3_cp && fn != cli_s3_rm && fn != cmd_presign)
-        rc = cli_usage_error(o.sub, "--version-id is for cp, rm and presign");
-    else if (have_cp_opt && fn != cli_s3_cp && fn != cli_s3_sync && fn != cli_s3_mv)
-        rc = cli_usage_error(o.sub, "that option is for cp, sync and mv");
-    else if (have_filter_opt && fn != cli_s3_cp && fn != cli_s3_sync && fn != cli_s3_mv && fn != cli_s3_rm)
-        rc = cli_usage_error(o.sub, "--exclude, --include, --dryrun, --quiet and "
-                                    "--only-show-errors are for cp, sync, mv and rm");
-    else
+    while (rc == GO_ON && (c = getopt_long(argc, argv, ":h", options, NULL)) != -1)
+        rc = take_option(&o, c, argv, &seen);
+    if (rc == GO_ON && (rc = check_fit(&o, fn, &seen)) == 0)
         rc = fn(&o, argc - optind, argv + optind);
-done: /* every exit after the options were parsed, usage errors included */
+    /* every exit after the options were parsed, usage errors included */
     free(o.filters);
     free(o.metadata_arg);
     cli_s3cse_opts_free(&o.keys);
