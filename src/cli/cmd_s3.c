@@ -475,10 +475,89 @@ typedef struct s3_seen {
  * exit code: --help, a usage error). */
 #define GO_ON (-1)
 
-/* One option c (its value in optarg) into o. */
-static int take_option(s3_opts *o, int c, char **argv, s3_seen *seen)
+/* An option of cp, sync and mv (c, its value in optarg) into o. */
+static int take_cp_option(s3_opts *o, int c, char **argv, s3_seen *seen)
 {
     int rc;
+    unsigned long long sz = 0; /* a SIZE option */
+    seen->cp = 1;
+    switch (c) {
+    case OPT_DELETE: o->sync_delete = 1; break;
+    case OPT_FOLLOW_SYMLINKS: o->follow_symlinks = 1; break;
+    case OPT_NO_FOLLOW_SYMLINKS: o->follow_symlinks = 0; break;
+    case OPT_MAX_CONCURRENT:
+        if (cli_parse_uint(optarg, 1, 128, &o->concurrency) != 0) {
+            return cli_usage_error(o->sub, "--max-concurrent-requests must be 1..128, not "
+                                   "'%s'", optarg);
+        }
+        break;
+    case OPT_BUFFER_LIMIT:
+        if (cli_parse_size(optarg, 1ULL << 34, &sz) != 0) {
+            return cli_usage_error(o->sub, "--max-buffer must be a size up to 16GiB, not "
+                                   "'%s'", optarg);
+        }
+        o->buffer_limit = (long long)sz;
+        o->buffer_limit_set = 1;
+        break;
+    case OPT_SUFFIX:
+        if (optarg[0] == '\0' || strchr(optarg, '/') != NULL) {
+            return cli_usage_error(o->sub, "--instruction-suffix wants a suffix such as "
+                                   ".instruction, not '%s'", optarg);
+        }
+        o->suffix = optarg;
+        break;
+    case OPT_STORAGE_CLASS: o->write.storage_class = optarg; break;
+    case OPT_SSE: o->write.sse = optarg; break;
+    case OPT_SSE_KMS_KEY_ID: o->write.sse_kms_key_id = optarg; break;
+    case OPT_ACL: o->write.acl = optarg; break;
+    case OPT_PART_SIZE:
+        if (cli_parse_size(optarg, SECKIT_S3_MAX_PART_SIZE, &sz) != 0 ||
+            sz < SECKIT_S3_MIN_PART_SIZE) {
+            return cli_usage_error(o->sub, "--part-size must be 5MiB..5GiB, not '%s'", optarg);
+        }
+        o->part_size = (long long)sz;
+        o->part_size_set = 1;
+        break;
+    case OPT_CONTENT_TYPE: o->content_type = optarg; break;
+    case OPT_METADATA:
+        free(o->metadata_arg);
+        o->metadata_arg = strdup(optarg);
+        if (o->metadata_arg == NULL) {
+            cli_message(o->sub, "out of memory");
+            return EXIT_IO;
+        }
+        if ((rc = parse_metadata(o, o->metadata_arg)) != 0)
+            return rc;
+        break;
+    case OPT_METADATA_DIRECTIVE:
+        if (strcmp(optarg, "COPY") == 0)
+            o->directive = 0;
+        else if (strcmp(optarg, "REPLACE") == 0)
+            o->directive = 1;
+        else {
+            return cli_usage_error(o->sub, "--metadata-directive is COPY or REPLACE, not '%s'",
+                                   optarg);
+        }
+        break;
+    case OPT_RANGE: o->range = optarg; break;
+    case OPT_NO_PROGRESS: o->progress = 0; break;
+    case OPT_NO_OVERWRITE: o->no_overwrite = 1; break;
+    case OPT_COPY_IF_MATCH:
+        if (optarg[0] == '\0') {
+            return cli_usage_error(o->sub, "--copy-source-if-match needs an ETag");
+        }
+        o->copy_if_match = optarg;
+        break;
+    default:
+        return cli_bad_option(o->sub, c, argv);
+    }
+    return GO_ON;
+}
+
+/* One option c (its value in optarg) into o: the AWS and key options, those
+ * of ls, presign and the many-file transfers here, cp's in take_cp_option. */
+static int take_option(s3_opts *o, int c, char **argv, s3_seen *seen)
+{
     if (cli_aws_option(c, optarg, &o->aws))
         return GO_ON;
     int kr = cli_s3cse_option(&o->keys, o->sub, c, optarg);
@@ -488,7 +567,6 @@ static int take_option(s3_opts *o, int c, char **argv, s3_seen *seen)
     }
     if (kr != CLI_S3CSE_NOT_OURS)
         return kr;
-    unsigned long long sz = 0; /* a SIZE option */
     switch (c) {
     case OPT_RECURSIVE: o->recursive = 1; seen->recursive = 1; break;
     case OPT_EXCLUDE:
@@ -508,33 +586,6 @@ static int take_option(s3_opts *o, int c, char **argv, s3_seen *seen)
     case OPT_DRYRUN: o->dryrun = 1; seen->filter = 1; break;
     case OPT_QUIET: o->quiet = 1; seen->filter = 1; break;
     case OPT_ONLY_ERRORS: o->only_errors = 1; seen->filter = 1; break;
-    case OPT_DELETE: o->sync_delete = 1; seen->cp = 1; break;
-    case OPT_FOLLOW_SYMLINKS: o->follow_symlinks = 1; seen->cp = 1; break;
-    case OPT_NO_FOLLOW_SYMLINKS: o->follow_symlinks = 0; seen->cp = 1; break;
-    case OPT_MAX_CONCURRENT:
-        if (cli_parse_uint(optarg, 1, 128, &o->concurrency) != 0) {
-            return cli_usage_error(o->sub, "--max-concurrent-requests must be 1..128, not "
-                                   "'%s'", optarg);
-        }
-        seen->cp = 1;
-        break;
-    case OPT_BUFFER_LIMIT:
-        if (cli_parse_size(optarg, 1ULL << 34, &sz) != 0) {
-            return cli_usage_error(o->sub, "--max-buffer must be a size up to 16GiB, not "
-                                   "'%s'", optarg);
-        }
-        o->buffer_limit = (long long)sz;
-        o->buffer_limit_set = 1;
-        seen->cp = 1;
-        break;
-    case OPT_SUFFIX:
-        if (optarg[0] == '\0' || strchr(optarg, '/') != NULL) {
-            return cli_usage_error(o->sub, "--instruction-suffix wants a suffix such as "
-                                   ".instruction, not '%s'", optarg);
-        }
-        o->suffix = optarg;
-        seen->cp = 1;
-        break;
     case OPT_PAGE_SIZE:
         if (cli_parse_uint(optarg, 1, 1000, &o->page_size) != 0) {
             return cli_usage_error(o->sub, "--page-size must be 1..1000, not '%s'", optarg);
@@ -567,44 +618,6 @@ static int take_option(s3_opts *o, int c, char **argv, s3_seen *seen)
         o->method = optarg;
         seen->presign = 1;
         break;
-    case OPT_STORAGE_CLASS: o->write.storage_class = optarg; seen->cp = 1; break;
-    case OPT_SSE: o->write.sse = optarg; seen->cp = 1; break;
-    case OPT_SSE_KMS_KEY_ID: o->write.sse_kms_key_id = optarg; seen->cp = 1; break;
-    case OPT_ACL: o->write.acl = optarg; seen->cp = 1; break;
-    case OPT_PART_SIZE:
-        if (cli_parse_size(optarg, SECKIT_S3_MAX_PART_SIZE, &sz) != 0 ||
-            sz < SECKIT_S3_MIN_PART_SIZE) {
-            return cli_usage_error(o->sub, "--part-size must be 5MiB..5GiB, not '%s'", optarg);
-        }
-        o->part_size = (long long)sz;
-        o->part_size_set = 1;
-        seen->cp = 1;
-        break;
-    case OPT_CONTENT_TYPE: o->content_type = optarg; seen->cp = 1; break;
-    case OPT_METADATA:
-        free(o->metadata_arg);
-        o->metadata_arg = strdup(optarg);
-        if (o->metadata_arg == NULL) {
-            cli_message(o->sub, "out of memory");
-            return EXIT_IO;
-        }
-        if ((rc = parse_metadata(o, o->metadata_arg)) != 0)
-            return rc;
-        seen->cp = 1;
-        break;
-    case OPT_METADATA_DIRECTIVE:
-        if (strcmp(optarg, "COPY") == 0)
-            o->directive = 0;
-        else if (strcmp(optarg, "REPLACE") == 0)
-            o->directive = 1;
-        else {
-            return cli_usage_error(o->sub, "--metadata-directive is COPY or REPLACE, not '%s'",
-                                   optarg);
-        }
-        seen->cp = 1;
-        break;
-    case OPT_RANGE: o->range = optarg; seen->cp = 1; break;
-    case OPT_NO_PROGRESS: o->progress = 0; seen->cp = 1; break;
     case OPT_VERSION_ID:
         if (optarg[0] == '\0') {
             return cli_usage_error(o->sub, "--version-id needs a version id");
@@ -612,19 +625,11 @@ static int take_option(s3_opts *o, int c, char **argv, s3_seen *seen)
         o->version_id = optarg;
         seen->version = 1;
         break;
-    case OPT_NO_OVERWRITE: o->no_overwrite = 1; seen->cp = 1; break;
-    case OPT_COPY_IF_MATCH:
-        if (optarg[0] == '\0') {
-            return cli_usage_error(o->sub, "--copy-source-if-match needs an ETag");
-        }
-        o->copy_if_match = optarg;
-        seen->cp = 1;
-        break;
     case 'h':
         fputs(usage, stdout);
         return EXIT_OK_;
     default:
-        return cli_bad_option(o->sub, c, argv);
+        return take_cp_option(o, c, argv, seen);
     }
     return GO_ON;
 }
