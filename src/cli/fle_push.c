@@ -317,7 +317,18 @@ static int print_created(const created *done, size_t n, int json)
     return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_IO;
 }
 
-int fle_run_push(int argc, char **argv)
+/* push's options, as given. */
+typedef struct push_args {
+    fle_config_files cf;
+    seckit_aws_options ao;
+    int json;
+} push_args;
+
+/* parse_options's answer when the command goes on (anything else is the
+ * exit code: --help, a usage error). */
+#define GO_ON (-1)
+
+static int parse_options(int argc, char **argv, push_args *a)
 {
     static const struct option options[] = {
         {"config", required_argument, NULL, 'c'},
@@ -326,23 +337,21 @@ int fle_run_push(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    fle_config_files cf = {.n = 0};
-    seckit_aws_options ao;
-    memset(&ao, 0, sizeof ao);
-    ao.endpoint_service = "cloudfront"; /* --endpoint-url is for CloudFront only */
-    cli_aws_interactive(&ao);
-    int json = 0, c;
+    memset(a, 0, sizeof *a);
+    a->ao.endpoint_service = "cloudfront"; /* --endpoint-url is for CloudFront only */
+    cli_aws_interactive(&a->ao);
+    int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        if (cli_aws_option(c, optarg, &ao))
+        if (cli_aws_option(c, optarg, &a->ao))
             continue;
         switch (c) {
         case 'c':
-            if (fle_add_config_path(&cf, optarg) != 0)
+            if (fle_add_config_path(&a->cf, optarg) != 0)
                 return EXIT_USAGE;
             break;
         case 'O':
-            if (cli_parse_output_format(sub, optarg, &json) != 0)
+            if (cli_parse_output_format(sub, optarg, &a->json) != 0)
                 return EXIT_USAGE;
             break;
         case 'h': fputs(fle_usage, stdout); return EXIT_OK_;
@@ -351,8 +360,80 @@ int fle_run_push(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
-    if (cf.n == 0)
+    if (a->cf.n == 0)
         return cli_usage_error(sub, "push needs --config FILE.json");
+    return GO_ON;
+}
+
+/* The create requests, in order: every public key, every profile (naming
+ * the keys' new Ids), the configuration (naming the profiles'), each
+ * recorded in done[*n_done] when it succeeds; on failure done[*n_done] is
+ * the element that failed and *step its request. */
+static int create_all(seckit_aws *aws, push_state *ps, const cJSON *fc, created *done,
+                      size_t *n_done, const char **step, seckit_error *err)
+{
+    int rc = 0;
+    long long now = (long long)time(NULL);
+    size_t i = 0;
+    for (const cJSON *it = ps->keys->child; rc == 0 && it != NULL; it = it->next, i++) {
+        created *d = &done[*n_done];
+        d->what = "public key";
+        d->name = str_member(inner_config(it, "PublicKeyConfig"), "Name");
+        *step = "CreatePublicKey";
+        rc = push_create(aws, seckit_cf_create_public_key, key_config_json(it, now), d, err);
+        if (rc == 0) {
+            snprintf(ps->key_ids[i], sizeof ps->key_ids[i], "%s", d->id);
+            (*n_done)++;
+        }
+    }
+    i = 0;
+    for (const cJSON *it = ps->profiles->child; rc == 0 && it != NULL; it = it->next, i++) {
+        created *d = &done[*n_done];
+        d->what = "profile";
+        d->name = str_member(inner_config(it, "FieldLevelEncryptionProfileConfig"), "Name");
+        *step = "CreateFieldLevelEncryptionProfile";
+        rc = push_create(aws, seckit_cf_create_fle_profile, profile_config_json(it, ps), d, err);
+        if (rc == 0) {
+            snprintf(ps->profile_ids[i], sizeof ps->profile_ids[i], "%s", d->id);
+            (*n_done)++;
+        }
+    }
+    if (rc == 0 && fc != NULL) {
+        created *d = &done[*n_done];
+        d->what = "configuration";
+        d->name = "";
+        *step = "CreateFieldLevelEncryptionConfig";
+        rc = push_create(aws, seckit_cf_create_fle_config, fle_config_json(fc, ps), d, err);
+        if (rc == 0)
+            (*n_done)++;
+    }
+    return rc;
+}
+
+/* A failed push: the request and element that failed, the error, and what
+ * was already created (to clean up).  n_max: the number of elements. */
+static int push_failed(seckit_error *err, const char *step, const created *done, size_t n_done,
+                       size_t n_max)
+{
+    if (step[0] != '\0' && n_done < n_max && done != NULL) {
+        char what[300];
+        snprintf(what, sizeof what, "%s %s%s%s", step, done[n_done].what,
+                 done[n_done].name != NULL && done[n_done].name[0] ? " " : "",
+                 done[n_done].name != NULL ? done[n_done].name : "");
+        seckit_error_prefix(err, what);
+    }
+    int ret = cli_fail(sub, err);
+    if (done != NULL)
+        report_partial(done, n_done);
+    return ret;
+}
+
+int fle_run_push(int argc, char **argv)
+{
+    push_args a;
+    int ret = parse_options(argc, argv, &a);
+    if (ret != GO_ON)
+        return ret;
 
     seckit_error err;
     seckit_error_clear(&err);
@@ -360,7 +441,7 @@ int fle_run_push(int argc, char **argv)
     /* Validate exactly as check-config does, before any request; then the
      * files' keys, profiles and configuration as one document. */
     char *combined = NULL;
-    int rc = fle_load_configs(&cf, 0, &cfg, &combined, NULL, &err);
+    int rc = fle_load_configs(&a.cf, 0, &cfg, &combined, NULL, &err);
     seckit_fle_config_free(cfg);
     if (rc != 0) {
         free(combined);
@@ -387,59 +468,15 @@ int fle_run_push(int argc, char **argv)
     const char *step = "";
     if (ps.key_ids == NULL || ps.profile_ids == NULL || done == NULL) {
         rc = seckit_error_set(&err, SECKIT_ENOMEM, "out of memory");
-        goto out;
-    }
-    rc = seckit_aws_new(&ao, &aws, &err);
-    long long now = (long long)time(NULL);
-    size_t i = 0;
-    for (const cJSON *it = ps.keys->child; rc == 0 && it != NULL; it = it->next, i++) {
-        created *d = &done[n_done];
-        d->what = "public key";
-        d->name = str_member(inner_config(it, "PublicKeyConfig"), "Name");
-        step = "CreatePublicKey";
-        rc = push_create(aws, seckit_cf_create_public_key, key_config_json(it, now), d, &err);
-        if (rc == 0) {
-            snprintf(ps.key_ids[i], sizeof ps.key_ids[i], "%s", d->id);
-            n_done++;
-        }
-    }
-    i = 0;
-    for (const cJSON *it = ps.profiles->child; rc == 0 && it != NULL; it = it->next, i++) {
-        created *d = &done[n_done];
-        d->what = "profile";
-        d->name = str_member(inner_config(it, "FieldLevelEncryptionProfileConfig"), "Name");
-        step = "CreateFieldLevelEncryptionProfile";
-        rc = push_create(aws, seckit_cf_create_fle_profile, profile_config_json(it, &ps), d, &err);
-        if (rc == 0) {
-            snprintf(ps.profile_ids[i], sizeof ps.profile_ids[i], "%s", d->id);
-            n_done++;
-        }
-    }
-    if (rc == 0 && fc != NULL) {
-        created *d = &done[n_done];
-        d->what = "configuration";
-        d->name = "";
-        step = "CreateFieldLevelEncryptionConfig";
-        rc = push_create(aws, seckit_cf_create_fle_config, fle_config_json(fc, &ps), d, &err);
-        if (rc == 0)
-            n_done++;
-    }
-out:;
-    int ret;
-    if (rc != 0) {
-        if (step[0] != '\0' && n_done < nk + np + 1 && done != NULL) {
-            char what[300];
-            snprintf(what, sizeof what, "%s %s%s%s", step, done[n_done].what,
-                     done[n_done].name != NULL && done[n_done].name[0] ? " " : "",
-                     done[n_done].name != NULL ? done[n_done].name : "");
-            seckit_error_prefix(&err, what);
-        }
-        ret = cli_fail(sub, &err);
-        if (done != NULL)
-            report_partial(done, n_done);
     } else {
-        ret = print_created(done, n_done, json);
+        rc = seckit_aws_new(&a.ao, &aws, &err);
+        if (rc == 0)
+            rc = create_all(aws, &ps, fc, done, &n_done, &step, &err);
     }
+    if (rc != 0)
+        ret = push_failed(&err, step, done, n_done, nk + np + 1);
+    else
+        ret = print_created(done, n_done, a.json);
     seckit_aws_free(aws);
     free(done);
     free(ps.key_ids);
