@@ -216,6 +216,102 @@ static const char *json_string(const seckit_json *v)
 }
 
 /* One line shaped like SimulateCustomPolicy's input. */
+/* ResourceOwner: an account id or an ARN whose account field says it. */
+static void set_resource_owner(seckit_eval_request *req, const char *owner, char acct[13])
+{
+    const char *p = owner;
+    if (strncmp(owner, "arn:", 4) == 0) {
+        int colons = 0;
+        while (*p && colons < 4)
+            if (*p++ == ':')
+                colons++;
+    }
+    snprintf(acct, 13, "%.12s", p);
+    req->resource_account = acct;
+}
+
+/* ContextEntries into *entries (their values in *vals; the caller frees
+ * both, on failure too). */
+static int read_context(const seckit_json *ctx, const char *file, size_t lineno,
+                        seckit_context_entry **entries, const char ***vals, size_t *nentries,
+                        seckit_error *err)
+{
+    size_t total = 0;
+    for (const seckit_json *e = ctx->child; e; e = e->next) {
+        const seckit_json *vs = seckit_json_get(e, "ContextKeyValues");
+        total += vs && vs->kind == SECKIT_JSON_ARRAY ? vs->count : 0;
+    }
+    *entries = calloc(ctx->count + 1, sizeof **entries);
+    *vals = calloc(total + 1, sizeof **vals);
+    if (*entries == NULL || *vals == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    size_t at = 0;
+    for (const seckit_json *e = ctx->child; e; e = e->next) {
+        const char *key = json_string(seckit_json_get(e, "ContextKeyName"));
+        const char *type = json_string(seckit_json_get(e, "ContextKeyType"));
+        const seckit_json *vs = seckit_json_get(e, "ContextKeyValues");
+        seckit_context_entry *ce = &(*entries)[*nentries];
+        if (key == NULL || type == NULL || vs == NULL || vs->kind != SECKIT_JSON_ARRAY ||
+            seckit_context_type_parse(type, &ce->type) != 0)
+            return seckit_error_set(err, SECKIT_EFORMAT,
+                                    "%s: line %zu: a context entry needs ContextKeyName, ContextKeyValues and a "
+                                    "ContextKeyType of the simulator's types",
+                                    file, lineno);
+        ce->key = key;
+        ce->values = *vals + at;
+        for (const seckit_json *v = vs->child; v; v = v->next) {
+            if (v->kind != SECKIT_JSON_STRING)
+                return seckit_error_set(err, SECKIT_EFORMAT, "%s: line %zu: context values must be strings",
+                                        file, lineno);
+            (*vals)[at++] = v->str;
+        }
+        ce->count = vs->count;
+        (*nentries)++;
+    }
+    return 0;
+}
+
+/* Every action on every resource ("*" without ResourceArns), printed as
+ * one {"EvaluationResults": [...]} line (closed after an error too). */
+static int eval_each(const seckit_policy_set *set, seckit_eval_request *req,
+                     const seckit_json *actions, const seckit_json *resources, const char *file,
+                     size_t lineno, int *all_allowed, seckit_error *err)
+{
+    int rc = 0;
+    fputs("{\"EvaluationResults\":[", stdout);
+    size_t k = 0;
+    for (const seckit_json *a = actions->child; a; a = a->next) {
+        size_t nres = resources && resources->count ? resources->count : 1;
+        const seckit_json *r = resources ? resources->child : NULL;
+        for (size_t j = 0; j < nres; j++, r = r ? r->next : NULL) {
+            req->action = json_string(a);
+            req->resource = r ? json_string(r) : "*";
+            if (req->action == NULL || req->resource == NULL) {
+                rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: line %zu: actions and resources must be strings",
+                                      file, lineno);
+                goto close;
+            }
+            seckit_eval_result *res = NULL;
+            rc = seckit_policy_eval(set, req, &res, err);
+            if (rc < 0) {
+                char where[64];
+                snprintf(where, sizeof where, "%s: line %zu", file, lineno);
+                seckit_error_prefix(err, where);
+                goto close;
+            }
+            if (seckit_eval_result_decision(res) != SECKIT_DECISION_ALLOWED)
+                *all_allowed = 0;
+            if (k++)
+                fputc(',', stdout);
+            print_json(stdout, req, res);
+            seckit_eval_result_free(res);
+        }
+    }
+close:
+    fputs("]}\n", stdout);
+    return rc;
+}
+
 static int eval_line(const seckit_policy_set *set, const char *file, size_t lineno, const char *line, size_t len,
                      const seckit_eval_request *defaults, int *all_allowed, seckit_error *err)
 {
@@ -250,91 +346,16 @@ static int eval_line(const seckit_policy_set *set, const char *file, size_t line
         req.principal = caller;
     const char *owner = json_string(seckit_json_get(root, "ResourceOwner"));
     char acct[13];
-    if (owner != NULL) {
-        /* an account id or an ARN whose account field says it */
-        const char *p = owner;
-        if (strncmp(owner, "arn:", 4) == 0) {
-            int colons = 0;
-            while (*p && colons < 4)
-                if (*p++ == ':')
-                    colons++;
-        }
-        snprintf(acct, sizeof acct, "%.12s", p);
-        req.resource_account = acct;
-    }
+    if (owner != NULL)
+        set_resource_owner(&req, owner, acct);
     if (ctx != NULL) {
-        size_t total = 0;
-        for (const seckit_json *e = ctx->child; e; e = e->next) {
-            const seckit_json *vs = seckit_json_get(e, "ContextKeyValues");
-            total += vs && vs->kind == SECKIT_JSON_ARRAY ? vs->count : 0;
-        }
-        entries = calloc(ctx->count + 1, sizeof *entries);
-        vals = calloc(total + 1, sizeof *vals);
-        if (entries == NULL || vals == NULL) {
-            rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        rc = read_context(ctx, file, lineno, &entries, &vals, &nentries, err);
+        if (rc != 0)
             goto out;
-        }
-        size_t at = 0;
-        for (const seckit_json *e = ctx->child; e; e = e->next) {
-            const char *key = json_string(seckit_json_get(e, "ContextKeyName"));
-            const char *type = json_string(seckit_json_get(e, "ContextKeyType"));
-            const seckit_json *vs = seckit_json_get(e, "ContextKeyValues");
-            seckit_context_entry *ce = &entries[nentries];
-            if (key == NULL || type == NULL || vs == NULL || vs->kind != SECKIT_JSON_ARRAY ||
-                seckit_context_type_parse(type, &ce->type) != 0) {
-                rc = seckit_error_set(err, SECKIT_EFORMAT,
-                                      "%s: line %zu: a context entry needs ContextKeyName, ContextKeyValues and a "
-                                      "ContextKeyType of the simulator's types",
-                                      file, lineno);
-                goto out;
-            }
-            ce->key = key;
-            ce->values = vals + at;
-            for (const seckit_json *v = vs->child; v; v = v->next) {
-                if (v->kind != SECKIT_JSON_STRING) {
-                    rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: line %zu: context values must be strings",
-                                          file, lineno);
-                    goto out;
-                }
-                vals[at++] = v->str;
-            }
-            ce->count = vs->count;
-            nentries++;
-        }
         req.context = entries;
         req.context_count = nentries;
     }
-    fputs("{\"EvaluationResults\":[", stdout);
-    size_t k = 0;
-    for (const seckit_json *a = actions->child; a; a = a->next) {
-        size_t nres = resources && resources->count ? resources->count : 1;
-        const seckit_json *r = resources ? resources->child : NULL;
-        for (size_t j = 0; j < nres; j++, r = r ? r->next : NULL) {
-            req.action = json_string(a);
-            req.resource = r ? json_string(r) : "*";
-            if (req.action == NULL || req.resource == NULL) {
-                rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: line %zu: actions and resources must be strings",
-                                      file, lineno);
-                goto close;
-            }
-            seckit_eval_result *res = NULL;
-            rc = seckit_policy_eval(set, &req, &res, err);
-            if (rc < 0) {
-                char where[64];
-                snprintf(where, sizeof where, "%s: line %zu", file, lineno);
-                seckit_error_prefix(err, where);
-                goto close;
-            }
-            if (seckit_eval_result_decision(res) != SECKIT_DECISION_ALLOWED)
-                *all_allowed = 0;
-            if (k++)
-                fputc(',', stdout);
-            print_json(stdout, &req, res);
-            seckit_eval_result_free(res);
-        }
-    }
-close:
-    fputs("]}\n", stdout);
+    rc = eval_each(set, &req, actions, resources, file, lineno, all_allowed, err);
 out:
     free(entries);
     free(vals);
