@@ -367,17 +367,11 @@ static int server_copy(s3_opts *o, seckit_aws *aws, s3_url *src, s3_url *dst)
 
 /* cp, sync and mv: one object as before, or (--recursive, sync, mv,
  * filters, --dryrun) through the many-file transfer (s3_transfer.c). */
-static int transfer(s3_opts *o, int argc, char **argv, enum cli_s3_verb verb)
+/* The options given go with this transfer (verb, the kinds of source and
+ * destination, one object or many): 0, or the usage error's exit code. */
+static int check_options(s3_opts *o, enum cli_s3_verb verb, const char *name, const char *src,
+                         const char *dst, int s3src, int s3dst, int many)
 {
-    const char *name = verb == CLI_S3_SYNC ? "sync" : verb == CLI_S3_MV ? "mv" : "cp";
-    if (argc != 2)
-        return cli_usage_error(o->sub, "%s takes SOURCE and DESTINATION", name);
-    const char *src = argv[0], *dst = argv[1];
-    int s3src = s3_is_url(src), s3dst = s3_is_url(dst);
-    if (!s3src && !s3dst)
-        return cli_usage_error(o->sub, "%s: one of SOURCE and DESTINATION must be s3://...",
-                               name);
-    int many = verb != CLI_S3_CP || o->recursive || o->dryrun || o->filter_count > 0;
     if (many && (strcmp(src, "-") == 0 || strcmp(dst, "-") == 0))
         return cli_usage_error(o->sub, "standard input and output are for cp of one object "
                                        "(without --recursive, --dryrun, --exclude or "
@@ -415,7 +409,7 @@ static int transfer(s3_opts *o, int argc, char **argv, enum cli_s3_verb verb)
     if (any_write && !s3dst)
         return cli_usage_error(o->sub, "--storage-class, --sse, --sse-kms-key-id and --acl are "
                                        "for uploads and copies");
-    int rc = 0;
+    int rc;
     if (o->keys.any) {
         if (s3src && s3dst)
             return cli_usage_error(o->sub, "key options are for uploads and downloads (to "
@@ -427,6 +421,60 @@ static int transfer(s3_opts *o, int argc, char **argv, enum cli_s3_verb verb)
         return cli_usage_error(o->sub, "--max-buffer and --instruction-suffix are for "
                                        "encrypted transfers (with a key option)");
     }
+    return 0;
+}
+
+/* cp --recursive, sync and mv: s3_transfer.c's many transfers (us, ud: the
+ * s3:// source and destination, when they are). */
+static int transfer_many(s3_opts *o, enum cli_s3_verb verb, seckit_aws *aws, const char *src,
+                         const char *dst, const s3_url *us, const s3_url *ud)
+{
+    int s3src = s3_is_url(src), s3dst = s3_is_url(dst);
+    cli_s3_place ps = {src, s3src ? us->bucket : NULL, s3src ? us->key : ""};
+    cli_s3_place pd = {dst, s3dst ? ud->bucket : NULL, s3dst ? ud->key : ""};
+    cli_s3_xfer x = {
+        .sub = o->sub,
+        .verb = verb,
+        .recursive = o->recursive,
+        .aws_opts = &o->aws,
+        .aws = aws,
+        .filters = o->filters,
+        .filter_count = o->filter_count,
+        .dryrun = o->dryrun,
+        .quiet = o->quiet,
+        .only_errors = o->only_errors,
+        .progress = o->progress,
+        .sync_delete = o->sync_delete,
+        .follow_symlinks = o->follow_symlinks,
+        .concurrency = (unsigned)o->concurrency,
+        .part_size = o->part_size_set ? o->part_size : 0,
+        .content_type = o->content_type,
+        .meta = o->meta,
+        .meta_count = o->meta_count,
+        .replace_metadata = o->directive == 1,
+        .no_overwrite = o->no_overwrite,
+        .write = o->write,
+        .enc = o->enc,
+        .suffix = o->suffix,
+        .buffer_limit = o->buffer_limit,
+    };
+    return cli_s3_transfer(&x, &ps, &pd);
+}
+
+static int transfer(s3_opts *o, int argc, char **argv, enum cli_s3_verb verb)
+{
+    const char *name = verb == CLI_S3_SYNC ? "sync" : verb == CLI_S3_MV ? "mv" : "cp";
+    if (argc != 2)
+        return cli_usage_error(o->sub, "%s takes SOURCE and DESTINATION", name);
+    const char *src = argv[0], *dst = argv[1];
+    int s3src = s3_is_url(src), s3dst = s3_is_url(dst);
+    if (!s3src && !s3dst)
+        return cli_usage_error(o->sub, "%s: one of SOURCE and DESTINATION must be s3://...",
+                               name);
+    int many = verb != CLI_S3_CP || o->recursive || o->dryrun || o->filter_count > 0;
+    int rc = check_options(o, verb, name, src, dst, s3src, s3dst, many);
+    if (rc != 0)
+        return rc;
     s3_url us = {0}, ud = {0};
     if (s3src && (rc = s3_parse_url(o->sub, src, &us)) != 0)
         return rc;
@@ -448,35 +496,7 @@ static int transfer(s3_opts *o, int argc, char **argv, enum cli_s3_verb verb)
         }
     }
     if (rc == 0 && many) {
-        cli_s3_place ps = {src, s3src ? us.bucket : NULL, s3src ? us.key : ""};
-        cli_s3_place pd = {dst, s3dst ? ud.bucket : NULL, s3dst ? ud.key : ""};
-        cli_s3_xfer x = {
-            .sub = o->sub,
-            .verb = verb,
-            .recursive = o->recursive,
-            .aws_opts = &o->aws,
-            .aws = aws,
-            .filters = o->filters,
-            .filter_count = o->filter_count,
-            .dryrun = o->dryrun,
-            .quiet = o->quiet,
-            .only_errors = o->only_errors,
-            .progress = o->progress,
-            .sync_delete = o->sync_delete,
-            .follow_symlinks = o->follow_symlinks,
-            .concurrency = (unsigned)o->concurrency,
-            .part_size = o->part_size_set ? o->part_size : 0,
-            .content_type = o->content_type,
-            .meta = o->meta,
-            .meta_count = o->meta_count,
-            .replace_metadata = o->directive == 1,
-            .no_overwrite = o->no_overwrite,
-            .write = o->write,
-            .enc = o->enc,
-            .suffix = o->suffix,
-            .buffer_limit = o->buffer_limit,
-        };
-        rc = cli_s3_transfer(&x, &ps, &pd);
+        rc = transfer_many(o, verb, aws, src, dst, &us, &ud);
     } else if (rc == 0) {
         if (s3src && s3dst)
             rc = server_copy(o, aws, &us, &ud);
