@@ -1,7 +1,6 @@
 # esdk: AWS Encryption SDK message format and keyrings (crypto/esdk_*),
 # the `seckit esdk` command, and their tests.
 seckitinclude_HEADERS += include/seckit/esdk.h
-noinst_HEADERS += src/cli/keyspec.h
 libseckit_internal_la_SOURCES += \
 	crypto/esdk_suites.c \
 	crypto/esdk_crypto.c \
@@ -37,7 +36,6 @@ tests_unit_test_secret_grow_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_secret_grow_LDADD = $(TEST_LDADD)
 
 # ---- the command
-seckit_SOURCES += src/cli/cmd_esdk.c src/cli/keyspec.c
 dist_man_MANS += man/seckit-esdk.1
 SCRIPT_TESTS += tests/cli/test-esdk.sh tests/cli/test-esdk-interop.sh
 EXTRA_DIST += tests/interop/package.json tests/interop/package-lock.json \

@@ -8,7 +8,6 @@ libseckit_internal_la_SOURCES += \
 libseckit_internal_la_SOURCES += src/io/fle_keys_dir.c
 noinst_HEADERS += crypto/fle_internal.h
 seckitinclude_HEADERS += include/seckit/fle.h
-seckit_SOURCES += src/cli/cmd_fle.c
 dist_man_MANS += man/seckit-fle.1
 
 UNIT_TESTS += tests/unit/test_fle_form tests/unit/test_fle_config tests/unit/test_fle_crypt \

@@ -7,9 +7,6 @@ libseckit_internal_la_SOURCES += \
 noinst_HEADERS += policy/emrfs_internal.h
 seckitinclude_HEADERS += include/seckit/emrfs.h
 
-# The command: seckit emrfs resolve|check|can-access (man page in man/man.mk).
-seckit_SOURCES += src/cli/cmd_emrfs.c
-
 # Unit tests: reader (three shapes, every malformed shape), resolution,
 # groups file, checks and the seed's scenario.
 UNIT_TESTS += tests/unit/test_emrfs

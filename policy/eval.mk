@@ -9,10 +9,6 @@ libseckit_internal_la_SOURCES += \
 	policy/eval_authz.c
 noinst_HEADERS += policy/model.h
 
-# The command: seckit policy eval.
-seckit_SOURCES += src/cli/cmd_policy_eval.c
-noinst_HEADERS += src/cli/cmd_policy.h
-
 # Tests: IAM User Guide evaluation cases (unit), the command (script), the
 # differential test against @cloud-copilot/iam-simulate (an outside oracle,
 # installed by the test from tests/interop/package.json).

@@ -25,7 +25,6 @@ dist_pkgdata_DATA = policy/data/iam-data.txt policy/data/iam-data.LICENSE
 EXTRA_DIST += policy/data/gen-iam-data.js
 
 # The command: seckit policy lint|data.
-seckit_SOURCES += src/cli/cmd_policy.c
 seckit_CFLAGS += -DSECKIT_DOCDIR='"$(docdir)"' -DSECKIT_PKGDATADIR='"$(pkgdatadir)"' -DSECKIT_SRCDIR_DATA='"$(abs_top_srcdir)/policy/data"'
 dist_man_MANS += man/seckit-policy.1
 

@@ -43,7 +43,6 @@ tests_aws_test_aws_creds_CFLAGS = $(TEST_CFLAGS)
 tests_aws_test_aws_creds_LDADD = $(TEST_LDADD)
 
 # seckit aws whoami
-seckit_SOURCES += src/cli/cmd_aws.c
 dist_man_MANS += man/seckit-aws.1
 SCRIPT_TESTS += tests/cli/test-aws.sh tests/cli/test-aws-net.sh tests/cli/test-aws-creds.sh
 

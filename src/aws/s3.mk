@@ -4,10 +4,6 @@
 libseckit_internal_la_SOURCES += src/aws/s3.c src/aws/s3_upload.c src/aws/s3_account.c
 noinst_HEADERS += src/aws/s3_internal.h
 seckitinclude_HEADERS += include/seckit/s3.h
-seckit_SOURCES += src/cli/cmd_s3.c
-# cp --recursive, sync and mv: many transfers on a few threads, one connection pool
-seckit_SOURCES += src/cli/s3_transfer.c
-noinst_HEADERS += src/cli/s3_transfer.h
 dist_man_MANS += man/seckit-s3.1
 
 UNIT_TESTS += tests/unit/test_s3 tests/aws/test_s3_mock

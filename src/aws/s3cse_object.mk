@@ -12,8 +12,6 @@ tests_unit_test_s3cse_manifest_LDADD = $(TEST_LDADD)
 
 # The online side of the command (cp with key options, head, rewrap) and its
 # integration test against Swift (with KMS on the mock).
-seckit_SOURCES += src/cli/s3cse_online.c
-noinst_HEADERS += src/cli/s3cse_online.h
 libseckit_internal_la_SOURCES += src/aws/s3cse_object.c
 SCRIPT_TESTS += tests/integration/test-s3cse.sh
 EXTRA_DIST += tests/integration/test-s3cse.sh

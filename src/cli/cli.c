@@ -216,6 +216,73 @@ int cli_held_append(uint8_t **buf, size_t *len, size_t *cap, size_t max, const u
     return 0;
 }
 
+static void wipe_free(uint8_t *p, size_t n)
+{
+    if (p != NULL)
+        seckit_memzero(p, n);
+    free(p);
+}
+
+int cli_read_stdin(size_t max, uint8_t **out, size_t *out_len, seckit_error *err)
+{
+    /* One byte of room past max tells "exactly max" from "more", and one
+     * more holds the NUL. */
+    size_t cap = max < 65536 ? max + 1 : 65536, len = 0;
+    uint8_t *buf = malloc(cap + 1);
+    *out = NULL;
+    *out_len = 0;
+    if (buf == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    for (;;) {
+        if (len == cap) {
+            if (len > max) {
+                wipe_free(buf, cap + 1);
+                return seckit_error_set(err, SECKIT_ELIMIT,
+                                        "standard input: more than %zu bytes", max);
+            }
+            size_t ncap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
+            /* Not realloc(): the input may be plaintext, and realloc can
+             * leave an unwiped copy in freed memory. */
+            uint8_t *nb = malloc(ncap + 1);
+            if (nb == NULL) {
+                wipe_free(buf, cap + 1);
+                return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+            }
+            memcpy(nb, buf, len);
+            wipe_free(buf, cap + 1);
+            buf = nb;
+            cap = ncap;
+        }
+        size_t n = fread(buf + len, 1, cap - len, stdin);
+        len += n;
+        if (n == 0) {
+            if (ferror(stdin)) {
+                int e = errno;
+                wipe_free(buf, cap + 1);
+                return seckit_error_set(err, SECKIT_EIO, "standard input: read error: %s",
+                                        strerror(e));
+            }
+            break;
+        }
+    }
+    if (len > max) {
+        wipe_free(buf, cap + 1);
+        return seckit_error_set(err, SECKIT_ELIMIT, "standard input: more than %zu bytes", max);
+    }
+    buf[len] = '\0';
+    *out = buf;
+    *out_len = len;
+    return 0;
+}
+
+int cli_read_input(const char *path, size_t max, uint8_t **out, size_t *out_len,
+                   seckit_error *err)
+{
+    if (path != NULL && strcmp(path, "-") != 0)
+        return seckit_file_read(path, max, out, out_len, err);
+    return cli_read_stdin(max, out, out_len, err);
+}
+
 int cli_parse_size(const char *s, unsigned long long max, unsigned long long *out)
 {
     char *end = NULL;

@@ -55,6 +55,20 @@ int cli_fail(const char *sub, const seckit_error *err);
  * usage error; returns EXIT_USAGE.  Option strings must start with ':'. */
 int cli_bad_option(const char *sub, int c, char **argv);
 
+/* Read all of standard input, at most max bytes, into a malloc'd buffer
+ * with a NUL after the data (not counted); free() it.  The one reader of
+ * standard input for every command that takes a whole document or body
+ * there, with one limit policy, the same as seckit_file_read's for files:
+ * exactly max bytes is accepted, one more is SECKIT_ELIMIT "standard input:
+ * more than MAX bytes"; a read error is SECKIT_EIO "standard input: read
+ * error: REASON".  The input may be plaintext: every buffer it leaves
+ * behind (on growth and on failure) is wiped. */
+int cli_read_stdin(size_t max, uint8_t **out, size_t *out_len, seckit_error *err);
+/* The same for path, or standard input when path is NULL or "-"; a file is
+ * read by seckit_file_read (whose messages name the file). */
+int cli_read_input(const char *path, size_t max, uint8_t **out, size_t *out_len,
+                   seckit_error *err);
+
 /* Parse a whole unsigned decimal number in [min, max]; 0 on success. */
 /* Appends n bytes to *buf, plaintext held back until it is authenticated
  * (or a batch of output): the buffer grows by copy-and-wipe

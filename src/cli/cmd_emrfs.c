@@ -117,40 +117,8 @@ typedef struct opts {
 
 static int read_file(const char *path, uint8_t **bytes, size_t *len, seckit_error *err)
 {
-    if (strcmp(path, "-") == 0) {
-        size_t cap = 65536, n = 0;
-        uint8_t *b = malloc(cap + 1);
-        if (b == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        for (;;) {
-            if (n == cap) {
-                if (cap >= MAX_FILE) {
-                    free(b);
-                    return seckit_error_set(err, SECKIT_ELIMIT, "<stdin>: more than %u bytes",
-                                            MAX_FILE);
-                }
-                uint8_t *nb = realloc(b, cap * 2 + 1);
-                if (nb == NULL) {
-                    free(b);
-                    return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-                }
-                b = nb;
-                cap *= 2;
-            }
-            size_t got = fread(b + n, 1, cap - n, stdin);
-            n += got;
-            if (got == 0)
-                break;
-        }
-        if (ferror(stdin)) {
-            free(b);
-            return seckit_error_set(err, SECKIT_EIO, "<stdin>: read error");
-        }
-        b[n] = '\0';
-        *bytes = b;
-        *len = n;
-        return 0;
-    }
+    if (strcmp(path, "-") == 0)
+        return cli_read_stdin(MAX_FILE, bytes, len, err);
     int rc = seckit_file_read(path, MAX_FILE, bytes, len, err);
     if (rc < 0)
         seckit_error_prefix(err, path);

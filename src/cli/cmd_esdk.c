@@ -406,7 +406,23 @@ static int parse_suite(const char *s, uint16_t *out)
     return 0;
 }
 
-static int run(int argc, char **argv)
+/* The key options, in the order given. */
+typedef struct esdk_keyspecs {
+    struct {
+        int kind;
+        const char *spec;
+    } specs[CLI_KEYRINGS_MAX];
+    size_t n;
+    int insecure; /* --allow-insecure-key-file */
+} esdk_keyspecs;
+
+/* parse_options's answer when the command goes on (anything else is the
+ * exit code: --help, a usage error). */
+#define GO_ON (-1)
+
+/* The options of the action (a->decrypt set) into a and k, and how they
+ * combine. */
+static int parse_options(int argc, char **argv, esdk_args *a, esdk_keyspecs *k)
 {
     enum {
         O_RSA = 256, O_AES, O_INSECURE, O_SUITE, O_FRAME, O_CTX, O_POLICY, O_MAXEDK, O_B64, O_IN,
@@ -429,16 +445,91 @@ static int run(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *sub = "esdk";
-    esdk_args a;
     seckit_error err;
-    int c, insecure = 0, rc;
+    int c;
     unsigned long v;
-    struct {
-        int kind;
-        const char *spec;
-    } specs[CLI_KEYRINGS_MAX];
-    size_t n_specs = 0;
     int have_suite = 0, have_frame = 0, have_maxedk = 0;
+    seckit_error_clear(&err);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (c) {
+        case O_RSA:
+        case O_AES:
+            if (k->n == CLI_KEYRINGS_MAX)
+                return cli_usage_error(sub, "at most %d keys", CLI_KEYRINGS_MAX);
+            k->specs[k->n].kind = c == O_RSA ? CLI_KEY_RSA : CLI_KEY_AES;
+            k->specs[k->n++].spec = optarg;
+            break;
+        case O_INSECURE: k->insecure = 1; break;
+        case O_SUITE:
+            if (parse_suite(optarg, &a->opts.suite) != 0)
+                return cli_usage_error(sub, "--suite: '%s' is not an ESDK algorithm suite "
+                                            "(e.g. 0x0578, 0x0178)", optarg);
+            have_suite = 1;
+            break;
+        case O_FRAME:
+            if (cli_parse_uint(optarg, 0, 0xFFFFFFFFul, &v) != 0)
+                return cli_usage_error(sub, "--frame-length: '%s' is not 0 to 4294967295",
+                                       optarg);
+            a->opts.frame_length = (uint32_t)v;
+            have_frame = 1;
+            break;
+        case O_CTX: {
+            const char *eq = strchr(optarg, '=');
+            if (eq == NULL || eq == optarg)
+                return cli_usage_error(sub, "--encryption-context: '%s' is not KEY=VALUE", optarg);
+            if (a->n_pairs == CTX_MAX)
+                return cli_usage_error(sub, "at most %d --encryption-context pairs", CTX_MAX);
+            a->pairs[a->n_pairs].key = optarg;
+            a->pairs[a->n_pairs].key_len = (size_t)(eq - optarg);
+            a->pairs[a->n_pairs].value = eq + 1;
+            a->pairs[a->n_pairs].value_len = strlen(eq + 1);
+            a->n_pairs++;
+            break;
+        }
+        case O_POLICY:
+            if (seckit_esdk_commitment_policy_parse(optarg, &a->opts.commitment_policy, &err) != 0)
+                return cli_usage_error(sub, "--commitment-policy: %s", err.message);
+            break;
+        case O_MAXEDK:
+            if (cli_parse_uint(optarg, 1, 65535, &v) != 0)
+                return cli_usage_error(sub, "--max-encrypted-data-keys: '%s' is not 1 to 65535",
+                                       optarg);
+            a->opts.max_encrypted_data_keys = (uint32_t)v;
+            have_maxedk = 1;
+            break;
+        case O_B64: a->base64 = 1; break;
+        case O_IN: a->in = optarg; break;
+        case O_OUT: a->out = optarg; break;
+        case O_FORCE: a->out_flags |= SECKIT_FILE_OVERWRITE; break;
+        case 'h': fputs(usage, stdout); return EXIT_OK_;
+        default: return cli_bad_option(sub, c, argv);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
+    if (k->n == 0)
+        return cli_usage_error(sub, "no key given (use --raw-rsa-key or --raw-aes-key)");
+    if (a->decrypt && (have_suite || have_frame))
+        return cli_usage_error(sub, "--suite and --frame-length are for encrypt (the message "
+                                    "names its own)");
+    if (!a->decrypt && have_maxedk)
+        return cli_usage_error(sub, "--max-encrypted-data-keys is for decrypt");
+    if (a->out_flags != 0 && a->out == NULL)
+        return cli_usage_error(sub, "--force needs --out FILE");
+    if (a->in != NULL && a->out != NULL && strcmp(a->in, a->out) == 0)
+        return cli_usage_error(sub, "--in and --out name the same file");
+
+    return GO_ON;
+}
+
+static int run(int argc, char **argv)
+{
+    const char *sub = "esdk";
+    esdk_args a;
+    esdk_keyspecs k;
+    seckit_error err;
+    int rc;
 
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(usage, stdout);
@@ -456,78 +547,13 @@ static int run(int argc, char **argv)
     seckit_esdk_options_init(&a.opts);
     seckit_error_clear(&err);
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        switch (c) {
-        case O_RSA:
-        case O_AES:
-            if (n_specs == CLI_KEYRINGS_MAX)
-                return cli_usage_error(sub, "at most %d keys", CLI_KEYRINGS_MAX);
-            specs[n_specs].kind = c == O_RSA ? CLI_KEY_RSA : CLI_KEY_AES;
-            specs[n_specs++].spec = optarg;
-            break;
-        case O_INSECURE: insecure = 1; break;
-        case O_SUITE:
-            if (parse_suite(optarg, &a.opts.suite) != 0)
-                return cli_usage_error(sub, "--suite: '%s' is not an ESDK algorithm suite "
-                                            "(e.g. 0x0578, 0x0178)", optarg);
-            have_suite = 1;
-            break;
-        case O_FRAME:
-            if (cli_parse_uint(optarg, 0, 0xFFFFFFFFul, &v) != 0)
-                return cli_usage_error(sub, "--frame-length: '%s' is not 0 to 4294967295",
-                                       optarg);
-            a.opts.frame_length = (uint32_t)v;
-            have_frame = 1;
-            break;
-        case O_CTX: {
-            const char *eq = strchr(optarg, '=');
-            if (eq == NULL || eq == optarg)
-                return cli_usage_error(sub, "--encryption-context: '%s' is not KEY=VALUE", optarg);
-            if (a.n_pairs == CTX_MAX)
-                return cli_usage_error(sub, "at most %d --encryption-context pairs", CTX_MAX);
-            a.pairs[a.n_pairs].key = optarg;
-            a.pairs[a.n_pairs].key_len = (size_t)(eq - optarg);
-            a.pairs[a.n_pairs].value = eq + 1;
-            a.pairs[a.n_pairs].value_len = strlen(eq + 1);
-            a.n_pairs++;
-            break;
-        }
-        case O_POLICY:
-            if (seckit_esdk_commitment_policy_parse(optarg, &a.opts.commitment_policy, &err) != 0)
-                return cli_usage_error(sub, "--commitment-policy: %s", err.message);
-            break;
-        case O_MAXEDK:
-            if (cli_parse_uint(optarg, 1, 65535, &v) != 0)
-                return cli_usage_error(sub, "--max-encrypted-data-keys: '%s' is not 1 to 65535",
-                                       optarg);
-            a.opts.max_encrypted_data_keys = (uint32_t)v;
-            have_maxedk = 1;
-            break;
-        case O_B64: a.base64 = 1; break;
-        case O_IN: a.in = optarg; break;
-        case O_OUT: a.out = optarg; break;
-        case O_FORCE: a.out_flags |= SECKIT_FILE_OVERWRITE; break;
-        case 'h': fputs(usage, stdout); return EXIT_OK_;
-        default: return cli_bad_option(sub, c, argv);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
-    if (n_specs == 0)
-        return cli_usage_error(sub, "no key given (use --raw-rsa-key or --raw-aes-key)");
-    if (a.decrypt && (have_suite || have_frame))
-        return cli_usage_error(sub, "--suite and --frame-length are for encrypt (the message "
-                                    "names its own)");
-    if (!a.decrypt && have_maxedk)
-        return cli_usage_error(sub, "--max-encrypted-data-keys is for decrypt");
-    if (a.out_flags != 0 && a.out == NULL)
-        return cli_usage_error(sub, "--force needs --out FILE");
-    if (a.in != NULL && a.out != NULL && strcmp(a.in, a.out) == 0)
-        return cli_usage_error(sub, "--in and --out name the same file");
+    memset(&k, 0, sizeof(k));
+    if ((rc = parse_options(argc, argv, &a, &k)) != GO_ON)
+        return rc;
 
-    for (size_t i = 0; i < n_specs; i++) {
-        rc = cli_keyrings_add(&a.keys, (cli_key_kind)specs[i].kind, specs[i].spec, insecure, &err);
+    for (size_t i = 0; i < k.n; i++) {
+        rc = cli_keyrings_add(&a.keys, (cli_key_kind)k.specs[i].kind, k.specs[i].spec, k.insecure,
+                              &err);
         if (rc != 0) {
             cli_keyrings_free(&a.keys);
             return cli_fail(sub, &err);

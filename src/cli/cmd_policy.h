@@ -14,6 +14,12 @@ extern const cli_command cmd_policy;
 int cli_policy_load_data(const char *path, int required, seckit_iam_data **out, char *used, size_t used_len,
                          seckit_error *err);
 
+/* A regular file named p exists. */
+int cli_policy_file_exists(const char *p);
+
+/* seckit policy lint (argv[0] = "lint", policy_lint.c). */
+int cli_policy_lint(int argc, char **argv);
+
 /* seckit policy eval (argv[0] = "eval"). */
 int cli_policy_eval(int argc, char **argv);
 

@@ -216,6 +216,102 @@ static const char *json_string(const seckit_json *v)
 }
 
 /* One line shaped like SimulateCustomPolicy's input. */
+/* ResourceOwner: an account id or an ARN whose account field says it. */
+static void set_resource_owner(seckit_eval_request *req, const char *owner, char acct[13])
+{
+    const char *p = owner;
+    if (strncmp(owner, "arn:", 4) == 0) {
+        int colons = 0;
+        while (*p && colons < 4)
+            if (*p++ == ':')
+                colons++;
+    }
+    snprintf(acct, 13, "%.12s", p);
+    req->resource_account = acct;
+}
+
+/* ContextEntries into *entries (their values in *vals; the caller frees
+ * both, on failure too). */
+static int read_context(const seckit_json *ctx, const char *file, size_t lineno,
+                        seckit_context_entry **entries, const char ***vals, size_t *nentries,
+                        seckit_error *err)
+{
+    size_t total = 0;
+    for (const seckit_json *e = ctx->child; e; e = e->next) {
+        const seckit_json *vs = seckit_json_get(e, "ContextKeyValues");
+        total += vs && vs->kind == SECKIT_JSON_ARRAY ? vs->count : 0;
+    }
+    *entries = calloc(ctx->count + 1, sizeof **entries);
+    *vals = calloc(total + 1, sizeof **vals);
+    if (*entries == NULL || *vals == NULL)
+        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    size_t at = 0;
+    for (const seckit_json *e = ctx->child; e; e = e->next) {
+        const char *key = json_string(seckit_json_get(e, "ContextKeyName"));
+        const char *type = json_string(seckit_json_get(e, "ContextKeyType"));
+        const seckit_json *vs = seckit_json_get(e, "ContextKeyValues");
+        seckit_context_entry *ce = &(*entries)[*nentries];
+        if (key == NULL || type == NULL || vs == NULL || vs->kind != SECKIT_JSON_ARRAY ||
+            seckit_context_type_parse(type, &ce->type) != 0)
+            return seckit_error_set(err, SECKIT_EFORMAT,
+                                    "%s: line %zu: a context entry needs ContextKeyName, ContextKeyValues and a "
+                                    "ContextKeyType of the simulator's types",
+                                    file, lineno);
+        ce->key = key;
+        ce->values = *vals + at;
+        for (const seckit_json *v = vs->child; v; v = v->next) {
+            if (v->kind != SECKIT_JSON_STRING)
+                return seckit_error_set(err, SECKIT_EFORMAT, "%s: line %zu: context values must be strings",
+                                        file, lineno);
+            (*vals)[at++] = v->str;
+        }
+        ce->count = vs->count;
+        (*nentries)++;
+    }
+    return 0;
+}
+
+/* Every action on every resource ("*" without ResourceArns), printed as
+ * one {"EvaluationResults": [...]} line (closed after an error too). */
+static int eval_each(const seckit_policy_set *set, seckit_eval_request *req,
+                     const seckit_json *actions, const seckit_json *resources, const char *file,
+                     size_t lineno, int *all_allowed, seckit_error *err)
+{
+    int rc = 0;
+    fputs("{\"EvaluationResults\":[", stdout);
+    size_t k = 0;
+    for (const seckit_json *a = actions->child; a; a = a->next) {
+        size_t nres = resources && resources->count ? resources->count : 1;
+        const seckit_json *r = resources ? resources->child : NULL;
+        for (size_t j = 0; j < nres; j++, r = r ? r->next : NULL) {
+            req->action = json_string(a);
+            req->resource = r ? json_string(r) : "*";
+            if (req->action == NULL || req->resource == NULL) {
+                rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: line %zu: actions and resources must be strings",
+                                      file, lineno);
+                goto close;
+            }
+            seckit_eval_result *res = NULL;
+            rc = seckit_policy_eval(set, req, &res, err);
+            if (rc < 0) {
+                char where[64];
+                snprintf(where, sizeof where, "%s: line %zu", file, lineno);
+                seckit_error_prefix(err, where);
+                goto close;
+            }
+            if (seckit_eval_result_decision(res) != SECKIT_DECISION_ALLOWED)
+                *all_allowed = 0;
+            if (k++)
+                fputc(',', stdout);
+            print_json(stdout, req, res);
+            seckit_eval_result_free(res);
+        }
+    }
+close:
+    fputs("]}\n", stdout);
+    return rc;
+}
+
 static int eval_line(const seckit_policy_set *set, const char *file, size_t lineno, const char *line, size_t len,
                      const seckit_eval_request *defaults, int *all_allowed, seckit_error *err)
 {
@@ -250,91 +346,16 @@ static int eval_line(const seckit_policy_set *set, const char *file, size_t line
         req.principal = caller;
     const char *owner = json_string(seckit_json_get(root, "ResourceOwner"));
     char acct[13];
-    if (owner != NULL) {
-        /* an account id or an ARN whose account field says it */
-        const char *p = owner;
-        if (strncmp(owner, "arn:", 4) == 0) {
-            int colons = 0;
-            while (*p && colons < 4)
-                if (*p++ == ':')
-                    colons++;
-        }
-        snprintf(acct, sizeof acct, "%.12s", p);
-        req.resource_account = acct;
-    }
+    if (owner != NULL)
+        set_resource_owner(&req, owner, acct);
     if (ctx != NULL) {
-        size_t total = 0;
-        for (const seckit_json *e = ctx->child; e; e = e->next) {
-            const seckit_json *vs = seckit_json_get(e, "ContextKeyValues");
-            total += vs && vs->kind == SECKIT_JSON_ARRAY ? vs->count : 0;
-        }
-        entries = calloc(ctx->count + 1, sizeof *entries);
-        vals = calloc(total + 1, sizeof *vals);
-        if (entries == NULL || vals == NULL) {
-            rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        rc = read_context(ctx, file, lineno, &entries, &vals, &nentries, err);
+        if (rc != 0)
             goto out;
-        }
-        size_t at = 0;
-        for (const seckit_json *e = ctx->child; e; e = e->next) {
-            const char *key = json_string(seckit_json_get(e, "ContextKeyName"));
-            const char *type = json_string(seckit_json_get(e, "ContextKeyType"));
-            const seckit_json *vs = seckit_json_get(e, "ContextKeyValues");
-            seckit_context_entry *ce = &entries[nentries];
-            if (key == NULL || type == NULL || vs == NULL || vs->kind != SECKIT_JSON_ARRAY ||
-                seckit_context_type_parse(type, &ce->type) != 0) {
-                rc = seckit_error_set(err, SECKIT_EFORMAT,
-                                      "%s: line %zu: a context entry needs ContextKeyName, ContextKeyValues and a "
-                                      "ContextKeyType of the simulator's types",
-                                      file, lineno);
-                goto out;
-            }
-            ce->key = key;
-            ce->values = vals + at;
-            for (const seckit_json *v = vs->child; v; v = v->next) {
-                if (v->kind != SECKIT_JSON_STRING) {
-                    rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: line %zu: context values must be strings",
-                                          file, lineno);
-                    goto out;
-                }
-                vals[at++] = v->str;
-            }
-            ce->count = vs->count;
-            nentries++;
-        }
         req.context = entries;
         req.context_count = nentries;
     }
-    fputs("{\"EvaluationResults\":[", stdout);
-    size_t k = 0;
-    for (const seckit_json *a = actions->child; a; a = a->next) {
-        size_t nres = resources && resources->count ? resources->count : 1;
-        const seckit_json *r = resources ? resources->child : NULL;
-        for (size_t j = 0; j < nres; j++, r = r ? r->next : NULL) {
-            req.action = json_string(a);
-            req.resource = r ? json_string(r) : "*";
-            if (req.action == NULL || req.resource == NULL) {
-                rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: line %zu: actions and resources must be strings",
-                                      file, lineno);
-                goto close;
-            }
-            seckit_eval_result *res = NULL;
-            rc = seckit_policy_eval(set, &req, &res, err);
-            if (rc < 0) {
-                char where[64];
-                snprintf(where, sizeof where, "%s: line %zu", file, lineno);
-                seckit_error_prefix(err, where);
-                goto close;
-            }
-            if (seckit_eval_result_decision(res) != SECKIT_DECISION_ALLOWED)
-                *all_allowed = 0;
-            if (k++)
-                fputc(',', stdout);
-            print_json(stdout, &req, res);
-            seckit_eval_result_free(res);
-        }
-    }
-close:
-    fputs("]}\n", stdout);
+    rc = eval_each(set, &req, actions, resources, file, lineno, all_allowed, err);
 out:
     free(entries);
     free(vals);
@@ -390,40 +411,49 @@ enum {
     OPT_DATA
 };
 
-int cli_policy_eval(int argc, char **argv)
-{
-    static const struct option options[] = {
-        {"policy", required_argument, NULL, OPT_POLICY},
-        {"resource-policy", required_argument, NULL, OPT_RESOURCE_POLICY},
-        {"boundary", required_argument, NULL, OPT_BOUNDARY},
-        {"scp", required_argument, NULL, OPT_SCP},
-        {"rcp", required_argument, NULL, OPT_RCP},
-        {"session-policy", required_argument, NULL, OPT_SESSION_POLICY},
-        {"principal", required_argument, NULL, OPT_PRINCIPAL},
-        {"action", required_argument, NULL, OPT_ACTION},
-        {"resource", required_argument, NULL, OPT_RESOURCE},
-        {"resource-account", required_argument, NULL, OPT_RESOURCE_ACCOUNT},
-        {"context", required_argument, NULL, OPT_CONTEXT},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"requests", required_argument, NULL, OPT_REQUESTS},
-        {"authorization-details", required_argument, NULL, OPT_AUTH_DETAILS},
-        {"data", required_argument, NULL, OPT_DATA},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    /* first pass: the options; policy files are added in a second pass so
-     * that usage errors come before any file is read */
+/* The options, read twice: once for the request and the usage errors, then
+ * for the policy files, so that usage errors come before any file is read. */
+static const struct option options[] = {
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"resource-policy", required_argument, NULL, OPT_RESOURCE_POLICY},
+    {"boundary", required_argument, NULL, OPT_BOUNDARY},
+    {"scp", required_argument, NULL, OPT_SCP},
+    {"rcp", required_argument, NULL, OPT_RCP},
+    {"session-policy", required_argument, NULL, OPT_SESSION_POLICY},
+    {"principal", required_argument, NULL, OPT_PRINCIPAL},
+    {"action", required_argument, NULL, OPT_ACTION},
+    {"resource", required_argument, NULL, OPT_RESOURCE},
+    {"resource-account", required_argument, NULL, OPT_RESOURCE_ACCOUNT},
+    {"context", required_argument, NULL, OPT_CONTEXT},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"requests", required_argument, NULL, OPT_REQUESTS},
+    {"authorization-details", required_argument, NULL, OPT_AUTH_DETAILS},
+    {"data", required_argument, NULL, OPT_DATA},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* eval's options, as given (the policy files are read in a second pass). */
+typedef struct eval_args {
     seckit_eval_request req;
-    memset(&req, 0, sizeof req);
-    const char *requests = NULL, *authz = NULL, *data_path = NULL;
-    int json = 0, c, npolicies = 0, one_of[SECKIT_EVAL_ROLE_COUNT_] = {0};
-    static context_list ctx;
-    context_free(&ctx);
+    const char *requests, *authz, *data_path;
+    int json, npolicies, one_of[SECKIT_EVAL_ROLE_COUNT_];
+} eval_args;
+
+/* parse_options's answer when the command goes on (anything else is the
+ * exit code: --help, a usage error). */
+#define GO_ON (-1)
+
+/* The first pass: the options, then how they combine. */
+static int parse_options(int argc, char **argv, eval_args *a, context_list *ctx)
+{
+    seckit_eval_request *req = &a->req;
+    int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         int rc = 0;
         switch (c) {
-        case OPT_POLICY: npolicies++; break;
+        case OPT_POLICY: a->npolicies++; break;
         case OPT_SCP:
         case OPT_RCP: break;
         case OPT_RESOURCE_POLICY:
@@ -432,56 +462,121 @@ int cli_policy_eval(int argc, char **argv)
             int role = c == OPT_RESOURCE_POLICY ? SECKIT_EVAL_RESOURCE
                        : c == OPT_BOUNDARY      ? SECKIT_EVAL_BOUNDARY
                                                 : SECKIT_EVAL_SESSION;
-            if (one_of[role]++)
+            if (a->one_of[role]++)
                 rc = cli_usage_error(sub, "eval: --%s is given once", options[c - OPT_POLICY].name);
             break;
         }
-        case OPT_PRINCIPAL: req.principal = optarg; break;
-        case OPT_ACTION: req.action = optarg; break;
-        case OPT_RESOURCE: req.resource = optarg; break;
+        case OPT_PRINCIPAL: req->principal = optarg; break;
+        case OPT_ACTION: req->action = optarg; break;
+        case OPT_RESOURCE: req->resource = optarg; break;
         case OPT_RESOURCE_ACCOUNT:
             if (strlen(optarg) != 12 || strspn(optarg, "0123456789") != 12)
                 rc = cli_usage_error(sub, "eval: --resource-account must be a 12-digit account id, not '%s'", optarg);
-            req.resource_account = optarg;
+            req->resource_account = optarg;
             break;
-        case OPT_CONTEXT: rc = context_parse(&ctx, optarg); break;
+        case OPT_CONTEXT: rc = context_parse(ctx, optarg); break;
         case OPT_FORMAT:
             if (strcmp(optarg, "json") == 0)
-                json = 1;
+                a->json = 1;
             else if (strcmp(optarg, "text") != 0)
                 rc = cli_usage_error(sub, "eval: --format must be text or json, not '%s'", optarg);
             break;
-        case OPT_REQUESTS: requests = optarg; break;
-        case OPT_AUTH_DETAILS: authz = optarg; break;
-        case OPT_DATA: data_path = optarg; break;
+        case OPT_REQUESTS: a->requests = optarg; break;
+        case OPT_AUTH_DETAILS: a->authz = optarg; break;
+        case OPT_DATA: a->data_path = optarg; break;
         case 'h':
-            context_free(&ctx);
             fputs(cmd_policy.usage, stdout);
             return EXIT_OK_;
         default: rc = cli_bad_option(sub, c, argv); break;
         }
-        if (rc != 0) {
-            context_free(&ctx);
+        if (rc != 0)
             return rc;
+    }
+    if (optind < argc)
+        return cli_usage_error(sub, "eval: unexpected argument '%s'", argv[optind]);
+    if (a->npolicies == 0 && a->authz == NULL && !a->one_of[SECKIT_EVAL_RESOURCE])
+        return cli_usage_error(sub, "eval: give --policy, --authorization-details or --resource-policy");
+    if (a->authz != NULL && req->principal == NULL)
+        return cli_usage_error(sub, "eval: --authorization-details needs --principal");
+    if (a->requests == NULL && (req->action == NULL || req->resource == NULL))
+        return cli_usage_error(sub, "eval: give --action and --resource (or --requests FILE)");
+    if (a->requests != NULL && (req->action != NULL || req->resource != NULL || ctx->count > 0))
+        return cli_usage_error(sub, "eval: --requests takes actions, resources and context from the file");
+    return GO_ON;
+}
+
+/* The second pass: the policy files and authorization details into set,
+ * in the order given. */
+static int add_policies(int argc, char **argv, seckit_policy_set *set, const eval_args *a,
+                        seckit_error *err)
+{
+    int c, rc = 0;
+    optind = 1;
+    while (rc == 0 && (c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (c) {
+        case OPT_POLICY: rc = add_file(set, SECKIT_EVAL_IDENTITY, optarg, err); break;
+        case OPT_RESOURCE_POLICY: rc = add_file(set, SECKIT_EVAL_RESOURCE, optarg, err); break;
+        case OPT_BOUNDARY: rc = add_file(set, SECKIT_EVAL_BOUNDARY, optarg, err); break;
+        case OPT_SCP: rc = add_file(set, SECKIT_EVAL_SCP, optarg, err); break;
+        case OPT_RCP: rc = add_file(set, SECKIT_EVAL_RCP, optarg, err); break;
+        case OPT_SESSION_POLICY: rc = add_file(set, SECKIT_EVAL_SESSION, optarg, err); break;
+        case OPT_AUTH_DETAILS: {
+            uint8_t *bytes = NULL;
+            size_t len = 0;
+            rc = read_file(optarg, &bytes, &len, err);
+            if (rc == 0)
+                rc = seckit_policy_set_add_authorization_details(set, optarg, (const char *)bytes, len,
+                                                                 a->req.principal, err);
+            free(bytes);
+            break;
+        }
+        default: break;
         }
     }
-    int rc = 0;
-    if (optind < argc)
-        rc = cli_usage_error(sub, "eval: unexpected argument '%s'", argv[optind]);
-    else if (npolicies == 0 && authz == NULL && !one_of[SECKIT_EVAL_RESOURCE])
-        rc = cli_usage_error(sub, "eval: give --policy, --authorization-details or --resource-policy");
-    else if (authz != NULL && req.principal == NULL)
-        rc = cli_usage_error(sub, "eval: --authorization-details needs --principal");
-    else if (requests == NULL && (req.action == NULL || req.resource == NULL))
-        rc = cli_usage_error(sub, "eval: give --action and --resource (or --requests FILE)");
-    else if (requests != NULL && (req.action != NULL || req.resource != NULL || ctx.count > 0))
-        rc = cli_usage_error(sub, "eval: --requests takes actions, resources and context from the file");
-    if (rc != 0) {
+    return rc;
+}
+
+/* One request (printed as text or JSON) or the --requests file; *exit_code
+ * 0 when everything was allowed, EXIT_FINDINGS when something was not. */
+static int evaluate(const seckit_policy_set *set, const eval_args *a, int *exit_code,
+                    seckit_error *err)
+{
+    int rc;
+    *exit_code = EXIT_OK_;
+    if (a->requests != NULL) {
+        int all_allowed = 1;
+        rc = eval_requests(set, a->requests, &a->req, &all_allowed, err);
+        *exit_code = all_allowed ? EXIT_OK_ : EXIT_FINDINGS;
+        return rc;
+    }
+    seckit_eval_result *res = NULL;
+    rc = seckit_policy_eval(set, &a->req, &res, err);
+    if (rc == 0) {
+        if (a->json) {
+            print_json(stdout, &a->req, res);
+            fputc('\n', stdout);
+        } else {
+            print_text(stdout, &a->req, res);
+        }
+        *exit_code = seckit_eval_result_decision(res) == SECKIT_DECISION_ALLOWED ? EXIT_OK_ : EXIT_FINDINGS;
+        seckit_eval_result_free(res);
+    }
+    return rc;
+}
+
+int cli_policy_eval(int argc, char **argv)
+{
+    eval_args a;
+    memset(&a, 0, sizeof a);
+    static context_list ctx;
+    context_free(&ctx);
+    int rc = parse_options(argc, argv, &a, &ctx);
+    if (rc != GO_ON) {
         context_free(&ctx);
         return rc;
     }
-    req.context = ctx.entries;
-    req.context_count = ctx.count;
+    a.req.context = ctx.entries;
+    a.req.context_count = ctx.count;
 
     seckit_error err;
     seckit_error_clear(&err);
@@ -490,50 +585,14 @@ int cli_policy_eval(int argc, char **argv)
     rc = seckit_policy_set_new(&set, &err);
     if (rc == 0) {
         char used[4096];
-        rc = cli_policy_load_data(data_path, data_path != NULL, &data, used, sizeof used, &err);
+        rc = cli_policy_load_data(a.data_path, a.data_path != NULL, &data, used, sizeof used, &err);
         seckit_policy_set_use_data(set, data);
     }
-    optind = 1;
-    while (rc == 0 && (c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        switch (c) {
-        case OPT_POLICY: rc = add_file(set, SECKIT_EVAL_IDENTITY, optarg, &err); break;
-        case OPT_RESOURCE_POLICY: rc = add_file(set, SECKIT_EVAL_RESOURCE, optarg, &err); break;
-        case OPT_BOUNDARY: rc = add_file(set, SECKIT_EVAL_BOUNDARY, optarg, &err); break;
-        case OPT_SCP: rc = add_file(set, SECKIT_EVAL_SCP, optarg, &err); break;
-        case OPT_RCP: rc = add_file(set, SECKIT_EVAL_RCP, optarg, &err); break;
-        case OPT_SESSION_POLICY: rc = add_file(set, SECKIT_EVAL_SESSION, optarg, &err); break;
-        case OPT_AUTH_DETAILS: {
-            uint8_t *bytes = NULL;
-            size_t len = 0;
-            rc = read_file(optarg, &bytes, &len, &err);
-            if (rc == 0)
-                rc = seckit_policy_set_add_authorization_details(set, optarg, (const char *)bytes, len,
-                                                                 req.principal, &err);
-            free(bytes);
-            break;
-        }
-        default: break;
-        }
-    }
+    if (rc == 0)
+        rc = add_policies(argc, argv, set, &a, &err);
     int exit_code = EXIT_OK_;
-    if (rc == 0 && requests != NULL) {
-        int all_allowed = 1;
-        rc = eval_requests(set, requests, &req, &all_allowed, &err);
-        exit_code = all_allowed ? EXIT_OK_ : EXIT_FINDINGS;
-    } else if (rc == 0) {
-        seckit_eval_result *res = NULL;
-        rc = seckit_policy_eval(set, &req, &res, &err);
-        if (rc == 0) {
-            if (json) {
-                print_json(stdout, &req, res);
-                fputc('\n', stdout);
-            } else {
-                print_text(stdout, &req, res);
-            }
-            exit_code = seckit_eval_result_decision(res) == SECKIT_DECISION_ALLOWED ? EXIT_OK_ : EXIT_FINDINGS;
-            seckit_eval_result_free(res);
-        }
-    }
+    if (rc == 0)
+        rc = evaluate(set, &a, &exit_code, &err);
     seckit_policy_set_free(set);
     seckit_iam_data_free(data);
     context_free(&ctx);

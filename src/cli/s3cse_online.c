@@ -615,7 +615,21 @@ static int rewrap_manifest(rewrap_job *j, const char *path, seckit_s3_manifest_f
     return rc;
 }
 
-int cli_s3_rewrap(int argc, char **argv)
+/* rewrap's options, as given. */
+typedef struct rewrap_args {
+    seckit_aws_options ao;
+    cli_s3cse_opts from, to;
+    const char *version, *if_match, *suffix, *manifest;
+    const char *schema, *report, *shard_arg;
+    seckit_s3_manifest_format mfmt;
+    int mfmt_set, unconditional;
+} rewrap_args;
+
+/* parse_rewrap_options's answer when the command goes on (anything else is
+ * the exit code: --help, a usage error). */
+#define GO_ON (-1)
+
+static int parse_rewrap_options(int argc, char **argv, const char *sub, rewrap_args *a)
 {
     static const struct option options[] = {
         CLI_S3CSE_LONG_OPTIONS,
@@ -636,22 +650,12 @@ int cli_s3_rewrap(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *sub = "s3 rewrap";
-    seckit_aws_options ao = {0};
-    cli_aws_global(&ao);
-    cli_s3cse_opts from, to;
-    cli_s3cse_opts_init(&from);
-    cli_s3cse_opts_init(&to);
-    const char *version = NULL, *if_match = NULL, *suffix = NULL, *manifest = NULL;
-    const char *schema = NULL, *report = NULL, *shard_arg = NULL;
-    seckit_s3_manifest_format mfmt = SECKIT_S3_MANIFEST_BATCH;
-    int mfmt_set = 0, unconditional = 0;
     int c, rc = 0;
     optind = 1;
     while (rc == 0 && (c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        if (cli_aws_option(c, optarg, &ao))
+        if (cli_aws_option(c, optarg, &a->ao))
             continue;
-        int r = cli_s3cse_option(&from, sub, c, optarg);
+        int r = cli_s3cse_option(&a->from, sub, c, optarg);
         if (r == CLI_S3CSE_TAKEN)
             continue;
         if (r != CLI_S3CSE_NOT_OURS) {
@@ -659,106 +663,138 @@ int cli_s3_rewrap(int argc, char **argv)
             break;
         }
         switch (c) {
-        case OPT_TO_AES: r = cli_s3cse_option(&to, sub, CLI_S3CSE_OPT_RAW_AES_KEY, optarg); break;
-        case OPT_TO_RSA: r = cli_s3cse_option(&to, sub, CLI_S3CSE_OPT_RAW_RSA_KEY, optarg); break;
-        case OPT_TO_KMS: r = cli_s3cse_option(&to, sub, CLI_S3CSE_OPT_KMS_KEY_ID, optarg); break;
-        case OPT_TO_MATDESC: r = cli_s3cse_option(&to, sub, CLI_S3CSE_OPT_MATDESC, optarg); break;
-        case OPT_VERSION_ID: version = optarg; break;
-        case OPT_IF_MATCH: if_match = optarg; break;
-        case OPT_SUFFIX: suffix = optarg; break;
-        case OPT_MANIFEST: manifest = optarg; break;
+        case OPT_TO_AES: r = cli_s3cse_option(&a->to, sub, CLI_S3CSE_OPT_RAW_AES_KEY, optarg); break;
+        case OPT_TO_RSA: r = cli_s3cse_option(&a->to, sub, CLI_S3CSE_OPT_RAW_RSA_KEY, optarg); break;
+        case OPT_TO_KMS: r = cli_s3cse_option(&a->to, sub, CLI_S3CSE_OPT_KMS_KEY_ID, optarg); break;
+        case OPT_TO_MATDESC: r = cli_s3cse_option(&a->to, sub, CLI_S3CSE_OPT_MATDESC, optarg); break;
+        case OPT_VERSION_ID: a->version = optarg; break;
+        case OPT_IF_MATCH: a->if_match = optarg; break;
+        case OPT_SUFFIX: a->suffix = optarg; break;
+        case OPT_MANIFEST: a->manifest = optarg; break;
         case OPT_MANIFEST_FORMAT:
-            mfmt_set = 1;
+            a->mfmt_set = 1;
             if (strcmp(optarg, "batch") == 0)
-                mfmt = SECKIT_S3_MANIFEST_BATCH;
+                a->mfmt = SECKIT_S3_MANIFEST_BATCH;
             else if (strcmp(optarg, "inventory") == 0)
-                mfmt = SECKIT_S3_MANIFEST_INVENTORY;
+                a->mfmt = SECKIT_S3_MANIFEST_INVENTORY;
             else
                 rc = cli_usage_error(sub, "--manifest-format is batch or inventory, not '%s'",
                                      optarg);
             break;
-        case OPT_INVENTORY_SCHEMA: schema = optarg; break;
-        case OPT_SHARD: shard_arg = optarg; break;
-        case OPT_REPORT: report = optarg; break;
-        case OPT_UNCONDITIONAL: unconditional = 1; break;
-        case 'h':
-            cli_s3cse_opts_free(&from);
-            cli_s3cse_opts_free(&to);
-            return cli_print_usage(&cmd_s3);
+        case OPT_INVENTORY_SCHEMA: a->schema = optarg; break;
+        case OPT_SHARD: a->shard_arg = optarg; break;
+        case OPT_REPORT: a->report = optarg; break;
+        case OPT_UNCONDITIONAL: a->unconditional = 1; break;
+        case 'h': return cli_print_usage(&cmd_s3);
         default: rc = cli_bad_option(sub, c, argv); break;
         }
         if (rc == 0 && r != CLI_S3CSE_TAKEN && r != CLI_S3CSE_NOT_OURS)
             rc = r;
     }
+    return rc == 0 ? GO_ON : rc;
+}
+
+/* How the options and arguments combine (the object into *bucket and *key
+ * without --manifest), and the source keys' options; 0, or the exit code. */
+static int check_rewrap_args(int argc, char **argv, const char *sub, rewrap_args *a,
+                             seckit_s3_shard *shard, char **bucket, char **key, seckit_error *err)
+{
+    int rc = 0;
+    int nargs = argc - optind;
+    if (a->manifest != NULL && nargs != 0)
+        rc = cli_usage_error(sub, "--manifest and an s3://BUCKET/KEY do not go together");
+    else if (a->manifest == NULL && nargs != 1)
+        rc = cli_usage_error(sub, "rewrap takes one s3://BUCKET/KEY or --manifest FILE");
+    else if (a->manifest == NULL && (a->shard_arg != NULL || a->report != NULL || a->mfmt_set ||
+                                     a->schema != NULL))
+        rc = cli_usage_error(sub, "--shard, --report, --manifest-format and "
+                                  "--inventory-schema are for --manifest");
+    else if (a->manifest != NULL && (a->version != NULL || a->if_match != NULL))
+        rc = cli_usage_error(sub, "--version-id and --if-match are for one object (a "
+                                  "manifest names its versions)");
+    else if (a->unconditional && a->if_match != NULL)
+        rc = cli_usage_error(sub, "--if-match and --unconditional contradict each other");
+    else if (a->schema != NULL && a->mfmt != SECKIT_S3_MANIFEST_INVENTORY)
+        rc = cli_usage_error(sub, "--inventory-schema is for --manifest-format inventory");
+    else if (a->to.n_keys == 0)
+        rc = cli_usage_error(sub, "no target key (use --to-raw-aes-key, --to-raw-rsa-key or "
+                                  "--to-kms-key-id)");
+    else if (a->to.n_keys > 1)
+        rc = cli_usage_error(sub, "give one target key");
+    else if (a->shard_arg != NULL && seckit_s3_shard_parse(a->shard_arg, shard, err) != 0)
+        rc = cli_usage_error(sub, "--shard: %s", err->message);
+    else if (a->manifest == NULL)
+        rc = parse_s3_url(sub, argv[optind], bucket, key);
+    if (rc != 0)
+        return rc;
+    /* the encryption context is checked on unwrap and stored for a KMS target */
+    int to_kms = a->to.keys[0].kind == CLI_S3CSE_KEY_KMS;
+    size_t nctx = a->from.n_context;
+    int from_kms = 0;
+    for (size_t i = 0; i < a->from.n_keys; i++)
+        from_kms |= a->from.keys[i].kind == CLI_S3CSE_KEY_KMS;
+    if (to_kms && !from_kms)
+        a->from.n_context = 0;
+    rc = cli_s3cse_opts_check(&a->from, sub, CLI_S3CSE_REWRAP);
+    a->from.n_context = nctx;
+    return rc;
+}
+
+/* The rewrap itself: the manifest's objects (with the summary line) or
+ * the one object. */
+static int rewrap_run(rewrap_job *j, const rewrap_args *a, const seckit_s3_shard *shard,
+                      const char *bucket, const char *key)
+{
+    int rc;
+    if (a->manifest != NULL) {
+        rc = rewrap_manifest(j, a->manifest, a->mfmt, a->schema, shard);
+        printf("rewrap: %ld rewrapped, %ld skipped (already wrapped for the target key), "
+               "%ld failed; %ld for other shards, %ld not applicable\n",
+               j->done, j->skipped, j->failed, j->other_shards, j->not_applicable);
+        if (rc == 0 && j->failed > 0)
+            rc = EXIT_FINDINGS;
+    } else {
+        rc = rewrap_one(j, bucket, key, a->version, a->if_match);
+        if (rc == 0 && j->failed > 0)
+            rc = j->worst;
+    }
+    return rc;
+}
+
+int cli_s3_rewrap(int argc, char **argv)
+{
+    const char *sub = "s3 rewrap";
+    rewrap_args a;
+    memset(&a, 0, sizeof a);
+    cli_aws_global(&a.ao);
+    cli_s3cse_opts_init(&a.from);
+    cli_s3cse_opts_init(&a.to);
+    a.mfmt = SECKIT_S3_MANIFEST_BATCH;
+    int rc = parse_rewrap_options(argc, argv, sub, &a);
+    if (rc != GO_ON) {
+        cli_s3cse_opts_free(&a.from);
+        cli_s3cse_opts_free(&a.to);
+        return rc;
+    }
     seckit_s3_shard shard = {0, 1};
     char *bucket = NULL, *key = NULL;
     seckit_error err;
     seckit_error_clear(&err);
-    if (rc == 0) {
-        int nargs = argc - optind;
-        if (manifest != NULL && nargs != 0)
-            rc = cli_usage_error(sub, "--manifest and an s3://BUCKET/KEY do not go together");
-        else if (manifest == NULL && nargs != 1)
-            rc = cli_usage_error(sub, "rewrap takes one s3://BUCKET/KEY or --manifest FILE");
-        else if (manifest == NULL && (shard_arg != NULL || report != NULL || mfmt_set ||
-                                      schema != NULL))
-            rc = cli_usage_error(sub, "--shard, --report, --manifest-format and "
-                                      "--inventory-schema are for --manifest");
-        else if (manifest != NULL && (version != NULL || if_match != NULL))
-            rc = cli_usage_error(sub, "--version-id and --if-match are for one object (a "
-                                      "manifest names its versions)");
-        else if (unconditional && if_match != NULL)
-            rc = cli_usage_error(sub, "--if-match and --unconditional contradict each other");
-        else if (schema != NULL && mfmt != SECKIT_S3_MANIFEST_INVENTORY)
-            rc = cli_usage_error(sub, "--inventory-schema is for --manifest-format inventory");
-        else if (to.n_keys == 0)
-            rc = cli_usage_error(sub, "no target key (use --to-raw-aes-key, --to-raw-rsa-key or "
-                                      "--to-kms-key-id)");
-        else if (to.n_keys > 1)
-            rc = cli_usage_error(sub, "give one target key");
-        else if (shard_arg != NULL && seckit_s3_shard_parse(shard_arg, &shard, &err) != 0)
-            rc = cli_usage_error(sub, "--shard: %s", err.message);
-        else if (manifest == NULL)
-            rc = parse_s3_url(sub, argv[optind], &bucket, &key);
-    }
-    /* the encryption context is checked on unwrap and stored for a KMS target */
-    if (rc == 0) {
-        int to_kms = to.keys[0].kind == CLI_S3CSE_KEY_KMS;
-        size_t nctx = from.n_context;
-        int from_kms = 0;
-        for (size_t i = 0; i < from.n_keys; i++)
-            from_kms |= from.keys[i].kind == CLI_S3CSE_KEY_KMS;
-        if (to_kms && !from_kms)
-            from.n_context = 0;
-        rc = cli_s3cse_opts_check(&from, sub, CLI_S3CSE_REWRAP);
-        from.n_context = nctx;
-    }
-    rewrap_job j = {.sub = sub, .suffix = suffix, .unconditional = unconditional};
+    rc = check_rewrap_args(argc, argv, sub, &a, &shard, &bucket, &key, &err);
+    rewrap_job j = {.sub = sub, .suffix = a.suffix, .unconditional = a.unconditional};
     if (rc == 0)
-        rc = make_client(sub, &ao, &j.aws);
+        rc = make_client(sub, &a.ao, &j.aws);
     if (rc == 0)
-        rc = cli_s3cse_ctx_make(&from, sub, j.aws, &j.from);
+        rc = cli_s3cse_ctx_make(&a.from, sub, j.aws, &j.from);
     if (rc == 0) {
-        to.allow_insecure = from.allow_insecure;
-        rc = cli_s3cse_ctx_make(&to, sub, j.aws, &j.to);
+        a.to.allow_insecure = a.from.allow_insecure;
+        rc = cli_s3cse_ctx_make(&a.to, sub, j.aws, &j.to);
     }
-    if (rc == 0 && report != NULL &&
-        seckit_atomic_open(&j.report, report, 0644, SECKIT_FILE_OVERWRITE, &err) != 0)
+    if (rc == 0 && a.report != NULL &&
+        seckit_atomic_open(&j.report, a.report, 0644, SECKIT_FILE_OVERWRITE, &err) != 0)
         rc = cli_fail(sub, &err);
-    if (rc == 0) {
-        if (manifest != NULL) {
-            rc = rewrap_manifest(&j, manifest, mfmt, schema, &shard);
-            printf("rewrap: %ld rewrapped, %ld skipped (already wrapped for the target key), "
-                   "%ld failed; %ld for other shards, %ld not applicable\n",
-                   j.done, j.skipped, j.failed, j.other_shards, j.not_applicable);
-            if (rc == 0 && j.failed > 0)
-                rc = EXIT_FINDINGS;
-        } else {
-            rc = rewrap_one(&j, bucket, key, version, if_match);
-            if (rc == 0 && j.failed > 0)
-                rc = j.worst;
-        }
-    }
+    if (rc == 0)
+        rc = rewrap_run(&j, &a, &shard, bucket, key);
     if (j.report != NULL) {
         /* the report is kept even when objects failed: it says which */
         if (rc == 0 || j.failed > 0) {
@@ -771,8 +807,8 @@ int cli_s3_rewrap(int argc, char **argv)
     cli_s3cse_ctx_free(&j.from);
     cli_s3cse_ctx_free(&j.to);
     seckit_aws_free(j.aws);
-    cli_s3cse_opts_free(&from);
-    cli_s3cse_opts_free(&to);
+    cli_s3cse_opts_free(&a.from);
+    cli_s3cse_opts_free(&a.to);
     free(bucket);
     free(key);
     if (rc == 0 && fflush(stdout) != 0) {
