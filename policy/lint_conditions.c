@@ -445,15 +445,17 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                     }
                     continue;
                 }
-                /* the value typed as the compiler types it (policy/condition.c) */
+                /* the value typed as the compiler types it (policy/condition.c):
+                 * its text as skt_cond_value_text reads the JSON value, parsed
+                 * by skt_cond_value_parse */
                 skt_cond_value cv;
+                const char *t;
+                size_t tn;
+                int fits = skt_cond_value_text(f, v, &t, &tn) == 0;
                 switch (f) {
                 case SKT_FAM_BOOL:
                 case SKT_FAM_NULL: {
-                    int jb = v->kind == SECKIT_JSON_TRUE || v->kind == SECKIT_JSON_FALSE;
-                    const char *t = jb ? (v->kind == SECKIT_JSON_TRUE ? "true" : "false") : s;
-                    size_t tn = jb ? strlen(t) : n;
-                    if ((!jb && !vstr) || skt_cond_value_parse(f, t, tn, NULL, &cv) != 0)
+                    if (!fits || skt_cond_value_parse(f, t, tn, NULL, &cv) != 0)
                         skt_lint_add(l, CK_TYPE_MISMATCH_BOOLEAN, st, v, 0, "%s takes true or false, not '%.*s'", po.op->name,
                             SHOWN(v));
                     else if (cv.boolean)
@@ -464,29 +466,30 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                 }
                 case SKT_FAM_NUMERIC:
                     /* a JSON number by its text, as the compiler reads it */
-                    if (!((v->kind == SECKIT_JSON_NUMBER || vstr) && skt_cond_value_parse(f, s, n, NULL, &cv) == 0))
+                    if (!(fits && skt_cond_value_parse(f, t, tn, NULL, &cv) == 0))
                         skt_lint_add(l, CK_TYPE_MISMATCH_NUMBER, st, v, 0, "%s takes numbers, not '%.*s'", po.op->name,
                             SHOWN(v));
                     break;
-                case SKT_FAM_DATE:
-                    if (!(v->kind == SECKIT_JSON_NUMBER || (vstr && skt_cond_value_parse(f, s, n, NULL, &cv) == 0)))
+                case SKT_FAM_DATE: {
+                    /* a JSON number by its text too: epoch seconds are digits */
+                    char why[80];
+                    int rc = fits ? skt_date_check(t, tn, &cv.time_ms, why, sizeof(why)) : -1;
+                    if (rc == -1)
                         skt_lint_add(l, CK_TYPE_MISMATCH_DATE, st, v, 0,
                             "'%.*s' is not a date: %s takes ISO 8601 dates (for example 2026-01-31T12:00:00Z) or epoch seconds",
                             SHOWN(v), po.op->name);
-                    else if (vstr) {
-                        char why[80];
-                        if (skt_lint_date_exists(s, n, why, sizeof(why)) != 0)
-                            skt_lint_add(l, CK_TYPE_MISMATCH_DATE, st, v, 0, "'%.*s' is not a date that exists: %s",
-                                (int)(n > 100 ? 100 : n), s, why);
-                    }
+                    else if (rc != 0)
+                        skt_lint_add(l, CK_TYPE_MISMATCH_DATE, st, v, 0, "'%.*s' is not a date that exists: %s",
+                            (int)(tn > 100 ? 100 : tn), t, why);
                     break;
+                }
                 case SKT_FAM_BINARY:
-                    if (!(vstr && skt_cond_value_parse(f, s, n, NULL, &cv) == 0))
+                    if (!(fits && skt_cond_value_parse(f, t, tn, NULL, &cv) == 0))
                         skt_lint_add(l, CK_TYPE_MISMATCH_STRING, st, v, 0, "BinaryEquals takes base64-encoded values, not '%.*s'",
                             SHOWN(v));
                     break;
                 case SKT_FAM_IP: {
-                    if (!vstr || skt_cond_value_parse(f, s, n, NULL, &cv) != 0) {
+                    if (!fits || skt_cond_value_parse(f, t, tn, NULL, &cv) != 0) {
                         skt_lint_add(l, CK_TYPE_MISMATCH_IP_RANGE, st, v, 0,
                             "'%.*s' is not an IP address or CIDR range, which %s takes (for example 203.0.113.0/24)",
                             SHOWN(v), po.op->name);
