@@ -346,13 +346,12 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
             skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, o, 1, "operator '%s' appears twice in Condition; only one survives parsing",
                 o->key);
         parsed_op po;
-        if (strcmp(o->key, "NullIfExists") == 0 || strcmp(o->key, "ForAllValues:NullIfExists") == 0 ||
-            strcmp(o->key, "ForAnyValue:NullIfExists") == 0) {
-            skt_lint_add(l, CK_NULL_WITH_IF_EXISTS, st, o, 1, "Null cannot take IfExists: Null itself tests whether the key exists");
-            continue;
-        }
         if (skt_cond_op_parse(o->key, o->key_len, &po.id, &po.set, &po.if_exists) != 0) {
             skt_lint_add(l, CK_INVALID_CONDITION_OPERATOR, st, o, 1, "'%s' is not a condition operator", o->key);
+            continue;
+        }
+        if (po.id == SKT_OP_NULL && po.if_exists) { /* the compiler refuses it */
+            skt_lint_add(l, CK_NULL_WITH_IF_EXISTS, st, o, 1, "Null cannot take IfExists: Null itself tests whether the key exists");
             continue;
         }
         po.op = skt_cond_op_info(po.id);

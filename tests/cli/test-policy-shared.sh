@@ -1,8 +1,8 @@
 # seckit policy lint on the policy model's shared primitives (issue #11):
 # principals as skt_principal_classify classifies them, actions as
 # skt_action_split splits them, numbers, dates and base64 as the evaluator
-# parses them.  Each item: the case that changed or is at risk, and its
-# near miss.
+# parses them, operators as skt_cond_op_parse reads them.  Each item: the
+# case that changed or is at risk, and its near miss.
 . "$top_srcdir/tests/lib.sh"
 export SECKIT_IAM_DATA="$top_srcdir/policy/data/iam-data.txt"
 
@@ -185,6 +185,29 @@ ev_cond ev_b64_true BinaryEquals k:b true
 refused eval_base64_json_boolean_refused
 ev_cond ev_b64_digits BinaryEquals k:b '"1234"'
 compiled eval_base64_string_of_digits_compiles implicitDeny
+
+# ---- operators read with skt_cond_op_parse: a name that is no operator
+# restricts nothing (public access), Null takes no IfExists
+public_cond() { # NAME OPERATOR
+    lint "$1" resource "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\",
+  \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\",
+  \"Condition\": {\"$2\": {\"aws:SourceAccount\": \"111122223333\"}}}]}" --resource-type AWS::S3::Bucket
+}
+public_cond pub_bad_op stringequals
+expect public_unknown_operator_not_restricting PUBLIC_ACCESS 1
+expect public_unknown_operator_reported INVALID_CONDITION_OPERATOR 1
+public_cond pub_prefixed_op Foo:StringEquals
+expect public_prefixed_operator_not_restricting PUBLIC_ACCESS 1
+public_cond pub_op StringEquals
+expect public_operator_restricting PUBLIC_ACCESS 0
+public_cond pub_any_op ForAnyValue:StringEquals
+expect public_foranyvalue_operator_restricting PUBLIC_ACCESS 0
+public_cond pub_ifexists_op StringEqualsIfExists
+expect public_ifexists_operator_not_restricting PUBLIC_ACCESS 1
+cond null_ifexists ForAnyValue:NullIfExists aws:TokenIssueTime '"true"'
+expect null_ifexists_qualified NULL_WITH_IF_EXISTS 1
+cond null_plain Null aws:TokenIssueTime '"true"'
+expect null_without_ifexists NULL_WITH_IF_EXISTS 0
 
 # ---- action entries split by skt_action_split: public access, the
 # permissions-management check and redundant entries see the same service
