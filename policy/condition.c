@@ -65,6 +65,9 @@ int skt_cond_op_parse(const char *s, size_t n, skt_cond_op *op, skt_set_op *set,
         n -= 8;
     }
     for (int k = 0; k < SKT_OP_COUNT_; k++) {
+        /* the first letter rules most names out without a strlen */
+        if (n == 0 || ops[k].name[0] != s[0])
+            continue;
         if (strlen(ops[k].name) == n && memcmp(ops[k].name, s, n) == 0) {
             *op = (skt_cond_op)k;
             return 0;
@@ -335,34 +338,6 @@ static int parse_b64(const char *s, size_t n, skt_arena *a, skt_cond_value *v)
     }
     v->bytes = o;
     v->nbytes = k;
-    return 0;
-}
-
-int skt_cond_value_text(skt_cond_family fam, const seckit_json *e, const char **s, size_t *n)
-{
-    switch (e->kind) {
-    case SECKIT_JSON_STRING:
-        break;
-    case SECKIT_JSON_NUMBER:
-    case SECKIT_JSON_TRUE:
-    case SECKIT_JSON_FALSE:
-        /* base64 is text: a number or a boolean is no BinaryEquals value */
-        if (fam == SKT_FAM_BINARY)
-            return -1;
-        break;
-    default:
-        return -2;
-    }
-    if (e->kind == SECKIT_JSON_TRUE) {
-        *s = "true";
-        *n = 4;
-    } else if (e->kind == SECKIT_JSON_FALSE) {
-        *s = "false";
-        *n = 5;
-    } else {
-        *s = e->str;
-        *n = e->len;
-    }
     return 0;
 }
 

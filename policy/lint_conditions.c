@@ -431,7 +431,7 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                 int vstr = v->kind == SECKIT_JSON_STRING;
                 if (vstr && has_var(s, n)) {
                     skt_lint_check_variables(l, st, v, 1, "Condition");
-                    if (f != SKT_FAM_STRING && f != SKT_FAM_ARN) {
+                    if (!po.op->variables) { /* skt_op_info: String and Arn operators */
                         size_t before = l->n;
                         const char *var = strstr(s, "${");
                         skt_lint_add(l, CK_INVALID_VARIABLE_FOR_OPERATOR, st, v, 0,
@@ -448,8 +448,8 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                  * its text as skt_cond_value_text reads the JSON value, parsed
                  * by skt_cond_value_parse */
                 skt_cond_value cv;
-                const char *t;
-                size_t tn;
+                const char *t = NULL;
+                size_t tn = 0;
                 int fits = skt_cond_value_text(f, v, &t, &tn) == 0;
                 switch (f) {
                 case SKT_FAM_BOOL:

@@ -172,7 +172,34 @@ int skt_cond_value_parse(skt_cond_family fam, const char *s, size_t n, skt_arena
  * "false" for a boolean.  Returns 0; -1 when e's JSON type cannot hold a
  * value of the family (BinaryEquals takes only strings: a number or a
  * boolean is no base64); -2 when e is an object, an array or null. */
-int skt_cond_value_text(skt_cond_family fam, const seckit_json *e, const char **s, size_t *n);
+static inline int skt_cond_value_text(skt_cond_family fam, const seckit_json *e, const char **s, size_t *n)
+{
+    switch (e->kind) {
+    case SECKIT_JSON_STRING:
+        break;
+    case SECKIT_JSON_NUMBER:
+    case SECKIT_JSON_TRUE:
+    case SECKIT_JSON_FALSE:
+        /* base64 is text: a number or a boolean is no BinaryEquals value */
+        if (fam == SKT_FAM_BINARY)
+            return -1;
+        break;
+    default:
+        return -2;
+    }
+    if (e->kind == SECKIT_JSON_TRUE) {
+        *s = "true";
+        *n = 4;
+    } else if (e->kind == SECKIT_JSON_FALSE) {
+        *s = "false";
+        *n = 5;
+    } else {
+        *s = e->str;
+        *n = e->len;
+    }
+    return 0;
+}
+
 /* A number of the Numeric operators: an integer or a decimal, [+-]digits
  * with at most one '.' and at least one digit, of any length; no exponent,
  * hex, inf/nan or spaces.  A value beyond a double's range is +-HUGE_VAL.
