@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -64,6 +65,9 @@ int skt_cond_op_parse(const char *s, size_t n, skt_cond_op *op, skt_set_op *set,
         n -= 8;
     }
     for (int k = 0; k < SKT_OP_COUNT_; k++) {
+        /* the first letter rules most names out without a strlen */
+        if (n == 0 || ops[k].name[0] != s[0])
+            continue;
         if (strlen(ops[k].name) == n && memcmp(ops[k].name, s, n) == 0) {
             *op = (skt_cond_op)k;
             return 0;
@@ -127,9 +131,10 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 }
 
 /* IAM's W3C ISO 8601 profile, YYYY[-MM[-DD[Thh:mm[:ss[.s+]][Z|+hh:mm]]]]
- * (a time only after a full date, no zone is accepted), or epoch seconds.
- * Out-of-range fields are not refused: the days are counted on. */
-int skt_parse_date(const char *s, size_t n, int64_t *ms)
+ * (a time only after a full date, no zone is accepted), or epoch seconds
+ * (digits only: no sign, fraction or exponent).  The fields must name a
+ * date and time that exist (second 60 is a leap second). */
+int skt_date_check(const char *s, size_t n, int64_t *ms, char *why, size_t cap)
 {
     size_t k = 0;
     while (k < n && s[k] >= '0' && s[k] <= '9')
@@ -141,11 +146,12 @@ int skt_parse_date(const char *s, size_t n, int64_t *ms)
         *ms = v * 1000;
         return 0;
     }
-    int y, mo = 1, d = 1, h = 0, mi = 0, sec = 0;
+    int y, mo = 1, d = 1, h = 0, mi = 0, sec = 0, oh = 0, om = 0;
     int64_t frac_ms = 0, off_min = 0;
     if (n < 4 || digits(s, 4, &y) != 0)
         return -1;
     size_t i = 4;
+    int has_day = 0;
     if (i < n) {
         if (s[i] != '-' || i + 3 > n || digits(s + i + 1, 2, &mo) != 0)
             return -1;
@@ -155,6 +161,7 @@ int skt_parse_date(const char *s, size_t n, int64_t *ms)
         if (s[i] != '-' || i + 3 > n || digits(s + i + 1, 2, &d) != 0)
             return -1;
         i += 3;
+        has_day = 1;
     }
     if (i < n) {
         if (s[i] != 'T' || i + 6 > n || digits(s + i + 1, 2, &h) != 0 || s[i + 3] != ':' ||
@@ -181,7 +188,6 @@ int skt_parse_date(const char *s, size_t n, int64_t *ms)
         if (i < n && s[i] == 'Z') {
             i++;
         } else if (i < n && (s[i] == '+' || s[i] == '-')) {
-            int oh, om;
             if (i + 6 != n || digits(s + i + 1, 2, &oh) != 0 || s[i + 3] != ':' || digits(s + i + 4, 2, &om) != 0)
                 return -1;
             off_min = (s[i] == '-' ? -1 : 1) * (oh * 60 + om);
@@ -190,9 +196,42 @@ int skt_parse_date(const char *s, size_t n, int64_t *ms)
     }
     if (i != n)
         return -1;
+    /* the shape fits: do the fields name a date and time that exist? */
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int maxd = mo >= 1 && mo <= 12 ? mdays[mo - 1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) : 0;
+    if (mo < 1 || mo > 12) {
+        if (why != NULL)
+            snprintf(why, cap, "there is no month %02d", mo);
+        return -2;
+    }
+    if (has_day && (d < 1 || d > maxd)) {
+        if (why != NULL)
+            snprintf(why, cap, "%04d-%02d has %d days", y, mo, maxd);
+        return -2;
+    }
+    if (h > 23 || mi > 59) {
+        if (why != NULL)
+            snprintf(why, cap, "%02d:%02d is not a time of day", h, mi);
+        return -2;
+    }
+    if (sec > 60) {
+        if (why != NULL)
+            snprintf(why, cap, "a minute has no second %02d", sec);
+        return -2;
+    }
+    if (oh > 23 || om > 59) {
+        if (why != NULL)
+            snprintf(why, cap, "%.6s is not a time zone offset", s + n - 6);
+        return -2;
+    }
     int64_t days = days_from_civil(y, mo, d);
     *ms = ((days * 86400 + h * 3600 + mi * 60 + sec) - off_min * 60) * 1000 + frac_ms;
     return 0;
+}
+
+int skt_parse_date(const char *s, size_t n, int64_t *ms)
+{
+    return skt_date_check(s, n, ms, NULL, 0) == 0 ? 0 : -1;
 }
 
 int skt_parse_ip(const char *s, size_t n, skt_ip *out)

@@ -346,13 +346,12 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
             skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, o, 1, "operator '%s' appears twice in Condition; only one survives parsing",
                 o->key);
         parsed_op po;
-        if (strcmp(o->key, "NullIfExists") == 0 || strcmp(o->key, "ForAllValues:NullIfExists") == 0 ||
-            strcmp(o->key, "ForAnyValue:NullIfExists") == 0) {
-            skt_lint_add(l, CK_NULL_WITH_IF_EXISTS, st, o, 1, "Null cannot take IfExists: Null itself tests whether the key exists");
-            continue;
-        }
         if (skt_cond_op_parse(o->key, o->key_len, &po.id, &po.set, &po.if_exists) != 0) {
             skt_lint_add(l, CK_INVALID_CONDITION_OPERATOR, st, o, 1, "'%s' is not a condition operator", o->key);
+            continue;
+        }
+        if (po.id == SKT_OP_NULL && po.if_exists) { /* the compiler refuses it */
+            skt_lint_add(l, CK_NULL_WITH_IF_EXISTS, st, o, 1, "Null cannot take IfExists: Null itself tests whether the key exists");
             continue;
         }
         po.op = skt_cond_op_info(po.id);
@@ -432,7 +431,7 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                 int vstr = v->kind == SECKIT_JSON_STRING;
                 if (vstr && has_var(s, n)) {
                     skt_lint_check_variables(l, st, v, 1, "Condition");
-                    if (f != SKT_FAM_STRING && f != SKT_FAM_ARN) {
+                    if (!po.op->variables) { /* skt_op_info: String and Arn operators */
                         size_t before = l->n;
                         const char *var = strstr(s, "${");
                         skt_lint_add(l, CK_INVALID_VARIABLE_FOR_OPERATOR, st, v, 0,
@@ -445,15 +444,17 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                     }
                     continue;
                 }
-                /* the value typed as the compiler types it (policy/condition.c) */
+                /* the value typed as the compiler types it (policy/condition.c):
+                 * its text as skt_cond_value_text reads the JSON value, parsed
+                 * by skt_cond_value_parse */
                 skt_cond_value cv;
+                const char *t = NULL;
+                size_t tn = 0;
+                int fits = skt_cond_value_text(f, v, &t, &tn) == 0;
                 switch (f) {
                 case SKT_FAM_BOOL:
                 case SKT_FAM_NULL: {
-                    int jb = v->kind == SECKIT_JSON_TRUE || v->kind == SECKIT_JSON_FALSE;
-                    const char *t = jb ? (v->kind == SECKIT_JSON_TRUE ? "true" : "false") : s;
-                    size_t tn = jb ? strlen(t) : n;
-                    if ((!jb && !vstr) || skt_cond_value_parse(f, t, tn, NULL, &cv) != 0)
+                    if (!fits || skt_cond_value_parse(f, t, tn, NULL, &cv) != 0)
                         skt_lint_add(l, CK_TYPE_MISMATCH_BOOLEAN, st, v, 0, "%s takes true or false, not '%.*s'", po.op->name,
                             SHOWN(v));
                     else if (cv.boolean)
@@ -464,29 +465,30 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c)
                 }
                 case SKT_FAM_NUMERIC:
                     /* a JSON number by its text, as the compiler reads it */
-                    if (!((v->kind == SECKIT_JSON_NUMBER || vstr) && skt_cond_value_parse(f, s, n, NULL, &cv) == 0))
+                    if (!(fits && skt_cond_value_parse(f, t, tn, NULL, &cv) == 0))
                         skt_lint_add(l, CK_TYPE_MISMATCH_NUMBER, st, v, 0, "%s takes numbers, not '%.*s'", po.op->name,
                             SHOWN(v));
                     break;
-                case SKT_FAM_DATE:
-                    if (!(v->kind == SECKIT_JSON_NUMBER || (vstr && skt_cond_value_parse(f, s, n, NULL, &cv) == 0)))
+                case SKT_FAM_DATE: {
+                    /* a JSON number by its text too: epoch seconds are digits */
+                    char why[80];
+                    int rc = fits ? skt_date_check(t, tn, &cv.time_ms, why, sizeof(why)) : -1;
+                    if (rc == -1)
                         skt_lint_add(l, CK_TYPE_MISMATCH_DATE, st, v, 0,
                             "'%.*s' is not a date: %s takes ISO 8601 dates (for example 2026-01-31T12:00:00Z) or epoch seconds",
                             SHOWN(v), po.op->name);
-                    else if (vstr) {
-                        char why[80];
-                        if (skt_lint_date_exists(s, n, why, sizeof(why)) != 0)
-                            skt_lint_add(l, CK_TYPE_MISMATCH_DATE, st, v, 0, "'%.*s' is not a date that exists: %s",
-                                (int)(n > 100 ? 100 : n), s, why);
-                    }
+                    else if (rc != 0)
+                        skt_lint_add(l, CK_TYPE_MISMATCH_DATE, st, v, 0, "'%.*s' is not a date that exists: %s",
+                            (int)(tn > 100 ? 100 : tn), t, why);
                     break;
+                }
                 case SKT_FAM_BINARY:
-                    if (!(vstr && skt_cond_value_parse(f, s, n, NULL, &cv) == 0))
+                    if (!(fits && skt_cond_value_parse(f, t, tn, NULL, &cv) == 0))
                         skt_lint_add(l, CK_TYPE_MISMATCH_STRING, st, v, 0, "BinaryEquals takes base64-encoded values, not '%.*s'",
                             SHOWN(v));
                     break;
                 case SKT_FAM_IP: {
-                    if (!vstr || skt_cond_value_parse(f, s, n, NULL, &cv) != 0) {
+                    if (!fits || skt_cond_value_parse(f, t, tn, NULL, &cv) != 0) {
                         skt_lint_add(l, CK_TYPE_MISMATCH_IP_RANGE, st, v, 0,
                             "'%.*s' is not an IP address or CIDR range, which %s takes (for example 203.0.113.0/24)",
                             SHOWN(v), po.op->name);

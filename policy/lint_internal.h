@@ -275,10 +275,7 @@ void skt_lint_check_key_support(lint *l, const stmt *st);
  * bucket, queue, topic, key or secret policy. */
 void skt_lint_check_public(lint *l, const stmt *st);
 
-/* lint_values.c: the partition that has region s[0..n), or NULL; whether
- * the fields of a date (already of the ISO 8601 shape) exist: 0, or -1 with
- * what is wrong in why. */
+/* lint_values.c: the partition that has region s[0..n), or NULL. */
 const char *skt_lint_region_partition(const char *s, size_t n);
-int skt_lint_date_exists(const char *s, size_t n, char *why, size_t cap);
 
 #endif

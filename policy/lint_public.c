@@ -67,23 +67,20 @@ static int principal_is_everyone(const seckit_json *p)
     return 0;
 }
 
-/* Does an operator name restrict when its key is present (positive, not
- * ...IfExists, not Null)? */
-static int restricting_operator(const char *op)
+/* Does an operator restrict when its key is present (positive, not
+ * ForAllValues:, not ...IfExists, not Null or Bool)?  Read with the
+ * compiler's skt_cond_op_parse: a name that is no operator restricts
+ * nothing (the policy does not compile). */
+static int restricting_operator(const seckit_json *o)
 {
-    const char *colon = strchr(op, ':');
-    if (colon != NULL) {
-        /* ForAllValues: is true when the key is absent */
-        if (strncmp(op, "ForAllValues:", 13) == 0)
-            return 0;
-        op = colon + 1;
-    }
-    size_t n = strlen(op);
-    if (n >= 8 && strcmp(op + n - 8, "IfExists") == 0)
+    skt_cond_op id;
+    skt_set_op set;
+    int if_exists;
+    if (skt_cond_op_parse(o->key, o->key_len, &id, &set, &if_exists) != 0)
         return 0;
-    if (strstr(op, "Not") != NULL || strncmp(op, "Null", 4) == 0 || strcmp(op, "Bool") == 0)
-        return 0;
-    return 1;
+    const skt_op_info *op = skt_cond_op_info(id);
+    /* ForAllValues: is true when the key is absent */
+    return set != SKT_SET_FOR_ALL && !if_exists && !op->negated && op->family != SKT_FAM_NULL && id != SKT_OP_BOOL;
 }
 
 static int has_restricting_condition(const stmt *st)
@@ -91,7 +88,7 @@ static int has_restricting_condition(const stmt *st)
     if (st->condition == NULL || st->condition->kind != SECKIT_JSON_OBJECT)
         return 0;
     for (const seckit_json *o = st->condition->child; o != NULL; o = o->next) {
-        if (o->kind != SECKIT_JSON_OBJECT || !restricting_operator(o->key))
+        if (o->kind != SECKIT_JSON_OBJECT || !restricting_operator(o))
             continue;
         for (const seckit_json *k = o->child; k != NULL; k = k->next)
             for (size_t i = 0; i < SKT_ARRAY_LEN(restricting_keys); i++)

@@ -43,7 +43,11 @@ static int restricted_to_named_services(const stmt *st, const char *key)
     if (st->condition == NULL || st->condition->kind != SECKIT_JSON_OBJECT)
         return 0;
     for (const seckit_json *o = st->condition->child; o != NULL; o = o->next) {
-        if (o->kind != SECKIT_JSON_OBJECT || (strcmp(o->key, "StringEquals") != 0 && strcmp(o->key, "StringLike") != 0))
+        skt_cond_op id;
+        skt_set_op set;
+        int if_exists;
+        if (o->kind != SECKIT_JSON_OBJECT || skt_cond_op_parse(o->key, o->key_len, &id, &set, &if_exists) != 0 ||
+            set != SKT_SET_NONE || if_exists || (id != SKT_OP_STRING_EQUALS && id != SKT_OP_STRING_LIKE))
             continue;
         for (const seckit_json *k = o->child; k != NULL; k = k->next) {
             if (!ci_eq(k->key, k->key_len, key))

@@ -1,6 +1,7 @@
 /* policy/: values that cannot be right: region names no partition has
- * (INVALID_REGION, INVALID_ARN_REGION) and dates that do not exist
- * (TYPE_MISMATCH_DATE).
+ * (INVALID_REGION, INVALID_ARN_REGION).  Dates that do not exist
+ * (TYPE_MISMATCH_DATE) are refused by the parser the compiler uses,
+ * skt_date_check in condition.c.
  *
  * To update: one line per partition below, regions separated by spaces.
  * The list follows the partitions file of the AWS SDKs (botocore's
@@ -49,57 +50,4 @@ const char *skt_lint_region_partition(const char *s, size_t n)
         }
     }
     return NULL;
-}
-
-static int two(const char *s, int *v)
-{
-    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-        return -1;
-    *v = (s[0] - '0') * 10 + (s[1] - '0');
-    return 0;
-}
-
-/* s has the shape skt_parse_date accepts (YYYY[-MM[-DD[Thh:mm[:ss...]]]]
- * or epoch seconds); only the fields' ranges are checked here. */
-int skt_lint_date_exists(const char *s, size_t n, char *why, size_t cap)
-{
-    if (n < 7 || s[4] != '-')
-        return 0; /* a year alone, or epoch seconds */
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int mo, d = 1, h = 0, mi = 0, sec = 0;
-    if (two(s + 5, &mo) != 0)
-        return 0;
-    if (mo < 1 || mo > 12) {
-        snprintf(why, cap, "there is no month %02d", mo);
-        return -1;
-    }
-    if (n >= 10 && s[7] == '-' && two(s + 8, &d) == 0) {
-        static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        int maxd = mdays[mo - 1] + (mo == 2 && leap);
-        if (d < 1 || d > maxd) {
-            snprintf(why, cap, "%04d-%02d has %d days", y, mo, maxd);
-            return -1;
-        }
-    }
-    if (n >= 16 && s[10] == 'T' && two(s + 11, &h) == 0 && two(s + 14, &mi) == 0) {
-        if (h > 23 || mi > 59) {
-            snprintf(why, cap, "%02d:%02d is not a time of day", h, mi);
-            return -1;
-        }
-        /* 60: a leap second */
-        if (n >= 19 && s[16] == ':' && two(s + 17, &sec) == 0 && sec > 60) {
-            snprintf(why, cap, "a minute has no second %02d", sec);
-            return -1;
-        }
-    }
-    /* the zone offset: at most 23:59 (hh:mm at the end after + or -) */
-    if (n >= 22 && (s[n - 6] == '+' || s[n - 6] == '-') && s[n - 3] == ':' && s[10] == 'T') {
-        int oh, om;
-        if (two(s + n - 5, &oh) == 0 && two(s + n - 2, &om) == 0 && (oh > 23 || om > 59)) {
-            snprintf(why, cap, "%.6s is not a time zone offset", s + n - 6);
-            return -1;
-        }
-    }
-    return 0;
 }

@@ -263,18 +263,11 @@ static int compile_conditions(compile_ctx *c, skt_statement *st, const seckit_js
                 skt_cond_value *cv = &cd->values[cd->nvalues++];
                 const char *s;
                 size_t len;
-                if (e->kind == SECKIT_JSON_STRING || e->kind == SECKIT_JSON_NUMBER) {
-                    s = e->str;
-                    len = e->len;
-                } else if (e->kind == SECKIT_JSON_TRUE) {
-                    s = "true";
-                    len = 4;
-                } else if (e->kind == SECKIT_JSON_FALSE) {
-                    s = "false";
-                    len = 5;
-                } else {
+                int fits = skt_cond_value_text(info->family, e, &s, &len);
+                if (fits == -2)
                     return fail(c, e, "condition values must be strings, numbers or booleans", k->key);
-                }
+                if (fits != 0)
+                    return fail(c, e, "condition value does not fit its operator", op->key);
                 cv->str = skt_arena_strndup(c->a, s, len);
                 if (cv->str == NULL)
                     return NOMEM(c);

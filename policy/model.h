@@ -167,6 +167,39 @@ typedef struct skt_cond_value {
  * nbytes their count).  The linter and the evaluator both parse with it. */
 int skt_cond_value_parse(skt_cond_family fam, const char *s, size_t n, skt_arena *a,
                          skt_cond_value *v);
+/* The text a JSON condition value e stands for, as both the compiler and
+ * the linter read it: a string's or a number's text as written, "true" or
+ * "false" for a boolean.  Returns 0; -1 when e's JSON type cannot hold a
+ * value of the family (BinaryEquals takes only strings: a number or a
+ * boolean is no base64); -2 when e is an object, an array or null. */
+static inline int skt_cond_value_text(skt_cond_family fam, const seckit_json *e, const char **s, size_t *n)
+{
+    switch (e->kind) {
+    case SECKIT_JSON_STRING:
+        break;
+    case SECKIT_JSON_NUMBER:
+    case SECKIT_JSON_TRUE:
+    case SECKIT_JSON_FALSE:
+        /* base64 is text: a number or a boolean is no BinaryEquals value */
+        if (fam == SKT_FAM_BINARY)
+            return -1;
+        break;
+    default:
+        return -2;
+    }
+    if (e->kind == SECKIT_JSON_TRUE) {
+        *s = "true";
+        *n = 4;
+    } else if (e->kind == SECKIT_JSON_FALSE) {
+        *s = "false";
+        *n = 5;
+    } else {
+        *s = e->str;
+        *n = e->len;
+    }
+    return 0;
+}
+
 /* A number of the Numeric operators: an integer or a decimal, [+-]digits
  * with at most one '.' and at least one digit, of any length; no exponent,
  * hex, inf/nan or spaces.  A value beyond a double's range is +-HUGE_VAL.
@@ -174,8 +207,14 @@ int skt_cond_value_parse(skt_cond_family fam, const char *s, size_t n, skt_arena
  * most two '=' of padding at the end. */
 int skt_parse_number(const char *s, size_t n, double *out);
 /* A date of IAM's W3C ISO 8601 profile, YYYY[-MM[-DD[Thh:mm[:ss[.s+]][Z|+hh:mm]]]],
- * or epoch seconds (digits only); fields are not range-checked (the linter
- * and the evaluator accept the same texts). */
+ * or epoch seconds (digits only: no sign, fraction or exponent, whether the
+ * policy writes it as a JSON string or number), naming a date and time that
+ * exist (month 01-12, the month's days, 00:00-23:59, second 60 as a leap
+ * second, offsets to 23:59).  skt_date_check returns 0, -1 when the text
+ * is not of that shape, -2 when its fields name no date or time (why, when
+ * not NULL, says which, in up to cap bytes); skt_parse_date returns 0 or -1.
+ * The linter and the evaluator accept the same texts. */
+int skt_date_check(const char *s, size_t n, int64_t *ms, char *why, size_t cap);
 int skt_parse_date(const char *s, size_t n, int64_t *ms);
 /* An IPv4 or IPv6 address with an optional /prefix (inet_pton's forms). */
 int skt_parse_ip(const char *s, size_t n, skt_ip *out);

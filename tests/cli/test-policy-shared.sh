@@ -1,7 +1,8 @@
 # seckit policy lint on the policy model's shared primitives (issue #11):
 # principals as skt_principal_classify classifies them, actions as
-# skt_action_split splits them, numbers and base64 as the evaluator parses
-# them.  Each item: the case that changed or is at risk, and its near miss.
+# skt_action_split splits them, numbers, dates and base64 as the evaluator
+# parses them, operators as skt_cond_op_parse reads them.  Each item: the
+# case that changed or is at risk, and its near miss.
 . "$top_srcdir/tests/lib.sh"
 export SECKIT_IAM_DATA="$top_srcdir/policy/data/iam-data.txt"
 
@@ -124,6 +125,89 @@ cond b64_unpadded BinaryEquals k:b '"QUJDQQ"'
 expect base64_unpadded_mismatch TYPE_MISMATCH_STRING 1
 cond b64_pad_only BinaryEquals k:b '"===="'
 expect base64_padding_only_mismatch TYPE_MISMATCH_STRING 1
+
+# ---- date values: skt_date_check, which the compiler uses, for JSON strings
+# and numbers alike (epoch seconds are digits; the fields must exist)
+cond date_json_exp DateLessThan aws:CurrentTime 1.5e9
+expect date_json_exponent_mismatch TYPE_MISMATCH_DATE 1
+cond date_json_neg DateLessThan aws:CurrentTime -5
+expect date_json_negative_mismatch TYPE_MISMATCH_DATE 1
+cond date_json_frac DateLessThan aws:CurrentTime 1577836800.5
+expect date_json_fraction_mismatch TYPE_MISMATCH_DATE 1
+cond date_json_epoch DateLessThan aws:CurrentTime 1577836800
+expect date_json_epoch_fits TYPE_MISMATCH_DATE 0
+cond date_json_huge DateLessThan aws:CurrentTime 99999999999999999999999
+expect date_json_epoch_30_digits_fits TYPE_MISMATCH_DATE 0
+cond date_str_feb30 DateLessThan aws:CurrentTime '"2026-02-30"'
+expect date_nonexistent_day_mismatch TYPE_MISMATCH_DATE 1
+grep -q "is not a date that exists: 2026-02 has 28 days" "$OUT" && pass date_nonexistent_day_says_why ||
+    fail date_nonexistent_day_says_why "$(cat "$OUT")"
+cond date_str_feb29 DateLessThan aws:CurrentTime '"2028-02-29T23:59:60Z"'
+expect date_leap_day_and_second_fits TYPE_MISMATCH_DATE 0
+
+# ---- BinaryEquals takes JSON strings only (base64 is text), in the
+# linter and the compiler alike
+cond b64_json_number BinaryEquals k:b 1234
+expect base64_json_number_mismatch TYPE_MISMATCH_STRING 1
+cond b64_json_true BinaryEquals k:b true
+expect base64_json_boolean_mismatch TYPE_MISMATCH_STRING 1
+cond b64_string_digits BinaryEquals k:b '"1234"'
+expect base64_string_of_digits_fits TYPE_MISMATCH_STRING 0
+
+# seckit policy eval compiles what the linter passes and refuses what it
+# reports: evaluate NAME POLICY-JSON (status and output in $OUT)
+evaluate() {
+    printf '%s\n' "$2" >"$TMP/$1.json"
+    seckit policy eval --policy "$TMP/$1.json" --principal arn:aws:iam::111122223333:user/u --action s3:GetObject \
+        --resource arn:aws:s3:::b/k --context aws:CurrentTime=date:2026-01-01T00:00:00Z >"$OUT" 2>&1
+}
+ev_cond() { # NAME OPERATOR KEY VALUE-JSON
+    evaluate "$1" "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\",
+  \"Resource\": \"*\", \"Condition\": {\"$2\": {\"$3\": $4}}}]}"
+}
+refused() { # NAME: the last evaluate refused to compile the policy
+    if grep -q "condition value does not fit its operator" "$OUT"; then pass "$1"; else fail "$1" "$(cat "$OUT")"; fi
+}
+compiled() { # NAME DECISION
+    if grep -q "^$2: " "$OUT"; then pass "$1"; else fail "$1" "$(cat "$OUT")"; fi
+}
+ev_cond ev_date_exp DateLessThan aws:CurrentTime 1.5e9
+refused eval_date_json_exponent_refused
+ev_cond ev_date_feb30 DateLessThan aws:CurrentTime '"2026-02-30"'
+refused eval_date_nonexistent_day_refused
+ev_cond ev_date_feb28 DateLessThan aws:CurrentTime '"2026-02-28"'
+compiled eval_date_existing_day_allowed allowed
+ev_cond ev_date_epoch DateLessThan aws:CurrentTime 1767225601
+compiled eval_date_json_epoch_allowed allowed
+ev_cond ev_b64_number BinaryEquals k:b 1234
+refused eval_base64_json_number_refused
+ev_cond ev_b64_true BinaryEquals k:b true
+refused eval_base64_json_boolean_refused
+ev_cond ev_b64_digits BinaryEquals k:b '"1234"'
+compiled eval_base64_string_of_digits_compiles implicitDeny
+
+# ---- operators read with skt_cond_op_parse: a name that is no operator
+# restricts nothing (public access), Null takes no IfExists
+public_cond() { # NAME OPERATOR
+    lint "$1" resource "{$V, \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\",
+  \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\",
+  \"Condition\": {\"$2\": {\"aws:SourceAccount\": \"111122223333\"}}}]}" --resource-type AWS::S3::Bucket
+}
+public_cond pub_bad_op stringequals
+expect public_unknown_operator_not_restricting PUBLIC_ACCESS 1
+expect public_unknown_operator_reported INVALID_CONDITION_OPERATOR 1
+public_cond pub_prefixed_op Foo:StringEquals
+expect public_prefixed_operator_not_restricting PUBLIC_ACCESS 1
+public_cond pub_op StringEquals
+expect public_operator_restricting PUBLIC_ACCESS 0
+public_cond pub_any_op ForAnyValue:StringEquals
+expect public_foranyvalue_operator_restricting PUBLIC_ACCESS 0
+public_cond pub_ifexists_op StringEqualsIfExists
+expect public_ifexists_operator_not_restricting PUBLIC_ACCESS 1
+cond null_ifexists ForAnyValue:NullIfExists aws:TokenIssueTime '"true"'
+expect null_ifexists_qualified NULL_WITH_IF_EXISTS 1
+cond null_plain Null aws:TokenIssueTime '"true"'
+expect null_without_ifexists NULL_WITH_IF_EXISTS 0
 
 # ---- action entries split by skt_action_split: public access, the
 # permissions-management check and redundant entries see the same service

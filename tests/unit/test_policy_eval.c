@@ -634,9 +634,30 @@ static void test_arn_primitives(void)
     CHECK(skt_parse_ip("1::2::3", 7, &ip) != 0 && skt_parse_ip("256.1.1.1", 9, &ip) != 0);
     int64_t t1, t2;
     CHECK(skt_parse_date("2020-01-01", 10, &t1) == 0 && skt_parse_date("1577836800", 10, &t2) == 0 && t1 == t2);
-    /* the linter's profile: shapes are checked, ranges are not */
+    /* the profile's shapes, and fields that exist (the linter and the
+     * compiler both parse with skt_date_check) */
     CHECK(skt_parse_date("2020-1-01", 9, &t1) != 0 && skt_parse_date("2020-01-01t00:00", 16, &t1) != 0);
     CHECK(skt_parse_date("2020-01-01T00:00:00.5+01:00", 27, &t1) == 0 && t1 == t2 - 3600000 + 500);
+    char why[80];
+    CHECK(skt_date_check("2026-02-30", 10, &t1, why, sizeof why) == -2 && strcmp(why, "2026-02 has 28 days") == 0);
+    CHECK(skt_date_check("2028-02-29T23:59:60Z", 20, &t1, why, sizeof why) == 0);
+    CHECK(skt_date_check("2026-13", 7, &t1, why, sizeof why) == -2 && strcmp(why, "there is no month 13") == 0);
+    CHECK(skt_date_check("2026-01-01T24:00", 16, &t1, NULL, 0) == -2 && skt_parse_date("2026-01-01T24:00", 16, &t1) != 0);
+    CHECK(skt_date_check("2026-01-01T00:00+24:00", 22, &t1, why, sizeof why) == -2);
+    CHECK(skt_date_check("2026-01-01T00:00+23:59", 22, &t1, why, sizeof why) == 0);
+    CHECK(skt_parse_date("1.5e9", 5, &t1) != 0 && skt_parse_date("-5", 2, &t1) != 0 && skt_parse_date("1.5", 3, &t1) != 0);
+    CHECK(skt_parse_date("99999999999999999999999", 23, &t1) == 0 && t1 > 0);
+    /* a JSON value's text: BinaryEquals takes strings only */
+    seckit_json jn = {.kind = SECKIT_JSON_NUMBER, .str = "1234", .len = 4};
+    seckit_json jt = {.kind = SECKIT_JSON_TRUE}, jo = {.kind = SECKIT_JSON_OBJECT};
+    seckit_json js = {.kind = SECKIT_JSON_STRING, .str = "1234", .len = 4};
+    const char *vt;
+    size_t vn;
+    CHECK(skt_cond_value_text(SKT_FAM_BINARY, &jn, &vt, &vn) == -1 && skt_cond_value_text(SKT_FAM_BINARY, &jt, &vt, &vn) == -1);
+    CHECK(skt_cond_value_text(SKT_FAM_BINARY, &js, &vt, &vn) == 0 && vn == 4);
+    CHECK(skt_cond_value_text(SKT_FAM_DATE, &jn, &vt, &vn) == 0 && vt == jn.str && vn == 4);
+    CHECK(skt_cond_value_text(SKT_FAM_BOOL, &jt, &vt, &vn) == 0 && vn == 4 && memcmp(vt, "true", 4) == 0);
+    CHECK(skt_cond_value_text(SKT_FAM_STRING, &jo, &vt, &vn) == -2);
     skt_cond_op op;
     skt_set_op set;
     int ifx;
