@@ -117,14 +117,11 @@ int skt_esdk_ctx_from_pairs(skt_esdk_ctx *c, const seckit_esdk_pair *pairs, size
 {
     int rc = 0;
     memset(c, 0, sizeof(*c));
-    if (n > 0xFFFF)
-        return seckit_error_set(err, SECKIT_ELIMIT, "encryption context: more than 65535 pairs");
+    SKT_ENSURE(n <= 0xFFFF, err, SECKIT_ELIMIT, "encryption context: more than 65535 pairs");
     if (n > 0) {
-        if (pairs == NULL)
-            return seckit_error_set(err, SECKIT_EINVAL, "encryption context: pairs missing");
+        SKT_ENSURE(pairs != NULL, err, SECKIT_EINVAL, "encryption context: pairs missing");
         c->pairs = calloc(n, sizeof(*c->pairs));
-        if (c->pairs == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(c->pairs != NULL, err, SECKIT_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < n; i++) {
         const seckit_esdk_pair *q = &pairs[i];
@@ -190,17 +187,14 @@ int skt_esdk_ctx_parse(skt_esdk_ctx *c, const uint8_t *p, size_t n, seckit_error
         return 0;
     skt_reader_init(&r, p, n);
     SKT_GUARD(skt_reader_u16(&r, &count, "header: encryption context count", err));
-    if (count == 0)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "header: encryption context has a length but no pairs");
+    SKT_ENSURE(count != 0, err, SECKIT_EFORMAT,
+               "header: encryption context has a length but no pairs");
     /* Each pair needs at least 4 bytes: check before allocating. */
-    if ((size_t)count * 4 > skt_reader_remaining(&r))
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "header: encryption context count %u does not fit its length",
-                                count);
+    SKT_ENSURE((size_t)count * 4 <= skt_reader_remaining(&r), err, SECKIT_EFORMAT,
+               "header: encryption context count %u does not fit its length",
+               count);
     c->pairs = calloc(count, sizeof(*c->pairs));
-    if (c->pairs == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(c->pairs != NULL, err, SECKIT_ENOMEM, "out of memory");
     for (size_t i = 0; i < count; i++) {
         const uint8_t *k, *v;
         size_t kl, vl;
