@@ -59,18 +59,15 @@ static int resolve_suite(const seckit_esdk_options *o, const skt_esdk_suite **ou
         id = forbid ? SECKIT_ESDK_SUITE_AES256_GCM_HKDF_SHA384_ECDSA_P384
                     : SECKIT_ESDK_SUITE_AES256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384;
     const skt_esdk_suite *s = skt_esdk_suite_find(id);
-    if (s == NULL)
-        return seckit_error_set(err, SECKIT_EUNSUPPORTED,
-                                "algorithm suite 0x%04X is not an ESDK suite", id);
-    if (forbid && s->commits)
-        return seckit_error_set(err, SECKIT_EPOLICY,
-                                "commitment policy forbid-encrypt-allow-decrypt refuses the "
-                                "committing suite 0x%04X", id);
-    if (!forbid && !s->commits)
-        return seckit_error_set(err, SECKIT_EPOLICY,
-                                "the commitment policy requires a committing suite (0x0478 or "
-                                "0x0578), not 0x%04X (use forbid-encrypt-allow-decrypt for v1 "
-                                "messages)", id);
+    SKT_ENSURE(s != NULL, err, SECKIT_EUNSUPPORTED,
+               "algorithm suite 0x%04X is not an ESDK suite", id);
+    SKT_ENSURE(!(forbid && s->commits), err, SECKIT_EPOLICY,
+               "commitment policy forbid-encrypt-allow-decrypt refuses the "
+               "committing suite 0x%04X", id);
+    SKT_ENSURE(!(!forbid && !s->commits), err, SECKIT_EPOLICY,
+               "the commitment policy requires a committing suite (0x0478 or "
+               "0x0578), not 0x%04X (use forbid-encrypt-allow-decrypt for v1 "
+               "messages)", id);
     *out = s;
     return 0;
 }
@@ -111,8 +108,7 @@ static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr
         seckit_esdk_options_init(&opts);
     SKT_GUARD(skt_crypto_init(err));
     seckit_esdk_encryptor *e = calloc(1, sizeof(*e));
-    if (e == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(e != NULL, err, SECKIT_ENOMEM, "out of memory");
     e->write = write;
     e->user = user;
     e->frame_length = opts.frame_length;
