@@ -9,6 +9,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include "src/base/guard.h"
 #include "src/base/secmem.h"
 #include "seckit/keys.h"
 
@@ -17,11 +18,9 @@ static int bio_to_string(BIO *bio, int secret, char **out, size_t *out_len, seck
 {
     char *data = NULL;
     long n = BIO_get_mem_data(bio, &data);
-    if (n <= 0 || data == NULL)
-        return seckit_error_set(err, SECKIT_ECRYPTO, "key encoding produced no output");
+    SKT_ENSURE(!(n <= 0 || data == NULL), err, SECKIT_ECRYPTO, "key encoding produced no output");
     char *buf = secret ? skt_secret_alloc((size_t)n + 1) : malloc((size_t)n + 1);
-    if (buf == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(buf != NULL, err, SECKIT_ENOMEM, "out of memory");
     memcpy(buf, data, (size_t)n);
     buf[n] = '\0';
     *out = buf;
@@ -41,10 +40,9 @@ int seckit_rsa_keygen(unsigned bits, char **private_pem, size_t *private_len,
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_rsa_keygen: missing output argument");
     *private_pem = *public_pem = NULL;
     *private_len = *public_len = 0;
-    if (bits != 2048 && bits != 3072 && bits != 4096)
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "RSA key size %u is not supported (use 2048, 3072 or 4096)",
-                                bits);
+    SKT_ENSURE(!(bits != 2048 && bits != 3072 && bits != 4096), err, SECKIT_EINVAL,
+               "RSA key size %u is not supported (use 2048, 3072 or 4096)",
+               bits);
     if ((rc = skt_crypto_init(err)) != 0)
         return rc;
 
