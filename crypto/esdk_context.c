@@ -129,10 +129,8 @@ int skt_esdk_ctx_from_pairs(skt_esdk_ctx *c, const seckit_esdk_pair *pairs, size
             rc = seckit_error_set(err, SECKIT_EINVAL, "encryption context: pair %zu is NULL", i);
             goto fail;
         }
-        if (q->key_len == 0) {
-            rc = seckit_error_set(err, SECKIT_EINVAL, "encryption context: pair %zu has an empty key", i);
-            goto fail;
-        }
+        SKT_ENSURE_GOTO(q->key_len != 0, err, rc, fail, SECKIT_EINVAL,
+                        "encryption context: pair %zu has an empty key", i);
         if (q->key_len > 0xFFFF || q->value_len > 0xFFFF) {
             rc = seckit_error_set(err, SECKIT_ELIMIT, "encryption context: pair %zu is too long", i);
             goto fail;
@@ -164,12 +162,10 @@ int skt_esdk_ctx_from_pairs(skt_esdk_ctx *c, const seckit_esdk_pair *pairs, size
     if (n > 1)
         qsort(c->pairs, n, sizeof(*c->pairs), key_cmp_q);
     for (size_t i = 1; i < n; i++)
-        if (key_cmp(&c->pairs[i - 1], &c->pairs[i]) == 0) {
-            rc = seckit_error_set(err, SECKIT_EINVAL, "encryption context: key '%.*s' appears twice",
-                                  (int)(c->pairs[i].key_len > 64 ? 64 : c->pairs[i].key_len),
-                                  c->pairs[i].key);
-            goto fail;
-        }
+        SKT_ENSURE_GOTO(key_cmp(&c->pairs[i - 1], &c->pairs[i]) != 0, err, rc, fail, SECKIT_EINVAL,
+                        "encryption context: key '%.*s' appears twice",
+                        (int)(c->pairs[i].key_len > 64 ? 64 : c->pairs[i].key_len),
+                        c->pairs[i].key);
     SKT_GUARD_GOTO(serialize(c, err), rc, fail);
     return 0;
 fail:
@@ -218,24 +214,15 @@ int skt_esdk_ctx_parse(skt_esdk_ctx *c, const uint8_t *p, size_t n, seckit_error
         }
         if (i > 0) {
             int cmp = key_cmp(&c->pairs[i - 1], &c->pairs[i]);
-            if (cmp == 0) {
-                rc = seckit_error_set(err, SECKIT_EFORMAT,
-                                      "header: encryption context key %zu is a duplicate", i + 1);
-                goto fail;
-            }
-            if (cmp > 0) {
-                rc = seckit_error_set(err, SECKIT_EFORMAT,
-                                      "header: encryption context is not sorted (pair %zu)", i + 1);
-                goto fail;
-            }
+            SKT_ENSURE_GOTO(cmp != 0, err, rc, fail, SECKIT_EFORMAT,
+                            "header: encryption context key %zu is a duplicate", i + 1);
+            SKT_ENSURE_GOTO(cmp <= 0, err, rc, fail, SECKIT_EFORMAT,
+                            "header: encryption context is not sorted (pair %zu)", i + 1);
         }
     }
     SKT_GUARD_GOTO(skt_reader_expect_end(&r, "header: encryption context", err), rc, fail);
     c->ser = malloc(n);
-    if (c->ser == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(c->ser != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
     memcpy(c->ser, p, n);
     c->ser_len = n;
     c->view.pairs = c->pairs;
