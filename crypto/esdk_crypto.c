@@ -308,10 +308,7 @@ int skt_sig_signer_new(skt_sig **out, const skt_esdk_suite *s, char **pub_b64,
     size_t cap = seckit_base64_encoded_len(plen, SECKIT_BASE64_STANDARD);
     *pub_b64 = malloc(cap);
     size_t blen;
-    if (*pub_b64 == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(*pub_b64 != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
     SKT_GUARD_GOTO(seckit_base64_encode(*pub_b64, cap, &blen, point, plen,
                                         SECKIT_BASE64_STANDARD, err), rc, fail);
     SKT_GUARD_GOTO(sig_start(g, s, err), rc, fail);
