@@ -82,10 +82,7 @@ static int merge_context(seckit_esdk_decryptor *d, const skt_esdk_ctx *stored, s
     int rc;
     seckit_esdk_pair *all = calloc(n ? n : 1, sizeof(*all));
     seckit_esdk_pair *ao = calloc(d->repro.count ? d->repro.count : 1, sizeof(*ao));
-    if (all == NULL || ao == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto done;
-    }
+    SKT_ENSURE_GOTO(!(all == NULL || ao == NULL), err, rc, done, SECKIT_ENOMEM, "out of memory");
     for (size_t i = 0; i < stored->count; i++)
         all[nf++] = stored->pairs[i];
     for (size_t i = 0; i < d->repro.count; i++) {
