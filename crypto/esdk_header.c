@@ -233,11 +233,8 @@ int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l,
         SKT_GUARD_GOTO(skt_reader_lp16(&r, 0xFFFF, &e->ciphertext, &e->ciphertext_len,
                                        "header: encrypted data key ciphertext", err), rc, fail);
         h->edk_count = i + 1;
-        if (r.pos > l->max_header) {
-            rc = seckit_error_set(err, SECKIT_ELIMIT,
-                                  "header: longer than the limit of %zu bytes", l->max_header);
-            goto fail;
-        }
+        SKT_ENSURE_GOTO(r.pos <= l->max_header, err, rc, fail, SECKIT_ELIMIT,
+                        "header: longer than the limit of %zu bytes", l->max_header);
         if (!skt_esdk_utf8_valid(e->provider_id, e->provider_id_len)) {
             rc = seckit_error_set(err, SECKIT_EFORMAT,
                                   "header: encrypted data key %zu provider ID is not UTF-8", i + 1);
@@ -245,50 +242,32 @@ int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l,
         }
     }
     SKT_GUARD_GOTO(skt_reader_u8(&r, &h->content_type, "header: content type", err), rc, fail);
-    if (h->content_type != 1 && h->content_type != 2) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT,
-                              "header: content type 0x%02X is neither 1 (non-framed) nor 2 "
-                              "(framed)", h->content_type);
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(!(h->content_type != 1 && h->content_type != 2), err, rc, fail, SECKIT_EFORMAT,
+                    "header: content type 0x%02X is neither 1 (non-framed) nor 2 (framed)",
+                    h->content_type);
     if (version == 1) {
         SKT_GUARD_GOTO(skt_reader_u32(&r, &reserved, "header: reserved", err), rc, fail);
-        if (reserved != 0) {
-            rc = seckit_error_set(err, SECKIT_EFORMAT, "header: reserved field is not zero");
-            goto fail;
-        }
+        SKT_ENSURE_GOTO(reserved == 0, err, rc, fail, SECKIT_EFORMAT,
+                        "header: reserved field is not zero");
         SKT_GUARD_GOTO(skt_reader_u8(&r, &iv_len, "header: IV length", err), rc, fail);
-        if (iv_len != SKT_ESDK_IV_LEN) {
-            rc = seckit_error_set(err, SECKIT_EFORMAT, "header: IV length %u is not 12", iv_len);
-            goto fail;
-        }
+        SKT_ENSURE_GOTO(iv_len == SKT_ESDK_IV_LEN, err, rc, fail, SECKIT_EFORMAT,
+                        "header: IV length %u is not 12", iv_len);
     }
     SKT_GUARD_GOTO(skt_reader_u32(&r, &h->frame_length, "header: frame length", err), rc, fail);
-    if (h->content_type == 1 && h->frame_length != 0) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT,
-                              "header: non-framed message with frame length %u (must be 0)",
-                              (unsigned)h->frame_length);
-        goto fail;
-    }
-    if (h->content_type == 2 && h->frame_length == 0) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT, "header: framed message with frame length 0");
-        goto fail;
-    }
-    if (h->frame_length > l->max_frame) {
-        rc = seckit_error_set(err, SECKIT_ELIMIT,
-                              "header: frame length %u exceeds the limit of %u",
-                              (unsigned)h->frame_length, (unsigned)l->max_frame);
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(!(h->content_type == 1 && h->frame_length != 0), err, rc, fail, SECKIT_EFORMAT,
+                    "header: non-framed message with frame length %u (must be 0)",
+                    (unsigned)h->frame_length);
+    SKT_ENSURE_GOTO(!(h->content_type == 2 && h->frame_length == 0), err, rc, fail, SECKIT_EFORMAT,
+                    "header: framed message with frame length 0");
+    SKT_ENSURE_GOTO(h->frame_length <= l->max_frame, err, rc, fail, SECKIT_ELIMIT,
+                    "header: frame length %u exceeds the limit of %u", (unsigned)h->frame_length,
+                    (unsigned)l->max_frame);
     if (version == 2)
         SKT_GUARD_GOTO(skt_reader_take(&r, SKT_ESDK_COMMIT_LEN, &h->commit,
                                        "header: commitment key", err), rc, fail);
     h->body_len = r.pos;
-    if (h->body_len > l->max_header) {
-        rc = seckit_error_set(err, SECKIT_ELIMIT, "header: longer than the limit of %zu bytes",
-                              l->max_header);
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(h->body_len <= l->max_header, err, rc, fail, SECKIT_ELIMIT,
+                    "header: longer than the limit of %zu bytes", l->max_header);
     if (version == 1)
         SKT_GUARD_GOTO(skt_reader_take(&r, SKT_ESDK_IV_LEN, &h->header_iv,
                                        "header: authentication IV", err), rc, fail);
@@ -345,10 +324,7 @@ int skt_esdk_info_fill(seckit_esdk_info *info, const skt_esdk_header *h, seckit_
     c.count = 0;
     skt_esdk_ctx_free(&c);
     info->edks = calloc(h->edk_count, sizeof(*info->edks));
-    if (info->edks == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(info->edks != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
     info->edk_count = h->edk_count;
     for (size_t i = 0; i < h->edk_count; i++) {
         const seckit_esdk_edk *e = &h->edks[i];
