@@ -1326,10 +1326,7 @@ int seckit_fle_profile_new(seckit_fle_profile **out, const char *public_key_pem,
     for (size_t i = 0; i < n_patterns; i++) {
         if (snprintf(p, sizeof(p), "field pattern %zu", i + 1) < 0)
             p[0] = '\0';
-        if (patterns[i] == NULL) {
-            rc = seckit_error_set(err, SECKIT_EINVAL, "%s: missing", p);
-            goto fail;
-        }
+        SKT_ENSURE_GOTO(patterns[i] != NULL, err, rc, fail, SECKIT_EINVAL, "%s: missing", p);
         if ((rc = skt_fle_check_pattern(patterns[i], p, err)) != 0)
             goto fail;
         if ((e->patterns[i] = dupstr(patterns[i])) == NULL)
