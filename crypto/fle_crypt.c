@@ -309,10 +309,8 @@ static int fle_rsa_keyring_new(seckit_keyring **out, const char *provider_id,
     k->padding = padding;
     k->provider_id = strdup(provider_id);
     k->key_name = strdup(key_name);
-    if (k->provider_id == NULL || k->key_name == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(!(k->provider_id == NULL || k->key_name == NULL), err, rc, fail, SECKIT_ENOMEM,
+                    "out of memory");
     k->provider_id_len = strlen(provider_id);
     k->key_name_len = strlen(key_name);
     if (padding != SECKIT_RSA_PKCS1 &&
@@ -332,16 +330,10 @@ static int fle_rsa_keyring_new(seckit_keyring **out, const char *provider_id,
         ok = 0;
     BN_clear_free(d);
     ERR_clear_error();
-    if (!ok) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT,
-                              "not an RSA private key (PEM or DER, PKCS#8 or PKCS#1)");
-        goto fail;
-    }
-    if (EVP_PKEY_get_bits(k->pkey) < 2048) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT, "RSA-%d key is too small (at least 2048 bits)",
-                              EVP_PKEY_get_bits(k->pkey));
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(ok, err, rc, fail, SECKIT_EFORMAT,
+                    "not an RSA private key (PEM or DER, PKCS#8 or PKCS#1)");
+    SKT_ENSURE_GOTO(EVP_PKEY_get_bits(k->pkey) >= 2048, err, rc, fail, SECKIT_EFORMAT,
+                    "RSA-%d key is too small (at least 2048 bits)", EVP_PKEY_get_bits(k->pkey));
     if ((rc = seckit_keyring_custom_new(out, &fle_rsa_ops, k, err)) != 0)
         goto fail;
     return 0;
@@ -542,10 +534,7 @@ int seckit_fle_decryptor_add_key(seckit_fle_decryptor *d, const char *provider_i
     int rc = fle_rsa_keyring_new(&kr, provider_id, key_name, private_key, key_len, padding, err);
     SKT_GUARD(rc);
     char *pid = strdup(provider_id), *kname = strdup(key_name);
-    if (pid == NULL || kname == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(!(pid == NULL || kname == NULL), err, rc, fail, SECKIT_ENOMEM, "out of memory");
     pthread_mutex_lock(&d->lock);
     if (atomic_load_explicit(&d->sealed, memory_order_relaxed)) {
         pthread_mutex_unlock(&d->lock);
