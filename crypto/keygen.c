@@ -55,10 +55,7 @@ int seckit_rsa_keygen(unsigned bits, char **private_pem, size_t *private_len,
     }
     priv = BIO_new(BIO_s_secmem());
     pub = BIO_new(BIO_s_mem());
-    if (priv == NULL || pub == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto done;
-    }
+    SKT_ENSURE_GOTO(!(priv == NULL || pub == NULL), err, rc, done, SECKIT_ENOMEM, "out of memory");
     /* PEM_write_bio_PrivateKey writes PKCS#8 ("BEGIN PRIVATE KEY"). */
     if (PEM_write_bio_PrivateKey(priv, key, NULL, NULL, 0, NULL, NULL) != 1 ||
         PEM_write_bio_PUBKEY(pub, key) != 1) {
