@@ -212,10 +212,7 @@ int seckit_s3cse_encryptor_new(seckit_s3cse_encryptor **out, const seckit_s3cse_
     SKT_GUARD(new_envelope(&o, kr, &e, ck, err));
     int rc = 0;
     seckit_s3cse_encryptor *enc = calloc(1, sizeof(*enc));
-    if (enc == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto out;
-    }
+    SKT_ENSURE_GOTO(enc != NULL, err, rc, out, SECKIT_ENOMEM, "out of memory");
     enc->expect = e.plaintext_length;
     enc->ctx = gcm_ctx(1, ck, e.version == 3 ? v3_iv : e.iv, e.version == 3);
     enc->start = enc->ctx != NULL ? EVP_CIPHER_CTX_new() : NULL;
@@ -224,10 +221,8 @@ int seckit_s3cse_encryptor_new(seckit_s3cse_encryptor **out, const seckit_s3cse_
         EVP_CIPHER_CTX_free(enc->start);
         enc->start = NULL;
     }
-    if (enc->ctx == NULL || enc->start == NULL) {
-        rc = seckit_error_set(err, SECKIT_ECRYPTO, "AES-GCM setup failed");
-        goto out;
-    }
+    SKT_ENSURE_GOTO(!(enc->ctx == NULL || enc->start == NULL), err, rc, out, SECKIT_ECRYPTO,
+                    "AES-GCM setup failed");
     SKT_GUARD_GOTO(skt_s3cse_env_build(&e, o.instruction_file, meta, err), rc, out);
     *out = enc;
     enc = NULL;
@@ -375,10 +370,7 @@ static int dec_new(seckit_s3cse_decryptor **out, const seckit_s3cse_options *opt
     }
     SKT_GUARD_GOTO(obtain_keys(kr, &o, &e, ck, NULL, err), rc, out);
     d = calloc(1, sizeof(*d));
-    if (d == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto out;
-    }
+    SKT_ENSURE_GOTO(d != NULL, err, rc, out, SECKIT_ENOMEM, "out of memory");
     d->expect = e.plaintext_length;
     const uint8_t *iv12 = e.version == 3 ? v3_iv : e.iv;
     if (range != NULL) {
@@ -411,10 +403,7 @@ static int dec_new(seckit_s3cse_decryptor **out, const seckit_s3cse_options *opt
         d->ctx = gcm_ctx(0, ck, iv12, e.version == 3);
     }
     ERR_clear_error();
-    if (d->ctx == NULL) {
-        rc = seckit_error_set(err, SECKIT_ECRYPTO, "AES setup failed");
-        goto out;
-    }
+    SKT_ENSURE_GOTO(d->ctx != NULL, err, rc, out, SECKIT_ECRYPTO, "AES setup failed");
     *out = d;
     d = NULL;
 out:
@@ -671,10 +660,7 @@ int seckit_s3cse_encrypt(const seckit_s3cse_options *opts, const seckit_s3cse_ke
     SKT_GUARD(seckit_s3cse_encryptor_new(&e, opts, kr, meta, err));
     int rc = 0;
     uint8_t *b = malloc(len + SECKIT_S3CSE_TAG_LEN);
-    if (b == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(b != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
     SKT_GUARD_GOTO(seckit_s3cse_encryptor_update(e, plaintext, len, b, err), rc, fail);
     SKT_GUARD_GOTO(seckit_s3cse_encryptor_final(e, b + len, err), rc, fail);
     seckit_s3cse_encryptor_free(e);
@@ -704,10 +690,7 @@ int seckit_s3cse_decrypt(const seckit_s3cse_options *opts, const seckit_s3cse_ke
     size_t cap = body_len + 32 + 1, w = 0, w2 = 0;
     uint8_t *p = skt_scratch_alloc(cap);
     int rc = 0;
-    if (p == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(p != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
     SKT_GUARD_GOTO(seckit_s3cse_decryptor_update(d, body, body_len, p, &w, err), rc, fail);
     SKT_GUARD_GOTO(seckit_s3cse_decryptor_final(d, p + w, &w2, err), rc, fail);
     p[w + w2] = 0;
