@@ -269,21 +269,14 @@ int skt_json_map_parse(skt_kvlist *l, const char *json, size_t len, int numbers_
             rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: bytes after the JSON object", what);
             goto out;
         }
-    if (!cJSON_IsObject(root)) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: not a JSON object", what);
-        goto out;
-    }
+    SKT_ENSURE_GOTO(cJSON_IsObject(root), err, rc, out, SECKIT_EFORMAT,
+                    "%s: not a JSON object", what);
     size_t count = 0;
     for (const cJSON *c = root->child; c != NULL; c = c->next) {
-        if (++count > SKT_S3CSE_MAX_PAIRS) {
-            rc = seckit_error_set(err, SECKIT_ELIMIT, "%s: more than %d members", what,
-                                  SKT_S3CSE_MAX_PAIRS);
-            goto out;
-        }
-        if (c->string == NULL) {
-            rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: member without a name", what);
-            goto out;
-        }
+        SKT_ENSURE_GOTO(++count <= SKT_S3CSE_MAX_PAIRS, err, rc, out, SECKIT_ELIMIT,
+                        "%s: more than %d members", what, SKT_S3CSE_MAX_PAIRS);
+        SKT_ENSURE_GOTO(c->string != NULL, err, rc, out, SECKIT_EFORMAT,
+                        "%s: member without a name", what);
         if (skt_kvlist_get(l->kv, l->count, c->string) != NULL) {
             rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: member '%.64s' given twice", what,
                                   c->string);
@@ -321,20 +314,16 @@ int skt_json_map_serialize(const seckit_s3cse_kv *kv, size_t n, char **out, size
     SKT_ENSURE(root != NULL, err, SECKIT_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const char *v = kv[i].value != NULL ? kv[i].value : "";
-        if (kv[i].name == NULL) {
-            rc = seckit_error_set(err, SECKIT_EINVAL, "key/value pair %zu has no name", i);
-            goto out;
-        }
+        SKT_ENSURE_GOTO(kv[i].name != NULL, err, rc, out, SECKIT_EINVAL,
+                        "key/value pair %zu has no name", i);
         if (!skt_utf8_valid(kv[i].name, strlen(kv[i].name)) || !skt_utf8_valid(v, strlen(v))) {
             rc = seckit_error_set(err, SECKIT_EINVAL, "'%.64s': names and values must be UTF-8",
                                   kv[i].name);
             goto out;
         }
         for (size_t j = 0; j < i; j++)
-            if (strcmp(kv[j].name, kv[i].name) == 0) {
-                rc = seckit_error_set(err, SECKIT_EINVAL, "'%.64s' given twice", kv[i].name);
-                goto out;
-            }
+            SKT_ENSURE_GOTO(strcmp(kv[j].name, kv[i].name) != 0, err, rc, out, SECKIT_EINVAL,
+                            "'%.64s' given twice", kv[i].name);
         cJSON *s = cJSON_CreateString(v);
         if (s == NULL || !cJSON_AddItemToObject(root, kv[i].name, s)) {
             cJSON_Delete(s);
@@ -343,10 +332,7 @@ int skt_json_map_serialize(const seckit_s3cse_kv *kv, size_t n, char **out, size
         }
     }
     *out = cJSON_PrintUnformatted(root);
-    if (*out == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto out;
-    }
+    SKT_ENSURE_GOTO(*out != NULL, err, rc, out, SECKIT_ENOMEM, "out of memory");
     if (out_len != NULL)
         *out_len = strlen(*out);
 out:
@@ -713,12 +699,9 @@ int skt_s3cse_env_parse(skt_s3cse_env *e, const seckit_s3cse_kv *meta, size_t n,
                                       first_of(&f, K_KEY, K_LEN));
                 goto fail;
             }
-            if (f.v[K_3] == NULL || f.v[K_W] == NULL) {
-                rc = seckit_error_set(err, SECKIT_EFORMAT,
-                                      "instruction file: incomplete V3 envelope (%s missing)",
-                                      f.v[K_3] == NULL ? "x-amz-3" : "x-amz-w");
-                goto fail;
-            }
+            SKT_ENSURE_GOTO(!(f.v[K_3] == NULL || f.v[K_W] == NULL), err, rc, fail, SECKIT_EFORMAT,
+                            "instruction file: incomplete V3 envelope (%s missing)",
+                            f.v[K_3] == NULL ? "x-amz-3" : "x-amz-w");
             s.v[K_3] = f.v[K_3];
             s.v[K_W] = f.v[K_W];
             s.v[K_M] = f.v[K_M];
