@@ -163,11 +163,9 @@ int seckit_policy_set_add_authorization_details(seckit_policy_set *set, const ch
                               "%s: not the output of aws iam get-account-authorization-details", file ? file : "");
         goto out;
     }
-    if (ent == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOTFOUND, "%s: no %s %s in the authorization details", file ? file : "",
-                              is_user ? "user" : "role", principal);
-        goto out;
-    }
+    SKT_ENSURE_GOTO(ent != NULL, err, rc, out, SECKIT_ENOTFOUND,
+                    "%s: no %s %s in the authorization details", file ? file : "",
+                    is_user ? "user" : "role", principal);
     rc = add_entity(set, file, root, ent, is_user ? "UserPolicyList" : "RolePolicyList", principal, err);
     if (rc == 0 && is_user) {
         const seckit_json *groups = seckit_json_get(ent, "GroupList");
