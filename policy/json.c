@@ -554,10 +554,8 @@ static int parse_doc(parser *p, seckit_json_doc **out)
     doc->root = skt_arena_alloc(&doc->arena, sizeof(*doc->root));
     p->copy = p->len < SIZE_MAX ? skt_arena_strndup(&doc->arena, (const char *)p->s, p->len)
                                 : NULL;
-    if (doc->root == NULL || p->copy == NULL) {
-        rc = seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
-        goto out;
-    }
+    SKT_ENSURE_GOTO(!(doc->root == NULL || p->copy == NULL), p->err, rc, out, SECKIT_ENOMEM,
+                    "JSON: out of memory");
     p->nodes = 1;
     skip_ws(p);
     if (p->pos >= p->len) {
