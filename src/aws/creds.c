@@ -66,16 +66,11 @@ int skt_aws_parse_credentials_json(const char *json, size_t len, const char *sou
                source);
     cJSON *j = cJSON_ParseWithLength(json, len);
     int rc = 0;
-    if (!cJSON_IsObject(j)) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: credentials are not a JSON object", source);
-        goto done;
-    }
+    SKT_ENSURE_GOTO(cJSON_IsObject(j), err, rc, done, SECKIT_EFORMAT,
+                    "%s: credentials are not a JSON object", source);
     const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "Code"));
-    if (code != NULL && strcmp(code, "Success") != 0) {
-        rc = seckit_error_set(err, SECKIT_EAWSAUTH, "%s: credentials not available (Code %.40s)",
-                              source, code);
-        goto done;
-    }
+    SKT_ENSURE_GOTO(!(code != NULL && strcmp(code, "Success") != 0), err, rc, done, SECKIT_EAWSAUTH,
+                    "%s: credentials not available (Code %.40s)", source, code);
     const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "AccessKeyId"));
     const char *sk = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "SecretAccessKey"));
     const char *tok = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "Token"));
@@ -85,17 +80,11 @@ int skt_aws_parse_credentials_json(const char *json, size_t len, const char *sou
     long long e = 0;
     if (exp != NULL) {
         e = skt_parse_iso8601(exp);
-        if (e < 0) {
-            rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: Expiration is not an ISO 8601 time",
-                                  source);
-            goto done;
-        }
+        SKT_ENSURE_GOTO(e >= 0, err, rc, done, SECKIT_EFORMAT,
+                        "%s: Expiration is not an ISO 8601 time", source);
     }
-    if (id == NULL || sk == NULL) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT,
-                              "%s: credentials lack AccessKeyId or SecretAccessKey", source);
-        goto done;
-    }
+    SKT_ENSURE_GOTO(!(id == NULL || sk == NULL), err, rc, done, SECKIT_EFORMAT,
+                    "%s: credentials lack AccessKeyId or SecretAccessKey", source);
     rc = set_creds(out, id, sk, tok, e, source, err);
 done:
     if (j != NULL) {
@@ -749,10 +738,7 @@ int skt_cred_cache_store(const char *key, const seckit_aws_credentials *c,
         goto done;
     }
     char *path = cache_path(key);
-    if (path == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto done;
-    }
+    SKT_ENSURE_GOTO(path != NULL, err, rc, done, SECKIT_ENOMEM, "out of memory");
     rc = seckit_file_write_atomic(path, text, strlen(text), 0600, SECKIT_FILE_OVERWRITE, err);
     free(path);
 done:
