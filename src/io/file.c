@@ -134,12 +134,8 @@ int seckit_atomic_commit(seckit_atomic_file *f, seckit_error *err)
         /* link() fails if the destination appeared meanwhile: no silent overwrite. */
         if (link(f->tmp_path, f->path) != 0) {
             int e = errno;
-            if (e == EEXIST) {
-                rc = seckit_error_set(err, SECKIT_EEXIST,
-                                      "%s already exists (use --force to overwrite it)",
-                                      f->path);
-                goto fail;
-            }
+            SKT_ENSURE_GOTO(e != EEXIST, err, rc, fail, SECKIT_EEXIST,
+                            "%s already exists (use --force to overwrite it)", f->path);
             if (rename(f->tmp_path, f->path) != 0) { /* file systems without hard links */
                 rc = io_error(err, "cannot rename into", f->path, errno);
                 goto fail;
