@@ -196,8 +196,7 @@ static int do_header(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_
     size_t before = d->scan.examined;
     int rc = skt_esdk_header_scan(&d->scan, p, n, &d->lim, &needed, err);
     d->hdr_work += d->scan.examined - before;
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     if (needed > 0) {
         d->need = needed;
         return 0; /* need more bytes */
@@ -403,8 +402,7 @@ static int do_footer(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_
         d->need = want > n ? want - n : 1;
         return 0;
     }
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     SKT_GUARD(skt_sig_verify_final(d->sig, sig, sig_len, err));
     *used = r.pos;
     size_t held = d->held;
@@ -440,8 +438,7 @@ static int consume(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t 
             return 0;
         default: return seckit_error_set(err, SECKIT_EINVAL, "decryptor already failed");
         }
-        if (rc != 0)
-            return rc;
+        SKT_GUARD(rc);
         if (u == 0)
             break; /* the unit is incomplete */
         off += u;
