@@ -160,8 +160,7 @@ static int get_bool(const cJSON *obj, const char *key, int *out, const char *pat
 {
     const cJSON *m;
     int rc = get_member(obj, key, 1, &m, path, err);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD_NONZERO(rc);
     if (!cJSON_IsBool(m)) {
         char p[PATH_MAX_LEN];
         sub_path(p, path, key);
@@ -579,8 +578,8 @@ static int parse_profile(const seckit_fle_config *cfg, const cJSON *item, const 
     prof->name = dupstr(name);
     if ((id != NULL && prof->id == NULL) || prof->name == NULL)
         return oom(err);
-    if ((rc = get_list(cfgobj, "EncryptionEntities", 1, &items, &n, ipath, cpath, err)) != 0)
-        return rc;
+    SKT_GUARD_NONZERO(rc = get_list(cfgobj, "EncryptionEntities", 1, &items, &n, ipath, cpath,
+                                    err));
     SKT_ENSURE(n != 0, err, SECKIT_EFORMAT, "%s: needs at least one encryption entity", ipath);
     if (n > SECKIT_FLE_MAX_PATTERNS)
         return seckit_error_set(err, SECKIT_ELIMIT, "%s: %zu entities; at most %u", ipath, n,
@@ -1449,8 +1448,8 @@ int seckit_fle_select(const seckit_fle_config *cfg, const char *content_type,
     if (query != NULL && cfg->has_qa) {
         char raw[SECKIT_FLE_MAX_NAME + 1], dec[SECKIT_FLE_MAX_NAME + 1];
         int found = 0, rc;
-        if ((rc = query_profile(query, raw, sizeof(raw), dec, sizeof(dec), &found, err)) != 0)
-            return rc;
+        SKT_GUARD_NONZERO(rc = query_profile(query, raw, sizeof(raw), dec, sizeof(dec), &found,
+                                             err));
         if (found) {
             for (size_t i = 0; i < cfg->n_qa; i++)
                 if (strcmp(cfg->qa[i].query_arg, raw) == 0 ||
