@@ -800,8 +800,7 @@ static int decrypt_value(const seckit_fle_decryptor *d, const char *value, size_
     int rc;
     memset(&info, 0, sizeof(info));
     seal(d); /* from here on d never changes */
-    if ((rc = decode_value(d, value, len, &msg, &msg_len, err)) != 0)
-        return rc;
+    SKT_GUARD(rc = decode_value(d, value, len, &msg, &msg_len, err));
     /* Pick the key by the EDKs' provider id and key name, for a clear error
      * when none matches (parsing the header authenticates nothing). */
     if ((rc = seckit_esdk_parse_header(msg, msg_len, &d->esdk, &info, err)) != 0)
