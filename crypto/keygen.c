@@ -43,8 +43,7 @@ int seckit_rsa_keygen(unsigned bits, char **private_pem, size_t *private_len,
     SKT_ENSURE(!(bits != 2048 && bits != 3072 && bits != 4096), err, SECKIT_EINVAL,
                "RSA key size %u is not supported (use 2048, 3072 or 4096)",
                bits);
-    if ((rc = skt_crypto_init(err)) != 0)
-        return rc;
+    SKT_GUARD(rc = skt_crypto_init(err));
 
     ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
     if (ctx == NULL || EVP_PKEY_keygen_init(ctx) <= 0 ||
