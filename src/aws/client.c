@@ -179,8 +179,7 @@ int skt_ini_load(const char *path, skt_ini *out, seckit_error *err)
         seckit_error_clear(err);
         return 0;
     }
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     rc = skt_ini_parse((const char *)data, len, out, err);
     skt_wipe_free(data, len);
     if (rc != 0)
