@@ -15,7 +15,11 @@
 # goes down, lower it here.
 . "$top_srcdir/tests/lib.sh"
 cd "$top_srcdir" || exit 1
-MAX_NE_RETURN=20      # `if (rc != 0)` / `if ((rc = f()) != 0)` + `return rc;`
+# `if (rc != 0)` / `if ((rc = f()) != 0)` + `return rc;` left: comparators whose
+# sign is the result (esdk_context.c key_cmp, json.c, data.c x4), a caller's
+# callback (fle_crypt.c seckit_fle_fields_each), and policy/inputs_cfn.c x4 (its
+# evaluator is being moved to its own file: convert after that move).
+MAX_NE_RETURN=11
 MAX_IF_SET=102        # braceless `if (...)` + `return seckit_error_set(...)`
 MAX_DIRECT_SET=440    # seckit_error_set( calls in library .c files
 
