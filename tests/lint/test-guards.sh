@@ -17,7 +17,7 @@
 cd "$top_srcdir" || exit 1
 # `if (rc != 0)` / `if ((rc = f()) != 0)` + `return rc;` left: comparators whose
 # sign is the result (esdk_context.c key_cmp, json.c, data.c x4), a caller's
-# callback (fle_crypt.c seckit_fle_fields_each), and policy/inputs_cfn.c x4 (its
+# callback (fle_crypt.c seckit_fle_fields_foreach), and policy/inputs_cfn.c x4 (its
 # evaluator is being moved to its own file: convert after that move).
 MAX_NE_RETURN=11
 MAX_IF_SET=102        # braceless `if (...)` + `return seckit_error_set(...)`
