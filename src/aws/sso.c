@@ -242,7 +242,7 @@ int skt_aws_sso_credentials(seckit_aws *aws, const char *profile, seckit_aws_cre
 {
     sso_cfg c;
     int rc = sso_config(aws, profile, &c, err);
-    SKT_GUARD(rc);
+    SKT_GUARD_NONZERO(rc);
     char key[41];
     int have_key = skt_cred_cache_key_sso(c.account_id, c.role_name, c.session, c.start_url, key,
                                           NULL) == 0;
