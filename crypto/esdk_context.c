@@ -117,14 +117,11 @@ int skt_esdk_ctx_from_pairs(skt_esdk_ctx *c, const seckit_esdk_pair *pairs, size
 {
     int rc = 0;
     memset(c, 0, sizeof(*c));
-    if (n > 0xFFFF)
-        return seckit_error_set(err, SECKIT_ELIMIT, "encryption context: more than 65535 pairs");
+    SKT_ENSURE(n <= 0xFFFF, err, SECKIT_ELIMIT, "encryption context: more than 65535 pairs");
     if (n > 0) {
-        if (pairs == NULL)
-            return seckit_error_set(err, SECKIT_EINVAL, "encryption context: pairs missing");
+        SKT_ENSURE(pairs != NULL, err, SECKIT_EINVAL, "encryption context: pairs missing");
         c->pairs = calloc(n, sizeof(*c->pairs));
-        if (c->pairs == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(c->pairs != NULL, err, SECKIT_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < n; i++) {
         const seckit_esdk_pair *q = &pairs[i];
@@ -132,10 +129,8 @@ int skt_esdk_ctx_from_pairs(skt_esdk_ctx *c, const seckit_esdk_pair *pairs, size
             rc = seckit_error_set(err, SECKIT_EINVAL, "encryption context: pair %zu is NULL", i);
             goto fail;
         }
-        if (q->key_len == 0) {
-            rc = seckit_error_set(err, SECKIT_EINVAL, "encryption context: pair %zu has an empty key", i);
-            goto fail;
-        }
+        SKT_ENSURE_GOTO(q->key_len != 0, err, rc, fail, SECKIT_EINVAL,
+                        "encryption context: pair %zu has an empty key", i);
         if (q->key_len > 0xFFFF || q->value_len > 0xFFFF) {
             rc = seckit_error_set(err, SECKIT_ELIMIT, "encryption context: pair %zu is too long", i);
             goto fail;
@@ -167,12 +162,10 @@ int skt_esdk_ctx_from_pairs(skt_esdk_ctx *c, const seckit_esdk_pair *pairs, size
     if (n > 1)
         qsort(c->pairs, n, sizeof(*c->pairs), key_cmp_q);
     for (size_t i = 1; i < n; i++)
-        if (key_cmp(&c->pairs[i - 1], &c->pairs[i]) == 0) {
-            rc = seckit_error_set(err, SECKIT_EINVAL, "encryption context: key '%.*s' appears twice",
-                                  (int)(c->pairs[i].key_len > 64 ? 64 : c->pairs[i].key_len),
-                                  c->pairs[i].key);
-            goto fail;
-        }
+        SKT_ENSURE_GOTO(key_cmp(&c->pairs[i - 1], &c->pairs[i]) != 0, err, rc, fail, SECKIT_EINVAL,
+                        "encryption context: key '%.*s' appears twice",
+                        (int)(c->pairs[i].key_len > 64 ? 64 : c->pairs[i].key_len),
+                        c->pairs[i].key);
     SKT_GUARD_GOTO(serialize(c, err), rc, fail);
     return 0;
 fail:
@@ -190,17 +183,14 @@ int skt_esdk_ctx_parse(skt_esdk_ctx *c, const uint8_t *p, size_t n, seckit_error
         return 0;
     skt_reader_init(&r, p, n);
     SKT_GUARD(skt_reader_u16(&r, &count, "header: encryption context count", err));
-    if (count == 0)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "header: encryption context has a length but no pairs");
+    SKT_ENSURE(count != 0, err, SECKIT_EFORMAT,
+               "header: encryption context has a length but no pairs");
     /* Each pair needs at least 4 bytes: check before allocating. */
-    if ((size_t)count * 4 > skt_reader_remaining(&r))
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "header: encryption context count %u does not fit its length",
-                                count);
+    SKT_ENSURE((size_t)count * 4 <= skt_reader_remaining(&r), err, SECKIT_EFORMAT,
+               "header: encryption context count %u does not fit its length",
+               count);
     c->pairs = calloc(count, sizeof(*c->pairs));
-    if (c->pairs == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(c->pairs != NULL, err, SECKIT_ENOMEM, "out of memory");
     for (size_t i = 0; i < count; i++) {
         const uint8_t *k, *v;
         size_t kl, vl;
@@ -224,24 +214,15 @@ int skt_esdk_ctx_parse(skt_esdk_ctx *c, const uint8_t *p, size_t n, seckit_error
         }
         if (i > 0) {
             int cmp = key_cmp(&c->pairs[i - 1], &c->pairs[i]);
-            if (cmp == 0) {
-                rc = seckit_error_set(err, SECKIT_EFORMAT,
-                                      "header: encryption context key %zu is a duplicate", i + 1);
-                goto fail;
-            }
-            if (cmp > 0) {
-                rc = seckit_error_set(err, SECKIT_EFORMAT,
-                                      "header: encryption context is not sorted (pair %zu)", i + 1);
-                goto fail;
-            }
+            SKT_ENSURE_GOTO(cmp != 0, err, rc, fail, SECKIT_EFORMAT,
+                            "header: encryption context key %zu is a duplicate", i + 1);
+            SKT_ENSURE_GOTO(cmp <= 0, err, rc, fail, SECKIT_EFORMAT,
+                            "header: encryption context is not sorted (pair %zu)", i + 1);
         }
     }
     SKT_GUARD_GOTO(skt_reader_expect_end(&r, "header: encryption context", err), rc, fail);
     c->ser = malloc(n);
-    if (c->ser == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(c->ser != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
     memcpy(c->ser, p, n);
     c->ser_len = n;
     c->view.pairs = c->pairs;

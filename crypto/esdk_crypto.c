@@ -159,8 +159,7 @@ int skt_gcm_new(skt_gcm **out, const uint8_t *key, size_t key_len, int encrypt,
     pthread_once(&algs_once, algs_fetch);
     const EVP_CIPHER *c = algs.gcm[key_len == 16 ? 0 : key_len == 24 ? 1 : 2];
     skt_gcm *g = calloc(1, sizeof(*g));
-    if (g == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(g != NULL, err, SECKIT_ENOMEM, "out of memory");
     g->ctx = EVP_CIPHER_CTX_new();
     g->encrypt = encrypt;
     int ok = c != NULL && g->ctx != NULL &&
@@ -274,14 +273,12 @@ void skt_sig_free(skt_sig *g)
 static int sig_start(skt_sig *g, const skt_esdk_suite *s, seckit_error *err)
 {
     g->md = EVP_MD_CTX_new();
-    if (g->md == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(g->md != NULL, err, SECKIT_ENOMEM, "out of memory");
     int ok = g->signer ? EVP_DigestSignInit_ex(g->md, NULL, hash_name(s->sig_hash), NULL, NULL,
                                                g->key, NULL)
                        : EVP_DigestVerifyInit_ex(g->md, NULL, hash_name(s->sig_hash), NULL, NULL,
                                                  g->key, NULL);
-    if (ok != 1)
-        return seckit_error_set(err, SECKIT_ECRYPTO, "ECDSA setup failed");
+    SKT_ENSURE(ok == 1, err, SECKIT_ECRYPTO, "ECDSA setup failed");
     return 0;
 }
 
@@ -294,8 +291,7 @@ int skt_sig_signer_new(skt_sig **out, const skt_esdk_suite *s, char **pub_b64,
     *out = NULL;
     *pub_b64 = NULL;
     skt_sig *g = calloc(1, sizeof(*g));
-    if (g == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(g != NULL, err, SECKIT_ENOMEM, "out of memory");
     g->signer = 1;
     g->key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", s->curve);
     /* The uncompressed point 04 || X || Y, compressed by hand (SEC1 2.3.3):
@@ -312,10 +308,7 @@ int skt_sig_signer_new(skt_sig **out, const skt_esdk_suite *s, char **pub_b64,
     size_t cap = seckit_base64_encoded_len(plen, SECKIT_BASE64_STANDARD);
     *pub_b64 = malloc(cap);
     size_t blen;
-    if (*pub_b64 == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(*pub_b64 != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
     SKT_GUARD_GOTO(seckit_base64_encode(*pub_b64, cap, &blen, point, plen,
                                         SECKIT_BASE64_STANDARD, err), rc, fail);
     SKT_GUARD_GOTO(sig_start(g, s, err), rc, fail);
@@ -343,8 +336,7 @@ int skt_sig_verifier_new(skt_sig **out, const skt_esdk_suite *s, const char *b64
                                 "encryption context: aws-crypto-public-key is not a base64 "
                                 "compressed %s point", s->curve);
     skt_sig *g = calloc(1, sizeof(*g));
-    if (g == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(g != NULL, err, SECKIT_ENOMEM, "out of memory");
     EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
     OSSL_PARAM params[3];
     params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)s->curve, 0);
@@ -372,8 +364,7 @@ int skt_sig_update(skt_sig *g, const uint8_t *p, size_t n, seckit_error *err)
     if (n == 0)
         return 0;
     int ok = g->signer ? EVP_DigestSignUpdate(g->md, p, n) : EVP_DigestVerifyUpdate(g->md, p, n);
-    if (ok != 1)
-        return seckit_error_set(err, SECKIT_ECRYPTO, "ECDSA digest failed");
+    SKT_ENSURE(ok == 1, err, SECKIT_ECRYPTO, "ECDSA digest failed");
     return 0;
 }
 
@@ -384,8 +375,7 @@ int skt_sig_sign_final(skt_sig *g, uint8_t **sig, size_t *sig_len, seckit_error 
     if (EVP_DigestSignFinal(g->md, NULL, &n) != 1 || n == 0)
         return seckit_error_set(err, SECKIT_ECRYPTO, "ECDSA signing failed");
     *sig = malloc(n);
-    if (*sig == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(*sig != NULL, err, SECKIT_ENOMEM, "out of memory");
     if (EVP_DigestSignFinal(g->md, *sig, &n) != 1) {
         free(*sig);
         *sig = NULL;

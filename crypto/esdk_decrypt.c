@@ -82,10 +82,7 @@ static int merge_context(seckit_esdk_decryptor *d, const skt_esdk_ctx *stored, s
     int rc;
     seckit_esdk_pair *all = calloc(n ? n : 1, sizeof(*all));
     seckit_esdk_pair *ao = calloc(d->repro.count ? d->repro.count : 1, sizeof(*ao));
-    if (all == NULL || ao == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto done;
-    }
+    SKT_ENSURE_GOTO(!(all == NULL || ao == NULL), err, rc, done, SECKIT_ENOMEM, "out of memory");
     for (size_t i = 0; i < stored->count; i++)
         all[nf++] = stored->pairs[i];
     for (size_t i = 0; i < d->repro.count; i++) {
@@ -199,23 +196,20 @@ static int do_header(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_
     size_t before = d->scan.examined;
     int rc = skt_esdk_header_scan(&d->scan, p, n, &d->lim, &needed, err);
     d->hdr_work += d->scan.examined - before;
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     if (needed > 0) {
         d->need = needed;
         return 0; /* need more bytes */
     }
     size_t total = d->scan.total;
     d->hdr = malloc(total);
-    if (d->hdr == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(d->hdr != NULL, err, SECKIT_ENOMEM, "out of memory");
     memcpy(d->hdr, p, total);
     d->hdr_work += total;
     rc = skt_esdk_header_parse(d->hdr, total, &d->lim, &d->h, err);
     if (rc == SECKIT_ETRUNCATED) /* the scan and the parser disagree */
         return seckit_error_set(err, SECKIT_EFORMAT, "header: malformed (inconsistent lengths)");
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     if (d->h.total_len != total)
         return seckit_error_set(err, SECKIT_EFORMAT, "header: malformed (inconsistent lengths)");
     SKT_GUARD(skt_esdk_info_fill(&d->info, &d->h, err));
@@ -224,8 +218,7 @@ static int do_header(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_
      * buffer is allocated only when a whole frame has arrived (a header
      * claiming huge frames costs nothing until the bytes exist). */
     d->keys = skt_scratch_alloc(2 * SKT_ESDK_MAX_KEY_LEN);
-    if (d->keys == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory");
+    SKT_ENSURE(d->keys != NULL, err, SECKIT_ENOMEM, "out of secure memory");
     SKT_GUARD(setup(d, err));
     if (d->h.content_type == 2) {
         d->state = ST_FRAMES;
@@ -262,8 +255,7 @@ static int pt_reserve(seckit_esdk_decryptor *d, size_t n, seckit_error *err)
     skt_secret_free(d->pt);
     d->pt_cap = 0;
     d->pt = skt_scratch_alloc(n);
-    if (d->pt == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory for %zu bytes", n);
+    SKT_ENSURE(d->pt != NULL, err, SECKIT_ENOMEM, "out of secure memory for %zu bytes", n);
     d->pt_cap = n;
     return 0;
 }
@@ -298,10 +290,9 @@ static int do_frame(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t
         if ((rc = skt_reader_u32(&r, &seq, "body: final frame sequence number", NULL)) != 0)
             goto short_or_fail;
     }
-    if (seq != d->next_seq)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "body: frame sequence number %u, expected %u", (unsigned)seq,
-                                (unsigned)d->next_seq);
+    SKT_ENSURE(seq == d->next_seq, err, SECKIT_EFORMAT,
+               "body: frame sequence number %u, expected %u", (unsigned)seq,
+               (unsigned)d->next_seq);
     if (!final && seq == SKT_ESDK_FINAL_SEQ - 1)
         return seckit_error_set(err, SECKIT_EFORMAT, "body: too many frames");
     if ((rc = skt_reader_take(&r, SKT_ESDK_IV_LEN, &iv, "body: frame IV", NULL)) != 0)
@@ -309,10 +300,9 @@ static int do_frame(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t
     if (final) {
         if ((rc = skt_reader_u32(&r, &len, "body: final frame length", NULL)) != 0)
             goto short_or_fail;
-        if (len > d->h.frame_length)
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "body: final frame of %u bytes is longer than the frame "
-                                    "length %u", (unsigned)len, (unsigned)d->h.frame_length);
+        SKT_ENSURE(len <= d->h.frame_length, err, SECKIT_EFORMAT,
+                   "body: final frame of %u bytes is longer than the frame "
+                   "length %u", (unsigned)len, (unsigned)d->h.frame_length);
     } else {
         len = d->h.frame_length;
     }
@@ -362,21 +352,18 @@ static int do_nonframed(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, si
     if ((rc = skt_reader_take(&r, SKT_ESDK_IV_LEN, &iv, "body: IV", NULL)) != 0 ||
         (rc = skt_reader_u64(&r, &len, "body: content length", NULL)) != 0)
         goto short_or_fail;
-    if (len > SKT_ESDK_NONFRAMED_MAX)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "body: non-framed content of %llu bytes exceeds 2^36 - 32",
-                                (unsigned long long)len);
-    if (d->max_body > 0 && len > d->max_body)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "body: plaintext exceeds the limit of %llu bytes",
-                                (unsigned long long)d->max_body);
+    SKT_ENSURE(len <= SKT_ESDK_NONFRAMED_MAX, err, SECKIT_EFORMAT,
+               "body: non-framed content of %llu bytes exceeds 2^36 - 32",
+               (unsigned long long)len);
+    SKT_ENSURE(!(d->max_body > 0 && len > d->max_body), err, SECKIT_ELIMIT,
+               "body: plaintext exceeds the limit of %llu bytes",
+               (unsigned long long)d->max_body);
     if (d->max_body == 0 && d->nonframed_cap > 0 && len > d->nonframed_cap)
         return seckit_error_set(err, SECKIT_ELIMIT,
                                 "body: a non-framed body of %llu bytes exceeds the streaming "
                                 "limit of %llu bytes (set max_body_len)",
                                 (unsigned long long)len, (unsigned long long)d->nonframed_cap);
-    if (len > SIZE_MAX - 64)
-        return seckit_error_set(err, SECKIT_ELIMIT, "body: too large for this system");
+    SKT_ENSURE(len <= SIZE_MAX - 64, err, SECKIT_ELIMIT, "body: too large for this system");
     if ((rc = skt_reader_take(&r, (size_t)len, &ct, "body: content", NULL)) != 0 ||
         (rc = skt_reader_take(&r, SKT_ESDK_TAG_LEN, &tag, "body: tag", NULL)) != 0)
         goto short_or_fail;
@@ -415,8 +402,7 @@ static int do_footer(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_
         d->need = want > n ? want - n : 1;
         return 0;
     }
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     SKT_GUARD(skt_sig_verify_final(d->sig, sig, sig_len, err));
     *used = r.pos;
     size_t held = d->held;
@@ -445,16 +431,14 @@ static int consume(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t 
         case ST_NONFRAMED: rc = do_nonframed(d, p + off, n - off, &u, err); break;
         case ST_FOOTER: rc = do_footer(d, p + off, n - off, &u, err); break;
         case ST_DONE:
-            if (off < n)
-                return seckit_error_set(err, SECKIT_EFORMAT,
-                                        "%zu trailing bytes after the end of the message",
-                                        n - off);
+            SKT_ENSURE(off >= n, err, SECKIT_EFORMAT,
+                       "%zu trailing bytes after the end of the message",
+                       n - off);
             *used = off;
             return 0;
         default: return seckit_error_set(err, SECKIT_EINVAL, "decryptor already failed");
         }
-        if (rc != 0)
-            return rc;
+        SKT_GUARD(rc);
         if (u == 0)
             break; /* the unit is incomplete */
         off += u;
@@ -470,8 +454,7 @@ static int pending_append(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, 
         while (cap < d->plen + n)
             cap *= 2;
         uint8_t *q = realloc(d->pending, cap);
-        if (q == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(q != NULL, err, SECKIT_ENOMEM, "out of memory");
         d->pending = q;
         d->pcap = cap;
     }
@@ -489,8 +472,7 @@ int seckit_esdk_decryptor_new(seckit_esdk_decryptor **out, const seckit_keyring 
     SKT_ENSURE_ARG(kr != NULL && write != NULL, err);
     SKT_GUARD(skt_crypto_init(err));
     seckit_esdk_decryptor *d = calloc(1, sizeof(*d));
-    if (d == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(d != NULL, err, SECKIT_ENOMEM, "out of memory");
     if (opts != NULL)
         d->opts = *opts;
     else
@@ -518,8 +500,7 @@ static int decryptor_update(seckit_esdk_decryptor *d, const uint8_t *in, size_t 
 {
     int rc;
     size_t used;
-    if (d->state == ST_FAILED)
-        return seckit_error_set(err, SECKIT_EINVAL, "decryptor already failed");
+    SKT_ENSURE(d->state != ST_FAILED, err, SECKIT_EINVAL, "decryptor already failed");
     while (len > 0) {
         if (d->plen == 0) {
             SKT_GUARD_GOTO(consume(d, in, len, &used, err), rc, bad);
@@ -583,8 +564,7 @@ int seckit_esdk_decryptor_finish(seckit_esdk_decryptor *d, seckit_error *err)
     static const char *const where[] = {"in the header", "in the body (no final frame)",
                                         "in the body", "before the footer"};
     SKT_ENSURE_ARG(d != NULL, err);
-    if (d->state == ST_FAILED)
-        return seckit_error_set(err, SECKIT_EINVAL, "decryptor already failed");
+    SKT_ENSURE(d->state != ST_FAILED, err, SECKIT_EINVAL, "decryptor already failed");
     if (d->state != ST_DONE) {
         int rc = seckit_error_set(err, SECKIT_ETRUNCATED, "message ends early (%s)",
                                   where[d->state]);
@@ -637,8 +617,7 @@ typedef struct {
 static int sink_write(void *user, const uint8_t *p, size_t n, seckit_error *err)
 {
     oneshot_sink *s = user;
-    if (n > s->cap - s->len)
-        return seckit_error_set(err, SECKIT_EINTERNAL, "plaintext longer than the message");
+    SKT_ENSURE(n <= s->cap - s->len, err, SECKIT_EINTERNAL, "plaintext longer than the message");
     memcpy(s->buf + s->len, p, n);
     s->len += n;
     return 0;
@@ -663,8 +642,7 @@ int seckit_esdk_decrypt(const seckit_keyring *kr, const seckit_esdk_options *opt
     int rc;
     SKT_GUARD(skt_crypto_init(err));
     s.buf = skt_scratch_alloc(len + 1);
-    if (s.buf == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(s.buf != NULL, err, SECKIT_ENOMEM, "out of memory");
     SKT_GUARD_GOTO(seckit_esdk_decryptor_new(&d, kr, opts, sink_write, &s, err), rc, done);
     SKT_GUARD_GOTO(decryptor_update(d, msg, len, err), rc, done);
     SKT_GUARD_GOTO(seckit_esdk_decryptor_finish(d, err), rc, done);

@@ -59,18 +59,15 @@ static int resolve_suite(const seckit_esdk_options *o, const skt_esdk_suite **ou
         id = forbid ? SECKIT_ESDK_SUITE_AES256_GCM_HKDF_SHA384_ECDSA_P384
                     : SECKIT_ESDK_SUITE_AES256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384;
     const skt_esdk_suite *s = skt_esdk_suite_find(id);
-    if (s == NULL)
-        return seckit_error_set(err, SECKIT_EUNSUPPORTED,
-                                "algorithm suite 0x%04X is not an ESDK suite", id);
-    if (forbid && s->commits)
-        return seckit_error_set(err, SECKIT_EPOLICY,
-                                "commitment policy forbid-encrypt-allow-decrypt refuses the "
-                                "committing suite 0x%04X", id);
-    if (!forbid && !s->commits)
-        return seckit_error_set(err, SECKIT_EPOLICY,
-                                "the commitment policy requires a committing suite (0x0478 or "
-                                "0x0578), not 0x%04X (use forbid-encrypt-allow-decrypt for v1 "
-                                "messages)", id);
+    SKT_ENSURE(s != NULL, err, SECKIT_EUNSUPPORTED,
+               "algorithm suite 0x%04X is not an ESDK suite", id);
+    SKT_ENSURE(!(forbid && s->commits), err, SECKIT_EPOLICY,
+               "commitment policy forbid-encrypt-allow-decrypt refuses the "
+               "committing suite 0x%04X", id);
+    SKT_ENSURE(!(!forbid && !s->commits), err, SECKIT_EPOLICY,
+               "the commitment policy requires a committing suite (0x0478 or "
+               "0x0578), not 0x%04X (use forbid-encrypt-allow-decrypt for v1 "
+               "messages)", id);
     *out = s;
     return 0;
 }
@@ -111,8 +108,7 @@ static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr
         seckit_esdk_options_init(&opts);
     SKT_GUARD(skt_crypto_init(err));
     seckit_esdk_encryptor *e = calloc(1, sizeof(*e));
-    if (e == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(e != NULL, err, SECKIT_ENOMEM, "out of memory");
     e->write = write;
     e->user = user;
     e->frame_length = opts.frame_length;
@@ -139,10 +135,7 @@ static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr
         SKT_GUARD_GOTO(skt_esdk_ctx_from_pairs(&c, n ? ctx->pairs : NULL, n, 0, err), rc, fail);
         skt_esdk_ctx_free(&c);
         seckit_esdk_pair *all = calloc(n + 1, sizeof(*all));
-        if (all == NULL) {
-            rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-            goto fail;
-        }
+        SKT_ENSURE_GOTO(all != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
         if (n > 0)
             memcpy(all, ctx->pairs, n * sizeof(*all));
         all[n].key = SECKIT_ESDK_PUBLIC_KEY_CONTEXT_KEY;
@@ -160,10 +153,8 @@ static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr
     /* Data key and EDKs. */
     SKT_GUARD_GOTO(skt_materials_init(&m, s, &c, 1, NULL, err), rc, fail);
     SKT_GUARD_GOTO(skt_keyring_on_encrypt(kr, &m, err), rc, fail);
-    if (!m.has_key || m.n_edks == 0) {
-        rc = seckit_error_set(err, SECKIT_EINTERNAL, "keyring produced no encrypted data key");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(!(!m.has_key || m.n_edks == 0), err, rc, fail, SECKIT_EINTERNAL,
+                    "keyring produced no encrypted data key");
     if (opts.max_encrypted_data_keys > 0 && m.n_edks > opts.max_encrypted_data_keys) {
         rc = seckit_error_set(err, SECKIT_ELIMIT,
                               "the keyring made %zu encrypted data keys, more than the limit of %u",
@@ -173,10 +164,7 @@ static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr
     e->message_id_len = s->version == 1 ? 16 : 32;
     SKT_GUARD_GOTO(skt_esdk_random(e->message_id, e->message_id_len, err), rc, fail);
     key = skt_scratch_alloc(SKT_ESDK_MAX_KEY_LEN);
-    if (key == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(key != NULL, err, rc, fail, SECKIT_ENOMEM, "out of secure memory");
     SKT_GUARD_GOTO(skt_esdk_derive(s, m.data_key, e->message_id, key, commit, err), rc, fail);
     SKT_GUARD_GOTO(skt_gcm_new(&e->gcm, key, s->key_len, 1, err), rc, fail);
 
@@ -219,11 +207,8 @@ static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr
         e->buf = skt_scratch_alloc(e->frame_length);
         e->out_cap = (size_t)e->frame_length + 44;
         e->out = malloc(e->out_cap);
-        if (e->buf == NULL || e->out == NULL) {
-            rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory for a frame of %u bytes",
-                                  (unsigned)e->frame_length);
-            goto fail;
-        }
+        SKT_ENSURE_GOTO(!(e->buf == NULL || e->out == NULL), err, rc, fail, SECKIT_ENOMEM,
+                        "out of memory for a frame of %u bytes", (unsigned)e->frame_length);
     }
     e->seq = 1;
     *out = e;
@@ -366,21 +351,15 @@ int seckit_esdk_encrypt(const seckit_keyring *kr, const seckit_esdk_options *opt
     } else {
         /* Non-framed: IV || u64 length || ciphertext || tag. */
         uint8_t head[SKT_ESDK_IV_LEN + 8], tag[SKT_ESDK_TAG_LEN], aad[SKT_ESDK_BODY_AAD_MAX];
-        if ((uint64_t)len > SKT_ESDK_NONFRAMED_MAX) {
-            rc = seckit_error_set(err, SECKIT_ELIMIT,
-                                  "non-framed content is limited to 2^36 - 32 bytes");
-            goto done;
-        }
+        SKT_ENSURE_GOTO((uint64_t)len <= SKT_ESDK_NONFRAMED_MAX, err, rc, done, SECKIT_ELIMIT,
+                        "non-framed content is limited to 2^36 - 32 bytes");
         memset(head, 0, sizeof(head));
         head[SKT_ESDK_IV_LEN - 1] = 1;
         for (int i = 0; i < 8; i++)
             head[SKT_ESDK_IV_LEN + i] = (uint8_t)((uint64_t)len >> (56 - 8 * i));
         SKT_GUARD_GOTO(emit(e, head, sizeof(head), err), rc, done);
         uint8_t *ct = malloc(len ? len : 1);
-        if (ct == NULL) {
-            rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-            goto done;
-        }
+        SKT_ENSURE_GOTO(ct != NULL, err, rc, done, SECKIT_ENOMEM, "out of memory");
         size_t aad_len = skt_esdk_body_aad(aad, e->message_id, e->message_id_len,
                                            SKT_BODY_SINGLE, 1, len);
         rc = skt_gcm_seal(e->gcm, head, aad, aad_len, NULL, 0, plaintext, len, ct, tag, err);

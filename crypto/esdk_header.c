@@ -46,10 +46,9 @@ int skt_esdk_header_scan(skt_esdk_hdr_scan *sc, const uint8_t *p, size_t n,
             if (n < 1)
                 goto need_1;
             sc->examined++;
-            if (p[0] != 1 && p[0] != 2)
-                return seckit_error_set(err, SECKIT_EUNSUPPORTED,
-                                        "header: message version 0x%02X is not 1 or 2 (not an "
-                                        "ESDK message?)", p[0]);
+            SKT_ENSURE(!(p[0] != 1 && p[0] != 2), err, SECKIT_EUNSUPPORTED,
+                       "header: message version 0x%02X is not 1 or 2 (not an "
+                       "ESDK message?)", p[0]);
             sc->version = p[0];
             /* version [type] suite message-ID */
             sc->pos = sc->version == 1 ? 1 + 1 + 2 + 16 : 1 + 2 + 32;
@@ -60,10 +59,9 @@ int skt_esdk_header_scan(skt_esdk_hdr_scan *sc, const uint8_t *p, size_t n,
                 goto need_2;
             uint16_t aad_len = be16(p + sc->pos);
             sc->examined += 2;
-            if (aad_len > l->max_context)
-                return seckit_error_set(err, SECKIT_ELIMIT,
-                                        "header: encryption context of %u bytes exceeds the "
-                                        "limit of %zu", aad_len, l->max_context);
+            SKT_ENSURE(aad_len <= l->max_context, err, SECKIT_ELIMIT,
+                       "header: encryption context of %u bytes exceeds the "
+                       "limit of %zu", aad_len, l->max_context);
             sc->pos += 2 + (size_t)aad_len;
             sc->step = SCAN_EDK_COUNT;
             break;
@@ -73,13 +71,10 @@ int skt_esdk_header_scan(skt_esdk_hdr_scan *sc, const uint8_t *p, size_t n,
                 goto need_2;
             uint16_t count = be16(p + sc->pos);
             sc->examined += 2;
-            if (count == 0)
-                return seckit_error_set(err, SECKIT_EFORMAT,
-                                        "header: encrypted data key count is 0");
-            if (count > l->max_edks)
-                return seckit_error_set(err, SECKIT_ELIMIT,
-                                        "header: %u encrypted data keys exceed the limit of %u",
-                                        count, (unsigned)l->max_edks);
+            SKT_ENSURE(count != 0, err, SECKIT_EFORMAT, "header: encrypted data key count is 0");
+            SKT_ENSURE(count <= l->max_edks, err, SECKIT_ELIMIT,
+                       "header: %u encrypted data keys exceed the limit of %u",
+                       count, (unsigned)l->max_edks);
             sc->pos += 2;
             sc->edks_left = count;
             sc->field = 0;
@@ -108,10 +103,9 @@ int skt_esdk_header_scan(skt_esdk_hdr_scan *sc, const uint8_t *p, size_t n,
                     sc->field = 0;
                     sc->edks_left--;
                 }
-                if (sc->pos > l->max_header)
-                    return seckit_error_set(err, SECKIT_ELIMIT,
-                                            "header: longer than the limit of %zu bytes",
-                                            l->max_header);
+                SKT_ENSURE(sc->pos <= l->max_header, err, SECKIT_ELIMIT,
+                           "header: longer than the limit of %zu bytes",
+                           l->max_header);
             }
             sc->step = SCAN_TAIL;
             break;
@@ -119,10 +113,9 @@ int skt_esdk_header_scan(skt_esdk_hdr_scan *sc, const uint8_t *p, size_t n,
             /* content type, reserved, IV length, frame length (v1);
              * content type, frame length, commitment key (v2). */
             size_t body = sc->pos + (sc->version == 1 ? 1 + 4 + 1 + 4 : 1 + 4 + 32);
-            if (body > l->max_header)
-                return seckit_error_set(err, SECKIT_ELIMIT,
-                                        "header: longer than the limit of %zu bytes",
-                                        l->max_header);
+            SKT_ENSURE(body <= l->max_header, err, SECKIT_ELIMIT,
+                       "header: longer than the limit of %zu bytes",
+                       l->max_header);
             sc->total = body + (sc->version == 1 ? SKT_ESDK_IV_LEN : 0) + SKT_ESDK_TAG_LEN;
             sc->step = SCAN_DONE;
             break;
@@ -191,55 +184,46 @@ int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l,
     memset(h, 0, sizeof(*h));
     skt_reader_init(&r, p, n);
     SKT_GUARD(skt_reader_u8(&r, &version, "header: version", err));
-    if (version != 1 && version != 2)
-        return seckit_error_set(err, SECKIT_EUNSUPPORTED,
-                                "header: message version 0x%02X is not 1 or 2 (not an ESDK "
-                                "message?)", version);
+    SKT_ENSURE(!(version != 1 && version != 2), err, SECKIT_EUNSUPPORTED,
+               "header: message version 0x%02X is not 1 or 2 (not an ESDK "
+               "message?)", version);
     h->version = version;
     if (version == 1) {
         SKT_GUARD(skt_reader_u8(&r, &type, "header: type", err));
-        if (type != 0x80)
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "header: type 0x%02X is not 0x80 (customer authenticated "
-                                    "encrypted data)", type);
+        SKT_ENSURE(type == 0x80, err, SECKIT_EFORMAT,
+                   "header: type 0x%02X is not 0x80 (customer authenticated "
+                   "encrypted data)", type);
     }
     SKT_GUARD(skt_reader_u16(&r, &suite_id, "header: algorithm suite", err));
     h->suite = skt_esdk_suite_find(suite_id);
-    if (h->suite == NULL)
-        return seckit_error_set(err, SECKIT_EUNSUPPORTED,
-                                "header: algorithm suite 0x%04X is not an ESDK suite", suite_id);
-    if (h->suite->version != version)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "header: algorithm suite 0x%04X needs message version %u, not %u",
-                                suite_id, h->suite->version, version);
+    SKT_ENSURE(h->suite != NULL, err, SECKIT_EUNSUPPORTED,
+               "header: algorithm suite 0x%04X is not an ESDK suite", suite_id);
+    SKT_ENSURE(h->suite->version == version, err, SECKIT_EFORMAT,
+               "header: algorithm suite 0x%04X needs message version %u, not %u",
+               suite_id, h->suite->version, version);
     h->message_id_len = version == 1 ? 16 : 32;
     SKT_GUARD(skt_reader_copy(&r, h->message_id, h->message_id_len, "header: message ID", err));
 
     /* Encryption context (AAD): length, then the pairs (parsed later). */
     uint16_t aad_len;
     SKT_GUARD(skt_reader_u16(&r, &aad_len, "header: encryption context length", err));
-    if (aad_len > l->max_context)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "header: encryption context of %u bytes exceeds the limit of %zu",
-                                aad_len, l->max_context);
-    if (aad_len == 1)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "header: encryption context length 1 cannot hold a pair count");
+    SKT_ENSURE(aad_len <= l->max_context, err, SECKIT_ELIMIT,
+               "header: encryption context of %u bytes exceeds the limit of %zu",
+               aad_len, l->max_context);
+    SKT_ENSURE(aad_len != 1, err, SECKIT_EFORMAT,
+               "header: encryption context length 1 cannot hold a pair count");
     SKT_GUARD(skt_reader_take(&r, aad_len, &h->aad, "header: encryption context", err));
     h->aad_len = aad_len;
 
     /* Encrypted data keys. */
     SKT_GUARD(skt_reader_u16(&r, &edk_count, "header: encrypted data key count", err));
-    if (edk_count == 0)
-        return seckit_error_set(err, SECKIT_EFORMAT, "header: encrypted data key count is 0");
-    if (edk_count > l->max_edks)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "header: %u encrypted data keys exceed the limit of %u",
-                                edk_count, (unsigned)l->max_edks);
+    SKT_ENSURE(edk_count != 0, err, SECKIT_EFORMAT, "header: encrypted data key count is 0");
+    SKT_ENSURE(edk_count <= l->max_edks, err, SECKIT_ELIMIT,
+               "header: %u encrypted data keys exceed the limit of %u",
+               edk_count, (unsigned)l->max_edks);
     /* Only now allocate (at most 65535 small entries). */
     h->edks = calloc(edk_count, sizeof(*h->edks));
-    if (h->edks == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(h->edks != NULL, err, SECKIT_ENOMEM, "out of memory");
     for (size_t i = 0; i < edk_count; i++) {
         seckit_esdk_edk *e = &h->edks[i];
         SKT_GUARD_GOTO(skt_reader_lp16(&r, 0xFFFF, &e->provider_id, &e->provider_id_len,
@@ -249,11 +233,8 @@ int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l,
         SKT_GUARD_GOTO(skt_reader_lp16(&r, 0xFFFF, &e->ciphertext, &e->ciphertext_len,
                                        "header: encrypted data key ciphertext", err), rc, fail);
         h->edk_count = i + 1;
-        if (r.pos > l->max_header) {
-            rc = seckit_error_set(err, SECKIT_ELIMIT,
-                                  "header: longer than the limit of %zu bytes", l->max_header);
-            goto fail;
-        }
+        SKT_ENSURE_GOTO(r.pos <= l->max_header, err, rc, fail, SECKIT_ELIMIT,
+                        "header: longer than the limit of %zu bytes", l->max_header);
         if (!skt_esdk_utf8_valid(e->provider_id, e->provider_id_len)) {
             rc = seckit_error_set(err, SECKIT_EFORMAT,
                                   "header: encrypted data key %zu provider ID is not UTF-8", i + 1);
@@ -261,50 +242,32 @@ int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l,
         }
     }
     SKT_GUARD_GOTO(skt_reader_u8(&r, &h->content_type, "header: content type", err), rc, fail);
-    if (h->content_type != 1 && h->content_type != 2) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT,
-                              "header: content type 0x%02X is neither 1 (non-framed) nor 2 "
-                              "(framed)", h->content_type);
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(!(h->content_type != 1 && h->content_type != 2), err, rc, fail, SECKIT_EFORMAT,
+                    "header: content type 0x%02X is neither 1 (non-framed) nor 2 (framed)",
+                    h->content_type);
     if (version == 1) {
         SKT_GUARD_GOTO(skt_reader_u32(&r, &reserved, "header: reserved", err), rc, fail);
-        if (reserved != 0) {
-            rc = seckit_error_set(err, SECKIT_EFORMAT, "header: reserved field is not zero");
-            goto fail;
-        }
+        SKT_ENSURE_GOTO(reserved == 0, err, rc, fail, SECKIT_EFORMAT,
+                        "header: reserved field is not zero");
         SKT_GUARD_GOTO(skt_reader_u8(&r, &iv_len, "header: IV length", err), rc, fail);
-        if (iv_len != SKT_ESDK_IV_LEN) {
-            rc = seckit_error_set(err, SECKIT_EFORMAT, "header: IV length %u is not 12", iv_len);
-            goto fail;
-        }
+        SKT_ENSURE_GOTO(iv_len == SKT_ESDK_IV_LEN, err, rc, fail, SECKIT_EFORMAT,
+                        "header: IV length %u is not 12", iv_len);
     }
     SKT_GUARD_GOTO(skt_reader_u32(&r, &h->frame_length, "header: frame length", err), rc, fail);
-    if (h->content_type == 1 && h->frame_length != 0) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT,
-                              "header: non-framed message with frame length %u (must be 0)",
-                              (unsigned)h->frame_length);
-        goto fail;
-    }
-    if (h->content_type == 2 && h->frame_length == 0) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT, "header: framed message with frame length 0");
-        goto fail;
-    }
-    if (h->frame_length > l->max_frame) {
-        rc = seckit_error_set(err, SECKIT_ELIMIT,
-                              "header: frame length %u exceeds the limit of %u",
-                              (unsigned)h->frame_length, (unsigned)l->max_frame);
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(!(h->content_type == 1 && h->frame_length != 0), err, rc, fail, SECKIT_EFORMAT,
+                    "header: non-framed message with frame length %u (must be 0)",
+                    (unsigned)h->frame_length);
+    SKT_ENSURE_GOTO(!(h->content_type == 2 && h->frame_length == 0), err, rc, fail, SECKIT_EFORMAT,
+                    "header: framed message with frame length 0");
+    SKT_ENSURE_GOTO(h->frame_length <= l->max_frame, err, rc, fail, SECKIT_ELIMIT,
+                    "header: frame length %u exceeds the limit of %u", (unsigned)h->frame_length,
+                    (unsigned)l->max_frame);
     if (version == 2)
         SKT_GUARD_GOTO(skt_reader_take(&r, SKT_ESDK_COMMIT_LEN, &h->commit,
                                        "header: commitment key", err), rc, fail);
     h->body_len = r.pos;
-    if (h->body_len > l->max_header) {
-        rc = seckit_error_set(err, SECKIT_ELIMIT, "header: longer than the limit of %zu bytes",
-                              l->max_header);
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(h->body_len <= l->max_header, err, rc, fail, SECKIT_ELIMIT,
+                    "header: longer than the limit of %zu bytes", l->max_header);
     if (version == 1)
         SKT_GUARD_GOTO(skt_reader_take(&r, SKT_ESDK_IV_LEN, &h->header_iv,
                                        "header: authentication IV", err), rc, fail);
@@ -361,10 +324,7 @@ int skt_esdk_info_fill(seckit_esdk_info *info, const skt_esdk_header *h, seckit_
     c.count = 0;
     skt_esdk_ctx_free(&c);
     info->edks = calloc(h->edk_count, sizeof(*info->edks));
-    if (info->edks == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(info->edks != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
     info->edk_count = h->edk_count;
     for (size_t i = 0; i < h->edk_count; i++) {
         const seckit_esdk_edk *e = &h->edks[i];

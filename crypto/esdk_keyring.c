@@ -22,8 +22,7 @@ int skt_materials_init(seckit_keyring_materials *m, const skt_esdk_suite *s,
     m->encrypting = encrypting;
     m->owns_key = key_buf == NULL;
     m->data_key = key_buf != NULL ? key_buf : skt_scratch_alloc(SKT_ESDK_MAX_KEY_LEN);
-    if (m->data_key == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory");
+    SKT_ENSURE(m->data_key != NULL, err, SECKIT_ENOMEM, "out of secure memory");
     return 0;
 }
 
@@ -84,11 +83,9 @@ int seckit_keyring_materials_set_data_key(seckit_keyring_materials *m, const uin
                                           size_t len, seckit_error *err)
 {
     SKT_ENSURE_ARG(m != NULL && key != NULL, err);
-    if (m->has_key)
-        return seckit_error_set(err, SECKIT_EINVAL, "keyring materials already hold a data key");
-    if (len != m->suite->key_len)
-        return seckit_error_set(err, SECKIT_EINVAL, "data key must be %u bytes, not %zu",
-                                m->suite->key_len, len);
+    SKT_ENSURE(!m->has_key, err, SECKIT_EINVAL, "keyring materials already hold a data key");
+    SKT_ENSURE(len == m->suite->key_len, err, SECKIT_EINVAL, "data key must be %u bytes, not %zu",
+               m->suite->key_len, len);
     memcpy(m->data_key, key, len);
     m->has_key = 1;
     return 0;
@@ -97,8 +94,7 @@ int seckit_keyring_materials_set_data_key(seckit_keyring_materials *m, const uin
 int seckit_keyring_materials_generate_data_key(seckit_keyring_materials *m, seckit_error *err)
 {
     SKT_ENSURE_ARG(m != NULL, err);
-    if (m->has_key)
-        return seckit_error_set(err, SECKIT_EINVAL, "keyring materials already hold a data key");
+    SKT_ENSURE(!m->has_key, err, SECKIT_EINVAL, "keyring materials already hold a data key");
     SKT_GUARD(skt_esdk_random(m->data_key, m->suite->key_len, err));
     m->has_key = 1;
     return 0;
@@ -108,25 +104,21 @@ int seckit_keyring_materials_add_edk(seckit_keyring_materials *m, const seckit_e
                                      seckit_error *err)
 {
     SKT_ENSURE_ARG(m != NULL && edk != NULL, err);
-    if (!m->encrypting)
-        return seckit_error_set(err, SECKIT_EINVAL, "EDKs can only be added when encrypting");
+    SKT_ENSURE(m->encrypting, err, SECKIT_EINVAL, "EDKs can only be added when encrypting");
     if (edk->provider_id_len > 0xFFFF || edk->provider_info_len > 0xFFFF ||
         edk->ciphertext_len > 0xFFFF)
         return seckit_error_set(err, SECKIT_ELIMIT, "encrypted data key field longer than 65535");
-    if (m->n_edks >= 0xFFFF)
-        return seckit_error_set(err, SECKIT_ELIMIT, "more than 65535 encrypted data keys");
+    SKT_ENSURE(m->n_edks < 0xFFFF, err, SECKIT_ELIMIT, "more than 65535 encrypted data keys");
     if (m->n_edks == m->cap_edks) {
         size_t cap = m->cap_edks ? m->cap_edks * 2 : 4;
         seckit_esdk_edk *e = realloc(m->edks, cap * sizeof(*e));
-        if (e == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(e != NULL, err, SECKIT_ENOMEM, "out of memory");
         m->edks = e;
         m->cap_edks = cap;
     }
     size_t total = edk->provider_id_len + edk->provider_info_len + edk->ciphertext_len;
     uint8_t *block = malloc(total + 1);
-    if (block == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(block != NULL, err, SECKIT_ENOMEM, "out of memory");
     seckit_esdk_edk *e = &m->edks[m->n_edks++];
     uint8_t *q = block;
     memcpy(q, edk->provider_id, edk->provider_id_len);
@@ -155,20 +147,17 @@ int skt_keyring_alloc(seckit_keyring **out, skt_kr_kind kind, const char *ns, co
         if (ns == NULL || name == NULL)
             return seckit_error_set(err, SECKIT_EINVAL, "keyring needs a namespace and a name");
         size_t nl = strlen(ns), ml = strlen(name);
-        if (nl == 0 || nl > 0xFFFF || ml == 0 || ml > 0xFFFF - 20)
-            return seckit_error_set(err, SECKIT_EINVAL,
-                                    "keyring namespace and name must be 1 to 65515 bytes");
-        if (strncmp(ns, "aws-kms", 7) == 0)
-            return seckit_error_set(err, SECKIT_EINVAL,
-                                    "keyring namespace '%.64s' is reserved (aws-kms)", ns);
+        SKT_ENSURE(!(nl == 0 || nl > 0xFFFF || ml == 0 || ml > 0xFFFF - 20), err, SECKIT_EINVAL,
+                   "keyring namespace and name must be 1 to 65515 bytes");
+        SKT_ENSURE(strncmp(ns, "aws-kms", 7) != 0, err, SECKIT_EINVAL,
+                   "keyring namespace '%.64s' is reserved (aws-kms)", ns);
         if (!skt_esdk_utf8_valid((const uint8_t *)ns, nl) ||
             !skt_esdk_utf8_valid((const uint8_t *)name, ml))
             return seckit_error_set(err, SECKIT_EINVAL,
                                     "keyring namespace and name must be UTF-8");
     }
     seckit_keyring *kr = calloc(1, sizeof(*kr));
-    if (kr == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(kr != NULL, err, SECKIT_ENOMEM, "out of memory");
     atomic_init(&kr->refs, 1);
     kr->kind = kind;
     if (ns != NULL && name != NULL) {
@@ -216,12 +205,10 @@ int seckit_keyring_multi_new(seckit_keyring **out, seckit_keyring *generator,
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
     SKT_ENSURE_ARG(n == 0 || children != NULL, err);
-    if (generator == NULL && n == 0)
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "multi keyring needs a generator or at least one child");
+    SKT_ENSURE(!(generator == NULL && n == 0), err, SECKIT_EINVAL,
+               "multi keyring needs a generator or at least one child");
     for (size_t i = 0; i < n; i++)
-        if (children[i] == NULL)
-            return seckit_error_set(err, SECKIT_EINVAL, "multi keyring child %zu is NULL", i);
+        SKT_ENSURE(children[i] != NULL, err, SECKIT_EINVAL, "multi keyring child %zu is NULL", i);
     seckit_keyring *kr;
     SKT_GUARD(skt_keyring_alloc(&kr, SKT_KR_MULTI, NULL, NULL, err));
     if (n > 0) {
@@ -264,25 +251,20 @@ int skt_keyring_on_encrypt(const seckit_keyring *kr, seckit_keyring_materials *m
     case SKT_KR_RSA: return skt_raw_rsa_encrypt(kr, m, err);
     case SKT_KR_AES: return skt_raw_aes_encrypt(kr, m, err);
     case SKT_KR_MULTI:
-        if (kr->generator == NULL && !m->has_key)
-            return seckit_error_set(err, SECKIT_EINVAL,
-                                    "multi keyring without a generator cannot encrypt");
+        SKT_ENSURE(!(kr->generator == NULL && !m->has_key), err, SECKIT_EINVAL,
+                   "multi keyring without a generator cannot encrypt");
         if (kr->generator != NULL)
             SKT_GUARD(skt_keyring_on_encrypt(kr->generator, m, err));
-        if (!m->has_key)
-            return seckit_error_set(err, SECKIT_EINTERNAL,
-                                    "multi keyring generator made no data key");
+        SKT_ENSURE(m->has_key, err, SECKIT_EINTERNAL, "multi keyring generator made no data key");
         for (size_t i = 0; i < kr->n_children; i++)
             SKT_GUARD(skt_keyring_on_encrypt(kr->children[i], m, err));
         return 0;
     case SKT_KR_CUSTOM: {
-        if (kr->ops->on_encrypt == NULL)
-            return seckit_error_set(err, SECKIT_EINVAL, "this keyring cannot encrypt");
+        SKT_ENSURE(kr->ops->on_encrypt != NULL, err, SECKIT_EINVAL, "this keyring cannot encrypt");
         size_t before = m->n_edks;
         SKT_GUARD(kr->ops->on_encrypt(kr->ctx, m, err));
-        if (!m->has_key || m->n_edks == before)
-            return seckit_error_set(err, SECKIT_EINTERNAL,
-                                    "custom keyring returned without a data key or EDK");
+        SKT_ENSURE(!(!m->has_key || m->n_edks == before), err, SECKIT_EINTERNAL,
+                   "custom keyring returned without a data key or EDK");
         return 0;
     }
     }

@@ -101,8 +101,7 @@ int skt_raw_rsa_decrypt(const seckit_keyring *kr, seckit_keyring_materials *m,
     uint8_t *buf = NULL;
     size_t cap = (size_t)EVP_PKEY_get_size(kr->pkey);
     buf = skt_scratch_alloc(cap);
-    if (buf == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of secure memory");
+    SKT_ENSURE(buf != NULL, err, SECKIT_ENOMEM, "out of secure memory");
     for (size_t i = 0; i < n && !m->has_key; i++) {
         const seckit_esdk_edk *e = &edks[i];
         if (e->provider_id_len != kr->ns_len || e->provider_info_len != kr->name_len ||
@@ -135,9 +134,8 @@ int seckit_keyring_raw_aes_new(seckit_keyring **out, const char *key_namespace,
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
     SKT_ENSURE_ARG(key != NULL, err);
-    if (key_len != 16 && key_len != 24 && key_len != 32)
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "AES wrapping key must be 16, 24 or 32 bytes, not %zu", key_len);
+    SKT_ENSURE(!(key_len != 16 && key_len != 24 && key_len != 32), err, SECKIT_EINVAL,
+               "AES wrapping key must be 16, 24 or 32 bytes, not %zu", key_len);
     SKT_GUARD(skt_crypto_init(err));
     seckit_keyring *kr;
     SKT_GUARD(skt_keyring_alloc(&kr, SKT_KR_AES, key_namespace, key_name, err));
@@ -166,13 +164,11 @@ int skt_raw_aes_encrypt(const seckit_keyring *kr, seckit_keyring_materials *m, s
     SKT_GUARD(skt_gcm_new(&g, kr->aes_key, kr->aes_len, 1, err));
     rc = skt_gcm_seal(g, iv, aad, aad_len, NULL, 0, m->data_key, klen, ct, ct + klen, err);
     skt_gcm_free(g);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     /* provider info = name || tag bits (u32) || IV length (u32) || IV */
     size_t info_len = kr->name_len + 8 + SKT_ESDK_IV_LEN;
     uint8_t *info = malloc(info_len);
-    if (info == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(info != NULL, err, SECKIT_ENOMEM, "out of memory");
     memcpy(info, kr->name, kr->name_len);
     uint8_t *q = info + kr->name_len;
     q[0] = q[1] = q[2] = 0;

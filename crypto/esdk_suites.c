@@ -45,9 +45,8 @@ int seckit_esdk_suite_lookup(uint16_t suite, seckit_esdk_suite_info *out, seckit
 {
     const skt_esdk_suite *s = skt_esdk_suite_find(suite);
     SKT_ENSURE_ARG(out != NULL, err);
-    if (s == NULL)
-        return seckit_error_set(err, SECKIT_EUNSUPPORTED,
-                                "algorithm suite 0x%04X is not an ESDK suite", suite);
+    SKT_ENSURE(s != NULL, err, SECKIT_EUNSUPPORTED,
+               "algorithm suite 0x%04X is not an ESDK suite", suite);
     out->id = s->id;
     out->message_version = s->version;
     out->key_len = s->key_len;

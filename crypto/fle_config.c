@@ -14,15 +14,10 @@
 #include <openssl/rsa.h>
 
 #include "crypto/fle_internal.h"
+#include "src/base/guard.h"
 #include "seckit/fle.h"
 
 #define PATH_MAX_LEN 256
-#define SKT_FLE_TRY(x)                                                       \
-    do {                                                                     \
-        int skt_rc_ = (x);                                                   \
-        if (skt_rc_ != 0)                                                    \
-            return skt_rc_;                                                  \
-    } while (0)
 
 typedef struct ct_item {
     char *content_type;
@@ -165,8 +160,7 @@ static int get_bool(const cJSON *obj, const char *key, int *out, const char *pat
 {
     const cJSON *m;
     int rc = get_member(obj, key, 1, &m, path, err);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD_NONZERO(rc);
     if (!cJSON_IsBool(m)) {
         char p[PATH_MAX_LEN];
         sub_path(p, path, key);
@@ -204,8 +198,7 @@ static int get_list(const cJSON *obj, const char *key, int required, const cJSON
     int rc = get_object(obj, key, required, &list, path, err);
     if (rc != 0 || list == NULL)
         return rc;
-    if ((rc = check_members(list, members, p, err)) != 0)
-        return rc;
+    SKT_GUARD_NONZERO(rc = check_members(list, members, p, err));
     const cJSON *q = cJSON_GetObjectItemCaseSensitive(list, "Quantity");
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(list, "Items");
     if (it != NULL && !cJSON_IsArray(it))
@@ -215,10 +208,9 @@ static int get_list(const cJSON *obj, const char *key, int required, const cJSON
         if (!cJSON_IsNumber(q) || q->valuedouble < 0 || q->valuedouble != (double)(size_t)q->valuedouble)
             return seckit_error_set(err, SECKIT_EFORMAT, "%s.Quantity: must be a whole number",
                                     p);
-        if ((size_t)q->valuedouble != n)
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "%s.Quantity: is %zu but Items has %zu entries", p,
-                                    (size_t)q->valuedouble, n);
+        SKT_ENSURE((size_t)q->valuedouble == n, err, SECKIT_EFORMAT,
+                   "%s.Quantity: is %zu but Items has %zu entries", p,
+                   (size_t)q->valuedouble, n);
     }
     *items = it;
     *count = n;
@@ -230,11 +222,9 @@ static int check_chars(const char *s, const char *extra, size_t max, const char 
                        const char *rule, seckit_error *err)
 {
     size_t n = strlen(s);
-    if (n == 0)
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: must not be empty", path);
-    if (n > max)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "%s: %zu characters is over the limit of %zu", path, n, max);
+    SKT_ENSURE(n != 0, err, SECKIT_EFORMAT, "%s: must not be empty", path);
+    SKT_ENSURE(n <= max, err, SECKIT_EFORMAT,
+               "%s: %zu characters is over the limit of %zu", path, n, max);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (!(isascii(c) && isalnum(c)) && (c == '\0' || strchr(extra, c) == NULL))
@@ -268,8 +258,7 @@ static int check_caller_reference(const cJSON *obj, int required, const char *pa
     if (rc != 0 || c == NULL)
         return rc;
     sub_path(p, path, "CallerReference");
-    if (c[0] == '\0')
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: must not be empty", p);
+    SKT_ENSURE(c[0] != '\0', err, SECKIT_EFORMAT, "%s: must not be empty", p);
     return 0;
 }
 
@@ -289,8 +278,7 @@ int skt_fle_parse_public_key(const char *pem, size_t len, EVP_PKEY **out, const 
     *out = NULL;
     OSSL_DECODER_CTX *dctx = OSSL_DECODER_CTX_new_for_pkey(
         &pkey, NULL, NULL, "RSA", OSSL_KEYMGMT_SELECT_PUBLIC_KEY, NULL, NULL);
-    if (dctx == NULL)
-        return seckit_error_set(err, SECKIT_ECRYPTO, "%s: cannot set up a key decoder", what);
+    SKT_ENSURE(dctx != NULL, err, SECKIT_ECRYPTO, "%s: cannot set up a key decoder", what);
     const unsigned char *p = (const unsigned char *)pem;
     size_t left = len;
     int ok = OSSL_DECODER_from_data(dctx, &p, &left);
@@ -317,25 +305,21 @@ int skt_fle_parse_public_key(const char *pem, size_t len, EVP_PKEY **out, const 
 int skt_fle_check_pattern(const char *p, const char *what, seckit_error *err)
 {
     size_t n = strlen(p);
-    if (n == 0)
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: must not be empty", what);
-    if (n > SECKIT_FLE_MAX_NAME)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "%s: %zu characters is over the limit of %u", what, n,
-                                SECKIT_FLE_MAX_NAME);
+    SKT_ENSURE(n != 0, err, SECKIT_EFORMAT, "%s: must not be empty", what);
+    SKT_ENSURE(n <= SECKIT_FLE_MAX_NAME, err, SECKIT_EFORMAT,
+               "%s: %zu characters is over the limit of %u", what, n,
+               SECKIT_FLE_MAX_NAME);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
         if (c == '*') {
-            if (i + 1 != n)
-                return seckit_error_set(err, SECKIT_EFORMAT,
-                                        "%s: '*' is allowed only at the end (a prefix "
-                                        "pattern such as \"card*\")",
-                                        what);
-            if (i == 0)
-                return seckit_error_set(err, SECKIT_EFORMAT,
-                                        "%s: a pattern needs at least one character before "
-                                        "'*'",
-                                        what);
+            SKT_ENSURE(i + 1 == n, err, SECKIT_EFORMAT,
+                       "%s: '*' is allowed only at the end (a prefix "
+                       "pattern such as \"card*\")",
+                       what);
+            SKT_ENSURE(i != 0, err, SECKIT_EFORMAT,
+                       "%s: a pattern needs at least one character before "
+                       "'*'",
+                       what);
             continue;
         }
         if (!(isascii(c) && isalnum(c)) && strchr("[]._-", c) == NULL)
@@ -427,11 +411,10 @@ static int check_profile_patterns(const seckit_fle_profile *p, const char *items
     size_t total = 0;
     for (size_t e = 0; e < p->n_entities; e++)
         total += p->entities[e].n_patterns;
-    if (total > SECKIT_FLE_MAX_PATTERNS)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "%s: %zu field patterns; CloudFront allows at most %u per "
-                                "profile",
-                                items_path, total, SECKIT_FLE_MAX_PATTERNS);
+    SKT_ENSURE(total <= SECKIT_FLE_MAX_PATTERNS, err, SECKIT_ELIMIT,
+               "%s: %zu field patterns; CloudFront allows at most %u per "
+               "profile",
+               items_path, total, SECKIT_FLE_MAX_PATTERNS);
     for (size_t e = 0; e < p->n_entities; e++)
         for (size_t i = 0; i < p->entities[e].n_patterns; i++)
             for (size_t f = e; f < p->n_entities; f++)
@@ -458,33 +441,25 @@ static int parse_key(const cJSON *item, const char *path, skt_fle_key *k, seckit
     char cpath[PATH_MAX_LEN], p[PATH_MAX_LEN];
     const char *id = NULL, *name, *pem;
     int rc;
-    if (!cJSON_IsObject(item))
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: must be an object", path);
+    SKT_ENSURE(cJSON_IsObject(item), err, SECKIT_EFORMAT, "%s: must be an object", path);
     const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(item, "PublicKeyConfig");
     if (cfg != NULL) {
-        if ((rc = check_members(item, outer, path, err)) != 0)
-            return rc;
-        if ((rc = get_object(item, "PublicKeyConfig", 1, &cfg, path, err)) != 0)
-            return rc;
-        if ((rc = get_string(item, "Id", 0, &id, path, err)) != 0)
-            return rc;
+        SKT_GUARD_NONZERO(rc = check_members(item, outer, path, err));
+        SKT_GUARD_NONZERO(rc = get_object(item, "PublicKeyConfig", 1, &cfg, path, err));
+        SKT_GUARD_NONZERO(rc = get_string(item, "Id", 0, &id, path, err));
         if (id != NULL && (rc = check_id(id, path, err)) != 0)
             return rc;
         sub_path(cpath, path, "PublicKeyConfig");
-        if ((rc = check_members(cfg, inner + 1, cpath, err)) != 0)
-            return rc;
+        SKT_GUARD_NONZERO(rc = check_members(cfg, inner + 1, cpath, err));
     } else {
         cfg = item;
         sub_path(cpath, "", path);
-        if ((rc = check_members(cfg, inner, cpath, err)) != 0)
-            return rc;
-        if ((rc = get_string(item, "Id", 0, &id, path, err)) != 0)
-            return rc;
+        SKT_GUARD_NONZERO(rc = check_members(cfg, inner, cpath, err));
+        SKT_GUARD_NONZERO(rc = get_string(item, "Id", 0, &id, path, err));
         if (id != NULL && (rc = check_id(id, path, err)) != 0)
             return rc;
     }
-    if ((rc = get_string(cfg, "Name", 1, &name, cpath, err)) != 0)
-        return rc;
+    SKT_GUARD_NONZERO(rc = get_string(cfg, "Name", 1, &name, cpath, err));
     sub_path(p, cpath, "Name");
     if ((rc = check_chars(name, "_-", SECKIT_FLE_MAX_NAME, p, "letters, digits, '_' and '-'",
                           err)) != 0)
@@ -492,11 +467,9 @@ static int parse_key(const cJSON *item, const char *path, skt_fle_key *k, seckit
     if ((rc = check_comment(cfg, cpath, err)) != 0 ||
         (rc = check_caller_reference(cfg, 0, cpath, err)) != 0)
         return rc;
-    if ((rc = get_string(cfg, "EncodedKey", 1, &pem, cpath, err)) != 0)
-        return rc;
+    SKT_GUARD_NONZERO(rc = get_string(cfg, "EncodedKey", 1, &pem, cpath, err));
     sub_path(p, cpath, "EncodedKey");
-    if ((rc = skt_fle_parse_public_key(pem, strlen(pem), &k->pkey, p, err)) != 0)
-        return rc;
+    SKT_GUARD_NONZERO(rc = skt_fle_parse_public_key(pem, strlen(pem), &k->pkey, p, err));
     k->id = id != NULL ? dupstr(id) : NULL;
     k->name = dupstr(name);
     k->pem = dupstr(pem);
@@ -526,36 +499,28 @@ static int parse_entity(const seckit_fle_config *cfg, const cJSON *item, const c
     const cJSON *items;
     size_t n;
     int rc;
-    if (!cJSON_IsObject(item))
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: must be an object", path);
-    if ((rc = check_members(item, members, path, err)) != 0)
-        return rc;
-    if ((rc = get_string(item, "PublicKeyId", 1, &key_ref, path, err)) != 0)
-        return rc;
+    SKT_ENSURE(cJSON_IsObject(item), err, SECKIT_EFORMAT, "%s: must be an object", path);
+    SKT_GUARD_NONZERO(rc = check_members(item, members, path, err));
+    SKT_GUARD_NONZERO(rc = get_string(item, "PublicKeyId", 1, &key_ref, path, err));
     e->key = find_key(cfg, key_ref);
     if (e->key == NULL) {
         sub_path(p, path, "PublicKeyId");
         return seckit_error_set(err, SECKIT_EFORMAT,
                                 "%s: no public key has the Id or Name \"%s\"", p, key_ref);
     }
-    if ((rc = get_string(item, "ProviderId", 1, &provider, path, err)) != 0)
-        return rc;
+    SKT_GUARD_NONZERO(rc = get_string(item, "ProviderId", 1, &provider, path, err));
     sub_path(p, path, "ProviderId");
     if ((rc = check_chars(provider, ":_-", SECKIT_FLE_MAX_NAME, p,
                           "letters, digits, ':', '_' and '-'", err)) != 0)
         return rc;
     if ((e->provider_id = dupstr(provider)) == NULL)
         return oom(err);
-    if ((rc = get_list(item, "FieldPatterns", 1, &items, &n, ipath, path, err)) != 0)
-        return rc;
-    if (n == 0)
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: needs at least one field pattern",
-                                ipath);
-    if (n > SECKIT_FLE_MAX_PATTERNS)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "%s: %zu field patterns; CloudFront allows at most %u per "
-                                "profile",
-                                ipath, n, SECKIT_FLE_MAX_PATTERNS);
+    SKT_GUARD_NONZERO(rc = get_list(item, "FieldPatterns", 1, &items, &n, ipath, path, err));
+    SKT_ENSURE(n != 0, err, SECKIT_EFORMAT, "%s: needs at least one field pattern", ipath);
+    SKT_ENSURE(n <= SECKIT_FLE_MAX_PATTERNS, err, SECKIT_ELIMIT,
+               "%s: %zu field patterns; CloudFront allows at most %u per "
+               "profile",
+               ipath, n, SECKIT_FLE_MAX_PATTERNS);
     if ((e->patterns = calloc(n, sizeof(char *))) == NULL)
         return oom(err);
     size_t i = 0;
@@ -563,8 +528,7 @@ static int parse_entity(const seckit_fle_config *cfg, const cJSON *item, const c
         index_path(p, ipath, i);
         if (!cJSON_IsString(it) || it->valuestring == NULL)
             return seckit_error_set(err, SECKIT_EFORMAT, "%s: must be a string", p);
-        if ((rc = skt_fle_check_pattern(it->valuestring, p, err)) != 0)
-            return rc;
+        SKT_GUARD_NONZERO(rc = skt_fle_check_pattern(it->valuestring, p, err));
         if ((e->patterns[i] = dupstr(it->valuestring)) == NULL)
             return oom(err);
         e->n_patterns = i + 1;
@@ -585,8 +549,7 @@ static int parse_profile(const seckit_fle_config *cfg, const cJSON *item, const 
     const cJSON *cfgobj, *items;
     size_t n;
     int rc;
-    if (!cJSON_IsObject(item))
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: must be an object", path);
+    SKT_ENSURE(cJSON_IsObject(item), err, SECKIT_EFORMAT, "%s: must be an object", path);
     cfgobj = cJSON_GetObjectItemCaseSensitive(item, "FieldLevelEncryptionProfileConfig");
     if (cfgobj != NULL) {
         if ((rc = check_members(item, outer, path, err)) != 0 ||
@@ -594,20 +557,16 @@ static int parse_profile(const seckit_fle_config *cfg, const cJSON *item, const 
                              err)) != 0)
             return rc;
         sub_path(cpath, path, "FieldLevelEncryptionProfileConfig");
-        if ((rc = check_members(cfgobj, inner + 1, cpath, err)) != 0)
-            return rc;
+        SKT_GUARD_NONZERO(rc = check_members(cfgobj, inner + 1, cpath, err));
     } else {
         cfgobj = item;
         sub_path(cpath, "", path);
-        if ((rc = check_members(cfgobj, inner, cpath, err)) != 0)
-            return rc;
+        SKT_GUARD_NONZERO(rc = check_members(cfgobj, inner, cpath, err));
     }
-    if ((rc = get_string(item, "Id", 0, &id, path, err)) != 0)
-        return rc;
+    SKT_GUARD_NONZERO(rc = get_string(item, "Id", 0, &id, path, err));
     if (id != NULL && (rc = check_id(id, path, err)) != 0)
         return rc;
-    if ((rc = get_string(cfgobj, "Name", 1, &name, cpath, err)) != 0)
-        return rc;
+    SKT_GUARD_NONZERO(rc = get_string(cfgobj, "Name", 1, &name, cpath, err));
     sub_path(p, cpath, "Name");
     if ((rc = check_chars(name, "_-", SECKIT_FLE_MAX_NAME, p, "letters, digits, '_' and '-'",
                           err)) != 0)
@@ -619,11 +578,9 @@ static int parse_profile(const seckit_fle_config *cfg, const cJSON *item, const 
     prof->name = dupstr(name);
     if ((id != NULL && prof->id == NULL) || prof->name == NULL)
         return oom(err);
-    if ((rc = get_list(cfgobj, "EncryptionEntities", 1, &items, &n, ipath, cpath, err)) != 0)
-        return rc;
-    if (n == 0)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "%s: needs at least one encryption entity", ipath);
+    SKT_GUARD_NONZERO(rc = get_list(cfgobj, "EncryptionEntities", 1, &items, &n, ipath, cpath,
+                                    err));
+    SKT_ENSURE(n != 0, err, SECKIT_EFORMAT, "%s: needs at least one encryption entity", ipath);
     if (n > SECKIT_FLE_MAX_PATTERNS)
         return seckit_error_set(err, SECKIT_ELIMIT, "%s: %zu entities; at most %u", ipath, n,
                                 SECKIT_FLE_MAX_PATTERNS);
@@ -669,8 +626,7 @@ static int parse_ct_item(seckit_fle_config *cfg, const cJSON *it, const char *p,
     char q[PATH_MAX_LEN];
     const char *ctype, *format, *pid;
     int rc;
-    if (!cJSON_IsObject(it))
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: must be an object", p);
+    SKT_ENSURE(cJSON_IsObject(it), err, SECKIT_EFORMAT, "%s: must be an object", p);
     if ((rc = check_members(it, ct_members, p, err)) != 0 ||
         (rc = get_string(it, "ContentType", 1, &ctype, p, err)) != 0 ||
         (rc = get_string(it, "Format", 1, &format, p, err)) != 0 ||
@@ -717,8 +673,7 @@ static int parse_qa_item(seckit_fle_config *cfg, const cJSON *it, const char *p,
     char q[PATH_MAX_LEN];
     const char *arg, *pid;
     int rc;
-    if (!cJSON_IsObject(it))
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: must be an object", p);
+    SKT_ENSURE(cJSON_IsObject(it), err, SECKIT_EFORMAT, "%s: must be an object", p);
     if ((rc = check_members(it, qa_members, p, err)) != 0 ||
         (rc = get_string(it, "QueryArg", 1, &arg, p, err)) != 0 ||
         (rc = get_string(it, "ProfileId", 1, &pid, p, err)) != 0)
@@ -756,8 +711,7 @@ static int parse_config(seckit_fle_config *cfg, const cJSON *obj, const char *pa
     size_t n;
     int rc;
 
-    if (!cJSON_IsObject(obj))
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: must be an object", path0);
+    SKT_ENSURE(cJSON_IsObject(obj), err, SECKIT_EFORMAT, "%s: must be an object", path0);
     sub_path(path, "", path0);
     const cJSON *wrapped = cJSON_GetObjectItemCaseSensitive(obj, "FieldLevelEncryptionConfig");
     if (wrapped != NULL) {
@@ -773,8 +727,7 @@ static int parse_config(seckit_fle_config *cfg, const cJSON *obj, const char *pa
         (rc = check_comment(obj, path, err)) != 0)
         return rc;
 
-    if ((rc = get_object(obj, "ContentTypeProfileConfig", 1, &sub, path, err)) != 0)
-        return rc;
+    SKT_GUARD_NONZERO(rc = get_object(obj, "ContentTypeProfileConfig", 1, &sub, path, err));
     sub_path(cpath, path, "ContentTypeProfileConfig");
     if ((rc = check_members(sub, ctc_members, cpath, err)) != 0 ||
         (rc = get_bool(sub, "ForwardWhenContentTypeIsUnknown", &cfg->ct_forward_unknown,
@@ -801,8 +754,7 @@ static int parse_config(seckit_fle_config *cfg, const cJSON *obj, const char *pa
         }
     }
 
-    if ((rc = get_object(obj, "QueryArgProfileConfig", 0, &sub, path, err)) != 0)
-        return rc;
+    SKT_GUARD_NONZERO(rc = get_object(obj, "QueryArgProfileConfig", 0, &sub, path, err));
     if (sub == NULL)
         return bad ? REPORTED : 0;
     cfg->has_qa = 1;
@@ -812,11 +764,10 @@ static int parse_config(seckit_fle_config *cfg, const cJSON *obj, const char *pa
                        cpath, err)) != 0 ||
         (rc = get_list(sub, "QueryArgProfiles", 0, &items, &n, ipath, cpath, err)) != 0)
         return rc;
-    if (n > SECKIT_FLE_MAX_QUERY_ARG_PROFILES)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "%s: %zu query-argument profiles; CloudFront allows at most "
-                                "%u",
-                                ipath, n, SECKIT_FLE_MAX_QUERY_ARG_PROFILES);
+    SKT_ENSURE(n <= SECKIT_FLE_MAX_QUERY_ARG_PROFILES, err, SECKIT_ELIMIT,
+               "%s: %zu query-argument profiles; CloudFront allows at most "
+               "%u",
+               ipath, n, SECKIT_FLE_MAX_QUERY_ARG_PROFILES);
     if (n > 0 && (cfg->qa = calloc(n, sizeof(*cfg->qa))) == NULL)
         return oom(err);
     i = 0;
@@ -928,10 +879,9 @@ static const struct {
 static int classify(gathered *g, const cJSON *root, const char *source, int single,
                     seckit_error *err)
 {
-    if (!cJSON_IsObject(root))
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "FLE configuration: the document must be a JSON object (one "
-                                "of: " FLE_SHAPES ")");
+    SKT_ENSURE(cJSON_IsObject(root), err, SECKIT_EFORMAT,
+               "FLE configuration: the document must be a JSON object (one "
+               "of: " FLE_SHAPES ")");
     const cJSON *keys = cJSON_GetObjectItemCaseSensitive(root, "public_keys");
     const cJSON *profiles = cJSON_GetObjectItemCaseSensitive(root, "profiles");
     const cJSON *config = cJSON_GetObjectItemCaseSensitive(root, "config");
@@ -939,8 +889,7 @@ static int classify(gathered *g, const cJSON *root, const char *source, int sing
     int rc;
     if (keys != NULL || profiles != NULL || config != NULL) {
         static const char *const members[] = {"public_keys", "profiles", "config", NULL};
-        if ((rc = check_members(root, members, "", err)) != 0)
-            return rc;
+        SKT_GUARD_NONZERO(rc = check_members(root, members, "", err));
         if (keys != NULL ? !cJSON_IsArray(keys) : single)
             return seckit_error_set(err, SECKIT_EFORMAT, "public_keys: %s",
                                     keys == NULL ? "required (an array of public keys)"
@@ -954,16 +903,16 @@ static int classify(gathered *g, const cJSON *root, const char *source, int sing
         size_t i = 0;
         for (const cJSON *it = keys != NULL ? keys->child : NULL; it != NULL; it = it->next, i++) {
             index_path(p, "public_keys", i);
-            SKT_FLE_TRY(add_elem(&g->keys, &g->nk, &g->cap_k, it, source, p, err));
+            SKT_GUARD_NONZERO(add_elem(&g->keys, &g->nk, &g->cap_k, it, source, p, err));
         }
         i = 0;
         for (const cJSON *it = profiles != NULL ? profiles->child : NULL; it != NULL;
              it = it->next, i++) {
             index_path(p, "profiles", i);
-            SKT_FLE_TRY(add_elem(&g->profiles, &g->np, &g->cap_p, it, source, p, err));
+            SKT_GUARD_NONZERO(add_elem(&g->profiles, &g->np, &g->cap_p, it, source, p, err));
         }
         if (config != NULL)
-            SKT_FLE_TRY(add_elem(&g->configs, &g->nc, &g->cap_c, config, source, "config", err));
+            SKT_GUARD_NONZERO(add_elem(&g->configs, &g->nc, &g->cap_c, config, source, "config", err));
         return 0;
     }
     for (size_t w = 0; w < sizeof wrappers / sizeof wrappers[0]; w++) {
@@ -986,11 +935,9 @@ static int classify(gathered *g, const cJSON *root, const char *source, int sing
             return add_elem(v, nn, cap, root, source, names[wrappers[w].kind], err);
         }
         const char *const members[] = {wrappers[w].name, "ETag", NULL};
-        if ((rc = check_members(root, members, "", err)) != 0)
-            return rc;
-        if (!cJSON_IsObject(inner))
-            return seckit_error_set(err, SECKIT_EFORMAT, "%s: must be an object",
-                                    wrappers[w].name);
+        SKT_GUARD_NONZERO(rc = check_members(root, members, "", err));
+        SKT_ENSURE(cJSON_IsObject(inner), err, SECKIT_EFORMAT, "%s: must be an object",
+                   wrappers[w].name);
         if (wrappers[w].kind == 0)
             return add_elem(&g->keys, &g->nk, &g->cap_k, inner, source, wrappers[w].name, err);
         if (wrappers[w].kind == 1)
@@ -1019,10 +966,9 @@ static int classify(gathered *g, const cJSON *root, const char *source, int sing
 static int parse_json(const char *json, size_t len, cJSON **out, seckit_error *err)
 {
     *out = NULL;
-    if (len > SECKIT_FLE_MAX_BODY)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "FLE configuration: %zu bytes is over the limit of %u", len,
-                                SECKIT_FLE_MAX_BODY);
+    SKT_ENSURE(len <= SECKIT_FLE_MAX_BODY, err, SECKIT_ELIMIT,
+               "FLE configuration: %zu bytes is over the limit of %u", len,
+               SECKIT_FLE_MAX_BODY);
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
     if (root == NULL) {
@@ -1215,12 +1161,10 @@ int seckit_fle_config_parse_sources(seckit_fle_config **out,
 {
     if (n_problems != NULL)
         *n_problems = 0;
-    if (out == NULL || (sources == NULL && n > 0))
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "seckit_fle_config_parse_sources: invalid argument");
+    SKT_ENSURE(!(out == NULL || (sources == NULL && n > 0)), err, SECKIT_EINVAL,
+               "seckit_fle_config_parse_sources: invalid argument");
     *out = NULL;
-    if (n == 0)
-        return seckit_error_set(err, SECKIT_EINVAL, "FLE configuration: no document given");
+    SKT_ENSURE(n != 0, err, SECKIT_EINVAL, "FLE configuration: no document given");
     problems pr;
     memset(&pr, 0, sizeof pr);
     pr.cb = cb;
@@ -1329,9 +1273,7 @@ int seckit_fle_config_profile(const seckit_fle_config *cfg, const char *name_or_
     if (cfg == NULL || name_or_id == NULL || out == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_config_profile: invalid argument");
     int i = find_profile(cfg, name_or_id);
-    if (i < 0)
-        return seckit_error_set(err, SECKIT_ENOTFOUND,
-                                "no profile has the Name or Id \"%s\"", name_or_id);
+    SKT_ENSURE(i >= 0, err, SECKIT_ENOTFOUND, "no profile has the Name or Id \"%s\"", name_or_id);
     *out = &cfg->profiles[i];
     return 0;
 }
@@ -1347,12 +1289,10 @@ int seckit_fle_profile_new(seckit_fle_profile **out, const char *public_key_pem,
         (patterns == NULL && n_patterns > 0))
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_profile_new: invalid argument");
     *out = NULL;
-    if (n_patterns == 0)
-        return seckit_error_set(err, SECKIT_EINVAL, "a profile needs at least one field pattern");
-    if (n_patterns > SECKIT_FLE_MAX_PATTERNS)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "%zu field patterns; CloudFront allows at most %u per profile",
-                                n_patterns, SECKIT_FLE_MAX_PATTERNS);
+    SKT_ENSURE(n_patterns != 0, err, SECKIT_EINVAL, "a profile needs at least one field pattern");
+    SKT_ENSURE(n_patterns <= SECKIT_FLE_MAX_PATTERNS, err, SECKIT_ELIMIT,
+               "%zu field patterns; CloudFront allows at most %u per profile",
+               n_patterns, SECKIT_FLE_MAX_PATTERNS);
     if ((rc = check_chars(provider_id, ":_-", SECKIT_FLE_MAX_NAME, "provider id",
                           "letters, digits, ':', '_' and '-'", err)) != 0 ||
         (rc = check_chars(key_name, "_-", SECKIT_FLE_MAX_NAME, "key name",
@@ -1385,10 +1325,7 @@ int seckit_fle_profile_new(seckit_fle_profile **out, const char *public_key_pem,
     for (size_t i = 0; i < n_patterns; i++) {
         if (snprintf(p, sizeof(p), "field pattern %zu", i + 1) < 0)
             p[0] = '\0';
-        if (patterns[i] == NULL) {
-            rc = seckit_error_set(err, SECKIT_EINVAL, "%s: missing", p);
-            goto fail;
-        }
+        SKT_ENSURE_GOTO(patterns[i] != NULL, err, rc, fail, SECKIT_EINVAL, "%s: missing", p);
         if ((rc = skt_fle_check_pattern(patterns[i], p, err)) != 0)
             goto fail;
         if ((e->patterns[i] = dupstr(patterns[i])) == NULL)
@@ -1450,11 +1387,10 @@ static int query_profile(const char *query, char *raw, size_t raw_cap, char *dec
             memcmp(name, SECKIT_FLE_QUERY_ARG, name_len) == 0) {
             const char *v = q + name_len < q + n ? q + name_len + 1 : q + n;
             size_t vlen = (size_t)(q + n - v);
-            if (vlen >= raw_cap || vlen >= dec_cap)
-                return seckit_error_set(err, SECKIT_EPOLICY,
-                                        "query argument " SECKIT_FLE_QUERY_ARG
-                                        " is longer than %u characters",
-                                        SECKIT_FLE_MAX_NAME);
+            SKT_ENSURE(!(vlen >= raw_cap || vlen >= dec_cap), err, SECKIT_EPOLICY,
+                       "query argument " SECKIT_FLE_QUERY_ARG
+                       " is longer than %u characters",
+                       SECKIT_FLE_MAX_NAME);
             memcpy(raw, v, vlen);
             raw[vlen] = '\0';
             size_t o = 0;
@@ -1486,10 +1422,9 @@ int seckit_fle_select(const seckit_fle_config *cfg, const char *content_type,
     if (cfg == NULL || out == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_select: invalid argument");
     memset(out, 0, sizeof(*out));
-    if (!cfg->has_config)
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "the FLE configuration file has no \"config\" "
-                                "(FieldLevelEncryptionConfig) to select a profile with");
+    SKT_ENSURE(cfg->has_config, err, SECKIT_EINVAL,
+               "the FLE configuration file has no \"config\" "
+               "(FieldLevelEncryptionConfig) to select a profile with");
     if (content_type == NULL)
         content_type = SECKIT_FLE_CONTENT_TYPE;
     const ct_item *ct = NULL;
@@ -1513,8 +1448,8 @@ int seckit_fle_select(const seckit_fle_config *cfg, const char *content_type,
     if (query != NULL && cfg->has_qa) {
         char raw[SECKIT_FLE_MAX_NAME + 1], dec[SECKIT_FLE_MAX_NAME + 1];
         int found = 0, rc;
-        if ((rc = query_profile(query, raw, sizeof(raw), dec, sizeof(dec), &found, err)) != 0)
-            return rc;
+        SKT_GUARD_NONZERO(rc = query_profile(query, raw, sizeof(raw), dec, sizeof(dec), &found,
+                                             err));
         if (found) {
             for (size_t i = 0; i < cfg->n_qa; i++)
                 if (strcmp(cfg->qa[i].query_arg, raw) == 0 ||
@@ -1526,12 +1461,11 @@ int seckit_fle_select(const seckit_fle_config *cfg, const char *content_type,
                              cfg->qa[i].query_arg, out->profile->name);
                     return 0;
                 }
-            if (!cfg->qa_forward_unknown)
-                return seckit_error_set(err, SECKIT_EPOLICY,
-                                        "query argument " SECKIT_FLE_QUERY_ARG "=%s names no "
-                                        "profile and ForwardWhenQueryArgProfileIsUnknown is "
-                                        "false: CloudFront refuses the request",
-                                        raw);
+            SKT_ENSURE(cfg->qa_forward_unknown, err, SECKIT_EPOLICY,
+                       "query argument " SECKIT_FLE_QUERY_ARG "=%s names no "
+                       "profile and ForwardWhenQueryArgProfileIsUnknown is "
+                       "false: CloudFront refuses the request",
+                       raw);
         }
     }
     if (ct->profile < 0) {

@@ -47,8 +47,7 @@ static int encrypt_value(const skt_fle_entity *e, const void *value, size_t len,
     int rc = seckit_keyring_raw_rsa_new(&kr, e->provider_id, e->key->name,
                                         SECKIT_RSA_OAEP_SHA256, (const uint8_t *)e->key->pem,
                                         e->key->pem_len, err);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     seckit_esdk_options_init(&opts);
     opts.suite = FLE_SUITE;
     opts.frame_length = FLE_FRAME_LENGTH;
@@ -56,8 +55,7 @@ static int encrypt_value(const skt_fle_entity *e, const void *value, size_t len,
     opts.max_encrypted_data_keys = 1;
     rc = seckit_esdk_encrypt(kr, &opts, NULL, value, len, &msg, &msg_len, err);
     seckit_keyring_free(kr);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     size_t cap = seckit_base64_encoded_len(msg_len, SECKIT_BASE64_STANDARD);
     char *b64 = malloc(cap);
     if (b64 == NULL) {
@@ -102,14 +100,12 @@ int seckit_fle_encrypt_value(const seckit_fle_profile *profile, const char *fiel
         out_len == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_encrypt_value: invalid argument");
     const skt_fle_entity *e = skt_fle_profile_match(profile, field_name, strlen(field_name));
-    if (e == NULL)
-        return seckit_error_set(err, SECKIT_ENOTFOUND,
-                                "field name matches none of the profile's field patterns");
-    if (len > SECKIT_FLE_MAX_FIELD)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "value of %zu bytes is over CloudFront's limit of %u bytes "
-                                "for a field to encrypt",
-                                len, SECKIT_FLE_MAX_FIELD);
+    SKT_ENSURE(e != NULL, err, SECKIT_ENOTFOUND,
+               "field name matches none of the profile's field patterns");
+    SKT_ENSURE(len <= SECKIT_FLE_MAX_FIELD, err, SECKIT_ELIMIT,
+               "value of %zu bytes is over CloudFront's limit of %u bytes "
+               "for a field to encrypt",
+               len, SECKIT_FLE_MAX_FIELD);
     return encrypt_value(e, value, len, out, out_len, err);
 }
 
@@ -121,15 +117,13 @@ int seckit_fle_encrypt_body(const seckit_fle_profile *profile, const void *body,
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_encrypt_body: invalid argument");
     *out = NULL;
     *out_len = 0;
-    if (len > SECKIT_FLE_MAX_BODY)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "body of %zu bytes is over CloudFront's limit of %u bytes "
-                                "with field-level encryption",
-                                len, SECKIT_FLE_MAX_BODY);
+    SKT_ENSURE(len <= SECKIT_FLE_MAX_BODY, err, SECKIT_ELIMIT,
+               "body of %zu bytes is over CloudFront's limit of %u bytes "
+               "with field-level encryption",
+               len, SECKIT_FLE_MAX_BODY);
     seckit_form *form = NULL;
     int rc = seckit_form_parse(&form, body, len, SECKIT_FLE_MAX_BODY, err);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     size_t n = seckit_form_count(form), count = 0;
     char pname[300];
     /* Check every limit before encrypting anything. */
@@ -306,8 +300,7 @@ static int fle_rsa_keyring_new(seckit_keyring **out, const char *provider_id,
         (padding != SECKIT_RSA_PKCS1 && digests[padding] == NULL))
         return seckit_error_set(err, SECKIT_EINVAL, "unknown RSA padding %d", (int)padding);
     fle_rsa *k = calloc(1, sizeof(*k));
-    if (k == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(k != NULL, err, SECKIT_ENOMEM, "out of memory");
     if (pthread_mutex_init(&k->lock, NULL) != 0) {
         free(k);
         return seckit_error_set(err, SECKIT_ECRYPTO, "cannot make a mutex");
@@ -316,10 +309,8 @@ static int fle_rsa_keyring_new(seckit_keyring **out, const char *provider_id,
     k->padding = padding;
     k->provider_id = strdup(provider_id);
     k->key_name = strdup(key_name);
-    if (k->provider_id == NULL || k->key_name == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(!(k->provider_id == NULL || k->key_name == NULL), err, rc, fail, SECKIT_ENOMEM,
+                    "out of memory");
     k->provider_id_len = strlen(provider_id);
     k->key_name_len = strlen(key_name);
     if (padding != SECKIT_RSA_PKCS1 &&
@@ -339,16 +330,10 @@ static int fle_rsa_keyring_new(seckit_keyring **out, const char *provider_id,
         ok = 0;
     BN_clear_free(d);
     ERR_clear_error();
-    if (!ok) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT,
-                              "not an RSA private key (PEM or DER, PKCS#8 or PKCS#1)");
-        goto fail;
-    }
-    if (EVP_PKEY_get_bits(k->pkey) < 2048) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT, "RSA-%d key is too small (at least 2048 bits)",
-                              EVP_PKEY_get_bits(k->pkey));
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(ok, err, rc, fail, SECKIT_EFORMAT,
+                    "not an RSA private key (PEM or DER, PKCS#8 or PKCS#1)");
+    SKT_ENSURE_GOTO(EVP_PKEY_get_bits(k->pkey) >= 2048, err, rc, fail, SECKIT_EFORMAT,
+                    "RSA-%d key is too small (at least 2048 bits)", EVP_PKEY_get_bits(k->pkey));
     if ((rc = seckit_keyring_custom_new(out, &fle_rsa_ops, k, err)) != 0)
         goto fail;
     return 0;
@@ -399,12 +384,10 @@ static const uint16_t identity_suites[] = {
 int seckit_fle_decryptor_new(seckit_fle_decryptor **out, const seckit_fle_decrypt_options *opts,
                              seckit_error *err)
 {
-    if (out == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_decryptor_new: invalid argument");
+    SKT_ENSURE(out != NULL, err, SECKIT_EINVAL, "seckit_fle_decryptor_new: invalid argument");
     *out = NULL;
     seckit_fle_decryptor *d = calloc(1, sizeof(*d));
-    if (d == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(d != NULL, err, SECKIT_ENOMEM, "out of memory");
     if (opts != NULL)
         d->opts = *opts;
     d->opts.suites = NULL; /* copied into the bit mask below */
@@ -536,28 +519,22 @@ int seckit_fle_decryptor_add_key(seckit_fle_decryptor *d, const char *provider_i
     if (d == NULL || provider_id == NULL || key_name == NULL || private_key == NULL)
         return seckit_error_set(err, SECKIT_EINVAL,
                                 "seckit_fle_decryptor_add_key: invalid argument");
-    if (atomic_load_explicit(&d->sealed, memory_order_acquire))
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "the decryptor is sealed (in use); add every key before the "
-                                "first decryption, or build a new decryptor and swap it in "
-                                "with seckit_fle_keystore_swap");
+    SKT_ENSURE(!atomic_load_explicit(&d->sealed, memory_order_acquire), err, SECKIT_EINVAL,
+               "the decryptor is sealed (in use); add every key before the "
+               "first decryption, or build a new decryptor and swap it in "
+               "with seckit_fle_keystore_swap");
     if (provider_id[0] == '\0' || key_name[0] == '\0')
         return seckit_error_set(err, SECKIT_EINVAL, "provider id and key name must not be empty");
-    if (padding == SECKIT_RSA_PKCS1)
-        return seckit_error_set(err, SECKIT_EPOLICY,
-                                "RSA PKCS#1 v1.5 padding is refused for FLE: CloudFront wraps "
-                                "data keys with OAEP-SHA256, and PKCS#1 v1.5 decryption of "
-                                "attacker-supplied keys can be a timing oracle");
+    SKT_ENSURE(padding != SECKIT_RSA_PKCS1, err, SECKIT_EPOLICY,
+               "RSA PKCS#1 v1.5 padding is refused for FLE: CloudFront wraps "
+               "data keys with OAEP-SHA256, and PKCS#1 v1.5 decryption of "
+               "attacker-supplied keys can be a timing oracle");
     /* The RSA key is parsed outside the lock; the array changes under it. */
     seckit_keyring *kr = NULL;
     int rc = fle_rsa_keyring_new(&kr, provider_id, key_name, private_key, key_len, padding, err);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     char *pid = strdup(provider_id), *kname = strdup(key_name);
-    if (pid == NULL || kname == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(!(pid == NULL || kname == NULL), err, rc, fail, SECKIT_ENOMEM, "out of memory");
     pthread_mutex_lock(&d->lock);
     if (atomic_load_explicit(&d->sealed, memory_order_relaxed)) {
         pthread_mutex_unlock(&d->lock);
@@ -602,11 +579,9 @@ static int add_pattern_locked(seckit_fle_decryptor *d, const char *pattern, seck
     for (size_t i = 0; i < d->n_fields; i++)
         if (strcmp(d->fields[i], pattern) == 0)
             return 0;
-    if (d->n_fields >= 1024)
-        return seckit_error_set(err, SECKIT_ELIMIT, "more than 1024 field patterns");
+    SKT_ENSURE(d->n_fields < 1024, err, SECKIT_ELIMIT, "more than 1024 field patterns");
     char **nf = realloc(d->fields, (d->n_fields + 1) * sizeof(*nf));
-    if (nf == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(nf != NULL, err, SECKIT_ENOMEM, "out of memory");
     d->fields = nf;
     if ((d->fields[d->n_fields] = strdup(pattern)) == NULL)
         return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
@@ -624,12 +599,10 @@ static int sealed_error(seckit_error *err)
 int seckit_fle_decryptor_add_field(seckit_fle_decryptor *d, const char *pattern,
                                    seckit_error *err)
 {
-    if (d == NULL || pattern == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "seckit_fle_decryptor_add_field: invalid argument");
+    SKT_ENSURE(!(d == NULL || pattern == NULL), err, SECKIT_EINVAL,
+               "seckit_fle_decryptor_add_field: invalid argument");
     int rc = skt_fle_check_pattern(pattern, "field pattern", err);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     pthread_mutex_lock(&d->lock);
     rc = atomic_load_explicit(&d->sealed, memory_order_relaxed) ? sealed_error(err)
                                                                   : add_pattern_locked(d, pattern,
@@ -642,9 +615,8 @@ int seckit_fle_decryptor_add_profile_fields(seckit_fle_decryptor *d,
                                             const seckit_fle_profile *profile,
                                             seckit_error *err)
 {
-    if (d == NULL || profile == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "seckit_fle_decryptor_add_profile_fields: invalid argument");
+    SKT_ENSURE(!(d == NULL || profile == NULL), err, SECKIT_EINVAL,
+               "seckit_fle_decryptor_add_profile_fields: invalid argument");
     int rc = 0;
     pthread_mutex_lock(&d->lock);
     if (atomic_load_explicit(&d->sealed, memory_order_relaxed))
@@ -690,8 +662,7 @@ int seckit_fle_keystore_new(seckit_fle_keystore **out, seckit_fle_decryptor *d,
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_keystore_new: invalid argument");
     *out = NULL;
     seckit_fle_keystore *ks = calloc(1, sizeof(*ks));
-    if (ks == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(ks != NULL, err, SECKIT_ENOMEM, "out of memory");
     if (pthread_mutex_init(&ks->lock, NULL) != 0) {
         free(ks);
         return seckit_error_set(err, SECKIT_ECRYPTO, "cannot make a mutex");
@@ -705,9 +676,8 @@ int seckit_fle_keystore_new(seckit_fle_keystore **out, seckit_fle_decryptor *d,
 int seckit_fle_keystore_swap(seckit_fle_keystore *ks, seckit_fle_decryptor *d,
                              seckit_error *err)
 {
-    if (ks == NULL || d == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "seckit_fle_keystore_swap: invalid argument");
+    SKT_ENSURE(!(ks == NULL || d == NULL), err, SECKIT_EINVAL,
+               "seckit_fle_keystore_swap: invalid argument");
     seal(d);
     seckit_fle_decryptor_ref(d);
     pthread_mutex_lock(&ks->lock);
@@ -794,11 +764,10 @@ static int decode_value(const seckit_fle_decryptor *d, const char *value, size_t
         max_msg = 2 * d->opts.max_field_plaintext + FLE_MESSAGE_OVERHEAD;
     if (max_msg / 3 + 1 <= (SIZE_MAX - 8) / 4)
         max_chars = (max_msg / 3 + 1) * 4 + 8;
-    if (len > max_chars)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "encrypted value of %zu characters is longer than a field of "
-                                "at most %zu bytes can be",
-                                len, d->opts.max_field_plaintext);
+    SKT_ENSURE(len <= max_chars, err, SECKIT_ELIMIT,
+               "encrypted value of %zu characters is longer than a field of "
+               "at most %zu bytes can be",
+               len, d->opts.max_field_plaintext);
     char *text = malloc(len + 1);
     uint8_t *bytes = malloc(seckit_base64_decoded_max(len) + 1);
     if (text == NULL || bytes == NULL) {
@@ -831,8 +800,7 @@ static int decrypt_value(const seckit_fle_decryptor *d, const char *value, size_
     int rc;
     memset(&info, 0, sizeof(info));
     seal(d); /* from here on d never changes */
-    if ((rc = decode_value(d, value, len, &msg, &msg_len, err)) != 0)
-        return rc;
+    SKT_GUARD(rc = decode_value(d, value, len, &msg, &msg_len, err));
     /* Pick the key by the EDKs' provider id and key name, for a clear error
      * when none matches (parsing the header authenticates nothing). */
     if ((rc = seckit_esdk_parse_header(msg, msg_len, &d->esdk, &info, err)) != 0)
@@ -1162,8 +1130,7 @@ int seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, siz
     }
     seckit_fle_fields *r = NULL;
     int rc = decrypt_fields(d, body, len, fields, n_fields, &r, err);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     for (size_t i = 0; i < r->n; i++)
         if (r->plain[i] != NULL) {
             /* no copy: the form frees (and wipes) it */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "crypto/fle_internal.h"
+#include "src/base/guard.h"
 #include "src/base/secmem.h"
 #include "seckit/fle.h"
 
@@ -141,10 +142,9 @@ int seckit_form_parse_ex(seckit_form **out, const void *body, size_t len, size_t
     *out = NULL;
     if (max_len == 0)
         max_len = SECKIT_FLE_MAX_BODY;
-    if (len > max_len)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "form body: %zu bytes is over the limit of %zu bytes", len,
-                                max_len);
+    SKT_ENSURE(len <= max_len, err, SECKIT_ELIMIT,
+               "form body: %zu bytes is over the limit of %zu bytes", len,
+               max_len);
     const char *b = body;
     for (size_t i = 0; i < len && !lenient; i++)
         if (forbidden_raw((unsigned char)b[i]))
@@ -292,8 +292,7 @@ int seckit_form_set_value(seckit_form *form, size_t i, const void *value, size_t
     if (form == NULL || i >= form->n || (value == NULL && len > 0))
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_form_set_value: invalid argument");
     uint8_t *copy = skt_scratch_alloc(len + 1);
-    if (copy == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "form body: out of memory");
+    SKT_ENSURE(copy != NULL, err, SECKIT_ENOMEM, "form body: out of memory");
     if (len > 0)
         memcpy(copy, value, len);
     copy[len] = '\0';
@@ -346,13 +345,11 @@ size_t skt_form_encode_into(char *out, const uint8_t *in, size_t len)
 int seckit_form_encode_component(const void *in, size_t len, char **out, size_t *out_len,
                                  seckit_error *err)
 {
-    if (out == NULL || (in == NULL && len > 0))
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "seckit_form_encode_component: invalid argument");
+    SKT_ENSURE(!(out == NULL || (in == NULL && len > 0)), err, SECKIT_EINVAL,
+               "seckit_form_encode_component: invalid argument");
     size_t n = skt_form_encoded_len(in, len);
     char *buf = skt_scratch_alloc(n + 1);
-    if (buf == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(buf != NULL, err, SECKIT_ENOMEM, "out of memory");
     size_t o = skt_form_encode_into(buf, in, len);
     buf[o] = '\0';
     *out = buf;
@@ -375,8 +372,7 @@ int seckit_form_serialize(const seckit_form *form, char **out, size_t *out_len,
             total += fd->raw_len;
     }
     char *buf = skt_scratch_alloc(total + 1);
-    if (buf == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "form body: out of memory");
+    SKT_ENSURE(buf != NULL, err, SECKIT_ENOMEM, "form body: out of memory");
     size_t o = 0;
     for (size_t i = 0; i < form->n; i++) {
         const form_field *fd = &form->fields[i];

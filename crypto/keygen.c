@@ -9,6 +9,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include "src/base/guard.h"
 #include "src/base/secmem.h"
 #include "seckit/keys.h"
 
@@ -17,11 +18,9 @@ static int bio_to_string(BIO *bio, int secret, char **out, size_t *out_len, seck
 {
     char *data = NULL;
     long n = BIO_get_mem_data(bio, &data);
-    if (n <= 0 || data == NULL)
-        return seckit_error_set(err, SECKIT_ECRYPTO, "key encoding produced no output");
+    SKT_ENSURE(!(n <= 0 || data == NULL), err, SECKIT_ECRYPTO, "key encoding produced no output");
     char *buf = secret ? skt_secret_alloc((size_t)n + 1) : malloc((size_t)n + 1);
-    if (buf == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(buf != NULL, err, SECKIT_ENOMEM, "out of memory");
     memcpy(buf, data, (size_t)n);
     buf[n] = '\0';
     *out = buf;
@@ -41,12 +40,10 @@ int seckit_rsa_keygen(unsigned bits, char **private_pem, size_t *private_len,
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_rsa_keygen: missing output argument");
     *private_pem = *public_pem = NULL;
     *private_len = *public_len = 0;
-    if (bits != 2048 && bits != 3072 && bits != 4096)
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "RSA key size %u is not supported (use 2048, 3072 or 4096)",
-                                bits);
-    if ((rc = skt_crypto_init(err)) != 0)
-        return rc;
+    SKT_ENSURE(!(bits != 2048 && bits != 3072 && bits != 4096), err, SECKIT_EINVAL,
+               "RSA key size %u is not supported (use 2048, 3072 or 4096)",
+               bits);
+    SKT_GUARD(rc = skt_crypto_init(err));
 
     ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
     if (ctx == NULL || EVP_PKEY_keygen_init(ctx) <= 0 ||
@@ -57,10 +54,7 @@ int seckit_rsa_keygen(unsigned bits, char **private_pem, size_t *private_len,
     }
     priv = BIO_new(BIO_s_secmem());
     pub = BIO_new(BIO_s_mem());
-    if (priv == NULL || pub == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto done;
-    }
+    SKT_ENSURE_GOTO(!(priv == NULL || pub == NULL), err, rc, done, SECKIT_ENOMEM, "out of memory");
     /* PEM_write_bio_PrivateKey writes PKCS#8 ("BEGIN PRIVATE KEY"). */
     if (PEM_write_bio_PrivateKey(priv, key, NULL, NULL, 0, NULL, NULL) != 1 ||
         PEM_write_bio_PUBKEY(pub, key) != 1) {

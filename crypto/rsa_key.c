@@ -33,10 +33,9 @@ int skt_rsa_key_decode(const uint8_t *key, size_t key_len, EVP_PKEY **pkey, int 
     if (*pkey == NULL)
         *pkey = decode(key, key_len, EVP_PKEY_PUBLIC_KEY);
     ERR_clear_error();
-    if (*pkey == NULL)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "RSA key: not a PEM or DER RSA key (PKCS#8, PKCS#1 or "
-                                "SubjectPublicKeyInfo)");
+    SKT_ENSURE(*pkey != NULL, err, SECKIT_EFORMAT,
+               "RSA key: not a PEM or DER RSA key (PKCS#8, PKCS#1 or "
+               "SubjectPublicKeyInfo)");
     int bits = EVP_PKEY_get_bits(*pkey);
     if (bits < SKT_RSA_MIN_BITS) {
         EVP_PKEY_free(*pkey);

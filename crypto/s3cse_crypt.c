@@ -123,15 +123,13 @@ static int write_envelope(const seckit_s3cse_options *o, seckit_s3cse_envelope *
     int forbid = o->commitment_policy == SECKIT_S3CSE_FORBID_ENCRYPT_ALLOW_DECRYPT;
     if (v == SECKIT_S3CSE_ENVELOPE_DEFAULT)
         v = forbid ? SECKIT_S3CSE_ENVELOPE_V2 : SECKIT_S3CSE_ENVELOPE_V3;
-    if (v == SECKIT_S3CSE_ENVELOPE_V3 && forbid)
-        return seckit_error_set(err, SECKIT_EPOLICY,
-                                "the V3 envelope is key-committing, which "
-                                "forbid-encrypt-allow-decrypt forbids: use --commitment-policy "
-                                "require-encrypt-allow-decrypt or --envelope v2");
-    if (v == SECKIT_S3CSE_ENVELOPE_V2 && !forbid)
-        return seckit_error_set(err, SECKIT_EPOLICY,
-                                "writing the V2 envelope (no key commitment) needs "
-                                "--commitment-policy forbid-encrypt-allow-decrypt");
+    SKT_ENSURE(!(v == SECKIT_S3CSE_ENVELOPE_V3 && forbid), err, SECKIT_EPOLICY,
+               "the V3 envelope is key-committing, which "
+               "forbid-encrypt-allow-decrypt forbids: use --commitment-policy "
+               "require-encrypt-allow-decrypt or --envelope v2");
+    SKT_ENSURE(!(v == SECKIT_S3CSE_ENVELOPE_V2 && !forbid), err, SECKIT_EPOLICY,
+               "writing the V2 envelope (no key commitment) needs "
+               "--commitment-policy forbid-encrypt-allow-decrypt");
     if (v != SECKIT_S3CSE_ENVELOPE_V2 && v != SECKIT_S3CSE_ENVELOPE_V3)
         return seckit_error_set(err, SECKIT_EINVAL, "only V3 and V2 envelopes can be written");
     *out = v;
@@ -214,10 +212,7 @@ int seckit_s3cse_encryptor_new(seckit_s3cse_encryptor **out, const seckit_s3cse_
     SKT_GUARD(new_envelope(&o, kr, &e, ck, err));
     int rc = 0;
     seckit_s3cse_encryptor *enc = calloc(1, sizeof(*enc));
-    if (enc == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto out;
-    }
+    SKT_ENSURE_GOTO(enc != NULL, err, rc, out, SECKIT_ENOMEM, "out of memory");
     enc->expect = e.plaintext_length;
     enc->ctx = gcm_ctx(1, ck, e.version == 3 ? v3_iv : e.iv, e.version == 3);
     enc->start = enc->ctx != NULL ? EVP_CIPHER_CTX_new() : NULL;
@@ -226,10 +221,8 @@ int seckit_s3cse_encryptor_new(seckit_s3cse_encryptor **out, const seckit_s3cse_
         EVP_CIPHER_CTX_free(enc->start);
         enc->start = NULL;
     }
-    if (enc->ctx == NULL || enc->start == NULL) {
-        rc = seckit_error_set(err, SECKIT_ECRYPTO, "AES-GCM setup failed");
-        goto out;
-    }
+    SKT_ENSURE_GOTO(!(enc->ctx == NULL || enc->start == NULL), err, rc, out, SECKIT_ECRYPTO,
+                    "AES-GCM setup failed");
     SKT_GUARD_GOTO(skt_s3cse_env_build(&e, o.instruction_file, meta, err), rc, out);
     *out = enc;
     enc = NULL;
@@ -264,12 +257,10 @@ int seckit_s3cse_encryptor_update(seckit_s3cse_encryptor *e, const uint8_t *in, 
                                   uint8_t *out, seckit_error *err)
 {
     SKT_ENSURE_ARG(e != NULL && (len == 0 || (in != NULL && out != NULL)), err);
-    if (e->state != 0)
-        return seckit_error_set(err, SECKIT_EINVAL, "encryptor already finished or failed");
-    if (len > SECKIT_S3CSE_GCM_MAX_PLAINTEXT - e->count)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "object larger than AES-GCM's limit of 68719476704 bytes "
-                                "(2^36 - 32)");
+    SKT_ENSURE(e->state == 0, err, SECKIT_EINVAL, "encryptor already finished or failed");
+    SKT_ENSURE(len <= SECKIT_S3CSE_GCM_MAX_PLAINTEXT - e->count, err, SECKIT_ELIMIT,
+               "object larger than AES-GCM's limit of 68719476704 bytes "
+               "(2^36 - 32)");
     if (len == 0)
         return 0;
     if (cipher_update(e->ctx, out, in, len, NULL) != 0) {
@@ -284,8 +275,7 @@ int seckit_s3cse_encryptor_final(seckit_s3cse_encryptor *e, uint8_t tag[SECKIT_S
                                  seckit_error *err)
 {
     SKT_ENSURE_ARG(e != NULL && tag != NULL, err);
-    if (e->state != 0)
-        return seckit_error_set(err, SECKIT_EINVAL, "encryptor already finished or failed");
+    SKT_ENSURE(e->state == 0, err, SECKIT_EINVAL, "encryptor already finished or failed");
     if (e->expect >= 0 && (uint64_t)e->expect != e->count) {
         e->state = -1;
         return seckit_error_set(err, SECKIT_EINVAL,
@@ -380,10 +370,7 @@ static int dec_new(seckit_s3cse_decryptor **out, const seckit_s3cse_options *opt
     }
     SKT_GUARD_GOTO(obtain_keys(kr, &o, &e, ck, NULL, err), rc, out);
     d = calloc(1, sizeof(*d));
-    if (d == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto out;
-    }
+    SKT_ENSURE_GOTO(d != NULL, err, rc, out, SECKIT_ENOMEM, "out of memory");
     d->expect = e.plaintext_length;
     const uint8_t *iv12 = e.version == 3 ? v3_iv : e.iv;
     if (range != NULL) {
@@ -416,10 +403,7 @@ static int dec_new(seckit_s3cse_decryptor **out, const seckit_s3cse_options *opt
         d->ctx = gcm_ctx(0, ck, iv12, e.version == 3);
     }
     ERR_clear_error();
-    if (d->ctx == NULL) {
-        rc = seckit_error_set(err, SECKIT_ECRYPTO, "AES setup failed");
-        goto out;
-    }
+    SKT_ENSURE_GOTO(d->ctx != NULL, err, rc, out, SECKIT_ECRYPTO, "AES setup failed");
     *out = d;
     d = NULL;
 out:
@@ -444,8 +428,7 @@ int seckit_s3cse_decryptor_new_range(seckit_s3cse_decryptor **out,
                                      const char *instruction, size_t instruction_len,
                                      const seckit_s3cse_range *range, seckit_error *err)
 {
-    if (range == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "ranged decryptor needs a range");
+    SKT_ENSURE(range != NULL, err, SECKIT_EINVAL, "ranged decryptor needs a range");
     return dec_new(out, opts, kr, meta, n, instruction, instruction_len, range, err);
 }
 
@@ -463,8 +446,7 @@ int seckit_s3cse_decryptor_update(seckit_s3cse_decryptor *d, const uint8_t *in, 
     SKT_ENSURE_ARG(d != NULL && out_len != NULL && (len == 0 || (in != NULL && out != NULL)),
                    err);
     *out_len = 0;
-    if (d->state != 0)
-        return seckit_error_set(err, SECKIT_EINVAL, "decryptor already finished or failed");
+    SKT_ENSURE(d->state == 0, err, SECKIT_EINVAL, "decryptor already finished or failed");
     if (len == 0)
         return 0;
     if (d->mode != MODE_CTR &&
@@ -522,8 +504,7 @@ int seckit_s3cse_decryptor_final(seckit_s3cse_decryptor *d, uint8_t out[16], siz
 {
     SKT_ENSURE_ARG(d != NULL && out != NULL && out_len != NULL, err);
     *out_len = 0;
-    if (d->state != 0)
-        return seckit_error_set(err, SECKIT_EINVAL, "decryptor already finished or failed");
+    SKT_ENSURE(d->state == 0, err, SECKIT_EINVAL, "decryptor already finished or failed");
     int outl = 0;
     if (d->mode == MODE_GCM) {
         if (d->hold_len != SECKIT_S3CSE_TAG_LEN ||
@@ -572,20 +553,17 @@ int seckit_s3cse_range_adjust(uint64_t first, uint64_t last, uint64_t object_len
 {
     SKT_ENSURE_ARG(out != NULL, err);
     memset(out, 0, sizeof(*out));
-    if (first > last)
-        return seckit_error_set(err, SECKIT_EINVAL, "range %llu-%llu: first byte after the last",
-                                (unsigned long long)first, (unsigned long long)last);
+    SKT_ENSURE(first <= last, err, SECKIT_EINVAL, "range %llu-%llu: first byte after the last",
+               (unsigned long long)first, (unsigned long long)last);
     if (object_len > 0) {
-        if (object_len < SECKIT_S3CSE_TAG_LEN)
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "object of %llu bytes is shorter than the GCM tag",
-                                    (unsigned long long)object_len);
+        SKT_ENSURE(object_len >= SECKIT_S3CSE_TAG_LEN, err, SECKIT_EFORMAT,
+                   "object of %llu bytes is shorter than the GCM tag",
+                   (unsigned long long)object_len);
         uint64_t pt = object_len - SECKIT_S3CSE_TAG_LEN;
-        if (first >= pt)
-            return seckit_error_set(err, SECKIT_EINVAL,
-                                    "range starts at %llu, past the end of the %llu-byte "
-                                    "plaintext",
-                                    (unsigned long long)first, (unsigned long long)pt);
+        SKT_ENSURE(first < pt, err, SECKIT_EINVAL,
+                   "range starts at %llu, past the end of the %llu-byte "
+                   "plaintext",
+                   (unsigned long long)first, (unsigned long long)pt);
         if (last > pt - 1)
             last = pt - 1;
     }
@@ -676,17 +654,13 @@ int seckit_s3cse_encrypt(const seckit_s3cse_options *opts, const seckit_s3cse_ke
     *body_len = 0;
     memset(meta, 0, sizeof(*meta));
     SKT_ENSURE_ARG(plaintext != NULL || len == 0, err);
-    if (len > SECKIT_S3CSE_GCM_MAX_PLAINTEXT)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "object larger than AES-GCM's limit of 68719476704 bytes");
+    SKT_ENSURE(len <= SECKIT_S3CSE_GCM_MAX_PLAINTEXT, err, SECKIT_ELIMIT,
+               "object larger than AES-GCM's limit of 68719476704 bytes");
     seckit_s3cse_encryptor *e;
     SKT_GUARD(seckit_s3cse_encryptor_new(&e, opts, kr, meta, err));
     int rc = 0;
     uint8_t *b = malloc(len + SECKIT_S3CSE_TAG_LEN);
-    if (b == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(b != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
     SKT_GUARD_GOTO(seckit_s3cse_encryptor_update(e, plaintext, len, b, err), rc, fail);
     SKT_GUARD_GOTO(seckit_s3cse_encryptor_final(e, b + len, err), rc, fail);
     seckit_s3cse_encryptor_free(e);
@@ -709,18 +683,14 @@ int seckit_s3cse_decrypt(const seckit_s3cse_options *opts, const seckit_s3cse_ke
     *plaintext = NULL;
     *pt_len = 0;
     SKT_ENSURE_ARG(body != NULL || body_len == 0, err);
-    if (body_len > SIZE_MAX - 64)
-        return seckit_error_set(err, SECKIT_ELIMIT, "object too large");
+    SKT_ENSURE(body_len <= SIZE_MAX - 64, err, SECKIT_ELIMIT, "object too large");
     seckit_s3cse_decryptor *d;
     SKT_GUARD(seckit_s3cse_decryptor_new(&d, opts, kr, meta, n, instruction, instruction_len,
                                          err));
     size_t cap = body_len + 32 + 1, w = 0, w2 = 0;
     uint8_t *p = skt_scratch_alloc(cap);
     int rc = 0;
-    if (p == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(p != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
     SKT_GUARD_GOTO(seckit_s3cse_decryptor_update(d, body, body_len, p, &w, err), rc, fail);
     SKT_GUARD_GOTO(seckit_s3cse_decryptor_final(d, p + w, &w2, err), rc, fail);
     p[w + w2] = 0;

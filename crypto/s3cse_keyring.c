@@ -45,8 +45,7 @@ static int kr_alloc(seckit_s3cse_keyring **out, skt_s3kr_kind kind, const seckit
     SKT_ENSURE_ARG(n == 0 || md != NULL, err);
     SKT_GUARD(skt_crypto_init(err));
     seckit_s3cse_keyring *kr = calloc(1, sizeof(*kr));
-    if (kr == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(kr != NULL, err, SECKIT_ENOMEM, "out of memory");
     atomic_init(&kr->refs, 1);
     kr->kind = kind;
     /* The description is stored as JSON: check it serializes (UTF-8, no
@@ -94,9 +93,8 @@ int seckit_s3cse_keyring_aes_new(seckit_s3cse_keyring **out, const uint8_t *key,
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
     SKT_ENSURE_ARG(key != NULL, err);
-    if (key_len != 16 && key_len != 24 && key_len != 32)
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "AES wrapping key must be 16, 24 or 32 bytes, not %zu", key_len);
+    SKT_ENSURE(!(key_len != 16 && key_len != 24 && key_len != 32), err, SECKIT_EINVAL,
+               "AES wrapping key must be 16, 24 or 32 bytes, not %zu", key_len);
     seckit_s3cse_keyring *kr;
     SKT_GUARD(kr_alloc(&kr, SKT_S3KR_AES, matdesc, n, err));
     kr->aes_key = skt_secret_alloc(key_len);
@@ -173,8 +171,7 @@ int seckit_s3cse_keyring_multi_new(seckit_s3cse_keyring **out,
     if (n == 0 || children == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "multi keyring needs at least one keyring");
     for (size_t i = 0; i < n; i++)
-        if (children[i] == NULL)
-            return seckit_error_set(err, SECKIT_EINVAL, "multi keyring child %zu is NULL", i);
+        SKT_ENSURE(children[i] != NULL, err, SECKIT_EINVAL, "multi keyring child %zu is NULL", i);
     seckit_s3cse_keyring *kr;
     SKT_GUARD(kr_alloc(&kr, SKT_S3KR_MULTI, NULL, 0, err));
     kr->children = calloc(n, sizeof(*kr->children));
@@ -249,13 +246,10 @@ static int check_user_ec(const seckit_s3cse_options *o, seckit_error *err)
 {
     for (size_t i = 0; i < o->encryption_context_count; i++) {
         const char *nm = o->encryption_context[i].name;
-        if (nm == NULL)
-            return seckit_error_set(err, SECKIT_EINVAL, "encryption context pair %zu has no name",
-                                    i);
-        if (strcmp(nm, SECKIT_S3CSE_EC_CEK_ALG) == 0)
-            return seckit_error_set(err, SECKIT_EINVAL,
-                                    "encryption context key '%s' is reserved",
-                                    SECKIT_S3CSE_EC_CEK_ALG);
+        SKT_ENSURE(nm != NULL, err, SECKIT_EINVAL, "encryption context pair %zu has no name", i);
+        SKT_ENSURE(strcmp(nm, SECKIT_S3CSE_EC_CEK_ALG) != 0, err, SECKIT_EINVAL,
+                   "encryption context key '%s' is reserved",
+                   SECKIT_S3CSE_EC_CEK_ALG);
     }
     return 0;
 }
@@ -265,13 +259,11 @@ int skt_s3cse_wrap_key(const seckit_s3cse_keyring *kr, const seckit_s3cse_option
                        seckit_error *err)
 {
     int rc = 0;
-    if (kr->kind == SKT_S3KR_MULTI)
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "a set of decryption keys cannot encrypt: give one key");
+    SKT_ENSURE(kr->kind != SKT_S3KR_MULTI, err, SECKIT_EINVAL,
+               "a set of decryption keys cannot encrypt: give one key");
     if (kr->kind == SKT_S3KR_KMS) {
-        if (kr->key_id == NULL)
-            return seckit_error_set(err, SECKIT_EINVAL,
-                                    "a KMS discovery keyring cannot encrypt: give a KMS key id");
+        SKT_ENSURE(kr->key_id != NULL, err, SECKIT_EINVAL,
+                   "a KMS discovery keyring cannot encrypt: give a KMS key id");
         SKT_GUARD(check_user_ec(o, err));
         SKT_GUARD(skt_kvlist_copy(&e->desc, o->encryption_context, o->encryption_context_count,
                                   err));
@@ -281,15 +273,13 @@ int skt_s3cse_wrap_key(const seckit_s3cse_keyring *kr, const seckit_s3cse_option
         uint8_t *blob = NULL;
         size_t blob_len = 0;
         if (generate) {
-            if (kr->ops->generate_data_key == NULL)
-                return seckit_error_set(err, SECKIT_EINVAL,
-                                        "this KMS keyring cannot generate data keys");
+            SKT_ENSURE(kr->ops->generate_data_key != NULL, err, SECKIT_EINVAL,
+                       "this KMS keyring cannot generate data keys");
             rc = kr->ops->generate_data_key(kr->ctx, kr->key_id, e->desc.kv, e->desc.count, key,
                                             &blob, &blob_len, err);
         } else {
-            if (kr->ops->encrypt == NULL)
-                return seckit_error_set(err, SECKIT_EUNSUPPORTED,
-                                        "this KMS keyring cannot wrap an existing data key");
+            SKT_ENSURE(kr->ops->encrypt != NULL, err, SECKIT_EUNSUPPORTED,
+                       "this KMS keyring cannot wrap an existing data key");
             rc = kr->ops->encrypt(kr->ctx, kr->key_id, key, e->desc.kv, e->desc.count, &blob,
                                   &blob_len, err);
         }
@@ -313,8 +303,7 @@ int skt_s3cse_wrap_key(const seckit_s3cse_keyring *kr, const seckit_s3cse_option
     e->desc_is_ec = 0;
     if (kr->kind == SKT_S3KR_AES) {
         e->edk = malloc(GCM_WRAPPED_LEN);
-        if (e->edk == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(e->edk != NULL, err, SECKIT_ENOMEM, "out of memory");
         if (RAND_bytes(e->edk, 12) != 1)
             return seckit_error_set(err, SECKIT_ECRYPTO, "random number generator failed");
         if (gcm_once(1, kr->aes_key, kr->aes_len, e->edk, e->cek_alg_str, key, SKT_S3CSE_KEY_LEN,
@@ -327,8 +316,7 @@ int skt_s3cse_wrap_key(const seckit_s3cse_keyring *kr, const seckit_s3cse_option
     /* RSA-OAEP-SHA1 over the pseudo data key 0x20 || key || algorithm. */
     size_t alen = strlen(e->cek_alg_str), plen = 1 + SKT_S3CSE_KEY_LEN + alen;
     uint8_t pseudo[1 + SKT_S3CSE_KEY_LEN + 32];
-    if (alen > 32)
-        return seckit_error_set(err, SECKIT_EINTERNAL, "content algorithm name too long");
+    SKT_ENSURE(alen <= 32, err, SECKIT_EINTERNAL, "content algorithm name too long");
     pseudo[0] = SKT_S3CSE_KEY_LEN;
     memcpy(pseudo + 1, key, SKT_S3CSE_KEY_LEN);
     memcpy(pseudo + 1 + SKT_S3CSE_KEY_LEN, e->cek_alg_str, alen);
@@ -342,8 +330,7 @@ int skt_s3cse_wrap_key(const seckit_s3cse_keyring *kr, const seckit_s3cse_option
     EVP_PKEY_CTX_free(c);
     ERR_clear_error();
     skt_wipe(pseudo, sizeof(pseudo));
-    if (!ok)
-        return seckit_error_set(err, SECKIT_ECRYPTO, "RSA-OAEP key wrapping failed");
+    SKT_ENSURE(ok, err, SECKIT_ECRYPTO, "RSA-OAEP key wrapping failed");
     e->edk_len = out_len;
     e->wrap = SECKIT_S3CSE_WRAP_RSA_OAEP_SHA1;
     return 0;
@@ -458,10 +445,9 @@ static int kms_context_check(const skt_s3cse_env *e, const seckit_s3cse_options 
 {
     if (e->wrap == SECKIT_S3CSE_WRAP_KMS_CONTEXT) {
         const char *alg = skt_kvlist_get(e->desc.kv, e->desc.count, SECKIT_S3CSE_EC_CEK_ALG);
-        if (alg == NULL || strcmp(alg, e->cek_alg_str) != 0)
-            return seckit_error_set(err, SECKIT_EAUTH,
-                                    "authentication failed: the stored encryption context's "
-                                    "aws:x-amz-cek-alg does not match the content algorithm");
+        SKT_ENSURE(!(alg == NULL || strcmp(alg, e->cek_alg_str) != 0), err, SECKIT_EAUTH,
+                   "authentication failed: the stored encryption context's "
+                   "aws:x-amz-cek-alg does not match the content algorithm");
     }
     size_t stored = 0;
     for (size_t i = 0; i < e->desc.count; i++) {
@@ -476,9 +462,7 @@ static int kms_context_check(const skt_s3cse_env *e, const seckit_s3cse_options 
     size_t given = 0;
     for (size_t i = 0; i < o->encryption_context_count; i++) {
         const char *nm = o->encryption_context[i].name;
-        if (nm == NULL)
-            return seckit_error_set(err, SECKIT_EINVAL, "encryption context pair %zu has no name",
-                                    i);
+        SKT_ENSURE(nm != NULL, err, SECKIT_EINVAL, "encryption context pair %zu has no name", i);
         if (strcmp(nm, SECKIT_S3CSE_EC_CEK_ALG) != 0 && strcmp(nm, "kms_cmk_id") != 0)
             given++;
     }
@@ -511,13 +495,11 @@ static int unwrap_one(const seckit_s3cse_keyring *kr, const seckit_s3cse_options
     switch (kr->kind) {
     case SKT_S3KR_AES: r = unwrap_aes(kr, e, key); break;
     case SKT_S3KR_RSA:
-        if (!kr->has_private)
-            return seckit_error_set(err, SECKIT_EINVAL,
-                                    "the RSA key given is a public key: decrypting needs the "
-                                    "private key");
+        SKT_ENSURE(kr->has_private, err, SECKIT_EINVAL,
+                   "the RSA key given is a public key: decrypting needs the "
+                   "private key");
         r = unwrap_rsa(kr, e, key);
-        if (r == -2)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(r != -2, err, SECKIT_ENOMEM, "out of memory");
         break;
     case SKT_S3KR_KMS: return unwrap_kms(kr, o, e, key, err);
     default: r = -1;
@@ -573,10 +555,9 @@ int skt_s3cse_unwrap_key(const seckit_s3cse_keyring *kr, const seckit_s3cse_opti
             *err = first;
         return fault;
     }
-    if (tried == 0)
-        return seckit_error_set(err, SECKIT_EAUTH,
-                                "authentication failed: none of the keys given can unwrap a "
-                                "data key wrapped with %s",
-                                seckit_s3cse_wrap_alg_name(e->wrap));
+    SKT_ENSURE(tried != 0, err, SECKIT_EAUTH,
+               "authentication failed: none of the keys given can unwrap a "
+               "data key wrapped with %s",
+               seckit_s3cse_wrap_alg_name(e->wrap));
     return skt_s3cse_auth_fail(err);
 }

@@ -158,8 +158,7 @@ int skt_kvlist_add(skt_kvlist *l, const char *name, const char *value, seckit_er
     if (l->count == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 8;
         seckit_s3cse_kv *k = realloc(l->kv, cap * sizeof(*k));
-        if (k == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(k != NULL, err, SECKIT_ENOMEM, "out of memory");
         l->kv = k;
         l->cap = cap;
     }
@@ -178,8 +177,7 @@ int skt_kvlist_add(skt_kvlist *l, const char *name, const char *value, seckit_er
 int skt_kvlist_copy(skt_kvlist *l, const seckit_s3cse_kv *kv, size_t n, seckit_error *err)
 {
     for (size_t i = 0; i < n; i++) {
-        if (kv[i].name == NULL)
-            return seckit_error_set(err, SECKIT_EINVAL, "key/value pair %zu has no name", i);
+        SKT_ENSURE(kv[i].name != NULL, err, SECKIT_EINVAL, "key/value pair %zu has no name", i);
         SKT_GUARD(skt_kvlist_add(l, kv[i].name, kv[i].value, err));
     }
     return 0;
@@ -253,9 +251,8 @@ int skt_utf8_valid(const char *s, size_t n)
 int skt_json_map_parse(skt_kvlist *l, const char *json, size_t len, int numbers_ok,
                        const char *what, seckit_error *err)
 {
-    if (len > SKT_S3CSE_MAX_JSON)
-        return seckit_error_set(err, SECKIT_ELIMIT, "%s: longer than %d bytes", what,
-                                SKT_S3CSE_MAX_JSON);
+    SKT_ENSURE(len <= SKT_S3CSE_MAX_JSON, err, SECKIT_ELIMIT, "%s: longer than %d bytes", what,
+               SKT_S3CSE_MAX_JSON);
     if (memchr(json, '\0', len) != NULL || !skt_utf8_valid(json, len))
         return seckit_error_set(err, SECKIT_EFORMAT, "%s: not UTF-8 JSON text", what);
     /* cJSON would cut a string at an escaped NUL: refuse those. */
@@ -265,29 +262,21 @@ int skt_json_map_parse(skt_kvlist *l, const char *json, size_t len, int numbers_
             return seckit_error_set(err, SECKIT_EFORMAT, "%s: contains a NUL character", what);
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-    if (root == NULL)
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: not valid JSON", what);
+    SKT_ENSURE(root != NULL, err, SECKIT_EFORMAT, "%s: not valid JSON", what);
     int rc = 0;
     for (const char *p = end; p != NULL && p < json + len; p++)
         if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
             rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: bytes after the JSON object", what);
             goto out;
         }
-    if (!cJSON_IsObject(root)) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: not a JSON object", what);
-        goto out;
-    }
+    SKT_ENSURE_GOTO(cJSON_IsObject(root), err, rc, out, SECKIT_EFORMAT,
+                    "%s: not a JSON object", what);
     size_t count = 0;
     for (const cJSON *c = root->child; c != NULL; c = c->next) {
-        if (++count > SKT_S3CSE_MAX_PAIRS) {
-            rc = seckit_error_set(err, SECKIT_ELIMIT, "%s: more than %d members", what,
-                                  SKT_S3CSE_MAX_PAIRS);
-            goto out;
-        }
-        if (c->string == NULL) {
-            rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: member without a name", what);
-            goto out;
-        }
+        SKT_ENSURE_GOTO(++count <= SKT_S3CSE_MAX_PAIRS, err, rc, out, SECKIT_ELIMIT,
+                        "%s: more than %d members", what, SKT_S3CSE_MAX_PAIRS);
+        SKT_ENSURE_GOTO(c->string != NULL, err, rc, out, SECKIT_EFORMAT,
+                        "%s: member without a name", what);
         if (skt_kvlist_get(l->kv, l->count, c->string) != NULL) {
             rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: member '%.64s' given twice", what,
                                   c->string);
@@ -322,24 +311,19 @@ int skt_json_map_serialize(const seckit_s3cse_kv *kv, size_t n, char **out, size
     *out = NULL;
     cJSON *root = cJSON_CreateObject();
     int rc = 0;
-    if (root == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(root != NULL, err, SECKIT_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const char *v = kv[i].value != NULL ? kv[i].value : "";
-        if (kv[i].name == NULL) {
-            rc = seckit_error_set(err, SECKIT_EINVAL, "key/value pair %zu has no name", i);
-            goto out;
-        }
+        SKT_ENSURE_GOTO(kv[i].name != NULL, err, rc, out, SECKIT_EINVAL,
+                        "key/value pair %zu has no name", i);
         if (!skt_utf8_valid(kv[i].name, strlen(kv[i].name)) || !skt_utf8_valid(v, strlen(v))) {
             rc = seckit_error_set(err, SECKIT_EINVAL, "'%.64s': names and values must be UTF-8",
                                   kv[i].name);
             goto out;
         }
         for (size_t j = 0; j < i; j++)
-            if (strcmp(kv[j].name, kv[i].name) == 0) {
-                rc = seckit_error_set(err, SECKIT_EINVAL, "'%.64s' given twice", kv[i].name);
-                goto out;
-            }
+            SKT_ENSURE_GOTO(strcmp(kv[j].name, kv[i].name) != 0, err, rc, out, SECKIT_EINVAL,
+                            "'%.64s' given twice", kv[i].name);
         cJSON *s = cJSON_CreateString(v);
         if (s == NULL || !cJSON_AddItemToObject(root, kv[i].name, s)) {
             cJSON_Delete(s);
@@ -348,10 +332,7 @@ int skt_json_map_serialize(const seckit_s3cse_kv *kv, size_t n, char **out, size
         }
     }
     *out = cJSON_PrintUnformatted(root);
-    if (*out == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto out;
-    }
+    SKT_ENSURE_GOTO(*out != NULL, err, rc, out, SECKIT_ENOMEM, "out of memory");
     if (out_len != NULL)
         *out_len = strlen(*out);
 out:
@@ -399,21 +380,18 @@ static int collect(slots *s, const seckit_s3cse_kv *kv, size_t n, const char *wh
                    seckit_error *err)
 {
     memset(s, 0, sizeof(*s));
-    if (n > 0 && kv == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "%s: no pairs", where);
+    SKT_ENSURE(!(n > 0 && kv == NULL), err, SECKIT_EINVAL, "%s: no pairs", where);
     size_t plen = strlen(SECKIT_S3CSE_META_PREFIX);
     for (size_t i = 0; i < n; i++) {
         const char *name = kv[i].name;
-        if (name == NULL)
-            return seckit_error_set(err, SECKIT_EINVAL, "%s: pair %zu has no name", where, i);
+        SKT_ENSURE(name != NULL, err, SECKIT_EINVAL, "%s: pair %zu has no name", where, i);
         if (strncasecmp(name, SECKIT_S3CSE_META_PREFIX, plen) == 0)
             name += plen;
         for (int k = 0; k < K_COUNT; k++) {
             if (strcasecmp(name, knames[k]) != 0)
                 continue;
-            if (s->v[k] != NULL)
-                return seckit_error_set(err, SECKIT_EFORMAT, "%s: %s given twice", where,
-                                        knames[k]);
+            SKT_ENSURE(s->v[k] == NULL, err, SECKIT_EFORMAT, "%s: %s given twice", where,
+                       knames[k]);
             s->v[k] = kv[i].value != NULL ? kv[i].value : "";
         }
     }
@@ -441,14 +419,12 @@ static int detect_slots(const slots *s, seckit_s3cse_location *out, const char *
 {
     int v12 = has_any(s, K_KEY, K_TAG_LEN); /* the plaintext length alone says nothing */
     int v3 = has_any(s, K_C, K_I);
-    if (v12 && v3)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "%s: mixed envelope formats (%s with %s): refused", where,
-                                first_of(s, K_KEY, K_TAG_LEN), first_of(s, K_C, K_I));
-    if (s->v[K_KEY] != NULL && s->v[K_KEY_V2] != NULL)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "%s: mixed envelope formats (x-amz-key with x-amz-key-v2): refused",
-                                where);
+    SKT_ENSURE(!(v12 && v3), err, SECKIT_EFORMAT,
+               "%s: mixed envelope formats (%s with %s): refused", where,
+               first_of(s, K_KEY, K_TAG_LEN), first_of(s, K_C, K_I));
+    SKT_ENSURE(!(s->v[K_KEY] != NULL && s->v[K_KEY_V2] != NULL), err, SECKIT_EFORMAT,
+               "%s: mixed envelope formats (x-amz-key with x-amz-key-v2): refused",
+               where);
     if (v12) {
         if (s->v[K_IV] == NULL || (s->v[K_KEY] == NULL && s->v[K_KEY_V2] == NULL))
             return seckit_error_set(err, SECKIT_EFORMAT,
@@ -467,10 +443,9 @@ static int detect_slots(const slots *s, seckit_s3cse_location *out, const char *
                                     : s->v[K_D] == NULL ? "x-amz-d"
                                                         : "x-amz-i");
         if (s->v[K_3] != NULL) {
-            if (s->v[K_W] == NULL)
-                return seckit_error_set(err, SECKIT_EFORMAT,
-                                        "%s: incomplete V3 envelope (x-amz-3 without x-amz-w)",
-                                        where);
+            SKT_ENSURE(s->v[K_W] != NULL, err, SECKIT_EFORMAT,
+                       "%s: incomplete V3 envelope (x-amz-3 without x-amz-w)",
+                       where);
             *out = SECKIT_S3CSE_LOC_V3_METADATA;
         } else {
             if (s->v[K_W] != NULL || s->v[K_M] != NULL || s->v[K_T] != NULL)
@@ -517,8 +492,7 @@ static int b64_field(const char *v, const char *name, size_t max, uint8_t **out,
         return seckit_error_set(err, SECKIT_ELIMIT, "%s: longer than %zu bytes", name, max);
     size_t cap = seckit_base64_decoded_max(vl) + 1;
     uint8_t *b = malloc(cap);
-    if (b == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(b != NULL, err, SECKIT_ENOMEM, "out of memory");
     seckit_error e2;
     if (seckit_base64_decode_lenient(b, cap, len, v, vl, &e2) != 0) {
         free(b);
@@ -560,17 +534,14 @@ static int all_zero(const uint8_t *p, size_t n)
 static int parse_length(const char *v, int64_t *out, seckit_error *err)
 {
     uint64_t x = 0;
-    if (*v == '\0')
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "x-amz-unencrypted-content-length: not a decimal number");
+    SKT_ENSURE(*v != '\0', err, SECKIT_EFORMAT,
+               "x-amz-unencrypted-content-length: not a decimal number");
     for (const char *p = v; *p != '\0'; p++) {
-        if (*p < '0' || *p > '9' || x > (uint64_t)INT64_MAX / 10)
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "x-amz-unencrypted-content-length: not a decimal number");
+        SKT_ENSURE(!(*p < '0' || *p > '9' || x > (uint64_t)INT64_MAX / 10), err, SECKIT_EFORMAT,
+                   "x-amz-unencrypted-content-length: not a decimal number");
         x = x * 10 + (uint64_t)(*p - '0');
-        if (x > (uint64_t)INT64_MAX)
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "x-amz-unencrypted-content-length: too large");
+        SKT_ENSURE(x <= (uint64_t)INT64_MAX, err, SECKIT_EFORMAT,
+                   "x-amz-unencrypted-content-length: too large");
     }
     *out = (int64_t)x;
     return 0;
@@ -579,8 +550,7 @@ static int parse_length(const char *v, int64_t *out, seckit_error *err)
 static int parse_edk(skt_s3cse_env *e, const char *v, const char *name, seckit_error *err)
 {
     SKT_GUARD(b64_field(v, name, SKT_S3CSE_MAX_EDK, &e->edk, &e->edk_len, err));
-    if (e->edk_len == 0)
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: empty", name);
+    SKT_ENSURE(e->edk_len != 0, err, SECKIT_EFORMAT, "%s: empty", name);
     return 0;
 }
 
@@ -595,10 +565,9 @@ static int parse_v12(skt_s3cse_env *e, const slots *s, seckit_error *err)
 {
     e->version = s->v[K_KEY] != NULL ? 1 : 2;
     if (e->version == 1) {
-        if (s->v[K_WRAP_ALG] != NULL || s->v[K_TAG_LEN] != NULL)
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "V1 envelope (x-amz-key) with %s: refused",
-                                    s->v[K_WRAP_ALG] != NULL ? "x-amz-wrap-alg" : "x-amz-tag-len");
+        SKT_ENSURE(!(s->v[K_WRAP_ALG] != NULL || s->v[K_TAG_LEN] != NULL), err, SECKIT_EFORMAT,
+                   "V1 envelope (x-amz-key) with %s: refused",
+                   s->v[K_WRAP_ALG] != NULL ? "x-amz-wrap-alg" : "x-amz-tag-len");
         if (s->v[K_CEK_ALG] != NULL && strcmp(s->v[K_CEK_ALG], "AES/CBC/PKCS5Padding") != 0 &&
             strcmp(s->v[K_CEK_ALG], "AES/CBC/PKCS7Padding") != 0)
             return seckit_error_set(err, SECKIT_EFORMAT,
@@ -613,8 +582,7 @@ static int parse_v12(skt_s3cse_env *e, const slots *s, seckit_error *err)
     } else {
         SKT_GUARD(parse_edk(e, s->v[K_KEY_V2], "x-amz-key-v2", err));
         const char *cek = s->v[K_CEK_ALG];
-        if (cek == NULL)
-            return seckit_error_set(err, SECKIT_EFORMAT, "V2 envelope without x-amz-cek-alg");
+        SKT_ENSURE(cek != NULL, err, SECKIT_EFORMAT, "V2 envelope without x-amz-cek-alg");
         if (strcmp(cek, SKT_S3CSE_ALG_V2) == 0) {
             e->content = SECKIT_S3CSE_CONTENT_AES_GCM;
             e->cek_alg_str = SKT_S3CSE_ALG_V2;
@@ -629,22 +597,19 @@ static int parse_v12(skt_s3cse_env *e, const slots *s, seckit_error *err)
                                     "x-amz-cek-alg '%.64s' is not supported", cek);
         }
         const char *w = s->v[K_WRAP_ALG];
-        if (w == NULL)
-            return seckit_error_set(err, SECKIT_EFORMAT, "V2 envelope without x-amz-wrap-alg");
+        SKT_ENSURE(w != NULL, err, SECKIT_EFORMAT, "V2 envelope without x-amz-wrap-alg");
         e->wrap = SECKIT_S3CSE_WRAP_NONE;
         for (int k = SECKIT_S3CSE_WRAP_AES_GCM; k <= SECKIT_S3CSE_WRAP_RSA_OAEP_SHA256; k++)
             if (strcmp(w, wrap_names[k]) == 0)
                 e->wrap = (seckit_s3cse_wrap_alg)k;
-        if (e->wrap == SECKIT_S3CSE_WRAP_NONE)
-            return seckit_error_set(err, SECKIT_EUNSUPPORTED,
-                                    "x-amz-wrap-alg '%.64s' is not supported", w);
+        SKT_ENSURE(e->wrap != SECKIT_S3CSE_WRAP_NONE, err, SECKIT_EUNSUPPORTED,
+                   "x-amz-wrap-alg '%.64s' is not supported", w);
     }
     if (e->content == SECKIT_S3CSE_CONTENT_AES_GCM) {
         /* MUST for GCM (s3-cse.md 1.3): every writer of GCM V2 objects,
          * Java v1's AESWrap/RSA/kms modes included, stores "128". */
-        if (s->v[K_TAG_LEN] == NULL)
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "V2 envelope with AES/GCM content without x-amz-tag-len");
+        SKT_ENSURE(s->v[K_TAG_LEN] != NULL, err, SECKIT_EFORMAT,
+                   "V2 envelope with AES/GCM content without x-amz-tag-len");
         if (strcmp(s->v[K_TAG_LEN], "128") != 0)
             return seckit_error_set(err, SECKIT_EFORMAT, "x-amz-tag-len must be 128, not '%.32s'",
                                     s->v[K_TAG_LEN]);
@@ -655,8 +620,7 @@ static int parse_v12(skt_s3cse_env *e, const slots *s, seckit_error *err)
                                                              : SKT_S3CSE_CBC_IV_LEN;
     SKT_GUARD(b64_fixed(s->v[K_IV], "x-amz-iv", e->iv, want, err));
     e->iv_len = want;
-    if (all_zero(e->iv, e->iv_len))
-        return seckit_error_set(err, SECKIT_EFORMAT, "x-amz-iv is all zero: refused");
+    SKT_ENSURE(!all_zero(e->iv, e->iv_len), err, SECKIT_EFORMAT, "x-amz-iv is all zero: refused");
     e->desc_is_ec = e->wrap == SECKIT_S3CSE_WRAP_KMS || e->wrap == SECKIT_S3CSE_WRAP_KMS_CONTEXT;
     SKT_GUARD(parse_desc(e, s->v[K_MATDESC], "x-amz-matdesc", err));
     return 0;
@@ -665,9 +629,8 @@ static int parse_v12(skt_s3cse_env *e, const slots *s, seckit_error *err)
 static int parse_v3(skt_s3cse_env *e, const slots *s, seckit_error *err)
 {
     e->version = 3;
-    if (strcmp(s->v[K_C], SKT_S3CSE_ALG_V3) != 0)
-        return seckit_error_set(err, SECKIT_EUNSUPPORTED,
-                                "x-amz-c '%.32s' is not supported (only 115)", s->v[K_C]);
+    SKT_ENSURE(strcmp(s->v[K_C], SKT_S3CSE_ALG_V3) == 0, err, SECKIT_EUNSUPPORTED,
+               "x-amz-c '%.32s' is not supported (only 115)", s->v[K_C]);
     e->content = SECKIT_S3CSE_CONTENT_AES_GCM_COMMIT;
     e->cek_alg_str = SKT_S3CSE_ALG_V3;
     SKT_GUARD(parse_edk(e, s->v[K_3], "x-amz-3", err));
@@ -736,12 +699,9 @@ int skt_s3cse_env_parse(skt_s3cse_env *e, const seckit_s3cse_kv *meta, size_t n,
                                       first_of(&f, K_KEY, K_LEN));
                 goto fail;
             }
-            if (f.v[K_3] == NULL || f.v[K_W] == NULL) {
-                rc = seckit_error_set(err, SECKIT_EFORMAT,
-                                      "instruction file: incomplete V3 envelope (%s missing)",
-                                      f.v[K_3] == NULL ? "x-amz-3" : "x-amz-w");
-                goto fail;
-            }
+            SKT_ENSURE_GOTO(!(f.v[K_3] == NULL || f.v[K_W] == NULL), err, rc, fail, SECKIT_EFORMAT,
+                            "instruction file: incomplete V3 envelope (%s missing)",
+                            f.v[K_3] == NULL ? "x-amz-3" : "x-amz-w");
             s.v[K_3] = f.v[K_3];
             s.v[K_W] = f.v[K_W];
             s.v[K_M] = f.v[K_M];
@@ -785,8 +745,7 @@ static int add_b64(skt_kvlist *l, const char *name, const uint8_t *p, size_t n,
 {
     size_t cap = seckit_base64_encoded_len(n, SECKIT_BASE64_STANDARD);
     char *b = malloc(cap);
-    if (b == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(b != NULL, err, SECKIT_ENOMEM, "out of memory");
     int rc = seckit_base64_encode(b, cap, NULL, p, n, SECKIT_BASE64_STANDARD, err);
     if (rc == 0)
         rc = skt_kvlist_add(l, name, b, err);
@@ -886,22 +845,19 @@ int skt_s3cse_check_read_policy(const skt_s3cse_env *e, const seckit_s3cse_optio
     int need_legacy = legacy != NULL && o->security_profile != SECKIT_S3CSE_PROFILE_V2_AND_LEGACY;
     int need_commit = e->version != 3 &&
                       o->commitment_policy == SECKIT_S3CSE_REQUIRE_ENCRYPT_REQUIRE_DECRYPT;
-    if (need_legacy && need_commit)
-        return seckit_error_set(err, SECKIT_EPOLICY,
-                                "refused to read %s without key commitment: it needs "
-                                "--security-profile v2-and-legacy and --commitment-policy "
-                                "require-encrypt-allow-decrypt",
-                                legacy);
-    if (need_legacy)
-        return seckit_error_set(err, SECKIT_EPOLICY,
-                                "refused to read %s: it needs --security-profile v2-and-legacy",
-                                legacy);
-    if (need_commit)
-        return seckit_error_set(err, SECKIT_EPOLICY,
-                                "refused to read a V%d object (no key commitment) under "
-                                "require-encrypt-require-decrypt: it needs --commitment-policy "
-                                "require-encrypt-allow-decrypt",
-                                e->version);
+    SKT_ENSURE(!(need_legacy && need_commit), err, SECKIT_EPOLICY,
+               "refused to read %s without key commitment: it needs "
+               "--security-profile v2-and-legacy and --commitment-policy "
+               "require-encrypt-allow-decrypt",
+               legacy);
+    SKT_ENSURE(!need_legacy, err, SECKIT_EPOLICY,
+               "refused to read %s: it needs --security-profile v2-and-legacy",
+               legacy);
+    SKT_ENSURE(!need_commit, err, SECKIT_EPOLICY,
+               "refused to read a V%d object (no key commitment) under "
+               "require-encrypt-require-decrypt: it needs --commitment-policy "
+               "require-encrypt-allow-decrypt",
+               e->version);
     return 0;
 }
 

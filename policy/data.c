@@ -175,8 +175,7 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
     if (memchr(bytes, '\0', len) != NULL)
         return seckit_error_set(err, SECKIT_EFORMAT, "IAM data: contains a NUL byte (not a seckit IAM data file)");
     seckit_iam_data *d = calloc(1, sizeof(*d));
-    if (d == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
+    SKT_ENSURE(d != NULL, err, SECKIT_ENOMEM, "IAM data: out of memory");
     int rc = 0;
     d->buf = malloc(len + 1);
     if (d->buf == NULL) {

@@ -167,11 +167,9 @@ int seckit_emrfs_location_parse(const char *uri, char *out, size_t cap, char *bu
     size_t bl = 0;
     const char *why = NULL;
     int rc = normalise(uri, 1, out, cap, &bl, &why);
-    if (rc != 0)
-        return seckit_error_set(err, rc, "'%.200s': %s", uri, why);
+    SKT_ENSURE(rc == 0, err, rc, "'%.200s': %s", uri, why);
     if (bucket != NULL) {
-        if (bl + 1 > bucket_cap)
-            return seckit_error_set(err, SECKIT_ELIMIT, "bucket name buffer too small");
+        SKT_ENSURE(bl + 1 <= bucket_cap, err, SECKIT_ELIMIT, "bucket name buffer too small");
         memcpy(bucket, out + 5, bl);
         bucket[bl] = '\0';
     }
@@ -1057,11 +1055,10 @@ int seckit_emrfs_resolve(const seckit_emrfs_config *c, const char *instance_role
                    err);
     SKT_ENSURE_ARG(who->group_count == 0 || who->groups != NULL, err);
     memset(out, 0, sizeof(*out));
-    if (!skt_emrfs_role_arn_split(instance_role, NULL, NULL))
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "instance role '%.200s' is not an IAM role ARN "
-                                "(arn:aws:iam::ACCOUNT:role/NAME)",
-                                instance_role);
+    SKT_ENSURE(skt_emrfs_role_arn_split(instance_role, NULL, NULL), err, SECKIT_EINVAL,
+               "instance role '%.200s' is not an IAM role ARN "
+               "(arn:aws:iam::ACCOUNT:role/NAME)",
+               instance_role);
     SKT_GUARD(seckit_emrfs_location_parse(s3_uri, out->location, sizeof(out->location), NULL, 0,
                                           NULL, err));
     const char *user = who->user != NULL ? who->user : "";
@@ -1192,16 +1189,14 @@ static int role_put(seckit_emrfs_roles *r, skt_emrfs_role *ro, seckit_emrfs_docu
         return oom(err);
     switch (kind) {
     case SECKIT_EMRFS_TRUST:
-        if (ro->trust.text != NULL)
-            return seckit_error_set(err, SECKIT_EINVAL, "%s: role %s has two trust policies",
-                                    d.source, ro->arn);
+        SKT_ENSURE(ro->trust.text == NULL, err, SECKIT_EINVAL, "%s: role %s has two trust policies",
+                   d.source, ro->arn);
         ro->trust = d;
         return 0;
     case SECKIT_EMRFS_BOUNDARY:
-        if (ro->boundary.text != NULL)
-            return seckit_error_set(err, SECKIT_EINVAL,
-                                    "%s: role %s has two permissions boundaries", d.source,
-                                    ro->arn);
+        SKT_ENSURE(ro->boundary.text == NULL, err, SECKIT_EINVAL,
+                   "%s: role %s has two permissions boundaries", d.source,
+                   ro->arn);
         ro->boundary = d;
         return 0;
     case SECKIT_EMRFS_PERMISSIONS:

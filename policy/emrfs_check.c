@@ -101,8 +101,7 @@ static int add(cctx *x, int code, const seckit_position *at, size_t mapping, lon
     if (f->count == x->fs->cap) {
         size_t cap = x->fs->cap ? x->fs->cap * 2 : 16;
         seckit_policy_finding *it = realloc(f->items, cap * sizeof(*it));
-        if (it == NULL)
-            return seckit_error_set(x->err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(it != NULL, x->err, SECKIT_ENOMEM, "out of memory");
         f->items = it;
         x->fs->cap = cap;
     }
@@ -124,8 +123,7 @@ static int add(cctx *x, int code, const seckit_position *at, size_t mapping, lon
         it->path = skt_arena_printf(&x->fs->arena, "RoleMappings[%zu]", mapping);
     else
         it->path = "";
-    if (it->message == NULL || it->path == NULL)
-        return seckit_error_set(x->err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(!(it->message == NULL || it->path == NULL), x->err, SECKIT_ENOMEM, "out of memory");
     /* findings about the whole configuration point at its start */
     static const seckit_position whole = {1, 0, 0};
     it->span.start = at != NULL ? *at : whole;
@@ -539,11 +537,10 @@ int seckit_emrfs_check(const seckit_emrfs_config *c, const seckit_emrfs_check_op
                        opts->roles != NULL && out != NULL,
                    err);
     *out = NULL;
-    if (!skt_emrfs_role_arn_split(opts->instance_role, NULL, NULL))
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "instance role '%.200s' is not an IAM role ARN "
-                                "(arn:aws:iam::ACCOUNT:role/NAME)",
-                                opts->instance_role);
+    SKT_ENSURE(skt_emrfs_role_arn_split(opts->instance_role, NULL, NULL), err, SECKIT_EINVAL,
+               "instance role '%.200s' is not an IAM role ARN "
+               "(arn:aws:iam::ACCOUNT:role/NAME)",
+               opts->instance_role);
     seckit_emrfs_findings *f = calloc(1, sizeof(*f));
     fstore *fs = calloc(1, sizeof(*fs));
     if (f == NULL || fs == NULL) {
@@ -625,10 +622,9 @@ int seckit_emrfs_can_access(const seckit_emrfs_config *c, const seckit_emrfs_rol
     else
         snprintf(out->resource, sizeof(out->resource), "arn:aws:s3:::%s/%s", bucket, key);
     const skt_emrfs_role *role = skt_emrfs_role_find(roles, out->resolution.role);
-    if (role == NULL)
-        return seckit_error_set(err, SECKIT_ENOTFOUND,
-                                "role %s (%s) is not in the roles' documents given",
-                                out->resolution.role, out->resolution.reason);
+    SKT_ENSURE(role != NULL, err, SECKIT_ENOTFOUND,
+               "role %s (%s) is not in the roles' documents given",
+               out->resolution.role, out->resolution.reason);
     char principal[700];
     session_arn(role->arn, principal, sizeof(principal));
     return skt_emrfs_decide(role, principal, action, out->resource, NULL, SKT_EMRFS_IDENTITY_ONLY,

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "policy/model.h"
+#include "src/base/guard.h"
 
 struct seckit_policy_set {
     skt_arena arena;
@@ -77,11 +78,9 @@ const char *seckit_decision_name(seckit_decision d)
 
 int seckit_policy_set_new(seckit_policy_set **out, seckit_error *err)
 {
-    if (out == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "policy set: no output pointer");
+    SKT_ENSURE(out != NULL, err, SECKIT_EINVAL, "policy set: no output pointer");
     seckit_policy_set *s = calloc(1, sizeof *s);
-    if (s == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(s != NULL, err, SECKIT_ENOMEM, "out of memory");
     skt_arena_init(&s->arena);
     *out = s;
     return 0;
@@ -119,16 +118,14 @@ int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, co
     if (set->n == set->cap) {
         size_t cap = set->cap ? set->cap * 2 : 8;
         skt_policy *p = realloc(set->policies, cap * sizeof *p);
-        if (p == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(p != NULL, err, SECKIT_ENOMEM, "out of memory");
         set->policies = p;
         set->cap = cap;
     }
     /* The compiled policy keeps pointers to nodes only for spans (copied);
      * strings are copied into the set's arena. */
     int rc = skt_policy_compile(&set->arena, root, role, name, file, set->data, &set->policies[set->n], err);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     /* the tree may go away: drop the node links */
     skt_policy *p = &set->policies[set->n];
     for (size_t i = 0; i < p->nstatements; i++) {
@@ -151,8 +148,7 @@ int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, co
 int seckit_policy_set_add(seckit_policy_set *set, seckit_eval_role role, const char *name, const char *file,
                           const char *json, size_t len, seckit_error *err)
 {
-    if (json == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "policy set: no policy text");
+    SKT_ENSURE(json != NULL, err, SECKIT_EINVAL, "policy set: no policy text");
     seckit_json_doc *doc = NULL;
     int rc = seckit_json_parse(json, len, NULL, &doc, err);
     if (rc != 0) {
@@ -713,8 +709,7 @@ static int is_account_id(const char *s)
 static int prepare(eval_state *s, seckit_error *err)
 {
     const seckit_eval_request *r = s->req;
-    if (r->action == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "request: no action");
+    SKT_ENSURE(r->action != NULL, err, SECKIT_EINVAL, "request: no action");
     const char *colon = strchr(r->action, ':');
     if (colon == NULL || colon == r->action || colon[1] == '\0')
         return seckit_error_set(err, SECKIT_EINVAL, "request: the action '%s' is not service:name", r->action);
@@ -812,8 +807,7 @@ int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *
         return seckit_error_set(err, SECKIT_EINVAL, "policy eval: bad argument");
     *out = NULL;
     seckit_eval_result *res = calloc(1, sizeof *res);
-    if (res == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(res != NULL, err, SECKIT_ENOMEM, "out of memory");
     skt_arena_init(&res->arena);
     eval_state s;
     memset(&s, 0, sizeof s);

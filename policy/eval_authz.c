@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "policy/model.h"
+#include "src/base/guard.h"
 
 static int str_is(const seckit_json *v, const char *s)
 {
@@ -36,8 +37,7 @@ static int add_document(seckit_policy_set *set, seckit_eval_role role, const cha
                                    doc->span.start.offset, "%s:%lu: policy %s: the document is not an object",
                                    file ? file : "", doc->span.start.line, name);
     char *text = malloc(doc->len + 1);
-    if (text == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(text != NULL, err, SECKIT_ENOMEM, "out of memory");
     size_t n = 0;
     int encoded = doc->len > 0 && doc->str[0] == '%';
     for (size_t i = 0; i < doc->len; i++) {
@@ -100,8 +100,7 @@ static int add_entity(seckit_policy_set *set, const char *file, const seckit_jso
             int rc = add_document(set, SECKIT_EVAL_IDENTITY,
                                   nm && nm->kind == SECKIT_JSON_STRING ? nm->str : owner, file,
                                   seckit_json_get(p, "PolicyDocument"), err);
-            if (rc != 0)
-                return rc;
+            SKT_GUARD(rc);
         }
     const seckit_json *att = seckit_json_get(ent, "AttachedManagedPolicies");
     if (att != NULL && att->kind == SECKIT_JSON_ARRAY)
@@ -110,8 +109,7 @@ static int add_entity(seckit_policy_set *set, const char *file, const seckit_jso
             if (arn == NULL || arn->kind != SECKIT_JSON_STRING)
                 continue;
             int rc = add_managed(set, SECKIT_EVAL_IDENTITY, file, root, arn->str, owner, err);
-            if (rc != 0)
-                return rc;
+            SKT_GUARD(rc);
         }
     return 0;
 }
@@ -165,11 +163,9 @@ int seckit_policy_set_add_authorization_details(seckit_policy_set *set, const ch
                               "%s: not the output of aws iam get-account-authorization-details", file ? file : "");
         goto out;
     }
-    if (ent == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOTFOUND, "%s: no %s %s in the authorization details", file ? file : "",
-                              is_user ? "user" : "role", principal);
-        goto out;
-    }
+    SKT_ENSURE_GOTO(ent != NULL, err, rc, out, SECKIT_ENOTFOUND,
+                    "%s: no %s %s in the authorization details", file ? file : "",
+                    is_user ? "user" : "role", principal);
     rc = add_entity(set, file, root, ent, is_user ? "UserPolicyList" : "RolePolicyList", principal, err);
     if (rc == 0 && is_user) {
         const seckit_json *groups = seckit_json_get(ent, "GroupList");

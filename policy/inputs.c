@@ -105,8 +105,7 @@ static int input_init(seckit_policy_input *in, seckit_policy_type type,
     in->resource_type = resource_type;
     in->type_known = 1;
     in->owner = strdup(owner != NULL ? owner : "");
-    if (in->owner == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(in->owner != NULL, err, SECKIT_ENOMEM, "out of memory");
     return 0;
 }
 
@@ -157,8 +156,7 @@ static int tw_put(tw *w, const char *s, size_t n)
         while (cap < w->len + n + 1)
             cap *= 2;
         char *b = realloc(w->buf, cap);
-        if (b == NULL)
-            return seckit_error_set(w->err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(b != NULL, w->err, SECKIT_ENOMEM, "out of memory");
         w->buf = b;
         w->cap = cap;
     }
@@ -175,8 +173,7 @@ static int tw_anchor(tw *w, const skt_in_pos *p, int linear)
     if (w->na == w->acap) {
         size_t cap = w->acap ? w->acap * 2 : 16;
         seckit_input_anchor *a = realloc(w->anchors, cap * sizeof(*a));
-        if (a == NULL)
-            return seckit_error_set(w->err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(a != NULL, w->err, SECKIT_ENOMEM, "out of memory");
         w->anchors = a;
         w->acap = cap;
     }
@@ -288,8 +285,7 @@ static int tw_node(tw *w, const skt_in_node *n, unsigned depth, seckit_json **ou
         [SKT_IN_STRING] = SECKIT_JSON_STRING, [SKT_IN_ARRAY] = SECKIT_JSON_ARRAY,
         [SKT_IN_OBJECT] = SECKIT_JSON_OBJECT,
     };
-    if (depth > SKT_IN_MAX_DEPTH * 2)
-        return seckit_error_set(w->err, SECKIT_ELIMIT, "policy nested too deeply");
+    SKT_ENSURE(depth <= SKT_IN_MAX_DEPTH * 2, w->err, SECKIT_ELIMIT, "policy nested too deeply");
     seckit_json *j = out != NULL ? tw_jnode(w, jkind[n->kind], w->len) : NULL;
     if (out != NULL)
         *out = j;
@@ -499,8 +495,7 @@ int skt_in_add_string(skt_in_list *l, const skt_in_node *s, seckit_policy_type t
         /* Decoded text is never longer. */
         char *out = malloc(s->len + 1);
         size_t o = 0;
-        if (out == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(out != NULL, err, SECKIT_ENOMEM, "out of memory");
         for (size_t i = 0; i < s->len; i++) {
             if (s->str[i] == '%' && i + 2 < s->len && hexval(s->str[i + 1]) >= 0 &&
                 hexval(s->str[i + 2]) >= 0) {
@@ -517,8 +512,7 @@ int skt_in_add_string(skt_in_list *l, const skt_in_node *s, seckit_policy_type t
         rc = tw_anchor(&w, &s->pos, 0);
     } else {
         w.buf = malloc(s->len + 1);
-        if (w.buf == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(w.buf != NULL, err, SECKIT_ENOMEM, "out of memory");
         memcpy(w.buf, s->str, s->len + 1);
         w.cap = s->len + 1;
         if (s->raw_escaped && !s->unquoted && s->end > s->pos.offset + 1 && s->end <= l->len) {

@@ -46,8 +46,7 @@ static int list(const skt_in_node *v, const char ***out, size_t *n, const char *
 {
     size_t count = v->kind == SKT_IN_ARRAY ? v->n : 1;
     const char **l = calloc(count + 1, sizeof(*l));
-    if (l == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(l != NULL, err, SECKIT_ENOMEM, "out of memory");
     for (size_t i = 0; i < count; i++) {
         const skt_in_node *e = v->kind == SKT_IN_ARRAY ? v->kids[i] : v;
         l[i] = scalar(e);

@@ -150,8 +150,7 @@ static int name_substituted(const seckit_policy_input *in, seckit_policy_finding
         seckit_error perr;
         seckit_error_clear(&perr);
         int rc = seckit_json_parse(in->text, in->text_len, NULL, &doc, &perr);
-        if (rc == SECKIT_ENOMEM)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(rc != SECKIT_ENOMEM, err, SECKIT_ENOMEM, "out of memory");
         if (rc != 0)
             return 0; /* (a JSON_SYNTAX_ERROR finding: no paths) */
         root = seckit_json_root(doc);

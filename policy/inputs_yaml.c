@@ -139,8 +139,7 @@ static int yr_node(yr *r, int index, unsigned depth, skt_in_node **out)
 {
     *out = NULL;
     yaml_node_t *y = yaml_document_get_node(r->ydoc, index);
-    if (y == NULL)
-        return seckit_error_set(r->err, SECKIT_EFORMAT, "YAML node %d missing", index);
+    SKT_ENSURE(y != NULL, r->err, SECKIT_EFORMAT, "YAML node %d missing", index);
     skt_in_pos p = mark_pos(&y->start_mark);
     if (depth > SKT_IN_MAX_DEPTH)
         return seckit_error_set_at(r->err, SECKIT_ELIMIT, p.line, p.column, p.offset,
@@ -244,8 +243,7 @@ int skt_in_yaml_parse(const char *data, size_t len, skt_in_doc *doc, seckit_erro
     yaml_parser_t parser;
     yaml_document_t ydoc;
     doc->root = NULL;
-    if (!yaml_parser_initialize(&parser))
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory (YAML parser)");
+    SKT_ENSURE(yaml_parser_initialize(&parser), err, SECKIT_ENOMEM, "out of memory (YAML parser)");
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
     if (!yaml_parser_load(&parser, &ydoc)) {
         skt_in_pos p = mark_pos(&parser.problem_mark);

@@ -397,8 +397,7 @@ static int mark_dups(seckit_json *obj)
 
 static int mark_duplicates(parser *p, seckit_json *obj)
 {
-    if (mark_dups(obj) != 0)
-        return seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
+    SKT_ENSURE(mark_dups(obj) == 0, p->err, SECKIT_ENOMEM, "JSON: out of memory");
     return 0;
 }
 
@@ -542,8 +541,7 @@ static int parse_value(parser *p, seckit_json *v)
 static int parse_doc(parser *p, seckit_json_doc **out)
 {
     seckit_json_doc *doc = calloc(1, sizeof(*doc));
-    if (doc == NULL)
-        return seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
+    SKT_ENSURE(doc != NULL, p->err, SECKIT_ENOMEM, "JSON: out of memory");
     skt_arena_init(&doc->arena);
     p->line = 1;
     p->doc = doc;
@@ -556,10 +554,8 @@ static int parse_doc(parser *p, seckit_json_doc **out)
     doc->root = skt_arena_alloc(&doc->arena, sizeof(*doc->root));
     p->copy = p->len < SIZE_MAX ? skt_arena_strndup(&doc->arena, (const char *)p->s, p->len)
                                 : NULL;
-    if (doc->root == NULL || p->copy == NULL) {
-        rc = seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
-        goto out;
-    }
+    SKT_ENSURE_GOTO(!(doc->root == NULL || p->copy == NULL), p->err, rc, out, SECKIT_ENOMEM,
+                    "JSON: out of memory");
     p->nodes = 1;
     skip_ws(p);
     if (p->pos >= p->len) {
@@ -655,8 +651,7 @@ int seckit_json_doc_new(seckit_json_doc **out, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = calloc(1, sizeof(**out));
-    if (*out == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "JSON: out of memory");
+    SKT_ENSURE(*out != NULL, err, SECKIT_ENOMEM, "JSON: out of memory");
     skt_arena_init(&(*out)->arena);
     return 0;
 }
@@ -675,14 +670,12 @@ int seckit_json_add(seckit_json_doc *doc, seckit_json *parent, seckit_json_kind 
         return seckit_error_set(err, SECKIT_EINVAL,
                                 "JSON: members of objects need a key, array elements none");
     seckit_json *n = skt_arena_alloc(&doc->arena, sizeof(*n));
-    if (n == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "JSON: out of memory");
+    SKT_ENSURE(n != NULL, err, SECKIT_ENOMEM, "JSON: out of memory");
     n->kind = kind;
     if (kind == SECKIT_JSON_STRING || kind == SECKIT_JSON_NUMBER) {
         n->str = skt_arena_strndup(&doc->arena, str ? str : "", str ? len : 0);
         n->len = str ? len : 0;
-        if (n->str == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "JSON: out of memory");
+        SKT_ENSURE(n->str != NULL, err, SECKIT_ENOMEM, "JSON: out of memory");
     }
     if (span != NULL)
         n->span = *span;
@@ -691,8 +684,7 @@ int seckit_json_add(seckit_json_doc *doc, seckit_json *parent, seckit_json_kind 
     } else {
         if (key != NULL) {
             n->key = skt_arena_strndup(&doc->arena, key, key_len);
-            if (n->key == NULL)
-                return seckit_error_set(err, SECKIT_ENOMEM, "JSON: out of memory");
+            SKT_ENSURE(n->key != NULL, err, SECKIT_ENOMEM, "JSON: out of memory");
             n->key_len = key_len;
             n->key_span = n->span;
             for (seckit_json *c = parent->child; c != NULL; c = c->next)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "policy/model.h"
+#include "src/base/guard.h"
 
 typedef struct compile_ctx {
     skt_arena *a;
@@ -331,8 +332,7 @@ static int compile_statement(compile_ctx *c, const seckit_json *s, size_t index,
         } else {
             return fail(c, m, "unknown statement element", k);
         }
-        if (rc != 0)
-            return rc;
+        SKT_GUARD(rc);
     }
     if (!have_effect)
         return fail(c, s, "statement has no Effect", NULL);
@@ -387,8 +387,7 @@ int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role r
     for (const seckit_json *s = stmts->kind == SECKIT_JSON_ARRAY ? stmts->child : stmts; s;
          s = stmts->kind == SECKIT_JSON_ARRAY ? s->next : NULL) {
         int rc = compile_statement(&c, s, i, &out->statements[i]);
-        if (rc != 0)
-            return rc;
+        SKT_GUARD(rc);
         i++;
     }
     out->nstatements = i;

@@ -49,8 +49,7 @@ int seckit_policy_report_new(seckit_policy_report **out, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = calloc(1, sizeof(**out));
-    if (*out == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
+    SKT_ENSURE(*out != NULL, err, SECKIT_ENOMEM, "report: out of memory");
     skt_arena_init(&(*out)->arena);
     return 0;
 }
@@ -79,8 +78,7 @@ int seckit_policy_check_exists(const char *code)
 int seckit_policy_report_ignore(seckit_policy_report *r, const char *spec, seckit_error *err)
 {
     SKT_ENSURE_ARG(r != NULL && spec != NULL, err);
-    if (spec[0] == '\0')
-        return seckit_error_set(err, SECKIT_EINVAL, "ignore: empty value (CODE or CODE@WHERE)");
+    SKT_ENSURE(spec[0] != '\0', err, SECKIT_EINVAL, "ignore: empty value (CODE or CODE@WHERE)");
     /* CODE@WHERE; the older WHERE:CODE still works */
     const char *at = strchr(spec, '@');
     const char *colon = at ? NULL : strrchr(spec, ':');
@@ -96,27 +94,22 @@ int seckit_policy_report_ignore(seckit_policy_report *r, const char *spec, secki
         scope = spec;
         scope_len = (size_t)(colon - spec);
     }
-    if (code_len == 0 || (scope != NULL && scope_len == 0))
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "ignore '%.200s': expected CODE or CODE@WHERE (a CloudFormation logical id, "
-                                "Terraform address, file or Sid)",
-                                spec);
+    SKT_ENSURE(!(code_len == 0 || (scope != NULL && scope_len == 0)), err, SECKIT_EINVAL,
+               "ignore '%.200s': expected CODE or CODE@WHERE (a CloudFormation logical id, "
+               "Terraform address, file or Sid)",
+               spec);
     char *c = skt_arena_strndup(&r->arena, code, code_len);
-    if (c == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
-    if (!seckit_policy_check_exists(c))
-        return seckit_error_set(err, SECKIT_EINVAL,
-                                "ignore '%.200s': '%.100s' is not an issue code seckit reports (see docs/checks.md)",
-                                spec, c);
+    SKT_ENSURE(c != NULL, err, SECKIT_ENOMEM, "report: out of memory");
+    SKT_ENSURE(seckit_policy_check_exists(c), err, SECKIT_EINVAL,
+               "ignore '%.200s': '%.100s' is not an issue code seckit reports (see docs/checks.md)",
+               spec, c);
     ignore_spec *ns = realloc(r->ignores, (r->nignores + 1) * sizeof(*ns));
-    if (ns == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
+    SKT_ENSURE(ns != NULL, err, SECKIT_ENOMEM, "report: out of memory");
     r->ignores = ns;
     ignore_spec *is = &r->ignores[r->nignores];
     is->code = c;
     is->scope = scope ? skt_arena_strndup(&r->arena, scope, scope_len) : NULL;
-    if (scope && is->scope == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
+    SKT_ENSURE(!(scope && is->scope == NULL), err, SECKIT_ENOMEM, "report: out of memory");
     r->nignores++;
     return 0;
 }
@@ -350,8 +343,7 @@ static int report_add(seckit_policy_report *r, const char *file, const char *own
             char st[512];
             stmt_id(f, st, sizeof(st));
             const char *k = identity(&r->arena, f->issue_code, file, owner, st, f->path);
-            if (k == NULL)
-                return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
+            SKT_ENSURE(k != NULL, err, SECKIT_ENOMEM, "report: out of memory");
             in_base = base_take(r, k);
             r->baselined += (size_t)in_base;
         }
@@ -360,8 +352,7 @@ static int report_add(seckit_policy_report *r, const char *file, const char *own
         if (r->n == r->cap) {
             size_t cap = r->cap ? r->cap * 2 : 32;
             entry *it = realloc(r->items, cap * sizeof(*it));
-            if (it == NULL)
-                return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
+            SKT_ENSURE(it != NULL, err, SECKIT_ENOMEM, "report: out of memory");
             r->items = it;
             r->cap = cap;
         }
@@ -383,8 +374,7 @@ static int report_add(seckit_policy_report *r, const char *file, const char *own
         e->f.more_count = 0;
         if (f->more_count > 0) {
             seckit_policy_location *loc = skt_arena_alloc(&r->arena, f->more_count * sizeof(*loc));
-            if (loc == NULL)
-                return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
+            SKT_ENSURE(loc != NULL, err, SECKIT_ENOMEM, "report: out of memory");
             for (size_t k = 0; k < f->more_count; k++) {
                 loc[k] = f->more_locations[k];
                 loc[k].path = skt_arena_strdup(&r->arena, f->more_locations[k].path ? f->more_locations[k].path : "");
@@ -926,8 +916,7 @@ int seckit_policy_report_render_with(const seckit_policy_report *r, const seckit
     }
     if (b.data == NULL) {
         b.data = calloc(1, 1);
-        if (b.data == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
+        SKT_ENSURE(b.data != NULL, err, SECKIT_ENOMEM, "report: out of memory");
     }
     *out = b.data;
     if (out_len != NULL)

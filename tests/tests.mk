@@ -49,10 +49,14 @@ SCRIPT_TESTS += tests/cli/test-keygen.sh tests/cli/test-cli.sh tests/lint/test-l
 	tests/lint/test-help-matches-man.sh
 # Every public function is in libseckit(3).
 SCRIPT_TESTS += tests/lint/test-man-covers-api.sh
+# Library error paths use the guard macros of src/base/guard.h.
+SCRIPT_TESTS += tests/lint/test-guards.sh
+# The C sources are as clang-format (.clang-format) writes them.
+SCRIPT_TESTS += tests/lint/test-format.sh
 # The pkg-config file keeps cJSON private (no cJSON folder in --cflags).
 SCRIPT_TESTS += tests/cli/test-pkg-config.sh
 
-EXTRA_DIST += tests/run-tests.sh tests/lib.sh tests/cli tests/lint tests/fuzz/corpus tests/fuzz/found tests/data tests/bench/lib.sh
+EXTRA_DIST += .clang-format tests/run-tests.sh tests/lib.sh tests/cli tests/lint tests/fuzz/corpus tests/fuzz/found tests/data tests/bench/lib.sh
 
 check-local: $(check_PROGRAMS) seckit$(EXEEXT)
 	@UNIT_TESTS="$(UNIT_TESTS)" SCRIPT_TESTS="$(SCRIPT_TESTS)" \

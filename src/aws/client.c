@@ -35,8 +35,7 @@ static int ini_add(skt_ini *ini, const char *section, const char *key, const cha
                    seckit_error *err)
 {
     skt_ini_entry *ne = realloc(ini->e, (ini->n + 1) * sizeof *ne);
-    if (ne == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(ne != NULL, err, SECKIT_ENOMEM, "out of memory");
     ini->e = ne;
     skt_ini_entry *e = &ini->e[ini->n];
     e->section = strdup(section);
@@ -76,8 +75,7 @@ int skt_ini_parse(const char *text, size_t len, skt_ini *out, seckit_error *err)
     memset(out, 0, sizeof *out);
     SKT_ENSURE(len <= (4u << 20), err, SECKIT_ELIMIT, "configuration file larger than 4 MiB");
     char *buf = malloc(len + 1);
-    if (buf == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(buf != NULL, err, SECKIT_ENOMEM, "out of memory");
     memcpy(buf, text, len);
     buf[len] = '\0';
     if (memchr(buf, '\0', len) != NULL) {
@@ -181,8 +179,7 @@ int skt_ini_load(const char *path, skt_ini *out, seckit_error *err)
         seckit_error_clear(err);
         return 0;
     }
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     rc = skt_ini_parse((const char *)data, len, out, err);
     skt_wipe_free(data, len);
     if (rc != 0)
@@ -616,8 +613,7 @@ int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_erro
         opts = &none;
     SKT_GUARD(skt_crypto_init(err));
     seckit_aws *aws = calloc(1, sizeof *aws);
-    if (aws == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(aws != NULL, err, SECKIT_ENOMEM, "out of memory");
     int rc = 0;
     aws->creds = skt_secret_alloc(sizeof *aws->creds);
     if (aws->creds == NULL) {

@@ -208,8 +208,7 @@ static int finish(cJSON *j, const skt_xml_node *root, const seckit_aws_response 
                   seckit_cf_result *out, seckit_error *err)
 {
     out->json = cJSON_Print(j);
-    if (out->json == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(out->json != NULL, err, SECKIT_ENOMEM, "out of memory");
     const char *id = skt_xml_text(root, "Id");
     if (id != NULL)
         snprintf(out->id, sizeof out->id, "%s", id);

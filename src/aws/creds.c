@@ -66,16 +66,11 @@ int skt_aws_parse_credentials_json(const char *json, size_t len, const char *sou
                source);
     cJSON *j = cJSON_ParseWithLength(json, len);
     int rc = 0;
-    if (!cJSON_IsObject(j)) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: credentials are not a JSON object", source);
-        goto done;
-    }
+    SKT_ENSURE_GOTO(cJSON_IsObject(j), err, rc, done, SECKIT_EFORMAT,
+                    "%s: credentials are not a JSON object", source);
     const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "Code"));
-    if (code != NULL && strcmp(code, "Success") != 0) {
-        rc = seckit_error_set(err, SECKIT_EAWSAUTH, "%s: credentials not available (Code %.40s)",
-                              source, code);
-        goto done;
-    }
+    SKT_ENSURE_GOTO(!(code != NULL && strcmp(code, "Success") != 0), err, rc, done, SECKIT_EAWSAUTH,
+                    "%s: credentials not available (Code %.40s)", source, code);
     const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "AccessKeyId"));
     const char *sk = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "SecretAccessKey"));
     const char *tok = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "Token"));
@@ -85,17 +80,11 @@ int skt_aws_parse_credentials_json(const char *json, size_t len, const char *sou
     long long e = 0;
     if (exp != NULL) {
         e = skt_parse_iso8601(exp);
-        if (e < 0) {
-            rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: Expiration is not an ISO 8601 time",
-                                  source);
-            goto done;
-        }
+        SKT_ENSURE_GOTO(e >= 0, err, rc, done, SECKIT_EFORMAT,
+                        "%s: Expiration is not an ISO 8601 time", source);
     }
-    if (id == NULL || sk == NULL) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT,
-                              "%s: credentials lack AccessKeyId or SecretAccessKey", source);
-        goto done;
-    }
+    SKT_ENSURE_GOTO(!(id == NULL || sk == NULL), err, rc, done, SECKIT_EFORMAT,
+                    "%s: credentials lack AccessKeyId or SecretAccessKey", source);
     rc = set_creds(out, id, sk, tok, e, source, err);
 done:
     if (j != NULL) {
@@ -119,12 +108,11 @@ static int from_env(seckit_aws_credentials *out, seckit_error *err)
      * profile (which may be another account).  The AWS CLI refuses a key id
      * without its secret the same way; it ignores a lone secret, which
      * seckit refuses too.  A lone AWS_SESSION_TOKEN is ignored, as there. */
-    if (have_id != have_sk)
-        return seckit_error_set(err, SECKIT_EAWSAUTH,
-                                "partial credentials found in the environment, missing: %s "
-                                "(set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
-                                "neither)",
-                                have_id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
+    SKT_ENSURE(have_id == have_sk, err, SECKIT_EAWSAUTH,
+               "partial credentials found in the environment, missing: %s "
+               "(set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
+               "neither)",
+               have_id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
     if (!have_id)
         return NOT_FOUND;
     const char *tok = getenv("AWS_SESSION_TOKEN");
@@ -143,11 +131,10 @@ static int static_keys(const seckit_aws *aws, const char *profile, int cred_file
     if (id == NULL && sk == NULL)
         return NOT_FOUND;
     const char *src = cred_file ? "shared-credentials-file" : "config-file";
-    if (id == NULL || sk == NULL || *id == '\0' || *sk == '\0')
-        return seckit_error_set(err, SECKIT_EAWSAUTH,
-                                "profile %s in the %s has only one of aws_access_key_id and "
-                                "aws_secret_access_key",
-                                profile, cred_file ? "credentials file" : "config file");
+    SKT_ENSURE(!(id == NULL || sk == NULL || *id == '\0' || *sk == '\0'), err, SECKIT_EAWSAUTH,
+               "profile %s in the %s has only one of aws_access_key_id and "
+               "aws_secret_access_key",
+               profile, cred_file ? "credentials file" : "config file");
     const char *tok = get(aws, profile, "aws_session_token");
     if (tok == NULL)
         tok = get(aws, profile, "aws_security_token");
@@ -157,8 +144,7 @@ static int static_keys(const seckit_aws *aws, const char *profile, int cred_file
 static int from_process(const char *cmd, seckit_aws_credentials *out, seckit_error *err)
 {
     int pfd[2];
-    if (pipe(pfd) != 0)
-        return seckit_error_set(err, SECKIT_EIO, "credential_process: pipe: %s", strerror(errno));
+    SKT_ENSURE(pipe(pfd) == 0, err, SECKIT_EIO, "credential_process: pipe: %s", strerror(errno));
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
@@ -322,13 +308,11 @@ static int from_container(seckit_aws *aws, seckit_aws_credentials *out, seckit_e
         }
         skt_wipe_free(data, token_len);
         token = t2;
-        if (token == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(token != NULL, err, SECKIT_ENOMEM, "out of memory");
     } else if (tv != NULL && *tv) {
         token_len = strlen(tv);
         token = skt_secret_alloc(token_len + 1);
-        if (token == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(token != NULL, err, SECKIT_ENOMEM, "out of memory");
         memcpy(token, tv, token_len + 1);
     }
     if (token != NULL && (strchr(token, '\n') != NULL || strchr(token, '\r') != NULL)) {
@@ -447,12 +431,11 @@ static int from_imds(seckit_aws *aws, seckit_aws_credentials *out, seckit_error 
     if (rc != 0 && (resp.status == 403 || resp.status == 404 || resp.status == 405)) {
         int st = resp.status;
         seckit_aws_response_free(&resp);
-        if (v1_disabled)
-            return seckit_error_set(err, SECKIT_EAWSAUTH,
-                                    "instance metadata: no IMDSv2 session token (HTTP %d) and "
-                                    "the IMDSv1 fallback is disabled "
-                                    "(AWS_EC2_METADATA_V1_DISABLED / ec2_metadata_v1_disabled)",
-                                    st);
+        SKT_ENSURE(!v1_disabled, err, SECKIT_EAWSAUTH,
+                   "instance metadata: no IMDSv2 session token (HTTP %d) and "
+                   "the IMDSv1 fallback is disabled "
+                   "(AWS_EC2_METADATA_V1_DISABLED / ec2_metadata_v1_disabled)",
+                   st);
     } else if (rc != 0 || resp.body == NULL || resp.body_len == 0 || resp.body_len > 1024 ||
                strpbrk((const char *)resp.body, "\r\n") != NULL) {
         int st = resp.status;
@@ -544,8 +527,7 @@ static int py_json_string(skt_writer *w, const char *s, seckit_error *err)
         } else if ((*p & 0xE0) == 0xC0 && (p[1] & 0xC0) == 0x80) {
             cp = ((uint32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
             n = 2;
-            if (cp < 0x80)
-                return seckit_error_set(err, SECKIT_EFORMAT, "invalid UTF-8");
+            SKT_ENSURE(cp >= 0x80, err, SECKIT_EFORMAT, "invalid UTF-8");
         } else if ((*p & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
             cp = ((uint32_t)(*p & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
             n = 3;
@@ -556,8 +538,7 @@ static int py_json_string(skt_writer *w, const char *s, seckit_error *err)
             cp = ((uint32_t)(*p & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
                  ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
             n = 4;
-            if (cp < 0x10000 || cp > 0x10FFFF)
-                return seckit_error_set(err, SECKIT_EFORMAT, "invalid UTF-8");
+            SKT_ENSURE(!(cp < 0x10000 || cp > 0x10FFFF), err, SECKIT_EFORMAT, "invalid UTF-8");
         } else {
             return seckit_error_set(err, SECKIT_EFORMAT, "invalid UTF-8");
         }
@@ -716,8 +697,7 @@ int skt_cred_cache_store(const char *key, const seckit_aws_credentials *c,
                          const char *provider_type, const char *account_id, seckit_error *err)
 {
     char *dir = cache_path(NULL);
-    if (dir == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "no HOME for the credential cache");
+    SKT_ENSURE(dir != NULL, err, SECKIT_EINVAL, "no HOME for the credential cache");
     /* $HOME/.aws, $HOME/.aws/cli, $HOME/.aws/cli/cache: made 0700 */
     int rc = 0;
     char *cut = strstr(dir, "/.aws/cli/cache");
@@ -731,13 +711,11 @@ int skt_cred_cache_store(const char *key, const seckit_aws_credentials *c,
     if (rc == 0)
         rc = mkdir_0700(dir, err);
     free(dir);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     char exp[32];
     time_t t = (time_t)c->expiration;
     struct tm tm;
-    if (gmtime_r(&t, &tm) == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "bad expiration time");
+    SKT_ENSURE(gmtime_r(&t, &tm) != NULL, err, SECKIT_EINVAL, "bad expiration time");
     strftime(exp, sizeof exp, "%Y-%m-%dT%H:%M:%SZ", &tm);
     cJSON *j = cJSON_CreateObject();
     cJSON *cr = cJSON_CreateObject();
@@ -760,10 +738,7 @@ int skt_cred_cache_store(const char *key, const seckit_aws_credentials *c,
         goto done;
     }
     char *path = cache_path(key);
-    if (path == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto done;
-    }
+    SKT_ENSURE_GOTO(path != NULL, err, rc, done, SECKIT_ENOMEM, "out of memory");
     rc = seckit_file_write_atomic(path, text, strlen(text), 0600, SECKIT_FILE_OVERWRITE, err);
     free(path);
 done:
@@ -832,8 +807,7 @@ static int from_web_identity(seckit_aws *aws, const char *profile, int use_env,
         token[len] = '\0';
     }
     skt_wipe_free(data, len);
-    if (token == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(token != NULL, err, SECKIT_ENOMEM, "out of memory");
     if (len == 0 || strlen(token) != len) {
         skt_secret_free(token);
         return seckit_error_set(err, SECKIT_EAWSAUTH, "web identity token file %.200s is empty",
@@ -979,8 +953,7 @@ static int assume_role_profile(seckit_aws *aws, const char *profile, const char 
     }
 
     seckit_aws_credentials *base = skt_secret_alloc(sizeof *base);
-    if (base == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(base != NULL, err, SECKIT_ENOMEM, "out of memory");
     memset(base, 0, sizeof *base);
     char code[16] = "";
     int rc;

@@ -272,18 +272,14 @@ static int map_curl(CURLcode cc, const xfer *x, const char *what, const char *ur
             *err = x->sink_err;
         return x->sink_rc;
     }
-    if (x->over_limit)
-        return seckit_error_set(err, SECKIT_ELIMIT, "%s: response body exceeds %zu bytes", what,
-                                x->max);
-    if (x->out_error)
-        return seckit_error_set(err, SECKIT_EIO, "%s: writing the response: %s", what,
-                                strerror(x->out_error));
-    if (x->in_error)
-        return seckit_error_set(err, SECKIT_EIO, "%s: reading the request body: %s", what,
-                                x->in_error > 0 ? strerror(x->in_error) : "file ended early");
-    if (x->hdr_overflow)
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: too many or too long response headers",
-                                what);
+    SKT_ENSURE(!x->over_limit, err, SECKIT_ELIMIT, "%s: response body exceeds %zu bytes", what,
+               x->max);
+    SKT_ENSURE(!x->out_error, err, SECKIT_EIO, "%s: writing the response: %s", what,
+               strerror(x->out_error));
+    SKT_ENSURE(!x->in_error, err, SECKIT_EIO, "%s: reading the request body: %s", what,
+               x->in_error > 0 ? strerror(x->in_error) : "file ended early");
+    SKT_ENSURE(!x->hdr_overflow, err, SECKIT_EFORMAT, "%s: too many or too long response headers",
+               what);
     const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(cc);
     switch (cc) {
     case CURLE_OPERATION_TIMEDOUT:
@@ -354,11 +350,10 @@ int skt_aws_check_header(const char *name, const char *value, const char *what,
     }
     for (size_t i = 0; value[i] != '\0'; i++) {
         unsigned char c = (unsigned char)value[i];
-        if (c < 0x20 || c == 0x7f)
-            return seckit_error_set(err, SECKIT_EINVAL,
-                                    "%s: the value of header %s has a control character "
-                                    "(0x%02x at byte %zu); refused before sending",
-                                    what, name, c, i + 1);
+        SKT_ENSURE(!(c < 0x20 || c == 0x7f), err, SECKIT_EINVAL,
+                   "%s: the value of header %s has a control character "
+                   "(0x%02x at byte %zu); refused before sending",
+                   what, name, c, i + 1);
     }
     return 0;
 }
@@ -369,16 +364,14 @@ static int add_header(struct curl_slist **list, const char *name, const char *va
     SKT_GUARD(skt_aws_check_header(name, value, what, err));
     size_t n = strlen(name) + strlen(value) + 3;
     char *line = malloc(n);
-    if (line == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(line != NULL, err, SECKIT_ENOMEM, "out of memory");
     if (*value)
         snprintf(line, n, "%s: %s", name, value);
     else
         snprintf(line, n, "%s;", name); /* curl's way of sending an empty header */
     struct curl_slist *l = curl_slist_append(*list, line);
     skt_wipe_free(line, n);
-    if (l == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(l != NULL, err, SECKIT_ENOMEM, "out of memory");
     *list = l;
     return 0;
 }
@@ -388,8 +381,7 @@ static int add_header(struct curl_slist **list, const char *name, const char *va
 static int suppress_expect(struct curl_slist **list, seckit_error *err)
 {
     struct curl_slist *l = curl_slist_append(*list, "Expect:");
-    if (l == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(l != NULL, err, SECKIT_ENOMEM, "out of memory");
     *list = l;
     return 0;
 }
@@ -678,8 +670,7 @@ static int build_target(seckit_aws *aws, const seckit_aws_request *req, const ch
     }
     const char *hs = strstr(ep, "://") + 3;
     size_t sl = (size_t)(hs - ep - 3);
-    if (sl >= sizeof t->scheme)
-        return seckit_error_set(err, SECKIT_EINVAL, "bad endpoint scheme");
+    SKT_ENSURE(sl < sizeof t->scheme, err, SECKIT_EINVAL, "bad endpoint scheme");
     memcpy(t->scheme, ep, sl);
     t->https = strcmp(t->scheme, "https") == 0;
     const char *slash = strchr(hs, '/');
@@ -1199,8 +1190,7 @@ int seckit_aws_send(seckit_aws *aws, const seckit_aws_request *req, seckit_aws_r
 {
     SKT_ENSURE_ARG(aws != NULL && req != NULL, err);
     seckit_aws_credentials *c = skt_secret_alloc(sizeof *c);
-    if (c == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(c != NULL, err, SECKIT_ENOMEM, "out of memory");
     int rc = seckit_aws_get_credentials(aws, c, err);
     if (rc == 0)
         rc = skt_aws_send_as(aws, req, c, resp, err);

@@ -113,13 +113,11 @@ static int list_push(seckit_iam_list *l, const char *name, const char *arn, int 
                      seckit_error *err)
 {
     char **nn = realloc(l->names, (l->count + 1) * sizeof *nn);
-    if (nn == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(nn != NULL, err, SECKIT_ENOMEM, "out of memory");
     l->names = nn;
     if (with_arns) {
         char **na = realloc(l->arns, (l->count + 1) * sizeof *na);
-        if (na == NULL)
-            return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(na != NULL, err, SECKIT_ENOMEM, "out of memory");
         l->arns = na;
     }
     l->names[l->count] = strdup(name);
@@ -348,8 +346,7 @@ int seckit_iam_get_account_authorization_details(seckit_aws *aws, const char *co
             cJSON_Delete(acc);
             acc = NULL;
         }
-    if (acc == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(acc != NULL, err, SECKIT_ENOMEM, "out of memory");
     char marker[2048] = "";
     char fnames[5][24];
     int rc = 0;

@@ -47,8 +47,7 @@ static int add_b64(cJSON *req, const char *name, const uint8_t *data, size_t len
 {
     size_t n = seckit_base64_encoded_len(len, SECKIT_BASE64_STANDARD);
     char *b = skt_secret_alloc(n);
-    if (b == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(b != NULL, err, SECKIT_ENOMEM, "out of memory");
     int rc = seckit_base64_encode(b, n, NULL, data, len, SECKIT_BASE64_STANDARD, err);
     if (rc == 0 && cJSON_AddStringToObject(req, name, b) == NULL)
         rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
@@ -66,8 +65,7 @@ static int get_b64(const cJSON *resp, const char *name, int secret, uint8_t **ou
     SKT_ENSURE(sl <= KMS_BLOB_MAX * 2, err, SECKIT_ELIMIT, "%s: %s too large", what, name);
     size_t cap = seckit_base64_decoded_max(sl) + 1;
     uint8_t *b = secret ? skt_secret_alloc(cap) : malloc(cap);
-    if (b == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(b != NULL, err, SECKIT_ENOMEM, "out of memory");
     int rc = seckit_base64_decode(b, cap, len, s, sl, SECKIT_BASE64_STANDARD, err);
     if (rc != 0) {
         seckit_error_prefix(err, name);

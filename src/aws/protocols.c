@@ -109,8 +109,7 @@ int skt_aws_json_call_in(seckit_aws *aws, const char *service, const char *regio
 {
     *out = NULL;
     char *body = cJSON_PrintUnformatted(request);
-    if (body == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(body != NULL, err, SECKIT_ENOMEM, "out of memory");
     seckit_aws_request req = SECKIT_AWS_REQUEST_INIT;
     req.service = service;
     req.method = "POST";

@@ -48,9 +48,8 @@ int skt_s3_xml_text(const skt_xml_node *n, const char *name, int optional, const
     if (skt_xml_next_same(c) != NULL)
         return seckit_error_set(err, SECKIT_EFORMAT, "%s: <%s> has more than one <%s>", what,
                                 skt_xml_local(n), name);
-    if (c->child != NULL)
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: <%s> should hold text, not elements",
-                                what, name);
+    SKT_ENSURE(c->child == NULL, err, SECKIT_EFORMAT, "%s: <%s> should hold text, not elements",
+               what, name);
     if (strlen(c->text) != c->text_len)
         return seckit_error_set(err, SECKIT_EFORMAT, "%s: <%s> contains a NUL character", what,
                                 name);
@@ -147,9 +146,8 @@ int seckit_s3_check_bucket_name(const char *b, seckit_error *err)
         if (ends_with(b, n, suffixes[i]))
             bad = "it ends with a suffix S3 reserves (-s3alias, --ol-s3, .mrap, --x-s3, "
                   "--table-s3)";
-    if (bad != NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "S3: '%.80s' is not a valid bucket name: %s",
-                                b, bad);
+    SKT_ENSURE(bad == NULL, err, SECKIT_EINVAL, "S3: '%.80s' is not a valid bucket name: %s",
+               b, bad);
     return 0;
 }
 
@@ -783,11 +781,10 @@ static int get_sink(void *ctx, const seckit_aws_response *head, const unsigned c
         }
     } else {
         int rc = skt_writer_put(&g->mem, data, len, NULL);
-        if (rc != 0)
-            return seckit_error_set(err, SECKIT_ELIMIT,
-                                    "S3 GetObject: the object is larger than %zu bytes (the "
-                                    "in-memory limit)",
-                                    g->mem.limit);
+        SKT_ENSURE(rc == 0, err, SECKIT_ELIMIT,
+                   "S3 GetObject: the object is larger than %zu bytes (the "
+                   "in-memory limit)",
+                   g->mem.limit);
     }
     g->received += (long long)len;
     return 0;

@@ -19,8 +19,7 @@ static int to_aws(const seckit_s3cse_kv *ec, size_t n, seckit_aws_kv **out, seck
     if (n == 0)
         return 0;
     seckit_aws_kv *a = calloc(n, sizeof(*a));
-    if (a == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(a != NULL, err, SECKIT_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         a[i].name = ec[i].name;
         a[i].value = ec[i].value != NULL ? ec[i].value : "";
@@ -48,8 +47,7 @@ static int kms_generate(void *ctx, const char *key_id, const seckit_s3cse_kv *ec
     seckit_kms_result r;
     int rc = seckit_kms_generate_data_key(ctx, key_id, 32, &c, &r, err);
     free(pairs);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     if (r.plaintext_len != 32 || r.ciphertext == NULL || r.ciphertext_len == 0) {
         seckit_kms_result_free(&r);
         return seckit_error_set(err, SECKIT_EAWS, "kms GenerateDataKey: unexpected answer");
@@ -72,8 +70,7 @@ static int kms_encrypt(void *ctx, const char *key_id, const uint8_t key[32],
     seckit_kms_result r;
     int rc = seckit_kms_encrypt(ctx, key_id, key, 32, &c, &r, err);
     free(pairs);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     if (r.ciphertext == NULL || r.ciphertext_len == 0) {
         seckit_kms_result_free(&r);
         return seckit_error_set(err, SECKIT_EAWS, "kms Encrypt: no ciphertext in the answer");

@@ -204,13 +204,11 @@ static int read_record(seckit_s3_manifest_reader *r, size_t *nfields, unsigned l
     for (;;) {
         c = getc(r->in);
         if (c == EOF) {
-            if (ferror(r->in))
-                return seckit_error_set(err, SECKIT_EIO, "line %lu: reading the manifest: %s",
-                                        r->line + 1, strerror(errno));
-            if (in_field_quotes)
-                return seckit_error_set(err, SECKIT_EFORMAT,
-                                        "line %lu: a quoted field is not closed at the end",
-                                        *first_line);
+            SKT_ENSURE(!ferror(r->in), err, SECKIT_EIO, "line %lu: reading the manifest: %s",
+                       r->line + 1, strerror(errno));
+            SKT_ENSURE(!in_field_quotes, err, SECKIT_EFORMAT,
+                       "line %lu: a quoted field is not closed at the end",
+                       *first_line);
             if (!any)
                 return 0;
             r->line++;
@@ -264,15 +262,13 @@ static int read_record(seckit_s3_manifest_reader *r, size_t *nfields, unsigned l
                 after_quote = 0;
                 continue;
             }
-            if (after_quote)
-                return seckit_error_set(err, SECKIT_EFORMAT,
-                                        "line %lu: text after a closing quote in field %zu",
-                                        *first_line, nf + 1);
+            SKT_ENSURE(!after_quote, err, SECKIT_EFORMAT,
+                       "line %lu: text after a closing quote in field %zu",
+                       *first_line, nf + 1);
             if (c == '"') {
-                if (used != r->field_start[nf])
-                    return seckit_error_set(err, SECKIT_EFORMAT,
-                                            "line %lu: a quote inside unquoted field %zu",
-                                            *first_line, nf + 1);
+                SKT_ENSURE(used == r->field_start[nf], err, SECKIT_EFORMAT,
+                           "line %lu: a quote inside unquoted field %zu",
+                           *first_line, nf + 1);
                 quoted = 1;
                 in_field_quotes = 1;
                 continue;

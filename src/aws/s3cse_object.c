@@ -189,13 +189,10 @@ static int stream_read(void *ctx, unsigned char *buf, size_t cap, size_t *got, s
             ssize_t r = pread(b->fd, buf + n, want - n, (off_t)(b->start + b->pos + (long long)n));
             if (r < 0 && errno == EINTR)
                 continue;
-            if (r < 0)
-                return seckit_error_set(err, SECKIT_EIO, "reading the input failed: %s",
-                                        strerror(errno));
-            if (r == 0)
-                return seckit_error_set(err, SECKIT_EIO,
-                                        "the input shrank during the upload (%lld bytes "
-                                        "expected)", b->size);
+            SKT_ENSURE(r >= 0, err, SECKIT_EIO, "reading the input failed: %s", strerror(errno));
+            SKT_ENSURE(r != 0, err, SECKIT_EIO,
+                       "the input shrank during the upload (%lld bytes "
+                       "expected)", b->size);
             n += (size_t)r;
         }
         SKT_GUARD(seckit_s3cse_encryptor_update(b->enc, buf, n, buf, err));
@@ -265,8 +262,7 @@ static int put_streamed(seckit_aws *aws, const seckit_s3cse_put *req, int fd, lo
     seckit_s3_put_result pr;
     int rc = seckit_s3_put_object(aws, &put, &pr, err);
     skt_wipe(b.tag, sizeof(b.tag));
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     snprintf(out->etag, sizeof(out->etag), "%s", pr.etag);
     snprintf(out->version_id, sizeof(out->version_id), "%s", pr.version_id);
     out->size = req->size + SECKIT_S3CSE_TAG_LEN;
@@ -364,8 +360,7 @@ int seckit_s3cse_put_object(seckit_aws *aws, const seckit_s3cse_put *req,
     seckit_s3_meta *m = NULL;
     size_t mcount = 0;
     int rc = seckit_s3cse_encryptor_new(&src.enc, opts, req->keyring, &meta, err);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     SKT_GUARD_GOTO(merge_meta(req->metadata, req->metadata_count, meta.kv, meta.count, &m,
                               &mcount, err),
                    rc, done);
@@ -504,10 +499,9 @@ static int envelope_instruction(seckit_aws *aws, const char *bucket, const char 
         return seckit_error_set(err, SECKIT_EFORMAT,
                                 "not client-side encrypted (no envelope in its metadata and no "
                                 "%s instruction file)", suffix);
-    if (rc == SECKIT_ENOTFOUND)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "the V3 metadata points to an instruction file, but there is no "
-                                "%s instruction file", suffix);
+    SKT_ENSURE(rc != SECKIT_ENOTFOUND, err, SECKIT_EFORMAT,
+               "the V3 metadata points to an instruction file, but there is no "
+               "%s instruction file", suffix);
     return rc;
 }
 

@@ -137,9 +137,8 @@ int skt_uri_decode(skt_writer *w, const char *s, size_t n, seckit_error *err)
             if (n - i < 3)
                 return seckit_error_set(err, SECKIT_EFORMAT, "URL: '%%' at offset %zu is not followed by two hex digits", i);
             int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
-            if (hi < 0 || lo < 0)
-                return seckit_error_set(err, SECKIT_EFORMAT,
-                                        "URL: '%%' at offset %zu is not followed by two hex digits", i);
+            SKT_ENSURE(!(hi < 0 || lo < 0), err, SECKIT_EFORMAT,
+                       "URL: '%%' at offset %zu is not followed by two hex digits", i);
             c = (unsigned char)(hi * 16 + lo);
             i += 2;
         }

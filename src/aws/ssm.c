@@ -32,8 +32,7 @@ int seckit_ssm_get_parameter(seckit_aws *aws, const char *name, int decrypt, cha
     cJSON *resp = NULL;
     int rc = skt_aws_json_call(aws, "ssm", "AmazonSSM.GetParameter", req, &resp, err);
     cJSON_Delete(req);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     cJSON *p = cJSON_GetObjectItemCaseSensitive(resp, "Parameter");
     const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "Value"));
     const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "Type"));

@@ -107,11 +107,10 @@ static int load_token(const char *profile, const sso_cfg *c, long long now, char
     uint8_t *data = NULL;
     size_t len = 0;
     int rc = seckit_file_read(path, 1u << 20, &data, &len, NULL);
-    if (rc != 0)
-        return seckit_error_set(err, SECKIT_EAWSAUTH,
-                                "profile %s: no IAM Identity Center (SSO) token in %s: run "
-                                "`aws sso login --profile %s`",
-                                profile, path, profile);
+    SKT_ENSURE(rc == 0, err, SECKIT_EAWSAUTH,
+               "profile %s: no IAM Identity Center (SSO) token in %s: run "
+               "`aws sso login --profile %s`",
+               profile, path, profile);
     cJSON *j = cJSON_ParseWithLength((const char *)data, len);
     skt_wipe_free(data, len);
     const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "accessToken"));
@@ -243,8 +242,7 @@ int skt_aws_sso_credentials(seckit_aws *aws, const char *profile, seckit_aws_cre
 {
     sso_cfg c;
     int rc = sso_config(aws, profile, &c, err);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD_NONZERO(rc);
     char key[41];
     int have_key = skt_cred_cache_key_sso(c.account_id, c.role_name, c.session, c.start_url, key,
                                           NULL) == 0;

@@ -49,9 +49,8 @@ static int role_credentials(const skt_xml_node *res, const char *action,
     const skt_xml_node *c = skt_xml_child(res, "Credentials");
     const char *exp = skt_xml_text(c, "Expiration");
     long long e = exp != NULL ? skt_parse_iso8601(exp) : -1;
-    if (c == NULL || e < 0)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "sts %s: response lacks Credentials with an Expiration", action);
+    SKT_ENSURE(!(c == NULL || e < 0), err, SECKIT_EFORMAT,
+               "sts %s: response lacks Credentials with an Expiration", action);
     const char *id = skt_xml_text(c, "AccessKeyId"), *sk = skt_xml_text(c, "SecretAccessKey"),
                *tok = skt_xml_text(c, "SessionToken");
     if (id == NULL || sk == NULL || tok == NULL || !*id || !*sk || !*tok ||
@@ -174,8 +173,7 @@ int seckit_sts_assume_role(seckit_aws *aws, const char *role_arn, const char *se
 {
     SKT_ENSURE_ARG(aws != NULL, err);
     seckit_aws_credentials *c = skt_secret_alloc(sizeof *c);
-    if (c == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(c != NULL, err, SECKIT_ENOMEM, "out of memory");
     int rc = seckit_aws_get_credentials(aws, c, err);
     if (rc == 0)
         rc = skt_sts_assume_role_as(aws, c, role_arn, session_name, external_id, duration_s, out,

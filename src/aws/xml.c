@@ -252,8 +252,7 @@ static int parse_element(xml_parser *p, skt_xml_node *parent, int depth, skt_xml
     size_t nml;
     SKT_GUARD(read_name(p, &nm, &nml));
     skt_xml_node *n = calloc(1, sizeof *n);
-    if (n == NULL)
-        return seckit_error_set(p->err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(n != NULL, p->err, SECKIT_ENOMEM, "out of memory");
     n->parent = parent;
     n->name = strndup(nm, nml);
     if (n->name == NULL) {

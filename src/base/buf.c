@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "src/base/buf.h"
+#include "src/base/guard.h"
 #include "src/base/secmem.h"
 
 void skt_reader_init(skt_reader *r, const void *data, size_t len)
@@ -108,8 +109,7 @@ static int read_lp(skt_reader *r, size_t prefix, size_t max, const uint8_t **out
     size_t start = r->pos;
     uint64_t n;
     int rc = read_be(r, prefix, &n, what, err);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     if (n > max) {
         r->pos = start;
         return seckit_error_set(err, SECKIT_ELIMIT,
@@ -139,10 +139,9 @@ int skt_reader_lp32(skt_reader *r, size_t max, const uint8_t **out, size_t *out_
 
 int skt_reader_expect_end(const skt_reader *r, const char *what, seckit_error *err)
 {
-    if (skt_reader_remaining(r) != 0)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "%s: %zu unexpected trailing bytes at offset %zu", what,
-                                skt_reader_remaining(r), r->pos);
+    SKT_ENSURE(skt_reader_remaining(r) == 0, err, SECKIT_EFORMAT,
+               "%s: %zu unexpected trailing bytes at offset %zu", what,
+               skt_reader_remaining(r), r->pos);
     return 0;
 }
 
@@ -162,9 +161,8 @@ void skt_writer_init_secret(skt_writer *w, size_t limit)
 
 int skt_writer_reserve(skt_writer *w, size_t extra, seckit_error *err)
 {
-    if (extra > w->limit - w->len)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "output would exceed its limit of %zu bytes", w->limit);
+    SKT_ENSURE(extra <= w->limit - w->len, err, SECKIT_ELIMIT,
+               "output would exceed its limit of %zu bytes", w->limit);
     size_t need = w->len + extra;
     if (need <= w->cap && w->data != NULL)
         return 0;
@@ -175,8 +173,7 @@ int skt_writer_reserve(skt_writer *w, size_t extra, seckit_error *err)
         cap = w->limit > need ? w->limit : need;
     /* +1 leaves room for skt_writer_terminate()'s NUL. */
     uint8_t *p = malloc(cap + 1);
-    if (p == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory (%zu bytes)", cap + 1);
+    SKT_ENSURE(p != NULL, err, SECKIT_ENOMEM, "out of memory (%zu bytes)", cap + 1);
     if (w->len > 0)
         memcpy(p, w->data, w->len);
     if (w->secret)
@@ -193,8 +190,7 @@ int skt_writer_put(skt_writer *w, const void *p, size_t n, seckit_error *err)
     if (n == 0)
         return 0;
     int rc = skt_writer_reserve(w, n, err);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     memcpy(w->data + w->len, p, n);
     w->len += n;
     return 0;
@@ -215,12 +211,10 @@ int skt_writer_u64(skt_writer *w, uint64_t v, seckit_error *err) { return put_be
 
 int skt_writer_lp16(skt_writer *w, const void *p, size_t n, seckit_error *err)
 {
-    if (n > 0xFFFF)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "field of %zu bytes does not fit a 16-bit length", n);
+    SKT_ENSURE(n <= 0xFFFF, err, SECKIT_ELIMIT,
+               "field of %zu bytes does not fit a 16-bit length", n);
     int rc = skt_writer_reserve(w, 2 + n, err);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     put_be(w, n, 2, err);
     return skt_writer_put(w, p, n, err);
 }
@@ -234,8 +228,7 @@ int skt_writer_terminate(skt_writer *w, seckit_error *err)
 {
     if (w->data == NULL) {
         int rc = skt_writer_reserve(w, 0, err);
-        if (rc != 0)
-            return rc;
+        SKT_GUARD(rc);
     }
     w->data[w->len] = '\0';
     return 0;

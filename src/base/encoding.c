@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "src/base/guard.h"
 #include "seckit/encoding.h"
 
 static const char std_alphabet[] =
@@ -25,13 +26,11 @@ size_t seckit_base64_decoded_max(size_t n)
 int seckit_base64_encode(char *out, size_t out_cap, size_t *out_len, const void *in,
                          size_t in_len, seckit_base64_variant v, seckit_error *err)
 {
-    if (in_len > (SIZE_MAX - 1) / 4 * 3 - 3)
-        return seckit_error_set(err, SECKIT_ELIMIT, "base64: input too large");
+    SKT_ENSURE(in_len <= (SIZE_MAX - 1) / 4 * 3 - 3, err, SECKIT_ELIMIT, "base64: input too large");
     size_t need = seckit_base64_encoded_len(in_len, v);
-    if (out == NULL || out_cap < need)
-        return seckit_error_set(err, SECKIT_ELIMIT,
-                                "base64: output buffer of %zu bytes is too small (need %zu)",
-                                out_cap, need);
+    SKT_ENSURE(!(out == NULL || out_cap < need), err, SECKIT_ELIMIT,
+               "base64: output buffer of %zu bytes is too small (need %zu)",
+               out_cap, need);
     const char *a = v == SECKIT_BASE64_STANDARD ? std_alphabet : url_alphabet;
     const unsigned char *p = in;
     size_t o = 0, i = 0;
@@ -106,28 +105,24 @@ static int b64_feed(seckit_base64_decoder *s, const b64_rules *r, uint8_t *out, 
         if (r->skip_space && is_space(c))
             continue;
         if (c == '=') {
-            if (r->pad_rule == 0)
-                return seckit_error_set(err, SECKIT_EFORMAT,
-                                        "base64: padding '=' not allowed (offset %zu)", at);
+            SKT_ENSURE(r->pad_rule != 0, err, SECKIT_EFORMAT,
+                       "base64: padding '=' not allowed (offset %zu)", at);
             if (s->pads_ == 0)
                 s->first_pad_ = at;
             s->pads_++;
             continue;
         }
-        if (s->pads_ > 0)
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "base64: data after padding at offset %zu", at);
+        SKT_ENSURE(s->pads_ <= 0, err, SECKIT_EFORMAT,
+                   "base64: data after padding at offset %zu", at);
         int v = b64_value(c, r->allow_std, r->allow_url);
-        if (v < 0)
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "base64: invalid character 0x%02x at offset %zu", c, at);
+        SKT_ENSURE(v >= 0, err, SECKIT_EFORMAT,
+                   "base64: invalid character 0x%02x at offset %zu", c, at);
         s->acc_ = (s->acc_ << 6) | (uint32_t)v;
         s->nchars_++;
         if (s->nchars_ % 4 == 0) {
-            if (out == NULL || out_cap - *o < 3)
-                return seckit_error_set(err, SECKIT_ELIMIT,
-                                        "base64: output buffer of %zu bytes is too small",
-                                        out_cap);
+            SKT_ENSURE(!(out == NULL || out_cap - *o < 3), err, SECKIT_ELIMIT,
+                       "base64: output buffer of %zu bytes is too small",
+                       out_cap);
             out[(*o)++] = (uint8_t)(s->acc_ >> 16);
             out[(*o)++] = (uint8_t)(s->acc_ >> 8);
             out[(*o)++] = (uint8_t)s->acc_;
@@ -143,28 +138,23 @@ static int b64_end(seckit_base64_decoder *s, const b64_rules *r, uint8_t *out, s
                    size_t *o, seckit_error *err)
 {
     size_t rest = s->nchars_ % 4;
-    if (rest == 1)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "base64: impossible length (%zu symbols)", s->nchars_);
+    SKT_ENSURE(rest != 1, err, SECKIT_EFORMAT,
+               "base64: impossible length (%zu symbols)", s->nchars_);
     size_t expected_pads = rest == 0 ? 0 : 4 - rest;
-    if (s->pads_ > 0 && s->pads_ != expected_pads)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "base64: wrong padding at offset %zu (%zu '=' for %zu symbols)",
-                                s->first_pad_, s->pads_, s->nchars_);
-    if (r->pad_rule == 1 && s->pads_ != expected_pads)
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "base64: missing padding (input length %zu is not a multiple of 4)",
-                                s->offset_);
+    SKT_ENSURE(!(s->pads_ > 0 && s->pads_ != expected_pads), err, SECKIT_EFORMAT,
+               "base64: wrong padding at offset %zu (%zu '=' for %zu symbols)",
+               s->first_pad_, s->pads_, s->nchars_);
+    SKT_ENSURE(!(r->pad_rule == 1 && s->pads_ != expected_pads), err, SECKIT_EFORMAT,
+               "base64: missing padding (input length %zu is not a multiple of 4)",
+               s->offset_);
     if (rest > 0) {
         size_t extra = rest - 1;
         /* Unused low bits of the last symbol must be zero (canonical form). */
         uint32_t unused_mask = rest == 2 ? 0xF : 0x3;
-        if (s->acc_ & unused_mask)
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "base64: non-zero trailing bits in the last symbol");
-        if (out == NULL || out_cap - *o < extra)
-            return seckit_error_set(err, SECKIT_ELIMIT,
-                                    "base64: output buffer of %zu bytes is too small", out_cap);
+        SKT_ENSURE(!(s->acc_ & unused_mask), err, SECKIT_EFORMAT,
+                   "base64: non-zero trailing bits in the last symbol");
+        SKT_ENSURE(!(out == NULL || out_cap - *o < extra), err, SECKIT_ELIMIT,
+                   "base64: output buffer of %zu bytes is too small", out_cap);
         uint32_t acc = s->acc_ >> (rest == 2 ? 4 : 2);
         if (rest == 3) {
             out[(*o)++] = (uint8_t)(acc >> 8);
@@ -209,8 +199,7 @@ int seckit_base64_decoder_update(seckit_base64_decoder *d, uint8_t *out, size_t 
 int seckit_base64_decoder_finish(seckit_base64_decoder *d, uint8_t *out, size_t out_cap,
                                  size_t *out_len, seckit_error *err)
 {
-    if (d == NULL || out_len == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "base64: invalid argument");
+    SKT_ENSURE(!(d == NULL || out_len == NULL), err, SECKIT_EINVAL, "base64: invalid argument");
     *out_len = 0;
     return b64_end(d, &lenient_rules, out, out_cap, out_len, err);
 }
@@ -218,8 +207,7 @@ int seckit_base64_decoder_finish(seckit_base64_decoder *d, uint8_t *out, size_t 
 int seckit_base64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
                          size_t in_len, seckit_base64_variant v, seckit_error *err)
 {
-    if (in == NULL && in_len > 0)
-        return seckit_error_set(err, SECKIT_EINVAL, "base64: no input");
+    SKT_ENSURE(!(in == NULL && in_len > 0), err, SECKIT_EINVAL, "base64: no input");
     int std = v == SECKIT_BASE64_STANDARD;
     b64_rules r = {std, !std, v == SECKIT_BASE64_URLSAFE_NOPAD ? 0 : 1, 0};
     return b64_decode(out, out_cap, out_len, in, in_len, &r, err);
@@ -228,8 +216,7 @@ int seckit_base64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const ch
 int seckit_base64_decode_lenient(uint8_t *out, size_t out_cap, size_t *out_len,
                                  const char *in, size_t in_len, seckit_error *err)
 {
-    if (in == NULL && in_len > 0)
-        return seckit_error_set(err, SECKIT_EINVAL, "base64: no input");
+    SKT_ENSURE(!(in == NULL && in_len > 0), err, SECKIT_EINVAL, "base64: no input");
     return b64_decode(out, out_cap, out_len, in, in_len, &lenient_rules, err);
 }
 
@@ -262,16 +249,14 @@ static int hex_value(unsigned char c)
 int seckit_hex_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
                       size_t in_len, seckit_error *err)
 {
-    if (in_len % 2 != 0)
-        return seckit_error_set(err, SECKIT_EFORMAT, "hex: odd length %zu", in_len);
+    SKT_ENSURE(in_len % 2 == 0, err, SECKIT_EFORMAT, "hex: odd length %zu", in_len);
     if (in_len / 2 > out_cap || (out == NULL && in_len > 0))
         return seckit_error_set(err, SECKIT_ELIMIT, "hex: output buffer too small");
     for (size_t i = 0; i < in_len; i += 2) {
         int hi = hex_value((unsigned char)in[i]);
         int lo = hex_value((unsigned char)in[i + 1]);
-        if (hi < 0 || lo < 0)
-            return seckit_error_set(err, SECKIT_EFORMAT, "hex: invalid digit at offset %zu",
-                                    hi < 0 ? i : i + 1);
+        SKT_ENSURE(!(hi < 0 || lo < 0), err, SECKIT_EFORMAT, "hex: invalid digit at offset %zu",
+                   hi < 0 ? i : i + 1);
         out[i / 2] = (uint8_t)(hi << 4 | lo);
     }
     if (out_len != NULL)

@@ -13,6 +13,16 @@
             return skt_guard_rc_;                                           \
     } while (0)
 
+/* Evaluate x; return its value if it is not 0.  Only for callees that also
+ * return a positive status that must travel up as well (crypto/fle_config.c's
+ * REPORTED: "the problem was already reported"); SKT_GUARD would drop it. */
+#define SKT_GUARD_NONZERO(x)                                                \
+    do {                                                                    \
+        int skt_guard_rc_ = (x);                                            \
+        if (skt_guard_rc_ != 0)                                             \
+            return skt_guard_rc_;                                           \
+    } while (0)
+
 /* Evaluate x; on a negative code store it in rc and jump to label (cleanup). */
 #define SKT_GUARD_GOTO(x, rc, label)                                        \
     do {                                                                    \

@@ -8,15 +8,15 @@
 
 #include <sodium.h>
 
+#include "src/base/guard.h"
 #include "src/base/secmem.h"
 #include "seckit/version.h"
 
 int skt_crypto_init(seckit_error *err)
 {
     /* sodium_init() is thread-safe and returns 1 when already initialised. */
-    if (sodium_init() < 0)
-        return seckit_error_set(err, SECKIT_ECRYPTO,
-                                "libsodium could not be initialised (no system randomness?)");
+    SKT_ENSURE(sodium_init() >= 0, err, SECKIT_ECRYPTO,
+               "libsodium could not be initialised (no system randomness?)");
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "src/base/guard.h"
 #include "seckit/file.h"
 #include "seckit/version.h"
 
@@ -52,18 +53,15 @@ int seckit_atomic_open(seckit_atomic_file **out, const char *path, mode_t mode,
                        unsigned flags, seckit_error *err)
 {
     *out = NULL;
-    if (path == NULL || path[0] == '\0')
-        return seckit_error_set(err, SECKIT_EINVAL, "no output file name given");
+    SKT_ENSURE(!(path == NULL || path[0] == '\0'), err, SECKIT_EINVAL, "no output file name given");
     struct stat st;
-    if (!(flags & SECKIT_FILE_OVERWRITE) && lstat(path, &st) == 0)
-        return seckit_error_set(err, SECKIT_EEXIST,
-                                "%s already exists (use --force to overwrite it)", path);
+    SKT_ENSURE(!(!(flags & SECKIT_FILE_OVERWRITE) && lstat(path, &st) == 0), err, SECKIT_EEXIST,
+               "%s already exists (use --force to overwrite it)", path);
     if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return seckit_error_set(err, SECKIT_EIO, "%s is a directory", path);
 
     seckit_atomic_file *f = calloc(1, sizeof(*f));
-    if (f == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(f != NULL, err, SECKIT_ENOMEM, "out of memory");
     f->fd = -1;
     f->flags = flags;
     f->path = strdup(path);
@@ -136,12 +134,8 @@ int seckit_atomic_commit(seckit_atomic_file *f, seckit_error *err)
         /* link() fails if the destination appeared meanwhile: no silent overwrite. */
         if (link(f->tmp_path, f->path) != 0) {
             int e = errno;
-            if (e == EEXIST) {
-                rc = seckit_error_set(err, SECKIT_EEXIST,
-                                      "%s already exists (use --force to overwrite it)",
-                                      f->path);
-                goto fail;
-            }
+            SKT_ENSURE_GOTO(e != EEXIST, err, rc, fail, SECKIT_EEXIST,
+                            "%s already exists (use --force to overwrite it)", f->path);
             if (rename(f->tmp_path, f->path) != 0) { /* file systems without hard links */
                 rc = io_error(err, "cannot rename into", f->path, errno);
                 goto fail;
@@ -191,8 +185,7 @@ int seckit_file_write_atomic(const char *path, const void *p, size_t n, mode_t m
 {
     seckit_atomic_file *f;
     int rc = seckit_atomic_open(&f, path, mode, flags, err);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     rc = seckit_atomic_write(f, p, n, err);
     if (rc != 0) {
         seckit_atomic_abort(f);
@@ -208,8 +201,7 @@ static int read_all(int fd, const char *path, size_t max, int secret, uint8_t **
     struct stat st;
     if (fstat(fd, &st) != 0)
         return io_error(err, "cannot read", path, errno);
-    if (S_ISDIR(st.st_mode))
-        return seckit_error_set(err, SECKIT_EIO, "%s is a directory", path);
+    SKT_ENSURE(!S_ISDIR(st.st_mode), err, SECKIT_EIO, "%s is a directory", path);
     if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max)
         return seckit_error_set(err, SECKIT_ELIMIT, "%s is larger than the limit of %zu bytes",
                                 path, max);
@@ -218,8 +210,7 @@ static int read_all(int fd, const char *path, size_t max, int secret, uint8_t **
     if (cap > max + 1)
         cap = max + 1;
     uint8_t *buf = secret ? seckit_secret_alloc(cap) : malloc(cap);
-    if (buf == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(buf != NULL, err, SECKIT_ENOMEM, "out of memory");
     size_t len = 0;
     for (;;) {
         if (len + 1 >= cap) {
@@ -272,8 +263,7 @@ static int read_path(const char *path, size_t max, int secret, uint8_t **out,
 {
     *out = NULL;
     *out_len = 0;
-    if (path == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "no file name given");
+    SKT_ENSURE(path != NULL, err, SECKIT_EINVAL, "no file name given");
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return io_error(err, "cannot open", path, errno);
@@ -295,20 +285,17 @@ int seckit_keyfile_check_fd(int fd, const char *path, int allow_insecure, seckit
         path = "(key file)";
     if (fstat(fd, &st) != 0)
         return io_error(err, "cannot read key file", path, errno);
-    if (!S_ISREG(st.st_mode))
-        return seckit_error_set(err, SECKIT_EPERM, "key file %s is not a regular file", path);
+    SKT_ENSURE(S_ISREG(st.st_mode), err, SECKIT_EPERM, "key file %s is not a regular file", path);
     if (allow_insecure)
         return 0;
-    if (st.st_uid != 0 && st.st_uid != geteuid())
-        return seckit_error_set(err, SECKIT_EPERM,
-                                "key file %s is owned by another user (uid %lu); it must be "
-                                "owned by you or root (or pass --allow-insecure-key-file)",
-                                path, (unsigned long)st.st_uid);
-    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-        return seckit_error_set(err, SECKIT_EPERM,
-                                "key file %s is accessible by group or others (mode %04o); "
-                                "run 'chmod 600 %s' (or pass --allow-insecure-key-file)",
-                                path, (unsigned)(st.st_mode & 07777), path);
+    SKT_ENSURE(!(st.st_uid != 0 && st.st_uid != geteuid()), err, SECKIT_EPERM,
+               "key file %s is owned by another user (uid %lu); it must be "
+               "owned by you or root (or pass --allow-insecure-key-file)",
+               path, (unsigned long)st.st_uid);
+    SKT_ENSURE((st.st_mode & (S_IRWXG | S_IRWXO)) == 0, err, SECKIT_EPERM,
+               "key file %s is accessible by group or others (mode %04o); "
+               "run 'chmod 600 %s' (or pass --allow-insecure-key-file)",
+               path, (unsigned)(st.st_mode & 07777), path);
     return 0;
 }
 
@@ -320,14 +307,12 @@ static int check_one_dir(const char *dir, const char *shown, seckit_error *err)
     struct stat st;
     if (stat(dir, &st) != 0)
         return io_error(err, "cannot check the folder", dir, errno);
-    if (!S_ISDIR(st.st_mode))
-        return seckit_error_set(err, SECKIT_EPERM, "%s is not a folder", dir);
-    if (st.st_uid != 0 && st.st_uid != geteuid())
-        return seckit_error_set(err, SECKIT_EPERM,
-                                "folder %s (holding %s) is owned by another user (uid %lu), "
-                                "who could swap the key; it must be owned by you or root (or "
-                                "pass --allow-insecure-key-file)",
-                                dir, shown, (unsigned long)st.st_uid);
+    SKT_ENSURE(S_ISDIR(st.st_mode), err, SECKIT_EPERM, "%s is not a folder", dir);
+    SKT_ENSURE(!(st.st_uid != 0 && st.st_uid != geteuid()), err, SECKIT_EPERM,
+               "folder %s (holding %s) is owned by another user (uid %lu), "
+               "who could swap the key; it must be owned by you or root (or "
+               "pass --allow-insecure-key-file)",
+               dir, shown, (unsigned long)st.st_uid);
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0)
         return seckit_error_set(err, SECKIT_EPERM,
                                 "folder %s (holding %s) is writable by group or others (mode "
@@ -341,8 +326,7 @@ static int check_one_dir(const char *dir, const char *shown, seckit_error *err)
 static int check_dir_chain(const char *dir, const char *shown, seckit_error *err)
 {
     char *p = strdup(dir);
-    if (p == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(p != NULL, err, SECKIT_ENOMEM, "out of memory");
     int rc = 0;
     for (;;) {
         if ((rc = check_one_dir(p[0] ? p : "/", shown, err)) != 0)
@@ -364,16 +348,14 @@ static int check_dir_chain(const char *dir, const char *shown, seckit_error *err
 static int check_key_dirs(int fd, const char *path, seckit_error *err)
 {
     char *copy = strdup(path);
-    if (copy == NULL)
-        return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+    SKT_ENSURE(copy != NULL, err, SECKIT_ENOMEM, "out of memory");
     char *named = realpath(dirname(copy), NULL);
     free(copy);
     if (named == NULL)
         return io_error(err, "cannot resolve the folder of", path, errno);
     int rc = check_dir_chain(named, path, err);
     free(named);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     /* The file that was opened (Linux names it in /proc); else by path. */
     char link[64], target[4096];
     snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
@@ -399,8 +381,7 @@ static int check_key_dirs(int fd, const char *path, seckit_error *err)
 
 int seckit_keydir_check(const char *dir, seckit_error *err)
 {
-    if (dir == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "no keys folder given");
+    SKT_ENSURE(dir != NULL, err, SECKIT_EINVAL, "no keys folder given");
     char *real = realpath(dir, NULL);
     if (real == NULL)
         return io_error(err, "cannot open the keys folder", dir, errno);
@@ -413,8 +394,7 @@ int seckit_keydir_check(const char *dir, seckit_error *err)
 static int keyfile_open(const char *path, int allow_insecure, int *out_fd, seckit_error *err)
 {
     *out_fd = -1;
-    if (path == NULL)
-        return seckit_error_set(err, SECKIT_EINVAL, "no key file name given");
+    SKT_ENSURE(path != NULL, err, SECKIT_EINVAL, "no key file name given");
     /* O_NONBLOCK: a FIFO put in place of the key must not hang the open. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
@@ -451,8 +431,7 @@ int seckit_keyfile_read(const char *path, int allow_insecure, size_t max, uint8_
     *out_len = 0;
     int fd;
     int rc = keyfile_open(path, allow_insecure, &fd, err);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     rc = read_all(fd, path, max, 1, out, out_len, err);
     close(fd);
     return rc;
