@@ -3,6 +3,7 @@
  * evaluation logic pages, each with the decision the guide gives. */
 #include "config.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "policy/model.h"
@@ -724,6 +725,30 @@ static void test_compile_lint_mode(void)
     skt_arena_free(&ar);
 }
 
+/* An arena whose first block is the caller's buffer: small allocations
+ * come from it, bigger ones from the heap, and freeing leaves it alone
+ * (valgrind and ASan check that nothing leaks or is freed wrongly). */
+static void test_arena_with_buffer(void)
+{
+    max_align_t buf[512 / sizeof(max_align_t)];
+    skt_arena a;
+    skt_arena_init_buf(&a, buf, sizeof(buf));
+    char *p = skt_arena_alloc(&a, 100);
+    CHECK(p != NULL && (char *)p > (char *)buf && (char *)p < (char *)buf + sizeof(buf));
+    CHECK(p[0] == 0 && p[99] == 0);
+    char *q = skt_arena_alloc_raw(&a, 4000); /* does not fit: a heap block */
+    CHECK(q != NULL && !((char *)q >= (char *)buf && (char *)q < (char *)buf + sizeof(buf)));
+    memset(q, 'x', 4000);
+    char *r = skt_arena_strndup(&a, "abc", 3);
+    CHECK(r != NULL && strcmp(r, "abc") == 0);
+    skt_arena_free(&a);
+    /* a buffer too small for a block: a plain arena */
+    skt_arena_init_buf(&a, buf, 16);
+    CHECK(a.head == NULL);
+    CHECK(skt_arena_alloc(&a, 8) != NULL);
+    skt_arena_free(&a);
+}
+
 int main(void)
 {
     TEST(test_default_implicit_deny);
@@ -745,6 +770,7 @@ int main(void)
     TEST(test_action_split);
     TEST(test_resource_types);
     TEST(test_compile_lint_mode);
+    TEST(test_arena_with_buffer);
     seckit_policy_set_free(kept_set);
     return tl_failed_total ? 1 : 0;
 }
