@@ -16,12 +16,18 @@ typedef struct skt_arena_block skt_arena_block;
 typedef struct skt_arena {
     skt_arena_block *head;
     size_t total; /* bytes handed out (for limits) */
+    skt_arena_block *borrowed; /* the caller's first block: not freed */
 } skt_arena;
 
 void skt_arena_init(skt_arena *a);
+/* The same, with the caller's buffer (on the stack, say: size bytes that
+ * outlive the arena) as the first block, so small uses call no malloc. */
+void skt_arena_init_buf(skt_arena *a, void *buf, size_t size);
 void skt_arena_free(skt_arena *a);
 /* Zeroed, 8-byte aligned; NULL on out of memory. */
 void *skt_arena_alloc(skt_arena *a, size_t n);
+/* The same, not zeroed (for arrays whose every field the caller sets). */
+void *skt_arena_alloc_raw(skt_arena *a, size_t n);
 /* Copy of n bytes plus a NUL. */
 char *skt_arena_strndup(skt_arena *a, const char *s, size_t n);
 char *skt_arena_strdup(skt_arena *a, const char *s);

@@ -60,34 +60,27 @@ void skt_lint_stmt_index_actions(stmt *st)
     st->ncov = st->nscan = 0;
     st->cov_buckets = NULL;
     st->cov_nslots = 0;
-    st->acts = NULL;
-    st->nacts = 0;
+    /* the entries as the lint-mode compile split them */
+    st->acts = st->m->actions;
+    st->nacts = st->m->nactions;
     if (list == NULL)
         return;
-    size_t n = 0;
-    FOR_VALUES(v, list)
-        n++;
+    size_t n = st->nacts;
     size_t nslots = 2;
     while (nslots < 2 * n)
         nslots *= 2;
-    struct cov_entry *c = malloc(n * sizeof(*c) + nslots * sizeof(struct cov_bucket) + n * sizeof(skt_action_pat));
+    struct cov_entry *c = malloc(n * sizeof(*c) + nslots * sizeof(struct cov_bucket));
     if (c == NULL)
         return;
     struct cov_bucket *buckets = (struct cov_bucket *)(c + n);
     memset(buckets, 0, nslots * sizeof(*buckets));
-    skt_action_pat *acts = (skt_action_pat *)(buckets + nslots);
     /* wildcard-prefixed entries at the front, the rest from the back */
-    size_t front = 0, back = n, pos = 0;
-    FOR_VALUES(v, list) {
-        skt_action_pat *p = &acts[pos++];
-        p->node = v;
-        if (!is_str(v)) {
-            p->all = p->service_wild = 0;
-            p->service = p->name = NULL;
-            p->service_len = p->name_len = 0;
+    size_t front = 0, back = n;
+    for (size_t pos = 0; pos < n; pos++) {
+        const skt_action_pat *p = &st->acts[pos];
+        const seckit_json *v = p->node;
+        if (!is_str(v))
             continue;
-        }
-        skt_action_split(v->str, v->len, p);
         /* a literal service prefix: a ':' with no wildcard before it */
         if (p->service != NULL && !p->service_wild) {
             back--;
@@ -117,8 +110,6 @@ void skt_lint_stmt_index_actions(stmt *st)
     st->ncov = front + nlit;
     st->cov_buckets = nlit > 0 ? buckets : NULL;
     st->cov_nslots = nlit > 0 ? nslots : 0;
-    st->acts = acts;
-    st->nacts = n;
 }
 
 action_key skt_lint_make_key(const char *action)

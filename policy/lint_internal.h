@@ -87,12 +87,15 @@ typedef struct stmt {
     size_t ncov, nscan;
     struct cov_bucket *cov_buckets;
     size_t cov_nslots;
-    /* The same list's entries split by the model's skt_action_split, in
-     * order, one per entry (non-strings: service and name NULL, all 0;
-     * node set, span not: read the node's); in cov's allocation.  NULL
-     * when there is no list or no memory. */
-    skt_action_pat *acts;
+    /* The same list's entries as the lint-mode compile split them
+     * (skt_policy_compile_lint: in order, one per entry; non-strings:
+     * service and name NULL, all 0; node set, span not: read the node's).
+     * NULL when there is no list. */
+    const skt_action_pat *acts;
     size_t nacts;
+    /* the statement compiled in lint mode: its element nodes, effect,
+     * split actions */
+    const skt_statement *m;
 } stmt;
 
 /* ------------------------------------------------------------------ */
@@ -207,8 +210,10 @@ const char *skt_lint_federated_kind(const char *s, size_t n, const char **host, 
 /* lint_trust.c: role trust policy checks of one statement. */
 void skt_lint_check_trust_statement(lint *l, const stmt *st);
 
-/* lint_structure.c: elements, types, Version, Sid, Effect, variables,
- * repeats, size; the walk over the statements (0, or SECKIT_ENOMEM). */
+/* lint_structure.c: the one pass over the tree (skt_policy_compile_lint)
+ * and the findings for its problems (elements, types, Version, Effect);
+ * Sid, variables, repeats, size; the walk over the compiled statements (0,
+ * or SECKIT_ENOMEM). */
 int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all);
 int skt_lint_check_str_or_array(lint *l, const stmt *st, const seckit_json *n, const char *what);
 /* Policy variables inside a string value: syntax, and where they may be. */

@@ -1,11 +1,13 @@
 /* policy/: the linter's structural checks: the policy's and each statement's
  * elements and their JSON types, Version, Sid, Effect, the element
  * combinations each policy type allows, policy variables, repeated statements
- * and Sids, size quotas.  lint_statement runs every family of checks on one
- * statement. */
+ * and Sids, size quotas.  The structural problems come from the one pass
+ * over the tree, skt_policy_compile_lint (policy/model.c); lint_statement
+ * reports a statement's and runs every family of checks on it. */
 #include "config.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,88 +162,129 @@ static int lookups_reserve(lint *l, size_t n)
     return 1;
 }
 
-static void lint_statement(lint *l, stmt *st)
+/* The finding for a problem the lint-mode compile recorded. */
+static void report_problem(lint *l, const stmt *st, const skt_problem *p)
+{
+    const seckit_json *n = p->node;
+    const char *el = p->element;
+    switch (p->kind) {
+    case SKT_PB_NOT_OBJECT:
+        if (st == NULL)
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, n, 0, "a policy must be a JSON object with Version and Statement");
+        else
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0, "a statement must be an object");
+        break;
+    case SKT_PB_DUPLICATE:
+        skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, n, 1, "'%s' appears twice in the %s; JSON readers keep only one", n->key,
+            st == NULL ? "policy" : "statement");
+        break;
+    case SKT_PB_UNKNOWN:
+        if (st == NULL)
+            skt_lint_add(l, CK_INVALID_POLICY_ELEMENT, NULL, n, 1, "'%s' is not a policy element (Version, Id, Statement)", n->key);
+        else
+            skt_lint_add(l, CK_INVALID_POLICY_ELEMENT, st, n, 1,
+                "'%s' is not a statement element (Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition)",
+                n->key);
+        break;
+    case SKT_PB_WRONG_TYPE:
+        if (strcmp(el, "Id") == 0 || strcmp(el, "Sid") == 0)
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0, "%s must be a string", el);
+        else if (strcmp(el, "Version") == 0)
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, n, 0, "Version must be the string \"2012-10-17\"");
+        else if (strcmp(el, "Statement") == 0)
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, n, 0, "Statement must be an object or an array of objects");
+        else if (strcmp(el, "Effect") == 0)
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0, "Effect must be the string \"Allow\" or \"Deny\"");
+        else
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0, "%s must be a string or an array of strings", el);
+        break;
+    case SKT_PB_ENTRY_TYPE:
+        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0, "%s entries must be strings", el);
+        break;
+    case SKT_PB_MISSING:
+        if (strcmp(el, "Version") == 0)
+            skt_lint_add(l, CK_MISSING_VERSION, NULL, n, 0,
+                "no Version: add \"Version\": \"2012-10-17\" (without it policy variables are not expanded)");
+        else if (strcmp(el, "Statement") == 0)
+            skt_lint_add(l, CK_MISSING_STATEMENT, NULL, n, 0, "the policy has no Statement");
+        else if (strcmp(el, "Effect") == 0)
+            skt_lint_add(l, CK_MISSING_EFFECT, st, n, 0, "the statement has no Effect (Allow or Deny)");
+        else
+            skt_lint_add(l, CK_MISSING_ACTION, st, n, 0, "the statement has neither Action nor NotAction");
+        break;
+    case SKT_PB_INVALID:
+        if (st == NULL)
+            skt_lint_add(l, CK_INVALID_VERSION, NULL, n, 0, "Version must be \"2012-10-17\" (or the legacy \"2008-10-17\"), not '%s'",
+                n->str);
+        else
+            skt_lint_add(l, CK_INVALID_EFFECT, st, n, 0, "Effect must be \"Allow\" or \"Deny\" (case matters), not '%s'", n->str);
+        break;
+    case SKT_PB_EMPTY_LIST:
+        if (st == NULL)
+            skt_lint_add(l, CK_MISSING_STATEMENT, NULL, n, 1, "Statement is an empty list");
+        else
+            skt_lint_add(l, strstr(el, "Action") != NULL ? CK_EMPTY_ARRAY_ACTION : CK_EMPTY_ARRAY_RESOURCE, st, n, 1,
+                "%s is an empty list", el);
+        break;
+    case SKT_PB_BOTH:
+        skt_lint_add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, n, 1, "a statement has %s or %s, not both", el + 3, el);
+        break;
+    }
+}
+
+/* The problems of the statement being linted: its findings, and its
+ * element nodes and effect from the compiled statement. */
+static void take_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
+{
+    const skt_statement *ms = st->m;
+    for (; *k < pb->n && pb->items[*k].statement == st->idx; (*k)++) {
+        const skt_problem *p = &pb->items[*k];
+        /* a role trust policy's Resource is reported as such, not typed */
+        if (l->type == SECKIT_POLICY_TRUST && p->element != NULL && strstr(p->element, "Resource") != NULL &&
+            p->kind != SKT_PB_BOTH)
+            continue;
+        /* (a statement's repeated and unknown members are reported before
+         * its Sid is known) */
+        st->sid = p->kind == SKT_PB_DUPLICATE || p->kind == SKT_PB_UNKNOWN ? NULL : ms->sid;
+        report_problem(l, st, p);
+    }
+    st->sid = ms->sid;
+    const seckit_json *const *el = ms->elem;
+    st->sid_n = el[SKT_EL_SID];
+    st->effect = el[SKT_EL_EFFECT];
+    st->principal = el[SKT_EL_PRINCIPAL];
+    st->notprincipal = el[SKT_EL_NOT_PRINCIPAL];
+    st->action = el[SKT_EL_ACTION];
+    st->notaction = el[SKT_EL_NOT_ACTION];
+    st->resource = el[SKT_EL_RESOURCE];
+    st->notresource = el[SKT_EL_NOT_RESOURCE];
+    st->condition = el[SKT_EL_CONDITION];
+    st->allow = ms->effect == SKT_EFFECT_ALLOW;
+    st->deny = ms->effect == SKT_EFFECT_DENY;
+}
+
+static void lint_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
 {
     l->nlookups = 0;
     const seckit_json *s = st->node;
-    if (s->kind != SECKIT_JSON_OBJECT) {
-        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, s, 0, "a statement must be an object");
+    take_statement(l, st, pb, k);
+    if (s->kind != SECKIT_JSON_OBJECT)
         return;
-    }
-    for (const seckit_json *m = s->child; m != NULL; m = m->next) {
-        const seckit_json **slot = NULL;
-        if (strcmp(m->key, "Sid") == 0)
-            slot = &st->sid_n;
-        else if (strcmp(m->key, "Effect") == 0)
-            slot = &st->effect;
-        else if (strcmp(m->key, "Principal") == 0)
-            slot = &st->principal;
-        else if (strcmp(m->key, "NotPrincipal") == 0)
-            slot = &st->notprincipal;
-        else if (strcmp(m->key, "Action") == 0)
-            slot = &st->action;
-        else if (strcmp(m->key, "NotAction") == 0)
-            slot = &st->notaction;
-        else if (strcmp(m->key, "Resource") == 0)
-            slot = &st->resource;
-        else if (strcmp(m->key, "NotResource") == 0)
-            slot = &st->notresource;
-        else if (strcmp(m->key, "Condition") == 0)
-            slot = &st->condition;
-        if (m->duplicate_key) {
-            skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, m, 1, "'%s' appears twice in the statement; JSON readers keep only one", m->key);
-            continue;
-        }
-        if (slot == NULL) {
-            skt_lint_add(l, CK_INVALID_POLICY_ELEMENT, st, m, 1,
-                "'%s' is not a statement element (Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition)",
-                m->key);
-            continue;
-        }
-        *slot = m;
-    }
     skt_lint_stmt_index_actions(st);
-    if (st->sid_n != NULL) {
-        if (!is_str(st->sid_n)) {
-            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, st->sid_n, 0, "Sid must be a string");
-        } else {
-            st->sid = st->sid_n->str;
-            if (st->sid_n->len == 0)
-                skt_lint_add(l, CK_EMPTY_SID_VALUE, st, st->sid_n, 0, "Sid is empty; remove it or name the statement");
-            else if (l->type != SECKIT_POLICY_RESOURCE && !sid_ok(st->sid_n->str, st->sid_n->len))
-                skt_lint_add(l, CK_UNSUPPORTED_SID, st, st->sid_n, 0, "Sid '%s' may only contain A-Z, a-z and 0-9", st->sid);
-            if (has_var(st->sid_n->str, st->sid_n->len))
-                skt_lint_check_variables(l, st, st->sid_n, 0, "Sid");
-        }
-    }
-    if (st->effect == NULL) {
-        skt_lint_add(l, CK_MISSING_EFFECT, st, s, 0, "the statement has no Effect (Allow or Deny)");
-    } else if (!is_str(st->effect)) {
-        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, st->effect, 0, "Effect must be the string \"Allow\" or \"Deny\"");
-    } else if (streq(st->effect, "Allow")) {
-        st->allow = 1;
-    } else if (streq(st->effect, "Deny")) {
-        st->deny = 1;
-    } else {
-        skt_lint_add(l, CK_INVALID_EFFECT, st, st->effect, 0, "Effect must be \"Allow\" or \"Deny\" (case matters), not '%s'",
-            st->effect->str);
+    if (st->sid != NULL) {
+        if (st->sid_n->len == 0)
+            skt_lint_add(l, CK_EMPTY_SID_VALUE, st, st->sid_n, 0, "Sid is empty; remove it or name the statement");
+        else if (l->type != SECKIT_POLICY_RESOURCE && !sid_ok(st->sid_n->str, st->sid_n->len))
+            skt_lint_add(l, CK_UNSUPPORTED_SID, st, st->sid_n, 0, "Sid '%s' may only contain A-Z, a-z and 0-9", st->sid);
+        if (has_var(st->sid_n->str, st->sid_n->len))
+            skt_lint_check_variables(l, st, st->sid_n, 0, "Sid");
     }
     /* Action / NotAction */
-    if (st->action != NULL && st->notaction != NULL)
-        skt_lint_add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, st->notaction, 1, "a statement has Action or NotAction, not both");
-    if (st->action == NULL && st->notaction == NULL)
-        skt_lint_add(l, CK_MISSING_ACTION, st, s, 0, "the statement has neither Action nor NotAction");
     const seckit_json *acts[2] = {st->action, st->notaction};
     for (int i = 0; i < 2; i++) {
         const seckit_json *a = acts[i];
-        if (a == NULL)
+        if (a == NULL || (st->m->bad & (1u << (i ? SKT_EL_NOT_ACTION : SKT_EL_ACTION))))
             continue;
-        if (!skt_lint_check_str_or_array(l, st, a, i ? "NotAction" : "Action"))
-            continue;
-        if (a->kind == SECKIT_JSON_ARRAY && a->count == 0) {
-            skt_lint_add(l, CK_EMPTY_ARRAY_ACTION, st, a, 1, "%s is an empty list", i ? "NotAction" : "Action");
-            continue;
-        }
         /* (NotAction's entries are looked up, and their invalid ones
          * marked, only when there is no Action: Action's lookups are
          * used after this) */
@@ -249,8 +292,8 @@ static void lint_statement(lint *l, stmt *st)
         if ((a == st->action || st->action == NULL) &&
             lookups_reserve(l, a->kind == SECKIT_JSON_ARRAY ? a->count : 1))
             lookups = l->lookups;
-        /* the entries as skt_lint_stmt_index_actions split them (the
-         * indexed list: Action, else NotAction), else split here */
+        /* the entries as the compile split them (the indexed list: Action,
+         * else NotAction), else split here */
         const skt_action_pat *split = a == (st->action != NULL ? st->action : st->notaction) ? st->acts : NULL;
         size_t pos = 0;
         FOR_VALUES(v, a) {
@@ -274,9 +317,6 @@ static void lint_statement(lint *l, stmt *st)
             skt_lint_add(l, CK_RCP_SYNTAX_ERROR_NOTACTION, st, st->notaction, 1, "resource control policies do not support NotAction");
     }
     /* Resource / NotResource */
-    if (st->resource != NULL && st->notresource != NULL)
-        skt_lint_add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, st->notresource, 1,
-            "a statement has Resource or NotResource, not both");
     if (l->type == SECKIT_POLICY_TRUST) {
         if (st->resource != NULL || st->notresource != NULL)
             skt_lint_add(l, CK_ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE, st, st->resource ? st->resource : st->notresource, 1,
@@ -288,14 +328,9 @@ static void lint_statement(lint *l, stmt *st)
     const seckit_json *ress[2] = {st->resource, st->notresource};
     for (int i = 0; i < 2; i++) {
         const seckit_json *r = ress[i];
-        if (r == NULL || l->type == SECKIT_POLICY_TRUST)
+        if (r == NULL || l->type == SECKIT_POLICY_TRUST ||
+            (st->m->bad & (1u << (i ? SKT_EL_NOT_RESOURCE : SKT_EL_RESOURCE))))
             continue;
-        if (!skt_lint_check_str_or_array(l, st, r, i ? "NotResource" : "Resource"))
-            continue;
-        if (r->kind == SECKIT_JSON_ARRAY && r->count == 0) {
-            skt_lint_add(l, CK_EMPTY_ARRAY_RESOURCE, st, r, 1, "%s is an empty list", i ? "NotResource" : "Resource");
-            continue;
-        }
         FOR_VALUES(v, r)
             if (is_str(v))
                 skt_lint_check_resource_value(l, st, v);
@@ -303,9 +338,6 @@ static void lint_statement(lint *l, stmt *st)
     }
     /* Principal / NotPrincipal */
     const seckit_json *pr = st->principal ? st->principal : st->notprincipal;
-    if (st->principal != NULL && st->notprincipal != NULL)
-        skt_lint_add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, st->notprincipal, 1,
-            "a statement has Principal or NotPrincipal, not both");
     switch (l->type) {
     case SECKIT_POLICY_IDENTITY:
         if (pr != NULL)
@@ -542,60 +574,42 @@ static void check_size(lint *l, const seckit_json *root, size_t nonws, size_t al
 
 int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
 {
-    if (root->kind != SECKIT_JSON_OBJECT) {
-        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, root, 0, "a policy must be a JSON object with Version and Statement");
-        return 0;
-    }
-    const seckit_json *version = NULL, *statement = NULL;
-    for (const seckit_json *m = root->child; m != NULL; m = m->next) {
-        if (m->duplicate_key) {
-            skt_lint_add(l, CK_DUPLICATE_JSON_KEY, NULL, m, 1, "'%s' appears twice in the policy; JSON readers keep only one", m->key);
-            continue;
-        }
-        if (strcmp(m->key, "Version") == 0)
-            version = m;
-        else if (strcmp(m->key, "Statement") == 0)
-            statement = m;
-        else if (strcmp(m->key, "Id") == 0) {
-            if (!is_str(m))
-                skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, m, 0, "Id must be a string");
-        } else
-            skt_lint_add(l, CK_INVALID_POLICY_ELEMENT, NULL, m, 1, "'%s' is not a policy element (Version, Id, Statement)", m->key);
-    }
-    if (version == NULL) {
-        skt_lint_add(l, CK_MISSING_VERSION, NULL, root, 0,
-            "no Version: add \"Version\": \"2012-10-17\" (without it policy variables are not expanded)");
-    } else if (!is_str(version)) {
-        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, version, 0, "Version must be the string \"2012-10-17\"");
-    } else if (streq(version, "2012-10-17")) {
-        l->v2012 = 1;
-    } else if (!streq(version, "2008-10-17")) {
-        skt_lint_add(l, CK_INVALID_VERSION, NULL, version, 0, "Version must be \"2012-10-17\" (or the legacy \"2008-10-17\"), not '%s'",
-            version->str);
-    }
-    if (statement == NULL) {
-        skt_lint_add(l, CK_MISSING_STATEMENT, NULL, root, 0, "the policy has no Statement");
-        check_size(l, root, nonws, all);
-        return 0;
-    }
-    size_t nst = statement->kind == SECKIT_JSON_ARRAY ? statement->count : 1;
-    if (statement->kind == SECKIT_JSON_ARRAY && nst == 0) {
-        skt_lint_add(l, CK_MISSING_STATEMENT, NULL, statement, 1, "Statement is an empty list");
-        return 0;
-    }
-    if (statement->kind != SECKIT_JSON_ARRAY && statement->kind != SECKIT_JSON_OBJECT) {
-        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, statement, 0, "Statement must be an object or an array of objects");
-        return 0;
-    }
-    stmt *stmts = calloc(nst, sizeof(*stmts));
-    if (stmts == NULL)
+    /* the one pass over the tree: the model in lint mode, in an arena of
+     * its own (findings outlive it) */
+    max_align_t buf[8192 / sizeof(max_align_t)]; /* most policies fit */
+    skt_arena ma;
+    skt_arena_init_buf(&ma, buf, sizeof(buf));
+    skt_policy pol;
+    skt_problems pb;
+    seckit_error cerr; /* set only when out of memory */
+    if (skt_policy_compile_lint(&ma, root, &pol, &pb, &cerr) != 0) {
+        skt_arena_free(&ma);
         return SECKIT_ENOMEM;
-    size_t i = 0;
-    FOR_VALUES(v, statement) {
-        stmts[i].node = v;
+    }
+    size_t pk = 0;
+    int no_statement = 0;
+    for (; pk < pb.n && pb.items[pk].statement < 0; pk++) {
+        report_problem(l, NULL, &pb.items[pk]);
+        no_statement |= pb.items[pk].kind == SKT_PB_MISSING && strcmp(pb.items[pk].element, "Statement") == 0;
+    }
+    l->v2012 = pb.v2012;
+    if (pb.statement == NULL) {
+        if (no_statement)
+            check_size(l, root, nonws, all);
+        skt_arena_free(&ma);
+        return 0;
+    }
+    size_t nst = pol.nstatements, i;
+    stmt *stmts = calloc(nst, sizeof(*stmts));
+    if (stmts == NULL) {
+        skt_arena_free(&ma);
+        return SECKIT_ENOMEM;
+    }
+    for (i = 0; i < nst; i++) {
+        stmts[i].node = pol.statements[i].node;
         stmts[i].idx = (long)i;
-        lint_statement(l, &stmts[i]);
-        i++;
+        stmts[i].m = &pol.statements[i];
+        lint_statement(l, &stmts[i], &pb, &pk);
     }
     /* unique Sids */
     for (i = 0; i < nst; i++) {
@@ -658,5 +672,6 @@ int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
     for (i = 0; i < nst; i++)
         free(stmts[i].cov);
     free(stmts);
+    skt_arena_free(&ma);
     return 0;
 }

@@ -1,4 +1,7 @@
-/* policy/: compiling a policy tree into the typed model (policy/model.h). */
+/* policy/: compiling a policy tree into the typed model (policy/model.h):
+ * strictly for the evaluator (the first bad part fails the compile), or in
+ * lint mode for the linter (bad parts recorded as problems, strings left in
+ * the tree). */
 #include "config.h"
 
 #include <string.h>
@@ -13,6 +16,7 @@ typedef struct compile_ctx {
     seckit_error *err;
     int variables;
     seckit_eval_role role;
+    skt_problems *pb; /* lint mode: where problems go; NULL: strict */
 } compile_ctx;
 
 static int fail(compile_ctx *c, const seckit_json *at, const char *what, const char *detail)
@@ -24,6 +28,91 @@ static int fail(compile_ctx *c, const seckit_json *at, const char *what, const c
 }
 
 #define NOMEM(c) seckit_error_set((c)->err, SECKIT_ENOMEM, "out of memory compiling a policy")
+
+/* Lint mode: record a problem (0, or SECKIT_ENOMEM). */
+static int problem(compile_ctx *c, skt_problem_kind kind, const char *element, long stmt, const seckit_json *node)
+{
+    skt_problems *pb = c->pb;
+    if (pb->n == pb->cap) {
+        size_t cap = pb->cap ? pb->cap * 2 : 16;
+        skt_problem *it = skt_arena_alloc(c->a, cap * sizeof *it);
+        if (it == NULL)
+            return NOMEM(c);
+        if (pb->n)
+            memcpy(it, pb->items, pb->n * sizeof *it);
+        pb->items = it;
+        pb->cap = cap;
+    }
+    skt_problem *p = &pb->items[pb->n++];
+    p->kind = kind;
+    p->element = element;
+    p->statement = stmt;
+    p->node = node;
+    return 0;
+}
+
+/* A bad part: a problem in lint mode, else the compile's error. */
+static int bad(compile_ctx *c, skt_problem_kind kind, const char *element, long stmt, const seckit_json *node,
+               const char *what, const char *detail)
+{
+    if (c->pb != NULL)
+        return problem(c, kind, element, stmt, node);
+    return fail(c, node, what, detail);
+}
+
+static const char *const element_names[SKT_EL_COUNT_] = {
+    "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"};
+
+int skt_element_of(const char *key)
+{
+    /* one comparison per member: the name its first letters can be */
+    int e;
+    switch (key[0]) {
+    case 'S': e = SKT_EL_SID; break;
+    case 'E': e = SKT_EL_EFFECT; break;
+    case 'P': e = SKT_EL_PRINCIPAL; break;
+    case 'A': e = SKT_EL_ACTION; break;
+    case 'R': e = SKT_EL_RESOURCE; break;
+    case 'C': e = SKT_EL_CONDITION; break;
+    case 'N':
+        e = key[1] != 'o' || key[2] != 't' ? -1
+            : key[3] == 'P'               ? SKT_EL_NOT_PRINCIPAL
+            : key[3] == 'A'               ? SKT_EL_NOT_ACTION
+            : key[3] == 'R'               ? SKT_EL_NOT_RESOURCE
+                                          : -1;
+        break;
+    default: e = -1;
+    }
+    return e >= 0 && strcmp(key, element_names[e]) == 0 ? e : -1;
+}
+
+const char *skt_element_name(skt_element e)
+{
+    return (unsigned)e < SKT_EL_COUNT_ ? element_names[e] : "?";
+}
+
+/* The element a statement's member m is, linked in st->elem: -1 (and *rc
+ * the error in strict mode) when it is repeated or not an element. */
+static inline int member_element(compile_ctx *c, skt_statement *st, const seckit_json *m, int *rc)
+{
+    *rc = 0;
+    if (m->duplicate_key) {
+        *rc = bad(c, SKT_PB_DUPLICATE, NULL, (long)st->index, m, "duplicate statement element", m->key);
+        return -1;
+    }
+    int e = skt_element_of(m->key);
+    if (e < 0) {
+        *rc = bad(c, SKT_PB_UNKNOWN, NULL, (long)st->index, m, "unknown statement element", m->key);
+        return -1;
+    }
+    st->elem[e] = m;
+    return e;
+}
+
+static int str_is(const seckit_json *n, const char *s, size_t len)
+{
+    return n->kind == SECKIT_JSON_STRING && n->len == len && memcmp(n->str, s, len) == 0;
+}
 
 static char *lower_dup(skt_arena *a, const char *s, size_t n)
 {
@@ -293,9 +382,10 @@ static int compile_statement(compile_ctx *c, const seckit_json *s, size_t index,
     for (const seckit_json *m = s->child; m; m = m->next) {
         const char *k = m->key;
         int rc = 0;
-        if (m->duplicate_key)
-            return fail(c, m, "duplicate statement element", k);
-        if (strcmp(k, "Effect") == 0) {
+        int el = member_element(c, st, m, &rc);
+        if (rc != 0)
+            return rc;
+        if (el == SKT_EL_EFFECT) {
             if (m->kind == SECKIT_JSON_STRING && strcmp(m->str, "Allow") == 0)
                 st->effect = SKT_EFFECT_ALLOW;
             else if (m->kind == SECKIT_JSON_STRING && strcmp(m->str, "Deny") == 0)
@@ -303,34 +393,32 @@ static int compile_statement(compile_ctx *c, const seckit_json *s, size_t index,
             else
                 return fail(c, m, "Effect must be \"Allow\" or \"Deny\"", NULL);
             have_effect = 1;
-        } else if (strcmp(k, "Sid") == 0) {
+        } else if (el == SKT_EL_SID) {
             if (m->kind != SECKIT_JSON_STRING)
                 return fail(c, m, "Sid must be a string", NULL);
             st->sid = skt_arena_strndup(c->a, m->str, m->len);
             if (st->sid == NULL)
                 return NOMEM(c);
-        } else if (strcmp(k, "Principal") == 0 || strcmp(k, "NotPrincipal") == 0) {
+        } else if (el == SKT_EL_PRINCIPAL || el == SKT_EL_NOT_PRINCIPAL) {
             if (st->has_principal)
                 return fail(c, m, "a statement has Principal or NotPrincipal, not both", NULL);
             st->has_principal = 1;
             st->not_principal = k[0] == 'N';
             rc = compile_principal(c, st, m);
-        } else if (strcmp(k, "Action") == 0 || strcmp(k, "NotAction") == 0) {
+        } else if (el == SKT_EL_ACTION || el == SKT_EL_NOT_ACTION) {
             if (have_action)
                 return fail(c, m, "a statement has Action or NotAction, not both", NULL);
             have_action = 1;
             st->not_action = k[0] == 'N';
             rc = compile_actions(c, st, m);
-        } else if (strcmp(k, "Resource") == 0 || strcmp(k, "NotResource") == 0) {
+        } else if (el == SKT_EL_RESOURCE || el == SKT_EL_NOT_RESOURCE) {
             if (st->has_resource)
                 return fail(c, m, "a statement has Resource or NotResource, not both", NULL);
             st->has_resource = 1;
             st->not_resource = k[0] == 'N';
             rc = compile_resources(c, st, m);
-        } else if (strcmp(k, "Condition") == 0) {
-            rc = compile_conditions(c, st, m);
         } else {
-            return fail(c, m, "unknown statement element", k);
+            rc = compile_conditions(c, st, m);
         }
         SKT_GUARD(rc);
     }
@@ -351,7 +439,7 @@ static int compile_statement(compile_ctx *c, const seckit_json *s, size_t index,
 int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role role, const char *name,
                        const char *file, const seckit_iam_data *data, skt_policy *out, seckit_error *err)
 {
-    compile_ctx c = {a, data, file, err, 0, role};
+    compile_ctx c = {a, data, file, err, 0, role, NULL};
     memset(out, 0, sizeof *out);
     out->role = role;
     out->file = file ? skt_arena_strdup(a, file) : NULL;
@@ -391,6 +479,191 @@ int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role r
         i++;
     }
     out->nstatements = i;
+    return 0;
+}
+
+/* ---- lint mode ---- */
+
+/* Element e of the statement: a string or an array of strings, not []
+ * (else a problem, and its bit in st->bad).  With split set, its entries
+ * are also split in place into st->actions (in the same pass), one per
+ * entry: an entry that is not a string (or the element itself when it is
+ * neither a string nor a list) with service and name NULL. */
+static int lint_list(compile_ctx *c, skt_statement *st, skt_element e, int split)
+{
+    const seckit_json *m = st->elem[e];
+    if (m == NULL)
+        return 0;
+    long si = (long)st->index;
+    unsigned bit = 1u << e;
+    skt_action_pat *p = NULL;
+    if (split) {
+        st->not_action = e == SKT_EL_NOT_ACTION;
+        size_t n = value_count(m);
+        if (n > 0) {
+            /* every field but span is set below */
+            st->actions = p = skt_arena_alloc_raw(c->a, n * sizeof *st->actions);
+            if (p == NULL)
+                return NOMEM(c);
+            st->nactions = n;
+        }
+    }
+    if (m->kind == SECKIT_JSON_STRING) {
+        if (p != NULL) {
+            skt_action_split(m->str, m->len, p);
+            p->node = m;
+        }
+        return 0;
+    }
+    if (m->kind != SECKIT_JSON_ARRAY) {
+        if (p != NULL) {
+            memset(p, 0, sizeof *p);
+            p->node = m;
+        }
+        st->bad |= bit;
+        return problem(c, SKT_PB_WRONG_TYPE, element_names[e], si, m);
+    }
+    for (const seckit_json *v = m->child; v != NULL; v = v->next) {
+        if (v->kind == SECKIT_JSON_STRING) {
+            if (p != NULL) {
+                skt_action_split(v->str, v->len, p);
+                (p++)->node = v;
+            }
+            continue;
+        }
+        if (p != NULL) {
+            memset(p, 0, sizeof *p);
+            (p++)->node = v;
+        }
+        st->bad |= bit;
+        int rc = problem(c, SKT_PB_ENTRY_TYPE, element_names[e], si, v);
+        if (rc != 0)
+            return rc;
+    }
+    if (!(st->bad & bit) && m->count == 0) {
+        st->bad |= bit;
+        return problem(c, SKT_PB_EMPTY_LIST, element_names[e], si, m);
+    }
+    return 0;
+}
+
+static int lint_statement(compile_ctx *c, const seckit_json *s, size_t index, skt_statement *st)
+{
+    memset(st, 0, sizeof *st);
+    st->index = index;
+    st->span = s->span;
+    st->node = s;
+    st->effect = SKT_EFFECT_NONE;
+    long si = (long)index;
+    if (s->kind != SECKIT_JSON_OBJECT)
+        return problem(c, SKT_PB_NOT_OBJECT, "Statement", si, s);
+    int rc = 0;
+    for (const seckit_json *m = s->child; m; m = m->next) {
+        member_element(c, st, m, &rc);
+        if (rc != 0)
+            return rc;
+    }
+    const seckit_json *const *el = st->elem;
+#define TRY(x)                                                                                                         \
+    do {                                                                                                               \
+        if ((rc = (x)) != 0)                                                                                           \
+            return rc;                                                                                                 \
+    } while (0)
+    if (el[SKT_EL_SID] != NULL) {
+        if (el[SKT_EL_SID]->kind != SECKIT_JSON_STRING)
+            TRY(problem(c, SKT_PB_WRONG_TYPE, "Sid", si, el[SKT_EL_SID]));
+        else
+            st->sid = el[SKT_EL_SID]->str;
+    }
+    const seckit_json *eff = el[SKT_EL_EFFECT];
+    if (eff == NULL)
+        TRY(problem(c, SKT_PB_MISSING, "Effect", si, s));
+    else if (eff->kind != SECKIT_JSON_STRING)
+        TRY(problem(c, SKT_PB_WRONG_TYPE, "Effect", si, eff));
+    else if (str_is(eff, "Allow", 5))
+        st->effect = SKT_EFFECT_ALLOW;
+    else if (str_is(eff, "Deny", 4))
+        st->effect = SKT_EFFECT_DENY;
+    else
+        TRY(problem(c, SKT_PB_INVALID, "Effect", si, eff));
+    if (el[SKT_EL_ACTION] != NULL && el[SKT_EL_NOT_ACTION] != NULL)
+        TRY(problem(c, SKT_PB_BOTH, "NotAction", si, el[SKT_EL_NOT_ACTION]));
+    if (el[SKT_EL_ACTION] == NULL && el[SKT_EL_NOT_ACTION] == NULL)
+        TRY(problem(c, SKT_PB_MISSING, "Action", si, s));
+    /* Action's entries split, else NotAction's */
+    TRY(lint_list(c, st, SKT_EL_ACTION, 1));
+    TRY(lint_list(c, st, SKT_EL_NOT_ACTION, el[SKT_EL_ACTION] == NULL));
+    if (el[SKT_EL_RESOURCE] != NULL && el[SKT_EL_NOT_RESOURCE] != NULL)
+        TRY(problem(c, SKT_PB_BOTH, "NotResource", si, el[SKT_EL_NOT_RESOURCE]));
+    TRY(lint_list(c, st, SKT_EL_RESOURCE, 0));
+    TRY(lint_list(c, st, SKT_EL_NOT_RESOURCE, 0));
+    if (el[SKT_EL_PRINCIPAL] != NULL && el[SKT_EL_NOT_PRINCIPAL] != NULL)
+        TRY(problem(c, SKT_PB_BOTH, "NotPrincipal", si, el[SKT_EL_NOT_PRINCIPAL]));
+#undef TRY
+    st->has_principal = el[SKT_EL_PRINCIPAL] != NULL || el[SKT_EL_NOT_PRINCIPAL] != NULL;
+    st->not_principal = el[SKT_EL_PRINCIPAL] == NULL && st->has_principal;
+    st->has_resource = el[SKT_EL_RESOURCE] != NULL || el[SKT_EL_NOT_RESOURCE] != NULL;
+    st->not_resource = el[SKT_EL_RESOURCE] == NULL && st->has_resource;
+    return 0;
+}
+
+int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, skt_policy *out, skt_problems *pb,
+                            seckit_error *err)
+{
+    compile_ctx c = {a, NULL, NULL, err, 0, SECKIT_EVAL_IDENTITY, pb};
+    memset(out, 0, sizeof *out);
+    memset(pb, 0, sizeof *pb);
+    if (root->kind != SECKIT_JSON_OBJECT)
+        return problem(&c, SKT_PB_NOT_OBJECT, NULL, -1, root);
+    const seckit_json *version = NULL, *stmts = NULL;
+    int rc;
+    for (const seckit_json *m = root->child; m; m = m->next) {
+        rc = 0;
+        if (m->duplicate_key)
+            rc = problem(&c, SKT_PB_DUPLICATE, NULL, -1, m);
+        else if (strcmp(m->key, "Version") == 0)
+            version = m;
+        else if (strcmp(m->key, "Statement") == 0)
+            stmts = m;
+        else if (strcmp(m->key, "Id") == 0) {
+            if (m->kind != SECKIT_JSON_STRING)
+                rc = problem(&c, SKT_PB_WRONG_TYPE, "Id", -1, m);
+        } else
+            rc = problem(&c, SKT_PB_UNKNOWN, NULL, -1, m);
+        if (rc != 0)
+            return rc;
+    }
+    rc = 0;
+    if (version == NULL)
+        rc = problem(&c, SKT_PB_MISSING, "Version", -1, root);
+    else if (version->kind != SECKIT_JSON_STRING)
+        rc = problem(&c, SKT_PB_WRONG_TYPE, "Version", -1, version);
+    else if (str_is(version, "2012-10-17", 10))
+        pb->v2012 = 1;
+    else if (!str_is(version, "2008-10-17", 10))
+        rc = problem(&c, SKT_PB_INVALID, "Version", -1, version);
+    if (rc != 0)
+        return rc;
+    pb->version = version;
+    out->variables = pb->v2012;
+    if (stmts == NULL)
+        return problem(&c, SKT_PB_MISSING, "Statement", -1, root);
+    if (stmts->kind == SECKIT_JSON_ARRAY && stmts->count == 0)
+        return problem(&c, SKT_PB_EMPTY_LIST, "Statement", -1, stmts);
+    if (stmts->kind != SECKIT_JSON_OBJECT && stmts->kind != SECKIT_JSON_ARRAY)
+        return problem(&c, SKT_PB_WRONG_TYPE, "Statement", -1, stmts);
+    pb->statement = stmts;
+    size_t n = value_count(stmts);
+    /* cleared one by one by lint_statement (one big clear costs more) */
+    out->statements = skt_arena_alloc_raw(a, n * sizeof *out->statements);
+    if (out->statements == NULL)
+        return NOMEM(&c);
+    for (const seckit_json *s = value_at(stmts, NULL); s; s = value_at(stmts, s)) {
+        rc = lint_statement(&c, s, out->nstatements, &out->statements[out->nstatements]);
+        out->nstatements++;
+        if (rc != 0)
+            return rc;
+    }
     return 0;
 }
 

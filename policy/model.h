@@ -222,7 +222,26 @@ int skt_ip_in(const skt_ip *net, const skt_ip *addr);
 
 /* ---- the compiled policy ---- */
 
-typedef enum skt_effect { SKT_EFFECT_ALLOW = 0, SKT_EFFECT_DENY } skt_effect;
+/* SKT_EFFECT_NONE only in lint mode: no Effect, or not "Allow"/"Deny". */
+typedef enum skt_effect { SKT_EFFECT_ALLOW = 0, SKT_EFFECT_DENY, SKT_EFFECT_NONE } skt_effect;
+
+/* A statement's elements, in the order the lint mode checks them. */
+typedef enum skt_element {
+    SKT_EL_SID = 0,
+    SKT_EL_EFFECT,
+    SKT_EL_PRINCIPAL,
+    SKT_EL_NOT_PRINCIPAL,
+    SKT_EL_ACTION,
+    SKT_EL_NOT_ACTION,
+    SKT_EL_RESOURCE,
+    SKT_EL_NOT_RESOURCE,
+    SKT_EL_CONDITION,
+    SKT_EL_COUNT_
+} skt_element;
+
+/* The element named key ("NotAction"), or -1. */
+int skt_element_of(const char *key);
+const char *skt_element_name(skt_element e);
 
 typedef enum skt_principal_kind {
     SKT_PRIN_ANY = 0,      /* "*" or {"AWS": "*"} */
@@ -300,6 +319,12 @@ typedef struct skt_statement {
     skt_condition *conditions;
     size_t nconditions;
     const seckit_json *node;
+    /* the member node of each element (the last of repeated ones is not
+     * kept: repeats are problems) */
+    const seckit_json *elem[SKT_EL_COUNT_];
+    /* lint mode: bit (1u << e) for an element of the wrong JSON type or an
+     * empty list (its entries are not to be checked) */
+    unsigned bad;
 } skt_statement;
 
 typedef struct skt_policy {
@@ -311,12 +336,54 @@ typedef struct skt_policy {
     size_t nstatements;
 } skt_policy;
 
+/* What the lint mode of the compiler records instead of failing. */
+typedef enum skt_problem_kind {
+    SKT_PB_NOT_OBJECT = 0, /* the policy or a statement is not an object */
+    SKT_PB_DUPLICATE,      /* an element written twice (node: the repeat) */
+    SKT_PB_UNKNOWN,        /* not an element of the policy or statement */
+    SKT_PB_WRONG_TYPE,     /* element of the wrong JSON type */
+    SKT_PB_ENTRY_TYPE,     /* a list entry that is not a string */
+    SKT_PB_MISSING,        /* element missing (node: the policy or statement) */
+    SKT_PB_INVALID,        /* Version or Effect with another value */
+    SKT_PB_EMPTY_LIST,     /* element is [] */
+    SKT_PB_BOTH            /* X and NotX (node: the NotX member) */
+} skt_problem_kind;
+
+typedef struct skt_problem {
+    skt_problem_kind kind;
+    const char *element;     /* "Version", "Statement", "Effect", ... */
+    long statement;          /* its index; -1 for the policy's own elements */
+    const seckit_json *node; /* where: link back into the tree */
+} skt_problem;
+
+typedef struct skt_problems {
+    skt_problem *items;
+    size_t n, cap;
+    /* the policy's Version and Statement members (NULL: none, or only
+     * repeated ones; Statement also when it is [] or not a list) */
+    const seckit_json *version, *statement;
+    int v2012; /* Version is "2012-10-17" */
+} skt_problems;
+
 /* Compile a policy tree into a (allocated in a, strings copied).  data
  * (may be NULL) gives the conditions' key types.  On a malformed policy
  * returns SECKIT_EFORMAT with "file:line:col: what". */
 int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role role,
                        const char *name, const char *file, const seckit_iam_data *data, skt_policy *out,
                        seckit_error *err);
+
+/* The same compiler in lint mode, for the linter's one pass over the tree:
+ * bad parts are recorded in pb (in the order the linter reports them) and
+ * skipped, not fatal; strings are not copied but point into the tree (which
+ * must outlive out); every statement entry is kept, an entry of the wrong
+ * type as a statement with only its node; actions are split in place, case
+ * kept (skt_action_split), one per entry of Action (else NotAction), a
+ * non-string entry with service and name NULL.  Principals, resources and
+ * conditions are linked (elem[]) but not compiled: the linter's checks read
+ * them from the tree.  The policy's role and names are not used.  Returns
+ * 0, or SECKIT_ENOMEM. */
+int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, skt_policy *out, skt_problems *pb,
+                            seckit_error *err);
 
 /* Classify a principal string of the AWS kind (account id, ARN, "*"). */
 void skt_principal_classify(const char *s, size_t n, skt_principal *out);

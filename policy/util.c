@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,22 @@ void skt_arena_init(skt_arena *a)
 {
     a->head = NULL;
     a->total = 0;
+    a->borrowed = NULL;
+}
+
+void skt_arena_init_buf(skt_arena *a, void *buf, size_t size)
+{
+    skt_arena_init(a);
+    const uintptr_t align = (uintptr_t)_Alignof(max_align_t);
+    uintptr_t at = ((uintptr_t)buf + align - 1) & ~(align - 1);
+    size_t lost = (size_t)(at - (uintptr_t)buf);
+    if (size < lost + sizeof(skt_arena_block) + 64)
+        return;
+    skt_arena_block *b = (skt_arena_block *)at;
+    b->next = NULL;
+    b->used = 0;
+    b->cap = size - lost - sizeof(*b);
+    a->head = a->borrowed = b;
 }
 
 void skt_arena_free(skt_arena *a)
@@ -27,11 +45,13 @@ void skt_arena_free(skt_arena *a)
     skt_arena_block *b = a->head;
     while (b != NULL) {
         skt_arena_block *n = b->next;
-        free(b);
+        if (b != a->borrowed)
+            free(b);
         b = n;
     }
     a->head = NULL;
     a->total = 0;
+    a->borrowed = NULL;
 }
 
 /* n bytes (not zeroed), 16-byte aligned. */
@@ -74,6 +94,11 @@ void *skt_arena_alloc(skt_arena *a, size_t n)
     if (p != NULL)
         memset(p, 0, n);
     return p;
+}
+
+void *skt_arena_alloc_raw(skt_arena *a, size_t n)
+{
+    return arena_take(a, n);
 }
 
 char *skt_arena_strndup(skt_arena *a, const char *s, size_t n)

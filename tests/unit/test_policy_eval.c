@@ -3,10 +3,12 @@
  * evaluation logic pages, each with the decision the guide gives. */
 #include "config.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "policy/model.h"
 #include "seckit/eval.h"
+#include "src/base/guard.h"
 #include "testlib.h"
 
 #define A "111122223333"
@@ -754,6 +756,110 @@ static void test_resource_types(void)
     seckit_iam_data_free(d);
 }
 
+/* The compiler's lint mode: bad parts are recorded with their nodes (and
+ * so positions) and skipped, the good parts compiled, strings left in the
+ * tree; the strict mode refuses the same policy. */
+static void test_compile_lint_mode(void)
+{
+    seckit_error err;
+    seckit_error_clear(&err);
+    skt_arena ar;
+    skt_arena_init(&ar);
+    seckit_json_doc *doc = NULL;
+    const char *j = "{\"Version\":\"2012-10-17\",\"Bogus\":1,\"Statement\":[\n"
+                    "{\"Sid\":\"Ok\",\"Effect\":\"Deny\",\"Action\":[\"S3:Get*\",7,\"*\"],\"Resource\":\"*\"},\n"
+                    "{\"Effect\":\"allow\",\"Action\":\"s3:x\",\"NotAction\":[],\"Resource\":[],\"Foo\":2},\n"
+                    "3,\n"
+                    "{\"Sid\":5,\"Action\":{\"a\":1},\"Principal\":\"*\",\"NotPrincipal\":\"*\"}]}";
+    CHECK_RC(seckit_json_parse(j, strlen(j), NULL, &doc, &err), 0);
+    skt_policy cp;
+    skt_problems pb;
+    CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
+    CHECK(pb.v2012 && pb.version != NULL && pb.statement != NULL && cp.nstatements == 4);
+    /* good parts: statement 0 whole, actions split in place (case kept) */
+    const skt_statement *s0 = &cp.statements[0];
+    CHECK(s0->effect == SKT_EFFECT_DENY && s0->sid != NULL && strcmp(s0->sid, "Ok") == 0);
+    CHECK(s0->sid == s0->elem[SKT_EL_SID]->str); /* not a copy */
+    CHECK(s0->nactions == 3 && s0->actions[0].service_len == 2 && memcmp(s0->actions[0].service, "S3", 2) == 0 &&
+          s0->actions[0].service == s0->actions[0].node->str);
+    CHECK(s0->actions[1].service == NULL && s0->actions[1].node->kind == SECKIT_JSON_NUMBER && s0->actions[2].all);
+    CHECK(s0->has_resource && !s0->not_resource && s0->elem[SKT_EL_RESOURCE] != NULL);
+    CHECK((s0->bad & (1u << SKT_EL_ACTION)) != 0);
+    /* the problems, in order, with their nodes' positions */
+    static const struct {
+        skt_problem_kind kind;
+        const char *element;
+        long statement;
+        unsigned long line;
+    } want[] = {
+        {SKT_PB_UNKNOWN, NULL, -1, 1},        {SKT_PB_ENTRY_TYPE, "Action", 0, 2},
+        {SKT_PB_UNKNOWN, NULL, 1, 3},         {SKT_PB_INVALID, "Effect", 1, 3},
+        {SKT_PB_BOTH, "NotAction", 1, 3},     {SKT_PB_EMPTY_LIST, "NotAction", 1, 3},
+        {SKT_PB_EMPTY_LIST, "Resource", 1, 3}, {SKT_PB_NOT_OBJECT, "Statement", 2, 4},
+        {SKT_PB_WRONG_TYPE, "Sid", 3, 5},     {SKT_PB_MISSING, "Effect", 3, 5},
+        {SKT_PB_WRONG_TYPE, "Action", 3, 5},  {SKT_PB_BOTH, "NotPrincipal", 3, 5},
+    };
+    CHECK_MSG(pb.n == SKT_ARRAY_LEN(want), "%zu problems", pb.n);
+    for (size_t i = 0; i < pb.n && i < SKT_ARRAY_LEN(want); i++) {
+        const skt_problem *p = &pb.items[i];
+        CHECK_MSG(p->kind == want[i].kind && p->statement == want[i].statement &&
+                      p->node->span.start.line == want[i].line &&
+                      (want[i].element == NULL ? p->element == NULL
+                                               : p->element != NULL && strcmp(p->element, want[i].element) == 0),
+                  "problem %zu: kind %d statement %ld line %lu", i, (int)p->kind, p->statement,
+                  p->node->span.start.line);
+    }
+    /* the statement with the bad Effect: Action still split; no effect */
+    const skt_statement *s1 = &cp.statements[1];
+    CHECK(s1->effect == SKT_EFFECT_NONE && s1->nactions == 1 && !s1->not_action &&
+          s1->actions[0].name_len == 1 && s1->actions[0].name[0] == 'x');
+    CHECK(cp.statements[2].node->kind == SECKIT_JSON_NUMBER && cp.statements[2].nactions == 0);
+    CHECK(cp.statements[3].has_principal && !cp.statements[3].not_principal && cp.statements[3].sid == NULL);
+    /* the strict mode stops at the first bad part */
+    skt_policy strict;
+    CHECK_RC(skt_policy_compile(&ar, seckit_json_root(doc), SECKIT_EVAL_IDENTITY, "p", "p.json", NULL, &strict, &err),
+             SECKIT_EFORMAT);
+    CHECK(strstr(err.message, "p.json:1:") != NULL && strstr(err.message, "Bogus") != NULL);
+    seckit_json_free(doc);
+    /* a policy that is not an object; one with no Version or Statement */
+    const char *bad[] = {"[1]", "{\"Id\":1}", "{\"Version\":\"2008-10-17\",\"Statement\":[]}"};
+    const skt_problem_kind first[] = {SKT_PB_NOT_OBJECT, SKT_PB_WRONG_TYPE, SKT_PB_EMPTY_LIST};
+    const size_t count[] = {1, 3, 1};
+    for (size_t i = 0; i < SKT_ARRAY_LEN(bad); i++) {
+        CHECK_RC(seckit_json_parse(bad[i], strlen(bad[i]), NULL, &doc, &err), 0);
+        CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
+        CHECK_MSG(pb.n == count[i] && pb.items[0].kind == first[i] && pb.statement == NULL && cp.nstatements == 0,
+                  "policy %zu: %zu problems", i, pb.n);
+        CHECK(!pb.v2012);
+        seckit_json_free(doc);
+    }
+    skt_arena_free(&ar);
+}
+
+/* An arena whose first block is the caller's buffer: small allocations
+ * come from it, bigger ones from the heap, and freeing leaves it alone
+ * (valgrind and ASan check that nothing leaks or is freed wrongly). */
+static void test_arena_with_buffer(void)
+{
+    max_align_t buf[512 / sizeof(max_align_t)];
+    skt_arena a;
+    skt_arena_init_buf(&a, buf, sizeof(buf));
+    char *p = skt_arena_alloc(&a, 100);
+    CHECK(p != NULL && (char *)p > (char *)buf && (char *)p < (char *)buf + sizeof(buf));
+    CHECK(p[0] == 0 && p[99] == 0);
+    char *q = skt_arena_alloc_raw(&a, 4000); /* does not fit: a heap block */
+    CHECK(q != NULL && !((char *)q >= (char *)buf && (char *)q < (char *)buf + sizeof(buf)));
+    memset(q, 'x', 4000);
+    char *r = skt_arena_strndup(&a, "abc", 3);
+    CHECK(r != NULL && strcmp(r, "abc") == 0);
+    skt_arena_free(&a);
+    /* a buffer too small for a block: a plain arena */
+    skt_arena_init_buf(&a, buf, 16);
+    CHECK(a.head == NULL);
+    CHECK(skt_arena_alloc(&a, 8) != NULL);
+    skt_arena_free(&a);
+}
+
 int main(void)
 {
     TEST(test_default_implicit_deny);
@@ -776,6 +882,8 @@ int main(void)
     TEST(test_value_parsers);
     TEST(test_action_split);
     TEST(test_resource_types);
+    TEST(test_compile_lint_mode);
+    TEST(test_arena_with_buffer);
     seckit_policy_set_free(kept_set);
     return tl_failed_total ? 1 : 0;
 }
