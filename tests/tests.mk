@@ -49,6 +49,8 @@ SCRIPT_TESTS += tests/cli/test-keygen.sh tests/cli/test-cli.sh tests/lint/test-l
 	tests/lint/test-help-matches-man.sh
 # Every public function is in libseckit(3).
 SCRIPT_TESTS += tests/lint/test-man-covers-api.sh
+# libseckit.so exports exactly what include/seckit/*.h declares.
+SCRIPT_TESTS += tests/lint/test-exported-symbols.sh
 # The pkg-config file keeps cJSON private (no cJSON folder in --cflags).
 SCRIPT_TESTS += tests/cli/test-pkg-config.sh
 

@@ -12,6 +12,7 @@ seckitinclude_HEADERS += \
 	include/seckit/seckit.h \
 	include/seckit/encoding.h \
 	include/seckit/error.h \
+	include/seckit/export.h \
 	include/seckit/version.h
 
 # src/io: the library's file-system helpers (atomic writes, key files).
