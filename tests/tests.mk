@@ -27,6 +27,13 @@ tests_unit_test_secmem_SOURCES = tests/unit/test_secmem.c
 tests_unit_test_secmem_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_secmem_LDADD = $(TEST_LDADD)
 noinst_HEADERS += tests/unit/testlib.h
+# The version macros against seckit_version(), through the public library
+# (libseckit.la) as an installed program would use them.
+UNIT_TESTS += tests/unit/test_version
+check_PROGRAMS += tests/unit/test_version
+tests_unit_test_version_SOURCES = tests/unit/test_version.c
+tests_unit_test_version_CFLAGS = $(AM_CFLAGS) $(SECKIT_TEST_CFLAGS)
+tests_unit_test_version_LDADD = libseckit.la
 
 # ---- fuzz targets: built as libFuzzer binaries with --enable-fuzzing, and
 # always as corpus replayers (tests/fuzz/replay.c) that make check runs.
