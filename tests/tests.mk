@@ -58,6 +58,8 @@ SCRIPT_TESTS += tests/cli/test-keygen.sh tests/cli/test-cli.sh tests/lint/test-l
 SCRIPT_TESTS += tests/lint/test-man-covers-api.sh
 # libseckit.so exports exactly what include/seckit/*.h declares.
 SCRIPT_TESTS += tests/lint/test-exported-symbols.sh
+# Public functions returning an error code are SECKIT_MUST_CHECK.
+SCRIPT_TESTS += tests/lint/test-must-check.sh
 # The pkg-config file keeps cJSON private (no cJSON folder in --cflags).
 SCRIPT_TESTS += tests/cli/test-pkg-config.sh
 

@@ -101,7 +101,7 @@ typedef struct seckit_emrfs_config_options {
  * YAML string, the string's own position), and the message adds the line
  * and column inside the string.  CloudFormation intrinsic functions are refused
  * (the values must be literal).  opts may be NULL. */
-SECKIT_EXPORT int seckit_emrfs_config_parse(const char *data, size_t len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_config_parse(const char *data, size_t len,
                               const seckit_emrfs_config_options *opts,
                               seckit_emrfs_config **out, seckit_error *err);
 SECKIT_EXPORT void seckit_emrfs_config_free(seckit_emrfs_config *c);
@@ -117,7 +117,7 @@ SECKIT_EXPORT void seckit_emrfs_config_free(seckit_emrfs_config *c);
  * the bucket's root).  SECKIT_EINVAL when uri is not s3://bucket[/key] (no
  * bucket, a character bucket names cannot have, a control character);
  * SECKIT_ELIMIT when a buffer is too small. */
-SECKIT_EXPORT int seckit_emrfs_location_parse(const char *uri, char *out, size_t cap, char *bucket,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_location_parse(const char *uri, char *out, size_t cap, char *bucket,
                                 size_t bucket_cap, const char **key, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -130,7 +130,7 @@ SECKIT_EXPORT int seckit_emrfs_location_parse(const char *uri, char *out, size_t
  * as does a user. */
 typedef struct seckit_emrfs_groups seckit_emrfs_groups;
 
-SECKIT_EXPORT int seckit_emrfs_groups_parse(const char *data, size_t len, seckit_emrfs_groups **out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_groups_parse(const char *data, size_t len, seckit_emrfs_groups **out,
                               seckit_error *err);
 SECKIT_EXPORT void seckit_emrfs_groups_free(seckit_emrfs_groups *g);
 /* The groups of user (in file order, without repeats): sets *out to an
@@ -162,7 +162,7 @@ typedef struct seckit_emrfs_resolution {
 /* Which role EMRFS uses for who accessing s3_uri.  instance_role is the
  * cluster's EC2 instance role ARN.  The strings in out point into c, who or
  * instance_role. */
-SECKIT_EXPORT int seckit_emrfs_resolve(const seckit_emrfs_config *c, const char *instance_role,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_resolve(const seckit_emrfs_config *c, const char *instance_role,
                          const seckit_emrfs_identity *who, const char *s3_uri,
                          seckit_emrfs_resolution *out, seckit_error *err);
 
@@ -177,20 +177,20 @@ typedef enum seckit_emrfs_document_kind {
     SECKIT_EMRFS_BOUNDARY     /* the role's permissions boundary */
 } seckit_emrfs_document_kind;
 
-SECKIT_EXPORT int seckit_emrfs_roles_new(seckit_emrfs_roles **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_roles_new(seckit_emrfs_roles **out, seckit_error *err);
 SECKIT_EXPORT void seckit_emrfs_roles_free(seckit_emrfs_roles *r);
 /* Add every role of an `aws iam get-account-authorization-details` output:
  * trust policy, inline policies, attached managed policies (default
  * version from the same file's Policies list; an AWS managed policy that is
  * not in the file is left out and counted in *missing, may be NULL) and
  * permissions boundary.  Errors carry the position in the file. */
-SECKIT_EXPORT int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const char *data,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const char *data,
                                                  size_t len, size_t *missing,
                                                  seckit_error *err);
 /* Add one policy document of a role (JSON text: a bare policy, or `aws iam
  * get-role` / `get-role-policy` / `get-policy-version` output).  source
  * names it in messages (a file name). */
-SECKIT_EXPORT int seckit_emrfs_roles_add_document(seckit_emrfs_roles *r, const char *role_arn,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_roles_add_document(seckit_emrfs_roles *r, const char *role_arn,
                                     seckit_emrfs_document_kind kind, const char *text,
                                     size_t len, const char *source, seckit_error *err);
 /* 1 when the role (by ARN; a role's path is not compared) has a trust policy
@@ -220,7 +220,7 @@ typedef struct seckit_emrfs_findings {
     void *internal_;
 } seckit_emrfs_findings;
 
-SECKIT_EXPORT int seckit_emrfs_check(const seckit_emrfs_config *c, const seckit_emrfs_check_options *opts,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_check(const seckit_emrfs_config *c, const seckit_emrfs_check_options *opts,
                        seckit_emrfs_findings **out, seckit_error *err);
 SECKIT_EXPORT void seckit_emrfs_findings_free(seckit_emrfs_findings *f);
 
@@ -255,7 +255,7 @@ typedef struct seckit_emrfs_access {
  * evaluated on the bucket's ARN, any other on the object's ARN.  The
  * resolved role's documents must be in roles (else SECKIT_ENOTFOUND).
  * data may be NULL. */
-SECKIT_EXPORT int seckit_emrfs_can_access(const seckit_emrfs_config *c, const seckit_emrfs_roles *roles,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_can_access(const seckit_emrfs_config *c, const seckit_emrfs_roles *roles,
                             const seckit_iam_data *data, const char *instance_role,
                             const seckit_emrfs_identity *who, const char *action,
                             const char *s3_uri, seckit_emrfs_access *out, seckit_error *err);

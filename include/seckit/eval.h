@@ -64,7 +64,7 @@ SECKIT_EXPORT const char *seckit_eval_role_name(seckit_eval_role role);
 /* A compiled set of policies, each with its role, name and file. */
 typedef struct seckit_policy_set seckit_policy_set;
 
-SECKIT_EXPORT int seckit_policy_set_new(seckit_policy_set **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_set_new(seckit_policy_set **out, seckit_error *err);
 SECKIT_EXPORT void seckit_policy_set_free(seckit_policy_set *set);
 
 /* Optional service reference data: with it, actions whose service data lists
@@ -81,12 +81,12 @@ SECKIT_EXPORT void seckit_policy_set_use_data(seckit_policy_set *set, const seck
  * Identity, boundary, session and SCP statements take no Principal;
  * resource-based and RCP statements need Principal or NotPrincipal.
  * Adding a second RESOURCE, BOUNDARY or SESSION policy is SECKIT_EINVAL. */
-SECKIT_EXPORT int seckit_policy_set_add(seckit_policy_set *set, seckit_eval_role role, const char *name,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_set_add(seckit_policy_set *set, seckit_eval_role role, const char *name,
                           const char *file, const char *json, size_t len, seckit_error *err);
 
 /* The same for an already parsed tree (its spans are used as they are).
  * The tree may be freed after the call. */
-SECKIT_EXPORT int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, const char *name,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, const char *name,
                                const char *file, const seckit_json *root, seckit_error *err);
 
 /* Add the identity policies (inline, attached managed, and for a user those
@@ -97,7 +97,7 @@ SECKIT_EXPORT int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval
  * are taken).  SECKIT_ENOTFOUND when the dump has no such user or role, or
  * lacks a group or managed policy it names (a partial set would decide
  * wrongly); policies added before such a failure stay in the set. */
-SECKIT_EXPORT int seckit_policy_set_add_authorization_details(seckit_policy_set *set, const char *file,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_set_add_authorization_details(seckit_policy_set *set, const char *file,
                                                 const char *json, size_t len,
                                                 const char *principal, seckit_error *err);
 
@@ -127,7 +127,7 @@ typedef enum seckit_context_type {
 /* "string", "stringList", ..., "binaryList".  parse is case-insensitive and
  * returns 0 or SECKIT_EINVAL. */
 SECKIT_EXPORT const char *seckit_context_type_name(seckit_context_type t);
-SECKIT_EXPORT int seckit_context_type_parse(const char *s, seckit_context_type *out);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_context_type_parse(const char *s, seckit_context_type *out);
 /* 1 for the *List types. */
 SECKIT_EXPORT int seckit_context_type_is_list(seckit_context_type t);
 
@@ -184,7 +184,7 @@ typedef struct seckit_eval_result seckit_eval_result;
 /* Evaluate one request.  Fails (negative code) only on a malformed request
  * (no action, a context value that does not parse as its type) or memory;
  * a denial is a successful evaluation. */
-SECKIT_EXPORT int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *req,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *req,
                        seckit_eval_result **out, seckit_error *err);
 SECKIT_EXPORT void seckit_eval_result_free(seckit_eval_result *res);
 

@@ -129,7 +129,7 @@ typedef struct seckit_policy_inputs_options {
  * linting it reports JSON_SYNTAX_ERROR there.  A document of a known kind
  * with a wrong shape (a Document that is a number, say) gives
  * SECKIT_EFORMAT with its position. */
-SECKIT_EXPORT int seckit_policy_inputs_extract(const char *data, size_t len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_inputs_extract(const char *data, size_t len,
                                  const seckit_policy_inputs_options *opts,
                                  seckit_policy_inputs **out, seckit_error *err);
 
@@ -147,7 +147,7 @@ SECKIT_EXPORT seckit_input_position seckit_policy_input_locate(const seckit_poli
  * opts' service data is used.  The findings' spans are positions in the
  * input file.  Uses in->tree when set (no second parse).  Free *out with
  * seckit_policy_findings_free(). */
-SECKIT_EXPORT int seckit_policy_input_lint(const seckit_policy_input *in,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_input_lint(const seckit_policy_input *in,
                              const seckit_policy_lint_options *opts,
                              seckit_policy_findings **out, seckit_error *err);
 
@@ -168,13 +168,13 @@ typedef struct seckit_policy_shape {
     seckit_policy_resource_type resource_type;
 } seckit_policy_shape;
 
-SECKIT_EXPORT int seckit_policy_input_shape(const seckit_policy_input *in, seckit_policy_shape *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_input_shape(const seckit_policy_input *in, seckit_policy_shape *out,
                               seckit_error *err);
 
 /* Add one input's findings to a report: like seckit_policy_report_add
  * with in's owner, and also suppressing the codes in in->ignore and
  * matching CODE@WHERE suppressions against in->scope. */
-SECKIT_EXPORT int seckit_policy_report_add_input(seckit_policy_report *r, const char *file,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_add_input(seckit_policy_report *r, const char *file,
                                    const seckit_policy_input *in,
                                    const seckit_policy_findings *f, seckit_error *err);
 
@@ -199,7 +199,7 @@ typedef struct seckit_lint_config {
     void *internal_;
 } seckit_lint_config;
 
-SECKIT_EXPORT int seckit_lint_config_parse(const char *data, size_t len, seckit_lint_config **out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_lint_config_parse(const char *data, size_t len, seckit_lint_config **out,
                              seckit_error *err);
 SECKIT_EXPORT void seckit_lint_config_free(seckit_lint_config *c);
 
