@@ -71,6 +71,10 @@ typedef enum seckit_category {
 #define SECKIT_ERROR_MESSAGE_MAX 512
 #define SECKIT_ERROR_PUBLIC_MAX 128
 
+/* The caller owns a seckit_error (on its stack, usually), so its layout is
+ * part of the ABI and fixed: the members below keep their order, types and
+ * sizes; a member can only be added at the end, with a new soname
+ * (libseckit(3), API AND ABI; tests/unit/test_error.c checks the layout). */
 typedef struct seckit_error {
     int code;                               /* last code set; 0 when clear */
     char message[SECKIT_ERROR_MESSAGE_MAX]; /* one line, no trailing newline */
