@@ -60,6 +60,8 @@ SCRIPT_TESTS += tests/lint/test-man-covers-api.sh
 SCRIPT_TESTS += tests/lint/test-exported-symbols.sh
 # Public functions returning an error code are SECKIT_MUST_CHECK.
 SCRIPT_TESTS += tests/lint/test-must-check.sh
+# seckit/seckit.h includes every public header.
+SCRIPT_TESTS += tests/lint/test-seckit-h-complete.sh
 # The pkg-config file keeps cJSON private (no cJSON folder in --cflags).
 SCRIPT_TESTS += tests/cli/test-pkg-config.sh
 
