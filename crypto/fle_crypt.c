@@ -109,6 +109,20 @@ int seckit_fle_encrypt_value(const seckit_fle_profile *profile, const char *fiel
     return encrypt_value(e, value, len, out, out_len, err);
 }
 
+/* Field i of a parsed form (i < seckit_form_count(form)).  Reading it
+ * cannot fail for such an index; if it did, that is a bug: an internal
+ * error, never a field left unread. */
+static int form_field(const seckit_form *form, size_t i, const char **name, size_t *name_len,
+                      const char **value, size_t *value_len, seckit_error *err)
+{
+    if (seckit_form_field(form, i, name, name_len, value, value_len, NULL) < 0) {
+        int rc = seckit_error_set(err, SECKIT_EINTERNAL, "form field %zu could not be read", i);
+        seckit_error_set_public(err, "internal error");
+        return rc;
+    }
+    return 0;
+}
+
 int seckit_fle_encrypt_body(const seckit_fle_profile *profile, const void *body, size_t len,
                             char **out, size_t *out_len, size_t *n_encrypted,
                             seckit_error *err)
@@ -130,7 +144,7 @@ int seckit_fle_encrypt_body(const seckit_fle_profile *profile, const void *body,
     for (size_t i = 0; i < n; i++) {
         const char *name, *value;
         size_t nl, vl;
-        seckit_form_field(form, i, &name, &nl, &value, &vl, NULL);
+        SKT_GUARD_GOTO(form_field(form, i, &name, &nl, &value, &vl, err), rc, done);
         if (skt_fle_profile_match(profile, name, nl) == NULL)
             continue;
         printable_name(pname, sizeof(pname), name, nl);
@@ -155,7 +169,7 @@ int seckit_fle_encrypt_body(const seckit_fle_profile *profile, const void *body,
         const char *name, *value;
         size_t nl, vl, bl;
         char *b64 = NULL;
-        seckit_form_field(form, i, &name, &nl, &value, &vl, NULL);
+        SKT_GUARD_GOTO(form_field(form, i, &name, &nl, &value, &vl, err), rc, done);
         const skt_fle_entity *e = skt_fle_profile_match(profile, name, nl);
         if (e == NULL)
             continue;
@@ -964,7 +978,7 @@ static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_
     for (size_t i = 0; i < n; i++) {
         const char *name, *value;
         size_t nl, vl, off = seckit_form_field_offset(r->form, i), bad = 0;
-        seckit_form_field(r->form, i, &name, &nl, &value, &vl, NULL);
+        SKT_GUARD_GOTO(form_field(r->form, i, &name, &nl, &value, &vl, err), rc, fail_todo);
         int is_named = named(fields, n_fields, name, nl);
         for (size_t f = 0; by_pattern && f < d->n_fields && !is_named; f++)
             is_named = skt_fle_pattern_match(d->fields[f], name, nl);
@@ -1010,7 +1024,7 @@ static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_
         for (size_t i = 0; i < n && !seen; i++) {
             const char *name;
             size_t nl;
-            seckit_form_field(r->form, i, &name, &nl, NULL, NULL, NULL);
+            SKT_GUARD_GOTO(form_field(r->form, i, &name, &nl, NULL, NULL, err), rc, fail_todo);
             seen = fields[f] != NULL && strlen(fields[f]) == nl && memcmp(fields[f], name, nl) == 0;
         }
         if (!seen) {
@@ -1026,7 +1040,7 @@ static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_
             continue;
         const char *name, *value;
         size_t nl, vl;
-        seckit_form_field(r->form, i, &name, &nl, &value, &vl, NULL);
+        SKT_GUARD_GOTO(form_field(r->form, i, &name, &nl, &value, &vl, err), rc, fail_todo);
         rc = decrypt_value(d, value, vl, &r->plain[i], &r->plain_len[i], err);
         if (rc != 0) {
             char ctx[400];
@@ -1084,11 +1098,11 @@ int seckit_fle_fields_get(const seckit_fle_fields *f, size_t i, seckit_fle_field
     size_t name_raw_len = 0;
     out->index = i;
     out->offset = seckit_form_field_offset(f->form, i);
-    seckit_form_field_raw(f->form, i, &out->raw, &out->raw_len, &name_raw_len);
+    SKT_GUARD(seckit_form_field_raw(f->form, i, &out->raw, &out->raw_len, &name_raw_len));
     out->raw_name = out->raw;
     out->raw_name_len = name_raw_len;
-    seckit_form_field(f->form, i, &out->name, &out->name_len, &out->value, &out->value_len,
-                      &out->has_value);
+    SKT_GUARD(seckit_form_field(f->form, i, &out->name, &out->name_len, &out->value,
+                                &out->value_len, &out->has_value));
     out->raw_value = out->has_value ? out->raw + name_raw_len + 1 : out->raw + out->raw_len;
     out->raw_value_len = out->has_value ? out->raw_len - name_raw_len - 1 : 0;
     out->strict = seckit_form_field_is_strict(f->form, i, NULL);
@@ -1106,7 +1120,7 @@ int seckit_fle_fields_foreach(const seckit_fle_fields *f, seckit_fle_field_cb cb
         return SECKIT_EINVAL;
     for (size_t i = 0; i < f->n; i++) {
         seckit_fle_field field;
-        seckit_fle_fields_get(f, i, &field);
+        SKT_GUARD(seckit_fle_fields_get(f, i, &field));
         int rc = cb(ctx, &field);
         if (rc != 0)
             return rc;

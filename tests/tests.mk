@@ -27,6 +27,13 @@ tests_unit_test_secmem_SOURCES = tests/unit/test_secmem.c
 tests_unit_test_secmem_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_secmem_LDADD = $(TEST_LDADD)
 noinst_HEADERS += tests/unit/testlib.h
+# The version macros against seckit_version(), through the public library
+# (libseckit.la) as an installed program would use them.
+UNIT_TESTS += tests/unit/test_version
+check_PROGRAMS += tests/unit/test_version
+tests_unit_test_version_SOURCES = tests/unit/test_version.c
+tests_unit_test_version_CFLAGS = $(AM_CFLAGS) $(SECKIT_TEST_CFLAGS)
+tests_unit_test_version_LDADD = libseckit.la
 
 # ---- fuzz targets: built as libFuzzer binaries with --enable-fuzzing, and
 # always as corpus replayers (tests/fuzz/replay.c) that make check runs.
@@ -53,6 +60,12 @@ SCRIPT_TESTS += tests/lint/test-man-covers-api.sh
 SCRIPT_TESTS += tests/lint/test-guards.sh
 # The C sources are as clang-format (.clang-format) writes them.
 SCRIPT_TESTS += tests/lint/test-format.sh
+# libseckit.so exports exactly what include/seckit/*.h declares.
+SCRIPT_TESTS += tests/lint/test-exported-symbols.sh
+# Public functions returning an error code are SECKIT_MUST_CHECK.
+SCRIPT_TESTS += tests/lint/test-must-check.sh
+# seckit/seckit.h includes every public header.
+SCRIPT_TESTS += tests/lint/test-seckit-h-complete.sh
 # The pkg-config file keeps cJSON private (no cJSON folder in --cflags).
 SCRIPT_TESTS += tests/cli/test-pkg-config.sh
 

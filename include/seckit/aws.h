@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "seckit/export.h"
 #include "seckit/error.h"
 
 #ifdef __cplusplus
@@ -44,7 +45,7 @@ typedef struct seckit_aws_credentials {
 } seckit_aws_credentials;
 
 /* Wipe a credentials struct (all fields).  c may be NULL. */
-void seckit_aws_credentials_wipe(seckit_aws_credentials *c);
+SECKIT_EXPORT void seckit_aws_credentials_wipe(seckit_aws_credentials *c);
 
 /* ------------------------------------------------------------------ */
 /* Client configuration                                                */
@@ -185,8 +186,8 @@ typedef struct seckit_aws seckit_aws;
 /* Make a client.  Resolves region, profile and endpoints now; credentials
  * are resolved on first use (so a client for unsigned work needs none).
  * Fails with SECKIT_ENOTFOUND for a named profile that does not exist. */
-int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_error *err);
-void seckit_aws_free(seckit_aws *aws);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_error *err);
+SECKIT_EXPORT void seckit_aws_free(seckit_aws *aws);
 
 /* A connection pool (libcurl share of connections, DNS answers and TLS
  * sessions, with its own locks) for clients in several threads: each
@@ -194,32 +195,32 @@ void seckit_aws_free(seckit_aws *aws);
  * finished with can be reused by another.  Free the pool only after every
  * client using it was freed. */
 typedef struct seckit_aws_pool seckit_aws_pool;
-int seckit_aws_pool_new(seckit_aws_pool **out, seckit_error *err);
-void seckit_aws_pool_free(seckit_aws_pool *pool);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_pool_new(seckit_aws_pool **out, seckit_error *err);
+SECKIT_EXPORT void seckit_aws_pool_free(seckit_aws_pool *pool);
 /* Make aws take its connections from pool (NULL: its own again). */
-void seckit_aws_set_pool(seckit_aws *aws, seckit_aws_pool *pool);
+SECKIT_EXPORT void seckit_aws_set_pool(seckit_aws *aws, seckit_aws_pool *pool);
 
 /* The resolved region ("" when none was configured). */
-const char *seckit_aws_region(const seckit_aws *aws);
+SECKIT_EXPORT const char *seckit_aws_region(const seckit_aws *aws);
 /* Where the region came from: "options", "AWS_REGION", "AWS_DEFAULT_REGION",
  * "config-file" (the profile's region), or "" when none was configured. */
-const char *seckit_aws_region_source(const seckit_aws *aws);
+SECKIT_EXPORT const char *seckit_aws_region_source(const seckit_aws *aws);
 /* The profile the client reads ("default" when none was named), and where
  * its name came from: "options", "AWS_PROFILE", "AWS_DEFAULT_PROFILE" or
  * "default".  With environment credentials the profile still supplies the
  * other settings (region, endpoints, retries). */
-const char *seckit_aws_profile(const seckit_aws *aws);
-const char *seckit_aws_profile_source(const seckit_aws *aws);
+SECKIT_EXPORT const char *seckit_aws_profile(const seckit_aws *aws);
+SECKIT_EXPORT const char *seckit_aws_profile_source(const seckit_aws *aws);
 
 /* The resolved base URL for a service ("s3", "kms", ...), no trailing '/',
  * e.g. "https://kms.eu-west-1.amazonaws.com" or "http://127.0.0.1:8080".
  * Returns a pointer valid until the client is freed. */
-int seckit_aws_endpoint(seckit_aws *aws, const char *service, const char **url,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_endpoint(seckit_aws *aws, const char *service, const char **url,
                         seckit_error *err);
 
 /* The current credentials (resolving or refreshing them as needed).
  * Fails with SECKIT_EAWSAUTH when none can be found. */
-int seckit_aws_get_credentials(seckit_aws *aws, seckit_aws_credentials *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_get_credentials(seckit_aws *aws, seckit_aws_credentials *out,
                                seckit_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -378,17 +379,17 @@ typedef struct seckit_aws_response {
  * SECKIT_ENETWORK / SECKIT_ETIMEOUT for transport failures after the last
  * attempt.  resp (may be NULL) receives the last attempt's status, headers
  * and body in every case; free it with seckit_aws_response_free(). */
-int seckit_aws_send(seckit_aws *aws, const seckit_aws_request *req,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_send(seckit_aws *aws, const seckit_aws_request *req,
                     seckit_aws_response *resp, seckit_error *err);
 
 /* A response header's value (name case-insensitive), or NULL. */
-const char *seckit_aws_response_header(const seckit_aws_response *resp, const char *name);
-void seckit_aws_response_free(seckit_aws_response *resp);
+SECKIT_EXPORT const char *seckit_aws_response_header(const seckit_aws_response *resp, const char *name);
+SECKIT_EXPORT void seckit_aws_response_free(seckit_aws_response *resp);
 
 /* A presigned URL (query-string SigV4, UNSIGNED-PAYLOAD) for req (method,
  * service, bucket, path, query; headers other than Host are not signed),
  * valid for expires_s seconds (1..604800).  *url is malloc()ed. */
-int seckit_aws_presign(seckit_aws *aws, const seckit_aws_request *req, long expires_s,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_presign(seckit_aws *aws, const seckit_aws_request *req, long expires_s,
                        char **url, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -433,11 +434,11 @@ typedef struct seckit_sigv4_result {
  * joined with ',' in the order given.  X-Amz-Date (and the session token
  * and x-amz-content-sha256 when asked for) are added by the signer, not by
  * the caller. */
-int seckit_sigv4_sign(const seckit_sigv4_params *p, int query_form, const char *method,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_sigv4_sign(const seckit_sigv4_params *p, int query_form, const char *method,
                       const char *path, const seckit_aws_kv *query, size_t query_count,
                       const seckit_aws_kv *headers, size_t header_count,
                       seckit_sigv4_result *out, seckit_error *err);
-void seckit_sigv4_result_free(seckit_sigv4_result *r);
+SECKIT_EXPORT void seckit_sigv4_result_free(seckit_sigv4_result *r);
 
 /* ------------------------------------------------------------------ */
 /* STS                                                                 */
@@ -448,12 +449,12 @@ typedef struct seckit_aws_identity {
     char user_id[256];
 } seckit_aws_identity;
 
-int seckit_sts_get_caller_identity(seckit_aws *aws, seckit_aws_identity *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_sts_get_caller_identity(seckit_aws *aws, seckit_aws_identity *out,
                                    seckit_error *err);
 
 /* AssumeRole.  session_name NULL: "seckit-<time>"; external_id may be NULL;
  * duration_s 0: the service default (3600). */
-int seckit_sts_assume_role(seckit_aws *aws, const char *role_arn, const char *session_name,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_sts_assume_role(seckit_aws *aws, const char *role_arn, const char *session_name,
                            const char *external_id, long duration_s,
                            seckit_aws_credentials *out, seckit_error *err);
 
@@ -477,18 +478,18 @@ typedef struct seckit_kms_result {
     char key_id[2048];
 } seckit_kms_result;
 
-void seckit_kms_result_free(seckit_kms_result *r);
+SECKIT_EXPORT void seckit_kms_result_free(seckit_kms_result *r);
 
 /* GenerateDataKey with KeySpec AES_256 (key_bytes 32) or AES_128 (16);
  * other sizes use NumberOfBytes. */
-int seckit_kms_generate_data_key(seckit_aws *aws, const char *key_id, size_t key_bytes,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_kms_generate_data_key(seckit_aws *aws, const char *key_id, size_t key_bytes,
                                  const seckit_kms_context *ctx, seckit_kms_result *out,
                                  seckit_error *err);
-int seckit_kms_encrypt(seckit_aws *aws, const char *key_id, const uint8_t *plaintext,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_kms_encrypt(seckit_aws *aws, const char *key_id, const uint8_t *plaintext,
                        size_t plaintext_len, const seckit_kms_context *ctx,
                        seckit_kms_result *out, seckit_error *err);
 /* key_id may be NULL (symmetric keys: KMS finds it in the blob). */
-int seckit_kms_decrypt(seckit_aws *aws, const char *key_id, const uint8_t *ciphertext,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_kms_decrypt(seckit_aws *aws, const char *key_id, const uint8_t *ciphertext,
                        size_t ciphertext_len, const seckit_kms_context *ctx,
                        seckit_kms_result *out, seckit_error *err);
 
@@ -499,7 +500,7 @@ int seckit_kms_decrypt(seckit_aws *aws, const char *key_id, const uint8_t *ciphe
  * with seckit_secret_alloc (free with seckit_secret_free) and NUL-terminated;
  * type (may be NULL, 32 bytes) receives "String", "StringList" or
  * "SecureString". */
-int seckit_ssm_get_parameter(seckit_aws *aws, const char *name, int decrypt, char **value,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_ssm_get_parameter(seckit_aws *aws, const char *name, int decrypt, char **value,
                              size_t *value_len, char type[32], seckit_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -518,8 +519,8 @@ typedef struct seckit_iam_role {
     char *assume_role_policy; /* the trust policy, JSON */
 } seckit_iam_role;
 
-void seckit_iam_role_free(seckit_iam_role *r);
-int seckit_iam_get_role(seckit_aws *aws, const char *role_name, seckit_iam_role *out,
+SECKIT_EXPORT void seckit_iam_role_free(seckit_iam_role *r);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_role(seckit_aws *aws, const char *role_name, seckit_iam_role *out,
                         seckit_error *err);
 
 /* A list of names (and ARNs, for attached policies), every page fetched. */
@@ -529,13 +530,13 @@ typedef struct seckit_iam_list {
     size_t count;
 } seckit_iam_list;
 
-void seckit_iam_list_free(seckit_iam_list *l);
-int seckit_iam_list_role_policies(seckit_aws *aws, const char *role_name, seckit_iam_list *out,
+SECKIT_EXPORT void seckit_iam_list_free(seckit_iam_list *l);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_list_role_policies(seckit_aws *aws, const char *role_name, seckit_iam_list *out,
                                   seckit_error *err);
-int seckit_iam_list_attached_role_policies(seckit_aws *aws, const char *role_name,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_list_attached_role_policies(seckit_aws *aws, const char *role_name,
                                            seckit_iam_list *out, seckit_error *err);
 /* An inline role policy's document (malloc()ed JSON text). */
-int seckit_iam_get_role_policy(seckit_aws *aws, const char *role_name, const char *policy_name,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_role_policy(seckit_aws *aws, const char *role_name, const char *policy_name,
                                char **document, seckit_error *err);
 
 typedef struct seckit_iam_policy {
@@ -546,10 +547,10 @@ typedef struct seckit_iam_policy {
     long attachment_count;
 } seckit_iam_policy;
 
-int seckit_iam_get_policy(seckit_aws *aws, const char *policy_arn, seckit_iam_policy *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_policy(seckit_aws *aws, const char *policy_arn, seckit_iam_policy *out,
                           seckit_error *err);
 /* A managed policy version's document (malloc()ed JSON text). */
-int seckit_iam_get_policy_version(seckit_aws *aws, const char *policy_arn,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_policy_version(seckit_aws *aws, const char *policy_arn,
                                   const char *version_id, char **document, seckit_error *err);
 
 /* GetAccountAuthorizationDetails, every page, as one JSON document in the
@@ -558,7 +559,7 @@ int seckit_iam_get_policy_version(seckit_aws *aws, const char *policy_arn,
  * [...], "Policies": [...]}) with every policy document decoded into JSON.
  * filters: "User", "Role", "Group", "LocalManagedPolicy",
  * "AWSManagedPolicy" (none: everything).  *json is malloc()ed. */
-int seckit_iam_get_account_authorization_details(seckit_aws *aws, const char *const *filters,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_account_authorization_details(seckit_aws *aws, const char *const *filters,
                                                  size_t nfilters, char **json,
                                                  seckit_error *err);
 
@@ -580,29 +581,29 @@ typedef struct seckit_cf_result {
     char location[1024]; /* the Location header (Create) */
 } seckit_cf_result;
 
-void seckit_cf_result_free(seckit_cf_result *r);
+SECKIT_EXPORT void seckit_cf_result_free(seckit_cf_result *r);
 
 /* config_json: a PublicKeyConfig ({"CallerReference", "Name", "EncodedKey", "Comment"}). */
-int seckit_cf_create_public_key(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_create_public_key(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
                                 seckit_error *err);
-int seckit_cf_get_public_key(seckit_aws *aws, const char *id, seckit_cf_result *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_get_public_key(seckit_aws *aws, const char *id, seckit_cf_result *out,
                              seckit_error *err);
 /* Every page; json = {"PublicKeyList": {"Quantity": N, "Items": [...]}}. */
-int seckit_cf_list_public_keys(seckit_aws *aws, seckit_cf_result *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_list_public_keys(seckit_aws *aws, seckit_cf_result *out, seckit_error *err);
 
 /* config_json: a FieldLevelEncryptionProfileConfig. */
-int seckit_cf_create_fle_profile(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_create_fle_profile(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
                                  seckit_error *err);
-int seckit_cf_get_fle_profile(seckit_aws *aws, const char *id, seckit_cf_result *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_get_fle_profile(seckit_aws *aws, const char *id, seckit_cf_result *out,
                               seckit_error *err);
-int seckit_cf_list_fle_profiles(seckit_aws *aws, seckit_cf_result *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_list_fle_profiles(seckit_aws *aws, seckit_cf_result *out, seckit_error *err);
 
 /* config_json: a FieldLevelEncryptionConfig. */
-int seckit_cf_create_fle_config(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_create_fle_config(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
                                 seckit_error *err);
-int seckit_cf_get_fle_config(seckit_aws *aws, const char *id, seckit_cf_result *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_get_fle_config(seckit_aws *aws, const char *id, seckit_cf_result *out,
                              seckit_error *err);
-int seckit_cf_list_fle_configs(seckit_aws *aws, seckit_cf_result *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_list_fle_configs(seckit_aws *aws, seckit_cf_result *out, seckit_error *err);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 
+#include "seckit/export.h"
 #include "seckit/error.h"
 #include "seckit/policy.h"
 
@@ -39,7 +40,7 @@ typedef enum seckit_emrfs_identifier_type {
 } seckit_emrfs_identifier_type;
 
 /* "User", "Group", "Prefix". */
-const char *seckit_emrfs_identifier_type_name(seckit_emrfs_identifier_type t);
+SECKIT_EXPORT const char *seckit_emrfs_identifier_type_name(seckit_emrfs_identifier_type t);
 
 /* Which of the three input shapes the file was. */
 typedef enum seckit_emrfs_shape {
@@ -50,7 +51,7 @@ typedef enum seckit_emrfs_shape {
 
 /* "create-security-configuration", "describe-security-configuration",
  * "cloudformation". */
-const char *seckit_emrfs_shape_name(seckit_emrfs_shape s);
+SECKIT_EXPORT const char *seckit_emrfs_shape_name(seckit_emrfs_shape s);
 
 typedef struct seckit_emrfs_identifier {
     const char *value;   /* as written (Prefix: scheme normalised to s3://) */
@@ -100,10 +101,10 @@ typedef struct seckit_emrfs_config_options {
  * YAML string, the string's own position), and the message adds the line
  * and column inside the string.  CloudFormation intrinsic functions are refused
  * (the values must be literal).  opts may be NULL. */
-int seckit_emrfs_config_parse(const char *data, size_t len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_config_parse(const char *data, size_t len,
                               const seckit_emrfs_config_options *opts,
                               seckit_emrfs_config **out, seckit_error *err);
-void seckit_emrfs_config_free(seckit_emrfs_config *c);
+SECKIT_EXPORT void seckit_emrfs_config_free(seckit_emrfs_config *c);
 
 /* ------------------------------------------------------------------ */
 /* Locations */
@@ -116,7 +117,7 @@ void seckit_emrfs_config_free(seckit_emrfs_config *c);
  * the bucket's root).  SECKIT_EINVAL when uri is not s3://bucket[/key] (no
  * bucket, a character bucket names cannot have, a control character);
  * SECKIT_ELIMIT when a buffer is too small. */
-int seckit_emrfs_location_parse(const char *uri, char *out, size_t cap, char *bucket,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_location_parse(const char *uri, char *out, size_t cap, char *bucket,
                                 size_t bucket_cap, const char **key, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -129,16 +130,16 @@ int seckit_emrfs_location_parse(const char *uri, char *out, size_t cap, char *bu
  * as does a user. */
 typedef struct seckit_emrfs_groups seckit_emrfs_groups;
 
-int seckit_emrfs_groups_parse(const char *data, size_t len, seckit_emrfs_groups **out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_groups_parse(const char *data, size_t len, seckit_emrfs_groups **out,
                               seckit_error *err);
-void seckit_emrfs_groups_free(seckit_emrfs_groups *g);
+SECKIT_EXPORT void seckit_emrfs_groups_free(seckit_emrfs_groups *g);
 /* The groups of user (in file order, without repeats): sets *out to an
  * array that lives as long as g, returns its length. */
-size_t seckit_emrfs_groups_of(const seckit_emrfs_groups *g, const char *user,
+SECKIT_EXPORT size_t seckit_emrfs_groups_of(const seckit_emrfs_groups *g, const char *user,
                               const char *const **out);
 /* 1 when the file names the user (or the group), else 0. */
-int seckit_emrfs_groups_has_user(const seckit_emrfs_groups *g, const char *user);
-int seckit_emrfs_groups_has_group(const seckit_emrfs_groups *g, const char *group);
+SECKIT_EXPORT int seckit_emrfs_groups_has_user(const seckit_emrfs_groups *g, const char *user);
+SECKIT_EXPORT int seckit_emrfs_groups_has_group(const seckit_emrfs_groups *g, const char *group);
 
 /* ------------------------------------------------------------------ */
 /* Resolution */
@@ -161,7 +162,7 @@ typedef struct seckit_emrfs_resolution {
 /* Which role EMRFS uses for who accessing s3_uri.  instance_role is the
  * cluster's EC2 instance role ARN.  The strings in out point into c, who or
  * instance_role. */
-int seckit_emrfs_resolve(const seckit_emrfs_config *c, const char *instance_role,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_resolve(const seckit_emrfs_config *c, const char *instance_role,
                          const seckit_emrfs_identity *who, const char *s3_uri,
                          seckit_emrfs_resolution *out, seckit_error *err);
 
@@ -176,25 +177,25 @@ typedef enum seckit_emrfs_document_kind {
     SECKIT_EMRFS_BOUNDARY     /* the role's permissions boundary */
 } seckit_emrfs_document_kind;
 
-int seckit_emrfs_roles_new(seckit_emrfs_roles **out, seckit_error *err);
-void seckit_emrfs_roles_free(seckit_emrfs_roles *r);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_roles_new(seckit_emrfs_roles **out, seckit_error *err);
+SECKIT_EXPORT void seckit_emrfs_roles_free(seckit_emrfs_roles *r);
 /* Add every role of an `aws iam get-account-authorization-details` output:
  * trust policy, inline policies, attached managed policies (default
  * version from the same file's Policies list; an AWS managed policy that is
  * not in the file is left out and counted in *missing, may be NULL) and
  * permissions boundary.  Errors carry the position in the file. */
-int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const char *data,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const char *data,
                                                  size_t len, size_t *missing,
                                                  seckit_error *err);
 /* Add one policy document of a role (JSON text: a bare policy, or `aws iam
  * get-role` / `get-role-policy` / `get-policy-version` output).  source
  * names it in messages (a file name). */
-int seckit_emrfs_roles_add_document(seckit_emrfs_roles *r, const char *role_arn,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_roles_add_document(seckit_emrfs_roles *r, const char *role_arn,
                                     seckit_emrfs_document_kind kind, const char *text,
                                     size_t len, const char *source, seckit_error *err);
 /* 1 when the role (by ARN; a role's path is not compared) has a trust policy
  * or any policy in r. */
-int seckit_emrfs_roles_has(const seckit_emrfs_roles *r, const char *role_arn);
+SECKIT_EXPORT int seckit_emrfs_roles_has(const seckit_emrfs_roles *r, const char *role_arn);
 
 /* ------------------------------------------------------------------ */
 /* Checks */
@@ -219,12 +220,12 @@ typedef struct seckit_emrfs_findings {
     void *internal_;
 } seckit_emrfs_findings;
 
-int seckit_emrfs_check(const seckit_emrfs_config *c, const seckit_emrfs_check_options *opts,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_check(const seckit_emrfs_config *c, const seckit_emrfs_check_options *opts,
                        seckit_emrfs_findings **out, seckit_error *err);
-void seckit_emrfs_findings_free(seckit_emrfs_findings *f);
+SECKIT_EXPORT void seckit_emrfs_findings_free(seckit_emrfs_findings *f);
 
 /* Every issue code seckit_emrfs_check can report (docs/checks.md). */
-size_t seckit_emrfs_checks(const seckit_policy_check_info **table);
+SECKIT_EXPORT size_t seckit_emrfs_checks(const seckit_policy_check_info **table);
 
 /* ------------------------------------------------------------------ */
 /* Access */
@@ -236,7 +237,7 @@ typedef enum seckit_emrfs_decision {
 } seckit_emrfs_decision;
 
 /* "Allowed", "ExplicitDeny", "ImplicitDeny". */
-const char *seckit_emrfs_decision_name(seckit_emrfs_decision d);
+SECKIT_EXPORT const char *seckit_emrfs_decision_name(seckit_emrfs_decision d);
 
 typedef struct seckit_emrfs_access {
     seckit_emrfs_resolution resolution;
@@ -254,7 +255,7 @@ typedef struct seckit_emrfs_access {
  * evaluated on the bucket's ARN, any other on the object's ARN.  The
  * resolved role's documents must be in roles (else SECKIT_ENOTFOUND).
  * data may be NULL. */
-int seckit_emrfs_can_access(const seckit_emrfs_config *c, const seckit_emrfs_roles *roles,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_can_access(const seckit_emrfs_config *c, const seckit_emrfs_roles *roles,
                             const seckit_iam_data *data, const char *instance_role,
                             const seckit_emrfs_identity *who, const char *action,
                             const char *s3_uri, seckit_emrfs_access *out, seckit_error *err);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "seckit/export.h"
 #include "seckit/error.h"
 
 #ifdef __cplusplus
@@ -18,24 +19,24 @@ typedef enum seckit_base64_variant {
 } seckit_base64_variant;
 
 /* Length of the encoding of n bytes, including the terminating NUL. */
-size_t seckit_base64_encoded_len(size_t n, seckit_base64_variant v);
+SECKIT_EXPORT size_t seckit_base64_encoded_len(size_t n, seckit_base64_variant v);
 /* Upper bound on the decoded length of an n-character encoding. */
-size_t seckit_base64_decoded_max(size_t n);
+SECKIT_EXPORT size_t seckit_base64_decoded_max(size_t n);
 
 /* Encode into out (out_cap >= seckit_base64_encoded_len); NUL-terminates.
  * *out_len (may be NULL) receives the length without the NUL. */
-int seckit_base64_encode(char *out, size_t out_cap, size_t *out_len, const void *in,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_base64_encode(char *out, size_t out_cap, size_t *out_len, const void *in,
                          size_t in_len, seckit_base64_variant v, seckit_error *err);
 
 /* Strict decode: only the variant's alphabet, padding exactly as the variant
  * says, no whitespace, unused trailing bits zero.  Errors give the offset. */
-int seckit_base64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_base64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
                          size_t in_len, seckit_base64_variant v, seckit_error *err);
 
 /* Lenient decode: accepts either alphabet (even mixed), missing or present
  * padding, and ignores ASCII whitespace; still refuses other characters,
  * padding in the middle and impossible lengths. */
-int seckit_base64_decode_lenient(uint8_t *out, size_t out_cap, size_t *out_len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_base64_decode_lenient(uint8_t *out, size_t out_cap, size_t *out_len,
                                  const char *in, size_t in_len, seckit_error *err);
 
 /* Lenient decoding of input that arrives in pieces (same rules as
@@ -49,18 +50,18 @@ typedef struct seckit_base64_decoder {
     size_t nchars_, pads_, first_pad_, offset_;
 } seckit_base64_decoder;
 
-void seckit_base64_decoder_init(seckit_base64_decoder *d);
-int seckit_base64_decoder_update(seckit_base64_decoder *d, uint8_t *out, size_t out_cap,
+SECKIT_EXPORT void seckit_base64_decoder_init(seckit_base64_decoder *d);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_base64_decoder_update(seckit_base64_decoder *d, uint8_t *out, size_t out_cap,
                                  size_t *out_len, const char *in, size_t in_len,
                                  seckit_error *err);
-int seckit_base64_decoder_finish(seckit_base64_decoder *d, uint8_t *out, size_t out_cap,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_base64_decoder_finish(seckit_base64_decoder *d, uint8_t *out, size_t out_cap,
                                  size_t *out_len, seckit_error *err);
 
 /* Lower-case hex; out_cap >= 2 * in_len + 1; NUL-terminates. */
-int seckit_hex_encode(char *out, size_t out_cap, const void *in, size_t in_len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_hex_encode(char *out, size_t out_cap, const void *in, size_t in_len,
                       seckit_error *err);
 /* Either case; in_len must be even. */
-int seckit_hex_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_hex_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
                       size_t in_len, seckit_error *err);
 
 #ifdef __cplusplus

@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include "seckit/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -69,6 +71,10 @@ typedef enum seckit_category {
 #define SECKIT_ERROR_MESSAGE_MAX 512
 #define SECKIT_ERROR_PUBLIC_MAX 128
 
+/* The caller owns a seckit_error (on its stack, usually), so its layout is
+ * part of the ABI and fixed: the members below keep their order, types and
+ * sizes; a member can only be added at the end, with a new soname
+ * (libseckit(3), API AND ABI; tests/unit/test_error.c checks the layout). */
 typedef struct seckit_error {
     int code;                               /* last code set; 0 when clear */
     char message[SECKIT_ERROR_MESSAGE_MAX]; /* one line, no trailing newline */
@@ -92,19 +98,19 @@ typedef struct seckit_error {
 } seckit_error;
 
 /* Reset err to "no error".  err may be NULL. */
-void seckit_error_clear(seckit_error *err);
+SECKIT_EXPORT void seckit_error_clear(seckit_error *err);
 
 /* Set code and a printf-style message; returns code so that callers can write
  * `return seckit_error_set(err, SECKIT_EFORMAT, "...")`.  err may be NULL.
  * Newlines in the formatted message are replaced by spaces. */
-int seckit_error_set(seckit_error *err, int code, const char *fmt, ...)
+SECKIT_EXPORT int seckit_error_set(seckit_error *err, int code, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
 
 /* Same, with a source position (line from 1, column from 0, byte offset). */
-int seckit_error_set_at(seckit_error *err, int code, unsigned long line,
+SECKIT_EXPORT int seckit_error_set_at(seckit_error *err, int code, unsigned long line,
                         unsigned long column, size_t offset, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
@@ -114,7 +120,7 @@ int seckit_error_set_at(seckit_error *err, int code, unsigned long line,
 /* Set the client-safe message (err->public_message), keeping the detailed
  * one; printf-style, truncated to SECKIT_ERROR_PUBLIC_MAX - 1 bytes.
  * seckit_error_set() clears it, so set it after the detailed message. */
-void seckit_error_set_public(seckit_error *err, const char *fmt, ...)
+SECKIT_EXPORT void seckit_error_set_public(seckit_error *err, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
@@ -124,19 +130,19 @@ void seckit_error_set_public(seckit_error *err, const char *fmt, ...)
  * generic sentence for the code's category ("the request could not be
  * processed", ...), never the detailed message.  Never NULL; "" when err
  * is NULL or holds no error. */
-const char *seckit_error_public_message(const seckit_error *err);
+SECKIT_EXPORT const char *seckit_error_public_message(const seckit_error *err);
 
 /* Prefix the existing message with "context: " (e.g. a file name). */
-void seckit_error_prefix(seckit_error *err, const char *context);
+SECKIT_EXPORT void seckit_error_prefix(seckit_error *err, const char *context);
 
 /* The category of a code (0 for SECKIT_OK, SECKIT_CAT_INTERNAL for unknown). */
-seckit_category seckit_error_category(int code);
+SECKIT_EXPORT seckit_category seckit_error_category(int code);
 
 /* A short, static, English description of a code ("malformed input"). */
-const char *seckit_strerror(int code);
+SECKIT_EXPORT const char *seckit_strerror(int code);
 
 /* The code's symbolic name ("SECKIT_EFORMAT"). */
-const char *seckit_error_name(int code);
+SECKIT_EXPORT const char *seckit_error_name(int code);
 
 #ifdef __cplusplus
 }

@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "seckit/export.h"
 #include "seckit/error.h"
 
 #ifdef __cplusplus
@@ -62,7 +63,7 @@ extern "C" {
 
 /* Bit of a suite in seckit_esdk_options.allowed_suites (0 for an unknown
  * id).  The 11 suites use bits 0..10 in the order listed above. */
-uint32_t seckit_esdk_suite_bit(uint16_t suite);
+SECKIT_EXPORT uint32_t seckit_esdk_suite_bit(uint16_t suite);
 #define SECKIT_ESDK_SUITES_ALL 0x7FFu
 
 /* Facts about a suite; SECKIT_EUNSUPPORTED for an unknown id. */
@@ -75,7 +76,7 @@ typedef struct seckit_esdk_suite_info {
     uint8_t commits;          /* 1 for the key-committing (v2) suites */
     const char *name;         /* e.g. "AES_256_GCM_HKDF_SHA256" */
 } seckit_esdk_suite_info;
-int seckit_esdk_suite_lookup(uint16_t suite, seckit_esdk_suite_info *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_suite_lookup(uint16_t suite, seckit_esdk_suite_info *out, seckit_error *err);
 
 /* ---- Commitment policy (SPEC framework/commitment-policy.md) ----------- */
 
@@ -91,7 +92,7 @@ typedef enum seckit_esdk_commitment_policy {
 /* Parse "require-encrypt-require-decrypt", "require-encrypt-allow-decrypt"
  * or "forbid-encrypt-allow-decrypt" (also accepts the SDKs' upper-case
  * underscore spelling). */
-int seckit_esdk_commitment_policy_parse(const char *s, seckit_esdk_commitment_policy *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_commitment_policy_parse(const char *s, seckit_esdk_commitment_policy *out,
                                         seckit_error *err);
 
 /* ---- Options ----------------------------------------------------------- */
@@ -142,7 +143,7 @@ typedef struct seckit_esdk_options {
 /* Defaults: suite 0, frame_length 4096, REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
  * at most SECKIT_ESDK_DEFAULT_MAX_EDKS EDKs, a header limit derived from
  * it, format-maximum other limits, every suite. */
-void seckit_esdk_options_init(seckit_esdk_options *opts);
+SECKIT_EXPORT void seckit_esdk_options_init(seckit_esdk_options *opts);
 
 /* ---- Encryption context ------------------------------------------------ */
 
@@ -186,20 +187,20 @@ typedef enum seckit_rsa_padding {
 } seckit_rsa_padding;
 
 /* Parse "pkcs1", "oaep-sha1", "oaep-sha256", "oaep-sha384", "oaep-sha512". */
-int seckit_rsa_padding_parse(const char *s, seckit_rsa_padding *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_rsa_padding_parse(const char *s, seckit_rsa_padding *out, seckit_error *err);
 
 /* Raw RSA keyring.  key: PEM (PKCS#8 "PRIVATE KEY", PKCS#1 "RSA PRIVATE
  * KEY", SPKI "PUBLIC KEY", PKCS#1 "RSA PUBLIC KEY") or DER (PKCS#8, PKCS#1,
  * SPKI).  A public key can only encrypt; a private key can decrypt and also
  * encrypt (its public half).  The namespace must not be "aws-kms" or start
  * with it.  EDK: provider id = namespace, provider info = name. */
-int seckit_keyring_raw_rsa_new(seckit_keyring **out, const char *key_namespace,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_raw_rsa_new(seckit_keyring **out, const char *key_namespace,
                                const char *key_name, seckit_rsa_padding padding,
                                const uint8_t *key, size_t key_len, seckit_error *err);
 
 /* Raw AES keyring: AES-GCM key wrapping with a 16, 24 or 32-byte key (kept
  * in guarded memory); the encryption context is the wrapping AAD. */
-int seckit_keyring_raw_aes_new(seckit_keyring **out, const char *key_namespace,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_raw_aes_new(seckit_keyring **out, const char *key_namespace,
                                const char *key_name, const uint8_t *key, size_t key_len,
                                seckit_error *err);
 
@@ -208,37 +209,37 @@ int seckit_keyring_raw_aes_new(seckit_keyring **out, const char *key_namespace,
  * (generator NULL) can only decrypt.  On decrypt the generator, then each
  * child in order, is tried until one yields the data key.  Needs a
  * generator or at least one child.  Takes references. */
-int seckit_keyring_multi_new(seckit_keyring **out, seckit_keyring *generator,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_multi_new(seckit_keyring **out, seckit_keyring *generator,
                              seckit_keyring *const *children, size_t n, seckit_error *err);
 
 /* Drop a reference; frees when the last one goes.  kr may be NULL. */
-void seckit_keyring_free(seckit_keyring *kr);
+SECKIT_EXPORT void seckit_keyring_free(seckit_keyring *kr);
 /* Take another reference (returns kr). */
-seckit_keyring *seckit_keyring_ref(seckit_keyring *kr);
+SECKIT_EXPORT seckit_keyring *seckit_keyring_ref(seckit_keyring *kr);
 
 /* Materials handed to custom keyrings.  The data key lives in memory owned
  * by libseckit and wiped when the materials are released. */
 typedef struct seckit_keyring_materials seckit_keyring_materials;
 
-uint16_t seckit_keyring_materials_suite(const seckit_keyring_materials *m);
+SECKIT_EXPORT uint16_t seckit_keyring_materials_suite(const seckit_keyring_materials *m);
 /* Bytes of data key the suite needs (16, 24 or 32). */
-size_t seckit_keyring_materials_key_len(const seckit_keyring_materials *m);
+SECKIT_EXPORT size_t seckit_keyring_materials_key_len(const seckit_keyring_materials *m);
 /* The full encryption context (sorted by key bytes). */
-const seckit_esdk_context *seckit_keyring_materials_context(const seckit_keyring_materials *m);
+SECKIT_EXPORT const seckit_esdk_context *seckit_keyring_materials_context(const seckit_keyring_materials *m);
 /* The serialized encryption context (the AAD raw AES keyrings use). */
-void seckit_keyring_materials_context_bytes(const seckit_keyring_materials *m,
+SECKIT_EXPORT void seckit_keyring_materials_context_bytes(const seckit_keyring_materials *m,
                                             const uint8_t **p, size_t *len);
 /* The plaintext data key, or NULL (and *len = 0) when none is set yet. */
-const uint8_t *seckit_keyring_materials_data_key(const seckit_keyring_materials *m,
+SECKIT_EXPORT const uint8_t *seckit_keyring_materials_data_key(const seckit_keyring_materials *m,
                                                  size_t *len);
 /* Set the data key (exactly key_len bytes; refused if one is set). */
-int seckit_keyring_materials_set_data_key(seckit_keyring_materials *m, const uint8_t *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_materials_set_data_key(seckit_keyring_materials *m, const uint8_t *key,
                                           size_t len, seckit_error *err);
 /* Generate a random data key (refused if one is set). */
-int seckit_keyring_materials_generate_data_key(seckit_keyring_materials *m,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_materials_generate_data_key(seckit_keyring_materials *m,
                                                seckit_error *err);
 /* Encrypt only: append an EDK (the bytes are copied). */
-int seckit_keyring_materials_add_edk(seckit_keyring_materials *m, const seckit_esdk_edk *edk,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_materials_add_edk(seckit_keyring_materials *m, const seckit_esdk_edk *edk,
                                      seckit_error *err);
 
 /* A caller-defined keyring (for example an AWS KMS keyring in src/aws).
@@ -262,7 +263,7 @@ typedef struct seckit_keyring_ops {
 } seckit_keyring_ops;
 
 /* ops must stay valid for the keyring's lifetime (usually a static). */
-int seckit_keyring_custom_new(seckit_keyring **out, const seckit_keyring_ops *ops, void *ctx,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_custom_new(seckit_keyring **out, const seckit_keyring_ops *ops, void *ctx,
                               seckit_error *err);
 
 /* ---- Message information ----------------------------------------------- */
@@ -290,13 +291,13 @@ typedef struct seckit_esdk_info {
 } seckit_esdk_info;
 
 /* Free what a seckit_esdk_info holds (not the struct); then zeroes it. */
-void seckit_esdk_info_free(seckit_esdk_info *info);
+SECKIT_EXPORT void seckit_esdk_info_free(seckit_esdk_info *info);
 
 /* Parse only the header of msg (strictly, with opts' limits and the EDK
  * cap; opts may be NULL for defaults).  Does NOT authenticate anything:
  * use it to pick a key (EDK provider id / info), never to trust the
  * context.  Suite and commitment policy are not checked here. */
-int seckit_esdk_parse_header(const uint8_t *msg, size_t len, const seckit_esdk_options *opts,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_parse_header(const uint8_t *msg, size_t len, const seckit_esdk_options *opts,
                              seckit_esdk_info *info, seckit_error *err);
 /* How much of a message is needed to parse its header, without parsing it:
  * a length-only scan of msg[0..len) with opts' limits (NULL = defaults).
@@ -305,7 +306,7 @@ int seckit_esdk_parse_header(const uint8_t *msg, size_t len, const seckit_esdk_o
  * are needed (re-run with more); or SECKIT_EUNSUPPORTED / SECKIT_EFORMAT /
  * SECKIT_ELIMIT as soon as the bytes seen show the header is bad or over a
  * limit. */
-int seckit_esdk_header_bytes_needed(const uint8_t *msg, size_t len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_header_bytes_needed(const uint8_t *msg, size_t len,
                                     const seckit_esdk_options *opts, size_t *needed,
                                     size_t *header_len, seckit_error *err);
 
@@ -314,7 +315,7 @@ int seckit_esdk_header_bytes_needed(const uint8_t *msg, size_t len,
 /* Encrypt plaintext into a new ESDK message (*out from malloc, free with
  * free()).  ctx may be NULL (empty context); its keys must be unique and
  * not start with "aws-crypto-".  opts may be NULL for defaults. */
-int seckit_esdk_encrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_encrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
                         const seckit_esdk_context *ctx, const uint8_t *plaintext, size_t len,
                         uint8_t **out, size_t *out_len, seckit_error *err);
 
@@ -322,7 +323,7 @@ int seckit_esdk_encrypt(const seckit_keyring *kr, const seckit_esdk_options *opt
  * after *pt_len bytes (free with seckit_secret_free, which wipes it;
  * non-NULL even when *pt_len is 0).  info may be NULL;
  * when given it is filled on success (free with seckit_esdk_info_free). */
-int seckit_esdk_decrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_decrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
                         const uint8_t *msg, size_t len, uint8_t **plaintext, size_t *pt_len,
                         seckit_esdk_info *info, seckit_error *err);
 
@@ -341,27 +342,27 @@ typedef struct seckit_esdk_decryptor seckit_esdk_decryptor;
  * signature) verify.  Callers that must not act on any plaintext before the
  * whole message is authenticated should write to a temporary file and keep
  * it only when finish() succeeds. */
-int seckit_esdk_decryptor_new(seckit_esdk_decryptor **out, const seckit_keyring *kr,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_decryptor_new(seckit_esdk_decryptor **out, const seckit_keyring *kr,
                               const seckit_esdk_options *opts, seckit_esdk_write_fn write,
                               void *user, seckit_error *err);
 /* Feed the next len bytes (any split).  After an error the decryptor only
  * accepts free(). */
-int seckit_esdk_decryptor_update(seckit_esdk_decryptor *d, const uint8_t *in, size_t len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_decryptor_update(seckit_esdk_decryptor *d, const uint8_t *in, size_t len,
                                  seckit_error *err);
 /* End of input: checks the message is complete (final frame, footer, no
  * trailing bytes) and releases the held-back plaintext. */
-int seckit_esdk_decryptor_finish(seckit_esdk_decryptor *d, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_decryptor_finish(seckit_esdk_decryptor *d, seckit_error *err);
 /* The least number of further input bytes before update() can make
  * progress (complete the header, a frame or the footer); like
  * aws-encryption-sdk-c's estimate_buf.  Feeding fewer is allowed (they are
  * buffered) but wasted work for the caller.  0 once the message is complete
  * or the decryptor failed.  The header is scanned once, length fields only,
  * so reading a header in pieces costs time linear in its size. */
-size_t seckit_esdk_decryptor_bytes_needed(const seckit_esdk_decryptor *d);
+SECKIT_EXPORT size_t seckit_esdk_decryptor_bytes_needed(const seckit_esdk_decryptor *d);
 /* The parsed header once update() has read it (NULL before).  Valid until
  * free(). */
-const seckit_esdk_info *seckit_esdk_decryptor_info(const seckit_esdk_decryptor *d);
-void seckit_esdk_decryptor_free(seckit_esdk_decryptor *d);
+SECKIT_EXPORT const seckit_esdk_info *seckit_esdk_decryptor_info(const seckit_esdk_decryptor *d);
+SECKIT_EXPORT void seckit_esdk_decryptor_free(seckit_esdk_decryptor *d);
 
 /* ---- Streaming encrypt (framed messages only) -------------------------- */
 
@@ -371,13 +372,13 @@ typedef struct seckit_esdk_encryptor seckit_esdk_encryptor;
  * frame_length bytes have been fed; finish() writes the final frame and the
  * footer.  opts->frame_length must not be 0 here (non-framed needs the
  * length up front: use seckit_esdk_encrypt). */
-int seckit_esdk_encryptor_new(seckit_esdk_encryptor **out, const seckit_keyring *kr,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_encryptor_new(seckit_esdk_encryptor **out, const seckit_keyring *kr,
                               const seckit_esdk_options *opts, const seckit_esdk_context *ctx,
                               seckit_esdk_write_fn write, void *user, seckit_error *err);
-int seckit_esdk_encryptor_update(seckit_esdk_encryptor *e, const uint8_t *in, size_t len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_encryptor_update(seckit_esdk_encryptor *e, const uint8_t *in, size_t len,
                                  seckit_error *err);
-int seckit_esdk_encryptor_finish(seckit_esdk_encryptor *e, seckit_error *err);
-void seckit_esdk_encryptor_free(seckit_esdk_encryptor *e);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_encryptor_finish(seckit_esdk_encryptor *e, seckit_error *err);
+SECKIT_EXPORT void seckit_esdk_encryptor_free(seckit_esdk_encryptor *e);
 
 #ifdef __cplusplus
 }

@@ -36,6 +36,7 @@
 
 #include <stddef.h>
 
+#include "seckit/export.h"
 #include "seckit/error.h"
 #include "seckit/policy.h"
 
@@ -58,19 +59,19 @@ typedef enum seckit_eval_role {
 } seckit_eval_role;
 
 /* "identity", "resource", "boundary", "scp", "rcp", "session". */
-const char *seckit_eval_role_name(seckit_eval_role role);
+SECKIT_EXPORT const char *seckit_eval_role_name(seckit_eval_role role);
 
 /* A compiled set of policies, each with its role, name and file. */
 typedef struct seckit_policy_set seckit_policy_set;
 
-int seckit_policy_set_new(seckit_policy_set **out, seckit_error *err);
-void seckit_policy_set_free(seckit_policy_set *set);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_set_new(seckit_policy_set **out, seckit_error *err);
+SECKIT_EXPORT void seckit_policy_set_free(seckit_policy_set *set);
 
 /* Optional service reference data: with it, actions whose service data lists
  * no resource type (wildcard-only) only match Resource "*"-like patterns, and
  * policies added afterwards record their condition keys' declared types.
  * data must outlive the set. */
-void seckit_policy_set_use_data(seckit_policy_set *set, const seckit_iam_data *data);
+SECKIT_EXPORT void seckit_policy_set_use_data(seckit_policy_set *set, const seckit_iam_data *data);
 
 /* Compile one policy document given as JSON text and add it.  name (e.g. the
  * policy's name; NULL = file) and file (for file:line in results; may be
@@ -80,12 +81,12 @@ void seckit_policy_set_use_data(seckit_policy_set *set, const seckit_iam_data *d
  * Identity, boundary, session and SCP statements take no Principal;
  * resource-based and RCP statements need Principal or NotPrincipal.
  * Adding a second RESOURCE, BOUNDARY or SESSION policy is SECKIT_EINVAL. */
-int seckit_policy_set_add(seckit_policy_set *set, seckit_eval_role role, const char *name,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_set_add(seckit_policy_set *set, seckit_eval_role role, const char *name,
                           const char *file, const char *json, size_t len, seckit_error *err);
 
 /* The same for an already parsed tree (its spans are used as they are).
  * The tree may be freed after the call. */
-int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, const char *name,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, const char *name,
                                const char *file, const seckit_json *root, seckit_error *err);
 
 /* Add the identity policies (inline, attached managed, and for a user those
@@ -96,12 +97,12 @@ int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, co
  * are taken).  SECKIT_ENOTFOUND when the dump has no such user or role, or
  * lacks a group or managed policy it names (a partial set would decide
  * wrongly); policies added before such a failure stay in the set. */
-int seckit_policy_set_add_authorization_details(seckit_policy_set *set, const char *file,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_set_add_authorization_details(seckit_policy_set *set, const char *file,
                                                 const char *json, size_t len,
                                                 const char *principal, seckit_error *err);
 
 /* Number of policies in the set with the given role. */
-size_t seckit_policy_set_count(const seckit_policy_set *set, seckit_eval_role role);
+SECKIT_EXPORT size_t seckit_policy_set_count(const seckit_policy_set *set, seckit_eval_role role);
 
 /* ------------------------------------------------------------------ */
 /* Requests */
@@ -125,10 +126,10 @@ typedef enum seckit_context_type {
 
 /* "string", "stringList", ..., "binaryList".  parse is case-insensitive and
  * returns 0 or SECKIT_EINVAL. */
-const char *seckit_context_type_name(seckit_context_type t);
-int seckit_context_type_parse(const char *s, seckit_context_type *out);
+SECKIT_EXPORT const char *seckit_context_type_name(seckit_context_type t);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_context_type_parse(const char *s, seckit_context_type *out);
 /* 1 for the *List types. */
-int seckit_context_type_is_list(seckit_context_type t);
+SECKIT_EXPORT int seckit_context_type_is_list(seckit_context_type t);
 
 /* One context key and its values (one value for the single-valued types).
  * Values are text as the simulator takes them: numbers in decimal, dates in
@@ -165,7 +166,7 @@ typedef enum seckit_decision {
 } seckit_decision;
 
 /* "allowed", "explicitDeny", "implicitDeny" (the simulator's EvalDecision). */
-const char *seckit_decision_name(seckit_decision d);
+SECKIT_EXPORT const char *seckit_decision_name(seckit_decision d);
 
 /* A statement that decided the result. */
 typedef struct seckit_eval_statement {
@@ -183,21 +184,21 @@ typedef struct seckit_eval_result seckit_eval_result;
 /* Evaluate one request.  Fails (negative code) only on a malformed request
  * (no action, a context value that does not parse as its type) or memory;
  * a denial is a successful evaluation. */
-int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *req,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *req,
                        seckit_eval_result **out, seckit_error *err);
-void seckit_eval_result_free(seckit_eval_result *res);
+SECKIT_EXPORT void seckit_eval_result_free(seckit_eval_result *res);
 
-seckit_decision seckit_eval_result_decision(const seckit_eval_result *res);
+SECKIT_EXPORT seckit_decision seckit_eval_result_decision(const seckit_eval_result *res);
 
 /* The statements that decided: for an explicit deny, the matching Deny
  * statements; for an allow, the Allow statements that granted it (in each
  * role that had to allow); for an implicit deny, none.  *out may be NULL. */
-size_t seckit_eval_result_statements(const seckit_eval_result *res,
+SECKIT_EXPORT size_t seckit_eval_result_statements(const seckit_eval_result *res,
                                      const seckit_eval_statement **out);
 
 /* Context keys a condition needed but the request did not give (as written
  * in the policy, deduplicated case-insensitively, in first-use order). */
-size_t seckit_eval_result_missing_keys(const seckit_eval_result *res,
+SECKIT_EXPORT size_t seckit_eval_result_missing_keys(const seckit_eval_result *res,
                                        const char *const **out);
 
 /* Did each gate pass?  SCP / RCP sets (1 when none given), the permissions
@@ -209,10 +210,10 @@ size_t seckit_eval_result_missing_keys(const seckit_eval_result *res,
 #define SECKIT_EVAL_PASSED_SESSION 0x8u
 #define SECKIT_EVAL_PASSED_IDENTITY 0x10u /* an identity policy allows */
 #define SECKIT_EVAL_PASSED_RESOURCE 0x20u /* the resource policy allows */
-unsigned seckit_eval_result_gates(const seckit_eval_result *res);
+SECKIT_EXPORT unsigned seckit_eval_result_gates(const seckit_eval_result *res);
 
 /* One line saying why, e.g. "explicit deny in scp DenyAll statement 0". */
-const char *seckit_eval_result_reason(const seckit_eval_result *res);
+SECKIT_EXPORT const char *seckit_eval_result_reason(const seckit_eval_result *res);
 
 #ifdef __cplusplus
 }

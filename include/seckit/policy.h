@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "seckit/export.h"
 #include "seckit/error.h"
 
 #ifdef __cplusplus
@@ -86,20 +87,20 @@ typedef struct seckit_json_options {
 /* Parse len bytes of JSON.  On failure returns SECKIT_EFORMAT (or ELIMIT)
  * and sets err's message and line/column/offset to where parsing stopped.
  * opts may be NULL. */
-int seckit_json_parse(const char *text, size_t len, const seckit_json_options *opts,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_parse(const char *text, size_t len, const seckit_json_options *opts,
                       seckit_json_doc **out, seckit_error *err);
-const seckit_json *seckit_json_root(const seckit_json_doc *doc);
-void seckit_json_free(seckit_json_doc *doc);
+SECKIT_EXPORT const seckit_json *seckit_json_root(const seckit_json_doc *doc);
+SECKIT_EXPORT void seckit_json_free(seckit_json_doc *doc);
 
 /* Member of an object by exact key (first occurrence), or NULL. */
-const seckit_json *seckit_json_get(const seckit_json *obj, const char *key);
+SECKIT_EXPORT const seckit_json *seckit_json_get(const seckit_json *obj, const char *key);
 
 /* Building a tree by hand (e.g. from YAML), so it can be linted with
  * seckit_policy_lint_tree.  Nodes live in doc's arena; str/key are copied.
  * For a member of an object pass key (else NULL); parent NULL makes the
  * root (only one root). */
-int seckit_json_doc_new(seckit_json_doc **out, seckit_error *err);
-int seckit_json_add(seckit_json_doc *doc, seckit_json *parent, seckit_json_kind kind,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_doc_new(seckit_json_doc **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_add(seckit_json_doc *doc, seckit_json *parent, seckit_json_kind kind,
                     const char *key, size_t key_len, const char *str, size_t len,
                     const seckit_span *span, seckit_json **out, seckit_error *err);
 
@@ -117,8 +118,8 @@ typedef enum seckit_policy_type {
 
 /* "identity", "resource", "scp", "rcp", "trust"; parse also accepts Access
  * Analyzer's names (IDENTITY_POLICY, ...).  parse returns 0 or SECKIT_EINVAL. */
-const char *seckit_policy_type_name(seckit_policy_type t);
-int seckit_policy_type_parse(const char *s, seckit_policy_type *out);
+SECKIT_EXPORT const char *seckit_policy_type_name(seckit_policy_type t);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_type_parse(const char *s, seckit_policy_type *out);
 
 typedef enum seckit_policy_resource_type {
     SECKIT_RESOURCE_NONE = 0,            /* generic resource policy */
@@ -140,8 +141,8 @@ typedef enum seckit_policy_resource_type {
 
 /* CloudFormation-style name ("AWS::S3::Bucket"); parse also accepts short
  * names (s3-bucket, kms-key, sqs, sns, lambda, secret, ecr, ...). */
-const char *seckit_policy_resource_type_name(seckit_policy_resource_type t);
-int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out);
+SECKIT_EXPORT const char *seckit_policy_resource_type_name(seckit_policy_resource_type t);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out);
 
 /* ------------------------------------------------------------------ */
 /* IAM service reference data (offline snapshot of the Service
@@ -158,10 +159,10 @@ typedef struct seckit_iam_data_info {
 /* Load a snapshot from bytes (e.g. a file the caller read or mapped).  The
  * bytes are copied; bytes may be freed after the call.  Checks the header
  * and the sort order; SECKIT_EFORMAT with a line number when malformed. */
-int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out,
                          seckit_error *err);
-void seckit_iam_data_free(seckit_iam_data *data);
-void seckit_iam_data_get_info(const seckit_iam_data *data, seckit_iam_data_info *out);
+SECKIT_EXPORT void seckit_iam_data_free(seckit_iam_data *data);
+SECKIT_EXPORT void seckit_iam_data_get_info(const seckit_iam_data *data, seckit_iam_data_info *out);
 
 /* Access levels of an action (bit mask; "Tagging, Write" sets two). */
 #define SECKIT_ACCESS_LIST        0x01u
@@ -171,15 +172,15 @@ void seckit_iam_data_get_info(const seckit_iam_data *data, seckit_iam_data_info 
 #define SECKIT_ACCESS_TAGGING     0x10u
 
 /* Does the service prefix exist (case-insensitive)?  1 yes, 0 no. */
-int seckit_iam_service_exists(const seckit_iam_data *data, const char *prefix);
+SECKIT_EXPORT int seckit_iam_service_exists(const seckit_iam_data *data, const char *prefix);
 /* Look up "svc:Action" (case-insensitive, no wildcards).  Returns 1 and
  * fills *access (may be NULL) when it exists, 0 when not. */
-int seckit_iam_action_lookup(const seckit_iam_data *data, const char *action,
+SECKIT_EXPORT int seckit_iam_action_lookup(const seckit_iam_data *data, const char *action,
                              unsigned *access);
 /* Call fn for every action matching pattern ("s3:Get*", "*", "iam:Pass?ole";
  * case-insensitive); fn returns nonzero to stop.  Returns the number of
  * matches visited. */
-size_t seckit_iam_actions_matching(const seckit_iam_data *data, const char *pattern,
+SECKIT_EXPORT size_t seckit_iam_actions_matching(const seckit_iam_data *data, const char *pattern,
                                    int (*fn)(void *ctx, const char *action, unsigned access),
                                    void *ctx);
 
@@ -199,10 +200,10 @@ typedef enum seckit_finding_type {
     (SECKIT_FINDING_BIT(SECKIT_FINDING_ERROR) | SECKIT_FINDING_BIT(SECKIT_FINDING_SECURITY_WARNING))
 
 /* "ERROR", "SECURITY_WARNING", "WARNING", "SUGGESTION". */
-const char *seckit_finding_type_name(seckit_finding_type t);
+SECKIT_EXPORT const char *seckit_finding_type_name(seckit_finding_type t);
 /* Comma-separated list of type names (case-insensitive; "NONE" = empty) to
  * a mask of SECKIT_FINDING_BIT; SECKIT_EINVAL on an unknown name. */
-int seckit_finding_types_parse(const char *list, unsigned *mask, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_finding_types_parse(const char *list, unsigned *mask, seckit_error *err);
 
 /* One element of a finding's path, as Access Analyzer's PathElement:
  * either an array index or a value (element name, operator, key). */
@@ -265,15 +266,15 @@ typedef struct seckit_policy_lint_options {
  * (possibly with zero findings); unparseable JSON is not a failure but a
  * JSON_SYNTAX_ERROR finding at the position where parsing stopped.  Fails
  * (negative code) only on bad arguments, limits (SECKIT_ELIMIT) or memory. */
-int seckit_policy_lint(const char *json, size_t len, const seckit_policy_lint_options *opts,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_lint(const char *json, size_t len, const seckit_policy_lint_options *opts,
                        seckit_policy_findings **out, seckit_error *err);
 
 /* Lint an already parsed tree (e.g. built from YAML); quota checks use
  * the tree's minified size. */
-int seckit_policy_lint_tree(const seckit_json *root, const seckit_policy_lint_options *opts,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_lint_tree(const seckit_json *root, const seckit_policy_lint_options *opts,
                             seckit_policy_findings **out, seckit_error *err);
 
-void seckit_policy_findings_free(seckit_policy_findings *f);
+SECKIT_EXPORT void seckit_policy_findings_free(seckit_policy_findings *f);
 
 /* Every issue code the linter can report, with its finding type,
  * learn-more link and a one-line summary: sets *table (may be NULL) to the
@@ -284,7 +285,7 @@ typedef struct seckit_policy_check_info {
     const char *learn_more;
     const char *summary;
 } seckit_policy_check_info;
-size_t seckit_policy_checks(const seckit_policy_check_info **table);
+SECKIT_EXPORT size_t seckit_policy_checks(const seckit_policy_check_info **table);
 
 /* ------------------------------------------------------------------ */
 /* Reports: findings of many policies, filtered and rendered */
@@ -298,11 +299,11 @@ typedef enum seckit_report_format {
 
 typedef struct seckit_policy_report seckit_policy_report;
 
-int seckit_policy_report_new(seckit_policy_report **out, seckit_error *err);
-void seckit_policy_report_free(seckit_policy_report *r);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_new(seckit_policy_report **out, seckit_error *err);
+SECKIT_EXPORT void seckit_policy_report_free(seckit_policy_report *r);
 
 /* 1 when the linter can report issue code `code`. */
-int seckit_policy_check_exists(const char *code);
+SECKIT_EXPORT int seckit_policy_check_exists(const char *code);
 
 /* Suppress findings: "CODE" everywhere, or "CODE@WHERE" where WHERE is a
  * file (as given, without a leading "./", or its last path component when
@@ -312,12 +313,12 @@ int seckit_policy_check_exists(const char *code);
  * have, or an empty CODE or WHERE, is SECKIT_EINVAL with a message that
  * starts "ignore 'SPEC': " (the caller adds where SPEC came from).  Call
  * before adding findings. */
-int seckit_policy_report_ignore(seckit_policy_report *r, const char *spec, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_ignore(seckit_policy_report *r, const char *spec, seckit_error *err);
 
 /* Add (copy) one policy's findings.  file is the name to show (may be
  * "-" / "<stdin>"); owner names the policy inside the file (CloudFormation
  * resource + policy name, user/role name; may be NULL). */
-int seckit_policy_report_add(seckit_policy_report *r, const char *file, const char *owner,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_add(seckit_policy_report *r, const char *file, const char *owner,
                              const seckit_policy_findings *f, seckit_error *err);
 
 /* Baselines.  A finding's identity is its issue code, file (without a
@@ -329,20 +330,20 @@ int seckit_policy_report_add(seckit_policy_report *r, const char *file, const ch
  * kept out of the rendered report and the counts (each entry matches one
  * finding).  seckit_policy_report_write_baseline() writes every finding
  * that is not ignored, including the ones the baseline matched. */
-int seckit_policy_report_baseline(seckit_policy_report *r, const char *json, size_t len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_baseline(seckit_policy_report *r, const char *json, size_t len,
                                   seckit_error *err);
-int seckit_policy_report_write_baseline(const seckit_policy_report *r, char **out, size_t *out_len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_write_baseline(const seckit_policy_report *r, char **out, size_t *out_len,
                                         seckit_error *err);
 
 /* Count of kept findings (not matched by the baseline) whose type is in
  * mask; count of ignored ones; count of ones the baseline matched. */
-size_t seckit_policy_report_count(const seckit_policy_report *r, unsigned mask);
-size_t seckit_policy_report_ignored(const seckit_policy_report *r);
-size_t seckit_policy_report_baselined(const seckit_policy_report *r);
+SECKIT_EXPORT size_t seckit_policy_report_count(const seckit_policy_report *r, unsigned mask);
+SECKIT_EXPORT size_t seckit_policy_report_ignored(const seckit_policy_report *r);
+SECKIT_EXPORT size_t seckit_policy_report_baselined(const seckit_policy_report *r);
 
 /* Render all kept findings; *out is NUL-terminated, caller frees with
  * free().  tool_version appears in SARIF's tool.driver.version. */
-int seckit_policy_report_render(const seckit_policy_report *r, seckit_report_format fmt,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_render(const seckit_policy_report *r, seckit_report_format fmt,
                                 const char *tool_version, char **out, size_t *out_len,
                                 seckit_error *err);
 
@@ -359,7 +360,7 @@ typedef struct seckit_report_options {
     const char *base_dir;
 } seckit_report_options;
 
-int seckit_policy_report_render_with(const seckit_policy_report *r, const seckit_report_options *o,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_render_with(const seckit_policy_report *r, const seckit_report_options *o,
                                      char **out, size_t *out_len, seckit_error *err);
 
 #ifdef __cplusplus

@@ -30,6 +30,7 @@
 
 #include <stddef.h>
 
+#include "seckit/export.h"
 #include "seckit/error.h"
 #include "seckit/policy.h"
 
@@ -128,15 +129,15 @@ typedef struct seckit_policy_inputs_options {
  * linting it reports JSON_SYNTAX_ERROR there.  A document of a known kind
  * with a wrong shape (a Document that is a number, say) gives
  * SECKIT_EFORMAT with its position. */
-int seckit_policy_inputs_extract(const char *data, size_t len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_inputs_extract(const char *data, size_t len,
                                  const seckit_policy_inputs_options *opts,
                                  seckit_policy_inputs **out, seckit_error *err);
 
-void seckit_policy_inputs_free(seckit_policy_inputs *inputs);
+SECKIT_EXPORT void seckit_policy_inputs_free(seckit_policy_inputs *inputs);
 
 /* Map a position in in->text (byte offset, and the line/column of that
  * offset in the text) to the file.  Always succeeds. */
-seckit_input_position seckit_policy_input_locate(const seckit_policy_input *in,
+SECKIT_EXPORT seckit_input_position seckit_policy_input_locate(const seckit_policy_input *in,
                                                  size_t text_offset,
                                                  unsigned long text_line,
                                                  unsigned long text_column);
@@ -146,7 +147,7 @@ seckit_input_position seckit_policy_input_locate(const seckit_policy_input *in,
  * opts' service data is used.  The findings' spans are positions in the
  * input file.  Uses in->tree when set (no second parse).  Free *out with
  * seckit_policy_findings_free(). */
-int seckit_policy_input_lint(const seckit_policy_input *in,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_input_lint(const seckit_policy_input *in,
                              const seckit_policy_lint_options *opts,
                              seckit_policy_findings **out, seckit_error *err);
 
@@ -167,13 +168,13 @@ typedef struct seckit_policy_shape {
     seckit_policy_resource_type resource_type;
 } seckit_policy_shape;
 
-int seckit_policy_input_shape(const seckit_policy_input *in, seckit_policy_shape *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_input_shape(const seckit_policy_input *in, seckit_policy_shape *out,
                               seckit_error *err);
 
 /* Add one input's findings to a report: like seckit_policy_report_add
  * with in's owner, and also suppressing the codes in in->ignore and
  * matching CODE@WHERE suppressions against in->scope. */
-int seckit_policy_report_add_input(seckit_policy_report *r, const char *file,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_add_input(seckit_policy_report *r, const char *file,
                                    const seckit_policy_input *in,
                                    const seckit_policy_findings *f, seckit_error *err);
 
@@ -198,12 +199,12 @@ typedef struct seckit_lint_config {
     void *internal_;
 } seckit_lint_config;
 
-int seckit_lint_config_parse(const char *data, size_t len, seckit_lint_config **out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_lint_config_parse(const char *data, size_t len, seckit_lint_config **out,
                              seckit_error *err);
-void seckit_lint_config_free(seckit_lint_config *c);
+SECKIT_EXPORT void seckit_lint_config_free(seckit_lint_config *c);
 
 /* "policy", "get-policy-version", "cloudformation", ... */
-const char *seckit_input_format_name(seckit_input_format format);
+SECKIT_EXPORT const char *seckit_input_format_name(seckit_input_format format);
 
 #ifdef __cplusplus
 }

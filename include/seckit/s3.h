@@ -27,6 +27,7 @@
 
 #include <stddef.h>
 
+#include "seckit/export.h"
 #include "seckit/aws.h"
 #include "seckit/error.h"
 
@@ -56,7 +57,7 @@ typedef seckit_aws_kv seckit_s3_meta;
  * or "amzn-s3-demo-"; not ending with "-s3alias", "--ol-s3", ".mrap",
  * "--x-s3" or "--table-s3".  SECKIT_EINVAL with the rule broken.  Every
  * call below checks its bucket names with this before sending anything. */
-int seckit_s3_check_bucket_name(const char *bucket, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_check_bucket_name(const char *bucket, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Storage class, server-side encryption and canned ACL of a new object */
@@ -85,7 +86,7 @@ typedef struct seckit_s3_write_options {
  * one of S3's (or sse_kms_key_id comes without a KMS sse); 0 otherwise (also
  * for NULL).  Every write below checks its options with this before sending
  * anything. */
-int seckit_s3_check_write_options(const seckit_s3_write_options *opts, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_check_write_options(const seckit_s3_write_options *opts, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* PutObject / UploadPart bodies                                        */
@@ -135,7 +136,7 @@ typedef struct seckit_s3_put_result {
     char version_id[1025]; /* "" when the bucket is not versioned */
 } seckit_s3_put_result;
 
-int seckit_s3_put_object(seckit_aws *aws, const seckit_s3_put *req, seckit_s3_put_result *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_put_object(seckit_aws *aws, const seckit_s3_put *req, seckit_s3_put_result *out,
                          seckit_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -166,16 +167,16 @@ typedef struct seckit_s3_object_info {
     int tag_count;            /* x-amz-tagging-count */
 } seckit_s3_object_info;
 
-void seckit_s3_object_info_free(seckit_s3_object_info *info);
+SECKIT_EXPORT void seckit_s3_object_info_free(seckit_s3_object_info *info);
 
 /* The metadata value for name (case-insensitive), or NULL. */
-const char *seckit_s3_object_info_meta(const seckit_s3_object_info *info, const char *name);
+SECKIT_EXPORT const char *seckit_s3_object_info_meta(const seckit_s3_object_info *info, const char *name);
 
 /* A metadata value as S3 returns it in a response header (non-ASCII values
  * RFC 2047-encoded, e.g. in `aws s3api head-object` output) decoded to
  * UTF-8: a value made only of encoded words (UTF-8, US-ASCII or ISO-8859-1;
  * B or Q) is decoded, anything else copied as is.  *out is malloc'd. */
-int seckit_s3_meta_value_decode(const char *value, char **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_meta_value_decode(const char *value, char **out, seckit_error *err);
 
 /* Download hooks (seckit_s3_get): called once, before any body byte, with
  * the response's object info (metadata, sizes, ETag, version id); a
@@ -230,13 +231,13 @@ typedef struct seckit_s3_get {
  * one continuous stream, each byte once; a changed object fails with 412
  * PreconditionFailed instead of mixing versions.  on_headers is not called
  * again.  info (as the first answer described it) is filled on success. */
-int seckit_s3_get_object(seckit_aws *aws, const seckit_s3_get *req, seckit_s3_object_info *info,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_get_object(seckit_aws *aws, const seckit_s3_get *req, seckit_s3_object_info *info,
                          unsigned char **body, size_t *body_len, seckit_error *err);
 
 /* HeadObject.  A missing object (or bucket) is SECKIT_EAWS with
  * http_status 404 and aws_code "NotFound": HEAD answers have no body, so
  * S3's own code is not known (a GET tells NoSuchKey from NoSuchBucket). */
-int seckit_s3_head_object(seckit_aws *aws, const char *bucket, const char *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_head_object(seckit_aws *aws, const char *bucket, const char *key,
                           seckit_s3_object_info *info, seckit_error *err);
 
 typedef struct seckit_s3_head {
@@ -248,7 +249,7 @@ typedef struct seckit_s3_head {
 } seckit_s3_head;
 
 /* HeadObject with a version id, a precondition and the metadata check. */
-int seckit_s3_head_object_ex(seckit_aws *aws, const seckit_s3_head *req,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_head_object_ex(seckit_aws *aws, const seckit_s3_head *req,
                              seckit_s3_object_info *info, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -306,23 +307,23 @@ typedef struct seckit_s3_copy_result {
  * multipart copy reads them with GetObjectTagging).  An error that S3
  * reports inside a 200 answer (CopyObject, UploadPartCopy,
  * CompleteMultipartUpload) is returned as the error it is. */
-int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_copy_result *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_copy_result *out,
                           seckit_error *err);
 
 /* UploadPartCopy: bytes first..last of the source (first < 0: the whole
  * source) as part part_number of upload_id; the part's ETag goes to etag
  * (130 bytes).  src_version_id and copy_source_if_match may be NULL. */
-int seckit_s3_upload_part_copy(seckit_aws *aws, const char *bucket, const char *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_upload_part_copy(seckit_aws *aws, const char *bucket, const char *key,
                                const char *upload_id, int part_number, const char *src_bucket,
                                const char *src_key, const char *src_version_id,
                                const char *copy_source_if_match, long long first,
                                long long last, char etag[130], seckit_error *err);
 
 /* DeleteObject (succeeds for a key that does not exist, as S3 does). */
-int seckit_s3_delete_object(seckit_aws *aws, const char *bucket, const char *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_delete_object(seckit_aws *aws, const char *bucket, const char *key,
                             seckit_error *err);
 /* DeleteObject of one version (version_id NULL: as seckit_s3_delete_object). */
-int seckit_s3_delete_object_version(seckit_aws *aws, const char *bucket, const char *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_delete_object_version(seckit_aws *aws, const char *bucket, const char *key,
                                     const char *version_id, seckit_error *err);
 
 /* DeleteObjects: up to 1000 keys in one request (quiet mode).  Keys that
@@ -348,9 +349,9 @@ typedef struct seckit_s3_delete_result {
 
 #define SECKIT_S3_DELETE_MAX 1000
 
-int seckit_s3_delete_objects(seckit_aws *aws, const char *bucket, const seckit_s3_object_id *ids,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_delete_objects(seckit_aws *aws, const char *bucket, const seckit_s3_object_id *ids,
                              size_t count, seckit_s3_delete_result *out, seckit_error *err);
-void seckit_s3_delete_result_free(seckit_s3_delete_result *r);
+SECKIT_EXPORT void seckit_s3_delete_result_free(seckit_s3_delete_result *r);
 
 /* ------------------------------------------------------------------ */
 /* Buckets                                                             */
@@ -358,9 +359,9 @@ void seckit_s3_delete_result_free(seckit_s3_delete_result *r);
 /* CreateBucket (with a LocationConstraint for regions other than
  * us-east-1).  An existing bucket you own is not an error
  * (BucketAlreadyOwnedByYou is accepted). */
-int seckit_s3_create_bucket(seckit_aws *aws, const char *bucket, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_create_bucket(seckit_aws *aws, const char *bucket, seckit_error *err);
 /* DeleteBucket (it must be empty). */
-int seckit_s3_delete_bucket(seckit_aws *aws, const char *bucket, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_delete_bucket(seckit_aws *aws, const char *bucket, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* ListObjectsV2                                                       */
@@ -393,9 +394,9 @@ typedef struct seckit_s3_list_result {
 
 /* One page.  A truncated page without a NextContinuationToken is
  * SECKIT_EFORMAT (a client would loop forever). */
-int seckit_s3_list_objects(seckit_aws *aws, const seckit_s3_list *req,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_list_objects(seckit_aws *aws, const seckit_s3_list *req,
                            seckit_s3_list_result *out, seckit_error *err);
-void seckit_s3_list_result_free(seckit_s3_list_result *r);
+SECKIT_EXPORT void seckit_s3_list_result_free(seckit_s3_list_result *r);
 
 /* ------------------------------------------------------------------ */
 /* Multipart uploads                                                   */
@@ -407,29 +408,29 @@ typedef struct seckit_s3_part {
 } seckit_s3_part;
 
 /* CreateMultipartUpload; *upload_id is malloc'd. */
-int seckit_s3_create_multipart(seckit_aws *aws, const char *bucket, const char *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_create_multipart(seckit_aws *aws, const char *bucket, const char *key,
                                const char *content_type, const seckit_s3_meta *metadata,
                                size_t metadata_count, char **upload_id, seckit_error *err);
 /* The same with the new object's storage class, SSE and ACL (write may be
  * NULL). */
-int seckit_s3_create_multipart_ex(seckit_aws *aws, const char *bucket, const char *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_create_multipart_ex(seckit_aws *aws, const char *bucket, const char *key,
                                   const char *content_type, const seckit_s3_meta *metadata,
                                   size_t metadata_count, const seckit_s3_write_options *write,
                                   char **upload_id, seckit_error *err);
 
 /* UploadPart; the part's ETag goes to etag (130 bytes). */
-int seckit_s3_upload_part(seckit_aws *aws, const char *bucket, const char *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_upload_part(seckit_aws *aws, const char *bucket, const char *key,
                           const char *upload_id, int part_number, const seckit_s3_body *body,
                           char etag[130], seckit_error *err);
 
 /* CompleteMultipartUpload with parts in ascending part-number order; etag
  * (130 bytes, may be NULL) receives the object's ETag. */
-int seckit_s3_complete_multipart(seckit_aws *aws, const char *bucket, const char *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_complete_multipart(seckit_aws *aws, const char *bucket, const char *key,
                                  const char *upload_id, const seckit_s3_part *parts,
                                  size_t count, char etag[130], seckit_error *err);
 
 /* AbortMultipartUpload. */
-int seckit_s3_abort_multipart(seckit_aws *aws, const char *bucket, const char *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_abort_multipart(seckit_aws *aws, const char *bucket, const char *key,
                               const char *upload_id, seckit_error *err);
 
 typedef struct seckit_s3_parts_result {
@@ -441,10 +442,10 @@ typedef struct seckit_s3_parts_result {
 
 /* ListParts, one page (max_parts 1..1000, 0: server default; marker 0: from
  * the start).  A finished or aborted upload is SECKIT_EAWS "NoSuchUpload". */
-int seckit_s3_list_parts(seckit_aws *aws, const char *bucket, const char *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_list_parts(seckit_aws *aws, const char *bucket, const char *key,
                          const char *upload_id, int max_parts, int part_number_marker,
                          seckit_s3_parts_result *out, seckit_error *err);
-void seckit_s3_parts_result_free(seckit_s3_parts_result *r);
+SECKIT_EXPORT void seckit_s3_parts_result_free(seckit_s3_parts_result *r);
 
 /* ------------------------------------------------------------------ */
 /* Streaming upload                                                    */
@@ -511,7 +512,7 @@ typedef struct seckit_s3_upload_result {
  * SECKIT_ELIMIT (raise part_size).  On any failure after
  * CreateMultipartUpload the upload is aborted; if the abort fails too,
  * out->abort_failed is set and the message names the upload id. */
-int seckit_s3_upload_fd(seckit_aws *aws, const seckit_s3_upload *req,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_upload_fd(seckit_aws *aws, const seckit_s3_upload *req,
                         seckit_s3_upload_result *out, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -533,9 +534,9 @@ typedef struct seckit_s3_bucket_list {
  * (0: not sent, every bucket in one page as S3 answers without it).  A
  * server that does not paginate simply never returns a token.  Free with
  * seckit_s3_bucket_list_free. */
-int seckit_s3_list_buckets(seckit_aws *aws, const char *continuation_token, int max_buckets,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_list_buckets(seckit_aws *aws, const char *continuation_token, int max_buckets,
                            seckit_s3_bucket_list *out, seckit_error *err);
-void seckit_s3_bucket_list_free(seckit_s3_bucket_list *list);
+SECKIT_EXPORT void seckit_s3_bucket_list_free(seckit_s3_bucket_list *list);
 
 /* ------------------------------------------------------------------ */
 /* Presigned URLs                                                      */
@@ -549,7 +550,7 @@ void seckit_s3_bucket_list_free(seckit_s3_bucket_list *list);
  * X-Amz-Signature.  The payload is UNSIGNED-PAYLOAD, so a PUT through the
  * URL may carry any body.  Nothing is sent.  *url is malloc'd and holds the
  * signature: treat it as a bearer credential. */
-int seckit_s3_presign(seckit_aws *aws, const char *method, const char *bucket, const char *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_presign(seckit_aws *aws, const char *method, const char *bucket, const char *key,
                       const char *version_id, long expires_s, char **url, seckit_error *err);
 
 #ifdef __cplusplus

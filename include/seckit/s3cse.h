@@ -51,6 +51,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "seckit/export.h"
 #include "seckit/error.h"
 
 #ifdef __cplusplus
@@ -84,7 +85,7 @@ typedef enum seckit_s3cse_envelope {
 } seckit_s3cse_envelope;
 
 /* Parse "v3" or "v2" (case-insensitive). */
-int seckit_s3cse_envelope_parse(const char *s, seckit_s3cse_envelope *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_envelope_parse(const char *s, seckit_s3cse_envelope *out, seckit_error *err);
 
 typedef enum seckit_s3cse_commitment_policy {
     /* Default (Java v4, Go v4, .NET V4): write V3, read V3 only. */
@@ -97,10 +98,10 @@ typedef enum seckit_s3cse_commitment_policy {
 
 /* Parse "require-encrypt-require-decrypt", "require-encrypt-allow-decrypt",
  * "forbid-encrypt-allow-decrypt" (also the SDKs' REQUIRE_ENCRYPT_... form). */
-int seckit_s3cse_commitment_policy_parse(const char *s, seckit_s3cse_commitment_policy *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_commitment_policy_parse(const char *s, seckit_s3cse_commitment_policy *out,
                                          seckit_error *err);
 /* The lower-case dashed name of a policy (static string). */
-const char *seckit_s3cse_commitment_policy_name(seckit_s3cse_commitment_policy p);
+SECKIT_EXPORT const char *seckit_s3cse_commitment_policy_name(seckit_s3cse_commitment_policy p);
 
 typedef enum seckit_s3cse_security_profile {
     /* Default: V2/V3 with GCM content and the kms+context, AES/GCM and
@@ -113,7 +114,7 @@ typedef enum seckit_s3cse_security_profile {
 } seckit_s3cse_security_profile;
 
 /* Parse "v2" or "v2-and-legacy" (also "V2_AND_LEGACY", "v2_and_legacy"). */
-int seckit_s3cse_security_profile_parse(const char *s, seckit_s3cse_security_profile *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_security_profile_parse(const char *s, seckit_s3cse_security_profile *out,
                                         seckit_error *err);
 
 /* Content algorithm; the values are the S3EC algorithm-suite ids. */
@@ -141,8 +142,8 @@ typedef enum seckit_s3cse_wrap_alg {
 /* The metadata spelling of a content / wrap algorithm ("AES/GCM/NoPadding",
  * "kms+context", ...; "AES/ECB (V1)" and "RSA PKCS#1 v1.5 (V1)" for the V1
  * wraps); a static string, "" for NONE. */
-const char *seckit_s3cse_content_alg_name(seckit_s3cse_content_alg a);
-const char *seckit_s3cse_wrap_alg_name(seckit_s3cse_wrap_alg w);
+SECKIT_EXPORT const char *seckit_s3cse_content_alg_name(seckit_s3cse_content_alg a);
+SECKIT_EXPORT const char *seckit_s3cse_wrap_alg_name(seckit_s3cse_wrap_alg w);
 
 /* ---- Key/value lists ----------------------------------------------------- */
 
@@ -167,10 +168,10 @@ typedef struct seckit_s3cse_meta {
 } seckit_s3cse_meta;
 
 /* Frees what m holds (not m) and zeroes it.  m may be NULL. */
-void seckit_s3cse_meta_free(seckit_s3cse_meta *m);
+SECKIT_EXPORT void seckit_s3cse_meta_free(seckit_s3cse_meta *m);
 
 /* Free a kv array returned by this module (names and values included). */
-void seckit_s3cse_kv_free(seckit_s3cse_kv *kv, size_t count);
+SECKIT_EXPORT void seckit_s3cse_kv_free(seckit_s3cse_kv *kv, size_t count);
 
 /* ---- Format detection and instruction files ---------------------------- */
 
@@ -191,7 +192,7 @@ typedef enum seckit_s3cse_location {
  * V1/V2/V3 keys, a partial set (e.g. x-amz-key-v2 without x-amz-iv) or a
  * duplicated name (case-insensitive, with or without x-amz-meta-) is
  * SECKIT_EFORMAT. */
-int seckit_s3cse_detect(const seckit_s3cse_kv *meta, size_t n, seckit_s3cse_location *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_detect(const seckit_s3cse_kv *meta, size_t n, seckit_s3cse_location *out,
                         seckit_error *err);
 
 /* Parse an instruction file: one JSON object whose values are strings
@@ -200,11 +201,11 @@ int seckit_s3cse_detect(const seckit_s3cse_kv *meta, size_t n, seckit_s3cse_loca
  * names, other value types, trailing bytes and files over 64 KiB are
  * SECKIT_EFORMAT / SECKIT_ELIMIT.  *kv is freed with seckit_s3cse_kv_free.
  * (Which names may appear is checked by the decryptor / describe.) */
-int seckit_s3cse_instruction_parse(const char *json, size_t len, seckit_s3cse_kv **kv,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_instruction_parse(const char *json, size_t len, seckit_s3cse_kv **kv,
                                    size_t *count, seckit_error *err);
 /* Serialize kv as an instruction file (compact JSON object of strings).
  * *json is malloc'ed, NUL-terminated; free with free(). */
-int seckit_s3cse_instruction_serialize(const seckit_s3cse_kv *kv, size_t count, char **json,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_instruction_serialize(const seckit_s3cse_kv *kv, size_t count, char **json,
                                        size_t *len, seckit_error *err);
 
 /* ---- Keyrings ---------------------------------------------------------- */
@@ -216,7 +217,7 @@ typedef struct seckit_s3cse_keyring seckit_s3cse_keyring;
  * AESWrap and V1 AES/ECB keys.  matdesc (may be NULL when n == 0) is the
  * materials description written to x-amz-matdesc / x-amz-m and used to pick
  * this key in a multi keyring; it is not authenticated. */
-int seckit_s3cse_keyring_aes_new(seckit_s3cse_keyring **out, const uint8_t *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_aes_new(seckit_s3cse_keyring **out, const uint8_t *key,
                                  size_t key_len, const seckit_s3cse_kv *matdesc, size_t n,
                                  seckit_error *err);
 
@@ -225,7 +226,7 @@ int seckit_s3cse_keyring_aes_new(seckit_s3cse_keyring **out, const uint8_t *key,
  * public half) and decrypts.  Wraps with RSA-OAEP-SHA1; with the legacy
  * profile also unwraps RSA/ECB/OAEPWithSHA-256AndMGF1Padding and V1 RSA
  * PKCS#1 v1.5 keys.  At least 2048 bits. */
-int seckit_s3cse_keyring_rsa_new(seckit_s3cse_keyring **out, const uint8_t *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_rsa_new(seckit_s3cse_keyring **out, const uint8_t *key,
                                  size_t key_len, const seckit_s3cse_kv *matdesc, size_t n,
                                  seckit_error *err);
 
@@ -261,13 +262,13 @@ typedef struct seckit_s3cse_kms_ops {
 /* KMS keyring for one key (id, ARN or alias): encrypts (kms+context) and
  * decrypts objects wrapped under it (KMS checks the key).  ops must outlive
  * the keyring (usually a static). */
-int seckit_s3cse_keyring_kms_new(seckit_s3cse_keyring **out, const char *key_id,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_kms_new(seckit_s3cse_keyring **out, const char *key_id,
                                  const seckit_s3cse_kms_ops *ops, void *ctx,
                                  seckit_error *err);
 /* KMS discovery keyring: decrypt only, with whatever key the blob names
  * (KeyId omitted), like Go's "any CMK" / Java's discovery keyring.  Only
  * when the user explicitly asks for it. */
-int seckit_s3cse_keyring_kms_discovery_new(seckit_s3cse_keyring **out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_kms_discovery_new(seckit_s3cse_keyring **out,
                                            const seckit_s3cse_kms_ops *ops, void *ctx,
                                            seckit_error *err);
 
@@ -276,20 +277,20 @@ int seckit_s3cse_keyring_kms_discovery_new(seckit_s3cse_keyring **out,
  * aws must outlive it and not be used from two threads at once).  key_id
  * NULL makes a discovery keyring. */
 struct seckit_aws;
-int seckit_s3cse_keyring_kms_aws_new(seckit_s3cse_keyring **out, struct seckit_aws *aws,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_kms_aws_new(seckit_s3cse_keyring **out, struct seckit_aws *aws,
                                      const char *key_id, seckit_error *err);
 
 /* Decrypt-only set of keyrings.  For an object, the children whose kind
  * fits the wrap algorithm and whose materials description equals the
  * stored one are tried first (in order), then the other children of that
  * kind.  Takes references to the children. */
-int seckit_s3cse_keyring_multi_new(seckit_s3cse_keyring **out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_multi_new(seckit_s3cse_keyring **out,
                                    seckit_s3cse_keyring *const *children, size_t n,
                                    seckit_error *err);
 
-seckit_s3cse_keyring *seckit_s3cse_keyring_ref(seckit_s3cse_keyring *kr);
+SECKIT_EXPORT seckit_s3cse_keyring *seckit_s3cse_keyring_ref(seckit_s3cse_keyring *kr);
 /* Drop a reference (frees and wipes when the last goes); kr may be NULL. */
-void seckit_s3cse_keyring_free(seckit_s3cse_keyring *kr);
+SECKIT_EXPORT void seckit_s3cse_keyring_free(seckit_s3cse_keyring *kr);
 
 /* ---- Options ----------------------------------------------------------- */
 
@@ -318,7 +319,7 @@ typedef struct seckit_s3cse_options {
 
 /* Defaults: envelope DEFAULT, REQUIRE_ENCRYPT_REQUIRE_DECRYPT, profile V2,
  * metadata in object headers, no encryption context, plaintext_length -1. */
-void seckit_s3cse_options_init(seckit_s3cse_options *opts);
+SECKIT_EXPORT void seckit_s3cse_options_init(seckit_s3cse_options *opts);
 
 /* ---- Streaming encryption ---------------------------------------------- */
 
@@ -329,7 +330,7 @@ typedef struct seckit_s3cse_encryptor seckit_s3cse_encryptor;
  * The metadata is complete before any content, so it can go with
  * CreateMultipartUpload.  opts may be NULL (defaults).  On error *meta is
  * left empty. */
-int seckit_s3cse_encryptor_new(seckit_s3cse_encryptor **out, const seckit_s3cse_options *opts,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_new(seckit_s3cse_encryptor **out, const seckit_s3cse_options *opts,
                                const seckit_s3cse_keyring *kr, seckit_s3cse_meta *meta,
                                seckit_error *err);
 /* Encrypt len bytes of plaintext into out (exactly len bytes of
@@ -338,22 +339,22 @@ int seckit_s3cse_encryptor_new(seckit_s3cse_encryptor **out, const seckit_s3cse_
  * parts must be multiples of 16 bytes only because S3EC peers expect it;
  * the stream itself does not care).  More than 2^36 - 32 bytes in total is
  * SECKIT_ELIMIT (nothing written for that call). */
-int seckit_s3cse_encryptor_update(seckit_s3cse_encryptor *e, const uint8_t *in, size_t len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_update(seckit_s3cse_encryptor *e, const uint8_t *in, size_t len,
                                   uint8_t *out, seckit_error *err);
 /* End of plaintext: writes the 16-byte GCM tag, which the body ends with
  * (body = all update() output, then tag). */
-int seckit_s3cse_encryptor_final(seckit_s3cse_encryptor *e, uint8_t tag[SECKIT_S3CSE_TAG_LEN],
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_final(seckit_s3cse_encryptor *e, uint8_t tag[SECKIT_S3CSE_TAG_LEN],
                                  seckit_error *err);
 /* Start the same stream again from its first byte: the same data key and
  * IV / message id, so the SAME plaintext gives byte-identical output (to
  * re-send a request body on a retry).  The caller MUST feed the same
  * plaintext again: different plaintext under a reused IV exposes the XOR
  * of the two and, once both tags are seen, lets GCM tags be forged. */
-int seckit_s3cse_encryptor_restart(seckit_s3cse_encryptor *e, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_restart(seckit_s3cse_encryptor *e, seckit_error *err);
 /* Plaintext bytes encrypted so far. */
-uint64_t seckit_s3cse_encryptor_count(const seckit_s3cse_encryptor *e);
+SECKIT_EXPORT uint64_t seckit_s3cse_encryptor_count(const seckit_s3cse_encryptor *e);
 /* Wipes the keys; e may be NULL. */
-void seckit_s3cse_encryptor_free(seckit_s3cse_encryptor *e);
+SECKIT_EXPORT void seckit_s3cse_encryptor_free(seckit_s3cse_encryptor *e);
 
 /* ---- Streaming decryption ---------------------------------------------- */
 
@@ -368,7 +369,7 @@ typedef struct seckit_s3cse_decryptor seckit_s3cse_decryptor;
  * wrong length, an all-zero IV or Message ID, an instruction file holding
  * x-amz-c/d/i, aws:x-amz-cek-alg that does not match, a caller encryption
  * context that does not match the stored one.  opts may be NULL. */
-int seckit_s3cse_decryptor_new(seckit_s3cse_decryptor **out, const seckit_s3cse_options *opts,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_decryptor_new(seckit_s3cse_decryptor **out, const seckit_s3cse_options *opts,
                                const seckit_s3cse_keyring *kr, const seckit_s3cse_kv *meta,
                                size_t n, const char *instruction, size_t instruction_len,
                                seckit_error *err);
@@ -380,18 +381,18 @@ int seckit_s3cse_decryptor_new(seckit_s3cse_decryptor **out, const seckit_s3cse_
  * hold it back (temporary file renamed after final(), a bounded buffer) or
  * have the user's explicit consent to release it early (delayed
  * authentication).  After an error only free() is accepted. */
-int seckit_s3cse_decryptor_update(seckit_s3cse_decryptor *d, const uint8_t *in, size_t len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_decryptor_update(seckit_s3cse_decryptor *d, const uint8_t *in, size_t len,
                                   uint8_t *out, size_t *out_len, seckit_error *err);
 /* End of body: verifies the GCM tag (or, for CBC, the padding; CBC is not
  * authenticated) and writes the last plaintext bytes (CBC only, at most 16)
  * to out.  Any failure is SECKIT_EAUTH with the generic message: discard
  * everything update() produced.  A body shorter than the tag is
  * SECKIT_EAUTH too. */
-int seckit_s3cse_decryptor_final(seckit_s3cse_decryptor *d, uint8_t out[16], size_t *out_len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_decryptor_final(seckit_s3cse_decryptor *d, uint8_t out[16], size_t *out_len,
                                  seckit_error *err);
 /* Plaintext bytes released so far. */
-uint64_t seckit_s3cse_decryptor_count(const seckit_s3cse_decryptor *d);
-void seckit_s3cse_decryptor_free(seckit_s3cse_decryptor *d);
+SECKIT_EXPORT uint64_t seckit_s3cse_decryptor_count(const seckit_s3cse_decryptor *d);
+SECKIT_EXPORT void seckit_s3cse_decryptor_free(seckit_s3cse_decryptor *d);
 
 /* ---- Ranged reads (legacy, unauthenticated) ---------------------------- */
 
@@ -410,7 +411,7 @@ typedef struct seckit_s3cse_range {
 } seckit_s3cse_range;
 
 /* SECKIT_EINVAL when first > last or first is past the plaintext end. */
-int seckit_s3cse_range_adjust(uint64_t first, uint64_t last, uint64_t object_len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_range_adjust(uint64_t first, uint64_t last, uint64_t object_len,
                               seckit_s3cse_range *out, seckit_error *err);
 
 /* A decryptor for the bytes range->fetch_first..fetch_last of a V2 GCM
@@ -419,7 +420,7 @@ int seckit_s3cse_range_adjust(uint64_t first, uint64_t last, uint64_t object_len
  * (no tag is read: NOT AUTHENTICATED) and returns 0 with *out_len = 0.
  * Needs SECKIT_S3CSE_PROFILE_V2_AND_LEGACY (else SECKIT_EPOLICY naming
  * --security-profile v2-and-legacy); CBC objects are SECKIT_EUNSUPPORTED. */
-int seckit_s3cse_decryptor_new_range(seckit_s3cse_decryptor **out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_decryptor_new_range(seckit_s3cse_decryptor **out,
                                      const seckit_s3cse_options *opts,
                                      const seckit_s3cse_keyring *kr,
                                      const seckit_s3cse_kv *meta, size_t n,
@@ -452,9 +453,9 @@ typedef struct seckit_s3cse_info {
 /* Parse and check the envelope (the same checks as decryptor_new, but no
  * policy, profile or key).  instruction may be NULL.  Free with
  * seckit_s3cse_info_free. */
-int seckit_s3cse_describe(const seckit_s3cse_kv *meta, size_t n, const char *instruction,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_describe(const seckit_s3cse_kv *meta, size_t n, const char *instruction,
                           size_t instruction_len, seckit_s3cse_info *info, seckit_error *err);
-void seckit_s3cse_info_free(seckit_s3cse_info *info);
+SECKIT_EXPORT void seckit_s3cse_info_free(seckit_s3cse_info *info);
 
 /* ---- Key rotation ------------------------------------------------------ */
 
@@ -468,7 +469,7 @@ void seckit_s3cse_info_free(seckit_s3cse_info *info);
  * commitment; V2 keeps its IV).  CBC-content objects are
  * SECKIT_EUNSUPPORTED (re-encrypt them instead).  opts->encryption_context
  * is the context checked on unwrap and, for a KMS target, the one stored. */
-int seckit_s3cse_rewrap(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *from,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_rewrap(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *from,
                         const seckit_s3cse_kv *meta, size_t n, const char *instruction,
                         size_t instruction_len, const seckit_s3cse_keyring *to,
                         seckit_s3cse_meta *out, seckit_error *err);
@@ -477,7 +478,7 @@ int seckit_s3cse_rewrap(const seckit_s3cse_options *opts, const seckit_s3cse_key
  * matches), SECKIT_EAUTH when it cannot, another code for malformed
  * metadata, policy refusals or faults.  For "already wrapped for the target
  * key?" checks (re-runnable rotation). */
-int seckit_s3cse_check_key(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_check_key(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
                            const seckit_s3cse_kv *meta, size_t n, const char *instruction,
                            size_t instruction_len, seckit_error *err);
 
@@ -485,13 +486,13 @@ int seckit_s3cse_check_key(const seckit_s3cse_options *opts, const seckit_s3cse_
 
 /* Encrypt a whole object: *body (malloc'ed, len + 16 bytes; free()) and
  * *meta (seckit_s3cse_meta_free). */
-int seckit_s3cse_encrypt(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encrypt(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
                          const uint8_t *plaintext, size_t len, uint8_t **body,
                          size_t *body_len, seckit_s3cse_meta *meta, seckit_error *err);
 /* Decrypt a whole object body; *plaintext is released only after the tag
  * verifies (secret memory, NUL-terminated after *pt_len bytes, non-NULL
  * even when empty; free with seckit_secret_free). */
-int seckit_s3cse_decrypt(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_decrypt(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
                          const seckit_s3cse_kv *meta, size_t n, const char *instruction,
                          size_t instruction_len, const uint8_t *body, size_t body_len,
                          uint8_t **plaintext, size_t *pt_len, seckit_error *err);

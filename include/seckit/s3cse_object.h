@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "seckit/export.h"
 #include "seckit/error.h"
 #include "seckit/s3.h"
 #include "seckit/s3cse.h"
@@ -57,7 +58,7 @@ typedef struct seckit_s3_manifest_reader seckit_s3_manifest_reader;
  * ("Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, ...");
  * NULL means "Bucket, Key" followed by any columns.  A schema without
  * Bucket and Key is SECKIT_EINVAL.  schema must be NULL for BATCH. */
-int seckit_s3_manifest_reader_new(FILE *in, seckit_s3_manifest_format format, const char *schema,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_reader_new(FILE *in, seckit_s3_manifest_format format, const char *schema,
                                   seckit_s3_manifest_reader **out, seckit_error *err);
 
 /* The next record: 1 and *row filled (free with seckit_s3_manifest_row_free),
@@ -65,20 +66,20 @@ int seckit_s3_manifest_reader_new(FILE *in, seckit_s3_manifest_format format, co
  * a malformed record: bad quoting, a wrong field count, an empty bucket or
  * key, bad %-encoding; SECKIT_EIO for a read error).  Empty lines are
  * skipped. */
-int seckit_s3_manifest_next(seckit_s3_manifest_reader *r, seckit_s3_manifest_row *row,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_next(seckit_s3_manifest_reader *r, seckit_s3_manifest_row *row,
                             seckit_error *err);
 
-void seckit_s3_manifest_row_free(seckit_s3_manifest_row *row);
-void seckit_s3_manifest_reader_free(seckit_s3_manifest_reader *r);
+SECKIT_EXPORT void seckit_s3_manifest_row_free(seckit_s3_manifest_row *row);
+SECKIT_EXPORT void seckit_s3_manifest_reader_free(seckit_s3_manifest_reader *r);
 
 /* Decode a manifest's URL-encoded field: %XX is a byte, '+' a space (S3
  * Inventory writes spaces as '+', so a literal '+' is %2B).  *out is
  * malloc'd and NUL-terminated.  SECKIT_EFORMAT for a bad escape or an
  * escaped NUL. */
-int seckit_s3_manifest_decode(const char *s, size_t len, char **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_decode(const char *s, size_t len, char **out, seckit_error *err);
 
 /* The opposite: every byte except A-Z a-z 0-9 - _ . ~ / as %XX. */
-int seckit_s3_manifest_encode(const char *s, char **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_encode(const char *s, char **out, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Shards                                                              */
@@ -89,11 +90,11 @@ typedef struct seckit_s3_shard {
 } seckit_s3_shard;
 
 /* Parse "I/N" (decimal, 0 <= I < N <= 1000000). */
-int seckit_s3_shard_parse(const char *s, seckit_s3_shard *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_shard_parse(const char *s, seckit_s3_shard *out, seckit_error *err);
 
 /* 1 when bucket/key belongs to the shard (FNV-1a of "bucket/key" mod N;
  * all versions of a key go to the same shard), else 0. */
-int seckit_s3_shard_selects(const seckit_s3_shard *shard, const char *bucket, const char *key);
+SECKIT_EXPORT int seckit_s3_shard_selects(const seckit_s3_shard *shard, const char *bucket, const char *key);
 
 /* ------------------------------------------------------------------ */
 /* Completion reports                                                  */
@@ -105,7 +106,7 @@ int seckit_s3_shard_selects(const seckit_s3_shard *shard, const char *bucket, co
  * "failed", and fields quoted (RFC 4180) when they hold a comma, a quote
  * or a line break.  Like S3's own result files, the numeric HTTP status
  * comes before the error code (empty on success). */
-int seckit_s3_report_line(const char *bucket, const char *key, const char *version_id,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_report_line(const char *bucket, const char *key, const char *version_id,
                           int succeeded, int http_status, const char *error_code,
                           const char *message, char **out, seckit_error *err);
 
@@ -160,7 +161,7 @@ typedef struct seckit_s3cse_put {
  * opts->instruction_file into KEY + suffix (written after the object,
  * marked with x-amz-crypto-instr-file; if that write fails the new object
  * is deleted again).  out as for seckit_s3_upload_fd (size: body bytes). */
-int seckit_s3cse_put_object(seckit_aws *aws, const seckit_s3cse_put *req,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_put_object(seckit_aws *aws, const seckit_s3cse_put *req,
                             seckit_s3_upload_result *out, seckit_error *err);
 
 typedef struct seckit_s3cse_get {
@@ -196,14 +197,14 @@ typedef struct seckit_s3cse_get_result {
  * download resumes at the byte it stopped at, pinned to the first answer's
  * ETag.  An object without S3EC metadata or instruction file is
  * SECKIT_EFORMAT ("not client-side encrypted"). */
-int seckit_s3cse_get_object(seckit_aws *aws, const seckit_s3cse_get *req,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_get_object(seckit_aws *aws, const seckit_s3cse_get *req,
                             seckit_s3cse_get_result *out, seckit_error *err);
 
 /* HeadObject, the instruction file when the metadata points there, and
  * seckit_s3cse_describe: the envelope of an object, no key needed.  obj
  * (may be NULL) receives the HEAD answer (free with
  * seckit_s3_object_info_free); info is freed with seckit_s3cse_info_free. */
-int seckit_s3cse_head_object(seckit_aws *aws, const char *bucket, const char *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_head_object(seckit_aws *aws, const char *bucket, const char *key,
                              const char *version_id, const char *instruction_suffix,
                              seckit_s3_object_info *obj, seckit_s3cse_info *info,
                              seckit_error *err);
@@ -241,7 +242,7 @@ typedef struct seckit_s3cse_rewrap_result {
  * the condition anyway, as Swift does for multipart ETags, the message says
  * so); an envelope in an instruction file gets a new instruction file.  An object `to` already opens is skipped (safe to
  * re-run). */
-int seckit_s3cse_rewrap_object(seckit_aws *aws, const seckit_s3cse_rewrap_req *req,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_rewrap_object(seckit_aws *aws, const seckit_s3cse_rewrap_req *req,
                                seckit_s3cse_rewrap_result *out, seckit_error *err);
 
 #ifdef __cplusplus

@@ -4,6 +4,7 @@
 #ifndef SECKIT_SECKIT_H
 #define SECKIT_SECKIT_H
 
+#include "seckit/export.h"
 #include "seckit/error.h"
 #include "seckit/aws.h"
 #include "seckit/encoding.h"
@@ -13,6 +14,7 @@
 #include "seckit/fle.h"
 #include "seckit/keys.h"
 #include "seckit/policy.h"
+#include "seckit/policy_inputs.h"
 #include "seckit/eval.h"
 #include "seckit/s3.h"
 #include "seckit/s3cse.h"

@@ -12,7 +12,10 @@ seckitinclude_HEADERS += \
 	include/seckit/seckit.h \
 	include/seckit/encoding.h \
 	include/seckit/error.h \
-	include/seckit/version.h
+	include/seckit/export.h
+# seckit/version.h is made by configure (version.h.in: the SECKIT_VERSION_*
+# macros), so it is in the build tree.
+nodist_seckitinclude_HEADERS += include/seckit/version.h
 
 # src/io: the library's file-system helpers (atomic writes, key files).
 libseckit_internal_la_SOURCES += src/io/file.c

@@ -12,7 +12,7 @@
 
 const char *seckit_version(void)
 {
-    return PACKAGE_VERSION;
+    return SECKIT_VERSION_STRING;
 }
 
 int seckit_init(seckit_error *err)

@@ -475,12 +475,19 @@ static void handle_kms(int fd, const req *r, const char *target)
             }
             for (size_t i = 0; i < n; i++)
                 key[i] = (unsigned char)(i * 7 + 3);
-            seckit_base64_encode(pt64, sizeof pt64, NULL, key, n, SECKIT_BASE64_STANDARD, NULL);
+            if (seckit_base64_encode(pt64, sizeof pt64, NULL, key, n, SECKIT_BASE64_STANDARD,
+                                     NULL) != 0) {
+                error_resp(fd, P_JSON, 500, "InternalFailure", "mock: base64 failed");
+                goto done;
+            }
         }
         char blob[12000], blob64[16400];
         snprintf(blob, sizeof blob, "MOCKCT|%s|%s|%s", keyid, ctxs, pt64);
-        seckit_base64_encode(blob64, sizeof blob64, NULL, blob, strlen(blob),
-                             SECKIT_BASE64_STANDARD, NULL);
+        if (seckit_base64_encode(blob64, sizeof blob64, NULL, blob, strlen(blob),
+                                 SECKIT_BASE64_STANDARD, NULL) != 0) {
+            error_resp(fd, P_JSON, 500, "InternalFailure", "mock: base64 failed");
+            goto done;
+        }
         if (strcmp(op, "Encrypt") == 0)
             snprintf(b, sizeof b,
                      "{\"CiphertextBlob\":\"%s\",\"KeyId\":\"arn:aws:kms:us-east-1:123456789012:key/%s\","

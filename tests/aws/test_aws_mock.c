@@ -301,7 +301,7 @@ static void test_quota_exhaustion(void)
     int calls = 0;
     while (skt_aws_retry_tokens(aws) >= 5 && calls < 60) {
         mock_mode(&M, "500", 3);
-        seckit_sts_get_caller_identity(aws, &id, &err);
+        CHECK(seckit_sts_get_caller_identity(aws, &id, &err) < 0);
         calls++;
     }
     CHECK(calls == 50);

@@ -27,7 +27,7 @@ trap 'rm -rf "$dir"' EXIT INT TERM
 libdir=$(dirname "$SECKIT")
 [ -e "$libdir/libseckit.so" ] || libdir=$libdir/.libs
 [ -e "$libdir/libseckit.so" ] || { echo "bench-esdk-hostile: no libseckit.so near $SECKIT" >&2; exit 1; }
-cc -O2 -I"$here/../../include" -o "$dir/drv" "$here/bench_esdk_hostile.c" \
+cc -O2 -I"$(dirname "$SECKIT")/include" -I"$here/../../include" -o "$dir/drv" "$here/bench_esdk_hostile.c" \
     -L"$libdir" -lseckit -Wl,-rpath,"$libdir"
 head -c 32 /dev/urandom >"$dir/aes.key"
 chmod 600 "$dir/aes.key"

@@ -71,7 +71,7 @@ echo "seckit esdk benchmark ($(uname -m), $(nproc) CPUs, $("$SECKIT" --version |
 libdir=$(dirname "$SECKIT")
 [ -e "$libdir/libseckit.so" ] || libdir=$libdir/.libs
 if command -v cc >/dev/null 2>&1 && [ -e "$libdir/libseckit.so" ] &&
-    cc -O2 -I"$here/../../include" -o "$dir/bench_lib" "$here/bench_esdk_lib.c" \
+    cc -O2 -I"$(dirname "$SECKIT")/include" -I"$here/../../include" -o "$dir/bench_lib" "$here/bench_esdk_lib.c" \
         -L"$libdir" -lseckit -Wl,-rpath,"$libdir" 2>"$dir/cc.log"; then
     # Signing suites also hash the whole message with SHA-384 for the
     # ECDSA footer, so AES-GCM and SHA-384 together bound them.

@@ -21,7 +21,7 @@ trap 'rm -rf "$dir"' EXIT INT TERM
 mb=${BENCH_MB:-1024}
 smb=${BENCH_STREAM_MB:-4096}
 rounds=${BENCH_ROUNDS:-3}
-cc -O2 -I"$here/../../include" -o "$dir/bench" "$here/bench_s3cse_lib.c" \
+cc -O2 -I"$(dirname "$SECKIT")/include" -I"$here/../../include" -o "$dir/bench" "$here/bench_s3cse_lib.c" \
     -L"$libdir" -lseckit -Wl,-rpath,"$libdir"
 
 echo "seckit s3cse library benchmark ($(uname -m), $(nproc) CPUs, $(openssl version))"

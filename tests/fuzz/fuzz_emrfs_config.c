@@ -66,8 +66,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     seckit_emrfs_roles *r = NULL;
     if (seckit_emrfs_roles_new(&r, &err) == 0) {
         size_t missing = 0;
-        (void)seckit_emrfs_roles_add_authorization_details(r, (const char *)data, size, &missing,
-                                                           &err);
+        /* 0 or a negative code, never anything else. */
+        if (seckit_emrfs_roles_add_authorization_details(r, (const char *)data, size, &missing,
+                                                         &err) > 0)
+            abort();
         seckit_emrfs_roles_free(r);
     }
     return 0;

@@ -41,8 +41,10 @@ static void lenient(const uint8_t *data, size_t size, int strict_ok, const secki
         if (strict_ok) {
             const char *a, *b, *c, *d;
             size_t al, bl, cl, dl;
-            seckit_form_field(l, i, &a, &al, &b, &bl, NULL);
-            seckit_form_field(strict, i, &c, &cl, &d, &dl, NULL);
+            /* Every index below the count can be read. */
+            if (seckit_form_field(l, i, &a, &al, &b, &bl, NULL) != 0 ||
+                seckit_form_field(strict, i, &c, &cl, &d, &dl, NULL) != 0)
+                abort();
             if (al != cl || bl != dl || memcmp(a, c, al) != 0 || memcmp(b, d, bl) != 0)
                 abort();
         }
@@ -92,8 +94,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < count; i++) {
         const char *a, *b, *c, *d;
         size_t al, bl, cl, dl;
-        seckit_form_field(f, i, &a, &al, &b, &bl, NULL);
-        seckit_form_field(g, i, &c, &cl, &d, &dl, NULL);
+        if (seckit_form_field(f, i, &a, &al, &b, &bl, NULL) != 0 ||
+            seckit_form_field(g, i, &c, &cl, &d, &dl, NULL) != 0)
+            abort();
         if (al != cl || bl != dl || memcmp(a, c, al) != 0 || memcmp(b, d, bl) != 0)
             abort();
     }

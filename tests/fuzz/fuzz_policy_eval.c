@@ -90,7 +90,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if (rc == 0) {
             decide(set, tail);
-            (void)seckit_policy_set_add(all, (seckit_eval_role)role, "fuzz", NULL, text, size, &err);
+            /* 0 or a negative code (a limit of the larger set), never anything else. */
+            if (seckit_policy_set_add(all, (seckit_eval_role)role, "fuzz", NULL, text, size, &err) > 0)
+                abort();
         }
         seckit_policy_set_free(set);
     }

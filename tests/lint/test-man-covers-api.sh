@@ -8,23 +8,7 @@ fi
 page="$top_srcdir/man/libseckit.3"
 # The names of the functions each header declares (comments, preprocessor
 # lines and typedefs left out), as "HEADER NAME" lines.
-python3 - "$top_srcdir/include/seckit" >"$TMP/declared" <<'PY'
-import os, re, sys
-d = sys.argv[1]
-for h in sorted(os.listdir(d)):
-    if not h.endswith('.h'):
-        continue
-    t = open(os.path.join(d, h), encoding='utf-8').read()
-    t = re.sub(r'/\*.*?\*/', ' ', t, flags=re.S)
-    t = re.sub(r'//[^\n]*', ' ', t)
-    t = re.sub(r'^[ \t]*#(?:[^\n]*\\\n)*[^\n]*', ' ', t, flags=re.M)
-    for stmt in re.split(r'[;{}]', t):
-        if re.search(r'\btypedef\b', stmt):
-            continue
-        m = re.search(r'\b(seckit_\w+)\s*\(', stmt)
-        if m and not re.search(r'\(\s*\*\s*seckit_\w+\s*\)', stmt):
-            print(h, m.group(1))
-PY
+python3 "$top_srcdir/tests/lint/declared-functions.py" "$top_srcdir/include/seckit" >"$TMP/declared"
 n=$(wc -l <"$TMP/declared")
 if [ "$n" -lt 50 ]; then
     fail man_covers_api_declared "found only $n declarations in include/seckit/*.h"

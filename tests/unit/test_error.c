@@ -1,6 +1,8 @@
 /* The error model. */
 #include "config.h"
 
+#include <stddef.h>
+
 #include "seckit/error.h"
 #include "src/base/guard.h"
 #include "testlib.h"
@@ -13,6 +15,28 @@ static void test_set_returns_code_and_formats(void)
     CHECK(err.code == SECKIT_EFORMAT);
     CHECK_STR(err.message, "field x at 3");
     CHECK(err.line == 0);
+}
+
+/* The documented fixed layout (libseckit(3), API AND ABI): members in
+ * this order, with these sizes, and nothing after public_message. */
+static void test_layout_fixed(void)
+{
+    CHECK(offsetof(seckit_error, code) == 0);
+    CHECK(offsetof(seckit_error, message) == sizeof(int));
+    CHECK(sizeof(((seckit_error *)0)->message) == 512);
+    CHECK(offsetof(seckit_error, line) >= offsetof(seckit_error, message) + 512);
+    CHECK(offsetof(seckit_error, column) == offsetof(seckit_error, line) + sizeof(unsigned long));
+    CHECK(offsetof(seckit_error, offset) == offsetof(seckit_error, column) + sizeof(unsigned long));
+    CHECK(offsetof(seckit_error, aws_code) == offsetof(seckit_error, offset) + sizeof(size_t));
+    CHECK(sizeof(((seckit_error *)0)->aws_code) == 96);
+    CHECK(offsetof(seckit_error, aws_request_id) == offsetof(seckit_error, aws_code) + 96);
+    CHECK(sizeof(((seckit_error *)0)->aws_request_id) == 96);
+    CHECK(offsetof(seckit_error, http_status) == offsetof(seckit_error, aws_request_id) + 96);
+    CHECK(offsetof(seckit_error, public_message) ==
+          offsetof(seckit_error, http_status) + sizeof(int));
+    CHECK(sizeof(((seckit_error *)0)->public_message) == 128);
+    /* public_message is last: only padding follows it. */
+    CHECK(sizeof(seckit_error) - offsetof(seckit_error, public_message) - 128 < sizeof(size_t));
 }
 
 static void test_null_error_is_allowed(void)
@@ -90,6 +114,7 @@ static void test_guard_macros(void)
 int main(void)
 {
     TEST(test_set_returns_code_and_formats);
+    TEST(test_layout_fixed);
     TEST(test_null_error_is_allowed);
     TEST(test_message_is_one_line);
     TEST(test_long_message_is_truncated);

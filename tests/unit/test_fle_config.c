@@ -304,8 +304,8 @@ static void test_selection(void)
     CHECK_OK(seckit_fle_select(cfg, "application/x-www-form-urlencoded", NULL, &sel, &err), &err);
     CHECK(sel.action == SECKIT_FLE_ENCRYPT && sel.profile != NULL);
     const seckit_fle_profile *p1 = NULL, *p2 = NULL;
-    seckit_fle_config_profile(cfg, "P1", &p1, &err);
-    seckit_fle_config_profile(cfg, "P2", &p2, &err);
+    CHECK_OK(seckit_fle_config_profile(cfg, "P1", &p1, &err), &err);
+    CHECK_OK(seckit_fle_config_profile(cfg, "P2", &p2, &err), &err);
     CHECK(sel.profile == p1);
     CHECK_OK(seckit_fle_select(cfg, "Application/X-WWW-Form-Urlencoded; charset=UTF-8", "", &sel,
                                &err), &err);
@@ -334,7 +334,7 @@ static void test_selection(void)
     cfg = config_with("\"ForwardWhenQueryArgProfileIsUnknown\":false",
                       "\"ForwardWhenQueryArgProfileIsUnknown\":true");
     if (cfg != NULL) {
-        seckit_fle_config_profile(cfg, "P1", &p1, &err);
+        CHECK_OK(seckit_fle_config_profile(cfg, "P1", &p1, &err), &err);
         CHECK_OK(seckit_fle_select(cfg, NULL, "fle-profile=nope", &sel, &err), &err);
         CHECK(sel.action == SECKIT_FLE_ENCRYPT && sel.profile == p1);
         seckit_fle_config_free(cfg);
@@ -356,7 +356,7 @@ static void test_selection(void)
                       "\"ProfileId\":\"EmailProfile\"}]}}",
                       "");
     if (cfg != NULL) {
-        seckit_fle_config_profile(cfg, "P1", &p1, &err);
+        CHECK_OK(seckit_fle_config_profile(cfg, "P1", &p1, &err), &err);
         CHECK_OK(seckit_fle_select(cfg, NULL, "fle-profile=email", &sel, &err), &err);
         CHECK(sel.action == SECKIT_FLE_ENCRYPT && sel.profile == p1);
         seckit_fle_config_free(cfg);
@@ -598,7 +598,7 @@ static void test_keys_dir(void)
 
 int main(void)
 {
-    seckit_init(NULL);
+    TEST_INIT();
     if (make_key(2048, key2048, sizeof(key2048)) != 0 ||
         make_key(3072, key3072, sizeof(key3072)) != 0) {
         printf("FAIL keygen: %s\n", err.message);

@@ -85,7 +85,8 @@ static char *value_of(const char *body, const char *name)
     for (size_t i = 0; i < seckit_form_count(f); i++) {
         const char *n, *val;
         size_t nl, vl;
-        seckit_form_field(f, i, &n, &nl, &val, &vl, NULL);
+        if (seckit_form_field(f, i, &n, &nl, &val, &vl, NULL) != 0)
+            break;
         if (nl == strlen(name) && memcmp(n, name, nl) == 0) {
             v = malloc(vl + 1);
             memcpy(v, val, vl + 1);
@@ -481,7 +482,11 @@ static char *esdk_value(const seckit_keyring *kr, uint16_t suite)
         return NULL;
     size_t cap = seckit_base64_encoded_len(len, SECKIT_BASE64_STANDARD);
     char *b64 = malloc(cap);
-    seckit_base64_encode(b64, cap, NULL, msg, len, SECKIT_BASE64_STANDARD, &err);
+    if (b64 != NULL &&
+        seckit_base64_encode(b64, cap, NULL, msg, len, SECKIT_BASE64_STANDARD, &err) != 0) {
+        free(b64);
+        b64 = NULL;
+    }
     free(msg);
     return b64;
 }
@@ -819,7 +824,7 @@ done:
 
 int main(void)
 {
-    seckit_init(NULL);
+    TEST_INIT();
     if (seckit_rsa_keygen(2048, &priv1, &priv1_len, &pub1, &pub1_len, &err) != 0 ||
         seckit_rsa_keygen(2048, &priv2, &priv2_len, &pub2, &pub2_len, &err) != 0) {
         printf("FAIL keygen: %s\n", err.message);

@@ -68,7 +68,7 @@ static void test_untouched_bytes_kept(void)
     CHECK(field_is(f, 1, "b", "x y"));
     CHECK(field_is(f, 2, "", ""));
     int has = 1;
-    seckit_form_field(f, 3, NULL, NULL, NULL, NULL, &has);
+    CHECK_RC(seckit_form_field(f, 3, NULL, NULL, NULL, NULL, &has), 0);
     CHECK(has == 0);
     CHECK(field_is(f, 3, "c", ""));
     CHECK(field_is(f, 5, "e", "=="));
@@ -166,18 +166,18 @@ static void test_encode_component(void)
     /* Embedded NUL survives a round trip. */
     seckit_form *f = parse("a=x%00y");
     CHECK(f != NULL);
-    const char *v;
-    size_t vl;
-    seckit_form_field(f, 0, NULL, NULL, &v, &vl, NULL);
+    const char *v = NULL;
+    size_t vl = 0;
+    CHECK_RC(seckit_form_field(f, 0, NULL, NULL, &v, &vl, NULL), 0);
     CHECK(vl == 3 && v[1] == '\0');
-    seckit_form_set_value(f, 0, v, vl, &err);
+    CHECK_OK(seckit_form_set_value(f, 0, v, vl, &err), &err);
     CHECK(serializes_to(f, "a=x%00y"));
     seckit_form_free(f);
 }
 
 int main(void)
 {
-    seckit_init(NULL);
+    TEST_INIT();
     TEST(test_seed_form);
     TEST(test_untouched_bytes_kept);
     TEST(test_repeated_fields);

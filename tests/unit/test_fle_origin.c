@@ -211,19 +211,19 @@ static void test_form_lenient_codec(void)
     if (f == NULL)
         return;
     CHECK(seckit_form_count(f) == 5);
-    const char *n, *v;
+    const char *n = "", *v = "";
     size_t nl, vl, bad = 0;
-    seckit_form_field(f, 0, &n, &nl, &v, &vl, NULL);
+    CHECK_RC(seckit_form_field(f, 0, &n, &nl, &v, &vl, NULL), 0);
     CHECK(strcmp(v, "Z\xc3\xbcrich") == 0);
     CHECK(!seckit_form_field_is_strict(f, 0, &bad) && bad == 6);
-    seckit_form_field(f, 1, &n, &nl, &v, &vl, NULL);
+    CHECK_RC(seckit_form_field(f, 1, &n, &nl, &v, &vl, NULL), 0);
     CHECK(strcmp(v, "a|b;c") == 0);
-    seckit_form_field(f, 2, &n, &nl, &v, &vl, NULL);
+    CHECK_RC(seckit_form_field(f, 2, &n, &nl, &v, &vl, NULL), 0);
     CHECK(strcmp(v, "100%") == 0);
-    seckit_form_field(f, 3, &n, &nl, &v, &vl, NULL);
+    CHECK_RC(seckit_form_field(f, 3, &n, &nl, &v, &vl, NULL), 0);
     CHECK(strcmp(v, "%zz") == 0);
     CHECK(!seckit_form_field_is_strict(f, 3, NULL));
-    seckit_form_field(f, 4, &n, &nl, &v, &vl, NULL);
+    CHECK_RC(seckit_form_field(f, 4, &n, &nl, &v, &vl, NULL), 0);
     CHECK(strcmp(v, "A") == 0 && seckit_form_field_is_strict(f, 4, NULL));
     CHECK(!seckit_form_field_is_strict(f, 9, NULL));
     const char *raw;
@@ -454,7 +454,7 @@ static void test_error_public_api(void)
 
 int main(void)
 {
-    seckit_init(NULL);
+    TEST_INIT();
     if (seckit_rsa_keygen(2048, &priv, &priv_len, &pub, &pub_len, &err) != 0 ||
         seckit_rsa_keygen(2048, &other_priv, &other_priv_len, &other_pub, &other_pub_len,
                           &err) != 0) {

@@ -208,7 +208,7 @@ static void test_refcount(void)
 
 int main(void)
 {
-    seckit_init(NULL);
+    TEST_INIT();
     if (seckit_rsa_keygen(2048, &priv1, &priv1_len, &pub1, &pub1_len, &err) != 0 ||
         seckit_rsa_keygen(2048, &priv2, &priv2_len, &pub2, &pub2_len, &err) != 0) {
         printf("FAIL keygen: %s\n", err.message);

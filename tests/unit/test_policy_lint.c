@@ -316,9 +316,9 @@ static void test_checks_manifest(void)
         seckit_policy_lint_options o;
         memset(&o, 0, sizeof(o));
         o.data = g_data;
-        seckit_policy_type_parse(type, &o.type);
+        CHECK_RC(seckit_policy_type_parse(type, &o.type), 0);
         if (strcmp(rtype, "-") != 0)
-            seckit_policy_resource_type_parse(rtype, &o.resource_type);
+            CHECK_RC(seckit_policy_resource_type_parse(rtype, &o.resource_type), 0);
         if (strcmp(account, "-") != 0)
             o.account = account;
         const char *why = NULL;
@@ -411,7 +411,7 @@ static void test_seed_expected(void)
             seckit_policy_lint_options o;
             memset(&o, 0, sizeof(o));
             o.data = g_data;
-            seckit_policy_type_parse(type, &o.type);
+            CHECK_RC(seckit_policy_type_parse(type, &o.type), 0);
             seckit_policy_findings *f = NULL;
             seckit_error err;
             if (seckit_policy_lint(txt, len, &o, &f, &err) == 0) {

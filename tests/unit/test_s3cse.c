@@ -38,14 +38,17 @@ static void seq(uint8_t *p, size_t n, uint8_t start)
 static void unhex(const char *h, uint8_t *out, size_t *n)
 {
     size_t len = strlen(h);
-    seckit_hex_decode(out, len / 2 + 1, n, h, len, NULL);
+    CHECK_RC(seckit_hex_decode(out, len / 2 + 1, n, h, len, NULL), 0);
 }
 
 static char *b64(const uint8_t *p, size_t n)
 {
     size_t cap = seckit_base64_encoded_len(n, SECKIT_BASE64_STANDARD);
     char *s = malloc(cap);
-    seckit_base64_encode(s, cap, NULL, p, n, SECKIT_BASE64_STANDARD, NULL);
+    if (s != NULL && seckit_base64_encode(s, cap, NULL, p, n, SECKIT_BASE64_STANDARD, NULL) != 0) {
+        free(s);
+        s = NULL;
+    }
     return s;
 }
 
@@ -53,7 +56,10 @@ static uint8_t *unb64(const char *s, size_t *n)
 {
     size_t cap = seckit_base64_decoded_max(strlen(s)) + 1;
     uint8_t *p = malloc(cap);
-    seckit_base64_decode(p, cap, n, s, strlen(s), SECKIT_BASE64_STANDARD, NULL);
+    if (p != NULL && seckit_base64_decode(p, cap, n, s, strlen(s), SECKIT_BASE64_STANDARD, NULL) != 0) {
+        free(p);
+        p = NULL;
+    }
     return p;
 }
 
@@ -308,11 +314,11 @@ static seckit_s3cse_keyring *kms_kr(const char *key_id)
 {
     seckit_s3cse_keyring *kr = NULL;
     seckit_error err;
-    if (key_id != NULL)
-        seckit_s3cse_keyring_kms_new(&kr, key_id, &fake_ops, &kms_state, &err);
-    else
-        seckit_s3cse_keyring_kms_discovery_new(&kr, &fake_ops, &kms_state, &err);
-    return kr;
+    int rc = key_id != NULL
+                 ? seckit_s3cse_keyring_kms_new(&kr, key_id, &fake_ops, &kms_state, &err)
+                 : seckit_s3cse_keyring_kms_discovery_new(&kr, &fake_ops, &kms_state, &err);
+    CHECK_OK(rc, &err);
+    return rc == 0 ? kr : NULL;
 }
 
 static EVP_PKEY *load_pkey(const char *file)

@@ -94,6 +94,17 @@ static void tl_fail(const char *file, int line, const char *fmt, ...)
 
 #define TEST_EXIT() return tl_failed_total == 0 ? 0 : 1
 
+/* seckit_init() at the start of main(): a program that cannot initialise
+ * the library (no randomness) fails instead of testing nothing. */
+#define TEST_INIT()                                                          \
+    do {                                                                     \
+        seckit_error tl_init_err_;                                           \
+        if (seckit_init(&tl_init_err_) != 0) {                               \
+            printf("FAIL seckit_init: %s\n", tl_init_err_.message);          \
+            return 1;                                                        \
+        }                                                                    \
+    } while (0)
+
 /* Folder of test data (tests/), from $SECKIT_TEST_DATA or the build's srcdir. */
 static const char *tl_data_dir(void) __attribute__((unused));
 static const char *tl_data_dir(void)
