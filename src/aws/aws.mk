@@ -1,5 +1,5 @@
 # src/aws/: thin AWS API calls over libcurl (libcurl lives here only).
-libseckit_internal_la_SOURCES += src/aws/curl_version.c \
+libseckit_internal_la_SOURCES += src/aws/curl_version.c src/aws/dependencies.c \
 	src/aws/sigv4.c \
 	src/aws/xml.c \
 	src/aws/client.c \
