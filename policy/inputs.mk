@@ -6,9 +6,10 @@ libseckit_internal_la_SOURCES += \
 	policy/inputs_json.c \
 	policy/inputs_yaml.c \
 	policy/inputs_cfn.c \
+	policy/cfn_eval.c \
 	policy/inputs_lint.c \
 	policy/inputs_config.c
-noinst_HEADERS += policy/inputs_internal.h policy/json_internal.h
+noinst_HEADERS += policy/inputs_internal.h policy/json_internal.h policy/cfn_eval.h
 seckitinclude_HEADERS += include/seckit/policy_inputs.h
 
 # Unit tests: detection and extraction of every input kind, positions,
