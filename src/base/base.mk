@@ -14,6 +14,3 @@ seckitinclude_HEADERS += \
 	include/seckit/error.h \
 	include/seckit/version.h
 
-# src/io: the library's file-system helpers (atomic writes, key files).
-libseckit_internal_la_SOURCES += src/io/file.c
-seckitinclude_HEADERS += include/seckit/file.h
