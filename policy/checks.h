@@ -1,4 +1,4 @@
-/* Generated table of the linter's checks (code, type, learn-more link, summary).
+/* The table of the linter's checks, written by hand (code, type, learn-more link, summary).
  * Access Analyzer codes link to the IAM User Guide's policy-check reference;
  * seckit's own codes link to docs/checks.md as installed (an absolute
  * file:// URI: SARIF's helpUri must be absolute). */

@@ -164,41 +164,119 @@ size_t skt_iam_rtypes_for_arn_service(const seckit_iam_data *d, const char *svc,
     return 0;
 }
 
-int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, seckit_error *err)
+/* One record line ("K\tfield\t..."): services, actions, resource types and
+ * condition keys, each kind in sorted order; unknown kinds are skipped. */
+static int parse_record(seckit_iam_data *d, char *line, char *eol, size_t lineno, seckit_error *err)
 {
-    SKT_ENSURE_ARG(out != NULL, err);
-    *out = NULL;
-    SKT_ENSURE_ARG(bytes != NULL || len == 0, err);
-    if (len > MAX_DATA_SIZE)
-        return seckit_error_set(err, SECKIT_ELIMIT, "IAM data: %zu bytes exceed the %u-byte limit",
-                                len, MAX_DATA_SIZE);
-    if (memchr(bytes, '\0', len) != NULL)
-        return seckit_error_set(err, SECKIT_EFORMAT, "IAM data: contains a NUL byte (not a seckit IAM data file)");
-    seckit_iam_data *d = calloc(1, sizeof(*d));
-    SKT_ENSURE(d != NULL, err, SECKIT_ENOMEM, "IAM data: out of memory");
     int rc = 0;
-    d->buf = malloc(len + 1);
-    if (d->buf == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
-        goto fail;
+    char *f[6];
+    size_t n = 0;
+    char *q = line;
+    f[n++] = q;
+    while (n < 6) {
+        char *t = memchr(q, '\t', (size_t)(eol - q));
+        if (t == NULL)
+            break;
+        *t = '\0';
+        q = t + 1;
+        f[n++] = q;
     }
-    memcpy(d->buf, bytes, len);
-    d->buf[len] = '\0';
-    d->len = len;
+    switch (line[0]) {
+    case 'S':
+        if (n != 3) {
+            rc = bad(err, lineno, "service record needs 3 fields");
+            goto fail;
+        }
+        if (d->nservices > 0 && strcmp(d->services[d->nservices - 1].prefix, f[1]) >= 0) {
+            rc = bad(err, lineno, "services are not sorted");
+            goto fail;
+        }
+        d->services[d->nservices].prefix = f[1];
+        d->services[d->nservices].prefix_len = (size_t)(f[2] - 1 - f[1]);
+        d->services[d->nservices].name = f[2];
+        d->nservices++;
+        break;
+    case 'A': {
+        if (n != 5) {
+            rc = bad(err, lineno, "action record needs 5 fields");
+            goto fail;
+        }
+        const char *colon = strchr(f[1], ':');
+        unsigned acc = 0;
+        size_t alen = strlen(f[2]);
+        int okacc = alen == 1 || alen == 2;
+        for (const char *h = f[2]; *h && okacc; h++) {
+            int v = (*h >= '0' && *h <= '9') ? *h - '0' : (*h >= 'a' && *h <= 'f') ? *h - 'a' + 10 : -1;
+            if (v < 0)
+                okacc = 0;
+            acc = acc * 16u + (unsigned)(v < 0 ? 0 : v);
+        }
+        if (colon == NULL || colon == f[1] || !okacc || acc > 0x1f) {
+            rc = bad(err, lineno, "malformed action record");
+            goto fail;
+        }
+        if (d->nactions > 0 && order_ci(d->actions[d->nactions - 1].display, d->actions[d->nactions - 1].name_len,
+                                        f[1], (size_t)(f[2] - 1 - f[1])) >= 0) {
+            rc = bad(err, lineno, "actions are not sorted");
+            goto fail;
+        }
+        skt_iam_action *a = &d->actions[d->nactions++];
+        a->name = f[1];
+        a->display = f[1];
+        a->name_len = (size_t)(f[2] - 1 - f[1]);
+        a->perm_pos = SIZE_MAX;
+        a->access = acc;
+        a->resources = f[3];
+        a->keys = f[4];
+        a->wildcard_only = f[3][0] == '\0';
+        break;
+    }
+    case 'R':
+        if (n != 4) {
+            rc = bad(err, lineno, "resource type record needs 4 fields");
+            goto fail;
+        }
+        if (d->nrtypes > 0 &&
+            cmp_ci(d->rtypes[d->nrtypes - 1].name, f[1], (size_t)(f[2] - 1 - f[1])) >= 0) {
+            rc = bad(err, lineno, "resource types are not sorted");
+            goto fail;
+        }
+        d->rtypes[d->nrtypes].name = f[1];
+        d->rtypes[d->nrtypes].arn = f[2];
+        d->rtypes[d->nrtypes].keys = f[3];
+        d->nrtypes++;
+        break;
+    case 'K':
+        if (n != 3) {
+            rc = bad(err, lineno, "condition key record needs 3 fields");
+            goto fail;
+        }
+        if (d->nkeys > 0 && strcmp(d->keys[d->nkeys - 1].name, f[1]) >= 0) {
+            rc = bad(err, lineno, "condition keys are not sorted");
+            goto fail;
+        }
+        d->keys[d->nkeys].name = f[1];
+        d->keys[d->nkeys].type = f[2];
+        d->keys[d->nkeys].ktype = skt_key_type_parse(f[2]);
+        d->keys[d->nkeys].name_len = (size_t)(f[2] - 1 - f[1]);
+        d->nkeys++;
+        break;
+    default:
+        break; /* unknown record kinds are skipped (newer format) */
+    }
+    return 0;
+fail:
+    return rc;
+}
 
-    /* upper bound of records: the number of lines */
-    size_t nlines = 1;
-    for (const char *q = d->buf; (q = memchr(q, '\n', (size_t)(d->buf + len - q))) != NULL; q++)
-        nlines++;
-    d->services = calloc(nlines, sizeof(*d->services));
-    d->actions = calloc(nlines, sizeof(*d->actions));
-    d->rtypes = calloc(nlines, sizeof(*d->rtypes));
-    d->keys = calloc(nlines, sizeof(*d->keys));
-    if (!d->services || !d->actions || !d->rtypes || !d->keys) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
-        goto fail;
-    }
+/* The header line, the records and the date/source/rcp-services lines of
+ * d->buf; *lineno_out gets the number of lines read. */
+static int parse_lines(seckit_iam_data *d, size_t *lineno_out, seckit_error *err)
+{
+    int rc = 0;
+    size_t len = d->len;
     size_t lineno = 0;
+    *lineno_out = 0;
     char *p = d->buf;
     char *const end = d->buf + len;
     int seen_header = 0;
@@ -222,102 +300,8 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
         }
         if (ll == 0)
             continue;
-        char *f[6];
         if (ll >= 2 && line[1] == '\t') {
-            size_t n = 0;
-            char *q = line;
-            f[n++] = q;
-            while (n < 6) {
-                char *t = memchr(q, '\t', (size_t)(eol - q));
-                if (t == NULL)
-                    break;
-                *t = '\0';
-                q = t + 1;
-                f[n++] = q;
-            }
-            switch (line[0]) {
-            case 'S':
-                if (n != 3) {
-                    rc = bad(err, lineno, "service record needs 3 fields");
-                    goto fail;
-                }
-                if (d->nservices > 0 && strcmp(d->services[d->nservices - 1].prefix, f[1]) >= 0) {
-                    rc = bad(err, lineno, "services are not sorted");
-                    goto fail;
-                }
-                d->services[d->nservices].prefix = f[1];
-                d->services[d->nservices].prefix_len = (size_t)(f[2] - 1 - f[1]);
-                d->services[d->nservices].name = f[2];
-                d->nservices++;
-                break;
-            case 'A': {
-                if (n != 5) {
-                    rc = bad(err, lineno, "action record needs 5 fields");
-                    goto fail;
-                }
-                const char *colon = strchr(f[1], ':');
-                unsigned acc = 0;
-                size_t alen = strlen(f[2]);
-                int okacc = alen == 1 || alen == 2;
-                for (const char *h = f[2]; *h && okacc; h++) {
-                    int v = (*h >= '0' && *h <= '9') ? *h - '0' : (*h >= 'a' && *h <= 'f') ? *h - 'a' + 10 : -1;
-                    if (v < 0)
-                        okacc = 0;
-                    acc = acc * 16u + (unsigned)(v < 0 ? 0 : v);
-                }
-                if (colon == NULL || colon == f[1] || !okacc || acc > 0x1f) {
-                    rc = bad(err, lineno, "malformed action record");
-                    goto fail;
-                }
-                if (d->nactions > 0 && order_ci(d->actions[d->nactions - 1].display, d->actions[d->nactions - 1].name_len,
-                                                f[1], (size_t)(f[2] - 1 - f[1])) >= 0) {
-                    rc = bad(err, lineno, "actions are not sorted");
-                    goto fail;
-                }
-                skt_iam_action *a = &d->actions[d->nactions++];
-                a->name = f[1];
-                a->display = f[1];
-                a->name_len = (size_t)(f[2] - 1 - f[1]);
-                a->perm_pos = SIZE_MAX;
-                a->access = acc;
-                a->resources = f[3];
-                a->keys = f[4];
-                a->wildcard_only = f[3][0] == '\0';
-                break;
-            }
-            case 'R':
-                if (n != 4) {
-                    rc = bad(err, lineno, "resource type record needs 4 fields");
-                    goto fail;
-                }
-                if (d->nrtypes > 0 &&
-                    cmp_ci(d->rtypes[d->nrtypes - 1].name, f[1], (size_t)(f[2] - 1 - f[1])) >= 0) {
-                    rc = bad(err, lineno, "resource types are not sorted");
-                    goto fail;
-                }
-                d->rtypes[d->nrtypes].name = f[1];
-                d->rtypes[d->nrtypes].arn = f[2];
-                d->rtypes[d->nrtypes].keys = f[3];
-                d->nrtypes++;
-                break;
-            case 'K':
-                if (n != 3) {
-                    rc = bad(err, lineno, "condition key record needs 3 fields");
-                    goto fail;
-                }
-                if (d->nkeys > 0 && strcmp(d->keys[d->nkeys - 1].name, f[1]) >= 0) {
-                    rc = bad(err, lineno, "condition keys are not sorted");
-                    goto fail;
-                }
-                d->keys[d->nkeys].name = f[1];
-                d->keys[d->nkeys].type = f[2];
-                d->keys[d->nkeys].ktype = skt_key_type_parse(f[2]);
-                d->keys[d->nkeys].name_len = (size_t)(f[2] - 1 - f[1]);
-                d->nkeys++;
-                break;
-            default:
-                break; /* unknown record kinds are skipped (newer format) */
-            }
+            SKT_GUARD_GOTO(parse_record(d, line, eol, lineno, err), rc, fail);
             continue;
         }
         if (strncmp(line, "date ", 5) == 0) {
@@ -328,6 +312,7 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
             d->rcp_services = line + 13;
         }
     }
+    *lineno_out = lineno;
     if (!seen_header) {
         rc = bad(err, 1, "empty file (not a seckit IAM data file)");
         goto fail;
@@ -336,6 +321,16 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
         rc = bad(err, lineno, "no services or actions");
         goto fail;
     }
+    return 0;
+fail:
+    return rc;
+}
+
+/* The name indexes, and each service's run of actions ("svc:" prefix) and
+ * the tag condition keys they take. */
+static int link_services(seckit_iam_data *d, size_t lineno, seckit_error *err)
+{
+    int rc = 0;
     if (index_init(&d->service_index, d->nservices) != 0 || index_init(&d->action_index, d->nactions) != 0 ||
         index_init(&d->key_index, d->nkeys) != 0) {
         rc = seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
@@ -385,6 +380,16 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
         }
         d->services[s].tags = tags;
     }
+    return 0;
+fail:
+    return rc;
+}
+
+/* The permissions-management actions (resource exposure checks), each
+ * service's run of them, and the templated condition keys. */
+static int index_perm_actions(seckit_iam_data *d, seckit_error *err)
+{
+    int rc = 0;
     /* Permissions-management actions (resource exposure checks) */
     d->perm_actions = calloc(d->nactions, sizeof(*d->perm_actions));
     if (d->perm_actions == NULL) {
@@ -422,6 +427,15 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
     for (size_t i = 0; i < d->nkeys; i++)
         if (memchr(d->keys[i].name, '*', d->keys[i].name_len) != NULL)
             d->templated_keys[d->ntemplated_keys++] = i;
+    return 0;
+fail:
+    return rc;
+}
+
+/* Resource types: the resource part of each ARN pattern as a glob. */
+static int build_rtype_globs(seckit_iam_data *d, seckit_error *err)
+{
+    int rc = 0;
     /* resource types: the resource part of the ARN pattern as a glob */
     size_t total = 0;
     for (size_t i = 0; i < d->nrtypes; i++)
@@ -465,6 +479,16 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
         }
         *g++ = '\0';
     }
+    return 0;
+fail:
+    return rc;
+}
+
+/* The resource types by ARN service (the runs of one service, hashed by it),
+ * and the services whose resource types take aws:ResourceTag keys. */
+static int index_arn_services(seckit_iam_data *d, seckit_error *err)
+{
+    int rc = 0;
     d->by_arn_service = calloc(d->nrtypes ? d->nrtypes : 1, sizeof(*d->by_arn_service));
     if (d->by_arn_service == NULL) {
         rc = seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
@@ -507,6 +531,51 @@ int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, s
         if (sv != NULL)
             sv->tags |= SKT_TAG_RESOURCE;
     }
+    return 0;
+fail:
+    return rc;
+}
+
+int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, seckit_error *err)
+{
+    SKT_ENSURE_ARG(out != NULL, err);
+    *out = NULL;
+    SKT_ENSURE_ARG(bytes != NULL || len == 0, err);
+    if (len > MAX_DATA_SIZE)
+        return seckit_error_set(err, SECKIT_ELIMIT, "IAM data: %zu bytes exceed the %u-byte limit",
+                                len, MAX_DATA_SIZE);
+    if (memchr(bytes, '\0', len) != NULL)
+        return seckit_error_set(err, SECKIT_EFORMAT, "IAM data: contains a NUL byte (not a seckit IAM data file)");
+    seckit_iam_data *d = calloc(1, sizeof(*d));
+    SKT_ENSURE(d != NULL, err, SECKIT_ENOMEM, "IAM data: out of memory");
+    int rc = 0;
+    d->buf = malloc(len + 1);
+    if (d->buf == NULL) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
+        goto fail;
+    }
+    memcpy(d->buf, bytes, len);
+    d->buf[len] = '\0';
+    d->len = len;
+
+    /* upper bound of records: the number of lines */
+    size_t nlines = 1;
+    for (const char *q = d->buf; (q = memchr(q, '\n', (size_t)(d->buf + len - q))) != NULL; q++)
+        nlines++;
+    d->services = calloc(nlines, sizeof(*d->services));
+    d->actions = calloc(nlines, sizeof(*d->actions));
+    d->rtypes = calloc(nlines, sizeof(*d->rtypes));
+    d->keys = calloc(nlines, sizeof(*d->keys));
+    if (!d->services || !d->actions || !d->rtypes || !d->keys) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
+        goto fail;
+    }
+    size_t lineno = 0;
+    SKT_GUARD_GOTO(parse_lines(d, &lineno, err), rc, fail);
+    SKT_GUARD_GOTO(link_services(d, lineno, err), rc, fail);
+    SKT_GUARD_GOTO(index_perm_actions(d, err), rc, fail);
+    SKT_GUARD_GOTO(build_rtype_globs(d, err), rc, fail);
+    SKT_GUARD_GOTO(index_arn_services(d, err), rc, fail);
     *out = d;
     return 0;
 fail:

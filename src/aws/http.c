@@ -930,6 +930,198 @@ void skt_aws_retry_wait(seckit_aws *aws, int retry)
     do_sleep(aws, skt_retry_backoff_ms(retry, rand01(aws)));
 }
 
+/* Where the request's body comes from and the response goes to; *out_start
+ * gets the response file's offset (-1: not a seekable file). */
+static void body_source(const seckit_aws_request *req, xfer *x, long long *out_start)
+{
+    x->mem = req->body;
+    x->len = req->body_len;
+    if (req->body_fd >= 0) {
+        x->in_off = req->body_offset;
+        x->in_seekable = lseek(req->body_fd, 0, SEEK_CUR) != (off_t)-1;
+    }
+    x->src_req = req->body_read != NULL ? req : NULL;
+    x->sink_req = req->response_sink != NULL ? req : NULL;
+    x->out_to_fd = x->sink_req == NULL && req->response_fd >= 0;
+    if (x->out_to_fd) {
+        off_t o = lseek(req->response_fd, 0, SEEK_CUR);
+        *out_start = o == (off_t)-1 ? -1 : (long long)o;
+    }
+}
+
+/* The payload hash to sign: the caller's, UNSIGNED-PAYLOAD for a streamed
+ * body to S3 over https, else the body's SHA-256 (a streamed body over
+ * plain http must be a seekable file). */
+static int payload_hash(const seckit_aws_request *req, int https_s3, int in_seekable,
+                        char payload[65], const char *what, seckit_error *err)
+{
+    int rc = 0;
+    if (req->payload_hash != NULL) {
+        SKT_ENSURE_GOTO(strlen(req->payload_hash) < (size_t)65, err, rc, done, SECKIT_EINVAL,
+                        "payload hash too long");
+        snprintf(payload, (size_t)65, "%s", req->payload_hash);
+    } else if (req->body_read != NULL) {
+        if (https_s3)
+            snprintf(payload, (size_t)65, "UNSIGNED-PAYLOAD");
+        else
+            SKT_GUARD_GOTO(hash_source(req, payload, what, err), rc, done);
+    } else if (req->body_fd < 0) {
+        SKT_GUARD_GOTO(skt_sha256_hex(req->body != NULL ? req->body : "", req->body_len, payload,
+                                      err),
+                       rc, done);
+    } else if (https_s3) {
+        snprintf(payload, (size_t)65, "UNSIGNED-PAYLOAD");
+    } else {
+        SKT_ENSURE_GOTO(in_seekable, err, rc, done, SECKIT_EINVAL,
+                        "%s: a streamed body over plain http must be a seekable file (its "
+                        "SHA-256 is signed)",
+                        what);
+        SKT_GUARD_GOTO(skt_sha256_fd_hex(req->body_fd, req->body_offset, req->body_len, payload,
+                                         err),
+                       rc, done);
+    }
+
+done:
+    return rc;
+}
+
+/* The headers to sign, in h[0..*nh_out): Host, the caller's (refusing those
+ * the library sets), the protocol's. */
+static int headers_to_sign(const seckit_aws_request *req, const char *host, int protocol,
+                           seckit_aws_kv *h, size_t *nh_out, const char *what, seckit_error *err)
+{
+    int rc = 0;
+    size_t nh = 0;
+    h[nh++] = (seckit_aws_kv){"Host", host};
+    int have_ct = 0;
+    for (size_t i = 0; i < req->header_count; i++) {
+        const char *n = req->headers[i].name;
+        SKT_ENSURE_GOTO(n != NULL && strcasecmp(n, "host") != 0 &&
+                            strcasecmp(n, "authorization") != 0 &&
+                            strcasecmp(n, "content-length") != 0 &&
+                            strcasecmp(n, "expect") != 0,
+                        err, rc, done, SECKIT_EINVAL, "%s: header '%.40s' is set by the library",
+                        what, n ? n : "(null)");
+        if (strcasecmp(n, "content-type") == 0)
+            have_ct = 1;
+        h[nh++] = req->headers[i];
+    }
+    if (req->target != NULL) {
+        h[nh++] = (seckit_aws_kv){"X-Amz-Target", req->target};
+        if (!have_ct)
+            h[nh++] = (seckit_aws_kv){"Content-Type", "application/x-amz-json-1.1"};
+    } else if (protocol == SECKIT_AWS_PROTO_QUERY && !have_ct && req->body_len > 0) {
+        h[nh++] = (seckit_aws_kv){"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"};
+    }
+
+done:
+    *nh_out = nh;
+    return rc;
+}
+
+/* One attempt's header list: the signed headers, and the signature's (when
+ * there are credentials). */
+static int signed_header_list(seckit_aws *aws, const seckit_aws_request *req,
+                              const seckit_aws_credentials *creds, const target *t, int is_s3,
+                              const char *payload, const seckit_aws_kv *h, size_t nh,
+                              struct curl_slist **list, const char *what, seckit_error *err)
+{
+    int rc = 0;
+    seckit_sigv4_result sig;
+    memset(&sig, 0, sizeof sig);
+    if (creds != NULL) {
+        seckit_sigv4_params p = {
+            .access_key_id = creds->access_key_id,
+            .secret_access_key = creds->secret_access_key,
+            .session_token = creds->session_token,
+            .region = t->signing_region,
+            .service = req->service,
+            .timestamp = skt_aws_sign_time(aws),
+            .normalize_path = !is_s3,
+            .payload_hash = payload,
+            .add_content_sha256 = is_s3,
+        };
+        SKT_GUARD_GOTO(seckit_sigv4_sign(&p, 0, req->method, t->canon_path, req->query,
+                                         req->query_count, h, nh, &sig, err),
+                       rc, done);
+    }
+    for (size_t i = 0; i < nh && rc == 0; i++)
+        rc = add_header(list, h[i].name, h[i].value, what, err);
+    if (rc == 0 && creds != NULL) {
+        rc = add_header(list, "X-Amz-Date", sig.amz_date, what, err);
+        if (rc == 0 && creds->session_token[0])
+            rc = add_header(list, "X-Amz-Security-Token", creds->session_token, what, err);
+        if (rc == 0 && is_s3)
+            rc = add_header(list, "x-amz-content-sha256", payload, what, err);
+        if (rc == 0)
+            rc = add_header(list, "Authorization", sig.authorization, what, err);
+    } else if (rc == 0 && is_s3) {
+        rc = add_header(list, "x-amz-content-sha256", payload, what, err);
+    }
+    if (rc == 0)
+        rc = suppress_expect(list, err);
+    seckit_sigv4_result_free(&sig);
+done:
+    return rc;
+}
+
+/* An error answer (or an error document in a 200 answer): its message in
+ * err, its retry kind; a bucket in another region re-targets t (once), a
+ * clock the server says is off is corrected (once): *again for either.
+ * *fatal when the request cannot go on. */
+static int error_answer(seckit_aws *aws, const seckit_aws_request *req,
+                        const seckit_aws_credentials *creds, xfer *x, target *t, int protocol,
+                        int is_s3, int error_in_200, const char *what, char redirect_to[64],
+                        int *redirected, int *skew_fixed, int *again, int *kind, int *fatal,
+                        seckit_error *err)
+{
+    int rc;
+    const char *rid = hdr_get(x, "x-amzn-requestid");
+    if (rid == NULL)
+        rid = hdr_get(x, "x-amz-request-id");
+    rc = skt_aws_parse_error(protocol, x->status, req->method, x->body.data, x->body.len, rid,
+                             what, err);
+    if (error_in_200 && rc == 0)
+        rc = seckit_error_set(err, SECKIT_EAWS, "%s: an error document in a 200 answer",
+                              what);
+    const char *etype = hdr_get(x, "x-amzn-errortype");
+    if (err->aws_code[0] == '\0' && etype != NULL)
+        snprintf(err->aws_code, sizeof err->aws_code, "%.*s", (int)strcspn(etype, ":"),
+                 etype);
+    /* An error after "200 OK" is retried like a 500. */
+    *kind = skt_retry_classify(0, error_in_200 ? 500 : x->status, err->aws_code);
+    if (is_s3 && !*redirected && !error_in_200 && redirect_region(x, err, redirect_to) &&
+        strcmp(redirect_to, t->signing_region) != 0) {
+        /* The bucket is in another region: re-sign for it, once. */
+        *redirected = *again = 1;
+        if (req->bucket != NULL && *req->bucket)
+            skt_aws_remember_bucket_region(aws, req->bucket, redirect_to);
+        seckit_error terr;
+        target_free(t);
+        if (build_target(aws, req, redirect_to, t, &terr) != 0) {
+            *err = terr;
+            *fatal = 1;
+            return terr.code;
+        }
+    } else if (!*skew_fixed && creds != NULL) {
+        /* Our clock is off: take the server's time from Date, once.
+         * A HEAD's 403 has no body to name the error: a Date more
+         * than 5 minutes from the signing time says it. */
+        const char *date = hdr_get(x, "date");
+        time_t server = date != NULL ? curl_getdate(date, NULL) : (time_t)-1;
+        long long off = server > 0 ? (long long)server - skt_aws_now(aws) : 0;
+        long long drift = off - aws->clock_offset;
+        int skewed = is_skew_code(err->aws_code) ||
+                     (x->status == 403 && x->body.len == 0 &&
+                      strcmp(req->method, "HEAD") == 0 && (drift > 300 || drift < -300));
+        if (server > 0 && skewed) {
+            aws->clock_offset = off;
+            *skew_fixed = *again = 1;
+        }
+    }
+    return rc;
+}
+
 int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
                     const seckit_aws_credentials *creds, seckit_aws_response *resp,
                     seckit_error *err)
@@ -972,69 +1164,10 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
         goto done;
     }
 
-    /* Body source. */
-    x.mem = req->body;
-    x.len = req->body_len;
-    if (req->body_fd >= 0) {
-        x.in_off = req->body_offset;
-        x.in_seekable = lseek(req->body_fd, 0, SEEK_CUR) != (off_t)-1;
-    }
-    x.src_req = req->body_read != NULL ? req : NULL;
-    x.sink_req = req->response_sink != NULL ? req : NULL;
-    x.out_to_fd = x.sink_req == NULL && req->response_fd >= 0;
-    if (x.out_to_fd) {
-        off_t o = lseek(req->response_fd, 0, SEEK_CUR);
-        out_start = o == (off_t)-1 ? -1 : (long long)o;
-    }
-
-    /* Payload hash. */
-    if (req->payload_hash != NULL) {
-        SKT_ENSURE_GOTO(strlen(req->payload_hash) < sizeof payload, err, rc, done, SECKIT_EINVAL,
-                        "payload hash too long");
-        snprintf(payload, sizeof payload, "%s", req->payload_hash);
-    } else if (req->body_read != NULL) {
-        if (t.https && is_s3)
-            snprintf(payload, sizeof payload, "UNSIGNED-PAYLOAD");
-        else
-            SKT_GUARD_GOTO(hash_source(req, payload, what, err), rc, done);
-    } else if (req->body_fd < 0) {
-        SKT_GUARD_GOTO(skt_sha256_hex(req->body != NULL ? req->body : "", req->body_len, payload,
-                                      err),
-                       rc, done);
-    } else if (t.https && is_s3) {
-        snprintf(payload, sizeof payload, "UNSIGNED-PAYLOAD");
-    } else {
-        SKT_ENSURE_GOTO(x.in_seekable, err, rc, done, SECKIT_EINVAL,
-                        "%s: a streamed body over plain http must be a seekable file (its "
-                        "SHA-256 is signed)",
-                        what);
-        SKT_GUARD_GOTO(skt_sha256_fd_hex(req->body_fd, req->body_offset, req->body_len, payload,
-                                         err),
-                       rc, done);
-    }
-
-    /* Headers to sign: Host, the caller's, the protocol's. */
-    h[nh++] = (seckit_aws_kv){"Host", t.host};
-    int have_ct = 0;
-    for (size_t i = 0; i < req->header_count; i++) {
-        const char *n = req->headers[i].name;
-        SKT_ENSURE_GOTO(n != NULL && strcasecmp(n, "host") != 0 &&
-                            strcasecmp(n, "authorization") != 0 &&
-                            strcasecmp(n, "content-length") != 0 &&
-                            strcasecmp(n, "expect") != 0,
-                        err, rc, done, SECKIT_EINVAL, "%s: header '%.40s' is set by the library",
-                        what, n ? n : "(null)");
-        if (strcasecmp(n, "content-type") == 0)
-            have_ct = 1;
-        h[nh++] = req->headers[i];
-    }
-    if (req->target != NULL) {
-        h[nh++] = (seckit_aws_kv){"X-Amz-Target", req->target};
-        if (!have_ct)
-            h[nh++] = (seckit_aws_kv){"Content-Type", "application/x-amz-json-1.1"};
-    } else if (protocol == SECKIT_AWS_PROTO_QUERY && !have_ct && req->body_len > 0) {
-        h[nh++] = (seckit_aws_kv){"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"};
-    }
+    body_source(req, &x, &out_start);
+    SKT_GUARD_GOTO(payload_hash(req, t.https && is_s3, x.in_seekable, payload, what, err), rc,
+                   done);
+    SKT_GUARD_GOTO(headers_to_sign(req, t.host, protocol, h, &nh, what, err), rc, done);
 
     int attempts = 0;
     int extra = 0; /* attempts that the retry mode does not count */
@@ -1046,40 +1179,7 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
         curl_slist_free_all(list);
         list = NULL;
         errbuf[0] = '\0';
-        seckit_sigv4_result sig;
-        memset(&sig, 0, sizeof sig);
-        if (creds != NULL) {
-            seckit_sigv4_params p = {
-                .access_key_id = creds->access_key_id,
-                .secret_access_key = creds->secret_access_key,
-                .session_token = creds->session_token,
-                .region = t.signing_region,
-                .service = req->service,
-                .timestamp = skt_aws_sign_time(aws),
-                .normalize_path = !is_s3,
-                .payload_hash = payload,
-                .add_content_sha256 = is_s3,
-            };
-            SKT_GUARD_GOTO(seckit_sigv4_sign(&p, 0, req->method, t.canon_path, req->query,
-                                             req->query_count, h, nh, &sig, err),
-                           rc, done);
-        }
-        for (size_t i = 0; i < nh && rc == 0; i++)
-            rc = add_header(&list, h[i].name, h[i].value, what, err);
-        if (rc == 0 && creds != NULL) {
-            rc = add_header(&list, "X-Amz-Date", sig.amz_date, what, err);
-            if (rc == 0 && creds->session_token[0])
-                rc = add_header(&list, "X-Amz-Security-Token", creds->session_token, what, err);
-            if (rc == 0 && is_s3)
-                rc = add_header(&list, "x-amz-content-sha256", payload, what, err);
-            if (rc == 0)
-                rc = add_header(&list, "Authorization", sig.authorization, what, err);
-        } else if (rc == 0 && is_s3) {
-            rc = add_header(&list, "x-amz-content-sha256", payload, what, err);
-        }
-        if (rc == 0)
-            rc = suppress_expect(&list, err);
-        seckit_sigv4_result_free(&sig);
+        rc = signed_header_list(aws, req, creds, &t, is_s3, payload, h, nh, &list, what, err);
         if (rc != 0)
             goto done;
 
@@ -1110,49 +1210,11 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
             rc = 0;
             break;
         } else {
-            const char *rid = hdr_get(&x, "x-amzn-requestid");
-            if (rid == NULL)
-                rid = hdr_get(&x, "x-amz-request-id");
-            rc = skt_aws_parse_error(protocol, x.status, req->method, x.body.data, x.body.len, rid,
-                                     what, err);
-            if (error_in_200 && rc == 0)
-                rc = seckit_error_set(err, SECKIT_EAWS, "%s: an error document in a 200 answer",
-                                      what);
-            const char *etype = hdr_get(&x, "x-amzn-errortype");
-            if (err->aws_code[0] == '\0' && etype != NULL)
-                snprintf(err->aws_code, sizeof err->aws_code, "%.*s", (int)strcspn(etype, ":"),
-                         etype);
-            /* An error after "200 OK" is retried like a 500. */
-            kind = skt_retry_classify(0, error_in_200 ? 500 : x.status, err->aws_code);
-            if (is_s3 && !redirected && !error_in_200 && redirect_region(&x, err, redirect_to) &&
-                strcmp(redirect_to, t.signing_region) != 0) {
-                /* The bucket is in another region: re-sign for it, once. */
-                redirected = again = 1;
-                if (req->bucket != NULL && *req->bucket)
-                    skt_aws_remember_bucket_region(aws, req->bucket, redirect_to);
-                seckit_error terr;
-                target_free(&t);
-                if (build_target(aws, req, redirect_to, &t, &terr) != 0) {
-                    *err = terr;
-                    rc = terr.code;
-                    goto done;
-                }
-            } else if (!skew_fixed && creds != NULL) {
-                /* Our clock is off: take the server's time from Date, once.
-                 * A HEAD's 403 has no body to name the error: a Date more
-                 * than 5 minutes from the signing time says it. */
-                const char *date = hdr_get(&x, "date");
-                time_t server = date != NULL ? curl_getdate(date, NULL) : (time_t)-1;
-                long long off = server > 0 ? (long long)server - skt_aws_now(aws) : 0;
-                long long drift = off - aws->clock_offset;
-                int skewed = is_skew_code(err->aws_code) ||
-                             (x.status == 403 && x.body.len == 0 &&
-                              strcmp(req->method, "HEAD") == 0 && (drift > 300 || drift < -300));
-                if (server > 0 && skewed) {
-                    aws->clock_offset = off;
-                    skew_fixed = again = 1;
-                }
-            }
+            int fatal = 0;
+            rc = error_answer(aws, req, creds, &x, &t, protocol, is_s3, error_in_200, what,
+                              redirect_to, &redirected, &skew_fixed, &again, &kind, &fatal, err);
+            if (fatal)
+                goto done;
         }
         if (again) {
             if (rewind_for_retry(req, &x, out_start, err) != 0)

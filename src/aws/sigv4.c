@@ -352,6 +352,266 @@ static int valid_token(const char *s, size_t max)
     return 1;
 }
 
+/* The canonical headers, sorted, in h[0..*nh_out) (their names lowercase,
+ * duplicates merged in order, whitespace folded; the signer's own x-amz-*
+ * headers added unless query_form), and their names joined by ';' in sh. */
+static int canon_headers(canon_hdr *h, size_t *nh_out, const seckit_aws_kv *headers,
+                         size_t header_count, int query_form, const seckit_sigv4_params *p,
+                         const char *token, const char *payload, const char *amz_date,
+                         skt_writer *tmp, skt_writer *sh, seckit_error *err)
+{
+    int rc = 0;
+    size_t nh = 0;
+    /* Headers: lowercase, merge duplicates in order, fold whitespace. */
+    for (size_t i = 0; i < header_count; i++) {
+        const char *name = headers[i].name, *val = headers[i].value ? headers[i].value : "";
+        if (name == NULL || *name == '\0') {
+            rc = seckit_error_set(err, SECKIT_EINVAL, "sigv4: header %zu has no name", i);
+            goto done;
+        }
+        if (strchr(val, '\r') != NULL || strchr(name, '\n') != NULL || strchr(name, ':')) {
+            rc = seckit_error_set(err, SECKIT_EINVAL, "sigv4: header '%.64s' is malformed", name);
+            goto done;
+        }
+        size_t k;
+        for (k = 0; k < nh; k++)
+            if (strcasecmp(h[k].name, name) == 0)
+                break;
+        skt_writer_reset(tmp);
+        if (k < nh) {
+            SKT_GUARD_GOTO(skt_writer_str(tmp, h[k].value, err), rc, done);
+            SKT_GUARD_GOTO(skt_writer_put(tmp, ",", 1, err), rc, done);
+        }
+        SKT_GUARD_GOTO(put_folded(tmp, val, err), rc, done);
+        SKT_GUARD_GOTO(skt_writer_terminate(tmp, err), rc, done);
+        char *v = strdup((const char *)tmp->data);
+        if (v == NULL) {
+            rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+            goto done;
+        }
+        if (k < nh) {
+            free(h[k].value);
+            h[k].value = v;
+        } else {
+            h[nh].name = strdup(name);
+            h[nh].value = v;
+            if (h[nh].name == NULL) {
+                rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+                nh++;
+                goto done;
+            }
+            for (char *c = h[nh].name; *c; c++)
+                *c = (char)tolower((unsigned char)*c);
+            nh++;
+        }
+    }
+    if (!query_form) {
+        struct { const char *n; const char *v; int on; } add[] = {
+            {"x-amz-date", amz_date, 1},
+            {"x-amz-security-token", token, token != NULL && !p->omit_session_token},
+            {"x-amz-content-sha256", payload, p->add_content_sha256},
+        };
+        for (size_t a = 0; a < SKT_ARRAY_LEN(add); a++) {
+            if (!add[a].on)
+                continue;
+            for (size_t k = 0; k < nh; k++)
+                if (strcmp(h[k].name, add[a].n) == 0) {
+                    rc = seckit_error_set(err, SECKIT_EINVAL,
+                                          "sigv4: header %s is set by the signer", add[a].n);
+                    goto done;
+                }
+            h[nh].name = strdup(add[a].n);
+            h[nh].value = strdup(add[a].v);
+            nh++;
+            if (h[nh - 1].name == NULL || h[nh - 1].value == NULL) {
+                rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+                goto done;
+            }
+        }
+    }
+    qsort(h, nh, sizeof *h, cmp_hdr);
+    for (size_t k = 0; k < nh; k++) {
+        if (k > 0)
+            SKT_GUARD_GOTO(skt_writer_put(sh, ";", 1, err), rc, done);
+        SKT_GUARD_GOTO(skt_writer_str(sh, h[k].name, err), rc, done);
+    }
+    SKT_GUARD_GOTO(skt_writer_terminate(sh, err), rc, done);
+
+done:
+    *nh_out = nh;
+    return rc;
+}
+
+/* The query, sorted, in q[0..*nq_out): every name and value encoded, the
+ * presigning parameters added when query_form. */
+static int canon_query(enc_pair *q, size_t *nq_out, const seckit_aws_kv *query,
+                       size_t query_count, int query_form, const seckit_sigv4_params *p,
+                       const char *token, const char *amz_date, const skt_writer *scope,
+                       const skt_writer *sh, seckit_error *err)
+{
+    int rc = 0;
+    size_t nq = 0;
+    /* Query: encode every name and value, add the presigning parameters,
+     * sort by encoded name then value. */
+    for (size_t i = 0; i < query_count; i++) {
+        if (query[i].name == NULL) {
+            rc = seckit_error_set(err, SECKIT_EINVAL, "sigv4: query parameter %zu has no name", i);
+            goto done;
+        }
+        q[nq].name = encode_str(query[i].name, err);
+        q[nq].value = encode_str(query[i].value, err);
+        nq++;
+        if (q[nq - 1].name == NULL || q[nq - 1].value == NULL) {
+            rc = err ? err->code : SECKIT_ENOMEM;
+            if (rc == 0)
+                rc = SECKIT_ENOMEM;
+            goto done;
+        }
+    }
+    if (query_form) {
+        char cred[1024], expires[32];
+        snprintf(cred, sizeof cred, "%s/%s", p->access_key_id, (const char *)scope->data);
+        snprintf(expires, sizeof expires, "%ld", p->expires_s);
+        struct { const char *n; const char *v; int on; } add[] = {
+            {"X-Amz-Algorithm", "AWS4-HMAC-SHA256", 1},
+            {"X-Amz-Credential", cred, 1},
+            {"X-Amz-Date", amz_date, 1},
+            {"X-Amz-Expires", expires, 1},
+            {"X-Amz-Security-Token", token, token != NULL && !p->omit_session_token},
+            {"X-Amz-SignedHeaders", (const char *)sh->data, 1},
+        };
+        for (size_t a = 0; a < SKT_ARRAY_LEN(add); a++) {
+            if (!add[a].on)
+                continue;
+            q[nq].name = encode_str(add[a].n, err);
+            q[nq].value = encode_str(add[a].v, err);
+            nq++;
+            if (q[nq - 1].name == NULL || q[nq - 1].value == NULL) {
+                rc = SECKIT_ENOMEM;
+                goto done;
+            }
+        }
+    }
+    qsort(q, nq, sizeof *q, cmp_pair);
+
+done:
+    *nq_out = nq;
+    return rc;
+}
+
+/* The canonical request in cr; [*qstart, *qend) of it is the canonical
+ * query string. */
+static int canonical_request(skt_writer *cr, skt_writer *tmp, const char *method,
+                             const char *path, int normalize_path, const enc_pair *q, size_t nq,
+                             const canon_hdr *h, size_t nh, const skt_writer *sh,
+                             const char *payload, size_t *qstart_out, size_t *qend_out,
+                             seckit_error *err)
+{
+    int rc = 0;
+    /* Canonical request. */
+    SKT_GUARD_GOTO(skt_writer_str(cr, method, err), rc, done);
+    SKT_GUARD_GOTO(skt_writer_put(cr, "\n", 1, err), rc, done);
+    skt_writer_reset(tmp);
+    SKT_GUARD_GOTO(skt_sigv4_canonical_uri(tmp, path, normalize_path, err), rc, done);
+    SKT_GUARD_GOTO(skt_writer_str(cr, (const char *)tmp->data, err), rc, done);
+    SKT_GUARD_GOTO(skt_writer_put(cr, "\n", 1, err), rc, done);
+    size_t qstart = cr->len;
+    *qstart_out = qstart;
+    for (size_t k = 0; k < nq; k++) {
+        if (k > 0)
+            SKT_GUARD_GOTO(skt_writer_put(cr, "&", 1, err), rc, done);
+        SKT_GUARD_GOTO(skt_writer_str(cr, q[k].name, err), rc, done);
+        SKT_GUARD_GOTO(skt_writer_put(cr, "=", 1, err), rc, done);
+        SKT_GUARD_GOTO(skt_writer_str(cr, q[k].value, err), rc, done);
+    }
+    size_t qend = cr->len;
+    *qend_out = qend;
+    SKT_GUARD_GOTO(skt_writer_put(cr, "\n", 1, err), rc, done);
+    for (size_t k = 0; k < nh; k++) {
+        SKT_GUARD_GOTO(skt_writer_str(cr, h[k].name, err), rc, done);
+        SKT_GUARD_GOTO(skt_writer_put(cr, ":", 1, err), rc, done);
+        SKT_GUARD_GOTO(skt_writer_str(cr, h[k].value, err), rc, done);
+        SKT_GUARD_GOTO(skt_writer_put(cr, "\n", 1, err), rc, done);
+    }
+    SKT_GUARD_GOTO(skt_writer_put(cr, "\n", 1, err), rc, done);
+    SKT_GUARD_GOTO(skt_writer_str(cr, (const char *)sh->data, err), rc, done);
+    SKT_GUARD_GOTO(skt_writer_put(cr, "\n", 1, err), rc, done);
+    SKT_GUARD_GOTO(skt_writer_str(cr, payload, err), rc, done);
+    SKT_GUARD_GOTO(skt_writer_terminate(cr, err), rc, done);
+
+done:
+    return rc;
+}
+
+/* The signature of the string to sign (hex in sig_hex): the signing key is an
+ * HMAC chain from "AWS4" + the secret over the date, region, service and
+ * "aws4_request"; every intermediate key is wiped. */
+static int sign_string(const seckit_sigv4_params *p, const char *date8, const skt_writer *sts,
+                       char sig_hex[65], seckit_error *err)
+{
+    int rc = 0;
+    uint8_t key[32], k2[32];
+    char *ksecret = NULL;
+    /* Signing key: HMAC chain from "AWS4" + secret. */
+    size_t sl = strlen(p->secret_access_key);
+    ksecret = skt_secret_alloc(sl + 5);
+    if (ksecret == NULL) {
+        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
+        goto done;
+    }
+    memcpy(ksecret, "AWS4", 4);
+    memcpy(ksecret + 4, p->secret_access_key, sl + 1);
+    SKT_GUARD_GOTO(skt_hmac_sha256(ksecret, sl + 4, date8, 8, key, err), rc, done);
+    SKT_GUARD_GOTO(skt_hmac_sha256(key, 32, p->region, strlen(p->region), k2, err), rc, done);
+    SKT_GUARD_GOTO(skt_hmac_sha256(k2, 32, p->service, strlen(p->service), key, err), rc, done);
+    SKT_GUARD_GOTO(skt_hmac_sha256(key, 32, "aws4_request", 12, k2, err), rc, done);
+    uint8_t sig[32];
+    SKT_GUARD_GOTO(skt_hmac_sha256(k2, 32, sts->data, sts->len, sig, err), rc, done);
+    to_hex(sig, 32, sig_hex);
+
+done:
+    skt_wipe(key, sizeof key);
+    skt_wipe(k2, sizeof k2);
+    if (ksecret != NULL)
+        skt_secret_free(ksecret);
+    return rc;
+}
+
+/* The signed request's credentials: the presigned query string (out->query)
+ * or the Authorization header (out->authorization). */
+static int put_credentials(seckit_sigv4_result *out, const seckit_sigv4_params *p, int query_form,
+                           const char *token, const skt_writer *cr, size_t qstart, size_t qend,
+                           const skt_writer *scope, const skt_writer *sh, skt_writer *tmp,
+                           seckit_error *err)
+{
+    int rc = 0;
+    if (query_form) {
+        skt_writer_reset(tmp);
+        SKT_GUARD_GOTO(skt_writer_put(tmp, cr->data + qstart, qend - qstart, err), rc, done);
+        SKT_GUARD_GOTO(fmt(tmp, err, "%sX-Amz-Signature=%s", qend > qstart ? "&" : "",
+                           out->signature),
+                       rc, done);
+        if (token != NULL && p->omit_session_token) {
+            SKT_GUARD_GOTO(skt_writer_str(tmp, "&X-Amz-Security-Token=", err), rc, done);
+            SKT_GUARD_GOTO(skt_uri_encode(tmp, token, strlen(token), 0, err), rc, done);
+        }
+        SKT_GUARD_GOTO(skt_writer_terminate(tmp, err), rc, done);
+        out->query = (char *)skt_writer_steal(tmp, NULL);
+    } else {
+        skt_writer_reset(tmp);
+        SKT_GUARD_GOTO(fmt(tmp, err, "AWS4-HMAC-SHA256 Credential=%s/", p->access_key_id), rc,
+                       done);
+        SKT_GUARD_GOTO(skt_writer_str(tmp, (const char *)scope->data, err), rc, done);
+        SKT_GUARD_GOTO(skt_writer_str(tmp, ", SignedHeaders=", err), rc, done);
+        SKT_GUARD_GOTO(skt_writer_str(tmp, (const char *)sh->data, err), rc, done);
+        SKT_GUARD_GOTO(fmt(tmp, err, ", Signature=%s", out->signature), rc, done);
+        SKT_GUARD_GOTO(skt_writer_terminate(tmp, err), rc, done);
+        out->authorization = (char *)skt_writer_steal(tmp, NULL);
+    }
+done:
+    return rc;
+}
+
 int seckit_sigv4_sign(const seckit_sigv4_params *p, int query_form, const char *method,
                       const char *path, const seckit_aws_kv *query, size_t query_count,
                       const seckit_aws_kv *headers, size_t header_count,
@@ -390,8 +650,6 @@ int seckit_sigv4_sign(const seckit_sigv4_params *p, int query_form, const char *
     canon_hdr *h = calloc(nh_max, sizeof *h);
     enc_pair *q = calloc(nq_max, sizeof *q);
     skt_writer cr, sts, sh, scope, tmp;
-    uint8_t key[32], k2[32];
-    char *ksecret = NULL;
     skt_writer_init(&cr, SIGV4_TEXT_MAX);
     skt_writer_init(&sts, SIGV4_TEXT_MAX);
     skt_writer_init(&sh, SIGV4_TEXT_MAX);
@@ -405,153 +663,16 @@ int seckit_sigv4_sign(const seckit_sigv4_params *p, int query_form, const char *
                    done);
     SKT_GUARD_GOTO(skt_writer_terminate(&scope, err), rc, done);
 
-    /* Headers: lowercase, merge duplicates in order, fold whitespace. */
-    for (size_t i = 0; i < header_count; i++) {
-        const char *name = headers[i].name, *val = headers[i].value ? headers[i].value : "";
-        if (name == NULL || *name == '\0') {
-            rc = seckit_error_set(err, SECKIT_EINVAL, "sigv4: header %zu has no name", i);
-            goto done;
-        }
-        if (strchr(val, '\r') != NULL || strchr(name, '\n') != NULL || strchr(name, ':')) {
-            rc = seckit_error_set(err, SECKIT_EINVAL, "sigv4: header '%.64s' is malformed", name);
-            goto done;
-        }
-        size_t k;
-        for (k = 0; k < nh; k++)
-            if (strcasecmp(h[k].name, name) == 0)
-                break;
-        skt_writer_reset(&tmp);
-        if (k < nh) {
-            SKT_GUARD_GOTO(skt_writer_str(&tmp, h[k].value, err), rc, done);
-            SKT_GUARD_GOTO(skt_writer_put(&tmp, ",", 1, err), rc, done);
-        }
-        SKT_GUARD_GOTO(put_folded(&tmp, val, err), rc, done);
-        SKT_GUARD_GOTO(skt_writer_terminate(&tmp, err), rc, done);
-        char *v = strdup((const char *)tmp.data);
-        if (v == NULL) {
-            rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-            goto done;
-        }
-        if (k < nh) {
-            free(h[k].value);
-            h[k].value = v;
-        } else {
-            h[nh].name = strdup(name);
-            h[nh].value = v;
-            if (h[nh].name == NULL) {
-                rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-                nh++;
-                goto done;
-            }
-            for (char *c = h[nh].name; *c; c++)
-                *c = (char)tolower((unsigned char)*c);
-            nh++;
-        }
-    }
-    if (!query_form) {
-        struct { const char *n; const char *v; int on; } add[] = {
-            {"x-amz-date", out->amz_date, 1},
-            {"x-amz-security-token", token, token != NULL && !p->omit_session_token},
-            {"x-amz-content-sha256", payload, p->add_content_sha256},
-        };
-        for (size_t a = 0; a < SKT_ARRAY_LEN(add); a++) {
-            if (!add[a].on)
-                continue;
-            for (size_t k = 0; k < nh; k++)
-                if (strcmp(h[k].name, add[a].n) == 0) {
-                    rc = seckit_error_set(err, SECKIT_EINVAL,
-                                          "sigv4: header %s is set by the signer", add[a].n);
-                    goto done;
-                }
-            h[nh].name = strdup(add[a].n);
-            h[nh].value = strdup(add[a].v);
-            nh++;
-            if (h[nh - 1].name == NULL || h[nh - 1].value == NULL) {
-                rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-                goto done;
-            }
-        }
-    }
-    qsort(h, nh, sizeof *h, cmp_hdr);
-    for (size_t k = 0; k < nh; k++) {
-        if (k > 0)
-            SKT_GUARD_GOTO(skt_writer_put(&sh, ";", 1, err), rc, done);
-        SKT_GUARD_GOTO(skt_writer_str(&sh, h[k].name, err), rc, done);
-    }
-    SKT_GUARD_GOTO(skt_writer_terminate(&sh, err), rc, done);
-
-    /* Query: encode every name and value, add the presigning parameters,
-     * sort by encoded name then value. */
-    for (size_t i = 0; i < query_count; i++) {
-        if (query[i].name == NULL) {
-            rc = seckit_error_set(err, SECKIT_EINVAL, "sigv4: query parameter %zu has no name", i);
-            goto done;
-        }
-        q[nq].name = encode_str(query[i].name, err);
-        q[nq].value = encode_str(query[i].value, err);
-        nq++;
-        if (q[nq - 1].name == NULL || q[nq - 1].value == NULL) {
-            rc = err ? err->code : SECKIT_ENOMEM;
-            if (rc == 0)
-                rc = SECKIT_ENOMEM;
-            goto done;
-        }
-    }
-    if (query_form) {
-        char cred[1024], expires[32];
-        snprintf(cred, sizeof cred, "%s/%s", p->access_key_id, (const char *)scope.data);
-        snprintf(expires, sizeof expires, "%ld", p->expires_s);
-        struct { const char *n; const char *v; int on; } add[] = {
-            {"X-Amz-Algorithm", "AWS4-HMAC-SHA256", 1},
-            {"X-Amz-Credential", cred, 1},
-            {"X-Amz-Date", out->amz_date, 1},
-            {"X-Amz-Expires", expires, 1},
-            {"X-Amz-Security-Token", token, token != NULL && !p->omit_session_token},
-            {"X-Amz-SignedHeaders", (const char *)sh.data, 1},
-        };
-        for (size_t a = 0; a < SKT_ARRAY_LEN(add); a++) {
-            if (!add[a].on)
-                continue;
-            q[nq].name = encode_str(add[a].n, err);
-            q[nq].value = encode_str(add[a].v, err);
-            nq++;
-            if (q[nq - 1].name == NULL || q[nq - 1].value == NULL) {
-                rc = SECKIT_ENOMEM;
-                goto done;
-            }
-        }
-    }
-    qsort(q, nq, sizeof *q, cmp_pair);
-
-    /* Canonical request. */
-    SKT_GUARD_GOTO(skt_writer_str(&cr, method, err), rc, done);
-    SKT_GUARD_GOTO(skt_writer_put(&cr, "\n", 1, err), rc, done);
-    skt_writer_reset(&tmp);
-    SKT_GUARD_GOTO(skt_sigv4_canonical_uri(&tmp, path, p->normalize_path, err), rc, done);
-    SKT_GUARD_GOTO(skt_writer_str(&cr, (const char *)tmp.data, err), rc, done);
-    SKT_GUARD_GOTO(skt_writer_put(&cr, "\n", 1, err), rc, done);
-    size_t qstart = cr.len;
-    for (size_t k = 0; k < nq; k++) {
-        if (k > 0)
-            SKT_GUARD_GOTO(skt_writer_put(&cr, "&", 1, err), rc, done);
-        SKT_GUARD_GOTO(skt_writer_str(&cr, q[k].name, err), rc, done);
-        SKT_GUARD_GOTO(skt_writer_put(&cr, "=", 1, err), rc, done);
-        SKT_GUARD_GOTO(skt_writer_str(&cr, q[k].value, err), rc, done);
-    }
-    size_t qend = cr.len;
-    SKT_GUARD_GOTO(skt_writer_put(&cr, "\n", 1, err), rc, done);
-    for (size_t k = 0; k < nh; k++) {
-        SKT_GUARD_GOTO(skt_writer_str(&cr, h[k].name, err), rc, done);
-        SKT_GUARD_GOTO(skt_writer_put(&cr, ":", 1, err), rc, done);
-        SKT_GUARD_GOTO(skt_writer_str(&cr, h[k].value, err), rc, done);
-        SKT_GUARD_GOTO(skt_writer_put(&cr, "\n", 1, err), rc, done);
-    }
-    SKT_GUARD_GOTO(skt_writer_put(&cr, "\n", 1, err), rc, done);
-    SKT_GUARD_GOTO(skt_writer_str(&cr, (const char *)sh.data, err), rc, done);
-    SKT_GUARD_GOTO(skt_writer_put(&cr, "\n", 1, err), rc, done);
-    SKT_GUARD_GOTO(skt_writer_str(&cr, payload, err), rc, done);
-    SKT_GUARD_GOTO(skt_writer_terminate(&cr, err), rc, done);
-
+    SKT_GUARD_GOTO(canon_headers(h, &nh, headers, header_count, query_form, p, token, payload,
+                                 out->amz_date, &tmp, &sh, err),
+                   rc, done);
+    SKT_GUARD_GOTO(canon_query(q, &nq, query, query_count, query_form, p, token, out->amz_date,
+                               &scope, &sh, err),
+                   rc, done);
+    size_t qstart = 0, qend = 0;
+    SKT_GUARD_GOTO(canonical_request(&cr, &tmp, method, path, p->normalize_path, q, nq, h, nh, &sh,
+                                     payload, &qstart, &qend, err),
+                   rc, done);
     /* String to sign. */
     char crhash[65];
     SKT_GUARD_GOTO(skt_sha256_hex(cr.data, cr.len, crhash, err), rc, done);
@@ -560,46 +681,10 @@ int seckit_sigv4_sign(const seckit_sigv4_params *p, int query_form, const char *
                    rc, done);
     SKT_GUARD_GOTO(skt_writer_terminate(&sts, err), rc, done);
 
-    /* Signing key: HMAC chain from "AWS4" + secret. */
-    size_t sl = strlen(p->secret_access_key);
-    ksecret = skt_secret_alloc(sl + 5);
-    if (ksecret == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto done;
-    }
-    memcpy(ksecret, "AWS4", 4);
-    memcpy(ksecret + 4, p->secret_access_key, sl + 1);
-    SKT_GUARD_GOTO(skt_hmac_sha256(ksecret, sl + 4, date8, 8, key, err), rc, done);
-    SKT_GUARD_GOTO(skt_hmac_sha256(key, 32, p->region, strlen(p->region), k2, err), rc, done);
-    SKT_GUARD_GOTO(skt_hmac_sha256(k2, 32, p->service, strlen(p->service), key, err), rc, done);
-    SKT_GUARD_GOTO(skt_hmac_sha256(key, 32, "aws4_request", 12, k2, err), rc, done);
-    uint8_t sig[32];
-    SKT_GUARD_GOTO(skt_hmac_sha256(k2, 32, sts.data, sts.len, sig, err), rc, done);
-    to_hex(sig, 32, out->signature);
-
-    if (query_form) {
-        skt_writer_reset(&tmp);
-        SKT_GUARD_GOTO(skt_writer_put(&tmp, cr.data + qstart, qend - qstart, err), rc, done);
-        SKT_GUARD_GOTO(fmt(&tmp, err, "%sX-Amz-Signature=%s", qend > qstart ? "&" : "",
-                           out->signature),
-                       rc, done);
-        if (token != NULL && p->omit_session_token) {
-            SKT_GUARD_GOTO(skt_writer_str(&tmp, "&X-Amz-Security-Token=", err), rc, done);
-            SKT_GUARD_GOTO(skt_uri_encode(&tmp, token, strlen(token), 0, err), rc, done);
-        }
-        SKT_GUARD_GOTO(skt_writer_terminate(&tmp, err), rc, done);
-        out->query = (char *)skt_writer_steal(&tmp, NULL);
-    } else {
-        skt_writer_reset(&tmp);
-        SKT_GUARD_GOTO(fmt(&tmp, err, "AWS4-HMAC-SHA256 Credential=%s/", p->access_key_id), rc,
-                       done);
-        SKT_GUARD_GOTO(skt_writer_str(&tmp, (const char *)scope.data, err), rc, done);
-        SKT_GUARD_GOTO(skt_writer_str(&tmp, ", SignedHeaders=", err), rc, done);
-        SKT_GUARD_GOTO(skt_writer_str(&tmp, (const char *)sh.data, err), rc, done);
-        SKT_GUARD_GOTO(fmt(&tmp, err, ", Signature=%s", out->signature), rc, done);
-        SKT_GUARD_GOTO(skt_writer_terminate(&tmp, err), rc, done);
-        out->authorization = (char *)skt_writer_steal(&tmp, NULL);
-    }
+    SKT_GUARD_GOTO(sign_string(p, date8, &sts, out->signature, err), rc, done);
+    SKT_GUARD_GOTO(put_credentials(out, p, query_form, token, &cr, qstart, qend, &scope, &sh, &tmp,
+                                   err),
+                   rc, done);
     out->canonical_request = (char *)skt_writer_steal(&cr, NULL);
     out->string_to_sign = (char *)skt_writer_steal(&sts, NULL);
     out->signed_headers = (char *)skt_writer_steal(&sh, NULL);
@@ -608,10 +693,6 @@ int seckit_sigv4_sign(const seckit_sigv4_params *p, int query_form, const char *
         rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
 
 done:
-    skt_wipe(key, sizeof key);
-    skt_wipe(k2, sizeof k2);
-    if (ksecret != NULL)
-        skt_secret_free(ksecret);
     for (size_t k = 0; h != NULL && k < nh_max; k++) {
         free(h[k].name);
         free(h[k].value);

@@ -17,6 +17,3 @@ seckitinclude_HEADERS += \
 # macros), so it is in the build tree.
 nodist_seckitinclude_HEADERS += include/seckit/version.h
 
-# src/io: the library's file-system helpers (atomic writes, key files).
-libseckit_internal_la_SOURCES += src/io/file.c
-seckitinclude_HEADERS += include/seckit/file.h

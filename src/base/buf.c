@@ -131,12 +131,6 @@ int skt_reader_lp16(skt_reader *r, size_t max, const uint8_t **out, size_t *out_
     return read_lp(r, 2, max, out, out_len, what, err);
 }
 
-int skt_reader_lp32(skt_reader *r, size_t max, const uint8_t **out, size_t *out_len,
-                    const char *what, seckit_error *err)
-{
-    return read_lp(r, 4, max, out, out_len, what, err);
-}
-
 int skt_reader_expect_end(const skt_reader *r, const char *what, seckit_error *err)
 {
     SKT_ENSURE(skt_reader_remaining(r) == 0, err, SECKIT_EFORMAT,

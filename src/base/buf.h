@@ -39,9 +39,6 @@ int skt_reader_skip(skt_reader *r, size_t n, const char *what, seckit_error *err
  * (SECKIT_ELIMIT) before touching the bytes. */
 int skt_reader_lp16(skt_reader *r, size_t max, const uint8_t **out, size_t *out_len,
                     const char *what, seckit_error *err);
-/* Same with a u32 length prefix. */
-int skt_reader_lp32(skt_reader *r, size_t max, const uint8_t **out, size_t *out_len,
-                    const char *what, seckit_error *err);
 /* SECKIT_EFORMAT unless every byte has been consumed. */
 int skt_reader_expect_end(const skt_reader *r, const char *what, seckit_error *err);
 

@@ -1,14 +1,10 @@
-/* Library-wide entry points: version, initialisation, dependency versions. */
+/* Library-wide entry points: version and initialisation.  The dependency
+ * versions (seckit_dependency_version) are assembled in src/aws/dependencies.c,
+ * the layer that may see every library linked in. */
 #include "config.h"
 
-#include <string.h>
-
-#include <cjson/cJSON.h>
-
-#include "crypto/deps.h"
 #include "src/base/secmem.h"
 #include "seckit/version.h"
-#include "src/aws/curl_version.h"
 
 const char *seckit_version(void)
 {
@@ -18,19 +14,4 @@ const char *seckit_version(void)
 int seckit_init(seckit_error *err)
 {
     return skt_crypto_init(err);
-}
-
-const char *seckit_dependency_version(const char *which)
-{
-    if (which == NULL)
-        return NULL;
-    if (strcmp(which, "openssl") == 0)
-        return skt_openssl_version();
-    if (strcmp(which, "libsodium") == 0)
-        return skt_sodium_version();
-    if (strcmp(which, "cjson") == 0)
-        return cJSON_Version();
-    if (strcmp(which, "libcurl") == 0)
-        return skt_curl_version();
-    return NULL;
 }

@@ -37,6 +37,8 @@ noinst_HEADERS += \
 	src/cli/s3cse_online.h \
 	src/cli/cmd_policy.h
 seckit_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
+# Where policy lint finds docs/checks.md and the IAM data, installed or in the source tree.
+seckit_CFLAGS += -DSECKIT_DOCDIR='"$(docdir)"' -DSECKIT_PKGDATADIR='"$(pkgdatadir)"' -DSECKIT_SRCDIR_DATA='"$(abs_top_srcdir)/policy/data"'
 seckit_LDADD = libseckit.la $(CJSON_LIBS)
 
 # seckit s3 encrypt|decrypt against the Ruby client's objects in
