@@ -23,6 +23,41 @@ size_t skt_arn_fields(const char *s, size_t n, const char **f, size_t *len)
     return nf + 1;
 }
 
+void skt_resource_split(const char *s, size_t n, skt_resource_pat *p)
+{
+    p->text = s;
+    p->len = n;
+    p->all = n == 1 && s[0] == '*';
+    p->is_arn = 0;
+    p->has_vars = 0;
+    p->nfields = 0;
+    if (p->all)
+        return;
+    /* skt_arn_fields's split, written straight into p->arn */
+    const char *colon = memchr(s, ':', n);
+    if (colon == NULL) {
+        p->nfields = 1;
+        return;
+    }
+    int arn = colon - s == 3 && memcmp(s, "arn", 3) == 0;
+    size_t start = (size_t)(colon - s) + 1;
+    int ncolons = 1;
+    for (; ncolons < 5; ncolons++) {
+        colon = memchr(s + start, ':', n - start);
+        if (colon == NULL)
+            break;
+        p->arn.f[ncolons - 1] = s + start;
+        p->arn.len[ncolons - 1] = (size_t)(colon - s) - start;
+        start = (size_t)(colon - s) + 1;
+    }
+    p->nfields = ncolons + 1;
+    if (ncolons == 5) {
+        p->arn.f[SKT_ARN_RESOURCE] = s + start;
+        p->arn.len[SKT_ARN_RESOURCE] = n - start;
+        p->is_arn = arn;
+    }
+}
+
 int skt_arn_split(const char *s, size_t n, skt_arn *out)
 {
     const char *f[6];

@@ -298,10 +298,13 @@ static size_t collect_res(const stmt *st, fit_res *res)
     size_t nres = 0;
     if (st->resource == NULL)
         return 0;
+    /* Resource's entries as the lint-mode compile split them */
+    const skt_resource_pat *p = st->m->resources;
     FOR_VALUES(v, st->resource) {
-        if (!is_str(v) || nres == FIT_MAX_RES || has_var(v->str, v->len) || !skt_arn_split(v->str, v->len, &res[nres].arn) ||
-            has_wild(res[nres].arn.f[SKT_ARN_SERVICE], res[nres].arn.len[SKT_ARN_SERVICE]))
+        if (!is_str(v) || nres == FIT_MAX_RES || has_var(v->str, v->len) || !p[nres].is_arn ||
+            has_wild(p[nres].arn.f[SKT_ARN_SERVICE], p[nres].arn.len[SKT_ARN_SERVICE]))
             return 0;
+        res[nres].arn = p[nres].arn;
         res[nres].v = v;
         res[nres].wild = has_wild(v->str, v->len);
         nres++;
@@ -446,13 +449,16 @@ static const seckit_json *covering_entry(lint *l, const stmt *st, const skt_iam_
     int any_required = 0;
     for (size_t k = 0; k < nrt; k++)
         any_required |= rt[k].required;
+    /* Resource's entries as the lint-mode compile split them */
+    const skt_resource_pat *p = st->m->resources;
+    size_t pos = 0;
     FOR_VALUES(v, st->resource) {
-        skt_arn r;
+        const skt_resource_pat *r = &p[pos++];
         if (!is_str(v) || v->len < 4 || memchr(v->str, '*', v->len) == NULL || has_var(v->str, v->len) ||
-            !skt_arn_split(v->str, v->len, &r))
+            !r->is_arn)
             continue;
         for (size_t k = 0; k < nrt; k++)
-            if ((rt[k].required || !any_required) && entry_covers_type(&r, rt[k].rtype))
+            if ((rt[k].required || !any_required) && entry_covers_type(&r->arn, rt[k].rtype))
                 return v;
     }
     return NULL;

@@ -239,7 +239,7 @@ void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, 
 /* lint_resources.c: one Resource/NotResource value; ARN field helpers the
  * principal and condition checks share; the service whose actions a
  * resource type's policy grants (NULL: any). */
-void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v);
+void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v, const skt_resource_pat *p);
 int skt_lint_valid_partition(const char *s, size_t n);
 int skt_lint_looks_like_region(const char *s, size_t n);
 int skt_lint_looks_like_placeholder(const char *s, size_t n);

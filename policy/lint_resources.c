@@ -205,7 +205,9 @@ const char *skt_lint_rtype_service(seckit_policy_resource_type t)
     }
 }
 
-void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v)
+/* v: a string entry of Resource or NotResource; p: v split
+ * (skt_resource_split, by the lint-mode compile or the caller). */
+void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v, const skt_resource_pat *p)
 {
     const char *s = v->str;
     size_t n = v->len;
@@ -237,26 +239,20 @@ void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v
             return;
         }
     }
-    /* "arn" or a wildcard before the first ':' (skt_arn_split takes only "arn") */
-    const char *f[6];
-    size_t fl[6];
-    size_t nf = skt_arn_fields(s, n, f, fl);
-    if (nf < 6) {
+    /* "arn" or a wildcard before the first ':' (skt_arn_split takes only
+     * "arn"): the fields as skt_resource_split found them */
+    if (p->nfields < 6) {
         skt_lint_add(l, CK_MISSING_ARN_FIELD, st, v, 0, "'%.*s' has %zu of the 6 colon-separated ARN fields", (int)(n > 200 ? 200 : n),
-            s, nf);
+            s, (size_t)p->nfields);
         return;
     }
-    skt_arn a;
-    for (int i = 0; i < SKT_ARN_NFIELDS; i++) {
-        a.f[i] = f[i + 1];
-        a.len[i] = fl[i + 1];
-    }
-    const char *part = a.f[SKT_ARN_PARTITION], *svc = a.f[SKT_ARN_SERVICE], *reg = a.f[SKT_ARN_REGION],
-               *acct = a.f[SKT_ARN_ACCOUNT], *res = a.f[SKT_ARN_RESOURCE];
-    size_t partl = a.len[SKT_ARN_PARTITION], svcl = a.len[SKT_ARN_SERVICE], regl = a.len[SKT_ARN_REGION],
-           acctl = a.len[SKT_ARN_ACCOUNT], resl = a.len[SKT_ARN_RESOURCE];
+    const skt_arn *a = &p->arn;
+    const char *part = a->f[SKT_ARN_PARTITION], *svc = a->f[SKT_ARN_SERVICE], *reg = a->f[SKT_ARN_REGION],
+               *acct = a->f[SKT_ARN_ACCOUNT], *res = a->f[SKT_ARN_RESOURCE];
+    size_t partl = a->len[SKT_ARN_PARTITION], svcl = a->len[SKT_ARN_SERVICE], regl = a->len[SKT_ARN_REGION],
+           acctl = a->len[SKT_ARN_ACCOUNT], resl = a->len[SKT_ARN_RESOURCE];
     for (int i = SKT_ARN_PARTITION; i <= SKT_ARN_SERVICE; i++)
-        if (has_var(a.f[i], a.len[i]))
+        if (has_var(a->f[i], a->len[i]))
             skt_lint_add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
                 "policy variables are not expanded in the partition or service of an ARN");
     if (!has_wild(part, partl) && !skt_lint_valid_partition(part, partl))
@@ -279,7 +275,7 @@ void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v
     skt_lint_check_example_account(l, st, v, acct, acctl);
     if (skt_lint_looks_like_placeholder(res, resl))
         skt_lint_add(l, CK_ARN_PLACEHOLDER, st, v, 0, "'%.*s' still contains a placeholder", (int)(n > 200 ? 200 : n), s);
-    check_arn_service_data(l, st, v, &a);
+    check_arn_service_data(l, st, v, a);
     /* resource policies of a given resource type */
     const char *rsvc = skt_lint_rtype_service(l->rtype);
     if (rsvc != NULL && l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST && !has_wild(svc, svcl) &&

@@ -331,9 +331,23 @@ static void lint_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
         if (r == NULL || l->type == SECKIT_POLICY_TRUST ||
             (st->m->bad & (1u << (i ? SKT_EL_NOT_RESOURCE : SKT_EL_RESOURCE))))
             continue;
-        FOR_VALUES(v, r)
-            if (is_str(v))
-                skt_lint_check_resource_value(l, st, v);
+        /* the entries as the compile split them (Resource, else
+         * NotResource), else split here */
+        const skt_resource_pat *split =
+            r == (st->resource != NULL ? st->resource : st->notresource) ? st->m->resources : NULL;
+        size_t pos = 0;
+        FOR_VALUES(v, r) {
+            if (is_str(v)) {
+                skt_resource_pat own;
+                const skt_resource_pat *p = &own;
+                if (split != NULL)
+                    p = &split[pos];
+                else
+                    skt_resource_split(v->str, v->len, &own);
+                skt_lint_check_resource_value(l, st, v, p);
+            }
+            pos++;
+        }
         skt_lint_check_redundant(l, st, r, CK_REDUNDANT_RESOURCE, 0, "resource", NULL);
     }
     /* Principal / NotPrincipal */

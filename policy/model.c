@@ -486,9 +486,10 @@ int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role r
 
 /* Element e of the statement: a string or an array of strings, not []
  * (else a problem, and its bit in st->bad).  With split set, its entries
- * are also split in place into st->actions (in the same pass), one per
- * entry: an entry that is not a string (or the element itself when it is
- * neither a string nor a list) with service and name NULL. */
+ * are also split in place into st->actions (an action list) or
+ * st->resources (a resource list), in the same pass, one per entry: an
+ * entry that is not a string (or the element itself when it is neither a
+ * string nor a list) zeroed but for its node. */
 static int lint_list(compile_ctx *c, skt_statement *st, skt_element e, int split)
 {
     const seckit_json *m = st->elem[e];
@@ -496,22 +497,35 @@ static int lint_list(compile_ctx *c, skt_statement *st, skt_element e, int split
         return 0;
     long si = (long)st->index;
     unsigned bit = 1u << e;
+    int res = e == SKT_EL_RESOURCE || e == SKT_EL_NOT_RESOURCE;
     skt_action_pat *p = NULL;
+    skt_resource_pat *r = NULL;
     if (split) {
-        st->not_action = e == SKT_EL_NOT_ACTION;
         size_t n = value_count(m);
+        if (!res)
+            st->not_action = e == SKT_EL_NOT_ACTION;
         if (n > 0) {
             /* every field but span is set below */
-            st->actions = p = skt_arena_alloc_raw(c->a, n * sizeof *st->actions);
-            if (p == NULL)
-                return NOMEM(c);
-            st->nactions = n;
+            if (res) {
+                st->resources = r = skt_arena_alloc_raw(c->a, n * sizeof *st->resources);
+                if (r == NULL)
+                    return NOMEM(c);
+                st->nresources = n;
+            } else {
+                st->actions = p = skt_arena_alloc_raw(c->a, n * sizeof *st->actions);
+                if (p == NULL)
+                    return NOMEM(c);
+                st->nactions = n;
+            }
         }
     }
     if (m->kind == SECKIT_JSON_STRING) {
         if (p != NULL) {
             skt_action_split(m->str, m->len, p);
             p->node = m;
+        } else if (r != NULL) {
+            skt_resource_split(m->str, m->len, r);
+            r->node = m;
         }
         return 0;
     }
@@ -519,6 +533,9 @@ static int lint_list(compile_ctx *c, skt_statement *st, skt_element e, int split
         if (p != NULL) {
             memset(p, 0, sizeof *p);
             p->node = m;
+        } else if (r != NULL) {
+            memset(r, 0, sizeof *r);
+            r->node = m;
         }
         st->bad |= bit;
         return problem(c, SKT_PB_WRONG_TYPE, element_names[e], si, m);
@@ -528,12 +545,18 @@ static int lint_list(compile_ctx *c, skt_statement *st, skt_element e, int split
             if (p != NULL) {
                 skt_action_split(v->str, v->len, p);
                 (p++)->node = v;
+            } else if (r != NULL) {
+                skt_resource_split(v->str, v->len, r);
+                (r++)->node = v;
             }
             continue;
         }
         if (p != NULL) {
             memset(p, 0, sizeof *p);
             (p++)->node = v;
+        } else if (r != NULL) {
+            memset(r, 0, sizeof *r);
+            (r++)->node = v;
         }
         st->bad |= bit;
         int rc = problem(c, SKT_PB_ENTRY_TYPE, element_names[e], si, v);
@@ -595,8 +618,9 @@ static int lint_statement(compile_ctx *c, const seckit_json *s, size_t index, sk
     TRY(lint_list(c, st, SKT_EL_NOT_ACTION, el[SKT_EL_ACTION] == NULL));
     if (el[SKT_EL_RESOURCE] != NULL && el[SKT_EL_NOT_RESOURCE] != NULL)
         TRY(problem(c, SKT_PB_BOTH, "NotResource", si, el[SKT_EL_NOT_RESOURCE]));
-    TRY(lint_list(c, st, SKT_EL_RESOURCE, 0));
-    TRY(lint_list(c, st, SKT_EL_NOT_RESOURCE, 0));
+    /* Resource's entries split, else NotResource's */
+    TRY(lint_list(c, st, SKT_EL_RESOURCE, 1));
+    TRY(lint_list(c, st, SKT_EL_NOT_RESOURCE, el[SKT_EL_RESOURCE] == NULL));
     if (el[SKT_EL_PRINCIPAL] != NULL && el[SKT_EL_NOT_PRINCIPAL] != NULL)
         TRY(problem(c, SKT_PB_BOTH, "NotPrincipal", si, el[SKT_EL_NOT_PRINCIPAL]));
 #undef TRY

@@ -284,6 +284,9 @@ typedef struct skt_resource_pat {
     int is_arn;    /* split into arn (else matched as a whole glob) */
     skt_arn arn;
     int has_vars;  /* ${...} in the resource field (2012-10-17) */
+    int nfields;   /* lint mode: how many fields skt_arn_fields finds (1 to
+                      6; 0 for "*"); arn holds the five after the first
+                      when it is 6, whatever the first is */
     seckit_span span;
     const seckit_json *node;
 } skt_resource_pat;
@@ -378,7 +381,9 @@ int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role r
  * must outlive out); every statement entry is kept, an entry of the wrong
  * type as a statement with only its node; actions are split in place, case
  * kept (skt_action_split), one per entry of Action (else NotAction), a
- * non-string entry with service and name NULL.  Principals, resources and
+ * non-string entry with service and name NULL; resources likewise split
+ * in place (skt_resource_split), one per entry of Resource (else
+ * NotResource), a non-string entry zeroed but for its node.  Principals and
  * conditions are linked (elem[]) but not compiled: the linter's checks read
  * them from the tree.  The policy's role and names are not used.  Returns
  * 0, or SECKIT_ENOMEM. */
@@ -421,6 +426,12 @@ static inline int skt_action_split(const char *s, size_t n, skt_action_pat *p)
     p->name_len = n - p->service_len - 1;
     return p->service_len > 0 && p->name_len > 0 ? 0 : -1;
 }
+
+/* Split a resource entry s[0..n) into p as the lint mode does, in place
+ * (text points into s), in one pass: all for "*", else nfields (as
+ * skt_arn_fields counts them) and, when there are six fields, arn (is_arn
+ * when the first one is "arn"); has_vars 0.  span and node are not set. */
+void skt_resource_split(const char *s, size_t n, skt_resource_pat *p);
 
 /* Does an action pattern match "svc:name" (case-insensitive)? */
 int skt_action_match(const skt_action_pat *pat, const char *svc, size_t svc_len, const char *name,
