@@ -13,6 +13,7 @@
 #include "policy/emrfs_internal.h"
 #include "policy/inputs_internal.h"
 #include "seckit/policy_inputs.h"
+#include "seckit/json.h"
 #include "src/base/guard.h"
 
 const char *seckit_emrfs_identifier_type_name(seckit_emrfs_identifier_type t)

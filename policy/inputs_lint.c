@@ -7,6 +7,7 @@
 #include "policy/internal.h"
 #include "seckit/policy.h"
 #include "seckit/policy_inputs.h"
+#include "seckit/json.h"
 #include "src/base/guard.h"
 
 static seckit_position to_policy_pos(const seckit_input_position *p)

@@ -1,5 +1,5 @@
 # policy/: pure policy logic (lint, evaluation, EMRFS).
-seckitinclude_HEADERS += include/seckit/policy.h
+seckitinclude_HEADERS += include/seckit/policy.h include/seckit/json.h include/seckit/iam_data.h
 libseckit_internal_la_SOURCES += \
 	policy/util.c \
 	policy/json.c \

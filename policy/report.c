@@ -9,6 +9,7 @@
 
 #include "policy/internal.h"
 #include "seckit/policy_inputs.h"
+#include "seckit/json.h"
 #include "src/base/guard.h"
 
 #define MAX_REPORT_FINDINGS 1000000u

@@ -39,6 +39,8 @@
 #include "seckit/export.h"
 #include "seckit/error.h"
 #include "seckit/policy.h"
+#include "seckit/json.h"
+#include "seckit/iam_data.h"
 
 #ifdef __cplusplus
 extern "C" {

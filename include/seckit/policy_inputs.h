@@ -33,6 +33,7 @@
 #include "seckit/export.h"
 #include "seckit/error.h"
 #include "seckit/policy.h"
+#include "seckit/json.h"
 
 #ifdef __cplusplus
 extern "C" {

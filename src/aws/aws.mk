@@ -15,7 +15,8 @@ libseckit_internal_la_SOURCES += src/aws/curl_version.c \
 	src/aws/iam.c \
 	src/aws/cloudfront.c
 noinst_HEADERS += src/aws/curl_version.h src/aws/sigv4.h src/aws/xml.h src/aws/client.h
-seckitinclude_HEADERS += include/seckit/aws.h
+seckitinclude_HEADERS += include/seckit/aws.h include/seckit/sigv4.h include/seckit/sts.h \
+	include/seckit/kms.h include/seckit/ssm.h include/seckit/iam.h include/seckit/cloudfront.h
 
 UNIT_TESTS += tests/unit/test_aws_sigv4 tests/unit/test_aws_config
 check_PROGRAMS += tests/unit/test_aws_sigv4 tests/unit/test_aws_config

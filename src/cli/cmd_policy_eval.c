@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "seckit/eval.h"
+#include "seckit/json.h"
+#include "seckit/iam_data.h"
 #include "src/cli/cli.h"
 #include "src/cli/cmd_policy.h"
 

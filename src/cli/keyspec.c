@@ -7,6 +7,7 @@
 #include "src/cli/keyspec.h"
 #include "seckit/file.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 
 #define KEYFILE_MAX ((size_t)1 << 20)
 #define SPEC_MAX 4096

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "seckit/policy_inputs.h"
+#include "seckit/iam_data.h"
 #include "src/cli/cli.h"
 #include "src/cli/cmd_policy.h"
 

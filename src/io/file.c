@@ -13,6 +13,7 @@
 #include "src/base/guard.h"
 #include "seckit/file.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 
 struct seckit_atomic_file {
     char *path;     /* destination */

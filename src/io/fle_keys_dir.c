@@ -14,6 +14,7 @@
 #include "seckit/file.h"
 #include "seckit/fle.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 #include "src/base/guard.h"
 
 #define KEY_FILE_MAX (1u << 20)

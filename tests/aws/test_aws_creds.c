@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "seckit/aws.h"
+#include "seckit/sts.h"
 #include "src/aws/client.h"
 #include "src/aws/sigv4.h"
 #include "tests/aws/mockctl.h"

@@ -13,6 +13,7 @@
 #include "seckit/aws.h"
 #include "seckit/s3cse.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 #include "tests/aws/mockctl.h"
 #include "tests/unit/testlib.h"
 

@@ -16,6 +16,7 @@
 
 #include "seckit/policy.h"
 #include "seckit/policy_inputs.h"
+#include "seckit/iam_data.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,6 +8,7 @@
 
 #include "seckit/eval.h"
 #include "seckit/policy.h"
+#include "seckit/json.h"
 
 static int add_list(seckit_policy_set *set, seckit_eval_role role, const seckit_json *list, seckit_error *err)
 {

@@ -8,6 +8,7 @@
 
 #include "seckit/file.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 #include "testlib.h"
 
 static char dir[256];

@@ -8,6 +8,8 @@
 
 #include "policy/model.h"
 #include "seckit/eval.h"
+#include "seckit/json.h"
+#include "seckit/iam_data.h"
 #include "src/base/guard.h"
 #include "testlib.h"
 

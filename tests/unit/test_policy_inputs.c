@@ -11,6 +11,8 @@
 #include "policy/internal.h"
 #include "policy/json_internal.h"
 #include "seckit/policy_inputs.h"
+#include "seckit/json.h"
+#include "seckit/iam_data.h"
 #include "testlib.h"
 
 static char *read_data(const char *name, size_t *len)

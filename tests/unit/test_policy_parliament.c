@@ -11,6 +11,7 @@
 
 #include "seckit/policy.h"
 #include "seckit/policy_inputs.h"
+#include "seckit/iam_data.h"
 #include "testlib.h"
 
 static char *slurp(const char *path, size_t *len)

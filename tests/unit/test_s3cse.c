@@ -23,6 +23,7 @@
 #include "seckit/version.h"
 #include "src/base/guard.h"
 #include "seckit/s3cse.h"
+#include "seckit/secret.h"
 #include "testlib.h"
 
 static const char hello[] = "Hello, S3EC!";
