@@ -37,7 +37,7 @@ typedef enum seckit_policy_type {
 /* "identity", "resource", "scp", "rcp", "trust"; parse also accepts Access
  * Analyzer's names (IDENTITY_POLICY, ...).  parse returns 0 or SECKIT_EINVAL. */
 SECKIT_EXPORT const char *seckit_policy_type_name(seckit_policy_type t);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_type_parse(const char *s, seckit_policy_type *out);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_type_parse(const char *s, seckit_policy_type *out, seckit_error *err);
 
 typedef enum seckit_policy_resource_type {
     SECKIT_RESOURCE_NONE = 0,            /* generic resource policy */
@@ -60,7 +60,8 @@ typedef enum seckit_policy_resource_type {
 /* CloudFormation-style name ("AWS::S3::Bucket"); parse also accepts short
  * names (s3-bucket, kms-key, sqs, sns, lambda, secret, ecr, ...). */
 SECKIT_EXPORT const char *seckit_policy_resource_type_name(seckit_policy_resource_type t);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out,
+                                                                          seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Lint */

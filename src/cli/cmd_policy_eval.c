@@ -167,7 +167,7 @@ static int context_parse(context_list *c, const char *arg)
         tl = sizeof type - 1;
     memcpy(type, eq + 1, tl);
     type[tl] = '\0';
-    if (seckit_context_type_parse(type, &t) != 0)
+    if (seckit_context_type_parse(type, &t, NULL) != 0)
         return cli_usage_error(sub,
                                "eval: --context type '%s' is not one of string, stringList, numeric, numericList, "
                                "boolean, booleanList, date, dateList, ip, ipList, binary, binaryList",
@@ -254,7 +254,7 @@ static int read_context(const seckit_json *ctx, const char *file, size_t lineno,
         const seckit_json *vs = seckit_json_get(e, "ContextKeyValues");
         seckit_context_entry *ce = &(*entries)[*nentries];
         if (key == NULL || type == NULL || vs == NULL || vs->kind != SECKIT_JSON_ARRAY ||
-            seckit_context_type_parse(type, &ce->type) != 0)
+            seckit_context_type_parse(type, &ce->type, NULL) != 0)
             return seckit_error_set(err, SECKIT_EFORMAT,
                                     "%s: line %zu: a context entry needs ContextKeyName, ContextKeyValues and a "
                                     "ContextKeyType of the simulator's types",

@@ -476,11 +476,11 @@ static int parse_values(lint_args *a, seckit_error *err)
     a->rtype = SECKIT_RESOURCE_NONE;
     a->format = SECKIT_REPORT_TEXT;
     a->fail_mask = SECKIT_FINDING_DEFAULT_BLOCKING;
-    if (a->type_s != NULL && seckit_policy_type_parse(a->type_s, &a->type) != 0) {
+    if (a->type_s != NULL && seckit_policy_type_parse(a->type_s, &a->type, NULL) != 0) {
         cli_usage_error(sub, "--type must be identity, resource, scp, rcp or trust, not '%s'", a->type_s);
         return -1;
     }
-    if (a->rtype_s != NULL && seckit_policy_resource_type_parse(a->rtype_s, &a->rtype) != 0) {
+    if (a->rtype_s != NULL && seckit_policy_resource_type_parse(a->rtype_s, &a->rtype, NULL) != 0) {
         cli_usage_error(sub, "unknown --resource-type '%s' (e.g. AWS::S3::Bucket, AWS::KMS::Key)", a->rtype_s);
         return -1;
     }

@@ -862,8 +862,20 @@ static void test_arena_with_buffer(void)
     skt_arena_free(&a);
 }
 
+static void test_context_type_parse(void)
+{
+    seckit_context_type t;
+    seckit_error err;
+    CHECK(seckit_context_type_parse("stringList", &t, &err) == 0 && t == SECKIT_CONTEXT_STRING_LIST);
+    CHECK(seckit_context_type_parse("IP", &t, &err) == 0 && t == SECKIT_CONTEXT_IP);
+    CHECK(seckit_context_type_parse("strings", &t, &err) == SECKIT_EINVAL);
+    CHECK(strstr(err.message, "'strings'") != NULL && strstr(err.message, "binaryList") != NULL);
+    CHECK(seckit_context_type_parse(NULL, &t, NULL) == SECKIT_EINVAL);
+}
+
 int main(void)
 {
+    TEST(test_context_type_parse);
     TEST(test_default_implicit_deny);
     TEST(test_explicit_deny_wins_everywhere);
     TEST(test_scp_must_allow);

@@ -316,9 +316,9 @@ static void test_checks_manifest(void)
         seckit_policy_lint_options o;
         memset(&o, 0, sizeof(o));
         o.data = g_data;
-        CHECK_RC(seckit_policy_type_parse(type, &o.type), 0);
+        CHECK_RC(seckit_policy_type_parse(type, &o.type, NULL), 0);
         if (strcmp(rtype, "-") != 0)
-            CHECK_RC(seckit_policy_resource_type_parse(rtype, &o.resource_type), 0);
+            CHECK_RC(seckit_policy_resource_type_parse(rtype, &o.resource_type, NULL), 0);
         if (strcmp(account, "-") != 0)
             o.account = account;
         const char *why = NULL;
@@ -411,7 +411,7 @@ static void test_seed_expected(void)
             seckit_policy_lint_options o;
             memset(&o, 0, sizeof(o));
             o.data = g_data;
-            CHECK_RC(seckit_policy_type_parse(type, &o.type), 0);
+            CHECK_RC(seckit_policy_type_parse(type, &o.type, NULL), 0);
             seckit_policy_findings *f = NULL;
             seckit_error err;
             if (seckit_policy_lint(txt, len, &o, &f, &err) == 0) {
@@ -520,11 +520,20 @@ static void test_names(void)
     seckit_policy_resource_type r;
     unsigned mask;
     seckit_error err;
-    CHECK(seckit_policy_type_parse("SERVICE_CONTROL_POLICY", &t) == 0 && t == SECKIT_POLICY_SCP);
-    CHECK(seckit_policy_type_parse("trust", &t) == 0 && t == SECKIT_POLICY_TRUST);
-    CHECK(seckit_policy_type_parse("nope", &t) == SECKIT_EINVAL);
-    CHECK(seckit_policy_resource_type_parse("AWS::KMS::Key", &r) == 0 && r == SECKIT_RESOURCE_KMS_KEY);
-    CHECK(seckit_policy_resource_type_parse("s3-bucket", &r) == 0 && r == SECKIT_RESOURCE_S3_BUCKET);
+    CHECK(seckit_policy_type_parse("SERVICE_CONTROL_POLICY", &t, &err) == 0 && t == SECKIT_POLICY_SCP);
+    CHECK(seckit_policy_type_parse("trust", &t, &err) == 0 && t == SECKIT_POLICY_TRUST);
+    CHECK(seckit_policy_type_parse("assume-role", &t, &err) == 0 && t == SECKIT_POLICY_TRUST);
+    CHECK(seckit_policy_type_parse("nope", &t, &err) == SECKIT_EINVAL);
+    CHECK(strstr(err.message, "'nope'") != NULL && strstr(err.message, "identity, resource, scp, rcp, trust") != NULL);
+    CHECK(seckit_policy_type_parse("trusts", &t, NULL) == SECKIT_EINVAL);
+    CHECK(seckit_policy_resource_type_parse("AWS::KMS::Key", &r, &err) == 0 && r == SECKIT_RESOURCE_KMS_KEY);
+    CHECK(seckit_policy_resource_type_parse("s3-bucket", &r, &err) == 0 && r == SECKIT_RESOURCE_S3_BUCKET);
+    CHECK(seckit_policy_resource_type_parse("generic", &r, &err) == 0 && r == SECKIT_RESOURCE_NONE);
+    CHECK(seckit_policy_resource_type_parse("AWS::KMS::Keys", &r, &err) == SECKIT_EINVAL);
+    CHECK(strstr(err.message, "'AWS::KMS::Keys'") != NULL && strstr(err.message, "AWS::KMS::Key,") != NULL &&
+          strstr(err.message, "s3-bucket") != NULL &&
+          strstr(err.message, "AWS::IAM::AssumeRolePolicyDocument") != NULL);
+    CHECK(seckit_policy_resource_type_parse(NULL, &r, &err) == SECKIT_EINVAL);
     CHECK_STR(seckit_policy_resource_type_name(SECKIT_RESOURCE_SQS_QUEUE), "AWS::SQS::Queue");
     CHECK(seckit_finding_types_parse("ERROR,warning", &mask, &err) == 0 &&
           mask == (SECKIT_FINDING_BIT(SECKIT_FINDING_ERROR) | SECKIT_FINDING_BIT(SECKIT_FINDING_WARNING)));

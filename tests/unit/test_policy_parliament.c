@@ -87,7 +87,7 @@ static int lint_file(const char *path, const char *type, const seckit_iam_data *
     memset(&o, 0, sizeof(o));
     o.data = data;
     o.type = SECKIT_POLICY_IDENTITY;
-    if (strcmp(type, "auto") != 0 && seckit_policy_type_parse(type, &o.type) != 0) {
+    if (strcmp(type, "auto") != 0 && seckit_policy_type_parse(type, &o.type, NULL) != 0) {
         snprintf(why, whycap, "bad type '%s' in MANIFEST", type);
         free(text);
         return -1;
