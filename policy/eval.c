@@ -152,7 +152,7 @@ int seckit_policy_set_add(seckit_policy_set *set, seckit_eval_role role, const c
 {
     SKT_ENSURE(json != NULL, err, SECKIT_EINVAL, "policy set: no policy text");
     seckit_json_doc *doc = NULL;
-    int rc = seckit_json_parse(json, len, NULL, &doc, err);
+    int rc = seckit_json_parse(&doc, json, len, NULL, err);
     if (rc != 0) {
         if (file != NULL)
             seckit_error_prefix(err, file);

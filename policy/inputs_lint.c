@@ -150,7 +150,7 @@ static int name_substituted(const seckit_policy_input *in, seckit_policy_finding
     if (root == NULL) {
         seckit_error perr;
         seckit_error_clear(&perr);
-        int rc = seckit_json_parse(in->text, in->text_len, NULL, &doc, &perr);
+        int rc = seckit_json_parse(&doc, in->text, in->text_len, NULL, &perr);
         SKT_ENSURE(rc != SECKIT_ENOMEM, err, SECKIT_ENOMEM, "out of memory");
         if (rc != 0)
             return 0; /* (a JSON_SYNTAX_ERROR finding: no paths) */
@@ -286,7 +286,7 @@ int seckit_policy_input_shape(const seckit_policy_input *in, seckit_policy_shape
     if (root == NULL) {
         seckit_error e;
         seckit_error_clear(&e);
-        if (seckit_json_parse(in->text, in->text_len, NULL, &doc, &e) < 0) {
+        if (seckit_json_parse(&doc, in->text, in->text_len, NULL, &e) < 0) {
             /* not JSON: a policy with a syntax error if it says so */
             out->is_policy = strstr(in->text, "\"Statement\"") != NULL || strstr(in->text, "\"Version\"") != NULL;
             return 0;

@@ -261,7 +261,7 @@ int seckit_policy_lint(const char *json, size_t len, const seckit_policy_lint_op
     seckit_json_doc *doc = NULL;
     seckit_error perr;
     seckit_error_clear(&perr);
-    int rc = seckit_json_parse(json, len, &jo, &doc, &perr);
+    int rc = seckit_json_parse(&doc, json, len, &jo, &perr);
     if (rc == SECKIT_ENOMEM || (rc == SECKIT_ELIMIT && len > 8u * 1024u * 1024u)) {
         skt_arena_free(&fs->arena);
         free(fs);

@@ -186,7 +186,7 @@ typedef struct seckit_aws seckit_aws;
 /* Make a client.  Resolves region, profile and endpoints now; credentials
  * are resolved on first use (so a client for unsigned work needs none).
  * Fails with SECKIT_ENOTFOUND for a named profile that does not exist. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_new(seckit_aws **out, const seckit_aws_options *opts, seckit_error *err);
 SECKIT_EXPORT void seckit_aws_free(seckit_aws *aws);
 
 /* A connection pool (libcurl share of connections, DNS answers and TLS

@@ -84,8 +84,8 @@ typedef struct seckit_json_options {
 /* Parse len bytes of JSON.  On failure returns SECKIT_EFORMAT (or ELIMIT)
  * and sets err's message and line/column/offset to where parsing stopped.
  * opts may be NULL. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_parse(const char *text, size_t len, const seckit_json_options *opts,
-                      seckit_json_doc **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_parse(seckit_json_doc **out, const char *text, size_t len,
+                      const seckit_json_options *opts, seckit_error *err);
 SECKIT_EXPORT const seckit_json *seckit_json_root(const seckit_json_doc *doc);
 SECKIT_EXPORT void seckit_json_free(seckit_json_doc *doc);
 

@@ -604,7 +604,7 @@ void seckit_aws_credentials_wipe(seckit_aws_credentials *c)
         skt_wipe(c, sizeof *c);
 }
 
-int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_error *err)
+int seckit_aws_new(seckit_aws **out, const seckit_aws_options *opts, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;

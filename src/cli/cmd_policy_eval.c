@@ -318,7 +318,7 @@ static int eval_line(const seckit_policy_set *set, const char *file, size_t line
                      const seckit_eval_request *defaults, int *all_allowed, seckit_error *err)
 {
     seckit_json_doc *doc = NULL;
-    int rc = seckit_json_parse(line, len, NULL, &doc, err);
+    int rc = seckit_json_parse(&doc, line, len, NULL, err);
     if (rc < 0) {
         char where[64];
         snprintf(where, sizeof where, "line %zu", lineno);

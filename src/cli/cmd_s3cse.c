@@ -546,7 +546,7 @@ int cli_s3cse_offline_run(int argc, char **argv)
     int streamed = 0;
     rc = 0;
     if (need_aws(&a.k))
-        rc = seckit_aws_new(&a.aws_opts, &aws, &err);
+        rc = seckit_aws_new(&aws, &a.aws_opts, &err);
     if (rc == 0)
         rc = cli_s3cse_keyring_build(&a.k, aws, &kr, &err);
     if (rc == 0)

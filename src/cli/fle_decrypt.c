@@ -84,7 +84,7 @@ static int add_ssm_key(seckit_fle_decryptor *d, const seckit_aws_options *ao, co
     char *pem = NULL;
     size_t pem_len = 0;
     char type[32] = "";
-    int rc = seckit_aws_new(ao, &aws, err);
+    int rc = seckit_aws_new(&aws, ao, err);
     if (rc == 0)
         rc = seckit_ssm_get_parameter(aws, param, 1, &pem, &pem_len, type, err);
     if (rc == 0 && strcmp(type, "SecureString") != 0)

@@ -26,7 +26,7 @@ static seckit_aws *client(void)
     o.region = "us-east-1";
     seckit_aws *aws = NULL;
     seckit_error err;
-    if (seckit_aws_new(&o, &aws, &err) != 0) {
+    if (seckit_aws_new(&aws, &o, &err) != 0) {
         printf("# client: %s\n", err.message);
         return NULL;
     }

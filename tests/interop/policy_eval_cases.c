@@ -42,7 +42,7 @@ static void one(const char *line, size_t len)
     seckit_context_entry ctx[64];
     const char *vals[256];
     size_t nctx = 0, nvals = 0;
-    int rc = seckit_json_parse(line, len, NULL, &doc, &err);
+    int rc = seckit_json_parse(&doc, line, len, NULL, &err);
     if (rc == 0)
         rc = seckit_policy_set_new(&set, &err);
     const seckit_json *root = rc == 0 ? seckit_json_root(doc) : NULL;

@@ -720,7 +720,7 @@ static void test_resource_types(void)
                          "[\"" A "\",\"" SESSION "\"],\"Service\":\"ec2.amazonaws.com\"},\n\"Action\":\"S3:Get*\","
                          "\"Resource\":\"arn:aws:s3:::b/${aws:username}\",\"Condition\":{\"ForAnyValue:StringLike\":"
                          "{\"aws:TagKeys\":\"a*\"},\"IpAddressIfExists\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}}}";
-        CHECK_RC(seckit_json_parse(mj, strlen(mj), NULL, &doc, &err), 0);
+        CHECK_RC(seckit_json_parse(&doc, mj, strlen(mj), NULL, &err), 0);
         skt_policy cp;
         CHECK_RC(skt_policy_compile(&ar, seckit_json_root(doc), SECKIT_EVAL_RESOURCE, "m", "m.json", d, &cp, &err), 0);
         const skt_statement *ms = &cp.statements[0];
@@ -773,7 +773,7 @@ static void test_compile_lint_mode(void)
                     "{\"Effect\":\"allow\",\"Action\":\"s3:x\",\"NotAction\":[],\"Resource\":[],\"Foo\":2},\n"
                     "3,\n"
                     "{\"Sid\":5,\"Action\":{\"a\":1},\"Principal\":\"*\",\"NotPrincipal\":\"*\"}]}";
-    CHECK_RC(seckit_json_parse(j, strlen(j), NULL, &doc, &err), 0);
+    CHECK_RC(seckit_json_parse(&doc, j, strlen(j), NULL, &err), 0);
     skt_policy cp;
     skt_problems pb;
     CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
@@ -828,7 +828,7 @@ static void test_compile_lint_mode(void)
     const skt_problem_kind first[] = {SKT_PB_NOT_OBJECT, SKT_PB_WRONG_TYPE, SKT_PB_EMPTY_LIST};
     const size_t count[] = {1, 3, 1};
     for (size_t i = 0; i < SKT_ARRAY_LEN(bad); i++) {
-        CHECK_RC(seckit_json_parse(bad[i], strlen(bad[i]), NULL, &doc, &err), 0);
+        CHECK_RC(seckit_json_parse(&doc, bad[i], strlen(bad[i]), NULL, &err), 0);
         CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
         CHECK_MSG(pb.n == count[i] && pb.items[0].kind == first[i] && pb.statement == NULL && cp.nstatements == 0,
                   "policy %zu: %zu problems", i, pb.n);

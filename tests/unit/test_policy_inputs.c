@@ -726,7 +726,7 @@ static void test_json_scans(void)
             text[n++] = ']';
             seckit_json_doc *doc = NULL;
             seckit_error err;
-            int rc = seckit_json_parse(text, n, NULL, &doc, &err);
+            int rc = seckit_json_parse(&doc, text, n, NULL, &err);
             if (specials[sp].want == NULL) {
                 CHECK_MSG(rc == SECKIT_EFORMAT && err.column == at, "special %zu at %zu: %d col %lu",
                           sp, k, rc, err.column);
@@ -743,7 +743,7 @@ static void test_json_scans(void)
     static const char nums[] = "[1,-2.5e3 ,0,{\"k\":7},[\"x\",8]]";
     seckit_json_doc *nd = NULL;
     seckit_error nerr;
-    CHECK_OK(seckit_json_parse(nums, strlen(nums), NULL, &nd, &nerr), &nerr);
+    CHECK_OK(seckit_json_parse(&nd, nums, strlen(nums), NULL, &nerr), &nerr);
     const seckit_json *a = nd != NULL ? seckit_json_root(nd)->child : NULL;
     CHECK(a != NULL && strcmp(a->str, "1") == 0 && a->len == 1);
     CHECK(a != NULL && a->next != NULL && strcmp(a->next->str, "-2.5e3") == 0);
@@ -755,7 +755,7 @@ static void test_json_scans(void)
           strcmp(o->next->child->next->str, "8") == 0);
     seckit_json_free(nd);
     nd = NULL;
-    CHECK_OK(seckit_json_parse("42", 2, NULL, &nd, &nerr), &nerr);
+    CHECK_OK(seckit_json_parse(&nd, "42", 2, NULL, &nerr), &nerr);
     CHECK(nd != NULL && strcmp(seckit_json_root(nd)->str, "42") == 0);
     seckit_json_free(nd);
     for (size_t spaces = 0; spaces < 40; spaces++) {
@@ -771,7 +771,7 @@ static void test_json_scans(void)
         text[n++] = ']';
         seckit_json_doc *doc = NULL;
         seckit_error err;
-        CHECK_OK(seckit_json_parse(text, n, NULL, &doc, &err), &err);
+        CHECK_OK(seckit_json_parse(&doc, text, n, NULL, &err), &err);
         const seckit_json *v = doc != NULL ? seckit_json_root(doc)->child : NULL;
         CHECK_MSG(v != NULL && v->span.start.line == 2 && v->span.start.column == spaces,
                   "%zu spaces", spaces);
@@ -1152,7 +1152,7 @@ static void test_baseline_and_render(void)
     CHECK(out != NULL && strstr(out, "\"helpUri\":\"https://h.example/checks#duplicate_json_key\"") != NULL &&
           strstr(out, "\"security-severity\":\"7.5\"") != NULL && count_str(out, "\"ruleId\"") == 2);
     seckit_json_doc *doc = NULL;
-    CHECK_OK(seckit_json_parse(out, len, NULL, &doc, &err), &err);
+    CHECK_OK(seckit_json_parse(&doc, out, len, NULL, &err), &err);
     seckit_json_free(doc);
     free(out);
     seckit_policy_report_free(r);

@@ -110,7 +110,7 @@ static void test_json_positions(void)
     const char *t = "{\n  \"a\": [1, \"x\\u00e9\"],\n\t\"b\": {\"c\": true}\n}";
     seckit_json_doc *doc = NULL;
     seckit_error err;
-    CHECK_OK(seckit_json_parse(t, strlen(t), NULL, &doc, &err), &err);
+    CHECK_OK(seckit_json_parse(&doc, t, strlen(t), NULL, &err), &err);
     const seckit_json *r = seckit_json_root(doc);
     CHECK(r != NULL && r->kind == SECKIT_JSON_OBJECT && r->count == 2);
     const seckit_json *a = seckit_json_get(r, "a");
@@ -135,7 +135,7 @@ static void test_json_positions(void)
     o.base.line = 10;
     o.base.column = 4;
     o.base.offset = 100;
-    CHECK_OK(seckit_json_parse(t, strlen(t), &o, &doc, &err), &err);
+    CHECK_OK(seckit_json_parse(&doc, t, strlen(t), &o, &err), &err);
     r = seckit_json_root(doc);
     CHECK(r->span.start.line == 10 && r->span.start.column == 4 && r->span.start.offset == 100);
     a = seckit_json_get(r, "a");
@@ -148,7 +148,7 @@ static void test_json_duplicates(void)
     const char *t = "{\"a\":1,\"b\":2,\"a\":3}";
     seckit_json_doc *doc = NULL;
     seckit_error err;
-    CHECK_OK(seckit_json_parse(t, strlen(t), NULL, &doc, &err), &err);
+    CHECK_OK(seckit_json_parse(&doc, t, strlen(t), NULL, &err), &err);
     const seckit_json *r = seckit_json_root(doc);
     CHECK(!r->child->duplicate_key && !r->child->next->duplicate_key && r->child->next->next->duplicate_key);
     seckit_json_free(doc);
@@ -159,7 +159,7 @@ static void test_json_duplicates(void)
     for (int i = 0; i < 40; i++)
         n += (size_t)snprintf(big + n, sizeof(big) - n, "%s\"k%d\":%d", i ? "," : "", i % 39, i);
     snprintf(big + n, sizeof(big) - n, "}");
-    CHECK_OK(seckit_json_parse(big, strlen(big), NULL, &doc, &err), &err);
+    CHECK_OK(seckit_json_parse(&doc, big, strlen(big), NULL, &err), &err);
     size_t dups = 0;
     for (const seckit_json *c = seckit_json_root(doc)->child; c; c = c->next)
         dups += (size_t)c->duplicate_key;
@@ -194,7 +194,7 @@ static void test_json_errors(void)
         seckit_json_doc *doc = NULL;
         seckit_error err;
         seckit_error_clear(&err);
-        int rc = seckit_json_parse(cases[i].text, strlen(cases[i].text), NULL, &doc, &err);
+        int rc = seckit_json_parse(&doc, cases[i].text, strlen(cases[i].text), NULL, &err);
         CHECK_MSG(rc == SECKIT_EFORMAT, "case %zu: rc %d", i, rc);
         CHECK_MSG(doc == NULL, "case %zu: doc set on error", i);
         CHECK_MSG(err.line == cases[i].line && err.column == cases[i].column,
@@ -209,11 +209,11 @@ static void test_json_errors(void)
     deep[200] = '\0';
     seckit_json_doc *doc = NULL;
     seckit_error err;
-    CHECK_RC(seckit_json_parse(deep, 200, NULL, &doc, &err), SECKIT_ELIMIT);
+    CHECK_RC(seckit_json_parse(&doc, deep, 200, NULL, &err), SECKIT_ELIMIT);
     seckit_json_options o;
     memset(&o, 0, sizeof(o));
     o.max_size = 4;
-    CHECK_RC(seckit_json_parse("[1,2]", 5, &o, &doc, &err), SECKIT_ELIMIT);
+    CHECK_RC(seckit_json_parse(&doc, "[1,2]", 5, &o, &err), SECKIT_ELIMIT);
 }
 
 static void test_json_truncations_and_flips(void)
@@ -225,7 +225,7 @@ static void test_json_truncations_and_flips(void)
     for (size_t i = 0; i < n; i++) {
         seckit_json_doc *doc = NULL;
         seckit_error err;
-        int rc = seckit_json_parse(t, i, NULL, &doc, &err);
+        int rc = seckit_json_parse(&doc, t, i, NULL, &err);
         if (rc != SECKIT_EFORMAT || doc != NULL || err.offset > i)
             bad++;
     }
@@ -237,7 +237,7 @@ static void test_json_truncations_and_flips(void)
             m[i] = (char)(m[i] ^ (1 << bit));
             seckit_json_doc *doc = NULL;
             seckit_error err;
-            int rc = seckit_json_parse(m, n, NULL, &doc, &err);
+            int rc = seckit_json_parse(&doc, m, n, NULL, &err);
             if (rc == 0) {
                 seckit_json_free(doc);
             } else if (doc != NULL || (rc != SECKIT_EFORMAT && rc != SECKIT_ELIMIT)) {
@@ -763,13 +763,13 @@ static void test_report(void)
           strstr(out, "\"learnMoreLink\":\"https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-resource\"") != NULL);
     /* valid JSON by our own parser */
     seckit_json_doc *doc = NULL;
-    CHECK_OK(seckit_json_parse(out, len, NULL, &doc, &err), &err);
+    CHECK_OK(seckit_json_parse(&doc, out, len, NULL, &err), &err);
     seckit_json_free(doc);
     free(out);
     CHECK_OK(seckit_policy_report_render(r, SECKIT_REPORT_SARIF, "0.1.0", &out, &len, &err), &err);
     CHECK(out != NULL && strstr(out, "\"version\":\"2.1.0\"") != NULL && strstr(out, "\"ruleId\":\"PASS_ROLE_WITH_STAR_IN_RESOURCE\"") != NULL &&
           strstr(out, "\"uri\":\"dir/p.json\"") != NULL && strstr(out, "\"startColumn\":") != NULL);
-    CHECK_OK(seckit_json_parse(out, len, NULL, &doc, &err), &err);
+    CHECK_OK(seckit_json_parse(&doc, out, len, NULL, &err), &err);
     seckit_json_free(doc);
     free(out);
     seckit_policy_report_free(r);
