@@ -164,7 +164,7 @@ size_t skt_iam_rtypes_for_arn_service(const seckit_iam_data *d, const char *svc,
     return 0;
 }
 
-int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, seckit_error *err)
+int seckit_iam_data_load(seckit_iam_data **out, const void *bytes, size_t len, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;

@@ -207,7 +207,7 @@ int seckit_policy_input_lint(const seckit_policy_input *in, const seckit_policy_
     } else {
         if (in->exact)
             o.base = to_policy_pos(&in->base); /* the linter shifts its own positions */
-        SKT_GUARD(seckit_policy_lint(in->text, in->text_len, &o, out, err));
+        SKT_GUARD(seckit_policy_lint(out, in->text, in->text_len, &o, err));
     }
     if (!in->exact) {
         for (size_t i = 0; i < (*out)->count; i++) {

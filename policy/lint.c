@@ -243,8 +243,8 @@ static int lint_setup(lint *l, finding_store **fs, const seckit_policy_lint_opti
     return 0;
 }
 
-int seckit_policy_lint(const char *json, size_t len, const seckit_policy_lint_options *opts,
-                       seckit_policy_findings **out, seckit_error *err)
+int seckit_policy_lint(seckit_policy_findings **out, const char *json, size_t len,
+                       const seckit_policy_lint_options *opts, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
@@ -332,8 +332,8 @@ static int lint_parsed(const seckit_json *root, const char *text, size_t text_le
     return finish(&l, fs, out, err);
 }
 
-int seckit_policy_lint_tree(const seckit_json *root, const seckit_policy_lint_options *opts,
-                            seckit_policy_findings **out, seckit_error *err)
+int seckit_policy_lint_tree(seckit_policy_findings **out, const seckit_json *root,
+                            const seckit_policy_lint_options *opts, seckit_error *err)
 {
     return lint_parsed(root, NULL, 0, opts, out, err);
 }

@@ -27,7 +27,7 @@ typedef struct seckit_iam_data_info {
 /* Load a snapshot from bytes (e.g. a file the caller read or mapped).  The
  * bytes are copied; bytes may be freed after the call.  Checks the header
  * and the sort order; SECKIT_EFORMAT with a line number when malformed. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_data_load(seckit_iam_data **out, const void *bytes, size_t len,
                          seckit_error *err);
 SECKIT_EXPORT void seckit_iam_data_free(seckit_iam_data *data);
 SECKIT_EXPORT void seckit_iam_data_get_info(const seckit_iam_data *data, seckit_iam_data_info *out);

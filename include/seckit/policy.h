@@ -145,13 +145,13 @@ typedef struct seckit_policy_lint_options {
  * (possibly with zero findings); unparseable JSON is not a failure but a
  * JSON_SYNTAX_ERROR finding at the position where parsing stopped.  Fails
  * (negative code) only on bad arguments, limits (SECKIT_ELIMIT) or memory. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_lint(const char *json, size_t len, const seckit_policy_lint_options *opts,
-                       seckit_policy_findings **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_lint(seckit_policy_findings **out, const char *json, size_t len,
+                       const seckit_policy_lint_options *opts, seckit_error *err);
 
 /* Lint an already parsed tree (e.g. built from YAML); quota checks use
  * the tree's minified size. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_lint_tree(const seckit_json *root, const seckit_policy_lint_options *opts,
-                            seckit_policy_findings **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_lint_tree(seckit_policy_findings **out, const seckit_json *root,
+                            const seckit_policy_lint_options *opts, seckit_error *err);
 
 SECKIT_EXPORT void seckit_policy_findings_free(seckit_policy_findings *f);
 

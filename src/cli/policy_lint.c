@@ -435,7 +435,7 @@ static int read_config(lint_args *a, int argc, seckit_error *err)
     uint8_t *bytes = NULL;
     size_t len = 0;
     if (seckit_file_read(a->cfg_path, 1u << 20, &bytes, &len, err) < 0 ||
-        seckit_lint_config_parse((const char *)bytes, len, &cfg, err) < 0) {
+        seckit_lint_config_parse(&cfg, (const char *)bytes, len, err) < 0) {
         free(bytes);
         cli_message(sub, "%s: %s", a->cfg_path, err->message);
         return -1;

@@ -685,7 +685,7 @@ static void test_resource_types(void)
     fclose(f);
     seckit_error err;
     seckit_iam_data *d = NULL;
-    CHECK_RC(seckit_iam_data_load(buf, n, &d, &err), 0);
+    CHECK_RC(seckit_iam_data_load(&d, buf, n, &err), 0);
     const skt_iam_rtype *t = skt_arn_resource_type(d, "arn:aws:s3:::b", 14);
     CHECK(t != NULL && strcmp(t->name, "s3:bucket") == 0);
     t = skt_arn_resource_type(d, "arn:aws:s3:::b/k/x", 18);

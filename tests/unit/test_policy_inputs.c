@@ -559,7 +559,7 @@ static void load_iam_data(void)
     size_t n = fread(buf, 1, sizeof(buf), f);
     fclose(f);
     seckit_error err;
-    if (seckit_iam_data_load(buf, n, &g_data, &err) != 0)
+    if (seckit_iam_data_load(&g_data, buf, n, &err) != 0)
         g_data = NULL;
 }
 
@@ -1023,24 +1023,24 @@ static void test_config(void)
     seckit_error err;
     const char *y = "s3: {x: 1}\nlint:\n  type: trust\n  account: 123456789012\n  quiet: true\n"
                     "  ignore: [A, B@x]\n  exclude: vendor\n";
-    CHECK_OK(seckit_lint_config_parse(y, strlen(y), &c, &err), &err);
+    CHECK_OK(seckit_lint_config_parse(&c, y, strlen(y), &err), &err);
     CHECK(c != NULL && strcmp(c->type, "trust") == 0 && strcmp(c->account, "123456789012") == 0 && c->quiet &&
           c->ignore_count == 2 && strcmp(c->ignore[1], "B@x") == 0 && c->exclude_count == 1 &&
           strcmp(c->exclude[0], "vendor") == 0 && c->format == NULL);
     seckit_lint_config_free(c);
     const char *j = "{\"lint\": {\"format\": \"sarif\"}}";
-    CHECK_OK(seckit_lint_config_parse(j, strlen(j), &c, &err), &err);
+    CHECK_OK(seckit_lint_config_parse(&c, j, strlen(j), &err), &err);
     CHECK(c != NULL && strcmp(c->format, "sarif") == 0);
     seckit_lint_config_free(c);
     const char *e = "";
-    CHECK_OK(seckit_lint_config_parse(e, 0, &c, &err), &err);
+    CHECK_OK(seckit_lint_config_parse(&c, e, 0, &err), &err);
     seckit_lint_config_free(c);
     static const char *const bad[] = {"lint:\n  types: trust\n", "lint: [a]\n", "lint:\n  ignore: [[a]]\n",
                                       "lint:\n  quiet: yes please\n", "lint:\n  type: {a: b}\n", "- a\n",
                                       "lint: {\n"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         c = NULL;
-        CHECK(seckit_lint_config_parse(bad[i], strlen(bad[i]), &c, &err) < 0 && c == NULL && err.line > 0);
+        CHECK(seckit_lint_config_parse(&c, bad[i], strlen(bad[i]), &err) < 0 && c == NULL && err.line > 0);
     }
 }
 
@@ -1111,8 +1111,8 @@ static void test_baseline_and_render(void)
     memset(&lo, 0, sizeof(lo));
     seckit_error err;
     seckit_policy_findings *f1 = NULL, *f2 = NULL;
-    CHECK_OK(seckit_policy_lint(v1, strlen(v1), &lo, &f1, &err), &err);
-    CHECK_OK(seckit_policy_lint(v2, strlen(v2), &lo, &f2, &err), &err);
+    CHECK_OK(seckit_policy_lint(&f1, v1, strlen(v1), &lo, &err), &err);
+    CHECK_OK(seckit_policy_lint(&f2, v2, strlen(v2), &lo, &err), &err);
     seckit_policy_report *r = NULL;
     CHECK_OK(seckit_policy_report_new(&r, &err), &err);
     CHECK_OK(seckit_policy_report_add(r, "./p.json", NULL, f1, &err), &err);

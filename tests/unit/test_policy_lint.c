@@ -57,7 +57,7 @@ static void load_data(void)
     if (b == NULL)
         return;
     seckit_error err;
-    if (seckit_iam_data_load(b, len, &g_data, &err) != 0)
+    if (seckit_iam_data_load(&g_data, b, len, &err) != 0)
         g_data = NULL;
     free(b);
 }
@@ -70,7 +70,7 @@ static seckit_policy_findings *lint_str(const char *json, seckit_policy_type typ
     o.data = g_data;
     seckit_policy_findings *f = NULL;
     seckit_error err;
-    if (seckit_policy_lint(json, strlen(json), &o, &f, &err) != 0)
+    if (seckit_policy_lint(&f, json, strlen(json), &o, &err) != 0)
         return NULL;
     return f;
 }
@@ -248,7 +248,7 @@ static void test_json_truncations_and_flips(void)
             memset(&o, 0, sizeof(o));
             o.data = g_data;
             seckit_policy_findings *f = NULL;
-            if (seckit_policy_lint(m, n, &o, &f, &err) != 0 || f == NULL)
+            if (seckit_policy_lint(&f, m, n, &o, &err) != 0 || f == NULL)
                 bad++;
             seckit_policy_findings_free(f);
         }
@@ -278,7 +278,7 @@ static void test_json_builder(void)
     memset(&o, 0, sizeof(o));
     o.data = g_data;
     seckit_policy_findings *f = NULL;
-    CHECK_OK(seckit_policy_lint_tree(root, &o, &f, &err), &err);
+    CHECK_OK(seckit_policy_lint_tree(&f, root, &o, &err), &err);
     const seckit_policy_finding *pr = find(f, "PASS_ROLE_WITH_STAR_IN_RESOURCE");
     CHECK(pr != NULL);
     seckit_policy_findings_free(f);
@@ -333,7 +333,7 @@ static void test_checks_manifest(void)
             }
             seckit_policy_findings *f = NULL;
             seckit_error err;
-            if (seckit_policy_lint(txt, len, &o, &f, &err) != 0) {
+            if (seckit_policy_lint(&f, txt, len, &o, &err) != 0) {
                 why = "lint failed";
             } else if (!good && !has_code(f, code)) {
                 snprintf(whybuf, sizeof(whybuf), "%s.bad.json does not report it (%zu findings%s%s)", code,
@@ -414,7 +414,7 @@ static void test_seed_expected(void)
             CHECK_RC(seckit_policy_type_parse(type, &o.type, NULL), 0);
             seckit_policy_findings *f = NULL;
             seckit_error err;
-            if (seckit_policy_lint(txt, len, &o, &f, &err) == 0) {
+            if (seckit_policy_lint(&f, txt, len, &o, &err) == 0) {
                 for (size_t i = 0; i < f->count; i++)
                     gl += (size_t)snprintf(got + gl, sizeof(got) - gl, "%lu:%lu %s %s %s\n",
                                            f->items[i].span.start.line, f->items[i].span.start.column,
@@ -481,7 +481,7 @@ static void test_positions_and_paths(void)
     o.base.column = 8;
     o.base.offset = 500;
     seckit_error err;
-    CHECK_OK(seckit_policy_lint(e, strlen(e), &o, &f, &err), &err);
+    CHECK_OK(seckit_policy_lint(&f, e, strlen(e), &o, &err), &err);
     const seckit_policy_finding *x = find(f, "INVALID_EFFECT");
     CHECK(x != NULL && x->span.start.line == 21 && x->span.start.column == 26 &&
           x->span.start.offset == 500 + (size_t)(strstr(e, "\"Alow\"") - e));
@@ -506,12 +506,12 @@ static void test_no_data_mode(void)
     const char *t = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObjects\",\"Resource\":\"*\"}}";
     seckit_policy_findings *f = NULL;
     seckit_error err;
-    CHECK_OK(seckit_policy_lint(t, strlen(t), &o, &f, &err), &err);
+    CHECK_OK(seckit_policy_lint(&f, t, strlen(t), &o, &err), &err);
     CHECK(f != NULL && !has_code(f, "INVALID_ACTION"));
     seckit_policy_findings_free(f);
-    CHECK_RC(seckit_policy_lint(t, strlen(t), NULL, &f, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_policy_lint(&f, t, strlen(t), NULL, &err), SECKIT_EINVAL);
     o.type = (seckit_policy_type)42;
-    CHECK_RC(seckit_policy_lint(t, strlen(t), &o, &f, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_policy_lint(&f, t, strlen(t), &o, &err), SECKIT_EINVAL);
 }
 
 static void test_names(void)
@@ -663,7 +663,7 @@ static void test_data_index(void)
                                "K\tab:plain\tBool\n";
     seckit_iam_data *d = NULL;
     seckit_error err;
-    CHECK_OK(seckit_iam_data_load(tiny, sizeof(tiny) - 1, &d, &err), &err);
+    CHECK_OK(seckit_iam_data_load(&d, tiny, sizeof(tiny) - 1, &err), &err);
     if (d != NULL) {
         CHECK(skt_iam_action_find(d, "AB:DO", 5) != NULL);
         CHECK(skt_iam_action_find(d, "zz:Orphan", 9) == NULL);
@@ -698,28 +698,28 @@ static void test_data_malformed(void)
         seckit_iam_data *d = NULL;
         seckit_error err;
         seckit_error_clear(&err);
-        int rc = seckit_iam_data_load(bad[i], strlen(bad[i]), &d, &err);
+        int rc = seckit_iam_data_load(&d, bad[i], strlen(bad[i]), &err);
         CHECK_MSG(rc == SECKIT_EFORMAT && d == NULL, "case %zu: rc %d", i, rc);
         CHECK_MSG(strncmp(err.message, "IAM data:", 9) == 0, "case %zu: %s", i, err.message);
     }
     const char *nul = "seckit-iam-data 1\n\0";
     seckit_iam_data *d = NULL;
     seckit_error err;
-    CHECK_RC(seckit_iam_data_load(nul, 19, &d, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_iam_data_load(&d, nul, 19, &err), SECKIT_EFORMAT);
     const char *sorted = "seckit-iam-data 1\nS\ts3\tS3\nA\ts3:GetObject\t2\t\t\nA\tS3:GETOBJECTA\t2\t\t\n"
                          "A\ts3:getobjectb\t2\t\t\nA\ts3:GetObjects\t2\t\t\n";
-    CHECK_OK(seckit_iam_data_load(sorted, strlen(sorted), &d, &err), &err);
+    CHECK_OK(seckit_iam_data_load(&d, sorted, strlen(sorted), &err), &err);
     seckit_iam_data_free(d);
     d = NULL;
     const char *ok = "seckit-iam-data 1\ndate 2026-01-01\nS\ts3\tS3\nA\ts3:GetObject\t2\tobject*\t\n";
-    CHECK_OK(seckit_iam_data_load(ok, strlen(ok), &d, &err), &err);
+    CHECK_OK(seckit_iam_data_load(&d, ok, strlen(ok), &err), &err);
     CHECK(d != NULL && seckit_iam_action_lookup(d, "s3:getobject", NULL) == 1);
     seckit_iam_data_free(d);
     /* every truncation of a small valid file loads or fails cleanly */
     int bad_count = 0;
     for (size_t i = 0; i <= strlen(ok); i++) {
         d = NULL;
-        int rc = seckit_iam_data_load(ok, i, &d, &err);
+        int rc = seckit_iam_data_load(&d, ok, i, &err);
         if (rc == 0)
             seckit_iam_data_free(d);
         else if (rc != SECKIT_EFORMAT || d != NULL)

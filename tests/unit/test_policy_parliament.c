@@ -155,7 +155,7 @@ int main(void)
     char *dbytes = slurp(path, &dlen);
     seckit_iam_data *data = NULL;
     seckit_error err;
-    if (dbytes == NULL || seckit_iam_data_load(dbytes, dlen, &data, &err) != 0) {
+    if (dbytes == NULL || seckit_iam_data_load(&data, dbytes, dlen, &err) != 0) {
         printf("FAIL parliament_data: cannot load %s\n", path);
         free(dbytes);
         return 1;
