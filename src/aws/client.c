@@ -174,7 +174,7 @@ int skt_ini_load(const char *path, skt_ini *out, seckit_error *err)
     memset(out, 0, sizeof *out);
     uint8_t *data = NULL;
     size_t len = 0;
-    int rc = seckit_file_read(path, 4u << 20, &data, &len, err);
+    int rc = seckit_file_read(&data, &len, path, 4u << 20, err);
     if (rc == SECKIT_ENOENT) {
         seckit_error_clear(err);
         return 0;

@@ -119,7 +119,7 @@ static int read_file(const char *path, uint8_t **bytes, size_t *len, seckit_erro
 {
     if (strcmp(path, "-") == 0)
         return cli_read_stdin(MAX_FILE, bytes, len, err);
-    int rc = seckit_file_read(path, MAX_FILE, bytes, len, err);
+    int rc = seckit_file_read(bytes, len, path, MAX_FILE, err);
     if (rc < 0)
         seckit_error_prefix(err, path);
     return rc;

@@ -23,7 +23,7 @@ static const char *sub = "policy";
 
 static int read_file(const char *path, uint8_t **bytes, size_t *len, seckit_error *err)
 {
-    int rc = seckit_file_read(path, MAX_EVAL_FILE, bytes, len, err);
+    int rc = seckit_file_read(bytes, len, path, MAX_EVAL_FILE, err);
     if (rc < 0)
         seckit_error_prefix(err, path);
     return rc;

@@ -24,7 +24,7 @@ static char *load(const char *name, size_t *len)
     snprintf(path, sizeof(path), "%s/data/emrfs/%s", tl_data_dir(), name);
     uint8_t *b = NULL;
     seckit_error err;
-    if (seckit_file_read(path, 1u << 26, &b, len, &err) != 0) {
+    if (seckit_file_read(&b, len, path, 1u << 26, &err) != 0) {
         printf("# cannot read %s: %s\n", path, err.message);
         return NULL;
     }
