@@ -340,8 +340,8 @@ out:
     return rc;
 }
 
-int seckit_s3cse_instruction_parse(const char *json, size_t len, seckit_s3cse_kv **kv,
-                                   size_t *count, seckit_error *err)
+int seckit_s3cse_instruction_parse(seckit_s3cse_kv **kv, size_t *count, const char *json,
+                                   size_t len, seckit_error *err)
 {
     SKT_ENSURE_ARG(kv != NULL && count != NULL && (json != NULL || len == 0), err);
     *kv = NULL;

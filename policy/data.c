@@ -536,7 +536,7 @@ fail:
     return rc;
 }
 
-int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out, seckit_error *err)
+int seckit_iam_data_load(seckit_iam_data **out, const void *bytes, size_t len, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;

@@ -13,6 +13,7 @@
 #include "policy/emrfs_internal.h"
 #include "policy/inputs_internal.h"
 #include "seckit/policy_inputs.h"
+#include "seckit/json.h"
 #include "src/base/guard.h"
 
 const char *seckit_emrfs_identifier_type_name(seckit_emrfs_identifier_type t)
@@ -616,9 +617,9 @@ static int looks_yaml(const char *data, size_t len, const char *name)
     return 0;
 }
 
-int seckit_emrfs_config_parse(const char *data, size_t len,
-                              const seckit_emrfs_config_options *opts,
-                              seckit_emrfs_config **out, seckit_error *err)
+int seckit_emrfs_config_parse(seckit_emrfs_config **out, const char *data,
+                              size_t len,
+                              const seckit_emrfs_config_options *opts, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL && (data != NULL || len == 0), err);
     *out = NULL;
@@ -951,7 +952,7 @@ static int grp_line(seckit_emrfs_groups *g, const char *s, size_t n, unsigned lo
     return grp_fail(line, colons == 0 ? "no ':'" : "neither one ':' nor three", err);
 }
 
-int seckit_emrfs_groups_parse(const char *data, size_t len, seckit_emrfs_groups **out,
+int seckit_emrfs_groups_parse(seckit_emrfs_groups **out, const char *data, size_t len,
                               seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL && (data != NULL || len == 0), err);

@@ -371,7 +371,7 @@ static size_t role_samples(const skt_emrfs_role *role, sample *out, size_t max)
     for (size_t p = 0; p < role->nperms && n < max; p++) {
         seckit_json_doc *doc = NULL;
         seckit_error e;
-        if (seckit_json_parse(role->perms[p].text, role->perms[p].len, NULL, &doc, &e) != 0)
+        if (seckit_json_parse(&doc, role->perms[p].text, role->perms[p].len, NULL, &e) != 0)
             continue;
         const seckit_json *root = seckit_json_root(doc);
         const seckit_json *st = seckit_json_get(root, "Statement");

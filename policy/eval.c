@@ -46,16 +46,18 @@ const char *seckit_context_type_name(seckit_context_type t)
     return (unsigned)t < SECKIT_CONTEXT_TYPE_COUNT_ ? ctx_type_names[t] : "unknown";
 }
 
-int seckit_context_type_parse(const char *s, seckit_context_type *out)
+int seckit_context_type_parse(const char *s, seckit_context_type *out, seckit_error *err)
 {
-    if (s == NULL)
-        return SECKIT_EINVAL;
-    for (int k = 0; k < SECKIT_CONTEXT_TYPE_COUNT_; k++)
-        if (strcasecmp(s, ctx_type_names[k]) == 0) {
-            *out = (seckit_context_type)k;
-            return 0;
-        }
-    return SECKIT_EINVAL;
+    SKT_ENSURE_ARG(s != NULL && out != NULL, err);
+    int k = 0;
+    while (k < SECKIT_CONTEXT_TYPE_COUNT_ && strcasecmp(s, ctx_type_names[k]) != 0)
+        k++;
+    SKT_ENSURE(k < SECKIT_CONTEXT_TYPE_COUNT_, err, SECKIT_EINVAL,
+               "unknown context key type '%.100s' (expected string, stringList, numeric, numericList, boolean, "
+               "booleanList, date, dateList, ip, ipList, binary or binaryList)",
+               s);
+    *out = (seckit_context_type)k;
+    return 0;
 }
 
 int seckit_context_type_is_list(seckit_context_type t)
@@ -150,7 +152,7 @@ int seckit_policy_set_add(seckit_policy_set *set, seckit_eval_role role, const c
 {
     SKT_ENSURE(json != NULL, err, SECKIT_EINVAL, "policy set: no policy text");
     seckit_json_doc *doc = NULL;
-    int rc = seckit_json_parse(json, len, NULL, &doc, err);
+    int rc = seckit_json_parse(&doc, json, len, NULL, err);
     if (rc != 0) {
         if (file != NULL)
             seckit_error_prefix(err, file);

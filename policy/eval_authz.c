@@ -120,7 +120,7 @@ int seckit_policy_set_add_authorization_details(seckit_policy_set *set, const ch
     if (set == NULL || json == NULL || principal == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "authorization details: bad argument");
     seckit_json_doc *doc = NULL;
-    int rc = seckit_json_parse(json, len, NULL, &doc, err);
+    int rc = seckit_json_parse(&doc, json, len, NULL, err);
     if (rc != 0) {
         if (file != NULL)
             seckit_error_prefix(err, file);

@@ -81,7 +81,7 @@ static int blank(const char *d, size_t len)
     return 1;
 }
 
-int seckit_lint_config_parse(const char *data, size_t len, seckit_lint_config **out, seckit_error *err)
+int seckit_lint_config_parse(seckit_lint_config **out, const char *data, size_t len, seckit_error *err)
 {
     SKT_ENSURE_ARG(data != NULL && out != NULL, err);
     *out = NULL;

@@ -12,6 +12,7 @@
 #include "policy/json_internal.h"
 #include "seckit/error.h"
 #include "seckit/policy_inputs.h"
+#include "seckit/json.h"
 
 /* Limits on what the readers accept (checked before allocating). */
 #define SKT_IN_MAX_DEPTH 96          /* nesting of arrays/objects/mappings */

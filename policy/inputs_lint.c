@@ -7,6 +7,7 @@
 #include "policy/internal.h"
 #include "seckit/policy.h"
 #include "seckit/policy_inputs.h"
+#include "seckit/json.h"
 #include "src/base/guard.h"
 
 static seckit_position to_policy_pos(const seckit_input_position *p)
@@ -149,7 +150,7 @@ static int name_substituted(const seckit_policy_input *in, seckit_policy_finding
     if (root == NULL) {
         seckit_error perr;
         seckit_error_clear(&perr);
-        int rc = seckit_json_parse(in->text, in->text_len, NULL, &doc, &perr);
+        int rc = seckit_json_parse(&doc, in->text, in->text_len, NULL, &perr);
         SKT_ENSURE(rc != SECKIT_ENOMEM, err, SECKIT_ENOMEM, "out of memory");
         if (rc != 0)
             return 0; /* (a JSON_SYNTAX_ERROR finding: no paths) */
@@ -206,7 +207,7 @@ int seckit_policy_input_lint(const seckit_policy_input *in, const seckit_policy_
     } else {
         if (in->exact)
             o.base = to_policy_pos(&in->base); /* the linter shifts its own positions */
-        SKT_GUARD(seckit_policy_lint(in->text, in->text_len, &o, out, err));
+        SKT_GUARD(seckit_policy_lint(out, in->text, in->text_len, &o, err));
     }
     if (!in->exact) {
         for (size_t i = 0; i < (*out)->count; i++) {
@@ -285,7 +286,7 @@ int seckit_policy_input_shape(const seckit_policy_input *in, seckit_policy_shape
     if (root == NULL) {
         seckit_error e;
         seckit_error_clear(&e);
-        if (seckit_json_parse(in->text, in->text_len, NULL, &doc, &e) < 0) {
+        if (seckit_json_parse(&doc, in->text, in->text_len, NULL, &e) < 0) {
             /* not JSON: a policy with a syntax error if it says so */
             out->is_policy = strstr(in->text, "\"Statement\"") != NULL || strstr(in->text, "\"Version\"") != NULL;
             return 0;

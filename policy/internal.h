@@ -10,6 +10,8 @@
 
 #include "seckit/error.h"
 #include "seckit/policy.h"
+#include "seckit/json.h"
+#include "seckit/iam_data.h"
 
 /* ---- arena: many small allocations freed at once ---- */
 typedef struct skt_arena_block skt_arena_block;

@@ -577,8 +577,8 @@ out:
     return 0;
 }
 
-int seckit_json_parse(const char *text, size_t len, const seckit_json_options *opts,
-                      seckit_json_doc **out, seckit_error *err)
+int seckit_json_parse(seckit_json_doc **out, const char *text, size_t len,
+                      const seckit_json_options *opts, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;

@@ -10,6 +10,7 @@
 #include "policy/internal.h"
 #include "seckit/error.h"
 #include "seckit/policy.h"
+#include "seckit/json.h"
 
 /* Limits of skt_json_parse_file (policy/inputs' limits). */
 typedef struct skt_json_file_limits {

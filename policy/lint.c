@@ -243,8 +243,8 @@ static int lint_setup(lint *l, finding_store **fs, const seckit_policy_lint_opti
     return 0;
 }
 
-int seckit_policy_lint(const char *json, size_t len, const seckit_policy_lint_options *opts,
-                       seckit_policy_findings **out, seckit_error *err)
+int seckit_policy_lint(seckit_policy_findings **out, const char *json, size_t len,
+                       const seckit_policy_lint_options *opts, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
@@ -261,7 +261,7 @@ int seckit_policy_lint(const char *json, size_t len, const seckit_policy_lint_op
     seckit_json_doc *doc = NULL;
     seckit_error perr;
     seckit_error_clear(&perr);
-    int rc = seckit_json_parse(json, len, &jo, &doc, &perr);
+    int rc = seckit_json_parse(&doc, json, len, &jo, &perr);
     if (rc == SECKIT_ENOMEM || (rc == SECKIT_ELIMIT && len > 8u * 1024u * 1024u)) {
         skt_arena_free(&fs->arena);
         free(fs);
@@ -332,8 +332,8 @@ static int lint_parsed(const seckit_json *root, const char *text, size_t text_le
     return finish(&l, fs, out, err);
 }
 
-int seckit_policy_lint_tree(const seckit_json *root, const seckit_policy_lint_options *opts,
-                            seckit_policy_findings **out, seckit_error *err)
+int seckit_policy_lint_tree(seckit_policy_findings **out, const seckit_json *root,
+                            const seckit_policy_lint_options *opts, seckit_error *err)
 {
     return lint_parsed(root, NULL, 0, opts, out, err);
 }
@@ -392,20 +392,22 @@ const char *seckit_policy_type_name(seckit_policy_type t)
     return type_names[t];
 }
 
-int seckit_policy_type_parse(const char *s, seckit_policy_type *out)
+int seckit_policy_type_parse(const char *s, seckit_policy_type *out, seckit_error *err)
 {
-    if (s == NULL || out == NULL)
-        return SECKIT_EINVAL;
+    SKT_ENSURE_ARG(s != NULL && out != NULL, err);
     for (size_t i = 0; i < SKT_ARRAY_LEN(type_names); i++)
         if (strcasecmp(s, type_names[i]) == 0 || strcasecmp(s, type_aa_names[i]) == 0) {
             *out = (seckit_policy_type)i;
             return 0;
         }
-    if (strcasecmp(s, "role-trust") == 0 || strcasecmp(s, "assume-role") == 0) {
-        *out = SECKIT_POLICY_TRUST;
-        return 0;
-    }
-    return SECKIT_EINVAL;
+    int trust = strcasecmp(s, "role-trust") == 0 || strcasecmp(s, "assume-role") == 0;
+    SKT_ENSURE(trust, err, SECKIT_EINVAL,
+               "unknown policy type '%.100s' (expected identity, resource, scp, rcp, trust, role-trust, "
+               "assume-role or IDENTITY_POLICY, RESOURCE_POLICY, SERVICE_CONTROL_POLICY, "
+               "RESOURCE_CONTROL_POLICY, TRUST_POLICY)",
+               s);
+    *out = SECKIT_POLICY_TRUST;
+    return 0;
 }
 
 static const struct {
@@ -437,21 +439,31 @@ const char *seckit_policy_resource_type_name(seckit_policy_resource_type t)
     return "generic";
 }
 
-int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out)
+int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out, seckit_error *err)
 {
-    if (s == NULL || out == NULL)
-        return SECKIT_EINVAL;
+    SKT_ENSURE_ARG(s != NULL && out != NULL, err);
     if (strcasecmp(s, "none") == 0 || strcasecmp(s, "generic") == 0) {
         *out = SECKIT_RESOURCE_NONE;
         return 0;
     }
-    for (size_t i = 0; i < SKT_ARRAY_LEN(rtypes); i++)
-        if (strcasecmp(s, rtypes[i].cfn) == 0 || strcasecmp(s, rtypes[i].short1) == 0 ||
-            strcasecmp(s, rtypes[i].short2) == 0) {
-            *out = rtypes[i].t;
-            return 0;
+    size_t i = 0;
+    while (i < SKT_ARRAY_LEN(rtypes) && strcasecmp(s, rtypes[i].cfn) != 0 && strcasecmp(s, rtypes[i].short1) != 0 &&
+           strcasecmp(s, rtypes[i].short2) != 0)
+        i++;
+    if (i == SKT_ARRAY_LEN(rtypes)) {
+        /* Name the accepted values: every CloudFormation name (the short
+         * forms would not fit in one message). */
+        char list[SECKIT_ERROR_MESSAGE_MAX] = "none, generic";
+        size_t used = strlen(list);
+        for (size_t k = 0; k < SKT_ARRAY_LEN(rtypes) && used < sizeof list; k++) {
+            int n = snprintf(list + used, sizeof list - used, ", %s", rtypes[k].cfn);
+            used += n > 0 ? (size_t)n : 0;
         }
-    return SECKIT_EINVAL;
+        SKT_ENSURE(0, err, SECKIT_EINVAL, "unknown resource type '%.60s' (expected %s, or a short name such as %s or %s)",
+                   s, list, rtypes[0].short1, rtypes[6].short2);
+    }
+    *out = rtypes[i].t;
+    return 0;
 }
 
 static const char *const finding_names[] = {"ERROR", "SECURITY_WARNING", "WARNING", "SUGGESTION"};

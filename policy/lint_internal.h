@@ -14,6 +14,8 @@
 #include "policy/internal.h"
 #include "policy/model.h"
 #include "seckit/policy.h"
+#include "seckit/json.h"
+#include "seckit/iam_data.h"
 
 /* An action to look up in many statements: its length and the hash of
  * its service prefix, computed once. */

@@ -15,6 +15,8 @@
 #include "policy/internal.h"
 #include "seckit/eval.h"
 #include "seckit/policy.h"
+#include "seckit/json.h"
+#include "seckit/iam_data.h"
 
 /* ---- ARNs (arn.c) ---- */
 

@@ -46,6 +46,8 @@ noinst_HEADERS += \
 	policy/emrfs_internal.h
 seckitinclude_HEADERS += \
 	include/seckit/policy.h \
+	include/seckit/json.h \
+	include/seckit/iam_data.h \
 	include/seckit/policy_inputs.h \
 	include/seckit/eval.h \
 	include/seckit/emrfs.h

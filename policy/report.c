@@ -9,6 +9,7 @@
 
 #include "policy/internal.h"
 #include "seckit/policy_inputs.h"
+#include "seckit/json.h"
 #include "src/base/guard.h"
 
 #define MAX_REPORT_FINDINGS 1000000u
@@ -238,7 +239,7 @@ int seckit_policy_report_baseline(seckit_policy_report *r, const char *json, siz
     memset(&o, 0, sizeof(o));
     o.max_size = 256u << 20;
     seckit_json_doc *doc = NULL;
-    SKT_GUARD(seckit_json_parse(json, len, &o, &doc, err));
+    SKT_GUARD(seckit_json_parse(&doc, json, len, &o, err));
     const seckit_json *root = seckit_json_root(doc);
     const seckit_json *fs = root->kind == SECKIT_JSON_OBJECT ? seckit_json_get(root, "findings") : NULL;
     const seckit_json *ver = root->kind == SECKIT_JSON_OBJECT ? seckit_json_get(root, "seckitBaseline") : NULL;

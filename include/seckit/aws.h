@@ -186,7 +186,7 @@ typedef struct seckit_aws seckit_aws;
 /* Make a client.  Resolves region, profile and endpoints now; credentials
  * are resolved on first use (so a client for unsigned work needs none).
  * Fails with SECKIT_ENOTFOUND for a named profile that does not exist. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_new(seckit_aws **out, const seckit_aws_options *opts, seckit_error *err);
 SECKIT_EXPORT void seckit_aws_free(seckit_aws *aws);
 
 /* A connection pool (libcurl share of connections, DNS answers and TLS
@@ -392,220 +392,15 @@ SECKIT_EXPORT void seckit_aws_response_free(seckit_aws_response *resp);
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_presign(seckit_aws *aws, const seckit_aws_request *req, long expires_s,
                        char **url, seckit_error *err);
 
-/* ------------------------------------------------------------------ */
-/* SigV4 (pure functions, no I/O)                                      */
-
-typedef struct seckit_sigv4_params {
-    const char *access_key_id;
-    const char *secret_access_key;
-    const char *session_token;  /* NULL or "" when none */
-    const char *region;
-    const char *service;
-    long long timestamp;        /* Unix seconds (UTC) */
-    int normalize_path;         /* 1: remove dot segments and empty segments
-                                   (all services but S3); 0: S3 */
-    int omit_session_token;     /* 1: leave X-Amz-Security-Token out of the
-                                   signature (added after signing) */
-    const char *payload_hash;   /* lowercase hex SHA-256 of the body, or
-                                   "UNSIGNED-PAYLOAD"; NULL: SHA-256 of "" */
-    int add_content_sha256;     /* 1: sign and add an x-amz-content-sha256
-                                   header (S3 always does) */
-    long expires_s;             /* presigning: X-Amz-Expires */
-} seckit_sigv4_params;
-
-/* The result of signing: headers or query parameters to add to the request
- * (all malloc()ed; free with seckit_sigv4_result_free).  canonical_request
- * and string_to_sign are kept for diagnosis; they contain no secret. */
-typedef struct seckit_sigv4_result {
-    char amz_date[17];      /* YYYYMMDDTHHMMSSZ */
-    char signature[65];     /* lowercase hex */
-    char *authorization;    /* header form: the Authorization value */
-    char *query;            /* query form: the full canonical query string
-                               including X-Amz-Signature */
-    char *canonical_request;
-    char *string_to_sign;
-    char *signed_headers;
-} seckit_sigv4_result;
-
-/* Sign a request in header form (Authorization header) or query form
- * (presigned, query = 1).  path and query are DECODED (see seckit_aws_request);
- * headers must include Host.  Header names are matched case-insensitively,
- * values trimmed and inner whitespace runs folded; repeated headers are
- * joined with ',' in the order given.  X-Amz-Date (and the session token
- * and x-amz-content-sha256 when asked for) are added by the signer, not by
- * the caller. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_sigv4_sign(const seckit_sigv4_params *p, int query_form, const char *method,
-                      const char *path, const seckit_aws_kv *query, size_t query_count,
-                      const seckit_aws_kv *headers, size_t header_count,
-                      seckit_sigv4_result *out, seckit_error *err);
-SECKIT_EXPORT void seckit_sigv4_result_free(seckit_sigv4_result *r);
-
-/* ------------------------------------------------------------------ */
-/* STS                                                                 */
-
-typedef struct seckit_aws_identity {
-    char account[32];
-    char arn[2048];
-    char user_id[256];
-} seckit_aws_identity;
-
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_sts_get_caller_identity(seckit_aws *aws, seckit_aws_identity *out,
-                                   seckit_error *err);
-
-/* AssumeRole.  session_name NULL: "seckit-<time>"; external_id may be NULL;
- * duration_s 0: the service default (3600). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_sts_assume_role(seckit_aws *aws, const char *role_arn, const char *session_name,
-                           const char *external_id, long duration_s,
-                           seckit_aws_credentials *out, seckit_error *err);
-
-/* ------------------------------------------------------------------ */
-/* KMS (JSON 1.1, TrentService)                                        */
-
-/* An encryption context: count key/value pairs (UTF-8). */
-typedef struct seckit_kms_context {
-    const seckit_aws_kv *pairs;
-    size_t count;
-} seckit_kms_context;
-
-/* A KMS result: plaintext in guarded memory (seckit_secret_alloc) and/or a
- * ciphertext blob, plus the key ARN that KMS reports.  Free with
- * seckit_kms_result_free (wipes the plaintext). */
-typedef struct seckit_kms_result {
-    uint8_t *plaintext;
-    size_t plaintext_len;
-    uint8_t *ciphertext;
-    size_t ciphertext_len;
-    char key_id[2048];
-} seckit_kms_result;
-
-SECKIT_EXPORT void seckit_kms_result_free(seckit_kms_result *r);
-
-/* GenerateDataKey with KeySpec AES_256 (key_bytes 32) or AES_128 (16);
- * other sizes use NumberOfBytes. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_kms_generate_data_key(seckit_aws *aws, const char *key_id, size_t key_bytes,
-                                 const seckit_kms_context *ctx, seckit_kms_result *out,
-                                 seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_kms_encrypt(seckit_aws *aws, const char *key_id, const uint8_t *plaintext,
-                       size_t plaintext_len, const seckit_kms_context *ctx,
-                       seckit_kms_result *out, seckit_error *err);
-/* key_id may be NULL (symmetric keys: KMS finds it in the blob). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_kms_decrypt(seckit_aws *aws, const char *key_id, const uint8_t *ciphertext,
-                       size_t ciphertext_len, const seckit_kms_context *ctx,
-                       seckit_kms_result *out, seckit_error *err);
-
-/* ------------------------------------------------------------------ */
-/* SSM                                                                 */
-
-/* GetParameter (WithDecryption when decrypt != 0).  *value is allocated
- * with seckit_secret_alloc (free with seckit_secret_free) and NUL-terminated;
- * type (may be NULL, 32 bytes) receives "String", "StringList" or
- * "SecureString". */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_ssm_get_parameter(seckit_aws *aws, const char *name, int decrypt, char **value,
-                             size_t *value_len, char type[32], seckit_error *err);
-
-/* ------------------------------------------------------------------ */
-/* IAM (query protocol, 2010-05-08)                                    */
-
-/* Policy documents are returned decoded (IAM URL-encodes them): JSON text. */
-
-typedef struct seckit_iam_role {
-    char name[129];
-    char arn[2048];
-    char role_id[129];
-    char path[513];
-    char create_date[40];
-    long max_session_duration;
-    char *description;        /* may be NULL */
-    char *assume_role_policy; /* the trust policy, JSON */
-} seckit_iam_role;
-
-SECKIT_EXPORT void seckit_iam_role_free(seckit_iam_role *r);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_role(seckit_aws *aws, const char *role_name, seckit_iam_role *out,
-                        seckit_error *err);
-
-/* A list of names (and ARNs, for attached policies), every page fetched. */
-typedef struct seckit_iam_list {
-    char **names;
-    char **arns; /* NULL for ListRolePolicies */
-    size_t count;
-} seckit_iam_list;
-
-SECKIT_EXPORT void seckit_iam_list_free(seckit_iam_list *l);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_list_role_policies(seckit_aws *aws, const char *role_name, seckit_iam_list *out,
-                                  seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_list_attached_role_policies(seckit_aws *aws, const char *role_name,
-                                           seckit_iam_list *out, seckit_error *err);
-/* An inline role policy's document (malloc()ed JSON text). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_role_policy(seckit_aws *aws, const char *role_name, const char *policy_name,
-                               char **document, seckit_error *err);
-
-typedef struct seckit_iam_policy {
-    char name[129];
-    char arn[2048];
-    char policy_id[129];
-    char default_version_id[32];
-    long attachment_count;
-} seckit_iam_policy;
-
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_policy(seckit_aws *aws, const char *policy_arn, seckit_iam_policy *out,
-                          seckit_error *err);
-/* A managed policy version's document (malloc()ed JSON text). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_policy_version(seckit_aws *aws, const char *policy_arn,
-                                  const char *version_id, char **document, seckit_error *err);
-
-/* GetAccountAuthorizationDetails, every page, as one JSON document in the
- * shape `aws iam get-account-authorization-details` prints
- * ({"UserDetailList": [...], "GroupDetailList": [...], "RoleDetailList":
- * [...], "Policies": [...]}) with every policy document decoded into JSON.
- * filters: "User", "Role", "Group", "LocalManagedPolicy",
- * "AWSManagedPolicy" (none: everything).  *json is malloc()ed. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_account_authorization_details(seckit_aws *aws, const char *const *filters,
-                                                 size_t nfilters, char **json,
-                                                 seckit_error *err);
-
-/* ------------------------------------------------------------------ */
-/* CloudFront (REST-XML, API version 2020-05-31): public keys and       */
-/* field-level encryption profiles and configurations.                  */
-/*                                                                      */
-/* Configurations go in, and results come out, as JSON text in the      */
-/* shapes the AWS CLI uses (`aws cloudfront create-public-key            */
-/* --public-key-config`, `get-field-level-encryption-profile`, ...):     */
-/* lists are {"Quantity": N, "Items": [...]}, Quantity and MaxItems are  */
-/* numbers, Forward* flags booleans.  The library converts to and from   */
-/* CloudFront's XML.                                                    */
-
-typedef struct seckit_cf_result {
-    char *json;          /* e.g. {"PublicKey": {"Id": ..., "PublicKeyConfig": {...}}} */
-    char id[128];        /* the resource Id (Create and Get) */
-    char etag[128];      /* the ETag header (Create and Get) */
-    char location[1024]; /* the Location header (Create) */
-} seckit_cf_result;
-
-SECKIT_EXPORT void seckit_cf_result_free(seckit_cf_result *r);
-
-/* config_json: a PublicKeyConfig ({"CallerReference", "Name", "EncodedKey", "Comment"}). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_create_public_key(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
-                                seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_get_public_key(seckit_aws *aws, const char *id, seckit_cf_result *out,
-                             seckit_error *err);
-/* Every page; json = {"PublicKeyList": {"Quantity": N, "Items": [...]}}. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_list_public_keys(seckit_aws *aws, seckit_cf_result *out, seckit_error *err);
-
-/* config_json: a FieldLevelEncryptionProfileConfig. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_create_fle_profile(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
-                                 seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_get_fle_profile(seckit_aws *aws, const char *id, seckit_cf_result *out,
-                              seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_list_fle_profiles(seckit_aws *aws, seckit_cf_result *out, seckit_error *err);
-
-/* config_json: a FieldLevelEncryptionConfig. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_create_fle_config(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
-                                seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_get_fle_config(seckit_aws *aws, const char *id, seckit_cf_result *out,
-                             seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_list_fle_configs(seckit_aws *aws, seckit_cf_result *out, seckit_error *err);
-
 #ifdef __cplusplus
 }
 #endif
+
+/* Compatibility: the typed service calls moved to their own headers. */
+#include "seckit/sigv4.h"
+#include "seckit/sts.h"
+#include "seckit/kms.h"
+#include "seckit/ssm.h"
+#include "seckit/iam.h"
+#include "seckit/cloudfront.h"
 #endif

@@ -25,6 +25,8 @@
 #include "seckit/export.h"
 #include "seckit/error.h"
 #include "seckit/policy.h"
+#include "seckit/json.h"
+#include "seckit/iam_data.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -101,9 +103,9 @@ typedef struct seckit_emrfs_config_options {
  * YAML string, the string's own position), and the message adds the line
  * and column inside the string.  CloudFormation intrinsic functions are refused
  * (the values must be literal).  opts may be NULL. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_config_parse(const char *data, size_t len,
-                              const seckit_emrfs_config_options *opts,
-                              seckit_emrfs_config **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_config_parse(seckit_emrfs_config **out, const char *data,
+                              size_t len,
+                              const seckit_emrfs_config_options *opts, seckit_error *err);
 SECKIT_EXPORT void seckit_emrfs_config_free(seckit_emrfs_config *c);
 
 /* ------------------------------------------------------------------ */
@@ -130,7 +132,7 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_location_parse(const char *uri,
  * as does a user. */
 typedef struct seckit_emrfs_groups seckit_emrfs_groups;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_groups_parse(const char *data, size_t len, seckit_emrfs_groups **out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_groups_parse(seckit_emrfs_groups **out, const char *data, size_t len,
                               seckit_error *err);
 SECKIT_EXPORT void seckit_emrfs_groups_free(seckit_emrfs_groups *g);
 /* The groups of user (in file order, without repeats): sets *out to an

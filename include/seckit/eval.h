@@ -39,6 +39,8 @@
 #include "seckit/export.h"
 #include "seckit/error.h"
 #include "seckit/policy.h"
+#include "seckit/json.h"
+#include "seckit/iam_data.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -127,7 +129,7 @@ typedef enum seckit_context_type {
 /* "string", "stringList", ..., "binaryList".  parse is case-insensitive and
  * returns 0 or SECKIT_EINVAL. */
 SECKIT_EXPORT const char *seckit_context_type_name(seckit_context_type t);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_context_type_parse(const char *s, seckit_context_type *out);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_context_type_parse(const char *s, seckit_context_type *out, seckit_error *err);
 /* 1 for the *List types. */
 SECKIT_EXPORT int seckit_context_type_is_list(seckit_context_type t);
 

@@ -38,7 +38,7 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_file_write_atomic(const char *path, c
 
 /* Read a whole file of at most max bytes into a malloc'd buffer (with a NUL
  * after the data, not counted).  SECKIT_ELIMIT past max. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_file_read(const char *path, size_t max, uint8_t **out, size_t *out_len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_file_read(uint8_t **out, size_t *out_len, const char *path, size_t max,
                      seckit_error *err);
 
 /* Key files are opened once, and every check is made on what was opened
@@ -69,8 +69,8 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keydir_check(const char *dir, seckit_
 /* Open the key file once, make seckit_keyfile_check's checks on the open
  * file, and read it (at most max bytes) into guarded secret memory; free
  * the result with seckit_secret_free(). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyfile_read(const char *path, int allow_insecure, size_t max, uint8_t **out,
-                        size_t *out_len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyfile_read(uint8_t **out, size_t *out_len, const char *path, int allow_insecure,
+                        size_t max, seckit_error *err);
 
 #ifdef __cplusplus
 }

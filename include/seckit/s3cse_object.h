@@ -76,10 +76,10 @@ SECKIT_EXPORT void seckit_s3_manifest_reader_free(seckit_s3_manifest_reader *r);
  * Inventory writes spaces as '+', so a literal '+' is %2B).  *out is
  * malloc'd and NUL-terminated.  SECKIT_EFORMAT for a bad escape or an
  * escaped NUL. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_decode(const char *s, size_t len, char **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_decode(char **out, const char *s, size_t len, seckit_error *err);
 
 /* The opposite: every byte except A-Z a-z 0-9 - _ . ~ / as %XX. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_encode(const char *s, char **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_encode(char **out, const char *s, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Shards                                                              */

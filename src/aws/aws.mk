@@ -34,5 +34,11 @@ noinst_HEADERS += \
 	src/aws/s3_internal.h
 seckitinclude_HEADERS += \
 	include/seckit/aws.h \
+	include/seckit/sigv4.h \
+	include/seckit/sts.h \
+	include/seckit/kms.h \
+	include/seckit/ssm.h \
+	include/seckit/iam.h \
+	include/seckit/cloudfront.h \
 	include/seckit/s3.h \
 	include/seckit/s3cse_object.h

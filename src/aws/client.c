@@ -174,7 +174,7 @@ int skt_ini_load(const char *path, skt_ini *out, seckit_error *err)
     memset(out, 0, sizeof *out);
     uint8_t *data = NULL;
     size_t len = 0;
-    int rc = seckit_file_read(path, 4u << 20, &data, &len, err);
+    int rc = seckit_file_read(&data, &len, path, 4u << 20, err);
     if (rc == SECKIT_ENOENT) {
         seckit_error_clear(err);
         return 0;
@@ -604,7 +604,7 @@ void seckit_aws_credentials_wipe(seckit_aws_credentials *c)
         skt_wipe(c, sizeof *c);
 }
 
-int seckit_aws_new(const seckit_aws_options *opts, seckit_aws **out, seckit_error *err)
+int seckit_aws_new(seckit_aws **out, const seckit_aws_options *opts, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;

@@ -296,7 +296,7 @@ static int from_container(seckit_aws *aws, seckit_aws_credentials *out, seckit_e
     const char *tv = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
     if (tf != NULL && *tf) {
         uint8_t *data = NULL;
-        SKT_GUARD(seckit_file_read(tf, 16384, &data, &token_len, err));
+        SKT_GUARD(seckit_file_read(&data, &token_len, tf, 16384, err));
         token = (char *)data;
         while (token_len > 0 && (token[token_len - 1] == '\n' || token[token_len - 1] == '\r' ||
                                  token[token_len - 1] == ' '))
@@ -662,7 +662,7 @@ int skt_cred_cache_load(const char *key, long long now, long long min_left,
         return NOT_FOUND;
     uint8_t *data = NULL;
     size_t len = 0;
-    int rc = seckit_file_read(path, 64u << 10, &data, &len, NULL);
+    int rc = seckit_file_read(&data, &len, path, 64u << 10, NULL);
     free(path);
     if (rc != 0)
         return NOT_FOUND;
@@ -793,7 +793,7 @@ static int from_web_identity(seckit_aws *aws, const char *profile, int use_env,
     }
     uint8_t *data = NULL;
     size_t len = 0;
-    int rc = seckit_file_read(path, 64u << 10, &data, &len, err);
+    int rc = seckit_file_read(&data, &len, path, 64u << 10, err);
     if (rc != 0) {
         seckit_error_prefix(err, "web identity token file");
         return rc == SECKIT_ENOENT ? SECKIT_EAWSAUTH : rc;

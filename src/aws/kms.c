@@ -9,6 +9,7 @@
 
 #include "src/base/secmem.h"
 #include "seckit/encoding.h"
+#include "seckit/kms.h"
 #include "src/aws/client.h"
 #include "src/base/guard.h"
 

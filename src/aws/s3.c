@@ -336,7 +336,7 @@ int skt_s3_meta_value_decode(const char *value, char **out, seckit_error *err)
     return 0;
 }
 
-int seckit_s3_meta_value_decode(const char *value, char **out, seckit_error *err)
+int seckit_s3_meta_value_decode(char **out, const char *value, seckit_error *err)
 {
     return skt_s3_meta_value_decode(value, out, err);
 }

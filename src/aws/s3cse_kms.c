@@ -9,6 +9,7 @@
 #include "src/base/secmem.h"
 #include "seckit/aws.h"
 #include "seckit/s3cse.h"
+#include "seckit/kms.h"
 #include "src/base/guard.h"
 
 /* seckit_s3cse_kv and seckit_aws_kv are both {name, value}; copy rather

@@ -41,7 +41,7 @@ static int hexval(int c)
     return -1;
 }
 
-int seckit_s3_manifest_decode(const char *s, size_t len, char **out, seckit_error *err)
+int seckit_s3_manifest_decode(char **out, const char *s, size_t len, seckit_error *err)
 {
     SKT_ENSURE_ARG(s != NULL && out != NULL, err);
     *out = NULL;
@@ -76,7 +76,7 @@ int seckit_s3_manifest_decode(const char *s, size_t len, char **out, seckit_erro
     return 0;
 }
 
-int seckit_s3_manifest_encode(const char *s, char **out, seckit_error *err)
+int seckit_s3_manifest_encode(char **out, const char *s, seckit_error *err)
 {
     SKT_ENSURE_ARG(s != NULL && out != NULL, err);
     size_t len = strlen(s);
@@ -322,7 +322,7 @@ int seckit_s3_manifest_next(seckit_s3_manifest_reader *r, seckit_s3_manifest_row
                         strpbrk(row->bucket, "/% ") == NULL,
                     err, rc, fail, SECKIT_EFORMAT, "line %lu: '%.80s' is not a bucket name", line,
                     row->bucket);
-    if (seckit_s3_manifest_decode(FIELD(COL_KEY), FLEN(COL_KEY), &row->key, &e2) != 0) {
+    if (seckit_s3_manifest_decode(&row->key, FIELD(COL_KEY), FLEN(COL_KEY), &e2) != 0) {
         rc = seckit_error_set(err, e2.code, "line %lu: key: %s", line, e2.message);
         goto fail;
     }
@@ -330,7 +330,7 @@ int seckit_s3_manifest_next(seckit_s3_manifest_reader *r, seckit_s3_manifest_row
                     SECKIT_EFORMAT, "line %lu: the key is empty or longer than %d bytes", line,
                     SECKIT_S3_KEY_MAX);
     if (r->col[COL_VERSION] >= 0 && (size_t)r->col[COL_VERSION] < nf && FLEN(COL_VERSION) > 0) {
-        if (seckit_s3_manifest_decode(FIELD(COL_VERSION), FLEN(COL_VERSION), &row->version_id,
+        if (seckit_s3_manifest_decode(&row->version_id, FIELD(COL_VERSION), FLEN(COL_VERSION),
                                       &e2) != 0) {
             rc = seckit_error_set(err, e2.code, "line %lu: version id: %s", line, e2.message);
             goto fail;
@@ -422,7 +422,7 @@ int seckit_s3_report_line(const char *bucket, const char *key, const char *versi
     SKT_ENSURE_ARG(bucket != NULL && key != NULL && out != NULL, err);
     *out = NULL;
     char *ekey = NULL;
-    SKT_GUARD(seckit_s3_manifest_encode(key, &ekey, err));
+    SKT_GUARD(seckit_s3_manifest_encode(&ekey, key, err));
     char status[16] = "";
     if (http_status > 0)
         snprintf(status, sizeof(status), "%d", http_status);

@@ -106,7 +106,7 @@ static int load_token(const char *profile, const sso_cfg *c, long long now, char
     snprintf(path, sizeof path, "%s/.aws/sso/cache/%s.json", home, hex);
     uint8_t *data = NULL;
     size_t len = 0;
-    int rc = seckit_file_read(path, 1u << 20, &data, &len, NULL);
+    int rc = seckit_file_read(&data, &len, path, 1u << 20, NULL);
     SKT_ENSURE(rc == 0, err, SECKIT_EAWSAUTH,
                "profile %s: no IAM Identity Center (SSO) token in %s: run "
                "`aws sso login --profile %s`",

@@ -12,7 +12,8 @@ seckitinclude_HEADERS += \
 	include/seckit/seckit.h \
 	include/seckit/encoding.h \
 	include/seckit/error.h \
-	include/seckit/export.h
+	include/seckit/export.h \
+	include/seckit/secret.h
 # seckit/version.h is made by configure (version.h.in: the SECKIT_VERSION_*
 # macros), so it is in the build tree.
 nodist_seckitinclude_HEADERS += include/seckit/version.h

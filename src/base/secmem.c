@@ -11,6 +11,7 @@
 #include "src/base/guard.h"
 #include "src/base/secmem.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 
 int skt_crypto_init(seckit_error *err)
 {

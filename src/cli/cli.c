@@ -279,7 +279,7 @@ int cli_read_input(const char *path, size_t max, uint8_t **out, size_t *out_len,
                    seckit_error *err)
 {
     if (path != NULL && strcmp(path, "-") != 0)
-        return seckit_file_read(path, max, out, out_len, err);
+        return seckit_file_read(out, out_len, path, max, err);
     return cli_read_stdin(max, out, out_len, err);
 }
 

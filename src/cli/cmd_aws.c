@@ -79,7 +79,7 @@ static int whoami(int argc, char **argv)
         seckit_error_set(&err, SECKIT_ENOMEM, "out of memory");
         return cli_fail(sub, &err);
     }
-    int rc = seckit_aws_new(&o, &aws, &err);
+    int rc = seckit_aws_new(&aws, &o, &err);
     if (rc == 0)
         rc = seckit_sts_get_caller_identity(aws, &id, &err);
     if (rc == 0)

@@ -119,7 +119,7 @@ static int read_file(const char *path, uint8_t **bytes, size_t *len, seckit_erro
 {
     if (strcmp(path, "-") == 0)
         return cli_read_stdin(MAX_FILE, bytes, len, err);
-    int rc = seckit_file_read(path, MAX_FILE, bytes, len, err);
+    int rc = seckit_file_read(bytes, len, path, MAX_FILE, err);
     if (rc < 0)
         seckit_error_prefix(err, path);
     return rc;
@@ -180,7 +180,7 @@ static int load_data(const char *path, seckit_iam_data **out, seckit_error *err)
     int rc = read_file(path, &bytes, &len, err);
     if (rc < 0)
         return rc;
-    rc = seckit_iam_data_load(bytes, len, out, err);
+    rc = seckit_iam_data_load(out, bytes, len, err);
     free(bytes);
     if (rc < 0)
         seckit_error_prefix(err, path);
@@ -222,7 +222,7 @@ static int groups_open(const opts *o, groups *g)
     size_t len = 0;
     if (read_file(o->groups_from, &bytes, &len, &err) < 0)
         return cli_fail(SUB, &err);
-    int rc = seckit_emrfs_groups_parse((const char *)bytes, len, &g->file, &err);
+    int rc = seckit_emrfs_groups_parse(&g->file, (const char *)bytes, len, &err);
     free(bytes);
     if (rc < 0)
         return fail_at(o->groups_from, &err, cli_exit_code(rc));
@@ -322,7 +322,7 @@ static int load_config(const opts *o, seckit_emrfs_config **c)
     if (read_file(o->config, &bytes, &len, &err) < 0)
         return cli_fail(SUB, &err);
     seckit_emrfs_config_options co = {o->config, o->resource};
-    int rc = seckit_emrfs_config_parse((const char *)bytes, len, &co, c, &err);
+    int rc = seckit_emrfs_config_parse(c, (const char *)bytes, len, &co, &err);
     free(bytes);
     if (rc < 0)
         return fail_at(o->config, &err, cli_exit_code(rc));

@@ -199,7 +199,7 @@ int fle_load_configs(const fle_config_files *cf, int all, seckit_fle_config **cf
     *cfg = NULL;
     for (size_t i = 0; i < cf->n && rc == 0; i++) {
         size_t len = 0;
-        rc = seckit_file_read(cf->path[i], SECKIT_FLE_MAX_BODY, &text[i], &len, err);
+        rc = seckit_file_read(&text[i], &len, cf->path[i], SECKIT_FLE_MAX_BODY, err);
         if (rc != 0)
             seckit_error_prefix(err, cf->path[i]); /* not a problem of the contents */
         src[i].name = cf->path[i];

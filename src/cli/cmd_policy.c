@@ -190,7 +190,7 @@ int cli_policy_load_data(const char *path, int required, seckit_iam_data **out, 
     close(fd);
     if (len && map == MAP_FAILED)
         return seckit_error_set(err, SECKIT_EIO, "%s: %s", path, strerror(errno));
-    int rc = seckit_iam_data_load(len ? map : "", len, out, err);
+    int rc = seckit_iam_data_load(out, len ? map : "", len, err);
     if (len)
         munmap(map, len);
     if (rc < 0) {

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "seckit/eval.h"
+#include "seckit/json.h"
+#include "seckit/iam_data.h"
 #include "src/cli/cli.h"
 #include "src/cli/cmd_policy.h"
 
@@ -21,7 +23,7 @@ static const char *sub = "policy";
 
 static int read_file(const char *path, uint8_t **bytes, size_t *len, seckit_error *err)
 {
-    int rc = seckit_file_read(path, MAX_EVAL_FILE, bytes, len, err);
+    int rc = seckit_file_read(bytes, len, path, MAX_EVAL_FILE, err);
     if (rc < 0)
         seckit_error_prefix(err, path);
     return rc;
@@ -165,7 +167,7 @@ static int context_parse(context_list *c, const char *arg)
         tl = sizeof type - 1;
     memcpy(type, eq + 1, tl);
     type[tl] = '\0';
-    if (seckit_context_type_parse(type, &t) != 0)
+    if (seckit_context_type_parse(type, &t, NULL) != 0)
         return cli_usage_error(sub,
                                "eval: --context type '%s' is not one of string, stringList, numeric, numericList, "
                                "boolean, booleanList, date, dateList, ip, ipList, binary, binaryList",
@@ -252,7 +254,7 @@ static int read_context(const seckit_json *ctx, const char *file, size_t lineno,
         const seckit_json *vs = seckit_json_get(e, "ContextKeyValues");
         seckit_context_entry *ce = &(*entries)[*nentries];
         if (key == NULL || type == NULL || vs == NULL || vs->kind != SECKIT_JSON_ARRAY ||
-            seckit_context_type_parse(type, &ce->type) != 0)
+            seckit_context_type_parse(type, &ce->type, NULL) != 0)
             return seckit_error_set(err, SECKIT_EFORMAT,
                                     "%s: line %zu: a context entry needs ContextKeyName, ContextKeyValues and a "
                                     "ContextKeyType of the simulator's types",
@@ -316,7 +318,7 @@ static int eval_line(const seckit_policy_set *set, const char *file, size_t line
                      const seckit_eval_request *defaults, int *all_allowed, seckit_error *err)
 {
     seckit_json_doc *doc = NULL;
-    int rc = seckit_json_parse(line, len, NULL, &doc, err);
+    int rc = seckit_json_parse(&doc, line, len, NULL, err);
     if (rc < 0) {
         char where[64];
         snprintf(where, sizeof where, "line %zu", lineno);

@@ -339,7 +339,7 @@ int s3_make_client(s3_opts *o, seckit_aws **aws)
     seckit_error err;
     seckit_error_clear(&err);
     cli_aws_interactive(&o->aws);
-    if (seckit_aws_new(&o->aws, aws, &err) != 0)
+    if (seckit_aws_new(aws, &o->aws, &err) != 0)
         return cli_fail(o->sub, &err);
     return 0;
 }

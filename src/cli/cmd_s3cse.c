@@ -125,7 +125,7 @@ static int read_meta_json(const char *path, meta_list *ml, seckit_error *err)
 {
     uint8_t *text = NULL;
     size_t len = 0;
-    int rc = seckit_file_read(path, META_FILE_MAX, &text, &len, err);
+    int rc = seckit_file_read(&text, &len, path, META_FILE_MAX, err);
     memset(ml, 0, sizeof(*ml));
     if (rc != 0)
         return rc;
@@ -157,7 +157,7 @@ static int read_meta_json(const char *path, meta_list *ml, seckit_error *err)
                                     path, META_MAX);
         /* head-object output shows non-ASCII values as S3 sends them
          * (RFC 2047 encoded words): decoded as the S3 layer does */
-        int rc2 = seckit_s3_meta_value_decode(it->valuestring, &ml->owned[ml->n], err);
+        int rc2 = seckit_s3_meta_value_decode(&ml->owned[ml->n], it->valuestring, err);
         if (rc2 != 0)
             return rc2;
         ml->kv[ml->n].name = it->string;
@@ -358,7 +358,7 @@ static int run_decrypt(offline_args *a, seckit_s3cse_keyring *kr, int *streamed,
         goto done;
     }
     if (a->instr != NULL) {
-        if ((rc = seckit_file_read(a->instr, INSTRUCTION_FILE_MAX, &instr, &instr_len, err)) != 0)
+        if ((rc = seckit_file_read(&instr, &instr_len, a->instr, INSTRUCTION_FILE_MAX, err)) != 0)
             goto done;
     } else if (loc == SECKIT_S3CSE_LOC_INSTRUCTION_FILE ||
                loc == SECKIT_S3CSE_LOC_V3_INSTRUCTION_FILE) {
@@ -546,7 +546,7 @@ int cli_s3cse_offline_run(int argc, char **argv)
     int streamed = 0;
     rc = 0;
     if (need_aws(&a.k))
-        rc = seckit_aws_new(&a.aws_opts, &aws, &err);
+        rc = seckit_aws_new(&aws, &a.aws_opts, &err);
     if (rc == 0)
         rc = cli_s3cse_keyring_build(&a.k, aws, &kr, &err);
     if (rc == 0)

@@ -59,7 +59,7 @@ static int add_key_spec(seckit_fle_decryptor *d, const char *spec, int allow_ins
                                 "oracle)");
     uint8_t *key = NULL;
     size_t key_len = 0;
-    rc = seckit_keyfile_read(file, allow_insecure, 1 << 20, &key, &key_len, err);
+    rc = seckit_keyfile_read(&key, &key_len, file, allow_insecure, 1 << 20, err);
     if (rc == 0) {
         rc = seckit_fle_decryptor_add_key(d, ns, name, key, key_len, padding, err);
         if (rc != 0)
@@ -84,7 +84,7 @@ static int add_ssm_key(seckit_fle_decryptor *d, const seckit_aws_options *ao, co
     char *pem = NULL;
     size_t pem_len = 0;
     char type[32] = "";
-    int rc = seckit_aws_new(ao, &aws, err);
+    int rc = seckit_aws_new(&aws, ao, err);
     if (rc == 0)
         rc = seckit_ssm_get_parameter(aws, param, 1, &pem, &pem_len, type, err);
     if (rc == 0 && strcmp(type, "SecureString") != 0)

@@ -107,7 +107,7 @@ static int find_profile(const encrypt_args *a, seckit_fle_config **cfg, seckit_f
     if (a->direct) {
         uint8_t *text = NULL;
         size_t text_len = 0;
-        rc = seckit_file_read(a->pubkey, 65536, &text, &text_len, err);
+        rc = seckit_file_read(&text, &text_len, a->pubkey, 65536, err);
         if (rc == 0)
             rc = seckit_fle_profile_new(own, (const char *)text, text_len, a->provider,
                                         a->key_name, a->fields, a->n_fields, err);

@@ -469,7 +469,7 @@ int fle_run_push(int argc, char **argv)
     if (ps.key_ids == NULL || ps.profile_ids == NULL || done == NULL) {
         rc = seckit_error_set(&err, SECKIT_ENOMEM, "out of memory");
     } else {
-        rc = seckit_aws_new(&a.ao, &aws, &err);
+        rc = seckit_aws_new(&aws, &a.ao, &err);
         if (rc == 0)
             rc = create_all(aws, &ps, fc, done, &n_done, &step, &err);
     }

@@ -7,6 +7,7 @@
 #include "src/cli/keyspec.h"
 #include "seckit/file.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 
 #define KEYFILE_MAX ((size_t)1 << 20)
 #define SPEC_MAX 4096
@@ -63,7 +64,7 @@ static int looks_public_pem(const uint8_t *p, size_t n)
 int cli_rsa_keyfile_read(const char *path, int allow_insecure, uint8_t **out, size_t *len,
                          int *secret, seckit_error *err)
 {
-    int rc = seckit_keyfile_read(path, allow_insecure, KEYFILE_MAX, out, len, err);
+    int rc = seckit_keyfile_read(out, len, path, allow_insecure, KEYFILE_MAX, err);
     *secret = 1;
     if (rc != SECKIT_EPERM)
         return rc;
@@ -71,7 +72,7 @@ int cli_rsa_keyfile_read(const char *path, int allow_insecure, uint8_t **out, si
     seckit_error_clear(&tmp);
     uint8_t *p = NULL;
     size_t n = 0;
-    if (seckit_file_read(path, KEYFILE_MAX, &p, &n, &tmp) == 0) {
+    if (seckit_file_read(&p, &n, path, KEYFILE_MAX, &tmp) == 0) {
         if (looks_public_pem(p, n)) {
             *out = p;
             *len = n;
@@ -115,7 +116,7 @@ int cli_keyrings_add(cli_keyrings *ks, cli_key_kind kind, const char *spec, int 
             free(key);
         }
     } else {
-        if ((rc = seckit_keyfile_read(f.file, allow_insecure, 64, &key, &key_len, err)) != 0)
+        if ((rc = seckit_keyfile_read(&key, &key_len, f.file, allow_insecure, 64, err)) != 0)
             return rc;
         if (key_len != 16 && key_len != 24 && key_len != 32)
             rc = seckit_error_set(err, SECKIT_EINVAL,

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "seckit/policy_inputs.h"
+#include "seckit/iam_data.h"
 #include "src/cli/cli.h"
 #include "src/cli/cmd_policy.h"
 
@@ -226,7 +227,7 @@ static int lint_path(lint_run *run, const char *path, int depth, int in_scan, se
             return lint_dir(run, path, depth, err);
         if (has_suffix(path, ".tf"))
             return seckit_error_set(err, SECKIT_EINVAL, "%s: Terraform source is not linted: %s", path, TF_HINT);
-        rc = seckit_file_read(path, MAX_POLICY_FILE, &bytes, &len, err);
+        rc = seckit_file_read(&bytes, &len, path, MAX_POLICY_FILE, err);
         if (rc < 0)
             seckit_error_prefix(err, path);
     }
@@ -433,8 +434,8 @@ static int read_config(lint_args *a, int argc, seckit_error *err)
     seckit_lint_config *cfg = NULL;
     uint8_t *bytes = NULL;
     size_t len = 0;
-    if (seckit_file_read(a->cfg_path, 1u << 20, &bytes, &len, err) < 0 ||
-        seckit_lint_config_parse((const char *)bytes, len, &cfg, err) < 0) {
+    if (seckit_file_read(&bytes, &len, a->cfg_path, 1u << 20, err) < 0 ||
+        seckit_lint_config_parse(&cfg, (const char *)bytes, len, err) < 0) {
         free(bytes);
         cli_message(sub, "%s: %s", a->cfg_path, err->message);
         return -1;
@@ -475,11 +476,11 @@ static int parse_values(lint_args *a, seckit_error *err)
     a->rtype = SECKIT_RESOURCE_NONE;
     a->format = SECKIT_REPORT_TEXT;
     a->fail_mask = SECKIT_FINDING_DEFAULT_BLOCKING;
-    if (a->type_s != NULL && seckit_policy_type_parse(a->type_s, &a->type) != 0) {
+    if (a->type_s != NULL && seckit_policy_type_parse(a->type_s, &a->type, NULL) != 0) {
         cli_usage_error(sub, "--type must be identity, resource, scp, rcp or trust, not '%s'", a->type_s);
         return -1;
     }
-    if (a->rtype_s != NULL && seckit_policy_resource_type_parse(a->rtype_s, &a->rtype) != 0) {
+    if (a->rtype_s != NULL && seckit_policy_resource_type_parse(a->rtype_s, &a->rtype, NULL) != 0) {
         cli_usage_error(sub, "unknown --resource-type '%s' (e.g. AWS::S3::Bucket, AWS::KMS::Key)", a->rtype_s);
         return -1;
     }
@@ -535,7 +536,7 @@ static int prepare_run(lint_run *run, const lint_args *a, seckit_iam_data **data
     if (a->baseline != NULL) {
         uint8_t *bytes = NULL;
         size_t len = 0;
-        if (seckit_file_read(a->baseline, MAX_POLICY_FILE, &bytes, &len, err) < 0 ||
+        if (seckit_file_read(&bytes, &len, a->baseline, MAX_POLICY_FILE, err) < 0 ||
             seckit_policy_report_baseline(run->report, (const char *)bytes, len, err) < 0) {
             free(bytes);
             cli_message(sub, "--baseline %s: %s", a->baseline, err->message);

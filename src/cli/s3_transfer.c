@@ -936,7 +936,7 @@ static int make_workers(engine *e, worker *w, unsigned n, seckit_aws_pool **pool
     int rc = 0;
     for (unsigned i = 0; i < n && rc == 0; i++) {
         w[i].e = e;
-        if (seckit_aws_new(&opts, &w[i].aws, &err) != 0)
+        if (seckit_aws_new(&w[i].aws, &opts, &err) != 0)
             rc = fail(e, "client", &err);
         else
             seckit_aws_set_pool(w[i].aws, *pool);

@@ -313,7 +313,7 @@ static int make_client(const char *sub, const seckit_aws_options *o, seckit_aws 
 {
     seckit_error err;
     seckit_error_clear(&err);
-    if (seckit_aws_new(o, aws, &err) != 0)
+    if (seckit_aws_new(aws, o, &err) != 0)
         return cli_fail(sub, &err);
     return 0;
 }

@@ -258,8 +258,8 @@ int cli_s3cse_keys_load(cli_s3cse_opts *o, seckit_error *err)
         if (k->kind == CLI_S3CSE_KEY_KMS || k->key != NULL)
             continue;
         if (k->kind == CLI_S3CSE_KEY_AES) {
-            rc = seckit_keyfile_read(k->path, o->allow_insecure, AES_KEYFILE_MAX, &k->key,
-                                     &k->key_len, err);
+            rc = seckit_keyfile_read(&k->key, &k->key_len, k->path, o->allow_insecure,
+                                     AES_KEYFILE_MAX, err);
             if (rc == 0) {
                 k->key_secret = 1;
                 if (k->key_len != 16 && k->key_len != 24 && k->key_len != 32)

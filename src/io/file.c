@@ -13,6 +13,7 @@
 #include "src/base/guard.h"
 #include "seckit/file.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 
 struct seckit_atomic_file {
     char *path;     /* destination */
@@ -272,7 +273,7 @@ static int read_path(const char *path, size_t max, int secret, uint8_t **out,
     return rc;
 }
 
-int seckit_file_read(const char *path, size_t max, uint8_t **out, size_t *out_len,
+int seckit_file_read(uint8_t **out, size_t *out_len, const char *path, size_t max,
                      seckit_error *err)
 {
     return read_path(path, max, 0, out, out_len, err);
@@ -424,8 +425,8 @@ int seckit_keyfile_check(const char *path, int allow_insecure, seckit_error *err
     return rc;
 }
 
-int seckit_keyfile_read(const char *path, int allow_insecure, size_t max, uint8_t **out,
-                        size_t *out_len, seckit_error *err)
+int seckit_keyfile_read(uint8_t **out, size_t *out_len, const char *path, int allow_insecure,
+                        size_t max, seckit_error *err)
 {
     *out = NULL;
     *out_len = 0;

@@ -14,6 +14,7 @@
 #include "seckit/file.h"
 #include "seckit/fle.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 #include "src/base/guard.h"
 
 #define KEY_FILE_MAX (1u << 20)
@@ -64,7 +65,7 @@ static int load_provider(seckit_fle_decryptor *d, const char *pdir, const char *
         name[len - 4] = '\0';
         uint8_t *key = NULL;
         size_t key_len = 0;
-        rc = seckit_keyfile_read(path, allow_insecure, KEY_FILE_MAX, &key, &key_len, err);
+        rc = seckit_keyfile_read(&key, &key_len, path, allow_insecure, KEY_FILE_MAX, err);
         if (rc == 0) {
             rc = seckit_fle_decryptor_add_key(d, provider, name, key, key_len,
                                               SECKIT_RSA_OAEP_SHA256, err);

@@ -58,6 +58,7 @@
 
 #include "seckit/aws.h"
 #include "seckit/encoding.h"
+#include "seckit/sigv4.h"
 #include "src/aws/sigv4.h"
 #include "tests/aws/mock.h"
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "seckit/aws.h"
+#include "seckit/sts.h"
 #include "src/aws/client.h"
 #include "src/aws/sigv4.h"
 #include "tests/aws/mockctl.h"
@@ -135,7 +136,7 @@ static seckit_aws *client(const char *profile, int attempts, int with_prompt)
         o.mfa_prompt = mfa_prompt;
     seckit_aws *aws = NULL;
     seckit_error err;
-    if (seckit_aws_new(&o, &aws, &err) != 0) {
+    if (seckit_aws_new(&aws, &o, &err) != 0) {
         printf("# client: %s\n", err.message);
         return NULL;
     }
@@ -735,7 +736,7 @@ static void test_credentials_file_role(void)
     o.profile = "dev";
     seckit_aws *aws = NULL;
     seckit_error err;
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     if (aws == NULL)
         return;
     CHECK_STR(seckit_aws_region(aws), "us-east-1");

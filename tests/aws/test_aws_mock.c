@@ -18,6 +18,12 @@
 #include "seckit/aws.h"
 #include "seckit/s3.h"
 #include "seckit/version.h"
+#include "seckit/sts.h"
+#include "seckit/kms.h"
+#include "seckit/ssm.h"
+#include "seckit/iam.h"
+#include "seckit/cloudfront.h"
+#include "seckit/secret.h"
 #include "src/aws/client.h"
 #include "src/aws/sigv4.h"
 #include "tests/aws/mockctl.h"
@@ -100,7 +106,7 @@ static seckit_aws *client(const char *profile, long timeout_ms, int attempts)
     o.max_attempts = attempts;
     seckit_aws *aws = NULL;
     seckit_error err;
-    if (seckit_aws_new(&o, &aws, &err) != 0) {
+    if (seckit_aws_new(&aws, &o, &err) != 0) {
         printf("# client: %s\n", err.message);
         return NULL;
     }
@@ -236,7 +242,7 @@ static void test_secret_never_in_messages(void)
     snprintf(c.session_token, sizeof c.session_token, "%s", ROLE_TOKEN);
     seckit_aws_options o = {.endpoint_url = M.url, .region = "us-east-1", .credentials = &c,
                             .max_attempts = 1};
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     mock_mode(&M, "echo-secret", 1);
     CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_EAWS);
     CHECK(strstr(err.message, ROLE_TOKEN) == NULL);
@@ -964,7 +970,7 @@ static void test_endpoint_scope(void)
                             .max_attempts = 1};
     seckit_aws *aws = NULL;
     seckit_error err;
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     int before = mock_stat(&M, "assume_role");
     seckit_s3_put put = {.bucket = "scope", .key = "k",
                          .body = {.data = (const unsigned char *)"x", .len = 1, .fd = -1}};
@@ -1207,7 +1213,7 @@ static void test_proxy(void)
     setenv("HTTP_PROXY", M.url, 1);
     seckit_aws_options o = {.endpoint_url = "http://sts.proxied.seckit.test", .region = "us-east-1",
                             .max_attempts = 1};
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     int before = mock_stat(&M, "proxied");
     CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
     CHECK(mock_stat(&M, "proxied") - before == 1);
@@ -1215,7 +1221,7 @@ static void test_proxy(void)
     /* Lower-case first: the upper-case one points at a closed port. */
     setenv("HTTP_PROXY", "http://127.0.0.1:9", 1);
     setenv("http_proxy", M.url, 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
     CHECK_MSG(mock_stat(&M, "proxied") - before == 2, "proxied %d", mock_stat(&M, "proxied") - before);
     seckit_aws_free(aws);

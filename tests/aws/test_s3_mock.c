@@ -56,7 +56,7 @@ static seckit_aws *client(int attempts)
     o.max_attempts = attempts;
     seckit_aws *aws = NULL;
     seckit_error err;
-    if (seckit_aws_new(&o, &aws, &err) != 0) {
+    if (seckit_aws_new(&aws, &o, &err) != 0) {
         printf("# client: %s\n", err.message);
         return NULL;
     }

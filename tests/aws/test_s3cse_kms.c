@@ -13,6 +13,7 @@
 #include "seckit/aws.h"
 #include "seckit/s3cse.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 #include "tests/aws/mockctl.h"
 #include "tests/unit/testlib.h"
 
@@ -25,7 +26,7 @@ static seckit_aws *client(void)
     o.region = "us-east-1";
     seckit_aws *aws = NULL;
     seckit_error err;
-    if (seckit_aws_new(&o, &aws, &err) != 0) {
+    if (seckit_aws_new(&aws, &o, &err) != 0) {
         printf("# client: %s\n", err.message);
         return NULL;
     }

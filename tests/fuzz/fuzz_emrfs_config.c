@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         seckit_emrfs_config_options o = {names[i], NULL};
         seckit_emrfs_config *c = NULL;
         seckit_error err;
-        if (seckit_emrfs_config_parse((const char *)data, size, &o, &c, &err) == 0) {
+        if (seckit_emrfs_config_parse(&c, (const char *)data, size, &o, &err) == 0) {
             if (c->count == 0)
                 abort();
             for (size_t m = 0; m < c->count; m++)
@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     seckit_emrfs_groups *g = NULL;
     seckit_error err;
-    if (seckit_emrfs_groups_parse((const char *)data, size, &g, &err) == 0) {
+    if (seckit_emrfs_groups_parse(&g, (const char *)data, size, &err) == 0) {
         const char *const *gl = NULL;
         size_t n = seckit_emrfs_groups_of(g, "dataeng1", &gl);
         for (size_t i = 0; i < n; i++)

@@ -19,6 +19,7 @@
 
 #include "seckit/esdk.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

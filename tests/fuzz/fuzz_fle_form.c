@@ -11,6 +11,7 @@
 
 #include "seckit/fle.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

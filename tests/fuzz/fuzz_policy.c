@@ -16,6 +16,7 @@
 
 #include "seckit/policy.h"
 #include "seckit/policy_inputs.h"
+#include "seckit/iam_data.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -45,7 +46,7 @@ static const seckit_iam_data *iam_data(void)
     size_t n = fread(buf, 1, sizeof(buf), f);
     fclose(f);
     seckit_error err;
-    if (seckit_iam_data_load(buf, n, &d, &err) != 0)
+    if (seckit_iam_data_load(&d, buf, n, &err) != 0)
         d = NULL;
     return d;
 }
@@ -171,7 +172,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.data = with_data ? iam_data() : NULL;
     seckit_policy_findings *f = NULL;
     seckit_error err;
-    if (seckit_policy_lint((const char *)data, size, &o, &f, &err) == 0)
+    if (seckit_policy_lint(&f, (const char *)data, size, &o, &err) == 0)
         seckit_policy_findings_free(f);
     return 0;
 }

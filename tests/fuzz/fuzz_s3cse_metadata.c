@@ -35,10 +35,10 @@ static void check_instruction(const char *p, size_t n)
     size_t count = 0, count2 = 0, jl = 0;
     char *json = NULL;
     seckit_error err;
-    if (seckit_s3cse_instruction_parse(p, n, &kv, &count, &err) != 0)
+    if (seckit_s3cse_instruction_parse(&kv, &count, p, n, &err) != 0)
         return;
     if (seckit_s3cse_instruction_serialize(kv, count, &json, &jl, &err) != 0 ||
-        seckit_s3cse_instruction_parse(json, jl, &kv2, &count2, &err) != 0 || count2 != count)
+        seckit_s3cse_instruction_parse(&kv2, &count2, json, jl, &err) != 0 || count2 != count)
         abort();
     for (size_t i = 0; i < count; i++)
         if (strcmp(kv[i].name, kv2[i].name) != 0 || strcmp(kv[i].value, kv2[i].value) != 0)
@@ -85,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * words comes back as is) and never makes a value longer than 4x */
     for (size_t i = 0; i < n; i++) {
         char *dec = NULL;
-        if (seckit_s3_meta_value_decode(kv[i].value, &dec, &err) != 0 || dec == NULL ||
+        if (seckit_s3_meta_value_decode(&dec, kv[i].value, &err) != 0 || dec == NULL ||
             strlen(dec) > 4 * strlen(kv[i].value) + 16)
             abort();
         free(dec);

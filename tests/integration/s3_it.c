@@ -60,7 +60,7 @@ static seckit_aws *client(const char *secret_override)
                  secret_override);
         o.credentials = &creds;
     }
-    if (seckit_aws_new(&o, &aws, &err) != 0) {
+    if (seckit_aws_new(&aws, &o, &err) != 0) {
         printf("FAIL client: %s\n", err.message);
         exit(1);
     }

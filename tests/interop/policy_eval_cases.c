@@ -8,6 +8,7 @@
 
 #include "seckit/eval.h"
 #include "seckit/policy.h"
+#include "seckit/json.h"
 
 static int add_list(seckit_policy_set *set, seckit_eval_role role, const seckit_json *list, seckit_error *err)
 {
@@ -41,7 +42,7 @@ static void one(const char *line, size_t len)
     seckit_context_entry ctx[64];
     const char *vals[256];
     size_t nctx = 0, nvals = 0;
-    int rc = seckit_json_parse(line, len, NULL, &doc, &err);
+    int rc = seckit_json_parse(&doc, line, len, NULL, &err);
     if (rc == 0)
         rc = seckit_policy_set_new(&set, &err);
     const seckit_json *root = rc == 0 ? seckit_json_root(doc) : NULL;
@@ -62,7 +63,7 @@ static void one(const char *line, size_t len)
         for (const seckit_json *k = c ? c->child : NULL; k && nctx < 64; k = k->next) {
             seckit_context_entry *e = &ctx[nctx];
             const char *t = str_of(seckit_json_get(types, k->key));
-            if (t == NULL || seckit_context_type_parse(t, &e->type) != 0)
+            if (t == NULL || seckit_context_type_parse(t, &e->type, NULL) != 0)
                 e->type = k->kind == SECKIT_JSON_ARRAY ? SECKIT_CONTEXT_STRING_LIST : SECKIT_CONTEXT_STRING;
             e->key = k->key;
             e->values = vals + nvals;

@@ -86,36 +86,36 @@ static void test_region_precedence(void)
     seckit_aws *aws;
     seckit_error err;
     seckit_aws_options o = {0};
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_STR(seckit_aws_region(aws), "eu-central-1");
     seckit_aws_free(aws);
     setenv("AWS_PROFILE", "p2", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_STR(seckit_aws_region(aws), "ap-south-1");
     seckit_aws_free(aws);
     setenv("AWS_DEFAULT_REGION", "us-west-1", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_STR(seckit_aws_region(aws), "us-west-1");
     seckit_aws_free(aws);
     setenv("AWS_REGION", "us-east-2", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_STR(seckit_aws_region(aws), "us-east-2");
     seckit_aws_free(aws);
     o.region = "sa-east-1";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_STR(seckit_aws_region(aws), "sa-east-1");
     seckit_aws_free(aws);
     o.region = "bad region";
-    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_EINVAL);
     /* A named profile that does not exist. */
     o.region = NULL;
     o.profile = "nope";
-    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_ENOTFOUND);
+    CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_ENOTFOUND);
     CHECK(strstr(err.message, "nope") != NULL);
     clean_env();
     setenv("AWS_PROFILE", "ghost", 1);
     o.profile = NULL;
-    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_ENOTFOUND);
+    CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_ENOTFOUND);
     clean_env();
 }
 
@@ -126,7 +126,7 @@ static void test_endpoints(void)
     seckit_error err;
     const char *url;
     seckit_aws_options o = {.region = "eu-west-1"};
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
     CHECK_STR(url, "https://kms.eu-west-1.amazonaws.com");
     CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
@@ -144,7 +144,7 @@ static void test_endpoints(void)
     write_file(".aws/config", "[default]\nendpoint_url = http://profile:1\n");
     setenv("AWS_ENDPOINT_URL", "http://global:2/", 1);
     setenv("AWS_ENDPOINT_URL_KMS", "http://kms-only:3", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
     CHECK_STR(url, "http://kms-only:3");
     CHECK_OK(seckit_aws_endpoint(aws, "ssm", &url, &err), &err);
@@ -152,25 +152,25 @@ static void test_endpoints(void)
     seckit_aws_free(aws);
     unsetenv("AWS_ENDPOINT_URL");
     unsetenv("AWS_ENDPOINT_URL_KMS");
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
     CHECK_STR(url, "http://profile:1");
     seckit_aws_free(aws);
     setenv("AWS_ENDPOINT_URL_KMS", "http://kms-only:3", 1);
     o.endpoint_url = "https://override.example:8443";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
     CHECK_STR(url, "https://override.example:8443");
     seckit_aws_free(aws);
     o.endpoint_url = "ftp://nope";
-    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_EINVAL);
     o.endpoint_url = "http://user@host/";
-    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_EINVAL);
     clean_env();
     /* No region: regional services cannot be resolved. */
     o.endpoint_url = NULL;
     o.region = NULL;
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_RC(seckit_aws_endpoint(aws, "kms", &url, &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "region") != NULL);
     CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
@@ -194,7 +194,7 @@ static void test_s3_addressing(void)
     req.path = "/photos/a b.jpg";
     /* AWS endpoint: virtual-hosted. */
     seckit_aws_options o = {.region = "us-east-1", .credentials = &c};
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
     CHECK(url && strncmp(url, "https://examplebucket.s3.us-east-1.amazonaws.com/photos/a%20b.jpg?", 66) == 0);
     free(url);
@@ -207,21 +207,21 @@ static void test_s3_addressing(void)
     /* Forced path-style; custom endpoint defaults to path-style too. */
     req.bucket = "examplebucket";
     o.s3_addressing = SECKIT_AWS_S3_PATH;
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
     CHECK(url && strncmp(url, "https://s3.us-east-1.amazonaws.com/examplebucket/photos/", 56) == 0);
     free(url);
     seckit_aws_free(aws);
     o.s3_addressing = SECKIT_AWS_S3_AUTO;
     o.endpoint_url = "http://127.0.0.1:9000";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
     CHECK(url && strncmp(url, "http://127.0.0.1:9000/examplebucket/photos/a%20b.jpg?", 53) == 0);
     free(url);
     seckit_aws_free(aws);
     o.s3_addressing = SECKIT_AWS_S3_VIRTUAL;
     o.endpoint_url = "http://localhost:9000";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
     CHECK(url && strncmp(url, "http://examplebucket.localhost:9000/photos/", 43) == 0);
     free(url);
@@ -244,7 +244,7 @@ static void test_env_credentials(void)
     seckit_error err;
     seckit_aws_credentials c;
     seckit_aws_options o = {0};
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
     CHECK_STR(c.access_key_id, "AKIDFILE");
     CHECK_STR(c.source, "shared-credentials-file");
@@ -253,7 +253,7 @@ static void test_env_credentials(void)
     setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
     setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
     setenv("AWS_SESSION_TOKEN", "envtoken", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
     CHECK_STR(c.access_key_id, "AKIDENV");
     CHECK_STR(c.session_token, "envtoken");
@@ -261,26 +261,26 @@ static void test_env_credentials(void)
     seckit_aws_free(aws);
     /* ...and over AWS_PROFILE, but not over --profile. */
     setenv("AWS_PROFILE", "other", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
     CHECK_STR(c.access_key_id, "AKIDENV");
     seckit_aws_free(aws);
     o.profile = "other";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
     CHECK_STR(c.access_key_id, "AKIDOTHER");
     CHECK_STR(c.session_token, "tok");
     seckit_aws_free(aws);
     /* Static keys in the config file. */
     o.profile = "cfg";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
     CHECK_STR(c.access_key_id, "AKIDCFG");
     CHECK_STR(c.source, "config-file");
     seckit_aws_free(aws);
     /* Half a key pair is an error that does not show the secret. */
     o.profile = "half";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
     CHECK(strstr(err.message, "half") != NULL);
     seckit_aws_free(aws);
@@ -290,7 +290,7 @@ static void test_env_credentials(void)
     snprintf(mine.secret_access_key, sizeof mine.secret_access_key, "minesecret");
     o.profile = NULL;
     o.credentials = &mine;
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
     CHECK_STR(c.access_key_id, "AKIDMINE");
     seckit_aws_free(aws);
@@ -301,18 +301,18 @@ static void test_env_credentials(void)
     snprintf(p, sizeof p, "%s/creds2", tmpdir);
     setenv("AWS_SHARED_CREDENTIALS_FILE", p, 1);
     o.credentials = NULL;
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
     CHECK_STR(c.access_key_id, "AKIDALT");
     seckit_aws_free(aws);
     /* Nothing anywhere. */
     clean_env();
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
     seckit_aws_free(aws);
     /* A malformed config file names the file and line. */
     write_file(".aws/config", "[default]\nregion eu-west-1\n");
-    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_EFORMAT);
     CHECK(strstr(err.message, "config") != NULL && strstr(err.message, "line 2") != NULL);
     clean_env();
 }
@@ -334,34 +334,34 @@ static void test_partial_env_credentials(void)
     seckit_aws_options o = {0};
     /* Key id without secret. */
     setenv("AWS_ACCESS_KEY_ID", "AKIDENVONLY", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
     CHECK(strstr(err.message, "partial credentials") != NULL);
     CHECK(strstr(err.message, "missing: AWS_SECRET_ACCESS_KEY") != NULL);
     seckit_aws_free(aws);
     /* An empty secret is a missing one. */
     setenv("AWS_SECRET_ACCESS_KEY", "", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
     CHECK(strstr(err.message, "missing: AWS_SECRET_ACCESS_KEY") != NULL);
     seckit_aws_free(aws);
     /* Secret without key id: refused too, and the secret is not shown. */
     unsetenv("AWS_ACCESS_KEY_ID");
     setenv("AWS_SECRET_ACCESS_KEY", "envOnlySecretXYZ", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
     CHECK(strstr(err.message, "missing: AWS_ACCESS_KEY_ID") != NULL);
     CHECK(strstr(err.message, "envOnlySecretXYZ") == NULL);
     seckit_aws_free(aws);
     /* AWS_PROFILE does not rescue it either (the environment comes first)... */
     setenv("AWS_PROFILE", "named", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_RC(seckit_aws_get_credentials(aws, &c, &err), SECKIT_EAWSAUTH);
     seckit_aws_free(aws);
     unsetenv("AWS_PROFILE");
     /* ...but --profile does not look at the environment at all. */
     o.profile = "named";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
     CHECK_STR(c.access_key_id, "AKIDNAMED");
     seckit_aws_free(aws);
@@ -369,7 +369,7 @@ static void test_partial_env_credentials(void)
     /* A lone session token is ignored: the default profile's keys are used. */
     unsetenv("AWS_SECRET_ACCESS_KEY");
     setenv("AWS_SESSION_TOKEN", "lonetoken", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
     CHECK_STR(c.access_key_id, "AKIDFILE");
     CHECK_STR(c.session_token, "");
@@ -377,7 +377,7 @@ static void test_partial_env_credentials(void)
     /* Both set: the environment's pair. */
     setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
     setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
     CHECK_STR(c.access_key_id, "AKIDENV");
     CHECK_STR(c.source, "environment");
@@ -405,7 +405,7 @@ static void test_trace_redaction(void)
     o.trace = collect_trace;
     trace_buf[0] = '\0';
     setenv("AWS_PROFILE", "p", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_STR(seckit_aws_profile(aws), "p");
     CHECK_STR(seckit_aws_profile_source(aws), "AWS_PROFILE");
     CHECK_STR(seckit_aws_region(aws), "eu-north-1");
@@ -438,13 +438,13 @@ static void test_trace_redaction(void)
     unsetenv("AWS_PROFILE");
     o.trace = NULL;
     o.region = "sa-east-1";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_STR(seckit_aws_region_source(aws), "options");
     CHECK_STR(seckit_aws_profile(aws), "default");
     CHECK_STR(seckit_aws_profile_source(aws), "default");
     seckit_aws_free(aws);
     o.region = NULL;
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_STR(seckit_aws_region(aws), "");
     CHECK_STR(seckit_aws_region_source(aws), "");
     seckit_aws_free(aws);
@@ -468,7 +468,7 @@ static void test_sso_endpoint_config(void)
                "[profile quiet]\nservices = local\nignore_configured_endpoint_urls = true\n"
                "[profile bad]\nservices = badsvc\n"
                "[services badsvc]\nsso =\n  endpoint_url = ftp://nope\n");
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(skt_aws_configured_endpoint_for(aws, "sso", url, sizeof url, &err), &err);
     CHECK_STR(url, "http://svc-sso:5");
     setenv("AWS_ENDPOINT_URL", "http://all:6", 1);
@@ -484,7 +484,7 @@ static void test_sso_endpoint_config(void)
     o.endpoint_url = "http://cli-s3:9";
     o.endpoint_service = "s3";
     o.profile = "wide";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(skt_aws_configured_endpoint_for(aws, "sso", url, sizeof url, &err), &err);
     CHECK_STR(url, "http://profile-wide:1");
     seckit_aws_free(aws);
@@ -493,14 +493,14 @@ static void test_sso_endpoint_config(void)
     /* Ignored: nothing configured, the default portal is used. */
     o.profile = "quiet";
     setenv("AWS_ENDPOINT_URL_SSO", "http://env-sso:7", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(skt_aws_configured_endpoint_for(aws, "sso", url, sizeof url, &err), &err);
     CHECK_STR(url, "");
     seckit_aws_free(aws);
     unsetenv("AWS_ENDPOINT_URL_SSO");
     /* A bad URL is an error naming where it is set. */
     o.profile = "bad";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_RC(skt_aws_configured_endpoint_for(aws, "sso", url, sizeof url, &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "[services badsvc] sso.endpoint_url") != NULL);
     seckit_aws_free(aws);
@@ -514,31 +514,31 @@ static void test_max_attempts(void)
     seckit_aws *aws;
     seckit_error err;
     seckit_aws_options o = {0};
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK(aws->max_attempts == 5);
     seckit_aws_free(aws);
     setenv("AWS_MAX_ATTEMPTS", "2", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK(aws->max_attempts == 2);
     seckit_aws_free(aws);
     /* botocore: any whole number of 1 or more, no upper bound. */
     setenv("AWS_MAX_ATTEMPTS", "25", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK(aws->max_attempts == 25);
     seckit_aws_free(aws);
     const char *bad[] = {"0", "-1", "3x", "1.5", "99999999999", "ten"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         setenv("AWS_MAX_ATTEMPTS", bad[i], 1);
-        CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+        CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_EINVAL);
         CHECK(strstr(err.message, "AWS_MAX_ATTEMPTS") != NULL);
     }
     unsetenv("AWS_MAX_ATTEMPTS");
     o.max_attempts = 11;
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK(aws->max_attempts == 11);
     seckit_aws_free(aws);
     o.max_attempts = -1;
-    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_EINVAL);
     clean_env();
 }
 
@@ -554,7 +554,7 @@ static void test_endpoint_config(void)
     const char *url;
     seckit_aws_options o = {.region = "eu-west-1", .endpoint_url = "http://cli-s3:9",
                             .endpoint_service = "s3"};
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_endpoint(aws, "s3", &url, &err), &err);
     CHECK_STR(url, "http://cli-s3:9");
     CHECK(skt_aws_endpoint_is_custom(aws, "s3"));
@@ -565,7 +565,7 @@ static void test_endpoint_config(void)
     CHECK_STR(url, "https://kms.eu-west-1.amazonaws.com");
     seckit_aws_free(aws);
     o.endpoint_service = "dynamodb";
-    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_EINVAL);
     o.endpoint_service = "s3";
 
     /* The services section the profile names. */
@@ -578,7 +578,7 @@ static void test_endpoint_config(void)
                "endpoint_url = http://ignored:4\n"
                "[profile odd]\nignore_configured_endpoint_urls = maybe\n"
                "[profile envonly]\nservices = local\n");
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
     CHECK_STR(url, "http://svc-sts:2");
     CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
@@ -591,7 +591,7 @@ static void test_endpoint_config(void)
     /* Environment over the services section. */
     setenv("AWS_ENDPOINT_URL", "http://env-all:5", 1);
     setenv("AWS_ENDPOINT_URL_STS", "http://env-sts:6", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
     CHECK_STR(url, "http://env-sts:6");
     CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
@@ -599,7 +599,7 @@ static void test_endpoint_config(void)
     seckit_aws_free(aws);
     /* Ignore switch in the environment: only --endpoint-url is left. */
     setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
     CHECK_STR(url, "https://sts.eu-west-1.amazonaws.com");
     CHECK_OK(seckit_aws_endpoint(aws, "s3", &url, &err), &err);
@@ -608,43 +608,43 @@ static void test_endpoint_config(void)
     /* The environment's "false" wins over the profile's "true". */
     setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "False", 1);
     o.profile = "quiet";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
     CHECK_STR(url, "http://env-sts:6");
     seckit_aws_free(aws);
     unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
     unsetenv("AWS_ENDPOINT_URL");
     unsetenv("AWS_ENDPOINT_URL_STS");
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
     CHECK_STR(url, "https://kms.eu-west-1.amazonaws.com"); /* the profile's own is ignored */
     seckit_aws_free(aws);
     /* Bad switch values and a missing section are errors naming them. */
     setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "yes", 1);
     o.profile = NULL;
-    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") != NULL &&
           strstr(err.message, "'yes'") != NULL);
     unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
     o.profile = "odd";
-    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "ignore_configured_endpoint_urls") != NULL &&
           strstr(err.message, "'maybe'") != NULL);
     o.profile = "ghosts";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_RC(seckit_aws_endpoint(aws, "kms", &url, &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "[services missing]") != NULL);
     seckit_aws_free(aws);
     /* A bad URL names where it came from. */
     o.profile = NULL;
     setenv("AWS_ENDPOINT_URL_KMS", "ftp://x", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_RC(seckit_aws_endpoint(aws, "kms", &url, &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "AWS_ENDPOINT_URL_KMS") != NULL);
     seckit_aws_free(aws);
     /* Without endpoint_service, --endpoint-url is every service's (library default). */
     o.endpoint_service = NULL;
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
     CHECK_STR(url, "http://cli-s3:9");
     seckit_aws_free(aws);
@@ -676,7 +676,7 @@ static void test_region_helpers(void)
     seckit_aws *aws;
     seckit_aws_options o = {.region = "us-east-1"};
     clean_env();
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK(skt_aws_bucket_region(aws, "b") == NULL);
     skt_aws_remember_bucket_region(aws, "b", "eu-west-2");
     skt_aws_remember_bucket_region(aws, "c", "not a region");
@@ -701,7 +701,7 @@ static void test_retry_settings(void)
     const char *bad_attempts[] = {"0", "abc", "3x", "-1", "99999999999999999999"}; /* 11 is fine: no upper bound */
     for (size_t i = 0; i < sizeof bad_attempts / sizeof bad_attempts[0]; i++) {
         setenv("AWS_MAX_ATTEMPTS", bad_attempts[i], 1);
-        CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+        CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_EINVAL);
         char want[64];
         snprintf(want, sizeof want, "'%s'", bad_attempts[i]);
         CHECK_MSG(strstr(err.message, "AWS_MAX_ATTEMPTS") != NULL &&
@@ -713,31 +713,31 @@ static void test_retry_settings(void)
                               "[profile legacy]\nretry_mode = legacy\n"
                               "[profile adaptive]\nretry_mode = adaptive\nmax_attempts = 4\n"
                               "[profile weird]\nretry_mode = fast\n");
-    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "max_attempts") != NULL && strstr(err.message, "'many'") != NULL);
     /* The environment's valid value wins over the profile's bad one. */
     setenv("AWS_MAX_ATTEMPTS", " 4 ", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK(aws->max_attempts == 4);
     seckit_aws_free(aws);
     unsetenv("AWS_MAX_ATTEMPTS");
     o.profile = "legacy";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK(aws->max_attempts == 5 && aws->retry_mode == SKT_RETRY_MODE_LEGACY);
     seckit_aws_free(aws);
     o.profile = "adaptive";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK(aws->max_attempts == 4 && aws->retry_mode == SKT_RETRY_MODE_ADAPTIVE);
     seckit_aws_free(aws);
     o.profile = "weird";
-    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "retry_mode") != NULL && strstr(err.message, "'fast'") != NULL);
     setenv("AWS_RETRY_MODE", "Standard", 1); /* names are lower-case, as in the AWS CLI */
     o.profile = "legacy";
-    CHECK_RC(seckit_aws_new(&o, &aws, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "AWS_RETRY_MODE") != NULL && strstr(err.message, "'Standard'") != NULL);
     setenv("AWS_RETRY_MODE", "standard", 1);
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK(aws->max_attempts == 3); /* the environment's mode over the profile's legacy */
     seckit_aws_free(aws);
     clean_env();
@@ -1084,7 +1084,7 @@ static void test_imds_endpoint(void)
     seckit_error err;
     seckit_aws_options o = {0};
     char base[512];
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(skt_aws_imds_base(aws, base, sizeof base, &err), &err);
     CHECK_STR(base, "http://169.254.169.254");
     setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ipv6", 1);
@@ -1106,17 +1106,17 @@ static void test_imds_endpoint(void)
     unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE");
     seckit_aws_free(aws);
     o.profile = "six";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(skt_aws_imds_base(aws, base, sizeof base, &err), &err);
     CHECK_STR(base, "http://[fd00:ec2::254]");
     seckit_aws_free(aws);
     o.profile = "ep";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(skt_aws_imds_base(aws, base, sizeof base, &err), &err);
     CHECK_STR(base, "http://127.0.0.1:1");
     seckit_aws_free(aws);
     o.profile = "bad";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_RC(skt_aws_imds_base(aws, base, sizeof base, &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "ec2_metadata_service_endpoint_mode") != NULL);
     seckit_aws_free(aws);
@@ -1178,7 +1178,7 @@ static void test_credentials_file_settings(void)
     seckit_error err;
     seckit_aws_options o = {0};
     o.profile = "dev";
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_STR(seckit_aws_region(aws), "eu-north-1");
     CHECK_STR(skt_aws_profile_get(aws, "dev", "role_arn"), "arn:aws:iam::123456789012:role/R");
     CHECK_STR(skt_aws_profile_get(aws, "dev", "source_profile"), "base");

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "seckit/aws.h"
+#include "seckit/sigv4.h"
 #include "src/aws/sigv4.h"
 #include "tests/unit/testlib.h"
 

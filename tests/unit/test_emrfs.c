@@ -24,7 +24,7 @@ static char *load(const char *name, size_t *len)
     snprintf(path, sizeof(path), "%s/data/emrfs/%s", tl_data_dir(), name);
     uint8_t *b = NULL;
     seckit_error err;
-    if (seckit_file_read(path, 1u << 26, &b, len, &err) != 0) {
+    if (seckit_file_read(&b, len, path, 1u << 26, &err) != 0) {
         printf("# cannot read %s: %s\n", path, err.message);
         return NULL;
     }
@@ -40,7 +40,7 @@ static seckit_emrfs_config *parse_file(const char *name)
     seckit_emrfs_config *c = NULL;
     seckit_error err;
     seckit_emrfs_config_options o = {name, NULL};
-    if (seckit_emrfs_config_parse(t, len, &o, &c, &err) != 0)
+    if (seckit_emrfs_config_parse(&c, t, len, &o, &err) != 0)
         printf("# %s: %s\n", name, err.message);
     free(t);
     return c;
@@ -128,7 +128,7 @@ static void test_shapes(void)
         "\\\"x\\\"]}]}}}\"}";
     seckit_error err;
     c = NULL;
-    CHECK_OK(seckit_emrfs_config_parse(esc, strlen(esc), NULL, &c, &err), &err);
+    CHECK_OK(seckit_emrfs_config_parse(&c, esc, strlen(esc), NULL, &err), &err);
     if (c != NULL) {
         const char *x = strstr(esc, "\\\"x\\\"");
         CHECK_STR(c->mappings[0].identifiers[0].value, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
@@ -159,11 +159,11 @@ static void test_cfn_variants(void)
         "\"Other\":{\"Type\":\"AWS::S3::Bucket\"}}}";
     seckit_emrfs_config *c = NULL;
     seckit_error err;
-    CHECK_RC(seckit_emrfs_config_parse(two, strlen(two), NULL, &c, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_emrfs_config_parse(&c, two, strlen(two), NULL, &err), SECKIT_EFORMAT);
     CHECK(strstr(err.message, "2 AWS::EMR::SecurityConfiguration resources (A, B)") != NULL);
     CHECK(c == NULL);
     seckit_emrfs_config_options o = {NULL, "B"};
-    CHECK_OK(seckit_emrfs_config_parse(two, strlen(two), &o, &c, &err), &err);
+    CHECK_OK(seckit_emrfs_config_parse(&c, two, strlen(two), &o, &err), &err);
     if (c != NULL) {
         CHECK_STR(c->name, "B");
         CHECK(c->mappings[0].type == SECKIT_EMRFS_GROUP);
@@ -171,14 +171,14 @@ static void test_cfn_variants(void)
         c = NULL;
     }
     o.resource = "A";
-    CHECK_OK(seckit_emrfs_config_parse(two, strlen(two), &o, &c, &err), &err);
+    CHECK_OK(seckit_emrfs_config_parse(&c, two, strlen(two), &o, &err), &err);
     if (c != NULL) {
         CHECK_STR(c->mappings[0].identifiers[0].value, "u");
         seckit_emrfs_config_free(c);
         c = NULL;
     }
     o.resource = "Other";
-    CHECK_RC(seckit_emrfs_config_parse(two, strlen(two), &o, &c, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_emrfs_config_parse(&c, two, strlen(two), &o, &err), SECKIT_EFORMAT);
     CHECK(strstr(err.message, "no AWS::EMR::SecurityConfiguration named 'Other'") != NULL);
     /* YAML intrinsic functions are refused, by name */
     static const char yaml[] =
@@ -195,7 +195,7 @@ static void test_cfn_variants(void)
         "                Identifiers: [u]\n";
     o.resource = NULL;
     o.name = "t.yaml";
-    CHECK_RC(seckit_emrfs_config_parse(yaml, strlen(yaml), &o, &c, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_emrfs_config_parse(&c, yaml, strlen(yaml), &o, &err), SECKIT_EFORMAT);
     CHECK(strstr(err.message, "intrinsic function") != NULL);
     CHECK(err.line == 9);
 }
@@ -270,7 +270,7 @@ static void test_reader_negative(void)
         seckit_emrfs_config *c = (seckit_emrfs_config *)1;
         seckit_error err;
         seckit_error_clear(&err);
-        int rc = seckit_emrfs_config_parse(cases[i].text, strlen(cases[i].text), NULL, &c, &err);
+        int rc = seckit_emrfs_config_parse(&c, cases[i].text, strlen(cases[i].text), NULL, &err);
         CHECK_MSG(rc < 0, "case %zu parsed", i);
         CHECK_MSG(c == NULL, "case %zu left *out set", i);
         CHECK_MSG(strstr(err.message, cases[i].msg) != NULL, "case %zu: message '%s' lacks '%s'",
@@ -290,7 +290,7 @@ static void test_reader_negative(void)
         seckit_error err;
         char *cut = malloc(n + 1);
         memcpy(cut, t, n);
-        int rc = seckit_emrfs_config_parse(cut, n, NULL, &c, &err);
+        int rc = seckit_emrfs_config_parse(&c, cut, n, NULL, &err);
         CHECK_MSG(rc < 0 && c == NULL, "truncation to %zu bytes parsed", n);
         free(cut);
         seckit_emrfs_config_free(c);
@@ -333,7 +333,7 @@ static void test_groups_file(void)
     CHECK(t != NULL);
     if (t == NULL)
         return;
-    CHECK_OK(seckit_emrfs_groups_parse(t, len, &g, &err), &err);
+    CHECK_OK(seckit_emrfs_groups_parse(&g, t, len, &err), &err);
     free(t);
     if (g == NULL)
         return;
@@ -354,7 +354,7 @@ static void test_groups_file(void)
 
     /* both kinds together, repeats folded, order kept */
     static const char mixed[] = "u: a b a\r\nb:x:10:u, v\n\n  # comment\nc:x:11:\nd:*:12:u\n";
-    CHECK_OK(seckit_emrfs_groups_parse(mixed, strlen(mixed), &g, &err), &err);
+    CHECK_OK(seckit_emrfs_groups_parse(&g, mixed, strlen(mixed), &err), &err);
     if (g != NULL) {
         CHECK(seckit_emrfs_groups_of(g, "u", &gl) == 3);
         CHECK_STR(gl[0], "a");
@@ -372,7 +372,7 @@ static void test_groups_file(void)
                                  (i + 1) % 4000);
     g = NULL;
     if (big != NULL)
-        CHECK_OK(seckit_emrfs_groups_parse(big, blen, &g, &err), &err);
+        CHECK_OK(seckit_emrfs_groups_parse(&g, big, blen, &err), &err);
     free(big);
     if (g != NULL) {
         CHECK(seckit_emrfs_groups_of(g, "u17", &gl) == 2);
@@ -405,7 +405,7 @@ static void test_groups_file(void)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         size_t n = i == 8 ? 7 : strlen(bad[i].text);
         g = (seckit_emrfs_groups *)1;
-        CHECK_RC(seckit_emrfs_groups_parse(bad[i].text, n, &g, &err), SECKIT_EFORMAT);
+        CHECK_RC(seckit_emrfs_groups_parse(&g, bad[i].text, n, &err), SECKIT_EFORMAT);
         CHECK(g == NULL);
         CHECK_MSG(err.line == bad[i].line, "case %zu at line %lu", i, err.line);
         CHECK(strstr(err.message, "expected 'user: group1 group2'") != NULL);
@@ -705,7 +705,7 @@ static void test_check_shadowed_many_identifiers(void)
     seckit_emrfs_roles *r = NULL;
     seckit_emrfs_findings *f = NULL;
     seckit_error err;
-    CHECK_OK(seckit_emrfs_config_parse(text, n, NULL, &c, &err), &err);
+    CHECK_OK(seckit_emrfs_config_parse(&c, text, n, NULL, &err), &err);
     CHECK_OK(seckit_emrfs_roles_new(&r, &err), &err);
     if (c != NULL && r != NULL) {
         seckit_emrfs_check_options o = {"arn:aws:iam::111122223333:role/inst", r, NULL, NULL, NULL};

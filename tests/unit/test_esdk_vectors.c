@@ -20,7 +20,7 @@ static uint8_t *read_all(const char *path, size_t *len)
 {
     uint8_t *p = NULL;
     seckit_error err;
-    if (seckit_file_read(path, 64u << 20, &p, len, &err) != 0)
+    if (seckit_file_read(&p, len, path, 64u << 20, &err) != 0)
         return NULL;
     return p;
 }

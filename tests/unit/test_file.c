@@ -8,6 +8,7 @@
 
 #include "seckit/file.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 #include "testlib.h"
 
 static char dir[256];
@@ -53,11 +54,11 @@ static void test_refuses_overwrite(void)
     size_t len;
     CHECK_RC(seckit_file_write_atomic(p, "other", 5, 0600, 0, &err), SECKIT_EEXIST);
     CHECK(strstr(err.message, "--force") != NULL);
-    CHECK_OK(seckit_file_read(p, 100, &data, &len, &err), &err);
+    CHECK_OK(seckit_file_read(&data, &len, p, 100, &err), &err);
     CHECK(len == 6 && memcmp(data, "secret", 6) == 0 && data[6] == '\0');
     free(data);
     CHECK_OK(seckit_file_write_atomic(p, "other", 5, 0600, SECKIT_FILE_OVERWRITE, &err), &err);
-    CHECK_OK(seckit_file_read(p, 100, &data, &len, &err), &err);
+    CHECK_OK(seckit_file_read(&data, &len, p, 100, &err), &err);
     CHECK(len == 5 && memcmp(data, "other", 5) == 0);
     free(data);
 }
@@ -86,7 +87,7 @@ static void test_commit_refuses_racing_file(void)
     CHECK_RC(seckit_atomic_commit(f, &err), SECKIT_EEXIST);
     uint8_t *data;
     size_t len;
-    CHECK_OK(seckit_file_read(path_in("c.out"), 100, &data, &len, &err), &err);
+    CHECK_OK(seckit_file_read(&data, &len, path_in("c.out"), 100, &err), &err);
     CHECK(len == 5 && memcmp(data, "first", 5) == 0);
     free(data);
 }
@@ -106,13 +107,13 @@ static void test_read_limits(void)
     uint8_t *data;
     size_t len;
     CHECK_OK(seckit_file_write_atomic(path_in("big"), "0123456789", 10, 0644, 0, &err), &err);
-    CHECK_RC(seckit_file_read(path_in("big"), 9, &data, &len, &err), SECKIT_ELIMIT);
-    CHECK_OK(seckit_file_read(path_in("big"), 10, &data, &len, &err), &err);
+    CHECK_RC(seckit_file_read(&data, &len, path_in("big"), 9, &err), SECKIT_ELIMIT);
+    CHECK_OK(seckit_file_read(&data, &len, path_in("big"), 10, &err), &err);
     CHECK(len == 10);
     free(data);
-    CHECK_RC(seckit_file_read(path_in("missing"), 10, &data, &len, &err), SECKIT_ENOENT);
+    CHECK_RC(seckit_file_read(&data, &len, path_in("missing"), 10, &err), SECKIT_ENOENT);
     CHECK(data == NULL);
-    CHECK_RC(seckit_file_read(dir, 10, &data, &len, &err), SECKIT_EIO);
+    CHECK_RC(seckit_file_read(&data, &len, dir, 10, &err), SECKIT_EIO);
 }
 
 static void test_read_pipe(void)
@@ -128,12 +129,12 @@ static void test_read_pipe(void)
         SKIP("test_read_pipe", "mkfifo failed");
         return;
     }
-    CHECK_OK(seckit_file_read(path_in("fifo"), 20000, &data, &len, &err), &err);
+    CHECK_OK(seckit_file_read(&data, &len, path_in("fifo"), 20000, &err), &err);
     CHECK(len == 10000);
     free(data);
     snprintf(cmd, sizeof(cmd), "(head -c 10000 /dev/zero > '%s/fifo' &)", dir);
     CHECK(system(cmd) == 0);
-    CHECK_RC(seckit_file_read(path_in("fifo"), 5000, &data, &len, &err), SECKIT_ELIMIT);
+    CHECK_RC(seckit_file_read(&data, &len, path_in("fifo"), 5000, &err), SECKIT_ELIMIT);
     unlink(path_in("fifo"));
 }
 
@@ -145,14 +146,14 @@ static void test_keyfile_check(void)
     size_t len;
     CHECK_OK(seckit_file_write_atomic(p, "KEY", 3, 0600, 0, &err), &err);
     CHECK_OK(seckit_keyfile_check(p, 0, &err), &err);
-    CHECK_OK(seckit_keyfile_read(p, 0, 100, &data, &len, &err), &err);
+    CHECK_OK(seckit_keyfile_read(&data, &len, p, 0, 100, &err), &err);
     CHECK(len == 3 && memcmp(data, "KEY", 3) == 0);
     seckit_secret_free(data);
     CHECK(chmod(p, 0640) == 0);
     CHECK_RC(seckit_keyfile_check(p, 0, &err), SECKIT_EPERM);
     CHECK(strstr(err.message, "chmod 600") != NULL);
     CHECK(strstr(err.message, "0640") != NULL);
-    CHECK_RC(seckit_keyfile_read(p, 0, 100, &data, &len, &err), SECKIT_EPERM);
+    CHECK_RC(seckit_keyfile_read(&data, &len, p, 0, 100, &err), SECKIT_EPERM);
     CHECK_OK(seckit_keyfile_check(p, 1, &err), &err);
     CHECK(chmod(p, 0604) == 0);
     CHECK_RC(seckit_keyfile_check(p, 0, &err), SECKIT_EPERM);
@@ -236,12 +237,12 @@ static void test_keyfile_folders(void)
     CHECK(mkdir(d, 0755) == 0);
     snprintf(p, sizeof(p), "%s", path2("keys", "k.pem"));
     CHECK(write_key(p, "KEY", 0600) == 0);
-    CHECK_OK(seckit_keyfile_read(p, 0, 100, &data, &len, &err), &err);
+    CHECK_OK(seckit_keyfile_read(&data, &len, p, 0, 100, &err), &err);
     seckit_secret_free(data);
     CHECK_OK(seckit_keydir_check(d, &err), &err);
     /* Group-writable folder: refused, for the file and the folder. */
     CHECK(chmod(d, 0775) == 0);
-    CHECK_RC(seckit_keyfile_read(p, 0, 100, &data, &len, &err), SECKIT_EPERM);
+    CHECK_RC(seckit_keyfile_read(&data, &len, p, 0, 100, &err), SECKIT_EPERM);
     CHECK(data == NULL);
     CHECK(strstr(err.message, "is writable by group or others (mode 0775)") != NULL);
     CHECK(strstr(err.message, "chmod go-w") != NULL);
@@ -262,7 +263,7 @@ static void test_keyfile_folders(void)
     CHECK_OK(seckit_keyfile_check(p, 0, &err), &err);
     /* A symlink to a key in a safe folder: what counts is the file opened. */
     CHECK(symlink(p, path_in("link.pem")) == 0);
-    CHECK_OK(seckit_keyfile_read(path_in("link.pem"), 0, 100, &data, &len, &err), &err);
+    CHECK_OK(seckit_keyfile_read(&data, &len, path_in("link.pem"), 0, 100, &err), &err);
     CHECK(len == 3 && memcmp(data, "KEY", 3) == 0);
     seckit_secret_free(data);
     /* ... but the target's folder counts too. */
@@ -294,7 +295,7 @@ static void test_keyfile_folders(void)
     snprintf(tp, sizeof(tp), "%s/FLEDemo", k8s);
     CHECK(symlink("..data/FLEDemo", tp) == 0);
     snprintf(tp, sizeof(tp), "%s/FLEDemo/DemoPublicKey.pem", k8s);
-    CHECK_OK(seckit_keyfile_read(tp, 0, 100, &data, &len, &err), &err);
+    CHECK_OK(seckit_keyfile_read(&data, &len, tp, 0, 100, &err), &err);
     CHECK(len == 3 && memcmp(data, "K8S", 3) == 0);
     seckit_secret_free(data);
     CHECK_OK(seckit_keydir_check(k8s, &err), &err);

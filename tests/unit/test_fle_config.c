@@ -8,6 +8,7 @@
 #include "seckit/fle.h"
 #include "seckit/keys.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 #include "testlib.h"
 
 static seckit_error err;

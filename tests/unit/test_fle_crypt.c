@@ -725,11 +725,11 @@ static void test_js_interop(void)
     uint8_t *key = NULL, *body = NULL, *want = NULL;
     size_t kl = 0, bl = 0, wl = 0;
     snprintf(path, sizeof(path), "%s/interop/fle/fle-private.pem", tl_data_dir());
-    CHECK_OK(seckit_file_read(path, 1 << 16, &key, &kl, &err), &err);
+    CHECK_OK(seckit_file_read(&key, &kl, path, 1 << 16, &err), &err);
     snprintf(path, sizeof(path), "%s/interop/fle/js-form.txt", tl_data_dir());
-    CHECK_OK(seckit_file_read(path, 1 << 20, &body, &bl, &err), &err);
+    CHECK_OK(seckit_file_read(&body, &bl, path, 1 << 20, &err), &err);
     snprintf(path, sizeof(path), "%s/interop/fle/plain-form.txt", tl_data_dir());
-    CHECK_OK(seckit_file_read(path, 1 << 20, &want, &wl, &err), &err);
+    CHECK_OK(seckit_file_read(&want, &wl, path, 1 << 20, &err), &err);
     seckit_fle_decryptor *d = NULL;
     seckit_fle_decrypt_options o;
     seckit_fle_decrypt_options_init(&o);

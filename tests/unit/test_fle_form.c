@@ -3,6 +3,7 @@
 
 #include "seckit/fle.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 #include "testlib.h"
 
 static seckit_error err;

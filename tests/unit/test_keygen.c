@@ -6,6 +6,7 @@
 
 #include "seckit/keys.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 #include "testlib.h"
 
 static void test_rsa_2048(void)

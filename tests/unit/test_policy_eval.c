@@ -8,6 +8,8 @@
 
 #include "policy/model.h"
 #include "seckit/eval.h"
+#include "seckit/json.h"
+#include "seckit/iam_data.h"
 #include "src/base/guard.h"
 #include "testlib.h"
 
@@ -683,7 +685,7 @@ static void test_resource_types(void)
     fclose(f);
     seckit_error err;
     seckit_iam_data *d = NULL;
-    CHECK_RC(seckit_iam_data_load(buf, n, &d, &err), 0);
+    CHECK_RC(seckit_iam_data_load(&d, buf, n, &err), 0);
     const skt_iam_rtype *t = skt_arn_resource_type(d, "arn:aws:s3:::b", 14);
     CHECK(t != NULL && strcmp(t->name, "s3:bucket") == 0);
     t = skt_arn_resource_type(d, "arn:aws:s3:::b/k/x", 18);
@@ -718,7 +720,7 @@ static void test_resource_types(void)
                          "[\"" A "\",\"" SESSION "\"],\"Service\":\"ec2.amazonaws.com\"},\n\"Action\":\"S3:Get*\","
                          "\"Resource\":\"arn:aws:s3:::b/${aws:username}\",\"Condition\":{\"ForAnyValue:StringLike\":"
                          "{\"aws:TagKeys\":\"a*\"},\"IpAddressIfExists\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}}}";
-        CHECK_RC(seckit_json_parse(mj, strlen(mj), NULL, &doc, &err), 0);
+        CHECK_RC(seckit_json_parse(&doc, mj, strlen(mj), NULL, &err), 0);
         skt_policy cp;
         CHECK_RC(skt_policy_compile(&ar, seckit_json_root(doc), SECKIT_EVAL_RESOURCE, "m", "m.json", d, &cp, &err), 0);
         const skt_statement *ms = &cp.statements[0];
@@ -771,7 +773,7 @@ static void test_compile_lint_mode(void)
                     "{\"Effect\":\"allow\",\"Action\":\"s3:x\",\"NotAction\":[],\"Resource\":[],\"Foo\":2},\n"
                     "3,\n"
                     "{\"Sid\":5,\"Action\":{\"a\":1},\"Principal\":\"*\",\"NotPrincipal\":\"*\"}]}";
-    CHECK_RC(seckit_json_parse(j, strlen(j), NULL, &doc, &err), 0);
+    CHECK_RC(seckit_json_parse(&doc, j, strlen(j), NULL, &err), 0);
     skt_policy cp;
     skt_problems pb;
     CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
@@ -826,7 +828,7 @@ static void test_compile_lint_mode(void)
     const skt_problem_kind first[] = {SKT_PB_NOT_OBJECT, SKT_PB_WRONG_TYPE, SKT_PB_EMPTY_LIST};
     const size_t count[] = {1, 3, 1};
     for (size_t i = 0; i < SKT_ARRAY_LEN(bad); i++) {
-        CHECK_RC(seckit_json_parse(bad[i], strlen(bad[i]), NULL, &doc, &err), 0);
+        CHECK_RC(seckit_json_parse(&doc, bad[i], strlen(bad[i]), NULL, &err), 0);
         CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
         CHECK_MSG(pb.n == count[i] && pb.items[0].kind == first[i] && pb.statement == NULL && cp.nstatements == 0,
                   "policy %zu: %zu problems", i, pb.n);
@@ -860,8 +862,20 @@ static void test_arena_with_buffer(void)
     skt_arena_free(&a);
 }
 
+static void test_context_type_parse(void)
+{
+    seckit_context_type t;
+    seckit_error err;
+    CHECK(seckit_context_type_parse("stringList", &t, &err) == 0 && t == SECKIT_CONTEXT_STRING_LIST);
+    CHECK(seckit_context_type_parse("IP", &t, &err) == 0 && t == SECKIT_CONTEXT_IP);
+    CHECK(seckit_context_type_parse("strings", &t, &err) == SECKIT_EINVAL);
+    CHECK(strstr(err.message, "'strings'") != NULL && strstr(err.message, "binaryList") != NULL);
+    CHECK(seckit_context_type_parse(NULL, &t, NULL) == SECKIT_EINVAL);
+}
+
 int main(void)
 {
+    TEST(test_context_type_parse);
     TEST(test_default_implicit_deny);
     TEST(test_explicit_deny_wins_everywhere);
     TEST(test_scp_must_allow);

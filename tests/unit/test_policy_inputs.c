@@ -11,6 +11,8 @@
 #include "policy/internal.h"
 #include "policy/json_internal.h"
 #include "seckit/policy_inputs.h"
+#include "seckit/json.h"
+#include "seckit/iam_data.h"
 #include "testlib.h"
 
 static char *read_data(const char *name, size_t *len)
@@ -557,7 +559,7 @@ static void load_iam_data(void)
     size_t n = fread(buf, 1, sizeof(buf), f);
     fclose(f);
     seckit_error err;
-    if (seckit_iam_data_load(buf, n, &g_data, &err) != 0)
+    if (seckit_iam_data_load(&g_data, buf, n, &err) != 0)
         g_data = NULL;
 }
 
@@ -724,7 +726,7 @@ static void test_json_scans(void)
             text[n++] = ']';
             seckit_json_doc *doc = NULL;
             seckit_error err;
-            int rc = seckit_json_parse(text, n, NULL, &doc, &err);
+            int rc = seckit_json_parse(&doc, text, n, NULL, &err);
             if (specials[sp].want == NULL) {
                 CHECK_MSG(rc == SECKIT_EFORMAT && err.column == at, "special %zu at %zu: %d col %lu",
                           sp, k, rc, err.column);
@@ -741,7 +743,7 @@ static void test_json_scans(void)
     static const char nums[] = "[1,-2.5e3 ,0,{\"k\":7},[\"x\",8]]";
     seckit_json_doc *nd = NULL;
     seckit_error nerr;
-    CHECK_OK(seckit_json_parse(nums, strlen(nums), NULL, &nd, &nerr), &nerr);
+    CHECK_OK(seckit_json_parse(&nd, nums, strlen(nums), NULL, &nerr), &nerr);
     const seckit_json *a = nd != NULL ? seckit_json_root(nd)->child : NULL;
     CHECK(a != NULL && strcmp(a->str, "1") == 0 && a->len == 1);
     CHECK(a != NULL && a->next != NULL && strcmp(a->next->str, "-2.5e3") == 0);
@@ -753,7 +755,7 @@ static void test_json_scans(void)
           strcmp(o->next->child->next->str, "8") == 0);
     seckit_json_free(nd);
     nd = NULL;
-    CHECK_OK(seckit_json_parse("42", 2, NULL, &nd, &nerr), &nerr);
+    CHECK_OK(seckit_json_parse(&nd, "42", 2, NULL, &nerr), &nerr);
     CHECK(nd != NULL && strcmp(seckit_json_root(nd)->str, "42") == 0);
     seckit_json_free(nd);
     for (size_t spaces = 0; spaces < 40; spaces++) {
@@ -769,7 +771,7 @@ static void test_json_scans(void)
         text[n++] = ']';
         seckit_json_doc *doc = NULL;
         seckit_error err;
-        CHECK_OK(seckit_json_parse(text, n, NULL, &doc, &err), &err);
+        CHECK_OK(seckit_json_parse(&doc, text, n, NULL, &err), &err);
         const seckit_json *v = doc != NULL ? seckit_json_root(doc)->child : NULL;
         CHECK_MSG(v != NULL && v->span.start.line == 2 && v->span.start.column == spaces,
                   "%zu spaces", spaces);
@@ -1021,24 +1023,24 @@ static void test_config(void)
     seckit_error err;
     const char *y = "s3: {x: 1}\nlint:\n  type: trust\n  account: 123456789012\n  quiet: true\n"
                     "  ignore: [A, B@x]\n  exclude: vendor\n";
-    CHECK_OK(seckit_lint_config_parse(y, strlen(y), &c, &err), &err);
+    CHECK_OK(seckit_lint_config_parse(&c, y, strlen(y), &err), &err);
     CHECK(c != NULL && strcmp(c->type, "trust") == 0 && strcmp(c->account, "123456789012") == 0 && c->quiet &&
           c->ignore_count == 2 && strcmp(c->ignore[1], "B@x") == 0 && c->exclude_count == 1 &&
           strcmp(c->exclude[0], "vendor") == 0 && c->format == NULL);
     seckit_lint_config_free(c);
     const char *j = "{\"lint\": {\"format\": \"sarif\"}}";
-    CHECK_OK(seckit_lint_config_parse(j, strlen(j), &c, &err), &err);
+    CHECK_OK(seckit_lint_config_parse(&c, j, strlen(j), &err), &err);
     CHECK(c != NULL && strcmp(c->format, "sarif") == 0);
     seckit_lint_config_free(c);
     const char *e = "";
-    CHECK_OK(seckit_lint_config_parse(e, 0, &c, &err), &err);
+    CHECK_OK(seckit_lint_config_parse(&c, e, 0, &err), &err);
     seckit_lint_config_free(c);
     static const char *const bad[] = {"lint:\n  types: trust\n", "lint: [a]\n", "lint:\n  ignore: [[a]]\n",
                                       "lint:\n  quiet: yes please\n", "lint:\n  type: {a: b}\n", "- a\n",
                                       "lint: {\n"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         c = NULL;
-        CHECK(seckit_lint_config_parse(bad[i], strlen(bad[i]), &c, &err) < 0 && c == NULL && err.line > 0);
+        CHECK(seckit_lint_config_parse(&c, bad[i], strlen(bad[i]), &err) < 0 && c == NULL && err.line > 0);
     }
 }
 
@@ -1109,8 +1111,8 @@ static void test_baseline_and_render(void)
     memset(&lo, 0, sizeof(lo));
     seckit_error err;
     seckit_policy_findings *f1 = NULL, *f2 = NULL;
-    CHECK_OK(seckit_policy_lint(v1, strlen(v1), &lo, &f1, &err), &err);
-    CHECK_OK(seckit_policy_lint(v2, strlen(v2), &lo, &f2, &err), &err);
+    CHECK_OK(seckit_policy_lint(&f1, v1, strlen(v1), &lo, &err), &err);
+    CHECK_OK(seckit_policy_lint(&f2, v2, strlen(v2), &lo, &err), &err);
     seckit_policy_report *r = NULL;
     CHECK_OK(seckit_policy_report_new(&r, &err), &err);
     CHECK_OK(seckit_policy_report_add(r, "./p.json", NULL, f1, &err), &err);
@@ -1150,7 +1152,7 @@ static void test_baseline_and_render(void)
     CHECK(out != NULL && strstr(out, "\"helpUri\":\"https://h.example/checks#duplicate_json_key\"") != NULL &&
           strstr(out, "\"security-severity\":\"7.5\"") != NULL && count_str(out, "\"ruleId\"") == 2);
     seckit_json_doc *doc = NULL;
-    CHECK_OK(seckit_json_parse(out, len, NULL, &doc, &err), &err);
+    CHECK_OK(seckit_json_parse(&doc, out, len, NULL, &err), &err);
     seckit_json_free(doc);
     free(out);
     seckit_policy_report_free(r);

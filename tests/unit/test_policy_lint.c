@@ -57,7 +57,7 @@ static void load_data(void)
     if (b == NULL)
         return;
     seckit_error err;
-    if (seckit_iam_data_load(b, len, &g_data, &err) != 0)
+    if (seckit_iam_data_load(&g_data, b, len, &err) != 0)
         g_data = NULL;
     free(b);
 }
@@ -70,7 +70,7 @@ static seckit_policy_findings *lint_str(const char *json, seckit_policy_type typ
     o.data = g_data;
     seckit_policy_findings *f = NULL;
     seckit_error err;
-    if (seckit_policy_lint(json, strlen(json), &o, &f, &err) != 0)
+    if (seckit_policy_lint(&f, json, strlen(json), &o, &err) != 0)
         return NULL;
     return f;
 }
@@ -110,7 +110,7 @@ static void test_json_positions(void)
     const char *t = "{\n  \"a\": [1, \"x\\u00e9\"],\n\t\"b\": {\"c\": true}\n}";
     seckit_json_doc *doc = NULL;
     seckit_error err;
-    CHECK_OK(seckit_json_parse(t, strlen(t), NULL, &doc, &err), &err);
+    CHECK_OK(seckit_json_parse(&doc, t, strlen(t), NULL, &err), &err);
     const seckit_json *r = seckit_json_root(doc);
     CHECK(r != NULL && r->kind == SECKIT_JSON_OBJECT && r->count == 2);
     const seckit_json *a = seckit_json_get(r, "a");
@@ -135,7 +135,7 @@ static void test_json_positions(void)
     o.base.line = 10;
     o.base.column = 4;
     o.base.offset = 100;
-    CHECK_OK(seckit_json_parse(t, strlen(t), &o, &doc, &err), &err);
+    CHECK_OK(seckit_json_parse(&doc, t, strlen(t), &o, &err), &err);
     r = seckit_json_root(doc);
     CHECK(r->span.start.line == 10 && r->span.start.column == 4 && r->span.start.offset == 100);
     a = seckit_json_get(r, "a");
@@ -148,7 +148,7 @@ static void test_json_duplicates(void)
     const char *t = "{\"a\":1,\"b\":2,\"a\":3}";
     seckit_json_doc *doc = NULL;
     seckit_error err;
-    CHECK_OK(seckit_json_parse(t, strlen(t), NULL, &doc, &err), &err);
+    CHECK_OK(seckit_json_parse(&doc, t, strlen(t), NULL, &err), &err);
     const seckit_json *r = seckit_json_root(doc);
     CHECK(!r->child->duplicate_key && !r->child->next->duplicate_key && r->child->next->next->duplicate_key);
     seckit_json_free(doc);
@@ -159,7 +159,7 @@ static void test_json_duplicates(void)
     for (int i = 0; i < 40; i++)
         n += (size_t)snprintf(big + n, sizeof(big) - n, "%s\"k%d\":%d", i ? "," : "", i % 39, i);
     snprintf(big + n, sizeof(big) - n, "}");
-    CHECK_OK(seckit_json_parse(big, strlen(big), NULL, &doc, &err), &err);
+    CHECK_OK(seckit_json_parse(&doc, big, strlen(big), NULL, &err), &err);
     size_t dups = 0;
     for (const seckit_json *c = seckit_json_root(doc)->child; c; c = c->next)
         dups += (size_t)c->duplicate_key;
@@ -194,7 +194,7 @@ static void test_json_errors(void)
         seckit_json_doc *doc = NULL;
         seckit_error err;
         seckit_error_clear(&err);
-        int rc = seckit_json_parse(cases[i].text, strlen(cases[i].text), NULL, &doc, &err);
+        int rc = seckit_json_parse(&doc, cases[i].text, strlen(cases[i].text), NULL, &err);
         CHECK_MSG(rc == SECKIT_EFORMAT, "case %zu: rc %d", i, rc);
         CHECK_MSG(doc == NULL, "case %zu: doc set on error", i);
         CHECK_MSG(err.line == cases[i].line && err.column == cases[i].column,
@@ -209,11 +209,11 @@ static void test_json_errors(void)
     deep[200] = '\0';
     seckit_json_doc *doc = NULL;
     seckit_error err;
-    CHECK_RC(seckit_json_parse(deep, 200, NULL, &doc, &err), SECKIT_ELIMIT);
+    CHECK_RC(seckit_json_parse(&doc, deep, 200, NULL, &err), SECKIT_ELIMIT);
     seckit_json_options o;
     memset(&o, 0, sizeof(o));
     o.max_size = 4;
-    CHECK_RC(seckit_json_parse("[1,2]", 5, &o, &doc, &err), SECKIT_ELIMIT);
+    CHECK_RC(seckit_json_parse(&doc, "[1,2]", 5, &o, &err), SECKIT_ELIMIT);
 }
 
 static void test_json_truncations_and_flips(void)
@@ -225,7 +225,7 @@ static void test_json_truncations_and_flips(void)
     for (size_t i = 0; i < n; i++) {
         seckit_json_doc *doc = NULL;
         seckit_error err;
-        int rc = seckit_json_parse(t, i, NULL, &doc, &err);
+        int rc = seckit_json_parse(&doc, t, i, NULL, &err);
         if (rc != SECKIT_EFORMAT || doc != NULL || err.offset > i)
             bad++;
     }
@@ -237,7 +237,7 @@ static void test_json_truncations_and_flips(void)
             m[i] = (char)(m[i] ^ (1 << bit));
             seckit_json_doc *doc = NULL;
             seckit_error err;
-            int rc = seckit_json_parse(m, n, NULL, &doc, &err);
+            int rc = seckit_json_parse(&doc, m, n, NULL, &err);
             if (rc == 0) {
                 seckit_json_free(doc);
             } else if (doc != NULL || (rc != SECKIT_EFORMAT && rc != SECKIT_ELIMIT)) {
@@ -248,7 +248,7 @@ static void test_json_truncations_and_flips(void)
             memset(&o, 0, sizeof(o));
             o.data = g_data;
             seckit_policy_findings *f = NULL;
-            if (seckit_policy_lint(m, n, &o, &f, &err) != 0 || f == NULL)
+            if (seckit_policy_lint(&f, m, n, &o, &err) != 0 || f == NULL)
                 bad++;
             seckit_policy_findings_free(f);
         }
@@ -278,7 +278,7 @@ static void test_json_builder(void)
     memset(&o, 0, sizeof(o));
     o.data = g_data;
     seckit_policy_findings *f = NULL;
-    CHECK_OK(seckit_policy_lint_tree(root, &o, &f, &err), &err);
+    CHECK_OK(seckit_policy_lint_tree(&f, root, &o, &err), &err);
     const seckit_policy_finding *pr = find(f, "PASS_ROLE_WITH_STAR_IN_RESOURCE");
     CHECK(pr != NULL);
     seckit_policy_findings_free(f);
@@ -316,9 +316,9 @@ static void test_checks_manifest(void)
         seckit_policy_lint_options o;
         memset(&o, 0, sizeof(o));
         o.data = g_data;
-        CHECK_RC(seckit_policy_type_parse(type, &o.type), 0);
+        CHECK_RC(seckit_policy_type_parse(type, &o.type, NULL), 0);
         if (strcmp(rtype, "-") != 0)
-            CHECK_RC(seckit_policy_resource_type_parse(rtype, &o.resource_type), 0);
+            CHECK_RC(seckit_policy_resource_type_parse(rtype, &o.resource_type, NULL), 0);
         if (strcmp(account, "-") != 0)
             o.account = account;
         const char *why = NULL;
@@ -333,7 +333,7 @@ static void test_checks_manifest(void)
             }
             seckit_policy_findings *f = NULL;
             seckit_error err;
-            if (seckit_policy_lint(txt, len, &o, &f, &err) != 0) {
+            if (seckit_policy_lint(&f, txt, len, &o, &err) != 0) {
                 why = "lint failed";
             } else if (!good && !has_code(f, code)) {
                 snprintf(whybuf, sizeof(whybuf), "%s.bad.json does not report it (%zu findings%s%s)", code,
@@ -411,10 +411,10 @@ static void test_seed_expected(void)
             seckit_policy_lint_options o;
             memset(&o, 0, sizeof(o));
             o.data = g_data;
-            CHECK_RC(seckit_policy_type_parse(type, &o.type), 0);
+            CHECK_RC(seckit_policy_type_parse(type, &o.type, NULL), 0);
             seckit_policy_findings *f = NULL;
             seckit_error err;
-            if (seckit_policy_lint(txt, len, &o, &f, &err) == 0) {
+            if (seckit_policy_lint(&f, txt, len, &o, &err) == 0) {
                 for (size_t i = 0; i < f->count; i++)
                     gl += (size_t)snprintf(got + gl, sizeof(got) - gl, "%lu:%lu %s %s %s\n",
                                            f->items[i].span.start.line, f->items[i].span.start.column,
@@ -481,7 +481,7 @@ static void test_positions_and_paths(void)
     o.base.column = 8;
     o.base.offset = 500;
     seckit_error err;
-    CHECK_OK(seckit_policy_lint(e, strlen(e), &o, &f, &err), &err);
+    CHECK_OK(seckit_policy_lint(&f, e, strlen(e), &o, &err), &err);
     const seckit_policy_finding *x = find(f, "INVALID_EFFECT");
     CHECK(x != NULL && x->span.start.line == 21 && x->span.start.column == 26 &&
           x->span.start.offset == 500 + (size_t)(strstr(e, "\"Alow\"") - e));
@@ -506,12 +506,12 @@ static void test_no_data_mode(void)
     const char *t = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObjects\",\"Resource\":\"*\"}}";
     seckit_policy_findings *f = NULL;
     seckit_error err;
-    CHECK_OK(seckit_policy_lint(t, strlen(t), &o, &f, &err), &err);
+    CHECK_OK(seckit_policy_lint(&f, t, strlen(t), &o, &err), &err);
     CHECK(f != NULL && !has_code(f, "INVALID_ACTION"));
     seckit_policy_findings_free(f);
-    CHECK_RC(seckit_policy_lint(t, strlen(t), NULL, &f, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_policy_lint(&f, t, strlen(t), NULL, &err), SECKIT_EINVAL);
     o.type = (seckit_policy_type)42;
-    CHECK_RC(seckit_policy_lint(t, strlen(t), &o, &f, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_policy_lint(&f, t, strlen(t), &o, &err), SECKIT_EINVAL);
 }
 
 static void test_names(void)
@@ -520,11 +520,20 @@ static void test_names(void)
     seckit_policy_resource_type r;
     unsigned mask;
     seckit_error err;
-    CHECK(seckit_policy_type_parse("SERVICE_CONTROL_POLICY", &t) == 0 && t == SECKIT_POLICY_SCP);
-    CHECK(seckit_policy_type_parse("trust", &t) == 0 && t == SECKIT_POLICY_TRUST);
-    CHECK(seckit_policy_type_parse("nope", &t) == SECKIT_EINVAL);
-    CHECK(seckit_policy_resource_type_parse("AWS::KMS::Key", &r) == 0 && r == SECKIT_RESOURCE_KMS_KEY);
-    CHECK(seckit_policy_resource_type_parse("s3-bucket", &r) == 0 && r == SECKIT_RESOURCE_S3_BUCKET);
+    CHECK(seckit_policy_type_parse("SERVICE_CONTROL_POLICY", &t, &err) == 0 && t == SECKIT_POLICY_SCP);
+    CHECK(seckit_policy_type_parse("trust", &t, &err) == 0 && t == SECKIT_POLICY_TRUST);
+    CHECK(seckit_policy_type_parse("assume-role", &t, &err) == 0 && t == SECKIT_POLICY_TRUST);
+    CHECK(seckit_policy_type_parse("nope", &t, &err) == SECKIT_EINVAL);
+    CHECK(strstr(err.message, "'nope'") != NULL && strstr(err.message, "identity, resource, scp, rcp, trust") != NULL);
+    CHECK(seckit_policy_type_parse("trusts", &t, NULL) == SECKIT_EINVAL);
+    CHECK(seckit_policy_resource_type_parse("AWS::KMS::Key", &r, &err) == 0 && r == SECKIT_RESOURCE_KMS_KEY);
+    CHECK(seckit_policy_resource_type_parse("s3-bucket", &r, &err) == 0 && r == SECKIT_RESOURCE_S3_BUCKET);
+    CHECK(seckit_policy_resource_type_parse("generic", &r, &err) == 0 && r == SECKIT_RESOURCE_NONE);
+    CHECK(seckit_policy_resource_type_parse("AWS::KMS::Keys", &r, &err) == SECKIT_EINVAL);
+    CHECK(strstr(err.message, "'AWS::KMS::Keys'") != NULL && strstr(err.message, "AWS::KMS::Key,") != NULL &&
+          strstr(err.message, "s3-bucket") != NULL &&
+          strstr(err.message, "AWS::IAM::AssumeRolePolicyDocument") != NULL);
+    CHECK(seckit_policy_resource_type_parse(NULL, &r, &err) == SECKIT_EINVAL);
     CHECK_STR(seckit_policy_resource_type_name(SECKIT_RESOURCE_SQS_QUEUE), "AWS::SQS::Queue");
     CHECK(seckit_finding_types_parse("ERROR,warning", &mask, &err) == 0 &&
           mask == (SECKIT_FINDING_BIT(SECKIT_FINDING_ERROR) | SECKIT_FINDING_BIT(SECKIT_FINDING_WARNING)));
@@ -654,7 +663,7 @@ static void test_data_index(void)
                                "K\tab:plain\tBool\n";
     seckit_iam_data *d = NULL;
     seckit_error err;
-    CHECK_OK(seckit_iam_data_load(tiny, sizeof(tiny) - 1, &d, &err), &err);
+    CHECK_OK(seckit_iam_data_load(&d, tiny, sizeof(tiny) - 1, &err), &err);
     if (d != NULL) {
         CHECK(skt_iam_action_find(d, "AB:DO", 5) != NULL);
         CHECK(skt_iam_action_find(d, "zz:Orphan", 9) == NULL);
@@ -689,28 +698,28 @@ static void test_data_malformed(void)
         seckit_iam_data *d = NULL;
         seckit_error err;
         seckit_error_clear(&err);
-        int rc = seckit_iam_data_load(bad[i], strlen(bad[i]), &d, &err);
+        int rc = seckit_iam_data_load(&d, bad[i], strlen(bad[i]), &err);
         CHECK_MSG(rc == SECKIT_EFORMAT && d == NULL, "case %zu: rc %d", i, rc);
         CHECK_MSG(strncmp(err.message, "IAM data:", 9) == 0, "case %zu: %s", i, err.message);
     }
     const char *nul = "seckit-iam-data 1\n\0";
     seckit_iam_data *d = NULL;
     seckit_error err;
-    CHECK_RC(seckit_iam_data_load(nul, 19, &d, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_iam_data_load(&d, nul, 19, &err), SECKIT_EFORMAT);
     const char *sorted = "seckit-iam-data 1\nS\ts3\tS3\nA\ts3:GetObject\t2\t\t\nA\tS3:GETOBJECTA\t2\t\t\n"
                          "A\ts3:getobjectb\t2\t\t\nA\ts3:GetObjects\t2\t\t\n";
-    CHECK_OK(seckit_iam_data_load(sorted, strlen(sorted), &d, &err), &err);
+    CHECK_OK(seckit_iam_data_load(&d, sorted, strlen(sorted), &err), &err);
     seckit_iam_data_free(d);
     d = NULL;
     const char *ok = "seckit-iam-data 1\ndate 2026-01-01\nS\ts3\tS3\nA\ts3:GetObject\t2\tobject*\t\n";
-    CHECK_OK(seckit_iam_data_load(ok, strlen(ok), &d, &err), &err);
+    CHECK_OK(seckit_iam_data_load(&d, ok, strlen(ok), &err), &err);
     CHECK(d != NULL && seckit_iam_action_lookup(d, "s3:getobject", NULL) == 1);
     seckit_iam_data_free(d);
     /* every truncation of a small valid file loads or fails cleanly */
     int bad_count = 0;
     for (size_t i = 0; i <= strlen(ok); i++) {
         d = NULL;
-        int rc = seckit_iam_data_load(ok, i, &d, &err);
+        int rc = seckit_iam_data_load(&d, ok, i, &err);
         if (rc == 0)
             seckit_iam_data_free(d);
         else if (rc != SECKIT_EFORMAT || d != NULL)
@@ -754,13 +763,13 @@ static void test_report(void)
           strstr(out, "\"learnMoreLink\":\"https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-resource\"") != NULL);
     /* valid JSON by our own parser */
     seckit_json_doc *doc = NULL;
-    CHECK_OK(seckit_json_parse(out, len, NULL, &doc, &err), &err);
+    CHECK_OK(seckit_json_parse(&doc, out, len, NULL, &err), &err);
     seckit_json_free(doc);
     free(out);
     CHECK_OK(seckit_policy_report_render(r, SECKIT_REPORT_SARIF, "0.1.0", &out, &len, &err), &err);
     CHECK(out != NULL && strstr(out, "\"version\":\"2.1.0\"") != NULL && strstr(out, "\"ruleId\":\"PASS_ROLE_WITH_STAR_IN_RESOURCE\"") != NULL &&
           strstr(out, "\"uri\":\"dir/p.json\"") != NULL && strstr(out, "\"startColumn\":") != NULL);
-    CHECK_OK(seckit_json_parse(out, len, NULL, &doc, &err), &err);
+    CHECK_OK(seckit_json_parse(&doc, out, len, NULL, &err), &err);
     seckit_json_free(doc);
     free(out);
     seckit_policy_report_free(r);

@@ -11,6 +11,7 @@
 
 #include "seckit/policy.h"
 #include "seckit/policy_inputs.h"
+#include "seckit/iam_data.h"
 #include "testlib.h"
 
 static char *slurp(const char *path, size_t *len)
@@ -86,7 +87,7 @@ static int lint_file(const char *path, const char *type, const seckit_iam_data *
     memset(&o, 0, sizeof(o));
     o.data = data;
     o.type = SECKIT_POLICY_IDENTITY;
-    if (strcmp(type, "auto") != 0 && seckit_policy_type_parse(type, &o.type) != 0) {
+    if (strcmp(type, "auto") != 0 && seckit_policy_type_parse(type, &o.type, NULL) != 0) {
         snprintf(why, whycap, "bad type '%s' in MANIFEST", type);
         free(text);
         return -1;
@@ -154,7 +155,7 @@ int main(void)
     char *dbytes = slurp(path, &dlen);
     seckit_iam_data *data = NULL;
     seckit_error err;
-    if (dbytes == NULL || seckit_iam_data_load(dbytes, dlen, &data, &err) != 0) {
+    if (dbytes == NULL || seckit_iam_data_load(&data, dbytes, dlen, &err) != 0) {
         printf("FAIL parliament_data: cannot load %s\n", path);
         free(dbytes);
         return 1;

@@ -604,7 +604,7 @@ static void test_presign(void)
     seckit_aws *aws = NULL;
     seckit_error err;
     char *url = NULL;
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     skt_aws_hooks hk = {.now = fixed_now};
     skt_aws_set_hooks(aws, &hk);
     /* The AWS documentation's presigned GetObject example, to the byte. */
@@ -654,7 +654,7 @@ static void test_presign(void)
     seckit_aws_free(aws);
     /* Session credentials: X-Amz-Security-Token is signed into the URL. */
     snprintf(c.session_token, sizeof c.session_token, "IQoJb3JpZ2luX2VjE/token+=");
-    CHECK_OK(seckit_aws_new(&o, &aws, &err), &err);
+    CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     skt_aws_set_hooks(aws, &hk);
     CHECK_OK(seckit_s3_presign(aws, "GET", "examplebucket", "test.txt", NULL, 86400, &url, &err),
              &err);

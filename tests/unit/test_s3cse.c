@@ -23,6 +23,7 @@
 #include "seckit/version.h"
 #include "src/base/guard.h"
 #include "seckit/s3cse.h"
+#include "seckit/secret.h"
 #include "testlib.h"
 
 static const char hello[] = "Hello, S3EC!";
@@ -1508,7 +1509,7 @@ static void test_instruction_files(void)
     size_t n;
     const char *ok = "{\"x-amz-key-v2\":\"abc\",\"x-amz-tag-len\":128,\n "
                      "\"x-amz-unencrypted-content-length\":\"5\"} ";
-    CHECK_OK(seckit_s3cse_instruction_parse(ok, strlen(ok), &kv, &n, &err), &err);
+    CHECK_OK(seckit_s3cse_instruction_parse(&kv, &n, ok, strlen(ok), &err), &err);
     CHECK(n == 3);
     if (n == 3) {
         CHECK_STR(kv[1].name, "x-amz-tag-len");
@@ -1526,14 +1527,14 @@ static void test_instruction_files(void)
                          "{\"a\":\"1\",\"a\":\"1\"}", "{\"a\":\"x\\u0000y\"}", "{\"a\":1.5}",
                          "{\"a\":-1}", "{\"a\"}"};
     for (size_t i = 0; i < SKT_ARRAY_LEN(bad); i++)
-        CHECK_MSG(seckit_s3cse_instruction_parse(bad[i], strlen(bad[i]), &kv, &n, &err) ==
+        CHECK_MSG(seckit_s3cse_instruction_parse(&kv, &n, bad[i], strlen(bad[i]), &err) ==
                       SECKIT_EFORMAT,
                   "accepted '%s'", bad[i]);
     char *big = malloc(70000);
     memset(big, ' ', 70000);
     big[0] = '{';
     big[69999] = '}';
-    CHECK_RC(seckit_s3cse_instruction_parse(big, 70000, &kv, &n, &err), SECKIT_ELIMIT);
+    CHECK_RC(seckit_s3cse_instruction_parse(&kv, &n, big, 70000, &err), SECKIT_ELIMIT);
     free(big);
 
     /* V3 with the key in an instruction file */

@@ -12,6 +12,7 @@
 #include "src/base/secmem.h"
 #include "src/base/guard.h"
 #include "seckit/version.h"
+#include "seckit/secret.h"
 #include "testlib.h"
 
 static const size_t sizes[] = {0, 1, 15, 16, 17, 31, 4095, 4096, 4097, 70000};
