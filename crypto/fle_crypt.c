@@ -115,12 +115,13 @@ int seckit_fle_encrypt_value(const seckit_fle_profile *profile, const char *fiel
 static int form_field(const seckit_form *form, size_t i, const char **name, size_t *name_len,
                       const char **value, size_t *value_len, seckit_error *err)
 {
-    if (seckit_form_field(form, i, name, name_len, value, value_len, NULL) < 0) {
-        int rc = seckit_error_set(err, SECKIT_EINTERNAL, "form field %zu could not be read", i);
-        seckit_error_set_public(err, "internal error");
-        return rc;
-    }
+    int rc = 0;
+    SKT_ENSURE_GOTO(seckit_form_field(form, i, name, name_len, value, value_len, NULL) >= 0, err, rc,
+                    fail, SECKIT_EINTERNAL, "form field %zu could not be read", i);
     return 0;
+fail:
+    seckit_error_set_public(err, "internal error");
+    return rc;
 }
 
 int seckit_fle_encrypt_body(const seckit_fle_profile *profile, const void *body, size_t len,

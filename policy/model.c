@@ -383,8 +383,7 @@ static int compile_statement(compile_ctx *c, const seckit_json *s, size_t index,
         const char *k = m->key;
         int rc = 0;
         int el = member_element(c, st, m, &rc);
-        if (rc != 0)
-            return rc;
+        SKT_GUARD(rc);
         if (el == SKT_EL_EFFECT) {
             if (m->kind == SECKIT_JSON_STRING && strcmp(m->str, "Allow") == 0)
                 st->effect = SKT_EFFECT_ALLOW;
@@ -560,8 +559,7 @@ static int lint_list(compile_ctx *c, skt_statement *st, skt_element e, int split
         }
         st->bad |= bit;
         int rc = problem(c, SKT_PB_ENTRY_TYPE, element_names[e], si, v);
-        if (rc != 0)
-            return rc;
+        SKT_GUARD(rc);
     }
     if (!(st->bad & bit) && m->count == 0) {
         st->bad |= bit;
@@ -583,8 +581,7 @@ static int lint_statement(compile_ctx *c, const seckit_json *s, size_t index, sk
     int rc = 0;
     for (const seckit_json *m = s->child; m; m = m->next) {
         member_element(c, st, m, &rc);
-        if (rc != 0)
-            return rc;
+        SKT_GUARD(rc);
     }
     const seckit_json *const *el = st->elem;
 #define TRY(x)                                                                                                         \
@@ -654,8 +651,7 @@ int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, skt_policy *o
                 rc = problem(&c, SKT_PB_WRONG_TYPE, "Id", -1, m);
         } else
             rc = problem(&c, SKT_PB_UNKNOWN, NULL, -1, m);
-        if (rc != 0)
-            return rc;
+        SKT_GUARD(rc);
     }
     rc = 0;
     if (version == NULL)
@@ -666,8 +662,7 @@ int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, skt_policy *o
         pb->v2012 = 1;
     else if (!str_is(version, "2008-10-17", 10))
         rc = problem(&c, SKT_PB_INVALID, "Version", -1, version);
-    if (rc != 0)
-        return rc;
+    SKT_GUARD(rc);
     pb->version = version;
     out->variables = pb->v2012;
     if (stmts == NULL)
@@ -685,8 +680,7 @@ int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, skt_policy *o
     for (const seckit_json *s = value_at(stmts, NULL); s; s = value_at(stmts, s)) {
         rc = lint_statement(&c, s, out->nstatements, &out->statements[out->nstatements]);
         out->nstatements++;
-        if (rc != 0)
-            return rc;
+        SKT_GUARD(rc);
     }
     return 0;
 }
