@@ -69,7 +69,10 @@ static int key_cmp(const seckit_esdk_pair *a, const seckit_esdk_pair *b)
     return a->key_len < b->key_len ? -1 : a->key_len > b->key_len ? 1 : 0;
 }
 
-static int key_cmp_q(const void *a, const void *b) { return key_cmp(a, b); }
+static int key_cmp_q(const void *a, const void *b)
+{
+    return key_cmp(a, b);
+}
 
 static char *dup_bytes(const char *p, size_t n)
 {
@@ -132,7 +135,8 @@ int skt_esdk_ctx_from_pairs(skt_esdk_ctx *c, const seckit_esdk_pair *pairs, size
         SKT_ENSURE_GOTO(q->key_len != 0, err, rc, fail, SECKIT_EINVAL,
                         "encryption context: pair %zu has an empty key", i);
         if (q->key_len > 0xFFFF || q->value_len > 0xFFFF) {
-            rc = seckit_error_set(err, SECKIT_ELIMIT, "encryption context: pair %zu is too long", i);
+            rc =
+                seckit_error_set(err, SECKIT_ELIMIT, "encryption context: pair %zu is too long", i);
             goto fail;
         }
         if (!skt_esdk_utf8_valid((const uint8_t *)q->key, q->key_len) ||
@@ -145,8 +149,8 @@ int skt_esdk_ctx_from_pairs(skt_esdk_ctx *c, const seckit_esdk_pair *pairs, size
             memcmp(q->key, RESERVED_PREFIX, strlen(RESERVED_PREFIX)) == 0) {
             rc = seckit_error_set(err, SECKIT_EINVAL,
                                   "encryption context: key '%.*s' uses the reserved prefix "
-                                  "'aws-crypto-'", (int)(q->key_len > 64 ? 64 : q->key_len),
-                                  q->key);
+                                  "'aws-crypto-'",
+                                  (int)(q->key_len > 64 ? 64 : q->key_len), q->key);
             goto fail;
         }
         c->pairs[i].key = dup_bytes(q->key, q->key_len);
@@ -187,8 +191,7 @@ int skt_esdk_ctx_parse(skt_esdk_ctx *c, const uint8_t *p, size_t n, seckit_error
                "header: encryption context has a length but no pairs");
     /* Each pair needs at least 4 bytes: check before allocating. */
     SKT_ENSURE((size_t)count * 4 <= skt_reader_remaining(&r), err, SECKIT_EFORMAT,
-               "header: encryption context count %u does not fit its length",
-               count);
+               "header: encryption context count %u does not fit its length", count);
     c->pairs = calloc(count, sizeof(*c->pairs));
     SKT_ENSURE(c->pairs != NULL, err, SECKIT_ENOMEM, "out of memory");
     for (size_t i = 0; i < count; i++) {
@@ -197,7 +200,8 @@ int skt_esdk_ctx_parse(skt_esdk_ctx *c, const uint8_t *p, size_t n, seckit_error
         SKT_GUARD_GOTO(skt_reader_lp16(&r, 0xFFFF, &k, &kl, "header: encryption context key", err),
                        rc, fail);
         SKT_GUARD_GOTO(skt_reader_lp16(&r, 0xFFFF, &v, &vl, "header: encryption context value",
-                                       err), rc, fail);
+                                       err),
+                       rc, fail);
         if (!skt_esdk_utf8_valid(k, kl) || !skt_esdk_utf8_valid(v, vl)) {
             rc = seckit_error_set(err, SECKIT_EFORMAT,
                                   "header: encryption context pair %zu is not valid UTF-8", i + 1);

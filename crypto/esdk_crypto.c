@@ -89,8 +89,8 @@ static int hmac(int i, const uint8_t *key, size_t key_len, const uint8_t *const 
 /* HKDF (RFC 5869) on the once-fetched HMAC: OpenSSL 3.0's own HKDF cannot
  * be copied from a template, so it would fetch its digest on every use. */
 static int hkdf(skt_hash h, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
-                size_t ikm_len, const uint8_t *info, size_t info_len, uint8_t *out,
-                size_t out_len, seckit_error *err)
+                size_t ikm_len, const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len,
+                seckit_error *err)
 {
     size_t hash_len = 0;
     int i = hash_index(h, &hash_len);
@@ -139,8 +139,7 @@ int skt_esdk_derive(const skt_esdk_suite *s, const uint8_t *data_key, const uint
         return hkdf(s->kdf, NULL, 0, data_key, s->key_len, info, 18, key_out, s->key_len, err);
     }
     memcpy(info + 2, "DERIVEKEY", 9);
-    SKT_GUARD(hkdf(s->kdf, msg_id, 32, data_key, s->key_len, info, 11, key_out, s->key_len,
-                   err));
+    SKT_GUARD(hkdf(s->kdf, msg_id, 32, data_key, s->key_len, info, 11, key_out, s->key_len, err));
     return hkdf(s->kdf, msg_id, 32, data_key, s->key_len, (const uint8_t *)"COMMITKEY", 9,
                 commit_out, SKT_ESDK_COMMIT_LEN, err);
 }
@@ -152,8 +151,7 @@ struct skt_gcm {
     int encrypt;
 };
 
-int skt_gcm_new(skt_gcm **out, const uint8_t *key, size_t key_len, int encrypt,
-                seckit_error *err)
+int skt_gcm_new(skt_gcm **out, const uint8_t *key, size_t key_len, int encrypt, seckit_error *err)
 {
     *out = NULL;
     pthread_once(&algs_once, algs_fetch);
@@ -212,8 +210,8 @@ static int gcm_start(skt_gcm *g, const uint8_t *iv, const uint8_t *aad, size_t a
 }
 
 int skt_gcm_seal(skt_gcm *g, const uint8_t *iv, const uint8_t *aad, size_t aad_len,
-                 const uint8_t *aad2, size_t aad2_len, const uint8_t *in, size_t n,
-                 uint8_t *out, uint8_t *tag, seckit_error *err)
+                 const uint8_t *aad2, size_t aad2_len, const uint8_t *in, size_t n, uint8_t *out,
+                 uint8_t *tag, seckit_error *err)
 {
     int outl = 0;
     if (gcm_start(g, iv, aad, aad_len, aad2, aad2_len) != 0 ||
@@ -282,8 +280,7 @@ static int sig_start(skt_sig *g, const skt_esdk_suite *s, seckit_error *err)
     return 0;
 }
 
-int skt_sig_signer_new(skt_sig **out, const skt_esdk_suite *s, char **pub_b64,
-                       seckit_error *err)
+int skt_sig_signer_new(skt_sig **out, const skt_esdk_suite *s, char **pub_b64, seckit_error *err)
 {
     int rc;
     uint8_t point[97];
@@ -309,8 +306,9 @@ int skt_sig_signer_new(skt_sig **out, const skt_esdk_suite *s, char **pub_b64,
     *pub_b64 = malloc(cap);
     size_t blen;
     SKT_ENSURE_GOTO(*pub_b64 != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
-    SKT_GUARD_GOTO(seckit_base64_encode(*pub_b64, cap, &blen, point, plen,
-                                        SECKIT_BASE64_STANDARD, err), rc, fail);
+    SKT_GUARD_GOTO(seckit_base64_encode(*pub_b64, cap, &blen, point, plen, SECKIT_BASE64_STANDARD,
+                                        err),
+                   rc, fail);
     SKT_GUARD_GOTO(sig_start(g, s, err), rc, fail);
     *out = g;
     return 0;
@@ -329,12 +327,13 @@ int skt_sig_verifier_new(skt_sig **out, const skt_esdk_suite *s, const char *b64
     int rc;
     *out = NULL;
     if (len > 136 ||
-        seckit_base64_decode(point, sizeof(point), &plen, b64, len, SECKIT_BASE64_STANDARD,
-                             NULL) != 0 ||
+        seckit_base64_decode(point, sizeof(point), &plen, b64, len, SECKIT_BASE64_STANDARD, NULL) !=
+            0 ||
         plen != s->point_len || (point[0] != 2 && point[0] != 3))
         return seckit_error_set(err, SECKIT_EFORMAT,
                                 "encryption context: aws-crypto-public-key is not a base64 "
-                                "compressed %s point", s->curve);
+                                "compressed %s point",
+                                s->curve);
     skt_sig *g = calloc(1, sizeof(*g));
     SKT_ENSURE(g != NULL, err, SECKIT_ENOMEM, "out of memory");
     EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);

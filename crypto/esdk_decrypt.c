@@ -13,7 +13,6 @@
 
 enum { ST_HEADER = 0, ST_FRAMES, ST_NONFRAMED, ST_FOOTER, ST_DONE, ST_FAILED };
 
-
 struct seckit_esdk_decryptor {
     seckit_keyring *kr;
     seckit_esdk_options opts;
@@ -44,7 +43,7 @@ struct seckit_esdk_decryptor {
     uint64_t nonframed_cap; /* streaming: bound on a buffered non-framed body */
 
     uint8_t *keys; /* guarded: data key, then derived key */
-    uint8_t *pt; /* guarded plaintext buffer (one frame, or the whole non-framed body) */
+    uint8_t *pt;   /* guarded plaintext buffer (one frame, or the whole non-framed body) */
     size_t pt_cap;
     size_t held; /* bytes of pt held back until the footer verifies */
 };
@@ -58,8 +57,7 @@ static int fail(seckit_esdk_decryptor *d, int rc)
     return rc;
 }
 
-static int suite_allowed(const seckit_esdk_decryptor *d, const skt_esdk_suite *s,
-                         seckit_error *err)
+static int suite_allowed(const seckit_esdk_decryptor *d, const skt_esdk_suite *s, seckit_error *err)
 {
     if (d->opts.commitment_policy == SECKIT_ESDK_REQUIRE_ENCRYPT_REQUIRE_DECRYPT && !s->commits)
         return seckit_error_set(err, SECKIT_EPOLICY,
@@ -133,13 +131,15 @@ static int setup(seckit_esdk_decryptor *d, seckit_error *err)
     if (s->sig_hash != SKT_HASH_NONE && pk == NULL) {
         rc = seckit_error_set(err, SECKIT_EFORMAT,
                               "header: signing suite 0x%04X without aws-crypto-public-key in the "
-                              "encryption context", s->id);
+                              "encryption context",
+                              s->id);
         goto done;
     }
     if (s->sig_hash == SKT_HASH_NONE && pk != NULL) {
         rc = seckit_error_set(err, SECKIT_EFORMAT,
                               "header: non-signing suite 0x%04X with aws-crypto-public-key in the "
-                              "encryption context", s->id);
+                              "encryption context",
+                              s->id);
         goto done;
     }
     SKT_GUARD_GOTO(merge_context(d, &stored, &full, &authonly, err), rc, done);
@@ -264,7 +264,8 @@ static int add_total(seckit_esdk_decryptor *d, uint64_t len, seckit_error *err)
 {
     d->total += len;
     if (d->max_body > 0 && d->total > d->max_body)
-        return seckit_error_set(err, SECKIT_ELIMIT, "body: plaintext exceeds the limit of %llu bytes",
+        return seckit_error_set(err, SECKIT_ELIMIT,
+                                "body: plaintext exceeds the limit of %llu bytes",
                                 (unsigned long long)d->max_body);
     return 0;
 }
@@ -291,8 +292,7 @@ static int do_frame(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t
             goto short_or_fail;
     }
     SKT_ENSURE(seq == d->next_seq, err, SECKIT_EFORMAT,
-               "body: frame sequence number %u, expected %u", (unsigned)seq,
-               (unsigned)d->next_seq);
+               "body: frame sequence number %u, expected %u", (unsigned)seq, (unsigned)d->next_seq);
     if (!final && seq == SKT_ESDK_FINAL_SEQ - 1)
         return seckit_error_set(err, SECKIT_EFORMAT, "body: too many frames");
     if ((rc = skt_reader_take(&r, SKT_ESDK_IV_LEN, &iv, "body: frame IV", NULL)) != 0)
@@ -302,7 +302,8 @@ static int do_frame(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t
             goto short_or_fail;
         SKT_ENSURE(len <= d->h.frame_length, err, SECKIT_EFORMAT,
                    "body: final frame of %u bytes is longer than the frame "
-                   "length %u", (unsigned)len, (unsigned)d->h.frame_length);
+                   "length %u",
+                   (unsigned)len, (unsigned)d->h.frame_length);
     } else {
         len = d->h.frame_length;
     }
@@ -353,11 +354,9 @@ static int do_nonframed(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, si
         (rc = skt_reader_u64(&r, &len, "body: content length", NULL)) != 0)
         goto short_or_fail;
     SKT_ENSURE(len <= SKT_ESDK_NONFRAMED_MAX, err, SECKIT_EFORMAT,
-               "body: non-framed content of %llu bytes exceeds 2^36 - 32",
-               (unsigned long long)len);
+               "body: non-framed content of %llu bytes exceeds 2^36 - 32", (unsigned long long)len);
     SKT_ENSURE(!(d->max_body > 0 && len > d->max_body), err, SECKIT_ELIMIT,
-               "body: plaintext exceeds the limit of %llu bytes",
-               (unsigned long long)d->max_body);
+               "body: plaintext exceeds the limit of %llu bytes", (unsigned long long)d->max_body);
     if (d->max_body == 0 && d->nonframed_cap > 0 && len > d->nonframed_cap)
         return seckit_error_set(err, SECKIT_ELIMIT,
                                 "body: a non-framed body of %llu bytes exceeds the streaming "
@@ -369,8 +368,8 @@ static int do_nonframed(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, si
         goto short_or_fail;
     SKT_GUARD(pt_reserve(d, (size_t)len, err));
     SKT_GUARD(add_total(d, len, err));
-    size_t aad_len = skt_esdk_body_aad(aad, d->h.message_id, d->h.message_id_len,
-                                       SKT_BODY_SINGLE, 1, len);
+    size_t aad_len =
+        skt_esdk_body_aad(aad, d->h.message_id, d->h.message_id_len, SKT_BODY_SINGLE, 1, len);
     SKT_GUARD(skt_gcm_open(d->gcm, iv, aad, aad_len, NULL, 0, ct, (size_t)len, tag, d->pt, err));
     if (d->sig != NULL)
         SKT_GUARD(skt_sig_update(d->sig, p, r.pos, err));
@@ -432,8 +431,7 @@ static int consume(seckit_esdk_decryptor *d, const uint8_t *p, size_t n, size_t 
         case ST_FOOTER: rc = do_footer(d, p + off, n - off, &u, err); break;
         case ST_DONE:
             SKT_ENSURE(off >= n, err, SECKIT_EFORMAT,
-                       "%zu trailing bytes after the end of the message",
-                       n - off);
+                       "%zu trailing bytes after the end of the message", n - off);
             *used = off;
             return 0;
         default: return seckit_error_set(err, SECKIT_EINVAL, "decryptor already failed");
@@ -566,8 +564,8 @@ int seckit_esdk_decryptor_finish(seckit_esdk_decryptor *d, seckit_error *err)
     SKT_ENSURE_ARG(d != NULL, err);
     SKT_ENSURE(d->state != ST_FAILED, err, SECKIT_EINVAL, "decryptor already failed");
     if (d->state != ST_DONE) {
-        int rc = seckit_error_set(err, SECKIT_ETRUNCATED, "message ends early (%s)",
-                                  where[d->state]);
+        int rc =
+            seckit_error_set(err, SECKIT_ETRUNCATED, "message ends early (%s)", where[d->state]);
         return fail(d, rc);
     }
     return 0;

@@ -59,15 +59,17 @@ static int resolve_suite(const seckit_esdk_options *o, const skt_esdk_suite **ou
         id = forbid ? SECKIT_ESDK_SUITE_AES256_GCM_HKDF_SHA384_ECDSA_P384
                     : SECKIT_ESDK_SUITE_AES256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384;
     const skt_esdk_suite *s = skt_esdk_suite_find(id);
-    SKT_ENSURE(s != NULL, err, SECKIT_EUNSUPPORTED,
-               "algorithm suite 0x%04X is not an ESDK suite", id);
+    SKT_ENSURE(s != NULL, err, SECKIT_EUNSUPPORTED, "algorithm suite 0x%04X is not an ESDK suite",
+               id);
     SKT_ENSURE(!(forbid && s->commits), err, SECKIT_EPOLICY,
                "commitment policy forbid-encrypt-allow-decrypt refuses the "
-               "committing suite 0x%04X", id);
+               "committing suite 0x%04X",
+               id);
     SKT_ENSURE(!(!forbid && !s->commits), err, SECKIT_EPOLICY,
                "the commitment policy requires a committing suite (0x0478 or "
                "0x0578), not 0x%04X (use forbid-encrypt-allow-decrypt for v1 "
-               "messages)", id);
+               "messages)",
+               id);
     *out = s;
     return 0;
 }
@@ -180,10 +182,11 @@ static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr
     for (size_t i = 0; i < m.n_edks; i++) {
         SKT_GUARD_GOTO(skt_writer_lp16(&w, m.edks[i].provider_id, m.edks[i].provider_id_len, err),
                        rc, fail);
-        SKT_GUARD_GOTO(skt_writer_lp16(&w, m.edks[i].provider_info,
-                                       m.edks[i].provider_info_len, err), rc, fail);
-        SKT_GUARD_GOTO(skt_writer_lp16(&w, m.edks[i].ciphertext, m.edks[i].ciphertext_len, err),
+        SKT_GUARD_GOTO(skt_writer_lp16(&w, m.edks[i].provider_info, m.edks[i].provider_info_len,
+                                       err),
                        rc, fail);
+        SKT_GUARD_GOTO(skt_writer_lp16(&w, m.edks[i].ciphertext, m.edks[i].ciphertext_len, err), rc,
+                       fail);
     }
     SKT_GUARD_GOTO(skt_writer_u8(&w, e->frame_length == 0 ? 1 : 2, err), rc, fail);
     if (s->version == 1) {
@@ -196,8 +199,8 @@ static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr
     {
         uint8_t iv[SKT_ESDK_IV_LEN] = {0}, tag[SKT_ESDK_TAG_LEN], none[1];
         size_t body_len = w.len;
-        SKT_GUARD_GOTO(skt_gcm_seal(e->gcm, iv, w.data, body_len, NULL, 0, NULL, 0, none, tag,
-                                    err), rc, fail);
+        SKT_GUARD_GOTO(skt_gcm_seal(e->gcm, iv, w.data, body_len, NULL, 0, NULL, 0, none, tag, err),
+                       rc, fail);
         if (s->version == 1)
             SKT_GUARD_GOTO(skt_writer_put(&w, iv, sizeof(iv), err), rc, fail);
         SKT_GUARD_GOTO(skt_writer_put(&w, tag, sizeof(tag), err), rc, fail);
@@ -360,8 +363,8 @@ int seckit_esdk_encrypt(const seckit_keyring *kr, const seckit_esdk_options *opt
         SKT_GUARD_GOTO(emit(e, head, sizeof(head), err), rc, done);
         uint8_t *ct = malloc(len ? len : 1);
         SKT_ENSURE_GOTO(ct != NULL, err, rc, done, SECKIT_ENOMEM, "out of memory");
-        size_t aad_len = skt_esdk_body_aad(aad, e->message_id, e->message_id_len,
-                                           SKT_BODY_SINGLE, 1, len);
+        size_t aad_len =
+            skt_esdk_body_aad(aad, e->message_id, e->message_id_len, SKT_BODY_SINGLE, 1, len);
         rc = skt_gcm_seal(e->gcm, head, aad, aad_len, NULL, 0, plaintext, len, ct, tag, err);
         if (rc == 0)
             rc = emit(e, ct, len, err);

@@ -24,8 +24,8 @@ void skt_esdk_limits_from(const seckit_esdk_options *opts, skt_esdk_limits *l)
             l->max_frame = opts->max_frame_length;
     }
     /* At most 128 + 65535 + 65535 x 4096 bytes: no overflow in size_t. */
-    l->max_header = SKT_ESDK_HEADER_FIXED + l->max_context + (size_t)l->max_edks *
-                                                                 SKT_ESDK_EDK_BUDGET;
+    l->max_header =
+        SKT_ESDK_HEADER_FIXED + l->max_context + (size_t)l->max_edks * SKT_ESDK_EDK_BUDGET;
     if (opts != NULL && opts->max_header_len > 0)
         l->max_header = opts->max_header_len;
 }
@@ -48,7 +48,8 @@ int skt_esdk_header_scan(skt_esdk_hdr_scan *sc, const uint8_t *p, size_t n,
             sc->examined++;
             SKT_ENSURE(!(p[0] != 1 && p[0] != 2), err, SECKIT_EUNSUPPORTED,
                        "header: message version 0x%02X is not 1 or 2 (not an "
-                       "ESDK message?)", p[0]);
+                       "ESDK message?)",
+                       p[0]);
             sc->version = p[0];
             /* version [type] suite message-ID */
             sc->pos = sc->version == 1 ? 1 + 1 + 2 + 16 : 1 + 2 + 32;
@@ -61,7 +62,8 @@ int skt_esdk_header_scan(skt_esdk_hdr_scan *sc, const uint8_t *p, size_t n,
             sc->examined += 2;
             SKT_ENSURE(aad_len <= l->max_context, err, SECKIT_ELIMIT,
                        "header: encryption context of %u bytes exceeds the "
-                       "limit of %zu", aad_len, l->max_context);
+                       "limit of %zu",
+                       aad_len, l->max_context);
             sc->pos += 2 + (size_t)aad_len;
             sc->step = SCAN_EDK_COUNT;
             break;
@@ -73,8 +75,8 @@ int skt_esdk_header_scan(skt_esdk_hdr_scan *sc, const uint8_t *p, size_t n,
             sc->examined += 2;
             SKT_ENSURE(count != 0, err, SECKIT_EFORMAT, "header: encrypted data key count is 0");
             SKT_ENSURE(count <= l->max_edks, err, SECKIT_ELIMIT,
-                       "header: %u encrypted data keys exceed the limit of %u",
-                       count, (unsigned)l->max_edks);
+                       "header: %u encrypted data keys exceed the limit of %u", count,
+                       (unsigned)l->max_edks);
             sc->pos += 2;
             sc->edks_left = count;
             sc->field = 0;
@@ -104,8 +106,7 @@ int skt_esdk_header_scan(skt_esdk_hdr_scan *sc, const uint8_t *p, size_t n,
                     sc->edks_left--;
                 }
                 SKT_ENSURE(sc->pos <= l->max_header, err, SECKIT_ELIMIT,
-                           "header: longer than the limit of %zu bytes",
-                           l->max_header);
+                           "header: longer than the limit of %zu bytes", l->max_header);
             }
             sc->step = SCAN_TAIL;
             break;
@@ -114,15 +115,12 @@ int skt_esdk_header_scan(skt_esdk_hdr_scan *sc, const uint8_t *p, size_t n,
              * content type, frame length, commitment key (v2). */
             size_t body = sc->pos + (sc->version == 1 ? 1 + 4 + 1 + 4 : 1 + 4 + 32);
             SKT_ENSURE(body <= l->max_header, err, SECKIT_ELIMIT,
-                       "header: longer than the limit of %zu bytes",
-                       l->max_header);
+                       "header: longer than the limit of %zu bytes", l->max_header);
             sc->total = body + (sc->version == 1 ? SKT_ESDK_IV_LEN : 0) + SKT_ESDK_TAG_LEN;
             sc->step = SCAN_DONE;
             break;
         }
-        default:
-            *needed = sc->total > n ? sc->total - n : 0;
-            return 0;
+        default: *needed = sc->total > n ? sc->total - n : 0; return 0;
         }
     }
 need_1:
@@ -133,9 +131,8 @@ need_2:
     return 0;
 }
 
-int seckit_esdk_header_bytes_needed(const uint8_t *msg, size_t len,
-                                    const seckit_esdk_options *opts, size_t *needed,
-                                    size_t *header_len, seckit_error *err)
+int seckit_esdk_header_bytes_needed(const uint8_t *msg, size_t len, const seckit_esdk_options *opts,
+                                    size_t *needed, size_t *header_len, seckit_error *err)
 {
     skt_esdk_limits l;
     skt_esdk_hdr_scan sc;
@@ -172,8 +169,8 @@ static int not_truncated(int rc, seckit_error *err)
     return rc;
 }
 
-int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l,
-                          skt_esdk_header *h, seckit_error *err)
+int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l, skt_esdk_header *h,
+                          seckit_error *err)
 {
     skt_reader r;
     uint8_t version, type, iv_len;
@@ -186,21 +183,23 @@ int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l,
     SKT_GUARD(skt_reader_u8(&r, &version, "header: version", err));
     SKT_ENSURE(!(version != 1 && version != 2), err, SECKIT_EUNSUPPORTED,
                "header: message version 0x%02X is not 1 or 2 (not an ESDK "
-               "message?)", version);
+               "message?)",
+               version);
     h->version = version;
     if (version == 1) {
         SKT_GUARD(skt_reader_u8(&r, &type, "header: type", err));
         SKT_ENSURE(type == 0x80, err, SECKIT_EFORMAT,
                    "header: type 0x%02X is not 0x80 (customer authenticated "
-                   "encrypted data)", type);
+                   "encrypted data)",
+                   type);
     }
     SKT_GUARD(skt_reader_u16(&r, &suite_id, "header: algorithm suite", err));
     h->suite = skt_esdk_suite_find(suite_id);
     SKT_ENSURE(h->suite != NULL, err, SECKIT_EUNSUPPORTED,
                "header: algorithm suite 0x%04X is not an ESDK suite", suite_id);
     SKT_ENSURE(h->suite->version == version, err, SECKIT_EFORMAT,
-               "header: algorithm suite 0x%04X needs message version %u, not %u",
-               suite_id, h->suite->version, version);
+               "header: algorithm suite 0x%04X needs message version %u, not %u", suite_id,
+               h->suite->version, version);
     h->message_id_len = version == 1 ? 16 : 32;
     SKT_GUARD(skt_reader_copy(&r, h->message_id, h->message_id_len, "header: message ID", err));
 
@@ -208,8 +207,8 @@ int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l,
     uint16_t aad_len;
     SKT_GUARD(skt_reader_u16(&r, &aad_len, "header: encryption context length", err));
     SKT_ENSURE(aad_len <= l->max_context, err, SECKIT_ELIMIT,
-               "header: encryption context of %u bytes exceeds the limit of %zu",
-               aad_len, l->max_context);
+               "header: encryption context of %u bytes exceeds the limit of %zu", aad_len,
+               l->max_context);
     SKT_ENSURE(aad_len != 1, err, SECKIT_EFORMAT,
                "header: encryption context length 1 cannot hold a pair count");
     SKT_GUARD(skt_reader_take(&r, aad_len, &h->aad, "header: encryption context", err));
@@ -219,19 +218,22 @@ int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l,
     SKT_GUARD(skt_reader_u16(&r, &edk_count, "header: encrypted data key count", err));
     SKT_ENSURE(edk_count != 0, err, SECKIT_EFORMAT, "header: encrypted data key count is 0");
     SKT_ENSURE(edk_count <= l->max_edks, err, SECKIT_ELIMIT,
-               "header: %u encrypted data keys exceed the limit of %u",
-               edk_count, (unsigned)l->max_edks);
+               "header: %u encrypted data keys exceed the limit of %u", edk_count,
+               (unsigned)l->max_edks);
     /* Only now allocate (at most 65535 small entries). */
     h->edks = calloc(edk_count, sizeof(*h->edks));
     SKT_ENSURE(h->edks != NULL, err, SECKIT_ENOMEM, "out of memory");
     for (size_t i = 0; i < edk_count; i++) {
         seckit_esdk_edk *e = &h->edks[i];
         SKT_GUARD_GOTO(skt_reader_lp16(&r, 0xFFFF, &e->provider_id, &e->provider_id_len,
-                                       "header: encrypted data key provider ID", err), rc, fail);
+                                       "header: encrypted data key provider ID", err),
+                       rc, fail);
         SKT_GUARD_GOTO(skt_reader_lp16(&r, 0xFFFF, &e->provider_info, &e->provider_info_len,
-                                       "header: encrypted data key provider info", err), rc, fail);
+                                       "header: encrypted data key provider info", err),
+                       rc, fail);
         SKT_GUARD_GOTO(skt_reader_lp16(&r, 0xFFFF, &e->ciphertext, &e->ciphertext_len,
-                                       "header: encrypted data key ciphertext", err), rc, fail);
+                                       "header: encrypted data key ciphertext", err),
+                       rc, fail);
         h->edk_count = i + 1;
         SKT_ENSURE_GOTO(r.pos <= l->max_header, err, rc, fail, SECKIT_ELIMIT,
                         "header: longer than the limit of %zu bytes", l->max_header);
@@ -264,15 +266,18 @@ int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l,
                     (unsigned)l->max_frame);
     if (version == 2)
         SKT_GUARD_GOTO(skt_reader_take(&r, SKT_ESDK_COMMIT_LEN, &h->commit,
-                                       "header: commitment key", err), rc, fail);
+                                       "header: commitment key", err),
+                       rc, fail);
     h->body_len = r.pos;
     SKT_ENSURE_GOTO(h->body_len <= l->max_header, err, rc, fail, SECKIT_ELIMIT,
                     "header: longer than the limit of %zu bytes", l->max_header);
     if (version == 1)
         SKT_GUARD_GOTO(skt_reader_take(&r, SKT_ESDK_IV_LEN, &h->header_iv,
-                                       "header: authentication IV", err), rc, fail);
+                                       "header: authentication IV", err),
+                       rc, fail);
     SKT_GUARD_GOTO(skt_reader_take(&r, SKT_ESDK_TAG_LEN, &h->tag, "header: authentication tag",
-                                   err), rc, fail);
+                                   err),
+                   rc, fail);
     h->total_len = r.pos;
     return 0;
 fail:

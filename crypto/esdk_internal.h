@@ -40,7 +40,7 @@
 #define SKT_ESDK_STREAM_NONFRAMED_MAX ((uint64_t)64 * 1024 * 1024)
 
 /* The one message for every failure to get or authenticate the data key. */
-#define SKT_ESDK_AUTH_MSG                                                        \
+#define SKT_ESDK_AUTH_MSG                                                                          \
     "authentication failed: no key could decrypt the message or the message was modified"
 int skt_esdk_auth_fail(seckit_error *err);
 
@@ -97,10 +97,10 @@ typedef struct skt_esdk_header {
     size_t edk_count;
     uint8_t content_type;
     uint32_t frame_length;
-    const uint8_t *commit; /* v2: 32 bytes */
+    const uint8_t *commit;    /* v2: 32 bytes */
     const uint8_t *header_iv; /* v1: 12 bytes */
     const uint8_t *tag;
-    size_t body_len; /* header body bytes (what the header tag covers) */
+    size_t body_len;  /* header body bytes (what the header tag covers) */
     size_t total_len; /* body + IV (v1) + tag */
 } skt_esdk_header;
 
@@ -116,14 +116,14 @@ typedef struct skt_esdk_limits {
  * size.  Start with a zeroed struct; call again with the same bytes plus
  * more (p always starts at the header's first byte). */
 typedef struct skt_esdk_hdr_scan {
-    size_t pos;       /* header bytes accounted for */
+    size_t pos; /* header bytes accounted for */
     uint32_t edks_left;
     uint8_t step;
-    uint8_t field;    /* 0..2: the field of the current EDK */
+    uint8_t field; /* 0..2: the field of the current EDK */
     uint8_t version;
-    uint8_t checked;  /* the fixed fields were validated */
-    size_t total;     /* the header's length (with IV and tag) when done */
-    size_t examined;  /* bytes read by this scan and the parses it ran */
+    uint8_t checked; /* the fixed fields were validated */
+    size_t total;    /* the header's length (with IV and tag) when done */
+    size_t examined; /* bytes read by this scan and the parses it ran */
 } skt_esdk_hdr_scan;
 /* 0 with *needed = 0: the whole header (sc->total bytes) is in p[0..n);
  * 0 with *needed > 0: at least that many more bytes are needed; or an error
@@ -137,8 +137,8 @@ size_t skt_esdk_decryptor_header_work(const seckit_esdk_decryptor *d);
 void skt_esdk_limits_from(const seckit_esdk_options *opts, skt_esdk_limits *l);
 /* Parse a header from p (strict).  SECKIT_ETRUNCATED means "more bytes are
  * needed" when streaming.  h->edks must be freed with skt_esdk_header_clear. */
-int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l,
-                          skt_esdk_header *h, seckit_error *err);
+int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l, skt_esdk_header *h,
+                          seckit_error *err);
 void skt_esdk_header_clear(skt_esdk_header *h);
 /* Parse the header's stored encryption context (strict). */
 int skt_esdk_header_context(skt_esdk_ctx *c, const skt_esdk_header *h, seckit_error *err);
@@ -155,13 +155,12 @@ int skt_esdk_derive(const skt_esdk_suite *s, const uint8_t *data_key, const uint
 
 /* An AES-GCM context bound to one key, reused for every frame. */
 typedef struct skt_gcm skt_gcm;
-int skt_gcm_new(skt_gcm **out, const uint8_t *key, size_t key_len, int encrypt,
-                seckit_error *err);
+int skt_gcm_new(skt_gcm **out, const uint8_t *key, size_t key_len, int encrypt, seckit_error *err);
 void skt_gcm_free(skt_gcm *g);
 /* Encrypt: out gets n bytes, tag 16 bytes. */
 int skt_gcm_seal(skt_gcm *g, const uint8_t *iv, const uint8_t *aad, size_t aad_len,
-                 const uint8_t *aad2, size_t aad2_len, const uint8_t *in, size_t n,
-                 uint8_t *out, uint8_t *tag, seckit_error *err);
+                 const uint8_t *aad2, size_t aad2_len, const uint8_t *in, size_t n, uint8_t *out,
+                 uint8_t *tag, seckit_error *err);
 /* Decrypt: returns SECKIT_EAUTH (generic) when the tag does not verify; out
  * is then wiped. */
 int skt_gcm_open(skt_gcm *g, const uint8_t *iv, const uint8_t *aad, size_t aad_len,
@@ -172,8 +171,7 @@ int skt_gcm_open(skt_gcm *g, const uint8_t *iv, const uint8_t *aad, size_t aad_l
 typedef struct skt_sig skt_sig;
 /* Signer: makes a fresh key; *pub_b64 (malloc'd, NUL-terminated) is the
  * base64 compressed point for the context. */
-int skt_sig_signer_new(skt_sig **out, const skt_esdk_suite *s, char **pub_b64,
-                       seckit_error *err);
+int skt_sig_signer_new(skt_sig **out, const skt_esdk_suite *s, char **pub_b64, seckit_error *err);
 /* Verifier from the context's base64 compressed point. */
 int skt_sig_verifier_new(skt_sig **out, const skt_esdk_suite *s, const char *b64, size_t len,
                          seckit_error *err);
@@ -188,8 +186,8 @@ void skt_sig_free(skt_sig *g);
 
 typedef enum { SKT_BODY_SINGLE = 0, SKT_BODY_FRAME = 1, SKT_BODY_FINAL = 2 } skt_body_kind;
 /* Write the body AAD into out (at most 32 + 35 + 12 bytes); returns length. */
-size_t skt_esdk_body_aad(uint8_t *out, const uint8_t *msg_id, size_t msg_id_len,
-                         skt_body_kind kind, uint32_t seq, uint64_t len);
+size_t skt_esdk_body_aad(uint8_t *out, const uint8_t *msg_id, size_t msg_id_len, skt_body_kind kind,
+                         uint32_t seq, uint64_t len);
 #define SKT_ESDK_BODY_AAD_MAX 96
 
 /* ---- keyrings ------------------------------------------------------------ */

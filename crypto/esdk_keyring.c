@@ -13,8 +13,7 @@
 /* ---- materials ----------------------------------------------------------- */
 
 int skt_materials_init(seckit_keyring_materials *m, const skt_esdk_suite *s,
-                       const skt_esdk_ctx *ctx, int encrypting, uint8_t *key_buf,
-                       seckit_error *err)
+                       const skt_esdk_ctx *ctx, int encrypting, uint8_t *key_buf, seckit_error *err)
 {
     memset(m, 0, sizeof(*m));
     m->suite = s;
@@ -55,8 +54,8 @@ const seckit_esdk_context *seckit_keyring_materials_context(const seckit_keyring
     return m != NULL && m->ctx != NULL ? &m->ctx->view : NULL;
 }
 
-void seckit_keyring_materials_context_bytes(const seckit_keyring_materials *m,
-                                            const uint8_t **p, size_t *len)
+void seckit_keyring_materials_context_bytes(const seckit_keyring_materials *m, const uint8_t **p,
+                                            size_t *len)
 {
     static const uint8_t empty[1] = {0};
     *p = empty;
@@ -153,8 +152,7 @@ int skt_keyring_alloc(seckit_keyring **out, skt_kr_kind kind, const char *ns, co
                    "keyring namespace '%.64s' is reserved (aws-kms)", ns);
         if (!skt_esdk_utf8_valid((const uint8_t *)ns, nl) ||
             !skt_esdk_utf8_valid((const uint8_t *)name, ml))
-            return seckit_error_set(err, SECKIT_EINVAL,
-                                    "keyring namespace and name must be UTF-8");
+            return seckit_error_set(err, SECKIT_EINVAL, "keyring namespace and name must be UTF-8");
     }
     seckit_keyring *kr = calloc(1, sizeof(*kr));
     SKT_ENSURE(kr != NULL, err, SECKIT_ENOMEM, "out of memory");
@@ -244,8 +242,7 @@ int seckit_keyring_custom_new(seckit_keyring **out, const seckit_keyring_ops *op
 
 /* ---- dispatch ------------------------------------------------------------ */
 
-int skt_keyring_on_encrypt(const seckit_keyring *kr, seckit_keyring_materials *m,
-                           seckit_error *err)
+int skt_keyring_on_encrypt(const seckit_keyring *kr, seckit_keyring_materials *m, seckit_error *err)
 {
     switch (kr->kind) {
     case SKT_KR_RSA: return skt_raw_rsa_encrypt(kr, m, err);

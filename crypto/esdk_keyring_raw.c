@@ -18,12 +18,14 @@
 #include "src/base/secmem.h"
 #include "src/base/guard.h"
 
-
-void skt_raw_rsa_free_key(void *pkey) { EVP_PKEY_free(pkey); }
+void skt_raw_rsa_free_key(void *pkey)
+{
+    EVP_PKEY_free(pkey);
+}
 
 int seckit_keyring_raw_rsa_new(seckit_keyring **out, const char *key_namespace,
-                               const char *key_name, seckit_rsa_padding padding,
-                               const uint8_t *key, size_t key_len, seckit_error *err)
+                               const char *key_name, seckit_rsa_padding padding, const uint8_t *key,
+                               size_t key_len, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
@@ -83,8 +85,8 @@ int skt_raw_rsa_encrypt(const seckit_keyring *kr, seckit_keyring_materials *m, s
         rc = seckit_error_set(err, SECKIT_ECRYPTO, "RSA key wrapping failed");
         goto done;
     }
-    seckit_esdk_edk edk = {(const uint8_t *)kr->ns, kr->ns_len, (const uint8_t *)kr->name,
-                           kr->name_len, ct, outlen};
+    seckit_esdk_edk edk = {
+        (const uint8_t *)kr->ns, kr->ns_len, (const uint8_t *)kr->name, kr->name_len, ct, outlen};
     rc = seckit_keyring_materials_add_edk(m, &edk, err);
 done:
     ERR_clear_error();
@@ -202,8 +204,8 @@ int skt_raw_aes_decrypt(const seckit_keyring *kr, seckit_keyring_materials *m,
             e->ciphertext_len != klen + SKT_ESDK_TAG_LEN)
             continue;
         const uint8_t *iv = e->provider_info + kr->name_len + 8;
-        if (skt_gcm_open(g, iv, aad, aad_len, NULL, 0, e->ciphertext, klen,
-                         e->ciphertext + klen, m->data_key, &tmp) == 0)
+        if (skt_gcm_open(g, iv, aad, aad_len, NULL, 0, e->ciphertext, klen, e->ciphertext + klen,
+                         m->data_key, &tmp) == 0)
             m->has_key = 1;
     }
     skt_gcm_free(g);

@@ -9,9 +9,12 @@
 #include "src/base/guard.h"
 
 static const skt_esdk_suite suites[] = {
-    {0x0014, 1, 16, SKT_HASH_NONE, SKT_HASH_NONE, NULL, 0, 0, 1u << 0, "AES_128_GCM_IV12_TAG16_NO_KDF"},
-    {0x0046, 1, 24, SKT_HASH_NONE, SKT_HASH_NONE, NULL, 0, 0, 1u << 1, "AES_192_GCM_IV12_TAG16_NO_KDF"},
-    {0x0078, 1, 32, SKT_HASH_NONE, SKT_HASH_NONE, NULL, 0, 0, 1u << 2, "AES_256_GCM_IV12_TAG16_NO_KDF"},
+    {0x0014, 1, 16, SKT_HASH_NONE, SKT_HASH_NONE, NULL, 0, 0, 1u << 0,
+     "AES_128_GCM_IV12_TAG16_NO_KDF"},
+    {0x0046, 1, 24, SKT_HASH_NONE, SKT_HASH_NONE, NULL, 0, 0, 1u << 1,
+     "AES_192_GCM_IV12_TAG16_NO_KDF"},
+    {0x0078, 1, 32, SKT_HASH_NONE, SKT_HASH_NONE, NULL, 0, 0, 1u << 2,
+     "AES_256_GCM_IV12_TAG16_NO_KDF"},
     {0x0114, 1, 16, SKT_HASH_SHA256, SKT_HASH_NONE, NULL, 0, 0, 1u << 3, "AES_128_GCM_HKDF_SHA256"},
     {0x0146, 1, 24, SKT_HASH_SHA256, SKT_HASH_NONE, NULL, 0, 0, 1u << 4, "AES_192_GCM_HKDF_SHA256"},
     {0x0178, 1, 32, SKT_HASH_SHA256, SKT_HASH_NONE, NULL, 0, 0, 1u << 5, "AES_256_GCM_HKDF_SHA256"},
@@ -45,8 +48,8 @@ int seckit_esdk_suite_lookup(uint16_t suite, seckit_esdk_suite_info *out, seckit
 {
     const skt_esdk_suite *s = skt_esdk_suite_find(suite);
     SKT_ENSURE_ARG(out != NULL, err);
-    SKT_ENSURE(s != NULL, err, SECKIT_EUNSUPPORTED,
-               "algorithm suite 0x%04X is not an ESDK suite", suite);
+    SKT_ENSURE(s != NULL, err, SECKIT_EUNSUPPORTED, "algorithm suite 0x%04X is not an ESDK suite",
+               suite);
     out->id = s->id;
     out->message_version = s->version;
     out->key_len = s->key_len;
@@ -91,8 +94,10 @@ int seckit_rsa_padding_parse(const char *s, seckit_rsa_padding *out, seckit_erro
         const char *name;
         seckit_rsa_padding p;
     } names[] = {
-        {"pkcs1", SECKIT_RSA_PKCS1},           {"oaep-sha1", SECKIT_RSA_OAEP_SHA1},
-        {"oaep-sha256", SECKIT_RSA_OAEP_SHA256}, {"oaep-sha384", SECKIT_RSA_OAEP_SHA384},
+        {"pkcs1", SECKIT_RSA_PKCS1},
+        {"oaep-sha1", SECKIT_RSA_OAEP_SHA1},
+        {"oaep-sha256", SECKIT_RSA_OAEP_SHA256},
+        {"oaep-sha384", SECKIT_RSA_OAEP_SHA384},
         {"oaep-sha512", SECKIT_RSA_OAEP_SHA512},
     };
     SKT_ENSURE_ARG(s != NULL && out != NULL, err);
@@ -120,8 +125,8 @@ int skt_esdk_auth_fail(seckit_error *err)
     return seckit_error_set(err, SECKIT_EAUTH, SKT_ESDK_AUTH_MSG);
 }
 
-size_t skt_esdk_body_aad(uint8_t *out, const uint8_t *msg_id, size_t msg_id_len,
-                         skt_body_kind kind, uint32_t seq, uint64_t len)
+size_t skt_esdk_body_aad(uint8_t *out, const uint8_t *msg_id, size_t msg_id_len, skt_body_kind kind,
+                         uint32_t seq, uint64_t len)
 {
     static const char *const strs[] = {"AWSKMSEncryptionClient Single Block",
                                        "AWSKMSEncryptionClient Frame",

@@ -90,7 +90,7 @@ static int oom(seckit_error *err)
 static void sub_path(char *out, const char *path, const char *key)
 {
     int w = path[0] == '\0' ? snprintf(out, PATH_MAX_LEN, "%s", key)
-                             : snprintf(out, PATH_MAX_LEN, "%s.%s", path, key);
+                            : snprintf(out, PATH_MAX_LEN, "%s.%s", path, key);
     if (w < 0)
         out[0] = '\0'; /* longer paths are cut short: only the message suffers */
 }
@@ -205,12 +205,11 @@ static int get_list(const cJSON *obj, const char *key, int required, const cJSON
         return seckit_error_set(err, SECKIT_EFORMAT, "%s: must be an array", path_out);
     size_t n = it != NULL ? (size_t)cJSON_GetArraySize(it) : 0;
     if (q != NULL) {
-        if (!cJSON_IsNumber(q) || q->valuedouble < 0 || q->valuedouble != (double)(size_t)q->valuedouble)
-            return seckit_error_set(err, SECKIT_EFORMAT, "%s.Quantity: must be a whole number",
-                                    p);
+        if (!cJSON_IsNumber(q) || q->valuedouble < 0 ||
+            q->valuedouble != (double)(size_t)q->valuedouble)
+            return seckit_error_set(err, SECKIT_EFORMAT, "%s.Quantity: must be a whole number", p);
         SKT_ENSURE((size_t)q->valuedouble == n, err, SECKIT_EFORMAT,
-                   "%s.Quantity: is %zu but Items has %zu entries", p,
-                   (size_t)q->valuedouble, n);
+                   "%s.Quantity: is %zu but Items has %zu entries", p, (size_t)q->valuedouble, n);
     }
     *items = it;
     *count = n;
@@ -223,14 +222,14 @@ static int check_chars(const char *s, const char *extra, size_t max, const char 
 {
     size_t n = strlen(s);
     SKT_ENSURE(n != 0, err, SECKIT_EFORMAT, "%s: must not be empty", path);
-    SKT_ENSURE(n <= max, err, SECKIT_EFORMAT,
-               "%s: %zu characters is over the limit of %zu", path, n, max);
+    SKT_ENSURE(n <= max, err, SECKIT_EFORMAT, "%s: %zu characters is over the limit of %zu", path,
+               n, max);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (!(isascii(c) && isalnum(c)) && (c == '\0' || strchr(extra, c) == NULL))
             return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "%s: character %zu (0x%02x) is not allowed (%s)", path,
-                                    i + 1, c, rule);
+                                    "%s: character %zu (0x%02x) is not allowed (%s)", path, i + 1,
+                                    c, rule);
     }
     return 0;
 }
@@ -242,9 +241,8 @@ static int check_comment(const cJSON *obj, const char *path, seckit_error *err)
     if (rc == 0 && c != NULL && strlen(c) > SECKIT_FLE_MAX_NAME) {
         char p[PATH_MAX_LEN];
         sub_path(p, path, "Comment");
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "%s: %zu characters is over the limit of %u", p, strlen(c),
-                                SECKIT_FLE_MAX_NAME);
+        return seckit_error_set(err, SECKIT_EFORMAT, "%s: %zu characters is over the limit of %u",
+                                p, strlen(c), SECKIT_FLE_MAX_NAME);
     }
     return rc;
 }
@@ -276,8 +274,9 @@ int skt_fle_parse_public_key(const char *pem, size_t len, EVP_PKEY **out, const 
 {
     EVP_PKEY *pkey = NULL;
     *out = NULL;
-    OSSL_DECODER_CTX *dctx = OSSL_DECODER_CTX_new_for_pkey(
-        &pkey, NULL, NULL, "RSA", OSSL_KEYMGMT_SELECT_PUBLIC_KEY, NULL, NULL);
+    OSSL_DECODER_CTX *dctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, NULL, NULL, "RSA",
+                                                           OSSL_KEYMGMT_SELECT_PUBLIC_KEY, NULL,
+                                                           NULL);
     SKT_ENSURE(dctx != NULL, err, SECKIT_ECRYPTO, "%s: cannot set up a key decoder", what);
     const unsigned char *p = (const unsigned char *)pem;
     size_t left = len;
@@ -307,8 +306,7 @@ int skt_fle_check_pattern(const char *p, const char *what, seckit_error *err)
     size_t n = strlen(p);
     SKT_ENSURE(n != 0, err, SECKIT_EFORMAT, "%s: must not be empty", what);
     SKT_ENSURE(n <= SECKIT_FLE_MAX_NAME, err, SECKIT_EFORMAT,
-               "%s: %zu characters is over the limit of %u", what, n,
-               SECKIT_FLE_MAX_NAME);
+               "%s: %zu characters is over the limit of %u", what, n, SECKIT_FLE_MAX_NAME);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
         if (c == '*') {
@@ -366,8 +364,8 @@ int skt_fle_pattern_match(const char *pattern, const char *name, size_t len)
     return len == stem && memcmp(name, pattern, len) == 0;
 }
 
-const skt_fle_entity *skt_fle_profile_match(const seckit_fle_profile *profile,
-                                            const char *name, size_t len)
+const skt_fle_entity *skt_fle_profile_match(const seckit_fle_profile *profile, const char *name,
+                                            size_t len)
 {
     for (size_t e = 0; e < profile->n_entities; e++)
         for (size_t i = 0; i < profile->entities[e].n_patterns; i++)
@@ -436,8 +434,8 @@ static int check_profile_patterns(const seckit_fle_profile *p, const char *items
 static int parse_key(const cJSON *item, const char *path, skt_fle_key *k, seckit_error *err)
 {
     static const char *const outer[] = {"Id", "PublicKeyConfig", "CreatedTime", NULL};
-    static const char *const inner[] = {"Id", "Name", "EncodedKey", "Comment",
-                                        "CallerReference", NULL};
+    static const char *const inner[] = {"Id", "Name", "EncodedKey", "Comment", "CallerReference",
+                                        NULL};
     char cpath[PATH_MAX_LEN], p[PATH_MAX_LEN];
     const char *id = NULL, *name, *pem;
     int rc;
@@ -505,8 +503,8 @@ static int parse_entity(const seckit_fle_config *cfg, const cJSON *item, const c
     e->key = find_key(cfg, key_ref);
     if (e->key == NULL) {
         sub_path(p, path, "PublicKeyId");
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "%s: no public key has the Id or Name \"%s\"", p, key_ref);
+        return seckit_error_set(err, SECKIT_EFORMAT, "%s: no public key has the Id or Name \"%s\"",
+                                p, key_ref);
     }
     SKT_GUARD_NONZERO(rc = get_string(item, "ProviderId", 1, &provider, path, err));
     sub_path(p, path, "ProviderId");
@@ -542,8 +540,8 @@ static int parse_profile(const seckit_fle_config *cfg, const cJSON *item, const 
 {
     static const char *const outer[] = {"Id", "FieldLevelEncryptionProfileConfig",
                                         "LastModifiedTime", NULL};
-    static const char *const inner[] = {"Id", "Name", "CallerReference", "Comment",
-                                        "EncryptionEntities", NULL};
+    static const char *const inner[] = {
+        "Id", "Name", "CallerReference", "Comment", "EncryptionEntities", NULL};
     char cpath[PATH_MAX_LEN], p[PATH_MAX_LEN], ipath[PATH_MAX_LEN];
     const char *id = NULL, *name;
     const cJSON *cfgobj, *items;
@@ -553,8 +551,8 @@ static int parse_profile(const seckit_fle_config *cfg, const cJSON *item, const 
     cfgobj = cJSON_GetObjectItemCaseSensitive(item, "FieldLevelEncryptionProfileConfig");
     if (cfgobj != NULL) {
         if ((rc = check_members(item, outer, path, err)) != 0 ||
-            (rc = get_object(item, "FieldLevelEncryptionProfileConfig", 1, &cfgobj, path,
-                             err)) != 0)
+            (rc = get_object(item, "FieldLevelEncryptionProfileConfig", 1, &cfgobj, path, err)) !=
+                0)
             return rc;
         sub_path(cpath, path, "FieldLevelEncryptionProfileConfig");
         SKT_GUARD_NONZERO(rc = check_members(cfgobj, inner + 1, cpath, err));
@@ -578,8 +576,8 @@ static int parse_profile(const seckit_fle_config *cfg, const cJSON *item, const 
     prof->name = dupstr(name);
     if ((id != NULL && prof->id == NULL) || prof->name == NULL)
         return oom(err);
-    SKT_GUARD_NONZERO(rc = get_list(cfgobj, "EncryptionEntities", 1, &items, &n, ipath, cpath,
-                                    err));
+    SKT_GUARD_NONZERO(rc =
+                          get_list(cfgobj, "EncryptionEntities", 1, &items, &n, ipath, cpath, err));
     SKT_ENSURE(n != 0, err, SECKIT_EFORMAT, "%s: needs at least one encryption entity", ipath);
     if (n > SECKIT_FLE_MAX_PATTERNS)
         return seckit_error_set(err, SECKIT_ELIMIT, "%s: %zu entities; at most %u", ipath, n,
@@ -649,15 +647,14 @@ static int parse_ct_item(seckit_fle_config *cfg, const cJSON *it, const char *p,
     for (size_t j = 0; j < i; j++)
         if (cfg->ct[j].content_type != NULL && strcmp(cfg->ct[j].content_type, ctype) == 0) {
             sub_path(q, p, "ContentType");
-            return seckit_error_set(err, SECKIT_EFORMAT, "%s: \"%s\" is listed twice", q,
-                                    ctype);
+            return seckit_error_set(err, SECKIT_EFORMAT, "%s: \"%s\" is listed twice", q, ctype);
         }
     if (pid != NULL) {
         cfg->ct[i].profile = find_profile(cfg, pid);
         if (cfg->ct[i].profile < 0) {
             sub_path(q, p, "ProfileId");
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "%s: no profile has the Id or Name \"%s\"", q, pid);
+            return seckit_error_set(err, SECKIT_EFORMAT, "%s: no profile has the Id or Name \"%s\"",
+                                    q, pid);
         }
     }
     if ((cfg->ct[i].content_type = dupstr(ctype)) == NULL)
@@ -688,19 +685,18 @@ static int parse_qa_item(seckit_fle_config *cfg, const cJSON *it, const char *p,
     cfg->qa[i].profile = find_profile(cfg, pid);
     if (cfg->qa[i].profile < 0) {
         sub_path(q, p, "ProfileId");
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: no profile has the Id or Name \"%s\"",
-                                q, pid);
+        return seckit_error_set(err, SECKIT_EFORMAT, "%s: no profile has the Id or Name \"%s\"", q,
+                                pid);
     }
     if ((cfg->qa[i].query_arg = dupstr(arg)) == NULL)
         return oom(err);
     return 0;
 }
 
-static int parse_config(seckit_fle_config *cfg, const cJSON *obj, const char *path0,
-                        problems *pr, const char *source, seckit_error *err)
+static int parse_config(seckit_fle_config *cfg, const cJSON *obj, const char *path0, problems *pr,
+                        const char *source, seckit_error *err)
 {
-    static const char *const members[] = {"CallerReference", "Comment",
-                                          "ContentTypeProfileConfig",
+    static const char *const members[] = {"CallerReference", "Comment", "ContentTypeProfileConfig",
                                           "QueryArgProfileConfig", NULL};
     static const char *const ctc_members[] = {"ForwardWhenContentTypeIsUnknown",
                                               "ContentTypeProfiles", NULL};
@@ -715,8 +711,8 @@ static int parse_config(seckit_fle_config *cfg, const cJSON *obj, const char *pa
     sub_path(path, "", path0);
     const cJSON *wrapped = cJSON_GetObjectItemCaseSensitive(obj, "FieldLevelEncryptionConfig");
     if (wrapped != NULL) {
-        static const char *const outer[] = {"FieldLevelEncryptionConfig", "Id",
-                                            "LastModifiedTime", NULL};
+        static const char *const outer[] = {"FieldLevelEncryptionConfig", "Id", "LastModifiedTime",
+                                            NULL};
         if ((rc = check_members(obj, outer, path, err)) != 0 ||
             (rc = get_object(obj, "FieldLevelEncryptionConfig", 1, &obj, path, err)) != 0)
             return rc;
@@ -730,8 +726,8 @@ static int parse_config(seckit_fle_config *cfg, const cJSON *obj, const char *pa
     SKT_GUARD_NONZERO(rc = get_object(obj, "ContentTypeProfileConfig", 1, &sub, path, err));
     sub_path(cpath, path, "ContentTypeProfileConfig");
     if ((rc = check_members(sub, ctc_members, cpath, err)) != 0 ||
-        (rc = get_bool(sub, "ForwardWhenContentTypeIsUnknown", &cfg->ct_forward_unknown,
-                       cpath, err)) != 0 ||
+        (rc = get_bool(sub, "ForwardWhenContentTypeIsUnknown", &cfg->ct_forward_unknown, cpath,
+                       err)) != 0 ||
         (rc = get_list(sub, "ContentTypeProfiles", 0, &items, &n, ipath, cpath, err)) != 0)
         return rc;
     if (n > 0 && (cfg->ct = calloc(n, sizeof(*cfg->ct))) == NULL)
@@ -760,8 +756,8 @@ static int parse_config(seckit_fle_config *cfg, const cJSON *obj, const char *pa
     cfg->has_qa = 1;
     sub_path(cpath, path, "QueryArgProfileConfig");
     if ((rc = check_members(sub, qac_members, cpath, err)) != 0 ||
-        (rc = get_bool(sub, "ForwardWhenQueryArgProfileIsUnknown", &cfg->qa_forward_unknown,
-                       cpath, err)) != 0 ||
+        (rc = get_bool(sub, "ForwardWhenQueryArgProfileIsUnknown", &cfg->qa_forward_unknown, cpath,
+                       err)) != 0 ||
         (rc = get_list(sub, "QueryArgProfiles", 0, &items, &n, ipath, cpath, err)) != 0)
         return rc;
     SKT_ENSURE(n <= SECKIT_FLE_MAX_QUERY_ARG_PROFILES, err, SECKIT_ELIMIT,
@@ -855,10 +851,10 @@ static int add_elem(elem **v, size_t *n, size_t *cap, const cJSON *item, const c
     return 0;
 }
 
-#define FLE_SHAPES                                                                       \
-    "seckit's file {\"public_keys\": [...], \"profiles\": [...], \"config\": {...}}; the "  \
-    "output of aws cloudfront get-public-key, get-field-level-encryption-profile or "    \
-    "get-field-level-encryption (or of their -config variants); a bare PublicKeyConfig, " \
+#define FLE_SHAPES                                                                                 \
+    "seckit's file {\"public_keys\": [...], \"profiles\": [...], \"config\": {...}}; the "         \
+    "output of aws cloudfront get-public-key, get-field-level-encryption-profile or "              \
+    "get-field-level-encryption (or of their -config variants); a bare PublicKeyConfig, "          \
     "FieldLevelEncryptionProfileConfig or FieldLevelEncryptionConfig"
 
 /* The wrappers `aws cloudfront get-*` prints: {"<name>": {...}, "ETag": ...}. */
@@ -912,7 +908,8 @@ static int classify(gathered *g, const cJSON *root, const char *source, int sing
             SKT_GUARD_NONZERO(add_elem(&g->profiles, &g->np, &g->cap_p, it, source, p, err));
         }
         if (config != NULL)
-            SKT_GUARD_NONZERO(add_elem(&g->configs, &g->nc, &g->cap_c, config, source, "config", err));
+            SKT_GUARD_NONZERO(
+                add_elem(&g->configs, &g->nc, &g->cap_c, config, source, "config", err));
         return 0;
     }
     for (size_t w = 0; w < sizeof wrappers / sizeof wrappers[0]; w++) {
@@ -924,8 +921,9 @@ static int classify(gathered *g, const cJSON *root, const char *source, int sing
             /* The inner object of a get-* output, {"Id": ..,
              * "PublicKeyConfig": {...}}: parse_key, parse_profile and
              * parse_config take it as it is. */
-            elem **v = wrappers[w].kind == 0 ? &g->keys : wrappers[w].kind == 1 ? &g->profiles
-                                                                                : &g->configs;
+            elem **v = wrappers[w].kind == 0   ? &g->keys
+                       : wrappers[w].kind == 1 ? &g->profiles
+                                               : &g->configs;
             size_t *nn = wrappers[w].kind == 0 ? &g->nk : wrappers[w].kind == 1 ? &g->np : &g->nc;
             size_t *cap = wrappers[w].kind == 0   ? &g->cap_k
                           : wrappers[w].kind == 1 ? &g->cap_p
@@ -941,8 +939,7 @@ static int classify(gathered *g, const cJSON *root, const char *source, int sing
         if (wrappers[w].kind == 0)
             return add_elem(&g->keys, &g->nk, &g->cap_k, inner, source, wrappers[w].name, err);
         if (wrappers[w].kind == 1)
-            return add_elem(&g->profiles, &g->np, &g->cap_p, inner, source, wrappers[w].name,
-                            err);
+            return add_elem(&g->profiles, &g->np, &g->cap_p, inner, source, wrappers[w].name, err);
         /* parse_config takes the wrapped {"FieldLevelEncryptionConfig": ...}
          * of FieldLevelEncryption itself, so hand it the whole object. */
         return add_elem(&g->configs, &g->nc, &g->cap_c, inner, source, wrappers[w].name, err);
@@ -955,11 +952,11 @@ static int classify(gathered *g, const cJSON *root, const char *source, int sing
                         "FieldLevelEncryptionProfileConfig", err);
     if (cJSON_GetObjectItemCaseSensitive(root, "ContentTypeProfileConfig") != NULL ||
         cJSON_GetObjectItemCaseSensitive(root, "QueryArgProfileConfig") != NULL)
-        return add_elem(&g->configs, &g->nc, &g->cap_c, root, source,
-                        "FieldLevelEncryptionConfig", err);
-    return seckit_error_set(err, SECKIT_EFORMAT,
-                            "FLE configuration: not a shape seckit knows; expected one of: "
-                            FLE_SHAPES);
+        return add_elem(&g->configs, &g->nc, &g->cap_c, root, source, "FieldLevelEncryptionConfig",
+                        err);
+    return seckit_error_set(
+        err, SECKIT_EFORMAT,
+        "FLE configuration: not a shape seckit knows; expected one of: " FLE_SHAPES);
 }
 
 /* Parse one document's JSON text; a syntax error names its line and column. */
@@ -967,8 +964,7 @@ static int parse_json(const char *json, size_t len, cJSON **out, seckit_error *e
 {
     *out = NULL;
     SKT_ENSURE(len <= SECKIT_FLE_MAX_BODY, err, SECKIT_ELIMIT,
-               "FLE configuration: %zu bytes is over the limit of %u", len,
-               SECKIT_FLE_MAX_BODY);
+               "FLE configuration: %zu bytes is over the limit of %u", len, SECKIT_FLE_MAX_BODY);
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
     if (root == NULL) {
@@ -983,8 +979,8 @@ static int parse_json(const char *json, size_t len, cJSON **out, seckit_error *e
             }
         }
         return seckit_error_set_at(err, SECKIT_EFORMAT, line, col, off,
-                                   "FLE configuration: not valid JSON at line %lu column %lu",
-                                   line, col + 1);
+                                   "FLE configuration: not valid JSON at line %lu column %lu", line,
+                                   col + 1);
     }
     /* Trailing non-space bytes after the document. */
     if (end != NULL) {
@@ -1050,8 +1046,7 @@ static void validate(seckit_fle_config *cfg, const gathered *g, size_t n_sources
     }
     if (g->nk > SECKIT_FLE_MAX_PUBLIC_KEYS) {
         seckit_error_set(&e, SECKIT_ELIMIT, "%s: %zu keys; CloudFront allows at most %u",
-                         multi ? "public keys" : "public_keys", g->nk,
-                         SECKIT_FLE_MAX_PUBLIC_KEYS);
+                         multi ? "public keys" : "public_keys", g->nk, SECKIT_FLE_MAX_PUBLIC_KEYS);
         report(pr, only, &e);
     }
     if (g->np > SECKIT_FLE_MAX_PROFILES) {
@@ -1094,8 +1089,8 @@ static void validate(seckit_fle_config *cfg, const gathered *g, size_t n_sources
             if (strcmp(cfg->keys[j].name, k->name) == 0) {
                 sub_path(q, el->path, "Name");
                 seckit_error_set(&e, SECKIT_EFORMAT,
-                                 "%s: \"%s\" is also the name of %s%s%s; names must be unique",
-                                 q, k->name, g->keys[j].source ? g->keys[j].source : "",
+                                 "%s: \"%s\" is also the name of %s%s%s; names must be unique", q,
+                                 k->name, g->keys[j].source ? g->keys[j].source : "",
                                  g->keys[j].source ? ": " : "", g->keys[j].path);
                 report(pr, el->source, &e);
             } else if (k->id != NULL && cfg->keys[j].id != NULL &&
@@ -1147,8 +1142,8 @@ static void validate(seckit_fle_config *cfg, const gathered *g, size_t n_sources
     if (g->nc > 0 && !pr->oom) {
         cfg->has_config = 1;
         seckit_error_clear(&e);
-        int rc = parse_config(cfg, g->configs[0].item, g->configs[0].path, pr,
-                              g->configs[0].source, &e);
+        int rc =
+            parse_config(cfg, g->configs[0].item, g->configs[0].path, pr, g->configs[0].source, &e);
         if (rc != 0 && rc != REPORTED)
             report(pr, g->configs[0].source, &e);
     }
@@ -1278,10 +1273,9 @@ int seckit_fle_config_profile(const seckit_fle_config *cfg, const char *name_or_
     return 0;
 }
 
-int seckit_fle_profile_new(seckit_fle_profile **out, const char *public_key_pem,
-                           size_t pem_len, const char *provider_id, const char *key_name,
-                           const char *const *patterns, size_t n_patterns,
-                           seckit_error *err)
+int seckit_fle_profile_new(seckit_fle_profile **out, const char *public_key_pem, size_t pem_len,
+                           const char *provider_id, const char *key_name,
+                           const char *const *patterns, size_t n_patterns, seckit_error *err)
 {
     int rc;
     char p[64];
@@ -1291,8 +1285,8 @@ int seckit_fle_profile_new(seckit_fle_profile **out, const char *public_key_pem,
     *out = NULL;
     SKT_ENSURE(n_patterns != 0, err, SECKIT_EINVAL, "a profile needs at least one field pattern");
     SKT_ENSURE(n_patterns <= SECKIT_FLE_MAX_PATTERNS, err, SECKIT_ELIMIT,
-               "%zu field patterns; CloudFront allows at most %u per profile",
-               n_patterns, SECKIT_FLE_MAX_PATTERNS);
+               "%zu field patterns; CloudFront allows at most %u per profile", n_patterns,
+               SECKIT_FLE_MAX_PATTERNS);
     if ((rc = check_chars(provider_id, ":_-", SECKIT_FLE_MAX_NAME, "provider id",
                           "letters, digits, ':', '_' and '-'", err)) != 0 ||
         (rc = check_chars(key_name, "_-", SECKIT_FLE_MAX_NAME, "key name",
@@ -1308,8 +1302,8 @@ int seckit_fle_profile_new(seckit_fle_profile **out, const char *public_key_pem,
         goto nomem;
     prof->n_entities = 1;
     skt_fle_entity *e = &prof->entities[0];
-    if ((rc = skt_fle_parse_public_key(public_key_pem, pem_len, &prof->own_key->pkey,
-                                       "public key", err)) != 0)
+    if ((rc = skt_fle_parse_public_key(public_key_pem, pem_len, &prof->own_key->pkey, "public key",
+                                       err)) != 0)
         goto fail;
     prof->own_key->name = dupstr(key_name);
     prof->own_key->pem = malloc(pem_len + 1);
@@ -1372,8 +1366,8 @@ static int content_type_equal(const char *request, const char *configured)
 
 /* The raw value of the first fle-profile argument of a query string, and
  * its percent-decoded form. */
-static int query_profile(const char *query, char *raw, size_t raw_cap, char *dec,
-                         size_t dec_cap, int *found, seckit_error *err)
+static int query_profile(const char *query, char *raw, size_t raw_cap, char *dec, size_t dec_cap,
+                         int *found, seckit_error *err)
 {
     const char *q = query;
     *found = 0;
@@ -1388,8 +1382,7 @@ static int query_profile(const char *query, char *raw, size_t raw_cap, char *dec
             const char *v = q + name_len < q + n ? q + name_len + 1 : q + n;
             size_t vlen = (size_t)(q + n - v);
             SKT_ENSURE(!(vlen >= raw_cap || vlen >= dec_cap), err, SECKIT_EPOLICY,
-                       "query argument " SECKIT_FLE_QUERY_ARG
-                       " is longer than %u characters",
+                       "query argument " SECKIT_FLE_QUERY_ARG " is longer than %u characters",
                        SECKIT_FLE_MAX_NAME);
             memcpy(raw, v, vlen);
             raw[vlen] = '\0';
@@ -1416,8 +1409,8 @@ static int query_profile(const char *query, char *raw, size_t raw_cap, char *dec
     return 0;
 }
 
-int seckit_fle_select(const seckit_fle_config *cfg, const char *content_type,
-                      const char *query, seckit_fle_selection *out, seckit_error *err)
+int seckit_fle_select(const seckit_fle_config *cfg, const char *content_type, const char *query,
+                      seckit_fle_selection *out, seckit_error *err)
 {
     if (cfg == NULL || out == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_select: invalid argument");
@@ -1448,8 +1441,8 @@ int seckit_fle_select(const seckit_fle_config *cfg, const char *content_type,
     if (query != NULL && cfg->has_qa) {
         char raw[SECKIT_FLE_MAX_NAME + 1], dec[SECKIT_FLE_MAX_NAME + 1];
         int found = 0, rc;
-        SKT_GUARD_NONZERO(rc = query_profile(query, raw, sizeof(raw), dec, sizeof(dec), &found,
-                                             err));
+        SKT_GUARD_NONZERO(
+            rc = query_profile(query, raw, sizeof(raw), dec, sizeof(dec), &found, err));
         if (found) {
             for (size_t i = 0; i < cfg->n_qa; i++)
                 if (strcmp(cfg->qa[i].query_arg, raw) == 0 ||

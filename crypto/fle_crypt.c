@@ -44,9 +44,8 @@ static int encrypt_value(const skt_fle_entity *e, const void *value, size_t len,
     size_t msg_len = 0;
     /* The keyring is made per call from the profile's PEM, so profiles stay
      * plain data (parsing a public key costs little next to RSA). */
-    int rc = seckit_keyring_raw_rsa_new(&kr, e->provider_id, e->key->name,
-                                        SECKIT_RSA_OAEP_SHA256, (const uint8_t *)e->key->pem,
-                                        e->key->pem_len, err);
+    int rc = seckit_keyring_raw_rsa_new(&kr, e->provider_id, e->key->name, SECKIT_RSA_OAEP_SHA256,
+                                        (const uint8_t *)e->key->pem, e->key->pem_len, err);
     SKT_GUARD(rc);
     seckit_esdk_options_init(&opts);
     opts.suite = FLE_SUITE;
@@ -116,8 +115,8 @@ static int form_field(const seckit_form *form, size_t i, const char **name, size
                       const char **value, size_t *value_len, seckit_error *err)
 {
     int rc = 0;
-    SKT_ENSURE_GOTO(seckit_form_field(form, i, name, name_len, value, value_len, NULL) >= 0, err, rc,
-                    fail, SECKIT_EINTERNAL, "form field %zu could not be read", i);
+    SKT_ENSURE_GOTO(seckit_form_field(form, i, name, name_len, value, value_len, NULL) >= 0, err,
+                    rc, fail, SECKIT_EINTERNAL, "form field %zu could not be read", i);
     return 0;
 fail:
     seckit_error_set_public(err, "internal error");
@@ -125,8 +124,7 @@ fail:
 }
 
 int seckit_fle_encrypt_body(const seckit_fle_profile *profile, const void *body, size_t len,
-                            char **out, size_t *out_len, size_t *n_encrypted,
-                            seckit_error *err)
+                            char **out, size_t *out_len, size_t *n_encrypted, seckit_error *err)
 {
     if (profile == NULL || (body == NULL && len > 0) || out == NULL || out_len == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_encrypt_body: invalid argument");
@@ -301,9 +299,9 @@ static const seckit_keyring_ops fle_rsa_ops = {
     .destroy = fle_rsa_destroy,
 };
 
-static int fle_rsa_keyring_new(seckit_keyring **out, const char *provider_id,
-                               const char *key_name, const void *key, size_t key_len,
-                               seckit_rsa_padding padding, seckit_error *err)
+static int fle_rsa_keyring_new(seckit_keyring **out, const char *provider_id, const char *key_name,
+                               const void *key, size_t key_len, seckit_rsa_padding padding,
+                               seckit_error *err)
 {
     static const char *const digests[] = {
         [SECKIT_RSA_OAEP_SHA1] = "SHA1",
@@ -330,12 +328,11 @@ static int fle_rsa_keyring_new(seckit_keyring **out, const char *provider_id,
     k->key_name_len = strlen(key_name);
     if (padding != SECKIT_RSA_PKCS1 &&
         (k->md = EVP_MD_fetch(NULL, digests[padding], NULL)) == NULL) {
-        rc = seckit_error_set(err, SECKIT_ECRYPTO, "digest %s is not available",
-                              digests[padding]);
+        rc = seckit_error_set(err, SECKIT_ECRYPTO, "digest %s is not available", digests[padding]);
         goto fail;
     }
-    OSSL_DECODER_CTX *dctx = OSSL_DECODER_CTX_new_for_pkey(
-        &k->pkey, NULL, NULL, "RSA", OSSL_KEYMGMT_SELECT_KEYPAIR, NULL, NULL);
+    OSSL_DECODER_CTX *dctx = OSSL_DECODER_CTX_new_for_pkey(&k->pkey, NULL, NULL, "RSA",
+                                                           OSSL_KEYMGMT_SELECT_KEYPAIR, NULL, NULL);
     const unsigned char *kp = key;
     size_t left = key_len;
     int ok = dctx != NULL && OSSL_DECODER_from_data(dctx, &kp, &left) == 1 && k->pkey != NULL;
@@ -527,9 +524,8 @@ void seckit_fle_decryptor_free(seckit_fle_decryptor *d)
 }
 
 int seckit_fle_decryptor_add_key(seckit_fle_decryptor *d, const char *provider_id,
-                                 const char *key_name, const void *private_key,
-                                 size_t key_len, seckit_rsa_padding padding,
-                                 seckit_error *err)
+                                 const char *key_name, const void *private_key, size_t key_len,
+                                 seckit_rsa_padding padding, seckit_error *err)
 {
     if (d == NULL || provider_id == NULL || key_name == NULL || private_key == NULL)
         return seckit_error_set(err, SECKIT_EINVAL,
@@ -611,24 +607,22 @@ static int sealed_error(seckit_error *err)
                             "first decryption");
 }
 
-int seckit_fle_decryptor_add_field(seckit_fle_decryptor *d, const char *pattern,
-                                   seckit_error *err)
+int seckit_fle_decryptor_add_field(seckit_fle_decryptor *d, const char *pattern, seckit_error *err)
 {
     SKT_ENSURE(!(d == NULL || pattern == NULL), err, SECKIT_EINVAL,
                "seckit_fle_decryptor_add_field: invalid argument");
     int rc = skt_fle_check_pattern(pattern, "field pattern", err);
     SKT_GUARD(rc);
     pthread_mutex_lock(&d->lock);
-    rc = atomic_load_explicit(&d->sealed, memory_order_relaxed) ? sealed_error(err)
-                                                                  : add_pattern_locked(d, pattern,
-                                                                                       err);
+    rc = atomic_load_explicit(&d->sealed, memory_order_relaxed)
+             ? sealed_error(err)
+             : add_pattern_locked(d, pattern, err);
     pthread_mutex_unlock(&d->lock);
     return rc;
 }
 
 int seckit_fle_decryptor_add_profile_fields(seckit_fle_decryptor *d,
-                                            const seckit_fle_profile *profile,
-                                            seckit_error *err)
+                                            const seckit_fle_profile *profile, seckit_error *err)
 {
     SKT_ENSURE(!(d == NULL || profile == NULL), err, SECKIT_EINVAL,
                "seckit_fle_decryptor_add_profile_fields: invalid argument");
@@ -651,8 +645,7 @@ size_t seckit_fle_decryptor_field_count(const seckit_fle_decryptor *d)
     return d->n_fields;
 }
 
-int seckit_fle_decryptor_field_selected(const seckit_fle_decryptor *d, const char *name,
-                                        size_t len)
+int seckit_fle_decryptor_field_selected(const seckit_fle_decryptor *d, const char *name, size_t len)
 {
     if (d == NULL || name == NULL)
         return 0;
@@ -670,8 +663,7 @@ struct seckit_fle_keystore {
     seckit_fle_decryptor *cur;
 };
 
-int seckit_fle_keystore_new(seckit_fle_keystore **out, seckit_fle_decryptor *d,
-                            seckit_error *err)
+int seckit_fle_keystore_new(seckit_fle_keystore **out, seckit_fle_decryptor *d, seckit_error *err)
 {
     if (out == NULL || d == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_keystore_new: invalid argument");
@@ -688,8 +680,7 @@ int seckit_fle_keystore_new(seckit_fle_keystore **out, seckit_fle_decryptor *d,
     return 0;
 }
 
-int seckit_fle_keystore_swap(seckit_fle_keystore *ks, seckit_fle_decryptor *d,
-                             seckit_error *err)
+int seckit_fle_keystore_swap(seckit_fle_keystore *ks, seckit_fle_decryptor *d, seckit_error *err)
 {
     SKT_ENSURE(!(ks == NULL || d == NULL), err, SECKIT_EINVAL,
                "seckit_fle_keystore_swap: invalid argument");
@@ -756,8 +747,8 @@ static void describe_keys(const seckit_fle_decryptor *d, char *out, size_t cap)
     size_t o = 0;
     out[0] = '\0';
     for (size_t i = 0; i < d->n_keys && o + 1 < cap; i++) {
-        int w = snprintf(out + o, cap - o, "%s%.60s/%.60s", i ? ", " : "",
-                         d->keys[i].provider_id, d->keys[i].key_name);
+        int w = snprintf(out + o, cap - o, "%s%.60s/%.60s", i ? ", " : "", d->keys[i].provider_id,
+                         d->keys[i].key_name);
         if (w < 0)
             break;
         o += (size_t)w;
@@ -767,8 +758,8 @@ static void describe_keys(const seckit_fle_decryptor *d, char *out, size_t cap)
 }
 
 /* Base64 text (space read as '+') to message bytes. */
-static int decode_value(const seckit_fle_decryptor *d, const char *value, size_t len,
-                        uint8_t **msg, size_t *msg_len, seckit_error *err)
+static int decode_value(const seckit_fle_decryptor *d, const char *value, size_t len, uint8_t **msg,
+                        size_t *msg_len, seckit_error *err)
 {
     /* The longest message a field of max_field_plaintext bytes makes (each
      * frame adds at most its own size again; the header and footer at most
@@ -793,8 +784,8 @@ static int decode_value(const seckit_fle_decryptor *d, const char *value, size_t
     for (size_t i = 0; i < len; i++)
         text[i] = value[i] == ' ' ? '+' : value[i];
     text[len] = '\0';
-    int rc = seckit_base64_decode_lenient(bytes, seckit_base64_decoded_max(len) + 1, msg_len,
-                                          text, len, err);
+    int rc = seckit_base64_decode_lenient(bytes, seckit_base64_decoded_max(len) + 1, msg_len, text,
+                                          len, err);
     free(text);
     if (rc != 0) {
         free(bytes);
@@ -841,8 +832,8 @@ static int decrypt_value(const seckit_fle_decryptor *d, const char *value, size_
                 edk->provider_info_len != strlen(key->key_name) ||
                 memcmp(edk->provider_info, key->key_name, edk->provider_info_len) != 0)
                 continue;
-            rc = seckit_esdk_decrypt(key->keyring, &d->esdk, msg, msg_len, plain, plain_len,
-                                     NULL, err);
+            rc = seckit_esdk_decrypt(key->keyring, &d->esdk, msg, msg_len, plain, plain_len, NULL,
+                                     err);
             break;
         }
     }
@@ -957,10 +948,9 @@ static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_
     int rc = seckit_form_parse_ex(&r->form, body, len, d->opts.max_body,
                                   d->opts.lenient_form ? SECKIT_FORM_LENIENT : 0, err);
     if (rc != 0) {
-        seckit_error_set_public(err, rc == SECKIT_ELIMIT
-                                         ? "the request body is too large"
-                                         : "the request body is not a valid form "
-                                           "(application/x-www-form-urlencoded)");
+        seckit_error_set_public(err, rc == SECKIT_ELIMIT ? "the request body is too large"
+                                                         : "the request body is not a valid form "
+                                                           "(application/x-www-form-urlencoded)");
         goto fail;
     }
     size_t n = seckit_form_count(r->form), count = 0;
@@ -1067,14 +1057,14 @@ fail:
 }
 
 int seckit_fle_decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_t len,
-                              const char *const *fields, size_t n_fields,
-                              seckit_fle_fields **out, seckit_error *err)
+                              const char *const *fields, size_t n_fields, seckit_fle_fields **out,
+                              seckit_error *err)
 {
     if (out != NULL)
         *out = NULL;
-    if (d == NULL || (body == NULL && len > 0) || (fields == NULL && n_fields > 0) ||
-        out == NULL) {
-        int rc = seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_decrypt_fields: invalid argument");
+    if (d == NULL || (body == NULL && len > 0) || (fields == NULL && n_fields > 0) || out == NULL) {
+        int rc =
+            seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_decrypt_fields: invalid argument");
         seckit_error_set_public(err, "internal error");
         return rc;
     }
@@ -1130,15 +1120,15 @@ int seckit_fle_fields_foreach(const seckit_fle_fields *f, seckit_fle_field_cb cb
 }
 
 int seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, size_t len,
-                            const char *const *fields, size_t n_fields, char **out,
-                            size_t *out_len, size_t *n_decrypted, seckit_error *err)
+                            const char *const *fields, size_t n_fields, char **out, size_t *out_len,
+                            size_t *n_decrypted, seckit_error *err)
 {
     if (out != NULL)
         *out = NULL;
     if (out_len != NULL)
         *out_len = 0;
-    if (d == NULL || (body == NULL && len > 0) || (fields == NULL && n_fields > 0) ||
-        out == NULL || out_len == NULL) {
+    if (d == NULL || (body == NULL && len > 0) || (fields == NULL && n_fields > 0) || out == NULL ||
+        out_len == NULL) {
         int rc = seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_decrypt_body: invalid argument");
         seckit_error_set_public(err, "internal error");
         return rc;

@@ -58,8 +58,8 @@ static int forbidden_raw(unsigned char c)
 /* The lenient decoder: what the strict one refuses is kept as it is (a
  * '%' not followed by two hex digits stays a '%'); *bad gets the offset of
  * the first byte the strict codec would refuse, or SIZE_MAX. */
-static void decode_span_lenient(const char *raw, size_t off, size_t len, char *out,
-                                size_t *out_len, size_t *bad)
+static void decode_span_lenient(const char *raw, size_t off, size_t len, char *out, size_t *out_len,
+                                size_t *bad)
 {
     size_t o = 0;
     for (size_t i = 0; i < len; i++) {
@@ -143,8 +143,7 @@ int seckit_form_parse_ex(seckit_form **out, const void *body, size_t len, size_t
     if (max_len == 0)
         max_len = SECKIT_FLE_MAX_BODY;
     SKT_ENSURE(len <= max_len, err, SECKIT_ELIMIT,
-               "form body: %zu bytes is over the limit of %zu bytes", len,
-               max_len);
+               "form body: %zu bytes is over the limit of %zu bytes", len, max_len);
     const char *b = body;
     for (size_t i = 0; i < len && !lenient; i++)
         if (forbidden_raw((unsigned char)b[i]))
@@ -192,8 +191,7 @@ int seckit_form_parse_ex(seckit_form **out, const void *body, size_t len, size_t
         fd->strict_ok = 1;
         if (lenient) {
             size_t bad = SIZE_MAX;
-            decode_span_lenient(f->raw, start, fd->name_raw_len, f->arena + a, &fd->name_len,
-                                &bad);
+            decode_span_lenient(f->raw, start, fd->name_raw_len, f->arena + a, &fd->name_len, &bad);
             a += fd->name_len + 1;
             fd->val_off = a;
             decode_span_lenient(f->raw, vstart, end - vstart, f->arena + a, &fd->val_len, &bad);
@@ -201,14 +199,14 @@ int seckit_form_parse_ex(seckit_form **out, const void *body, size_t len, size_t
             fd->strict_ok = bad == SIZE_MAX;
             fd->bad_off = bad == SIZE_MAX ? 0 : bad;
         } else {
-            rc = decode_span(f->raw, start, fd->name_raw_len, f->arena + a, &fd->name_len,
-                             "name", k, err);
+            rc = decode_span(f->raw, start, fd->name_raw_len, f->arena + a, &fd->name_len, "name",
+                             k, err);
             if (rc != 0)
                 goto fail;
             a += fd->name_len + 1;
             fd->val_off = a;
-            rc = decode_span(f->raw, vstart, end - vstart, f->arena + a, &fd->val_len, "value",
-                             k, err);
+            rc = decode_span(f->raw, vstart, end - vstart, f->arena + a, &fd->val_len, "value", k,
+                             err);
             if (rc != 0)
                 goto fail;
             a += fd->val_len + 1;
@@ -311,8 +309,8 @@ void skt_form_set_value_owned(seckit_form *form, size_t i, uint8_t *value, size_
 
 static int unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '*' || c == '-' || c == '.' || c == '_';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '*' ||
+           c == '-' || c == '.' || c == '_';
 }
 
 size_t skt_form_encoded_len(const uint8_t *in, size_t len)
@@ -358,8 +356,7 @@ int seckit_form_encode_component(const void *in, size_t len, char **out, size_t 
     return 0;
 }
 
-int seckit_form_serialize(const seckit_form *form, char **out, size_t *out_len,
-                          seckit_error *err)
+int seckit_form_serialize(const seckit_form *form, char **out, size_t *out_len, seckit_error *err)
 {
     if (form == NULL || out == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_form_serialize: invalid argument");

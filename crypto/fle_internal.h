@@ -20,9 +20,9 @@ void skt_form_set_value_owned(seckit_form *form, size_t i, uint8_t *value, size_
 
 /* A CloudFront public key. */
 typedef struct skt_fle_key {
-    char *id;      /* may be NULL */
-    char *name;    /* the EDK's provider info */
-    char *pem;     /* EncodedKey, as given */
+    char *id;   /* may be NULL */
+    char *name; /* the EDK's provider info */
+    char *pem;  /* EncodedKey, as given */
     size_t pem_len;
     EVP_PKEY *pkey; /* parsed, RSA-2048 */
 } skt_fle_key;
@@ -54,9 +54,8 @@ int skt_fle_patterns_overlap(const char *a, const char *b);
 /* Whether name (len bytes) matches the pattern (case-sensitive). */
 int skt_fle_pattern_match(const char *pattern, const char *name, size_t len);
 /* The entity of profile whose pattern matches name, or NULL. */
-const skt_fle_entity *skt_fle_profile_match(const seckit_fle_profile *profile,
-                                            const char *name, size_t len);
+const skt_fle_entity *skt_fle_profile_match(const seckit_fle_profile *profile, const char *name,
+                                            size_t len);
 void skt_fle_profile_clear(seckit_fle_profile *p);
-
 
 #endif

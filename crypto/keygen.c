@@ -28,8 +28,8 @@ static int bio_to_string(BIO *bio, int secret, char **out, size_t *out_len, seck
     return 0;
 }
 
-int seckit_rsa_keygen(unsigned bits, char **private_pem, size_t *private_len,
-                      char **public_pem, size_t *public_len, seckit_error *err)
+int seckit_rsa_keygen(unsigned bits, char **private_pem, size_t *private_len, char **public_pem,
+                      size_t *public_len, seckit_error *err)
 {
     int rc;
     EVP_PKEY_CTX *ctx = NULL;
@@ -41,14 +41,12 @@ int seckit_rsa_keygen(unsigned bits, char **private_pem, size_t *private_len,
     *private_pem = *public_pem = NULL;
     *private_len = *public_len = 0;
     SKT_ENSURE(!(bits != 2048 && bits != 3072 && bits != 4096), err, SECKIT_EINVAL,
-               "RSA key size %u is not supported (use 2048, 3072 or 4096)",
-               bits);
+               "RSA key size %u is not supported (use 2048, 3072 or 4096)", bits);
     SKT_GUARD(rc = skt_crypto_init(err));
 
     ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
     if (ctx == NULL || EVP_PKEY_keygen_init(ctx) <= 0 ||
-        EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, (int)bits) <= 0 ||
-        EVP_PKEY_keygen(ctx, &key) <= 0) {
+        EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, (int)bits) <= 0 || EVP_PKEY_keygen(ctx, &key) <= 0) {
         rc = seckit_error_set(err, SECKIT_ECRYPTO, "RSA-%u key generation failed", bits);
         goto done;
     }

@@ -41,8 +41,8 @@ static int hkdf512(const uint8_t *key, const uint8_t *salt, const char *label, u
     OSSL_PARAM p[5];
     p[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA512", 0);
     p[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)key, SKT_S3CSE_KEY_LEN);
-    p[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt,
-                                             SKT_S3CSE_MSGID_LEN);
+    p[2] =
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, SKT_S3CSE_MSGID_LEN);
     p[3] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, 2 + ll);
     p[4] = OSSL_PARAM_construct_end();
     int ok = c != NULL && EVP_KDF_derive(c, out, out_len, p) == 1;
@@ -51,7 +51,8 @@ static int hkdf512(const uint8_t *key, const uint8_t *salt, const char *label, u
     return ok ? 0 : -1;
 }
 
-int skt_s3cse_derive(const uint8_t key[SKT_S3CSE_KEY_LEN], const uint8_t msg_id[SKT_S3CSE_MSGID_LEN],
+int skt_s3cse_derive(const uint8_t key[SKT_S3CSE_KEY_LEN],
+                     const uint8_t msg_id[SKT_S3CSE_MSGID_LEN],
                      uint8_t commit[SKT_S3CSE_COMMIT_LEN], uint8_t derived[SKT_S3CSE_KEY_LEN],
                      seckit_error *err)
 {
@@ -168,8 +169,7 @@ static int new_envelope(const seckit_s3cse_options *o, const seckit_s3cse_keyrin
     }
     SKT_GUARD_GOTO(skt_s3cse_wrap_key(kr, o, e, key, 1, err), rc, fail);
     if (v == SECKIT_S3CSE_ENVELOPE_V3)
-        SKT_GUARD_GOTO(skt_s3cse_derive(key, e->msg_id, e->commitment, content_key, err), rc,
-                       fail);
+        SKT_GUARD_GOTO(skt_s3cse_derive(key, e->msg_id, e->commitment, content_key, err), rc, fail);
     else
         memcpy(content_key, key, SKT_S3CSE_KEY_LEN);
     skt_wipe(key, sizeof(key));
@@ -331,16 +331,16 @@ struct seckit_s3cse_decryptor {
     int state; /* 0 open, 1 finished, -1 failed */
     uint8_t hold[SECKIT_S3CSE_TAG_LEN];
     size_t hold_len;
-    uint64_t in_count;  /* body bytes seen */
-    uint64_t out_count; /* plaintext bytes released */
-    int64_t expect;     /* stored plaintext length or -1 */
+    uint64_t in_count;        /* body bytes seen */
+    uint64_t out_count;       /* plaintext bytes released */
+    int64_t expect;           /* stored plaintext length or -1 */
     uint64_t pos, skip, emit; /* ranged */
 };
 
 static int dec_new(seckit_s3cse_decryptor **out, const seckit_s3cse_options *opts,
                    const seckit_s3cse_keyring *kr, const seckit_s3cse_kv *meta, size_t n,
-                   const char *instruction, size_t instruction_len,
-                   const seckit_s3cse_range *range, seckit_error *err)
+                   const char *instruction, size_t instruction_len, const seckit_s3cse_range *range,
+                   seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
@@ -385,16 +385,14 @@ static int dec_new(seckit_s3cse_decryptor **out, const seckit_s3cse_options *opt
         d->skip = range->skip;
         d->emit = range->emit;
         d->ctx = EVP_CIPHER_CTX_new();
-        if (d->ctx != NULL &&
-            EVP_DecryptInit_ex(d->ctx, EVP_aes_256_ctr(), NULL, ck, ctr) != 1) {
+        if (d->ctx != NULL && EVP_DecryptInit_ex(d->ctx, EVP_aes_256_ctr(), NULL, ck, ctr) != 1) {
             EVP_CIPHER_CTX_free(d->ctx);
             d->ctx = NULL;
         }
     } else if (e.content == SECKIT_S3CSE_CONTENT_AES_CBC) {
         d->mode = MODE_CBC;
         d->ctx = EVP_CIPHER_CTX_new();
-        if (d->ctx != NULL &&
-            EVP_DecryptInit_ex(d->ctx, EVP_aes_256_cbc(), NULL, ck, e.iv) != 1) {
+        if (d->ctx != NULL && EVP_DecryptInit_ex(d->ctx, EVP_aes_256_cbc(), NULL, ck, e.iv) != 1) {
             EVP_CIPHER_CTX_free(d->ctx);
             d->ctx = NULL;
         }
@@ -421,11 +419,9 @@ int seckit_s3cse_decryptor_new(seckit_s3cse_decryptor **out, const seckit_s3cse_
     return dec_new(out, opts, kr, meta, n, instruction, instruction_len, NULL, err);
 }
 
-int seckit_s3cse_decryptor_new_range(seckit_s3cse_decryptor **out,
-                                     const seckit_s3cse_options *opts,
-                                     const seckit_s3cse_keyring *kr,
-                                     const seckit_s3cse_kv *meta, size_t n,
-                                     const char *instruction, size_t instruction_len,
+int seckit_s3cse_decryptor_new_range(seckit_s3cse_decryptor **out, const seckit_s3cse_options *opts,
+                                     const seckit_s3cse_keyring *kr, const seckit_s3cse_kv *meta,
+                                     size_t n, const char *instruction, size_t instruction_len,
                                      const seckit_s3cse_range *range, seckit_error *err)
 {
     SKT_ENSURE(range != NULL, err, SECKIT_EINVAL, "ranged decryptor needs a range");
@@ -443,8 +439,7 @@ static int dec_fail(seckit_s3cse_decryptor *d, uint8_t *out, size_t n, seckit_er
 int seckit_s3cse_decryptor_update(seckit_s3cse_decryptor *d, const uint8_t *in, size_t len,
                                   uint8_t *out, size_t *out_len, seckit_error *err)
 {
-    SKT_ENSURE_ARG(d != NULL && out_len != NULL && (len == 0 || (in != NULL && out != NULL)),
-                   err);
+    SKT_ENSURE_ARG(d != NULL && out_len != NULL && (len == 0 || (in != NULL && out != NULL)), err);
     *out_len = 0;
     SKT_ENSURE(d->state == 0, err, SECKIT_EINVAL, "decryptor already finished or failed");
     if (len == 0)
@@ -646,8 +641,8 @@ int seckit_s3cse_check_key(const seckit_s3cse_options *opts, const seckit_s3cse_
 /* ---- one-shot helpers ------------------------------------------------------------------ */
 
 int seckit_s3cse_encrypt(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
-                         const uint8_t *plaintext, size_t len, uint8_t **body,
-                         size_t *body_len, seckit_s3cse_meta *meta, seckit_error *err)
+                         const uint8_t *plaintext, size_t len, uint8_t **body, size_t *body_len,
+                         seckit_s3cse_meta *meta, seckit_error *err)
 {
     SKT_ENSURE_ARG(body != NULL && body_len != NULL && meta != NULL, err);
     *body = NULL;
@@ -685,8 +680,7 @@ int seckit_s3cse_decrypt(const seckit_s3cse_options *opts, const seckit_s3cse_ke
     SKT_ENSURE_ARG(body != NULL || body_len == 0, err);
     SKT_ENSURE(body_len <= SIZE_MAX - 64, err, SECKIT_ELIMIT, "object too large");
     seckit_s3cse_decryptor *d;
-    SKT_GUARD(seckit_s3cse_decryptor_new(&d, opts, kr, meta, n, instruction, instruction_len,
-                                         err));
+    SKT_GUARD(seckit_s3cse_decryptor_new(&d, opts, kr, meta, n, instruction, instruction_len, err));
     size_t cap = body_len + 32 + 1, w = 0, w2 = 0;
     uint8_t *p = skt_scratch_alloc(cap);
     int rc = 0;

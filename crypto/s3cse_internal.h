@@ -14,14 +14,14 @@
 
 #include "seckit/s3cse.h"
 
-#define SKT_S3CSE_KEY_LEN 32      /* AES-256 content key */
-#define SKT_S3CSE_MSGID_LEN 28    /* V3 Message ID */
-#define SKT_S3CSE_COMMIT_LEN 28   /* V3 key commitment */
+#define SKT_S3CSE_KEY_LEN 32    /* AES-256 content key */
+#define SKT_S3CSE_MSGID_LEN 28  /* V3 Message ID */
+#define SKT_S3CSE_COMMIT_LEN 28 /* V3 key commitment */
 #define SKT_S3CSE_GCM_IV_LEN 12
 #define SKT_S3CSE_CBC_IV_LEN 16
-#define SKT_S3CSE_MAX_EDK 8192    /* wrapped data key bytes */
-#define SKT_S3CSE_MAX_JSON 65536  /* matdesc / context / instruction file */
-#define SKT_S3CSE_MAX_PAIRS 256   /* members of one JSON map */
+#define SKT_S3CSE_MAX_EDK 8192   /* wrapped data key bytes */
+#define SKT_S3CSE_MAX_JSON 65536 /* matdesc / context / instruction file */
+#define SKT_S3CSE_MAX_PAIRS 256  /* members of one JSON map */
 
 #define SKT_S3CSE_ALG_V2 "AES/GCM/NoPadding"
 #define SKT_S3CSE_ALG_V3 "115"
@@ -73,15 +73,20 @@ int skt_s3cse_env_parse(skt_s3cse_env *e, const seckit_s3cse_kv *meta, size_t n,
 int skt_s3cse_env_build(const skt_s3cse_env *e, int instruction_file, seckit_s3cse_meta *out,
                         seckit_error *err);
 /* Policy and profile checks for reading env (ranged: a ranged read). */
-int skt_s3cse_check_read_policy(const skt_s3cse_env *e, const seckit_s3cse_options *o,
-                                int ranged, seckit_error *err);
+int skt_s3cse_check_read_policy(const skt_s3cse_env *e, const seckit_s3cse_options *o, int ranged,
+                                seckit_error *err);
 int skt_s3cse_wrap_is_legacy(seckit_s3cse_wrap_alg w);
 
 /* The one message for every key/content authentication failure. */
 int skt_s3cse_auth_fail(seckit_error *err);
 
 /* Keyrings. */
-typedef enum skt_s3kr_kind { SKT_S3KR_AES = 1, SKT_S3KR_RSA, SKT_S3KR_KMS, SKT_S3KR_MULTI } skt_s3kr_kind;
+typedef enum skt_s3kr_kind {
+    SKT_S3KR_AES = 1,
+    SKT_S3KR_RSA,
+    SKT_S3KR_KMS,
+    SKT_S3KR_MULTI
+} skt_s3kr_kind;
 
 /* Wrap key (32 bytes) for a new envelope e (version, cek_alg_str set):
  * fills e->wrap, e->edk, e->desc, e->desc_is_ec.  When generate is set and
@@ -92,12 +97,12 @@ int skt_s3cse_wrap_key(const seckit_s3cse_keyring *kr, const seckit_s3cse_option
                        seckit_error *err);
 /* Unwrap e's data key into key (32 bytes). */
 int skt_s3cse_unwrap_key(const seckit_s3cse_keyring *kr, const seckit_s3cse_options *o,
-                         const skt_s3cse_env *e, uint8_t key[SKT_S3CSE_KEY_LEN],
-                         seckit_error *err);
+                         const skt_s3cse_env *e, uint8_t key[SKT_S3CSE_KEY_LEN], seckit_error *err);
 
 /* HKDF-SHA512 per S3EC: commitment (28 bytes) and/or derived key (32);
  * either output may be NULL. */
-int skt_s3cse_derive(const uint8_t key[SKT_S3CSE_KEY_LEN], const uint8_t msg_id[SKT_S3CSE_MSGID_LEN],
+int skt_s3cse_derive(const uint8_t key[SKT_S3CSE_KEY_LEN],
+                     const uint8_t msg_id[SKT_S3CSE_MSGID_LEN],
                      uint8_t commit[SKT_S3CSE_COMMIT_LEN], uint8_t derived[SKT_S3CSE_KEY_LEN],
                      seckit_error *err);
 

@@ -86,9 +86,8 @@ void seckit_s3cse_keyring_free(seckit_s3cse_keyring *kr)
     free(kr);
 }
 
-int seckit_s3cse_keyring_aes_new(seckit_s3cse_keyring **out, const uint8_t *key,
-                                 size_t key_len, const seckit_s3cse_kv *matdesc, size_t n,
-                                 seckit_error *err)
+int seckit_s3cse_keyring_aes_new(seckit_s3cse_keyring **out, const uint8_t *key, size_t key_len,
+                                 const seckit_s3cse_kv *matdesc, size_t n, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
@@ -108,9 +107,8 @@ int seckit_s3cse_keyring_aes_new(seckit_s3cse_keyring **out, const uint8_t *key,
     return 0;
 }
 
-int seckit_s3cse_keyring_rsa_new(seckit_s3cse_keyring **out, const uint8_t *key,
-                                 size_t key_len, const seckit_s3cse_kv *matdesc, size_t n,
-                                 seckit_error *err)
+int seckit_s3cse_keyring_rsa_new(seckit_s3cse_keyring **out, const uint8_t *key, size_t key_len,
+                                 const seckit_s3cse_kv *matdesc, size_t n, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
@@ -126,8 +124,8 @@ int seckit_s3cse_keyring_rsa_new(seckit_s3cse_keyring **out, const uint8_t *key,
     return 0;
 }
 
-static int kms_new(seckit_s3cse_keyring **out, const char *key_id,
-                   const seckit_s3cse_kms_ops *ops, void *ctx, seckit_error *err)
+static int kms_new(seckit_s3cse_keyring **out, const char *key_id, const seckit_s3cse_kms_ops *ops,
+                   void *ctx, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
@@ -248,8 +246,7 @@ static int check_user_ec(const seckit_s3cse_options *o, seckit_error *err)
         const char *nm = o->encryption_context[i].name;
         SKT_ENSURE(nm != NULL, err, SECKIT_EINVAL, "encryption context pair %zu has no name", i);
         SKT_ENSURE(strcmp(nm, SECKIT_S3CSE_EC_CEK_ALG) != 0, err, SECKIT_EINVAL,
-                   "encryption context key '%s' is reserved",
-                   SECKIT_S3CSE_EC_CEK_ALG);
+                   "encryption context key '%s' is reserved", SECKIT_S3CSE_EC_CEK_ALG);
     }
     return 0;
 }
@@ -265,8 +262,8 @@ int skt_s3cse_wrap_key(const seckit_s3cse_keyring *kr, const seckit_s3cse_option
         SKT_ENSURE(kr->key_id != NULL, err, SECKIT_EINVAL,
                    "a KMS discovery keyring cannot encrypt: give a KMS key id");
         SKT_GUARD(check_user_ec(o, err));
-        SKT_GUARD(skt_kvlist_copy(&e->desc, o->encryption_context, o->encryption_context_count,
-                                  err));
+        SKT_GUARD(
+            skt_kvlist_copy(&e->desc, o->encryption_context, o->encryption_context_count, err));
         SKT_GUARD(skt_kvlist_add(&e->desc, SECKIT_S3CSE_EC_CEK_ALG, e->cek_alg_str, err));
         e->desc_is_ec = 1;
         e->wrap = SECKIT_S3CSE_WRAP_KMS_CONTEXT;
@@ -369,14 +366,16 @@ static int unwrap_aes(const seckit_s3cse_keyring *kr, const skt_s3cse_env *e, ui
     if (e->wrap == SECKIT_S3CSE_WRAP_AES_WRAP) {
         if (e->edk_len != SKT_S3CSE_KEY_LEN + 8)
             return -1;
-        ciph = kr->aes_len == 16 ? EVP_aes_128_wrap() : kr->aes_len == 24 ? EVP_aes_192_wrap()
-                                                                         : EVP_aes_256_wrap();
+        ciph = kr->aes_len == 16   ? EVP_aes_128_wrap()
+               : kr->aes_len == 24 ? EVP_aes_192_wrap()
+                                   : EVP_aes_256_wrap();
         pad = 0;
     } else {
         if (e->edk_len != 48)
             return -1;
-        ciph = kr->aes_len == 16 ? EVP_aes_128_ecb() : kr->aes_len == 24 ? EVP_aes_192_ecb()
-                                                                        : EVP_aes_256_ecb();
+        ciph = kr->aes_len == 16   ? EVP_aes_128_ecb()
+               : kr->aes_len == 24 ? EVP_aes_192_ecb()
+                                   : EVP_aes_256_ecb();
         pad = 1;
     }
     EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
@@ -405,8 +404,8 @@ static int unwrap_rsa(const seckit_s3cse_keyring *kr, const skt_s3cse_env *e, ui
         return -2;
     int rc = -1;
     if (e->wrap == SECKIT_S3CSE_WRAP_RSA_OAEP_SHA1) {
-        if (rsa_dec(kr->pkey, RSA_PKCS1_OAEP_PADDING, "SHA1", "SHA1", e->edk, e->edk_len, out,
-                    cap, &n) == 0) {
+        if (rsa_dec(kr->pkey, RSA_PKCS1_OAEP_PADDING, "SHA1", "SHA1", e->edk, e->edk_len, out, cap,
+                    &n) == 0) {
             /* 0x20 || key || algorithm, checked without early exits. */
             size_t alen = strlen(e->cek_alg_str);
             if (n == 1 + SKT_S3CSE_KEY_LEN + alen) {
@@ -422,14 +421,14 @@ static int unwrap_rsa(const seckit_s3cse_keyring *kr, const skt_s3cse_env *e, ui
         /* SunJCE: OAEP SHA-256 with MGF1-SHA-1; BouncyCastle: MGF1-SHA-256. */
         if ((rsa_dec(kr->pkey, RSA_PKCS1_OAEP_PADDING, "SHA256", "SHA1", e->edk, e->edk_len, out,
                      cap, &n) == 0 ||
-             rsa_dec(kr->pkey, RSA_PKCS1_OAEP_PADDING, "SHA256", "SHA256", e->edk, e->edk_len,
-                     out, cap, &n) == 0) &&
+             rsa_dec(kr->pkey, RSA_PKCS1_OAEP_PADDING, "SHA256", "SHA256", e->edk, e->edk_len, out,
+                     cap, &n) == 0) &&
             n == SKT_S3CSE_KEY_LEN) {
             memcpy(key, out, SKT_S3CSE_KEY_LEN);
             rc = 0;
         }
-    } else if (rsa_dec(kr->pkey, RSA_PKCS1_PADDING, NULL, NULL, e->edk, e->edk_len, out, cap,
-                       &n) == 0 &&
+    } else if (rsa_dec(kr->pkey, RSA_PKCS1_PADDING, NULL, NULL, e->edk, e->edk_len, out, cap, &n) ==
+                   0 &&
                n == SKT_S3CSE_KEY_LEN) {
         memcpy(key, out, SKT_S3CSE_KEY_LEN);
         rc = 0;
@@ -478,8 +477,8 @@ static int unwrap_kms(const seckit_s3cse_keyring *kr, const seckit_s3cse_options
                       const skt_s3cse_env *e, uint8_t *key, seckit_error *err)
 {
     SKT_GUARD(kms_context_check(e, o, err));
-    int rc = kr->ops->decrypt(kr->ctx, kr->key_id, e->edk, e->edk_len, e->desc.kv,
-                              e->desc.count, key, err);
+    int rc = kr->ops->decrypt(kr->ctx, kr->key_id, e->edk, e->edk_len, e->desc.kv, e->desc.count,
+                              key, err);
     if (rc > 0)
         rc = seckit_error_set(err, SECKIT_EINTERNAL, "KMS callback failed");
     if (rc == SECKIT_EAUTH)
@@ -512,8 +511,7 @@ static int unwrap_one(const seckit_s3cse_keyring *kr, const seckit_s3cse_options
 }
 
 int skt_s3cse_unwrap_key(const seckit_s3cse_keyring *kr, const seckit_s3cse_options *o,
-                         const skt_s3cse_env *e, uint8_t key[SKT_S3CSE_KEY_LEN],
-                         seckit_error *err)
+                         const skt_s3cse_env *e, uint8_t key[SKT_S3CSE_KEY_LEN], seckit_error *err)
 {
     skt_s3kr_kind want = kind_for(e->wrap);
     if (kr->kind != SKT_S3KR_MULTI) {

@@ -96,9 +96,15 @@ const char *seckit_s3cse_content_alg_name(seckit_s3cse_content_alg a)
     }
 }
 
-static const char *const wrap_names[] = {
-    "",        "AES/GCM", "kms+context", "RSA-OAEP-SHA1", "kms", "AESWrap",
-    "RSA/ECB/OAEPWithSHA-256AndMGF1Padding", "AES/ECB (V1)", "RSA PKCS#1 v1.5 (V1)"};
+static const char *const wrap_names[] = {"",
+                                         "AES/GCM",
+                                         "kms+context",
+                                         "RSA-OAEP-SHA1",
+                                         "kms",
+                                         "AESWrap",
+                                         "RSA/ECB/OAEPWithSHA-256AndMGF1Padding",
+                                         "AES/ECB (V1)",
+                                         "RSA PKCS#1 v1.5 (V1)"};
 
 const char *seckit_s3cse_wrap_alg_name(seckit_s3cse_wrap_alg w)
 {
@@ -269,8 +275,8 @@ int skt_json_map_parse(skt_kvlist *l, const char *json, size_t len, int numbers_
             rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: bytes after the JSON object", what);
             goto out;
         }
-    SKT_ENSURE_GOTO(cJSON_IsObject(root), err, rc, out, SECKIT_EFORMAT,
-                    "%s: not a JSON object", what);
+    SKT_ENSURE_GOTO(cJSON_IsObject(root), err, rc, out, SECKIT_EFORMAT, "%s: not a JSON object",
+                    what);
     size_t count = 0;
     for (const cJSON *c = root->child; c != NULL; c = c->next) {
         SKT_ENSURE_GOTO(++count <= SKT_S3CSE_MAX_PAIRS, err, rc, out, SECKIT_ELIMIT,
@@ -292,8 +298,8 @@ int skt_json_map_parse(skt_kvlist *l, const char *json, size_t len, int numbers_
             snprintf(num, sizeof(num), "%lld", (long long)c->valuedouble);
             v = num;
         } else {
-            rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: member '%.64s' is not a string",
-                                  what, c->string);
+            rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: member '%.64s' is not a string", what,
+                                  c->string);
             goto out;
         }
         SKT_GUARD_GOTO(skt_kvlist_add(l, c->string, v, err), rc, out);
@@ -363,14 +369,28 @@ int seckit_s3cse_instruction_serialize(const seckit_s3cse_kv *kv, size_t count, 
 /* ---- detection -------------------------------------------------------------- */
 
 enum {
-    K_KEY, K_KEY_V2, K_IV, K_MATDESC, K_CEK_ALG, K_WRAP_ALG, K_TAG_LEN, K_LEN, /* V1/V2 */
-    K_C, K_3, K_W, K_M, K_T, K_D, K_I,                                        /* V3 */
+    K_KEY,
+    K_KEY_V2,
+    K_IV,
+    K_MATDESC,
+    K_CEK_ALG,
+    K_WRAP_ALG,
+    K_TAG_LEN,
+    K_LEN, /* V1/V2 */
+    K_C,
+    K_3,
+    K_W,
+    K_M,
+    K_T,
+    K_D,
+    K_I, /* V3 */
     K_COUNT
 };
 static const char *const knames[K_COUNT] = {
-    "x-amz-key", "x-amz-key-v2", "x-amz-iv", "x-amz-matdesc", "x-amz-cek-alg",
-    "x-amz-wrap-alg", "x-amz-tag-len", "x-amz-unencrypted-content-length",
-    "x-amz-c", "x-amz-3", "x-amz-w", "x-amz-m", "x-amz-t", "x-amz-d", "x-amz-i"};
+    "x-amz-key",     "x-amz-key-v2",   "x-amz-iv",      "x-amz-matdesc",
+    "x-amz-cek-alg", "x-amz-wrap-alg", "x-amz-tag-len", "x-amz-unencrypted-content-length",
+    "x-amz-c",       "x-amz-3",        "x-amz-w",       "x-amz-m",
+    "x-amz-t",       "x-amz-d",        "x-amz-i"};
 
 typedef struct slots {
     const char *v[K_COUNT];
@@ -423,8 +443,7 @@ static int detect_slots(const slots *s, seckit_s3cse_location *out, const char *
                "%s: mixed envelope formats (%s with %s): refused", where,
                first_of(s, K_KEY, K_TAG_LEN), first_of(s, K_C, K_I));
     SKT_ENSURE(!(s->v[K_KEY] != NULL && s->v[K_KEY_V2] != NULL), err, SECKIT_EFORMAT,
-               "%s: mixed envelope formats (x-amz-key with x-amz-key-v2): refused",
-               where);
+               "%s: mixed envelope formats (x-amz-key with x-amz-key-v2): refused", where);
     if (v12) {
         if (s->v[K_IV] == NULL || (s->v[K_KEY] == NULL && s->v[K_KEY_V2] == NULL))
             return seckit_error_set(err, SECKIT_EFORMAT,
@@ -444,8 +463,7 @@ static int detect_slots(const slots *s, seckit_s3cse_location *out, const char *
                                                         : "x-amz-i");
         if (s->v[K_3] != NULL) {
             SKT_ENSURE(s->v[K_W] != NULL, err, SECKIT_EFORMAT,
-                       "%s: incomplete V3 envelope (x-amz-3 without x-amz-w)",
-                       where);
+                       "%s: incomplete V3 envelope (x-amz-3 without x-amz-w)", where);
             *out = SECKIT_S3CSE_LOC_V3_METADATA;
         } else {
             if (s->v[K_W] != NULL || s->v[K_M] != NULL || s->v[K_T] != NULL)
@@ -507,8 +525,7 @@ static int b64_field(const char *v, const char *name, size_t max, uint8_t **out,
 }
 
 /* Decode a fixed-length base64 field. */
-static int b64_fixed(const char *v, const char *name, uint8_t *out, size_t want,
-                     seckit_error *err)
+static int b64_fixed(const char *v, const char *name, uint8_t *out, size_t want, seckit_error *err)
 {
     uint8_t *b;
     size_t len = 0;
@@ -688,8 +705,9 @@ int skt_s3cse_env_parse(skt_s3cse_env *e, const seckit_s3cse_kv *meta, size_t n,
                 rc = seckit_error_set(err, SECKIT_EFORMAT,
                                       "instruction file holds %s, which belongs in the object "
                                       "metadata: refused as tampered",
-                                      f.v[K_C] != NULL ? "x-amz-c"
-                                      : f.v[K_D] != NULL ? "x-amz-d" : "x-amz-i");
+                                      f.v[K_C] != NULL   ? "x-amz-c"
+                                      : f.v[K_D] != NULL ? "x-amz-d"
+                                                         : "x-amz-i");
                 goto fail;
             }
             if (has_any(&f, K_KEY, K_LEN)) {
@@ -740,8 +758,7 @@ fail:
 
 /* ---- building ------------------------------------------------------------- */
 
-static int add_b64(skt_kvlist *l, const char *name, const uint8_t *p, size_t n,
-                   seckit_error *err)
+static int add_b64(skt_kvlist *l, const char *name, const uint8_t *p, size_t n, seckit_error *err)
 {
     size_t cap = seckit_base64_encoded_len(n, SECKIT_BASE64_STANDARD);
     char *b = malloc(cap);
@@ -826,8 +843,8 @@ fail:
 
 /* ---- policy ----------------------------------------------------------------- */
 
-int skt_s3cse_check_read_policy(const skt_s3cse_env *e, const seckit_s3cse_options *o,
-                                int ranged, seckit_error *err)
+int skt_s3cse_check_read_policy(const skt_s3cse_env *e, const seckit_s3cse_options *o, int ranged,
+                                seckit_error *err)
 {
     const char *legacy = NULL;
     if (e->version == 1)
@@ -835,11 +852,12 @@ int skt_s3cse_check_read_policy(const skt_s3cse_env *e, const seckit_s3cse_optio
     else if (e->content == SECKIT_S3CSE_CONTENT_AES_CBC)
         legacy = "an object with AES-CBC content (not authenticated)";
     else if (skt_s3cse_wrap_is_legacy(e->wrap))
-        legacy = e->wrap == SECKIT_S3CSE_WRAP_KMS       ? "an object with the legacy 'kms' key wrap"
-                 : e->wrap == SECKIT_S3CSE_WRAP_AES_WRAP ? "an object with the legacy 'AESWrap' key wrap"
-                                                         : "an object with the legacy "
-                                                           "'RSA/ECB/OAEPWithSHA-256AndMGF1Padding' "
-                                                           "key wrap";
+        legacy = e->wrap == SECKIT_S3CSE_WRAP_KMS ? "an object with the legacy 'kms' key wrap"
+                 : e->wrap == SECKIT_S3CSE_WRAP_AES_WRAP
+                     ? "an object with the legacy 'AESWrap' key wrap"
+                     : "an object with the legacy "
+                       "'RSA/ECB/OAEPWithSHA-256AndMGF1Padding' "
+                       "key wrap";
     else if (ranged)
         legacy = "a ranged read (AES-CTR, not authenticated)";
     int need_legacy = legacy != NULL && o->security_profile != SECKIT_S3CSE_PROFILE_V2_AND_LEGACY;
@@ -851,8 +869,7 @@ int skt_s3cse_check_read_policy(const skt_s3cse_env *e, const seckit_s3cse_optio
                "require-encrypt-allow-decrypt",
                legacy);
     SKT_ENSURE(!need_legacy, err, SECKIT_EPOLICY,
-               "refused to read %s: it needs --security-profile v2-and-legacy",
-               legacy);
+               "refused to read %s: it needs --security-profile v2-and-legacy", legacy);
     SKT_ENSURE(!need_commit, err, SECKIT_EPOLICY,
                "refused to read a V%d object (no key commitment) under "
                "require-encrypt-require-decrypt: it needs --commitment-policy "

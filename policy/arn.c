@@ -76,8 +76,8 @@ int skt_arn_match(const skt_arn *pat, const skt_arn *arn)
     for (int f = 0; f < SKT_ARN_RESOURCE; f++)
         if (!skt_glob_match(pat->f[f], pat->len[f], arn->f[f], arn->len[f], 1))
             return 0;
-    return skt_glob_match(pat->f[SKT_ARN_RESOURCE], pat->len[SKT_ARN_RESOURCE], arn->f[SKT_ARN_RESOURCE],
-                          arn->len[SKT_ARN_RESOURCE], 0);
+    return skt_glob_match(pat->f[SKT_ARN_RESOURCE], pat->len[SKT_ARN_RESOURCE],
+                          arn->f[SKT_ARN_RESOURCE], arn->len[SKT_ARN_RESOURCE], 0);
 }
 
 /* One field of a service-data ARN pattern against one field of an ARN:
@@ -137,7 +137,8 @@ const skt_iam_rtype *skt_arn_resource_type(const seckit_iam_data *d, const char 
     if (d == NULL || !skt_arn_split(arn, n, &a))
         return NULL;
     size_t first = 0;
-    size_t count = skt_iam_rtypes_for_arn_service(d, a.f[SKT_ARN_SERVICE], a.len[SKT_ARN_SERVICE], &first);
+    size_t count =
+        skt_iam_rtypes_for_arn_service(d, a.f[SKT_ARN_SERVICE], a.len[SKT_ARN_SERVICE], &first);
     const skt_iam_rtype *best = NULL;
     size_t best_literal = 0;
     int best_own = 0;
@@ -161,7 +162,8 @@ const skt_iam_rtype *skt_arn_resource_type(const seckit_iam_data *d, const char 
          * service that owns the ARN's service name */
         int own = strncmp(t->name, a.f[SKT_ARN_SERVICE], a.len[SKT_ARN_SERVICE]) == 0 &&
                   t->name[a.len[SKT_ARN_SERVICE]] == ':';
-        if (best == NULL || literal > best_literal || (literal == best_literal && own && !best_own)) {
+        if (best == NULL || literal > best_literal ||
+            (literal == best_literal && own && !best_own)) {
             best = t;
             best_literal = literal;
             best_own = own;

@@ -36,8 +36,7 @@ static int obj_put(cfn *c, skt_in_node *obj, const char *key, const skt_in_pos *
     if (val == NULL)
         return c->err && c->err->code ? c->err->code : SECKIT_ENOMEM;
     skt_in_node *k = mk_cstr(c, kp, key);
-    if (k == NULL || skt_in_node_add(obj, k, c->err) != 0 ||
-        skt_in_node_add(obj, val, c->err) != 0)
+    if (k == NULL || skt_in_node_add(obj, k, c->err) != 0 || skt_in_node_add(obj, val, c->err) != 0)
         return c->err && c->err->code ? c->err->code : SECKIT_ENOMEM;
     return 0;
 }
@@ -66,8 +65,7 @@ static const char *pseudo(const char *name, int *novalue)
         {"AWS::Partition", "aws"},
         {"AWS::URLSuffix", "amazonaws.com"},
         {"AWS::StackName", "StackName"},
-        {"AWS::StackId",
-         "arn:aws:cloudformation:" REGION ":" ACCOUNT ":stack/StackName/stack-id"},
+        {"AWS::StackId", "arn:aws:cloudformation:" REGION ":" ACCOUNT ":stack/StackName/stack-id"},
         {"AWS::NotificationARNs", "arn:aws:sns:" REGION ":" ACCOUNT ":StackNotifications"},
     };
     *novalue = strcmp(name, "AWS::NoValue") == 0;
@@ -84,8 +82,8 @@ static void resource_value(char *buf, size_t cap, const char *type, const char *
 {
     static const struct {
         const char *type;
-        const char *ref;  /* %s = id; "" = the id itself */
-        const char *arn;  /* value of .Arn (and of the *Arn attributes) */
+        const char *ref; /* %s = id; "" = the id itself */
+        const char *arn; /* value of .Arn (and of the *Arn attributes) */
     } tab[] = {
         {"AWS::S3::Bucket", "", "arn:aws:s3:::%s"},
         {"AWS::SQS::Queue", "https://sqs." REGION ".amazonaws.com/" ACCOUNT "/%s",
@@ -109,8 +107,8 @@ static void resource_value(char *buf, size_t cap, const char *type, const char *
         {"AWS::SecretsManager::Secret", "arn:aws:secretsmanager:" REGION ":" ACCOUNT ":secret:%s",
          "arn:aws:secretsmanager:" REGION ":" ACCOUNT ":secret:%s"},
         {"AWS::Logs::LogGroup", "", "arn:aws:logs:" REGION ":" ACCOUNT ":log-group:%s"},
-        {"AWS::StepFunctions::StateMachine", "arn:aws:states:" REGION ":" ACCOUNT
-                                             ":stateMachine:%s",
+        {"AWS::StepFunctions::StateMachine",
+         "arn:aws:states:" REGION ":" ACCOUNT ":stateMachine:%s",
          "arn:aws:states:" REGION ":" ACCOUNT ":stateMachine:%s"},
         {"AWS::Kinesis::Stream", "", "arn:aws:kinesis:" REGION ":" ACCOUNT ":stream/%s"},
         {"AWS::ECR::Repository", "", "arn:aws:ecr:" REGION ":" ACCOUNT ":repository/%s"},
@@ -120,8 +118,7 @@ static void resource_value(char *buf, size_t cap, const char *type, const char *
         {"AWS::EC2::VPCEndpoint", "vpce-0123456789abcdef0", NULL},
     };
     (void)svc_hint;
-    int want_arn = attr != NULL && strlen(attr) >= 3 &&
-                   strcmp(attr + strlen(attr) - 3, "Arn") == 0;
+    int want_arn = attr != NULL && strlen(attr) >= 3 && strcmp(attr + strlen(attr) - 3, "Arn") == 0;
     for (size_t i = 0; i < SKT_ARRAY_LEN(tab); i++) {
         if (strcmp(tab[i].type, type) != 0)
             continue;
@@ -221,8 +218,8 @@ static skt_in_node *unresolved(cfn *c, const skt_in_pos *p, const char *name, co
 }
 
 /* Ref NAME / GetAtt NAME.ATTR.  *out NULL means AWS::NoValue. */
-static int ref_value(cfn *c, const skt_in_pos *p, const char *name, const char *attr,
-                     const ectx *x, unsigned depth, skt_in_node **out)
+static int ref_value(cfn *c, const skt_in_pos *p, const char *name, const char *attr, const ectx *x,
+                     unsigned depth, skt_in_node **out)
 {
     int novalue = 0;
     *out = NULL;
@@ -489,8 +486,7 @@ static int eval_join(cfn *c, const skt_in_node *arg, const skt_in_pos *p, const 
     return *out ? 0 : fail_oom(c);
 }
 
-static int eval_fn(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth,
-                   skt_in_node **out)
+static int eval_fn(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth, skt_in_node **out)
 {
     const char *fn = n->kids[0]->str;
     const skt_in_node *arg = n->kids[1];
@@ -672,8 +668,7 @@ static int eval(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth, skt
 {
     *out = NULL;
     if (depth > SKT_IN_MAX_DEPTH)
-        return seckit_error_set_at(c->err, SECKIT_ELIMIT, n->pos.line, n->pos.column,
-                                   n->pos.offset,
+        return seckit_error_set_at(c->err, SECKIT_ELIMIT, n->pos.line, n->pos.column, n->pos.offset,
                                    "line %lu column %lu: intrinsic functions nested too deeply",
                                    n->pos.line, n->pos.column);
     if (is_intrinsic(n)) {

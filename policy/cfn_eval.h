@@ -48,8 +48,8 @@ typedef struct cfn {
 
 /* Evaluation context. */
 typedef struct ectx {
-    int arn;           /* this value stands where an ARN is expected */
-    const char *svc;   /* the statement's first action's service, for placeholders */
+    int arn;         /* this value stands where an ARN is expected */
+    const char *svc; /* the statement's first action's service, for placeholders */
 } ectx;
 
 /* Evaluate a (sub)tree: a copy with every intrinsic function replaced.

@@ -188,7 +188,8 @@ int skt_date_check(const char *s, size_t n, int64_t *ms, char *why, size_t cap)
         if (i < n && s[i] == 'Z') {
             i++;
         } else if (i < n && (s[i] == '+' || s[i] == '-')) {
-            if (i + 6 != n || digits(s + i + 1, 2, &oh) != 0 || s[i + 3] != ':' || digits(s + i + 4, 2, &om) != 0)
+            if (i + 6 != n || digits(s + i + 1, 2, &oh) != 0 || s[i + 3] != ':' ||
+                digits(s + i + 4, 2, &om) != 0)
                 return -1;
             off_min = (s[i] == '-' ? -1 : 1) * (oh * 60 + om);
             i += 6;
@@ -198,7 +199,9 @@ int skt_date_check(const char *s, size_t n, int64_t *ms, char *why, size_t cap)
         return -1;
     /* the shape fits: do the fields name a date and time that exist? */
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int maxd = mo >= 1 && mo <= 12 ? mdays[mo - 1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) : 0;
+    int maxd = mo >= 1 && mo <= 12
+                   ? mdays[mo - 1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+                   : 0;
     if (mo < 1 || mo > 12) {
         if (why != NULL)
             snprintf(why, cap, "there is no month %02d", mo);
@@ -341,15 +344,13 @@ static int parse_b64(const char *s, size_t n, skt_arena *a, skt_cond_value *v)
     return 0;
 }
 
-int skt_cond_value_parse(skt_cond_family fam, const char *s, size_t n, skt_arena *a, skt_cond_value *v)
+int skt_cond_value_parse(skt_cond_family fam, const char *s, size_t n, skt_arena *a,
+                         skt_cond_value *v)
 {
     switch (fam) {
-    case SKT_FAM_STRING:
-        return 0;
-    case SKT_FAM_NUMERIC:
-        return skt_parse_number(s, n, &v->num);
-    case SKT_FAM_DATE:
-        return skt_parse_date(s, n, &v->time_ms);
+    case SKT_FAM_STRING: return 0;
+    case SKT_FAM_NUMERIC: return skt_parse_number(s, n, &v->num);
+    case SKT_FAM_DATE: return skt_parse_date(s, n, &v->time_ms);
     case SKT_FAM_BOOL:
     case SKT_FAM_NULL:
         if (n == 4 && strncasecmp(s, "true", 4) == 0)
@@ -359,13 +360,9 @@ int skt_cond_value_parse(skt_cond_family fam, const char *s, size_t n, skt_arena
         else
             return -1;
         return 0;
-    case SKT_FAM_BINARY:
-        return parse_b64(s, n, a, v);
-    case SKT_FAM_IP:
-        return skt_parse_ip(s, n, &v->ip);
-    case SKT_FAM_ARN:
-        v->is_arn = skt_arn_split(s, n, &v->arn);
-        return 0;
+    case SKT_FAM_BINARY: return parse_b64(s, n, a, v);
+    case SKT_FAM_IP: return skt_parse_ip(s, n, &v->ip);
+    case SKT_FAM_ARN: v->is_arn = skt_arn_split(s, n, &v->arn); return 0;
     }
     return -1;
 }

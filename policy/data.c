@@ -18,11 +18,10 @@
 /* ASCII lowercase (a read-only table: lookups are on the hot path) */
 static const unsigned char lower[256] = {
 #define R8(b) (b), (b) + 1, (b) + 2, (b) + 3, (b) + 4, (b) + 5, (b) + 6, (b) + 7
-    R8(0), R8(8), R8(16), R8(24), R8(32), R8(40), R8(48), R8(56),
-    64, R8(97), R8(105), R8(113), 121, 122, 91, 92, 93, 94, 95,
-    R8(96), R8(104), R8(112), R8(120),
-    R8(128), R8(136), R8(144), R8(152), R8(160), R8(168), R8(176), R8(184),
-    R8(192), R8(200), R8(208), R8(216), R8(224), R8(232), R8(240), R8(248)
+    R8(0),   R8(8),   R8(16),  R8(24),  R8(32),  R8(40),  R8(48),  R8(56),  64,      R8(97),
+    R8(105), R8(113), 121,     122,     91,      92,      93,      94,      95,      R8(96),
+    R8(104), R8(112), R8(120), R8(128), R8(136), R8(144), R8(152), R8(160), R8(168), R8(176),
+    R8(184), R8(192), R8(200), R8(208), R8(216), R8(224), R8(232), R8(240), R8(248)
 #undef R8
 };
 
@@ -140,14 +139,16 @@ static int svc_cmp(const char *a, size_t al, const char *b, size_t bl)
 
 static int rtype_svc_cmp(const void *x, const void *y)
 {
-    const skt_iam_rtype *a = *(const skt_iam_rtype *const *)x, *b = *(const skt_iam_rtype *const *)y;
+    const skt_iam_rtype *a = *(const skt_iam_rtype *const *)x,
+                        *b = *(const skt_iam_rtype *const *)y;
     int c = svc_cmp(a->arn_svc, a->arn_svc_len, b->arn_svc, b->arn_svc_len);
     if (c != 0)
         return c;
     return a < b ? -1 : (a > b ? 1 : 0);
 }
 
-size_t skt_iam_rtypes_for_arn_service(const seckit_iam_data *d, const char *svc, size_t len, size_t *first)
+size_t skt_iam_rtypes_for_arn_service(const seckit_iam_data *d, const char *svc, size_t len,
+                                      size_t *first)
 {
     *first = 0;
     if (d == NULL || d->arn_run_index.slots == NULL)
@@ -206,7 +207,9 @@ static int parse_record(seckit_iam_data *d, char *line, char *eol, size_t lineno
         size_t alen = strlen(f[2]);
         int okacc = alen == 1 || alen == 2;
         for (const char *h = f[2]; *h && okacc; h++) {
-            int v = (*h >= '0' && *h <= '9') ? *h - '0' : (*h >= 'a' && *h <= 'f') ? *h - 'a' + 10 : -1;
+            int v = (*h >= '0' && *h <= '9')   ? *h - '0'
+                    : (*h >= 'a' && *h <= 'f') ? *h - 'a' + 10
+                                               : -1;
             if (v < 0)
                 okacc = 0;
             acc = acc * 16u + (unsigned)(v < 0 ? 0 : v);
@@ -215,8 +218,9 @@ static int parse_record(seckit_iam_data *d, char *line, char *eol, size_t lineno
             rc = bad(err, lineno, "malformed action record");
             goto fail;
         }
-        if (d->nactions > 0 && order_ci(d->actions[d->nactions - 1].display, d->actions[d->nactions - 1].name_len,
-                                        f[1], (size_t)(f[2] - 1 - f[1])) >= 0) {
+        if (d->nactions > 0 &&
+            order_ci(d->actions[d->nactions - 1].display, d->actions[d->nactions - 1].name_len,
+                     f[1], (size_t)(f[2] - 1 - f[1])) >= 0) {
             rc = bad(err, lineno, "actions are not sorted");
             goto fail;
         }
@@ -261,8 +265,7 @@ static int parse_record(seckit_iam_data *d, char *line, char *eol, size_t lineno
         d->keys[d->nkeys].name_len = (size_t)(f[2] - 1 - f[1]);
         d->nkeys++;
         break;
-    default:
-        break; /* unknown record kinds are skipped (newer format) */
+    default: break; /* unknown record kinds are skipped (newer format) */
     }
     return 0;
 fail:
@@ -292,7 +295,8 @@ static int parse_lines(seckit_iam_data *d, size_t *lineno_out, seckit_error *err
             line[--ll] = '\0';
         if (!seen_header) {
             if (strcmp(line, "seckit-iam-data 1") != 0) {
-                rc = bad(err, lineno, "not a seckit IAM data file (first line must be 'seckit-iam-data 1')");
+                rc = bad(err, lineno,
+                         "not a seckit IAM data file (first line must be 'seckit-iam-data 1')");
                 goto fail;
             }
             seen_header = 1;
@@ -331,13 +335,15 @@ fail:
 static int link_services(seckit_iam_data *d, size_t lineno, seckit_error *err)
 {
     int rc = 0;
-    if (index_init(&d->service_index, d->nservices) != 0 || index_init(&d->action_index, d->nactions) != 0 ||
+    if (index_init(&d->service_index, d->nservices) != 0 ||
+        index_init(&d->action_index, d->nactions) != 0 ||
         index_init(&d->key_index, d->nkeys) != 0) {
         rc = seckit_error_set(err, SECKIT_ENOMEM, "IAM data: out of memory");
         goto fail;
     }
     for (size_t s = 0; s < d->nservices; s++)
-        index_put(&d->service_index, name_hash(d->services[s].prefix, d->services[s].prefix_len, 1), s);
+        index_put(&d->service_index, name_hash(d->services[s].prefix, d->services[s].prefix_len, 1),
+                  s);
     for (size_t i = 0; i < d->nkeys; i++)
         index_put(&d->key_index, name_hash(d->keys[i].name, d->keys[i].name_len, 1), i);
     /* link services to their action ranges ("svc:" prefix; note that
@@ -366,7 +372,8 @@ static int link_services(seckit_iam_data *d, size_t lineno, seckit_error *err)
         d->services[s].action_first = lo;
         d->services[s].action_count = k - lo;
         for (size_t i = lo; i < k; i++)
-            index_put(&d->action_index, name_hash(d->actions[i].name, d->actions[i].name_len, 1), i);
+            index_put(&d->action_index, name_hash(d->actions[i].name, d->actions[i].name_len, 1),
+                      i);
         /* which tag condition keys the service's actions take */
         unsigned tags = 0;
         for (size_t i = lo; i < k && tags != 7u; i++) {
@@ -525,9 +532,10 @@ static int index_arn_services(seckit_iam_data *d, seckit_error *err)
         if (strstr(d->rtypes[i].keys, "aws:resourcetag/") == NULL)
             continue;
         const char *c = strchr(d->rtypes[i].name, ':');
-        skt_iam_service *sv = c ? (skt_iam_service *)skt_iam_service_find(d, d->rtypes[i].name,
-                                                                          (size_t)(c - d->rtypes[i].name))
-                                : NULL;
+        skt_iam_service *sv =
+            c ? (skt_iam_service *)skt_iam_service_find(d, d->rtypes[i].name,
+                                                        (size_t)(c - d->rtypes[i].name))
+              : NULL;
         if (sv != NULL)
             sv->tags |= SKT_TAG_RESOURCE;
     }
@@ -545,7 +553,8 @@ int seckit_iam_data_load(seckit_iam_data **out, const void *bytes, size_t len, s
         return seckit_error_set(err, SECKIT_ELIMIT, "IAM data: %zu bytes exceed the %u-byte limit",
                                 len, MAX_DATA_SIZE);
     if (memchr(bytes, '\0', len) != NULL)
-        return seckit_error_set(err, SECKIT_EFORMAT, "IAM data: contains a NUL byte (not a seckit IAM data file)");
+        return seckit_error_set(err, SECKIT_EFORMAT,
+                                "IAM data: contains a NUL byte (not a seckit IAM data file)");
     seckit_iam_data *d = calloc(1, sizeof(*d));
     SKT_ENSURE(d != NULL, err, SECKIT_ENOMEM, "IAM data: out of memory");
     int rc = 0;
@@ -617,7 +626,8 @@ void seckit_iam_data_get_info(const seckit_iam_data *d, seckit_iam_data_info *ou
     out->condition_keys = d->nkeys;
 }
 
-const skt_iam_service *skt_iam_service_find(const seckit_iam_data *d, const char *prefix, size_t plen)
+const skt_iam_service *skt_iam_service_find(const seckit_iam_data *d, const char *prefix,
+                                            size_t plen)
 {
     if (d == NULL || d->service_index.slots == NULL)
         return NULL;
@@ -755,8 +765,9 @@ unsigned skt_key_type_parse(const char *s)
     static const struct {
         const char *name;
         unsigned type;
-    } types[] = {{"String", SKT_KEY_STRING}, {"Numeric", SKT_KEY_NUMERIC}, {"Date", SKT_KEY_DATE},
-                 {"Bool", SKT_KEY_BOOL},     {"ARN", SKT_KEY_ARN},         {"IPAddress", SKT_KEY_IP},
+    } types[] = {{"String", SKT_KEY_STRING}, {"Numeric", SKT_KEY_NUMERIC},
+                 {"Date", SKT_KEY_DATE},     {"Bool", SKT_KEY_BOOL},
+                 {"ARN", SKT_KEY_ARN},       {"IPAddress", SKT_KEY_IP},
                  {"Binary", SKT_KEY_BINARY}};
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
         size_t n = strlen(types[i].name);
@@ -766,7 +777,8 @@ unsigned skt_key_type_parse(const char *s)
     return SKT_KEY_OTHER | array;
 }
 
-size_t skt_iam_action_rtypes(const seckit_iam_data *d, const skt_iam_action *a, skt_action_rtype *out, size_t max)
+size_t skt_iam_action_rtypes(const seckit_iam_data *d, const skt_iam_action *a,
+                             skt_action_rtype *out, size_t max)
 {
     if (d == NULL || a == NULL || a->resources == NULL)
         return 0;

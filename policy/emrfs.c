@@ -98,8 +98,8 @@ int skt_emrfs_role_arn_split(const char *arn, char account[13], const char **nam
 
 static int bucket_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == '_';
 }
 
 /* Length of the scheme "s3://", "s3a://" or "s3n://" at the start of s
@@ -293,8 +293,9 @@ static const skt_in_node *need(cfg_ctx *c, const skt_in_node *obj, const char *k
         return NULL;
     }
     if (is_function(v)) {
-        *rc = cfg_fail(c, v, "%s.%s is a CloudFormation intrinsic function; seckit reads "
-                             "literal values only (write the value out)",
+        *rc = cfg_fail(c, v,
+                       "%s.%s is a CloudFormation intrinsic function; seckit reads "
+                       "literal values only (write the value out)",
                        what, key);
         return NULL;
     }
@@ -334,8 +335,9 @@ static int read_mapping(cfg_ctx *c, const skt_in_node *m, size_t index)
     if (ids == NULL)
         return rc;
     if (strlen(role->str) != role->len || !skt_emrfs_role_arn_split(role->str, NULL, NULL))
-        return cfg_fail(c, role, "%s.Role '%.200s' is not an IAM role ARN "
-                                 "(arn:aws:iam::ACCOUNT:role/NAME)",
+        return cfg_fail(c, role,
+                        "%s.Role '%.200s' is not an IAM role ARN "
+                        "(arn:aws:iam::ACCOUNT:role/NAME)",
                         what, role->str);
     seckit_emrfs_mapping *mp = &c->maps[c->nmaps];
     memset(mp, 0, sizeof(*mp));
@@ -360,8 +362,9 @@ static int read_mapping(cfg_ctx *c, const skt_in_node *m, size_t index)
     for (size_t i = 0; i < ids->n; i++) {
         const skt_in_node *id = ids->kids[i];
         if (is_function(id))
-            return cfg_fail(c, id, "%s.Identifiers[%zu] is a CloudFormation intrinsic function; "
-                                   "seckit reads literal values only",
+            return cfg_fail(c, id,
+                            "%s.Identifiers[%zu] is a CloudFormation intrinsic function; "
+                            "seckit reads literal values only",
                             what, i);
         if (id->kind != SKT_IN_STRING)
             return cfg_fail(c, id, "%s.Identifiers[%zu] is %s, expected a string", what, i,
@@ -378,13 +381,14 @@ static int read_mapping(cfg_ctx *c, const skt_in_node *m, size_t index)
             size_t bl;
             const char *why = NULL;
             if (normalise(id->str, 0, norm, sizeof(norm), &bl, &why) != 0)
-                return cfg_fail(c, id, "%s.Identifiers[%zu] '%.200s' is not a Prefix: %s", what,
-                                i, id->str, why);
+                return cfg_fail(c, id, "%s.Identifiers[%zu] '%.200s' is not a Prefix: %s", what, i,
+                                id->str, why);
             out[i].value = skt_arena_strdup(c->arena, norm);
         } else {
             if (has_space_or_comma(id->str, id->len))
-                return cfg_fail(c, id, "%s.Identifiers[%zu] '%.200s' has a comma or a space: "
-                                       "give each %s as its own list entry",
+                return cfg_fail(c, id,
+                                "%s.Identifiers[%zu] '%.200s' has a comma or a space: "
+                                "give each %s as its own list entry",
                                 what, i, id->str, mp->type == SECKIT_EMRFS_USER ? "user" : "group");
             out[i].value = skt_arena_strdup(c->arena, id->str);
         }
@@ -412,13 +416,13 @@ static int read_config(cfg_ctx *c, const skt_in_node *sc)
         return cfg_fail(c, sc, "the security configuration is %s, expected an object",
                         kind_name(sc->kind));
     SKT_GUARD(check_members(c, sc, "the security configuration", NULL));
-    const skt_in_node *az = need(c, sc, "AuthorizationConfiguration", SKT_IN_OBJECT,
-                                 "the security configuration", &rc);
+    const skt_in_node *az =
+        need(c, sc, "AuthorizationConfiguration", SKT_IN_OBJECT, "the security configuration", &rc);
     if (az == NULL)
         return rc;
     SKT_GUARD(check_members(c, az, "AuthorizationConfiguration", NULL));
-    const skt_in_node *ef = need(c, az, "EmrFsConfiguration", SKT_IN_OBJECT,
-                                 "AuthorizationConfiguration", &rc);
+    const skt_in_node *ef =
+        need(c, az, "EmrFsConfiguration", SKT_IN_OBJECT, "AuthorizationConfiguration", &rc);
     if (ef == NULL)
         return rc;
     SKT_GUARD(check_members(c, ef, "EmrFsConfiguration", emrfs_keys));
@@ -570,12 +574,14 @@ static int read_cfn(cfg_ctx *c, const skt_in_node *root, const char *want, const
     if (count == 0)
         return cfg_fail(c, res, "the template has no AWS::EMR::SecurityConfiguration resource");
     if (want != NULL && found == NULL)
-        return cfg_fail(c, res, "the template has no AWS::EMR::SecurityConfiguration named '%.100s' "
-                                "(it has: %s)",
+        return cfg_fail(c, res,
+                        "the template has no AWS::EMR::SecurityConfiguration named '%.100s' "
+                        "(it has: %s)",
                         want, ids);
     if (want == NULL && count > 1)
-        return cfg_fail(c, res, "the template has %zu AWS::EMR::SecurityConfiguration resources "
-                                "(%s): say which one",
+        return cfg_fail(c, res,
+                        "the template has %zu AWS::EMR::SecurityConfiguration resources "
+                        "(%s): say which one",
                         count, ids);
     int rc;
     const skt_in_node *props = need(c, found, "Properties", SKT_IN_OBJECT, found_id->str, &rc);
@@ -587,8 +593,9 @@ static int read_cfn(cfg_ctx *c, const skt_in_node *root, const char *want, const
     if (sc == NULL)
         return cfg_fail(c, props, "%s.Properties has no SecurityConfiguration", found_id->str);
     if (is_function(sc))
-        return cfg_fail(c, sc, "%s.Properties.SecurityConfiguration is a CloudFormation "
-                               "intrinsic function; seckit reads literal values only",
+        return cfg_fail(c, sc,
+                        "%s.Properties.SecurityConfiguration is a CloudFormation "
+                        "intrinsic function; seckit reads literal values only",
                         found_id->str);
     if (sc->kind == SKT_IN_STRING)
         return read_config_string(c, sc);
@@ -603,8 +610,8 @@ static int ends_with(const char *s, const char *suffix)
 
 static int looks_yaml(const char *data, size_t len, const char *name)
 {
-    if (name != NULL && (ends_with(name, ".yaml") || ends_with(name, ".yml") ||
-                         ends_with(name, ".template")))
+    if (name != NULL &&
+        (ends_with(name, ".yaml") || ends_with(name, ".yml") || ends_with(name, ".template")))
         return 1;
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)data[i];
@@ -617,8 +624,7 @@ static int looks_yaml(const char *data, size_t len, const char *name)
     return 0;
 }
 
-int seckit_emrfs_config_parse(seckit_emrfs_config **out, const char *data,
-                              size_t len,
+int seckit_emrfs_config_parse(seckit_emrfs_config **out, const char *data, size_t len,
                               const seckit_emrfs_config_options *opts, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL && (data != NULL || len == 0), err);
@@ -682,9 +688,10 @@ int seckit_emrfs_config_parse(seckit_emrfs_config **out, const char *data,
         c->shape = SECKIT_EMRFS_SHAPE_CREATE;
         rc = read_config(&ctx, root);
     } else {
-        rc = cfg_fail(&ctx, root, "not an EMR security configuration: no "
-                                  "AuthorizationConfiguration, SecurityConfiguration or "
-                                  "CloudFormation Resources");
+        rc = cfg_fail(&ctx, root,
+                      "not an EMR security configuration: no "
+                      "AuthorizationConfiguration, SecurityConfiguration or "
+                      "CloudFormation Resources");
     }
     if (rc == 0 && nm != NULL) {
         c->name = skt_arena_strdup(&in->arena, nm);
@@ -1080,8 +1087,8 @@ int seckit_emrfs_resolve(const seckit_emrfs_config *c, const char *instance_role
                     hit = who->groups[g] != NULL && strcmp(who->groups[g], id) == 0;
                 if (hit)
                     snprintf(out->reason, sizeof(out->reason),
-                             "RoleMappings[%zu] maps group %s (a group of user %s) to %s",
-                             m->index, id, user, m->role);
+                             "RoleMappings[%zu] maps group %s (a group of user %s) to %s", m->index,
+                             id, user, m->role);
                 break;
             case SECKIT_EMRFS_PREFIX:
                 hit = strncmp(out->location, id, strlen(id)) == 0;
@@ -1196,8 +1203,7 @@ static int role_put(seckit_emrfs_roles *r, skt_emrfs_role *ro, seckit_emrfs_docu
         return 0;
     case SECKIT_EMRFS_BOUNDARY:
         SKT_ENSURE(ro->boundary.text == NULL, err, SECKIT_EINVAL,
-                   "%s: role %s has two permissions boundaries", d.source,
-                   ro->arn);
+                   "%s: role %s has two permissions boundaries", d.source, ro->arn);
         ro->boundary = d;
         return 0;
     case SECKIT_EMRFS_PERMISSIONS:
@@ -1210,8 +1216,8 @@ static int role_put(seckit_emrfs_roles *r, skt_emrfs_role *ro, seckit_emrfs_docu
 }
 
 int seckit_emrfs_roles_add_document(seckit_emrfs_roles *r, const char *role_arn,
-                                    seckit_emrfs_document_kind kind, const char *text,
-                                    size_t len, const char *source, seckit_error *err)
+                                    seckit_emrfs_document_kind kind, const char *text, size_t len,
+                                    const char *source, seckit_error *err)
 {
     SKT_ENSURE_ARG(r != NULL && role_arn != NULL && (text != NULL || len == 0), err);
     skt_emrfs_role *ro = role_get(r, role_arn, err);
@@ -1236,11 +1242,12 @@ int seckit_emrfs_roles_add_document(seckit_emrfs_roles *r, const char *role_arn,
                               source != NULL ? source : "document", in->count);
     } else if (pick->type_known &&
                (pick->type == SECKIT_POLICY_TRUST) != (kind == SECKIT_EMRFS_TRUST)) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: holds %s, expected %s",
-                              source != NULL ? source : "document",
-                              pick->type == SECKIT_POLICY_TRUST ? "a role's trust policy"
-                                                                : "a permission policy",
-                              kind == SECKIT_EMRFS_TRUST ? "a trust policy" : "a permission policy");
+        rc =
+            seckit_error_set(err, SECKIT_EFORMAT, "%s: holds %s, expected %s",
+                             source != NULL ? source : "document",
+                             pick->type == SECKIT_POLICY_TRUST ? "a role's trust policy"
+                                                               : "a permission policy",
+                             kind == SECKIT_EMRFS_TRUST ? "a trust policy" : "a permission policy");
     } else {
         char src[512];
         snprintf(src, sizeof(src), "%s%s%s", source != NULL ? source : "",
@@ -1253,17 +1260,18 @@ int seckit_emrfs_roles_add_document(seckit_emrfs_roles *r, const char *role_arn,
 
 static int ad_fail(const skt_in_node *n, const char *what, seckit_error *err)
 {
-    return seckit_error_set_at(err, SECKIT_EFORMAT, n->pos.line, n->pos.column, n->pos.offset,
-                               "%s", what);
+    return seckit_error_set_at(err, SECKIT_EFORMAT, n->pos.line, n->pos.column, n->pos.offset, "%s",
+                               what);
 }
 
 /* One document node (object or string) of the dump as policy text. */
 static int ad_document(seckit_emrfs_roles *r, skt_in_list *l, skt_emrfs_role *ro,
-                       const skt_in_node *doc, seckit_emrfs_document_kind kind,
-                       const char *owner, seckit_error *err)
+                       const skt_in_node *doc, seckit_emrfs_document_kind kind, const char *owner,
+                       seckit_error *err)
 {
-    SKT_GUARD(skt_in_add_document(l, doc, kind == SECKIT_EMRFS_TRUST ? SECKIT_POLICY_TRUST
-                                                                     : SECKIT_POLICY_IDENTITY,
+    SKT_GUARD(skt_in_add_document(l, doc,
+                                  kind == SECKIT_EMRFS_TRUST ? SECKIT_POLICY_TRUST
+                                                             : SECKIT_POLICY_IDENTITY,
                                   SECKIT_RESOURCE_NONE, owner, err));
     seckit_policy_input *in = &l->items[l->n - 1];
     int rc = role_put(r, ro, kind, in->text, in->text_len, owner, err);
@@ -1297,8 +1305,7 @@ static const skt_in_node *ad_policy_version(const skt_in_node *pols, const char 
 }
 
 int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const char *data,
-                                                 size_t len, size_t *missing,
-                                                 seckit_error *err)
+                                                 size_t len, size_t *missing, seckit_error *err)
 {
     SKT_ENSURE_ARG(r != NULL && (data != NULL || len == 0), err);
     if (missing != NULL)
@@ -1315,8 +1322,9 @@ int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const ch
     const skt_in_node *root = doc.root;
     const skt_in_node *roles = skt_in_get(root, "RoleDetailList");
     if (root->kind != SKT_IN_OBJECT || roles == NULL || roles->kind != SKT_IN_ARRAY) {
-        rc = ad_fail(root, "not an `aws iam get-account-authorization-details` output "
-                           "(no RoleDetailList list)",
+        rc = ad_fail(root,
+                     "not an `aws iam get-account-authorization-details` output "
+                     "(no RoleDetailList list)",
                      err);
         goto done;
     }
@@ -1350,8 +1358,7 @@ int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const ch
         const skt_in_node *inl = skt_in_get(e, "RolePolicyList");
         if (rc == 0 && inl != NULL && inl->kind != SKT_IN_ARRAY && inl->kind != SKT_IN_NULL)
             rc = ad_fail(inl, "RolePolicyList is not a list", err);
-        for (size_t k = 0; rc == 0 && inl != NULL && inl->kind == SKT_IN_ARRAY && k < inl->n;
-             k++) {
+        for (size_t k = 0; rc == 0 && inl != NULL && inl->kind == SKT_IN_ARRAY && k < inl->n; k++) {
             const skt_in_node *p = inl->kids[k];
             const skt_in_node *d = skt_in_get(p, "PolicyDocument");
             if (d == NULL) {
@@ -1366,8 +1373,7 @@ int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const ch
         const skt_in_node *att = skt_in_get(e, "AttachedManagedPolicies");
         if (rc == 0 && att != NULL && att->kind != SKT_IN_ARRAY && att->kind != SKT_IN_NULL)
             rc = ad_fail(att, "AttachedManagedPolicies is not a list", err);
-        for (size_t k = 0; rc == 0 && att != NULL && att->kind == SKT_IN_ARRAY && k < att->n;
-             k++) {
+        for (size_t k = 0; rc == 0 && att != NULL && att->kind == SKT_IN_ARRAY && k < att->n; k++) {
             const char *parn = skt_in_get_str(att->kids[k], "PolicyArn");
             if (parn == NULL) {
                 rc = ad_fail(att->kids[k], "attached policy without PolicyArn", err);
@@ -1387,8 +1393,9 @@ int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const ch
         if (rc == 0 && pbarn != NULL) {
             const skt_in_node *d = ad_policy_version(pols, pbarn);
             if (d == NULL) {
-                rc = ad_fail(pb, "the permissions boundary's policy is not in the file's "
-                                 "Policies list",
+                rc = ad_fail(pb,
+                             "the permissions boundary's policy is not in the file's "
+                             "Policies list",
                              err);
                 break;
             }

@@ -117,8 +117,8 @@ static int add(cctx *x, int code, const seckit_position *at, size_t mapping, lon
     it->learn_more = checks[code].learn_more;
     it->message = skt_arena_strdup(&x->fs->arena, msg);
     if (ident >= 0)
-        it->path = skt_arena_printf(&x->fs->arena, "RoleMappings[%zu].Identifiers[%ld]", mapping,
-                                    ident);
+        it->path =
+            skt_arena_printf(&x->fs->arena, "RoleMappings[%zu].Identifiers[%ld]", mapping, ident);
     else if (mapping != (size_t)-1)
         it->path = skt_arena_printf(&x->fs->arena, "RoleMappings[%zu]", mapping);
     else
@@ -190,9 +190,8 @@ static int check_shadowing(cctx *x)
             SKT_GUARD(add(x, C_MAPPING_SHADOWED, &m->pos, j, -1,
                           "RoleMappings[%zu] (%s %s -> %s) never matches: RoleMappings[%ld] "
                           "(%s %s -> %s) comes first and always wins%s",
-                          j, seckit_emrfs_identifier_type_name(m->type),
-                          m->identifiers[0].value, m->role, first_i,
-                          seckit_emrfs_identifier_type_name(w->type),
+                          j, seckit_emrfs_identifier_type_name(m->type), m->identifiers[0].value,
+                          m->role, first_i, seckit_emrfs_identifier_type_name(w->type),
                           w->identifiers[first_a].value, w->role,
                           m->identifier_count > 1 ? " (for every identifier)" : ""));
             continue;
@@ -206,8 +205,8 @@ static int check_shadowing(cctx *x)
             SKT_GUARD(add(x, C_IDENTIFIER_SHADOWED, &m->identifiers[k].pos, j, (long)k,
                           "%s %s of RoleMappings[%zu] never matches: RoleMappings[%ld] (%s %s -> "
                           "%s) comes first and always wins",
-                          seckit_emrfs_identifier_type_name(m->type), m->identifiers[k].value,
-                          j, i, seckit_emrfs_identifier_type_name(w->type), w->identifiers[a].value,
+                          seckit_emrfs_identifier_type_name(m->type), m->identifiers[k].value, j, i,
+                          seckit_emrfs_identifier_type_name(w->type), w->identifiers[a].value,
                           w->role));
         }
     }
@@ -333,8 +332,8 @@ static const char *const s3_probe_object[] = {"s3:GetObject", "s3:PutObject"};
 /* Does role allow any of GetObject/PutObject on the object or ListBucket on
  * the bucket?  Writes "s3:ListBucket, s3:GetObject on LABEL" to what
  * (empty when nothing). */
-static int s3_allows(cctx *x, const skt_emrfs_role *role, const sample *s, char *what,
-                     size_t cap, int *any)
+static int s3_allows(cctx *x, const skt_emrfs_role *role, const sample *s, char *what, size_t cap,
+                     int *any)
 {
     char principal[700];
     char detail[1024];
@@ -471,8 +470,8 @@ static int check_roles(cctx *x)
             } else if (inst != NULL) {
                 seckit_emrfs_decision both, ident;
                 char d2[1024];
-                SKT_GUARD(decide(x, inst, inst_session, "sts:AssumeRole", role->arn,
-                                 &role->trust, SKT_EMRFS_BOTH, &both, detail, sizeof(detail)));
+                SKT_GUARD(decide(x, inst, inst_session, "sts:AssumeRole", role->arn, &role->trust,
+                                 SKT_EMRFS_BOTH, &both, detail, sizeof(detail)));
                 SKT_GUARD(decide(x, inst, inst_session, "sts:AssumeRole", role->arn, NULL,
                                  SKT_EMRFS_IDENTITY_ONLY, &ident, d2, sizeof(d2)));
                 if (both != SECKIT_EMRFS_ALLOWED)
@@ -615,16 +614,16 @@ int seckit_emrfs_can_access(const seckit_emrfs_config *c, const seckit_emrfs_rol
     char bucket[300];
     char loc[2100];
     const char *key = NULL;
-    SKT_GUARD(seckit_emrfs_location_parse(s3_uri, loc, sizeof(loc), bucket, sizeof(bucket), &key,
-                                          err));
+    SKT_GUARD(
+        seckit_emrfs_location_parse(s3_uri, loc, sizeof(loc), bucket, sizeof(bucket), &key, err));
     if (is_bucket_action(data, action))
         snprintf(out->resource, sizeof(out->resource), "arn:aws:s3:::%s", bucket);
     else
         snprintf(out->resource, sizeof(out->resource), "arn:aws:s3:::%s/%s", bucket, key);
     const skt_emrfs_role *role = skt_emrfs_role_find(roles, out->resolution.role);
     SKT_ENSURE(role != NULL, err, SECKIT_ENOTFOUND,
-               "role %s (%s) is not in the roles' documents given",
-               out->resolution.role, out->resolution.reason);
+               "role %s (%s) is not in the roles' documents given", out->resolution.role,
+               out->resolution.reason);
     char principal[700];
     session_arn(role->arn, principal, sizeof(principal));
     return skt_emrfs_decide(role, principal, action, out->resource, NULL, SKT_EMRFS_IDENTITY_ONLY,

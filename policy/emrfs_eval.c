@@ -39,8 +39,8 @@ static void describe(const seckit_eval_result *res, char *out, size_t cap)
     const char *const *missing = NULL;
     size_t nm = seckit_eval_result_missing_keys(res, &missing);
     for (size_t i = 0; i < nm && used < cap; i++) {
-        int w = snprintf(out + used, cap - used, "%s%s", i == 0 ? "; context keys not given: " : ", ",
-                         missing[i]);
+        int w = snprintf(out + used, cap - used, "%s%s",
+                         i == 0 ? "; context keys not given: " : ", ", missing[i]);
         if (w < 0)
             break;
         used += (size_t)w;
@@ -76,9 +76,8 @@ int skt_emrfs_decide(const skt_emrfs_role *role, const char *principal, const ch
     req.principal = principal;
     req.action = action;
     req.resource = resource;
-    req.resource_account = role != NULL && strncmp(resource, "arn:aws:s3:::", 13) == 0
-                               ? role->account
-                               : NULL;
+    req.resource_account =
+        role != NULL && strncmp(resource, "arn:aws:s3:::", 13) == 0 ? role->account : NULL;
     seckit_eval_result *res = NULL;
     rc = seckit_policy_eval(set, &req, &res, err);
     if (rc == 0) {

@@ -12,8 +12,8 @@
 /* Limits of the readers. */
 #define SKT_EMRFS_MAX_MAPPINGS 10000u
 #define SKT_EMRFS_MAX_IDENTIFIERS 100000u
-#define SKT_EMRFS_MAX_NAME 1024u  /* user, group, role ARN */
-#define SKT_EMRFS_MAX_URI 2000u   /* s3://bucket/key */
+#define SKT_EMRFS_MAX_NAME 1024u /* user, group, role ARN */
+#define SKT_EMRFS_MAX_URI 2000u  /* s3://bucket/key */
 #define SKT_EMRFS_MAX_GROUP_LINES 1000000u
 
 typedef struct skt_emrfs_doc {
@@ -26,7 +26,7 @@ typedef struct skt_emrfs_role {
     const char *arn;
     const char *account; /* 12 digits */
     const char *name;    /* the role name (no path) */
-    skt_emrfs_doc trust;   /* text NULL when not given */
+    skt_emrfs_doc trust; /* text NULL when not given */
     skt_emrfs_doc boundary;
     skt_emrfs_doc *perms;
     size_t nperms, capperms;

@@ -52,10 +52,11 @@ int seckit_context_type_parse(const char *s, seckit_context_type *out, seckit_er
     int k = 0;
     while (k < SECKIT_CONTEXT_TYPE_COUNT_ && strcasecmp(s, ctx_type_names[k]) != 0)
         k++;
-    SKT_ENSURE(k < SECKIT_CONTEXT_TYPE_COUNT_, err, SECKIT_EINVAL,
-               "unknown context key type '%.100s' (expected string, stringList, numeric, numericList, boolean, "
-               "booleanList, date, dateList, ip, ipList, binary or binaryList)",
-               s);
+    SKT_ENSURE(
+        k < SECKIT_CONTEXT_TYPE_COUNT_, err, SECKIT_EINVAL,
+        "unknown context key type '%.100s' (expected string, stringList, numeric, numericList, boolean, "
+        "booleanList, date, dateList, ip, ipList, binary or binaryList)",
+        s);
     *out = (seckit_context_type)k;
     return 0;
 }
@@ -108,15 +109,19 @@ size_t seckit_policy_set_count(const seckit_policy_set *set, seckit_eval_role ro
     return set != NULL && (unsigned)role < SECKIT_EVAL_ROLE_COUNT_ ? set->count[role] : 0;
 }
 
-int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, const char *name, const char *file,
-                               const seckit_json *root, seckit_error *err)
+int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, const char *name,
+                               const char *file, const seckit_json *root, seckit_error *err)
 {
     if (set == NULL || root == NULL || (unsigned)role >= SECKIT_EVAL_ROLE_COUNT_)
         return seckit_error_set(err, SECKIT_EINVAL, "policy set: bad argument");
-    if ((role == SECKIT_EVAL_RESOURCE || role == SECKIT_EVAL_BOUNDARY || role == SECKIT_EVAL_SESSION) &&
+    if ((role == SECKIT_EVAL_RESOURCE || role == SECKIT_EVAL_BOUNDARY ||
+         role == SECKIT_EVAL_SESSION) &&
         set->count[role] > 0)
         return seckit_error_set(err, SECKIT_EINVAL, "%s: a request has at most one %s policy",
-                                file ? file : name ? name : "policy", role_names[role]);
+                                file   ? file
+                                : name ? name
+                                       : "policy",
+                                role_names[role]);
     if (set->n == set->cap) {
         size_t cap = set->cap ? set->cap * 2 : 8;
         skt_policy *p = realloc(set->policies, cap * sizeof *p);
@@ -126,7 +131,8 @@ int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, co
     }
     /* The compiled policy keeps pointers to nodes only for spans (copied);
      * strings are copied into the set's arena. */
-    int rc = skt_policy_compile(&set->arena, root, role, name, file, set->data, &set->policies[set->n], err);
+    int rc = skt_policy_compile(&set->arena, root, role, name, file, set->data,
+                                &set->policies[set->n], err);
     SKT_GUARD(rc);
     /* the tree may go away: drop the node links */
     skt_policy *p = &set->policies[set->n];
@@ -147,8 +153,8 @@ int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, co
     return 0;
 }
 
-int seckit_policy_set_add(seckit_policy_set *set, seckit_eval_role role, const char *name, const char *file,
-                          const char *json, size_t len, seckit_error *err)
+int seckit_policy_set_add(seckit_policy_set *set, seckit_eval_role role, const char *name,
+                          const char *file, const char *json, size_t len, seckit_error *err)
 {
     SKT_ENSURE(json != NULL, err, SECKIT_EINVAL, "policy set: no policy text");
     seckit_json_doc *doc = NULL;
@@ -171,7 +177,13 @@ int seckit_policy_set_add(seckit_policy_set *set, seckit_eval_role role, const c
  * role of a role session (limited by the boundary and session policy), "*"
  * or NotPrincipal (limited by the session policy), the caller's own ARN
  * (user, role session, federated user: nothing else needs to allow). */
-typedef enum grant_kind { GRANT_NONE = 0, GRANT_ACCOUNT, GRANT_ROLE, GRANT_WILDCARD, GRANT_DIRECT } grant_kind;
+typedef enum grant_kind {
+    GRANT_NONE = 0,
+    GRANT_ACCOUNT,
+    GRANT_ROLE,
+    GRANT_WILDCARD,
+    GRANT_DIRECT
+} grant_kind;
 
 #define MAX_DERIVED 6
 
@@ -321,10 +333,12 @@ static int resource_pat_match(eval_state *s, const skt_policy *p, const skt_reso
     skt_arn pa;
     if (rp->is_arn && s->resource_is_arn && skt_arn_split(s->sb.data, s->sb.len, &pa)) {
         for (int f = 0; f < SKT_ARN_RESOURCE; f++)
-            if (!skt_glob_match_esc(pa.f[f], pa.len[f], s->resource_arn.f[f], s->resource_arn.len[f], 1))
+            if (!skt_glob_match_esc(pa.f[f], pa.len[f], s->resource_arn.f[f],
+                                    s->resource_arn.len[f], 1))
                 return 0;
         return skt_glob_match_esc(pa.f[SKT_ARN_RESOURCE], pa.len[SKT_ARN_RESOURCE],
-                                  s->resource_arn.f[SKT_ARN_RESOURCE], s->resource_arn.len[SKT_ARN_RESOURCE], 0);
+                                  s->resource_arn.f[SKT_ARN_RESOURCE],
+                                  s->resource_arn.len[SKT_ARN_RESOURCE], 0);
     }
     return skt_glob_match_esc(s->sb.data, s->sb.len, s->resource, s->resource_len, 0);
 }
@@ -374,7 +388,8 @@ static grant_kind principal_match(eval_state *s, const skt_principal *pp)
         return GRANT_NONE;
     switch (pp->kind) {
     case SKT_PRIN_ACCOUNT:
-        return rq->account[0] && strcmp(rq->account, pp->account) == 0 && rq->kind != SKT_PRIN_SERVICE
+        return rq->account[0] && strcmp(rq->account, pp->account) == 0 &&
+                       rq->kind != SKT_PRIN_SERVICE
                    ? GRANT_ACCOUNT
                    : GRANT_NONE;
     case SKT_PRIN_ROLE:
@@ -389,11 +404,13 @@ static grant_kind principal_match(eval_state *s, const skt_principal *pp)
         }
         return GRANT_NONE;
     case SKT_PRIN_SERVICE:
-        return rq->kind == SKT_PRIN_SERVICE && rq->len == pp->len && strncasecmp(rq->text, pp->text, pp->len) == 0
+        return rq->kind == SKT_PRIN_SERVICE && rq->len == pp->len &&
+                       strncasecmp(rq->text, pp->text, pp->len) == 0
                    ? GRANT_DIRECT
                    : GRANT_NONE;
     default:
-        return rq->len == pp->len && memcmp(rq->text, pp->text, pp->len) == 0 ? GRANT_DIRECT : GRANT_NONE;
+        return rq->len == pp->len && memcmp(rq->text, pp->text, pp->len) == 0 ? GRANT_DIRECT
+                                                                              : GRANT_NONE;
     }
 }
 
@@ -442,7 +459,8 @@ static int value_match(eval_state *s, const skt_policy *p, skt_cond_op op, const
             }
             if (tl != rl)
                 return 0;
-            if (op == SKT_OP_STRING_EQUALS_IGNORE_CASE || op == SKT_OP_STRING_NOT_EQUALS_IGNORE_CASE)
+            if (op == SKT_OP_STRING_EQUALS_IGNORE_CASE ||
+                op == SKT_OP_STRING_NOT_EQUALS_IGNORE_CASE)
                 return strncasecmp(t, rv, rl) == 0;
             return memcmp(t, rv, rl) == 0;
         }
@@ -515,14 +533,14 @@ static int value_match(eval_state *s, const skt_policy *p, skt_cond_op op, const
         }
         return skt_glob_match_esc(s->sb.data, s->sb.len, rv, rl, 0);
     }
-    case SKT_FAM_NULL:
-        return 0;
+    case SKT_FAM_NULL: return 0;
     }
     return 0;
 }
 
 /* Does request value rv match any of the condition's policy values? */
-static int any_value_match(eval_state *s, const skt_policy *p, const skt_condition *c, const char *rv)
+static int any_value_match(eval_state *s, const skt_policy *p, const skt_condition *c,
+                           const char *rv)
 {
     size_t rl = strlen(rv);
     for (size_t i = 0; i < c->nvalues; i++)
@@ -714,7 +732,8 @@ static int prepare(eval_state *s, seckit_error *err)
     SKT_ENSURE(r->action != NULL, err, SECKIT_EINVAL, "request: no action");
     const char *colon = strchr(r->action, ':');
     if (colon == NULL || colon == r->action || colon[1] == '\0')
-        return seckit_error_set(err, SECKIT_EINVAL, "request: the action '%s' is not service:name", r->action);
+        return seckit_error_set(err, SECKIT_EINVAL, "request: the action '%s' is not service:name",
+                                r->action);
     s->svc = r->action;
     s->svc_len = (size_t)(colon - r->action);
     s->name = colon + 1;
@@ -724,11 +743,14 @@ static int prepare(eval_state *s, seckit_error *err)
     s->resource_is_arn = skt_arn_split(s->resource, s->resource_len, &s->resource_arn);
     for (size_t i = 0; i < r->context_count; i++) {
         const seckit_context_entry *e = &r->context[i];
-        if (e->key == NULL || (unsigned)e->type >= SECKIT_CONTEXT_TYPE_COUNT_ || (e->count && e->values == NULL))
-            return seckit_error_set(err, SECKIT_EINVAL, "request: context entry %zu is malformed", i);
+        if (e->key == NULL || (unsigned)e->type >= SECKIT_CONTEXT_TYPE_COUNT_ ||
+            (e->count && e->values == NULL))
+            return seckit_error_set(err, SECKIT_EINVAL, "request: context entry %zu is malformed",
+                                    i);
         if (!seckit_context_type_is_list(e->type) && e->count != 1)
-            return seckit_error_set(err, SECKIT_EINVAL, "request: context key %s of type %s takes one value",
-                                    e->key, ctx_type_names[e->type]);
+            return seckit_error_set(err, SECKIT_EINVAL,
+                                    "request: context key %s of type %s takes one value", e->key,
+                                    ctx_type_names[e->type]);
     }
     /* the caller */
     if (r->principal == NULL || r->principal[0] == '\0') {
@@ -744,7 +766,8 @@ static int prepare(eval_state *s, seckit_error *err)
             s->principal.account[0] = '\0';
         }
         if (s->principal.kind == SKT_PRIN_ANY)
-            return seckit_error_set(err, SECKIT_EINVAL, "request: the principal must be one caller, not '*'");
+            return seckit_error_set(err, SECKIT_EINVAL,
+                                    "request: the principal must be one caller, not '*'");
         if (s->principal.kind == SKT_PRIN_SESSION) {
             const char *rp = strstr(r->principal, ":assumed-role/") + 14;
             const char *slash = strchr(rp, '/');
@@ -755,7 +778,8 @@ static int prepare(eval_state *s, seckit_error *err)
     memcpy(s->principal_account, s->principal.account, sizeof s->principal_account);
     if (r->resource_account != NULL) {
         if (!is_account_id(r->resource_account))
-            return seckit_error_set(err, SECKIT_EINVAL, "request: the resource account '%s' is not 12 digits",
+            return seckit_error_set(err, SECKIT_EINVAL,
+                                    "request: the resource account '%s' is not 12 digits",
                                     r->resource_account);
         memcpy(s->resource_account, r->resource_account, 13);
     } else if (s->resource_is_arn && s->resource_arn.len[SKT_ARN_ACCOUNT] == 12) {
@@ -774,9 +798,10 @@ static int prepare(eval_state *s, seckit_error *err)
             /* aws:PrincipalArn of a role session is the role's ARN */
             skt_arn a;
             skt_arn_split(r->principal, strlen(r->principal), &a);
-            int w = snprintf(s->principal_arn_buf, sizeof s->principal_arn_buf, "arn:%.*s:iam::%s:role/%.*s",
-                             (int)a.len[SKT_ARN_PARTITION], a.f[SKT_ARN_PARTITION], s->principal_account,
-                             (int)s->session_role_len, s->session_role);
+            int w = snprintf(s->principal_arn_buf, sizeof s->principal_arn_buf,
+                             "arn:%.*s:iam::%s:role/%.*s", (int)a.len[SKT_ARN_PARTITION],
+                             a.f[SKT_ARN_PARTITION], s->principal_account, (int)s->session_role_len,
+                             s->session_role);
             if (w > 0 && (size_t)w < sizeof s->principal_arn_buf)
                 derive(s, "aws:PrincipalArn", s->principal_arn_buf);
         } else {
@@ -802,8 +827,8 @@ static int prepare(eval_state *s, seckit_error *err)
 /* The explicit denies a result lists (the decision counts them all). */
 #define MAX_DENIES 64
 
-int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *req, seckit_eval_result **out,
-                       seckit_error *err)
+int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *req,
+                       seckit_eval_result **out, seckit_error *err)
 {
     if (set == NULL || req == NULL || out == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "policy eval: bad argument");
@@ -833,7 +858,8 @@ int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *
     int have[SECKIT_EVAL_ROLE_COUNT_];
     for (int r = 0; r < SECKIT_EVAL_ROLE_COUNT_; r++)
         have[r] = set->count[r] > 0;
-    if (!have[SECKIT_EVAL_SCP] || s.allow[SECKIT_EVAL_SCP] || s.anonymous || s.principal.kind == SKT_PRIN_SERVICE)
+    if (!have[SECKIT_EVAL_SCP] || s.allow[SECKIT_EVAL_SCP] || s.anonymous ||
+        s.principal.kind == SKT_PRIN_SERVICE)
         gates |= SECKIT_EVAL_PASSED_SCP;
     /* RCPFullAWSAccess is attached to every resource of an organization
      * and cannot be detached, and RCPs only hold Deny statements: an RCP
@@ -857,14 +883,16 @@ int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *
             add_statement(&s, p, &p->statements[denies[i].statement]);
         }
         const seckit_eval_statement *d = &res->stmts[0];
-        res->reason = skt_arena_printf(&res->arena, "explicit deny in %s policy %s statement %zu%s%s%s",
+        res->reason = skt_arena_printf(&res->arena,
+                                       "explicit deny in %s policy %s statement %zu%s%s%s",
                                        role_names[d->role], d->policy, d->index, d->sid ? " (" : "",
                                        d->sid ? d->sid : "", d->sid ? ")" : "");
         goto done;
     }
     const char *why = NULL;
     int allowed = 0, via_resource = 0, via_identity = 0;
-    int boundary_ok = (gates & SECKIT_EVAL_PASSED_BOUNDARY) != 0, session_ok = (gates & SECKIT_EVAL_PASSED_SESSION) != 0;
+    int boundary_ok = (gates & SECKIT_EVAL_PASSED_BOUNDARY) != 0,
+        session_ok = (gates & SECKIT_EVAL_PASSED_SESSION) != 0;
     int identity_ok = s.allow[SECKIT_EVAL_IDENTITY];
     if (!(gates & SECKIT_EVAL_PASSED_SCP)) {
         why = "no service control policy allows it";
@@ -918,8 +946,8 @@ int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *
         add_matching(&s, SECKIT_EVAL_SCP, 0);
         add_matching(&s, SECKIT_EVAL_RCP, 0);
         res->reason = via_resource && !via_identity ? "allowed by the resource-based policy"
-                      : via_resource               ? "allowed by the identity-based and resource-based policies"
-                                                   : "allowed by an identity-based policy";
+                      : via_resource ? "allowed by the identity-based and resource-based policies"
+                                     : "allowed by an identity-based policy";
     } else {
         res->decision = SECKIT_DECISION_IMPLICIT_DENY;
         res->reason = skt_arena_printf(&res->arena, "implicit deny: %s", why);
@@ -951,7 +979,8 @@ seckit_decision seckit_eval_result_decision(const seckit_eval_result *res)
     return res ? res->decision : SECKIT_DECISION_IMPLICIT_DENY;
 }
 
-size_t seckit_eval_result_statements(const seckit_eval_result *res, const seckit_eval_statement **out)
+size_t seckit_eval_result_statements(const seckit_eval_result *res,
+                                     const seckit_eval_statement **out)
 {
     if (out != NULL)
         *out = res ? res->stmts : NULL;

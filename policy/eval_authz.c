@@ -25,16 +25,18 @@ static int hexv(char c)
 }
 
 /* A policy document member: an object, or a (URL-encoded) JSON string. */
-static int add_document(seckit_policy_set *set, seckit_eval_role role, const char *name, const char *file,
-                        const seckit_json *doc, seckit_error *err)
+static int add_document(seckit_policy_set *set, seckit_eval_role role, const char *name,
+                        const char *file, const seckit_json *doc, seckit_error *err)
 {
     if (doc == NULL)
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: policy %s has no document", file ? file : "", name);
+        return seckit_error_set(err, SECKIT_EFORMAT, "%s: policy %s has no document",
+                                file ? file : "", name);
     if (doc->kind == SECKIT_JSON_OBJECT)
         return seckit_policy_set_add_tree(set, role, name, file, doc, err);
     if (doc->kind != SECKIT_JSON_STRING)
-        return seckit_error_set_at(err, SECKIT_EFORMAT, doc->span.start.line, doc->span.start.column,
-                                   doc->span.start.offset, "%s:%lu: policy %s: the document is not an object",
+        return seckit_error_set_at(err, SECKIT_EFORMAT, doc->span.start.line,
+                                   doc->span.start.column, doc->span.start.offset,
+                                   "%s:%lu: policy %s: the document is not an object",
                                    file ? file : "", doc->span.start.line, name);
     char *text = malloc(doc->len + 1);
     SKT_ENSURE(text != NULL, err, SECKIT_ENOMEM, "out of memory");
@@ -67,12 +69,14 @@ static const seckit_json *find_by(const seckit_json *list, const char *field, co
 }
 
 /* The default version's document of a managed policy from "Policies". */
-static int add_managed(seckit_policy_set *set, seckit_eval_role role, const char *file, const seckit_json *root,
-                       const char *arn, const char *owner, seckit_error *err)
+static int add_managed(seckit_policy_set *set, seckit_eval_role role, const char *file,
+                       const seckit_json *root, const char *arn, const char *owner,
+                       seckit_error *err)
 {
     const seckit_json *pol = find_by(seckit_json_get(root, "Policies"), "Arn", arn);
     if (pol == NULL)
-        return seckit_error_set(err, SECKIT_ENOTFOUND, "%s: managed policy %s (of %s) is not in the dump",
+        return seckit_error_set(err, SECKIT_ENOTFOUND,
+                                "%s: managed policy %s (of %s) is not in the dump",
                                 file ? file : "", arn, owner);
     const seckit_json *name = seckit_json_get(pol, "PolicyName");
     const seckit_json *versions = seckit_json_get(pol, "PolicyVersionList");
@@ -82,16 +86,19 @@ static int add_managed(seckit_policy_set *set, seckit_eval_role role, const char
         for (const seckit_json *v = versions->child; v && doc == NULL; v = v->next) {
             const seckit_json *is_def = seckit_json_get(v, "IsDefaultVersion");
             if ((is_def != NULL && is_def->kind == SECKIT_JSON_TRUE) ||
-                (def != NULL && def->kind == SECKIT_JSON_STRING && str_is(seckit_json_get(v, "VersionId"), def->str)))
+                (def != NULL && def->kind == SECKIT_JSON_STRING &&
+                 str_is(seckit_json_get(v, "VersionId"), def->str)))
                 doc = seckit_json_get(v, "Document");
         }
-    return add_document(set, role, name && name->kind == SECKIT_JSON_STRING ? name->str : arn, file, doc, err);
+    return add_document(set, role, name && name->kind == SECKIT_JSON_STRING ? name->str : arn, file,
+                        doc, err);
 }
 
 /* Inline policies (list of {PolicyName, PolicyDocument}) and attached
  * managed policies of one entity. */
-static int add_entity(seckit_policy_set *set, const char *file, const seckit_json *root, const seckit_json *ent,
-                      const char *inline_field, const char *owner, seckit_error *err)
+static int add_entity(seckit_policy_set *set, const char *file, const seckit_json *root,
+                      const seckit_json *ent, const char *inline_field, const char *owner,
+                      seckit_error *err)
 {
     const seckit_json *inl = seckit_json_get(ent, inline_field);
     if (inl != NULL && inl->kind == SECKIT_JSON_ARRAY)
@@ -114,8 +121,9 @@ static int add_entity(seckit_policy_set *set, const char *file, const seckit_jso
     return 0;
 }
 
-int seckit_policy_set_add_authorization_details(seckit_policy_set *set, const char *file, const char *json,
-                                                size_t len, const char *principal, seckit_error *err)
+int seckit_policy_set_add_authorization_details(seckit_policy_set *set, const char *file,
+                                                const char *json, size_t len, const char *principal,
+                                                seckit_error *err)
 {
     if (set == NULL || json == NULL || principal == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "authorization details: bad argument");
@@ -143,40 +151,47 @@ int seckit_policy_set_add_authorization_details(seckit_policy_set *set, const ch
         const seckit_json *roles = seckit_json_get(root, "RoleDetailList");
         if (roles != NULL && roles->kind == SECKIT_JSON_ARRAY)
             for (const seckit_json *e = roles->child; e && ent == NULL; e = e->next) {
-                const seckit_json *nm = seckit_json_get(e, "RoleName"), *arn = seckit_json_get(e, "Arn");
+                const seckit_json *nm = seckit_json_get(e, "RoleName"),
+                                  *arn = seckit_json_get(e, "Arn");
                 skt_principal rpn;
-                if (nm && nm->kind == SECKIT_JSON_STRING && nm->len == rl && memcmp(nm->str, rp, rl) == 0 && arn &&
-                    arn->kind == SECKIT_JSON_STRING) {
+                if (nm && nm->kind == SECKIT_JSON_STRING && nm->len == rl &&
+                    memcmp(nm->str, rp, rl) == 0 && arn && arn->kind == SECKIT_JSON_STRING) {
                     skt_principal_classify(arn->str, arn->len, &rpn);
                     if (strcmp(rpn.account, p.account) == 0)
                         ent = e;
                 }
             }
     } else {
-        rc = seckit_error_set(err, SECKIT_EINVAL,
-                              "authorization details: %s is not an IAM user, role or role session ARN", principal);
+        rc = seckit_error_set(
+            err, SECKIT_EINVAL,
+            "authorization details: %s is not an IAM user, role or role session ARN", principal);
         goto out;
     }
     if (root == NULL || root->kind != SECKIT_JSON_OBJECT ||
-        (seckit_json_get(root, "UserDetailList") == NULL && seckit_json_get(root, "RoleDetailList") == NULL)) {
+        (seckit_json_get(root, "UserDetailList") == NULL &&
+         seckit_json_get(root, "RoleDetailList") == NULL)) {
         rc = seckit_error_set(err, SECKIT_EFORMAT,
-                              "%s: not the output of aws iam get-account-authorization-details", file ? file : "");
+                              "%s: not the output of aws iam get-account-authorization-details",
+                              file ? file : "");
         goto out;
     }
     SKT_ENSURE_GOTO(ent != NULL, err, rc, out, SECKIT_ENOTFOUND,
                     "%s: no %s %s in the authorization details", file ? file : "",
                     is_user ? "user" : "role", principal);
-    rc = add_entity(set, file, root, ent, is_user ? "UserPolicyList" : "RolePolicyList", principal, err);
+    rc = add_entity(set, file, root, ent, is_user ? "UserPolicyList" : "RolePolicyList", principal,
+                    err);
     if (rc == 0 && is_user) {
         const seckit_json *groups = seckit_json_get(ent, "GroupList");
         if (groups != NULL && groups->kind == SECKIT_JSON_ARRAY)
             for (const seckit_json *g = groups->child; g && rc == 0; g = g->next) {
                 if (g->kind != SECKIT_JSON_STRING)
                     continue;
-                const seckit_json *ge = find_by(seckit_json_get(root, "GroupDetailList"), "GroupName", g->str);
+                const seckit_json *ge =
+                    find_by(seckit_json_get(root, "GroupDetailList"), "GroupName", g->str);
                 if (ge == NULL) {
-                    rc = seckit_error_set(err, SECKIT_ENOTFOUND, "%s: group %s of %s is not in the dump",
-                                          file ? file : "", g->str, principal);
+                    rc = seckit_error_set(err, SECKIT_ENOTFOUND,
+                                          "%s: group %s of %s is not in the dump", file ? file : "",
+                                          g->str, principal);
                     break;
                 }
                 rc = add_entity(set, file, root, ge, "GroupPolicyList", g->str, err);

@@ -98,7 +98,8 @@ static int list_push(skt_in_list *l, seckit_policy_input *in, seckit_error *err)
 }
 
 static int input_init(seckit_policy_input *in, seckit_policy_type type,
-                      seckit_policy_resource_type resource_type, const char *owner, seckit_error *err)
+                      seckit_policy_resource_type resource_type, const char *owner,
+                      seckit_error *err)
 {
     memset(in, 0, sizeof(*in));
     in->type = type;
@@ -109,9 +110,9 @@ static int input_init(seckit_policy_input *in, seckit_policy_type type,
     return 0;
 }
 
-int skt_in_add_slice(skt_in_list *l, const skt_in_pos *start, size_t end,
-                     seckit_policy_type type, seckit_policy_resource_type resource_type,
-                     const char *owner, seckit_error *err)
+int skt_in_add_slice(skt_in_list *l, const skt_in_pos *start, size_t end, seckit_policy_type type,
+                     seckit_policy_resource_type resource_type, const char *owner,
+                     seckit_error *err)
 {
     seckit_policy_input in;
     SKT_ENSURE(start->offset <= end && end <= l->len, err, SECKIT_EINTERNAL, "slice out of range");
@@ -372,9 +373,9 @@ static int tw_node(tw *w, const skt_in_node *n, unsigned depth, seckit_json **ou
     return rc;
 }
 
-static int add_written(skt_in_list *l, tw *w, const skt_in_pos *base,
-                       seckit_policy_type type, seckit_policy_resource_type resource_type,
-                       const char *owner, seckit_error *err)
+static int add_written(skt_in_list *l, tw *w, const skt_in_pos *base, seckit_policy_type type,
+                       seckit_policy_resource_type resource_type, const char *owner,
+                       seckit_error *err)
 {
     seckit_policy_input in;
     int rc = input_init(&in, type, resource_type, owner, err);
@@ -487,7 +488,8 @@ static int anchors_for_escaped(tw *w, const char *data, const skt_in_node *s)
 }
 
 int skt_in_add_string(skt_in_list *l, const skt_in_node *s, seckit_policy_type type,
-                      seckit_policy_resource_type resource_type, const char *owner, seckit_error *err)
+                      seckit_policy_resource_type resource_type, const char *owner,
+                      seckit_error *err)
 {
     tw w = {NULL, 0, 0, NULL, 0, 0, err, NULL, 0};
     int rc;
@@ -536,7 +538,8 @@ int skt_in_add_string(skt_in_list *l, const skt_in_node *s, seckit_policy_type t
 }
 
 int skt_in_add_document(skt_in_list *l, const skt_in_node *doc, seckit_policy_type type,
-                        seckit_policy_resource_type resource_type, const char *owner, seckit_error *err)
+                        seckit_policy_resource_type resource_type, const char *owner,
+                        seckit_error *err)
 {
     if (doc->kind == SKT_IN_STRING)
         return skt_in_add_string(l, doc, type, resource_type, owner, err);
@@ -545,16 +548,14 @@ int skt_in_add_document(skt_in_list *l, const skt_in_node *doc, seckit_policy_ty
         l->items[l->n - 1].tree = doc->json; /* the slice as json.c read it */
         return 0;
     }
-    return seckit_error_set_at(err, SECKIT_EFORMAT, doc->pos.line, doc->pos.column,
-                               doc->pos.offset,
+    return seckit_error_set_at(err, SECKIT_EFORMAT, doc->pos.line, doc->pos.column, doc->pos.offset,
                                "%s: the policy document at line %lu column %lu is neither an "
                                "object nor a string",
                                owner, doc->pos.line, doc->pos.column);
 }
 
-seckit_input_position seckit_policy_input_locate(const seckit_policy_input *in,
-                                                 size_t text_offset, unsigned long text_line,
-                                                 unsigned long text_column)
+seckit_input_position seckit_policy_input_locate(const seckit_policy_input *in, size_t text_offset,
+                                                 unsigned long text_line, unsigned long text_column)
 {
     seckit_input_position p = in->base;
     if (in->exact) {
@@ -642,11 +643,12 @@ static int extract_get_entity(skt_in_list *l, const skt_in_node *root, seckit_er
         if (doc == NULL)
             return 0;
         owner_fmt(owner, sizeof(owner), "role/%s (trust policy)", str_or(role, "RoleName", "?"));
-        return skt_in_add_document(l, doc, SECKIT_POLICY_TRUST,
-                                   SECKIT_RESOURCE_IAM_ROLE_TRUST, owner, err);
+        return skt_in_add_document(l, doc, SECKIT_POLICY_TRUST, SECKIT_RESOURCE_IAM_ROLE_TRUST,
+                                   owner, err);
     }
     const skt_in_node *doc = skt_in_get(root, "PolicyDocument");
-    static const char *const kinds[][2] = {{"RoleName", "role"}, {"UserName", "user"},
+    static const char *const kinds[][2] = {{"RoleName", "role"},
+                                           {"UserName", "user"},
                                            {"GroupName", "group"}};
     const char *kind = "?", *name = "?";
     for (size_t i = 0; i < SKT_ARRAY_LEN(kinds); i++) {
@@ -680,7 +682,8 @@ static int auth_inline(skt_in_list *l, const skt_in_node *entity, const char *li
         char owner[OWNER_MAX];
         owner_fmt(owner, sizeof(owner), "%s/%s (inline policy %s)", kind, name,
                   str_or(p, "PolicyName", "?"));
-        SKT_GUARD(skt_in_add_document(l, doc, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, owner, err));
+        SKT_GUARD(
+            skt_in_add_document(l, doc, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, owner, err));
     }
     return 0;
 }
@@ -743,7 +746,8 @@ static int extract_auth_details(skt_in_list *l, const skt_in_node *root, seckit_
         owner_fmt(owner, sizeof(owner), "policy%s%s (managed policy, version %s)",
                   path[0] == '/' ? path : "/", str_or(p, "PolicyName", "?"),
                   str_or(chosen, "VersionId", "?"));
-        SKT_GUARD(skt_in_add_document(l, doc, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, owner, err));
+        SKT_GUARD(
+            skt_in_add_document(l, doc, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, owner, err));
     }
     return 0;
 }
@@ -770,23 +774,20 @@ static const tf_attr tf_attrs[] = {
      "inline policy"},
     {"aws_s3_bucket_policy", "policy", SECKIT_POLICY_RESOURCE, SECKIT_RESOURCE_S3_BUCKET,
      "bucket policy"},
-    {"aws_s3_bucket", "policy", SECKIT_POLICY_RESOURCE, SECKIT_RESOURCE_S3_BUCKET,
-     "bucket policy"},
+    {"aws_s3_bucket", "policy", SECKIT_POLICY_RESOURCE, SECKIT_RESOURCE_S3_BUCKET, "bucket policy"},
     {"aws_s3_access_point", "policy", SECKIT_POLICY_RESOURCE, SECKIT_RESOURCE_S3_ACCESS_POINT,
      "access point policy"},
     {"aws_sqs_queue_policy", "policy", SECKIT_POLICY_RESOURCE, SECKIT_RESOURCE_SQS_QUEUE,
      "queue policy"},
-    {"aws_sqs_queue", "policy", SECKIT_POLICY_RESOURCE, SECKIT_RESOURCE_SQS_QUEUE,
-     "queue policy"},
+    {"aws_sqs_queue", "policy", SECKIT_POLICY_RESOURCE, SECKIT_RESOURCE_SQS_QUEUE, "queue policy"},
     {"aws_sns_topic_policy", "policy", SECKIT_POLICY_RESOURCE, SECKIT_RESOURCE_SNS_TOPIC,
      "topic policy"},
-    {"aws_sns_topic", "policy", SECKIT_POLICY_RESOURCE, SECKIT_RESOURCE_SNS_TOPIC,
-     "topic policy"},
+    {"aws_sns_topic", "policy", SECKIT_POLICY_RESOURCE, SECKIT_RESOURCE_SNS_TOPIC, "topic policy"},
     {"aws_kms_key", "policy", SECKIT_POLICY_RESOURCE, SECKIT_RESOURCE_KMS_KEY, "key policy"},
     {"aws_secretsmanager_secret_policy", "policy", SECKIT_POLICY_RESOURCE,
      SECKIT_RESOURCE_SECRETS_MANAGER_SECRET, "secret resource policy"},
-    {"aws_ecr_repository_policy", "policy", SECKIT_POLICY_RESOURCE,
-     SECKIT_RESOURCE_ECR_REPOSITORY, "repository policy"},
+    {"aws_ecr_repository_policy", "policy", SECKIT_POLICY_RESOURCE, SECKIT_RESOURCE_ECR_REPOSITORY,
+     "repository policy"},
 };
 
 static int tf_resource(skt_in_list *l, const skt_in_node *res, seckit_error *err)
@@ -808,8 +809,8 @@ static int tf_resource(skt_in_list *l, const skt_in_node *res, seckit_error *err
         if (v == NULL || v->kind != SKT_IN_STRING || v->len == 0)
             continue;
         owner_fmt(owner, sizeof(owner), "%s (%s)", address, tf_attrs[i].what);
-        SKT_GUARD(skt_in_add_string(l, v, tf_attrs[i].ptype, tf_attrs[i].resource_type, owner,
-                                    err));
+        SKT_GUARD(
+            skt_in_add_string(l, v, tf_attrs[i].ptype, tf_attrs[i].resource_type, owner, err));
     }
     if (strcmp(type, "aws_iam_role") == 0) {
         const skt_in_node *inl = skt_in_get(values, "inline_policy");
@@ -819,7 +820,8 @@ static int tf_resource(skt_in_list *l, const skt_in_node *res, seckit_error *err
                 continue;
             owner_fmt(owner, sizeof(owner), "%s (inline policy %s)", address,
                       str_or(inl->kids[i], "name", "?"));
-            SKT_GUARD(skt_in_add_string(l, v, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, owner, err));
+            SKT_GUARD(
+                skt_in_add_string(l, v, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, owner, err));
         }
     }
     return skt_in_set_scope(l, first, address, NULL, err);
@@ -864,8 +866,7 @@ static seckit_input_format detect(const skt_in_node *root)
     const skt_in_node *pv = skt_in_get(root, "PolicyVersion");
     if (pv != NULL && pv->kind == SKT_IN_OBJECT)
         return SECKIT_INPUT_POLICY_VERSION;
-    if (has(root, "UserDetailList") || has(root, "GroupDetailList") ||
-        has(root, "RoleDetailList"))
+    if (has(root, "UserDetailList") || has(root, "GroupDetailList") || has(root, "RoleDetailList"))
         return SECKIT_INPUT_AUTH_DETAILS;
     const skt_in_node *pols = skt_in_get(root, "Policies");
     if (pols != NULL && pols->kind == SKT_IN_ARRAY && pols->n > 0 &&
@@ -1027,8 +1028,8 @@ int seckit_policy_inputs_extract(const char *data, size_t len,
         switch (fmt) {
         case SECKIT_INPUT_POLICY:
             if (yaml)
-                rc = skt_in_add_tree(&l, doc.root, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE,
-                                     "", err);
+                rc = skt_in_add_tree(&l, doc.root, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, "",
+                                     err);
             else
                 rc = skt_in_add_slice(&l, &file_start, len, SECKIT_POLICY_IDENTITY,
                                       SECKIT_RESOURCE_NONE, "", err);

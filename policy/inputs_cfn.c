@@ -167,8 +167,8 @@ static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *
         return rc;
     if (fv->kind == SKT_IN_STRING && strncmp(fv->str, "arn:", 4) != 0) {
         char buf[1024];
-        snprintf(buf, sizeof(buf), "arn:aws:lambda:" SKT_CFN_REGION ":" SKT_CFN_ACCOUNT ":function:%s",
-                 fv->str);
+        snprintf(buf, sizeof(buf),
+                 "arn:aws:lambda:" SKT_CFN_REGION ":" SKT_CFN_ACCOUNT ":function:%s", fv->str);
         fv = skt_cfn_cstr(c, &fv->pos, buf);
         if (fv == NULL)
             return skt_cfn_oom(c);
@@ -185,13 +185,13 @@ static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *
         pr = skt_in_node_new(c->doc, SKT_IN_OBJECT, &pv->pos, c->err);
         if (pr == NULL)
             return skt_cfn_oom(c);
-        const char *kind = strstr(ps, ".amazonaws.com") != NULL || strstr(ps, ".amazon.com")
-                               ? "Service"
-                               : "AWS";
+        const char *kind =
+            strstr(ps, ".amazonaws.com") != NULL || strstr(ps, ".amazon.com") ? "Service" : "AWS";
         rc = skt_cfn_obj_put(c, pr, kind, &pv->pos, pv);
     }
     if (rc == 0)
-        rc = skt_cfn_obj_put(c, policy, "Version", &res->pos, skt_cfn_cstr(c, &res->pos, "2012-10-17"));
+        rc = skt_cfn_obj_put(c, policy, "Version", &res->pos,
+                             skt_cfn_cstr(c, &res->pos, "2012-10-17"));
     if (rc == 0)
         rc = skt_cfn_obj_put(c, st, "Effect", &res->pos, skt_cfn_cstr(c, &res->pos, "Allow"));
     if (rc == 0)
@@ -217,8 +217,8 @@ static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *
         rc = skt_cfn_eval(c, pn, &cx, 0, &v);
         if (rc != 0 || v == NULL)
             continue;
-        if (cond == NULL && (cond = skt_in_node_new(c->doc, SKT_IN_OBJECT, &pn->pos, c->err)) ==
-                                NULL) {
+        if (cond == NULL &&
+            (cond = skt_in_node_new(c->doc, SKT_IN_OBJECT, &pn->pos, c->err)) == NULL) {
             rc = skt_cfn_oom(c);
             break;
         }
@@ -239,8 +239,10 @@ static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *
         rc = skt_cfn_obj_put(c, policy, "Statement", &res->pos, stmts);
     if (rc == 0) {
         char owner[OWNER_MAX];
-        snprintf(owner, sizeof(owner), "AWS::Lambda::Permission %s (statement made from its "
-                 "properties)", id);
+        snprintf(owner, sizeof(owner),
+                 "AWS::Lambda::Permission %s (statement made from its "
+                 "properties)",
+                 id);
         size_t had = c->l->n;
         rc = skt_in_add_tree(c->l, policy, SECKIT_POLICY_RESOURCE, SECKIT_RESOURCE_LAMBDA_FUNCTION,
                              owner, c->err);
@@ -277,7 +279,8 @@ static int metadata_ignores(const skt_in_node *res, const char *id, char *buf, s
     const skt_in_node *ig = sk->kind == SKT_IN_OBJECT ? skt_in_get(sk, "ignore") : NULL;
     if (sk->kind != SKT_IN_OBJECT || (ig != NULL && ig->kind != SKT_IN_ARRAY) ||
         (ig == NULL && sk->n > 0))
-        return seckit_error_set_at(err, SECKIT_EFORMAT, sk->pos.line, sk->pos.column, sk->pos.offset,
+        return seckit_error_set_at(err, SECKIT_EFORMAT, sk->pos.line, sk->pos.column,
+                                   sk->pos.offset,
                                    "line %lu column %lu: %s: Metadata.seckit must be "
                                    "{ignore: [CODE, ...]}",
                                    sk->pos.line, sk->pos.column, id);
@@ -293,16 +296,19 @@ static int metadata_ignores(const skt_in_node *res, const char *id, char *buf, s
         while (code != NULL && k < nchecks && strcmp(checks[k].issue_code, code) != 0)
             k++;
         if (code == NULL || k == nchecks)
-            return seckit_error_set_at(err, SECKIT_EINVAL, e->pos.line, e->pos.column, e->pos.offset,
+            return seckit_error_set_at(err, SECKIT_EINVAL, e->pos.line, e->pos.column,
+                                       e->pos.offset,
                                        "line %lu column %lu: %s: Metadata.seckit.ignore: %s%.80s%s",
                                        e->pos.line, e->pos.column, id,
-                                       code ? "unknown issue code '" : "expected an issue code or {code: CODE}",
+                                       code ? "unknown issue code '"
+                                            : "expected an issue code or {code: CODE}",
                                        code ? code : "", code ? "' (see docs/checks.md)" : "");
         size_t n = strlen(code);
         if (used + n + 2 > cap)
-            return seckit_error_set_at(err, SECKIT_ELIMIT, e->pos.line, e->pos.column, e->pos.offset,
-                                       "line %lu column %lu: %s: too many ignored codes", e->pos.line,
-                                       e->pos.column, id);
+            return seckit_error_set_at(err, SECKIT_ELIMIT, e->pos.line, e->pos.column,
+                                       e->pos.offset,
+                                       "line %lu column %lu: %s: too many ignored codes",
+                                       e->pos.line, e->pos.column, id);
         if (used > 0)
             buf[used++] = ',';
         memcpy(buf + used, code, n + 1);
@@ -314,8 +320,13 @@ static int metadata_ignores(const skt_in_node *res, const char *id, char *buf, s
 int skt_in_cfn_extract(skt_in_list *l, skt_in_doc *doc, seckit_error *err)
 {
     const skt_in_node *root = doc->root;
-    cfn c = {l, doc, skt_in_get(root, "Parameters"), skt_in_get(root, "Resources"),
-             skt_in_get(root, "Mappings"), err, NULL};
+    cfn c = {l,
+             doc,
+             skt_in_get(root, "Parameters"),
+             skt_in_get(root, "Resources"),
+             skt_in_get(root, "Mappings"),
+             err,
+             NULL};
     if (c.resources == NULL)
         return 0;
     if (c.resources->kind != SKT_IN_OBJECT)

@@ -30,8 +30,8 @@ void seckit_lint_config_free(seckit_lint_config *c)
 static int bad(const skt_in_node *n, seckit_error *err, const char *what, const char *key)
 {
     return seckit_error_set_at(err, SECKIT_EFORMAT, n->pos.line, n->pos.column, n->pos.offset,
-                               "line %lu column %lu: %s%.80s%s", n->pos.line, n->pos.column + 1, what,
-                               key ? key : "", key ? "'" : "");
+                               "line %lu column %lu: %s%.80s%s", n->pos.line, n->pos.column + 1,
+                               what, key ? key : "", key ? "'" : "");
 }
 
 static const char *scalar(const skt_in_node *v)
@@ -42,7 +42,8 @@ static const char *scalar(const skt_in_node *v)
 }
 
 /* A string or a list of strings. */
-static int list(const skt_in_node *v, const char ***out, size_t *n, const char *key, seckit_error *err)
+static int list(const skt_in_node *v, const char ***out, size_t *n, const char *key,
+                seckit_error *err)
 {
     size_t count = v->kind == SKT_IN_ARRAY ? v->n : 1;
     const char **l = calloc(count + 1, sizeof(*l));
@@ -81,7 +82,8 @@ static int blank(const char *d, size_t len)
     return 1;
 }
 
-int seckit_lint_config_parse(seckit_lint_config **out, const char *data, size_t len, seckit_error *err)
+int seckit_lint_config_parse(seckit_lint_config **out, const char *data, size_t len,
+                             seckit_error *err)
 {
     SKT_ENSURE_ARG(data != NULL && out != NULL, err);
     *out = NULL;
@@ -107,7 +109,8 @@ int seckit_lint_config_parse(seckit_lint_config **out, const char *data, size_t 
         lint = skt_in_get(root, "lint");
     if (rc == 0 && lint != NULL && lint->kind != SKT_IN_OBJECT && lint->kind != SKT_IN_NULL)
         rc = bad(lint, err, "'lint' must be a mapping of options", NULL);
-    for (size_t i = 0; rc == 0 && lint != NULL && lint->kind == SKT_IN_OBJECT && i + 1 < lint->n; i += 2) {
+    for (size_t i = 0; rc == 0 && lint != NULL && lint->kind == SKT_IN_OBJECT && i + 1 < lint->n;
+         i += 2) {
         const char *key = lint->kids[i]->str;
         const skt_in_node *v = lint->kids[i + 1];
         if (strcmp(key, "ignore") == 0) {
@@ -132,10 +135,11 @@ int seckit_lint_config_parse(seckit_lint_config **out, const char *data, size_t 
         while (k < SKT_ARRAY_LEN(option_keys) && strcmp(option_keys[k], key) != 0)
             k++;
         if (k == SKT_ARRAY_LEN(option_keys)) {
-            rc = bad(lint->kids[i], err,
-                     "unknown lint option (type, resource-type, format, fail-on, account, data, baseline, "
-                     "help-uri-base, quiet, ignore, exclude): '",
-                     key);
+            rc = bad(
+                lint->kids[i], err,
+                "unknown lint option (type, resource-type, format, fail-on, account, data, baseline, "
+                "help-uri-base, quiet, ignore, exclude): '",
+                key);
             break;
         }
         const char *s = scalar(v);

@@ -15,14 +15,14 @@
 #include "seckit/json.h"
 
 /* Limits on what the readers accept (checked before allocating). */
-#define SKT_IN_MAX_DEPTH 96          /* nesting of arrays/objects/mappings */
+#define SKT_IN_MAX_DEPTH 96 /* nesting of arrays/objects/mappings */
 /* Values in one document (YAML aliases count each time they are expanded):
  * SKT_IN_MAX_NODES plus one per SKT_IN_NODES_PER_BYTE bytes of input, so a
  * 64 MiB get-account-authorization-details dump (about 3 million values) fits
  * while alias bombs stop early. */
 #define SKT_IN_MAX_NODES 1000000
 #define SKT_IN_NODES_PER_BYTE 16
-#define SKT_IN_MAX_TEXT (64u << 20)  /* generated policy text */
+#define SKT_IN_MAX_TEXT (64u << 20) /* generated policy text */
 /* seckit_json_parse's defaults, which linting a policy's text applies: a
  * policy found in a JSON file is linted from the file's tree only within
  * them (else from its text, which reports the limit as today). */
@@ -49,19 +49,19 @@ typedef struct skt_in_doc skt_in_doc;
 
 typedef struct skt_in_node {
     skt_in_kind kind;
-    const char *str;         /* STRING (decoded, NUL-terminated) or NUMBER text */
+    const char *str; /* STRING (decoded, NUL-terminated) or NUMBER text */
     size_t len;
-    const char *tag;         /* YAML tag ("!Ref") or NULL */
-    skt_in_pos pos;          /* where the node starts in the file */
-    size_t end;              /* file offset just past the node (JSON only) */
-    int raw_escaped;         /* JSON string token contained escapes */
-    int block;               /* YAML literal/folded block scalar (no 1:1 map) */
-    int unquoted;            /* YAML plain scalar: pos is the text, not a quote */
-    int synthetic;           /* made up (intrinsic function result): no 1:1 map */
+    const char *tag; /* YAML tag ("!Ref") or NULL */
+    skt_in_pos pos;  /* where the node starts in the file */
+    size_t end;      /* file offset just past the node (JSON only) */
+    int raw_escaped; /* JSON string token contained escapes */
+    int block;       /* YAML literal/folded block scalar (no 1:1 map) */
+    int unquoted;    /* YAML plain scalar: pos is the text, not a quote */
+    int synthetic;   /* made up (intrinsic function result): no 1:1 map */
     struct skt_in_node **kids;
     size_t n, cap;
-    skt_in_doc *doc;         /* whose arena holds the node */
-    seckit_json *json;       /* JSON input: the node json.c read this from */
+    skt_in_doc *doc;   /* whose arena holds the node */
+    seckit_json *json; /* JSON input: the node json.c read this from */
 } skt_in_node;
 
 struct skt_in_doc {
@@ -71,7 +71,7 @@ struct skt_in_doc {
     skt_arena arena;       /* every node, kids array and string */
     seckit_json_doc *jdoc; /* JSON input: the file as json.c read it */
     skt_json_file_info jinfo;
-    int view_full;         /* root is jdoc's full view (skt_in_json_tree) */
+    int view_full; /* root is jdoc's full view (skt_in_json_tree) */
 };
 
 void skt_in_doc_init(skt_in_doc *doc, size_t limit);
@@ -102,7 +102,6 @@ int skt_in_json_tree(skt_in_doc *doc, int full, seckit_error *err);
 /* YAML reader (libyaml): the first document.  Tags are kept on the nodes. */
 int skt_in_yaml_parse(const char *data, size_t len, skt_in_doc *doc, seckit_error *err);
 
-
 /* The list being built. */
 typedef struct skt_in_list {
     seckit_policy_input *items;
@@ -121,17 +120,21 @@ int skt_in_set_scope(skt_in_list *l, size_t from, const char *scope, const char 
                      seckit_error *err);
 /* Add a policy whose text is data[start->offset, end) verbatim. */
 int skt_in_add_slice(skt_in_list *l, const skt_in_pos *start, size_t end, seckit_policy_type type,
-                     seckit_policy_resource_type resource_type, const char *owner, seckit_error *err);
+                     seckit_policy_resource_type resource_type, const char *owner,
+                     seckit_error *err);
 /* Add a policy given as a string node (JSON text, or URL-encoded JSON text). */
 int skt_in_add_string(skt_in_list *l, const skt_in_node *s, seckit_policy_type type,
-                      seckit_policy_resource_type resource_type, const char *owner, seckit_error *err);
+                      seckit_policy_resource_type resource_type, const char *owner,
+                      seckit_error *err);
 /* Add a policy written out from a tree (anchors map tokens back to the file). */
 int skt_in_add_tree(skt_in_list *l, const skt_in_node *tree, seckit_policy_type type,
-                    seckit_policy_resource_type resource_type, const char *owner, seckit_error *err);
+                    seckit_policy_resource_type resource_type, const char *owner,
+                    seckit_error *err);
 /* Add a policy whose document node is either an object (from JSON: its
  * verbatim slice) or a string (skt_in_add_string). */
 int skt_in_add_document(skt_in_list *l, const skt_in_node *doc, seckit_policy_type type,
-                        seckit_policy_resource_type resource_type, const char *owner, seckit_error *err);
+                        seckit_policy_resource_type resource_type, const char *owner,
+                        seckit_error *err);
 
 /* CloudFormation (JSON or YAML tree). */
 int skt_in_cfn_extract(skt_in_list *l, skt_in_doc *doc, seckit_error *err);

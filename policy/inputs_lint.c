@@ -62,8 +62,8 @@ static int put(char *b, size_t cap, size_t *len, const char *s, size_t n)
 
 /* msg with every from[0..fn) replaced by to[0..tn), into out (cap); 0 when
  * it does not fit. */
-static int replace_all(const char *msg, const char *from, size_t fn, const char *to, size_t tn, char *out,
-                       size_t cap)
+static int replace_all(const char *msg, const char *from, size_t fn, const char *to, size_t tn,
+                       char *out, size_t cap)
 {
     size_t len = 0;
     out[0] = '\0';
@@ -90,8 +90,8 @@ static int replace_all(const char *msg, const char *from, size_t fn, const char 
  * placeholders are found by walking value and shown together: a ${Name}
  * of shown stands for the text of value up to where the literal text
  * after it resumes. */
-static int name_parameters(const char *msg, const char *value, size_t vn, const char *shown, size_t sn,
-                           char *out, size_t cap)
+static int name_parameters(const char *msg, const char *value, size_t vn, const char *shown,
+                           size_t sn, char *out, size_t cap)
 {
     char a[2048], b[2048];
     if (!replace_all(msg, value, vn, shown, sn, a, sizeof(a)))
@@ -105,7 +105,8 @@ static int name_parameters(const char *msg, const char *value, size_t vn, const 
             size_t after = (size_t)(close - shown) + 1;
             /* the literal text after the variable, up to the next one */
             size_t lit_end = after;
-            while (lit_end < sn && !(shown[lit_end] == '$' && lit_end + 1 < sn && shown[lit_end + 1] == '{'))
+            while (lit_end < sn &&
+                   !(shown[lit_end] == '$' && lit_end + 1 < sn && shown[lit_end + 1] == '{'))
                 lit_end++;
             size_t end = vn;
             if (lit_end > after) {
@@ -139,7 +140,8 @@ static int name_parameters(const char *msg, const char *value, size_t vn, const 
 
 /* Name the CloudFormation parameters in the findings about values built
  * with their placeholders (in->substituted). */
-static int name_substituted(const seckit_policy_input *in, seckit_policy_findings *f, seckit_error *err)
+static int name_substituted(const seckit_policy_input *in, seckit_policy_findings *f,
+                            seckit_error *err)
 {
     if (in->substituted == NULL || f->count == 0)
         return 0;
@@ -169,8 +171,8 @@ static int name_substituted(const seckit_policy_input *in, seckit_policy_finding
             size_t vn = (size_t)(tab - line);
             if (vn == v->len && memcmp(line, v->str, vn) == 0) {
                 char msg[2048];
-                if (name_parameters(f->items[i].message, line, vn, tab + 1, (size_t)(nl - tab - 1), msg,
-                                    sizeof(msg)) &&
+                if (name_parameters(f->items[i].message, line, vn, tab + 1, (size_t)(nl - tab - 1),
+                                    msg, sizeof(msg)) &&
                     skt_policy_findings_set_message(f, i, msg) != 0)
                     rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
                 break;
@@ -214,7 +216,8 @@ int seckit_policy_input_lint(const seckit_policy_input *in, const seckit_policy_
             remap(in, &(*out)->items[i].span.start);
             remap(in, &(*out)->items[i].span.end);
             /* (the linter's own locations: not shared with other findings) */
-            seckit_policy_location *more = (seckit_policy_location *)(*out)->items[i].more_locations;
+            seckit_policy_location *more =
+                (seckit_policy_location *)(*out)->items[i].more_locations;
             for (size_t k = 0; k < (*out)->items[i].more_count; k++) {
                 remap(in, &more[k].span.start);
                 remap(in, &more[k].span.end);
@@ -275,7 +278,8 @@ static int trust_actions(const seckit_json *st, int *assume)
     return 1;
 }
 
-int seckit_policy_input_shape(const seckit_policy_input *in, seckit_policy_shape *out, seckit_error *err)
+int seckit_policy_input_shape(const seckit_policy_input *in, seckit_policy_shape *out,
+                              seckit_error *err)
 {
     SKT_ENSURE_ARG(in != NULL && out != NULL, err);
     memset(out, 0, sizeof(*out));
@@ -288,7 +292,8 @@ int seckit_policy_input_shape(const seckit_policy_input *in, seckit_policy_shape
         seckit_error_clear(&e);
         if (seckit_json_parse(&doc, in->text, in->text_len, NULL, &e) < 0) {
             /* not JSON: a policy with a syntax error if it says so */
-            out->is_policy = strstr(in->text, "\"Statement\"") != NULL || strstr(in->text, "\"Version\"") != NULL;
+            out->is_policy = strstr(in->text, "\"Statement\"") != NULL ||
+                             strstr(in->text, "\"Version\"") != NULL;
             return 0;
         }
         root = seckit_json_root(doc);
@@ -296,7 +301,8 @@ int seckit_policy_input_shape(const seckit_policy_input *in, seckit_policy_shape
     if (root->kind == SECKIT_JSON_OBJECT &&
         (seckit_json_get(root, "Statement") != NULL || seckit_json_get(root, "Version") != NULL))
         out->is_policy = 1;
-    const seckit_json *sts = root->kind == SECKIT_JSON_OBJECT ? seckit_json_get(root, "Statement") : NULL;
+    const seckit_json *sts = root->kind == SECKIT_JSON_OBJECT ? seckit_json_get(root, "Statement")
+                                                              : NULL;
     const seckit_json *one = sts != NULL && sts->kind == SECKIT_JSON_OBJECT ? sts : NULL;
     const seckit_json *st = sts != NULL && sts->kind == SECKIT_JSON_ARRAY ? sts->child : one;
     size_t n = 0, with_principal = 0, trustlike = 0;
@@ -304,8 +310,10 @@ int seckit_policy_input_shape(const seckit_policy_input *in, seckit_policy_shape
     for (; st != NULL; st = one ? NULL : st->next, n++) {
         if (st->kind != SECKIT_JSON_OBJECT)
             continue;
-        int principal = seckit_json_get(st, "Principal") != NULL || seckit_json_get(st, "NotPrincipal") != NULL;
-        int resource = seckit_json_get(st, "Resource") != NULL || seckit_json_get(st, "NotResource") != NULL;
+        int principal = seckit_json_get(st, "Principal") != NULL ||
+                        seckit_json_get(st, "NotPrincipal") != NULL;
+        int resource = seckit_json_get(st, "Resource") != NULL ||
+                       seckit_json_get(st, "NotResource") != NULL;
         if (principal)
             with_principal++;
         if (principal && !resource && trust_actions(st, &assume))

@@ -65,10 +65,10 @@ static int is_one_of(const char *s, const char *const *words)
 /* The long-form key for a CloudFormation short-form tag, or NULL. */
 static const char *cfn_tag_key(const char *tag)
 {
-    static const char *const fns[] = {
-        "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select",
-        "Split", "Sub", "Transform", "If", "Equals", "Not", "And", "Or", "Length",
-        "ToJsonString", NULL};
+    static const char *const fns[] = {"Base64",      "Cidr",   "FindInMap",    "GetAtt", "GetAZs",
+                                      "ImportValue", "Join",   "Select",       "Split",  "Sub",
+                                      "Transform",   "If",     "Equals",       "Not",    "And",
+                                      "Or",          "Length", "ToJsonString", NULL};
     if (tag == NULL || tag[0] != '!' || tag[1] == '!')
         return NULL;
     if (strcmp(tag, "!Ref") == 0)
@@ -219,11 +219,9 @@ static int yr_node(yr *r, int index, unsigned depth, skt_in_node **out)
             skt_in_node *arr = skt_in_node_new(r->doc, SKT_IN_ARRAY, &p, r->err);
             skt_in_node *b = arr ? skt_in_node_new(r->doc, SKT_IN_STRING, &p, r->err) : NULL;
             ok = arr != NULL && b != NULL &&
-                 skt_in_node_set_str(b, dot ? dot + 1 : "", dot ? strlen(dot + 1) : 0,
-                                     r->err) == 0;
+                 skt_in_node_set_str(b, dot ? dot + 1 : "", dot ? strlen(dot + 1) : 0, r->err) == 0;
             if (ok && dot != NULL) /* "Res" (a copy: the strings are const) */
-                ok = skt_in_node_set_str(node, node->str, (size_t)(dot - node->str),
-                                         r->err) == 0;
+                ok = skt_in_node_set_str(node, node->str, (size_t)(dot - node->str), r->err) == 0;
             ok = ok && skt_in_node_add(arr, node, r->err) == 0 &&
                  skt_in_node_add(arr, b, r->err) == 0;
             node = arr;
@@ -247,11 +245,13 @@ int skt_in_yaml_parse(const char *data, size_t len, skt_in_doc *doc, seckit_erro
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
     if (!yaml_parser_load(&parser, &ydoc)) {
         skt_in_pos p = mark_pos(&parser.problem_mark);
-        int rc = seckit_error_set_at(
-            err, parser.error == YAML_MEMORY_ERROR ? SECKIT_ENOMEM : SECKIT_EFORMAT, p.line,
-            p.column, p.offset, "invalid YAML at line %lu column %lu: %s%s%s", p.line,
-            p.column, parser.problem ? parser.problem : "parse error",
-            parser.context ? " " : "", parser.context ? parser.context : "");
+        int rc =
+            seckit_error_set_at(err,
+                                parser.error == YAML_MEMORY_ERROR ? SECKIT_ENOMEM : SECKIT_EFORMAT,
+                                p.line, p.column, p.offset,
+                                "invalid YAML at line %lu column %lu: %s%s%s", p.line, p.column,
+                                parser.problem ? parser.problem : "parse error",
+                                parser.context ? " " : "", parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
         return rc;
     }

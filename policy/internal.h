@@ -17,7 +17,7 @@
 typedef struct skt_arena_block skt_arena_block;
 typedef struct skt_arena {
     skt_arena_block *head;
-    size_t total; /* bytes handed out (for limits) */
+    size_t total;              /* bytes handed out (for limits) */
     skt_arena_block *borrowed; /* the caller's first block: not freed */
 } skt_arena;
 
@@ -110,8 +110,8 @@ static inline uint64_t skt_ascii_lower8(uint64_t w)
  * tree has them): the size quotas count the text, exactly as
  * seckit_policy_lint(text) would, so the text need not be parsed again. */
 int skt_policy_lint_tree_text(const seckit_json *root, const char *text, size_t text_len,
-                              const seckit_policy_lint_options *opts,
-                              seckit_policy_findings **out, seckit_error *err);
+                              const seckit_policy_lint_options *opts, seckit_policy_findings **out,
+                              seckit_error *err);
 /* Replace the message of finding i with a copy of msg (owned by f);
  * SECKIT_ENOMEM when there is no memory for it. */
 int skt_policy_findings_set_message(seckit_policy_findings *f, size_t i, const char *msg);
@@ -137,19 +137,19 @@ typedef struct skt_name_index {
 } skt_name_index;
 
 typedef struct skt_iam_action {
-    const char *name;        /* "s3:GetObject", NUL-terminated (compared case-insensitively) */
-    const char *display;     /* "s3:GetObject" */
+    const char *name;    /* "s3:GetObject", NUL-terminated (compared case-insensitively) */
+    const char *display; /* "s3:GetObject" */
     size_t name_len;
-    size_t perm_pos;         /* position in perm_actions, or SIZE_MAX if not one */
-    unsigned access;         /* SECKIT_ACCESS_* */
-    const char *resources;   /* "object*,bucket" (trailing * = required); "" */
-    const char *keys;        /* condition keys, comma-separated, lowercase */
-    int wildcard_only;       /* no resource type: only Resource "*" applies */
+    size_t perm_pos;       /* position in perm_actions, or SIZE_MAX if not one */
+    unsigned access;       /* SECKIT_ACCESS_* */
+    const char *resources; /* "object*,bucket" (trailing * = required); "" */
+    const char *keys;      /* condition keys, comma-separated, lowercase */
+    int wildcard_only;     /* no resource type: only Resource "*" applies */
 } skt_iam_action;
 
 typedef struct skt_iam_rtype {
-    const char *name;   /* "s3:bucket" */
-    const char *arn;    /* ARN pattern with ${X} placeholders */
+    const char *name; /* "s3:bucket" */
+    const char *arn;  /* ARN pattern with ${X} placeholders */
     const char *keys;
     /* precomputed at load: the resource part as a glob (${X} -> '*') and
      * whether the pattern has a region / an account field */
@@ -179,10 +179,10 @@ typedef enum skt_key_type {
 unsigned skt_key_type_parse(const char *s);
 
 typedef struct skt_iam_key {
-    const char *name;   /* lowercase, e.g. "s3:x-amz-acl", "aws:resourcetag/${tagkey}" */
-    const char *type;   /* "String", "ArrayOfString", "ARN", ... */
+    const char *name; /* lowercase, e.g. "s3:x-amz-acl", "aws:resourcetag/${tagkey}" */
+    const char *type; /* "String", "ArrayOfString", "ARN", ... */
     size_t name_len;
-    unsigned ktype;     /* skt_key_type */
+    unsigned ktype; /* skt_key_type */
 } skt_iam_key;
 
 /* The learn-more link of seckit's own checks: the installed checks.md (the
@@ -203,7 +203,7 @@ typedef struct skt_iam_service {
     const char *name;
     size_t action_first, action_count;
     size_t perm_first, perm_count; /* its actions' positions in perm_actions */
-    unsigned tags; /* SKT_TAG_* */
+    unsigned tags;                 /* SKT_TAG_* */
 } skt_iam_service;
 
 /* A run of by_arn_service with one ARN service: [first, first + count) */
@@ -220,15 +220,15 @@ struct seckit_iam_data {
     const char *rcp_services; /* "svc,svc,..." or NULL */
     skt_iam_service *services;
     size_t nservices;
-    skt_iam_action *actions;   /* sorted by name */
+    skt_iam_action *actions; /* sorted by name */
     size_t nactions;
-    skt_iam_rtype *rtypes;     /* sorted by name */
+    skt_iam_rtype *rtypes; /* sorted by name */
     size_t nrtypes;
-    skt_iam_key *keys;         /* sorted by name */
+    skt_iam_key *keys; /* sorted by name */
     size_t nkeys;
-    size_t *perm_actions;      /* indexes of Permissions-management actions */
+    size_t *perm_actions; /* indexes of Permissions-management actions */
     size_t nperm;
-    char *globs;               /* storage of the rtypes' res_glob strings */
+    char *globs;                          /* storage of the rtypes' res_glob strings */
     const skt_iam_rtype **by_arn_service; /* rtypes sorted by ARN service */
     size_t nby_arn_service;
     /* hash indexes (case-insensitive) of services by prefix, of actions by
@@ -248,11 +248,9 @@ struct seckit_iam_data {
 
 const skt_iam_service *skt_iam_service_find(const seckit_iam_data *d, const char *prefix,
                                             size_t plen);
-const skt_iam_action *skt_iam_action_find(const seckit_iam_data *d, const char *name,
-                                          size_t nlen);
+const skt_iam_action *skt_iam_action_find(const seckit_iam_data *d, const char *name, size_t nlen);
 const skt_iam_key *skt_iam_key_find(const seckit_iam_data *d, const char *name, size_t nlen);
-const skt_iam_rtype *skt_iam_rtype_find(const seckit_iam_data *d, const char *name,
-                                        size_t nlen);
+const skt_iam_rtype *skt_iam_rtype_find(const seckit_iam_data *d, const char *name, size_t nlen);
 /* An action's resource types, as the Service Authorization Reference lists
  * them: the type (NULL when the data has no record of it), whether it is
  * required, and its condition keys (the type's; the action's own keys are in
@@ -264,8 +262,8 @@ typedef struct skt_action_rtype {
     size_t name_len;
     int required;
 } skt_action_rtype;
-size_t skt_iam_action_rtypes(const seckit_iam_data *d, const skt_iam_action *a, skt_action_rtype *out,
-                             size_t max);
+size_t skt_iam_action_rtypes(const seckit_iam_data *d, const skt_iam_action *a,
+                             skt_action_rtype *out, size_t max);
 
 /* The resource types whose ARNs have service field svc: *first is the
  * index into d->by_arn_service; returns how many. */

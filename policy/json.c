@@ -36,8 +36,8 @@ struct seckit_json_doc {
 typedef struct parser {
     const unsigned char *s;
     size_t len, pos;
-    unsigned long line;     /* from 1 (relative to s) */
-    size_t line_start;      /* offset of the current line's first byte */
+    unsigned long line; /* from 1 (relative to s) */
+    size_t line_start;  /* offset of the current line's first byte */
     unsigned depth, max_depth;
     unsigned max_value_depth; /* values inside at most this many containers */
     seckit_position base;
@@ -49,9 +49,9 @@ typedef struct parser {
      * byte after a token is never part of another one) */
     char *copy;
     /* skt_json_parse_file only (else 0 / unlimited) */
-    size_t nodes, max_nodes;   /* values and keys */
-    unsigned deepest;          /* deepest container nesting seen */
-    int file_mode;             /* messages and codes of policy/inputs */
+    size_t nodes, max_nodes; /* values and keys */
+    unsigned deepest;        /* deepest container nesting seen */
+    int file_mode;           /* messages and codes of policy/inputs */
     int lenient_utf8, bad_utf8;
 } parser;
 
@@ -182,14 +182,15 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
 {
     /* bytes that end the fast path: '"', '\\', control bytes, non-ASCII */
     static const unsigned char stop[256] = {
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-        0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     };
     size_t start = p->pos + 1;
     size_t i = start;
@@ -235,8 +236,9 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
             break;
         if (c < 0x20) {
             p->pos = i;
-            return fail(p, SECKIT_EFORMAT, c == '\n' ? "newline inside a string (unterminated string?)"
-                                                    : "control character inside a string");
+            return fail(p, SECKIT_EFORMAT,
+                        c == '\n' ? "newline inside a string (unterminated string?)"
+                                  : "control character inside a string");
         }
         if (c == '\\') {
             if (i + 1 >= p->len) {
@@ -278,9 +280,7 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
                 i += used;
                 continue;
             }
-            default:
-                p->pos = i;
-                return fail(p, SECKIT_EFORMAT, "unknown escape in string");
+            default: p->pos = i; return fail(p, SECKIT_EFORMAT, "unknown escape in string");
             }
             dst[o++] = r;
             i += 2;
@@ -460,9 +460,9 @@ static int parse_container(parser *p, seckit_json *v, int is_object)
                        : seckit_error_set(p->err, SECKIT_ENOMEM, "JSON: out of memory");
         if (is_object) {
             if (p->s[p->pos] != '"')
-                return fail(p, SECKIT_EFORMAT, p->s[p->pos] == '}'
-                                                   ? "trailing comma in object"
-                                                   : "expected a string key in object");
+                return fail(p, SECKIT_EFORMAT,
+                            p->s[p->pos] == '}' ? "trailing comma in object"
+                                                : "expected a string key in object");
             n->key_span.start = here(p);
             SKT_GUARD(parse_string(p, &n->key, &n->key_len));
             n->key_span.end = here(p);
@@ -487,8 +487,8 @@ static int parse_container(parser *p, seckit_json *v, int is_object)
             p->pos++;
             break;
         }
-        return fail(p, SECKIT_EFORMAT, is_object ? "expected ',' or '}' in object"
-                                                 : "expected ',' or ']' in array");
+        return fail(p, SECKIT_EFORMAT,
+                    is_object ? "expected ',' or '}' in object" : "expected ',' or ']' in array");
     }
     p->depth--;
     if (is_object)
@@ -552,8 +552,7 @@ static int parse_doc(parser *p, seckit_json_doc **out)
         p->line_start = 3;
     }
     doc->root = skt_arena_alloc(&doc->arena, sizeof(*doc->root));
-    p->copy = p->len < SIZE_MAX ? skt_arena_strndup(&doc->arena, (const char *)p->s, p->len)
-                                : NULL;
+    p->copy = p->len < SIZE_MAX ? skt_arena_strndup(&doc->arena, (const char *)p->s, p->len) : NULL;
     SKT_ENSURE_GOTO(!(doc->root == NULL || p->copy == NULL), p->err, rc, out, SECKIT_ENOMEM,
                     "JSON: out of memory");
     p->nodes = 1;
@@ -585,8 +584,9 @@ int seckit_json_parse(seckit_json_doc **out, const char *text, size_t len,
     SKT_ENSURE_ARG(text != NULL || len == 0, err);
     size_t max_size = opts && opts->max_size ? opts->max_size : DEFAULT_MAX_SIZE;
     if (len > max_size)
-        return seckit_error_set(err, SECKIT_ELIMIT, "JSON: document of %zu bytes exceeds the %zu-byte limit",
-                                len, max_size);
+        return seckit_error_set(err, SECKIT_ELIMIT,
+                                "JSON: document of %zu bytes exceeds the %zu-byte limit", len,
+                                max_size);
     parser p;
     memset(&p, 0, sizeof(p));
     p.s = (const unsigned char *)(text ? text : "");

@@ -28,7 +28,6 @@ typedef struct finding_store {
     skt_arena arena;
 } finding_store;
 
-
 /* (the small helpers are in policy/lint_internal.h) */
 
 /* ------------------------------------------------------------------ */
@@ -56,8 +55,8 @@ static void path_put(path_writer *w, const char *s, size_t n)
     w->len += n;
 }
 
-static void path_of(lint *l, const seckit_json *n, const char **path_out, const seckit_path_element **el_out,
-                    size_t *len_out)
+static void path_of(lint *l, const seckit_json *n, const char **path_out,
+                    const seckit_path_element **el_out, size_t *len_out)
 {
     size_t depth = 0;
     for (const seckit_json *p = n; p != NULL && p->parent != NULL; p = p->parent)
@@ -120,8 +119,8 @@ static void path_of(lint *l, const seckit_json *n, const char **path_out, const 
     *len_out = depth;
 }
 
-void skt_lint_add(lint *l, int ck, const stmt *st, const seckit_json *n, int keyspan, const char *fmt,
-                ...)
+void skt_lint_add(lint *l, int ck, const stmt *st, const seckit_json *n, int keyspan,
+                  const char *fmt, ...)
 {
     if (l->oom || l->n >= MAX_FINDINGS)
         return;
@@ -224,7 +223,8 @@ static int finish(lint *l, finding_store *fs, seckit_policy_findings **out, seck
     return 0;
 }
 
-static int lint_setup(lint *l, finding_store **fs, const seckit_policy_lint_options *opts, seckit_error *err)
+static int lint_setup(lint *l, finding_store **fs, const seckit_policy_lint_options *opts,
+                      seckit_error *err)
 {
     memset(l, 0, sizeof(*l));
     *fs = calloc(1, sizeof(**fs));
@@ -251,7 +251,9 @@ int seckit_policy_lint(seckit_policy_findings **out, const char *json, size_t le
     SKT_ENSURE_ARG(opts != NULL, err);
     SKT_ENSURE_ARG(json != NULL || len == 0, err);
     SKT_ENSURE_ARG(opts->type >= SECKIT_POLICY_IDENTITY && opts->type <= SECKIT_POLICY_TRUST, err);
-    SKT_ENSURE_ARG(opts->resource_type >= SECKIT_RESOURCE_NONE && opts->resource_type < SECKIT_RESOURCE_COUNT_, err);
+    SKT_ENSURE_ARG(opts->resource_type >= SECKIT_RESOURCE_NONE &&
+                       opts->resource_type < SECKIT_RESOURCE_COUNT_,
+                   err);
     lint l;
     finding_store *fs;
     SKT_GUARD(lint_setup(&l, &fs, opts, err));
@@ -282,7 +284,8 @@ int seckit_policy_lint(seckit_policy_findings **out, const char *json, size_t le
         /* the position is in the finding; keep only what was wrong */
         const char *msg = perr.message;
         const char *what = strstr(msg, ": ");
-        if (strncmp(msg, "JSON: line ", 11) == 0 && what != NULL && (what = strstr(what + 2, ": ")) != NULL)
+        if (strncmp(msg, "JSON: line ", 11) == 0 && what != NULL &&
+            (what = strstr(what + 2, ": ")) != NULL)
             msg = what + 2;
         else if (strncmp(msg, "JSON: ", 6) == 0)
             msg += 6;
@@ -315,7 +318,9 @@ static int lint_parsed(const seckit_json *root, const char *text, size_t text_le
     *out = NULL;
     SKT_ENSURE_ARG(opts != NULL && root != NULL, err);
     SKT_ENSURE_ARG(opts->type >= SECKIT_POLICY_IDENTITY && opts->type <= SECKIT_POLICY_TRUST, err);
-    SKT_ENSURE_ARG(opts->resource_type >= SECKIT_RESOURCE_NONE && opts->resource_type < SECKIT_RESOURCE_COUNT_, err);
+    SKT_ENSURE_ARG(opts->resource_type >= SECKIT_RESOURCE_NONE &&
+                       opts->resource_type < SECKIT_RESOURCE_COUNT_,
+                   err);
     lint l;
     finding_store *fs;
     SKT_GUARD(lint_setup(&l, &fs, opts, err));
@@ -339,8 +344,8 @@ int seckit_policy_lint_tree(seckit_policy_findings **out, const seckit_json *roo
 }
 
 int skt_policy_lint_tree_text(const seckit_json *root, const char *text, size_t text_len,
-                              const seckit_policy_lint_options *opts,
-                              seckit_policy_findings **out, seckit_error *err)
+                              const seckit_policy_lint_options *opts, seckit_policy_findings **out,
+                              seckit_error *err)
 {
     SKT_ENSURE_ARG(text != NULL, err);
     return lint_parsed(root, text, text_len, opts, out, err);
@@ -382,8 +387,9 @@ size_t seckit_policy_checks(const seckit_policy_check_info **table)
 /* names */
 
 static const char *const type_names[] = {"identity", "resource", "scp", "rcp", "trust"};
-static const char *const type_aa_names[] = {"IDENTITY_POLICY", "RESOURCE_POLICY", "SERVICE_CONTROL_POLICY",
-                                            "RESOURCE_CONTROL_POLICY", "TRUST_POLICY"};
+static const char *const type_aa_names[] = {"IDENTITY_POLICY", "RESOURCE_POLICY",
+                                            "SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY",
+                                            "TRUST_POLICY"};
 
 const char *seckit_policy_type_name(seckit_policy_type t)
 {
@@ -401,11 +407,12 @@ int seckit_policy_type_parse(const char *s, seckit_policy_type *out, seckit_erro
             return 0;
         }
     int trust = strcasecmp(s, "role-trust") == 0 || strcasecmp(s, "assume-role") == 0;
-    SKT_ENSURE(trust, err, SECKIT_EINVAL,
-               "unknown policy type '%.100s' (expected identity, resource, scp, rcp, trust, role-trust, "
-               "assume-role or IDENTITY_POLICY, RESOURCE_POLICY, SERVICE_CONTROL_POLICY, "
-               "RESOURCE_CONTROL_POLICY, TRUST_POLICY)",
-               s);
+    SKT_ENSURE(
+        trust, err, SECKIT_EINVAL,
+        "unknown policy type '%.100s' (expected identity, resource, scp, rcp, trust, role-trust, "
+        "assume-role or IDENTITY_POLICY, RESOURCE_POLICY, SERVICE_CONTROL_POLICY, "
+        "RESOURCE_CONTROL_POLICY, TRUST_POLICY)",
+        s);
     *out = SECKIT_POLICY_TRUST;
     return 0;
 }
@@ -419,14 +426,16 @@ static const struct {
     {SECKIT_RESOURCE_S3_BUCKET, "AWS::S3::Bucket", "s3-bucket", "s3"},
     {SECKIT_RESOURCE_S3_ACCESS_POINT, "AWS::S3::AccessPoint", "s3-access-point", "access-point"},
     {SECKIT_RESOURCE_S3_MRAP, "AWS::S3::MultiRegionAccessPoint", "s3-mrap", "mrap"},
-    {SECKIT_RESOURCE_S3_OBJECT_LAMBDA_AP, "AWS::S3ObjectLambda::AccessPoint", "s3-object-lambda", "olap"},
+    {SECKIT_RESOURCE_S3_OBJECT_LAMBDA_AP, "AWS::S3ObjectLambda::AccessPoint", "s3-object-lambda",
+     "olap"},
     {SECKIT_RESOURCE_S3_TABLE_BUCKET, "AWS::S3Tables::TableBucket", "s3-table-bucket", "s3tables"},
     {SECKIT_RESOURCE_DYNAMODB_TABLE, "AWS::DynamoDB::Table", "dynamodb-table", "dynamodb"},
     {SECKIT_RESOURCE_KMS_KEY, "AWS::KMS::Key", "kms-key", "kms"},
     {SECKIT_RESOURCE_SQS_QUEUE, "AWS::SQS::Queue", "sqs-queue", "sqs"},
     {SECKIT_RESOURCE_SNS_TOPIC, "AWS::SNS::Topic", "sns-topic", "sns"},
     {SECKIT_RESOURCE_LAMBDA_FUNCTION, "AWS::Lambda::Function", "lambda-function", "lambda"},
-    {SECKIT_RESOURCE_SECRETS_MANAGER_SECRET, "AWS::SecretsManager::Secret", "secret", "secretsmanager"},
+    {SECKIT_RESOURCE_SECRETS_MANAGER_SECRET, "AWS::SecretsManager::Secret", "secret",
+     "secretsmanager"},
     {SECKIT_RESOURCE_ECR_REPOSITORY, "AWS::ECR::Repository", "ecr-repository", "ecr"},
     {SECKIT_RESOURCE_IAM_ROLE_TRUST, "AWS::IAM::AssumeRolePolicyDocument", "role-trust", "trust"},
 };
@@ -439,7 +448,8 @@ const char *seckit_policy_resource_type_name(seckit_policy_resource_type t)
     return "generic";
 }
 
-int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out, seckit_error *err)
+int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out,
+                                      seckit_error *err)
 {
     SKT_ENSURE_ARG(s != NULL && out != NULL, err);
     if (strcasecmp(s, "none") == 0 || strcasecmp(s, "generic") == 0) {
@@ -447,8 +457,8 @@ int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type
         return 0;
     }
     size_t i = 0;
-    while (i < SKT_ARRAY_LEN(rtypes) && strcasecmp(s, rtypes[i].cfn) != 0 && strcasecmp(s, rtypes[i].short1) != 0 &&
-           strcasecmp(s, rtypes[i].short2) != 0)
+    while (i < SKT_ARRAY_LEN(rtypes) && strcasecmp(s, rtypes[i].cfn) != 0 &&
+           strcasecmp(s, rtypes[i].short1) != 0 && strcasecmp(s, rtypes[i].short2) != 0)
         i++;
     if (i == SKT_ARRAY_LEN(rtypes)) {
         /* Name the accepted values: every CloudFormation name (the short
@@ -459,7 +469,8 @@ int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type
             int n = snprintf(list + used, sizeof list - used, ", %s", rtypes[k].cfn);
             used += n > 0 ? (size_t)n : 0;
         }
-        SKT_ENSURE(0, err, SECKIT_EINVAL, "unknown resource type '%.60s' (expected %s, or a short name such as %s or %s)",
+        SKT_ENSURE(0, err, SECKIT_EINVAL,
+                   "unknown resource type '%.60s' (expected %s, or a short name such as %s or %s)",
                    s, list, rtypes[0].short1, rtypes[6].short2);
     }
     *out = rtypes[i].t;
@@ -492,9 +503,10 @@ int seckit_finding_types_parse(const char *list, unsigned *mask, seckit_error *e
                 found = 1;
             }
         if (!found)
-            return seckit_error_set(err, SECKIT_EINVAL,
-                                    "unknown finding type '%.*s' (ERROR, SECURITY_WARNING, WARNING, SUGGESTION, NONE)",
-                                    (int)(n > 40 ? 40 : n), p);
+            return seckit_error_set(
+                err, SECKIT_EINVAL,
+                "unknown finding type '%.*s' (ERROR, SECURITY_WARNING, WARNING, SUGGESTION, NONE)",
+                (int)(n > 40 ? 40 : n), p);
         p += n;
         if (*p == ',')
             p++;

@@ -147,14 +147,14 @@ int skt_lint_stmt_covers_key(const stmt *st, const action_key *k)
     }
     if (st->action != NULL) {
         FOR_VALUES(v, st->action)
-            if (is_str(v) && skt_glob_match(v->str, v->len, action, al, 1))
-                return 1;
+        if (is_str(v) && skt_glob_match(v->str, v->len, action, al, 1))
+            return 1;
         return 0;
     }
     if (st->notaction != NULL) {
         FOR_VALUES(v, st->notaction)
-            if (is_str(v) && skt_glob_match(v->str, v->len, action, al, 1))
-                return 0;
+        if (is_str(v) && skt_glob_match(v->str, v->len, action, al, 1))
+            return 0;
         return 1;
     }
     return 0;
@@ -174,7 +174,8 @@ const seckit_json *skt_lint_entry_covering(const stmt *st, const char *action, i
     *wild = 0;
     if (st->action == NULL)
         return NULL;
-    FOR_VALUES(v, st->action) {
+    FOR_VALUES(v, st->action)
+    {
         if (!is_str(v) || !glob_ci(v->str, v->len, action))
             continue;
         if (!has_wild(v->str, v->len)) {
@@ -235,8 +236,8 @@ static size_t edit_distance_below(const char *a, size_t la, const char *b, size_
 
 /* lk (may be NULL) records the service-data lookup of the action, when
  * one is made. */
-void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, const skt_action_pat *p,
-                                 action_lookup *lk)
+void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v,
+                                 const skt_action_pat *p, action_lookup *lk)
 {
     const char *s = v->str;
     size_t n = v->len;
@@ -246,8 +247,9 @@ void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, 
     if (p->service == NULL || p->service_len == 0 || p->name_len == 0) {
         if (lk != NULL)
             lk->invalid = 1;
-        skt_lint_add(l, CK_INVALID_ACTION, st, v, 0, "'%.*s' is not an action: write service:ActionName (e.g. s3:GetObject)",
-            (int)(n > 200 ? 200 : n), s);
+        skt_lint_add(l, CK_INVALID_ACTION, st, v, 0,
+                     "'%.*s' is not an action: write service:ActionName (e.g. s3:GetObject)",
+                     (int)(n > 200 ? 200 : n), s);
         return;
     }
     size_t pl = p->service_len;
@@ -257,13 +259,15 @@ void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, 
         const char *star = memchr(s, '*', n);
         if ((star != NULL && star != s + n - 1) || memchr(s, '?', n) != NULL)
             skt_lint_add(l, CK_SCP_SYNTAX_ERROR_ACTION_WILDCARD, st, v, 0,
-                "in %s, wildcards in actions are allowed only at the end ('%.*s')",
-                l->type == SECKIT_POLICY_SCP ? "service control policies" : "resource control policies",
-                (int)n, s);
+                         "in %s, wildcards in actions are allowed only at the end ('%.*s')",
+                         l->type == SECKIT_POLICY_SCP ? "service control policies"
+                                                      : "resource control policies",
+                         (int)n, s);
     }
     if (p->service_wild) {
         skt_lint_add(l, CK_WILDCARD_IN_SERVICE_NAME, st, v, 0,
-            "wildcard in the service prefix of '%.*s'; name the service explicitly", (int)n, s);
+                     "wildcard in the service prefix of '%.*s'; name the service explicitly",
+                     (int)n, s);
         return;
     }
     if (l->type == SECKIT_POLICY_RCP && l->data != NULL && l->data->rcp_services != NULL) {
@@ -280,7 +284,7 @@ void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, 
         }
         if (!found)
             skt_lint_add(l, CK_RCP_SYNTAX_ERROR_ACTION, st, v, 0,
-                "resource control policies do not support service '%.*s'", (int)pl, s);
+                         "resource control policies do not support service '%.*s'", (int)pl, s);
     }
     if (l->data == NULL)
         return;
@@ -300,7 +304,8 @@ void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, 
     if (svc == NULL) {
         if (lk != NULL)
             lk->invalid = 1;
-        skt_lint_add(l, CK_INVALID_SERVICE_IN_ACTION, st, v, 0, "no AWS service has the prefix '%.*s'", (int)pl, s);
+        skt_lint_add(l, CK_INVALID_SERVICE_IN_ACTION, st, v, 0,
+                     "no AWS service has the prefix '%.*s'", (int)pl, s);
         return;
     }
     /* the names of the service's actions all start with its prefix and ':' */
@@ -316,13 +321,14 @@ void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, 
             else
                 hi = mid;
         }
-        for (size_t i = lo; i < svc->action_count && strncasecmp(actions[i].name + pl + 1, name, head) == 0; i++)
+        for (size_t i = lo;
+             i < svc->action_count && strncasecmp(actions[i].name + pl + 1, name, head) == 0; i++)
             if (skt_glob_match(name, nl, actions[i].name + pl + 1, actions[i].name_len - pl - 1, 1))
                 return;
         if (lk != NULL)
             lk->invalid = 1;
-        skt_lint_add(l, CK_INVALID_ACTION, st, v, 0, "'%.*s' matches no action of service %.*s", (int)n, s,
-            (int)pl, s);
+        skt_lint_add(l, CK_INVALID_ACTION, st, v, 0, "'%.*s' matches no action of service %.*s",
+                     (int)n, s, (int)pl, s);
         return;
     }
     /* suggest the nearest action name */
@@ -343,10 +349,12 @@ void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, 
     if (lk != NULL)
         lk->invalid = 1;
     if (best != NULL)
-        skt_lint_add(l, CK_INVALID_ACTION, st, v, 0, "service %.*s has no action '%.*s'; did you mean %s?", (int)pl, s,
-            (int)nl, name, best);
+        skt_lint_add(l, CK_INVALID_ACTION, st, v, 0,
+                     "service %.*s has no action '%.*s'; did you mean %s?", (int)pl, s, (int)nl,
+                     name, best);
     else
-        skt_lint_add(l, CK_INVALID_ACTION, st, v, 0, "service %.*s has no action '%.*s'", (int)pl, s, (int)nl, name);
+        skt_lint_add(l, CK_INVALID_ACTION, st, v, 0, "service %.*s has no action '%.*s'", (int)pl,
+                     s, (int)nl, name);
 }
 
 /* A hash for finding equal entries: the length and (folded when ci) the
@@ -407,7 +415,8 @@ typedef struct wild_index {
     wild_bucket any; /* entries without a literal prefix */
     int ci;
     int actions; /* an Action/NotAction list: prefixes are services (skt_action_split) */
-    const skt_action_pat *acts; /* the list's entries split, when it is the statement's indexed list */
+    const skt_action_pat
+        *acts; /* the list's entries split, when it is the statement's indexed list */
     size_t nacts;
 } wild_index;
 
@@ -418,7 +427,8 @@ typedef struct wild_index {
 static inline size_t prefix_before_colon(const wild_index *wi, const seckit_json *v, size_t within)
 {
     if (wi->actions) {
-        const skt_action_pat *p = wi->acts != NULL && v->index < wi->nacts ? &wi->acts[v->index] : NULL;
+        const skt_action_pat *p = wi->acts != NULL && v->index < wi->nacts ? &wi->acts[v->index]
+                                                                           : NULL;
         skt_action_pat own;
         if (p == NULL || p->node != v) {
             skt_action_split(v->str, v->len, &own);
@@ -514,8 +524,8 @@ static void report_group(lint *l, const stmt *st, int ck, const char *what, cons
                          const seckit_json *const *red, size_t k)
 {
     if (k == 1) {
-        skt_lint_add(l, ck, st, red[0], 0, "%s '%.*s' is already covered by '%.*s'", what, (int)red[0]->len,
-            red[0]->str, (int)by->len, by->str);
+        skt_lint_add(l, ck, st, red[0], 0, "%s '%.*s' is already covered by '%.*s'", what,
+                     (int)red[0]->len, red[0]->str, (int)by->len, by->str);
         return;
     }
     char names[600];
@@ -525,16 +535,17 @@ static void report_group(lint *l, const stmt *st, int ck, const char *what, cons
         size_t len = red[i]->len > 100 ? 100 : red[i]->len;
         if (nl + len + 8 >= sizeof(names))
             break;
-        nl += (size_t)snprintf(names + nl, sizeof(names) - nl, "%s'%.*s'", i ? ", " : "", (int)len, red[i]->str);
+        nl += (size_t)snprintf(names + nl, sizeof(names) - nl, "%s'%.*s'", i ? ", " : "", (int)len,
+                               red[i]->str);
         shown++;
     }
     skt_lint_add(l, ck, st, red[0], 0, "%ss %s%s are already covered by '%.*s'", what, names,
-        shown < k ? ", ..." : "", (int)by->len, by->str);
+                 shown < k ? ", ..." : "", (int)by->len, by->str);
     skt_lint_add_locations(l, red + 1, k - 1);
 }
 
 void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, int ck, int ci,
-                            const char *what, const action_lookup *marks)
+                              const char *what, const action_lookup *marks)
 {
     if (list == NULL || list->kind != SECKIT_JSON_ARRAY || list->count < 2)
         return;

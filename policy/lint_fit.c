@@ -101,14 +101,14 @@ static int intersect(const char *g, size_t gn, const char *p, size_t pn)
     uint16_t stack[FIT_STATES]; /* state numbers, all below FIT_STATES */
     size_t sp = 0;
     memset(seen, 0, (gn + 1) * w * 2);
-#define ST(i, j, k) ((((i) * w) + (j)) * 2 + (k))
-#define PUSH(i, j, k)                                                                                                  \
-    do {                                                                                                               \
-        size_t s_ = ST(i, j, k);                                                                                       \
-        if (!seen[s_]) {                                                                                               \
-            seen[s_] = 1;                                                                                              \
-            stack[sp++] = (uint16_t)s_;                                                                                \
-        }                                                                                                              \
+#define ST(i, j, k) ((((i)*w) + (j)) * 2 + (k))
+#define PUSH(i, j, k)                                                                              \
+    do {                                                                                           \
+        size_t s_ = ST(i, j, k);                                                                   \
+        if (!seen[s_]) {                                                                           \
+            seen[s_] = 1;                                                                          \
+            stack[sp++] = (uint16_t)s_;                                                            \
+        }                                                                                          \
     } while (0)
     PUSH(0, 0, 0);
     while (sp > 0) {
@@ -163,18 +163,21 @@ static int resource_fits_type(const skt_arn *r, const skt_iam_rtype *t)
     if (t == NULL || t->arn == NULL || !t->valid)
         return 1;
     if (!ci_eq(r->f[SKT_ARN_SERVICE], r->len[SKT_ARN_SERVICE], "") &&
-        !(r->len[SKT_ARN_SERVICE] == t->arn_svc_len && strncasecmp(r->f[SKT_ARN_SERVICE], t->arn_svc, t->arn_svc_len) == 0))
+        !(r->len[SKT_ARN_SERVICE] == t->arn_svc_len &&
+          strncasecmp(r->f[SKT_ARN_SERVICE], t->arn_svc, t->arn_svc_len) == 0))
         return 0;
     /* (an empty region is not taken for a ${Region}: "arn:aws:s3:::*" is a
      * bucket pattern, not an access point's) */
-    if (t->has_region ? r->len[SKT_ARN_REGION] == 0 : !empty_or_star(r->f[SKT_ARN_REGION], r->len[SKT_ARN_REGION]))
+    if (t->has_region ? r->len[SKT_ARN_REGION] == 0
+                      : !empty_or_star(r->f[SKT_ARN_REGION], r->len[SKT_ARN_REGION]))
         return 0;
     /* AWS-owned resources have no account (arn:aws:ssm:*::document/AWS-...) */
     if (!t->has_account && !empty_or_star(r->f[SKT_ARN_ACCOUNT], r->len[SKT_ARN_ACCOUNT]))
         return 0;
     if (t->res_glob == NULL)
         return 1;
-    return intersect(r->f[SKT_ARN_RESOURCE], r->len[SKT_ARN_RESOURCE], t->res_glob, t->res_glob_len);
+    return intersect(r->f[SKT_ARN_RESOURCE], r->len[SKT_ARN_RESOURCE], t->res_glob,
+                     t->res_glob_len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -200,8 +203,8 @@ typedef struct fit_cache {
     size_t n;
 } fit_cache;
 
-static int token_fits(const seckit_iam_data *d, fit_cache *c, const char *svc, size_t pl, const char *tok, size_t nl,
-                      const fit_res *res, size_t nres)
+static int token_fits(const seckit_iam_data *d, fit_cache *c, const char *svc, size_t pl,
+                      const char *tok, size_t nl, const fit_res *res, size_t nres)
 {
     for (size_t i = 0; i < c->n; i++)
         if (c->e[i].pl == pl && c->e[i].nl == nl && memcmp(c->e[i].tok, tok, nl) == 0 &&
@@ -232,8 +235,8 @@ static int token_fits(const seckit_iam_data *d, fit_cache *c, const char *svc, s
 
 /* 1: some resource type of a fits some entry; 0: none does; -1: unknown
  * (a wildcard-only action, or types the data does not describe). */
-static int action_fits(const seckit_iam_data *d, const skt_iam_action *a, const fit_res *res, size_t nres,
-                       fit_cache *c)
+static int action_fits(const seckit_iam_data *d, const skt_iam_action *a, const fit_res *res,
+                       size_t nres, fit_cache *c)
 {
     if (a->wildcard_only || a->resources == NULL || a->resources[0] == '\0')
         return -1;
@@ -263,7 +266,8 @@ static int action_fits(const seckit_iam_data *d, const skt_iam_action *a, const 
  * verdict on the statement. */
 static int entry_known(const seckit_iam_data *d, const fit_res *r)
 {
-    size_t first = 0, nt = skt_iam_rtypes_for_arn_service(d, r->arn.f[SKT_ARN_SERVICE], r->arn.len[SKT_ARN_SERVICE], &first);
+    size_t first = 0, nt = skt_iam_rtypes_for_arn_service(d, r->arn.f[SKT_ARN_SERVICE],
+                                                          r->arn.len[SKT_ARN_SERVICE], &first);
     for (size_t k = 0; k < nt; k++) {
         const skt_iam_rtype *t = d->by_arn_service[first + k];
         if (t->arn != NULL && t->valid && resource_fits_type(&r->arn, t))
@@ -280,7 +284,8 @@ static void describe_types(const seckit_iam_data *d, const skt_iam_action *a, ch
     size_t bl = 0;
     buf[0] = '\0';
     for (size_t k = 0; k < nrt && k < SKT_ARRAY_LEN(rt) && k < 3; k++) {
-        int m = snprintf(buf + bl, cap - bl, "%s%s (%s)", bl ? ", " : "", rt[k].rtype->name, rt[k].rtype->arn);
+        int m = snprintf(buf + bl, cap - bl, "%s%s (%s)", bl ? ", " : "", rt[k].rtype->name,
+                         rt[k].rtype->arn);
         if (m < 0 || (size_t)m >= cap - bl) {
             buf[bl] = '\0';
             break;
@@ -300,7 +305,8 @@ static size_t collect_res(const stmt *st, fit_res *res)
         return 0;
     /* Resource's entries as the lint-mode compile split them */
     const skt_resource_pat *p = st->m->resources;
-    FOR_VALUES(v, st->resource) {
+    FOR_VALUES(v, st->resource)
+    {
         if (!is_str(v) || nres == FIT_MAX_RES || has_var(v->str, v->len) || !p[nres].is_arn ||
             has_wild(p[nres].arn.f[SKT_ARN_SERVICE], p[nres].arn.len[SKT_ARN_SERVICE]))
             return 0;
@@ -323,11 +329,12 @@ void skt_lint_check_fit(lint *l, const stmt *st)
         return;
     fit_cache cache;
     cache.n = 0;
-    int known = -1; /* entry_known of every entry, found before the first finding */
+    int known = -1;                 /* entry_known of every entry, found before the first finding */
     const skt_iam_rtype *is = NULL; /* the first entry's type, for the messages */
     int is_made = 0;
     size_t pos = 0;
-    FOR_VALUES(v, st->action) {
+    FOR_VALUES(v, st->action)
+    {
         const action_lookup *lk = pos < l->nlookups ? &l->lookups[pos] : NULL;
         pos++;
         if (!is_str(v))
@@ -343,7 +350,8 @@ void skt_lint_check_fit(lint *l, const stmt *st)
         const skt_iam_action *first_bad = NULL;
         int verdict;
         if (!has_wild(v->str, v->len)) {
-            const skt_iam_action *a = lk != NULL && lk->done ? lk->action : skt_iam_action_find(l->data, v->str, v->len);
+            const skt_iam_action *a =
+                lk != NULL && lk->done ? lk->action : skt_iam_action_find(l->data, v->str, v->len);
             if (a == NULL)
                 continue;
             verdict = action_fits(l->data, a, res, nres, &cache);
@@ -351,7 +359,8 @@ void skt_lint_check_fit(lint *l, const stmt *st)
         } else {
             /* a pattern: reported only when no action it matches fits (and
              * at least one that it matches has resource types) */
-            const skt_iam_service *svc = skt_iam_service_find(l->data, ap->service, ap->service_len);
+            const skt_iam_service *svc =
+                skt_iam_service_find(l->data, ap->service, ap->service_len);
             if (svc == NULL)
                 continue;
             verdict = -1;
@@ -387,17 +396,20 @@ void skt_lint_check_fit(lint *l, const stmt *st)
         }
         char what[300];
         if (is != NULL && !res[0].wild)
-            snprintf(what, sizeof(what), "'%.*s' is of type %s", (int)(res[0].v->len > 200 ? 200 : res[0].v->len),
-                     res[0].v->str, is->name);
+            snprintf(what, sizeof(what), "'%.*s' is of type %s",
+                     (int)(res[0].v->len > 200 ? 200 : res[0].v->len), res[0].v->str, is->name);
         else
-            snprintf(what, sizeof(what), "'%.*s'%s cannot be one", (int)(res[0].v->len > 200 ? 200 : res[0].v->len),
-                     res[0].v->str, nres > 1 ? " and the others" : "");
+            snprintf(what, sizeof(what), "'%.*s'%s cannot be one",
+                     (int)(res[0].v->len > 200 ? 200 : res[0].v->len), res[0].v->str,
+                     nres > 1 ? " and the others" : "");
         if (has_wild(v->str, v->len))
-            skt_lint_add(l, CK_ACTION_RESOURCE_MISMATCH, st, v, 0,
+            skt_lint_add(
+                l, CK_ACTION_RESOURCE_MISMATCH, st, v, 0,
                 "no action of '%.*s' applies to the statement's resources, so it grants nothing: %s takes %s; %s",
                 (int)v->len, v->str, first_bad->display, types, what);
         else
-            skt_lint_add(l, CK_ACTION_RESOURCE_MISMATCH, st, v, 0,
+            skt_lint_add(
+                l, CK_ACTION_RESOURCE_MISMATCH, st, v, 0,
                 "%s applies to none of the statement's resources, so it is not granted: it takes %s; %s",
                 first_bad->display, types, what);
     }
@@ -429,9 +441,11 @@ static int entry_covers_type(const skt_arn *r, const skt_iam_rtype *t)
     const char *rr = r->f[SKT_ARN_RESOURCE];
     size_t rn = r->len[SKT_ARN_RESOURCE];
     /* a literal first character that the pattern's does not have */
-    if (rn > 0 && rr[0] != '*' && t->res_glob_len > 0 && t->res_glob[0] != '*' && rr[0] != t->res_glob[0])
+    if (rn > 0 && rr[0] != '*' && t->res_glob_len > 0 && t->res_glob[0] != '*' &&
+        rr[0] != t->res_glob[0])
         return 0;
-    if (!skt_glob_match(r->f[SKT_ARN_SERVICE], r->len[SKT_ARN_SERVICE], t->arn_svc, t->arn_svc_len, 1))
+    if (!skt_glob_match(r->f[SKT_ARN_SERVICE], r->len[SKT_ARN_SERVICE], t->arn_svc, t->arn_svc_len,
+                        1))
         return 0;
     return covers_pattern(rr, rn, t->res_glob, t->res_glob_len);
 }
@@ -452,10 +466,11 @@ static const seckit_json *covering_entry(lint *l, const stmt *st, const skt_iam_
     /* Resource's entries as the lint-mode compile split them */
     const skt_resource_pat *p = st->m->resources;
     size_t pos = 0;
-    FOR_VALUES(v, st->resource) {
+    FOR_VALUES(v, st->resource)
+    {
         const skt_resource_pat *r = &p[pos++];
-        if (!is_str(v) || v->len < 4 || memchr(v->str, '*', v->len) == NULL || has_var(v->str, v->len) ||
-            !r->is_arn)
+        if (!is_str(v) || v->len < 4 || memchr(v->str, '*', v->len) == NULL ||
+            has_var(v->str, v->len) || !r->is_arn)
             continue;
         for (size_t k = 0; k < nrt; k++)
             if ((rt[k].required || !any_required) && entry_covers_type(&r->arn, rt[k].rtype))
@@ -469,8 +484,8 @@ const seckit_json *skt_lint_effectively_star(lint *l, const stmt *st, const char
     if (st->resource == NULL)
         return NULL;
     FOR_VALUES(v, st->resource)
-        if (streq(v, "*"))
-            return v;
+    if (streq(v, "*"))
+        return v;
     if (l->data == NULL || action == NULL)
         return NULL;
     const skt_iam_action *a = skt_iam_action_find(l->data, action, strlen(action));
@@ -495,7 +510,8 @@ void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred,
         return;
     /* first, cheaply: an entry whose resource part has a '*' (and no '?') */
     int any = 0;
-    FOR_VALUES(v, st->resource) {
+    FOR_VALUES(v, st->resource)
+    {
         const char *star = is_str(v) ? memchr(v->str, '*', v->len) : NULL;
         if (star != NULL && memchr(v->str, '?', v->len) == NULL && !has_var(v->str, v->len))
             any = 1;
@@ -512,7 +528,8 @@ void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred,
         list[0] = '\0';
         for (size_t i = 0; i < nacts; i++) {
             const action_key *key = pass ? &l->exfil_keys[i] : &l->cred_keys[i];
-            if (!(l->keys_made ? skt_lint_stmt_covers_key(st, key) : skt_lint_stmt_covers(st, acts[i])))
+            if (!(l->keys_made ? skt_lint_stmt_covers_key(st, key)
+                               : skt_lint_stmt_covers(st, acts[i])))
                 continue;
             const seckit_json *e = skt_lint_effectively_star(l, st, acts[i]);
             if (e == NULL)
@@ -524,11 +541,13 @@ void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred,
         if (count == 0)
             continue;
         if (pass == 0)
-            skt_lint_add(l, CK_CREDENTIALS_EXPOSURE, st, where, 1,
+            skt_lint_add(
+                l, CK_CREDENTIALS_EXPOSURE, st, where, 1,
                 "allows actions that return credentials on every resource of their type ('%.*s' covers them all): %s",
                 (int)(via->len > 200 ? 200 : via->len), via->str, list);
         else
-            skt_lint_add(l, CK_DATA_EXFILTRATION, st, where, 1,
+            skt_lint_add(
+                l, CK_DATA_EXFILTRATION, st, where, 1,
                 "allows reading data on every resource of its type ('%.*s' covers them all): %s; name the buckets, "
                 "parameters or secrets",
                 (int)(via->len > 200 ? 200 : via->len), via->str, list);
@@ -542,7 +561,8 @@ void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred,
     size_t nseen = 0;
     list[0] = '\0';
     size_t pos = 0;
-    FOR_VALUES(v, st->action) {
+    FOR_VALUES(v, st->action)
+    {
         const action_lookup *lk = pos < l->nlookups ? &l->lookups[pos] : NULL;
         pos++;
         if (!is_str(v))
@@ -555,13 +575,17 @@ void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred,
         size_t ncand = 0;
         size_t head = literal_head(v->str, v->len);
         if (head == v->len) {
-            const skt_iam_action *a = lk != NULL && lk->done ? lk->action : skt_iam_action_find(l->data, v->str, v->len);
+            const skt_iam_action *a =
+                lk != NULL && lk->done ? lk->action : skt_iam_action_find(l->data, v->str, v->len);
             if (a != NULL && a->perm_pos != SIZE_MAX)
                 cand[ncand++] = a;
         } else {
-            const skt_iam_service *svc = skt_iam_service_find(l->data, ap->service, ap->service_len);
-            for (size_t i = 0; svc != NULL && i < svc->perm_count && ncand < SKT_ARRAY_LEN(cand); i++) {
-                const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[svc->perm_first + i]];
+            const skt_iam_service *svc =
+                skt_iam_service_find(l->data, ap->service, ap->service_len);
+            for (size_t i = 0; svc != NULL && i < svc->perm_count && ncand < SKT_ARRAY_LEN(cand);
+                 i++) {
+                const skt_iam_action *pa =
+                    &l->data->actions[l->data->perm_actions[svc->perm_first + i]];
                 if (pa->name_len >= head && strncasecmp(pa->name, v->str, head) == 0 &&
                     skt_glob_match(v->str, v->len, pa->name, pa->name_len, 1))
                     cand[ncand++] = pa;
@@ -583,7 +607,8 @@ void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred,
         }
     }
     if (count > 0)
-        skt_lint_add(l, CK_RESOURCE_EXPOSURE, st, where, 1,
+        skt_lint_add(
+            l, CK_RESOURCE_EXPOSURE, st, where, 1,
             "allows %zu permissions-management action%s on every resource of its type ('%.*s' covers them all): %s; "
             "they change who can access resources",
             count, count == 1 ? "" : "s", (int)(via->len > 200 ? 200 : via->len), via->str, list);
@@ -594,7 +619,8 @@ void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred,
 
 /* Does action a take condition key lkey (lowercase): one of its own keys
  * (which hold its resource types' keys) or of its resource types? */
-static int key_supported(const seckit_iam_data *d, const skt_iam_action *a, const char *lkey, size_t kl)
+static int key_supported(const seckit_iam_data *d, const skt_iam_action *a, const char *lkey,
+                         size_t kl)
 {
     for (const char *p = a->keys; *p;) {
         const char *e = strchr(p, ',');
@@ -629,7 +655,8 @@ typedef struct key_tally {
     size_t listed;
 } key_tally;
 
-static void tally(key_tally *t, const seckit_iam_data *d, const skt_iam_action *a, const char *lkey, size_t kl)
+static void tally(key_tally *t, const seckit_iam_data *d, const skt_iam_action *a, const char *lkey,
+                  size_t kl)
 {
     if (key_supported(d, a, lkey, kl)) {
         t->supported++;
@@ -641,7 +668,8 @@ static void tally(key_tally *t, const seckit_iam_data *d, const skt_iam_action *
 
 void skt_lint_check_key_support(lint *l, const stmt *st)
 {
-    if (l->data == NULL || st->condition == NULL || st->condition->kind != SECKIT_JSON_OBJECT || st->action == NULL)
+    if (l->data == NULL || st->condition == NULL || st->condition->kind != SECKIT_JSON_OBJECT ||
+        st->action == NULL)
         return;
     /* actions a pattern brings that do not apply to the statement's ARNs
      * (nor wildcard-only ones) are not granted anyway: not counted */
@@ -659,8 +687,10 @@ void skt_lint_check_key_support(lint *l, const stmt *st)
             const char *colon = memchr(key, ':', kl);
             /* global keys (aws:) are set for every action; keys of other
              * issuers (accounts.google.com:aud) are not the service's */
-            if (colon == NULL || kl >= 256 || ci_prefix(key, kl, "aws:") || memchr(key, '.', (size_t)(colon - key)) != NULL ||
-                ci_eq(key, kl, "ec2:SourceInstanceARN") || skt_iam_key_find(l->data, key, kl) == NULL)
+            if (colon == NULL || kl >= 256 || ci_prefix(key, kl, "aws:") ||
+                memchr(key, '.', (size_t)(colon - key)) != NULL ||
+                ci_eq(key, kl, "ec2:SourceInstanceARN") ||
+                skt_iam_key_find(l->data, key, kl) == NULL)
                 continue;
             size_t pl = (size_t)(colon - key);
             char lkey[256];
@@ -670,7 +700,8 @@ void skt_lint_check_key_support(lint *l, const stmt *st)
             key_tally t;
             memset(&t, 0, sizeof(t));
             size_t lit_sup = 0, lit_unsup = 0;
-            FOR_VALUES(v, st->action) {
+            FOR_VALUES(v, st->action)
+            {
                 if (!is_str(v) || v->len <= pl || strncasecmp(v->str, key, pl + 1) != 0)
                     continue;
                 if (!has_wild(v->str, v->len)) {
@@ -697,7 +728,8 @@ void skt_lint_check_key_support(lint *l, const stmt *st)
                     const skt_iam_action *a = &l->data->actions[svc->action_first + i];
                     if (a->name_len >= head && strncasecmp(a->name, v->str, head) == 0 &&
                         skt_glob_match(v->str, v->len, a->name, a->name_len, 1) &&
-                        (nres == 0 || (!a->wildcard_only && action_fits(l->data, a, res, nres, &cache) != 0)))
+                        (nres == 0 ||
+                         (!a->wildcard_only && action_fits(l->data, a, res, nres, &cache) != 0)))
                         tally(&t, l->data, a, lkey, kl);
                 }
             }
@@ -705,10 +737,12 @@ void skt_lint_check_key_support(lint *l, const stmt *st)
              * takes; here: the key some actions take and others do not */
             if (t.unsupported == 0 || t.supported == 0 || (lit_unsup > 0 && lit_sup == 0))
                 continue;
-            skt_lint_add(l, CK_UNSUPPORTED_ACTION_FOR_CONDITION_KEY, st, k, 1,
+            skt_lint_add(
+                l, CK_UNSUPPORTED_ACTION_FOR_CONDITION_KEY, st, k, 1,
                 "'%s' is set for %zu of the statement's %.*s actions but not for %zu (%s), so the condition %s for "
                 "those; give them a statement of their own",
-                key, t.supported, (int)pl, key, t.unsupported, t.list, st->allow ? "never matches" : "does not restrict");
+                key, t.supported, (int)pl, key, t.unsupported, t.list,
+                st->allow ? "never matches" : "does not restrict");
         }
     }
 }

@@ -56,7 +56,7 @@ typedef struct lint {
 } lint;
 
 typedef struct action_lookup {
-    int done; /* looked up: action is the result */
+    int done;    /* looked up: action is the result */
     int invalid; /* reported as INVALID_ACTION / INVALID_SERVICE_IN_ACTION */
     const skt_iam_action *action;
 } action_lookup;
@@ -182,8 +182,8 @@ static inline int ci_eq(const char *s, size_t n, const char *t)
 
 /* The statement's Action entry v at position pos split (skt_action_split):
  * the one skt_lint_stmt_index_actions kept, else split into *own. */
-static inline const skt_action_pat *stmt_action_split(const stmt *st, size_t pos, const seckit_json *v,
-                                                      skt_action_pat *own)
+static inline const skt_action_pat *stmt_action_split(const stmt *st, size_t pos,
+                                                      const seckit_json *v, skt_action_pat *own)
 {
     if (st->acts != NULL && pos < st->nacts && st->acts[pos].node == v)
         return &st->acts[pos];
@@ -192,7 +192,8 @@ static inline const skt_action_pat *stmt_action_split(const stmt *st, size_t pos
 }
 
 /* Add a finding of check ck at node n (its key's span when keyspan). */
-void skt_lint_add(lint *l, int ck, const stmt *st, const seckit_json *n, int keyspan, const char *fmt, ...)
+void skt_lint_add(lint *l, int ck, const stmt *st, const seckit_json *n, int keyspan,
+                  const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif
@@ -219,7 +220,8 @@ void skt_lint_check_trust_statement(lint *l, const stmt *st);
 int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all);
 int skt_lint_check_str_or_array(lint *l, const stmt *st, const seckit_json *n, const char *what);
 /* Policy variables inside a string value: syntax, and where they may be. */
-void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int allowed, const char *element);
+void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int allowed,
+                              const char *element);
 /* Point the finding added last, if the count was before, at characters
  * [at, at + len) of the string value v (a variable in it). */
 void skt_lint_at_variable(lint *l, size_t before, const seckit_json *v, size_t at, size_t len);
@@ -231,8 +233,8 @@ int skt_lint_stmt_covers_key(const stmt *st, const action_key *k);
 /* The Action entry that covers action literally (no wildcard), or any. */
 const seckit_json *skt_lint_entry_covering(const stmt *st, const char *action, int *wild);
 /* One Action/NotAction string entry v, p its split (skt_action_split). */
-void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v, const skt_action_pat *p,
-                                 action_lookup *lk);
+void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v,
+                                 const skt_action_pat *p, action_lookup *lk);
 /* Redundant entries of an Action/NotAction (marks: its entries' lookups,
  * or NULL) or Resource/NotResource list (marks NULL). */
 void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, int ck, int ci,
@@ -241,13 +243,15 @@ void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, 
 /* lint_resources.c: one Resource/NotResource value; ARN field helpers the
  * principal and condition checks share; the service whose actions a
  * resource type's policy grants (NULL: any). */
-void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v, const skt_resource_pat *p);
+void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v,
+                                   const skt_resource_pat *p);
 int skt_lint_valid_partition(const char *s, size_t n);
 int skt_lint_looks_like_region(const char *s, size_t n);
 int skt_lint_looks_like_placeholder(const char *s, size_t n);
 int skt_lint_is_example_account(const char *s, size_t n);
 /* EXAMPLE_ACCOUNT_ID for the account id s at v, once per id and policy. */
-void skt_lint_check_example_account(lint *l, const stmt *st, const seckit_json *v, const char *s, size_t n);
+void skt_lint_check_example_account(lint *l, const stmt *st, const seckit_json *v, const char *s,
+                                    size_t n);
 const char *skt_lint_rtype_service(seckit_policy_resource_type t);
 
 /* lint_principals.c: a statement's Principal or NotPrincipal. */
@@ -258,9 +262,11 @@ void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c);
 
 /* lint_security.c: PassRole/CreateServiceLinkedRole with every resource,
  * seckit's own checks of a statement, privilege escalation across them. */
-void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action, const char *service_key,
-                                     int ck_not_res, int ck_star_action_not_res, int ck_not_action_not_res,
-                                     int ck_star_res, int ck_star_action_res, int ck_star_res_not_action);
+void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action,
+                                     const char *service_key, int ck_not_res,
+                                     int ck_star_action_not_res, int ck_not_action_not_res,
+                                     int ck_star_res, int ck_star_action_res,
+                                     int ck_star_res_not_action);
 void skt_lint_check_own_statement(lint *l, const stmt *st);
 void skt_lint_check_escalation(lint *l, const stmt *stmts, size_t nst);
 

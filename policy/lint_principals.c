@@ -41,7 +41,10 @@ static const char *principal_arn_near_miss(const char *s, size_t n)
 {
     static const struct {
         const char *svc, *type;
-    } forms[] = {{"iam", "root"}, {"iam", "user/"}, {"iam", "role/"}, {"sts", "assumed-role/"},
+    } forms[] = {{"iam", "root"},
+                 {"iam", "user/"},
+                 {"iam", "role/"},
+                 {"sts", "assumed-role/"},
                  {"sts", "federated-user/"}};
     skt_arn a;
     if (!skt_arn_split(s, n, &a))
@@ -51,7 +54,8 @@ static const char *principal_arn_near_miss(const char *s, size_t n)
     for (size_t i = 0; i < SKT_ARRAY_LEN(forms); i++) {
         size_t tl = strlen(forms[i].type);
         int whole = forms[i].type[tl - 1] != '/';
-        if (!ci_eq(svc, sl, forms[i].svc) || !(whole ? ci_eq(res, rl, forms[i].type) : ci_prefix(res, rl, forms[i].type)))
+        if (!ci_eq(svc, sl, forms[i].svc) ||
+            !(whole ? ci_eq(res, rl, forms[i].type) : ci_prefix(res, rl, forms[i].type)))
             continue;
         if (memcmp(svc, forms[i].svc, sl) != 0 || memcmp(res, forms[i].type, tl) != 0)
             return "IAM writes the service and the resource type of a principal's ARN in lowercase";
@@ -71,9 +75,11 @@ static void check_aws_principal(lint *l, const stmt *st, const seckit_json *v)
     if (has_wild(s, n)) {
         if (l->type == SECKIT_POLICY_TRUST)
             skt_lint_add(l, CK_ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL, st, v, 0,
-                "trust policies accept only \"*\" as a whole, not wildcards in '%.*s'", (int)n, s);
+                         "trust policies accept only \"*\" as a whole, not wildcards in '%.*s'",
+                         (int)n, s);
         else
-            skt_lint_add(l, CK_UNSUPPORTED_WILDCARD_IN_PRINCIPAL, st, v, 0,
+            skt_lint_add(
+                l, CK_UNSUPPORTED_WILDCARD_IN_PRINCIPAL, st, v, 0,
                 "principals accept only \"*\" as a whole, not wildcards in '%.*s'; use a condition such as aws:PrincipalArn with ArnLike",
                 (int)n, s);
         return;
@@ -84,12 +90,14 @@ static void check_aws_principal(lint *l, const stmt *st, const seckit_json *v)
     }
     if (n == 21 && ci_prefix(s, n, "AIDA")) {
         skt_lint_add(l, CK_INVALID_USER_REFERENCE, st, v, 0,
-            "'%.*s' is a user's unique id: the user was deleted; name the user by ARN", (int)n, s);
+                     "'%.*s' is a user's unique id: the user was deleted; name the user by ARN",
+                     (int)n, s);
         return;
     }
     if (n == 21 && ci_prefix(s, n, "AROA")) {
         skt_lint_add(l, CK_INVALID_ROLE_REFERENCE, st, v, 0,
-            "'%.*s' is a role's unique id: the role was deleted; name the role by ARN", (int)n, s);
+                     "'%.*s' is a role's unique id: the role was deleted; name the role by ARN",
+                     (int)n, s);
         return;
     }
     if (skt_lint_is_principal_arn(s, n)) {
@@ -100,24 +108,29 @@ static void check_aws_principal(lint *l, const stmt *st, const seckit_json *v)
         /* legacy CloudFront origin access identities:
          * arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID */
         if (ci_eq(acct, al, "cloudfront") &&
-            ci_prefix(a.f[SKT_ARN_RESOURCE], a.len[SKT_ARN_RESOURCE], "user/CloudFront Origin Access Identity "))
+            ci_prefix(a.f[SKT_ARN_RESOURCE], a.len[SKT_ARN_RESOURCE],
+                      "user/CloudFront Origin Access Identity "))
             return;
         if (!is_account(acct, al))
-            skt_lint_add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s", (int)al, acct,
-                skt_lint_looks_like_placeholder(acct, al) ? " (a placeholder left in?)" : "");
+            skt_lint_add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0,
+                         "'%.*s' is not a 12-digit account id%s", (int)al, acct,
+                         skt_lint_looks_like_placeholder(acct, al) ? " (a placeholder left in?)"
+                                                                   : "");
         else
             skt_lint_check_example_account(l, st, v, acct, al);
         if (!skt_lint_valid_partition(part, pl))
-            skt_lint_add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition", (int)pl, part);
+            skt_lint_add(l, CK_INVALID_PARTITION, st, v, 0, "'%.*s' is not an AWS partition",
+                         (int)pl, part);
         return;
     }
     const char *why = principal_arn_near_miss(s, n);
     if (why != NULL) {
         skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, v, 0, "'%.*s' is not an AWS principal: %s",
-            (int)(n > 200 ? 200 : n), s, why);
+                     (int)(n > 200 ? 200 : n), s, why);
         return;
     }
-    skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, v, 0,
+    skt_lint_add(
+        l, CK_INVALID_PRINCIPAL_FORMAT, st, v, 0,
         "'%.*s' is not an AWS principal (account id, or ARN of the account root, a user, a role, an assumed-role or federated-user session)",
         (int)(n > 200 ? 200 : n), s);
 }
@@ -174,23 +187,27 @@ void skt_lint_check_principal(lint *l, const stmt *st, const seckit_json *p, int
 {
     if (p->kind == SECKIT_JSON_STRING) {
         if (!streq(p, "*"))
-            skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0,
+            skt_lint_add(
+                l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0,
                 "a principal string must be \"*\"; name principals as {\"AWS\": ...}, {\"Service\": ...}");
         return;
     }
     if (p->kind != SECKIT_JSON_OBJECT) {
-        skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0, "%s must be \"*\" or an object of principal types",
-            is_not ? "NotPrincipal" : "Principal");
+        skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0,
+                     "%s must be \"*\" or an object of principal types",
+                     is_not ? "NotPrincipal" : "Principal");
         return;
     }
     if (p->count == 0) {
-        skt_lint_add(l, CK_EMPTY_OBJECT_PRINCIPAL, st, p, 0, "%s is an empty object: it names nobody",
-            is_not ? "NotPrincipal" : "Principal");
+        skt_lint_add(l, CK_EMPTY_OBJECT_PRINCIPAL, st, p, 0,
+                     "%s is an empty object: it names nobody",
+                     is_not ? "NotPrincipal" : "Principal");
         return;
     }
     for (const seckit_json *k = p->child; k != NULL; k = k->next) {
         if (k->duplicate_key)
-            skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, k, 1, "principal type '%s' appears twice; merge the lists", k->key);
+            skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, k, 1,
+                         "principal type '%s' appears twice; merge the lists", k->key);
         int kind;
         if (strcmp(k->key, "AWS") == 0)
             kind = 0;
@@ -202,16 +219,19 @@ void skt_lint_check_principal(lint *l, const stmt *st, const seckit_json *p, int
             kind = 3;
         else {
             skt_lint_add(l, CK_INVALID_PRINCIPAL_KEY, st, k, 1,
-                "'%s' is not a principal type (AWS, Service, Federated, CanonicalUser)", k->key);
+                         "'%s' is not a principal type (AWS, Service, Federated, CanonicalUser)",
+                         k->key);
             continue;
         }
         if (!skt_lint_check_str_or_array(l, st, k, "a principal"))
             continue;
         if (k->kind == SECKIT_JSON_ARRAY && k->count == 0) {
-            skt_lint_add(l, CK_EMPTY_ARRAY_PRINCIPAL, st, k, 1, "principal type '%s' has an empty list", k->key);
+            skt_lint_add(l, CK_EMPTY_ARRAY_PRINCIPAL, st, k, 1,
+                         "principal type '%s' has an empty list", k->key);
             continue;
         }
-        FOR_VALUES(v, k) {
+        FOR_VALUES(v, k)
+        {
             if (!is_str(v))
                 continue;
             if (kind == 0) {
@@ -220,15 +240,18 @@ void skt_lint_check_principal(lint *l, const stmt *st, const seckit_json *p, int
                 skt_lint_check_variables(l, st, v, 0, "Principal");
                 if (!streq(v, "*") && !valid_service_principal(v->str, v->len))
                     skt_lint_add(l, CK_INVALID_SERVICE_PRINCIPAL_FORMAT, st, v, 0,
-                        "'%.*s' is not a service principal (name.amazonaws.com)", (int)v->len, v->str);
+                                 "'%.*s' is not a service principal (name.amazonaws.com)",
+                                 (int)v->len, v->str);
             } else if (kind == 2) {
                 const char *host;
                 size_t hl;
-                if (l->type == SECKIT_POLICY_RESOURCE && l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST) {
+                if (l->type == SECKIT_POLICY_RESOURCE &&
+                    l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST) {
                     skt_lint_add(l, CK_FEDERATED_PRINCIPAL_NOT_SUPPORTED, st, v, 0,
-                        "Federated principals can only be named in role trust policies");
+                                 "Federated principals can only be named in role trust policies");
                 } else if (skt_lint_federated_kind(v->str, v->len, &host, &hl) == NULL) {
-                    skt_lint_add(l, CK_INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY, st, v, 0,
+                    skt_lint_add(
+                        l, CK_INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY, st, v, 0,
                         "'%.*s' is neither a web identity provider (cognito-identity.amazonaws.com, accounts.google.com, ...) nor a saml-provider/oidc-provider ARN",
                         (int)(v->len > 200 ? 200 : v->len), v->str);
                 }

@@ -23,12 +23,29 @@
 /* Condition keys that, compared positively, narrow the callers to an
  * account, organization, network or principal. */
 static const char *const restricting_keys[] = {
-    "aws:SourceAccount",   "aws:SourceArn",        "aws:SourceOwner",     "aws:SourceOrgID",
-    "aws:SourceOrgPaths",  "aws:PrincipalOrgID",   "aws:PrincipalOrgPaths", "aws:PrincipalAccount",
-    "aws:PrincipalArn",    "aws:PrincipalServiceName", "aws:SourceVpc",   "aws:SourceVpce",
-    "aws:SourceIp",        "aws:VpcSourceIp",      "aws:userid",          "aws:username",
-    "aws:CalledVia",       "aws:CalledViaFirst",   "aws:CalledViaLast",   "aws:ResourceOrgID",
-    "kms:CallerAccount",   "s3:DataAccessPointAccount", "s3:DataAccessPointArn",
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOwner",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalServiceName",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:SourceIp",
+    "aws:VpcSourceIp",
+    "aws:userid",
+    "aws:username",
+    "aws:CalledVia",
+    "aws:CalledViaFirst",
+    "aws:CalledViaLast",
+    "aws:ResourceOrgID",
+    "kms:CallerAccount",
+    "s3:DataAccessPointAccount",
+    "s3:DataAccessPointArn",
 };
 
 /* The policy kinds this check is about, by the resource type given or,
@@ -61,8 +78,8 @@ static int principal_is_everyone(const seckit_json *p)
         if (strcmp(m->key, "AWS") != 0)
             continue;
         FOR_VALUES(v, m)
-            if (streq(v, "*"))
-                return 1;
+        if (streq(v, "*"))
+            return 1;
     }
     return 0;
 }
@@ -80,7 +97,8 @@ static int restricting_operator(const seckit_json *o)
         return 0;
     const skt_op_info *op = skt_cond_op_info(id);
     /* ForAllValues: is true when the key is absent */
-    return set != SKT_SET_FOR_ALL && !if_exists && !op->negated && op->family != SKT_FAM_NULL && id != SKT_OP_BOOL;
+    return set != SKT_SET_FOR_ALL && !if_exists && !op->negated && op->family != SKT_FAM_NULL &&
+           id != SKT_OP_BOOL;
 }
 
 static int has_restricting_condition(const stmt *st)
@@ -101,11 +119,11 @@ static int has_restricting_condition(const stmt *st)
 /* The access levels an Action entry v (p its split, skt_action_split)
  * allows (SECKIT_ACCESS_* bits); every level when it is "*", a service
  * wildcard, or unknown to the data. */
-static unsigned entry_access(const seckit_iam_data *d, const seckit_json *v, const skt_action_pat *p,
-                             int *service_ok)
+static unsigned entry_access(const seckit_iam_data *d, const seckit_json *v,
+                             const skt_action_pat *p, int *service_ok)
 {
-    const unsigned all = SECKIT_ACCESS_LIST | SECKIT_ACCESS_READ | SECKIT_ACCESS_WRITE | SECKIT_ACCESS_PERMISSIONS |
-                         SECKIT_ACCESS_TAGGING;
+    const unsigned all = SECKIT_ACCESS_LIST | SECKIT_ACCESS_READ | SECKIT_ACCESS_WRITE |
+                         SECKIT_ACCESS_PERMISSIONS | SECKIT_ACCESS_TAGGING;
     if (p->all) {
         *service_ok = 1;
         return all;
@@ -155,13 +173,15 @@ void skt_lint_check_public(lint *l, const stmt *st)
         service_ok = l->rtype != SECKIT_RESOURCE_NONE;
     } else if (st->action != NULL) {
         size_t pos = 0;
-        FOR_VALUES(v, st->action) {
+        FOR_VALUES(v, st->action)
+        {
             if (!is_str(v)) {
                 pos++;
                 continue;
             }
             skt_action_pat own;
-            unsigned a = entry_access(l->data, v, stmt_action_split(st, pos++, v, &own), &service_ok);
+            unsigned a =
+                entry_access(l->data, v, stmt_action_split(st, pos++, v, &own), &service_ok);
             if ((a & write) != 0 && first_write == NULL)
                 first_write = v;
             acc |= a;
@@ -170,16 +190,21 @@ void skt_lint_check_public(lint *l, const stmt *st)
     /* without a resource type, only policies of these services */
     if (!service_ok || acc == 0)
         return;
-    const char *kind = l->rtype != SECKIT_RESOURCE_NONE ? seckit_policy_resource_type_name(l->rtype) : "resource";
+    const char *kind = l->rtype != SECKIT_RESOURCE_NONE ? seckit_policy_resource_type_name(l->rtype)
+                                                        : "resource";
     if ((acc & write) != 0)
-        skt_lint_add(l, CK_PUBLIC_WRITE_ACCESS, st, st->principal, 1,
+        skt_lint_add(
+            l, CK_PUBLIC_WRITE_ACCESS, st, st->principal, 1,
             "this %s policy lets anyone, including anonymous callers, %s ('%.*s'): Principal \"*\" with no condition "
             "on aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID, aws:SourceVpce or the like",
-            kind, (acc & SECKIT_ACCESS_PERMISSIONS) ? "change its permissions or write to it" : "write to it",
+            kind,
+            (acc & SECKIT_ACCESS_PERMISSIONS) ? "change its permissions or write to it"
+                                              : "write to it",
             first_write != NULL ? (int)(first_write->len > 100 ? 100 : first_write->len) : 9,
             first_write != NULL ? first_write->str : "NotAction");
     else
-        skt_lint_add(l, CK_PUBLIC_ACCESS, st, st->principal, 1,
+        skt_lint_add(
+            l, CK_PUBLIC_ACCESS, st, st->principal, 1,
             "this %s policy lets anyone, including anonymous callers, read or list it: Principal \"*\" with no "
             "condition on aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID, aws:SourceVpce or the like",
             kind);

@@ -26,8 +26,8 @@ static int resource_is_star(const stmt *st)
     if (st->resource == NULL)
         return 0;
     FOR_VALUES(v, st->resource)
-        if (streq(v, "*"))
-            return 1;
+    if (streq(v, "*"))
+        return 1;
     return 0;
 }
 
@@ -46,16 +46,20 @@ static int restricted_to_named_services(const stmt *st, const char *key)
         skt_cond_op id;
         skt_set_op set;
         int if_exists;
-        if (o->kind != SECKIT_JSON_OBJECT || skt_cond_op_parse(o->key, o->key_len, &id, &set, &if_exists) != 0 ||
-            set != SKT_SET_NONE || if_exists || (id != SKT_OP_STRING_EQUALS && id != SKT_OP_STRING_LIKE))
+        if (o->kind != SECKIT_JSON_OBJECT ||
+            skt_cond_op_parse(o->key, o->key_len, &id, &set, &if_exists) != 0 ||
+            set != SKT_SET_NONE || if_exists ||
+            (id != SKT_OP_STRING_EQUALS && id != SKT_OP_STRING_LIKE))
             continue;
         for (const seckit_json *k = o->child; k != NULL; k = k->next) {
             if (!ci_eq(k->key, k->key_len, key))
                 continue;
             int any = 0, literal = 1;
-            FOR_VALUES(v, k) {
+            FOR_VALUES(v, k)
+            {
                 any = 1;
-                if (!is_str(v) || v->len == 0 || has_wild(v->str, v->len) || has_var(v->str, v->len))
+                if (!is_str(v) || v->len == 0 || has_wild(v->str, v->len) ||
+                    has_var(v->str, v->len))
                     literal = 0;
             }
             if (any && literal)
@@ -65,9 +69,11 @@ static int restricted_to_named_services(const stmt *st, const char *key)
     return 0;
 }
 
-void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action, const char *service_key,
-                                   int ck_not_res, int ck_star_action_not_res, int ck_not_action_not_res,
-                                   int ck_star_res, int ck_star_action_res, int ck_star_res_not_action)
+void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action,
+                                     const char *service_key, int ck_not_res,
+                                     int ck_star_action_not_res, int ck_not_action_not_res,
+                                     int ck_star_res, int ck_star_action_res,
+                                     int ck_star_res_not_action)
 {
     if (!st->allow || !skt_lint_stmt_covers(st, action))
         return;
@@ -83,31 +89,39 @@ void skt_lint_check_sensitive_action(lint *l, const stmt *st, const char *action
     if (st->notresource != NULL) {
         if (st->notaction != NULL)
             skt_lint_add(l, ck_not_action_not_res, st, st->notresource, 1,
-                "NotAction with NotResource allows %s on every resource not listed", action);
+                         "NotAction with NotResource allows %s on every resource not listed",
+                         action);
         else if (wild)
-            skt_lint_add(l, ck_star_action_not_res, st, where, 0,
-                "'%.*s' includes %s, and NotResource allows it on every resource not listed", (int)entry->len,
-                entry->str, action);
+            skt_lint_add(
+                l, ck_star_action_not_res, st, where, 0,
+                "'%.*s' includes %s, and NotResource allows it on every resource not listed",
+                (int)entry->len, entry->str, action);
         else
-            skt_lint_add(l, ck_not_res, st, where, 0, "%s with NotResource allows it on every resource not listed", action);
+            skt_lint_add(l, ck_not_res, st, where, 0,
+                         "%s with NotResource allows it on every resource not listed", action);
     } else if (star) {
         /* the hint for a statement whose Condition restricts something
          * else (aws:CalledVia, an IfExists form, a wildcard value) */
         char hint[160];
         hint[0] = '\0';
         if (st->condition != NULL)
-            snprintf(hint, sizeof(hint), " (its Condition does not limit %s to named services)", service_key);
+            snprintf(hint, sizeof(hint), " (its Condition does not limit %s to named services)",
+                     service_key);
         if (st->notaction != NULL)
             skt_lint_add(l, ck_star_res_not_action, st, st->notaction, 1,
-                "NotAction with Resource \"%.*s\" allows %s on every resource", sl, ss, action);
+                         "NotAction with Resource \"%.*s\" allows %s on every resource", sl, ss,
+                         action);
         else if (restricted_to_named_services(st, service_key))
             return;
         else if (wild)
-            skt_lint_add(l, ck_star_action_res, st, where, 0, "'%.*s' includes %s, allowed on every resource (\"%.*s\")%s; list the ARNs it needs",
+            skt_lint_add(
+                l, ck_star_action_res, st, where, 0,
+                "'%.*s' includes %s, allowed on every resource (\"%.*s\")%s; list the ARNs it needs",
                 (int)entry->len, entry->str, action, sl, ss, hint);
         else
-            skt_lint_add(l, ck_star_res, st, where, 0, "%s is allowed on every resource (\"%.*s\")%s; list the ARNs it needs", action,
-                sl, ss, hint);
+            skt_lint_add(l, ck_star_res, st, where, 0,
+                         "%s is allowed on every resource (\"%.*s\")%s; list the ARNs it needs",
+                         action, sl, ss, hint);
     }
 }
 
@@ -136,8 +150,10 @@ static const escalation escalations[] = {
     {"AddUserToGroup", {"iam:AddUserToGroup"}},
     {"UpdateRolePolicyToAssumeIt", {"iam:UpdateAssumeRolePolicy", "sts:AssumeRole"}},
     {"PassRoleToNewEC2Instance", {"iam:PassRole", "ec2:RunInstances"}},
-    {"PassRoleToNewLambdaThenInvoke", {"iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"}},
-    {"PassRoleToNewLambdaThenTrigger", {"iam:PassRole", "lambda:CreateFunction", "lambda:CreateEventSourceMapping"}},
+    {"PassRoleToNewLambdaThenInvoke",
+     {"iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"}},
+    {"PassRoleToNewLambdaThenTrigger",
+     {"iam:PassRole", "lambda:CreateFunction", "lambda:CreateEventSourceMapping"}},
     {"EditExistingLambdaFunctionWithRole", {"lambda:UpdateFunctionCode"}},
     {"PassRoleToNewGlueDevEndpoint", {"iam:PassRole", "glue:CreateDevEndpoint"}},
     {"UpdateExistingGlueDevEndpoint", {"glue:UpdateDevEndpoint"}},
@@ -145,9 +161,11 @@ static const escalation escalations[] = {
     {"PassRoleToCloudFormation", {"iam:PassRole", "cloudformation:CreateStack"}},
     {"PassRoleToNewDataPipeline", {"iam:PassRole", "datapipeline:CreatePipeline"}},
     {"PassRoleToNewSageMakerNotebook",
-     {"iam:PassRole", "sagemaker:CreateNotebookInstance", "sagemaker:CreatePresignedNotebookInstanceUrl"}},
+     {"iam:PassRole", "sagemaker:CreateNotebookInstance",
+      "sagemaker:CreatePresignedNotebookInstanceUrl"}},
     {"SageMakerPresignedNotebookUrl", {"sagemaker:CreatePresignedNotebookInstanceUrl"}},
-    {"PassRoleToNewCodeBuildProject", {"iam:PassRole", "codebuild:CreateProject", "codebuild:StartBuild"}},
+    {"PassRoleToNewCodeBuildProject",
+     {"iam:PassRole", "codebuild:CreateProject", "codebuild:StartBuild"}},
     {"PassRoleToNewECSTask", {"iam:PassRole", "ecs:RegisterTaskDefinition", "ecs:RunTask"}},
     {"PassRoleToNewAppRunnerService", {"iam:PassRole", "apprunner:CreateService"}},
     {"PassRoleToNewCodeStarProject", {"iam:PassRole", "codestar:CreateProject"}},
@@ -155,23 +173,47 @@ static const escalation escalations[] = {
 
 /* Actions that return credentials (tokens, keys, passwords). */
 static const char *const credential_actions[] = {
-    "sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity", "sts:GetFederationToken",
-    "sts:GetSessionToken", "sts:GetServiceBearerToken", "iam:CreateAccessKey", "iam:UpdateAccessKey",
-    "iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:CreateServiceSpecificCredential",
-    "iam:ResetServiceSpecificCredential", "ecr:GetAuthorizationToken", "ecr-public:GetAuthorizationToken",
-    "codeartifact:GetAuthorizationToken", "redshift:GetClusterCredentials",
-    "redshift:GetClusterCredentialsWithIAM", "redshift-serverless:GetCredentials", "rds-db:connect",
-    "sso:GetRoleCredentials", "cognito-identity:GetCredentialsForIdentity",
-    "cognito-identity:GetOpenIdTokenForDeveloperIdentity", "ec2:GetPasswordData",
-    "lightsail:GetInstanceAccessDetails", "lightsail:GetRelationalDatabaseMasterUserPassword",
-    "gamelift:GetInstanceAccess", "appsync:CreateApiKey", "chime:CreateApiKey",
-    "mediapackage:RotateIngestEndpointCredentials", "iot:CreateKeysAndCertificate",
-    "cloud9:CreateEnvironmentToken", "ecs:ExecuteCommand", "ssm:StartSession",
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:GetFederationToken",
+    "sts:GetSessionToken",
+    "sts:GetServiceBearerToken",
+    "iam:CreateAccessKey",
+    "iam:UpdateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:CreateServiceSpecificCredential",
+    "iam:ResetServiceSpecificCredential",
+    "ecr:GetAuthorizationToken",
+    "ecr-public:GetAuthorizationToken",
+    "codeartifact:GetAuthorizationToken",
+    "redshift:GetClusterCredentials",
+    "redshift:GetClusterCredentialsWithIAM",
+    "redshift-serverless:GetCredentials",
+    "rds-db:connect",
+    "sso:GetRoleCredentials",
+    "cognito-identity:GetCredentialsForIdentity",
+    "cognito-identity:GetOpenIdTokenForDeveloperIdentity",
+    "ec2:GetPasswordData",
+    "lightsail:GetInstanceAccessDetails",
+    "lightsail:GetRelationalDatabaseMasterUserPassword",
+    "gamelift:GetInstanceAccess",
+    "appsync:CreateApiKey",
+    "chime:CreateApiKey",
+    "mediapackage:RotateIngestEndpointCredentials",
+    "iot:CreateKeysAndCertificate",
+    "cloud9:CreateEnvironmentToken",
+    "ecs:ExecuteCommand",
+    "ssm:StartSession",
 };
 
 /* Read-only actions that reveal data (cloudsplaining's data exfiltration). */
 static const char *const exfil_actions[] = {
-    "s3:GetObject", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath",
+    "s3:GetObject",
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
     "secretsmanager:GetSecretValue",
 };
 
@@ -214,8 +256,8 @@ static void make_list_keys(lint *l)
 
 /* The actions of the list (but those in skip, a bit per position) that
  * the statement allows: how many, and the first six by name. */
-static void list_covered(const stmt *st, const char *const *actions, const action_key *keys, size_t n,
-                         uint64_t skip, char *out, size_t cap, size_t *count)
+static void list_covered(const stmt *st, const char *const *actions, const action_key *keys,
+                         size_t n, uint64_t skip, char *out, size_t cap, size_t *count)
 {
     size_t ol = 0;
     *count = 0;
@@ -244,13 +286,15 @@ static void perm_list_add(perm_ctx *c, const char *action)
 {
     c->count++;
     if (c->count <= 5 && c->len + strlen(action) + 3 < c->cap)
-        c->len += (size_t)snprintf(c->buf + c->len, c->cap - c->len, "%s%s", c->len ? ", " : "", action);
+        c->len +=
+            (size_t)snprintf(c->buf + c->len, c->cap - c->len, "%s%s", c->len ? ", " : "", action);
 }
 
 /* The permissions-management actions (positions in perm_actions) whose
  * names start with prefix[0..n), case-insensitively: a range, since the
  * list is in name order. */
-static void perm_range(const seckit_iam_data *d, const char *prefix, size_t n, size_t *lo, size_t *hi)
+static void perm_range(const seckit_iam_data *d, const char *prefix, size_t n, size_t *lo,
+                       size_t *hi)
 {
     *lo = 0;
     *hi = d->nperm;
@@ -275,11 +319,12 @@ static void perm_range(const seckit_iam_data *d, const char *prefix, size_t n, s
  * skt_action_split) with the literal head v[0..head) can match are among
  * those returned: the service's (from the data) when the head holds a
  * whole service prefix, else those whose names start with the head. */
-static void perm_candidates(const seckit_iam_data *d, const char *v, const skt_action_pat *p, size_t head,
-                            size_t *lo, size_t *hi)
+static void perm_candidates(const seckit_iam_data *d, const char *v, const skt_action_pat *p,
+                            size_t head, size_t *lo, size_t *hi)
 {
-    const skt_iam_service *svc =
-        p->service != NULL && p->service_len < head ? skt_iam_service_find(d, v, p->service_len) : NULL;
+    const skt_iam_service *svc = p->service != NULL && p->service_len < head
+                                     ? skt_iam_service_find(d, v, p->service_len)
+                                     : NULL;
     if (svc != NULL) {
         *lo = svc->perm_first;
         *hi = svc->perm_first + svc->perm_count;
@@ -299,7 +344,8 @@ static int principal_only_accounts(const stmt *st)
         if (strcmp(m->key, "AWS") != 0)
             return 0;
         int any = 0;
-        FOR_VALUES(v, m) {
+        FOR_VALUES(v, m)
+        {
             if (!is_str(v))
                 return 0;
             any = 1;
@@ -309,7 +355,8 @@ static int principal_only_accounts(const stmt *st)
             skt_arn a;
             skt_principal_classify(v->str, v->len, &pr);
             if (pr.kind != SKT_PRIN_ACCOUNT || pr.account[0] == '\0' ||
-                (!is_account(v->str, v->len) && (!skt_arn_split(v->str, v->len, &a) || a.len[SKT_ARN_REGION] != 0)))
+                (!is_account(v->str, v->len) &&
+                 (!skt_arn_split(v->str, v->len, &a) || a.len[SKT_ARN_REGION] != 0)))
                 return 0;
         }
         if (!any)
@@ -329,19 +376,25 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
     char list[400];
     size_t count;
     if (st->notresource != NULL)
-        skt_lint_add(l, CK_ALLOW_WITH_NOT_RESOURCE, st, st->notresource, 1,
+        skt_lint_add(
+            l, CK_ALLOW_WITH_NOT_RESOURCE, st, st->notresource, 1,
             "Allow with NotResource grants the actions on every resource not listed, including ones created later");
     if (st->condition == NULL && st->action != NULL) {
-        FOR_VALUES(v, st->action) {
+        FOR_VALUES(v, st->action)
+        {
             if (!is_str(v))
                 continue;
             /* AWS's default key policy gives the account (its root)
              * kms:* on the key, so that IAM policies decide: not a
              * finding */
-            if (l->type == SECKIT_POLICY_RESOURCE && ci_eq(v->str, v->len, "kms:*") && principal_only_accounts(st))
+            if (l->type == SECKIT_POLICY_RESOURCE && ci_eq(v->str, v->len, "kms:*") &&
+                principal_only_accounts(st))
                 continue;
-            if (streq(v, "*") || (v->len > 2 && v->str[v->len - 1] == '*' && v->str[v->len - 2] == ':'))
-                skt_lint_add(l, CK_SERVICE_WILDCARD, st, v, 0, "'%.*s' allows every action of %s without conditions; list the actions needed",
+            if (streq(v, "*") ||
+                (v->len > 2 && v->str[v->len - 1] == '*' && v->str[v->len - 2] == ':'))
+                skt_lint_add(
+                    l, CK_SERVICE_WILDCARD, st, v, 0,
+                    "'%.*s' allows every action of %s without conditions; list the actions needed",
                     (int)v->len, v->str, streq(v, "*") ? "every service" : "the service");
         }
     }
@@ -350,20 +403,22 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
     if (!stmt_unconstrained(st)) {
         /* entries covering a whole resource type (every S3 object, say) */
         make_list_keys(l);
-        skt_lint_check_star_lists(l, st, credential_actions, SKT_ARRAY_LEN(credential_actions), exfil_actions,
-                                  SKT_ARRAY_LEN(exfil_actions));
+        skt_lint_check_star_lists(l, st, credential_actions, SKT_ARRAY_LEN(credential_actions),
+                                  exfil_actions, SKT_ARRAY_LEN(exfil_actions));
         return;
     }
     make_list_keys(l);
-    list_covered(st, credential_actions, l->cred_keys, SKT_ARRAY_LEN(credential_actions), l->cred_star_only, list,
-                 sizeof(list), &count);
+    list_covered(st, credential_actions, l->cred_keys, SKT_ARRAY_LEN(credential_actions),
+                 l->cred_star_only, list, sizeof(list), &count);
     if (count > 0)
-        skt_lint_add(l, CK_CREDENTIALS_EXPOSURE, st, where, 1, "allows actions that return credentials on every resource: %s",
-            list);
-    list_covered(st, exfil_actions, l->exfil_keys, SKT_ARRAY_LEN(exfil_actions), l->exfil_star_only, list,
-                 sizeof(list), &count);
+        skt_lint_add(l, CK_CREDENTIALS_EXPOSURE, st, where, 1,
+                     "allows actions that return credentials on every resource: %s", list);
+    list_covered(st, exfil_actions, l->exfil_keys, SKT_ARRAY_LEN(exfil_actions), l->exfil_star_only,
+                 list, sizeof(list), &count);
     if (count > 0)
-        skt_lint_add(l, CK_DATA_EXFILTRATION, st, where, 1, "allows reading data on every resource: %s; name the buckets, parameters or secrets",
+        skt_lint_add(
+            l, CK_DATA_EXFILTRATION, st, where, 1,
+            "allows reading data on every resource: %s; name the buckets, parameters or secrets",
             list);
     if (l->data != NULL) {
         perm_ctx pc = {list, sizeof(list), 0, 0};
@@ -379,15 +434,16 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
                 return;
             }
             size_t pos = 0;
-            FOR_VALUES(v, st->notaction) {
+            FOR_VALUES(v, st->notaction)
+            {
                 if (!is_str(v)) {
                     pos++;
                     continue;
                 }
                 size_t lo, hi;
                 skt_action_pat own;
-                perm_candidates(l->data, v->str, stmt_action_split(st, pos++, v, &own), literal_head(v->str, v->len),
-                    &lo, &hi);
+                perm_candidates(l->data, v->str, stmt_action_split(st, pos++, v, &own),
+                                literal_head(v->str, v->len), &lo, &hi);
                 for (size_t i = lo; i < hi; i++) {
                     const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[i]];
                     if (!matched[i] && skt_glob_match(v->str, v->len, pa->name, pa->name_len, 1))
@@ -409,7 +465,8 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
                 return;
             }
             size_t pos = 0;
-            FOR_VALUES(v, st->action) {
+            FOR_VALUES(v, st->action)
+            {
                 const action_lookup *lk = pos < l->nlookups ? &l->lookups[pos] : NULL;
                 pos++;
                 if (!is_str(v))
@@ -421,8 +478,9 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
                 size_t head = literal_head(v->str, v->len);
                 size_t lo, hi;
                 if (head == v->len) {
-                    const skt_iam_action *a = lk != NULL && lk->done ? lk->action
-                                                                     : skt_iam_action_find(l->data, v->str, v->len);
+                    const skt_iam_action *a = lk != NULL && lk->done
+                                                  ? lk->action
+                                                  : skt_iam_action_find(l->data, v->str, v->len);
                     if (a != NULL) {
                         /* the one action it names (the only one that can match) */
                         if (a->perm_pos == SIZE_MAX)
@@ -449,7 +507,8 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
             free(seen);
         }
         if (pc.count > 0)
-            skt_lint_add(l, CK_RESOURCE_EXPOSURE, st, where, 1,
+            skt_lint_add(
+                l, CK_RESOURCE_EXPOSURE, st, where, 1,
                 "allows %zu permissions-management action%s on every resource (%s%s): they change who can access resources",
                 pc.count, pc.count == 1 ? "" : "s", list, pc.count > 5 ? ", ..." : "");
     }
@@ -466,7 +525,8 @@ typedef struct escalation_hits {
     size_t n;
 } escalation_hits;
 
-static const stmt *first_allowing(escalation_hits *eh, const char *action, const stmt *stmts, size_t nst)
+static const stmt *first_allowing(escalation_hits *eh, const char *action, const stmt *stmts,
+                                  size_t nst)
 {
     for (size_t i = 0; i < eh->n; i++)
         if (eh->action[i] == action)
@@ -518,15 +578,16 @@ void skt_lint_check_escalation(lint *l, const stmt *stmts, size_t nst)
         }
         count++;
         if (count <= 5 && ml + strlen(escalations[e].name) + 3 < sizeof(methods))
-            ml += (size_t)snprintf(methods + ml, sizeof(methods) - ml, "%s%s", ml ? ", " : "", escalations[e].name);
+            ml += (size_t)snprintf(methods + ml, sizeof(methods) - ml, "%s%s", ml ? ", " : "",
+                                   escalations[e].name);
     }
     if (count == 0)
         return;
     if (count == 1)
         skt_lint_add(l, CK_PRIVILEGE_ESCALATION, at, at->action ? at->action : at->notaction, 1,
-            "%s allow privilege escalation (%s)", first, methods);
+                     "%s allow privilege escalation (%s)", first, methods);
     else
         skt_lint_add(l, CK_PRIVILEGE_ESCALATION, at, at->action ? at->action : at->notaction, 1,
-            "the allowed actions permit %zu privilege-escalation methods (%s%s), e.g. %s", count, methods,
-            count > 5 ? ", ..." : "", first);
+                     "the allowed actions permit %zu privilege-escalation methods (%s%s), e.g. %s",
+                     count, methods, count > 5 ? ", ..." : "", first);
 }

@@ -29,7 +29,8 @@ int skt_lint_check_str_or_array(lint *l, const stmt *st, const seckit_json *n, c
     if (n->kind == SECKIT_JSON_STRING)
         return 1;
     if (n->kind != SECKIT_JSON_ARRAY) {
-        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0, "%s must be a string or an array of strings", what);
+        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0,
+                     "%s must be a string or an array of strings", what);
         return 0;
     }
     int ok = 1;
@@ -70,7 +71,7 @@ void skt_lint_at_variable(lint *l, size_t before, const seckit_json *v, size_t a
 }
 
 void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int allowed,
-                            const char *element)
+                              const char *element)
 {
     const char *s = v->str;
     size_t n = v->len;
@@ -88,21 +89,24 @@ void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int
         size_t vlen = close != NULL ? (size_t)(close - s) + 1 - i : n - i;
         size_t before = l->n;
         if (!allowed) {
-            skt_lint_add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
+            skt_lint_add(
+                l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
                 "policy variables are not expanded in %s; only in Resource and Condition values",
                 element);
             skt_lint_at_variable(l, before, v, i, vlen);
             return;
         }
         if (!l->v2012 && !reported_version) {
-            skt_lint_add(l, CK_VARIABLE_UNSUPPORTED_IN_VERSION, st, v, 0,
+            skt_lint_add(
+                l, CK_VARIABLE_UNSUPPORTED_IN_VERSION, st, v, 0,
                 "policy variables need \"Version\": \"2012-10-17\"; here they are literal text");
             skt_lint_at_variable(l, before, v, i, vlen);
             reported_version = 1;
         }
         if (close == NULL) {
             before = l->n;
-            skt_lint_add(l, CK_MISSING_BRACE_IN_VARIABLE, st, v, 0, "policy variable at character %zu has no closing '}'", i);
+            skt_lint_add(l, CK_MISSING_BRACE_IN_VARIABLE, st, v, 0,
+                         "policy variable at character %zu has no closing '}'", i);
             skt_lint_at_variable(l, before, v, i, vlen);
             return;
         }
@@ -116,7 +120,8 @@ void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int
             size_t name_end = comma ? (size_t)(comma - s) : b;
             if (memchr(s + a, ' ', name_end - a) != NULL)
                 skt_lint_add(l, CK_UNSUPPORTED_SPACE_IN_VARIABLE, st, v, 0,
-                    "space inside the policy variable name '%.*s'", (int)(name_end - a), s + a);
+                             "space inside the policy variable name '%.*s'", (int)(name_end - a),
+                             s + a);
             skt_lint_at_variable(l, before, v, i, vlen);
             if (comma != NULL) {
                 size_t d = name_end + 1;
@@ -124,7 +129,8 @@ void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int
                     d++;
                 before = l->n;
                 if (b - d < 2 || s[d] != '\'' || s[b - 1] != '\'')
-                    skt_lint_add(l, CK_MISSING_QUOTE_IN_VARIABLE, st, v, 0,
+                    skt_lint_add(
+                        l, CK_MISSING_QUOTE_IN_VARIABLE, st, v, 0,
                         "the default value of policy variable '%.*s' must be in single quotes: ${key, 'default'}",
                         (int)(name_end - a), s + a);
                 skt_lint_at_variable(l, before, v, i, vlen);
@@ -140,7 +146,8 @@ void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int
 static int sid_ok(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+              (s[i] >= '0' && s[i] <= '9')))
             return 0;
     return 1;
 }
@@ -170,19 +177,23 @@ static void report_problem(lint *l, const stmt *st, const skt_problem *p)
     switch (p->kind) {
     case SKT_PB_NOT_OBJECT:
         if (st == NULL)
-            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, n, 0, "a policy must be a JSON object with Version and Statement");
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, n, 0,
+                         "a policy must be a JSON object with Version and Statement");
         else
             skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0, "a statement must be an object");
         break;
     case SKT_PB_DUPLICATE:
-        skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, n, 1, "'%s' appears twice in the %s; JSON readers keep only one", n->key,
-            st == NULL ? "policy" : "statement");
+        skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, n, 1,
+                     "'%s' appears twice in the %s; JSON readers keep only one", n->key,
+                     st == NULL ? "policy" : "statement");
         break;
     case SKT_PB_UNKNOWN:
         if (st == NULL)
-            skt_lint_add(l, CK_INVALID_POLICY_ELEMENT, NULL, n, 1, "'%s' is not a policy element (Version, Id, Statement)", n->key);
+            skt_lint_add(l, CK_INVALID_POLICY_ELEMENT, NULL, n, 1,
+                         "'%s' is not a policy element (Version, Id, Statement)", n->key);
         else
-            skt_lint_add(l, CK_INVALID_POLICY_ELEMENT, st, n, 1,
+            skt_lint_add(
+                l, CK_INVALID_POLICY_ELEMENT, st, n, 1,
                 "'%s' is not a statement element (Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition)",
                 n->key);
         break;
@@ -190,44 +201,56 @@ static void report_problem(lint *l, const stmt *st, const skt_problem *p)
         if (strcmp(el, "Id") == 0 || strcmp(el, "Sid") == 0)
             skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0, "%s must be a string", el);
         else if (strcmp(el, "Version") == 0)
-            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, n, 0, "Version must be the string \"2012-10-17\"");
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, n, 0,
+                         "Version must be the string \"2012-10-17\"");
         else if (strcmp(el, "Statement") == 0)
-            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, n, 0, "Statement must be an object or an array of objects");
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, NULL, n, 0,
+                         "Statement must be an object or an array of objects");
         else if (strcmp(el, "Effect") == 0)
-            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0, "Effect must be the string \"Allow\" or \"Deny\"");
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0,
+                         "Effect must be the string \"Allow\" or \"Deny\"");
         else
-            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0, "%s must be a string or an array of strings", el);
+            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0,
+                         "%s must be a string or an array of strings", el);
         break;
     case SKT_PB_ENTRY_TYPE:
         skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0, "%s entries must be strings", el);
         break;
     case SKT_PB_MISSING:
         if (strcmp(el, "Version") == 0)
-            skt_lint_add(l, CK_MISSING_VERSION, NULL, n, 0,
+            skt_lint_add(
+                l, CK_MISSING_VERSION, NULL, n, 0,
                 "no Version: add \"Version\": \"2012-10-17\" (without it policy variables are not expanded)");
         else if (strcmp(el, "Statement") == 0)
             skt_lint_add(l, CK_MISSING_STATEMENT, NULL, n, 0, "the policy has no Statement");
         else if (strcmp(el, "Effect") == 0)
-            skt_lint_add(l, CK_MISSING_EFFECT, st, n, 0, "the statement has no Effect (Allow or Deny)");
+            skt_lint_add(l, CK_MISSING_EFFECT, st, n, 0,
+                         "the statement has no Effect (Allow or Deny)");
         else
-            skt_lint_add(l, CK_MISSING_ACTION, st, n, 0, "the statement has neither Action nor NotAction");
+            skt_lint_add(l, CK_MISSING_ACTION, st, n, 0,
+                         "the statement has neither Action nor NotAction");
         break;
     case SKT_PB_INVALID:
         if (st == NULL)
-            skt_lint_add(l, CK_INVALID_VERSION, NULL, n, 0, "Version must be \"2012-10-17\" (or the legacy \"2008-10-17\"), not '%s'",
-                n->str);
+            skt_lint_add(l, CK_INVALID_VERSION, NULL, n, 0,
+                         "Version must be \"2012-10-17\" (or the legacy \"2008-10-17\"), not '%s'",
+                         n->str);
         else
-            skt_lint_add(l, CK_INVALID_EFFECT, st, n, 0, "Effect must be \"Allow\" or \"Deny\" (case matters), not '%s'", n->str);
+            skt_lint_add(l, CK_INVALID_EFFECT, st, n, 0,
+                         "Effect must be \"Allow\" or \"Deny\" (case matters), not '%s'", n->str);
         break;
     case SKT_PB_EMPTY_LIST:
         if (st == NULL)
             skt_lint_add(l, CK_MISSING_STATEMENT, NULL, n, 1, "Statement is an empty list");
         else
-            skt_lint_add(l, strstr(el, "Action") != NULL ? CK_EMPTY_ARRAY_ACTION : CK_EMPTY_ARRAY_RESOURCE, st, n, 1,
-                "%s is an empty list", el);
+            skt_lint_add(l,
+                         strstr(el, "Action") != NULL ? CK_EMPTY_ARRAY_ACTION
+                                                      : CK_EMPTY_ARRAY_RESOURCE,
+                         st, n, 1, "%s is an empty list", el);
         break;
     case SKT_PB_BOTH:
-        skt_lint_add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, n, 1, "a statement has %s or %s, not both", el + 3, el);
+        skt_lint_add(l, CK_UNSUPPORTED_ELEMENT_COMBINATION, st, n, 1,
+                     "a statement has %s or %s, not both", el + 3, el);
         break;
     }
 }
@@ -240,8 +263,8 @@ static void take_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
     for (; *k < pb->n && pb->items[*k].statement == st->idx; (*k)++) {
         const skt_problem *p = &pb->items[*k];
         /* a role trust policy's Resource is reported as such, not typed */
-        if (l->type == SECKIT_POLICY_TRUST && p->element != NULL && strstr(p->element, "Resource") != NULL &&
-            p->kind != SKT_PB_BOTH)
+        if (l->type == SECKIT_POLICY_TRUST && p->element != NULL &&
+            strstr(p->element, "Resource") != NULL && p->kind != SKT_PB_BOTH)
             continue;
         /* (a statement's repeated and unknown members are reported before
          * its Sid is known) */
@@ -273,9 +296,11 @@ static void lint_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
     skt_lint_stmt_index_actions(st);
     if (st->sid != NULL) {
         if (st->sid_n->len == 0)
-            skt_lint_add(l, CK_EMPTY_SID_VALUE, st, st->sid_n, 0, "Sid is empty; remove it or name the statement");
+            skt_lint_add(l, CK_EMPTY_SID_VALUE, st, st->sid_n, 0,
+                         "Sid is empty; remove it or name the statement");
         else if (l->type != SECKIT_POLICY_RESOURCE && !sid_ok(st->sid_n->str, st->sid_n->len))
-            skt_lint_add(l, CK_UNSUPPORTED_SID, st, st->sid_n, 0, "Sid '%s' may only contain A-Z, a-z and 0-9", st->sid);
+            skt_lint_add(l, CK_UNSUPPORTED_SID, st, st->sid_n, 0,
+                         "Sid '%s' may only contain A-Z, a-z and 0-9", st->sid);
         if (has_var(st->sid_n->str, st->sid_n->len))
             skt_lint_check_variables(l, st, st->sid_n, 0, "Sid");
     }
@@ -294,9 +319,11 @@ static void lint_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
             lookups = l->lookups;
         /* the entries as the compile split them (the indexed list: Action,
          * else NotAction), else split here */
-        const skt_action_pat *split = a == (st->action != NULL ? st->action : st->notaction) ? st->acts : NULL;
+        const skt_action_pat *split =
+            a == (st->action != NULL ? st->action : st->notaction) ? st->acts : NULL;
         size_t pos = 0;
-        FOR_VALUES(v, a) {
+        FOR_VALUES(v, a)
+        {
             if (is_str(v)) {
                 skt_action_pat own;
                 const skt_action_pat *p = &own;
@@ -312,18 +339,22 @@ static void lint_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
     }
     if (l->type == SECKIT_POLICY_RCP) {
         if (st->allow)
-            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_ALLOW, st, st->effect, 0, "resource control policies support only Deny statements");
+            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_ALLOW, st, st->effect, 0,
+                         "resource control policies support only Deny statements");
         if (st->notaction != NULL)
-            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_NOTACTION, st, st->notaction, 1, "resource control policies do not support NotAction");
+            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_NOTACTION, st, st->notaction, 1,
+                         "resource control policies do not support NotAction");
     }
     /* Resource / NotResource */
     if (l->type == SECKIT_POLICY_TRUST) {
         if (st->resource != NULL || st->notresource != NULL)
-            skt_lint_add(l, CK_ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE, st, st->resource ? st->resource : st->notresource, 1,
-                "a role trust policy has no Resource: the role itself is the resource");
+            skt_lint_add(l, CK_ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE, st,
+                         st->resource ? st->resource : st->notresource, 1,
+                         "a role trust policy has no Resource: the role itself is the resource");
     } else if (st->resource == NULL && st->notresource == NULL &&
                (l->type == SECKIT_POLICY_IDENTITY || l->type == SECKIT_POLICY_RESOURCE)) {
-        skt_lint_add(l, CK_MISSING_RESOURCE, st, s, 0, "the statement has neither Resource nor NotResource");
+        skt_lint_add(l, CK_MISSING_RESOURCE, st, s, 0,
+                     "the statement has neither Resource nor NotResource");
     }
     const seckit_json *ress[2] = {st->resource, st->notresource};
     for (int i = 0; i < 2; i++) {
@@ -336,7 +367,8 @@ static void lint_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
         const skt_resource_pat *split =
             r == (st->resource != NULL ? st->resource : st->notresource) ? st->m->resources : NULL;
         size_t pos = 0;
-        FOR_VALUES(v, r) {
+        FOR_VALUES(v, r)
+        {
             if (is_str(v)) {
                 skt_resource_pat own;
                 const skt_resource_pat *p = &own;
@@ -356,33 +388,42 @@ static void lint_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
     case SECKIT_POLICY_IDENTITY:
         if (pr != NULL)
             skt_lint_add(l, CK_UNSUPPORTED_PRINCIPAL, st, pr, 1,
-                "identity policies apply to the principal they are attached to; remove %s", pr->key);
+                         "identity policies apply to the principal they are attached to; remove %s",
+                         pr->key);
         break;
     case SECKIT_POLICY_SCP:
         if (pr != NULL)
-            skt_lint_add(l, CK_SCP_SYNTAX_ERROR_PRINCIPAL, st, pr, 1, "service control policies do not take %s", pr->key);
+            skt_lint_add(l, CK_SCP_SYNTAX_ERROR_PRINCIPAL, st, pr, 1,
+                         "service control policies do not take %s", pr->key);
         break;
     case SECKIT_POLICY_RCP:
         if (st->notprincipal != NULL)
-            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_PRINCIPAL, st, st->notprincipal, 1, "resource control policies do not take NotPrincipal");
+            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_PRINCIPAL, st, st->notprincipal, 1,
+                         "resource control policies do not take NotPrincipal");
         else if (st->principal != NULL && !streq(st->principal, "*") &&
                  !(st->principal->kind == SECKIT_JSON_OBJECT && st->principal->count == 1 &&
-                   strcmp(st->principal->child->key, "AWS") == 0 && streq(st->principal->child, "*")))
-            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_PRINCIPAL, st, st->principal, 1,
+                   strcmp(st->principal->child->key, "AWS") == 0 &&
+                   streq(st->principal->child, "*")))
+            skt_lint_add(
+                l, CK_RCP_SYNTAX_ERROR_PRINCIPAL, st, st->principal, 1,
                 "in resource control policies Principal must be \"*\"; narrow it with conditions");
         else if (st->principal == NULL)
-            skt_lint_add(l, CK_MISSING_PRINCIPAL, st, s, 0, "resource control policy statements need \"Principal\": \"*\"");
+            skt_lint_add(l, CK_MISSING_PRINCIPAL, st, s, 0,
+                         "resource control policy statements need \"Principal\": \"*\"");
         break;
     case SECKIT_POLICY_RESOURCE:
     case SECKIT_POLICY_TRUST:
         if (pr == NULL)
-            skt_lint_add(l, CK_MISSING_PRINCIPAL, st, s, 0, "the statement names no Principal: who is granted or denied?");
+            skt_lint_add(l, CK_MISSING_PRINCIPAL, st, s, 0,
+                         "the statement names no Principal: who is granted or denied?");
         if (st->notprincipal != NULL) {
             if (l->type == SECKIT_POLICY_TRUST)
-                skt_lint_add(l, CK_ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL, st, st->notprincipal, 1,
-                    "role trust policies do not support NotPrincipal");
+                skt_lint_add(l, CK_ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL, st,
+                             st->notprincipal, 1,
+                             "role trust policies do not support NotPrincipal");
             else if (st->allow)
-                skt_lint_add(l, CK_ALLOW_WITH_NOT_PRINCIPAL, st, st->notprincipal, 1,
+                skt_lint_add(
+                    l, CK_ALLOW_WITH_NOT_PRINCIPAL, st, st->notprincipal, 1,
                     "Allow with NotPrincipal grants access to every principal not listed, including anonymous ones");
         }
         if (st->principal != NULL)
@@ -396,7 +437,8 @@ static void lint_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
     /* actions that do not belong in this resource type's policy */
     const char *rsvc = skt_lint_rtype_service(l->rtype);
     if (l->type == SECKIT_POLICY_RESOURCE && rsvc != NULL && st->action != NULL) {
-        FOR_VALUES(v, st->action) {
+        FOR_VALUES(v, st->action)
+        {
             if (!is_str(v) || streq(v, "*"))
                 continue;
             const char *colon = memchr(v->str, ':', v->len);
@@ -406,22 +448,26 @@ static void lint_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
             int ok = ci_eq(v->str, pl, rsvc) ||
                      (l->rtype == SECKIT_RESOURCE_S3_OBJECT_LAMBDA_AP && ci_eq(v->str, pl, "s3"));
             if (!ok)
-                skt_lint_add(l, CK_UNSUPPORTED_ACTION_IN_POLICY, st, v, 0, "a %s policy only grants %s actions, not '%.*s'",
-                    seckit_policy_resource_type_name(l->rtype), rsvc, (int)v->len, v->str);
+                skt_lint_add(l, CK_UNSUPPORTED_ACTION_IN_POLICY, st, v, 0,
+                             "a %s policy only grants %s actions, not '%.*s'",
+                             seckit_policy_resource_type_name(l->rtype), rsvc, (int)v->len, v->str);
         }
     }
     if (l->type != SECKIT_POLICY_TRUST) {
-        skt_lint_check_sensitive_action(l, st, "iam:PassRole", "iam:PassedToService", CK_PASS_ROLE_WITH_NOT_RESOURCE,
-                               CK_PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
-                               CK_PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE, CK_PASS_ROLE_WITH_STAR_IN_RESOURCE,
-                               CK_PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE,
-                               CK_PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION);
+        skt_lint_check_sensitive_action(l, st, "iam:PassRole", "iam:PassedToService",
+                                        CK_PASS_ROLE_WITH_NOT_RESOURCE,
+                                        CK_PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
+                                        CK_PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE,
+                                        CK_PASS_ROLE_WITH_STAR_IN_RESOURCE,
+                                        CK_PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE,
+                                        CK_PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION);
         skt_lint_check_sensitive_action(l, st, "iam:CreateServiceLinkedRole", "iam:AWSServiceName",
-                               CK_CREATE_SLR_WITH_NOT_RESOURCE,
-                               CK_CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
-                               CK_CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE, CK_CREATE_SLR_WITH_STAR_IN_RESOURCE,
-                               CK_CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE,
-                               CK_CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION);
+                                        CK_CREATE_SLR_WITH_NOT_RESOURCE,
+                                        CK_CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
+                                        CK_CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE,
+                                        CK_CREATE_SLR_WITH_STAR_IN_RESOURCE,
+                                        CK_CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE,
+                                        CK_CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION);
     }
     skt_lint_check_own_statement(l, st);
     skt_lint_check_trust_statement(l, st);
@@ -551,7 +597,8 @@ static void check_size(lint *l, const seckit_json *root, size_t nonws, size_t al
     case SECKIT_POLICY_SCP:
     case SECKIT_POLICY_RCP:
         limit = 5120;
-        ck = l->type == SECKIT_POLICY_SCP ? CK_POLICY_SIZE_EXCEEDS_SCP_QUOTA : CK_POLICY_SIZE_EXCEEDS_RCP_QUOTA;
+        ck = l->type == SECKIT_POLICY_SCP ? CK_POLICY_SIZE_EXCEEDS_SCP_QUOTA
+                                          : CK_POLICY_SIZE_EXCEEDS_RCP_QUOTA;
         use_all = 1;
         what = "characters (whitespace counts)";
         break;
@@ -583,7 +630,8 @@ static void check_size(lint *l, const seckit_json *root, size_t nonws, size_t al
     }
     size_t count = use_all ? all : nonws;
     if (count > limit)
-        skt_lint_add(l, ck, NULL, root, 0, "the policy has %zu %s, over the %zu-character limit", count, what, limit);
+        skt_lint_add(l, ck, NULL, root, 0, "the policy has %zu %s, over the %zu-character limit",
+                     count, what, limit);
 }
 
 int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
@@ -604,7 +652,8 @@ int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
     int no_statement = 0;
     for (; pk < pb.n && pb.items[pk].statement < 0; pk++) {
         report_problem(l, NULL, &pb.items[pk]);
-        no_statement |= pb.items[pk].kind == SKT_PB_MISSING && strcmp(pb.items[pk].element, "Statement") == 0;
+        no_statement |= pb.items[pk].kind == SKT_PB_MISSING &&
+                        strcmp(pb.items[pk].element, "Statement") == 0;
     }
     l->v2012 = pb.v2012;
     if (pb.statement == NULL) {
@@ -632,8 +681,9 @@ int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
         for (size_t j = 0; j < i; j++)
             if (stmts[j].sid != NULL && strcmp(stmts[j].sid, stmts[i].sid) == 0) {
                 int required = l->type != SECKIT_POLICY_RESOURCE;
-                skt_lint_add(l, required ? CK_UNIQUE_SIDS_REQUIRED : CK_UNIQUE_SIDS_RECOMMENDED, &stmts[i], stmts[i].sid_n, 0,
-                    "Sid '%s' is also used by statement %zu", stmts[i].sid, j);
+                skt_lint_add(l, required ? CK_UNIQUE_SIDS_REQUIRED : CK_UNIQUE_SIDS_RECOMMENDED,
+                             &stmts[i], stmts[i].sid_n, 0, "Sid '%s' is also used by statement %zu",
+                             stmts[i].sid, j);
                 break;
             }
     }
@@ -657,7 +707,8 @@ int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
                     const size_t pair[2] = {i, j};
                     for (size_t k = 0; k < 2; k++)
                         if (!hashed[pair[k]]) {
-                            h[pair[k]] = tree_hash(stmts[pair[k]].node, 1, 1, 14695981039346656037ull);
+                            h[pair[k]] =
+                                tree_hash(stmts[pair[k]].node, 1, 1, 14695981039346656037ull);
                             hashed[pair[k]] = 1;
                         }
                     if (h[i] != h[j])
@@ -666,7 +717,7 @@ int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
                     canon_make(c, made, stmts, j);
                     if (c[i] != NULL && c[j] != NULL && strcmp(c[i], c[j]) == 0) {
                         skt_lint_add(l, CK_REDUNDANT_STATEMENT, &stmts[i], stmts[i].node, 0,
-                            "statement %zu repeats statement %zu", i, j);
+                                     "statement %zu repeats statement %zu", i, j);
                         break;
                     }
                 }

@@ -16,16 +16,16 @@ static const unsigned char fold_none[256] = {
     R8(192), R8(200), R8(208), R8(216), R8(224), R8(232), R8(240), R8(248),
 };
 static const unsigned char fold_ascii_case[256] = {
-    R8(0),   R8(8),   R8(16),  R8(24),  R8(32),  R8(40),  R8(48),  R8(56),
-    64,      R8(97),  R8(105), R8(113), 121,     122,     91,      92,
-    93,      94,      95,      R8(96),  R8(104), R8(112), R8(120), R8(128),
-    R8(136), R8(144), R8(152), R8(160), R8(168), R8(176), R8(184), R8(192),
-    R8(200), R8(208), R8(216), R8(224), R8(232), R8(240), R8(248),
+    R8(0),   R8(8),   R8(16),  R8(24),  R8(32),  R8(40),  R8(48),  R8(56),  64,      R8(97),
+    R8(105), R8(113), 121,     122,     91,      92,      93,      94,      95,      R8(96),
+    R8(104), R8(112), R8(120), R8(128), R8(136), R8(144), R8(152), R8(160), R8(168), R8(176),
+    R8(184), R8(192), R8(200), R8(208), R8(216), R8(224), R8(232), R8(240), R8(248),
 };
 #undef R8
 
 /* Does the segment seg[0..n) (no '*') match the n characters at s? */
-static int segment_at(const unsigned char *seg, size_t n, const unsigned char *s, const unsigned char *fold)
+static int segment_at(const unsigned char *seg, size_t n, const unsigned char *s,
+                      const unsigned char *fold)
 {
     for (size_t k = 0; k < n; k++)
         if (seg[k] != '?' && fold[seg[k]] != fold[s[k]])
@@ -71,7 +71,8 @@ int skt_glob_match(const char *pat, size_t plen, const char *s, size_t slen, int
         size_t n = q - p;
         unsigned char first = pp[p];
         /* a first character that only matches itself is found with memchr */
-        int exact_first = first != '?' && fold[first] == first && (!ci || !(first >= 'a' && first <= 'z'));
+        int exact_first = first != '?' && fold[first] == first &&
+                          (!ci || !(first >= 'a' && first <= 'z'));
         for (;; i++) {
             if (i + n > end)
                 return 0;

@@ -23,14 +23,15 @@ static int fail(compile_ctx *c, const seckit_json *at, const char *what, const c
 {
     unsigned long line = at ? at->span.start.line : 0, col = at ? at->span.start.column : 0;
     return seckit_error_set_at(c->err, SECKIT_EFORMAT, line, col, at ? at->span.start.offset : 0,
-                               "%s:%lu:%lu: %s%s%s", c->file ? c->file : "<policy>", line, col, what,
-                               detail ? ": " : "", detail ? detail : "");
+                               "%s:%lu:%lu: %s%s%s", c->file ? c->file : "<policy>", line, col,
+                               what, detail ? ": " : "", detail ? detail : "");
 }
 
 #define NOMEM(c) seckit_error_set((c)->err, SECKIT_ENOMEM, "out of memory compiling a policy")
 
 /* Lint mode: record a problem (0, or SECKIT_ENOMEM). */
-static int problem(compile_ctx *c, skt_problem_kind kind, const char *element, long stmt, const seckit_json *node)
+static int problem(compile_ctx *c, skt_problem_kind kind, const char *element, long stmt,
+                   const seckit_json *node)
 {
     skt_problems *pb = c->pb;
     if (pb->n == pb->cap) {
@@ -52,16 +53,19 @@ static int problem(compile_ctx *c, skt_problem_kind kind, const char *element, l
 }
 
 /* A bad part: a problem in lint mode, else the compile's error. */
-static int bad(compile_ctx *c, skt_problem_kind kind, const char *element, long stmt, const seckit_json *node,
-               const char *what, const char *detail)
+static int bad(compile_ctx *c, skt_problem_kind kind, const char *element, long stmt,
+               const seckit_json *node, const char *what, const char *detail)
 {
     if (c->pb != NULL)
         return problem(c, kind, element, stmt, node);
     return fail(c, node, what, detail);
 }
 
-static const char *const element_names[SKT_EL_COUNT_] = {
-    "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"};
+static const char *const element_names[SKT_EL_COUNT_] = {"Sid",       "Effect",
+                                                         "Principal", "NotPrincipal",
+                                                         "Action",    "NotAction",
+                                                         "Resource",  "NotResource",
+                                                         "Condition"};
 
 int skt_element_of(const char *key)
 {
@@ -76,10 +80,10 @@ int skt_element_of(const char *key)
     case 'C': e = SKT_EL_CONDITION; break;
     case 'N':
         e = key[1] != 'o' || key[2] != 't' ? -1
-            : key[3] == 'P'               ? SKT_EL_NOT_PRINCIPAL
-            : key[3] == 'A'               ? SKT_EL_NOT_ACTION
-            : key[3] == 'R'               ? SKT_EL_NOT_RESOURCE
-                                          : -1;
+            : key[3] == 'P'                ? SKT_EL_NOT_PRINCIPAL
+            : key[3] == 'A'                ? SKT_EL_NOT_ACTION
+            : key[3] == 'R'                ? SKT_EL_NOT_RESOURCE
+                                           : -1;
         break;
     default: e = -1;
     }
@@ -97,7 +101,8 @@ static inline int member_element(compile_ctx *c, skt_statement *st, const seckit
 {
     *rc = 0;
     if (m->duplicate_key) {
-        *rc = bad(c, SKT_PB_DUPLICATE, NULL, (long)st->index, m, "duplicate statement element", m->key);
+        *rc = bad(c, SKT_PB_DUPLICATE, NULL, (long)st->index, m, "duplicate statement element",
+                  m->key);
         return -1;
     }
     int e = skt_element_of(m->key);
@@ -172,7 +177,8 @@ void skt_principal_classify(const char *s, size_t n, skt_principal *out)
     }
     const char *r = a.f[SKT_ARN_RESOURCE];
     size_t rl = a.len[SKT_ARN_RESOURCE];
-#define SVC_IS(x) (a.len[SKT_ARN_SERVICE] == sizeof(x) - 1 && memcmp(a.f[SKT_ARN_SERVICE], x, sizeof(x) - 1) == 0)
+#define SVC_IS(x)                                                                                  \
+    (a.len[SKT_ARN_SERVICE] == sizeof(x) - 1 && memcmp(a.f[SKT_ARN_SERVICE], x, sizeof(x) - 1) == 0)
 #define RES_STARTS(x) (rl > sizeof(x) - 1 && memcmp(r, x, sizeof(x) - 1) == 0)
     if (SVC_IS("iam")) {
         if (rl == 4 && memcmp(r, "root", 4) == 0)
@@ -251,7 +257,8 @@ static int compile_actions(compile_ctx *c, skt_statement *st, const seckit_json 
 {
     if (v->kind != SECKIT_JSON_STRING && v->kind != SECKIT_JSON_ARRAY)
         return fail(c, v, "Action must be a string or an array of strings", NULL);
-    st->actions = skt_arena_alloc(c->a, (value_count(v) ? value_count(v) : 1) * sizeof *st->actions);
+    st->actions =
+        skt_arena_alloc(c->a, (value_count(v) ? value_count(v) : 1) * sizeof *st->actions);
     if (st->actions == NULL)
         return NOMEM(c);
     for (const seckit_json *e = value_at(v, NULL); e; e = value_at(v, e)) {
@@ -278,7 +285,8 @@ static int compile_resources(compile_ctx *c, skt_statement *st, const seckit_jso
 {
     if (v->kind != SECKIT_JSON_STRING && v->kind != SECKIT_JSON_ARRAY)
         return fail(c, v, "Resource must be a string or an array of strings", NULL);
-    st->resources = skt_arena_alloc(c->a, (value_count(v) ? value_count(v) : 1) * sizeof *st->resources);
+    st->resources =
+        skt_arena_alloc(c->a, (value_count(v) ? value_count(v) : 1) * sizeof *st->resources);
     if (st->resources == NULL)
         return NOMEM(c);
     for (const seckit_json *e = value_at(v, NULL); e; e = value_at(v, e)) {
@@ -298,7 +306,8 @@ static int compile_resources(compile_ctx *c, skt_statement *st, const seckit_jso
         p->is_arn = skt_arn_split(p->text, p->len, &p->arn);
         if (c->variables) {
             if (p->is_arn)
-                p->has_vars = skt_vars_present(p->arn.f[SKT_ARN_RESOURCE], p->arn.len[SKT_ARN_RESOURCE]);
+                p->has_vars =
+                    skt_vars_present(p->arn.f[SKT_ARN_RESOURCE], p->arn.len[SKT_ARN_RESOURCE]);
             else
                 p->has_vars = skt_vars_present(p->text, p->len);
         }
@@ -355,7 +364,8 @@ static int compile_conditions(compile_ctx *c, skt_statement *st, const seckit_js
                 size_t len;
                 int fits = skt_cond_value_text(info->family, e, &s, &len);
                 if (fits == -2)
-                    return fail(c, e, "condition values must be strings, numbers or booleans", k->key);
+                    return fail(c, e, "condition values must be strings, numbers or booleans",
+                                k->key);
                 if (fits != 0)
                     return fail(c, e, "condition value does not fit its operator", op->key);
                 cv->str = skt_arena_strndup(c->a, s, len);
@@ -363,7 +373,8 @@ static int compile_conditions(compile_ctx *c, skt_statement *st, const seckit_js
                     return NOMEM(c);
                 cv->len = len;
                 cv->has_vars = c->variables && info->variables && skt_vars_present(s, len);
-                if (!cv->has_vars && skt_cond_value_parse(info->family, cv->str, len, c->a, cv) != 0)
+                if (!cv->has_vars &&
+                    skt_cond_value_parse(info->family, cv->str, len, c->a, cv) != 0)
                     return fail(c, e, "condition value does not fit its operator", op->key);
             }
         }
@@ -427,7 +438,8 @@ static int compile_statement(compile_ctx *c, const seckit_json *s, size_t index,
         return fail(c, s, "statement has no Action or NotAction", NULL);
     int wants_principal = c->role == SECKIT_EVAL_RESOURCE || c->role == SECKIT_EVAL_RCP;
     if (wants_principal && !st->has_principal)
-        return fail(c, s, "a resource-based policy statement needs Principal or NotPrincipal", NULL);
+        return fail(c, s, "a resource-based policy statement needs Principal or NotPrincipal",
+                    NULL);
     if (!wants_principal && st->has_principal)
         return fail(c, s, "Principal is only for resource-based policies and RCPs", NULL);
     if (!st->has_resource && c->role != SECKIT_EVAL_RESOURCE)
@@ -435,8 +447,9 @@ static int compile_statement(compile_ctx *c, const seckit_json *s, size_t index,
     return 0;
 }
 
-int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role role, const char *name,
-                       const char *file, const seckit_iam_data *data, skt_policy *out, seckit_error *err)
+int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role role,
+                       const char *name, const char *file, const seckit_iam_data *data,
+                       skt_policy *out, seckit_error *err)
 {
     compile_ctx c = {a, data, file, err, 0, role, NULL};
     memset(out, 0, sizeof *out);
@@ -452,7 +465,8 @@ int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role r
         if (m->duplicate_key)
             return fail(&c, m, "duplicate policy element", m->key);
         if (strcmp(m->key, "Version") == 0) {
-            if (m->kind != SECKIT_JSON_STRING || (strcmp(m->str, "2012-10-17") != 0 && strcmp(m->str, "2008-10-17") != 0))
+            if (m->kind != SECKIT_JSON_STRING ||
+                (strcmp(m->str, "2012-10-17") != 0 && strcmp(m->str, "2008-10-17") != 0))
                 return fail(&c, m, "Version must be \"2012-10-17\" or \"2008-10-17\"", NULL);
             c.variables = strcmp(m->str, "2012-10-17") == 0;
         } else if (strcmp(m->key, "Statement") == 0) {
@@ -584,10 +598,10 @@ static int lint_statement(compile_ctx *c, const seckit_json *s, size_t index, sk
         SKT_GUARD(rc);
     }
     const seckit_json *const *el = st->elem;
-#define TRY(x)                                                                                                         \
-    do {                                                                                                               \
-        if ((rc = (x)) != 0)                                                                                           \
-            return rc;                                                                                                 \
+#define TRY(x)                                                                                     \
+    do {                                                                                           \
+        if ((rc = (x)) != 0)                                                                       \
+            return rc;                                                                             \
     } while (0)
     if (el[SKT_EL_SID] != NULL) {
         if (el[SKT_EL_SID]->kind != SECKIT_JSON_STRING)
@@ -628,8 +642,8 @@ static int lint_statement(compile_ctx *c, const seckit_json *s, size_t index, sk
     return 0;
 }
 
-int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, skt_policy *out, skt_problems *pb,
-                            seckit_error *err)
+int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, skt_policy *out,
+                            skt_problems *pb, seckit_error *err)
 {
     compile_ctx c = {a, NULL, NULL, err, 0, SECKIT_EVAL_IDENTITY, pb};
     memset(out, 0, sizeof *out);
@@ -685,7 +699,8 @@ int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, skt_policy *o
     return 0;
 }
 
-int skt_action_match(const skt_action_pat *pat, const char *svc, size_t svc_len, const char *name, size_t name_len)
+int skt_action_match(const skt_action_pat *pat, const char *svc, size_t svc_len, const char *name,
+                     size_t name_len)
 {
     if (pat->all)
         return 1;

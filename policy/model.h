@@ -22,7 +22,14 @@
 
 /* The six fields of arn:partition:service:region:account:resource.  The
  * resource field is the rest of the text (it may contain ':' and '/'). */
-enum { SKT_ARN_PARTITION = 0, SKT_ARN_SERVICE, SKT_ARN_REGION, SKT_ARN_ACCOUNT, SKT_ARN_RESOURCE, SKT_ARN_NFIELDS };
+enum {
+    SKT_ARN_PARTITION = 0,
+    SKT_ARN_SERVICE,
+    SKT_ARN_REGION,
+    SKT_ARN_ACCOUNT,
+    SKT_ARN_RESOURCE,
+    SKT_ARN_NFIELDS
+};
 
 typedef struct skt_arn {
     const char *f[SKT_ARN_NFIELDS]; /* pointers into the text, not NUL-terminated */
@@ -57,7 +64,8 @@ int skt_arn_pattern_fits(const char *pattern, const char *arn, size_t n);
 
 /* Looks a single-valued context key up (case-insensitive): returns 1 and
  * sets *val and *len, or 0 when the request does not have it. */
-typedef int (*skt_var_lookup)(void *ctx, const char *key, size_t klen, const char **val, size_t *len);
+typedef int (*skt_var_lookup)(void *ctx, const char *key, size_t klen, const char **val,
+                              size_t *len);
 
 /* Does s contain a "${" that starts a variable? */
 int skt_vars_present(const char *s, size_t n);
@@ -70,8 +78,8 @@ int skt_vars_present(const char *s, size_t n);
  * characters of s itself are escaped as skt_glob_escape(wild) does.  Returns 1 on success, 0 when
  * a variable had no value and no default (*missing names it), -1 when a
  * "${" has no closing '}'. */
-int skt_vars_substitute(const char *s, size_t n, int wild, skt_var_lookup lookup, void *ctx, skt_sb *b,
-                        const char **missing_key, size_t *missing_len);
+int skt_vars_substitute(const char *s, size_t n, int wild, skt_var_lookup lookup, void *ctx,
+                        skt_sb *b, const char **missing_key, size_t *missing_len);
 
 /* Escape s[0..n) for skt_glob_match_esc (every '*', '?', '\\' literal) or,
  * with wild set, only its backslashes (its '*' and '?' stay wildcards). */
@@ -144,9 +152,9 @@ int skt_cond_op_parse(const char *s, size_t n, skt_cond_op *op, skt_set_op *set,
 /* A typed value: for a policy value parsed once at compile time, for a
  * request value parsed when compared. */
 typedef struct skt_ip {
-    int v6;            /* 0: IPv4 (addr[0..4)), 1: IPv6 */
+    int v6; /* 0: IPv4 (addr[0..4)), 1: IPv6 */
     uint8_t addr[16];
-    unsigned prefix;   /* CIDR prefix length (32/128 for an address) */
+    unsigned prefix; /* CIDR prefix length (32/128 for an address) */
 } skt_ip;
 
 typedef struct skt_cond_value {
@@ -159,7 +167,7 @@ typedef struct skt_cond_value {
     skt_ip ip;       /* IP */
     uint8_t *bytes;  /* BINARY (decoded base64) */
     size_t nbytes;
-    skt_arn arn;     /* ARN: split when it is an ARN */
+    skt_arn arn; /* ARN: split when it is an ARN */
     int is_arn;
 } skt_cond_value;
 
@@ -174,11 +182,11 @@ int skt_cond_value_parse(skt_cond_family fam, const char *s, size_t n, skt_arena
  * "false" for a boolean.  Returns 0; -1 when e's JSON type cannot hold a
  * value of the family (BinaryEquals takes only strings: a number or a
  * boolean is no base64); -2 when e is an object, an array or null. */
-static inline int skt_cond_value_text(skt_cond_family fam, const seckit_json *e, const char **s, size_t *n)
+static inline int skt_cond_value_text(skt_cond_family fam, const seckit_json *e, const char **s,
+                                      size_t *n)
 {
     switch (e->kind) {
-    case SECKIT_JSON_STRING:
-        break;
+    case SECKIT_JSON_STRING: break;
     case SECKIT_JSON_NUMBER:
     case SECKIT_JSON_TRUE:
     case SECKIT_JSON_FALSE:
@@ -186,8 +194,7 @@ static inline int skt_cond_value_text(skt_cond_family fam, const seckit_json *e,
         if (fam == SKT_FAM_BINARY)
             return -1;
         break;
-    default:
-        return -2;
+    default: return -2;
     }
     if (e->kind == SECKIT_JSON_TRUE) {
         *s = "true";
@@ -246,23 +253,23 @@ int skt_element_of(const char *key);
 const char *skt_element_name(skt_element e);
 
 typedef enum skt_principal_kind {
-    SKT_PRIN_ANY = 0,      /* "*" or {"AWS": "*"} */
-    SKT_PRIN_ACCOUNT,      /* 123456789012 or arn:aws:iam::123456789012:root */
-    SKT_PRIN_USER,         /* arn:aws:iam::A:user/path/name */
-    SKT_PRIN_ROLE,         /* arn:aws:iam::A:role/path/name */
-    SKT_PRIN_SESSION,      /* arn:aws:sts::A:assumed-role/R/S */
+    SKT_PRIN_ANY = 0,        /* "*" or {"AWS": "*"} */
+    SKT_PRIN_ACCOUNT,        /* 123456789012 or arn:aws:iam::123456789012:root */
+    SKT_PRIN_USER,           /* arn:aws:iam::A:user/path/name */
+    SKT_PRIN_ROLE,           /* arn:aws:iam::A:role/path/name */
+    SKT_PRIN_SESSION,        /* arn:aws:sts::A:assumed-role/R/S */
     SKT_PRIN_FEDERATED_USER, /* arn:aws:sts::A:federated-user/N */
-    SKT_PRIN_SERVICE,      /* {"Service": "ec2.amazonaws.com"} */
-    SKT_PRIN_FEDERATED,    /* {"Federated": IdP host or provider ARN} */
-    SKT_PRIN_CANONICAL,    /* {"CanonicalUser": id} */
-    SKT_PRIN_OTHER         /* another AWS ARN or unique id (AIDA...) */
+    SKT_PRIN_SERVICE,        /* {"Service": "ec2.amazonaws.com"} */
+    SKT_PRIN_FEDERATED,      /* {"Federated": IdP host or provider ARN} */
+    SKT_PRIN_CANONICAL,      /* {"CanonicalUser": id} */
+    SKT_PRIN_OTHER           /* another AWS ARN or unique id (AIDA...) */
 } skt_principal_kind;
 
 typedef struct skt_principal {
     skt_principal_kind kind;
     const char *text; /* as written */
     size_t len;
-    char account[13]; /* the account it belongs to, "" when none */
+    char account[13];        /* the account it belongs to, "" when none */
     seckit_span span;        /* where it is written */
     const seckit_json *node; /* the source node while the tree lives (NULL
                                 once compiled into a set) */
@@ -271,10 +278,10 @@ typedef struct skt_principal {
 typedef struct skt_action_pat {
     const char *service; /* lowercased; "*" for the bare "*" */
     size_t service_len;
-    const char *name;    /* lowercased, may hold '*' '?' */
+    const char *name; /* lowercased, may hold '*' '?' */
     size_t name_len;
-    int all;             /* "*" */
-    int service_wild;    /* the service part holds '*' or '?' */
+    int all;          /* "*" */
+    int service_wild; /* the service part holds '*' or '?' */
     seckit_span span;
     const seckit_json *node;
 } skt_action_pat;
@@ -282,11 +289,11 @@ typedef struct skt_action_pat {
 typedef struct skt_resource_pat {
     const char *text;
     size_t len;
-    int all;       /* "*" */
-    int is_arn;    /* split into arn (else matched as a whole glob) */
+    int all;    /* "*" */
+    int is_arn; /* split into arn (else matched as a whole glob) */
     skt_arn arn;
-    int has_vars;  /* ${...} in the resource field (2012-10-17) */
-    int nfields;   /* lint mode: how many fields skt_arn_fields finds (1 to
+    int has_vars; /* ${...} in the resource field (2012-10-17) */
+    int nfields;  /* lint mode: how many fields skt_arn_fields finds (1 to
                       6; 0 for "*"); arn holds the five after the first
                       when it is 6, whatever the first is */
     seckit_span span;
@@ -374,8 +381,8 @@ typedef struct skt_problems {
  * (may be NULL) gives the conditions' key types.  On a malformed policy
  * returns SECKIT_EFORMAT with "file:line:col: what". */
 int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role role,
-                       const char *name, const char *file, const seckit_iam_data *data, skt_policy *out,
-                       seckit_error *err);
+                       const char *name, const char *file, const seckit_iam_data *data,
+                       skt_policy *out, seckit_error *err);
 
 /* The same compiler in lint mode, for the linter's one pass over the tree:
  * bad parts are recorded in pb (in the order the linter reports them) and
@@ -389,8 +396,8 @@ int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role r
  * conditions are linked (elem[]) but not compiled: the linter's checks read
  * them from the tree.  The policy's role and names are not used.  Returns
  * 0, or SECKIT_ENOMEM. */
-int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, skt_policy *out, skt_problems *pb,
-                            seckit_error *err);
+int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, skt_policy *out,
+                            skt_problems *pb, seckit_error *err);
 
 /* Classify a principal string of the AWS kind (account id, ARN, "*"). */
 void skt_principal_classify(const char *s, size_t n, skt_principal *out);

@@ -152,8 +152,8 @@ static int in_list(const char *list, const char *code)
     return 0;
 }
 
-static int ignored(const seckit_policy_report *r, const char *file, const char *owner, const char *scope,
-                   const char *extra, const seckit_policy_finding *f)
+static int ignored(const seckit_policy_report *r, const char *file, const char *owner,
+                   const char *scope, const char *extra, const seckit_policy_finding *f)
 {
     if (extra != NULL && in_list(extra, f->issue_code))
         return 1;
@@ -180,8 +180,8 @@ static int ignored(const seckit_policy_report *r, const char *file, const char *
 /* A finding's identity: code, file, owner (the policy in the file),
  * statement (Sid, else its index) and the path inside the statement
  * without array indexes; lines and columns are not part of it. */
-static char *identity(skt_arena *a, const char *code, const char *file, const char *owner, const char *stmt,
-                      const char *path)
+static char *identity(skt_arena *a, const char *code, const char *file, const char *owner,
+                      const char *stmt, const char *path)
 {
     char sub[1024];
     size_t o = 0;
@@ -232,7 +232,8 @@ static const char *member_str(const seckit_json *o, const char *k)
     return v != NULL && v->kind == SECKIT_JSON_STRING ? v->str : NULL;
 }
 
-int seckit_policy_report_baseline(seckit_policy_report *r, const char *json, size_t len, seckit_error *err)
+int seckit_policy_report_baseline(seckit_policy_report *r, const char *json, size_t len,
+                                  seckit_error *err)
 {
     SKT_ENSURE_ARG(r != NULL && json != NULL, err);
     seckit_json_options o;
@@ -241,12 +242,15 @@ int seckit_policy_report_baseline(seckit_policy_report *r, const char *json, siz
     seckit_json_doc *doc = NULL;
     SKT_GUARD(seckit_json_parse(&doc, json, len, &o, err));
     const seckit_json *root = seckit_json_root(doc);
-    const seckit_json *fs = root->kind == SECKIT_JSON_OBJECT ? seckit_json_get(root, "findings") : NULL;
-    const seckit_json *ver = root->kind == SECKIT_JSON_OBJECT ? seckit_json_get(root, "seckitBaseline") : NULL;
+    const seckit_json *fs = root->kind == SECKIT_JSON_OBJECT ? seckit_json_get(root, "findings")
+                                                             : NULL;
+    const seckit_json *ver =
+        root->kind == SECKIT_JSON_OBJECT ? seckit_json_get(root, "seckitBaseline") : NULL;
     if (fs == NULL || fs->kind != SECKIT_JSON_ARRAY || ver == NULL) {
         seckit_json_free(doc);
-        return seckit_error_set(err, SECKIT_EFORMAT,
-                                "not a seckit baseline (write one with seckit policy lint --write-baseline FILE)");
+        return seckit_error_set(
+            err, SECKIT_EFORMAT,
+            "not a seckit baseline (write one with seckit policy lint --write-baseline FILE)");
     }
     base_key *keys = realloc(r->base, (r->nbase + fs->count + 1) * sizeof(*keys));
     if (keys == NULL) {
@@ -262,15 +266,15 @@ int seckit_policy_report_baseline(seckit_policy_report *r, const char *json, siz
         const char *stmt = code ? member_str(e, "statement") : NULL;
         const char *path = code ? member_str(e, "path") : NULL;
         if (code == NULL || file == NULL || stmt == NULL || path == NULL) {
-            rc = seckit_error_set_at(err, SECKIT_EFORMAT, e->span.start.line, e->span.start.column,
-                                     e->span.start.offset,
-                                     "line %lu: a finding needs issueCode, file, statement and path strings",
-                                     e->span.start.line);
+            rc = seckit_error_set_at(
+                err, SECKIT_EFORMAT, e->span.start.line, e->span.start.column, e->span.start.offset,
+                "line %lu: a finding needs issueCode, file, statement and path strings",
+                e->span.start.line);
             break;
         }
         /* the stored path is already the identity's (no indexes, no statement) */
-        const char *k = skt_arena_printf(&r->arena, "%s\x1f%s\x1f%s\x1f%s\x1f%s", code, skip_dot(file),
-                                         owner ? owner : "", stmt, path);
+        const char *k = skt_arena_printf(&r->arena, "%s\x1f%s\x1f%s\x1f%s\x1f%s", code,
+                                         skip_dot(file), owner ? owner : "", stmt, path);
         if (k == NULL) {
             rc = seckit_error_set(err, SECKIT_ENOMEM, "report: out of memory");
             break;
@@ -324,8 +328,9 @@ static seckit_path_element *copy_path(skt_arena *a, const seckit_path_element *f
 }
 
 /* Add (copy) findings; scope and extra as in seckit_policy_report_add_input. */
-static int report_add(seckit_policy_report *r, const char *file, const char *owner, const char *scope,
-                      const char *extra, const seckit_policy_findings *fs, seckit_error *err)
+static int report_add(seckit_policy_report *r, const char *file, const char *owner,
+                      const char *scope, const char *extra, const seckit_policy_findings *fs,
+                      seckit_error *err)
 {
     SKT_ENSURE_ARG(r != NULL && fs != NULL, err);
     const char *cfile = file ? skt_arena_strdup(&r->arena, file) : NULL;
@@ -349,7 +354,8 @@ static int report_add(seckit_policy_report *r, const char *file, const char *own
             r->baselined += (size_t)in_base;
         }
         if (r->n >= MAX_REPORT_FINDINGS)
-            return seckit_error_set(err, SECKIT_ELIMIT, "report: more than %u findings", MAX_REPORT_FINDINGS);
+            return seckit_error_set(err, SECKIT_ELIMIT, "report: more than %u findings",
+                                    MAX_REPORT_FINDINGS);
         if (r->n == r->cap) {
             size_t cap = r->cap ? r->cap * 2 : 32;
             entry *it = realloc(r->items, cap * sizeof(*it));
@@ -378,7 +384,9 @@ static int report_add(seckit_policy_report *r, const char *file, const char *own
             SKT_ENSURE(loc != NULL, err, SECKIT_ENOMEM, "report: out of memory");
             for (size_t k = 0; k < f->more_count; k++) {
                 loc[k] = f->more_locations[k];
-                loc[k].path = skt_arena_strdup(&r->arena, f->more_locations[k].path ? f->more_locations[k].path : "");
+                loc[k].path = skt_arena_strdup(&r->arena, f->more_locations[k].path
+                                                              ? f->more_locations[k].path
+                                                              : "");
                 loc[k].path_elements = copy_path(&r->arena, f->more_locations[k].path_elements,
                                                  f->more_locations[k].path_len);
                 if (loc[k].path == NULL || (loc[k].path_len > 0 && loc[k].path_elements == NULL))
@@ -398,11 +406,13 @@ int seckit_policy_report_add(seckit_policy_report *r, const char *file, const ch
     return report_add(r, file, owner, NULL, NULL, fs, err);
 }
 
-int seckit_policy_report_add_input(seckit_policy_report *r, const char *file, const seckit_policy_input *in,
-                                   const seckit_policy_findings *fs, seckit_error *err)
+int seckit_policy_report_add_input(seckit_policy_report *r, const char *file,
+                                   const seckit_policy_input *in, const seckit_policy_findings *fs,
+                                   seckit_error *err)
 {
     SKT_ENSURE_ARG(in != NULL, err);
-    return report_add(r, file, in->owner && in->owner[0] ? in->owner : NULL, in->scope, in->ignore, fs, err);
+    return report_add(r, file, in->owner && in->owner[0] ? in->owner : NULL, in->scope, in->ignore,
+                      fs, err);
 }
 
 int seckit_policy_report_write_baseline(const seckit_policy_report *r, char **out, size_t *out_len,
@@ -555,7 +565,8 @@ static void put_link(skt_sb *b, const char *link, const seckit_report_options *o
         return;
     }
     size_t pl = sizeof(OWN_LINK) - 1;
-    if (o->help_uri_base != NULL && o->help_uri_base[0] != '\0' && strncmp(link, OWN_LINK, pl) == 0) {
+    if (o->help_uri_base != NULL && o->help_uri_base[0] != '\0' &&
+        strncmp(link, OWN_LINK, pl) == 0) {
         size_t bl = strlen(o->help_uri_base), al = strlen(link + pl);
         char *u = malloc(bl + al + 2);
         if (u == NULL) {
@@ -584,7 +595,8 @@ static void json_pos(skt_sb *b, const seckit_position *p)
 }
 
 /* One location as Access Analyzer writes it: {"path":[...],"span":{...}}. */
-static void json_location(skt_sb *b, const seckit_path_element *el, size_t n, const seckit_span *span)
+static void json_location(skt_sb *b, const seckit_path_element *el, size_t n,
+                          const seckit_span *span)
 {
     skt_sb_str(b, "{\"path\":[");
     for (size_t k = 0; k < n; k++) {
@@ -656,10 +668,11 @@ static void render_json(const seckit_policy_report *r, const seckit_report_optio
         JSON_MEMBER_STR(b, ",\"sid\":", f->sid);
         skt_sb_put(b, "}", 1);
     }
-    skt_sb_printf(b,
-                  "\n],\"summary\":{\"ERROR\":%zu,\"SECURITY_WARNING\":%zu,\"WARNING\":%zu,\"SUGGESTION\":%zu,"
-                  "\"ignored\":%zu,\"baselined\":%zu}}\n",
-                  counts[0], counts[1], counts[2], counts[3], r->ignored, r->baselined);
+    skt_sb_printf(
+        b,
+        "\n],\"summary\":{\"ERROR\":%zu,\"SECURITY_WARNING\":%zu,\"WARNING\":%zu,\"SUGGESTION\":%zu,"
+        "\"ignored\":%zu,\"baselined\":%zu}}\n",
+        counts[0], counts[1], counts[2], counts[3], r->ignored, r->baselined);
 }
 
 static const char *sarif_level(seckit_finding_type t)
@@ -681,8 +694,8 @@ static void uri_encode(skt_sb *b, const char *prefix, const char *s)
         tmp[o++] = *p;
     for (const unsigned char *p = (const unsigned char *)s; *p && o + 4 < sizeof(tmp); p++) {
         unsigned char c = *p;
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-            c == '_' || c == '.' || c == '~' || c == '/') {
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
             tmp[o++] = (char)c;
         } else {
             tmp[o++] = '%';
@@ -731,7 +744,8 @@ static const char *security_severity(seckit_finding_type t)
 
 /* One SARIF location: the file (relative to the current folder, or an
  * absolute file:// URI) and region, and the element's path. */
-static void sarif_location(skt_sb *b, int abs_path, const char *file, const char *path, const seckit_span *span)
+static void sarif_location(skt_sb *b, int abs_path, const char *file, const char *path,
+                           const seckit_span *span)
 {
     skt_sb_str(b, "{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
     uri_encode(b, abs_path ? "file://" : "", file);
@@ -750,7 +764,8 @@ static void sarif_location(skt_sb *b, int abs_path, const char *file, const char
         skt_sb_str(b, ",\"charOffset\":");
         put_uint(b, span->start.offset);
         skt_sb_str(b, ",\"charLength\":");
-        put_uint(b, span->end.offset > span->start.offset ? span->end.offset - span->start.offset : 0);
+        put_uint(b,
+                 span->end.offset > span->start.offset ? span->end.offset - span->start.offset : 0);
         skt_sb_put(b, "}", 1);
     }
     skt_sb_put(b, "}", 1);
@@ -766,8 +781,9 @@ static void render_sarif(const seckit_policy_report *r, const seckit_report_opti
 {
     const seckit_policy_check_info *checks;
     size_t nchecks = seckit_policy_checks(&checks);
-    skt_sb_str(b, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
-                  "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"seckit\"");
+    skt_sb_str(
+        b, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
+           "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"seckit\"");
     JSON_MEMBER_STR(b, ",\"version\":", o->tool_version ? o->tool_version : "unknown");
     skt_sb_str(b, ",\"rules\":[");
     for (size_t i = 0; i < nchecks; i++) {
@@ -778,7 +794,8 @@ static void render_sarif(const seckit_policy_report *r, const seckit_report_opti
         skt_sb_put(b, "}", 1);
         skt_sb_str(b, ",\"helpUri\":");
         put_link(b, checks[i].learn_more, o);
-        skt_sb_printf(b, ",\"defaultConfiguration\":{\"level\":\"%s\"}", sarif_level(checks[i].type));
+        skt_sb_printf(b, ",\"defaultConfiguration\":{\"level\":\"%s\"}",
+                      sarif_level(checks[i].type));
         skt_sb_printf(b,
                       ",\"properties\":{\"findingType\":\"%s\",\"security-severity\":\"%s\","
                       "\"tags\":[\"security\",\"iam\"]}}",
@@ -896,8 +913,8 @@ static void render_github(const seckit_policy_report *r, const seckit_report_opt
     }
 }
 
-int seckit_policy_report_render_with(const seckit_policy_report *r, const seckit_report_options *o, char **out,
-                                     size_t *out_len, seckit_error *err)
+int seckit_policy_report_render_with(const seckit_policy_report *r, const seckit_report_options *o,
+                                     char **out, size_t *out_len, seckit_error *err)
 {
     SKT_ENSURE_ARG(r != NULL && o != NULL && out != NULL, err);
     *out = NULL;
@@ -908,7 +925,8 @@ int seckit_policy_report_render_with(const seckit_policy_report *r, const seckit
     case SECKIT_REPORT_JSON: render_json(r, o, &b); break;
     case SECKIT_REPORT_SARIF: render_sarif(r, o, &b); break;
     case SECKIT_REPORT_GITHUB: render_github(r, o, &b); break;
-    default: return seckit_error_set(err, SECKIT_EINVAL, "report: unknown format %d", (int)o->format);
+    default:
+        return seckit_error_set(err, SECKIT_EINVAL, "report: unknown format %d", (int)o->format);
     }
     skt_sb_put(&b, "", 0);
     if (b.failed) {
@@ -926,7 +944,8 @@ int seckit_policy_report_render_with(const seckit_policy_report *r, const seckit
 }
 
 int seckit_policy_report_render(const seckit_policy_report *r, seckit_report_format fmt,
-                                const char *tool_version, char **out, size_t *out_len, seckit_error *err)
+                                const char *tool_version, char **out, size_t *out_len,
+                                seckit_error *err)
 {
     seckit_report_options o;
     memset(&o, 0, sizeof(o));

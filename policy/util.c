@@ -28,7 +28,7 @@ void skt_arena_init(skt_arena *a)
 void skt_arena_init_buf(skt_arena *a, void *buf, size_t size)
 {
     skt_arena_init(a);
-    const uintptr_t align = (uintptr_t)_Alignof(max_align_t);
+    const uintptr_t align = (uintptr_t) _Alignof(max_align_t);
     uintptr_t at = ((uintptr_t)buf + align - 1) & ~(align - 1);
     size_t lost = (size_t)(at - (uintptr_t)buf);
     if (size < lost + sizeof(skt_arena_block) + 64)
@@ -216,10 +216,11 @@ void skt_sb_json_str(skt_sb *b, const char *s, size_t n)
     static const char hex[] = "0123456789abcdef";
     /* 1: a byte written as an escape ('"', '\\', control bytes, DEL) */
     static const unsigned char esc_byte[128] = {
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-        0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
     };
     skt_sb_put(b, "\"", 1);
     size_t run = 0; /* start of the bytes not written yet */

@@ -52,8 +52,8 @@ static int is_space(char c)
     return c == ' ' || c == '\t';
 }
 
-int skt_vars_substitute(const char *s, size_t n, int wild, skt_var_lookup lookup, void *ctx, skt_sb *b,
-                        const char **missing_key, size_t *missing_len)
+int skt_vars_substitute(const char *s, size_t n, int wild, skt_var_lookup lookup, void *ctx,
+                        skt_sb *b, const char **missing_key, size_t *missing_len)
 {
     size_t i = 0, start = 0;
     while (i < n) {

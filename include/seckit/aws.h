@@ -36,7 +36,7 @@ typedef struct seckit_aws_credentials {
     char access_key_id[SECKIT_AWS_KEY_ID_MAX + 1];
     char secret_access_key[SECKIT_AWS_SECRET_MAX + 1];
     char session_token[SECKIT_AWS_TOKEN_MAX + 1]; /* "" when none */
-    long long expiration; /* Unix seconds; 0 = does not expire */
+    long long expiration;                         /* Unix seconds; 0 = does not expire */
     /* Where they came from, for messages: "options", "environment",
      * "shared-credentials-file", "config-file", "assume-role",
      * "web-identity", "sso", "credential-process", "container",
@@ -151,12 +151,12 @@ typedef struct seckit_aws_options {
                                      own service only); NULL: every service */
     const char *ca_bundle;
     const seckit_aws_credentials *credentials; /* copied */
-    long connect_timeout_ms; /* 0: 10 s */
-    long timeout_ms;         /* a whole request (one attempt); 0: none */
-    long stall_timeout_ms;   /* abort an attempt when nothing moves this long;
+    long connect_timeout_ms;                   /* 0: 10 s */
+    long timeout_ms;                           /* a whole request (one attempt); 0: none */
+    long stall_timeout_ms;                     /* abort an attempt when nothing moves this long;
                                 0: 60 s */
-    int max_attempts;        /* 1 or more; 0: see above */
-    int s3_addressing;       /* enum seckit_aws_s3_addressing */
+    int max_attempts;                          /* 1 or more; 0: see above */
+    int s3_addressing;                         /* enum seckit_aws_s3_addressing */
     /* Asks for the MFA code of an assume-role profile with mfa_serial
      * (serial: the MFA device's ARN or serial number): write a
      * NUL-terminated code into code (code_size bytes) and return 0, or
@@ -186,7 +186,8 @@ typedef struct seckit_aws seckit_aws;
 /* Make a client.  Resolves region, profile and endpoints now; credentials
  * are resolved on first use (so a client for unsigned work needs none).
  * Fails with SECKIT_ENOTFOUND for a named profile that does not exist. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_new(seckit_aws **out, const seckit_aws_options *opts, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_new(seckit_aws **out, const seckit_aws_options *opts,
+                                                   seckit_error *err);
 SECKIT_EXPORT void seckit_aws_free(seckit_aws *aws);
 
 /* A connection pool (libcurl share of connections, DNS answers and TLS
@@ -215,13 +216,13 @@ SECKIT_EXPORT const char *seckit_aws_profile_source(const seckit_aws *aws);
 /* The resolved base URL for a service ("s3", "kms", ...), no trailing '/',
  * e.g. "https://kms.eu-west-1.amazonaws.com" or "http://127.0.0.1:8080".
  * Returns a pointer valid until the client is freed. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_endpoint(seckit_aws *aws, const char *service, const char **url,
-                        seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_endpoint(seckit_aws *aws, const char *service,
+                                                        const char **url, seckit_error *err);
 
 /* The current credentials (resolving or refreshing them as needed).
  * Fails with SECKIT_EAWSAUTH when none can be found. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_get_credentials(seckit_aws *aws, seckit_aws_credentials *out,
-                               seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_aws_get_credentials(seckit_aws *aws, seckit_aws_credentials *out, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Requests                                                            */
@@ -232,12 +233,12 @@ typedef struct seckit_aws_kv {
 } seckit_aws_kv;
 
 enum seckit_aws_protocol {
-    SECKIT_AWS_PROTO_AUTO = 0,  /* from the service: s3/cloudfront REST-XML,
+    SECKIT_AWS_PROTO_AUTO = 0, /* from the service: s3/cloudfront REST-XML,
                                    kms/ssm JSON 1.1, sts/iam query */
-    SECKIT_AWS_PROTO_REST_XML,  /* <Error><Code/><Message/><RequestId/></Error>
+    SECKIT_AWS_PROTO_REST_XML, /* <Error><Code/><Message/><RequestId/></Error>
                                    (S3) or <ErrorResponse><Error>.. (CloudFront) */
-    SECKIT_AWS_PROTO_JSON,      /* {"__type": "...", "message": "..."} */
-    SECKIT_AWS_PROTO_QUERY      /* <ErrorResponse><Error><Code/><Message/></Error>
+    SECKIT_AWS_PROTO_JSON,     /* {"__type": "...", "message": "..."} */
+    SECKIT_AWS_PROTO_QUERY     /* <ErrorResponse><Error><Code/><Message/></Error>
                                    <RequestId/></ErrorResponse> */
 };
 
@@ -246,12 +247,12 @@ struct seckit_aws_response;
 /* One HTTP request.  Zero-initialise, then set what you need; body_fd and
  * response_fd must be set to -1 when unused (SECKIT_AWS_REQUEST_INIT does). */
 typedef struct seckit_aws_request {
-    const char *service;  /* endpoint and signing name: "s3", "kms", "ssm",
+    const char *service;        /* endpoint and signing name: "s3", "kms", "ssm",
                              "sts", "iam", "cloudfront" */
-    const char *method;   /* "GET", "PUT", "POST", "HEAD", "DELETE" */
-    const char *bucket;   /* S3 only: the bucket (path-style or virtual-hosted
+    const char *method;         /* "GET", "PUT", "POST", "HEAD", "DELETE" */
+    const char *bucket;         /* S3 only: the bucket (path-style or virtual-hosted
                              per the client's addressing), or NULL */
-    const char *path;     /* DECODED path starting with '/', e.g. "/my key.txt"
+    const char *path;           /* DECODED path starting with '/', e.g. "/my key.txt"
                              (S3: the key after the bucket); NULL = "/".  The
                              library percent-encodes it (RFC 3986 unreserved
                              kept, '/' kept).  S3 paths are never normalised
@@ -302,7 +303,7 @@ typedef struct seckit_aws_request {
     int response_fd;
     size_t response_max;
 
-    int protocol; /* enum seckit_aws_protocol */
+    int protocol;       /* enum seckit_aws_protocol */
     const char *target; /* JSON protocol: X-Amz-Target value, e.g.
                            "TrentService.Decrypt"; sets Content-Type
                            application/x-amz-json-1.1 */
@@ -336,11 +337,14 @@ typedef struct seckit_aws_request {
  * the response in memory (no response_fd). */
 #define SECKIT_AWS_REQ_ERROR_IN_200 0x1u
 
-#define SECKIT_AWS_REQUEST_INIT { .body_fd = -1, .response_fd = -1 }
+#define SECKIT_AWS_REQUEST_INIT                                                                    \
+    {                                                                                              \
+        .body_fd = -1, .response_fd = -1                                                           \
+    }
 
 typedef struct seckit_aws_response {
-    int status;             /* HTTP status of the last attempt; 0 if none */
-    unsigned char *body;    /* memory body (also the error body when the
+    int status;          /* HTTP status of the last attempt; 0 if none */
+    unsigned char *body; /* memory body (also the error body when the
                                request had response_fd); NUL-terminated;
                                NULL when empty or streamed */
     size_t body_len;
@@ -348,7 +352,7 @@ typedef struct seckit_aws_response {
     seckit_aws_kv *headers; /* response headers of the last attempt, names
                                lower-cased, values trimmed */
     size_t header_count;
-    int attempts;           /* attempts made (1 + retries) */
+    int attempts; /* attempts made (1 + retries) */
 } seckit_aws_response;
 
 /* Send one request with signing and retries.  Returns 0 for a 2xx answer.
@@ -380,17 +384,20 @@ typedef struct seckit_aws_response {
  * attempt.  resp (may be NULL) receives the last attempt's status, headers
  * and body in every case; free it with seckit_aws_response_free(). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_send(seckit_aws *aws, const seckit_aws_request *req,
-                    seckit_aws_response *resp, seckit_error *err);
+                                                    seckit_aws_response *resp, seckit_error *err);
 
 /* A response header's value (name case-insensitive), or NULL. */
-SECKIT_EXPORT const char *seckit_aws_response_header(const seckit_aws_response *resp, const char *name);
+SECKIT_EXPORT const char *seckit_aws_response_header(const seckit_aws_response *resp,
+                                                     const char *name);
 SECKIT_EXPORT void seckit_aws_response_free(seckit_aws_response *resp);
 
 /* A presigned URL (query-string SigV4, UNSIGNED-PAYLOAD) for req (method,
  * service, bucket, path, query; headers other than Host are not signed),
  * valid for expires_s seconds (1..604800).  *url is malloc()ed. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_presign(seckit_aws *aws, const seckit_aws_request *req, long expires_s,
-                       char **url, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_presign(seckit_aws *aws,
+                                                       const seckit_aws_request *req,
+                                                       long expires_s, char **url,
+                                                       seckit_error *err);
 
 #ifdef __cplusplus
 }

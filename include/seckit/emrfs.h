@@ -46,8 +46,9 @@ SECKIT_EXPORT const char *seckit_emrfs_identifier_type_name(seckit_emrfs_identif
 
 /* Which of the three input shapes the file was. */
 typedef enum seckit_emrfs_shape {
-    SECKIT_EMRFS_SHAPE_CREATE = 0,   /* aws emr create-security-configuration --security-configuration */
-    SECKIT_EMRFS_SHAPE_DESCRIBE,     /* aws emr describe-security-configuration output */
+    SECKIT_EMRFS_SHAPE_CREATE =
+        0, /* aws emr create-security-configuration --security-configuration */
+    SECKIT_EMRFS_SHAPE_DESCRIBE,      /* aws emr describe-security-configuration output */
     SECKIT_EMRFS_SHAPE_CLOUDFORMATION /* AWS::EMR::SecurityConfiguration in a template */
 } seckit_emrfs_shape;
 
@@ -61,21 +62,21 @@ typedef struct seckit_emrfs_identifier {
 } seckit_emrfs_identifier;
 
 typedef struct seckit_emrfs_mapping {
-    size_t index;                 /* position in RoleMappings */
-    const char *role;             /* the role's ARN */
+    size_t index;     /* position in RoleMappings */
+    const char *role; /* the role's ARN */
     seckit_position role_pos;
     seckit_emrfs_identifier_type type;
     const seckit_emrfs_identifier *identifiers;
-    size_t identifier_count;      /* at least 1 */
-    seckit_position pos;          /* the mapping object, in the file */
+    size_t identifier_count; /* at least 1 */
+    seckit_position pos;     /* the mapping object, in the file */
 } seckit_emrfs_mapping;
 
 typedef struct seckit_emrfs_config {
     seckit_emrfs_shape shape;
-    const char *name;    /* Name (describe output, CloudFormation), CloudFormation
+    const char *name; /* Name (describe output, CloudFormation), CloudFormation
                             logical id when the template has no Name; or NULL */
     const seckit_emrfs_mapping *mappings;
-    size_t count;        /* at least 1 */
+    size_t count; /* at least 1 */
     void *internal_;
 } seckit_emrfs_config;
 
@@ -103,9 +104,9 @@ typedef struct seckit_emrfs_config_options {
  * YAML string, the string's own position), and the message adds the line
  * and column inside the string.  CloudFormation intrinsic functions are refused
  * (the values must be literal).  opts may be NULL. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_config_parse(seckit_emrfs_config **out, const char *data,
-                              size_t len,
-                              const seckit_emrfs_config_options *opts, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_emrfs_config_parse(seckit_emrfs_config **out, const char *data, size_t len,
+                          const seckit_emrfs_config_options *opts, seckit_error *err);
 SECKIT_EXPORT void seckit_emrfs_config_free(seckit_emrfs_config *c);
 
 /* ------------------------------------------------------------------ */
@@ -119,8 +120,10 @@ SECKIT_EXPORT void seckit_emrfs_config_free(seckit_emrfs_config *c);
  * the bucket's root).  SECKIT_EINVAL when uri is not s3://bucket[/key] (no
  * bucket, a character bucket names cannot have, a control character);
  * SECKIT_ELIMIT when a buffer is too small. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_location_parse(const char *uri, char *out, size_t cap, char *bucket,
-                                size_t bucket_cap, const char **key, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_location_parse(const char *uri, char *out,
+                                                                size_t cap, char *bucket,
+                                                                size_t bucket_cap, const char **key,
+                                                                seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Users and groups */
@@ -132,13 +135,14 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_location_parse(const char *uri,
  * as does a user. */
 typedef struct seckit_emrfs_groups seckit_emrfs_groups;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_groups_parse(seckit_emrfs_groups **out, const char *data, size_t len,
-                              seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_groups_parse(seckit_emrfs_groups **out,
+                                                              const char *data, size_t len,
+                                                              seckit_error *err);
 SECKIT_EXPORT void seckit_emrfs_groups_free(seckit_emrfs_groups *g);
 /* The groups of user (in file order, without repeats): sets *out to an
  * array that lives as long as g, returns its length. */
 SECKIT_EXPORT size_t seckit_emrfs_groups_of(const seckit_emrfs_groups *g, const char *user,
-                              const char *const **out);
+                                            const char *const **out);
 /* 1 when the file names the user (or the group), else 0. */
 SECKIT_EXPORT int seckit_emrfs_groups_has_user(const seckit_emrfs_groups *g, const char *user);
 SECKIT_EXPORT int seckit_emrfs_groups_has_group(const seckit_emrfs_groups *g, const char *group);
@@ -153,20 +157,21 @@ typedef struct seckit_emrfs_identity {
 } seckit_emrfs_identity;
 
 typedef struct seckit_emrfs_resolution {
-    const char *role;       /* the role EMRFS assumes (the mapping's or the instance role) */
-    long mapping;           /* index of the mapping that matched, -1 = none (instance role) */
+    const char *role; /* the role EMRFS assumes (the mapping's or the instance role) */
+    long mapping;     /* index of the mapping that matched, -1 = none (instance role) */
     seckit_emrfs_identifier_type type; /* of the mapping that matched */
-    const char *identifier; /* the identifier that matched, or NULL */
-    char location[2048];    /* the location as matched (normalised) */
-    char reason[8192];      /* one line: why this role */
+    const char *identifier;            /* the identifier that matched, or NULL */
+    char location[2048];               /* the location as matched (normalised) */
+    char reason[8192];                 /* one line: why this role */
 } seckit_emrfs_resolution;
 
 /* Which role EMRFS uses for who accessing s3_uri.  instance_role is the
  * cluster's EC2 instance role ARN.  The strings in out point into c, who or
  * instance_role. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_resolve(const seckit_emrfs_config *c, const char *instance_role,
-                         const seckit_emrfs_identity *who, const char *s3_uri,
-                         seckit_emrfs_resolution *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_emrfs_resolve(const seckit_emrfs_config *c, const char *instance_role,
+                     const seckit_emrfs_identity *who, const char *s3_uri,
+                     seckit_emrfs_resolution *out, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* The roles' documents */
@@ -179,22 +184,24 @@ typedef enum seckit_emrfs_document_kind {
     SECKIT_EMRFS_BOUNDARY     /* the role's permissions boundary */
 } seckit_emrfs_document_kind;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_roles_new(seckit_emrfs_roles **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_roles_new(seckit_emrfs_roles **out,
+                                                           seckit_error *err);
 SECKIT_EXPORT void seckit_emrfs_roles_free(seckit_emrfs_roles *r);
 /* Add every role of an `aws iam get-account-authorization-details` output:
  * trust policy, inline policies, attached managed policies (default
  * version from the same file's Policies list; an AWS managed policy that is
  * not in the file is left out and counted in *missing, may be NULL) and
  * permissions boundary.  Errors carry the position in the file. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const char *data,
-                                                 size_t len, size_t *missing,
-                                                 seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const char *data, size_t len,
+                                             size_t *missing, seckit_error *err);
 /* Add one policy document of a role (JSON text: a bare policy, or `aws iam
  * get-role` / `get-role-policy` / `get-policy-version` output).  source
  * names it in messages (a file name). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_roles_add_document(seckit_emrfs_roles *r, const char *role_arn,
-                                    seckit_emrfs_document_kind kind, const char *text,
-                                    size_t len, const char *source, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_emrfs_roles_add_document(seckit_emrfs_roles *r, const char *role_arn,
+                                seckit_emrfs_document_kind kind, const char *text, size_t len,
+                                const char *source, seckit_error *err);
 /* 1 when the role (by ARN; a role's path is not compared) has a trust policy
  * or any policy in r. */
 SECKIT_EXPORT int seckit_emrfs_roles_has(const seckit_emrfs_roles *r, const char *role_arn);
@@ -207,10 +214,10 @@ SECKIT_EXPORT int seckit_emrfs_roles_has(const seckit_emrfs_roles *r, const char
 typedef int (*seckit_emrfs_known_fn)(void *ctx, int is_group, const char *name);
 
 typedef struct seckit_emrfs_check_options {
-    const char *instance_role;         /* required: the cluster's EC2 instance role ARN */
-    const seckit_emrfs_roles *roles;   /* required */
-    const seckit_iam_data *data;       /* optional: service data (action resource types) */
-    seckit_emrfs_known_fn known;       /* optional: unknown users and groups */
+    const char *instance_role;       /* required: the cluster's EC2 instance role ARN */
+    const seckit_emrfs_roles *roles; /* required */
+    const seckit_iam_data *data;     /* optional: service data (action resource types) */
+    seckit_emrfs_known_fn known;     /* optional: unknown users and groups */
     void *known_ctx;
 } seckit_emrfs_check_options;
 
@@ -222,8 +229,10 @@ typedef struct seckit_emrfs_findings {
     void *internal_;
 } seckit_emrfs_findings;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_check(const seckit_emrfs_config *c, const seckit_emrfs_check_options *opts,
-                       seckit_emrfs_findings **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_check(const seckit_emrfs_config *c,
+                                                       const seckit_emrfs_check_options *opts,
+                                                       seckit_emrfs_findings **out,
+                                                       seckit_error *err);
 SECKIT_EXPORT void seckit_emrfs_findings_free(seckit_emrfs_findings *f);
 
 /* Every issue code seckit_emrfs_check can report (docs/checks.md). */
@@ -244,8 +253,9 @@ SECKIT_EXPORT const char *seckit_emrfs_decision_name(seckit_emrfs_decision d);
 typedef struct seckit_emrfs_access {
     seckit_emrfs_resolution resolution;
     seckit_emrfs_decision decision;
-    char resource[2100]; /* the ARN evaluated: the bucket's for a bucket action, else the object's */
-    char detail[1024];   /* one line: the statement(s) that decided, or why none did */
+    char
+        resource[2100]; /* the ARN evaluated: the bucket's for a bucket action, else the object's */
+    char detail[1024];  /* one line: the statement(s) that decided, or why none did */
 } seckit_emrfs_access;
 
 /* Resolve the role for who and s3_uri, then evaluate the role's policies
@@ -257,10 +267,11 @@ typedef struct seckit_emrfs_access {
  * evaluated on the bucket's ARN, any other on the object's ARN.  The
  * resolved role's documents must be in roles (else SECKIT_ENOTFOUND).
  * data may be NULL. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_can_access(const seckit_emrfs_config *c, const seckit_emrfs_roles *roles,
-                            const seckit_iam_data *data, const char *instance_role,
-                            const seckit_emrfs_identity *who, const char *action,
-                            const char *s3_uri, seckit_emrfs_access *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_emrfs_can_access(const seckit_emrfs_config *c, const seckit_emrfs_roles *roles,
+                        const seckit_iam_data *data, const char *instance_role,
+                        const seckit_emrfs_identity *who, const char *action, const char *s3_uri,
+                        seckit_emrfs_access *out, seckit_error *err);
 
 #ifdef __cplusplus
 }

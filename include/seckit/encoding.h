@@ -25,19 +25,24 @@ SECKIT_EXPORT size_t seckit_base64_decoded_max(size_t n);
 
 /* Encode into out (out_cap >= seckit_base64_encoded_len); NUL-terminates.
  * *out_len (may be NULL) receives the length without the NUL. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_base64_encode(char *out, size_t out_cap, size_t *out_len, const void *in,
-                         size_t in_len, seckit_base64_variant v, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_base64_encode(char *out, size_t out_cap, size_t *out_len,
+                                                         const void *in, size_t in_len,
+                                                         seckit_base64_variant v,
+                                                         seckit_error *err);
 
 /* Strict decode: only the variant's alphabet, padding exactly as the variant
  * says, no whitespace, unused trailing bits zero.  Errors give the offset. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_base64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
-                         size_t in_len, seckit_base64_variant v, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_base64_decode(uint8_t *out, size_t out_cap,
+                                                         size_t *out_len, const char *in,
+                                                         size_t in_len, seckit_base64_variant v,
+                                                         seckit_error *err);
 
 /* Lenient decode: accepts either alphabet (even mixed), missing or present
  * padding, and ignores ASCII whitespace; still refuses other characters,
  * padding in the middle and impossible lengths. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_base64_decode_lenient(uint8_t *out, size_t out_cap, size_t *out_len,
-                                 const char *in, size_t in_len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_base64_decode_lenient(uint8_t *out, size_t out_cap,
+                                                                 size_t *out_len, const char *in,
+                                                                 size_t in_len, seckit_error *err);
 
 /* Lenient decoding of input that arrives in pieces (same rules as
  * seckit_base64_decode_lenient, same result as decoding the pieces joined):
@@ -51,18 +56,22 @@ typedef struct seckit_base64_decoder {
 } seckit_base64_decoder;
 
 SECKIT_EXPORT void seckit_base64_decoder_init(seckit_base64_decoder *d);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_base64_decoder_update(seckit_base64_decoder *d, uint8_t *out, size_t out_cap,
-                                 size_t *out_len, const char *in, size_t in_len,
-                                 seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_base64_decoder_finish(seckit_base64_decoder *d, uint8_t *out, size_t out_cap,
-                                 size_t *out_len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_base64_decoder_update(seckit_base64_decoder *d,
+                                                                 uint8_t *out, size_t out_cap,
+                                                                 size_t *out_len, const char *in,
+                                                                 size_t in_len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_base64_decoder_finish(seckit_base64_decoder *d,
+                                                                 uint8_t *out, size_t out_cap,
+                                                                 size_t *out_len,
+                                                                 seckit_error *err);
 
 /* Lower-case hex; out_cap >= 2 * in_len + 1; NUL-terminates. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_hex_encode(char *out, size_t out_cap, const void *in, size_t in_len,
-                      seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_hex_encode(char *out, size_t out_cap, const void *in,
+                                                      size_t in_len, seckit_error *err);
 /* Either case; in_len must be even. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_hex_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
-                      size_t in_len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_hex_decode(uint8_t *out, size_t out_cap, size_t *out_len,
+                                                      const char *in, size_t in_len,
+                                                      seckit_error *err);
 
 #ifdef __cplusplus
 }

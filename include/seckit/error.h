@@ -23,38 +23,38 @@ enum seckit_code {
     SECKIT_OK = 0,
 
     /* input / usage: the caller passed something unacceptable */
-    SECKIT_EINVAL = -100,     /* invalid argument or option value */
-    SECKIT_ELIMIT = -101,     /* a size or count limit would be exceeded */
-    SECKIT_ENOTFOUND = -102,  /* a named item (key, field, profile) does not exist */
-    SECKIT_EPOLICY = -103,    /* refused by a configured policy (commitment, suite) */
+    SECKIT_EINVAL = -100,    /* invalid argument or option value */
+    SECKIT_ELIMIT = -101,    /* a size or count limit would be exceeded */
+    SECKIT_ENOTFOUND = -102, /* a named item (key, field, profile) does not exist */
+    SECKIT_EPOLICY = -103,   /* refused by a configured policy (commitment, suite) */
 
     /* format: input bytes or documents are malformed */
-    SECKIT_EFORMAT = -200,    /* malformed input */
-    SECKIT_ETRUNCATED = -201, /* input ended early */
+    SECKIT_EFORMAT = -200,      /* malformed input */
+    SECKIT_ETRUNCATED = -201,   /* input ended early */
     SECKIT_EUNSUPPORTED = -202, /* well-formed but not supported (version, suite) */
 
     /* crypto / authentication */
-    SECKIT_EAUTH = -300,      /* authentication failed (tag, signature, commitment,
+    SECKIT_EAUTH = -300,   /* authentication failed (tag, signature, commitment,
                                  or no key could unwrap a data key) */
-    SECKIT_ECRYPTO = -301,    /* the crypto library failed unexpectedly */
+    SECKIT_ECRYPTO = -301, /* the crypto library failed unexpectedly */
 
     /* I/O */
-    SECKIT_EIO = -400,        /* read/write/rename/fsync failed */
-    SECKIT_ENOENT = -401,     /* file does not exist */
-    SECKIT_EEXIST = -402,     /* file exists and overwriting was not asked for */
-    SECKIT_EPERM = -403,      /* permission problem (incl. insecure key-file mode) */
+    SECKIT_EIO = -400,    /* read/write/rename/fsync failed */
+    SECKIT_ENOENT = -401, /* file does not exist */
+    SECKIT_EEXIST = -402, /* file exists and overwriting was not asked for */
+    SECKIT_EPERM = -403,  /* permission problem (incl. insecure key-file mode) */
 
     /* network */
-    SECKIT_ENETWORK = -500,   /* connection, DNS, TLS or transfer failure */
-    SECKIT_ETIMEOUT = -501,   /* a network operation timed out */
+    SECKIT_ENETWORK = -500, /* connection, DNS, TLS or transfer failure */
+    SECKIT_ETIMEOUT = -501, /* a network operation timed out */
 
     /* AWS service */
-    SECKIT_EAWS = -600,       /* the service answered with an error */
-    SECKIT_EAWSAUTH = -601,   /* credentials missing, invalid or expired */
+    SECKIT_EAWS = -600,     /* the service answered with an error */
+    SECKIT_EAWSAUTH = -601, /* credentials missing, invalid or expired */
 
     /* internal */
-    SECKIT_EINTERNAL = -900,  /* a bug: an invariant did not hold */
-    SECKIT_ENOMEM = -901      /* out of memory */
+    SECKIT_EINTERNAL = -900, /* a bug: an invariant did not hold */
+    SECKIT_ENOMEM = -901     /* out of memory */
 };
 
 typedef enum seckit_category {
@@ -111,7 +111,7 @@ SECKIT_EXPORT int seckit_error_set(seckit_error *err, int code, const char *fmt,
 
 /* Same, with a source position (line from 1, column from 0, byte offset). */
 SECKIT_EXPORT int seckit_error_set_at(seckit_error *err, int code, unsigned long line,
-                        unsigned long column, size_t offset, const char *fmt, ...)
+                                      unsigned long column, size_t offset, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif

@@ -69,14 +69,15 @@ SECKIT_EXPORT uint32_t seckit_esdk_suite_bit(uint16_t suite);
 /* Facts about a suite; SECKIT_EUNSUPPORTED for an unknown id. */
 typedef struct seckit_esdk_suite_info {
     uint16_t id;
-    uint8_t message_version;  /* 1 or 2 */
-    uint8_t key_len;          /* data key and AES key bytes: 16, 24 or 32 */
-    uint8_t kdf;              /* 0 identity, 1 HKDF */
-    uint8_t signs;            /* 1 when the message has an ECDSA footer */
-    uint8_t commits;          /* 1 for the key-committing (v2) suites */
-    const char *name;         /* e.g. "AES_256_GCM_HKDF_SHA256" */
+    uint8_t message_version; /* 1 or 2 */
+    uint8_t key_len;         /* data key and AES key bytes: 16, 24 or 32 */
+    uint8_t kdf;             /* 0 identity, 1 HKDF */
+    uint8_t signs;           /* 1 when the message has an ECDSA footer */
+    uint8_t commits;         /* 1 for the key-committing (v2) suites */
+    const char *name;        /* e.g. "AES_256_GCM_HKDF_SHA256" */
 } seckit_esdk_suite_info;
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_suite_lookup(uint16_t suite, seckit_esdk_suite_info *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_esdk_suite_lookup(uint16_t suite, seckit_esdk_suite_info *out, seckit_error *err);
 
 /* ---- Commitment policy (SPEC framework/commitment-policy.md) ----------- */
 
@@ -92,8 +93,9 @@ typedef enum seckit_esdk_commitment_policy {
 /* Parse "require-encrypt-require-decrypt", "require-encrypt-allow-decrypt"
  * or "forbid-encrypt-allow-decrypt" (also accepts the SDKs' upper-case
  * underscore spelling). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_commitment_policy_parse(const char *s, seckit_esdk_commitment_policy *out,
-                                        seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_esdk_commitment_policy_parse(const char *s, seckit_esdk_commitment_policy *out,
+                                    seckit_error *err);
 
 /* ---- Options ----------------------------------------------------------- */
 
@@ -187,30 +189,34 @@ typedef enum seckit_rsa_padding {
 } seckit_rsa_padding;
 
 /* Parse "pkcs1", "oaep-sha1", "oaep-sha256", "oaep-sha384", "oaep-sha512". */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_rsa_padding_parse(const char *s, seckit_rsa_padding *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_rsa_padding_parse(const char *s, seckit_rsa_padding *out,
+                                                             seckit_error *err);
 
 /* Raw RSA keyring.  key: PEM (PKCS#8 "PRIVATE KEY", PKCS#1 "RSA PRIVATE
  * KEY", SPKI "PUBLIC KEY", PKCS#1 "RSA PUBLIC KEY") or DER (PKCS#8, PKCS#1,
  * SPKI).  A public key can only encrypt; a private key can decrypt and also
  * encrypt (its public half).  The namespace must not be "aws-kms" or start
  * with it.  EDK: provider id = namespace, provider info = name. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_raw_rsa_new(seckit_keyring **out, const char *key_namespace,
-                               const char *key_name, seckit_rsa_padding padding,
-                               const uint8_t *key, size_t key_len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_keyring_raw_rsa_new(seckit_keyring **out, const char *key_namespace, const char *key_name,
+                           seckit_rsa_padding padding, const uint8_t *key, size_t key_len,
+                           seckit_error *err);
 
 /* Raw AES keyring: AES-GCM key wrapping with a 16, 24 or 32-byte key (kept
  * in guarded memory); the encryption context is the wrapping AAD. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_raw_aes_new(seckit_keyring **out, const char *key_namespace,
-                               const char *key_name, const uint8_t *key, size_t key_len,
-                               seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_keyring_raw_aes_new(seckit_keyring **out, const char *key_namespace, const char *key_name,
+                           const uint8_t *key, size_t key_len, seckit_error *err);
 
 /* Multi keyring.  On encrypt the generator makes the data key and wraps
  * it, then every child wraps it too; a multi keyring without a generator
  * (generator NULL) can only decrypt.  On decrypt the generator, then each
  * child in order, is tried until one yields the data key.  Needs a
  * generator or at least one child.  Takes references. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_multi_new(seckit_keyring **out, seckit_keyring *generator,
-                             seckit_keyring *const *children, size_t n, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_multi_new(seckit_keyring **out,
+                                                             seckit_keyring *generator,
+                                                             seckit_keyring *const *children,
+                                                             size_t n, seckit_error *err);
 
 /* Drop a reference; frees when the last one goes.  kr may be NULL. */
 SECKIT_EXPORT void seckit_keyring_free(seckit_keyring *kr);
@@ -225,22 +231,25 @@ SECKIT_EXPORT uint16_t seckit_keyring_materials_suite(const seckit_keyring_mater
 /* Bytes of data key the suite needs (16, 24 or 32). */
 SECKIT_EXPORT size_t seckit_keyring_materials_key_len(const seckit_keyring_materials *m);
 /* The full encryption context (sorted by key bytes). */
-SECKIT_EXPORT const seckit_esdk_context *seckit_keyring_materials_context(const seckit_keyring_materials *m);
+SECKIT_EXPORT const seckit_esdk_context *
+seckit_keyring_materials_context(const seckit_keyring_materials *m);
 /* The serialized encryption context (the AAD raw AES keyrings use). */
 SECKIT_EXPORT void seckit_keyring_materials_context_bytes(const seckit_keyring_materials *m,
-                                            const uint8_t **p, size_t *len);
+                                                          const uint8_t **p, size_t *len);
 /* The plaintext data key, or NULL (and *len = 0) when none is set yet. */
 SECKIT_EXPORT const uint8_t *seckit_keyring_materials_data_key(const seckit_keyring_materials *m,
-                                                 size_t *len);
+                                                               size_t *len);
 /* Set the data key (exactly key_len bytes; refused if one is set). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_materials_set_data_key(seckit_keyring_materials *m, const uint8_t *key,
-                                          size_t len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_keyring_materials_set_data_key(seckit_keyring_materials *m, const uint8_t *key, size_t len,
+                                      seckit_error *err);
 /* Generate a random data key (refused if one is set). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_materials_generate_data_key(seckit_keyring_materials *m,
-                                               seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_keyring_materials_generate_data_key(seckit_keyring_materials *m, seckit_error *err);
 /* Encrypt only: append an EDK (the bytes are copied). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_materials_add_edk(seckit_keyring_materials *m, const seckit_esdk_edk *edk,
-                                     seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_materials_add_edk(seckit_keyring_materials *m,
+                                                                     const seckit_esdk_edk *edk,
+                                                                     seckit_error *err);
 
 /* A caller-defined keyring (for example an AWS KMS keyring in src/aws).
  * Both callbacks must be thread-safe; ctx is never modified by libseckit.
@@ -263,8 +272,9 @@ typedef struct seckit_keyring_ops {
 } seckit_keyring_ops;
 
 /* ops must stay valid for the keyring's lifetime (usually a static). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_custom_new(seckit_keyring **out, const seckit_keyring_ops *ops, void *ctx,
-                              seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyring_custom_new(seckit_keyring **out,
+                                                              const seckit_keyring_ops *ops,
+                                                              void *ctx, seckit_error *err);
 
 /* ---- Message information ----------------------------------------------- */
 
@@ -277,12 +287,12 @@ typedef struct seckit_esdk_edk_desc {
 } seckit_esdk_edk_desc;
 
 typedef struct seckit_esdk_info {
-    uint8_t version;       /* 1 or 2 */
+    uint8_t version; /* 1 or 2 */
     uint16_t suite;
     uint8_t message_id[32];
-    size_t message_id_len; /* 16 (v1) or 32 (v2) */
-    uint8_t content_type;  /* 1 non-framed, 2 framed */
-    uint32_t frame_length; /* 0 for non-framed */
+    size_t message_id_len;     /* 16 (v1) or 32 (v2) */
+    uint8_t content_type;      /* 1 non-framed, 2 framed */
+    uint32_t frame_length;     /* 0 for non-framed */
     seckit_esdk_pair *context; /* stored context (copies, NUL-terminated) */
     size_t context_count;
     seckit_esdk_edk_desc *edks;
@@ -297,8 +307,10 @@ SECKIT_EXPORT void seckit_esdk_info_free(seckit_esdk_info *info);
  * cap; opts may be NULL for defaults).  Does NOT authenticate anything:
  * use it to pick a key (EDK provider id / info), never to trust the
  * context.  Suite and commitment policy are not checked here. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_parse_header(const uint8_t *msg, size_t len, const seckit_esdk_options *opts,
-                             seckit_esdk_info *info, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_parse_header(const uint8_t *msg, size_t len,
+                                                             const seckit_esdk_options *opts,
+                                                             seckit_esdk_info *info,
+                                                             seckit_error *err);
 /* How much of a message is needed to parse its header, without parsing it:
  * a length-only scan of msg[0..len) with opts' limits (NULL = defaults).
  * 0 and *needed = 0: the whole header is there (*header_len = its length,
@@ -306,26 +318,29 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_parse_header(const uint8_t *msg,
  * are needed (re-run with more); or SECKIT_EUNSUPPORTED / SECKIT_EFORMAT /
  * SECKIT_ELIMIT as soon as the bytes seen show the header is bad or over a
  * limit. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_header_bytes_needed(const uint8_t *msg, size_t len,
-                                    const seckit_esdk_options *opts, size_t *needed,
-                                    size_t *header_len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_esdk_header_bytes_needed(const uint8_t *msg, size_t len, const seckit_esdk_options *opts,
+                                size_t *needed, size_t *header_len, seckit_error *err);
 
 /* ---- One-shot encrypt and decrypt -------------------------------------- */
 
 /* Encrypt plaintext into a new ESDK message (*out from malloc, free with
  * free()).  ctx may be NULL (empty context); its keys must be unique and
  * not start with "aws-crypto-".  opts may be NULL for defaults. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_encrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
-                        const seckit_esdk_context *ctx, const uint8_t *plaintext, size_t len,
-                        uint8_t **out, size_t *out_len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_esdk_encrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
+                    const seckit_esdk_context *ctx, const uint8_t *plaintext, size_t len,
+                    uint8_t **out, size_t *out_len, seckit_error *err);
 
 /* Decrypt a whole message.  *plaintext is secret memory, NUL-terminated
  * after *pt_len bytes (free with seckit_secret_free, which wipes it;
  * non-NULL even when *pt_len is 0).  info may be NULL;
  * when given it is filled on success (free with seckit_esdk_info_free). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_decrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
-                        const uint8_t *msg, size_t len, uint8_t **plaintext, size_t *pt_len,
-                        seckit_esdk_info *info, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_decrypt(const seckit_keyring *kr,
+                                                        const seckit_esdk_options *opts,
+                                                        const uint8_t *msg, size_t len,
+                                                        uint8_t **plaintext, size_t *pt_len,
+                                                        seckit_esdk_info *info, seckit_error *err);
 
 /* ---- Streaming decrypt -------------------------------------------------- */
 
@@ -342,16 +357,20 @@ typedef struct seckit_esdk_decryptor seckit_esdk_decryptor;
  * signature) verify.  Callers that must not act on any plaintext before the
  * whole message is authenticated should write to a temporary file and keep
  * it only when finish() succeeds. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_decryptor_new(seckit_esdk_decryptor **out, const seckit_keyring *kr,
-                              const seckit_esdk_options *opts, seckit_esdk_write_fn write,
-                              void *user, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_decryptor_new(seckit_esdk_decryptor **out,
+                                                              const seckit_keyring *kr,
+                                                              const seckit_esdk_options *opts,
+                                                              seckit_esdk_write_fn write,
+                                                              void *user, seckit_error *err);
 /* Feed the next len bytes (any split).  After an error the decryptor only
  * accepts free(). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_decryptor_update(seckit_esdk_decryptor *d, const uint8_t *in, size_t len,
-                                 seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_decryptor_update(seckit_esdk_decryptor *d,
+                                                                 const uint8_t *in, size_t len,
+                                                                 seckit_error *err);
 /* End of input: checks the message is complete (final frame, footer, no
  * trailing bytes) and releases the held-back plaintext. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_decryptor_finish(seckit_esdk_decryptor *d, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_decryptor_finish(seckit_esdk_decryptor *d,
+                                                                 seckit_error *err);
 /* The least number of further input bytes before update() can make
  * progress (complete the header, a frame or the footer); like
  * aws-encryption-sdk-c's estimate_buf.  Feeding fewer is allowed (they are
@@ -372,12 +391,15 @@ typedef struct seckit_esdk_encryptor seckit_esdk_encryptor;
  * frame_length bytes have been fed; finish() writes the final frame and the
  * footer.  opts->frame_length must not be 0 here (non-framed needs the
  * length up front: use seckit_esdk_encrypt). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_encryptor_new(seckit_esdk_encryptor **out, const seckit_keyring *kr,
-                              const seckit_esdk_options *opts, const seckit_esdk_context *ctx,
-                              seckit_esdk_write_fn write, void *user, seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_encryptor_update(seckit_esdk_encryptor *e, const uint8_t *in, size_t len,
-                                 seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_encryptor_finish(seckit_esdk_encryptor *e, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_esdk_encryptor_new(seckit_esdk_encryptor **out, const seckit_keyring *kr,
+                          const seckit_esdk_options *opts, const seckit_esdk_context *ctx,
+                          seckit_esdk_write_fn write, void *user, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_encryptor_update(seckit_esdk_encryptor *e,
+                                                                 const uint8_t *in, size_t len,
+                                                                 seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_encryptor_finish(seckit_esdk_encryptor *e,
+                                                                 seckit_error *err);
 SECKIT_EXPORT void seckit_esdk_encryptor_free(seckit_esdk_encryptor *e);
 
 #ifdef __cplusplus

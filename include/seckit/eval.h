@@ -66,7 +66,8 @@ SECKIT_EXPORT const char *seckit_eval_role_name(seckit_eval_role role);
 /* A compiled set of policies, each with its role, name and file. */
 typedef struct seckit_policy_set seckit_policy_set;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_set_new(seckit_policy_set **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_set_new(seckit_policy_set **out,
+                                                          seckit_error *err);
 SECKIT_EXPORT void seckit_policy_set_free(seckit_policy_set *set);
 
 /* Optional service reference data: with it, actions whose service data lists
@@ -83,13 +84,16 @@ SECKIT_EXPORT void seckit_policy_set_use_data(seckit_policy_set *set, const seck
  * Identity, boundary, session and SCP statements take no Principal;
  * resource-based and RCP statements need Principal or NotPrincipal.
  * Adding a second RESOURCE, BOUNDARY or SESSION policy is SECKIT_EINVAL. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_set_add(seckit_policy_set *set, seckit_eval_role role, const char *name,
-                          const char *file, const char *json, size_t len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_set_add(seckit_policy_set *set,
+                                                          seckit_eval_role role, const char *name,
+                                                          const char *file, const char *json,
+                                                          size_t len, seckit_error *err);
 
 /* The same for an already parsed tree (its spans are used as they are).
  * The tree may be freed after the call. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, const char *name,
-                               const char *file, const seckit_json *root, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, const char *name,
+                           const char *file, const seckit_json *root, seckit_error *err);
 
 /* Add the identity policies (inline, attached managed, and for a user those
  * of its groups) and the permissions boundary of one principal, taken from
@@ -99,9 +103,10 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_set_add_tree(seckit_policy_set
  * are taken).  SECKIT_ENOTFOUND when the dump has no such user or role, or
  * lacks a group or managed policy it names (a partial set would decide
  * wrongly); policies added before such a failure stay in the set. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_set_add_authorization_details(seckit_policy_set *set, const char *file,
-                                                const char *json, size_t len,
-                                                const char *principal, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_policy_set_add_authorization_details(seckit_policy_set *set, const char *file,
+                                            const char *json, size_t len, const char *principal,
+                                            seckit_error *err);
 
 /* Number of policies in the set with the given role. */
 SECKIT_EXPORT size_t seckit_policy_set_count(const seckit_policy_set *set, seckit_eval_role role);
@@ -129,7 +134,8 @@ typedef enum seckit_context_type {
 /* "string", "stringList", ..., "binaryList".  parse is case-insensitive and
  * returns 0 or SECKIT_EINVAL. */
 SECKIT_EXPORT const char *seckit_context_type_name(seckit_context_type t);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_context_type_parse(const char *s, seckit_context_type *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_context_type_parse(const char *s, seckit_context_type *out, seckit_error *err);
 /* 1 for the *List types. */
 SECKIT_EXPORT int seckit_context_type_is_list(seckit_context_type t);
 
@@ -186,8 +192,9 @@ typedef struct seckit_eval_result seckit_eval_result;
 /* Evaluate one request.  Fails (negative code) only on a malformed request
  * (no action, a context value that does not parse as its type) or memory;
  * a denial is a successful evaluation. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *req,
-                       seckit_eval_result **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_eval(const seckit_policy_set *set,
+                                                       const seckit_eval_request *req,
+                                                       seckit_eval_result **out, seckit_error *err);
 SECKIT_EXPORT void seckit_eval_result_free(seckit_eval_result *res);
 
 SECKIT_EXPORT seckit_decision seckit_eval_result_decision(const seckit_eval_result *res);
@@ -196,12 +203,12 @@ SECKIT_EXPORT seckit_decision seckit_eval_result_decision(const seckit_eval_resu
  * statements; for an allow, the Allow statements that granted it (in each
  * role that had to allow); for an implicit deny, none.  *out may be NULL. */
 SECKIT_EXPORT size_t seckit_eval_result_statements(const seckit_eval_result *res,
-                                     const seckit_eval_statement **out);
+                                                   const seckit_eval_statement **out);
 
 /* Context keys a condition needed but the request did not give (as written
  * in the policy, deduplicated case-insensitively, in first-use order). */
 SECKIT_EXPORT size_t seckit_eval_result_missing_keys(const seckit_eval_result *res,
-                                       const char *const **out);
+                                                     const char *const **out);
 
 /* Did each gate pass?  SCP / RCP sets (1 when none given), the permissions
  * boundary (1 when none), the session policy (1 when none): for explaining

@@ -23,9 +23,11 @@ extern "C" {
  * removes the temporary file: the destination is never half-written. */
 typedef struct seckit_atomic_file seckit_atomic_file;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_atomic_open(seckit_atomic_file **out, const char *path, mode_t mode,
-                       unsigned flags, seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_atomic_write(seckit_atomic_file *f, const void *p, size_t n, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_atomic_open(seckit_atomic_file **out, const char *path,
+                                                       mode_t mode, unsigned flags,
+                                                       seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_atomic_write(seckit_atomic_file *f, const void *p,
+                                                        size_t n, seckit_error *err);
 /* The temporary file's descriptor, for callers that stream into it. */
 SECKIT_EXPORT int seckit_atomic_fd(const seckit_atomic_file *f);
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_atomic_commit(seckit_atomic_file *f, seckit_error *err);
@@ -33,13 +35,14 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_atomic_commit(seckit_atomic_file *f, 
 SECKIT_EXPORT void seckit_atomic_abort(seckit_atomic_file *f);
 
 /* Whole-buffer convenience over the above. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_file_write_atomic(const char *path, const void *p, size_t n, mode_t mode,
-                             unsigned flags, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_file_write_atomic(const char *path, const void *p,
+                                                             size_t n, mode_t mode, unsigned flags,
+                                                             seckit_error *err);
 
 /* Read a whole file of at most max bytes into a malloc'd buffer (with a NUL
  * after the data, not counted).  SECKIT_ELIMIT past max. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_file_read(uint8_t **out, size_t *out_len, const char *path, size_t max,
-                     seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_file_read(uint8_t **out, size_t *out_len, const char *path, size_t max, seckit_error *err);
 
 /* Key files are opened once, and every check is made on what was opened
  * (fstat of the descriptor, and the folder of the file it really is), so a
@@ -56,11 +59,13 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_file_read(uint8_t **out, size_t *out_
  *     it resolves to, and every folder above them, must be owned by the
  *     caller or root and not writable by group or others unless the sticky
  *     bit is set (as /tmp, or a Kubernetes secret volume). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyfile_check(const char *path, int allow_insecure, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyfile_check(const char *path, int allow_insecure,
+                                                         seckit_error *err);
 
 /* The file checks above on an open descriptor (regular, owner, mode; no
  * folder checks).  path is only used in messages. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyfile_check_fd(int fd, const char *path, int allow_insecure, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyfile_check_fd(int fd, const char *path,
+                                                            int allow_insecure, seckit_error *err);
 
 /* The folder checks above for a folder of key files (such as --keys-dir):
  * it and every folder above it (after resolving symlinks). */
@@ -69,8 +74,9 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keydir_check(const char *dir, seckit_
 /* Open the key file once, make seckit_keyfile_check's checks on the open
  * file, and read it (at most max bytes) into guarded secret memory; free
  * the result with seckit_secret_free(). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyfile_read(uint8_t **out, size_t *out_len, const char *path, int allow_insecure,
-                        size_t max, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_keyfile_read(uint8_t **out, size_t *out_len,
+                                                        const char *path, int allow_insecure,
+                                                        size_t max, seckit_error *err);
 
 #ifdef __cplusplus
 }

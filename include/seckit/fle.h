@@ -67,8 +67,9 @@ typedef struct seckit_form seckit_form;
  *                   JSON, XML or multipart body is recognised;
  *   SECKIT_ELIMIT   the body is longer than max_len.
  * The form copies what it needs; body need not outlive it. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_parse(seckit_form **out, const void *body, size_t len, size_t max_len,
-                      seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_parse(seckit_form **out, const void *body,
+                                                      size_t len, size_t max_len,
+                                                      seckit_error *err);
 
 /* seckit_form_parse with flags.  SECKIT_FORM_LENIENT: bytes the strict
  * codec refuses (raw UTF-8 and other bytes >= 0x80, controls, space,
@@ -78,20 +79,23 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_parse(seckit_form **out, const v
  * well-formed (seckit_form_field_is_strict), so that a caller can hold the
  * fields it cares about (the encrypted ones) to the strict rules. */
 #define SECKIT_FORM_LENIENT 1u
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_parse_ex(seckit_form **out, const void *body, size_t len, size_t max_len,
-                         unsigned flags, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_parse_ex(seckit_form **out, const void *body,
+                                                         size_t len, size_t max_len, unsigned flags,
+                                                         seckit_error *err);
 
 /* 1 when field i's raw bytes pass the strict codec (always, after a strict
  * parse); 0 otherwise (or for a bad index), with *bad_offset (may be NULL)
  * set to the body offset of the first refused byte. */
-SECKIT_EXPORT int seckit_form_field_is_strict(const seckit_form *form, size_t i, size_t *bad_offset);
+SECKIT_EXPORT int seckit_form_field_is_strict(const seckit_form *form, size_t i,
+                                              size_t *bad_offset);
 
 /* Field i's raw bytes as they are in the body (the piece between '&'s,
  * not NUL-terminated; valid until the form is freed) and the length of its
  * raw name (the bytes before the first '=').  SECKIT_EINVAL for a bad
  * index. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_field_raw(const seckit_form *form, size_t i, const char **raw, size_t *raw_len,
-                          size_t *name_raw_len);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_field_raw(const seckit_form *form, size_t i,
+                                                          const char **raw, size_t *raw_len,
+                                                          size_t *name_raw_len);
 SECKIT_EXPORT void seckit_form_free(seckit_form *form);
 
 /* Number of fields (pieces between '&'), including empty ones. */
@@ -101,8 +105,10 @@ SECKIT_EXPORT size_t seckit_form_count(const seckit_form *form);
  * %00 makes the length the only reliable end).  *has_value (may be NULL)
  * is 0 for a piece without '='.  The pointers stay valid until the form
  * is freed or field i's value is set.  SECKIT_EINVAL for a bad index. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_field(const seckit_form *form, size_t i, const char **name, size_t *name_len,
-                      const char **value, size_t *value_len, int *has_value);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_field(const seckit_form *form, size_t i,
+                                                      const char **name, size_t *name_len,
+                                                      const char **value, size_t *value_len,
+                                                      int *has_value);
 
 /* Byte offset of field i (its first byte) in the parsed body. */
 SECKIT_EXPORT size_t seckit_form_field_offset(const seckit_form *form, size_t i);
@@ -112,19 +118,21 @@ SECKIT_EXPORT size_t seckit_form_field_offset(const seckit_form *form, size_t i)
  * serialisation: its name keeps its original bytes, the value is
  * percent-encoded (alphanumerics and * - . _ as they are, space as '+',
  * everything else %XX). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_set_value(seckit_form *form, size_t i, const void *value, size_t len,
-                          seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_set_value(seckit_form *form, size_t i,
+                                                          const void *value, size_t len,
+                                                          seckit_error *err);
 
 /* Rebuild the body: unchanged fields byte-identical, changed fields
  * re-encoded.  *out is NUL-terminated secret memory: free it with
  * seckit_secret_free(), which wipes it. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_serialize(const seckit_form *form, char **out, size_t *out_len,
-                          seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_serialize(const seckit_form *form, char **out,
+                                                          size_t *out_len, seckit_error *err);
 
 /* Percent-encode len bytes the way seckit_form_set_value does; *out is
  * NUL-terminated secret memory (free with seckit_secret_free). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_encode_component(const void *in, size_t len, char **out, size_t *out_len,
-                                 seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_encode_component(const void *in, size_t len,
+                                                                 char **out, size_t *out_len,
+                                                                 seckit_error *err);
 
 /* ---------------------------------------------------------------------------
  * 2. Configuration in CloudFront's shapes, and encryption as CloudFront does
@@ -175,8 +183,8 @@ typedef struct seckit_fle_config seckit_fle_config;
 
 /* Parse and validate a configuration (JSON text, len bytes): one document
  * in any of the shapes seckit_fle_config_parse_sources accepts. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_config_parse(seckit_fle_config **out, const char *json, size_t len,
-                            seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_fle_config_parse(seckit_fle_config **out, const char *json, size_t len, seckit_error *err);
 
 /* A configuration may also be given as several JSON documents (files), as
  * `aws cloudfront` prints and takes them.  Each document is one of:
@@ -217,18 +225,19 @@ typedef struct seckit_fle_config_source {
 
 typedef void (*seckit_fle_problem_cb)(void *ctx, const seckit_error *problem);
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_config_parse_sources(seckit_fle_config **out,
-                                    const seckit_fle_config_source *sources, size_t n,
-                                    seckit_fle_problem_cb report, void *ctx, size_t *n_problems,
-                                    seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_fle_config_parse_sources(seckit_fle_config **out, const seckit_fle_config_source *sources,
+                                size_t n, seckit_fle_problem_cb report, void *ctx,
+                                size_t *n_problems, seckit_error *err);
 
 /* The documents' elements gathered into one document of the first shape
  * above (each key, profile and configuration as it was given, wrapped or
  * bare), for tools that pass the elements on (seckit fle push).  Checks
  * the shapes only; validate with seckit_fle_config_parse_sources.  *json
  * is malloc()ed (free with free()). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_config_combine(const seckit_fle_config_source *sources, size_t n, char **json,
-                              seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_fle_config_combine(const seckit_fle_config_source *sources, size_t n, char **json,
+                          seckit_error *err);
 SECKIT_EXPORT void seckit_fle_config_free(seckit_fle_config *cfg);
 
 SECKIT_EXPORT size_t seckit_fle_config_profile_count(const seckit_fle_config *cfg);
@@ -242,16 +251,18 @@ typedef struct seckit_fle_profile seckit_fle_profile;
 
 /* A profile of the configuration, by Name or Id (SECKIT_ENOTFOUND when
  * none).  The profile is owned by cfg. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_config_profile(const seckit_fle_config *cfg, const char *name_or_id,
-                              const seckit_fle_profile **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_config_profile(const seckit_fle_config *cfg,
+                                                              const char *name_or_id,
+                                                              const seckit_fle_profile **out,
+                                                              seckit_error *err);
 
 /* A one-entity profile made directly from a public key (SPKI or PKCS#1 PEM,
  * RSA-2048), a provider id, a key name and field patterns, validated with
  * the same rules.  Free with seckit_fle_profile_free(). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_profile_new(seckit_fle_profile **out, const char *public_key_pem,
-                           size_t pem_len, const char *provider_id, const char *key_name,
-                           const char *const *patterns, size_t n_patterns,
-                           seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_fle_profile_new(seckit_fle_profile **out, const char *public_key_pem, size_t pem_len,
+                       const char *provider_id, const char *key_name, const char *const *patterns,
+                       size_t n_patterns, seckit_error *err);
 SECKIT_EXPORT void seckit_fle_profile_free(seckit_fle_profile *profile);
 
 /* What CloudFront would do with a request. */
@@ -282,8 +293,9 @@ typedef struct seckit_fle_selection {
  *   - otherwise the content type's profile.
  * Refusals are SECKIT_EPOLICY with the reason; a configuration without
  * "config" gives SECKIT_EINVAL. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_select(const seckit_fle_config *cfg, const char *content_type,
-                      const char *query, seckit_fle_selection *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_select(const seckit_fle_config *cfg,
+                                                      const char *content_type, const char *query,
+                                                      seckit_fle_selection *out, seckit_error *err);
 
 /* Encrypt the fields of a form body that match the profile's patterns, as
  * CloudFront does; each occurrence of a repeated field is encrypted
@@ -291,16 +303,19 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_select(const seckit_fle_config *c
  * 16 KB and more than 10 matching fields.  *out is NUL-terminated secret
  * memory (free with seckit_secret_free); *n_encrypted (may be NULL) receives
  * the number of fields encrypted. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_encrypt_body(const seckit_fle_profile *profile, const void *body, size_t len,
-                            char **out, size_t *out_len, size_t *n_encrypted,
-                            seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_encrypt_body(const seckit_fle_profile *profile,
+                                                            const void *body, size_t len,
+                                                            char **out, size_t *out_len,
+                                                            size_t *n_encrypted, seckit_error *err);
 
 /* Encrypt one value the way seckit_fle_encrypt_body does for a field that
  * matches `field_name` (SECKIT_ENOTFOUND when no pattern matches); *out is
  * the base64 text (not percent-encoded), free with free(). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_encrypt_value(const seckit_fle_profile *profile, const char *field_name,
-                             const void *value, size_t len, char **out, size_t *out_len,
-                             seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_encrypt_value(const seckit_fle_profile *profile,
+                                                             const char *field_name,
+                                                             const void *value, size_t len,
+                                                             char **out, size_t *out_len,
+                                                             seckit_error *err);
 
 /* ---------------------------------------------------------------------------
  * 3. Decryption at the origin
@@ -357,8 +372,9 @@ SECKIT_EXPORT void seckit_fle_decrypt_options_init(seckit_fle_decrypt_options *o
  * frees it.  To rotate keys without a restart, see seckit_fle_keystore. */
 typedef struct seckit_fle_decryptor seckit_fle_decryptor;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decryptor_new(seckit_fle_decryptor **out, const seckit_fle_decrypt_options *opts,
-                             seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decryptor_new(seckit_fle_decryptor **out,
+                                                             const seckit_fle_decrypt_options *opts,
+                                                             seckit_error *err);
 /* Add a private key (PEM: PKCS#8 or PKCS#1; or DER) for the EDKs whose
  * provider id is provider_id and whose provider info is key_name (exact,
  * case-sensitive).  Several keys may be added (key rotation): each message
@@ -367,10 +383,10 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decryptor_new(seckit_fle_decrypto
  * SECKIT_RSA_OAEP_SHA256 (OAEP-SHA256 with MGF1-SHA256).  A second key with
  * the same provider id and key name is refused.  SECKIT_EINVAL once the
  * decryptor is sealed. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decryptor_add_key(seckit_fle_decryptor *d, const char *provider_id,
-                                 const char *key_name, const void *private_key,
-                                 size_t key_len, seckit_rsa_padding padding,
-                                 seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_fle_decryptor_add_key(seckit_fle_decryptor *d, const char *provider_id, const char *key_name,
+                             const void *private_key, size_t key_len, seckit_rsa_padding padding,
+                             seckit_error *err);
 SECKIT_EXPORT size_t seckit_fle_decryptor_key_count(const seckit_fle_decryptor *d);
 /* Add every private key of a keys folder laid out as DIR/PROVIDER/KEYNAME.pem
  * (the provider id is the sub-folder's name, the key name the file's name
@@ -385,8 +401,9 @@ SECKIT_EXPORT size_t seckit_fle_decryptor_key_count(const seckit_fle_decryptor *
  * does not exist.  *n_loaded (may be NULL) receives the number of keys
  * added.  SECKIT_EINVAL once d is sealed.  For key rotation, load a new
  * decryptor and hand it to seckit_fle_keystore_swap. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decryptor_add_keys_dir(seckit_fle_decryptor *d, const char *dir,
-                                      int allow_insecure, size_t *n_loaded, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_fle_decryptor_add_keys_dir(seckit_fle_decryptor *d, const char *dir, int allow_insecure,
+                                  size_t *n_loaded, seckit_error *err);
 /* The fields seckit_fle_decrypt_body decrypts when its call names none:
  * a field name, or a prefix followed by '*' (CloudFront's pattern rules:
  * 1-128 of [A-Za-z0-9[]._-], case-sensitive).  A field that matches must
@@ -395,19 +412,19 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decryptor_add_keys_dir(seckit_fle
  * are even when they look encrypted.  add_profile_fields adds every
  * pattern of a profile (seckit_fle_config_profile), so the origin uses the
  * same file as encrypt and push.  SECKIT_EINVAL once sealed. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decryptor_add_field(seckit_fle_decryptor *d, const char *pattern,
-                                   seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decryptor_add_profile_fields(seckit_fle_decryptor *d,
-                                            const seckit_fle_profile *profile,
-                                            seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_fle_decryptor_add_field(seckit_fle_decryptor *d, const char *pattern, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_fle_decryptor_add_profile_fields(seckit_fle_decryptor *d, const seckit_fle_profile *profile,
+                                        seckit_error *err);
 /* Number of patterns (seals d). */
 SECKIT_EXPORT size_t seckit_fle_decryptor_field_count(const seckit_fle_decryptor *d);
 /* Whether a field of this (decoded) name is to be decrypted: it matches a
  * pattern, or no pattern was added and any_encrypted_field is set (then
  * only if its value looks encrypted).  Seals d.  For servers that walk a
  * form themselves. */
-SECKIT_EXPORT int seckit_fle_decryptor_field_selected(const seckit_fle_decryptor *d, const char *name,
-                                        size_t len);
+SECKIT_EXPORT int seckit_fle_decryptor_field_selected(const seckit_fle_decryptor *d,
+                                                      const char *name, size_t len);
 /* Make d immutable now (idempotent; any thread). */
 SECKIT_EXPORT void seckit_fle_decryptor_seal(seckit_fle_decryptor *d);
 SECKIT_EXPORT int seckit_fle_decryptor_is_sealed(const seckit_fle_decryptor *d);
@@ -437,10 +454,10 @@ SECKIT_EXPORT void seckit_fle_decryptor_free(seckit_fle_decryptor *d);
  * own).  acquire returns a new reference (never NULL for a valid ks). */
 typedef struct seckit_fle_keystore seckit_fle_keystore;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_keystore_new(seckit_fle_keystore **out, seckit_fle_decryptor *d,
-                            seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_keystore_swap(seckit_fle_keystore *ks, seckit_fle_decryptor *d,
-                             seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_fle_keystore_new(seckit_fle_keystore **out, seckit_fle_decryptor *d, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_fle_keystore_swap(seckit_fle_keystore *ks, seckit_fle_decryptor *d, seckit_error *err);
 SECKIT_EXPORT seckit_fle_decryptor *seckit_fle_keystore_acquire(seckit_fle_keystore *ks);
 /* Drops the keystore's reference to its current decryptor. */
 SECKIT_EXPORT void seckit_fle_keystore_free(seckit_fle_keystore *ks);
@@ -458,8 +475,10 @@ SECKIT_EXPORT int seckit_fle_value_is_encrypted(const char *value, size_t len);
  * SECKIT_ETRUNCATED for a malformed message, SECKIT_EPOLICY for a suite or
  * EDK count the options do not allow.  *plain is NUL-terminated secret
  * memory (free with seckit_secret_free); nothing is returned on failure. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decrypt_value(const seckit_fle_decryptor *d, const char *value, size_t len,
-                             uint8_t **plain, size_t *plain_len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decrypt_value(const seckit_fle_decryptor *d,
+                                                             const char *value, size_t len,
+                                                             uint8_t **plain, size_t *plain_len,
+                                                             seckit_error *err);
 
 /* Decrypt a form body.  Which fields:
  *   - n_fields > 0: exactly the fields named (each must occur at least
@@ -475,9 +494,10 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decrypt_value(const seckit_fle_de
  * Other fields keep their exact bytes.  *out is NUL-terminated secret
  * memory (free with seckit_secret_free); *n_decrypted (may be NULL) receives the
  * count.  Error messages name the field and its byte offset. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, size_t len,
-                            const char *const *fields, size_t n_fields, char **out,
-                            size_t *out_len, size_t *n_decrypted, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, size_t len,
+                        const char *const *fields, size_t n_fields, char **out, size_t *out_len,
+                        size_t *n_decrypted, seckit_error *err);
 
 /* Decrypt a form body field by field, for a server that hands the fields
  * to its handler itself instead of re-parsing a re-encoded body (which a
@@ -514,29 +534,32 @@ typedef struct seckit_fle_field {
     size_t name_len;
     const char *value;
     size_t value_len;
-    int has_value; /* 0 for a piece without '=' */
-    int strict;    /* 1 when the raw bytes pass the strict codec (always 1
+    int has_value;            /* 0 for a piece without '=' */
+    int strict;               /* 1 when the raw bytes pass the strict codec (always 1
                       unless lenient_form is set) */
-    int decrypted; /* 1 for a decrypted field: */
+    int decrypted;            /* 1 for a decrypted field: */
     const uint8_t *plaintext; /* its plaintext, NUL-terminated, in memory
                                  wiped by seckit_fle_fields_free; NULL
                                  otherwise */
     size_t plaintext_len;
 } seckit_fle_field;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_t len,
-                              const char *const *fields, size_t n_fields,
-                              seckit_fle_fields **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_fle_decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_t len,
+                          const char *const *fields, size_t n_fields, seckit_fle_fields **out,
+                          seckit_error *err);
 /* Number of fields in the body (decrypted or not, including empty pieces). */
 SECKIT_EXPORT size_t seckit_fle_fields_count(const seckit_fle_fields *f);
 /* Number of fields decrypted. */
 SECKIT_EXPORT size_t seckit_fle_fields_decrypted(const seckit_fle_fields *f);
 /* Field i (pointers valid until f is freed); SECKIT_EINVAL for a bad index. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_fields_get(const seckit_fle_fields *f, size_t i, seckit_fle_field *out);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_fields_get(const seckit_fle_fields *f, size_t i,
+                                                          seckit_fle_field *out);
 /* Call cb for every field in body order; stops at (and returns) the first
  * non-zero value cb returns. */
 typedef int (*seckit_fle_field_cb)(void *ctx, const seckit_fle_field *field);
-SECKIT_EXPORT int seckit_fle_fields_foreach(const seckit_fle_fields *f, seckit_fle_field_cb cb, void *ctx);
+SECKIT_EXPORT int seckit_fle_fields_foreach(const seckit_fle_fields *f, seckit_fle_field_cb cb,
+                                            void *ctx);
 SECKIT_EXPORT void seckit_fle_fields_free(seckit_fle_fields *f);
 
 #ifdef __cplusplus

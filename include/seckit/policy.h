@@ -37,31 +37,33 @@ typedef enum seckit_policy_type {
 /* "identity", "resource", "scp", "rcp", "trust"; parse also accepts Access
  * Analyzer's names (IDENTITY_POLICY, ...).  parse returns 0 or SECKIT_EINVAL. */
 SECKIT_EXPORT const char *seckit_policy_type_name(seckit_policy_type t);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_type_parse(const char *s, seckit_policy_type *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_type_parse(const char *s, seckit_policy_type *out,
+                                                             seckit_error *err);
 
 typedef enum seckit_policy_resource_type {
-    SECKIT_RESOURCE_NONE = 0,            /* generic resource policy */
-    SECKIT_RESOURCE_S3_BUCKET,           /* AWS::S3::Bucket */
-    SECKIT_RESOURCE_S3_ACCESS_POINT,     /* AWS::S3::AccessPoint */
-    SECKIT_RESOURCE_S3_MRAP,             /* AWS::S3::MultiRegionAccessPoint */
-    SECKIT_RESOURCE_S3_OBJECT_LAMBDA_AP, /* AWS::S3ObjectLambda::AccessPoint */
-    SECKIT_RESOURCE_S3_TABLE_BUCKET,     /* AWS::S3Tables::TableBucket */
-    SECKIT_RESOURCE_DYNAMODB_TABLE,      /* AWS::DynamoDB::Table */
-    SECKIT_RESOURCE_KMS_KEY,             /* AWS::KMS::Key */
-    SECKIT_RESOURCE_SQS_QUEUE,           /* AWS::SQS::Queue */
-    SECKIT_RESOURCE_SNS_TOPIC,           /* AWS::SNS::Topic */
-    SECKIT_RESOURCE_LAMBDA_FUNCTION,     /* AWS::Lambda::Function (permission) */
+    SECKIT_RESOURCE_NONE = 0,               /* generic resource policy */
+    SECKIT_RESOURCE_S3_BUCKET,              /* AWS::S3::Bucket */
+    SECKIT_RESOURCE_S3_ACCESS_POINT,        /* AWS::S3::AccessPoint */
+    SECKIT_RESOURCE_S3_MRAP,                /* AWS::S3::MultiRegionAccessPoint */
+    SECKIT_RESOURCE_S3_OBJECT_LAMBDA_AP,    /* AWS::S3ObjectLambda::AccessPoint */
+    SECKIT_RESOURCE_S3_TABLE_BUCKET,        /* AWS::S3Tables::TableBucket */
+    SECKIT_RESOURCE_DYNAMODB_TABLE,         /* AWS::DynamoDB::Table */
+    SECKIT_RESOURCE_KMS_KEY,                /* AWS::KMS::Key */
+    SECKIT_RESOURCE_SQS_QUEUE,              /* AWS::SQS::Queue */
+    SECKIT_RESOURCE_SNS_TOPIC,              /* AWS::SNS::Topic */
+    SECKIT_RESOURCE_LAMBDA_FUNCTION,        /* AWS::Lambda::Function (permission) */
     SECKIT_RESOURCE_SECRETS_MANAGER_SECRET, /* AWS::SecretsManager::Secret */
-    SECKIT_RESOURCE_ECR_REPOSITORY,      /* AWS::ECR::Repository */
-    SECKIT_RESOURCE_IAM_ROLE_TRUST,      /* AWS::IAM::AssumeRolePolicyDocument */
+    SECKIT_RESOURCE_ECR_REPOSITORY,         /* AWS::ECR::Repository */
+    SECKIT_RESOURCE_IAM_ROLE_TRUST,         /* AWS::IAM::AssumeRolePolicyDocument */
     SECKIT_RESOURCE_COUNT_
 } seckit_policy_resource_type;
 
 /* CloudFormation-style name ("AWS::S3::Bucket"); parse also accepts short
  * names (s3-bucket, kms-key, sqs, sns, lambda, secret, ecr, ...). */
 SECKIT_EXPORT const char *seckit_policy_resource_type_name(seckit_policy_resource_type t);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out,
-                                                                          seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out,
+                                  seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Lint */
@@ -75,14 +77,15 @@ typedef enum seckit_finding_type {
 
 /* Bit for a finding type, for blocking masks. */
 #define SECKIT_FINDING_BIT(t) (1u << (unsigned)(t))
-#define SECKIT_FINDING_DEFAULT_BLOCKING \
+#define SECKIT_FINDING_DEFAULT_BLOCKING                                                            \
     (SECKIT_FINDING_BIT(SECKIT_FINDING_ERROR) | SECKIT_FINDING_BIT(SECKIT_FINDING_SECURITY_WARNING))
 
 /* "ERROR", "SECURITY_WARNING", "WARNING", "SUGGESTION". */
 SECKIT_EXPORT const char *seckit_finding_type_name(seckit_finding_type t);
 /* Comma-separated list of type names (case-insensitive; "NONE" = empty) to
  * a mask of SECKIT_FINDING_BIT; SECKIT_EINVAL on an unknown name. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_finding_types_parse(const char *list, unsigned *mask, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_finding_types_parse(const char *list, unsigned *mask,
+                                                               seckit_error *err);
 
 /* One element of a finding's path, as Access Analyzer's PathElement:
  * either an array index or a value (element name, operator, key). */
@@ -102,17 +105,17 @@ typedef struct seckit_policy_location {
 
 typedef struct seckit_policy_finding {
     seckit_finding_type type;
-    const char *issue_code;  /* e.g. "PASS_ROLE_WITH_STAR_IN_RESOURCE" */
-    const char *message;     /* one line, our own words */
-    const char *learn_more;  /* URL */
+    const char *issue_code; /* e.g. "PASS_ROLE_WITH_STAR_IN_RESOURCE" */
+    const char *message;    /* one line, our own words */
+    const char *learn_more; /* URL */
     /* Location: "Statement[1].Condition.StringLike.aws:SourceArn"; "" for
      * the whole document. */
     const char *path;
     const seckit_path_element *path_elements;
     size_t path_len;
     seckit_span span;
-    long statement_index;    /* -1 when not about one statement */
-    const char *sid;         /* the statement's Sid, or NULL */
+    long statement_index; /* -1 when not about one statement */
+    const char *sid;      /* the statement's Sid, or NULL */
     /* The other places, after the one above (REDUNDANT_ACTION: every
      * redundant entry of the group after the first); NULL and 0 for most
      * findings. */
@@ -145,13 +148,17 @@ typedef struct seckit_policy_lint_options {
  * (possibly with zero findings); unparseable JSON is not a failure but a
  * JSON_SYNTAX_ERROR finding at the position where parsing stopped.  Fails
  * (negative code) only on bad arguments, limits (SECKIT_ELIMIT) or memory. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_lint(seckit_policy_findings **out, const char *json, size_t len,
-                       const seckit_policy_lint_options *opts, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_lint(seckit_policy_findings **out,
+                                                       const char *json, size_t len,
+                                                       const seckit_policy_lint_options *opts,
+                                                       seckit_error *err);
 
 /* Lint an already parsed tree (e.g. built from YAML); quota checks use
  * the tree's minified size. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_lint_tree(seckit_policy_findings **out, const seckit_json *root,
-                            const seckit_policy_lint_options *opts, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_lint_tree(seckit_policy_findings **out,
+                                                            const seckit_json *root,
+                                                            const seckit_policy_lint_options *opts,
+                                                            seckit_error *err);
 
 SECKIT_EXPORT void seckit_policy_findings_free(seckit_policy_findings *f);
 
@@ -178,7 +185,8 @@ typedef enum seckit_report_format {
 
 typedef struct seckit_policy_report seckit_policy_report;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_new(seckit_policy_report **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_new(seckit_policy_report **out,
+                                                             seckit_error *err);
 SECKIT_EXPORT void seckit_policy_report_free(seckit_policy_report *r);
 
 /* 1 when the linter can report issue code `code`. */
@@ -192,13 +200,16 @@ SECKIT_EXPORT int seckit_policy_check_exists(const char *code);
  * have, or an empty CODE or WHERE, is SECKIT_EINVAL with a message that
  * starts "ignore 'SPEC': " (the caller adds where SPEC came from).  Call
  * before adding findings. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_ignore(seckit_policy_report *r, const char *spec, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_policy_report_ignore(seckit_policy_report *r, const char *spec, seckit_error *err);
 
 /* Add (copy) one policy's findings.  file is the name to show (may be
  * "-" / "<stdin>"); owner names the policy inside the file (CloudFormation
  * resource + policy name, user/role name; may be NULL). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_add(seckit_policy_report *r, const char *file, const char *owner,
-                             const seckit_policy_findings *f, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_add(seckit_policy_report *r,
+                                                             const char *file, const char *owner,
+                                                             const seckit_policy_findings *f,
+                                                             seckit_error *err);
 
 /* Baselines.  A finding's identity is its issue code, file (without a
  * leading "./"), owner, statement (Sid, else "#INDEX") and path inside the
@@ -209,10 +220,12 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_add(seckit_policy_repor
  * kept out of the rendered report and the counts (each entry matches one
  * finding).  seckit_policy_report_write_baseline() writes every finding
  * that is not ignored, including the ones the baseline matched. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_baseline(seckit_policy_report *r, const char *json, size_t len,
-                                  seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_write_baseline(const seckit_policy_report *r, char **out, size_t *out_len,
-                                        seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_baseline(seckit_policy_report *r,
+                                                                  const char *json, size_t len,
+                                                                  seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_policy_report_write_baseline(const seckit_policy_report *r, char **out, size_t *out_len,
+                                    seckit_error *err);
 
 /* Count of kept findings (not matched by the baseline) whose type is in
  * mask; count of ignored ones; count of ones the baseline matched. */
@@ -222,14 +235,16 @@ SECKIT_EXPORT size_t seckit_policy_report_baselined(const seckit_policy_report *
 
 /* Render all kept findings; *out is NUL-terminated, caller frees with
  * free().  tool_version appears in SARIF's tool.driver.version. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_render(const seckit_policy_report *r, seckit_report_format fmt,
-                                const char *tool_version, char **out, size_t *out_len,
-                                seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_render(const seckit_policy_report *r,
+                                                                seckit_report_format fmt,
+                                                                const char *tool_version,
+                                                                char **out, size_t *out_len,
+                                                                seckit_error *err);
 
 typedef struct seckit_report_options {
     seckit_report_format format;
-    const char *tool_version;  /* SARIF tool.driver.version */
-    int colour;                /* text: ANSI colours on the finding types */
+    const char *tool_version; /* SARIF tool.driver.version */
+    int colour;               /* text: ANSI colours on the finding types */
     /* Where docs/checks.md is published (a URL or file:// URI): seckit's own
      * checks link to HELP_URI_BASE#code in SARIF helpUri and JSON/SARIF
      * learnMoreLink; NULL keeps the relative docs/checks.md#code. */
@@ -239,8 +254,10 @@ typedef struct seckit_report_options {
     const char *base_dir;
 } seckit_report_options;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_render_with(const seckit_policy_report *r, const seckit_report_options *o,
-                                     char **out, size_t *out_len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_render_with(const seckit_policy_report *r,
+                                                                     const seckit_report_options *o,
+                                                                     char **out, size_t *out_len,
+                                                                     seckit_error *err);
 
 #ifdef __cplusplus
 }

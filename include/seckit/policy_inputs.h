@@ -41,13 +41,13 @@ extern "C" {
 
 /* What kind of file it was. */
 typedef enum seckit_input_format {
-    SECKIT_INPUT_AUTO = 0,         /* detect (the options' value only) */
-    SECKIT_INPUT_POLICY,           /* a bare policy document */
-    SECKIT_INPUT_POLICY_VERSION,   /* aws iam get-policy-version */
-    SECKIT_INPUT_GET_ENTITY,       /* aws iam get-role / get-role-policy / get-user-policy ... */
-    SECKIT_INPUT_AUTH_DETAILS,     /* aws iam get-account-authorization-details */
-    SECKIT_INPUT_CLOUDFORMATION,   /* CloudFormation template, JSON or YAML */
-    SECKIT_INPUT_TERRAFORM         /* terraform show -json (plan or state) */
+    SECKIT_INPUT_AUTO = 0,       /* detect (the options' value only) */
+    SECKIT_INPUT_POLICY,         /* a bare policy document */
+    SECKIT_INPUT_POLICY_VERSION, /* aws iam get-policy-version */
+    SECKIT_INPUT_GET_ENTITY,     /* aws iam get-role / get-role-policy / get-user-policy ... */
+    SECKIT_INPUT_AUTH_DETAILS,   /* aws iam get-account-authorization-details */
+    SECKIT_INPUT_CLOUDFORMATION, /* CloudFormation template, JSON or YAML */
+    SECKIT_INPUT_TERRAFORM       /* terraform show -json (plan or state) */
 } seckit_input_format;
 
 typedef struct seckit_input_position {
@@ -66,7 +66,7 @@ typedef struct seckit_input_anchor {
 } seckit_input_anchor;
 
 typedef struct seckit_policy_input {
-    char *text;                   /* NUL-terminated JSON policy text */
+    char *text; /* NUL-terminated JSON policy text */
     size_t text_len;
     /* The policy type and resource type to lint it as (IDENTITY, RESOURCE
      * or TRUST; SECKIT_RESOURCE_NONE when the resource has no specific
@@ -101,10 +101,10 @@ typedef struct seckit_policy_input {
 } seckit_policy_input;
 
 typedef struct seckit_policy_inputs {
-    seckit_input_format format;  /* what the file was */
+    seckit_input_format format; /* what the file was */
     seckit_policy_input *items;
     size_t count;
-    void *internal_;             /* owner of the items' trees */
+    void *internal_; /* owner of the items' trees */
 } seckit_policy_inputs;
 
 typedef struct seckit_policy_inputs_options {
@@ -130,18 +130,18 @@ typedef struct seckit_policy_inputs_options {
  * linting it reports JSON_SYNTAX_ERROR there.  A document of a known kind
  * with a wrong shape (a Document that is a number, say) gives
  * SECKIT_EFORMAT with its position. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_inputs_extract(const char *data, size_t len,
-                                 const seckit_policy_inputs_options *opts,
-                                 seckit_policy_inputs **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_policy_inputs_extract(const char *data, size_t len, const seckit_policy_inputs_options *opts,
+                             seckit_policy_inputs **out, seckit_error *err);
 
 SECKIT_EXPORT void seckit_policy_inputs_free(seckit_policy_inputs *inputs);
 
 /* Map a position in in->text (byte offset, and the line/column of that
  * offset in the text) to the file.  Always succeeds. */
 SECKIT_EXPORT seckit_input_position seckit_policy_input_locate(const seckit_policy_input *in,
-                                                 size_t text_offset,
-                                                 unsigned long text_line,
-                                                 unsigned long text_column);
+                                                               size_t text_offset,
+                                                               unsigned long text_line,
+                                                               unsigned long text_column);
 
 /* Lint one extracted policy: with its own policy and resource type when the
  * input says (in->type_known), else with opts' (opts may be NULL: identity);
@@ -149,8 +149,9 @@ SECKIT_EXPORT seckit_input_position seckit_policy_input_locate(const seckit_poli
  * input file.  Uses in->tree when set (no second parse).  Free *out with
  * seckit_policy_findings_free(). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_input_lint(const seckit_policy_input *in,
-                             const seckit_policy_lint_options *opts,
-                             seckit_policy_findings **out, seckit_error *err);
+                                                             const seckit_policy_lint_options *opts,
+                                                             seckit_policy_findings **out,
+                                                             seckit_error *err);
 
 /* What a bare policy document (type_known == 0) looks like it is, from
  * its shape, so a folder of mixed files is linted without --type:
@@ -169,15 +170,18 @@ typedef struct seckit_policy_shape {
     seckit_policy_resource_type resource_type;
 } seckit_policy_shape;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_input_shape(const seckit_policy_input *in, seckit_policy_shape *out,
-                              seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_input_shape(const seckit_policy_input *in,
+                                                              seckit_policy_shape *out,
+                                                              seckit_error *err);
 
 /* Add one input's findings to a report: like seckit_policy_report_add
  * with in's owner, and also suppressing the codes in in->ignore and
  * matching CODE@WHERE suppressions against in->scope. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_add_input(seckit_policy_report *r, const char *file,
-                                   const seckit_policy_input *in,
-                                   const seckit_policy_findings *f, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_add_input(seckit_policy_report *r,
+                                                                   const char *file,
+                                                                   const seckit_policy_input *in,
+                                                                   const seckit_policy_findings *f,
+                                                                   seckit_error *err);
 
 /* The configuration file of `seckit policy lint` (.seckit.yml), YAML or
  * JSON:
@@ -200,8 +204,8 @@ typedef struct seckit_lint_config {
     void *internal_;
 } seckit_lint_config;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_lint_config_parse(seckit_lint_config **out, const char *data, size_t len,
-                             seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_lint_config_parse(seckit_lint_config **out, const char *data, size_t len, seckit_error *err);
 SECKIT_EXPORT void seckit_lint_config_free(seckit_lint_config *c);
 
 /* "policy", "get-policy-version", "cloudformation", ... */

@@ -35,8 +35,8 @@
 extern "C" {
 #endif
 
-#define SECKIT_S3_KEY_MAX 1024        /* bytes of UTF-8, as S3 */
-#define SECKIT_S3_MIN_PART_SIZE (5LL * 1024 * 1024)      /* S3's minimum, but the last */
+#define SECKIT_S3_KEY_MAX 1024                      /* bytes of UTF-8, as S3 */
+#define SECKIT_S3_MIN_PART_SIZE (5LL * 1024 * 1024) /* S3's minimum, but the last */
 #define SECKIT_S3_MAX_PART_SIZE (5LL * 1024 * 1024 * 1024)
 #define SECKIT_S3_MAX_PARTS 10000
 #define SECKIT_S3_MAX_PUT_SIZE (5LL * 1024 * 1024 * 1024) /* single PutObject */
@@ -57,7 +57,8 @@ typedef seckit_aws_kv seckit_s3_meta;
  * or "amzn-s3-demo-"; not ending with "-s3alias", "--ol-s3", ".mrap",
  * "--x-s3" or "--table-s3".  SECKIT_EINVAL with the rule broken.  Every
  * call below checks its bucket names with this before sending anything. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_check_bucket_name(const char *bucket, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_check_bucket_name(const char *bucket,
+                                                                seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Storage class, server-side encryption and canned ACL of a new object */
@@ -86,7 +87,8 @@ typedef struct seckit_s3_write_options {
  * one of S3's (or sse_kms_key_id comes without a KMS sse); 0 otherwise (also
  * for NULL).  Every write below checks its options with this before sending
  * anything. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_check_write_options(const seckit_s3_write_options *opts, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3_check_write_options(const seckit_s3_write_options *opts, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* PutObject / UploadPart bodies                                        */
@@ -122,8 +124,8 @@ typedef struct seckit_s3_put {
     const char *bucket;
     const char *key;
     seckit_s3_body body;
-    const char *content_type;        /* NULL: none sent (S3 stores binary/octet-stream) */
-    const seckit_s3_meta *metadata;  /* x-amz-meta-* */
+    const char *content_type;       /* NULL: none sent (S3 stores binary/octet-stream) */
+    const seckit_s3_meta *metadata; /* x-amz-meta-* */
     size_t metadata_count;
     /* Conditional write: "*" sends If-None-Match: * (fail with 412
      * PreconditionFailed when the key exists); NULL: none. */
@@ -136,8 +138,9 @@ typedef struct seckit_s3_put_result {
     char version_id[1025]; /* "" when the bucket is not versioned */
 } seckit_s3_put_result;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_put_object(seckit_aws *aws, const seckit_s3_put *req, seckit_s3_put_result *out,
-                         seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_put_object(seckit_aws *aws, const seckit_s3_put *req,
+                                                         seckit_s3_put_result *out,
+                                                         seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* HeadObject / GetObject                                              */
@@ -149,7 +152,7 @@ typedef struct seckit_s3_object_info {
     long long range_last;     /* otherwise 0 and content_length - 1 */
     char etag[130];
     char content_type[256];
-    char last_modified[64];   /* the HTTP date as sent */
+    char last_modified[64]; /* the HTTP date as sent */
     char version_id[1025];
     seckit_s3_meta *metadata; /* malloc'd names and values (lower-case names,
                                  RFC 2047 values decoded) */
@@ -163,20 +166,22 @@ typedef struct seckit_s3_object_info {
     char content_encoding[128];
     char content_language[128];
     char expires[64];
-    char storage_class[32];   /* x-amz-storage-class ("" = STANDARD) */
-    int tag_count;            /* x-amz-tagging-count */
+    char storage_class[32]; /* x-amz-storage-class ("" = STANDARD) */
+    int tag_count;          /* x-amz-tagging-count */
 } seckit_s3_object_info;
 
 SECKIT_EXPORT void seckit_s3_object_info_free(seckit_s3_object_info *info);
 
 /* The metadata value for name (case-insensitive), or NULL. */
-SECKIT_EXPORT const char *seckit_s3_object_info_meta(const seckit_s3_object_info *info, const char *name);
+SECKIT_EXPORT const char *seckit_s3_object_info_meta(const seckit_s3_object_info *info,
+                                                     const char *name);
 
 /* A metadata value as S3 returns it in a response header (non-ASCII values
  * RFC 2047-encoded, e.g. in `aws s3api head-object` output) decoded to
  * UTF-8: a value made only of encoded words (UTF-8, US-ASCII or ISO-8859-1;
  * B or Q) is decoded, anything else copied as is.  *out is malloc'd. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_meta_value_decode(char **out, const char *value, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_meta_value_decode(char **out, const char *value,
+                                                                seckit_error *err);
 
 /* Download hooks (seckit_s3_get): called once, before any body byte, with
  * the response's object info (metadata, sizes, ETag, version id); a
@@ -210,14 +215,17 @@ typedef struct seckit_s3_get {
     seckit_s3_headers_fn on_headers;
     seckit_s3_sink_fn sink;
     void *sink_ctx;
-    const char *version_id;    /* versionId: a given version, or NULL (the latest) */
+    const char *version_id; /* versionId: a given version, or NULL (the latest) */
     /* 1: an answer with x-amz-missing-meta is an error (SECKIT_EFORMAT), for
      * callers that need every metadata entry (client-side encryption keeps
      * its envelope there). */
     int require_all_metadata;
 } seckit_s3_get;
 
-#define SECKIT_S3_GET_INIT { .out_fd = -1 }
+#define SECKIT_S3_GET_INIT                                                                         \
+    {                                                                                              \
+        .out_fd = -1                                                                               \
+    }
 
 /* GetObject.  With out_fd < 0 and no sink, *body (malloc'd, NUL-terminated,
  * may be NULL for an empty object) and *body_len receive the bytes; body
@@ -231,26 +239,32 @@ typedef struct seckit_s3_get {
  * one continuous stream, each byte once; a changed object fails with 412
  * PreconditionFailed instead of mixing versions.  on_headers is not called
  * again.  info (as the first answer described it) is filled on success. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_get_object(seckit_aws *aws, const seckit_s3_get *req, seckit_s3_object_info *info,
-                         unsigned char **body, size_t *body_len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_get_object(seckit_aws *aws, const seckit_s3_get *req,
+                                                         seckit_s3_object_info *info,
+                                                         unsigned char **body, size_t *body_len,
+                                                         seckit_error *err);
 
 /* HeadObject.  A missing object (or bucket) is SECKIT_EAWS with
  * http_status 404 and aws_code "NotFound": HEAD answers have no body, so
  * S3's own code is not known (a GET tells NoSuchKey from NoSuchBucket). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_head_object(seckit_aws *aws, const char *bucket, const char *key,
-                          seckit_s3_object_info *info, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_head_object(seckit_aws *aws, const char *bucket,
+                                                          const char *key,
+                                                          seckit_s3_object_info *info,
+                                                          seckit_error *err);
 
 typedef struct seckit_s3_head {
     const char *bucket;
     const char *key;
-    const char *version_id;     /* NULL: the latest version */
-    const char *if_match;       /* ETag, or NULL */
-    int require_all_metadata;   /* 1: x-amz-missing-meta is SECKIT_EFORMAT */
+    const char *version_id;   /* NULL: the latest version */
+    const char *if_match;     /* ETag, or NULL */
+    int require_all_metadata; /* 1: x-amz-missing-meta is SECKIT_EFORMAT */
 } seckit_s3_head;
 
 /* HeadObject with a version id, a precondition and the metadata check. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_head_object_ex(seckit_aws *aws, const seckit_s3_head *req,
-                             seckit_s3_object_info *info, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_head_object_ex(seckit_aws *aws,
+                                                             const seckit_s3_head *req,
+                                                             seckit_s3_object_info *info,
+                                                             seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* CopyObject / DeleteObject                                           */
@@ -260,22 +274,22 @@ typedef struct seckit_s3_copy {
     const char *src_key;
     const char *bucket;
     const char *key;
-    int replace_metadata;           /* 1: x-amz-metadata-directive REPLACE with
+    int replace_metadata;     /* 1: x-amz-metadata-directive REPLACE with
                                        the metadata and content type below;
                                        0: COPY (keep the source's) */
-    const char *content_type;       /* REPLACE: NULL keeps the source's */
+    const char *content_type; /* REPLACE: NULL keeps the source's */
     const seckit_s3_meta *metadata;
     size_t metadata_count;
-    const char *src_version_id;     /* copy this version of the source, or NULL */
+    const char *src_version_id;       /* copy this version of the source, or NULL */
     const char *copy_source_if_match; /* x-amz-copy-source-if-match: the source's
                                          ETag must be this (else 412), or NULL */
     /* Objects larger than this are copied with a multipart upload of
      * UploadPartCopy ranges (CopyObject takes at most 5 GiB).  0: 5 GiB;
      * lower it to copy small objects part-wise (tests). */
     long long multipart_threshold;
-    long long part_size;            /* multipart copy part size; 0: 64 MiB, raised
+    long long part_size;     /* multipart copy part size; 0: 64 MiB, raised
                                        to fit 10000 parts; at least min_part_size */
-    long long min_part_size;        /* 0: SECKIT_S3_MIN_PART_SIZE */
+    long long min_part_size; /* 0: SECKIT_S3_MIN_PART_SIZE */
     /* The new object's storage class, SSE and ACL (CopyObject, or the
      * multipart copy's CreateMultipartUpload); a storage class given here
      * replaces the source's.  S3 does not copy ACLs or SSE settings: NULL
@@ -307,24 +321,28 @@ typedef struct seckit_s3_copy_result {
  * multipart copy reads them with GetObjectTagging).  An error that S3
  * reports inside a 200 answer (CopyObject, UploadPartCopy,
  * CompleteMultipartUpload) is returned as the error it is. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_copy_result *out,
-                          seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_copy_object(seckit_aws *aws,
+                                                          const seckit_s3_copy *req,
+                                                          seckit_s3_copy_result *out,
+                                                          seckit_error *err);
 
 /* UploadPartCopy: bytes first..last of the source (first < 0: the whole
  * source) as part part_number of upload_id; the part's ETag goes to etag
  * (130 bytes).  src_version_id and copy_source_if_match may be NULL. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_upload_part_copy(seckit_aws *aws, const char *bucket, const char *key,
-                               const char *upload_id, int part_number, const char *src_bucket,
-                               const char *src_key, const char *src_version_id,
-                               const char *copy_source_if_match, long long first,
-                               long long last, char etag[130], seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3_upload_part_copy(seckit_aws *aws, const char *bucket, const char *key,
+                           const char *upload_id, int part_number, const char *src_bucket,
+                           const char *src_key, const char *src_version_id,
+                           const char *copy_source_if_match, long long first, long long last,
+                           char etag[130], seckit_error *err);
 
 /* DeleteObject (succeeds for a key that does not exist, as S3 does). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_delete_object(seckit_aws *aws, const char *bucket, const char *key,
-                            seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_delete_object(seckit_aws *aws, const char *bucket,
+                                                            const char *key, seckit_error *err);
 /* DeleteObject of one version (version_id NULL: as seckit_s3_delete_object). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_delete_object_version(seckit_aws *aws, const char *bucket, const char *key,
-                                    const char *version_id, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3_delete_object_version(seckit_aws *aws, const char *bucket, const char *key,
+                                const char *version_id, seckit_error *err);
 
 /* DeleteObjects: up to 1000 keys in one request (quiet mode).  Keys that
  * could not be deleted are listed in the result with S3's code and message;
@@ -336,7 +354,7 @@ typedef struct seckit_s3_object_id {
 
 typedef struct seckit_s3_delete_error {
     char *key;
-    char *version_id;  /* NULL when none */
+    char *version_id; /* NULL when none */
     char code[96];
     char *message;
 } seckit_s3_delete_error;
@@ -349,8 +367,9 @@ typedef struct seckit_s3_delete_result {
 
 #define SECKIT_S3_DELETE_MAX 1000
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_delete_objects(seckit_aws *aws, const char *bucket, const seckit_s3_object_id *ids,
-                             size_t count, seckit_s3_delete_result *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3_delete_objects(seckit_aws *aws, const char *bucket, const seckit_s3_object_id *ids,
+                         size_t count, seckit_s3_delete_result *out, seckit_error *err);
 SECKIT_EXPORT void seckit_s3_delete_result_free(seckit_s3_delete_result *r);
 
 /* ------------------------------------------------------------------ */
@@ -359,9 +378,11 @@ SECKIT_EXPORT void seckit_s3_delete_result_free(seckit_s3_delete_result *r);
 /* CreateBucket (with a LocationConstraint for regions other than
  * us-east-1).  An existing bucket you own is not an error
  * (BucketAlreadyOwnedByYou is accepted). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_create_bucket(seckit_aws *aws, const char *bucket, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_create_bucket(seckit_aws *aws, const char *bucket,
+                                                            seckit_error *err);
 /* DeleteBucket (it must be empty). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_delete_bucket(seckit_aws *aws, const char *bucket, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_delete_bucket(seckit_aws *aws, const char *bucket,
+                                                            seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* ListObjectsV2                                                       */
@@ -394,8 +415,10 @@ typedef struct seckit_s3_list_result {
 
 /* One page.  A truncated page without a NextContinuationToken is
  * SECKIT_EFORMAT (a client would loop forever). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_list_objects(seckit_aws *aws, const seckit_s3_list *req,
-                           seckit_s3_list_result *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_list_objects(seckit_aws *aws,
+                                                           const seckit_s3_list *req,
+                                                           seckit_s3_list_result *out,
+                                                           seckit_error *err);
 SECKIT_EXPORT void seckit_s3_list_result_free(seckit_s3_list_result *r);
 
 /* ------------------------------------------------------------------ */
@@ -404,34 +427,41 @@ SECKIT_EXPORT void seckit_s3_list_result_free(seckit_s3_list_result *r);
 typedef struct seckit_s3_part {
     int part_number; /* 1..10000 */
     char etag[130];
-    long long size;  /* ListParts only */
+    long long size; /* ListParts only */
 } seckit_s3_part;
 
 /* CreateMultipartUpload; *upload_id is malloc'd. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_create_multipart(seckit_aws *aws, const char *bucket, const char *key,
-                               const char *content_type, const seckit_s3_meta *metadata,
-                               size_t metadata_count, char **upload_id, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3_create_multipart(seckit_aws *aws, const char *bucket, const char *key,
+                           const char *content_type, const seckit_s3_meta *metadata,
+                           size_t metadata_count, char **upload_id, seckit_error *err);
 /* The same with the new object's storage class, SSE and ACL (write may be
  * NULL). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_create_multipart_ex(seckit_aws *aws, const char *bucket, const char *key,
-                                  const char *content_type, const seckit_s3_meta *metadata,
-                                  size_t metadata_count, const seckit_s3_write_options *write,
-                                  char **upload_id, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3_create_multipart_ex(seckit_aws *aws, const char *bucket, const char *key,
+                              const char *content_type, const seckit_s3_meta *metadata,
+                              size_t metadata_count, const seckit_s3_write_options *write,
+                              char **upload_id, seckit_error *err);
 
 /* UploadPart; the part's ETag goes to etag (130 bytes). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_upload_part(seckit_aws *aws, const char *bucket, const char *key,
-                          const char *upload_id, int part_number, const seckit_s3_body *body,
-                          char etag[130], seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_upload_part(seckit_aws *aws, const char *bucket,
+                                                          const char *key, const char *upload_id,
+                                                          int part_number,
+                                                          const seckit_s3_body *body,
+                                                          char etag[130], seckit_error *err);
 
 /* CompleteMultipartUpload with parts in ascending part-number order; etag
  * (130 bytes, may be NULL) receives the object's ETag. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_complete_multipart(seckit_aws *aws, const char *bucket, const char *key,
-                                 const char *upload_id, const seckit_s3_part *parts,
-                                 size_t count, char etag[130], seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3_complete_multipart(seckit_aws *aws, const char *bucket, const char *key,
+                             const char *upload_id, const seckit_s3_part *parts, size_t count,
+                             char etag[130], seckit_error *err);
 
 /* AbortMultipartUpload. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_abort_multipart(seckit_aws *aws, const char *bucket, const char *key,
-                              const char *upload_id, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_abort_multipart(seckit_aws *aws, const char *bucket,
+                                                              const char *key,
+                                                              const char *upload_id,
+                                                              seckit_error *err);
 
 typedef struct seckit_s3_parts_result {
     seckit_s3_part *parts;
@@ -442,9 +472,11 @@ typedef struct seckit_s3_parts_result {
 
 /* ListParts, one page (max_parts 1..1000, 0: server default; marker 0: from
  * the start).  A finished or aborted upload is SECKIT_EAWS "NoSuchUpload". */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_list_parts(seckit_aws *aws, const char *bucket, const char *key,
-                         const char *upload_id, int max_parts, int part_number_marker,
-                         seckit_s3_parts_result *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_list_parts(seckit_aws *aws, const char *bucket,
+                                                         const char *key, const char *upload_id,
+                                                         int max_parts, int part_number_marker,
+                                                         seckit_s3_parts_result *out,
+                                                         seckit_error *err);
 SECKIT_EXPORT void seckit_s3_parts_result_free(seckit_s3_parts_result *r);
 
 /* ------------------------------------------------------------------ */
@@ -462,18 +494,17 @@ typedef void (*seckit_s3_progress_fn)(void *ctx, long long done, long long total
  * The library keeps the buffer and re-sends it on a retry without calling
  * again, so a source may transform data statefully (e.g. one AES-GCM
  * stream over all parts). */
-typedef int (*seckit_s3_part_source_fn)(void *ctx, int part_number, unsigned char *buf,
-                                        size_t cap, size_t *len, int *last,
-                                        seckit_error *err);
+typedef int (*seckit_s3_part_source_fn)(void *ctx, int part_number, unsigned char *buf, size_t cap,
+                                        size_t *len, int *last, seckit_error *err);
 
 typedef struct seckit_s3_upload {
     const char *bucket;
     const char *key;
-    int fd;                 /* a regular file (read with pread) or a pipe/terminal */
-    long long part_size;    /* 0: 8 MiB, raised (to whole MiB) for a regular
+    int fd;                  /* a regular file (read with pread) or a pipe/terminal */
+    long long part_size;     /* 0: 8 MiB, raised (to whole MiB) for a regular
                                file that would need more than 10000 parts;
                                at least 5 MiB for S3 (see min_part_size) */
-    long long min_part_size;/* 0: SECKIT_S3_MIN_PART_SIZE; lower it only for a
+    long long min_part_size; /* 0: SECKIT_S3_MIN_PART_SIZE; lower it only for a
                                server that accepts smaller parts */
     const char *content_type;
     const seckit_s3_meta *metadata;
@@ -486,7 +517,7 @@ typedef struct seckit_s3_upload {
      * otherwise as a multipart upload. */
     seckit_s3_part_source_fn source;
     void *source_ctx;
-    long long total_size;   /* with a source: the total for progress, -1 unknown */
+    long long total_size; /* with a source: the total for progress, -1 unknown */
     /* "*": If-None-Match: * on PutObject / CompleteMultipartUpload (the
      * upload fails with 412 PreconditionFailed when the key exists). */
     const char *if_none_match;
@@ -497,9 +528,9 @@ typedef struct seckit_s3_upload {
 typedef struct seckit_s3_upload_result {
     char etag[130];
     long long size;
-    int parts;          /* 0: a single PutObject */
+    int parts;             /* 0: a single PutObject */
     char version_id[1025]; /* the new object's version, "" when unversioned */
-    char upload_id[1025]; /* on failure after CreateMultipartUpload: the upload's
+    char upload_id[1025];  /* on failure after CreateMultipartUpload: the upload's
                              id; abort_failed tells whether aborting it failed */
     int abort_failed;
 } seckit_s3_upload_result;
@@ -512,8 +543,10 @@ typedef struct seckit_s3_upload_result {
  * SECKIT_ELIMIT (raise part_size).  On any failure after
  * CreateMultipartUpload the upload is aborted; if the abort fails too,
  * out->abort_failed is set and the message names the upload id. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_upload_fd(seckit_aws *aws, const seckit_s3_upload *req,
-                        seckit_s3_upload_result *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_upload_fd(seckit_aws *aws,
+                                                        const seckit_s3_upload *req,
+                                                        seckit_s3_upload_result *out,
+                                                        seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* ListBuckets                                                         */
@@ -534,8 +567,9 @@ typedef struct seckit_s3_bucket_list {
  * (0: not sent, every bucket in one page as S3 answers without it).  A
  * server that does not paginate simply never returns a token.  Free with
  * seckit_s3_bucket_list_free. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_list_buckets(seckit_aws *aws, const char *continuation_token, int max_buckets,
-                           seckit_s3_bucket_list *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3_list_buckets(seckit_aws *aws, const char *continuation_token, int max_buckets,
+                       seckit_s3_bucket_list *out, seckit_error *err);
 SECKIT_EXPORT void seckit_s3_bucket_list_free(seckit_s3_bucket_list *list);
 
 /* ------------------------------------------------------------------ */
@@ -550,8 +584,10 @@ SECKIT_EXPORT void seckit_s3_bucket_list_free(seckit_s3_bucket_list *list);
  * X-Amz-Signature.  The payload is UNSIGNED-PAYLOAD, so a PUT through the
  * URL may carry any body.  Nothing is sent.  *url is malloc'd and holds the
  * signature: treat it as a bearer credential. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_presign(seckit_aws *aws, const char *method, const char *bucket, const char *key,
-                      const char *version_id, long expires_s, char **url, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_presign(seckit_aws *aws, const char *method,
+                                                      const char *bucket, const char *key,
+                                                      const char *version_id, long expires_s,
+                                                      char **url, seckit_error *err);
 
 #ifdef __cplusplus
 }

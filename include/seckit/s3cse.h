@@ -85,7 +85,8 @@ typedef enum seckit_s3cse_envelope {
 } seckit_s3cse_envelope;
 
 /* Parse "v3" or "v2" (case-insensitive). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_envelope_parse(const char *s, seckit_s3cse_envelope *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3cse_envelope_parse(const char *s, seckit_s3cse_envelope *out, seckit_error *err);
 
 typedef enum seckit_s3cse_commitment_policy {
     /* Default (Java v4, Go v4, .NET V4): write V3, read V3 only. */
@@ -98,8 +99,9 @@ typedef enum seckit_s3cse_commitment_policy {
 
 /* Parse "require-encrypt-require-decrypt", "require-encrypt-allow-decrypt",
  * "forbid-encrypt-allow-decrypt" (also the SDKs' REQUIRE_ENCRYPT_... form). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_commitment_policy_parse(const char *s, seckit_s3cse_commitment_policy *out,
-                                         seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3cse_commitment_policy_parse(const char *s, seckit_s3cse_commitment_policy *out,
+                                     seckit_error *err);
 /* The lower-case dashed name of a policy (static string). */
 SECKIT_EXPORT const char *seckit_s3cse_commitment_policy_name(seckit_s3cse_commitment_policy p);
 
@@ -114,23 +116,24 @@ typedef enum seckit_s3cse_security_profile {
 } seckit_s3cse_security_profile;
 
 /* Parse "v2" or "v2-and-legacy" (also "V2_AND_LEGACY", "v2_and_legacy"). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_security_profile_parse(const char *s, seckit_s3cse_security_profile *out,
-                                        seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3cse_security_profile_parse(const char *s, seckit_s3cse_security_profile *out,
+                                    seckit_error *err);
 
 /* Content algorithm; the values are the S3EC algorithm-suite ids. */
 typedef enum seckit_s3cse_content_alg {
     SECKIT_S3CSE_CONTENT_NONE = 0,
-    SECKIT_S3CSE_CONTENT_AES_CBC = 0x70,        /* "AES/CBC/PKCS5Padding", legacy */
-    SECKIT_S3CSE_CONTENT_AES_GCM = 0x72,        /* "AES/GCM/NoPadding" (V2) */
-    SECKIT_S3CSE_CONTENT_AES_GCM_COMMIT = 0x73  /* "115" (V3) */
+    SECKIT_S3CSE_CONTENT_AES_CBC = 0x70,       /* "AES/CBC/PKCS5Padding", legacy */
+    SECKIT_S3CSE_CONTENT_AES_GCM = 0x72,       /* "AES/GCM/NoPadding" (V2) */
+    SECKIT_S3CSE_CONTENT_AES_GCM_COMMIT = 0x73 /* "115" (V3) */
 } seckit_s3cse_content_alg;
 
 /* Data-key wrapping algorithm. */
 typedef enum seckit_s3cse_wrap_alg {
     SECKIT_S3CSE_WRAP_NONE = 0,
-    SECKIT_S3CSE_WRAP_AES_GCM = 1,         /* "AES/GCM", V3 "02" */
-    SECKIT_S3CSE_WRAP_KMS_CONTEXT = 2,     /* "kms+context", V3 "12" */
-    SECKIT_S3CSE_WRAP_RSA_OAEP_SHA1 = 3,   /* "RSA-OAEP-SHA1", V3 "22" */
+    SECKIT_S3CSE_WRAP_AES_GCM = 1,       /* "AES/GCM", V3 "02" */
+    SECKIT_S3CSE_WRAP_KMS_CONTEXT = 2,   /* "kms+context", V3 "12" */
+    SECKIT_S3CSE_WRAP_RSA_OAEP_SHA1 = 3, /* "RSA-OAEP-SHA1", V3 "22" */
     /* legacy, read only */
     SECKIT_S3CSE_WRAP_KMS = 4,             /* "kms" */
     SECKIT_S3CSE_WRAP_AES_WRAP = 5,        /* "AESWrap" (RFC 3394) */
@@ -161,9 +164,9 @@ typedef struct seckit_s3cse_kv {
  * instruction file was asked for, its JSON text.  Everything is owned by the
  * struct (free with seckit_s3cse_meta_free). */
 typedef struct seckit_s3cse_meta {
-    seckit_s3cse_kv *kv;     /* object user metadata, names without x-amz-meta- */
+    seckit_s3cse_kv *kv; /* object user metadata, names without x-amz-meta- */
     size_t count;
-    char *instruction;       /* instruction-file body (JSON, NUL-terminated) or NULL */
+    char *instruction; /* instruction-file body (JSON, NUL-terminated) or NULL */
     size_t instruction_len;
 } seckit_s3cse_meta;
 
@@ -192,8 +195,9 @@ typedef enum seckit_s3cse_location {
  * V1/V2/V3 keys, a partial set (e.g. x-amz-key-v2 without x-amz-iv) or a
  * duplicated name (case-insensitive, with or without x-amz-meta-) is
  * SECKIT_EFORMAT. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_detect(const seckit_s3cse_kv *meta, size_t n, seckit_s3cse_location *out,
-                        seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_detect(const seckit_s3cse_kv *meta, size_t n,
+                                                        seckit_s3cse_location *out,
+                                                        seckit_error *err);
 
 /* Parse an instruction file: one JSON object whose values are strings
  * (x-amz-tag-len and x-amz-unencrypted-content-length may also be numbers,
@@ -201,12 +205,15 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_detect(const seckit_s3cse_kv *m
  * names, other value types, trailing bytes and files over 64 KiB are
  * SECKIT_EFORMAT / SECKIT_ELIMIT.  *kv is freed with seckit_s3cse_kv_free.
  * (Which names may appear is checked by the decryptor / describe.) */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_instruction_parse(seckit_s3cse_kv **kv, size_t *count, const char *json,
-                                   size_t len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_instruction_parse(seckit_s3cse_kv **kv,
+                                                                   size_t *count, const char *json,
+                                                                   size_t len, seckit_error *err);
 /* Serialize kv as an instruction file (compact JSON object of strings).
  * *json is malloc'ed, NUL-terminated; free with free(). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_instruction_serialize(const seckit_s3cse_kv *kv, size_t count, char **json,
-                                       size_t *len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_instruction_serialize(const seckit_s3cse_kv *kv,
+                                                                       size_t count, char **json,
+                                                                       size_t *len,
+                                                                       seckit_error *err);
 
 /* ---- Keyrings ---------------------------------------------------------- */
 
@@ -217,18 +224,20 @@ typedef struct seckit_s3cse_keyring seckit_s3cse_keyring;
  * AESWrap and V1 AES/ECB keys.  matdesc (may be NULL when n == 0) is the
  * materials description written to x-amz-matdesc / x-amz-m and used to pick
  * this key in a multi keyring; it is not authenticated. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_aes_new(seckit_s3cse_keyring **out, const uint8_t *key,
-                                 size_t key_len, const seckit_s3cse_kv *matdesc, size_t n,
-                                 seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_aes_new(seckit_s3cse_keyring **out,
+                                                                 const uint8_t *key, size_t key_len,
+                                                                 const seckit_s3cse_kv *matdesc,
+                                                                 size_t n, seckit_error *err);
 
 /* Raw RSA keyring: key is PEM (PKCS#8, PKCS#1, SPKI, "RSA PUBLIC KEY") or
  * DER.  A public key can only encrypt; a private key encrypts (with its
  * public half) and decrypts.  Wraps with RSA-OAEP-SHA1; with the legacy
  * profile also unwraps RSA/ECB/OAEPWithSHA-256AndMGF1Padding and V1 RSA
  * PKCS#1 v1.5 keys.  At least 2048 bits. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_rsa_new(seckit_s3cse_keyring **out, const uint8_t *key,
-                                 size_t key_len, const seckit_s3cse_kv *matdesc, size_t n,
-                                 seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_rsa_new(seckit_s3cse_keyring **out,
+                                                                 const uint8_t *key, size_t key_len,
+                                                                 const seckit_s3cse_kv *matdesc,
+                                                                 size_t n, seckit_error *err);
 
 /* How a KMS keyring reaches KMS.  Both calls must be thread-safe when the
  * keyring is shared.  ec is the full encryption context to send (already
@@ -239,54 +248,54 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_rsa_new(seckit_s3cse_ke
 typedef struct seckit_s3cse_kms_ops {
     /* GenerateDataKey(KeyId=key_id, KeySpec=AES_256, EncryptionContext=ec):
      * fill key[32] and *blob (malloc'ed; libseckit frees it). */
-    int (*generate_data_key)(void *ctx, const char *key_id, const seckit_s3cse_kv *ec,
-                             size_t n_ec, uint8_t key[32], uint8_t **blob, size_t *blob_len,
-                             seckit_error *err);
+    int (*generate_data_key)(void *ctx, const char *key_id, const seckit_s3cse_kv *ec, size_t n_ec,
+                             uint8_t key[32], uint8_t **blob, size_t *blob_len, seckit_error *err);
     /* Decrypt(CiphertextBlob=blob, EncryptionContext=ec, KeyId=key_id or
      * none when key_id is NULL (discovery)): fill key[32]; a plaintext of
      * any other length must be reported as SECKIT_EAUTH. */
     int (*decrypt)(void *ctx, const char *key_id, const uint8_t *blob, size_t blob_len,
-                   const seckit_s3cse_kv *ec, size_t n_ec, uint8_t key[32],
-                   seckit_error *err);
+                   const seckit_s3cse_kv *ec, size_t n_ec, uint8_t key[32], seckit_error *err);
     /* Called once when the keyring is freed (may be NULL). */
     void (*destroy)(void *ctx);
     /* Encrypt(KeyId=key_id, Plaintext=key, EncryptionContext=ec): wrap an
      * existing data key (seckit_s3cse_rewrap to this keyring); *blob is
      * malloc'ed (libseckit frees it).  May be NULL: rewrap to the keyring is
      * then refused. */
-    int (*encrypt)(void *ctx, const char *key_id, const uint8_t key[32],
-                   const seckit_s3cse_kv *ec, size_t n_ec, uint8_t **blob, size_t *blob_len,
-                   seckit_error *err);
+    int (*encrypt)(void *ctx, const char *key_id, const uint8_t key[32], const seckit_s3cse_kv *ec,
+                   size_t n_ec, uint8_t **blob, size_t *blob_len, seckit_error *err);
 } seckit_s3cse_kms_ops;
 
 /* KMS keyring for one key (id, ARN or alias): encrypts (kms+context) and
  * decrypts objects wrapped under it (KMS checks the key).  ops must outlive
  * the keyring (usually a static). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_kms_new(seckit_s3cse_keyring **out, const char *key_id,
-                                 const seckit_s3cse_kms_ops *ops, void *ctx,
-                                 seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_kms_new(seckit_s3cse_keyring **out,
+                                                                 const char *key_id,
+                                                                 const seckit_s3cse_kms_ops *ops,
+                                                                 void *ctx, seckit_error *err);
 /* KMS discovery keyring: decrypt only, with whatever key the blob names
  * (KeyId omitted), like Go's "any CMK" / Java's discovery keyring.  Only
  * when the user explicitly asks for it. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_kms_discovery_new(seckit_s3cse_keyring **out,
-                                           const seckit_s3cse_kms_ops *ops, void *ctx,
-                                           seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3cse_keyring_kms_discovery_new(seckit_s3cse_keyring **out, const seckit_s3cse_kms_ops *ops,
+                                       void *ctx, seckit_error *err);
 
 /* A KMS keyring whose ops call seckit_kms_generate_data_key /
  * seckit_kms_decrypt on aws (seckit/aws.h; the keyring holds no reference:
  * aws must outlive it and not be used from two threads at once).  key_id
  * NULL makes a discovery keyring. */
 struct seckit_aws;
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_kms_aws_new(seckit_s3cse_keyring **out, struct seckit_aws *aws,
-                                     const char *key_id, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_kms_aws_new(seckit_s3cse_keyring **out,
+                                                                     struct seckit_aws *aws,
+                                                                     const char *key_id,
+                                                                     seckit_error *err);
 
 /* Decrypt-only set of keyrings.  For an object, the children whose kind
  * fits the wrap algorithm and whose materials description equals the
  * stored one are tried first (in order), then the other children of that
  * kind.  Takes references to the children. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_keyring_multi_new(seckit_s3cse_keyring **out,
-                                   seckit_s3cse_keyring *const *children, size_t n,
-                                   seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3cse_keyring_multi_new(seckit_s3cse_keyring **out, seckit_s3cse_keyring *const *children,
+                               size_t n, seckit_error *err);
 
 SECKIT_EXPORT seckit_s3cse_keyring *seckit_s3cse_keyring_ref(seckit_s3cse_keyring *kr);
 /* Drop a reference (frees and wipes when the last goes); kr may be NULL. */
@@ -330,27 +339,32 @@ typedef struct seckit_s3cse_encryptor seckit_s3cse_encryptor;
  * The metadata is complete before any content, so it can go with
  * CreateMultipartUpload.  opts may be NULL (defaults).  On error *meta is
  * left empty. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_new(seckit_s3cse_encryptor **out, const seckit_s3cse_options *opts,
-                               const seckit_s3cse_keyring *kr, seckit_s3cse_meta *meta,
-                               seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_new(seckit_s3cse_encryptor **out,
+                                                               const seckit_s3cse_options *opts,
+                                                               const seckit_s3cse_keyring *kr,
+                                                               seckit_s3cse_meta *meta,
+                                                               seckit_error *err);
 /* Encrypt len bytes of plaintext into out (exactly len bytes of
  * ciphertext; out may equal in).  Any split works; for multipart upload
  * send the output of consecutive calls as consecutive parts (non-final
  * parts must be multiples of 16 bytes only because S3EC peers expect it;
  * the stream itself does not care).  More than 2^36 - 32 bytes in total is
  * SECKIT_ELIMIT (nothing written for that call). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_update(seckit_s3cse_encryptor *e, const uint8_t *in, size_t len,
-                                  uint8_t *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_update(seckit_s3cse_encryptor *e,
+                                                                  const uint8_t *in, size_t len,
+                                                                  uint8_t *out, seckit_error *err);
 /* End of plaintext: writes the 16-byte GCM tag, which the body ends with
  * (body = all update() output, then tag). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_final(seckit_s3cse_encryptor *e, uint8_t tag[SECKIT_S3CSE_TAG_LEN],
-                                 seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_final(seckit_s3cse_encryptor *e,
+                                                                 uint8_t tag[SECKIT_S3CSE_TAG_LEN],
+                                                                 seckit_error *err);
 /* Start the same stream again from its first byte: the same data key and
  * IV / message id, so the SAME plaintext gives byte-identical output (to
  * re-send a request body on a retry).  The caller MUST feed the same
  * plaintext again: different plaintext under a reused IV exposes the XOR
  * of the two and, once both tags are seen, lets GCM tags be forged. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_restart(seckit_s3cse_encryptor *e, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_restart(seckit_s3cse_encryptor *e,
+                                                                   seckit_error *err);
 /* Plaintext bytes encrypted so far. */
 SECKIT_EXPORT uint64_t seckit_s3cse_encryptor_count(const seckit_s3cse_encryptor *e);
 /* Wipes the keys; e may be NULL. */
@@ -369,10 +383,10 @@ typedef struct seckit_s3cse_decryptor seckit_s3cse_decryptor;
  * wrong length, an all-zero IV or Message ID, an instruction file holding
  * x-amz-c/d/i, aws:x-amz-cek-alg that does not match, a caller encryption
  * context that does not match the stored one.  opts may be NULL. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_decryptor_new(seckit_s3cse_decryptor **out, const seckit_s3cse_options *opts,
-                               const seckit_s3cse_keyring *kr, const seckit_s3cse_kv *meta,
-                               size_t n, const char *instruction, size_t instruction_len,
-                               seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3cse_decryptor_new(seckit_s3cse_decryptor **out, const seckit_s3cse_options *opts,
+                           const seckit_s3cse_keyring *kr, const seckit_s3cse_kv *meta, size_t n,
+                           const char *instruction, size_t instruction_len, seckit_error *err);
 /* Feed len bytes of the object body (any split); writes *out_len bytes of
  * plaintext to out, which must have room for len + 16 bytes (the last 16
  * bytes seen are held back: they may be the tag).
@@ -381,15 +395,18 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_decryptor_new(seckit_s3cse_decr
  * hold it back (temporary file renamed after final(), a bounded buffer) or
  * have the user's explicit consent to release it early (delayed
  * authentication).  After an error only free() is accepted. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_decryptor_update(seckit_s3cse_decryptor *d, const uint8_t *in, size_t len,
-                                  uint8_t *out, size_t *out_len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_decryptor_update(seckit_s3cse_decryptor *d,
+                                                                  const uint8_t *in, size_t len,
+                                                                  uint8_t *out, size_t *out_len,
+                                                                  seckit_error *err);
 /* End of body: verifies the GCM tag (or, for CBC, the padding; CBC is not
  * authenticated) and writes the last plaintext bytes (CBC only, at most 16)
  * to out.  Any failure is SECKIT_EAUTH with the generic message: discard
  * everything update() produced.  A body shorter than the tag is
  * SECKIT_EAUTH too. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_decryptor_final(seckit_s3cse_decryptor *d, uint8_t out[16], size_t *out_len,
-                                 seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_decryptor_final(seckit_s3cse_decryptor *d,
+                                                                 uint8_t out[16], size_t *out_len,
+                                                                 seckit_error *err);
 /* Plaintext bytes released so far. */
 SECKIT_EXPORT uint64_t seckit_s3cse_decryptor_count(const seckit_s3cse_decryptor *d);
 SECKIT_EXPORT void seckit_s3cse_decryptor_free(seckit_s3cse_decryptor *d);
@@ -411,8 +428,10 @@ typedef struct seckit_s3cse_range {
 } seckit_s3cse_range;
 
 /* SECKIT_EINVAL when first > last or first is past the plaintext end. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_range_adjust(uint64_t first, uint64_t last, uint64_t object_len,
-                              seckit_s3cse_range *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_range_adjust(uint64_t first, uint64_t last,
+                                                              uint64_t object_len,
+                                                              seckit_s3cse_range *out,
+                                                              seckit_error *err);
 
 /* A decryptor for the bytes range->fetch_first..fetch_last of a V2 GCM
  * or V3 (CTR variant 0x0074, commitment still checked) object: update()
@@ -420,24 +439,23 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_range_adjust(uint64_t first, ui
  * (no tag is read: NOT AUTHENTICATED) and returns 0 with *out_len = 0.
  * Needs SECKIT_S3CSE_PROFILE_V2_AND_LEGACY (else SECKIT_EPOLICY naming
  * --security-profile v2-and-legacy); CBC objects are SECKIT_EUNSUPPORTED. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_decryptor_new_range(seckit_s3cse_decryptor **out,
-                                     const seckit_s3cse_options *opts,
-                                     const seckit_s3cse_keyring *kr,
-                                     const seckit_s3cse_kv *meta, size_t n,
-                                     const char *instruction, size_t instruction_len,
-                                     const seckit_s3cse_range *range, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3cse_decryptor_new_range(seckit_s3cse_decryptor **out, const seckit_s3cse_options *opts,
+                                 const seckit_s3cse_keyring *kr, const seckit_s3cse_kv *meta,
+                                 size_t n, const char *instruction, size_t instruction_len,
+                                 const seckit_s3cse_range *range, seckit_error *err);
 
 /* ---- Describe (no key needed, nothing secret) -------------------------- */
 
 typedef struct seckit_s3cse_info {
-    seckit_s3cse_envelope envelope;       /* V1, V2 or V3 */
-    seckit_s3cse_location location;       /* where the envelope was found */
+    seckit_s3cse_envelope envelope; /* V1, V2 or V3 */
+    seckit_s3cse_location location; /* where the envelope was found */
     seckit_s3cse_content_alg content_alg;
     seckit_s3cse_wrap_alg wrap_alg;
-    const char *content_alg_name;         /* static: "115", "AES/GCM/NoPadding", ... */
-    const char *wrap_alg_name;            /* static */
-    int committing;                       /* 1 for V3 (x-amz-d present) */
-    int legacy;                           /* 1 when reading needs v2-and-legacy */
+    const char *content_alg_name; /* static: "115", "AES/GCM/NoPadding", ... */
+    const char *wrap_alg_name;    /* static */
+    int committing;               /* 1 for V3 (x-amz-d present) */
+    int legacy;                   /* 1 when reading needs v2-and-legacy */
     /* KMS key id when the metadata names one (legacy kms: kms_cmk_id), else
      * NULL: kms+context blobs are opaque. */
     char *kms_key_id;
@@ -445,16 +463,17 @@ typedef struct seckit_s3cse_info {
      * including aws:x-amz-cek-alg) as stored. */
     seckit_s3cse_kv *description;
     size_t description_count;
-    int description_is_context;           /* 1 for KMS encryption contexts */
-    size_t wrapped_key_len;               /* bytes of the encrypted data key */
-    int64_t plaintext_length;             /* x-amz-unencrypted-content-length or -1 */
+    int description_is_context; /* 1 for KMS encryption contexts */
+    size_t wrapped_key_len;     /* bytes of the encrypted data key */
+    int64_t plaintext_length;   /* x-amz-unencrypted-content-length or -1 */
 } seckit_s3cse_info;
 
 /* Parse and check the envelope (the same checks as decryptor_new, but no
  * policy, profile or key).  instruction may be NULL.  Free with
  * seckit_s3cse_info_free. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_describe(const seckit_s3cse_kv *meta, size_t n, const char *instruction,
-                          size_t instruction_len, seckit_s3cse_info *info, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3cse_describe(const seckit_s3cse_kv *meta, size_t n, const char *instruction,
+                      size_t instruction_len, seckit_s3cse_info *info, seckit_error *err);
 SECKIT_EXPORT void seckit_s3cse_info_free(seckit_s3cse_info *info);
 
 /* ---- Key rotation ------------------------------------------------------ */
@@ -469,33 +488,37 @@ SECKIT_EXPORT void seckit_s3cse_info_free(seckit_s3cse_info *info);
  * commitment; V2 keeps its IV).  CBC-content objects are
  * SECKIT_EUNSUPPORTED (re-encrypt them instead).  opts->encryption_context
  * is the context checked on unwrap and, for a KMS target, the one stored. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_rewrap(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *from,
-                        const seckit_s3cse_kv *meta, size_t n, const char *instruction,
-                        size_t instruction_len, const seckit_s3cse_keyring *to,
-                        seckit_s3cse_meta *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3cse_rewrap(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *from,
+                    const seckit_s3cse_kv *meta, size_t n, const char *instruction,
+                    size_t instruction_len, const seckit_s3cse_keyring *to, seckit_s3cse_meta *out,
+                    seckit_error *err);
 
 /* 0 when kr can unwrap the object's data key (and, for V3, the commitment
  * matches), SECKIT_EAUTH when it cannot, another code for malformed
  * metadata, policy refusals or faults.  For "already wrapped for the target
  * key?" checks (re-runnable rotation). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_check_key(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
-                           const seckit_s3cse_kv *meta, size_t n, const char *instruction,
-                           size_t instruction_len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3cse_check_key(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
+                       const seckit_s3cse_kv *meta, size_t n, const char *instruction,
+                       size_t instruction_len, seckit_error *err);
 
 /* ---- One-shot helpers for small objects -------------------------------- */
 
 /* Encrypt a whole object: *body (malloc'ed, len + 16 bytes; free()) and
  * *meta (seckit_s3cse_meta_free). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encrypt(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
-                         const uint8_t *plaintext, size_t len, uint8_t **body,
-                         size_t *body_len, seckit_s3cse_meta *meta, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3cse_encrypt(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
+                     const uint8_t *plaintext, size_t len, uint8_t **body, size_t *body_len,
+                     seckit_s3cse_meta *meta, seckit_error *err);
 /* Decrypt a whole object body; *plaintext is released only after the tag
  * verifies (secret memory, NUL-terminated after *pt_len bytes, non-NULL
  * even when empty; free with seckit_secret_free). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_decrypt(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
-                         const seckit_s3cse_kv *meta, size_t n, const char *instruction,
-                         size_t instruction_len, const uint8_t *body, size_t body_len,
-                         uint8_t **plaintext, size_t *pt_len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3cse_decrypt(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
+                     const seckit_s3cse_kv *meta, size_t n, const char *instruction,
+                     size_t instruction_len, const uint8_t *body, size_t body_len,
+                     uint8_t **plaintext, size_t *pt_len, seckit_error *err);
 
 #ifdef __cplusplus
 }

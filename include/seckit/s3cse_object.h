@@ -58,16 +58,18 @@ typedef struct seckit_s3_manifest_reader seckit_s3_manifest_reader;
  * ("Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, ...");
  * NULL means "Bucket, Key" followed by any columns.  A schema without
  * Bucket and Key is SECKIT_EINVAL.  schema must be NULL for BATCH. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_reader_new(FILE *in, seckit_s3_manifest_format format, const char *schema,
-                                  seckit_s3_manifest_reader **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3_manifest_reader_new(FILE *in, seckit_s3_manifest_format format, const char *schema,
+                              seckit_s3_manifest_reader **out, seckit_error *err);
 
 /* The next record: 1 and *row filled (free with seckit_s3_manifest_row_free),
  * 0 at the end, or a negative code (SECKIT_EFORMAT with the line number for
  * a malformed record: bad quoting, a wrong field count, an empty bucket or
  * key, bad %-encoding; SECKIT_EIO for a read error).  Empty lines are
  * skipped. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_next(seckit_s3_manifest_reader *r, seckit_s3_manifest_row *row,
-                            seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_next(seckit_s3_manifest_reader *r,
+                                                            seckit_s3_manifest_row *row,
+                                                            seckit_error *err);
 
 SECKIT_EXPORT void seckit_s3_manifest_row_free(seckit_s3_manifest_row *row);
 SECKIT_EXPORT void seckit_s3_manifest_reader_free(seckit_s3_manifest_reader *r);
@@ -76,10 +78,12 @@ SECKIT_EXPORT void seckit_s3_manifest_reader_free(seckit_s3_manifest_reader *r);
  * Inventory writes spaces as '+', so a literal '+' is %2B).  *out is
  * malloc'd and NUL-terminated.  SECKIT_EFORMAT for a bad escape or an
  * escaped NUL. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_decode(char **out, const char *s, size_t len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_decode(char **out, const char *s, size_t len,
+                                                              seckit_error *err);
 
 /* The opposite: every byte except A-Z a-z 0-9 - _ . ~ / as %XX. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_encode(char **out, const char *s, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_encode(char **out, const char *s,
+                                                              seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Shards                                                              */
@@ -90,11 +94,13 @@ typedef struct seckit_s3_shard {
 } seckit_s3_shard;
 
 /* Parse "I/N" (decimal, 0 <= I < N <= 1000000). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_shard_parse(const char *s, seckit_s3_shard *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_shard_parse(const char *s, seckit_s3_shard *out,
+                                                          seckit_error *err);
 
 /* 1 when bucket/key belongs to the shard (FNV-1a of "bucket/key" mod N;
  * all versions of a key go to the same shard), else 0. */
-SECKIT_EXPORT int seckit_s3_shard_selects(const seckit_s3_shard *shard, const char *bucket, const char *key);
+SECKIT_EXPORT int seckit_s3_shard_selects(const seckit_s3_shard *shard, const char *bucket,
+                                          const char *key);
 
 /* ------------------------------------------------------------------ */
 /* Completion reports                                                  */
@@ -106,10 +112,11 @@ SECKIT_EXPORT int seckit_s3_shard_selects(const seckit_s3_shard *shard, const ch
  * "failed", and fields quoted (RFC 4180) when they hold a comma, a quote
  * or a line break.  Like S3's own result files, the numeric HTTP status
  * comes before the error code (empty on success). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_report_line(const char *bucket, const char *key, const char *version_id,
-                          int succeeded, int http_status, const char *error_code,
-                          const char *message, char **out, seckit_error *err);
-
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_report_line(const char *bucket, const char *key,
+                                                          const char *version_id, int succeeded,
+                                                          int http_status, const char *error_code,
+                                                          const char *message, char **out,
+                                                          seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Encrypted objects on S3                                             */
@@ -125,11 +132,11 @@ typedef int (*seckit_s3cse_write_fn)(void *ctx, const unsigned char *data, size_
 typedef struct seckit_s3cse_put {
     const char *bucket;
     const char *key;
-    int fd;                       /* the plaintext: a regular file or a pipe, read to its end */
-    long long size;               /* plaintext bytes when known (a regular file), else -1 */
-    long long part_size;          /* 0: 8 MiB; rounded up to a multiple of 16 and, when
+    int fd;                  /* the plaintext: a regular file or a pipe, read to its end */
+    long long size;          /* plaintext bytes when known (a regular file), else -1 */
+    long long part_size;     /* 0: 8 MiB; rounded up to a multiple of 16 and, when
                                      size is known, raised to fit 10000 parts */
-    long long min_part_size;      /* 0: S3's 5 MiB (lower only for a lenient server) */
+    long long min_part_size; /* 0: S3's 5 MiB (lower only for a lenient server) */
     const char *content_type;
     const seckit_s3_meta *metadata; /* the caller's own metadata (not S3EC names) */
     size_t metadata_count;
@@ -138,7 +145,7 @@ typedef struct seckit_s3cse_put {
     const char *instruction_suffix; /* NULL: ".instruction" */
     seckit_s3_progress_fn progress; /* body bytes sent (ciphertext + tag) */
     void *progress_ctx;
-    const char *if_none_match;      /* "*": fail (412) when the key exists; NULL: none */
+    const char *if_none_match; /* "*": fail (412) when the key exists; NULL: none */
     /* A regular file of known size whose body (size + 16) is at most this
      * goes up as ONE PutObject streamed as it is encrypted (constant
      * memory, no temporary file; a retry re-reads the file and re-creates
@@ -161,31 +168,33 @@ typedef struct seckit_s3cse_put {
  * opts->instruction_file into KEY + suffix (written after the object,
  * marked with x-amz-crypto-instr-file; if that write fails the new object
  * is deleted again).  out as for seckit_s3_upload_fd (size: body bytes). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_put_object(seckit_aws *aws, const seckit_s3cse_put *req,
-                            seckit_s3_upload_result *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_put_object(seckit_aws *aws,
+                                                            const seckit_s3cse_put *req,
+                                                            seckit_s3_upload_result *out,
+                                                            seckit_error *err);
 
 typedef struct seckit_s3cse_get {
     const char *bucket;
     const char *key;
-    const char *version_id;          /* NULL: the current version */
+    const char *version_id; /* NULL: the current version */
     const seckit_s3cse_options *opts;
     const seckit_s3cse_keyring *keyring;
-    const char *instruction_suffix;  /* NULL: ".instruction" */
+    const char *instruction_suffix; /* NULL: ".instruction" */
     /* A plaintext byte range "bytes=A-B", "bytes=A-" or "bytes=-N": a
      * ranged read, which is NOT authenticated (AES-CTR, no tag) and needs
      * opts->security_profile V2_AND_LEGACY; NULL: the whole object. */
     const char *range;
     seckit_s3cse_write_fn write;
     void *write_ctx;
-    seckit_s3_progress_fn progress;  /* body bytes received */
+    seckit_s3_progress_fn progress; /* body bytes received */
     void *progress_ctx;
 } seckit_s3cse_get;
 
 typedef struct seckit_s3cse_get_result {
-    long long plaintext_len;  /* bytes written */
+    long long plaintext_len; /* bytes written */
     seckit_s3cse_envelope envelope;
-    int instruction_file;     /* 1 when the envelope came from an instruction file */
-    int authenticated;        /* 1 for a whole-object GCM read; 0 for ranges and CBC */
+    int instruction_file; /* 1 when the envelope came from an instruction file */
+    int authenticated;    /* 1 for a whole-object GCM read; 0 for ranges and CBC */
     char etag[130];
     char version_id[1025];
 } seckit_s3cse_get_result;
@@ -197,28 +206,30 @@ typedef struct seckit_s3cse_get_result {
  * download resumes at the byte it stopped at, pinned to the first answer's
  * ETag.  An object without S3EC metadata or instruction file is
  * SECKIT_EFORMAT ("not client-side encrypted"). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_get_object(seckit_aws *aws, const seckit_s3cse_get *req,
-                            seckit_s3cse_get_result *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_get_object(seckit_aws *aws,
+                                                            const seckit_s3cse_get *req,
+                                                            seckit_s3cse_get_result *out,
+                                                            seckit_error *err);
 
 /* HeadObject, the instruction file when the metadata points there, and
  * seckit_s3cse_describe: the envelope of an object, no key needed.  obj
  * (may be NULL) receives the HEAD answer (free with
  * seckit_s3_object_info_free); info is freed with seckit_s3cse_info_free. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_head_object(seckit_aws *aws, const char *bucket, const char *key,
-                             const char *version_id, const char *instruction_suffix,
-                             seckit_s3_object_info *obj, seckit_s3cse_info *info,
-                             seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3cse_head_object(seckit_aws *aws, const char *bucket, const char *key,
+                         const char *version_id, const char *instruction_suffix,
+                         seckit_s3_object_info *obj, seckit_s3cse_info *info, seckit_error *err);
 
 typedef struct seckit_s3cse_rewrap_req {
     const char *bucket;
     const char *key;
-    const char *version_id;          /* NULL: the current version */
-    const seckit_s3cse_options *opts;/* policy, profile, context (instruction_file ignored:
+    const char *version_id;           /* NULL: the current version */
+    const seckit_s3cse_options *opts; /* policy, profile, context (instruction_file ignored:
                                         the envelope stays where it is) */
-    const seckit_s3cse_keyring *from;/* opens the object today */
-    const seckit_s3cse_keyring *to;  /* the new wrapping key */
-    const char *instruction_suffix;  /* NULL: ".instruction" */
-    const char *if_match;            /* NULL: the ETag this call's HEAD read; else the
+    const seckit_s3cse_keyring *from; /* opens the object today */
+    const seckit_s3cse_keyring *to;   /* the new wrapping key */
+    const char *instruction_suffix;   /* NULL: ".instruction" */
+    const char *if_match;             /* NULL: the ETag this call's HEAD read; else the
                                         ETag the caller read earlier */
     /* 1: copy without x-amz-copy-source-if-match, for servers that cannot
      * evaluate it (OpenStack Swift refuses it for multipart objects' ETags);
@@ -227,10 +238,10 @@ typedef struct seckit_s3cse_rewrap_req {
 } seckit_s3cse_rewrap_req;
 
 typedef struct seckit_s3cse_rewrap_result {
-    int skipped;              /* 1: `to` already opens the object; nothing written */
-    int instruction_file;     /* 1: a new instruction file was written */
-    char etag[130];           /* the object's ETag before */
-    char new_etag[130];       /* after (a CopyObject onto itself), or "" */
+    int skipped;          /* 1: `to` already opens the object; nothing written */
+    int instruction_file; /* 1: a new instruction file was written */
+    char etag[130];       /* the object's ETag before */
+    char new_etag[130];   /* after (a CopyObject onto itself), or "" */
 } seckit_s3cse_rewrap_result;
 
 /* Re-wrap an object's data key for a new wrapping key without touching its
@@ -242,8 +253,10 @@ typedef struct seckit_s3cse_rewrap_result {
  * the condition anyway, as Swift does for multipart ETags, the message says
  * so); an envelope in an instruction file gets a new instruction file.  An object `to` already opens is skipped (safe to
  * re-run). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_rewrap_object(seckit_aws *aws, const seckit_s3cse_rewrap_req *req,
-                               seckit_s3cse_rewrap_result *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_rewrap_object(seckit_aws *aws,
+                                                               const seckit_s3cse_rewrap_req *req,
+                                                               seckit_s3cse_rewrap_result *out,
+                                                               seckit_error *err);
 
 #ifdef __cplusplus
 }

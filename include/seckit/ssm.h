@@ -19,8 +19,10 @@ extern "C" {
  * with seckit_secret_alloc (free with seckit_secret_free) and NUL-terminated;
  * type (may be NULL, 32 bytes) receives "String", "StringList" or
  * "SecureString". */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_ssm_get_parameter(seckit_aws *aws, const char *name, int decrypt, char **value,
-                             size_t *value_len, char type[32], seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_ssm_get_parameter(seckit_aws *aws, const char *name,
+                                                             int decrypt, char **value,
+                                                             size_t *value_len, char type[32],
+                                                             seckit_error *err);
 
 #ifdef __cplusplus
 }

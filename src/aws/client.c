@@ -206,8 +206,7 @@ const char *skt_ini_get(const skt_ini *ini, const char *section, const char *key
 
 /* ------------------------------------------------------------ profiles */
 
-static const char *config_section_get(const seckit_aws *aws, const char *profile,
-                                      const char *key)
+static const char *config_section_get(const seckit_aws *aws, const char *profile, const char *key)
 {
     char sec[300];
     snprintf(sec, sizeof sec, "profile %s", profile);
@@ -231,8 +230,14 @@ const char *skt_aws_cred_file_get(const seckit_aws *aws, const char *profile, co
     return skt_ini_get(&aws->credentials, profile, key);
 }
 
-const char *skt_aws_profile_name(const seckit_aws *aws) { return aws->profile; }
-int skt_aws_profile_explicit(const seckit_aws *aws) { return aws->profile_explicit; }
+const char *skt_aws_profile_name(const seckit_aws *aws)
+{
+    return aws->profile;
+}
+int skt_aws_profile_explicit(const seckit_aws *aws)
+{
+    return aws->profile_explicit;
+}
 
 static int profile_exists(const seckit_aws *aws, const char *profile)
 {
@@ -245,8 +250,8 @@ static int profile_exists(const seckit_aws *aws, const char *profile)
 
 /* ----------------------------------------------------------- endpoints */
 
-static const char *const services[SKT_AWS_NSERVICES] = {"s3", "kms", "ssm", "sts", "iam",
-                                                        "cloudfront"};
+static const char *const services[SKT_AWS_NSERVICES] = {"s3",  "kms", "ssm",
+                                                        "sts", "iam", "cloudfront"};
 
 static int service_index(const char *service)
 {
@@ -354,8 +359,8 @@ static int parse_bool(const char *v, int *out)
  * true, AWS_ENDPOINT_URL_<SVC>, AWS_ENDPOINT_URL, the profile's [services]
  * section, the profile's endpoint_url.  *url is NULL when none is set;
  * source (n bytes) names where it came from. */
-static int configured_endpoint(seckit_aws *aws, const char *svc, const char **url,
-                               char *source, size_t n, seckit_error *err)
+static int configured_endpoint(seckit_aws *aws, const char *svc, const char **url, char *source,
+                               size_t n, seckit_error *err)
 {
     char envname[64];
     char upper[16];
@@ -428,8 +433,8 @@ int skt_aws_configured_endpoint_for(seckit_aws *aws, const char *svc, char *out,
     SKT_GUARD(configured_endpoint(aws, svc, &v, source, sizeof source, err));
     if (v == NULL)
         return 0;
-    SKT_ENSURE(strlen(v) < n, err, SECKIT_EINVAL, "%s: endpoint URL for %s is too long",
-               source, svc);
+    SKT_ENSURE(strlen(v) < n, err, SECKIT_EINVAL, "%s: endpoint URL for %s is too long", source,
+               svc);
     SKT_ENSURE(valid_endpoint(v), err, SECKIT_EINVAL,
                "%s: endpoint URL for %s must be http(s)://host[:port][/path]: '%.100s'", source,
                svc, v);
@@ -557,12 +562,10 @@ static int read_settings(seckit_aws *aws, const seckit_aws_options *opts, seckit
     snprintf(where, sizeof where, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
     if (v == NULL || *v == '\0') {
         v = skt_aws_profile_get(aws, aws->profile, "ignore_configured_endpoint_urls");
-        snprintf(where, sizeof where, "profile %s: ignore_configured_endpoint_urls",
-                 aws->profile);
+        snprintf(where, sizeof where, "profile %s: ignore_configured_endpoint_urls", aws->profile);
     }
     if (v != NULL && *v && parse_bool(v, &aws->ignore_configured_endpoints) != 0)
-        return seckit_error_set(err, SECKIT_EINVAL, "%s: '%.64s' is not true or false", where,
-                                v);
+        return seckit_error_set(err, SECKIT_EINVAL, "%s: '%.64s' is not true or false", where, v);
     return 0;
 }
 
@@ -645,13 +648,13 @@ int seckit_aws_new(seckit_aws **out, const seckit_aws_options *opts, seckit_erro
                     "profile name too long");
     snprintf(aws->profile, sizeof aws->profile, "%s", prof);
     SKT_GUARD_GOTO(load_file("AWS_CONFIG_FILE", ".aws/config", &aws->config, err), rc, fail);
-    SKT_GUARD_GOTO(load_file("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials",
-                             &aws->credentials, err),
+    SKT_GUARD_GOTO(load_file("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials", &aws->credentials,
+                             err),
                    rc, fail);
     aws->profile_exists = profile_exists(aws, aws->profile);
     if (!aws->profile_exists && strcmp(aws->profile, "default") != 0) {
-        rc = seckit_error_set(err, SECKIT_ENOTFOUND,
-                              "the config profile (%s) could not be found", aws->profile);
+        rc = seckit_error_set(err, SECKIT_ENOTFOUND, "the config profile (%s) could not be found",
+                              aws->profile);
         goto fail;
     }
 
@@ -676,8 +679,8 @@ int seckit_aws_new(seckit_aws **out, const seckit_aws_options *opts, seckit_erro
         SKT_ENSURE_GOTO(strlen(region) < sizeof aws->region, err, rc, fail, SECKIT_EINVAL,
                         "region name too long");
         for (const char *c = region; *c; c++)
-            SKT_ENSURE_GOTO(isalnum((unsigned char)*c) || *c == '-', err, rc, fail,
-                            SECKIT_EINVAL, "invalid region name '%.64s'", region);
+            SKT_ENSURE_GOTO(isalnum((unsigned char)*c) || *c == '-', err, rc, fail, SECKIT_EINVAL,
+                            "invalid region name '%.64s'", region);
         snprintf(aws->region, sizeof aws->region, "%s", region);
     }
 
@@ -768,14 +771,20 @@ void seckit_aws_free(seckit_aws *aws)
     free(aws);
 }
 
-const char *seckit_aws_region(const seckit_aws *aws) { return aws != NULL ? aws->region : ""; }
+const char *seckit_aws_region(const seckit_aws *aws)
+{
+    return aws != NULL ? aws->region : "";
+}
 
 const char *seckit_aws_region_source(const seckit_aws *aws)
 {
     return aws != NULL && aws->region_source != NULL ? aws->region_source : "";
 }
 
-const char *seckit_aws_profile(const seckit_aws *aws) { return aws != NULL ? aws->profile : ""; }
+const char *seckit_aws_profile(const seckit_aws *aws)
+{
+    return aws != NULL ? aws->profile : "";
+}
 
 const char *seckit_aws_profile_source(const seckit_aws *aws)
 {
@@ -811,8 +820,7 @@ static int secret_header_name(const char *name)
     return strstr(low, "customer-key") != NULL && strstr(low, "md5") == NULL;
 }
 
-void skt_aws_trace_header(seckit_aws *aws, const char *prefix, const char *name,
-                          const char *value)
+void skt_aws_trace_header(seckit_aws *aws, const char *prefix, const char *name, const char *value)
 {
     if (aws == NULL || aws->trace == NULL)
         return;
@@ -822,8 +830,7 @@ void skt_aws_trace_header(seckit_aws *aws, const char *prefix, const char *name,
          * need it. */
         const char *sig = strstr(value, "Signature=");
         if (strncmp(value, "AWS4-HMAC-SHA256 ", 17) == 0 && sig != NULL)
-            skt_aws_trace(aws, "%s%s: %.*sSignature=****", prefix, name, (int)(sig - value),
-                          value);
+            skt_aws_trace(aws, "%s%s: %.*sSignature=****", prefix, name, (int)(sig - value), value);
         else
             skt_aws_trace(aws, "%s%s: ****", prefix, name);
     } else if (secret_header_name(name)) {
@@ -841,7 +848,10 @@ void skt_aws_set_hooks(seckit_aws *aws, const skt_aws_hooks *hooks)
         memset(&aws->hooks, 0, sizeof aws->hooks);
 }
 
-int skt_aws_retry_tokens(const seckit_aws *aws) { return aws->quota.tokens; }
+int skt_aws_retry_tokens(const seckit_aws *aws)
+{
+    return aws->quota.tokens;
+}
 
 long long skt_aws_now(seckit_aws *aws)
 {
@@ -850,15 +860,18 @@ long long skt_aws_now(seckit_aws *aws)
     return (long long)time(NULL);
 }
 
-long long skt_aws_sign_time(seckit_aws *aws) { return skt_aws_now(aws) + aws->clock_offset; }
+long long skt_aws_sign_time(seckit_aws *aws)
+{
+    return skt_aws_now(aws) + aws->clock_offset;
+}
 
 int seckit_aws_get_credentials(seckit_aws *aws, seckit_aws_credentials *out, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && out != NULL, err);
     long long now = skt_aws_now(aws);
     /* Refresh temporary credentials 5 minutes before they expire. */
-    if (aws->have_creds &&
-        (aws->explicit_creds || aws->creds->expiration == 0 || aws->creds->expiration - 300 > now)) {
+    if (aws->have_creds && (aws->explicit_creds || aws->creds->expiration == 0 ||
+                            aws->creds->expiration - 300 > now)) {
         *out = *aws->creds;
         return 0;
     }

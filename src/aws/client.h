@@ -103,17 +103,17 @@ typedef struct skt_bucket_region {
 } skt_bucket_region;
 
 struct seckit_aws {
-    void *curl; /* CURL * */
+    void *curl;  /* CURL * */
     void *share; /* CURLSH * of a seckit_aws_pool, or NULL */
     char region[64];
     char profile[128];
-    int profile_explicit;   /* named by options (--profile) */
-    int profile_exists;     /* found in either file */
-    char *endpoint_url;     /* options.endpoint_url */
-    char *endpoint_service; /* options.endpoint_service (NULL: every service) */
+    int profile_explicit;            /* named by options (--profile) */
+    int profile_exists;              /* found in either file */
+    char *endpoint_url;              /* options.endpoint_url */
+    char *endpoint_service;          /* options.endpoint_service (NULL: every service) */
     int ignore_configured_endpoints; /* AWS_IGNORE_CONFIGURED_ENDPOINT_URLS */
-    int retry_mode;         /* enum skt_retry_mode */
-    long long clock_offset; /* server time minus local time, seconds (signing) */
+    int retry_mode;                  /* enum skt_retry_mode */
+    long long clock_offset;          /* server time minus local time, seconds (signing) */
     skt_bucket_region bucket_regions[SKT_AWS_BUCKET_REGIONS];
     size_t n_bucket_regions, next_bucket_region;
     char *ca_bundle;
@@ -137,7 +137,7 @@ struct seckit_aws {
     /* options.trace / trace_ctx (--debug) */
     void (*trace)(void *ctx, const char *line);
     void *trace_ctx;
-    const char *region_source;  /* static strings, see seckit_aws_region_source */
+    const char *region_source; /* static strings, see seckit_aws_region_source */
     const char *profile_source;
 };
 
@@ -150,8 +150,7 @@ void skt_aws_trace(seckit_aws *aws, const char *fmt, ...)
     ;
 /* Trace one header line ("Name: value") with its secrets replaced by
  * "****" (see seckit_aws_options.trace); prefix goes before it. */
-void skt_aws_trace_header(seckit_aws *aws, const char *prefix, const char *name,
-                          const char *value);
+void skt_aws_trace_header(seckit_aws *aws, const char *prefix, const char *name, const char *value);
 
 /* Tests: replace sleeping, randomness and the clock. */
 void skt_aws_set_hooks(seckit_aws *aws, const skt_aws_hooks *hooks);
@@ -189,8 +188,7 @@ void skt_aws_proxy_for(const char *scheme, char *proxy, size_t proxy_n, char *no
 
 /* A header name must be an HTTP token, its value free of control
  * characters; SECKIT_EINVAL naming the header (never the value). */
-int skt_aws_check_header(const char *name, const char *value, const char *what,
-                         seckit_error *err);
+int skt_aws_check_header(const char *name, const char *value, const char *what, seckit_error *err);
 
 /* Send with explicit credentials (NULL = unsigned) and a signing region
  * override (NULL = the service's).  Used by credential providers. */
@@ -209,8 +207,7 @@ int skt_aws_http_plain(seckit_aws *aws, const char *method, const char *url,
                        seckit_aws_response *resp, seckit_error *err);
 
 /* Credential chain (creds.c). */
-int skt_aws_resolve_credentials(seckit_aws *aws, seckit_aws_credentials *out,
-                                seckit_error *err);
+int skt_aws_resolve_credentials(seckit_aws *aws, seckit_aws_credentials *out, seckit_error *err);
 
 /* 1 when a container-credentials URL may be used: https, or plain http to a
  * loopback IP literal (127.0.0.0/8, ::1) or an ECS/EKS agent address
@@ -234,14 +231,12 @@ int skt_aws_imds_base(const seckit_aws *aws, char *out, size_t n, seckit_error *
  * AssumeRoleWithWebIdentity call: SHA-1 of the JSON of its arguments with
  * sorted keys, as the AWS CLI writes it.  session_name, external_id,
  * serial may be NULL (not configured); duration_s 0 = not configured. */
-int skt_cred_cache_key_role(const char *role_arn, const char *session_name,
-                            const char *external_id, const char *serial, long duration_s,
-                            char out[41], seckit_error *err);
+int skt_cred_cache_key_role(const char *role_arn, const char *session_name, const char *external_id,
+                            const char *serial, long duration_s, char out[41], seckit_error *err);
 /* The SSO credentials cache key: session_name (sso_session profiles) or
  * start_url (legacy profiles). */
-int skt_cred_cache_key_sso(const char *account_id, const char *role_name,
-                           const char *session_name, const char *start_url, char out[41],
-                           seckit_error *err);
+int skt_cred_cache_key_sso(const char *account_id, const char *role_name, const char *session_name,
+                           const char *start_url, char out[41], seckit_error *err);
 /* Lowercase hex SHA-1 of a string (the SSO token cache's file names). */
 int skt_sha1_hex(const char *s, char out[41], seckit_error *err);
 /* Load cached credentials: 0 and *out filled when the entry exists and
@@ -253,8 +248,7 @@ int skt_cred_cache_load(const char *key, long long now, long long min_left,
  * (may be NULL) and account_id (may be NULL) are written as the AWS CLI
  * writes them for SSO.  Failures are returned but callers may ignore them. */
 int skt_cred_cache_store(const char *key, const seckit_aws_credentials *c,
-                         const char *provider_type, const char *account_id,
-                         seckit_error *err);
+                         const char *provider_type, const char *account_id, seckit_error *err);
 
 /* IAM Identity Center (sso.c): credentials of a profile with sso_session or
  * sso_start_url (+ sso_account_id, sso_role_name).  1 when the profile has
@@ -307,24 +301,21 @@ int skt_aws_arn_region(const char *key_id, char out[64]);
 int skt_aws_rest_xml_call(seckit_aws *aws, const char *service, const char *method,
                           const char *path, const seckit_aws_kv *query, size_t nquery,
                           const seckit_aws_kv *headers, size_t nheaders, const char *body,
-                          struct skt_xml_node **root, seckit_aws_response *resp,
-                          seckit_error *err);
+                          struct skt_xml_node **root, seckit_aws_response *resp, seckit_error *err);
 
 /* Wipe every string value in a cJSON tree, then delete it. */
 void skt_json_wipe_delete(struct cJSON *j);
 
 /* STS AssumeRole signed with explicit credentials (assume-role profiles). */
 int skt_sts_assume_role_as(seckit_aws *aws, const seckit_aws_credentials *creds,
-                           const char *role_arn, const char *session_name,
-                           const char *external_id, long duration_s,
-                           seckit_aws_credentials *out, seckit_error *err);
+                           const char *role_arn, const char *session_name, const char *external_id,
+                           long duration_s, seckit_aws_credentials *out, seckit_error *err);
 /* The same with an MFA device (serial and token_code both set, or both
  * NULL). */
 int skt_sts_assume_role_mfa(seckit_aws *aws, const seckit_aws_credentials *creds,
-                            const char *role_arn, const char *session_name,
-                            const char *external_id, long duration_s, const char *serial,
-                            const char *token_code, seckit_aws_credentials *out,
-                            seckit_error *err);
+                            const char *role_arn, const char *session_name, const char *external_id,
+                            long duration_s, const char *serial, const char *token_code,
+                            seckit_aws_credentials *out, seckit_error *err);
 /* STS AssumeRoleWithWebIdentity, unsigned (the token is the credential). */
 int skt_sts_assume_role_web_identity(seckit_aws *aws, const char *role_arn,
                                      const char *session_name, const char *token,

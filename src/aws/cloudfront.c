@@ -19,7 +19,10 @@
 #define CF_DOC_MAX (1u << 20)
 
 /* The element name of one item of each list. */
-static const struct { const char *list; const char *item; } item_names[] = {
+static const struct {
+    const char *list;
+    const char *item;
+} item_names[] = {
     {"EncryptionEntities", "EncryptionEntity"},
     {"FieldPatterns", "FieldPattern"},
     {"QueryArgProfiles", "QueryArgProfile"},
@@ -224,8 +227,8 @@ static int finish(cJSON *j, const skt_xml_node *root, const seckit_aws_response 
 /* The answer to a create or get call that returned rc: <result_root> as
  * JSON, with the Id and ETag, into out (cleared on failure).  Frees root
  * and resp. */
-static int cf_answer(int rc, skt_xml_node *root, seckit_aws_response *resp,
-                     const char *result_root, seckit_cf_result *out, seckit_error *err)
+static int cf_answer(int rc, skt_xml_node *root, seckit_aws_response *resp, const char *result_root,
+                     seckit_cf_result *out, seckit_error *err)
 {
     cJSON *j = NULL;
     if (rc == 0)
@@ -263,8 +266,8 @@ static int valid_id(const char *id)
     if (id == NULL || *id == '\0' || strlen(id) > 100)
         return 0;
     for (; *id; id++)
-        if (!((*id >= 'A' && *id <= 'Z') || (*id >= 'a' && *id <= 'z') || (*id >= '0' && *id <= '9') ||
-              *id == '-' || *id == '_'))
+        if (!((*id >= 'A' && *id <= 'Z') || (*id >= 'a' && *id <= 'z') ||
+              (*id >= '0' && *id <= '9') || *id == '-' || *id == '_'))
             return 0;
     return 1;
 }
@@ -296,7 +299,8 @@ static int cf_list(seckit_aws *aws, const char *resource, const char *list_root,
     int rc = 0;
     for (int page = 0; rc == 0; page++) {
         if (page >= CF_MAX_PAGES) {
-            rc = seckit_error_set(err, SECKIT_ELIMIT, "cloudfront: more than %d pages", CF_MAX_PAGES);
+            rc = seckit_error_set(err, SECKIT_ELIMIT, "cloudfront: more than %d pages",
+                                  CF_MAX_PAGES);
             break;
         }
         seckit_aws_kv q[] = {{"Marker", marker}};

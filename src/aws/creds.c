@@ -37,8 +37,7 @@ extern char **environ;
 #define PROCESS_OUTPUT_MAX (64u << 10)
 
 static int set_creds(seckit_aws_credentials *out, const char *id, const char *secret,
-                     const char *token, long long expiration, const char *source,
-                     seckit_error *err)
+                     const char *token, long long expiration, const char *source, seckit_error *err)
 {
     SKT_ENSURE(id != NULL && *id && strlen(id) <= SECKIT_AWS_KEY_ID_MAX, err, SECKIT_EAWSAUTH,
                "%s: access key id missing or too long", source);
@@ -334,8 +333,8 @@ static int from_container(seckit_aws *aws, seckit_aws_credentials *out, seckit_e
     if (rc != 0) {
         seckit_error_prefix(err, "container credentials");
     } else {
-        rc = skt_aws_parse_credentials_json(resp.body ? (const char *)resp.body : "",
-                                            resp.body_len, "container", out, err);
+        rc = skt_aws_parse_credentials_json(resp.body ? (const char *)resp.body : "", resp.body_len,
+                                            "container", out, err);
     }
     if (resp.body != NULL)
         skt_wipe(resp.body, resp.body_len);
@@ -580,8 +579,7 @@ typedef struct key_item {
 
 /* {"k": v, ...} with the items given in sorted order; compact: the
  * separators "," and ":" (SSO) instead of ", " and ": " (assume-role). */
-static int cache_key(const key_item *items, size_t n, int compact, char out[41],
-                     seckit_error *err)
+static int cache_key(const key_item *items, size_t n, int compact, char out[41], seckit_error *err)
 {
     skt_writer w;
     skt_writer_init(&w, 1 << 16);
@@ -612,9 +610,8 @@ done:
     return rc;
 }
 
-int skt_cred_cache_key_role(const char *role_arn, const char *session_name,
-                            const char *external_id, const char *serial, long duration_s,
-                            char out[41], seckit_error *err)
+int skt_cred_cache_key_role(const char *role_arn, const char *session_name, const char *external_id,
+                            const char *serial, long duration_s, char out[41], seckit_error *err)
 {
     /* The AWS CLI hashes its AssumeRole arguments minus a generated session
      * name (and minus the MFA code, added later): keys in sorted order. */
@@ -626,9 +623,8 @@ int skt_cred_cache_key_role(const char *role_arn, const char *session_name,
     return cache_key(it, SKT_ARRAY_LEN(it), 0, out, err);
 }
 
-int skt_cred_cache_key_sso(const char *account_id, const char *role_name,
-                           const char *session_name, const char *start_url, char out[41],
-                           seckit_error *err)
+int skt_cred_cache_key_sso(const char *account_id, const char *role_name, const char *session_name,
+                           const char *start_url, char out[41], seckit_error *err)
 {
     key_item it[] = {{"accountId", account_id, 0},
                      {"roleName", role_name, 0},
@@ -833,8 +829,8 @@ static int from_web_identity(seckit_aws *aws, const char *profile, int use_env,
 
 /* ------------------------------------------------------------ profiles */
 
-static int from_profile(seckit_aws *aws, const char *profile, int depth, int use_env,
-                        int skip_role, seckit_aws_credentials *out, seckit_error *err);
+static int from_profile(seckit_aws *aws, const char *profile, int depth, int use_env, int skip_role,
+                        seckit_aws_credentials *out, seckit_error *err);
 
 static int aws_profile_known(const seckit_aws *aws, const char *profile)
 {
@@ -878,8 +874,8 @@ static int source_credentials(seckit_aws *aws, const char *profile, const char *
         missing = "instance metadata is disabled or unreachable";
     }
     if (rc == NOT_FOUND)
-        rc = seckit_error_set(err, SECKIT_EAWSAUTH, "profile %s: credential_source %s: %s",
-                              profile, csrc, missing);
+        rc = seckit_error_set(err, SECKIT_EAWSAUTH, "profile %s: credential_source %s: %s", profile,
+                              csrc, missing);
     else if (rc != 0)
         seckit_error_prefix(err, csrc);
     return rc;
@@ -1018,8 +1014,8 @@ static int unusable_profile(const seckit_aws *aws, const char *profile, seckit_e
     return NOT_FOUND;
 }
 
-static int from_profile(seckit_aws *aws, const char *profile, int depth, int use_env,
-                        int skip_role, seckit_aws_credentials *out, seckit_error *err)
+static int from_profile(seckit_aws *aws, const char *profile, int depth, int use_env, int skip_role,
+                        seckit_aws_credentials *out, seckit_error *err)
 {
     SKT_ENSURE(depth < 5, err, SECKIT_EAWSAUTH, "source_profile chain is longer than 5 profiles");
     const char *role = skt_aws_profile_get(aws, profile, "role_arn");

@@ -14,12 +14,20 @@
 
 /* ---------------------------------------------------------------- retry */
 
-static const char *const throttle_codes[] = {
-    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-    "TooManyRequestsException", "ProvisionedThroughputExceededException",
-    "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-    "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
-    "EC2ThrottledException"};
+static const char *const throttle_codes[] = {"Throttling",
+                                             "ThrottlingException",
+                                             "ThrottledException",
+                                             "RequestThrottledException",
+                                             "TooManyRequestsException",
+                                             "ProvisionedThroughputExceededException",
+                                             "TransactionInProgressException",
+                                             "RequestLimitExceeded",
+                                             "BandwidthLimitExceeded",
+                                             "LimitExceededException",
+                                             "RequestThrottled",
+                                             "SlowDown",
+                                             "PriorRequestNotComplete",
+                                             "EC2ThrottledException"};
 
 static const char *const transient_codes[] = {"RequestTimeout", "RequestTimeoutException",
                                               "InternalError", "ServiceUnavailable"};
@@ -67,7 +75,10 @@ long skt_retry_backoff_ms(int retry, double rand01)
     return (long)d;
 }
 
-void skt_retry_quota_init(skt_retry_quota *q) { q->tokens = SKT_RETRY_QUOTA_MAX; }
+void skt_retry_quota_init(skt_retry_quota *q)
+{
+    q->tokens = SKT_RETRY_QUOTA_MAX;
+}
 
 int skt_retry_quota_acquire(skt_retry_quota *q, int kind, int *cost)
 {
@@ -88,13 +99,26 @@ void skt_retry_quota_release(skt_retry_quota *q, int cost)
 
 /* -------------------------------------------------------------- errors */
 
-static const char *const auth_codes[] = {
-    "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException",
-    "InvalidAccessKeyId", "UnrecognizedClientException", "InvalidSignatureException",
-    "IncompleteSignature", "IncompleteSignatureException", "MissingAuthenticationToken",
-    "MissingAuthenticationTokenException", "AuthFailure", "InvalidToken",
-    "TokenRefreshRequired", "RequestExpired", "RequestTimeTooSkewed", "InvalidSecurity",
-    "AuthorizationHeaderMalformed", "MissingSecurityHeader", "InvalidSecurityToken"};
+static const char *const auth_codes[] = {"InvalidClientTokenId",
+                                         "SignatureDoesNotMatch",
+                                         "ExpiredToken",
+                                         "ExpiredTokenException",
+                                         "InvalidAccessKeyId",
+                                         "UnrecognizedClientException",
+                                         "InvalidSignatureException",
+                                         "IncompleteSignature",
+                                         "IncompleteSignatureException",
+                                         "MissingAuthenticationToken",
+                                         "MissingAuthenticationTokenException",
+                                         "AuthFailure",
+                                         "InvalidToken",
+                                         "TokenRefreshRequired",
+                                         "RequestExpired",
+                                         "RequestTimeTooSkewed",
+                                         "InvalidSecurity",
+                                         "AuthorizationHeaderMalformed",
+                                         "MissingSecurityHeader",
+                                         "InvalidSecurityToken"};
 
 int skt_aws_is_auth_code(const char *code)
 {
@@ -166,7 +190,8 @@ int skt_aws_parse_error(int protocol, int http_status, const char *method, const
                 const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "__type"));
                 if (t == NULL)
                     t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "code"));
-                const char *m = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "message"));
+                const char *m =
+                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "message"));
                 if (m == NULL)
                     m = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "Message"));
                 if (t != NULL) {
@@ -217,8 +242,7 @@ int skt_aws_parse_error(int protocol, int http_status, const char *method, const
         if (body_len > 0 && (method == NULL || strcmp(method, "HEAD") != 0))
             snprintf(message, sizeof message,
                      "HTTP %d with an error body that is not a valid %s error (%zu bytes)",
-                     http_status,
-                     protocol == SECKIT_AWS_PROTO_JSON ? "JSON" : "XML", body_len);
+                     http_status, protocol == SECKIT_AWS_PROTO_JSON ? "JSON" : "XML", body_len);
         else
             snprintf(message, sizeof message, "HTTP %d", http_status);
     }

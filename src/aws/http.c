@@ -123,8 +123,9 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *userdata)
         return want;
     }
     for (;;) {
-        ssize_t n = x->in_seekable ? pread(x->in_fd, buf, want, (off_t)(x->in_off + (long long)x->pos))
-                                   : read(x->in_fd, buf, want);
+        ssize_t n = x->in_seekable
+                        ? pread(x->in_fd, buf, want, (off_t)(x->in_off + (long long)x->pos))
+                        : read(x->in_fd, buf, want);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -157,15 +158,17 @@ static int seek_cb(void *userdata, curl_off_t offset, int origin)
     return CURL_SEEKFUNC_OK;
 }
 
-static int is_2xx(int s) { return s >= 200 && s <= 299; }
+static int is_2xx(int s)
+{
+    return s >= 200 && s <= 299;
+}
 
 static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
     xfer *x = userdata;
     size_t n = size * nmemb;
     if (x->sink_req != NULL && is_2xx(x->status)) {
-        seckit_aws_response head = {.status = x->status, .headers = x->hdrs,
-                                    .header_count = x->nh};
+        seckit_aws_response head = {.status = x->status, .headers = x->hdrs, .header_count = x->nh};
         int r = x->sink_req->response_sink(x->sink_req->response_sink_ctx, &head,
                                            (const unsigned char *)ptr, n, &x->sink_err);
         if (r != 0) {
@@ -287,8 +290,8 @@ static int map_curl(CURLcode cc, const xfer *x, const char *what, const char *ur
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
-        return seckit_error_set(err, SECKIT_ENETWORK, "%s: TLS verification of %s failed: %s",
-                                what, url, detail);
+        return seckit_error_set(err, SECKIT_ENETWORK, "%s: TLS verification of %s failed: %s", what,
+                                url, detail);
     default:
         return seckit_error_set(err, SECKIT_ENETWORK, "%s: request to %s failed: %s", what, url,
                                 detail);
@@ -310,10 +313,8 @@ static int transport_retryable(CURLcode cc)
     case CURLE_SEND_FAIL_REWIND:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-        return 1;
-    default:
-        return 0;
+    case CURLE_HTTP2_STREAM: return 1;
+    default: return 0;
     }
 }
 
@@ -324,13 +325,12 @@ static int token_char(unsigned char c)
            (c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
-int skt_aws_check_header(const char *name, const char *value, const char *what,
-                         seckit_error *err)
+int skt_aws_check_header(const char *name, const char *value, const char *what, seckit_error *err)
 {
     if (what == NULL)
         what = "request";
-    SKT_ENSURE(name != NULL && value != NULL, err, SECKIT_EINVAL, "%s: a header without a %s",
-               what, name == NULL ? "name" : "value");
+    SKT_ENSURE(name != NULL && value != NULL, err, SECKIT_EINVAL, "%s: a header without a %s", what,
+               name == NULL ? "name" : "value");
     size_t nl = strlen(name);
     int bad = nl == 0 || nl > 256;
     for (size_t i = 0; !bad && i < nl; i++)
@@ -339,9 +339,8 @@ int skt_aws_check_header(const char *name, const char *value, const char *what,
         char shown[72];
         size_t k = 0;
         for (size_t i = 0; i < nl && k < sizeof shown - 1; i++)
-            shown[k++] = (unsigned char)name[i] >= 0x20 && (unsigned char)name[i] < 0x7f
-                             ? name[i]
-                             : '?';
+            shown[k++] = (unsigned char)name[i] >= 0x20 && (unsigned char)name[i] < 0x7f ? name[i]
+                                                                                         : '?';
         shown[k] = '\0';
         return seckit_error_set(err, SECKIT_EINVAL,
                                 "%s: '%s' is not a valid HTTP header name; refused before "
@@ -548,8 +547,7 @@ static void trace_response(seckit_aws *aws, int attempt, CURLcode cc, const xfer
     if (aws->trace == NULL)
         return;
     if (cc != CURLE_OK) {
-        skt_aws_trace(aws, "response (attempt %d): no answer: %s", attempt,
-                      curl_easy_strerror(cc));
+        skt_aws_trace(aws, "response (attempt %d): no answer: %s", attempt, curl_easy_strerror(cc));
         return;
     }
     skt_aws_trace(aws, "response (attempt %d): HTTP %d", attempt, x->status);
@@ -578,8 +576,7 @@ int skt_aws_http_plain(seckit_aws *aws, const char *method, const char *url,
     curl_easy_setopt(c, CURLOPT_URL, url);
     set_method(c, method, 0, 0);
     for (size_t i = 0; i < nheaders; i++)
-        SKT_GUARD_GOTO(add_header(&list, headers[i].name, headers[i].value, method, err), rc,
-                       done);
+        SKT_GUARD_GOTO(add_header(&list, headers[i].name, headers[i].value, method, err), rc, done);
     SKT_GUARD_GOTO(suppress_expect(&list, err), rc, done);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
     trace_request(aws, 1, method, url, list);
@@ -606,9 +603,9 @@ done:
 
 typedef struct target {
     char scheme[8];
-    char host[512];      /* host[:port] as sent in Host */
-    char *canon_path;    /* decoded path (bucket included for path-style) */
-    char *url;           /* full URL without the signing query */
+    char host[512];   /* host[:port] as sent in Host */
+    char *canon_path; /* decoded path (bucket included for path-style) */
+    char *url;        /* full URL without the signing query */
     char signing_region[64];
     int https;
 } target;
@@ -658,8 +655,8 @@ static int build_target(seckit_aws *aws, const seckit_aws_request *req, const ch
     char other_ep[256];
     const char *region = request_region(aws, req, override);
     if (region != NULL && *region && req->region != NULL && *req->region)
-        SKT_ENSURE(skt_aws_valid_region(region), err, SECKIT_EINVAL,
-                   "invalid region name '%.64s'", region);
+        SKT_ENSURE(skt_aws_valid_region(region), err, SECKIT_EINVAL, "invalid region name '%.64s'",
+                   region);
     SKT_GUARD(seckit_aws_endpoint(aws, req->service, &ep, err));
     /* Another region than the client's, on AWS's own endpoint: that
      * region's endpoint (global services keep theirs). */
@@ -731,9 +728,9 @@ static int build_target(seckit_aws *aws, const seckit_aws_request *req, const ch
                        rc, fail);
         if (req->query[i].value != NULL) {
             SKT_GUARD_GOTO(skt_writer_put(&w, "=", 1, err), rc, fail);
-            SKT_GUARD_GOTO(
-                skt_uri_encode(&w, req->query[i].value, strlen(req->query[i].value), 0, err), rc,
-                fail);
+            SKT_GUARD_GOTO(skt_uri_encode(&w, req->query[i].value, strlen(req->query[i].value), 0,
+                                          err),
+                           rc, fail);
         }
     }
     SKT_GUARD_GOTO(skt_writer_terminate(&w, err), rc, fail);
@@ -788,8 +785,8 @@ static int hash_source(const seckit_aws_request *req, char out[65], const char *
     }
     unsigned char md[32];
     unsigned int ml = 0;
-    SKT_ENSURE_GOTO(EVP_DigestFinal_ex(ctx, md, &ml) == 1 && ml == 32, err, rc, out,
-                    SECKIT_ECRYPTO, "%s: SHA-256 failed", what);
+    SKT_ENSURE_GOTO(EVP_DigestFinal_ex(ctx, md, &ml) == 1 && ml == 32, err, rc, out, SECKIT_ECRYPTO,
+                    "%s: SHA-256 failed", what);
     static const char hx[] = "0123456789abcdef";
     for (int i = 0; i < 32; i++) {
         out[2 * i] = hx[md[i] >> 4];
@@ -865,8 +862,7 @@ static int rewind_for_retry(const seckit_aws_request *req, xfer *x, long long ou
             return -1;
         if (req->body_rewind(req->body_ctx, &e) != 0) {
             size_t ml = strlen(err->message);
-            snprintf(err->message + ml, sizeof err->message - ml, "; not retried: %s",
-                     e.message);
+            snprintf(err->message + ml, sizeof err->message - ml, "; not retried: %s", e.message);
             return -1;
         }
         x->pos = 0;
@@ -998,8 +994,7 @@ static int headers_to_sign(const seckit_aws_request *req, const char *host, int 
         const char *n = req->headers[i].name;
         SKT_ENSURE_GOTO(n != NULL && strcasecmp(n, "host") != 0 &&
                             strcasecmp(n, "authorization") != 0 &&
-                            strcasecmp(n, "content-length") != 0 &&
-                            strcasecmp(n, "expect") != 0,
+                            strcasecmp(n, "content-length") != 0 && strcasecmp(n, "expect") != 0,
                         err, rc, done, SECKIT_EINVAL, "%s: header '%.40s' is set by the library",
                         what, n ? n : "(null)");
         if (strcasecmp(n, "content-type") == 0)
@@ -1011,7 +1006,8 @@ static int headers_to_sign(const seckit_aws_request *req, const char *host, int 
         if (!have_ct)
             h[nh++] = (seckit_aws_kv){"Content-Type", "application/x-amz-json-1.1"};
     } else if (protocol == SECKIT_AWS_PROTO_QUERY && !have_ct && req->body_len > 0) {
-        h[nh++] = (seckit_aws_kv){"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"};
+        h[nh++] =
+            (seckit_aws_kv){"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"};
     }
 
 done:
@@ -1079,15 +1075,13 @@ static int error_answer(seckit_aws *aws, const seckit_aws_request *req,
     const char *rid = hdr_get(x, "x-amzn-requestid");
     if (rid == NULL)
         rid = hdr_get(x, "x-amz-request-id");
-    rc = skt_aws_parse_error(protocol, x->status, req->method, x->body.data, x->body.len, rid,
-                             what, err);
+    rc = skt_aws_parse_error(protocol, x->status, req->method, x->body.data, x->body.len, rid, what,
+                             err);
     if (error_in_200 && rc == 0)
-        rc = seckit_error_set(err, SECKIT_EAWS, "%s: an error document in a 200 answer",
-                              what);
+        rc = seckit_error_set(err, SECKIT_EAWS, "%s: an error document in a 200 answer", what);
     const char *etype = hdr_get(x, "x-amzn-errortype");
     if (err->aws_code[0] == '\0' && etype != NULL)
-        snprintf(err->aws_code, sizeof err->aws_code, "%.*s", (int)strcspn(etype, ":"),
-                 etype);
+        snprintf(err->aws_code, sizeof err->aws_code, "%.*s", (int)strcspn(etype, ":"), etype);
     /* An error after "200 OK" is retried like a 500. */
     *kind = skt_retry_classify(0, error_in_200 ? 500 : x->status, err->aws_code);
     if (is_s3 && !*redirected && !error_in_200 && redirect_region(x, err, redirect_to) &&
@@ -1112,8 +1106,8 @@ static int error_answer(seckit_aws *aws, const seckit_aws_request *req,
         long long off = server > 0 ? (long long)server - skt_aws_now(aws) : 0;
         long long drift = off - aws->clock_offset;
         int skewed = is_skew_code(err->aws_code) ||
-                     (x->status == 403 && x->body.len == 0 &&
-                      strcmp(req->method, "HEAD") == 0 && (drift > 300 || drift < -300));
+                     (x->status == 403 && x->body.len == 0 && strcmp(req->method, "HEAD") == 0 &&
+                      (drift > 300 || drift < -300));
         if (server > 0 && skewed) {
             aws->clock_offset = off;
             *skew_fixed = *again = 1;
@@ -1262,8 +1256,8 @@ int seckit_aws_send(seckit_aws *aws, const seckit_aws_request *req, seckit_aws_r
     return rc;
 }
 
-int seckit_aws_presign(seckit_aws *aws, const seckit_aws_request *req, long expires_s,
-                       char **url, seckit_error *err)
+int seckit_aws_presign(seckit_aws *aws, const seckit_aws_request *req, long expires_s, char **url,
+                       seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && req != NULL && url != NULL && req->service != NULL &&
                        req->method != NULL,

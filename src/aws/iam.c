@@ -69,11 +69,13 @@ int seckit_iam_get_role(seckit_aws *aws, const char *role_name, seckit_iam_role 
     const skt_xml_node *res;
     SKT_GUARD(skt_aws_query_call(aws, NULL, "iam", "GetRole", IAM_VERSION, p, 1, &root, &res, err));
     const skt_xml_node *r = skt_xml_child(res, "Role");
-    int rc = copy_field(out->name, sizeof out->name, skt_xml_text(r, "RoleName"), "RoleName", 1, err);
+    int rc =
+        copy_field(out->name, sizeof out->name, skt_xml_text(r, "RoleName"), "RoleName", 1, err);
     if (rc == 0)
         rc = copy_field(out->arn, sizeof out->arn, skt_xml_text(r, "Arn"), "Arn", 1, err);
     if (rc == 0)
-        rc = copy_field(out->role_id, sizeof out->role_id, skt_xml_text(r, "RoleId"), "RoleId", 0, err);
+        rc = copy_field(out->role_id, sizeof out->role_id, skt_xml_text(r, "RoleId"), "RoleId", 0,
+                        err);
     if (rc == 0)
         rc = copy_field(out->path, sizeof out->path, skt_xml_text(r, "Path"), "Path", 0, err);
     if (rc == 0)
@@ -149,7 +151,8 @@ static int list_all(seckit_aws *aws, const char *action, const char *role_name, 
         rc = skt_aws_query_call(aws, NULL, "iam", action, IAM_VERSION, p, 2, &root, &res, err);
         if (rc != 0)
             break;
-        const skt_xml_node *lst = skt_xml_child(res, with_arns ? "AttachedPolicies" : "PolicyNames");
+        const skt_xml_node *lst =
+            skt_xml_child(res, with_arns ? "AttachedPolicies" : "PolicyNames");
         for (const skt_xml_node *m = skt_xml_child(lst, "member"); m != NULL && rc == 0;
              m = skt_xml_next_same(m)) {
             if (with_arns) {
@@ -167,8 +170,7 @@ static int list_all(seckit_aws *aws, const char *action, const char *role_name, 
         const char *mk = skt_xml_text(res, "Marker");
         int more = trunc != NULL && strcmp(trunc, "true") == 0;
         if (rc == 0 && more) {
-            if (mk == NULL || *mk == '\0' || strlen(mk) >= sizeof marker ||
-                strcmp(mk, marker) == 0)
+            if (mk == NULL || *mk == '\0' || strlen(mk) >= sizeof marker || strcmp(mk, marker) == 0)
                 rc = seckit_error_set(err, SECKIT_EFORMAT,
                                       "iam %s: truncated page without a new Marker", action);
             else
@@ -204,8 +206,8 @@ int seckit_iam_get_role_policy(seckit_aws *aws, const char *role_name, const cha
     seckit_aws_kv p[] = {{"RoleName", role_name}, {"PolicyName", policy_name}};
     skt_xml_node *root;
     const skt_xml_node *res;
-    SKT_GUARD(skt_aws_query_call(aws, NULL, "iam", "GetRolePolicy", IAM_VERSION, p, 2, &root,
-                                 &res, err));
+    SKT_GUARD(
+        skt_aws_query_call(aws, NULL, "iam", "GetRolePolicy", IAM_VERSION, p, 2, &root, &res, err));
     int rc = decode_doc(skt_xml_text(res, "PolicyDocument"), document,
                         "iam GetRolePolicy: PolicyDocument", err);
     skt_xml_free(root);
@@ -220,8 +222,8 @@ int seckit_iam_get_policy(seckit_aws *aws, const char *policy_arn, seckit_iam_po
     seckit_aws_kv p[] = {{"PolicyArn", policy_arn}};
     skt_xml_node *root;
     const skt_xml_node *res;
-    SKT_GUARD(skt_aws_query_call(aws, NULL, "iam", "GetPolicy", IAM_VERSION, p, 1, &root, &res,
-                                 err));
+    SKT_GUARD(
+        skt_aws_query_call(aws, NULL, "iam", "GetPolicy", IAM_VERSION, p, 1, &root, &res, err));
     const skt_xml_node *po = skt_xml_child(res, "Policy");
     int rc = copy_field(out->name, sizeof out->name, skt_xml_text(po, "PolicyName"), "PolicyName",
                         1, err);
@@ -241,8 +243,8 @@ int seckit_iam_get_policy(seckit_aws *aws, const char *policy_arn, seckit_iam_po
     return rc;
 }
 
-int seckit_iam_get_policy_version(seckit_aws *aws, const char *policy_arn,
-                                  const char *version_id, char **document, seckit_error *err)
+int seckit_iam_get_policy_version(seckit_aws *aws, const char *policy_arn, const char *version_id,
+                                  char **document, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && policy_arn != NULL && version_id != NULL && document != NULL,
                    err);
@@ -260,10 +262,19 @@ int seckit_iam_get_policy_version(seckit_aws *aws, const char *policy_arn,
 
 /* ---- GetAccountAuthorizationDetails -> JSON ---- */
 
-static const char *const list_fields[] = {
-    "UserDetailList", "GroupDetailList", "RoleDetailList", "Policies", "UserPolicyList",
-    "GroupPolicyList", "RolePolicyList", "AttachedManagedPolicies", "GroupList",
-    "InstanceProfileList", "Roles", "PolicyVersionList", "Tags"};
+static const char *const list_fields[] = {"UserDetailList",
+                                          "GroupDetailList",
+                                          "RoleDetailList",
+                                          "Policies",
+                                          "UserPolicyList",
+                                          "GroupPolicyList",
+                                          "RolePolicyList",
+                                          "AttachedManagedPolicies",
+                                          "GroupList",
+                                          "InstanceProfileList",
+                                          "Roles",
+                                          "PolicyVersionList",
+                                          "Tags"};
 
 static int in_list(const char *name, const char *const *list, size_t n)
 {
@@ -299,10 +310,12 @@ static cJSON *xml_to_json(const skt_xml_node *n, int depth, seckit_error *err)
             free(doc);
             return j;
         }
-        if (strncmp(name, "Is", 2) == 0 && (strcmp(n->text, "true") == 0 || strcmp(n->text, "false") == 0))
+        if (strncmp(name, "Is", 2) == 0 &&
+            (strcmp(n->text, "true") == 0 || strcmp(n->text, "false") == 0))
             return cJSON_CreateBool(strcmp(n->text, "true") == 0);
         size_t nl = strlen(name);
-        if ((nl > 5 && strcmp(name + nl - 5, "Count") == 0) || strcmp(name, "MaxSessionDuration") == 0) {
+        if ((nl > 5 && strcmp(name + nl - 5, "Count") == 0) ||
+            strcmp(name, "MaxSessionDuration") == 0) {
             char *end;
             double v = strtod(n->text, &end);
             if (*n->text && *end == '\0')
@@ -332,8 +345,7 @@ static cJSON *xml_to_json(const skt_xml_node *n, int depth, seckit_error *err)
 }
 
 int seckit_iam_get_account_authorization_details(seckit_aws *aws, const char *const *filters,
-                                                 size_t nfilters, char **json,
-                                                 seckit_error *err)
+                                                 size_t nfilters, char **json, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && json != NULL && (nfilters == 0 || filters != NULL), err);
     SKT_ENSURE(nfilters <= 5, err, SECKIT_EINVAL, "iam: at most 5 filters");
@@ -364,8 +376,8 @@ int seckit_iam_get_account_authorization_details(seckit_aws *aws, const char *co
         p[np++] = (seckit_aws_kv){"Marker", marker[0] ? marker : NULL};
         skt_xml_node *root;
         const skt_xml_node *res;
-        rc = skt_aws_query_call(aws, NULL, "iam", "GetAccountAuthorizationDetails", IAM_VERSION,
-                                p, np, &root, &res, err);
+        rc = skt_aws_query_call(aws, NULL, "iam", "GetAccountAuthorizationDetails", IAM_VERSION, p,
+                                np, &root, &res, err);
         if (rc != 0)
             break;
         for (size_t t = 0; t < SKT_ARRAY_LEN(tops) && rc == 0; t++) {

@@ -38,8 +38,8 @@ static int add_context(cJSON *req, const seckit_kms_context *ctx, seckit_error *
         SKT_ENSURE(cJSON_GetObjectItemCaseSensitive(o, ctx->pairs[i].name) == NULL, err,
                    SECKIT_EINVAL, "encryption context key '%.64s' appears twice",
                    ctx->pairs[i].name);
-        SKT_ENSURE(cJSON_AddStringToObject(o, ctx->pairs[i].name, ctx->pairs[i].value) != NULL,
-                   err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(cJSON_AddStringToObject(o, ctx->pairs[i].name, ctx->pairs[i].value) != NULL, err,
+                   SECKIT_ENOMEM, "out of memory");
     }
     return 0;
 }
@@ -90,8 +90,8 @@ static void get_key_id(const cJSON *resp, seckit_kms_result *out)
 
 /* A key given as an ARN is called in the ARN's region (its endpoint and
  * signature), whatever the client's region. */
-static int kms_call(seckit_aws *aws, const char *op, const char *key_id, cJSON *req,
-                    int want_plain, int want_ct, seckit_kms_result *out, seckit_error *err)
+static int kms_call(seckit_aws *aws, const char *op, const char *key_id, cJSON *req, int want_plain,
+                    int want_ct, seckit_kms_result *out, seckit_error *err)
 {
     cJSON *resp = NULL;
     char target[64], what[64], region[64];
@@ -124,9 +124,10 @@ int seckit_kms_generate_data_key(seckit_aws *aws, const char *key_id, size_t key
     if (rc == 0 && cJSON_AddStringToObject(req, "KeyId", key_id) == NULL)
         rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
     if (rc == 0) {
-        cJSON *k = key_bytes == 32   ? cJSON_AddStringToObject(req, "KeySpec", "AES_256")
-                   : key_bytes == 16 ? cJSON_AddStringToObject(req, "KeySpec", "AES_128")
-                                     : cJSON_AddNumberToObject(req, "NumberOfBytes", (double)key_bytes);
+        cJSON *k = key_bytes == 32 ? cJSON_AddStringToObject(req, "KeySpec", "AES_256")
+                   : key_bytes == 16
+                       ? cJSON_AddStringToObject(req, "KeySpec", "AES_128")
+                       : cJSON_AddNumberToObject(req, "NumberOfBytes", (double)key_bytes);
         if (k == NULL)
             rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
     }
@@ -144,8 +145,8 @@ int seckit_kms_generate_data_key(seckit_aws *aws, const char *key_id, size_t key
 }
 
 int seckit_kms_encrypt(seckit_aws *aws, const char *key_id, const uint8_t *plaintext,
-                       size_t plaintext_len, const seckit_kms_context *ctx,
-                       seckit_kms_result *out, seckit_error *err)
+                       size_t plaintext_len, const seckit_kms_context *ctx, seckit_kms_result *out,
+                       seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && key_id != NULL && *key_id && out != NULL, err);
     SKT_ENSURE_ARG(plaintext != NULL || plaintext_len == 0, err);
@@ -167,8 +168,8 @@ int seckit_kms_encrypt(seckit_aws *aws, const char *key_id, const uint8_t *plain
 }
 
 int seckit_kms_decrypt(seckit_aws *aws, const char *key_id, const uint8_t *ciphertext,
-                       size_t ciphertext_len, const seckit_kms_context *ctx,
-                       seckit_kms_result *out, seckit_error *err)
+                       size_t ciphertext_len, const seckit_kms_context *ctx, seckit_kms_result *out,
+                       seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && out != NULL && ciphertext != NULL, err);
     SKT_ENSURE(ciphertext_len >= 1 && ciphertext_len <= 6144, err, SECKIT_EINVAL,
@@ -178,7 +179,8 @@ int seckit_kms_decrypt(seckit_aws *aws, const char *key_id, const uint8_t *ciphe
     int rc = req != NULL ? 0 : seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
     if (rc == 0)
         rc = add_b64(req, "CiphertextBlob", ciphertext, ciphertext_len, err);
-    if (rc == 0 && key_id != NULL && *key_id && cJSON_AddStringToObject(req, "KeyId", key_id) == NULL)
+    if (rc == 0 && key_id != NULL && *key_id &&
+        cJSON_AddStringToObject(req, "KeyId", key_id) == NULL)
         rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
     if (rc == 0)
         rc = add_context(req, ctx, err);

@@ -82,9 +82,8 @@ int skt_aws_query_call(seckit_aws *aws, const seckit_aws_credentials *creds, con
             snprintf(respname, sizeof respname, "%sResponse", action);
             *result = skt_xml_child(*root, rname);
             if (strcmp(skt_xml_local(*root), respname) != 0 || *result == NULL) {
-                rc = seckit_error_set(err, SECKIT_EFORMAT,
-                                      "%s %s: response is not <%s> with <%s>", service, action,
-                                      respname, rname);
+                rc = seckit_error_set(err, SECKIT_EFORMAT, "%s %s: response is not <%s> with <%s>",
+                                      service, action, respname, rname);
                 skt_xml_free(*root);
                 *root = NULL;
                 *result = NULL;
@@ -104,8 +103,7 @@ int skt_aws_json_call(seckit_aws *aws, const char *service, const char *target,
 }
 
 int skt_aws_json_call_in(seckit_aws *aws, const char *service, const char *region,
-                         const char *target, const cJSON *request, cJSON **out,
-                         seckit_error *err)
+                         const char *target, const cJSON *request, cJSON **out, seckit_error *err)
 {
     *out = NULL;
     char *body = cJSON_PrintUnformatted(request);

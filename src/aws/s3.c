@@ -42,8 +42,8 @@ int skt_s3_xml_text(const skt_xml_node *n, const char *name, int optional, const
     if (c == NULL) {
         if (optional)
             return 0;
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: <%s> has no <%s>", what,
-                                skt_xml_local(n), name);
+        return seckit_error_set(err, SECKIT_EFORMAT, "%s: <%s> has no <%s>", what, skt_xml_local(n),
+                                name);
     }
     if (skt_xml_next_same(c) != NULL)
         return seckit_error_set(err, SECKIT_EFORMAT, "%s: <%s> has more than one <%s>", what,
@@ -68,8 +68,8 @@ int skt_s3_xml_number(const skt_xml_node *n, const char *name, int optional, lon
     long long v = 0;
     SKT_ENSURE(*s != '\0', err, SECKIT_EFORMAT, "%s: <%s> is empty", what, name);
     for (const char *q = s; *q != '\0'; q++) {
-        SKT_ENSURE(*q >= '0' && *q <= '9', err, SECKIT_EFORMAT,
-                   "%s: <%s> is not a whole number", what, name);
+        SKT_ENSURE(*q >= '0' && *q <= '9', err, SECKIT_EFORMAT, "%s: <%s> is not a whole number",
+                   what, name);
         SKT_ENSURE(v <= (max - (*q - '0')) / 10, err, SECKIT_EFORMAT,
                    "%s: <%s> is larger than %lld", what, name, max);
         v = v * 10 + (*q - '0');
@@ -86,8 +86,8 @@ int skt_s3_xml_bool(const skt_xml_node *n, const char *name, int optional, int *
     *out = 0;
     if (s == NULL || strcmp(s, "false") == 0)
         return 0;
-    SKT_ENSURE(strcmp(s, "true") == 0, err, SECKIT_EFORMAT,
-               "%s: <%s> is neither true nor false", what, name);
+    SKT_ENSURE(strcmp(s, "true") == 0, err, SECKIT_EFORMAT, "%s: <%s> is neither true nor false",
+               what, name);
     *out = 1;
     return 0;
 }
@@ -124,8 +124,7 @@ int seckit_s3_check_bucket_name(const char *b, seckit_error *err)
     size_t n = strlen(b);
     const char *bad = NULL;
     static const char *const prefixes[] = {"xn--", "sthree-", "amzn-s3-demo-"};
-    static const char *const suffixes[] = {"-s3alias", "--ol-s3", ".mrap", "--x-s3",
-                                           "--table-s3"};
+    static const char *const suffixes[] = {"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"};
     if (n < 3 || n > 63)
         bad = "it must be 3 to 63 characters long";
     for (size_t i = 0; bad == NULL && i < n; i++) {
@@ -146,8 +145,8 @@ int seckit_s3_check_bucket_name(const char *b, seckit_error *err)
         if (ends_with(b, n, suffixes[i]))
             bad = "it ends with a suffix S3 reserves (-s3alias, --ol-s3, .mrap, --x-s3, "
                   "--table-s3)";
-    SKT_ENSURE(bad == NULL, err, SECKIT_EINVAL, "S3: '%.80s' is not a valid bucket name: %s",
-               b, bad);
+    SKT_ENSURE(bad == NULL, err, SECKIT_EINVAL, "S3: '%.80s' is not a valid bucket name: %s", b,
+               bad);
     return 0;
 }
 
@@ -182,8 +181,7 @@ static size_t utf8_seq(const unsigned char *s)
     }
     if (c >= 0xf0 && c <= 0xf4) {
         unsigned lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-        return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80 ? 4
-                                                                                          : 0;
+        return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80 ? 4 : 0;
     }
     return 0;
 }
@@ -221,8 +219,10 @@ int skt_s3_meta_value_encode(const char *value, char **out, seckit_error *err)
 
 static int hexval(int c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                        : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                  : -1;
 }
 
 /* One encoded word "=?charset?B|Q?text?=" at s (len n) appended to w as
@@ -354,7 +354,8 @@ static int add_metadata(seckit_aws_kv *h, size_t *n, char **owned, size_t *owned
         for (const char *q = name; *q != '\0'; q++)
             SKT_ENSURE(token_char((unsigned char)*q), err, SECKIT_EINVAL,
                        "S3: metadata name '%.64s' has a character HTTP does not allow in a "
-                       "header name", name);
+                       "header name",
+                       name);
         total += strlen(name) + strlen(value);
         SKT_ENSURE(total <= MAX_META_TOTAL, err, SECKIT_ELIMIT,
                    "S3: user metadata larger than %d bytes", MAX_META_TOTAL);
@@ -428,11 +429,11 @@ int skt_s3_check_range(const char *range, seckit_error *err)
                    "S3: range '%.64s': bad suffix length", range);
         return 0;
     }
-    SKT_ENSURE(parse_ll(p, dash, &a) == 0, err, SECKIT_EINVAL,
-               "S3: range '%.64s': bad first byte", range);
+    SKT_ENSURE(parse_ll(p, dash, &a) == 0, err, SECKIT_EINVAL, "S3: range '%.64s': bad first byte",
+               range);
     if (dash[1] != '\0')
-        SKT_ENSURE(parse_ll(dash + 1, dash + strlen(dash), &b) == 0 && b >= a, err,
-                   SECKIT_EINVAL, "S3: range '%.64s': bad last byte", range);
+        SKT_ENSURE(parse_ll(dash + 1, dash + strlen(dash), &b) == 0 && b >= a, err, SECKIT_EINVAL,
+                   "S3: range '%.64s': bad last byte", range);
     return 0;
 }
 
@@ -454,8 +455,8 @@ int skt_s3_object_info_from(const seckit_aws_response *resp, seckit_s3_object_in
         const char *dash, *slash;
         SKT_ENSURE(cr != NULL && strncmp(cr, "bytes ", 6) == 0 &&
                        (dash = strchr(cr + 6, '-')) != NULL &&
-                       (slash = strchr(dash, '/')) != NULL &&
-                       parse_ll(cr + 6, dash, &a) == 0 && parse_ll(dash + 1, slash, &b) == 0 &&
+                       (slash = strchr(dash, '/')) != NULL && parse_ll(cr + 6, dash, &a) == 0 &&
+                       parse_ll(dash + 1, slash, &b) == 0 &&
                        parse_ll(slash + 1, slash + strlen(slash), &total) == 0 && a <= b &&
                        b < total && b - a + 1 == info->content_length,
                    err, SECKIT_EFORMAT, "S3: a 206 answer with a bad Content-Range '%.80s'",
@@ -471,23 +472,21 @@ int skt_s3_object_info_from(const seckit_aws_response *resp, seckit_s3_object_in
     copy_header(resp, "cache-control", info->cache_control, sizeof(info->cache_control));
     copy_header(resp, "content-disposition", info->content_disposition,
                 sizeof(info->content_disposition));
-    copy_header(resp, "content-encoding", info->content_encoding,
-                sizeof(info->content_encoding));
-    copy_header(resp, "content-language", info->content_language,
-                sizeof(info->content_language));
+    copy_header(resp, "content-encoding", info->content_encoding, sizeof(info->content_encoding));
+    copy_header(resp, "content-language", info->content_language, sizeof(info->content_language));
     copy_header(resp, "expires", info->expires, sizeof(info->expires));
     copy_header(resp, "x-amz-storage-class", info->storage_class, sizeof(info->storage_class));
     long long num = 0;
     const char *mm = seckit_aws_response_header(resp, "x-amz-missing-meta");
     if (mm != NULL) {
-        SKT_ENSURE(parse_ll(mm, mm + strlen(mm), &num) == 0 && num <= 1000000, err,
-                   SECKIT_EFORMAT, "S3: a bad x-amz-missing-meta header '%.40s'", mm);
+        SKT_ENSURE(parse_ll(mm, mm + strlen(mm), &num) == 0 && num <= 1000000, err, SECKIT_EFORMAT,
+                   "S3: a bad x-amz-missing-meta header '%.40s'", mm);
         info->missing_meta = (int)num;
     }
     const char *tc = seckit_aws_response_header(resp, "x-amz-tagging-count");
     if (tc != NULL) {
-        SKT_ENSURE(parse_ll(tc, tc + strlen(tc), &num) == 0 && num <= 1000000, err,
-                   SECKIT_EFORMAT, "S3: a bad x-amz-tagging-count header '%.40s'", tc);
+        SKT_ENSURE(parse_ll(tc, tc + strlen(tc), &num) == 0 && num <= 1000000, err, SECKIT_EFORMAT,
+                   "S3: a bad x-amz-tagging-count header '%.40s'", tc);
         info->tag_count = (int)num;
     }
     size_t n = 0;
@@ -503,8 +502,7 @@ int skt_s3_object_info_from(const seckit_aws_response *resp, seckit_s3_object_in
             continue;
         char *name = strdup(resp->headers[i].name + strlen(META_PREFIX));
         char *value = NULL;
-        (void)skt_s3_meta_value_decode(resp->headers[i].value != NULL ? resp->headers[i].value
-                                                                      : "",
+        (void)skt_s3_meta_value_decode(resp->headers[i].value != NULL ? resp->headers[i].value : "",
                                        &value, NULL);
         if (name == NULL || value == NULL) {
             free(name);
@@ -614,8 +612,8 @@ int skt_s3_error_document(const skt_xml_node *root, int status, seckit_error *er
     (void)skt_s3_xml_text(root, "Message", 1, &msg, "S3 error", NULL);
     (void)skt_s3_xml_text(root, "RequestId", 1, &rid, "S3 error", NULL);
     int rc = code != NULL && skt_aws_is_auth_code(code) ? SECKIT_EAWSAUTH : SECKIT_EAWS;
-    seckit_error_set(err, rc, "S3: %.300s", msg != NULL && msg[0] != '\0' ? msg
-                                                      : "the service reported an error");
+    seckit_error_set(err, rc, "S3: %.300s",
+                     msg != NULL && msg[0] != '\0' ? msg : "the service reported an error");
     if (err != NULL) {
         snprintf(err->aws_code, sizeof(err->aws_code), "%s", code != NULL ? code : "");
         snprintf(err->aws_request_id, sizeof(err->aws_request_id), "%s", rid != NULL ? rid : "");
@@ -645,8 +643,8 @@ int skt_s3_parse_body(const seckit_aws_response *resp, const char *want, const c
         return rc;
     }
     if (strcmp(skt_xml_local(n), want) != 0) {
-        int rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: expected <%s>, got <%.64s>", what,
-                                  want, skt_xml_local(n));
+        int rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: expected <%s>, got <%.64s>", what, want,
+                                  skt_xml_local(n));
         skt_xml_free(n);
         return rc;
     }
@@ -703,10 +701,10 @@ done:
 typedef struct get_state {
     const seckit_s3_get *req;
     seckit_s3_object_info *info;
-    int have_info;          /* info holds the first answer */
-    int checked;            /* this attempt's answer has been checked */
-    long long received;     /* body bytes delivered so far, over all attempts */
-    skt_writer mem;         /* memory mode */
+    int have_info;      /* info holds the first answer */
+    int checked;        /* this attempt's answer has been checked */
+    long long received; /* body bytes delivered so far, over all attempts */
+    skt_writer mem;     /* memory mode */
 } get_state;
 
 static int info_checked(const seckit_aws_response *resp, seckit_s3_object_info *info,
@@ -736,8 +734,9 @@ static int get_check_answer(get_state *g, const seckit_aws_response *head, secki
         if (g->req->on_headers != NULL) {
             int rc = g->req->on_headers(g->req->sink_ctx, g->info, err);
             if (rc != 0)
-                return rc < 0 ? rc : seckit_error_set(err, SECKIT_EINTERNAL,
-                                                      "S3 GetObject: on_headers returned %d", rc);
+                return rc < 0 ? rc
+                              : seckit_error_set(err, SECKIT_EINTERNAL,
+                                                 "S3 GetObject: on_headers returned %d", rc);
         }
         return 0;
     }
@@ -767,8 +766,9 @@ static int get_sink(void *ctx, const seckit_aws_response *head, const unsigned c
     if (req->sink != NULL) {
         int rc = req->sink(req->sink_ctx, data, len, err);
         if (rc != 0)
-            return rc < 0 ? rc : seckit_error_set(err, SECKIT_EINTERNAL,
-                                                  "S3 GetObject: the sink returned %d", rc);
+            return rc < 0 ? rc
+                          : seckit_error_set(err, SECKIT_EINTERNAL,
+                                             "S3 GetObject: the sink returned %d", rc);
     } else if (req->out_fd >= 0) {
         size_t done = 0;
         while (done < len) {
@@ -852,9 +852,8 @@ int seckit_s3_get_object(seckit_aws *aws, const seckit_s3_get *req, seckit_s3_ob
         if (rc == 0 && !g.checked) /* an empty body: no sink call */
             rc = get_check_answer(&g, &resp, err);
         if (rc == 0 && g.received != info->content_length)
-            rc = seckit_error_set(err, SECKIT_ENETWORK,
-                                  "S3 GetObject: received %lld of %lld bytes", g.received,
-                                  info->content_length);
+            rc = seckit_error_set(err, SECKIT_ENETWORK, "S3 GetObject: received %lld of %lld bytes",
+                                  g.received, info->content_length);
         seckit_aws_response_free(&resp);
         if (rc == 0) {
             if (resumes > 0)
@@ -863,9 +862,8 @@ int seckit_s3_get_object(seckit_aws *aws, const seckit_s3_get *req, seckit_s3_ob
         }
         /* Resume only a transfer cut off mid-body (the sink has bytes; the
          * HTTP layer retried anything earlier itself). */
-        if ((rc != SECKIT_ENETWORK && rc != SECKIT_ETIMEOUT) || !g.have_info ||
-            g.received == 0 || attempts >= aws->max_attempts ||
-            (info->etag[0] == '\0' && req->version_id == NULL))
+        if ((rc != SECKIT_ENETWORK && rc != SECKIT_ETIMEOUT) || !g.have_info || g.received == 0 ||
+            attempts >= aws->max_attempts || (info->etag[0] == '\0' && req->version_id == NULL))
             break;
         if (skt_retry_quota_acquire(&aws->quota, skt_retry_classify(rc, 0, NULL), &cost) != 0)
             break;
@@ -992,8 +990,8 @@ static void parse_copy_result_time(const skt_xml_node *root, char *dst, size_t c
 int seckit_s3_upload_part_copy(seckit_aws *aws, const char *bucket, const char *key,
                                const char *upload_id, int part_number, const char *src_bucket,
                                const char *src_key, const char *src_version_id,
-                               const char *copy_source_if_match, long long first,
-                               long long last, char etag[130], seckit_error *err)
+                               const char *copy_source_if_match, long long first, long long last,
+                               char etag[130], seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && upload_id != NULL, err);
     SKT_GUARD(check_object(bucket, key, err));
@@ -1001,8 +999,8 @@ int seckit_s3_upload_part_copy(seckit_aws *aws, const char *bucket, const char *
     SKT_ENSURE(part_number >= 1 && part_number <= SECKIT_S3_MAX_PARTS, err, SECKIT_EINVAL,
                "S3: part number %d is not in 1..%d", part_number, SECKIT_S3_MAX_PARTS);
     SKT_ENSURE(first < 0 || (last >= first && last - first < SECKIT_S3_MAX_PART_SIZE), err,
-               SECKIT_EINVAL, "S3: UploadPartCopy: bad byte range %lld-%lld (at most 5 GiB)",
-               first, last);
+               SECKIT_EINVAL, "S3: UploadPartCopy: bad byte range %lld-%lld (at most 5 GiB)", first,
+               last);
     const char *what = "S3 UploadPartCopy response";
     char pn[16], range[80];
     snprintf(pn, sizeof(pn), "%d", part_number);
@@ -1053,8 +1051,8 @@ static int create_multipart_h(seckit_aws *aws, const char *bucket, const char *k
                               seckit_error *err);
 
 /* GetObjectTagging as an x-amz-tagging value ("k=v&k2=v2", URL-encoded). */
-static int get_tagging(seckit_aws *aws, const char *bucket, const char *key,
-                       const char *version_id, char **out, seckit_error *err)
+static int get_tagging(seckit_aws *aws, const char *bucket, const char *key, const char *version_id,
+                       char **out, seckit_error *err)
 {
     const char *what = "S3 GetObjectTagging response";
     *out = NULL;
@@ -1125,8 +1123,7 @@ static int copy_multipart(seckit_aws *aws, const seckit_s3_copy *req,
     if (rc == 0)
         rc = req->replace_metadata
                  ? add_metadata(h, &nh, owned, &nowned, req->metadata, req->metadata_count, err)
-                 : add_metadata(h, &nh, owned, &nowned, info->metadata, info->metadata_count,
-                                err);
+                 : add_metadata(h, &nh, owned, &nowned, info->metadata, info->metadata_count, err);
     if (rc == 0 && info->tag_count > 0) {
         rc = get_tagging(aws, req->src_bucket, req->src_key, req->src_version_id, &tagging, err);
         if (rc == 0 && tagging != NULL) {
@@ -1305,8 +1302,7 @@ int seckit_s3_delete_object_version(seckit_aws *aws, const char *bucket, const c
     return rc;
 }
 
-int seckit_s3_delete_object(seckit_aws *aws, const char *bucket, const char *key,
-                            seckit_error *err)
+int seckit_s3_delete_object(seckit_aws *aws, const char *bucket, const char *key, seckit_error *err)
 {
     return seckit_s3_delete_object_version(aws, bucket, key, NULL, err);
 }
@@ -1325,8 +1321,7 @@ static int xml_text(skt_writer *w, const char *s, seckit_error *err)
             SKT_GUARD(skt_writer_str(w, ref, err));
         } else {
             SKT_ENSURE(*q >= 0x20, err, SECKIT_EINVAL,
-                       "S3 DeleteObjects: key '%.64s' has a control character XML cannot carry",
-                       s);
+                       "S3 DeleteObjects: key '%.64s' has a control character XML cannot carry", s);
             char one[2] = {(char)*q, '\0'};
             SKT_GUARD(skt_xml_escape(w, one, err));
         }
@@ -1334,21 +1329,23 @@ static int xml_text(skt_writer *w, const char *s, seckit_error *err)
     return 0;
 }
 
-int skt_s3_delete_body(const seckit_s3_object_id *ids, size_t count, char **out,
-                       size_t *out_len, seckit_error *err)
+int skt_s3_delete_body(const seckit_s3_object_id *ids, size_t count, char **out, size_t *out_len,
+                       seckit_error *err)
 {
     skt_writer w;
     int rc;
     skt_writer_init(&w, 8u << 20);
-    SKT_GUARD_GOTO(skt_writer_str(&w, "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-                                      "<Quiet>true</Quiet>", err),
+    SKT_GUARD_GOTO(skt_writer_str(&w,
+                                  "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                                  "<Quiet>true</Quiet>",
+                                  err),
                    rc, fail);
     for (size_t i = 0; i < count; i++) {
         SKT_ENSURE_GOTO(ids[i].key != NULL && ids[i].key[0] != '\0' &&
                             strlen(ids[i].key) <= SECKIT_S3_KEY_MAX,
                         err, rc, fail, SECKIT_EINVAL,
-                        "S3 DeleteObjects: entry %zu has no key or one longer than %d bytes",
-                        i + 1, SECKIT_S3_KEY_MAX);
+                        "S3 DeleteObjects: entry %zu has no key or one longer than %d bytes", i + 1,
+                        SECKIT_S3_KEY_MAX);
         SKT_GUARD_GOTO(skt_writer_str(&w, "<Object><Key>", err), rc, fail);
         SKT_GUARD_GOTO(xml_text(&w, ids[i].key, err), rc, fail);
         SKT_GUARD_GOTO(skt_writer_str(&w, "</Key>", err), rc, fail);
@@ -1381,8 +1378,8 @@ void seckit_s3_delete_result_free(seckit_s3_delete_result *r)
     memset(r, 0, sizeof(*r));
 }
 
-int skt_s3_parse_delete(const skt_xml_node *root, size_t requested,
-                        seckit_s3_delete_result *out, seckit_error *err)
+int skt_s3_parse_delete(const skt_xml_node *root, size_t requested, seckit_s3_delete_result *out,
+                        seckit_error *err)
 {
     const char *what = "S3 DeleteObjects response";
     memset(out, 0, sizeof(*out));
@@ -1408,8 +1405,8 @@ int skt_s3_parse_delete(const skt_xml_node *root, size_t requested,
         e->version_id = v != NULL ? strdup(v) : NULL;
         e->message = strdup(msg != NULL ? msg : "");
         copy_str(e->code, sizeof(e->code), code);
-        SKT_ENSURE_GOTO(e->key != NULL && e->message != NULL && (v == NULL || e->version_id),
-                        err, rc, fail, SECKIT_ENOMEM, "S3: out of memory");
+        SKT_ENSURE_GOTO(e->key != NULL && e->message != NULL && (v == NULL || e->version_id), err,
+                        rc, fail, SECKIT_ENOMEM, "S3: out of memory");
     }
     out->deleted = requested - out->error_count;
     return 0;
@@ -1480,7 +1477,8 @@ int seckit_s3_create_bucket(seckit_aws *aws, const char *bucket, seckit_error *e
     if (region != NULL && region[0] != '\0' && strcmp(region, "us-east-1") != 0) {
         snprintf(body, sizeof(body),
                  "<CreateBucketConfiguration><LocationConstraint>%.64s</LocationConstraint>"
-                 "</CreateBucketConfiguration>", region);
+                 "</CreateBucketConfiguration>",
+                 region);
         r.body = body;
         r.body_len = strlen(body);
     }
@@ -1549,7 +1547,7 @@ int skt_s3_parse_list(const skt_xml_node *root, seckit_s3_list_result *out, seck
             SKT_ENSURE_GOTO(e->key != NULL, err, rc, fail, SECKIT_ENOMEM, "S3: out of memory");
             out->count++;
             SKT_GUARD_GOTO(skt_s3_xml_number(c, "Size", 0, 9223372036854775807LL, &e->size, what,
-                                            err),
+                                             err),
                            rc, fail);
             SKT_GUARD_GOTO(skt_s3_xml_text(c, "ETag", 1, &s, what, err), rc, fail);
             copy_str(e->etag, sizeof(e->etag), s);
@@ -1587,8 +1585,8 @@ fail:
     return rc;
 }
 
-int seckit_s3_list_objects(seckit_aws *aws, const seckit_s3_list *req,
-                           seckit_s3_list_result *out, seckit_error *err)
+int seckit_s3_list_objects(seckit_aws *aws, const seckit_s3_list *req, seckit_s3_list_result *out,
+                           seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && req != NULL && out != NULL, err);
     memset(out, 0, sizeof(*out));
@@ -1629,8 +1627,7 @@ int seckit_s3_list_objects(seckit_aws *aws, const seckit_s3_list *req,
     r.query_count = nq;
     int rc = send_s3(aws, "ListObjectsV2", &r, req->bucket, NULL, &resp, err);
     if (rc == 0)
-        rc = skt_s3_parse_body(&resp, "ListBucketResult", "S3 ListObjectsV2 response", &root,
-                               err);
+        rc = skt_s3_parse_body(&resp, "ListBucketResult", "S3 ListObjectsV2 response", &root, err);
     if (rc == 0)
         rc = skt_s3_parse_list(root, out, err);
     skt_xml_free(root);
@@ -1656,8 +1653,8 @@ static int create_multipart_h(seckit_aws *aws, const char *bucket, const char *k
     r.query = &q;
     r.query_count = 1;
     SKT_GUARD_GOTO(send_s3(aws, "CreateMultipartUpload", &r, bucket, key, &resp, err), rc, done);
-    SKT_GUARD_GOTO(skt_s3_parse_body(&resp, "InitiateMultipartUploadResult", what, &root, err),
-                   rc, done);
+    SKT_GUARD_GOTO(skt_s3_parse_body(&resp, "InitiateMultipartUploadResult", what, &root, err), rc,
+                   done);
     const char *id = NULL;
     SKT_GUARD_GOTO(skt_s3_xml_text(root, "UploadId", 0, &id, what, err), rc, done);
     SKT_ENSURE_GOTO(id[0] != '\0' && strlen(id) <= 1024, err, rc, done, SECKIT_EFORMAT,
@@ -1674,8 +1671,8 @@ int seckit_s3_create_multipart(seckit_aws *aws, const char *bucket, const char *
                                const char *content_type, const seckit_s3_meta *metadata,
                                size_t metadata_count, char **upload_id, seckit_error *err)
 {
-    return seckit_s3_create_multipart_ex(aws, bucket, key, content_type, metadata,
-                                         metadata_count, NULL, upload_id, err);
+    return seckit_s3_create_multipart_ex(aws, bucket, key, content_type, metadata, metadata_count,
+                                         NULL, upload_id, err);
 }
 
 int seckit_s3_create_multipart_ex(seckit_aws *aws, const char *bucket, const char *key,
@@ -1694,8 +1691,7 @@ int seckit_s3_create_multipart_ex(seckit_aws *aws, const char *bucket, const cha
         h[nh].name = "Content-Type";
         h[nh++].value = content_type;
     }
-    SKT_GUARD_GOTO(add_metadata(h, &nh, owned, &nowned, metadata, metadata_count, err), rc,
-                   done);
+    SKT_GUARD_GOTO(add_metadata(h, &nh, owned, &nowned, metadata, metadata_count, err), rc, done);
     SKT_GUARD_GOTO(skt_s3_add_write_headers(h, &nh, write, err), rc, done);
     rc = create_multipart_h(aws, bucket, key, h, nh, upload_id, err);
 done:
@@ -1750,8 +1746,7 @@ int skt_s3_complete_body(const seckit_s3_part *parts, size_t count, char **out, 
                         err, rc, fail, SECKIT_EINVAL,
                         "S3: CompleteMultipartUpload: part numbers must ascend within 1..%d",
                         SECKIT_S3_MAX_PARTS);
-        snprintf(num, sizeof(num), "<Part><PartNumber>%d</PartNumber><ETag>",
-                 parts[i].part_number);
+        snprintf(num, sizeof(num), "<Part><PartNumber>%d</PartNumber><ETag>", parts[i].part_number);
         SKT_GUARD_GOTO(skt_writer_str(&w, num, err), rc, fail);
         SKT_GUARD_GOTO(skt_xml_escape(&w, parts[i].etag, err), rc, fail);
         SKT_GUARD_GOTO(skt_writer_str(&w, "</ETag></Part>", err), rc, fail);
@@ -1766,17 +1761,17 @@ fail:
 }
 
 int seckit_s3_complete_multipart(seckit_aws *aws, const char *bucket, const char *key,
-                                 const char *upload_id, const seckit_s3_part *parts,
-                                 size_t count, char etag[130], seckit_error *err)
+                                 const char *upload_id, const seckit_s3_part *parts, size_t count,
+                                 char etag[130], seckit_error *err)
 {
     return skt_s3_complete_multipart_cond(aws, bucket, key, upload_id, parts, count, NULL, etag,
                                           NULL, err);
 }
 
 int skt_s3_complete_multipart_cond(seckit_aws *aws, const char *bucket, const char *key,
-                                   const char *upload_id, const seckit_s3_part *parts,
-                                   size_t count, const char *if_none_match, char etag[130],
-                                   char *version_id, seckit_error *err)
+                                   const char *upload_id, const seckit_s3_part *parts, size_t count,
+                                   const char *if_none_match, char etag[130], char *version_id,
+                                   seckit_error *err)
 {
     if (version_id != NULL)
         version_id[0] = '\0';
@@ -1841,8 +1836,7 @@ void seckit_s3_parts_result_free(seckit_s3_parts_result *r)
     memset(r, 0, sizeof(*r));
 }
 
-int skt_s3_parse_parts(const skt_xml_node *root, seckit_s3_parts_result *out,
-                       seckit_error *err)
+int skt_s3_parse_parts(const skt_xml_node *root, seckit_s3_parts_result *out, seckit_error *err)
 {
     const char *what = "S3 ListParts response";
     int rc = 0;
@@ -1864,7 +1858,7 @@ int skt_s3_parse_parts(const skt_xml_node *root, seckit_s3_parts_result *out,
         SKT_ENSURE_GOTO(num >= 1, err, rc, fail, SECKIT_EFORMAT, "%s: part number 0", what);
         SKT_GUARD_GOTO(skt_s3_xml_text(c, "ETag", 0, &e, what, err), rc, fail);
         SKT_GUARD_GOTO(skt_s3_xml_number(c, "Size", 0, SECKIT_S3_MAX_PART_SIZE, &p->size, what,
-                                        err),
+                                         err),
                        rc, fail);
         p->part_number = (int)num;
         copy_str(p->etag, sizeof(p->etag), e);
@@ -1874,7 +1868,7 @@ int skt_s3_parse_parts(const skt_xml_node *root, seckit_s3_parts_result *out,
                    fail);
     long long next = 0;
     SKT_GUARD_GOTO(skt_s3_xml_number(root, "NextPartNumberMarker", 1, SECKIT_S3_MAX_PARTS, &next,
-                                    what, err),
+                                     what, err),
                    rc, fail);
     SKT_ENSURE_GOTO(!out->is_truncated || next > 0, err, rc, fail, SECKIT_EFORMAT,
                     "%s: truncated page without a NextPartNumberMarker", what);

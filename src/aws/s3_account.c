@@ -16,13 +16,12 @@
 /* ---- write options ----------------------------------------------------- */
 
 static const char *const storage_classes[] = {
-    "STANDARD",   "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA",     "INTELLIGENT_TIERING",
-    "GLACIER",    "DEEP_ARCHIVE",       "GLACIER_IR",  "EXPRESS_ONEZONE"};
+    "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA",     "INTELLIGENT_TIERING",
+    "GLACIER",  "DEEP_ARCHIVE",       "GLACIER_IR",  "EXPRESS_ONEZONE"};
 static const char *const sse_values[] = {"AES256", "aws:kms", "aws:kms:dsse"};
-static const char *const acls[] = {"private",           "public-read",
-                                   "public-read-write", "authenticated-read",
-                                   "aws-exec-read",     "bucket-owner-read",
-                                   "bucket-owner-full-control", "log-delivery-write"};
+static const char *const acls[] = {
+    "private",       "public-read",       "public-read-write",         "authenticated-read",
+    "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write"};
 
 /* 0 when v is one of the n names; else SECKIT_EINVAL listing them. */
 static int one_of(const char *what, const char *v, const char *const *names, size_t n,
@@ -36,8 +35,7 @@ static int one_of(const char *what, const char *v, const char *const *names, siz
         size_t l = strlen(list);
         snprintf(list + l, sizeof(list) - l, "%s%s", i > 0 ? ", " : "", names[i]);
     }
-    return seckit_error_set(err, SECKIT_EINVAL, "S3: '%.64s' is not %s (one of %s)", v, what,
-                            list);
+    return seckit_error_set(err, SECKIT_EINVAL, "S3: '%.64s' is not %s (one of %s)", v, what, list);
 }
 
 int seckit_s3_check_write_options(const seckit_s3_write_options *o, seckit_error *err)
@@ -48,8 +46,8 @@ int seckit_s3_check_write_options(const seckit_s3_write_options *o, seckit_error
         SKT_GUARD(one_of("a storage class", o->storage_class, storage_classes,
                          SKT_ARRAY_LEN(storage_classes), err));
     if (o->sse != NULL)
-        SKT_GUARD(one_of("a server-side encryption", o->sse, sse_values,
-                         SKT_ARRAY_LEN(sse_values), err));
+        SKT_GUARD(
+            one_of("a server-side encryption", o->sse, sse_values, SKT_ARRAY_LEN(sse_values), err));
     if (o->acl != NULL)
         SKT_GUARD(one_of("a canned ACL", o->acl, acls, SKT_ARRAY_LEN(acls), err));
     if (o->sse_kms_key_id != NULL) {
@@ -92,8 +90,7 @@ void seckit_s3_bucket_list_free(seckit_s3_bucket_list *list)
     memset(list, 0, sizeof(*list));
 }
 
-int skt_s3_parse_buckets(const skt_xml_node *root, seckit_s3_bucket_list *out,
-                         seckit_error *err)
+int skt_s3_parse_buckets(const skt_xml_node *root, seckit_s3_bucket_list *out, seckit_error *err)
 {
     const char *what = "S3 ListBuckets response";
     SKT_ENSURE(skt_s3_xml_count(root, "Buckets") <= 1, err, SECKIT_EFORMAT,
@@ -114,13 +111,12 @@ int skt_s3_parse_buckets(const skt_xml_node *root, seckit_s3_bucket_list *out,
         SKT_GUARD(skt_s3_xml_text(b, "Name", 0, &name, what, err));
         SKT_GUARD(skt_s3_xml_text(b, "CreationDate", 1, &created, what, err));
         SKT_ENSURE(name[0] != '\0', err, SECKIT_EFORMAT, "%s: a bucket without a name", what);
-        SKT_ENSURE(created == NULL || strlen(created) < sizeof(out->buckets[0].creation_date),
-                   err, SECKIT_EFORMAT, "%s: bad <CreationDate>", what);
+        SKT_ENSURE(created == NULL || strlen(created) < sizeof(out->buckets[0].creation_date), err,
+                   SECKIT_EFORMAT, "%s: bad <CreationDate>", what);
         seckit_s3_bucket *e = &out->buckets[out->count];
         e->name = strdup(name);
         SKT_ENSURE(e->name != NULL, err, SECKIT_ENOMEM, "S3: out of memory");
-        snprintf(e->creation_date, sizeof(e->creation_date), "%s",
-                 created != NULL ? created : "");
+        snprintf(e->creation_date, sizeof(e->creation_date), "%s", created != NULL ? created : "");
         out->count++;
     }
     const char *token = NULL;
@@ -192,8 +188,7 @@ int seckit_s3_presign(seckit_aws *aws, const char *method, const char *bucket, c
     SKT_ENSURE(version_id == NULL || (!put && version_id[0] != '\0'), err, SECKIT_EINVAL,
                "S3: a version id is for presigned GETs and must not be empty");
     SKT_ENSURE(expires_s >= 1 && expires_s <= 604800, err, SECKIT_EINVAL,
-               "S3: a presigned URL expires after 1..604800 seconds (7 days), not %ld",
-               expires_s);
+               "S3: a presigned URL expires after 1..604800 seconds (7 days), not %ld", expires_s);
     char *path = malloc(strlen(key) + 2);
     SKT_ENSURE(path != NULL, err, SECKIT_ENOMEM, "S3: out of memory");
     path[0] = '/';

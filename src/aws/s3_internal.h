@@ -36,8 +36,7 @@ int skt_s3_parse_body(const seckit_aws_response *resp, const char *want, const c
                       skt_xml_node **root, seckit_error *err);
 
 int skt_s3_parse_list(const skt_xml_node *root, seckit_s3_list_result *out, seckit_error *err);
-int skt_s3_parse_parts(const skt_xml_node *root, seckit_s3_parts_result *out,
-                       seckit_error *err);
+int skt_s3_parse_parts(const skt_xml_node *root, seckit_s3_parts_result *out, seckit_error *err);
 /* The CompleteMultipartUpload request body (malloc'd, NUL-terminated). */
 int skt_s3_complete_body(const seckit_s3_part *parts, size_t count, char **out, size_t *out_len,
                          seckit_error *err);
@@ -51,17 +50,17 @@ int skt_s3_meta_value_encode(const char *value, char **out, seckit_error *err);
 int skt_s3_meta_value_decode(const char *value, char **out, seckit_error *err);
 
 /* The DeleteObjects request body and response (per-key errors). */
-int skt_s3_delete_body(const seckit_s3_object_id *ids, size_t count, char **out,
-                       size_t *out_len, seckit_error *err);
-int skt_s3_parse_delete(const skt_xml_node *root, size_t requested,
-                        seckit_s3_delete_result *out, seckit_error *err);
+int skt_s3_delete_body(const seckit_s3_object_id *ids, size_t count, char **out, size_t *out_len,
+                       seckit_error *err);
+int skt_s3_parse_delete(const skt_xml_node *root, size_t requested, seckit_s3_delete_result *out,
+                        seckit_error *err);
 
 /* CompleteMultipartUpload with an optional If-None-Match; version_id (may
  * be NULL, 1025 bytes) receives x-amz-version-id. */
 int skt_s3_complete_multipart_cond(seckit_aws *aws, const char *bucket, const char *key,
-                                   const char *upload_id, const seckit_s3_part *parts,
-                                   size_t count, const char *if_none_match, char etag[130],
-                                   char *version_id, seckit_error *err);
+                                   const char *upload_id, const seckit_s3_part *parts, size_t count,
+                                   const char *if_none_match, char etag[130], char *version_id,
+                                   seckit_error *err);
 
 /* Send the S3 operation op ("ListBuckets": the name errors show) for
  * bucket/key (key NULL: the bucket; bucket NULL too: the service). */
@@ -70,8 +69,7 @@ int skt_s3_send(seckit_aws *aws, const char *op, seckit_aws_request *r, const ch
 
 /* A ListAllMyBucketsResult into out (cleared by the caller; partly filled
  * on an error: free it). */
-int skt_s3_parse_buckets(const skt_xml_node *root, seckit_s3_bucket_list *out,
-                         seckit_error *err);
+int skt_s3_parse_buckets(const skt_xml_node *root, seckit_s3_bucket_list *out, seckit_error *err);
 
 /* The x-amz-storage-class, x-amz-server-side-encryption(-aws-kms-key-id)
  * and x-amz-acl headers of opts (checked first) appended at h[*nh]; at

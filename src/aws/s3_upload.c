@@ -62,7 +62,8 @@ static int part(upload_state *st, const seckit_s3_body *body, seckit_error *err)
 {
     SKT_ENSURE(st->nparts < SECKIT_S3_MAX_PARTS, err, SECKIT_ELIMIT,
                "S3 upload: the input needs more than %d parts of %lld bytes; use a larger part "
-               "size", SECKIT_S3_MAX_PARTS, st->part_size);
+               "size",
+               SECKIT_S3_MAX_PARTS, st->part_size);
     if (st->parts == NULL) {
         st->parts = calloc(SECKIT_S3_MAX_PARTS, sizeof(*st->parts));
         SKT_ENSURE(st->parts != NULL, err, SECKIT_ENOMEM, "S3 upload: out of memory");
@@ -108,8 +109,7 @@ static int put_single(upload_state *st, const seckit_s3_body *body, seckit_error
     return 0;
 }
 
-static int upload_file(upload_state *st, int fd, long long start, long long size,
-                       seckit_error *err)
+static int upload_file(upload_state *st, int fd, long long start, long long size, seckit_error *err)
 {
     long long ps = st->req->part_size;
     if (size <= ps) {
@@ -127,7 +127,8 @@ static int upload_file(upload_state *st, int fd, long long start, long long size
     }
     SKT_ENSURE((size + ps - 1) / ps <= SECKIT_S3_MAX_PARTS, err, SECKIT_ELIMIT,
                "S3 upload: %lld bytes need more than %d parts of %lld bytes; use a larger part "
-               "size", size, SECKIT_S3_MAX_PARTS, ps);
+               "size",
+               size, SECKIT_S3_MAX_PARTS, ps);
     for (long long off = 0; off < size; off += ps) {
         long long n = size - off < ps ? size - off : ps;
         seckit_s3_body b = {.fd = fd, .offset = start + off, .len = (size_t)n};
@@ -175,25 +176,25 @@ static int upload_source(upload_state *st, seckit_error *err)
         int last = 0;
         SKT_ENSURE_GOTO(pn <= SECKIT_S3_MAX_PARTS, err, rc, done, SECKIT_ELIMIT,
                         "S3 upload: the source gives more than %d parts of %zu bytes; use a "
-                        "larger part size", SECKIT_S3_MAX_PARTS, ps);
+                        "larger part size",
+                        SECKIT_S3_MAX_PARTS, ps);
         if (err != NULL)
             seckit_error_clear(err);
         rc = req->source(req->source_ctx, pn, buf, ps, &len, &last, err);
         if (rc != 0) {
             if (rc > 0)
                 rc = seckit_error_set(err, SECKIT_EINTERNAL,
-                                      "S3 upload: the part source returned %d for part %d", rc,
-                                      pn);
+                                      "S3 upload: the part source returned %d for part %d", rc, pn);
             else if (err != NULL && err->code == 0)
                 seckit_error_set(err, rc, "S3 upload: the part source failed on part %d", pn);
             goto done;
         }
         SKT_ENSURE_GOTO(len <= ps, err, rc, done, SECKIT_EINTERNAL,
                         "S3 upload: the part source gave %zu bytes for a %zu-byte part", len, ps);
-        SKT_ENSURE_GOTO(last || (long long)len >= req->min_part_size, err, rc, done,
-                        SECKIT_EINVAL,
+        SKT_ENSURE_GOTO(last || (long long)len >= req->min_part_size, err, rc, done, SECKIT_EINVAL,
                         "S3 upload: part %d from the source has %zu bytes; every part but the "
-                        "last needs at least %lld", pn, len, req->min_part_size);
+                        "last needs at least %lld",
+                        pn, len, req->min_part_size);
         seckit_s3_body b = {.data = buf, .fd = -1, .len = len};
         if (pn == 1 && last) {
             rc = put_single(st, &b, err); /* the whole body is one part */
@@ -222,17 +223,21 @@ int seckit_s3_upload_fd(seckit_aws *aws, const seckit_s3_upload *req_in,
         req.part_size = DEFAULT_PART_SIZE;
     if (req.min_part_size == 0)
         req.min_part_size = SECKIT_S3_MIN_PART_SIZE;
-    SKT_ENSURE(req.part_size >= req.min_part_size && req.part_size <= SECKIT_S3_MAX_PART_SIZE,
-               err, SECKIT_EINVAL, "S3 upload: part size %lld is not within %lld..%lld bytes",
+    SKT_ENSURE(req.part_size >= req.min_part_size && req.part_size <= SECKIT_S3_MAX_PART_SIZE, err,
+               SECKIT_EINVAL, "S3 upload: part size %lld is not within %lld..%lld bytes",
                req.part_size, req.min_part_size, SECKIT_S3_MAX_PART_SIZE);
     SKT_ENSURE((unsigned long long)req.part_size <= (unsigned long long)SIZE_MAX, err,
                SECKIT_EINVAL, "S3 upload: part size too large for this machine");
 
-    SKT_ENSURE(req.if_none_match == NULL || strcmp(req.if_none_match, "*") == 0, err,
-               SECKIT_EINVAL, "S3 upload: If-None-Match on an upload can only be '*'");
+    SKT_ENSURE(req.if_none_match == NULL || strcmp(req.if_none_match, "*") == 0, err, SECKIT_EINVAL,
+               "S3 upload: If-None-Match on an upload can only be '*'");
     SKT_GUARD(seckit_s3_check_write_options(&req.write, err));
-    upload_state st = {.aws = aws, .req = &req, .out = out, .total = -1,
-                       .part_size = req.part_size, .auto_part_size = req_in->part_size == 0};
+    upload_state st = {.aws = aws,
+                       .req = &req,
+                       .out = out,
+                       .total = -1,
+                       .part_size = req.part_size,
+                       .auto_part_size = req_in->part_size == 0};
     int rc;
     if (req.source != NULL) {
         st.total = req.total_size >= 0 ? req.total_size : -1;

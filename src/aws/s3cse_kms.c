@@ -84,8 +84,7 @@ static int kms_encrypt(void *ctx, const char *key_id, const uint8_t key[32],
 }
 
 static int kms_decrypt(void *ctx, const char *key_id, const uint8_t *blob, size_t blob_len,
-                       const seckit_s3cse_kv *ec, size_t n_ec, uint8_t key[32],
-                       seckit_error *err)
+                       const seckit_s3cse_kv *ec, size_t n_ec, uint8_t key[32], seckit_error *err)
 {
     seckit_aws_kv *pairs;
     SKT_GUARD(to_aws(ec, n_ec, &pairs, err));

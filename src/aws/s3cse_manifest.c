@@ -126,8 +126,8 @@ static int parse_schema(seckit_s3_manifest_reader *r, const char *schema, seckit
             if (trim_eq(p, n, names[c]) && r->col[c] < 0)
                 r->col[c] = idx;
         idx++;
-        SKT_ENSURE(idx <= FIELDS_MAX, err, SECKIT_EINVAL,
-                   "inventory schema: more than %d columns", FIELDS_MAX);
+        SKT_ENSURE(idx <= FIELDS_MAX, err, SECKIT_EINVAL, "inventory schema: more than %d columns",
+                   FIELDS_MAX);
         if (comma == NULL)
             break;
         p = comma + 1;
@@ -207,8 +207,7 @@ static int read_record(seckit_s3_manifest_reader *r, size_t *nfields, unsigned l
             SKT_ENSURE(!ferror(r->in), err, SECKIT_EIO, "line %lu: reading the manifest: %s",
                        r->line + 1, strerror(errno));
             SKT_ENSURE(!in_field_quotes, err, SECKIT_EFORMAT,
-                       "line %lu: a quoted field is not closed at the end",
-                       *first_line);
+                       "line %lu: a quoted field is not closed at the end", *first_line);
             if (!any)
                 return 0;
             r->line++;
@@ -263,12 +262,10 @@ static int read_record(seckit_s3_manifest_reader *r, size_t *nfields, unsigned l
                 continue;
             }
             SKT_ENSURE(!after_quote, err, SECKIT_EFORMAT,
-                       "line %lu: text after a closing quote in field %zu",
-                       *first_line, nf + 1);
+                       "line %lu: text after a closing quote in field %zu", *first_line, nf + 1);
             if (c == '"') {
                 SKT_ENSURE(used == r->field_start[nf], err, SECKIT_EFORMAT,
-                           "line %lu: a quote inside unquoted field %zu",
-                           *first_line, nf + 1);
+                           "line %lu: a quote inside unquoted field %zu", *first_line, nf + 1);
                 quoted = 1;
                 in_field_quotes = 1;
                 continue;
@@ -283,7 +280,10 @@ static int read_record(seckit_s3_manifest_reader *r, size_t *nfields, unsigned l
     return 0;
 }
 
-static int is_true(const char *s, size_t n) { return n == 4 && strncmp(s, "true", 4) == 0; }
+static int is_true(const char *s, size_t n)
+{
+    return n == 4 && strncmp(s, "true", 4) == 0;
+}
 
 int seckit_s3_manifest_next(seckit_s3_manifest_reader *r, seckit_s3_manifest_row *row,
                             seckit_error *err)
@@ -299,7 +299,8 @@ int seckit_s3_manifest_next(seckit_s3_manifest_reader *r, seckit_s3_manifest_row
     if (r->format == SECKIT_S3_MANIFEST_BATCH) {
         SKT_ENSURE(nf == 2 || nf == 3, err, SECKIT_EFORMAT,
                    "line %lu: %zu fields (a Batch Operations manifest has bucket,key or "
-                   "bucket,key,versionId)", line, nf);
+                   "bucket,key,versionId)",
+                   line, nf);
     } else {
         int need = 0;
         for (int c = 0; c < COL_COUNT; c++)
@@ -336,7 +337,8 @@ int seckit_s3_manifest_next(seckit_s3_manifest_reader *r, seckit_s3_manifest_row
             goto fail;
         }
     }
-    if (r->col[COL_DELETE_MARKER] >= 0 && is_true(FIELD(COL_DELETE_MARKER), FLEN(COL_DELETE_MARKER))) {
+    if (r->col[COL_DELETE_MARKER] >= 0 &&
+        is_true(FIELD(COL_DELETE_MARKER), FLEN(COL_DELETE_MARKER))) {
         row->skip = 1;
         row->skip_reason = "a delete marker";
     } else if (r->col[COL_LATEST] >= 0 && !is_true(FIELD(COL_LATEST), FLEN(COL_LATEST))) {
@@ -426,8 +428,11 @@ int seckit_s3_report_line(const char *bucket, const char *key, const char *versi
     char status[16] = "";
     if (http_status > 0)
         snprintf(status, sizeof(status), "%d", http_status);
-    const char *fields[7] = {bucket, ekey, version_id != NULL ? version_id : "",
-                             succeeded ? "succeeded" : "failed", status,
+    const char *fields[7] = {bucket,
+                             ekey,
+                             version_id != NULL ? version_id : "",
+                             succeeded ? "succeeded" : "failed",
+                             status,
                              error_code != NULL ? error_code : "",
                              message != NULL ? message : ""};
     size_t cap = 8;

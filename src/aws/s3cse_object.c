@@ -24,9 +24,22 @@
 /* The S3EC metadata names (all formats): replaced on rewrap, never shown
  * as the user's own metadata. */
 static const char *const s3ec_names[] = {
-    "x-amz-key", "x-amz-key-v2", "x-amz-iv", "x-amz-cek-alg", "x-amz-wrap-alg", "x-amz-tag-len",
-    "x-amz-matdesc", "x-amz-unencrypted-content-length", "x-amz-unencrypted-content-md5",
-    "x-amz-c", "x-amz-3", "x-amz-w", "x-amz-m", "x-amz-t", "x-amz-d", "x-amz-i",
+    "x-amz-key",
+    "x-amz-key-v2",
+    "x-amz-iv",
+    "x-amz-cek-alg",
+    "x-amz-wrap-alg",
+    "x-amz-tag-len",
+    "x-amz-matdesc",
+    "x-amz-unencrypted-content-length",
+    "x-amz-unencrypted-content-md5",
+    "x-amz-c",
+    "x-amz-3",
+    "x-amz-w",
+    "x-amz-m",
+    "x-amz-t",
+    "x-amz-d",
+    "x-amz-i",
 };
 
 static int is_s3ec_name(const char *name)
@@ -57,8 +70,10 @@ static char *instruction_key(const char *key, const char *suffix, seckit_error *
     memcpy(s + a, suffix, b + 1);
     if (a + b > SECKIT_S3_KEY_MAX) {
         free(s);
-        seckit_error_set(err, SECKIT_EINVAL, "the instruction file's key would be longer than %d "
-                                             "bytes", SECKIT_S3_KEY_MAX);
+        seckit_error_set(err, SECKIT_EINVAL,
+                         "the instruction file's key would be longer than %d "
+                         "bytes",
+                         SECKIT_S3_KEY_MAX);
         return NULL;
     }
     return s;
@@ -70,11 +85,11 @@ static char *instruction_key(const char *key, const char *suffix, seckit_error *
 typedef struct put_source {
     int fd;
     seckit_s3cse_encryptor *enc;
-    int eof;             /* the plaintext has ended */
-    int have_peek;       /* one plaintext byte read ahead */
+    int eof;       /* the plaintext has ended */
+    int have_peek; /* one plaintext byte read ahead */
     unsigned char peek;
     uint8_t tag[SECKIT_S3CSE_TAG_LEN];
-    size_t tag_sent;     /* tag bytes already put into parts */
+    size_t tag_sent; /* tag bytes already put into parts */
     int tag_ready;
 } put_source;
 
@@ -160,15 +175,15 @@ static int put_source_fn(void *ctx, int part_number, unsigned char *buf, size_t 
 typedef struct stream_body {
     int fd;
     long long start, size;
-    long long pos;             /* plaintext bytes read in this pass */
+    long long pos; /* plaintext bytes read in this pass */
     seckit_s3cse_encryptor *enc;
     uint8_t tag[SECKIT_S3CSE_TAG_LEN];
     size_t tag_sent;
     int tag_ready;
-    struct stat st;            /* the file as the upload began */
+    struct stat st; /* the file as the upload began */
     seckit_s3_progress_fn progress;
     void *progress_ctx;
-    long long sent;            /* body bytes given in this pass */
+    long long sent; /* body bytes given in this pass */
 } stream_body;
 
 static int same_file(const struct stat *a, const struct stat *b)
@@ -192,7 +207,8 @@ static int stream_read(void *ctx, unsigned char *buf, size_t cap, size_t *got, s
             SKT_ENSURE(r >= 0, err, SECKIT_EIO, "reading the input failed: %s", strerror(errno));
             SKT_ENSURE(r != 0, err, SECKIT_EIO,
                        "the input shrank during the upload (%lld bytes "
-                       "expected)", b->size);
+                       "expected)",
+                       b->size);
             n += (size_t)r;
         }
         SKT_GUARD(seckit_s3cse_encryptor_update(b->enc, buf, n, buf, err));
@@ -241,13 +257,19 @@ static int stream_rewind(void *ctx, seckit_error *err)
  * headers that matter (the envelope in x-amz-meta-*, Content-Length) stay
  * signed.  Hashing it instead would mean encrypting the file twice. */
 static int put_streamed(seckit_aws *aws, const seckit_s3cse_put *req, int fd, long long start,
-                        const struct stat *st, seckit_s3cse_encryptor *enc,
-                        const seckit_s3_meta *m, size_t mcount, seckit_s3_upload_result *out,
-                        seckit_error *err)
+                        const struct stat *st, seckit_s3cse_encryptor *enc, const seckit_s3_meta *m,
+                        size_t mcount, seckit_s3_upload_result *out, seckit_error *err)
 {
-    stream_body b = {.fd = fd, .start = start, .size = req->size, .enc = enc, .st = *st,
-                     .progress = req->progress, .progress_ctx = req->progress_ctx};
-    seckit_s3_body_source src = {.read = stream_read, .rewind = stream_rewind, .ctx = &b,
+    stream_body b = {.fd = fd,
+                     .start = start,
+                     .size = req->size,
+                     .enc = enc,
+                     .st = *st,
+                     .progress = req->progress,
+                     .progress_ctx = req->progress_ctx};
+    seckit_s3_body_source src = {.read = stream_read,
+                                 .rewind = stream_rewind,
+                                 .ctx = &b,
                                  .self_authenticated = 1};
     seckit_s3_put put = {
         .bucket = req->bucket,
@@ -301,9 +323,9 @@ static int merge_meta(const seckit_s3_meta *user, size_t nuser, const seckit_s3c
     return 0;
 }
 
-static int put_instruction(seckit_aws *aws, const char *bucket, const char *key,
-                           const char *suffix, const char *json, size_t len,
-                           const seckit_s3_write_options *write, seckit_error *err)
+static int put_instruction(seckit_aws *aws, const char *bucket, const char *key, const char *suffix,
+                           const char *json, size_t len, const seckit_s3_write_options *write,
+                           seckit_error *err)
 {
     char *ikey = instruction_key(key, suffix, err);
     if (ikey == NULL)
@@ -361,16 +383,15 @@ int seckit_s3cse_put_object(seckit_aws *aws, const seckit_s3cse_put *req,
     size_t mcount = 0;
     int rc = seckit_s3cse_encryptor_new(&src.enc, opts, req->keyring, &meta, err);
     SKT_GUARD(rc);
-    SKT_GUARD_GOTO(merge_meta(req->metadata, req->metadata_count, meta.kv, meta.count, &m,
-                              &mcount, err),
+    SKT_GUARD_GOTO(merge_meta(req->metadata, req->metadata_count, meta.kv, meta.count, &m, &mcount,
+                              err),
                    rc, done);
     SKT_ENSURE_GOTO(!opts->instruction_file || meta.instruction != NULL, err, rc, done,
                     SECKIT_EINTERNAL, "the envelope library made no instruction file");
 
     /* A regular file of known size whose body fits one PutObject goes up
      * as one streamed request (see put_streamed); anything else as below. */
-    long long single_max = req->single_put_max == 0 ? SECKIT_S3_MAX_PUT_SIZE
-                                                    : req->single_put_max;
+    long long single_max = req->single_put_max == 0 ? SECKIT_S3_MAX_PUT_SIZE : req->single_put_max;
     struct stat st;
     off_t start = (off_t)-1;
     if (req->size >= 0 && single_max > 0 && req->size + SECKIT_S3CSE_TAG_LEN <= single_max &&
@@ -444,8 +465,8 @@ static seckit_s3cse_kv *as_kv(const seckit_s3_object_info *info)
 }
 
 /* GET KEY+suffix into *json (malloc'd).  A missing file is SECKIT_ENOTFOUND. */
-static int get_instruction(seckit_aws *aws, const char *bucket, const char *key,
-                           const char *suffix, char **json, size_t *len, seckit_error *err)
+static int get_instruction(seckit_aws *aws, const char *bucket, const char *key, const char *suffix,
+                           char **json, size_t *len, seckit_error *err)
 {
     *json = NULL;
     *len = 0;
@@ -498,10 +519,12 @@ static int envelope_instruction(seckit_aws *aws, const char *bucket, const char 
     if (rc == SECKIT_ENOTFOUND && loc == SECKIT_S3CSE_LOC_INSTRUCTION_FILE)
         return seckit_error_set(err, SECKIT_EFORMAT,
                                 "not client-side encrypted (no envelope in its metadata and no "
-                                "%s instruction file)", suffix);
+                                "%s instruction file)",
+                                suffix);
     SKT_ENSURE(rc != SECKIT_ENOTFOUND, err, SECKIT_EFORMAT,
                "the V3 metadata points to an instruction file, but there is no "
-               "%s instruction file", suffix);
+               "%s instruction file",
+               suffix);
     return rc;
 }
 
@@ -509,15 +532,16 @@ static int envelope_instruction(seckit_aws *aws, const char *bucket, const char 
 static int head(seckit_aws *aws, const char *bucket, const char *key, const char *version_id,
                 seckit_s3_object_info *info, seckit_error *err)
 {
-    seckit_s3_head h = {
-        .bucket = bucket, .key = key, .version_id = version_id, .require_all_metadata = 1};
+    seckit_s3_head h = {.bucket = bucket,
+                        .key = key,
+                        .version_id = version_id,
+                        .require_all_metadata = 1};
     return seckit_s3_head_object_ex(aws, &h, info, err);
 }
 
 int seckit_s3cse_head_object(seckit_aws *aws, const char *bucket, const char *key,
                              const char *version_id, const char *instruction_suffix,
-                             seckit_s3_object_info *obj, seckit_s3cse_info *info,
-                             seckit_error *err)
+                             seckit_s3_object_info *obj, seckit_s3cse_info *info, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && bucket != NULL && key != NULL && info != NULL, err);
     memset(info, 0, sizeof(*info));
@@ -554,7 +578,7 @@ typedef struct get_state {
     long long body_total;
     long long body_done;
     long long written;
-    uint8_t *out;          /* scratch for plaintext */
+    uint8_t *out; /* scratch for plaintext */
     size_t out_cap;
 } get_state;
 
@@ -564,8 +588,7 @@ static int on_headers(void *ctx, const seckit_s3_object_info *info, seckit_error
 {
     get_state *st = ctx;
     SKT_ENSURE(st->etag[0] == '\0' || strcmp(st->etag, info->etag) == 0, err, SECKIT_EAWS,
-               "the object changed during the download (ETag %s, then %s)", st->etag,
-               info->etag);
+               "the object changed during the download (ETag %s, then %s)", st->etag, info->etag);
     snprintf(st->version_id, sizeof(st->version_id), "%s", info->version_id);
     st->body_total = info->content_length;
     return 0;
@@ -686,8 +709,7 @@ int seckit_s3cse_get_object(seckit_aws *aws, const seckit_s3cse_get *req,
                        done);
         st.ranged = 1;
         SKT_GUARD_GOTO(seckit_s3cse_decryptor_new_range(&st.dec, opts, req->keyring, kv,
-                                                        oi.metadata_count, json, jlen, &range,
-                                                        err),
+                                                        oi.metadata_count, json, jlen, &range, err),
                        rc, done);
         if (range.emit == 0)
             goto finish;
@@ -760,8 +782,8 @@ int seckit_s3cse_rewrap_object(seckit_aws *aws, const seckit_s3cse_rewrap_req *r
     seckit_s3_meta *m = NULL;
     seckit_s3cse_kv *kv = as_kv(&oi);
     SKT_ENSURE_GOTO(kv != NULL, err, rc, done, SECKIT_ENOMEM, "out of memory");
-    SKT_GUARD_GOTO(envelope_instruction(aws, req->bucket, req->key, suffix, kv,
-                                        oi.metadata_count, &needed, &json, &jlen, err),
+    SKT_GUARD_GOTO(envelope_instruction(aws, req->bucket, req->key, suffix, kv, oi.metadata_count,
+                                        &needed, &json, &jlen, err),
                    rc, done);
     if (req->if_match != NULL && needed && strcmp(req->if_match, oi.etag) != 0) {
         rc = seckit_error_set(err, SECKIT_EAWS,
@@ -786,8 +808,8 @@ int seckit_s3cse_rewrap_object(seckit_aws *aws, const seckit_s3cse_rewrap_req *r
         goto done;
     }
     opts.instruction_file = needed;
-    SKT_GUARD_GOTO(seckit_s3cse_rewrap(&opts, req->from, kv, oi.metadata_count, json, jlen,
-                                       req->to, &nm, err),
+    SKT_GUARD_GOTO(seckit_s3cse_rewrap(&opts, req->from, kv, oi.metadata_count, json, jlen, req->to,
+                                       &nm, err),
                    rc, done);
     if (needed) {
         SKT_ENSURE_GOTO(nm.instruction != NULL, err, rc, done, SECKIT_EINTERNAL,
@@ -820,7 +842,7 @@ int seckit_s3cse_rewrap_object(seckit_aws *aws, const seckit_s3cse_rewrap_req *r
         .content_type = oi.content_type[0] != '\0' ? oi.content_type : NULL,
         .metadata = m,
         .metadata_count = mcount,
-        .copy_source_if_match = req->unconditional ? NULL
+        .copy_source_if_match = req->unconditional      ? NULL
                                 : req->if_match != NULL ? req->if_match
                                                         : oi.etag,
     };

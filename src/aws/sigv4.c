@@ -66,8 +66,8 @@ int skt_sha256_fd_hex(int fd, long long offset, unsigned long long len, char out
             goto done;
         }
         if (n == 0) {
-            rc = seckit_error_set(err, SECKIT_ETRUNCATED,
-                                  "request body ended %llu bytes early", len);
+            rc = seckit_error_set(err, SECKIT_ETRUNCATED, "request body ended %llu bytes early",
+                                  len);
             goto done;
         }
         if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1) {
@@ -87,8 +87,8 @@ done:
     return rc;
 }
 
-int skt_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
-                    uint8_t out[32], seckit_error *err)
+int skt_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len, uint8_t out[32],
+                    seckit_error *err)
 {
     unsigned int outlen = 0;
     if (key_len > 0x7fffffff ||
@@ -99,8 +99,8 @@ int skt_hmac_sha256(const void *key, size_t key_len, const void *data, size_t le
 
 static int unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 int skt_uri_encode(skt_writer *w, const char *s, size_t n, int keep_slash, seckit_error *err)
@@ -135,7 +135,9 @@ int skt_uri_decode(skt_writer *w, const char *s, size_t n, seckit_error *err)
         unsigned char c = (unsigned char)s[i];
         if (c == '%') {
             if (n - i < 3)
-                return seckit_error_set(err, SECKIT_EFORMAT, "URL: '%%' at offset %zu is not followed by two hex digits", i);
+                return seckit_error_set(err, SECKIT_EFORMAT,
+                                        "URL: '%%' at offset %zu is not followed by two hex digits",
+                                        i);
             int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
             SKT_ENSURE(!(hi < 0 || lo < 0), err, SECKIT_EFORMAT,
                        "URL: '%%' at offset %zu is not followed by two hex digits", i);
@@ -153,9 +155,12 @@ void skt_amz_date(long long t, char out[17])
     struct tm tm;
     if (gmtime_r(&tt, &tm) == NULL)
         memset(&tm, 0, sizeof tm);
-    unsigned v[6] = {(unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)(tm.tm_mon + 1) % 100u,
-                     (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
-                     (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u};
+    unsigned v[6] = {(unsigned)(tm.tm_year + 1900) % 10000u,
+                     (unsigned)(tm.tm_mon + 1) % 100u,
+                     (unsigned)tm.tm_mday % 100u,
+                     (unsigned)tm.tm_hour % 100u,
+                     (unsigned)tm.tm_min % 100u,
+                     (unsigned)tm.tm_sec % 100u};
     char *o = out;
     for (int k = 3; k >= 0; k--)
         *o++ = (char)('0' + (v[0] / (k == 3 ? 1000 : k == 2 ? 100 : k == 1 ? 10 : 1)) % 10);
@@ -242,8 +247,8 @@ int skt_sigv4_canonical_uri(skt_writer *w, const char *path, int normalize, seck
     }
     int trailing = n > 0 && path[n - 1] == '/';
     /* "/a/.." and "/a/." end in a directory too. */
-    if (n >= 2 && path[n - 1] == '.' && (path[n - 2] == '/' ||
-                                         (n >= 3 && path[n - 2] == '.' && path[n - 3] == '/')))
+    if (n >= 2 && path[n - 1] == '.' &&
+        (path[n - 2] == '/' || (n >= 3 && path[n - 2] == '.' && path[n - 3] == '/')))
         trailing = 1;
     SKT_GUARD_GOTO(skt_writer_put(w, "/", 1, err), rc, done);
     for (size_t k = 0; k < nseg; k++) {
@@ -288,8 +293,8 @@ static char *encode_str(const char *s, seckit_error *err)
 /* ---- canonical headers ---- */
 
 typedef struct canon_hdr {
-    char *name;   /* lowercase */
-    char *value;  /* trimmed, folded, joined */
+    char *name;  /* lowercase */
+    char *value; /* trimmed, folded, joined */
 } canon_hdr;
 
 static int cmp_hdr(const void *a, const void *b)
@@ -406,7 +411,11 @@ static int canon_headers(canon_hdr *h, size_t *nh_out, const seckit_aws_kv *head
         }
     }
     if (!query_form) {
-        struct { const char *n; const char *v; int on; } add[] = {
+        struct {
+            const char *n;
+            const char *v;
+            int on;
+        } add[] = {
             {"x-amz-date", amz_date, 1},
             {"x-amz-security-token", token, token != NULL && !p->omit_session_token},
             {"x-amz-content-sha256", payload, p->add_content_sha256},
@@ -444,10 +453,10 @@ done:
 
 /* The query, sorted, in q[0..*nq_out): every name and value encoded, the
  * presigning parameters added when query_form. */
-static int canon_query(enc_pair *q, size_t *nq_out, const seckit_aws_kv *query,
-                       size_t query_count, int query_form, const seckit_sigv4_params *p,
-                       const char *token, const char *amz_date, const skt_writer *scope,
-                       const skt_writer *sh, seckit_error *err)
+static int canon_query(enc_pair *q, size_t *nq_out, const seckit_aws_kv *query, size_t query_count,
+                       int query_form, const seckit_sigv4_params *p, const char *token,
+                       const char *amz_date, const skt_writer *scope, const skt_writer *sh,
+                       seckit_error *err)
 {
     int rc = 0;
     size_t nq = 0;
@@ -472,7 +481,11 @@ static int canon_query(enc_pair *q, size_t *nq_out, const seckit_aws_kv *query,
         char cred[1024], expires[32];
         snprintf(cred, sizeof cred, "%s/%s", p->access_key_id, (const char *)scope->data);
         snprintf(expires, sizeof expires, "%ld", p->expires_s);
-        struct { const char *n; const char *v; int on; } add[] = {
+        struct {
+            const char *n;
+            const char *v;
+            int on;
+        } add[] = {
             {"X-Amz-Algorithm", "AWS4-HMAC-SHA256", 1},
             {"X-Amz-Credential", cred, 1},
             {"X-Amz-Date", amz_date, 1},
@@ -501,11 +514,10 @@ done:
 
 /* The canonical request in cr; [*qstart, *qend) of it is the canonical
  * query string. */
-static int canonical_request(skt_writer *cr, skt_writer *tmp, const char *method,
-                             const char *path, int normalize_path, const enc_pair *q, size_t nq,
-                             const canon_hdr *h, size_t nh, const skt_writer *sh,
-                             const char *payload, size_t *qstart_out, size_t *qend_out,
-                             seckit_error *err)
+static int canonical_request(skt_writer *cr, skt_writer *tmp, const char *method, const char *path,
+                             int normalize_path, const enc_pair *q, size_t nq, const canon_hdr *h,
+                             size_t nh, const skt_writer *sh, const char *payload,
+                             size_t *qstart_out, size_t *qend_out, seckit_error *err)
 {
     int rc = 0;
     /* Canonical request. */
@@ -614,8 +626,8 @@ done:
 
 int seckit_sigv4_sign(const seckit_sigv4_params *p, int query_form, const char *method,
                       const char *path, const seckit_aws_kv *query, size_t query_count,
-                      const seckit_aws_kv *headers, size_t header_count,
-                      seckit_sigv4_result *out, seckit_error *err)
+                      const seckit_aws_kv *headers, size_t header_count, seckit_sigv4_result *out,
+                      seckit_error *err)
 {
     SKT_ENSURE_ARG(p != NULL && out != NULL && method != NULL, err);
     SKT_ENSURE_ARG(query_count == 0 || query != NULL, err);
@@ -630,9 +642,8 @@ int seckit_sigv4_sign(const seckit_sigv4_params *p, int query_form, const char *
                "sigv4: the region is missing or malformed");
     SKT_ENSURE(valid_token(p->service, 64), err, SECKIT_EINVAL,
                "sigv4: the service name is missing or malformed");
-    SKT_ENSURE(!query_form || (p->expires_s >= 1 && p->expires_s <= 604800), err,
-               SECKIT_EINVAL, "sigv4: presigned URL expiry must be 1..604800 seconds, not %ld",
-               p->expires_s);
+    SKT_ENSURE(!query_form || (p->expires_s >= 1 && p->expires_s <= 604800), err, SECKIT_EINVAL,
+               "sigv4: presigned URL expiry must be 1..604800 seconds, not %ld", p->expires_s);
     const char *token = (p->session_token != NULL && *p->session_token) ? p->session_token : NULL;
     const char *payload = p->payload_hash != NULL ? p->payload_hash : SKT_EMPTY_SHA256;
     SKT_ENSURE(strcmp(payload, "UNSIGNED-PAYLOAD") == 0 ||

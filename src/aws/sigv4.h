@@ -19,8 +19,8 @@ int skt_sha256_fd_hex(int fd, long long offset, unsigned long long len, char out
                       seckit_error *err);
 
 /* HMAC-SHA-256. */
-int skt_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
-                    uint8_t out[32], seckit_error *err);
+int skt_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len, uint8_t out[32],
+                    seckit_error *err);
 
 /* Append s[0..n) percent-encoded (RFC 3986 unreserved kept, uppercase hex);
  * '/' is kept when keep_slash. */

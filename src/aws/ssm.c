@@ -37,7 +37,8 @@ int seckit_ssm_get_parameter(seckit_aws *aws, const char *name, int decrypt, cha
     const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "Value"));
     const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "Type"));
     if (v == NULL) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT, "ssm GetParameter: response lacks Parameter.Value");
+        rc = seckit_error_set(err, SECKIT_EFORMAT,
+                              "ssm GetParameter: response lacks Parameter.Value");
     } else if (strlen(v) > SSM_VALUE_MAX) {
         rc = seckit_error_set(err, SECKIT_ELIMIT, "ssm GetParameter: value too large");
     } else {

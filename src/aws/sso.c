@@ -33,7 +33,10 @@ typedef struct sso_cfg {
     const char *role_name;
 } sso_cfg;
 
-static const char *nonempty(const char *v) { return v != NULL && *v ? v : NULL; }
+static const char *nonempty(const char *v)
+{
+    return v != NULL && *v ? v : NULL;
+}
 
 static int sso_config(const seckit_aws *aws, const char *profile, sso_cfg *c, seckit_error *err)
 {
@@ -149,8 +152,7 @@ static int load_token(const char *profile, const sso_cfg *c, long long now, char
  * other service's is (AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL, the
  * profile's [services] section or endpoint_url, unless configured
  * endpoints are ignored), else https://portal.sso.SSO_REGION.amazonaws.com. */
-static int portal_url(seckit_aws *aws, const sso_cfg *c, char *out, size_t n,
-                      seckit_error *err)
+static int portal_url(seckit_aws *aws, const sso_cfg *c, char *out, size_t n, seckit_error *err)
 {
     SKT_GUARD(skt_aws_configured_endpoint_for(aws, "sso", out, n, err));
     if (out[0] == '\0') {
@@ -161,8 +163,7 @@ static int portal_url(seckit_aws *aws, const sso_cfg *c, char *out, size_t n,
 }
 
 static int get_role_credentials(seckit_aws *aws, const char *profile, const sso_cfg *c,
-                                const char *token, seckit_aws_credentials *out,
-                                seckit_error *err)
+                                const char *token, seckit_aws_credentials *out, seckit_error *err)
 {
     char base[600];
     SKT_GUARD(portal_url(aws, c, base, sizeof base, err));
@@ -244,8 +245,8 @@ int skt_aws_sso_credentials(seckit_aws *aws, const char *profile, seckit_aws_cre
     int rc = sso_config(aws, profile, &c, err);
     SKT_GUARD_NONZERO(rc);
     char key[41];
-    int have_key = skt_cred_cache_key_sso(c.account_id, c.role_name, c.session, c.start_url, key,
-                                          NULL) == 0;
+    int have_key =
+        skt_cred_cache_key_sso(c.account_id, c.role_name, c.session, c.start_url, key, NULL) == 0;
     long long now = skt_aws_now(aws);
     if (have_key && skt_cred_cache_load(key, now, SKT_CRED_CACHE_WINDOW, out) == 0) {
         snprintf(out->source, sizeof out->source, "sso");

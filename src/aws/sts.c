@@ -29,10 +29,10 @@ int seckit_sts_get_caller_identity(seckit_aws *aws, seckit_aws_identity *out, se
     memset(out, 0, sizeof *out);
     skt_xml_node *root;
     const skt_xml_node *res;
-    SKT_GUARD(skt_aws_query_call(aws, NULL, "sts", "GetCallerIdentity", STS_VERSION, NULL, 0,
-                                 &root, &res, err));
-    int rc = copy_text(out->account, sizeof out->account, skt_xml_text(res, "Account"),
-                       "Account", err);
+    SKT_GUARD(skt_aws_query_call(aws, NULL, "sts", "GetCallerIdentity", STS_VERSION, NULL, 0, &root,
+                                 &res, err));
+    int rc =
+        copy_text(out->account, sizeof out->account, skt_xml_text(res, "Account"), "Account", err);
     if (rc == 0)
         rc = copy_text(out->arn, sizeof out->arn, skt_xml_text(res, "Arn"), "Arn", err);
     if (rc == 0)
@@ -69,10 +69,9 @@ static int role_credentials(const skt_xml_node *res, const char *action,
 }
 
 int skt_sts_assume_role_mfa(seckit_aws *aws, const seckit_aws_credentials *creds,
-                            const char *role_arn, const char *session_name,
-                            const char *external_id, long duration_s, const char *serial,
-                            const char *token_code, seckit_aws_credentials *out,
-                            seckit_error *err)
+                            const char *role_arn, const char *session_name, const char *external_id,
+                            long duration_s, const char *serial, const char *token_code,
+                            seckit_aws_credentials *out, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && role_arn != NULL && out != NULL, err);
     SKT_ENSURE_ARG((serial == NULL) == (token_code == NULL), err);
@@ -92,17 +91,16 @@ int skt_sts_assume_role_mfa(seckit_aws *aws, const seckit_aws_credentials *creds
                          {"TokenCode", token_code}};
     skt_xml_node *root;
     const skt_xml_node *res;
-    SKT_GUARD(skt_aws_query_call(aws, creds, "sts", "AssumeRole", STS_VERSION, p,
-                                 SKT_ARRAY_LEN(p), &root, &res, err));
+    SKT_GUARD(skt_aws_query_call(aws, creds, "sts", "AssumeRole", STS_VERSION, p, SKT_ARRAY_LEN(p),
+                                 &root, &res, err));
     int rc = role_credentials(res, "AssumeRole", out, err);
     skt_xml_free(root);
     return rc;
 }
 
 int skt_sts_assume_role_as(seckit_aws *aws, const seckit_aws_credentials *creds,
-                           const char *role_arn, const char *session_name,
-                           const char *external_id, long duration_s,
-                           seckit_aws_credentials *out, seckit_error *err)
+                           const char *role_arn, const char *session_name, const char *external_id,
+                           long duration_s, seckit_aws_credentials *out, seckit_error *err)
 {
     return skt_sts_assume_role_mfa(aws, creds, role_arn, session_name, external_id, duration_s,
                                    NULL, NULL, out, err);
@@ -146,8 +144,8 @@ int skt_sts_assume_role_web_identity(seckit_aws *aws, const char *role_arn,
     if (rc == 0) {
         skt_xml_node *root = NULL;
         rc = skt_xml_parse(resp.body, resp.body_len, &root, err);
-        const skt_xml_node *res =
-            rc == 0 ? skt_xml_child(root, "AssumeRoleWithWebIdentityResult") : NULL;
+        const skt_xml_node *res = rc == 0 ? skt_xml_child(root, "AssumeRoleWithWebIdentityResult")
+                                          : NULL;
         if (rc != 0)
             seckit_error_prefix(err, "sts AssumeRoleWithWebIdentity");
         else if (strcmp(skt_xml_local(root), "AssumeRoleWithWebIdentityResponse") != 0 ||

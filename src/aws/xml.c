@@ -41,7 +41,10 @@ static void adv(xml_parser *p, size_t n)
     (void)skt_reader_skip(&p->r, n < rem ? n : rem, "xml", NULL);
 }
 
-static int is_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+static int is_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 static void skip_space(xml_parser *p)
 {
@@ -116,15 +119,18 @@ static int put_utf8(skt_writer *w, uint32_t cp, seckit_error *err)
 /* At '&': decode one reference into w. */
 static int read_ref(xml_parser *p, skt_writer *w)
 {
-    static const struct { const char *n; char c; } ents[] = {
-        {"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
+    static const struct {
+        const char *n;
+        char c;
+    } ents[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
     for (size_t i = 0; i < SKT_ARRAY_LEN(ents); i++)
         if (starts(p, ents[i].n)) {
             adv(p, strlen(ents[i].n));
             return skt_writer_put(w, &ents[i].c, 1, p->err);
         }
     if (!starts(p, "&#"))
-        return fail(p, SECKIT_EFORMAT, "unknown entity reference (only the five predefined ones are allowed)");
+        return fail(p, SECKIT_EFORMAT,
+                    "unknown entity reference (only the five predefined ones are allowed)");
     adv(p, 2);
     int hex = 0;
     if (peek(p, 0) == 'x') {
@@ -151,8 +157,7 @@ static int read_ref(xml_parser *p, skt_writer *w)
     if (digits == 0 || peek(p, 0) != ';')
         return fail(p, SECKIT_EFORMAT, "malformed character reference");
     adv(p, 1);
-    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) ||
-        (cp < 0x20 && cp != 9 && cp != 10 && cp != 13))
+    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || (cp < 0x20 && cp != 9 && cp != 10 && cp != 13))
         return fail(p, SECKIT_EFORMAT, "character reference to a forbidden character");
     return put_utf8(w, cp, p->err);
 }
@@ -308,7 +313,8 @@ static int parse_element(xml_parser *p, skt_xml_node *parent, int depth, skt_xml
                         adv(p, 1);
                     }
                 } else if (starts(p, "<!")) {
-                    rc = fail(p, SECKIT_EUNSUPPORTED, "declarations are not accepted inside elements");
+                    rc = fail(p, SECKIT_EUNSUPPORTED,
+                              "declarations are not accepted inside elements");
                     goto done;
                 } else if (starts(p, "<?")) {
                     SKT_GUARD_GOTO(skip_past(p, "?>", "unterminated processing instruction"), rc,

@@ -16,8 +16,8 @@
 #define SKT_XML_MAX_NODES 1000000
 
 typedef struct skt_xml_node {
-    char *name;   /* as written, e.g. "Code" or "s3:Code" */
-    char *text;   /* concatenated character data of this element (never NULL) */
+    char *name; /* as written, e.g. "Code" or "s3:Code" */
+    char *text; /* concatenated character data of this element (never NULL) */
     size_t text_len;
     struct skt_xml_node *parent;
     struct skt_xml_node *child; /* first child element */

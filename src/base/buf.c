@@ -103,8 +103,8 @@ int skt_reader_u64(skt_reader *r, uint64_t *out, const char *what, seckit_error 
 }
 
 /* Length-prefixed field: the cursor moves only when the whole field is there. */
-static int read_lp(skt_reader *r, size_t prefix, size_t max, const uint8_t **out,
-                   size_t *out_len, const char *what, seckit_error *err)
+static int read_lp(skt_reader *r, size_t prefix, size_t max, const uint8_t **out, size_t *out_len,
+                   const char *what, seckit_error *err)
 {
     size_t start = r->pos;
     uint64_t n;
@@ -113,8 +113,8 @@ static int read_lp(skt_reader *r, size_t prefix, size_t max, const uint8_t **out
     if (n > max) {
         r->pos = start;
         return seckit_error_set(err, SECKIT_ELIMIT,
-                                "%s: length %llu at offset %zu exceeds the limit of %zu",
-                                what, (unsigned long long)n, start, max);
+                                "%s: length %llu at offset %zu exceeds the limit of %zu", what,
+                                (unsigned long long)n, start, max);
     }
     rc = skt_reader_take(r, (size_t)n, out, what, err);
     if (rc != 0) {
@@ -134,8 +134,8 @@ int skt_reader_lp16(skt_reader *r, size_t max, const uint8_t **out, size_t *out_
 int skt_reader_expect_end(const skt_reader *r, const char *what, seckit_error *err)
 {
     SKT_ENSURE(skt_reader_remaining(r) == 0, err, SECKIT_EFORMAT,
-               "%s: %zu unexpected trailing bytes at offset %zu", what,
-               skt_reader_remaining(r), r->pos);
+               "%s: %zu unexpected trailing bytes at offset %zu", what, skt_reader_remaining(r),
+               r->pos);
     return 0;
 }
 
@@ -198,15 +198,27 @@ static int put_be(skt_writer *w, uint64_t v, size_t n, seckit_error *err)
     return skt_writer_put(w, b, n, err);
 }
 
-int skt_writer_u8(skt_writer *w, uint8_t v, seckit_error *err) { return put_be(w, v, 1, err); }
-int skt_writer_u16(skt_writer *w, uint16_t v, seckit_error *err) { return put_be(w, v, 2, err); }
-int skt_writer_u32(skt_writer *w, uint32_t v, seckit_error *err) { return put_be(w, v, 4, err); }
-int skt_writer_u64(skt_writer *w, uint64_t v, seckit_error *err) { return put_be(w, v, 8, err); }
+int skt_writer_u8(skt_writer *w, uint8_t v, seckit_error *err)
+{
+    return put_be(w, v, 1, err);
+}
+int skt_writer_u16(skt_writer *w, uint16_t v, seckit_error *err)
+{
+    return put_be(w, v, 2, err);
+}
+int skt_writer_u32(skt_writer *w, uint32_t v, seckit_error *err)
+{
+    return put_be(w, v, 4, err);
+}
+int skt_writer_u64(skt_writer *w, uint64_t v, seckit_error *err)
+{
+    return put_be(w, v, 8, err);
+}
 
 int skt_writer_lp16(skt_writer *w, const void *p, size_t n, seckit_error *err)
 {
-    SKT_ENSURE(n <= 0xFFFF, err, SECKIT_ELIMIT,
-               "field of %zu bytes does not fit a 16-bit length", n);
+    SKT_ENSURE(n <= 0xFFFF, err, SECKIT_ELIMIT, "field of %zu bytes does not fit a 16-bit length",
+               n);
     int rc = skt_writer_reserve(w, 2 + n, err);
     SKT_GUARD(rc);
     put_be(w, n, 2, err);

@@ -23,14 +23,13 @@ size_t seckit_base64_decoded_max(size_t n)
     return n / 4 * 3 + 3;
 }
 
-int seckit_base64_encode(char *out, size_t out_cap, size_t *out_len, const void *in,
-                         size_t in_len, seckit_base64_variant v, seckit_error *err)
+int seckit_base64_encode(char *out, size_t out_cap, size_t *out_len, const void *in, size_t in_len,
+                         seckit_base64_variant v, seckit_error *err)
 {
     SKT_ENSURE(in_len <= (SIZE_MAX - 1) / 4 * 3 - 3, err, SECKIT_ELIMIT, "base64: input too large");
     size_t need = seckit_base64_encoded_len(in_len, v);
     SKT_ENSURE(!(out == NULL || out_cap < need), err, SECKIT_ELIMIT,
-               "base64: output buffer of %zu bytes is too small (need %zu)",
-               out_cap, need);
+               "base64: output buffer of %zu bytes is too small (need %zu)", out_cap, need);
     const char *a = v == SECKIT_BASE64_STANDARD ? std_alphabet : url_alphabet;
     const unsigned char *p = in;
     size_t o = 0, i = 0;
@@ -112,17 +111,16 @@ static int b64_feed(seckit_base64_decoder *s, const b64_rules *r, uint8_t *out, 
             s->pads_++;
             continue;
         }
-        SKT_ENSURE(s->pads_ <= 0, err, SECKIT_EFORMAT,
-                   "base64: data after padding at offset %zu", at);
+        SKT_ENSURE(s->pads_ <= 0, err, SECKIT_EFORMAT, "base64: data after padding at offset %zu",
+                   at);
         int v = b64_value(c, r->allow_std, r->allow_url);
-        SKT_ENSURE(v >= 0, err, SECKIT_EFORMAT,
-                   "base64: invalid character 0x%02x at offset %zu", c, at);
+        SKT_ENSURE(v >= 0, err, SECKIT_EFORMAT, "base64: invalid character 0x%02x at offset %zu", c,
+                   at);
         s->acc_ = (s->acc_ << 6) | (uint32_t)v;
         s->nchars_++;
         if (s->nchars_ % 4 == 0) {
             SKT_ENSURE(!(out == NULL || out_cap - *o < 3), err, SECKIT_ELIMIT,
-                       "base64: output buffer of %zu bytes is too small",
-                       out_cap);
+                       "base64: output buffer of %zu bytes is too small", out_cap);
             out[(*o)++] = (uint8_t)(s->acc_ >> 16);
             out[(*o)++] = (uint8_t)(s->acc_ >> 8);
             out[(*o)++] = (uint8_t)s->acc_;
@@ -138,15 +136,14 @@ static int b64_end(seckit_base64_decoder *s, const b64_rules *r, uint8_t *out, s
                    size_t *o, seckit_error *err)
 {
     size_t rest = s->nchars_ % 4;
-    SKT_ENSURE(rest != 1, err, SECKIT_EFORMAT,
-               "base64: impossible length (%zu symbols)", s->nchars_);
+    SKT_ENSURE(rest != 1, err, SECKIT_EFORMAT, "base64: impossible length (%zu symbols)",
+               s->nchars_);
     size_t expected_pads = rest == 0 ? 0 : 4 - rest;
     SKT_ENSURE(!(s->pads_ > 0 && s->pads_ != expected_pads), err, SECKIT_EFORMAT,
-               "base64: wrong padding at offset %zu (%zu '=' for %zu symbols)",
-               s->first_pad_, s->pads_, s->nchars_);
+               "base64: wrong padding at offset %zu (%zu '=' for %zu symbols)", s->first_pad_,
+               s->pads_, s->nchars_);
     SKT_ENSURE(!(r->pad_rule == 1 && s->pads_ != expected_pads), err, SECKIT_EFORMAT,
-               "base64: missing padding (input length %zu is not a multiple of 4)",
-               s->offset_);
+               "base64: missing padding (input length %zu is not a multiple of 4)", s->offset_);
     if (rest > 0) {
         size_t extra = rest - 1;
         /* Unused low bits of the last symbol must be zero (canonical form). */
@@ -166,8 +163,8 @@ static int b64_end(seckit_base64_decoder *s, const b64_rules *r, uint8_t *out, s
     return 0;
 }
 
-static int b64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
-                      size_t in_len, const b64_rules *r, seckit_error *err)
+static int b64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in, size_t in_len,
+                      const b64_rules *r, seckit_error *err)
 {
     seckit_base64_decoder s;
     size_t o = 0;
@@ -187,8 +184,7 @@ void seckit_base64_decoder_init(seckit_base64_decoder *d)
 }
 
 int seckit_base64_decoder_update(seckit_base64_decoder *d, uint8_t *out, size_t out_cap,
-                                 size_t *out_len, const char *in, size_t in_len,
-                                 seckit_error *err)
+                                 size_t *out_len, const char *in, size_t in_len, seckit_error *err)
 {
     if (d == NULL || out_len == NULL || (in == NULL && in_len > 0))
         return seckit_error_set(err, SECKIT_EINVAL, "base64: invalid argument");
@@ -213,15 +209,14 @@ int seckit_base64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const ch
     return b64_decode(out, out_cap, out_len, in, in_len, &r, err);
 }
 
-int seckit_base64_decode_lenient(uint8_t *out, size_t out_cap, size_t *out_len,
-                                 const char *in, size_t in_len, seckit_error *err)
+int seckit_base64_decode_lenient(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
+                                 size_t in_len, seckit_error *err)
 {
     SKT_ENSURE(!(in == NULL && in_len > 0), err, SECKIT_EINVAL, "base64: no input");
     return b64_decode(out, out_cap, out_len, in, in_len, &lenient_rules, err);
 }
 
-int seckit_hex_encode(char *out, size_t out_cap, const void *in, size_t in_len,
-                      seckit_error *err)
+int seckit_hex_encode(char *out, size_t out_cap, const void *in, size_t in_len, seckit_error *err)
 {
     static const char digits[] = "0123456789abcdef";
     if (out == NULL || in_len > (SIZE_MAX - 1) / 2 || out_cap < 2 * in_len + 1)
@@ -246,8 +241,8 @@ static int hex_value(unsigned char c)
     return -1;
 }
 
-int seckit_hex_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in,
-                      size_t in_len, seckit_error *err)
+int seckit_hex_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in, size_t in_len,
+                      seckit_error *err)
 {
     SKT_ENSURE(in_len % 2 == 0, err, SECKIT_EFORMAT, "hex: odd length %zu", in_len);
     if (in_len / 2 > out_cap || (out == NULL && in_len > 0))

@@ -50,8 +50,8 @@ int seckit_error_set(seckit_error *err, int code, const char *fmt, ...)
     return code;
 }
 
-int seckit_error_set_at(seckit_error *err, int code, unsigned long line,
-                        unsigned long column, size_t offset, const char *fmt, ...)
+int seckit_error_set_at(seckit_error *err, int code, unsigned long line, unsigned long column,
+                        size_t offset, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

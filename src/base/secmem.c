@@ -31,8 +31,8 @@ enum { SECRET_GUARDED = 0x5ec6a4d1u, SECRET_HEAP = 0x5ec4ea9bu };
 
 typedef union {
     struct {
-        size_t n;       /* bytes after the header */
-        unsigned kind;  /* SECRET_GUARDED or SECRET_HEAP */
+        size_t n;      /* bytes after the header */
+        unsigned kind; /* SECRET_GUARDED or SECRET_HEAP */
     } f;
     max_align_t align;
 } secret_header;
@@ -58,8 +58,14 @@ static void *secret_alloc(size_t n, unsigned kind)
     return base + sizeof(h);
 }
 
-void *skt_secret_alloc(size_t n) { return secret_alloc(n, SECRET_GUARDED); }
-void *skt_scratch_alloc(size_t n) { return secret_alloc(n, SECRET_HEAP); }
+void *skt_secret_alloc(size_t n)
+{
+    return secret_alloc(n, SECRET_GUARDED);
+}
+void *skt_scratch_alloc(size_t n)
+{
+    return secret_alloc(n, SECRET_HEAP);
+}
 
 void skt_secret_free(void *p)
 {
@@ -131,8 +137,23 @@ int skt_ct_equal(const void *a, const void *b, size_t n)
 }
 
 /* Public wrappers (seckit/version.h). */
-void *seckit_secret_alloc(size_t n) { return skt_secret_alloc(n); }
-void *seckit_secret_grow(void *p, size_t used, size_t n) { return skt_secret_grow(p, used, n); }
-void seckit_secret_free(void *p) { skt_secret_free(p); }
-void seckit_memzero(void *p, size_t n) { skt_wipe(p, n); }
-int seckit_ct_equal(const void *a, const void *b, size_t n) { return skt_ct_equal(a, b, n); }
+void *seckit_secret_alloc(size_t n)
+{
+    return skt_secret_alloc(n);
+}
+void *seckit_secret_grow(void *p, size_t used, size_t n)
+{
+    return skt_secret_grow(p, used, n);
+}
+void seckit_secret_free(void *p)
+{
+    skt_secret_free(p);
+}
+void seckit_memzero(void *p, size_t n)
+{
+    skt_wipe(p, n);
+}
+int seckit_ct_equal(const void *a, const void *b, size_t n)
+{
+    return skt_ct_equal(a, b, n);
+}

@@ -21,10 +21,10 @@ int skt_crypto_init(seckit_error *err);
  *   keys, derived keys, frame plaintext, decrypted fields and form bodies
  *   returned to callers), where guarded pages' system calls cost more than
  *   the cryptography around them. */
-void *skt_secret_alloc(size_t n);      /* NULL on failure; n may be 0 */
-void *skt_scratch_alloc(size_t n);     /* NULL on failure; n may be 0 */
-void skt_secret_free(void *p);         /* wipes, then frees either kind; p may be NULL */
-void skt_wipe(void *p, size_t n);      /* p may be NULL when n == 0 */
+void *skt_secret_alloc(size_t n);  /* NULL on failure; n may be 0 */
+void *skt_scratch_alloc(size_t n); /* NULL on failure; n may be 0 */
+void skt_secret_free(void *p);     /* wipes, then frees either kind; p may be NULL */
+void skt_wipe(void *p, size_t n);  /* p may be NULL when n == 0 */
 /* free() after wiping n bytes; p may be NULL. */
 void skt_wipe_free(void *p, size_t n);
 

@@ -72,8 +72,7 @@ int cli_fail(const char *sub, const seckit_error *err)
     const char *msg = err->message[0] != '\0' ? err->message : seckit_strerror(err->code);
     if (err->aws_code[0] != '\0')
         cli_message(sub, "%s (%s%s%s)", msg, err->aws_code,
-                    err->aws_request_id[0] != '\0' ? ", request id " : "",
-                    err->aws_request_id);
+                    err->aws_request_id[0] != '\0' ? ", request id " : "", err->aws_request_id);
     else
         cli_message(sub, "%s", msg);
     return cli_exit_code(err->code);
@@ -157,8 +156,8 @@ static int mfa_prompt_tty(void *ctx, const char *profile, const char *serial, ch
     if (fd < 0)
         return -1;
     char prompt[512];
-    int n = snprintf(prompt, sizeof prompt, "Enter MFA code for %s (profile %s): ", serial,
-                     profile);
+    int n =
+        snprintf(prompt, sizeof prompt, "Enter MFA code for %s (profile %s): ", serial, profile);
     if (n > 0 && write(fd, prompt, (size_t)n < sizeof prompt ? (size_t)n : sizeof prompt - 1) < 0) {
         close(fd);
         return -1;
@@ -196,8 +195,8 @@ int cli_print_usage(const cli_command *cmd)
     return EXIT_OK_;
 }
 
-int cli_held_append(uint8_t **buf, size_t *len, size_t *cap, size_t max, const uint8_t *p,
-                    size_t n, seckit_error *err)
+int cli_held_append(uint8_t **buf, size_t *len, size_t *cap, size_t max, const uint8_t *p, size_t n,
+                    seckit_error *err)
 {
     if (n > *cap - *len) {
         if (n > max - *len)
@@ -237,8 +236,8 @@ int cli_read_stdin(size_t max, uint8_t **out, size_t *out_len, seckit_error *err
         if (len == cap) {
             if (len > max) {
                 wipe_free(buf, cap + 1);
-                return seckit_error_set(err, SECKIT_ELIMIT,
-                                        "standard input: more than %zu bytes", max);
+                return seckit_error_set(err, SECKIT_ELIMIT, "standard input: more than %zu bytes",
+                                        max);
             }
             size_t ncap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
             /* Not realloc(): the input may be plaintext, and realloc can
@@ -275,8 +274,7 @@ int cli_read_stdin(size_t max, uint8_t **out, size_t *out_len, seckit_error *err
     return 0;
 }
 
-int cli_read_input(const char *path, size_t max, uint8_t **out, size_t *out_len,
-                   seckit_error *err)
+int cli_read_input(const char *path, size_t max, uint8_t **out, size_t *out_len, seckit_error *err)
 {
     if (path != NULL && strcmp(path, "-") != 0)
         return seckit_file_read(out, out_len, path, max, err);

@@ -14,16 +14,16 @@ enum cli_exit {
     EXIT_OK_ = 0,
     EXIT_FINDINGS = 1, /* findings or "denied", where a subcommand reports them */
     EXIT_USAGE = 2,
-    EXIT_INPUT = 3,    /* input or format error */
-    EXIT_AUTH = 4,     /* authentication or crypto failure */
-    EXIT_IO = 5,       /* I/O, network or system failure */
-    EXIT_AWS = 6       /* AWS service error */
+    EXIT_INPUT = 3, /* input or format error */
+    EXIT_AUTH = 4,  /* authentication or crypto failure */
+    EXIT_IO = 5,    /* I/O, network or system failure */
+    EXIT_AWS = 6    /* AWS service error */
 };
 
 typedef struct cli_command {
     const char *name;
-    const char *summary;  /* one line for `seckit --help` */
-    const char *usage;    /* full text for `seckit help NAME` and `NAME --help` */
+    const char *summary;               /* one line for `seckit --help` */
+    const char *usage;                 /* full text for `seckit help NAME` and `NAME --help` */
     int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
 } cli_command;
 
@@ -66,8 +66,7 @@ int cli_bad_option(const char *sub, int c, char **argv);
 int cli_read_stdin(size_t max, uint8_t **out, size_t *out_len, seckit_error *err);
 /* The same for path, or standard input when path is NULL or "-"; a file is
  * read by seckit_file_read (whose messages name the file). */
-int cli_read_input(const char *path, size_t max, uint8_t **out, size_t *out_len,
-                   seckit_error *err);
+int cli_read_input(const char *path, size_t max, uint8_t **out, size_t *out_len, seckit_error *err);
 
 /* Parse a whole unsigned decimal number in [min, max]; 0 on success. */
 /* Appends n bytes to *buf, plaintext held back until it is authenticated
@@ -75,8 +74,8 @@ int cli_read_input(const char *path, size_t max, uint8_t **out, size_t *out_len,
  * (seckit_secret_grow, doubling from 64 KiB, never past max bytes of room)
  * and is freed with seckit_secret_free.  The caller checks its own size
  * limit first; SECKIT_ENOMEM when memory runs out. */
-int cli_held_append(uint8_t **buf, size_t *len, size_t *cap, size_t max, const uint8_t *p,
-                    size_t n, seckit_error *err);
+int cli_held_append(uint8_t **buf, size_t *len, size_t *cap, size_t max, const uint8_t *p, size_t n,
+                    seckit_error *err);
 /* SIZE with an optional K, KiB, M, MiB, G or GiB suffix (powers of 1024), at
  * most max bytes, into *out; -1 when it is not such a size. */
 int cli_parse_size(const char *s, unsigned long long max, unsigned long long *out);
@@ -96,12 +95,14 @@ enum {
     CLI_OPT_CA_BUNDLE,
     CLI_OPT_DEBUG
 };
-#define CLI_AWS_LONG_OPTIONS                                                 \
-    {"profile", required_argument, NULL, CLI_OPT_PROFILE},                   \
-        {"region", required_argument, NULL, CLI_OPT_REGION},                 \
-        {"endpoint-url", required_argument, NULL, CLI_OPT_ENDPOINT_URL},     \
-        {"ca-bundle", required_argument, NULL, CLI_OPT_CA_BUNDLE},           \
-        {"debug", no_argument, NULL, CLI_OPT_DEBUG}
+#define CLI_AWS_LONG_OPTIONS                                                                       \
+    {"profile", required_argument, NULL, CLI_OPT_PROFILE},                                         \
+        {"region", required_argument, NULL, CLI_OPT_REGION},                                       \
+        {"endpoint-url", required_argument, NULL, CLI_OPT_ENDPOINT_URL},                           \
+        {"ca-bundle", required_argument, NULL, CLI_OPT_CA_BUNDLE},                                 \
+    {                                                                                              \
+        "debug", no_argument, NULL, CLI_OPT_DEBUG                                                  \
+    }
 /* 1 when option c is one of CLI_AWS_LONG_OPTIONS (its value, arg, is
  * stored in o; --debug sets o's trace callback, which prints the library's
  * trace lines on stderr as "seckit: debug: LINE"), else 0. */

@@ -107,8 +107,8 @@ enum {
 };
 
 typedef struct opts {
-    const char *config, *instance, *user, *groups_from, *auth, *roles, *action, *resource,
-        *data, *format, *fail_on, *uri;
+    const char *config, *instance, *user, *groups_from, *auth, *roles, *action, *resource, *data,
+        *format, *fail_on, *uri;
     const char **groups;
     size_t ngroups;
 } opts;
@@ -303,8 +303,7 @@ static int known_cb(void *ctx, int is_group, const char *name)
         } else if (getpwnam(name) != NULL) {
             return 1;
         }
-        return errno == 0 || errno == ENOENT || errno == ESRCH || errno == EBADF ||
-                       errno == EPERM
+        return errno == 0 || errno == ENOENT || errno == ESRCH || errno == EBADF || errno == EPERM
                    ? 0
                    : -1;
     }
@@ -329,8 +328,8 @@ static int load_config(const opts *o, seckit_emrfs_config **c)
     return 0;
 }
 
-static int add_role_file(seckit_emrfs_roles *r, const char *arn, const char *dir,
-                         const char *file, seckit_error *err)
+static int add_role_file(seckit_emrfs_roles *r, const char *arn, const char *dir, const char *file,
+                         seckit_error *err)
 {
     char path[4096];
     snprintf(path, sizeof(path), "%.2000s/%.1000s", dir, file);
@@ -418,8 +417,7 @@ static int load_roles_dir(seckit_emrfs_roles *r, const char *dir, const char *in
         if (stat(sub, &st) != 0 || !S_ISDIR(st.st_mode))
             continue;
         char arn[2048];
-        snprintf(arn, sizeof(arn), "%.*s:role/%s", (int)(acct_end - instance), instance,
-                 names[i]);
+        snprintf(arn, sizeof(arn), "%.*s:role/%s", (int)(acct_end - instance), instance, names[i]);
         char **files = NULL;
         size_t nf = 0;
         rc = list_dir(sub, &files, &nf, err);
@@ -452,8 +450,9 @@ static int load_roles(const opts *o, seckit_emrfs_roles **r, int fail_code)
             file = NULL;
         }
         if (rc == 0 && missing > 0)
-            cli_message(SUB, "warning: %s: %zu attached managed polic%s not in the file's "
-                             "Policies list (left out of the evaluation)",
+            cli_message(SUB,
+                        "warning: %s: %zu attached managed polic%s not in the file's "
+                        "Policies list (left out of the evaluation)",
                         o->auth, missing, missing == 1 ? "y is" : "ies are");
     }
     if (rc == 0 && o->roles != NULL) {
@@ -756,8 +755,8 @@ static int run_check(int argc, char **argv)
     char *text = NULL;
     size_t text_len = 0;
     if (seckit_policy_report_new(&report, &err) < 0 ||
-        seckit_policy_report_add(report, strcmp(o.config, "-") == 0 ? "<stdin>" : o.config,
-                                 c->name, &view, &err) < 0 ||
+        seckit_policy_report_add(report, strcmp(o.config, "-") == 0 ? "<stdin>" : o.config, c->name,
+                                 &view, &err) < 0 ||
         seckit_policy_report_render(report, fmt, seckit_version(), &text, &text_len, &err) < 0) {
         cli_message(SUB, "%s", err.message);
         rc = CHECK_FAILED;
@@ -791,8 +790,7 @@ static int run(int argc, char **argv)
         return run_check(argc - 1, argv + 1);
     if (strcmp(argv[1], "can-access") == 0)
         return run_can_access(argc - 1, argv + 1);
-    return cli_usage_error(SUB, "unknown subcommand '%s' (resolve, check or can-access)",
-                           argv[1]);
+    return cli_usage_error(SUB, "unknown subcommand '%s' (resolve, check or can-access)", argv[1]);
 }
 
 const cli_command cmd_emrfs = {

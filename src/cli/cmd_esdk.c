@@ -265,17 +265,16 @@ static int run_decrypt(esdk_args *a, seckit_keyring *kr, seckit_error *err, int 
         ssize_t r = read_some(fd, buf, CHUNK);
         if (r < 0) {
             *msg_error = 0;
-            rc = seckit_error_set(err, SECKIT_EIO, "%s: read failed: %s", name,
-                                  strerror(errno));
+            rc = seckit_error_set(err, SECKIT_EIO, "%s: read failed: %s", name, strerror(errno));
             break;
         }
         size_t n = (size_t)r;
         if (a->base64 && r > 0)
-            rc = seckit_base64_decoder_update(&b64, decoded, seckit_base64_decoded_max(CHUNK),
-                                              &n, (const char *)buf, (size_t)r, err);
+            rc = seckit_base64_decoder_update(&b64, decoded, seckit_base64_decoded_max(CHUNK), &n,
+                                              (const char *)buf, (size_t)r, err);
         else if (a->base64)
-            rc = seckit_base64_decoder_finish(&b64, decoded, seckit_base64_decoded_max(CHUNK),
-                                              &n, err);
+            rc = seckit_base64_decoder_finish(&b64, decoded, seckit_base64_decoded_max(CHUNK), &n,
+                                              err);
         if (rc == 0 && n > 0)
             rc = seckit_esdk_decryptor_update(d, a->base64 ? decoded : buf, n, err);
         if (rc != 0 || r == 0)
@@ -425,8 +424,18 @@ typedef struct esdk_keyspecs {
 static int parse_options(int argc, char **argv, esdk_args *a, esdk_keyspecs *k)
 {
     enum {
-        O_RSA = 256, O_AES, O_INSECURE, O_SUITE, O_FRAME, O_CTX, O_POLICY, O_MAXEDK, O_B64, O_IN,
-        O_OUT, O_FORCE
+        O_RSA = 256,
+        O_AES,
+        O_INSECURE,
+        O_SUITE,
+        O_FRAME,
+        O_CTX,
+        O_POLICY,
+        O_MAXEDK,
+        O_B64,
+        O_IN,
+        O_OUT,
+        O_FORCE
     };
     static const struct option options[] = {
         {"raw-rsa-key", required_argument, NULL, O_RSA},
@@ -463,14 +472,15 @@ static int parse_options(int argc, char **argv, esdk_args *a, esdk_keyspecs *k)
         case O_INSECURE: k->insecure = 1; break;
         case O_SUITE:
             if (parse_suite(optarg, &a->opts.suite) != 0)
-                return cli_usage_error(sub, "--suite: '%s' is not an ESDK algorithm suite "
-                                            "(e.g. 0x0578, 0x0178)", optarg);
+                return cli_usage_error(sub,
+                                       "--suite: '%s' is not an ESDK algorithm suite "
+                                       "(e.g. 0x0578, 0x0178)",
+                                       optarg);
             have_suite = 1;
             break;
         case O_FRAME:
             if (cli_parse_uint(optarg, 0, 0xFFFFFFFFul, &v) != 0)
-                return cli_usage_error(sub, "--frame-length: '%s' is not 0 to 4294967295",
-                                       optarg);
+                return cli_usage_error(sub, "--frame-length: '%s' is not 0 to 4294967295", optarg);
             a->opts.frame_length = (uint32_t)v;
             have_frame = 1;
             break;

@@ -143,8 +143,8 @@ size_t fle_trailing_newline(const uint8_t *p, size_t n)
 }
 
 /* Write the pieces to --out atomically, or to stdout. */
-int fle_write_output(const char *path, unsigned flags, const void *a, size_t an,
-                     const void *b, size_t bn, seckit_error *err)
+int fle_write_output(const char *path, unsigned flags, const void *a, size_t an, const void *b,
+                     size_t bn, seckit_error *err)
 {
     if (path == NULL || strcmp(path, "-") == 0) {
         if ((an > 0 && fwrite(a, 1, an, stdout) != an) ||
@@ -189,8 +189,8 @@ static void print_problem(void *ctx, const seckit_error *problem)
  * printed, only returned in err); else err holds the first, with the count
  * of the others.  With combined, the files' elements gathered into one
  * document (for push). */
-int fle_load_configs(const fle_config_files *cf, int all, seckit_fle_config **cfg,
-                     char **combined, size_t *n_problems, seckit_error *err)
+int fle_load_configs(const fle_config_files *cf, int all, seckit_fle_config **cfg, char **combined,
+                     size_t *n_problems, seckit_error *err)
 {
     uint8_t *text[MAX_CONFIGS] = {NULL};
     seckit_fle_config_source src[MAX_CONFIGS];
@@ -248,14 +248,16 @@ static int run(int argc, char **argv)
         return fle_run_check_config(argc, argv);
     if (strcmp(action, "push") == 0)
         return fle_run_push(argc, argv);
-    return cli_usage_error(sub, "unknown action '%s' (encrypt, decrypt, decrypt-value, "
-                                "check-config or push)",
+    return cli_usage_error(sub,
+                           "unknown action '%s' (encrypt, decrypt, decrypt-value, "
+                           "check-config or push)",
                            action);
 }
 
 const cli_command cmd_fle = {
     .name = "fle",
-    .summary = "CloudFront field-level encryption: encrypt forms as CloudFront, decrypt at the origin",
+    .summary =
+        "CloudFront field-level encryption: encrypt forms as CloudFront, decrypt at the origin",
     .usage = fle_usage,
     .run = run,
 };

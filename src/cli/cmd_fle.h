@@ -25,17 +25,17 @@ int fle_run_push(int argc, char **argv);
 /* decrypt --lines (fle_decrypt_lines.c): each line of input (len bytes)
  * is a form body, decrypted on `threads` threads; the results are written
  * to out (or stdout) only when every line decrypted. */
-int fle_decrypt_batch(const seckit_fle_decryptor *d, const char *const *fields,
-                      size_t n_fields, const uint8_t *input, size_t len, unsigned threads,
-                      const char *out, unsigned flags, int require_fields, seckit_error *err);
+int fle_decrypt_batch(const seckit_fle_decryptor *d, const char *const *fields, size_t n_fields,
+                      const uint8_t *input, size_t len, unsigned threads, const char *out,
+                      unsigned flags, int require_fields, seckit_error *err);
 
 /* ---- input and output */
 
 /* Length of a trailing "\n" or "\r\n". */
 size_t fle_trailing_newline(const uint8_t *p, size_t n);
 /* Write the pieces to --out atomically, or to stdout. */
-int fle_write_output(const char *path, unsigned flags, const void *a, size_t an,
-                     const void *b, size_t bn, seckit_error *err);
+int fle_write_output(const char *path, unsigned flags, const void *a, size_t an, const void *b,
+                     size_t bn, seckit_error *err);
 
 /* ---- configuration files (--config, repeatable) */
 
@@ -55,7 +55,7 @@ int fle_add_config_path(fle_config_files *cf, const char *path);
  * printed, only returned in err); else err holds the first, with the count
  * of the others.  With combined, the files' elements gathered into one
  * document (for push). */
-int fle_load_configs(const fle_config_files *cf, int all, seckit_fle_config **cfg,
-                     char **combined, size_t *n_problems, seckit_error *err);
+int fle_load_configs(const fle_config_files *cf, int all, seckit_fle_config **cfg, char **combined,
+                     size_t *n_problems, seckit_error *err);
 
 #endif

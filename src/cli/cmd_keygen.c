@@ -57,8 +57,7 @@ static int run(int argc, char **argv)
         case 'b':
             if (cli_parse_uint(optarg, 0, 65536, &bits) != 0 ||
                 (bits != 2048 && bits != 3072 && bits != 4096))
-                return cli_usage_error(sub, "--bits must be 2048, 3072 or 4096, not '%s'",
-                                       optarg);
+                return cli_usage_error(sub, "--bits must be 2048, 3072 or 4096, not '%s'", optarg);
             break;
         case 'o': out = optarg; break;
         case 'p': public_out = optarg; break;

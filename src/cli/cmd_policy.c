@@ -149,8 +149,8 @@ int cli_policy_file_exists(const char *p)
 /* Load the snapshot: --data, $SECKIT_IAM_DATA, the installed copy, the
  * source tree's copy (so a built but not installed seckit works).
  * required: fail when none is found. */
-int cli_policy_load_data(const char *path, int required, seckit_iam_data **out, char *used, size_t used_len,
-                     seckit_error *err)
+int cli_policy_load_data(const char *path, int required, seckit_iam_data **out, char *used,
+                         size_t used_len, seckit_error *err)
 {
     char buf[4096];
     *out = NULL;
@@ -172,18 +172,21 @@ int cli_policy_load_data(const char *path, int required, seckit_iam_data **out, 
     if (path == NULL) {
         if (!required)
             return 0;
-        return seckit_error_set(err, SECKIT_ENOENT,
-                                "no IAM service reference snapshot found (install seckit, or use --data FILE / SECKIT_IAM_DATA)");
+        return seckit_error_set(
+            err, SECKIT_ENOENT,
+            "no IAM service reference snapshot found (install seckit, or use --data FILE / SECKIT_IAM_DATA)");
     }
     /* mapped rather than read: the snapshot is a few MB and start-up time
      * matters for one small policy */
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return seckit_error_set(err, errno == ENOENT ? SECKIT_ENOENT : SECKIT_EIO, "%s: %s", path, strerror(errno));
+        return seckit_error_set(err, errno == ENOENT ? SECKIT_ENOENT : SECKIT_EIO, "%s: %s", path,
+                                strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)MAX_DATA_FILE) {
         close(fd);
-        return seckit_error_set(err, SECKIT_EINVAL, "%s: not a regular file of at most %u bytes", path, MAX_DATA_FILE);
+        return seckit_error_set(err, SECKIT_EINVAL, "%s: not a regular file of at most %u bytes",
+                                path, MAX_DATA_FILE);
     }
     size_t len = (size_t)st.st_size;
     void *map = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;

@@ -11,8 +11,8 @@ extern const cli_command cmd_policy;
 
 /* Load the IAM service reference snapshot: path, $SECKIT_IAM_DATA, the
  * installed copy, the source tree's copy.  required: fail when none. */
-int cli_policy_load_data(const char *path, int required, seckit_iam_data **out, char *used, size_t used_len,
-                         seckit_error *err);
+int cli_policy_load_data(const char *path, int required, seckit_iam_data **out, char *used,
+                         size_t used_len, seckit_error *err);
 
 /* A regular file named p exists. */
 int cli_policy_file_exists(const char *p);

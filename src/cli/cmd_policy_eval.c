@@ -29,7 +29,8 @@ static int read_file(const char *path, uint8_t **bytes, size_t *len, seckit_erro
     return rc;
 }
 
-static int add_file(seckit_policy_set *set, seckit_eval_role role, const char *path, seckit_error *err)
+static int add_file(seckit_policy_set *set, seckit_eval_role role, const char *path,
+                    seckit_error *err)
 {
     uint8_t *bytes = NULL;
     size_t len = 0;
@@ -37,7 +38,8 @@ static int add_file(seckit_policy_set *set, seckit_eval_role role, const char *p
     if (rc < 0)
         return rc;
     const char *base = strrchr(path, '/');
-    rc = seckit_policy_set_add(set, role, base ? base + 1 : path, path, (const char *)bytes, len, err);
+    rc = seckit_policy_set_add(set, role, base ? base + 1 : path, path, (const char *)bytes, len,
+                               err);
     free(bytes);
     return rc;
 }
@@ -87,8 +89,9 @@ static void print_json(FILE *f, const seckit_eval_request *req, const seckit_eva
             json_str(f, st[i].sid);
         else
             fputs("null", f);
-        fprintf(f, ",\"Effect\":\"%s\",\"StartPosition\":{\"Line\":%lu,\"Column\":%lu},"
-                   "\"EndPosition\":{\"Line\":%lu,\"Column\":%lu}}",
+        fprintf(f,
+                ",\"Effect\":\"%s\",\"StartPosition\":{\"Line\":%lu,\"Column\":%lu},"
+                "\"EndPosition\":{\"Line\":%lu,\"Column\":%lu}}",
                 st[i].deny ? "Deny" : "Allow", st[i].span.start.line, st[i].span.start.column,
                 st[i].span.end.line, st[i].span.end.column);
     }
@@ -98,13 +101,15 @@ static void print_json(FILE *f, const seckit_eval_request *req, const seckit_eva
             fputc(',', f);
         json_str(f, missing[i]);
     }
-    fprintf(f, "],\"OrganizationsDecisionDetail\":{\"AllowedByOrganizations\":%s},"
-               "\"PermissionsBoundaryDecisionDetail\":{\"AllowedByPermissionsBoundary\":%s},\"Reason\":",
-            (gates & (SECKIT_EVAL_PASSED_SCP | SECKIT_EVAL_PASSED_RCP)) ==
-                    (SECKIT_EVAL_PASSED_SCP | SECKIT_EVAL_PASSED_RCP)
-                ? "true"
-                : "false",
-            gates & SECKIT_EVAL_PASSED_BOUNDARY ? "true" : "false");
+    fprintf(
+        f,
+        "],\"OrganizationsDecisionDetail\":{\"AllowedByOrganizations\":%s},"
+        "\"PermissionsBoundaryDecisionDetail\":{\"AllowedByPermissionsBoundary\":%s},\"Reason\":",
+        (gates & (SECKIT_EVAL_PASSED_SCP | SECKIT_EVAL_PASSED_RCP)) ==
+                (SECKIT_EVAL_PASSED_SCP | SECKIT_EVAL_PASSED_RCP)
+            ? "true"
+            : "false",
+        gates & SECKIT_EVAL_PASSED_BOUNDARY ? "true" : "false");
     json_str(f, seckit_eval_result_reason(res));
     fputc('}', f);
 }
@@ -115,12 +120,13 @@ static void print_text(FILE *f, const seckit_eval_request *req, const seckit_eva
     size_t n = seckit_eval_result_statements(res, &st);
     const char *const *missing;
     size_t nm = seckit_eval_result_missing_keys(res, &missing);
-    fprintf(f, "%s: %s on %s\n", seckit_decision_name(seckit_eval_result_decision(res)), req->action,
-            req->resource ? req->resource : "*");
+    fprintf(f, "%s: %s on %s\n", seckit_decision_name(seckit_eval_result_decision(res)),
+            req->action, req->resource ? req->resource : "*");
     fprintf(f, "  %s\n", seckit_eval_result_reason(res));
     for (size_t i = 0; i < n; i++) {
-        fprintf(f, "  %s:%lu:%lu: %s %s policy %s statement %zu", st[i].file ? st[i].file : st[i].policy,
-                st[i].span.start.line, st[i].span.start.column, st[i].deny ? "Deny" : "Allow",
+        fprintf(f, "  %s:%lu:%lu: %s %s policy %s statement %zu",
+                st[i].file ? st[i].file : st[i].policy, st[i].span.start.line,
+                st[i].span.start.column, st[i].deny ? "Deny" : "Allow",
                 seckit_eval_role_name(st[i].role), st[i].policy, st[i].index);
         if (st[i].sid)
             fprintf(f, " (Sid %s)", st[i].sid);
@@ -139,7 +145,7 @@ static void print_text(FILE *f, const seckit_eval_request *req, const seckit_eva
 typedef struct context_list {
     seckit_context_entry entries[MAX_CONTEXT];
     size_t count;
-    char *owned[MAX_CONTEXT];     /* the copies the entries point into */
+    char *owned[MAX_CONTEXT]; /* the copies the entries point into */
     const char **values[MAX_CONTEXT];
 } context_list;
 
@@ -159,7 +165,8 @@ static int context_parse(context_list *c, const char *arg)
     const char *eq = strchr(arg, '=');
     const char *colon = eq ? strchr(eq + 1, ':') : NULL;
     if (eq == NULL || eq == arg || colon == NULL)
-        return cli_usage_error(sub, "eval: --context wants KEY=TYPE:VALUE[,VALUE...], not '%s'", arg);
+        return cli_usage_error(sub, "eval: --context wants KEY=TYPE:VALUE[,VALUE...], not '%s'",
+                               arg);
     char type[32];
     size_t tl = (size_t)(colon - eq - 1);
     seckit_context_type t;
@@ -168,10 +175,11 @@ static int context_parse(context_list *c, const char *arg)
     memcpy(type, eq + 1, tl);
     type[tl] = '\0';
     if (seckit_context_type_parse(type, &t, NULL) != 0)
-        return cli_usage_error(sub,
-                               "eval: --context type '%s' is not one of string, stringList, numeric, numericList, "
-                               "boolean, booleanList, date, dateList, ip, ipList, binary, binaryList",
-                               type);
+        return cli_usage_error(
+            sub,
+            "eval: --context type '%s' is not one of string, stringList, numeric, numericList, "
+            "boolean, booleanList, date, dateList, ip, ipList, binary, binaryList",
+            type);
     char *copy = strdup(arg);
     const char **vals = calloc(MAX_VALUES, sizeof *vals);
     if (copy == NULL || vals == NULL) {
@@ -188,7 +196,8 @@ static int context_parse(context_list *c, const char *arg)
             if (n == MAX_VALUES) {
                 free(copy);
                 free(vals);
-                return cli_usage_error(sub, "eval: --context %s: more than %d values", arg, MAX_VALUES);
+                return cli_usage_error(sub, "eval: --context %s: more than %d values", arg,
+                                       MAX_VALUES);
             }
             vals[n++] = v;
             if (comma == NULL)
@@ -255,16 +264,18 @@ static int read_context(const seckit_json *ctx, const char *file, size_t lineno,
         seckit_context_entry *ce = &(*entries)[*nentries];
         if (key == NULL || type == NULL || vs == NULL || vs->kind != SECKIT_JSON_ARRAY ||
             seckit_context_type_parse(type, &ce->type, NULL) != 0)
-            return seckit_error_set(err, SECKIT_EFORMAT,
-                                    "%s: line %zu: a context entry needs ContextKeyName, ContextKeyValues and a "
-                                    "ContextKeyType of the simulator's types",
-                                    file, lineno);
+            return seckit_error_set(
+                err, SECKIT_EFORMAT,
+                "%s: line %zu: a context entry needs ContextKeyName, ContextKeyValues and a "
+                "ContextKeyType of the simulator's types",
+                file, lineno);
         ce->key = key;
         ce->values = *vals + at;
         for (const seckit_json *v = vs->child; v; v = v->next) {
             if (v->kind != SECKIT_JSON_STRING)
-                return seckit_error_set(err, SECKIT_EFORMAT, "%s: line %zu: context values must be strings",
-                                        file, lineno);
+                return seckit_error_set(err, SECKIT_EFORMAT,
+                                        "%s: line %zu: context values must be strings", file,
+                                        lineno);
             (*vals)[at++] = v->str;
         }
         ce->count = vs->count;
@@ -289,8 +300,9 @@ static int eval_each(const seckit_policy_set *set, seckit_eval_request *req,
             req->action = json_string(a);
             req->resource = r ? json_string(r) : "*";
             if (req->action == NULL || req->resource == NULL) {
-                rc = seckit_error_set(err, SECKIT_EFORMAT, "%s: line %zu: actions and resources must be strings",
-                                      file, lineno);
+                rc = seckit_error_set(err, SECKIT_EFORMAT,
+                                      "%s: line %zu: actions and resources must be strings", file,
+                                      lineno);
                 goto close;
             }
             seckit_eval_result *res = NULL;
@@ -314,8 +326,9 @@ close:
     return rc;
 }
 
-static int eval_line(const seckit_policy_set *set, const char *file, size_t lineno, const char *line, size_t len,
-                     const seckit_eval_request *defaults, int *all_allowed, seckit_error *err)
+static int eval_line(const seckit_policy_set *set, const char *file, size_t lineno,
+                     const char *line, size_t len, const seckit_eval_request *defaults,
+                     int *all_allowed, seckit_error *err)
 {
     seckit_json_doc *doc = NULL;
     int rc = seckit_json_parse(&doc, line, len, NULL, err);
@@ -336,10 +349,11 @@ static int eval_line(const seckit_policy_set *set, const char *file, size_t line
     if (root->kind != SECKIT_JSON_OBJECT || actions == NULL || actions->kind != SECKIT_JSON_ARRAY ||
         (resources != NULL && resources->kind != SECKIT_JSON_ARRAY) ||
         (ctx != NULL && ctx->kind != SECKIT_JSON_ARRAY)) {
-        rc = seckit_error_set(err, SECKIT_EFORMAT,
-                              "%s: line %zu: want an object with ActionNames (array), ResourceArns (array) and "
-                              "ContextEntries (array)",
-                              file, lineno);
+        rc = seckit_error_set(
+            err, SECKIT_EFORMAT,
+            "%s: line %zu: want an object with ActionNames (array), ResourceArns (array) and "
+            "ContextEntries (array)",
+            file, lineno);
         goto out;
     }
     seckit_eval_request req = *defaults;
@@ -366,12 +380,13 @@ out:
 }
 
 /* Streamed line by line: a file of many requests need not fit in memory. */
-static int eval_requests(const seckit_policy_set *set, const char *path, const seckit_eval_request *defaults,
-                         int *all_allowed, seckit_error *err)
+static int eval_requests(const seckit_policy_set *set, const char *path,
+                         const seckit_eval_request *defaults, int *all_allowed, seckit_error *err)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     if (f == NULL)
-        return seckit_error_set(err, errno == ENOENT ? SECKIT_ENOENT : SECKIT_EIO, "%s: %s", path, strerror(errno));
+        return seckit_error_set(err, errno == ENOENT ? SECKIT_ENOENT : SECKIT_EIO, "%s: %s", path,
+                                strerror(errno));
     char *line = NULL;
     size_t cap = 0, lineno = 0;
     ssize_t n;
@@ -473,7 +488,9 @@ static int parse_options(int argc, char **argv, eval_args *a, context_list *ctx)
         case OPT_RESOURCE: req->resource = optarg; break;
         case OPT_RESOURCE_ACCOUNT:
             if (strlen(optarg) != 12 || strspn(optarg, "0123456789") != 12)
-                rc = cli_usage_error(sub, "eval: --resource-account must be a 12-digit account id, not '%s'", optarg);
+                rc = cli_usage_error(
+                    sub, "eval: --resource-account must be a 12-digit account id, not '%s'",
+                    optarg);
             req->resource_account = optarg;
             break;
         case OPT_CONTEXT: rc = context_parse(ctx, optarg); break;
@@ -486,9 +503,7 @@ static int parse_options(int argc, char **argv, eval_args *a, context_list *ctx)
         case OPT_REQUESTS: a->requests = optarg; break;
         case OPT_AUTH_DETAILS: a->authz = optarg; break;
         case OPT_DATA: a->data_path = optarg; break;
-        case 'h':
-            fputs(cmd_policy.usage, stdout);
-            return EXIT_OK_;
+        case 'h': fputs(cmd_policy.usage, stdout); return EXIT_OK_;
         default: rc = cli_bad_option(sub, c, argv); break;
         }
         if (rc != 0)
@@ -497,13 +512,15 @@ static int parse_options(int argc, char **argv, eval_args *a, context_list *ctx)
     if (optind < argc)
         return cli_usage_error(sub, "eval: unexpected argument '%s'", argv[optind]);
     if (a->npolicies == 0 && a->authz == NULL && !a->one_of[SECKIT_EVAL_RESOURCE])
-        return cli_usage_error(sub, "eval: give --policy, --authorization-details or --resource-policy");
+        return cli_usage_error(sub,
+                               "eval: give --policy, --authorization-details or --resource-policy");
     if (a->authz != NULL && req->principal == NULL)
         return cli_usage_error(sub, "eval: --authorization-details needs --principal");
     if (a->requests == NULL && (req->action == NULL || req->resource == NULL))
         return cli_usage_error(sub, "eval: give --action and --resource (or --requests FILE)");
     if (a->requests != NULL && (req->action != NULL || req->resource != NULL || ctx->count > 0))
-        return cli_usage_error(sub, "eval: --requests takes actions, resources and context from the file");
+        return cli_usage_error(
+            sub, "eval: --requests takes actions, resources and context from the file");
     return GO_ON;
 }
 
@@ -527,8 +544,8 @@ static int add_policies(int argc, char **argv, seckit_policy_set *set, const eva
             size_t len = 0;
             rc = read_file(optarg, &bytes, &len, err);
             if (rc == 0)
-                rc = seckit_policy_set_add_authorization_details(set, optarg, (const char *)bytes, len,
-                                                                 a->req.principal, err);
+                rc = seckit_policy_set_add_authorization_details(set, optarg, (const char *)bytes,
+                                                                 len, a->req.principal, err);
             free(bytes);
             break;
         }
@@ -560,7 +577,8 @@ static int evaluate(const seckit_policy_set *set, const eval_args *a, int *exit_
         } else {
             print_text(stdout, &a->req, res);
         }
-        *exit_code = seckit_eval_result_decision(res) == SECKIT_DECISION_ALLOWED ? EXIT_OK_ : EXIT_FINDINGS;
+        *exit_code = seckit_eval_result_decision(res) == SECKIT_DECISION_ALLOWED ? EXIT_OK_
+                                                                                 : EXIT_FINDINGS;
         seckit_eval_result_free(res);
     }
     return rc;

@@ -36,8 +36,7 @@ static const char usage[] =
     "                         [AWS options]\n"
     "       seckit s3 head s3://BUCKET/KEY [head options] [AWS options]\n"
     "       seckit s3 rewrap s3://BUCKET/KEY KEY-OPTIONS TARGET [rewrap options] [AWS options]\n"
-    "       seckit s3 rewrap --manifest FILE KEY-OPTIONS TARGET [rewrap options] [AWS options]\n"
-    CLI_S3CSE_OFFLINE_SYNOPSIS
+    "       seckit s3 rewrap --manifest FILE KEY-OPTIONS TARGET [rewrap options] [AWS options]\n" CLI_S3CSE_OFFLINE_SYNOPSIS
     "\n"
     "S3 object transfers, with client-side encryption compatible with the AWS S3\n"
     "Encryption Clients when a key option is given.  Objects are named\n"
@@ -146,8 +145,7 @@ static const char usage[] =
     "                        the tag verifies, at most SIZE (default 64MiB; larger\n"
     "                        objects are refused unless --delayed-authentication)\n"
     "\n"
-    "Key options (cp, rewrap, encrypt, decrypt):\n"
-    CLI_S3CSE_USAGE_KEYS
+    "Key options (cp, rewrap, encrypt, decrypt):\n" CLI_S3CSE_USAGE_KEYS
     "  --envelope v3|v2      the envelope written (default v3; v2 needs\n"
     "                        --commitment-policy forbid-encrypt-allow-decrypt)\n"
     "  --instruction-file    put the envelope in KEY.instruction, not the metadata\n"
@@ -196,9 +194,7 @@ static const char usage[] =
     "  --recursive           delete every object whose key starts with PREFIX/\n"
     "                        (the whole bucket without a PREFIX)\n"
     "  --version-id ID       delete that version of the object\n"
-    "\n"
-    CLI_S3CSE_OFFLINE_USAGE
-    "\n"
+    "\n" CLI_S3CSE_OFFLINE_USAGE "\n"
     "AWS options:\n"
     "  --endpoint-url URL    S3 endpoint, e.g. http://127.0.0.1:8080 (path-style);\n"
     "                        for S3 requests only (a role profile's STS call goes\n"
@@ -434,8 +430,14 @@ static int bucket_cmd(s3_opts *o, int argc, char **argv, int make)
     return rc;
 }
 
-static int cmd_mb(s3_opts *o, int argc, char **argv) { return bucket_cmd(o, argc, argv, 1); }
-static int cmd_rb(s3_opts *o, int argc, char **argv) { return bucket_cmd(o, argc, argv, 0); }
+static int cmd_mb(s3_opts *o, int argc, char **argv)
+{
+    return bucket_cmd(o, argc, argv, 1);
+}
+static int cmd_rb(s3_opts *o, int argc, char **argv)
+{
+    return bucket_cmd(o, argc, argv, 0);
+}
 
 /* ---- the dispatcher and the options ------------------------------------- */
 
@@ -487,22 +489,28 @@ static int take_cp_option(s3_opts *o, int c, char **argv, s3_seen *seen)
     case OPT_NO_FOLLOW_SYMLINKS: o->follow_symlinks = 0; break;
     case OPT_MAX_CONCURRENT:
         if (cli_parse_uint(optarg, 1, 128, &o->concurrency) != 0) {
-            return cli_usage_error(o->sub, "--max-concurrent-requests must be 1..128, not "
-                                   "'%s'", optarg);
+            return cli_usage_error(o->sub,
+                                   "--max-concurrent-requests must be 1..128, not "
+                                   "'%s'",
+                                   optarg);
         }
         break;
     case OPT_BUFFER_LIMIT:
         if (cli_parse_size(optarg, 1ULL << 34, &sz) != 0) {
-            return cli_usage_error(o->sub, "--max-buffer must be a size up to 16GiB, not "
-                                   "'%s'", optarg);
+            return cli_usage_error(o->sub,
+                                   "--max-buffer must be a size up to 16GiB, not "
+                                   "'%s'",
+                                   optarg);
         }
         o->buffer_limit = (long long)sz;
         o->buffer_limit_set = 1;
         break;
     case OPT_SUFFIX:
         if (optarg[0] == '\0' || strchr(optarg, '/') != NULL) {
-            return cli_usage_error(o->sub, "--instruction-suffix wants a suffix such as "
-                                   ".instruction, not '%s'", optarg);
+            return cli_usage_error(o->sub,
+                                   "--instruction-suffix wants a suffix such as "
+                                   ".instruction, not '%s'",
+                                   optarg);
         }
         o->suffix = optarg;
         break;
@@ -548,8 +556,7 @@ static int take_cp_option(s3_opts *o, int c, char **argv, s3_seen *seen)
         }
         o->copy_if_match = optarg;
         break;
-    default:
-        return cli_bad_option(o->sub, c, argv);
+    default: return cli_bad_option(o->sub, c, argv);
     }
     return GO_ON;
 }
@@ -568,7 +575,10 @@ static int take_option(s3_opts *o, int c, char **argv, s3_seen *seen)
     if (kr != CLI_S3CSE_NOT_OURS)
         return kr;
     switch (c) {
-    case OPT_RECURSIVE: o->recursive = 1; seen->recursive = 1; break;
+    case OPT_RECURSIVE:
+        o->recursive = 1;
+        seen->recursive = 1;
+        break;
     case OPT_EXCLUDE:
     case OPT_INCLUDE: {
         cli_s3_filter *nf = realloc(o->filters, (o->filter_count + 1) * sizeof(*nf));
@@ -583,9 +593,18 @@ static int take_option(s3_opts *o, int c, char **argv, s3_seen *seen)
         seen->filter = 1;
         break;
     }
-    case OPT_DRYRUN: o->dryrun = 1; seen->filter = 1; break;
-    case OPT_QUIET: o->quiet = 1; seen->filter = 1; break;
-    case OPT_ONLY_ERRORS: o->only_errors = 1; seen->filter = 1; break;
+    case OPT_DRYRUN:
+        o->dryrun = 1;
+        seen->filter = 1;
+        break;
+    case OPT_QUIET:
+        o->quiet = 1;
+        seen->filter = 1;
+        break;
+    case OPT_ONLY_ERRORS:
+        o->only_errors = 1;
+        seen->filter = 1;
+        break;
     case OPT_PAGE_SIZE:
         if (cli_parse_uint(optarg, 1, 1000, &o->page_size) != 0) {
             return cli_usage_error(o->sub, "--page-size must be 1..1000, not '%s'", optarg);
@@ -604,8 +623,10 @@ static int take_option(s3_opts *o, int c, char **argv, s3_seen *seen)
     case OPT_EXPIRES_IN: {
         unsigned long secs = 0;
         if (cli_parse_uint(optarg, 1, 604800, &secs) != 0) {
-            return cli_usage_error(o->sub, "--expires-in must be 1..604800 seconds (7 days), "
-                                   "not '%s'", optarg);
+            return cli_usage_error(o->sub,
+                                   "--expires-in must be 1..604800 seconds (7 days), "
+                                   "not '%s'",
+                                   optarg);
         }
         o->expires_in = (long)secs;
         seen->presign = 1;
@@ -625,11 +646,8 @@ static int take_option(s3_opts *o, int c, char **argv, s3_seen *seen)
         o->version_id = optarg;
         seen->version = 1;
         break;
-    case 'h':
-        fputs(usage, stdout);
-        return EXIT_OK_;
-    default:
-        return take_cp_option(o, c, argv, seen);
+    case 'h': fputs(usage, stdout); return EXIT_OK_;
+    default: return take_cp_option(o, c, argv, seen);
     }
     return GO_ON;
 }
@@ -696,8 +714,13 @@ static int run(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    s3_opts o = {.sub = "s3", .part_size = 8LL * 1024 * 1024, .directive = -1, .progress = 1,
-                 .buffer_limit = 64LL * 1024 * 1024, .follow_symlinks = 1, .concurrency = 10};
+    s3_opts o = {.sub = "s3",
+                 .part_size = 8LL * 1024 * 1024,
+                 .directive = -1,
+                 .progress = 1,
+                 .buffer_limit = 64LL * 1024 * 1024,
+                 .follow_symlinks = 1,
+                 .concurrency = 10};
     o.aws.endpoint_service = "s3"; /* --endpoint-url is for S3 only */
     int c, rc = GO_ON;
 
@@ -706,8 +729,9 @@ static int run(int argc, char **argv)
         return EXIT_OK_;
     }
     if (argc < 2 || argv[1][0] == '-')
-        return cli_usage_error(o.sub, "missing subcommand: ls, cp, sync, mv, rm, mb, rb, presign, head, "
-                                      "rewrap, encrypt or decrypt");
+        return cli_usage_error(o.sub,
+                               "missing subcommand: ls, cp, sync, mv, rm, mb, rb, presign, head, "
+                               "rewrap, encrypt or decrypt");
     const char *verb = argv[1];
     if (strcmp(verb, "head") == 0)
         return cli_s3_head(argc - 1, argv + 1);
@@ -717,8 +741,10 @@ static int run(int argc, char **argv)
         return cli_s3cse_offline_run(argc - 1, argv + 1);
     s3_action fn = find_action(verb);
     if (fn == NULL)
-        return cli_usage_error(o.sub, "unknown subcommand '%s' (ls, cp, sync, mv, rm, mb, rb, presign, "
-                                      "head, rewrap, encrypt or decrypt)", verb);
+        return cli_usage_error(o.sub,
+                               "unknown subcommand '%s' (ls, cp, sync, mv, rm, mb, rb, presign, "
+                               "head, rewrap, encrypt or decrypt)",
+                               verb);
     argc--;
     argv++;
 

@@ -32,11 +32,11 @@ typedef struct s3_opts {
     int progress;
     long long buffer_limit;
     int buffer_limit_set;
-    const char *suffix; /* --instruction-suffix */
-    int human;          /* ls --human-readable */
-    int summarize;      /* ls --summarize */
-    long expires_in;    /* presign --expires-in */
-    const char *method; /* presign --method */
+    const char *suffix;            /* --instruction-suffix */
+    int human;                     /* ls --human-readable */
+    int summarize;                 /* ls --summarize */
+    long expires_in;               /* presign --expires-in */
+    const char *method;            /* presign --method */
     seckit_s3_write_options write; /* --storage-class, --sse, --sse-kms-key-id, --acl */
     seckit_aws_options aws;
     cli_s3cse_opts keys; /* encryption when keys.any */
@@ -61,7 +61,10 @@ int cli_s3_sync(s3_opts *o, int argc, char **argv);
 int cli_s3_mv(s3_opts *o, int argc, char **argv);
 
 /* An s3:// argument (else a local path). */
-static inline int s3_is_url(const char *s) { return strncmp(s, "s3://", 5) == 0; }
+static inline int s3_is_url(const char *s)
+{
+    return strncmp(s, "s3://", 5) == 0;
+}
 /* s3://BUCKET[/KEY] into u (free with s3_free_url); a usage error (printed,
  * EXIT_USAGE) when there is no bucket or its name is not valid, EXIT_IO
  * when out of memory. */

@@ -24,15 +24,7 @@
 #define DEFAULT_MAX_BUFFER ((uint64_t)64 * 1024 * 1024)
 #define META_MAX 256
 
-enum {
-    O_IN = 0x600,
-    O_OUT,
-    O_META_OUT,
-    O_INSTR_OUT,
-    O_META,
-    O_INSTR,
-    O_MAX_BUFFER
-};
+enum { O_IN = 0x600, O_OUT, O_META_OUT, O_INSTR_OUT, O_META, O_INSTR, O_MAX_BUFFER };
 
 typedef struct offline_args {
     int decrypt;
@@ -44,7 +36,10 @@ typedef struct offline_args {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static int is_stdio(const char *p) { return p == NULL || strcmp(p, "-") == 0; }
+static int is_stdio(const char *p)
+{
+    return p == NULL || strcmp(p, "-") == 0;
+}
 
 static ssize_t read_some(int fd, uint8_t *buf, size_t n)
 {
@@ -134,27 +129,28 @@ static int read_meta_json(const char *path, meta_list *ml, seckit_error *err)
     ml->doc = cJSON_ParseWithLengthOpts((const char *)text, len + 1, &endp, 1);
     free(text);
     if (ml->doc == NULL || !cJSON_IsObject(ml->doc))
-        return seckit_error_set(err, SECKIT_EFORMAT, "%s: not a JSON object (expected the "
-                                                     "metadata map or head-object output)",
+        return seckit_error_set(err, SECKIT_EFORMAT,
+                                "%s: not a JSON object (expected the "
+                                "metadata map or head-object output)",
                                 path);
     const cJSON *map = ml->doc;
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(ml->doc, "Metadata");
     if (m != NULL) {
         if (!cJSON_IsObject(m))
-            return seckit_error_set(err, SECKIT_EFORMAT, "%s: \"Metadata\" is not an object",
-                                    path);
+            return seckit_error_set(err, SECKIT_EFORMAT, "%s: \"Metadata\" is not an object", path);
         map = m;
     }
     const cJSON *it;
     cJSON_ArrayForEach(it, map)
     {
         if (!cJSON_IsString(it) || it->string == NULL)
-            return seckit_error_set(err, SECKIT_EFORMAT, "%s: metadata \"%.80s\" is not a "
-                                                         "string", path,
-                                    it->string != NULL ? it->string : "?");
+            return seckit_error_set(err, SECKIT_EFORMAT,
+                                    "%s: metadata \"%.80s\" is not a "
+                                    "string",
+                                    path, it->string != NULL ? it->string : "?");
         if (ml->n == META_MAX)
-            return seckit_error_set(err, SECKIT_ELIMIT, "%s: more than %d metadata entries",
-                                    path, META_MAX);
+            return seckit_error_set(err, SECKIT_ELIMIT, "%s: more than %d metadata entries", path,
+                                    META_MAX);
         /* head-object output shows non-ASCII values as S3 sends them
          * (RFC 2047 encoded words): decoded as the S3 layer does */
         int rc2 = seckit_s3_meta_value_decode(&ml->owned[ml->n], it->valuestring, err);
@@ -287,7 +283,7 @@ typedef struct pt_sink {
     uint8_t *mem;             /* stdout: held until the tag verified (wiped) */
     size_t len, cap;
     uint64_t max;
-    int wrote;                /* stream: bytes already went out */
+    int wrote; /* stream: bytes already went out */
 } pt_sink;
 
 static int too_big(seckit_error *err, uint64_t max)
@@ -336,8 +332,7 @@ static int sink_commit(pt_sink *s, seckit_error *err)
     return rc;
 }
 
-static int run_decrypt(offline_args *a, seckit_s3cse_keyring *kr, int *streamed,
-                       seckit_error *err)
+static int run_decrypt(offline_args *a, seckit_s3cse_keyring *kr, int *streamed, seckit_error *err)
 {
     seckit_s3cse_options opts;
     seckit_s3cse_decryptor *d = NULL;
@@ -365,7 +360,8 @@ static int run_decrypt(offline_args *a, seckit_s3cse_keyring *kr, int *streamed,
         rc = seckit_error_set(err, SECKIT_EINVAL,
                               "%s: the envelope is not in the object metadata: give the "
                               "object's instruction file (KEY.instruction) with "
-                              "--instruction-file FILE", a->meta);
+                              "--instruction-file FILE",
+                              a->meta);
         goto done;
     }
     if ((rc = open_input(a->in, &fd, err)) != 0)
@@ -389,8 +385,8 @@ static int run_decrypt(offline_args *a, seckit_s3cse_keyring *kr, int *streamed,
         (rc = seckit_atomic_open(&sink.file, a->out, 0600, SECKIT_FILE_OVERWRITE, err)) != 0)
         goto done;
     sink.stream = sink.file == NULL && a->k.delayed_auth;
-    if ((rc = seckit_s3cse_decryptor_new(&d, &opts, kr, ml.kv, ml.n, (const char *)instr,
-                                         instr_len, err)) != 0)
+    if ((rc = seckit_s3cse_decryptor_new(&d, &opts, kr, ml.kv, ml.n, (const char *)instr, instr_len,
+                                         err)) != 0)
         goto done;
     for (;;) {
         ssize_t r = read_some(fd, buf, CHUNK);
@@ -527,7 +523,8 @@ int cli_s3cse_offline_run(int argc, char **argv)
         case 'h':
             cli_s3cse_opts_free(&a.k);
             fputs("Usage:\n" CLI_S3CSE_OFFLINE_SYNOPSIS "\n" CLI_S3CSE_OFFLINE_USAGE
-                  "\n" CLI_S3CSE_OFFLINE_KEY_USAGE, stdout);
+                  "\n" CLI_S3CSE_OFFLINE_KEY_USAGE,
+                  stdout);
             return EXIT_OK_;
         default: cli_s3cse_opts_free(&a.k); return cli_bad_option(SUB, c, argv);
         }

@@ -141,8 +141,8 @@ static size_t percent_decode_inplace(char *s, size_t n, size_t *bad)
 
 /* The field patterns of the FLE profile `name` in the config file (or of
  * its only profile). */
-static int add_config_fields(seckit_fle_decryptor *d, const fle_config_files *cf,
-                             const char *name, seckit_error *err)
+static int add_config_fields(seckit_fle_decryptor *d, const fle_config_files *cf, const char *name,
+                             seckit_error *err)
 {
     seckit_fle_config *cfg = NULL;
     const seckit_fle_profile *profile = NULL;
@@ -153,8 +153,7 @@ static int add_config_fields(seckit_fle_decryptor *d, const fle_config_files *cf
     } else if (name != NULL) {
         rc = seckit_fle_config_profile(cfg, name, &profile, err);
     } else if (seckit_fle_config_profile_count(cfg) == 1) {
-        rc = seckit_fle_config_profile(cfg, seckit_fle_config_profile_name(cfg, 0), &profile,
-                                       err);
+        rc = seckit_fle_config_profile(cfg, seckit_fle_config_profile_name(cfg, 0), &profile, err);
     } else {
         rc = seckit_error_set(err, SECKIT_EINVAL,
                               "%s has %zu profiles: name the one CloudFront applies with "
@@ -307,9 +306,9 @@ static int check_options(decrypt_args *a, int value_mode)
                                     "--config FILE.json [--profile NAME] for the FLE profile's "
                                     "field patterns (or --any-encrypted-field, which is risky: "
                                     "see seckit-fle(1))");
-    if (a->ssm_param == NULL && (a->ssm_provider != NULL || a->ssm_key_name != NULL ||
-                                 a->ao.profile != NULL || a->ao.region != NULL ||
-                                 a->ao.endpoint_url != NULL || a->ao.ca_bundle != NULL))
+    if (a->ssm_param == NULL &&
+        (a->ssm_provider != NULL || a->ssm_key_name != NULL || a->ao.profile != NULL ||
+         a->ao.region != NULL || a->ao.endpoint_url != NULL || a->ao.ca_bundle != NULL))
         return cli_usage_error(sub, "--provider, --key-name, --profile, --region, "
                                     "--endpoint-url and --ca-bundle need "
                                     "--private-key-ssm-parameter");
@@ -386,8 +385,8 @@ static int decrypt_value(const seckit_fle_decryptor *d, const decrypt_args *a, u
 
 /* ---- decrypt: one form body (its trailing newline kept) */
 
-static int decrypt_body(const seckit_fle_decryptor *d, const decrypt_args *a,
-                        const uint8_t *input, size_t input_len, seckit_error *err)
+static int decrypt_body(const seckit_fle_decryptor *d, const decrypt_args *a, const uint8_t *input,
+                        size_t input_len, seckit_error *err)
 {
     size_t nl = fle_trailing_newline(input, input_len);
     char *result = NULL;
@@ -403,8 +402,8 @@ static int decrypt_body(const seckit_fle_decryptor *d, const decrypt_args *a,
         cli_message(sub, "the form has no field to decrypt: it is passed through "
                          "unchanged (--require-fields makes this an error)");
     if (rc == 0)
-        rc = fle_write_output(a->out, a->flags, result, result_len, input + input_len - nl, nl,
-                              err);
+        rc =
+            fle_write_output(a->out, a->flags, result, result_len, input + input_len - nl, nl, err);
     seckit_secret_free(result);
     return rc;
 }

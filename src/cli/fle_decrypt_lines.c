@@ -34,8 +34,8 @@ static void *decrypt_lines(void *arg)
             continue;
         }
         int rc = seckit_fle_decrypt_body(j->d, j->input + j->starts[i], j->lens[i], j->fields,
-                                         j->n_fields, &j->outs[i], &j->out_lens[i],
-                                         &j->n_dec[i], &j->err);
+                                         j->n_fields, &j->outs[i], &j->out_lens[i], &j->n_dec[i],
+                                         &j->err);
         if (rc != 0) {
             j->rc = rc;
             j->failed_line = i + 1;
@@ -111,8 +111,8 @@ static int earliest_failure(const line_job *jobs, unsigned threads, seckit_error
 }
 
 /* Forms (non-empty lines) with no field to decrypt: said, or refused. */
-static int check_undecrypted(const size_t *lens, const size_t *n_dec, size_t n,
-                             int require_fields, seckit_error *err)
+static int check_undecrypted(const size_t *lens, const size_t *n_dec, size_t n, int require_fields,
+                             seckit_error *err)
 {
     size_t none = 0, first_none = 0;
     for (size_t i = 0; i < n; i++)
@@ -130,8 +130,9 @@ static int check_undecrypted(const size_t *lens, const size_t *n_dec, size_t n,
                                 none, first_none);
     }
     if (none > 0)
-        cli_message(sub, "%zu of the forms (the first on line %zu) had no field to decrypt: "
-                         "passed through unchanged (--require-fields makes this an error)",
+        cli_message(sub,
+                    "%zu of the forms (the first on line %zu) had no field to decrypt: "
+                    "passed through unchanged (--require-fields makes this an error)",
                     none, first_none);
     return 0;
 }
@@ -158,9 +159,9 @@ static int write_lines(char *const *outs, const size_t *out_lens, size_t n, cons
     return rc;
 }
 
-int fle_decrypt_batch(const seckit_fle_decryptor *d, const char *const *fields,
-                      size_t n_fields, const uint8_t *input, size_t len, unsigned threads,
-                      const char *out, unsigned flags, int require_fields, seckit_error *err)
+int fle_decrypt_batch(const seckit_fle_decryptor *d, const char *const *fields, size_t n_fields,
+                      const uint8_t *input, size_t len, unsigned threads, const char *out,
+                      unsigned flags, int require_fields, seckit_error *err)
 {
     size_t n = count_lines(input, len);
     size_t *starts = calloc(n ? n : 1, sizeof(size_t)), *lens = calloc(n ? n : 1, sizeof(size_t));

@@ -76,8 +76,7 @@ static int parse_options(int argc, char **argv, encrypt_args *a)
     }
     if (optind < argc)
         return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
-    int direct = a->pubkey != NULL || a->provider != NULL || a->key_name != NULL ||
-                 a->n_fields > 0;
+    int direct = a->pubkey != NULL || a->provider != NULL || a->key_name != NULL || a->n_fields > 0;
     a->direct = direct;
     if (direct && a->cf.n > 0)
         return cli_usage_error(sub, "give either --config or --public-key/--provider/"
@@ -85,8 +84,8 @@ static int parse_options(int argc, char **argv, encrypt_args *a)
     if (!direct && a->cf.n == 0)
         return cli_usage_error(sub, "encrypt needs --config FILE.json or --public-key, "
                                     "--provider, --key-name and --field");
-    if (direct && (a->pubkey == NULL || a->provider == NULL || a->key_name == NULL ||
-                   a->n_fields == 0))
+    if (direct &&
+        (a->pubkey == NULL || a->provider == NULL || a->key_name == NULL || a->n_fields == 0))
         return cli_usage_error(sub, "--public-key, --provider, --key-name and at least one "
                                     "--field are all required");
     if (!direct && a->profile_name != NULL && (a->content_type != NULL || a->query != NULL))
@@ -109,8 +108,8 @@ static int find_profile(const encrypt_args *a, seckit_fle_config **cfg, seckit_f
         size_t text_len = 0;
         rc = seckit_file_read(&text, &text_len, a->pubkey, 65536, err);
         if (rc == 0)
-            rc = seckit_fle_profile_new(own, (const char *)text, text_len, a->provider,
-                                        a->key_name, a->fields, a->n_fields, err);
+            rc = seckit_fle_profile_new(own, (const char *)text, text_len, a->provider, a->key_name,
+                                        a->fields, a->n_fields, err);
         if (rc != 0)
             seckit_error_prefix(err, a->pubkey);
         *profile = *own;
@@ -149,8 +148,7 @@ static int encrypt_body(const encrypt_args *a, const seckit_fle_profile *profile
         return fle_write_output(a->out, a->flags, body, body_len, NULL, 0, err);
     char *result = NULL;
     size_t out_len = 0, n_enc = 0;
-    int rc = seckit_fle_encrypt_body(profile, body, body_len - nl, &result, &out_len, &n_enc,
-                                     err);
+    int rc = seckit_fle_encrypt_body(profile, body, body_len - nl, &result, &out_len, &n_enc, err);
     /* A silent pass-through is how a misconfigured pattern ships. */
     if (rc == 0 && n_enc == 0 && a->require_fields)
         rc = seckit_error_set(err, SECKIT_ENOTFOUND,

@@ -270,8 +270,8 @@ static void report_partial(const created *done, size_t n)
     char line[4096];
     size_t o = 0;
     for (size_t i = 0; i < n && o < sizeof line; i++) {
-        int w = snprintf(line + o, sizeof line - o, "%s%s %s (Id %s)", i ? ", " : "",
-                         done[i].what, done[i].name, done[i].id);
+        int w = snprintf(line + o, sizeof line - o, "%s%s %s (Id %s)", i ? ", " : "", done[i].what,
+                         done[i].name, done[i].id);
         if (w < 0)
             break;
         o += (size_t)w;

@@ -121,7 +121,8 @@ int cli_keyrings_add(cli_keyrings *ks, cli_key_kind kind, const char *spec, int 
         if (key_len != 16 && key_len != 24 && key_len != 32)
             rc = seckit_error_set(err, SECKIT_EINVAL,
                                   "%s: an AES key file holds exactly 16, 24 or 32 raw bytes, "
-                                  "not %zu", f.file, key_len);
+                                  "not %zu",
+                                  f.file, key_len);
         else
             rc = seckit_keyring_raw_aes_new(&kr, f.ns, f.name, key, key_len, err);
         seckit_secret_free(key);

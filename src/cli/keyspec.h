@@ -44,8 +44,8 @@ typedef struct cli_keyrings {
 } cli_keyrings;
 
 /* Parse one spec, load its key file and append the keyring. */
-int cli_keyrings_add(cli_keyrings *ks, cli_key_kind kind, const char *spec,
-                     int allow_insecure, seckit_error *err);
+int cli_keyrings_add(cli_keyrings *ks, cli_key_kind kind, const char *spec, int allow_insecure,
+                     seckit_error *err);
 /* One keyring for all of them: the only one itself (a new reference), or
  * a multi keyring whose generator is the first.  SECKIT_EINVAL when empty. */
 int cli_keyrings_build(const cli_keyrings *ks, seckit_keyring **out, seckit_error *err);

@@ -16,14 +16,7 @@ extern const cli_command cmd_emrfs;
 
 /* In the order `seckit --help` lists them: the FLE workflow first. */
 const cli_command *const cli_commands[] = {
-    &cmd_keygen,
-    &cmd_fle,
-    &cmd_esdk,
-    &cmd_s3,
-    &cmd_aws,
-    &cmd_policy,
-    &cmd_emrfs,
-    NULL,
+    &cmd_keygen, &cmd_fle, &cmd_esdk, &cmd_s3, &cmd_aws, &cmd_policy, &cmd_emrfs, NULL,
 };
 
 static const cli_command *find_command(const char *name)

@@ -34,21 +34,21 @@
 
 typedef struct lint_run {
     seckit_policy_lint_options opts;
-    int type_given;         /* --type/--resource-type: bare policies are that type */
+    int type_given; /* --type/--resource-type: bare policies are that type */
     int quiet;
     seckit_policy_report *report;
     const char **excludes;
     size_t nexcludes;
-    size_t policies;        /* policies linted */
-    size_t files;           /* files that held at least one */
-    size_t skipped;         /* files of a folder that held no policy */
-    size_t tf_files;        /* Terraform sources found in folders */
+    size_t policies; /* policies linted */
+    size_t files;    /* files that held at least one */
+    size_t skipped;  /* files of a folder that held no policy */
+    size_t tf_files; /* Terraform sources found in folders */
 } lint_run;
 
-#define lint_note(run, ...)                          \
-    do {                                             \
-        if (!(run)->quiet)                           \
-            cli_message("policy", __VA_ARGS__);      \
+#define lint_note(run, ...)                                                                        \
+    do {                                                                                           \
+        if (!(run)->quiet)                                                                         \
+            cli_message("policy", __VA_ARGS__);                                                    \
     } while (0)
 
 static int has_suffix(const char *n, const char *suffix)
@@ -61,8 +61,8 @@ static int has_suffix(const char *n, const char *suffix)
  * CloudFormation JSON/YAML, Terraform plan JSON: see seckit/policy_inputs.h)
  * and add the findings, with positions in the file.  in_scan: the file was
  * found in a folder, so a JSON or YAML file that is no policy is skipped. */
-static int lint_bytes(lint_run *run, const char *name, const uint8_t *bytes, size_t len, int in_scan,
-                      seckit_error *err)
+static int lint_bytes(lint_run *run, const char *name, const uint8_t *bytes, size_t len,
+                      int in_scan, seckit_error *err)
 {
     seckit_policy_inputs_options io;
     memset(&io, 0, sizeof(io));
@@ -75,7 +75,8 @@ static int lint_bytes(lint_run *run, const char *name, const uint8_t *bytes, siz
     }
     int counted = 0;
     if (ins->count == 0)
-        lint_note(run, "%s: no IAM policies found in this %s file", name, seckit_input_format_name(ins->format));
+        lint_note(run, "%s: no IAM policies found in this %s file", name,
+                  seckit_input_format_name(ins->format));
     for (size_t i = 0; rc == 0 && i < ins->count; i++) {
         const seckit_policy_input *in = &ins->items[i];
         seckit_policy_lint_options o = run->opts;
@@ -85,7 +86,10 @@ static int lint_bytes(lint_run *run, const char *name, const uint8_t *bytes, siz
             if (rc < 0)
                 break;
             if (in_scan && !shape.is_policy) {
-                lint_note(run, "%s: skipped: not an IAM policy, CloudFormation template or Terraform plan", name);
+                lint_note(
+                    run,
+                    "%s: skipped: not an IAM policy, CloudFormation template or Terraform plan",
+                    name);
                 run->skipped++;
                 continue;
             }
@@ -177,7 +181,8 @@ static int lint_dir(lint_run *run, const char *path, int depth, seckit_error *er
             rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
             break;
         }
-        snprintf(names[n], len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
+        snprintf(names[n], len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
+                 e->d_name);
         n++;
     }
     closedir(d);
@@ -206,10 +211,12 @@ static int lint_dir(lint_run *run, const char *path, int depth, seckit_error *er
     free(names);
     if (rc < 0)
         return rc;
-    return failed ? seckit_error_set(err, SECKIT_EIO, "%s: some files could not be linted", path) : 0;
+    return failed ? seckit_error_set(err, SECKIT_EIO, "%s: some files could not be linted", path)
+                  : 0;
 }
 
-#define TF_HINT "terraform plan -out=tfplan && terraform show -json tfplan > plan.json, then lint plan.json"
+#define TF_HINT                                                                                    \
+    "terraform plan -out=tfplan && terraform show -json tfplan > plan.json, then lint plan.json"
 
 /* One PATH argument: a file, a folder, or - for standard input. */
 static int lint_path(lint_run *run, const char *path, int depth, int in_scan, seckit_error *err)
@@ -226,7 +233,8 @@ static int lint_path(lint_run *run, const char *path, int depth, int in_scan, se
         if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
             return lint_dir(run, path, depth, err);
         if (has_suffix(path, ".tf"))
-            return seckit_error_set(err, SECKIT_EINVAL, "%s: Terraform source is not linted: %s", path, TF_HINT);
+            return seckit_error_set(err, SECKIT_EINVAL, "%s: Terraform source is not linted: %s",
+                                    path, TF_HINT);
         rc = seckit_file_read(&bytes, &len, path, MAX_POLICY_FILE, err);
         if (rc < 0)
             seckit_error_prefix(err, path);
@@ -332,8 +340,10 @@ static void summary_line(const lint_run *run, char *buf, size_t cap)
         o += (size_t)snprintf(buf + o, cap - o, ")");
     if (o < cap)
         o += (size_t)snprintf(buf + o, cap - o, " in %zu polic%s from %zu file%s", run->policies,
-                              run->policies == 1 ? "y" : "ies", run->files, run->files == 1 ? "" : "s");
-    size_t ign = seckit_policy_report_ignored(run->report), bl = seckit_policy_report_baselined(run->report);
+                              run->policies == 1 ? "y" : "ies", run->files,
+                              run->files == 1 ? "" : "s");
+    size_t ign = seckit_policy_report_ignored(run->report),
+           bl = seckit_policy_report_baselined(run->report);
     if (ign > 0 && o < cap)
         o += (size_t)snprintf(buf + o, cap - o, "; %zu ignored", ign);
     if (bl > 0 && o < cap)
@@ -410,9 +420,7 @@ static int parse_options(int argc, char **argv, lint_args *a)
         case 'u': a->help_base = optarg; break;
         case 'd': a->data_path = optarg; break;
         case 'a': a->account = optarg; break;
-        case 'h':
-            fputs(cmd_policy.usage, stdout);
-            return EXIT_OK_;
+        case 'h': fputs(cmd_policy.usage, stdout); return EXIT_OK_;
         default: cli_bad_option(sub, c, argv); return LINT_TOOL_FAILED;
         }
     }
@@ -428,8 +436,7 @@ static int parse_options(int argc, char **argv, lint_args *a)
 static int read_config(lint_args *a, int argc, seckit_error *err)
 {
     a->cli_nignores = a->nignores;
-    if (!find_config(a->config_s, a->cfg_path, sizeof(a->cfg_path), a->cfg_dir,
-                     sizeof(a->cfg_dir)))
+    if (!find_config(a->config_s, a->cfg_path, sizeof(a->cfg_path), a->cfg_dir, sizeof(a->cfg_dir)))
         return 0;
     seckit_lint_config *cfg = NULL;
     uint8_t *bytes = NULL;
@@ -454,7 +461,8 @@ static int read_config(lint_args *a, int argc, seckit_error *err)
                               : config_path(a->cfg_dir, cfg->baseline, a->b2, sizeof(a->b2));
     a->quiet |= cfg->quiet;
     const char **ni = realloc(a->ignores, ((size_t)argc + cfg->ignore_count + 1) * sizeof(*ni));
-    const char **nx = ni ? realloc(a->excludes, ((size_t)argc + cfg->exclude_count + 1) * sizeof(*nx)) : NULL;
+    const char **nx =
+        ni ? realloc(a->excludes, ((size_t)argc + cfg->exclude_count + 1) * sizeof(*nx)) : NULL;
     if (ni != NULL)
         a->ignores = ni;
     if (nx != NULL)
@@ -477,11 +485,13 @@ static int parse_values(lint_args *a, seckit_error *err)
     a->format = SECKIT_REPORT_TEXT;
     a->fail_mask = SECKIT_FINDING_DEFAULT_BLOCKING;
     if (a->type_s != NULL && seckit_policy_type_parse(a->type_s, &a->type, NULL) != 0) {
-        cli_usage_error(sub, "--type must be identity, resource, scp, rcp or trust, not '%s'", a->type_s);
+        cli_usage_error(sub, "--type must be identity, resource, scp, rcp or trust, not '%s'",
+                        a->type_s);
         return -1;
     }
     if (a->rtype_s != NULL && seckit_policy_resource_type_parse(a->rtype_s, &a->rtype, NULL) != 0) {
-        cli_usage_error(sub, "unknown --resource-type '%s' (e.g. AWS::S3::Bucket, AWS::KMS::Key)", a->rtype_s);
+        cli_usage_error(sub, "unknown --resource-type '%s' (e.g. AWS::S3::Bucket, AWS::KMS::Key)",
+                        a->rtype_s);
         return -1;
     }
     if (a->format_s != NULL && parse_format(a->format_s, &a->format) != 0) {
@@ -496,9 +506,11 @@ static int parse_values(lint_args *a, seckit_error *err)
         cli_usage_error(sub, "--account must be a 12-digit account id, not '%s'", a->account);
         return -1;
     }
-    if (a->rtype != SECKIT_RESOURCE_NONE && a->type_s != NULL && a->type != SECKIT_POLICY_RESOURCE &&
+    if (a->rtype != SECKIT_RESOURCE_NONE && a->type_s != NULL &&
+        a->type != SECKIT_POLICY_RESOURCE &&
         !(a->type == SECKIT_POLICY_TRUST && a->rtype == SECKIT_RESOURCE_IAM_ROLE_TRUST)) {
-        cli_usage_error(sub, "--resource-type goes with --type resource (got --type %s)", seckit_policy_type_name(a->type));
+        cli_usage_error(sub, "--resource-type goes with --type resource (got --type %s)",
+                        seckit_policy_type_name(a->type));
         return -1;
     }
     if (a->rtype != SECKIT_RESOURCE_NONE && a->type_s == NULL)
@@ -509,8 +521,7 @@ static int parse_values(lint_args *a, seckit_error *err)
 /* ---- the run: its options, the report with the ignores and the baseline,
  * the snapshot */
 
-static int prepare_run(lint_run *run, const lint_args *a, seckit_iam_data **data,
-                       seckit_error *err)
+static int prepare_run(lint_run *run, const lint_args *a, seckit_iam_data **data, seckit_error *err)
 {
     run->opts.type = a->type;
     run->opts.resource_type = a->rtype;
@@ -545,12 +556,15 @@ static int prepare_run(lint_run *run, const lint_args *a, seckit_iam_data **data
         free(bytes);
     }
     char used[4096] = "";
-    if (cli_policy_load_data(a->data_path, a->data_path != NULL, data, used, sizeof(used), err) < 0) {
+    if (cli_policy_load_data(a->data_path, a->data_path != NULL, data, used, sizeof(used), err) <
+        0) {
         cli_message(sub, "%s", err->message);
         return -1;
     }
     if (*data == NULL)
-        lint_note(run, "warning: no IAM service reference snapshot found; checks that need it (INVALID_ACTION, ...) are skipped");
+        lint_note(
+            run,
+            "warning: no IAM service reference snapshot found; checks that need it (INVALID_ACTION, ...) are skipped");
     run->opts.data = *data;
     return 0;
 }
@@ -584,8 +598,9 @@ static int lint_paths(lint_run *run, int argc, char **argv, int *failed, seckit_
         lint_note(run, "%zu Terraform source file%s (.tf) not linted: %s", run->tf_files,
                   run->tf_files == 1 ? "" : "s", TF_HINT);
     if (!*failed && scanned && run->policies == 0) {
-        cli_usage_error(sub, "lint: no IAM policy, CloudFormation template or Terraform plan found in %s%s",
-                        argv[optind], argc - optind > 1 ? " (and the other paths)" : "");
+        cli_usage_error(
+            sub, "lint: no IAM policy, CloudFormation template or Terraform plan found in %s%s",
+            argv[optind], argc - optind > 1 ? " (and the other paths)" : "");
         return -1;
     }
     return 0;
@@ -638,8 +653,8 @@ static int render_report(const lint_run *run, const lint_args *a, char **out, si
 /* ---- the outputs: --write-baseline, then the report (-o FILE or stdout).
  * Returns failed, set when one could not be written (said). */
 
-static int write_outputs(const lint_run *run, const lint_args *a, const char *out,
-                         size_t out_len, int failed, seckit_error *err)
+static int write_outputs(const lint_run *run, const lint_args *a, const char *out, size_t out_len,
+                         int failed, seckit_error *err)
 {
     if (a->write_baseline != NULL && !failed) {
         char *bl = NULL;

@@ -117,8 +117,7 @@ static int upload(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
         long long size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
         int erc = cli_s3cse_upload(o->sub, o->enc, aws, fd, size, src, dst->bucket, key,
                                    o->part_size_set ? o->part_size : 0, o->content_type, o->meta,
-                                   o->meta_count, o->no_overwrite ? "*" : NULL, progress_cb,
-                                   &pr);
+                                   o->meta_count, o->no_overwrite ? "*" : NULL, progress_cb, &pr);
         if (fd != 0)
             close(fd);
         free(key);
@@ -153,8 +152,8 @@ static int upload(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
         if (res.version_id[0] != '\0')
             snprintf(version, sizeof(version), ", version %s", res.version_id);
         if (!o->quiet && !o->only_errors)
-            printf("upload: %s to s3://%s/%s (%lld bytes%s%s)\n", src, dst->bucket, key,
-                   res.size, parts, version);
+            printf("upload: %s to s3://%s/%s (%lld bytes%s%s)\n", src, dst->bucket, key, res.size,
+                   parts, version);
     }
     if (fd != 0)
         close(fd);
@@ -203,8 +202,7 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
                 gerr.aws_code[0] != '\0') {
                 *err = gerr;
                 rc = gerr.code;
-            }
-            else if (gerr.code == 0)
+            } else if (gerr.code == 0)
                 seckit_s3_object_info_free(&info);
             free(body);
         }
@@ -249,7 +247,8 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
         if (!ok) {
             rc = seckit_error_set(err, SECKIT_EFORMAT,
                                   "S3 GetObject: the server answered a different range than "
-                                  "bytes %lld-%lld of %lld", off, last, size);
+                                  "bytes %lld-%lld of %lld",
+                                  off, last, size);
             break;
         }
         *written = last + 1;
@@ -269,8 +268,7 @@ static int download(s3_opts *o, seckit_aws *aws, s3_url *src, const char *dst)
     progress pr = {.on = o->progress && !o->quiet && !o->only_errors && isatty(2)};
     if (strcmp(dst, "-") == 0 && o->enc != NULL)
         return cli_s3cse_download(o->sub, o->enc, aws, src->bucket, src->key, o->version_id,
-                                  o->range, "-",
-                                  o->buffer_limit, progress_cb, &pr);
+                                  o->range, "-", o->buffer_limit, progress_cb, &pr);
     if (strcmp(dst, "-") == 0) {
         if (fetch(o, aws, src, 1, &written, &err) != 0) {
             name_object(&err, src->bucket, src->key);
@@ -294,8 +292,7 @@ static int download(s3_opts *o, seckit_aws *aws, s3_url *src, const char *dst)
     }
     if (o->enc != NULL) {
         int erc = cli_s3cse_download(o->sub, o->enc, aws, src->bucket, src->key, o->version_id,
-                                     o->range, path,
-                                     o->buffer_limit, progress_cb, &pr);
+                                     o->range, path, o->buffer_limit, progress_cb, &pr);
         free(path);
         return erc;
     }
@@ -309,8 +306,7 @@ static int download(s3_opts *o, seckit_aws *aws, s3_url *src, const char *dst)
             name_object(&err, src->bucket, src->key);
         rc = cli_fail(o->sub, &err);
     } else if (!o->quiet && !o->only_errors) {
-        printf("download: s3://%s/%s to %s (%lld bytes)\n", src->bucket, src->key, path,
-               written);
+        printf("download: s3://%s/%s to %s (%lld bytes)\n", src->bucket, src->key, path, written);
     }
     free(path);
     return rc;
@@ -348,8 +344,7 @@ static int server_copy(s3_opts *o, seckit_aws *aws, s3_url *src, s3_url *dst)
     if (seckit_s3_copy_object(aws, &req, &res, &err) != 0) {
         name_object(&err, dst->bucket, key);
         rc = cli_fail(o->sub, &err);
-    }
-    else {
+    } else {
         char parts[48] = "", version[1100] = "";
         if (res.parts > 0)
             snprintf(parts, sizeof(parts), "%d parts", res.parts);
@@ -357,8 +352,8 @@ static int server_copy(s3_opts *o, seckit_aws *aws, s3_url *src, s3_url *dst)
             snprintf(version, sizeof(version), "%sversion %s", parts[0] ? ", " : "",
                      res.version_id);
         if (!o->quiet && !o->only_errors)
-            printf("copy: s3://%s/%s to s3://%s/%s%s%s%s%s\n", src->bucket, src->key,
-                   dst->bucket, key, parts[0] || version[0] ? " (" : "", parts, version,
+            printf("copy: s3://%s/%s to s3://%s/%s%s%s%s%s\n", src->bucket, src->key, dst->bucket,
+                   key, parts[0] || version[0] ? " (" : "", parts, version,
                    parts[0] || version[0] ? ")" : "");
     }
     free(key);
@@ -377,11 +372,11 @@ static int check_options(s3_opts *o, enum cli_s3_verb verb, const char *name, co
                                        "(without --recursive, --dryrun, --exclude or "
                                        "--include)");
     if (verb != CLI_S3_CP && o->keys.any)
-        return cli_usage_error(o->sub, "key options are for cp: %s does not take them (%s)",
-                               name, verb == CLI_S3_SYNC
-                                         ? "an encrypted object's size and time are not its "
-                                           "file's; use cp --recursive with a key option"
-                                         : "copy with cp and a key option, then rm");
+        return cli_usage_error(o->sub, "key options are for cp: %s does not take them (%s)", name,
+                               verb == CLI_S3_SYNC
+                                   ? "an encrypted object's size and time are not its "
+                                     "file's; use cp --recursive with a key option"
+                                   : "copy with cp and a key option, then rm");
     if (many && (o->version_id != NULL || o->copy_if_match != NULL))
         return cli_usage_error(o->sub, "--version-id and --copy-source-if-match are for cp of "
                                        "one object");
@@ -469,8 +464,7 @@ static int transfer(s3_opts *o, int argc, char **argv, enum cli_s3_verb verb)
     const char *src = argv[0], *dst = argv[1];
     int s3src = s3_is_url(src), s3dst = s3_is_url(dst);
     if (!s3src && !s3dst)
-        return cli_usage_error(o->sub, "%s: one of SOURCE and DESTINATION must be s3://...",
-                               name);
+        return cli_usage_error(o->sub, "%s: one of SOURCE and DESTINATION must be s3://...", name);
     int many = verb != CLI_S3_CP || o->recursive || o->dryrun || o->filter_count > 0;
     int rc = check_options(o, verb, name, src, dst, s3src, s3dst, many);
     if (rc != 0)
@@ -518,9 +512,15 @@ static int transfer(s3_opts *o, int argc, char **argv, enum cli_s3_verb verb)
     return rc;
 }
 
-int cli_s3_cp(s3_opts *o, int argc, char **argv) { return transfer(o, argc, argv, CLI_S3_CP); }
+int cli_s3_cp(s3_opts *o, int argc, char **argv)
+{
+    return transfer(o, argc, argv, CLI_S3_CP);
+}
 int cli_s3_sync(s3_opts *o, int argc, char **argv)
 {
     return transfer(o, argc, argv, CLI_S3_SYNC);
 }
-int cli_s3_mv(s3_opts *o, int argc, char **argv) { return transfer(o, argc, argv, CLI_S3_MV); }
+int cli_s3_mv(s3_opts *o, int argc, char **argv)
+{
+    return transfer(o, argc, argv, CLI_S3_MV);
+}

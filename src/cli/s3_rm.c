@@ -79,8 +79,7 @@ static int rm_recursive(s3_opts *o, seckit_aws *aws, const s3_url *u, const char
                         e = &dr.errors[k];
                 if (e != NULL)
                     cli_message(o->sub, "delete failed: s3://%s/%s: %s (%s)", u->bucket,
-                                page.entries[i].key, e->message[0] ? e->message : e->code,
-                                e->code);
+                                page.entries[i].key, e->message[0] ? e->message : e->code, e->code);
                 else if (!o->quiet && !o->only_errors)
                     printf("delete: s3://%s/%s\n", u->bucket, page.entries[i].key);
             }
@@ -115,8 +114,10 @@ int cli_s3_rm(s3_opts *o, int argc, char **argv)
         return rc;
     if (u.key[0] == '\0' && !o->recursive) {
         s3_free_url(&u);
-        return cli_usage_error(o->sub, "'%s' names no object key (use --recursive to delete "
-                                       "every object in the bucket)", argv[0]);
+        return cli_usage_error(o->sub,
+                               "'%s' names no object key (use --recursive to delete "
+                               "every object in the bucket)",
+                               argv[0]);
     }
     seckit_aws *aws = NULL;
     if ((rc = s3_make_client(o, &aws)) == 0) {

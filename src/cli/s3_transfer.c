@@ -36,10 +36,10 @@ int cli_s3_filter_match(const cli_s3_filter *filters, size_t count, const char *
 /* ---- what a side holds ---------------------------------------------------- */
 
 typedef struct entry {
-    char *rel;        /* path below the folder or prefix ('/'-separated) */
-    long long size;   /* -1: not known (a single s3:// source) */
-    time_t mtime;     /* modification time (S3: LastModified) */
-    char etag[130];   /* S3 only */
+    char *rel;      /* path below the folder or prefix ('/'-separated) */
+    long long size; /* -1: not known (a single s3:// source) */
+    time_t mtime;   /* modification time (S3: LastModified) */
+    char etag[130]; /* S3 only */
 } entry;
 
 typedef struct entries {
@@ -313,19 +313,13 @@ static int walk_one(const char *path, const struct stat *sb, int type, struct FT
             return 1;
         }
         return 0;
-    case FTW_SL: /* --no-follow-symlinks: links are not copied */
-        return 0;
+    case FTW_SL: /* --no-follow-symlinks: links are not copied */ return 0;
     case FTW_SLN:
         warn(walk.e, EXIT_IO, "skipping %s: the link's target does not exist", path);
         return 0;
-    case FTW_DNR:
-        warn(walk.e, EXIT_IO, "skipping %s: the folder cannot be read", path);
-        return 0;
-    case FTW_NS:
-        warn(walk.e, EXIT_IO, "skipping %s: %s", path, strerror(errno));
-        return 0;
-    default:
-        return 0; /* folders are implied by the files in them */
+    case FTW_DNR: warn(walk.e, EXIT_IO, "skipping %s: the folder cannot be read", path); return 0;
+    case FTW_NS: warn(walk.e, EXIT_IO, "skipping %s: %s", path, strerror(errno)); return 0;
+    default: return 0; /* folders are implied by the files in them */
     }
 }
 
@@ -372,8 +366,7 @@ static int list_s3(engine *e, const char *bucket, const char *prefix, entries *o
             size_t kl = strlen(le->key);
             if (kl == 0 || le->key[kl - 1] == '/' || kl < plen)
                 continue;
-            if (add_entry(out, le->key + plen, le->size, s3_time(le->last_modified), le->etag) !=
-                0)
+            if (add_entry(out, le->key + plen, le->size, s3_time(le->last_modified), le->etag) != 0)
                 rc = fail_msg(e, EXIT_IO, "out of memory");
         }
         free(token);
@@ -390,7 +383,8 @@ static int list_s3(engine *e, const char *bucket, const char *prefix, entries *o
         /* the instruction file of another listed key is not an object of its own */
         const char *suffix = x->suffix != NULL ? x->suffix : ".instruction";
         size_t slen = strlen(suffix), kept = 0;
-        unsigned char *drop = calloc(out->n + 1, 1); /* marked first: bsearch needs the list whole */
+        unsigned char *drop =
+            calloc(out->n + 1, 1); /* marked first: bsearch needs the list whole */
         if (drop == NULL)
             return fail_msg(e, EXIT_IO, "out of memory");
         for (size_t i = 0; i < out->n; i++) {
@@ -421,11 +415,11 @@ enum task_kind { T_UPLOAD, T_DOWNLOAD, T_COPY, T_DELETE_S3, T_DELETE_LOCAL };
 
 struct task {
     enum task_kind kind;
-    char *from;      /* local path, or key in the source bucket */
-    char *to;        /* key in the destination bucket, or local path (NULL: deletes) */
+    char *from; /* local path, or key in the source bucket */
+    char *to;   /* key in the destination bucket, or local path (NULL: deletes) */
     long long size;
-    time_t mtime;    /* the source's, given to a downloaded file */
-    char etag[130];  /* an s3:// source's ETag from the listing ("" unknown) */
+    time_t mtime;   /* the source's, given to a downloaded file */
+    char etag[130]; /* an s3:// source's ETag from the listing ("" unknown) */
 };
 
 static int add_task(engine *e, enum task_kind kind, char *from, char *to, const entry *src)
@@ -521,8 +515,10 @@ static char *dest_for(engine *e, const char *root, const char *rel, int single, 
             return dl == 0 || d->key[dl - 1] == '/' ? concat(d->key, name, "") : strdup(d->key);
         if ((dl > 0 && d->arg[dl - 1] == '/') || (stat(d->arg, &st) == 0 && S_ISDIR(st.st_mode))) {
             if (!safe_relative(name)) {
-                *rc = fail_msg(e, EXIT_INPUT, "%s: not copied (the name is not a safe file "
-                                              "name)", rel);
+                *rc = fail_msg(e, EXIT_INPUT,
+                               "%s: not copied (the name is not a safe file "
+                               "name)",
+                               rel);
                 return NULL;
             }
             return concat(d->arg, d->arg[dl - 1] == '/' ? "" : "/", name);
@@ -536,8 +532,9 @@ static char *dest_for(engine *e, const char *root, const char *rel, int single, 
         return k;
     }
     if (!safe_relative(rel)) {
-        *rc = fail_msg(e, EXIT_INPUT, "s3://%s/%s%s: not copied (the key is not a safe relative "
-                                      "path below the destination)",
+        *rc = fail_msg(e, EXIT_INPUT,
+                       "s3://%s/%s%s: not copied (the key is not a safe relative "
+                       "path below the destination)",
                        e->src->bucket, root, rel);
         return NULL;
     }
@@ -607,8 +604,7 @@ static int plan(engine *e)
     size_t j = 0;
     for (size_t i = 0; i < src.n && rc == 0; i++) {
         const entry *s = &src.e[i];
-        if (!cli_s3_filter_match(x->filters, x->filter_count, single ? base_name(s->rel)
-                                                                       : s->rel))
+        if (!cli_s3_filter_match(x->filters, x->filter_count, single ? base_name(s->rel) : s->rel))
             continue;
         if (x->verb == CLI_S3_SYNC) {
             while (j < dst.n && strcmp(dst.e[j].rel, s->rel) < 0)
@@ -651,8 +647,7 @@ static int plan(engine *e)
                 free(prefix);
             } else {
                 size_t dl = strlen(e->dst->arg);
-                what = concat(e->dst->arg, dl > 0 && e->dst->arg[dl - 1] == '/' ? "" : "/",
-                              d->rel);
+                what = concat(e->dst->arg, dl > 0 && e->dst->arg[dl - 1] == '/' ? "" : "/", d->rel);
             }
             rc = add_task(e, e->dst->bucket != NULL ? T_DELETE_S3 : T_DELETE_LOCAL, what, NULL,
                           NULL);
@@ -713,8 +708,8 @@ static int do_upload(engine *e, seckit_aws *aws, task *t, const char *to_name)
     if (fd < 0)
         return fail_msg(e, EXIT_IO, "%s: %s", t->from, strerror(errno));
     if (x->enc != NULL) {
-        int rc = cli_s3cse_upload(x->sub, x->enc, aws, fd, t->size, t->from, e->dst->bucket,
-                                  t->to, x->part_size, x->content_type, x->meta, x->meta_count,
+        int rc = cli_s3cse_upload(x->sub, x->enc, aws, fd, t->size, t->from, e->dst->bucket, t->to,
+                                  x->part_size, x->content_type, x->meta, x->meta_count,
                                   x->no_overwrite ? "*" : NULL, NULL, NULL);
         close(fd);
         if (rc > e->worst) {

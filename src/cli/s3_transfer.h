@@ -42,21 +42,21 @@ typedef struct cli_s3_xfer {
     const cli_s3_filter *filters;
     size_t filter_count;
     int dryrun;
-    int quiet;          /* no operation lines, warnings or progress */
-    int only_errors;    /* warnings and errors only */
-    int progress;       /* one progress line on a terminal */
-    int sync_delete;    /* sync --delete */
+    int quiet;       /* no operation lines, warnings or progress */
+    int only_errors; /* warnings and errors only */
+    int progress;    /* one progress line on a terminal */
+    int sync_delete; /* sync --delete */
     int follow_symlinks;
     unsigned concurrency; /* requests at once, 1.. */
     long long part_size;  /* 0: the library's default */
     const char *content_type;
     const seckit_s3_meta *meta;
     size_t meta_count;
-    int replace_metadata; /* s3:// to s3:// copies */
-    int no_overwrite;     /* uploads: If-None-Match: * */
+    int replace_metadata;          /* s3:// to s3:// copies */
+    int no_overwrite;              /* uploads: If-None-Match: * */
     seckit_s3_write_options write; /* uploads and copies: storage class, SSE, ACL */
-    cli_s3cse_ctx *enc;   /* a key option: encrypted uploads, decrypting downloads */
-    const char *suffix;   /* --instruction-suffix, or NULL */
+    cli_s3cse_ctx *enc;            /* a key option: encrypted uploads, decrypting downloads */
+    const char *suffix;            /* --instruction-suffix, or NULL */
     long long buffer_limit;
 } cli_s3_xfer;
 

@@ -34,9 +34,7 @@ static int keyring_of(const cli_s3cse_key *k, seckit_aws *aws, seckit_s3cse_keyr
     case CLI_S3CSE_KEY_RSA:
         rc = seckit_s3cse_keyring_rsa_new(kr, k->key, k->key_len, md, k->n_matdesc, err);
         break;
-    default:
-        rc = seckit_s3cse_keyring_kms_aws_new(kr, aws, k->kms_id, err);
-        break;
+    default: rc = seckit_s3cse_keyring_kms_aws_new(kr, aws, k->kms_id, err); break;
     }
     if (rc != 0 && k->path != NULL)
         seckit_error_prefix(err, k->path);
@@ -112,8 +110,8 @@ static void name_object(seckit_error *err, const char *bucket, const char *key)
 int cli_s3cse_upload(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws, int fd,
                      long long size, const char *src_name, const char *bucket, const char *key,
                      long long part_size, const char *content_type, const seckit_s3_meta *meta,
-                     size_t meta_count, const char *if_none_match,
-                     seckit_s3_progress_fn progress, void *progress_ctx)
+                     size_t meta_count, const char *if_none_match, seckit_s3_progress_fn progress,
+                     void *progress_ctx)
 {
     seckit_s3cse_put req = {
         .bucket = bucket,
@@ -157,8 +155,8 @@ int cli_s3cse_upload(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws, i
                bucket, key, pt, c->opts.envelope == SECKIT_S3CSE_ENVELOPE_V2 ? "v2" : "v3",
                res.parts, version);
     else
-        printf("upload: %s to s3://%s/%s (%lld bytes encrypted, %s%s)\n", src_name, bucket, key,
-               pt, c->opts.envelope == SECKIT_S3CSE_ENVELOPE_V2 ? "v2" : "v3", version);
+        printf("upload: %s to s3://%s/%s (%lld bytes encrypted, %s%s)\n", src_name, bucket, key, pt,
+               c->opts.envelope == SECKIT_S3CSE_ENVELOPE_V2 ? "v2" : "v3", version);
     return EXIT_OK_;
 }
 
@@ -211,11 +209,9 @@ static int write_all(int fd, const unsigned char *p, size_t n)
     return 0;
 }
 
-int cli_s3cse_download(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws,
-                       const char *bucket, const char *key, const char *version_id,
-                       const char *range, const char *path,
-                       long long buffer_limit, seckit_s3_progress_fn progress,
-                       void *progress_ctx)
+int cli_s3cse_download(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws, const char *bucket,
+                       const char *key, const char *version_id, const char *range, const char *path,
+                       long long buffer_limit, seckit_s3_progress_fn progress, void *progress_ctx)
 {
     seckit_error err;
     seckit_error_clear(&err);
@@ -223,8 +219,7 @@ int cli_s3cse_download(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws,
     dl_sink s = {.fd = 1, .limit = -1};
     if (to_stdout && !c->delayed_auth)
         s.limit = buffer_limit;
-    if (!to_stdout &&
-        seckit_atomic_open(&s.file, path, 0644, SECKIT_FILE_OVERWRITE, &err) != 0)
+    if (!to_stdout && seckit_atomic_open(&s.file, path, 0644, SECKIT_FILE_OVERWRITE, &err) != 0)
         return cli_fail(sub, &err);
     seckit_s3cse_get req = {
         .bucket = bucket,
@@ -247,7 +242,8 @@ int cli_s3cse_download(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws,
         if (rc == 0)
             rc = seckit_atomic_commit(s.file, &err); /* frees s.file either way */
         else
-            seckit_atomic_abort(s.file); /* the temporary file goes: nothing unauthenticated stays */
+            seckit_atomic_abort(
+                s.file); /* the temporary file goes: nothing unauthenticated stays */
         s.file = NULL;
     } else if (rc == 0 && s.buf != NULL && write_all(1, s.buf, s.len) != 0) {
         rc = seckit_error_set(&err, SECKIT_EIO, "writing to standard output failed: %s",
@@ -362,13 +358,16 @@ static int print_head_json(const char *url, const seckit_s3_object_info *oi,
         cJSON_AddNullToObject(o, "kms_key_id");
     if (in->kms_key_id == NULL &&
         (in->wrap_alg == SECKIT_S3CSE_WRAP_KMS_CONTEXT || in->wrap_alg == SECKIT_S3CSE_WRAP_KMS))
-        cJSON_AddStringToObject(o, "kms_key_id_note", "not stored in the envelope (opaque KMS "
-                                                      "blob)");
+        cJSON_AddStringToObject(o, "kms_key_id_note",
+                                "not stored in the envelope (opaque KMS "
+                                "blob)");
     cJSON *d = cJSON_CreateObject();
     for (size_t i = 0; d != NULL && i < in->description_count; i++)
         cJSON_AddStringToObject(d, in->description[i].name, in->description[i].value);
-    cJSON_AddItemToObject(o, in->description_is_context ? "encryption_context"
-                                                        : "materials_description", d);
+    cJSON_AddItemToObject(o,
+                          in->description_is_context ? "encryption_context"
+                                                     : "materials_description",
+                          d);
     cJSON_AddNumberToObject(o, "size", (double)oi->object_size);
     if (in->plaintext_length >= 0)
         cJSON_AddNumberToObject(o, "plaintext_length", (double)in->plaintext_length);
@@ -407,8 +406,8 @@ static void print_head_text(const char *url, const seckit_s3_object_info *oi,
         printf("KMS key id:          not stored in the envelope (the wrapped key is an opaque "
                "KMS blob; KMS finds its key when decrypting)\n");
     char *d = pairs_json(in->description, in->description_count);
-    printf("%s %s\n", in->description_is_context ? "encryption context: "
-                                                 : "materials description:",
+    printf("%s %s\n",
+           in->description_is_context ? "encryption context: " : "materials description:",
            d != NULL ? d : "{}");
     cJSON_free(d);
     printf("legacy:              %s\n",
@@ -555,8 +554,8 @@ static int rewrap_one(rewrap_job *j, const char *bucket, const char *key, const 
         j->worst = cli_fail(j->sub, &err);
         if (j->report != NULL) {
             const char *code = err.aws_code[0] != '\0' ? err.aws_code : seckit_error_name(rc);
-            int status = err.http_status > 0 ? err.http_status
-                         : seckit_error_category(rc) == SECKIT_CAT_CRYPTO ? 403
+            int status = err.http_status > 0                               ? err.http_status
+                         : seckit_error_category(rc) == SECKIT_CAT_CRYPTO  ? 403
                          : seckit_error_category(rc) == SECKIT_CAT_NETWORK ? 503
                                                                            : 400;
             rc = seckit_s3_report_line(bucket, key, version, 0, status, code, err.message, &line,
@@ -663,10 +662,16 @@ static int parse_rewrap_options(int argc, char **argv, const char *sub, rewrap_a
             break;
         }
         switch (c) {
-        case OPT_TO_AES: r = cli_s3cse_option(&a->to, sub, CLI_S3CSE_OPT_RAW_AES_KEY, optarg); break;
-        case OPT_TO_RSA: r = cli_s3cse_option(&a->to, sub, CLI_S3CSE_OPT_RAW_RSA_KEY, optarg); break;
+        case OPT_TO_AES:
+            r = cli_s3cse_option(&a->to, sub, CLI_S3CSE_OPT_RAW_AES_KEY, optarg);
+            break;
+        case OPT_TO_RSA:
+            r = cli_s3cse_option(&a->to, sub, CLI_S3CSE_OPT_RAW_RSA_KEY, optarg);
+            break;
         case OPT_TO_KMS: r = cli_s3cse_option(&a->to, sub, CLI_S3CSE_OPT_KMS_KEY_ID, optarg); break;
-        case OPT_TO_MATDESC: r = cli_s3cse_option(&a->to, sub, CLI_S3CSE_OPT_MATDESC, optarg); break;
+        case OPT_TO_MATDESC:
+            r = cli_s3cse_option(&a->to, sub, CLI_S3CSE_OPT_MATDESC, optarg);
+            break;
         case OPT_VERSION_ID: a->version = optarg; break;
         case OPT_IF_MATCH: a->if_match = optarg; break;
         case OPT_SUFFIX: a->suffix = optarg; break;
@@ -705,8 +710,8 @@ static int check_rewrap_args(int argc, char **argv, const char *sub, rewrap_args
         rc = cli_usage_error(sub, "--manifest and an s3://BUCKET/KEY do not go together");
     else if (a->manifest == NULL && nargs != 1)
         rc = cli_usage_error(sub, "rewrap takes one s3://BUCKET/KEY or --manifest FILE");
-    else if (a->manifest == NULL && (a->shard_arg != NULL || a->report != NULL || a->mfmt_set ||
-                                     a->schema != NULL))
+    else if (a->manifest == NULL &&
+             (a->shard_arg != NULL || a->report != NULL || a->mfmt_set || a->schema != NULL))
         rc = cli_usage_error(sub, "--shard, --report, --manifest-format and "
                                   "--inventory-schema are for --manifest");
     else if (a->manifest != NULL && (a->version != NULL || a->if_match != NULL))

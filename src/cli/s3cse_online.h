@@ -15,7 +15,7 @@ typedef struct cli_s3cse_ctx {
     int delayed_auth;
     const char *instruction_suffix; /* NULL: ".instruction" */
     seckit_s3_write_options write;  /* uploads: storage class, SSE, ACL */
-    int quiet; /* 1: no "upload:"/"download:" lines (errors are still shown) */
+    int quiet;                      /* 1: no "upload:"/"download:" lines (errors are still shown) */
 } cli_s3cse_ctx;
 
 /* Load the key files and build *c (c must not move afterwards: opts points
@@ -28,8 +28,8 @@ void cli_s3cse_ctx_free(cli_s3cse_ctx *c);
 int cli_s3cse_upload(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws, int fd,
                      long long size, const char *src_name, const char *bucket, const char *key,
                      long long part_size, const char *content_type, const seckit_s3_meta *meta,
-                     size_t meta_count, const char *if_none_match,
-                     seckit_s3_progress_fn progress, void *progress_ctx);
+                     size_t meta_count, const char *if_none_match, seckit_s3_progress_fn progress,
+                     void *progress_ctx);
 
 /* Decrypting download of bucket/key (range may be NULL) to path, or to
  * standard output when path is "-": a file gets the plaintext only after
@@ -37,11 +37,9 @@ int cli_s3cse_upload(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws, i
  * comes with --delayed-authentication, else only once verified, buffered
  * up to buffer_limit bytes.  Prints "download: ..." for files.  Returns
  * the exit code. */
-int cli_s3cse_download(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws,
-                       const char *bucket, const char *key, const char *version_id,
-                       const char *range, const char *path,
-                       long long buffer_limit, seckit_s3_progress_fn progress,
-                       void *progress_ctx);
+int cli_s3cse_download(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws, const char *bucket,
+                       const char *key, const char *version_id, const char *range, const char *path,
+                       long long buffer_limit, seckit_s3_progress_fn progress, void *progress_ctx);
 
 /* `seckit s3 head ...` and `seckit s3 rewrap ...` (argv[0] is the verb). */
 int cli_s3_head(int argc, char **argv);

@@ -11,7 +11,10 @@
 #define AES_KEYFILE_MAX 64
 #define RESERVED_CONTEXT_KEY "aws:x-amz-cek-alg"
 
-void cli_s3cse_opts_init(cli_s3cse_opts *o) { memset(o, 0, sizeof(*o)); }
+void cli_s3cse_opts_init(cli_s3cse_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+}
 
 static const char *key_option(cli_s3cse_key_kind k)
 {
@@ -73,8 +76,9 @@ static int parse_key_spec(cli_s3cse_key *k, const char *sub, const char *opt, co
         }
         *eq = '\0';
         if (strcmp(tok, "file") != 0)
-            rc = cli_usage_error(sub, "%s: unknown key '%.40s' (use file=PATH; a materials "
-                                      "description goes in --materials-description K=V)",
+            rc = cli_usage_error(sub,
+                                 "%s: unknown key '%.40s' (use file=PATH; a materials "
+                                 "description goes in --materials-description K=V)",
                                  opt, tok);
         else if (file != NULL)
             rc = cli_usage_error(sub, "%s: 'file' given twice", opt);
@@ -135,8 +139,10 @@ int cli_s3cse_option(cli_s3cse_opts *o, const char *sub, int c, const char *arg)
         break;
     case CLI_S3CSE_OPT_CONTEXT:
         if (strncmp(arg, RESERVED_CONTEXT_KEY "=", sizeof(RESERVED_CONTEXT_KEY)) == 0)
-            return cli_usage_error(sub, "--encryption-context: '%s' is reserved (the client "
-                                        "sets it)", RESERVED_CONTEXT_KEY);
+            return cli_usage_error(sub,
+                                   "--encryption-context: '%s' is reserved (the client "
+                                   "sets it)",
+                                   RESERVED_CONTEXT_KEY);
         rc = add_pair(o->context, &o->n_context, sub, "--encryption-context", arg);
         if (rc == 0) {
             o->context_kv[o->n_context - 1].name = o->context[o->n_context - 1].key;
@@ -160,9 +166,11 @@ int cli_s3cse_option(cli_s3cse_opts *o, const char *sub, int c, const char *arg)
         else if (strcmp(arg, "forbid-encrypt-allow-decrypt") == 0)
             o->policy = CLI_S3CSE_POLICY_FORBID_ALLOW;
         else
-            return cli_usage_error(sub, "--commitment-policy is require-encrypt-require-decrypt, "
-                                        "require-encrypt-allow-decrypt or "
-                                        "forbid-encrypt-allow-decrypt, not '%s'", arg);
+            return cli_usage_error(sub,
+                                   "--commitment-policy is require-encrypt-require-decrypt, "
+                                   "require-encrypt-allow-decrypt or "
+                                   "forbid-encrypt-allow-decrypt, not '%s'",
+                                   arg);
         break;
     case CLI_S3CSE_OPT_PROFILE:
         if (strcmp(arg, "v2") == 0)
@@ -170,8 +178,7 @@ int cli_s3cse_option(cli_s3cse_opts *o, const char *sub, int c, const char *arg)
         else if (strcmp(arg, "v2-and-legacy") == 0)
             o->profile = CLI_S3CSE_PROFILE_V2_AND_LEGACY;
         else
-            return cli_usage_error(sub, "--security-profile is v2 or v2-and-legacy, not '%s'",
-                                   arg);
+            return cli_usage_error(sub, "--security-profile is v2 or v2-and-legacy, not '%s'", arg);
         break;
     case CLI_S3CSE_OPT_DELAYED_AUTH: o->delayed_auth = 1; break;
     case CLI_S3CSE_OPT_INSECURE: o->allow_insecure = 1; break;
@@ -231,9 +238,11 @@ int cli_s3cse_opts_check(const cli_s3cse_opts *o, const char *sub, cli_s3cse_mod
             return cli_usage_error(sub, "--delayed-authentication is for decrypting");
         if (o->envelope == CLI_S3CSE_ENVELOPE_V2 && o->policy != CLI_S3CSE_POLICY_DEFAULT &&
             o->policy != CLI_S3CSE_POLICY_FORBID_ALLOW)
-            return cli_usage_error(sub, "--envelope v2 is not key-committing: it needs "
-                                        "--commitment-policy forbid-encrypt-allow-decrypt, "
-                                        "not %s", cli_s3cse_policy_name(o->policy));
+            return cli_usage_error(sub,
+                                   "--envelope v2 is not key-committing: it needs "
+                                   "--commitment-policy forbid-encrypt-allow-decrypt, "
+                                   "not %s",
+                                   cli_s3cse_policy_name(o->policy));
         if (o->envelope == CLI_S3CSE_ENVELOPE_V2 && o->policy == CLI_S3CSE_POLICY_DEFAULT)
             return cli_usage_error(sub, "--envelope v2 is not key-committing: add "
                                         "--commitment-policy forbid-encrypt-allow-decrypt");
@@ -265,7 +274,8 @@ int cli_s3cse_keys_load(cli_s3cse_opts *o, seckit_error *err)
                 if (k->key_len != 16 && k->key_len != 24 && k->key_len != 32)
                     rc = seckit_error_set(err, SECKIT_EINVAL,
                                           "%s: an AES key file holds exactly 16, 24 or 32 raw "
-                                          "bytes, not %zu", k->path, k->key_len);
+                                          "bytes, not %zu",
+                                          k->path, k->key_len);
             }
         } else {
             rc = cli_rsa_keyfile_read(k->path, o->allow_insecure, &k->key, &k->key_len,
@@ -320,8 +330,9 @@ static int one_keyring(cli_s3cse_key *k, struct seckit_aws *aws, seckit_s3cse_ke
         break;
     default:
         if (aws == NULL)
-            return seckit_error_set(err, SECKIT_EINVAL, "--kms-key-id needs a connection "
-                                                        "to AWS KMS here");
+            return seckit_error_set(err, SECKIT_EINVAL,
+                                    "--kms-key-id needs a connection "
+                                    "to AWS KMS here");
         return seckit_s3cse_keyring_kms_aws_new(out, aws, k->kms_id, err);
     }
     if (rc != 0 && k->path != NULL)
@@ -329,16 +340,17 @@ static int one_keyring(cli_s3cse_key *k, struct seckit_aws *aws, seckit_s3cse_ke
     return rc;
 }
 
-int cli_s3cse_keyring_build(cli_s3cse_opts *o, struct seckit_aws *aws,
-                            seckit_s3cse_keyring **out, seckit_error *err)
+int cli_s3cse_keyring_build(cli_s3cse_opts *o, struct seckit_aws *aws, seckit_s3cse_keyring **out,
+                            seckit_error *err)
 {
     seckit_s3cse_keyring *kids[CLI_S3CSE_KEYS_MAX];
     size_t n = 0;
     int rc = 0;
     *out = NULL;
     if (o->n_keys == 0)
-        return seckit_error_set(err, SECKIT_EINVAL, "no key given (use --raw-aes-key, "
-                                                    "--raw-rsa-key or --kms-key-id)");
+        return seckit_error_set(err, SECKIT_EINVAL,
+                                "no key given (use --raw-aes-key, "
+                                "--raw-rsa-key or --kms-key-id)");
     if (!o->loaded && (rc = cli_s3cse_keys_load(o, err)) != 0)
         return rc;
     for (n = 0; n < o->n_keys; n++)

@@ -63,39 +63,43 @@ enum {
     CLI_S3CSE_OPT_INSECURE
 };
 
-#define CLI_S3CSE_LONG_OPTIONS                                                             \
-    {"raw-aes-key", required_argument, NULL, CLI_S3CSE_OPT_RAW_AES_KEY},                   \
-        {"raw-rsa-key", required_argument, NULL, CLI_S3CSE_OPT_RAW_RSA_KEY},               \
-        {"kms-key-id", required_argument, NULL, CLI_S3CSE_OPT_KMS_KEY_ID},                 \
-        {"materials-description", required_argument, NULL, CLI_S3CSE_OPT_MATDESC},         \
-        {"encryption-context", required_argument, NULL, CLI_S3CSE_OPT_CONTEXT},            \
-        {"envelope", required_argument, NULL, CLI_S3CSE_OPT_ENVELOPE},                     \
-        {"commitment-policy", required_argument, NULL, CLI_S3CSE_OPT_POLICY},              \
-        {"security-profile", required_argument, NULL, CLI_S3CSE_OPT_PROFILE},              \
-        {"delayed-authentication", no_argument, NULL, CLI_S3CSE_OPT_DELAYED_AUTH},         \
-        {"allow-insecure-key-file", no_argument, NULL, CLI_S3CSE_OPT_INSECURE}
+#define CLI_S3CSE_LONG_OPTIONS                                                                     \
+    {"raw-aes-key", required_argument, NULL, CLI_S3CSE_OPT_RAW_AES_KEY},                           \
+        {"raw-rsa-key", required_argument, NULL, CLI_S3CSE_OPT_RAW_RSA_KEY},                       \
+        {"kms-key-id", required_argument, NULL, CLI_S3CSE_OPT_KMS_KEY_ID},                         \
+        {"materials-description", required_argument, NULL, CLI_S3CSE_OPT_MATDESC},                 \
+        {"encryption-context", required_argument, NULL, CLI_S3CSE_OPT_CONTEXT},                    \
+        {"envelope", required_argument, NULL, CLI_S3CSE_OPT_ENVELOPE},                             \
+        {"commitment-policy", required_argument, NULL, CLI_S3CSE_OPT_POLICY},                      \
+        {"security-profile", required_argument, NULL, CLI_S3CSE_OPT_PROFILE},                      \
+        {"delayed-authentication", no_argument, NULL, CLI_S3CSE_OPT_DELAYED_AUTH},                 \
+    {                                                                                              \
+        "allow-insecure-key-file", no_argument, NULL, CLI_S3CSE_OPT_INSECURE                       \
+    }
 /* The flag form of --instruction-file (online commands). */
-#define CLI_S3CSE_INSTRUCTION_FILE_OPTION                                                  \
-    {"instruction-file", no_argument, NULL, CLI_S3CSE_OPT_INSTRUCTION_FILE}
+#define CLI_S3CSE_INSTRUCTION_FILE_OPTION                                                          \
+    {                                                                                              \
+        "instruction-file", no_argument, NULL, CLI_S3CSE_OPT_INSTRUCTION_FILE                      \
+    }
 
 /* Help text lines for the options above (for a command's usage text). */
-#define CLI_S3CSE_USAGE_KEYS                                                               \
-    "  --raw-aes-key file=PATH\n"                                                          \
-    "                        AES key file of exactly 16, 24 or 32 raw bytes\n"            \
-    "                        (AES/GCM wrapping)\n"                                         \
-    "  --raw-rsa-key file=PATH\n"                                                          \
-    "                        RSA key, PEM or DER (RSA-OAEP-SHA1 wrapping): a private\n"   \
-    "                        key decrypts and encrypts, a public key only encrypts\n"     \
-    "  --kms-key-id ID|ARN|ALIAS\n"                                                        \
-    "                        KMS key (kms+context wrapping)\n"                            \
-    "  --materials-description KEY=VALUE\n"                                                \
-    "                        a pair of the materials description of the raw key\n"        \
-    "                        option before it (before any: of the first); stored\n"       \
-    "                        on encrypt, selects the key on decrypt (repeatable)\n"       \
-    "  --encryption-context KEY=VALUE\n"                                                   \
-    "                        KMS: a pair of the encryption context; on decrypt the\n"     \
-    "                        stored context must be exactly these pairs (repeatable)\n"   \
-    "  --allow-insecure-key-file\n"                                                        \
+#define CLI_S3CSE_USAGE_KEYS                                                                       \
+    "  --raw-aes-key file=PATH\n"                                                                  \
+    "                        AES key file of exactly 16, 24 or 32 raw bytes\n"                     \
+    "                        (AES/GCM wrapping)\n"                                                 \
+    "  --raw-rsa-key file=PATH\n"                                                                  \
+    "                        RSA key, PEM or DER (RSA-OAEP-SHA1 wrapping): a private\n"            \
+    "                        key decrypts and encrypts, a public key only encrypts\n"              \
+    "  --kms-key-id ID|ARN|ALIAS\n"                                                                \
+    "                        KMS key (kms+context wrapping)\n"                                     \
+    "  --materials-description KEY=VALUE\n"                                                        \
+    "                        a pair of the materials description of the raw key\n"                 \
+    "                        option before it (before any: of the first); stored\n"                \
+    "                        on encrypt, selects the key on decrypt (repeatable)\n"                \
+    "  --encryption-context KEY=VALUE\n"                                                           \
+    "                        KMS: a pair of the encryption context; on decrypt the\n"              \
+    "                        stored context must be exactly these pairs (repeatable)\n"            \
+    "  --allow-insecure-key-file\n"                                                                \
     "                        accept private key files others can read\n"
 
 #define CLI_S3CSE_KEYS_MAX 16
@@ -108,15 +112,15 @@ typedef enum cli_s3cse_key_kind {
 } cli_s3cse_key_kind;
 
 typedef struct cli_s3cse_pair {
-    const char *key;   /* NUL-terminated copies (owned by the opts) */
+    const char *key; /* NUL-terminated copies (owned by the opts) */
     const char *value;
 } cli_s3cse_pair;
 
 typedef struct cli_s3cse_key {
     cli_s3cse_key_kind kind;
-    const char *spec;   /* the option's value as given */
-    const char *path;   /* AES/RSA: file=PATH (owned copy) */
-    const char *kms_id; /* KMS: the key id */
+    const char *spec;                            /* the option's value as given */
+    const char *path;                            /* AES/RSA: file=PATH (owned copy) */
+    const char *kms_id;                          /* KMS: the key id */
     cli_s3cse_pair matdesc[CLI_S3CSE_PAIRS_MAX]; /* raw keys */
     size_t n_matdesc;
     /* After cli_s3cse_keys_load: AES raw bytes or RSA PEM/DER bytes;
@@ -159,7 +163,7 @@ typedef struct cli_s3cse_opts {
     int instruction_file;
     int delayed_auth;
     int allow_insecure;
-    int any;       /* some option of ours was given */
+    int any; /* some option of ours was given */
     int loaded;
 } cli_s3cse_opts;
 
@@ -189,7 +193,7 @@ int cli_s3cse_option(cli_s3cse_opts *o, const char *sub, int c, const char *arg)
 int cli_s3cse_opts_check(const cli_s3cse_opts *o, const char *sub, cli_s3cse_mode mode);
 
 /* The effective settings (defaults applied). */
-int cli_s3cse_envelope_version(const cli_s3cse_opts *o);        /* 2 or 3 */
+int cli_s3cse_envelope_version(const cli_s3cse_opts *o); /* 2 or 3 */
 cli_s3cse_policy cli_s3cse_effective_policy(const cli_s3cse_opts *o);
 const char *cli_s3cse_policy_name(cli_s3cse_policy p);
 
@@ -209,8 +213,8 @@ void cli_s3cse_options_fill(const cli_s3cse_opts *o, seckit_s3cse_options *opts)
  * (decrypting) a multi keyring that picks by materials description.  KMS
  * keys need aws (NULL: SECKIT_EINVAL saying so).  Free with
  * seckit_s3cse_keyring_free. */
-int cli_s3cse_keyring_build(cli_s3cse_opts *o, struct seckit_aws *aws,
-                            seckit_s3cse_keyring **out, seckit_error *err);
+int cli_s3cse_keyring_build(cli_s3cse_opts *o, struct seckit_aws *aws, seckit_s3cse_keyring **out,
+                            seckit_error *err);
 
 /* Wipe and free the loaded keys and the copies. */
 void cli_s3cse_opts_free(cli_s3cse_opts *o);

@@ -50,8 +50,8 @@ static char *dir_of(const char *path)
     return d;
 }
 
-int seckit_atomic_open(seckit_atomic_file **out, const char *path, mode_t mode,
-                       unsigned flags, seckit_error *err)
+int seckit_atomic_open(seckit_atomic_file **out, const char *path, mode_t mode, unsigned flags,
+                       seckit_error *err)
 {
     *out = NULL;
     SKT_ENSURE(!(path == NULL || path[0] == '\0'), err, SECKIT_EINVAL, "no output file name given");
@@ -181,8 +181,8 @@ void seckit_atomic_abort(seckit_atomic_file *f)
     free(f);
 }
 
-int seckit_file_write_atomic(const char *path, const void *p, size_t n, mode_t mode,
-                             unsigned flags, seckit_error *err)
+int seckit_file_write_atomic(const char *path, const void *p, size_t n, mode_t mode, unsigned flags,
+                             seckit_error *err)
 {
     seckit_atomic_file *f;
     int rc = seckit_atomic_open(&f, path, mode, flags, err);
@@ -259,8 +259,8 @@ static int read_all(int fd, const char *path, size_t max, int secret, uint8_t **
     return 0;
 }
 
-static int read_path(const char *path, size_t max, int secret, uint8_t **out,
-                     size_t *out_len, seckit_error *err)
+static int read_path(const char *path, size_t max, int secret, uint8_t **out, size_t *out_len,
+                     seckit_error *err)
 {
     *out = NULL;
     *out_len = 0;

@@ -28,7 +28,10 @@ static void free_names(struct dirent **names, int n)
     free(names);
 }
 
-static int visible(const struct dirent *e) { return e->d_name[0] != '.'; }
+static int visible(const struct dirent *e)
+{
+    return e->d_name[0] != '.';
+}
 
 static int list_dir(const char *dir, struct dirent ***names, int *n, seckit_error *err)
 {
@@ -80,8 +83,8 @@ static int load_provider(seckit_fle_decryptor *d, const char *pdir, const char *
     return rc;
 }
 
-int seckit_fle_decryptor_add_keys_dir(seckit_fle_decryptor *d, const char *dir,
-                                      int allow_insecure, size_t *n_loaded, seckit_error *err)
+int seckit_fle_decryptor_add_keys_dir(seckit_fle_decryptor *d, const char *dir, int allow_insecure,
+                                      size_t *n_loaded, seckit_error *err)
 {
     if (n_loaded != NULL)
         *n_loaded = 0;

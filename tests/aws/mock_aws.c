@@ -93,7 +93,6 @@ typedef struct conn {
     size_t len, cap;
 } conn;
 
-
 const char *hget(const req *r, const char *name)
 {
     for (size_t i = 0; i < r->nh; i++)
@@ -115,19 +114,23 @@ static void send_all(int fd, const char *p, size_t n)
     }
 }
 
-void respond(int fd, int status, const char *ctype, const char *extra_headers,
-                    const char *body, size_t body_len, int head)
+void respond(int fd, int status, const char *ctype, const char *extra_headers, const char *body,
+             size_t body_len, int head)
 {
     char h[2048], date[64];
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    const char *reason = status == 200 ? "OK" : status == 204 ? "No Content"
+    const char *reason = status == 200   ? "OK"
+                         : status == 204 ? "No Content"
                          : status == 301 ? "Moved Permanently"
-                         : status == 400 ? "Bad Request" : status == 403 ? "Forbidden"
-                         : status == 404 ? "Not Found" : status == 500 ? "Internal Server Error"
-                         : status == 503 ? "Service Unavailable" : "Status";
+                         : status == 400 ? "Bad Request"
+                         : status == 403 ? "Forbidden"
+                         : status == 404 ? "Not Found"
+                         : status == 500 ? "Internal Server Error"
+                         : status == 503 ? "Service Unavailable"
+                                         : "Status";
     int n = snprintf(h, sizeof h,
                      "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
                      "x-amzn-RequestId: mock-req-%d\r\nx-amz-request-id: mock-req-%d\r\n%s\r\n",
@@ -297,7 +300,9 @@ static int verify(const req *r, char *service, size_t slen, char *key_out, size_
             payload = sha;
         else if (strcmp(sha, body_hash) != 0) {
             *code = "XAmzContentSHA256Mismatch";
-            snprintf(msg, mlen, "The provided 'x-amz-content-sha256' header does not match what was computed.");
+            snprintf(
+                msg, mlen,
+                "The provided 'x-amz-content-sha256' header does not match what was computed.");
             return -1;
         }
     }
@@ -406,7 +411,8 @@ static void handle_query(int fd, const req *r, const char *service, const char *
         char *sess = form_get(body, "RoleSessionName");
         st.assume_role++;
         if (role == NULL || sess == NULL || strstr(role, ":role/") == NULL) {
-            error_resp(fd, P_QUERY, 400, "ValidationError", "RoleArn and RoleSessionName are required");
+            error_resp(fd, P_QUERY, 400, "ValidationError",
+                       "RoleArn and RoleSessionName are required");
         } else if (strstr(role, "Denied") != NULL) {
             error_resp(fd, P_QUERY, 403, "AccessDenied",
                        "User is not authorized to perform: sts:AssumeRole");
@@ -455,7 +461,8 @@ static void handle_kms(int fd, const req *r, const char *target)
     const char *keyid = cJSON_GetStringValue(cJSON_GetObjectItem(j, "KeyId"));
     if (strcmp(op, "GenerateDataKey") == 0 || strcmp(op, "Encrypt") == 0) {
         if (keyid == NULL || strstr(keyid, "missing") != NULL) {
-            error_resp(fd, P_JSON, 400, "NotFoundException", "Key 'arn:aws:kms:mock' does not exist");
+            error_resp(fd, P_JSON, 400, "NotFoundException",
+                       "Key 'arn:aws:kms:mock' does not exist");
             goto done;
         }
         char pt64[8192];
@@ -490,10 +497,11 @@ static void handle_kms(int fd, const req *r, const char *target)
             goto done;
         }
         if (strcmp(op, "Encrypt") == 0)
-            snprintf(b, sizeof b,
-                     "{\"CiphertextBlob\":\"%s\",\"KeyId\":\"arn:aws:kms:us-east-1:123456789012:key/%s\","
-                     "\"EncryptionAlgorithm\":\"SYMMETRIC_DEFAULT\"}",
-                     blob64, keyid);
+            snprintf(
+                b, sizeof b,
+                "{\"CiphertextBlob\":\"%s\",\"KeyId\":\"arn:aws:kms:us-east-1:123456789012:key/%s\","
+                "\"EncryptionAlgorithm\":\"SYMMETRIC_DEFAULT\"}",
+                blob64, keyid);
         else
             snprintf(b, sizeof b,
                      "{\"CiphertextBlob\":\"%s\",\"Plaintext\":\"%s\","
@@ -504,8 +512,9 @@ static void handle_kms(int fd, const req *r, const char *target)
         const char *ct = cJSON_GetStringValue(cJSON_GetObjectItem(j, "CiphertextBlob"));
         unsigned char raw[12000];
         size_t rl = 0;
-        if (ct == NULL || seckit_base64_decode(raw, sizeof raw - 1, &rl, ct, strlen(ct),
-                                               SECKIT_BASE64_STANDARD, NULL) != 0 ||
+        if (ct == NULL ||
+            seckit_base64_decode(raw, sizeof raw - 1, &rl, ct, strlen(ct), SECKIT_BASE64_STANDARD,
+                                 NULL) != 0 ||
             rl < 7 || memcmp(raw, "MOCKCT|", 7) != 0) {
             error_resp(fd, P_JSON, 400, "InvalidCiphertextException", "");
             goto done;
@@ -546,9 +555,10 @@ static void handle_ssm(int fd, const req *r, const char *target)
         error_resp(fd, P_JSON, 400, "ValidationException", "bad request");
     } else if (strcmp(name, "/seckit/test/pem") == 0 || strcmp(name, "/seckit/test/plain") == 0) {
         int secure = strstr(name, "pem") != NULL;
-        const char *value = !secure  ? "plain value"
-                            : decrypt ? "-----BEGIN PRIVATE KEY-----\\nMOCK\\n-----END PRIVATE KEY-----\\n"
-                                      : "AQICAHmockEncryptedBlob==";
+        const char *value =
+            !secure   ? "plain value"
+            : decrypt ? "-----BEGIN PRIVATE KEY-----\\nMOCK\\n-----END PRIVATE KEY-----\\n"
+                      : "AQICAHmockEncryptedBlob==";
         snprintf(b, sizeof b,
                  "{\"Parameter\":{\"ARN\":\"arn:aws:ssm:us-east-1:123456789012:parameter%s\","
                  "\"DataType\":\"text\",\"LastModifiedDate\":1.7E9,\"Name\":\"%s\","
@@ -649,12 +659,13 @@ static int s3_wrong_region(int fd, const req *r, const char *path, const char *r
                  home);
         respond(fd, 301, "application/xml", hdr, body, strlen(body), head);
     } else if (strcmp(kind, "400") == 0) {
-        snprintf(body, sizeof body,
-                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AuthorizationHeaderMalformed"
-                 "</Code><Message>The authorization header is malformed; the region '%s' is "
-                 "wrong; expecting '%s'</Message><Region>%s</Region><RequestId>mock-redirect"
-                 "</RequestId></Error>",
-                 region, home, home);
+        snprintf(
+            body, sizeof body,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AuthorizationHeaderMalformed"
+            "</Code><Message>The authorization header is malformed; the region '%s' is "
+            "wrong; expecting '%s'</Message><Region>%s</Region><RequestId>mock-redirect"
+            "</RequestId></Error>",
+            region, home, home);
         /* A HEAD's answer has no body to name the region: S3 sends the
          * header with it. */
         respond(fd, 400, "application/xml", head ? hdr : NULL, body, strlen(body), head);
@@ -726,8 +737,8 @@ static void handle_s3(int fd, const req *r, const char *region)
             else
                 error_resp(fd, P_S3, 404, "NoSuchKey", "The specified key does not exist.");
         } else {
-            respond(fd, 200, "application/octet-stream", "ETag: \"mock-etag\"\r\n",
-                    objs[slot].data, objs[slot].len, head);
+            respond(fd, 200, "application/octet-stream", "ETag: \"mock-etag\"\r\n", objs[slot].data,
+                    objs[slot].len, head);
         }
     } else {
         error_resp(fd, P_S3, 405, "MethodNotAllowed", "");
@@ -790,7 +801,8 @@ static int handle_unsigned(int fd, const req *r)
     }
     if (strcmp(r->path, "/latest/api/token") == 0) {
         st.imds_token_requests++;
-        if (strcmp(r->method, "PUT") != 0 || hget(r, "x-aws-ec2-metadata-token-ttl-seconds") == NULL)
+        if (strcmp(r->method, "PUT") != 0 ||
+            hget(r, "x-aws-ec2-metadata-token-ttl-seconds") == NULL)
             respond_str(fd, 400, "text/plain", "");
         else
             respond_str(fd, 200, "text/plain", "mock-imds-session-token");
@@ -908,7 +920,9 @@ static int handle(int fd, req *r)
         st.mode_count--;
         if (strcmp(st.mode, "throttle") == 0) {
             error_resp(fd, p, p == P_S3 ? 503 : 400,
-                       p == P_S3 ? "SlowDown" : p == P_JSON ? "ThrottlingException" : "Throttling",
+                       p == P_S3     ? "SlowDown"
+                       : p == P_JSON ? "ThrottlingException"
+                                     : "Throttling",
                        "Rate exceeded");
             return 0;
         }
@@ -979,8 +993,7 @@ static int handle(int fd, req *r)
             return -1;
         if (x == 0)
             handle_s3(fd, r, st.last_region);
-    }
-    else if (strcmp(service, "cloudfront") == 0)
+    } else if (strcmp(service, "cloudfront") == 0)
         mock_handle_cloudfront(fd, r);
     else
         error_resp(fd, P_QUERY, 400, "UnknownService", "unknown service");

@@ -121,8 +121,9 @@ static void sso(int fd, const req *r)
                 strlen(m), 0);
     } else {
         snprintf(b, sizeof b,
-                 "{\"roleCredentials\":{\"accessKeyId\":\"" ROLE_KEY "\",\"secretAccessKey\":\""
-                 ROLE_SECRET "\",\"sessionToken\":\"" ROLE_TOKEN "\",\"expiration\":%lld}}",
+                 "{\"roleCredentials\":{\"accessKeyId\":\"" ROLE_KEY
+                 "\",\"secretAccessKey\":\"" ROLE_SECRET "\",\"sessionToken\":\"" ROLE_TOKEN
+                 "\",\"expiration\":%lld}}",
                  ((long long)time(NULL) + 3600) * 1000);
         respond_str(fd, 200, "application/json", b);
     }

@@ -13,12 +13,15 @@
 #include "tests/aws/mock.h"
 
 #define IAM_NS "https://iam.amazonaws.com/doc/2010-05-08/"
-#define TRUST "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":" \
-              "{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"
-#define INLINE1 "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":" \
-                "\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bucket/*\"}}"
-#define MANAGED "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":" \
-                "\"kms:Decrypt\",\"Resource\":\"*\"}]}"
+#define TRUST                                                                                      \
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"              \
+    "{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"
+#define INLINE1                                                                                    \
+    "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":"                  \
+    "\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bucket/*\"}}"
+#define MANAGED                                                                                    \
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"                 \
+    "\"kms:Decrypt\",\"Resource\":\"*\"}]}"
 
 static char *enc(const char *s)
 {
@@ -61,28 +64,32 @@ void mock_handle_iam(int fd, const req *r, const char *action)
         }
     }
     if (strcmp(action, "GetRole") == 0) {
-        snprintf(b, sizeof b,
-                 "<Role><Path>/app/</Path><Arn>arn:aws:iam::123456789012:role/app/MockRole</Arn>"
-                 "<RoleName>MockRole</RoleName><AssumeRolePolicyDocument>%s"
-                 "</AssumeRolePolicyDocument><Description>A role &amp; its trust</Description>"
-                 "<CreateDate>2012-05-08T23:34:01Z</CreateDate><RoleId>AROADBQP57FF2AEXAMPLE</RoleId>"
-                 "<MaxSessionDuration>3600</MaxSessionDuration><RoleLastUsed/></Role>",
-                 t);
+        snprintf(
+            b, sizeof b,
+            "<Role><Path>/app/</Path><Arn>arn:aws:iam::123456789012:role/app/MockRole</Arn>"
+            "<RoleName>MockRole</RoleName><AssumeRolePolicyDocument>%s"
+            "</AssumeRolePolicyDocument><Description>A role &amp; its trust</Description>"
+            "<CreateDate>2012-05-08T23:34:01Z</CreateDate><RoleId>AROADBQP57FF2AEXAMPLE</RoleId>"
+            "<MaxSessionDuration>3600</MaxSessionDuration><RoleLastUsed/></Role>",
+            t);
         ok(fd, action, b);
     } else if (strcmp(action, "ListRolePolicies") == 0) {
         /* two pages */
         if (marker == NULL)
-            ok(fd, action, "<PolicyNames><member>inline-one</member><member>inline-two</member>"
-                           "</PolicyNames><IsTruncated>true</IsTruncated><Marker>page2</Marker>");
+            ok(fd, action,
+               "<PolicyNames><member>inline-one</member><member>inline-two</member>"
+               "</PolicyNames><IsTruncated>true</IsTruncated><Marker>page2</Marker>");
         else if (strcmp(marker, "page2") == 0)
-            ok(fd, action, "<PolicyNames><member>inline-three</member></PolicyNames>"
-                           "<IsTruncated>false</IsTruncated>");
+            ok(fd, action,
+               "<PolicyNames><member>inline-three</member></PolicyNames>"
+               "<IsTruncated>false</IsTruncated>");
         else
             mock_error(fd, 400, "InvalidInput", "bad marker");
     } else if (strcmp(action, "ListAttachedRolePolicies") == 0) {
-        ok(fd, action, "<AttachedPolicies><member><PolicyName>ReadOnly</PolicyName>"
-                       "<PolicyArn>arn:aws:iam::123456789012:policy/ReadOnly</PolicyArn></member>"
-                       "</AttachedPolicies><IsTruncated>false</IsTruncated>");
+        ok(fd, action,
+           "<AttachedPolicies><member><PolicyName>ReadOnly</PolicyName>"
+           "<PolicyArn>arn:aws:iam::123456789012:policy/ReadOnly</PolicyArn></member>"
+           "</AttachedPolicies><IsTruncated>false</IsTruncated>");
     } else if (strcmp(action, "GetRolePolicy") == 0) {
         snprintf(b, sizeof b,
                  "<RoleName>MockRole</RoleName><PolicyName>%s</PolicyName>"
@@ -94,11 +101,12 @@ void mock_handle_iam(int fd, const req *r, const char *action)
             mock_error(fd, 404, "NoSuchEntity", "Policy does not exist");
             goto done;
         }
-        ok(fd, action, "<Policy><PolicyName>ReadOnly</PolicyName><DefaultVersionId>v3"
-                       "</DefaultVersionId><PolicyId>ANPAEXAMPLE</PolicyId><Path>/</Path>"
-                       "<Arn>arn:aws:iam::123456789012:policy/ReadOnly</Arn>"
-                       "<AttachmentCount>2</AttachmentCount><IsAttachable>true</IsAttachable>"
-                       "<CreateDate>2014-09-15T17:36:14Z</CreateDate></Policy>");
+        ok(fd, action,
+           "<Policy><PolicyName>ReadOnly</PolicyName><DefaultVersionId>v3"
+           "</DefaultVersionId><PolicyId>ANPAEXAMPLE</PolicyId><Path>/</Path>"
+           "<Arn>arn:aws:iam::123456789012:policy/ReadOnly</Arn>"
+           "<AttachmentCount>2</AttachmentCount><IsAttachable>true</IsAttachable>"
+           "<CreateDate>2014-09-15T17:36:14Z</CreateDate></Policy>");
     } else if (strcmp(action, "GetPolicyVersion") == 0) {
         snprintf(b, sizeof b,
                  "<PolicyVersion><Document>%s</Document><IsDefaultVersion>true</IsDefaultVersion>"
@@ -119,20 +127,21 @@ void mock_handle_iam(int fd, const req *r, const char *action)
                      "<GroupDetailList/>",
                      i1);
         } else {
-            snprintf(b, sizeof b,
-                     "<IsTruncated>false</IsTruncated><RoleDetailList><member>"
-                     "<RoleName>MockRole</RoleName><Arn>arn:aws:iam::123456789012:role/MockRole</Arn>"
-                     "<AssumeRolePolicyDocument>%s</AssumeRolePolicyDocument>"
-                     "<RolePolicyList/><AttachedManagedPolicies><member><PolicyName>ReadOnly"
-                     "</PolicyName><PolicyArn>arn:aws:iam::123456789012:policy/ReadOnly</PolicyArn>"
-                     "</member></AttachedManagedPolicies><InstanceProfileList/></member>"
-                     "</RoleDetailList><Policies><member><PolicyName>ReadOnly</PolicyName>"
-                     "<Arn>arn:aws:iam::123456789012:policy/ReadOnly</Arn>"
-                     "<AttachmentCount>1</AttachmentCount><IsAttachable>true</IsAttachable>"
-                     "<PolicyVersionList><member><Document>%s</Document><IsDefaultVersion>true"
-                     "</IsDefaultVersion><VersionId>v3</VersionId></member></PolicyVersionList>"
-                     "</member></Policies>",
-                     t, m);
+            snprintf(
+                b, sizeof b,
+                "<IsTruncated>false</IsTruncated><RoleDetailList><member>"
+                "<RoleName>MockRole</RoleName><Arn>arn:aws:iam::123456789012:role/MockRole</Arn>"
+                "<AssumeRolePolicyDocument>%s</AssumeRolePolicyDocument>"
+                "<RolePolicyList/><AttachedManagedPolicies><member><PolicyName>ReadOnly"
+                "</PolicyName><PolicyArn>arn:aws:iam::123456789012:policy/ReadOnly</PolicyArn>"
+                "</member></AttachedManagedPolicies><InstanceProfileList/></member>"
+                "</RoleDetailList><Policies><member><PolicyName>ReadOnly</PolicyName>"
+                "<Arn>arn:aws:iam::123456789012:policy/ReadOnly</Arn>"
+                "<AttachmentCount>1</AttachmentCount><IsAttachable>true</IsAttachable>"
+                "<PolicyVersionList><member><Document>%s</Document><IsDefaultVersion>true"
+                "</IsDefaultVersion><VersionId>v3</VersionId></member></PolicyVersionList>"
+                "</member></Policies>",
+                t, m);
         }
         ok(fd, action, b);
     } else {
@@ -163,8 +172,8 @@ static int cf_count;
 static const struct cf_kind {
     const char *path, *config, *result, *list, *summary, *time, *exists;
 } cf_kinds[3] = {
-    {"/2020-05-31/public-key", "PublicKeyConfig", "PublicKey", "PublicKeyList",
-     "PublicKeySummary", "CreatedTime", "PublicKeyAlreadyExists"},
+    {"/2020-05-31/public-key", "PublicKeyConfig", "PublicKey", "PublicKeyList", "PublicKeySummary",
+     "CreatedTime", "PublicKeyAlreadyExists"},
     {"/2020-05-31/field-level-encryption-profile", "FieldLevelEncryptionProfileConfig",
      "FieldLevelEncryptionProfile", "FieldLevelEncryptionProfileList",
      "FieldLevelEncryptionProfileSummary", "LastModifiedTime",
@@ -192,10 +201,12 @@ static void cf_send(int fd, int status, const struct cf_kind *k, const struct cf
 {
     char b[65536], h[512];
     snprintf(b, sizeof b,
-             "<?xml version=\"1.0\"?>\n<%s xmlns=\"" CF_NS "\"><Id>%s</Id><%s>2024-05-01T10:00:00Z</%s>"
+             "<?xml version=\"1.0\"?>\n<%s xmlns=\"" CF_NS
+             "\"><Id>%s</Id><%s>2024-05-01T10:00:00Z</%s>"
              "<%s>%s</%s></%s>",
              k->result, it->id, k->time, k->time, k->config, it->inner, k->config, k->result);
-    snprintf(h, sizeof h, "ETag: E2QWRUHEXAMPLE%s\r\nLocation: https://cloudfront.amazonaws.com%s/%s\r\n",
+    snprintf(h, sizeof h,
+             "ETag: E2QWRUHEXAMPLE%s\r\nLocation: https://cloudfront.amazonaws.com%s/%s\r\n",
              it->id, k->path, it->id);
     respond(fd, status, "text/xml", h, b, strlen(b), 0);
 }
@@ -206,7 +217,8 @@ void mock_handle_cloudfront(int fd, const req *r)
     const char *rest = NULL;
     for (int k = 2; k >= 0; k--) {
         size_t n = strlen(cf_kinds[k].path);
-        if (strncmp(r->path, cf_kinds[k].path, n) == 0 && (r->path[n] == '\0' || r->path[n] == '/')) {
+        if (strncmp(r->path, cf_kinds[k].path, n) == 0 &&
+            (r->path[n] == '\0' || r->path[n] == '/')) {
             kind = k;
             rest = r->path + n;
             break;
@@ -223,7 +235,8 @@ void mock_handle_cloudfront(int fd, const req *r)
         if (ct == NULL || skt_xml_parse(r->body, r->body_len, &root, NULL) != 0 ||
             strcmp(skt_xml_local(root), k->config) != 0) {
             skt_xml_free(root);
-            mock_error_cf(fd, 400, "MalformedInput", "The XML document you provided was not well-formed.");
+            mock_error_cf(fd, 400, "MalformedInput",
+                          "The XML document you provided was not well-formed.");
             return;
         }
         const char *caller = skt_xml_text(root, "CallerReference");
@@ -248,8 +261,9 @@ void mock_handle_cloudfront(int fd, const req *r)
                         found = 1;
                 if (!found) {
                     skt_xml_free(root);
-                    mock_error_cf(fd, 404, kind == 1 ? "NoSuchPublicKey"
-                                                     : "NoSuchFieldLevelEncryptionProfile",
+                    mock_error_cf(fd, 404,
+                                  kind == 1 ? "NoSuchPublicKey"
+                                            : "NoSuchFieldLevelEncryptionProfile",
                                   "The specified resource does not exist.");
                     return;
                 }
@@ -283,9 +297,10 @@ void mock_handle_cloudfront(int fd, const req *r)
                 cf_send(fd, 200, k, &cf_items[i]);
                 return;
             }
-        mock_error_cf(fd, 404, kind == 0 ? "NoSuchPublicKey"
-                               : kind == 1 ? "NoSuchFieldLevelEncryptionProfile"
-                                           : "NoSuchFieldLevelEncryptionConfig",
+        mock_error_cf(fd, 404,
+                      kind == 0   ? "NoSuchPublicKey"
+                      : kind == 1 ? "NoSuchFieldLevelEncryptionProfile"
+                                  : "NoSuchFieldLevelEncryptionConfig",
                       "The specified resource does not exist.");
     } else if (strcmp(r->method, "GET") == 0 && *rest == '\0') {
         /* One item per page: NextMarker is the index of the next item. */
@@ -305,7 +320,8 @@ void mock_handle_cloudfront(int fd, const req *r)
             char *cre = cr ? strstr(cr, "</CallerReference>") : NULL;
             if (cr && cre)
                 memmove(cr, cre + 18, strlen(cre + 18) + 1);
-            snprintf(items, sizeof items, "<Items><%s><Id>%s</Id><%s>2024-05-01T10:00:00Z</%s>%s</%s></Items>",
+            snprintf(items, sizeof items,
+                     "<Items><%s><Id>%s</Id><%s>2024-05-01T10:00:00Z</%s>%s</%s></Items>",
                      k->summary, it->id, k->time, k->time, summary, k->summary);
             free(summary);
             if (start + 1 < n)

@@ -130,8 +130,8 @@ static void out_all(int fd, const char *p, size_t n)
 
 /* Status line, standard headers, extra (CRLF lines), body (not for HEAD);
  * send only `send_len` body bytes when it is smaller (a cut-off answer). */
-static void reply(int fd, int status, const char *extra, const char *body, size_t len,
-                  int head, size_t send_len)
+static void reply(int fd, int status, const char *extra, const char *body, size_t len, int head,
+                  size_t send_len)
 {
     char *h = malloc(8192 + (extra ? strlen(extra) : 0));
     const char *reason = status == 200   ? "OK"
@@ -258,8 +258,9 @@ static void remove_at(size_t i)
  * metadata) as stored lines. */
 static char *object_headers(const req *r)
 {
-    static const char *const keep[] = {"content-type", "cache-control", "content-disposition",
-                                       "content-encoding", "content-language", "expires",
+    static const char *const keep[] = {"content-type",        "cache-control",
+                                       "content-disposition", "content-encoding",
+                                       "content-language",    "expires",
                                        "x-amz-storage-class"};
     size_t cap = 1, n = 0;
     for (size_t i = 0; i < r->nh; i++)
@@ -297,7 +298,8 @@ static int send_object(int fd, const req *r, obj *o, int head)
     for (char *q = xs.last_if_match; *q; q++)
         *q = *q == '"' ? '\'' : *q; /* JSON-safe in the stats */
     if (im != NULL && strcmp(im, o->etag) != 0) {
-        xerr(fd, 412, "PreconditionFailed", "At least one of the preconditions you specified did not hold.", head);
+        xerr(fd, 412, "PreconditionFailed",
+             "At least one of the preconditions you specified did not hold.", head);
         return 0;
     }
     if (inm != NULL && (strcmp(inm, o->etag) == 0 || strcmp(inm, "*") == 0)) {
@@ -327,8 +329,9 @@ static int send_object(int fd, const req *r, obj *o, int head)
     if (o->len == 0)
         len = 0;
     char *e = malloc(strlen(o->hdrs) + 1024);
-    int n = sprintf(e, "ETag: %s\r\nx-amz-version-id: %s\r\n"
-                       "Last-Modified: Mon, 07 Dec 2026 01:00:00 GMT\r\n%s",
+    int n = sprintf(e,
+                    "ETag: %s\r\nx-amz-version-id: %s\r\n"
+                    "Last-Modified: Mon, 07 Dec 2026 01:00:00 GMT\r\n%s",
                     o->etag, o->version, o->hdrs);
     if (strstr(o->hdrs, "ontent-Type:") == NULL && strstr(o->hdrs, "ontent-type:") == NULL)
         n += sprintf(e + n, "Content-Type: binary/octet-stream\r\n");
@@ -395,12 +398,18 @@ static char *xml_next(const char **pos, const char *tag, const char *limit)
             const char *semi = memchr(s, ';', (size_t)(b - s));
             if (semi == NULL)
                 break;
-            if (strncmp(s, "&lt;", 4) == 0) *o++ = '<';
-            else if (strncmp(s, "&gt;", 4) == 0) *o++ = '>';
-            else if (strncmp(s, "&amp;", 5) == 0) *o++ = '&';
-            else if (strncmp(s, "&quot;", 6) == 0) *o++ = '"';
-            else if (strncmp(s, "&apos;", 6) == 0) *o++ = '\'';
-            else if (s[1] == '#') *o++ = (char)atoi(s + 2);
+            if (strncmp(s, "&lt;", 4) == 0)
+                *o++ = '<';
+            else if (strncmp(s, "&gt;", 4) == 0)
+                *o++ = '>';
+            else if (strncmp(s, "&amp;", 5) == 0)
+                *o++ = '&';
+            else if (strncmp(s, "&quot;", 6) == 0)
+                *o++ = '"';
+            else if (strncmp(s, "&apos;", 6) == 0)
+                *o++ = '\'';
+            else if (s[1] == '#')
+                *o++ = (char)atoi(s + 2);
             s = semi + 1;
         } else {
             *o++ = *s++;
@@ -443,7 +452,8 @@ static obj *copy_source(int fd, const req *r, const char *src)
     for (char *q = xs.last_copy_if_match; *q; q++)
         *q = *q == '"' ? '\'' : *q;
     if (im != NULL && strcmp(im, o->etag) != 0) {
-        xerr(fd, 412, "PreconditionFailed", "At least one of the preconditions you specified did not hold.", 0);
+        xerr(fd, 412, "PreconditionFailed",
+             "At least one of the preconditions you specified did not hold.", 0);
         return NULL;
     }
     return o;
@@ -451,9 +461,10 @@ static obj *copy_source(int fd, const req *r, const char *src)
 
 static void err200(int fd)
 {
-    xml_ok(fd, NULL, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\n<Error><Code>InternalError"
-                     "</Code><Message>We encountered an internal error. Please try again."
-                     "</Message><RequestId>s3x-err200</RequestId></Error>");
+    xml_ok(fd, NULL,
+           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\n<Error><Code>InternalError"
+           "</Code><Message>We encountered an internal error. Please try again."
+           "</Message><RequestId>s3x-err200</RequestId></Error>");
 }
 
 static void do_list(int fd, const req *r, const char *bucket)
@@ -487,9 +498,10 @@ static void do_list(int fd, const req *r, const char *bucket)
     }
     size_t take = n < (size_t)max ? n : (size_t)max;
     char *b = malloc(4096 + take * 2400), *p = b;
-    p += sprintf(p, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult "
-                    "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>%s</Name>"
-                    "<KeyCount>%zu</KeyCount><MaxKeys>%d</MaxKeys><IsTruncated>%s</IsTruncated>",
+    p += sprintf(p,
+                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult "
+                 "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>%s</Name>"
+                 "<KeyCount>%zu</KeyCount><MaxKeys>%d</MaxKeys><IsTruncated>%s</IsTruncated>",
                  bucket, take, max, take < n ? "true" : "false");
     if (take < n) {
         p += sprintf(p, "<NextContinuationToken>");
@@ -556,8 +568,9 @@ static void do_delete_objects(int fd, const req *r, const char *bucket)
         if (strstr(key, "deny") != NULL) {
             p += sprintf(p, "<Error><Key>");
             xml_escape_to(&p, key);
-            p += sprintf(p, "</Key>%s%s%s<Code>AccessDenied</Code><Message>Access Denied"
-                            "</Message></Error>",
+            p += sprintf(p,
+                         "</Key>%s%s%s<Code>AccessDenied</Code><Message>Access Denied"
+                         "</Message></Error>",
                          ver ? "<VersionId>" : "", ver ? ver : "", ver ? "</VersionId>" : "");
         } else {
             for (size_t i = nobjs; i-- > 0;)
@@ -601,7 +614,8 @@ static void do_complete(int fd, const req *r, upload *u)
             free(num);
             free(etag);
             free(data);
-            xerr(fd, 400, "InvalidPart", "One or more of the specified parts could not be found.", 0);
+            xerr(fd, 400, "InvalidPart", "One or more of the specified parts could not be found.",
+                 0);
             return;
         }
         prev = n;
@@ -622,7 +636,8 @@ static void do_complete(int fd, const req *r, upload *u)
     const char *inm = hget(r, "if-none-match");
     if (inm != NULL && strcmp(inm, "*") == 0 && find(u->path, NULL) != NULL) {
         free(data);
-        xerr(fd, 412, "PreconditionFailed", "At least one of the preconditions you specified did not hold.", 0);
+        xerr(fd, 412, "PreconditionFailed",
+             "At least one of the preconditions you specified did not hold.", 0);
         return;
     }
     if (key_fault(u->path, "err200")) {
@@ -635,9 +650,11 @@ static void do_complete(int fd, const req *r, upload *u)
     xs.completes++;
     u->active = 0;
     char b[1024], e[128];
-    snprintf(b, sizeof b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                          "<CompleteMultipartUploadResult><Key>x</Key><ETag>&quot;%s&quot;</ETag>"
-                          "</CompleteMultipartUploadResult>", "mp");
+    snprintf(b, sizeof b,
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+             "<CompleteMultipartUploadResult><Key>x</Key><ETag>&quot;%s&quot;</ETag>"
+             "</CompleteMultipartUploadResult>",
+             "mp");
     snprintf(e, sizeof e, "x-amz-version-id: %s\r\n", o->version);
     xml_ok(fd, e, b);
 }
@@ -653,8 +670,8 @@ static void do_part(int fd, const req *r, upload *u, int n)
             return;
         const char *rg = hget(r, "x-amz-copy-source-range");
         long long a = 0, b = (long long)o->len - 1;
-        if (rg != NULL && (sscanf(rg, "bytes=%lld-%lld", &a, &b) != 2 || a > b ||
-                           b >= (long long)o->len)) {
+        if (rg != NULL &&
+            (sscanf(rg, "bytes=%lld-%lld", &a, &b) != 2 || a > b || b >= (long long)o->len)) {
             xerr(fd, 400, "InvalidArgument", "The x-amz-copy-source-range value is invalid", 0);
             return;
         }
@@ -683,9 +700,11 @@ static void do_part(int fd, const req *r, upload *u, int n)
     new_etag(p->etag, data, len);
     if (src != NULL) {
         char b[512];
-        snprintf(b, sizeof b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CopyPartResult>"
-                              "<LastModified>2026-12-07T01:00:00.000Z</LastModified>"
-                              "<ETag>%s</ETag></CopyPartResult>", p->etag);
+        snprintf(b, sizeof b,
+                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CopyPartResult>"
+                 "<LastModified>2026-12-07T01:00:00.000Z</LastModified>"
+                 "<ETag>%s</ETag></CopyPartResult>",
+                 p->etag);
         xml_ok(fd, NULL, b);
     } else {
         char e[128];
@@ -717,9 +736,11 @@ static void do_copy(int fd, const req *r, const char *path, const char *src)
     free(hdrs);
     free(tag_copy);
     char b[512], e[128];
-    snprintf(b, sizeof b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CopyObjectResult>"
-                          "<LastModified>2026-12-07T01:00:00.000Z</LastModified><ETag>%s</ETag>"
-                          "</CopyObjectResult>", n->etag);
+    snprintf(b, sizeof b,
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CopyObjectResult>"
+             "<LastModified>2026-12-07T01:00:00.000Z</LastModified><ETag>%s</ETag>"
+             "</CopyObjectResult>",
+             n->etag);
     snprintf(e, sizeof e, "x-amz-version-id: %s\r\n", n->version);
     xml_ok(fd, e, b);
 }
@@ -754,21 +775,22 @@ int mock_s3x_unsigned(int fd, const req *r)
         return 0;
     if (strcmp(r->path, "/__s3x/stats") == 0) {
         char b[4096];
-        snprintf(b, sizeof b,
-                 "{\"gets\":%d,\"ranged_gets\":%d,\"drops\":%d,\"puts\":%d,\"copies\":%d,"
-                 "\"part_copies\":%d,\"creates\":%d,\"completes\":%d,\"aborts\":%d,"
-                 "\"delete_requests\":%d,\"deleted_keys\":%d,\"lists\":%d,\"objects\":%zu,"
-                 "\"last_range\":\"%s\",\"last_if_match\":\"%s\",\"last_copy_if_match\":\"%s\","
-                 "\"last_if_none_match\":\"%s\",\"last_version_query\":\"%s\","
-                 "\"last_etag\":\"%s\",\"put_requests\":%d,\"put_body_1\":\"%s\",\"put_body_2\":\"%s\","
-                 "\"put_payload_1\":\"%s\",\"put_payload_2\":\"%s\",\"list_buckets\":%d,"
-                 "\"put_write\":\"%s\",\"create_write\":\"%s\",\"copy_write\":\"%s\"}",
-                 xs.gets, xs.ranged_gets, xs.drops, xs.puts, xs.copies, xs.part_copies,
-                 xs.creates, xs.completes, xs.aborts, xs.delete_requests, xs.deleted_keys,
-                 xs.lists, nobjs, xs.last_range, xs.last_if_match, xs.last_copy_if_match,
-                 xs.last_if_none_match, xs.last_version_query, xs.last_etag, xs.put_requests,
-                 xs.put_body_1, xs.put_body_2, xs.put_payload_1, xs.put_payload_2,
-                 xs.list_buckets, xs.put_write, xs.create_write, xs.copy_write);
+        snprintf(
+            b, sizeof b,
+            "{\"gets\":%d,\"ranged_gets\":%d,\"drops\":%d,\"puts\":%d,\"copies\":%d,"
+            "\"part_copies\":%d,\"creates\":%d,\"completes\":%d,\"aborts\":%d,"
+            "\"delete_requests\":%d,\"deleted_keys\":%d,\"lists\":%d,\"objects\":%zu,"
+            "\"last_range\":\"%s\",\"last_if_match\":\"%s\",\"last_copy_if_match\":\"%s\","
+            "\"last_if_none_match\":\"%s\",\"last_version_query\":\"%s\","
+            "\"last_etag\":\"%s\",\"put_requests\":%d,\"put_body_1\":\"%s\",\"put_body_2\":\"%s\","
+            "\"put_payload_1\":\"%s\",\"put_payload_2\":\"%s\",\"list_buckets\":%d,"
+            "\"put_write\":\"%s\",\"create_write\":\"%s\",\"copy_write\":\"%s\"}",
+            xs.gets, xs.ranged_gets, xs.drops, xs.puts, xs.copies, xs.part_copies, xs.creates,
+            xs.completes, xs.aborts, xs.delete_requests, xs.deleted_keys, xs.lists, nobjs,
+            xs.last_range, xs.last_if_match, xs.last_copy_if_match, xs.last_if_none_match,
+            xs.last_version_query, xs.last_etag, xs.put_requests, xs.put_body_1, xs.put_body_2,
+            xs.put_payload_1, xs.put_payload_2, xs.list_buckets, xs.put_write, xs.create_write,
+            xs.copy_write);
         respond_str(fd, 200, "application/json", b);
         return 1;
     }
@@ -813,8 +835,10 @@ static void do_list_buckets(int fd, const req *r)
                     "<Owner><ID>mock</ID></Owner><Buckets>");
     int i;
     for (i = first; i < 3 && i < first + per; i++)
-        p += sprintf(p, "<Bucket><Name>%s</Name><CreationDate>2024-0%d-15T08:30:0%d.000Z"
-                        "</CreationDate></Bucket>", names[i], i + 1, i);
+        p += sprintf(p,
+                     "<Bucket><Name>%s</Name><CreationDate>2024-0%d-15T08:30:0%d.000Z"
+                     "</CreationDate></Bucket>",
+                     names[i], i + 1, i);
     p += sprintf(p, "</Buckets>");
     if (i < 3)
         p += sprintf(p, "<ContinuationToken>page-%d</ContinuationToken>", i + 1);
@@ -883,7 +907,8 @@ int mock_s3x_handle(int fd, const req *r)
         do_copy(fd, r, full, hget(r, "x-amz-copy-source"));
     } else if (strcmp(r->method, "PUT") == 0) {
         if (inm != NULL && strcmp(inm, "*") == 0 && find(full, NULL) != NULL) {
-            xerr(fd, 412, "PreconditionFailed", "At least one of the preconditions you specified did not hold.", 0);
+            xerr(fd, 412, "PreconditionFailed",
+                 "At least one of the preconditions you specified did not hold.", 0);
         } else {
             note_write(r, xs.put_write, sizeof xs.put_write);
             char *hdrs = object_headers(r);
@@ -908,9 +933,10 @@ int mock_s3x_handle(int fd, const req *r)
         u->active = 1;
         xs.creates++;
         char b[512];
-        snprintf(b, sizeof b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                              "<InitiateMultipartUploadResult><Bucket>%s</Bucket><Key>x</Key>"
-                              "<UploadId>%s</UploadId></InitiateMultipartUploadResult>",
+        snprintf(b, sizeof b,
+                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                 "<InitiateMultipartUploadResult><Bucket>%s</Bucket><Key>x</Key>"
+                 "<UploadId>%s</UploadId></InitiateMultipartUploadResult>",
                  bucket, u->id);
         xml_ok(fd, NULL, b);
     } else if (strcmp(r->method, "POST") == 0) {

@@ -42,16 +42,33 @@ static void rm_rf(const char *rel)
 
 static void clean_env(void)
 {
-    static const char *const vars[] = {
-        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-        "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
-        "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_S3",
-        "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_CLOUDFRONT", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-        "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
-        "AWS_EC2_METADATA_V1_DISABLED", "AWS_MAX_ATTEMPTS", "AWS_CA_BUNDLE",
-        "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME"};
+    static const char *const vars[] = {"AWS_ACCESS_KEY_ID",
+                                       "AWS_SECRET_ACCESS_KEY",
+                                       "AWS_SESSION_TOKEN",
+                                       "AWS_SECURITY_TOKEN",
+                                       "AWS_PROFILE",
+                                       "AWS_DEFAULT_PROFILE",
+                                       "AWS_REGION",
+                                       "AWS_DEFAULT_REGION",
+                                       "AWS_ENDPOINT_URL",
+                                       "AWS_ENDPOINT_URL_KMS",
+                                       "AWS_ENDPOINT_URL_SSM",
+                                       "AWS_ENDPOINT_URL_S3",
+                                       "AWS_ENDPOINT_URL_IAM",
+                                       "AWS_ENDPOINT_URL_CLOUDFRONT",
+                                       "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+                                       "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                                       "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                       "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                                       "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                                       "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                                       "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+                                       "AWS_EC2_METADATA_V1_DISABLED",
+                                       "AWS_MAX_ATTEMPTS",
+                                       "AWS_CA_BUNDLE",
+                                       "AWS_WEB_IDENTITY_TOKEN_FILE",
+                                       "AWS_ROLE_ARN",
+                                       "AWS_ROLE_SESSION_NAME"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         unsetenv(vars[i]);
     setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
@@ -106,7 +123,10 @@ static int stat_of(const char *path, const char *name)
     return p ? atoi(p + strlen(key)) : -1;
 }
 
-static int cstat(const char *name) { return stat_of("/__creds_stats", name); }
+static int cstat(const char *name)
+{
+    return stat_of("/__creds_stats", name);
+}
 
 static struct {
     int calls;
@@ -622,12 +642,13 @@ static void test_imds_v1(void)
 static void test_credential_source(void)
 {
     clean_env();
-    write_file("config", "[profile env]\nrole_arn = " ROLE_ARN "\ncredential_source = Environment\n"
-                         "role_session_name = cs-env\n"
-                         "[profile ecs]\nrole_arn = " ROLE_ARN "\ncredential_source = EcsContainer\n"
-                         "role_session_name = cs-ecs\n"
-                         "[profile ec2]\nrole_arn = " ROLE_ARN "\n"
-                         "credential_source = Ec2InstanceMetadata\nrole_session_name = cs-ec2\n");
+    write_file("config",
+               "[profile env]\nrole_arn = " ROLE_ARN "\ncredential_source = Environment\n"
+               "role_session_name = cs-env\n"
+               "[profile ecs]\nrole_arn = " ROLE_ARN "\ncredential_source = EcsContainer\n"
+               "role_session_name = cs-ecs\n"
+               "[profile ec2]\nrole_arn = " ROLE_ARN "\n"
+               "credential_source = Ec2InstanceMetadata\nrole_session_name = cs-ec2\n");
     seckit_aws_credentials c;
     seckit_error err;
     /* Environment: the keys must be there. */

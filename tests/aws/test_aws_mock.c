@@ -57,17 +57,39 @@ static double fake_rand(void *ctx)
 
 static void clean_env(void)
 {
-    static const char *const vars[] = {
-        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-        "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
-        "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_SSM",
-        "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_CLOUDFRONT",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-        "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_MAX_ATTEMPTS", "AWS_CA_BUNDLE",
-        "AWS_RETRY_MODE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "HTTP_PROXY", "http_proxy",
-        "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy",
-        "REQUEST_METHOD"};
+    static const char *const vars[] = {"AWS_ACCESS_KEY_ID",
+                                       "AWS_SECRET_ACCESS_KEY",
+                                       "AWS_SESSION_TOKEN",
+                                       "AWS_SECURITY_TOKEN",
+                                       "AWS_PROFILE",
+                                       "AWS_DEFAULT_PROFILE",
+                                       "AWS_REGION",
+                                       "AWS_DEFAULT_REGION",
+                                       "AWS_ENDPOINT_URL",
+                                       "AWS_ENDPOINT_URL_STS",
+                                       "AWS_ENDPOINT_URL_KMS",
+                                       "AWS_ENDPOINT_URL_SSM",
+                                       "AWS_ENDPOINT_URL_S3",
+                                       "AWS_ENDPOINT_URL_IAM",
+                                       "AWS_ENDPOINT_URL_CLOUDFRONT",
+                                       "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                                       "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                       "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                                       "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                                       "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                                       "AWS_MAX_ATTEMPTS",
+                                       "AWS_CA_BUNDLE",
+                                       "AWS_RETRY_MODE",
+                                       "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+                                       "HTTP_PROXY",
+                                       "http_proxy",
+                                       "HTTPS_PROXY",
+                                       "https_proxy",
+                                       "NO_PROXY",
+                                       "no_proxy",
+                                       "ALL_PROXY",
+                                       "all_proxy",
+                                       "REQUEST_METHOD"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         unsetenv(vars[i]);
     setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
@@ -240,7 +262,9 @@ static void test_secret_never_in_messages(void)
     snprintf(c.access_key_id, sizeof c.access_key_id, "AKIDUNKNOWN");
     snprintf(c.secret_access_key, sizeof c.secret_access_key, "%s", MOCK_SECRET);
     snprintf(c.session_token, sizeof c.session_token, "%s", ROLE_TOKEN);
-    seckit_aws_options o = {.endpoint_url = M.url, .region = "us-east-1", .credentials = &c,
+    seckit_aws_options o = {.endpoint_url = M.url,
+                            .region = "us-east-1",
+                            .credentials = &c,
                             .max_attempts = 1};
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     mock_mode(&M, "echo-secret", 1);
@@ -271,8 +295,8 @@ static void test_throttle_retried(void)
     CHECK(hk.slept[0] == 500 && hk.slept[1] == 1000); /* rand 0.5 x 1 s, x 2 s */
     /* two retries took 10 tokens, the success gave 5 back */
     CHECK(skt_aws_retry_tokens(aws) == 495);
-    printf("# throttled twice: %d attempts, backoff %ld ms then %ld ms, quota %d\n",
-           resp.attempts, hk.slept[0], hk.slept[1], skt_aws_retry_tokens(aws));
+    printf("# throttled twice: %d attempts, backoff %ld ms then %ld ms, quota %d\n", resp.attempts,
+           hk.slept[0], hk.slept[1], skt_aws_retry_tokens(aws));
     seckit_aws_response_free(&resp);
 
     /* Throttled beyond max attempts: the service's error after 3 attempts. */
@@ -385,7 +409,8 @@ static void test_kms(void)
     CHECK_OK(seckit_kms_generate_data_key(aws, "key-1", 32, &ctx, &dk, &err), &err);
     CHECK(dk.plaintext_len == 32 && dk.ciphertext_len > 0);
     CHECK_STR(dk.key_id, "arn:aws:kms:us-east-1:123456789012:key/key-1");
-    CHECK_OK(seckit_kms_decrypt(aws, NULL, dk.ciphertext, dk.ciphertext_len, &ctx, &pt, &err), &err);
+    CHECK_OK(seckit_kms_decrypt(aws, NULL, dk.ciphertext, dk.ciphertext_len, &ctx, &pt, &err),
+             &err);
     CHECK(pt.plaintext_len == 32 && memcmp(pt.plaintext, dk.plaintext, 32) == 0);
     seckit_kms_result_free(&pt);
     /* Wrong context: InvalidCiphertextException. */
@@ -517,7 +542,8 @@ static void test_s3_streams(void)
     req.path = "/dir/x y";
     CHECK_OK(seckit_aws_presign(aws, &req, 900, &url, &err), &err);
     CHECK(url != NULL && strncmp(url, M.url, strlen(M.url)) == 0);
-    CHECK(url != NULL && strstr(url, "/my-bucket/dir/x%20y?X-Amz-Algorithm=AWS4-HMAC-SHA256") != NULL);
+    CHECK(url != NULL &&
+          strstr(url, "/my-bucket/dir/x%20y?X-Amz-Algorithm=AWS4-HMAC-SHA256") != NULL);
     CHECK(url != NULL && strstr(url, "X-Amz-Expires=900") && strstr(url, "&X-Amz-Signature="));
     CHECK(url != NULL && strstr(url, MOCK_SECRET) == NULL);
     free(url);
@@ -564,11 +590,11 @@ static void test_assume_role_profile(void)
 static void test_credential_process(void)
 {
     clean_env();
-    write_file("config", "[profile proc]\ncredential_process = printf '{\"Version\": 1, "
-                         "\"AccessKeyId\": \"" MOCK_KEY "\", \"SecretAccessKey\": \"" MOCK_SECRET
-                         "\"}'\n"
-                         "[profile bad]\ncredential_process = sh -c 'exit 3'\n"
-                         "[profile v2]\ncredential_process = printf '{\"Version\": 2}'\n");
+    write_file("config",
+               "[profile proc]\ncredential_process = printf '{\"Version\": 1, "
+               "\"AccessKeyId\": \"" MOCK_KEY "\", \"SecretAccessKey\": \"" MOCK_SECRET "\"}'\n"
+               "[profile bad]\ncredential_process = sh -c 'exit 3'\n"
+               "[profile v2]\ncredential_process = printf '{\"Version\": 2}'\n");
     seckit_aws *aws = client("proc", 0, 0);
     seckit_aws_identity id;
     seckit_error err;
@@ -707,8 +733,9 @@ static void test_iam(void)
     cJSON *u = cJSON_GetArrayItem(users, 0);
     CHECK(cJSON_IsArray(cJSON_GetObjectItem(u, "AttachedManagedPolicies")));
     CHECK(cJSON_IsString(cJSON_GetArrayItem(cJSON_GetObjectItem(u, "GroupList"), 0)));
-    cJSON *upd = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(u, "UserPolicyList"), 0),
-                                     "PolicyDocument");
+    cJSON *upd =
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(u, "UserPolicyList"), 0),
+                            "PolicyDocument");
     CHECK(cJSON_IsObject(upd)); /* decoded and parsed */
     cJSON *r0 = cJSON_GetArrayItem(roles, 0);
     CHECK(cJSON_IsObject(cJSON_GetObjectItem(r0, "AssumeRolePolicyDocument")));
@@ -727,9 +754,10 @@ static void test_cloudfront(void)
     seckit_aws *aws = client(NULL, 0, 0);
     seckit_error err;
     seckit_cf_result r;
-    const char *pk = "{\"CallerReference\":\"ref-1\",\"Name\":\"fle-key\","
-                     "\"EncodedKey\":\"-----BEGIN PUBLIC KEY-----\\nMIIB\\n-----END PUBLIC KEY-----\\n\","
-                     "\"Comment\":\"a <test> & key\"}";
+    const char *pk =
+        "{\"CallerReference\":\"ref-1\",\"Name\":\"fle-key\","
+        "\"EncodedKey\":\"-----BEGIN PUBLIC KEY-----\\nMIIB\\n-----END PUBLIC KEY-----\\n\","
+        "\"Comment\":\"a <test> & key\"}";
     CHECK_OK(seckit_cf_create_public_key(aws, pk, &r, &err), &err);
     CHECK(r.id[0] != '\0');
     CHECK(strncmp(r.etag, "E2QWRUHEXAMPLE", 14) == 0);
@@ -737,7 +765,8 @@ static void test_cloudfront(void)
     cJSON *j = cJSON_Parse(r.json);
     cJSON *cfg = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "PublicKey"), "PublicKeyConfig");
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cfg, "Comment")), "a <test> & key");
-    CHECK(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(cfg, "EncodedKey")), "BEGIN PUBLIC KEY") != NULL);
+    CHECK(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(cfg, "EncodedKey")),
+                 "BEGIN PUBLIC KEY") != NULL);
     cJSON_Delete(j);
     char keyid[128];
     snprintf(keyid, sizeof keyid, "%s", r.id);
@@ -774,8 +803,11 @@ static void test_cloudfront(void)
              keyid);
     CHECK_OK(seckit_cf_create_fle_profile(aws, prof, &r, &err), &err);
     j = cJSON_Parse(r.json);
-    cJSON *ents = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
-        j, "FieldLevelEncryptionProfile"), "FieldLevelEncryptionProfileConfig"), "EncryptionEntities");
+    cJSON *ents =
+        cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j,
+                                                                    "FieldLevelEncryptionProfile"),
+                                                "FieldLevelEncryptionProfileConfig"),
+                            "EncryptionEntities");
     CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(ents, "Quantity")) == 1);
     cJSON *e0 = cJSON_GetArrayItem(cJSON_GetObjectItem(ents, "Items"), 0);
     cJSON *pats = cJSON_GetObjectItem(cJSON_GetObjectItem(e0, "FieldPatterns"), "Items");
@@ -803,8 +835,10 @@ static void test_cloudfront(void)
              profid);
     CHECK_OK(seckit_cf_create_fle_config(aws, conf, &r, &err), &err);
     j = cJSON_Parse(r.json);
-    cJSON *ctp = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
-        j, "FieldLevelEncryption"), "FieldLevelEncryptionConfig"), "ContentTypeProfileConfig");
+    cJSON *ctp =
+        cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "FieldLevelEncryption"),
+                                                "FieldLevelEncryptionConfig"),
+                            "ContentTypeProfileConfig");
     CHECK(cJSON_IsTrue(cJSON_GetObjectItem(ctp, "ForwardWhenContentTypeIsUnknown")));
     cJSON_Delete(j);
     char confid[128];
@@ -824,7 +858,6 @@ static void test_cloudfront(void)
     seckit_aws_free(aws);
 }
 
-
 /* Keys with "." and ".." segments reach the server byte for byte, for
  * every operation, and the signature is for that path. */
 static void test_dot_segments(void)
@@ -835,7 +868,8 @@ static void test_dot_segments(void)
     seckit_error err;
     char last[512], method[16];
     int sig_before = mock_stat(&M, "sig_failures");
-    seckit_s3_put put = {.bucket = "dots", .key = "a/../b/./c",
+    seckit_s3_put put = {.bucket = "dots",
+                         .key = "a/../b/./c",
                          .body = {.data = (const unsigned char *)"dotted", .len = 6, .fd = -1}};
     CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
     mock_stat_str(&M, "last_target", last, sizeof last);
@@ -858,7 +892,9 @@ static void test_dot_segments(void)
     seckit_s3_object_info_free(&info);
     mock_stat_str(&M, "last_target", last, sizeof last);
     CHECK_STR(last, "/dots/a/../b/./c");
-    seckit_s3_copy copy = {.src_bucket = "dots", .src_key = "a/../b/./c", .bucket = "dots",
+    seckit_s3_copy copy = {.src_bucket = "dots",
+                           .src_key = "a/../b/./c",
+                           .bucket = "dots",
                            .key = "x/.."};
     CHECK_OK(seckit_s3_copy_object(aws, &copy, NULL, &err), &err);
     mock_stat_str(&M, "last_target", last, sizeof last);
@@ -885,7 +921,9 @@ static void test_header_injection(void)
     seckit_aws *aws = client(NULL, 0, 1);
     seckit_error err;
     int before = mock_stat(&M, "requests");
-    seckit_s3_put put = {.bucket = "bkt", .key = "k", .content_type = "a\nX-Injected: 1",
+    seckit_s3_put put = {.bucket = "bkt",
+                         .key = "k",
+                         .content_type = "a\nX-Injected: 1",
                          .body = {.data = (const unsigned char *)"x", .len = 1, .fd = -1}};
     CHECK_RC(seckit_s3_put_object(aws, &put, NULL, &err), SECKIT_EINVAL);
     CHECK_MSG(strstr(err.message, "Content-Type") != NULL &&
@@ -931,7 +969,9 @@ static void test_no_expect(void)
     size_t big = 2u << 20;
     unsigned char *data = malloc(big);
     memset(data, 'e', big);
-    seckit_s3_put put = {.bucket = "bkt", .key = "big", .body = {.data = data, .len = big, .fd = -1}};
+    seckit_s3_put put = {.bucket = "bkt",
+                         .key = "big",
+                         .body = {.data = data, .len = big, .fd = -1}};
     CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
     put.key = "small";
     put.body.len = 10;
@@ -966,13 +1006,16 @@ static void test_endpoint_scope(void)
     char sts[256], last[512];
     snprintf(sts, sizeof sts, "%s/sts-endpoint", M.url);
     setenv("AWS_ENDPOINT_URL_STS", sts, 1);
-    seckit_aws_options o = {.endpoint_url = M.url, .endpoint_service = "s3", .profile = "dev",
+    seckit_aws_options o = {.endpoint_url = M.url,
+                            .endpoint_service = "s3",
+                            .profile = "dev",
                             .max_attempts = 1};
     seckit_aws *aws = NULL;
     seckit_error err;
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     int before = mock_stat(&M, "assume_role");
-    seckit_s3_put put = {.bucket = "scope", .key = "k",
+    seckit_s3_put put = {.bucket = "scope",
+                         .key = "k",
                          .body = {.data = (const unsigned char *)"x", .len = 1, .fd = -1}};
     CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
     CHECK(mock_stat(&M, "assume_role") - before == 1);
@@ -1056,8 +1099,7 @@ static void test_kms_arn_region(void)
     CHECK_OK(seckit_kms_generate_data_key(aws, arn, 32, NULL, &dk, &err), &err);
     mock_stat_str(&M, "last_region", region, sizeof region);
     CHECK_STR(region, "eu-central-1");
-    CHECK_OK(seckit_kms_decrypt(aws, arn, dk.ciphertext, dk.ciphertext_len, NULL, &pt, &err),
-             &err);
+    CHECK_OK(seckit_kms_decrypt(aws, arn, dk.ciphertext, dk.ciphertext_len, NULL, &pt, &err), &err);
     mock_stat_str(&M, "last_region", region, sizeof region);
     CHECK_STR(region, "eu-central-1");
     seckit_kms_result_free(&pt);
@@ -1089,11 +1131,11 @@ static void test_error_in_200(void)
     env_creds();
     seckit_aws *aws = client(NULL, 0, 3);
     seckit_error err;
-    seckit_s3_put put = {.bucket = "e200", .key = "src",
+    seckit_s3_put put = {.bucket = "e200",
+                         .key = "src",
                          .body = {.data = (const unsigned char *)"copy me", .len = 7, .fd = -1}};
     CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
-    seckit_s3_copy copy = {.src_bucket = "e200", .src_key = "src", .bucket = "e200",
-                           .key = "dst"};
+    seckit_s3_copy copy = {.src_bucket = "e200", .src_key = "src", .bucket = "e200", .key = "dst"};
     seckit_s3_copy_result cr;
     mock_mode(&M, "error200", 1);
     CHECK_OK(seckit_s3_copy_object(aws, &copy, &cr, &err), &err);
@@ -1166,7 +1208,8 @@ static void test_clock_skew(void)
     CHECK_OK(seckit_aws_send(aws, &req, &resp, &err), &err);
     CHECK(resp.attempts == 1);
     seckit_aws_response_free(&resp);
-    seckit_s3_put put = {.bucket = "skew", .key = "k",
+    seckit_s3_put put = {.bucket = "skew",
+                         .key = "k",
                          .body = {.data = (const unsigned char *)"x", .len = 1, .fd = -1}};
     CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
     seckit_aws_free(aws);
@@ -1211,7 +1254,8 @@ static void test_proxy(void)
     /* A name that is never resolved here: the proxy (the mock) gets it. */
     unsetenv("http_proxy");
     setenv("HTTP_PROXY", M.url, 1);
-    seckit_aws_options o = {.endpoint_url = "http://sts.proxied.seckit.test", .region = "us-east-1",
+    seckit_aws_options o = {.endpoint_url = "http://sts.proxied.seckit.test",
+                            .region = "us-east-1",
                             .max_attempts = 1};
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     int before = mock_stat(&M, "proxied");
@@ -1223,14 +1267,16 @@ static void test_proxy(void)
     setenv("http_proxy", M.url, 1);
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_sts_get_caller_identity(aws, &id, &err), &err);
-    CHECK_MSG(mock_stat(&M, "proxied") - before == 2, "proxied %d", mock_stat(&M, "proxied") - before);
+    CHECK_MSG(mock_stat(&M, "proxied") - before == 2, "proxied %d",
+              mock_stat(&M, "proxied") - before);
     seckit_aws_free(aws);
     clean_env();
 }
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "%s/seckit-aws-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    snprintf(tmpdir, sizeof tmpdir, "%s/seckit-aws-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (mkdtemp(tmpdir) == NULL || mock_start(&M) != 0) {
         SKIP("aws_mock", "cannot start tests/aws/mock_aws");
         return 0;

@@ -120,7 +120,7 @@ typedef struct sink_ctx {
     int sink_calls;
     long long header_size;
     char header_etag[130];
-    int fail_at_call;     /* sink fails on this call (1-based), 0 never */
+    int fail_at_call; /* sink fails on this call (1-based), 0 never */
     int fail_headers;
     int headers_after_data;
 } sink_ctx;
@@ -338,12 +338,12 @@ static void test_sink_resume_refused(void)
 /* ---- upload part source ------------------------------------------------ */
 
 typedef struct src_ctx {
-    size_t total;      /* bytes to produce */
+    size_t total; /* bytes to produce */
     size_t made;
-    int calls[16];     /* calls per part number */
-    int fail_part;     /* fail on this part (0 never) */
+    int calls[16];       /* calls per part number */
+    int fail_part;       /* fail on this part (0 never) */
     int inject_500_part; /* make the mock fail this part's upload once */
-    int short_part;    /* this part is short without being last */
+    int short_part;      /* this part is short without being last */
     unsigned char state; /* a running transform: never re-callable */
 } src_ctx;
 
@@ -505,7 +505,9 @@ static void test_versions_and_conditions(void)
     CHECK_RC(seckit_s3_delete_object_version(aws, B, "ver/obj", "", &err), SECKIT_EINVAL);
 
     /* If-None-Match: * on PutObject */
-    seckit_s3_put p = {.bucket = B, .key = "cond/once", .body = {.data = "a", .fd = -1, .len = 1},
+    seckit_s3_put p = {.bucket = B,
+                       .key = "cond/once",
+                       .body = {.data = "a", .fd = -1, .len = 1},
                        .if_none_match = "*"};
     seckit_s3_put_result pr;
     CHECK_OK(seckit_s3_put_object(aws, &p, &pr, &err), &err);
@@ -518,9 +520,15 @@ static void test_versions_and_conditions(void)
     CHECK_STR(err.aws_code, "PreconditionFailed");
     /* ... and on an upload (single and multipart) */
     src_ctx s = {.total = 3000};
-    seckit_s3_upload u = {.bucket = B, .key = "cond/once", .fd = -1, .part_size = 1024,
-                          .min_part_size = 1024, .source = source, .source_ctx = &s,
-                          .total_size = -1, .if_none_match = "*"};
+    seckit_s3_upload u = {.bucket = B,
+                          .key = "cond/once",
+                          .fd = -1,
+                          .part_size = 1024,
+                          .min_part_size = 1024,
+                          .source = source,
+                          .source_ctx = &s,
+                          .total_size = -1,
+                          .if_none_match = "*"};
     seckit_s3_upload_result ur;
     int aborts = xstat("aborts");
     CHECK_RC(seckit_s3_upload_fd(aws, &u, &ur, &err), SECKIT_EAWS);
@@ -535,17 +543,20 @@ static void test_versions_and_conditions(void)
     seckit_aws_free(aws);
 }
 
-
 /* ---- metadata -------------------------------------------------------- */
 
 static void test_metadata(void)
 {
     seckit_aws *aws = client(3);
     seckit_error err;
-    seckit_s3_meta meta[3] = {{"name", "naïve café ☃ 日本"}, {"plain", "ascii only"},
+    seckit_s3_meta meta[3] = {{"name", "naïve café ☃ 日本"},
+                              {"plain", "ascii only"},
                               {"tricky", "looks =?like?= a word"}};
-    seckit_s3_put p = {.bucket = B, .key = "meta/utf8", .body = {.data = "x", .fd = -1, .len = 1},
-                       .metadata = meta, .metadata_count = 3};
+    seckit_s3_put p = {.bucket = B,
+                       .key = "meta/utf8",
+                       .body = {.data = "x", .fd = -1, .len = 1},
+                       .metadata = meta,
+                       .metadata_count = 3};
     seckit_s3_put_result pr;
     CHECK_OK(seckit_s3_put_object(aws, &p, &pr, &err), &err);
     /* on the wire: encoded words (read back raw with a plain request) */
@@ -610,8 +621,7 @@ static void test_metadata(void)
 
 /* A PUT with every system header (the library's put has no fields for
  * them). */
-static int put_with_system_headers(seckit_aws *aws, const char *key, const void *data,
-                                   size_t len)
+static int put_with_system_headers(seckit_aws *aws, const char *key, const void *data, size_t len)
 {
     seckit_aws_kv h[] = {
         {"Content-Type", "text/plain"},
@@ -665,8 +675,13 @@ static void test_copy(void)
 
     /* REPLACE: only the metadata changes */
     seckit_s3_meta m[1] = {{"stage", "final"}};
-    seckit_s3_copy c = {.src_bucket = B, .src_key = "copy/src", .bucket = B, .key = "copy/replaced",
-                        .replace_metadata = 1, .metadata = m, .metadata_count = 1};
+    seckit_s3_copy c = {.src_bucket = B,
+                        .src_key = "copy/src",
+                        .bucket = B,
+                        .key = "copy/replaced",
+                        .replace_metadata = 1,
+                        .metadata = m,
+                        .metadata_count = 1};
     seckit_s3_copy_result cr;
     CHECK_OK(seckit_s3_copy_object(aws, &c, &cr, &err), &err);
     CHECK(cr.parts == 0 && cr.etag[0] != '\0' && cr.version_id[0] != '\0');
@@ -714,8 +729,11 @@ static void test_copy(void)
     seckit_s3_put_result v1;
     CHECK(put(aws, "copy/versioned", "old", 3, &v1) == 0);
     CHECK(put(aws, "copy/versioned", "new!", 4, NULL) == 0);
-    seckit_s3_copy vc = {.src_bucket = B, .src_key = "copy/versioned", .bucket = B,
-                         .key = "copy/from-v1", .src_version_id = v1.version_id};
+    seckit_s3_copy vc = {.src_bucket = B,
+                         .src_key = "copy/versioned",
+                         .bucket = B,
+                         .key = "copy/from-v1",
+                         .src_version_id = v1.version_id};
     CHECK_OK(seckit_s3_copy_object(aws, &vc, &cr, &err), &err);
     xstat_str("last_version_query", q, sizeof q);
     CHECK_STR(q, v1.version_id);
@@ -790,8 +808,13 @@ static void test_copy(void)
     CHECK_STR(err.aws_code, "InternalError");
     CHECK(strstr(err.message, "aborted") != NULL && xstat("aborts") == aborts + 1);
     src_ctx s = {.total = 3000};
-    seckit_s3_upload u = {.bucket = B, .key = "copy/err200-upload", .fd = -1, .part_size = 1024,
-                          .min_part_size = 1024, .source = source, .source_ctx = &s,
+    seckit_s3_upload u = {.bucket = B,
+                          .key = "copy/err200-upload",
+                          .fd = -1,
+                          .part_size = 1024,
+                          .min_part_size = 1024,
+                          .source = source,
+                          .source_ctx = &s,
                           .total_size = -1};
     seckit_s3_upload_result ur;
     CHECK_RC(seckit_s3_upload_fd(aws, &u, &ur, &err), SECKIT_EAWS);
@@ -814,7 +837,9 @@ static void test_delete_objects(void)
     seckit_s3_put_result v1;
     CHECK(put(aws, "del/versioned", "1", 1, &v1) == 0);
     CHECK(put(aws, "del/versioned", "2", 1, NULL) == 0);
-    seckit_s3_object_id ids[4] = {{keys[0], NULL}, {keys[1], NULL}, {keys[2], NULL},
+    seckit_s3_object_id ids[4] = {{keys[0], NULL},
+                                  {keys[1], NULL},
+                                  {keys[2], NULL},
                                   {"del/versioned", v1.version_id}};
     seckit_s3_delete_result dr;
     int reqs = xstat("delete_requests");
@@ -854,7 +879,9 @@ static void test_delete_objects(void)
     seckit_s3_list l = {.bucket = "a..b"};
     seckit_s3_list_result lr;
     CHECK_RC(seckit_s3_list_objects(aws, &l, &lr, &err), SECKIT_EINVAL);
-    seckit_s3_copy c = {.src_bucket = B, .src_key = "k", .bucket = "x-s3alias-bad-s3alias",
+    seckit_s3_copy c = {.src_bucket = B,
+                        .src_key = "k",
+                        .bucket = "x-s3alias-bad-s3alias",
                         .key = "k"};
     seckit_s3_copy_result cr;
     CHECK_RC(seckit_s3_copy_object(aws, &c, &cr, &err), SECKIT_EINVAL);
@@ -905,7 +932,8 @@ static void test_clock_skew_every_op(void)
     /* PutObject (versioned: the versions below are real ones) */
     aws = slow_client();
     seckit_s3_put_result v1;
-    seckit_s3_put p = {.bucket = B, .key = "skew/src",
+    seckit_s3_put p = {.bucket = B,
+                       .key = "skew/src",
                        .body = {.data = "skewed", .fd = -1, .len = 6}};
     CHECK_OK(seckit_s3_put_object(aws, &p, &v1, &err), &err);
     CHECK(skew_learned(aws));
@@ -921,8 +949,7 @@ static void test_clock_skew_every_op(void)
     aws = slow_client();
     unsigned char *body = NULL;
     size_t blen = 0;
-    seckit_s3_get g = {.bucket = B, .key = "skew/src", .version_id = v1.version_id,
-                       .out_fd = -1};
+    seckit_s3_get g = {.bucket = B, .key = "skew/src", .version_id = v1.version_id, .out_fd = -1};
     CHECK_OK(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), &err);
     CHECK(blen == 6 && body != NULL && memcmp(body, "skewed", 6) == 0);
     free(body);
@@ -939,7 +966,10 @@ static void test_clock_skew_every_op(void)
     seckit_aws_free(aws);
     /* CopyObject of a version */
     aws = slow_client();
-    seckit_s3_copy c = {.src_bucket = B, .src_key = "skew/src", .bucket = B, .key = "skew/copy",
+    seckit_s3_copy c = {.src_bucket = B,
+                        .src_key = "skew/src",
+                        .bucket = B,
+                        .key = "skew/copy",
                         .src_version_id = v1.version_id};
     seckit_s3_copy_result cr;
     CHECK_OK(seckit_s3_copy_object(aws, &c, &cr, &err), &err);
@@ -960,8 +990,8 @@ static void test_clock_skew_every_op(void)
     seckit_aws_free(aws);
     free(five);
     aws = slow_client();
-    CHECK_OK(seckit_s3_upload_part_copy(aws, B, "skew/mp", upload, 2, B, "skew/src",
-                                        v1.version_id, NULL, -1, -1, e2, &err),
+    CHECK_OK(seckit_s3_upload_part_copy(aws, B, "skew/mp", upload, 2, B, "skew/src", v1.version_id,
+                                        NULL, -1, -1, e2, &err),
              &err);
     CHECK(skew_learned(aws));
     seckit_aws_free(aws);
@@ -998,8 +1028,8 @@ static void test_clock_skew_every_op(void)
     }
     int fd = open(path, O_RDONLY);
     aws = slow_client();
-    seckit_s3cse_put ep = {.bucket = B, .key = "skew/enc", .fd = fd, .size = 18, .opts = &o,
-                           .keyring = kr1};
+    seckit_s3cse_put ep =
+        {.bucket = B, .key = "skew/enc", .fd = fd, .size = 18, .opts = &o, .keyring = kr1};
     seckit_s3_upload_result ur;
     CHECK_OK(seckit_s3cse_put_object(aws, &ep, &ur, &err), &err);
     CHECK(skew_learned(aws));
@@ -1013,7 +1043,10 @@ static void test_clock_skew_every_op(void)
     CHECK(skew_learned(aws));
     seckit_aws_free(aws);
     aws = slow_client();
-    seckit_s3cse_rewrap_req rw = {.bucket = B, .key = "skew/enc", .opts = &o, .from = kr1,
+    seckit_s3cse_rewrap_req rw = {.bucket = B,
+                                  .key = "skew/enc",
+                                  .opts = &o,
+                                  .from = kr1,
                                   .to = kr2};
     seckit_s3cse_rewrap_result rr;
     CHECK_OK(seckit_s3cse_rewrap_object(aws, &rw, &rr, &err), &err);
@@ -1023,8 +1056,12 @@ static void test_clock_skew_every_op(void)
     aws = slow_client();
     sink_ctx sc;
     memset(&sc, 0, sizeof sc);
-    seckit_s3cse_get eg = {.bucket = B, .key = "skew/enc", .opts = &o, .keyring = kr2,
-                           .write = collect, .write_ctx = &sc};
+    seckit_s3cse_get eg = {.bucket = B,
+                           .key = "skew/enc",
+                           .opts = &o,
+                           .keyring = kr2,
+                           .write = collect,
+                           .write_ctx = &sc};
     seckit_s3cse_get_result gr;
     CHECK_OK(seckit_s3cse_get_object(aws, &eg, &gr, &err), &err);
     CHECK(sc.len == 18 && sc.buf != NULL && memcmp(sc.buf, "secret skewed text", 18) == 0);
@@ -1104,14 +1141,18 @@ static int decrypts_to(seckit_aws *aws, const seckit_s3cse_keyring *kr, const ch
                        const unsigned char *want, size_t len)
 {
     sink_buf c = {0};
-    seckit_s3cse_get g = {.bucket = B, .key = key, .keyring = kr, .write = collect_write,
+    seckit_s3cse_get g = {.bucket = B,
+                          .key = key,
+                          .keyring = kr,
+                          .write = collect_write,
                           .write_ctx = &c};
     seckit_s3cse_get_result res;
     seckit_error err;
     int rc = seckit_s3cse_get_object(aws, &g, &res, &err);
     if (rc != 0)
         printf("# get %s: %s\n", key, err.message);
-    int ok = rc == 0 && res.authenticated && c.len == len && (len == 0 || memcmp(c.buf, want, len) == 0);
+    int ok = rc == 0 && res.authenticated && c.len == len &&
+             (len == 0 || memcmp(c.buf, want, len) == 0);
     free(c.buf);
     return ok;
 }
@@ -1133,7 +1174,10 @@ static void test_cse_stream_put_retry(void)
         CHECK(fd >= 0);
         char key[64];
         snprintf(key, sizeof key, "cse/stream-%zu", n);
-        seckit_s3cse_put req = {.bucket = B, .key = key, .fd = fd, .size = (long long)n,
+        seckit_s3cse_put req = {.bucket = B,
+                                .key = key,
+                                .fd = fd,
+                                .size = (long long)n,
                                 .keyring = kr};
         seckit_s3_upload_result res;
         seckit_error err;
@@ -1183,8 +1227,12 @@ static void test_cse_stream_changed_file(void)
     unsigned char *data = pattern(n, 5);
     char *path = write_file("stream-changes", data, n);
     int fd = open(path, O_RDONLY);
-    seckit_s3cse_put req = {.bucket = B, .key = "cse/changes", .fd = fd, .size = (long long)n,
-                            .keyring = kr, .progress = grow_on_first,
+    seckit_s3cse_put req = {.bucket = B,
+                            .key = "cse/changes",
+                            .fd = fd,
+                            .size = (long long)n,
+                            .keyring = kr,
+                            .progress = grow_on_first,
                             .progress_ctx = path};
     seckit_s3_upload_result res;
     seckit_error err;
@@ -1264,7 +1312,8 @@ static void test_payload_hash_kept(void)
     /* a source that is not self-authenticating: hashed first, then rewound */
     mem_source ms = {.data = data, .len = n};
     seckit_s3_body_source src = {.read = mem_read, .rewind = mem_rewind, .ctx = &ms};
-    seckit_s3_put p = {.bucket = B, .key = "plain/source",
+    seckit_s3_put p = {.bucket = B,
+                       .key = "plain/source",
                        .body = {.fd = -1, .len = n, .source = &src}};
     seckit_s3_put_result pr;
     CHECK_OK(seckit_s3_put_object(aws, &p, &pr, &err), &err);
@@ -1290,9 +1339,14 @@ static void test_payload_hash_kept(void)
 
     /* an encrypted multipart upload: its parts are signed as before */
     fd = open(path, O_RDONLY);
-    seckit_s3cse_put req = {.bucket = B, .key = "cse/multipart", .fd = fd,
-                            .size = (long long)n, .keyring = kr, .part_size = 65536,
-                            .min_part_size = 1024, .single_put_max = -1};
+    seckit_s3cse_put req = {.bucket = B,
+                            .key = "cse/multipart",
+                            .fd = fd,
+                            .size = (long long)n,
+                            .keyring = kr,
+                            .part_size = 65536,
+                            .min_part_size = 1024,
+                            .single_put_max = -1};
     seckit_s3_upload_result res;
     CHECK_OK(seckit_s3cse_put_object(aws, &req, &res, &err), &err);
     CHECK(res.parts == 3);
@@ -1325,7 +1379,10 @@ static void test_payload_hash_kept(void)
     CHECK(pipe(pp) == 0);
     CHECK(write(pp[1], data, 5000) == 5000);
     close(pp[1]);
-    seckit_s3cse_put preq = {.bucket = B, .key = "cse/pipe", .fd = pp[0], .size = -1,
+    seckit_s3cse_put preq = {.bucket = B,
+                             .key = "cse/pipe",
+                             .fd = pp[0],
+                             .size = -1,
                              .keyring = kr};
     CHECK_OK(seckit_s3cse_put_object(aws, &preq, &res, &err), &err);
     xstat_str("put_body_1", b1, sizeof b1);

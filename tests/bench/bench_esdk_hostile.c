@@ -66,8 +66,8 @@ static void put16(uint8_t **p, size_t v)
 
 static int make_hostile(const char *path, size_t edks, size_t ct_len, size_t ctx_len)
 {
-    size_t len = 1 + 2 + 32 + 2 + ctx_len + 2 + edks * (2 + 6 + 2 + 3 + 2 + ct_len) + 1 + 4 +
-                 32 + 16 + 64;
+    size_t len =
+        1 + 2 + 32 + 2 + ctx_len + 2 + edks * (2 + 6 + 2 + 3 + 2 + ct_len) + 1 + 4 + 32 + 16 + 64;
     uint8_t *b = calloc(1, len), *p = b;
     if (b == NULL)
         return 1;

@@ -53,8 +53,8 @@ int main(int argc, char **argv)
         double t0 = cpu_now();
         int rc = seckit_esdk_decryptor_new(&d, kr, &o, null_write, &got, &err);
         for (size_t off = 0; rc == 0 && off < ct_len; off += 262144)
-            rc = seckit_esdk_decryptor_update(d, ct + off, ct_len - off < 262144 ? ct_len - off : 262144,
-                                              &err);
+            rc = seckit_esdk_decryptor_update(d, ct + off,
+                                              ct_len - off < 262144 ? ct_len - off : 262144, &err);
         if (rc == 0)
             rc = seckit_esdk_decryptor_finish(d, &err);
         double t1 = cpu_now();

@@ -54,7 +54,8 @@ static void walk(const char *dir)
         const char *name = ents[i]->d_name;
         char path[4096];
         struct stat st;
-        if (name[0] != '.' && (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) < sizeof(path) &&
+        if (name[0] != '.' &&
+            (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) < sizeof(path) &&
             stat(path, &st) == 0) {
             size_t l = strlen(name);
             if (S_ISDIR(st.st_mode))

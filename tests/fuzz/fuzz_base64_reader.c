@@ -83,7 +83,8 @@ static void check_reader(const uint8_t *data, size_t size)
             break;
         if (n > 0 && (p < data || p + n > data + size))
             abort();
-        if (skt_reader_u32(&r, &v32, "u32", &err) != 0 || skt_reader_u64(&r, &v64, "u64", &err) != 0)
+        if (skt_reader_u32(&r, &v32, "u32", &err) != 0 ||
+            skt_reader_u64(&r, &v64, "u64", &err) != 0)
             break;
     }
     if (r.pos > r.len)

@@ -93,8 +93,8 @@ static void same_as_text(const seckit_policy_input *in, const seckit_policy_lint
         if (a->type != b->type || strcmp(a->issue_code, b->issue_code) != 0 ||
             strcmp(a->message, b->message) != 0 || strcmp(a->path, b->path) != 0 ||
             memcmp(&a->span, &b->span, sizeof(a->span)) != 0 ||
-            a->statement_index != b->statement_index ||
-            (a->sid == NULL) != (b->sid == NULL) || (a->sid != NULL && strcmp(a->sid, b->sid) != 0))
+            a->statement_index != b->statement_index || (a->sid == NULL) != (b->sid == NULL) ||
+            (a->sid != NULL && strcmp(a->sid, b->sid) != 0))
             abort();
     }
     seckit_policy_findings_free(g);

@@ -17,30 +17,45 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void decide(const seckit_policy_set *set, const char *tail)
 {
-    static const char *const principals[] = {
-        "arn:aws:iam::111122223333:user/alice", "arn:aws:sts::111122223333:assumed-role/Dev/s1",
-        "arn:aws:iam::444455556666:user/bob", "ec2.amazonaws.com", NULL};
+    static const char *const principals[] = {"arn:aws:iam::111122223333:user/alice",
+                                             "arn:aws:sts::111122223333:assumed-role/Dev/s1",
+                                             "arn:aws:iam::444455556666:user/bob",
+                                             "ec2.amazonaws.com", NULL};
     static const char *const resources[] = {"arn:aws:s3:::bucket/alice/k", "*",
                                             "arn:aws:sqs:us-east-1:111122223333:q"};
     const char *vals[1] = {tail};
     const char *list[3] = {tail, "a", tail};
     seckit_context_entry ctx[SECKIT_CONTEXT_TYPE_COUNT_ + 2];
-    static const char *const keys[SECKIT_CONTEXT_TYPE_COUNT_] = {
-        "aws:PrincipalTag/team", "aws:TagKeys", "aws:MultiFactorAuthAge", "k:numbers", "aws:SecureTransport",
-        "k:bools", "aws:CurrentTime", "k:dates", "aws:SourceIp", "k:ips", "k:bin", "k:bins"};
+    static const char *const keys[SECKIT_CONTEXT_TYPE_COUNT_] = {"aws:PrincipalTag/team",
+                                                                 "aws:TagKeys",
+                                                                 "aws:MultiFactorAuthAge",
+                                                                 "k:numbers",
+                                                                 "aws:SecureTransport",
+                                                                 "k:bools",
+                                                                 "aws:CurrentTime",
+                                                                 "k:dates",
+                                                                 "aws:SourceIp",
+                                                                 "k:ips",
+                                                                 "k:bin",
+                                                                 "k:bins"};
     for (int t = 0; t < SECKIT_CONTEXT_TYPE_COUNT_; t++) {
         ctx[t].key = keys[t];
         ctx[t].type = (seckit_context_type)t;
         ctx[t].values = seckit_context_type_is_list((seckit_context_type)t) ? list : vals;
         ctx[t].count = seckit_context_type_is_list((seckit_context_type)t) ? 3 : 1;
     }
-    ctx[SECKIT_CONTEXT_TYPE_COUNT_] = (seckit_context_entry){"aws:username", SECKIT_CONTEXT_STRING, vals, 1};
-    ctx[SECKIT_CONTEXT_TYPE_COUNT_ + 1] = (seckit_context_entry){"aws:SourceArn", SECKIT_CONTEXT_STRING, vals, 1};
+    ctx[SECKIT_CONTEXT_TYPE_COUNT_] =
+        (seckit_context_entry){"aws:username", SECKIT_CONTEXT_STRING, vals, 1};
+    ctx[SECKIT_CONTEXT_TYPE_COUNT_ + 1] =
+        (seckit_context_entry){"aws:SourceArn", SECKIT_CONTEXT_STRING, vals, 1};
     for (size_t p = 0; p < sizeof principals / sizeof principals[0]; p++)
         for (size_t r = 0; r < sizeof resources / sizeof resources[0]; r++)
             for (int withctx = 0; withctx < 2; withctx++) {
-                seckit_eval_request req = {principals[p], p % 2 ? "s3:GetObject" : "sqs:SendMessage", resources[r],
-                                           r == 0 && p == 2 ? "111122223333" : NULL, withctx ? ctx : NULL,
+                seckit_eval_request req = {principals[p],
+                                           p % 2 ? "s3:GetObject" : "sqs:SendMessage",
+                                           resources[r],
+                                           r == 0 && p == 2 ? "111122223333" : NULL,
+                                           withctx ? ctx : NULL,
                                            withctx ? sizeof ctx / sizeof ctx[0] : 0};
                 seckit_eval_result *res = NULL;
                 seckit_error err;
@@ -85,13 +100,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         seckit_policy_set *set = NULL;
         if (seckit_policy_set_new(&set, &err) != 0)
             break;
-        int rc = seckit_policy_set_add(set, (seckit_eval_role)role, "fuzz", "fuzz.json", text, size, &err);
+        int rc = seckit_policy_set_add(set, (seckit_eval_role)role, "fuzz", "fuzz.json", text, size,
+                                       &err);
         if (rc != 0 && seckit_policy_set_count(set, (seckit_eval_role)role) != 0)
             abort();
         if (rc == 0) {
             decide(set, tail);
             /* 0 or a negative code (a limit of the larger set), never anything else. */
-            if (seckit_policy_set_add(all, (seckit_eval_role)role, "fuzz", NULL, text, size, &err) > 0)
+            if (seckit_policy_set_add(all, (seckit_eval_role)role, "fuzz", NULL, text, size, &err) >
+                0)
                 abort();
         }
         seckit_policy_set_free(set);
@@ -101,7 +118,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     seckit_policy_set *ad = NULL;
     if (seckit_policy_set_new(&ad, &err) == 0) {
         if (seckit_policy_set_add_authorization_details(ad, "auth.json", text, size,
-                                                        "arn:aws:iam::111122223333:user/alice", &err) == 0)
+                                                        "arn:aws:iam::111122223333:user/alice",
+                                                        &err) == 0)
             decide(ad, tail);
         seckit_policy_set_free(ad);
     }

@@ -80,10 +80,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (shape == 0) {
         seckit_s3_list_result res;
         if (skt_s3_parse_list(root, &res, &err) == 0) {
-            if (res.count + res.prefix_count > 1000 || (res.is_truncated && res.next_continuation_token == NULL))
+            if (res.count + res.prefix_count > 1000 ||
+                (res.is_truncated && res.next_continuation_token == NULL))
                 abort();
             for (size_t i = 0; i < res.count; i++)
-                if (res.entries[i].key == NULL || res.entries[i].key[0] == '\0' || res.entries[i].size < 0)
+                if (res.entries[i].key == NULL || res.entries[i].key[0] == '\0' ||
+                    res.entries[i].size < 0)
                     abort();
             seckit_s3_list_result_free(&res);
         }

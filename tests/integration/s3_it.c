@@ -24,7 +24,10 @@
 
 static int failed;
 
-static void pass(const char *name) { printf("PASS %s\n", name); }
+static void pass(const char *name)
+{
+    printf("PASS %s\n", name);
+}
 
 static void fail(const char *name, const char *why, const seckit_error *err)
 {
@@ -34,12 +37,12 @@ static void fail(const char *name, const char *why, const seckit_error *err)
     failed = 1;
 }
 
-#define CHECK(name, cond, err)                                                                \
-    do {                                                                                      \
-        if (cond)                                                                             \
-            pass(name);                                                                       \
-        else                                                                                  \
-            fail(name, #cond, err);                                                           \
+#define CHECK(name, cond, err)                                                                     \
+    do {                                                                                           \
+        if (cond)                                                                                  \
+            pass(name);                                                                            \
+        else                                                                                       \
+            fail(name, #cond, err);                                                                \
     } while (0)
 
 static seckit_aws *client(const char *secret_override)
@@ -56,8 +59,7 @@ static seckit_aws *client(const char *secret_override)
         memset(&creds, 0, sizeof(creds));
         snprintf(creds.access_key_id, sizeof(creds.access_key_id), "%s",
                  getenv("AWS_ACCESS_KEY_ID") != NULL ? getenv("AWS_ACCESS_KEY_ID") : "");
-        snprintf(creds.secret_access_key, sizeof(creds.secret_access_key), "%s",
-                 secret_override);
+        snprintf(creds.secret_access_key, sizeof(creds.secret_access_key), "%s", secret_override);
         o.credentials = &creds;
     }
     if (seckit_aws_new(&aws, &o, &err) != 0) {
@@ -76,8 +78,11 @@ static int report(const seckit_error *err)
 static int put_mem(seckit_aws *aws, const char *b, const char *k, const void *data, size_t n,
                    const seckit_s3_meta *meta, size_t nmeta, seckit_error *err)
 {
-    seckit_s3_put p = {.bucket = b, .key = k, .body = {.data = data, .fd = -1, .len = n},
-                       .content_type = "application/x-test", .metadata = meta,
+    seckit_s3_put p = {.bucket = b,
+                       .key = k,
+                       .body = {.data = data, .fd = -1, .len = n},
+                       .content_type = "application/x-test",
+                       .metadata = meta,
                        .metadata_count = nmeta};
     seckit_s3_put_result r;
     return seckit_s3_put_object(aws, &p, &r, err);
@@ -106,7 +111,8 @@ static void checks(const char *b)
     unsigned char data[1024];
     for (size_t i = 0; i < sizeof(data); i++)
         data[i] = (unsigned char)i;
-    const char *ukey = "lib/dir one/na\xc3\xafve caf\xc3\xa9 \xe2\x98\x83 \xe6\x97\xa5\xe6\x9c\xac (1)+x&y=z?.bin";
+    const char *ukey =
+        "lib/dir one/na\xc3\xafve caf\xc3\xa9 \xe2\x98\x83 \xe6\x97\xa5\xe6\x9c\xac (1)+x&y=z?.bin";
     seckit_s3_meta meta[2] = {{"colour", "blue"}, {"Owner-Name", "Ops Team"}};
 
     CHECK("lib_create_bucket_again_ok", seckit_s3_create_bucket(aws, b, &err) == 0, &err);
@@ -115,18 +121,19 @@ static void checks(const char *b)
     CHECK("lib_put_unicode_key", put_mem(aws, b, ukey, data, sizeof(data), meta, 2, &err) == 0,
           &err);
     int rc = seckit_s3_head_object(aws, b, ukey, &info, &err);
-    CHECK("lib_head", rc == 0 && info.content_length == 1024 &&
-                          strcmp(info.content_type, "application/x-test") == 0, &err);
+    CHECK("lib_head",
+          rc == 0 && info.content_length == 1024 &&
+              strcmp(info.content_type, "application/x-test") == 0,
+          &err);
     if (rc == 0) {
         const char *c = seckit_s3_object_info_meta(&info, "colour");
         const char *o = seckit_s3_object_info_meta(&info, "owner-name");
-        CHECK("lib_head_metadata", c != NULL && strcmp(c, "blue") == 0 && o != NULL &&
-                                       strcmp(o, "Ops Team") == 0, NULL);
+        CHECK("lib_head_metadata",
+              c != NULL && strcmp(c, "blue") == 0 && o != NULL && strcmp(o, "Ops Team") == 0, NULL);
         seckit_s3_object_info_free(&info);
     }
     rc = get_mem(aws, b, ukey, NULL, &info, &body, &len, &err);
-    CHECK("lib_get_all_256_values", rc == 0 && len == 1024 && memcmp(body, data, 1024) == 0,
-          &err);
+    CHECK("lib_get_all_256_values", rc == 0 && len == 1024 && memcmp(body, data, 1024) == 0, &err);
     if (rc == 0)
         seckit_s3_object_info_free(&info);
     free(body);
@@ -134,16 +141,18 @@ static void checks(const char *b)
 
     /* ranges */
     rc = get_mem(aws, b, ukey, "bytes=10-19", &info, &body, &len, &err);
-    CHECK("lib_range_10_19", rc == 0 && len == 10 && memcmp(body, data + 10, 10) == 0 &&
-                                 info.range_first == 10 && info.range_last == 19 &&
-                                 info.object_size == 1024, &err);
+    CHECK("lib_range_10_19",
+          rc == 0 && len == 10 && memcmp(body, data + 10, 10) == 0 && info.range_first == 10 &&
+              info.range_last == 19 && info.object_size == 1024,
+          &err);
     if (rc == 0)
         seckit_s3_object_info_free(&info);
     free(body);
     body = NULL;
     rc = get_mem(aws, b, ukey, "bytes=-16", &info, &body, &len, &err);
-    CHECK("lib_range_suffix_16", rc == 0 && len == 16 && memcmp(body, data + 1008, 16) == 0 &&
-                                     info.range_first == 1008, &err);
+    CHECK("lib_range_suffix_16",
+          rc == 0 && len == 16 && memcmp(body, data + 1008, 16) == 0 && info.range_first == 1008,
+          &err);
     if (rc == 0)
         seckit_s3_object_info_free(&info);
     free(body);
@@ -155,16 +164,18 @@ static void checks(const char *b)
     free(body);
     body = NULL;
     rc = get_mem(aws, b, ukey, "bytes=5000-6000", &info, &body, &len, &err);
-    CHECK("lib_range_past_end_416", rc == SECKIT_EAWS && err.http_status == 416 &&
-                                        strcmp(err.aws_code, "InvalidRange") == 0, &err);
+    CHECK("lib_range_past_end_416",
+          rc == SECKIT_EAWS && err.http_status == 416 && strcmp(err.aws_code, "InvalidRange") == 0,
+          &err);
     rc = get_mem(aws, b, ukey, "bytes=5-2", &info, &body, &len, &err);
     CHECK("lib_range_malformed_refused", rc == SECKIT_EINVAL, &err);
 
     /* 0-byte object */
     CHECK("lib_put_empty", put_mem(aws, b, "lib/empty", "", 0, NULL, 0, &err) == 0, &err);
     rc = get_mem(aws, b, "lib/empty", NULL, &info, &body, &len, &err);
-    CHECK("lib_get_empty", rc == 0 && len == 0 && info.content_length == 0 &&
-                               strcmp(info.etag, "\"d41d8cd98f00b204e9800998ecf8427e\"") == 0,
+    CHECK("lib_get_empty",
+          rc == 0 && len == 0 && info.content_length == 0 &&
+              strcmp(info.etag, "\"d41d8cd98f00b204e9800998ecf8427e\"") == 0,
           &err);
     if (rc == 0)
         seckit_s3_object_info_free(&info);
@@ -178,7 +189,8 @@ static void checks(const char *b)
         unlink(path);
         if (write(fd, data, sizeof(data)) != (ssize_t)sizeof(data))
             fail("lib_fd_setup", "write", NULL);
-        seckit_s3_put p = {.bucket = b, .key = "lib/from-fd",
+        seckit_s3_put p = {.bucket = b,
+                           .key = "lib/from-fd",
                            .body = {.fd = fd, .offset = 100, .len = 200}};
         seckit_s3_put_result pr;
         CHECK("lib_put_from_fd_offset", seckit_s3_put_object(aws, &p, &pr, &err) == 0, &err);
@@ -191,8 +203,7 @@ static void checks(const char *b)
         rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err);
         unsigned char back[300];
         ssize_t got = pread(fd, back, sizeof(back), 0);
-        CHECK("lib_get_to_fd", rc == 0 && got == 200 && memcmp(back, data + 100, 200) == 0,
-              &err);
+        CHECK("lib_get_to_fd", rc == 0 && got == 200 && memcmp(back, data + 100, 200) == 0, &err);
         if (rc == 0)
             seckit_s3_object_info_free(&info);
         close(fd);
@@ -200,12 +211,17 @@ static void checks(const char *b)
 
     /* copy with REPLACE, and onto itself */
     seckit_s3_meta newmeta[1] = {{"stage", "final"}};
-    seckit_s3_copy cp = {.src_bucket = b, .src_key = ukey, .bucket = b, .key = "lib/copy",
-                         .replace_metadata = 1, .content_type = "text/x-copied",
-                         .metadata = newmeta, .metadata_count = 1};
+    seckit_s3_copy cp = {.src_bucket = b,
+                         .src_key = ukey,
+                         .bucket = b,
+                         .key = "lib/copy",
+                         .replace_metadata = 1,
+                         .content_type = "text/x-copied",
+                         .metadata = newmeta,
+                         .metadata_count = 1};
     seckit_s3_copy_result cr;
-    CHECK("lib_copy_replace", seckit_s3_copy_object(aws, &cp, &cr, &err) == 0 &&
-                                  cr.etag[0] != '\0', &err);
+    CHECK("lib_copy_replace", seckit_s3_copy_object(aws, &cp, &cr, &err) == 0 && cr.etag[0] != '\0',
+          &err);
     rc = seckit_s3_head_object(aws, b, "lib/copy", &info, &err);
     CHECK("lib_copy_replace_metadata",
           rc == 0 && seckit_s3_object_info_meta(&info, "stage") != NULL &&
@@ -221,7 +237,9 @@ static void checks(const char *b)
           &err);
     if (rc == 0)
         seckit_s3_object_info_free(&info);
-    seckit_s3_copy missing = {.src_bucket = b, .src_key = "lib/none", .bucket = b,
+    seckit_s3_copy missing = {.src_bucket = b,
+                              .src_key = "lib/none",
+                              .bucket = b,
                               .key = "lib/copy3"};
     rc = seckit_s3_copy_object(aws, &missing, &cr, &err);
     CHECK("lib_copy_missing_source", rc == SECKIT_EAWS && strcmp(err.aws_code, "NoSuchKey") == 0,
@@ -239,7 +257,9 @@ static void checks(const char *b)
     int pages = 0, keys = 0, order = 1;
     char last[64] = "";
     do {
-        seckit_s3_list req = {.bucket = b, .prefix = "page/", .max_keys = 3,
+        seckit_s3_list req = {.bucket = b,
+                              .prefix = "page/",
+                              .max_keys = 3,
                               .continuation_token = token};
         seckit_s3_list_result res;
         rc = seckit_s3_list_objects(aws, &req, &res, &err);
@@ -290,16 +310,17 @@ static void checks(const char *b)
     CHECK("lib_mpu_upload_parts", ok, &err);
     seckit_s3_parts_result lp;
     rc = ok ? seckit_s3_list_parts(aws, b, "lib/mpu", id, 2, 0, &lp, &err) : -1;
-    CHECK("lib_mpu_list_parts_page1", rc == 0 && lp.count == 2 && lp.is_truncated &&
-                                          lp.parts[1].part_number == 2 &&
-                                          lp.parts[0].size == (long long)part &&
-                                          strcmp(lp.parts[0].etag, parts[0].etag) == 0, &err);
+    CHECK("lib_mpu_list_parts_page1",
+          rc == 0 && lp.count == 2 && lp.is_truncated && lp.parts[1].part_number == 2 &&
+              lp.parts[0].size == (long long)part && strcmp(lp.parts[0].etag, parts[0].etag) == 0,
+          &err);
     int marker = rc == 0 ? lp.next_part_number_marker : 0;
     if (rc == 0)
         seckit_s3_parts_result_free(&lp);
     rc = ok ? seckit_s3_list_parts(aws, b, "lib/mpu", id, 2, marker, &lp, &err) : -1;
-    CHECK("lib_mpu_list_parts_page2", rc == 0 && lp.count == 1 && !lp.is_truncated &&
-                                          lp.parts[0].part_number == 3 && lp.parts[0].size == 1,
+    CHECK("lib_mpu_list_parts_page2",
+          rc == 0 && lp.count == 1 && !lp.is_truncated && lp.parts[0].part_number == 3 &&
+              lp.parts[0].size == 1,
           &err);
     if (rc == 0)
         seckit_s3_parts_result_free(&lp);
@@ -307,8 +328,10 @@ static void checks(const char *b)
     rc = ok ? seckit_s3_complete_multipart(aws, b, "lib/mpu", id, parts, 3, etag, &err) : -1;
     CHECK("lib_mpu_complete", rc == 0 && strstr(etag, "-3") != NULL, &err);
     rc = get_mem(aws, b, "lib/mpu", NULL, &info, &body, &len, &err);
-    CHECK("lib_mpu_get", rc == 0 && len == 2 * part + 1 && memcmp(body, big, len) == 0 &&
-                             seckit_s3_object_info_meta(&info, "colour") != NULL, &err);
+    CHECK("lib_mpu_get",
+          rc == 0 && len == 2 * part + 1 && memcmp(body, big, len) == 0 &&
+              seckit_s3_object_info_meta(&info, "colour") != NULL,
+          &err);
     if (rc == 0)
         seckit_s3_object_info_free(&info);
     free(body);
@@ -325,8 +348,8 @@ static void checks(const char *b)
     CHECK("lib_abort", rc == 0 && seckit_s3_abort_multipart(aws, b, "lib/aborted", id, &err) == 0,
           &err);
     rc = id != NULL ? seckit_s3_list_parts(aws, b, "lib/aborted", id, 0, 0, &lp, &err) : -1;
-    CHECK("lib_abort_no_such_upload", rc == SECKIT_EAWS &&
-                                          strcmp(err.aws_code, "NoSuchUpload") == 0, &err);
+    CHECK("lib_abort_no_such_upload",
+          rc == SECKIT_EAWS && strcmp(err.aws_code, "NoSuchUpload") == 0, &err);
     rc = seckit_s3_head_object(aws, b, "lib/aborted", &info, &err);
     CHECK("lib_abort_no_object", rc == SECKIT_EAWS && err.http_status == 404, &err);
     free(id);
@@ -343,21 +366,23 @@ static void checks(const char *b)
             _exit(w == (ssize_t)(3u * 1024 * 1024 + 5) ? 0 : 1);
         }
         close(pfd[1]);
-        seckit_s3_upload up = {.bucket = b, .key = "lib/too-small", .fd = pfd[0],
-                               .part_size = 1024 * 1024, .min_part_size = 1024 * 1024};
+        seckit_s3_upload up = {.bucket = b,
+                               .key = "lib/too-small",
+                               .fd = pfd[0],
+                               .part_size = 1024 * 1024,
+                               .min_part_size = 1024 * 1024};
         seckit_s3_upload_result ur;
         rc = seckit_s3_upload_fd(aws, &up, &ur, &err);
         close(pfd[0]);
-        CHECK("lib_upload_fails_entity_too_small", rc == SECKIT_EAWS &&
-                                                       strcmp(err.aws_code, "EntityTooSmall") == 0 &&
-                                                       strstr(err.message, "aborted") != NULL &&
-                                                       !ur.abort_failed && ur.upload_id[0] != '\0',
+        CHECK("lib_upload_fails_entity_too_small",
+              rc == SECKIT_EAWS && strcmp(err.aws_code, "EntityTooSmall") == 0 &&
+                  strstr(err.message, "aborted") != NULL && !ur.abort_failed &&
+                  ur.upload_id[0] != '\0',
               &err);
         if (rc != 0 && ur.upload_id[0] != '\0') {
             rc = seckit_s3_list_parts(aws, b, "lib/too-small", ur.upload_id, 0, 0, &lp, &err);
-            CHECK("lib_upload_failure_aborted", rc == SECKIT_EAWS &&
-                                                    strcmp(err.aws_code, "NoSuchUpload") == 0,
-                  &err);
+            CHECK("lib_upload_failure_aborted",
+                  rc == SECKIT_EAWS && strcmp(err.aws_code, "NoSuchUpload") == 0, &err);
         }
         rc = seckit_s3_head_object(aws, b, "lib/too-small", &info, &err);
         CHECK("lib_upload_failure_no_object", rc == SECKIT_EAWS && err.http_status == 404, &err);
@@ -370,16 +395,18 @@ static void checks(const char *b)
         unlink(path2);
         if (write(fd, big, 2 * part + 1) != (ssize_t)(2 * part + 1) || lseek(fd, 0, SEEK_SET) != 0)
             fail("lib_upload_file_setup", "write", NULL);
-        seckit_s3_upload up = {.bucket = b, .key = "lib/file-mpu", .fd = fd,
+        seckit_s3_upload up = {.bucket = b,
+                               .key = "lib/file-mpu",
+                               .fd = fd,
                                .part_size = (long long)part};
         seckit_s3_upload_result ur;
         rc = seckit_s3_upload_fd(aws, &up, &ur, &err);
-        CHECK("lib_upload_file_multipart", rc == 0 && ur.parts == 3 &&
-                                               ur.size == (long long)(2 * part + 1), &err);
+        CHECK("lib_upload_file_multipart",
+              rc == 0 && ur.parts == 3 && ur.size == (long long)(2 * part + 1), &err);
         close(fd);
         rc = get_mem(aws, b, "lib/file-mpu", NULL, &info, &body, &len, &err);
-        CHECK("lib_upload_file_multipart_get", rc == 0 && len == 2 * part + 1 &&
-                                                   memcmp(body, big, len) == 0, &err);
+        CHECK("lib_upload_file_multipart_get",
+              rc == 0 && len == 2 * part + 1 && memcmp(body, big, len) == 0, &err);
         if (rc == 0)
             seckit_s3_object_info_free(&info);
         free(body);
@@ -391,8 +418,9 @@ static void checks(const char *b)
     CHECK("lib_delete", seckit_s3_delete_object(aws, b, "lib/copy2", &err) == 0, &err);
     CHECK("lib_delete_again", seckit_s3_delete_object(aws, b, "lib/copy2", &err) == 0, &err);
     rc = get_mem(aws, b, "lib/copy2", NULL, &info, &body, &len, &err);
-    CHECK("lib_get_deleted_no_such_key", rc == SECKIT_EAWS && err.http_status == 404 &&
-                                             strcmp(err.aws_code, "NoSuchKey") == 0, &err);
+    CHECK("lib_get_deleted_no_such_key",
+          rc == SECKIT_EAWS && err.http_status == 404 && strcmp(err.aws_code, "NoSuchKey") == 0,
+          &err);
 
     /* a wrong secret is refused by the server */
     seckit_aws *bad = client("not-the-secret");
@@ -401,9 +429,11 @@ static void checks(const char *b)
     seckit_s3_list req = {.bucket = b};
     seckit_s3_list_result res;
     rc = seckit_s3_list_objects(bad, &req, &res, &err);
-    CHECK("lib_wrong_secret_list", (rc == SECKIT_EAWSAUTH || rc == SECKIT_EAWS) &&
-                                       (strcmp(err.aws_code, "SignatureDoesNotMatch") == 0 ||
-                                        strcmp(err.aws_code, "AccessDenied") == 0), &err);
+    CHECK("lib_wrong_secret_list",
+          (rc == SECKIT_EAWSAUTH || rc == SECKIT_EAWS) &&
+              (strcmp(err.aws_code, "SignatureDoesNotMatch") == 0 ||
+               strcmp(err.aws_code, "AccessDenied") == 0),
+          &err);
     seckit_aws_free(bad);
     checks_s3ops(aws, b);
     seckit_aws_free(aws);
@@ -474,7 +504,9 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
         big[i] = (unsigned char)(i * 13 + (i >> 11));
 
     /* versionless bucket: no version ids, and versionId=null is the object */
-    seckit_s3_put p = {.bucket = b, .key = "ops/plain", .body = {.data = "hello", .fd = -1, .len = 5}};
+    seckit_s3_put p = {.bucket = b,
+                       .key = "ops/plain",
+                       .body = {.data = "hello", .fd = -1, .len = 5}};
     seckit_s3_put_result pr;
     rc = seckit_s3_put_object(aws, &p, &pr, &err);
     CHECK("ops_versionless_put", rc == 0 && pr.version_id[0] == '\0', &err);
@@ -509,7 +541,8 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
     p.if_none_match = NULL;
 
     /* RFC 2047 metadata round trip */
-    seckit_s3_meta um[2] = {{"name", "na\xc3\xafve caf\xc3\xa9 \xe2\x98\x83 \xe6\x97\xa5\xe6\x9c\xac"},
+    seckit_s3_meta um[2] = {{"name",
+                             "na\xc3\xafve caf\xc3\xa9 \xe2\x98\x83 \xe6\x97\xa5\xe6\x9c\xac"},
                             {"note", "a =?b?= c"}};
     p.key = "ops/meta";
     p.metadata = um;
@@ -519,9 +552,10 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
     rc = seckit_s3_head_object(aws, b, "ops/meta", &info, &err);
     const char *v1 = rc == 0 ? seckit_s3_object_info_meta(&info, "name") : NULL;
     const char *v2 = rc == 0 ? seckit_s3_object_info_meta(&info, "note") : NULL;
-    CHECK("ops_meta_utf8_round_trip", rc == 0 && v1 != NULL && strcmp(v1, um[0].value) == 0 &&
-                                          v2 != NULL && strcmp(v2, um[1].value) == 0 &&
-                                          info.missing_meta == 0, &err);
+    CHECK("ops_meta_utf8_round_trip",
+          rc == 0 && v1 != NULL && strcmp(v1, um[0].value) == 0 && v2 != NULL &&
+              strcmp(v2, um[1].value) == 0 && info.missing_meta == 0,
+          &err);
     if (rc == 0)
         seckit_s3_object_info_free(&info);
     p.metadata = NULL;
@@ -534,7 +568,9 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
         p.key = dk[i];
         ok &= seckit_s3_put_object(aws, &p, &pr, &err) == 0;
     }
-    seckit_s3_object_id ids[4] = {{dk[0], NULL}, {dk[1], NULL}, {dk[2], NULL},
+    seckit_s3_object_id ids[4] = {{dk[0], NULL},
+                                  {dk[1], NULL},
+                                  {dk[2], NULL},
                                   {"ops/del/never-existed", NULL}};
     seckit_s3_delete_result dr;
     rc = ok ? seckit_s3_delete_objects(aws, b, ids, 4, &dr, &err) : -1;
@@ -551,9 +587,13 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
 
     /* a part source (3 parts) and a sink */
     it_src src = {.data = big, .total = total};
-    seckit_s3_upload up = {.bucket = b, .key = "ops/sourced", .fd = -1,
-                           .part_size = (long long)part, .source = it_source,
-                           .source_ctx = &src, .total_size = (long long)total};
+    seckit_s3_upload up = {.bucket = b,
+                           .key = "ops/sourced",
+                           .fd = -1,
+                           .part_size = (long long)part,
+                           .source = it_source,
+                           .source_ctx = &src,
+                           .total_size = (long long)total};
     seckit_s3_upload_result ur;
     rc = seckit_s3_upload_fd(aws, &up, &ur, &err);
     CHECK("ops_upload_part_source", rc == 0 && ur.parts == 3 && src.calls == 3, &err);
@@ -565,8 +605,8 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
     g.sink = it_sink_fn;
     g.sink_ctx = &sk;
     rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err);
-    CHECK("ops_get_sink", rc == 0 && sk.len == total && memcmp(sk.buf, big, total) == 0 &&
-                              sk.headers == 1, &err);
+    CHECK("ops_get_sink",
+          rc == 0 && sk.len == total && memcmp(sk.buf, big, total) == 0 && sk.headers == 1, &err);
     if (rc == 0)
         seckit_s3_object_info_free(&info);
     free(sk.buf);
@@ -575,12 +615,16 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
      * part pinned to the source's ETag.  The source is one PutObject: Swift
      * refuses x-amz-copy-source-if-match (412) against the ETag it reports
      * for a multipart (SLO) object. */
-    seckit_s3_put bp = {.bucket = b, .key = "ops/single-big",
+    seckit_s3_put bp = {.bucket = b,
+                        .key = "ops/single-big",
                         .body = {.data = big, .fd = -1, .len = total}};
     rc = seckit_s3_put_object(aws, &bp, &pr, &err);
     CHECK("ops_upload_part_copy_setup", rc == 0, &err);
-    seckit_s3_copy mc = {.src_bucket = b, .src_key = "ops/single-big", .bucket = b,
-                         .key = "ops/copied-parts", .multipart_threshold = (long long)part,
+    seckit_s3_copy mc = {.src_bucket = b,
+                         .src_key = "ops/single-big",
+                         .bucket = b,
+                         .key = "ops/copied-parts",
+                         .multipart_threshold = (long long)part,
                          .part_size = (long long)part};
     seckit_s3_copy_result cr;
     rc = seckit_s3_copy_object(aws, &mc, &cr, &err);
@@ -596,11 +640,13 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
     body = NULL;
 
     /* x-amz-copy-source-if-match */
-    seckit_s3_copy cc = {.src_bucket = b, .src_key = "ops/plain", .bucket = b,
-                         .key = "ops/cond-copy", .copy_source_if_match = "\"0000\""};
+    seckit_s3_copy cc = {.src_bucket = b,
+                         .src_key = "ops/plain",
+                         .bucket = b,
+                         .key = "ops/cond-copy",
+                         .copy_source_if_match = "\"0000\""};
     rc = seckit_s3_copy_object(aws, &cc, &cr, &err);
-    CHECK("ops_copy_source_if_match_refused", rc == SECKIT_EAWS && err.http_status == 412,
-          &err);
+    CHECK("ops_copy_source_if_match_refused", rc == SECKIT_EAWS && err.http_status == 412, &err);
 
     /* REPLACE keeps the system headers */
     seckit_aws_kv h[] = {{"Content-Type", "text/plain"},
@@ -623,8 +669,13 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
     rc = seckit_aws_send(aws, &r, &resp, &err);
     seckit_aws_response_free(&resp);
     seckit_s3_meta nm[1] = {{"stage", "final"}};
-    seckit_s3_copy rc2 = {.src_bucket = b, .src_key = "ops/sys", .bucket = b, .key = "ops/sys2",
-                          .replace_metadata = 1, .metadata = nm, .metadata_count = 1};
+    seckit_s3_copy rc2 = {.src_bucket = b,
+                          .src_key = "ops/sys",
+                          .bucket = b,
+                          .key = "ops/sys2",
+                          .replace_metadata = 1,
+                          .metadata = nm,
+                          .metadata_count = 1};
     if (rc == 0)
         rc = seckit_s3_copy_object(aws, &rc2, &cr, &err);
     if (rc == 0)
@@ -642,8 +693,12 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
     if (rc == 0)
         seckit_s3_object_info_free(&info);
     /* REPLACE of a multipart (SLO) source: one CopyObject, not pinned */
-    seckit_s3_copy ms = {.src_bucket = b, .src_key = "ops/sourced", .bucket = b,
-                         .key = "ops/sourced-replaced", .replace_metadata = 1, .metadata = nm,
+    seckit_s3_copy ms = {.src_bucket = b,
+                         .src_key = "ops/sourced",
+                         .bucket = b,
+                         .key = "ops/sourced-replaced",
+                         .replace_metadata = 1,
+                         .metadata = nm,
                          .metadata_count = 1};
     rc = seckit_s3_copy_object(aws, &ms, &cr, &err);
     CHECK("ops_copy_replace_multipart_source", rc == 0 && cr.parts == 0, &err);

@@ -10,7 +10,8 @@
 #include "seckit/policy.h"
 #include "seckit/json.h"
 
-static int add_list(seckit_policy_set *set, seckit_eval_role role, const seckit_json *list, seckit_error *err)
+static int add_list(seckit_policy_set *set, seckit_eval_role role, const seckit_json *list,
+                    seckit_error *err)
 {
     if (list == NULL)
         return 0;
@@ -59,12 +60,14 @@ static void one(const char *line, size_t len)
     if (rc == 0)
         rc = add_list(set, SECKIT_EVAL_SESSION, seckit_json_get(root, "session"), &err);
     if (rc == 0) {
-        const seckit_json *c = seckit_json_get(root, "context"), *types = seckit_json_get(root, "types");
+        const seckit_json *c = seckit_json_get(root, "context"),
+                          *types = seckit_json_get(root, "types");
         for (const seckit_json *k = c ? c->child : NULL; k && nctx < 64; k = k->next) {
             seckit_context_entry *e = &ctx[nctx];
             const char *t = str_of(seckit_json_get(types, k->key));
             if (t == NULL || seckit_context_type_parse(t, &e->type, NULL) != 0)
-                e->type = k->kind == SECKIT_JSON_ARRAY ? SECKIT_CONTEXT_STRING_LIST : SECKIT_CONTEXT_STRING;
+                e->type = k->kind == SECKIT_JSON_ARRAY ? SECKIT_CONTEXT_STRING_LIST
+                                                       : SECKIT_CONTEXT_STRING;
             e->key = k->key;
             e->values = vals + nvals;
             e->count = 0;
@@ -88,7 +91,8 @@ static void one(const char *line, size_t len)
         rc = seckit_policy_eval(set, &req, &res, &err);
     }
     if (rc == 0)
-        printf("%s\t%s\n", seckit_decision_name(seckit_eval_result_decision(res)), seckit_eval_result_reason(res));
+        printf("%s\t%s\n", seckit_decision_name(seckit_eval_result_decision(res)),
+               seckit_eval_result_reason(res));
     else
         printf("error %s\n", err.message);
     seckit_eval_result_free(res);

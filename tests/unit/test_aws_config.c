@@ -29,16 +29,37 @@ static void write_file(const char *name, const char *text)
 
 static void clean_env(void)
 {
-    static const char *const vars[] = {
-        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_S3",
-        "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_CLOUDFRONT",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_MAX_ATTEMPTS", "AWS_CA_BUNDLE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
-        "AWS_RETRY_MODE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "HTTP_PROXY", "http_proxy",
-        "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy",
-        "REQUEST_METHOD"};
+    static const char *const vars[] = {"AWS_ACCESS_KEY_ID",
+                                       "AWS_SECRET_ACCESS_KEY",
+                                       "AWS_SESSION_TOKEN",
+                                       "AWS_PROFILE",
+                                       "AWS_DEFAULT_PROFILE",
+                                       "AWS_REGION",
+                                       "AWS_DEFAULT_REGION",
+                                       "AWS_ENDPOINT_URL",
+                                       "AWS_ENDPOINT_URL_STS",
+                                       "AWS_ENDPOINT_URL_KMS",
+                                       "AWS_ENDPOINT_URL_S3",
+                                       "AWS_ENDPOINT_URL_SSM",
+                                       "AWS_ENDPOINT_URL_IAM",
+                                       "AWS_ENDPOINT_URL_CLOUDFRONT",
+                                       "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                                       "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                       "AWS_MAX_ATTEMPTS",
+                                       "AWS_CA_BUNDLE",
+                                       "AWS_CONFIG_FILE",
+                                       "AWS_SHARED_CREDENTIALS_FILE",
+                                       "AWS_RETRY_MODE",
+                                       "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+                                       "HTTP_PROXY",
+                                       "http_proxy",
+                                       "HTTPS_PROXY",
+                                       "https_proxy",
+                                       "NO_PROXY",
+                                       "no_proxy",
+                                       "ALL_PROXY",
+                                       "all_proxy",
+                                       "REQUEST_METHOD"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         unsetenv(vars[i]);
     setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
@@ -82,7 +103,8 @@ static void test_ini(void)
 static void test_region_precedence(void)
 {
     clean_env();
-    write_file(".aws/config", "[default]\nregion = eu-central-1\n[profile p2]\nregion = ap-south-1\n");
+    write_file(".aws/config",
+               "[default]\nregion = eu-central-1\n[profile p2]\nregion = ap-south-1\n");
     seckit_aws *aws;
     seckit_error err;
     seckit_aws_options o = {0};
@@ -196,12 +218,14 @@ static void test_s3_addressing(void)
     seckit_aws_options o = {.region = "us-east-1", .credentials = &c};
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
-    CHECK(url && strncmp(url, "https://examplebucket.s3.us-east-1.amazonaws.com/photos/a%20b.jpg?", 66) == 0);
+    CHECK(url && strncmp(url, "https://examplebucket.s3.us-east-1.amazonaws.com/photos/a%20b.jpg?",
+                         66) == 0);
     free(url);
     /* A bucket with dots: path-style. */
     req.bucket = "my.bucket";
     CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
-    CHECK(url && strncmp(url, "https://s3.us-east-1.amazonaws.com/my.bucket/photos/a%20b.jpg?", 62) == 0);
+    CHECK(url &&
+          strncmp(url, "https://s3.us-east-1.amazonaws.com/my.bucket/photos/a%20b.jpg?", 62) == 0);
     free(url);
     seckit_aws_free(aws);
     /* Forced path-style; custom endpoint defaults to path-style too. */
@@ -542,7 +566,6 @@ static void test_max_attempts(void)
     clean_env();
 }
 
-
 /* --endpoint-url is for one service; AWS_ENDPOINT_URL_<SERVICE>,
  * AWS_ENDPOINT_URL, [services NAME] sections, the profile's endpoint_url,
  * and the ignore switch, in the AWS CLI's order. */
@@ -552,7 +575,8 @@ static void test_endpoint_config(void)
     seckit_aws *aws;
     seckit_error err;
     const char *url;
-    seckit_aws_options o = {.region = "eu-west-1", .endpoint_url = "http://cli-s3:9",
+    seckit_aws_options o = {.region = "eu-west-1",
+                            .endpoint_url = "http://cli-s3:9",
                             .endpoint_service = "s3"};
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_endpoint(aws, "s3", &url, &err), &err);
@@ -569,15 +593,14 @@ static void test_endpoint_config(void)
     o.endpoint_service = "s3";
 
     /* The services section the profile names. */
-    write_file(".aws/config",
-               "[default]\nservices = local\nendpoint_url = http://profile-wide:1\n"
-               "[services local]\nsts =\n  endpoint_url = http://svc-sts:2\n"
-               "kms =\n  endpoint_url = http://svc-kms:3\n"
-               "[profile ghosts]\nservices = missing\n"
-               "[profile quiet]\nignore_configured_endpoint_urls = true\n"
-               "endpoint_url = http://ignored:4\n"
-               "[profile odd]\nignore_configured_endpoint_urls = maybe\n"
-               "[profile envonly]\nservices = local\n");
+    write_file(".aws/config", "[default]\nservices = local\nendpoint_url = http://profile-wide:1\n"
+                              "[services local]\nsts =\n  endpoint_url = http://svc-sts:2\n"
+                              "kms =\n  endpoint_url = http://svc-kms:3\n"
+                              "[profile ghosts]\nservices = missing\n"
+                              "[profile quiet]\nignore_configured_endpoint_urls = true\n"
+                              "endpoint_url = http://ignored:4\n"
+                              "[profile odd]\nignore_configured_endpoint_urls = maybe\n"
+                              "[profile envonly]\nservices = local\n");
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
     CHECK_STR(url, "http://svc-sts:2");
@@ -698,7 +721,8 @@ static void test_retry_settings(void)
     seckit_aws *aws;
     seckit_error err;
     seckit_aws_options o = {0};
-    const char *bad_attempts[] = {"0", "abc", "3x", "-1", "99999999999999999999"}; /* 11 is fine: no upper bound */
+    const char *bad_attempts[] = {"0", "abc", "3x", "-1",
+                                  "99999999999999999999"}; /* 11 is fine: no upper bound */
     for (size_t i = 0; i < sizeof bad_attempts / sizeof bad_attempts[0]; i++) {
         setenv("AWS_MAX_ATTEMPTS", bad_attempts[i], 1);
         CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_EINVAL);
@@ -735,7 +759,8 @@ static void test_retry_settings(void)
     setenv("AWS_RETRY_MODE", "Standard", 1); /* names are lower-case, as in the AWS CLI */
     o.profile = "legacy";
     CHECK_RC(seckit_aws_new(&aws, &o, &err), SECKIT_EINVAL);
-    CHECK(strstr(err.message, "AWS_RETRY_MODE") != NULL && strstr(err.message, "'Standard'") != NULL);
+    CHECK(strstr(err.message, "AWS_RETRY_MODE") != NULL &&
+          strstr(err.message, "'Standard'") != NULL);
     setenv("AWS_RETRY_MODE", "standard", 1);
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK(aws->max_attempts == 3); /* the environment's mode over the profile's legacy */
@@ -828,7 +853,8 @@ static void test_retry_policy(void)
     CHECK(skt_retry_classify(0, 400, "Throttling") == SKT_RETRY_THROTTLE);
     CHECK(skt_retry_classify(0, 400, "RequestLimitExceeded") == SKT_RETRY_THROTTLE);
     CHECK(skt_retry_classify(0, 400, "TooManyRequestsException") == SKT_RETRY_THROTTLE);
-    CHECK(skt_retry_classify(0, 400, "ProvisionedThroughputExceededException") == SKT_RETRY_THROTTLE);
+    CHECK(skt_retry_classify(0, 400, "ProvisionedThroughputExceededException") ==
+          SKT_RETRY_THROTTLE);
     CHECK(skt_retry_classify(0, 429, "x") == SKT_RETRY_THROTTLE);
     CHECK(skt_retry_classify(0, 400, "RequestTimeout") == SKT_RETRY_TRANSIENT);
     CHECK(skt_retry_classify(0, 400, "ValidationException") == SKT_RETRY_NO);
@@ -869,10 +895,11 @@ static void test_retry_policy(void)
 static void test_error_parsing(void)
 {
     seckit_error err;
-    const char *s3 = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code>"
-                     "<Message>The resource you requested does not exist</Message>"
-                     "<Resource>/mybucket/myfoto.jpg</Resource><RequestId>4442587FB7D0A2F9</RequestId>"
-                     "</Error>";
+    const char *s3 =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code>"
+        "<Message>The resource you requested does not exist</Message>"
+        "<Resource>/mybucket/myfoto.jpg</Resource><RequestId>4442587FB7D0A2F9</RequestId>"
+        "</Error>";
     CHECK_RC(skt_aws_parse_error(SECKIT_AWS_PROTO_REST_XML, 404, "GET", s3, strlen(s3), NULL,
                                  "s3 GetObject", &err),
              SECKIT_EAWS);
@@ -944,15 +971,14 @@ static void test_scrub(void)
     CHECK_STR(err.message, "x **** y **** z ****");
 }
 
-static const char *XML_DOC =
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    "<!-- comment -->\n"
-    "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-    "<Name>bucket</Name><Prefix/><KeyCount>2</KeyCount>"
-    "<Contents><Key>a &amp; b</Key><Size>5</Size></Contents>"
-    "<Contents><Key><![CDATA[<raw>]]></Key><Size>7</Size></Contents>"
-    "<s3:Extra attr='1' other=\"&quot;\">t</s3:Extra>"
-    "</ListBucketResult>\n";
+static const char *XML_DOC = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                             "<!-- comment -->\n"
+                             "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                             "<Name>bucket</Name><Prefix/><KeyCount>2</KeyCount>"
+                             "<Contents><Key>a &amp; b</Key><Size>5</Size></Contents>"
+                             "<Contents><Key><![CDATA[<raw>]]></Key><Size>7</Size></Contents>"
+                             "<s3:Extra attr='1' other=\"&quot;\">t</s3:Extra>"
+                             "</ListBucketResult>\n";
 
 static void test_xml(void)
 {
@@ -1000,7 +1026,10 @@ static void test_xml(void)
     free(copy);
     printf("# xml bit flips: %zu parsed, %zu refused\n", parsed, failed);
     /* Refusals. */
-    struct { const char *doc; int rc; } bad[] = {
+    struct {
+        const char *doc;
+        int rc;
+    } bad[] = {
         {"<!DOCTYPE x [<!ENTITY e \"boom\">]><x>&e;</x>", SECKIT_EUNSUPPORTED},
         {"<x>&e;</x>", SECKIT_EFORMAT},
         {"<x>&#0;</x>", SECKIT_EFORMAT},
@@ -1040,9 +1069,13 @@ static void test_credentials_json(void)
     CHECK_STR(c.access_key_id, "ASIA1");
     CHECK_STR(c.session_token, "t");
     CHECK(c.expiration == 1893456000LL);
-    const char *bad[] = {"[]", "{\"AccessKeyId\":\"A\"}", "{\"Code\":\"Failure\"}",
-                         "{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\",\"Expiration\":\"soon\"}",
-                         "{\"AccessKeyId\":\"A B\",\"SecretAccessKey\":\"s\"}", "nope"};
+    const char *bad[] = {
+        "[]",
+        "{\"AccessKeyId\":\"A\"}",
+        "{\"Code\":\"Failure\"}",
+        "{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\",\"Expiration\":\"soon\"}",
+        "{\"AccessKeyId\":\"A B\",\"SecretAccessKey\":\"s\"}",
+        "nope"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK(skt_aws_parse_credentials_json(bad[i], strlen(bad[i]), "x", &c, &err) < 0);
 }
@@ -1051,18 +1084,30 @@ static void test_credentials_json(void)
  * agent addresses only, with the host as libcurl parses it. */
 static void test_container_url_check(void)
 {
-    static const char *const ok[] = {
-        "http://127.0.0.1:8080/creds", "http://127.9.8.7/x", "http://[::1]:9911/get",
-        "http://169.254.170.2/v2/credentials/abc", "http://169.254.170.23/v1/credentials",
-        "http://[fd00:ec2::23]/v1/credentials", "https://creds.example.com/x",
-        "HTTP://127.0.0.1/upper-case-scheme"};
-    static const char *const bad[] = {
-        "http://127.0.0.1.example.net/", "http://127.0.0.1.example.net:80/creds",
-        "http://localhost/creds", "http://127.0.0.1@evil.example/creds",
-        "http://user:pw@127.0.0.1/creds", "http://169.254.170.20/", "http://169.254.170.2.nip.io/",
-        "http://[::2]/", "http://[::ffff:127.0.0.1]/", "http://example.com/creds",
-        "ftp://127.0.0.1/", "127.0.0.1/creds", "", "http://[fd00:ec2::24]/",
-        "http://128.0.0.1/", "http://evil.example/127.0.0.1"};
+    static const char *const ok[] = {"http://127.0.0.1:8080/creds",
+                                     "http://127.9.8.7/x",
+                                     "http://[::1]:9911/get",
+                                     "http://169.254.170.2/v2/credentials/abc",
+                                     "http://169.254.170.23/v1/credentials",
+                                     "http://[fd00:ec2::23]/v1/credentials",
+                                     "https://creds.example.com/x",
+                                     "HTTP://127.0.0.1/upper-case-scheme"};
+    static const char *const bad[] = {"http://127.0.0.1.example.net/",
+                                      "http://127.0.0.1.example.net:80/creds",
+                                      "http://localhost/creds",
+                                      "http://127.0.0.1@evil.example/creds",
+                                      "http://user:pw@127.0.0.1/creds",
+                                      "http://169.254.170.20/",
+                                      "http://169.254.170.2.nip.io/",
+                                      "http://[::2]/",
+                                      "http://[::ffff:127.0.0.1]/",
+                                      "http://example.com/creds",
+                                      "ftp://127.0.0.1/",
+                                      "127.0.0.1/creds",
+                                      "",
+                                      "http://[fd00:ec2::24]/",
+                                      "http://128.0.0.1/",
+                                      "http://evil.example/127.0.0.1"};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
         CHECK_MSG(skt_aws_container_url_allowed(ok[i]) == 1, "refused %s", ok[i]);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)

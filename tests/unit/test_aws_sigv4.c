@@ -35,7 +35,10 @@ static char *slurp(const char *dir, const char *name)
     return b;
 }
 
-static long long parse_ts(const char *s) { return skt_parse_iso8601(s); }
+static long long parse_ts(const char *s)
+{
+    return skt_parse_iso8601(s);
+}
 
 static char *decode(const char *s, size_t n)
 {
@@ -139,8 +142,8 @@ static int parse_request(char *text, parsed_req *r)
     return 0;
 }
 
-static int run_case(const char *dir, const char *name, int query_form, int *applicable,
-                    char *why, size_t whylen)
+static int run_case(const char *dir, const char *name, int query_form, int *applicable, char *why,
+                    size_t whylen)
 {
     char cdir[1024], *ctx_text = NULL, *req_text = NULL;
     snprintf(cdir, sizeof cdir, "%s/%s", dir, name);
@@ -294,10 +297,11 @@ static void test_s3_get_object_range(void)
     seckit_error err;
     CHECK_OK(seckit_sigv4_sign(&p, 0, "GET", "/test.txt", NULL, 0, h, 2, &r, &err), &err);
     CHECK_STR(r.signature, "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
-    CHECK_STR(r.authorization,
-              "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
-              "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
-              "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+    CHECK_STR(
+        r.authorization,
+        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
+        "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
+        "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
     CHECK_STR(r.string_to_sign,
               "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n"
               "7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972");
@@ -373,7 +377,11 @@ static void test_s3_presigned(void)
 
 static void test_canonical_uri(void)
 {
-    struct { const char *in; int norm; const char *out; } c[] = {
+    struct {
+        const char *in;
+        int norm;
+        const char *out;
+    } c[] = {
         {"/", 1, "/"},
         {"", 0, "/"},
         {"/a b/c+d", 0, "/a%20b/c%2Bd"},

@@ -135,14 +135,16 @@ static void test_shapes(void)
         CHECK(x != NULL && c->mappings[0].identifiers[1].pos.offset == (size_t)(x - esc));
         seckit_emrfs_config_free(c);
     }
-    CHECK_STR(seckit_emrfs_shape_name(SECKIT_EMRFS_SHAPE_DESCRIBE), "describe-security-configuration");
+    CHECK_STR(seckit_emrfs_shape_name(SECKIT_EMRFS_SHAPE_DESCRIBE),
+              "describe-security-configuration");
     CHECK_STR(seckit_emrfs_identifier_type_name(SECKIT_EMRFS_PREFIX), "Prefix");
 }
 
-#define MAP(role, type, ids)                                                                    \
-    "{\"Role\":\"arn:aws:iam::111122223333:role/" role "\",\"IdentifierType\":\"" type            \
+#define MAP(role, type, ids)                                                                       \
+    "{\"Role\":\"arn:aws:iam::111122223333:role/" role "\",\"IdentifierType\":\"" type             \
     "\",\"Identifiers\":" ids "}"
-#define SC(maps) "{\"AuthorizationConfiguration\":{\"EmrFsConfiguration\":{\"RoleMappings\":[" maps "]}}}"
+#define SC(maps)                                                                                   \
+    "{\"AuthorizationConfiguration\":{\"EmrFsConfiguration\":{\"RoleMappings\":[" maps "]}}}"
 
 static void test_cfn_variants(void)
 {
@@ -154,9 +156,9 @@ static void test_cfn_variants(void)
         "\"{\\\"AuthorizationConfiguration\\\":{\\\"EmrFsConfiguration\\\":{\\\"RoleMappings\\\":[{"
         "\\\"Role\\\":\\\"arn:aws:iam::111122223333:role/r\\\",\\\"IdentifierType\\\":\\\"User\\\","
         "\\\"Identifiers\\\":[\\\"u\\\"]}]}}}\"}},"
-        "\"B\":{\"Type\":\"AWS::EMR::SecurityConfiguration\",\"Properties\":{\"SecurityConfiguration\":"
-        SC(MAP("r2", "Group", "[\"g\"]")) "}},"
-        "\"Other\":{\"Type\":\"AWS::S3::Bucket\"}}}";
+        "\"B\":{\"Type\":\"AWS::EMR::SecurityConfiguration\",\"Properties\":{\"SecurityConfiguration\":" SC(
+            MAP("r2", "Group", "[\"g\"]")) "}},"
+                                           "\"Other\":{\"Type\":\"AWS::S3::Bucket\"}}}";
     seckit_emrfs_config *c = NULL;
     seckit_error err;
     CHECK_RC(seckit_emrfs_config_parse(&c, two, strlen(two), NULL, &err), SECKIT_EFORMAT);
@@ -181,18 +183,17 @@ static void test_cfn_variants(void)
     CHECK_RC(seckit_emrfs_config_parse(&c, two, strlen(two), &o, &err), SECKIT_EFORMAT);
     CHECK(strstr(err.message, "no AWS::EMR::SecurityConfiguration named 'Other'") != NULL);
     /* YAML intrinsic functions are refused, by name */
-    static const char yaml[] =
-        "Resources:\n"
-        "  SC:\n"
-        "    Type: AWS::EMR::SecurityConfiguration\n"
-        "    Properties:\n"
-        "      SecurityConfiguration:\n"
-        "        AuthorizationConfiguration:\n"
-        "          EmrFsConfiguration:\n"
-        "            RoleMappings:\n"
-        "              - Role: !GetAtt MyRole.Arn\n"
-        "                IdentifierType: User\n"
-        "                Identifiers: [u]\n";
+    static const char yaml[] = "Resources:\n"
+                               "  SC:\n"
+                               "    Type: AWS::EMR::SecurityConfiguration\n"
+                               "    Properties:\n"
+                               "      SecurityConfiguration:\n"
+                               "        AuthorizationConfiguration:\n"
+                               "          EmrFsConfiguration:\n"
+                               "            RoleMappings:\n"
+                               "              - Role: !GetAtt MyRole.Arn\n"
+                               "                IdentifierType: User\n"
+                               "                Identifiers: [u]\n";
     o.resource = NULL;
     o.name = "t.yaml";
     CHECK_RC(seckit_emrfs_config_parse(&c, yaml, strlen(yaml), &o, &err), SECKIT_EFORMAT);
@@ -212,7 +213,8 @@ static void test_reader_negative(void)
         {"[1]", "expected an object", 1, 0},
         {"{\"Foo\":1}", "not an EMR security configuration", 1, 0},
         {"{\"AuthorizationConfiguration\":1}", "AuthorizationConfiguration is a number", 1, 30},
-        {"{\"AuthorizationConfiguration\":{}}", "AuthorizationConfiguration has no EmrFsConfiguration", 1, 30},
+        {"{\"AuthorizationConfiguration\":{}}",
+         "AuthorizationConfiguration has no EmrFsConfiguration", 1, 30},
         {"{\"AuthorizationConfiguration\":{\"EmrFsConfiguration\":{}}}",
          "EmrFsConfiguration has no RoleMappings", 1, 52},
         {"{\"AuthorizationConfiguration\":{\"EmrFsConfiguration\":{\"RoleMappings\":{}}}}",
@@ -226,14 +228,16 @@ static void test_reader_negative(void)
          "has no Identifiers", 1, 69},
         {SC("{\"Role\":\"arn:aws:iam::111122223333:role/r\",\"Identifiers\":[\"u\"]}"),
          "has no IdentifierType", 1, 69},
-        {SC(MAP("r", "user", "[\"u\"]")), "IdentifierType 'user' is not User, Group or Prefix", 1, 129},
+        {SC(MAP("r", "user", "[\"u\"]")), "IdentifierType 'user' is not User, Group or Prefix", 1,
+         129},
         {SC(MAP("r", "Role", "[\"u\"]")), "is not User, Group or Prefix", 1, 129},
         {SC(MAP("r", "User", "[]")), "Identifiers is empty", 1, 150},
         {SC(MAP("r", "User", "\"u\"")), "Identifiers is a string, expected a list", 1, 150},
         {SC(MAP("r", "User", "[1]")), "Identifiers[0] is a number", 1, 151},
         {SC(MAP("r", "User", "[\"\"]")), "Identifiers[0] is empty", 1, 151},
         {SC(MAP("r", "User", "[\"a,b\"]")), "has a comma or a space", 1, 151},
-        {SC(MAP("r", "Group", "[\"u\",\" g\"]")), "Identifiers[1] ' g' has a comma or a space", 1, 156},
+        {SC(MAP("r", "Group", "[\"u\",\" g\"]")), "Identifiers[1] ' g' has a comma or a space", 1,
+         156},
         {SC(MAP("r", "Prefix", "[\"mybucket/x\"]")), "is not a Prefix: not an S3 location", 1, 153},
         {SC(MAP("r", "Prefix", "[\"s3://\"]")), "no bucket name", 1, 153},
         {SC(MAP("r", "Prefix", "[\"s3://a b/\"]")), "bucket name has a character", 1, 153},
@@ -252,18 +256,23 @@ static void test_reader_negative(void)
          "RoleMappings[0]: unknown member 'Extra'", 1, 156},
         {SC("{\"Role\":\"arn:aws:iam::111122223333:role/r\",\"Role\":\"arn:aws:iam::111122223333:role/s\",\"IdentifierType\":\"User\",\"Identifiers\":[\"u\"]}"),
          "'Role' is given twice", 1, 112},
-        {"{\"Name\":\"x\",\"SecurityConfiguration\":7}", "SecurityConfiguration is a number, expected a JSON string", 1, 36},
+        {"{\"Name\":\"x\",\"SecurityConfiguration\":7}",
+         "SecurityConfiguration is a number, expected a JSON string", 1, 36},
         {"{\"Name\":\"x\",\"SecurityConfiguration\":\"{not json\"}",
          "the SecurityConfiguration string is not valid JSON", 1, 36},
         {"{\"Name\":\"x\",\"SecurityConfiguration\":\"{\\\"AuthorizationConfiguration\\\":{\\n\\\"EmrFsConfiguration\\\":{\\\"RoleMappings\\\":[1]}}}\"}",
-         "RoleMappings[0] is a number, expected an object (in the SecurityConfiguration string, at its line 2 column 39)", 1, 114},
-        {"{\"Resources\":{\"S\":{\"Type\":\"AWS::S3::Bucket\"}}}", "no AWS::EMR::SecurityConfiguration resource", 1, 13},
-        {"{\"Resources\":{\"S\":{\"Type\":\"AWS::EMR::SecurityConfiguration\"}}}", "S has no Properties", 1, 18},
+         "RoleMappings[0] is a number, expected an object (in the SecurityConfiguration string, at its line 2 column 39)",
+         1, 114},
+        {"{\"Resources\":{\"S\":{\"Type\":\"AWS::S3::Bucket\"}}}",
+         "no AWS::EMR::SecurityConfiguration resource", 1, 13},
+        {"{\"Resources\":{\"S\":{\"Type\":\"AWS::EMR::SecurityConfiguration\"}}}",
+         "S has no Properties", 1, 18},
         {"{\"Resources\":{\"S\":{\"Type\":\"AWS::EMR::SecurityConfiguration\",\"Properties\":{}}}}",
          "S.Properties has no SecurityConfiguration", 1, 73},
         {"{\"Resources\":{\"S\":{\"Type\":\"AWS::EMR::SecurityConfiguration\",\"Properties\":{\"SecurityConfiguration\":{\"Fn::Sub\":\"x\"}}}}}",
          "intrinsic function", 1, 98},
-        {"{\"AuthorizationConfiguration\":{\"EmrFsConfiguration\":{\"RoleMappings\":[}}}", "invalid JSON", 1, 0},
+        {"{\"AuthorizationConfiguration\":{\"EmrFsConfiguration\":{\"RoleMappings\":[}}}",
+         "invalid JSON", 1, 0},
         {"{\"AuthorizationConfiguration\":", "", 1, 0},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -273,8 +282,8 @@ static void test_reader_negative(void)
         int rc = seckit_emrfs_config_parse(&c, cases[i].text, strlen(cases[i].text), NULL, &err);
         CHECK_MSG(rc < 0, "case %zu parsed", i);
         CHECK_MSG(c == NULL, "case %zu left *out set", i);
-        CHECK_MSG(strstr(err.message, cases[i].msg) != NULL, "case %zu: message '%s' lacks '%s'",
-                  i, err.message, cases[i].msg);
+        CHECK_MSG(strstr(err.message, cases[i].msg) != NULL, "case %zu: message '%s' lacks '%s'", i,
+                  err.message, cases[i].msg);
         if (cases[i].column > 0)
             CHECK_MSG(err.line == cases[i].line && err.column == cases[i].column,
                       "case %zu: at %lu:%lu, expected %lu:%lu (%s)", i, err.line, err.column,
@@ -303,13 +312,15 @@ static void test_locations(void)
     char out[256], bucket[64];
     const char *key = NULL;
     seckit_error err;
-    CHECK_OK(seckit_emrfs_location_parse("s3a://logs/x/y", out, sizeof(out), bucket,
-                                         sizeof(bucket), &key, &err), &err);
+    CHECK_OK(seckit_emrfs_location_parse("s3a://logs/x/y", out, sizeof(out), bucket, sizeof(bucket),
+                                         &key, &err),
+             &err);
     CHECK_STR(out, "s3://logs/x/y");
     CHECK_STR(bucket, "logs");
     CHECK_STR(key, "x/y");
     CHECK_OK(seckit_emrfs_location_parse("S3N://logs", out, sizeof(out), bucket, sizeof(bucket),
-                                         &key, &err), &err);
+                                         &key, &err),
+             &err);
     CHECK_STR(out, "s3://logs/");
     CHECK_STR(key, "");
     CHECK_RC(seckit_emrfs_location_parse("s3://", out, sizeof(out), NULL, 0, NULL, &err),
@@ -368,8 +379,8 @@ static void test_groups_file(void)
     size_t cap = 4000 * 40, blen = 0;
     char *big = malloc(cap);
     for (int i = 0; big != NULL && i < 4000; i++)
-        blen += (size_t)snprintf(big + blen, cap - blen, "g%d:x:%d:u%d,u%d\n", i, i, i,
-                                 (i + 1) % 4000);
+        blen +=
+            (size_t)snprintf(big + blen, cap - blen, "g%d:x:%d:u%d,u%d\n", i, i, i, (i + 1) % 4000);
     g = NULL;
     if (big != NULL)
         CHECK_OK(seckit_emrfs_groups_parse(&g, big, blen, &err), &err);
@@ -526,42 +537,49 @@ static void test_roles(void)
         return;
     CHECK(seckit_emrfs_roles_has(r, INSTANCE));
     CHECK(seckit_emrfs_roles_has(r, ROLE("emrfs_auth_group_role_data_sci")));
-    CHECK(seckit_emrfs_roles_has(r, "arn:aws:iam::" ACCT ":role/some/path/emrfs_auth_group_role_data_sci"));
+    CHECK(seckit_emrfs_roles_has(r, "arn:aws:iam::" ACCT
+                                    ":role/some/path/emrfs_auth_group_role_data_sci"));
     CHECK(!seckit_emrfs_roles_has(r, ROLE("nope")));
-    CHECK(!seckit_emrfs_roles_has(r, "arn:aws:iam::111122223333:role/emrfs_auth_group_role_data_sci"));
+    CHECK(!seckit_emrfs_roles_has(r,
+                                  "arn:aws:iam::111122223333:role/emrfs_auth_group_role_data_sci"));
     seckit_error err;
     /* a second trust policy for a role is refused */
     static const char trust[] = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
-    CHECK_RC(seckit_emrfs_roles_add_document(r, INSTANCE, SECKIT_EMRFS_TRUST, trust,
-                                             strlen(trust), "t.json", &err),
+    CHECK_RC(seckit_emrfs_roles_add_document(r, INSTANCE, SECKIT_EMRFS_TRUST, trust, strlen(trust),
+                                             "t.json", &err),
              SECKIT_EINVAL);
     CHECK_RC(seckit_emrfs_roles_add_document(r, "not-an-arn", SECKIT_EMRFS_TRUST, trust,
                                              strlen(trust), "t.json", &err),
              SECKIT_EINVAL);
-    CHECK_RC(seckit_emrfs_roles_add_document(r, ROLE("x"), SECKIT_EMRFS_PERMISSIONS, "{bad",
-                                             4, "bad.json", &err),
+    CHECK_RC(seckit_emrfs_roles_add_document(r, ROLE("x"), SECKIT_EMRFS_PERMISSIONS, "{bad", 4,
+                                             "bad.json", &err),
              SECKIT_EFORMAT);
     CHECK(strstr(err.message, "bad.json") != NULL);
     /* get-role output (a trust policy) given as a permission policy, and
      * get-role-policy output given as the trust policy */
     static const char get_role[] = "{\"Role\":{\"RoleName\":\"x\",\"AssumeRolePolicyDocument\":"
                                    "{\"Version\":\"2012-10-17\",\"Statement\":[]}}}";
-    static const char get_role_policy[] = "{\"RoleName\":\"x\",\"PolicyName\":\"p\",\"PolicyDocument\":"
-                                          "{\"Version\":\"2012-10-17\",\"Statement\":[]}}";
+    static const char get_role_policy[] =
+        "{\"RoleName\":\"x\",\"PolicyName\":\"p\",\"PolicyDocument\":"
+        "{\"Version\":\"2012-10-17\",\"Statement\":[]}}";
     CHECK_RC(seckit_emrfs_roles_add_document(r, ROLE("y"), SECKIT_EMRFS_PERMISSIONS, get_role,
                                              strlen(get_role), "perm.json", &err),
              SECKIT_EFORMAT);
-    CHECK(strstr(err.message, "perm.json: holds a role's trust policy, expected a permission policy") != NULL);
+    CHECK(strstr(err.message,
+                 "perm.json: holds a role's trust policy, expected a permission policy") != NULL);
     CHECK_RC(seckit_emrfs_roles_add_document(r, ROLE("y"), SECKIT_EMRFS_TRUST, get_role_policy,
                                              strlen(get_role_policy), "trust.json", &err),
              SECKIT_EFORMAT);
     CHECK_OK(seckit_emrfs_roles_add_document(r, ROLE("y"), SECKIT_EMRFS_TRUST, get_role,
-                                             strlen(get_role), "trust.json", &err), &err);
+                                             strlen(get_role), "trust.json", &err),
+             &err);
     CHECK_OK(seckit_emrfs_roles_add_document(r, ROLE("y"), SECKIT_EMRFS_PERMISSIONS,
                                              get_role_policy, strlen(get_role_policy), "p.json",
-                                             &err), &err);
+                                             &err),
+             &err);
     CHECK_OK(seckit_emrfs_roles_add_document(r, ROLE("x"), SECKIT_EMRFS_BOUNDARY, trust,
-                                             strlen(trust), "b.json", &err), &err);
+                                             strlen(trust), "b.json", &err),
+             &err);
     seckit_emrfs_roles_free(r);
 
     /* malformed dumps */
@@ -608,8 +626,8 @@ static void test_roles(void)
 
 /* ---- checks ---- */
 
-static seckit_emrfs_findings *run_check(const char *config, const char *auth,
-                                        const char *instance, seckit_emrfs_known_fn known)
+static seckit_emrfs_findings *run_check(const char *config, const char *auth, const char *instance,
+                                        seckit_emrfs_known_fn known)
 {
     seckit_emrfs_config *c = parse_file(config);
     seckit_emrfs_roles *r = roles_from(auth);
@@ -644,8 +662,8 @@ static void dump(const seckit_emrfs_findings *f)
 
 static void test_check_seed_is_clean(void)
 {
-    seckit_emrfs_findings *f = run_check("security-configuration.json",
-                                         "authorization-details.json", INSTANCE, NULL);
+    seckit_emrfs_findings *f =
+        run_check("security-configuration.json", "authorization-details.json", INSTANCE, NULL);
     CHECK(f != NULL);
     CHECK_MSG(f != NULL && f->count == 0, "%zu findings", f ? f->count : 0);
     if (f != NULL && f->count != 0)
@@ -692,12 +710,13 @@ static void test_check_shadowed(void)
 static void test_check_shadowed_many_identifiers(void)
 {
     char text[8192];
-    size_t n = (size_t)snprintf(text, sizeof(text),
-                                "{\"AuthorizationConfiguration\":{\"EmrFsConfiguration\":{\"RoleMappings\":["
-                                "{\"Role\":\"arn:aws:iam::111122223333:role/a\",\"IdentifierType\":\"User\","
-                                "\"Identifiers\":[\"u99\"]},"
-                                "{\"Role\":\"arn:aws:iam::111122223333:role/b\",\"IdentifierType\":\"User\","
-                                "\"Identifiers\":[");
+    size_t n = (size_t)
+        snprintf(text, sizeof(text),
+                 "{\"AuthorizationConfiguration\":{\"EmrFsConfiguration\":{\"RoleMappings\":["
+                 "{\"Role\":\"arn:aws:iam::111122223333:role/a\",\"IdentifierType\":\"User\","
+                 "\"Identifiers\":[\"u99\"]},"
+                 "{\"Role\":\"arn:aws:iam::111122223333:role/b\",\"IdentifierType\":\"User\","
+                 "\"Identifiers\":[");
     for (int i = 0; i < 100; i++)
         n += (size_t)snprintf(text + n, sizeof(text) - n, "%s\"u%d\"", i ? "," : "", i);
     n += (size_t)snprintf(text + n, sizeof(text) - n, "]}]}}}");
@@ -725,7 +744,8 @@ static void test_check_prefix_overlap(void)
                                          "arn:aws:iam::111122223333:role/EMR_EC2_DefaultRole",
                                          NULL);
     CHECK(f != NULL);
-    CHECK(count_code(f, "EMRFS_PREFIX_MATCHES_OTHER_BUCKETS", "RoleMappings[0].Identifiers[0]") == 1);
+    CHECK(count_code(f, "EMRFS_PREFIX_MATCHES_OTHER_BUCKETS", "RoleMappings[0].Identifiers[0]") ==
+          1);
     CHECK(count_code(f, "EMRFS_PREFIX_MATCHES_OTHER_BUCKETS", NULL) == 1);
     CHECK(count_code(f, "EMRFS_PREFIX_PARTIAL_KEY", "RoleMappings[1].Identifiers[0]") == 1);
     CHECK(count_code(f, "EMRFS_PREFIX_PARTIAL_KEY", NULL) == 1);
@@ -860,7 +880,8 @@ static void test_can_access_seed(void)
         {"dataeng1", eng, 1, "s3:ListBucket", "s3://emrfs-auth-data-engineering-bucket-demo/",
          SECKIT_EMRFS_ALLOWED, "arn:aws:s3:::emrfs-auth-data-engineering-bucket-demo"},
         {"dataeng1", eng, 1, "s3:PutObject",
-         "s3://emrfs-auth-data-engineering-bucket-demo/table1_data_eng/part-0", SECKIT_EMRFS_ALLOWED,
+         "s3://emrfs-auth-data-engineering-bucket-demo/table1_data_eng/part-0",
+         SECKIT_EMRFS_ALLOWED,
          "arn:aws:s3:::emrfs-auth-data-engineering-bucket-demo/table1_data_eng/part-0"},
         /* ... but not in the data science bucket */
         {"dataeng1", eng, 1, "s3:PutObject", "s3://emrfs-auth-data-science-bucket-demo/t/part-0",
@@ -886,8 +907,8 @@ static void test_can_access_seed(void)
         seckit_emrfs_access a;
         seckit_error err;
         seckit_error_clear(&err);
-        int rc = seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, cases[i].action,
-                                         cases[i].uri, &a, &err);
+        int rc = seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, cases[i].action, cases[i].uri,
+                                         &a, &err);
         CHECK_MSG(rc == 0, "case %zu: %s", i, err.message);
         CHECK_MSG(a.decision == cases[i].want, "case %zu: %s (%s; %s)", i,
                   seckit_emrfs_decision_name(a.decision), a.resolution.reason, a.detail);
@@ -898,14 +919,17 @@ static void test_can_access_seed(void)
     seckit_emrfs_access a;
     seckit_error err;
     /* without service data: bucket actions by name */
-    CHECK_OK(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "s3:GetBucketPolicy",
-                                     "s3://b/k/x", &a, &err), &err);
+    CHECK_OK(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "s3:GetBucketPolicy", "s3://b/k/x",
+                                     &a, &err),
+             &err);
     CHECK_STR(a.resource, "arn:aws:s3:::b");
     CHECK_OK(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "s3:ListMultipartUploads",
-                                     "s3://b/k/x", &a, &err), &err);
+                                     "s3://b/k/x", &a, &err),
+             &err);
     CHECK_STR(a.resource, "arn:aws:s3:::b");
-    CHECK_OK(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "s3:DeleteObject", "s3n://b",
-                                     &a, &err), &err);
+    CHECK_OK(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "s3:DeleteObject", "s3n://b", &a,
+                                     &err),
+             &err);
     CHECK_STR(a.resource, "arn:aws:s3:::b/");
     CHECK(a.decision == SECKIT_EMRFS_ALLOWED);
     CHECK(a.detail[0] != '\0');
@@ -913,14 +937,14 @@ static void test_can_access_seed(void)
              SECKIT_EINVAL);
     CHECK_RC(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "s3:Get*", "s3://b/k", &a, &err),
              SECKIT_EINVAL);
-    CHECK_RC(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "ec2:RunInstances", "s3://b/k",
-                                     &a, &err),
+    CHECK_RC(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "ec2:RunInstances", "s3://b/k", &a,
+                                     &err),
              SECKIT_EINVAL);
     /* a role that is not in the documents */
     seckit_emrfs_roles *empty = NULL;
     CHECK_OK(seckit_emrfs_roles_new(&empty, &err), &err);
-    CHECK_RC(seckit_emrfs_can_access(c, empty, NULL, INSTANCE, &who, "s3:GetObject", "s3://b/k",
-                                     &a, &err),
+    CHECK_RC(seckit_emrfs_can_access(c, empty, NULL, INSTANCE, &who, "s3:GetObject", "s3://b/k", &a,
+                                     &err),
              SECKIT_ENOTFOUND);
     seckit_emrfs_roles_free(empty);
     seckit_emrfs_roles_free(r);

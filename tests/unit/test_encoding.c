@@ -9,8 +9,13 @@
 static const struct {
     const char *plain, *b64;
 } rfc4648[] = {
-    {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
-    {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+    {"", ""},
+    {"f", "Zg=="},
+    {"fo", "Zm8="},
+    {"foo", "Zm9v"},
+    {"foob", "Zm9vYg=="},
+    {"fooba", "Zm9vYmE="},
+    {"foobar", "Zm9vYmFy"},
 };
 
 static void test_rfc4648_vectors(void)
@@ -22,12 +27,14 @@ static void test_rfc4648_vectors(void)
         size_t n;
         size_t plen = strlen(rfc4648[i].plain);
         CHECK_OK(seckit_base64_encode(enc, sizeof(enc), &n, rfc4648[i].plain, plen,
-                                      SECKIT_BASE64_STANDARD, &err), &err);
+                                      SECKIT_BASE64_STANDARD, &err),
+                 &err);
         CHECK_STR(enc, rfc4648[i].b64);
         CHECK(n == strlen(rfc4648[i].b64));
         CHECK(seckit_base64_encoded_len(plen, SECKIT_BASE64_STANDARD) == n + 1);
         CHECK_OK(seckit_base64_decode(dec, sizeof(dec), &n, enc, strlen(enc),
-                                      SECKIT_BASE64_STANDARD, &err), &err);
+                                      SECKIT_BASE64_STANDARD, &err),
+                 &err);
         CHECK(n == plen && memcmp(dec, rfc4648[i].plain, n) == 0);
     }
 }
@@ -39,19 +46,30 @@ static void test_urlsafe(void)
     uint8_t dec[16];
     size_t n;
     seckit_error err;
-    CHECK_OK(seckit_base64_encode(enc, sizeof(enc), &n, bytes, 4, SECKIT_BASE64_STANDARD, &err), &err);
+    CHECK_OK(seckit_base64_encode(enc, sizeof(enc), &n, bytes, 4, SECKIT_BASE64_STANDARD, &err),
+             &err);
     CHECK_STR(enc, "+/+//g==");
-    CHECK_OK(seckit_base64_encode(enc, sizeof(enc), &n, bytes, 4, SECKIT_BASE64_URLSAFE, &err), &err);
+    CHECK_OK(seckit_base64_encode(enc, sizeof(enc), &n, bytes, 4, SECKIT_BASE64_URLSAFE, &err),
+             &err);
     CHECK_STR(enc, "-_-__g==");
-    CHECK_OK(seckit_base64_encode(enc, sizeof(enc), &n, bytes, 4, SECKIT_BASE64_URLSAFE_NOPAD, &err), &err);
+    CHECK_OK(seckit_base64_encode(enc, sizeof(enc), &n, bytes, 4, SECKIT_BASE64_URLSAFE_NOPAD,
+                                  &err),
+             &err);
     CHECK_STR(enc, "-_-__g");
     CHECK(seckit_base64_encoded_len(4, SECKIT_BASE64_URLSAFE_NOPAD) == 7);
-    CHECK_OK(seckit_base64_decode(dec, sizeof(dec), &n, "-_-__g", 6, SECKIT_BASE64_URLSAFE_NOPAD, &err), &err);
+    CHECK_OK(seckit_base64_decode(dec, sizeof(dec), &n, "-_-__g", 6, SECKIT_BASE64_URLSAFE_NOPAD,
+                                  &err),
+             &err);
     CHECK(n == 4 && memcmp(dec, bytes, 4) == 0);
     /* strict: the other alphabet is refused, and padding for NOPAD */
-    CHECK_RC(seckit_base64_decode(dec, sizeof(dec), &n, "+/+//g==", 8, SECKIT_BASE64_URLSAFE, &err), SECKIT_EFORMAT);
-    CHECK_RC(seckit_base64_decode(dec, sizeof(dec), &n, "-_-__g==", 8, SECKIT_BASE64_STANDARD, &err), SECKIT_EFORMAT);
-    CHECK_RC(seckit_base64_decode(dec, sizeof(dec), &n, "-_-__g==", 8, SECKIT_BASE64_URLSAFE_NOPAD, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_base64_decode(dec, sizeof(dec), &n, "+/+//g==", 8, SECKIT_BASE64_URLSAFE, &err),
+             SECKIT_EFORMAT);
+    CHECK_RC(seckit_base64_decode(dec, sizeof(dec), &n, "-_-__g==", 8, SECKIT_BASE64_STANDARD,
+                                  &err),
+             SECKIT_EFORMAT);
+    CHECK_RC(seckit_base64_decode(dec, sizeof(dec), &n, "-_-__g==", 8, SECKIT_BASE64_URLSAFE_NOPAD,
+                                  &err),
+             SECKIT_EFORMAT);
 }
 
 static void test_strict_rejects(void)
@@ -104,9 +122,12 @@ static void test_output_too_small(void)
     uint8_t dec[2];
     size_t n;
     seckit_error err;
-    CHECK_RC(seckit_base64_encode(enc, sizeof(enc), &n, "f", 1, SECKIT_BASE64_STANDARD, &err), SECKIT_ELIMIT);
-    CHECK_RC(seckit_base64_decode(dec, sizeof(dec), &n, "Zm9v", 4, SECKIT_BASE64_STANDARD, &err), SECKIT_ELIMIT);
-    CHECK_RC(seckit_base64_decode(dec, 0, &n, "Zg==", 4, SECKIT_BASE64_STANDARD, &err), SECKIT_ELIMIT);
+    CHECK_RC(seckit_base64_encode(enc, sizeof(enc), &n, "f", 1, SECKIT_BASE64_STANDARD, &err),
+             SECKIT_ELIMIT);
+    CHECK_RC(seckit_base64_decode(dec, sizeof(dec), &n, "Zm9v", 4, SECKIT_BASE64_STANDARD, &err),
+             SECKIT_ELIMIT);
+    CHECK_RC(seckit_base64_decode(dec, 0, &n, "Zg==", 4, SECKIT_BASE64_STANDARD, &err),
+             SECKIT_ELIMIT);
     CHECK(seckit_base64_decoded_max(4) >= 3);
 }
 
@@ -154,8 +175,9 @@ static int stream_decode(const char *in, size_t n, size_t cut1, size_t cut2, uin
 static void test_stream_matches_one_shot(void)
 {
     static const char *const inputs[] = {
-        "", "Zg==", "Zm8", "Zm9vYmFy", "Zm9v\nYmE=\n", " Zm9vYg ", "-_-_", "+/+/", "Zm9vYmE=x",
-        "Zm9vY", "Zm9vYmE==", "Zm9=vYmE", "Zm$v", "Zh==", "Zm9vYmFyZm9vYmFyZm9vYmFy\r\n",
+        "",          "Zg==",     "Zm8",  "Zm9vYmFy",  "Zm9v\nYmE=\n",
+        " Zm9vYg ",  "-_-_",     "+/+/", "Zm9vYmE=x", "Zm9vY",
+        "Zm9vYmE==", "Zm9=vYmE", "Zm$v", "Zh==",      "Zm9vYmFyZm9vYmFyZm9vYmFy\r\n",
     };
     int checked = 0;
     for (size_t t = 0; t < sizeof(inputs) / sizeof(inputs[0]); t++) {

@@ -18,7 +18,7 @@
 #include "seckit/seckit.h"
 #include "testlib.h"
 
-#define AUTH_MSG                                                                             \
+#define AUTH_MSG                                                                                   \
     "authentication failed: no key could decrypt the message or the message was modified"
 
 static const uint16_t all_suites[] = {0x0014, 0x0046, 0x0078, 0x0114, 0x0146, 0x0178,
@@ -31,7 +31,10 @@ static seckit_keyring *rsa_kr[5], *rsa_pub_kr, *aes_kr[3], *multi_kr;
 
 static const uint8_t aes_keys[3][32] = {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}};
 
-static int quick(void) { return getenv("SECKIT_TEST_QUICK") != NULL; }
+static int quick(void)
+{
+    return getenv("SECKIT_TEST_QUICK") != NULL;
+}
 
 static void setup_keys(void)
 {
@@ -51,7 +54,10 @@ static void setup_keys(void)
         exit(1);
     static const size_t lens[3] = {16, 24, 32};
     for (int i = 0; i < 3; i++)
-        if (seckit_keyring_raw_aes_new(&aes_kr[i], "ns-aes", i == 0 ? "k16" : i == 1 ? "k24" : "k32",
+        if (seckit_keyring_raw_aes_new(&aes_kr[i], "ns-aes",
+                                       i == 0   ? "k16"
+                                       : i == 1 ? "k24"
+                                                : "k32",
                                        aes_keys[i], lens[i], &err) != 0)
             exit(1);
     seckit_keyring *kids[2] = {rsa_kr[2], aes_kr[0]};
@@ -79,9 +85,8 @@ static uint8_t *make_pt(size_t n)
     return p;
 }
 
-static int encrypt_msg(const seckit_keyring *kr, uint16_t suite, uint32_t frame,
-                       const uint8_t *pt, size_t n, const seckit_esdk_context *ctx, uint8_t **ct,
-                       size_t *ct_len)
+static int encrypt_msg(const seckit_keyring *kr, uint16_t suite, uint32_t frame, const uint8_t *pt,
+                       size_t n, const seckit_esdk_context *ctx, uint8_t **ct, size_t *ct_len)
 {
     seckit_esdk_options o = opts_for(suite, frame);
     seckit_error err;
@@ -113,8 +118,8 @@ static int sink_write(void *user, const uint8_t *p, size_t n, seckit_error *err)
 }
 
 /* Streaming decrypt fed in chunks of `chunk` bytes. */
-static int stream_decrypt(const seckit_keyring *kr, const seckit_esdk_options *o,
-                          const uint8_t *ct, size_t n, size_t chunk, sink *s, seckit_error *err)
+static int stream_decrypt(const seckit_keyring *kr, const seckit_esdk_options *o, const uint8_t *ct,
+                          size_t n, size_t chunk, sink *s, seckit_error *err)
 {
     seckit_esdk_decryptor *d = NULL;
     int rc = seckit_esdk_decryptor_new(&d, kr, o, sink_write, s, err);
@@ -168,9 +173,9 @@ static void test_round_trips(void)
                             CHECK(info.suite == suite && info.frame_length == frames[f]);
                             CHECK(info.content_type == (frames[f] ? 2 : 1));
                             CHECK(info.edk_count == (k == 8 ? 3u : 1u));
-                            size_t want_ctx = ((z & 1) ? 2 : 0) +
-                                              (suite == 0x0214 || suite == 0x0346 ||
-                                               suite == 0x0378 || suite == 0x0578);
+                            size_t want_ctx =
+                                ((z & 1) ? 2 : 0) + (suite == 0x0214 || suite == 0x0346 ||
+                                                     suite == 0x0378 || suite == 0x0578);
                             CHECK(info.context_count == want_ctx);
                             seckit_esdk_info_free(&info);
                             count++;
@@ -265,7 +270,8 @@ static void test_rsa_key_formats(void)
     der_len = i2d_PrivateKey(k, &der); /* PKCS#1 RSAPrivateKey DER */
     CHECK(der_len > 0);
     CHECK_OK(seckit_keyring_raw_rsa_new(&kr, "ns-rsa", "key-rsa", SECKIT_RSA_OAEP_SHA256, der,
-                                        (size_t)der_len, &err), &err);
+                                        (size_t)der_len, &err),
+             &err);
     CHECK_OK(seckit_esdk_decrypt(kr, &o, ct, ct_len, &out, &out_len, NULL, &err), &err);
     seckit_secret_free(out);
     seckit_keyring_free(kr);
@@ -278,7 +284,8 @@ static void test_rsa_key_formats(void)
     long pl = BIO_get_mem_data(b, &p);
     CHECK(pl > 0 && strstr(p, "BEGIN RSA PRIVATE KEY") != NULL);
     CHECK_OK(seckit_keyring_raw_rsa_new(&kr, "ns-rsa", "key-rsa", SECKIT_RSA_OAEP_SHA256,
-                                        (const uint8_t *)p, (size_t)pl, &err), &err);
+                                        (const uint8_t *)p, (size_t)pl, &err),
+             &err);
     CHECK_OK(seckit_esdk_decrypt(kr, &o, ct, ct_len, &out, &out_len, NULL, &err), &err);
     seckit_secret_free(out);
     seckit_keyring_free(kr);
@@ -286,7 +293,8 @@ static void test_rsa_key_formats(void)
     /* SPKI DER public key encrypts. */
     der_len = i2d_PUBKEY(k, &der);
     CHECK_OK(seckit_keyring_raw_rsa_new(&kr, "ns-rsa", "key-rsa", SECKIT_RSA_OAEP_SHA256, der,
-                                        (size_t)der_len, &err), &err);
+                                        (size_t)der_len, &err),
+             &err);
     free(ct);
     CHECK_OK(seckit_esdk_encrypt(kr, &o, NULL, pt, 7, &ct, &ct_len, &err), &err);
     CHECK_OK(seckit_esdk_decrypt(rsa_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err), &err);
@@ -297,12 +305,14 @@ static void test_rsa_key_formats(void)
     EVP_PKEY_free(k);
     /* Junk, and a key that is too small. */
     CHECK_RC(seckit_keyring_raw_rsa_new(&kr, "ns", "n", SECKIT_RSA_PKCS1, (const uint8_t *)"junk",
-                                        4, &err), SECKIT_EFORMAT);
+                                        4, &err),
+             SECKIT_EFORMAT);
     EVP_PKEY *small = EVP_RSA_gen(1024);
     der = NULL;
     der_len = i2d_PUBKEY(small, &der);
     CHECK_RC(seckit_keyring_raw_rsa_new(&kr, "ns", "n", SECKIT_RSA_PKCS1, der, (size_t)der_len,
-                                        &err), SECKIT_EINVAL);
+                                        &err),
+             SECKIT_EINVAL);
     OPENSSL_free(der);
     EVP_PKEY_free(small);
     /* Reserved namespace, AES key sizes. */
@@ -505,7 +515,8 @@ static void test_strict_parsing(void)
     size_t hl = info.header_len;
     CHECK(info.edk_count == 1 && info.message_id_len == 16);
     CHECK_STR(info.edks[0].provider_id, "ns-aes");
-    CHECK(info.edks[0].provider_info_len == 3 + 20 && memcmp(info.edks[0].provider_info, "k32", 3) == 0);
+    CHECK(info.edks[0].provider_info_len == 3 + 20 &&
+          memcmp(info.edks[0].provider_info, "k32", 3) == 0);
     seckit_esdk_info_free(&info);
     uint8_t *m = malloc(ct_len + 8);
     /* Trailing bytes. */
@@ -520,7 +531,9 @@ static void test_strict_parsing(void)
         uint8_t val;
         int code;
     } edits[] = {
-        {0, 3, SECKIT_EUNSUPPORTED}, {1, 0x81, SECKIT_EFORMAT}, {3, 0x77, SECKIT_EUNSUPPORTED},
+        {0, 3, SECKIT_EUNSUPPORTED},
+        {1, 0x81, SECKIT_EFORMAT},
+        {3, 0x77, SECKIT_EUNSUPPORTED},
         {2, 0x04, SECKIT_EFORMAT}, /* 0x0478 in a v1 header */
     };
     for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
@@ -533,31 +546,38 @@ static void test_strict_parsing(void)
     size_t tail = hl - 28 - 10;
     memcpy(m, ct, ct_len);
     m[tail] = 3;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+             SECKIT_EFORMAT);
     memcpy(m, ct, ct_len);
     m[tail + 2] = 1;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+             SECKIT_EFORMAT);
     CHECK(strstr(err.message, "reserved") != NULL);
     memcpy(m, ct, ct_len);
     m[tail + 5] = 16;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+             SECKIT_EFORMAT);
     memcpy(m, ct, ct_len);
     memset(m + tail + 6, 0, 4); /* framed, frame length 0 */
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+             SECKIT_EFORMAT);
     memcpy(m, ct, ct_len);
     m[tail] = 1; /* non-framed with a frame length */
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+             SECKIT_EFORMAT);
     /* EDK count 0 (v1: after 1+1+2+16+2(aad len 0)). */
     memcpy(m, ct, ct_len);
     m[22] = 0;
     m[23] = 0;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+             SECKIT_EFORMAT);
     /* Frame sequence numbers: swap frames 1 and 2 (identical sizes). */
     memcpy(m, ct, ct_len);
     size_t fl = 4 + 12 + 16 + 16;
     memcpy(m + hl, ct + hl + fl, fl);
     memcpy(m + hl + fl, ct + hl, fl);
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+             SECKIT_EFORMAT);
     CHECK(strstr(err.message, "sequence") != NULL);
     /* A second final frame after the first. */
     size_t fin = ct_len - (hl + 2 * fl);
@@ -573,10 +593,12 @@ static void test_strict_parsing(void)
     /* Final frame longer than the frame length. */
     memcpy(m, ct, ct_len);
     m[hl + 2 * fl + 4 + 4 + 12 + 3] = 17;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+             SECKIT_EFORMAT);
     /* Not an ESDK message at all, and empty input. */
     CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, (const uint8_t *)"hello", 5, &out, &out_len, NULL,
-                                 &err), SECKIT_EUNSUPPORTED);
+                                 &err),
+             SECKIT_EUNSUPPORTED);
     CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, (const uint8_t *)"", 0, &out, &out_len, NULL, &err),
              SECKIT_ETRUNCATED);
     free(m);
@@ -593,7 +615,10 @@ typedef struct {
     size_t pt_len;
 } tamper_case;
 
-static int suite_signs(uint16_t s) { return s == 0x0214 || s == 0x0346 || s == 0x0378 || s == 0x0578; }
+static int suite_signs(uint16_t s)
+{
+    return s == 0x0214 || s == 0x0346 || s == 0x0378 || s == 0x0578;
+}
 
 /* Bytes of plaintext that may be released when the message is damaged at
  * byte `pos` (a flip) or cut to `pos` bytes: only whole regular frames that
@@ -639,7 +664,8 @@ static void tamper_one(const tamper_case *tc, int exhaustive)
             out = NULL;
             int rc = seckit_esdk_decrypt(tc->kr, &o, m, ct_len, &out, &out_len, NULL, &err);
             if (rc == 0 || out != NULL) {
-                CHECK_MSG(0, "0x%04x: flip of bit %d of byte %zu/%zu accepted", tc->suite, b, i, ct_len);
+                CHECK_MSG(0, "0x%04x: flip of bit %d of byte %zu/%zu accepted", tc->suite, b, i,
+                          ct_len);
                 bad++;
                 seckit_secret_free(out);
                 continue;
@@ -657,7 +683,8 @@ static void tamper_one(const tamper_case *tc, int exhaustive)
                 rc = stream_decrypt(tc->kr, &o, m, ct_len, 1 + (i % 700), &s, &err);
                 size_t allow = allowed_release(hl, tc->frame, tc->pt_len, i);
                 if (rc == 0 || s.len > allow || (s.len > 0 && memcmp(s.buf, pt, s.len) != 0)) {
-                    CHECK_MSG(0, "0x%04x: stream released %zu bytes (allowed %zu) for a flip at %zu",
+                    CHECK_MSG(0,
+                              "0x%04x: stream released %zu bytes (allowed %zu) for a flip at %zu",
                               tc->suite, s.len, allow, i);
                     bad++;
                 }
@@ -735,7 +762,8 @@ static void test_tamper_provider_info(void)
     for (size_t si = 0; si < N_SUITES; si++) {
         seckit_esdk_options o = opts_for(all_suites[si], 128);
         CHECK_OK(seckit_esdk_encrypt(multi_kr, &o, NULL, (const uint8_t *)"abc", 3, &ct, &ct_len,
-                                     &err), &err);
+                                     &err),
+                 &err);
         /* Find each provider info in the message and change its first byte. */
         static const char *names[] = {"k32", "key-rsa", "k16"};
         for (int n = 0; n < 3; n++) {
@@ -794,7 +822,11 @@ static int xor_decrypt(void *vctx, seckit_keyring_materials *m, const seckit_esd
 }
 
 static int destroyed;
-static void xor_destroy(void *ctx) { (void)ctx; destroyed++; }
+static void xor_destroy(void *ctx)
+{
+    (void)ctx;
+    destroyed++;
+}
 
 static const seckit_keyring_ops xor_ops = {xor_encrypt, xor_decrypt, xor_destroy};
 
@@ -843,14 +875,16 @@ static void test_streaming_encrypt(void)
     CHECK_OK(seckit_esdk_encryptor_new(&e, aes_kr[2], &o, &ctx, sink_write, &s, &err), &err);
     for (size_t off = 0; off < 10000; off += 333)
         CHECK_OK(seckit_esdk_encryptor_update(e, pt + off, 10000 - off < 333 ? 10000 - off : 333,
-                                              &err), &err);
+                                              &err),
+                 &err);
     CHECK_OK(seckit_esdk_encryptor_finish(e, &err), &err);
     CHECK_RC(seckit_esdk_encryptor_update(e, pt, 1, &err), SECKIT_EINVAL);
     seckit_esdk_encryptor_free(e);
     CHECK_OK(stream_decrypt(aes_kr[2], &o, s.buf, s.len, 777, &d, &err), &err);
     CHECK(d.len == 10000 && memcmp(d.buf, pt, 10000) == 0);
     o.frame_length = 0;
-    CHECK_RC(seckit_esdk_encryptor_new(&e, aes_kr[2], &o, NULL, sink_write, &s, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_esdk_encryptor_new(&e, aes_kr[2], &o, NULL, sink_write, &s, &err),
+             SECKIT_EINVAL);
     free(s.buf);
     free(d.buf);
     free(pt);
@@ -871,7 +905,8 @@ static void *thread_main(void *v)
         uint8_t *out;
         size_t n;
         seckit_error err;
-        if (seckit_esdk_decrypt(multi_kr, &o, a->ct, a->ct_len, &out, &n, NULL, &err) != 0 || n != 3)
+        if (seckit_esdk_decrypt(multi_kr, &o, a->ct, a->ct_len, &out, &n, NULL, &err) != 0 ||
+            n != 3)
             a->ok = 0;
         seckit_secret_free(out);
     }

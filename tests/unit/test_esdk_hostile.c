@@ -147,8 +147,7 @@ static void test_header_bytes_needed(void)
     CHECK_OK(seckit_esdk_parse_header(ct, ct_len, NULL, &info, &err), &err);
     for (size_t k = 0; k < info.header_len; k++) {
         CHECK_OK(seckit_esdk_header_bytes_needed(ct, k, NULL, &needed, &hl, &err), &err);
-        CHECK_MSG(needed > 0 && k + needed <= info.header_len, "prefix %zu: needed %zu", k,
-                  needed);
+        CHECK_MSG(needed > 0 && k + needed <= info.header_len, "prefix %zu: needed %zu", k, needed);
         CHECK(hl == 0);
     }
     CHECK_OK(seckit_esdk_header_bytes_needed(ct, ct_len, NULL, &needed, &hl, &err), &err);
@@ -262,8 +261,8 @@ static void test_fle_huge_field_limit(void)
     seckit_fle_decryptor *d;
     const char *pats[] = {"card"};
     CHECK_OK(seckit_rsa_keygen(2048, &priv, &priv_len, &pub, &pub_len, &err), &err);
-    CHECK_OK(seckit_fle_profile_new(&prof, pub, pub_len, "FLEDemo", "DemoPublicKey", pats, 1,
-                                    &err), &err);
+    CHECK_OK(seckit_fle_profile_new(&prof, pub, pub_len, "FLEDemo", "DemoPublicKey", pats, 1, &err),
+             &err);
     size_t n = 16384; /* CloudFront's largest field */
     uint8_t *pt = malloc(n);
     memset(pt, 'x', n);
@@ -274,7 +273,8 @@ static void test_fle_huge_field_limit(void)
     o.max_field_plaintext = SIZE_MAX / 2;
     CHECK_OK(seckit_fle_decryptor_new(&d, &o, &err), &err);
     CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv, priv_len,
-                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+                                          SECKIT_RSA_OAEP_SHA256, &err),
+             &err);
     CHECK_OK(seckit_fle_decrypt_value(d, value, value_len, &plain, &plain_len, &err), &err);
     CHECK(plain != NULL && plain_len == n && memcmp(plain, pt, n) == 0);
     seckit_secret_free(plain);
@@ -282,7 +282,8 @@ static void test_fle_huge_field_limit(void)
     o.max_field_plaintext = SIZE_MAX;
     CHECK_OK(seckit_fle_decryptor_new(&d, &o, &err), &err);
     CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv, priv_len,
-                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+                                          SECKIT_RSA_OAEP_SHA256, &err),
+             &err);
     CHECK_OK(seckit_fle_decrypt_value(d, value, value_len, &plain, &plain_len, &err), &err);
     seckit_secret_free(plain);
     seckit_fle_decryptor_free(d);
@@ -290,7 +291,8 @@ static void test_fle_huge_field_limit(void)
     o.max_field_plaintext = 1000;
     CHECK_OK(seckit_fle_decryptor_new(&d, &o, &err), &err);
     CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv, priv_len,
-                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+                                          SECKIT_RSA_OAEP_SHA256, &err),
+             &err);
     CHECK_RC(seckit_fle_decrypt_value(d, value, value_len, &plain, &plain_len, &err),
              SECKIT_ELIMIT);
     seckit_fle_decryptor_free(d);

@@ -43,8 +43,8 @@ static const char *jstr(const cJSON *o, const char *k)
 }
 
 /* Build a keyring from a key description; 1 = unsupported (skip). */
-static int make_keyring(const cJSON *keys, const cJSON *desc, seckit_keyring **out,
-                        char *why, size_t whylen)
+static int make_keyring(const cJSON *keys, const cJSON *desc, seckit_keyring **out, char *why,
+                        size_t whylen)
 {
     const char *type = jstr(desc, "type");
     seckit_error err;
@@ -84,8 +84,9 @@ static int make_keyring(const cJSON *keys, const cJSON *desc, seckit_keyring **o
     }
     const char *keyname = jstr(desc, "key"), *provider = jstr(desc, "provider-id");
     const char *alg = jstr(desc, "encryption-algorithm");
-    const cJSON *k = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(keys, "keys"),
-                                                      keyname ? keyname : "");
+    const cJSON *k =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(keys, "keys"),
+                                         keyname ? keyname : "");
     const char *material = jstr(k, "material"), *key_id = jstr(k, "key-id");
     if (provider == NULL || alg == NULL || material == NULL || key_id == NULL)
         return snprintf(why, whylen, "incomplete raw key description"), -1;
@@ -159,7 +160,8 @@ static int run_manifest(const char *dir, const char *label, int mutate)
         seckit_esdk_pair pairs[16];
         seckit_esdk_context repro = {pairs, 0};
         const cJSON *rp;
-        cJSON_ArrayForEach(rp, cJSON_GetObjectItemCaseSensitive(sc, "reproduced-encryption-context"))
+        cJSON_ArrayForEach(rp,
+                           cJSON_GetObjectItemCaseSensitive(sc, "reproduced-encryption-context"))
         {
             if (repro.count < 16 && cJSON_IsString(rp)) {
                 pairs[repro.count].key = rp->string;
@@ -180,7 +182,8 @@ static int run_manifest(const char *dir, const char *label, int mutate)
         seckit_esdk_info info;
         if (ct == NULL || pt == NULL) {
             CHECK_MSG(0, "%s: cannot read ciphertext or plaintext", t->string);
-        } else if ((rc = seckit_esdk_decrypt(kr, &o, ct, ct_len, &out, &out_len, &info, &err)) != 0) {
+        } else if ((rc = seckit_esdk_decrypt(kr, &o, ct, ct_len, &out, &out_len, &info, &err)) !=
+                   0) {
             CHECK_MSG(0, "%s (%s, %s): %s", t->string, jstr(sc, "algorithmSuiteId"),
                       jstr(sc, "description"), err.message);
         } else {
@@ -219,7 +222,8 @@ static int run_manifest(const char *dir, const char *label, int mutate)
         tl_failed_total++;
     if (skipped > 0)
         printf("SKIP %s_kms: %d vectors need keyrings out of scope here (%s): no AWS KMS or "
-               "ECDH keyrings in this build\n", label, skipped, skipped_types);
+               "ECDH keyrings in this build\n",
+               label, skipped, skipped_types);
     cJSON_Delete(m);
     cJSON_Delete(keys);
     return passed;

@@ -123,8 +123,8 @@ static void test_read_pipe(void)
     uint8_t *data;
     size_t len;
     char cmd[512];
-    snprintf(cmd, sizeof(cmd), "mkfifo '%s/fifo' && (head -c 10000 /dev/zero > '%s/fifo' &)",
-             dir, dir);
+    snprintf(cmd, sizeof(cmd), "mkfifo '%s/fifo' && (head -c 10000 /dev/zero > '%s/fifo' &)", dir,
+             dir);
     if (system(cmd) != 0) {
         SKIP("test_read_pipe", "mkfifo failed");
         return;
@@ -160,7 +160,6 @@ static void test_keyfile_check(void)
     CHECK_RC(seckit_keyfile_check(dir, 1, &err), SECKIT_EPERM);
     CHECK_RC(seckit_keyfile_check(path_in("nope"), 0, &err), SECKIT_ENOENT);
 }
-
 
 static const char *path2(const char *a, const char *b)
 {

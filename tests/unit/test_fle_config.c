@@ -122,8 +122,7 @@ typedef struct rule {
     const char *want; /* substring of the error message */
 } rule;
 
-static char long_name[200], long_pattern[200], many_patterns[600], many_qa[800],
-    many_keys[16000];
+static char long_name[200], long_pattern[200], many_patterns[600], many_qa[800], many_keys[16000];
 
 static const rule rules[] = {
     {"key name charset", "\"Name\":\"DemoPublicKey\"", "\"Name\":\"Demo Public\"", 0,
@@ -150,7 +149,8 @@ static const rule rules[] = {
      "profiles[1]: Name \"DemoProfile\" is also the name of profiles[0]"},
     {"profile caller reference", "\"CallerReference\":\"ref-1\",", "", 0,
      "profiles[0].CallerReference: required"},
-    {"profile no entities", "\"Quantity\":1,\"Items\":[{\"PublicKeyId\":\"K1\",\"ProviderId\":\"FLEDemo\",\"FieldPatterns\":{\"Quantity\":1,\"Items\":[\"Email\"]}}]",
+    {"profile no entities",
+     "\"Quantity\":1,\"Items\":[{\"PublicKeyId\":\"K1\",\"ProviderId\":\"FLEDemo\",\"FieldPatterns\":{\"Quantity\":1,\"Items\":[\"Email\"]}}]",
      "\"Quantity\":0,\"Items\":[]", 0,
      "profiles[1].FieldLevelEncryptionProfileConfig.EncryptionEntities.Items: needs at least one"},
     {"entity key unknown", "\"PublicKeyId\":\"K1\"", "\"PublicKeyId\":\"K9\"", 0,
@@ -176,7 +176,8 @@ static const rule rules[] = {
     {"patterns case-sensitive (good)", "[\"Phone\",\"card*\"]", "[\"Phone\",\"phone\"]", 0, NULL},
     {"more than 10 patterns", "\"Quantity\":2,\"Items\":[\"Phone\",\"card*\"]", many_patterns, 0,
      "10 per profile"},
-    {"quantity mismatch", "\"Quantity\":2,\"Items\":[\"Phone\"", "\"Quantity\":3,\"Items\":[\"Phone\"", 0,
+    {"quantity mismatch", "\"Quantity\":2,\"Items\":[\"Phone\"",
+     "\"Quantity\":3,\"Items\":[\"Phone\"", 0,
      "profiles[0].EncryptionEntities.Items[0].FieldPatterns.Quantity: is 3 but Items has 2"},
     {"content type", "\"application/x-www-form-urlencoded\"", "\"application/json\"", 0,
      "config.ContentTypeProfileConfig.ContentTypeProfiles.Items[0].ContentType: \"application/json\" is not supported"},
@@ -184,7 +185,8 @@ static const rule rules[] = {
      "config.ContentTypeProfileConfig.ContentTypeProfiles.Items[0].Format"},
     {"content type profile unknown", "\"ProfileId\":\"P1\"", "\"ProfileId\":\"P7\"", 0,
      "config.ContentTypeProfileConfig.ContentTypeProfiles.Items[0].ProfileId: no profile"},
-    {"forward flag type", "\"ForwardWhenContentTypeIsUnknown\":false", "\"ForwardWhenContentTypeIsUnknown\":\"no\"", 0,
+    {"forward flag type", "\"ForwardWhenContentTypeIsUnknown\":false",
+     "\"ForwardWhenContentTypeIsUnknown\":\"no\"", 0,
      "config.ContentTypeProfileConfig.ForwardWhenContentTypeIsUnknown: must be true or false"},
     {"forward flag required", "\"ForwardWhenQueryArgProfileIsUnknown\":false,", "", 0,
      "config.QueryArgProfileConfig.ForwardWhenQueryArgProfileIsUnknown: required"},
@@ -220,8 +222,8 @@ static void fill_rules(void)
     strcat(many_qa, "{\"QueryArg\":\"email\",");
     strcpy(many_keys, "\"public_keys\":[");
     for (int i = 0; i < 9; i++)
-        sprintf(many_keys + strlen(many_keys),
-                "{\"Name\":\"extra%d\",\"EncodedKey\":\"@KEY@\"},", i);
+        sprintf(many_keys + strlen(many_keys), "{\"Name\":\"extra%d\",\"EncodedKey\":\"@KEY@\"},",
+                i);
 }
 
 static void test_rules(void)
@@ -246,8 +248,8 @@ static void test_rules(void)
             CHECK_MSG(cfg == NULL, "rule '%s': bad config accepted", r->name);
             CHECK_MSG(strstr(err.message, r->want) != NULL, "rule '%s': message '%s' lacks '%s'",
                       r->name, err.message, r->want);
-            CHECK_MSG(err.code == SECKIT_EFORMAT || err.code == SECKIT_ELIMIT,
-                      "rule '%s': code %d", r->name, err.code);
+            CHECK_MSG(err.code == SECKIT_EFORMAT || err.code == SECKIT_ELIMIT, "rule '%s': code %d",
+                      r->name, err.code);
         }
         seckit_fle_config_free(cfg);
         free(t1);
@@ -309,7 +311,8 @@ static void test_selection(void)
     CHECK_OK(seckit_fle_config_profile(cfg, "P2", &p2, &err), &err);
     CHECK(sel.profile == p1);
     CHECK_OK(seckit_fle_select(cfg, "Application/X-WWW-Form-Urlencoded; charset=UTF-8", "", &sel,
-                               &err), &err);
+                               &err),
+             &err);
     CHECK(sel.profile == p1);
     /* fle-profile overrides the content type's profile. */
     CHECK_OK(seckit_fle_select(cfg, NULL, "?a=1&fle-profile=email&b=2", &sel, &err), &err);
@@ -389,10 +392,11 @@ static void on_problem(void *ctx, const seckit_error *e)
 
 static void test_sources(void)
 {
-    char *key = replace("{\"ETag\":\"E1\",\"PublicKey\":{\"Id\":\"K2PUB\",\"CreatedTime\":\"2026-01-01\","
-                        "\"PublicKeyConfig\":{\"CallerReference\":\"c\",\"Name\":\"DemoPublicKey\","
-                        "\"EncodedKey\":\"@KEY@\"}}}",
-                        "@KEY@", key2048, 1);
+    char *key =
+        replace("{\"ETag\":\"E1\",\"PublicKey\":{\"Id\":\"K2PUB\",\"CreatedTime\":\"2026-01-01\","
+                "\"PublicKeyConfig\":{\"CallerReference\":\"c\",\"Name\":\"DemoPublicKey\","
+                "\"EncodedKey\":\"@KEY@\"}}}",
+                "@KEY@", key2048, 1);
     const char *profile =
         "{\"ETag\":\"E2\",\"FieldLevelEncryptionProfile\":{\"Id\":\"P2PROF\",\"LastModifiedTime\":"
         "\"2026-01-01\",\"FieldLevelEncryptionProfileConfig\":{\"Name\":\"DemoProfile\","
@@ -476,16 +480,14 @@ static void test_sources(void)
     /* The bad key is still known by its Id: no problem for the profile. */
     CHECK(strstr(reported, "profile.json") == NULL);
     /* Without a callback: the same count and first problem. */
-    CHECK_RC(seckit_fle_config_parse_sources(&cfg, many, 4, NULL, NULL, &np, &err),
-             SECKIT_EFORMAT);
+    CHECK_RC(seckit_fle_config_parse_sources(&cfg, many, 4, NULL, NULL, &np, &err), SECKIT_EFORMAT);
     CHECK(np == 3);
     /* Two configurations; no document; combine refuses bad shapes. */
     seckit_fle_config_source two[4] = {{"key.json", key, strlen(key)},
                                        {"profile.json", profile, strlen(profile)},
                                        {"a.json", fle, strlen(fle)},
                                        {"b.json", fle, strlen(fle)}};
-    CHECK_RC(seckit_fle_config_parse_sources(&cfg, two, 4, NULL, NULL, &np, &err),
-             SECKIT_EFORMAT);
+    CHECK_RC(seckit_fle_config_parse_sources(&cfg, two, 4, NULL, NULL, &np, &err), SECKIT_EFORMAT);
     CHECK(strstr(err.message, "b.json: FieldLevelEncryption: a second") != NULL);
     CHECK_RC(seckit_fle_config_parse_sources(&cfg, two, 0, NULL, NULL, NULL, &err), SECKIT_EINVAL);
     CHECK_RC(seckit_fle_config_combine(many, 1, &combined, &err), SECKIT_EFORMAT);

@@ -135,7 +135,8 @@ static void test_message_shape(void)
     uint8_t msg[2048];
     size_t len = 0;
     CHECK_OK(seckit_base64_decode(msg, sizeof(msg), &len, v, strlen(v), SECKIT_BASE64_STANDARD,
-                                  &err), &err);
+                                  &err),
+             &err);
     /* Same size as CloudFront's (docs/fle-esdk.md: 396 bytes for 12 bytes). */
     CHECK(len == 396);
     CHECK(msg[0] == 0x01 && msg[1] == 0x80 && msg[2] == 0x01 && msg[3] == 0x78);
@@ -244,8 +245,7 @@ static void test_quotas(void)
     strcpy(body, "f=");
     memset(body + 2, 'a', SECKIT_FLE_MAX_FIELD + 1);
     body[2 + SECKIT_FLE_MAX_FIELD + 1] = '\0';
-    CHECK_RC(seckit_fle_encrypt_body(p, body, strlen(body), &out, &len, NULL, &err),
-             SECKIT_ELIMIT);
+    CHECK_RC(seckit_fle_encrypt_body(p, body, strlen(body), &out, &len, NULL, &err), SECKIT_ELIMIT);
     CHECK(strstr(err.message, "16384") != NULL);
     /* Exactly 16 KB is fine, and decrypts. */
     body[2 + SECKIT_FLE_MAX_FIELD] = '\0';
@@ -259,16 +259,14 @@ static void test_quotas(void)
     memset(body, 'a', SECKIT_FLE_MAX_BODY + 1);
     memcpy(body, "x=", 2);
     body[SECKIT_FLE_MAX_BODY + 1] = '\0';
-    CHECK_RC(seckit_fle_encrypt_body(p, body, strlen(body), &out, &len, NULL, &err),
-             SECKIT_ELIMIT);
+    CHECK_RC(seckit_fle_encrypt_body(p, body, strlen(body), &out, &len, NULL, &err), SECKIT_ELIMIT);
     CHECK_RC(seckit_fle_decrypt_body(d, body, strlen(body), NULL, 0, &out, &len, NULL, &err),
              SECKIT_ELIMIT);
     /* More than 10 fields to encrypt. */
     strcpy(body, "f0=a");
     for (int i = 1; i < 11; i++)
         sprintf(body + strlen(body), "&f%d=a", i);
-    CHECK_RC(seckit_fle_encrypt_body(p, body, strlen(body), &out, &len, NULL, &err),
-             SECKIT_ELIMIT);
+    CHECK_RC(seckit_fle_encrypt_body(p, body, strlen(body), &out, &len, NULL, &err), SECKIT_ELIMIT);
     CHECK(strstr(err.message, "more than 10 fields") != NULL);
     /* 10 are fine; 20 encrypted fields in one body are refused at decrypt
      * before any RSA work. */
@@ -327,7 +325,8 @@ static void test_unknown_keys(void)
     seckit_fle_decryptor *w = NULL;
     CHECK_OK(seckit_fle_decryptor_new(&w, NULL, &err), &err);
     CHECK_OK(seckit_fle_decryptor_add_key(w, "FLEDemo", "DemoPublicKey", priv2, priv2_len,
-                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+                                          SECKIT_RSA_OAEP_SHA256, &err),
+             &err);
     char *good = encrypt_with("Phone", seed_form, NULL);
     const char *phone[] = {"Phone"};
     if (good != NULL)
@@ -335,10 +334,12 @@ static void test_unknown_keys(void)
                  SECKIT_EAUTH);
     /* The same name twice is refused. */
     CHECK_RC(seckit_fle_decryptor_add_key(w, "FLEDemo", "DemoPublicKey", priv1, priv1_len,
-                                          SECKIT_RSA_OAEP_SHA256, &err), SECKIT_EINVAL);
+                                          SECKIT_RSA_OAEP_SHA256, &err),
+             SECKIT_EINVAL);
     /* After the first decryption the decryptor is frozen. */
     CHECK_RC(seckit_fle_decryptor_add_key(w, "FLEDemo", "Later", priv1, priv1_len,
-                                          SECKIT_RSA_OAEP_SHA256, &err), SECKIT_EINVAL);
+                                          SECKIT_RSA_OAEP_SHA256, &err),
+             SECKIT_EINVAL);
     CHECK(strstr(err.message, "in use") != NULL);
     seckit_fle_decryptor_free(w);
     seckit_secret_free(good);
@@ -369,8 +370,8 @@ static void test_tampering_fails_whole_body(void)
     const char *body = "Phone=404-555-0150&Email=jane%40example.com";
     seckit_fle_profile *p = NULL;
     const char *pats[] = {"Phone", "Email"};
-    CHECK_OK(seckit_fle_profile_new(&p, pub1, pub1_len, "FLEDemo", "DemoPublicKey", pats, 2,
-                                    &err), &err);
+    CHECK_OK(seckit_fle_profile_new(&p, pub1, pub1_len, "FLEDemo", "DemoPublicKey", pats, 2, &err),
+             &err);
     char *enc = NULL, *out = NULL;
     size_t len, olen;
     CHECK_OK(seckit_fle_encrypt_body(p, body, strlen(body), &enc, &len, NULL, &err), &err);
@@ -385,7 +386,7 @@ static void test_tampering_fails_whole_body(void)
     char *e = strstr(bad, "&Email=") + 7;
     size_t el = strlen(e);
     while (el >= 3 && memcmp(e + el - 3, "%3D", 3) == 0)
-        el -= 3; /* padding */
+        el -= 3;        /* padding */
     size_t at = el - 4; /* inside the last frame's tag */
     while (e[at] == '%' || (at > 0 && e[at - 1] == '%') || (at > 1 && e[at - 2] == '%'))
         at--;
@@ -414,8 +415,8 @@ static void test_named_fields(void)
     const char *body = "Phone=404-555-0150&Email=jane%40example.com&Name=Jane";
     seckit_fle_profile *p = NULL;
     const char *pats[] = {"Phone", "Email"};
-    CHECK_OK(seckit_fle_profile_new(&p, pub1, pub1_len, "FLEDemo", "DemoPublicKey", pats, 2,
-                                    &err), &err);
+    CHECK_OK(seckit_fle_profile_new(&p, pub1, pub1_len, "FLEDemo", "DemoPublicKey", pats, 2, &err),
+             &err);
     char *enc = NULL, *out = NULL;
     size_t len, olen, nd = 0;
     CHECK_OK(seckit_fle_encrypt_body(p, body, strlen(body), &enc, &len, NULL, &err), &err);
@@ -448,8 +449,10 @@ static void test_key_rotation(void)
     seckit_fle_profile *newp = profile(pub2, pub2_len, "FLEDemo", "RotatedKey", "Phone");
     char *a = NULL, *b = NULL;
     size_t al, bl;
-    CHECK_OK(seckit_fle_encrypt_body(oldp, seed_form, strlen(seed_form), &a, &al, NULL, &err), &err);
-    CHECK_OK(seckit_fle_encrypt_body(newp, seed_form, strlen(seed_form), &b, &bl, NULL, &err), &err);
+    CHECK_OK(seckit_fle_encrypt_body(oldp, seed_form, strlen(seed_form), &a, &al, NULL, &err),
+             &err);
+    CHECK_OK(seckit_fle_encrypt_body(newp, seed_form, strlen(seed_form), &b, &bl, NULL, &err),
+             &err);
     seckit_fle_decryptor *d = decryptor(NULL);
     CHECK(seckit_fle_decryptor_key_count(d) == 2);
     if (a != NULL && b != NULL) {
@@ -477,8 +480,8 @@ static char *esdk_value(const seckit_keyring *kr, uint16_t suite)
                               : SECKIT_ESDK_FORBID_ENCRYPT_ALLOW_DECRYPT;
     uint8_t *msg = NULL;
     size_t len = 0;
-    if (seckit_esdk_encrypt(kr, &o, NULL, (const uint8_t *)"404-555-0150", 12, &msg, &len,
-                            &err) != 0)
+    if (seckit_esdk_encrypt(kr, &o, NULL, (const uint8_t *)"404-555-0150", 12, &msg, &len, &err) !=
+        0)
         return NULL;
     size_t cap = seckit_base64_encoded_len(len, SECKIT_BASE64_STANDARD);
     char *b64 = malloc(cap);
@@ -506,9 +509,11 @@ static void test_suites_and_edk_limit(void)
 {
     seckit_keyring *kr = NULL, *kr2 = NULL, *multi = NULL;
     CHECK_OK(seckit_keyring_raw_rsa_new(&kr, "FLEDemo", "DemoPublicKey", SECKIT_RSA_OAEP_SHA256,
-                                        (const uint8_t *)pub1, pub1_len, &err), &err);
+                                        (const uint8_t *)pub1, pub1_len, &err),
+             &err);
     CHECK_OK(seckit_keyring_raw_rsa_new(&kr2, "FLEDemo", "RotatedKey", SECKIT_RSA_OAEP_SHA256,
-                                        (const uint8_t *)pub2, pub2_len, &err), &err);
+                                        (const uint8_t *)pub2, pub2_len, &err),
+             &err);
     seckit_keyring *children[] = {kr2};
     CHECK_OK(seckit_keyring_multi_new(&multi, kr, children, 1, &err), &err);
     seckit_fle_decryptor *d = decryptor(NULL);
@@ -521,8 +526,8 @@ static void test_suites_and_edk_limit(void)
         uint16_t suite;
         int ok_default, ok_lax;
     } cases[] = {
-        {0x0178, 1, 1}, {0x0378, 1, 1}, {0x0478, 1, 1}, {0x0578, 1, 1},
-        {0x0114, 0, 0}, {0x0146, 0, 0}, {0x0214, 0, 0}, {0x0078, 0, 1}, {0x0014, 0, 1},
+        {0x0178, 1, 1}, {0x0378, 1, 1}, {0x0478, 1, 1}, {0x0578, 1, 1}, {0x0114, 0, 0},
+        {0x0146, 0, 0}, {0x0214, 0, 0}, {0x0078, 0, 1}, {0x0014, 0, 1},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char *v = esdk_value(kr, cases[i].suite);
@@ -580,18 +585,21 @@ static void test_paddings_and_key_errors(void)
     for (size_t i = 0; i < sizeof(pads) / sizeof(pads[0]); i++) {
         seckit_keyring *kr = NULL;
         CHECK_OK(seckit_keyring_raw_rsa_new(&kr, "FLEDemo", "DemoPublicKey", pads[i],
-                                            (const uint8_t *)pub1, pub1_len, &err), &err);
+                                            (const uint8_t *)pub1, pub1_len, &err),
+                 &err);
         char *v = kr != NULL ? esdk_value(kr, 0x0178) : NULL;
         seckit_fle_decryptor *d = NULL, *wrong = NULL;
         CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
         CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv1, priv1_len,
-                                              pads[i], &err), &err);
+                                              pads[i], &err),
+                 &err);
         CHECK_OK(seckit_fle_decryptor_new(&wrong, NULL, &err), &err);
         CHECK_OK(seckit_fle_decryptor_add_key(wrong, "FLEDemo", "DemoPublicKey", priv1, priv1_len,
                                               pads[i] == SECKIT_RSA_OAEP_SHA256
                                                   ? SECKIT_RSA_OAEP_SHA1
                                                   : SECKIT_RSA_OAEP_SHA256,
-                                              &err), &err);
+                                              &err),
+                 &err);
         if (v != NULL) {
             CHECK_MSG(value_rc(d, v) == 0, "padding %d: %s", (int)pads[i], err.message);
             CHECK_MSG(value_rc(wrong, v) == SECKIT_EAUTH, "padding %d with the wrong padding",
@@ -604,18 +612,23 @@ static void test_paddings_and_key_errors(void)
     }
     seckit_fle_decryptor *d = NULL;
     CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
-    CHECK_RC(seckit_fle_decryptor_add_key(d, "FLEDemo", "K", pub1, pub1_len,
-                                          SECKIT_RSA_OAEP_SHA256, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_fle_decryptor_add_key(d, "FLEDemo", "K", pub1, pub1_len, SECKIT_RSA_OAEP_SHA256,
+                                          &err),
+             SECKIT_EFORMAT);
     CHECK(strstr(err.message, "not an RSA private key") != NULL);
-    CHECK_RC(seckit_fle_decryptor_add_key(d, "FLEDemo", "K", "garbage", 7,
-                                          SECKIT_RSA_OAEP_SHA256, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_fle_decryptor_add_key(d, "FLEDemo", "K", "garbage", 7, SECKIT_RSA_OAEP_SHA256,
+                                          &err),
+             SECKIT_EFORMAT);
     CHECK_RC(seckit_fle_decryptor_add_key(d, "FLEDemo", "K", priv1, priv1_len,
-                                          (seckit_rsa_padding)42, &err), SECKIT_EINVAL);
-    CHECK_RC(seckit_fle_decryptor_add_key(d, "", "K", priv1, priv1_len,
-                                          SECKIT_RSA_OAEP_SHA256, &err), SECKIT_EINVAL);
+                                          (seckit_rsa_padding)42, &err),
+             SECKIT_EINVAL);
+    CHECK_RC(seckit_fle_decryptor_add_key(d, "", "K", priv1, priv1_len, SECKIT_RSA_OAEP_SHA256,
+                                          &err),
+             SECKIT_EINVAL);
     /* PKCS#1 v1.5 is never what CloudFront uses, and can be a timing oracle. */
-    CHECK_RC(seckit_fle_decryptor_add_key(d, "FLEDemo", "K", priv1, priv1_len,
-                                          SECKIT_RSA_PKCS1, &err), SECKIT_EPOLICY);
+    CHECK_RC(seckit_fle_decryptor_add_key(d, "FLEDemo", "K", priv1, priv1_len, SECKIT_RSA_PKCS1,
+                                          &err),
+             SECKIT_EPOLICY);
     CHECK(strstr(err.message, "PKCS#1 v1.5 padding is refused for FLE") != NULL);
     CHECK(seckit_fle_decryptor_key_count(d) == 0);
     seckit_fle_decryptor_free(d);
@@ -703,7 +716,8 @@ static void test_config_selection_encrypts(void)
         size_t len;
         CHECK_OK(seckit_fle_select(cfg, NULL, "fle-profile=name", &sel, &err), &err);
         CHECK_OK(seckit_fle_encrypt_body(sel.profile, seed_form, strlen(seed_form), &out, &len,
-                                         NULL, &err), &err);
+                                         NULL, &err),
+                 &err);
         CHECK(out != NULL && strncmp(out, "Name=AYAB", 9) == 0 &&
               strstr(out, "&Phone=404-555-0150") != NULL);
         if (out != NULL)
@@ -736,7 +750,8 @@ static void test_js_interop(void)
     o.any_encrypted_field = 1;
     CHECK_OK(seckit_fle_decryptor_new(&d, &o, &err), &err);
     CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", key, kl,
-                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+                                          SECKIT_RSA_OAEP_SHA256, &err),
+             &err);
     if (body != NULL && want != NULL) {
         while (bl > 0 && body[bl - 1] == '\n')
             body[--bl] = '\0';
@@ -758,7 +773,8 @@ static void test_named_by_default(void)
     seckit_fle_decryptor *d = NULL;
     CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
     CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv1, priv1_len,
-                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+                                          SECKIT_RSA_OAEP_SHA256, &err),
+             &err);
     char *enc = encrypt_with("Phone", seed_form, NULL);
     char *out = NULL;
     size_t len = 0, n = 0;
@@ -773,7 +789,8 @@ static void test_named_by_default(void)
     d = NULL;
     CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
     CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv1, priv1_len,
-                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+                                          SECKIT_RSA_OAEP_SHA256, &err),
+             &err);
     CHECK_OK(seckit_fle_decryptor_add_field(d, "Pho*", &err), &err);
     CHECK_RC(seckit_fle_decryptor_add_field(d, "a*b", &err), SECKIT_EFORMAT);
     CHECK_RC(seckit_fle_decryptor_add_field(d, "", &err), SECKIT_EFORMAT);
@@ -811,7 +828,8 @@ static void test_named_by_default(void)
     seckit_fle_decryptor *e = NULL;
     CHECK_OK(seckit_fle_decryptor_new(&e, NULL, &err), &err);
     CHECK_OK(seckit_fle_decryptor_add_key(e, "FLEDemo", "DemoPublicKey", priv1, priv1_len,
-                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+                                          SECKIT_RSA_OAEP_SHA256, &err),
+             &err);
     CHECK_OK(seckit_fle_decryptor_add_profile_fields(e, p, &err), &err);
     CHECK(seckit_fle_decryptor_field_count(e) == 1);
     CHECK(decrypts_to(e, enc, seed_form));

@@ -111,11 +111,10 @@ static void test_bad_percent(void)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         seckit_form *f = NULL;
         seckit_error_clear(&err);
-        CHECK_RC(seckit_form_parse(&f, bad[i].body, strlen(bad[i].body), 0, &err),
-                 SECKIT_EFORMAT);
+        CHECK_RC(seckit_form_parse(&f, bad[i].body, strlen(bad[i].body), 0, &err), SECKIT_EFORMAT);
         CHECK(f == NULL);
-        CHECK_MSG(err.offset == bad[i].offset, "%s: offset %zu, want %zu", bad[i].body,
-                  err.offset, bad[i].offset);
+        CHECK_MSG(err.offset == bad[i].offset, "%s: offset %zu, want %zu", bad[i].body, err.offset,
+                  bad[i].offset);
         CHECK(strstr(err.message, "percent") != NULL);
     }
 }
@@ -123,8 +122,7 @@ static void test_bad_percent(void)
 static void test_not_form(void)
 {
     static const char *const bad[] = {
-        "{\"Name\":\"Jane\"}", "<xml/>", "a=b c", "a=1\n", "a=\x80", "--boundary\r\nx",
-        "a=b|c",
+        "{\"Name\":\"Jane\"}", "<xml/>", "a=b c", "a=1\n", "a=\x80", "--boundary\r\nx", "a=b|c",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         seckit_form *f = NULL;

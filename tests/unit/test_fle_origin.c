@@ -28,8 +28,8 @@ static seckit_fle_decryptor *decryptor(int lenient)
     o.lenient_form = lenient;
     seckit_fle_decryptor *d = NULL;
     if (seckit_fle_decryptor_new(&d, &o, &err) != 0 ||
-        seckit_fle_decryptor_add_key(d, PROVIDER, KEY_NAME, priv, priv_len,
-                                     SECKIT_RSA_OAEP_SHA256, &err) != 0) {
+        seckit_fle_decryptor_add_key(d, PROVIDER, KEY_NAME, priv, priv_len, SECKIT_RSA_OAEP_SHA256,
+                                     &err) != 0) {
         seckit_fle_decryptor_free(d);
         return NULL;
     }
@@ -38,8 +38,8 @@ static seckit_fle_decryptor *decryptor(int lenient)
 
 /* The base64 FLE value of `plain` for field Phone (percent-encoded for a
  * body), encrypted to the given public key and names. */
-static char *enc_value(const char *pubkey, size_t publen, const char *provider,
-                       const char *key, const char *plain)
+static char *enc_value(const char *pubkey, size_t publen, const char *provider, const char *key,
+                       const char *plain)
 {
     seckit_fle_profile *p = NULL;
     const char *pats[] = {"Phone"};
@@ -136,8 +136,7 @@ static void test_per_field_api(void)
     CHECK_RC(seckit_fle_decrypt_fields(d, body, strlen(body), email, 1, &f, &err),
              SECKIT_ENOTFOUND);
     const char *const name[] = {"Name"};
-    CHECK_RC(seckit_fle_decrypt_fields(d, body, strlen(body), name, 1, &f, &err),
-             SECKIT_EFORMAT);
+    CHECK_RC(seckit_fle_decrypt_fields(d, body, strlen(body), name, 1, &f, &err), SECKIT_EFORMAT);
     CHECK(f == NULL);
     free(t);
     free(body);
@@ -171,7 +170,8 @@ static void test_fields_selection(void)
     seckit_fle_decrypt_options_init(&o);
     CHECK_OK(seckit_fle_decryptor_new(&pd, &o, &err), &err);
     CHECK_OK(seckit_fle_decryptor_add_key(pd, PROVIDER, KEY_NAME, priv, priv_len,
-                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+                                          SECKIT_RSA_OAEP_SHA256, &err),
+             &err);
     CHECK_OK(seckit_fle_decryptor_add_field(pd, "Pho*", &err), &err);
     CHECK_OK(seckit_fle_decrypt_fields(pd, b2, strlen(b2), NULL, 0, &f, &err), &err);
     seckit_fle_field x;
@@ -187,7 +187,8 @@ static void test_fields_selection(void)
     pd = NULL;
     CHECK_OK(seckit_fle_decryptor_new(&pd, &o, &err), &err);
     CHECK_OK(seckit_fle_decryptor_add_key(pd, PROVIDER, KEY_NAME, priv, priv_len,
-                                          SECKIT_RSA_OAEP_SHA256, &err), &err);
+                                          SECKIT_RSA_OAEP_SHA256, &err),
+             &err);
     CHECK_OK(seckit_fle_decrypt_fields(pd, b2, strlen(b2), NULL, 0, &f, &err), &err);
     CHECK(seckit_fle_fields_decrypted(f) == 2);
     seckit_fle_fields_free(f);
@@ -255,8 +256,8 @@ static void test_lenient_decrypt(void)
     CHECK_RC(seckit_fle_decrypt_body(strict, body, strlen(body), phone, 1, &out, &ol, NULL, &err),
              SECKIT_EFORMAT);
     CHECK(out == NULL);
-    CHECK_OK(seckit_fle_decrypt_body(lenient, body, strlen(body), phone, 1, &out, &ol, NULL,
-                                     &err), &err);
+    CHECK_OK(seckit_fle_decrypt_body(lenient, body, strlen(body), phone, 1, &out, &ol, NULL, &err),
+             &err);
     char *want = body_with(before, "404-555-0150", after);
     CHECK(out != NULL && ol == strlen(want) && memcmp(out, want, ol) == 0);
     seckit_secret_free(out);
@@ -278,8 +279,8 @@ static void test_lenient_decrypt(void)
                  SECKIT_EFORMAT);
         CHECK(f == NULL);
         CHECK_MSG(strstr(err.message, "field 'Phone'") != NULL, "%s", err.message);
-        CHECK_RC(seckit_fle_decrypt_body(lenient, sb, strlen(sb), phone, 1, &out, &ol, NULL,
-                                         &err), SECKIT_EFORMAT);
+        CHECK_RC(seckit_fle_decrypt_body(lenient, sb, strlen(sb), phone, 1, &out, &ol, NULL, &err),
+                 SECKIT_EFORMAT);
         free(sb);
         free(sv);
     }
@@ -308,10 +309,10 @@ static void check_public(int rc, const char *what)
     CHECK_MSG(err.public_message[0] != '\0', "%s: no public message (%s)", what, err.message);
     CHECK_MSG(strlen(pm) < SECKIT_ERROR_PUBLIC_MAX, "%s", what);
     static const char *const secret[] = {PROVIDER, KEY_NAME, OTHER_PROVIDER, OTHER_KEY,
-                                         "offset", "0x", "SECKIT_"};
+                                         "offset", "0x",     "SECKIT_"};
     for (size_t i = 0; i < SKT_TEST_LEN(secret); i++)
-        CHECK_MSG(strstr(pm, secret[i]) == NULL, "%s: public message '%s' contains '%s'", what,
-                  pm, secret[i]);
+        CHECK_MSG(strstr(pm, secret[i]) == NULL, "%s: public message '%s' contains '%s'", what, pm,
+                  secret[i]);
     CHECK_MSG(strcmp(pm, err.message) != 0, "%s: public message is the detailed one", what);
 }
 
@@ -342,8 +343,7 @@ static void test_public_messages(void)
         {"truncated", NULL, 0, "field 1: the encrypted value could not be decrypted"},
         {"not a form", strdup("{\"Phone\": \"x\"}"), 0,
          "the request body is not a valid form (application/x-www-form-urlencoded)"},
-        {"not encrypted", strdup("Phone=404-555-0150"), 0,
-         "field 1: the value is not encrypted"},
+        {"not encrypted", strdup("Phone=404-555-0150"), 0, "field 1: the value is not encrypted"},
         {"missing", strdup("Name=x"), 0, "a required encrypted field is missing"},
         {"malformed encrypted field", body_with("Phone=", good, "|"), 1,
          "field 1: the encrypted value is malformed"},
@@ -456,8 +456,8 @@ int main(void)
 {
     TEST_INIT();
     if (seckit_rsa_keygen(2048, &priv, &priv_len, &pub, &pub_len, &err) != 0 ||
-        seckit_rsa_keygen(2048, &other_priv, &other_priv_len, &other_pub, &other_pub_len,
-                          &err) != 0) {
+        seckit_rsa_keygen(2048, &other_priv, &other_priv_len, &other_pub, &other_pub_len, &err) !=
+            0) {
         printf("FAIL keygen: %s\n", err.message);
         return 1;
     }

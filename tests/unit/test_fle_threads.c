@@ -30,8 +30,8 @@ static seckit_fle_decryptor *make_decryptor(int with_second, seckit_error *e)
         return NULL;
     if (seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv1, priv1_len,
                                      SECKIT_RSA_OAEP_SHA256, e) != 0 ||
-        (with_second && seckit_fle_decryptor_add_key(d, "FLEDemo", "RotatedKey", priv2,
-                                                     priv2_len, SECKIT_RSA_OAEP_SHA256, e) != 0)) {
+        (with_second && seckit_fle_decryptor_add_key(d, "FLEDemo", "RotatedKey", priv2, priv2_len,
+                                                     SECKIT_RSA_OAEP_SHA256, e) != 0)) {
         seckit_fle_decryptor_unref(d);
         return NULL;
     }
@@ -89,7 +89,8 @@ static void test_keystore_rotation(void)
     CHECK(seckit_fle_decryptor_is_sealed(d));
     /* Sealed by the keystore: the caller's copy can no longer change. */
     CHECK_RC(seckit_fle_decryptor_add_key(d, "FLEDemo", "RotatedKey", priv2, priv2_len,
-                                          SECKIT_RSA_OAEP_SHA256, &err), SECKIT_EINVAL);
+                                          SECKIT_RSA_OAEP_SHA256, &err),
+             SECKIT_EINVAL);
     CHECK(strstr(err.message, "sealed") != NULL);
     seckit_fle_decryptor_unref(d); /* the keystore keeps its own reference */
 
@@ -196,7 +197,8 @@ static void test_refcount(void)
     seckit_fle_decryptor_seal(d);
     CHECK(seckit_fle_decryptor_is_sealed(d));
     CHECK_RC(seckit_fle_decryptor_add_key(d, "FLEDemo", "RotatedKey", priv2, priv2_len,
-                                          SECKIT_RSA_OAEP_SHA256, &err), SECKIT_EINVAL);
+                                          SECKIT_RSA_OAEP_SHA256, &err),
+             SECKIT_EINVAL);
     CHECK(decrypts(d, &err));
     seckit_fle_decryptor_unref(d);
     CHECK(seckit_fle_decryptor_ref(NULL) == NULL);
@@ -218,8 +220,8 @@ int main(void)
     const char *pats[] = {"Phone"};
     if (seckit_fle_profile_new(&p, pub1, pub1_len, "FLEDemo", "DemoPublicKey", pats, 1, &err) !=
             0 ||
-        seckit_fle_encrypt_value(p, "Phone", secret_text, strlen(secret_text), &value,
-                                 &value_len, &err) != 0) {
+        seckit_fle_encrypt_value(p, "Phone", secret_text, strlen(secret_text), &value, &value_len,
+                                 &err) != 0) {
         printf("FAIL encrypt: %s\n", err.message);
         return 1;
     }

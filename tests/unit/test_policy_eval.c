@@ -29,16 +29,18 @@ typedef struct pol {
 
 static seckit_policy_set *kept_set;
 
-static seckit_decision decide_ctx(const pol *ps, size_t n, const char *principal, const char *action,
-                                  const char *resource, const char *racct, const seckit_context_entry *ctx,
-                                  size_t nctx, seckit_eval_result **keep)
+static seckit_decision decide_ctx(const pol *ps, size_t n, const char *principal,
+                                  const char *action, const char *resource, const char *racct,
+                                  const seckit_context_entry *ctx, size_t nctx,
+                                  seckit_eval_result **keep)
 {
     seckit_error err;
     seckit_error_clear(&err);
     seckit_policy_set *set = NULL;
     CHECK_RC(seckit_policy_set_new(&set, &err), 0);
     for (size_t i = 0; i < n; i++) {
-        int rc = seckit_policy_set_add(set, ps[i].role, NULL, "test.json", ps[i].json, strlen(ps[i].json), &err);
+        int rc = seckit_policy_set_add(set, ps[i].role, NULL, "test.json", ps[i].json,
+                                       strlen(ps[i].json), &err);
         CHECK_MSG(rc == 0, "policy %zu: %s", i, err.message);
     }
     seckit_eval_request req = {principal, action, resource, racct, ctx, nctx};
@@ -64,19 +66,20 @@ static seckit_decision decide(const pol *ps, size_t n, const char *principal, co
     return decide_ctx(ps, n, principal, action, resource, racct, NULL, 0, NULL);
 }
 
-#define ALLOW_OBJ(principal_json)                                                                              \
-    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":" principal_json            \
+#define ALLOW_OBJ(principal_json)                                                                    \
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":" principal_json \
     ",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bucket/*\"}]}"
-#define ID_ALLOW_OBJ                                                                                           \
-    "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\","             \
+#define ID_ALLOW_OBJ                                                                               \
+    "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\"," \
     "\"Resource\":\"arn:aws:s3:::bucket/*\"}}"
-#define ID_ALLOW_OTHER                                                                                         \
+#define ID_ALLOW_OTHER                                                                             \
     "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}}"
-#define DENY_OBJ                                                                                               \
+#define DENY_OBJ                                                                                   \
     "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}"
 
-#define EXPECT(got, want)                                                                                      \
-    CHECK_MSG((got) == (want), "decision %s, expected %s", seckit_decision_name(got), seckit_decision_name(want))
+#define EXPECT(got, want)                                                                          \
+    CHECK_MSG((got) == (want), "decision %s, expected %s", seckit_decision_name(got),              \
+              seckit_decision_name(want))
 
 /* ---- the decision procedure (Policy evaluation logic) ---- */
 
@@ -92,19 +95,25 @@ static void test_default_implicit_deny(void)
 static void test_explicit_deny_wins_everywhere(void)
 {
     /* an explicit deny in any policy type overrides every allow */
-    seckit_eval_role roles[] = {SECKIT_EVAL_IDENTITY, SECKIT_EVAL_BOUNDARY, SECKIT_EVAL_SCP, SECKIT_EVAL_SESSION};
+    seckit_eval_role roles[] = {SECKIT_EVAL_IDENTITY, SECKIT_EVAL_BOUNDARY, SECKIT_EVAL_SCP,
+                                SECKIT_EVAL_SESSION};
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
-        pol p[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}, {SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" SESSION "\"}")},
+        pol p[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ},
+                   {SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" SESSION "\"}")},
                    {roles[i], DENY_OBJ}};
         EXPECT(decide(p, 3, SESSION, "s3:GetObject", OBJ, A), SECKIT_DECISION_EXPLICIT_DENY);
     }
-    pol r[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ},
-               {SECKIT_EVAL_RESOURCE, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\","
-                                      "\"Action\":\"s3:*\",\"Resource\":\"*\"}}"}};
+    pol r[] = {
+        {SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ},
+        {SECKIT_EVAL_RESOURCE,
+         "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\","
+         "\"Action\":\"s3:*\",\"Resource\":\"*\"}}"}};
     EXPECT(decide(r, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_EXPLICIT_DENY);
-    pol c[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ},
-               {SECKIT_EVAL_RCP, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\","
-                                 "\"Action\":\"s3:*\",\"Resource\":\"*\"}}"}};
+    pol c[] = {
+        {SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ},
+        {SECKIT_EVAL_RCP,
+         "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\","
+         "\"Action\":\"s3:*\",\"Resource\":\"*\"}}"}};
     EXPECT(decide(c, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_EXPLICIT_DENY);
 }
 
@@ -114,11 +123,15 @@ static void test_scp_must_allow(void)
      * identity allow; FullAWSAccess-like SCP passes */
     pol p[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}, {SECKIT_EVAL_SCP, ID_ALLOW_OTHER}};
     EXPECT(decide(p, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_IMPLICIT_DENY);
-    pol q[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ},
-               {SECKIT_EVAL_SCP, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}"}};
+    pol q[] = {
+        {SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ},
+        {SECKIT_EVAL_SCP,
+         "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}"}};
     EXPECT(decide(q, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
     /* an SCP allow alone grants nothing */
-    pol r[] = {{SECKIT_EVAL_SCP, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}"}};
+    pol r[] = {
+        {SECKIT_EVAL_SCP,
+         "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}"}};
     EXPECT(decide(r, 1, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_IMPLICIT_DENY);
 }
 
@@ -127,7 +140,8 @@ static void test_resource_policy_same_account(void)
     /* same account: a resource-based policy naming the user grants on its
      * own, even with no identity policy and despite a boundary that does
      * not allow */
-    pol p[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" USER "\"}")}, {SECKIT_EVAL_BOUNDARY, ID_ALLOW_OTHER}};
+    pol p[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" USER "\"}")},
+               {SECKIT_EVAL_BOUNDARY, ID_ALLOW_OTHER}};
     EXPECT(decide(p, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
     /* naming the role session: grants despite boundary and session policy */
     pol q[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" SESSION "\"}")},
@@ -138,14 +152,17 @@ static void test_resource_policy_same_account(void)
      * session policy limit it */
     pol r[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" ROLE "\"}")}};
     EXPECT(decide(r, 1, SESSION, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
-    pol r2[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" ROLE "\"}")}, {SECKIT_EVAL_BOUNDARY, ID_ALLOW_OTHER}};
+    pol r2[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" ROLE "\"}")},
+                {SECKIT_EVAL_BOUNDARY, ID_ALLOW_OTHER}};
     EXPECT(decide(r2, 2, SESSION, "s3:GetObject", OBJ, A), SECKIT_DECISION_IMPLICIT_DENY);
-    pol r3[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" ROLE "\"}")}, {SECKIT_EVAL_SESSION, ID_ALLOW_OTHER}};
+    pol r3[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" ROLE "\"}")},
+                {SECKIT_EVAL_SESSION, ID_ALLOW_OTHER}};
     EXPECT(decide(r3, 2, SESSION, "s3:GetObject", OBJ, A), SECKIT_DECISION_IMPLICIT_DENY);
     /* naming the account delegates: the identity side must allow */
     pol s[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"arn:aws:iam::" A ":root\"}")}};
     EXPECT(decide(s, 1, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_IMPLICIT_DENY);
-    pol s2[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" A "\"}")}, {SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}};
+    pol s2[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" A "\"}")},
+                {SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}};
     EXPECT(decide(s2, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
     /* "*": no identity policy needed, limited by the session policy */
     pol t[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("\"*\"")}};
@@ -161,20 +178,25 @@ static void test_cross_account(void)
     EXPECT(decide(p, 1, USER, "s3:GetObject", OBJ, B), SECKIT_DECISION_IMPLICIT_DENY);
     pol q[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" A "\"}")}};
     EXPECT(decide(q, 1, USER, "s3:GetObject", OBJ, B), SECKIT_DECISION_IMPLICIT_DENY);
-    pol r[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}, {SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" A "\"}")}};
+    pol r[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ},
+               {SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" A "\"}")}};
     EXPECT(decide(r, 2, USER, "s3:GetObject", OBJ, B), SECKIT_DECISION_ALLOWED);
     /* even a grant to the user's own ARN needs the identity side */
     pol s[] = {{SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" USER "\"}")}};
     EXPECT(decide(s, 1, USER, "s3:GetObject", OBJ, B), SECKIT_DECISION_IMPLICIT_DENY);
     /* and the boundary still applies */
-    pol t[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ}, {SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" A "\"}")},
+    pol t[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ},
+               {SECKIT_EVAL_RESOURCE, ALLOW_OBJ("{\"AWS\":\"" A "\"}")},
                {SECKIT_EVAL_BOUNDARY, ID_ALLOW_OTHER}};
     EXPECT(decide(t, 3, USER, "s3:GetObject", OBJ, B), SECKIT_DECISION_IMPLICIT_DENY);
     /* the resource account from the ARN when it has one */
-    pol u[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
-                                      "\"Action\":\"sqs:SendMessage\",\"Resource\":\"*\"}}"}};
-    EXPECT(decide(u, 1, USER, "sqs:SendMessage", "arn:aws:sqs:us-east-1:" B ":q", NULL), SECKIT_DECISION_IMPLICIT_DENY);
-    EXPECT(decide(u, 1, USER, "sqs:SendMessage", "arn:aws:sqs:us-east-1:" A ":q", NULL), SECKIT_DECISION_ALLOWED);
+    pol u[] = {{SECKIT_EVAL_IDENTITY,
+                "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+                "\"Action\":\"sqs:SendMessage\",\"Resource\":\"*\"}}"}};
+    EXPECT(decide(u, 1, USER, "sqs:SendMessage", "arn:aws:sqs:us-east-1:" B ":q", NULL),
+           SECKIT_DECISION_IMPLICIT_DENY);
+    EXPECT(decide(u, 1, USER, "sqs:SendMessage", "arn:aws:sqs:us-east-1:" A ":q", NULL),
+           SECKIT_DECISION_ALLOWED);
 }
 
 static void test_boundary_and_session(void)
@@ -198,48 +220,60 @@ static void test_boundary_and_session(void)
 
 static void test_not_action_not_resource(void)
 {
-    pol p[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
-                                      "\"NotAction\":\"iam:*\",\"Resource\":\"*\"}}"}};
+    pol p[] = {{SECKIT_EVAL_IDENTITY,
+                "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+                "\"NotAction\":\"iam:*\",\"Resource\":\"*\"}}"}};
     EXPECT(decide(p, 1, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
     EXPECT(decide(p, 1, USER, "IAM:CreateUser", "*", A), SECKIT_DECISION_IMPLICIT_DENY);
-    pol q[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
-                                      "\"Action\":\"s3:*\",\"NotResource\":\"arn:aws:s3:::secret/*\"}}"}};
+    pol q[] = {{SECKIT_EVAL_IDENTITY,
+                "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+                "\"Action\":\"s3:*\",\"NotResource\":\"arn:aws:s3:::secret/*\"}}"}};
     EXPECT(decide(q, 1, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
-    EXPECT(decide(q, 1, USER, "s3:GetObject", "arn:aws:s3:::secret/x", A), SECKIT_DECISION_IMPLICIT_DENY);
+    EXPECT(decide(q, 1, USER, "s3:GetObject", "arn:aws:s3:::secret/x", A),
+           SECKIT_DECISION_IMPLICIT_DENY);
     /* NotPrincipal with Deny: everyone except the listed principal */
     pol r[] = {{SECKIT_EVAL_IDENTITY, ID_ALLOW_OBJ},
-               {SECKIT_EVAL_RESOURCE, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"NotPrincipal\":"
-                                      "{\"AWS\":\"" USER "\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}}"}};
+               {SECKIT_EVAL_RESOURCE,
+                "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"NotPrincipal\":"
+                "{\"AWS\":\"" USER "\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}}"}};
     EXPECT(decide(r, 2, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
-    EXPECT(decide(r, 2, "arn:aws:iam::" A ":user/bob", "s3:GetObject", OBJ, A), SECKIT_DECISION_EXPLICIT_DENY);
+    EXPECT(decide(r, 2, "arn:aws:iam::" A ":user/bob", "s3:GetObject", OBJ, A),
+           SECKIT_DECISION_EXPLICIT_DENY);
 }
 
 static void test_matching_case_rules(void)
 {
     /* action names are case-insensitive; the ARN's resource part is not */
-    pol p[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
-                                      "\"Action\":\"S3:getOBJECT\",\"Resource\":\"arn:AWS:S3:::bucket/*\"}}"}};
+    pol p[] = {{SECKIT_EVAL_IDENTITY,
+                "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+                "\"Action\":\"S3:getOBJECT\",\"Resource\":\"arn:AWS:S3:::bucket/*\"}}"}};
     EXPECT(decide(p, 1, USER, "s3:GetObject", OBJ, A), SECKIT_DECISION_ALLOWED);
-    EXPECT(decide(p, 1, USER, "s3:GetObject", "arn:aws:s3:::BUCKET/x", A), SECKIT_DECISION_IMPLICIT_DENY);
+    EXPECT(decide(p, 1, USER, "s3:GetObject", "arn:aws:s3:::BUCKET/x", A),
+           SECKIT_DECISION_IMPLICIT_DENY);
     /* '*' in the resource part spans '/'; '?' is one character; '*' in
      * the region field does not cross ':' */
-    pol q[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\","
-                                      "\"Resource\":[\"arn:aws:s3:::bucket/*/test/*\",\"arn:aws:sqs:us-east-?:*:q\"]}}"}};
-    EXPECT(decide(q, 1, USER, "s3:GetObject", "arn:aws:s3:::bucket/1/2/test/3/object.jpg", A), SECKIT_DECISION_ALLOWED);
-    EXPECT(decide(q, 1, USER, "sqs:SendMessage", "arn:aws:sqs:us-east-1:" A ":q", NULL), SECKIT_DECISION_ALLOWED);
-    EXPECT(decide(q, 1, USER, "sqs:SendMessage", "arn:aws:sqs:us-east-12:" A ":q", NULL), SECKIT_DECISION_IMPLICIT_DENY);
+    pol q[] = {{SECKIT_EVAL_IDENTITY,
+                "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\","
+                "\"Resource\":[\"arn:aws:s3:::bucket/*/test/*\",\"arn:aws:sqs:us-east-?:*:q\"]}}"}};
+    EXPECT(decide(q, 1, USER, "s3:GetObject", "arn:aws:s3:::bucket/1/2/test/3/object.jpg", A),
+           SECKIT_DECISION_ALLOWED);
+    EXPECT(decide(q, 1, USER, "sqs:SendMessage", "arn:aws:sqs:us-east-1:" A ":q", NULL),
+           SECKIT_DECISION_ALLOWED);
+    EXPECT(decide(q, 1, USER, "sqs:SendMessage", "arn:aws:sqs:us-east-12:" A ":q", NULL),
+           SECKIT_DECISION_IMPLICIT_DENY);
 }
 
 /* ---- conditions ---- */
 
-static seckit_decision with_cond(const char *cond, const char *key, seckit_context_type t, const char *const *vals,
-                                 size_t nvals)
+static seckit_decision with_cond(const char *cond, const char *key, seckit_context_type t,
+                                 const char *const *vals, size_t nvals)
 {
     char json[2048];
-    snprintf(json, sizeof json,
-             "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\","
-             "\"Resource\":\"*\",\"Condition\":%s}}",
-             cond);
+    snprintf(
+        json, sizeof json,
+        "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\","
+        "\"Resource\":\"*\",\"Condition\":%s}}",
+        cond);
     pol p[] = {{SECKIT_EVAL_IDENTITY, json}};
     seckit_context_entry e = {key, t, vals, nvals};
     return decide_ctx(p, 1, USER, "s3:GetObject", OBJ, A, &e, key ? 1 : 0, NULL);
@@ -255,54 +289,87 @@ static seckit_decision with_cond(const char *cond, const char *key, seckit_conte
 static void test_condition_operators(void)
 {
     EXPECT(COND("{\"StringEquals\":{\"aws:PrincipalTag/team\":\"eng\"}}", "aws:principaltag/TEAM",
-                SECKIT_CONTEXT_STRING, "eng"), AL);
+                SECKIT_CONTEXT_STRING, "eng"),
+           AL);
     EXPECT(COND("{\"StringEquals\":{\"aws:PrincipalTag/team\":\"eng\"}}", "aws:PrincipalTag/team",
-                SECKIT_CONTEXT_STRING, "ENG"), ID);
-    EXPECT(COND("{\"StringEqualsIgnoreCase\":{\"k:x\":\"eng\"}}", "k:x", SECKIT_CONTEXT_STRING, "ENG"), AL);
-    EXPECT(COND("{\"StringNotEquals\":{\"k:x\":[\"a\",\"b\"]}}", "k:x", SECKIT_CONTEXT_STRING, "b"), ID);
-    EXPECT(COND("{\"StringNotEquals\":{\"k:x\":[\"a\",\"b\"]}}", "k:x", SECKIT_CONTEXT_STRING, "c"), AL);
-    EXPECT(COND("{\"StringLike\":{\"s3:prefix\":\"home/*\"}}", "s3:prefix", SECKIT_CONTEXT_STRING, "home/a/b"), AL);
-    EXPECT(COND("{\"StringNotLike\":{\"s3:prefix\":\"home/?\"}}", "s3:prefix", SECKIT_CONTEXT_STRING, "home/ab"), AL);
-    EXPECT(COND("{\"NumericLessThan\":{\"aws:MultiFactorAuthAge\":\"3600\"}}", "aws:MultiFactorAuthAge",
-                SECKIT_CONTEXT_NUMERIC, "300"), AL);
-    EXPECT(COND("{\"NumericGreaterThanEquals\":{\"k:n\":\"10.5\"}}", "k:n", SECKIT_CONTEXT_NUMERIC, "10.5"), AL);
+                SECKIT_CONTEXT_STRING, "ENG"),
+           ID);
+    EXPECT(COND("{\"StringEqualsIgnoreCase\":{\"k:x\":\"eng\"}}", "k:x", SECKIT_CONTEXT_STRING,
+                "ENG"),
+           AL);
+    EXPECT(COND("{\"StringNotEquals\":{\"k:x\":[\"a\",\"b\"]}}", "k:x", SECKIT_CONTEXT_STRING, "b"),
+           ID);
+    EXPECT(COND("{\"StringNotEquals\":{\"k:x\":[\"a\",\"b\"]}}", "k:x", SECKIT_CONTEXT_STRING, "c"),
+           AL);
+    EXPECT(COND("{\"StringLike\":{\"s3:prefix\":\"home/*\"}}", "s3:prefix", SECKIT_CONTEXT_STRING,
+                "home/a/b"),
+           AL);
+    EXPECT(COND("{\"StringNotLike\":{\"s3:prefix\":\"home/?\"}}", "s3:prefix",
+                SECKIT_CONTEXT_STRING, "home/ab"),
+           AL);
+    EXPECT(COND("{\"NumericLessThan\":{\"aws:MultiFactorAuthAge\":\"3600\"}}",
+                "aws:MultiFactorAuthAge", SECKIT_CONTEXT_NUMERIC, "300"),
+           AL);
+    EXPECT(COND("{\"NumericGreaterThanEquals\":{\"k:n\":\"10.5\"}}", "k:n", SECKIT_CONTEXT_NUMERIC,
+                "10.5"),
+           AL);
     EXPECT(COND("{\"NumericEquals\":{\"k:n\":\"10\"}}", "k:n", SECKIT_CONTEXT_NUMERIC, "ten"), ID);
-    EXPECT(COND("{\"DateGreaterThan\":{\"aws:CurrentTime\":\"2020-01-01T00:00:00Z\"}}", "aws:CurrentTime",
-                SECKIT_CONTEXT_DATE, "2021-06-01T12:00:00Z"), AL);
+    EXPECT(COND("{\"DateGreaterThan\":{\"aws:CurrentTime\":\"2020-01-01T00:00:00Z\"}}",
+                "aws:CurrentTime", SECKIT_CONTEXT_DATE, "2021-06-01T12:00:00Z"),
+           AL);
     /* epoch seconds and ISO 8601 compare as the same instants */
-    EXPECT(COND("{\"DateEquals\":{\"aws:EpochTime\":\"1577836800\"}}", "aws:EpochTime", SECKIT_CONTEXT_DATE,
-                "2020-01-01T00:00:00Z"), AL);
-    EXPECT(COND("{\"DateLessThan\":{\"aws:CurrentTime\":\"2020-01-01T01:00:00+02:00\"}}", "aws:CurrentTime",
-                SECKIT_CONTEXT_DATE, "2019-12-31T23:30:00Z"), ID);
-    EXPECT(COND("{\"Bool\":{\"aws:SecureTransport\":\"true\"}}", "aws:SecureTransport", SECKIT_CONTEXT_BOOLEAN,
-                "true"), AL);
-    EXPECT(COND("{\"Bool\":{\"aws:SecureTransport\":true}}", "aws:SecureTransport", SECKIT_CONTEXT_BOOLEAN,
-                "false"), ID);
+    EXPECT(COND("{\"DateEquals\":{\"aws:EpochTime\":\"1577836800\"}}", "aws:EpochTime",
+                SECKIT_CONTEXT_DATE, "2020-01-01T00:00:00Z"),
+           AL);
+    EXPECT(COND("{\"DateLessThan\":{\"aws:CurrentTime\":\"2020-01-01T01:00:00+02:00\"}}",
+                "aws:CurrentTime", SECKIT_CONTEXT_DATE, "2019-12-31T23:30:00Z"),
+           ID);
+    EXPECT(COND("{\"Bool\":{\"aws:SecureTransport\":\"true\"}}", "aws:SecureTransport",
+                SECKIT_CONTEXT_BOOLEAN, "true"),
+           AL);
+    EXPECT(COND("{\"Bool\":{\"aws:SecureTransport\":true}}", "aws:SecureTransport",
+                SECKIT_CONTEXT_BOOLEAN, "false"),
+           ID);
     EXPECT(COND("{\"BinaryEquals\":{\"k:b\":\"QmluYXJ5VmFsdWU=\"}}", "k:b", SECKIT_CONTEXT_BINARY,
-                "QmluYXJ5VmFsdWU="), AL);
-    EXPECT(COND("{\"BinaryEquals\":{\"k:b\":\"QmluYXJ5VmFsdWU=\"}}", "k:b", SECKIT_CONTEXT_BINARY, "QUJD"), ID);
+                "QmluYXJ5VmFsdWU="),
+           AL);
+    EXPECT(COND("{\"BinaryEquals\":{\"k:b\":\"QmluYXJ5VmFsdWU=\"}}", "k:b", SECKIT_CONTEXT_BINARY,
+                "QUJD"),
+           ID);
     /* the request's value is parsed as the policy's: unpadded base64 is not a value */
     EXPECT(COND("{\"BinaryEquals\":{\"k:b\":\"QQ==\"}}", "k:b", SECKIT_CONTEXT_BINARY, "QQ=="), AL);
     EXPECT(COND("{\"BinaryEquals\":{\"k:b\":\"QQ==\"}}", "k:b", SECKIT_CONTEXT_BINARY, "QQ"), ID);
     /* numbers of any length (64 digits and more) */
-    EXPECT(COND("{\"NumericLessThan\":{\"k:n\":\"1000000000000000000000000000000000000000000000000000000000000000000\"}}",
-                "k:n", SECKIT_CONTEXT_NUMERIC, "5"), AL);
+    EXPECT(
+        COND(
+            "{\"NumericLessThan\":{\"k:n\":\"1000000000000000000000000000000000000000000000000000000000000000000\"}}",
+            "k:n", SECKIT_CONTEXT_NUMERIC, "5"),
+        AL);
     EXPECT(COND("{\"NumericGreaterThan\":{\"k:n\":\"5\"}}", "k:n", SECKIT_CONTEXT_NUMERIC,
-                "1000000000000000000000000000000000000000000000000000000000000000000"), AL);
-    EXPECT(COND("{\"NumericGreaterThan\":{\"k:n\":\"5\"}}", "k:n", SECKIT_CONTEXT_NUMERIC, "1e3"), ID);
-    EXPECT(COND("{\"IpAddress\":{\"aws:SourceIp\":[\"203.0.113.0/24\",\"2001:DB8:1234:5678::/64\"]}}",
-                "aws:SourceIp", SECKIT_CONTEXT_IP, "2001:db8:1234:5678::abcd"), AL);
-    EXPECT(COND("{\"IpAddress\":{\"aws:SourceIp\":\"203.0.113.0/24\"}}", "aws:SourceIp", SECKIT_CONTEXT_IP,
-                "203.0.114.1"), ID);
-    EXPECT(COND("{\"NotIpAddress\":{\"aws:SourceIp\":\"203.0.113.0/24\"}}", "aws:SourceIp", SECKIT_CONTEXT_IP,
-                "2001:db8::1"), AL);
-    EXPECT(COND("{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:sns:*:" A ":topic-*\"}}", "aws:SourceArn",
-                SECKIT_CONTEXT_STRING, "arn:aws:sns:us-east-1:" A ":topic-a"), AL);
+                "1000000000000000000000000000000000000000000000000000000000000000000"),
+           AL);
+    EXPECT(COND("{\"NumericGreaterThan\":{\"k:n\":\"5\"}}", "k:n", SECKIT_CONTEXT_NUMERIC, "1e3"),
+           ID);
+    EXPECT(
+        COND("{\"IpAddress\":{\"aws:SourceIp\":[\"203.0.113.0/24\",\"2001:DB8:1234:5678::/64\"]}}",
+             "aws:SourceIp", SECKIT_CONTEXT_IP, "2001:db8:1234:5678::abcd"),
+        AL);
+    EXPECT(COND("{\"IpAddress\":{\"aws:SourceIp\":\"203.0.113.0/24\"}}", "aws:SourceIp",
+                SECKIT_CONTEXT_IP, "203.0.114.1"),
+           ID);
+    EXPECT(COND("{\"NotIpAddress\":{\"aws:SourceIp\":\"203.0.113.0/24\"}}", "aws:SourceIp",
+                SECKIT_CONTEXT_IP, "2001:db8::1"),
+           AL);
+    EXPECT(COND("{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:sns:*:" A ":topic-*\"}}",
+                "aws:SourceArn", SECKIT_CONTEXT_STRING, "arn:aws:sns:us-east-1:" A ":topic-a"),
+           AL);
     /* ARN fields one by one: '*' does not cross ':' */
     EXPECT(COND("{\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:sns:*:" A ":t\"}}", "aws:SourceArn",
-                SECKIT_CONTEXT_STRING, "arn:aws:sns:us-east-1:x:" A ":t"), ID);
-    EXPECT(COND("{\"ArnNotLike\":{\"aws:SourceArn\":\"arn:aws:sqs:*:*:*\"}}", "aws:SourceArn", SECKIT_CONTEXT_STRING,
-                "arn:aws:sns:us-east-1:" A ":t"), AL);
+                SECKIT_CONTEXT_STRING, "arn:aws:sns:us-east-1:x:" A ":t"),
+           ID);
+    EXPECT(COND("{\"ArnNotLike\":{\"aws:SourceArn\":\"arn:aws:sqs:*:*:*\"}}", "aws:SourceArn",
+                SECKIT_CONTEXT_STRING, "arn:aws:sns:us-east-1:" A ":t"),
+           AL);
 }
 
 static void test_missing_keys(void)
@@ -314,8 +381,9 @@ static void test_missing_keys(void)
     EXPECT(NOKEY("{\"StringEqualsIfExists\":{\"aws:PrincipalTag/team\":\"eng\"}}"), AL);
     EXPECT(NOKEY("{\"Null\":{\"aws:PrincipalTag/team\":\"true\"}}"), AL);
     EXPECT(NOKEY("{\"Null\":{\"aws:PrincipalTag/team\":\"false\"}}"), ID);
-    EXPECT(COND("{\"Null\":{\"aws:PrincipalTag/team\":\"false\"}}", "aws:PrincipalTag/team", SECKIT_CONTEXT_STRING,
-                "x"), AL);
+    EXPECT(COND("{\"Null\":{\"aws:PrincipalTag/team\":\"false\"}}", "aws:PrincipalTag/team",
+                SECKIT_CONTEXT_STRING, "x"),
+           AL);
     /* ForAllValues is true for a missing key; ForAnyValue false, with
      * IfExists too */
     EXPECT(NOKEY("{\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"a\",\"b\"]}}"), AL);
@@ -323,9 +391,11 @@ static void test_missing_keys(void)
     EXPECT(NOKEY("{\"ForAnyValue:StringEqualsIfExists\":{\"aws:TagKeys\":[\"a\",\"b\"]}}"), ID);
     /* the result names the keys the decision needed */
     seckit_eval_result *res = NULL;
-    pol p[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
-                                      "\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"aws:MultiFactorAuthPresent\":\"true\"},"
-                                      "\"IpAddress\":{\"AWS:SourceIp\":\"10.0.0.0/8\"}}}}"}};
+    pol p[] = {
+        {SECKIT_EVAL_IDENTITY,
+         "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
+         "\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"aws:MultiFactorAuthPresent\":\"true\"},"
+         "\"IpAddress\":{\"AWS:SourceIp\":\"10.0.0.0/8\"}}}}"}};
     EXPECT(decide_ctx(p, 1, USER, "s3:GetObject", OBJ, A, NULL, 0, &res), ID);
     const char *const *keys;
     size_t n = seckit_eval_result_missing_keys(res, &keys);
@@ -336,68 +406,89 @@ static void test_missing_keys(void)
 static void test_set_operators(void)
 {
     /* ForAllValues: every request value is in the policy's set */
-    EXPECT(COND("{\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"env\",\"team\"]}}", "aws:TagKeys",
-                SECKIT_CONTEXT_STRING_LIST, "env", "team"), AL);
-    EXPECT(COND("{\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"env\",\"team\"]}}", "aws:TagKeys",
-                SECKIT_CONTEXT_STRING_LIST, "env", "owner"), ID);
+    EXPECT(COND("{\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"env\",\"team\"]}}",
+                "aws:TagKeys", SECKIT_CONTEXT_STRING_LIST, "env", "team"),
+           AL);
+    EXPECT(COND("{\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"env\",\"team\"]}}",
+                "aws:TagKeys", SECKIT_CONTEXT_STRING_LIST, "env", "owner"),
+           ID);
     EXPECT(with_cond("{\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"env\"]}}", "aws:TagKeys",
-                     SECKIT_CONTEXT_STRING_LIST, NULL, 0), AL);
+                     SECKIT_CONTEXT_STRING_LIST, NULL, 0),
+           AL);
     /* ForAnyValue: at least one request value matches */
     EXPECT(COND("{\"ForAnyValue:StringLike\":{\"aws:TagKeys\":\"cost*\"}}", "aws:TagKeys",
-                SECKIT_CONTEXT_STRING_LIST, "env", "costcenter"), AL);
+                SECKIT_CONTEXT_STRING_LIST, "env", "costcenter"),
+           AL);
     EXPECT(COND("{\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":\"x\"}}", "aws:TagKeys",
-                SECKIT_CONTEXT_STRING_LIST, "env", "costcenter"), ID);
+                SECKIT_CONTEXT_STRING_LIST, "env", "costcenter"),
+           ID);
     /* negated operators per value */
     EXPECT(COND("{\"ForAllValues:StringNotEquals\":{\"aws:TagKeys\":[\"secret\"]}}", "aws:TagKeys",
-                SECKIT_CONTEXT_STRING_LIST, "env", "secret"), ID);
+                SECKIT_CONTEXT_STRING_LIST, "env", "secret"),
+           ID);
     EXPECT(COND("{\"ForAnyValue:StringNotEquals\":{\"aws:TagKeys\":[\"secret\"]}}", "aws:TagKeys",
-                SECKIT_CONTEXT_STRING_LIST, "env", "secret"), AL);
+                SECKIT_CONTEXT_STRING_LIST, "env", "secret"),
+           AL);
 }
 
 static void test_policy_variables(void)
 {
-    pol p[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
-                                      "\"Resource\":\"arn:aws:s3:::bucket/${aws:username}/*\"}}"}};
+    pol p[] = {
+        {SECKIT_EVAL_IDENTITY,
+         "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
+         "\"Resource\":\"arn:aws:s3:::bucket/${aws:username}/*\"}}"}};
     /* aws:username comes from the caller's ARN when not given */
     EXPECT(decide(p, 1, USER, "s3:GetObject", OBJ, A), AL);
     EXPECT(decide(p, 1, "arn:aws:iam::" A ":user/bob", "s3:GetObject", OBJ, A), ID);
     /* a role session has no aws:username: the pattern matches nothing */
     EXPECT(decide(p, 1, SESSION, "s3:GetObject", OBJ, A), ID);
     /* version 2008-10-17: variables are literal text */
-    pol q[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2008-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
-                                      "\"Resource\":\"arn:aws:s3:::bucket/${aws:username}/*\"}}"}};
+    pol q[] = {
+        {SECKIT_EVAL_IDENTITY,
+         "{\"Version\":\"2008-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
+         "\"Resource\":\"arn:aws:s3:::bucket/${aws:username}/*\"}}"}};
     EXPECT(decide(q, 1, USER, "s3:GetObject", OBJ, A), ID);
     EXPECT(decide(q, 1, USER, "s3:GetObject", "arn:aws:s3:::bucket/${aws:username}/x", A), AL);
     /* a default when the key is missing; ${*} is a literal '*' */
-    pol r[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
-                                      "\"Resource\":[\"arn:aws:s3:::bucket/${aws:PrincipalTag/team, 'none'}/*\","
-                                      "\"arn:aws:s3:::lit/${*}${?}${$}\"]}}"}};
+    pol r[] = {
+        {SECKIT_EVAL_IDENTITY,
+         "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
+         "\"Resource\":[\"arn:aws:s3:::bucket/${aws:PrincipalTag/team, 'none'}/*\","
+         "\"arn:aws:s3:::lit/${*}${?}${$}\"]}}"}};
     EXPECT(decide(r, 1, SESSION, "s3:GetObject", "arn:aws:s3:::bucket/none/x", A), AL);
     EXPECT(decide(r, 1, SESSION, "s3:GetObject", "arn:aws:s3:::lit/*?$", A), AL);
     EXPECT(decide(r, 1, SESSION, "s3:GetObject", "arn:aws:s3:::lit/ab$", A), ID);
     /* in a condition: a principal tag against the user name */
     seckit_context_entry tag = {"aws:PrincipalTag/owner", SECKIT_CONTEXT_STRING, V("alice"), 1};
-    pol s[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
-                                      "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:PrincipalTag/owner\":"
-                                      "\"${aws:username}\"}}}}"}};
+    pol s[] = {
+        {SECKIT_EVAL_IDENTITY,
+         "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
+         "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:PrincipalTag/owner\":"
+         "\"${aws:username}\"}}}}"}};
     EXPECT(decide_ctx(s, 1, USER, "s3:GetObject", OBJ, A, &tag, 1, NULL), AL);
-    EXPECT(decide_ctx(s, 1, "arn:aws:iam::" A ":user/bob", "s3:GetObject", OBJ, A, &tag, 1, NULL), ID);
+    EXPECT(decide_ctx(s, 1, "arn:aws:iam::" A ":user/bob", "s3:GetObject", OBJ, A, &tag, 1, NULL),
+           ID);
     /* a value substituted into StringLike is literal: a '*' in a tag
      * value is not a wildcard */
     seckit_context_entry star = {"aws:PrincipalTag/p", SECKIT_CONTEXT_STRING, V("a*"), 1};
-    pol t[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
-                                      "\"Resource\":\"arn:aws:s3:::bucket/${aws:PrincipalTag/p}\"}}"}};
+    pol t[] = {
+        {SECKIT_EVAL_IDENTITY,
+         "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
+         "\"Resource\":\"arn:aws:s3:::bucket/${aws:PrincipalTag/p}\"}}"}};
     EXPECT(decide_ctx(t, 1, USER, "s3:GetObject", "arn:aws:s3:::bucket/a*", A, &star, 1, NULL), AL);
-    EXPECT(decide_ctx(t, 1, USER, "s3:GetObject", "arn:aws:s3:::bucket/abc", A, &star, 1, NULL), ID);
+    EXPECT(decide_ctx(t, 1, USER, "s3:GetObject", "arn:aws:s3:::bucket/abc", A, &star, 1, NULL),
+           ID);
 }
 
 static void test_deciding_statements(void)
 {
     seckit_eval_result *res = NULL;
-    pol p[] = {{SECKIT_EVAL_IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":[\n"
-                                      "  {\"Sid\":\"Read\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"},\n"
-                                      "  {\"Sid\":\"NoSecret\",\"Effect\":\"Deny\",\"Action\":\"s3:*\","
-                                      "\"Resource\":\"arn:aws:s3:::secret/*\"}]}"}};
+    pol p[] = {
+        {SECKIT_EVAL_IDENTITY,
+         "{\"Version\":\"2012-10-17\",\"Statement\":[\n"
+         "  {\"Sid\":\"Read\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"},\n"
+         "  {\"Sid\":\"NoSecret\",\"Effect\":\"Deny\",\"Action\":\"s3:*\","
+         "\"Resource\":\"arn:aws:s3:::secret/*\"}]}"}};
     EXPECT(decide_ctx(p, 1, USER, "s3:GetObject", "arn:aws:s3:::secret/x", A, NULL, 0, &res),
            SECKIT_DECISION_EXPLICIT_DENY);
     const seckit_eval_statement *st;
@@ -424,36 +515,44 @@ static void test_bad_input(void)
     seckit_policy_set *set = NULL;
     CHECK_RC(seckit_policy_set_new(&set, &err), 0);
     static const char *const bad[] = {
-        "{\"Statement\":{\"Action\":\"s3:*\",\"Resource\":\"*\"}}",                                    /* no Effect */
-        "{\"Statement\":{\"Effect\":\"allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",              /* case */
-        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3\",\"Resource\":\"*\"}}",                /* action */
+        "{\"Statement\":{\"Action\":\"s3:*\",\"Resource\":\"*\"}}", /* no Effect */
+        "{\"Statement\":{\"Effect\":\"allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}", /* case */
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3\",\"Resource\":\"*\"}}", /* action */
         "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
-        "\"Condition\":{\"StringEqualz\":{\"k\":\"v\"}}}}",                                           /* operator */
+        "\"Condition\":{\"StringEqualz\":{\"k\":\"v\"}}}}", /* operator */
         "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
-        "\"Condition\":{\"NumericEquals\":{\"k\":\"ten\"}}}}",                                        /* number */
+        "\"Condition\":{\"NumericEquals\":{\"k\":\"ten\"}}}}", /* number */
         "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
-        "\"Condition\":{\"NumericEquals\":{\"k\":1e3}}}}",                                            /* exponent */
+        "\"Condition\":{\"NumericEquals\":{\"k\":1e3}}}}", /* exponent */
         "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
-        "\"Condition\":{\"BinaryEquals\":{\"k\":\"QQ\"}}}}",                                          /* base64 */
+        "\"Condition\":{\"BinaryEquals\":{\"k\":\"QQ\"}}}}", /* base64 */
         "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
-        "\"Condition\":{\"IpAddress\":{\"k\":\"10.0.0.0/33\"}}}}",                                    /* CIDR */
+        "\"Condition\":{\"IpAddress\":{\"k\":\"10.0.0.0/33\"}}}}", /* CIDR */
         "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
-        "\"Condition\":{\"NullIfExists\":{\"k\":\"true\"}}}}",                                        /* Null */
+        "\"Condition\":{\"NullIfExists\":{\"k\":\"true\"}}}}", /* Null */
         "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
         "[1,2]",
         "{\"Statement\":",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        int rc = seckit_policy_set_add(set, SECKIT_EVAL_IDENTITY, NULL, "bad.json", bad[i], strlen(bad[i]), &err);
+        int rc = seckit_policy_set_add(set, SECKIT_EVAL_IDENTITY, NULL, "bad.json", bad[i],
+                                       strlen(bad[i]), &err);
         CHECK_MSG(rc == SECKIT_EFORMAT, "bad policy %zu accepted (rc %d)", i, rc);
         CHECK_MSG(strstr(err.message, "bad.json") != NULL, "message without file: %s", err.message);
     }
     CHECK(seckit_policy_set_count(set, SECKIT_EVAL_IDENTITY) == 0);
     /* a resource policy without a principal; a second boundary */
-    const char *noprin = "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}";
-    CHECK_RC(seckit_policy_set_add(set, SECKIT_EVAL_RESOURCE, NULL, NULL, noprin, strlen(noprin), &err), SECKIT_EFORMAT);
-    CHECK_RC(seckit_policy_set_add(set, SECKIT_EVAL_BOUNDARY, NULL, NULL, noprin, strlen(noprin), &err), 0);
-    CHECK_RC(seckit_policy_set_add(set, SECKIT_EVAL_BOUNDARY, NULL, NULL, noprin, strlen(noprin), &err), SECKIT_EINVAL);
+    const char *noprin =
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}";
+    CHECK_RC(seckit_policy_set_add(set, SECKIT_EVAL_RESOURCE, NULL, NULL, noprin, strlen(noprin),
+                                   &err),
+             SECKIT_EFORMAT);
+    CHECK_RC(seckit_policy_set_add(set, SECKIT_EVAL_BOUNDARY, NULL, NULL, noprin, strlen(noprin),
+                                   &err),
+             0);
+    CHECK_RC(seckit_policy_set_add(set, SECKIT_EVAL_BOUNDARY, NULL, NULL, noprin, strlen(noprin),
+                                   &err),
+             SECKIT_EINVAL);
     /* bad requests */
     seckit_eval_result *res = NULL;
     seckit_eval_request req = {USER, "GetObject", OBJ, NULL, NULL, 0};
@@ -473,28 +572,34 @@ static void test_bad_input(void)
 static void test_authorization_details(void)
 {
     static const char dump[] =
-        "{\"UserDetailList\":[{\"UserName\":\"alice\",\"Arn\":\"" USER "\",\"GroupList\":[\"readers\"],"
+        "{\"UserDetailList\":[{\"UserName\":\"alice\",\"Arn\":\"" USER
+        "\",\"GroupList\":[\"readers\"],"
         "\"UserPolicyList\":[],\"AttachedManagedPolicies\":[],"
         "\"PermissionsBoundary\":{\"PermissionsBoundaryType\":\"Policy\",\"PermissionsBoundaryArn\":"
         "\"arn:aws:iam::" A ":policy/Bound\"}}],"
         "\"GroupDetailList\":[{\"GroupName\":\"readers\",\"GroupPolicyList\":[{\"PolicyName\":\"inl\",\"PolicyDocument\":"
         "\"%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A"
         "%22s3%3AGetObject%22%2C%22Resource%22%3A%22*%22%7D%7D\"}],"
-        "\"AttachedManagedPolicies\":[{\"PolicyName\":\"Put\",\"PolicyArn\":\"arn:aws:iam::" A ":policy/Put\"}]}],"
-        "\"RoleDetailList\":[{\"RoleName\":\"Dev\",\"Arn\":\"" ROLE "\",\"RolePolicyList\":[{\"PolicyName\":\"r\","
+        "\"AttachedManagedPolicies\":[{\"PolicyName\":\"Put\",\"PolicyArn\":\"arn:aws:iam::" A
+        ":policy/Put\"}]}],"
+        "\"RoleDetailList\":[{\"RoleName\":\"Dev\",\"Arn\":\"" ROLE
+        "\",\"RolePolicyList\":[{\"PolicyName\":\"r\","
         "\"PolicyDocument\":{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"sqs:*\","
         "\"Resource\":\"*\"}}}],\"AttachedManagedPolicies\":[]}],"
-        "\"Policies\":[{\"PolicyName\":\"Put\",\"Arn\":\"arn:aws:iam::" A ":policy/Put\",\"DefaultVersionId\":\"v2\","
+        "\"Policies\":[{\"PolicyName\":\"Put\",\"Arn\":\"arn:aws:iam::" A
+        ":policy/Put\",\"DefaultVersionId\":\"v2\","
         "\"PolicyVersionList\":[{\"VersionId\":\"v2\",\"IsDefaultVersion\":true,\"Document\":{\"Version\":\"2012-10-17\","
         "\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:PutObject\",\"Resource\":\"*\"}}}]},"
-        "{\"PolicyName\":\"Bound\",\"Arn\":\"arn:aws:iam::" A ":policy/Bound\",\"DefaultVersionId\":\"v1\","
+        "{\"PolicyName\":\"Bound\",\"Arn\":\"arn:aws:iam::" A
+        ":policy/Bound\",\"DefaultVersionId\":\"v1\","
         "\"PolicyVersionList\":[{\"VersionId\":\"v1\",\"IsDefaultVersion\":true,\"Document\":{\"Version\":\"2012-10-17\","
         "\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:Get*\",\"Resource\":\"*\"}}}]}]}";
     seckit_error err;
     seckit_error_clear(&err);
     seckit_policy_set *set = NULL;
     CHECK_RC(seckit_policy_set_new(&set, &err), 0);
-    int rc = seckit_policy_set_add_authorization_details(set, "auth.json", dump, strlen(dump), USER, &err);
+    int rc = seckit_policy_set_add_authorization_details(set, "auth.json", dump, strlen(dump), USER,
+                                                         &err);
     CHECK_MSG(rc == 0, "%s", err.message);
     CHECK(seckit_policy_set_count(set, SECKIT_EVAL_IDENTITY) == 2);
     CHECK(seckit_policy_set_count(set, SECKIT_EVAL_BOUNDARY) == 1);
@@ -511,7 +616,9 @@ static void test_authorization_details(void)
     seckit_policy_set_free(set);
     /* a role session takes its role's policies */
     CHECK_RC(seckit_policy_set_new(&set, &err), 0);
-    CHECK_RC(seckit_policy_set_add_authorization_details(set, "auth.json", dump, strlen(dump), SESSION, &err), 0);
+    CHECK_RC(seckit_policy_set_add_authorization_details(set, "auth.json", dump, strlen(dump),
+                                                         SESSION, &err),
+             0);
     CHECK(seckit_policy_set_count(set, SECKIT_EVAL_IDENTITY) == 1);
     CHECK_RC(seckit_policy_set_add_authorization_details(set, "auth.json", dump, strlen(dump),
                                                          "arn:aws:iam::" A ":user/nobody", &err),
@@ -527,15 +634,18 @@ static void test_action_split(void)
 {
     skt_action_pat p;
     CHECK(skt_action_split("S3:GetObject", 12, &p) == 0 && !p.all && p.service_len == 2 &&
-          memcmp(p.service, "S3", 2) == 0 && p.name_len == 9 && memcmp(p.name, "GetObject", 9) == 0);
+          memcmp(p.service, "S3", 2) == 0 && p.name_len == 9 &&
+          memcmp(p.name, "GetObject", 9) == 0);
     CHECK(!p.service_wild);
     CHECK(skt_action_split("*", 1, &p) == 0 && p.all && p.service_wild);
     /* the first ':' splits; the name may hold more */
     CHECK(skt_action_split("s3:a:b", 6, &p) == 0 && p.service_len == 2 && p.name_len == 3);
-    CHECK(skt_action_split("s3*:Get?", 8, &p) == 0 && p.service_len == 3 && p.name_len == 4 && p.service_wild);
+    CHECK(skt_action_split("s3*:Get?", 8, &p) == 0 && p.service_len == 3 && p.name_len == 4 &&
+          p.service_wild);
     CHECK(skt_action_split("s3:Get*", 7, &p) == 0 && !p.service_wild);
     /* near misses: no ':', an empty part, "**" */
-    CHECK(skt_action_split("s3GetObject", 11, &p) != 0 && p.service == NULL && p.name == NULL && !p.all);
+    CHECK(skt_action_split("s3GetObject", 11, &p) != 0 && p.service == NULL && p.name == NULL &&
+          !p.all);
     CHECK(skt_action_split(":GetObject", 10, &p) != 0 && p.service != NULL && p.service_len == 0);
     CHECK(skt_action_split("s3:", 3, &p) != 0 && p.service_len == 2 && p.name_len == 0);
     CHECK(skt_action_split("**", 2, &p) != 0 && !p.all && p.service_wild);
@@ -573,16 +683,19 @@ static void test_value_parsers(void)
     memset(&v, 0, sizeof v);
     CHECK(skt_cond_value_parse(SKT_FAM_BINARY, "QUJD", 4, &a, &v) == 0 && v.nbytes == 3 &&
           memcmp(v.bytes, "ABC", 3) == 0);
-    CHECK(skt_cond_value_parse(SKT_FAM_BINARY, "QQ==", 4, &a, &v) == 0 && v.nbytes == 1 && v.bytes[0] == 'A');
+    CHECK(skt_cond_value_parse(SKT_FAM_BINARY, "QQ==", 4, &a, &v) == 0 && v.nbytes == 1 &&
+          v.bytes[0] == 'A');
     CHECK(skt_cond_value_parse(SKT_FAM_BINARY, "QUI=", 4, &a, &v) == 0 && v.nbytes == 2);
     /* without an arena: checked only */
-    CHECK(skt_cond_value_parse(SKT_FAM_BINARY, "QUI=", 4, NULL, &v) == 0 && v.nbytes == 2 && v.bytes == NULL);
+    CHECK(skt_cond_value_parse(SKT_FAM_BINARY, "QUI=", 4, NULL, &v) == 0 && v.nbytes == 2 &&
+          v.bytes == NULL);
     /* near misses: unpadded, over-padded, only padding, empty, '=' inside,
      * characters outside the alphabet */
-    static const char *const bad64[] = {"QQ", "QUJDQQ", "QQ===", "QQ=====", "====", "", "QUJDQQ=B", "Q=Q=",
-                                        "QU-D", "QU_D", "QU D"};
+    static const char *const bad64[] = {"QQ",       "QUJDQQ", "QQ===", "QQ=====", "====", "",
+                                        "QUJDQQ=B", "Q=Q=",   "QU-D",  "QU_D",    "QU D"};
     for (size_t i = 0; i < sizeof bad64 / sizeof bad64[0]; i++)
-        CHECK_MSG(skt_cond_value_parse(SKT_FAM_BINARY, bad64[i], strlen(bad64[i]), NULL, &v) != 0, "'%s'", bad64[i]);
+        CHECK_MSG(skt_cond_value_parse(SKT_FAM_BINARY, bad64[i], strlen(bad64[i]), NULL, &v) != 0,
+                  "'%s'", bad64[i]);
     skt_arena_free(&a);
 }
 
@@ -614,7 +727,8 @@ static void test_principal_classify(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         skt_principal p;
         skt_principal_classify(cases[i].s, strlen(cases[i].s), &p);
-        CHECK_MSG(p.kind == cases[i].kind, "%s: kind %d, expected %d", cases[i].s, (int)p.kind, (int)cases[i].kind);
+        CHECK_MSG(p.kind == cases[i].kind, "%s: kind %d, expected %d", cases[i].s, (int)p.kind,
+                  (int)cases[i].kind);
     }
 }
 
@@ -631,25 +745,33 @@ static void test_arn_primitives(void)
     CHECK(skt_arn_pattern_fits(object, "arn:aws:s3:::b/k/l/m", 20));
     CHECK(!skt_arn_pattern_fits(object, "arn:aws:s3:::b", 14));
     CHECK(skt_arn_pattern_fits("arn:${Partition}:sqs:${Region}:${Account}:${QueueName}",
-                               "arn:aws:sqs:us-east-1:" A ":q", strlen("arn:aws:sqs:us-east-1:" A ":q")));
+                               "arn:aws:sqs:us-east-1:" A ":q",
+                               strlen("arn:aws:sqs:us-east-1:" A ":q")));
     skt_ip net, ip;
-    CHECK(skt_parse_ip("10.0.0.0/8", 10, &net) == 0 && skt_parse_ip("10.200.1.1", 10, &ip) == 0 && skt_ip_in(&net, &ip));
+    CHECK(skt_parse_ip("10.0.0.0/8", 10, &net) == 0 && skt_parse_ip("10.200.1.1", 10, &ip) == 0 &&
+          skt_ip_in(&net, &ip));
     CHECK(skt_parse_ip("::ffff:10.0.0.1", 15, &ip) == 0 && ip.v6);
     CHECK(skt_parse_ip("1::2::3", 7, &ip) != 0 && skt_parse_ip("256.1.1.1", 9, &ip) != 0);
     int64_t t1, t2;
-    CHECK(skt_parse_date("2020-01-01", 10, &t1) == 0 && skt_parse_date("1577836800", 10, &t2) == 0 && t1 == t2);
+    CHECK(skt_parse_date("2020-01-01", 10, &t1) == 0 &&
+          skt_parse_date("1577836800", 10, &t2) == 0 && t1 == t2);
     /* the profile's shapes, and fields that exist (the linter and the
      * compiler both parse with skt_date_check) */
-    CHECK(skt_parse_date("2020-1-01", 9, &t1) != 0 && skt_parse_date("2020-01-01t00:00", 16, &t1) != 0);
+    CHECK(skt_parse_date("2020-1-01", 9, &t1) != 0 &&
+          skt_parse_date("2020-01-01t00:00", 16, &t1) != 0);
     CHECK(skt_parse_date("2020-01-01T00:00:00.5+01:00", 27, &t1) == 0 && t1 == t2 - 3600000 + 500);
     char why[80];
-    CHECK(skt_date_check("2026-02-30", 10, &t1, why, sizeof why) == -2 && strcmp(why, "2026-02 has 28 days") == 0);
+    CHECK(skt_date_check("2026-02-30", 10, &t1, why, sizeof why) == -2 &&
+          strcmp(why, "2026-02 has 28 days") == 0);
     CHECK(skt_date_check("2028-02-29T23:59:60Z", 20, &t1, why, sizeof why) == 0);
-    CHECK(skt_date_check("2026-13", 7, &t1, why, sizeof why) == -2 && strcmp(why, "there is no month 13") == 0);
-    CHECK(skt_date_check("2026-01-01T24:00", 16, &t1, NULL, 0) == -2 && skt_parse_date("2026-01-01T24:00", 16, &t1) != 0);
+    CHECK(skt_date_check("2026-13", 7, &t1, why, sizeof why) == -2 &&
+          strcmp(why, "there is no month 13") == 0);
+    CHECK(skt_date_check("2026-01-01T24:00", 16, &t1, NULL, 0) == -2 &&
+          skt_parse_date("2026-01-01T24:00", 16, &t1) != 0);
     CHECK(skt_date_check("2026-01-01T00:00+24:00", 22, &t1, why, sizeof why) == -2);
     CHECK(skt_date_check("2026-01-01T00:00+23:59", 22, &t1, why, sizeof why) == 0);
-    CHECK(skt_parse_date("1.5e9", 5, &t1) != 0 && skt_parse_date("-5", 2, &t1) != 0 && skt_parse_date("1.5", 3, &t1) != 0);
+    CHECK(skt_parse_date("1.5e9", 5, &t1) != 0 && skt_parse_date("-5", 2, &t1) != 0 &&
+          skt_parse_date("1.5", 3, &t1) != 0);
     CHECK(skt_parse_date("99999999999999999999999", 23, &t1) == 0 && t1 > 0);
     /* a JSON value's text: BinaryEquals takes strings only */
     seckit_json jn = {.kind = SECKIT_JSON_NUMBER, .str = "1234", .len = 4};
@@ -657,16 +779,18 @@ static void test_arn_primitives(void)
     seckit_json js = {.kind = SECKIT_JSON_STRING, .str = "1234", .len = 4};
     const char *vt;
     size_t vn;
-    CHECK(skt_cond_value_text(SKT_FAM_BINARY, &jn, &vt, &vn) == -1 && skt_cond_value_text(SKT_FAM_BINARY, &jt, &vt, &vn) == -1);
+    CHECK(skt_cond_value_text(SKT_FAM_BINARY, &jn, &vt, &vn) == -1 &&
+          skt_cond_value_text(SKT_FAM_BINARY, &jt, &vt, &vn) == -1);
     CHECK(skt_cond_value_text(SKT_FAM_BINARY, &js, &vt, &vn) == 0 && vn == 4);
     CHECK(skt_cond_value_text(SKT_FAM_DATE, &jn, &vt, &vn) == 0 && vt == jn.str && vn == 4);
-    CHECK(skt_cond_value_text(SKT_FAM_BOOL, &jt, &vt, &vn) == 0 && vn == 4 && memcmp(vt, "true", 4) == 0);
+    CHECK(skt_cond_value_text(SKT_FAM_BOOL, &jt, &vt, &vn) == 0 && vn == 4 &&
+          memcmp(vt, "true", 4) == 0);
     CHECK(skt_cond_value_text(SKT_FAM_STRING, &jo, &vt, &vn) == -2);
     skt_cond_op op;
     skt_set_op set;
     int ifx;
-    CHECK(skt_cond_op_parse("ForAnyValue:StringLikeIfExists", 30, &op, &set, &ifx) == 0 && op == SKT_OP_STRING_LIKE &&
-          set == SKT_SET_FOR_ANY && ifx);
+    CHECK(skt_cond_op_parse("ForAnyValue:StringLikeIfExists", 30, &op, &set, &ifx) == 0 &&
+          op == SKT_OP_STRING_LIKE && set == SKT_SET_FOR_ANY && ifx);
     CHECK(skt_cond_op_parse("stringequals", 12, &op, &set, &ifx) != 0);
 }
 
@@ -690,7 +814,8 @@ static void test_resource_types(void)
     CHECK(t != NULL && strcmp(t->name, "s3:bucket") == 0);
     t = skt_arn_resource_type(d, "arn:aws:s3:::b/k/x", 18);
     CHECK(t != NULL && strcmp(t->name, "s3:object") == 0);
-    t = skt_arn_resource_type(d, "arn:aws:iam::" A ":role/path/Dev", strlen("arn:aws:iam::" A ":role/path/Dev"));
+    t = skt_arn_resource_type(d, "arn:aws:iam::" A ":role/path/Dev",
+                              strlen("arn:aws:iam::" A ":role/path/Dev"));
     CHECK(t != NULL && strcmp(t->name, "iam:role") == 0);
     /* the service data: key types, wildcard-only actions, each action's
      * resource types with their required flag */
@@ -698,7 +823,8 @@ static void test_resource_types(void)
     CHECK(k != NULL && k->ktype == (SKT_KEY_STRING | SKT_KEY_ARRAY));
     k = skt_iam_key_find(d, "aws:SourceIp", 12);
     CHECK(k != NULL && k->ktype == SKT_KEY_IP);
-    CHECK(skt_key_type_parse("ArrayOfARN") == (SKT_KEY_ARN | SKT_KEY_ARRAY) && skt_key_type_parse("Fancy") == SKT_KEY_OTHER);
+    CHECK(skt_key_type_parse("ArrayOfARN") == (SKT_KEY_ARN | SKT_KEY_ARRAY) &&
+          skt_key_type_parse("Fancy") == SKT_KEY_OTHER);
     const skt_iam_action *act = skt_iam_action_find(d, "ec2:DescribeInstances", 21);
     CHECK(act != NULL && act->wildcard_only && skt_iam_action_rtypes(d, act, NULL, 0) == 0);
     act = skt_iam_action_find(d, "s3:GetObject", 12);
@@ -716,24 +842,31 @@ static void test_resource_types(void)
         skt_arena ar;
         skt_arena_init(&ar);
         seckit_json_doc *doc = NULL;
-        const char *mj = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":{\"AWS\":"
-                         "[\"" A "\",\"" SESSION "\"],\"Service\":\"ec2.amazonaws.com\"},\n\"Action\":\"S3:Get*\","
-                         "\"Resource\":\"arn:aws:s3:::b/${aws:username}\",\"Condition\":{\"ForAnyValue:StringLike\":"
-                         "{\"aws:TagKeys\":\"a*\"},\"IpAddressIfExists\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}}}";
+        const char *mj =
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":{\"AWS\":"
+            "[\"" A "\",\"" SESSION
+            "\"],\"Service\":\"ec2.amazonaws.com\"},\n\"Action\":\"S3:Get*\","
+            "\"Resource\":\"arn:aws:s3:::b/${aws:username}\",\"Condition\":{\"ForAnyValue:StringLike\":"
+            "{\"aws:TagKeys\":\"a*\"},\"IpAddressIfExists\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}}}";
         CHECK_RC(seckit_json_parse(&doc, mj, strlen(mj), NULL, &err), 0);
         skt_policy cp;
-        CHECK_RC(skt_policy_compile(&ar, seckit_json_root(doc), SECKIT_EVAL_RESOURCE, "m", "m.json", d, &cp, &err), 0);
+        CHECK_RC(skt_policy_compile(&ar, seckit_json_root(doc), SECKIT_EVAL_RESOURCE, "m", "m.json",
+                                    d, &cp, &err),
+                 0);
         const skt_statement *ms = &cp.statements[0];
         CHECK(cp.variables && ms->effect == SKT_EFFECT_DENY && ms->nprincipals == 3);
-        CHECK(ms->principals[0].kind == SKT_PRIN_ACCOUNT && ms->principals[1].kind == SKT_PRIN_SESSION &&
-              ms->principals[2].kind == SKT_PRIN_SERVICE && strcmp(ms->principals[1].account, A) == 0);
-        CHECK(strcmp(ms->actions[0].service, "s3") == 0 && strcmp(ms->actions[0].name, "get*") == 0 &&
-              ms->actions[0].span.start.line == 2);
+        CHECK(ms->principals[0].kind == SKT_PRIN_ACCOUNT &&
+              ms->principals[1].kind == SKT_PRIN_SESSION &&
+              ms->principals[2].kind == SKT_PRIN_SERVICE &&
+              strcmp(ms->principals[1].account, A) == 0);
+        CHECK(strcmp(ms->actions[0].service, "s3") == 0 &&
+              strcmp(ms->actions[0].name, "get*") == 0 && ms->actions[0].span.start.line == 2);
         CHECK(ms->resources[0].is_arn && ms->resources[0].has_vars);
         CHECK(ms->nconditions == 2 && ms->conditions[0].set == SKT_SET_FOR_ANY &&
               ms->conditions[0].key_type == (SKT_KEY_STRING | SKT_KEY_ARRAY));
         CHECK(ms->conditions[1].op == SKT_OP_IP_ADDRESS && ms->conditions[1].if_exists &&
-              ms->conditions[1].key_type == SKT_KEY_IP && ms->conditions[1].values[0].ip.prefix == 8);
+              ms->conditions[1].key_type == SKT_KEY_IP &&
+              ms->conditions[1].values[0].ip.prefix == 8);
         seckit_json_free(doc);
         skt_arena_free(&ar);
     }
@@ -742,8 +875,9 @@ static void test_resource_types(void)
     seckit_policy_set *set = NULL;
     CHECK_RC(seckit_policy_set_new(&set, &err), 0);
     seckit_policy_set_use_data(set, d);
-    const char *pj = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"ec2:Describe*\","
-                     "\"Resource\":\"arn:aws:ec2:*:*:instance/*\"}}";
+    const char *pj =
+        "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"ec2:Describe*\","
+        "\"Resource\":\"arn:aws:ec2:*:*:instance/*\"}}";
     CHECK_RC(seckit_policy_set_add(set, SECKIT_EVAL_IDENTITY, NULL, NULL, pj, strlen(pj), &err), 0);
     seckit_eval_request req = {USER, "ec2:DescribeInstances", "*", NULL, NULL, 0};
     seckit_eval_result *res = NULL;
@@ -768,11 +902,12 @@ static void test_compile_lint_mode(void)
     skt_arena ar;
     skt_arena_init(&ar);
     seckit_json_doc *doc = NULL;
-    const char *j = "{\"Version\":\"2012-10-17\",\"Bogus\":1,\"Statement\":[\n"
-                    "{\"Sid\":\"Ok\",\"Effect\":\"Deny\",\"Action\":[\"S3:Get*\",7,\"*\"],\"Resource\":\"*\"},\n"
-                    "{\"Effect\":\"allow\",\"Action\":\"s3:x\",\"NotAction\":[],\"Resource\":[],\"Foo\":2},\n"
-                    "3,\n"
-                    "{\"Sid\":5,\"Action\":{\"a\":1},\"Principal\":\"*\",\"NotPrincipal\":\"*\"}]}";
+    const char *j =
+        "{\"Version\":\"2012-10-17\",\"Bogus\":1,\"Statement\":[\n"
+        "{\"Sid\":\"Ok\",\"Effect\":\"Deny\",\"Action\":[\"S3:Get*\",7,\"*\"],\"Resource\":\"*\"},\n"
+        "{\"Effect\":\"allow\",\"Action\":\"s3:x\",\"NotAction\":[],\"Resource\":[],\"Foo\":2},\n"
+        "3,\n"
+        "{\"Sid\":5,\"Action\":{\"a\":1},\"Principal\":\"*\",\"NotPrincipal\":\"*\"}]}";
     CHECK_RC(seckit_json_parse(&doc, j, strlen(j), NULL, &err), 0);
     skt_policy cp;
     skt_problems pb;
@@ -782,9 +917,11 @@ static void test_compile_lint_mode(void)
     const skt_statement *s0 = &cp.statements[0];
     CHECK(s0->effect == SKT_EFFECT_DENY && s0->sid != NULL && strcmp(s0->sid, "Ok") == 0);
     CHECK(s0->sid == s0->elem[SKT_EL_SID]->str); /* not a copy */
-    CHECK(s0->nactions == 3 && s0->actions[0].service_len == 2 && memcmp(s0->actions[0].service, "S3", 2) == 0 &&
+    CHECK(s0->nactions == 3 && s0->actions[0].service_len == 2 &&
+          memcmp(s0->actions[0].service, "S3", 2) == 0 &&
           s0->actions[0].service == s0->actions[0].node->str);
-    CHECK(s0->actions[1].service == NULL && s0->actions[1].node->kind == SECKIT_JSON_NUMBER && s0->actions[2].all);
+    CHECK(s0->actions[1].service == NULL && s0->actions[1].node->kind == SECKIT_JSON_NUMBER &&
+          s0->actions[2].all);
     CHECK(s0->has_resource && !s0->not_resource && s0->elem[SKT_EL_RESOURCE] != NULL);
     CHECK((s0->bad & (1u << SKT_EL_ACTION)) != 0);
     /* the problems, in order, with their nodes' positions */
@@ -794,20 +931,21 @@ static void test_compile_lint_mode(void)
         long statement;
         unsigned long line;
     } want[] = {
-        {SKT_PB_UNKNOWN, NULL, -1, 1},        {SKT_PB_ENTRY_TYPE, "Action", 0, 2},
-        {SKT_PB_UNKNOWN, NULL, 1, 3},         {SKT_PB_INVALID, "Effect", 1, 3},
-        {SKT_PB_BOTH, "NotAction", 1, 3},     {SKT_PB_EMPTY_LIST, "NotAction", 1, 3},
+        {SKT_PB_UNKNOWN, NULL, -1, 1},         {SKT_PB_ENTRY_TYPE, "Action", 0, 2},
+        {SKT_PB_UNKNOWN, NULL, 1, 3},          {SKT_PB_INVALID, "Effect", 1, 3},
+        {SKT_PB_BOTH, "NotAction", 1, 3},      {SKT_PB_EMPTY_LIST, "NotAction", 1, 3},
         {SKT_PB_EMPTY_LIST, "Resource", 1, 3}, {SKT_PB_NOT_OBJECT, "Statement", 2, 4},
-        {SKT_PB_WRONG_TYPE, "Sid", 3, 5},     {SKT_PB_MISSING, "Effect", 3, 5},
-        {SKT_PB_WRONG_TYPE, "Action", 3, 5},  {SKT_PB_BOTH, "NotPrincipal", 3, 5},
+        {SKT_PB_WRONG_TYPE, "Sid", 3, 5},      {SKT_PB_MISSING, "Effect", 3, 5},
+        {SKT_PB_WRONG_TYPE, "Action", 3, 5},   {SKT_PB_BOTH, "NotPrincipal", 3, 5},
     };
     CHECK_MSG(pb.n == SKT_ARRAY_LEN(want), "%zu problems", pb.n);
     for (size_t i = 0; i < pb.n && i < SKT_ARRAY_LEN(want); i++) {
         const skt_problem *p = &pb.items[i];
         CHECK_MSG(p->kind == want[i].kind && p->statement == want[i].statement &&
                       p->node->span.start.line == want[i].line &&
-                      (want[i].element == NULL ? p->element == NULL
-                                               : p->element != NULL && strcmp(p->element, want[i].element) == 0),
+                      (want[i].element == NULL
+                           ? p->element == NULL
+                           : p->element != NULL && strcmp(p->element, want[i].element) == 0),
                   "problem %zu: kind %d statement %ld line %lu", i, (int)p->kind, p->statement,
                   p->node->span.start.line);
     }
@@ -816,10 +954,12 @@ static void test_compile_lint_mode(void)
     CHECK(s1->effect == SKT_EFFECT_NONE && s1->nactions == 1 && !s1->not_action &&
           s1->actions[0].name_len == 1 && s1->actions[0].name[0] == 'x');
     CHECK(cp.statements[2].node->kind == SECKIT_JSON_NUMBER && cp.statements[2].nactions == 0);
-    CHECK(cp.statements[3].has_principal && !cp.statements[3].not_principal && cp.statements[3].sid == NULL);
+    CHECK(cp.statements[3].has_principal && !cp.statements[3].not_principal &&
+          cp.statements[3].sid == NULL);
     /* the strict mode stops at the first bad part */
     skt_policy strict;
-    CHECK_RC(skt_policy_compile(&ar, seckit_json_root(doc), SECKIT_EVAL_IDENTITY, "p", "p.json", NULL, &strict, &err),
+    CHECK_RC(skt_policy_compile(&ar, seckit_json_root(doc), SECKIT_EVAL_IDENTITY, "p", "p.json",
+                                NULL, &strict, &err),
              SECKIT_EFORMAT);
     CHECK(strstr(err.message, "p.json:1:") != NULL && strstr(err.message, "Bogus") != NULL);
     seckit_json_free(doc);
@@ -830,7 +970,8 @@ static void test_compile_lint_mode(void)
     for (size_t i = 0; i < SKT_ARRAY_LEN(bad); i++) {
         CHECK_RC(seckit_json_parse(&doc, bad[i], strlen(bad[i]), NULL, &err), 0);
         CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
-        CHECK_MSG(pb.n == count[i] && pb.items[0].kind == first[i] && pb.statement == NULL && cp.nstatements == 0,
+        CHECK_MSG(pb.n == count[i] && pb.items[0].kind == first[i] && pb.statement == NULL &&
+                      cp.nstatements == 0,
                   "policy %zu: %zu problems", i, pb.n);
         CHECK(!pb.v2012);
         seckit_json_free(doc);
@@ -866,7 +1007,8 @@ static void test_context_type_parse(void)
 {
     seckit_context_type t;
     seckit_error err;
-    CHECK(seckit_context_type_parse("stringList", &t, &err) == 0 && t == SECKIT_CONTEXT_STRING_LIST);
+    CHECK(seckit_context_type_parse("stringList", &t, &err) == 0 &&
+          t == SECKIT_CONTEXT_STRING_LIST);
     CHECK(seckit_context_type_parse("IP", &t, &err) == 0 && t == SECKIT_CONTEXT_IP);
     CHECK(seckit_context_type_parse("strings", &t, &err) == SECKIT_EINVAL);
     CHECK(strstr(err.message, "'strings'") != NULL && strstr(err.message, "binaryList") != NULL);

@@ -187,9 +187,8 @@ static void test_get_entity(void)
     static const char role[] =
         "{\"Role\": {\"RoleName\": \"r1\", \"AssumeRolePolicyDocument\": {\"Version\": "
         "\"2012-10-17\", \"Statement\": []}}}";
-    static const char inl[] =
-        "{\"UserName\": \"bob\", \"PolicyName\": \"p\", \"PolicyDocument\": "
-        "\"%7B%22Statement%22%3A%5B%5D%7D\"}";
+    static const char inl[] = "{\"UserName\": \"bob\", \"PolicyName\": \"p\", \"PolicyDocument\": "
+                              "\"%7B%22Statement%22%3A%5B%5D%7D\"}";
     seckit_policy_inputs *in = NULL;
     seckit_error err;
     CHECK_OK(seckit_policy_inputs_extract(role, strlen(role), NULL, &in, &err), &err);
@@ -233,12 +232,14 @@ static void test_cfn_yaml(void)
      * kept with the parameter named, for messages. */
     CHECK(p != NULL && strstr(p->text, "arn:aws:iam::000000000000:root") != NULL);
     CHECK(p != NULL && p->substituted != NULL &&
-          strstr(p->substituted, "arn:aws:iam::000000000000:root\tarn:aws:iam::${TrustedAccount}:root\n") != NULL);
+          strstr(p->substituted,
+                 "arn:aws:iam::000000000000:root\tarn:aws:iam::${TrustedAccount}:root\n") != NULL);
 
     p = find_owner(in, "AWS::IAM::Role AppRole (inline policy app-inline)");
     CHECK(p != NULL && p->type == SECKIT_POLICY_IDENTITY);
     /* nothing built with an unknown parameter's placeholder here? then none */
-    CHECK(p != NULL && (p->substituted == NULL || strstr(p->substituted, "${TrustedAccount}") == NULL));
+    CHECK(p != NULL &&
+          (p->substituted == NULL || strstr(p->substituted, "${TrustedAccount}") == NULL));
     CHECK(p != NULL && strstr(p->text, "\"arn:aws:sqs:us-east-1:000000000000:Jobs\"") != NULL);
     at = where(p, "iam:PassRole");
     CHECK(at.line == 48 && at.column == 24);
@@ -258,8 +259,7 @@ static void test_cfn_yaml(void)
     /* Fn::If in a list: both branches, so the "*" is seen. */
     p = find_owner(in, "AWS::IAM::ManagedPolicy Deploy");
     CHECK(p != NULL &&
-          strstr(p->text, "[\"arn:aws:lambda:us-east-1:000000000000:function:Fn\",\"*\"]") !=
-              NULL);
+          strstr(p->text, "[\"arn:aws:lambda:us-east-1:000000000000:function:Fn\",\"*\"]") != NULL);
     p = find_owner(in, "AWS::IAM::Policy Extra");
     CHECK(p != NULL &&
           strstr(p->text, "arn:aws:dynamodb:us-east-1:000000000000:table/orders") != NULL);
@@ -270,8 +270,7 @@ static void test_cfn_yaml(void)
     p = find_owner(in, "AWS::Lambda::Permission InvokeFromAnywhere (statement made from its "
                        "properties)");
     CHECK(p != NULL && p->resource_type == SECKIT_RESOURCE_LAMBDA_FUNCTION &&
-          strstr(p->text, "\"Principal\":\"*\"") != NULL &&
-          strstr(p->text, "function:Fn") != NULL);
+          strstr(p->text, "\"Principal\":\"*\"") != NULL && strstr(p->text, "function:Fn") != NULL);
     /* Placeholders bring no wildcard of their own: every '*' in the
      * extracted policies was in the template. */
     size_t stars = 0;
@@ -372,14 +371,13 @@ static void test_malformed(void)
     rc = seckit_policy_inputs_extract(ydeep, sizeof(ydeep), &y, &in, &err);
     CHECK(rc == SECKIT_ELIMIT || rc == SECKIT_EFORMAT);
     /* YAML alias bombs stay bounded (a cyclic alias too). */
-    static const char bomb[] =
-        "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-        "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
-        "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-        "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
-        "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
-        "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
+    static const char bomb[] = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+                               "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                               "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                               "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                               "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+                               "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+                               "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
     rc = seckit_policy_inputs_extract(bomb, strlen(bomb), &y, &in, &err);
     CHECK_RC(rc, SECKIT_ELIMIT);
     static const char cycle[] = "a: &a [*a]\n";
@@ -397,38 +395,37 @@ static void test_malformed(void)
 /* Intrinsic-function placeholders, one rule at a time. */
 static void test_intrinsics(void)
 {
-    static const char tmpl[] =
-        "Parameters:\n"
-        "  Unknown: {Type: String}\n"
-        "  Envs: {Type: CommaDelimitedList, Default: \"dev,prod\"}\n"
-        "Resources:\n"
-        "  P:\n"
-        "    Type: AWS::IAM::Policy\n"
-        "    Properties:\n"
-        "      PolicyDocument:\n"
-        "        Version: '2012-10-17'\n"
-        "        Statement:\n"
-        "          - Effect: Allow\n"
-        "            Action: s3:GetObject\n"
-        "            Resource:\n"
-        "              - !Ref Unknown\n"
-        "              - !Sub 'arn:aws:s3:::${!Literal}/${aws:username}/*'\n"
-        "              - !Select [1, !Ref Envs]\n"
-        "              - !Join ['-', !Split [',', 'a,b']]\n"
-        "              - !If [C, !Ref AWS::NoValue, 'arn:aws:s3:::kept']\n"
-        "              - !ImportValue SharedBucket\n"
-        "              - !Select [0, !GetAZs '']\n"
-        "          - Effect: Allow\n"
-        "            Action: sqs:SendMessage\n"
-        "            Resource: !Ref Unknown\n"
-        "            Condition:\n"
-        "              StringEquals:\n"
-        "                aws:SourceAccount: !Ref AWS::AccountId\n"
-        "              ArnLike:\n"
-        "                aws:SourceArn: !Ref Unknown\n"
-        "          - Effect: Allow\n"
-        "            Action: iam:PassRole\n"
-        "            Resource: !Ref AWS::NoValue\n";
+    static const char tmpl[] = "Parameters:\n"
+                               "  Unknown: {Type: String}\n"
+                               "  Envs: {Type: CommaDelimitedList, Default: \"dev,prod\"}\n"
+                               "Resources:\n"
+                               "  P:\n"
+                               "    Type: AWS::IAM::Policy\n"
+                               "    Properties:\n"
+                               "      PolicyDocument:\n"
+                               "        Version: '2012-10-17'\n"
+                               "        Statement:\n"
+                               "          - Effect: Allow\n"
+                               "            Action: s3:GetObject\n"
+                               "            Resource:\n"
+                               "              - !Ref Unknown\n"
+                               "              - !Sub 'arn:aws:s3:::${!Literal}/${aws:username}/*'\n"
+                               "              - !Select [1, !Ref Envs]\n"
+                               "              - !Join ['-', !Split [',', 'a,b']]\n"
+                               "              - !If [C, !Ref AWS::NoValue, 'arn:aws:s3:::kept']\n"
+                               "              - !ImportValue SharedBucket\n"
+                               "              - !Select [0, !GetAZs '']\n"
+                               "          - Effect: Allow\n"
+                               "            Action: sqs:SendMessage\n"
+                               "            Resource: !Ref Unknown\n"
+                               "            Condition:\n"
+                               "              StringEquals:\n"
+                               "                aws:SourceAccount: !Ref AWS::AccountId\n"
+                               "              ArnLike:\n"
+                               "                aws:SourceArn: !Ref Unknown\n"
+                               "          - Effect: Allow\n"
+                               "            Action: iam:PassRole\n"
+                               "            Resource: !Ref AWS::NoValue\n";
     seckit_policy_inputs *in = NULL;
     seckit_error err;
     seckit_policy_inputs_options y = {SECKIT_INPUT_AUTO, "t.yaml", 0};
@@ -504,10 +501,15 @@ static void test_formats(void)
  * extracts or fails with a code and message; sanitizers watch the rest. */
 static void test_mutations(void)
 {
-    static const char *const files[] = {
-        "bare-identity.json", "get-policy-version.json", "get-policy-version-urlencoded.json",
-        "account-authorization-details.json", "cloudformation.yaml", "cloudformation.json",
-        "terraform-plan.json", "malformed.json", "malformed.yaml"};
+    static const char *const files[] = {"bare-identity.json",
+                                        "get-policy-version.json",
+                                        "get-policy-version-urlencoded.json",
+                                        "account-authorization-details.json",
+                                        "cloudformation.yaml",
+                                        "cloudformation.json",
+                                        "terraform-plan.json",
+                                        "malformed.json",
+                                        "malformed.yaml"};
     int quick = getenv("SECKIT_TEST_QUICK") != NULL;
     for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
         size_t len = 0;
@@ -574,10 +576,10 @@ static char *findings_text(const seckit_policy_findings *f)
     for (size_t i = 0; i < f->count; i++) {
         const seckit_policy_finding *x = &f->items[i];
         int w = snprintf(s + n, cap - n, "%d %s %s|%s|%lu:%lu+%zu-%lu:%lu+%zu|%ld|%s\n",
-                         (int)x->type, x->issue_code, x->message, x->path,
-                         x->span.start.line, x->span.start.column, x->span.start.offset,
-                         x->span.end.line, x->span.end.column, x->span.end.offset,
-                         x->statement_index, x->sid ? x->sid : "-");
+                         (int)x->type, x->issue_code, x->message, x->path, x->span.start.line,
+                         x->span.start.column, x->span.start.offset, x->span.end.line,
+                         x->span.end.column, x->span.end.offset, x->statement_index,
+                         x->sid ? x->sid : "-");
         if (w < 0 || (size_t)w >= cap - n)
             break;
         n += (size_t)w;
@@ -665,8 +667,7 @@ static void test_json_limits(void)
     }
     /* Truncated: ETRUNCATED with the position; the message names it. */
     static const char cut[] = "{\"Version\": \"2012-10-17\",\n \"Statement\": [";
-    CHECK_RC(seckit_policy_inputs_extract(cut, strlen(cut), &strict, &in, &err),
-             SECKIT_ETRUNCATED);
+    CHECK_RC(seckit_policy_inputs_extract(cut, strlen(cut), &strict, &in, &err), SECKIT_ETRUNCATED);
     CHECK(err.line == 2 && err.column == 15 && strstr(err.message, "line 2 column 15") != NULL);
     /* An unterminated string is reported where it opens. */
     static const char open_str[] = "{\"Version\": \"2012-10-17";
@@ -701,9 +702,11 @@ static void test_json_scans(void)
     static const struct {
         const char *raw;  /* written into the string at position k */
         const char *want; /* decoded, or NULL: an error at position k */
-    } specials[] = {{"\\\"", "\""}, {"\\\\", "\\"}, {"\\n", "\n"}, {"\xC3\xA9", "\xC3\xA9"},
-                    {"\x01", NULL},     {"\xFF", NULL},   {"\x7F", "\x7F"}, {"\\u0041", "A"},
-                    {"\\ud83d\\ude00", "\xF0\x9F\x98\x80"}, {"\\u0000", ""}};
+    } specials[] = {
+        {"\\\"", "\""},           {"\\\\", "\\"},   {"\\n", "\n"},
+        {"\xC3\xA9", "\xC3\xA9"}, {"\x01", NULL},   {"\xFF", NULL},
+        {"\x7F", "\x7F"},         {"\\u0041", "A"}, {"\\ud83d\\ude00", "\xF0\x9F\x98\x80"},
+        {"\\u0000", ""}};
     for (size_t sp = 0; sp < sizeof(specials) / sizeof(specials[0]); sp++) {
         for (size_t k = 0; k < 20; k++) {
             char text[64], want[64];
@@ -728,8 +731,8 @@ static void test_json_scans(void)
             seckit_error err;
             int rc = seckit_json_parse(&doc, text, n, NULL, &err);
             if (specials[sp].want == NULL) {
-                CHECK_MSG(rc == SECKIT_EFORMAT && err.column == at, "special %zu at %zu: %d col %lu",
-                          sp, k, rc, err.column);
+                CHECK_MSG(rc == SECKIT_EFORMAT && err.column == at,
+                          "special %zu at %zu: %d col %lu", sp, k, rc, err.column);
             } else {
                 const seckit_json *v = rc == 0 ? seckit_json_root(doc)->child : NULL;
                 CHECK_MSG(v != NULL && v->len == w && memcmp(v->str, want, w) == 0 &&
@@ -798,10 +801,14 @@ static void test_json_str(void)
 
 static void test_lint_from_tree(void)
 {
-    static const char *const files[] = {
-        "bare-identity.json", "get-policy-version.json", "get-policy-version-urlencoded.json",
-        "account-authorization-details.json", "cloudformation.yaml", "cloudformation.json",
-        "terraform-plan.json", "malformed.json"};
+    static const char *const files[] = {"bare-identity.json",
+                                        "get-policy-version.json",
+                                        "get-policy-version-urlencoded.json",
+                                        "account-authorization-details.json",
+                                        "cloudformation.yaml",
+                                        "cloudformation.json",
+                                        "terraform-plan.json",
+                                        "malformed.json"};
     /* items with a tree: JSON objects in the file, and every policy
      * written out from YAML or CloudFormation (not JSON held in strings) */
     static const int trees[] = {1, 1, 0, 3, 12, 3, 0, 0};
@@ -864,8 +871,7 @@ static void test_lint_from_tree(void)
             CHECK(lint_both_ways(&in->items[0], SECKIT_POLICY_RESOURCE, NULL) >= 0);
             /* (SCPs and RCPs are always linted from the text) */
             CHECK(lint_both_ways(&in->items[0], SECKIT_POLICY_SCP, NULL) >= 0);
-            CHECK(lint_both_ways(&in->items[0], SECKIT_POLICY_IDENTITY, "DUPLICATE_JSON_KEY") ==
-                  1);
+            CHECK(lint_both_ways(&in->items[0], SECKIT_POLICY_IDENTITY, "DUPLICATE_JSON_KEY") == 1);
         }
     }
     seckit_policy_inputs_free(in);
@@ -882,8 +888,7 @@ static void test_lint_from_tree(void)
     if (in != NULL) {
         CHECK(in->count == 1 && in->items[0].tree == NULL && in->items[0].exact);
         if (in->count == 1)
-            CHECK(lint_both_ways(&in->items[0], SECKIT_POLICY_IDENTITY, "JSON_SYNTAX_ERROR") ==
-                  1);
+            CHECK(lint_both_ways(&in->items[0], SECKIT_POLICY_IDENTITY, "JSON_SYNTAX_ERROR") == 1);
     }
     seckit_policy_inputs_free(in);
     in = NULL;
@@ -904,8 +909,8 @@ static void test_lint_from_tree(void)
         if (in != NULL) {
             CHECK(in->count == 1 && (in->items[0].tree != NULL) == (depth <= 64));
             if (in->count == 1)
-                CHECK(lint_both_ways(&in->items[0], SECKIT_POLICY_IDENTITY,
-                                     "JSON_SYNTAX_ERROR") == (depth > 64));
+                CHECK(lint_both_ways(&in->items[0], SECKIT_POLICY_IDENTITY, "JSON_SYNTAX_ERROR") ==
+                      (depth > 64));
         }
         seckit_policy_inputs_free(in);
         in = NULL;
@@ -994,26 +999,33 @@ static seckit_policy_shape shape_of(const char *text)
 
 static void test_shapes(void)
 {
-    seckit_policy_shape sh = shape_of("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"x.amazonaws.com\"},"
-                                      "\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"]}]}");
+    seckit_policy_shape sh = shape_of(
+        "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"x.amazonaws.com\"},"
+        "\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"]}]}");
     CHECK(sh.is_policy && sh.type == SECKIT_POLICY_TRUST);
-    sh = shape_of("{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"cognito-identity.amazonaws.com\"},"
-                  "\"Action\":\"STS:AssumeRoleWithWebIdentity\"}}");
+    sh = shape_of(
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"cognito-identity.amazonaws.com\"},"
+        "\"Action\":\"STS:AssumeRoleWithWebIdentity\"}}");
     CHECK(sh.is_policy && sh.type == SECKIT_POLICY_TRUST);
     /* near misses: a Resource, another action, only sts:TagSession */
-    sh = shape_of("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sts:AssumeRole\",\"Resource\":\"*\"}]}");
+    sh = shape_of(
+        "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sts:AssumeRole\",\"Resource\":\"*\"}]}");
     CHECK(sh.is_policy && sh.type == SECKIT_POLICY_RESOURCE);
-    sh = shape_of("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":[\"sts:AssumeRole\",\"s3:GetObject\"]}]}");
+    sh = shape_of(
+        "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":[\"sts:AssumeRole\",\"s3:GetObject\"]}]}");
     CHECK(sh.type == SECKIT_POLICY_RESOURCE);
-    sh = shape_of("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sts:TagSession\"}]}");
+    sh = shape_of(
+        "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sts:TagSession\"}]}");
     CHECK(sh.type == SECKIT_POLICY_RESOURCE);
-    sh = shape_of("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}");
+    sh = shape_of(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}");
     CHECK(sh.is_policy && sh.type == SECKIT_POLICY_IDENTITY);
     sh = shape_of("{\"name\":\"app\",\"version\":\"1.0.0\"}");
     CHECK(!sh.is_policy);
     sh = shape_of("[1,2]");
     CHECK(!sh.is_policy);
-    sh = shape_of("{\"Version\": \"2012-10-17\", \"Statement\": [ {\"Effect\": \"Allow\" \"Action\": \"*\"} ]}");
+    sh = shape_of(
+        "{\"Version\": \"2012-10-17\", \"Statement\": [ {\"Effect\": \"Allow\" \"Action\": \"*\"} ]}");
     CHECK(sh.is_policy); /* malformed, but a policy: its syntax error is reported */
 }
 
@@ -1024,9 +1036,9 @@ static void test_config(void)
     const char *y = "s3: {x: 1}\nlint:\n  type: trust\n  account: 123456789012\n  quiet: true\n"
                     "  ignore: [A, B@x]\n  exclude: vendor\n";
     CHECK_OK(seckit_lint_config_parse(&c, y, strlen(y), &err), &err);
-    CHECK(c != NULL && strcmp(c->type, "trust") == 0 && strcmp(c->account, "123456789012") == 0 && c->quiet &&
-          c->ignore_count == 2 && strcmp(c->ignore[1], "B@x") == 0 && c->exclude_count == 1 &&
-          strcmp(c->exclude[0], "vendor") == 0 && c->format == NULL);
+    CHECK(c != NULL && strcmp(c->type, "trust") == 0 && strcmp(c->account, "123456789012") == 0 &&
+          c->quiet && c->ignore_count == 2 && strcmp(c->ignore[1], "B@x") == 0 &&
+          c->exclude_count == 1 && strcmp(c->exclude[0], "vendor") == 0 && c->format == NULL);
     seckit_lint_config_free(c);
     const char *j = "{\"lint\": {\"format\": \"sarif\"}}";
     CHECK_OK(seckit_lint_config_parse(&c, j, strlen(j), &err), &err);
@@ -1035,21 +1047,27 @@ static void test_config(void)
     const char *e = "";
     CHECK_OK(seckit_lint_config_parse(&c, e, 0, &err), &err);
     seckit_lint_config_free(c);
-    static const char *const bad[] = {"lint:\n  types: trust\n", "lint: [a]\n", "lint:\n  ignore: [[a]]\n",
-                                      "lint:\n  quiet: yes please\n", "lint:\n  type: {a: b}\n", "- a\n",
+    static const char *const bad[] = {"lint:\n  types: trust\n",
+                                      "lint: [a]\n",
+                                      "lint:\n  ignore: [[a]]\n",
+                                      "lint:\n  quiet: yes please\n",
+                                      "lint:\n  type: {a: b}\n",
+                                      "- a\n",
                                       "lint: {\n"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         c = NULL;
-        CHECK(seckit_lint_config_parse(&c, bad[i], strlen(bad[i]), &err) < 0 && c == NULL && err.line > 0);
+        CHECK(seckit_lint_config_parse(&c, bad[i], strlen(bad[i]), &err) < 0 && c == NULL &&
+              err.line > 0);
     }
 }
 
 static void test_scopes_and_ignores(void)
 {
-    const char *t = "Resources:\n  A:\n    Type: AWS::IAM::ManagedPolicy\n    Metadata:\n      seckit:\n"
-                    "        ignore: [MISSING_VERSION, {code: PASS_ROLE_WITH_STAR_IN_RESOURCE, reason: r}]\n"
-                    "    Properties:\n      PolicyDocument:\n        Statement:\n"
-                    "          - {Effect: Allow, Action: iam:PassRole, Resource: '*'}\n";
+    const char *t =
+        "Resources:\n  A:\n    Type: AWS::IAM::ManagedPolicy\n    Metadata:\n      seckit:\n"
+        "        ignore: [MISSING_VERSION, {code: PASS_ROLE_WITH_STAR_IN_RESOURCE, reason: r}]\n"
+        "    Properties:\n      PolicyDocument:\n        Statement:\n"
+        "          - {Effect: Allow, Action: iam:PassRole, Resource: '*'}\n";
     seckit_policy_inputs_options o = {SECKIT_INPUT_AUTO, "t.yaml", 0};
     seckit_policy_inputs *in = NULL;
     seckit_error err;
@@ -1071,7 +1089,8 @@ static void test_scopes_and_ignores(void)
         CHECK_OK(seckit_policy_report_new(&r, &err), &err);
         CHECK_OK(seckit_policy_report_ignore(r, spec[k], &err), &err);
         CHECK_OK(seckit_policy_report_add_input(r, "t.yaml", &in->items[0], f, &err), &err);
-        CHECK(seckit_policy_report_count(r, SECKIT_FINDING_BIT(SECKIT_FINDING_SECURITY_WARNING)) == (size_t)k);
+        CHECK(seckit_policy_report_count(r, SECKIT_FINDING_BIT(SECKIT_FINDING_SECURITY_WARNING)) ==
+              (size_t)k);
         seckit_policy_report_free(r);
     }
     CHECK_OK(seckit_policy_report_new(&r, &err), &err);
@@ -1085,11 +1104,12 @@ static void test_scopes_and_ignores(void)
     seckit_policy_findings_free(f);
     seckit_policy_inputs_free(in);
     /* unknown code in Metadata: an error at its position */
-    const char *u = "Resources:\n  A:\n    Type: AWS::IAM::ManagedPolicy\n    Metadata: {seckit: {ignore: [NOPE]}}\n"
-                    "    Properties: {PolicyDocument: {Statement: []}}\n";
+    const char *u =
+        "Resources:\n  A:\n    Type: AWS::IAM::ManagedPolicy\n    Metadata: {seckit: {ignore: [NOPE]}}\n"
+        "    Properties: {PolicyDocument: {Statement: []}}\n";
     in = NULL;
-    CHECK(seckit_policy_inputs_extract(u, strlen(u), &o, &in, &err) == SECKIT_EINVAL && err.line == 4 &&
-          strstr(err.message, "unknown issue code 'NOPE'") != NULL);
+    CHECK(seckit_policy_inputs_extract(u, strlen(u), &o, &in, &err) == SECKIT_EINVAL &&
+          err.line == 4 && strstr(err.message, "unknown issue code 'NOPE'") != NULL);
     seckit_policy_inputs_free(in);
 }
 
@@ -1103,10 +1123,12 @@ static size_t count_str(const char *hay, const char *needle)
 
 static void test_baseline_and_render(void)
 {
-    const char *v1 = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"S\",\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"}]}";
-    const char *v2 = "{\"Version\":\"2012-10-17\",\"Statement\":[\n{\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::b\"},\n"
-                     "{\"Sid\":\"S\",\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"},\n"
-                     "{\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"}]}";
+    const char *v1 =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"S\",\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"}]}";
+    const char *v2 =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[\n{\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::b\"},\n"
+        "{\"Sid\":\"S\",\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"},\n"
+        "{\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"}]}";
     seckit_policy_lint_options lo;
     memset(&lo, 0, sizeof(lo));
     seckit_error err;
@@ -1119,7 +1141,8 @@ static void test_baseline_and_render(void)
     char *bl = NULL;
     size_t bl_len = 0;
     CHECK_OK(seckit_policy_report_write_baseline(r, &bl, &bl_len, &err), &err);
-    CHECK(bl != NULL && strstr(bl, "\"file\":\"p.json\"") != NULL && strstr(bl, "\"statement\":\"S\"") != NULL);
+    CHECK(bl != NULL && strstr(bl, "\"file\":\"p.json\"") != NULL &&
+          strstr(bl, "\"statement\":\"S\"") != NULL);
     seckit_policy_report_free(r);
     CHECK_OK(seckit_policy_report_new(&r, &err), &err);
     CHECK_OK(seckit_policy_report_baseline(r, bl, bl_len, &err), &err);
@@ -1133,8 +1156,8 @@ static void test_baseline_and_render(void)
     char *out = NULL;
     size_t len = 0;
     CHECK_OK(seckit_policy_report_render_with(r, &ro, &out, &len, &err), &err);
-    CHECK(out != NULL && count_str(out, "PASS_ROLE_WITH_STAR_IN_RESOURCE") == 1 && strstr(out, "Statement[2]") != NULL &&
-          strchr(out, '\033') == NULL);
+    CHECK(out != NULL && count_str(out, "PASS_ROLE_WITH_STAR_IN_RESOURCE") == 1 &&
+          strstr(out, "Statement[2]") != NULL && strchr(out, '\033') == NULL);
     free(out);
     ro.colour = 1;
     CHECK_OK(seckit_policy_report_render_with(r, &ro, &out, &len, &err), &err);
@@ -1142,15 +1165,19 @@ static void test_baseline_and_render(void)
     free(out);
     ro.format = SECKIT_REPORT_GITHUB;
     CHECK_OK(seckit_policy_report_render_with(r, &ro, &out, &len, &err), &err);
-    CHECK(out != NULL && strstr(out, "\n::error file=p.json,line=4,col=28,endLine=4,endColumn=42,") != NULL &&
+    CHECK(out != NULL &&
+          strstr(out, "\n::error file=p.json,line=4,col=28,endLine=4,endColumn=42,") != NULL &&
           strncmp(out, "::notice file=p.json,line=4,col=1,", 34) == 0 &&
-          strstr(out, ",title=SECURITY_WARNING PASS_ROLE_WITH_STAR_IN_RESOURCE::iam:PassRole") != NULL);
+          strstr(out, ",title=SECURITY_WARNING PASS_ROLE_WITH_STAR_IN_RESOURCE::iam:PassRole") !=
+              NULL);
     free(out);
     ro.format = SECKIT_REPORT_SARIF;
     ro.help_uri_base = "https://h.example/checks";
     CHECK_OK(seckit_policy_report_render_with(r, &ro, &out, &len, &err), &err);
-    CHECK(out != NULL && strstr(out, "\"helpUri\":\"https://h.example/checks#duplicate_json_key\"") != NULL &&
-          strstr(out, "\"security-severity\":\"7.5\"") != NULL && count_str(out, "\"ruleId\"") == 2);
+    CHECK(out != NULL &&
+          strstr(out, "\"helpUri\":\"https://h.example/checks#duplicate_json_key\"") != NULL &&
+          strstr(out, "\"security-severity\":\"7.5\"") != NULL &&
+          count_str(out, "\"ruleId\"") == 2);
     seckit_json_doc *doc = NULL;
     CHECK_OK(seckit_json_parse(&doc, out, len, NULL, &err), &err);
     seckit_json_free(doc);

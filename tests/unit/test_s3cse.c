@@ -57,7 +57,8 @@ static uint8_t *unb64(const char *s, size_t *n)
 {
     size_t cap = seckit_base64_decoded_max(strlen(s)) + 1;
     uint8_t *p = malloc(cap);
-    if (p != NULL && seckit_base64_decode(p, cap, n, s, strlen(s), SECKIT_BASE64_STANDARD, NULL) != 0) {
+    if (p != NULL &&
+        seckit_base64_decode(p, cap, n, s, strlen(s), SECKIT_BASE64_STANDARD, NULL) != 0) {
         free(p);
         p = NULL;
     }
@@ -145,7 +146,8 @@ static seckit_s3cse_options opts_with(seckit_s3cse_commitment_policy p,
 
 static seckit_s3cse_options allow_all(void)
 {
-    return opts_with(SECKIT_S3CSE_REQUIRE_ENCRYPT_ALLOW_DECRYPT, SECKIT_S3CSE_PROFILE_V2_AND_LEGACY);
+    return opts_with(SECKIT_S3CSE_REQUIRE_ENCRYPT_ALLOW_DECRYPT,
+                     SECKIT_S3CSE_PROFILE_V2_AND_LEGACY);
 }
 
 /* Decrypt body with the streaming decryptor in chunks of `chunk` bytes.
@@ -285,8 +287,7 @@ static fake_kms kms_state;
 
 /* ---- keys --------------------------------------------------------------- */
 
-static seckit_s3cse_keyring *aes_kr(uint8_t start, size_t len, const seckit_s3cse_kv *md,
-                                    size_t n)
+static seckit_s3cse_keyring *aes_kr(uint8_t start, size_t len, const seckit_s3cse_kv *md, size_t n)
 {
     uint8_t k[32];
     seq(k, sizeof(k), start);
@@ -429,8 +430,8 @@ static void test_kat_v2_body(void)
     CHECK_RC(seckit_s3cse_decrypt(NULL, kr, m.kv, m.n, NULL, 0, body, bl, &pt, &pl, &err),
              SECKIT_EPOLICY);
     CHECK(strstr(err.message, "--commitment-policy require-encrypt-allow-decrypt") != NULL);
-    seckit_s3cse_options o = opts_with(SECKIT_S3CSE_REQUIRE_ENCRYPT_ALLOW_DECRYPT,
-                                       SECKIT_S3CSE_PROFILE_V2);
+    seckit_s3cse_options o =
+        opts_with(SECKIT_S3CSE_REQUIRE_ENCRYPT_ALLOW_DECRYPT, SECKIT_S3CSE_PROFILE_V2);
     CHECK_OK(seckit_s3cse_decrypt(&o, kr, m.kv, m.n, NULL, 0, body, bl, &pt, &pl, &err), &err);
     CHECK(pl == strlen(hello) && memcmp(pt, hello, pl) == 0);
     seckit_secret_free(pt);
@@ -478,14 +479,15 @@ static void test_kat_wrap_blobs(void)
 static const size_t sizes[] = {0, 1, 15, 16, 17, 100, 4096, 70001};
 
 static void round_trip(seckit_s3cse_keyring *enc_kr, seckit_s3cse_keyring *dec_kr,
-                       seckit_s3cse_envelope env, int instr, const seckit_s3cse_kv *ec,
-                       size_t n_ec, const char *label)
+                       seckit_s3cse_envelope env, int instr, const seckit_s3cse_kv *ec, size_t n_ec,
+                       const char *label)
 {
     seckit_s3cse_options o;
     seckit_s3cse_options_init(&o);
     o.envelope = env;
-    o.commitment_policy = env == SECKIT_S3CSE_ENVELOPE_V2 ? SECKIT_S3CSE_FORBID_ENCRYPT_ALLOW_DECRYPT
-                                                          : SECKIT_S3CSE_REQUIRE_ENCRYPT_REQUIRE_DECRYPT;
+    o.commitment_policy = env == SECKIT_S3CSE_ENVELOPE_V2
+                              ? SECKIT_S3CSE_FORBID_ENCRYPT_ALLOW_DECRYPT
+                              : SECKIT_S3CSE_REQUIRE_ENCRYPT_REQUIRE_DECRYPT;
     o.instruction_file = instr;
     o.encryption_context = ec;
     o.encryption_context_count = n_ec;
@@ -528,10 +530,11 @@ static void round_trip(seckit_s3cse_keyring *enc_kr, seckit_s3cse_keyring *dec_k
         }
         seckit_s3cse_location loc;
         CHECK_OK(seckit_s3cse_detect(m.kv, m.n, &loc, &err), &err);
-        CHECK(loc == (env == SECKIT_S3CSE_ENVELOPE_V2
-                          ? (instr ? SECKIT_S3CSE_LOC_INSTRUCTION_FILE : SECKIT_S3CSE_LOC_V2_METADATA)
-                          : (instr ? SECKIT_S3CSE_LOC_V3_INSTRUCTION_FILE
-                                   : SECKIT_S3CSE_LOC_V3_METADATA)));
+        CHECK(
+            loc ==
+            (env == SECKIT_S3CSE_ENVELOPE_V2
+                 ? (instr ? SECKIT_S3CSE_LOC_INSTRUCTION_FILE : SECKIT_S3CSE_LOC_V2_METADATA)
+                 : (instr ? SECKIT_S3CSE_LOC_V3_INSTRUCTION_FILE : SECKIT_S3CSE_LOC_V3_METADATA)));
         /* decrypt, streaming in a few chunk sizes */
         size_t chunks[] = {1, 16, 17, 65536};
         for (size_t c = 0; c < SKT_ARRAY_LEN(chunks); c++) {
@@ -539,8 +542,8 @@ static void round_trip(seckit_s3cse_keyring *enc_kr, seckit_s3cse_keyring *dec_k
                 continue;
             uint8_t *out;
             size_t out_len;
-            rc = stream_decrypt(&o, dec_kr, m.kv, m.n, meta.instruction, body, len + 16,
-                                chunks[c], &out, &out_len, &err);
+            rc = stream_decrypt(&o, dec_kr, m.kv, m.n, meta.instruction, body, len + 16, chunks[c],
+                                &out, &out_len, &err);
             CHECK_MSG(rc == 0, "%s: size %zu chunk %zu: %s", label, len, chunks[c], err.message);
             if (rc == 0) {
                 CHECK(out_len == len && (len == 0 || memcmp(out, pt, len) == 0));
@@ -672,11 +675,10 @@ static void test_v3_metadata_shape(void)
     seckit_s3cse_meta_free(&meta);
     free(body);
     /* V2 KMS: matdesc is the context with AES/GCM/NoPadding, wrap kms+context */
-    seckit_s3cse_options o = opts_with(SECKIT_S3CSE_FORBID_ENCRYPT_ALLOW_DECRYPT,
-                                       SECKIT_S3CSE_PROFILE_V2);
+    seckit_s3cse_options o =
+        opts_with(SECKIT_S3CSE_FORBID_ENCRYPT_ALLOW_DECRYPT, SECKIT_S3CSE_PROFILE_V2);
     o.plaintext_length = 1;
-    CHECK_OK(seckit_s3cse_encrypt(&o, kms, (const uint8_t *)"x", 1, &body, &bl, &meta, &err),
-             &err);
+    CHECK_OK(seckit_s3cse_encrypt(&o, kms, (const uint8_t *)"x", 1, &body, &bl, &meta, &err), &err);
     tm_from(&m, &meta);
     CHECK_STR(tm_get(&m, "x-amz-matdesc"), "{\"aws:x-amz-cek-alg\":\"AES/GCM/NoPadding\"}");
     CHECK_STR(tm_get(&m, "x-amz-wrap-alg"), "kms+context");
@@ -732,8 +734,8 @@ static void test_commitment_policy_matrix(void)
             uint8_t *body = NULL;
             size_t bl;
             seckit_s3cse_meta meta;
-            int rc = seckit_s3cse_encrypt(&o, kr, (const uint8_t *)"abc", 3, &body, &bl, &meta,
-                                          &err);
+            int rc =
+                seckit_s3cse_encrypt(&o, kr, (const uint8_t *)"abc", 3, &body, &bl, &meta, &err);
             if (want[p][v] < 0) {
                 CHECK_MSG(rc == SECKIT_EPOLICY, "policy %d envelope %d: rc %d", p, v, rc);
                 CHECK(strstr(err.message, "--commitment-policy") != NULL);
@@ -751,8 +753,8 @@ static void test_commitment_policy_matrix(void)
                 seckit_s3cse_options d = opts_with(pol[q], SECKIT_S3CSE_PROFILE_V2);
                 uint8_t *pt = NULL;
                 size_t pl;
-                rc = seckit_s3cse_decrypt(&d, kr, meta.kv, meta.count, NULL, 0, body, bl, &pt,
-                                          &pl, &err);
+                rc = seckit_s3cse_decrypt(&d, kr, meta.kv, meta.count, NULL, 0, body, bl, &pt, &pl,
+                                          &err);
                 if (want[p][v] == 2 && q == 0) {
                     CHECK(rc == SECKIT_EPOLICY && pt == NULL);
                 } else {
@@ -843,8 +845,8 @@ static size_t aes_keywrap(const uint8_t *kek, const uint8_t *key, uint8_t *out)
     return (size_t)(l1 + l2);
 }
 
-static size_t rsa_wrap(EVP_PKEY *k, int pad, const char *md, const char *mgf1,
-                       const uint8_t *in, size_t n, uint8_t *out)
+static size_t rsa_wrap(EVP_PKEY *k, int pad, const char *md, const char *mgf1, const uint8_t *in,
+                       size_t n, uint8_t *out)
 {
     EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(k, NULL);
     size_t ol = 512;
@@ -861,8 +863,8 @@ static size_t rsa_wrap(EVP_PKEY *k, int pad, const char *md, const char *mgf1,
 
 static const char legacy_pt[] = "legacy object body, longer than one AES block: 0123456789abcdef";
 
-static void check_legacy(tmeta *m, const seckit_s3cse_keyring *kr, const uint8_t *body,
-                         size_t bl, const char *label, const char *option_hint)
+static void check_legacy(tmeta *m, const seckit_s3cse_keyring *kr, const uint8_t *body, size_t bl,
+                         const char *label, const char *option_hint)
 {
     seckit_error err;
     uint8_t *pt = NULL;
@@ -872,8 +874,8 @@ static void check_legacy(tmeta *m, const seckit_s3cse_keyring *kr, const uint8_t
     CHECK_MSG(rc == SECKIT_EPOLICY && strstr(err.message, option_hint) != NULL,
               "%s: default: rc %d: %s", label, rc, err.message);
     /* V2 profile with the lax commitment policy: still refused */
-    seckit_s3cse_options o = opts_with(SECKIT_S3CSE_REQUIRE_ENCRYPT_ALLOW_DECRYPT,
-                                       SECKIT_S3CSE_PROFILE_V2);
+    seckit_s3cse_options o =
+        opts_with(SECKIT_S3CSE_REQUIRE_ENCRYPT_ALLOW_DECRYPT, SECKIT_S3CSE_PROFILE_V2);
     rc = seckit_s3cse_decrypt(&o, kr, m->kv, m->n, NULL, 0, body, bl, &pt, &pl, &err);
     CHECK_MSG(rc == SECKIT_EPOLICY && strstr(err.message, "--security-profile v2-and-legacy"),
               "%s: v2 profile: rc %d: %s", label, rc, err.message);
@@ -1027,7 +1029,10 @@ static void test_legacy_reads(void)
             tm_set(&m, "x-amz-tag-len", "128");
             if (w == 3)
                 tm_set(&m, "x-amz-matdesc", "{\"kms_cmk_id\":\"key-1\"}");
-            check_legacy(&m, kr, body, bl, wraps[w == 3 ? 2 : w == 2 ? 1 : w],
+            check_legacy(&m, kr, body, bl,
+                         wraps[w == 3   ? 2
+                               : w == 2 ? 1
+                                        : w],
                          "--security-profile v2-and-legacy");
             tm_free(&m);
         }
@@ -1061,8 +1066,7 @@ static void ranged(seckit_s3cse_envelope env)
     CHECK_OK(seckit_s3cse_range_adjust(40, 70, bl, &r, &err), &err);
     seckit_s3cse_decryptor *d = NULL;
     seckit_s3cse_options def = opts_with(o.commitment_policy, SECKIT_S3CSE_PROFILE_V2);
-    CHECK_RC(seckit_s3cse_decryptor_new_range(&d, &def, kr, meta.kv, meta.count, NULL, 0, &r,
-                                              &err),
+    CHECK_RC(seckit_s3cse_decryptor_new_range(&d, &def, kr, meta.kv, meta.count, NULL, 0, &r, &err),
              SECKIT_EPOLICY);
     CHECK(strstr(err.message, "--security-profile v2-and-legacy") != NULL);
     uint64_t ends[] = {0, 1, 15, 16, 17, 40, 70, 98, 99, 150, UINT64_MAX};
@@ -1081,8 +1085,8 @@ static void ranged(seckit_s3cse_envelope env)
                     continue;
                 CHECK(r.fetch_first % 16 == 0 && r.fetch_first <= a);
                 uint64_t last = r.fetch_last < bl - 1 ? r.fetch_last : bl - 1;
-                CHECK_OK(seckit_s3cse_decryptor_new_range(&d, &o, kr, meta.kv, meta.count, NULL,
-                                                          0, &r, &err),
+                CHECK_OK(seckit_s3cse_decryptor_new_range(&d, &o, kr, meta.kv, meta.count, NULL, 0,
+                                                          &r, &err),
                          &err);
                 if (d == NULL)
                     continue;
@@ -1122,8 +1126,7 @@ static void test_ranged_reads(void)
 /* Flip each bit of a base64 metadata value (decoded); every flip must fail
  * without plaintext.  step > 1 samples bits (RSA unwraps are slow). */
 static void flip_field(tmeta *m, const char *name, const seckit_s3cse_options *o,
-                       const seckit_s3cse_keyring *kr, const uint8_t *body, size_t bl,
-                       size_t step)
+                       const seckit_s3cse_keyring *kr, const uint8_t *body, size_t bl, size_t step)
 {
     const char *orig_s = tm_get(m, name);
     char *orig = strdup(orig_s);
@@ -1139,8 +1142,8 @@ static void flip_field(tmeta *m, const char *name, const seckit_s3cse_options *o
         seckit_error err;
         int rc = seckit_s3cse_decrypt(o, kr, m->kv, m->n, NULL, 0, body, bl, &pt, &pl, &err);
         CHECK_MSG(rc != 0 && pt == NULL, "%s bit %zu: rc %d", name, bit, rc);
-        CHECK_MSG(rc == SECKIT_EAUTH || rc == SECKIT_EFORMAT, "%s bit %zu: rc %d %s", name, bit,
-                  rc, err.message);
+        CHECK_MSG(rc == SECKIT_EAUTH || rc == SECKIT_EFORMAT, "%s bit %zu: rc %d %s", name, bit, rc,
+                  err.message);
         if (rc == 0)
             seckit_secret_free(pt);
         raw[bit / 8] ^= (uint8_t)(1u << (bit % 8));
@@ -1257,7 +1260,8 @@ static void test_commitment_first(void)
 static void test_wrong_keys(void)
 {
     seckit_s3cse_keyring *a = aes_kr(1, 32, NULL, 0), *b = aes_kr(2, 32, NULL, 0);
-    seckit_s3cse_keyring *ra = rsa_kr("rsa2048-a.pem", NULL, 0), *rb = rsa_kr("rsa2048-b.pem", NULL, 0);
+    seckit_s3cse_keyring *ra = rsa_kr("rsa2048-a.pem", NULL, 0),
+                         *rb = rsa_kr("rsa2048-b.pem", NULL, 0);
     seckit_s3cse_keyring *pub = rsa_kr("rsa2048-a.pub.pem", NULL, 0);
     seckit_s3cse_keyring *k1 = kms_kr("key-1"), *k2 = kms_kr("key-2"), *disc = kms_kr(NULL);
     seckit_error err;
@@ -1267,8 +1271,8 @@ static void test_wrong_keys(void)
     struct {
         seckit_s3cse_keyring *enc, *dec;
         int want;
-    } cases[] = {{a, b, SECKIT_EAUTH},    {ra, rb, SECKIT_EAUTH},  {a, ra, SECKIT_EAUTH},
-                 {ra, a, SECKIT_EAUTH},   {k1, k2, SECKIT_EAUTH},  {k1, a, SECKIT_EAUTH},
+    } cases[] = {{a, b, SECKIT_EAUTH},     {ra, rb, SECKIT_EAUTH}, {a, ra, SECKIT_EAUTH},
+                 {ra, a, SECKIT_EAUTH},    {k1, k2, SECKIT_EAUTH}, {k1, a, SECKIT_EAUTH},
                  {ra, pub, SECKIT_EINVAL}, {k1, disc, 0},          {a, a, 0}};
     for (size_t i = 0; i < SKT_ARRAY_LEN(cases); i++) {
         CHECK_OK(seckit_s3cse_encrypt(NULL, cases[i].enc, (const uint8_t *)"data", 4, &body, &bl,
@@ -1285,8 +1289,7 @@ static void test_wrong_keys(void)
             CHECK_STR(err.message, "authentication failed: no key could decrypt the object's "
                                    "data key or the object was modified");
         if (rc == SECKIT_EAUTH && (i == 2 || i == 3 || i == 5))
-            CHECK_MSG(strstr(err.message, "which needs") != NULL, "case %zu: %s", i,
-                      err.message);
+            CHECK_MSG(strstr(err.message, "which needs") != NULL, "case %zu: %s", i, err.message);
         if (cases[i].want == 0)
             CHECK(pt != NULL && pl == 4 && memcmp(pt, "data", 4) == 0);
         else
@@ -1389,8 +1392,11 @@ static void test_detection(void)
     expect_detect(v1, 2, 0, SECKIT_S3CSE_LOC_V1_METADATA, "v1");
     seckit_s3cse_kv v2[] = {{"X-Amz-Meta-X-Amz-Key-V2", "a"}, {"x-amz-meta-x-amz-iv", "b"}};
     expect_detect(v2, 2, 0, SECKIT_S3CSE_LOC_V2_METADATA, "v2 with prefix and case");
-    seckit_s3cse_kv v3[] = {{"x-amz-c", "115"}, {"x-amz-3", "a"}, {"x-amz-w", "02"},
-                            {"x-amz-d", "b"},   {"x-amz-i", "c"}};
+    seckit_s3cse_kv v3[] = {{"x-amz-c", "115"},
+                            {"x-amz-3", "a"},
+                            {"x-amz-w", "02"},
+                            {"x-amz-d", "b"},
+                            {"x-amz-i", "c"}};
     expect_detect(v3, 5, 0, SECKIT_S3CSE_LOC_V3_METADATA, "v3");
     seckit_s3cse_kv v3i[] = {{"x-amz-c", "115"}, {"x-amz-d", "b"}, {"x-amz-i", "c"}};
     expect_detect(v3i, 3, 0, SECKIT_S3CSE_LOC_V3_INSTRUCTION_FILE, "v3 instr");
@@ -1401,17 +1407,23 @@ static void test_detection(void)
     expect_detect(mixed, 3, SECKIT_EFORMAT, 0, "mixed v2/v3");
     seckit_s3cse_kv mixed2[] = {{"x-amz-key-v2", "a"}, {"x-amz-iv", "b"}, {"x-amz-key", "c"}};
     expect_detect(mixed2, 3, SECKIT_EFORMAT, 0, "mixed v1/v2");
-    seckit_s3cse_kv mixed3[] = {{"x-amz-c", "115"}, {"x-amz-d", "b"}, {"x-amz-i", "c"},
+    seckit_s3cse_kv mixed3[] = {{"x-amz-c", "115"},
+                                {"x-amz-d", "b"},
+                                {"x-amz-i", "c"},
                                 {"x-amz-matdesc", "{}"}};
     expect_detect(mixed3, 4, SECKIT_EFORMAT, 0, "v3 with matdesc");
     seckit_s3cse_kv partial[] = {{"x-amz-key-v2", "a"}};
     expect_detect(partial, 1, SECKIT_EFORMAT, 0, "key without iv");
     seckit_s3cse_kv partial3[] = {{"x-amz-c", "115"}, {"x-amz-3", "a"}};
     expect_detect(partial3, 2, SECKIT_EFORMAT, 0, "v3 partial");
-    seckit_s3cse_kv partial3w[] = {{"x-amz-c", "115"}, {"x-amz-d", "b"}, {"x-amz-i", "c"},
+    seckit_s3cse_kv partial3w[] = {{"x-amz-c", "115"},
+                                   {"x-amz-d", "b"},
+                                   {"x-amz-i", "c"},
                                    {"x-amz-w", "02"}};
     expect_detect(partial3w, 4, SECKIT_EFORMAT, 0, "v3 w without 3");
-    seckit_s3cse_kv dup[] = {{"x-amz-key-v2", "a"}, {"x-amz-iv", "b"}, {"x-amz-meta-x-amz-iv", "c"}};
+    seckit_s3cse_kv dup[] = {{"x-amz-key-v2", "a"},
+                             {"x-amz-iv", "b"},
+                             {"x-amz-meta-x-amz-iv", "c"}};
     expect_detect(dup, 3, SECKIT_EFORMAT, 0, "duplicate");
 }
 
@@ -1428,8 +1440,8 @@ static void expect_decrypt_rc(tmeta *m, const char *instr, int want, const char 
     uint8_t *pt = NULL;
     size_t pl;
     seckit_error err;
-    int rc = seckit_s3cse_decrypt(&o, kr, m->kv, m->n, instr, instr ? strlen(instr) : 0, body,
-                                  bl, &pt, &pl, &err);
+    int rc = seckit_s3cse_decrypt(&o, kr, m->kv, m->n, instr, instr ? strlen(instr) : 0, body, bl,
+                                  &pt, &pl, &err);
     CHECK_MSG(rc == want, "%s: rc %d (%s)", label, rc, err.message);
     if (needle != NULL)
         CHECK_MSG(strstr(err.message, needle) != NULL, "%s: message '%s'", label, err.message);
@@ -1523,9 +1535,16 @@ static void test_instruction_files(void)
     CHECK(jl == strlen(json));
     free(json);
     seckit_s3cse_kv_free(kv, n);
-    const char *bad[] = {"", "[]", "{\"a\":\"b\"} x", "{\"a\":{\"b\":\"c\"}}", "{\"a\":true}",
-                         "{\"a\":\"1\",\"a\":\"1\"}", "{\"a\":\"x\\u0000y\"}", "{\"a\":1.5}",
-                         "{\"a\":-1}", "{\"a\"}"};
+    const char *bad[] = {"",
+                         "[]",
+                         "{\"a\":\"b\"} x",
+                         "{\"a\":{\"b\":\"c\"}}",
+                         "{\"a\":true}",
+                         "{\"a\":\"1\",\"a\":\"1\"}",
+                         "{\"a\":\"x\\u0000y\"}",
+                         "{\"a\":1.5}",
+                         "{\"a\":-1}",
+                         "{\"a\"}"};
     for (size_t i = 0; i < SKT_ARRAY_LEN(bad); i++)
         CHECK_MSG(seckit_s3cse_instruction_parse(&kv, &n, bad[i], strlen(bad[i]), &err) ==
                       SECKIT_EFORMAT,
@@ -1581,7 +1600,8 @@ static void test_instruction_files(void)
         seckit_s3cse_info info;
         CHECK_OK(seckit_s3cse_describe(NULL, 0, file, strlen(file), &info, &err), &err);
         CHECK(info.location == SECKIT_S3CSE_LOC_INSTRUCTION_FILE);
-        CHECK(info.envelope == SECKIT_S3CSE_ENVELOPE_V2 && info.wrap_alg == SECKIT_S3CSE_WRAP_AES_GCM);
+        CHECK(info.envelope == SECKIT_S3CSE_ENVELOPE_V2 &&
+              info.wrap_alg == SECKIT_S3CSE_WRAP_AES_GCM);
         seckit_s3cse_info_free(&info);
         seckit_s3cse_keyring_free(kr);
     }
@@ -1592,7 +1612,8 @@ static void test_multi_matdesc(void)
 {
     seckit_s3cse_kv md1[] = {{"name", "key-\xe6\x97\xa5"}}, md2[] = {{"name", "key-2"}};
     seckit_s3cse_keyring *k1 = aes_kr(0x61, 32, md1, 1), *k2 = aes_kr(0x62, 32, md2, 1);
-    seckit_s3cse_keyring *r1 = rsa_kr("rsa2048-a.pem", md1, 1), *r2 = rsa_kr("rsa2048-b.pem", md2, 1);
+    seckit_s3cse_keyring *r1 = rsa_kr("rsa2048-a.pem", md1, 1),
+                         *r2 = rsa_kr("rsa2048-b.pem", md2, 1);
     seckit_s3cse_keyring *kids[] = {k1, r1, k2, r2}, *multi = NULL;
     seckit_error err;
     CHECK_OK(seckit_s3cse_keyring_multi_new(&multi, kids, 4, &err), &err);
@@ -1605,8 +1626,8 @@ static void test_multi_matdesc(void)
         CHECK_OK(seckit_s3cse_encrypt(NULL, encs[i], (const uint8_t *)"m", 1, &body, &bl, &meta,
                                       &err),
                  &err);
-        CHECK_OK(seckit_s3cse_decrypt(NULL, multi, meta.kv, meta.count, NULL, 0, body, bl, &pt,
-                                      &pl, &err),
+        CHECK_OK(seckit_s3cse_decrypt(NULL, multi, meta.kv, meta.count, NULL, 0, body, bl, &pt, &pl,
+                                      &err),
                  &err);
         seckit_secret_free(pt);
         seckit_s3cse_info info;
@@ -1668,8 +1689,8 @@ static void test_rewrap(void)
                 uint8_t *body, *pt = NULL;
                 size_t bl, pl;
                 seckit_s3cse_meta meta, nm;
-                CHECK_OK(seckit_s3cse_encrypt(&o, old, (const uint8_t *)"rotate me", 9, &body,
-                                              &bl, &meta, &err),
+                CHECK_OK(seckit_s3cse_encrypt(&o, old, (const uint8_t *)"rotate me", 9, &body, &bl,
+                                              &meta, &err),
                          &err);
                 CHECK_RC(seckit_s3cse_check_key(&o, to, meta.kv, meta.count, NULL, 0, &err),
                          SECKIT_EAUTH);
@@ -1701,8 +1722,7 @@ static void test_rewrap(void)
                          SECKIT_EAUTH);
                 /* the wrong source key cannot rewrap */
                 seckit_s3cse_meta nm2;
-                CHECK_RC(seckit_s3cse_rewrap(&o, to, meta.kv, meta.count, NULL, 0, old, &nm2,
-                                             &err),
+                CHECK_RC(seckit_s3cse_rewrap(&o, to, meta.kv, meta.count, NULL, 0, old, &nm2, &err),
                          SECKIT_EAUTH);
                 tm_free(&a);
                 tm_free(&b);

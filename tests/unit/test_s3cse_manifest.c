@@ -51,11 +51,12 @@ static void batch_manifest(void)
 {
     seckit_error err;
     seckit_s3_manifest_row rows[8];
-    const char *text = "bkt,photos/a.jpg\r\n"
-                       "bkt,dir%20one/na%C3%AFve+caf%C3%A9%2B.txt,3HL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY\n"
-                       "\n"
-                       "\"bkt\",\"quoted,key\"\"x\",\n"
-                       "other,last";
+    const char *text =
+        "bkt,photos/a.jpg\r\n"
+        "bkt,dir%20one/na%C3%AFve+caf%C3%A9%2B.txt,3HL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY\n"
+        "\n"
+        "\"bkt\",\"quoted,key\"\"x\",\n"
+        "other,last";
     seckit_error_clear(&err);
     int n = read_all(text, SECKIT_S3_MANIFEST_BATCH, NULL, rows, 8, &err);
     CHECK_MSG(n == 4, "n=%d %s", n, err.message);
@@ -181,7 +182,8 @@ static void shards(void)
     seckit_s3_shard sh;
     CHECK(seckit_s3_shard_parse("0/1", &sh, &err) == 0 && sh.index == 0 && sh.count == 1);
     CHECK(seckit_s3_shard_parse("3/4", &sh, &err) == 0 && sh.index == 3 && sh.count == 4);
-    const char *bad[] = {"4/4", "1/0", "-1/4", "1", "a/b", "1/", "/3", "1/2/3", "0/2000000", " 1/2"};
+    const char *bad[] = {"4/4", "1/0", "-1/4",  "1",         "a/b",
+                         "1/",  "/3",  "1/2/3", "0/2000000", " 1/2"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         CHECK_MSG(seckit_s3_shard_parse(bad[i], &sh, &err) == SECKIT_EINVAL, "'%s'", bad[i]);
     /* every key lands in exactly one of N shards, and they are used */

@@ -35,74 +35,73 @@ static void tl_fail(const char *file, int line, const char *fmt, ...)
 }
 
 /* Run one test function as a named group. */
-#define TEST(fn)                                                             \
-    do {                                                                     \
-        tl_current = #fn;                                                    \
-        tl_current_failed = 0;                                               \
-        fn();                                                                \
-        if (tl_current_failed == 0)                                          \
-            printf("PASS %s\n", #fn);                                        \
-        else                                                                 \
-            tl_failed_total++;                                               \
-        fflush(stdout);                                                      \
+#define TEST(fn)                                                                                   \
+    do {                                                                                           \
+        tl_current = #fn;                                                                          \
+        tl_current_failed = 0;                                                                     \
+        fn();                                                                                      \
+        if (tl_current_failed == 0)                                                                \
+            printf("PASS %s\n", #fn);                                                              \
+        else                                                                                       \
+            tl_failed_total++;                                                                     \
+        fflush(stdout);                                                                            \
     } while (0)
 
-#define SKIP(name, ...)                                                      \
-    do {                                                                     \
-        printf("SKIP %s: ", name);                                           \
-        printf(__VA_ARGS__);                                                 \
-        printf("\n");                                                        \
-        fflush(stdout);                                                      \
+#define SKIP(name, ...)                                                                            \
+    do {                                                                                           \
+        printf("SKIP %s: ", name);                                                                 \
+        printf(__VA_ARGS__);                                                                       \
+        printf("\n");                                                                              \
+        fflush(stdout);                                                                            \
     } while (0)
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond))                                                         \
-            tl_fail(__FILE__, __LINE__, "%s", #cond);                        \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            tl_fail(__FILE__, __LINE__, "%s", #cond);                                              \
     } while (0)
 
-#define CHECK_MSG(cond, ...)                                                 \
-    do {                                                                     \
-        if (!(cond))                                                         \
-            tl_fail(__FILE__, __LINE__, __VA_ARGS__);                        \
+#define CHECK_MSG(cond, ...)                                                                       \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            tl_fail(__FILE__, __LINE__, __VA_ARGS__);                                              \
     } while (0)
 
-#define CHECK_RC(expr, expected)                                             \
-    do {                                                                     \
-        int tl_rc_ = (expr);                                                 \
-        if (tl_rc_ != (expected))                                            \
-            tl_fail(__FILE__, __LINE__, "%s returned %d, expected %d",       \
-                    #expr, tl_rc_, (int)(expected));                         \
+#define CHECK_RC(expr, expected)                                                                   \
+    do {                                                                                           \
+        int tl_rc_ = (expr);                                                                       \
+        if (tl_rc_ != (expected))                                                                  \
+            tl_fail(__FILE__, __LINE__, "%s returned %d, expected %d", #expr, tl_rc_,              \
+                    (int)(expected));                                                              \
     } while (0)
 
-#define CHECK_OK(expr, errp)                                                 \
-    do {                                                                     \
-        int tl_rc_ = (expr);                                                 \
-        if (tl_rc_ != 0)                                                     \
-            tl_fail(__FILE__, __LINE__, "%s returned %d: %s", #expr, tl_rc_, \
-                    (errp)->message);                                        \
+#define CHECK_OK(expr, errp)                                                                       \
+    do {                                                                                           \
+        int tl_rc_ = (expr);                                                                       \
+        if (tl_rc_ != 0)                                                                           \
+            tl_fail(__FILE__, __LINE__, "%s returned %d: %s", #expr, tl_rc_, (errp)->message);     \
     } while (0)
 
 #define CHECK_MEM(a, b, n) CHECK(memcmp((a), (b), (n)) == 0)
-#define CHECK_STR(a, b)                                                      \
-    do {                                                                     \
-        const char *tl_a_ = (a), *tl_b_ = (b);                               \
-        if (tl_a_ == NULL || tl_b_ == NULL || strcmp(tl_a_, tl_b_) != 0)     \
-            tl_fail(__FILE__, __LINE__, "'%s' != '%s'", tl_a_ ? tl_a_ : "(null)", \
-                    tl_b_ ? tl_b_ : "(null)");                               \
+#define CHECK_STR(a, b)                                                                            \
+    do {                                                                                           \
+        const char *tl_a_ = (a), *tl_b_ = (b);                                                     \
+        if (tl_a_ == NULL || tl_b_ == NULL || strcmp(tl_a_, tl_b_) != 0)                           \
+            tl_fail(__FILE__, __LINE__, "'%s' != '%s'", tl_a_ ? tl_a_ : "(null)",                  \
+                    tl_b_ ? tl_b_ : "(null)");                                                     \
     } while (0)
 
 #define TEST_EXIT() return tl_failed_total == 0 ? 0 : 1
 
 /* seckit_init() at the start of main(): a program that cannot initialise
  * the library (no randomness) fails instead of testing nothing. */
-#define TEST_INIT()                                                          \
-    do {                                                                     \
-        seckit_error tl_init_err_;                                           \
-        if (seckit_init(&tl_init_err_) != 0) {                               \
-            printf("FAIL seckit_init: %s\n", tl_init_err_.message);          \
-            return 1;                                                        \
-        }                                                                    \
+#define TEST_INIT()                                                                                \
+    do {                                                                                           \
+        seckit_error tl_init_err_;                                                                 \
+        if (seckit_init(&tl_init_err_) != 0) {                                                     \
+            printf("FAIL seckit_init: %s\n", tl_init_err_.message);                                \
+            return 1;                                                                              \
+        }                                                                                          \
     } while (0)
 
 /* Folder of test data (tests/), from $SECKIT_TEST_DATA or the build's srcdir. */
