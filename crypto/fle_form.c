@@ -9,6 +9,7 @@
 
 #include "crypto/fle_internal.h"
 #include "src/base/guard.h"
+#include "src/base/hex.h"
 #include "src/base/secmem.h"
 #include "seckit/fle.h"
 
@@ -33,17 +34,6 @@ struct seckit_form {
     size_t n;
 };
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Bytes a form serialiser never leaves unencoded; seeing one means the body
  * is not application/x-www-form-urlencoded.  ';' is among them: browsers
  * encode it, and some parsers still split fields on it, so a body with a
@@ -65,8 +55,8 @@ static void decode_span_lenient(const char *raw, size_t off, size_t len, char *o
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)raw[off + i];
         if (c == '%') {
-            int hi = i + 1 < len ? hexval((unsigned char)raw[off + i + 1]) : -1;
-            int lo = i + 2 < len ? hexval((unsigned char)raw[off + i + 2]) : -1;
+            int hi = i + 1 < len ? skt_hex_digit((unsigned char)raw[off + i + 1]) : -1;
+            int lo = i + 2 < len ? skt_hex_digit((unsigned char)raw[off + i + 2]) : -1;
             if (hi >= 0 && lo >= 0) {
                 out[o++] = (char)(hi << 4 | lo);
                 i += 2;
@@ -94,8 +84,8 @@ static int decode_span(const char *raw, size_t off, size_t len, char *out, size_
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)raw[off + i];
         if (c == '%') {
-            int hi = i + 1 < len ? hexval((unsigned char)raw[off + i + 1]) : -1;
-            int lo = i + 2 < len ? hexval((unsigned char)raw[off + i + 2]) : -1;
+            int hi = i + 1 < len ? skt_hex_digit((unsigned char)raw[off + i + 1]) : -1;
+            int lo = i + 2 < len ? skt_hex_digit((unsigned char)raw[off + i + 2]) : -1;
             if (hi < 0 || lo < 0)
                 return seckit_error_set_at(
                     err, SECKIT_EFORMAT, 0, 0, off + i,

@@ -7,21 +7,11 @@
 
 #include "policy/model.h"
 #include "src/base/guard.h"
+#include "src/base/hex.h"
 
 static int str_is(const seckit_json *v, const char *s)
 {
     return v != NULL && v->kind == SECKIT_JSON_STRING && strcmp(v->str, s) == 0;
-}
-
-static int hexv(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* A policy document member: an object, or a (URL-encoded) JSON string. */
@@ -43,9 +33,10 @@ static int add_document(seckit_policy_set *set, seckit_eval_role role, const cha
     size_t n = 0;
     int encoded = doc->len > 0 && doc->str[0] == '%';
     for (size_t i = 0; i < doc->len; i++) {
-        if (encoded && doc->str[i] == '%' && i + 2 < doc->len && hexv(doc->str[i + 1]) >= 0 &&
-            hexv(doc->str[i + 2]) >= 0) {
-            text[n++] = (char)(hexv(doc->str[i + 1]) * 16 + hexv(doc->str[i + 2]));
+        if (encoded && doc->str[i] == '%' && i + 2 < doc->len &&
+            skt_hex_digit(doc->str[i + 1]) >= 0 && skt_hex_digit(doc->str[i + 2]) >= 0) {
+            text[n++] =
+                (char)(skt_hex_digit(doc->str[i + 1]) * 16 + skt_hex_digit(doc->str[i + 2]));
             i += 2;
         } else if (encoded && doc->str[i] == '+') {
             text[n++] = ' ';

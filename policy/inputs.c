@@ -11,6 +11,7 @@
 
 #include "policy/inputs_internal.h"
 #include "src/base/guard.h"
+#include "src/base/hex.h"
 
 const char *seckit_input_format_name(seckit_input_format format)
 {
@@ -421,17 +422,6 @@ int skt_in_add_tree(skt_in_list *l, const skt_in_node *tree, seckit_policy_type 
     return 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* IAM returns documents URL-encoded (RFC 3986); the AWS CLI decodes them,
  * raw API output and some dumps do not. */
 static int looks_url_encoded(const char *s, size_t n)
@@ -439,7 +429,8 @@ static int looks_url_encoded(const char *s, size_t n)
     size_t i = 0;
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
         i++;
-    return n - i >= 3 && s[i] == '%' && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0;
+    return n - i >= 3 && s[i] == '%' && skt_hex_digit(s[i + 1]) >= 0 &&
+           skt_hex_digit(s[i + 2]) >= 0;
 }
 
 /* Anchors for a JSON string token with escapes: one after every escape
@@ -463,7 +454,7 @@ static int anchors_for_escaped(tw *w, const char *data, const skt_in_node *s)
         if (p + 1 < end && data[p + 1] == 'u') {
             int v = 0;
             for (int k = 2; k < 6 && p + (size_t)k < end; k++)
-                v = (v << 4) | (hexval(data[p + (size_t)k]) & 0xF);
+                v = (v << 4) | (skt_hex_digit(data[p + (size_t)k]) & 0xF);
             adv = 6;
             out = v < 0x80 ? 1 : v < 0x800 ? 2 : 3;
             if (v >= 0xD800 && v <= 0xDBFF) {
@@ -499,9 +490,9 @@ int skt_in_add_string(skt_in_list *l, const skt_in_node *s, seckit_policy_type t
         size_t o = 0;
         SKT_ENSURE(out != NULL, err, SECKIT_ENOMEM, "out of memory");
         for (size_t i = 0; i < s->len; i++) {
-            if (s->str[i] == '%' && i + 2 < s->len && hexval(s->str[i + 1]) >= 0 &&
-                hexval(s->str[i + 2]) >= 0) {
-                out[o++] = (char)(hexval(s->str[i + 1]) * 16 + hexval(s->str[i + 2]));
+            if (s->str[i] == '%' && i + 2 < s->len && skt_hex_digit(s->str[i + 1]) >= 0 &&
+                skt_hex_digit(s->str[i + 2]) >= 0) {
+                out[o++] = (char)(skt_hex_digit(s->str[i + 1]) * 16 + skt_hex_digit(s->str[i + 2]));
                 i += 2;
             } else {
                 out[o++] = s->str[i];

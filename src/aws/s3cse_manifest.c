@@ -11,6 +11,7 @@
 #include "seckit/s3.h"
 #include "seckit/s3cse_object.h"
 #include "src/base/guard.h"
+#include "src/base/hex.h"
 
 #define RECORD_MAX (64 * 1024) /* bytes in one CSV record */
 #define FIELDS_MAX 64          /* columns in one record */
@@ -30,17 +31,6 @@ struct seckit_s3_manifest_reader {
 
 /* ---- URL encoding ----------------------------------------------------- */
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int seckit_s3_manifest_decode(char **out, const char *s, size_t len, seckit_error *err)
 {
     SKT_ENSURE_ARG(s != NULL && out != NULL, err);
@@ -53,13 +43,13 @@ int seckit_s3_manifest_decode(char **out, const char *s, size_t len, seckit_erro
         if (c == '+') {
             d[n++] = ' ';
         } else if (c == '%') {
-            if (len - i < 3 || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
+            if (len - i < 3 || skt_hex_digit(s[i + 1]) < 0 || skt_hex_digit(s[i + 2]) < 0) {
                 free(d);
                 return seckit_error_set(err, SECKIT_EFORMAT,
                                         "bad %%-escape at byte %zu (want %%XX with two hex digits)",
                                         i + 1);
             }
-            int v = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+            int v = skt_hex_digit(s[i + 1]) * 16 + skt_hex_digit(s[i + 2]);
             if (v == 0) {
                 free(d);
                 return seckit_error_set(err, SECKIT_EFORMAT, "%%00 (a NUL byte) at byte %zu",

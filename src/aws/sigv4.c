@@ -20,6 +20,7 @@
 #include "src/base/secmem.h"
 #include "src/aws/sigv4.h"
 #include "src/base/guard.h"
+#include "src/base/hex.h"
 
 #define SIGV4_TEXT_MAX (1u << 20) /* canonical requests are small; cap anyway */
 
@@ -118,17 +119,6 @@ int skt_uri_encode(skt_writer *w, const char *s, size_t n, int keep_slash, secki
     return 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int skt_uri_decode(skt_writer *w, const char *s, size_t n, seckit_error *err)
 {
     for (size_t i = 0; i < n; i++) {
@@ -138,7 +128,7 @@ int skt_uri_decode(skt_writer *w, const char *s, size_t n, seckit_error *err)
                 return seckit_error_set(err, SECKIT_EFORMAT,
                                         "URL: '%%' at offset %zu is not followed by two hex digits",
                                         i);
-            int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
+            int hi = skt_hex_digit(s[i + 1]), lo = skt_hex_digit(s[i + 2]);
             SKT_ENSURE(!(hi < 0 || lo < 0), err, SECKIT_EFORMAT,
                        "URL: '%%' at offset %zu is not followed by two hex digits", i);
             c = (unsigned char)(hi * 16 + lo);

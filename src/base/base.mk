@@ -7,7 +7,7 @@ libseckit_internal_la_SOURCES += \
 	src/base/secmem.c \
 	src/base/encoding.c \
 	src/base/library.c
-noinst_HEADERS += src/base/guard.h src/base/buf.h src/base/secmem.h
+noinst_HEADERS += src/base/guard.h src/base/hex.h src/base/buf.h src/base/secmem.h
 seckitinclude_HEADERS += \
 	include/seckit/seckit.h \
 	include/seckit/encoding.h \

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "src/base/guard.h"
+#include "src/base/hex.h"
 #include "seckit/encoding.h"
 
 static const char std_alphabet[] =
@@ -230,17 +231,6 @@ int seckit_hex_encode(char *out, size_t out_cap, const void *in, size_t in_len, 
     return 0;
 }
 
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int seckit_hex_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in, size_t in_len,
                       seckit_error *err)
 {
@@ -248,8 +238,8 @@ int seckit_hex_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char 
     if (in_len / 2 > out_cap || (out == NULL && in_len > 0))
         return seckit_error_set(err, SECKIT_ELIMIT, "hex: output buffer too small");
     for (size_t i = 0; i < in_len; i += 2) {
-        int hi = hex_value((unsigned char)in[i]);
-        int lo = hex_value((unsigned char)in[i + 1]);
+        int hi = skt_hex_digit((unsigned char)in[i]);
+        int lo = skt_hex_digit((unsigned char)in[i + 1]);
         SKT_ENSURE(!(hi < 0 || lo < 0), err, SECKIT_EFORMAT, "hex: invalid digit at offset %zu",
                    hi < 0 ? i : i + 1);
         out[i / 2] = (uint8_t)(hi << 4 | lo);
