@@ -1116,9 +1116,9 @@ static int error_answer(seckit_aws *aws, const seckit_aws_request *req,
     return rc;
 }
 
-int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
-                    const seckit_aws_credentials *creds, seckit_aws_response *resp,
-                    seckit_error *err)
+/* The request's shape: a service and method, headers when counted, and at most
+ * one body source. */
+static int check_request(const seckit_aws *aws, const seckit_aws_request *req, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && req != NULL && req->service != NULL && req->method != NULL, err);
     SKT_ENSURE_ARG(req->header_count == 0 || req->headers != NULL, err);
@@ -1126,6 +1126,48 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
                        req->body_len == 0,
                    err);
     SKT_ENSURE_ARG(req->body_read == NULL || (req->body == NULL && req->body_fd < 0), err);
+    return 0;
+}
+
+/* One attempt on the wire: the signed headers go out, the answer lands in x. */
+static CURLcode perform_once(seckit_aws *aws, const seckit_aws_request *req, xfer *x,
+                             const target *t, struct curl_slist *list, char *errbuf, int attempt)
+{
+    CURL *c = aws->curl;
+    setup_common(aws, c, x, errbuf, aws->timeout_ms, t->url);
+    curl_easy_setopt(c, CURLOPT_URL, t->url);
+    set_method(c, req->method, req->body_len > 0 || req->body_fd >= 0 || req->body_read != NULL,
+               req->body_len);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+    trace_request(aws, attempt, req->method, t->url, list);
+    CURLcode cc = curl_easy_perform(c);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+    trace_response(aws, attempt, cc, x);
+    return cc;
+}
+
+/* After a failed attempt: 1 when another may follow (the retry mode allows it,
+ * the body and the response destination rewind, the quota has room), after
+ * the back-off; 0 to stop with the failure at hand. */
+static int wait_to_retry(seckit_aws *aws, const seckit_aws_request *req, xfer *x,
+                         long long out_start, int kind, int counted, int *last_cost,
+                         seckit_error *err)
+{
+    if (kind == SKT_RETRY_NO || counted >= aws->max_attempts)
+        return 0;
+    if (rewind_for_retry(req, x, out_start, err) != 0)
+        return 0;
+    if (skt_retry_quota_acquire(&aws->quota, kind, last_cost) != 0)
+        return 0;
+    do_sleep(aws, skt_retry_backoff_ms(counted, rand01(aws)));
+    return 1;
+}
+
+int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
+                    const seckit_aws_credentials *creds, seckit_aws_response *resp,
+                    seckit_error *err)
+{
+    SKT_GUARD(check_request(aws, req, err));
     if (resp != NULL)
         memset(resp, 0, sizeof *resp);
     seckit_error local_err;
@@ -1177,16 +1219,7 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
         if (rc != 0)
             goto done;
 
-        CURL *c = aws->curl;
-        setup_common(aws, c, &x, errbuf, aws->timeout_ms, t.url);
-        curl_easy_setopt(c, CURLOPT_URL, t.url);
-        set_method(c, req->method, req->body_len > 0 || req->body_fd >= 0 || req->body_read != NULL,
-                   req->body_len);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
-        trace_request(aws, attempts, req->method, t.url, list);
-        CURLcode cc = curl_easy_perform(c);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
-        trace_response(aws, attempts, cc, &x);
+        CURLcode cc = perform_once(aws, req, &x, &t, list, errbuf, attempts);
 
         int kind;
         int again = 0; /* a redirect or clock correction: once, outside the retry mode */
@@ -1216,14 +1249,8 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
             extra++;
             continue;
         }
-        if (kind == SKT_RETRY_NO || attempts - extra >= aws->max_attempts)
+        if (!wait_to_retry(aws, req, &x, out_start, kind, attempts - extra, &last_cost, err))
             break;
-        /* Can the body and the response destination be rewound? */
-        if (rewind_for_retry(req, &x, out_start, err) != 0)
-            break;
-        if (skt_retry_quota_acquire(&aws->quota, kind, &last_cost) != 0)
-            break;
-        do_sleep(aws, skt_retry_backoff_ms(attempts - extra, rand01(aws)));
     }
     if (rc != 0 && attempts > 1) {
         size_t ml = strlen(err->message);
