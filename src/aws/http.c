@@ -647,6 +647,22 @@ static const char *request_region(seckit_aws *aws, const seckit_aws_request *req
     return aws->region;
 }
 
+/* The request's query string ("?name=value&name"), URI-encoded, into w. */
+static int write_query(skt_writer *w, const seckit_aws_request *req, seckit_error *err)
+{
+    for (size_t i = 0; i < req->query_count; i++) {
+        SKT_ENSURE(req->query[i].name != NULL, err, SECKIT_EINVAL,
+                   "query parameter without a name");
+        SKT_GUARD(skt_writer_put(w, i == 0 ? "?" : "&", 1, err));
+        SKT_GUARD(skt_uri_encode(w, req->query[i].name, strlen(req->query[i].name), 0, err));
+        if (req->query[i].value != NULL) {
+            SKT_GUARD(skt_writer_put(w, "=", 1, err));
+            SKT_GUARD(skt_uri_encode(w, req->query[i].value, strlen(req->query[i].value), 0, err));
+        }
+    }
+    return 0;
+}
+
 static int build_target(seckit_aws *aws, const seckit_aws_request *req, const char *override,
                         target *t, seckit_error *err)
 {
@@ -720,19 +736,7 @@ static int build_target(seckit_aws *aws, const seckit_aws_request *req, const ch
     SKT_GUARD_GOTO(skt_writer_put(&w, virt ? t->host : hs, virt ? strlen(t->host) : hl, err), rc,
                    fail);
     SKT_GUARD_GOTO(skt_uri_encode(&w, t->canon_path, strlen(t->canon_path), 1, err), rc, fail);
-    for (size_t i = 0; i < req->query_count; i++) {
-        SKT_ENSURE_GOTO(req->query[i].name != NULL, err, rc, fail, SECKIT_EINVAL,
-                        "query parameter without a name");
-        SKT_GUARD_GOTO(skt_writer_put(&w, i == 0 ? "?" : "&", 1, err), rc, fail);
-        SKT_GUARD_GOTO(skt_uri_encode(&w, req->query[i].name, strlen(req->query[i].name), 0, err),
-                       rc, fail);
-        if (req->query[i].value != NULL) {
-            SKT_GUARD_GOTO(skt_writer_put(&w, "=", 1, err), rc, fail);
-            SKT_GUARD_GOTO(skt_uri_encode(&w, req->query[i].value, strlen(req->query[i].value), 0,
-                                          err),
-                           rc, fail);
-        }
-    }
+    SKT_GUARD_GOTO(write_query(&w, req, err), rc, fail);
     SKT_GUARD_GOTO(skt_writer_terminate(&w, err), rc, fail);
     t->url = (char *)skt_writer_steal(&w, NULL);
 
@@ -1163,6 +1167,13 @@ static int wait_to_retry(seckit_aws *aws, const seckit_aws_request *req, xfer *x
     return 1;
 }
 
+/* A request that failed after retries says how many attempts it made. */
+static void note_attempts(seckit_error *err, int attempts)
+{
+    size_t ml = strlen(err->message);
+    snprintf(err->message + ml, sizeof err->message - ml, " after %d attempts", attempts);
+}
+
 int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
                     const seckit_aws_credentials *creds, seckit_aws_response *resp,
                     seckit_error *err)
@@ -1252,10 +1263,8 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
         if (!wait_to_retry(aws, req, &x, out_start, kind, attempts - extra, &last_cost, err))
             break;
     }
-    if (rc != 0 && attempts > 1) {
-        size_t ml = strlen(err->message);
-        snprintf(err->message + ml, sizeof err->message - ml, " after %d attempts", attempts);
-    }
+    if (rc != 0 && attempts > 1)
+        note_attempts(err, attempts);
     xfer_to_response(&x, resp, attempts);
 done:
     if (rc != 0)
