@@ -88,14 +88,16 @@ else
 fi
 
 files=$(src_files)
+# shellcheck disable=SC2086 # one word per file
 over=$(unlisted_long $files | tr '\n' ' ')
 if [ -n "$over" ]; then
     fail function_length "longer than $MAX_LINES lines (split at the seams, or list with a reason): $over"
 else
-    pass "function_length ($(echo $files | wc -w | tr -d ' ') files, limit $MAX_LINES)"
+    pass "function_length ($(echo "$files" | wc -w | tr -d ' ') files, limit $MAX_LINES)"
 fi
 # Every listed function is still long: a list entry whose function was split or
 # renamed goes away with it.
+# shellcheck disable=SC2086
 long_functions "$MAX_LINES" $files >"$tmp/long"
 stale=""
 for fn in $(printf '%s\n' "$ALLOWED" "$PENDING" | awk 'NF { print $1 }'); do
