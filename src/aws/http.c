@@ -1167,6 +1167,18 @@ static int wait_to_retry(seckit_aws *aws, const seckit_aws_request *req, xfer *x
     return 1;
 }
 
+/* An attempt that failed in libcurl: its error, and whether (and how) the
+ * retry mode may try again. */
+static int transport_failure(CURLcode cc, const xfer *x, const char *what, const char *url,
+                             const char *errbuf, int *kind, seckit_error *err)
+{
+    int rc = map_curl(cc, x, what, url, errbuf, err);
+    *kind = transport_retryable(cc) && (rc == SECKIT_ENETWORK || rc == SECKIT_ETIMEOUT)
+                ? skt_retry_classify(rc, 0, NULL)
+                : SKT_RETRY_NO;
+    return rc;
+}
+
 /* A request that failed after retries says how many attempts it made. */
 static void note_attempts(seckit_error *err, int attempts)
 {
@@ -1206,10 +1218,7 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
     long long out_start = -1;
     x.max = req->response_max > 0 ? req->response_max : RESPONSE_MAX_DEFAULT;
     skt_writer_init(&x.body, x.max + 1);
-    if (h == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto done;
-    }
+    SKT_ENSURE_GOTO(h != NULL, err, rc, done, SECKIT_ENOMEM, "out of memory");
 
     body_source(req, &x, &out_start);
     SKT_GUARD_GOTO(payload_hash(req, t.https && is_s3, x.in_seekable, payload, what, err), rc,
@@ -1239,10 +1248,7 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
                            (req->flags & SECKIT_AWS_REQ_ERROR_IN_200) != 0 &&
                            body_is_error_document(&x);
         if (cc != CURLE_OK) {
-            rc = map_curl(cc, &x, what, t.url, errbuf, err);
-            kind = transport_retryable(cc) && (rc == SECKIT_ENETWORK || rc == SECKIT_ETIMEOUT)
-                       ? skt_retry_classify(rc, 0, NULL)
-                       : SKT_RETRY_NO;
+            rc = transport_failure(cc, &x, what, t.url, errbuf, &kind, err);
         } else if (is_2xx(x.status) && !error_in_200) {
             skt_retry_quota_release(&aws->quota, attempts - extra > 1 ? last_cost : 0);
             rc = 0;
