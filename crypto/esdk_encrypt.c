@@ -85,7 +85,6 @@ void seckit_esdk_encryptor_free(seckit_esdk_encryptor *e)
     free(e);
 }
 
-/* Build everything and write the header. */
 /* The frame length: 0 (non-framed) only where the caller allows it and the
  * suite writes message version 1; at most the options' limit. */
 static int check_frame_length(uint32_t frame_length, const seckit_esdk_options *opts,
@@ -164,6 +163,7 @@ static int write_header(seckit_esdk_encryptor *e, const skt_esdk_ctx *c,
     return 0;
 }
 
+/* Build everything and write the header. */
 static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr,
                            const seckit_esdk_options *opts_in, const seckit_esdk_context *ctx,
                            seckit_esdk_write_fn write, void *user, int allow_nonframed,
