@@ -85,6 +85,84 @@ void seckit_esdk_encryptor_free(seckit_esdk_encryptor *e)
     free(e);
 }
 
+/* The frame length: 0 (non-framed) only where the caller allows it and the
+ * suite writes message version 1; at most the options' limit. */
+static int check_frame_length(uint32_t frame_length, const seckit_esdk_options *opts,
+                              const skt_esdk_suite *s, int allow_nonframed, seckit_error *err)
+{
+    SKT_ENSURE(frame_length != 0 || (allow_nonframed && s->version != 2), err, SECKIT_EINVAL, "%s",
+               allow_nonframed ? "non-framed messages (frame length 0) are only "
+                                 "written with message version 1 suites"
+                               : "streaming encryption needs a frame length > 0");
+    SKT_ENSURE(opts->max_frame_length == 0 || frame_length <= opts->max_frame_length, err,
+               SECKIT_ELIMIT, "frame length %u exceeds the limit of %u", (unsigned)frame_length,
+               (unsigned)opts->max_frame_length);
+    return 0;
+}
+
+/* The message's encryption context: the caller's pairs (no reserved keys),
+ * plus, for a signing suite, the public key of a new signer (*sig; *pub is
+ * its text, which the caller frees). */
+static int build_context(skt_esdk_ctx *c, const skt_esdk_suite *s, const seckit_esdk_context *ctx,
+                         skt_sig **sig, char **pub, seckit_error *err)
+{
+    size_t n = ctx != NULL ? ctx->count : 0;
+    if (s->sig_hash == SKT_HASH_NONE)
+        return skt_esdk_ctx_from_pairs(c, n ? ctx->pairs : NULL, n, 0, err);
+    SKT_GUARD(skt_sig_signer_new(sig, s, pub, err));
+    /* Validate the caller's pairs first (refusing reserved keys). */
+    SKT_GUARD(skt_esdk_ctx_from_pairs(c, n ? ctx->pairs : NULL, n, 0, err));
+    skt_esdk_ctx_free(c);
+    seckit_esdk_pair *all = calloc(n + 1, sizeof(*all));
+    SKT_ENSURE(all != NULL, err, SECKIT_ENOMEM, "out of memory");
+    if (n > 0)
+        memcpy(all, ctx->pairs, n * sizeof(*all));
+    all[n].key = SECKIT_ESDK_PUBLIC_KEY_CONTEXT_KEY;
+    all[n].key_len = strlen(SECKIT_ESDK_PUBLIC_KEY_CONTEXT_KEY);
+    all[n].value = *pub;
+    all[n].value_len = strlen(*pub);
+    int rc = skt_esdk_ctx_from_pairs(c, all, n + 1, 1, err);
+    free(all);
+    return rc;
+}
+
+/* The header into w: its body, then the body's authentication tag (with a
+ * zero IV, which version 1 also writes). */
+static int write_header(seckit_esdk_encryptor *e, const skt_esdk_ctx *c,
+                        const seckit_keyring_materials *m, const uint8_t *commit, skt_writer *w,
+                        seckit_error *err)
+{
+    const skt_esdk_suite *s = e->suite;
+    SKT_GUARD(skt_writer_u8(w, s->version, err));
+    if (s->version == 1)
+        SKT_GUARD(skt_writer_u8(w, 0x80, err));
+    SKT_GUARD(skt_writer_u16(w, s->id, err));
+    SKT_GUARD(skt_writer_put(w, e->message_id, e->message_id_len, err));
+    SKT_GUARD(skt_writer_u16(w, (uint16_t)c->ser_len, err));
+    SKT_GUARD(skt_writer_put(w, c->ser, c->ser_len, err));
+    SKT_GUARD(skt_writer_u16(w, (uint16_t)m->n_edks, err));
+    for (size_t i = 0; i < m->n_edks; i++) {
+        SKT_GUARD(skt_writer_lp16(w, m->edks[i].provider_id, m->edks[i].provider_id_len, err));
+        SKT_GUARD(skt_writer_lp16(w, m->edks[i].provider_info, m->edks[i].provider_info_len, err));
+        SKT_GUARD(skt_writer_lp16(w, m->edks[i].ciphertext, m->edks[i].ciphertext_len, err));
+    }
+    SKT_GUARD(skt_writer_u8(w, e->frame_length == 0 ? 1 : 2, err));
+    if (s->version == 1) {
+        SKT_GUARD(skt_writer_u32(w, 0, err));
+        SKT_GUARD(skt_writer_u8(w, SKT_ESDK_IV_LEN, err));
+    }
+    SKT_GUARD(skt_writer_u32(w, e->frame_length, err));
+    if (s->version == 2)
+        SKT_GUARD(skt_writer_put(w, commit, SKT_ESDK_COMMIT_LEN, err));
+    uint8_t iv[SKT_ESDK_IV_LEN] = {0}, tag[SKT_ESDK_TAG_LEN], none[1];
+    size_t body_len = w->len;
+    SKT_GUARD(skt_gcm_seal(e->gcm, iv, w->data, body_len, NULL, 0, NULL, 0, none, tag, err));
+    if (s->version == 1)
+        SKT_GUARD(skt_writer_put(w, iv, sizeof(iv), err));
+    SKT_GUARD(skt_writer_put(w, tag, sizeof(tag), err));
+    return 0;
+}
+
 /* Build everything and write the header. */
 static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr,
                            const seckit_esdk_options *opts_in, const seckit_esdk_context *ctx,
@@ -116,41 +194,8 @@ static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr
     e->frame_length = opts.frame_length;
     SKT_GUARD_GOTO(resolve_suite(&opts, &e->suite, err), rc, fail);
     const skt_esdk_suite *s = e->suite;
-    if (e->frame_length == 0 && (!allow_nonframed || s->version == 2)) {
-        rc = seckit_error_set(err, SECKIT_EINVAL,
-                              allow_nonframed ? "non-framed messages (frame length 0) are only "
-                                                "written with message version 1 suites"
-                                              : "streaming encryption needs a frame length > 0");
-        goto fail;
-    }
-    if (opts.max_frame_length > 0 && e->frame_length > opts.max_frame_length) {
-        rc = seckit_error_set(err, SECKIT_ELIMIT, "frame length %u exceeds the limit of %u",
-                              (unsigned)e->frame_length, (unsigned)opts.max_frame_length);
-        goto fail;
-    }
-
-    /* Context: the caller's pairs (no reserved keys), plus the public key. */
-    size_t n = ctx != NULL ? ctx->count : 0;
-    if (s->sig_hash != SKT_HASH_NONE) {
-        SKT_GUARD_GOTO(skt_sig_signer_new(&e->sig, s, &pub, err), rc, fail);
-        /* Validate the caller's pairs first (refusing reserved keys). */
-        SKT_GUARD_GOTO(skt_esdk_ctx_from_pairs(&c, n ? ctx->pairs : NULL, n, 0, err), rc, fail);
-        skt_esdk_ctx_free(&c);
-        seckit_esdk_pair *all = calloc(n + 1, sizeof(*all));
-        SKT_ENSURE_GOTO(all != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
-        if (n > 0)
-            memcpy(all, ctx->pairs, n * sizeof(*all));
-        all[n].key = SECKIT_ESDK_PUBLIC_KEY_CONTEXT_KEY;
-        all[n].key_len = strlen(SECKIT_ESDK_PUBLIC_KEY_CONTEXT_KEY);
-        all[n].value = pub;
-        all[n].value_len = strlen(pub);
-        rc = skt_esdk_ctx_from_pairs(&c, all, n + 1, 1, err);
-        free(all);
-        if (rc != 0)
-            goto fail;
-    } else {
-        SKT_GUARD_GOTO(skt_esdk_ctx_from_pairs(&c, n ? ctx->pairs : NULL, n, 0, err), rc, fail);
-    }
+    SKT_GUARD_GOTO(check_frame_length(e->frame_length, &opts, s, allow_nonframed, err), rc, fail);
+    SKT_GUARD_GOTO(build_context(&c, s, ctx, &e->sig, &pub, err), rc, fail);
 
     /* Data key and EDKs. */
     SKT_GUARD_GOTO(skt_materials_init(&m, s, &c, 1, NULL, err), rc, fail);
@@ -170,41 +215,7 @@ static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr
     SKT_GUARD_GOTO(skt_esdk_derive(s, m.data_key, e->message_id, key, commit, err), rc, fail);
     SKT_GUARD_GOTO(skt_gcm_new(&e->gcm, key, s->key_len, 1, err), rc, fail);
 
-    /* Header body. */
-    SKT_GUARD_GOTO(skt_writer_u8(&w, s->version, err), rc, fail);
-    if (s->version == 1)
-        SKT_GUARD_GOTO(skt_writer_u8(&w, 0x80, err), rc, fail);
-    SKT_GUARD_GOTO(skt_writer_u16(&w, s->id, err), rc, fail);
-    SKT_GUARD_GOTO(skt_writer_put(&w, e->message_id, e->message_id_len, err), rc, fail);
-    SKT_GUARD_GOTO(skt_writer_u16(&w, (uint16_t)c.ser_len, err), rc, fail);
-    SKT_GUARD_GOTO(skt_writer_put(&w, c.ser, c.ser_len, err), rc, fail);
-    SKT_GUARD_GOTO(skt_writer_u16(&w, (uint16_t)m.n_edks, err), rc, fail);
-    for (size_t i = 0; i < m.n_edks; i++) {
-        SKT_GUARD_GOTO(skt_writer_lp16(&w, m.edks[i].provider_id, m.edks[i].provider_id_len, err),
-                       rc, fail);
-        SKT_GUARD_GOTO(skt_writer_lp16(&w, m.edks[i].provider_info, m.edks[i].provider_info_len,
-                                       err),
-                       rc, fail);
-        SKT_GUARD_GOTO(skt_writer_lp16(&w, m.edks[i].ciphertext, m.edks[i].ciphertext_len, err), rc,
-                       fail);
-    }
-    SKT_GUARD_GOTO(skt_writer_u8(&w, e->frame_length == 0 ? 1 : 2, err), rc, fail);
-    if (s->version == 1) {
-        SKT_GUARD_GOTO(skt_writer_u32(&w, 0, err), rc, fail);
-        SKT_GUARD_GOTO(skt_writer_u8(&w, SKT_ESDK_IV_LEN, err), rc, fail);
-    }
-    SKT_GUARD_GOTO(skt_writer_u32(&w, e->frame_length, err), rc, fail);
-    if (s->version == 2)
-        SKT_GUARD_GOTO(skt_writer_put(&w, commit, SKT_ESDK_COMMIT_LEN, err), rc, fail);
-    {
-        uint8_t iv[SKT_ESDK_IV_LEN] = {0}, tag[SKT_ESDK_TAG_LEN], none[1];
-        size_t body_len = w.len;
-        SKT_GUARD_GOTO(skt_gcm_seal(e->gcm, iv, w.data, body_len, NULL, 0, NULL, 0, none, tag, err),
-                       rc, fail);
-        if (s->version == 1)
-            SKT_GUARD_GOTO(skt_writer_put(&w, iv, sizeof(iv), err), rc, fail);
-        SKT_GUARD_GOTO(skt_writer_put(&w, tag, sizeof(tag), err), rc, fail);
-    }
+    SKT_GUARD_GOTO(write_header(e, &c, &m, commit, &w, err), rc, fail);
     SKT_GUARD_GOTO(emit(e, w.data, w.len, err), rc, fail);
     if (e->frame_length > 0) {
         e->buf = skt_scratch_alloc(e->frame_length);

@@ -169,13 +169,64 @@ static int not_truncated(int rc, seckit_error *err)
     return rc;
 }
 
+/* The header's edk_count encrypted data keys into h->edks (allocated by the
+ * caller); h->edk_count counts the ones read, for skt_esdk_header_clear. */
+static int read_edks(skt_reader *r, const skt_esdk_limits *l, skt_esdk_header *h,
+                     uint16_t edk_count, seckit_error *err)
+{
+    for (size_t i = 0; i < edk_count; i++) {
+        seckit_esdk_edk *e = &h->edks[i];
+        SKT_GUARD(skt_reader_lp16(r, 0xFFFF, &e->provider_id, &e->provider_id_len,
+                                  "header: encrypted data key provider ID", err));
+        SKT_GUARD(skt_reader_lp16(r, 0xFFFF, &e->provider_info, &e->provider_info_len,
+                                  "header: encrypted data key provider info", err));
+        SKT_GUARD(skt_reader_lp16(r, 0xFFFF, &e->ciphertext, &e->ciphertext_len,
+                                  "header: encrypted data key ciphertext", err));
+        h->edk_count = i + 1;
+        SKT_ENSURE(r->pos <= l->max_header, err, SECKIT_ELIMIT,
+                   "header: longer than the limit of %zu bytes", l->max_header);
+        SKT_ENSURE(skt_esdk_utf8_valid(e->provider_id, e->provider_id_len), err, SECKIT_EFORMAT,
+                   "header: encrypted data key %zu provider ID is not UTF-8", i + 1);
+    }
+    return 0;
+}
+
+/* Content type, (version 1:) reserved field and IV length, frame length: the
+ * fields that say how the body is cut. */
+static int read_framing(skt_reader *r, const skt_esdk_limits *l, skt_esdk_header *h,
+                        seckit_error *err)
+{
+    uint8_t iv_len;
+    uint32_t reserved;
+    SKT_GUARD(skt_reader_u8(r, &h->content_type, "header: content type", err));
+    SKT_ENSURE(!(h->content_type != 1 && h->content_type != 2), err, SECKIT_EFORMAT,
+               "header: content type 0x%02X is neither 1 (non-framed) nor 2 (framed)",
+               h->content_type);
+    if (h->version == 1) {
+        SKT_GUARD(skt_reader_u32(r, &reserved, "header: reserved", err));
+        SKT_ENSURE(reserved == 0, err, SECKIT_EFORMAT, "header: reserved field is not zero");
+        SKT_GUARD(skt_reader_u8(r, &iv_len, "header: IV length", err));
+        SKT_ENSURE(iv_len == SKT_ESDK_IV_LEN, err, SECKIT_EFORMAT, "header: IV length %u is not 12",
+                   iv_len);
+    }
+    SKT_GUARD(skt_reader_u32(r, &h->frame_length, "header: frame length", err));
+    SKT_ENSURE(!(h->content_type == 1 && h->frame_length != 0), err, SECKIT_EFORMAT,
+               "header: non-framed message with frame length %u (must be 0)",
+               (unsigned)h->frame_length);
+    SKT_ENSURE(!(h->content_type == 2 && h->frame_length == 0), err, SECKIT_EFORMAT,
+               "header: framed message with frame length 0");
+    SKT_ENSURE(h->frame_length <= l->max_frame, err, SECKIT_ELIMIT,
+               "header: frame length %u exceeds the limit of %u", (unsigned)h->frame_length,
+               (unsigned)l->max_frame);
+    return 0;
+}
+
 int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l, skt_esdk_header *h,
                           seckit_error *err)
 {
     skt_reader r;
-    uint8_t version, type, iv_len;
+    uint8_t version, type;
     uint16_t suite_id, edk_count;
-    uint32_t reserved;
     int rc;
 
     memset(h, 0, sizeof(*h));
@@ -223,47 +274,8 @@ int skt_esdk_header_parse(const uint8_t *p, size_t n, const skt_esdk_limits *l, 
     /* Only now allocate (at most 65535 small entries). */
     h->edks = calloc(edk_count, sizeof(*h->edks));
     SKT_ENSURE(h->edks != NULL, err, SECKIT_ENOMEM, "out of memory");
-    for (size_t i = 0; i < edk_count; i++) {
-        seckit_esdk_edk *e = &h->edks[i];
-        SKT_GUARD_GOTO(skt_reader_lp16(&r, 0xFFFF, &e->provider_id, &e->provider_id_len,
-                                       "header: encrypted data key provider ID", err),
-                       rc, fail);
-        SKT_GUARD_GOTO(skt_reader_lp16(&r, 0xFFFF, &e->provider_info, &e->provider_info_len,
-                                       "header: encrypted data key provider info", err),
-                       rc, fail);
-        SKT_GUARD_GOTO(skt_reader_lp16(&r, 0xFFFF, &e->ciphertext, &e->ciphertext_len,
-                                       "header: encrypted data key ciphertext", err),
-                       rc, fail);
-        h->edk_count = i + 1;
-        SKT_ENSURE_GOTO(r.pos <= l->max_header, err, rc, fail, SECKIT_ELIMIT,
-                        "header: longer than the limit of %zu bytes", l->max_header);
-        if (!skt_esdk_utf8_valid(e->provider_id, e->provider_id_len)) {
-            rc = seckit_error_set(err, SECKIT_EFORMAT,
-                                  "header: encrypted data key %zu provider ID is not UTF-8", i + 1);
-            goto fail;
-        }
-    }
-    SKT_GUARD_GOTO(skt_reader_u8(&r, &h->content_type, "header: content type", err), rc, fail);
-    SKT_ENSURE_GOTO(!(h->content_type != 1 && h->content_type != 2), err, rc, fail, SECKIT_EFORMAT,
-                    "header: content type 0x%02X is neither 1 (non-framed) nor 2 (framed)",
-                    h->content_type);
-    if (version == 1) {
-        SKT_GUARD_GOTO(skt_reader_u32(&r, &reserved, "header: reserved", err), rc, fail);
-        SKT_ENSURE_GOTO(reserved == 0, err, rc, fail, SECKIT_EFORMAT,
-                        "header: reserved field is not zero");
-        SKT_GUARD_GOTO(skt_reader_u8(&r, &iv_len, "header: IV length", err), rc, fail);
-        SKT_ENSURE_GOTO(iv_len == SKT_ESDK_IV_LEN, err, rc, fail, SECKIT_EFORMAT,
-                        "header: IV length %u is not 12", iv_len);
-    }
-    SKT_GUARD_GOTO(skt_reader_u32(&r, &h->frame_length, "header: frame length", err), rc, fail);
-    SKT_ENSURE_GOTO(!(h->content_type == 1 && h->frame_length != 0), err, rc, fail, SECKIT_EFORMAT,
-                    "header: non-framed message with frame length %u (must be 0)",
-                    (unsigned)h->frame_length);
-    SKT_ENSURE_GOTO(!(h->content_type == 2 && h->frame_length == 0), err, rc, fail, SECKIT_EFORMAT,
-                    "header: framed message with frame length 0");
-    SKT_ENSURE_GOTO(h->frame_length <= l->max_frame, err, rc, fail, SECKIT_ELIMIT,
-                    "header: frame length %u exceeds the limit of %u", (unsigned)h->frame_length,
-                    (unsigned)l->max_frame);
+    SKT_GUARD_GOTO(read_edks(&r, l, h, edk_count, err), rc, fail);
+    SKT_GUARD_GOTO(read_framing(&r, l, h, err), rc, fail);
     if (version == 2)
         SKT_GUARD_GOTO(skt_reader_take(&r, SKT_ESDK_COMMIT_LEN, &h->commit,
                                        "header: commitment key", err),

@@ -1032,43 +1032,13 @@ static void names_of(const cJSON *item, const char *wrapper, const char **id, co
     *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(inner, "Name"));
 }
 
-static void validate(seckit_fle_config *cfg, const gathered *g, size_t n_sources, problems *pr)
+/* Each public key parsed into cfg->keys (a key that fails stays as a
+ * placeholder with its Id and Name, so that references to it are not
+ * reported again), and no two keys share a name or an Id. */
+static void validate_keys(seckit_fle_config *cfg, const gathered *g, problems *pr)
 {
     seckit_error e;
     char q[PATH_MAX_LEN];
-    int multi = n_sources > 1 || (g->nk > 0 && g->keys[0].path[0] != 'p');
-    const char *only = n_sources == 1 ? NULL : "FLE configuration";
-    if (g->nk == 0 && pr->count == 0 && n_sources > 0) {
-        seckit_error_set(&e, SECKIT_EFORMAT,
-                         "FLE configuration: no public key (give the public keys too, e.g. "
-                         "what `aws cloudfront get-public-key` prints)");
-        report(pr, NULL, &e);
-    }
-    if (g->nk > SECKIT_FLE_MAX_PUBLIC_KEYS) {
-        seckit_error_set(&e, SECKIT_ELIMIT, "%s: %zu keys; CloudFront allows at most %u",
-                         multi ? "public keys" : "public_keys", g->nk, SECKIT_FLE_MAX_PUBLIC_KEYS);
-        report(pr, only, &e);
-    }
-    if (g->np > SECKIT_FLE_MAX_PROFILES) {
-        seckit_error_set(&e, SECKIT_ELIMIT, "%s: %zu profiles; CloudFront allows at most %u",
-                         multi ? "profiles" : "profiles", g->np, SECKIT_FLE_MAX_PROFILES);
-        report(pr, only, &e);
-    }
-    if (g->nc > 1) {
-        for (size_t i = 1; i < g->nc; i++) {
-            seckit_error_set(&e, SECKIT_EFORMAT,
-                             "%s: a second FieldLevelEncryptionConfig (the first is in %s); "
-                             "give one",
-                             g->configs[i].path,
-                             g->configs[0].source != NULL ? g->configs[0].source : "the input");
-            report(pr, g->configs[i].source, &e);
-        }
-    }
-    if ((g->nk > 0 && (cfg->keys = calloc(g->nk, sizeof(*cfg->keys))) == NULL) ||
-        (g->np > 0 && (cfg->profiles = calloc(g->np, sizeof(*cfg->profiles))) == NULL)) {
-        report(pr, NULL, (oom(&e), &e));
-        return;
-    }
     for (size_t i = 0; i < g->nk && !pr->oom; i++) {
         const elem *el = &g->keys[i];
         skt_fle_key *k = &cfg->keys[i];
@@ -1102,6 +1072,13 @@ static void validate(seckit_fle_config *cfg, const gathered *g, size_t n_sources
             }
         }
     }
+}
+
+/* Each profile parsed into cfg->profiles (placeholders as for the keys),
+ * and no two profiles share a name or an Id. */
+static void validate_profiles(seckit_fle_config *cfg, const gathered *g, problems *pr)
+{
+    seckit_error e;
     for (size_t i = 0; i < g->np && !pr->oom; i++) {
         const elem *el = &g->profiles[i];
         seckit_fle_profile *prof = &cfg->profiles[i];
@@ -1139,6 +1116,46 @@ static void validate(seckit_fle_config *cfg, const gathered *g, size_t n_sources
             }
         }
     }
+}
+
+static void validate(seckit_fle_config *cfg, const gathered *g, size_t n_sources, problems *pr)
+{
+    seckit_error e;
+    int multi = n_sources > 1 || (g->nk > 0 && g->keys[0].path[0] != 'p');
+    const char *only = n_sources == 1 ? NULL : "FLE configuration";
+    if (g->nk == 0 && pr->count == 0 && n_sources > 0) {
+        seckit_error_set(&e, SECKIT_EFORMAT,
+                         "FLE configuration: no public key (give the public keys too, e.g. "
+                         "what `aws cloudfront get-public-key` prints)");
+        report(pr, NULL, &e);
+    }
+    if (g->nk > SECKIT_FLE_MAX_PUBLIC_KEYS) {
+        seckit_error_set(&e, SECKIT_ELIMIT, "%s: %zu keys; CloudFront allows at most %u",
+                         multi ? "public keys" : "public_keys", g->nk, SECKIT_FLE_MAX_PUBLIC_KEYS);
+        report(pr, only, &e);
+    }
+    if (g->np > SECKIT_FLE_MAX_PROFILES) {
+        seckit_error_set(&e, SECKIT_ELIMIT, "%s: %zu profiles; CloudFront allows at most %u",
+                         multi ? "profiles" : "profiles", g->np, SECKIT_FLE_MAX_PROFILES);
+        report(pr, only, &e);
+    }
+    if (g->nc > 1) {
+        for (size_t i = 1; i < g->nc; i++) {
+            seckit_error_set(&e, SECKIT_EFORMAT,
+                             "%s: a second FieldLevelEncryptionConfig (the first is in %s); "
+                             "give one",
+                             g->configs[i].path,
+                             g->configs[0].source != NULL ? g->configs[0].source : "the input");
+            report(pr, g->configs[i].source, &e);
+        }
+    }
+    if ((g->nk > 0 && (cfg->keys = calloc(g->nk, sizeof(*cfg->keys))) == NULL) ||
+        (g->np > 0 && (cfg->profiles = calloc(g->np, sizeof(*cfg->profiles))) == NULL)) {
+        report(pr, NULL, (oom(&e), &e));
+        return;
+    }
+    validate_keys(cfg, g, pr);
+    validate_profiles(cfg, g, pr);
     if (g->nc > 0 && !pr->oom) {
         cfg->has_config = 1;
         seckit_error_clear(&e);

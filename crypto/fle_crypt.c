@@ -918,6 +918,91 @@ static int named(const char *const *fields, size_t n_fields, const char *name, s
     return 0;
 }
 
+/* Which fields to decrypt (todo[i] = 1), and every check of them, before any
+ * RSA work: the call's names, else the decryptor's patterns, else (any) every
+ * field that looks encrypted.  *count is how many. */
+static int select_fields(const seckit_fle_decryptor *d, const seckit_form *form, const void *body,
+                         const char *const *fields, size_t n_fields, uint8_t *todo, size_t *count,
+                         seckit_error *err)
+{
+    int by_pattern = n_fields == 0 && d->n_fields > 0;
+    int any = n_fields == 0 && d->n_fields == 0;
+    size_t n = seckit_form_count(form);
+    char pname[300];
+    int rc;
+    for (size_t i = 0; i < n; i++) {
+        const char *name, *value;
+        size_t nl, vl, off = seckit_form_field_offset(form, i), bad = 0;
+        SKT_GUARD(form_field(form, i, &name, &nl, &value, &vl, err));
+        int is_named = named(fields, n_fields, name, nl);
+        for (size_t f = 0; by_pattern && f < d->n_fields && !is_named; f++)
+            is_named = skt_fle_pattern_match(d->fields[f], name, nl);
+        int enc = seckit_fle_value_is_encrypted(value, vl);
+        if (!any && !is_named)
+            continue; /* not ours, even if it looks encrypted (no decryption oracle) */
+        if (any && !enc)
+            continue;
+        printable_name(pname, sizeof(pname), name, nl);
+        /* An encrypted field is held to the strict codec even in lenient
+         * mode: only untouched fields may carry what it refuses. */
+        if (!seckit_form_field_is_strict(form, i, &bad)) {
+            rc = seckit_error_set_at(err, SECKIT_EFORMAT, 0, 0, bad,
+                                     "field '%s' at offset %zu: byte 0x%02x at offset %zu is "
+                                     "not allowed in an encrypted field (not form-encoded)",
+                                     pname, off, (unsigned char)((const char *)body)[bad], bad);
+            seckit_error_set_public(err, "field %zu: the encrypted value is malformed", i + 1);
+            return rc;
+        }
+        if (!enc) {
+            /* A named field in plaintext: CloudFront was bypassed, or the
+             * client sent it around the encryption. */
+            rc = seckit_error_set_at(err, SECKIT_EFORMAT, 0, 0, off,
+                                     "field '%s' at offset %zu: value is not an encrypted "
+                                     "(AWS Encryption SDK, base64) field, but the field is "
+                                     "named for decryption",
+                                     pname, off);
+            seckit_error_set_public(err, "field %zu: the value is not encrypted", i + 1);
+            return rc;
+        }
+        if (++*count > d->opts.max_fields) {
+            rc = seckit_error_set_at(err, SECKIT_ELIMIT, 0, 0, off,
+                                     "more than %zu encrypted fields in one body (CloudFront "
+                                     "encrypts at most %u)",
+                                     d->opts.max_fields, SECKIT_FLE_MAX_FIELDS);
+            seckit_error_set_public(err, "too many encrypted fields");
+            return rc;
+        }
+        todo[i] = 1;
+    }
+    return 0;
+}
+
+/* Every field the call names is in the body. */
+static int require_named_fields(const seckit_form *form, const char *const *fields, size_t n_fields,
+                                seckit_error *err)
+{
+    size_t n = seckit_form_count(form);
+    char pname[300];
+    int rc;
+    for (size_t f = 0; f < n_fields; f++) {
+        int seen = 0;
+        for (size_t i = 0; i < n && !seen; i++) {
+            const char *name;
+            size_t nl;
+            SKT_GUARD(form_field(form, i, &name, &nl, NULL, NULL, err));
+            seen = fields[f] != NULL && strlen(fields[f]) == nl && memcmp(fields[f], name, nl) == 0;
+        }
+        if (!seen) {
+            printable_name(pname, sizeof(pname), fields[f] ? fields[f] : "",
+                           fields[f] ? strlen(fields[f]) : 0);
+            rc = seckit_error_set(err, SECKIT_ENOTFOUND, "field '%s' is not in the body", pname);
+            seckit_error_set_public(err, "a required encrypted field is missing");
+            return rc;
+        }
+    }
+    return 0;
+}
+
 /* Parse and decrypt: every check before any RSA work, every field
  * decrypted before anything is returned. */
 static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_t len,
@@ -927,7 +1012,6 @@ static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_
     seal(d);
     /* Which fields: the call's names, else the decryptor's patterns, else
      * (only when explicitly allowed) anything that looks encrypted. */
-    int by_pattern = n_fields == 0 && d->n_fields > 0;
     int any = n_fields == 0 && d->n_fields == 0;
     if (any && !d->opts.any_encrypted_field) {
         int rc = seckit_error_set(err, SECKIT_EINVAL,
@@ -966,66 +1050,9 @@ static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_
         goto fail;
     }
     /* Which fields, and every check, before any RSA work. */
-    for (size_t i = 0; i < n; i++) {
-        const char *name, *value;
-        size_t nl, vl, off = seckit_form_field_offset(r->form, i), bad = 0;
-        SKT_GUARD_GOTO(form_field(r->form, i, &name, &nl, &value, &vl, err), rc, fail_todo);
-        int is_named = named(fields, n_fields, name, nl);
-        for (size_t f = 0; by_pattern && f < d->n_fields && !is_named; f++)
-            is_named = skt_fle_pattern_match(d->fields[f], name, nl);
-        int enc = seckit_fle_value_is_encrypted(value, vl);
-        if (!any && !is_named)
-            continue; /* not ours, even if it looks encrypted (no decryption oracle) */
-        if (any && !enc)
-            continue;
-        printable_name(pname, sizeof(pname), name, nl);
-        /* An encrypted field is held to the strict codec even in lenient
-         * mode: only untouched fields may carry what it refuses. */
-        if (!seckit_form_field_is_strict(r->form, i, &bad)) {
-            rc = seckit_error_set_at(err, SECKIT_EFORMAT, 0, 0, bad,
-                                     "field '%s' at offset %zu: byte 0x%02x at offset %zu is "
-                                     "not allowed in an encrypted field (not form-encoded)",
-                                     pname, off, (unsigned char)((const char *)body)[bad], bad);
-            seckit_error_set_public(err, "field %zu: the encrypted value is malformed", i + 1);
-            goto fail_todo;
-        }
-        if (!enc) {
-            /* A named field in plaintext: CloudFront was bypassed, or the
-             * client sent it around the encryption. */
-            rc = seckit_error_set_at(err, SECKIT_EFORMAT, 0, 0, off,
-                                     "field '%s' at offset %zu: value is not an encrypted "
-                                     "(AWS Encryption SDK, base64) field, but the field is "
-                                     "named for decryption",
-                                     pname, off);
-            seckit_error_set_public(err, "field %zu: the value is not encrypted", i + 1);
-            goto fail_todo;
-        }
-        if (++count > d->opts.max_fields) {
-            rc = seckit_error_set_at(err, SECKIT_ELIMIT, 0, 0, off,
-                                     "more than %zu encrypted fields in one body (CloudFront "
-                                     "encrypts at most %u)",
-                                     d->opts.max_fields, SECKIT_FLE_MAX_FIELDS);
-            seckit_error_set_public(err, "too many encrypted fields");
-            goto fail_todo;
-        }
-        todo[i] = 1;
-    }
-    for (size_t f = 0; f < n_fields; f++) {
-        int seen = 0;
-        for (size_t i = 0; i < n && !seen; i++) {
-            const char *name;
-            size_t nl;
-            SKT_GUARD_GOTO(form_field(r->form, i, &name, &nl, NULL, NULL, err), rc, fail_todo);
-            seen = fields[f] != NULL && strlen(fields[f]) == nl && memcmp(fields[f], name, nl) == 0;
-        }
-        if (!seen) {
-            printable_name(pname, sizeof(pname), fields[f] ? fields[f] : "",
-                           fields[f] ? strlen(fields[f]) : 0);
-            rc = seckit_error_set(err, SECKIT_ENOTFOUND, "field '%s' is not in the body", pname);
-            seckit_error_set_public(err, "a required encrypted field is missing");
-            goto fail_todo;
-        }
-    }
+    SKT_GUARD_GOTO(select_fields(d, r->form, body, fields, n_fields, todo, &count, err), rc,
+                   fail_todo);
+    SKT_GUARD_GOTO(require_named_fields(r->form, fields, n_fields, err), rc, fail_todo);
     for (size_t i = 0; i < n; i++) {
         if (!todo[i])
             continue;

@@ -312,6 +312,34 @@ static const char *field_placeholder(const char *prefix, const char *name)
     return name;
 }
 
+/* Grow eval_sub's result buffer to hold need bytes (doubling, from 64), at
+ * most SKT_IN_MAX_TEXT. */
+static int sub_reserve(cfn *c, char **buf, size_t *cap, size_t need)
+{
+    size_t ncap = *cap ? *cap : 64;
+    while (ncap < need)
+        ncap *= 2;
+    SKT_ENSURE(ncap <= SKT_IN_MAX_TEXT, c->err, SECKIT_ELIMIT, "Fn::Sub result too long");
+    char *nb = realloc(*buf, ncap);
+    SKT_ENSURE(nb != NULL, c->err, SECKIT_ENOMEM, "out of memory");
+    *buf = nb;
+    *cap = ncap;
+    return 0;
+}
+
+/* Record a Sub whose value holds a parameter's placeholder, with the value as
+ * messages show it (${Param}), in the document's arena. */
+static int remember_sub(cfn *c, const char *value, const char *shown)
+{
+    sub_rec *r = skt_arena_alloc(&c->doc->arena, sizeof(*r));
+    SKT_ENSURE(r != NULL && (r->value = skt_arena_strdup(&c->doc->arena, value)) != NULL &&
+                   (r->shown = skt_arena_strdup(&c->doc->arena, shown)) != NULL,
+               c->err, SECKIT_ENOMEM, "out of memory");
+    r->next = c->subs;
+    c->subs = r;
+    return 0;
+}
+
 /* Fn::Sub "text with ${Var} and ${Res.Attr}" [+ variables map]. */
 static int eval_sub(cfn *c, const skt_in_node *arg, const skt_in_pos *p, const ectx *x,
                     unsigned depth, skt_in_node **out)
@@ -345,22 +373,8 @@ static int eval_sub(cfn *c, const skt_in_node *arg, const skt_in_pos *p, const e
         skt_in_node *val = NULL;
         int named_piece = 0;
         for (int pass = 0; pass < 2 && rc == 0; pass++) {
-            if (len + plen + 1 > cap) {
-                size_t ncap = cap ? cap : 64;
-                while (ncap < len + plen + 1)
-                    ncap *= 2;
-                if (ncap > SKT_IN_MAX_TEXT) {
-                    rc = seckit_error_set(c->err, SECKIT_ELIMIT, "Fn::Sub result too long");
-                    break;
-                }
-                char *nb = realloc(buf, ncap);
-                if (nb == NULL) {
-                    rc = seckit_error_set(c->err, SECKIT_ENOMEM, "out of memory");
-                    break;
-                }
-                buf = nb;
-                cap = ncap;
-            }
+            if (len + plen + 1 > cap && (rc = sub_reserve(c, &buf, &cap, len + plen + 1)) != 0)
+                break;
             memcpy(buf + len, piece, plen);
             len += plen;
             buf[len] = '\0';
@@ -409,14 +423,7 @@ static int eval_sub(cfn *c, const skt_in_node *arg, const skt_in_pos *p, const e
     }
     if (rc == 0 && named && buf != NULL && shown.len > 0 && !shown.failed &&
         strpbrk(buf, "\t\n") == NULL && strpbrk(shown.data, "\t\n") == NULL) {
-        sub_rec *r = skt_arena_alloc(&c->doc->arena, sizeof(*r));
-        if (r == NULL || (r->value = skt_arena_strdup(&c->doc->arena, buf)) == NULL ||
-            (r->shown = skt_arena_strdup(&c->doc->arena, shown.data)) == NULL) {
-            rc = seckit_error_set(c->err, SECKIT_ENOMEM, "out of memory");
-        } else {
-            r->next = c->subs;
-            c->subs = r;
-        }
+        rc = remember_sub(c, buf, shown.data);
     }
     skt_sb_free(&shown);
     if (rc != 0) {
@@ -486,6 +493,100 @@ static int eval_join(cfn *c, const skt_in_node *arg, const skt_in_pos *p, const 
     return *out ? 0 : fail_oom(c);
 }
 
+/* A function whose value is not known here. */
+static int unknown_fn(cfn *c, const skt_in_pos *p, const ectx *x, skt_in_node **out)
+{
+    *out = unresolved(c, p, "Unresolved", x);
+    return *out ? 0 : fail_oom(c);
+}
+
+/* Fn::Select [index, list]: the list's item, taken out of the list. */
+static int eval_select(cfn *c, const skt_in_node *arg, const skt_in_pos *p, const ectx *x,
+                       unsigned depth, skt_in_node **out)
+{
+    ectx plain = {0, x->svc};
+    if (arg->kind != SKT_IN_ARRAY || arg->n != 2)
+        return unknown_fn(c, p, x, out);
+    skt_in_node *idx = NULL, *list = NULL;
+    SKT_GUARD(eval(c, arg->kids[0], &plain, depth + 1, &idx));
+    int rc = eval(c, arg->kids[1], x, depth + 1, &list);
+    const char *t = scalar_text(idx);
+    unsigned long i = t ? strtoul(t, NULL, 10) : 0;
+    if (rc == 0 && list != NULL && list->kind == SKT_IN_ARRAY && i < list->n) {
+        *out = list->kids[i];
+        list->kids[i] = NULL;
+        for (size_t k = i; k + 1 < list->n; k++)
+            list->kids[k] = list->kids[k + 1];
+        list->n--;
+    }
+    if (rc != 0)
+        return rc;
+    if (*out != NULL)
+        return 0;
+    return unknown_fn(c, p, x, out);
+}
+
+/* Fn::Split [delimiter, string]: a list of strings. */
+static int eval_split(cfn *c, const skt_in_node *arg, const skt_in_pos *p, const ectx *x,
+                      unsigned depth, skt_in_node **out)
+{
+    ectx plain = {0, x->svc};
+    if (arg->kind != SKT_IN_ARRAY || arg->n != 2 || arg->kids[0]->kind != SKT_IN_STRING ||
+        arg->kids[0]->len == 0)
+        return unknown_fn(c, p, x, out);
+    skt_in_node *src = NULL;
+    SKT_GUARD(eval(c, arg->kids[1], &plain, depth + 1, &src));
+    const char *t = scalar_text(src);
+    skt_in_node *arr = skt_in_node_new(c->doc, SKT_IN_ARRAY, p, c->err);
+    const char *d = arg->kids[0]->str;
+    int rc = arr ? 0 : fail_oom(c);
+    const char *s = t ? t : "";
+    while (rc == 0) {
+        const char *hit = strstr(s, d);
+        size_t len = hit ? (size_t)(hit - s) : strlen(s);
+        skt_in_node *it = mk_str(c, p, s, len);
+        if (it == NULL || skt_in_node_add(arr, it, c->err) != 0) {
+            rc = fail_oom(c);
+            break;
+        }
+        if (hit == NULL)
+            break;
+        s = hit + strlen(d);
+    }
+    if (rc != 0)
+        return rc;
+    *out = arr;
+    return 0;
+}
+
+/* Fn::FindInMap [map, key, key(, {DefaultValue})]: the mapping's value. */
+static int eval_find_in_map(cfn *c, const skt_in_node *arg, const skt_in_pos *p, const ectx *x,
+                            unsigned depth, skt_in_node **out)
+{
+    ectx plain = {0, x->svc};
+    if (arg->kind != SKT_IN_ARRAY || arg->n < 3)
+        return unknown_fn(c, p, x, out);
+    skt_in_node *k[3] = {NULL, NULL, NULL};
+    int rc = 0;
+    for (int i = 0; i < 3 && rc == 0; i++)
+        rc = eval(c, arg->kids[i], &plain, depth + 1, &k[i]);
+    const skt_in_node *v = NULL;
+    if (rc == 0 && scalar_text(k[0]) && scalar_text(k[1]) && scalar_text(k[2]))
+        v = skt_in_get(skt_in_get(skt_in_get(c->mappings, scalar_text(k[0])), scalar_text(k[1])),
+                       scalar_text(k[2]));
+    const char *mapname = scalar_text(k[0]);
+    char name[256];
+    snprintf(name, sizeof(name), "%s", mapname ? mapname : "Unresolved");
+    if (rc != 0)
+        return rc;
+    if (v == NULL && arg->n == 4) /* { DefaultValue: ... } */
+        v = skt_in_get(arg->kids[3], "DefaultValue");
+    if (v != NULL)
+        return eval(c, v, x, depth + 1, out);
+    *out = unresolved(c, p, name, x);
+    return *out ? 0 : fail_oom(c);
+}
+
 static int eval_fn(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth, skt_in_node **out)
 {
     const char *fn = n->kids[0]->str;
@@ -529,79 +630,12 @@ static int eval_fn(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth, 
             return eval(c, arg->kids[2], x, depth + 1, out);
         return 0;
     }
-    if (strcmp(fn, "Fn::Select") == 0) {
-        if (arg->kind != SKT_IN_ARRAY || arg->n != 2)
-            goto unknown;
-        skt_in_node *idx = NULL, *list = NULL;
-        SKT_GUARD(eval(c, arg->kids[0], &plain, depth + 1, &idx));
-        int rc = eval(c, arg->kids[1], x, depth + 1, &list);
-        const char *t = scalar_text(idx);
-        unsigned long i = t ? strtoul(t, NULL, 10) : 0;
-        if (rc == 0 && list != NULL && list->kind == SKT_IN_ARRAY && i < list->n) {
-            *out = list->kids[i];
-            list->kids[i] = NULL;
-            for (size_t k = i; k + 1 < list->n; k++)
-                list->kids[k] = list->kids[k + 1];
-            list->n--;
-        }
-        if (rc != 0)
-            return rc;
-        if (*out != NULL)
-            return 0;
-        goto unknown;
-    }
-    if (strcmp(fn, "Fn::Split") == 0) {
-        if (arg->kind != SKT_IN_ARRAY || arg->n != 2 || arg->kids[0]->kind != SKT_IN_STRING ||
-            arg->kids[0]->len == 0)
-            goto unknown;
-        skt_in_node *src = NULL;
-        SKT_GUARD(eval(c, arg->kids[1], &plain, depth + 1, &src));
-        const char *t = scalar_text(src);
-        skt_in_node *arr = skt_in_node_new(c->doc, SKT_IN_ARRAY, p, c->err);
-        const char *d = arg->kids[0]->str;
-        int rc = arr ? 0 : fail_oom(c);
-        const char *s = t ? t : "";
-        while (rc == 0) {
-            const char *hit = strstr(s, d);
-            size_t len = hit ? (size_t)(hit - s) : strlen(s);
-            skt_in_node *it = mk_str(c, p, s, len);
-            if (it == NULL || skt_in_node_add(arr, it, c->err) != 0) {
-                rc = fail_oom(c);
-                break;
-            }
-            if (hit == NULL)
-                break;
-            s = hit + strlen(d);
-        }
-        if (rc != 0)
-            return rc;
-        *out = arr;
-        return 0;
-    }
-    if (strcmp(fn, "Fn::FindInMap") == 0) {
-        if (arg->kind != SKT_IN_ARRAY || arg->n < 3)
-            goto unknown;
-        skt_in_node *k[3] = {NULL, NULL, NULL};
-        int rc = 0;
-        for (int i = 0; i < 3 && rc == 0; i++)
-            rc = eval(c, arg->kids[i], &plain, depth + 1, &k[i]);
-        const skt_in_node *v = NULL;
-        if (rc == 0 && scalar_text(k[0]) && scalar_text(k[1]) && scalar_text(k[2]))
-            v = skt_in_get(skt_in_get(skt_in_get(c->mappings, scalar_text(k[0])),
-                                      scalar_text(k[1])),
-                           scalar_text(k[2]));
-        const char *mapname = scalar_text(k[0]);
-        char name[256];
-        snprintf(name, sizeof(name), "%s", mapname ? mapname : "Unresolved");
-        if (rc != 0)
-            return rc;
-        if (v == NULL && arg->n == 4) /* { DefaultValue: ... } */
-            v = skt_in_get(arg->kids[3], "DefaultValue");
-        if (v != NULL)
-            return eval(c, v, x, depth + 1, out);
-        *out = unresolved(c, p, name, x);
-        return *out ? 0 : fail_oom(c);
-    }
+    if (strcmp(fn, "Fn::Select") == 0)
+        return eval_select(c, arg, p, x, depth, out);
+    if (strcmp(fn, "Fn::Split") == 0)
+        return eval_split(c, arg, p, x, depth, out);
+    if (strcmp(fn, "Fn::FindInMap") == 0)
+        return eval_find_in_map(c, arg, p, x, depth, out);
     if (strcmp(fn, "Fn::Base64") == 0)
         return eval(c, arg, x, depth + 1, out);
     if (strcmp(fn, "Fn::GetAZs") == 0) {

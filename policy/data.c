@@ -165,6 +165,41 @@ size_t skt_iam_rtypes_for_arn_service(const seckit_iam_data *d, const char *svc,
     return 0;
 }
 
+/* An action record ("A\tservice:Action\taccess\tresource types\tcondition
+ * keys"): access is one or two hex digits, at most 0x1f. */
+static int add_action(seckit_iam_data *d, char *const *f, size_t n, size_t lineno,
+                      seckit_error *err)
+{
+    if (n != 5)
+        return bad(err, lineno, "action record needs 5 fields");
+    const char *colon = strchr(f[1], ':');
+    unsigned acc = 0;
+    size_t alen = strlen(f[2]);
+    int okacc = alen == 1 || alen == 2;
+    for (const char *h = f[2]; *h && okacc; h++) {
+        int v = (*h >= '0' && *h <= '9') ? *h - '0' : (*h >= 'a' && *h <= 'f') ? *h - 'a' + 10 : -1;
+        if (v < 0)
+            okacc = 0;
+        acc = acc * 16u + (unsigned)(v < 0 ? 0 : v);
+    }
+    if (colon == NULL || colon == f[1] || !okacc || acc > 0x1f)
+        return bad(err, lineno, "malformed action record");
+    if (d->nactions > 0 &&
+        order_ci(d->actions[d->nactions - 1].display, d->actions[d->nactions - 1].name_len, f[1],
+                 (size_t)(f[2] - 1 - f[1])) >= 0)
+        return bad(err, lineno, "actions are not sorted");
+    skt_iam_action *a = &d->actions[d->nactions++];
+    a->name = f[1];
+    a->display = f[1];
+    a->name_len = (size_t)(f[2] - 1 - f[1]);
+    a->perm_pos = SIZE_MAX;
+    a->access = acc;
+    a->resources = f[3];
+    a->keys = f[4];
+    a->wildcard_only = f[3][0] == '\0';
+    return 0;
+}
+
 /* One record line ("K\tfield\t..."): services, actions, resource types and
  * condition keys, each kind in sorted order; unknown kinds are skipped. */
 static int parse_record(seckit_iam_data *d, char *line, char *eol, size_t lineno, seckit_error *err)
@@ -197,44 +232,7 @@ static int parse_record(seckit_iam_data *d, char *line, char *eol, size_t lineno
         d->services[d->nservices].name = f[2];
         d->nservices++;
         break;
-    case 'A': {
-        if (n != 5) {
-            rc = bad(err, lineno, "action record needs 5 fields");
-            goto fail;
-        }
-        const char *colon = strchr(f[1], ':');
-        unsigned acc = 0;
-        size_t alen = strlen(f[2]);
-        int okacc = alen == 1 || alen == 2;
-        for (const char *h = f[2]; *h && okacc; h++) {
-            int v = (*h >= '0' && *h <= '9')   ? *h - '0'
-                    : (*h >= 'a' && *h <= 'f') ? *h - 'a' + 10
-                                               : -1;
-            if (v < 0)
-                okacc = 0;
-            acc = acc * 16u + (unsigned)(v < 0 ? 0 : v);
-        }
-        if (colon == NULL || colon == f[1] || !okacc || acc > 0x1f) {
-            rc = bad(err, lineno, "malformed action record");
-            goto fail;
-        }
-        if (d->nactions > 0 &&
-            order_ci(d->actions[d->nactions - 1].display, d->actions[d->nactions - 1].name_len,
-                     f[1], (size_t)(f[2] - 1 - f[1])) >= 0) {
-            rc = bad(err, lineno, "actions are not sorted");
-            goto fail;
-        }
-        skt_iam_action *a = &d->actions[d->nactions++];
-        a->name = f[1];
-        a->display = f[1];
-        a->name_len = (size_t)(f[2] - 1 - f[1]);
-        a->perm_pos = SIZE_MAX;
-        a->access = acc;
-        a->resources = f[3];
-        a->keys = f[4];
-        a->wildcard_only = f[3][0] == '\0';
-        break;
-    }
+    case 'A': SKT_GUARD(add_action(d, f, n, lineno, err)); break;
     case 'R':
         if (n != 4) {
             rc = bad(err, lineno, "resource type record needs 4 fields");

@@ -1304,6 +1304,70 @@ static const skt_in_node *ad_policy_version(const skt_in_node *pols, const char 
     return NULL;
 }
 
+/* One RoleDetailList entry's documents for the role ro: its trust policy,
+ * inline policies, attached managed policies (found in pols; *missing counts
+ * the ones that are not) and permissions boundary. */
+static int ad_role_documents(seckit_emrfs_roles *r, skt_in_list *l, skt_emrfs_role *ro,
+                             const skt_in_node *e, const skt_in_node *pols, size_t *missing,
+                             seckit_error *err)
+{
+    int rc = 0;
+    char owner[700];
+    const skt_in_node *trust = skt_in_get(e, "AssumeRolePolicyDocument");
+    if (trust != NULL) {
+        snprintf(owner, sizeof(owner), "role/%s (trust policy)", ro->name);
+        rc = ad_document(r, l, ro, trust, SECKIT_EMRFS_TRUST, owner, err);
+    }
+    const skt_in_node *inl = skt_in_get(e, "RolePolicyList");
+    if (rc == 0 && inl != NULL && inl->kind != SKT_IN_ARRAY && inl->kind != SKT_IN_NULL)
+        rc = ad_fail(inl, "RolePolicyList is not a list", err);
+    for (size_t k = 0; rc == 0 && inl != NULL && inl->kind == SKT_IN_ARRAY && k < inl->n; k++) {
+        const skt_in_node *p = inl->kids[k];
+        const skt_in_node *d = skt_in_get(p, "PolicyDocument");
+        if (d == NULL) {
+            rc = ad_fail(p, "inline policy without PolicyDocument", err);
+            break;
+        }
+        const char *pn = skt_in_get_str(p, "PolicyName");
+        snprintf(owner, sizeof(owner), "role/%s (inline policy %s)", ro->name,
+                 pn != NULL ? pn : "?");
+        rc = ad_document(r, l, ro, d, SECKIT_EMRFS_PERMISSIONS, owner, err);
+    }
+    const skt_in_node *att = skt_in_get(e, "AttachedManagedPolicies");
+    if (rc == 0 && att != NULL && att->kind != SKT_IN_ARRAY && att->kind != SKT_IN_NULL)
+        rc = ad_fail(att, "AttachedManagedPolicies is not a list", err);
+    for (size_t k = 0; rc == 0 && att != NULL && att->kind == SKT_IN_ARRAY && k < att->n; k++) {
+        const char *parn = skt_in_get_str(att->kids[k], "PolicyArn");
+        if (parn == NULL) {
+            rc = ad_fail(att->kids[k], "attached policy without PolicyArn", err);
+            break;
+        }
+        const skt_in_node *d = ad_policy_version(pols, parn);
+        if (d == NULL) {
+            if (missing != NULL)
+                (*missing)++;
+            continue;
+        }
+        snprintf(owner, sizeof(owner), "role/%s (managed policy %s)", ro->name, parn);
+        rc = ad_document(r, l, ro, d, SECKIT_EMRFS_PERMISSIONS, owner, err);
+    }
+    const skt_in_node *pb = skt_in_get(e, "PermissionsBoundary");
+    const char *pbarn = pb != NULL ? skt_in_get_str(pb, "PermissionsBoundaryArn") : NULL;
+    if (rc == 0 && pbarn != NULL) {
+        const skt_in_node *d = ad_policy_version(pols, pbarn);
+        if (d == NULL) {
+            rc = ad_fail(pb,
+                         "the permissions boundary's policy is not in the file's "
+                         "Policies list",
+                         err);
+            return rc;
+        }
+        snprintf(owner, sizeof(owner), "role/%s (permissions boundary %s)", ro->name, pbarn);
+        rc = ad_document(r, l, ro, d, SECKIT_EMRFS_BOUNDARY, owner, err);
+    }
+    return rc;
+}
+
 int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const char *data,
                                                  size_t len, size_t *missing, seckit_error *err)
 {
@@ -1349,59 +1413,7 @@ int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const ch
                                      an->pos.column, an->pos.offset, "%s", e2.message);
             break;
         }
-        char owner[700];
-        const skt_in_node *trust = skt_in_get(e, "AssumeRolePolicyDocument");
-        if (trust != NULL) {
-            snprintf(owner, sizeof(owner), "role/%s (trust policy)", ro->name);
-            rc = ad_document(r, &l, ro, trust, SECKIT_EMRFS_TRUST, owner, err);
-        }
-        const skt_in_node *inl = skt_in_get(e, "RolePolicyList");
-        if (rc == 0 && inl != NULL && inl->kind != SKT_IN_ARRAY && inl->kind != SKT_IN_NULL)
-            rc = ad_fail(inl, "RolePolicyList is not a list", err);
-        for (size_t k = 0; rc == 0 && inl != NULL && inl->kind == SKT_IN_ARRAY && k < inl->n; k++) {
-            const skt_in_node *p = inl->kids[k];
-            const skt_in_node *d = skt_in_get(p, "PolicyDocument");
-            if (d == NULL) {
-                rc = ad_fail(p, "inline policy without PolicyDocument", err);
-                break;
-            }
-            const char *pn = skt_in_get_str(p, "PolicyName");
-            snprintf(owner, sizeof(owner), "role/%s (inline policy %s)", ro->name,
-                     pn != NULL ? pn : "?");
-            rc = ad_document(r, &l, ro, d, SECKIT_EMRFS_PERMISSIONS, owner, err);
-        }
-        const skt_in_node *att = skt_in_get(e, "AttachedManagedPolicies");
-        if (rc == 0 && att != NULL && att->kind != SKT_IN_ARRAY && att->kind != SKT_IN_NULL)
-            rc = ad_fail(att, "AttachedManagedPolicies is not a list", err);
-        for (size_t k = 0; rc == 0 && att != NULL && att->kind == SKT_IN_ARRAY && k < att->n; k++) {
-            const char *parn = skt_in_get_str(att->kids[k], "PolicyArn");
-            if (parn == NULL) {
-                rc = ad_fail(att->kids[k], "attached policy without PolicyArn", err);
-                break;
-            }
-            const skt_in_node *d = ad_policy_version(pols, parn);
-            if (d == NULL) {
-                if (missing != NULL)
-                    (*missing)++;
-                continue;
-            }
-            snprintf(owner, sizeof(owner), "role/%s (managed policy %s)", ro->name, parn);
-            rc = ad_document(r, &l, ro, d, SECKIT_EMRFS_PERMISSIONS, owner, err);
-        }
-        const skt_in_node *pb = skt_in_get(e, "PermissionsBoundary");
-        const char *pbarn = pb != NULL ? skt_in_get_str(pb, "PermissionsBoundaryArn") : NULL;
-        if (rc == 0 && pbarn != NULL) {
-            const skt_in_node *d = ad_policy_version(pols, pbarn);
-            if (d == NULL) {
-                rc = ad_fail(pb,
-                             "the permissions boundary's policy is not in the file's "
-                             "Policies list",
-                             err);
-                break;
-            }
-            snprintf(owner, sizeof(owner), "role/%s (permissions boundary %s)", ro->name, pbarn);
-            rc = ad_document(r, &l, ro, d, SECKIT_EMRFS_BOUNDARY, owner, err);
-        }
+        rc = ad_role_documents(r, &l, ro, e, pols, missing, err);
     }
 done:
     free(l.items);

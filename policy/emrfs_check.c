@@ -414,6 +414,75 @@ static size_t role_samples(const skt_emrfs_role *role, sample *out, size_t max)
 
 #define MAX_SAMPLES 16
 
+/* Trust: the instance role's session assumes the mapping's role (the trust
+ * policy allows it, and so do the instance role's own policies). */
+static int check_trust(cctx *x, const skt_emrfs_role *inst, const char *inst_session,
+                       const seckit_emrfs_mapping *m, const skt_emrfs_role *role, size_t j)
+{
+    const seckit_emrfs_check_options *o = x->o;
+    char detail[1024];
+    seckit_emrfs_decision d;
+    if (role->trust.text == NULL) {
+        SKT_GUARD(add(x, C_TRUST_DENIES, &m->role_pos, j, -1,
+                      "role %s has no trust policy in the documents given: the instance "
+                      "role %s cannot assume it",
+                      m->role, o->instance_role));
+    } else {
+        SKT_GUARD(decide(x, inst, inst_session, "sts:AssumeRole", role->arn, &role->trust,
+                         SKT_EMRFS_RESOURCE_ONLY, &d, detail, sizeof(detail)));
+        if (d != SECKIT_EMRFS_ALLOWED) {
+            SKT_GUARD(add(x, C_TRUST_DENIES, &m->role_pos, j, -1,
+                          "the trust policy of %s does not let the instance role %s assume "
+                          "it (%s: %s)",
+                          m->role, o->instance_role, seckit_emrfs_decision_name(d), detail));
+        } else if (inst != NULL) {
+            seckit_emrfs_decision both, ident;
+            char d2[1024];
+            SKT_GUARD(decide(x, inst, inst_session, "sts:AssumeRole", role->arn, &role->trust,
+                             SKT_EMRFS_BOTH, &both, detail, sizeof(detail)));
+            SKT_GUARD(decide(x, inst, inst_session, "sts:AssumeRole", role->arn, NULL,
+                             SKT_EMRFS_IDENTITY_ONLY, &ident, d2, sizeof(d2)));
+            if (both != SECKIT_EMRFS_ALLOWED)
+                SKT_GUARD(add(x, C_CANNOT_ASSUME, &m->role_pos, j, -1,
+                              "the instance role %s cannot assume %s although the trust "
+                              "policy allows it (%s: %s)",
+                              o->instance_role, m->role, seckit_emrfs_decision_name(both), detail));
+            else if (ident != SECKIT_EMRFS_ALLOWED)
+                SKT_GUARD(add(x, C_ASSUME_NOT_IN_INSTANCE_POLICY, &m->role_pos, j, -1,
+                              "the instance role %s's own policies do not allow "
+                              "sts:AssumeRole on %s (%s); it works only because the trust "
+                              "policy names the role",
+                              o->instance_role, m->role, d2));
+        }
+    }
+    return 0;
+}
+
+/* The fallback's own S3 access: the instance role, which every unmatched
+ * request gets, should have none (sampled on its own resources and on the
+ * mapped prefixes). */
+static int check_fallback_s3(cctx *x, const skt_emrfs_role *inst)
+{
+    const seckit_emrfs_config *c = x->c;
+    const seckit_emrfs_check_options *o = x->o;
+    sample samples[MAX_SAMPLES];
+    size_t ns = role_samples(inst, samples, MAX_SAMPLES);
+    for (size_t j = 0; j < c->count && ns < MAX_SAMPLES; j++)
+        for (size_t k = 0; k < c->mappings[j].identifier_count && ns < MAX_SAMPLES; k++)
+            if (c->mappings[j].type == SECKIT_EMRFS_PREFIX)
+                sample_from_location(c->mappings[j].identifiers[k].value, &samples[ns++]);
+    int any = 0;
+    char what[4096] = "";
+    for (size_t s = 0; s < ns && !any; s++)
+        SKT_GUARD(s3_allows(x, inst, &samples[s], what, sizeof(what), &any));
+    if (any)
+        SKT_GUARD(add(x, C_INSTANCE_ROLE_S3_ACCESS, NULL, (size_t)-1, -1,
+                      "the instance role %s, which every unmatched request gets, allows %s; "
+                      "give it no S3 access and map the access to roles",
+                      o->instance_role, what));
+    return 0;
+}
+
 static int check_roles(cctx *x)
 {
     const seckit_emrfs_config *c = x->c;
@@ -451,43 +520,7 @@ static int check_roles(cctx *x)
                           m->role));
             continue;
         }
-        /* Trust: the instance role's session assumes the role. */
-        char detail[1024];
-        seckit_emrfs_decision d;
-        if (role->trust.text == NULL) {
-            SKT_GUARD(add(x, C_TRUST_DENIES, &m->role_pos, j, -1,
-                          "role %s has no trust policy in the documents given: the instance "
-                          "role %s cannot assume it",
-                          m->role, o->instance_role));
-        } else {
-            SKT_GUARD(decide(x, inst, inst_session, "sts:AssumeRole", role->arn, &role->trust,
-                             SKT_EMRFS_RESOURCE_ONLY, &d, detail, sizeof(detail)));
-            if (d != SECKIT_EMRFS_ALLOWED) {
-                SKT_GUARD(add(x, C_TRUST_DENIES, &m->role_pos, j, -1,
-                              "the trust policy of %s does not let the instance role %s assume "
-                              "it (%s: %s)",
-                              m->role, o->instance_role, seckit_emrfs_decision_name(d), detail));
-            } else if (inst != NULL) {
-                seckit_emrfs_decision both, ident;
-                char d2[1024];
-                SKT_GUARD(decide(x, inst, inst_session, "sts:AssumeRole", role->arn, &role->trust,
-                                 SKT_EMRFS_BOTH, &both, detail, sizeof(detail)));
-                SKT_GUARD(decide(x, inst, inst_session, "sts:AssumeRole", role->arn, NULL,
-                                 SKT_EMRFS_IDENTITY_ONLY, &ident, d2, sizeof(d2)));
-                if (both != SECKIT_EMRFS_ALLOWED)
-                    SKT_GUARD(add(x, C_CANNOT_ASSUME, &m->role_pos, j, -1,
-                                  "the instance role %s cannot assume %s although the trust "
-                                  "policy allows it (%s: %s)",
-                                  o->instance_role, m->role, seckit_emrfs_decision_name(both),
-                                  detail));
-                else if (ident != SECKIT_EMRFS_ALLOWED)
-                    SKT_GUARD(add(x, C_ASSUME_NOT_IN_INSTANCE_POLICY, &m->role_pos, j, -1,
-                                  "the instance role %s's own policies do not allow "
-                                  "sts:AssumeRole on %s (%s); it works only because the trust "
-                                  "policy names the role",
-                                  o->instance_role, m->role, d2));
-            }
-        }
+        SKT_GUARD(check_trust(x, inst, inst_session, m, role, j));
         /* S3 access for what routes to the mapping. */
         sample samples[MAX_SAMPLES];
         size_t ns = 0;
@@ -509,23 +542,8 @@ static int check_roles(cctx *x)
                                                          : "any S3 resource its policies name"));
     }
     /* The fallback's own S3 access. */
-    if (inst != NULL) {
-        sample samples[MAX_SAMPLES];
-        size_t ns = role_samples(inst, samples, MAX_SAMPLES);
-        for (size_t j = 0; j < c->count && ns < MAX_SAMPLES; j++)
-            for (size_t k = 0; k < c->mappings[j].identifier_count && ns < MAX_SAMPLES; k++)
-                if (c->mappings[j].type == SECKIT_EMRFS_PREFIX)
-                    sample_from_location(c->mappings[j].identifiers[k].value, &samples[ns++]);
-        int any = 0;
-        char what[4096] = "";
-        for (size_t s = 0; s < ns && !any; s++)
-            SKT_GUARD(s3_allows(x, inst, &samples[s], what, sizeof(what), &any));
-        if (any)
-            SKT_GUARD(add(x, C_INSTANCE_ROLE_S3_ACCESS, NULL, (size_t)-1, -1,
-                          "the instance role %s, which every unmatched request gets, allows %s; "
-                          "give it no S3 access and map the access to roles",
-                          o->instance_role, what));
-    }
+    if (inst != NULL)
+        SKT_GUARD(check_fallback_s3(x, inst));
     return 0;
 }
 

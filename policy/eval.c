@@ -432,6 +432,61 @@ static grant_kind principals_match(eval_state *s, const skt_statement *st)
 /* ------------------------------------------------------------------ */
 /* Conditions */
 
+/* String conditions: StringLike / StringNotLike as globs, the others as
+ * (case-insensitive) equality; policy variables substituted first. */
+static int string_match(eval_state *s, skt_cond_op op, const skt_cond_value *pv, const char *rv,
+                        size_t rl)
+{
+    if (op == SKT_OP_STRING_LIKE || op == SKT_OP_STRING_NOT_LIKE) {
+        if (!pv->has_vars)
+            return skt_glob_match(pv->str, pv->len, rv, rl, 0);
+        if (!substitute(s, pv->str, pv->len, 1))
+            return 0;
+        return skt_glob_match_esc(s->sb.data, s->sb.len, rv, rl, 0);
+    } else {
+        const char *t = pv->str;
+        size_t tl = pv->len;
+        if (pv->has_vars) {
+            if (!substitute(s, pv->str, pv->len, 0))
+                return 0;
+            tl = skt_glob_unescape(s->sb.data, s->sb.len);
+            t = s->sb.data;
+        }
+        if (tl != rl)
+            return 0;
+        if (op == SKT_OP_STRING_EQUALS_IGNORE_CASE || op == SKT_OP_STRING_NOT_EQUALS_IGNORE_CASE)
+            return strncasecmp(t, rv, rl) == 0;
+        return memcmp(t, rv, rl) == 0;
+    }
+}
+
+/* ARN conditions: field by field when both sides are ARNs, else the whole
+ * string as a glob; policy variables substituted first. */
+static int arn_match(eval_state *s, const skt_cond_value *pv, const char *rv, size_t rl)
+{
+    skt_arn ra;
+    int r_is_arn = skt_arn_split(rv, rl, &ra);
+    if (!pv->has_vars) {
+        if (pv->is_arn && r_is_arn) {
+            for (int f = 0; f < SKT_ARN_NFIELDS; f++)
+                if (!skt_glob_match(pv->arn.f[f], pv->arn.len[f], ra.f[f], ra.len[f], 0))
+                    return 0;
+            return 1;
+        }
+        return skt_glob_match(pv->str, pv->len, rv, rl, 0);
+    }
+    if (!substitute(s, pv->str, pv->len, 1))
+        return 0;
+    skt_arn pa;
+    if (r_is_arn && skt_arn_split(s->sb.data, s->sb.len, &pa)) {
+        for (int f = 0; f < SKT_ARN_NFIELDS; f++)
+            if (!skt_glob_match_esc(pa.f[f], pa.len[f], ra.f[f], ra.len[f], 0))
+                return 0;
+        return 1;
+    }
+    return skt_glob_match_esc(s->sb.data, s->sb.len, rv, rl, 0);
+}
+
 /* Does one request value match one policy value under the operator's
  * positive base (StringNotEquals compares as StringEquals)? */
 static int value_match(eval_state *s, const skt_policy *p, skt_cond_op op, const skt_cond_value *pv,
@@ -441,29 +496,7 @@ static int value_match(eval_state *s, const skt_policy *p, skt_cond_op op, const
     const skt_op_info *info = skt_cond_op_info(op);
     skt_cond_value tmp;
     switch (info->family) {
-    case SKT_FAM_STRING:
-        if (op == SKT_OP_STRING_LIKE || op == SKT_OP_STRING_NOT_LIKE) {
-            if (!pv->has_vars)
-                return skt_glob_match(pv->str, pv->len, rv, rl, 0);
-            if (!substitute(s, pv->str, pv->len, 1))
-                return 0;
-            return skt_glob_match_esc(s->sb.data, s->sb.len, rv, rl, 0);
-        } else {
-            const char *t = pv->str;
-            size_t tl = pv->len;
-            if (pv->has_vars) {
-                if (!substitute(s, pv->str, pv->len, 0))
-                    return 0;
-                tl = skt_glob_unescape(s->sb.data, s->sb.len);
-                t = s->sb.data;
-            }
-            if (tl != rl)
-                return 0;
-            if (op == SKT_OP_STRING_EQUALS_IGNORE_CASE ||
-                op == SKT_OP_STRING_NOT_EQUALS_IGNORE_CASE)
-                return strncasecmp(t, rv, rl) == 0;
-            return memcmp(t, rv, rl) == 0;
-        }
+    case SKT_FAM_STRING: return string_match(s, op, pv, rv, rl);
     case SKT_FAM_NUMERIC: {
         double v;
         if (skt_parse_number(rv, rl, &v) != 0)
@@ -510,29 +543,7 @@ static int value_match(eval_state *s, const skt_policy *p, skt_cond_op op, const
             return 0;
         return skt_ip_in(&pv->ip, &ip);
     }
-    case SKT_FAM_ARN: {
-        skt_arn ra;
-        int r_is_arn = skt_arn_split(rv, rl, &ra);
-        if (!pv->has_vars) {
-            if (pv->is_arn && r_is_arn) {
-                for (int f = 0; f < SKT_ARN_NFIELDS; f++)
-                    if (!skt_glob_match(pv->arn.f[f], pv->arn.len[f], ra.f[f], ra.len[f], 0))
-                        return 0;
-                return 1;
-            }
-            return skt_glob_match(pv->str, pv->len, rv, rl, 0);
-        }
-        if (!substitute(s, pv->str, pv->len, 1))
-            return 0;
-        skt_arn pa;
-        if (r_is_arn && skt_arn_split(s->sb.data, s->sb.len, &pa)) {
-            for (int f = 0; f < SKT_ARN_NFIELDS; f++)
-                if (!skt_glob_match_esc(pa.f[f], pa.len[f], ra.f[f], ra.len[f], 0))
-                    return 0;
-            return 1;
-        }
-        return skt_glob_match_esc(s->sb.data, s->sb.len, rv, rl, 0);
-    }
+    case SKT_FAM_ARN: return arn_match(s, pv, rv, rl);
     case SKT_FAM_NULL: return 0;
     }
     return 0;
@@ -827,6 +838,105 @@ static int prepare(eval_state *s, seckit_error *err)
 /* The explicit denies a result lists (the decision counts them all). */
 #define MAX_DENIES 64
 
+/* Which policy types let the request through (SECKIT_EVAL_PASSED_*): a type
+ * with no policies in the set passes, except the identity and resource ones. */
+static unsigned policy_gates(const eval_state *s)
+{
+    unsigned gates = 0;
+    int have[SECKIT_EVAL_ROLE_COUNT_];
+    for (int r = 0; r < SECKIT_EVAL_ROLE_COUNT_; r++)
+        have[r] = s->set->count[r] > 0;
+    if (!have[SECKIT_EVAL_SCP] || s->allow[SECKIT_EVAL_SCP] || s->anonymous ||
+        s->principal.kind == SKT_PRIN_SERVICE)
+        gates |= SECKIT_EVAL_PASSED_SCP;
+    /* RCPFullAWSAccess is attached to every resource of an organization
+     * and cannot be detached, and RCPs only hold Deny statements: an RCP
+     * set never lacks its allow. */
+    (void)have;
+    gates |= SECKIT_EVAL_PASSED_RCP;
+    if (!have[SECKIT_EVAL_BOUNDARY] || s->allow[SECKIT_EVAL_BOUNDARY])
+        gates |= SECKIT_EVAL_PASSED_BOUNDARY;
+    if (!have[SECKIT_EVAL_SESSION] || s->allow[SECKIT_EVAL_SESSION])
+        gates |= SECKIT_EVAL_PASSED_SESSION;
+    if (s->allow[SECKIT_EVAL_IDENTITY])
+        gates |= SECKIT_EVAL_PASSED_IDENTITY;
+    if (s->allow[SECKIT_EVAL_RESOURCE])
+        gates |= SECKIT_EVAL_PASSED_RESOURCE;
+    return gates;
+}
+
+/* No explicit deny: allowed or implicitly denied, from the gates and how
+ * the resource-based policy grants (same account or cross-account); the
+ * decision, its reason and the statements that allowed it go into s->res. */
+static void decide(eval_state *s, unsigned gates)
+{
+    int same = s->principal_account[0] && strcmp(s->principal_account, s->resource_account) == 0;
+    const char *why = NULL;
+    int allowed = 0, via_resource = 0, via_identity = 0;
+    int boundary_ok = (gates & SECKIT_EVAL_PASSED_BOUNDARY) != 0,
+        session_ok = (gates & SECKIT_EVAL_PASSED_SESSION) != 0;
+    int identity_ok = s->allow[SECKIT_EVAL_IDENTITY];
+    if (!(gates & SECKIT_EVAL_PASSED_SCP)) {
+        why = "no service control policy allows it";
+    } else if (!(gates & SECKIT_EVAL_PASSED_RCP)) {
+        why = "no resource control policy allows it";
+    } else if (s->anonymous || s->principal.kind == SKT_PRIN_SERVICE) {
+        allowed = s->resource_grant >= GRANT_WILDCARD;
+        via_resource = allowed;
+        why = "no resource-based policy allows this caller";
+    } else if (same) {
+        if (s->resource_grant == GRANT_DIRECT) {
+            allowed = via_resource = 1;
+        } else if (s->resource_grant == GRANT_WILDCARD && session_ok) {
+            allowed = via_resource = 1;
+        } else if (s->resource_grant == GRANT_ROLE && boundary_ok && session_ok) {
+            allowed = via_resource = 1;
+        } else if (identity_ok && boundary_ok && session_ok) {
+            allowed = via_identity = 1;
+        } else if (!identity_ok) {
+            why = "no identity-based or resource-based policy allows it";
+        } else if (!boundary_ok) {
+            why = "the permissions boundary does not allow it";
+        } else {
+            why = "the session policy does not allow it";
+        }
+    } else {
+        if (s->resource_grant == GRANT_NONE)
+            why = "cross-account: the resource-based policy does not allow it";
+        else if (!identity_ok)
+            why = "cross-account: no identity-based policy allows it";
+        else if (!boundary_ok)
+            why = "the permissions boundary does not allow it";
+        else if (!session_ok)
+            why = "the session policy does not allow it";
+        else
+            allowed = via_resource = via_identity = 1;
+    }
+    if (allowed) {
+        s->res->decision = SECKIT_DECISION_ALLOWED;
+        if (via_resource)
+            add_matching(s, SECKIT_EVAL_RESOURCE, 0);
+        if (via_identity) {
+            add_matching(s, SECKIT_EVAL_IDENTITY, 0);
+            add_matching(s, SECKIT_EVAL_BOUNDARY, 0);
+            add_matching(s, SECKIT_EVAL_SESSION, 0);
+        } else if (s->resource_grant == GRANT_ROLE || s->resource_grant == GRANT_WILDCARD) {
+            if (s->resource_grant == GRANT_ROLE)
+                add_matching(s, SECKIT_EVAL_BOUNDARY, 0);
+            add_matching(s, SECKIT_EVAL_SESSION, 0);
+        }
+        add_matching(s, SECKIT_EVAL_SCP, 0);
+        add_matching(s, SECKIT_EVAL_RCP, 0);
+        s->res->reason = via_resource && !via_identity ? "allowed by the resource-based policy"
+                         : via_resource
+                             ? "allowed by the identity-based and resource-based policies"
+                             : "allowed by an identity-based policy";
+    } else {
+        s->res->decision = SECKIT_DECISION_IMPLICIT_DENY;
+        s->res->reason = skt_arena_printf(&s->res->arena, "implicit deny: %s", why);
+    }
+}
+
 int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *req,
                        seckit_eval_result **out, seckit_error *err)
 {
@@ -853,27 +963,7 @@ int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *
     if (s.failed)
         goto nomem;
 
-    unsigned gates = 0;
-    int same = s.principal_account[0] && strcmp(s.principal_account, s.resource_account) == 0;
-    int have[SECKIT_EVAL_ROLE_COUNT_];
-    for (int r = 0; r < SECKIT_EVAL_ROLE_COUNT_; r++)
-        have[r] = set->count[r] > 0;
-    if (!have[SECKIT_EVAL_SCP] || s.allow[SECKIT_EVAL_SCP] || s.anonymous ||
-        s.principal.kind == SKT_PRIN_SERVICE)
-        gates |= SECKIT_EVAL_PASSED_SCP;
-    /* RCPFullAWSAccess is attached to every resource of an organization
-     * and cannot be detached, and RCPs only hold Deny statements: an RCP
-     * set never lacks its allow. */
-    (void)have;
-    gates |= SECKIT_EVAL_PASSED_RCP;
-    if (!have[SECKIT_EVAL_BOUNDARY] || s.allow[SECKIT_EVAL_BOUNDARY])
-        gates |= SECKIT_EVAL_PASSED_BOUNDARY;
-    if (!have[SECKIT_EVAL_SESSION] || s.allow[SECKIT_EVAL_SESSION])
-        gates |= SECKIT_EVAL_PASSED_SESSION;
-    if (s.allow[SECKIT_EVAL_IDENTITY])
-        gates |= SECKIT_EVAL_PASSED_IDENTITY;
-    if (s.allow[SECKIT_EVAL_RESOURCE])
-        gates |= SECKIT_EVAL_PASSED_RESOURCE;
+    unsigned gates = policy_gates(&s);
     res->gates = gates;
 
     if (ndenies > 0) {
@@ -889,69 +979,7 @@ int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *
                                        d->sid ? d->sid : "", d->sid ? ")" : "");
         goto done;
     }
-    const char *why = NULL;
-    int allowed = 0, via_resource = 0, via_identity = 0;
-    int boundary_ok = (gates & SECKIT_EVAL_PASSED_BOUNDARY) != 0,
-        session_ok = (gates & SECKIT_EVAL_PASSED_SESSION) != 0;
-    int identity_ok = s.allow[SECKIT_EVAL_IDENTITY];
-    if (!(gates & SECKIT_EVAL_PASSED_SCP)) {
-        why = "no service control policy allows it";
-    } else if (!(gates & SECKIT_EVAL_PASSED_RCP)) {
-        why = "no resource control policy allows it";
-    } else if (s.anonymous || s.principal.kind == SKT_PRIN_SERVICE) {
-        allowed = s.resource_grant >= GRANT_WILDCARD;
-        via_resource = allowed;
-        why = "no resource-based policy allows this caller";
-    } else if (same) {
-        if (s.resource_grant == GRANT_DIRECT) {
-            allowed = via_resource = 1;
-        } else if (s.resource_grant == GRANT_WILDCARD && session_ok) {
-            allowed = via_resource = 1;
-        } else if (s.resource_grant == GRANT_ROLE && boundary_ok && session_ok) {
-            allowed = via_resource = 1;
-        } else if (identity_ok && boundary_ok && session_ok) {
-            allowed = via_identity = 1;
-        } else if (!identity_ok) {
-            why = "no identity-based or resource-based policy allows it";
-        } else if (!boundary_ok) {
-            why = "the permissions boundary does not allow it";
-        } else {
-            why = "the session policy does not allow it";
-        }
-    } else {
-        if (s.resource_grant == GRANT_NONE)
-            why = "cross-account: the resource-based policy does not allow it";
-        else if (!identity_ok)
-            why = "cross-account: no identity-based policy allows it";
-        else if (!boundary_ok)
-            why = "the permissions boundary does not allow it";
-        else if (!session_ok)
-            why = "the session policy does not allow it";
-        else
-            allowed = via_resource = via_identity = 1;
-    }
-    if (allowed) {
-        res->decision = SECKIT_DECISION_ALLOWED;
-        if (via_resource)
-            add_matching(&s, SECKIT_EVAL_RESOURCE, 0);
-        if (via_identity) {
-            add_matching(&s, SECKIT_EVAL_IDENTITY, 0);
-            add_matching(&s, SECKIT_EVAL_BOUNDARY, 0);
-            add_matching(&s, SECKIT_EVAL_SESSION, 0);
-        } else if (s.resource_grant == GRANT_ROLE || s.resource_grant == GRANT_WILDCARD) {
-            if (s.resource_grant == GRANT_ROLE)
-                add_matching(&s, SECKIT_EVAL_BOUNDARY, 0);
-            add_matching(&s, SECKIT_EVAL_SESSION, 0);
-        }
-        add_matching(&s, SECKIT_EVAL_SCP, 0);
-        add_matching(&s, SECKIT_EVAL_RCP, 0);
-        res->reason = via_resource && !via_identity ? "allowed by the resource-based policy"
-                      : via_resource ? "allowed by the identity-based and resource-based policies"
-                                     : "allowed by an identity-based policy";
-    } else {
-        res->decision = SECKIT_DECISION_IMPLICIT_DENY;
-        res->reason = skt_arena_printf(&res->arena, "implicit deny: %s", why);
-    }
+    decide(&s, gates);
 done:
     if (s.failed || res->reason == NULL)
         goto nomem;

@@ -952,6 +952,62 @@ static void keep_trees(skt_in_list *l, const skt_in_doc *doc)
     }
 }
 
+/* The input's format: the caller's, else what the document looks like (a
+ * malformed text is a policy).  Builds the node tree where the format's
+ * extraction needs it (JSON is parsed without one). */
+static int choose_format(skt_in_doc *doc, const seckit_json *jroot, seckit_input_format want,
+                         int yaml, int bare_malformed, seckit_input_format *fmt, seckit_error *err)
+{
+    int rc = 0;
+    *fmt = SECKIT_INPUT_POLICY;
+    if (bare_malformed) {
+        *fmt = SECKIT_INPUT_POLICY;
+    } else if (want != SECKIT_INPUT_AUTO) {
+        *fmt = want;
+    } else if (jroot != NULL &&
+               (jroot->kind != SECKIT_JSON_OBJECT || seckit_json_get(jroot, "Statement") != NULL)) {
+        *fmt = SECKIT_INPUT_POLICY; /* what detect() says, without the node tree */
+    } else if (yaml) {
+        *fmt = detect(doc->root);
+    } else {
+        rc = skt_in_json_tree(doc, 0, err);
+        if (rc == 0)
+            *fmt = detect(doc->root);
+    }
+    if (rc == 0 && *fmt != SECKIT_INPUT_POLICY && !yaml)
+        rc = skt_in_json_tree(doc, *fmt == SECKIT_INPUT_CLOUDFORMATION, err);
+    return rc;
+}
+
+/* The parsed and built JSON trees the inputs point at move to out (which
+ * frees them); without the memory for that, the inputs drop their trees and
+ * are linted from their text. */
+static void hand_over_trees(skt_in_list *l, skt_in_doc *doc, seckit_policy_inputs *out)
+{
+    int parsed = 0, built = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        parsed |= l->items[i].tree != NULL && l->items[i].exact;
+        built |= l->items[i].tree != NULL && !l->items[i].exact;
+    }
+    if (!parsed && !built)
+        return;
+    inputs_owned *own = calloc(1, sizeof(*own));
+    if (own == NULL) {
+        for (size_t i = 0; i < l->n; i++)
+            l->items[i].tree = NULL; /* lint the text */
+        return;
+    }
+    if (parsed) {
+        own->parsed = doc->jdoc;
+        doc->jdoc = NULL;
+    }
+    if (built) {
+        own->built = l->built;
+        l->built = NULL;
+    }
+    out->internal_ = own;
+}
+
 int seckit_policy_inputs_extract(const char *data, size_t len,
                                  const seckit_policy_inputs_options *opts,
                                  seckit_policy_inputs **out, seckit_error *err)
@@ -996,24 +1052,9 @@ int seckit_policy_inputs_extract(const char *data, size_t len,
         return rc;
     }
 
-    seckit_input_format fmt = SECKIT_INPUT_POLICY;
+    seckit_input_format fmt;
     const seckit_json *jroot = seckit_json_root(doc.jdoc);
-    if (bare_malformed) {
-        fmt = SECKIT_INPUT_POLICY;
-    } else if (want != SECKIT_INPUT_AUTO) {
-        fmt = want;
-    } else if (jroot != NULL &&
-               (jroot->kind != SECKIT_JSON_OBJECT || seckit_json_get(jroot, "Statement") != NULL)) {
-        fmt = SECKIT_INPUT_POLICY; /* what detect() says, without the node tree */
-    } else if (yaml) {
-        fmt = detect(doc.root);
-    } else {
-        rc = skt_in_json_tree(&doc, 0, err);
-        if (rc == 0)
-            fmt = detect(doc.root);
-    }
-    if (rc == 0 && fmt != SECKIT_INPUT_POLICY && !yaml)
-        rc = skt_in_json_tree(&doc, fmt == SECKIT_INPUT_CLOUDFORMATION, err);
+    rc = choose_format(&doc, jroot, want, yaml, bare_malformed, &fmt, err);
     l.bad_utf8 = doc.jinfo.bad_utf8;
     if (rc == 0) {
         switch (fmt) {
@@ -1052,28 +1093,7 @@ int seckit_policy_inputs_extract(const char *data, size_t len,
         return rc;
     }
     keep_trees(&l, &doc);
-    int parsed = 0, built = 0;
-    for (size_t i = 0; i < l.n; i++) {
-        parsed |= l.items[i].tree != NULL && l.items[i].exact;
-        built |= l.items[i].tree != NULL && !l.items[i].exact;
-    }
-    if (parsed || built) { /* the inputs own the trees now */
-        inputs_owned *own = calloc(1, sizeof(*own));
-        if (own == NULL) {
-            for (size_t i = 0; i < l.n; i++)
-                l.items[i].tree = NULL; /* lint the text */
-        } else {
-            if (parsed) {
-                own->parsed = doc.jdoc;
-                doc.jdoc = NULL;
-            }
-            if (built) {
-                own->built = l.built;
-                l.built = NULL;
-            }
-            (*out)->internal_ = own;
-        }
-    }
+    hand_over_trees(&l, &doc, *out);
     seckit_json_free(l.built);
     skt_in_doc_free(&doc);
     (*out)->format = fmt;

@@ -144,6 +144,49 @@ static int sam_policies(cfn *c, const skt_in_node *props, const char *type, cons
     return rc;
 }
 
+/* The statement's Condition, from the permission's SourceArn, SourceAccount
+ * and PrincipalOrgID (when given and resolved). */
+static int permission_conditions(cfn *c, const skt_in_node *props, const skt_in_pos *at,
+                                 skt_in_node *st)
+{
+    skt_in_node *cond = NULL;
+    int rc = 0;
+    static const struct {
+        const char *prop, *op, *key;
+        int arn;
+    } conds[] = {
+        {"SourceArn", "ArnLike", "aws:SourceArn", 1},
+        {"SourceAccount", "StringEquals", "aws:SourceAccount", 0},
+        {"PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID", 0},
+    };
+    for (size_t i = 0; i < SKT_ARRAY_LEN(conds) && rc == 0; i++) {
+        const skt_in_node *pn = skt_in_get(props, conds[i].prop);
+        if (pn == NULL)
+            continue;
+        skt_in_node *v = NULL;
+        ectx cx = {conds[i].arn, NULL};
+        rc = skt_cfn_eval(c, pn, &cx, 0, &v);
+        if (rc != 0 || v == NULL)
+            continue;
+        if (cond == NULL &&
+            (cond = skt_in_node_new(c->doc, SKT_IN_OBJECT, &pn->pos, c->err)) == NULL) {
+            rc = skt_cfn_oom(c);
+            break;
+        }
+        skt_in_node *op = skt_in_get(cond, conds[i].op);
+        if (op == NULL) {
+            op = skt_in_node_new(c->doc, SKT_IN_OBJECT, &pn->pos, c->err);
+            rc = skt_cfn_obj_put(c, cond, conds[i].op, &pn->pos, op);
+            if (rc != 0)
+                break;
+        }
+        rc = skt_cfn_obj_put(c, op, conds[i].key, &pn->pos, v);
+    }
+    if (rc == 0 && cond != NULL)
+        rc = skt_cfn_obj_put(c, st, "Condition", at, cond);
+    return rc;
+}
+
 /* AWS::Lambda::Permission has no policy document: make the statement that
  * Lambda adds to the function's resource policy. */
 static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *props,
@@ -156,7 +199,7 @@ static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *
         return 0;
     ectx plain = {0, "lambda"}, arn = {1, "lambda"};
     skt_in_node *pv = NULL, *av = NULL, *fv = NULL;
-    skt_in_node *pr = NULL, *cond = NULL;
+    skt_in_node *pr = NULL;
     const sub_rec *since = c->subs;
     int rc = skt_cfn_eval(c, principal, &plain, 0, &pv);
     if (rc == 0)
@@ -200,39 +243,8 @@ static int lambda_permission(cfn *c, const skt_in_node *res, const skt_in_node *
         rc = skt_cfn_obj_put(c, st, "Action", &action->pos, av);
     if (rc == 0)
         rc = skt_cfn_obj_put(c, st, "Resource", &fn->pos, fv);
-    static const struct {
-        const char *prop, *op, *key;
-        int arn;
-    } conds[] = {
-        {"SourceArn", "ArnLike", "aws:SourceArn", 1},
-        {"SourceAccount", "StringEquals", "aws:SourceAccount", 0},
-        {"PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID", 0},
-    };
-    for (size_t i = 0; i < SKT_ARRAY_LEN(conds) && rc == 0; i++) {
-        const skt_in_node *pn = skt_in_get(props, conds[i].prop);
-        if (pn == NULL)
-            continue;
-        skt_in_node *v = NULL;
-        ectx cx = {conds[i].arn, NULL};
-        rc = skt_cfn_eval(c, pn, &cx, 0, &v);
-        if (rc != 0 || v == NULL)
-            continue;
-        if (cond == NULL &&
-            (cond = skt_in_node_new(c->doc, SKT_IN_OBJECT, &pn->pos, c->err)) == NULL) {
-            rc = skt_cfn_oom(c);
-            break;
-        }
-        skt_in_node *op = skt_in_get(cond, conds[i].op);
-        if (op == NULL) {
-            op = skt_in_node_new(c->doc, SKT_IN_OBJECT, &pn->pos, c->err);
-            rc = skt_cfn_obj_put(c, cond, conds[i].op, &pn->pos, op);
-            if (rc != 0)
-                break;
-        }
-        rc = skt_cfn_obj_put(c, op, conds[i].key, &pn->pos, v);
-    }
-    if (rc == 0 && cond != NULL)
-        rc = skt_cfn_obj_put(c, st, "Condition", &res->pos, cond);
+    if (rc == 0)
+        rc = permission_conditions(c, props, &res->pos, st);
     if (rc == 0)
         rc = skt_in_node_add(stmts, st, c->err);
     if (rc == 0)

@@ -177,8 +177,9 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return 0;
 }
 
-/* Parse a string at p->pos (which is '"'); result in arena. */
-static int parse_string(parser *p, const char **out, size_t *out_len)
+/* The fast path of parse_string: from i, the index of the first byte that
+ * ends a plain run ('"', '\\', control bytes, non-ASCII), or len. */
+static size_t scan_plain(const unsigned char *src, size_t i, size_t len)
 {
     /* bytes that end the fast path: '"', '\\', control bytes, non-ASCII */
     static const unsigned char stop[256] = {
@@ -192,11 +193,6 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     };
-    size_t start = p->pos + 1;
-    size_t i = start;
-    const unsigned char *src = p->s;
-    const size_t len = p->len;
-    /* fast path: no escapes */
 #if SKT_JSON_WORDS
     /* eight bytes at a time: the first byte that is '"', '\\', below 0x20
      * or above 0x7F (bytes after it may be flagged wrongly, never before) */
@@ -216,6 +212,65 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
 #endif
     while (i < len && !stop[src[i]])
         i++;
+    return i;
+}
+
+/* The escape at p->s[*i] (a backslash) of the string that opened at start,
+ * decoded into dst + *o; *i and *o move past it. */
+static int decode_escape(parser *p, size_t start, size_t *i, char *dst, size_t *o)
+{
+    if (*i + 1 >= p->len) {
+        p->pos = p->file_mode ? start - 1 : *i;
+        return fail(p, SECKIT_EFORMAT, "unterminated string");
+    }
+    unsigned char e = p->s[*i + 1];
+    char r = 0;
+    switch (e) {
+    case '"': r = '"'; break;
+    case '\\': r = '\\'; break;
+    case '/': r = '/'; break;
+    case 'b': r = '\b'; break;
+    case 'f': r = '\f'; break;
+    case 'n': r = '\n'; break;
+    case 'r': r = '\r'; break;
+    case 't': r = '\t'; break;
+    case 'u': {
+        unsigned cp;
+        if (hex4(p, *i + 2, &cp) != 0) {
+            p->pos = *i;
+            return fail(p, SECKIT_EFORMAT, "bad \\u escape (need 4 hex digits)");
+        }
+        size_t used = 6;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            unsigned lo;
+            if (p->len - *i < 12 || p->s[*i + 6] != '\\' || p->s[*i + 7] != 'u' ||
+                hex4(p, *i + 8, &lo) != 0 || lo < 0xDC00 || lo > 0xDFFF) {
+                p->pos = *i;
+                return fail(p, SECKIT_EFORMAT, "unpaired UTF-16 surrogate in \\u escape");
+            }
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            used = 12;
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            p->pos = *i;
+            return fail(p, SECKIT_EFORMAT, "unpaired UTF-16 surrogate in \\u escape");
+        }
+        *o += skt_put_utf8(dst + *o, cp);
+        *i += used;
+        return 0;
+    }
+    default: p->pos = *i; return fail(p, SECKIT_EFORMAT, "unknown escape in string");
+    }
+    dst[(*o)++] = r;
+    *i += 2;
+    return 0;
+}
+
+/* Parse a string at p->pos (which is '"'); result in arena. */
+static int parse_string(parser *p, const char **out, size_t *out_len)
+{
+    size_t start = p->pos + 1;
+    /* fast path: no escapes */
+    size_t i = scan_plain(p->s, start, p->len);
     char *dst = p->copy + start;
     if (i < p->len && p->s[i] == '"') {
         dst[i - start] = '\0'; /* over the closing quote */
@@ -241,49 +296,7 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
                                   : "control character inside a string");
         }
         if (c == '\\') {
-            if (i + 1 >= p->len) {
-                p->pos = p->file_mode ? start - 1 : i;
-                return fail(p, SECKIT_EFORMAT, "unterminated string");
-            }
-            unsigned char e = p->s[i + 1];
-            char r = 0;
-            switch (e) {
-            case '"': r = '"'; break;
-            case '\\': r = '\\'; break;
-            case '/': r = '/'; break;
-            case 'b': r = '\b'; break;
-            case 'f': r = '\f'; break;
-            case 'n': r = '\n'; break;
-            case 'r': r = '\r'; break;
-            case 't': r = '\t'; break;
-            case 'u': {
-                unsigned cp;
-                if (hex4(p, i + 2, &cp) != 0) {
-                    p->pos = i;
-                    return fail(p, SECKIT_EFORMAT, "bad \\u escape (need 4 hex digits)");
-                }
-                size_t used = 6;
-                if (cp >= 0xD800 && cp <= 0xDBFF) {
-                    unsigned lo;
-                    if (p->len - i < 12 || p->s[i + 6] != '\\' || p->s[i + 7] != 'u' ||
-                        hex4(p, i + 8, &lo) != 0 || lo < 0xDC00 || lo > 0xDFFF) {
-                        p->pos = i;
-                        return fail(p, SECKIT_EFORMAT, "unpaired UTF-16 surrogate in \\u escape");
-                    }
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                    used = 12;
-                } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                    p->pos = i;
-                    return fail(p, SECKIT_EFORMAT, "unpaired UTF-16 surrogate in \\u escape");
-                }
-                o += skt_put_utf8(dst + o, cp);
-                i += used;
-                continue;
-            }
-            default: p->pos = i; return fail(p, SECKIT_EFORMAT, "unknown escape in string");
-            }
-            dst[o++] = r;
-            i += 2;
+            SKT_GUARD(decode_escape(p, start, &i, dst, &o));
             continue;
         }
         if (c >= 0x80) {

@@ -66,6 +66,8 @@ SCRIPT_TESTS += tests/lint/test-exported-symbols.sh
 SCRIPT_TESTS += tests/lint/test-must-check.sh
 # seckit/seckit.h includes every public header.
 SCRIPT_TESTS += tests/lint/test-seckit-h-complete.sh
+# No function over 100 lines outside the listed exceptions (issue #15).
+SCRIPT_TESTS += tests/lint/test-function-length.sh
 # The pkg-config file keeps cJSON private (no cJSON folder in --cflags).
 SCRIPT_TESTS += tests/cli/test-pkg-config.sh
 

@@ -607,6 +607,108 @@ void seckit_aws_credentials_wipe(seckit_aws_credentials *c)
         skt_wipe(c, sizeof *c);
 }
 
+/* The profile: the options, else AWS_PROFILE, else AWS_DEFAULT_PROFILE, else
+ * "default"; then the config and credentials files, in which a profile other
+ * than "default" must exist. */
+static int choose_profile(seckit_aws *aws, const seckit_aws_options *opts, seckit_error *err)
+{
+    const char *prof = opts->profile;
+    aws->profile_explicit = prof != NULL && *prof;
+    aws->profile_source = "options";
+    if (!aws->profile_explicit) {
+        prof = getenv("AWS_PROFILE");
+        aws->profile_source = "AWS_PROFILE";
+        if (prof == NULL || *prof == '\0') {
+            prof = getenv("AWS_DEFAULT_PROFILE");
+            aws->profile_source = "AWS_DEFAULT_PROFILE";
+        }
+        if (prof == NULL || *prof == '\0') {
+            prof = "default";
+            aws->profile_source = "default";
+        }
+    }
+    SKT_ENSURE(strlen(prof) < sizeof aws->profile, err, SECKIT_EINVAL, "profile name too long");
+    snprintf(aws->profile, sizeof aws->profile, "%s", prof);
+    SKT_GUARD(load_file("AWS_CONFIG_FILE", ".aws/config", &aws->config, err));
+    SKT_GUARD(load_file("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials", &aws->credentials, err));
+    aws->profile_exists = profile_exists(aws, aws->profile);
+    SKT_ENSURE(aws->profile_exists || strcmp(aws->profile, "default") == 0, err, SECKIT_ENOTFOUND,
+               "the config profile (%s) could not be found", aws->profile);
+    return 0;
+}
+
+/* The region: the options, else AWS_REGION, else AWS_DEFAULT_REGION, else the
+ * profile's; none at all is allowed (aws->region stays empty). */
+static int choose_region(seckit_aws *aws, const seckit_aws_options *opts, seckit_error *err)
+{
+    const char *region = opts->region;
+    aws->region_source = "options";
+    if (region == NULL || *region == '\0') {
+        region = getenv("AWS_REGION");
+        aws->region_source = "AWS_REGION";
+    }
+    if (region == NULL || *region == '\0') {
+        region = getenv("AWS_DEFAULT_REGION");
+        aws->region_source = "AWS_DEFAULT_REGION";
+    }
+    if (region == NULL || *region == '\0') {
+        region = skt_aws_profile_get(aws, aws->profile, "region");
+        aws->region_source = "config-file";
+    }
+    if (region == NULL || *region == '\0')
+        aws->region_source = "";
+    if (region != NULL && *region) {
+        SKT_ENSURE(strlen(region) < sizeof aws->region, err, SECKIT_EINVAL, "region name too long");
+        for (const char *c = region; *c; c++)
+            SKT_ENSURE(isalnum((unsigned char)*c) || *c == '-', err, SECKIT_EINVAL,
+                       "invalid region name '%.64s'", region);
+        snprintf(aws->region, sizeof aws->region, "%s", region);
+    }
+    return 0;
+}
+
+/* Endpoint override, CA bundle, timeouts, attempts, S3 addressing. */
+static int choose_transport(seckit_aws *aws, const seckit_aws_options *opts, seckit_error *err)
+{
+    if (opts->endpoint_url != NULL && *opts->endpoint_url) {
+        aws->endpoint_url = strdup(opts->endpoint_url);
+        SKT_ENSURE(aws->endpoint_url != NULL, err, SECKIT_ENOMEM, "out of memory");
+        SKT_ENSURE(valid_endpoint(aws->endpoint_url), err, SECKIT_EINVAL,
+                   "--endpoint-url must be http(s)://host[:port][/path]: '%.100s'",
+                   aws->endpoint_url);
+        if (opts->endpoint_service != NULL) {
+            SKT_ENSURE(service_index(opts->endpoint_service) >= 0, err, SECKIT_EINVAL,
+                       "unknown AWS service '%.40s' for --endpoint-url", opts->endpoint_service);
+            aws->endpoint_service = strdup(opts->endpoint_service);
+            SKT_ENSURE(aws->endpoint_service != NULL, err, SECKIT_ENOMEM, "out of memory");
+        }
+    }
+    const char *ca = opts->ca_bundle;
+    if (ca == NULL || *ca == '\0')
+        ca = getenv("AWS_CA_BUNDLE");
+    if (ca == NULL || *ca == '\0')
+        ca = skt_aws_profile_get(aws, aws->profile, "ca_bundle");
+    if (ca != NULL && *ca) {
+        aws->ca_bundle = expand_user(ca);
+        SKT_ENSURE(aws->ca_bundle != NULL, err, SECKIT_ENOMEM, "out of memory");
+    }
+    aws->connect_timeout_ms = opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 10000;
+    aws->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 0;
+    aws->stall_timeout_ms = opts->stall_timeout_ms > 0 ? opts->stall_timeout_ms : 60000;
+    SKT_GUARD(read_settings(aws, opts, err));
+    aws->s3_addressing = opts->s3_addressing;
+    if (aws->s3_addressing == SECKIT_AWS_S3_AUTO) {
+        const char *st = skt_aws_profile_get(aws, aws->profile, "s3.addressing_style");
+        if (st != NULL && strcmp(st, "path") == 0)
+            aws->s3_addressing = SECKIT_AWS_S3_PATH;
+        else if (st != NULL && strcmp(st, "virtual") == 0)
+            aws->s3_addressing = SECKIT_AWS_S3_VIRTUAL;
+    }
+    SKT_ENSURE(aws->s3_addressing >= 0 && aws->s3_addressing <= 2, err, SECKIT_EINVAL,
+               "invalid S3 addressing style");
+    return 0;
+}
+
 int seckit_aws_new(seckit_aws **out, const seckit_aws_options *opts, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
@@ -626,103 +728,11 @@ int seckit_aws_new(seckit_aws **out, const seckit_aws_options *opts, seckit_erro
     memset(aws->creds, 0, sizeof *aws->creds);
     skt_retry_quota_init(&aws->quota);
 
-    /* Profile. */
     aws->trace = opts->trace;
     aws->trace_ctx = opts->trace_ctx;
-    const char *prof = opts->profile;
-    aws->profile_explicit = prof != NULL && *prof;
-    aws->profile_source = "options";
-    if (!aws->profile_explicit) {
-        prof = getenv("AWS_PROFILE");
-        aws->profile_source = "AWS_PROFILE";
-        if (prof == NULL || *prof == '\0') {
-            prof = getenv("AWS_DEFAULT_PROFILE");
-            aws->profile_source = "AWS_DEFAULT_PROFILE";
-        }
-        if (prof == NULL || *prof == '\0') {
-            prof = "default";
-            aws->profile_source = "default";
-        }
-    }
-    SKT_ENSURE_GOTO(strlen(prof) < sizeof aws->profile, err, rc, fail, SECKIT_EINVAL,
-                    "profile name too long");
-    snprintf(aws->profile, sizeof aws->profile, "%s", prof);
-    SKT_GUARD_GOTO(load_file("AWS_CONFIG_FILE", ".aws/config", &aws->config, err), rc, fail);
-    SKT_GUARD_GOTO(load_file("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials", &aws->credentials,
-                             err),
-                   rc, fail);
-    aws->profile_exists = profile_exists(aws, aws->profile);
-    if (!aws->profile_exists && strcmp(aws->profile, "default") != 0) {
-        rc = seckit_error_set(err, SECKIT_ENOTFOUND, "the config profile (%s) could not be found",
-                              aws->profile);
-        goto fail;
-    }
-
-    /* Region. */
-    const char *region = opts->region;
-    aws->region_source = "options";
-    if (region == NULL || *region == '\0') {
-        region = getenv("AWS_REGION");
-        aws->region_source = "AWS_REGION";
-    }
-    if (region == NULL || *region == '\0') {
-        region = getenv("AWS_DEFAULT_REGION");
-        aws->region_source = "AWS_DEFAULT_REGION";
-    }
-    if (region == NULL || *region == '\0') {
-        region = skt_aws_profile_get(aws, aws->profile, "region");
-        aws->region_source = "config-file";
-    }
-    if (region == NULL || *region == '\0')
-        aws->region_source = "";
-    if (region != NULL && *region) {
-        SKT_ENSURE_GOTO(strlen(region) < sizeof aws->region, err, rc, fail, SECKIT_EINVAL,
-                        "region name too long");
-        for (const char *c = region; *c; c++)
-            SKT_ENSURE_GOTO(isalnum((unsigned char)*c) || *c == '-', err, rc, fail, SECKIT_EINVAL,
-                            "invalid region name '%.64s'", region);
-        snprintf(aws->region, sizeof aws->region, "%s", region);
-    }
-
-    /* Endpoint override, CA bundle, timeouts, attempts, addressing. */
-    if (opts->endpoint_url != NULL && *opts->endpoint_url) {
-        aws->endpoint_url = strdup(opts->endpoint_url);
-        SKT_ENSURE_GOTO(aws->endpoint_url != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
-        SKT_ENSURE_GOTO(valid_endpoint(aws->endpoint_url), err, rc, fail, SECKIT_EINVAL,
-                        "--endpoint-url must be http(s)://host[:port][/path]: '%.100s'",
-                        aws->endpoint_url);
-        if (opts->endpoint_service != NULL) {
-            SKT_ENSURE_GOTO(service_index(opts->endpoint_service) >= 0, err, rc, fail,
-                            SECKIT_EINVAL, "unknown AWS service '%.40s' for --endpoint-url",
-                            opts->endpoint_service);
-            aws->endpoint_service = strdup(opts->endpoint_service);
-            SKT_ENSURE_GOTO(aws->endpoint_service != NULL, err, rc, fail, SECKIT_ENOMEM,
-                            "out of memory");
-        }
-    }
-    const char *ca = opts->ca_bundle;
-    if (ca == NULL || *ca == '\0')
-        ca = getenv("AWS_CA_BUNDLE");
-    if (ca == NULL || *ca == '\0')
-        ca = skt_aws_profile_get(aws, aws->profile, "ca_bundle");
-    if (ca != NULL && *ca) {
-        aws->ca_bundle = expand_user(ca);
-        SKT_ENSURE_GOTO(aws->ca_bundle != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
-    }
-    aws->connect_timeout_ms = opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 10000;
-    aws->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 0;
-    aws->stall_timeout_ms = opts->stall_timeout_ms > 0 ? opts->stall_timeout_ms : 60000;
-    SKT_GUARD_GOTO(read_settings(aws, opts, err), rc, fail);
-    aws->s3_addressing = opts->s3_addressing;
-    if (aws->s3_addressing == SECKIT_AWS_S3_AUTO) {
-        const char *st = skt_aws_profile_get(aws, aws->profile, "s3.addressing_style");
-        if (st != NULL && strcmp(st, "path") == 0)
-            aws->s3_addressing = SECKIT_AWS_S3_PATH;
-        else if (st != NULL && strcmp(st, "virtual") == 0)
-            aws->s3_addressing = SECKIT_AWS_S3_VIRTUAL;
-    }
-    SKT_ENSURE_GOTO(aws->s3_addressing >= 0 && aws->s3_addressing <= 2, err, rc, fail,
-                    SECKIT_EINVAL, "invalid S3 addressing style");
+    SKT_GUARD_GOTO(choose_profile(aws, opts, err), rc, fail);
+    SKT_GUARD_GOTO(choose_region(aws, opts, err), rc, fail);
+    SKT_GUARD_GOTO(choose_transport(aws, opts, err), rc, fail);
 
     aws->mfa_prompt = opts->mfa_prompt;
     aws->mfa_prompt_ctx = opts->mfa_prompt_ctx;
@@ -736,10 +746,8 @@ int seckit_aws_new(seckit_aws **out, const seckit_aws_options *opts, seckit_erro
         aws->explicit_creds = 1;
     }
 
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        rc = seckit_error_set(err, SECKIT_ENETWORK, "libcurl initialisation failed");
-        goto fail;
-    }
+    SKT_ENSURE_GOTO(curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK, err, rc, fail,
+                    SECKIT_ENETWORK, "libcurl initialisation failed");
     aws->curl = curl_easy_init();
     SKT_ENSURE_GOTO(aws->curl != NULL, err, rc, fail, SECKIT_ENOMEM,
                     "libcurl: cannot create a handle");

@@ -389,23 +389,12 @@ int skt_aws_imds_base(const seckit_aws *aws, char *out, size_t n, seckit_error *
     return 0;
 }
 
-static int from_imds(seckit_aws *aws, seckit_aws_credentials *out, seckit_error *err)
+/* 1. The IMDSv2 session token (*token, NULL for IMDSv1), or NOT_FOUND when
+ * no instance metadata service answers (not on EC2). */
+static int imds_token(seckit_aws *aws, const char *base, long timeout_ms, int attempts,
+                      int v1_disabled, char **token, seckit_error *err)
 {
-    const char *dis = getenv("AWS_EC2_METADATA_DISABLED");
-    if (dis != NULL && strcasecmp(dis, "true") == 0)
-        return NOT_FOUND;
-    char base[512];
-    SKT_GUARD(skt_aws_imds_base(aws, base, sizeof base, err));
-    int v1_disabled = setting_true(aws, "AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled");
-    long timeout_ms = 1000;
-    const char *to = getenv("AWS_METADATA_SERVICE_TIMEOUT");
-    if (to != NULL && atoi(to) > 0 && atoi(to) <= 60)
-        timeout_ms = atoi(to) * 1000L;
-    int attempts = 1;
-    const char *na = getenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS");
-    if (na != NULL && atoi(na) > 0 && atoi(na) <= 10)
-        attempts = atoi(na);
-
+    *token = NULL;
     char url[1024];
     seckit_aws_response resp;
     memset(&resp, 0, sizeof resp);
@@ -426,7 +415,6 @@ static int from_imds(seckit_aws *aws, seckit_aws_credentials *out, seckit_error 
         seckit_aws_response_free(&resp);
         return NOT_FOUND; /* not on EC2 */
     }
-    char *token = NULL;
     if (rc != 0 && (resp.status == 403 || resp.status == 404 || resp.status == 405)) {
         int st = resp.status;
         seckit_aws_response_free(&resp);
@@ -442,15 +430,41 @@ static int from_imds(seckit_aws *aws, seckit_aws_credentials *out, seckit_error 
         return seckit_error_set(err, SECKIT_EAWSAUTH,
                                 "instance metadata: no IMDSv2 session token (HTTP %d)", st);
     } else {
-        token = skt_secret_alloc(resp.body_len + 1);
-        if (token == NULL) {
+        *token = skt_secret_alloc(resp.body_len + 1);
+        if (*token == NULL) {
             seckit_aws_response_free(&resp);
             return seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
         }
-        memcpy(token, resp.body, resp.body_len + 1);
+        memcpy(*token, resp.body, resp.body_len + 1);
         skt_wipe(resp.body, resp.body_len);
         seckit_aws_response_free(&resp);
     }
+    return 0;
+}
+
+static int from_imds(seckit_aws *aws, seckit_aws_credentials *out, seckit_error *err)
+{
+    const char *dis = getenv("AWS_EC2_METADATA_DISABLED");
+    if (dis != NULL && strcasecmp(dis, "true") == 0)
+        return NOT_FOUND;
+    char base[512];
+    SKT_GUARD(skt_aws_imds_base(aws, base, sizeof base, err));
+    int v1_disabled = setting_true(aws, "AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled");
+    long timeout_ms = 1000;
+    const char *to = getenv("AWS_METADATA_SERVICE_TIMEOUT");
+    if (to != NULL && atoi(to) > 0 && atoi(to) <= 60)
+        timeout_ms = atoi(to) * 1000L;
+    int attempts = 1;
+    const char *na = getenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS");
+    if (na != NULL && atoi(na) > 0 && atoi(na) <= 10)
+        attempts = atoi(na);
+
+    char url[1024];
+    seckit_aws_response resp;
+    memset(&resp, 0, sizeof resp);
+    int rc = 0;
+    char *token;
+    SKT_GUARD_NONZERO(imds_token(aws, base, timeout_ms, attempts, v1_disabled, &token, err));
     seckit_aws_kv th[1] = {{"X-aws-ec2-metadata-token", token}};
     size_t nth = token != NULL ? 1 : 0;
 

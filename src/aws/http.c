@@ -647,6 +647,22 @@ static const char *request_region(seckit_aws *aws, const seckit_aws_request *req
     return aws->region;
 }
 
+/* The request's query string ("?name=value&name"), URI-encoded, into w. */
+static int write_query(skt_writer *w, const seckit_aws_request *req, seckit_error *err)
+{
+    for (size_t i = 0; i < req->query_count; i++) {
+        SKT_ENSURE(req->query[i].name != NULL, err, SECKIT_EINVAL,
+                   "query parameter without a name");
+        SKT_GUARD(skt_writer_put(w, i == 0 ? "?" : "&", 1, err));
+        SKT_GUARD(skt_uri_encode(w, req->query[i].name, strlen(req->query[i].name), 0, err));
+        if (req->query[i].value != NULL) {
+            SKT_GUARD(skt_writer_put(w, "=", 1, err));
+            SKT_GUARD(skt_uri_encode(w, req->query[i].value, strlen(req->query[i].value), 0, err));
+        }
+    }
+    return 0;
+}
+
 static int build_target(seckit_aws *aws, const seckit_aws_request *req, const char *override,
                         target *t, seckit_error *err)
 {
@@ -720,19 +736,7 @@ static int build_target(seckit_aws *aws, const seckit_aws_request *req, const ch
     SKT_GUARD_GOTO(skt_writer_put(&w, virt ? t->host : hs, virt ? strlen(t->host) : hl, err), rc,
                    fail);
     SKT_GUARD_GOTO(skt_uri_encode(&w, t->canon_path, strlen(t->canon_path), 1, err), rc, fail);
-    for (size_t i = 0; i < req->query_count; i++) {
-        SKT_ENSURE_GOTO(req->query[i].name != NULL, err, rc, fail, SECKIT_EINVAL,
-                        "query parameter without a name");
-        SKT_GUARD_GOTO(skt_writer_put(&w, i == 0 ? "?" : "&", 1, err), rc, fail);
-        SKT_GUARD_GOTO(skt_uri_encode(&w, req->query[i].name, strlen(req->query[i].name), 0, err),
-                       rc, fail);
-        if (req->query[i].value != NULL) {
-            SKT_GUARD_GOTO(skt_writer_put(&w, "=", 1, err), rc, fail);
-            SKT_GUARD_GOTO(skt_uri_encode(&w, req->query[i].value, strlen(req->query[i].value), 0,
-                                          err),
-                           rc, fail);
-        }
-    }
+    SKT_GUARD_GOTO(write_query(&w, req, err), rc, fail);
     SKT_GUARD_GOTO(skt_writer_terminate(&w, err), rc, fail);
     t->url = (char *)skt_writer_steal(&w, NULL);
 
@@ -1163,6 +1167,25 @@ static int wait_to_retry(seckit_aws *aws, const seckit_aws_request *req, xfer *x
     return 1;
 }
 
+/* An attempt that failed in libcurl: its error, and whether (and how) the
+ * retry mode may try again. */
+static int transport_failure(CURLcode cc, const xfer *x, const char *what, const char *url,
+                             const char *errbuf, int *kind, seckit_error *err)
+{
+    int rc = map_curl(cc, x, what, url, errbuf, err);
+    *kind = transport_retryable(cc) && (rc == SECKIT_ENETWORK || rc == SECKIT_ETIMEOUT)
+                ? skt_retry_classify(rc, 0, NULL)
+                : SKT_RETRY_NO;
+    return rc;
+}
+
+/* A request that failed after retries says how many attempts it made. */
+static void note_attempts(seckit_error *err, int attempts)
+{
+    size_t ml = strlen(err->message);
+    snprintf(err->message + ml, sizeof err->message - ml, " after %d attempts", attempts);
+}
+
 int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
                     const seckit_aws_credentials *creds, seckit_aws_response *resp,
                     seckit_error *err)
@@ -1195,10 +1218,7 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
     long long out_start = -1;
     x.max = req->response_max > 0 ? req->response_max : RESPONSE_MAX_DEFAULT;
     skt_writer_init(&x.body, x.max + 1);
-    if (h == NULL) {
-        rc = seckit_error_set(err, SECKIT_ENOMEM, "out of memory");
-        goto done;
-    }
+    SKT_ENSURE_GOTO(h != NULL, err, rc, done, SECKIT_ENOMEM, "out of memory");
 
     body_source(req, &x, &out_start);
     SKT_GUARD_GOTO(payload_hash(req, t.https && is_s3, x.in_seekable, payload, what, err), rc,
@@ -1228,10 +1248,7 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
                            (req->flags & SECKIT_AWS_REQ_ERROR_IN_200) != 0 &&
                            body_is_error_document(&x);
         if (cc != CURLE_OK) {
-            rc = map_curl(cc, &x, what, t.url, errbuf, err);
-            kind = transport_retryable(cc) && (rc == SECKIT_ENETWORK || rc == SECKIT_ETIMEOUT)
-                       ? skt_retry_classify(rc, 0, NULL)
-                       : SKT_RETRY_NO;
+            rc = transport_failure(cc, &x, what, t.url, errbuf, &kind, err);
         } else if (is_2xx(x.status) && !error_in_200) {
             skt_retry_quota_release(&aws->quota, attempts - extra > 1 ? last_cost : 0);
             rc = 0;
@@ -1252,10 +1269,8 @@ int skt_aws_send_as(seckit_aws *aws, const seckit_aws_request *req,
         if (!wait_to_retry(aws, req, &x, out_start, kind, attempts - extra, &last_cost, err))
             break;
     }
-    if (rc != 0 && attempts > 1) {
-        size_t ml = strlen(err->message);
-        snprintf(err->message + ml, sizeof err->message - ml, " after %d attempts", attempts);
-    }
+    if (rc != 0 && attempts > 1)
+        note_attempts(err, attempts);
     xfer_to_response(&x, resp, attempts);
 done:
     if (rc != 0)

@@ -1173,6 +1173,34 @@ static int copy_multipart(seckit_aws *aws, const seckit_s3_copy *req,
     return rc;
 }
 
+/* The copy source's HEAD failed with a 4xx (code rc, in err).  HEAD answers
+ * carry no error document: a one-byte GET tells S3's own code (NoSuchKey,
+ * NoSuchVersion, PreconditionFailed, ...), which then replaces err. */
+static int source_error(seckit_aws *aws, const seckit_s3_copy *req, int rc, seckit_error *err)
+{
+    seckit_s3_get g = SECKIT_S3_GET_INIT;
+    seckit_s3_object_info gi;
+    seckit_error gerr;
+    unsigned char *body = NULL;
+    size_t len = 0;
+    g.bucket = req->src_bucket;
+    g.key = req->src_key;
+    g.version_id = req->src_version_id;
+    g.if_match = req->copy_source_if_match;
+    g.range = "bytes=0-0";
+    seckit_error_clear(&gerr);
+    if (seckit_s3_get_object(aws, &g, &gi, &body, &len, &gerr) != 0) {
+        if (gerr.aws_code[0] != '\0') {
+            *err = gerr;
+            rc = gerr.code;
+        }
+    } else {
+        seckit_s3_object_info_free(&gi);
+    }
+    free(body);
+    return rc;
+}
+
 int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_copy_result *out,
                           seckit_error *err)
 {
@@ -1202,30 +1230,8 @@ int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_
                            .if_match = req->copy_source_if_match};
     int rc = seckit_s3_head_object_ex(aws, &hreq, &info, err);
     if (rc != 0) {
-        /* HEAD answers carry no error document: a one-byte GET tells S3's
-         * own code (NoSuchKey, NoSuchVersion, PreconditionFailed, ...). */
-        if (err != NULL && err->http_status >= 400 && err->http_status < 500) {
-            seckit_s3_get g = SECKIT_S3_GET_INIT;
-            seckit_s3_object_info gi;
-            seckit_error gerr;
-            unsigned char *body = NULL;
-            size_t len = 0;
-            g.bucket = req->src_bucket;
-            g.key = req->src_key;
-            g.version_id = req->src_version_id;
-            g.if_match = req->copy_source_if_match;
-            g.range = "bytes=0-0";
-            seckit_error_clear(&gerr);
-            if (seckit_s3_get_object(aws, &g, &gi, &body, &len, &gerr) != 0) {
-                if (gerr.aws_code[0] != '\0') {
-                    *err = gerr;
-                    rc = gerr.code;
-                }
-            } else {
-                seckit_s3_object_info_free(&gi);
-            }
-            free(body);
-        }
+        if (err != NULL && err->http_status >= 400 && err->http_status < 500)
+            rc = source_error(aws, req, rc, err);
         seckit_error_prefix(err, "the copy source");
         return rc;
     }

@@ -759,6 +759,48 @@ done:
 /* ------------------------------------------------------------------ */
 /* Rewrap                                                               */
 
+/* The rewrapped object's metadata: everything the object had but the old
+ * envelope, then the new one (pointing into oi and nm); NULL without memory. */
+static seckit_s3_meta *rewrapped_metadata(const seckit_s3_object_info *oi,
+                                          const seckit_s3cse_meta *nm, size_t *count)
+{
+    size_t mcount = 0;
+    seckit_s3_meta *m = calloc(oi->metadata_count + nm->count + 1, sizeof(*m));
+    if (m == NULL)
+        return NULL;
+    for (size_t i = 0; i < oi->metadata_count; i++)
+        if (!is_s3ec_name(oi->metadata[i].name))
+            m[mcount++] = oi->metadata[i];
+    for (size_t i = 0; i < nm->count; i++) {
+        m[mcount].name = nm->kv[i].name;
+        m[mcount].value = nm->kv[i].value;
+        mcount++;
+    }
+    *count = mcount;
+    return m;
+}
+
+/* The copy was refused (412) although its x-amz-copy-source-if-match was the
+ * ETag just read: when the object is in fact unchanged, say so in err. */
+static void explain_refused_copy(seckit_aws *aws, const seckit_s3cse_rewrap_req *req,
+                                 const char *etag, seckit_error *err)
+{
+    seckit_s3_object_info again;
+    seckit_error herr;
+    seckit_error_clear(&herr);
+    if (head(aws, req->bucket, req->key, req->version_id, &again, &herr) != 0)
+        return;
+    if (strcmp(again.etag, etag) == 0) {
+        size_t l = strlen(err->message);
+        snprintf(err->message + l, sizeof(err->message) - l,
+                 "; the object's ETag %s has not changed: the server cannot evaluate "
+                 "x-amz-copy-source-if-match for it (OpenStack Swift cannot for "
+                 "multipart objects); rewrap --unconditional copies without it",
+                 etag);
+    }
+    seckit_s3_object_info_free(&again);
+}
+
 int seckit_s3cse_rewrap_object(seckit_aws *aws, const seckit_s3cse_rewrap_req *req,
                                seckit_s3cse_rewrap_result *out, seckit_error *err)
 {
@@ -820,18 +862,9 @@ int seckit_s3cse_rewrap_object(seckit_aws *aws, const seckit_s3cse_rewrap_req *r
         out->instruction_file = 1;
         goto done;
     }
-    /* metadata: everything the object had but the old envelope, then the new one */
     size_t mcount = 0;
-    m = calloc(oi.metadata_count + nm.count + 1, sizeof(*m));
+    m = rewrapped_metadata(&oi, &nm, &mcount);
     SKT_ENSURE_GOTO(m != NULL, err, rc, done, SECKIT_ENOMEM, "out of memory");
-    for (size_t i = 0; i < oi.metadata_count; i++)
-        if (!is_s3ec_name(oi.metadata[i].name))
-            m[mcount++] = oi.metadata[i];
-    for (size_t i = 0; i < nm.count; i++) {
-        m[mcount].name = nm.kv[i].name;
-        m[mcount].value = nm.kv[i].value;
-        mcount++;
-    }
     seckit_s3_copy cp = {
         .src_bucket = req->bucket,
         .src_key = req->key,
@@ -849,23 +882,8 @@ int seckit_s3cse_rewrap_object(seckit_aws *aws, const seckit_s3cse_rewrap_req *r
     seckit_s3_copy_result cres;
     rc = seckit_s3_copy_object(aws, &cp, &cres, err);
     if (rc != 0 && err != NULL && err->http_status == 412 && cp.copy_source_if_match != NULL &&
-        strcmp(cp.copy_source_if_match, oi.etag) == 0) {
-        /* refused although the ETag was the one just read: unchanged? */
-        seckit_s3_object_info again;
-        seckit_error herr;
-        seckit_error_clear(&herr);
-        if (head(aws, req->bucket, req->key, req->version_id, &again, &herr) == 0) {
-            if (strcmp(again.etag, oi.etag) == 0) {
-                size_t l = strlen(err->message);
-                snprintf(err->message + l, sizeof(err->message) - l,
-                         "; the object's ETag %s has not changed: the server cannot evaluate "
-                         "x-amz-copy-source-if-match for it (OpenStack Swift cannot for "
-                         "multipart objects); rewrap --unconditional copies without it",
-                         oi.etag);
-            }
-            seckit_s3_object_info_free(&again);
-        }
-    }
+        strcmp(cp.copy_source_if_match, oi.etag) == 0)
+        explain_refused_copy(aws, req, oi.etag, err);
     SKT_GUARD_GOTO(rc, rc, done);
     snprintf(out->new_etag, sizeof(out->new_etag), "%s", cres.etag);
 done:

@@ -244,6 +244,48 @@ static int skip_misc(xml_parser *p, int allow_decl)
     }
 }
 
+/* The end tag at "</", which must name the element that is open (nm). */
+static int read_end_tag(xml_parser *p, const char *nm, size_t nml)
+{
+    adv(p, 2);
+    const char *en;
+    size_t enl;
+    SKT_GUARD(read_name(p, &en, &enl));
+    if (enl != nml || memcmp(en, nm, nml) != 0)
+        return fail(p, SECKIT_EFORMAT, "end tag does not match the start tag");
+    skip_space(p);
+    if (peek(p, 0) != '>')
+        return fail(p, SECKIT_EFORMAT, "expected '>' after an end tag");
+    adv(p, 1);
+    return 0;
+}
+
+/* The CDATA section at "<![CDATA[": its bytes, as they are, into text. */
+static int read_cdata(xml_parser *p, skt_writer *text)
+{
+    adv(p, 9);
+    for (;;) {
+        if (skt_reader_remaining(&p->r) == 0)
+            return fail(p, SECKIT_ETRUNCATED, "unterminated CDATA section");
+        if (starts(p, "]]>")) {
+            adv(p, 3);
+            return 0;
+        }
+        SKT_GUARD(skt_writer_put(text, skt_reader_cursor(&p->r), 1, p->err));
+        adv(p, 1);
+    }
+}
+
+/* child becomes n's last child. */
+static void add_child(skt_xml_node *n, skt_xml_node *child)
+{
+    if (n->last != NULL)
+        n->last->next = child;
+    else
+        n->child = child;
+    n->last = child;
+}
+
 static int parse_element(xml_parser *p, skt_xml_node *parent, int depth, skt_xml_node **out)
 {
     if (depth > SKT_XML_MAX_DEPTH)
@@ -279,39 +321,13 @@ static int parse_element(xml_parser *p, skt_xml_node *parent, int depth, skt_xml
             }
             if (c == '<') {
                 if (starts(p, "</")) {
-                    adv(p, 2);
-                    const char *en;
-                    size_t enl;
-                    SKT_GUARD_GOTO(read_name(p, &en, &enl), rc, done);
-                    if (enl != nml || memcmp(en, nm, nml) != 0) {
-                        rc = fail(p, SECKIT_EFORMAT, "end tag does not match the start tag");
-                        goto done;
-                    }
-                    skip_space(p);
-                    if (peek(p, 0) != '>') {
-                        rc = fail(p, SECKIT_EFORMAT, "expected '>' after an end tag");
-                        goto done;
-                    }
-                    adv(p, 1);
+                    SKT_GUARD_GOTO(read_end_tag(p, nm, nml), rc, done);
                     break;
                 } else if (starts(p, "<!--")) {
                     adv(p, 4);
                     SKT_GUARD_GOTO(skip_past(p, "-->", "unterminated comment"), rc, done);
                 } else if (starts(p, "<![CDATA[")) {
-                    adv(p, 9);
-                    for (;;) {
-                        if (skt_reader_remaining(&p->r) == 0) {
-                            rc = fail(p, SECKIT_ETRUNCATED, "unterminated CDATA section");
-                            goto done;
-                        }
-                        if (starts(p, "]]>")) {
-                            adv(p, 3);
-                            break;
-                        }
-                        SKT_GUARD_GOTO(skt_writer_put(&text, skt_reader_cursor(&p->r), 1, p->err),
-                                       rc, done);
-                        adv(p, 1);
-                    }
+                    SKT_GUARD_GOTO(read_cdata(p, &text), rc, done);
                 } else if (starts(p, "<!")) {
                     rc = fail(p, SECKIT_EUNSUPPORTED,
                               "declarations are not accepted inside elements");
@@ -322,13 +338,8 @@ static int parse_element(xml_parser *p, skt_xml_node *parent, int depth, skt_xml
                 } else {
                     skt_xml_node *child = NULL;
                     rc = parse_element(p, n, depth + 1, &child);
-                    if (child != NULL) {
-                        if (n->last != NULL)
-                            n->last->next = child;
-                        else
-                            n->child = child;
-                        n->last = child;
-                    }
+                    if (child != NULL)
+                        add_child(n, child);
                     if (rc != 0)
                         goto done;
                 }

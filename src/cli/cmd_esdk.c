@@ -419,6 +419,25 @@ typedef struct esdk_keyspecs {
  * exit code: --help, a usage error). */
 #define GO_ON (-1)
 
+/* What parse_options cannot see one option at a time: a key at all, options
+ * for the other direction, --force without --out, --in the same as --out. */
+static int check_combination(const char *sub, const esdk_args *a, const esdk_keyspecs *k,
+                             int have_suite, int have_frame, int have_maxedk)
+{
+    if (k->n == 0)
+        return cli_usage_error(sub, "no key given (use --raw-rsa-key or --raw-aes-key)");
+    if (a->decrypt && (have_suite || have_frame))
+        return cli_usage_error(sub, "--suite and --frame-length are for encrypt (the message "
+                                    "names its own)");
+    if (!a->decrypt && have_maxedk)
+        return cli_usage_error(sub, "--max-encrypted-data-keys is for decrypt");
+    if (a->out_flags != 0 && a->out == NULL)
+        return cli_usage_error(sub, "--force needs --out FILE");
+    if (a->in != NULL && a->out != NULL && strcmp(a->in, a->out) == 0)
+        return cli_usage_error(sub, "--in and --out name the same file");
+    return GO_ON;
+}
+
 /* The options of the action (a->decrypt set) into a and k, and how they
  * combine. */
 static int parse_options(int argc, char **argv, esdk_args *a, esdk_keyspecs *k)
@@ -518,19 +537,7 @@ static int parse_options(int argc, char **argv, esdk_args *a, esdk_keyspecs *k)
     }
     if (optind < argc)
         return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
-    if (k->n == 0)
-        return cli_usage_error(sub, "no key given (use --raw-rsa-key or --raw-aes-key)");
-    if (a->decrypt && (have_suite || have_frame))
-        return cli_usage_error(sub, "--suite and --frame-length are for encrypt (the message "
-                                    "names its own)");
-    if (!a->decrypt && have_maxedk)
-        return cli_usage_error(sub, "--max-encrypted-data-keys is for decrypt");
-    if (a->out_flags != 0 && a->out == NULL)
-        return cli_usage_error(sub, "--force needs --out FILE");
-    if (a->in != NULL && a->out != NULL && strcmp(a->in, a->out) == 0)
-        return cli_usage_error(sub, "--in and --out name the same file");
-
-    return GO_ON;
+    return check_combination(sub, a, k, have_suite, have_frame, have_maxedk);
 }
 
 static int run(int argc, char **argv)
