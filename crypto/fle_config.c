@@ -978,7 +978,7 @@ static int parse_json(const char *json, size_t len, cJSON **out, seckit_error *e
                 col++;
             }
         }
-        return seckit_error_set_at(err, SECKIT_EFORMAT, line, col, off,
+        return seckit_error_set_at(err, SECKIT_EFORMAT, (seckit_position){line, col, off},
                                    "FLE configuration: not valid JSON at line %lu column %lu", line,
                                    col + 1);
     }

@@ -148,7 +148,8 @@ int seckit_fle_encrypt_body(const seckit_fle_profile *profile, const void *body,
             continue;
         printable_name(pname, sizeof(pname), name, nl);
         if (++count > SECKIT_FLE_MAX_FIELDS) {
-            rc = seckit_error_set_at(err, SECKIT_ELIMIT, 0, 0, seckit_form_field_offset(form, i),
+            rc = seckit_error_set_at(err, SECKIT_ELIMIT,
+                                     (seckit_position){0, 0, seckit_form_field_offset(form, i)},
                                      "field '%s' at offset %zu: more than %u fields to "
                                      "encrypt in one request (CloudFront's limit)",
                                      pname, seckit_form_field_offset(form, i),
@@ -156,7 +157,8 @@ int seckit_fle_encrypt_body(const seckit_fle_profile *profile, const void *body,
             goto done;
         }
         if (vl > SECKIT_FLE_MAX_FIELD) {
-            rc = seckit_error_set_at(err, SECKIT_ELIMIT, 0, 0, seckit_form_field_offset(form, i),
+            rc = seckit_error_set_at(err, SECKIT_ELIMIT,
+                                     (seckit_position){0, 0, seckit_form_field_offset(form, i)},
                                      "field '%s' at offset %zu: value of %zu bytes is over "
                                      "CloudFront's limit of %u bytes for a field to encrypt",
                                      pname, seckit_form_field_offset(form, i), vl,
@@ -982,7 +984,7 @@ static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_
         /* An encrypted field is held to the strict codec even in lenient
          * mode: only untouched fields may carry what it refuses. */
         if (!seckit_form_field_is_strict(r->form, i, &bad)) {
-            rc = seckit_error_set_at(err, SECKIT_EFORMAT, 0, 0, bad,
+            rc = seckit_error_set_at(err, SECKIT_EFORMAT, (seckit_position){0, 0, bad},
                                      "field '%s' at offset %zu: byte 0x%02x at offset %zu is "
                                      "not allowed in an encrypted field (not form-encoded)",
                                      pname, off, (unsigned char)((const char *)body)[bad], bad);
@@ -992,7 +994,7 @@ static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_
         if (!enc) {
             /* A named field in plaintext: CloudFront was bypassed, or the
              * client sent it around the encryption. */
-            rc = seckit_error_set_at(err, SECKIT_EFORMAT, 0, 0, off,
+            rc = seckit_error_set_at(err, SECKIT_EFORMAT, (seckit_position){0, 0, off},
                                      "field '%s' at offset %zu: value is not an encrypted "
                                      "(AWS Encryption SDK, base64) field, but the field is "
                                      "named for decryption",
@@ -1001,7 +1003,7 @@ static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_
             goto fail_todo;
         }
         if (++count > d->opts.max_fields) {
-            rc = seckit_error_set_at(err, SECKIT_ELIMIT, 0, 0, off,
+            rc = seckit_error_set_at(err, SECKIT_ELIMIT, (seckit_position){0, 0, off},
                                      "more than %zu encrypted fields in one body (CloudFront "
                                      "encrypts at most %u)",
                                      d->opts.max_fields, SECKIT_FLE_MAX_FIELDS);
@@ -1040,7 +1042,7 @@ static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_
                      seckit_form_field_offset(r->form, i));
             seckit_error_prefix(err, ctx);
             if (err != NULL)
-                err->offset = seckit_form_field_offset(r->form, i);
+                err->position.offset = seckit_form_field_offset(r->form, i);
             public_value_failure(err, rc, i + 1);
             goto fail_todo;
         }

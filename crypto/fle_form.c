@@ -88,7 +88,7 @@ static int decode_span(const char *raw, size_t off, size_t len, char *out, size_
             int lo = i + 2 < len ? skt_hex_digit((unsigned char)raw[off + i + 2]) : -1;
             if (hi < 0 || lo < 0)
                 return seckit_error_set_at(
-                    err, SECKIT_EFORMAT, 0, 0, off + i,
+                    err, SECKIT_EFORMAT, (seckit_position){0, 0, off + i},
                     "form body: field %zu %s: malformed percent escape at offset %zu "
                     "('%%' must be followed by two hex digits)",
                     field_index + 1, what, off + i);
@@ -138,7 +138,7 @@ int seckit_form_parse_ex(seckit_form **out, const void *body, size_t len, size_t
     for (size_t i = 0; i < len && !lenient; i++)
         if (forbidden_raw((unsigned char)b[i]))
             return seckit_error_set_at(
-                err, SECKIT_EFORMAT, 0, 0, i,
+                err, SECKIT_EFORMAT, (seckit_position){0, 0, i},
                 "not an application/x-www-form-urlencoded body: byte 0x%02x at offset %zu "
                 "is never sent unencoded in a form",
                 (unsigned char)b[i], i);

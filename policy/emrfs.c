@@ -229,11 +229,11 @@ static int cfg_fail(cfg_ctx *c, const skt_in_node *n, const char *fmt, ...)
     va_end(ap);
     seckit_position p = node_pos(c, n);
     if (c->outer != NULL)
-        return seckit_error_set_at(c->err, SECKIT_EFORMAT, p.line, p.column, p.offset,
+        return seckit_error_set_at(c->err, SECKIT_EFORMAT, p,
                                    "%s (in the SecurityConfiguration string, at its line %lu "
                                    "column %lu)",
                                    msg, n->pos.line, n->pos.column + 1);
-    return seckit_error_set_at(c->err, SECKIT_EFORMAT, p.line, p.column, p.offset, "%s", msg);
+    return seckit_error_set_at(c->err, SECKIT_EFORMAT, p, "%s", msg);
 }
 
 static const char *kind_name(skt_in_kind k)
@@ -527,8 +527,7 @@ static int read_config_string(cfg_ctx *c, const skt_in_node *s)
         skt_in_doc_free(&inner);
         if (rc == SECKIT_ENOMEM)
             return oom(c->err);
-        return seckit_error_set_at(c->err, SECKIT_EFORMAT, s->pos.line, s->pos.column,
-                                   s->pos.offset,
+        return seckit_error_set_at(c->err, SECKIT_EFORMAT, s->pos,
                                    "the SecurityConfiguration string is not valid JSON: %s",
                                    e.message);
     }
@@ -662,8 +661,10 @@ int seckit_emrfs_config_parse(seckit_emrfs_config **out, const char *data, size_
     const skt_in_node *root = doc.root;
     const char *nm = NULL;
     if (root == NULL || root->kind != SKT_IN_OBJECT) {
-        rc = seckit_error_set_at(err, SECKIT_EFORMAT, root ? root->pos.line : 1,
-                                 root ? root->pos.column : 0, root ? root->pos.offset : 0,
+        rc = seckit_error_set_at(err, SECKIT_EFORMAT,
+                                 (seckit_position){root ? root->pos.line : 1,
+                                                   root ? root->pos.column : 0,
+                                                   root ? root->pos.offset : 0},
                                  "not an EMR security configuration: the document is %s, "
                                  "expected an object",
                                  root ? kind_name(root->kind) : "empty");
@@ -885,7 +886,7 @@ static int name_ok(const char *s, size_t n)
 
 static int grp_fail(unsigned long line, const char *what, seckit_error *err)
 {
-    return seckit_error_set_at(err, SECKIT_EFORMAT, line, 0, 0,
+    return seckit_error_set_at(err, SECKIT_EFORMAT, (seckit_position){line, 0, 0},
                                "line %lu: %s (expected 'user: group1 group2' or "
                                "'group:x:gid:user1,user2')",
                                line, what);
@@ -1260,8 +1261,7 @@ int seckit_emrfs_roles_add_document(seckit_emrfs_roles *r, const char *role_arn,
 
 static int ad_fail(const skt_in_node *n, const char *what, seckit_error *err)
 {
-    return seckit_error_set_at(err, SECKIT_EFORMAT, n->pos.line, n->pos.column, n->pos.offset, "%s",
-                               what);
+    return seckit_error_set_at(err, SECKIT_EFORMAT, n->pos, "%s", what);
 }
 
 /* One document node (object or string) of the dump as policy text. */
@@ -1345,8 +1345,8 @@ int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const ch
         skt_emrfs_role *ro = role_get(r, arn, &e2);
         if (ro == NULL) {
             const skt_in_node *an = skt_in_get(e, "Arn");
-            rc = seckit_error_set_at(err, e2.code ? e2.code : SECKIT_EFORMAT, an->pos.line,
-                                     an->pos.column, an->pos.offset, "%s", e2.message);
+            rc = seckit_error_set_at(err, e2.code ? e2.code : SECKIT_EFORMAT, an->pos, "%s",
+                                     e2.message);
             break;
         }
         char owner[700];

@@ -79,11 +79,10 @@ static int fail(parser *p, int code, const char *what)
 {
     seckit_position at = here(p);
     if (p->file_mode)
-        return seckit_error_set_at(p->err, code, at.line, at.column, at.offset,
-                                   "invalid JSON at line %lu column %lu: %s", at.line, at.column,
-                                   what);
-    return seckit_error_set_at(p->err, code, at.line, at.column, at.offset,
-                               "JSON: line %lu, column %lu: %s", at.line, at.column, what);
+        return seckit_error_set_at(p->err, code, at, "invalid JSON at line %lu column %lu: %s",
+                                   at.line, at.column, what);
+    return seckit_error_set_at(p->err, code, at, "JSON: line %lu, column %lu: %s", at.line,
+                               at.column, what);
 }
 
 /* The input ended early: a truncated file for policy/inputs. */

@@ -275,9 +275,7 @@ int seckit_policy_lint(seckit_policy_findings **out, const char *json, size_t le
         /* a finding at the place where parsing stopped */
         seckit_json at;
         memset(&at, 0, sizeof(at));
-        at.span.start.line = perr.line;
-        at.span.start.column = perr.column;
-        at.span.start.offset = perr.offset;
+        at.span.start = perr.position;
         at.span.end = at.span.start;
         at.span.end.column++;
         at.span.end.offset++;

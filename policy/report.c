@@ -267,7 +267,7 @@ int seckit_policy_report_baseline(seckit_policy_report *r, const char *json, siz
         const char *path = code ? member_str(e, "path") : NULL;
         if (code == NULL || file == NULL || stmt == NULL || path == NULL) {
             rc = seckit_error_set_at(
-                err, SECKIT_EFORMAT, e->span.start.line, e->span.start.column, e->span.start.offset,
+                err, SECKIT_EFORMAT, e->span.start,
                 "line %lu: a finding needs issueCode, file, statement and path strings",
                 e->span.start.line);
             break;

@@ -18,13 +18,7 @@ extern "C" {
 #endif
 
 /* ------------------------------------------------------------------ */
-/* Positions */
-
-typedef struct seckit_position {
-    unsigned long line;   /* from 1; 0 = unknown */
-    unsigned long column; /* from 0, bytes */
-    size_t offset;        /* from 0, bytes */
-} seckit_position;
+/* Spans (seckit_position is in seckit/error.h) */
 
 typedef struct seckit_span {
     seckit_position start; /* inclusive */
@@ -82,7 +76,7 @@ typedef struct seckit_json_options {
 } seckit_json_options;
 
 /* Parse len bytes of JSON.  On failure returns SECKIT_EFORMAT (or ELIMIT)
- * and sets err's message and line/column/offset to where parsing stopped.
+ * and sets err's message and position to where parsing stopped.
  * opts may be NULL. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_parse(seckit_json_doc **out, const char *text,
                                                       size_t len, const seckit_json_options *opts,

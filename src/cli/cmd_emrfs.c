@@ -128,9 +128,9 @@ static int read_file(const char *path, uint8_t **bytes, size_t *len, seckit_erro
 /* A document error with a position: FILE:LINE:COL: message. */
 static int fail_at(const char *file, const seckit_error *err, int code)
 {
-    if (err->line > 0)
-        fprintf(stderr, "seckit: %s: %s:%lu:%lu: %s\n", SUB, file, err->line, err->column + 1,
-                err->message);
+    if (err->position.line > 0)
+        fprintf(stderr, "seckit: %s: %s:%lu:%lu: %s\n", SUB, file, err->position.line,
+                err->position.column + 1, err->message);
     else
         cli_message(SUB, "%s: %s", file, err->message);
     return code;

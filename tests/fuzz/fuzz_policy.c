@@ -112,7 +112,7 @@ static void check_item(const seckit_policy_input *in, size_t size, int lint, int
             abort();
     size_t step = in->text_len / 64 + 1;
     for (size_t off = 0; off <= in->text_len; off += step) {
-        seckit_input_position p = seckit_policy_input_locate(in, off, 1, off);
+        seckit_position p = seckit_policy_input_locate(in, off, 1, off);
         if (!in->exact && p.offset > size)
             abort();
     }

@@ -95,7 +95,7 @@ static void test_ini(void)
     unsigned long lines[] = {1, 1, 2, 1, 2};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         CHECK_RC(skt_ini_parse(bad[i], strlen(bad[i]), &ini, &err), SECKIT_EFORMAT);
-        CHECK(err.line == lines[i]);
+        CHECK(err.position.line == lines[i]);
     }
     CHECK_RC(skt_ini_parse("[a]\nb=\0c\n", 8, &ini, &err), SECKIT_EFORMAT);
 }

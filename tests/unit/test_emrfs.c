@@ -198,7 +198,7 @@ static void test_cfn_variants(void)
     o.name = "t.yaml";
     CHECK_RC(seckit_emrfs_config_parse(&c, yaml, strlen(yaml), &o, &err), SECKIT_EFORMAT);
     CHECK(strstr(err.message, "intrinsic function") != NULL);
-    CHECK(err.line == 9);
+    CHECK(err.position.line == 9);
 }
 
 /* Every malformed shape: the message and the position. */
@@ -285,9 +285,9 @@ static void test_reader_negative(void)
         CHECK_MSG(strstr(err.message, cases[i].msg) != NULL, "case %zu: message '%s' lacks '%s'", i,
                   err.message, cases[i].msg);
         if (cases[i].column > 0)
-            CHECK_MSG(err.line == cases[i].line && err.column == cases[i].column,
-                      "case %zu: at %lu:%lu, expected %lu:%lu (%s)", i, err.line, err.column,
-                      cases[i].line, cases[i].column, err.message);
+            CHECK_MSG(err.position.line == cases[i].line && err.position.column == cases[i].column,
+                      "case %zu: at %lu:%lu, expected %lu:%lu (%s)", i, err.position.line,
+                      err.position.column, cases[i].line, cases[i].column, err.message);
     }
     /* every truncation of a valid configuration fails cleanly (or parses) */
     size_t len = 0;
@@ -418,7 +418,7 @@ static void test_groups_file(void)
         g = (seckit_emrfs_groups *)1;
         CHECK_RC(seckit_emrfs_groups_parse(&g, bad[i].text, n, &err), SECKIT_EFORMAT);
         CHECK(g == NULL);
-        CHECK_MSG(err.line == bad[i].line, "case %zu at line %lu", i, err.line);
+        CHECK_MSG(err.position.line == bad[i].line, "case %zu at line %lu", i, err.position.line);
         CHECK(strstr(err.message, "expected 'user: group1 group2'") != NULL);
     }
 }

@@ -315,7 +315,7 @@ static void test_unknown_keys(void)
         CHECK(strstr(err.message, "field 'Phone' at offset 14: no key for provider id "
                                   "'OtherProvider' and key name 'DemoPublicKey' (keys loaded: "
                                   "FLEDemo/DemoPublicKey, FLEDemo/RotatedKey)") != NULL);
-        CHECK(err.offset == 14);
+        CHECK(err.position.offset == 14);
         CHECK_RC(seckit_fle_decrypt_body(d, e2, l2, NULL, 0, &out, &len, NULL, &err),
                  SECKIT_ENOTFOUND);
         CHECK(strstr(err.message, "key name 'NoSuchKey'") != NULL);
@@ -361,7 +361,7 @@ static void test_not_a_form(void)
     CHECK(strstr(err.message, "not an application/x-www-form-urlencoded body") != NULL);
     CHECK_RC(seckit_fle_decrypt_body(d, "a=%G0", 5, NULL, 0, &out, &len, NULL, &err),
              SECKIT_EFORMAT);
-    CHECK(err.offset == 2);
+    CHECK(err.position.offset == 2);
     seckit_fle_decryptor_free(d);
 }
 

@@ -113,8 +113,8 @@ static void test_bad_percent(void)
         seckit_error_clear(&err);
         CHECK_RC(seckit_form_parse(&f, bad[i].body, strlen(bad[i].body), 0, &err), SECKIT_EFORMAT);
         CHECK(f == NULL);
-        CHECK_MSG(err.offset == bad[i].offset, "%s: offset %zu, want %zu", bad[i].body, err.offset,
-                  bad[i].offset);
+        CHECK_MSG(err.position.offset == bad[i].offset, "%s: offset %zu, want %zu", bad[i].body,
+                  err.position.offset, bad[i].offset);
         CHECK(strstr(err.message, "percent") != NULL);
     }
 }
@@ -131,7 +131,7 @@ static void test_not_form(void)
     }
     seckit_form *f = NULL;
     CHECK_RC(seckit_form_parse(&f, "a=b c", 5, 0, &err), SECKIT_EFORMAT);
-    CHECK(err.offset == 3);
+    CHECK(err.position.offset == 3);
 }
 
 static void test_limits_and_empty(void)

@@ -67,9 +67,9 @@ static const seckit_policy_input *find_owner(const seckit_policy_inputs *in, con
 }
 
 /* Where does `needle` (first occurrence in the policy text) come from? */
-static seckit_input_position where(const seckit_policy_input *p, const char *needle)
+static seckit_position where(const seckit_policy_input *p, const char *needle)
 {
-    seckit_input_position none = {0, 0, 0};
+    seckit_position none = {0, 0, 0};
     const char *k = p != NULL ? strstr(p->text, needle) : NULL;
     if (k == NULL)
         return none;
@@ -87,7 +87,7 @@ static seckit_input_position where(const seckit_policy_input *p, const char *nee
 }
 
 /* The file text at a position must start with `needle`. */
-static int file_has_at(const char *name, const seckit_input_position *pos, const char *needle)
+static int file_has_at(const char *name, const seckit_position *pos, const char *needle)
 {
     size_t len = 0;
     char *data = read_data(name, &len);
@@ -121,7 +121,7 @@ static void test_bare_policy(void)
     CHECK(p->exact && p->base.line == 1 && p->base.column == 0 && p->base.offset == 0);
     CHECK(p->type == SECKIT_POLICY_IDENTITY && !p->type_known);
     CHECK_STR(p->owner, "");
-    seckit_input_position at = where(p, "iam:PassRole");
+    seckit_position at = where(p, "iam:PassRole");
     CHECK(at.line == 13 && at.column == 17);
     CHECK(file_has_at("bare-identity.json", &at, "iam:PassRole"));
     seckit_policy_inputs_free(in);
@@ -140,7 +140,7 @@ static void test_policy_version(void)
     CHECK(p->exact && p->base.line == 3 && p->base.column == 20);
     CHECK(p->text[0] == '{' && p->text[p->text_len - 1] == '}');
     CHECK_STR(p->owner, "policy version v3");
-    seckit_input_position at = where(p, "iam:PassRole");
+    seckit_position at = where(p, "iam:PassRole");
     CHECK(file_has_at("get-policy-version.json", &at, "iam:PassRole"));
     seckit_policy_inputs_free(in);
 
@@ -223,7 +223,7 @@ static void test_cfn_yaml(void)
           p->resource_type == SECKIT_RESOURCE_S3_BUCKET);
     /* The !Sub of an ARN ending in a wildcard keeps the wildcard. */
     CHECK(p != NULL && strstr(p->text, "\"arn:aws:s3:::Reports/*\"") != NULL);
-    seckit_input_position at = where(p, "\"Principal\"");
+    seckit_position at = where(p, "\"Principal\"");
     CHECK(file_has_at("cloudformation.yaml", &at, "Principal"));
 
     p = find_owner(in, "AWS::IAM::Role AppRole (trust policy)");
@@ -295,7 +295,7 @@ static void test_cfn_json(void)
     p = find_owner(in, "AWS::S3::BucketPolicy ArtifactsPolicy");
     CHECK(p != NULL &&
           strstr(p->text, "[\"arn:aws:s3:::Artifacts\",\"arn:aws:s3:::Artifacts/*\"]") != NULL);
-    seckit_input_position at = where(p, "aws:SecureTransport");
+    seckit_position at = where(p, "aws:SecureTransport");
     CHECK(file_has_at("cloudformation.json", &at, "aws:SecureTransport"));
     seckit_policy_inputs_free(in);
 }
@@ -316,7 +316,7 @@ static void test_terraform(void)
     p = find_owner(in, "aws_iam_policy.deploy (policy)");
     CHECK(p != NULL && p->text[0] == '{');
     /* Inside a JSON string with escapes, positions still land exactly. */
-    seckit_input_position at = where(p, "iam:PassRole");
+    seckit_position at = where(p, "iam:PassRole");
     CHECK(at.line == 32 && at.column == 107);
     CHECK(file_has_at("terraform-plan.json", &at, "iam:PassRole"));
     at = where(p, "\"Resource\"");
@@ -347,18 +347,19 @@ static void test_malformed(void)
     seckit_policy_inputs_options strict = {SECKIT_INPUT_AUTO, "malformed.json",
                                            SECKIT_INPUTS_STRICT};
     CHECK_RC(seckit_policy_inputs_extract(data, len, &strict, &in, &err), SECKIT_EFORMAT);
-    CHECK(in == NULL && err.line == 4 && err.column == 49);
+    CHECK(in == NULL && err.position.line == 4 && err.position.column == 49);
     CHECK(strstr(err.message, "line 4 column 49") != NULL);
     free(data);
 
     in = extract_file("malformed.yaml", &rc, &err);
     CHECK_RC(rc, SECKIT_EFORMAT);
-    CHECK(in == NULL && err.line == 8 && strstr(err.message, "invalid YAML at line 8") != NULL);
+    CHECK(in == NULL && err.position.line == 8 &&
+          strstr(err.message, "invalid YAML at line 8") != NULL);
 
     /* Shapes: a Document that is a number. */
     static const char bad[] = "{\"PolicyVersion\": {\"Document\": 42, \"VersionId\": \"v1\"}}";
     CHECK_RC(seckit_policy_inputs_extract(bad, strlen(bad), NULL, &in, &err), SECKIT_EFORMAT);
-    CHECK(err.line == 1 && err.column == 31);
+    CHECK(err.position.line == 1 && err.position.column == 31);
     /* Limits: nesting. */
     char deep[600];
     memset(deep, '[', 300);
@@ -462,7 +463,7 @@ static void test_formats(void)
     if (in != NULL && in->count == 1) {
         CHECK_STR(in->items[0].text, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
                                      "\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}");
-        seckit_input_position at = where(&in->items[0], "Resource");
+        seckit_position at = where(&in->items[0], "Resource");
         CHECK(at.line == 5 && at.column == 4);
     }
     seckit_policy_inputs_free(in);
@@ -661,19 +662,21 @@ static void test_json_limits(void)
         CHECK_MSG(rc == (levels <= SKT_IN_MAX_DEPTH ? 0 : SECKIT_ELIMIT), "%d levels: %d", levels,
                   rc);
         if (rc != 0)
-            CHECK(err.line == 1 && err.column == (unsigned long)levels);
+            CHECK(err.position.line == 1 && err.position.column == (unsigned long)levels);
         seckit_policy_inputs_free(in);
         in = NULL;
     }
     /* Truncated: ETRUNCATED with the position; the message names it. */
     static const char cut[] = "{\"Version\": \"2012-10-17\",\n \"Statement\": [";
     CHECK_RC(seckit_policy_inputs_extract(cut, strlen(cut), &strict, &in, &err), SECKIT_ETRUNCATED);
-    CHECK(err.line == 2 && err.column == 15 && strstr(err.message, "line 2 column 15") != NULL);
+    CHECK(err.position.line == 2 && err.position.column == 15 &&
+          strstr(err.message, "line 2 column 15") != NULL);
     /* An unterminated string is reported where it opens. */
     static const char open_str[] = "{\"Version\": \"2012-10-17";
     CHECK_RC(seckit_policy_inputs_extract(open_str, strlen(open_str), &strict, &in, &err),
              SECKIT_EFORMAT);
-    CHECK(err.line == 1 && err.column == 12 && strstr(err.message, "unterminated") != NULL);
+    CHECK(err.position.line == 1 && err.position.column == 12 &&
+          strstr(err.message, "unterminated") != NULL);
     /* Values: 1,000,000 plus one per 16 bytes. */
     size_t count = 1300000, n = 0;
     char *big = malloc(count * 2 + 2);
@@ -731,8 +734,8 @@ static void test_json_scans(void)
             seckit_error err;
             int rc = seckit_json_parse(&doc, text, n, NULL, &err);
             if (specials[sp].want == NULL) {
-                CHECK_MSG(rc == SECKIT_EFORMAT && err.column == at,
-                          "special %zu at %zu: %d col %lu", sp, k, rc, err.column);
+                CHECK_MSG(rc == SECKIT_EFORMAT && err.position.column == at,
+                          "special %zu at %zu: %d col %lu", sp, k, rc, err.position.column);
             } else {
                 const seckit_json *v = rc == 0 ? seckit_json_root(doc)->child : NULL;
                 CHECK_MSG(v != NULL && v->len == w && memcmp(v->str, want, w) == 0 &&
@@ -1057,7 +1060,7 @@ static void test_config(void)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         c = NULL;
         CHECK(seckit_lint_config_parse(&c, bad[i], strlen(bad[i]), &err) < 0 && c == NULL &&
-              err.line > 0);
+              err.position.line > 0);
     }
 }
 
@@ -1109,7 +1112,7 @@ static void test_scopes_and_ignores(void)
         "    Properties: {PolicyDocument: {Statement: []}}\n";
     in = NULL;
     CHECK(seckit_policy_inputs_extract(u, strlen(u), &o, &in, &err) == SECKIT_EINVAL &&
-          err.line == 4 && strstr(err.message, "unknown issue code 'NOPE'") != NULL);
+          err.position.line == 4 && strstr(err.message, "unknown issue code 'NOPE'") != NULL);
     seckit_policy_inputs_free(in);
 }
 

@@ -203,9 +203,9 @@ static void test_json_errors(void)
         int rc = seckit_json_parse(&doc, cases[i].text, strlen(cases[i].text), NULL, &err);
         CHECK_MSG(rc == SECKIT_EFORMAT, "case %zu: rc %d", i, rc);
         CHECK_MSG(doc == NULL, "case %zu: doc set on error", i);
-        CHECK_MSG(err.line == cases[i].line && err.column == cases[i].column,
-                  "case %zu: at %lu:%lu, expected %lu:%lu (%s)", i, err.line, err.column,
-                  cases[i].line, cases[i].column, err.message);
+        CHECK_MSG(err.position.line == cases[i].line && err.position.column == cases[i].column,
+                  "case %zu: at %lu:%lu, expected %lu:%lu (%s)", i, err.position.line,
+                  err.position.column, cases[i].line, cases[i].column, err.message);
         CHECK_MSG(strstr(err.message, cases[i].what) != NULL, "case %zu: message '%s' lacks '%s'",
                   i, err.message, cases[i].what);
     }
@@ -233,7 +233,7 @@ static void test_json_truncations_and_flips(void)
         seckit_json_doc *doc = NULL;
         seckit_error err;
         int rc = seckit_json_parse(&doc, t, i, NULL, &err);
-        if (rc != SECKIT_EFORMAT || doc != NULL || err.offset > i)
+        if (rc != SECKIT_EFORMAT || doc != NULL || err.position.offset > i)
             bad++;
     }
     CHECK_MSG(bad == 0, "%d truncations did not fail cleanly", bad);
