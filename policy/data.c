@@ -715,7 +715,7 @@ int seckit_iam_service_exists(const seckit_iam_data *d, const char *prefix)
     return prefix != NULL && skt_iam_service_find(d, prefix, strlen(prefix)) != NULL;
 }
 
-int seckit_iam_action_lookup(const seckit_iam_data *d, const char *action, unsigned *access)
+int seckit_iam_action_lookup(const seckit_iam_data *d, unsigned *access, const char *action)
 {
     if (action == NULL)
         return 0;

@@ -161,8 +161,8 @@ static int normalise(const char *uri, int root, char *out, size_t cap, size_t *b
     return 0;
 }
 
-int seckit_emrfs_location_parse(const char *uri, char *out, size_t cap, char *bucket,
-                                size_t bucket_cap, const char **key, seckit_error *err)
+int seckit_emrfs_location_parse(char *out, size_t cap, char *bucket, size_t bucket_cap,
+                                const char **key, const char *uri, seckit_error *err)
 {
     SKT_ENSURE_ARG(uri != NULL && out != NULL && cap > 0, err);
     size_t bl = 0;
@@ -1022,8 +1022,8 @@ void seckit_emrfs_groups_free(seckit_emrfs_groups *g)
     free(g);
 }
 
-size_t seckit_emrfs_groups_of(const seckit_emrfs_groups *g, const char *user,
-                              const char *const **out)
+size_t seckit_emrfs_groups_of(const seckit_emrfs_groups *g, const char *const **out,
+                              const char *user)
 {
     static const char *const none[1] = {NULL};
     if (out != NULL)
@@ -1055,9 +1055,9 @@ int seckit_emrfs_groups_has_group(const seckit_emrfs_groups *g, const char *grou
 /* ------------------------------------------------------------------ */
 /* Resolution */
 
-int seckit_emrfs_resolve(const seckit_emrfs_config *c, const char *instance_role,
-                         const seckit_emrfs_identity *who, const char *s3_uri,
-                         seckit_emrfs_resolution *out, seckit_error *err)
+int seckit_emrfs_resolve(const seckit_emrfs_config *c, seckit_emrfs_resolution *out,
+                         const char *instance_role, const seckit_emrfs_identity *who,
+                         const char *s3_uri, seckit_error *err)
 {
     SKT_ENSURE_ARG(c != NULL && instance_role != NULL && who != NULL && s3_uri != NULL &&
                        out != NULL,
@@ -1068,8 +1068,8 @@ int seckit_emrfs_resolve(const seckit_emrfs_config *c, const char *instance_role
                "instance role '%.200s' is not an IAM role ARN "
                "(arn:aws:iam::ACCOUNT:role/NAME)",
                instance_role);
-    SKT_GUARD(seckit_emrfs_location_parse(s3_uri, out->location, sizeof(out->location), NULL, 0,
-                                          NULL, err));
+    SKT_GUARD(seckit_emrfs_location_parse(out->location, sizeof(out->location), NULL, 0, NULL,
+                                          s3_uri, err));
     const char *user = who->user != NULL ? who->user : "";
     for (size_t i = 0; i < c->count; i++) {
         const seckit_emrfs_mapping *m = &c->mappings[i];
@@ -1226,7 +1226,7 @@ int seckit_emrfs_roles_add_document(seckit_emrfs_roles *r, const char *role_arn,
         return err != NULL ? err->code : SECKIT_EINVAL;
     seckit_policy_inputs_options o = {SECKIT_INPUT_AUTO, source, SECKIT_INPUTS_STRICT};
     seckit_policy_inputs *in = NULL;
-    int rc = seckit_policy_inputs_extract(text != NULL ? text : "", len, &o, &in, err);
+    int rc = seckit_policy_inputs_extract(&in, text != NULL ? text : "", len, &o, err);
     if (rc != 0) {
         if (source != NULL)
             seckit_error_prefix(err, source);
@@ -1304,8 +1304,8 @@ static const skt_in_node *ad_policy_version(const skt_in_node *pols, const char 
     return NULL;
 }
 
-int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const char *data,
-                                                 size_t len, size_t *missing, seckit_error *err)
+int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, size_t *missing,
+                                                 const char *data, size_t len, seckit_error *err)
 {
     SKT_ENSURE_ARG(r != NULL && (data != NULL || len == 0), err);
     if (missing != NULL)

@@ -952,9 +952,8 @@ static void keep_trees(skt_in_list *l, const skt_in_doc *doc)
     }
 }
 
-int seckit_policy_inputs_extract(const char *data, size_t len,
-                                 const seckit_policy_inputs_options *opts,
-                                 seckit_policy_inputs **out, seckit_error *err)
+int seckit_policy_inputs_extract(seckit_policy_inputs **out, const char *data, size_t len,
+                                 const seckit_policy_inputs_options *opts, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     SKT_ENSURE_ARG(data != NULL || len == 0, err);

@@ -184,8 +184,8 @@ static int name_substituted(const seckit_policy_input *in, seckit_policy_finding
     return rc;
 }
 
-int seckit_policy_input_lint(const seckit_policy_input *in, const seckit_policy_lint_options *opts,
-                             seckit_policy_findings **out, seckit_error *err)
+int seckit_policy_input_lint(const seckit_policy_input *in, seckit_policy_findings **out,
+                             const seckit_policy_lint_options *opts, seckit_error *err)
 {
     SKT_ENSURE_ARG(in != NULL && in->text != NULL && out != NULL, err);
     seckit_policy_lint_options o;

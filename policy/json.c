@@ -655,9 +655,9 @@ int seckit_json_doc_new(seckit_json_doc **out, seckit_error *err)
     return 0;
 }
 
-int seckit_json_add(seckit_json_doc *doc, seckit_json *parent, seckit_json_kind kind,
-                    const char *key, size_t key_len, const char *str, size_t len,
-                    const seckit_span *span, seckit_json **out, seckit_error *err)
+int seckit_json_add(seckit_json_doc *doc, seckit_json **out, seckit_json *parent,
+                    seckit_json_kind kind, const char *key, size_t key_len, const char *str,
+                    size_t len, const seckit_span *span, seckit_error *err)
 {
     SKT_ENSURE_ARG(doc != NULL, err);
     SKT_ENSURE_ARG(kind >= SECKIT_JSON_NULL && kind <= SECKIT_JSON_OBJECT, err);

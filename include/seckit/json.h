@@ -92,11 +92,11 @@ SECKIT_EXPORT const seckit_json *seckit_json_get(const seckit_json *obj, const c
  * For a member of an object pass key (else NULL); parent NULL makes the
  * root (only one root). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_doc_new(seckit_json_doc **out, seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_add(seckit_json_doc *doc, seckit_json *parent,
-                                                    seckit_json_kind kind, const char *key,
-                                                    size_t key_len, const char *str, size_t len,
-                                                    const seckit_span *span, seckit_json **out,
-                                                    seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_add(seckit_json_doc *doc, seckit_json **out,
+                                                    seckit_json *parent, seckit_json_kind kind,
+                                                    const char *key, size_t key_len,
+                                                    const char *str, size_t len,
+                                                    const seckit_span *span, seckit_error *err);
 
 #ifdef __cplusplus
 }

@@ -125,8 +125,8 @@ typedef struct seckit_policy_inputs_options {
  * with a wrong shape (a Document that is a number, say) gives
  * SECKIT_EFORMAT with its position. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_policy_inputs_extract(const char *data, size_t len, const seckit_policy_inputs_options *opts,
-                             seckit_policy_inputs **out, seckit_error *err);
+seckit_policy_inputs_extract(seckit_policy_inputs **out, const char *data, size_t len,
+                             const seckit_policy_inputs_options *opts, seckit_error *err);
 
 SECKIT_EXPORT void seckit_policy_inputs_free(seckit_policy_inputs *inputs);
 
@@ -143,8 +143,8 @@ SECKIT_EXPORT seckit_position seckit_policy_input_locate(const seckit_policy_inp
  * input file.  Uses in->tree when set (no second parse).  Free *out with
  * seckit_policy_findings_free(). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_input_lint(const seckit_policy_input *in,
-                                                             const seckit_policy_lint_options *opts,
                                                              seckit_policy_findings **out,
+                                                             const seckit_policy_lint_options *opts,
                                                              seckit_error *err);
 
 /* What a bare policy document (type_known == 0) looks like it is, from

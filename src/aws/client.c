@@ -445,7 +445,7 @@ int skt_aws_configured_endpoint_for(seckit_aws *aws, const char *svc, char *out,
     return 0;
 }
 
-int seckit_aws_endpoint(seckit_aws *aws, const char *service, const char **url, seckit_error *err)
+int seckit_aws_endpoint(seckit_aws *aws, const char **url, const char *service, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && url != NULL, err);
     int i = service_index(service);
