@@ -624,9 +624,9 @@ static int sink_write(void *user, const uint8_t *p, size_t n, seckit_error *err)
 /* The plaintext of a whole message, in wiped heap memory (per-message
  * secrets: see src/base/secmem.h), one byte longer than the message so it can
  * always be NUL-terminated (plaintext is never longer than its message). */
-int seckit_esdk_decrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
-                        const uint8_t *msg, size_t len, uint8_t **plaintext, size_t *pt_len,
-                        seckit_esdk_info *info, seckit_error *err)
+int seckit_esdk_decrypt(const seckit_keyring *kr, uint8_t **plaintext, size_t *pt_len,
+                        seckit_esdk_info *info, const seckit_esdk_options *opts, const uint8_t *msg,
+                        size_t len, seckit_error *err)
 {
     SKT_ENSURE_ARG(plaintext != NULL && pt_len != NULL, err);
     *plaintext = NULL;

@@ -346,9 +346,9 @@ static int writer_sink(void *user, const uint8_t *p, size_t n, seckit_error *err
     return skt_writer_put(user, p, n, err);
 }
 
-int seckit_esdk_encrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
-                        const seckit_esdk_context *ctx, const uint8_t *plaintext, size_t len,
-                        uint8_t **out, size_t *out_len, seckit_error *err)
+int seckit_esdk_encrypt(const seckit_keyring *kr, uint8_t **out, size_t *out_len,
+                        const seckit_esdk_options *opts, const seckit_esdk_context *ctx,
+                        const uint8_t *plaintext, size_t len, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL && out_len != NULL, err);
     *out = NULL;

@@ -131,8 +131,8 @@ need_2:
     return 0;
 }
 
-int seckit_esdk_header_bytes_needed(const uint8_t *msg, size_t len, const seckit_esdk_options *opts,
-                                    size_t *needed, size_t *header_len, seckit_error *err)
+int seckit_esdk_header_bytes_needed(size_t *needed, size_t *header_len, const uint8_t *msg,
+                                    size_t len, const seckit_esdk_options *opts, seckit_error *err)
 {
     skt_esdk_limits l;
     skt_esdk_hdr_scan sc;
@@ -368,8 +368,8 @@ fail:
     return rc;
 }
 
-int seckit_esdk_parse_header(const uint8_t *msg, size_t len, const seckit_esdk_options *opts,
-                             seckit_esdk_info *info, seckit_error *err)
+int seckit_esdk_parse_header(seckit_esdk_info *info, const uint8_t *msg, size_t len,
+                             const seckit_esdk_options *opts, seckit_error *err)
 {
     skt_esdk_limits l;
     skt_esdk_header h;

@@ -44,7 +44,7 @@ uint32_t seckit_esdk_suite_bit(uint16_t suite)
     return s != NULL ? s->bit : 0;
 }
 
-int seckit_esdk_suite_lookup(uint16_t suite, seckit_esdk_suite_info *out, seckit_error *err)
+int seckit_esdk_suite_lookup(seckit_esdk_suite_info *out, uint16_t suite, seckit_error *err)
 {
     const skt_esdk_suite *s = skt_esdk_suite_find(suite);
     SKT_ENSURE_ARG(out != NULL, err);
@@ -60,7 +60,7 @@ int seckit_esdk_suite_lookup(uint16_t suite, seckit_esdk_suite_info *out, seckit
     return 0;
 }
 
-int seckit_esdk_commitment_policy_parse(const char *s, seckit_esdk_commitment_policy *out,
+int seckit_esdk_commitment_policy_parse(seckit_esdk_commitment_policy *out, const char *s,
                                         seckit_error *err)
 {
     static const struct {
@@ -88,7 +88,7 @@ int seckit_esdk_commitment_policy_parse(const char *s, seckit_esdk_commitment_po
                             "require-encrypt-allow-decrypt or forbid-encrypt-allow-decrypt)");
 }
 
-int seckit_rsa_padding_parse(const char *s, seckit_rsa_padding *out, seckit_error *err)
+int seckit_rsa_padding_parse(seckit_rsa_padding *out, const char *s, seckit_error *err)
 {
     static const struct {
         const char *name;

@@ -978,7 +978,7 @@ static int parse_json(const char *json, size_t len, cJSON **out, seckit_error *e
                 col++;
             }
         }
-        return seckit_error_set_at(err, SECKIT_EFORMAT, line, col, off,
+        return seckit_error_set_at(err, SECKIT_EFORMAT, (seckit_position){line, col, off},
                                    "FLE configuration: not valid JSON at line %lu column %lu", line,
                                    col + 1);
     }
@@ -1166,10 +1166,9 @@ static void validate(seckit_fle_config *cfg, const gathered *g, size_t n_sources
     }
 }
 
-int seckit_fle_config_parse_sources(seckit_fle_config **out,
+int seckit_fle_config_parse_sources(seckit_fle_config **out, size_t *n_problems,
                                     const seckit_fle_config_source *sources, size_t n,
-                                    seckit_fle_problem_cb cb, void *ctx, size_t *n_problems,
-                                    seckit_error *err)
+                                    seckit_fle_problem_cb cb, void *ctx, seckit_error *err)
 {
     if (n_problems != NULL)
         *n_problems = 0;
@@ -1209,12 +1208,12 @@ int seckit_fle_config_parse(seckit_fle_config **out, const char *json, size_t le
     if (out == NULL || json == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_config_parse: invalid argument");
     seckit_fle_config_source src = {NULL, json, len};
-    return seckit_fle_config_parse_sources(out, &src, 1, NULL, NULL, NULL, err);
+    return seckit_fle_config_parse_sources(out, NULL, &src, 1, NULL, NULL, err);
 }
 
 /* seckit's one-file shape from the elements, for tools that pass them on
  * (seckit fle push). */
-int seckit_fle_config_combine(const seckit_fle_config_source *sources, size_t n, char **json,
+int seckit_fle_config_combine(char **json, const seckit_fle_config_source *sources, size_t n,
                               seckit_error *err)
 {
     if (json == NULL || (sources == NULL && n > 0))
@@ -1279,8 +1278,8 @@ int seckit_fle_config_has_config(const seckit_fle_config *cfg)
     return cfg != NULL && cfg->has_config;
 }
 
-int seckit_fle_config_profile(const seckit_fle_config *cfg, const char *name_or_id,
-                              const seckit_fle_profile **out, seckit_error *err)
+int seckit_fle_config_profile(const seckit_fle_config *cfg, const seckit_fle_profile **out,
+                              const char *name_or_id, seckit_error *err)
 {
     if (cfg == NULL || name_or_id == NULL || out == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_config_profile: invalid argument");
@@ -1426,8 +1425,8 @@ static int query_profile(const char *query, char *raw, size_t raw_cap, char *dec
     return 0;
 }
 
-int seckit_fle_select(const seckit_fle_config *cfg, const char *content_type, const char *query,
-                      seckit_fle_selection *out, seckit_error *err)
+int seckit_fle_select(const seckit_fle_config *cfg, seckit_fle_selection *out,
+                      const char *content_type, const char *query, seckit_error *err)
 {
     if (cfg == NULL || out == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_select: invalid argument");

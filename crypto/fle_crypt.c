@@ -52,7 +52,7 @@ static int encrypt_value(const skt_fle_entity *e, const void *value, size_t len,
     opts.frame_length = FLE_FRAME_LENGTH;
     opts.commitment_policy = SECKIT_ESDK_FORBID_ENCRYPT_ALLOW_DECRYPT;
     opts.max_encrypted_data_keys = 1;
-    rc = seckit_esdk_encrypt(kr, &opts, NULL, value, len, &msg, &msg_len, err);
+    rc = seckit_esdk_encrypt(kr, &msg, &msg_len, &opts, NULL, value, len, err);
     seckit_keyring_free(kr);
     SKT_GUARD(rc);
     size_t cap = seckit_base64_encoded_len(msg_len, SECKIT_BASE64_STANDARD);
@@ -91,8 +91,8 @@ static void printable_name(char *out, size_t cap, const char *name, size_t len)
     out[o] = '\0';
 }
 
-int seckit_fle_encrypt_value(const seckit_fle_profile *profile, const char *field_name,
-                             const void *value, size_t len, char **out, size_t *out_len,
+int seckit_fle_encrypt_value(const seckit_fle_profile *profile, char **out, size_t *out_len,
+                             const char *field_name, const void *value, size_t len,
                              seckit_error *err)
 {
     if (profile == NULL || field_name == NULL || (value == NULL && len > 0) || out == NULL ||
@@ -115,7 +115,7 @@ static int form_field(const seckit_form *form, size_t i, const char **name, size
                       const char **value, size_t *value_len, seckit_error *err)
 {
     int rc = 0;
-    SKT_ENSURE_GOTO(seckit_form_field(form, i, name, name_len, value, value_len, NULL) >= 0, err,
+    SKT_ENSURE_GOTO(seckit_form_field(form, name, name_len, value, value_len, NULL, i) >= 0, err,
                     rc, fail, SECKIT_EINTERNAL, "form field %zu could not be read", i);
     return 0;
 fail:
@@ -123,8 +123,8 @@ fail:
     return rc;
 }
 
-int seckit_fle_encrypt_body(const seckit_fle_profile *profile, const void *body, size_t len,
-                            char **out, size_t *out_len, size_t *n_encrypted, seckit_error *err)
+int seckit_fle_encrypt_body(const seckit_fle_profile *profile, char **out, size_t *out_len,
+                            size_t *n_encrypted, const void *body, size_t len, seckit_error *err)
 {
     if (profile == NULL || (body == NULL && len > 0) || out == NULL || out_len == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_encrypt_body: invalid argument");
@@ -148,7 +148,8 @@ int seckit_fle_encrypt_body(const seckit_fle_profile *profile, const void *body,
             continue;
         printable_name(pname, sizeof(pname), name, nl);
         if (++count > SECKIT_FLE_MAX_FIELDS) {
-            rc = seckit_error_set_at(err, SECKIT_ELIMIT, 0, 0, seckit_form_field_offset(form, i),
+            rc = seckit_error_set_at(err, SECKIT_ELIMIT,
+                                     (seckit_position){0, 0, seckit_form_field_offset(form, i)},
                                      "field '%s' at offset %zu: more than %u fields to "
                                      "encrypt in one request (CloudFront's limit)",
                                      pname, seckit_form_field_offset(form, i),
@@ -156,7 +157,8 @@ int seckit_fle_encrypt_body(const seckit_fle_profile *profile, const void *body,
             goto done;
         }
         if (vl > SECKIT_FLE_MAX_FIELD) {
-            rc = seckit_error_set_at(err, SECKIT_ELIMIT, 0, 0, seckit_form_field_offset(form, i),
+            rc = seckit_error_set_at(err, SECKIT_ELIMIT,
+                                     (seckit_position){0, 0, seckit_form_field_offset(form, i)},
                                      "field '%s' at offset %zu: value of %zu bytes is over "
                                      "CloudFront's limit of %u bytes for a field to encrypt",
                                      pname, seckit_form_field_offset(form, i), vl,
@@ -717,7 +719,7 @@ void seckit_fle_keystore_free(seckit_fle_keystore *ks)
 static int known_suite(uint8_t version, uint16_t suite)
 {
     seckit_esdk_suite_info info;
-    return seckit_esdk_suite_lookup(suite, &info, NULL) == 0 && info.message_version == version;
+    return seckit_esdk_suite_lookup(&info, suite, NULL) == 0 && info.message_version == version;
 }
 
 int seckit_fle_value_is_encrypted(const char *value, size_t len)
@@ -809,7 +811,7 @@ static int decrypt_value(const seckit_fle_decryptor *d, const char *value, size_
     SKT_GUARD(rc = decode_value(d, value, len, &msg, &msg_len, err));
     /* Pick the key by the EDKs' provider id and key name, for a clear error
      * when none matches (parsing the header authenticates nothing). */
-    if ((rc = seckit_esdk_parse_header(msg, msg_len, &d->esdk, &info, err)) != 0)
+    if ((rc = seckit_esdk_parse_header(&info, msg, msg_len, &d->esdk, err)) != 0)
         goto done;
     if (seckit_esdk_suite_bit(info.suite) == 0 ||
         (d->esdk.allowed_suites & seckit_esdk_suite_bit(info.suite)) == 0) {
@@ -832,7 +834,7 @@ static int decrypt_value(const seckit_fle_decryptor *d, const char *value, size_
                 edk->provider_info_len != strlen(key->key_name) ||
                 memcmp(edk->provider_info, key->key_name, edk->provider_info_len) != 0)
                 continue;
-            rc = seckit_esdk_decrypt(key->keyring, &d->esdk, msg, msg_len, plain, plain_len, NULL,
+            rc = seckit_esdk_decrypt(key->keyring, plain, plain_len, NULL, &d->esdk, msg, msg_len,
                                      err);
             break;
         }
@@ -872,8 +874,8 @@ static void public_value_failure(seckit_error *err, int rc, size_t field_number)
                                 field_number);
 }
 
-int seckit_fle_decrypt_value(const seckit_fle_decryptor *d, const char *value, size_t len,
-                             uint8_t **plain, size_t *plain_len, seckit_error *err)
+int seckit_fle_decrypt_value(const seckit_fle_decryptor *d, uint8_t **plain, size_t *plain_len,
+                             const char *value, size_t len, seckit_error *err)
 {
     if (d == NULL || value == NULL || plain == NULL || plain_len == NULL) {
         int rc = seckit_error_set(err, SECKIT_EINVAL, "seckit_fle_decrypt_value: invalid argument");
@@ -945,8 +947,8 @@ static int select_fields(const seckit_fle_decryptor *d, const seckit_form *form,
         printable_name(pname, sizeof(pname), name, nl);
         /* An encrypted field is held to the strict codec even in lenient
          * mode: only untouched fields may carry what it refuses. */
-        if (!seckit_form_field_is_strict(form, i, &bad)) {
-            rc = seckit_error_set_at(err, SECKIT_EFORMAT, 0, 0, bad,
+        if (!seckit_form_field_is_strict(form, &bad, i)) {
+            rc = seckit_error_set_at(err, SECKIT_EFORMAT, (seckit_position){0, 0, bad},
                                      "field '%s' at offset %zu: byte 0x%02x at offset %zu is "
                                      "not allowed in an encrypted field (not form-encoded)",
                                      pname, off, (unsigned char)((const char *)body)[bad], bad);
@@ -956,7 +958,7 @@ static int select_fields(const seckit_fle_decryptor *d, const seckit_form *form,
         if (!enc) {
             /* A named field in plaintext: CloudFront was bypassed, or the
              * client sent it around the encryption. */
-            rc = seckit_error_set_at(err, SECKIT_EFORMAT, 0, 0, off,
+            rc = seckit_error_set_at(err, SECKIT_EFORMAT, (seckit_position){0, 0, off},
                                      "field '%s' at offset %zu: value is not an encrypted "
                                      "(AWS Encryption SDK, base64) field, but the field is "
                                      "named for decryption",
@@ -965,7 +967,7 @@ static int select_fields(const seckit_fle_decryptor *d, const seckit_form *form,
             return rc;
         }
         if (++*count > d->opts.max_fields) {
-            rc = seckit_error_set_at(err, SECKIT_ELIMIT, 0, 0, off,
+            rc = seckit_error_set_at(err, SECKIT_ELIMIT, (seckit_position){0, 0, off},
                                      "more than %zu encrypted fields in one body (CloudFront "
                                      "encrypts at most %u)",
                                      d->opts.max_fields, SECKIT_FLE_MAX_FIELDS);
@@ -1067,7 +1069,7 @@ static int decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_
                      seckit_form_field_offset(r->form, i));
             seckit_error_prefix(err, ctx);
             if (err != NULL)
-                err->offset = seckit_form_field_offset(r->form, i);
+                err->position.offset = seckit_form_field_offset(r->form, i);
             public_value_failure(err, rc, i + 1);
             goto fail_todo;
         }
@@ -1083,9 +1085,9 @@ fail:
     return rc;
 }
 
-int seckit_fle_decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_t len,
-                              const char *const *fields, size_t n_fields, seckit_fle_fields **out,
-                              seckit_error *err)
+int seckit_fle_decrypt_fields(const seckit_fle_decryptor *d, seckit_fle_fields **out,
+                              const void *body, size_t len, const char *const *fields,
+                              size_t n_fields, seckit_error *err)
 {
     if (out != NULL)
         *out = NULL;
@@ -1108,7 +1110,7 @@ size_t seckit_fle_fields_decrypted(const seckit_fle_fields *f)
     return f != NULL ? f->n_decrypted : 0;
 }
 
-int seckit_fle_fields_get(const seckit_fle_fields *f, size_t i, seckit_fle_field *out)
+int seckit_fle_fields_get(const seckit_fle_fields *f, seckit_fle_field *out, size_t i)
 {
     if (f == NULL || out == NULL || i >= f->n)
         return SECKIT_EINVAL;
@@ -1116,14 +1118,14 @@ int seckit_fle_fields_get(const seckit_fle_fields *f, size_t i, seckit_fle_field
     size_t name_raw_len = 0;
     out->index = i;
     out->offset = seckit_form_field_offset(f->form, i);
-    SKT_GUARD(seckit_form_field_raw(f->form, i, &out->raw, &out->raw_len, &name_raw_len));
+    SKT_GUARD(seckit_form_field_raw(f->form, &out->raw, &out->raw_len, &name_raw_len, i));
     out->raw_name = out->raw;
     out->raw_name_len = name_raw_len;
-    SKT_GUARD(seckit_form_field(f->form, i, &out->name, &out->name_len, &out->value,
-                                &out->value_len, &out->has_value));
+    SKT_GUARD(seckit_form_field(f->form, &out->name, &out->name_len, &out->value, &out->value_len,
+                                &out->has_value, i));
     out->raw_value = out->has_value ? out->raw + name_raw_len + 1 : out->raw + out->raw_len;
     out->raw_value_len = out->has_value ? out->raw_len - name_raw_len - 1 : 0;
-    out->strict = seckit_form_field_is_strict(f->form, i, NULL);
+    out->strict = seckit_form_field_is_strict(f->form, NULL, i);
     if (f->plain[i] != NULL) {
         out->decrypted = 1;
         out->plaintext = f->plain[i];
@@ -1138,7 +1140,7 @@ int seckit_fle_fields_foreach(const seckit_fle_fields *f, seckit_fle_field_cb cb
         return SECKIT_EINVAL;
     for (size_t i = 0; i < f->n; i++) {
         seckit_fle_field field;
-        SKT_GUARD(seckit_fle_fields_get(f, i, &field));
+        SKT_GUARD(seckit_fle_fields_get(f, &field, i));
         int rc = cb(ctx, &field);
         if (rc != 0)
             return rc;
@@ -1146,9 +1148,9 @@ int seckit_fle_fields_foreach(const seckit_fle_fields *f, seckit_fle_field_cb cb
     return 0;
 }
 
-int seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, size_t len,
-                            const char *const *fields, size_t n_fields, char **out, size_t *out_len,
-                            size_t *n_decrypted, seckit_error *err)
+int seckit_fle_decrypt_body(const seckit_fle_decryptor *d, char **out, size_t *out_len,
+                            size_t *n_decrypted, const void *body, size_t len,
+                            const char *const *fields, size_t n_fields, seckit_error *err)
 {
     if (out != NULL)
         *out = NULL;

@@ -88,7 +88,7 @@ static int decode_span(const char *raw, size_t off, size_t len, char *out, size_
             int lo = i + 2 < len ? skt_hex_digit((unsigned char)raw[off + i + 2]) : -1;
             if (hi < 0 || lo < 0)
                 return seckit_error_set_at(
-                    err, SECKIT_EFORMAT, 0, 0, off + i,
+                    err, SECKIT_EFORMAT, (seckit_position){0, 0, off + i},
                     "form body: field %zu %s: malformed percent escape at offset %zu "
                     "('%%' must be followed by two hex digits)",
                     field_index + 1, what, off + i);
@@ -138,7 +138,7 @@ int seckit_form_parse_ex(seckit_form **out, const void *body, size_t len, size_t
     for (size_t i = 0; i < len && !lenient; i++)
         if (forbidden_raw((unsigned char)b[i]))
             return seckit_error_set_at(
-                err, SECKIT_EFORMAT, 0, 0, i,
+                err, SECKIT_EFORMAT, (seckit_position){0, 0, i},
                 "not an application/x-www-form-urlencoded body: byte 0x%02x at offset %zu "
                 "is never sent unencoded in a form",
                 (unsigned char)b[i], i);
@@ -217,8 +217,8 @@ size_t seckit_form_count(const seckit_form *form)
     return form != NULL ? form->n : 0;
 }
 
-int seckit_form_field(const seckit_form *form, size_t i, const char **name, size_t *name_len,
-                      const char **value, size_t *value_len, int *has_value)
+int seckit_form_field(const seckit_form *form, const char **name, size_t *name_len,
+                      const char **value, size_t *value_len, int *has_value, size_t i)
 {
     if (form == NULL || i >= form->n)
         return SECKIT_EINVAL;
@@ -250,8 +250,8 @@ size_t seckit_form_field_offset(const seckit_form *form, size_t i)
     return form != NULL && i < form->n ? form->fields[i].raw_off : 0;
 }
 
-int seckit_form_field_raw(const seckit_form *form, size_t i, const char **raw, size_t *raw_len,
-                          size_t *name_raw_len)
+int seckit_form_field_raw(const seckit_form *form, const char **raw, size_t *raw_len,
+                          size_t *name_raw_len, size_t i)
 {
     if (form == NULL || i >= form->n)
         return SECKIT_EINVAL;
@@ -265,7 +265,7 @@ int seckit_form_field_raw(const seckit_form *form, size_t i, const char **raw, s
     return 0;
 }
 
-int seckit_form_field_is_strict(const seckit_form *form, size_t i, size_t *bad_offset)
+int seckit_form_field_is_strict(const seckit_form *form, size_t *bad_offset, size_t i)
 {
     if (form == NULL || i >= form->n)
         return 0;
@@ -330,7 +330,7 @@ size_t skt_form_encode_into(char *out, const uint8_t *in, size_t len)
     return o;
 }
 
-int seckit_form_encode_component(const void *in, size_t len, char **out, size_t *out_len,
+int seckit_form_encode_component(char **out, size_t *out_len, const void *in, size_t len,
                                  seckit_error *err)
 {
     SKT_ENSURE(!(out == NULL || (in == NULL && len > 0)), err, SECKIT_EINVAL,

@@ -28,8 +28,8 @@ static int bio_to_string(BIO *bio, int secret, char **out, size_t *out_len, seck
     return 0;
 }
 
-int seckit_rsa_keygen(unsigned bits, char **private_pem, size_t *private_len, char **public_pem,
-                      size_t *public_len, seckit_error *err)
+int seckit_rsa_keygen(char **private_pem, size_t *private_len, char **public_pem,
+                      size_t *public_len, unsigned bits, seckit_error *err)
 {
     int rc;
     EVP_PKEY_CTX *ctx = NULL;

@@ -196,8 +196,8 @@ static EVP_CIPHER_CTX *gcm_ctx(int enc, const uint8_t *key, const uint8_t *iv, i
     return c;
 }
 
-int seckit_s3cse_encryptor_new(seckit_s3cse_encryptor **out, const seckit_s3cse_options *opts,
-                               const seckit_s3cse_keyring *kr, seckit_s3cse_meta *meta,
+int seckit_s3cse_encryptor_new(seckit_s3cse_encryptor **out, seckit_s3cse_meta *meta,
+                               const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
                                seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL && meta != NULL, err);
@@ -253,8 +253,8 @@ static int cipher_update(EVP_CIPHER_CTX *c, uint8_t *out, const uint8_t *in, siz
     return 0;
 }
 
-int seckit_s3cse_encryptor_update(seckit_s3cse_encryptor *e, const uint8_t *in, size_t len,
-                                  uint8_t *out, seckit_error *err)
+int seckit_s3cse_encryptor_update(seckit_s3cse_encryptor *e, uint8_t *out, const uint8_t *in,
+                                  size_t len, seckit_error *err)
 {
     SKT_ENSURE_ARG(e != NULL && (len == 0 || (in != NULL && out != NULL)), err);
     SKT_ENSURE(e->state == 0, err, SECKIT_EINVAL, "encryptor already finished or failed");
@@ -436,8 +436,8 @@ static int dec_fail(seckit_s3cse_decryptor *d, uint8_t *out, size_t n, seckit_er
     return skt_s3cse_auth_fail(err);
 }
 
-int seckit_s3cse_decryptor_update(seckit_s3cse_decryptor *d, const uint8_t *in, size_t len,
-                                  uint8_t *out, size_t *out_len, seckit_error *err)
+int seckit_s3cse_decryptor_update(seckit_s3cse_decryptor *d, uint8_t *out, size_t *out_len,
+                                  const uint8_t *in, size_t len, seckit_error *err)
 {
     SKT_ENSURE_ARG(d != NULL && out_len != NULL && (len == 0 || (in != NULL && out != NULL)), err);
     *out_len = 0;
@@ -543,8 +543,8 @@ void seckit_s3cse_decryptor_free(seckit_s3cse_decryptor *d)
 
 /* ---- ranges ------------------------------------------------------------------------ */
 
-int seckit_s3cse_range_adjust(uint64_t first, uint64_t last, uint64_t object_len,
-                              seckit_s3cse_range *out, seckit_error *err)
+int seckit_s3cse_range_adjust(seckit_s3cse_range *out, uint64_t first, uint64_t last,
+                              uint64_t object_len, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     memset(out, 0, sizeof(*out));
@@ -576,10 +576,10 @@ int seckit_s3cse_range_adjust(uint64_t first, uint64_t last, uint64_t object_len
 
 /* ---- rewrap and key checks ----------------------------------------------------------- */
 
-int seckit_s3cse_rewrap(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *from,
-                        const seckit_s3cse_kv *meta, size_t n, const char *instruction,
-                        size_t instruction_len, const seckit_s3cse_keyring *to,
-                        seckit_s3cse_meta *out, seckit_error *err)
+int seckit_s3cse_rewrap(seckit_s3cse_meta *out, const seckit_s3cse_options *opts,
+                        const seckit_s3cse_keyring *from, const seckit_s3cse_kv *meta, size_t n,
+                        const char *instruction, size_t instruction_len,
+                        const seckit_s3cse_keyring *to, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     memset(out, 0, sizeof(*out));
@@ -640,9 +640,9 @@ int seckit_s3cse_check_key(const seckit_s3cse_options *opts, const seckit_s3cse_
 
 /* ---- one-shot helpers ------------------------------------------------------------------ */
 
-int seckit_s3cse_encrypt(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
-                         const uint8_t *plaintext, size_t len, uint8_t **body, size_t *body_len,
-                         seckit_s3cse_meta *meta, seckit_error *err)
+int seckit_s3cse_encrypt(uint8_t **body, size_t *body_len, seckit_s3cse_meta *meta,
+                         const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
+                         const uint8_t *plaintext, size_t len, seckit_error *err)
 {
     SKT_ENSURE_ARG(body != NULL && body_len != NULL && meta != NULL, err);
     *body = NULL;
@@ -652,11 +652,11 @@ int seckit_s3cse_encrypt(const seckit_s3cse_options *opts, const seckit_s3cse_ke
     SKT_ENSURE(len <= SECKIT_S3CSE_GCM_MAX_PLAINTEXT, err, SECKIT_ELIMIT,
                "object larger than AES-GCM's limit of 68719476704 bytes");
     seckit_s3cse_encryptor *e;
-    SKT_GUARD(seckit_s3cse_encryptor_new(&e, opts, kr, meta, err));
+    SKT_GUARD(seckit_s3cse_encryptor_new(&e, meta, opts, kr, err));
     int rc = 0;
     uint8_t *b = malloc(len + SECKIT_S3CSE_TAG_LEN);
     SKT_ENSURE_GOTO(b != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
-    SKT_GUARD_GOTO(seckit_s3cse_encryptor_update(e, plaintext, len, b, err), rc, fail);
+    SKT_GUARD_GOTO(seckit_s3cse_encryptor_update(e, b, plaintext, len, err), rc, fail);
     SKT_GUARD_GOTO(seckit_s3cse_encryptor_final(e, b + len, err), rc, fail);
     seckit_s3cse_encryptor_free(e);
     *body = b;
@@ -669,10 +669,10 @@ fail:
     return rc;
 }
 
-int seckit_s3cse_decrypt(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
-                         const seckit_s3cse_kv *meta, size_t n, const char *instruction,
-                         size_t instruction_len, const uint8_t *body, size_t body_len,
-                         uint8_t **plaintext, size_t *pt_len, seckit_error *err)
+int seckit_s3cse_decrypt(uint8_t **plaintext, size_t *pt_len, const seckit_s3cse_options *opts,
+                         const seckit_s3cse_keyring *kr, const seckit_s3cse_kv *meta, size_t n,
+                         const char *instruction, size_t instruction_len, const uint8_t *body,
+                         size_t body_len, seckit_error *err)
 {
     SKT_ENSURE_ARG(plaintext != NULL && pt_len != NULL, err);
     *plaintext = NULL;
@@ -685,7 +685,7 @@ int seckit_s3cse_decrypt(const seckit_s3cse_options *opts, const seckit_s3cse_ke
     uint8_t *p = skt_scratch_alloc(cap);
     int rc = 0;
     SKT_ENSURE_GOTO(p != NULL, err, rc, fail, SECKIT_ENOMEM, "out of memory");
-    SKT_GUARD_GOTO(seckit_s3cse_decryptor_update(d, body, body_len, p, &w, err), rc, fail);
+    SKT_GUARD_GOTO(seckit_s3cse_decryptor_update(d, p, &w, body, body_len, err), rc, fail);
     SKT_GUARD_GOTO(seckit_s3cse_decryptor_final(d, p + w, &w2, err), rc, fail);
     p[w + w2] = 0;
     seckit_s3cse_decryptor_free(d);

@@ -34,7 +34,7 @@ static int name_eq(const char *s, const char *dashed)
     return *s == '\0' && *dashed == '\0';
 }
 
-int seckit_s3cse_envelope_parse(const char *s, seckit_s3cse_envelope *out, seckit_error *err)
+int seckit_s3cse_envelope_parse(seckit_s3cse_envelope *out, const char *s, seckit_error *err)
 {
     SKT_ENSURE_ARG(s != NULL && out != NULL, err);
     if (lower_eq(s, "v3"))
@@ -50,7 +50,7 @@ static const char *const policy_names[] = {"require-encrypt-require-decrypt",
                                            "require-encrypt-allow-decrypt",
                                            "forbid-encrypt-allow-decrypt"};
 
-int seckit_s3cse_commitment_policy_parse(const char *s, seckit_s3cse_commitment_policy *out,
+int seckit_s3cse_commitment_policy_parse(seckit_s3cse_commitment_policy *out, const char *s,
                                          seckit_error *err)
 {
     SKT_ENSURE_ARG(s != NULL && out != NULL, err);
@@ -72,7 +72,7 @@ const char *seckit_s3cse_commitment_policy_name(seckit_s3cse_commitment_policy p
     return policy_names[p];
 }
 
-int seckit_s3cse_security_profile_parse(const char *s, seckit_s3cse_security_profile *out,
+int seckit_s3cse_security_profile_parse(seckit_s3cse_security_profile *out, const char *s,
                                         seckit_error *err)
 {
     SKT_ENSURE_ARG(s != NULL && out != NULL, err);
@@ -359,8 +359,8 @@ int seckit_s3cse_instruction_parse(seckit_s3cse_kv **kv, size_t *count, const ch
     return 0;
 }
 
-int seckit_s3cse_instruction_serialize(const seckit_s3cse_kv *kv, size_t count, char **json,
-                                       size_t *len, seckit_error *err)
+int seckit_s3cse_instruction_serialize(char **json, size_t *len, const seckit_s3cse_kv *kv,
+                                       size_t count, seckit_error *err)
 {
     SKT_ENSURE_ARG(json != NULL && (kv != NULL || count == 0), err);
     return skt_json_map_serialize(kv, count, json, len, err);
@@ -478,7 +478,7 @@ static int detect_slots(const slots *s, seckit_s3cse_location *out, const char *
     return 0;
 }
 
-int seckit_s3cse_detect(const seckit_s3cse_kv *meta, size_t n, seckit_s3cse_location *out,
+int seckit_s3cse_detect(seckit_s3cse_location *out, const seckit_s3cse_kv *meta, size_t n,
                         seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
@@ -889,8 +889,8 @@ void seckit_s3cse_info_free(seckit_s3cse_info *info)
     memset(info, 0, sizeof(*info));
 }
 
-int seckit_s3cse_describe(const seckit_s3cse_kv *meta, size_t n, const char *instruction,
-                          size_t instruction_len, seckit_s3cse_info *info, seckit_error *err)
+int seckit_s3cse_describe(seckit_s3cse_info *info, const seckit_s3cse_kv *meta, size_t n,
+                          const char *instruction, size_t instruction_len, seckit_error *err)
 {
     SKT_ENSURE_ARG(info != NULL, err);
     memset(info, 0, sizeof(*info));

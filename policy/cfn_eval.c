@@ -702,7 +702,7 @@ static int eval(cfn *c, const skt_in_node *n, const ectx *x, unsigned depth, skt
 {
     *out = NULL;
     if (depth > SKT_IN_MAX_DEPTH)
-        return seckit_error_set_at(c->err, SECKIT_ELIMIT, n->pos.line, n->pos.column, n->pos.offset,
+        return seckit_error_set_at(c->err, SECKIT_ELIMIT, n->pos,
                                    "line %lu column %lu: intrinsic functions nested too deeply",
                                    n->pos.line, n->pos.column);
     if (is_intrinsic(n)) {

@@ -124,7 +124,7 @@ static int order_ci(const char *a, size_t al, const char *b, size_t bl)
 
 static int bad(seckit_error *err, size_t lineno, const char *what)
 {
-    return seckit_error_set_at(err, SECKIT_EFORMAT, (unsigned long)lineno, 0, 0,
+    return seckit_error_set_at(err, SECKIT_EFORMAT, (seckit_position){(unsigned long)lineno, 0, 0},
                                "IAM data: line %zu: %s", lineno, what);
 }
 
@@ -713,7 +713,7 @@ int seckit_iam_service_exists(const seckit_iam_data *d, const char *prefix)
     return prefix != NULL && skt_iam_service_find(d, prefix, strlen(prefix)) != NULL;
 }
 
-int seckit_iam_action_lookup(const seckit_iam_data *d, const char *action, unsigned *access)
+int seckit_iam_action_lookup(const seckit_iam_data *d, unsigned *access, const char *action)
 {
     if (action == NULL)
         return 0;

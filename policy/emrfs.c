@@ -161,8 +161,8 @@ static int normalise(const char *uri, int root, char *out, size_t cap, size_t *b
     return 0;
 }
 
-int seckit_emrfs_location_parse(const char *uri, char *out, size_t cap, char *bucket,
-                                size_t bucket_cap, const char **key, seckit_error *err)
+int seckit_emrfs_location_parse(char *out, size_t cap, char *bucket, size_t bucket_cap,
+                                const char **key, const char *uri, seckit_error *err)
 {
     SKT_ENSURE_ARG(uri != NULL && out != NULL && cap > 0, err);
     size_t bl = 0;
@@ -229,11 +229,11 @@ static int cfg_fail(cfg_ctx *c, const skt_in_node *n, const char *fmt, ...)
     va_end(ap);
     seckit_position p = node_pos(c, n);
     if (c->outer != NULL)
-        return seckit_error_set_at(c->err, SECKIT_EFORMAT, p.line, p.column, p.offset,
+        return seckit_error_set_at(c->err, SECKIT_EFORMAT, p,
                                    "%s (in the SecurityConfiguration string, at its line %lu "
                                    "column %lu)",
                                    msg, n->pos.line, n->pos.column + 1);
-    return seckit_error_set_at(c->err, SECKIT_EFORMAT, p.line, p.column, p.offset, "%s", msg);
+    return seckit_error_set_at(c->err, SECKIT_EFORMAT, p, "%s", msg);
 }
 
 static const char *kind_name(skt_in_kind k)
@@ -527,8 +527,7 @@ static int read_config_string(cfg_ctx *c, const skt_in_node *s)
         skt_in_doc_free(&inner);
         if (rc == SECKIT_ENOMEM)
             return oom(c->err);
-        return seckit_error_set_at(c->err, SECKIT_EFORMAT, s->pos.line, s->pos.column,
-                                   s->pos.offset,
+        return seckit_error_set_at(c->err, SECKIT_EFORMAT, s->pos,
                                    "the SecurityConfiguration string is not valid JSON: %s",
                                    e.message);
     }
@@ -662,8 +661,10 @@ int seckit_emrfs_config_parse(seckit_emrfs_config **out, const char *data, size_
     const skt_in_node *root = doc.root;
     const char *nm = NULL;
     if (root == NULL || root->kind != SKT_IN_OBJECT) {
-        rc = seckit_error_set_at(err, SECKIT_EFORMAT, root ? root->pos.line : 1,
-                                 root ? root->pos.column : 0, root ? root->pos.offset : 0,
+        rc = seckit_error_set_at(err, SECKIT_EFORMAT,
+                                 (seckit_position){root ? root->pos.line : 1,
+                                                   root ? root->pos.column : 0,
+                                                   root ? root->pos.offset : 0},
                                  "not an EMR security configuration: the document is %s, "
                                  "expected an object",
                                  root ? kind_name(root->kind) : "empty");
@@ -885,7 +886,7 @@ static int name_ok(const char *s, size_t n)
 
 static int grp_fail(unsigned long line, const char *what, seckit_error *err)
 {
-    return seckit_error_set_at(err, SECKIT_EFORMAT, line, 0, 0,
+    return seckit_error_set_at(err, SECKIT_EFORMAT, (seckit_position){line, 0, 0},
                                "line %lu: %s (expected 'user: group1 group2' or "
                                "'group:x:gid:user1,user2')",
                                line, what);
@@ -1021,8 +1022,8 @@ void seckit_emrfs_groups_free(seckit_emrfs_groups *g)
     free(g);
 }
 
-size_t seckit_emrfs_groups_of(const seckit_emrfs_groups *g, const char *user,
-                              const char *const **out)
+size_t seckit_emrfs_groups_of(const seckit_emrfs_groups *g, const char *const **out,
+                              const char *user)
 {
     static const char *const none[1] = {NULL};
     if (out != NULL)
@@ -1054,9 +1055,9 @@ int seckit_emrfs_groups_has_group(const seckit_emrfs_groups *g, const char *grou
 /* ------------------------------------------------------------------ */
 /* Resolution */
 
-int seckit_emrfs_resolve(const seckit_emrfs_config *c, const char *instance_role,
-                         const seckit_emrfs_identity *who, const char *s3_uri,
-                         seckit_emrfs_resolution *out, seckit_error *err)
+int seckit_emrfs_resolve(const seckit_emrfs_config *c, seckit_emrfs_resolution *out,
+                         const char *instance_role, const seckit_emrfs_identity *who,
+                         const char *s3_uri, seckit_error *err)
 {
     SKT_ENSURE_ARG(c != NULL && instance_role != NULL && who != NULL && s3_uri != NULL &&
                        out != NULL,
@@ -1067,8 +1068,8 @@ int seckit_emrfs_resolve(const seckit_emrfs_config *c, const char *instance_role
                "instance role '%.200s' is not an IAM role ARN "
                "(arn:aws:iam::ACCOUNT:role/NAME)",
                instance_role);
-    SKT_GUARD(seckit_emrfs_location_parse(s3_uri, out->location, sizeof(out->location), NULL, 0,
-                                          NULL, err));
+    SKT_GUARD(seckit_emrfs_location_parse(out->location, sizeof(out->location), NULL, 0, NULL,
+                                          s3_uri, err));
     const char *user = who->user != NULL ? who->user : "";
     for (size_t i = 0; i < c->count; i++) {
         const seckit_emrfs_mapping *m = &c->mappings[i];
@@ -1225,7 +1226,7 @@ int seckit_emrfs_roles_add_document(seckit_emrfs_roles *r, const char *role_arn,
         return err != NULL ? err->code : SECKIT_EINVAL;
     seckit_policy_inputs_options o = {SECKIT_INPUT_AUTO, source, SECKIT_INPUTS_STRICT};
     seckit_policy_inputs *in = NULL;
-    int rc = seckit_policy_inputs_extract(text != NULL ? text : "", len, &o, &in, err);
+    int rc = seckit_policy_inputs_extract(&in, text != NULL ? text : "", len, &o, err);
     if (rc != 0) {
         if (source != NULL)
             seckit_error_prefix(err, source);
@@ -1260,8 +1261,7 @@ int seckit_emrfs_roles_add_document(seckit_emrfs_roles *r, const char *role_arn,
 
 static int ad_fail(const skt_in_node *n, const char *what, seckit_error *err)
 {
-    return seckit_error_set_at(err, SECKIT_EFORMAT, n->pos.line, n->pos.column, n->pos.offset, "%s",
-                               what);
+    return seckit_error_set_at(err, SECKIT_EFORMAT, n->pos, "%s", what);
 }
 
 /* One document node (object or string) of the dump as policy text. */
@@ -1368,8 +1368,8 @@ static int ad_role_documents(seckit_emrfs_roles *r, skt_in_list *l, skt_emrfs_ro
     return rc;
 }
 
-int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const char *data,
-                                                 size_t len, size_t *missing, seckit_error *err)
+int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, size_t *missing,
+                                                 const char *data, size_t len, seckit_error *err)
 {
     SKT_ENSURE_ARG(r != NULL && (data != NULL || len == 0), err);
     if (missing != NULL)
@@ -1409,8 +1409,8 @@ int seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const ch
         skt_emrfs_role *ro = role_get(r, arn, &e2);
         if (ro == NULL) {
             const skt_in_node *an = skt_in_get(e, "Arn");
-            rc = seckit_error_set_at(err, e2.code ? e2.code : SECKIT_EFORMAT, an->pos.line,
-                                     an->pos.column, an->pos.offset, "%s", e2.message);
+            rc = seckit_error_set_at(err, e2.code ? e2.code : SECKIT_EFORMAT, an->pos, "%s",
+                                     e2.message);
             break;
         }
         rc = ad_role_documents(r, &l, ro, e, pols, missing, err);

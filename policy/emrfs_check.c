@@ -547,8 +547,8 @@ static int check_roles(cctx *x)
     return 0;
 }
 
-int seckit_emrfs_check(const seckit_emrfs_config *c, const seckit_emrfs_check_options *opts,
-                       seckit_emrfs_findings **out, seckit_error *err)
+int seckit_emrfs_check(const seckit_emrfs_config *c, seckit_emrfs_findings **out,
+                       const seckit_emrfs_check_options *opts, seckit_error *err)
 {
     SKT_ENSURE_ARG(c != NULL && opts != NULL && opts->instance_role != NULL &&
                        opts->roles != NULL && out != NULL,
@@ -616,10 +616,10 @@ static int is_bucket_action(const seckit_iam_data *data, const char *action)
     return strstr(name, "Bucket") != NULL || strcmp(name, "ListMultipartUploads") == 0;
 }
 
-int seckit_emrfs_can_access(const seckit_emrfs_config *c, const seckit_emrfs_roles *roles,
-                            const seckit_iam_data *data, const char *instance_role,
-                            const seckit_emrfs_identity *who, const char *action,
-                            const char *s3_uri, seckit_emrfs_access *out, seckit_error *err)
+int seckit_emrfs_can_access(const seckit_emrfs_config *c, seckit_emrfs_access *out,
+                            const seckit_emrfs_roles *roles, const seckit_iam_data *data,
+                            const char *instance_role, const seckit_emrfs_identity *who,
+                            const char *action, const char *s3_uri, seckit_error *err)
 {
     SKT_ENSURE_ARG(c != NULL && roles != NULL && action != NULL && out != NULL, err);
     memset(out, 0, sizeof(*out));
@@ -628,12 +628,12 @@ int seckit_emrfs_can_access(const seckit_emrfs_config *c, const seckit_emrfs_rol
         strchr(action, '*') != NULL || strchr(action, '?') != NULL || strlen(action) > 128)
         return seckit_error_set(err, SECKIT_EINVAL,
                                 "action '%.100s' is not an S3 action such as s3:GetObject", action);
-    SKT_GUARD(seckit_emrfs_resolve(c, instance_role, who, s3_uri, &out->resolution, err));
+    SKT_GUARD(seckit_emrfs_resolve(c, &out->resolution, instance_role, who, s3_uri, err));
     char bucket[300];
     char loc[2100];
     const char *key = NULL;
     SKT_GUARD(
-        seckit_emrfs_location_parse(s3_uri, loc, sizeof(loc), bucket, sizeof(bucket), &key, err));
+        seckit_emrfs_location_parse(loc, sizeof(loc), bucket, sizeof(bucket), &key, s3_uri, err));
     if (is_bucket_action(data, action))
         snprintf(out->resource, sizeof(out->resource), "arn:aws:s3:::%s", bucket);
     else

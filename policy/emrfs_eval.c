@@ -79,7 +79,7 @@ int skt_emrfs_decide(const skt_emrfs_role *role, const char *principal, const ch
     req.resource_account =
         role != NULL && strncmp(resource, "arn:aws:s3:::", 13) == 0 ? role->account : NULL;
     seckit_eval_result *res = NULL;
-    rc = seckit_policy_eval(set, &req, &res, err);
+    rc = seckit_policy_eval(set, &res, &req, err);
     if (rc == 0) {
         seckit_decision d = seckit_eval_result_decision(res);
         if (d == SECKIT_DECISION_EXPLICIT_DENY)

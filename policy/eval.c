@@ -46,7 +46,7 @@ const char *seckit_context_type_name(seckit_context_type t)
     return (unsigned)t < SECKIT_CONTEXT_TYPE_COUNT_ ? ctx_type_names[t] : "unknown";
 }
 
-int seckit_context_type_parse(const char *s, seckit_context_type *out, seckit_error *err)
+int seckit_context_type_parse(seckit_context_type *out, const char *s, seckit_error *err)
 {
     SKT_ENSURE_ARG(s != NULL && out != NULL, err);
     int k = 0;
@@ -937,8 +937,8 @@ static void decide(eval_state *s, unsigned gates)
     }
 }
 
-int seckit_policy_eval(const seckit_policy_set *set, const seckit_eval_request *req,
-                       seckit_eval_result **out, seckit_error *err)
+int seckit_policy_eval(const seckit_policy_set *set, seckit_eval_result **out,
+                       const seckit_eval_request *req, seckit_error *err)
 {
     if (set == NULL || req == NULL || out == NULL)
         return seckit_error_set(err, SECKIT_EINVAL, "policy eval: bad argument");

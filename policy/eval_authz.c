@@ -24,8 +24,7 @@ static int add_document(seckit_policy_set *set, seckit_eval_role role, const cha
     if (doc->kind == SECKIT_JSON_OBJECT)
         return seckit_policy_set_add_tree(set, role, name, file, doc, err);
     if (doc->kind != SECKIT_JSON_STRING)
-        return seckit_error_set_at(err, SECKIT_EFORMAT, doc->span.start.line,
-                                   doc->span.start.column, doc->span.start.offset,
+        return seckit_error_set_at(err, SECKIT_EFORMAT, doc->span.start,
                                    "%s:%lu: policy %s: the document is not an object",
                                    file ? file : "", doc->span.start.line, name);
     char *text = malloc(doc->len + 1);

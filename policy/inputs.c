@@ -75,9 +75,9 @@ int skt_in_set_scope(skt_in_list *l, size_t from, const char *scope, const char 
     return 0;
 }
 
-static seckit_input_position to_pub(const skt_in_pos *p)
+static seckit_position to_pub(const skt_in_pos *p)
 {
-    seckit_input_position q = {p->line, p->column, p->offset};
+    seckit_position q = {p->line, p->column, p->offset};
     return q;
 }
 
@@ -539,16 +539,16 @@ int skt_in_add_document(skt_in_list *l, const skt_in_node *doc, seckit_policy_ty
         l->items[l->n - 1].tree = doc->json; /* the slice as json.c read it */
         return 0;
     }
-    return seckit_error_set_at(err, SECKIT_EFORMAT, doc->pos.line, doc->pos.column, doc->pos.offset,
+    return seckit_error_set_at(err, SECKIT_EFORMAT, doc->pos,
                                "%s: the policy document at line %lu column %lu is neither an "
                                "object nor a string",
                                owner, doc->pos.line, doc->pos.column);
 }
 
-seckit_input_position seckit_policy_input_locate(const seckit_policy_input *in, size_t text_offset,
-                                                 unsigned long text_line, unsigned long text_column)
+seckit_position seckit_policy_input_locate(const seckit_policy_input *in, size_t text_offset,
+                                           unsigned long text_line, unsigned long text_column)
 {
-    seckit_input_position p = in->base;
+    seckit_position p = in->base;
     if (in->exact) {
         if (text_line <= 1) {
             p.column = in->base.column + text_column;
@@ -605,8 +605,8 @@ static const char *str_or(const skt_in_node *obj, const char *key, const char *d
 
 static int shape_error(const skt_in_node *n, const char *what, seckit_error *err)
 {
-    return seckit_error_set_at(err, SECKIT_EFORMAT, n->pos.line, n->pos.column, n->pos.offset,
-                               "line %lu column %lu: %s", n->pos.line, n->pos.column, what);
+    return seckit_error_set_at(err, SECKIT_EFORMAT, n->pos, "line %lu column %lu: %s", n->pos.line,
+                               n->pos.column, what);
 }
 
 /* ---- AWS CLI outputs ---- */
@@ -1008,9 +1008,8 @@ static void hand_over_trees(skt_in_list *l, skt_in_doc *doc, seckit_policy_input
     out->internal_ = own;
 }
 
-int seckit_policy_inputs_extract(const char *data, size_t len,
-                                 const seckit_policy_inputs_options *opts,
-                                 seckit_policy_inputs **out, seckit_error *err)
+int seckit_policy_inputs_extract(seckit_policy_inputs **out, const char *data, size_t len,
+                                 const seckit_policy_inputs_options *opts, seckit_error *err)
 {
     SKT_ENSURE_ARG(out != NULL, err);
     SKT_ENSURE_ARG(data != NULL || len == 0, err);

@@ -61,8 +61,7 @@ static int add_policy(cfn *c, const skt_in_node *docnode, seckit_policy_type typ
     } else if (v->kind == SKT_IN_OBJECT) {
         rc = skt_in_add_tree(c->l, v, type, resource_type, owner, c->err);
     } else {
-        rc = seckit_error_set_at(c->err, SECKIT_EFORMAT, docnode->pos.line, docnode->pos.column,
-                                 docnode->pos.offset,
+        rc = seckit_error_set_at(c->err, SECKIT_EFORMAT, docnode->pos,
                                  "line %lu column %lu: %s: the policy document is neither an "
                                  "object nor a string",
                                  docnode->pos.line, docnode->pos.column, owner);
@@ -291,8 +290,7 @@ static int metadata_ignores(const skt_in_node *res, const char *id, char *buf, s
     const skt_in_node *ig = sk->kind == SKT_IN_OBJECT ? skt_in_get(sk, "ignore") : NULL;
     if (sk->kind != SKT_IN_OBJECT || (ig != NULL && ig->kind != SKT_IN_ARRAY) ||
         (ig == NULL && sk->n > 0))
-        return seckit_error_set_at(err, SECKIT_EFORMAT, sk->pos.line, sk->pos.column,
-                                   sk->pos.offset,
+        return seckit_error_set_at(err, SECKIT_EFORMAT, sk->pos,
                                    "line %lu column %lu: %s: Metadata.seckit must be "
                                    "{ignore: [CODE, ...]}",
                                    sk->pos.line, sk->pos.column, id);
@@ -308,8 +306,7 @@ static int metadata_ignores(const skt_in_node *res, const char *id, char *buf, s
         while (code != NULL && k < nchecks && strcmp(checks[k].issue_code, code) != 0)
             k++;
         if (code == NULL || k == nchecks)
-            return seckit_error_set_at(err, SECKIT_EINVAL, e->pos.line, e->pos.column,
-                                       e->pos.offset,
+            return seckit_error_set_at(err, SECKIT_EINVAL, e->pos,
                                        "line %lu column %lu: %s: Metadata.seckit.ignore: %s%.80s%s",
                                        e->pos.line, e->pos.column, id,
                                        code ? "unknown issue code '"
@@ -317,8 +314,7 @@ static int metadata_ignores(const skt_in_node *res, const char *id, char *buf, s
                                        code ? code : "", code ? "' (see docs/checks.md)" : "");
         size_t n = strlen(code);
         if (used + n + 2 > cap)
-            return seckit_error_set_at(err, SECKIT_ELIMIT, e->pos.line, e->pos.column,
-                                       e->pos.offset,
+            return seckit_error_set_at(err, SECKIT_ELIMIT, e->pos,
                                        "line %lu column %lu: %s: too many ignored codes",
                                        e->pos.line, e->pos.column, id);
         if (used > 0)
@@ -342,8 +338,7 @@ int skt_in_cfn_extract(skt_in_list *l, skt_in_doc *doc, seckit_error *err)
     if (c.resources == NULL)
         return 0;
     if (c.resources->kind != SKT_IN_OBJECT)
-        return seckit_error_set_at(err, SECKIT_EFORMAT, c.resources->pos.line,
-                                   c.resources->pos.column, c.resources->pos.offset,
+        return seckit_error_set_at(err, SECKIT_EFORMAT, c.resources->pos,
                                    "line %lu column %lu: Resources is not a mapping",
                                    c.resources->pos.line, c.resources->pos.column);
     static const struct {

@@ -29,9 +29,9 @@ void seckit_lint_config_free(seckit_lint_config *c)
 
 static int bad(const skt_in_node *n, seckit_error *err, const char *what, const char *key)
 {
-    return seckit_error_set_at(err, SECKIT_EFORMAT, n->pos.line, n->pos.column, n->pos.offset,
-                               "line %lu column %lu: %s%.80s%s", n->pos.line, n->pos.column + 1,
-                               what, key ? key : "", key ? "'" : "");
+    return seckit_error_set_at(err, SECKIT_EFORMAT, n->pos, "line %lu column %lu: %s%.80s%s",
+                               n->pos.line, n->pos.column + 1, what, key ? key : "",
+                               key ? "'" : "");
 }
 
 static const char *scalar(const skt_in_node *v)

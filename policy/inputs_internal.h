@@ -39,11 +39,8 @@ typedef enum skt_in_kind {
     SKT_IN_OBJECT /* kids alternate key (a STRING node), value */
 } skt_in_kind;
 
-typedef struct skt_in_pos {
-    unsigned long line;   /* from 1 */
-    unsigned long column; /* from 0 */
-    size_t offset;        /* byte offset in the file */
-} skt_in_pos;
+/* A position in the file: the public type (seckit/error.h), short name. */
+typedef seckit_position skt_in_pos;
 
 typedef struct skt_in_doc skt_in_doc;
 

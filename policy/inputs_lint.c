@@ -10,7 +10,7 @@
 #include "seckit/json.h"
 #include "src/base/guard.h"
 
-static seckit_position to_policy_pos(const seckit_input_position *p)
+static seckit_position to_policy_pos(const seckit_position *p)
 {
     seckit_position q;
     q.line = p->line;
@@ -23,7 +23,7 @@ static void remap(const seckit_policy_input *in, seckit_position *p)
 {
     if (p->line == 0)
         return; /* no position */
-    seckit_input_position q = seckit_policy_input_locate(in, p->offset, p->line, p->column);
+    seckit_position q = seckit_policy_input_locate(in, p->offset, p->line, p->column);
     *p = to_policy_pos(&q);
 }
 
@@ -184,8 +184,8 @@ static int name_substituted(const seckit_policy_input *in, seckit_policy_finding
     return rc;
 }
 
-int seckit_policy_input_lint(const seckit_policy_input *in, const seckit_policy_lint_options *opts,
-                             seckit_policy_findings **out, seckit_error *err)
+int seckit_policy_input_lint(const seckit_policy_input *in, seckit_policy_findings **out,
+                             const seckit_policy_lint_options *opts, seckit_error *err)
 {
     SKT_ENSURE_ARG(in != NULL && in->text != NULL && out != NULL, err);
     seckit_policy_lint_options o;

@@ -142,7 +142,7 @@ static int yr_node(yr *r, int index, unsigned depth, skt_in_node **out)
     SKT_ENSURE(y != NULL, r->err, SECKIT_EFORMAT, "YAML node %d missing", index);
     skt_in_pos p = mark_pos(&y->start_mark);
     if (depth > SKT_IN_MAX_DEPTH)
-        return seckit_error_set_at(r->err, SECKIT_ELIMIT, p.line, p.column, p.offset,
+        return seckit_error_set_at(r->err, SECKIT_ELIMIT, p,
                                    "YAML at line %lu column %lu: nested too deeply", p.line,
                                    p.column);
     skt_in_node *node = NULL;
@@ -171,7 +171,7 @@ static int yr_node(yr *r, int index, unsigned depth, skt_in_node **out)
             yaml_node_t *yk = yaml_document_get_node(r->ydoc, pr->key);
             if (yk == NULL || yk->type != YAML_SCALAR_NODE) {
                 skt_in_pos kp = yk != NULL ? mark_pos(&yk->start_mark) : p;
-                rc = seckit_error_set_at(r->err, SECKIT_EFORMAT, kp.line, kp.column, kp.offset,
+                rc = seckit_error_set_at(r->err, SECKIT_EFORMAT, kp,
                                          "YAML at line %lu column %lu: mapping key is not a "
                                          "scalar",
                                          kp.line, kp.column);
@@ -248,8 +248,7 @@ int skt_in_yaml_parse(const char *data, size_t len, skt_in_doc *doc, seckit_erro
         int rc =
             seckit_error_set_at(err,
                                 parser.error == YAML_MEMORY_ERROR ? SECKIT_ENOMEM : SECKIT_EFORMAT,
-                                p.line, p.column, p.offset,
-                                "invalid YAML at line %lu column %lu: %s%s%s", p.line, p.column,
+                                p, "invalid YAML at line %lu column %lu: %s%s%s", p.line, p.column,
                                 parser.problem ? parser.problem : "parse error",
                                 parser.context ? " " : "", parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
@@ -258,7 +257,8 @@ int skt_in_yaml_parse(const char *data, size_t len, skt_in_doc *doc, seckit_erro
     yaml_parser_delete(&parser);
     int rc;
     if (yaml_document_get_root_node(&ydoc) == NULL) {
-        rc = seckit_error_set_at(err, SECKIT_EFORMAT, 1, 0, 0, "empty YAML document");
+        rc = seckit_error_set_at(err, SECKIT_EFORMAT, (seckit_position){1, 0, 0},
+                                 "empty YAML document");
     } else {
         yr r = {&ydoc, doc, err};
         rc = yr_node(&r, 1, 0, &doc->root);

@@ -79,11 +79,10 @@ static int fail(parser *p, int code, const char *what)
 {
     seckit_position at = here(p);
     if (p->file_mode)
-        return seckit_error_set_at(p->err, code, at.line, at.column, at.offset,
-                                   "invalid JSON at line %lu column %lu: %s", at.line, at.column,
-                                   what);
-    return seckit_error_set_at(p->err, code, at.line, at.column, at.offset,
-                               "JSON: line %lu, column %lu: %s", at.line, at.column, what);
+        return seckit_error_set_at(p->err, code, at, "invalid JSON at line %lu column %lu: %s",
+                                   at.line, at.column, what);
+    return seckit_error_set_at(p->err, code, at, "JSON: line %lu, column %lu: %s", at.line,
+                               at.column, what);
 }
 
 /* The input ended early: a truncated file for policy/inputs. */
@@ -669,9 +668,9 @@ int seckit_json_doc_new(seckit_json_doc **out, seckit_error *err)
     return 0;
 }
 
-int seckit_json_add(seckit_json_doc *doc, seckit_json *parent, seckit_json_kind kind,
-                    const char *key, size_t key_len, const char *str, size_t len,
-                    const seckit_span *span, seckit_json **out, seckit_error *err)
+int seckit_json_add(seckit_json_doc *doc, seckit_json **out, seckit_json *parent,
+                    seckit_json_kind kind, const char *key, size_t key_len, const char *str,
+                    size_t len, const seckit_span *span, seckit_error *err)
 {
     SKT_ENSURE_ARG(doc != NULL, err);
     SKT_ENSURE_ARG(kind >= SECKIT_JSON_NULL && kind <= SECKIT_JSON_OBJECT, err);

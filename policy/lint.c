@@ -275,9 +275,7 @@ int seckit_policy_lint(seckit_policy_findings **out, const char *json, size_t le
         /* a finding at the place where parsing stopped */
         seckit_json at;
         memset(&at, 0, sizeof(at));
-        at.span.start.line = perr.line;
-        at.span.start.column = perr.column;
-        at.span.start.offset = perr.offset;
+        at.span.start = perr.position;
         at.span.end = at.span.start;
         at.span.end.column++;
         at.span.end.offset++;
@@ -398,7 +396,7 @@ const char *seckit_policy_type_name(seckit_policy_type t)
     return type_names[t];
 }
 
-int seckit_policy_type_parse(const char *s, seckit_policy_type *out, seckit_error *err)
+int seckit_policy_type_parse(seckit_policy_type *out, const char *s, seckit_error *err)
 {
     SKT_ENSURE_ARG(s != NULL && out != NULL, err);
     for (size_t i = 0; i < SKT_ARRAY_LEN(type_names); i++)
@@ -448,7 +446,7 @@ const char *seckit_policy_resource_type_name(seckit_policy_resource_type t)
     return "generic";
 }
 
-int seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out,
+int seckit_policy_resource_type_parse(seckit_policy_resource_type *out, const char *s,
                                       seckit_error *err)
 {
     SKT_ENSURE_ARG(s != NULL && out != NULL, err);
@@ -486,7 +484,7 @@ const char *seckit_finding_type_name(seckit_finding_type t)
     return finding_names[t];
 }
 
-int seckit_finding_types_parse(const char *list, unsigned *mask, seckit_error *err)
+int seckit_finding_types_parse(unsigned *mask, const char *list, seckit_error *err)
 {
     SKT_ENSURE_ARG(list != NULL && mask != NULL, err);
     unsigned m = 0;

@@ -22,7 +22,8 @@ typedef struct compile_ctx {
 static int fail(compile_ctx *c, const seckit_json *at, const char *what, const char *detail)
 {
     unsigned long line = at ? at->span.start.line : 0, col = at ? at->span.start.column : 0;
-    return seckit_error_set_at(c->err, SECKIT_EFORMAT, line, col, at ? at->span.start.offset : 0,
+    return seckit_error_set_at(c->err, SECKIT_EFORMAT,
+                               (seckit_position){line, col, at ? at->span.start.offset : 0},
                                "%s:%lu:%lu: %s%s%s", c->file ? c->file : "<policy>", line, col,
                                what, detail ? ": " : "", detail ? detail : "");
 }

@@ -267,7 +267,7 @@ int seckit_policy_report_baseline(seckit_policy_report *r, const char *json, siz
         const char *path = code ? member_str(e, "path") : NULL;
         if (code == NULL || file == NULL || stmt == NULL || path == NULL) {
             rc = seckit_error_set_at(
-                err, SECKIT_EFORMAT, e->span.start.line, e->span.start.column, e->span.start.offset,
+                err, SECKIT_EFORMAT, e->span.start,
                 "line %lu: a finding needs issueCode, file, statement and path strings",
                 e->span.start.line);
             break;
@@ -913,8 +913,8 @@ static void render_github(const seckit_policy_report *r, const seckit_report_opt
     }
 }
 
-int seckit_policy_report_render_with(const seckit_policy_report *r, const seckit_report_options *o,
-                                     char **out, size_t *out_len, seckit_error *err)
+int seckit_policy_report_render_with(const seckit_policy_report *r, char **out, size_t *out_len,
+                                     const seckit_report_options *o, seckit_error *err)
 {
     SKT_ENSURE_ARG(r != NULL && o != NULL && out != NULL, err);
     *out = NULL;
@@ -943,13 +943,13 @@ int seckit_policy_report_render_with(const seckit_policy_report *r, const seckit
     return 0;
 }
 
-int seckit_policy_report_render(const seckit_policy_report *r, seckit_report_format fmt,
-                                const char *tool_version, char **out, size_t *out_len,
+int seckit_policy_report_render(const seckit_policy_report *r, char **out, size_t *out_len,
+                                seckit_report_format fmt, const char *tool_version,
                                 seckit_error *err)
 {
     seckit_report_options o;
     memset(&o, 0, sizeof(o));
     o.format = fmt;
     o.tool_version = tool_version;
-    return seckit_policy_report_render_with(r, &o, out, out_len, err);
+    return seckit_policy_report_render_with(r, out, out_len, &o, err);
 }

@@ -64,6 +64,8 @@ SCRIPT_TESTS += tests/lint/test-format.sh
 SCRIPT_TESTS += tests/lint/test-exported-symbols.sh
 # Public functions returning an error code are SECKIT_MUST_CHECK.
 SCRIPT_TESTS += tests/lint/test-must-check.sh
+# Public functions take their out-parameters before their inputs.
+SCRIPT_TESTS += tests/lint/test-out-first.sh
 # seckit/seckit.h includes every public header.
 SCRIPT_TESTS += tests/lint/test-seckit-h-complete.sh
 # No function over 100 lines outside the listed exceptions (issue #15).

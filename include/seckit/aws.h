@@ -216,8 +216,8 @@ SECKIT_EXPORT const char *seckit_aws_profile_source(const seckit_aws *aws);
 /* The resolved base URL for a service ("s3", "kms", ...), no trailing '/',
  * e.g. "https://kms.eu-west-1.amazonaws.com" or "http://127.0.0.1:8080".
  * Returns a pointer valid until the client is freed. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_endpoint(seckit_aws *aws, const char *service,
-                                                        const char **url, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_endpoint(seckit_aws *aws, const char **url,
+                                                        const char *service, seckit_error *err);
 
 /* The current credentials (resolving or refreshing them as needed).
  * Fails with SECKIT_EAWSAUTH when none can be found. */
@@ -383,8 +383,9 @@ typedef struct seckit_aws_response {
  * SECKIT_ENETWORK / SECKIT_ETIMEOUT for transport failures after the last
  * attempt.  resp (may be NULL) receives the last attempt's status, headers
  * and body in every case; free it with seckit_aws_response_free(). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_send(seckit_aws *aws, const seckit_aws_request *req,
-                                                    seckit_aws_response *resp, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_send(seckit_aws *aws, seckit_aws_response *resp,
+                                                    const seckit_aws_request *req,
+                                                    seckit_error *err);
 
 /* A response header's value (name case-insensitive), or NULL. */
 SECKIT_EXPORT const char *seckit_aws_response_header(const seckit_aws_response *resp,
@@ -394,10 +395,9 @@ SECKIT_EXPORT void seckit_aws_response_free(seckit_aws_response *resp);
 /* A presigned URL (query-string SigV4, UNSIGNED-PAYLOAD) for req (method,
  * service, bucket, path, query; headers other than Host are not signed),
  * valid for expires_s seconds (1..604800).  *url is malloc()ed. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_presign(seckit_aws *aws,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_aws_presign(seckit_aws *aws, char **url,
                                                        const seckit_aws_request *req,
-                                                       long expires_s, char **url,
-                                                       seckit_error *err);
+                                                       long expires_s, seckit_error *err);
 
 #ifdef __cplusplus
 }

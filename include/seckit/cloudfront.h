@@ -33,33 +33,33 @@ SECKIT_EXPORT void seckit_cf_result_free(seckit_cf_result *r);
 
 /* config_json: a PublicKeyConfig ({"CallerReference", "Name", "EncodedKey", "Comment"}). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_create_public_key(seckit_aws *aws,
-                                                                const char *config_json,
                                                                 seckit_cf_result *out,
+                                                                const char *config_json,
                                                                 seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_cf_get_public_key(seckit_aws *aws, const char *id, seckit_cf_result *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_get_public_key(seckit_aws *aws, seckit_cf_result *out,
+                                                             const char *id, seckit_error *err);
 /* Every page; json = {"PublicKeyList": {"Quantity": N, "Items": [...]}}. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
 seckit_cf_list_public_keys(seckit_aws *aws, seckit_cf_result *out, seckit_error *err);
 
 /* config_json: a FieldLevelEncryptionProfileConfig. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_create_fle_profile(seckit_aws *aws,
-                                                                 const char *config_json,
                                                                  seckit_cf_result *out,
+                                                                 const char *config_json,
                                                                  seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_get_fle_profile(seckit_aws *aws, const char *id,
-                                                              seckit_cf_result *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_get_fle_profile(seckit_aws *aws,
+                                                              seckit_cf_result *out, const char *id,
                                                               seckit_error *err);
 SECKIT_EXPORT SECKIT_MUST_CHECK int
 seckit_cf_list_fle_profiles(seckit_aws *aws, seckit_cf_result *out, seckit_error *err);
 
 /* config_json: a FieldLevelEncryptionConfig. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_create_fle_config(seckit_aws *aws,
-                                                                const char *config_json,
                                                                 seckit_cf_result *out,
+                                                                const char *config_json,
                                                                 seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_cf_get_fle_config(seckit_aws *aws, const char *id, seckit_cf_result *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_cf_get_fle_config(seckit_aws *aws, seckit_cf_result *out,
+                                                             const char *id, seckit_error *err);
 SECKIT_EXPORT SECKIT_MUST_CHECK int
 seckit_cf_list_fle_configs(seckit_aws *aws, seckit_cf_result *out, seckit_error *err);
 

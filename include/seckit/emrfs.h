@@ -120,10 +120,9 @@ SECKIT_EXPORT void seckit_emrfs_config_free(seckit_emrfs_config *c);
  * the bucket's root).  SECKIT_EINVAL when uri is not s3://bucket[/key] (no
  * bucket, a character bucket names cannot have, a control character);
  * SECKIT_ELIMIT when a buffer is too small. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_location_parse(const char *uri, char *out,
-                                                                size_t cap, char *bucket,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_location_parse(char *out, size_t cap, char *bucket,
                                                                 size_t bucket_cap, const char **key,
-                                                                seckit_error *err);
+                                                                const char *uri, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Users and groups */
@@ -141,8 +140,8 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_groups_parse(seckit_emrfs_group
 SECKIT_EXPORT void seckit_emrfs_groups_free(seckit_emrfs_groups *g);
 /* The groups of user (in file order, without repeats): sets *out to an
  * array that lives as long as g, returns its length. */
-SECKIT_EXPORT size_t seckit_emrfs_groups_of(const seckit_emrfs_groups *g, const char *user,
-                                            const char *const **out);
+SECKIT_EXPORT size_t seckit_emrfs_groups_of(const seckit_emrfs_groups *g, const char *const **out,
+                                            const char *user);
 /* 1 when the file names the user (or the group), else 0. */
 SECKIT_EXPORT int seckit_emrfs_groups_has_user(const seckit_emrfs_groups *g, const char *user);
 SECKIT_EXPORT int seckit_emrfs_groups_has_group(const seckit_emrfs_groups *g, const char *group);
@@ -168,10 +167,11 @@ typedef struct seckit_emrfs_resolution {
 /* Which role EMRFS uses for who accessing s3_uri.  instance_role is the
  * cluster's EC2 instance role ARN.  The strings in out point into c, who or
  * instance_role. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_emrfs_resolve(const seckit_emrfs_config *c, const char *instance_role,
-                     const seckit_emrfs_identity *who, const char *s3_uri,
-                     seckit_emrfs_resolution *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_resolve(const seckit_emrfs_config *c,
+                                                         seckit_emrfs_resolution *out,
+                                                         const char *instance_role,
+                                                         const seckit_emrfs_identity *who,
+                                                         const char *s3_uri, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* The roles' documents */
@@ -193,8 +193,8 @@ SECKIT_EXPORT void seckit_emrfs_roles_free(seckit_emrfs_roles *r);
  * not in the file is left out and counted in *missing, may be NULL) and
  * permissions boundary.  Errors carry the position in the file. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, const char *data, size_t len,
-                                             size_t *missing, seckit_error *err);
+seckit_emrfs_roles_add_authorization_details(seckit_emrfs_roles *r, size_t *missing,
+                                             const char *data, size_t len, seckit_error *err);
 /* Add one policy document of a role (JSON text: a bare policy, or `aws iam
  * get-role` / `get-role-policy` / `get-policy-version` output).  source
  * names it in messages (a file name). */
@@ -230,8 +230,8 @@ typedef struct seckit_emrfs_findings {
 } seckit_emrfs_findings;
 
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_emrfs_check(const seckit_emrfs_config *c,
-                                                       const seckit_emrfs_check_options *opts,
                                                        seckit_emrfs_findings **out,
+                                                       const seckit_emrfs_check_options *opts,
                                                        seckit_error *err);
 SECKIT_EXPORT void seckit_emrfs_findings_free(seckit_emrfs_findings *f);
 
@@ -268,10 +268,10 @@ typedef struct seckit_emrfs_access {
  * resolved role's documents must be in roles (else SECKIT_ENOTFOUND).
  * data may be NULL. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_emrfs_can_access(const seckit_emrfs_config *c, const seckit_emrfs_roles *roles,
-                        const seckit_iam_data *data, const char *instance_role,
-                        const seckit_emrfs_identity *who, const char *action, const char *s3_uri,
-                        seckit_emrfs_access *out, seckit_error *err);
+seckit_emrfs_can_access(const seckit_emrfs_config *c, seckit_emrfs_access *out,
+                        const seckit_emrfs_roles *roles, const seckit_iam_data *data,
+                        const char *instance_role, const seckit_emrfs_identity *who,
+                        const char *action, const char *s3_uri, seckit_error *err);
 
 #ifdef __cplusplus
 }

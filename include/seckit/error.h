@@ -68,6 +68,17 @@ typedef enum seckit_category {
     SECKIT_CAT_INTERNAL = 9
 } seckit_category;
 
+/* A place in a document (a policy, a configuration, a form body): line
+ * from 1 (0 = unknown), column from 0 and byte offset from 0, columns and
+ * offsets counted in bytes.  The one position type of the API: seckit_error
+ * holds one, JSON spans (seckit/json.h) and policy inputs
+ * (seckit/policy_inputs.h) use it.  Its layout is fixed with seckit_error's. */
+typedef struct seckit_position {
+    unsigned long line;   /* from 1; 0 = unknown */
+    unsigned long column; /* from 0, bytes */
+    size_t offset;        /* from 0, bytes */
+} seckit_position;
+
 #define SECKIT_ERROR_MESSAGE_MAX 512
 #define SECKIT_ERROR_PUBLIC_MAX 128
 
@@ -80,10 +91,10 @@ typedef struct seckit_error {
     char message[SECKIT_ERROR_MESSAGE_MAX]; /* one line, no trailing newline */
     /* Source position, for documents (policies, configurations).  line is
      * 1-based and column 0-based (as IAM Access Analyzer reports spans);
-     * line == 0 means "no position". */
-    unsigned long line;
-    unsigned long column;
-    size_t offset;
+     * line == 0 means "no position".  (Once three members line, column,
+     * offset in this order: the embedded struct has the same offsets and
+     * sizes, only the spelling changed to err.position.line.) */
+    seckit_position position;
     /* AWS service errors: the service's error code and request id, and the
      * HTTP status; empty / 0 when not an AWS error. */
     char aws_code[96];
@@ -109,11 +120,11 @@ SECKIT_EXPORT int seckit_error_set(seckit_error *err, int code, const char *fmt,
 #endif
     ;
 
-/* Same, with a source position (line from 1, column from 0, byte offset). */
-SECKIT_EXPORT int seckit_error_set_at(seckit_error *err, int code, unsigned long line,
-                                      unsigned long column, size_t offset, const char *fmt, ...)
+/* Same, with a source position (err->position = at). */
+SECKIT_EXPORT int seckit_error_set_at(seckit_error *err, int code, seckit_position at,
+                                      const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 6, 7)))
+    __attribute__((format(printf, 4, 5)))
 #endif
     ;
 

@@ -76,8 +76,8 @@ typedef struct seckit_esdk_suite_info {
     uint8_t commits;         /* 1 for the key-committing (v2) suites */
     const char *name;        /* e.g. "AES_256_GCM_HKDF_SHA256" */
 } seckit_esdk_suite_info;
-SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_esdk_suite_lookup(uint16_t suite, seckit_esdk_suite_info *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_suite_lookup(seckit_esdk_suite_info *out,
+                                                             uint16_t suite, seckit_error *err);
 
 /* ---- Commitment policy (SPEC framework/commitment-policy.md) ----------- */
 
@@ -94,7 +94,7 @@ typedef enum seckit_esdk_commitment_policy {
  * or "forbid-encrypt-allow-decrypt" (also accepts the SDKs' upper-case
  * underscore spelling). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_esdk_commitment_policy_parse(const char *s, seckit_esdk_commitment_policy *out,
+seckit_esdk_commitment_policy_parse(seckit_esdk_commitment_policy *out, const char *s,
                                     seckit_error *err);
 
 /* ---- Options ----------------------------------------------------------- */
@@ -189,7 +189,7 @@ typedef enum seckit_rsa_padding {
 } seckit_rsa_padding;
 
 /* Parse "pkcs1", "oaep-sha1", "oaep-sha256", "oaep-sha384", "oaep-sha512". */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_rsa_padding_parse(const char *s, seckit_rsa_padding *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_rsa_padding_parse(seckit_rsa_padding *out, const char *s,
                                                              seckit_error *err);
 
 /* Raw RSA keyring.  key: PEM (PKCS#8 "PRIVATE KEY", PKCS#1 "RSA PRIVATE
@@ -307,9 +307,9 @@ SECKIT_EXPORT void seckit_esdk_info_free(seckit_esdk_info *info);
  * cap; opts may be NULL for defaults).  Does NOT authenticate anything:
  * use it to pick a key (EDK provider id / info), never to trust the
  * context.  Suite and commitment policy are not checked here. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_parse_header(const uint8_t *msg, size_t len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_parse_header(seckit_esdk_info *info,
+                                                             const uint8_t *msg, size_t len,
                                                              const seckit_esdk_options *opts,
-                                                             seckit_esdk_info *info,
                                                              seckit_error *err);
 /* How much of a message is needed to parse its header, without parsing it:
  * a length-only scan of msg[0..len) with opts' limits (NULL = defaults).
@@ -319,8 +319,8 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_parse_header(const uint8_t *msg,
  * SECKIT_ELIMIT as soon as the bytes seen show the header is bad or over a
  * limit. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_esdk_header_bytes_needed(const uint8_t *msg, size_t len, const seckit_esdk_options *opts,
-                                size_t *needed, size_t *header_len, seckit_error *err);
+seckit_esdk_header_bytes_needed(size_t *needed, size_t *header_len, const uint8_t *msg, size_t len,
+                                const seckit_esdk_options *opts, seckit_error *err);
 
 /* ---- One-shot encrypt and decrypt -------------------------------------- */
 
@@ -328,19 +328,18 @@ seckit_esdk_header_bytes_needed(const uint8_t *msg, size_t len, const seckit_esd
  * free()).  ctx may be NULL (empty context); its keys must be unique and
  * not start with "aws-crypto-".  opts may be NULL for defaults. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_esdk_encrypt(const seckit_keyring *kr, const seckit_esdk_options *opts,
-                    const seckit_esdk_context *ctx, const uint8_t *plaintext, size_t len,
-                    uint8_t **out, size_t *out_len, seckit_error *err);
+seckit_esdk_encrypt(const seckit_keyring *kr, uint8_t **out, size_t *out_len,
+                    const seckit_esdk_options *opts, const seckit_esdk_context *ctx,
+                    const uint8_t *plaintext, size_t len, seckit_error *err);
 
 /* Decrypt a whole message.  *plaintext is secret memory, NUL-terminated
  * after *pt_len bytes (free with seckit_secret_free, which wipes it;
  * non-NULL even when *pt_len is 0).  info may be NULL;
  * when given it is filled on success (free with seckit_esdk_info_free). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_esdk_decrypt(const seckit_keyring *kr,
-                                                        const seckit_esdk_options *opts,
-                                                        const uint8_t *msg, size_t len,
-                                                        uint8_t **plaintext, size_t *pt_len,
-                                                        seckit_esdk_info *info, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_esdk_decrypt(const seckit_keyring *kr, uint8_t **plaintext, size_t *pt_len,
+                    seckit_esdk_info *info, const seckit_esdk_options *opts, const uint8_t *msg,
+                    size_t len, seckit_error *err);
 
 /* ---- Streaming decrypt -------------------------------------------------- */
 

@@ -134,8 +134,8 @@ typedef enum seckit_context_type {
 /* "string", "stringList", ..., "binaryList".  parse is case-insensitive and
  * returns 0 or SECKIT_EINVAL. */
 SECKIT_EXPORT const char *seckit_context_type_name(seckit_context_type t);
-SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_context_type_parse(const char *s, seckit_context_type *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_context_type_parse(seckit_context_type *out,
+                                                              const char *s, seckit_error *err);
 /* 1 for the *List types. */
 SECKIT_EXPORT int seckit_context_type_is_list(seckit_context_type t);
 
@@ -193,8 +193,9 @@ typedef struct seckit_eval_result seckit_eval_result;
  * (no action, a context value that does not parse as its type) or memory;
  * a denial is a successful evaluation. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_eval(const seckit_policy_set *set,
+                                                       seckit_eval_result **out,
                                                        const seckit_eval_request *req,
-                                                       seckit_eval_result **out, seckit_error *err);
+                                                       seckit_error *err);
 SECKIT_EXPORT void seckit_eval_result_free(seckit_eval_result *res);
 
 SECKIT_EXPORT seckit_decision seckit_eval_result_decision(const seckit_eval_result *res);

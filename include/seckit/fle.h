@@ -86,16 +86,16 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_parse_ex(seckit_form **out, cons
 /* 1 when field i's raw bytes pass the strict codec (always, after a strict
  * parse); 0 otherwise (or for a bad index), with *bad_offset (may be NULL)
  * set to the body offset of the first refused byte. */
-SECKIT_EXPORT int seckit_form_field_is_strict(const seckit_form *form, size_t i,
-                                              size_t *bad_offset);
+SECKIT_EXPORT int seckit_form_field_is_strict(const seckit_form *form, size_t *bad_offset,
+                                              size_t i);
 
 /* Field i's raw bytes as they are in the body (the piece between '&'s,
  * not NUL-terminated; valid until the form is freed) and the length of its
  * raw name (the bytes before the first '=').  SECKIT_EINVAL for a bad
  * index. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_field_raw(const seckit_form *form, size_t i,
-                                                          const char **raw, size_t *raw_len,
-                                                          size_t *name_raw_len);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_field_raw(const seckit_form *form, const char **raw,
+                                                          size_t *raw_len, size_t *name_raw_len,
+                                                          size_t i);
 SECKIT_EXPORT void seckit_form_free(seckit_form *form);
 
 /* Number of fields (pieces between '&'), including empty ones. */
@@ -105,10 +105,9 @@ SECKIT_EXPORT size_t seckit_form_count(const seckit_form *form);
  * %00 makes the length the only reliable end).  *has_value (may be NULL)
  * is 0 for a piece without '='.  The pointers stay valid until the form
  * is freed or field i's value is set.  SECKIT_EINVAL for a bad index. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_field(const seckit_form *form, size_t i,
-                                                      const char **name, size_t *name_len,
-                                                      const char **value, size_t *value_len,
-                                                      int *has_value);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_field(const seckit_form *form, const char **name,
+                                                      size_t *name_len, const char **value,
+                                                      size_t *value_len, int *has_value, size_t i);
 
 /* Byte offset of field i (its first byte) in the parsed body. */
 SECKIT_EXPORT size_t seckit_form_field_offset(const seckit_form *form, size_t i);
@@ -130,8 +129,8 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_serialize(const seckit_form *for
 
 /* Percent-encode len bytes the way seckit_form_set_value does; *out is
  * NUL-terminated secret memory (free with seckit_secret_free). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_encode_component(const void *in, size_t len,
-                                                                 char **out, size_t *out_len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_form_encode_component(char **out, size_t *out_len,
+                                                                 const void *in, size_t len,
                                                                  seckit_error *err);
 
 /* ---------------------------------------------------------------------------
@@ -226,9 +225,9 @@ typedef struct seckit_fle_config_source {
 typedef void (*seckit_fle_problem_cb)(void *ctx, const seckit_error *problem);
 
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_fle_config_parse_sources(seckit_fle_config **out, const seckit_fle_config_source *sources,
-                                size_t n, seckit_fle_problem_cb report, void *ctx,
-                                size_t *n_problems, seckit_error *err);
+seckit_fle_config_parse_sources(seckit_fle_config **out, size_t *n_problems,
+                                const seckit_fle_config_source *sources, size_t n,
+                                seckit_fle_problem_cb report, void *ctx, seckit_error *err);
 
 /* The documents' elements gathered into one document of the first shape
  * above (each key, profile and configuration as it was given, wrapped or
@@ -236,7 +235,7 @@ seckit_fle_config_parse_sources(seckit_fle_config **out, const seckit_fle_config
  * the shapes only; validate with seckit_fle_config_parse_sources.  *json
  * is malloc()ed (free with free()). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_fle_config_combine(const seckit_fle_config_source *sources, size_t n, char **json,
+seckit_fle_config_combine(char **json, const seckit_fle_config_source *sources, size_t n,
                           seckit_error *err);
 SECKIT_EXPORT void seckit_fle_config_free(seckit_fle_config *cfg);
 
@@ -252,8 +251,8 @@ typedef struct seckit_fle_profile seckit_fle_profile;
 /* A profile of the configuration, by Name or Id (SECKIT_ENOTFOUND when
  * none).  The profile is owned by cfg. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_config_profile(const seckit_fle_config *cfg,
-                                                              const char *name_or_id,
                                                               const seckit_fle_profile **out,
+                                                              const char *name_or_id,
                                                               seckit_error *err);
 
 /* A one-entity profile made directly from a public key (SPKI or PKCS#1 PEM,
@@ -294,8 +293,9 @@ typedef struct seckit_fle_selection {
  * Refusals are SECKIT_EPOLICY with the reason; a configuration without
  * "config" gives SECKIT_EINVAL. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_select(const seckit_fle_config *cfg,
+                                                      seckit_fle_selection *out,
                                                       const char *content_type, const char *query,
-                                                      seckit_fle_selection *out, seckit_error *err);
+                                                      seckit_error *err);
 
 /* Encrypt the fields of a form body that match the profile's patterns, as
  * CloudFront does; each occurrence of a repeated field is encrypted
@@ -304,18 +304,16 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_select(const seckit_fle_config *c
  * memory (free with seckit_secret_free); *n_encrypted (may be NULL) receives
  * the number of fields encrypted. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_encrypt_body(const seckit_fle_profile *profile,
-                                                            const void *body, size_t len,
                                                             char **out, size_t *out_len,
-                                                            size_t *n_encrypted, seckit_error *err);
+                                                            size_t *n_encrypted, const void *body,
+                                                            size_t len, seckit_error *err);
 
 /* Encrypt one value the way seckit_fle_encrypt_body does for a field that
  * matches `field_name` (SECKIT_ENOTFOUND when no pattern matches); *out is
  * the base64 text (not percent-encoded), free with free(). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_encrypt_value(const seckit_fle_profile *profile,
-                                                             const char *field_name,
-                                                             const void *value, size_t len,
-                                                             char **out, size_t *out_len,
-                                                             seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_fle_encrypt_value(const seckit_fle_profile *profile, char **out, size_t *out_len,
+                         const char *field_name, const void *value, size_t len, seckit_error *err);
 
 /* ---------------------------------------------------------------------------
  * 3. Decryption at the origin
@@ -402,8 +400,8 @@ SECKIT_EXPORT size_t seckit_fle_decryptor_key_count(const seckit_fle_decryptor *
  * added.  SECKIT_EINVAL once d is sealed.  For key rotation, load a new
  * decryptor and hand it to seckit_fle_keystore_swap. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_fle_decryptor_add_keys_dir(seckit_fle_decryptor *d, const char *dir, int allow_insecure,
-                                  size_t *n_loaded, seckit_error *err);
+seckit_fle_decryptor_add_keys_dir(seckit_fle_decryptor *d, size_t *n_loaded, const char *dir,
+                                  int allow_insecure, seckit_error *err);
 /* The fields seckit_fle_decrypt_body decrypts when its call names none:
  * a field name, or a prefix followed by '*' (CloudFront's pattern rules:
  * 1-128 of [A-Za-z0-9[]._-], case-sensitive).  A field that matches must
@@ -476,8 +474,8 @@ SECKIT_EXPORT int seckit_fle_value_is_encrypted(const char *value, size_t len);
  * EDK count the options do not allow.  *plain is NUL-terminated secret
  * memory (free with seckit_secret_free); nothing is returned on failure. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decrypt_value(const seckit_fle_decryptor *d,
-                                                             const char *value, size_t len,
                                                              uint8_t **plain, size_t *plain_len,
+                                                             const char *value, size_t len,
                                                              seckit_error *err);
 
 /* Decrypt a form body.  Which fields:
@@ -494,10 +492,11 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decrypt_value(const seckit_fle_de
  * Other fields keep their exact bytes.  *out is NUL-terminated secret
  * memory (free with seckit_secret_free); *n_decrypted (may be NULL) receives the
  * count.  Error messages name the field and its byte offset. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_fle_decrypt_body(const seckit_fle_decryptor *d, const void *body, size_t len,
-                        const char *const *fields, size_t n_fields, char **out, size_t *out_len,
-                        size_t *n_decrypted, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decrypt_body(const seckit_fle_decryptor *d,
+                                                            char **out, size_t *out_len,
+                                                            size_t *n_decrypted, const void *body,
+                                                            size_t len, const char *const *fields,
+                                                            size_t n_fields, seckit_error *err);
 
 /* Decrypt a form body field by field, for a server that hands the fields
  * to its handler itself instead of re-parsing a re-encoded body (which a
@@ -544,17 +543,18 @@ typedef struct seckit_fle_field {
     size_t plaintext_len;
 } seckit_fle_field;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_fle_decrypt_fields(const seckit_fle_decryptor *d, const void *body, size_t len,
-                          const char *const *fields, size_t n_fields, seckit_fle_fields **out,
-                          seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_decrypt_fields(const seckit_fle_decryptor *d,
+                                                              seckit_fle_fields **out,
+                                                              const void *body, size_t len,
+                                                              const char *const *fields,
+                                                              size_t n_fields, seckit_error *err);
 /* Number of fields in the body (decrypted or not, including empty pieces). */
 SECKIT_EXPORT size_t seckit_fle_fields_count(const seckit_fle_fields *f);
 /* Number of fields decrypted. */
 SECKIT_EXPORT size_t seckit_fle_fields_decrypted(const seckit_fle_fields *f);
 /* Field i (pointers valid until f is freed); SECKIT_EINVAL for a bad index. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_fields_get(const seckit_fle_fields *f, size_t i,
-                                                          seckit_fle_field *out);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_fields_get(const seckit_fle_fields *f,
+                                                          seckit_fle_field *out, size_t i);
 /* Call cb for every field in body order; stops at (and returns) the first
  * non-zero value cb returns. */
 typedef int (*seckit_fle_field_cb)(void *ctx, const seckit_fle_field *field);

@@ -29,8 +29,8 @@ typedef struct seckit_iam_role {
 } seckit_iam_role;
 
 SECKIT_EXPORT void seckit_iam_role_free(seckit_iam_role *r);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_role(seckit_aws *aws, const char *role_name,
-                                                        seckit_iam_role *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_role(seckit_aws *aws, seckit_iam_role *out,
+                                                        const char *role_name, seckit_error *err);
 
 /* A list of names (and ARNs, for attached policies), every page fetched. */
 typedef struct seckit_iam_list {
@@ -41,18 +41,18 @@ typedef struct seckit_iam_list {
 
 SECKIT_EXPORT void seckit_iam_list_free(seckit_iam_list *l);
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_list_role_policies(seckit_aws *aws,
-                                                                  const char *role_name,
                                                                   seckit_iam_list *out,
+                                                                  const char *role_name,
                                                                   seckit_error *err);
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_list_attached_role_policies(seckit_aws *aws,
-                                                                           const char *role_name,
                                                                            seckit_iam_list *out,
+                                                                           const char *role_name,
                                                                            seckit_error *err);
 /* An inline role policy's document (malloc()ed JSON text). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_role_policy(seckit_aws *aws,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_role_policy(seckit_aws *aws, char **document,
                                                                const char *role_name,
                                                                const char *policy_name,
-                                                               char **document, seckit_error *err);
+                                                               seckit_error *err);
 
 typedef struct seckit_iam_policy {
     char name[129];
@@ -62,13 +62,14 @@ typedef struct seckit_iam_policy {
     long attachment_count;
 } seckit_iam_policy;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_policy(seckit_aws *aws, const char *policy_arn,
-                                                          seckit_iam_policy *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_policy(seckit_aws *aws, seckit_iam_policy *out,
+                                                          const char *policy_arn,
                                                           seckit_error *err);
 /* A managed policy version's document (malloc()ed JSON text). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_iam_get_policy_version(seckit_aws *aws, const char *policy_arn, const char *version_id,
-                              char **document, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_policy_version(seckit_aws *aws, char **document,
+                                                                  const char *policy_arn,
+                                                                  const char *version_id,
+                                                                  seckit_error *err);
 
 /* GetAccountAuthorizationDetails, every page, as one JSON document in the
  * shape `aws iam get-account-authorization-details` prints
@@ -76,9 +77,8 @@ seckit_iam_get_policy_version(seckit_aws *aws, const char *policy_arn, const cha
  * [...], "Policies": [...]}) with every policy document decoded into JSON.
  * filters: "User", "Role", "Group", "LocalManagedPolicy",
  * "AWSManagedPolicy" (none: everything).  *json is malloc()ed. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_iam_get_account_authorization_details(seckit_aws *aws, const char *const *filters,
-                                             size_t nfilters, char **json, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_iam_get_account_authorization_details(
+    seckit_aws *aws, char **json, const char *const *filters, size_t nfilters, seckit_error *err);
 
 #ifdef __cplusplus
 }

@@ -43,8 +43,8 @@ SECKIT_EXPORT void seckit_iam_data_get_info(const seckit_iam_data *data, seckit_
 SECKIT_EXPORT int seckit_iam_service_exists(const seckit_iam_data *data, const char *prefix);
 /* Look up "svc:Action" (case-insensitive, no wildcards).  Returns 1 and
  * fills *access (may be NULL) when it exists, 0 when not. */
-SECKIT_EXPORT int seckit_iam_action_lookup(const seckit_iam_data *data, const char *action,
-                                           unsigned *access);
+SECKIT_EXPORT int seckit_iam_action_lookup(const seckit_iam_data *data, unsigned *access,
+                                           const char *action);
 /* Call fn for every action matching pattern ("s3:Get*", "*", "iam:Pass?ole";
  * case-insensitive); fn returns nonzero to stop.  Returns the number of
  * matches visited. */

@@ -18,13 +18,7 @@ extern "C" {
 #endif
 
 /* ------------------------------------------------------------------ */
-/* Positions */
-
-typedef struct seckit_position {
-    unsigned long line;   /* from 1; 0 = unknown */
-    unsigned long column; /* from 0, bytes */
-    size_t offset;        /* from 0, bytes */
-} seckit_position;
+/* Spans (seckit_position is in seckit/error.h) */
 
 typedef struct seckit_span {
     seckit_position start; /* inclusive */
@@ -82,7 +76,7 @@ typedef struct seckit_json_options {
 } seckit_json_options;
 
 /* Parse len bytes of JSON.  On failure returns SECKIT_EFORMAT (or ELIMIT)
- * and sets err's message and line/column/offset to where parsing stopped.
+ * and sets err's message and position to where parsing stopped.
  * opts may be NULL. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_parse(seckit_json_doc **out, const char *text,
                                                       size_t len, const seckit_json_options *opts,
@@ -98,11 +92,11 @@ SECKIT_EXPORT const seckit_json *seckit_json_get(const seckit_json *obj, const c
  * For a member of an object pass key (else NULL); parent NULL makes the
  * root (only one root). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_doc_new(seckit_json_doc **out, seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_add(seckit_json_doc *doc, seckit_json *parent,
-                                                    seckit_json_kind kind, const char *key,
-                                                    size_t key_len, const char *str, size_t len,
-                                                    const seckit_span *span, seckit_json **out,
-                                                    seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_json_add(seckit_json_doc *doc, seckit_json **out,
+                                                    seckit_json *parent, seckit_json_kind kind,
+                                                    const char *key, size_t key_len,
+                                                    const char *str, size_t len,
+                                                    const seckit_span *span, seckit_error *err);
 
 #ifdef __cplusplus
 }

@@ -15,9 +15,9 @@ extern "C" {
  * only 2048) with public exponent 65537.  *private_pem is a PKCS#8 PEM in
  * guarded memory (free with seckit_secret_free), *public_pem an SPKI PEM
  * (free with free()).  Both are NUL-terminated; lengths exclude the NUL. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_rsa_keygen(unsigned bits, char **private_pem,
-                                                      size_t *private_len, char **public_pem,
-                                                      size_t *public_len, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_rsa_keygen(char **private_pem, size_t *private_len,
+                                                      char **public_pem, size_t *public_len,
+                                                      unsigned bits, seckit_error *err);
 
 #ifdef __cplusplus
 }

@@ -38,20 +38,18 @@ SECKIT_EXPORT void seckit_kms_result_free(seckit_kms_result *r);
 /* GenerateDataKey with KeySpec AES_256 (key_bytes 32) or AES_128 (16);
  * other sizes use NumberOfBytes. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_kms_generate_data_key(seckit_aws *aws, const char *key_id, size_t key_bytes,
-                             const seckit_kms_context *ctx, seckit_kms_result *out,
-                             seckit_error *err);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_kms_encrypt(seckit_aws *aws, const char *key_id,
-                                                       const uint8_t *plaintext,
+seckit_kms_generate_data_key(seckit_aws *aws, seckit_kms_result *out, const char *key_id,
+                             size_t key_bytes, const seckit_kms_context *ctx, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_kms_encrypt(seckit_aws *aws, seckit_kms_result *out,
+                                                       const char *key_id, const uint8_t *plaintext,
                                                        size_t plaintext_len,
                                                        const seckit_kms_context *ctx,
-                                                       seckit_kms_result *out, seckit_error *err);
+                                                       seckit_error *err);
 /* key_id may be NULL (symmetric keys: KMS finds it in the blob). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_kms_decrypt(seckit_aws *aws, const char *key_id,
-                                                       const uint8_t *ciphertext,
-                                                       size_t ciphertext_len,
-                                                       const seckit_kms_context *ctx,
-                                                       seckit_kms_result *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_kms_decrypt(seckit_aws *aws, seckit_kms_result *out, const char *key_id,
+                   const uint8_t *ciphertext, size_t ciphertext_len, const seckit_kms_context *ctx,
+                   seckit_error *err);
 
 #ifdef __cplusplus
 }

@@ -37,7 +37,7 @@ typedef enum seckit_policy_type {
 /* "identity", "resource", "scp", "rcp", "trust"; parse also accepts Access
  * Analyzer's names (IDENTITY_POLICY, ...).  parse returns 0 or SECKIT_EINVAL. */
 SECKIT_EXPORT const char *seckit_policy_type_name(seckit_policy_type t);
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_type_parse(const char *s, seckit_policy_type *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_type_parse(seckit_policy_type *out, const char *s,
                                                              seckit_error *err);
 
 typedef enum seckit_policy_resource_type {
@@ -62,7 +62,7 @@ typedef enum seckit_policy_resource_type {
  * names (s3-bucket, kms-key, sqs, sns, lambda, secret, ecr, ...). */
 SECKIT_EXPORT const char *seckit_policy_resource_type_name(seckit_policy_resource_type t);
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_policy_resource_type_parse(const char *s, seckit_policy_resource_type *out,
+seckit_policy_resource_type_parse(seckit_policy_resource_type *out, const char *s,
                                   seckit_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -84,7 +84,7 @@ typedef enum seckit_finding_type {
 SECKIT_EXPORT const char *seckit_finding_type_name(seckit_finding_type t);
 /* Comma-separated list of type names (case-insensitive; "NONE" = empty) to
  * a mask of SECKIT_FINDING_BIT; SECKIT_EINVAL on an unknown name. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_finding_types_parse(const char *list, unsigned *mask,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_finding_types_parse(unsigned *mask, const char *list,
                                                                seckit_error *err);
 
 /* One element of a finding's path, as Access Analyzer's PathElement:
@@ -235,11 +235,9 @@ SECKIT_EXPORT size_t seckit_policy_report_baselined(const seckit_policy_report *
 
 /* Render all kept findings; *out is NUL-terminated, caller frees with
  * free().  tool_version appears in SARIF's tool.driver.version. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_render(const seckit_policy_report *r,
-                                                                seckit_report_format fmt,
-                                                                const char *tool_version,
-                                                                char **out, size_t *out_len,
-                                                                seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_policy_report_render(const seckit_policy_report *r, char **out, size_t *out_len,
+                            seckit_report_format fmt, const char *tool_version, seckit_error *err);
 
 typedef struct seckit_report_options {
     seckit_report_format format;
@@ -255,8 +253,8 @@ typedef struct seckit_report_options {
 } seckit_report_options;
 
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_render_with(const seckit_policy_report *r,
-                                                                     const seckit_report_options *o,
                                                                      char **out, size_t *out_len,
+                                                                     const seckit_report_options *o,
                                                                      seckit_error *err);
 
 #ifdef __cplusplus

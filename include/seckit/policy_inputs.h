@@ -50,18 +50,12 @@ typedef enum seckit_input_format {
     SECKIT_INPUT_TERRAFORM       /* terraform show -json (plan or state) */
 } seckit_input_format;
 
-typedef struct seckit_input_position {
-    unsigned long line;   /* from 1 */
-    unsigned long column; /* from 0 */
-    size_t offset;        /* byte offset in the file */
-} seckit_input_position;
-
 /* One anchor: text from text_offset on was written from the file position
  * pos; when `linear`, the following bytes up to the next anchor correspond
  * one to one (same line, column + delta). */
 typedef struct seckit_input_anchor {
     size_t text_offset;
-    seckit_input_position pos;
+    seckit_position pos;
     int linear;
 } seckit_input_anchor;
 
@@ -76,7 +70,7 @@ typedef struct seckit_policy_input {
     seckit_policy_resource_type resource_type;
     int type_known;
     char *owner;                  /* who the policy belongs to; "" for a bare policy */
-    seckit_input_position base;   /* where the policy starts in the file */
+    seckit_position base;         /* where the policy starts in the file */
     int exact;                    /* text is data[base.offset, +text_len) verbatim */
     seckit_input_anchor *anchors; /* when !exact, sorted by text_offset */
     size_t anchor_count;
@@ -131,17 +125,17 @@ typedef struct seckit_policy_inputs_options {
  * with a wrong shape (a Document that is a number, say) gives
  * SECKIT_EFORMAT with its position. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_policy_inputs_extract(const char *data, size_t len, const seckit_policy_inputs_options *opts,
-                             seckit_policy_inputs **out, seckit_error *err);
+seckit_policy_inputs_extract(seckit_policy_inputs **out, const char *data, size_t len,
+                             const seckit_policy_inputs_options *opts, seckit_error *err);
 
 SECKIT_EXPORT void seckit_policy_inputs_free(seckit_policy_inputs *inputs);
 
 /* Map a position in in->text (byte offset, and the line/column of that
  * offset in the text) to the file.  Always succeeds. */
-SECKIT_EXPORT seckit_input_position seckit_policy_input_locate(const seckit_policy_input *in,
-                                                               size_t text_offset,
-                                                               unsigned long text_line,
-                                                               unsigned long text_column);
+SECKIT_EXPORT seckit_position seckit_policy_input_locate(const seckit_policy_input *in,
+                                                         size_t text_offset,
+                                                         unsigned long text_line,
+                                                         unsigned long text_column);
 
 /* Lint one extracted policy: with its own policy and resource type when the
  * input says (in->type_known), else with opts' (opts may be NULL: identity);
@@ -149,8 +143,8 @@ SECKIT_EXPORT seckit_input_position seckit_policy_input_locate(const seckit_poli
  * input file.  Uses in->tree when set (no second parse).  Free *out with
  * seckit_policy_findings_free(). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_input_lint(const seckit_policy_input *in,
-                                                             const seckit_policy_lint_options *opts,
                                                              seckit_policy_findings **out,
+                                                             const seckit_policy_lint_options *opts,
                                                              seckit_error *err);
 
 /* What a bare policy document (type_known == 0) looks like it is, from

@@ -138,8 +138,8 @@ typedef struct seckit_s3_put_result {
     char version_id[1025]; /* "" when the bucket is not versioned */
 } seckit_s3_put_result;
 
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_put_object(seckit_aws *aws, const seckit_s3_put *req,
-                                                         seckit_s3_put_result *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_put_object(seckit_aws *aws, seckit_s3_put_result *out,
+                                                         const seckit_s3_put *req,
                                                          seckit_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -239,17 +239,16 @@ typedef struct seckit_s3_get {
  * one continuous stream, each byte once; a changed object fails with 412
  * PreconditionFailed instead of mixing versions.  on_headers is not called
  * again.  info (as the first answer described it) is filled on success. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_get_object(seckit_aws *aws, const seckit_s3_get *req,
-                                                         seckit_s3_object_info *info,
-                                                         unsigned char **body, size_t *body_len,
-                                                         seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3_get_object(seckit_aws *aws, seckit_s3_object_info *info, unsigned char **body,
+                     size_t *body_len, const seckit_s3_get *req, seckit_error *err);
 
 /* HeadObject.  A missing object (or bucket) is SECKIT_EAWS with
  * http_status 404 and aws_code "NotFound": HEAD answers have no body, so
  * S3's own code is not known (a GET tells NoSuchKey from NoSuchBucket). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_head_object(seckit_aws *aws, const char *bucket,
-                                                          const char *key,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_head_object(seckit_aws *aws,
                                                           seckit_s3_object_info *info,
+                                                          const char *bucket, const char *key,
                                                           seckit_error *err);
 
 typedef struct seckit_s3_head {
@@ -262,8 +261,8 @@ typedef struct seckit_s3_head {
 
 /* HeadObject with a version id, a precondition and the metadata check. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_head_object_ex(seckit_aws *aws,
-                                                             const seckit_s3_head *req,
                                                              seckit_s3_object_info *info,
+                                                             const seckit_s3_head *req,
                                                              seckit_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -322,19 +321,17 @@ typedef struct seckit_s3_copy_result {
  * reports inside a 200 answer (CopyObject, UploadPartCopy,
  * CompleteMultipartUpload) is returned as the error it is. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_copy_object(seckit_aws *aws,
-                                                          const seckit_s3_copy *req,
                                                           seckit_s3_copy_result *out,
+                                                          const seckit_s3_copy *req,
                                                           seckit_error *err);
 
 /* UploadPartCopy: bytes first..last of the source (first < 0: the whole
  * source) as part part_number of upload_id; the part's ETag goes to etag
  * (130 bytes).  src_version_id and copy_source_if_match may be NULL. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_s3_upload_part_copy(seckit_aws *aws, const char *bucket, const char *key,
-                           const char *upload_id, int part_number, const char *src_bucket,
-                           const char *src_key, const char *src_version_id,
-                           const char *copy_source_if_match, long long first, long long last,
-                           char etag[130], seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_upload_part_copy(
+    seckit_aws *aws, char etag[130], const char *bucket, const char *key, const char *upload_id,
+    int part_number, const char *src_bucket, const char *src_key, const char *src_version_id,
+    const char *copy_source_if_match, long long first, long long last, seckit_error *err);
 
 /* DeleteObject (succeeds for a key that does not exist, as S3 does). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_delete_object(seckit_aws *aws, const char *bucket,
@@ -368,8 +365,8 @@ typedef struct seckit_s3_delete_result {
 #define SECKIT_S3_DELETE_MAX 1000
 
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_s3_delete_objects(seckit_aws *aws, const char *bucket, const seckit_s3_object_id *ids,
-                         size_t count, seckit_s3_delete_result *out, seckit_error *err);
+seckit_s3_delete_objects(seckit_aws *aws, seckit_s3_delete_result *out, const char *bucket,
+                         const seckit_s3_object_id *ids, size_t count, seckit_error *err);
 SECKIT_EXPORT void seckit_s3_delete_result_free(seckit_s3_delete_result *r);
 
 /* ------------------------------------------------------------------ */
@@ -416,8 +413,8 @@ typedef struct seckit_s3_list_result {
 /* One page.  A truncated page without a NextContinuationToken is
  * SECKIT_EFORMAT (a client would loop forever). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_list_objects(seckit_aws *aws,
-                                                           const seckit_s3_list *req,
                                                            seckit_s3_list_result *out,
+                                                           const seckit_s3_list *req,
                                                            seckit_error *err);
 SECKIT_EXPORT void seckit_s3_list_result_free(seckit_s3_list_result *r);
 
@@ -432,30 +429,30 @@ typedef struct seckit_s3_part {
 
 /* CreateMultipartUpload; *upload_id is malloc'd. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_s3_create_multipart(seckit_aws *aws, const char *bucket, const char *key,
+seckit_s3_create_multipart(seckit_aws *aws, char **upload_id, const char *bucket, const char *key,
                            const char *content_type, const seckit_s3_meta *metadata,
-                           size_t metadata_count, char **upload_id, seckit_error *err);
+                           size_t metadata_count, seckit_error *err);
 /* The same with the new object's storage class, SSE and ACL (write may be
  * NULL). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_s3_create_multipart_ex(seckit_aws *aws, const char *bucket, const char *key,
-                              const char *content_type, const seckit_s3_meta *metadata,
-                              size_t metadata_count, const seckit_s3_write_options *write,
-                              char **upload_id, seckit_error *err);
+seckit_s3_create_multipart_ex(seckit_aws *aws, char **upload_id, const char *bucket,
+                              const char *key, const char *content_type,
+                              const seckit_s3_meta *metadata, size_t metadata_count,
+                              const seckit_s3_write_options *write, seckit_error *err);
 
 /* UploadPart; the part's ETag goes to etag (130 bytes). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_upload_part(seckit_aws *aws, const char *bucket,
-                                                          const char *key, const char *upload_id,
-                                                          int part_number,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_upload_part(seckit_aws *aws, char etag[130],
+                                                          const char *bucket, const char *key,
+                                                          const char *upload_id, int part_number,
                                                           const seckit_s3_body *body,
-                                                          char etag[130], seckit_error *err);
+                                                          seckit_error *err);
 
 /* CompleteMultipartUpload with parts in ascending part-number order; etag
  * (130 bytes, may be NULL) receives the object's ETag. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_s3_complete_multipart(seckit_aws *aws, const char *bucket, const char *key,
+seckit_s3_complete_multipart(seckit_aws *aws, char etag[130], const char *bucket, const char *key,
                              const char *upload_id, const seckit_s3_part *parts, size_t count,
-                             char etag[130], seckit_error *err);
+                             seckit_error *err);
 
 /* AbortMultipartUpload. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_abort_multipart(seckit_aws *aws, const char *bucket,
@@ -472,11 +469,11 @@ typedef struct seckit_s3_parts_result {
 
 /* ListParts, one page (max_parts 1..1000, 0: server default; marker 0: from
  * the start).  A finished or aborted upload is SECKIT_EAWS "NoSuchUpload". */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_list_parts(seckit_aws *aws, const char *bucket,
-                                                         const char *key, const char *upload_id,
-                                                         int max_parts, int part_number_marker,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_list_parts(seckit_aws *aws,
                                                          seckit_s3_parts_result *out,
-                                                         seckit_error *err);
+                                                         const char *bucket, const char *key,
+                                                         const char *upload_id, int max_parts,
+                                                         int part_number_marker, seckit_error *err);
 SECKIT_EXPORT void seckit_s3_parts_result_free(seckit_s3_parts_result *r);
 
 /* ------------------------------------------------------------------ */
@@ -544,8 +541,8 @@ typedef struct seckit_s3_upload_result {
  * CreateMultipartUpload the upload is aborted; if the abort fails too,
  * out->abort_failed is set and the message names the upload id. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_upload_fd(seckit_aws *aws,
-                                                        const seckit_s3_upload *req,
                                                         seckit_s3_upload_result *out,
+                                                        const seckit_s3_upload *req,
                                                         seckit_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -567,9 +564,10 @@ typedef struct seckit_s3_bucket_list {
  * (0: not sent, every bucket in one page as S3 answers without it).  A
  * server that does not paginate simply never returns a token.  Free with
  * seckit_s3_bucket_list_free. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_s3_list_buckets(seckit_aws *aws, const char *continuation_token, int max_buckets,
-                       seckit_s3_bucket_list *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_list_buckets(seckit_aws *aws,
+                                                           seckit_s3_bucket_list *out,
+                                                           const char *continuation_token,
+                                                           int max_buckets, seckit_error *err);
 SECKIT_EXPORT void seckit_s3_bucket_list_free(seckit_s3_bucket_list *list);
 
 /* ------------------------------------------------------------------ */
@@ -584,10 +582,10 @@ SECKIT_EXPORT void seckit_s3_bucket_list_free(seckit_s3_bucket_list *list);
  * X-Amz-Signature.  The payload is UNSIGNED-PAYLOAD, so a PUT through the
  * URL may carry any body.  Nothing is sent.  *url is malloc'd and holds the
  * signature: treat it as a bearer credential. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_presign(seckit_aws *aws, const char *method,
-                                                      const char *bucket, const char *key,
-                                                      const char *version_id, long expires_s,
-                                                      char **url, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_presign(seckit_aws *aws, char **url,
+                                                      const char *method, const char *bucket,
+                                                      const char *key, const char *version_id,
+                                                      long expires_s, seckit_error *err);
 
 #ifdef __cplusplus
 }

@@ -85,8 +85,8 @@ typedef enum seckit_s3cse_envelope {
 } seckit_s3cse_envelope;
 
 /* Parse "v3" or "v2" (case-insensitive). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_s3cse_envelope_parse(const char *s, seckit_s3cse_envelope *out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_envelope_parse(seckit_s3cse_envelope *out,
+                                                                const char *s, seckit_error *err);
 
 typedef enum seckit_s3cse_commitment_policy {
     /* Default (Java v4, Go v4, .NET V4): write V3, read V3 only. */
@@ -100,7 +100,7 @@ typedef enum seckit_s3cse_commitment_policy {
 /* Parse "require-encrypt-require-decrypt", "require-encrypt-allow-decrypt",
  * "forbid-encrypt-allow-decrypt" (also the SDKs' REQUIRE_ENCRYPT_... form). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_s3cse_commitment_policy_parse(const char *s, seckit_s3cse_commitment_policy *out,
+seckit_s3cse_commitment_policy_parse(seckit_s3cse_commitment_policy *out, const char *s,
                                      seckit_error *err);
 /* The lower-case dashed name of a policy (static string). */
 SECKIT_EXPORT const char *seckit_s3cse_commitment_policy_name(seckit_s3cse_commitment_policy p);
@@ -117,7 +117,7 @@ typedef enum seckit_s3cse_security_profile {
 
 /* Parse "v2" or "v2-and-legacy" (also "V2_AND_LEGACY", "v2_and_legacy"). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_s3cse_security_profile_parse(const char *s, seckit_s3cse_security_profile *out,
+seckit_s3cse_security_profile_parse(seckit_s3cse_security_profile *out, const char *s,
                                     seckit_error *err);
 
 /* Content algorithm; the values are the S3EC algorithm-suite ids. */
@@ -195,8 +195,8 @@ typedef enum seckit_s3cse_location {
  * V1/V2/V3 keys, a partial set (e.g. x-amz-key-v2 without x-amz-iv) or a
  * duplicated name (case-insensitive, with or without x-amz-meta-) is
  * SECKIT_EFORMAT. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_detect(const seckit_s3cse_kv *meta, size_t n,
-                                                        seckit_s3cse_location *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_detect(seckit_s3cse_location *out,
+                                                        const seckit_s3cse_kv *meta, size_t n,
                                                         seckit_error *err);
 
 /* Parse an instruction file: one JSON object whose values are strings
@@ -210,9 +210,9 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_instruction_parse(seckit_s3cse_
                                                                    size_t len, seckit_error *err);
 /* Serialize kv as an instruction file (compact JSON object of strings).
  * *json is malloc'ed, NUL-terminated; free with free(). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_instruction_serialize(const seckit_s3cse_kv *kv,
-                                                                       size_t count, char **json,
-                                                                       size_t *len,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_instruction_serialize(char **json, size_t *len,
+                                                                       const seckit_s3cse_kv *kv,
+                                                                       size_t count,
                                                                        seckit_error *err);
 
 /* ---- Keyrings ---------------------------------------------------------- */
@@ -340,9 +340,9 @@ typedef struct seckit_s3cse_encryptor seckit_s3cse_encryptor;
  * CreateMultipartUpload.  opts may be NULL (defaults).  On error *meta is
  * left empty. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_new(seckit_s3cse_encryptor **out,
+                                                               seckit_s3cse_meta *meta,
                                                                const seckit_s3cse_options *opts,
                                                                const seckit_s3cse_keyring *kr,
-                                                               seckit_s3cse_meta *meta,
                                                                seckit_error *err);
 /* Encrypt len bytes of plaintext into out (exactly len bytes of
  * ciphertext; out may equal in).  Any split works; for multipart upload
@@ -351,8 +351,8 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_new(seckit_s3cse_encr
  * the stream itself does not care).  More than 2^36 - 32 bytes in total is
  * SECKIT_ELIMIT (nothing written for that call). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_update(seckit_s3cse_encryptor *e,
-                                                                  const uint8_t *in, size_t len,
-                                                                  uint8_t *out, seckit_error *err);
+                                                                  uint8_t *out, const uint8_t *in,
+                                                                  size_t len, seckit_error *err);
 /* End of plaintext: writes the 16-byte GCM tag, which the body ends with
  * (body = all update() output, then tag). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_encryptor_final(seckit_s3cse_encryptor *e,
@@ -396,8 +396,8 @@ seckit_s3cse_decryptor_new(seckit_s3cse_decryptor **out, const seckit_s3cse_opti
  * have the user's explicit consent to release it early (delayed
  * authentication).  After an error only free() is accepted. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_decryptor_update(seckit_s3cse_decryptor *d,
-                                                                  const uint8_t *in, size_t len,
                                                                   uint8_t *out, size_t *out_len,
+                                                                  const uint8_t *in, size_t len,
                                                                   seckit_error *err);
 /* End of body: verifies the GCM tag (or, for CBC, the padding; CBC is not
  * authenticated) and writes the last plaintext bytes (CBC only, at most 16)
@@ -428,9 +428,9 @@ typedef struct seckit_s3cse_range {
 } seckit_s3cse_range;
 
 /* SECKIT_EINVAL when first > last or first is past the plaintext end. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_range_adjust(uint64_t first, uint64_t last,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_range_adjust(seckit_s3cse_range *out,
+                                                              uint64_t first, uint64_t last,
                                                               uint64_t object_len,
-                                                              seckit_s3cse_range *out,
                                                               seckit_error *err);
 
 /* A decryptor for the bytes range->fetch_first..fetch_last of a V2 GCM
@@ -472,8 +472,8 @@ typedef struct seckit_s3cse_info {
  * policy, profile or key).  instruction may be NULL.  Free with
  * seckit_s3cse_info_free. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_s3cse_describe(const seckit_s3cse_kv *meta, size_t n, const char *instruction,
-                      size_t instruction_len, seckit_s3cse_info *info, seckit_error *err);
+seckit_s3cse_describe(seckit_s3cse_info *info, const seckit_s3cse_kv *meta, size_t n,
+                      const char *instruction, size_t instruction_len, seckit_error *err);
 SECKIT_EXPORT void seckit_s3cse_info_free(seckit_s3cse_info *info);
 
 /* ---- Key rotation ------------------------------------------------------ */
@@ -489,9 +489,9 @@ SECKIT_EXPORT void seckit_s3cse_info_free(seckit_s3cse_info *info);
  * SECKIT_EUNSUPPORTED (re-encrypt them instead).  opts->encryption_context
  * is the context checked on unwrap and, for a KMS target, the one stored. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_s3cse_rewrap(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *from,
-                    const seckit_s3cse_kv *meta, size_t n, const char *instruction,
-                    size_t instruction_len, const seckit_s3cse_keyring *to, seckit_s3cse_meta *out,
+seckit_s3cse_rewrap(seckit_s3cse_meta *out, const seckit_s3cse_options *opts,
+                    const seckit_s3cse_keyring *from, const seckit_s3cse_kv *meta, size_t n,
+                    const char *instruction, size_t instruction_len, const seckit_s3cse_keyring *to,
                     seckit_error *err);
 
 /* 0 when kr can unwrap the object's data key (and, for V3, the commitment
@@ -508,17 +508,17 @@ seckit_s3cse_check_key(const seckit_s3cse_options *opts, const seckit_s3cse_keyr
 /* Encrypt a whole object: *body (malloc'ed, len + 16 bytes; free()) and
  * *meta (seckit_s3cse_meta_free). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_s3cse_encrypt(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
-                     const uint8_t *plaintext, size_t len, uint8_t **body, size_t *body_len,
-                     seckit_s3cse_meta *meta, seckit_error *err);
+seckit_s3cse_encrypt(uint8_t **body, size_t *body_len, seckit_s3cse_meta *meta,
+                     const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
+                     const uint8_t *plaintext, size_t len, seckit_error *err);
 /* Decrypt a whole object body; *plaintext is released only after the tag
  * verifies (secret memory, NUL-terminated after *pt_len bytes, non-NULL
  * even when empty; free with seckit_secret_free). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_s3cse_decrypt(const seckit_s3cse_options *opts, const seckit_s3cse_keyring *kr,
-                     const seckit_s3cse_kv *meta, size_t n, const char *instruction,
-                     size_t instruction_len, const uint8_t *body, size_t body_len,
-                     uint8_t **plaintext, size_t *pt_len, seckit_error *err);
+seckit_s3cse_decrypt(uint8_t **plaintext, size_t *pt_len, const seckit_s3cse_options *opts,
+                     const seckit_s3cse_keyring *kr, const seckit_s3cse_kv *meta, size_t n,
+                     const char *instruction, size_t instruction_len, const uint8_t *body,
+                     size_t body_len, seckit_error *err);
 
 #ifdef __cplusplus
 }

@@ -58,9 +58,11 @@ typedef struct seckit_s3_manifest_reader seckit_s3_manifest_reader;
  * ("Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, ...");
  * NULL means "Bucket, Key" followed by any columns.  A schema without
  * Bucket and Key is SECKIT_EINVAL.  schema must be NULL for BATCH. */
-SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_s3_manifest_reader_new(FILE *in, seckit_s3_manifest_format format, const char *schema,
-                              seckit_s3_manifest_reader **out, seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_manifest_reader_new(seckit_s3_manifest_reader **out,
+                                                                  FILE *in,
+                                                                  seckit_s3_manifest_format format,
+                                                                  const char *schema,
+                                                                  seckit_error *err);
 
 /* The next record: 1 and *row filled (free with seckit_s3_manifest_row_free),
  * 0 at the end, or a negative code (SECKIT_EFORMAT with the line number for
@@ -94,7 +96,7 @@ typedef struct seckit_s3_shard {
 } seckit_s3_shard;
 
 /* Parse "I/N" (decimal, 0 <= I < N <= 1000000). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_shard_parse(const char *s, seckit_s3_shard *out,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_shard_parse(seckit_s3_shard *out, const char *s,
                                                           seckit_error *err);
 
 /* 1 when bucket/key belongs to the shard (FNV-1a of "bucket/key" mod N;
@@ -112,11 +114,11 @@ SECKIT_EXPORT int seckit_s3_shard_selects(const seckit_s3_shard *shard, const ch
  * "failed", and fields quoted (RFC 4180) when they hold a comma, a quote
  * or a line break.  Like S3's own result files, the numeric HTTP status
  * comes before the error code (empty on success). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_report_line(const char *bucket, const char *key,
-                                                          const char *version_id, int succeeded,
-                                                          int http_status, const char *error_code,
-                                                          const char *message, char **out,
-                                                          seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_report_line(char **out, const char *bucket,
+                                                          const char *key, const char *version_id,
+                                                          int succeeded, int http_status,
+                                                          const char *error_code,
+                                                          const char *message, seckit_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Encrypted objects on S3                                             */
@@ -169,8 +171,8 @@ typedef struct seckit_s3cse_put {
  * marked with x-amz-crypto-instr-file; if that write fails the new object
  * is deleted again).  out as for seckit_s3_upload_fd (size: body bytes). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_put_object(seckit_aws *aws,
-                                                            const seckit_s3cse_put *req,
                                                             seckit_s3_upload_result *out,
+                                                            const seckit_s3cse_put *req,
                                                             seckit_error *err);
 
 typedef struct seckit_s3cse_get {
@@ -207,8 +209,8 @@ typedef struct seckit_s3cse_get_result {
  * ETag.  An object without S3EC metadata or instruction file is
  * SECKIT_EFORMAT ("not client-side encrypted"). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_get_object(seckit_aws *aws,
-                                                            const seckit_s3cse_get *req,
                                                             seckit_s3cse_get_result *out,
+                                                            const seckit_s3cse_get *req,
                                                             seckit_error *err);
 
 /* HeadObject, the instruction file when the metadata points there, and
@@ -216,9 +218,9 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_get_object(seckit_aws *aws,
  * (may be NULL) receives the HEAD answer (free with
  * seckit_s3_object_info_free); info is freed with seckit_s3cse_info_free. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_s3cse_head_object(seckit_aws *aws, const char *bucket, const char *key,
-                         const char *version_id, const char *instruction_suffix,
-                         seckit_s3_object_info *obj, seckit_s3cse_info *info, seckit_error *err);
+seckit_s3cse_head_object(seckit_aws *aws, seckit_s3_object_info *obj, seckit_s3cse_info *info,
+                         const char *bucket, const char *key, const char *version_id,
+                         const char *instruction_suffix, seckit_error *err);
 
 typedef struct seckit_s3cse_rewrap_req {
     const char *bucket;
@@ -254,8 +256,8 @@ typedef struct seckit_s3cse_rewrap_result {
  * so); an envelope in an instruction file gets a new instruction file.  An object `to` already opens is skipped (safe to
  * re-run). */
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3cse_rewrap_object(seckit_aws *aws,
-                                                               const seckit_s3cse_rewrap_req *req,
                                                                seckit_s3cse_rewrap_result *out,
+                                                               const seckit_s3cse_rewrap_req *req,
                                                                seckit_error *err);
 
 #ifdef __cplusplus

@@ -55,9 +55,9 @@ typedef struct seckit_sigv4_result {
  * and x-amz-content-sha256 when asked for) are added by the signer, not by
  * the caller. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
-seckit_sigv4_sign(const seckit_sigv4_params *p, int query_form, const char *method,
-                  const char *path, const seckit_aws_kv *query, size_t query_count,
-                  const seckit_aws_kv *headers, size_t header_count, seckit_sigv4_result *out,
+seckit_sigv4_sign(seckit_sigv4_result *out, const seckit_sigv4_params *p, int query_form,
+                  const char *method, const char *path, const seckit_aws_kv *query,
+                  size_t query_count, const seckit_aws_kv *headers, size_t header_count,
                   seckit_error *err);
 SECKIT_EXPORT void seckit_sigv4_result_free(seckit_sigv4_result *r);
 

@@ -19,9 +19,9 @@ extern "C" {
  * with seckit_secret_alloc (free with seckit_secret_free) and NUL-terminated;
  * type (may be NULL, 32 bytes) receives "String", "StringList" or
  * "SecureString". */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_ssm_get_parameter(seckit_aws *aws, const char *name,
-                                                             int decrypt, char **value,
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_ssm_get_parameter(seckit_aws *aws, char **value,
                                                              size_t *value_len, char type[32],
+                                                             const char *name, int decrypt,
                                                              seckit_error *err);
 
 #ifdef __cplusplus

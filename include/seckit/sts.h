@@ -24,11 +24,10 @@ seckit_sts_get_caller_identity(seckit_aws *aws, seckit_aws_identity *out, seckit
 
 /* AssumeRole.  session_name NULL: "seckit-<time>"; external_id may be NULL;
  * duration_s 0: the service default (3600). */
-SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_sts_assume_role(seckit_aws *aws, const char *role_arn,
-                                                           const char *session_name,
-                                                           const char *external_id, long duration_s,
-                                                           seckit_aws_credentials *out,
-                                                           seckit_error *err);
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_sts_assume_role(seckit_aws *aws, seckit_aws_credentials *out, const char *role_arn,
+                       const char *session_name, const char *external_id, long duration_s,
+                       seckit_error *err);
 
 #ifdef __cplusplus
 }

@@ -100,14 +100,14 @@ int skt_ini_parse(const char *text, size_t len, skt_ini *out, seckit_error *err)
         if (*t == '[') {
             char *close = strrchr(t, ']');
             if (close == NULL || close[1] != '\0' || close == t + 1) {
-                rc = seckit_error_set_at(err, SECKIT_EFORMAT, lineno, 0, 0,
+                rc = seckit_error_set_at(err, SECKIT_EFORMAT, (seckit_position){lineno, 0, 0},
                                          "line %lu: malformed section header", lineno);
                 break;
             }
             *close = '\0';
             char *name = trim(t + 1);
             if (strlen(name) >= sizeof section) {
-                rc = seckit_error_set_at(err, SECKIT_EFORMAT, lineno, 0, 0,
+                rc = seckit_error_set_at(err, SECKIT_EFORMAT, (seckit_position){lineno, 0, 0},
                                          "line %lu: section name too long", lineno);
                 break;
             }
@@ -136,7 +136,7 @@ int skt_ini_parse(const char *text, size_t len, skt_ini *out, seckit_error *err)
         }
         char *eq = strchr(t, '=');
         if (eq == NULL || !have_section) {
-            rc = seckit_error_set_at(err, SECKIT_EFORMAT, lineno, 0, 0,
+            rc = seckit_error_set_at(err, SECKIT_EFORMAT, (seckit_position){lineno, 0, 0},
                                      "line %lu: expected 'key = value'%s", lineno,
                                      have_section ? "" : " inside a [section]");
             break;
@@ -144,7 +144,7 @@ int skt_ini_parse(const char *text, size_t len, skt_ini *out, seckit_error *err)
         *eq = '\0';
         char *key = trim(t), *value = trim(eq + 1);
         if (*key == '\0' || strlen(key) >= sizeof parent) {
-            rc = seckit_error_set_at(err, SECKIT_EFORMAT, lineno, 0, 0,
+            rc = seckit_error_set_at(err, SECKIT_EFORMAT, (seckit_position){lineno, 0, 0},
                                      "line %lu: missing or overlong key", lineno);
             break;
         }
@@ -445,7 +445,7 @@ int skt_aws_configured_endpoint_for(seckit_aws *aws, const char *svc, char *out,
     return 0;
 }
 
-int seckit_aws_endpoint(seckit_aws *aws, const char *service, const char **url, seckit_error *err)
+int seckit_aws_endpoint(seckit_aws *aws, const char **url, const char *service, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && url != NULL, err);
     int i = service_index(service);

@@ -354,14 +354,14 @@ static int cf_list(seckit_aws *aws, const char *resource, const char *list_root,
     return rc;
 }
 
-int seckit_cf_create_public_key(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
+int seckit_cf_create_public_key(seckit_aws *aws, seckit_cf_result *out, const char *config_json,
                                 seckit_error *err)
 {
     return cf_create(aws, CF_PREFIX "public-key", "PublicKeyConfig", "PublicKey", config_json, out,
                      err);
 }
 
-int seckit_cf_get_public_key(seckit_aws *aws, const char *id, seckit_cf_result *out,
+int seckit_cf_get_public_key(seckit_aws *aws, seckit_cf_result *out, const char *id,
                              seckit_error *err)
 {
     return cf_get(aws, "public-key", id, "PublicKey", out, err);
@@ -372,7 +372,7 @@ int seckit_cf_list_public_keys(seckit_aws *aws, seckit_cf_result *out, seckit_er
     return cf_list(aws, "public-key", "PublicKeyList", out, err);
 }
 
-int seckit_cf_create_fle_profile(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
+int seckit_cf_create_fle_profile(seckit_aws *aws, seckit_cf_result *out, const char *config_json,
                                  seckit_error *err)
 {
     return cf_create(aws, CF_PREFIX "field-level-encryption-profile",
@@ -380,7 +380,7 @@ int seckit_cf_create_fle_profile(seckit_aws *aws, const char *config_json, secki
                      config_json, out, err);
 }
 
-int seckit_cf_get_fle_profile(seckit_aws *aws, const char *id, seckit_cf_result *out,
+int seckit_cf_get_fle_profile(seckit_aws *aws, seckit_cf_result *out, const char *id,
                               seckit_error *err)
 {
     return cf_get(aws, "field-level-encryption-profile", id, "FieldLevelEncryptionProfile", out,
@@ -393,14 +393,14 @@ int seckit_cf_list_fle_profiles(seckit_aws *aws, seckit_cf_result *out, seckit_e
                    err);
 }
 
-int seckit_cf_create_fle_config(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
+int seckit_cf_create_fle_config(seckit_aws *aws, seckit_cf_result *out, const char *config_json,
                                 seckit_error *err)
 {
     return cf_create(aws, CF_PREFIX "field-level-encryption", "FieldLevelEncryptionConfig",
                      "FieldLevelEncryption", config_json, out, err);
 }
 
-int seckit_cf_get_fle_config(seckit_aws *aws, const char *id, seckit_cf_result *out,
+int seckit_cf_get_fle_config(seckit_aws *aws, seckit_cf_result *out, const char *id,
                              seckit_error *err)
 {
     return cf_get(aws, "field-level-encryption", id, "FieldLevelEncryption", out, err);

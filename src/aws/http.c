@@ -673,7 +673,7 @@ static int build_target(seckit_aws *aws, const seckit_aws_request *req, const ch
     if (region != NULL && *region && req->region != NULL && *req->region)
         SKT_ENSURE(skt_aws_valid_region(region), err, SECKIT_EINVAL, "invalid region name '%.64s'",
                    region);
-    SKT_GUARD(seckit_aws_endpoint(aws, req->service, &ep, err));
+    SKT_GUARD(seckit_aws_endpoint(aws, &ep, req->service, err));
     /* Another region than the client's, on AWS's own endpoint: that
      * region's endpoint (global services keep theirs). */
     if (strcmp(region, aws->region) != 0 && !skt_aws_endpoint_is_custom(aws, req->service) &&
@@ -1041,8 +1041,8 @@ static int signed_header_list(seckit_aws *aws, const seckit_aws_request *req,
             .payload_hash = payload,
             .add_content_sha256 = is_s3,
         };
-        SKT_GUARD_GOTO(seckit_sigv4_sign(&p, 0, req->method, t->canon_path, req->query,
-                                         req->query_count, h, nh, &sig, err),
+        SKT_GUARD_GOTO(seckit_sigv4_sign(&sig, &p, 0, req->method, t->canon_path, req->query,
+                                         req->query_count, h, nh, err),
                        rc, done);
     }
     for (size_t i = 0; i < nh && rc == 0; i++)
@@ -1283,7 +1283,7 @@ done:
     return rc;
 }
 
-int seckit_aws_send(seckit_aws *aws, const seckit_aws_request *req, seckit_aws_response *resp,
+int seckit_aws_send(seckit_aws *aws, seckit_aws_response *resp, const seckit_aws_request *req,
                     seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && req != NULL, err);
@@ -1298,7 +1298,7 @@ int seckit_aws_send(seckit_aws *aws, const seckit_aws_request *req, seckit_aws_r
     return rc;
 }
 
-int seckit_aws_presign(seckit_aws *aws, const seckit_aws_request *req, long expires_s, char **url,
+int seckit_aws_presign(seckit_aws *aws, char **url, const seckit_aws_request *req, long expires_s,
                        seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && req != NULL && url != NULL && req->service != NULL &&
@@ -1325,8 +1325,8 @@ int seckit_aws_presign(seckit_aws *aws, const seckit_aws_request *req, long expi
             .payload_hash = "UNSIGNED-PAYLOAD",
             .expires_s = expires_s,
         };
-        rc = seckit_sigv4_sign(&p, 1, req->method, t.canon_path, req->query, req->query_count,
-                               &host, 1, &sig, err);
+        rc = seckit_sigv4_sign(&sig, &p, 1, req->method, t.canon_path, req->query, req->query_count,
+                               &host, 1, err);
     }
     if (rc == 0) {
         /* URL = scheme://host + encoded path + ? + signed canonical query. */

@@ -59,7 +59,7 @@ void seckit_iam_role_free(seckit_iam_role *r)
     memset(r, 0, sizeof *r);
 }
 
-int seckit_iam_get_role(seckit_aws *aws, const char *role_name, seckit_iam_role *out,
+int seckit_iam_get_role(seckit_aws *aws, seckit_iam_role *out, const char *role_name,
                         seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && role_name != NULL && *role_name && out != NULL, err);
@@ -185,20 +185,20 @@ static int list_all(seckit_aws *aws, const char *action, const char *role_name, 
     return rc;
 }
 
-int seckit_iam_list_role_policies(seckit_aws *aws, const char *role_name, seckit_iam_list *out,
+int seckit_iam_list_role_policies(seckit_aws *aws, seckit_iam_list *out, const char *role_name,
                                   seckit_error *err)
 {
     return list_all(aws, "ListRolePolicies", role_name, 0, out, err);
 }
 
-int seckit_iam_list_attached_role_policies(seckit_aws *aws, const char *role_name,
-                                           seckit_iam_list *out, seckit_error *err)
+int seckit_iam_list_attached_role_policies(seckit_aws *aws, seckit_iam_list *out,
+                                           const char *role_name, seckit_error *err)
 {
     return list_all(aws, "ListAttachedRolePolicies", role_name, 1, out, err);
 }
 
-int seckit_iam_get_role_policy(seckit_aws *aws, const char *role_name, const char *policy_name,
-                               char **document, seckit_error *err)
+int seckit_iam_get_role_policy(seckit_aws *aws, char **document, const char *role_name,
+                               const char *policy_name, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && role_name != NULL && policy_name != NULL && document != NULL,
                    err);
@@ -214,7 +214,7 @@ int seckit_iam_get_role_policy(seckit_aws *aws, const char *role_name, const cha
     return rc;
 }
 
-int seckit_iam_get_policy(seckit_aws *aws, const char *policy_arn, seckit_iam_policy *out,
+int seckit_iam_get_policy(seckit_aws *aws, seckit_iam_policy *out, const char *policy_arn,
                           seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && policy_arn != NULL && out != NULL, err);
@@ -243,8 +243,8 @@ int seckit_iam_get_policy(seckit_aws *aws, const char *policy_arn, seckit_iam_po
     return rc;
 }
 
-int seckit_iam_get_policy_version(seckit_aws *aws, const char *policy_arn, const char *version_id,
-                                  char **document, seckit_error *err)
+int seckit_iam_get_policy_version(seckit_aws *aws, char **document, const char *policy_arn,
+                                  const char *version_id, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && policy_arn != NULL && version_id != NULL && document != NULL,
                    err);
@@ -344,8 +344,9 @@ static cJSON *xml_to_json(const skt_xml_node *n, int depth, seckit_error *err)
     return out;
 }
 
-int seckit_iam_get_account_authorization_details(seckit_aws *aws, const char *const *filters,
-                                                 size_t nfilters, char **json, seckit_error *err)
+int seckit_iam_get_account_authorization_details(seckit_aws *aws, char **json,
+                                                 const char *const *filters, size_t nfilters,
+                                                 seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && json != NULL && (nfilters == 0 || filters != NULL), err);
     SKT_ENSURE(nfilters <= 5, err, SECKIT_EINVAL, "iam: at most 5 filters");

@@ -111,9 +111,8 @@ static int kms_call(seckit_aws *aws, const char *op, const char *key_id, cJSON *
     return rc;
 }
 
-int seckit_kms_generate_data_key(seckit_aws *aws, const char *key_id, size_t key_bytes,
-                                 const seckit_kms_context *ctx, seckit_kms_result *out,
-                                 seckit_error *err)
+int seckit_kms_generate_data_key(seckit_aws *aws, seckit_kms_result *out, const char *key_id,
+                                 size_t key_bytes, const seckit_kms_context *ctx, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && key_id != NULL && *key_id && out != NULL, err);
     SKT_ENSURE(key_bytes >= 1 && key_bytes <= 1024, err, SECKIT_EINVAL,
@@ -144,9 +143,9 @@ int seckit_kms_generate_data_key(seckit_aws *aws, const char *key_id, size_t key
     return rc;
 }
 
-int seckit_kms_encrypt(seckit_aws *aws, const char *key_id, const uint8_t *plaintext,
-                       size_t plaintext_len, const seckit_kms_context *ctx, seckit_kms_result *out,
-                       seckit_error *err)
+int seckit_kms_encrypt(seckit_aws *aws, seckit_kms_result *out, const char *key_id,
+                       const uint8_t *plaintext, size_t plaintext_len,
+                       const seckit_kms_context *ctx, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && key_id != NULL && *key_id && out != NULL, err);
     SKT_ENSURE_ARG(plaintext != NULL || plaintext_len == 0, err);
@@ -167,9 +166,9 @@ int seckit_kms_encrypt(seckit_aws *aws, const char *key_id, const uint8_t *plain
     return rc;
 }
 
-int seckit_kms_decrypt(seckit_aws *aws, const char *key_id, const uint8_t *ciphertext,
-                       size_t ciphertext_len, const seckit_kms_context *ctx, seckit_kms_result *out,
-                       seckit_error *err)
+int seckit_kms_decrypt(seckit_aws *aws, seckit_kms_result *out, const char *key_id,
+                       const uint8_t *ciphertext, size_t ciphertext_len,
+                       const seckit_kms_context *ctx, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && out != NULL && ciphertext != NULL, err);
     SKT_ENSURE(ciphertext_len >= 1 && ciphertext_len <= 6144, err, SECKIT_EINVAL,

@@ -69,7 +69,7 @@ int skt_aws_query_call(seckit_aws *aws, const seckit_aws_credentials *creds, con
     req.protocol = SECKIT_AWS_PROTO_QUERY;
     seckit_aws_response resp = {0};
     rc = creds != NULL ? skt_aws_send_as(aws, &req, creds, &resp, err)
-                       : seckit_aws_send(aws, &req, &resp, err);
+                       : seckit_aws_send(aws, &resp, &req, err);
     if (rc == 0) {
         rc = skt_xml_parse(resp.body, resp.body_len, root, err);
         if (rc != 0) {
@@ -118,7 +118,7 @@ int skt_aws_json_call_in(seckit_aws *aws, const char *service, const char *regio
     req.region = region;
     req.protocol = SECKIT_AWS_PROTO_JSON;
     seckit_aws_response resp = {0};
-    int rc = seckit_aws_send(aws, &req, &resp, err);
+    int rc = seckit_aws_send(aws, &resp, &req, err);
     skt_wipe_free(body, req.body_len);
     if (rc == 0) {
         const char *dot = strrchr(target, '.');
@@ -152,7 +152,7 @@ int skt_aws_rest_xml_call(seckit_aws *aws, const char *service, const char *meth
     req.body = body;
     req.body_len = body != NULL ? strlen(body) : 0;
     req.protocol = SECKIT_AWS_PROTO_REST_XML;
-    int rc = seckit_aws_send(aws, &req, resp, err);
+    int rc = seckit_aws_send(aws, resp, &req, err);
     if (rc == 0 && resp->body != NULL && resp->body_len > 0) {
         rc = skt_xml_parse(resp->body, resp->body_len, root, err);
         if (rc != 0) {

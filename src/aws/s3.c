@@ -594,7 +594,7 @@ static int send_s3(seckit_aws *aws, const char *op, seckit_aws_request *r, const
     }
     r->path = path != NULL ? path : "/";
     r->protocol = SECKIT_AWS_PROTO_REST_XML;
-    int rc = seckit_aws_send(aws, r, resp, err);
+    int rc = seckit_aws_send(aws, resp, r, err);
     free(path);
     return rc;
 }
@@ -657,7 +657,7 @@ static void copy_str(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src != NULL ? src : "");
 }
 
-int seckit_s3_put_object(seckit_aws *aws, const seckit_s3_put *req, seckit_s3_put_result *out,
+int seckit_s3_put_object(seckit_aws *aws, seckit_s3_put_result *out, const seckit_s3_put *req,
                          seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && req != NULL, err);
@@ -790,8 +790,8 @@ static int get_sink(void *ctx, const seckit_aws_response *head, const unsigned c
     return 0;
 }
 
-int seckit_s3_get_object(seckit_aws *aws, const seckit_s3_get *req, seckit_s3_object_info *info,
-                         unsigned char **body, size_t *body_len, seckit_error *err)
+int seckit_s3_get_object(seckit_aws *aws, seckit_s3_object_info *info, unsigned char **body,
+                         size_t *body_len, const seckit_s3_get *req, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && req != NULL && info != NULL, err);
     SKT_ENSURE_ARG(req->sink != NULL || req->out_fd >= 0 || (body != NULL && body_len != NULL),
@@ -889,8 +889,8 @@ int seckit_s3_get_object(seckit_aws *aws, const seckit_s3_get *req, seckit_s3_ob
     return rc;
 }
 
-int seckit_s3_head_object_ex(seckit_aws *aws, const seckit_s3_head *req,
-                             seckit_s3_object_info *info, seckit_error *err)
+int seckit_s3_head_object_ex(seckit_aws *aws, seckit_s3_object_info *info,
+                             const seckit_s3_head *req, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && req != NULL && info != NULL, err);
     memset(info, 0, sizeof(*info));
@@ -913,11 +913,11 @@ int seckit_s3_head_object_ex(seckit_aws *aws, const seckit_s3_head *req,
     return rc;
 }
 
-int seckit_s3_head_object(seckit_aws *aws, const char *bucket, const char *key,
-                          seckit_s3_object_info *info, seckit_error *err)
+int seckit_s3_head_object(seckit_aws *aws, seckit_s3_object_info *info, const char *bucket,
+                          const char *key, seckit_error *err)
 {
     seckit_s3_head req = {.bucket = bucket, .key = key};
-    return seckit_s3_head_object_ex(aws, &req, info, err);
+    return seckit_s3_head_object_ex(aws, info, &req, err);
 }
 
 /* "/bucket/key" for x-amz-copy-source, percent-encoded (RFC 3986
@@ -987,11 +987,11 @@ static void parse_copy_result_time(const skt_xml_node *root, char *dst, size_t c
     copy_str(dst, cap, lm);
 }
 
-int seckit_s3_upload_part_copy(seckit_aws *aws, const char *bucket, const char *key,
+int seckit_s3_upload_part_copy(seckit_aws *aws, char etag[130], const char *bucket, const char *key,
                                const char *upload_id, int part_number, const char *src_bucket,
                                const char *src_key, const char *src_version_id,
                                const char *copy_source_if_match, long long first, long long last,
-                               char etag[130], seckit_error *err)
+                               seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && upload_id != NULL, err);
     SKT_GUARD(check_object(bucket, key, err));
@@ -1144,10 +1144,11 @@ static int copy_multipart(seckit_aws *aws, const seckit_s3_copy *req,
         long long last = first + ps - 1 < size - 1 ? first + ps - 1 : size - 1;
         parts[i].part_number = (int)i + 1;
         parts[i].size = last - first + 1;
-        rc = seckit_s3_upload_part_copy(aws, req->bucket, req->key, upload_id, (int)i + 1,
-                                        req->src_bucket, req->src_key, req->src_version_id,
+        rc = seckit_s3_upload_part_copy(aws, parts[i].etag, req->bucket, req->key, upload_id,
+                                        (int)i + 1, req->src_bucket, req->src_key,
+                                        req->src_version_id,
                                         info->etag[0] != '\0' ? info->etag : NULL, first, last,
-                                        parts[i].etag, err);
+                                        err);
     }
     if (rc == 0)
         rc = skt_s3_complete_multipart_cond(aws, req->bucket, req->key, upload_id, parts, nparts,
@@ -1189,7 +1190,7 @@ static int source_error(seckit_aws *aws, const seckit_s3_copy *req, int rc, seck
     g.if_match = req->copy_source_if_match;
     g.range = "bytes=0-0";
     seckit_error_clear(&gerr);
-    if (seckit_s3_get_object(aws, &g, &gi, &body, &len, &gerr) != 0) {
+    if (seckit_s3_get_object(aws, &gi, &body, &len, &g, &gerr) != 0) {
         if (gerr.aws_code[0] != '\0') {
             *err = gerr;
             rc = gerr.code;
@@ -1201,7 +1202,7 @@ static int source_error(seckit_aws *aws, const seckit_s3_copy *req, int rc, seck
     return rc;
 }
 
-int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_copy_result *out,
+int seckit_s3_copy_object(seckit_aws *aws, seckit_s3_copy_result *out, const seckit_s3_copy *req,
                           seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && req != NULL, err);
@@ -1228,7 +1229,7 @@ int seckit_s3_copy_object(seckit_aws *aws, const seckit_s3_copy *req, seckit_s3_
                            .key = req->src_key,
                            .version_id = req->src_version_id,
                            .if_match = req->copy_source_if_match};
-    int rc = seckit_s3_head_object_ex(aws, &hreq, &info, err);
+    int rc = seckit_s3_head_object_ex(aws, &info, &hreq, err);
     if (rc != 0) {
         if (err != NULL && err->http_status >= 400 && err->http_status < 500)
             rc = source_error(aws, req, rc, err);
@@ -1421,8 +1422,8 @@ fail:
     return rc;
 }
 
-int seckit_s3_delete_objects(seckit_aws *aws, const char *bucket, const seckit_s3_object_id *ids,
-                             size_t count, seckit_s3_delete_result *out, seckit_error *err)
+int seckit_s3_delete_objects(seckit_aws *aws, seckit_s3_delete_result *out, const char *bucket,
+                             const seckit_s3_object_id *ids, size_t count, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && out != NULL && (ids != NULL || count == 0), err);
     memset(out, 0, sizeof(*out));
@@ -1591,7 +1592,7 @@ fail:
     return rc;
 }
 
-int seckit_s3_list_objects(seckit_aws *aws, const seckit_s3_list *req, seckit_s3_list_result *out,
+int seckit_s3_list_objects(seckit_aws *aws, seckit_s3_list_result *out, const seckit_s3_list *req,
                            seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && req != NULL && out != NULL, err);
@@ -1673,18 +1674,19 @@ done:
     return rc;
 }
 
-int seckit_s3_create_multipart(seckit_aws *aws, const char *bucket, const char *key,
-                               const char *content_type, const seckit_s3_meta *metadata,
-                               size_t metadata_count, char **upload_id, seckit_error *err)
+int seckit_s3_create_multipart(seckit_aws *aws, char **upload_id, const char *bucket,
+                               const char *key, const char *content_type,
+                               const seckit_s3_meta *metadata, size_t metadata_count,
+                               seckit_error *err)
 {
-    return seckit_s3_create_multipart_ex(aws, bucket, key, content_type, metadata, metadata_count,
-                                         NULL, upload_id, err);
+    return seckit_s3_create_multipart_ex(aws, upload_id, bucket, key, content_type, metadata,
+                                         metadata_count, NULL, err);
 }
 
-int seckit_s3_create_multipart_ex(seckit_aws *aws, const char *bucket, const char *key,
-                                  const char *content_type, const seckit_s3_meta *metadata,
-                                  size_t metadata_count, const seckit_s3_write_options *write,
-                                  char **upload_id, seckit_error *err)
+int seckit_s3_create_multipart_ex(seckit_aws *aws, char **upload_id, const char *bucket,
+                                  const char *key, const char *content_type,
+                                  const seckit_s3_meta *metadata, size_t metadata_count,
+                                  const seckit_s3_write_options *write, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && upload_id != NULL, err);
     *upload_id = NULL;
@@ -1705,9 +1707,9 @@ done:
     return rc;
 }
 
-int seckit_s3_upload_part(seckit_aws *aws, const char *bucket, const char *key,
+int seckit_s3_upload_part(seckit_aws *aws, char etag[130], const char *bucket, const char *key,
                           const char *upload_id, int part_number, const seckit_s3_body *body,
-                          char etag[130], seckit_error *err)
+                          seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && upload_id != NULL && body != NULL, err);
     SKT_GUARD(check_object(bucket, key, err));
@@ -1766,9 +1768,9 @@ fail:
     return rc;
 }
 
-int seckit_s3_complete_multipart(seckit_aws *aws, const char *bucket, const char *key,
-                                 const char *upload_id, const seckit_s3_part *parts, size_t count,
-                                 char etag[130], seckit_error *err)
+int seckit_s3_complete_multipart(seckit_aws *aws, char etag[130], const char *bucket,
+                                 const char *key, const char *upload_id,
+                                 const seckit_s3_part *parts, size_t count, seckit_error *err)
 {
     return skt_s3_complete_multipart_cond(aws, bucket, key, upload_id, parts, count, NULL, etag,
                                           NULL, err);
@@ -1885,9 +1887,9 @@ fail:
     return rc;
 }
 
-int seckit_s3_list_parts(seckit_aws *aws, const char *bucket, const char *key,
-                         const char *upload_id, int max_parts, int part_number_marker,
-                         seckit_s3_parts_result *out, seckit_error *err)
+int seckit_s3_list_parts(seckit_aws *aws, seckit_s3_parts_result *out, const char *bucket,
+                         const char *key, const char *upload_id, int max_parts,
+                         int part_number_marker, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && upload_id != NULL && out != NULL, err);
     memset(out, 0, sizeof(*out));

@@ -130,8 +130,8 @@ int skt_s3_parse_buckets(const skt_xml_node *root, seckit_s3_bucket_list *out, s
     return 0;
 }
 
-int seckit_s3_list_buckets(seckit_aws *aws, const char *continuation_token, int max_buckets,
-                           seckit_s3_bucket_list *out, seckit_error *err)
+int seckit_s3_list_buckets(seckit_aws *aws, seckit_s3_bucket_list *out,
+                           const char *continuation_token, int max_buckets, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && out != NULL, err);
     memset(out, 0, sizeof(*out));
@@ -172,8 +172,8 @@ int seckit_s3_list_buckets(seckit_aws *aws, const char *continuation_token, int 
 
 /* ---- presigned URLs ------------------------------------------------------ */
 
-int seckit_s3_presign(seckit_aws *aws, const char *method, const char *bucket, const char *key,
-                      const char *version_id, long expires_s, char **url, seckit_error *err)
+int seckit_s3_presign(seckit_aws *aws, char **url, const char *method, const char *bucket,
+                      const char *key, const char *version_id, long expires_s, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && method != NULL && url != NULL, err);
     *url = NULL;
@@ -203,7 +203,7 @@ int seckit_s3_presign(seckit_aws *aws, const char *method, const char *bucket, c
     r.query = version_id != NULL ? &q : NULL;
     r.query_count = version_id != NULL ? 1 : 0;
     r.protocol = SECKIT_AWS_PROTO_REST_XML;
-    int rc = seckit_aws_presign(aws, &r, expires_s, url, err);
+    int rc = seckit_aws_presign(aws, url, &r, expires_s, err);
     free(path);
     return rc;
 }

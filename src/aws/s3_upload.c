@@ -69,17 +69,17 @@ static int part(upload_state *st, const seckit_s3_body *body, seckit_error *err)
         SKT_ENSURE(st->parts != NULL, err, SECKIT_ENOMEM, "S3 upload: out of memory");
     }
     if (st->upload_id == NULL) {
-        SKT_GUARD(seckit_s3_create_multipart_ex(st->aws, st->req->bucket, st->req->key,
-                                                st->req->content_type, st->req->metadata,
-                                                st->req->metadata_count, &st->req->write,
-                                                &st->upload_id, err));
+        SKT_GUARD(seckit_s3_create_multipart_ex(st->aws, &st->upload_id, st->req->bucket,
+                                                st->req->key, st->req->content_type,
+                                                st->req->metadata, st->req->metadata_count,
+                                                &st->req->write, err));
         snprintf(st->out->upload_id, sizeof(st->out->upload_id), "%s", st->upload_id);
     }
     seckit_s3_part *p = &st->parts[st->nparts];
     p->part_number = (int)st->nparts + 1;
     p->size = (long long)body->len;
-    SKT_GUARD(seckit_s3_upload_part(st->aws, st->req->bucket, st->req->key, st->upload_id,
-                                    p->part_number, body, p->etag, err));
+    SKT_GUARD(seckit_s3_upload_part(st->aws, p->etag, st->req->bucket, st->req->key, st->upload_id,
+                                    p->part_number, body, err));
     st->nparts++;
     st->done += (long long)body->len;
     if (st->req->progress != NULL)
@@ -100,7 +100,7 @@ static int put_single(upload_state *st, const seckit_s3_body *body, seckit_error
         .write = st->req->write,
     };
     seckit_s3_put_result pr;
-    SKT_GUARD(seckit_s3_put_object(st->aws, &put, &pr, err));
+    SKT_GUARD(seckit_s3_put_object(st->aws, &pr, &put, err));
     snprintf(st->out->etag, sizeof(st->out->etag), "%s", pr.etag);
     snprintf(st->out->version_id, sizeof(st->out->version_id), "%s", pr.version_id);
     st->done = (long long)body->len;
@@ -211,8 +211,8 @@ done:
     return rc;
 }
 
-int seckit_s3_upload_fd(seckit_aws *aws, const seckit_s3_upload *req_in,
-                        seckit_s3_upload_result *out, seckit_error *err)
+int seckit_s3_upload_fd(seckit_aws *aws, seckit_s3_upload_result *out,
+                        const seckit_s3_upload *req_in, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && req_in != NULL && out != NULL &&
                        (req_in->source != NULL || req_in->fd >= 0),

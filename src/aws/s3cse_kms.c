@@ -46,7 +46,7 @@ static int kms_generate(void *ctx, const char *key_id, const seckit_s3cse_kv *ec
     SKT_GUARD(to_aws(ec, n_ec, &pairs, err));
     seckit_kms_context c = {pairs, n_ec};
     seckit_kms_result r;
-    int rc = seckit_kms_generate_data_key(ctx, key_id, 32, &c, &r, err);
+    int rc = seckit_kms_generate_data_key(ctx, &r, key_id, 32, &c, err);
     free(pairs);
     SKT_GUARD(rc);
     if (r.plaintext_len != 32 || r.ciphertext == NULL || r.ciphertext_len == 0) {
@@ -69,7 +69,7 @@ static int kms_encrypt(void *ctx, const char *key_id, const uint8_t key[32],
     SKT_GUARD(to_aws(ec, n_ec, &pairs, err));
     seckit_kms_context c = {pairs, n_ec};
     seckit_kms_result r;
-    int rc = seckit_kms_encrypt(ctx, key_id, key, 32, &c, &r, err);
+    int rc = seckit_kms_encrypt(ctx, &r, key_id, key, 32, &c, err);
     free(pairs);
     SKT_GUARD(rc);
     if (r.ciphertext == NULL || r.ciphertext_len == 0) {
@@ -90,7 +90,7 @@ static int kms_decrypt(void *ctx, const char *key_id, const uint8_t *blob, size_
     SKT_GUARD(to_aws(ec, n_ec, &pairs, err));
     seckit_kms_context c = {pairs, n_ec};
     seckit_kms_result r;
-    int rc = seckit_kms_decrypt(ctx, key_id, blob, blob_len, &c, &r, err);
+    int rc = seckit_kms_decrypt(ctx, &r, key_id, blob, blob_len, &c, err);
     free(pairs);
     if (rc != 0)
         return map_kms_error(rc, err);

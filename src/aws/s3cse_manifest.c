@@ -127,8 +127,9 @@ static int parse_schema(seckit_s3_manifest_reader *r, const char *schema, seckit
     return 0;
 }
 
-int seckit_s3_manifest_reader_new(FILE *in, seckit_s3_manifest_format format, const char *schema,
-                                  seckit_s3_manifest_reader **out, seckit_error *err)
+int seckit_s3_manifest_reader_new(seckit_s3_manifest_reader **out, FILE *in,
+                                  seckit_s3_manifest_format format, const char *schema,
+                                  seckit_error *err)
 {
     SKT_ENSURE_ARG(in != NULL && out != NULL, err);
     SKT_ENSURE_ARG(format == SECKIT_S3_MANIFEST_BATCH || format == SECKIT_S3_MANIFEST_INVENTORY,
@@ -359,7 +360,7 @@ static int parse_ulong(const char *s, size_t n, unsigned long *out)
     return 0;
 }
 
-int seckit_s3_shard_parse(const char *s, seckit_s3_shard *out, seckit_error *err)
+int seckit_s3_shard_parse(seckit_s3_shard *out, const char *s, seckit_error *err)
 {
     SKT_ENSURE_ARG(s != NULL && out != NULL, err);
     const char *slash = strchr(s, '/');
@@ -407,9 +408,9 @@ static size_t put_field(char *d, const char *s, char sep)
     return n;
 }
 
-int seckit_s3_report_line(const char *bucket, const char *key, const char *version_id,
+int seckit_s3_report_line(char **out, const char *bucket, const char *key, const char *version_id,
                           int succeeded, int http_status, const char *error_code,
-                          const char *message, char **out, seckit_error *err)
+                          const char *message, seckit_error *err)
 {
     SKT_ENSURE_ARG(bucket != NULL && key != NULL && out != NULL, err);
     *out = NULL;

@@ -143,7 +143,7 @@ static int put_source_fn(void *ctx, int part_number, unsigned char *buf, size_t 
                 s->eof = 1;
         }
         if (n > 0)
-            SKT_GUARD(seckit_s3cse_encryptor_update(s->enc, buf, n, buf, err));
+            SKT_GUARD(seckit_s3cse_encryptor_update(s->enc, buf, buf, n, err));
         if (s->eof)
             SKT_GUARD(seckit_s3cse_encryptor_final(s->enc, s->tag, err));
         s->tag_ready = s->eof;
@@ -211,7 +211,7 @@ static int stream_read(void *ctx, unsigned char *buf, size_t cap, size_t *got, s
                        b->size);
             n += (size_t)r;
         }
-        SKT_GUARD(seckit_s3cse_encryptor_update(b->enc, buf, n, buf, err));
+        SKT_GUARD(seckit_s3cse_encryptor_update(b->enc, buf, buf, n, err));
         b->pos += (long long)n;
     }
     if (b->pos == b->size && !b->tag_ready) {
@@ -282,7 +282,7 @@ static int put_streamed(seckit_aws *aws, const seckit_s3cse_put *req, int fd, lo
         .write = req->write,
     };
     seckit_s3_put_result pr;
-    int rc = seckit_s3_put_object(aws, &put, &pr, err);
+    int rc = seckit_s3_put_object(aws, &pr, &put, err);
     skt_wipe(b.tag, sizeof(b.tag));
     SKT_GUARD(rc);
     snprintf(out->etag, sizeof(out->etag), "%s", pr.etag);
@@ -341,7 +341,7 @@ static int put_instruction(seckit_aws *aws, const char *bucket, const char *key,
     if (write != NULL)
         put.write = *write;
     seckit_s3_put_result res;
-    int rc = seckit_s3_put_object(aws, &put, &res, err);
+    int rc = seckit_s3_put_object(aws, &res, &put, err);
     if (rc != 0) {
         char name[SECKIT_S3_KEY_MAX + 16];
         snprintf(name, sizeof(name), "instruction file %s", ikey);
@@ -351,8 +351,8 @@ static int put_instruction(seckit_aws *aws, const char *bucket, const char *key,
     return rc;
 }
 
-int seckit_s3cse_put_object(seckit_aws *aws, const seckit_s3cse_put *req,
-                            seckit_s3_upload_result *out, seckit_error *err)
+int seckit_s3cse_put_object(seckit_aws *aws, seckit_s3_upload_result *out,
+                            const seckit_s3cse_put *req, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && req != NULL && out != NULL && req->bucket != NULL &&
                        req->key != NULL && req->keyring != NULL && req->fd >= 0,
@@ -381,7 +381,7 @@ int seckit_s3cse_put_object(seckit_aws *aws, const seckit_s3cse_put *req,
     put_source src = {.fd = req->fd};
     seckit_s3_meta *m = NULL;
     size_t mcount = 0;
-    int rc = seckit_s3cse_encryptor_new(&src.enc, opts, req->keyring, &meta, err);
+    int rc = seckit_s3cse_encryptor_new(&src.enc, &meta, opts, req->keyring, err);
     SKT_GUARD(rc);
     SKT_GUARD_GOTO(merge_meta(req->metadata, req->metadata_count, meta.kv, meta.count, &m, &mcount,
                               err),
@@ -423,7 +423,7 @@ int seckit_s3cse_put_object(seckit_aws *aws, const seckit_s3cse_put *req,
         .if_none_match = req->if_none_match,
         .write = req->write,
     };
-    SKT_GUARD_GOTO(seckit_s3_upload_fd(aws, &up, out, err), rc, done);
+    SKT_GUARD_GOTO(seckit_s3_upload_fd(aws, out, &up, err), rc, done);
 envelope:
     if (opts->instruction_file) {
         rc = put_instruction(aws, req->bucket, req->key, suffix_of(req->instruction_suffix),
@@ -480,7 +480,7 @@ static int get_instruction(seckit_aws *aws, const char *bucket, const char *key,
     seckit_s3_object_info info;
     unsigned char *body = NULL;
     size_t blen = 0;
-    int rc = seckit_s3_get_object(aws, &g, &info, &body, &blen, err);
+    int rc = seckit_s3_get_object(aws, &info, &body, &blen, &g, err);
     if (rc == 0) {
         seckit_s3_object_info_free(&info);
         *json = (char *)body;
@@ -511,7 +511,7 @@ static int envelope_instruction(seckit_aws *aws, const char *bucket, const char 
     *needed = 0;
     *json = NULL;
     *len = 0;
-    SKT_GUARD(seckit_s3cse_detect(kv, n, &loc, err));
+    SKT_GUARD(seckit_s3cse_detect(&loc, kv, n, err));
     if (loc != SECKIT_S3CSE_LOC_INSTRUCTION_FILE && loc != SECKIT_S3CSE_LOC_V3_INSTRUCTION_FILE)
         return 0;
     *needed = 1;
@@ -536,12 +536,12 @@ static int head(seckit_aws *aws, const char *bucket, const char *key, const char
                         .key = key,
                         .version_id = version_id,
                         .require_all_metadata = 1};
-    return seckit_s3_head_object_ex(aws, &h, info, err);
+    return seckit_s3_head_object_ex(aws, info, &h, err);
 }
 
-int seckit_s3cse_head_object(seckit_aws *aws, const char *bucket, const char *key,
-                             const char *version_id, const char *instruction_suffix,
-                             seckit_s3_object_info *obj, seckit_s3cse_info *info, seckit_error *err)
+int seckit_s3cse_head_object(seckit_aws *aws, seckit_s3_object_info *obj, seckit_s3cse_info *info,
+                             const char *bucket, const char *key, const char *version_id,
+                             const char *instruction_suffix, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && bucket != NULL && key != NULL && info != NULL, err);
     memset(info, 0, sizeof(*info));
@@ -555,7 +555,7 @@ int seckit_s3cse_head_object(seckit_aws *aws, const char *bucket, const char *ke
     SKT_GUARD_GOTO(envelope_instruction(aws, bucket, key, suffix_of(instruction_suffix), kv,
                                         oi.metadata_count, &needed, &json, &jlen, err),
                    rc, done);
-    SKT_GUARD_GOTO(seckit_s3cse_describe(kv, oi.metadata_count, json, jlen, info, err), rc, done);
+    SKT_GUARD_GOTO(seckit_s3cse_describe(info, kv, oi.metadata_count, json, jlen, err), rc, done);
 done:
     free(kv);
     free(json);
@@ -619,7 +619,7 @@ static int sink(void *ctx, const unsigned char *data, size_t len, seckit_error *
             }
         }
         size_t n = 0;
-        SKT_GUARD(seckit_s3cse_decryptor_update(st->dec, data, chunk, st->out, &n, err));
+        SKT_GUARD(seckit_s3cse_decryptor_update(st->dec, st->out, &n, data, chunk, err));
         SKT_GUARD(emit(st, st->out, n, err));
         st->body_done += (long long)chunk;
         data += chunk;
@@ -663,8 +663,8 @@ static int parse_range(const char *s, long long pt_len, uint64_t *first, uint64_
     return 0;
 }
 
-int seckit_s3cse_get_object(seckit_aws *aws, const seckit_s3cse_get *req,
-                            seckit_s3cse_get_result *out, seckit_error *err)
+int seckit_s3cse_get_object(seckit_aws *aws, seckit_s3cse_get_result *out,
+                            const seckit_s3cse_get *req, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && req != NULL && out != NULL && req->bucket != NULL &&
                        req->key != NULL && req->keyring != NULL && req->write != NULL,
@@ -705,7 +705,7 @@ int seckit_s3cse_get_object(seckit_aws *aws, const seckit_s3cse_get *req,
                                    size >= SECKIT_S3CSE_TAG_LEN ? size - SECKIT_S3CSE_TAG_LEN : 0,
                                    &first, &last, err),
                        rc, done);
-        SKT_GUARD_GOTO(seckit_s3cse_range_adjust(first, last, (uint64_t)size, &range, err), rc,
+        SKT_GUARD_GOTO(seckit_s3cse_range_adjust(&range, first, last, (uint64_t)size, err), rc,
                        done);
         st.ranged = 1;
         SKT_GUARD_GOTO(seckit_s3cse_decryptor_new_range(&st.dec, opts, req->keyring, kv,
@@ -732,7 +732,7 @@ int seckit_s3cse_get_object(seckit_aws *aws, const seckit_s3cse_get *req,
     g.sink_ctx = &st;
     g.require_all_metadata = 1;
     seckit_s3_object_info info;
-    SKT_GUARD_GOTO(seckit_s3_get_object(aws, &g, &info, NULL, NULL, err), rc, done);
+    SKT_GUARD_GOTO(seckit_s3_get_object(aws, &info, NULL, NULL, &g, err), rc, done);
     seckit_s3_object_info_free(&info);
 finish:;
     uint8_t tail[16];
@@ -801,8 +801,8 @@ static void explain_refused_copy(seckit_aws *aws, const seckit_s3cse_rewrap_req 
     seckit_s3_object_info_free(&again);
 }
 
-int seckit_s3cse_rewrap_object(seckit_aws *aws, const seckit_s3cse_rewrap_req *req,
-                               seckit_s3cse_rewrap_result *out, seckit_error *err)
+int seckit_s3cse_rewrap_object(seckit_aws *aws, seckit_s3cse_rewrap_result *out,
+                               const seckit_s3cse_rewrap_req *req, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && req != NULL && out != NULL && req->bucket != NULL &&
                        req->key != NULL && req->from != NULL && req->to != NULL,
@@ -850,8 +850,8 @@ int seckit_s3cse_rewrap_object(seckit_aws *aws, const seckit_s3cse_rewrap_req *r
         goto done;
     }
     opts.instruction_file = needed;
-    SKT_GUARD_GOTO(seckit_s3cse_rewrap(&opts, req->from, kv, oi.metadata_count, json, jlen, req->to,
-                                       &nm, err),
+    SKT_GUARD_GOTO(seckit_s3cse_rewrap(&nm, &opts, req->from, kv, oi.metadata_count, json, jlen,
+                                       req->to, err),
                    rc, done);
     if (needed) {
         SKT_ENSURE_GOTO(nm.instruction != NULL, err, rc, done, SECKIT_EINTERNAL,
@@ -880,7 +880,7 @@ int seckit_s3cse_rewrap_object(seckit_aws *aws, const seckit_s3cse_rewrap_req *r
                                                         : oi.etag,
     };
     seckit_s3_copy_result cres;
-    rc = seckit_s3_copy_object(aws, &cp, &cres, err);
+    rc = seckit_s3_copy_object(aws, &cres, &cp, err);
     if (rc != 0 && err != NULL && err->http_status == 412 && cp.copy_source_if_match != NULL &&
         strcmp(cp.copy_source_if_match, oi.etag) == 0)
         explain_refused_copy(aws, req, oi.etag, err);

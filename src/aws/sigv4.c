@@ -614,9 +614,9 @@ done:
     return rc;
 }
 
-int seckit_sigv4_sign(const seckit_sigv4_params *p, int query_form, const char *method,
-                      const char *path, const seckit_aws_kv *query, size_t query_count,
-                      const seckit_aws_kv *headers, size_t header_count, seckit_sigv4_result *out,
+int seckit_sigv4_sign(seckit_sigv4_result *out, const seckit_sigv4_params *p, int query_form,
+                      const char *method, const char *path, const seckit_aws_kv *query,
+                      size_t query_count, const seckit_aws_kv *headers, size_t header_count,
                       seckit_error *err)
 {
     SKT_ENSURE_ARG(p != NULL && out != NULL && method != NULL, err);

@@ -13,8 +13,8 @@
 
 #define SSM_VALUE_MAX (64u << 10)
 
-int seckit_ssm_get_parameter(seckit_aws *aws, const char *name, int decrypt, char **value,
-                             size_t *value_len, char type[32], seckit_error *err)
+int seckit_ssm_get_parameter(seckit_aws *aws, char **value, size_t *value_len, char type[32],
+                             const char *name, int decrypt, seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL && name != NULL && *name && value != NULL, err);
     *value = NULL;

@@ -165,8 +165,8 @@ done:
     return rc;
 }
 
-int seckit_sts_assume_role(seckit_aws *aws, const char *role_arn, const char *session_name,
-                           const char *external_id, long duration_s, seckit_aws_credentials *out,
+int seckit_sts_assume_role(seckit_aws *aws, seckit_aws_credentials *out, const char *role_arn,
+                           const char *session_name, const char *external_id, long duration_s,
                            seckit_error *err)
 {
     SKT_ENSURE_ARG(aws != NULL, err);

@@ -50,18 +50,14 @@ int seckit_error_set(seckit_error *err, int code, const char *fmt, ...)
     return code;
 }
 
-int seckit_error_set_at(seckit_error *err, int code, unsigned long line, unsigned long column,
-                        size_t offset, const char *fmt, ...)
+int seckit_error_set_at(seckit_error *err, int code, seckit_position at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     set_va(err, code, fmt, ap);
     va_end(ap);
-    if (err != NULL) {
-        err->line = line;
-        err->column = column;
-        err->offset = offset;
-    }
+    if (err != NULL)
+        err->position = at;
     return code;
 }
 

@@ -128,9 +128,9 @@ static int read_file(const char *path, uint8_t **bytes, size_t *len, seckit_erro
 /* A document error with a position: FILE:LINE:COL: message. */
 static int fail_at(const char *file, const seckit_error *err, int code)
 {
-    if (err->line > 0)
-        fprintf(stderr, "seckit: %s: %s:%lu:%lu: %s\n", SUB, file, err->line, err->column + 1,
-                err->message);
+    if (err->position.line > 0)
+        fprintf(stderr, "seckit: %s: %s:%lu:%lu: %s\n", SUB, file, err->position.line,
+                err->position.column + 1, err->message);
     else
         cli_message(SUB, "%s: %s", file, err->message);
     return code;
@@ -250,7 +250,7 @@ static int groups_resolve(const opts *o, groups *g)
             goto oom;
     if (g->file != NULL) {
         const char *const *gl = NULL;
-        size_t n = seckit_emrfs_groups_of(g->file, o->user, &gl);
+        size_t n = seckit_emrfs_groups_of(g->file, &gl, o->user);
         for (size_t i = 0; i < n; i++)
             if (list_add(g, gl[i]) != 0)
                 goto oom;
@@ -443,8 +443,8 @@ static int load_roles(const opts *o, seckit_emrfs_roles **r, int fail_code)
         size_t len = 0, missing = 0;
         rc = read_file(o->auth, &bytes, &len, &err);
         if (rc == 0) {
-            rc = seckit_emrfs_roles_add_authorization_details(*r, (const char *)bytes, len,
-                                                              &missing, &err);
+            rc = seckit_emrfs_roles_add_authorization_details(*r, &missing, (const char *)bytes,
+                                                              len, &err);
             free(bytes);
         } else {
             file = NULL;
@@ -625,7 +625,7 @@ static int run_resolve(int argc, char **argv)
     seckit_emrfs_resolution res;
     seckit_error err;
     seckit_error_clear(&err);
-    if (seckit_emrfs_resolve(c, o.instance, &who, o.uri, &res, &err) < 0) {
+    if (seckit_emrfs_resolve(c, &res, o.instance, &who, o.uri, &err) < 0) {
         rc = err.code == SECKIT_EINVAL ? cli_usage_error(SUB, "resolve: %s", err.message)
                                        : cli_fail(SUB, &err);
         goto out;
@@ -664,7 +664,7 @@ static int run_can_access(int argc, char **argv)
     }
     seckit_emrfs_identity who = {o.user, g.list, g.n};
     seckit_emrfs_access a;
-    if (seckit_emrfs_can_access(c, roles, data, o.instance, &who, o.action, o.uri, &a, &err) < 0) {
+    if (seckit_emrfs_can_access(c, &a, roles, data, o.instance, &who, o.action, o.uri, &err) < 0) {
         rc = err.code == SECKIT_EINVAL ? cli_usage_error(SUB, "can-access: %s", err.message)
                                        : cli_fail(SUB, &err);
         goto out;
@@ -718,7 +718,7 @@ static int run_check(int argc, char **argv)
     seckit_error err;
     seckit_error_clear(&err);
     unsigned mask = SECKIT_FINDING_DEFAULT_BLOCKING;
-    if (o.fail_on != NULL && seckit_finding_types_parse(o.fail_on, &mask, &err) < 0) {
+    if (o.fail_on != NULL && seckit_finding_types_parse(&mask, o.fail_on, &err) < 0) {
         free(o.groups);
         return cli_usage_error(SUB, "check: --fail-on: %s", err.message);
     }
@@ -746,7 +746,7 @@ static int run_check(int argc, char **argv)
     }
     seckit_emrfs_check_options co = {o.instance, roles, data,
                                      o.groups_from != NULL ? known_cb : NULL, &g};
-    if (seckit_emrfs_check(c, &co, &f, &err) < 0) {
+    if (seckit_emrfs_check(c, &f, &co, &err) < 0) {
         cli_message(SUB, "%s", err.message);
         rc = err.code == SECKIT_EINVAL ? EXIT_USAGE : CHECK_FAILED;
         goto out;
@@ -757,7 +757,7 @@ static int run_check(int argc, char **argv)
     if (seckit_policy_report_new(&report, &err) < 0 ||
         seckit_policy_report_add(report, strcmp(o.config, "-") == 0 ? "<stdin>" : o.config, c->name,
                                  &view, &err) < 0 ||
-        seckit_policy_report_render(report, fmt, seckit_version(), &text, &text_len, &err) < 0) {
+        seckit_policy_report_render(report, &text, &text_len, fmt, seckit_version(), &err) < 0) {
         cli_message(SUB, "%s", err.message);
         rc = CHECK_FAILED;
         goto out;

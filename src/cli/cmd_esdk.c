@@ -358,7 +358,7 @@ static int run_encrypt(esdk_args *a, seckit_keyring *kr, seckit_error *err)
     /* Non-framed or base64: the whole message at once. */
     if ((rc = read_whole(fd, name, &pt, &pt_len, err)) != 0)
         goto done;
-    rc = seckit_esdk_encrypt(kr, &a->opts, &ctx, pt, pt_len, &ct, &ct_len, err);
+    rc = seckit_esdk_encrypt(kr, &ct, &ct_len, &a->opts, &ctx, pt, pt_len, err);
     seckit_memzero(pt, pt_len);
     if (rc != 0)
         goto done;
@@ -517,7 +517,7 @@ static int parse_options(int argc, char **argv, esdk_args *a, esdk_keyspecs *k)
             break;
         }
         case O_POLICY:
-            if (seckit_esdk_commitment_policy_parse(optarg, &a->opts.commitment_policy, &err) != 0)
+            if (seckit_esdk_commitment_policy_parse(&a->opts.commitment_policy, optarg, &err) != 0)
                 return cli_usage_error(sub, "--commitment-policy: %s", err.message);
             break;
         case O_MAXEDK:

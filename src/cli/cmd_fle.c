@@ -207,10 +207,10 @@ int fle_load_configs(const fle_config_files *cf, int all, seckit_fle_config **cf
         src[i].len = len;
     }
     if (rc == 0)
-        rc = seckit_fle_config_parse_sources(cfg, src, cf->n, all ? print_problem : NULL, NULL,
-                                             &n_prob, err);
+        rc = seckit_fle_config_parse_sources(cfg, &n_prob, src, cf->n, all ? print_problem : NULL,
+                                             NULL, err);
     if (rc == 0 && combined != NULL)
-        rc = seckit_fle_config_combine(src, cf->n, combined, err);
+        rc = seckit_fle_config_combine(combined, src, cf->n, err);
     if (rc != 0 && !all && n_prob > 1) {
         size_t ml = strlen(err->message);
         snprintf(err->message + ml, sizeof err->message - ml,

@@ -77,7 +77,7 @@ static int run(int argc, char **argv)
     seckit_error_clear(&err);
     char *priv = NULL, *pub = NULL;
     size_t priv_len = 0, pub_len = 0;
-    int rc = seckit_rsa_keygen((unsigned)bits, &priv, &priv_len, &pub, &pub_len, &err);
+    int rc = seckit_rsa_keygen(&priv, &priv_len, &pub, &pub_len, (unsigned)bits, &err);
     if (rc == 0 && public_out != NULL) {
         /* Check both destinations before writing either. */
         seckit_atomic_file *pf = NULL, *kf = NULL;

@@ -174,7 +174,7 @@ static int context_parse(context_list *c, const char *arg)
         tl = sizeof type - 1;
     memcpy(type, eq + 1, tl);
     type[tl] = '\0';
-    if (seckit_context_type_parse(type, &t, NULL) != 0)
+    if (seckit_context_type_parse(&t, type, NULL) != 0)
         return cli_usage_error(
             sub,
             "eval: --context type '%s' is not one of string, stringList, numeric, numericList, "
@@ -263,7 +263,7 @@ static int read_context(const seckit_json *ctx, const char *file, size_t lineno,
         const seckit_json *vs = seckit_json_get(e, "ContextKeyValues");
         seckit_context_entry *ce = &(*entries)[*nentries];
         if (key == NULL || type == NULL || vs == NULL || vs->kind != SECKIT_JSON_ARRAY ||
-            seckit_context_type_parse(type, &ce->type, NULL) != 0)
+            seckit_context_type_parse(&ce->type, type, NULL) != 0)
             return seckit_error_set(
                 err, SECKIT_EFORMAT,
                 "%s: line %zu: a context entry needs ContextKeyName, ContextKeyValues and a "
@@ -306,7 +306,7 @@ static int eval_each(const seckit_policy_set *set, seckit_eval_request *req,
                 goto close;
             }
             seckit_eval_result *res = NULL;
-            rc = seckit_policy_eval(set, req, &res, err);
+            rc = seckit_policy_eval(set, &res, req, err);
             if (rc < 0) {
                 char where[64];
                 snprintf(where, sizeof where, "%s: line %zu", file, lineno);
@@ -569,7 +569,7 @@ static int evaluate(const seckit_policy_set *set, const eval_args *a, int *exit_
         return rc;
     }
     seckit_eval_result *res = NULL;
-    rc = seckit_policy_eval(set, &a->req, &res, err);
+    rc = seckit_policy_eval(set, &res, &a->req, err);
     if (rc == 0) {
         if (a->json) {
             print_json(stdout, &a->req, res);

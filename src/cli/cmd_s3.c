@@ -382,8 +382,8 @@ static int cmd_presign(s3_opts *o, int argc, char **argv)
         seckit_error err;
         seckit_error_clear(&err);
         char *url = NULL;
-        if (seckit_s3_presign(aws, method, u.bucket, u.key, o->version_id,
-                              o->expires_in > 0 ? o->expires_in : 3600, &url, &err) != 0) {
+        if (seckit_s3_presign(aws, &url, method, u.bucket, u.key, o->version_id,
+                              o->expires_in > 0 ? o->expires_in : 3600, &err) != 0) {
             seckit_error_prefix(&err, argv[0]);
             rc = cli_fail(o->sub, &err);
         } else {

@@ -213,7 +213,7 @@ static int run_encrypt(offline_args *a, seckit_s3cse_keyring *kr, seckit_error *
         (a->instr_out != NULL &&
          (rc = seckit_atomic_open(&inf, a->instr_out, 0644, SECKIT_FILE_OVERWRITE, err)) != 0))
         goto done;
-    if ((rc = seckit_s3cse_encryptor_new(&e, &opts, kr, &meta, err)) != 0)
+    if ((rc = seckit_s3cse_encryptor_new(&e, &meta, &opts, kr, err)) != 0)
         goto done;
     for (;;) {
         ssize_t r = read_some(fd, buf, CHUNK);
@@ -223,7 +223,7 @@ static int run_encrypt(offline_args *a, seckit_s3cse_keyring *kr, seckit_error *
         }
         if (r == 0)
             break;
-        if ((rc = seckit_s3cse_encryptor_update(e, buf, (size_t)r, buf, err)) != 0)
+        if ((rc = seckit_s3cse_encryptor_update(e, buf, buf, (size_t)r, err)) != 0)
             break;
         rc = body != NULL ? seckit_atomic_write(body, buf, (size_t)r, err)
                           : write_all_fd(STDOUT_FILENO, buf, (size_t)r, err);
@@ -348,7 +348,7 @@ static int run_decrypt(offline_args *a, seckit_s3cse_keyring *kr, int *streamed,
     if ((rc = read_meta_json(a->meta, &ml, err)) != 0)
         goto done;
     seckit_s3cse_location loc;
-    if ((rc = seckit_s3cse_detect(ml.kv, ml.n, &loc, err)) != 0) {
+    if ((rc = seckit_s3cse_detect(&loc, ml.kv, ml.n, err)) != 0) {
         seckit_error_prefix(err, a->meta);
         goto done;
     }
@@ -397,7 +397,7 @@ static int run_decrypt(offline_args *a, seckit_s3cse_keyring *kr, int *streamed,
         if (r == 0)
             break;
         size_t n = 0;
-        if ((rc = seckit_s3cse_decryptor_update(d, buf, (size_t)r, out, &n, err)) != 0 ||
+        if ((rc = seckit_s3cse_decryptor_update(d, out, &n, buf, (size_t)r, err)) != 0 ||
             (rc = sink_put(&sink, out, n, err)) != 0)
             break;
     }

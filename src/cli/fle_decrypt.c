@@ -50,7 +50,7 @@ static int add_key_spec(seckit_fle_decryptor *d, const char *spec, int allow_ins
                                 "file=PRIVATE.pem");
     seckit_rsa_padding padding = SECKIT_RSA_OAEP_SHA256;
     int rc;
-    if (pad != NULL && (rc = seckit_rsa_padding_parse(pad, &padding, err)) != 0)
+    if (pad != NULL && (rc = seckit_rsa_padding_parse(&padding, pad, err)) != 0)
         return rc;
     if (padding == SECKIT_RSA_PKCS1)
         return seckit_error_set(err, SECKIT_EPOLICY,
@@ -73,7 +73,7 @@ static int add_key_spec(seckit_fle_decryptor *d, const char *spec, int allow_ins
 static int add_keys_dir(seckit_fle_decryptor *d, const char *dir, int allow_insecure,
                         seckit_error *err)
 {
-    return seckit_fle_decryptor_add_keys_dir(d, dir, allow_insecure, NULL, err);
+    return seckit_fle_decryptor_add_keys_dir(d, NULL, dir, allow_insecure, err);
 }
 
 /* The private key PEM from an SSM Parameter Store SecureString. */
@@ -86,7 +86,7 @@ static int add_ssm_key(seckit_fle_decryptor *d, const seckit_aws_options *ao, co
     char type[32] = "";
     int rc = seckit_aws_new(&aws, ao, err);
     if (rc == 0)
-        rc = seckit_ssm_get_parameter(aws, param, 1, &pem, &pem_len, type, err);
+        rc = seckit_ssm_get_parameter(aws, &pem, &pem_len, type, param, 1, err);
     if (rc == 0 && strcmp(type, "SecureString") != 0)
         rc = seckit_error_set(err, SECKIT_EPOLICY,
                               "is a %s parameter; a private key must be stored as a "
@@ -151,9 +151,9 @@ static int add_config_fields(seckit_fle_decryptor *d, const fle_config_files *cf
     if (rc != 0) {
         /* err names the file */
     } else if (name != NULL) {
-        rc = seckit_fle_config_profile(cfg, name, &profile, err);
+        rc = seckit_fle_config_profile(cfg, &profile, name, err);
     } else if (seckit_fle_config_profile_count(cfg) == 1) {
-        rc = seckit_fle_config_profile(cfg, seckit_fle_config_profile_name(cfg, 0), &profile, err);
+        rc = seckit_fle_config_profile(cfg, &profile, seckit_fle_config_profile_name(cfg, 0), err);
     } else {
         rc = seckit_error_set(err, SECKIT_EINVAL,
                               "%s has %zu profiles: name the one CloudFront applies with "
@@ -376,7 +376,7 @@ static int decrypt_value(const seckit_fle_decryptor *d, const decrypt_args *a, u
                               "two hex digits",
                               bad);
     else
-        rc = seckit_fle_decrypt_value(d, (const char *)input, vlen, &plain, &plain_len, err);
+        rc = seckit_fle_decrypt_value(d, &plain, &plain_len, (const char *)input, vlen, err);
     if (rc == 0)
         rc = fle_write_output(a->out, a->flags, plain, plain_len, NULL, 0, err);
     seckit_secret_free(plain);
@@ -392,8 +392,8 @@ static int decrypt_body(const seckit_fle_decryptor *d, const decrypt_args *a, co
     char *result = NULL;
     size_t result_len = 0;
     size_t n_dec = 0;
-    int rc = seckit_fle_decrypt_body(d, input, input_len - nl, a->fields, a->n_fields, &result,
-                                     &result_len, &n_dec, err);
+    int rc = seckit_fle_decrypt_body(d, &result, &result_len, &n_dec, input, input_len - nl,
+                                     a->fields, a->n_fields, err);
     if (rc == 0 && n_dec == 0 && a->require_fields)
         rc = seckit_error_set(err, SECKIT_ENOTFOUND,
                               "--require-fields: the form has no field to decrypt; "

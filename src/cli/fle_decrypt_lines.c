@@ -33,9 +33,9 @@ static void *decrypt_lines(void *arg)
             j->out_lens[i] = 0;
             continue;
         }
-        int rc = seckit_fle_decrypt_body(j->d, j->input + j->starts[i], j->lens[i], j->fields,
-                                         j->n_fields, &j->outs[i], &j->out_lens[i], &j->n_dec[i],
-                                         &j->err);
+        int rc = seckit_fle_decrypt_body(j->d, &j->outs[i], &j->out_lens[i], &j->n_dec[i],
+                                         j->input + j->starts[i], j->lens[i], j->fields,
+                                         j->n_fields, &j->err);
         if (rc != 0) {
             j->rc = rc;
             j->failed_line = i + 1;

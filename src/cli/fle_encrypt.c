@@ -120,10 +120,10 @@ static int find_profile(const encrypt_args *a, seckit_fle_config **cfg, seckit_f
     if (rc != 0) {
         /* err names the file */
     } else if (a->profile_name != NULL) {
-        rc = seckit_fle_config_profile(*cfg, a->profile_name, profile, err);
+        rc = seckit_fle_config_profile(*cfg, profile, a->profile_name, err);
     } else {
         seckit_fle_selection sel;
-        rc = seckit_fle_select(*cfg, a->content_type, a->query, &sel, err);
+        rc = seckit_fle_select(*cfg, &sel, a->content_type, a->query, err);
         if (rc == 0 && sel.action == SECKIT_FLE_FORWARD && a->require_fields)
             rc = seckit_error_set(err, SECKIT_ENOTFOUND,
                                   "--require-fields: no profile applies, so no field "
@@ -148,7 +148,7 @@ static int encrypt_body(const encrypt_args *a, const seckit_fle_profile *profile
         return fle_write_output(a->out, a->flags, body, body_len, NULL, 0, err);
     char *result = NULL;
     size_t out_len = 0, n_enc = 0;
-    int rc = seckit_fle_encrypt_body(profile, body, body_len - nl, &result, &out_len, &n_enc, err);
+    int rc = seckit_fle_encrypt_body(profile, &result, &out_len, &n_enc, body, body_len - nl, err);
     /* A silent pass-through is how a misconfigured pattern ships. */
     if (rc == 0 && n_enc == 0 && a->require_fields)
         rc = seckit_error_set(err, SECKIT_ENOTFOUND,

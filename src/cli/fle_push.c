@@ -240,7 +240,7 @@ typedef struct created {
     char etag[128];
 } created;
 
-typedef int (*cf_create_fn)(seckit_aws *aws, const char *config_json, seckit_cf_result *out,
+typedef int (*cf_create_fn)(seckit_aws *aws, seckit_cf_result *out, const char *config_json,
                             seckit_error *err);
 
 /* One create request of the push: body (NULL when it could not be made) is
@@ -251,7 +251,7 @@ static int push_create(seckit_aws *aws, cf_create_fn create, char *body, created
     seckit_cf_result r;
     memset(&r, 0, sizeof r);
     int rc = body == NULL ? seckit_error_set(err, SECKIT_ENOMEM, "out of memory")
-                          : create(aws, body, &r, err);
+                          : create(aws, &r, body, err);
     if (rc == 0) {
         snprintf(d->id, sizeof d->id, "%s", r.id);
         snprintf(d->etag, sizeof d->etag, "%s", r.etag);

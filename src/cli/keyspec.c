@@ -105,7 +105,7 @@ int cli_keyrings_add(cli_keyrings *ks, cli_key_kind kind, const char *spec, int 
     if (kind == CLI_KEY_RSA) {
         seckit_rsa_padding pad = SECKIT_RSA_OAEP_SHA256;
         int secret = 1;
-        if (f.padding != NULL && (rc = seckit_rsa_padding_parse(f.padding, &pad, err)) != 0)
+        if (f.padding != NULL && (rc = seckit_rsa_padding_parse(&pad, f.padding, err)) != 0)
             return rc;
         if ((rc = cli_rsa_keyfile_read(f.file, allow_insecure, &key, &key_len, &secret, err)) != 0)
             return rc;

@@ -68,7 +68,7 @@ static int lint_bytes(lint_run *run, const char *name, const uint8_t *bytes, siz
     memset(&io, 0, sizeof(io));
     io.name = name;
     seckit_policy_inputs *ins = NULL;
-    int rc = seckit_policy_inputs_extract((const char *)bytes, len, &io, &ins, err);
+    int rc = seckit_policy_inputs_extract(&ins, (const char *)bytes, len, &io, err);
     if (rc < 0) {
         seckit_error_prefix(err, name);
         return rc;
@@ -99,7 +99,7 @@ static int lint_bytes(lint_run *run, const char *name, const uint8_t *bytes, siz
             }
         }
         seckit_policy_findings *f = NULL;
-        rc = seckit_policy_input_lint(in, &o, &f, err);
+        rc = seckit_policy_input_lint(in, &f, &o, err);
         if (rc < 0)
             break;
         rc = seckit_policy_report_add_input(run->report, name, in, f, err);
@@ -484,12 +484,12 @@ static int parse_values(lint_args *a, seckit_error *err)
     a->rtype = SECKIT_RESOURCE_NONE;
     a->format = SECKIT_REPORT_TEXT;
     a->fail_mask = SECKIT_FINDING_DEFAULT_BLOCKING;
-    if (a->type_s != NULL && seckit_policy_type_parse(a->type_s, &a->type, NULL) != 0) {
+    if (a->type_s != NULL && seckit_policy_type_parse(&a->type, a->type_s, NULL) != 0) {
         cli_usage_error(sub, "--type must be identity, resource, scp, rcp or trust, not '%s'",
                         a->type_s);
         return -1;
     }
-    if (a->rtype_s != NULL && seckit_policy_resource_type_parse(a->rtype_s, &a->rtype, NULL) != 0) {
+    if (a->rtype_s != NULL && seckit_policy_resource_type_parse(&a->rtype, a->rtype_s, NULL) != 0) {
         cli_usage_error(sub, "unknown --resource-type '%s' (e.g. AWS::S3::Bucket, AWS::KMS::Key)",
                         a->rtype_s);
         return -1;
@@ -498,7 +498,7 @@ static int parse_values(lint_args *a, seckit_error *err)
         cli_usage_error(sub, "--format must be text, json, sarif or github, not '%s'", a->format_s);
         return -1;
     }
-    if (a->fail_s != NULL && seckit_finding_types_parse(a->fail_s, &a->fail_mask, err) != 0) {
+    if (a->fail_s != NULL && seckit_finding_types_parse(&a->fail_mask, a->fail_s, err) != 0) {
         cli_message(sub, "--fail-on: %s", err->message);
         return -1;
     }
@@ -627,7 +627,7 @@ static int render_report(const lint_run *run, const lint_args *a, char **out, si
     ro.help_uri_base = help_base;
     ro.base_dir = getcwd(cwd, sizeof(cwd));
     seckit_error_clear(err);
-    if (seckit_policy_report_render_with(run->report, &ro, out, out_len, err) < 0) {
+    if (seckit_policy_report_render_with(run->report, out, out_len, &ro, err) < 0) {
         cli_message(sub, "%s", err->message);
         return -1;
     }

@@ -140,7 +140,7 @@ static int upload(s3_opts *o, seckit_aws *aws, const char *src, s3_url *dst)
     seckit_error err;
     seckit_error_clear(&err);
     int rc = 0;
-    if (seckit_s3_upload_fd(aws, &req, &res, &err) != 0) {
+    if (seckit_s3_upload_fd(aws, &res, &req, &err) != 0) {
         progress_end(&pr);
         name_object(&err, dst->bucket, key);
         rc = cli_fail(o->sub, &err);
@@ -176,7 +176,7 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
         g.range = o->range;
         g.version_id = o->version_id;
         g.out_fd = fd;
-        int rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, err);
+        int rc = seckit_s3_get_object(aws, &info, NULL, NULL, &g, err);
         if (rc == 0) {
             *written = info.content_length;
             seckit_s3_object_info_free(&info);
@@ -184,7 +184,7 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
         return rc;
     }
     seckit_s3_head hreq = {.bucket = src->bucket, .key = src->key, .version_id = o->version_id};
-    int rc = seckit_s3_head_object_ex(aws, &hreq, &info, err);
+    int rc = seckit_s3_head_object_ex(aws, &info, &hreq, err);
     if (rc != 0) {
         /* HEAD answers carry no error document: ask with a GET so that the
          * message shows S3's own code (NoSuchKey, NoSuchBucket, ...). */
@@ -198,7 +198,7 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
             g.range = "bytes=0-0";
             g.version_id = o->version_id;
             seckit_error_clear(&gerr);
-            if (seckit_s3_get_object(aws, &g, &info, &body, &len, &gerr) != 0 &&
+            if (seckit_s3_get_object(aws, &info, &body, &len, &g, &gerr) != 0 &&
                 gerr.aws_code[0] != '\0') {
                 *err = gerr;
                 rc = gerr.code;
@@ -221,7 +221,7 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
         g.if_match = etag[0] != '\0' ? etag : NULL;
         g.version_id = o->version_id;
         g.out_fd = fd;
-        rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, err);
+        rc = seckit_s3_get_object(aws, &info, NULL, NULL, &g, err);
         if (rc == 0) {
             *written = info.content_length;
             seckit_s3_object_info_free(&info);
@@ -239,7 +239,7 @@ static int fetch(s3_opts *o, seckit_aws *aws, const s3_url *src, int fd, long lo
         g.if_match = etag[0] != '\0' ? etag : NULL;
         g.version_id = o->version_id;
         g.out_fd = fd;
-        rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, err);
+        rc = seckit_s3_get_object(aws, &info, NULL, NULL, &g, err);
         if (rc != 0)
             break;
         int ok = info.range_first == off && info.range_last == last && info.object_size == size;
@@ -341,7 +341,7 @@ static int server_copy(s3_opts *o, seckit_aws *aws, s3_url *src, s3_url *dst)
     seckit_error err;
     seckit_error_clear(&err);
     int rc = 0;
-    if (seckit_s3_copy_object(aws, &req, &res, &err) != 0) {
+    if (seckit_s3_copy_object(aws, &res, &req, &err) != 0) {
         name_object(&err, dst->bucket, key);
         rc = cli_fail(o->sub, &err);
     } else {

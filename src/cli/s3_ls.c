@@ -55,7 +55,7 @@ static int ls_buckets(s3_opts *o)
     char *token = NULL;
     do {
         seckit_s3_bucket_list page;
-        if (seckit_s3_list_buckets(aws, token, (int)o->page_size, &page, &err) != 0) {
+        if (seckit_s3_list_buckets(aws, &page, token, (int)o->page_size, &err) != 0) {
             rc = cli_fail(o->sub, &err);
             break;
         }
@@ -119,7 +119,7 @@ int cli_s3_ls(s3_opts *o, int argc, char **argv)
             .max_keys = (int)o->page_size,
         };
         seckit_s3_list_result res;
-        if (seckit_s3_list_objects(aws, &req, &res, &err) != 0) {
+        if (seckit_s3_list_objects(aws, &res, &req, &err) != 0) {
             seckit_error_prefix(&err, argv[0]);
             rc = cli_fail(o->sub, &err);
             break;

@@ -33,7 +33,7 @@ static int rm_recursive(s3_opts *o, seckit_aws *aws, const s3_url *u, const char
     do {
         seckit_s3_list req = {.bucket = u->bucket, .prefix = prefix, .continuation_token = token};
         seckit_s3_list_result page;
-        if (seckit_s3_list_objects(aws, &req, &page, &err) != 0) {
+        if (seckit_s3_list_objects(aws, &page, &req, &err) != 0) {
             seckit_error_prefix(&err, arg);
             rc = cli_fail(o->sub, &err);
             break;
@@ -65,7 +65,7 @@ static int rm_recursive(s3_opts *o, seckit_aws *aws, const s3_url *u, const char
             }
             for (size_t i = 0; i < page.count; i++)
                 ids[i].key = page.entries[i].key;
-            if (seckit_s3_delete_objects(aws, u->bucket, ids, page.count, &dr, &err) != 0) {
+            if (seckit_s3_delete_objects(aws, &dr, u->bucket, ids, page.count, &err) != 0) {
                 free(ids);
                 seckit_s3_list_result_free(&page);
                 seckit_error_prefix(&err, arg);

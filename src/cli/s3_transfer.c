@@ -355,7 +355,7 @@ static int list_s3(engine *e, const char *bucket, const char *prefix, entries *o
             .continuation_token = token,
         };
         seckit_s3_list_result res;
-        if (seckit_s3_list_objects(x->aws, &req, &res, &err) != 0) {
+        if (seckit_s3_list_objects(x->aws, &res, &req, &err) != 0) {
             char what[1200];
             snprintf(what, sizeof(what), "s3://%s/%s", bucket, prefix);
             rc = fail(e, what, &err);
@@ -735,7 +735,7 @@ static int do_upload(engine *e, seckit_aws *aws, task *t, const char *to_name)
     seckit_error err;
     seckit_error_clear(&err);
     int rc = 0;
-    if (seckit_s3_upload_fd(aws, &req, &res, &err) != 0)
+    if (seckit_s3_upload_fd(aws, &res, &req, &err) != 0)
         rc = fail(e, to_name, &err);
     close(fd);
     return rc;
@@ -771,7 +771,7 @@ static int do_download(engine *e, seckit_aws *aws, task *t)
     int opened = seckit_atomic_open(&f, t->to, 0644, SECKIT_FILE_OVERWRITE, &err) == 0;
     if (opened) {
         g.out_fd = seckit_atomic_fd(f);
-        if (seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err) == 0) {
+        if (seckit_s3_get_object(aws, &info, NULL, NULL, &g, &err) == 0) {
             if (t->size < 0)
                 t->size = info.content_length;
             /* the file gets the object's LastModified (as listed, or the
@@ -809,7 +809,7 @@ static int do_copy(engine *e, seckit_aws *aws, task *t, const char *to_name)
     seckit_s3_copy_result res;
     seckit_error err;
     seckit_error_clear(&err);
-    if (seckit_s3_copy_object(aws, &req, &res, &err) != 0)
+    if (seckit_s3_copy_object(aws, &res, &req, &err) != 0)
         return fail(e, to_name, &err);
     return 0;
 }

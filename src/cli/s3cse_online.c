@@ -136,7 +136,7 @@ int cli_s3cse_upload(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws, i
     seckit_s3_upload_result res;
     seckit_error err;
     seckit_error_clear(&err);
-    if (seckit_s3cse_put_object(aws, &req, &res, &err) != 0) {
+    if (seckit_s3cse_put_object(aws, &res, &req, &err) != 0) {
         if (progress != NULL)
             progress(progress_ctx, -1, -1); /* ends the bar */
         name_object(&err, bucket, key);
@@ -235,7 +235,7 @@ int cli_s3cse_download(const char *sub, const cli_s3cse_ctx *c, seckit_aws *aws,
         .progress_ctx = progress_ctx,
     };
     seckit_s3cse_get_result res;
-    int rc = seckit_s3cse_get_object(aws, &req, &res, &err);
+    int rc = seckit_s3cse_get_object(aws, &res, &req, &err);
     if (progress != NULL)
         progress(progress_ctx, -1, -1);
     if (s.file != NULL) {
@@ -471,7 +471,7 @@ int cli_s3_head(int argc, char **argv)
         seckit_error_clear(&err);
         seckit_s3_object_info oi;
         seckit_s3cse_info in;
-        if (seckit_s3cse_head_object(aws, bucket, key, version, suffix, &oi, &in, &err) != 0) {
+        if (seckit_s3cse_head_object(aws, &oi, &in, bucket, key, version, suffix, &err) != 0) {
             name_object(&err, bucket, key);
             rc = cli_fail(sub, &err);
         } else {
@@ -531,7 +531,7 @@ static int rewrap_one(rewrap_job *j, const char *bucket, const char *key, const 
     seckit_s3cse_rewrap_result res;
     seckit_error err;
     seckit_error_clear(&err);
-    int rc = seckit_s3cse_rewrap_object(j->aws, &req, &res, &err);
+    int rc = seckit_s3cse_rewrap_object(j->aws, &res, &req, &err);
     char *line = NULL;
     seckit_error lerr;
     seckit_error_clear(&lerr);
@@ -547,7 +547,7 @@ static int rewrap_one(rewrap_job *j, const char *bucket, const char *key, const 
                    res.instruction_file ? "new instruction file" : "metadata replaced");
         }
         if (j->report != NULL)
-            rc = seckit_s3_report_line(bucket, key, version, 1, 200, NULL, what, &line, &lerr);
+            rc = seckit_s3_report_line(&line, bucket, key, version, 1, 200, NULL, what, &lerr);
     } else {
         j->failed++;
         name_object(&err, bucket, key);
@@ -558,7 +558,7 @@ static int rewrap_one(rewrap_job *j, const char *bucket, const char *key, const 
                          : seckit_error_category(rc) == SECKIT_CAT_CRYPTO  ? 403
                          : seckit_error_category(rc) == SECKIT_CAT_NETWORK ? 503
                                                                            : 400;
-            rc = seckit_s3_report_line(bucket, key, version, 0, status, code, err.message, &line,
+            rc = seckit_s3_report_line(&line, bucket, key, version, 0, status, code, err.message,
                                        &lerr);
         } else {
             rc = 0;
@@ -583,7 +583,7 @@ static int rewrap_manifest(rewrap_job *j, const char *path, seckit_s3_manifest_f
     seckit_error err;
     seckit_error_clear(&err);
     seckit_s3_manifest_reader *r = NULL;
-    int rc = seckit_s3_manifest_reader_new(f, fmt, schema, &r, &err);
+    int rc = seckit_s3_manifest_reader_new(&r, f, fmt, schema, &err);
     while (rc == 0) {
         seckit_s3_manifest_row row;
         int got = seckit_s3_manifest_next(r, &row, &err);
@@ -726,7 +726,7 @@ static int check_rewrap_args(int argc, char **argv, const char *sub, rewrap_args
                                   "--to-kms-key-id)");
     else if (a->to.n_keys > 1)
         rc = cli_usage_error(sub, "give one target key");
-    else if (a->shard_arg != NULL && seckit_s3_shard_parse(a->shard_arg, shard, err) != 0)
+    else if (a->shard_arg != NULL && seckit_s3_shard_parse(shard, a->shard_arg, err) != 0)
         rc = cli_usage_error(sub, "--shard: %s", err->message);
     else if (a->manifest == NULL)
         rc = parse_s3_url(sub, argv[optind], bucket, key);

@@ -83,8 +83,8 @@ static int load_provider(seckit_fle_decryptor *d, const char *pdir, const char *
     return rc;
 }
 
-int seckit_fle_decryptor_add_keys_dir(seckit_fle_decryptor *d, const char *dir, int allow_insecure,
-                                      size_t *n_loaded, seckit_error *err)
+int seckit_fle_decryptor_add_keys_dir(seckit_fle_decryptor *d, size_t *n_loaded, const char *dir,
+                                      int allow_insecure, seckit_error *err)
 {
     if (n_loaded != NULL)
         *n_loaded = 0;

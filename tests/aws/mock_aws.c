@@ -340,7 +340,7 @@ static int verify(const req *r, char *service, size_t slen, char *key_out, size_
     p.payload_hash = payload;
     p.add_content_sha256 = has_sha;
     seckit_sigv4_result res;
-    int rc = seckit_sigv4_sign(&p, 0, r->method, path, q, nq, hs, nh, &res, NULL);
+    int rc = seckit_sigv4_sign(&res, &p, 0, r->method, path, q, nq, hs, nh, NULL);
     int ok = rc == 0 && strcmp(res.signature, sig) == 0 && strncmp(date, d8, 8) == 0;
     if (rc == 0)
         seckit_sigv4_result_free(&res);

@@ -233,7 +233,7 @@ static void test_bad_secret(void)
     CHECK_RC(seckit_sts_get_caller_identity(aws, &id, &err), SECKIT_EAWSAUTH);
     CHECK_STR(err.aws_code, "InvalidClientTokenId");
     seckit_kms_result r;
-    CHECK_RC(seckit_kms_generate_data_key(aws, "k1", 32, NULL, &r, &err), SECKIT_EAWSAUTH);
+    CHECK_RC(seckit_kms_generate_data_key(aws, &r, "k1", 32, NULL, &err), SECKIT_EAWSAUTH);
     CHECK_STR(err.aws_code, "UnrecognizedClientException");
     seckit_aws_free(aws);
 }
@@ -252,7 +252,7 @@ static void test_secret_never_in_messages(void)
     CHECK(strstr(err.message, "****") != NULL);
     mock_mode(&M, "echo-secret", 1);
     seckit_kms_result r;
-    CHECK_RC(seckit_kms_generate_data_key(aws, "k1", 32, NULL, &r, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_kms_generate_data_key(aws, &r, "k1", 32, NULL, &err), SECKIT_EAWS);
     CHECK(strstr(err.message, MOCK_SECRET) == NULL);
     seckit_aws_free(aws);
     /* A session token is scrubbed too. */
@@ -288,7 +288,7 @@ static void test_throttle_retried(void)
     req.body = body;
     req.body_len = strlen(body);
     seckit_aws_response resp;
-    CHECK_OK(seckit_aws_send(aws, &req, &resp, &err), &err);
+    CHECK_OK(seckit_aws_send(aws, &resp, &req, &err), &err);
     CHECK(resp.status == 200);
     CHECK(resp.attempts == 3);
     CHECK(hk.sleeps == 2);
@@ -302,7 +302,7 @@ static void test_throttle_retried(void)
     /* Throttled beyond max attempts: the service's error after 3 attempts. */
     mock_mode(&M, "throttle", 5);
     hk.sleeps = 0;
-    CHECK_RC(seckit_aws_send(aws, &req, &resp, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_aws_send(aws, &resp, &req, &err), SECKIT_EAWS);
     CHECK_STR(err.aws_code, "Throttling");
     CHECK(resp.attempts == 3);
     CHECK(strstr(err.message, "after 3 attempts") != NULL);
@@ -312,10 +312,10 @@ static void test_throttle_retried(void)
     /* KMS (JSON): ThrottlingException, then 500s. */
     mock_mode(&M, "throttle", 1);
     seckit_kms_result r;
-    CHECK_OK(seckit_kms_generate_data_key(aws, "k1", 32, NULL, &r, &err), &err);
+    CHECK_OK(seckit_kms_generate_data_key(aws, &r, "k1", 32, NULL, &err), &err);
     seckit_kms_result_free(&r);
     mock_mode(&M, "500", 2);
-    CHECK_OK(seckit_kms_generate_data_key(aws, "k1", 32, NULL, &r, &err), &err);
+    CHECK_OK(seckit_kms_generate_data_key(aws, &r, "k1", 32, NULL, &err), &err);
     seckit_kms_result_free(&r);
     seckit_aws_free(aws);
 }
@@ -391,7 +391,7 @@ static void test_malformed(void)
     CHECK(strstr(err.message, "not a valid XML error") != NULL);
     mock_mode(&M, "malformed", 1);
     seckit_kms_result r;
-    CHECK_RC(seckit_kms_generate_data_key(aws, "k1", 32, NULL, &r, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_kms_generate_data_key(aws, &r, "k1", 32, NULL, &err), SECKIT_EFORMAT);
     CHECK(strstr(err.message, "kms GenerateDataKey: response is not a JSON object") != NULL);
     mock_mode(&M, "", 0);
     seckit_aws_free(aws);
@@ -406,29 +406,29 @@ static void test_kms(void)
     seckit_aws_kv pairs[] = {{"purpose", "test"}, {"bucket", "b1"}};
     seckit_kms_context ctx = {pairs, 2};
     seckit_kms_result dk, pt, ct;
-    CHECK_OK(seckit_kms_generate_data_key(aws, "key-1", 32, &ctx, &dk, &err), &err);
+    CHECK_OK(seckit_kms_generate_data_key(aws, &dk, "key-1", 32, &ctx, &err), &err);
     CHECK(dk.plaintext_len == 32 && dk.ciphertext_len > 0);
     CHECK_STR(dk.key_id, "arn:aws:kms:us-east-1:123456789012:key/key-1");
-    CHECK_OK(seckit_kms_decrypt(aws, NULL, dk.ciphertext, dk.ciphertext_len, &ctx, &pt, &err),
+    CHECK_OK(seckit_kms_decrypt(aws, &pt, NULL, dk.ciphertext, dk.ciphertext_len, &ctx, &err),
              &err);
     CHECK(pt.plaintext_len == 32 && memcmp(pt.plaintext, dk.plaintext, 32) == 0);
     seckit_kms_result_free(&pt);
     /* Wrong context: InvalidCiphertextException. */
     seckit_kms_context other = {pairs, 1};
-    CHECK_RC(seckit_kms_decrypt(aws, NULL, dk.ciphertext, dk.ciphertext_len, &other, &pt, &err),
+    CHECK_RC(seckit_kms_decrypt(aws, &pt, NULL, dk.ciphertext, dk.ciphertext_len, &other, &err),
              SECKIT_EAWS);
     CHECK_STR(err.aws_code, "InvalidCiphertextException");
     CHECK(err.http_status == 400);
     seckit_kms_result_free(&dk);
     /* Encrypt / Decrypt. */
     const uint8_t msg[] = "attack at dawn";
-    CHECK_OK(seckit_kms_encrypt(aws, "key-2", msg, sizeof msg, NULL, &ct, &err), &err);
-    CHECK_OK(seckit_kms_decrypt(aws, "key-2", ct.ciphertext, ct.ciphertext_len, NULL, &pt, &err),
+    CHECK_OK(seckit_kms_encrypt(aws, &ct, "key-2", msg, sizeof msg, NULL, &err), &err);
+    CHECK_OK(seckit_kms_decrypt(aws, &pt, "key-2", ct.ciphertext, ct.ciphertext_len, NULL, &err),
              &err);
     CHECK(pt.plaintext_len == sizeof msg && memcmp(pt.plaintext, msg, sizeof msg) == 0);
     seckit_kms_result_free(&pt);
     seckit_kms_result_free(&ct);
-    CHECK_RC(seckit_kms_generate_data_key(aws, "missing-key", 32, NULL, &dk, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_kms_generate_data_key(aws, &dk, "missing-key", 32, NULL, &err), SECKIT_EAWS);
     CHECK_STR(err.aws_code, "NotFoundException");
     CHECK(strncmp(err.aws_request_id, "mock-req-", 9) == 0);
     seckit_aws_free(aws);
@@ -442,11 +442,11 @@ static void test_ssm(void)
     seckit_error err;
     char *v = NULL, type[32];
     size_t vl;
-    CHECK_OK(seckit_ssm_get_parameter(aws, "/seckit/test/pem", 1, &v, &vl, type, &err), &err);
+    CHECK_OK(seckit_ssm_get_parameter(aws, &v, &vl, type, "/seckit/test/pem", 1, &err), &err);
     CHECK(v != NULL && strncmp(v, "-----BEGIN PRIVATE KEY-----\n", 28) == 0);
     CHECK_STR(type, "SecureString");
     seckit_secret_free(v);
-    CHECK_RC(seckit_ssm_get_parameter(aws, "/nope", 1, &v, &vl, type, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_ssm_get_parameter(aws, &v, &vl, type, "/nope", 1, &err), SECKIT_EAWS);
     CHECK_STR(err.aws_code, "ParameterNotFound");
     CHECK(v == NULL);
     seckit_aws_free(aws);
@@ -475,7 +475,7 @@ static void test_s3_streams(void)
     req.body_len = 300000;
     seckit_aws_response resp;
     mock_mode(&M, "500", 1); /* the body is re-sent on the retry */
-    CHECK_OK(seckit_aws_send(aws, &req, &resp, &err), &err);
+    CHECK_OK(seckit_aws_send(aws, &resp, &req, &err), &err);
     CHECK(resp.attempts == 2);
     CHECK_STR(seckit_aws_response_header(&resp, "ETag"), "\"mock-etag\"");
     seckit_aws_response_free(&resp);
@@ -485,7 +485,7 @@ static void test_s3_streams(void)
     req.body_fd = -1;
     req.body_len = 0;
     req.response_fd = out;
-    CHECK_OK(seckit_aws_send(aws, &req, &resp, &err), &err);
+    CHECK_OK(seckit_aws_send(aws, &resp, &req, &err), &err);
     CHECK(resp.body_written == 300000);
     CHECK(resp.body == NULL);
     seckit_aws_response_free(&resp);
@@ -498,12 +498,12 @@ static void test_s3_streams(void)
     req.method = "HEAD";
     req.response_fd = -1;
     req.path = "/missing";
-    CHECK_RC(seckit_aws_send(aws, &req, &resp, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_aws_send(aws, &resp, &req, &err), SECKIT_EAWS);
     CHECK_STR(err.aws_code, "NotFound");
     CHECK(resp.status == 404);
     seckit_aws_response_free(&resp);
     req.method = "GET";
-    CHECK_RC(seckit_aws_send(aws, &req, &resp, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_aws_send(aws, &resp, &req, &err), SECKIT_EAWS);
     CHECK_STR(err.aws_code, "NoSuchKey");
     seckit_aws_response_free(&resp);
     /* A body from a pipe cannot be rewound: a 500 is not retried.  (Over
@@ -520,13 +520,13 @@ static void test_s3_streams(void)
     preq.path = "/piped";
     preq.body_fd = pf[0];
     preq.body_len = sizeof pbody - 1;
-    CHECK_RC(seckit_aws_send(aws, &preq, &resp, &err), SECKIT_EINVAL); /* no hash given */
+    CHECK_RC(seckit_aws_send(aws, &resp, &preq, &err), SECKIT_EINVAL); /* no hash given */
     char ph[65];
     CHECK(skt_sha256_hex(pbody, sizeof pbody - 1, ph, NULL) == 0);
     preq.payload_hash = ph;
     mock_mode(&M, "500", 1);
     hk.sleeps = 0;
-    CHECK_RC(seckit_aws_send(aws, &preq, &resp, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_aws_send(aws, &resp, &preq, &err), SECKIT_EAWS);
     CHECK(resp.attempts == 1 && hk.sleeps == 0);
     seckit_aws_response_free(&resp);
     close(pf[0]);
@@ -534,13 +534,13 @@ static void test_s3_streams(void)
     CHECK(write(pf[1], pbody, sizeof pbody - 1) == (ssize_t)(sizeof pbody - 1));
     close(pf[1]);
     preq.body_fd = pf[0];
-    CHECK_OK(seckit_aws_send(aws, &preq, &resp, &err), &err);
+    CHECK_OK(seckit_aws_send(aws, &resp, &preq, &err), &err);
     seckit_aws_response_free(&resp);
     close(pf[0]);
     /* Presigned URL: path-style on a custom endpoint, query signature. */
     char *url = NULL;
     req.path = "/dir/x y";
-    CHECK_OK(seckit_aws_presign(aws, &req, 900, &url, &err), &err);
+    CHECK_OK(seckit_aws_presign(aws, &url, &req, 900, &err), &err);
     CHECK(url != NULL && strncmp(url, M.url, strlen(M.url)) == 0);
     CHECK(url != NULL &&
           strstr(url, "/my-bucket/dir/x%20y?X-Amz-Algorithm=AWS4-HMAC-SHA256") != NULL);
@@ -683,7 +683,7 @@ static void test_iam(void)
     seckit_aws *aws = client(NULL, 0, 0);
     seckit_error err;
     seckit_iam_role role;
-    CHECK_OK(seckit_iam_get_role(aws, "MockRole", &role, &err), &err);
+    CHECK_OK(seckit_iam_get_role(aws, &role, "MockRole", &err), &err);
     CHECK_STR(role.arn, "arn:aws:iam::123456789012:role/app/MockRole");
     CHECK_STR(role.path, "/app/");
     CHECK(role.max_session_duration == 3600);
@@ -691,37 +691,37 @@ static void test_iam(void)
     CHECK(role.assume_role_policy != NULL &&
           strstr(role.assume_role_policy, "\"Service\":\"ec2.amazonaws.com\"") != NULL);
     seckit_iam_role_free(&role);
-    CHECK_RC(seckit_iam_get_role(aws, "Nope", &role, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_iam_get_role(aws, &role, "Nope", &err), SECKIT_EAWS);
     CHECK_STR(err.aws_code, "NoSuchEntity");
     CHECK(err.http_status == 404);
     CHECK(strstr(err.message, "iam GetRole") != NULL);
     seckit_iam_list l;
-    CHECK_OK(seckit_iam_list_role_policies(aws, "MockRole", &l, &err), &err);
+    CHECK_OK(seckit_iam_list_role_policies(aws, &l, "MockRole", &err), &err);
     CHECK(l.count == 3); /* two pages */
     if (l.count == 3) {
         CHECK_STR(l.names[0], "inline-one");
         CHECK_STR(l.names[2], "inline-three");
     }
     seckit_iam_list_free(&l);
-    CHECK_OK(seckit_iam_list_attached_role_policies(aws, "MockRole", &l, &err), &err);
+    CHECK_OK(seckit_iam_list_attached_role_policies(aws, &l, "MockRole", &err), &err);
     CHECK(l.count == 1 && l.arns != NULL);
     if (l.count == 1)
         CHECK_STR(l.arns[0], "arn:aws:iam::123456789012:policy/ReadOnly");
     char *doc = NULL;
-    CHECK_OK(seckit_iam_get_role_policy(aws, "MockRole", "inline-one", &doc, &err), &err);
+    CHECK_OK(seckit_iam_get_role_policy(aws, &doc, "MockRole", "inline-one", &err), &err);
     CHECK(doc != NULL && strstr(doc, "\"Resource\":\"arn:aws:s3:::bucket/*\"") != NULL);
     free(doc);
     seckit_iam_policy pol;
-    CHECK_OK(seckit_iam_get_policy(aws, l.count ? l.arns[0] : "x", &pol, &err), &err);
+    CHECK_OK(seckit_iam_get_policy(aws, &pol, l.count ? l.arns[0] : "x", &err), &err);
     CHECK_STR(pol.default_version_id, "v3");
     CHECK(pol.attachment_count == 2);
-    CHECK_OK(seckit_iam_get_policy_version(aws, pol.arn, pol.default_version_id, &doc, &err), &err);
+    CHECK_OK(seckit_iam_get_policy_version(aws, &doc, pol.arn, pol.default_version_id, &err), &err);
     CHECK(doc != NULL && strstr(doc, "kms:Decrypt") != NULL);
     free(doc);
     seckit_iam_list_free(&l);
     char *json = NULL;
     const char *filters[] = {"User", "Role", "LocalManagedPolicy"};
-    CHECK_OK(seckit_iam_get_account_authorization_details(aws, filters, 3, &json, &err), &err);
+    CHECK_OK(seckit_iam_get_account_authorization_details(aws, &json, filters, 3, &err), &err);
     cJSON *j = json ? cJSON_Parse(json) : NULL;
     CHECK(cJSON_IsObject(j));
     cJSON *users = cJSON_GetObjectItem(j, "UserDetailList");
@@ -758,7 +758,7 @@ static void test_cloudfront(void)
         "{\"CallerReference\":\"ref-1\",\"Name\":\"fle-key\","
         "\"EncodedKey\":\"-----BEGIN PUBLIC KEY-----\\nMIIB\\n-----END PUBLIC KEY-----\\n\","
         "\"Comment\":\"a <test> & key\"}";
-    CHECK_OK(seckit_cf_create_public_key(aws, pk, &r, &err), &err);
+    CHECK_OK(seckit_cf_create_public_key(aws, &r, pk, &err), &err);
     CHECK(r.id[0] != '\0');
     CHECK(strncmp(r.etag, "E2QWRUHEXAMPLE", 14) == 0);
     CHECK(strstr(r.location, "/2020-05-31/public-key/") != NULL);
@@ -772,18 +772,18 @@ static void test_cloudfront(void)
     snprintf(keyid, sizeof keyid, "%s", r.id);
     seckit_cf_result_free(&r);
     /* The same name again: PublicKeyAlreadyExists (409). */
-    CHECK_RC(seckit_cf_create_public_key(aws, pk, &r, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_cf_create_public_key(aws, &r, pk, &err), SECKIT_EAWS);
     CHECK_STR(err.aws_code, "PublicKeyAlreadyExists");
     CHECK(err.http_status == 409);
     const char *pk2 = "{\"CallerReference\":\"ref-2\",\"Name\":\"fle-key-2\",\"EncodedKey\":\"x\"}";
-    CHECK_OK(seckit_cf_create_public_key(aws, pk2, &r, &err), &err);
+    CHECK_OK(seckit_cf_create_public_key(aws, &r, pk2, &err), &err);
     seckit_cf_result_free(&r);
-    CHECK_OK(seckit_cf_get_public_key(aws, keyid, &r, &err), &err);
+    CHECK_OK(seckit_cf_get_public_key(aws, &r, keyid, &err), &err);
     CHECK_STR(r.id, keyid);
     seckit_cf_result_free(&r);
-    CHECK_RC(seckit_cf_get_public_key(aws, "KNOPE", &r, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_cf_get_public_key(aws, &r, "KNOPE", &err), SECKIT_EAWS);
     CHECK_STR(err.aws_code, "NoSuchPublicKey");
-    CHECK_RC(seckit_cf_get_public_key(aws, "../x", &r, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_cf_get_public_key(aws, &r, "../x", &err), SECKIT_EINVAL);
     /* Two pages merged. */
     CHECK_OK(seckit_cf_list_public_keys(aws, &r, &err), &err);
     j = cJSON_Parse(r.json);
@@ -801,7 +801,7 @@ static void test_cloudfront(void)
              "\"ProviderId\":\"FLEDemo\",\"FieldPatterns\":{\"Quantity\":2,"
              "\"Items\":[\"card\",\"ssn*\"]}}]}}",
              keyid);
-    CHECK_OK(seckit_cf_create_fle_profile(aws, prof, &r, &err), &err);
+    CHECK_OK(seckit_cf_create_fle_profile(aws, &r, prof, &err), &err);
     j = cJSON_Parse(r.json);
     cJSON *ents =
         cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j,
@@ -817,7 +817,7 @@ static void test_cloudfront(void)
     char profid[128];
     snprintf(profid, sizeof profid, "%s", r.id);
     seckit_cf_result_free(&r);
-    CHECK_OK(seckit_cf_get_fle_profile(aws, profid, &r, &err), &err);
+    CHECK_OK(seckit_cf_get_fle_profile(aws, &r, profid, &err), &err);
     seckit_cf_result_free(&r);
     CHECK_OK(seckit_cf_list_fle_profiles(aws, &r, &err), &err);
     CHECK(strstr(r.json, "FieldLevelEncryptionProfileList") != NULL);
@@ -833,7 +833,7 @@ static void test_cloudfront(void)
              "\"QueryArgProfileConfig\":{\"ForwardWhenQueryArgProfileIsUnknown\":false,"
              "\"QueryArgProfiles\":{\"Quantity\":0,\"Items\":[]}}}",
              profid);
-    CHECK_OK(seckit_cf_create_fle_config(aws, conf, &r, &err), &err);
+    CHECK_OK(seckit_cf_create_fle_config(aws, &r, conf, &err), &err);
     j = cJSON_Parse(r.json);
     cJSON *ctp =
         cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "FieldLevelEncryption"),
@@ -844,16 +844,16 @@ static void test_cloudfront(void)
     char confid[128];
     snprintf(confid, sizeof confid, "%s", r.id);
     seckit_cf_result_free(&r);
-    CHECK_OK(seckit_cf_get_fle_config(aws, confid, &r, &err), &err);
+    CHECK_OK(seckit_cf_get_fle_config(aws, &r, confid, &err), &err);
     seckit_cf_result_free(&r);
     CHECK_OK(seckit_cf_list_fle_configs(aws, &r, &err), &err);
     seckit_cf_result_free(&r);
     /* Bad input is refused before sending. */
-    CHECK_RC(seckit_cf_create_fle_config(aws, "[1]", &r, &err), SECKIT_EFORMAT);
-    CHECK_RC(seckit_cf_create_fle_config(aws, "{\"Bad Name\":1}", &r, &err), SECKIT_EINVAL);
-    CHECK_RC(seckit_cf_create_fle_config(aws, "{\"X\":{\"Items\":[1]}}", &r, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_cf_create_fle_config(aws, &r, "[1]", &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_cf_create_fle_config(aws, &r, "{\"Bad Name\":1}", &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_cf_create_fle_config(aws, &r, "{\"X\":{\"Items\":[1]}}", &err), SECKIT_EINVAL);
     /* Missing required fields: the service's InvalidArgument. */
-    CHECK_RC(seckit_cf_create_public_key(aws, "{\"Name\":\"n\"}", &r, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_cf_create_public_key(aws, &r, "{\"Name\":\"n\"}", &err), SECKIT_EAWS);
     CHECK_STR(err.aws_code, "InvalidArgument");
     seckit_aws_free(aws);
 }
@@ -871,14 +871,14 @@ static void test_dot_segments(void)
     seckit_s3_put put = {.bucket = "dots",
                          .key = "a/../b/./c",
                          .body = {.data = (const unsigned char *)"dotted", .len = 6, .fd = -1}};
-    CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
+    CHECK_OK(seckit_s3_put_object(aws, NULL, &put, &err), &err);
     mock_stat_str(&M, "last_target", last, sizeof last);
     CHECK_STR(last, "/dots/a/../b/./c");
     seckit_s3_object_info info;
     unsigned char *body = NULL;
     size_t blen = 0;
     seckit_s3_get get = {.bucket = "dots", .key = "a/../b/./c", .out_fd = -1};
-    CHECK_OK(seckit_s3_get_object(aws, &get, &info, &body, &blen, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, &body, &blen, &get, &err), &err);
     CHECK(blen == 6 && body != NULL && memcmp(body, "dotted", 6) == 0);
     free(body);
     seckit_s3_object_info_free(&info);
@@ -886,9 +886,9 @@ static void test_dot_segments(void)
     CHECK_STR(last, "/dots/a/../b/./c");
     /* The normalised path is a different object. */
     get.key = "b/c";
-    CHECK_RC(seckit_s3_get_object(aws, &get, &info, &body, &blen, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_get_object(aws, &info, &body, &blen, &get, &err), SECKIT_EAWS);
     CHECK_STR(err.aws_code, "NoSuchKey");
-    CHECK_OK(seckit_s3_head_object(aws, "dots", "a/../b/./c", &info, &err), &err);
+    CHECK_OK(seckit_s3_head_object(aws, &info, "dots", "a/../b/./c", &err), &err);
     seckit_s3_object_info_free(&info);
     mock_stat_str(&M, "last_target", last, sizeof last);
     CHECK_STR(last, "/dots/a/../b/./c");
@@ -896,7 +896,7 @@ static void test_dot_segments(void)
                            .src_key = "a/../b/./c",
                            .bucket = "dots",
                            .key = "x/.."};
-    CHECK_OK(seckit_s3_copy_object(aws, &copy, NULL, &err), &err);
+    CHECK_OK(seckit_s3_copy_object(aws, NULL, &copy, &err), &err);
     mock_stat_str(&M, "last_target", last, sizeof last);
     CHECK_STR(last, "/dots/x/..");
     /* rm s3://dots/x/.. deletes that key, never the bucket. */
@@ -925,7 +925,7 @@ static void test_header_injection(void)
                          .key = "k",
                          .content_type = "a\nX-Injected: 1",
                          .body = {.data = (const unsigned char *)"x", .len = 1, .fd = -1}};
-    CHECK_RC(seckit_s3_put_object(aws, &put, NULL, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_put_object(aws, NULL, &put, &err), SECKIT_EINVAL);
     CHECK_MSG(strstr(err.message, "Content-Type") != NULL &&
                   strstr(err.message, "control character") != NULL,
               "message: %s", err.message);
@@ -933,7 +933,7 @@ static void test_header_injection(void)
     put.content_type = NULL;
     put.metadata = &meta;
     put.metadata_count = 1;
-    CHECK_RC(seckit_s3_put_object(aws, &put, NULL, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_put_object(aws, NULL, &put, &err), SECKIT_EINVAL);
     /* Straight through seckit_aws_send: names and values. */
     seckit_aws_kv bad[] = {{"X-Ok", "fine"}, {"X-Bad", "tab\tinside"}};
     seckit_aws_request req = SECKIT_AWS_REQUEST_INIT;
@@ -944,16 +944,16 @@ static void test_header_injection(void)
     req.headers = bad;
     req.header_count = 2;
     seckit_aws_response resp;
-    CHECK_RC(seckit_aws_send(aws, &req, &resp, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_send(aws, &resp, &req, &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "X-Bad") != NULL);
     seckit_aws_kv badname = {"X-Bad\r\nX-Injected", "1"};
     req.headers = &badname;
     req.header_count = 1;
-    CHECK_RC(seckit_aws_send(aws, &req, &resp, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_send(aws, &resp, &req, &err), SECKIT_EINVAL);
     CHECK(strchr(err.message, '\n') == NULL);
     seckit_aws_kv expect = {"Expect", "100-continue"};
     req.headers = &expect;
-    CHECK_RC(seckit_aws_send(aws, &req, &resp, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_send(aws, &resp, &req, &err), SECKIT_EINVAL);
     CHECK(mock_stat(&M, "requests") - before == 1); /* only mock_stat's own request */
     seckit_aws_free(aws);
 }
@@ -972,10 +972,10 @@ static void test_no_expect(void)
     seckit_s3_put put = {.bucket = "bkt",
                          .key = "big",
                          .body = {.data = data, .len = big, .fd = -1}};
-    CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
+    CHECK_OK(seckit_s3_put_object(aws, NULL, &put, &err), &err);
     put.key = "small";
     put.body.len = 10;
-    CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
+    CHECK_OK(seckit_s3_put_object(aws, NULL, &put, &err), &err);
     CHECK_OK(seckit_s3_delete_object(aws, "bkt", "big", &err), &err);
     CHECK_OK(seckit_s3_delete_object(aws, "bkt", "small", &err), &err);
     seckit_aws_identity id;
@@ -1017,7 +1017,7 @@ static void test_endpoint_scope(void)
     seckit_s3_put put = {.bucket = "scope",
                          .key = "k",
                          .body = {.data = (const unsigned char *)"x", .len = 1, .fd = -1}};
-    CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
+    CHECK_OK(seckit_s3_put_object(aws, NULL, &put, &err), &err);
     CHECK(mock_stat(&M, "assume_role") - before == 1);
     mock_stat_str(&M, "last_target", last, sizeof last);
     CHECK_STR(last, "/scope/k");
@@ -1053,7 +1053,7 @@ static void test_region_redirect(void)
         req.body = "redirected";
         req.body_len = 10;
         seckit_aws_response resp;
-        CHECK_OK(seckit_aws_send(aws, &req, &resp, &err), &err);
+        CHECK_OK(seckit_aws_send(aws, &resp, &req, &err), &err);
         CHECK(resp.attempts == 2);
         CHECK(mock_stat(&M, "redirects") - before == 1);
         mock_stat_str(&M, "last_region", region, sizeof region);
@@ -1062,7 +1062,7 @@ static void test_region_redirect(void)
         seckit_aws_response_free(&resp);
         /* Remembered: the next request goes straight to the right region. */
         seckit_s3_object_info info;
-        CHECK_OK(seckit_s3_head_object(aws, buckets[i], "obj", &info, &err), &err);
+        CHECK_OK(seckit_s3_head_object(aws, &info, buckets[i], "obj", &err), &err);
         seckit_s3_object_info_free(&info);
         CHECK(mock_stat(&M, "redirects") - before == 1);
         CHECK(hk.sleeps == 0);
@@ -1073,7 +1073,7 @@ static void test_region_redirect(void)
     seckit_aws *aws = client(NULL, 0, 1);
     seckit_error err;
     seckit_s3_object_info info;
-    CHECK_RC(seckit_s3_head_object(aws, "rgn-eu-north-1-301", "none", &info, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_head_object(aws, &info, "rgn-eu-north-1-301", "none", &err), SECKIT_EAWS);
     CHECK(err.http_status == 404); /* redirected, then the real answer */
     CHECK_STR(skt_aws_bucket_region(aws, "rgn-eu-north-1-301"), "eu-north-1");
     seckit_aws_free(aws);
@@ -1096,27 +1096,27 @@ static void test_kms_arn_region(void)
     char region[64];
     seckit_kms_result dk, pt;
     const char *arn = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd";
-    CHECK_OK(seckit_kms_generate_data_key(aws, arn, 32, NULL, &dk, &err), &err);
+    CHECK_OK(seckit_kms_generate_data_key(aws, &dk, arn, 32, NULL, &err), &err);
     mock_stat_str(&M, "last_region", region, sizeof region);
     CHECK_STR(region, "eu-central-1");
-    CHECK_OK(seckit_kms_decrypt(aws, arn, dk.ciphertext, dk.ciphertext_len, NULL, &pt, &err), &err);
+    CHECK_OK(seckit_kms_decrypt(aws, &pt, arn, dk.ciphertext, dk.ciphertext_len, NULL, &err), &err);
     mock_stat_str(&M, "last_region", region, sizeof region);
     CHECK_STR(region, "eu-central-1");
     seckit_kms_result_free(&pt);
     /* Without a key id (or with a bare id), the client's region. */
-    CHECK_OK(seckit_kms_decrypt(aws, NULL, dk.ciphertext, dk.ciphertext_len, NULL, &pt, &err),
+    CHECK_OK(seckit_kms_decrypt(aws, &pt, NULL, dk.ciphertext, dk.ciphertext_len, NULL, &err),
              &err);
     mock_stat_str(&M, "last_region", region, sizeof region);
     CHECK_STR(region, "us-east-1");
     seckit_kms_result_free(&pt);
     seckit_kms_result_free(&dk);
     const uint8_t msg[] = "m";
-    CHECK_OK(seckit_kms_encrypt(aws, "alias-free-key", msg, 1, NULL, &dk, &err), &err);
+    CHECK_OK(seckit_kms_encrypt(aws, &dk, "alias-free-key", msg, 1, NULL, &err), &err);
     mock_stat_str(&M, "last_region", region, sizeof region);
     CHECK_STR(region, "us-east-1");
     seckit_kms_result_free(&dk);
-    CHECK_OK(seckit_kms_encrypt(aws, "arn:aws:kms:ap-northeast-1:123456789012:alias/a", msg, 1,
-                                NULL, &dk, &err),
+    CHECK_OK(seckit_kms_encrypt(aws, &dk, "arn:aws:kms:ap-northeast-1:123456789012:alias/a", msg, 1,
+                                NULL, &err),
              &err);
     mock_stat_str(&M, "last_region", region, sizeof region);
     CHECK_STR(region, "ap-northeast-1");
@@ -1134,16 +1134,16 @@ static void test_error_in_200(void)
     seckit_s3_put put = {.bucket = "e200",
                          .key = "src",
                          .body = {.data = (const unsigned char *)"copy me", .len = 7, .fd = -1}};
-    CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
+    CHECK_OK(seckit_s3_put_object(aws, NULL, &put, &err), &err);
     seckit_s3_copy copy = {.src_bucket = "e200", .src_key = "src", .bucket = "e200", .key = "dst"};
     seckit_s3_copy_result cr;
     mock_mode(&M, "error200", 1);
-    CHECK_OK(seckit_s3_copy_object(aws, &copy, &cr, &err), &err);
+    CHECK_OK(seckit_s3_copy_object(aws, &cr, &copy, &err), &err);
     CHECK_STR(cr.etag, "\"mock-etag\"");
     CHECK(hk.sleeps == 1);
     mock_mode(&M, "error200", 5);
     hk.sleeps = 0;
-    CHECK_RC(seckit_s3_copy_object(aws, &copy, &cr, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_copy_object(aws, &cr, &copy, &err), SECKIT_EAWS);
     CHECK_STR(err.aws_code, "InternalError");
     CHECK(err.http_status == 200);
     CHECK(strstr(err.message, "after 3 attempts") != NULL);
@@ -1155,7 +1155,7 @@ static void test_error_in_200(void)
     char etag[130];
     mock_mode(&M, "error200", 2);
     hk.sleeps = 0;
-    CHECK_OK(seckit_s3_complete_multipart(aws, "e200", "mp", "upload-1", &part, 1, etag, &err),
+    CHECK_OK(seckit_s3_complete_multipart(aws, etag, "e200", "mp", "upload-1", &part, 1, &err),
              &err);
     CHECK_STR(etag, "\"mock-multipart-etag-1\"");
     CHECK(hk.sleeps == 2);
@@ -1167,7 +1167,7 @@ static void test_error_in_200(void)
     req.bucket = "e200";
     req.path = "/src";
     seckit_aws_response resp;
-    CHECK_OK(seckit_aws_send(aws, &req, &resp, &err), &err);
+    CHECK_OK(seckit_aws_send(aws, &resp, &req, &err), &err);
     CHECK(resp.attempts == 1 && resp.body != NULL && strstr((char *)resp.body, "<Error>") != NULL);
     seckit_aws_response_free(&resp);
     mock_mode(&M, "", 0);
@@ -1198,38 +1198,38 @@ static void test_clock_skew(void)
     req.body = body;
     req.body_len = strlen(body);
     seckit_aws_response resp;
-    CHECK_OK(seckit_aws_send(aws, &req, &resp, &err), &err);
+    CHECK_OK(seckit_aws_send(aws, &resp, &req, &err), &err);
     CHECK(resp.attempts == 2);
     CHECK(hk.sleeps == 0);
     printf("# clock offset learned: %lld s\n", aws->clock_offset);
     CHECK(aws->clock_offset >= 3590 && aws->clock_offset <= 3610);
     seckit_aws_response_free(&resp);
     /* Kept for the next requests, S3 (RequestTimeTooSkewed) included. */
-    CHECK_OK(seckit_aws_send(aws, &req, &resp, &err), &err);
+    CHECK_OK(seckit_aws_send(aws, &resp, &req, &err), &err);
     CHECK(resp.attempts == 1);
     seckit_aws_response_free(&resp);
     seckit_s3_put put = {.bucket = "skew",
                          .key = "k",
                          .body = {.data = (const unsigned char *)"x", .len = 1, .fd = -1}};
-    CHECK_OK(seckit_s3_put_object(aws, &put, NULL, &err), &err);
+    CHECK_OK(seckit_s3_put_object(aws, NULL, &put, &err), &err);
     seckit_aws_free(aws);
     /* S3 and KMS with a fresh client. */
     aws = client(NULL, 0, 3);
     skt_aws_set_hooks(aws, &h);
     seckit_s3_object_info info;
-    CHECK_OK(seckit_s3_head_object(aws, "skew", "k", &info, &err), &err);
+    CHECK_OK(seckit_s3_head_object(aws, &info, "skew", "k", &err), &err);
     seckit_s3_object_info_free(&info);
     seckit_aws_free(aws);
     aws = client(NULL, 0, 3);
     skt_aws_set_hooks(aws, &h);
     seckit_kms_result r;
-    CHECK_OK(seckit_kms_generate_data_key(aws, "k1", 32, NULL, &r, &err), &err);
+    CHECK_OK(seckit_kms_generate_data_key(aws, &r, "k1", 32, NULL, &err), &err);
     seckit_kms_result_free(&r);
     seckit_aws_free(aws);
     /* A server that keeps refusing: one correction, then the error. */
     mock_mode(&M, "skew-always", 10);
     aws = client(NULL, 0, 3);
-    CHECK_RC(seckit_aws_send(aws, &req, &resp, &err), SECKIT_EAWSAUTH);
+    CHECK_RC(seckit_aws_send(aws, &resp, &req, &err), SECKIT_EAWSAUTH);
     CHECK_STR(err.aws_code, "RequestExpired");
     CHECK(resp.attempts == 2);
     seckit_aws_response_free(&resp);

@@ -105,7 +105,7 @@ static int put(seckit_aws *aws, const char *key, const void *data, size_t len,
     seckit_s3_put p = {.bucket = B, .key = key, .body = {.data = data, .fd = -1, .len = len}};
     seckit_s3_put_result local;
     seckit_error err;
-    int rc = seckit_s3_put_object(aws, &p, res != NULL ? res : &local, &err);
+    int rc = seckit_s3_put_object(aws, res != NULL ? res : &local, &p, &err);
     if (rc != 0)
         printf("# put %s: %s\n", key, err.message);
     return rc;
@@ -172,7 +172,7 @@ static void test_sink_resume(void)
     g.sink_ctx = &s;
     seckit_s3_object_info info;
     sleeps = 0;
-    CHECK_OK(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, NULL, NULL, &g, &err), &err);
     CHECK(s.len == n && memcmp(s.buf, data, n) == 0); /* each byte once, in order */
     CHECK(s.headers_calls == 1 && !s.headers_after_data && s.header_size == (long long)n);
     CHECK_STR(s.header_etag, pr.etag);
@@ -195,7 +195,7 @@ static void test_sink_resume(void)
     memset(&s, 0, sizeof s);
     g.key = "hooks/drop-range.bin";
     g.range = "bytes=1000-200999";
-    CHECK_OK(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, NULL, NULL, &g, &err), &err);
     CHECK(s.len == 200000 && memcmp(s.buf, data + 1000, 200000) == 0);
     CHECK(info.range_first == 1000 && info.range_last == 200999);
     xstat_str("last_range", last, sizeof last);
@@ -208,7 +208,7 @@ static void test_sink_resume(void)
     memset(&s, 0, sizeof s);
     g.key = "hooks/drop2-twice.bin";
     g.range = NULL;
-    CHECK_OK(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, NULL, NULL, &g, &err), &err);
     CHECK(s.len == n && memcmp(s.buf, data, n) == 0 && s.headers_calls == 1);
     seckit_s3_object_info_free(&info);
     free(s.buf);
@@ -222,7 +222,7 @@ static void test_sink_resume(void)
     gf.bucket = B;
     gf.key = "hooks/drop-fd.bin";
     gf.out_fd = fd;
-    CHECK_OK(seckit_s3_get_object(aws, &gf, &info, NULL, NULL, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, NULL, NULL, &gf, &err), &err);
     seckit_s3_object_info_free(&info);
     struct stat st;
     CHECK(fstat(fd, &st) == 0 && st.st_size == (off_t)n);
@@ -236,7 +236,7 @@ static void test_sink_resume(void)
     gm.key = "hooks/drop-mem.bin";
     unsigned char *body = NULL;
     size_t blen = 0;
-    CHECK_OK(seckit_s3_get_object(aws, &gm, &info, &body, &blen, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, &body, &blen, &gm, &err), &err);
     CHECK(blen == n && body != NULL && memcmp(body, data, n) == 0);
     free(body);
     seckit_s3_object_info_free(&info);
@@ -245,7 +245,7 @@ static void test_sink_resume(void)
     CHECK(put(aws, "hooks/empty", "", 0, NULL) == 0);
     memset(&s, 0, sizeof s);
     g.key = "hooks/empty";
-    CHECK_OK(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, NULL, NULL, &g, &err), &err);
     CHECK(s.headers_calls == 1 && s.sink_calls == 0 && info.content_length == 0);
     seckit_s3_object_info_free(&info);
     free(data);
@@ -269,7 +269,7 @@ static void test_sink_resume_refused(void)
     g.sink = sink;
     g.sink_ctx = &s;
     seckit_s3_object_info info;
-    CHECK_RC(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_get_object(aws, &info, NULL, NULL, &g, &err), SECKIT_EAWS);
     CHECK(err.http_status == 412);
     CHECK_STR(err.aws_code, "PreconditionFailed");
     CHECK(strstr(err.message, "resumed 1 time") != NULL);
@@ -281,7 +281,7 @@ static void test_sink_resume_refused(void)
     CHECK(put(aws, "hooks/drop-norange.bin", data, n, NULL) == 0);
     memset(&s, 0, sizeof s);
     g.key = "hooks/drop-norange.bin";
-    CHECK_RC(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_s3_get_object(aws, &info, NULL, NULL, &g, &err), SECKIT_EFORMAT);
     CHECK(strstr(err.message, "does not continue the first one at byte 50000") != NULL);
     CHECK(s.len == n / 2);
     free(s.buf);
@@ -292,7 +292,7 @@ static void test_sink_resume_refused(void)
     memset(&s, 0, sizeof s);
     g.key = "hooks/drop-noretry.bin";
     int gets = xstat("gets");
-    CHECK_RC(seckit_s3_get_object(one, &g, &info, NULL, NULL, &err), SECKIT_ENETWORK);
+    CHECK_RC(seckit_s3_get_object(one, &info, NULL, NULL, &g, &err), SECKIT_ENETWORK);
     CHECK(xstat("gets") == gets + 1 && s.len == n / 2);
     free(s.buf);
     seckit_aws_free(one);
@@ -303,7 +303,7 @@ static void test_sink_resume_refused(void)
     s.fail_at_call = 1;
     g.key = "hooks/plain.bin";
     gets = xstat("gets");
-    CHECK_RC(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), SECKIT_EAUTH);
+    CHECK_RC(seckit_s3_get_object(aws, &info, NULL, NULL, &g, &err), SECKIT_EAUTH);
     CHECK(strstr(err.message, "test: the sink refuses byte 0") != NULL);
     CHECK(xstat("gets") == gets + 1 && s.sink_calls == 1 && s.len == 0);
     /* ... also in the middle of a cut-off answer's resume */
@@ -311,7 +311,7 @@ static void test_sink_resume_refused(void)
     memset(&s, 0, sizeof s);
     s.fail_at_call = 1000000;
     g.key = "hooks/drop-sinkfail.bin";
-    CHECK_OK(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, NULL, NULL, &g, &err), &err);
     seckit_s3_object_info_free(&info);
     int calls = s.sink_calls;
     free(s.buf);
@@ -320,14 +320,14 @@ static void test_sink_resume_refused(void)
     s.fail_at_call = calls; /* the last call: in the resumed answer */
     g.key = "hooks/drop-sinkfail2.bin";
     gets = xstat("gets");
-    CHECK_RC(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), SECKIT_EAUTH);
+    CHECK_RC(seckit_s3_get_object(aws, &info, NULL, NULL, &g, &err), SECKIT_EAUTH);
     CHECK(xstat("gets") == gets + 2);
     free(s.buf);
     /* on_headers refusing: the sink never sees a byte */
     memset(&s, 0, sizeof s);
     s.fail_headers = 1;
     g.key = "hooks/plain.bin";
-    CHECK_RC(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), SECKIT_EAUTH);
+    CHECK_RC(seckit_s3_get_object(aws, &info, NULL, NULL, &g, &err), SECKIT_EAUTH);
     CHECK_STR(err.message, "test: headers refused");
     CHECK(s.sink_calls == 0 && s.headers_calls == 1);
     free(s.buf);
@@ -397,7 +397,7 @@ static void test_part_source(void)
     seckit_s3_upload_result res;
     int completes = xstat("completes");
     sleeps = 0;
-    CHECK_OK(seckit_s3_upload_fd(aws, &u, &res, &err), &err);
+    CHECK_OK(seckit_s3_upload_fd(aws, &res, &u, &err), &err);
     CHECK(res.parts == 3 && res.size == (long long)total);
     /* part 2 failed once (500) and went again from the kept buffer */
     CHECK(s.calls[1] == 1 && s.calls[2] == 1 && s.calls[3] == 1 && s.calls[4] == 0);
@@ -409,7 +409,7 @@ static void test_part_source(void)
     g.bucket = B;
     g.key = "src/three-parts";
     seckit_s3_object_info info;
-    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, &body, &blen, &g, &err), &err);
     CHECK(blen == total && memcmp(body, want, total) == 0);
     seckit_s3_object_info_free(&info);
     free(body);
@@ -420,19 +420,19 @@ static void test_part_source(void)
     s.total = 1000;
     u.key = "src/single";
     int puts = xstat("puts"), creates = xstat("creates");
-    CHECK_OK(seckit_s3_upload_fd(aws, &u, &res, &err), &err);
+    CHECK_OK(seckit_s3_upload_fd(aws, &res, &u, &err), &err);
     CHECK(res.parts == 0 && res.size == 1000 && s.calls[1] == 1 && s.calls[2] == 0);
     CHECK(xstat("puts") == puts + 1 && xstat("creates") == creates);
     /* An empty body: part 1, empty and last. */
     memset(&s, 0, sizeof s);
     u.key = "src/empty";
-    CHECK_OK(seckit_s3_upload_fd(aws, &u, &res, &err), &err);
+    CHECK_OK(seckit_s3_upload_fd(aws, &res, &u, &err), &err);
     CHECK(res.parts == 0 && res.size == 0);
     /* Exactly two full parts, then an empty last part: not uploaded. */
     memset(&s, 0, sizeof s);
     s.total = 2 * ps;
     u.key = "src/even";
-    CHECK_OK(seckit_s3_upload_fd(aws, &u, &res, &err), &err);
+    CHECK_OK(seckit_s3_upload_fd(aws, &res, &u, &err), &err);
     CHECK(res.parts == 2 && res.size == (long long)(2 * ps));
 
     /* Part 2 fails: the multipart upload is aborted, no object. */
@@ -441,13 +441,13 @@ static void test_part_source(void)
     s.fail_part = 2;
     u.key = "src/fails";
     int aborts = xstat("aborts");
-    CHECK_RC(seckit_s3_upload_fd(aws, &u, &res, &err), SECKIT_EAUTH);
+    CHECK_RC(seckit_s3_upload_fd(aws, &res, &u, &err), SECKIT_EAUTH);
     CHECK(strstr(err.message, "test: part 2 cannot be made") != NULL);
     CHECK(strstr(err.message, "aborted") != NULL);
     CHECK(xstat("aborts") == aborts + 1 && res.abort_failed == 0);
     CHECK(s.calls[3] == 0);
     seckit_s3_object_info hi;
-    CHECK_RC(seckit_s3_head_object(aws, B, "src/fails", &hi, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_head_object(aws, &hi, B, "src/fails", &err), SECKIT_EAWS);
     CHECK(err.http_status == 404);
     /* A short part that is not the last: refused, the upload aborted. */
     memset(&s, 0, sizeof s);
@@ -455,7 +455,7 @@ static void test_part_source(void)
     s.short_part = 2;
     u.key = "src/short";
     aborts = xstat("aborts");
-    CHECK_RC(seckit_s3_upload_fd(aws, &u, &res, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_upload_fd(aws, &res, &u, &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "part 2 from the source has 10 bytes") != NULL);
     CHECK(xstat("aborts") == aborts + 1);
     seckit_aws_free(aws);
@@ -478,7 +478,7 @@ static void test_versions_and_conditions(void)
     unsigned char *body = NULL;
     size_t blen = 0;
     seckit_s3_object_info info;
-    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, &body, &blen, &g, &err), &err);
     CHECK(blen == 5 && memcmp(body, "first", 5) == 0);
     CHECK_STR(info.version_id, v1.version_id);
     free(body);
@@ -488,18 +488,18 @@ static void test_versions_and_conditions(void)
     CHECK_STR(q, v1.version_id);
     /* HEAD of a version */
     seckit_s3_head h = {.bucket = B, .key = "ver/obj", .version_id = v1.version_id};
-    CHECK_OK(seckit_s3_head_object_ex(aws, &h, &info, &err), &err);
+    CHECK_OK(seckit_s3_head_object_ex(aws, &info, &h, &err), &err);
     CHECK(info.content_length == 5);
     seckit_s3_object_info_free(&info);
     h.if_match = "\"not-the-etag\"";
-    CHECK_RC(seckit_s3_head_object_ex(aws, &h, &info, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_head_object_ex(aws, &info, &h, &err), SECKIT_EAWS);
     CHECK(err.http_status == 412);
     /* DELETE of one version: the other stays */
     CHECK_OK(seckit_s3_delete_object_version(aws, B, "ver/obj", v2.version_id, &err), &err);
     g.version_id = NULL;
-    CHECK_RC(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_get_object(aws, &info, &body, &blen, &g, &err), SECKIT_EAWS);
     g.version_id = v1.version_id;
-    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, &body, &blen, &g, &err), &err);
     free(body);
     seckit_s3_object_info_free(&info);
     CHECK_RC(seckit_s3_delete_object_version(aws, B, "ver/obj", "", &err), SECKIT_EINVAL);
@@ -510,12 +510,12 @@ static void test_versions_and_conditions(void)
                        .body = {.data = "a", .fd = -1, .len = 1},
                        .if_none_match = "*"};
     seckit_s3_put_result pr;
-    CHECK_OK(seckit_s3_put_object(aws, &p, &pr, &err), &err);
+    CHECK_OK(seckit_s3_put_object(aws, &pr, &p, &err), &err);
     char inm[16];
     xstat_str("last_if_none_match", inm, sizeof inm);
     CHECK_STR(inm, "*");
     p.body.data = "b";
-    CHECK_RC(seckit_s3_put_object(aws, &p, &pr, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_put_object(aws, &pr, &p, &err), SECKIT_EAWS);
     CHECK(err.http_status == 412);
     CHECK_STR(err.aws_code, "PreconditionFailed");
     /* ... and on an upload (single and multipart) */
@@ -531,15 +531,15 @@ static void test_versions_and_conditions(void)
                           .if_none_match = "*"};
     seckit_s3_upload_result ur;
     int aborts = xstat("aborts");
-    CHECK_RC(seckit_s3_upload_fd(aws, &u, &ur, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_upload_fd(aws, &ur, &u, &err), SECKIT_EAWS);
     CHECK(err.http_status == 412 && xstat("aborts") == aborts + 1);
     memset(&s, 0, sizeof s);
     s.total = 3000;
     u.key = "cond/new-multipart";
-    CHECK_OK(seckit_s3_upload_fd(aws, &u, &ur, &err), &err);
+    CHECK_OK(seckit_s3_upload_fd(aws, &ur, &u, &err), &err);
     CHECK(ur.parts == 3);
     u.if_none_match = "\"etag\"";
-    CHECK_RC(seckit_s3_upload_fd(aws, &u, &ur, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_upload_fd(aws, &ur, &u, &err), SECKIT_EINVAL);
     seckit_aws_free(aws);
 }
 
@@ -558,7 +558,7 @@ static void test_metadata(void)
                        .metadata = meta,
                        .metadata_count = 3};
     seckit_s3_put_result pr;
-    CHECK_OK(seckit_s3_put_object(aws, &p, &pr, &err), &err);
+    CHECK_OK(seckit_s3_put_object(aws, &pr, &p, &err), &err);
     /* on the wire: encoded words (read back raw with a plain request) */
     seckit_aws_request r = SECKIT_AWS_REQUEST_INIT;
     seckit_aws_response resp;
@@ -566,7 +566,7 @@ static void test_metadata(void)
     r.method = "HEAD";
     r.bucket = B;
     r.path = "/meta/utf8";
-    CHECK_OK(seckit_aws_send(aws, &r, &resp, &err), &err);
+    CHECK_OK(seckit_aws_send(aws, &resp, &r, &err), &err);
     const char *raw = seckit_aws_response_header(&resp, "x-amz-meta-name");
     CHECK(raw != NULL && strncmp(raw, "=?UTF-8?B?", 10) == 0);
     raw = seckit_aws_response_header(&resp, "x-amz-meta-plain");
@@ -575,7 +575,7 @@ static void test_metadata(void)
     CHECK(raw != NULL && strncmp(raw, "=?UTF-8?B?", 10) == 0);
     seckit_aws_response_free(&resp);
     seckit_s3_object_info info;
-    CHECK_OK(seckit_s3_head_object(aws, B, "meta/utf8", &info, &err), &err);
+    CHECK_OK(seckit_s3_head_object(aws, &info, B, "meta/utf8", &err), &err);
     CHECK_STR(seckit_s3_object_info_meta(&info, "name"), "naïve café ☃ 日本");
     CHECK_STR(seckit_s3_object_info_meta(&info, "plain"), "ascii only");
     CHECK_STR(seckit_s3_object_info_meta(&info, "tricky"), "looks =?like?= a word");
@@ -585,19 +585,19 @@ static void test_metadata(void)
     seckit_s3_meta bad[1] = {{"x", "line\nbreak"}};
     p.metadata = bad;
     p.metadata_count = 1;
-    CHECK_RC(seckit_s3_put_object(aws, &p, &pr, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_put_object(aws, &pr, &p, &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "control character") != NULL);
     bad[0].value = "\xc3\x28";
-    CHECK_RC(seckit_s3_put_object(aws, &p, &pr, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_put_object(aws, &pr, &p, &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "UTF-8") != NULL);
 
     /* x-amz-missing-meta: an error only for callers that need it all */
     CHECK(put(aws, "meta/missing-meta", "abc", 3, NULL) == 0);
-    CHECK_OK(seckit_s3_head_object(aws, B, "meta/missing-meta", &info, &err), &err);
+    CHECK_OK(seckit_s3_head_object(aws, &info, B, "meta/missing-meta", &err), &err);
     CHECK(info.missing_meta == 1);
     seckit_s3_object_info_free(&info);
     seckit_s3_head h = {.bucket = B, .key = "meta/missing-meta", .require_all_metadata = 1};
-    CHECK_RC(seckit_s3_head_object_ex(aws, &h, &info, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_s3_head_object_ex(aws, &info, &h, &err), SECKIT_EFORMAT);
     CHECK(strstr(err.message, "x-amz-missing-meta") != NULL);
     sink_ctx s = {0};
     seckit_s3_get g = SECKIT_S3_GET_INIT;
@@ -607,10 +607,10 @@ static void test_metadata(void)
     g.sink = sink;
     g.sink_ctx = &s;
     g.require_all_metadata = 1;
-    CHECK_RC(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_s3_get_object(aws, &info, NULL, NULL, &g, &err), SECKIT_EFORMAT);
     CHECK(s.headers_calls == 0 && s.sink_calls == 0);
     g.require_all_metadata = 0;
-    CHECK_OK(seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, NULL, NULL, &g, &err), &err);
     CHECK(s.len == 3 && info.missing_meta == 1);
     seckit_s3_object_info_free(&info);
     free(s.buf);
@@ -647,7 +647,7 @@ static int put_with_system_headers(seckit_aws *aws, const char *key, const void 
     r.header_count = sizeof h / sizeof h[0];
     r.body = data;
     r.body_len = len;
-    int rc = seckit_aws_send(aws, &r, &resp, &err);
+    int rc = seckit_aws_send(aws, &resp, &r, &err);
     seckit_aws_response_free(&resp);
     return rc;
 }
@@ -670,7 +670,7 @@ static void test_copy(void)
     unsigned char *data = pattern(n, 3);
     CHECK(put_with_system_headers(aws, "copy/src", data, n) == 0);
     seckit_s3_object_info info, si;
-    CHECK_OK(seckit_s3_head_object(aws, B, "copy/src", &si, &err), &err);
+    CHECK_OK(seckit_s3_head_object(aws, &si, B, "copy/src", &err), &err);
     CHECK(system_headers_kept(&si, "text/plain"));
 
     /* REPLACE: only the metadata changes */
@@ -683,12 +683,12 @@ static void test_copy(void)
                         .metadata = m,
                         .metadata_count = 1};
     seckit_s3_copy_result cr;
-    CHECK_OK(seckit_s3_copy_object(aws, &c, &cr, &err), &err);
+    CHECK_OK(seckit_s3_copy_object(aws, &cr, &c, &err), &err);
     CHECK(cr.parts == 0 && cr.etag[0] != '\0' && cr.version_id[0] != '\0');
     char q[128];
     xstat_str("last_copy_if_match", q, sizeof q); /* not pinned unless asked */
     CHECK_STR(q, "");
-    CHECK_OK(seckit_s3_head_object(aws, B, "copy/replaced", &info, &err), &err);
+    CHECK_OK(seckit_s3_head_object(aws, &info, B, "copy/replaced", &err), &err);
     CHECK(system_headers_kept(&info, "text/plain"));
     CHECK_STR(seckit_s3_object_info_meta(&info, "stage"), "final");
     CHECK(seckit_s3_object_info_meta(&info, "colour") == NULL);
@@ -696,14 +696,14 @@ static void test_copy(void)
     /* REPLACE with a content type: that changes too */
     c.key = "copy/retyped";
     c.content_type = "application/json";
-    CHECK_OK(seckit_s3_copy_object(aws, &c, &cr, &err), &err);
-    CHECK_OK(seckit_s3_head_object(aws, B, "copy/retyped", &info, &err), &err);
+    CHECK_OK(seckit_s3_copy_object(aws, &cr, &c, &err), &err);
+    CHECK_OK(seckit_s3_head_object(aws, &info, B, "copy/retyped", &err), &err);
     CHECK(system_headers_kept(&info, "application/json"));
     seckit_s3_object_info_free(&info);
     /* COPY keeps everything */
     seckit_s3_copy cc = {.src_bucket = B, .src_key = "copy/src", .bucket = B, .key = "copy/same"};
-    CHECK_OK(seckit_s3_copy_object(aws, &cc, &cr, &err), &err);
-    CHECK_OK(seckit_s3_head_object(aws, B, "copy/same", &info, &err), &err);
+    CHECK_OK(seckit_s3_copy_object(aws, &cr, &cc, &err), &err);
+    CHECK_OK(seckit_s3_head_object(aws, &info, B, "copy/same", &err), &err);
     CHECK(system_headers_kept(&info, "text/plain"));
     CHECK_STR(seckit_s3_object_info_meta(&info, "colour"), "blue");
     seckit_s3_object_info_free(&info);
@@ -711,17 +711,17 @@ static void test_copy(void)
     /* x-amz-copy-source-if-match */
     cc.key = "copy/cond";
     cc.copy_source_if_match = si.etag;
-    CHECK_OK(seckit_s3_copy_object(aws, &cc, &cr, &err), &err);
+    CHECK_OK(seckit_s3_copy_object(aws, &cr, &cc, &err), &err);
     xstat_str("last_copy_if_match", q, sizeof q);
     CHECK(q[0] != '\0');
     cc.copy_source_if_match = "\"stale\"";
-    CHECK_RC(seckit_s3_copy_object(aws, &cc, &cr, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_copy_object(aws, &cr, &cc, &err), SECKIT_EAWS);
     CHECK(err.http_status == 412);
     CHECK_STR(err.aws_code, "PreconditionFailed");
     cc.copy_source_if_match = NULL;
     /* a missing source: S3's own code */
     cc.src_key = "copy/none";
-    CHECK_RC(seckit_s3_copy_object(aws, &cc, &cr, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_copy_object(aws, &cr, &cc, &err), SECKIT_EAWS);
     CHECK_STR(err.aws_code, "NoSuchKey");
     cc.src_key = "copy/src";
 
@@ -734,7 +734,7 @@ static void test_copy(void)
                          .bucket = B,
                          .key = "copy/from-v1",
                          .src_version_id = v1.version_id};
-    CHECK_OK(seckit_s3_copy_object(aws, &vc, &cr, &err), &err);
+    CHECK_OK(seckit_s3_copy_object(aws, &cr, &vc, &err), &err);
     xstat_str("last_version_query", q, sizeof q);
     CHECK_STR(q, v1.version_id);
     unsigned char *body = NULL;
@@ -742,7 +742,7 @@ static void test_copy(void)
     seckit_s3_get g = SECKIT_S3_GET_INIT;
     g.bucket = B;
     g.key = "copy/from-v1";
-    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, &body, &blen, &g, &err), &err);
     CHECK(blen == 3 && memcmp(body, "old", 3) == 0);
     free(body);
     seckit_s3_object_info_free(&info);
@@ -754,14 +754,14 @@ static void test_copy(void)
     cc.multipart_threshold = 100000;
     cc.part_size = 64 * 1024;
     cc.min_part_size = 1024;
-    CHECK_OK(seckit_s3_copy_object(aws, &cc, &cr, &err), &err);
+    CHECK_OK(seckit_s3_copy_object(aws, &cr, &cc, &err), &err);
     CHECK(cr.parts == 5 && xstat("part_copies") == pc + 5);
     xstat_str("last_copy_if_match", q, sizeof q);
     for (char *p = q; *p; p++)
         *p = *p == '\'' ? '"' : *p;
     CHECK_STR(q, si.etag);
     g.key = "copy/multipart";
-    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, &body, &blen, &g, &err), &err);
     CHECK(blen == n && memcmp(body, data, n) == 0);
     CHECK(system_headers_kept(&info, "text/plain"));
     CHECK_STR(seckit_s3_object_info_meta(&info, "colour"), "blue");
@@ -773,8 +773,8 @@ static void test_copy(void)
     c.multipart_threshold = 100000;
     c.part_size = 64 * 1024;
     c.min_part_size = 1024;
-    CHECK_OK(seckit_s3_copy_object(aws, &c, &cr, &err), &err);
-    CHECK_OK(seckit_s3_head_object(aws, B, "copy/multipart-replace", &info, &err), &err);
+    CHECK_OK(seckit_s3_copy_object(aws, &cr, &c, &err), &err);
+    CHECK_OK(seckit_s3_head_object(aws, &info, B, "copy/multipart-replace", &err), &err);
     CHECK(system_headers_kept(&info, "text/plain") && info.content_length == (long long)n);
     CHECK_STR(seckit_s3_object_info_meta(&info, "stage"), "final");
     CHECK(seckit_s3_object_info_meta(&info, "colour") == NULL);
@@ -783,28 +783,28 @@ static void test_copy(void)
     vc.multipart_threshold = 2;
     vc.part_size = 1024;
     vc.min_part_size = 1;
-    CHECK_OK(seckit_s3_copy_object(aws, &vc, &cr, &err), &err);
+    CHECK_OK(seckit_s3_copy_object(aws, &cr, &vc, &err), &err);
     CHECK(cr.parts == 1);
     g.key = "copy/mp-from-v1";
-    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, &body, &blen, &g, &err), &err);
     CHECK(blen == 3 && memcmp(body, "old", 3) == 0);
     free(body);
     seckit_s3_object_info_free(&info);
     /* a part size under the minimum is refused before anything is sent */
     cc.part_size = 1000;
-    CHECK_RC(seckit_s3_copy_object(aws, &cc, &cr, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_copy_object(aws, &cr, &cc, &err), SECKIT_EINVAL);
     cc.part_size = 64 * 1024;
 
     /* Errors inside 200 answers: CopyObject, UploadPartCopy (aborted),
      * CompleteMultipartUpload (aborted) */
     cc.key = "copy/err200-single";
     cc.multipart_threshold = 0;
-    CHECK_RC(seckit_s3_copy_object(aws, &cc, &cr, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_copy_object(aws, &cr, &cc, &err), SECKIT_EAWS);
     CHECK_STR(err.aws_code, "InternalError");
     int aborts = xstat("aborts");
     cc.key = "copy/err200-multipart";
     cc.multipart_threshold = 100000;
-    CHECK_RC(seckit_s3_copy_object(aws, &cc, &cr, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_copy_object(aws, &cr, &cc, &err), SECKIT_EAWS);
     CHECK_STR(err.aws_code, "InternalError");
     CHECK(strstr(err.message, "aborted") != NULL && xstat("aborts") == aborts + 1);
     src_ctx s = {.total = 3000};
@@ -817,7 +817,7 @@ static void test_copy(void)
                           .source_ctx = &s,
                           .total_size = -1};
     seckit_s3_upload_result ur;
-    CHECK_RC(seckit_s3_upload_fd(aws, &u, &ur, &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_upload_fd(aws, &ur, &u, &err), SECKIT_EAWS);
     CHECK_STR(err.aws_code, "InternalError");
     CHECK(xstat("aborts") == aborts + 2);
     seckit_s3_object_info_free(&si);
@@ -843,48 +843,48 @@ static void test_delete_objects(void)
                                   {"del/versioned", v1.version_id}};
     seckit_s3_delete_result dr;
     int reqs = xstat("delete_requests");
-    CHECK_OK(seckit_s3_delete_objects(aws, B, ids, 4, &dr, &err), &err);
+    CHECK_OK(seckit_s3_delete_objects(aws, &dr, B, ids, 4, &err), &err);
     CHECK(xstat("delete_requests") == reqs + 1);
     CHECK(dr.deleted == 3 && dr.error_count == 1);
     CHECK(dr.error_count == 1 && strcmp(dr.errors[0].key, "del/deny-b") == 0 &&
           strcmp(dr.errors[0].code, "AccessDenied") == 0 && dr.errors[0].version_id == NULL);
     seckit_s3_delete_result_free(&dr);
     seckit_s3_object_info info;
-    CHECK_RC(seckit_s3_head_object(aws, B, keys[2], &info, &err), SECKIT_EAWS);
-    CHECK_RC(seckit_s3_head_object(aws, B, keys[0], &info, &err), SECKIT_EAWS);
-    CHECK_OK(seckit_s3_head_object(aws, B, keys[1], &info, &err), &err);
+    CHECK_RC(seckit_s3_head_object(aws, &info, B, keys[2], &err), SECKIT_EAWS);
+    CHECK_RC(seckit_s3_head_object(aws, &info, B, keys[0], &err), SECKIT_EAWS);
+    CHECK_OK(seckit_s3_head_object(aws, &info, B, keys[1], &err), &err);
     seckit_s3_object_info_free(&info);
-    CHECK_OK(seckit_s3_head_object(aws, B, "del/versioned", &info, &err), &err); /* v2 stays */
+    CHECK_OK(seckit_s3_head_object(aws, &info, B, "del/versioned", &err), &err); /* v2 stays */
     seckit_s3_object_info_free(&info);
     /* limits, refused before sending */
-    CHECK_RC(seckit_s3_delete_objects(aws, B, ids, 0, &dr, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_delete_objects(aws, &dr, B, ids, 0, &err), SECKIT_EINVAL);
     seckit_s3_object_id *many = calloc(1001, sizeof *many);
     for (int i = 0; i < 1001; i++)
         many[i].key = "k";
-    CHECK_RC(seckit_s3_delete_objects(aws, B, many, 1001, &dr, &err), SECKIT_EINVAL);
-    CHECK_OK(seckit_s3_delete_objects(aws, B, many, 1000, &dr, &err), &err);
+    CHECK_RC(seckit_s3_delete_objects(aws, &dr, B, many, 1001, &err), SECKIT_EINVAL);
+    CHECK_OK(seckit_s3_delete_objects(aws, &dr, B, many, 1000, &err), &err);
     CHECK(dr.deleted == 1000);
     seckit_s3_delete_result_free(&dr);
     free(many);
     seckit_s3_object_id ctl[1] = {{"bad\001key", NULL}};
-    CHECK_RC(seckit_s3_delete_objects(aws, B, ctl, 1, &dr, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_delete_objects(aws, &dr, B, ctl, 1, &err), SECKIT_EINVAL);
     CHECK(xstat("delete_requests") == reqs + 2);
 
     /* bucket names: checked before anything is sent, by every call */
     int before = mock_stat(&M, "requests");
-    CHECK_RC(seckit_s3_delete_objects(aws, "Bad_Bucket", ids, 1, &dr, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_delete_objects(aws, &dr, "Bad_Bucket", ids, 1, &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "not a valid bucket name") != NULL);
-    CHECK_RC(seckit_s3_head_object(aws, "ab", "k", &info, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_head_object(aws, &info, "ab", "k", &err), SECKIT_EINVAL);
     CHECK_RC(seckit_s3_create_bucket(aws, "10.0.0.1", &err), SECKIT_EINVAL);
     seckit_s3_list l = {.bucket = "a..b"};
     seckit_s3_list_result lr;
-    CHECK_RC(seckit_s3_list_objects(aws, &l, &lr, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_list_objects(aws, &lr, &l, &err), SECKIT_EINVAL);
     seckit_s3_copy c = {.src_bucket = B,
                         .src_key = "k",
                         .bucket = "x-s3alias-bad-s3alias",
                         .key = "k"};
     seckit_s3_copy_result cr;
-    CHECK_RC(seckit_s3_copy_object(aws, &c, &cr, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_copy_object(aws, &cr, &c, &err), SECKIT_EINVAL);
     CHECK(mock_stat(&M, "requests") == before + 1); /* only the stats call itself */
     seckit_aws_free(aws);
 }
@@ -935,13 +935,13 @@ static void test_clock_skew_every_op(void)
     seckit_s3_put p = {.bucket = B,
                        .key = "skew/src",
                        .body = {.data = "skewed", .fd = -1, .len = 6}};
-    CHECK_OK(seckit_s3_put_object(aws, &p, &v1, &err), &err);
+    CHECK_OK(seckit_s3_put_object(aws, &v1, &p, &err), &err);
     CHECK(skew_learned(aws));
     seckit_aws_free(aws);
     /* HeadObject with a version id (HEAD: a 403 without a body) */
     aws = slow_client();
     seckit_s3_head h = {.bucket = B, .key = "skew/src", .version_id = v1.version_id};
-    CHECK_OK(seckit_s3_head_object_ex(aws, &h, &info, &err), &err);
+    CHECK_OK(seckit_s3_head_object_ex(aws, &info, &h, &err), &err);
     seckit_s3_object_info_free(&info);
     CHECK(skew_learned(aws));
     seckit_aws_free(aws);
@@ -950,7 +950,7 @@ static void test_clock_skew_every_op(void)
     unsigned char *body = NULL;
     size_t blen = 0;
     seckit_s3_get g = {.bucket = B, .key = "skew/src", .version_id = v1.version_id, .out_fd = -1};
-    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &body, &blen, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, &body, &blen, &g, &err), &err);
     CHECK(blen == 6 && body != NULL && memcmp(body, "skewed", 6) == 0);
     free(body);
     seckit_s3_object_info_free(&info);
@@ -960,7 +960,7 @@ static void test_clock_skew_every_op(void)
     aws = slow_client();
     seckit_s3_list l = {.bucket = B, .prefix = "skew/"};
     seckit_s3_list_result lr;
-    CHECK_OK(seckit_s3_list_objects(aws, &l, &lr, &err), &err);
+    CHECK_OK(seckit_s3_list_objects(aws, &lr, &l, &err), &err);
     seckit_s3_list_result_free(&lr);
     CHECK(skew_learned(aws));
     seckit_aws_free(aws);
@@ -972,26 +972,26 @@ static void test_clock_skew_every_op(void)
                         .key = "skew/copy",
                         .src_version_id = v1.version_id};
     seckit_s3_copy_result cr;
-    CHECK_OK(seckit_s3_copy_object(aws, &c, &cr, &err), &err);
+    CHECK_OK(seckit_s3_copy_object(aws, &cr, &c, &err), &err);
     CHECK(skew_learned(aws));
     seckit_aws_free(aws);
     /* CreateMultipartUpload, UploadPart, UploadPartCopy, Complete, Abort */
     aws = slow_client();
     char *upload = NULL;
     char e1[130], e2[130];
-    CHECK_OK(seckit_s3_create_multipart(aws, B, "skew/mp", NULL, NULL, 0, &upload, &err), &err);
+    CHECK_OK(seckit_s3_create_multipart(aws, &upload, B, "skew/mp", NULL, NULL, 0, &err), &err);
     CHECK(skew_learned(aws));
     seckit_aws_free(aws);
     aws = slow_client();
     unsigned char *five = pattern(5u << 20, 3);
     seckit_s3_body pb = {.data = five, .fd = -1, .len = 5u << 20};
-    CHECK_OK(seckit_s3_upload_part(aws, B, "skew/mp", upload, 1, &pb, e1, &err), &err);
+    CHECK_OK(seckit_s3_upload_part(aws, e1, B, "skew/mp", upload, 1, &pb, &err), &err);
     CHECK(skew_learned(aws));
     seckit_aws_free(aws);
     free(five);
     aws = slow_client();
-    CHECK_OK(seckit_s3_upload_part_copy(aws, B, "skew/mp", upload, 2, B, "skew/src", v1.version_id,
-                                        NULL, -1, -1, e2, &err),
+    CHECK_OK(seckit_s3_upload_part_copy(aws, e2, B, "skew/mp", upload, 2, B, "skew/src",
+                                        v1.version_id, NULL, -1, -1, &err),
              &err);
     CHECK(skew_learned(aws));
     seckit_aws_free(aws);
@@ -999,13 +999,13 @@ static void test_clock_skew_every_op(void)
     seckit_s3_part parts[2] = {{.part_number = 1}, {.part_number = 2}};
     snprintf(parts[0].etag, sizeof parts[0].etag, "%s", e1);
     snprintf(parts[1].etag, sizeof parts[1].etag, "%s", e2);
-    CHECK_OK(seckit_s3_complete_multipart(aws, B, "skew/mp", upload, parts, 2, NULL, &err), &err);
+    CHECK_OK(seckit_s3_complete_multipart(aws, NULL, B, "skew/mp", upload, parts, 2, &err), &err);
     CHECK(skew_learned(aws));
     seckit_aws_free(aws);
     free(upload);
     upload = NULL;
     aws = client(3);
-    CHECK_OK(seckit_s3_create_multipart(aws, B, "skew/ab", NULL, NULL, 0, &upload, &err), &err);
+    CHECK_OK(seckit_s3_create_multipart(aws, &upload, B, "skew/ab", NULL, NULL, 0, &err), &err);
     seckit_aws_free(aws);
     aws = slow_client();
     CHECK_OK(seckit_s3_abort_multipart(aws, B, "skew/ab", upload, &err), &err);
@@ -1031,14 +1031,14 @@ static void test_clock_skew_every_op(void)
     seckit_s3cse_put ep =
         {.bucket = B, .key = "skew/enc", .fd = fd, .size = 18, .opts = &o, .keyring = kr1};
     seckit_s3_upload_result ur;
-    CHECK_OK(seckit_s3cse_put_object(aws, &ep, &ur, &err), &err);
+    CHECK_OK(seckit_s3cse_put_object(aws, &ur, &ep, &err), &err);
     CHECK(skew_learned(aws));
     seckit_aws_free(aws);
     if (fd >= 0)
         close(fd);
     aws = slow_client();
     seckit_s3cse_info ci;
-    CHECK_OK(seckit_s3cse_head_object(aws, B, "skew/enc", NULL, NULL, NULL, &ci, &err), &err);
+    CHECK_OK(seckit_s3cse_head_object(aws, NULL, &ci, B, "skew/enc", NULL, NULL, &err), &err);
     seckit_s3cse_info_free(&ci);
     CHECK(skew_learned(aws));
     seckit_aws_free(aws);
@@ -1049,7 +1049,7 @@ static void test_clock_skew_every_op(void)
                                   .from = kr1,
                                   .to = kr2};
     seckit_s3cse_rewrap_result rr;
-    CHECK_OK(seckit_s3cse_rewrap_object(aws, &rw, &rr, &err), &err);
+    CHECK_OK(seckit_s3cse_rewrap_object(aws, &rr, &rw, &err), &err);
     CHECK(rr.skipped == 0);
     CHECK(skew_learned(aws));
     seckit_aws_free(aws);
@@ -1063,7 +1063,7 @@ static void test_clock_skew_every_op(void)
                            .write = collect,
                            .write_ctx = &sc};
     seckit_s3cse_get_result gr;
-    CHECK_OK(seckit_s3cse_get_object(aws, &eg, &gr, &err), &err);
+    CHECK_OK(seckit_s3cse_get_object(aws, &gr, &eg, &err), &err);
     CHECK(sc.len == 18 && sc.buf != NULL && memcmp(sc.buf, "secret skewed text", 18) == 0);
     free(sc.buf);
     CHECK(skew_learned(aws));
@@ -1078,7 +1078,7 @@ static void test_clock_skew_every_op(void)
     aws = slow_client();
     seckit_s3_object_id ids[3] = {{"skew/copy", NULL}, {"skew/mp", NULL}, {"skew/enc", NULL}};
     seckit_s3_delete_result dr;
-    CHECK_OK(seckit_s3_delete_objects(aws, B, ids, 3, &dr, &err), &err);
+    CHECK_OK(seckit_s3_delete_objects(aws, &dr, B, ids, 3, &err), &err);
     CHECK(dr.deleted == 3 && dr.error_count == 0);
     seckit_s3_delete_result_free(&dr);
     CHECK(skew_learned(aws));
@@ -1148,7 +1148,7 @@ static int decrypts_to(seckit_aws *aws, const seckit_s3cse_keyring *kr, const ch
                           .write_ctx = &c};
     seckit_s3cse_get_result res;
     seckit_error err;
-    int rc = seckit_s3cse_get_object(aws, &g, &res, &err);
+    int rc = seckit_s3cse_get_object(aws, &res, &g, &err);
     if (rc != 0)
         printf("# get %s: %s\n", key, err.message);
     int ok = rc == 0 && res.authenticated && c.len == len &&
@@ -1184,7 +1184,7 @@ static void test_cse_stream_put_retry(void)
         int puts = xstat("put_requests"), creates = xstat("creates");
         sleeps = 0;
         mock_mode(&M, "500", 1);
-        CHECK_OK(seckit_s3cse_put_object(aws, &req, &res, &err), &err);
+        CHECK_OK(seckit_s3cse_put_object(aws, &res, &req, &err), &err);
         CHECK(res.parts == 0 && res.size == (long long)n + SECKIT_S3CSE_TAG_LEN);
         CHECK(xstat("put_requests") == puts + 2 && xstat("creates") == creates);
         CHECK(sleeps == 1);
@@ -1238,12 +1238,12 @@ static void test_cse_stream_changed_file(void)
     seckit_error err;
     int puts = xstat("put_requests");
     mock_mode(&M, "500", 1);
-    CHECK(seckit_s3cse_put_object(aws, &req, &res, &err) != 0);
+    CHECK(seckit_s3cse_put_object(aws, &res, &req, &err) != 0);
     CHECK(strstr(err.message, "changed during the upload") != NULL);
     printf("# %s\n", err.message);
     CHECK(xstat("put_requests") == puts + 1);
     seckit_s3_object_info info;
-    CHECK(seckit_s3_head_object(aws, B, "cse/changes", &info, &err) != 0);
+    CHECK(seckit_s3_head_object(aws, &info, B, "cse/changes", &err) != 0);
     close(fd);
     free(path);
     free(data);
@@ -1303,7 +1303,7 @@ static void test_payload_hash_kept(void)
     int fd = open(path, O_RDONLY);
     seckit_s3_upload u = {.bucket = B, .key = "plain/file", .fd = fd};
     seckit_s3_upload_result ur;
-    CHECK_OK(seckit_s3_upload_fd(aws, &u, &ur, &err), &err);
+    CHECK_OK(seckit_s3_upload_fd(aws, &ur, &u, &err), &err);
     xstat_str("put_body_1", b1, sizeof b1);
     xstat_str("put_payload_1", p1, sizeof p1);
     CHECK(is_hex64(p1) && strcmp(p1, b1) == 0);
@@ -1316,7 +1316,7 @@ static void test_payload_hash_kept(void)
                        .key = "plain/source",
                        .body = {.fd = -1, .len = n, .source = &src}};
     seckit_s3_put_result pr;
-    CHECK_OK(seckit_s3_put_object(aws, &p, &pr, &err), &err);
+    CHECK_OK(seckit_s3_put_object(aws, &pr, &p, &err), &err);
     xstat_str("put_body_1", b1, sizeof b1);
     xstat_str("put_payload_1", p1, sizeof p1);
     CHECK(is_hex64(p1) && strcmp(p1, b1) == 0 && ms.rewinds == 1);
@@ -1326,7 +1326,7 @@ static void test_payload_hash_kept(void)
     g.bucket = B;
     g.key = "plain/source";
     seckit_s3_object_info info;
-    CHECK_OK(seckit_s3_get_object(aws, &g, &info, &got, &glen, &err), &err);
+    CHECK_OK(seckit_s3_get_object(aws, &info, &got, &glen, &g, &err), &err);
     CHECK(glen == n && memcmp(got, data, n) == 0);
     seckit_s3_object_info_free(&info);
     free(got);
@@ -1334,7 +1334,7 @@ static void test_payload_hash_kept(void)
     /* a source without rewind over plain http cannot be hashed: refused */
     src.rewind = NULL;
     ms.pos = 0;
-    CHECK(seckit_s3_put_object(aws, &p, &pr, &err) == SECKIT_EINVAL);
+    CHECK(seckit_s3_put_object(aws, &pr, &p, &err) == SECKIT_EINVAL);
     CHECK(strstr(err.message, "rewind") != NULL);
 
     /* an encrypted multipart upload: its parts are signed as before */
@@ -1348,7 +1348,7 @@ static void test_payload_hash_kept(void)
                             .min_part_size = 1024,
                             .single_put_max = -1};
     seckit_s3_upload_result res;
-    CHECK_OK(seckit_s3cse_put_object(aws, &req, &res, &err), &err);
+    CHECK_OK(seckit_s3cse_put_object(aws, &res, &req, &err), &err);
     CHECK(res.parts == 3);
     xstat_str("put_body_1", b1, sizeof b1);
     xstat_str("put_payload_1", p1, sizeof p1);
@@ -1361,7 +1361,7 @@ static void test_payload_hash_kept(void)
     req.fd = fd;
     req.key = "cse/threshold";
     req.single_put_max = (long long)n + SECKIT_S3CSE_TAG_LEN;
-    CHECK_OK(seckit_s3cse_put_object(aws, &req, &res, &err), &err);
+    CHECK_OK(seckit_s3cse_put_object(aws, &res, &req, &err), &err);
     CHECK(res.parts == 0);
     xstat_str("put_payload_1", p1, sizeof p1);
     CHECK(strcmp(p1, "UNSIGNED-PAYLOAD") == 0);
@@ -1370,7 +1370,7 @@ static void test_payload_hash_kept(void)
     fd = open(path, O_RDONLY);
     req.fd = fd;
     req.single_put_max = (long long)n + SECKIT_S3CSE_TAG_LEN - 1;
-    CHECK_OK(seckit_s3cse_put_object(aws, &req, &res, &err), &err);
+    CHECK_OK(seckit_s3cse_put_object(aws, &res, &req, &err), &err);
     CHECK(res.parts == 3);
     close(fd);
 
@@ -1384,7 +1384,7 @@ static void test_payload_hash_kept(void)
                              .fd = pp[0],
                              .size = -1,
                              .keyring = kr};
-    CHECK_OK(seckit_s3cse_put_object(aws, &preq, &res, &err), &err);
+    CHECK_OK(seckit_s3cse_put_object(aws, &res, &preq, &err), &err);
     xstat_str("put_body_1", b1, sizeof b1);
     xstat_str("put_payload_1", p1, sizeof p1);
     CHECK(is_hex64(p1) && strcmp(p1, b1) == 0);

@@ -59,29 +59,29 @@ static void test_s3cse_kms_round_trips(void)
         uint8_t *body = NULL, *pt = NULL;
         size_t bl = 0, pl = 0;
         seckit_s3cse_meta meta, nm;
-        CHECK_OK(seckit_s3cse_encrypt(&o, k1, msg, sizeof msg, &body, &bl, &meta, &err), &err);
+        CHECK_OK(seckit_s3cse_encrypt(&body, &bl, &meta, &o, k1, msg, sizeof msg, &err), &err);
         if (body == NULL)
             continue;
-        CHECK_OK(seckit_s3cse_decrypt(&o, k1, meta.kv, meta.count, NULL, 0, body, bl, &pt, &pl,
+        CHECK_OK(seckit_s3cse_decrypt(&pt, &pl, &o, k1, meta.kv, meta.count, NULL, 0, body, bl,
                                       &err),
                  &err);
         CHECK(pl == sizeof msg && pt != NULL && memcmp(pt, msg, pl) == 0);
         seckit_secret_free(pt);
         pt = NULL;
-        CHECK_OK(seckit_s3cse_decrypt(&o, disc, meta.kv, meta.count, NULL, 0, body, bl, &pt, &pl,
+        CHECK_OK(seckit_s3cse_decrypt(&pt, &pl, &o, disc, meta.kv, meta.count, NULL, 0, body, bl,
                                       &err),
                  &err);
         seckit_secret_free(pt);
         pt = NULL;
         /* rewrap to key-2 (KMS Encrypt), then only key-2 opens it */
-        CHECK_OK(seckit_s3cse_rewrap(&o, k1, meta.kv, meta.count, NULL, 0, k2, &nm, &err), &err);
-        CHECK_OK(seckit_s3cse_decrypt(&o, k2, nm.kv, nm.count, NULL, 0, body, bl, &pt, &pl, &err),
+        CHECK_OK(seckit_s3cse_rewrap(&nm, &o, k1, meta.kv, meta.count, NULL, 0, k2, &err), &err);
+        CHECK_OK(seckit_s3cse_decrypt(&pt, &pl, &o, k2, nm.kv, nm.count, NULL, 0, body, bl, &err),
                  &err);
         CHECK(pl == sizeof msg && pt != NULL && memcmp(pt, msg, pl) == 0);
         seckit_secret_free(pt);
         pt = NULL;
         /* the mock refuses the wrong key id: authentication failure */
-        CHECK_RC(seckit_s3cse_decrypt(&o, k1, nm.kv, nm.count, NULL, 0, body, bl, &pt, &pl, &err),
+        CHECK_RC(seckit_s3cse_decrypt(&pt, &pl, &o, k1, nm.kv, nm.count, NULL, 0, body, bl, &err),
                  SECKIT_EAUTH);
         CHECK(pt == NULL);
         seckit_s3cse_meta_free(&nm);
@@ -92,7 +92,7 @@ static void test_s3cse_kms_round_trips(void)
     uint8_t *body = NULL;
     size_t bl;
     seckit_s3cse_meta meta;
-    CHECK_RC(seckit_s3cse_encrypt(NULL, missing, msg, sizeof msg, &body, &bl, &meta, &err),
+    CHECK_RC(seckit_s3cse_encrypt(&body, &bl, &meta, NULL, missing, msg, sizeof msg, &err),
              SECKIT_EAWS);
     CHECK_STR(err.aws_code, "NotFoundException");
     seckit_s3cse_keyring_free(k1);

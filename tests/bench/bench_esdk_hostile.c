@@ -150,7 +150,7 @@ int main(int argc, char **argv)
         seckit_esdk_options_init(&o);
         if (pt == NULL || aes_keyring(argv[3], &kr) != 0)
             return 1;
-        if (seckit_esdk_encrypt(kr, &o, NULL, pt, n, &ct, &ct_len, &err) != 0) {
+        if (seckit_esdk_encrypt(kr, &ct, &ct_len, &o, NULL, pt, n, &err) != 0) {
             fprintf(stderr, "encrypt: %s\n", err.message);
             return 1;
         }

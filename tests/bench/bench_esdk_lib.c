@@ -43,7 +43,7 @@ int main(int argc, char **argv)
     o.frame_length = 4096;
     o.commitment_policy = suite >= 0x0478 ? SECKIT_ESDK_REQUIRE_ENCRYPT_ALLOW_DECRYPT
                                           : SECKIT_ESDK_FORBID_ENCRYPT_ALLOW_DECRYPT;
-    if (pt == NULL || seckit_esdk_encrypt(kr, &o, NULL, pt, n, &ct, &ct_len, &err) != 0)
+    if (pt == NULL || seckit_esdk_encrypt(kr, &ct, &ct_len, &o, NULL, pt, n, &err) != 0)
         return fprintf(stderr, "encrypt: %s\n", err.message), 1;
     free(pt);
     double best = 0;

@@ -47,11 +47,11 @@ static int speed(seckit_s3cse_keyring *kr, size_t mib)
         seckit_s3cse_meta meta;
         seckit_s3cse_encryptor *e;
         double t0 = cpu_now();
-        if (seckit_s3cse_encryptor_new(&e, NULL, kr, &meta, &err) != 0)
+        if (seckit_s3cse_encryptor_new(&e, &meta, NULL, kr, &err) != 0)
             return fail("encryptor", &err);
         for (size_t off = 0; off < n; off += PIECE)
-            if (seckit_s3cse_encryptor_update(e, buf + off, n - off < PIECE ? n - off : PIECE,
-                                              buf + off, &err) != 0)
+            if (seckit_s3cse_encryptor_update(e, buf + off, buf + off,
+                                              n - off < PIECE ? n - off : PIECE, &err) != 0)
                 return fail("encrypt", &err);
         if (seckit_s3cse_encryptor_final(e, tag, &err) != 0)
             return fail("final", &err);
@@ -66,7 +66,7 @@ static int speed(seckit_s3cse_keyring *kr, size_t mib)
         /* in place: out trails in by the 16 bytes held back */
         for (size_t off = 0; off < n + 16; off += PIECE) {
             size_t c = n + 16 - off < PIECE ? n + 16 - off : PIECE;
-            if (seckit_s3cse_decryptor_update(d, buf + off, c, buf + total, &w, &err) != 0)
+            if (seckit_s3cse_decryptor_update(d, buf + total, &w, buf + off, c, &err) != 0)
                 return fail("decrypt", &err);
             total += w;
         }
@@ -97,7 +97,7 @@ static int stream(seckit_s3cse_keyring *kr, size_t mib)
     seckit_s3cse_decryptor *d;
     if (pt == NULL || ct == NULL || back == NULL)
         return fprintf(stderr, "out of memory\n"), 1;
-    if (seckit_s3cse_encryptor_new(&e, NULL, kr, &meta, &err) != 0)
+    if (seckit_s3cse_encryptor_new(&e, &meta, NULL, kr, &err) != 0)
         return fail("encryptor", &err);
     if (seckit_s3cse_decryptor_new(&d, NULL, kr, meta.kv, meta.count, NULL, 0, &err) != 0)
         return fail("decryptor", &err);
@@ -105,13 +105,13 @@ static int stream(seckit_s3cse_keyring *kr, size_t mib)
     size_t w;
     for (size_t i = 0; i < mib; i++) {
         memset(pt, (int)(i & 0xff), chunk);
-        if (seckit_s3cse_encryptor_update(e, pt, chunk, ct, &err) != 0 ||
-            seckit_s3cse_decryptor_update(d, ct, chunk, back, &w, &err) != 0)
+        if (seckit_s3cse_encryptor_update(e, ct, pt, chunk, &err) != 0 ||
+            seckit_s3cse_decryptor_update(d, back, &w, ct, chunk, &err) != 0)
             return fail("stream", &err);
         total += w;
     }
     if (seckit_s3cse_encryptor_final(e, tag, &err) != 0 ||
-        seckit_s3cse_decryptor_update(d, tag, 16, back, &w, &err) != 0)
+        seckit_s3cse_decryptor_update(d, back, &w, tag, 16, &err) != 0)
         return fail("stream end", &err);
     total += w;
     if (seckit_s3cse_decryptor_final(d, out, &w, &err) != 0 || total != (uint64_t)mib << 20)

@@ -27,7 +27,7 @@ static void resolve_some(const seckit_emrfs_config *c)
             seckit_emrfs_identity who = {users[u], groups, u == 2 ? 0 : 2};
             seckit_emrfs_resolution r;
             seckit_error err;
-            if (seckit_emrfs_resolve(c, inst, &who, uris[k], &r, &err) != 0 || r.role == NULL)
+            if (seckit_emrfs_resolve(c, &r, inst, &who, uris[k], &err) != 0 || r.role == NULL)
                 abort();
             if ((r.mapping < 0) != (strcmp(r.role, inst) == 0 && r.identifier == NULL))
                 abort();
@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     seckit_error err;
     if (seckit_emrfs_groups_parse(&g, (const char *)data, size, &err) == 0) {
         const char *const *gl = NULL;
-        size_t n = seckit_emrfs_groups_of(g, "dataeng1", &gl);
+        size_t n = seckit_emrfs_groups_of(g, &gl, "dataeng1");
         for (size_t i = 0; i < n; i++)
             if (gl[i] == NULL || !seckit_emrfs_groups_has_group(g, gl[i]))
                 abort();
@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (seckit_emrfs_roles_new(&r, &err) == 0) {
         size_t missing = 0;
         /* 0 or a negative code, never anything else. */
-        if (seckit_emrfs_roles_add_authorization_details(r, (const char *)data, size, &missing,
+        if (seckit_emrfs_roles_add_authorization_details(r, &missing, (const char *)data, size,
                                                          &err) > 0)
             abort();
         seckit_emrfs_roles_free(r);

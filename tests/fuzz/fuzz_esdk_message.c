@@ -74,9 +74,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     seckit_error err;
     seckit_esdk_info info;
 
-    int parsed = seckit_esdk_parse_header(data, size, &o, &info, &err);
+    int parsed = seckit_esdk_parse_header(&info, data, size, &o, &err);
     size_t needed = 0, hdr_len = 0;
-    int scanned = seckit_esdk_header_bytes_needed(data, size, &o, &needed, &hdr_len, &err);
+    int scanned = seckit_esdk_header_bytes_needed(&needed, &hdr_len, data, size, &o, &err);
     if (parsed == 0) {
         if (info.header_len > size || info.edk_count == 0)
             abort();
@@ -93,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     uint8_t *pt = NULL;
     size_t pt_len = 0;
-    int rc1 = seckit_esdk_decrypt(keyring(), &o, data, size, &pt, &pt_len, NULL, &err);
+    int rc1 = seckit_esdk_decrypt(keyring(), &pt, &pt_len, NULL, &o, data, size, &err);
     if (rc1 == 0 && parsed != 0)
         abort();
     if (rc1 != 0 && pt != NULL)

@@ -34,17 +34,17 @@ static void lenient(const uint8_t *data, size_t size, int strict_ok, const secki
     for (size_t i = 0; i < count; i++) {
         const char *raw;
         size_t rl, nrl, bad = (size_t)-1;
-        if (seckit_form_field_raw(l, i, &raw, &rl, &nrl) != 0 || nrl > rl)
+        if (seckit_form_field_raw(l, &raw, &rl, &nrl, i) != 0 || nrl > rl)
             abort();
-        int st = seckit_form_field_is_strict(l, i, &bad);
+        int st = seckit_form_field_is_strict(l, &bad, i);
         if (!st && (bad >= size || (strict_ok && strict != NULL)))
             abort();
         if (strict_ok) {
             const char *a, *b, *c, *d;
             size_t al, bl, cl, dl;
             /* Every index below the count can be read. */
-            if (seckit_form_field(l, i, &a, &al, &b, &bl, NULL) != 0 ||
-                seckit_form_field(strict, i, &c, &cl, &d, &dl, NULL) != 0)
+            if (seckit_form_field(l, &a, &al, &b, &bl, NULL, i) != 0 ||
+                seckit_form_field(strict, &c, &cl, &d, &dl, NULL, i) != 0)
                 abort();
             if (al != cl || bl != dl || memcmp(a, c, al) != 0 || memcmp(b, d, bl) != 0)
                 abort();
@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *v;
         size_t vl;
         int has;
-        if (seckit_form_field(f, i, NULL, NULL, &v, &vl, &has) != 0)
+        if (seckit_form_field(f, NULL, NULL, &v, &vl, &has, i) != 0)
             abort();
         if (!has)
             continue;
@@ -95,8 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < count; i++) {
         const char *a, *b, *c, *d;
         size_t al, bl, cl, dl;
-        if (seckit_form_field(f, i, &a, &al, &b, &bl, NULL) != 0 ||
-            seckit_form_field(g, i, &c, &cl, &d, &dl, NULL) != 0)
+        if (seckit_form_field(f, &a, &al, &b, &bl, NULL, i) != 0 ||
+            seckit_form_field(g, &c, &cl, &d, &dl, NULL, i) != 0)
             abort();
         if (al != cl || bl != dl || memcmp(a, c, al) != 0 || memcmp(b, d, bl) != 0)
             abort();

@@ -66,7 +66,7 @@ static void render(const seckit_policy_findings *f)
         for (int fmt = SECKIT_REPORT_TEXT; fmt <= SECKIT_REPORT_GITHUB; fmt++) {
             char *out = NULL;
             size_t len = 0;
-            if (seckit_policy_report_render(r, (seckit_report_format)fmt, "fuzz", &out, &len,
+            if (seckit_policy_report_render(r, &out, &len, (seckit_report_format)fmt, "fuzz",
                                             &err) == 0 &&
                 (out == NULL || strlen(out) != len))
                 abort();
@@ -84,7 +84,7 @@ static void same_as_text(const seckit_policy_input *in, const seckit_policy_lint
     text_only.tree = NULL;
     seckit_policy_findings *g = NULL;
     seckit_error err;
-    if (seckit_policy_input_lint(&text_only, o, &g, &err) != 0)
+    if (seckit_policy_input_lint(&text_only, &g, o, &err) != 0)
         abort(); /* the tree linted, so the text must */
     if (g->count != f->count)
         abort();
@@ -112,7 +112,7 @@ static void check_item(const seckit_policy_input *in, size_t size, int lint, int
             abort();
     size_t step = in->text_len / 64 + 1;
     for (size_t off = 0; off <= in->text_len; off += step) {
-        seckit_input_position p = seckit_policy_input_locate(in, off, 1, off);
+        seckit_position p = seckit_policy_input_locate(in, off, 1, off);
         if (!in->exact && p.offset > size)
             abort();
     }
@@ -123,7 +123,7 @@ static void check_item(const seckit_policy_input *in, size_t size, int lint, int
     o.data = with_data ? iam_data() : NULL;
     seckit_policy_findings *f = NULL;
     seckit_error err;
-    if (seckit_policy_input_lint(in, &o, &f, &err) == 0) {
+    if (seckit_policy_input_lint(in, &f, &o, &err) == 0) {
         if (first)
             render(f);
         if (in->tree != NULL)
@@ -156,7 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                              k == 1 ? SECKIT_INPUTS_STRICT : 0};
         seckit_policy_inputs *in = NULL;
         seckit_error err;
-        int rc = seckit_policy_inputs_extract((const char *)data, size, &opts, &in, &err);
+        int rc = seckit_policy_inputs_extract(&in, (const char *)data, size, &opts, &err);
         if ((rc == 0) != (in != NULL))
             abort();
         for (size_t i = 0; rc == 0 && i < in->count; i++)

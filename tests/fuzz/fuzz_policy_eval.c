@@ -59,7 +59,7 @@ static void decide(const seckit_policy_set *set, const char *tail)
                                            withctx ? sizeof ctx / sizeof ctx[0] : 0};
                 seckit_eval_result *res = NULL;
                 seckit_error err;
-                if (seckit_policy_eval(set, &req, &res, &err) == 0) {
+                if (seckit_policy_eval(set, &res, &req, &err) == 0) {
                     seckit_decision d = seckit_eval_result_decision(res);
                     if (d != SECKIT_DECISION_ALLOWED && d != SECKIT_DECISION_EXPLICIT_DENY &&
                         d != SECKIT_DECISION_IMPLICIT_DENY)

@@ -37,7 +37,7 @@ static void check_instruction(const char *p, size_t n)
     seckit_error err;
     if (seckit_s3cse_instruction_parse(&kv, &count, p, n, &err) != 0)
         return;
-    if (seckit_s3cse_instruction_serialize(kv, count, &json, &jl, &err) != 0 ||
+    if (seckit_s3cse_instruction_serialize(&json, &jl, kv, count, &err) != 0 ||
         seckit_s3cse_instruction_parse(&kv2, &count2, json, jl, &err) != 0 || count2 != count)
         abort();
     for (size_t i = 0; i < count; i++)
@@ -91,9 +91,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(dec);
     }
     seckit_s3cse_location loc;
-    int drc = seckit_s3cse_detect(kv, n, &loc, &err);
+    int drc = seckit_s3cse_detect(&loc, kv, n, &err);
     seckit_s3cse_info info;
-    int rc = seckit_s3cse_describe(kv, n, instr, ilen, &info, &err);
+    int rc = seckit_s3cse_describe(&info, kv, n, instr, ilen, &err);
     if (rc == 0) {
         if (drc != 0 || info.location != loc)
             abort();

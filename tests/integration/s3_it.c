@@ -85,7 +85,7 @@ static int put_mem(seckit_aws *aws, const char *b, const char *k, const void *da
                        .metadata = meta,
                        .metadata_count = nmeta};
     seckit_s3_put_result r;
-    return seckit_s3_put_object(aws, &p, &r, err);
+    return seckit_s3_put_object(aws, &r, &p, err);
 }
 
 static int get_mem(seckit_aws *aws, const char *b, const char *k, const char *range,
@@ -96,7 +96,7 @@ static int get_mem(seckit_aws *aws, const char *b, const char *k, const char *ra
     g.bucket = b;
     g.key = k;
     g.range = range;
-    return seckit_s3_get_object(aws, &g, info, body, len, err);
+    return seckit_s3_get_object(aws, info, body, len, &g, err);
 }
 
 static void checks_s3ops(seckit_aws *aws, const char *b);
@@ -120,7 +120,7 @@ static void checks(const char *b)
     /* put / head / get with metadata, a unicode key with spaces and + & = ? */
     CHECK("lib_put_unicode_key", put_mem(aws, b, ukey, data, sizeof(data), meta, 2, &err) == 0,
           &err);
-    int rc = seckit_s3_head_object(aws, b, ukey, &info, &err);
+    int rc = seckit_s3_head_object(aws, &info, b, ukey, &err);
     CHECK("lib_head",
           rc == 0 && info.content_length == 1024 &&
               strcmp(info.content_type, "application/x-test") == 0,
@@ -193,14 +193,14 @@ static void checks(const char *b)
                            .key = "lib/from-fd",
                            .body = {.fd = fd, .offset = 100, .len = 200}};
         seckit_s3_put_result pr;
-        CHECK("lib_put_from_fd_offset", seckit_s3_put_object(aws, &p, &pr, &err) == 0, &err);
+        CHECK("lib_put_from_fd_offset", seckit_s3_put_object(aws, &pr, &p, &err) == 0, &err);
         if (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0)
             fail("lib_fd_setup", "truncate", NULL);
         seckit_s3_get g = SECKIT_S3_GET_INIT;
         g.bucket = b;
         g.key = "lib/from-fd";
         g.out_fd = fd;
-        rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err);
+        rc = seckit_s3_get_object(aws, &info, NULL, NULL, &g, &err);
         unsigned char back[300];
         ssize_t got = pread(fd, back, sizeof(back), 0);
         CHECK("lib_get_to_fd", rc == 0 && got == 200 && memcmp(back, data + 100, 200) == 0, &err);
@@ -220,9 +220,9 @@ static void checks(const char *b)
                          .metadata = newmeta,
                          .metadata_count = 1};
     seckit_s3_copy_result cr;
-    CHECK("lib_copy_replace", seckit_s3_copy_object(aws, &cp, &cr, &err) == 0 && cr.etag[0] != '\0',
+    CHECK("lib_copy_replace", seckit_s3_copy_object(aws, &cr, &cp, &err) == 0 && cr.etag[0] != '\0',
           &err);
-    rc = seckit_s3_head_object(aws, b, "lib/copy", &info, &err);
+    rc = seckit_s3_head_object(aws, &info, b, "lib/copy", &err);
     CHECK("lib_copy_replace_metadata",
           rc == 0 && seckit_s3_object_info_meta(&info, "stage") != NULL &&
               seckit_s3_object_info_meta(&info, "colour") == NULL &&
@@ -231,8 +231,8 @@ static void checks(const char *b)
     if (rc == 0)
         seckit_s3_object_info_free(&info);
     seckit_s3_copy keep = {.src_bucket = b, .src_key = ukey, .bucket = b, .key = "lib/copy2"};
-    CHECK("lib_copy_keep", seckit_s3_copy_object(aws, &keep, &cr, &err) == 0, &err);
-    rc = seckit_s3_head_object(aws, b, "lib/copy2", &info, &err);
+    CHECK("lib_copy_keep", seckit_s3_copy_object(aws, &cr, &keep, &err) == 0, &err);
+    rc = seckit_s3_head_object(aws, &info, b, "lib/copy2", &err);
     CHECK("lib_copy_keep_metadata", rc == 0 && seckit_s3_object_info_meta(&info, "colour") != NULL,
           &err);
     if (rc == 0)
@@ -241,7 +241,7 @@ static void checks(const char *b)
                               .src_key = "lib/none",
                               .bucket = b,
                               .key = "lib/copy3"};
-    rc = seckit_s3_copy_object(aws, &missing, &cr, &err);
+    rc = seckit_s3_copy_object(aws, &cr, &missing, &err);
     CHECK("lib_copy_missing_source", rc == SECKIT_EAWS && strcmp(err.aws_code, "NoSuchKey") == 0,
           &err);
 
@@ -262,7 +262,7 @@ static void checks(const char *b)
                               .max_keys = 3,
                               .continuation_token = token};
         seckit_s3_list_result res;
-        rc = seckit_s3_list_objects(aws, &req, &res, &err);
+        rc = seckit_s3_list_objects(aws, &res, &req, &err);
         if (rc != 0)
             break;
         pages++;
@@ -280,7 +280,7 @@ static void checks(const char *b)
     CHECK("lib_list_paging", rc == 0 && pages == 3 && keys == 7 && order, &err);
     seckit_s3_list dl = {.bucket = b, .prefix = "lib/", .delimiter = "/"};
     seckit_s3_list_result dres;
-    rc = seckit_s3_list_objects(aws, &dl, &dres, &err);
+    rc = seckit_s3_list_objects(aws, &dres, &dl, &err);
     int saw_dir = 0;
     if (rc == 0) {
         for (size_t i = 0; i < dres.prefix_count; i++)
@@ -298,18 +298,18 @@ static void checks(const char *b)
     for (size_t i = 0; i < 2 * part + 1; i++)
         big[i] = (unsigned char)(i * 7 + (i >> 13));
     char *id = NULL;
-    rc = seckit_s3_create_multipart(aws, b, "lib/mpu", "application/x-mpu", meta, 2, &id, &err);
+    rc = seckit_s3_create_multipart(aws, &id, b, "lib/mpu", "application/x-mpu", meta, 2, &err);
     CHECK("lib_mpu_create", rc == 0 && id != NULL, &err);
     seckit_s3_part parts[3];
     ok = rc == 0;
     for (int i = 0; ok && i < 3; i++) {
         seckit_s3_body bd = {.data = big + (size_t)i * part, .fd = -1, .len = i < 2 ? part : 1};
         parts[i].part_number = i + 1;
-        ok = seckit_s3_upload_part(aws, b, "lib/mpu", id, i + 1, &bd, parts[i].etag, &err) == 0;
+        ok = seckit_s3_upload_part(aws, parts[i].etag, b, "lib/mpu", id, i + 1, &bd, &err) == 0;
     }
     CHECK("lib_mpu_upload_parts", ok, &err);
     seckit_s3_parts_result lp;
-    rc = ok ? seckit_s3_list_parts(aws, b, "lib/mpu", id, 2, 0, &lp, &err) : -1;
+    rc = ok ? seckit_s3_list_parts(aws, &lp, b, "lib/mpu", id, 2, 0, &err) : -1;
     CHECK("lib_mpu_list_parts_page1",
           rc == 0 && lp.count == 2 && lp.is_truncated && lp.parts[1].part_number == 2 &&
               lp.parts[0].size == (long long)part && strcmp(lp.parts[0].etag, parts[0].etag) == 0,
@@ -317,7 +317,7 @@ static void checks(const char *b)
     int marker = rc == 0 ? lp.next_part_number_marker : 0;
     if (rc == 0)
         seckit_s3_parts_result_free(&lp);
-    rc = ok ? seckit_s3_list_parts(aws, b, "lib/mpu", id, 2, marker, &lp, &err) : -1;
+    rc = ok ? seckit_s3_list_parts(aws, &lp, b, "lib/mpu", id, 2, marker, &err) : -1;
     CHECK("lib_mpu_list_parts_page2",
           rc == 0 && lp.count == 1 && !lp.is_truncated && lp.parts[0].part_number == 3 &&
               lp.parts[0].size == 1,
@@ -325,7 +325,7 @@ static void checks(const char *b)
     if (rc == 0)
         seckit_s3_parts_result_free(&lp);
     char etag[130] = "";
-    rc = ok ? seckit_s3_complete_multipart(aws, b, "lib/mpu", id, parts, 3, etag, &err) : -1;
+    rc = ok ? seckit_s3_complete_multipart(aws, etag, b, "lib/mpu", id, parts, 3, &err) : -1;
     CHECK("lib_mpu_complete", rc == 0 && strstr(etag, "-3") != NULL, &err);
     rc = get_mem(aws, b, "lib/mpu", NULL, &info, &body, &len, &err);
     CHECK("lib_mpu_get",
@@ -340,17 +340,17 @@ static void checks(const char *b)
     id = NULL;
 
     /* abort: upload a part, abort, then the upload is gone */
-    rc = seckit_s3_create_multipart(aws, b, "lib/aborted", NULL, NULL, 0, &id, &err);
+    rc = seckit_s3_create_multipart(aws, &id, b, "lib/aborted", NULL, NULL, 0, &err);
     seckit_s3_body one = {.data = big, .fd = -1, .len = part};
     if (rc == 0)
-        rc = seckit_s3_upload_part(aws, b, "lib/aborted", id, 1, &one, parts[0].etag, &err);
+        rc = seckit_s3_upload_part(aws, parts[0].etag, b, "lib/aborted", id, 1, &one, &err);
     CHECK("lib_abort_setup", rc == 0, &err);
     CHECK("lib_abort", rc == 0 && seckit_s3_abort_multipart(aws, b, "lib/aborted", id, &err) == 0,
           &err);
-    rc = id != NULL ? seckit_s3_list_parts(aws, b, "lib/aborted", id, 0, 0, &lp, &err) : -1;
+    rc = id != NULL ? seckit_s3_list_parts(aws, &lp, b, "lib/aborted", id, 0, 0, &err) : -1;
     CHECK("lib_abort_no_such_upload",
           rc == SECKIT_EAWS && strcmp(err.aws_code, "NoSuchUpload") == 0, &err);
-    rc = seckit_s3_head_object(aws, b, "lib/aborted", &info, &err);
+    rc = seckit_s3_head_object(aws, &info, b, "lib/aborted", &err);
     CHECK("lib_abort_no_object", rc == SECKIT_EAWS && err.http_status == 404, &err);
     free(id);
     id = NULL;
@@ -372,7 +372,7 @@ static void checks(const char *b)
                                .part_size = 1024 * 1024,
                                .min_part_size = 1024 * 1024};
         seckit_s3_upload_result ur;
-        rc = seckit_s3_upload_fd(aws, &up, &ur, &err);
+        rc = seckit_s3_upload_fd(aws, &ur, &up, &err);
         close(pfd[0]);
         CHECK("lib_upload_fails_entity_too_small",
               rc == SECKIT_EAWS && strcmp(err.aws_code, "EntityTooSmall") == 0 &&
@@ -380,11 +380,11 @@ static void checks(const char *b)
                   ur.upload_id[0] != '\0',
               &err);
         if (rc != 0 && ur.upload_id[0] != '\0') {
-            rc = seckit_s3_list_parts(aws, b, "lib/too-small", ur.upload_id, 0, 0, &lp, &err);
+            rc = seckit_s3_list_parts(aws, &lp, b, "lib/too-small", ur.upload_id, 0, 0, &err);
             CHECK("lib_upload_failure_aborted",
                   rc == SECKIT_EAWS && strcmp(err.aws_code, "NoSuchUpload") == 0, &err);
         }
-        rc = seckit_s3_head_object(aws, b, "lib/too-small", &info, &err);
+        rc = seckit_s3_head_object(aws, &info, b, "lib/too-small", &err);
         CHECK("lib_upload_failure_no_object", rc == SECKIT_EAWS && err.http_status == 404, &err);
     }
 
@@ -400,7 +400,7 @@ static void checks(const char *b)
                                .fd = fd,
                                .part_size = (long long)part};
         seckit_s3_upload_result ur;
-        rc = seckit_s3_upload_fd(aws, &up, &ur, &err);
+        rc = seckit_s3_upload_fd(aws, &ur, &up, &err);
         CHECK("lib_upload_file_multipart",
               rc == 0 && ur.parts == 3 && ur.size == (long long)(2 * part + 1), &err);
         close(fd);
@@ -424,11 +424,11 @@ static void checks(const char *b)
 
     /* a wrong secret is refused by the server */
     seckit_aws *bad = client("not-the-secret");
-    rc = seckit_s3_head_object(bad, b, ukey, &info, &err);
+    rc = seckit_s3_head_object(bad, &info, b, ukey, &err);
     CHECK("lib_wrong_secret_head", rc < 0 && err.http_status == 403, &err);
     seckit_s3_list req = {.bucket = b};
     seckit_s3_list_result res;
-    rc = seckit_s3_list_objects(bad, &req, &res, &err);
+    rc = seckit_s3_list_objects(bad, &res, &req, &err);
     CHECK("lib_wrong_secret_list",
           (rc == SECKIT_EAWSAUTH || rc == SECKIT_EAWS) &&
               (strcmp(err.aws_code, "SignatureDoesNotMatch") == 0 ||
@@ -508,14 +508,14 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
                        .key = "ops/plain",
                        .body = {.data = "hello", .fd = -1, .len = 5}};
     seckit_s3_put_result pr;
-    rc = seckit_s3_put_object(aws, &p, &pr, &err);
+    rc = seckit_s3_put_object(aws, &pr, &p, &err);
     CHECK("ops_versionless_put", rc == 0 && pr.version_id[0] == '\0', &err);
-    rc = seckit_s3_head_object(aws, b, "ops/plain", &info, &err);
+    rc = seckit_s3_head_object(aws, &info, b, "ops/plain", &err);
     CHECK("ops_versionless_head", rc == 0 && info.version_id[0] == '\0', &err);
     if (rc == 0)
         seckit_s3_object_info_free(&info);
     seckit_s3_head hn = {.bucket = b, .key = "ops/plain", .version_id = "null"};
-    rc = seckit_s3_head_object_ex(aws, &hn, &info, &err);
+    rc = seckit_s3_head_object_ex(aws, &info, &hn, &err);
     CHECK("ops_versionless_version_null", rc == 0 && info.content_length == 5, &err);
     if (rc == 0)
         seckit_s3_object_info_free(&info);
@@ -527,15 +527,15 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
      * written. */
     p.key = "ops/once";
     p.if_none_match = "*";
-    rc = seckit_s3_put_object(aws, &p, &pr, &err);
+    rc = seckit_s3_put_object(aws, &pr, &p, &err);
     if (rc == 0) {
-        rc = seckit_s3_put_object(aws, &p, &pr, &err);
+        rc = seckit_s3_put_object(aws, &pr, &p, &err);
         CHECK("ops_put_if_none_match_exists", rc == SECKIT_EAWS && err.http_status == 412, &err);
     } else {
         CHECK("ops_put_if_none_match_unsupported",
               rc == SECKIT_EAWS && err.http_status == 501 &&
                   strcmp(err.aws_code, "NotImplemented") == 0 &&
-                  seckit_s3_head_object(aws, b, "ops/once", &info, NULL) == SECKIT_EAWS,
+                  seckit_s3_head_object(aws, &info, b, "ops/once", NULL) == SECKIT_EAWS,
               &err);
     }
     p.if_none_match = NULL;
@@ -547,9 +547,9 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
     p.key = "ops/meta";
     p.metadata = um;
     p.metadata_count = 2;
-    rc = seckit_s3_put_object(aws, &p, &pr, &err);
+    rc = seckit_s3_put_object(aws, &pr, &p, &err);
     CHECK("ops_meta_utf8_put", rc == 0, &err);
-    rc = seckit_s3_head_object(aws, b, "ops/meta", &info, &err);
+    rc = seckit_s3_head_object(aws, &info, b, "ops/meta", &err);
     const char *v1 = rc == 0 ? seckit_s3_object_info_meta(&info, "name") : NULL;
     const char *v2 = rc == 0 ? seckit_s3_object_info_meta(&info, "note") : NULL;
     CHECK("ops_meta_utf8_round_trip",
@@ -566,19 +566,19 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
     const char *dk[3] = {"ops/del/a", "ops/del/b & <c>", "ops/del/d\xc3\xa9"};
     for (int i = 0; i < 3; i++) {
         p.key = dk[i];
-        ok &= seckit_s3_put_object(aws, &p, &pr, &err) == 0;
+        ok &= seckit_s3_put_object(aws, &pr, &p, &err) == 0;
     }
     seckit_s3_object_id ids[4] = {{dk[0], NULL},
                                   {dk[1], NULL},
                                   {dk[2], NULL},
                                   {"ops/del/never-existed", NULL}};
     seckit_s3_delete_result dr;
-    rc = ok ? seckit_s3_delete_objects(aws, b, ids, 4, &dr, &err) : -1;
+    rc = ok ? seckit_s3_delete_objects(aws, &dr, b, ids, 4, &err) : -1;
     CHECK("ops_delete_objects", rc == 0 && dr.deleted == 4 && dr.error_count == 0, &err);
     if (rc == 0)
         seckit_s3_delete_result_free(&dr);
     for (int i = 0; i < 3; i++) {
-        rc = seckit_s3_head_object(aws, b, dk[i], &info, &err);
+        rc = seckit_s3_head_object(aws, &info, b, dk[i], &err);
         ok &= rc == SECKIT_EAWS && err.http_status == 404;
         if (rc == 0)
             seckit_s3_object_info_free(&info);
@@ -595,7 +595,7 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
                            .source_ctx = &src,
                            .total_size = (long long)total};
     seckit_s3_upload_result ur;
-    rc = seckit_s3_upload_fd(aws, &up, &ur, &err);
+    rc = seckit_s3_upload_fd(aws, &ur, &up, &err);
     CHECK("ops_upload_part_source", rc == 0 && ur.parts == 3 && src.calls == 3, &err);
     it_sink sk = {0};
     seckit_s3_get g = SECKIT_S3_GET_INIT;
@@ -604,7 +604,7 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
     g.on_headers = it_headers;
     g.sink = it_sink_fn;
     g.sink_ctx = &sk;
-    rc = seckit_s3_get_object(aws, &g, &info, NULL, NULL, &err);
+    rc = seckit_s3_get_object(aws, &info, NULL, NULL, &g, &err);
     CHECK("ops_get_sink",
           rc == 0 && sk.len == total && memcmp(sk.buf, big, total) == 0 && sk.headers == 1, &err);
     if (rc == 0)
@@ -618,7 +618,7 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
     seckit_s3_put bp = {.bucket = b,
                         .key = "ops/single-big",
                         .body = {.data = big, .fd = -1, .len = total}};
-    rc = seckit_s3_put_object(aws, &bp, &pr, &err);
+    rc = seckit_s3_put_object(aws, &pr, &bp, &err);
     CHECK("ops_upload_part_copy_setup", rc == 0, &err);
     seckit_s3_copy mc = {.src_bucket = b,
                          .src_key = "ops/single-big",
@@ -627,7 +627,7 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
                          .multipart_threshold = (long long)part,
                          .part_size = (long long)part};
     seckit_s3_copy_result cr;
-    rc = seckit_s3_copy_object(aws, &mc, &cr, &err);
+    rc = seckit_s3_copy_object(aws, &cr, &mc, &err);
     CHECK("ops_upload_part_copy", rc == 0 && cr.parts == 3, &err);
     unsigned char *body = NULL;
     size_t len = 0;
@@ -645,7 +645,7 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
                          .bucket = b,
                          .key = "ops/cond-copy",
                          .copy_source_if_match = "\"0000\""};
-    rc = seckit_s3_copy_object(aws, &cc, &cr, &err);
+    rc = seckit_s3_copy_object(aws, &cr, &cc, &err);
     CHECK("ops_copy_source_if_match_refused", rc == SECKIT_EAWS && err.http_status == 412, &err);
 
     /* REPLACE keeps the system headers */
@@ -666,7 +666,7 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
     r.header_count = sizeof(h) / sizeof(h[0]);
     r.body = "sys";
     r.body_len = 3;
-    rc = seckit_aws_send(aws, &r, &resp, &err);
+    rc = seckit_aws_send(aws, &resp, &r, &err);
     seckit_aws_response_free(&resp);
     seckit_s3_meta nm[1] = {{"stage", "final"}};
     seckit_s3_copy rc2 = {.src_bucket = b,
@@ -677,9 +677,9 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
                           .metadata = nm,
                           .metadata_count = 1};
     if (rc == 0)
-        rc = seckit_s3_copy_object(aws, &rc2, &cr, &err);
+        rc = seckit_s3_copy_object(aws, &cr, &rc2, &err);
     if (rc == 0)
-        rc = seckit_s3_head_object(aws, b, "ops/sys2", &info, &err);
+        rc = seckit_s3_head_object(aws, &info, b, "ops/sys2", &err);
     CHECK("ops_copy_replace_keeps_system_headers",
           rc == 0 && strcmp(info.content_type, "text/plain") == 0 &&
               strcmp(info.cache_control, "max-age=60") == 0 &&
@@ -700,7 +700,7 @@ static void checks_s3ops(seckit_aws *aws, const char *b)
                          .replace_metadata = 1,
                          .metadata = nm,
                          .metadata_count = 1};
-    rc = seckit_s3_copy_object(aws, &ms, &cr, &err);
+    rc = seckit_s3_copy_object(aws, &cr, &ms, &err);
     CHECK("ops_copy_replace_multipart_source", rc == 0 && cr.parts == 0, &err);
     free(big);
 }
@@ -713,7 +713,7 @@ static int purge(const char *b)
     for (int round = 0; round < 100 && rc == 0; round++) {
         seckit_s3_list req = {.bucket = b};
         seckit_s3_list_result res;
-        if ((rc = seckit_s3_list_objects(aws, &req, &res, &err)) != 0)
+        if ((rc = seckit_s3_list_objects(aws, &res, &req, &err)) != 0)
             break;
         size_t n = res.count;
         for (size_t i = 0; i < n && rc == 0; i++)
@@ -751,7 +751,7 @@ int main(int argc, char **argv)
         rc = seckit_s3_create_bucket(aws, b, &err);
     } else if (strcmp(cmd, "head") == 0 && argc == 4) {
         seckit_s3_object_info info;
-        rc = seckit_s3_head_object(aws, b, argv[3], &info, &err);
+        rc = seckit_s3_head_object(aws, &info, b, argv[3], &err);
         if (rc == 0) {
             printf("size=%lld\netag=%s\ncontent-type=%s\n", info.content_length, info.etag,
                    info.content_type);
@@ -761,7 +761,7 @@ int main(int argc, char **argv)
         }
     } else if (strcmp(cmd, "parts") == 0 && argc == 5) {
         seckit_s3_parts_result r;
-        rc = seckit_s3_list_parts(aws, b, argv[3], argv[4], 0, 0, &r, &err);
+        rc = seckit_s3_list_parts(aws, &r, b, argv[3], argv[4], 0, 0, &err);
         if (rc == 0) {
             printf("parts=%zu\n", r.count);
             seckit_s3_parts_result_free(&r);

@@ -65,7 +65,7 @@ static void one(const char *line, size_t len)
         for (const seckit_json *k = c ? c->child : NULL; k && nctx < 64; k = k->next) {
             seckit_context_entry *e = &ctx[nctx];
             const char *t = str_of(seckit_json_get(types, k->key));
-            if (t == NULL || seckit_context_type_parse(t, &e->type, NULL) != 0)
+            if (t == NULL || seckit_context_type_parse(&e->type, t, NULL) != 0)
                 e->type = k->kind == SECKIT_JSON_ARRAY ? SECKIT_CONTEXT_STRING_LIST
                                                        : SECKIT_CONTEXT_STRING;
             e->key = k->key;
@@ -88,7 +88,7 @@ static void one(const char *line, size_t len)
             .context = ctx,
             .context_count = nctx,
         };
-        rc = seckit_policy_eval(set, &req, &res, &err);
+        rc = seckit_policy_eval(set, &res, &req, &err);
     }
     if (rc == 0)
         printf("%s\t%s\n", seckit_decision_name(seckit_eval_result_decision(res)),

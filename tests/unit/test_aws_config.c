@@ -95,7 +95,7 @@ static void test_ini(void)
     unsigned long lines[] = {1, 1, 2, 1, 2};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         CHECK_RC(skt_ini_parse(bad[i], strlen(bad[i]), &ini, &err), SECKIT_EFORMAT);
-        CHECK(err.line == lines[i]);
+        CHECK(err.position.line == lines[i]);
     }
     CHECK_RC(skt_ini_parse("[a]\nb=\0c\n", 8, &ini, &err), SECKIT_EFORMAT);
 }
@@ -149,17 +149,17 @@ static void test_endpoints(void)
     const char *url;
     seckit_aws_options o = {.region = "eu-west-1"};
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "kms", &err), &err);
     CHECK_STR(url, "https://kms.eu-west-1.amazonaws.com");
-    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "sts", &err), &err);
     CHECK_STR(url, "https://sts.eu-west-1.amazonaws.com");
-    CHECK_OK(seckit_aws_endpoint(aws, "iam", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "iam", &err), &err);
     CHECK_STR(url, "https://iam.amazonaws.com");
-    CHECK_OK(seckit_aws_endpoint(aws, "cloudfront", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "cloudfront", &err), &err);
     CHECK_STR(url, "https://cloudfront.amazonaws.com");
-    CHECK_OK(seckit_aws_endpoint(aws, "s3", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "s3", &err), &err);
     CHECK_STR(url, "https://s3.eu-west-1.amazonaws.com");
-    CHECK_RC(seckit_aws_endpoint(aws, "dynamodb", &url, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_endpoint(aws, &url, "dynamodb", &err), SECKIT_EINVAL);
     seckit_aws_free(aws);
     /* AWS_ENDPOINT_URL_<SERVICE> over AWS_ENDPOINT_URL over the profile;
      * --endpoint-url over everything. */
@@ -167,21 +167,21 @@ static void test_endpoints(void)
     setenv("AWS_ENDPOINT_URL", "http://global:2/", 1);
     setenv("AWS_ENDPOINT_URL_KMS", "http://kms-only:3", 1);
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "kms", &err), &err);
     CHECK_STR(url, "http://kms-only:3");
-    CHECK_OK(seckit_aws_endpoint(aws, "ssm", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "ssm", &err), &err);
     CHECK_STR(url, "http://global:2");
     seckit_aws_free(aws);
     unsetenv("AWS_ENDPOINT_URL");
     unsetenv("AWS_ENDPOINT_URL_KMS");
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "sts", &err), &err);
     CHECK_STR(url, "http://profile:1");
     seckit_aws_free(aws);
     setenv("AWS_ENDPOINT_URL_KMS", "http://kms-only:3", 1);
     o.endpoint_url = "https://override.example:8443";
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "kms", &err), &err);
     CHECK_STR(url, "https://override.example:8443");
     seckit_aws_free(aws);
     o.endpoint_url = "ftp://nope";
@@ -193,9 +193,9 @@ static void test_endpoints(void)
     o.endpoint_url = NULL;
     o.region = NULL;
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_RC(seckit_aws_endpoint(aws, "kms", &url, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_endpoint(aws, &url, "kms", &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "region") != NULL);
-    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "sts", &err), &err);
     CHECK_STR(url, "https://sts.amazonaws.com");
     seckit_aws_free(aws);
 }
@@ -217,13 +217,13 @@ static void test_s3_addressing(void)
     /* AWS endpoint: virtual-hosted. */
     seckit_aws_options o = {.region = "us-east-1", .credentials = &c};
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
+    CHECK_OK(seckit_aws_presign(aws, &url, &req, 60, &err), &err);
     CHECK(url && strncmp(url, "https://examplebucket.s3.us-east-1.amazonaws.com/photos/a%20b.jpg?",
                          66) == 0);
     free(url);
     /* A bucket with dots: path-style. */
     req.bucket = "my.bucket";
-    CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
+    CHECK_OK(seckit_aws_presign(aws, &url, &req, 60, &err), &err);
     CHECK(url &&
           strncmp(url, "https://s3.us-east-1.amazonaws.com/my.bucket/photos/a%20b.jpg?", 62) == 0);
     free(url);
@@ -232,24 +232,24 @@ static void test_s3_addressing(void)
     req.bucket = "examplebucket";
     o.s3_addressing = SECKIT_AWS_S3_PATH;
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
+    CHECK_OK(seckit_aws_presign(aws, &url, &req, 60, &err), &err);
     CHECK(url && strncmp(url, "https://s3.us-east-1.amazonaws.com/examplebucket/photos/", 56) == 0);
     free(url);
     seckit_aws_free(aws);
     o.s3_addressing = SECKIT_AWS_S3_AUTO;
     o.endpoint_url = "http://127.0.0.1:9000";
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
+    CHECK_OK(seckit_aws_presign(aws, &url, &req, 60, &err), &err);
     CHECK(url && strncmp(url, "http://127.0.0.1:9000/examplebucket/photos/a%20b.jpg?", 53) == 0);
     free(url);
     seckit_aws_free(aws);
     o.s3_addressing = SECKIT_AWS_S3_VIRTUAL;
     o.endpoint_url = "http://localhost:9000";
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_OK(seckit_aws_presign(aws, &req, 60, &url, &err), &err);
+    CHECK_OK(seckit_aws_presign(aws, &url, &req, 60, &err), &err);
     CHECK(url && strncmp(url, "http://examplebucket.localhost:9000/photos/", 43) == 0);
     free(url);
-    CHECK_RC(seckit_aws_presign(aws, &req, 604801, &url, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_presign(aws, &url, &req, 604801, &err), SECKIT_EINVAL);
     CHECK(url == NULL);
     seckit_aws_free(aws);
 }
@@ -579,13 +579,13 @@ static void test_endpoint_config(void)
                             .endpoint_url = "http://cli-s3:9",
                             .endpoint_service = "s3"};
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_OK(seckit_aws_endpoint(aws, "s3", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "s3", &err), &err);
     CHECK_STR(url, "http://cli-s3:9");
     CHECK(skt_aws_endpoint_is_custom(aws, "s3"));
-    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "sts", &err), &err);
     CHECK_STR(url, "https://sts.eu-west-1.amazonaws.com"); /* not the S3 endpoint */
     CHECK(!skt_aws_endpoint_is_custom(aws, "sts"));
-    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "kms", &err), &err);
     CHECK_STR(url, "https://kms.eu-west-1.amazonaws.com");
     seckit_aws_free(aws);
     o.endpoint_service = "dynamodb";
@@ -602,44 +602,44 @@ static void test_endpoint_config(void)
                               "[profile odd]\nignore_configured_endpoint_urls = maybe\n"
                               "[profile envonly]\nservices = local\n");
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "sts", &err), &err);
     CHECK_STR(url, "http://svc-sts:2");
-    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "kms", &err), &err);
     CHECK_STR(url, "http://svc-kms:3");
-    CHECK_OK(seckit_aws_endpoint(aws, "ssm", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "ssm", &err), &err);
     CHECK_STR(url, "http://profile-wide:1"); /* not in the section: the profile's */
-    CHECK_OK(seckit_aws_endpoint(aws, "s3", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "s3", &err), &err);
     CHECK_STR(url, "http://cli-s3:9");
     seckit_aws_free(aws);
     /* Environment over the services section. */
     setenv("AWS_ENDPOINT_URL", "http://env-all:5", 1);
     setenv("AWS_ENDPOINT_URL_STS", "http://env-sts:6", 1);
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "sts", &err), &err);
     CHECK_STR(url, "http://env-sts:6");
-    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "kms", &err), &err);
     CHECK_STR(url, "http://env-all:5");
     seckit_aws_free(aws);
     /* Ignore switch in the environment: only --endpoint-url is left. */
     setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true", 1);
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "sts", &err), &err);
     CHECK_STR(url, "https://sts.eu-west-1.amazonaws.com");
-    CHECK_OK(seckit_aws_endpoint(aws, "s3", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "s3", &err), &err);
     CHECK_STR(url, "http://cli-s3:9");
     seckit_aws_free(aws);
     /* The environment's "false" wins over the profile's "true". */
     setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "False", 1);
     o.profile = "quiet";
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_OK(seckit_aws_endpoint(aws, "sts", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "sts", &err), &err);
     CHECK_STR(url, "http://env-sts:6");
     seckit_aws_free(aws);
     unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
     unsetenv("AWS_ENDPOINT_URL");
     unsetenv("AWS_ENDPOINT_URL_STS");
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "kms", &err), &err);
     CHECK_STR(url, "https://kms.eu-west-1.amazonaws.com"); /* the profile's own is ignored */
     seckit_aws_free(aws);
     /* Bad switch values and a missing section are errors naming them. */
@@ -655,20 +655,20 @@ static void test_endpoint_config(void)
           strstr(err.message, "'maybe'") != NULL);
     o.profile = "ghosts";
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_RC(seckit_aws_endpoint(aws, "kms", &url, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_endpoint(aws, &url, "kms", &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "[services missing]") != NULL);
     seckit_aws_free(aws);
     /* A bad URL names where it came from. */
     o.profile = NULL;
     setenv("AWS_ENDPOINT_URL_KMS", "ftp://x", 1);
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_RC(seckit_aws_endpoint(aws, "kms", &url, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_aws_endpoint(aws, &url, "kms", &err), SECKIT_EINVAL);
     CHECK(strstr(err.message, "AWS_ENDPOINT_URL_KMS") != NULL);
     seckit_aws_free(aws);
     /* Without endpoint_service, --endpoint-url is every service's (library default). */
     o.endpoint_service = NULL;
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
-    CHECK_OK(seckit_aws_endpoint(aws, "kms", &url, &err), &err);
+    CHECK_OK(seckit_aws_endpoint(aws, &url, "kms", &err), &err);
     CHECK_STR(url, "http://cli-s3:9");
     seckit_aws_free(aws);
     clean_env();

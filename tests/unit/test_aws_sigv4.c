@@ -189,7 +189,7 @@ static int run_case(const char *dir, const char *name, int query_form, int *appl
     seckit_sigv4_result res;
     seckit_error err;
     seckit_error_clear(&err);
-    if (seckit_sigv4_sign(&p, query_form, r.method, r.path, r.q, r.nq, r.h, r.nh, &res, &err) !=
+    if (seckit_sigv4_sign(&res, &p, query_form, r.method, r.path, r.q, r.nq, r.h, r.nh, &err) !=
         0) {
         snprintf(why, whylen, "sign failed: %s", err.message);
         goto done;
@@ -295,7 +295,7 @@ static void test_s3_get_object_range(void)
     seckit_aws_kv h[] = {{"Host", "examplebucket.s3.amazonaws.com"}, {"Range", "bytes=0-9"}};
     seckit_sigv4_result r;
     seckit_error err;
-    CHECK_OK(seckit_sigv4_sign(&p, 0, "GET", "/test.txt", NULL, 0, h, 2, &r, &err), &err);
+    CHECK_OK(seckit_sigv4_sign(&r, &p, 0, "GET", "/test.txt", NULL, 0, h, 2, &err), &err);
     CHECK_STR(r.signature, "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
     CHECK_STR(
         r.authorization,
@@ -321,7 +321,7 @@ static void test_s3_put_object(void)
                          {"x-amz-storage-class", "REDUCED_REDUNDANCY"}};
     seckit_sigv4_result r;
     seckit_error err;
-    CHECK_OK(seckit_sigv4_sign(&p, 0, "PUT", "/test$file.text", NULL, 0, h, 3, &r, &err), &err);
+    CHECK_OK(seckit_sigv4_sign(&r, &p, 0, "PUT", "/test$file.text", NULL, 0, h, 3, &err), &err);
     CHECK_STR(r.signed_headers, "date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class");
     CHECK(strstr(r.canonical_request, "\n/test%24file.text\n") != NULL);
     CHECK_STR(r.signature, "98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd");
@@ -336,7 +336,7 @@ static void test_s3_get_lifecycle(void)
     seckit_aws_kv q[] = {{"lifecycle", NULL}};
     seckit_sigv4_result r;
     seckit_error err;
-    CHECK_OK(seckit_sigv4_sign(&p, 0, "GET", "/", q, 1, h, 1, &r, &err), &err);
+    CHECK_OK(seckit_sigv4_sign(&r, &p, 0, "GET", "/", q, 1, h, 1, &err), &err);
     CHECK(strstr(r.canonical_request, "\n/\nlifecycle=\n") != NULL);
     CHECK_STR(r.signature, "fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543");
     seckit_sigv4_result_free(&r);
@@ -350,7 +350,7 @@ static void test_s3_list_objects(void)
     seckit_aws_kv q[] = {{"prefix", "J"}, {"max-keys", "2"}};
     seckit_sigv4_result r;
     seckit_error err;
-    CHECK_OK(seckit_sigv4_sign(&p, 0, "GET", "/", q, 2, h, 1, &r, &err), &err);
+    CHECK_OK(seckit_sigv4_sign(&r, &p, 0, "GET", "/", q, 2, h, 1, &err), &err);
     CHECK(strstr(r.canonical_request, "\n/\nmax-keys=2&prefix=J\n") != NULL);
     CHECK_STR(r.signature, "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7");
     seckit_sigv4_result_free(&r);
@@ -365,7 +365,7 @@ static void test_s3_presigned(void)
     seckit_aws_kv h[] = {{"Host", "examplebucket.s3.amazonaws.com"}};
     seckit_sigv4_result r;
     seckit_error err;
-    CHECK_OK(seckit_sigv4_sign(&p, 1, "GET", "/test.txt", NULL, 0, h, 1, &r, &err), &err);
+    CHECK_OK(seckit_sigv4_sign(&r, &p, 1, "GET", "/test.txt", NULL, 0, h, 1, &err), &err);
     CHECK_STR(r.signature, "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
     CHECK_STR(r.query,
               "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2F"
@@ -410,22 +410,22 @@ static void test_bad_inputs(void)
     seckit_error err;
     seckit_aws_kv h[] = {{"Host", "h"}};
     s3_params(&p, "nothex");
-    CHECK_RC(seckit_sigv4_sign(&p, 0, "GET", "/", NULL, 0, h, 1, &r, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_sigv4_sign(&r, &p, 0, "GET", "/", NULL, 0, h, 1, &err), SECKIT_EINVAL);
     s3_params(&p, NULL);
     p.access_key_id = "";
-    CHECK_RC(seckit_sigv4_sign(&p, 0, "GET", "/", NULL, 0, h, 1, &r, &err), SECKIT_EAWSAUTH);
+    CHECK_RC(seckit_sigv4_sign(&r, &p, 0, "GET", "/", NULL, 0, h, 1, &err), SECKIT_EAWSAUTH);
     CHECK(strstr(err.message, S3_SECRET) == NULL);
     s3_params(&p, NULL);
     p.region = "us east";
-    CHECK_RC(seckit_sigv4_sign(&p, 0, "GET", "/", NULL, 0, h, 1, &r, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_sigv4_sign(&r, &p, 0, "GET", "/", NULL, 0, h, 1, &err), SECKIT_EINVAL);
     s3_params(&p, NULL);
     p.expires_s = 604801;
-    CHECK_RC(seckit_sigv4_sign(&p, 1, "GET", "/", NULL, 0, h, 1, &r, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_sigv4_sign(&r, &p, 1, "GET", "/", NULL, 0, h, 1, &err), SECKIT_EINVAL);
     s3_params(&p, NULL);
     seckit_aws_kv bad[] = {{"X-Amz-Date", "x"}};
-    CHECK_RC(seckit_sigv4_sign(&p, 0, "GET", "/", NULL, 0, bad, 1, &r, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_sigv4_sign(&r, &p, 0, "GET", "/", NULL, 0, bad, 1, &err), SECKIT_EINVAL);
     seckit_aws_kv crlf[] = {{"X-Foo", "a\r\nInjected: 1"}};
-    CHECK_RC(seckit_sigv4_sign(&p, 0, "GET", "/", NULL, 0, crlf, 1, &r, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_sigv4_sign(&r, &p, 0, "GET", "/", NULL, 0, crlf, 1, &err), SECKIT_EINVAL);
 }
 
 static void test_iso8601(void)

@@ -198,7 +198,7 @@ static void test_cfn_variants(void)
     o.name = "t.yaml";
     CHECK_RC(seckit_emrfs_config_parse(&c, yaml, strlen(yaml), &o, &err), SECKIT_EFORMAT);
     CHECK(strstr(err.message, "intrinsic function") != NULL);
-    CHECK(err.line == 9);
+    CHECK(err.position.line == 9);
 }
 
 /* Every malformed shape: the message and the position. */
@@ -285,9 +285,9 @@ static void test_reader_negative(void)
         CHECK_MSG(strstr(err.message, cases[i].msg) != NULL, "case %zu: message '%s' lacks '%s'", i,
                   err.message, cases[i].msg);
         if (cases[i].column > 0)
-            CHECK_MSG(err.line == cases[i].line && err.column == cases[i].column,
-                      "case %zu: at %lu:%lu, expected %lu:%lu (%s)", i, err.line, err.column,
-                      cases[i].line, cases[i].column, err.message);
+            CHECK_MSG(err.position.line == cases[i].line && err.position.column == cases[i].column,
+                      "case %zu: at %lu:%lu, expected %lu:%lu (%s)", i, err.position.line,
+                      err.position.column, cases[i].line, cases[i].column, err.message);
     }
     /* every truncation of a valid configuration fails cleanly (or parses) */
     size_t len = 0;
@@ -312,26 +312,26 @@ static void test_locations(void)
     char out[256], bucket[64];
     const char *key = NULL;
     seckit_error err;
-    CHECK_OK(seckit_emrfs_location_parse("s3a://logs/x/y", out, sizeof(out), bucket, sizeof(bucket),
-                                         &key, &err),
+    CHECK_OK(seckit_emrfs_location_parse(out, sizeof(out), bucket, sizeof(bucket), &key,
+                                         "s3a://logs/x/y", &err),
              &err);
     CHECK_STR(out, "s3://logs/x/y");
     CHECK_STR(bucket, "logs");
     CHECK_STR(key, "x/y");
-    CHECK_OK(seckit_emrfs_location_parse("S3N://logs", out, sizeof(out), bucket, sizeof(bucket),
-                                         &key, &err),
+    CHECK_OK(seckit_emrfs_location_parse(out, sizeof(out), bucket, sizeof(bucket), &key,
+                                         "S3N://logs", &err),
              &err);
     CHECK_STR(out, "s3://logs/");
     CHECK_STR(key, "");
-    CHECK_RC(seckit_emrfs_location_parse("s3://", out, sizeof(out), NULL, 0, NULL, &err),
+    CHECK_RC(seckit_emrfs_location_parse(out, sizeof(out), NULL, 0, NULL, "s3://", &err),
              SECKIT_EINVAL);
-    CHECK_RC(seckit_emrfs_location_parse("/tmp/x", out, sizeof(out), NULL, 0, NULL, &err),
+    CHECK_RC(seckit_emrfs_location_parse(out, sizeof(out), NULL, 0, NULL, "/tmp/x", &err),
              SECKIT_EINVAL);
-    CHECK_RC(seckit_emrfs_location_parse("s3://b\x01/", out, sizeof(out), NULL, 0, NULL, &err),
+    CHECK_RC(seckit_emrfs_location_parse(out, sizeof(out), NULL, 0, NULL, "s3://b\x01/", &err),
              SECKIT_EINVAL);
-    CHECK_RC(seckit_emrfs_location_parse("s3://b/k\x01", out, sizeof(out), NULL, 0, NULL, &err),
+    CHECK_RC(seckit_emrfs_location_parse(out, sizeof(out), NULL, 0, NULL, "s3://b/k\x01", &err),
              SECKIT_EINVAL);
-    CHECK_RC(seckit_emrfs_location_parse("s3://bucket/long-key", out, 12, NULL, 0, NULL, &err),
+    CHECK_RC(seckit_emrfs_location_parse(out, 12, NULL, 0, NULL, "s3://bucket/long-key", &err),
              SECKIT_ELIMIT);
 }
 
@@ -349,12 +349,12 @@ static void test_groups_file(void)
     if (g == NULL)
         return;
     const char *const *gl = NULL;
-    CHECK(seckit_emrfs_groups_of(g, "admin1", &gl) == 0);
-    CHECK(seckit_emrfs_groups_of(g, "dataeng1", &gl) == 1);
+    CHECK(seckit_emrfs_groups_of(g, &gl, "admin1") == 0);
+    CHECK(seckit_emrfs_groups_of(g, &gl, "dataeng1") == 1);
     CHECK_STR(gl[0], "grp_data_engineering");
-    CHECK(seckit_emrfs_groups_of(g, "datascientist1", &gl) == 1);
+    CHECK(seckit_emrfs_groups_of(g, &gl, "datascientist1") == 1);
     CHECK_STR(gl[0], "grp_data_science");
-    CHECK(seckit_emrfs_groups_of(g, "nobody", &gl) == 0);
+    CHECK(seckit_emrfs_groups_of(g, &gl, "nobody") == 0);
     CHECK(seckit_emrfs_groups_has_user(g, "admin1"));
     CHECK(seckit_emrfs_groups_has_user(g, "datascientist1"));
     CHECK(!seckit_emrfs_groups_has_user(g, "nobody"));
@@ -367,11 +367,11 @@ static void test_groups_file(void)
     static const char mixed[] = "u: a b a\r\nb:x:10:u, v\n\n  # comment\nc:x:11:\nd:*:12:u\n";
     CHECK_OK(seckit_emrfs_groups_parse(&g, mixed, strlen(mixed), &err), &err);
     if (g != NULL) {
-        CHECK(seckit_emrfs_groups_of(g, "u", &gl) == 3);
+        CHECK(seckit_emrfs_groups_of(g, &gl, "u") == 3);
         CHECK_STR(gl[0], "a");
         CHECK_STR(gl[1], "b");
         CHECK_STR(gl[2], "d");
-        CHECK(seckit_emrfs_groups_of(g, "v", &gl) == 1);
+        CHECK(seckit_emrfs_groups_of(g, &gl, "v") == 1);
         CHECK(seckit_emrfs_groups_has_group(g, "c"));
         seckit_emrfs_groups_free(g);
     }
@@ -386,10 +386,10 @@ static void test_groups_file(void)
         CHECK_OK(seckit_emrfs_groups_parse(&g, big, blen, &err), &err);
     free(big);
     if (g != NULL) {
-        CHECK(seckit_emrfs_groups_of(g, "u17", &gl) == 2);
+        CHECK(seckit_emrfs_groups_of(g, &gl, "u17") == 2);
         CHECK_STR(gl[0], "g16");
         CHECK_STR(gl[1], "g17");
-        CHECK(seckit_emrfs_groups_of(g, "u0", &gl) == 2);
+        CHECK(seckit_emrfs_groups_of(g, &gl, "u0") == 2);
         CHECK_STR(gl[0], "g0");
         CHECK_STR(gl[1], "g3999");
         CHECK(seckit_emrfs_groups_has_group(g, "g3999"));
@@ -418,7 +418,7 @@ static void test_groups_file(void)
         g = (seckit_emrfs_groups *)1;
         CHECK_RC(seckit_emrfs_groups_parse(&g, bad[i].text, n, &err), SECKIT_EFORMAT);
         CHECK(g == NULL);
-        CHECK_MSG(err.line == bad[i].line, "case %zu at line %lu", i, err.line);
+        CHECK_MSG(err.position.line == bad[i].line, "case %zu at line %lu", i, err.position.line);
         CHECK(strstr(err.message, "expected 'user: group1 group2'") != NULL);
     }
 }
@@ -470,7 +470,7 @@ static void test_resolve_seed(void)
         seckit_emrfs_identity who = {cases[i].user, cases[i].groups, cases[i].ngroups};
         seckit_emrfs_resolution r;
         seckit_error err;
-        CHECK_OK(seckit_emrfs_resolve(c, INSTANCE, &who, cases[i].uri, &r, &err), &err);
+        CHECK_OK(seckit_emrfs_resolve(c, &r, INSTANCE, &who, cases[i].uri, &err), &err);
         CHECK_MSG(r.mapping == cases[i].mapping, "case %zu: mapping %ld (%s)", i, r.mapping,
                   r.reason);
         CHECK_STR(r.role, cases[i].role);
@@ -480,10 +480,10 @@ static void test_resolve_seed(void)
     seckit_emrfs_identity who = {"admin1", NULL, 0};
     seckit_emrfs_resolution r;
     seckit_error err;
-    CHECK_RC(seckit_emrfs_resolve(c, "arn:aws:iam::1:role/x", &who, "s3://b/", &r, &err),
+    CHECK_RC(seckit_emrfs_resolve(c, &r, "arn:aws:iam::1:role/x", &who, "s3://b/", &err),
              SECKIT_EINVAL);
-    CHECK_RC(seckit_emrfs_resolve(c, INSTANCE, &who, "hdfs:///user", &r, &err), SECKIT_EINVAL);
-    CHECK_OK(seckit_emrfs_resolve(c, INSTANCE, &who, "s3://b/", &r, &err), &err);
+    CHECK_RC(seckit_emrfs_resolve(c, &r, INSTANCE, &who, "hdfs:///user", &err), SECKIT_EINVAL);
+    CHECK_OK(seckit_emrfs_resolve(c, &r, INSTANCE, &who, "s3://b/", &err), &err);
     CHECK(strstr(r.reason, "RoleMappings[0] maps user admin1") != NULL);
     seckit_emrfs_config_free(c);
 }
@@ -498,13 +498,13 @@ static void test_resolve_prefix_is_a_string_prefix(void)
     seckit_emrfs_identity who = {"u", NULL, 0};
     seckit_emrfs_resolution r;
     seckit_error err;
-    CHECK_OK(seckit_emrfs_resolve(c, INSTANCE, &who, "s3://logs-archive/2026/", &r, &err), &err);
+    CHECK_OK(seckit_emrfs_resolve(c, &r, INSTANCE, &who, "s3://logs-archive/2026/", &err), &err);
     CHECK(r.mapping == 0);
-    CHECK_OK(seckit_emrfs_resolve(c, INSTANCE, &who, "s3://reports/database/x", &r, &err), &err);
+    CHECK_OK(seckit_emrfs_resolve(c, &r, INSTANCE, &who, "s3://reports/database/x", &err), &err);
     CHECK(r.mapping == 1);
-    CHECK_OK(seckit_emrfs_resolve(c, INSTANCE, &who, "s3://curated", &r, &err), &err);
+    CHECK_OK(seckit_emrfs_resolve(c, &r, INSTANCE, &who, "s3://curated", &err), &err);
     CHECK(r.mapping == 2);
-    CHECK_OK(seckit_emrfs_resolve(c, INSTANCE, &who, "s3://curated-x/", &r, &err), &err);
+    CHECK_OK(seckit_emrfs_resolve(c, &r, INSTANCE, &who, "s3://curated-x/", &err), &err);
     CHECK(r.mapping == -1);
     seckit_emrfs_config_free(c);
 }
@@ -520,7 +520,7 @@ static seckit_emrfs_roles *roles_from(const char *file)
         return NULL;
     }
     size_t missing = 99;
-    if (seckit_emrfs_roles_add_authorization_details(r, t, len, &missing, &err) != 0) {
+    if (seckit_emrfs_roles_add_authorization_details(r, &missing, t, len, &err) != 0) {
         printf("# %s: %s\n", file, err.message);
         seckit_emrfs_roles_free(r);
         r = NULL;
@@ -604,8 +604,8 @@ static void test_roles(void)
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         CHECK_OK(seckit_emrfs_roles_new(&r, &err), &err);
-        int rc = seckit_emrfs_roles_add_authorization_details(r, bad[i].text, strlen(bad[i].text),
-                                                              NULL, &err);
+        int rc = seckit_emrfs_roles_add_authorization_details(r, NULL, bad[i].text,
+                                                              strlen(bad[i].text), &err);
         CHECK_MSG(rc < 0, "case %zu accepted", i);
         CHECK_MSG(strstr(err.message, bad[i].msg) != NULL, "case %zu: '%s'", i, err.message);
         seckit_emrfs_roles_free(r);
@@ -617,7 +617,7 @@ static void test_roles(void)
         "\"AttachedManagedPolicies\":[{\"PolicyArn\":\"arn:aws:iam::aws:policy/ReadOnlyAccess\"}]}]}";
     CHECK_OK(seckit_emrfs_roles_new(&r, &err), &err);
     size_t missing = 0;
-    CHECK_OK(seckit_emrfs_roles_add_authorization_details(r, enc, strlen(enc), &missing, &err),
+    CHECK_OK(seckit_emrfs_roles_add_authorization_details(r, &missing, enc, strlen(enc), &err),
              &err);
     CHECK(missing == 1);
     CHECK(seckit_emrfs_roles_has(r, "arn:aws:iam::111122223333:role/x"));
@@ -636,7 +636,7 @@ static seckit_emrfs_findings *run_check(const char *config, const char *auth, co
     seckit_error_clear(&err);
     if (c != NULL && r != NULL) {
         seckit_emrfs_check_options o = {instance, r, NULL, known, NULL};
-        if (seckit_emrfs_check(c, &o, &f, &err) != 0)
+        if (seckit_emrfs_check(c, &f, &o, &err) != 0)
             printf("# check %s: %s\n", config, err.message);
     }
     seckit_emrfs_roles_free(r);
@@ -728,7 +728,7 @@ static void test_check_shadowed_many_identifiers(void)
     CHECK_OK(seckit_emrfs_roles_new(&r, &err), &err);
     if (c != NULL && r != NULL) {
         seckit_emrfs_check_options o = {"arn:aws:iam::111122223333:role/inst", r, NULL, NULL, NULL};
-        CHECK_OK(seckit_emrfs_check(c, &o, &f, &err), &err);
+        CHECK_OK(seckit_emrfs_check(c, &f, &o, &err), &err);
         CHECK(count_code(f, "EMRFS_IDENTIFIER_SHADOWED", "RoleMappings[1].Identifiers[99]") == 1);
         CHECK(count_code(f, "EMRFS_IDENTIFIER_SHADOWED", NULL) == 1);
         CHECK(count_code(f, "EMRFS_MAPPING_SHADOWED", NULL) == 0);
@@ -813,11 +813,11 @@ static void test_check_broken(void)
         seckit_emrfs_roles *r2 = NULL;
         seckit_error err;
         CHECK_OK(seckit_emrfs_roles_new(&r2, &err), &err);
-        CHECK_OK(seckit_emrfs_roles_add_authorization_details(r2, copy, len, NULL, &err), &err);
+        CHECK_OK(seckit_emrfs_roles_add_authorization_details(r2, NULL, copy, len, &err), &err);
         free(copy);
         seckit_emrfs_check_options o = {INSTANCE, r2, NULL, NULL, NULL};
         f = NULL;
-        CHECK_OK(seckit_emrfs_check(c, &o, &f, &err), &err);
+        CHECK_OK(seckit_emrfs_check(c, &f, &o, &err), &err);
         if (e == 0) {
             CHECK(count_code(f, "EMRFS_ASSUME_ROLE_NOT_IN_INSTANCE_POLICY", NULL) == 4);
             CHECK(count_code(f, "EMRFS_CANNOT_ASSUME_ROLE", NULL) == 0);
@@ -833,7 +833,7 @@ static void test_check_broken(void)
         if (e == 1) {
             o.instance_role = "bad";
             f = (seckit_emrfs_findings *)1;
-            CHECK_RC(seckit_emrfs_check(c, &o, &f, &err), SECKIT_EINVAL);
+            CHECK_RC(seckit_emrfs_check(c, &f, &o, &err), SECKIT_EINVAL);
             CHECK(f == NULL);
         }
         seckit_emrfs_roles_free(r2);
@@ -907,8 +907,8 @@ static void test_can_access_seed(void)
         seckit_emrfs_access a;
         seckit_error err;
         seckit_error_clear(&err);
-        int rc = seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, cases[i].action, cases[i].uri,
-                                         &a, &err);
+        int rc = seckit_emrfs_can_access(c, &a, r, NULL, INSTANCE, &who, cases[i].action,
+                                         cases[i].uri, &err);
         CHECK_MSG(rc == 0, "case %zu: %s", i, err.message);
         CHECK_MSG(a.decision == cases[i].want, "case %zu: %s (%s; %s)", i,
                   seckit_emrfs_decision_name(a.decision), a.resolution.reason, a.detail);
@@ -919,31 +919,31 @@ static void test_can_access_seed(void)
     seckit_emrfs_access a;
     seckit_error err;
     /* without service data: bucket actions by name */
-    CHECK_OK(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "s3:GetBucketPolicy", "s3://b/k/x",
-                                     &a, &err),
+    CHECK_OK(seckit_emrfs_can_access(c, &a, r, NULL, INSTANCE, &who, "s3:GetBucketPolicy",
+                                     "s3://b/k/x", &err),
              &err);
     CHECK_STR(a.resource, "arn:aws:s3:::b");
-    CHECK_OK(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "s3:ListMultipartUploads",
-                                     "s3://b/k/x", &a, &err),
+    CHECK_OK(seckit_emrfs_can_access(c, &a, r, NULL, INSTANCE, &who, "s3:ListMultipartUploads",
+                                     "s3://b/k/x", &err),
              &err);
     CHECK_STR(a.resource, "arn:aws:s3:::b");
-    CHECK_OK(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "s3:DeleteObject", "s3n://b", &a,
+    CHECK_OK(seckit_emrfs_can_access(c, &a, r, NULL, INSTANCE, &who, "s3:DeleteObject", "s3n://b",
                                      &err),
              &err);
     CHECK_STR(a.resource, "arn:aws:s3:::b/");
     CHECK(a.decision == SECKIT_EMRFS_ALLOWED);
     CHECK(a.detail[0] != '\0');
-    CHECK_RC(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "GetObject", "s3://b/k", &a, &err),
+    CHECK_RC(seckit_emrfs_can_access(c, &a, r, NULL, INSTANCE, &who, "GetObject", "s3://b/k", &err),
              SECKIT_EINVAL);
-    CHECK_RC(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "s3:Get*", "s3://b/k", &a, &err),
+    CHECK_RC(seckit_emrfs_can_access(c, &a, r, NULL, INSTANCE, &who, "s3:Get*", "s3://b/k", &err),
              SECKIT_EINVAL);
-    CHECK_RC(seckit_emrfs_can_access(c, r, NULL, INSTANCE, &who, "ec2:RunInstances", "s3://b/k", &a,
+    CHECK_RC(seckit_emrfs_can_access(c, &a, r, NULL, INSTANCE, &who, "ec2:RunInstances", "s3://b/k",
                                      &err),
              SECKIT_EINVAL);
     /* a role that is not in the documents */
     seckit_emrfs_roles *empty = NULL;
     CHECK_OK(seckit_emrfs_roles_new(&empty, &err), &err);
-    CHECK_RC(seckit_emrfs_can_access(c, empty, NULL, INSTANCE, &who, "s3:GetObject", "s3://b/k", &a,
+    CHECK_RC(seckit_emrfs_can_access(c, &a, empty, NULL, INSTANCE, &who, "s3:GetObject", "s3://b/k",
                                      &err),
              SECKIT_ENOTFOUND);
     seckit_emrfs_roles_free(empty);

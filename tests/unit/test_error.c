@@ -14,20 +14,34 @@ static void test_set_returns_code_and_formats(void)
     CHECK_RC(seckit_error_set(&err, SECKIT_EFORMAT, "field %s at %d", "x", 3), SECKIT_EFORMAT);
     CHECK(err.code == SECKIT_EFORMAT);
     CHECK_STR(err.message, "field x at 3");
-    CHECK(err.line == 0);
+    CHECK(err.position.line == 0);
 }
 
 /* The documented fixed layout (libseckit(3), API AND ABI): members in
- * this order, with these sizes, and nothing after public_message. */
+ * this order, with these sizes, and nothing after public_message.  The
+ * position was three loose members (unsigned long line, unsigned long
+ * column, size_t offset); the embedded seckit_position must keep their
+ * offsets: line where an unsigned long after message[512] falls, the
+ * others packed after it, aws_code right after offset. */
 static void test_layout_fixed(void)
 {
     CHECK(offsetof(seckit_error, code) == 0);
     CHECK(offsetof(seckit_error, message) == sizeof(int));
     CHECK(sizeof(((seckit_error *)0)->message) == 512);
-    CHECK(offsetof(seckit_error, line) >= offsetof(seckit_error, message) + 512);
-    CHECK(offsetof(seckit_error, column) == offsetof(seckit_error, line) + sizeof(unsigned long));
-    CHECK(offsetof(seckit_error, offset) == offsetof(seckit_error, column) + sizeof(unsigned long));
-    CHECK(offsetof(seckit_error, aws_code) == offsetof(seckit_error, offset) + sizeof(size_t));
+    size_t after_message = offsetof(seckit_error, message) + 512;
+    size_t align = _Alignof(unsigned long);
+    CHECK(offsetof(seckit_error, position.line) == (after_message + align - 1) / align * align);
+    CHECK(offsetof(seckit_error, position) == offsetof(seckit_error, position.line));
+    CHECK(sizeof(((seckit_error *)0)->position.line) == sizeof(unsigned long));
+    CHECK(offsetof(seckit_error, position.column) ==
+          offsetof(seckit_error, position.line) + sizeof(unsigned long));
+    CHECK(sizeof(((seckit_error *)0)->position.column) == sizeof(unsigned long));
+    CHECK(offsetof(seckit_error, position.offset) ==
+          offsetof(seckit_error, position.column) + sizeof(unsigned long));
+    CHECK(sizeof(((seckit_error *)0)->position.offset) == sizeof(size_t));
+    CHECK(sizeof(seckit_position) == 2 * sizeof(unsigned long) + sizeof(size_t));
+    CHECK(offsetof(seckit_error, aws_code) ==
+          offsetof(seckit_error, position.offset) + sizeof(size_t));
     CHECK(sizeof(((seckit_error *)0)->aws_code) == 96);
     CHECK(offsetof(seckit_error, aws_request_id) == offsetof(seckit_error, aws_code) + 96);
     CHECK(sizeof(((seckit_error *)0)->aws_request_id) == 96);
@@ -66,9 +80,10 @@ static void test_long_message_is_truncated(void)
 static void test_position(void)
 {
     seckit_error err;
-    CHECK_RC(seckit_error_set_at(&err, SECKIT_EFORMAT, 3, 14, 77, "bad %s", "thing"),
+    CHECK_RC(seckit_error_set_at(&err, SECKIT_EFORMAT, (seckit_position){3, 14, 77}, "bad %s",
+                                 "thing"),
              SECKIT_EFORMAT);
-    CHECK(err.line == 3 && err.column == 14 && err.offset == 77);
+    CHECK(err.position.line == 3 && err.position.column == 14 && err.position.offset == 77);
     seckit_error_prefix(&err, "policy.json");
     CHECK_STR(err.message, "policy.json: bad thing");
 }

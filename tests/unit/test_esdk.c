@@ -39,7 +39,7 @@ static int quick(void)
 static void setup_keys(void)
 {
     seckit_error err;
-    if (seckit_rsa_keygen(2048, &priv_pem, &priv_len, &pub_pem, &pub_len, &err) != 0) {
+    if (seckit_rsa_keygen(&priv_pem, &priv_len, &pub_pem, &pub_len, 2048, &err) != 0) {
         printf("FAIL setup: %s\n", err.message);
         exit(1);
     }
@@ -90,7 +90,7 @@ static int encrypt_msg(const seckit_keyring *kr, uint16_t suite, uint32_t frame,
 {
     seckit_esdk_options o = opts_for(suite, frame);
     seckit_error err;
-    int rc = seckit_esdk_encrypt(kr, &o, ctx, pt, n, ct, ct_len, &err);
+    int rc = seckit_esdk_encrypt(kr, ct, ct_len, &o, ctx, pt, n, &err);
     if (rc != 0)
         tl_fail(__FILE__, __LINE__, "encrypt 0x%04x frame %u len %zu: %s", suite, frame, n,
                 err.message);
@@ -164,7 +164,7 @@ static void test_round_trips(void)
                         seckit_esdk_options o = opts_for(suite, 0);
                         seckit_error err;
                         seckit_esdk_info info;
-                        int rc = seckit_esdk_decrypt(krs[k], &o, ct, ct_len, &out, &out_len, &info,
+                        int rc = seckit_esdk_decrypt(krs[k], &out, &out_len, &info, &o, ct, ct_len,
                                                      &err);
                         CHECK_MSG(rc == 0, "decrypt 0x%04x kr %zu frame %u len %zu: %s", suite, k,
                                   frames[f], sizes[z], err.message);
@@ -206,46 +206,46 @@ static void test_keyring_roles(void)
     seckit_error err;
     seckit_esdk_options o = opts_for(0x0578, 4096);
     const uint8_t pt[] = "multi";
-    CHECK_OK(seckit_esdk_encrypt(multi_kr, &o, NULL, pt, 5, &ct, &ct_len, &err), &err);
+    CHECK_OK(seckit_esdk_encrypt(multi_kr, &ct, &ct_len, &o, NULL, pt, 5, &err), &err);
     seckit_keyring *each[] = {aes_kr[2], rsa_kr[2], aes_kr[0]};
     for (int i = 0; i < 3; i++) {
-        CHECK_OK(seckit_esdk_decrypt(each[i], &o, ct, ct_len, &out, &out_len, NULL, &err), &err);
+        CHECK_OK(seckit_esdk_decrypt(each[i], &out, &out_len, NULL, &o, ct, ct_len, &err), &err);
         CHECK(out_len == 5 && memcmp(out, pt, 5) == 0);
         seckit_secret_free(out);
     }
     /* A keyring with the right key but another name, or another key. */
     seckit_keyring *other;
     CHECK_OK(seckit_keyring_raw_aes_new(&other, "ns-aes", "other", aes_keys[1], 24, &err), &err);
-    CHECK_RC(seckit_esdk_decrypt(other, &o, ct, ct_len, &out, &out_len, NULL, &err), SECKIT_EAUTH);
+    CHECK_RC(seckit_esdk_decrypt(other, &out, &out_len, NULL, &o, ct, ct_len, &err), SECKIT_EAUTH);
     CHECK_STR(err.message, AUTH_MSG);
     CHECK(out == NULL);
     seckit_keyring_free(other);
     CHECK_OK(seckit_keyring_raw_aes_new(&other, "ns-aes", "k24", aes_keys[0], 24, &err), &err);
     free(ct);
-    CHECK_OK(seckit_esdk_encrypt(aes_kr[1], &o, NULL, pt, 5, &ct, &ct_len, &err), &err);
-    CHECK_RC(seckit_esdk_decrypt(other, &o, ct, ct_len, &out, &out_len, NULL, &err), SECKIT_EAUTH);
+    CHECK_OK(seckit_esdk_encrypt(aes_kr[1], &ct, &ct_len, &o, NULL, pt, 5, &err), &err);
+    CHECK_RC(seckit_esdk_decrypt(other, &out, &out_len, NULL, &o, ct, ct_len, &err), SECKIT_EAUTH);
     CHECK_STR(err.message, AUTH_MSG);
     seckit_keyring_free(other);
     free(ct);
     /* Public-key RSA: encrypt yes, decrypt no (generic error). */
-    CHECK_OK(seckit_esdk_encrypt(rsa_pub_kr, &o, NULL, pt, 5, &ct, &ct_len, &err), &err);
-    CHECK_RC(seckit_esdk_decrypt(rsa_pub_kr, &o, ct, ct_len, &out, &out_len, NULL, &err),
+    CHECK_OK(seckit_esdk_encrypt(rsa_pub_kr, &ct, &ct_len, &o, NULL, pt, 5, &err), &err);
+    CHECK_RC(seckit_esdk_decrypt(rsa_pub_kr, &out, &out_len, NULL, &o, ct, ct_len, &err),
              SECKIT_EAUTH);
     CHECK_STR(err.message, AUTH_MSG);
-    CHECK_OK(seckit_esdk_decrypt(rsa_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err), &err);
+    CHECK_OK(seckit_esdk_decrypt(rsa_kr[2], &out, &out_len, NULL, &o, ct, ct_len, &err), &err);
     seckit_secret_free(out);
     /* Wrong padding: the same generic error. */
-    CHECK_RC(seckit_esdk_decrypt(rsa_kr[1], &o, ct, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(rsa_kr[1], &out, &out_len, NULL, &o, ct, ct_len, &err),
              SECKIT_EAUTH);
     CHECK_STR(err.message, AUTH_MSG);
-    CHECK_RC(seckit_esdk_decrypt(rsa_kr[0], &o, ct, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(rsa_kr[0], &out, &out_len, NULL, &o, ct, ct_len, &err),
              SECKIT_EAUTH);
     CHECK_STR(err.message, AUTH_MSG);
     free(ct);
     /* A multi keyring without a generator decrypts but cannot encrypt. */
     seckit_keyring *m2, *kids[1] = {aes_kr[0]};
     CHECK_OK(seckit_keyring_multi_new(&m2, NULL, kids, 1, &err), &err);
-    CHECK_RC(seckit_esdk_encrypt(m2, &o, NULL, pt, 5, &ct, &ct_len, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_esdk_encrypt(m2, &ct, &ct_len, &o, NULL, pt, 5, &err), SECKIT_EINVAL);
     seckit_keyring_free(m2);
     CHECK_RC(seckit_keyring_multi_new(&m2, NULL, NULL, 0, &err), SECKIT_EINVAL);
 }
@@ -265,14 +265,14 @@ static void test_rsa_key_formats(void)
     uint8_t *ct, *out;
     size_t ct_len, out_len;
     seckit_esdk_options o = opts_for(0x0178, 4096);
-    CHECK_OK(seckit_esdk_encrypt(rsa_pub_kr, &o, NULL, pt, 7, &ct, &ct_len, &err), &err);
+    CHECK_OK(seckit_esdk_encrypt(rsa_pub_kr, &ct, &ct_len, &o, NULL, pt, 7, &err), &err);
     /* PKCS#8 DER */
     der_len = i2d_PrivateKey(k, &der); /* PKCS#1 RSAPrivateKey DER */
     CHECK(der_len > 0);
     CHECK_OK(seckit_keyring_raw_rsa_new(&kr, "ns-rsa", "key-rsa", SECKIT_RSA_OAEP_SHA256, der,
                                         (size_t)der_len, &err),
              &err);
-    CHECK_OK(seckit_esdk_decrypt(kr, &o, ct, ct_len, &out, &out_len, NULL, &err), &err);
+    CHECK_OK(seckit_esdk_decrypt(kr, &out, &out_len, NULL, &o, ct, ct_len, &err), &err);
     seckit_secret_free(out);
     seckit_keyring_free(kr);
     OPENSSL_free(der);
@@ -286,7 +286,7 @@ static void test_rsa_key_formats(void)
     CHECK_OK(seckit_keyring_raw_rsa_new(&kr, "ns-rsa", "key-rsa", SECKIT_RSA_OAEP_SHA256,
                                         (const uint8_t *)p, (size_t)pl, &err),
              &err);
-    CHECK_OK(seckit_esdk_decrypt(kr, &o, ct, ct_len, &out, &out_len, NULL, &err), &err);
+    CHECK_OK(seckit_esdk_decrypt(kr, &out, &out_len, NULL, &o, ct, ct_len, &err), &err);
     seckit_secret_free(out);
     seckit_keyring_free(kr);
     BIO_free(b);
@@ -296,8 +296,8 @@ static void test_rsa_key_formats(void)
                                         (size_t)der_len, &err),
              &err);
     free(ct);
-    CHECK_OK(seckit_esdk_encrypt(kr, &o, NULL, pt, 7, &ct, &ct_len, &err), &err);
-    CHECK_OK(seckit_esdk_decrypt(rsa_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err), &err);
+    CHECK_OK(seckit_esdk_encrypt(kr, &ct, &ct_len, &o, NULL, pt, 7, &err), &err);
+    CHECK_OK(seckit_esdk_decrypt(rsa_kr[2], &out, &out_len, NULL, &o, ct, ct_len, &err), &err);
     seckit_secret_free(out);
     seckit_keyring_free(kr);
     OPENSSL_free(der);
@@ -339,7 +339,7 @@ static void test_commitment_policy(void)
             seckit_esdk_options_init(&o);
             o.suite = s;
             o.commitment_policy = (seckit_esdk_commitment_policy)pol;
-            int rc = seckit_esdk_encrypt(aes_kr[2], &o, NULL, pt, 6, &ct, &ct_len, &err);
+            int rc = seckit_esdk_encrypt(aes_kr[2], &ct, &ct_len, &o, NULL, pt, 6, &err);
             int want_ok = (pol == 2) ? !commits : commits;
             CHECK_MSG((rc == 0) == want_ok, "encrypt 0x%04x policy %d: rc %d", s, pol, rc);
             if (rc == 0)
@@ -348,10 +348,10 @@ static void test_commitment_policy(void)
                 CHECK(rc == SECKIT_EPOLICY);
         }
         o = opts_for(s, 64);
-        CHECK_OK(seckit_esdk_encrypt(aes_kr[2], &o, NULL, pt, 6, &ct, &ct_len, &err), &err);
+        CHECK_OK(seckit_esdk_encrypt(aes_kr[2], &ct, &ct_len, &o, NULL, pt, 6, &err), &err);
         for (int pol = 0; pol < 3; pol++) {
             o.commitment_policy = (seckit_esdk_commitment_policy)pol;
-            int rc = seckit_esdk_decrypt(aes_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err);
+            int rc = seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, ct, ct_len, &err);
             int want_ok = pol != 0 || commits;
             CHECK_MSG((rc == 0) == want_ok, "decrypt 0x%04x policy %d: rc %d", s, pol, rc);
             if (rc == 0)
@@ -362,7 +362,7 @@ static void test_commitment_policy(void)
         /* Suite allow-list. */
         o.commitment_policy = SECKIT_ESDK_REQUIRE_ENCRYPT_ALLOW_DECRYPT;
         o.allowed_suites = seckit_esdk_suite_bit(0x0178);
-        int rc = seckit_esdk_decrypt(aes_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err);
+        int rc = seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, ct, ct_len, &err);
         CHECK((rc == 0) == (s == 0x0178));
         if (rc == 0)
             seckit_secret_free(out);
@@ -371,24 +371,24 @@ static void test_commitment_policy(void)
     /* Defaults: 0x0578 under require, 0x0378 under forbid. */
     seckit_esdk_options_init(&o);
     seckit_esdk_info info;
-    CHECK_OK(seckit_esdk_encrypt(aes_kr[2], &o, NULL, pt, 6, &ct, &ct_len, &err), &err);
-    CHECK_OK(seckit_esdk_parse_header(ct, ct_len, NULL, &info, &err), &err);
+    CHECK_OK(seckit_esdk_encrypt(aes_kr[2], &ct, &ct_len, &o, NULL, pt, 6, &err), &err);
+    CHECK_OK(seckit_esdk_parse_header(&info, ct, ct_len, NULL, &err), &err);
     CHECK(info.suite == 0x0578 && info.version == 2 && info.frame_length == 4096);
     seckit_esdk_info_free(&info);
     free(ct);
     o.commitment_policy = SECKIT_ESDK_FORBID_ENCRYPT_ALLOW_DECRYPT;
-    CHECK_OK(seckit_esdk_encrypt(aes_kr[2], &o, NULL, pt, 6, &ct, &ct_len, &err), &err);
-    CHECK_OK(seckit_esdk_parse_header(ct, ct_len, NULL, &info, &err), &err);
+    CHECK_OK(seckit_esdk_encrypt(aes_kr[2], &ct, &ct_len, &o, NULL, pt, 6, &err), &err);
+    CHECK_OK(seckit_esdk_parse_header(&info, ct, ct_len, NULL, &err), &err);
     CHECK(info.suite == 0x0378 && info.version == 1);
     seckit_esdk_info_free(&info);
     free(ct);
     seckit_esdk_commitment_policy p;
-    CHECK_OK(seckit_esdk_commitment_policy_parse("REQUIRE_ENCRYPT_ALLOW_DECRYPT", &p, &err), &err);
+    CHECK_OK(seckit_esdk_commitment_policy_parse(&p, "REQUIRE_ENCRYPT_ALLOW_DECRYPT", &err), &err);
     CHECK(p == SECKIT_ESDK_REQUIRE_ENCRYPT_ALLOW_DECRYPT);
-    CHECK_RC(seckit_esdk_commitment_policy_parse("allow", &p, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_esdk_commitment_policy_parse(&p, "allow", &err), SECKIT_EINVAL);
     seckit_esdk_suite_info si;
-    CHECK_RC(seckit_esdk_suite_lookup(0x0070, &si, &err), SECKIT_EUNSUPPORTED);
-    CHECK_OK(seckit_esdk_suite_lookup(0x0346, &si, &err), &err);
+    CHECK_RC(seckit_esdk_suite_lookup(&si, 0x0070, &err), SECKIT_EUNSUPPORTED);
+    CHECK_OK(seckit_esdk_suite_lookup(&si, 0x0346, &err), &err);
     CHECK(si.key_len == 24 && si.signs && !si.commits && si.message_version == 1);
 }
 
@@ -399,37 +399,37 @@ static void test_max_edks_and_limits(void)
     size_t ct_len, out_len;
     uint8_t *pt = make_pt(5000);
     seckit_esdk_options o = opts_for(0x0478, 1000);
-    CHECK_OK(seckit_esdk_encrypt(multi_kr, &o, NULL, pt, 5000, &ct, &ct_len, &err), &err);
+    CHECK_OK(seckit_esdk_encrypt(multi_kr, &ct, &ct_len, &o, NULL, pt, 5000, &err), &err);
     o.max_encrypted_data_keys = 2;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, ct, ct_len, &err),
              SECKIT_ELIMIT);
     CHECK(strstr(err.message, "3 encrypted data keys") != NULL);
     seckit_esdk_info info;
-    CHECK_RC(seckit_esdk_parse_header(ct, ct_len, &o, &info, &err), SECKIT_ELIMIT);
+    CHECK_RC(seckit_esdk_parse_header(&info, ct, ct_len, &o, &err), SECKIT_ELIMIT);
     o.max_encrypted_data_keys = 3;
-    CHECK_OK(seckit_esdk_decrypt(aes_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err), &err);
+    CHECK_OK(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, ct, ct_len, &err), &err);
     seckit_secret_free(out);
     /* Encrypting with more EDKs than allowed is refused too. */
     uint8_t *ct2;
     size_t ct2_len;
     o.max_encrypted_data_keys = 1;
-    CHECK_RC(seckit_esdk_encrypt(multi_kr, &o, NULL, pt, 10, &ct2, &ct2_len, &err), SECKIT_ELIMIT);
+    CHECK_RC(seckit_esdk_encrypt(multi_kr, &ct2, &ct2_len, &o, NULL, pt, 10, &err), SECKIT_ELIMIT);
     o.max_encrypted_data_keys = 0;
     /* Frame length, header and body limits, checked before allocating. */
     o.max_frame_length = 999;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, ct, ct_len, &err),
              SECKIT_ELIMIT);
     o.max_frame_length = 1000;
     o.max_body_len = 4999;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, ct, ct_len, &err),
              SECKIT_ELIMIT);
     CHECK(out == NULL);
     o.max_body_len = 5000;
     o.max_header_len = 100;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, ct, ct_len, &err),
              SECKIT_ELIMIT);
     o.max_header_len = 0;
-    CHECK_OK(seckit_esdk_decrypt(aes_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err), &err);
+    CHECK_OK(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, ct, ct_len, &err), &err);
     seckit_secret_free(out);
     free(ct);
     /* Context size limit. */
@@ -437,9 +437,9 @@ static void test_max_edks_and_limits(void)
     memset(pt, 'v', 300);
     seckit_esdk_context ctx = {&pair, 1};
     o = opts_for(0x0178, 64);
-    CHECK_OK(seckit_esdk_encrypt(aes_kr[2], &o, &ctx, pt, 10, &ct, &ct_len, &err), &err);
+    CHECK_OK(seckit_esdk_encrypt(aes_kr[2], &ct, &ct_len, &o, &ctx, pt, 10, &err), &err);
     o.max_context_len = 200;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, ct, ct_len, &err),
              SECKIT_ELIMIT);
     free(ct);
     free(pt);
@@ -453,24 +453,24 @@ static void test_context_rules(void)
     seckit_esdk_options o = opts_for(0x0578, 64);
     seckit_esdk_pair reserved = {"aws-crypto-public-key", 21, "x", 1};
     seckit_esdk_context c1 = {&reserved, 1};
-    CHECK_RC(seckit_esdk_encrypt(aes_kr[2], &o, &c1, (const uint8_t *)"x", 1, &ct, &ct_len, &err),
+    CHECK_RC(seckit_esdk_encrypt(aes_kr[2], &ct, &ct_len, &o, &c1, (const uint8_t *)"x", 1, &err),
              SECKIT_EINVAL);
     CHECK(strstr(err.message, "reserved") != NULL);
     seckit_esdk_pair dup[2] = {{"a", 1, "1", 1}, {"a", 1, "2", 1}};
     seckit_esdk_context c2 = {dup, 2};
-    CHECK_RC(seckit_esdk_encrypt(aes_kr[2], &o, &c2, (const uint8_t *)"x", 1, &ct, &ct_len, &err),
+    CHECK_RC(seckit_esdk_encrypt(aes_kr[2], &ct, &ct_len, &o, &c2, (const uint8_t *)"x", 1, &err),
              SECKIT_EINVAL);
     seckit_esdk_pair bad = {"k", 1, "\xff", 1};
     seckit_esdk_context c3 = {&bad, 1};
-    CHECK_RC(seckit_esdk_encrypt(aes_kr[2], &o, &c3, (const uint8_t *)"x", 1, &ct, &ct_len, &err),
+    CHECK_RC(seckit_esdk_encrypt(aes_kr[2], &ct, &ct_len, &o, &c3, (const uint8_t *)"x", 1, &err),
              SECKIT_EINVAL);
     /* Unsorted input is sorted by key bytes; decrypt returns it sorted. */
     seckit_esdk_pair uns[3] = {{"zeta", 4, "1", 1}, {"Alpha", 5, "2", 1}, {"alpha", 5, "3", 1}};
     seckit_esdk_context c4 = {uns, 3};
-    CHECK_OK(seckit_esdk_encrypt(aes_kr[2], &o, &c4, (const uint8_t *)"x", 1, &ct, &ct_len, &err),
+    CHECK_OK(seckit_esdk_encrypt(aes_kr[2], &ct, &ct_len, &o, &c4, (const uint8_t *)"x", 1, &err),
              &err);
     seckit_esdk_info info;
-    CHECK_OK(seckit_esdk_decrypt(aes_kr[2], &o, ct, ct_len, &out, &out_len, &info, &err), &err);
+    CHECK_OK(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, &info, &o, ct, ct_len, &err), &err);
     CHECK(info.context_count == 4);
     if (info.context_count == 4) {
         CHECK_STR(info.context[0].key, "Alpha");
@@ -485,16 +485,16 @@ static void test_context_rules(void)
     seckit_esdk_pair rp = {"zeta", 4, "1", 1};
     seckit_esdk_context rc1 = {&rp, 1};
     o.reproduced_context = &rc1;
-    CHECK_OK(seckit_esdk_decrypt(aes_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err), &err);
+    CHECK_OK(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, ct, ct_len, &err), &err);
     seckit_secret_free(out);
     rp.value = "2";
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, ct, ct_len, &err),
              SECKIT_EAUTH);
     /* A reproduced pair absent from the message is authenticated-only: the
      * header tag does not match. */
     rp.key = "new";
     rp.key_len = 3;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, ct, ct_len, &err),
              SECKIT_EAUTH);
     free(ct);
 }
@@ -509,9 +509,9 @@ static void test_strict_parsing(void)
     size_t ct_len, out_len;
     seckit_esdk_options o = opts_for(0x0178, 16);
     uint8_t *pt = make_pt(40);
-    CHECK_OK(seckit_esdk_encrypt(aes_kr[2], &o, NULL, pt, 40, &ct, &ct_len, &err), &err);
+    CHECK_OK(seckit_esdk_encrypt(aes_kr[2], &ct, &ct_len, &o, NULL, pt, 40, &err), &err);
     seckit_esdk_info info;
-    CHECK_OK(seckit_esdk_parse_header(ct, ct_len, NULL, &info, &err), &err);
+    CHECK_OK(seckit_esdk_parse_header(&info, ct, ct_len, NULL, &err), &err);
     size_t hl = info.header_len;
     CHECK(info.edk_count == 1 && info.message_id_len == 16);
     CHECK_STR(info.edks[0].provider_id, "ns-aes");
@@ -522,7 +522,7 @@ static void test_strict_parsing(void)
     /* Trailing bytes. */
     memcpy(m, ct, ct_len);
     m[ct_len] = 0;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len + 1, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, m, ct_len + 1, &err),
              SECKIT_EFORMAT);
     CHECK(strstr(err.message, "trailing") != NULL);
     /* Version, type, suite, reserved, IV length, content type. */
@@ -539,44 +539,44 @@ static void test_strict_parsing(void)
     for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
         memcpy(m, ct, ct_len);
         m[edits[i].off] = edits[i].val;
-        CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+        CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, m, ct_len, &err),
                  edits[i].code);
     }
     /* Header tail of v1: content type(1) reserved(4) ivlen(1) frame(4), IV, tag. */
     size_t tail = hl - 28 - 10;
     memcpy(m, ct, ct_len);
     m[tail] = 3;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, m, ct_len, &err),
              SECKIT_EFORMAT);
     memcpy(m, ct, ct_len);
     m[tail + 2] = 1;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, m, ct_len, &err),
              SECKIT_EFORMAT);
     CHECK(strstr(err.message, "reserved") != NULL);
     memcpy(m, ct, ct_len);
     m[tail + 5] = 16;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, m, ct_len, &err),
              SECKIT_EFORMAT);
     memcpy(m, ct, ct_len);
     memset(m + tail + 6, 0, 4); /* framed, frame length 0 */
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, m, ct_len, &err),
              SECKIT_EFORMAT);
     memcpy(m, ct, ct_len);
     m[tail] = 1; /* non-framed with a frame length */
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, m, ct_len, &err),
              SECKIT_EFORMAT);
     /* EDK count 0 (v1: after 1+1+2+16+2(aad len 0)). */
     memcpy(m, ct, ct_len);
     m[22] = 0;
     m[23] = 0;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, m, ct_len, &err),
              SECKIT_EFORMAT);
     /* Frame sequence numbers: swap frames 1 and 2 (identical sizes). */
     memcpy(m, ct, ct_len);
     size_t fl = 4 + 12 + 16 + 16;
     memcpy(m + hl, ct + hl + fl, fl);
     memcpy(m + hl + fl, ct + hl, fl);
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, m, ct_len, &err),
              SECKIT_EFORMAT);
     CHECK(strstr(err.message, "sequence") != NULL);
     /* A second final frame after the first. */
@@ -584,22 +584,22 @@ static void test_strict_parsing(void)
     uint8_t *m2 = malloc(ct_len + fin);
     memcpy(m2, ct, ct_len);
     memcpy(m2 + ct_len, ct + ct_len - fin, fin);
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m2, ct_len + fin, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, m2, ct_len + fin, &err),
              SECKIT_EFORMAT);
     /* No final frame. */
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, ct, hl + 2 * fl, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, ct, hl + 2 * fl, &err),
              SECKIT_ETRUNCATED);
     free(m2);
     /* Final frame longer than the frame length. */
     memcpy(m, ct, ct_len);
     m[hl + 2 * fl + 4 + 4 + 12 + 3] = 17;
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, m, ct_len, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, m, ct_len, &err),
              SECKIT_EFORMAT);
     /* Not an ESDK message at all, and empty input. */
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, (const uint8_t *)"hello", 5, &out, &out_len, NULL,
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, (const uint8_t *)"hello", 5,
                                  &err),
              SECKIT_EUNSUPPORTED);
-    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &o, (const uint8_t *)"", 0, &out, &out_len, NULL, &err),
+    CHECK_RC(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, (const uint8_t *)"", 0, &err),
              SECKIT_ETRUNCATED);
     free(m);
     free(ct);
@@ -646,7 +646,7 @@ static void tamper_one(const tamper_case *tc, int exhaustive)
     }
     seckit_esdk_options o = opts_for(tc->suite, 0);
     seckit_esdk_info info;
-    if (seckit_esdk_parse_header(ct, ct_len, NULL, &info, &err) != 0) {
+    if (seckit_esdk_parse_header(&info, ct, ct_len, NULL, &err) != 0) {
         CHECK_MSG(0, "parse: %s", err.message);
         return;
     }
@@ -662,7 +662,7 @@ static void tamper_one(const tamper_case *tc, int exhaustive)
             memcpy(m, ct, ct_len);
             m[i] ^= (uint8_t)(1u << b);
             out = NULL;
-            int rc = seckit_esdk_decrypt(tc->kr, &o, m, ct_len, &out, &out_len, NULL, &err);
+            int rc = seckit_esdk_decrypt(tc->kr, &out, &out_len, NULL, &o, m, ct_len, &err);
             if (rc == 0 || out != NULL) {
                 CHECK_MSG(0, "0x%04x: flip of bit %d of byte %zu/%zu accepted", tc->suite, b, i,
                           ct_len);
@@ -694,7 +694,7 @@ static void tamper_one(const tamper_case *tc, int exhaustive)
     /* Every truncation. */
     for (size_t n = 0; n < ct_len && bad < 3; n += step) {
         out = NULL;
-        int rc = seckit_esdk_decrypt(tc->kr, &o, ct, n, &out, &out_len, NULL, &err);
+        int rc = seckit_esdk_decrypt(tc->kr, &out, &out_len, NULL, &o, ct, n, &err);
         if (rc == 0 || out != NULL) {
             CHECK_MSG(0, "0x%04x: truncation to %zu accepted", tc->suite, n);
             bad++;
@@ -720,7 +720,7 @@ static void tamper_one(const tamper_case *tc, int exhaustive)
                 CHECK(rc == SECKIT_ETRUNCATED);
                 CHECK(s.len == allowed_release(hl, tc->frame, tc->pt_len, ct_len - cut));
                 free(s.buf);
-                rc = seckit_esdk_decrypt(tc->kr, &o, ct, ct_len - cut, &out, &out_len, NULL, &err);
+                rc = seckit_esdk_decrypt(tc->kr, &out, &out_len, NULL, &o, ct, ct_len - cut, &err);
                 CHECK(rc != 0 && out == NULL);
                 break;
             }
@@ -761,7 +761,7 @@ static void test_tamper_provider_info(void)
     size_t ct_len, out_len;
     for (size_t si = 0; si < N_SUITES; si++) {
         seckit_esdk_options o = opts_for(all_suites[si], 128);
-        CHECK_OK(seckit_esdk_encrypt(multi_kr, &o, NULL, (const uint8_t *)"abc", 3, &ct, &ct_len,
+        CHECK_OK(seckit_esdk_encrypt(multi_kr, &ct, &ct_len, &o, NULL, (const uint8_t *)"abc", 3,
                                      &err),
                  &err);
         /* Find each provider info in the message and change its first byte. */
@@ -772,7 +772,7 @@ static void test_tamper_provider_info(void)
             if (p == NULL)
                 continue;
             *p ^= 0x20;
-            int rc = seckit_esdk_decrypt(multi_kr, &o, ct, ct_len, &out, &out_len, NULL, &err);
+            int rc = seckit_esdk_decrypt(multi_kr, &out, &out_len, NULL, &o, ct, ct_len, &err);
             CHECK(rc == SECKIT_EAUTH && out == NULL);
             CHECK_STR(err.message, AUTH_MSG);
             *p ^= 0x20;
@@ -843,17 +843,17 @@ static void test_custom_keyring(void)
     uint8_t *ct, *out;
     size_t ct_len, out_len;
     seckit_esdk_options o = opts_for(0x0478, 100);
-    CHECK_OK(seckit_esdk_encrypt(multi, &o, NULL, (const uint8_t *)"custom", 6, &ct, &ct_len, &err),
+    CHECK_OK(seckit_esdk_encrypt(multi, &ct, &ct_len, &o, NULL, (const uint8_t *)"custom", 6, &err),
              &err);
-    CHECK_OK(seckit_esdk_decrypt(multi, &o, ct, ct_len, &out, &out_len, NULL, &err), &err);
+    CHECK_OK(seckit_esdk_decrypt(multi, &out, &out_len, NULL, &o, ct, ct_len, &err), &err);
     CHECK(out_len == 6 && memcmp(out, "custom", 6) == 0 && c.calls == 1);
     seckit_secret_free(out);
-    CHECK_OK(seckit_esdk_decrypt(aes_kr[2], &o, ct, ct_len, &out, &out_len, NULL, &err), &err);
+    CHECK_OK(seckit_esdk_decrypt(aes_kr[2], &out, &out_len, NULL, &o, ct, ct_len, &err), &err);
     seckit_secret_free(out);
     c.secret[0] ^= 1; /* the toy KMS now unwraps a wrong key: the commitment fails */
     seckit_keyring *alone;
     CHECK_OK(seckit_keyring_custom_new(&alone, &xor_ops, &c, &err), &err);
-    CHECK_RC(seckit_esdk_decrypt(alone, &o, ct, ct_len, &out, &out_len, NULL, &err), SECKIT_EAUTH);
+    CHECK_RC(seckit_esdk_decrypt(alone, &out, &out_len, NULL, &o, ct, ct_len, &err), SECKIT_EAUTH);
     CHECK_STR(err.message, AUTH_MSG);
     seckit_keyring_free(alone);
     free(ct);
@@ -905,7 +905,7 @@ static void *thread_main(void *v)
         uint8_t *out;
         size_t n;
         seckit_error err;
-        if (seckit_esdk_decrypt(multi_kr, &o, a->ct, a->ct_len, &out, &n, NULL, &err) != 0 ||
+        if (seckit_esdk_decrypt(multi_kr, &out, &n, NULL, &o, a->ct, a->ct_len, &err) != 0 ||
             n != 3)
             a->ok = 0;
         seckit_secret_free(out);
@@ -919,7 +919,7 @@ static void test_shared_keyring_threads(void)
     size_t ct_len;
     seckit_error err;
     seckit_esdk_options o = opts_for(0x0578, 64);
-    CHECK_OK(seckit_esdk_encrypt(multi_kr, &o, NULL, (const uint8_t *)"thr", 3, &ct, &ct_len, &err),
+    CHECK_OK(seckit_esdk_encrypt(multi_kr, &ct, &ct_len, &o, NULL, (const uint8_t *)"thr", 3, &err),
              &err);
     pthread_t t[4];
     thread_arg a[4];

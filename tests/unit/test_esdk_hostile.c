@@ -141,19 +141,19 @@ static void test_header_bytes_needed(void)
     seckit_esdk_pair pair = {"purpose", 7, "test", 4};
     seckit_esdk_context ctx = {&pair, 1};
     seckit_esdk_options o = allow_opts();
-    CHECK_OK(seckit_esdk_encrypt(kr, &o, &ctx, (const uint8_t *)"hello", 5, &ct, &ct_len, &err),
+    CHECK_OK(seckit_esdk_encrypt(kr, &ct, &ct_len, &o, &ctx, (const uint8_t *)"hello", 5, &err),
              &err);
     seckit_esdk_info info;
-    CHECK_OK(seckit_esdk_parse_header(ct, ct_len, NULL, &info, &err), &err);
+    CHECK_OK(seckit_esdk_parse_header(&info, ct, ct_len, NULL, &err), &err);
     for (size_t k = 0; k < info.header_len; k++) {
-        CHECK_OK(seckit_esdk_header_bytes_needed(ct, k, NULL, &needed, &hl, &err), &err);
+        CHECK_OK(seckit_esdk_header_bytes_needed(&needed, &hl, ct, k, NULL, &err), &err);
         CHECK_MSG(needed > 0 && k + needed <= info.header_len, "prefix %zu: needed %zu", k, needed);
         CHECK(hl == 0);
     }
-    CHECK_OK(seckit_esdk_header_bytes_needed(ct, ct_len, NULL, &needed, &hl, &err), &err);
+    CHECK_OK(seckit_esdk_header_bytes_needed(&needed, &hl, ct, ct_len, NULL, &err), &err);
     CHECK(needed == 0 && hl == info.header_len);
     /* Not a message: refused from the first byte. */
-    CHECK_RC(seckit_esdk_header_bytes_needed((const uint8_t *)"x", 1, NULL, &needed, NULL, &err),
+    CHECK_RC(seckit_esdk_header_bytes_needed(&needed, NULL, (const uint8_t *)"x", 1, NULL, &err),
              SECKIT_EUNSUPPORTED);
     /* Streaming by exactly the bytes asked for decrypts in few calls. */
     seckit_esdk_decryptor *d;
@@ -188,11 +188,11 @@ static void test_default_edk_limit(void)
     CHECK_OK(seckit_keyring_custom_new(&kr, &count_ops, &calls, &err), &err);
     seckit_esdk_options o = allow_opts();
     uint8_t *msg = hostile_header(SECKIT_ESDK_DEFAULT_MAX_EDKS + 1, 256, 0, &hdr_len, &total);
-    CHECK_RC(seckit_esdk_decrypt(kr, &o, msg, total, &out, &out_len, NULL, &err), SECKIT_ELIMIT);
+    CHECK_RC(seckit_esdk_decrypt(kr, &out, &out_len, NULL, &o, msg, total, &err), SECKIT_ELIMIT);
     CHECK(strstr(err.message, "11 encrypted data keys exceed the limit of 10") != NULL);
     CHECK(calls == 0);
     /* NULL options: the same default. */
-    CHECK_RC(seckit_esdk_decrypt(kr, NULL, msg, total, &out, &out_len, NULL, &err), SECKIT_ELIMIT);
+    CHECK_RC(seckit_esdk_decrypt(kr, &out, &out_len, NULL, NULL, msg, total, &err), SECKIT_ELIMIT);
     CHECK(calls == 0);
     /* Streaming, byte by byte: refused as soon as the count is read. */
     seckit_esdk_decryptor *d;
@@ -207,13 +207,13 @@ static void test_default_edk_limit(void)
     seckit_esdk_decryptor_free(d);
     /* Raised: parsed, then the keyring runs once (and finds no key). */
     o.max_encrypted_data_keys = SECKIT_ESDK_DEFAULT_MAX_EDKS + 1;
-    CHECK_RC(seckit_esdk_decrypt(kr, &o, msg, total, &out, &out_len, NULL, &err), SECKIT_EAUTH);
+    CHECK_RC(seckit_esdk_decrypt(kr, &out, &out_len, NULL, &o, msg, total, &err), SECKIT_EAUTH);
     CHECK(calls == 1);
     free(msg);
     /* At the default: accepted. */
     msg = hostile_header(SECKIT_ESDK_DEFAULT_MAX_EDKS, 256, 0, &hdr_len, &total);
     o = allow_opts();
-    CHECK_RC(seckit_esdk_decrypt(kr, &o, msg, total, &out, &out_len, NULL, &err), SECKIT_EAUTH);
+    CHECK_RC(seckit_esdk_decrypt(kr, &out, &out_len, NULL, &o, msg, total, &err), SECKIT_EAUTH);
     CHECK(calls == 2);
     free(msg);
     seckit_keyring_free(kr);
@@ -234,11 +234,11 @@ static void test_default_header_limit(void)
     CHECK(l.max_header == 106623 && l.max_edks == 10);
     /* 10 EDKs of 12,000 bytes: 120 KB, over the limit. */
     uint8_t *msg = hostile_header(10, 12000, 0, &hdr_len, &total);
-    CHECK_RC(seckit_esdk_decrypt(kr, &o, msg, total, &out, &out_len, NULL, &err), SECKIT_ELIMIT);
+    CHECK_RC(seckit_esdk_decrypt(kr, &out, &out_len, NULL, &o, msg, total, &err), SECKIT_ELIMIT);
     CHECK(strstr(err.message, "longer than the limit of 106623 bytes") != NULL);
     CHECK(calls == 0);
     o.max_header_len = 200000;
-    CHECK_RC(seckit_esdk_decrypt(kr, &o, msg, total, &out, &out_len, NULL, &err), SECKIT_EAUTH);
+    CHECK_RC(seckit_esdk_decrypt(kr, &out, &out_len, NULL, &o, msg, total, &err), SECKIT_EAUTH);
     CHECK(calls == 1);
     free(msg);
     /* Raising the EDK limit raises the derived header limit. */
@@ -260,13 +260,13 @@ static void test_fle_huge_field_limit(void)
     seckit_fle_profile *prof;
     seckit_fle_decryptor *d;
     const char *pats[] = {"card"};
-    CHECK_OK(seckit_rsa_keygen(2048, &priv, &priv_len, &pub, &pub_len, &err), &err);
+    CHECK_OK(seckit_rsa_keygen(&priv, &priv_len, &pub, &pub_len, 2048, &err), &err);
     CHECK_OK(seckit_fle_profile_new(&prof, pub, pub_len, "FLEDemo", "DemoPublicKey", pats, 1, &err),
              &err);
     size_t n = 16384; /* CloudFront's largest field */
     uint8_t *pt = malloc(n);
     memset(pt, 'x', n);
-    CHECK_OK(seckit_fle_encrypt_value(prof, "card", pt, n, &value, &value_len, &err), &err);
+    CHECK_OK(seckit_fle_encrypt_value(prof, &value, &value_len, "card", pt, n, &err), &err);
     CHECK(value_len > 21856);
     seckit_fle_decrypt_options o;
     seckit_fle_decrypt_options_init(&o);
@@ -275,7 +275,7 @@ static void test_fle_huge_field_limit(void)
     CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv, priv_len,
                                           SECKIT_RSA_OAEP_SHA256, &err),
              &err);
-    CHECK_OK(seckit_fle_decrypt_value(d, value, value_len, &plain, &plain_len, &err), &err);
+    CHECK_OK(seckit_fle_decrypt_value(d, &plain, &plain_len, value, value_len, &err), &err);
     CHECK(plain != NULL && plain_len == n && memcmp(plain, pt, n) == 0);
     seckit_secret_free(plain);
     seckit_fle_decryptor_free(d);
@@ -284,7 +284,7 @@ static void test_fle_huge_field_limit(void)
     CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv, priv_len,
                                           SECKIT_RSA_OAEP_SHA256, &err),
              &err);
-    CHECK_OK(seckit_fle_decrypt_value(d, value, value_len, &plain, &plain_len, &err), &err);
+    CHECK_OK(seckit_fle_decrypt_value(d, &plain, &plain_len, value, value_len, &err), &err);
     seckit_secret_free(plain);
     seckit_fle_decryptor_free(d);
     /* An ordinary limit still refuses a value too long for it. */
@@ -293,7 +293,7 @@ static void test_fle_huge_field_limit(void)
     CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv, priv_len,
                                           SECKIT_RSA_OAEP_SHA256, &err),
              &err);
-    CHECK_RC(seckit_fle_decrypt_value(d, value, value_len, &plain, &plain_len, &err),
+    CHECK_RC(seckit_fle_decrypt_value(d, &plain, &plain_len, value, value_len, &err),
              SECKIT_ELIMIT);
     seckit_fle_decryptor_free(d);
     free(value);

@@ -104,7 +104,7 @@ static int make_keyring(const cJSON *keys, const cJSON *desc, seckit_keyring **o
     if (pad != NULL && strcmp(pad, "oaep-mgf1") == 0) {
         char name[32];
         snprintf(name, sizeof(name), "oaep-%s", hash ? hash : "sha1");
-        if (seckit_rsa_padding_parse(name, &p, &err) != 0)
+        if (seckit_rsa_padding_parse(&p, name, &err) != 0)
             return snprintf(why, whylen, "padding %s", name), -1;
     }
     if (seckit_keyring_raw_rsa_new(out, provider, key_id, p, (const uint8_t *)material,
@@ -182,7 +182,7 @@ static int run_manifest(const char *dir, const char *label, int mutate)
         seckit_esdk_info info;
         if (ct == NULL || pt == NULL) {
             CHECK_MSG(0, "%s: cannot read ciphertext or plaintext", t->string);
-        } else if ((rc = seckit_esdk_decrypt(kr, &o, ct, ct_len, &out, &out_len, &info, &err)) !=
+        } else if ((rc = seckit_esdk_decrypt(kr, &out, &out_len, &info, &o, ct, ct_len, &err)) !=
                    0) {
             CHECK_MSG(0, "%s (%s, %s): %s", t->string, jstr(sc, "algorithmSuiteId"),
                       jstr(sc, "description"), err.message);
@@ -204,9 +204,9 @@ static int run_manifest(const char *dir, const char *label, int mutate)
                 uint8_t *bad = malloc(ct_len);
                 memcpy(bad, ct, ct_len);
                 bad[ct_len - 1 - (neg % 40)] ^= (uint8_t)(1u << (neg % 8));
-                rc = seckit_esdk_decrypt(kr, &o, bad, ct_len, &out, &out_len, NULL, &err);
+                rc = seckit_esdk_decrypt(kr, &out, &out_len, NULL, &o, bad, ct_len, &err);
                 CHECK_MSG(rc != 0 && out == NULL, "%s: bit flip not detected", t->string);
-                rc = seckit_esdk_decrypt(kr, &o, ct, ct_len - 1, &out, &out_len, NULL, &err);
+                rc = seckit_esdk_decrypt(kr, &out, &out_len, NULL, &o, ct, ct_len - 1, &err);
                 CHECK_MSG(rc != 0 && out == NULL, "%s: truncation not detected", t->string);
                 free(bad);
                 neg += 2;

@@ -32,7 +32,7 @@ static int make_key(unsigned bits, char *out, size_t cap)
 {
     char *priv = NULL, *pub = NULL;
     size_t pl, ul;
-    if (seckit_rsa_keygen(bits, &priv, &pl, &pub, &ul, &err) != 0)
+    if (seckit_rsa_keygen(&priv, &pl, &pub, &ul, bits, &err) != 0)
         return -1;
     json_escape(out, cap, pub);
     seckit_secret_free(priv);
@@ -107,9 +107,9 @@ static void test_good_config(void)
         CHECK_STR(seckit_fle_config_profile_name(cfg, 1), "EmailProfile");
         CHECK(seckit_fle_config_has_config(cfg));
         const seckit_fle_profile *p = NULL;
-        CHECK_OK(seckit_fle_config_profile(cfg, "P2", &p, &err), &err);
-        CHECK_OK(seckit_fle_config_profile(cfg, "DemoProfile", &p, &err), &err);
-        CHECK_RC(seckit_fle_config_profile(cfg, "Nope", &p, &err), SECKIT_ENOTFOUND);
+        CHECK_OK(seckit_fle_config_profile(cfg, &p, "P2", &err), &err);
+        CHECK_OK(seckit_fle_config_profile(cfg, &p, "DemoProfile", &err), &err);
+        CHECK_RC(seckit_fle_config_profile(cfg, &p, "Nope", &err), SECKIT_ENOTFOUND);
     }
     seckit_fle_config_free(cfg);
     free(json);
@@ -267,7 +267,7 @@ static void test_explicit_profile(void)
     const char *const pats[] = {"Phone", "card*"};
     const char *const overlap[] = {"card*", "cardNumber"};
     const char *const star[] = {"*"};
-    CHECK_OK(seckit_rsa_keygen(2048, &priv, &pl, &pub, &ul, &err), &err);
+    CHECK_OK(seckit_rsa_keygen(&priv, &pl, &pub, &ul, 2048, &err), &err);
     CHECK_OK(seckit_fle_profile_new(&p, pub, ul, "FLEDemo", "DemoPublicKey", pats, 2, &err), &err);
     seckit_fle_profile_free(p);
     p = NULL;
@@ -304,25 +304,25 @@ static void test_selection(void)
     if (cfg == NULL)
         return;
     /* The content type picks P1; parameters and case do not matter. */
-    CHECK_OK(seckit_fle_select(cfg, "application/x-www-form-urlencoded", NULL, &sel, &err), &err);
+    CHECK_OK(seckit_fle_select(cfg, &sel, "application/x-www-form-urlencoded", NULL, &err), &err);
     CHECK(sel.action == SECKIT_FLE_ENCRYPT && sel.profile != NULL);
     const seckit_fle_profile *p1 = NULL, *p2 = NULL;
-    CHECK_OK(seckit_fle_config_profile(cfg, "P1", &p1, &err), &err);
-    CHECK_OK(seckit_fle_config_profile(cfg, "P2", &p2, &err), &err);
+    CHECK_OK(seckit_fle_config_profile(cfg, &p1, "P1", &err), &err);
+    CHECK_OK(seckit_fle_config_profile(cfg, &p2, "P2", &err), &err);
     CHECK(sel.profile == p1);
-    CHECK_OK(seckit_fle_select(cfg, "Application/X-WWW-Form-Urlencoded; charset=UTF-8", "", &sel,
+    CHECK_OK(seckit_fle_select(cfg, &sel, "Application/X-WWW-Form-Urlencoded; charset=UTF-8", "",
                                &err),
              &err);
     CHECK(sel.profile == p1);
     /* fle-profile overrides the content type's profile. */
-    CHECK_OK(seckit_fle_select(cfg, NULL, "?a=1&fle-profile=email&b=2", &sel, &err), &err);
+    CHECK_OK(seckit_fle_select(cfg, &sel, NULL, "?a=1&fle-profile=email&b=2", &err), &err);
     CHECK(sel.action == SECKIT_FLE_ENCRYPT && sel.profile == p2);
     CHECK(strstr(sel.reason, "fle-profile=email") != NULL);
     /* Unknown fle-profile: refused. */
-    CHECK_RC(seckit_fle_select(cfg, NULL, "fle-profile=nope", &sel, &err), SECKIT_EPOLICY);
+    CHECK_RC(seckit_fle_select(cfg, &sel, NULL, "fle-profile=nope", &err), SECKIT_EPOLICY);
     CHECK(strstr(err.message, "ForwardWhenQueryArgProfileIsUnknown is false") != NULL);
     /* Unknown content type: refused. */
-    CHECK_RC(seckit_fle_select(cfg, "multipart/form-data; boundary=x", NULL, &sel, &err),
+    CHECK_RC(seckit_fle_select(cfg, &sel, "multipart/form-data; boundary=x", NULL, &err),
              SECKIT_EPOLICY);
     CHECK(strstr(err.message, "ForwardWhenContentTypeIsUnknown is false") != NULL);
     seckit_fle_config_free(cfg);
@@ -331,26 +331,26 @@ static void test_selection(void)
     cfg = config_with("\"ForwardWhenContentTypeIsUnknown\":false",
                       "\"ForwardWhenContentTypeIsUnknown\":true");
     if (cfg != NULL) {
-        CHECK_OK(seckit_fle_select(cfg, "application/json", NULL, &sel, &err), &err);
+        CHECK_OK(seckit_fle_select(cfg, &sel, "application/json", NULL, &err), &err);
         CHECK(sel.action == SECKIT_FLE_FORWARD && sel.profile == NULL);
         seckit_fle_config_free(cfg);
     }
     cfg = config_with("\"ForwardWhenQueryArgProfileIsUnknown\":false",
                       "\"ForwardWhenQueryArgProfileIsUnknown\":true");
     if (cfg != NULL) {
-        CHECK_OK(seckit_fle_config_profile(cfg, "P1", &p1, &err), &err);
-        CHECK_OK(seckit_fle_select(cfg, NULL, "fle-profile=nope", &sel, &err), &err);
+        CHECK_OK(seckit_fle_config_profile(cfg, &p1, "P1", &err), &err);
+        CHECK_OK(seckit_fle_select(cfg, &sel, NULL, "fle-profile=nope", &err), &err);
         CHECK(sel.action == SECKIT_FLE_ENCRYPT && sel.profile == p1);
         seckit_fle_config_free(cfg);
     }
     /* A content type without a profile: always forwarded. */
     cfg = config_with(",\"ProfileId\":\"P1\"", "");
     if (cfg != NULL) {
-        CHECK_OK(seckit_fle_select(cfg, NULL, NULL, &sel, &err), &err);
+        CHECK_OK(seckit_fle_select(cfg, &sel, NULL, NULL, &err), &err);
         CHECK(sel.action == SECKIT_FLE_FORWARD);
         CHECK(strstr(sel.reason, "without a profile") != NULL);
         /* ...but fle-profile still selects one. */
-        CHECK_OK(seckit_fle_select(cfg, NULL, "fle-profile=email", &sel, &err), &err);
+        CHECK_OK(seckit_fle_select(cfg, &sel, NULL, "fle-profile=email", &err), &err);
         CHECK(sel.action == SECKIT_FLE_ENCRYPT);
         seckit_fle_config_free(cfg);
     }
@@ -360,8 +360,8 @@ static void test_selection(void)
                       "\"ProfileId\":\"EmailProfile\"}]}}",
                       "");
     if (cfg != NULL) {
-        CHECK_OK(seckit_fle_config_profile(cfg, "P1", &p1, &err), &err);
-        CHECK_OK(seckit_fle_select(cfg, NULL, "fle-profile=email", &sel, &err), &err);
+        CHECK_OK(seckit_fle_config_profile(cfg, &p1, "P1", &err), &err);
+        CHECK_OK(seckit_fle_select(cfg, &sel, NULL, "fle-profile=email", &err), &err);
         CHECK(sel.action == SECKIT_FLE_ENCRYPT && sel.profile == p1);
         seckit_fle_config_free(cfg);
     }
@@ -373,7 +373,7 @@ static void test_selection(void)
     CHECK_MSG(cfg != NULL, "%s", err.message);
     if (cfg != NULL) {
         CHECK(!seckit_fle_config_has_config(cfg));
-        CHECK_RC(seckit_fle_select(cfg, NULL, NULL, &sel, &err), SECKIT_EINVAL);
+        CHECK_RC(seckit_fle_select(cfg, &sel, NULL, NULL, &err), SECKIT_EINVAL);
         seckit_fle_config_free(cfg);
     }
 }
@@ -415,19 +415,19 @@ static void test_sources(void)
                                        {NULL, NULL, 0}};
     seckit_fle_config *cfg = NULL;
     size_t np = 99;
-    CHECK_OK(seckit_fle_config_parse_sources(&cfg, src, 3, on_problem, NULL, &np, &err), &err);
+    CHECK_OK(seckit_fle_config_parse_sources(&cfg, &np, src, 3, on_problem, NULL, &err), &err);
     CHECK(np == 0);
     CHECK(cfg != NULL && seckit_fle_config_has_config(cfg));
     CHECK(cfg != NULL && seckit_fle_config_profile_count(cfg) == 1);
     seckit_fle_selection sel;
     if (cfg != NULL) {
-        CHECK_OK(seckit_fle_select(cfg, NULL, NULL, &sel, &err), &err);
+        CHECK_OK(seckit_fle_select(cfg, &sel, NULL, NULL, &err), &err);
         CHECK(sel.action == SECKIT_FLE_ENCRYPT);
     }
     seckit_fle_config_free(cfg);
     /* Combined into seckit's one-file shape, which parses on its own. */
     char *combined = NULL;
-    CHECK_OK(seckit_fle_config_combine(src, 3, &combined, &err), &err);
+    CHECK_OK(seckit_fle_config_combine(&combined, src, 3, &err), &err);
     CHECK(combined != NULL && strstr(combined, "\"public_keys\":[{\"Id\":\"K2PUB\"") != NULL);
     cfg = combined != NULL ? parse_json(combined) : NULL;
     CHECK_MSG(cfg != NULL, "%s", err.message);
@@ -449,13 +449,13 @@ static void test_sources(void)
     seckit_fle_config_source bare[3] = {{"k", bare_key, strlen(bare_key)},
                                         {"p", bare_profile, strlen(bare_profile)},
                                         {"c", bare_config, strlen(bare_config)}};
-    CHECK_OK(seckit_fle_config_parse_sources(&cfg, bare, 3, NULL, NULL, NULL, &err), &err);
+    CHECK_OK(seckit_fle_config_parse_sources(&cfg, NULL, bare, 3, NULL, NULL, &err), &err);
     seckit_fle_config_free(cfg);
     /* The bare key has no Id: the get-* profile's reference by Id fails. */
     src[0] = bare[0];
     n_reported = 0;
     reported[0] = '\0';
-    CHECK_RC(seckit_fle_config_parse_sources(&cfg, src, 2, on_problem, NULL, &np, &err),
+    CHECK_RC(seckit_fle_config_parse_sources(&cfg, &np, src, 2, on_problem, NULL, &err),
              SECKIT_EFORMAT);
     CHECK(cfg == NULL && np == 1 && n_reported == 1);
     CHECK(strncmp(err.message, "profile.json: FieldLevelEncryptionProfile.", 42) == 0);
@@ -470,7 +470,7 @@ static void test_sources(void)
                                         {"profile.json", profile, strlen(profile)}};
     n_reported = 0;
     reported[0] = '\0';
-    CHECK_RC(seckit_fle_config_parse_sources(&cfg, many, 4, on_problem, NULL, &np, &err),
+    CHECK_RC(seckit_fle_config_parse_sources(&cfg, &np, many, 4, on_problem, NULL, &err),
              SECKIT_EFORMAT);
     CHECK_MSG(np == 3 && n_reported == 3, "%zu problems: %s", np, reported);
     CHECK(strstr(err.message, "other.json: FLE configuration: not a shape") == err.message);
@@ -480,17 +480,17 @@ static void test_sources(void)
     /* The bad key is still known by its Id: no problem for the profile. */
     CHECK(strstr(reported, "profile.json") == NULL);
     /* Without a callback: the same count and first problem. */
-    CHECK_RC(seckit_fle_config_parse_sources(&cfg, many, 4, NULL, NULL, &np, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_fle_config_parse_sources(&cfg, &np, many, 4, NULL, NULL, &err), SECKIT_EFORMAT);
     CHECK(np == 3);
     /* Two configurations; no document; combine refuses bad shapes. */
     seckit_fle_config_source two[4] = {{"key.json", key, strlen(key)},
                                        {"profile.json", profile, strlen(profile)},
                                        {"a.json", fle, strlen(fle)},
                                        {"b.json", fle, strlen(fle)}};
-    CHECK_RC(seckit_fle_config_parse_sources(&cfg, two, 4, NULL, NULL, &np, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_fle_config_parse_sources(&cfg, &np, two, 4, NULL, NULL, &err), SECKIT_EFORMAT);
     CHECK(strstr(err.message, "b.json: FieldLevelEncryption: a second") != NULL);
-    CHECK_RC(seckit_fle_config_parse_sources(&cfg, two, 0, NULL, NULL, NULL, &err), SECKIT_EINVAL);
-    CHECK_RC(seckit_fle_config_combine(many, 1, &combined, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_fle_config_parse_sources(&cfg, NULL, two, 0, NULL, NULL, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_fle_config_combine(&combined, many, 1, &err), SECKIT_EFORMAT);
     CHECK(combined == NULL);
     /* One seckit file keeps its old messages (no source name). */
     CHECK(parse_json("{\"profiles\":[]}") == NULL);
@@ -522,15 +522,15 @@ static void test_keys_dir(void)
     }
     char *priv = NULL, *pub = NULL;
     size_t pl, ul;
-    CHECK_OK(seckit_rsa_keygen(2048, &priv, &pl, &pub, &ul, &err), &err);
+    CHECK_OK(seckit_rsa_keygen(&priv, &pl, &pub, &ul, 2048, &err), &err);
     seckit_fle_decryptor *d = NULL;
     size_t n = 99;
     /* Empty: SECKIT_ENOTFOUND; missing: SECKIT_ENOENT. */
     CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
-    CHECK_RC(seckit_fle_decryptor_add_keys_dir(d, dir, 0, &n, &err), SECKIT_ENOTFOUND);
+    CHECK_RC(seckit_fle_decryptor_add_keys_dir(d, &n, dir, 0, &err), SECKIT_ENOTFOUND);
     CHECK(n == 0);
     snprintf(p, sizeof p, "%s/none", dir);
-    CHECK_RC(seckit_fle_decryptor_add_keys_dir(d, p, 1, &n, &err), SECKIT_ENOENT);
+    CHECK_RC(seckit_fle_decryptor_add_keys_dir(d, &n, p, 1, &err), SECKIT_ENOENT);
     seckit_fle_decryptor_unref(d);
     /* Two providers, three keys; other files ignored. */
     snprintf(p, sizeof p, "%s/FLEDemo", dir);
@@ -550,7 +550,7 @@ static void test_keys_dir(void)
     snprintf(p, sizeof p, "%s/top.pem", dir);
     write_text(p, "not a key", 0600);
     CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
-    CHECK_OK(seckit_fle_decryptor_add_keys_dir(d, dir, 0, &n, &err), &err);
+    CHECK_OK(seckit_fle_decryptor_add_keys_dir(d, &n, dir, 0, &err), &err);
     CHECK(n == 3 && seckit_fle_decryptor_key_count(d) == 3);
     /* The keys work: a value encrypted for FLEDemo/KeyB decrypts. */
     const char *pats[] = {"Phone"};
@@ -558,28 +558,28 @@ static void test_keys_dir(void)
     char *b64 = NULL;
     size_t b64_len = 0;
     CHECK_OK(seckit_fle_profile_new(&prof, pub, ul, "FLEDemo", "KeyB", pats, 1, &err), &err);
-    CHECK_OK(seckit_fle_encrypt_value(prof, "Phone", "404", 3, &b64, &b64_len, &err), &err);
+    CHECK_OK(seckit_fle_encrypt_value(prof, &b64, &b64_len, "Phone", "404", 3, &err), &err);
     uint8_t *plain = NULL;
     size_t plain_len = 0;
     if (b64 != NULL) {
-        CHECK_OK(seckit_fle_decrypt_value(d, b64, b64_len, &plain, &plain_len, &err), &err);
+        CHECK_OK(seckit_fle_decrypt_value(d, &plain, &plain_len, b64, b64_len, &err), &err);
         CHECK(plain_len == 3 && plain != NULL && memcmp(plain, "404", 3) == 0);
     }
     seckit_secret_free(plain);
     free(b64);
     seckit_fle_profile_free(prof);
     /* Sealed: refused. */
-    CHECK_RC(seckit_fle_decryptor_add_keys_dir(d, dir, 0, &n, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_fle_decryptor_add_keys_dir(d, &n, dir, 0, &err), SECKIT_EINVAL);
     seckit_fle_decryptor_unref(d);
     /* A key file others can read: refused (naming it) unless allowed. */
     snprintf(p, sizeof p, "%s/Other/KeyC.pem", dir);
     chmod(p, 0644);
     CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
-    CHECK(seckit_fle_decryptor_add_keys_dir(d, dir, 0, &n, &err) != 0);
+    CHECK(seckit_fle_decryptor_add_keys_dir(d, &n, dir, 0, &err) != 0);
     CHECK(strstr(err.message, "KeyC.pem") != NULL && n == 0);
     seckit_fle_decryptor_unref(d);
     CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
-    CHECK_OK(seckit_fle_decryptor_add_keys_dir(d, dir, 1, &n, &err), &err);
+    CHECK_OK(seckit_fle_decryptor_add_keys_dir(d, &n, dir, 1, &err), &err);
     CHECK(n == 3);
     seckit_fle_decryptor_unref(d);
     /* A file that is not a key: the load fails naming it. */
@@ -587,10 +587,10 @@ static void test_keys_dir(void)
     snprintf(p, sizeof p, "%s/Other/Broken.pem", dir);
     write_text(p, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", 0600);
     CHECK_OK(seckit_fle_decryptor_new(&d, NULL, &err), &err);
-    CHECK(seckit_fle_decryptor_add_keys_dir(d, dir, 0, &n, &err) != 0);
+    CHECK(seckit_fle_decryptor_add_keys_dir(d, &n, dir, 0, &err) != 0);
     CHECK(strstr(err.message, "Broken.pem") != NULL);
     seckit_fle_decryptor_unref(d);
-    CHECK_RC(seckit_fle_decryptor_add_keys_dir(NULL, dir, 0, &n, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_fle_decryptor_add_keys_dir(NULL, &n, dir, 0, &err), SECKIT_EINVAL);
     seckit_secret_free(priv);
     free(pub);
     char cmd[600];

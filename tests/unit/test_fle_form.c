@@ -20,7 +20,7 @@ static int field_is(const seckit_form *f, size_t i, const char *name, const char
 {
     const char *n, *v;
     size_t nl, vl;
-    if (seckit_form_field(f, i, &n, &nl, &v, &vl, NULL) != 0)
+    if (seckit_form_field(f, &n, &nl, &v, &vl, NULL, i) != 0)
         return 0;
     return nl == strlen(name) && memcmp(n, name, nl) == 0 && vl == strlen(value) &&
            memcmp(v, value, vl) == 0;
@@ -69,7 +69,7 @@ static void test_untouched_bytes_kept(void)
     CHECK(field_is(f, 1, "b", "x y"));
     CHECK(field_is(f, 2, "", ""));
     int has = 1;
-    CHECK_RC(seckit_form_field(f, 3, NULL, NULL, NULL, NULL, &has), 0);
+    CHECK_RC(seckit_form_field(f, NULL, NULL, NULL, NULL, &has, 3), 0);
     CHECK(has == 0);
     CHECK(field_is(f, 3, "c", ""));
     CHECK(field_is(f, 5, "e", "=="));
@@ -113,8 +113,8 @@ static void test_bad_percent(void)
         seckit_error_clear(&err);
         CHECK_RC(seckit_form_parse(&f, bad[i].body, strlen(bad[i].body), 0, &err), SECKIT_EFORMAT);
         CHECK(f == NULL);
-        CHECK_MSG(err.offset == bad[i].offset, "%s: offset %zu, want %zu", bad[i].body, err.offset,
-                  bad[i].offset);
+        CHECK_MSG(err.position.offset == bad[i].offset, "%s: offset %zu, want %zu", bad[i].body,
+                  err.position.offset, bad[i].offset);
         CHECK(strstr(err.message, "percent") != NULL);
     }
 }
@@ -131,7 +131,7 @@ static void test_not_form(void)
     }
     seckit_form *f = NULL;
     CHECK_RC(seckit_form_parse(&f, "a=b c", 5, 0, &err), SECKIT_EFORMAT);
-    CHECK(err.offset == 3);
+    CHECK(err.position.offset == 3);
 }
 
 static void test_limits_and_empty(void)
@@ -150,7 +150,7 @@ static void test_limits_and_empty(void)
     CHECK_OK(seckit_form_parse(&f, "", 0, 0, &err), &err);
     CHECK(seckit_form_count(f) == 0);
     CHECK(serializes_to(f, ""));
-    CHECK_RC(seckit_form_field(f, 0, NULL, NULL, NULL, NULL, NULL), SECKIT_EINVAL);
+    CHECK_RC(seckit_form_field(f, NULL, NULL, NULL, NULL, NULL, 0), SECKIT_EINVAL);
     seckit_form_free(f);
 }
 
@@ -158,7 +158,7 @@ static void test_encode_component(void)
 {
     char *out = NULL;
     size_t n = 0;
-    CHECK_OK(seckit_form_encode_component("Az09*-._ +/=~\x01\xff", 15, &out, &n, &err), &err);
+    CHECK_OK(seckit_form_encode_component(&out, &n, "Az09*-._ +/=~\x01\xff", 15, &err), &err);
     CHECK_STR(out, "Az09*-._+%2B%2F%3D%7E%01%FF");
     CHECK(n == strlen(out));
     seckit_secret_free(out);
@@ -167,7 +167,7 @@ static void test_encode_component(void)
     CHECK(f != NULL);
     const char *v = NULL;
     size_t vl = 0;
-    CHECK_RC(seckit_form_field(f, 0, NULL, NULL, &v, &vl, NULL), 0);
+    CHECK_RC(seckit_form_field(f, NULL, NULL, &v, &vl, NULL, 0), 0);
     CHECK(vl == 3 && v[1] == '\0');
     CHECK_OK(seckit_form_set_value(f, 0, v, vl, &err), &err);
     CHECK(serializes_to(f, "a=x%00y"));

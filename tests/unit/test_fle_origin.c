@@ -46,8 +46,8 @@ static char *enc_value(const char *pubkey, size_t publen, const char *provider, 
     char *b64 = NULL, *pct = NULL;
     size_t bl = 0, pl = 0;
     if (seckit_fle_profile_new(&p, pubkey, publen, provider, key, pats, 1, &err) == 0 &&
-        seckit_fle_encrypt_value(p, "Phone", plain, strlen(plain), &b64, &bl, &err) == 0 &&
-        seckit_form_encode_component(b64, bl, &pct, &pl, &err) == 0) {
+        seckit_fle_encrypt_value(p, &b64, &bl, "Phone", plain, strlen(plain), &err) == 0 &&
+        seckit_form_encode_component(&pct, &pl, b64, bl, &err) == 0) {
         char *copy = strdup(pct);
         seckit_secret_free(pct);
         free(b64);
@@ -89,28 +89,28 @@ static void test_per_field_api(void)
         goto done;
     char *body = body_with("Name=Jane+Doe&Phone=", v, "&&flag&note=a%26b");
     seckit_fle_fields *f = NULL;
-    CHECK_OK(seckit_fle_decrypt_fields(d, body, strlen(body), phone, 1, &f, &err), &err);
+    CHECK_OK(seckit_fle_decrypt_fields(d, &f, body, strlen(body), phone, 1, &err), &err);
     CHECK(seckit_fle_fields_count(f) == 5);
     CHECK(seckit_fle_fields_decrypted(f) == 1);
     seckit_fle_field x;
-    CHECK_OK(seckit_fle_fields_get(f, 0, &x), &err);
+    CHECK_OK(seckit_fle_fields_get(f, &x, 0), &err);
     CHECK(x.index == 0 && x.offset == 0 && !x.decrypted && x.plaintext == NULL && x.strict);
     CHECK(x.raw_len == 13 && memcmp(x.raw, "Name=Jane+Doe", 13) == 0);
     CHECK(x.raw_name_len == 4 && memcmp(x.raw_name, "Name", 4) == 0);
     CHECK(x.raw_value_len == 8 && memcmp(x.raw_value, "Jane+Doe", 8) == 0);
     CHECK_STR(x.value, "Jane Doe");
-    CHECK_OK(seckit_fle_fields_get(f, 1, &x), &err);
+    CHECK_OK(seckit_fle_fields_get(f, &x, 1), &err);
     CHECK(x.decrypted && x.offset == 14 && x.name_len == 5 && strcmp(x.name, "Phone") == 0);
     CHECK(x.plaintext_len == 12 && strcmp((const char *)x.plaintext, "404-555-0150") == 0);
     CHECK(x.raw_value_len == strlen(v) && memcmp(x.raw_value, v, strlen(v)) == 0);
-    CHECK_OK(seckit_fle_fields_get(f, 2, &x), &err);
+    CHECK_OK(seckit_fle_fields_get(f, &x, 2), &err);
     CHECK(x.raw_len == 0 && x.name_len == 0 && !x.has_value);
-    CHECK_OK(seckit_fle_fields_get(f, 3, &x), &err);
+    CHECK_OK(seckit_fle_fields_get(f, &x, 3), &err);
     CHECK(strcmp(x.name, "flag") == 0 && !x.has_value && x.raw_value_len == 0);
-    CHECK_OK(seckit_fle_fields_get(f, 4, &x), &err);
+    CHECK_OK(seckit_fle_fields_get(f, &x, 4), &err);
     CHECK(strcmp(x.value, "a&b") == 0 && x.raw_value_len == 5);
-    CHECK_RC(seckit_fle_fields_get(f, 5, &x), SECKIT_EINVAL);
-    CHECK_RC(seckit_fle_fields_get(NULL, 0, &x), SECKIT_EINVAL);
+    CHECK_RC(seckit_fle_fields_get(f, &x, 5), SECKIT_EINVAL);
+    CHECK_RC(seckit_fle_fields_get(NULL, &x, 0), SECKIT_EINVAL);
     size_t n = 0;
     CHECK_RC(seckit_fle_fields_foreach(f, count_cb, &n), 0);
     CHECK(n == 5);
@@ -120,23 +120,23 @@ static void test_per_field_api(void)
     seckit_fle_fields_free(NULL);
     /* Bad arguments. */
     f = (seckit_fle_fields *)1;
-    CHECK_RC(seckit_fle_decrypt_fields(NULL, body, strlen(body), phone, 1, &f, &err),
+    CHECK_RC(seckit_fle_decrypt_fields(NULL, &f, body, strlen(body), phone, 1, &err),
              SECKIT_EINVAL);
     CHECK(f == NULL);
-    CHECK_RC(seckit_fle_decrypt_fields(d, body, strlen(body), NULL, 1, &f, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_fle_decrypt_fields(d, &f, body, strlen(body), NULL, 1, &err), SECKIT_EINVAL);
     /* All or nothing: a tampered value returns nothing. */
     char *t = strdup(body);
     char *at = strstr(t, "Phone=") + 6 + strlen(v) / 2;
     *at = *at == 'A' ? 'B' : 'A';
     f = (seckit_fle_fields *)1;
-    CHECK(seckit_fle_decrypt_fields(d, t, strlen(t), phone, 1, &f, &err) < 0);
+    CHECK(seckit_fle_decrypt_fields(d, &f, t, strlen(t), phone, 1, &err) < 0);
     CHECK(f == NULL);
     /* A named field that is missing, or not encrypted. */
     const char *const email[] = {"Email"};
-    CHECK_RC(seckit_fle_decrypt_fields(d, body, strlen(body), email, 1, &f, &err),
+    CHECK_RC(seckit_fle_decrypt_fields(d, &f, body, strlen(body), email, 1, &err),
              SECKIT_ENOTFOUND);
     const char *const name[] = {"Name"};
-    CHECK_RC(seckit_fle_decrypt_fields(d, body, strlen(body), name, 1, &f, &err), SECKIT_EFORMAT);
+    CHECK_RC(seckit_fle_decrypt_fields(d, &f, body, strlen(body), name, 1, &err), SECKIT_EFORMAT);
     CHECK(f == NULL);
     free(t);
     free(body);
@@ -158,7 +158,7 @@ static void test_fields_selection(void)
     char *b2 = body_with(body, v, "");
     seckit_fle_fields *f = NULL;
     /* Nothing named: refused, with a public message. */
-    CHECK_RC(seckit_fle_decrypt_fields(d, b2, strlen(b2), NULL, 0, &f, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_fle_decrypt_fields(d, &f, b2, strlen(b2), NULL, 0, &err), SECKIT_EINVAL);
     CHECK_STR(err.public_message, "internal error");
     seckit_fle_decryptor_free(d);
     /* A pattern: only Phone, not the encrypted value posted as comment. */
@@ -173,11 +173,11 @@ static void test_fields_selection(void)
                                           SECKIT_RSA_OAEP_SHA256, &err),
              &err);
     CHECK_OK(seckit_fle_decryptor_add_field(pd, "Pho*", &err), &err);
-    CHECK_OK(seckit_fle_decrypt_fields(pd, b2, strlen(b2), NULL, 0, &f, &err), &err);
+    CHECK_OK(seckit_fle_decrypt_fields(pd, &f, b2, strlen(b2), NULL, 0, &err), &err);
     seckit_fle_field x;
     CHECK(seckit_fle_fields_decrypted(f) == 1);
-    CHECK(seckit_fle_fields_get(f, 0, &x) == 0 && !x.decrypted);
-    CHECK(seckit_fle_fields_get(f, 1, &x) == 0 && x.decrypted);
+    CHECK(seckit_fle_fields_get(f, &x, 0) == 0 && !x.decrypted);
+    CHECK(seckit_fle_fields_get(f, &x, 1) == 0 && x.decrypted);
     seckit_fle_fields_free(f);
     /* The decryptor is sealed by the first decryption. */
     CHECK_RC(seckit_fle_decryptor_add_field(pd, "Email", &err), SECKIT_EINVAL);
@@ -189,7 +189,7 @@ static void test_fields_selection(void)
     CHECK_OK(seckit_fle_decryptor_add_key(pd, PROVIDER, KEY_NAME, priv, priv_len,
                                           SECKIT_RSA_OAEP_SHA256, &err),
              &err);
-    CHECK_OK(seckit_fle_decrypt_fields(pd, b2, strlen(b2), NULL, 0, &f, &err), &err);
+    CHECK_OK(seckit_fle_decrypt_fields(pd, &f, b2, strlen(b2), NULL, 0, &err), &err);
     CHECK(seckit_fle_fields_decrypted(f) == 2);
     seckit_fle_fields_free(f);
     seckit_fle_decryptor_free(pd);
@@ -214,24 +214,24 @@ static void test_form_lenient_codec(void)
     CHECK(seckit_form_count(f) == 5);
     const char *n = "", *v = "";
     size_t nl, vl, bad = 0;
-    CHECK_RC(seckit_form_field(f, 0, &n, &nl, &v, &vl, NULL), 0);
+    CHECK_RC(seckit_form_field(f, &n, &nl, &v, &vl, NULL, 0), 0);
     CHECK(strcmp(v, "Z\xc3\xbcrich") == 0);
-    CHECK(!seckit_form_field_is_strict(f, 0, &bad) && bad == 6);
-    CHECK_RC(seckit_form_field(f, 1, &n, &nl, &v, &vl, NULL), 0);
+    CHECK(!seckit_form_field_is_strict(f, &bad, 0) && bad == 6);
+    CHECK_RC(seckit_form_field(f, &n, &nl, &v, &vl, NULL, 1), 0);
     CHECK(strcmp(v, "a|b;c") == 0);
-    CHECK_RC(seckit_form_field(f, 2, &n, &nl, &v, &vl, NULL), 0);
+    CHECK_RC(seckit_form_field(f, &n, &nl, &v, &vl, NULL, 2), 0);
     CHECK(strcmp(v, "100%") == 0);
-    CHECK_RC(seckit_form_field(f, 3, &n, &nl, &v, &vl, NULL), 0);
+    CHECK_RC(seckit_form_field(f, &n, &nl, &v, &vl, NULL, 3), 0);
     CHECK(strcmp(v, "%zz") == 0);
-    CHECK(!seckit_form_field_is_strict(f, 3, NULL));
-    CHECK_RC(seckit_form_field(f, 4, &n, &nl, &v, &vl, NULL), 0);
-    CHECK(strcmp(v, "A") == 0 && seckit_form_field_is_strict(f, 4, NULL));
-    CHECK(!seckit_form_field_is_strict(f, 9, NULL));
+    CHECK(!seckit_form_field_is_strict(f, NULL, 3));
+    CHECK_RC(seckit_form_field(f, &n, &nl, &v, &vl, NULL, 4), 0);
+    CHECK(strcmp(v, "A") == 0 && seckit_form_field_is_strict(f, NULL, 4));
+    CHECK(!seckit_form_field_is_strict(f, NULL, 9));
     const char *raw;
     size_t rl, nrl;
-    CHECK_OK(seckit_form_field_raw(f, 1, &raw, &rl, &nrl), &err);
+    CHECK_OK(seckit_form_field_raw(f, &raw, &rl, &nrl, 1), &err);
     CHECK(rl == 7 && nrl == 1 && memcmp(raw, "n=a|b;c", 7) == 0);
-    CHECK_RC(seckit_form_field_raw(f, 5, &raw, &rl, &nrl), SECKIT_EINVAL);
+    CHECK_RC(seckit_form_field_raw(f, &raw, &rl, &nrl, 5), SECKIT_EINVAL);
     /* Untouched fields serialise byte for byte. */
     char *out = NULL;
     size_t ol = 0;
@@ -253,20 +253,20 @@ static void test_lenient_decrypt(void)
     char *body = body_with(before, v, after);
     char *out = NULL;
     size_t ol = 0;
-    CHECK_RC(seckit_fle_decrypt_body(strict, body, strlen(body), phone, 1, &out, &ol, NULL, &err),
+    CHECK_RC(seckit_fle_decrypt_body(strict, &out, &ol, NULL, body, strlen(body), phone, 1, &err),
              SECKIT_EFORMAT);
     CHECK(out == NULL);
-    CHECK_OK(seckit_fle_decrypt_body(lenient, body, strlen(body), phone, 1, &out, &ol, NULL, &err),
+    CHECK_OK(seckit_fle_decrypt_body(lenient, &out, &ol, NULL, body, strlen(body), phone, 1, &err),
              &err);
     char *want = body_with(before, "404-555-0150", after);
     CHECK(out != NULL && ol == strlen(want) && memcmp(out, want, ol) == 0);
     seckit_secret_free(out);
     free(want);
     seckit_fle_fields *f = NULL;
-    CHECK_OK(seckit_fle_decrypt_fields(lenient, body, strlen(body), phone, 1, &f, &err), &err);
+    CHECK_OK(seckit_fle_decrypt_fields(lenient, &f, body, strlen(body), phone, 1, &err), &err);
     seckit_fle_field x;
-    CHECK(seckit_fle_fields_get(f, 0, &x) == 0 && !x.strict && !x.decrypted);
-    CHECK(seckit_fle_fields_get(f, 2, &x) == 0 && x.strict && x.decrypted &&
+    CHECK(seckit_fle_fields_get(f, &x, 0) == 0 && !x.strict && !x.decrypted);
+    CHECK(seckit_fle_fields_get(f, &x, 2) == 0 && x.strict && x.decrypted &&
           strcmp((const char *)x.plaintext, "404-555-0150") == 0);
     seckit_fle_fields_free(f);
     /* The encrypted field itself is still held to the strict codec. */
@@ -275,23 +275,23 @@ static void test_lenient_decrypt(void)
         char *sv = body_with(v, spoil[i], "");
         char *sb = body_with("n=a|b&Phone=", sv, "&x=1");
         f = (seckit_fle_fields *)1;
-        CHECK_RC(seckit_fle_decrypt_fields(lenient, sb, strlen(sb), phone, 1, &f, &err),
+        CHECK_RC(seckit_fle_decrypt_fields(lenient, &f, sb, strlen(sb), phone, 1, &err),
                  SECKIT_EFORMAT);
         CHECK(f == NULL);
         CHECK_MSG(strstr(err.message, "field 'Phone'") != NULL, "%s", err.message);
-        CHECK_RC(seckit_fle_decrypt_body(lenient, sb, strlen(sb), phone, 1, &out, &ol, NULL, &err),
+        CHECK_RC(seckit_fle_decrypt_body(lenient, &out, &ol, NULL, sb, strlen(sb), phone, 1, &err),
                  SECKIT_EFORMAT);
         free(sb);
         free(sv);
     }
     /* In a named field's name too. */
     char *nb = body_with("Pho%zzne=x&Phone=", v, "");
-    CHECK_OK(seckit_fle_decrypt_body(lenient, nb, strlen(nb), phone, 1, &out, &ol, NULL, &err),
+    CHECK_OK(seckit_fle_decrypt_body(lenient, &out, &ol, NULL, nb, strlen(nb), phone, 1, &err),
              &err);
     seckit_secret_free(out);
     free(nb);
     nb = body_with("Phone=", v, "&Phone=a|b");
-    CHECK_RC(seckit_fle_decrypt_body(lenient, nb, strlen(nb), phone, 1, &out, &ol, NULL, &err),
+    CHECK_RC(seckit_fle_decrypt_body(lenient, &out, &ol, NULL, nb, strlen(nb), phone, 1, &err),
              SECKIT_EFORMAT);
     free(nb);
     free(body);
@@ -360,11 +360,11 @@ static void test_public_messages(void)
         const char *b = cases[i].body;
         seckit_fle_decryptor *dd = cases[i].lenient ? lenient : d;
         seckit_fle_fields *f = NULL;
-        int rc = seckit_fle_decrypt_fields(dd, b, strlen(b), phone, 1, &f, &err);
+        int rc = seckit_fle_decrypt_fields(dd, &f, b, strlen(b), phone, 1, &err);
         check_public(rc, cases[i].what);
         CHECK_MSG(strcmp(err.public_message, cases[i].public_message) == 0, "%s: '%s'",
                   cases[i].what, err.public_message);
-        rc = seckit_fle_decrypt_body(dd, b, strlen(b), phone, 1, &out, &ol, NULL, &err);
+        rc = seckit_fle_decrypt_body(dd, &out, &ol, NULL, b, strlen(b), phone, 1, &err);
         check_public(rc, cases[i].what);
         CHECK_MSG(strcmp(err.public_message, cases[i].public_message) == 0, "%s: '%s'",
                   cases[i].what, err.public_message);
@@ -373,7 +373,7 @@ static void test_public_messages(void)
     /* The detailed message of "no key" names the EDK's provider and key
      * (that is for the log); the public one does not (checked above). */
     char *b = body_with("Phone=", other, "");
-    CHECK_RC(seckit_fle_decrypt_body(d, b, strlen(b), phone, 1, &out, &ol, NULL, &err),
+    CHECK_RC(seckit_fle_decrypt_body(d, &out, &ol, NULL, b, strlen(b), phone, 1, &err),
              SECKIT_ENOTFOUND);
     CHECK(strstr(err.message, OTHER_PROVIDER) != NULL && strstr(err.message, KEY_NAME) != NULL);
     free(b);
@@ -385,7 +385,7 @@ static void test_public_messages(void)
     seckit_fle_decryptor *small = NULL;
     CHECK_OK(seckit_fle_decryptor_new(&small, &o, &err), &err);
     b = body_with("Phone=", good, "");
-    CHECK(seckit_fle_decrypt_body(small, b, strlen(b), phone, 1, &out, &ol, NULL, &err) ==
+    CHECK(seckit_fle_decrypt_body(small, &out, &ol, NULL, b, strlen(b), phone, 1, &err) ==
           SECKIT_ELIMIT);
     check_public(SECKIT_ELIMIT, "too large");
     CHECK_STR(err.public_message, "the request body is too large");
@@ -395,7 +395,7 @@ static void test_public_messages(void)
     CHECK_OK(seckit_fle_decryptor_new(&small, &o, &err), &err);
     b = body_with("Phone=", good, "&Phone=");
     char *b2 = body_with(b, good, "");
-    CHECK(seckit_fle_decrypt_body(small, b2, strlen(b2), phone, 1, &out, &ol, NULL, &err) ==
+    CHECK(seckit_fle_decrypt_body(small, &out, &ol, NULL, b2, strlen(b2), phone, 1, &err) ==
           SECKIT_ELIMIT);
     check_public(SECKIT_ELIMIT, "too many");
     CHECK_STR(err.public_message, "too many encrypted fields");
@@ -409,12 +409,12 @@ static void test_public_messages(void)
     for (size_t i = 0; i < SKT_TEST_LEN(vals); i++) {
         /* the values are percent-encoded; decode_value accepts the
          * %2B/%2F/%3D-free prefix, which is enough to fail. */
-        int rc = seckit_fle_decrypt_value(d, vals[i], strlen(vals[i]), &plain, &pl, &err);
+        int rc = seckit_fle_decrypt_value(d, &plain, &pl, vals[i], strlen(vals[i]), &err);
         check_public(rc, "decrypt_value");
         CHECK_STR(err.public_message, "the encrypted value could not be decrypted");
         CHECK(plain == NULL);
     }
-    CHECK(seckit_fle_decrypt_value(NULL, "x", 1, &plain, &pl, &err) == SECKIT_EINVAL);
+    CHECK(seckit_fle_decrypt_value(NULL, &plain, &pl, "x", 1, &err) == SECKIT_EINVAL);
     CHECK_STR(err.public_message, "internal error");
 done:
     free(good);
@@ -455,8 +455,8 @@ static void test_error_public_api(void)
 int main(void)
 {
     TEST_INIT();
-    if (seckit_rsa_keygen(2048, &priv, &priv_len, &pub, &pub_len, &err) != 0 ||
-        seckit_rsa_keygen(2048, &other_priv, &other_priv_len, &other_pub, &other_pub_len, &err) !=
+    if (seckit_rsa_keygen(&priv, &priv_len, &pub, &pub_len, 2048, &err) != 0 ||
+        seckit_rsa_keygen(&other_priv, &other_priv_len, &other_pub, &other_pub_len, 2048, &err) !=
             0) {
         printf("FAIL keygen: %s\n", err.message);
         return 1;

@@ -42,7 +42,7 @@ static int decrypts(const seckit_fle_decryptor *d, seckit_error *e)
 {
     uint8_t *plain = NULL;
     size_t pl = 0;
-    int ok = seckit_fle_decrypt_value(d, value, value_len, &plain, &pl, e) == 0 &&
+    int ok = seckit_fle_decrypt_value(d, &plain, &pl, value, value_len, e) == 0 &&
              pl == strlen(secret_text) && memcmp(plain, secret_text, pl) == 0;
     seckit_secret_free(plain);
     return ok;
@@ -211,8 +211,8 @@ static void test_refcount(void)
 int main(void)
 {
     TEST_INIT();
-    if (seckit_rsa_keygen(2048, &priv1, &priv1_len, &pub1, &pub1_len, &err) != 0 ||
-        seckit_rsa_keygen(2048, &priv2, &priv2_len, &pub2, &pub2_len, &err) != 0) {
+    if (seckit_rsa_keygen(&priv1, &priv1_len, &pub1, &pub1_len, 2048, &err) != 0 ||
+        seckit_rsa_keygen(&priv2, &priv2_len, &pub2, &pub2_len, 2048, &err) != 0) {
         printf("FAIL keygen: %s\n", err.message);
         return 1;
     }
@@ -220,7 +220,7 @@ int main(void)
     const char *pats[] = {"Phone"};
     if (seckit_fle_profile_new(&p, pub1, pub1_len, "FLEDemo", "DemoPublicKey", pats, 1, &err) !=
             0 ||
-        seckit_fle_encrypt_value(p, "Phone", secret_text, strlen(secret_text), &value, &value_len,
+        seckit_fle_encrypt_value(p, &value, &value_len, "Phone", secret_text, strlen(secret_text),
                                  &err) != 0) {
         printf("FAIL encrypt: %s\n", err.message);
         return 1;

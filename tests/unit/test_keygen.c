@@ -14,7 +14,7 @@ static void test_rsa_2048(void)
     seckit_error err;
     char *priv, *pub;
     size_t priv_len, pub_len;
-    CHECK_OK(seckit_rsa_keygen(2048, &priv, &priv_len, &pub, &pub_len, &err), &err);
+    CHECK_OK(seckit_rsa_keygen(&priv, &priv_len, &pub, &pub_len, 2048, &err), &err);
     CHECK(strncmp(priv, "-----BEGIN PRIVATE KEY-----", 27) == 0);
     CHECK(strncmp(pub, "-----BEGIN PUBLIC KEY-----", 26) == 0);
     CHECK(strlen(priv) == priv_len && strlen(pub) == pub_len);
@@ -40,11 +40,11 @@ static void test_rsa_bad_sizes(void)
     seckit_error err;
     char *priv = (char *)1, *pub = (char *)1;
     size_t a, b;
-    CHECK_RC(seckit_rsa_keygen(1024, &priv, &a, &pub, &b, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_rsa_keygen(&priv, &a, &pub, &b, 1024, &err), SECKIT_EINVAL);
     CHECK(priv == NULL && pub == NULL);
     CHECK(strstr(err.message, "1024") != NULL);
-    CHECK_RC(seckit_rsa_keygen(2047, &priv, &a, &pub, &b, &err), SECKIT_EINVAL);
-    CHECK_RC(seckit_rsa_keygen(2048, NULL, &a, &pub, &b, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_rsa_keygen(&priv, &a, &pub, &b, 2047, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_rsa_keygen(NULL, &a, &pub, &b, 2048, &err), SECKIT_EINVAL);
 }
 
 int main(void)

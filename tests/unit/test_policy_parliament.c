@@ -87,7 +87,7 @@ static int lint_file(const char *path, const char *type, const seckit_iam_data *
     memset(&o, 0, sizeof(o));
     o.data = data;
     o.type = SECKIT_POLICY_IDENTITY;
-    if (strcmp(type, "auto") != 0 && seckit_policy_type_parse(type, &o.type, NULL) != 0) {
+    if (strcmp(type, "auto") != 0 && seckit_policy_type_parse(&o.type, type, NULL) != 0) {
         snprintf(why, whycap, "bad type '%s' in MANIFEST", type);
         free(text);
         return -1;
@@ -96,13 +96,13 @@ static int lint_file(const char *path, const char *type, const seckit_iam_data *
     seckit_error err;
     seckit_error_clear(&err);
     seckit_policy_inputs_options io = {SECKIT_INPUT_AUTO, path, 0};
-    int rc = seckit_policy_inputs_extract(text, len, &io, &in, &err);
+    int rc = seckit_policy_inputs_extract(&in, text, len, &io, &err);
     for (size_t i = 0; rc == 0 && i < in->count; i++) {
         seckit_policy_input item = in->items[i];
         if (strcmp(type, "auto") != 0)
             item.type_known = 0; /* the MANIFEST's type */
         seckit_policy_findings *f = NULL;
-        rc = seckit_policy_input_lint(&item, &o, &f, &err);
+        rc = seckit_policy_input_lint(&item, &f, &o, &err);
         for (size_t k = 0; rc == 0 && k < f->count; k++)
             got_add(g, &f->items[k]);
         seckit_policy_findings_free(f);

@@ -619,7 +619,7 @@ static void test_presign(void)
     skt_aws_hooks hk = {.now = fixed_now};
     skt_aws_set_hooks(aws, &hk);
     /* The AWS documentation's presigned GetObject example, to the byte. */
-    CHECK_OK(seckit_s3_presign(aws, "GET", "examplebucket", "test.txt", NULL, 86400, &url, &err),
+    CHECK_OK(seckit_s3_presign(aws, &url, "GET", "examplebucket", "test.txt", NULL, 86400, &err),
              &err);
     CHECK_STR(url, "https://examplebucket.s3.amazonaws.com/test.txt"
                    "?X-Amz-Algorithm=AWS4-HMAC-SHA256"
@@ -630,35 +630,35 @@ static void test_presign(void)
     free(url);
     url = NULL;
     /* PUT signs another canonical request: same parameters, other signature */
-    CHECK_OK(seckit_s3_presign(aws, "PUT", "examplebucket", "test.txt", NULL, 86400, &url, &err),
+    CHECK_OK(seckit_s3_presign(aws, &url, "PUT", "examplebucket", "test.txt", NULL, 86400, &err),
              &err);
     CHECK(url != NULL && strstr(url, "&X-Amz-SignedHeaders=host&X-Amz-Signature=") != NULL);
     CHECK(url != NULL && strstr(url, "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c26595") == NULL);
     free(url);
     url = NULL;
     /* a version: signed as a query parameter */
-    CHECK_OK(seckit_s3_presign(aws, "GET", "examplebucket", "a b/c", "v1+x", 60, &url, &err), &err);
+    CHECK_OK(seckit_s3_presign(aws, &url, "GET", "examplebucket", "a b/c", "v1+x", 60, &err), &err);
     CHECK(url != NULL && strncmp(url, "https://examplebucket.s3.amazonaws.com/a%20b/c?", 47) == 0);
     CHECK(url != NULL && strstr(url, "&versionId=v1%2Bx") != NULL);
     free(url);
     url = NULL;
     /* near misses: nothing made */
-    CHECK_RC(seckit_s3_presign(aws, "GET", "examplebucket", "k", NULL, 0, &url, &err),
+    CHECK_RC(seckit_s3_presign(aws, &url, "GET", "examplebucket", "k", NULL, 0, &err),
              SECKIT_EINVAL);
-    CHECK_RC(seckit_s3_presign(aws, "GET", "examplebucket", "k", NULL, 604801, &url, &err),
+    CHECK_RC(seckit_s3_presign(aws, &url, "GET", "examplebucket", "k", NULL, 604801, &err),
              SECKIT_EINVAL);
     CHECK(strstr(err.message, "604800") != NULL);
-    CHECK_OK(seckit_s3_presign(aws, "GET", "examplebucket", "k", NULL, 604800, &url, &err), &err);
+    CHECK_OK(seckit_s3_presign(aws, &url, "GET", "examplebucket", "k", NULL, 604800, &err), &err);
     free(url);
     url = NULL;
-    CHECK_RC(seckit_s3_presign(aws, "DELETE", "examplebucket", "k", NULL, 60, &url, &err),
+    CHECK_RC(seckit_s3_presign(aws, &url, "DELETE", "examplebucket", "k", NULL, 60, &err),
              SECKIT_EINVAL);
-    CHECK_RC(seckit_s3_presign(aws, "get", "examplebucket", "k", NULL, 60, &url, &err),
+    CHECK_RC(seckit_s3_presign(aws, &url, "get", "examplebucket", "k", NULL, 60, &err),
              SECKIT_EINVAL);
-    CHECK_RC(seckit_s3_presign(aws, "GET", "Example", "k", NULL, 60, &url, &err), SECKIT_EINVAL);
-    CHECK_RC(seckit_s3_presign(aws, "GET", "examplebucket", "", NULL, 60, &url, &err),
+    CHECK_RC(seckit_s3_presign(aws, &url, "GET", "Example", "k", NULL, 60, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3_presign(aws, &url, "GET", "examplebucket", "", NULL, 60, &err),
              SECKIT_EINVAL);
-    CHECK_RC(seckit_s3_presign(aws, "PUT", "examplebucket", "k", "v1", 60, &url, &err),
+    CHECK_RC(seckit_s3_presign(aws, &url, "PUT", "examplebucket", "k", "v1", 60, &err),
              SECKIT_EINVAL);
     CHECK(url == NULL);
     seckit_aws_free(aws);
@@ -666,7 +666,7 @@ static void test_presign(void)
     snprintf(c.session_token, sizeof c.session_token, "IQoJb3JpZ2luX2VjE/token+=");
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     skt_aws_set_hooks(aws, &hk);
-    CHECK_OK(seckit_s3_presign(aws, "GET", "examplebucket", "test.txt", NULL, 86400, &url, &err),
+    CHECK_OK(seckit_s3_presign(aws, &url, "GET", "examplebucket", "test.txt", NULL, 86400, &err),
              &err);
     CHECK(url != NULL &&
           strstr(url, "&X-Amz-Expires=86400&X-Amz-Security-Token=IQoJb3JpZ2luX2VjE%2Ftoken%2B%3D"

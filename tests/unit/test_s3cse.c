@@ -167,7 +167,7 @@ static int stream_decrypt(const seckit_s3cse_options *o, const seckit_s3cse_keyr
     size_t w = 0;
     for (size_t off = 0; off < len && rc == 0; off += chunk) {
         size_t c = len - off < chunk ? len - off : chunk, got = 0;
-        rc = seckit_s3cse_decryptor_update(d, body + off, c, out + w, &got, err);
+        rc = seckit_s3cse_decryptor_update(d, out + w, &got, body + off, c, err);
         w += got;
     }
     size_t got = 0;
@@ -397,7 +397,7 @@ static void test_kat_v3_body(void)
     uint8_t *pt = NULL;
     size_t pl = 0;
     /* default options: V3 is allowed */
-    CHECK_OK(seckit_s3cse_decrypt(NULL, kr, m.kv, m.n, NULL, 0, body, bl, &pt, &pl, &err), &err);
+    CHECK_OK(seckit_s3cse_decrypt(&pt, &pl, NULL, kr, m.kv, m.n, NULL, 0, body, bl, &err), &err);
     CHECK(pl == strlen(hello) && pt != NULL && memcmp(pt, hello, pl) == 0);
     seckit_secret_free(pt);
     /* streaming, byte by byte */
@@ -408,7 +408,7 @@ static void test_kat_v3_body(void)
     free(p2);
     /* the V2-AAD blob does not unwrap as V3 */
     tm_set(&m, "x-amz-3", kat_wrap_v2);
-    CHECK_RC(seckit_s3cse_decrypt(NULL, kr, m.kv, m.n, NULL, 0, body, bl, &pt, &pl, &err),
+    CHECK_RC(seckit_s3cse_decrypt(&pt, &pl, NULL, kr, m.kv, m.n, NULL, 0, body, bl, &err),
              SECKIT_EAUTH);
     CHECK(pt == NULL);
     tm_free(&m);
@@ -427,20 +427,20 @@ static void test_kat_v2_body(void)
     uint8_t *pt = NULL;
     size_t pl = 0;
     /* default policy refuses V2, naming the option */
-    CHECK_RC(seckit_s3cse_decrypt(NULL, kr, m.kv, m.n, NULL, 0, body, bl, &pt, &pl, &err),
+    CHECK_RC(seckit_s3cse_decrypt(&pt, &pl, NULL, kr, m.kv, m.n, NULL, 0, body, bl, &err),
              SECKIT_EPOLICY);
     CHECK(strstr(err.message, "--commitment-policy require-encrypt-allow-decrypt") != NULL);
     seckit_s3cse_options o =
         opts_with(SECKIT_S3CSE_REQUIRE_ENCRYPT_ALLOW_DECRYPT, SECKIT_S3CSE_PROFILE_V2);
-    CHECK_OK(seckit_s3cse_decrypt(&o, kr, m.kv, m.n, NULL, 0, body, bl, &pt, &pl, &err), &err);
+    CHECK_OK(seckit_s3cse_decrypt(&pt, &pl, &o, kr, m.kv, m.n, NULL, 0, body, bl, &err), &err);
     CHECK(pl == strlen(hello) && memcmp(pt, hello, pl) == 0);
     seckit_secret_free(pt);
     o.commitment_policy = SECKIT_S3CSE_FORBID_ENCRYPT_ALLOW_DECRYPT;
-    CHECK_OK(seckit_s3cse_decrypt(&o, kr, m.kv, m.n, NULL, 0, body, bl, &pt, &pl, &err), &err);
+    CHECK_OK(seckit_s3cse_decrypt(&pt, &pl, &o, kr, m.kv, m.n, NULL, 0, body, bl, &err), &err);
     seckit_secret_free(pt);
     /* the V3-AAD blob does not unwrap as V2 */
     tm_set(&m, "x-amz-key-v2", kat_wrap_v3);
-    CHECK_RC(seckit_s3cse_decrypt(&o, kr, m.kv, m.n, NULL, 0, body, bl, &pt, &pl, &err),
+    CHECK_RC(seckit_s3cse_decrypt(&pt, &pl, &o, kr, m.kv, m.n, NULL, 0, body, bl, &err),
              SECKIT_EAUTH);
     tm_free(&m);
     seckit_s3cse_keyring_free(kr);
@@ -498,7 +498,7 @@ static void round_trip(seckit_s3cse_keyring *enc_kr, seckit_s3cse_keyring *dec_k
         seckit_error err;
         seckit_s3cse_meta meta;
         seckit_s3cse_encryptor *e;
-        int rc = seckit_s3cse_encryptor_new(&e, &o, enc_kr, &meta, &err);
+        int rc = seckit_s3cse_encryptor_new(&e, &meta, &o, enc_kr, &err);
         CHECK_MSG(rc == 0, "%s: encryptor_new: %s", label, err.message);
         if (rc != 0) {
             free(pt);
@@ -509,7 +509,7 @@ static void round_trip(seckit_s3cse_keyring *enc_kr, seckit_s3cse_keyring *dec_k
         size_t off = 0, step = 7;
         while (off < len) {
             size_t c = len - off < step ? len - off : step;
-            CHECK_OK(seckit_s3cse_encryptor_update(e, pt + off, c, body + off, &err), &err);
+            CHECK_OK(seckit_s3cse_encryptor_update(e, body + off, pt + off, c, &err), &err);
             off += c;
             step = step * 3 + 1;
         }
@@ -529,7 +529,7 @@ static void round_trip(seckit_s3cse_keyring *enc_kr, seckit_s3cse_keyring *dec_k
             CHECK(tm_get(&m, "x-amz-iv") == NULL && tm_get(&m, "x-amz-tag-len") == NULL);
         }
         seckit_s3cse_location loc;
-        CHECK_OK(seckit_s3cse_detect(m.kv, m.n, &loc, &err), &err);
+        CHECK_OK(seckit_s3cse_detect(&loc, m.kv, m.n, &err), &err);
         CHECK(
             loc ==
             (env == SECKIT_S3CSE_ENVELOPE_V2
@@ -552,7 +552,7 @@ static void round_trip(seckit_s3cse_keyring *enc_kr, seckit_s3cse_keyring *dec_k
         }
         /* describe */
         seckit_s3cse_info info;
-        CHECK_OK(seckit_s3cse_describe(m.kv, m.n, meta.instruction, meta.instruction_len, &info,
+        CHECK_OK(seckit_s3cse_describe(&info, m.kv, m.n, meta.instruction, meta.instruction_len,
                                        &err),
                  &err);
         CHECK(info.envelope == (env == SECKIT_S3CSE_ENVELOPE_V2 ? SECKIT_S3CSE_ENVELOPE_V2
@@ -619,15 +619,15 @@ static void test_encryptor_restart(void)
         seckit_s3cse_encryptor *e = NULL;
         seckit_s3cse_meta meta;
         seckit_error err;
-        CHECK_OK(seckit_s3cse_encryptor_new(&e, &o, kr, &meta, &err), &err);
-        CHECK_OK(seckit_s3cse_encryptor_update(e, pt, 300, c1, &err), &err);
+        CHECK_OK(seckit_s3cse_encryptor_new(&e, &meta, &o, kr, &err), &err);
+        CHECK_OK(seckit_s3cse_encryptor_update(e, c1, pt, 300, &err), &err);
         CHECK_OK(seckit_s3cse_encryptor_restart(e, &err), &err); /* mid-stream */
         CHECK(seckit_s3cse_encryptor_count(e) == 0);
-        CHECK_OK(seckit_s3cse_encryptor_update(e, pt, 512, c1, &err), &err);
-        CHECK_OK(seckit_s3cse_encryptor_update(e, pt + 512, 488, c1 + 512, &err), &err);
+        CHECK_OK(seckit_s3cse_encryptor_update(e, c1, pt, 512, &err), &err);
+        CHECK_OK(seckit_s3cse_encryptor_update(e, c1 + 512, pt + 512, 488, &err), &err);
         CHECK_OK(seckit_s3cse_encryptor_final(e, t1, &err), &err);
         CHECK_OK(seckit_s3cse_encryptor_restart(e, &err), &err); /* after final */
-        CHECK_OK(seckit_s3cse_encryptor_update(e, pt, 1000, c2, &err), &err);
+        CHECK_OK(seckit_s3cse_encryptor_update(e, c2, pt, 1000, &err), &err);
         CHECK_OK(seckit_s3cse_encryptor_final(e, t2, &err), &err);
         CHECK(memcmp(c1, c2, sizeof c1) == 0 && memcmp(t1, t2, 16) == 0);
         CHECK(memcmp(c1, pt, sizeof pt) != 0);
@@ -649,7 +649,7 @@ static void test_v3_metadata_shape(void)
     size_t bl;
     seckit_s3cse_meta meta;
     tmeta m;
-    CHECK_OK(seckit_s3cse_encrypt(NULL, plain, (const uint8_t *)"x", 1, &body, &bl, &meta, &err),
+    CHECK_OK(seckit_s3cse_encrypt(&body, &bl, &meta, NULL, plain, (const uint8_t *)"x", 1, &err),
              &err);
     tm_from(&m, &meta);
     CHECK(tm_get(&m, "x-amz-m") == NULL && tm_get(&m, "x-amz-t") == NULL);
@@ -659,14 +659,14 @@ static void test_v3_metadata_shape(void)
     tm_free(&m);
     seckit_s3cse_meta_free(&meta);
     free(body);
-    CHECK_OK(seckit_s3cse_encrypt(NULL, desc, (const uint8_t *)"x", 1, &body, &bl, &meta, &err),
+    CHECK_OK(seckit_s3cse_encrypt(&body, &bl, &meta, NULL, desc, (const uint8_t *)"x", 1, &err),
              &err);
     tm_from(&m, &meta);
     CHECK_STR(tm_get(&m, "x-amz-m"), "{\"k\":\"v\"}");
     tm_free(&m);
     seckit_s3cse_meta_free(&meta);
     free(body);
-    CHECK_OK(seckit_s3cse_encrypt(NULL, kms, (const uint8_t *)"x", 1, &body, &bl, &meta, &err),
+    CHECK_OK(seckit_s3cse_encrypt(&body, &bl, &meta, NULL, kms, (const uint8_t *)"x", 1, &err),
              &err);
     tm_from(&m, &meta);
     CHECK_STR(tm_get(&m, "x-amz-t"), "{\"aws:x-amz-cek-alg\":\"115\"}");
@@ -678,7 +678,7 @@ static void test_v3_metadata_shape(void)
     seckit_s3cse_options o =
         opts_with(SECKIT_S3CSE_FORBID_ENCRYPT_ALLOW_DECRYPT, SECKIT_S3CSE_PROFILE_V2);
     o.plaintext_length = 1;
-    CHECK_OK(seckit_s3cse_encrypt(&o, kms, (const uint8_t *)"x", 1, &body, &bl, &meta, &err), &err);
+    CHECK_OK(seckit_s3cse_encrypt(&body, &bl, &meta, &o, kms, (const uint8_t *)"x", 1, &err), &err);
     tm_from(&m, &meta);
     CHECK_STR(tm_get(&m, "x-amz-matdesc"), "{\"aws:x-amz-cek-alg\":\"AES/GCM/NoPadding\"}");
     CHECK_STR(tm_get(&m, "x-amz-wrap-alg"), "kms+context");
@@ -695,9 +695,9 @@ static void test_v3_metadata_shape(void)
     /* a wrong announced length is refused at final */
     seckit_s3cse_encryptor *e;
     o.plaintext_length = 5;
-    CHECK_OK(seckit_s3cse_encryptor_new(&e, &o, kms, &meta, &err), &err);
+    CHECK_OK(seckit_s3cse_encryptor_new(&e, &meta, &o, kms, &err), &err);
     uint8_t c[2], tag[16];
-    CHECK_OK(seckit_s3cse_encryptor_update(e, (const uint8_t *)"ab", 2, c, &err), &err);
+    CHECK_OK(seckit_s3cse_encryptor_update(e, c, (const uint8_t *)"ab", 2, &err), &err);
     CHECK_RC(seckit_s3cse_encryptor_final(e, tag, &err), SECKIT_EINVAL);
     seckit_s3cse_encryptor_free(e);
     seckit_s3cse_meta_free(&meta);
@@ -706,7 +706,7 @@ static void test_v3_metadata_shape(void)
     o.plaintext_length = -1;
     o.encryption_context = bad;
     o.encryption_context_count = 1;
-    CHECK_RC(seckit_s3cse_encrypt(&o, kms, (const uint8_t *)"x", 1, &body, &bl, &meta, &err),
+    CHECK_RC(seckit_s3cse_encrypt(&body, &bl, &meta, &o, kms, (const uint8_t *)"x", 1, &err),
              SECKIT_EINVAL);
     CHECK(strstr(err.message, "reserved") != NULL);
     seckit_s3cse_keyring_free(plain);
@@ -735,7 +735,7 @@ static void test_commitment_policy_matrix(void)
             size_t bl;
             seckit_s3cse_meta meta;
             int rc =
-                seckit_s3cse_encrypt(&o, kr, (const uint8_t *)"abc", 3, &body, &bl, &meta, &err);
+                seckit_s3cse_encrypt(&body, &bl, &meta, &o, kr, (const uint8_t *)"abc", 3, &err);
             if (want[p][v] < 0) {
                 CHECK_MSG(rc == SECKIT_EPOLICY, "policy %d envelope %d: rc %d", p, v, rc);
                 CHECK(strstr(err.message, "--commitment-policy") != NULL);
@@ -745,7 +745,7 @@ static void test_commitment_policy_matrix(void)
             if (rc != 0)
                 continue;
             seckit_s3cse_info info;
-            CHECK_OK(seckit_s3cse_describe(meta.kv, meta.count, NULL, 0, &info, &err), &err);
+            CHECK_OK(seckit_s3cse_describe(&info, meta.kv, meta.count, NULL, 0, &err), &err);
             CHECK((int)info.envelope == want[p][v]);
             seckit_s3cse_info_free(&info);
             /* and decrypt under each policy */
@@ -753,7 +753,7 @@ static void test_commitment_policy_matrix(void)
                 seckit_s3cse_options d = opts_with(pol[q], SECKIT_S3CSE_PROFILE_V2);
                 uint8_t *pt = NULL;
                 size_t pl;
-                rc = seckit_s3cse_decrypt(&d, kr, meta.kv, meta.count, NULL, 0, body, bl, &pt, &pl,
+                rc = seckit_s3cse_decrypt(&pt, &pl, &d, kr, meta.kv, meta.count, NULL, 0, body, bl,
                                           &err);
                 if (want[p][v] == 2 && q == 0) {
                     CHECK(rc == SECKIT_EPOLICY && pt == NULL);
@@ -775,21 +775,21 @@ static void test_parse_names(void)
     seckit_s3cse_security_profile s;
     seckit_s3cse_envelope e;
     seckit_error err;
-    CHECK_OK(seckit_s3cse_commitment_policy_parse("REQUIRE_ENCRYPT_ALLOW_DECRYPT", &p, &err), &err);
+    CHECK_OK(seckit_s3cse_commitment_policy_parse(&p, "REQUIRE_ENCRYPT_ALLOW_DECRYPT", &err), &err);
     CHECK(p == SECKIT_S3CSE_REQUIRE_ENCRYPT_ALLOW_DECRYPT);
-    CHECK_OK(seckit_s3cse_commitment_policy_parse("forbid-encrypt-allow-decrypt", &p, &err), &err);
+    CHECK_OK(seckit_s3cse_commitment_policy_parse(&p, "forbid-encrypt-allow-decrypt", &err), &err);
     CHECK(p == SECKIT_S3CSE_FORBID_ENCRYPT_ALLOW_DECRYPT);
-    CHECK_RC(seckit_s3cse_commitment_policy_parse("require", &p, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3cse_commitment_policy_parse(&p, "require", &err), SECKIT_EINVAL);
     CHECK_STR(seckit_s3cse_commitment_policy_name(SECKIT_S3CSE_REQUIRE_ENCRYPT_REQUIRE_DECRYPT),
               "require-encrypt-require-decrypt");
-    CHECK_OK(seckit_s3cse_security_profile_parse("V2_AND_LEGACY", &s, &err), &err);
+    CHECK_OK(seckit_s3cse_security_profile_parse(&s, "V2_AND_LEGACY", &err), &err);
     CHECK(s == SECKIT_S3CSE_PROFILE_V2_AND_LEGACY);
-    CHECK_OK(seckit_s3cse_security_profile_parse("v2", &s, &err), &err);
+    CHECK_OK(seckit_s3cse_security_profile_parse(&s, "v2", &err), &err);
     CHECK(s == SECKIT_S3CSE_PROFILE_V2);
-    CHECK_RC(seckit_s3cse_security_profile_parse("v3", &s, &err), SECKIT_EINVAL);
-    CHECK_OK(seckit_s3cse_envelope_parse("V2", &e, &err), &err);
+    CHECK_RC(seckit_s3cse_security_profile_parse(&s, "v3", &err), SECKIT_EINVAL);
+    CHECK_OK(seckit_s3cse_envelope_parse(&e, "V2", &err), &err);
     CHECK(e == SECKIT_S3CSE_ENVELOPE_V2);
-    CHECK_RC(seckit_s3cse_envelope_parse("v1", &e, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3cse_envelope_parse(&e, "v1", &err), SECKIT_EINVAL);
     CHECK_STR(seckit_s3cse_wrap_alg_name(SECKIT_S3CSE_WRAP_RSA_OAEP_SHA256),
               "RSA/ECB/OAEPWithSHA-256AndMGF1Padding");
     CHECK_STR(seckit_s3cse_content_alg_name(SECKIT_S3CSE_CONTENT_AES_GCM_COMMIT), "115");
@@ -870,29 +870,29 @@ static void check_legacy(tmeta *m, const seckit_s3cse_keyring *kr, const uint8_t
     uint8_t *pt = NULL;
     size_t pl = 0;
     /* refused by default, naming the option */
-    int rc = seckit_s3cse_decrypt(NULL, kr, m->kv, m->n, NULL, 0, body, bl, &pt, &pl, &err);
+    int rc = seckit_s3cse_decrypt(&pt, &pl, NULL, kr, m->kv, m->n, NULL, 0, body, bl, &err);
     CHECK_MSG(rc == SECKIT_EPOLICY && strstr(err.message, option_hint) != NULL,
               "%s: default: rc %d: %s", label, rc, err.message);
     /* V2 profile with the lax commitment policy: still refused */
     seckit_s3cse_options o =
         opts_with(SECKIT_S3CSE_REQUIRE_ENCRYPT_ALLOW_DECRYPT, SECKIT_S3CSE_PROFILE_V2);
-    rc = seckit_s3cse_decrypt(&o, kr, m->kv, m->n, NULL, 0, body, bl, &pt, &pl, &err);
+    rc = seckit_s3cse_decrypt(&pt, &pl, &o, kr, m->kv, m->n, NULL, 0, body, bl, &err);
     CHECK_MSG(rc == SECKIT_EPOLICY && strstr(err.message, "--security-profile v2-and-legacy"),
               "%s: v2 profile: rc %d: %s", label, rc, err.message);
     o = allow_all();
-    rc = seckit_s3cse_decrypt(&o, kr, m->kv, m->n, NULL, 0, body, bl, &pt, &pl, &err);
+    rc = seckit_s3cse_decrypt(&pt, &pl, &o, kr, m->kv, m->n, NULL, 0, body, bl, &err);
     CHECK_MSG(rc == 0, "%s: legacy: %s", label, err.message);
     if (rc == 0) {
         CHECK(pl == strlen(legacy_pt) && memcmp(pt, legacy_pt, pl) == 0);
         seckit_secret_free(pt);
     }
     seckit_s3cse_info info;
-    CHECK_OK(seckit_s3cse_describe(m->kv, m->n, NULL, 0, &info, &err), &err);
+    CHECK_OK(seckit_s3cse_describe(&info, m->kv, m->n, NULL, 0, &err), &err);
     CHECK(info.legacy == 1);
     seckit_s3cse_info_free(&info);
     /* every truncation fails (CBC: padding; GCM: tag) */
     for (size_t t = 0; t < bl; t++) {
-        rc = seckit_s3cse_decrypt(&o, kr, m->kv, m->n, NULL, 0, body, t, &pt, &pl, &err);
+        rc = seckit_s3cse_decrypt(&pt, &pl, &o, kr, m->kv, m->n, NULL, 0, body, t, &err);
         CHECK_MSG(rc == SECKIT_EAUTH && pt == NULL, "%s: truncated to %zu: rc %d", label, t, rc);
         if (rc == 0)
             seckit_secret_free(pt);
@@ -941,13 +941,13 @@ static void test_legacy_reads(void)
         seckit_error err;
         uint8_t *p;
         size_t pl;
-        CHECK_RC(seckit_s3cse_decrypt(NULL, aes128, m.kv, m.n, NULL, 0, body, bl, &p, &pl, &err),
+        CHECK_RC(seckit_s3cse_decrypt(&p, &pl, NULL, aes128, m.kv, m.n, NULL, 0, body, bl, &err),
                  SECKIT_EPOLICY);
         CHECK(strstr(err.message, "--commitment-policy require-encrypt-allow-decrypt") != NULL);
         /* a wrong plaintext length is caught */
         tm_set(&m, "x-amz-unencrypted-content-length", "62");
         seckit_s3cse_options o = allow_all();
-        CHECK_RC(seckit_s3cse_decrypt(&o, aes128, m.kv, m.n, NULL, 0, body, bl, &p, &pl, &err),
+        CHECK_RC(seckit_s3cse_decrypt(&p, &pl, &o, aes128, m.kv, m.n, NULL, 0, body, bl, &err),
                  SECKIT_EAUTH);
     }
     tm_free(&m);
@@ -981,7 +981,7 @@ static void test_legacy_reads(void)
         check_legacy(&m, kms, body, bl, "V2 CBC kms", "--security-profile v2-and-legacy");
         seckit_s3cse_info info;
         seckit_error err;
-        CHECK_OK(seckit_s3cse_describe(m.kv, m.n, NULL, 0, &info, &err), &err);
+        CHECK_OK(seckit_s3cse_describe(&info, m.kv, m.n, NULL, 0, &err), &err);
         CHECK_STR(info.kms_key_id, "key-1");
         CHECK(info.description_is_context == 1 && info.content_alg == SECKIT_S3CSE_CONTENT_AES_CBC);
         seckit_s3cse_info_free(&info);
@@ -990,11 +990,11 @@ static void test_legacy_reads(void)
         seckit_s3cse_options o = allow_all();
         uint8_t *p;
         size_t pl;
-        CHECK_OK(seckit_s3cse_decrypt(&o, kms, m.kv, m.n, NULL, 0, body, bl, &p, &pl, &err), &err);
+        CHECK_OK(seckit_s3cse_decrypt(&p, &pl, &o, kms, m.kv, m.n, NULL, 0, body, bl, &err), &err);
         seckit_secret_free(p);
         /* a tag length with CBC is malformed */
         tm_set(&m, "x-amz-tag-len", "128");
-        CHECK_RC(seckit_s3cse_decrypt(&o, kms, m.kv, m.n, NULL, 0, body, bl, &p, &pl, &err),
+        CHECK_RC(seckit_s3cse_decrypt(&p, &pl, &o, kms, m.kv, m.n, NULL, 0, body, bl, &err),
                  SECKIT_EFORMAT);
         tm_free(&m);
     }
@@ -1060,10 +1060,10 @@ static void ranged(seckit_s3cse_envelope env)
     size_t bl;
     seckit_s3cse_meta meta;
     seckit_error err;
-    CHECK_OK(seckit_s3cse_encrypt(&o, kr, pt, sizeof(pt), &body, &bl, &meta, &err), &err);
+    CHECK_OK(seckit_s3cse_encrypt(&body, &bl, &meta, &o, kr, pt, sizeof(pt), &err), &err);
     /* default profile: refused */
     seckit_s3cse_range r;
-    CHECK_OK(seckit_s3cse_range_adjust(40, 70, bl, &r, &err), &err);
+    CHECK_OK(seckit_s3cse_range_adjust(&r, 40, 70, bl, &err), &err);
     seckit_s3cse_decryptor *d = NULL;
     seckit_s3cse_options def = opts_with(o.commitment_policy, SECKIT_S3CSE_PROFILE_V2);
     CHECK_RC(seckit_s3cse_decryptor_new_range(&d, &def, kr, meta.kv, meta.count, NULL, 0, &r, &err),
@@ -1079,7 +1079,7 @@ static void ranged(seckit_s3cse_envelope env)
                 /* without the object length the caller cannot drop the tag */
                 if (!known && b > 99)
                     continue;
-                int rc = seckit_s3cse_range_adjust(a, b, known ? bl : 0, &r, &err);
+                int rc = seckit_s3cse_range_adjust(&r, a, b, known ? bl : 0, &err);
                 CHECK_OK(rc, &err);
                 if (rc != 0)
                     continue;
@@ -1095,7 +1095,7 @@ static void ranged(seckit_s3cse_envelope env)
                 /* the server returns at most the object */
                 for (uint64_t p = r.fetch_first; p <= last; p += 5) {
                     size_t c = last + 1 - p < 5 ? (size_t)(last + 1 - p) : 5;
-                    CHECK_OK(seckit_s3cse_decryptor_update(d, body + p, c, out + w, &got, &err),
+                    CHECK_OK(seckit_s3cse_decryptor_update(d, out + w, &got, body + p, c, &err),
                              &err);
                     w += got;
                 }
@@ -1108,8 +1108,8 @@ static void ranged(seckit_s3cse_envelope env)
                           (unsigned long long)b, known, w);
             }
         }
-    CHECK_RC(seckit_s3cse_range_adjust(100, 120, bl, &r, &err), SECKIT_EINVAL);
-    CHECK_RC(seckit_s3cse_range_adjust(10, 5, bl, &r, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3cse_range_adjust(&r, 100, 120, bl, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3cse_range_adjust(&r, 10, 5, bl, &err), SECKIT_EINVAL);
     seckit_s3cse_meta_free(&meta);
     free(body);
     seckit_s3cse_keyring_free(kr);
@@ -1140,7 +1140,7 @@ static void flip_field(tmeta *m, const char *name, const seckit_s3cse_options *o
         uint8_t *pt = NULL;
         size_t pl;
         seckit_error err;
-        int rc = seckit_s3cse_decrypt(o, kr, m->kv, m->n, NULL, 0, body, bl, &pt, &pl, &err);
+        int rc = seckit_s3cse_decrypt(&pt, &pl, o, kr, m->kv, m->n, NULL, 0, body, bl, &err);
         CHECK_MSG(rc != 0 && pt == NULL, "%s bit %zu: rc %d", name, bit, rc);
         CHECK_MSG(rc == SECKIT_EAUTH || rc == SECKIT_EFORMAT, "%s bit %zu: rc %d %s", name, bit, rc,
                   err.message);
@@ -1166,7 +1166,7 @@ static void tamper(seckit_s3cse_envelope env, seckit_s3cse_keyring *kr, size_t e
     size_t bl;
     seckit_s3cse_meta meta;
     seckit_error err;
-    CHECK_OK(seckit_s3cse_encrypt(&o, kr, pt, sizeof(pt), &body, &bl, &meta, &err), &err);
+    CHECK_OK(seckit_s3cse_encrypt(&body, &bl, &meta, &o, kr, pt, sizeof(pt), &err), &err);
     if (body == NULL)
         return;
     tmeta m;
@@ -1176,7 +1176,7 @@ static void tamper(seckit_s3cse_envelope env, seckit_s3cse_keyring *kr, size_t e
         body[bit / 8] ^= (uint8_t)(1u << (bit % 8));
         uint8_t *p = NULL;
         size_t pl;
-        int rc = seckit_s3cse_decrypt(&o, kr, m.kv, m.n, NULL, 0, body, bl, &p, &pl, &err);
+        int rc = seckit_s3cse_decrypt(&p, &pl, &o, kr, m.kv, m.n, NULL, 0, body, bl, &err);
         CHECK_MSG(rc == SECKIT_EAUTH && p == NULL, "body bit %zu: rc %d", bit, rc);
         if (rc == 0)
             seckit_secret_free(p);
@@ -1191,7 +1191,7 @@ static void tamper(seckit_s3cse_envelope env, seckit_s3cse_keyring *kr, size_t e
     for (size_t t = 0; t < bl; t++) {
         uint8_t *p = NULL;
         size_t pl;
-        int rc = seckit_s3cse_decrypt(&o, kr, m.kv, m.n, NULL, 0, body, t, &p, &pl, &err);
+        int rc = seckit_s3cse_decrypt(&p, &pl, &o, kr, m.kv, m.n, NULL, 0, body, t, &err);
         CHECK_MSG(rc == SECKIT_EAUTH && p == NULL, "truncated to %zu: rc %d", t, rc);
     }
     {
@@ -1199,7 +1199,7 @@ static void tamper(seckit_s3cse_envelope env, seckit_s3cse_keyring *kr, size_t e
         memcpy(longer, body, bl);
         longer[bl] = 0;
         size_t pl;
-        CHECK_RC(seckit_s3cse_decrypt(&o, kr, m.kv, m.n, NULL, 0, longer, bl + 1, &p, &pl, &err),
+        CHECK_RC(seckit_s3cse_decrypt(&p, &pl, &o, kr, m.kv, m.n, NULL, 0, longer, bl + 1, &err),
                  SECKIT_EAUTH);
         free(longer);
     }
@@ -1215,7 +1215,7 @@ static void tamper(seckit_s3cse_envelope env, seckit_s3cse_keyring *kr, size_t e
     /* untouched still decrypts */
     uint8_t *p = NULL;
     size_t pl;
-    CHECK_OK(seckit_s3cse_decrypt(&o, kr, m.kv, m.n, NULL, 0, body, bl, &p, &pl, &err), &err);
+    CHECK_OK(seckit_s3cse_decrypt(&p, &pl, &o, kr, m.kv, m.n, NULL, 0, body, bl, &err), &err);
     CHECK(pl == sizeof(pt) && p != NULL && memcmp(p, pt, pl) == 0);
     seckit_secret_free(p);
     tm_free(&m);
@@ -1275,12 +1275,12 @@ static void test_wrong_keys(void)
                  {ra, a, SECKIT_EAUTH},    {k1, k2, SECKIT_EAUTH}, {k1, a, SECKIT_EAUTH},
                  {ra, pub, SECKIT_EINVAL}, {k1, disc, 0},          {a, a, 0}};
     for (size_t i = 0; i < SKT_ARRAY_LEN(cases); i++) {
-        CHECK_OK(seckit_s3cse_encrypt(NULL, cases[i].enc, (const uint8_t *)"data", 4, &body, &bl,
-                                      &meta, &err),
+        CHECK_OK(seckit_s3cse_encrypt(&body, &bl, &meta, NULL, cases[i].enc,
+                                      (const uint8_t *)"data", 4, &err),
                  &err);
         pt = NULL;
-        int rc = seckit_s3cse_decrypt(NULL, cases[i].dec, meta.kv, meta.count, NULL, 0, body, bl,
-                                      &pt, &pl, &err);
+        int rc = seckit_s3cse_decrypt(&pt, &pl, NULL, cases[i].dec, meta.kv, meta.count, NULL, 0,
+                                      body, bl, &err);
         CHECK_MSG(rc == cases[i].want, "case %zu: rc %d (%s)", i, rc, err.message);
         /* The header's promise: a key of the right kind that fails gets the
          * one generic message; a key of the wrong kind is told which kind the
@@ -1301,12 +1301,12 @@ static void test_wrong_keys(void)
     /* discovery passes no key id to KMS; a named keyring passes its own */
     CHECK_STR(kms_state.last_key_id, "(none)");
     /* discovery and multi keyrings cannot encrypt */
-    CHECK_RC(seckit_s3cse_encrypt(NULL, disc, (const uint8_t *)"x", 1, &body, &bl, &meta, &err),
+    CHECK_RC(seckit_s3cse_encrypt(&body, &bl, &meta, NULL, disc, (const uint8_t *)"x", 1, &err),
              SECKIT_EINVAL);
     seckit_s3cse_keyring *kids[] = {a, b};
     seckit_s3cse_keyring *multi = NULL;
     CHECK_OK(seckit_s3cse_keyring_multi_new(&multi, kids, 2, &err), &err);
-    CHECK_RC(seckit_s3cse_encrypt(NULL, multi, (const uint8_t *)"x", 1, &body, &bl, &meta, &err),
+    CHECK_RC(seckit_s3cse_encrypt(&body, &bl, &meta, NULL, multi, (const uint8_t *)"x", 1, &err),
              SECKIT_EINVAL);
     seckit_s3cse_keyring_free(multi);
     /* bad keys */
@@ -1338,9 +1338,9 @@ static void test_kms_context(void)
     size_t bl, pl;
     seckit_s3cse_meta meta;
     seckit_error err;
-    CHECK_OK(seckit_s3cse_encrypt(&o, kr, (const uint8_t *)"ec", 2, &body, &bl, &meta, &err), &err);
+    CHECK_OK(seckit_s3cse_encrypt(&body, &bl, &meta, &o, kr, (const uint8_t *)"ec", 2, &err), &err);
     o.encryption_context = ec2; /* order does not matter */
-    CHECK_OK(seckit_s3cse_decrypt(&o, kr, meta.kv, meta.count, NULL, 0, body, bl, &pt, &pl, &err),
+    CHECK_OK(seckit_s3cse_decrypt(&pt, &pl, &o, kr, meta.kv, meta.count, NULL, 0, body, bl, &err),
              &err);
     seckit_secret_free(pt);
     int calls = kms_state.decrypt_calls;
@@ -1350,7 +1350,7 @@ static void test_kms_context(void)
         o.encryption_context = bad[i];
         o.encryption_context_count = nbad[i];
         pt = NULL;
-        CHECK_RC(seckit_s3cse_decrypt(&o, kr, meta.kv, meta.count, NULL, 0, body, bl, &pt, &pl,
+        CHECK_RC(seckit_s3cse_decrypt(&pt, &pl, &o, kr, meta.kv, meta.count, NULL, 0, body, bl,
                                       &err),
                  SECKIT_EAUTH);
         CHECK(pt == NULL && strstr(err.message, "--encryption-context") != NULL);
@@ -1362,7 +1362,7 @@ static void test_kms_context(void)
     tm_set(&m, "x-amz-t", "{\"a\":\"1\",\"b\":\"2\",\"aws:x-amz-cek-alg\":\"AES/GCM/NoPadding\"}");
     o.encryption_context = ec;
     o.encryption_context_count = 2;
-    CHECK_RC(seckit_s3cse_decrypt(&o, kr, m.kv, m.n, NULL, 0, body, bl, &pt, &pl, &err),
+    CHECK_RC(seckit_s3cse_decrypt(&pt, &pl, &o, kr, m.kv, m.n, NULL, 0, body, bl, &err),
              SECKIT_EAUTH);
     tm_free(&m);
     seckit_s3cse_meta_free(&meta);
@@ -1377,7 +1377,7 @@ static void expect_detect(const seckit_s3cse_kv *kv, size_t n, int want_rc,
 {
     seckit_s3cse_location loc = (seckit_s3cse_location)99;
     seckit_error err;
-    int rc = seckit_s3cse_detect(kv, n, &loc, &err);
+    int rc = seckit_s3cse_detect(&loc, kv, n, &err);
     CHECK_MSG(rc == want_rc, "%s: rc %d (%s)", label, rc, err.message);
     if (want_rc == 0)
         CHECK_MSG(loc == want, "%s: location %d", label, (int)loc);
@@ -1440,8 +1440,8 @@ static void expect_decrypt_rc(tmeta *m, const char *instr, int want, const char 
     uint8_t *pt = NULL;
     size_t pl;
     seckit_error err;
-    int rc = seckit_s3cse_decrypt(&o, kr, m->kv, m->n, instr, instr ? strlen(instr) : 0, body, bl,
-                                  &pt, &pl, &err);
+    int rc = seckit_s3cse_decrypt(&pt, &pl, &o, kr, m->kv, m->n, instr, instr ? strlen(instr) : 0,
+                                  body, bl, &err);
     CHECK_MSG(rc == want, "%s: rc %d (%s)", label, rc, err.message);
     if (needle != NULL)
         CHECK_MSG(strstr(err.message, needle) != NULL, "%s: message '%s'", label, err.message);
@@ -1529,7 +1529,7 @@ static void test_instruction_files(void)
     }
     char *json;
     size_t jl;
-    CHECK_OK(seckit_s3cse_instruction_serialize(kv, n, &json, &jl, &err), &err);
+    CHECK_OK(seckit_s3cse_instruction_serialize(&json, &jl, kv, n, &err), &err);
     CHECK_STR(json, "{\"x-amz-key-v2\":\"abc\",\"x-amz-tag-len\":\"128\","
                     "\"x-amz-unencrypted-content-length\":\"5\"}");
     CHECK(jl == strlen(json));
@@ -1588,17 +1588,17 @@ static void test_instruction_files(void)
         size_t bl, pl;
         unhex("359bf47a26e51ae0f9304b3c03309f608f2ac13b975dd7394f5b1bad", body, &bl);
         seckit_s3cse_options o = allow_all();
-        CHECK_OK(seckit_s3cse_decrypt(&o, kr, NULL, 0, file, strlen(file), body, bl, &pt, &pl,
+        CHECK_OK(seckit_s3cse_decrypt(&pt, &pl, &o, kr, NULL, 0, file, strlen(file), body, bl,
                                       &err),
                  &err);
         CHECK(pl == strlen(hello));
         seckit_secret_free(pt);
         const char *nofile = "{\"x-amz-crypto-instr-file\":\"\"}";
-        CHECK_RC(seckit_s3cse_decrypt(&o, kr, NULL, 0, nofile, strlen(nofile), body, bl, &pt, &pl,
+        CHECK_RC(seckit_s3cse_decrypt(&pt, &pl, &o, kr, NULL, 0, nofile, strlen(nofile), body, bl,
                                       &err),
                  SECKIT_EFORMAT);
         seckit_s3cse_info info;
-        CHECK_OK(seckit_s3cse_describe(NULL, 0, file, strlen(file), &info, &err), &err);
+        CHECK_OK(seckit_s3cse_describe(&info, NULL, 0, file, strlen(file), &err), &err);
         CHECK(info.location == SECKIT_S3CSE_LOC_INSTRUCTION_FILE);
         CHECK(info.envelope == SECKIT_S3CSE_ENVELOPE_V2 &&
               info.wrap_alg == SECKIT_S3CSE_WRAP_AES_GCM);
@@ -1623,15 +1623,15 @@ static void test_multi_matdesc(void)
         uint8_t *body, *pt;
         size_t bl, pl;
         seckit_s3cse_meta meta;
-        CHECK_OK(seckit_s3cse_encrypt(NULL, encs[i], (const uint8_t *)"m", 1, &body, &bl, &meta,
+        CHECK_OK(seckit_s3cse_encrypt(&body, &bl, &meta, NULL, encs[i], (const uint8_t *)"m", 1,
                                       &err),
                  &err);
-        CHECK_OK(seckit_s3cse_decrypt(NULL, multi, meta.kv, meta.count, NULL, 0, body, bl, &pt, &pl,
+        CHECK_OK(seckit_s3cse_decrypt(&pt, &pl, NULL, multi, meta.kv, meta.count, NULL, 0, body, bl,
                                       &err),
                  &err);
         seckit_secret_free(pt);
         seckit_s3cse_info info;
-        CHECK_OK(seckit_s3cse_describe(meta.kv, meta.count, NULL, 0, &info, &err), &err);
+        CHECK_OK(seckit_s3cse_describe(&info, meta.kv, meta.count, NULL, 0, &err), &err);
         CHECK(info.description_count == 1);
         if (info.description_count == 1)
             CHECK_STR(info.description[0].value, i % 2 == 0 ? "key-\xe6\x97\xa5" : "key-2");
@@ -1640,7 +1640,7 @@ static void test_multi_matdesc(void)
         tmeta m;
         tm_from(&m, &meta);
         tm_set(&m, "x-amz-m", "{\"name\":\"other\"}");
-        CHECK_OK(seckit_s3cse_decrypt(NULL, multi, m.kv, m.n, NULL, 0, body, bl, &pt, &pl, &err),
+        CHECK_OK(seckit_s3cse_decrypt(&pt, &pl, NULL, multi, m.kv, m.n, NULL, 0, body, bl, &err),
                  &err);
         seckit_secret_free(pt);
         tm_free(&m);
@@ -1653,9 +1653,9 @@ static void test_multi_matdesc(void)
         uint8_t *body, *pt = NULL;
         size_t bl, pl;
         seckit_s3cse_meta meta;
-        CHECK_OK(seckit_s3cse_encrypt(NULL, r1, (const uint8_t *)"m", 1, &body, &bl, &meta, &err),
+        CHECK_OK(seckit_s3cse_encrypt(&body, &bl, &meta, NULL, r1, (const uint8_t *)"m", 1, &err),
                  &err);
-        CHECK_RC(seckit_s3cse_decrypt(NULL, m2, meta.kv, meta.count, NULL, 0, body, bl, &pt, &pl,
+        CHECK_RC(seckit_s3cse_decrypt(&pt, &pl, NULL, m2, meta.kv, meta.count, NULL, 0, body, bl,
                                       &err),
                  SECKIT_EAUTH);
         CHECK(strstr(err.message, "RSA-OAEP-SHA1") != NULL);
@@ -1689,13 +1689,13 @@ static void test_rewrap(void)
                 uint8_t *body, *pt = NULL;
                 size_t bl, pl;
                 seckit_s3cse_meta meta, nm;
-                CHECK_OK(seckit_s3cse_encrypt(&o, old, (const uint8_t *)"rotate me", 9, &body, &bl,
-                                              &meta, &err),
+                CHECK_OK(seckit_s3cse_encrypt(&body, &bl, &meta, &o, old,
+                                              (const uint8_t *)"rotate me", 9, &err),
                          &err);
                 CHECK_RC(seckit_s3cse_check_key(&o, to, meta.kv, meta.count, NULL, 0, &err),
                          SECKIT_EAUTH);
                 o.instruction_file = instr;
-                CHECK_OK(seckit_s3cse_rewrap(&o, old, meta.kv, meta.count, NULL, 0, to, &nm, &err),
+                CHECK_OK(seckit_s3cse_rewrap(&nm, &o, old, meta.kv, meta.count, NULL, 0, to, &err),
                          &err);
                 tmeta a, b;
                 tm_from(&a, &meta);
@@ -1708,8 +1708,8 @@ static void test_rewrap(void)
                     CHECK_STR(tm_get(&a, "x-amz-iv"), tm_get(&b, "x-amz-iv"));
                 }
                 CHECK(instr == (nm.instruction != NULL));
-                CHECK_OK(seckit_s3cse_decrypt(&o, to, nm.kv, nm.count, nm.instruction,
-                                              nm.instruction_len, body, bl, &pt, &pl, &err),
+                CHECK_OK(seckit_s3cse_decrypt(&pt, &pl, &o, to, nm.kv, nm.count, nm.instruction,
+                                              nm.instruction_len, body, bl, &err),
                          &err);
                 CHECK(pl == 9 && pt != NULL && memcmp(pt, "rotate me", 9) == 0);
                 seckit_secret_free(pt);
@@ -1717,12 +1717,12 @@ static void test_rewrap(void)
                 CHECK_OK(seckit_s3cse_check_key(&o, to, nm.kv, nm.count, nm.instruction,
                                                 nm.instruction_len, &err),
                          &err);
-                CHECK_RC(seckit_s3cse_decrypt(&o, old, nm.kv, nm.count, nm.instruction,
-                                              nm.instruction_len, body, bl, &pt, &pl, &err),
+                CHECK_RC(seckit_s3cse_decrypt(&pt, &pl, &o, old, nm.kv, nm.count, nm.instruction,
+                                              nm.instruction_len, body, bl, &err),
                          SECKIT_EAUTH);
                 /* the wrong source key cannot rewrap */
                 seckit_s3cse_meta nm2;
-                CHECK_RC(seckit_s3cse_rewrap(&o, to, meta.kv, meta.count, NULL, 0, old, &nm2, &err),
+                CHECK_RC(seckit_s3cse_rewrap(&nm2, &o, to, meta.kv, meta.count, NULL, 0, old, &err),
                          SECKIT_EAUTH);
                 tm_free(&a);
                 tm_free(&b);
@@ -1742,17 +1742,17 @@ static void test_gcm_limit(void)
     seckit_s3cse_encryptor *e;
     seckit_s3cse_meta meta;
     seckit_error err;
-    CHECK_OK(seckit_s3cse_encryptor_new(&e, NULL, kr, &meta, &err), &err);
+    CHECK_OK(seckit_s3cse_encryptor_new(&e, &meta, NULL, kr, &err), &err);
     skt_s3cse_encryptor_set_count(e, SECKIT_S3CSE_GCM_MAX_PLAINTEXT - 10);
     uint8_t buf[11] = {0}, out[11];
-    CHECK_RC(seckit_s3cse_encryptor_update(e, buf, 11, out, &err), SECKIT_ELIMIT);
-    CHECK_OK(seckit_s3cse_encryptor_update(e, buf, 10, out, &err), &err);
+    CHECK_RC(seckit_s3cse_encryptor_update(e, out, buf, 11, &err), SECKIT_ELIMIT);
+    CHECK_OK(seckit_s3cse_encryptor_update(e, out, buf, 10, &err), &err);
     CHECK(seckit_s3cse_encryptor_count(e) == SECKIT_S3CSE_GCM_MAX_PLAINTEXT);
-    CHECK_RC(seckit_s3cse_encryptor_update(e, buf, 1, out, &err), SECKIT_ELIMIT);
-    CHECK_OK(seckit_s3cse_encryptor_update(e, buf, 0, out, &err), &err);
+    CHECK_RC(seckit_s3cse_encryptor_update(e, out, buf, 1, &err), SECKIT_ELIMIT);
+    CHECK_OK(seckit_s3cse_encryptor_update(e, out, buf, 0, &err), &err);
     uint8_t tag[16];
     CHECK_OK(seckit_s3cse_encryptor_final(e, tag, &err), &err);
-    CHECK_RC(seckit_s3cse_encryptor_update(e, buf, 1, out, &err), SECKIT_EINVAL);
+    CHECK_RC(seckit_s3cse_encryptor_update(e, out, buf, 1, &err), SECKIT_EINVAL);
     seckit_s3cse_encryptor_free(e);
     seckit_s3cse_meta_free(&meta);
     CHECK(SECKIT_S3CSE_GCM_MAX_PLAINTEXT == (1ULL << 36) - 32);

@@ -17,7 +17,7 @@ static int read_all(const char *text, seckit_s3_manifest_format fmt, const char 
     if (f == NULL)
         return -1;
     seckit_s3_manifest_reader *r = NULL;
-    int rc = seckit_s3_manifest_reader_new(f, fmt, schema, &r, err);
+    int rc = seckit_s3_manifest_reader_new(&r, f, fmt, schema, err);
     int n = 0;
     while (rc == 0) {
         seckit_s3_manifest_row row;
@@ -120,9 +120,9 @@ static void batch_manifest_errors(void)
     /* a schema only for inventories */
     seckit_s3_manifest_reader *r = NULL;
     FILE *f = fmemopen((void *)"x", 1, "r");
-    CHECK(seckit_s3_manifest_reader_new(f, SECKIT_S3_MANIFEST_BATCH, "Bucket, Key", &r, &err) ==
+    CHECK(seckit_s3_manifest_reader_new(&r, f, SECKIT_S3_MANIFEST_BATCH, "Bucket, Key", &err) ==
           SECKIT_EINVAL);
-    CHECK(seckit_s3_manifest_reader_new(f, SECKIT_S3_MANIFEST_INVENTORY, "Size, Key", &r, &err) ==
+    CHECK(seckit_s3_manifest_reader_new(&r, f, SECKIT_S3_MANIFEST_INVENTORY, "Size, Key", &err) ==
           SECKIT_EINVAL);
     CHECK(strstr(err.message, "no Bucket") != NULL);
     fclose(f);
@@ -180,12 +180,12 @@ static void shards(void)
 {
     seckit_error err;
     seckit_s3_shard sh;
-    CHECK(seckit_s3_shard_parse("0/1", &sh, &err) == 0 && sh.index == 0 && sh.count == 1);
-    CHECK(seckit_s3_shard_parse("3/4", &sh, &err) == 0 && sh.index == 3 && sh.count == 4);
+    CHECK(seckit_s3_shard_parse(&sh, "0/1", &err) == 0 && sh.index == 0 && sh.count == 1);
+    CHECK(seckit_s3_shard_parse(&sh, "3/4", &err) == 0 && sh.index == 3 && sh.count == 4);
     const char *bad[] = {"4/4", "1/0", "-1/4",  "1",         "a/b",
                          "1/",  "/3",  "1/2/3", "0/2000000", " 1/2"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        CHECK_MSG(seckit_s3_shard_parse(bad[i], &sh, &err) == SECKIT_EINVAL, "'%s'", bad[i]);
+        CHECK_MSG(seckit_s3_shard_parse(&sh, bad[i], &err) == SECKIT_EINVAL, "'%s'", bad[i]);
     /* every key lands in exactly one of N shards, and they are used */
     int per[5] = {0};
     for (int k = 0; k < 500; k++) {
@@ -209,17 +209,17 @@ static void report_lines(void)
 {
     seckit_error err;
     char *s = NULL;
-    CHECK(seckit_s3_report_line("bkt", "dir one/a.txt", NULL, 1, 200, NULL, "Successful", &s,
+    CHECK(seckit_s3_report_line(&s, "bkt", "dir one/a.txt", NULL, 1, 200, NULL, "Successful",
                                 &err) == 0);
     CHECK_STR(s, "bkt,dir%20one/a.txt,,succeeded,200,,Successful\n");
     free(s);
-    CHECK(seckit_s3_report_line("bkt", "k", "v1", 0, 412, "PreconditionFailed",
-                                "s3://bkt/k: the object changed, \"retry\"", &s, &err) == 0);
+    CHECK(seckit_s3_report_line(&s, "bkt", "k", "v1", 0, 412, "PreconditionFailed",
+                                "s3://bkt/k: the object changed, \"retry\"", &err) == 0);
     CHECK_STR(s, "bkt,k,v1,failed,412,PreconditionFailed,\"s3://bkt/k: the object changed, "
                  "\"\"retry\"\"\"\n");
     free(s);
     /* a line it writes reads back as a Batch manifest row (first 3 fields) */
-    CHECK(seckit_s3_report_line("bkt", "a,b \"c\"", NULL, 0, 0, "", "", &s, &err) == 0);
+    CHECK(seckit_s3_report_line(&s, "bkt", "a,b \"c\"", NULL, 0, 0, "", "", &err) == 0);
     CHECK_STR(s, "bkt,a%2Cb%20%22c%22,,failed,,,\n");
     free(s);
 }

@@ -84,7 +84,7 @@ static int load_decryptor(seckit_fle_decryptor **out, seckit_error *err)
      * could write to, and swap a key in, is refused), every
      * DIR/PROVIDER/KEYNAME.pem, SECKIT_ENOTFOUND when there is none. */
     if (rc == 0)
-        rc = seckit_fle_decryptor_add_keys_dir(d, keys_dir, allow_insecure, NULL, err);
+        rc = seckit_fle_decryptor_add_keys_dir(d, NULL, keys_dir, allow_insecure, err);
     if (rc != 0) {
         seckit_fle_decryptor_unref(d);
         return rc;
@@ -212,7 +212,7 @@ static void process(request *r)
     seckit_error_clear(&err);
     seckit_fle_decryptor *d = seckit_fle_keystore_acquire(keystore);
     seckit_fle_fields *fields = NULL;
-    int rc = seckit_fle_decrypt_fields(d, r->body, r->len, NULL, 0, &fields, &err);
+    int rc = seckit_fle_decrypt_fields(d, &fields, r->body, r->len, NULL, 0, &err);
     seckit_fle_decryptor_unref(d);
     if (rc != 0) {
         /* The log gets the details; the client the public message. */
