@@ -9,9 +9,16 @@
 
 int skt_vars_present(const char *s, size_t n)
 {
-    for (size_t i = 0; i + 1 < n; i++)
-        if (s[i] == '$' && s[i + 1] == '{')
+    /* memchr finds the '$' of a long text faster than a byte loop (the
+     * linter asks of every string it reads) */
+    for (size_t i = 0; i + 1 < n; i++) {
+        const char *dollar = memchr(s + i, '$', n - 1 - i);
+        if (dollar == NULL)
+            return 0;
+        i = (size_t)(dollar - s);
+        if (s[i + 1] == '{')
             return 1;
+    }
     return 0;
 }
 
