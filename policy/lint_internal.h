@@ -207,7 +207,6 @@ const seckit_json *skt_lint_cond_key(const stmt *st, const char *key);
 const seckit_json *skt_lint_cond_key_prefix(const stmt *st, const char *prefix, size_t pl);
 /* Does the statement's Action (NotAction) cover action? */
 int skt_lint_stmt_covers(const stmt *st, const char *action);
-int skt_lint_is_principal_arn(const char *s, size_t n);
 /* The kind of a Federated principal ("oidc", "saml", ...) and its host. */
 const char *skt_lint_federated_kind(const char *s, size_t n, const char **host, size_t *hostlen);
 

@@ -20,20 +20,6 @@
 /* ------------------------------------------------------------------ */
 /* principals */
 
-/* Is s an ARN that names an AWS principal: the account root, a user, a
- * role, an assumed-role or federated-user session?  The model's classifier
- * decides (IAM's rules: service and resource type in lowercase, a name
- * after the type), so the linter accepts what the evaluator matches. */
-int skt_lint_is_principal_arn(const char *s, size_t n)
-{
-    skt_principal p;
-    if (n < 4 || memcmp(s, "arn:", 4) != 0)
-        return 0;
-    skt_principal_classify(s, n, &p);
-    return p.kind == SKT_PRIN_ACCOUNT || p.kind == SKT_PRIN_USER || p.kind == SKT_PRIN_ROLE ||
-           p.kind == SKT_PRIN_SESSION || p.kind == SKT_PRIN_FEDERATED_USER;
-}
-
 /* Why an ARN that the classifier does not take as a principal is not one,
  * when it comes close: written with the service or resource type in other
  * letter case, or with nothing after the type.  NULL otherwise. */
