@@ -785,7 +785,8 @@ static int lint_statement(compile_ctx *c, const seckit_json *s, size_t index, sk
     TRY(lint_list(c, st, SKT_EL_NOT_RESOURCE, el[SKT_EL_RESOURCE] == NULL));
     if (el[SKT_EL_PRINCIPAL] != NULL && el[SKT_EL_NOT_PRINCIPAL] != NULL)
         TRY(problem(c, SKT_PB_BOTH, "NotPrincipal", si, el[SKT_EL_NOT_PRINCIPAL]));
-    TRY(lint_principals(c, st));
+    if (el[SKT_EL_PRINCIPAL] != NULL || el[SKT_EL_NOT_PRINCIPAL] != NULL)
+        TRY(lint_principals(c, st));
 #undef TRY
     st->has_principal = el[SKT_EL_PRINCIPAL] != NULL || el[SKT_EL_NOT_PRINCIPAL] != NULL;
     st->not_principal = el[SKT_EL_PRINCIPAL] == NULL && st->has_principal;

@@ -7,21 +7,6 @@
 
 #include "policy/model.h"
 
-int skt_vars_present(const char *s, size_t n)
-{
-    /* memchr finds the '$' of a long text faster than a byte loop (the
-     * linter asks of every string it reads) */
-    for (size_t i = 0; i + 1 < n; i++) {
-        const char *dollar = memchr(s + i, '$', n - 1 - i);
-        if (dollar == NULL)
-            return 0;
-        i = (size_t)(dollar - s);
-        if (s[i + 1] == '{')
-            return 1;
-    }
-    return 0;
-}
-
 static void put_literal(skt_sb *b, const char *s, size_t n)
 {
     skt_glob_escape(b, s, n, 0);
