@@ -1074,6 +1074,36 @@ static void test_compile_lint_principals(void)
     skt_arena_free(&ar);
 }
 
+/* Version and Statement are read by one loop in both modes: the strict
+ * compile now compares Version's whole text (as the lint mode did), so
+ * one with a NUL after "2012-10-17" is refused; the text itself passes. */
+static void test_compile_version_whole_text(void)
+{
+    seckit_error err;
+    seckit_error_clear(&err);
+    skt_arena ar;
+    skt_arena_init(&ar);
+    const char *texts[] = {"2012-10-17\\u0000x", "2012-10-17"};
+    for (size_t i = 0; i < 2; i++) {
+        char j[200];
+        snprintf(j, sizeof j,
+                 "{\"Version\":\"%s\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:x\","
+                 "\"Resource\":\"*\"}}",
+                 texts[i]);
+        seckit_json_doc *doc = NULL;
+        CHECK_RC(seckit_json_parse(&doc, j, strlen(j), NULL, &err), 0);
+        skt_policy p;
+        int rc = skt_policy_compile(&ar, seckit_json_root(doc), SECKIT_EVAL_IDENTITY, "p", "p.json",
+                                    NULL, &p, &err);
+        if (i == 0)
+            CHECK(rc == SECKIT_EFORMAT && strstr(err.message, "Version must be") != NULL);
+        else
+            CHECK(rc == 0 && p.variables == 1 && p.nstatements == 1);
+        seckit_json_free(doc);
+    }
+    skt_arena_free(&ar);
+}
+
 /* An arena whose first block is the caller's buffer: small allocations
  * come from it, bigger ones from the heap, and freeing leaves it alone
  * (valgrind and ASan check that nothing leaks or is freed wrongly). */
@@ -1135,6 +1165,7 @@ int main(void)
     TEST(test_resource_types);
     TEST(test_compile_lint_mode);
     TEST(test_compile_lint_principals);
+    TEST(test_compile_version_whole_text);
     TEST(test_arena_with_buffer);
     seckit_policy_set_free(kept_set);
     return tl_failed_total ? 1 : 0;
