@@ -234,6 +234,66 @@ static size_t edit_distance_below(const char *a, size_t la, const char *b, size_
     return row[lb] < limit ? row[lb] : limit;
 }
 
+/* Is service prefix s[0..pl) in the comma-separated list of the services
+ * resource control policies support? */
+static int rcp_service(const char *list, const char *s, size_t pl)
+{
+    int found = 0;
+    while (*list) {
+        const char *e = strchr(list, ',');
+        size_t el = e ? (size_t)(e - list) : strlen(list);
+        if (el == pl && strncasecmp(list, s, pl) == 0)
+            found = 1;
+        list += el + (e ? 1 : 0);
+        if (!e)
+            break;
+    }
+    return found;
+}
+
+/* Does action-name pattern name[0..nl) match one of a service's n
+ * (name-sorted) actions, whose names start with its prefix (pl) and ':'? */
+static int name_matches(const skt_iam_action *actions, size_t n, size_t pl, const char *name,
+                        size_t nl)
+{
+    /* the actions that can match start with the name's literal head:
+     * a run of the service's (name-sorted) actions */
+    size_t head = literal_head(name, nl), lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strncasecmp(actions[mid].name + pl + 1, name, head) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < n && strncasecmp(actions[i].name + pl + 1, name, head) == 0; i++)
+        if (skt_glob_match(name, nl, actions[i].name + pl + 1, actions[i].name_len - pl - 1, 1))
+            return 1;
+    return 0;
+}
+
+/* The action of a service (as name_matches) nearest to name[0..nl), to
+ * suggest: fewer than four edits away, or NULL. */
+static const char *nearest_action(const skt_iam_action *actions, size_t n, size_t pl,
+                                  const char *name, size_t nl)
+{
+    const char *best = NULL;
+    size_t bestd = 4;
+    for (size_t i = 0; i < n; i++) {
+        const char *an = actions[i].name + pl + 1;
+        size_t al = actions[i].name_len - pl - 1;
+        /* the distance is at least the difference in length */
+        if ((al > nl ? al - nl : nl - al) >= bestd)
+            continue;
+        size_t d = edit_distance_below(name, nl, an, al, bestd);
+        if (d < bestd) {
+            bestd = d;
+            best = actions[i].name;
+        }
+    }
+    return best;
+}
+
 /* lk (may be NULL) records the service-data lookup of the action, when
  * one is made. */
 void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v,
@@ -270,22 +330,10 @@ void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v,
                      (int)n, s);
         return;
     }
-    if (l->type == SECKIT_POLICY_RCP && l->data != NULL && l->data->rcp_services != NULL) {
-        const char *list = l->data->rcp_services;
-        int found = 0;
-        while (*list) {
-            const char *e = strchr(list, ',');
-            size_t el = e ? (size_t)(e - list) : strlen(list);
-            if (el == pl && strncasecmp(list, s, pl) == 0)
-                found = 1;
-            list += el + (e ? 1 : 0);
-            if (!e)
-                break;
-        }
-        if (!found)
-            skt_lint_add(l, CK_RCP_SYNTAX_ERROR_ACTION, st, v, 0,
-                         "resource control policies do not support service '%.*s'", (int)pl, s);
-    }
+    if (l->type == SECKIT_POLICY_RCP && l->data != NULL && l->data->rcp_services != NULL &&
+        !rcp_service(l->data->rcp_services, s, pl))
+        skt_lint_add(l, CK_RCP_SYNTAX_ERROR_ACTION, st, v, 0,
+                     "resource control policies do not support service '%.*s'", (int)pl, s);
     if (l->data == NULL)
         return;
     int name_wild = has_wild(name, nl);
@@ -311,41 +359,15 @@ void skt_lint_check_action_value(lint *l, const stmt *st, const seckit_json *v,
     /* the names of the service's actions all start with its prefix and ':' */
     const skt_iam_action *actions = &l->data->actions[svc->action_first];
     if (name_wild) {
-        /* the actions that can match start with the name's literal head:
-         * a run of the service's (name-sorted) actions */
-        size_t head = literal_head(name, nl), lo = 0, hi = svc->action_count;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (strncasecmp(actions[mid].name + pl + 1, name, head) < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (size_t i = lo;
-             i < svc->action_count && strncasecmp(actions[i].name + pl + 1, name, head) == 0; i++)
-            if (skt_glob_match(name, nl, actions[i].name + pl + 1, actions[i].name_len - pl - 1, 1))
-                return;
+        if (name_matches(actions, svc->action_count, pl, name, nl))
+            return;
         if (lk != NULL)
             lk->invalid = 1;
         skt_lint_add(l, CK_INVALID_ACTION, st, v, 0, "'%.*s' matches no action of service %.*s",
                      (int)n, s, (int)pl, s);
         return;
     }
-    /* suggest the nearest action name */
-    const char *best = NULL;
-    size_t bestd = 4;
-    for (size_t i = 0; i < svc->action_count; i++) {
-        const char *an = actions[i].name + pl + 1;
-        size_t al = actions[i].name_len - pl - 1;
-        /* the distance is at least the difference in length */
-        if ((al > nl ? al - nl : nl - al) >= bestd)
-            continue;
-        size_t d = edit_distance_below(name, nl, an, al, bestd);
-        if (d < bestd) {
-            bestd = d;
-            best = l->data->actions[svc->action_first + i].name;
-        }
-    }
+    const char *best = nearest_action(actions, svc->action_count, pl, name, nl);
     if (lk != NULL)
         lk->invalid = 1;
     if (best != NULL)
@@ -544,6 +566,64 @@ static void report_group(lint *l, const stmt *st, int ck, const char *what, cons
     skt_lint_add_locations(l, red + 1, k - 1);
 }
 
+/* The wildcard entries of list (not those marked invalid) into wi->wild,
+ * chained in wi's hash table: wi->buckets, when the table needs more
+ * than REDUNDANT_STACK_ENTRIES * 2 slots, allocated (else cleared).  0, or
+ * -1 without memory. */
+static int wild_index_fill(wild_index *wi, const seckit_json *list, const action_lookup *marks)
+{
+    for (const seckit_json *c = list->child; c != NULL; c = c->next) {
+        if (!is_str(c) || (marks != NULL && marks[c->index].invalid))
+            continue;
+        size_t head = literal_head(c->str, c->len);
+        if (head < c->len) {
+            size_t tail = 0;
+            while (c->str[c->len - 1 - tail] != '*' && c->str[c->len - 1 - tail] != '?')
+                tail++;
+            wi->wild[wi->nw].v = c;
+            wi->wild[wi->nw].head = head;
+            wi->wild[wi->nw].tail = tail;
+            wi->nw++;
+        }
+    }
+    wi->nslots = 4;
+    while (wi->nslots < 2 * wi->nw)
+        wi->nslots *= 2;
+    if (wi->nslots > 2 * REDUNDANT_STACK_ENTRIES) {
+        wi->buckets = calloc(wi->nslots, sizeof(*wi->buckets));
+        if (wi->buckets == NULL)
+            return -1;
+    } else {
+        memset(wi->buckets, 0, wi->nslots * sizeof(*wi->buckets));
+    }
+    for (size_t j = 0; j < wi->nw; j++)
+        wild_index_chain(wi, j);
+    return 0;
+}
+
+/* The redundant actions, (by, a) pairs[0..2 * npairs), as groups in the
+ * order of their first redundant entry: each pair is gathered (after the
+ * pairs, in room for n) with the later ones of its covering entry, which
+ * are then cleared. */
+static void report_pairs(lint *l, const stmt *st, int ck, const char *what,
+                         const seckit_json **pairs, size_t npairs, size_t n)
+{
+    for (size_t i = 0; i < npairs; i++) {
+        const seckit_json *by = pairs[2 * i];
+        if (by == NULL)
+            continue;
+        const seckit_json **red = pairs + 2 * n;
+        size_t k = 0;
+        for (size_t j = i; j < npairs; j++) {
+            if (pairs[2 * j] != by)
+                continue;
+            pairs[2 * j] = NULL;
+            red[k++] = pairs[2 * j + 1];
+        }
+        report_group(l, st, ck, what, by, red, k);
+    }
+}
+
 void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, int ck, int ci,
                               const char *what, const action_lookup *marks)
 {
@@ -588,34 +668,10 @@ void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, 
     } else {
         memset(stack_seen, 0, nseen * sizeof(*stack_seen));
     }
-    for (const seckit_json *c = list->child; c != NULL; c = c->next) {
-        if (!is_str(c) || (marks != NULL && marks[c->index].invalid))
-            continue;
-        size_t head = literal_head(c->str, c->len);
-        if (head < c->len) {
-            size_t tail = 0;
-            while (c->str[c->len - 1 - tail] != '*' && c->str[c->len - 1 - tail] != '?')
-                tail++;
-            wi.wild[wi.nw].v = c;
-            wi.wild[wi.nw].head = head;
-            wi.wild[wi.nw].tail = tail;
-            wi.nw++;
-        }
+    if (wild_index_fill(&wi, list, marks) != 0) {
+        l->oom = 1;
+        goto done;
     }
-    wi.nslots = 4;
-    while (wi.nslots < 2 * wi.nw)
-        wi.nslots *= 2;
-    if (wi.nslots > 2 * REDUNDANT_STACK_ENTRIES) {
-        wi.buckets = calloc(wi.nslots, sizeof(*wi.buckets));
-        if (wi.buckets == NULL) {
-            l->oom = 1;
-            goto done;
-        }
-    } else {
-        memset(stack_buckets, 0, wi.nslots * sizeof(*stack_buckets));
-    }
-    for (size_t j = 0; j < wi.nw; j++)
-        wild_index_chain(&wi, j);
     for (const seckit_json *a = list->child; a != NULL; a = a->next) {
         if (!is_str(a) || (marks != NULL && marks[a->index].invalid))
             continue;
@@ -638,23 +694,7 @@ void skt_lint_check_redundant(lint *l, const stmt *st, const seckit_json *list, 
         pairs[2 * npairs + 1] = a;
         npairs++;
     }
-    /* the groups, in the order of their first redundant entry: each pair
-     * is gathered (after the pairs) with the later ones of its covering
-     * entry, which are then cleared */
-    for (size_t i = 0; i < npairs; i++) {
-        const seckit_json *by = pairs[2 * i];
-        if (by == NULL)
-            continue;
-        const seckit_json **red = pairs + 2 * n;
-        size_t k = 0;
-        for (size_t j = i; j < npairs; j++) {
-            if (pairs[2 * j] != by)
-                continue;
-            pairs[2 * j] = NULL;
-            red[k++] = pairs[2 * j + 1];
-        }
-        report_group(l, st, ck, what, by, red, k);
-    }
+    report_pairs(l, st, ck, what, pairs, npairs, n);
 done:
     if (seen != stack_seen)
         free(seen);

@@ -307,7 +307,8 @@ static size_t collect_res(const stmt *st, fit_res *res)
     const skt_resource_pat *p = st->m->resources;
     FOR_VALUES(v, st->resource)
     {
-        if (!is_str(v) || nres == FIT_MAX_RES || has_var(v->str, v->len) || !p[nres].is_arn ||
+        if (!is_str(v) || nres == FIT_MAX_RES || skt_vars_present(v->str, v->len) ||
+            !p[nres].is_arn ||
             has_wild(p[nres].arn.f[SKT_ARN_SERVICE], p[nres].arn.len[SKT_ARN_SERVICE]))
             return 0;
         res[nres].arn = p[nres].arn;
@@ -332,16 +333,11 @@ void skt_lint_check_fit(lint *l, const stmt *st)
     int known = -1;                 /* entry_known of every entry, found before the first finding */
     const skt_iam_rtype *is = NULL; /* the first entry's type, for the messages */
     int is_made = 0;
-    size_t pos = 0;
-    FOR_VALUES(v, st->action)
-    {
+    for (size_t pos = 0; pos < stmt_naction_entries(st); pos++) {
+        const skt_action_pat *ap = &st->acts[pos];
+        const seckit_json *v = ap->node;
         const action_lookup *lk = pos < l->nlookups ? &l->lookups[pos] : NULL;
-        pos++;
-        if (!is_str(v))
-            continue;
-        skt_action_pat own;
-        const skt_action_pat *ap = stmt_action_split(st, pos - 1, v, &own);
-        if (ap->service == NULL || ap->service_wild)
+        if (!is_str(v) || ap->service == NULL || ap->service_wild)
             continue;
         /* two services (Classic and v2 load balancers) share this prefix;
          * the data holds one's resource lists */
@@ -470,7 +466,7 @@ static const seckit_json *covering_entry(lint *l, const stmt *st, const skt_iam_
     {
         const skt_resource_pat *r = &p[pos++];
         if (!is_str(v) || v->len < 4 || memchr(v->str, '*', v->len) == NULL ||
-            has_var(v->str, v->len) || !r->is_arn)
+            skt_vars_present(v->str, v->len) || !r->is_arn)
             continue;
         for (size_t k = 0; k < nrt; k++)
             if ((rt[k].required || !any_required) && entry_covers_type(&r->arn, rt[k].rtype))
@@ -503,6 +499,32 @@ static void list_add(char *list, size_t cap, size_t *count, const char *name)
     (*count)++;
 }
 
+/* The permissions-management actions (up to cap, into cand) that Action
+ * entry ap names: a literal one by its lookup (lk, when done), a pattern
+ * within its service's list.  Returns how many. */
+static size_t perm_actions_named(lint *l, const skt_action_pat *ap, const action_lookup *lk,
+                                 const skt_iam_action **cand, size_t cap)
+{
+    const seckit_json *v = ap->node;
+    size_t ncand = 0;
+    size_t head = literal_head(v->str, v->len);
+    if (head == v->len) {
+        const skt_iam_action *a =
+            lk != NULL && lk->done ? lk->action : skt_iam_action_find(l->data, v->str, v->len);
+        if (a != NULL && a->perm_pos != SIZE_MAX && cap > 0)
+            cand[ncand++] = a;
+        return ncand;
+    }
+    const skt_iam_service *svc = skt_iam_service_find(l->data, ap->service, ap->service_len);
+    for (size_t i = 0; svc != NULL && i < svc->perm_count && ncand < cap; i++) {
+        const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[svc->perm_first + i]];
+        if (pa->name_len >= head && strncasecmp(pa->name, v->str, head) == 0 &&
+            skt_glob_match(v->str, v->len, pa->name, pa->name_len, 1))
+            cand[ncand++] = pa;
+    }
+    return ncand;
+}
+
 void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred, size_t ncred,
                                const char *const *exfil, size_t nexfil)
 {
@@ -513,7 +535,8 @@ void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred,
     FOR_VALUES(v, st->resource)
     {
         const char *star = is_str(v) ? memchr(v->str, '*', v->len) : NULL;
-        if (star != NULL && memchr(v->str, '?', v->len) == NULL && !has_var(v->str, v->len))
+        if (star != NULL && memchr(v->str, '?', v->len) == NULL &&
+            !skt_vars_present(v->str, v->len))
             any = 1;
     }
     if (!any)
@@ -560,37 +583,14 @@ void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred,
     const skt_iam_action *seen[64];
     size_t nseen = 0;
     list[0] = '\0';
-    size_t pos = 0;
-    FOR_VALUES(v, st->action)
-    {
+    for (size_t pos = 0; pos < stmt_naction_entries(st); pos++) {
+        const skt_action_pat *ap = &st->acts[pos];
+        const seckit_json *v = ap->node;
         const action_lookup *lk = pos < l->nlookups ? &l->lookups[pos] : NULL;
-        pos++;
-        if (!is_str(v))
-            continue;
-        skt_action_pat own;
-        const skt_action_pat *ap = stmt_action_split(st, pos - 1, v, &own);
-        if (ap->service == NULL || ap->service_wild)
+        if (!is_str(v) || ap->service == NULL || ap->service_wild)
             continue;
         const skt_iam_action *cand[64];
-        size_t ncand = 0;
-        size_t head = literal_head(v->str, v->len);
-        if (head == v->len) {
-            const skt_iam_action *a =
-                lk != NULL && lk->done ? lk->action : skt_iam_action_find(l->data, v->str, v->len);
-            if (a != NULL && a->perm_pos != SIZE_MAX)
-                cand[ncand++] = a;
-        } else {
-            const skt_iam_service *svc =
-                skt_iam_service_find(l->data, ap->service, ap->service_len);
-            for (size_t i = 0; svc != NULL && i < svc->perm_count && ncand < SKT_ARRAY_LEN(cand);
-                 i++) {
-                const skt_iam_action *pa =
-                    &l->data->actions[l->data->perm_actions[svc->perm_first + i]];
-                if (pa->name_len >= head && strncasecmp(pa->name, v->str, head) == 0 &&
-                    skt_glob_match(v->str, v->len, pa->name, pa->name_len, 1))
-                    cand[ncand++] = pa;
-            }
-        }
+        size_t ncand = perm_actions_named(l, ap, lk, cand, SKT_ARRAY_LEN(cand));
         for (size_t c = 0; c < ncand; c++) {
             int dup = 0;
             for (size_t i = 0; i < nseen && !dup; i++)

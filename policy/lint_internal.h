@@ -141,17 +141,11 @@ static inline size_t literal_head(const char *s, size_t n)
     return q != NULL ? (size_t)(q - s) : head;
 }
 
+/* The one use left (lint_conditions.c) moves to skt_vars_present on the
+ * lint-cond branch; delete this then. */
 static inline int has_var(const char *s, size_t n)
 {
-    for (size_t i = 0; i + 1 < n; i++) {
-        const char *dollar = memchr(s + i, '$', n - 1 - i);
-        if (dollar == NULL)
-            return 0;
-        i = (size_t)(dollar - s);
-        if (s[i + 1] == '{')
-            return 1;
-    }
-    return 0;
+    return skt_vars_present(s, n);
 }
 
 static inline int all_digits(const char *s, size_t n)
@@ -180,6 +174,13 @@ static inline int ci_eq(const char *s, size_t n, const char *t)
     return n == strlen(t) && strncasecmp(s, t, n) == 0;
 }
 
+/* How many of st->acts are Action's entries: all, or none when the
+ * statement has no Action (they are then NotAction's). */
+static inline size_t stmt_naction_entries(const stmt *st)
+{
+    return st->action != NULL ? st->nacts : 0;
+}
+
 /* The statement's Action entry v at position pos split (skt_action_split):
  * the one skt_lint_stmt_index_actions kept, else split into *own. */
 static inline const skt_action_pat *stmt_action_split(const stmt *st, size_t pos,
@@ -206,7 +207,6 @@ const seckit_json *skt_lint_cond_key(const stmt *st, const char *key);
 const seckit_json *skt_lint_cond_key_prefix(const stmt *st, const char *prefix, size_t pl);
 /* Does the statement's Action (NotAction) cover action? */
 int skt_lint_stmt_covers(const stmt *st, const char *action);
-int skt_lint_is_principal_arn(const char *s, size_t n);
 /* The kind of a Federated principal ("oidc", "saml", ...) and its host. */
 const char *skt_lint_federated_kind(const char *s, size_t n, const char **host, size_t *hostlen);
 
@@ -254,8 +254,9 @@ void skt_lint_check_example_account(lint *l, const stmt *st, const seckit_json *
                                     size_t n);
 const char *skt_lint_rtype_service(seckit_policy_resource_type t);
 
-/* lint_principals.c: a statement's Principal or NotPrincipal. */
-void skt_lint_check_principal(lint *l, const stmt *st, const seckit_json *p, int is_not);
+/* lint_principals.c: the values of a statement's Principal (is_not:
+ * NotPrincipal), as the lint-mode compile classified them. */
+void skt_lint_check_principal(lint *l, const stmt *st, int is_not);
 
 /* lint_conditions.c: a statement's Condition block. */
 void skt_lint_check_condition(lint *l, const stmt *st, const seckit_json *c);

@@ -20,20 +20,6 @@
 /* ------------------------------------------------------------------ */
 /* principals */
 
-/* Is s an ARN that names an AWS principal: the account root, a user, a
- * role, an assumed-role or federated-user session?  The model's classifier
- * decides (IAM's rules: service and resource type in lowercase, a name
- * after the type), so the linter accepts what the evaluator matches. */
-int skt_lint_is_principal_arn(const char *s, size_t n)
-{
-    skt_principal p;
-    if (n < 4 || memcmp(s, "arn:", 4) != 0)
-        return 0;
-    skt_principal_classify(s, n, &p);
-    return p.kind == SKT_PRIN_ACCOUNT || p.kind == SKT_PRIN_USER || p.kind == SKT_PRIN_ROLE ||
-           p.kind == SKT_PRIN_SESSION || p.kind == SKT_PRIN_FEDERATED_USER;
-}
-
 /* Why an ARN that the classifier does not take as a principal is not one,
  * when it comes close: written with the service or resource type in other
  * letter case, or with nothing after the type.  NULL otherwise. */
@@ -65,10 +51,11 @@ static const char *principal_arn_near_miss(const char *s, size_t n)
     return NULL;
 }
 
-static void check_aws_principal(lint *l, const stmt *st, const seckit_json *v)
+static void check_aws_principal(lint *l, const stmt *st, const skt_principal *p)
 {
-    const char *s = v->str;
-    size_t n = v->len;
+    const seckit_json *v = p->node;
+    const char *s = p->text;
+    size_t n = p->len;
     skt_lint_check_variables(l, st, v, 0, "Principal");
     if (n == 1 && s[0] == '*')
         return;
@@ -100,7 +87,9 @@ static void check_aws_principal(lint *l, const stmt *st, const seckit_json *v)
                      (int)n, s);
         return;
     }
-    if (skt_lint_is_principal_arn(s, n)) {
+    /* (an account here is an account's root ARN: its id is above) */
+    if (p->kind == SKT_PRIN_ACCOUNT || p->kind == SKT_PRIN_USER || p->kind == SKT_PRIN_ROLE ||
+        p->kind == SKT_PRIN_SESSION || p->kind == SKT_PRIN_FEDERATED_USER) {
         skt_arn a;
         skt_arn_split(s, n, &a);
         const char *acct = a.f[SKT_ARN_ACCOUNT], *part = a.f[SKT_ARN_PARTITION];
@@ -183,78 +172,41 @@ const char *skt_lint_federated_kind(const char *s, size_t n, const char **host, 
     return NULL;
 }
 
-void skt_lint_check_principal(lint *l, const stmt *st, const seckit_json *p, int is_not)
+/* The values of Principal (is_not: NotPrincipal) as the lint-mode compile
+ * classified them; its shape (a string other than "*", unknown types,
+ * values of the wrong type, empty ones) the compile recorded as problems. */
+void skt_lint_check_principal(lint *l, const stmt *st, int is_not)
 {
-    if (p->kind == SECKIT_JSON_STRING) {
-        if (!streq(p, "*"))
-            skt_lint_add(
-                l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0,
-                "a principal string must be \"*\"; name principals as {\"AWS\": ...}, {\"Service\": ...}");
-        return;
-    }
-    if (p->kind != SECKIT_JSON_OBJECT) {
-        skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, p, 0,
-                     "%s must be \"*\" or an object of principal types",
-                     is_not ? "NotPrincipal" : "Principal");
-        return;
-    }
-    if (p->count == 0) {
-        skt_lint_add(l, CK_EMPTY_OBJECT_PRINCIPAL, st, p, 0,
-                     "%s is an empty object: it names nobody",
-                     is_not ? "NotPrincipal" : "Principal");
-        return;
-    }
-    for (const seckit_json *k = p->child; k != NULL; k = k->next) {
-        if (k->duplicate_key)
-            skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, k, 1,
-                         "principal type '%s' appears twice; merge the lists", k->key);
-        int kind;
-        if (strcmp(k->key, "AWS") == 0)
-            kind = 0;
-        else if (strcmp(k->key, "Service") == 0)
-            kind = 1;
-        else if (strcmp(k->key, "Federated") == 0)
-            kind = 2;
-        else if (strcmp(k->key, "CanonicalUser") == 0)
-            kind = 3;
-        else {
-            skt_lint_add(l, CK_INVALID_PRINCIPAL_KEY, st, k, 1,
-                         "'%s' is not a principal type (AWS, Service, Federated, CanonicalUser)",
-                         k->key);
+    const skt_statement *m = st->m;
+    const seckit_json *whole = is_not ? st->notprincipal : st->principal;
+    size_t lo = is_not ? m->principal_split : 0;
+    size_t hi = is_not ? m->nprincipals : m->principal_split;
+    for (size_t i = lo; i < hi; i++) {
+        const skt_principal *p = &m->principals[i];
+        const seckit_json *v = p->node;
+        /* Principal "*" itself, and the types with an entry that is not a
+         * string, have no values to check */
+        if (v == whole || p->list_bad)
             continue;
-        }
-        if (!skt_lint_check_str_or_array(l, st, k, "a principal"))
-            continue;
-        if (k->kind == SECKIT_JSON_ARRAY && k->count == 0) {
-            skt_lint_add(l, CK_EMPTY_ARRAY_PRINCIPAL, st, k, 1,
-                         "principal type '%s' has an empty list", k->key);
-            continue;
-        }
-        FOR_VALUES(v, k)
-        {
-            if (!is_str(v))
-                continue;
-            if (kind == 0) {
-                check_aws_principal(l, st, v);
-            } else if (kind == 1) {
-                skt_lint_check_variables(l, st, v, 0, "Principal");
-                if (!streq(v, "*") && !valid_service_principal(v->str, v->len))
-                    skt_lint_add(l, CK_INVALID_SERVICE_PRINCIPAL_FORMAT, st, v, 0,
-                                 "'%.*s' is not a service principal (name.amazonaws.com)",
-                                 (int)v->len, v->str);
-            } else if (kind == 2) {
-                const char *host;
-                size_t hl;
-                if (l->type == SECKIT_POLICY_RESOURCE &&
-                    l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST) {
-                    skt_lint_add(l, CK_FEDERATED_PRINCIPAL_NOT_SUPPORTED, st, v, 0,
-                                 "Federated principals can only be named in role trust policies");
-                } else if (skt_lint_federated_kind(v->str, v->len, &host, &hl) == NULL) {
-                    skt_lint_add(
-                        l, CK_INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY, st, v, 0,
-                        "'%.*s' is neither a web identity provider (cognito-identity.amazonaws.com, accounts.google.com, ...) nor a saml-provider/oidc-provider ARN",
-                        (int)(v->len > 200 ? 200 : v->len), v->str);
-                }
+        if (p->type == SKT_PTYPE_AWS) {
+            check_aws_principal(l, st, p);
+        } else if (p->type == SKT_PTYPE_SERVICE) {
+            skt_lint_check_variables(l, st, v, 0, "Principal");
+            if (p->kind != SKT_PRIN_ANY && !valid_service_principal(p->text, p->len))
+                skt_lint_add(l, CK_INVALID_SERVICE_PRINCIPAL_FORMAT, st, v, 0,
+                             "'%.*s' is not a service principal (name.amazonaws.com)", (int)p->len,
+                             p->text);
+        } else if (p->type == SKT_PTYPE_FEDERATED) {
+            const char *host;
+            size_t hl;
+            if (l->type == SECKIT_POLICY_RESOURCE && l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST) {
+                skt_lint_add(l, CK_FEDERATED_PRINCIPAL_NOT_SUPPORTED, st, v, 0,
+                             "Federated principals can only be named in role trust policies");
+            } else if (skt_lint_federated_kind(p->text, p->len, &host, &hl) == NULL) {
+                skt_lint_add(
+                    l, CK_INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY, st, v, 0,
+                    "'%.*s' is neither a web identity provider (cognito-identity.amazonaws.com, accounts.google.com, ...) nor a saml-provider/oidc-provider ARN",
+                    (int)(p->len > 200 ? 200 : p->len), p->text);
             }
         }
     }

@@ -68,19 +68,12 @@ static int public_service(const char *s, size_t n)
            ci_eq(s, n, "secretsmanager");
 }
 
-static int principal_is_everyone(const seckit_json *p)
+/* Is "*" one of Principal's AWS principals (or Principal "*")? */
+static int principal_is_everyone(const skt_statement *m)
 {
-    if (streq(p, "*"))
-        return 1;
-    if (p->kind != SECKIT_JSON_OBJECT)
-        return 0;
-    for (const seckit_json *m = p->child; m != NULL; m = m->next) {
-        if (strcmp(m->key, "AWS") != 0)
-            continue;
-        FOR_VALUES(v, m)
-        if (streq(v, "*"))
+    for (size_t i = 0; i < m->principal_split; i++)
+        if (m->principals[i].type == SKT_PTYPE_AWS && m->principals[i].kind == SKT_PRIN_ANY)
             return 1;
-    }
     return 0;
 }
 
@@ -161,7 +154,7 @@ void skt_lint_check_public(lint *l, const stmt *st)
     if (l->type != SECKIT_POLICY_RESOURCE || !st->allow || st->principal == NULL ||
         (l->rtype != SECKIT_RESOURCE_NONE && !public_kind(l->rtype)))
         return;
-    if (!principal_is_everyone(st->principal) || has_restricting_condition(st))
+    if (!principal_is_everyone(st->m) || has_restricting_condition(st))
         return;
     const unsigned write = SECKIT_ACCESS_WRITE | SECKIT_ACCESS_PERMISSIONS | SECKIT_ACCESS_TAGGING;
     unsigned acc = 0;

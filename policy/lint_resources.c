@@ -146,7 +146,7 @@ static void check_arn_service_data(lint *l, const stmt *st, const seckit_json *v
      * resource part fits the policy's */
     size_t total = 0, with_region = 0, with_account = 0;
     size_t fits = 0, fit_region = 0, fit_account = 0;
-    int resource_checkable = !has_var(res, resl);
+    int resource_checkable = !skt_vars_present(res, resl);
     size_t lit = resl;
     for (size_t i = 0; i < resl; i++)
         if (res[i] == '*' || res[i] == '?' || res[i] == '$') {
@@ -181,8 +181,8 @@ static void check_arn_service_data(lint *l, const stmt *st, const seckit_json *v
         fit_region = with_region;
         fit_account = with_account;
     }
-    int region_lit = regl > 0 && !has_wild(reg, regl) && !has_var(reg, regl);
-    int account_lit = acctl > 0 && !has_wild(acct, acctl) && !has_var(acct, acctl);
+    int region_lit = regl > 0 && !has_wild(reg, regl) && !skt_vars_present(reg, regl);
+    int account_lit = acctl > 0 && !has_wild(acct, acctl) && !skt_vars_present(acct, acctl);
     if (region_lit && fit_region == 0)
         skt_lint_add(l, CK_ARN_REGION_NOT_ALLOWED, st, v, 0,
                      "%.*s ARNs of this kind have no region, but this one has '%.*s'", (int)svcl,
@@ -272,7 +272,7 @@ void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v
            regl = a->len[SKT_ARN_REGION], acctl = a->len[SKT_ARN_ACCOUNT],
            resl = a->len[SKT_ARN_RESOURCE];
     for (int i = SKT_ARN_PARTITION; i <= SKT_ARN_SERVICE; i++)
-        if (has_var(a->f[i], a->len[i]))
+        if (skt_vars_present(a->f[i], a->len[i]))
             skt_lint_add(l, CK_VARIABLE_UNSUPPORTED_IN_ELEMENT, st, v, 0,
                          "policy variables are not expanded in the partition or service of an ARN");
     if (!has_wild(part, partl) && !skt_lint_valid_partition(part, partl))
@@ -285,12 +285,12 @@ void skt_lint_check_resource_value(lint *l, const stmt *st, const seckit_json *v
                          "the ARN's service '%.*s' must be lowercase", (int)svcl, svc);
             break;
         }
-    if (regl > 0 && !has_wild(reg, regl) && !has_var(reg, regl) &&
+    if (regl > 0 && !has_wild(reg, regl) && !skt_vars_present(reg, regl) &&
         !skt_lint_looks_like_region(reg, regl))
         skt_lint_add(l, CK_INVALID_ARN_REGION, st, v, 0, "'%.*s' is not a region%s", (int)regl, reg,
                      skt_lint_looks_like_placeholder(reg, regl) ? " (a placeholder left in?)" : "");
-    if (acctl > 0 && !has_wild(acct, acctl) && !has_var(acct, acctl) && !is_account(acct, acctl) &&
-        !(acctl == 3 && memcmp(acct, "aws", 3) == 0))
+    if (acctl > 0 && !has_wild(acct, acctl) && !skt_vars_present(acct, acctl) &&
+        !is_account(acct, acctl) && !(acctl == 3 && memcmp(acct, "aws", 3) == 0))
         skt_lint_add(l, CK_INVALID_ARN_ACCOUNT, st, v, 0, "'%.*s' is not a 12-digit account id%s",
                      (int)acctl, acct,
                      skt_lint_looks_like_placeholder(acct, acctl) ? " (a placeholder left in?)"

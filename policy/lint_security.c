@@ -59,7 +59,7 @@ static int restricted_to_named_services(const stmt *st, const char *key)
             {
                 any = 1;
                 if (!is_str(v) || v->len == 0 || has_wild(v->str, v->len) ||
-                    has_var(v->str, v->len))
+                    skt_vars_present(v->str, v->len))
                     literal = 0;
             }
             if (any && literal)
@@ -334,35 +334,131 @@ static void perm_candidates(const seckit_iam_data *d, const char *v, const skt_a
 }
 
 /* Is every principal of the statement an account as a whole (its id, or
- * arn:PARTITION:iam::ID:root), and is there at least one? */
+ * arn:PARTITION:iam::ID:root), and is there at least one?  Read from the
+ * principals the lint-mode compile classified: Principal must list all of
+ * its parts there (no problem in it), each an AWS one. */
 static int principal_only_accounts(const stmt *st)
 {
-    const seckit_json *p = st->principal;
-    if (p == NULL || p->kind != SECKIT_JSON_OBJECT || p->count == 0)
+    const skt_statement *m = st->m;
+    unsigned bit = 1u << SKT_EL_PRINCIPAL;
+    if (st->principal == NULL || st->principal->kind != SECKIT_JSON_OBJECT ||
+        ((m->bad | m->partial) & bit) || m->principal_split == 0)
         return 0;
-    for (const seckit_json *m = p->child; m != NULL; m = m->next) {
-        if (strcmp(m->key, "AWS") != 0)
-            return 0;
-        int any = 0;
-        FOR_VALUES(v, m)
-        {
-            if (!is_str(v))
-                return 0;
-            any = 1;
-            /* the model's classifier: an account id, or an account's root
-             * ARN (with no region) */
-            skt_principal pr;
-            skt_arn a;
-            skt_principal_classify(v->str, v->len, &pr);
-            if (pr.kind != SKT_PRIN_ACCOUNT || pr.account[0] == '\0' ||
-                (!is_account(v->str, v->len) &&
-                 (!skt_arn_split(v->str, v->len, &a) || a.len[SKT_ARN_REGION] != 0)))
-                return 0;
-        }
-        if (!any)
+    for (size_t i = 0; i < m->principal_split; i++) {
+        const skt_principal *p = &m->principals[i];
+        skt_arn a;
+        /* an account id, or an account's root ARN (with no region) */
+        if (p->type != SKT_PTYPE_AWS || p->kind != SKT_PRIN_ACCOUNT || p->account[0] == '\0' ||
+            (!is_account(p->text, p->len) &&
+             (!skt_arn_split(p->text, p->len, &a) || a.len[SKT_ARN_REGION] != 0)))
             return 0;
     }
     return 1;
+}
+
+/* Unconditioned "*" and "service:*" entries of Action (read from the
+ * split entries), but for a key policy's kms:* to the account itself. */
+static void own_service_wildcards(lint *l, const stmt *st)
+{
+    for (size_t i = 0; i < stmt_naction_entries(st); i++) {
+        const skt_action_pat *p = &st->acts[i];
+        const seckit_json *v = p->node;
+        if (!is_str(v))
+            continue;
+        /* AWS's default key policy gives the account (its root) kms:* on
+         * the key, so that IAM policies decide: not a finding */
+        if (l->type == SECKIT_POLICY_RESOURCE && ci_eq(v->str, v->len, "kms:*") &&
+            principal_only_accounts(st))
+            continue;
+        if (p->all || (v->len > 2 && v->str[v->len - 1] == '*' && v->str[v->len - 2] == ':'))
+            skt_lint_add(
+                l, CK_SERVICE_WILDCARD, st, v, 0,
+                "'%.*s' allows every action of %s without conditions; list the actions needed",
+                (int)v->len, v->str, p->all ? "every service" : "the service");
+    }
+}
+
+/* The permissions-management actions a NotAction list allows, into pc
+ * (l->oom without memory). */
+static void perm_not_action(lint *l, const stmt *st, perm_ctx *pc)
+{
+    /* NotAction allows every action that none of its entries
+     * matches: the matches are marked first, each entry within
+     * the range of the (name-sorted) list that starts with its
+     * literal head */
+    unsigned char *matched = calloc(l->data->nperm ? l->data->nperm : 1, 1);
+    if (matched == NULL) {
+        l->oom = 1;
+        return;
+    }
+    /* (the split entries are NotAction's: there is no Action) */
+    for (size_t pos = 0; pos < st->nacts; pos++) {
+        const skt_action_pat *p = &st->acts[pos];
+        const seckit_json *v = p->node;
+        if (!is_str(v))
+            continue;
+        size_t lo, hi;
+        perm_candidates(l->data, v->str, p, literal_head(v->str, v->len), &lo, &hi);
+        for (size_t i = lo; i < hi; i++) {
+            const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[i]];
+            if (!matched[i] && skt_glob_match(v->str, v->len, pa->name, pa->name_len, 1))
+                matched[i] = 1;
+        }
+    }
+    for (size_t i = 0; i < l->data->nperm; i++)
+        if (!matched[i] && !l->data->actions[l->data->perm_actions[i]].wildcard_only)
+            perm_list_add(pc, l->data->actions[l->data->perm_actions[i]].display);
+    free(matched);
+}
+
+/* The permissions-management actions the Action entries name, into pc
+ * (l->oom without memory). */
+static void perm_action(lint *l, const stmt *st, perm_ctx *pc)
+{
+    /* each permissions-management action once, found from the
+     * Action entries: literal ones by lookup, patterns within the
+     * range of the (name-sorted) list that starts with their
+     * literal head */
+    unsigned char *seen = calloc(l->data->nperm ? l->data->nperm : 1, 1);
+    if (seen == NULL) {
+        l->oom = 1;
+        return;
+    }
+    for (size_t pos = 0; pos < stmt_naction_entries(st); pos++) {
+        const skt_action_pat *p = &st->acts[pos];
+        const seckit_json *v = p->node;
+        const action_lookup *lk = pos < l->nlookups ? &l->lookups[pos] : NULL;
+        if (!is_str(v) || (p->service == NULL && !p->all))
+            continue;
+        size_t head = literal_head(v->str, v->len);
+        size_t lo, hi;
+        if (head == v->len) {
+            const skt_iam_action *a =
+                lk != NULL && lk->done ? lk->action : skt_iam_action_find(l->data, v->str, v->len);
+            if (a != NULL) {
+                /* the one action it names (the only one that can match) */
+                if (a->perm_pos == SIZE_MAX)
+                    continue;
+                lo = a->perm_pos;
+                hi = lo + 1;
+            } else {
+                perm_range(l->data, v->str, head, &lo, &hi);
+            }
+        } else {
+            perm_candidates(l->data, v->str, p, head, &lo, &hi);
+        }
+        for (size_t i = lo; i < hi; i++) {
+            if (seen[i])
+                continue;
+            const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[i]];
+            if (!skt_glob_match(v->str, v->len, pa->name, pa->name_len, 1))
+                continue;
+            seen[i] = 1;
+            if (!pa->wildcard_only)
+                perm_list_add(pc, pa->display);
+        }
+    }
+    free(seen);
 }
 
 void skt_lint_check_own_statement(lint *l, const stmt *st)
@@ -379,25 +475,8 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
         skt_lint_add(
             l, CK_ALLOW_WITH_NOT_RESOURCE, st, st->notresource, 1,
             "Allow with NotResource grants the actions on every resource not listed, including ones created later");
-    if (st->condition == NULL && st->action != NULL) {
-        FOR_VALUES(v, st->action)
-        {
-            if (!is_str(v))
-                continue;
-            /* AWS's default key policy gives the account (its root)
-             * kms:* on the key, so that IAM policies decide: not a
-             * finding */
-            if (l->type == SECKIT_POLICY_RESOURCE && ci_eq(v->str, v->len, "kms:*") &&
-                principal_only_accounts(st))
-                continue;
-            if (streq(v, "*") ||
-                (v->len > 2 && v->str[v->len - 1] == '*' && v->str[v->len - 2] == ':'))
-                skt_lint_add(
-                    l, CK_SERVICE_WILDCARD, st, v, 0,
-                    "'%.*s' allows every action of %s without conditions; list the actions needed",
-                    (int)v->len, v->str, streq(v, "*") ? "every service" : "the service");
-        }
-    }
+    if (st->condition == NULL && st->action != NULL)
+        own_service_wildcards(l, st);
     if (l->type != SECKIT_POLICY_IDENTITY)
         return;
     if (!stmt_unconstrained(st)) {
@@ -420,98 +499,21 @@ void skt_lint_check_own_statement(lint *l, const stmt *st)
             l, CK_DATA_EXFILTRATION, st, where, 1,
             "allows reading data on every resource: %s; name the buckets, parameters or secrets",
             list);
-    if (l->data != NULL) {
-        perm_ctx pc = {list, sizeof(list), 0, 0};
-        list[0] = '\0';
-        if (st->action == NULL) {
-            /* NotAction allows every action that none of its entries
-             * matches: the matches are marked first, each entry within
-             * the range of the (name-sorted) list that starts with its
-             * literal head */
-            unsigned char *matched = calloc(l->data->nperm ? l->data->nperm : 1, 1);
-            if (matched == NULL) {
-                l->oom = 1;
-                return;
-            }
-            size_t pos = 0;
-            FOR_VALUES(v, st->notaction)
-            {
-                if (!is_str(v)) {
-                    pos++;
-                    continue;
-                }
-                size_t lo, hi;
-                skt_action_pat own;
-                perm_candidates(l->data, v->str, stmt_action_split(st, pos++, v, &own),
-                                literal_head(v->str, v->len), &lo, &hi);
-                for (size_t i = lo; i < hi; i++) {
-                    const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[i]];
-                    if (!matched[i] && skt_glob_match(v->str, v->len, pa->name, pa->name_len, 1))
-                        matched[i] = 1;
-                }
-            }
-            for (size_t i = 0; i < l->data->nperm; i++)
-                if (!matched[i] && !l->data->actions[l->data->perm_actions[i]].wildcard_only)
-                    perm_list_add(&pc, l->data->actions[l->data->perm_actions[i]].display);
-            free(matched);
-        } else {
-            /* each permissions-management action once, found from the
-             * Action entries: literal ones by lookup, patterns within the
-             * range of the (name-sorted) list that starts with their
-             * literal head */
-            unsigned char *seen = calloc(l->data->nperm ? l->data->nperm : 1, 1);
-            if (seen == NULL) {
-                l->oom = 1;
-                return;
-            }
-            size_t pos = 0;
-            FOR_VALUES(v, st->action)
-            {
-                const action_lookup *lk = pos < l->nlookups ? &l->lookups[pos] : NULL;
-                pos++;
-                if (!is_str(v))
-                    continue;
-                skt_action_pat own;
-                const skt_action_pat *p = stmt_action_split(st, pos - 1, v, &own);
-                if (p->service == NULL && !p->all)
-                    continue;
-                size_t head = literal_head(v->str, v->len);
-                size_t lo, hi;
-                if (head == v->len) {
-                    const skt_iam_action *a = lk != NULL && lk->done
-                                                  ? lk->action
-                                                  : skt_iam_action_find(l->data, v->str, v->len);
-                    if (a != NULL) {
-                        /* the one action it names (the only one that can match) */
-                        if (a->perm_pos == SIZE_MAX)
-                            continue;
-                        lo = a->perm_pos;
-                        hi = lo + 1;
-                    } else {
-                        perm_range(l->data, v->str, head, &lo, &hi);
-                    }
-                } else {
-                    perm_candidates(l->data, v->str, p, head, &lo, &hi);
-                }
-                for (size_t i = lo; i < hi; i++) {
-                    if (seen[i])
-                        continue;
-                    const skt_iam_action *pa = &l->data->actions[l->data->perm_actions[i]];
-                    if (!skt_glob_match(v->str, v->len, pa->name, pa->name_len, 1))
-                        continue;
-                    seen[i] = 1;
-                    if (!pa->wildcard_only)
-                        perm_list_add(&pc, pa->display);
-                }
-            }
-            free(seen);
-        }
-        if (pc.count > 0)
-            skt_lint_add(
-                l, CK_RESOURCE_EXPOSURE, st, where, 1,
-                "allows %zu permissions-management action%s on every resource (%s%s): they change who can access resources",
-                pc.count, pc.count == 1 ? "" : "s", list, pc.count > 5 ? ", ..." : "");
-    }
+    if (l->data == NULL)
+        return;
+    perm_ctx pc = {list, sizeof(list), 0, 0};
+    list[0] = '\0';
+    if (st->action == NULL)
+        perm_not_action(l, st, &pc);
+    else
+        perm_action(l, st, &pc);
+    if (l->oom)
+        return;
+    if (pc.count > 0)
+        skt_lint_add(
+            l, CK_RESOURCE_EXPOSURE, st, where, 1,
+            "allows %zu permissions-management action%s on every resource (%s%s): they change who can access resources",
+            pc.count, pc.count == 1 ? "" : "s", list, pc.count > 5 ? ", ..." : "");
 }
 
 /* The first statement that allows the action (NULL: none), found once per

@@ -169,11 +169,60 @@ static int lookups_reserve(lint *l, size_t n)
     return 1;
 }
 
+/* The finding for a problem of a Principal or NotPrincipal (1), or 0 when
+ * it is one report_problem words as for other elements. */
+static int report_principal_problem(lint *l, const stmt *st, const skt_problem *p)
+{
+    const seckit_json *n = p->node;
+    const char *el = p->element;
+    int whole = el[0] != 'a'; /* the element itself, not "a principal" */
+    switch (p->kind) {
+    case SKT_PB_DUPLICATE:
+        skt_lint_add(l, CK_DUPLICATE_JSON_KEY, st, n, 1,
+                     "principal type '%s' appears twice; merge the lists", n->key);
+        return 1;
+    case SKT_PB_UNKNOWN:
+        skt_lint_add(l, CK_INVALID_PRINCIPAL_KEY, st, n, 1,
+                     "'%s' is not a principal type (AWS, Service, Federated, CanonicalUser)",
+                     n->key);
+        return 1;
+    case SKT_PB_INVALID:
+        skt_lint_add(
+            l, CK_INVALID_PRINCIPAL_FORMAT, st, n, 0,
+            "a principal string must be \"*\"; name principals as {\"AWS\": ...}, {\"Service\": ...}");
+        return 1;
+    case SKT_PB_WRONG_TYPE:
+        if (!whole)
+            return 0;
+        skt_lint_add(l, CK_INVALID_PRINCIPAL_FORMAT, st, n, 0,
+                     "%s must be \"*\" or an object of principal types", el);
+        return 1;
+    case SKT_PB_EMPTY_LIST:
+        if (whole)
+            skt_lint_add(l, CK_EMPTY_OBJECT_PRINCIPAL, st, n, 0,
+                         "%s is an empty object: it names nobody", el);
+        else
+            skt_lint_add(l, CK_EMPTY_ARRAY_PRINCIPAL, st, n, 1,
+                         "principal type '%s' has an empty list", n->key);
+        return 1;
+    default: return 0;
+    }
+}
+
+/* Is a problem's element Principal, NotPrincipal or "a principal" (a
+ * principal type's member or entry)? */
+static int principal_problem(const char *el)
+{
+    return el != NULL && strstr(el, "rincipal") != NULL;
+}
+
 /* The finding for a problem the lint-mode compile recorded. */
 static void report_problem(lint *l, const stmt *st, const skt_problem *p)
 {
     const seckit_json *n = p->node;
     const char *el = p->element;
+    if (principal_problem(el) && report_principal_problem(l, st, p))
+        return;
     switch (p->kind) {
     case SKT_PB_NOT_OBJECT:
         if (st == NULL)
@@ -255,6 +304,18 @@ static void report_problem(lint *l, const stmt *st, const skt_problem *p)
     }
 }
 
+/* Are the parts of Principal or NotPrincipal that node n is (or is in)
+ * checked in this type of policy? */
+static int principal_checked(const lint *l, const skt_statement *ms, const seckit_json *n)
+{
+    if (l->type != SECKIT_POLICY_RESOURCE && l->type != SECKIT_POLICY_TRUST)
+        return 0;
+    const seckit_json *np = ms->elem[SKT_EL_NOT_PRINCIPAL];
+    int in_not = np != NULL &&
+                 (n == np || n->parent == np || (n->parent != NULL && n->parent->parent == np));
+    return !(in_not && l->type == SECKIT_POLICY_TRUST);
+}
+
 /* The problems of the statement being linted: its findings, and its
  * element nodes and effect from the compiled statement. */
 static void take_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
@@ -266,9 +327,16 @@ static void take_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
         if (l->type == SECKIT_POLICY_TRUST && p->element != NULL &&
             strstr(p->element, "Resource") != NULL && p->kind != SKT_PB_BOTH)
             continue;
+        /* a principal's parts are checked where principals are named:
+         * resource and trust policies (not a trust policy's NotPrincipal) */
+        if (principal_problem(p->element) && p->kind != SKT_PB_BOTH &&
+            !principal_checked(l, ms, p->node))
+            continue;
         /* (a statement's repeated and unknown members are reported before
          * its Sid is known) */
-        st->sid = p->kind == SKT_PB_DUPLICATE || p->kind == SKT_PB_UNKNOWN ? NULL : ms->sid;
+        st->sid = (p->kind == SKT_PB_DUPLICATE || p->kind == SKT_PB_UNKNOWN) && p->element == NULL
+                      ? NULL
+                      : ms->sid;
         report_problem(l, st, p);
     }
     st->sid = ms->sid;
@@ -286,25 +354,24 @@ static void take_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
     st->deny = ms->effect == SKT_EFFECT_DENY;
 }
 
-static void lint_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
+/* The Sid: empty, characters other than letters and digits, variables. */
+static void lint_sid(lint *l, const stmt *st)
 {
-    l->nlookups = 0;
-    const seckit_json *s = st->node;
-    take_statement(l, st, pb, k);
-    if (s->kind != SECKIT_JSON_OBJECT)
+    if (st->sid == NULL)
         return;
-    skt_lint_stmt_index_actions(st);
-    if (st->sid != NULL) {
-        if (st->sid_n->len == 0)
-            skt_lint_add(l, CK_EMPTY_SID_VALUE, st, st->sid_n, 0,
-                         "Sid is empty; remove it or name the statement");
-        else if (l->type != SECKIT_POLICY_RESOURCE && !sid_ok(st->sid_n->str, st->sid_n->len))
-            skt_lint_add(l, CK_UNSUPPORTED_SID, st, st->sid_n, 0,
-                         "Sid '%s' may only contain A-Z, a-z and 0-9", st->sid);
-        if (has_var(st->sid_n->str, st->sid_n->len))
-            skt_lint_check_variables(l, st, st->sid_n, 0, "Sid");
-    }
-    /* Action / NotAction */
+    if (st->sid_n->len == 0)
+        skt_lint_add(l, CK_EMPTY_SID_VALUE, st, st->sid_n, 0,
+                     "Sid is empty; remove it or name the statement");
+    else if (l->type != SECKIT_POLICY_RESOURCE && !sid_ok(st->sid_n->str, st->sid_n->len))
+        skt_lint_add(l, CK_UNSUPPORTED_SID, st, st->sid_n, 0,
+                     "Sid '%s' may only contain A-Z, a-z and 0-9", st->sid);
+    if (skt_vars_present(st->sid_n->str, st->sid_n->len))
+        skt_lint_check_variables(l, st, st->sid_n, 0, "Sid");
+}
+
+/* Action and NotAction: each entry, and repeats. */
+static void lint_action_lists(lint *l, const stmt *st)
+{
     const seckit_json *acts[2] = {st->action, st->notaction};
     for (int i = 0; i < 2; i++) {
         const seckit_json *a = acts[i];
@@ -345,7 +412,12 @@ static void lint_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
             skt_lint_add(l, CK_RCP_SYNTAX_ERROR_NOTACTION, st, st->notaction, 1,
                          "resource control policies do not support NotAction");
     }
-    /* Resource / NotResource */
+}
+
+/* Resource and NotResource: where they belong, each entry, and repeats. */
+static void lint_resource_lists(lint *l, const stmt *st)
+{
+    const seckit_json *s = st->node;
     if (l->type == SECKIT_POLICY_TRUST) {
         if (st->resource != NULL || st->notresource != NULL)
             skt_lint_add(l, CK_ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE, st,
@@ -382,7 +454,12 @@ static void lint_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
         }
         skt_lint_check_redundant(l, st, r, CK_REDUNDANT_RESOURCE, 0, "resource", NULL);
     }
-    /* Principal / NotPrincipal */
+}
+
+/* Principal and NotPrincipal: where they belong, and their values. */
+static void lint_principal_elements(lint *l, const stmt *st)
+{
+    const seckit_json *s = st->node;
     const seckit_json *pr = st->principal ? st->principal : st->notprincipal;
     switch (l->type) {
     case SECKIT_POLICY_IDENTITY:
@@ -427,48 +504,71 @@ static void lint_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
                     "Allow with NotPrincipal grants access to every principal not listed, including anonymous ones");
         }
         if (st->principal != NULL)
-            skt_lint_check_principal(l, st, st->principal, 0);
+            skt_lint_check_principal(l, st, 0);
         if (st->notprincipal != NULL && l->type != SECKIT_POLICY_TRUST)
-            skt_lint_check_principal(l, st, st->notprincipal, 1);
+            skt_lint_check_principal(l, st, 1);
         break;
     }
+}
+
+/* Actions that do not belong in this resource type's policy: of another
+ * service (a literal service prefix), read from the split Action entries. */
+static void lint_resource_type_actions(lint *l, const stmt *st)
+{
+    const char *rsvc = skt_lint_rtype_service(l->rtype);
+    if (l->type != SECKIT_POLICY_RESOURCE || rsvc == NULL)
+        return;
+    for (size_t i = 0; i < stmt_naction_entries(st); i++) {
+        const skt_action_pat *ap = &st->acts[i];
+        const seckit_json *v = ap->node;
+        if (!is_str(v) || ap->all || ap->service == NULL || ap->service_wild)
+            continue;
+        size_t pl = ap->service_len;
+        int ok = ci_eq(v->str, pl, rsvc) ||
+                 (l->rtype == SECKIT_RESOURCE_S3_OBJECT_LAMBDA_AP && ci_eq(v->str, pl, "s3"));
+        if (!ok)
+            skt_lint_add(l, CK_UNSUPPORTED_ACTION_IN_POLICY, st, v, 0,
+                         "a %s policy only grants %s actions, not '%.*s'",
+                         seckit_policy_resource_type_name(l->rtype), rsvc, (int)v->len, v->str);
+    }
+}
+
+/* iam:PassRole and iam:CreateServiceLinkedRole on every resource. */
+static void lint_sensitive_actions(lint *l, const stmt *st)
+{
+    if (l->type == SECKIT_POLICY_TRUST)
+        return;
+    skt_lint_check_sensitive_action(l, st, "iam:PassRole", "iam:PassedToService",
+                                    CK_PASS_ROLE_WITH_NOT_RESOURCE,
+                                    CK_PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
+                                    CK_PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE,
+                                    CK_PASS_ROLE_WITH_STAR_IN_RESOURCE,
+                                    CK_PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE,
+                                    CK_PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION);
+    skt_lint_check_sensitive_action(l, st, "iam:CreateServiceLinkedRole", "iam:AWSServiceName",
+                                    CK_CREATE_SLR_WITH_NOT_RESOURCE,
+                                    CK_CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
+                                    CK_CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE,
+                                    CK_CREATE_SLR_WITH_STAR_IN_RESOURCE,
+                                    CK_CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE,
+                                    CK_CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION);
+}
+
+static void lint_statement(lint *l, stmt *st, const skt_problems *pb, size_t *k)
+{
+    l->nlookups = 0;
+    take_statement(l, st, pb, k);
+    if (st->node->kind != SECKIT_JSON_OBJECT)
+        return;
+    skt_lint_stmt_index_actions(st);
+    lint_sid(l, st);
+    lint_action_lists(l, st);
+    lint_resource_lists(l, st);
+    lint_principal_elements(l, st);
     if (st->condition != NULL)
         skt_lint_check_condition(l, st, st->condition);
-    /* actions that do not belong in this resource type's policy */
-    const char *rsvc = skt_lint_rtype_service(l->rtype);
-    if (l->type == SECKIT_POLICY_RESOURCE && rsvc != NULL && st->action != NULL) {
-        FOR_VALUES(v, st->action)
-        {
-            if (!is_str(v) || streq(v, "*"))
-                continue;
-            const char *colon = memchr(v->str, ':', v->len);
-            if (colon == NULL || has_wild(v->str, (size_t)(colon - v->str)))
-                continue;
-            size_t pl = (size_t)(colon - v->str);
-            int ok = ci_eq(v->str, pl, rsvc) ||
-                     (l->rtype == SECKIT_RESOURCE_S3_OBJECT_LAMBDA_AP && ci_eq(v->str, pl, "s3"));
-            if (!ok)
-                skt_lint_add(l, CK_UNSUPPORTED_ACTION_IN_POLICY, st, v, 0,
-                             "a %s policy only grants %s actions, not '%.*s'",
-                             seckit_policy_resource_type_name(l->rtype), rsvc, (int)v->len, v->str);
-        }
-    }
-    if (l->type != SECKIT_POLICY_TRUST) {
-        skt_lint_check_sensitive_action(l, st, "iam:PassRole", "iam:PassedToService",
-                                        CK_PASS_ROLE_WITH_NOT_RESOURCE,
-                                        CK_PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
-                                        CK_PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE,
-                                        CK_PASS_ROLE_WITH_STAR_IN_RESOURCE,
-                                        CK_PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE,
-                                        CK_PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION);
-        skt_lint_check_sensitive_action(l, st, "iam:CreateServiceLinkedRole", "iam:AWSServiceName",
-                                        CK_CREATE_SLR_WITH_NOT_RESOURCE,
-                                        CK_CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
-                                        CK_CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE,
-                                        CK_CREATE_SLR_WITH_STAR_IN_RESOURCE,
-                                        CK_CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE,
-                                        CK_CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION);
-    }
+    lint_resource_type_actions(l, st);
+    lint_sensitive_actions(l, st);
     skt_lint_check_own_statement(l, st);
     skt_lint_check_trust_statement(l, st);
     skt_lint_check_fit(l, st);
@@ -634,6 +734,70 @@ static void check_size(lint *l, const seckit_json *root, size_t nonws, size_t al
                      count, what, limit);
 }
 
+/* Sids used by an earlier statement. */
+static void check_unique_sids(lint *l, const stmt *stmts, size_t nst)
+{
+    for (size_t i = 0; i < nst; i++) {
+        if (stmts[i].sid == NULL || stmts[i].sid[0] == '\0')
+            continue;
+        for (size_t j = 0; j < i; j++)
+            if (stmts[j].sid != NULL && strcmp(stmts[j].sid, stmts[i].sid) == 0) {
+                int required = l->type != SECKIT_POLICY_RESOURCE;
+                skt_lint_add(l, required ? CK_UNIQUE_SIDS_REQUIRED : CK_UNIQUE_SIDS_RECOMMENDED,
+                             &stmts[i], stmts[i].sid_n, 0, "Sid '%s' is also used by statement %zu",
+                             stmts[i].sid, j);
+                break;
+            }
+    }
+}
+
+/* Statements that repeat an earlier one (but for the Sid). */
+static void check_repeated_statements(lint *l, const stmt *stmts, size_t nst)
+{
+    size_t i;
+    /* the full hashes are made only for statements whose shapes match,
+     * the canonical texts only for those whose hashes match (each equal
+     * whenever the texts are) */
+    char **c = calloc(nst, sizeof(*c));
+    unsigned char *made = calloc(nst, 1);
+    unsigned long long *h = calloc(nst, sizeof(*h));
+    unsigned long long *shape = calloc(nst, sizeof(*shape));
+    unsigned char *hashed = calloc(nst, 1);
+    if (c != NULL && made != NULL && h != NULL && shape != NULL && hashed != NULL) {
+        for (i = 0; i < nst; i++)
+            shape[i] = tree_hash(stmts[i].node, 1, 0, 14695981039346656037ull);
+        for (i = 1; i < nst; i++)
+            for (size_t j = 0; j < i; j++) {
+                if (shape[i] != shape[j])
+                    continue;
+                const size_t pair[2] = {i, j};
+                for (size_t k = 0; k < 2; k++)
+                    if (!hashed[pair[k]]) {
+                        h[pair[k]] = tree_hash(stmts[pair[k]].node, 1, 1, 14695981039346656037ull);
+                        hashed[pair[k]] = 1;
+                    }
+                if (h[i] != h[j])
+                    continue;
+                canon_make(c, made, stmts, i);
+                canon_make(c, made, stmts, j);
+                if (c[i] != NULL && c[j] != NULL && strcmp(c[i], c[j]) == 0) {
+                    skt_lint_add(l, CK_REDUNDANT_STATEMENT, &stmts[i], stmts[i].node, 0,
+                                 "statement %zu repeats statement %zu", i, j);
+                    break;
+                }
+            }
+        for (i = 0; i < nst; i++)
+            free(c[i]);
+    } else {
+        l->oom = 1;
+    }
+    free(c);
+    free(made);
+    free(h);
+    free(shape);
+    free(hashed);
+}
+
 int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
 {
     /* the one pass over the tree: the model in lint mode, in an arena of
@@ -674,64 +838,9 @@ int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
         stmts[i].m = &pol.statements[i];
         lint_statement(l, &stmts[i], &pb, &pk);
     }
-    /* unique Sids */
-    for (i = 0; i < nst; i++) {
-        if (stmts[i].sid == NULL || stmts[i].sid[0] == '\0')
-            continue;
-        for (size_t j = 0; j < i; j++)
-            if (stmts[j].sid != NULL && strcmp(stmts[j].sid, stmts[i].sid) == 0) {
-                int required = l->type != SECKIT_POLICY_RESOURCE;
-                skt_lint_add(l, required ? CK_UNIQUE_SIDS_REQUIRED : CK_UNIQUE_SIDS_RECOMMENDED,
-                             &stmts[i], stmts[i].sid_n, 0, "Sid '%s' is also used by statement %zu",
-                             stmts[i].sid, j);
-                break;
-            }
-    }
-    /* repeated statements */
-    if (nst > 1 && nst <= 500) {
-        /* the full hashes are made only for statements whose shapes match,
-         * the canonical texts only for those whose hashes match (each equal
-         * whenever the texts are) */
-        char **c = calloc(nst, sizeof(*c));
-        unsigned char *made = calloc(nst, 1);
-        unsigned long long *h = calloc(nst, sizeof(*h));
-        unsigned long long *shape = calloc(nst, sizeof(*shape));
-        unsigned char *hashed = calloc(nst, 1);
-        if (c != NULL && made != NULL && h != NULL && shape != NULL && hashed != NULL) {
-            for (i = 0; i < nst; i++)
-                shape[i] = tree_hash(stmts[i].node, 1, 0, 14695981039346656037ull);
-            for (i = 1; i < nst; i++)
-                for (size_t j = 0; j < i; j++) {
-                    if (shape[i] != shape[j])
-                        continue;
-                    const size_t pair[2] = {i, j};
-                    for (size_t k = 0; k < 2; k++)
-                        if (!hashed[pair[k]]) {
-                            h[pair[k]] =
-                                tree_hash(stmts[pair[k]].node, 1, 1, 14695981039346656037ull);
-                            hashed[pair[k]] = 1;
-                        }
-                    if (h[i] != h[j])
-                        continue;
-                    canon_make(c, made, stmts, i);
-                    canon_make(c, made, stmts, j);
-                    if (c[i] != NULL && c[j] != NULL && strcmp(c[i], c[j]) == 0) {
-                        skt_lint_add(l, CK_REDUNDANT_STATEMENT, &stmts[i], stmts[i].node, 0,
-                                     "statement %zu repeats statement %zu", i, j);
-                        break;
-                    }
-                }
-            for (i = 0; i < nst; i++)
-                free(c[i]);
-        } else {
-            l->oom = 1;
-        }
-        free(c);
-        free(made);
-        free(h);
-        free(shape);
-        free(hashed);
-    }
+    check_unique_sids(l, stmts, nst);
+    if (nst > 1 && nst <= 500)
+        check_repeated_statements(l, stmts, nst);
     skt_lint_check_escalation(l, stmts, nst);
     check_size(l, root, nonws, all);
     for (i = 0; i < nst; i++)

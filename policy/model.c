@@ -198,58 +198,176 @@ void skt_principal_classify(const char *s, size_t n, skt_principal *out)
 #undef RES_STARTS
 }
 
-static int compile_principal(compile_ctx *c, skt_statement *st, const seckit_json *v)
+static const char *const principal_types[] = {"AWS", "Service", "Federated", "CanonicalUser"};
+
+/* The skt_principal_type a key of Principal names, or -1. */
+static int principal_type_of(const char *key)
 {
-    size_t total = 0;
+    for (int i = 0; i < (int)SKT_ARRAY_LEN(principal_types); i++)
+        if (strcmp(key, principal_types[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* Principal or NotPrincipal (element e, member v): "*" or an object of
+ * principal types, each a string or a list of strings.  *n: how many
+ * entries principal_entries may classify.  Strict mode fails on the first
+ * bad part (the types' entries it checks as it classifies them); lint mode
+ * records each (see skt_statement's bad and partial). */
+static int principal_shape(compile_ctx *c, skt_statement *st, skt_element e, const seckit_json *v,
+                           size_t *n)
+{
+    const char *el = element_names[e], *what = "Principal must be \"*\" or an object";
+    long si = (long)st->index;
+    unsigned bit = 1u << e;
+    *n = 0;
     if (v->kind == SECKIT_JSON_STRING) {
-        if (!(v->len == 1 && v->str[0] == '*'))
-            return fail(c, v, "Principal must be \"*\" or an object", NULL);
-        total = 1;
-    } else if (v->kind == SECKIT_JSON_OBJECT) {
-        for (const seckit_json *m = v->child; m; m = m->next) {
-            if (m->kind != SECKIT_JSON_STRING && m->kind != SECKIT_JSON_ARRAY)
-                return fail(c, m, "principal values must be strings", m->key);
-            total += value_count(m);
-        }
-    } else {
-        return fail(c, v, "Principal must be \"*\" or an object", NULL);
+        *n = 1;
+        if (str_is(v, "*", 1))
+            return 0;
+        st->bad |= bit;
+        return bad(c, SKT_PB_INVALID, el, si, v, what, NULL);
     }
-    st->principals = skt_arena_alloc(c->a, (total ? total : 1) * sizeof *st->principals);
-    if (st->principals == NULL)
-        return NOMEM(c);
+    if (v->kind != SECKIT_JSON_OBJECT) {
+        st->bad |= bit;
+        return bad(c, SKT_PB_WRONG_TYPE, el, si, v, what, NULL);
+    }
+    if (c->pb != NULL && v->count == 0) {
+        st->bad |= bit;
+        return problem(c, SKT_PB_EMPTY_LIST, el, si, v);
+    }
+    int rc;
+    for (const seckit_json *m = v->child; m; m = m->next) {
+        if (c->pb != NULL && m->duplicate_key)
+            SKT_GUARD(problem(c, SKT_PB_DUPLICATE, "a principal", si, m));
+        if (c->pb != NULL && principal_type_of(m->key) < 0) {
+            st->partial |= bit;
+            SKT_GUARD(problem(c, SKT_PB_UNKNOWN, "a principal", si, m));
+            continue;
+        }
+        if (m->kind != SECKIT_JSON_STRING && m->kind != SECKIT_JSON_ARRAY) {
+            st->partial |= bit;
+            rc = bad(c, SKT_PB_WRONG_TYPE, "a principal", si, m, "principal values must be strings",
+                     m->key);
+            SKT_GUARD(rc);
+            continue;
+        }
+        *n += value_count(m);
+        if (c->pb == NULL || m->kind != SECKIT_JSON_ARRAY)
+            continue;
+        int entry_bad = 0;
+        for (const seckit_json *x = m->child; x; x = x->next) {
+            if (x->kind == SECKIT_JSON_STRING)
+                continue;
+            entry_bad = 1;
+            SKT_GUARD(problem(c, SKT_PB_ENTRY_TYPE, "a principal", si, x));
+        }
+        if (entry_bad || m->count == 0)
+            st->partial |= bit;
+        if (!entry_bad && m->count == 0)
+            SKT_GUARD(problem(c, SKT_PB_EMPTY_LIST, "a principal", si, m));
+    }
+    return 0;
+}
+
+/* The string entries of Principal or NotPrincipal v (its shape checked by
+ * principal_shape), classified into st->principals after the ones there:
+ * strict mode copies their text and fails on an unknown type or an entry
+ * that is not a string; lint mode points into the tree and skips them. */
+static int principal_entries(compile_ctx *c, skt_statement *st, const seckit_json *v)
+{
+    int lint = c->pb != NULL;
     if (v->kind == SECKIT_JSON_STRING) {
-        st->principals[0].kind = SKT_PRIN_ANY;
-        st->principals[0].text = "*";
-        st->principals[0].len = 1;
-        st->principals[0].node = v;
-        st->principals[0].span = v->span;
-        st->nprincipals = 1;
+        if (!str_is(v, "*", 1))
+            return 0;
+        skt_principal *p = &st->principals[st->nprincipals++];
+        p->kind = SKT_PRIN_ANY;
+        p->text = "*";
+        p->len = 1;
+        p->account[0] = '\0';
+        p->type = SKT_PTYPE_AWS;
+        p->list_bad = 0;
+        p->node = v;
+        p->span = v->span;
         return 0;
     }
+    if (v->kind != SECKIT_JSON_OBJECT)
+        return 0;
     for (const seckit_json *m = v->child; m; m = m->next) {
-        int aws = strcmp(m->key, "AWS") == 0, svc = strcmp(m->key, "Service") == 0,
-            fed = strcmp(m->key, "Federated") == 0, canon = strcmp(m->key, "CanonicalUser") == 0;
-        if (!aws && !svc && !fed && !canon)
+        int type = principal_type_of(m->key);
+        if (type < 0 && !lint)
             return fail(c, m, "unknown principal type", m->key);
+        if (type < 0 || (m->kind != SECKIT_JSON_STRING && m->kind != SECKIT_JSON_ARRAY))
+            continue;
+        int list_bad = 0;
+        for (const seckit_json *e = value_at(m, NULL); lint && e; e = value_at(m, e))
+            list_bad |= e->kind != SECKIT_JSON_STRING;
         for (const seckit_json *e = value_at(m, NULL); e; e = value_at(m, e)) {
-            if (e->kind != SECKIT_JSON_STRING)
+            if (e->kind != SECKIT_JSON_STRING) {
+                if (lint)
+                    continue;
                 return fail(c, e, "principal values must be strings", m->key);
+            }
             skt_principal *p = &st->principals[st->nprincipals++];
-            const char *text = skt_arena_strndup(c->a, e->str, e->len);
+            const char *text = lint ? e->str : skt_arena_strndup(c->a, e->str, e->len);
             if (text == NULL)
                 return NOMEM(c);
-            if (aws) {
+            if (type == SKT_PTYPE_AWS) {
                 skt_principal_classify(text, e->len, p);
             } else {
                 p->text = text;
                 p->len = e->len;
-                p->kind = svc ? SKT_PRIN_SERVICE : fed ? SKT_PRIN_FEDERATED : SKT_PRIN_CANONICAL;
-                if (e->len == 1 && text[0] == '*' && !canon)
+                p->account[0] = '\0';
+                p->kind = type == SKT_PTYPE_SERVICE     ? SKT_PRIN_SERVICE
+                          : type == SKT_PTYPE_FEDERATED ? SKT_PRIN_FEDERATED
+                                                        : SKT_PRIN_CANONICAL;
+                if (e->len == 1 && text[0] == '*' && type != SKT_PTYPE_CANONICAL)
                     p->kind = SKT_PRIN_ANY;
             }
+            p->type = (unsigned char)type;
+            p->list_bad = (unsigned char)list_bad;
             p->node = e;
             p->span = e->span;
         }
+    }
+    return 0;
+}
+
+/* Principal or NotPrincipal (element e, member v), strictly. */
+static int compile_principal(compile_ctx *c, skt_statement *st, skt_element e, const seckit_json *v)
+{
+    size_t total;
+    int rc = principal_shape(c, st, e, v, &total);
+    SKT_GUARD(rc);
+    st->principals = skt_arena_alloc(c->a, (total ? total : 1) * sizeof *st->principals);
+    if (st->principals == NULL)
+        return NOMEM(c);
+    return principal_entries(c, st, v);
+}
+
+/* Lint mode: Principal's then NotPrincipal's. */
+static int lint_principals(compile_ctx *c, skt_statement *st)
+{
+    const seckit_json *v[2] = {st->elem[SKT_EL_PRINCIPAL], st->elem[SKT_EL_NOT_PRINCIPAL]};
+    size_t n[2] = {0, 0};
+    int rc;
+    for (int i = 0; i < 2; i++) {
+        if (v[i] == NULL)
+            continue;
+        rc = principal_shape(c, st, i ? SKT_EL_NOT_PRINCIPAL : SKT_EL_PRINCIPAL, v[i], &n[i]);
+        SKT_GUARD(rc);
+    }
+    if (n[0] + n[1] > 0) {
+        /* every field is set by principal_entries */
+        st->principals = skt_arena_alloc_raw(c->a, (n[0] + n[1]) * sizeof *st->principals);
+        if (st->principals == NULL)
+            return NOMEM(c);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (v[i] != NULL)
+            SKT_GUARD(principal_entries(c, st, v[i]));
+        if (i == 0)
+            st->principal_split = st->nprincipals;
     }
     return 0;
 }
@@ -415,7 +533,7 @@ static int compile_statement(compile_ctx *c, const seckit_json *s, size_t index,
                 return fail(c, m, "a statement has Principal or NotPrincipal, not both", NULL);
             st->has_principal = 1;
             st->not_principal = k[0] == 'N';
-            rc = compile_principal(c, st, m);
+            rc = compile_principal(c, st, (skt_element)el, m);
         } else if (el == SKT_EL_ACTION || el == SKT_EL_NOT_ACTION) {
             if (have_action)
                 return fail(c, m, "a statement has Action or NotAction, not both", NULL);
@@ -448,6 +566,58 @@ static int compile_statement(compile_ctx *c, const seckit_json *s, size_t index,
     return 0;
 }
 
+/* The policy's own elements, in both modes: Version (variables when it is
+ * "2012-10-17"), Id, Statement.  *stmts is the Statement member, or NULL in
+ * lint mode when it is missing, [] or of the wrong type (each a problem;
+ * strict mode fails on the first bad part, except that it takes an Id of
+ * any type, no Version and an empty Statement). */
+static int compile_top(compile_ctx *c, const seckit_json *root, const seckit_json **stmts)
+{
+    *stmts = NULL;
+    if (root == NULL || root->kind != SECKIT_JSON_OBJECT)
+        return bad(c, SKT_PB_NOT_OBJECT, NULL, -1, root, "a policy must be a JSON object", NULL);
+    const char *vmsg = "Version must be \"2012-10-17\" or \"2008-10-17\"";
+    const seckit_json *version = NULL, *st = NULL;
+    int rc;
+    for (const seckit_json *m = root->child; m; m = m->next) {
+        rc = 0;
+        if (m->duplicate_key) {
+            rc = bad(c, SKT_PB_DUPLICATE, NULL, -1, m, "duplicate policy element", m->key);
+        } else if (strcmp(m->key, "Version") == 0) {
+            version = m;
+            if (m->kind != SECKIT_JSON_STRING)
+                rc = bad(c, SKT_PB_WRONG_TYPE, "Version", -1, m, vmsg, NULL);
+            else if (str_is(m, "2012-10-17", 10))
+                c->variables = 1;
+            else if (!str_is(m, "2008-10-17", 10))
+                rc = bad(c, SKT_PB_INVALID, "Version", -1, m, vmsg, NULL);
+        } else if (strcmp(m->key, "Statement") == 0) {
+            st = m;
+        } else if (strcmp(m->key, "Id") == 0) {
+            if (c->pb != NULL && m->kind != SECKIT_JSON_STRING)
+                rc = problem(c, SKT_PB_WRONG_TYPE, "Id", -1, m);
+        } else {
+            rc = bad(c, SKT_PB_UNKNOWN, NULL, -1, m, "unknown policy element", m->key);
+        }
+        SKT_GUARD(rc);
+    }
+    if (c->pb != NULL) {
+        if (version == NULL)
+            SKT_GUARD(problem(c, SKT_PB_MISSING, "Version", -1, root));
+        c->pb->version = version;
+        c->pb->v2012 = c->variables;
+    }
+    if (st == NULL)
+        return bad(c, SKT_PB_MISSING, "Statement", -1, root, "policy has no Statement", NULL);
+    if (c->pb != NULL && st->kind == SECKIT_JSON_ARRAY && st->count == 0)
+        return problem(c, SKT_PB_EMPTY_LIST, "Statement", -1, st);
+    if (st->kind != SECKIT_JSON_OBJECT && st->kind != SECKIT_JSON_ARRAY)
+        return bad(c, SKT_PB_WRONG_TYPE, "Statement", -1, st,
+                   "Statement must be an object or an array of objects", NULL);
+    *stmts = st;
+    return 0;
+}
+
 int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role role,
                        const char *name, const char *file, const seckit_iam_data *data,
                        skt_policy *out, seckit_error *err)
@@ -459,36 +629,17 @@ int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role r
     out->name = skt_arena_strdup(a, name ? name : file ? file : seckit_eval_role_name(role));
     if ((file && !out->file) || !out->name)
         return NOMEM(&c);
-    if (root == NULL || root->kind != SECKIT_JSON_OBJECT)
-        return fail(&c, root, "a policy must be a JSON object", NULL);
-    const seckit_json *stmts = NULL;
-    for (const seckit_json *m = root->child; m; m = m->next) {
-        if (m->duplicate_key)
-            return fail(&c, m, "duplicate policy element", m->key);
-        if (strcmp(m->key, "Version") == 0) {
-            if (m->kind != SECKIT_JSON_STRING ||
-                (strcmp(m->str, "2012-10-17") != 0 && strcmp(m->str, "2008-10-17") != 0))
-                return fail(&c, m, "Version must be \"2012-10-17\" or \"2008-10-17\"", NULL);
-            c.variables = strcmp(m->str, "2012-10-17") == 0;
-        } else if (strcmp(m->key, "Statement") == 0) {
-            stmts = m;
-        } else if (strcmp(m->key, "Id") != 0) {
-            return fail(&c, m, "unknown policy element", m->key);
-        }
-    }
+    const seckit_json *stmts;
+    int rc = compile_top(&c, root, &stmts);
+    SKT_GUARD(rc);
     out->variables = c.variables;
-    if (stmts == NULL)
-        return fail(&c, root, "policy has no Statement", NULL);
-    if (stmts->kind != SECKIT_JSON_OBJECT && stmts->kind != SECKIT_JSON_ARRAY)
-        return fail(&c, stmts, "Statement must be an object or an array of objects", NULL);
-    size_t n = stmts->kind == SECKIT_JSON_ARRAY ? stmts->count : 1;
+    size_t n = value_count(stmts);
     out->statements = skt_arena_alloc(a, (n ? n : 1) * sizeof *out->statements);
     if (out->statements == NULL)
         return NOMEM(&c);
     size_t i = 0;
-    for (const seckit_json *s = stmts->kind == SECKIT_JSON_ARRAY ? stmts->child : stmts; s;
-         s = stmts->kind == SECKIT_JSON_ARRAY ? s->next : NULL) {
-        int rc = compile_statement(&c, s, i, &out->statements[i]);
+    for (const seckit_json *s = value_at(stmts, NULL); s; s = value_at(stmts, s)) {
+        rc = compile_statement(&c, s, i, &out->statements[i]);
         SKT_GUARD(rc);
         i++;
     }
@@ -635,6 +786,8 @@ static int lint_statement(compile_ctx *c, const seckit_json *s, size_t index, sk
     TRY(lint_list(c, st, SKT_EL_NOT_RESOURCE, el[SKT_EL_RESOURCE] == NULL));
     if (el[SKT_EL_PRINCIPAL] != NULL && el[SKT_EL_NOT_PRINCIPAL] != NULL)
         TRY(problem(c, SKT_PB_BOTH, "NotPrincipal", si, el[SKT_EL_NOT_PRINCIPAL]));
+    if (el[SKT_EL_PRINCIPAL] != NULL || el[SKT_EL_NOT_PRINCIPAL] != NULL)
+        TRY(lint_principals(c, st));
 #undef TRY
     st->has_principal = el[SKT_EL_PRINCIPAL] != NULL || el[SKT_EL_NOT_PRINCIPAL] != NULL;
     st->not_principal = el[SKT_EL_PRINCIPAL] == NULL && st->has_principal;
@@ -649,43 +802,12 @@ int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, skt_policy *o
     compile_ctx c = {a, NULL, NULL, err, 0, SECKIT_EVAL_IDENTITY, pb};
     memset(out, 0, sizeof *out);
     memset(pb, 0, sizeof *pb);
-    if (root->kind != SECKIT_JSON_OBJECT)
-        return problem(&c, SKT_PB_NOT_OBJECT, NULL, -1, root);
-    const seckit_json *version = NULL, *stmts = NULL;
-    int rc;
-    for (const seckit_json *m = root->child; m; m = m->next) {
-        rc = 0;
-        if (m->duplicate_key)
-            rc = problem(&c, SKT_PB_DUPLICATE, NULL, -1, m);
-        else if (strcmp(m->key, "Version") == 0)
-            version = m;
-        else if (strcmp(m->key, "Statement") == 0)
-            stmts = m;
-        else if (strcmp(m->key, "Id") == 0) {
-            if (m->kind != SECKIT_JSON_STRING)
-                rc = problem(&c, SKT_PB_WRONG_TYPE, "Id", -1, m);
-        } else
-            rc = problem(&c, SKT_PB_UNKNOWN, NULL, -1, m);
-        SKT_GUARD(rc);
-    }
-    rc = 0;
-    if (version == NULL)
-        rc = problem(&c, SKT_PB_MISSING, "Version", -1, root);
-    else if (version->kind != SECKIT_JSON_STRING)
-        rc = problem(&c, SKT_PB_WRONG_TYPE, "Version", -1, version);
-    else if (str_is(version, "2012-10-17", 10))
-        pb->v2012 = 1;
-    else if (!str_is(version, "2008-10-17", 10))
-        rc = problem(&c, SKT_PB_INVALID, "Version", -1, version);
+    const seckit_json *stmts;
+    int rc = compile_top(&c, root, &stmts);
     SKT_GUARD(rc);
-    pb->version = version;
-    out->variables = pb->v2012;
+    out->variables = c.variables;
     if (stmts == NULL)
-        return problem(&c, SKT_PB_MISSING, "Statement", -1, root);
-    if (stmts->kind == SECKIT_JSON_ARRAY && stmts->count == 0)
-        return problem(&c, SKT_PB_EMPTY_LIST, "Statement", -1, stmts);
-    if (stmts->kind != SECKIT_JSON_OBJECT && stmts->kind != SECKIT_JSON_ARRAY)
-        return problem(&c, SKT_PB_WRONG_TYPE, "Statement", -1, stmts);
+        return 0;
     pb->statement = stmts;
     size_t n = value_count(stmts);
     /* cleared one by one by lint_statement (one big clear costs more) */

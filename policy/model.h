@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "policy/internal.h"
 #include "seckit/eval.h"
@@ -67,8 +68,20 @@ int skt_arn_pattern_fits(const char *pattern, const char *arn, size_t n);
 typedef int (*skt_var_lookup)(void *ctx, const char *key, size_t klen, const char **val,
                               size_t *len);
 
-/* Does s contain a "${" that starts a variable? */
-int skt_vars_present(const char *s, size_t n);
+/* Does s contain a "${" that starts a variable?  (Inline, with memchr
+ * finding each '$': the linter asks it of nearly every string it reads.) */
+static inline int skt_vars_present(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        const char *dollar = memchr(s + i, '$', n - 1 - i);
+        if (dollar == NULL)
+            return 0;
+        i = (size_t)(dollar - s);
+        if (s[i + 1] == '{')
+            return 1;
+    }
+    return 0;
+}
 
 /* Substitute the variables of s[0..n) into b, as a pattern for
  * skt_glob_match_esc: ${key} by the key's value, ${key, 'default'} by the
@@ -265,6 +278,14 @@ typedef enum skt_principal_kind {
     SKT_PRIN_OTHER           /* another AWS ARN or unique id (AIDA...) */
 } skt_principal_kind;
 
+/* The principal type a principal is listed under. */
+typedef enum skt_principal_type {
+    SKT_PTYPE_AWS = 0, /* also the whole "*" of Principal "*" */
+    SKT_PTYPE_SERVICE,
+    SKT_PTYPE_FEDERATED,
+    SKT_PTYPE_CANONICAL
+} skt_principal_type;
+
 typedef struct skt_principal {
     skt_principal_kind kind;
     const char *text; /* as written */
@@ -273,6 +294,9 @@ typedef struct skt_principal {
     seckit_span span;        /* where it is written */
     const seckit_json *node; /* the source node while the tree lives (NULL
                                 once compiled into a set) */
+    unsigned char type;      /* skt_principal_type */
+    unsigned char list_bad;  /* lint mode: its type's list has an entry that
+                                is not a string (a problem) */
 } skt_principal;
 
 typedef struct skt_action_pat {
@@ -320,8 +344,11 @@ typedef struct skt_statement {
     size_t index;
     seckit_span span;
     int has_principal, not_principal;
+    /* the principals, one per string entry, in order; in lint mode those
+     * of Principal (principals[0..principal_split)) then those of
+     * NotPrincipal, when a statement has both */
     skt_principal *principals;
-    size_t nprincipals;
+    size_t nprincipals, principal_split;
     int not_action;
     skt_action_pat *actions;
     size_t nactions;
@@ -335,8 +362,14 @@ typedef struct skt_statement {
      * kept: repeats are problems) */
     const seckit_json *elem[SKT_EL_COUNT_];
     /* lint mode: bit (1u << e) for an element of the wrong JSON type or an
-     * empty list (its entries are not to be checked) */
+     * empty list (its entries are not to be checked); for Principal and
+     * NotPrincipal also a string other than "*" or an empty object */
     unsigned bad;
+    /* lint mode: bit (1u << e) for a Principal or NotPrincipal some of
+     * whose parts are not in principals: an unknown principal type, a type
+     * whose value is not a string or a list, [], or an entry that is not a
+     * string (each a problem) */
+    unsigned partial;
 } skt_statement;
 
 typedef struct skt_policy {
@@ -352,12 +385,14 @@ typedef struct skt_policy {
 typedef enum skt_problem_kind {
     SKT_PB_NOT_OBJECT = 0, /* the policy or a statement is not an object */
     SKT_PB_DUPLICATE,      /* an element written twice (node: the repeat) */
-    SKT_PB_UNKNOWN,        /* not an element of the policy or statement */
+    SKT_PB_UNKNOWN,        /* not an element of the policy or statement,
+                              or not a principal type */
     SKT_PB_WRONG_TYPE,     /* element of the wrong JSON type */
     SKT_PB_ENTRY_TYPE,     /* a list entry that is not a string */
     SKT_PB_MISSING,        /* element missing (node: the policy or statement) */
-    SKT_PB_INVALID,        /* Version or Effect with another value */
-    SKT_PB_EMPTY_LIST,     /* element is [] */
+    SKT_PB_INVALID,        /* Version or Effect with another value, a
+                              Principal string other than "*" */
+    SKT_PB_EMPTY_LIST,     /* element is [] (a Principal {}) */
     SKT_PB_BOTH            /* X and NotX (node: the NotX member) */
 } skt_problem_kind;
 
@@ -392,9 +427,13 @@ int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role r
  * kept (skt_action_split), one per entry of Action (else NotAction), a
  * non-string entry with service and name NULL; resources likewise split
  * in place (skt_resource_split), one per entry of Resource (else
- * NotResource), a non-string entry zeroed but for its node.  Principals and
- * conditions are linked (elem[]) but not compiled: the linter's checks read
- * them from the tree.  The policy's role and names are not used.  Returns
+ * NotResource), a non-string entry zeroed but for its node; principals
+ * classified (skt_principal_classify for AWS ones), one per string entry of
+ * a known principal type, Principal's then NotPrincipal's, their bad parts
+ * recorded as problems (element "Principal" or "NotPrincipal" for the
+ * element itself, "a principal" for a type's member or entry).  Conditions
+ * are linked (elem[]) but not compiled: the linter's checks read them from
+ * the tree.  The policy's role and names are not used.  Returns
  * 0, or SECKIT_ENOMEM. */
 int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, skt_policy *out,
                             skt_problems *pb, seckit_error *err);

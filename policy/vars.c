@@ -7,14 +7,6 @@
 
 #include "policy/model.h"
 
-int skt_vars_present(const char *s, size_t n)
-{
-    for (size_t i = 0; i + 1 < n; i++)
-        if (s[i] == '$' && s[i + 1] == '{')
-            return 1;
-    return 0;
-}
-
 static void put_literal(skt_sb *b, const char *s, size_t n)
 {
     skt_glob_escape(b, s, n, 0);

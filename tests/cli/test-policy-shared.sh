@@ -89,6 +89,39 @@ expect kms_default_policy_root SERVICE_WILDCARD 0
 kms kms_root_upper 'arn:aws:IAM::111122223333:root'
 expect kms_default_policy_uppercase_not_root SERVICE_WILDCARD 1
 
+# ---- principals classified by the lint-mode compile: the shape problems it
+# records are reported where principals are checked (resource and trust
+# policies, not a trust policy's NotPrincipal), and a type whose list has
+# an entry that is not a string has its values left unchecked
+res_prin() { # NAME TYPE PRINCIPAL-ELEMENT
+    lint "$1" "$2" "{$V, \"Statement\": [{\"Effect\": \"Allow\", $3,
+  \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}]}"
+}
+res_prin prin_entry_bad resource '"Principal": {"AWS": ["arn:aws:IAM::123456789012:root", 7]}'
+expect principal_entry_not_string DATA_TYPE_MISMATCH 1
+expect principal_entry_not_string_values_unchecked INVALID_PRINCIPAL_FORMAT 0
+res_prin prin_entry_ok resource '"Principal": {"AWS": ["arn:aws:IAM::123456789012:root"]}'
+expect principal_entries_strings_values_checked INVALID_PRINCIPAL_FORMAT 1
+res_prin prin_identity identity '"Principal": {"AWS": [7], "Bogus": "x"}'
+expect principal_shape_not_in_identity DATA_TYPE_MISMATCH 0
+expect principal_key_not_in_identity INVALID_PRINCIPAL_KEY 0
+expect principal_identity_unsupported UNSUPPORTED_PRINCIPAL 1
+res_prin prin_key resource '"NotPrincipal": {"Bogus": "x", "AWS": []}'
+expect principal_key_resource_notprincipal INVALID_PRINCIPAL_KEY 1
+expect principal_empty_list_resource_notprincipal EMPTY_ARRAY_PRINCIPAL 1
+lint prin_trust_not trust "{$V, \"Statement\": [{\"Effect\": \"Deny\", \"NotPrincipal\": {\"Bogus\": \"x\"},
+  \"Principal\": {\"AWS\": \"*\", \"Bogus\": {}}, \"Action\": \"sts:AssumeRole\"}]}"
+count INVALID_PRINCIPAL_KEY >"$TMP/n"
+grep -q '^1$' "$TMP/n" && grep -q 'INVALID_PRINCIPAL_KEY.*Principal' "$OUT" &&
+    pass principal_key_trust_principal_only || fail principal_key_trust_principal_only "$(cat "$OUT")"
+res_prin prin_string resource '"Principal": "me"'
+expect principal_string_not_star INVALID_PRINCIPAL_FORMAT 1
+res_prin prin_empty resource '"Principal": {}'
+expect principal_empty_object EMPTY_OBJECT_PRINCIPAL 1
+res_prin prin_star resource '"Principal": "*"'
+expect principal_star_no_format INVALID_PRINCIPAL_FORMAT 0
+expect principal_star_no_empty EMPTY_OBJECT_PRINCIPAL 0
+
 # ---- numeric and binary condition values: the evaluator's parser
 # cond NAME OPERATOR KEY VALUE-JSON: an identity statement with one condition
 cond() {

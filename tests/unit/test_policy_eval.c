@@ -979,6 +979,131 @@ static void test_compile_lint_mode(void)
     skt_arena_free(&ar);
 }
 
+/* The lint mode classifies principals as the strict mode does, one per
+ * string entry with its node (Principal's, then NotPrincipal's), and
+ * records their bad parts (a non-string entry, an unknown type, [], a
+ * string other than "*", {}) instead of failing; the strict mode fails on
+ * the same policy with its own message. */
+static void test_compile_lint_principals(void)
+{
+    seckit_error err;
+    seckit_error_clear(&err);
+    skt_arena ar;
+    skt_arena_init(&ar);
+    seckit_json_doc *doc = NULL;
+    const char *j = "{\"Version\":\"2012-10-17\",\"Statement\":[\n"
+                    "{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\n"
+                    "\"AWS\":[\"111122223333\",\"arn:aws:iam::111122223333:role/R\",\n"
+                    "7],\"Service\":\"ec2.amazonaws.com\",\n"
+                    "\"Bogus\":\"x\",\"Federated\":[]},\n"
+                    "\"NotPrincipal\":{\"CanonicalUser\":\"abc\"}},\n"
+                    "{\"Effect\":\"Allow\",\"Action\":\"s3:x\",\"Principal\":\"me\"},\n"
+                    "{\"Effect\":\"Allow\",\"Action\":\"s3:x\",\"Principal\":{}},\n"
+                    "{\"Effect\":\"Allow\",\"Action\":\"s3:x\",\"Principal\":\"*\"}]}";
+    CHECK_RC(seckit_json_parse(&doc, j, strlen(j), NULL, &err), 0);
+    skt_policy cp;
+    skt_problems pb;
+    CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
+    CHECK(cp.nstatements == 4);
+    static const struct {
+        skt_problem_kind kind;
+        const char *element;
+        long statement;
+        unsigned long line;
+    } want[] = {
+        {SKT_PB_BOTH, "NotPrincipal", 0, 6},   {SKT_PB_ENTRY_TYPE, "a principal", 0, 4},
+        {SKT_PB_UNKNOWN, "a principal", 0, 5}, {SKT_PB_EMPTY_LIST, "a principal", 0, 5},
+        {SKT_PB_INVALID, "Principal", 1, 7},   {SKT_PB_EMPTY_LIST, "Principal", 2, 8},
+    };
+    CHECK_MSG(pb.n == SKT_ARRAY_LEN(want), "%zu problems", pb.n);
+    for (size_t i = 0; i < pb.n && i < SKT_ARRAY_LEN(want); i++) {
+        const skt_problem *p = &pb.items[i];
+        CHECK_MSG(p->kind == want[i].kind && p->statement == want[i].statement &&
+                      p->node->span.start.line == want[i].line && p->element != NULL &&
+                      strcmp(p->element, want[i].element) == 0,
+                  "problem %zu: kind %d statement %ld line %lu", i, (int)p->kind, p->statement,
+                  p->node->span.start.line);
+    }
+    /* the compile went on: every string entry classified, with its node */
+    const skt_statement *s0 = &cp.statements[0];
+    CHECK_MSG(s0->nprincipals == 4 && s0->principal_split == 3, "%zu principals, %zu first",
+              s0->nprincipals, s0->principal_split);
+    const skt_principal *p = s0->principals;
+    CHECK(p[0].kind == SKT_PRIN_ACCOUNT && strcmp(p[0].account, "111122223333") == 0 &&
+          p[0].type == SKT_PTYPE_AWS && p[0].list_bad && p[0].node->span.start.line == 3 &&
+          p[0].text == p[0].node->str);
+    CHECK(p[1].kind == SKT_PRIN_ROLE && p[1].type == SKT_PTYPE_AWS && p[1].list_bad);
+    CHECK(p[2].kind == SKT_PRIN_SERVICE && p[2].type == SKT_PTYPE_SERVICE && !p[2].list_bad &&
+          p[2].node->span.start.line == 4);
+    CHECK(p[3].kind == SKT_PRIN_CANONICAL && p[3].type == SKT_PTYPE_CANONICAL &&
+          p[3].node->span.start.line == 6);
+    CHECK((s0->partial & (1u << SKT_EL_PRINCIPAL)) &&
+          !(s0->partial & (1u << SKT_EL_NOT_PRINCIPAL)));
+    CHECK(!(s0->bad & (1u << SKT_EL_PRINCIPAL)));
+    CHECK(cp.statements[1].nprincipals == 0 && (cp.statements[1].bad & (1u << SKT_EL_PRINCIPAL)));
+    CHECK(cp.statements[2].nprincipals == 0 && (cp.statements[2].bad & (1u << SKT_EL_PRINCIPAL)));
+    /* near miss: Principal "*" is one principal of every kind, no problem */
+    const skt_statement *s3 = &cp.statements[3];
+    CHECK(s3->nprincipals == 1 && s3->principal_split == 1 &&
+          s3->principals[0].kind == SKT_PRIN_ANY &&
+          s3->principals[0].node == s3->elem[SKT_EL_PRINCIPAL] && s3->bad == 0 && s3->partial == 0);
+    seckit_json_free(doc);
+    /* the strict mode fails on each with the message it always gave */
+    static const struct {
+        const char *principal, *message;
+    } strict[] = {
+        {"{\"AWS\":[\"111122223333\",7]}", "principal values must be strings: AWS"},
+        {"{\"Bogus\":\"x\"}", "unknown principal type: Bogus"},
+        {"{\"Bogus\":\"x\",\"AWS\":{}}", "principal values must be strings: AWS"},
+        {"\"me\"", "Principal must be \"*\" or an object"},
+        {"7", "Principal must be \"*\" or an object"},
+    };
+    for (size_t i = 0; i < SKT_ARRAY_LEN(strict); i++) {
+        char text[256];
+        snprintf(text, sizeof text,
+                 "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:x\",\"Principal\":%s}}",
+                 strict[i].principal);
+        CHECK_RC(seckit_json_parse(&doc, text, strlen(text), NULL, &err), 0);
+        skt_policy sp;
+        CHECK_RC(skt_policy_compile(&ar, seckit_json_root(doc), SECKIT_EVAL_RESOURCE, "p", "p.json",
+                                    NULL, &sp, &err),
+                 SECKIT_EFORMAT);
+        CHECK_MSG(strstr(err.message, strict[i].message) != NULL, "%zu: %s", i, err.message);
+        seckit_json_free(doc);
+    }
+    skt_arena_free(&ar);
+}
+
+/* Version and Statement are read by one loop in both modes: the strict
+ * compile now compares Version's whole text (as the lint mode did), so
+ * one with a NUL after "2012-10-17" is refused; the text itself passes. */
+static void test_compile_version_whole_text(void)
+{
+    seckit_error err;
+    seckit_error_clear(&err);
+    skt_arena ar;
+    skt_arena_init(&ar);
+    const char *texts[] = {"2012-10-17\\u0000x", "2012-10-17"};
+    for (size_t i = 0; i < 2; i++) {
+        char j[200];
+        snprintf(j, sizeof j,
+                 "{\"Version\":\"%s\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:x\","
+                 "\"Resource\":\"*\"}}",
+                 texts[i]);
+        seckit_json_doc *doc = NULL;
+        CHECK_RC(seckit_json_parse(&doc, j, strlen(j), NULL, &err), 0);
+        skt_policy p;
+        int rc = skt_policy_compile(&ar, seckit_json_root(doc), SECKIT_EVAL_IDENTITY, "p", "p.json",
+                                    NULL, &p, &err);
+        if (i == 0)
+            CHECK(rc == SECKIT_EFORMAT && strstr(err.message, "Version must be") != NULL);
+        else
+            CHECK(rc == 0 && p.variables == 1 && p.nstatements == 1);
+        seckit_json_free(doc);
+    }
+    skt_arena_free(&ar);
+}
+
 /* An arena whose first block is the caller's buffer: small allocations
  * come from it, bigger ones from the heap, and freeing leaves it alone
  * (valgrind and ASan check that nothing leaks or is freed wrongly). */
@@ -1039,6 +1164,8 @@ int main(void)
     TEST(test_action_split);
     TEST(test_resource_types);
     TEST(test_compile_lint_mode);
+    TEST(test_compile_lint_principals);
+    TEST(test_compile_version_whole_text);
     TEST(test_arena_with_buffer);
     seckit_policy_set_free(kept_set);
     return tl_failed_total ? 1 : 0;
