@@ -140,6 +140,7 @@ typedef struct skt_op_info {
     skt_cond_family family;
     int negated;   /* StringNotEquals, NotIpAddress, ... */
     int variables; /* values may hold policy variables */
+    size_t name_len;
 } skt_op_info;
 
 const skt_op_info *skt_cond_op_info(skt_cond_op op);
@@ -172,7 +173,9 @@ typedef struct skt_cond_value {
 } skt_cond_value;
 
 /* Parse text as the family's type into v (str/len are set by the caller).
- * Returns 0, or -1 when the text is not a value of that type.  BINARY's
+ * Returns 0, or -1 when the text is not a value of that type (DATE: -2 when
+ * it has a date's shape but names no date or time that exists, as
+ * skt_date_check says).  BINARY's
  * bytes are allocated in a (a NULL a only checks the text: bytes NULL,
  * nbytes their count).  The linter and the evaluator both parse with it. */
 int skt_cond_value_parse(skt_cond_family fam, const char *s, size_t n, skt_arena *a,
