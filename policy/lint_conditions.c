@@ -1,6 +1,9 @@
 /* policy/: the linter's condition checks: operators, keys against the global
  * and service condition keys, and values (numbers, dates, IPs and CIDRs,
- * ARNs, booleans, base64) for the operator's family. */
+ * ARNs, booleans, base64) for the operator's family.  They read the
+ * statement's conditions as the lint mode of the compiler made them
+ * (skt_policy_compile_lint: operators parsed, values typed, bad parts
+ * recorded, each linked to its JSON node), not the Condition object. */
 #include "config.h"
 
 #include <stdarg.h>
