@@ -12,35 +12,40 @@
 
 #include "policy/model.h"
 
+#define OP(name, family, negated, variables)                                                       \
+    {                                                                                              \
+        name, family, negated, variables, sizeof(name) - 1                                         \
+    }
 static const skt_op_info ops[SKT_OP_COUNT_] = {
-    [SKT_OP_STRING_EQUALS] = {"StringEquals", SKT_FAM_STRING, 0, 1},
-    [SKT_OP_STRING_NOT_EQUALS] = {"StringNotEquals", SKT_FAM_STRING, 1, 1},
-    [SKT_OP_STRING_EQUALS_IGNORE_CASE] = {"StringEqualsIgnoreCase", SKT_FAM_STRING, 0, 1},
-    [SKT_OP_STRING_NOT_EQUALS_IGNORE_CASE] = {"StringNotEqualsIgnoreCase", SKT_FAM_STRING, 1, 1},
-    [SKT_OP_STRING_LIKE] = {"StringLike", SKT_FAM_STRING, 0, 1},
-    [SKT_OP_STRING_NOT_LIKE] = {"StringNotLike", SKT_FAM_STRING, 1, 1},
-    [SKT_OP_NUMERIC_EQUALS] = {"NumericEquals", SKT_FAM_NUMERIC, 0, 0},
-    [SKT_OP_NUMERIC_NOT_EQUALS] = {"NumericNotEquals", SKT_FAM_NUMERIC, 1, 0},
-    [SKT_OP_NUMERIC_LESS_THAN] = {"NumericLessThan", SKT_FAM_NUMERIC, 0, 0},
-    [SKT_OP_NUMERIC_LESS_THAN_EQUALS] = {"NumericLessThanEquals", SKT_FAM_NUMERIC, 0, 0},
-    [SKT_OP_NUMERIC_GREATER_THAN] = {"NumericGreaterThan", SKT_FAM_NUMERIC, 0, 0},
-    [SKT_OP_NUMERIC_GREATER_THAN_EQUALS] = {"NumericGreaterThanEquals", SKT_FAM_NUMERIC, 0, 0},
-    [SKT_OP_DATE_EQUALS] = {"DateEquals", SKT_FAM_DATE, 0, 0},
-    [SKT_OP_DATE_NOT_EQUALS] = {"DateNotEquals", SKT_FAM_DATE, 1, 0},
-    [SKT_OP_DATE_LESS_THAN] = {"DateLessThan", SKT_FAM_DATE, 0, 0},
-    [SKT_OP_DATE_LESS_THAN_EQUALS] = {"DateLessThanEquals", SKT_FAM_DATE, 0, 0},
-    [SKT_OP_DATE_GREATER_THAN] = {"DateGreaterThan", SKT_FAM_DATE, 0, 0},
-    [SKT_OP_DATE_GREATER_THAN_EQUALS] = {"DateGreaterThanEquals", SKT_FAM_DATE, 0, 0},
-    [SKT_OP_BOOL] = {"Bool", SKT_FAM_BOOL, 0, 0},
-    [SKT_OP_BINARY_EQUALS] = {"BinaryEquals", SKT_FAM_BINARY, 0, 0},
-    [SKT_OP_IP_ADDRESS] = {"IpAddress", SKT_FAM_IP, 0, 0},
-    [SKT_OP_NOT_IP_ADDRESS] = {"NotIpAddress", SKT_FAM_IP, 1, 0},
-    [SKT_OP_ARN_EQUALS] = {"ArnEquals", SKT_FAM_ARN, 0, 1},
-    [SKT_OP_ARN_LIKE] = {"ArnLike", SKT_FAM_ARN, 0, 1},
-    [SKT_OP_ARN_NOT_EQUALS] = {"ArnNotEquals", SKT_FAM_ARN, 1, 1},
-    [SKT_OP_ARN_NOT_LIKE] = {"ArnNotLike", SKT_FAM_ARN, 1, 1},
-    [SKT_OP_NULL] = {"Null", SKT_FAM_NULL, 0, 0},
+    [SKT_OP_STRING_EQUALS] = OP("StringEquals", SKT_FAM_STRING, 0, 1),
+    [SKT_OP_STRING_NOT_EQUALS] = OP("StringNotEquals", SKT_FAM_STRING, 1, 1),
+    [SKT_OP_STRING_EQUALS_IGNORE_CASE] = OP("StringEqualsIgnoreCase", SKT_FAM_STRING, 0, 1),
+    [SKT_OP_STRING_NOT_EQUALS_IGNORE_CASE] = OP("StringNotEqualsIgnoreCase", SKT_FAM_STRING, 1, 1),
+    [SKT_OP_STRING_LIKE] = OP("StringLike", SKT_FAM_STRING, 0, 1),
+    [SKT_OP_STRING_NOT_LIKE] = OP("StringNotLike", SKT_FAM_STRING, 1, 1),
+    [SKT_OP_NUMERIC_EQUALS] = OP("NumericEquals", SKT_FAM_NUMERIC, 0, 0),
+    [SKT_OP_NUMERIC_NOT_EQUALS] = OP("NumericNotEquals", SKT_FAM_NUMERIC, 1, 0),
+    [SKT_OP_NUMERIC_LESS_THAN] = OP("NumericLessThan", SKT_FAM_NUMERIC, 0, 0),
+    [SKT_OP_NUMERIC_LESS_THAN_EQUALS] = OP("NumericLessThanEquals", SKT_FAM_NUMERIC, 0, 0),
+    [SKT_OP_NUMERIC_GREATER_THAN] = OP("NumericGreaterThan", SKT_FAM_NUMERIC, 0, 0),
+    [SKT_OP_NUMERIC_GREATER_THAN_EQUALS] = OP("NumericGreaterThanEquals", SKT_FAM_NUMERIC, 0, 0),
+    [SKT_OP_DATE_EQUALS] = OP("DateEquals", SKT_FAM_DATE, 0, 0),
+    [SKT_OP_DATE_NOT_EQUALS] = OP("DateNotEquals", SKT_FAM_DATE, 1, 0),
+    [SKT_OP_DATE_LESS_THAN] = OP("DateLessThan", SKT_FAM_DATE, 0, 0),
+    [SKT_OP_DATE_LESS_THAN_EQUALS] = OP("DateLessThanEquals", SKT_FAM_DATE, 0, 0),
+    [SKT_OP_DATE_GREATER_THAN] = OP("DateGreaterThan", SKT_FAM_DATE, 0, 0),
+    [SKT_OP_DATE_GREATER_THAN_EQUALS] = OP("DateGreaterThanEquals", SKT_FAM_DATE, 0, 0),
+    [SKT_OP_BOOL] = OP("Bool", SKT_FAM_BOOL, 0, 0),
+    [SKT_OP_BINARY_EQUALS] = OP("BinaryEquals", SKT_FAM_BINARY, 0, 0),
+    [SKT_OP_IP_ADDRESS] = OP("IpAddress", SKT_FAM_IP, 0, 0),
+    [SKT_OP_NOT_IP_ADDRESS] = OP("NotIpAddress", SKT_FAM_IP, 1, 0),
+    [SKT_OP_ARN_EQUALS] = OP("ArnEquals", SKT_FAM_ARN, 0, 1),
+    [SKT_OP_ARN_LIKE] = OP("ArnLike", SKT_FAM_ARN, 0, 1),
+    [SKT_OP_ARN_NOT_EQUALS] = OP("ArnNotEquals", SKT_FAM_ARN, 1, 1),
+    [SKT_OP_ARN_NOT_LIKE] = OP("ArnNotLike", SKT_FAM_ARN, 1, 1),
+    [SKT_OP_NULL] = OP("Null", SKT_FAM_NULL, 0, 0),
 };
+#undef OP
 
 const skt_op_info *skt_cond_op_info(skt_cond_op op)
 {
@@ -65,10 +70,10 @@ int skt_cond_op_parse(const char *s, size_t n, skt_cond_op *op, skt_set_op *set,
         n -= 8;
     }
     for (int k = 0; k < SKT_OP_COUNT_; k++) {
-        /* the first letter rules most names out without a strlen */
-        if (n == 0 || ops[k].name[0] != s[0])
+        /* the length and the first letter rule most names out */
+        if (ops[k].name_len != n || ops[k].name[0] != s[0])
             continue;
-        if (strlen(ops[k].name) == n && memcmp(ops[k].name, s, n) == 0) {
+        if (memcmp(ops[k].name, s, n) == 0) {
             *op = (skt_cond_op)k;
             return 0;
         }
@@ -350,7 +355,7 @@ int skt_cond_value_parse(skt_cond_family fam, const char *s, size_t n, skt_arena
     switch (fam) {
     case SKT_FAM_STRING: return 0;
     case SKT_FAM_NUMERIC: return skt_parse_number(s, n, &v->num);
-    case SKT_FAM_DATE: return skt_parse_date(s, n, &v->time_ms);
+    case SKT_FAM_DATE: return skt_date_check(s, n, &v->time_ms, NULL, 0);
     case SKT_FAM_BOOL:
     case SKT_FAM_NULL:
         if (n == 4 && strncasecmp(s, "true", 4) == 0)

@@ -145,8 +145,12 @@ int seckit_policy_set_add_tree(seckit_policy_set *set, seckit_eval_role role, co
             st->actions[k].node = NULL;
         for (size_t k = 0; k < st->nresources; k++)
             st->resources[k].node = NULL;
-        for (size_t k = 0; k < st->nconditions; k++)
-            st->conditions[k].node = NULL;
+        for (size_t k = 0; k < st->nconditions; k++) {
+            skt_condition *cd = &st->conditions[k];
+            cd->node = cd->op_node = NULL;
+            for (size_t v = 0; v < cd->nvalues; v++)
+                cd->values[v].node = NULL;
+        }
     }
     set->n++;
     set->count[role]++;

@@ -141,13 +141,6 @@ static inline size_t literal_head(const char *s, size_t n)
     return q != NULL ? (size_t)(q - s) : head;
 }
 
-/* The one use left (lint_conditions.c) moves to skt_vars_present on the
- * lint-cond branch; delete this then. */
-static inline int has_var(const char *s, size_t n)
-{
-    return skt_vars_present(s, n);
-}
-
 static inline int all_digits(const char *s, size_t n)
 {
     if (n == 0)

@@ -434,68 +434,160 @@ static int compile_resources(compile_ctx *c, skt_statement *st, const seckit_jso
     return 0;
 }
 
+/* A bad part of a condition: in lint mode the bit is recorded in *problems
+ * and the compile goes on, else the compile's error. */
+static int cond_bad(compile_ctx *c, unsigned *problems, unsigned bit, const seckit_json *at,
+                    const char *what, const char *detail)
+{
+    if (c->pb == NULL)
+        return fail(c, at, what, detail);
+    *problems |= bit;
+    return 0;
+}
+
+/* The same for a value of cd. */
+static int value_bad(compile_ctx *c, skt_condition *cd, skt_cond_value *cv,
+                     skt_value_problem problem, const char *what, const char *detail)
+{
+    if (c->pb == NULL)
+        return fail(c, cv->node, what, detail);
+    cv->problem = problem;
+    cd->problems |= SKT_CP_VALUE;
+    return 0;
+}
+
+/* The values of cd, key member k of operator member op, typed by the
+ * operator's family: taken from *pool (zeroed, room for them all). */
+static int compile_values(compile_ctx *c, skt_condition *cd, const skt_op_info *info,
+                          const seckit_json *op, const seckit_json *k, skt_cond_value **pool)
+{
+    static const char not_scalar[] = "condition values must be strings, numbers or booleans",
+                      no_fit[] = "condition value does not fit its operator";
+    if (k->kind == SECKIT_JSON_OBJECT || k->kind == SECKIT_JSON_NULL)
+        return cond_bad(c, &cd->problems, SKT_CP_VALUES_TYPE, k, not_scalar, k->key);
+    size_t n = value_count(k);
+    if (n == 0)
+        return cond_bad(c, &cd->problems, SKT_CP_NO_VALUES, k,
+                        "a condition key needs at least one value", k->key);
+    cd->values = *pool;
+    *pool += n;
+    for (const seckit_json *e = value_at(k, NULL); e; e = value_at(k, e)) {
+        skt_cond_value *cv = &cd->values[cd->nvalues++];
+        cv->node = e;
+        const char *s;
+        size_t len;
+        int rc = skt_cond_value_text(info->family, e, &s, &len);
+        if (rc != 0) {
+            rc = rc == -2 ? value_bad(c, cd, cv, SKT_VP_NOT_SCALAR, not_scalar, k->key)
+                          : value_bad(c, cd, cv, SKT_VP_JSON_TYPE, no_fit, op->key);
+            SKT_GUARD(rc);
+            continue;
+        }
+        cv->len = len;
+        if (c->pb != NULL) { /* lint mode: in the tree, every "${" */
+            cv->str = s;
+            cv->has_vars = e->kind == SECKIT_JSON_STRING && skt_vars_present(s, len);
+        } else {
+            cv->str = skt_arena_strndup(c->a, s, len);
+            if (cv->str == NULL)
+                return NOMEM(c);
+            cv->has_vars = c->variables && info->variables && skt_vars_present(s, len);
+        }
+        if (cv->has_vars)
+            continue;
+        rc = skt_cond_value_parse(info->family, cv->str, len, c->a, cv);
+        if (rc != 0) {
+            rc =
+                value_bad(c, cd, cv, rc == -2 ? SKT_VP_NO_SUCH_DATE : SKT_VP_TEXT, no_fit, op->key);
+            SKT_GUARD(rc);
+        }
+    }
+    return 0;
+}
+
+/* The next condition of st (its array allocated zeroed): of key member k
+ * (or, lint mode, the operator member itself) of operator member op. */
+static skt_condition *add_condition(skt_statement *st, skt_cond_op o, skt_set_op set, int ifx,
+                                    const seckit_json *op, const seckit_json *k)
+{
+    skt_condition *cd = &st->conditions[st->nconditions++];
+    cd->op = o;
+    cd->set = set;
+    cd->if_exists = ifx;
+    cd->key_type = SKT_KEY_OTHER;
+    cd->node = k;
+    cd->op_node = op;
+    cd->span = k->span;
+    return cd;
+}
+
+/* The Condition element v: one condition per key of each operator.  In
+ * lint mode the bad parts are recorded on the conditions (and an operator
+ * with no key to compile kept as one condition with key NULL). */
 static int compile_conditions(compile_ctx *c, skt_statement *st, const seckit_json *v)
 {
-    if (v->kind != SECKIT_JSON_OBJECT)
-        return fail(c, v, "Condition must be an object", NULL);
-    size_t total = 0;
+    int lint = c->pb != NULL;
+    if (v->kind != SECKIT_JSON_OBJECT || (lint && v->count == 0)) {
+        if (!lint)
+            return fail(c, v, "Condition must be an object", NULL);
+        st->bad |= 1u << SKT_EL_CONDITION;
+        return 0;
+    }
+    size_t total = 0, nvalues = 0;
     for (const seckit_json *op = v->child; op; op = op->next) {
-        if (op->kind != SECKIT_JSON_OBJECT)
+        if (op->kind == SECKIT_JSON_OBJECT && op->count > 0) {
+            total += op->count;
+            for (const seckit_json *k = op->child; k; k = k->next)
+                if (k->kind != SECKIT_JSON_OBJECT && k->kind != SECKIT_JSON_NULL)
+                    nvalues += value_count(k);
+        } else if (lint) {
+            total++;
+        } else if (op->kind != SECKIT_JSON_OBJECT) {
             return fail(c, op, "a condition operator takes an object of keys", op->key);
-        total += op->count;
+        }
     }
     st->conditions = skt_arena_alloc(c->a, (total ? total : 1) * sizeof *st->conditions);
-    if (st->conditions == NULL)
+    /* the values of all the conditions, in one block */
+    skt_cond_value *pool = skt_arena_alloc(c->a, (nvalues ? nvalues : 1) * sizeof *pool);
+    if (st->conditions == NULL || pool == NULL)
         return NOMEM(c);
     for (const seckit_json *op = v->child; op; op = op->next) {
         skt_cond_op o;
         skt_set_op set;
-        int ifx;
-        if (skt_cond_op_parse(op->key, op->key_len, &o, &set, &ifx) != 0)
-            return fail(c, op, "unknown condition operator", op->key);
-        if (o == SKT_OP_NULL && ifx)
-            return fail(c, op, "Null takes no IfExists", op->key);
+        int ifx, rc = 0;
+        unsigned problems = 0;
+        if (skt_cond_op_parse(op->key, op->key_len, &o, &set, &ifx) != 0) {
+            o = SKT_OP_STRING_EQUALS;
+            set = SKT_SET_NONE;
+            ifx = 0;
+            rc = cond_bad(c, &problems, SKT_CP_OPERATOR, op, "unknown condition operator", op->key);
+        } else if (o == SKT_OP_NULL && ifx) {
+            rc = cond_bad(c, &problems, SKT_CP_NULL_IF_EXISTS, op, "Null takes no IfExists",
+                          op->key);
+        }
+        SKT_GUARD(rc);
         const skt_op_info *info = skt_cond_op_info(o);
+        if (op->kind != SECKIT_JSON_OBJECT || op->count == 0) {
+            /* lint mode: an operator with no key is one condition of its own */
+            if (lint)
+                add_condition(st, o, set, ifx, op, op)->problems =
+                    problems | (op->kind != SECKIT_JSON_OBJECT ? SKT_CP_NOT_OBJECT : 0);
+            continue;
+        }
         for (const seckit_json *k = op->child; k; k = k->next) {
-            skt_condition *cd = &st->conditions[st->nconditions++];
-            cd->op = o;
-            cd->set = set;
-            cd->if_exists = ifx;
-            cd->node = k;
-            cd->span = k->span;
+            skt_condition *cd = add_condition(st, o, set, ifx, op, k);
+            cd->problems = problems;
             const skt_iam_key *ki = c->data ? skt_iam_key_find(c->data, k->key, k->key_len) : NULL;
-            cd->key_type = ki ? ki->ktype : SKT_KEY_OTHER;
-            cd->key = skt_arena_strndup(c->a, k->key, k->key_len);
+            if (ki != NULL)
+                cd->key_type = ki->ktype;
+            cd->key = lint ? k->key : skt_arena_strndup(c->a, k->key, k->key_len);
             cd->key_len = k->key_len;
             if (cd->key == NULL)
                 return NOMEM(c);
-            if (k->kind == SECKIT_JSON_OBJECT || k->kind == SECKIT_JSON_NULL)
-                return fail(c, k, "condition values must be strings, numbers or booleans", k->key);
-            size_t n = value_count(k);
-            if (n == 0)
-                return fail(c, k, "a condition key needs at least one value", k->key);
-            cd->values = skt_arena_alloc(c->a, n * sizeof *cd->values);
-            if (cd->values == NULL)
-                return NOMEM(c);
-            for (const seckit_json *e = value_at(k, NULL); e; e = value_at(k, e)) {
-                skt_cond_value *cv = &cd->values[cd->nvalues++];
-                const char *s;
-                size_t len;
-                int fits = skt_cond_value_text(info->family, e, &s, &len);
-                if (fits == -2)
-                    return fail(c, e, "condition values must be strings, numbers or booleans",
-                                k->key);
-                if (fits != 0)
-                    return fail(c, e, "condition value does not fit its operator", op->key);
-                cv->str = skt_arena_strndup(c->a, s, len);
-                if (cv->str == NULL)
-                    return NOMEM(c);
-                cv->len = len;
-                cv->has_vars = c->variables && info->variables && skt_vars_present(s, len);
-                if (!cv->has_vars &&
-                    skt_cond_value_parse(info->family, cv->str, len, c->a, cv) != 0)
-                    return fail(c, e, "condition value does not fit its operator", op->key);
-            }
+            if (problems != 0) /* lint mode: no operator to type the values by */
+                continue;
+            rc = compile_values(c, cd, info, op, k, &pool);
+            SKT_GUARD(rc);
         }
     }
     return 0;
@@ -788,6 +880,8 @@ static int lint_statement(compile_ctx *c, const seckit_json *s, size_t index, sk
         TRY(problem(c, SKT_PB_BOTH, "NotPrincipal", si, el[SKT_EL_NOT_PRINCIPAL]));
     if (el[SKT_EL_PRINCIPAL] != NULL || el[SKT_EL_NOT_PRINCIPAL] != NULL)
         TRY(lint_principals(c, st));
+    if (el[SKT_EL_CONDITION] != NULL)
+        TRY(compile_conditions(c, st, el[SKT_EL_CONDITION]));
 #undef TRY
     st->has_principal = el[SKT_EL_PRINCIPAL] != NULL || el[SKT_EL_NOT_PRINCIPAL] != NULL;
     st->not_principal = el[SKT_EL_PRINCIPAL] == NULL && st->has_principal;

@@ -153,6 +153,7 @@ typedef struct skt_op_info {
     skt_cond_family family;
     int negated;   /* StringNotEquals, NotIpAddress, ... */
     int variables; /* values may hold policy variables */
+    size_t name_len;
 } skt_op_info;
 
 const skt_op_info *skt_cond_op_info(skt_cond_op op);
@@ -170,10 +171,28 @@ typedef struct skt_ip {
     unsigned prefix; /* CIDR prefix length (32/128 for an address) */
 } skt_ip;
 
+/* What the lint mode of the condition compiler records on a value that
+ * does not fit its operator, where the strict compile fails (with the
+ * message in parentheses). */
+typedef enum skt_value_problem {
+    SKT_VP_NONE = 0,
+    SKT_VP_NOT_SCALAR,  /* an object, an array or null ("condition values must
+                            be strings, numbers or booleans"): str NULL */
+    SKT_VP_JSON_TYPE,   /* a JSON type with no values of the family, a number
+                            or a boolean for BinaryEquals ("condition value does
+                            not fit its operator"): str NULL */
+    SKT_VP_TEXT,        /* the text is not a value of the family (the same) */
+    SKT_VP_NO_SUCH_DATE /* a date's shape whose fields name no date or time
+                            that exists (the same; skt_date_check says why) */
+} skt_value_problem;
+
 typedef struct skt_cond_value {
     const char *str; /* the text as written (NUL-terminated) */
     size_t len;
-    int has_vars;    /* string/ARN values with ${...} (2012-10-17 only) */
+    /* string/ARN values with ${...} (2012-10-17 only); in lint mode every
+     * JSON string with a "${", whatever the Version and the operator (the
+     * linter says where variables are not expanded); not typed */
+    int has_vars;
     double num;      /* NUMERIC */
     int64_t time_ms; /* DATE: epoch milliseconds */
     int boolean;     /* BOOL: 1 "true", 0 "false" (case-insensitive) */
@@ -182,10 +201,14 @@ typedef struct skt_cond_value {
     size_t nbytes;
     skt_arn arn; /* ARN: split when it is an ARN */
     int is_arn;
+    skt_value_problem problem; /* lint mode (else SKT_VP_NONE) */
+    const seckit_json *node;   /* the JSON value it came from, while the tree lives */
 } skt_cond_value;
 
 /* Parse text as the family's type into v (str/len are set by the caller).
- * Returns 0, or -1 when the text is not a value of that type.  BINARY's
+ * Returns 0, or -1 when the text is not a value of that type (DATE: -2 when
+ * it has a date's shape but names no date or time that exists, as
+ * skt_date_check says).  BINARY's
  * bytes are allocated in a (a NULL a only checks the text: bytes NULL,
  * nbytes their count).  The linter and the evaluator both parse with it. */
 int skt_cond_value_parse(skt_cond_family fam, const char *s, size_t n, skt_arena *a,
@@ -324,6 +347,27 @@ typedef struct skt_resource_pat {
     const seckit_json *node;
 } skt_resource_pat;
 
+/* What the lint mode of the condition compiler records on a condition
+ * (bits of skt_condition.problems) where the strict compile fails (with
+ * the message in parentheses). */
+enum {
+    /* the operator: every condition of its keys has the bit */
+    SKT_CP_OPERATOR = 1u << 0,       /* its name is no operator ("unknown condition
+                                        operator"): op, set, if_exists 0; no values */
+    SKT_CP_NULL_IF_EXISTS = 1u << 1, /* NullIfExists ("Null takes no IfExists"): no values */
+    SKT_CP_NOT_OBJECT = 1u << 2,     /* its value is not an object of keys ("a
+                                        condition operator takes an object of keys") */
+    /* the key */
+    SKT_CP_VALUES_TYPE = 1u << 3, /* its value is an object or null ("condition values
+                                     must be strings, numbers or booleans"): no values */
+    SKT_CP_NO_VALUES = 1u << 4,   /* its value is [] ("a condition key needs at least one
+                                     value") */
+    SKT_CP_VALUE = 1u << 5        /* a value has a problem (skt_cond_value.problem) */
+};
+
+/* One key of one operator of a Condition.  In lint mode an operator with no
+ * key to compile (its value not an object, or {}) is kept as one condition
+ * with key NULL and node its operator's member. */
 typedef struct skt_condition {
     skt_cond_op op;
     skt_set_op set;
@@ -334,8 +378,11 @@ typedef struct skt_condition {
                           when unknown or compiled without data */
     skt_cond_value *values;
     size_t nvalues;
-    seckit_span span;        /* the key's member */
-    const seckit_json *node; /* the key's member node */
+    unsigned problems;          /* lint mode: SKT_CP_* bits (else 0) */
+    seckit_span span;           /* the key's member */
+    const seckit_json *node;    /* the key's member node */
+    const seckit_json *op_node; /* the operator's member node (the conditions of one
+                                   operator follow each other) */
 } skt_condition;
 
 typedef struct skt_statement {
@@ -362,8 +409,9 @@ typedef struct skt_statement {
      * kept: repeats are problems) */
     const seckit_json *elem[SKT_EL_COUNT_];
     /* lint mode: bit (1u << e) for an element of the wrong JSON type or an
-     * empty list (its entries are not to be checked); for Principal and
-     * NotPrincipal also a string other than "*" or an empty object */
+     * empty list (a Condition: {}) (its entries are not to be checked); for
+     * Principal and NotPrincipal also a string other than "*" or an empty
+     * object */
     unsigned bad;
     /* lint mode: bit (1u << e) for a Principal or NotPrincipal some of
      * whose parts are not in principals: an unknown principal type, a type
@@ -432,9 +480,11 @@ int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role r
  * a known principal type, Principal's then NotPrincipal's, their bad parts
  * recorded as problems (element "Principal" or "NotPrincipal" for the
  * element itself, "a principal" for a type's member or entry).  Conditions
- * are linked (elem[]) but not compiled: the linter's checks read them from
- * the tree.  The policy's role and names are not used.  Returns
- * 0, or SECKIT_ENOMEM. */
+ * are compiled by the strict mode's code, bad parts recorded on them
+ * (skt_condition.problems, skt_cond_value.problem) and the compile going
+ * on; key types are not looked up (SKT_KEY_OTHER); a Condition that is not
+ * an object, or is {}, has its bit in bad and no conditions.  The policy's
+ * role and names are not used.  Returns 0, or SECKIT_ENOMEM. */
 int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, skt_policy *out,
                             skt_problems *pb, seckit_error *err);
 

@@ -979,6 +979,162 @@ static void test_compile_lint_mode(void)
     skt_arena_free(&ar);
 }
 
+/* The lint mode of the condition compiler: every operator and key is
+ * compiled as the strict mode compiles it, a bad part recorded on its
+ * condition or value with its node (so its position), and the compile goes
+ * on. */
+static void test_compile_lint_conditions(void)
+{
+    seckit_error err;
+    seckit_error_clear(&err);
+    skt_arena ar;
+    skt_arena_init(&ar);
+    seckit_json_doc *doc = NULL;
+    const char *j =
+        "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\","
+        "\"Resource\":\"*\",\"Condition\":{\n"
+        "\"NumericLessThan\":{\"aws:MultiFactorAuthAge\":[\"3600\",\n"          /* 2 */
+        "\"soon\"]},\n"                                                         /* 3 */
+        "\"DateGreaterThan\":{\"aws:CurrentTime\":\"2026-02-30T00:00:00Z\"},\n" /* 4 */
+        "\"BinaryEquals\":{\"k:b\":[1,\"QUJD\"]},\n"                            /* 5 */
+        "\"Bogus\":{\"aws:SourceArn\":\"x\"},\n"                                /* 6 */
+        "\"NullIfExists\":{\"aws:x\":\"true\"},\n"                              /* 7 */
+        "\"StringEquals\":\"x\",\n"                                             /* 8 */
+        "\"Bool\":{},\n"                                                        /* 9 */
+        "\"IpAddress\":{\"aws:SourceIp\":{\"a\":1},\"aws:VpcSourceIp\":[],\n"   /* 10 */
+        "\"aws:y\":[\"10.0.0.0/8\",null]},\n"                                   /* 11 */
+        "\"StringLike\":{\"s3:prefix\":\"home/${aws:username}/*\"}}}}";         /* 12 */
+    CHECK_RC(seckit_json_parse(&doc, j, strlen(j), NULL, &err), 0);
+    skt_policy cp;
+    skt_problems pb;
+    CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
+    CHECK(pb.n == 0 && cp.nstatements == 1);
+    const skt_statement *st = &cp.statements[0];
+    CHECK((st->bad & (1u << SKT_EL_CONDITION)) == 0);
+    CHECK_MSG(st->nconditions == 11, "%zu conditions", st->nconditions);
+    if (st->nconditions != 11) {
+        seckit_json_free(doc);
+        skt_arena_free(&ar);
+        return;
+    }
+    const skt_condition *c = st->conditions;
+    /* a number and a bad one: the bad value's node is on line 3 */
+    CHECK(c[0].op == SKT_OP_NUMERIC_LESS_THAN && c[0].key == c[0].node->key &&
+          strcmp(c[0].key, "aws:MultiFactorAuthAge") == 0 && c[0].problems == SKT_CP_VALUE &&
+          c[0].nvalues == 2 && c[0].key_type == SKT_KEY_OTHER);
+    CHECK(c[0].values[0].problem == SKT_VP_NONE && c[0].values[0].num == 3600 &&
+          c[0].values[0].node->span.start.line == 2);
+    CHECK(c[0].values[1].problem == SKT_VP_TEXT && c[0].values[1].node->span.start.line == 3 &&
+          c[0].values[1].str == c[0].values[1].node->str); /* in the tree */
+    CHECK(c[1].problems == SKT_CP_VALUE && c[1].values[0].problem == SKT_VP_NO_SUCH_DATE &&
+          c[1].values[0].node->span.start.line == 4);
+    /* a number is no base64; the string after it is decoded */
+    CHECK(c[2].op == SKT_OP_BINARY_EQUALS && c[2].values[0].problem == SKT_VP_JSON_TYPE &&
+          c[2].values[0].str == NULL && c[2].values[1].problem == SKT_VP_NONE &&
+          c[2].values[1].nbytes == 3 && memcmp(c[2].values[1].bytes, "ABC", 3) == 0);
+    /* an operator that is none: its key kept, its values not typed */
+    CHECK(c[3].problems == SKT_CP_OPERATOR && strcmp(c[3].key, "aws:SourceArn") == 0 &&
+          c[3].nvalues == 0 && strcmp(c[3].op_node->key, "Bogus") == 0 &&
+          c[3].op_node->span.start.line == 6);
+    CHECK(c[4].problems == SKT_CP_NULL_IF_EXISTS && c[4].op == SKT_OP_NULL && c[4].if_exists &&
+          c[4].nvalues == 0);
+    /* operators with no key: one condition each, key NULL */
+    CHECK(c[5].problems == SKT_CP_NOT_OBJECT && c[5].key == NULL && c[5].node == c[5].op_node &&
+          c[5].node->span.start.line == 8);
+    CHECK(c[6].op == SKT_OP_BOOL && c[6].problems == 0 && c[6].key == NULL);
+    /* keys of one operator: an object, [], a null entry */
+    CHECK(c[7].problems == SKT_CP_VALUES_TYPE && c[7].nvalues == 0 && c[7].op_node == c[8].op_node);
+    CHECK(c[8].problems == SKT_CP_NO_VALUES && c[8].node->span.start.line == 10);
+    CHECK(c[9].problems == SKT_CP_VALUE && c[9].values[0].ip.prefix == 8 &&
+          c[9].values[1].problem == SKT_VP_NOT_SCALAR &&
+          c[9].values[1].node->span.start.line == 11);
+    /* a variable: not typed */
+    CHECK(c[10].op == SKT_OP_STRING_LIKE && c[10].problems == 0 && c[10].values[0].has_vars);
+    seckit_json_free(doc);
+
+    /* one bad part each: the strict mode fails with its message, at the
+     * node where the lint mode records it */
+    static const struct {
+        const char *cond, *msg;
+    } one[] = {
+        {"\"x\"", "2:12: Condition must be an object"},
+        {"{\"StringEquals\":\"x\"}",
+         "2:28: a condition operator takes an object of keys: StringEquals"},
+        {"{\"Bogus\":{\"aws:SourceArn\":\"x\"}}", "2:21: unknown condition operator: Bogus"},
+        {"{\"NullIfExists\":{\"aws:x\":\"true\"}}", "2:28: Null takes no IfExists: NullIfExists"},
+        {"{\"StringEquals\":{\"aws:x\":{\"a\":1}}}",
+         "2:37: condition values must be strings, numbers or booleans: aws:x"},
+        {"{\"StringEquals\":{\"aws:x\":[]}}",
+         "2:37: a condition key needs at least one value: aws:x"},
+        {"{\"StringEquals\":{\"aws:x\":[\"a\",null]}}",
+         "2:42: condition values must be strings, numbers or booleans: aws:x"},
+        {"{\"BinaryEquals\":{\"aws:x\":1}}",
+         "2:37: condition value does not fit its operator: BinaryEquals"},
+        {"{\"NumericLessThan\":{\"aws:x\":[\"1\",\"soon\"]}}",
+         "2:45: condition value does not fit its operator: NumericLessThan"},
+        {"{\"DateGreaterThan\":{\"aws:x\":\"2026-02-30T00:00:00Z\"}}",
+         "2:40: condition value does not fit its operator: DateGreaterThan"},
+        {"{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/33\"}}",
+         "2:41: condition value does not fit its operator: IpAddress"},
+    };
+    for (size_t i = 0; i < SKT_ARRAY_LEN(one); i++) {
+        char text[512], want[160];
+        snprintf(text, sizeof(text),
+                 "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":"
+                 "\"s3:GetObject\",\"Resource\":\"*\",\n\"Condition\":%s}}",
+                 one[i].cond);
+        snprintf(want, sizeof(want), "p.json:%s", one[i].msg);
+        CHECK_RC(seckit_json_parse(&doc, text, strlen(text), NULL, &err), 0);
+        skt_policy strict;
+        CHECK_RC(skt_policy_compile(&ar, seckit_json_root(doc), SECKIT_EVAL_IDENTITY, "p", "p.json",
+                                    NULL, &strict, &err),
+                 SECKIT_EFORMAT);
+        CHECK_MSG(strcmp(err.message, want) == 0, "case %zu: %s", i, err.message);
+        CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
+        st = &cp.statements[0];
+        const seckit_json *at = NULL; /* the first bad part the lint mode recorded */
+        if (st->bad & (1u << SKT_EL_CONDITION))
+            at = st->elem[SKT_EL_CONDITION];
+        for (size_t k = 0; k < st->nconditions && at == NULL; k++) {
+            const skt_condition *cd = &st->conditions[k];
+            if (cd->problems & (SKT_CP_OPERATOR | SKT_CP_NULL_IF_EXISTS | SKT_CP_NOT_OBJECT))
+                at = cd->op_node;
+            else if (cd->problems & (SKT_CP_VALUES_TYPE | SKT_CP_NO_VALUES))
+                at = cd->node;
+            for (size_t v = 0; v < cd->nvalues && at == NULL; v++)
+                if (cd->values[v].problem != SKT_VP_NONE)
+                    at = cd->values[v].node;
+        }
+        char pos[40] = "";
+        if (at != NULL)
+            snprintf(pos, sizeof(pos), "p.json:%lu:%lu: ", at->span.start.line,
+                     at->span.start.column);
+        CHECK_MSG(at != NULL && strncmp(want, pos, strlen(pos)) == 0, "case %zu: lint at '%s'", i,
+                  pos);
+        seckit_json_free(doc);
+    }
+    /* a near miss: the same values written right compile in both modes */
+    const char *good = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":"
+                       "\"s3:GetObject\",\"Resource\":\"*\",\"Condition\":{\"NumericLessThan\":"
+                       "{\"aws:x\":[\"1\",\"2.5\"]},\"DateGreaterThan\":{\"aws:x\":"
+                       "\"2028-02-29T00:00:00Z\"},\"BinaryEquals\":{\"aws:x\":\"QUJD\"}}}}";
+    CHECK_RC(seckit_json_parse(&doc, good, strlen(good), NULL, &err), 0);
+    skt_policy strict;
+    CHECK_RC(skt_policy_compile(&ar, seckit_json_root(doc), SECKIT_EVAL_IDENTITY, "p", "p.json",
+                                NULL, &strict, &err),
+             0);
+    CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
+    CHECK(cp.statements[0].nconditions == 3 && strict.statements[0].nconditions == 3);
+    for (size_t k = 0; k < 3; k++)
+        CHECK(cp.statements[0].conditions[k].problems == 0 &&
+              cp.statements[0].conditions[k].values[0].time_ms ==
+                  strict.statements[0].conditions[k].values[0].time_ms &&
+              cp.statements[0].conditions[k].values[0].num ==
+                  strict.statements[0].conditions[k].values[0].num);
+    seckit_json_free(doc);
+    skt_arena_free(&ar);
+}
+
 /* The lint mode classifies principals as the strict mode does, one per
  * string entry with its node (Principal's, then NotPrincipal's), and
  * records their bad parts (a non-string entry, an unknown type, [], a
@@ -1165,6 +1321,7 @@ int main(void)
     TEST(test_resource_types);
     TEST(test_compile_lint_mode);
     TEST(test_compile_lint_principals);
+    TEST(test_compile_lint_conditions);
     TEST(test_compile_version_whole_text);
     TEST(test_arena_with_buffer);
     seckit_policy_set_free(kept_set);
