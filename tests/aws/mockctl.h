@@ -12,6 +12,9 @@
 
 #include <curl/curl.h>
 
+#include "seckit/aws.h"
+#include "tests/aws/awsenv.h"
+
 extern char **environ;
 
 typedef struct mockctl {
@@ -68,6 +71,40 @@ static void mock_stop(mockctl *m)
     close(m->in_fd);
     kill(m->pid, SIGTERM);
     waitpid(m->pid, NULL, 0);
+}
+
+/* A test program's start against the mock: a new temporary directory
+ * $TMPDIR/seckit-TAG-XXXXXX (its name in dir, n bytes) as HOME, and the mock
+ * started; -1 when either fails (the program skips). */
+static int mock_begin(mockctl *m, char *dir, size_t n, const char *tag) __attribute__((unused));
+static int mock_begin(mockctl *m, char *dir, size_t n, const char *tag)
+{
+    if (awsenv_tmpdir(dir, n, tag) != 0 || mock_start(m) != 0)
+        return -1;
+    setenv("HOME", dir, 1);
+    return 0;
+}
+
+/* Its end: the mock stopped, the temporary directory removed. */
+static void mock_end(mockctl *m, const char *dir) __attribute__((unused));
+static void mock_end(mockctl *m, const char *dir)
+{
+    mock_stop(m);
+    awsenv_remove(dir, NULL);
+}
+
+/* A client made with o; NULL (and the reason on a "# client:" line) when
+ * it cannot be made. */
+static seckit_aws *mock_client(const seckit_aws_options *o) __attribute__((unused));
+static seckit_aws *mock_client(const seckit_aws_options *o)
+{
+    seckit_aws *aws = NULL;
+    seckit_error err;
+    if (seckit_aws_new(&aws, o, &err) != 0) {
+        printf("# client: %s\n", err.message);
+        return NULL;
+    }
+    return aws;
 }
 
 static size_t mock_sink(char *p, size_t s, size_t n, void *ud)

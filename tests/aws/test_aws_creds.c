@@ -34,67 +34,22 @@ static char tmpdir[256];
 
 static void rm_rf(const char *rel)
 {
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s/%s'", tmpdir, rel);
-    if (system(cmd) != 0)
-        printf("# could not remove %s\n", rel);
+    awsenv_remove(tmpdir, rel);
 }
 
 static void clean_env(void)
 {
-    static const char *const vars[] = {"AWS_ACCESS_KEY_ID",
-                                       "AWS_SECRET_ACCESS_KEY",
-                                       "AWS_SESSION_TOKEN",
-                                       "AWS_SECURITY_TOKEN",
-                                       "AWS_PROFILE",
-                                       "AWS_DEFAULT_PROFILE",
-                                       "AWS_REGION",
-                                       "AWS_DEFAULT_REGION",
-                                       "AWS_ENDPOINT_URL",
-                                       "AWS_ENDPOINT_URL_KMS",
-                                       "AWS_ENDPOINT_URL_SSM",
-                                       "AWS_ENDPOINT_URL_S3",
-                                       "AWS_ENDPOINT_URL_IAM",
-                                       "AWS_ENDPOINT_URL_CLOUDFRONT",
-                                       "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-                                       "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-                                       "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                                       "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-                                       "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-                                       "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-                                       "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
-                                       "AWS_EC2_METADATA_V1_DISABLED",
-                                       "AWS_MAX_ATTEMPTS",
-                                       "AWS_CA_BUNDLE",
-                                       "AWS_WEB_IDENTITY_TOKEN_FILE",
-                                       "AWS_ROLE_ARN",
-                                       "AWS_ROLE_SESSION_NAME"};
-    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
-        unsetenv(vars[i]);
-    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    awsenv_clear();
     /* STS and the SSO portal go to the mock; nothing else is configured. */
     setenv("AWS_ENDPOINT_URL_STS", M.url, 1);
     setenv("AWS_ENDPOINT_URL_SSO", M.url, 1);
-    char p[512];
-    snprintf(p, sizeof p, "%s/config", tmpdir);
-    setenv("AWS_CONFIG_FILE", p, 1);
-    unlink(p);
-    snprintf(p, sizeof p, "%s/credentials", tmpdir);
-    setenv("AWS_SHARED_CREDENTIALS_FILE", p, 1);
-    unlink(p);
+    awsenv_config_files(tmpdir);
     rm_rf(".aws");
 }
 
 static void write_file(const char *name, const char *text)
 {
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", tmpdir, name);
-    FILE *f = fopen(p, "w");
-    if (f == NULL)
-        return;
-    fputs(text, f);
-    fclose(f);
-    chmod(p, 0600);
+    awsenv_write(tmpdir, name, text);
 }
 
 static void mkdirs(const char *rel)
@@ -154,13 +109,7 @@ static seckit_aws *client(const char *profile, int attempts, int with_prompt)
     o.max_attempts = attempts;
     if (with_prompt)
         o.mfa_prompt = mfa_prompt;
-    seckit_aws *aws = NULL;
-    seckit_error err;
-    if (seckit_aws_new(&aws, &o, &err) != 0) {
-        printf("# client: %s\n", err.message);
-        return NULL;
-    }
-    return aws;
+    return mock_client(&o);
 }
 
 /* Credentials of a fresh client, and its error. */
@@ -771,13 +720,10 @@ static void test_credentials_file_role(void)
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "%s/seckit-creds-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (mkdtemp(tmpdir) == NULL || mock_start(&M) != 0) {
+    if (mock_begin(&M, tmpdir, sizeof tmpdir, "creds") != 0) {
         SKIP("aws_creds", "cannot start tests/aws/mock_aws");
         return 0;
     }
-    setenv("HOME", tmpdir, 1);
     TEST(test_web_identity_env);
     TEST(test_web_identity_chain_position);
     TEST(test_web_identity_profile);
@@ -791,10 +737,6 @@ int main(void)
     TEST(test_container_plain_http);
     TEST(test_unusable_profiles);
     TEST(test_credentials_file_role);
-    mock_stop(&M);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
-        printf("# could not remove %s\n", tmpdir);
+    mock_end(&M, tmpdir);
     TEST_EXIT();
 }
