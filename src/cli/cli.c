@@ -90,6 +90,39 @@ int cli_bad_option(const char *sub, int c, char **argv)
     return cli_usage_error(sub, "unknown option %s", arg);
 }
 
+int cli_help_asked(int argc, char **argv, const char *usage)
+{
+    if (argc < 2 || (strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0))
+        return 0;
+    fputs(usage, stdout);
+    return 1;
+}
+
+int cli_next_option(cli_opt_loop *p, int argc, char **argv)
+{
+    if (!p->started) {
+        optind = 1;
+        p->started = 1;
+    }
+    int c;
+    const char *shortopts = p->shortopts != NULL ? p->shortopts : ":h";
+    while ((c = getopt_long(argc, argv, shortopts, p->options, NULL)) != -1) {
+        if (p->aws != NULL && cli_aws_option(c, optarg, p->aws))
+            continue;
+        if (c == 'h') {
+            fputs(p->usage, stdout);
+            p->exit = EXIT_OK_;
+            return CLI_OPT_STOP;
+        }
+        if (c == ':' || c == '?') {
+            p->exit = cli_bad_option(p->sub, c, argv);
+            return CLI_OPT_STOP;
+        }
+        return c;
+    }
+    return CLI_OPT_END;
+}
+
 int cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
     if (s == NULL || *s < '0' || *s > '9')

@@ -492,8 +492,8 @@ static int parse(int argc, char **argv, opts *o, const char *cmd)
     };
     memset(o, 0, sizeof(*o));
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    cli_opt_loop loop = {.sub = SUB, .usage = usage, .options = options};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         switch (c) {
         case O_CONFIG: o->config = optarg; break;
         case O_INSTANCE: o->instance = optarg; break;
@@ -516,10 +516,10 @@ static int parse(int argc, char **argv, opts *o, const char *cmd)
         case O_DATA: o->data = optarg; break;
         case O_FORMAT: o->format = optarg; break;
         case O_FAIL_ON: o->fail_on = optarg; break;
-        case 'h': fputs(usage, stdout); return -1;
-        default: return cli_bad_option(SUB, c, argv);
         }
     }
+    if (c == CLI_OPT_STOP) /* -1: --help was printed */
+        return loop.exit == EXIT_OK_ ? -1 : loop.exit;
     int resolve = strcmp(cmd, "resolve") == 0, check = strcmp(cmd, "check") == 0;
     if (o->config == NULL)
         return cli_usage_error(SUB, "%s: --security-configuration FILE is required", cmd);
@@ -780,10 +780,8 @@ static int run(int argc, char **argv)
 {
     if (argc < 2)
         return cli_usage_error(SUB, "missing subcommand (resolve, check or can-access)");
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(usage, stdout);
+    if (cli_help_asked(argc, argv, usage))
         return EXIT_OK_;
-    }
     if (strcmp(argv[1], "resolve") == 0)
         return run_resolve(argc - 1, argv + 1);
     if (strcmp(argv[1], "check") == 0)

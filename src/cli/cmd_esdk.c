@@ -459,8 +459,8 @@ static int parse_options(int argc, char **argv, esdk_args *a, esdk_keyspecs *k)
     unsigned long v;
     int have_suite = 0, have_frame = 0, have_maxedk = 0;
     seckit_error_clear(&err);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    cli_opt_loop loop = {.sub = sub, .usage = usage, .options = options};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         switch (c) {
         case O_RSA:
         case O_AES:
@@ -512,10 +512,10 @@ static int parse_options(int argc, char **argv, esdk_args *a, esdk_keyspecs *k)
         case O_IN: a->in = optarg; break;
         case O_OUT: a->out = optarg; break;
         case O_FORCE: a->out_flags |= SECKIT_FILE_OVERWRITE; break;
-        case 'h': fputs(usage, stdout); return EXIT_OK_;
-        default: return cli_bad_option(sub, c, argv);
         }
     }
+    if (c == CLI_OPT_STOP)
+        return loop.exit;
     if (optind < argc)
         return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
     if (k->n == 0)
@@ -541,10 +541,8 @@ static int run(int argc, char **argv)
     seckit_error err;
     int rc;
 
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage, stdout);
+    if (cli_help_asked(argc, argv, usage))
         return EXIT_OK_;
-    }
     if (argc < 2 || argv[1][0] == '-')
         return cli_usage_error(sub, "missing action (encrypt or decrypt)");
     memset(&a, 0, sizeof(a));

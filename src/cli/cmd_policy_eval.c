@@ -466,8 +466,8 @@ static int parse_options(int argc, char **argv, eval_args *a, context_list *ctx)
 {
     seckit_eval_request *req = &a->req;
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    cli_opt_loop loop = {.sub = sub, .usage = cmd_policy.usage, .options = options};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         int rc = 0;
         switch (c) {
         case OPT_POLICY: a->npolicies++; break;
@@ -503,12 +503,12 @@ static int parse_options(int argc, char **argv, eval_args *a, context_list *ctx)
         case OPT_REQUESTS: a->requests = optarg; break;
         case OPT_AUTH_DETAILS: a->authz = optarg; break;
         case OPT_DATA: a->data_path = optarg; break;
-        case 'h': fputs(cmd_policy.usage, stdout); return EXIT_OK_;
-        default: rc = cli_bad_option(sub, c, argv); break;
         }
         if (rc != 0)
             return rc;
     }
+    if (c == CLI_OPT_STOP)
+        return loop.exit;
     if (optind < argc)
         return cli_usage_error(sub, "eval: unexpected argument '%s'", argv[optind]);
     if (a->npolicies == 0 && a->authz == NULL && !a->one_of[SECKIT_EVAL_RESOURCE])

@@ -493,8 +493,12 @@ int cli_s3cse_offline_run(int argc, char **argv)
     a.decrypt = strcmp(argv[0], "decrypt") == 0;
     a.max_buffer = DEFAULT_MAX_BUFFER;
     seckit_error_clear(&err);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    cli_opt_loop loop = {.sub = SUB,
+                         .usage = "Usage:\n" CLI_S3CSE_OFFLINE_SYNOPSIS "\n" CLI_S3CSE_OFFLINE_USAGE
+                                  "\n" CLI_S3CSE_OFFLINE_KEY_USAGE,
+                         .options = options,
+                         .aws = &a.aws_opts};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         int r = cli_s3cse_option(&a.k, SUB, c, optarg);
         if (r == CLI_S3CSE_TAKEN)
             continue;
@@ -502,8 +506,6 @@ int cli_s3cse_offline_run(int argc, char **argv)
             cli_s3cse_opts_free(&a.k);
             return r;
         }
-        if (cli_aws_option(c, optarg, &a.aws_opts))
-            continue;
         unsigned long long sz = 0; /* a SIZE option */
         switch (c) {
         case O_IN: a.in = optarg; break;
@@ -520,14 +522,11 @@ int cli_s3cse_offline_run(int argc, char **argv)
             }
             a.max_buffer = sz;
             break;
-        case 'h':
-            cli_s3cse_opts_free(&a.k);
-            fputs("Usage:\n" CLI_S3CSE_OFFLINE_SYNOPSIS "\n" CLI_S3CSE_OFFLINE_USAGE
-                  "\n" CLI_S3CSE_OFFLINE_KEY_USAGE,
-                  stdout);
-            return EXIT_OK_;
-        default: cli_s3cse_opts_free(&a.k); return cli_bad_option(SUB, c, argv);
         }
+    }
+    if (c == CLI_OPT_STOP) {
+        cli_s3cse_opts_free(&a.k);
+        return loop.exit;
     }
     if (optind < argc) {
         cli_s3cse_opts_free(&a.k);
