@@ -145,26 +145,37 @@ static void mock_mode(const mockctl *m, const char *mode, int count)
     mock_http(m, "POST", q, out);
 }
 
-/* A counter from /__stats. */
-static int mock_stat(const mockctl *m, const char *name) __attribute__((unused));
-static int mock_stat(const mockctl *m, const char *name)
+/* A counter from the stats endpoint at path (/__stats, /__creds_stats,
+ * /__s3x/stats); -1 when absent. */
+static int mock_stat_at(const mockctl *m, const char *path, const char *name)
+    __attribute__((unused));
+static int mock_stat_at(const mockctl *m, const char *path, const char *name)
 {
     char out[4096], key[64];
-    if (mock_http(m, "GET", "/__stats", out) != 0)
+    if (mock_http(m, "GET", path, out) != 0)
         return -1;
     snprintf(key, sizeof key, "\"%s\":", name);
     const char *p = strstr(out, key);
     return p ? atoi(p + strlen(key)) : -1;
 }
 
-/* A string from /__stats into out (n bytes); "" when absent. */
-static void mock_stat_str(const mockctl *m, const char *name, char *out, size_t n)
-    __attribute__((unused));
-static void mock_stat_str(const mockctl *m, const char *name, char *out, size_t n)
+/* A counter from /__stats. */
+static int mock_stat(const mockctl *m, const char *name) __attribute__((unused));
+static int mock_stat(const mockctl *m, const char *name)
+{
+    return mock_stat_at(m, "/__stats", name);
+}
+
+/* A string from the stats endpoint at path into out (n bytes); "" when
+ * absent. */
+static void mock_stat_str_at(const mockctl *m, const char *path, const char *name, char *out,
+                             size_t n) __attribute__((unused));
+static void mock_stat_str_at(const mockctl *m, const char *path, const char *name, char *out,
+                             size_t n)
 {
     char buf[4096], key[64];
     out[0] = '\0';
-    if (mock_http(m, "GET", "/__stats", buf) != 0)
+    if (mock_http(m, "GET", path, buf) != 0)
         return;
     snprintf(key, sizeof key, "\"%s\":\"", name);
     const char *p = strstr(buf, key);
@@ -176,6 +187,14 @@ static void mock_stat_str(const mockctl *m, const char *name, char *out, size_t 
         l = n - 1;
     memcpy(out, p, l);
     out[l] = '\0';
+}
+
+/* A string from /__stats into out (n bytes); "" when absent. */
+static void mock_stat_str(const mockctl *m, const char *name, char *out, size_t n)
+    __attribute__((unused));
+static void mock_stat_str(const mockctl *m, const char *name, char *out, size_t n)
+{
+    mock_stat_str_at(m, "/__stats", name, out, n);
 }
 
 #endif

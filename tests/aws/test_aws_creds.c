@@ -68,19 +68,9 @@ static int file_mode(const char *rel)
     return stat(p, &sb) == 0 ? (int)(sb.st_mode & 07777) : -1;
 }
 
-static int stat_of(const char *path, const char *name)
-{
-    char out[4096], key[64];
-    if (mock_http(&M, "GET", path, out) != 0)
-        return -1;
-    snprintf(key, sizeof key, "\"%s\":", name);
-    const char *p = strstr(out, key);
-    return p ? atoi(p + strlen(key)) : -1;
-}
-
 static int cstat(const char *name)
 {
-    return stat_of("/__creds_stats", name);
+    return mock_stat_at(&M, "/__creds_stats", name);
 }
 
 static struct {
@@ -404,22 +394,22 @@ static void test_mfa(void)
                          "mfa_serial = arn:aws:iam::123456789012:mfa/tester\n");
     seckit_aws_credentials c;
     seckit_error err;
-    int before = stat_of("/__stats", "assume_role");
+    int before = mock_stat(&M, "assume_role");
     /* No way to ask: a clear error and no AssumeRole without the code. */
     CHECK_RC(creds_of("mfa", 0, &c, &err), SECKIT_EAWSAUTH);
     CHECK(strstr(err.message, "mfa_serial") != NULL);
     CHECK(strstr(err.message, "terminal") != NULL);
-    CHECK(stat_of("/__stats", "assume_role") == before);
+    CHECK(mock_stat(&M, "assume_role") == before);
     /* Not six digits: refused before any call. */
     memset(&mfa, 0, sizeof mfa);
     mfa.answer = "12ab";
     CHECK_RC(creds_of("mfa", 1, &c, &err), SECKIT_EAWSAUTH);
     CHECK(strstr(err.message, "six digits") != NULL);
-    CHECK(stat_of("/__stats", "assume_role") == before);
+    CHECK(mock_stat(&M, "assume_role") == before);
     /* The user declines. */
     mfa.answer = NULL;
     CHECK_RC(creds_of("mfa", 1, &c, &err), SECKIT_EAWSAUTH);
-    CHECK(stat_of("/__stats", "assume_role") == before);
+    CHECK(mock_stat(&M, "assume_role") == before);
     /* A wrong code: STS refuses. */
     mfa.answer = "000000";
     CHECK_RC(creds_of("mfa", 1, &c, &err), SECKIT_EAWS);
@@ -435,10 +425,10 @@ static void test_mfa(void)
     CHECK_STR(mfa.profile, "mfa");
     CHECK(cstat("mfa_ok") - ok_before == 1);
     /* The next run uses the cache: no prompt, no call. */
-    int calls = stat_of("/__stats", "assume_role");
+    int calls = mock_stat(&M, "assume_role");
     CHECK_OK(creds_of("mfa", 1, &c, &err), &err);
     CHECK(mfa.calls == 1);
-    CHECK(stat_of("/__stats", "assume_role") == calls);
+    CHECK(mock_stat(&M, "assume_role") == calls);
     clean_env();
 }
 
@@ -461,24 +451,24 @@ static void test_role_cache(void)
                          "role_session_name = cache-test\n");
     seckit_aws_credentials c;
     seckit_error err;
-    int before = stat_of("/__stats", "assume_role");
+    int before = mock_stat(&M, "assume_role");
     /* Ten runs, one STS call. */
     for (int i = 0; i < 10; i++)
         CHECK_OK(creds_of("dev", 0, &c, &err), &err);
-    CHECK(stat_of("/__stats", "assume_role") - before == 1);
+    CHECK(mock_stat(&M, "assume_role") - before == 1);
     char rel[128];
     snprintf(rel, sizeof rel, ".aws/cli/cache/%s.json", role_key());
     CHECK(file_mode(rel) == 0600);
     /* An entry the AWS CLI wrote ("...UTC" times) is used as it is. */
     write_cache(role_key(), ROLE_KEY, ROLE_SECRET, ROLE_TOKEN, 3000);
-    before = stat_of("/__stats", "assume_role");
+    before = mock_stat(&M, "assume_role");
     CHECK_OK(creds_of("dev", 0, &c, &err), &err);
-    CHECK(stat_of("/__stats", "assume_role") == before);
+    CHECK(mock_stat(&M, "assume_role") == before);
     CHECK(c.expiration > time(NULL) + 2900 && c.expiration < time(NULL) + 3100);
     /* Within 15 minutes of expiry: refreshed and rewritten. */
     write_cache(role_key(), ROLE_KEY, ROLE_SECRET, ROLE_TOKEN, 600);
     CHECK_OK(creds_of("dev", 0, &c, &err), &err);
-    CHECK(stat_of("/__stats", "assume_role") - before == 1);
+    CHECK(mock_stat(&M, "assume_role") - before == 1);
     CHECK(cached_expiration(role_key()) > time(NULL) + 3000);
     /* A failed refresh keeps cached credentials that are still valid... */
     write_cache(role_key(), ROLE_KEY, ROLE_SECRET, ROLE_TOKEN, 600);
@@ -532,7 +522,7 @@ static void test_refresh_keeps_valid(void)
     clock_offset = c.expiration - (long long)time(NULL) - 240;
     mock_mode(&M, "500", 1);
     CHECK_OK(seckit_aws_get_credentials(aws, &c2, &err), &err);
-    CHECK(stat_of("/__stats", "mode_count") == 0); /* it did try: the 500 was used */
+    CHECK(mock_stat(&M, "mode_count") == 0); /* it did try: the 500 was used */
     CHECK(c2.expiration == c.expiration);
     CHECK_STR(c2.access_key_id, c.access_key_id);
     /* Past expiry, a failure is a failure. */

@@ -65,27 +65,12 @@ static seckit_aws *client(int attempts)
 /* A counter or string from the mock's /__s3x/stats. */
 static int xstat(const char *name)
 {
-    char out[4096], key[64];
-    if (mock_http(&M, "GET", "/__s3x/stats", out) != 0)
-        return -1;
-    snprintf(key, sizeof key, "\"%s\":", name);
-    const char *p = strstr(out, key);
-    return p ? atoi(p + strlen(key)) : -1;
+    return mock_stat_at(&M, "/__s3x/stats", name);
 }
 
 static void xstat_str(const char *name, char *dst, size_t cap)
 {
-    char out[4096], key[64];
-    dst[0] = '\0';
-    if (mock_http(&M, "GET", "/__s3x/stats", out) != 0)
-        return;
-    snprintf(key, sizeof key, "\"%s\":\"", name);
-    const char *p = strstr(out, key);
-    if (p == NULL)
-        return;
-    p += strlen(key);
-    size_t n = strcspn(p, "\"");
-    snprintf(dst, cap, "%.*s", (int)(n < cap ? n : cap - 1), p);
+    mock_stat_str_at(&M, "/__s3x/stats", name, dst, cap);
 }
 
 static unsigned char *pattern(size_t n, unsigned seed)
