@@ -154,6 +154,14 @@ void cli_aws_global(seckit_aws_options *o);
 struct cJSON;
 int cli_json_print(FILE *f, const struct cJSON *j);
 
+/* s (NULL: "") as a JSON string on f: quoted, its quotes and backslashes
+ * escaped, control characters as JSON's u-escapes. */
+void cli_json_str(FILE *f, const char *s);
+
+/* Write all n bytes to standard output (retrying interrupted writes);
+ * SECKIT_EIO "write to standard output failed: REASON" otherwise. */
+int cli_write_stdout(const uint8_t *p, size_t n, seckit_error *err);
+
 /* `--help` output for a command: its usage text on stdout. */
 int cli_print_usage(const cli_command *cmd);
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "src/cli/cli.h"
+#include "src/cli/cmd_policy.h"
 
 #ifndef SECKIT_PKGDATADIR
 #define SECKIT_PKGDATADIR ""
@@ -136,26 +137,6 @@ static int fail_at(const char *file, const seckit_error *err, int code)
     return code;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
-static int file_exists(const char *p)
-{
-    struct stat st;
-    return p[0] != '\0' && stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* The service data: --data, $SECKIT_IAM_DATA, installed, source tree; NULL
  * when none (the library then classifies actions by name). */
 static int load_data(const char *path, seckit_iam_data **out, seckit_error *err)
@@ -168,9 +149,9 @@ static int load_data(const char *path, seckit_iam_data **out, seckit_error *err)
             path = env;
         } else {
             snprintf(buf, sizeof(buf), "%s/iam-data.txt", SECKIT_PKGDATADIR);
-            if (SECKIT_PKGDATADIR[0] == '\0' || !file_exists(buf))
+            if (SECKIT_PKGDATADIR[0] == '\0' || !cli_policy_file_exists(buf))
                 snprintf(buf, sizeof(buf), "%s/iam-data.txt", SECKIT_SRCDIR_DATA);
-            if (SECKIT_SRCDIR_DATA[0] == '\0' || !file_exists(buf))
+            if (SECKIT_SRCDIR_DATA[0] == '\0' || !cli_policy_file_exists(buf))
                 return 0;
             path = buf;
         }
@@ -565,29 +546,29 @@ static void print_resolution(const seckit_emrfs_resolution *r, const seckit_emrf
 {
     if (json) {
         fputs("{\"role\":", stdout);
-        json_str(stdout, r->role);
+        cli_json_str(stdout, r->role);
         fputs(",\"mapping\":", stdout);
         if (r->mapping >= 0)
             printf("%ld,\"identifierType\":", r->mapping);
         else
             fputs("null,\"identifierType\":null", stdout);
         if (r->mapping >= 0) {
-            json_str(stdout, seckit_emrfs_identifier_type_name(r->type));
+            cli_json_str(stdout, seckit_emrfs_identifier_type_name(r->type));
             fputs(",\"identifier\":", stdout);
-            json_str(stdout, r->identifier);
+            cli_json_str(stdout, r->identifier);
         }
         fputs(",\"user\":", stdout);
-        json_str(stdout, user);
+        cli_json_str(stdout, user);
         fputs(",\"groups\":[", stdout);
         for (size_t i = 0; i < g->n; i++) {
             if (i)
                 fputc(',', stdout);
-            json_str(stdout, g->list[i]);
+            cli_json_str(stdout, g->list[i]);
         }
         fputs("],\"location\":", stdout);
-        json_str(stdout, r->location);
+        cli_json_str(stdout, r->location);
         fputs(",\"reason\":", stdout);
-        json_str(stdout, r->reason);
+        cli_json_str(stdout, r->reason);
         fputs("}\n", stdout);
         return;
     }
@@ -672,22 +653,22 @@ static int run_can_access(int argc, char **argv)
     int allowed = a.decision == SECKIT_EMRFS_ALLOWED;
     if (o.format != NULL && strcmp(o.format, "json") == 0) {
         fputs("{\"decision\":", stdout);
-        json_str(stdout, seckit_emrfs_decision_name(a.decision));
+        cli_json_str(stdout, seckit_emrfs_decision_name(a.decision));
         fputs(",\"action\":", stdout);
-        json_str(stdout, o.action);
+        cli_json_str(stdout, o.action);
         fputs(",\"resource\":", stdout);
-        json_str(stdout, a.resource);
+        cli_json_str(stdout, a.resource);
         fputs(",\"role\":", stdout);
-        json_str(stdout, a.resolution.role);
+        cli_json_str(stdout, a.resolution.role);
         fputs(",\"mapping\":", stdout);
         if (a.resolution.mapping >= 0)
             printf("%ld", a.resolution.mapping);
         else
             fputs("null", stdout);
         fputs(",\"reason\":", stdout);
-        json_str(stdout, a.resolution.reason);
+        cli_json_str(stdout, a.resolution.reason);
         fputs(",\"detail\":", stdout);
-        json_str(stdout, a.detail);
+        cli_json_str(stdout, a.detail);
         fputs("}\n", stdout);
     } else {
         printf("%s: %s on %s\n", seckit_emrfs_decision_name(a.decision), o.action, a.resource);

@@ -123,21 +123,6 @@ static void sink_discard(out_sink *s)
     s->len = s->cap = 0;
 }
 
-static int write_all_fd(int fd, const uint8_t *p, size_t n, seckit_error *err)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return seckit_error_set(err, SECKIT_EIO, "write to standard output failed: %s",
-                                    strerror(errno));
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Finish: commit the file, or write the held bytes to stdout. */
 static int sink_commit(out_sink *s, seckit_error *err)
 {
@@ -151,7 +136,7 @@ static int sink_commit(out_sink *s, seckit_error *err)
             s->file = NULL;
         }
     } else {
-        rc = write_all_fd(STDOUT_FILENO, s->mem, s->len, err);
+        rc = cli_write_stdout(s->mem, s->len, err);
     }
     sink_discard(s);
     return rc;
@@ -304,7 +289,7 @@ done:
 static int stdout_write(void *user, const uint8_t *p, size_t n, seckit_error *err)
 {
     (void)user;
-    return write_all_fd(STDOUT_FILENO, p, n, err);
+    return cli_write_stdout(p, n, err);
 }
 
 static int encrypt_stream(esdk_args *a, seckit_keyring *kr, int fd, const char *name,
