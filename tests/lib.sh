@@ -33,6 +33,19 @@ one_line() {
     fail "$1" "stderr is not one 'seckit: ...' line: $(head -c 300 "$ERR" | tr '\n' '|')"
     return 1
 }
+# check_stderr NAME STATUS PATTERN ARGS...: run seckit (stdin as given); a PASS
+# when it exits STATUS with stderr matching PATTERN (grep -E), else a FAIL
+# saying which.
+check_stderr() {
+    en=$1 es=$2 ep=$3
+    shift 3
+    check "$en" "$es" "$@" || return 1
+    if grep -Eq -- "$ep" "$ERR"; then
+        pass "$en"
+    else
+        fail "$en" "stderr does not match '$ep': $(head -c 300 "$ERR" | tr '\n' ' ')"
+    fi
+}
 finish() { exit "$T_FAILED"; }
 
 # start_mock NAME STARTED [VAR=VALUE...]: start the loopback mock AWS server
