@@ -33,38 +33,62 @@ one_line() {
     fail "$1" "stderr is not one 'seckit: ...' line: $(head -c 300 "$ERR" | tr '\n' '|')"
     return 1
 }
+# check_stderr NAME STATUS PATTERN ARGS...: run seckit (stdin as given); a PASS
+# when it exits STATUS with stderr matching PATTERN (grep -E), else a FAIL
+# saying which.
+check_stderr() {
+    en=$1 es=$2 ep=$3
+    shift 3
+    check "$en" "$es" "$@" || return 1
+    if grep -Eq -- "$ep" "$ERR"; then
+        pass "$en"
+    else
+        fail "$en" "stderr does not match '$ep': $(head -c 300 "$ERR" | tr '\n' ' ')"
+    fi
+}
 finish() { exit "$T_FAILED"; }
 
-# start_s3_mock NAME: start the loopback mock AWS server (tests/aws/mock_aws;
-# its fuller S3 is tests/aws/mock_s3.c) for the script NAME, with the AWS
-# environment reduced to its test credentials.  Sets url, EP (the
-# --endpoint-url option) and mock_pid, stops the mock at exit (stop_mock),
-# and ends the script with a SKIP when the mock or curl(1), which reads its
-# counters, is missing, or a FAIL when the mock prints no port.
+# start_mock NAME STARTED [VAR=VALUE...]: start the loopback mock AWS server
+# (tests/aws/mock_aws) for the script NAME, with the VAR=VALUE settings in
+# its environment (MOCK_LOG=1: it logs the requests); its output, the PORT
+# line and then its log, goes to $TMP/log.  Sets port, url and mock_pid,
+# stops the mock at exit (stop_mock), and ends the script with SKIP NAME when
+# the mock is not built, or FAIL STARTED when it prints no port.
 stop_mock() { exec 9>&-; kill "$mock_pid" 2>/dev/null; wait "$mock_pid" 2>/dev/null; }
-start_s3_mock() {
+start_mock() {
     mock="$top_builddir/tests/aws/mock_aws"
     if [ ! -x "$mock" ]; then
         skip "$1" "tests/aws/mock_aws is not built"
         finish
     fi
+    mock_started=$2
+    shift 2
+    mkfifo "$TMP/in"
+    env "$@" "$mock" <"$TMP/in" >"$TMP/log" &
+    mock_pid=$!
+    exec 9>"$TMP/in"
+    i=0
+    while ! grep -q '^PORT ' "$TMP/log" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    port=$(sed -n 's/^PORT //p' "$TMP/log")
+    trap 'stop_mock; rm -rf "$TMP"' EXIT INT TERM
+    if [ -z "$port" ]; then
+        fail "$mock_started" "the mock did not print its port"
+        finish
+    fi
+    url="http://127.0.0.1:$port"
+}
+
+# start_s3_mock NAME: start_mock for the script NAME (the mock's fuller S3 is
+# tests/aws/mock_s3.c), with the AWS environment reduced to its test
+# credentials.  Sets url, EP (the --endpoint-url option) and mock_pid, and
+# ends the script with a SKIP when the mock or curl(1), which reads its
+# counters, is missing, or a FAIL NAME_started when the mock prints no port.
+start_s3_mock() {
+    start_mock "$1" "$1_started"
     if ! command -v curl >/dev/null 2>&1; then
         skip "$1" "no curl(1) to read the mock's counters"
         finish
     fi
-    mkfifo "$TMP/in"
-    "$mock" <"$TMP/in" >"$TMP/port" &
-    mock_pid=$!
-    exec 9>"$TMP/in"
-    i=0
-    while ! grep -q '^PORT ' "$TMP/port" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-    port=$(sed -n 's/^PORT //p' "$TMP/port")
-    trap 'stop_mock; rm -rf "$TMP"' EXIT INT TERM
-    if [ -z "$port" ]; then
-        fail "$1_started" "the mock did not print its port"
-        finish
-    fi
-    url="http://127.0.0.1:$port"
     for v in AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_REGION AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 \
         AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_DEFAULT_PROFILE \
         AWS_MAX_ATTEMPTS; do unset $v; done

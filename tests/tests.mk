@@ -257,7 +257,7 @@ tests_unit_test_aws_sigv4_LDADD = $(TEST_LDADD)
 # The loopback mock AWS server and the tests that drive the library against it.
 check_PROGRAMS += tests/aws/mock_aws tests/aws/test_aws_mock tests/aws/test_aws_creds
 UNIT_TESTS += tests/aws/test_aws_mock tests/aws/test_aws_creds
-noinst_HEADERS += tests/aws/mock.h tests/aws/mockctl.h
+noinst_HEADERS += tests/aws/mock.h tests/aws/mockctl.h tests/aws/awsenv.h
 tests_aws_mock_aws_SOURCES = tests/aws/mock_aws.c tests/aws/mock_iam_cf.c tests/aws/mock_creds.c \
 	tests/aws/mock_s3.c
 tests_aws_mock_aws_CFLAGS = $(TEST_CFLAGS)

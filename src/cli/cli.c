@@ -90,6 +90,68 @@ int cli_bad_option(const char *sub, int c, char **argv)
     return cli_usage_error(sub, "unknown option %s", arg);
 }
 
+void cli_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+int cli_write_stdout(const uint8_t *p, size_t n, seckit_error *err)
+{
+    while (n > 0) {
+        ssize_t w = write(STDOUT_FILENO, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return seckit_error_set(err, SECKIT_EIO, "write to standard output failed: %s",
+                                    strerror(errno));
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int cli_help_asked(int argc, char **argv, const char *usage)
+{
+    if (argc < 2 || (strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0))
+        return 0;
+    fputs(usage, stdout);
+    return 1;
+}
+
+int cli_next_option(cli_opt_loop *p, int argc, char **argv)
+{
+    if (!p->started) {
+        optind = 1;
+        p->started = 1;
+    }
+    int c;
+    const char *shortopts = p->shortopts != NULL ? p->shortopts : ":h";
+    while ((c = getopt_long(argc, argv, shortopts, p->options, NULL)) != -1) {
+        if (p->aws != NULL && cli_aws_option(c, optarg, p->aws))
+            continue;
+        if (c == 'h') {
+            fputs(p->usage, stdout);
+            p->exit = EXIT_OK_;
+            return CLI_OPT_STOP;
+        }
+        if (c == ':' || c == '?') {
+            p->exit = cli_bad_option(p->sub, c, argv);
+            return CLI_OPT_STOP;
+        }
+        return c;
+    }
+    return CLI_OPT_END;
+}
+
 int cli_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
     if (s == NULL || *s < '0' || *s > '9')

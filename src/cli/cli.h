@@ -55,6 +55,36 @@ int cli_fail(const char *sub, const seckit_error *err);
  * usage error; returns EXIT_USAGE.  Option strings must start with ':'. */
 int cli_bad_option(const char *sub, int c, char **argv);
 
+/* 1 after printing usage on stdout when argv[1] is --help or -h (a
+ * command's first word), else 0. */
+int cli_help_asked(int argc, char **argv, const char *usage);
+
+/* The part every action's option loop shares: getopt_long over argv from
+ * its first option (optstring ":h" unless shortopts says otherwise), the
+ * CLI_AWS_LONG_OPTIONS into aws (when not NULL), --help (usage on stdout,
+ * exit EXIT_OK_) and a missing value or an unknown option (cli_bad_option's
+ * usage error, exit EXIT_USAGE).  The action switches on its own options:
+ *     cli_opt_loop loop = {.sub = sub, .usage = usage, .options = options, .aws = &ao};
+ *     while ((c = cli_next_option(&loop, argc, argv)) >= 0)
+ *         switch (c) { ... }
+ *     if (c == CLI_OPT_STOP)
+ *         return loop.exit;
+ * and finds its operands at argv[optind] onwards after CLI_OPT_END. */
+struct option;
+typedef struct cli_opt_loop {
+    const char *sub;              /* "seckit: SUB: ..." in messages */
+    const char *usage;            /* what --help prints */
+    const struct option *options; /* getopt_long's table */
+    seckit_aws_options *aws;      /* where CLI_AWS_LONG_OPTIONS go; NULL: not taken */
+    const char *shortopts;        /* NULL: ":h" */
+    int exit;                     /* after CLI_OPT_STOP: the action's exit code */
+    int started;
+} cli_opt_loop;
+enum { CLI_OPT_END = -1, CLI_OPT_STOP = -2 };
+/* The next of the action's own options, CLI_OPT_END after the last, or
+ * CLI_OPT_STOP when the action stops (with p->exit). */
+int cli_next_option(cli_opt_loop *p, int argc, char **argv);
+
 /* Read all of standard input, at most max bytes, into a malloc'd buffer
  * with a NUL after the data (not counted); free() it.  The one reader of
  * standard input for every command that takes a whole document or body
@@ -123,6 +153,14 @@ void cli_aws_global(seckit_aws_options *o);
  * memory. */
 struct cJSON;
 int cli_json_print(FILE *f, const struct cJSON *j);
+
+/* s (NULL: "") as a JSON string on f: quoted, its quotes and backslashes
+ * escaped, control characters as JSON's u-escapes. */
+void cli_json_str(FILE *f, const char *s);
+
+/* Write all n bytes to standard output (retrying interrupted writes);
+ * SECKIT_EIO "write to standard output failed: REASON" otherwise. */
+int cli_write_stdout(const uint8_t *p, size_t n, seckit_error *err);
 
 /* `--help` output for a command: its usage text on stdout. */
 int cli_print_usage(const cli_command *cmd);

@@ -54,19 +54,17 @@ static int whoami(int argc, char **argv)
     o.endpoint_service = "sts"; /* --endpoint-url is for STS only */
     cli_aws_interactive(&o);
     int json = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        if (cli_aws_option(c, optarg, &o))
-            continue;
+    cli_opt_loop loop = {.sub = sub, .usage = usage, .options = options, .aws = &o};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         switch (c) {
         case 'o':
             if (cli_parse_output_format(sub, optarg, &json) != 0)
                 return EXIT_USAGE;
             break;
-        case 'h': fputs(usage, stdout); return EXIT_OK_;
-        default: return cli_bad_option(sub, c, argv);
         }
     }
+    if (c == CLI_OPT_STOP)
+        return loop.exit;
     if (optind < argc)
         return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
 
@@ -131,10 +129,8 @@ static int whoami(int argc, char **argv)
 static int run(int argc, char **argv)
 {
     const char *sub = "aws";
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage, stdout);
+    if (cli_help_asked(argc, argv, usage))
         return EXIT_OK_;
-    }
     if (argc < 2 || argv[1][0] == '-')
         return cli_usage_error(sub, "missing subcommand (only 'whoami' is supported)");
     if (strcmp(argv[1], "whoami") == 0)

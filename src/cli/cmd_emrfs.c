@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "src/cli/cli.h"
+#include "src/cli/cmd_policy.h"
 
 #ifndef SECKIT_PKGDATADIR
 #define SECKIT_PKGDATADIR ""
@@ -136,26 +137,6 @@ static int fail_at(const char *file, const seckit_error *err, int code)
     return code;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
-static int file_exists(const char *p)
-{
-    struct stat st;
-    return p[0] != '\0' && stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* The service data: --data, $SECKIT_IAM_DATA, installed, source tree; NULL
  * when none (the library then classifies actions by name). */
 static int load_data(const char *path, seckit_iam_data **out, seckit_error *err)
@@ -168,9 +149,9 @@ static int load_data(const char *path, seckit_iam_data **out, seckit_error *err)
             path = env;
         } else {
             snprintf(buf, sizeof(buf), "%s/iam-data.txt", SECKIT_PKGDATADIR);
-            if (SECKIT_PKGDATADIR[0] == '\0' || !file_exists(buf))
+            if (SECKIT_PKGDATADIR[0] == '\0' || !cli_policy_file_exists(buf))
                 snprintf(buf, sizeof(buf), "%s/iam-data.txt", SECKIT_SRCDIR_DATA);
-            if (SECKIT_SRCDIR_DATA[0] == '\0' || !file_exists(buf))
+            if (SECKIT_SRCDIR_DATA[0] == '\0' || !cli_policy_file_exists(buf))
                 return 0;
             path = buf;
         }
@@ -492,8 +473,8 @@ static int parse(int argc, char **argv, opts *o, const char *cmd)
     };
     memset(o, 0, sizeof(*o));
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    cli_opt_loop loop = {.sub = SUB, .usage = usage, .options = options};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         switch (c) {
         case O_CONFIG: o->config = optarg; break;
         case O_INSTANCE: o->instance = optarg; break;
@@ -516,10 +497,10 @@ static int parse(int argc, char **argv, opts *o, const char *cmd)
         case O_DATA: o->data = optarg; break;
         case O_FORMAT: o->format = optarg; break;
         case O_FAIL_ON: o->fail_on = optarg; break;
-        case 'h': fputs(usage, stdout); return -1;
-        default: return cli_bad_option(SUB, c, argv);
         }
     }
+    if (c == CLI_OPT_STOP) /* -1: --help was printed */
+        return loop.exit == EXIT_OK_ ? -1 : loop.exit;
     int resolve = strcmp(cmd, "resolve") == 0, check = strcmp(cmd, "check") == 0;
     if (o->config == NULL)
         return cli_usage_error(SUB, "%s: --security-configuration FILE is required", cmd);
@@ -565,29 +546,29 @@ static void print_resolution(const seckit_emrfs_resolution *r, const seckit_emrf
 {
     if (json) {
         fputs("{\"role\":", stdout);
-        json_str(stdout, r->role);
+        cli_json_str(stdout, r->role);
         fputs(",\"mapping\":", stdout);
         if (r->mapping >= 0)
             printf("%ld,\"identifierType\":", r->mapping);
         else
             fputs("null,\"identifierType\":null", stdout);
         if (r->mapping >= 0) {
-            json_str(stdout, seckit_emrfs_identifier_type_name(r->type));
+            cli_json_str(stdout, seckit_emrfs_identifier_type_name(r->type));
             fputs(",\"identifier\":", stdout);
-            json_str(stdout, r->identifier);
+            cli_json_str(stdout, r->identifier);
         }
         fputs(",\"user\":", stdout);
-        json_str(stdout, user);
+        cli_json_str(stdout, user);
         fputs(",\"groups\":[", stdout);
         for (size_t i = 0; i < g->n; i++) {
             if (i)
                 fputc(',', stdout);
-            json_str(stdout, g->list[i]);
+            cli_json_str(stdout, g->list[i]);
         }
         fputs("],\"location\":", stdout);
-        json_str(stdout, r->location);
+        cli_json_str(stdout, r->location);
         fputs(",\"reason\":", stdout);
-        json_str(stdout, r->reason);
+        cli_json_str(stdout, r->reason);
         fputs("}\n", stdout);
         return;
     }
@@ -672,22 +653,22 @@ static int run_can_access(int argc, char **argv)
     int allowed = a.decision == SECKIT_EMRFS_ALLOWED;
     if (o.format != NULL && strcmp(o.format, "json") == 0) {
         fputs("{\"decision\":", stdout);
-        json_str(stdout, seckit_emrfs_decision_name(a.decision));
+        cli_json_str(stdout, seckit_emrfs_decision_name(a.decision));
         fputs(",\"action\":", stdout);
-        json_str(stdout, o.action);
+        cli_json_str(stdout, o.action);
         fputs(",\"resource\":", stdout);
-        json_str(stdout, a.resource);
+        cli_json_str(stdout, a.resource);
         fputs(",\"role\":", stdout);
-        json_str(stdout, a.resolution.role);
+        cli_json_str(stdout, a.resolution.role);
         fputs(",\"mapping\":", stdout);
         if (a.resolution.mapping >= 0)
             printf("%ld", a.resolution.mapping);
         else
             fputs("null", stdout);
         fputs(",\"reason\":", stdout);
-        json_str(stdout, a.resolution.reason);
+        cli_json_str(stdout, a.resolution.reason);
         fputs(",\"detail\":", stdout);
-        json_str(stdout, a.detail);
+        cli_json_str(stdout, a.detail);
         fputs("}\n", stdout);
     } else {
         printf("%s: %s on %s\n", seckit_emrfs_decision_name(a.decision), o.action, a.resource);
@@ -780,10 +761,8 @@ static int run(int argc, char **argv)
 {
     if (argc < 2)
         return cli_usage_error(SUB, "missing subcommand (resolve, check or can-access)");
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(usage, stdout);
+    if (cli_help_asked(argc, argv, usage))
         return EXIT_OK_;
-    }
     if (strcmp(argv[1], "resolve") == 0)
         return run_resolve(argc - 1, argv + 1);
     if (strcmp(argv[1], "check") == 0)

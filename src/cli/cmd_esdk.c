@@ -123,21 +123,6 @@ static void sink_discard(out_sink *s)
     s->len = s->cap = 0;
 }
 
-static int write_all_fd(int fd, const uint8_t *p, size_t n, seckit_error *err)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return seckit_error_set(err, SECKIT_EIO, "write to standard output failed: %s",
-                                    strerror(errno));
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Finish: commit the file, or write the held bytes to stdout. */
 static int sink_commit(out_sink *s, seckit_error *err)
 {
@@ -151,7 +136,7 @@ static int sink_commit(out_sink *s, seckit_error *err)
             s->file = NULL;
         }
     } else {
-        rc = write_all_fd(STDOUT_FILENO, s->mem, s->len, err);
+        rc = cli_write_stdout(s->mem, s->len, err);
     }
     sink_discard(s);
     return rc;
@@ -304,7 +289,7 @@ done:
 static int stdout_write(void *user, const uint8_t *p, size_t n, seckit_error *err)
 {
     (void)user;
-    return write_all_fd(STDOUT_FILENO, p, n, err);
+    return cli_write_stdout(p, n, err);
 }
 
 static int encrypt_stream(esdk_args *a, seckit_keyring *kr, int fd, const char *name,
@@ -478,8 +463,8 @@ static int parse_options(int argc, char **argv, esdk_args *a, esdk_keyspecs *k)
     unsigned long v;
     int have_suite = 0, have_frame = 0, have_maxedk = 0;
     seckit_error_clear(&err);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    cli_opt_loop loop = {.sub = sub, .usage = usage, .options = options};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         switch (c) {
         case O_RSA:
         case O_AES:
@@ -531,10 +516,10 @@ static int parse_options(int argc, char **argv, esdk_args *a, esdk_keyspecs *k)
         case O_IN: a->in = optarg; break;
         case O_OUT: a->out = optarg; break;
         case O_FORCE: a->out_flags |= SECKIT_FILE_OVERWRITE; break;
-        case 'h': fputs(usage, stdout); return EXIT_OK_;
-        default: return cli_bad_option(sub, c, argv);
         }
     }
+    if (c == CLI_OPT_STOP)
+        return loop.exit;
     if (optind < argc)
         return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
     return check_combination(sub, a, k, have_suite, have_frame, have_maxedk);
@@ -548,10 +533,8 @@ static int run(int argc, char **argv)
     seckit_error err;
     int rc;
 
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage, stdout);
+    if (cli_help_asked(argc, argv, usage))
         return EXIT_OK_;
-    }
     if (argc < 2 || argv[1][0] == '-')
         return cli_usage_error(sub, "missing action (encrypt or decrypt)");
     memset(&a, 0, sizeof(a));

@@ -228,10 +228,8 @@ int fle_load_configs(const fle_config_files *cf, int all, seckit_fle_config **cf
 
 static int run(int argc, char **argv)
 {
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(fle_usage, stdout);
+    if (cli_help_asked(argc, argv, fle_usage))
         return EXIT_OK_;
-    }
     if (argc < 2 || argv[1][0] == '-')
         return cli_usage_error(sub, "missing action (encrypt, decrypt, decrypt-value, "
                                     "check-config or push)");

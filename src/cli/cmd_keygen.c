@@ -40,10 +40,8 @@ static int run(int argc, char **argv)
     unsigned flags = 0;
     int c;
 
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage, stdout);
+    if (cli_help_asked(argc, argv, usage))
         return EXIT_OK_;
-    }
     if (argc < 2 || argv[1][0] == '-')
         return cli_usage_error(sub, "missing key type (only 'rsa' is supported)");
     if (strcmp(argv[1], "rsa") != 0)
@@ -51,8 +49,8 @@ static int run(int argc, char **argv)
     argc--;
     argv++;
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    cli_opt_loop loop = {.sub = sub, .usage = usage, .options = options};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         switch (c) {
         case 'b':
             if (cli_parse_uint(optarg, 0, 65536, &bits) != 0 ||
@@ -62,10 +60,10 @@ static int run(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'p': public_out = optarg; break;
         case 'f': flags |= SECKIT_FILE_OVERWRITE; break;
-        case 'h': fputs(usage, stdout); return EXIT_OK_;
-        default: return cli_bad_option(sub, c, argv);
         }
     }
+    if (c == CLI_OPT_STOP)
+        return loop.exit;
     if (optind < argc)
         return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
     if (out == NULL)

@@ -214,14 +214,14 @@ static int run_data(int argc, char **argv)
     const char *sub = "policy";
     const char *path = NULL;
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    cli_opt_loop loop = {.sub = sub, .usage = usage, .options = options};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         switch (c) {
         case 'd': path = optarg; break;
-        case 'h': fputs(usage, stdout); return EXIT_OK_;
-        default: return cli_bad_option(sub, c, argv);
         }
     }
+    if (c == CLI_OPT_STOP)
+        return loop.exit;
     if (optind < argc)
         return cli_usage_error(sub, "data: unexpected argument '%s'", argv[optind]);
     seckit_error err;
@@ -245,13 +245,10 @@ static int run_data(int argc, char **argv)
 
 static int run(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        if (argc < 2) {
-            return cli_usage_error("policy", "missing subcommand (lint, eval or data)");
-        }
-        fputs(usage, stdout);
+    if (argc < 2)
+        return cli_usage_error("policy", "missing subcommand (lint, eval or data)");
+    if (cli_help_asked(argc, argv, usage))
         return EXIT_OK_;
-    }
     if (strcmp(argv[1], "lint") == 0)
         return cli_policy_lint(argc - 1, argv + 1);
     if (strcmp(argv[1], "data") == 0)

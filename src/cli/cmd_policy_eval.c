@@ -46,20 +46,6 @@ static int add_file(seckit_policy_set *set, seckit_eval_role role, const char *p
 
 /* ---- JSON output ---- */
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
 static void print_json(FILE *f, const seckit_eval_request *req, const seckit_eval_result *res)
 {
     const seckit_eval_statement *st;
@@ -68,25 +54,25 @@ static void print_json(FILE *f, const seckit_eval_request *req, const seckit_eva
     size_t nm = seckit_eval_result_missing_keys(res, &missing);
     unsigned gates = seckit_eval_result_gates(res);
     fputs("{\"EvalActionName\":", f);
-    json_str(f, req->action);
+    cli_json_str(f, req->action);
     fputs(",\"EvalResourceName\":", f);
-    json_str(f, req->resource ? req->resource : "*");
+    cli_json_str(f, req->resource ? req->resource : "*");
     fputs(",\"EvalDecision\":", f);
-    json_str(f, seckit_decision_name(seckit_eval_result_decision(res)));
+    cli_json_str(f, seckit_decision_name(seckit_eval_result_decision(res)));
     fputs(",\"MatchedStatements\":[", f);
     for (size_t i = 0; i < n; i++) {
         fputs(i ? ",{\"SourcePolicyId\":" : "{\"SourcePolicyId\":", f);
-        json_str(f, st[i].policy);
+        cli_json_str(f, st[i].policy);
         fputs(",\"SourcePolicyType\":", f);
-        json_str(f, seckit_eval_role_name(st[i].role));
+        cli_json_str(f, seckit_eval_role_name(st[i].role));
         fputs(",\"File\":", f);
         if (st[i].file)
-            json_str(f, st[i].file);
+            cli_json_str(f, st[i].file);
         else
             fputs("null", f);
         fprintf(f, ",\"StatementIndex\":%zu,\"Sid\":", st[i].index);
         if (st[i].sid)
-            json_str(f, st[i].sid);
+            cli_json_str(f, st[i].sid);
         else
             fputs("null", f);
         fprintf(f,
@@ -99,7 +85,7 @@ static void print_json(FILE *f, const seckit_eval_request *req, const seckit_eva
     for (size_t i = 0; i < nm; i++) {
         if (i)
             fputc(',', f);
-        json_str(f, missing[i]);
+        cli_json_str(f, missing[i]);
     }
     fprintf(
         f,
@@ -110,7 +96,7 @@ static void print_json(FILE *f, const seckit_eval_request *req, const seckit_eva
             ? "true"
             : "false",
         gates & SECKIT_EVAL_PASSED_BOUNDARY ? "true" : "false");
-    json_str(f, seckit_eval_result_reason(res));
+    cli_json_str(f, seckit_eval_result_reason(res));
     fputc('}', f);
 }
 
@@ -466,8 +452,8 @@ static int parse_options(int argc, char **argv, eval_args *a, context_list *ctx)
 {
     seckit_eval_request *req = &a->req;
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    cli_opt_loop loop = {.sub = sub, .usage = cmd_policy.usage, .options = options};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         int rc = 0;
         switch (c) {
         case OPT_POLICY: a->npolicies++; break;
@@ -503,12 +489,12 @@ static int parse_options(int argc, char **argv, eval_args *a, context_list *ctx)
         case OPT_REQUESTS: a->requests = optarg; break;
         case OPT_AUTH_DETAILS: a->authz = optarg; break;
         case OPT_DATA: a->data_path = optarg; break;
-        case 'h': fputs(cmd_policy.usage, stdout); return EXIT_OK_;
-        default: rc = cli_bad_option(sub, c, argv); break;
         }
         if (rc != 0)
             return rc;
     }
+    if (c == CLI_OPT_STOP)
+        return loop.exit;
     if (optind < argc)
         return cli_usage_error(sub, "eval: unexpected argument '%s'", argv[optind]);
     if (a->npolicies == 0 && a->authz == NULL && !a->one_of[SECKIT_EVAL_RESOURCE])

@@ -478,7 +478,7 @@ typedef struct s3_seen {
 #define GO_ON (-1)
 
 /* An option of cp, sync and mv (c, its value in optarg) into o. */
-static int take_cp_option(s3_opts *o, int c, char **argv, s3_seen *seen)
+static int take_cp_option(s3_opts *o, int c, s3_seen *seen)
 {
     int rc;
     unsigned long long sz = 0; /* a SIZE option */
@@ -556,17 +556,14 @@ static int take_cp_option(s3_opts *o, int c, char **argv, s3_seen *seen)
         }
         o->copy_if_match = optarg;
         break;
-    default: return cli_bad_option(o->sub, c, argv);
     }
     return GO_ON;
 }
 
-/* One option c (its value in optarg) into o: the AWS and key options, those
+/* One option c (its value in optarg) into o: the key options, those
  * of ls, presign and the many-file transfers here, cp's in take_cp_option. */
-static int take_option(s3_opts *o, int c, char **argv, s3_seen *seen)
+static int take_option(s3_opts *o, int c, s3_seen *seen)
 {
-    if (cli_aws_option(c, optarg, &o->aws))
-        return GO_ON;
     int kr = cli_s3cse_option(&o->keys, o->sub, c, optarg);
     if (kr == CLI_S3CSE_TAKEN) {
         seen->cp = 1;
@@ -646,8 +643,7 @@ static int take_option(s3_opts *o, int c, char **argv, s3_seen *seen)
         o->version_id = optarg;
         seen->version = 1;
         break;
-    case 'h': fputs(usage, stdout); return EXIT_OK_;
-    default: return take_cp_option(o, c, argv, seen);
+    default: return take_cp_option(o, c, seen);
     }
     return GO_ON;
 }
@@ -724,10 +720,8 @@ static int run(int argc, char **argv)
     o.aws.endpoint_service = "s3"; /* --endpoint-url is for S3 only */
     int c, rc = GO_ON;
 
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage, stdout);
+    if (cli_help_asked(argc, argv, usage))
         return EXIT_OK_;
-    }
     if (argc < 2 || argv[1][0] == '-')
         return cli_usage_error(o.sub,
                                "missing subcommand: ls, cp, sync, mv, rm, mb, rb, presign, head, "
@@ -750,9 +744,11 @@ static int run(int argc, char **argv)
 
     s3_seen seen = {.ls_opt = "--page-size"};
     cli_s3cse_opts_init(&o.keys);
-    optind = 1;
-    while (rc == GO_ON && (c = getopt_long(argc, argv, ":h", options, NULL)) != -1)
-        rc = take_option(&o, c, argv, &seen);
+    cli_opt_loop loop = {.sub = o.sub, .usage = usage, .options = options, .aws = &o.aws};
+    while (rc == GO_ON && (c = cli_next_option(&loop, argc, argv)) >= 0)
+        rc = take_option(&o, c, &seen);
+    if (c == CLI_OPT_STOP)
+        rc = loop.exit;
     if (rc == GO_ON && (rc = check_fit(&o, fn, &seen)) == 0)
         rc = fn(&o, argc - optind, argv + optind);
     /* every exit after the options were parsed, usage errors included */

@@ -50,21 +50,6 @@ static ssize_t read_some(int fd, uint8_t *buf, size_t n)
     return r;
 }
 
-static int write_all_fd(int fd, const uint8_t *p, size_t n, seckit_error *err)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return seckit_error_set(err, SECKIT_EIO, "write to standard output failed: %s",
-                                    strerror(errno));
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static int open_input(const char *path, int *fd, seckit_error *err)
 {
     if (is_stdio(path)) {
@@ -226,7 +211,7 @@ static int run_encrypt(offline_args *a, seckit_s3cse_keyring *kr, seckit_error *
         if ((rc = seckit_s3cse_encryptor_update(e, buf, buf, (size_t)r, err)) != 0)
             break;
         rc = body != NULL ? seckit_atomic_write(body, buf, (size_t)r, err)
-                          : write_all_fd(STDOUT_FILENO, buf, (size_t)r, err);
+                          : cli_write_stdout(buf, (size_t)r, err);
         if (rc != 0)
             break;
     }
@@ -235,7 +220,7 @@ static int run_encrypt(offline_args *a, seckit_s3cse_keyring *kr, seckit_error *
         rc = seckit_s3cse_encryptor_final(e, tag, err);
     if (rc == 0)
         rc = body != NULL ? seckit_atomic_write(body, tag, sizeof(tag), err)
-                          : write_all_fd(STDOUT_FILENO, tag, sizeof(tag), err);
+                          : cli_write_stdout(tag, sizeof(tag), err);
     if (rc == 0)
         rc = write_meta_json(mf, &meta, err);
     if (rc == 0 && inf != NULL) {
@@ -303,7 +288,7 @@ static int sink_put(pt_sink *s, const uint8_t *p, size_t n, seckit_error *err)
         return seckit_atomic_write(s->file, p, n, err);
     if (s->stream) {
         s->wrote = 1;
-        return write_all_fd(STDOUT_FILENO, p, n, err);
+        return cli_write_stdout(p, n, err);
     }
     if ((uint64_t)s->len + n > s->max)
         return too_big(err, s->max);
@@ -326,7 +311,7 @@ static int sink_commit(pt_sink *s, seckit_error *err)
         rc = seckit_atomic_commit(s->file, err);
         s->file = NULL;
     } else if (!s->stream) {
-        rc = write_all_fd(STDOUT_FILENO, s->mem, s->len, err);
+        rc = cli_write_stdout(s->mem, s->len, err);
     }
     sink_discard(s);
     return rc;
@@ -493,8 +478,12 @@ int cli_s3cse_offline_run(int argc, char **argv)
     a.decrypt = strcmp(argv[0], "decrypt") == 0;
     a.max_buffer = DEFAULT_MAX_BUFFER;
     seckit_error_clear(&err);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    cli_opt_loop loop = {.sub = SUB,
+                         .usage = "Usage:\n" CLI_S3CSE_OFFLINE_SYNOPSIS "\n" CLI_S3CSE_OFFLINE_USAGE
+                                  "\n" CLI_S3CSE_OFFLINE_KEY_USAGE,
+                         .options = options,
+                         .aws = &a.aws_opts};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         int r = cli_s3cse_option(&a.k, SUB, c, optarg);
         if (r == CLI_S3CSE_TAKEN)
             continue;
@@ -502,8 +491,6 @@ int cli_s3cse_offline_run(int argc, char **argv)
             cli_s3cse_opts_free(&a.k);
             return r;
         }
-        if (cli_aws_option(c, optarg, &a.aws_opts))
-            continue;
         unsigned long long sz = 0; /* a SIZE option */
         switch (c) {
         case O_IN: a.in = optarg; break;
@@ -520,14 +507,11 @@ int cli_s3cse_offline_run(int argc, char **argv)
             }
             a.max_buffer = sz;
             break;
-        case 'h':
-            cli_s3cse_opts_free(&a.k);
-            fputs("Usage:\n" CLI_S3CSE_OFFLINE_SYNOPSIS "\n" CLI_S3CSE_OFFLINE_USAGE
-                  "\n" CLI_S3CSE_OFFLINE_KEY_USAGE,
-                  stdout);
-            return EXIT_OK_;
-        default: cli_s3cse_opts_free(&a.k); return cli_bad_option(SUB, c, argv);
         }
+    }
+    if (c == CLI_OPT_STOP) {
+        cli_s3cse_opts_free(&a.k);
+        return loop.exit;
     }
     if (optind < argc) {
         cli_s3cse_opts_free(&a.k);

@@ -10,10 +10,8 @@
 
 int fle_run_check_config(int argc, char **argv)
 {
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(fle_usage, stdout);
+    if (cli_help_asked(argc, argv, fle_usage))
         return EXIT_OK_;
-    }
     fle_config_files cf = {.n = 0};
     for (int i = 1; i < argc; i++) {
         if (argv[i][0] == '-' && argv[i][1] != '\0')

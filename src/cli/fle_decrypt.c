@@ -220,10 +220,8 @@ static int parse_options(int argc, char **argv, int value_mode, decrypt_args *a)
     a->threads = 1;
     seckit_fle_decrypt_options_init(&a->opts);
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        if (cli_aws_option(c, optarg, &a->ao))
-            continue;
+    cli_opt_loop loop = {.sub = sub, .usage = fle_usage, .options = options, .aws = &a->ao};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         switch (c) {
         case 'r':
             if (a->n_specs == 32)
@@ -262,10 +260,10 @@ static int parse_options(int argc, char **argv, int value_mode, decrypt_args *a)
         case 'i': a->in = optarg; break;
         case 'o': a->out = optarg; break;
         case 'F': a->flags |= SECKIT_FILE_OVERWRITE; break;
-        case 'h': fputs(fle_usage, stdout); return EXIT_OK_;
-        default: return cli_bad_option(sub, c, argv);
         }
     }
+    if (c == CLI_OPT_STOP)
+        return loop.exit;
     if (value_mode && optind < argc)
         a->value_arg = argv[optind++];
     if (optind < argc)

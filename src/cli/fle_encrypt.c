@@ -48,8 +48,8 @@ static int parse_options(int argc, char **argv, encrypt_args *a)
     };
     memset(a, 0, sizeof *a);
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    cli_opt_loop loop = {.sub = sub, .usage = fle_usage, .options = options};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         switch (c) {
         case 'k': a->pubkey = optarg; break;
         case 'p': a->provider = optarg; break;
@@ -70,10 +70,10 @@ static int parse_options(int argc, char **argv, encrypt_args *a)
         case 'i': a->in = optarg; break;
         case 'o': a->out = optarg; break;
         case 'F': a->flags |= SECKIT_FILE_OVERWRITE; break;
-        case 'h': fputs(fle_usage, stdout); return EXIT_OK_;
-        default: return cli_bad_option(sub, c, argv);
         }
     }
+    if (c == CLI_OPT_STOP)
+        return loop.exit;
     if (optind < argc)
         return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
     int direct = a->pubkey != NULL || a->provider != NULL || a->key_name != NULL || a->n_fields > 0;

@@ -341,10 +341,8 @@ static int parse_options(int argc, char **argv, push_args *a)
     a->ao.endpoint_service = "cloudfront"; /* --endpoint-url is for CloudFront only */
     cli_aws_interactive(&a->ao);
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        if (cli_aws_option(c, optarg, &a->ao))
-            continue;
+    cli_opt_loop loop = {.sub = sub, .usage = fle_usage, .options = options, .aws = &a->ao};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         switch (c) {
         case 'c':
             if (fle_add_config_path(&a->cf, optarg) != 0)
@@ -354,10 +352,10 @@ static int parse_options(int argc, char **argv, push_args *a)
             if (cli_parse_output_format(sub, optarg, &a->json) != 0)
                 return EXIT_USAGE;
             break;
-        case 'h': fputs(fle_usage, stdout); return EXIT_OK_;
-        default: return cli_bad_option(sub, c, argv);
         }
     }
+    if (c == CLI_OPT_STOP)
+        return loop.exit;
     if (optind < argc)
         return cli_usage_error(sub, "unexpected argument '%s'", argv[optind]);
     if (a->cf.n == 0)

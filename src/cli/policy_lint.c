@@ -403,8 +403,11 @@ static int parse_options(int argc, char **argv, lint_args *a)
     a->excludes = calloc((size_t)argc + 1, sizeof(*a->excludes));
     if (a->ignores == NULL || a->excludes == NULL)
         return LINT_TOOL_FAILED;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":ho:q", options, NULL)) != -1) {
+    cli_opt_loop loop = {.sub = sub,
+                         .usage = cmd_policy.usage,
+                         .options = options,
+                         .shortopts = ":ho:q"};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         switch (c) {
         case 't': a->type_s = optarg; break;
         case 'r': a->rtype_s = optarg; break;
@@ -420,10 +423,10 @@ static int parse_options(int argc, char **argv, lint_args *a)
         case 'u': a->help_base = optarg; break;
         case 'd': a->data_path = optarg; break;
         case 'a': a->account = optarg; break;
-        case 'h': fputs(cmd_policy.usage, stdout); return EXIT_OK_;
-        default: cli_bad_option(sub, c, argv); return LINT_TOOL_FAILED;
         }
     }
+    if (c == CLI_OPT_STOP) /* --help, or a usage error already printed */
+        return loop.exit == EXIT_OK_ ? EXIT_OK_ : LINT_TOOL_FAILED;
     if (optind >= argc) {
         cli_usage_error(sub, "lint: name at least one policy file (or - for standard input)");
         return LINT_TOOL_FAILED;

@@ -440,10 +440,8 @@ int cli_s3_head(int argc, char **argv)
     cli_aws_global(&ao);
     const char *version = NULL, *suffix = NULL;
     int json = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        if (cli_aws_option(c, optarg, &ao))
-            continue;
+    cli_opt_loop loop = {.sub = sub, .usage = cmd_s3.usage, .options = options, .aws = &ao};
+    while ((c = cli_next_option(&loop, argc, argv)) >= 0) {
         switch (c) {
         case OPT_FORMAT:
             if (strcmp(optarg, "json") == 0)
@@ -455,10 +453,10 @@ int cli_s3_head(int argc, char **argv)
             break;
         case OPT_VERSION_ID: version = optarg; break;
         case OPT_SUFFIX: suffix = optarg; break;
-        case 'h': return cli_print_usage(&cmd_s3);
-        default: return cli_bad_option(sub, c, argv);
         }
     }
+    if (c == CLI_OPT_STOP)
+        return loop.exit;
     if (argc - optind != 1)
         return cli_usage_error(sub, "head takes one s3://BUCKET/KEY");
     char *bucket = NULL, *key = NULL;
@@ -650,10 +648,8 @@ static int parse_rewrap_options(int argc, char **argv, const char *sub, rewrap_a
         {NULL, 0, NULL, 0},
     };
     int c, rc = 0;
-    optind = 1;
-    while (rc == 0 && (c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        if (cli_aws_option(c, optarg, &a->ao))
-            continue;
+    cli_opt_loop loop = {.sub = sub, .usage = cmd_s3.usage, .options = options, .aws = &a->ao};
+    while (rc == 0 && (c = cli_next_option(&loop, argc, argv)) >= 0) {
         int r = cli_s3cse_option(&a->from, sub, c, optarg);
         if (r == CLI_S3CSE_TAKEN)
             continue;
@@ -690,12 +686,12 @@ static int parse_rewrap_options(int argc, char **argv, const char *sub, rewrap_a
         case OPT_SHARD: a->shard_arg = optarg; break;
         case OPT_REPORT: a->report = optarg; break;
         case OPT_UNCONDITIONAL: a->unconditional = 1; break;
-        case 'h': return cli_print_usage(&cmd_s3);
-        default: rc = cli_bad_option(sub, c, argv); break;
         }
         if (rc == 0 && r != CLI_S3CSE_TAKEN && r != CLI_S3CSE_NOT_OURS)
             rc = r;
     }
+    if (c == CLI_OPT_STOP)
+        return loop.exit;
     return rc == 0 ? GO_ON : rc;
 }
 

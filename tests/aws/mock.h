@@ -17,6 +17,8 @@ typedef struct req {
 } req;
 
 const char *hget(const req *r, const char *name);
+/* Write all n bytes to fd (as far as the peer takes them). */
+void send_all(int fd, const char *p, size_t n);
 void respond(int fd, int status, const char *ctype, const char *extra_headers, const char *body,
              size_t body_len, int head);
 void respond_str(int fd, int status, const char *ctype, const char *body);

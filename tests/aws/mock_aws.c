@@ -101,7 +101,7 @@ const char *hget(const req *r, const char *name)
     return NULL;
 }
 
-static void send_all(int fd, const char *p, size_t n)
+void send_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
         ssize_t w = write(fd, p, n);

@@ -115,19 +115,6 @@ void mock_s3x_note_put(const req *r)
     xs.put_requests++;
 }
 
-static void out_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        p += w;
-        n -= (size_t)w;
-    }
-}
-
 /* Status line, standard headers, extra (CRLF lines), body (not for HEAD);
  * send only `send_len` body bytes when it is smaller (a cut-off answer). */
 static void reply(int fd, int status, const char *extra, const char *body, size_t len, int head,
@@ -144,10 +131,10 @@ static void reply(int fd, int status, const char *extra, const char *body, size_
     int n = sprintf(h,
                     "HTTP/1.1 %d %s\r\nContent-Length: %zu\r\nx-amz-request-id: s3x-%d\r\n%s\r\n",
                     status, reason, len, counter, extra ? extra : "");
-    out_all(fd, h, (size_t)n);
+    send_all(fd, h, (size_t)n);
     free(h);
     if (!head && len > 0)
-        out_all(fd, body, send_len < len ? send_len : len);
+        send_all(fd, body, send_len < len ? send_len : len);
 }
 
 static void xerr(int fd, int status, const char *code, const char *msg, int head)

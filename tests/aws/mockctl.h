@@ -12,6 +12,9 @@
 
 #include <curl/curl.h>
 
+#include "seckit/aws.h"
+#include "tests/aws/awsenv.h"
+
 extern char **environ;
 
 typedef struct mockctl {
@@ -70,6 +73,40 @@ static void mock_stop(mockctl *m)
     waitpid(m->pid, NULL, 0);
 }
 
+/* A test program's start against the mock: a new temporary directory
+ * $TMPDIR/seckit-TAG-XXXXXX (its name in dir, n bytes) as HOME, and the mock
+ * started; -1 when either fails (the program skips). */
+static int mock_begin(mockctl *m, char *dir, size_t n, const char *tag) __attribute__((unused));
+static int mock_begin(mockctl *m, char *dir, size_t n, const char *tag)
+{
+    if (awsenv_tmpdir(dir, n, tag) != 0 || mock_start(m) != 0)
+        return -1;
+    setenv("HOME", dir, 1);
+    return 0;
+}
+
+/* Its end: the mock stopped, the temporary directory removed. */
+static void mock_end(mockctl *m, const char *dir) __attribute__((unused));
+static void mock_end(mockctl *m, const char *dir)
+{
+    mock_stop(m);
+    awsenv_remove(dir, NULL);
+}
+
+/* A client made with o; NULL (and the reason on a "# client:" line) when
+ * it cannot be made. */
+static seckit_aws *mock_client(const seckit_aws_options *o) __attribute__((unused));
+static seckit_aws *mock_client(const seckit_aws_options *o)
+{
+    seckit_aws *aws = NULL;
+    seckit_error err;
+    if (seckit_aws_new(&aws, o, &err) != 0) {
+        printf("# client: %s\n", err.message);
+        return NULL;
+    }
+    return aws;
+}
+
 static size_t mock_sink(char *p, size_t s, size_t n, void *ud)
 {
     char *b = ud;
@@ -108,26 +145,37 @@ static void mock_mode(const mockctl *m, const char *mode, int count)
     mock_http(m, "POST", q, out);
 }
 
-/* A counter from /__stats. */
-static int mock_stat(const mockctl *m, const char *name) __attribute__((unused));
-static int mock_stat(const mockctl *m, const char *name)
+/* A counter from the stats endpoint at path (/__stats, /__creds_stats,
+ * /__s3x/stats); -1 when absent. */
+static int mock_stat_at(const mockctl *m, const char *path, const char *name)
+    __attribute__((unused));
+static int mock_stat_at(const mockctl *m, const char *path, const char *name)
 {
     char out[4096], key[64];
-    if (mock_http(m, "GET", "/__stats", out) != 0)
+    if (mock_http(m, "GET", path, out) != 0)
         return -1;
     snprintf(key, sizeof key, "\"%s\":", name);
     const char *p = strstr(out, key);
     return p ? atoi(p + strlen(key)) : -1;
 }
 
-/* A string from /__stats into out (n bytes); "" when absent. */
-static void mock_stat_str(const mockctl *m, const char *name, char *out, size_t n)
-    __attribute__((unused));
-static void mock_stat_str(const mockctl *m, const char *name, char *out, size_t n)
+/* A counter from /__stats. */
+static int mock_stat(const mockctl *m, const char *name) __attribute__((unused));
+static int mock_stat(const mockctl *m, const char *name)
+{
+    return mock_stat_at(m, "/__stats", name);
+}
+
+/* A string from the stats endpoint at path into out (n bytes); "" when
+ * absent. */
+static void mock_stat_str_at(const mockctl *m, const char *path, const char *name, char *out,
+                             size_t n) __attribute__((unused));
+static void mock_stat_str_at(const mockctl *m, const char *path, const char *name, char *out,
+                             size_t n)
 {
     char buf[4096], key[64];
     out[0] = '\0';
-    if (mock_http(m, "GET", "/__stats", buf) != 0)
+    if (mock_http(m, "GET", path, buf) != 0)
         return;
     snprintf(key, sizeof key, "\"%s\":\"", name);
     const char *p = strstr(buf, key);
@@ -139,6 +187,14 @@ static void mock_stat_str(const mockctl *m, const char *name, char *out, size_t 
         l = n - 1;
     memcpy(out, p, l);
     out[l] = '\0';
+}
+
+/* A string from /__stats into out (n bytes); "" when absent. */
+static void mock_stat_str(const mockctl *m, const char *name, char *out, size_t n)
+    __attribute__((unused));
+static void mock_stat_str(const mockctl *m, const char *name, char *out, size_t n)
+{
+    mock_stat_str_at(m, "/__stats", name, out, n);
 }
 
 #endif

@@ -34,67 +34,22 @@ static char tmpdir[256];
 
 static void rm_rf(const char *rel)
 {
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s/%s'", tmpdir, rel);
-    if (system(cmd) != 0)
-        printf("# could not remove %s\n", rel);
+    awsenv_remove(tmpdir, rel);
 }
 
 static void clean_env(void)
 {
-    static const char *const vars[] = {"AWS_ACCESS_KEY_ID",
-                                       "AWS_SECRET_ACCESS_KEY",
-                                       "AWS_SESSION_TOKEN",
-                                       "AWS_SECURITY_TOKEN",
-                                       "AWS_PROFILE",
-                                       "AWS_DEFAULT_PROFILE",
-                                       "AWS_REGION",
-                                       "AWS_DEFAULT_REGION",
-                                       "AWS_ENDPOINT_URL",
-                                       "AWS_ENDPOINT_URL_KMS",
-                                       "AWS_ENDPOINT_URL_SSM",
-                                       "AWS_ENDPOINT_URL_S3",
-                                       "AWS_ENDPOINT_URL_IAM",
-                                       "AWS_ENDPOINT_URL_CLOUDFRONT",
-                                       "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-                                       "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-                                       "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                                       "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-                                       "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-                                       "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-                                       "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
-                                       "AWS_EC2_METADATA_V1_DISABLED",
-                                       "AWS_MAX_ATTEMPTS",
-                                       "AWS_CA_BUNDLE",
-                                       "AWS_WEB_IDENTITY_TOKEN_FILE",
-                                       "AWS_ROLE_ARN",
-                                       "AWS_ROLE_SESSION_NAME"};
-    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
-        unsetenv(vars[i]);
-    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    awsenv_clear();
     /* STS and the SSO portal go to the mock; nothing else is configured. */
     setenv("AWS_ENDPOINT_URL_STS", M.url, 1);
     setenv("AWS_ENDPOINT_URL_SSO", M.url, 1);
-    char p[512];
-    snprintf(p, sizeof p, "%s/config", tmpdir);
-    setenv("AWS_CONFIG_FILE", p, 1);
-    unlink(p);
-    snprintf(p, sizeof p, "%s/credentials", tmpdir);
-    setenv("AWS_SHARED_CREDENTIALS_FILE", p, 1);
-    unlink(p);
+    awsenv_config_files(tmpdir);
     rm_rf(".aws");
 }
 
 static void write_file(const char *name, const char *text)
 {
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", tmpdir, name);
-    FILE *f = fopen(p, "w");
-    if (f == NULL)
-        return;
-    fputs(text, f);
-    fclose(f);
-    chmod(p, 0600);
+    awsenv_write(tmpdir, name, text);
 }
 
 static void mkdirs(const char *rel)
@@ -113,19 +68,9 @@ static int file_mode(const char *rel)
     return stat(p, &sb) == 0 ? (int)(sb.st_mode & 07777) : -1;
 }
 
-static int stat_of(const char *path, const char *name)
-{
-    char out[4096], key[64];
-    if (mock_http(&M, "GET", path, out) != 0)
-        return -1;
-    snprintf(key, sizeof key, "\"%s\":", name);
-    const char *p = strstr(out, key);
-    return p ? atoi(p + strlen(key)) : -1;
-}
-
 static int cstat(const char *name)
 {
-    return stat_of("/__creds_stats", name);
+    return mock_stat_at(&M, "/__creds_stats", name);
 }
 
 static struct {
@@ -154,13 +99,7 @@ static seckit_aws *client(const char *profile, int attempts, int with_prompt)
     o.max_attempts = attempts;
     if (with_prompt)
         o.mfa_prompt = mfa_prompt;
-    seckit_aws *aws = NULL;
-    seckit_error err;
-    if (seckit_aws_new(&aws, &o, &err) != 0) {
-        printf("# client: %s\n", err.message);
-        return NULL;
-    }
-    return aws;
+    return mock_client(&o);
 }
 
 /* Credentials of a fresh client, and its error. */
@@ -455,22 +394,22 @@ static void test_mfa(void)
                          "mfa_serial = arn:aws:iam::123456789012:mfa/tester\n");
     seckit_aws_credentials c;
     seckit_error err;
-    int before = stat_of("/__stats", "assume_role");
+    int before = mock_stat(&M, "assume_role");
     /* No way to ask: a clear error and no AssumeRole without the code. */
     CHECK_RC(creds_of("mfa", 0, &c, &err), SECKIT_EAWSAUTH);
     CHECK(strstr(err.message, "mfa_serial") != NULL);
     CHECK(strstr(err.message, "terminal") != NULL);
-    CHECK(stat_of("/__stats", "assume_role") == before);
+    CHECK(mock_stat(&M, "assume_role") == before);
     /* Not six digits: refused before any call. */
     memset(&mfa, 0, sizeof mfa);
     mfa.answer = "12ab";
     CHECK_RC(creds_of("mfa", 1, &c, &err), SECKIT_EAWSAUTH);
     CHECK(strstr(err.message, "six digits") != NULL);
-    CHECK(stat_of("/__stats", "assume_role") == before);
+    CHECK(mock_stat(&M, "assume_role") == before);
     /* The user declines. */
     mfa.answer = NULL;
     CHECK_RC(creds_of("mfa", 1, &c, &err), SECKIT_EAWSAUTH);
-    CHECK(stat_of("/__stats", "assume_role") == before);
+    CHECK(mock_stat(&M, "assume_role") == before);
     /* A wrong code: STS refuses. */
     mfa.answer = "000000";
     CHECK_RC(creds_of("mfa", 1, &c, &err), SECKIT_EAWS);
@@ -486,10 +425,10 @@ static void test_mfa(void)
     CHECK_STR(mfa.profile, "mfa");
     CHECK(cstat("mfa_ok") - ok_before == 1);
     /* The next run uses the cache: no prompt, no call. */
-    int calls = stat_of("/__stats", "assume_role");
+    int calls = mock_stat(&M, "assume_role");
     CHECK_OK(creds_of("mfa", 1, &c, &err), &err);
     CHECK(mfa.calls == 1);
-    CHECK(stat_of("/__stats", "assume_role") == calls);
+    CHECK(mock_stat(&M, "assume_role") == calls);
     clean_env();
 }
 
@@ -512,24 +451,24 @@ static void test_role_cache(void)
                          "role_session_name = cache-test\n");
     seckit_aws_credentials c;
     seckit_error err;
-    int before = stat_of("/__stats", "assume_role");
+    int before = mock_stat(&M, "assume_role");
     /* Ten runs, one STS call. */
     for (int i = 0; i < 10; i++)
         CHECK_OK(creds_of("dev", 0, &c, &err), &err);
-    CHECK(stat_of("/__stats", "assume_role") - before == 1);
+    CHECK(mock_stat(&M, "assume_role") - before == 1);
     char rel[128];
     snprintf(rel, sizeof rel, ".aws/cli/cache/%s.json", role_key());
     CHECK(file_mode(rel) == 0600);
     /* An entry the AWS CLI wrote ("...UTC" times) is used as it is. */
     write_cache(role_key(), ROLE_KEY, ROLE_SECRET, ROLE_TOKEN, 3000);
-    before = stat_of("/__stats", "assume_role");
+    before = mock_stat(&M, "assume_role");
     CHECK_OK(creds_of("dev", 0, &c, &err), &err);
-    CHECK(stat_of("/__stats", "assume_role") == before);
+    CHECK(mock_stat(&M, "assume_role") == before);
     CHECK(c.expiration > time(NULL) + 2900 && c.expiration < time(NULL) + 3100);
     /* Within 15 minutes of expiry: refreshed and rewritten. */
     write_cache(role_key(), ROLE_KEY, ROLE_SECRET, ROLE_TOKEN, 600);
     CHECK_OK(creds_of("dev", 0, &c, &err), &err);
-    CHECK(stat_of("/__stats", "assume_role") - before == 1);
+    CHECK(mock_stat(&M, "assume_role") - before == 1);
     CHECK(cached_expiration(role_key()) > time(NULL) + 3000);
     /* A failed refresh keeps cached credentials that are still valid... */
     write_cache(role_key(), ROLE_KEY, ROLE_SECRET, ROLE_TOKEN, 600);
@@ -583,7 +522,7 @@ static void test_refresh_keeps_valid(void)
     clock_offset = c.expiration - (long long)time(NULL) - 240;
     mock_mode(&M, "500", 1);
     CHECK_OK(seckit_aws_get_credentials(aws, &c2, &err), &err);
-    CHECK(stat_of("/__stats", "mode_count") == 0); /* it did try: the 500 was used */
+    CHECK(mock_stat(&M, "mode_count") == 0); /* it did try: the 500 was used */
     CHECK(c2.expiration == c.expiration);
     CHECK_STR(c2.access_key_id, c.access_key_id);
     /* Past expiry, a failure is a failure. */
@@ -771,13 +710,10 @@ static void test_credentials_file_role(void)
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "%s/seckit-creds-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (mkdtemp(tmpdir) == NULL || mock_start(&M) != 0) {
+    if (mock_begin(&M, tmpdir, sizeof tmpdir, "creds") != 0) {
         SKIP("aws_creds", "cannot start tests/aws/mock_aws");
         return 0;
     }
-    setenv("HOME", tmpdir, 1);
     TEST(test_web_identity_env);
     TEST(test_web_identity_chain_position);
     TEST(test_web_identity_profile);
@@ -791,10 +727,6 @@ int main(void)
     TEST(test_container_plain_http);
     TEST(test_unusable_profiles);
     TEST(test_credentials_file_role);
-    mock_stop(&M);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
-        printf("# could not remove %s\n", tmpdir);
+    mock_end(&M, tmpdir);
     TEST_EXIT();
 }

@@ -57,59 +57,13 @@ static double fake_rand(void *ctx)
 
 static void clean_env(void)
 {
-    static const char *const vars[] = {"AWS_ACCESS_KEY_ID",
-                                       "AWS_SECRET_ACCESS_KEY",
-                                       "AWS_SESSION_TOKEN",
-                                       "AWS_SECURITY_TOKEN",
-                                       "AWS_PROFILE",
-                                       "AWS_DEFAULT_PROFILE",
-                                       "AWS_REGION",
-                                       "AWS_DEFAULT_REGION",
-                                       "AWS_ENDPOINT_URL",
-                                       "AWS_ENDPOINT_URL_STS",
-                                       "AWS_ENDPOINT_URL_KMS",
-                                       "AWS_ENDPOINT_URL_SSM",
-                                       "AWS_ENDPOINT_URL_S3",
-                                       "AWS_ENDPOINT_URL_IAM",
-                                       "AWS_ENDPOINT_URL_CLOUDFRONT",
-                                       "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-                                       "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                                       "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-                                       "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-                                       "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-                                       "AWS_MAX_ATTEMPTS",
-                                       "AWS_CA_BUNDLE",
-                                       "AWS_RETRY_MODE",
-                                       "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-                                       "HTTP_PROXY",
-                                       "http_proxy",
-                                       "HTTPS_PROXY",
-                                       "https_proxy",
-                                       "NO_PROXY",
-                                       "no_proxy",
-                                       "ALL_PROXY",
-                                       "all_proxy",
-                                       "REQUEST_METHOD"};
-    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
-        unsetenv(vars[i]);
-    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-    char p[512];
-    snprintf(p, sizeof p, "%s/config", tmpdir);
-    setenv("AWS_CONFIG_FILE", p, 1);
-    unlink(p);
-    snprintf(p, sizeof p, "%s/credentials", tmpdir);
-    setenv("AWS_SHARED_CREDENTIALS_FILE", p, 1);
-    unlink(p);
+    awsenv_clear();
+    awsenv_config_files(tmpdir);
 }
 
 static void write_file(const char *name, const char *text)
 {
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", tmpdir, name);
-    FILE *f = fopen(p, "w");
-    fputs(text, f);
-    fclose(f);
-    chmod(p, 0600);
+    awsenv_write(tmpdir, name, text);
 }
 
 static void env_creds(void)
@@ -126,12 +80,9 @@ static seckit_aws *client(const char *profile, long timeout_ms, int attempts)
     o.profile = profile;
     o.timeout_ms = timeout_ms;
     o.max_attempts = attempts;
-    seckit_aws *aws = NULL;
-    seckit_error err;
-    if (seckit_aws_new(&aws, &o, &err) != 0) {
-        printf("# client: %s\n", err.message);
+    seckit_aws *aws = mock_client(&o);
+    if (aws == NULL)
         return NULL;
-    }
     skt_aws_hooks h = {fake_sleep, fake_rand, NULL, NULL};
     skt_aws_set_hooks(aws, &h);
     memset(&hk, 0, sizeof hk);
@@ -1275,13 +1226,10 @@ static void test_proxy(void)
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "%s/seckit-aws-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (mkdtemp(tmpdir) == NULL || mock_start(&M) != 0) {
+    if (mock_begin(&M, tmpdir, sizeof tmpdir, "aws") != 0) {
         SKIP("aws_mock", "cannot start tests/aws/mock_aws");
         return 0;
     }
-    setenv("HOME", tmpdir, 1);
     TEST(test_whoami_env);
     TEST(test_connection_reuse);
     TEST(test_connection_pool);
@@ -1310,10 +1258,6 @@ int main(void)
     TEST(test_error_in_200);
     TEST(test_clock_skew);
     TEST(test_proxy);
-    mock_stop(&M);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
-        printf("# could not remove %s\n", tmpdir);
+    mock_end(&M, tmpdir);
     TEST_EXIT();
 }

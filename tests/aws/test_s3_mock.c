@@ -54,12 +54,9 @@ static seckit_aws *client(int attempts)
     o.region = "us-east-1";
     o.credentials = &c;
     o.max_attempts = attempts;
-    seckit_aws *aws = NULL;
-    seckit_error err;
-    if (seckit_aws_new(&aws, &o, &err) != 0) {
-        printf("# client: %s\n", err.message);
+    seckit_aws *aws = mock_client(&o);
+    if (aws == NULL)
         return NULL;
-    }
     skt_aws_hooks h = {fake_sleep, fake_rand, NULL, NULL};
     skt_aws_set_hooks(aws, &h);
     return aws;
@@ -68,27 +65,12 @@ static seckit_aws *client(int attempts)
 /* A counter or string from the mock's /__s3x/stats. */
 static int xstat(const char *name)
 {
-    char out[4096], key[64];
-    if (mock_http(&M, "GET", "/__s3x/stats", out) != 0)
-        return -1;
-    snprintf(key, sizeof key, "\"%s\":", name);
-    const char *p = strstr(out, key);
-    return p ? atoi(p + strlen(key)) : -1;
+    return mock_stat_at(&M, "/__s3x/stats", name);
 }
 
 static void xstat_str(const char *name, char *dst, size_t cap)
 {
-    char out[4096], key[64];
-    dst[0] = '\0';
-    if (mock_http(&M, "GET", "/__s3x/stats", out) != 0)
-        return;
-    snprintf(key, sizeof key, "\"%s\":\"", name);
-    const char *p = strstr(out, key);
-    if (p == NULL)
-        return;
-    p += strlen(key);
-    size_t n = strcspn(p, "\"");
-    snprintf(dst, cap, "%.*s", (int)(n < cap ? n : cap - 1), p);
+    mock_stat_str_at(&M, "/__s3x/stats", name, dst, cap);
 }
 
 static unsigned char *pattern(size_t n, unsigned seed)
@@ -1399,13 +1381,10 @@ static void test_payload_hash_kept(void)
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "%s/seckit-s3x-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (mkdtemp(tmpdir) == NULL || mock_start(&M) != 0) {
+    if (mock_begin(&M, tmpdir, sizeof tmpdir, "s3x") != 0) {
         SKIP("s3_mock", "cannot start tests/aws/mock_aws");
         return 0;
     }
-    setenv("HOME", tmpdir, 1);
     setenv("AWS_CONFIG_FILE", "/dev/null", 1);
     setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
     setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
@@ -1422,10 +1401,6 @@ int main(void)
     TEST(test_cse_stream_put_retry);
     TEST(test_cse_stream_changed_file);
     TEST(test_payload_hash_kept);
-    mock_stop(&M);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
-        printf("# could not remove %s\n", tmpdir);
+    mock_end(&M, tmpdir);
     TEST_EXIT();
 }

@@ -24,13 +24,7 @@ static seckit_aws *client(void)
     seckit_aws_options o = {0};
     o.endpoint_url = M.url;
     o.region = "us-east-1";
-    seckit_aws *aws = NULL;
-    seckit_error err;
-    if (seckit_aws_new(&aws, &o, &err) != 0) {
-        printf("# client: %s\n", err.message);
-        return NULL;
-    }
-    return aws;
+    return mock_client(&o);
 }
 
 static void test_s3cse_kms_round_trips(void)
@@ -104,25 +98,18 @@ static void test_s3cse_kms_round_trips(void)
 
 int main(void)
 {
-    char tmpdir[256], p[300];
-    snprintf(tmpdir, sizeof tmpdir, "%s/seckit-s3cse-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (mkdtemp(tmpdir) == NULL || mock_start(&M) != 0) {
+    char tmpdir[256];
+    if (mock_begin(&M, tmpdir, sizeof tmpdir, "s3cse") != 0) {
         SKIP("s3cse_kms", "cannot start tests/aws/mock_aws");
         return 0;
     }
-    setenv("HOME", tmpdir, 1);
-    snprintf(p, sizeof p, "%s/config", tmpdir);
-    setenv("AWS_CONFIG_FILE", p, 1);
-    snprintf(p, sizeof p, "%s/credentials", tmpdir);
-    setenv("AWS_SHARED_CREDENTIALS_FILE", p, 1);
+    awsenv_config_files(tmpdir);
     setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
     unsetenv("AWS_PROFILE");
     unsetenv("AWS_SESSION_TOKEN");
     setenv("AWS_ACCESS_KEY_ID", "AKIDMOCKEXAMPLE", 1);
     setenv("AWS_SECRET_ACCESS_KEY", "mockSecret/K7MDENG+bPxRfiCYEXAMPLEKEY", 1);
     TEST(test_s3cse_kms_round_trips);
-    mock_stop(&M);
-    rmdir(tmpdir);
+    mock_end(&M, tmpdir);
     TEST_EXIT();
 }

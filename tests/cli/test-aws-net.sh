@@ -3,25 +3,7 @@
 # (exit 2), keys with dot segments sent as written, --endpoint-url only for
 # the command's own service, bad retry settings refused (exit 2).
 . "$top_srcdir/tests/lib.sh"
-mock="$top_builddir/tests/aws/mock_aws"
-if [ ! -x "$mock" ]; then
-    skip aws_net "tests/aws/mock_aws is not built"
-    finish
-fi
-mkfifo "$TMP/in"
-MOCK_LOG=1 "$mock" <"$TMP/in" >"$TMP/log" &
-mock_pid=$!
-exec 9>"$TMP/in"
-i=0
-while ! grep -q '^PORT ' "$TMP/log" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-port=$(sed -n 's/^PORT //p' "$TMP/log")
-stop_mock() { exec 9>&-; kill "$mock_pid" 2>/dev/null; wait "$mock_pid" 2>/dev/null; }
-if [ -z "$port" ]; then
-    fail aws_net_mock_started "the mock did not print its port"
-    stop_mock
-    finish
-fi
-url="http://127.0.0.1:$port"
+start_mock aws_net aws_net_mock_started MOCK_LOG=1
 for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_REGION \
     AWS_DEFAULT_REGION AWS_ENDPOINT_URL AWS_ENDPOINT_URL_STS AWS_ENDPOINT_URL_S3 \
     AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI \

@@ -1,24 +1,6 @@
 # seckit aws whoami against the loopback mock AWS server (tests/aws/mock_aws).
 . "$top_srcdir/tests/lib.sh"
-mock="$top_builddir/tests/aws/mock_aws"
-if [ ! -x "$mock" ]; then
-    skip aws_whoami "tests/aws/mock_aws is not built"
-    finish
-fi
-mkfifo "$TMP/in"
-"$mock" <"$TMP/in" >"$TMP/port" &
-mock_pid=$!
-exec 9>"$TMP/in"
-i=0
-while ! grep -q '^PORT ' "$TMP/port" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-port=$(sed -n 's/^PORT //p' "$TMP/port")
-stop_mock() { exec 9>&-; kill "$mock_pid" 2>/dev/null; wait "$mock_pid" 2>/dev/null; }
-if [ -z "$port" ]; then
-    fail aws_mock_started "the mock did not print its port"
-    stop_mock
-    finish
-fi
-url="http://127.0.0.1:$port"
+start_mock aws_whoami aws_mock_started
 for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_REGION \
     AWS_DEFAULT_REGION AWS_ENDPOINT_URL AWS_ENDPOINT_URL_STS AWS_CONTAINER_CREDENTIALS_RELATIVE_URI \
     AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_DEFAULT_PROFILE; do unset $v; done

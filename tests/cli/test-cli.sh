@@ -33,6 +33,55 @@ done
 if check message_form 2 keygen rsa && grep -q '^seckit: keygen: ' "$ERR"; then
     pass message_form
 fi
+# Every action's options go through the same loop (cli_next_option): --help
+# and -h print the usage on stdout alone; an unknown long or short option and
+# a value-taking option given last are one-line usage errors (exit 2; 1 for
+# policy lint, whose 2 means findings); the AWS options are taken where the
+# action has them.  ACTION|VALUE-OPTION|STATUS
+while IFS='|' read -r action opt bad; do
+    # shellcheck disable=SC2086
+    for h in --help -h; do
+        if check "action_help[$action $h]" 0 $action $h; then
+            if grep -q '^Usage:' "$OUT" && [ ! -s "$ERR" ]; then
+                pass "action_help[$action $h]"
+            else
+                fail "action_help[$action $h]" "no usage on stdout alone"
+            fi
+        fi
+    done
+    # shellcheck disable=SC2086
+    for args in "--no-such-option:unknown option --no-such-option" "-Z:unknown option -Z" \
+        "$opt:option $opt needs a value"; do
+        name="action_usage[$action ${args%%:*}]"
+        if check "$name" "$bad" $action "${args%%:*}" && one_line "$name"; then
+            if grep -q ": ${args#*:} (see " "$ERR"; then
+                pass "$name"
+            else
+                fail "$name" "not '${args#*:}': $(cat "$ERR")"
+            fi
+        fi
+    done
+done <<'EOF_ACTIONS'
+keygen rsa|--out|2
+fle encrypt|--in|2
+fle decrypt|--threads|2
+fle decrypt-value|--region|2
+fle push|--config|2
+esdk encrypt|--suite|2
+esdk decrypt|--in|2
+s3 ls|--page-size|2
+s3 cp|--profile|2
+s3 head|--region|2
+s3 rewrap|--report|2
+s3 encrypt|--max-buffer|2
+aws whoami|--endpoint-url|2
+policy lint|--format|1
+policy eval|--action|2
+policy data|--data|2
+emrfs resolve|--user|2
+emrfs check|--format|2
+emrfs can-access|--action|2
+EOF_ACTIONS
 # Output errors are reported, not ignored.
 if [ -w /dev/full ]; then
     if seckit --help >/dev/full 2>"$ERR"; then

@@ -3,30 +3,12 @@
 # CreateFieldLevelEncryptionProfile, CreateFieldLevelEncryptionConfig),
 # against the loopback mock AWS server (tests/aws/mock_aws).
 . "$top_srcdir/tests/lib.sh"
-mock="$top_builddir/tests/aws/mock_aws"
-if [ ! -x "$mock" ]; then
-    skip fle_aws "tests/aws/mock_aws is not built"
-    finish
-fi
 cd "$TMP" || exit 1
 mkdir ssm
 seckit keygen rsa --out ssm/fle-key.pem --public-out pub.pem >/dev/null 2>&1 || { fail setup "keygen"; finish; }
 seckit keygen rsa --out other.pem --public-out other.pub >/dev/null 2>&1 || { fail setup "keygen"; finish; }
 
-mkfifo "$TMP/in"
-MOCK_SSM_DIR="$TMP/ssm" MOCK_LOG=1 "$mock" <"$TMP/in" >"$TMP/log" &
-mock_pid=$!
-exec 9>"$TMP/in"
-i=0
-while ! grep -q '^PORT ' "$TMP/log" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-port=$(sed -n 's/^PORT //p' "$TMP/log")
-stop_mock() { exec 9>&-; kill "$mock_pid" 2>/dev/null; wait "$mock_pid" 2>/dev/null; }
-if [ -z "$port" ]; then
-    fail fle_aws_mock_started "the mock did not print its port"
-    stop_mock
-    finish
-fi
-url="http://127.0.0.1:$port"
+start_mock fle_aws fle_aws_mock_started MOCK_SSM_DIR="$TMP/ssm" MOCK_LOG=1
 for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_REGION \
     AWS_DEFAULT_REGION AWS_ENDPOINT_URL AWS_ENDPOINT_URL_SSM AWS_ENDPOINT_URL_CLOUDFRONT \
     AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_DEFAULT_PROFILE; do

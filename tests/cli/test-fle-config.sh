@@ -9,16 +9,6 @@ printf 'Name=Jane+Doe&Phone=404-555-0150\n' >form.txt
 printf 'Name=Jane+Doe&City=Paris\n' >nophone.txt
 KEY=namespace=FLEDemo,name=DemoPublicKey,file=priv.pem
 pem=$(awk '{printf "%s\\n", $0}' pub.pem)
-expect() {
-    en=$1 es=$2 ep=$3
-    shift 3
-    check "$en" "$es" "$@" || return 1
-    if grep -Eq -- "$ep" "$ERR"; then
-        pass "$en"
-    else
-        fail "$en" "stderr does not match '$ep': $(head -c 400 "$ERR" | tr '\n' ' ')"
-    fi
-}
 
 # What `aws cloudfront get-public-key --id K2PUB` prints.
 cat >get-public-key.json <<JSON
@@ -127,12 +117,12 @@ check config_variants_valid 0 fle check-config key-config.json bare-profile.json
 check bare_configs_encrypt 0 fle encrypt --config bare-key.json --config bare-profile.json \
     --config bare-config.json --in form.txt && grep -q '^Name=Jane+Doe&Phone=AYAB' "$OUT" && pass bare_configs_encrypt
 # A bare key has no Id: a profile naming it by the Id AWS gave is refused, naming the file.
-expect bare_key_by_id 3 'get-profile.json: .*PublicKeyId: no public key has the Id or Name "K2PUB"' \
+check_stderr bare_key_by_id 3 'get-profile.json: .*PublicKeyId: no public key has the Id or Name "K2PUB"' \
     fle check-config bare-key.json get-profile.json
 # One file alone: still fine for a seckit file; a profile alone lacks its key.
-expect profile_alone 3 'no public key' fle check-config get-profile.json
+check_stderr profile_alone 3 'no public key' fle check-config get-profile.json
 # Two configurations: refused, naming both files.
-expect two_configs 3 'bare-config.json: FieldLevelEncryptionConfig: a second FieldLevelEncryptionConfig \(the first is in get-fle.json\)' \
+check_stderr two_configs 3 'bare-config.json: FieldLevelEncryptionConfig: a second FieldLevelEncryptionConfig \(the first is in get-fle.json\)' \
     fle check-config get-public-key.json get-profile.json get-fle.json bare-config.json
 
 # A file in no known shape: the message lists the accepted shapes.
@@ -146,14 +136,14 @@ if check unknown_shape 3 fle check-config other.json; then
         fail unknown_shape "$(cat "$ERR")"
     fi
 fi
-expect unknown_shape_encrypt 3 'not a shape seckit knows; expected one of' \
+check_stderr unknown_shape_encrypt 3 'not a shape seckit knows; expected one of' \
     fle encrypt --config get-public-key.json --config other.json --in form.txt
 printf '[1, 2]\n' >array.json
-expect not_an_object 3 'array.json: FLE configuration: the document must be a JSON object \(one of:' \
+check_stderr not_an_object 3 'array.json: FLE configuration: the document must be a JSON object \(one of:' \
     fle check-config array.json
 # An extra member beside a get-* wrapper is refused, as typos are.
 sed 's/"ETag"/"Etag"/' get-public-key.json >typo.json
-expect wrapper_typo 3 'typo.json: Etag: unknown element' fle check-config typo.json get-profile.json
+check_stderr wrapper_typo 3 'typo.json: Etag: unknown element' fle check-config typo.json get-profile.json
 
 # check-config reports every problem in one run, each with its file and
 # path; then the count.
@@ -198,10 +188,10 @@ if check problems_in_one_file 3 fle check-config two-bad.json; then
     fi
 fi
 # encrypt stops at the first problem, saying how many more check-config finds.
-expect encrypt_first_problem 3 'and 2 more problems: see seckit fle check-config' \
+check_stderr encrypt_first_problem 3 'and 2 more problems: see seckit fle check-config' \
     fle encrypt --config two-bad.json --in form.txt
 # A file that cannot be read: one line, exit 5.
-expect missing_file 5 'nothing.json' fle check-config get-public-key.json nothing.json
+check_stderr missing_file 5 'nothing.json' fle check-config get-public-key.json nothing.json
 check check_config_no_file 2 fle check-config && pass check_config_no_file
 check check_config_option 2 fle check-config --frob get-fle.json && pass check_config_option
 
@@ -249,9 +239,9 @@ check lines_require_fields 3 fle decrypt --raw-rsa-key "$KEY" --config get-publi
     --config get-profile.json --lines --threads 2 --require-fields --in batch.txt --out never.txt &&
     [ ! -e never.txt ] && grep -q '2 lines (the first is line 2) have no field to decrypt' "$ERR" &&
     pass lines_require_fields
-expect decrypt_value_require 2 'decrypt-value takes no' fle decrypt-value --keys-dir . --require-fields x
+check_stderr decrypt_value_require 2 'decrypt-value takes no' fle decrypt-value --keys-dir . --require-fields x
 # Too many --config files is a usage error.
 set --
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do set -- "$@" --config get-fle.json; done
-expect too_many_configs 2 'too many --config' fle encrypt "$@" --in form.txt
+check_stderr too_many_configs 2 'too many --config' fle encrypt "$@" --in form.txt
 finish

@@ -6,18 +6,6 @@ seckit keygen rsa --out priv.pem --public-out pub.pem >/dev/null 2>&1 || { fail 
 seckit keygen rsa --out other.pem --public-out other.pub >/dev/null 2>&1 || { fail setup "keygen"; finish; }
 printf 'Name=Jane+Doe&Phone=404-555-0150\n' >form.txt
 KEY=namespace=FLEDemo,name=DemoPublicKey,file=priv.pem
-# expect NAME STATUS PATTERN ARGS...: exit STATUS and stderr matching PATTERN
-# (grep -E), or a FAIL saying which.
-expect() {
-    en=$1 es=$2 ep=$3
-    shift 3
-    check "$en" "$es" "$@" || return 1
-    if grep -Eq -- "$ep" "$ERR"; then
-        pass "$en"
-    else
-        fail "$en" "stderr does not match '$ep': $(head -c 300 "$ERR" | tr '\n' ' ')"
-    fi
-}
 
 
 # The seed's form, encrypted as CloudFront would and decrypted at the origin.
@@ -85,11 +73,11 @@ chmod 600 keys/FLEDemo/DemoPublicKey.pem
 # A keys folder others can write to is refused (a key could be swapped in);
 # a sticky one (as /tmp) and Kubernetes' secret-volume layout are accepted.
 chmod 775 keys/FLEDemo
-expect keys_dir_group_writable 5 'writable by group or others \(mode 0775\)' \
+check_stderr keys_dir_group_writable 5 'writable by group or others \(mode 0775\)' \
     fle decrypt --field Phone --keys-dir keys --in enc.txt
 chmod 755 keys/FLEDemo
 chmod 777 keys
-expect keys_dir_world_writable 5 'chmod go-w' fle decrypt --field Phone --keys-dir keys --in enc.txt
+check_stderr keys_dir_world_writable 5 'chmod go-w' fle decrypt --field Phone --keys-dir keys --in enc.txt
 chmod 1777 keys
 check keys_dir_sticky 0 fle decrypt --field Phone --keys-dir keys --in enc.txt &&
     { cmp -s "$OUT" form.txt && pass keys_dir_sticky || fail keys_dir_sticky "output differs"; }
@@ -100,7 +88,7 @@ mkdir -p k8s/..2026_12_07_00_00_00.1/FLEDemo && chmod 1777 k8s &&
 check keys_dir_kubernetes 0 fle decrypt --field Phone --keys-dir k8s --in enc.txt &&
     { cmp -s "$OUT" form.txt && pass keys_dir_kubernetes || fail keys_dir_kubernetes "output differs"; }
 mkdir -m 770 gw && ln -s "$PWD/priv.pem" gw/priv.pem
-expect raw_key_in_writable_folder 5 'mode 0770' fle decrypt --field Phone \
+check_stderr raw_key_in_writable_folder 5 'mode 0770' fle decrypt --field Phone \
     --raw-rsa-key namespace=FLEDemo,name=DemoPublicKey,file=gw/priv.pem --in enc.txt
 # --out is atomic and not overwritten without --force.
 seckit fle decrypt --field Phone --raw-rsa-key "$KEY" --in enc.txt --out o.txt 2>/dev/null
@@ -185,7 +173,7 @@ check check_config_bad 3 fle check-config overlap.json && one_line check_config_
 check check_config_good_after_fix 0 fle check-config bad.json && pass check_config_good_after_fix
 
 # Only named fields are decrypted by default (no decryption oracle).
-expect decrypt_needs_fields 2 'name the fields to decrypt' fle decrypt --raw-rsa-key "$KEY" --in enc.txt
+check_stderr decrypt_needs_fields 2 'name the fields to decrypt' fle decrypt --raw-rsa-key "$KEY" --in enc.txt
 V=$(sed 's/.*Phone=//' enc.txt)
 printf 'Phone=%s&comment=%s\n' "$V" "$V" >replay.txt
 if check replay_comment_not_decrypted 0 fle decrypt --raw-rsa-key "$KEY" --field Phone --in replay.txt; then
@@ -205,18 +193,18 @@ if check replay_fle_profile 0 fle decrypt --raw-rsa-key "$KEY" --config fle.json
     grep -q '^Phone=404-555-0150&comment=AYAB' "$OUT" && pass replay_fle_profile ||
         fail replay_fle_profile "$(cut -c1-80 "$OUT")"
 fi
-expect config_needs_profile 2 'has 2 profiles' fle decrypt --raw-rsa-key "$KEY" --config fle.json --in enc.txt
+check_stderr config_needs_profile 2 'has 2 profiles' fle decrypt --raw-rsa-key "$KEY" --config fle.json --in enc.txt
 if check any_encrypted_field 0 fle decrypt --raw-rsa-key "$KEY" --any-encrypted-field --in replay.txt; then
     [ "$(grep -o 404-555-0150 "$OUT" | wc -l)" -eq 2 ] && pass any_encrypted_field ||
         fail any_encrypted_field "$(cut -c1-80 "$OUT")"
 fi
 # A named field that arrives in plaintext (CloudFront bypassed): refused.
-expect plaintext_named_field 3 "field 'Phone' at offset 14: value is not an encrypted" \
+check_stderr plaintext_named_field 3 "field 'Phone' at offset 14: value is not an encrypted" \
     fle decrypt --raw-rsa-key "$KEY" --config fle.json --profile DemoProfile --in form.txt
-expect usage_any_with_field 2 'does not go with' fle decrypt --raw-rsa-key "$KEY" --any-encrypted-field \
+check_stderr usage_any_with_field 2 'does not go with' fle decrypt --raw-rsa-key "$KEY" --any-encrypted-field \
     --field Phone --in enc.txt
 # PKCS#1 v1.5 unwrapping is refused for FLE.
-expect pkcs1_refused 3 'padding=pkcs1 is refused for FLE' \
+check_stderr pkcs1_refused 3 'padding=pkcs1 is refused for FLE' \
     fle decrypt --field Phone --raw-rsa-key "$KEY,padding=pkcs1" --in enc.txt
 # decrypt-value: '%' must be followed by exactly two hex digits.  (The old
 # strtol-based decoder read '%+9', '% 9', '%+A' and '% D' as tab, newline and
@@ -224,7 +212,7 @@ expect pkcs1_refused 3 'padding=pkcs1 is refused for FLE' \
 n=0
 for esc in '%+9' '% 9' '%+A' '% D' '%-1' '%4' '%G1'; do
     n=$((n + 1))
-    expect "bad_escape_$n" 3 'not followed by two hex' fle decrypt-value --keys-dir keys "${V}${esc}"
+    check_stderr "bad_escape_$n" 3 'not followed by two hex' fle decrypt-value --keys-dir keys "${V}${esc}"
 done
 if check good_escape 0 fle decrypt-value --keys-dir keys "$(printf '%s' "$V" | sed 's/A/%41/')"; then
     [ "$(cat "$OUT")" = 404-555-0150 ] && pass good_escape || fail good_escape "got $(cat "$OUT")"

@@ -2,25 +2,8 @@
 # against the loopback mock AWS server (tests/aws/mock_aws): the encryption
 # context stored and checked, V3 and V2, KMS errors.
 . "$top_srcdir/tests/lib.sh"
-mock="$top_builddir/tests/aws/mock_aws"
-if [ ! -x "$mock" ]; then
-    skip s3cse_kms "tests/aws/mock_aws is not built"
-    finish
-fi
 cd "$TMP" || exit 1
-mkfifo "$TMP/in"
-MOCK_LOG=1 "$mock" <"$TMP/in" >"$TMP/log" &
-mock_pid=$!
-exec 9>"$TMP/in"
-i=0
-while ! grep -q '^PORT ' "$TMP/log" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-port=$(sed -n 's/^PORT //p' "$TMP/log")
-stop_mock() { exec 9>&-; kill "$mock_pid" 2>/dev/null; wait "$mock_pid" 2>/dev/null; }
-if [ -z "$port" ]; then
-    fail s3cse_kms_mock_started "the mock did not print its port"
-    stop_mock
-    finish
-fi
+start_mock s3cse_kms s3cse_kms_mock_started MOCK_LOG=1
 for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_REGION \
     AWS_DEFAULT_REGION AWS_ENDPOINT_URL AWS_ENDPOINT_URL_KMS AWS_CONTAINER_CREDENTIALS_RELATIVE_URI \
     AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_DEFAULT_PROFILE; do

@@ -12,18 +12,6 @@ inst=arn:aws:iam::111122223333:role/EMR_EC2_Role
 # bytes N: N bytes of 'A' on stdout; spaces N: N spaces.
 bytes() { head -c "$1" /dev/zero | tr '\0' A; }
 spaces() { head -c "$1" /dev/zero | tr '\0' ' '; }
-# expect NAME STATUS PATTERN ARGS... (stdin as given): exit STATUS, one line
-# of stderr matching PATTERN (grep -E).
-expect() {
-    en=$1 es=$2 ep=$3
-    shift 3
-    check "$en" "$es" "$@" || return 1
-    if grep -Eq -- "$ep" "$ERR"; then
-        pass "$en"
-    else
-        fail "$en" "stderr does not match '$ep': $(head -c 300 "$ERR" | tr '\n' ' ')"
-    fi
-}
 # expect_not NAME STATUS PATTERN ARGS...: exit STATUS, and stderr must NOT
 # match PATTERN (the near miss: the input was read, and judged later).
 expect_not() {
@@ -40,12 +28,12 @@ expect_not() {
 # ---- fle: a body or value of at most SECKIT_FLE_MAX_BODY + 2 bytes (1048578)
 bytes 1048579 >over.txt
 bytes 1048578 >exact.txt
-expect fle_value_over 3 '^seckit: fle: standard input: more than 1048578 bytes$' \
+check_stderr fle_value_over 3 '^seckit: fle: standard input: more than 1048578 bytes$' \
     fle decrypt-value --raw-rsa-key "$KEY" <over.txt && one_line fle_value_over
 expect_not fle_value_exact 3 'standard input' fle decrypt-value --raw-rsa-key "$KEY" <exact.txt
-expect fle_encrypt_over 3 '^seckit: fle: standard input: more than 1048578 bytes$' \
+check_stderr fle_encrypt_over 3 '^seckit: fle: standard input: more than 1048578 bytes$' \
     fle encrypt --public-key pub.pem --provider FLEDemo --key-name DemoPublicKey --field F <over.txt
-expect fle_decrypt_over 3 '^seckit: fle: standard input: more than 1048578 bytes$' \
+check_stderr fle_decrypt_over 3 '^seckit: fle: standard input: more than 1048578 bytes$' \
     fle decrypt --field F --raw-rsa-key "$KEY" <over.txt
 # A small body still goes through (read to its end, newline kept).
 printf 'A=1&B=2\n' >small.txt
@@ -61,10 +49,10 @@ check fle_empty 0 fle encrypt --public-key pub.pem --provider FLEDemo --key-name
 if (cat </ >/dev/null 2>&1); then
     skip stdin_read_error "this system reads folders"
 else
-    expect fle_read_error 5 '^seckit: fle: standard input: read error: ' \
+    check_stderr fle_read_error 5 '^seckit: fle: standard input: read error: ' \
         fle decrypt-value --raw-rsa-key "$KEY" </ && one_line fle_read_error
-    expect policy_read_error 1 '^seckit: policy: standard input: read error: ' policy lint - </
-    expect emrfs_read_error 5 '^seckit: emrfs: standard input: read error: ' \
+    check_stderr policy_read_error 1 '^seckit: policy: standard input: read error: ' policy lint - </
+    check_stderr emrfs_read_error 5 '^seckit: emrfs: standard input: read error: ' \
         emrfs resolve --security-configuration - --instance-role $inst --user u s3://b/ </
 fi
 
@@ -74,10 +62,10 @@ fi
 # but not in a file).
 spaces 67108865 >over64
 spaces 67108864 >exact64
-expect policy_over 1 '^seckit: policy: standard input: more than 67108864 bytes$' policy lint - <over64
+check_stderr policy_over 1 '^seckit: policy: standard input: more than 67108864 bytes$' policy lint - <over64
 expect_not policy_exact 1 'standard input' policy lint - <exact64 &&
     grep -q 'exceeds the' "$ERR" || fail policy_exact_judged "$(head -c 300 "$ERR")"
-expect emrfs_over 3 '^seckit: emrfs: standard input: more than 67108864 bytes$' \
+check_stderr emrfs_over 3 '^seckit: emrfs: standard input: more than 67108864 bytes$' \
     emrfs resolve --security-configuration - --instance-role $inst --user u s3://b/ <over64
 expect_not emrfs_exact 3 'standard input' \
     emrfs resolve --security-configuration - --instance-role $inst --user u s3://b/ <exact64 &&

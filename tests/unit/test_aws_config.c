@@ -14,55 +14,19 @@
 #include "seckit/aws.h"
 #include "src/aws/client.h"
 #include "src/aws/xml.h"
+#include "tests/aws/awsenv.h"
 #include "tests/unit/testlib.h"
 
 static char tmpdir[256];
 
 static void write_file(const char *name, const char *text)
 {
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", tmpdir, name);
-    FILE *f = fopen(p, "w");
-    fputs(text, f);
-    fclose(f);
+    awsenv_write(tmpdir, name, text);
 }
 
 static void clean_env(void)
 {
-    static const char *const vars[] = {"AWS_ACCESS_KEY_ID",
-                                       "AWS_SECRET_ACCESS_KEY",
-                                       "AWS_SESSION_TOKEN",
-                                       "AWS_PROFILE",
-                                       "AWS_DEFAULT_PROFILE",
-                                       "AWS_REGION",
-                                       "AWS_DEFAULT_REGION",
-                                       "AWS_ENDPOINT_URL",
-                                       "AWS_ENDPOINT_URL_STS",
-                                       "AWS_ENDPOINT_URL_KMS",
-                                       "AWS_ENDPOINT_URL_S3",
-                                       "AWS_ENDPOINT_URL_SSM",
-                                       "AWS_ENDPOINT_URL_IAM",
-                                       "AWS_ENDPOINT_URL_CLOUDFRONT",
-                                       "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-                                       "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                                       "AWS_MAX_ATTEMPTS",
-                                       "AWS_CA_BUNDLE",
-                                       "AWS_CONFIG_FILE",
-                                       "AWS_SHARED_CREDENTIALS_FILE",
-                                       "AWS_RETRY_MODE",
-                                       "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-                                       "HTTP_PROXY",
-                                       "http_proxy",
-                                       "HTTPS_PROXY",
-                                       "https_proxy",
-                                       "NO_PROXY",
-                                       "no_proxy",
-                                       "ALL_PROXY",
-                                       "all_proxy",
-                                       "REQUEST_METHOD"};
-    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
-        unsetenv(vars[i]);
-    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    awsenv_clear();
     setenv("HOME", tmpdir, 1);
     char p[512];
     snprintf(p, sizeof p, "%s/.aws", tmpdir);
@@ -1234,9 +1198,7 @@ static void test_credentials_file_settings(void)
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "%s/seckit-awscfg-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (mkdtemp(tmpdir) == NULL) {
+    if (awsenv_tmpdir(tmpdir, sizeof tmpdir, "awscfg") != 0) {
         SKIP("aws_config", "cannot make a temporary directory");
         return 0;
     }
@@ -1263,9 +1225,6 @@ int main(void)
     TEST(test_imds_endpoint);
     TEST(test_cache_keys);
     TEST(test_credentials_file_settings);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
-        printf("# could not remove %s\n", tmpdir);
+    awsenv_remove(tmpdir, NULL);
     TEST_EXIT();
 }

@@ -19,27 +19,7 @@ static char *read_data(const char *name, size_t *len)
 {
     char path[1024];
     snprintf(path, sizeof(path), "%s/data/policy/inputs/%s", tl_data_dir(), name);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, r;
-    char *buf = malloc(cap);
-    while (buf != NULL && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
+    return tl_slurp(path, len);
 }
 
 static seckit_policy_inputs *extract_file(const char *name, int *rc, seckit_error *err)

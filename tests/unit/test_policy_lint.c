@@ -13,35 +13,6 @@
 
 static seckit_iam_data *g_data;
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *b = malloc(cap);
-    size_t r;
-    while (b != NULL && (r = fread(b + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap) {
-            char *nb = realloc(b, cap * 2);
-            if (nb == NULL) {
-                free(b);
-                b = NULL;
-                break;
-            }
-            b = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (b == NULL)
-        return NULL;
-    b[n < cap ? n : cap - 1] = '\0';
-    *len = n;
-    return b;
-}
-
 static const char *srcdir(void)
 {
     const char *s = getenv("top_srcdir");
@@ -53,7 +24,7 @@ static void load_data(void)
     char path[4096];
     snprintf(path, sizeof(path), "%s/policy/data/iam-data.txt", srcdir());
     size_t len;
-    char *b = slurp(path, &len);
+    char *b = tl_slurp(path, &len);
     if (b == NULL)
         return;
     seckit_error err;
@@ -319,7 +290,7 @@ static void test_checks_manifest(void)
     char path[4096];
     snprintf(path, sizeof(path), "%s/tests/data/policy/checks/manifest.txt", srcdir());
     size_t len;
-    char *man = slurp(path, &len);
+    char *man = tl_slurp(path, &len);
     if (man == NULL) {
         printf("FAIL check_fixtures: cannot read %s\n", path);
         tl_failed_total++;
@@ -349,7 +320,7 @@ static void test_checks_manifest(void)
         for (int good = 0; good < 2 && why == NULL; good++) {
             snprintf(path, sizeof(path), "%s/tests/data/policy/checks/%s.%s.json", srcdir(), code,
                      good ? "good" : "bad");
-            char *txt = slurp(path, &len);
+            char *txt = tl_slurp(path, &len);
             if (txt == NULL) {
                 why = "fixture missing";
                 break;
@@ -407,7 +378,7 @@ static void test_seed_expected(void)
     char path[4096];
     snprintf(path, sizeof(path), "%s/tests/data/policy/seed/expected.txt", srcdir());
     size_t len;
-    char *exp = slurp(path, &len);
+    char *exp = tl_slurp(path, &len);
     if (exp == NULL) {
         printf("FAIL seed: cannot read %s\n", path);
         tl_failed_total++;
@@ -429,7 +400,7 @@ static void test_seed_expected(void)
         while ((line = strtok_r(NULL, "\n", &save)) != NULL && line[0] == ' ')
             wl += (size_t)snprintf(want + wl, sizeof(want) - wl, "%s\n", line + 2);
         snprintf(path, sizeof(path), "%s/tests/data/policy/seed/%s", srcdir(), file);
-        char *txt = slurp(path, &len);
+        char *txt = tl_slurp(path, &len);
         char got[4096] = "";
         size_t gl = 0;
         if (txt != NULL) {

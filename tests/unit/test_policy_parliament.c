@@ -14,31 +14,6 @@
 #include "seckit/iam_data.h"
 #include "testlib.h"
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, r;
-    char *buf = malloc(cap);
-    while (buf != NULL && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 /* The codes reported for one fixture. */
 typedef struct got {
     char codes[64][64];
@@ -78,7 +53,7 @@ static int lint_file(const char *path, const char *type, const seckit_iam_data *
                      char *why, size_t whycap)
 {
     size_t len = 0;
-    char *text = slurp(path, &len);
+    char *text = tl_slurp(path, &len);
     if (text == NULL) {
         snprintf(why, whycap, "cannot read %s", path);
         return -1;
@@ -152,7 +127,7 @@ int main(void)
     snprintf(dir, sizeof(dir), "%s/data/policy/parliament", tl_data_dir());
     snprintf(path, sizeof(path), "%s/../policy/data/iam-data.txt", tl_data_dir());
     size_t dlen = 0;
-    char *dbytes = slurp(path, &dlen);
+    char *dbytes = tl_slurp(path, &dlen);
     seckit_iam_data *data = NULL;
     seckit_error err;
     if (dbytes == NULL || seckit_iam_data_load(&data, dbytes, dlen, &err) != 0) {
@@ -163,7 +138,7 @@ int main(void)
     free(dbytes);
     snprintf(path, sizeof(path), "%s/MANIFEST", dir);
     size_t mlen = 0;
-    char *manifest = slurp(path, &mlen);
+    char *manifest = tl_slurp(path, &mlen);
     if (manifest == NULL) {
         printf("FAIL parliament_manifest: cannot read %s\n", path);
         seckit_iam_data_free(data);

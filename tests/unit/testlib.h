@@ -112,4 +112,35 @@ static const char *tl_data_dir(void)
     return d != NULL ? d : "tests";
 }
 
+/* The whole file at path in a malloc'd buffer with a NUL after its len
+ * bytes; NULL when it cannot be opened or memory runs out. */
+static char *tl_slurp(const char *path, size_t *len) __attribute__((unused));
+static char *tl_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 1 << 16, n = 0, r;
+    char *buf = malloc(cap);
+    while (buf != NULL && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += r;
+        if (n == cap - 1) {
+            char *nb = realloc(buf, cap * 2);
+            if (nb == NULL) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (buf == NULL)
+        return NULL;
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
 #endif
