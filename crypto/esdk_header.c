@@ -8,6 +8,7 @@
 
 #include "crypto/esdk_internal.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 void skt_esdk_limits_from(const seckit_esdk_options *opts, skt_esdk_limits *l)
 {
@@ -141,6 +142,7 @@ int seckit_esdk_header_bytes_needed(const uint8_t *msg, size_t len, const seckit
     *needed = 0;
     if (header_len != NULL)
         *header_len = 0;
+    SKT_GUARD(skt_options_check(opts, SECKIT_ESDK_OPTIONS_VERSION, "seckit_esdk_options", err));
     skt_esdk_limits_from(opts, &l);
     memset(&sc, 0, sizeof(sc));
     SKT_GUARD(skt_esdk_header_scan(&sc, msg, len, &l, needed, err));
@@ -364,6 +366,7 @@ int seckit_esdk_parse_header(const uint8_t *msg, size_t len, const seckit_esdk_o
     SKT_ENSURE_ARG(msg != NULL || len == 0, err);
     SKT_ENSURE_ARG(info != NULL, err);
     memset(info, 0, sizeof(*info));
+    SKT_GUARD(skt_options_check(opts, SECKIT_ESDK_OPTIONS_VERSION, "seckit_esdk_options", err));
     skt_esdk_limits_from(opts, &l);
     SKT_GUARD(skt_esdk_header_parse(msg, len, &l, &h, err));
     int rc = skt_esdk_info_fill(info, &h, err);

@@ -322,6 +322,7 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_fle_encrypt_value(const seckit_fle_pr
  */
 
 typedef struct seckit_fle_decrypt_options {
+    unsigned int version; /* SECKIT_FLE_DECRYPT_OPTIONS_VERSION */
     /* Most encrypted data keys a message may carry (checked while parsing
      * the header, before any RSA work).  0 means the FLE default, 1. */
     unsigned max_encrypted_data_keys;
@@ -354,8 +355,19 @@ typedef struct seckit_fle_decrypt_options {
     int lenient_form;
 } seckit_fle_decrypt_options;
 
-/* Fill opts with the defaults (all zero: the FLE defaults above). */
-SECKIT_EXPORT void seckit_fle_decrypt_options_init(seckit_fle_decrypt_options *opts);
+#define SECKIT_FLE_DECRYPT_OPTIONS_VERSION 1
+#define SECKIT_FLE_DECRYPT_OPTIONS_INIT                                                            \
+    {                                                                                              \
+        SECKIT_FLE_DECRYPT_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0                              \
+    }
+
+/* Fill opts with the defaults of this version of the structure (pass
+ * SECKIT_FLE_DECRYPT_OPTIONS_VERSION), the same as
+ * SECKIT_FLE_DECRYPT_OPTIONS_INIT: every other member 0, the FLE defaults
+ * above.  SECKIT_EINVAL when opts is NULL or the version is unknown. */
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_fle_decrypt_options_init(seckit_fle_decrypt_options *opts, unsigned int version,
+                                seckit_error *err);
 
 /* A reusable decryption context.  Set it up (new, add_key, add_field...),
  * then share it: the decrypt functions take it const and may be called from

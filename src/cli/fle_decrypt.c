@@ -215,10 +215,11 @@ static int parse_options(int argc, char **argv, int value_mode, decrypt_args *a)
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
+    a->ao = (seckit_aws_options)SECKIT_AWS_OPTIONS_INIT;
     a->ao.endpoint_service = "ssm"; /* --endpoint-url is for SSM only */
     cli_aws_interactive(&a->ao);
     a->threads = 1;
-    seckit_fle_decrypt_options_init(&a->opts);
+    a->opts = (seckit_fle_decrypt_options)SECKIT_FLE_DECRYPT_OPTIONS_INIT;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
