@@ -533,11 +533,13 @@ static int check_roles(cctx *x)
 int seckit_emrfs_check(const seckit_emrfs_config *c, const seckit_emrfs_check_options *opts,
                        seckit_emrfs_findings **out, seckit_error *err)
 {
-    SKT_ENSURE_ARG(c != NULL && opts != NULL && out != NULL, err);
-    *out = NULL;
+    if (out != NULL)
+        *out = NULL;
     SKT_GUARD(skt_options_check(opts, SECKIT_EMRFS_CHECK_OPTIONS_VERSION,
                                 "seckit_emrfs_check_options", err));
-    SKT_ENSURE_ARG(opts->instance_role != NULL && opts->roles != NULL, err);
+    SKT_ENSURE_ARG(c != NULL && opts != NULL && opts->instance_role != NULL &&
+                       opts->roles != NULL && out != NULL,
+                   err);
     SKT_ENSURE(skt_emrfs_role_arn_split(opts->instance_role, NULL, NULL), err, SECKIT_EINVAL,
                "instance role '%.200s' is not an IAM role ARN "
                "(arn:aws:iam::ACCOUNT:role/NAME)",

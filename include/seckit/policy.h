@@ -148,7 +148,8 @@ typedef struct seckit_policy_lint_options {
 #define SECKIT_POLICY_LINT_OPTIONS_VERSION 1
 #define SECKIT_POLICY_LINT_OPTIONS_INIT                                                            \
     {                                                                                              \
-        SECKIT_POLICY_LINT_OPTIONS_VERSION, SECKIT_POLICY_IDENTITY, 0, 0, {0}, 0                   \
+        SECKIT_POLICY_LINT_OPTIONS_VERSION, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, 0, {0},  \
+            0                                                                                      \
     }
 
 /* Fill opts with the defaults of this version of the structure (pass
