@@ -10,6 +10,7 @@
 #include "crypto/esdk_internal.h"
 #include "src/base/secmem.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 enum { ST_HEADER = 0, ST_FRAMES, ST_NONFRAMED, ST_FOOTER, ST_DONE, ST_FAILED };
 
@@ -468,13 +469,14 @@ int seckit_esdk_decryptor_new(seckit_esdk_decryptor **out, const seckit_keyring 
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
     SKT_ENSURE_ARG(kr != NULL && write != NULL, err);
+    SKT_GUARD(skt_options_check(opts, SECKIT_ESDK_OPTIONS_VERSION, "seckit_esdk_options", err));
     SKT_GUARD(skt_crypto_init(err));
     seckit_esdk_decryptor *d = calloc(1, sizeof(*d));
     SKT_ENSURE(d != NULL, err, SECKIT_ENOMEM, "out of memory");
     if (opts != NULL)
         d->opts = *opts;
     else
-        seckit_esdk_options_init(&d->opts);
+        d->opts = (seckit_esdk_options)SECKIT_ESDK_OPTIONS_INIT;
     d->opts.reproduced_context = NULL;
     if (opts != NULL && opts->reproduced_context != NULL) {
         int rc = skt_esdk_ctx_from_pairs(&d->repro, opts->reproduced_context->pairs,
@@ -635,6 +637,7 @@ int seckit_esdk_decrypt(const seckit_keyring *kr, uint8_t **plaintext, size_t *p
         memset(info, 0, sizeof(*info));
     SKT_ENSURE_ARG(kr != NULL && (msg != NULL || len == 0), err);
     SKT_ENSURE(len < SIZE_MAX, err, SECKIT_ELIMIT, "message too large");
+    SKT_GUARD(skt_options_check(opts, SECKIT_ESDK_OPTIONS_VERSION, "seckit_esdk_options", err));
     oneshot_sink s = {NULL, 0, len};
     seckit_esdk_decryptor *d = NULL;
     int rc;

@@ -10,6 +10,7 @@
 #include "crypto/esdk_internal.h"
 #include "src/base/secmem.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 struct seckit_esdk_encryptor {
     const skt_esdk_suite *suite;
@@ -182,10 +183,11 @@ static int encryptor_start(seckit_esdk_encryptor **out, const seckit_keyring *kr
     memset(&c, 0, sizeof(c));
     memset(&m, 0, sizeof(m));
     skt_writer_init(&w, SIZE_MAX);
+    SKT_GUARD(skt_options_check(opts_in, SECKIT_ESDK_OPTIONS_VERSION, "seckit_esdk_options", err));
     if (opts_in != NULL)
         opts = *opts_in;
     else
-        seckit_esdk_options_init(&opts);
+        opts = (seckit_esdk_options)SECKIT_ESDK_OPTIONS_INIT;
     SKT_GUARD(skt_crypto_init(err));
     seckit_esdk_encryptor *e = calloc(1, sizeof(*e));
     SKT_ENSURE(e != NULL, err, SECKIT_ENOMEM, "out of memory");

@@ -8,6 +8,7 @@
 
 #include "crypto/esdk_internal.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 void skt_esdk_limits_from(const seckit_esdk_options *opts, skt_esdk_limits *l)
 {
@@ -141,6 +142,7 @@ int seckit_esdk_header_bytes_needed(size_t *needed, size_t *header_len, const ui
     *needed = 0;
     if (header_len != NULL)
         *header_len = 0;
+    SKT_GUARD(skt_options_check(opts, SECKIT_ESDK_OPTIONS_VERSION, "seckit_esdk_options", err));
     skt_esdk_limits_from(opts, &l);
     memset(&sc, 0, sizeof(sc));
     SKT_GUARD(skt_esdk_header_scan(&sc, msg, len, &l, needed, err));
@@ -376,6 +378,7 @@ int seckit_esdk_parse_header(seckit_esdk_info *info, const uint8_t *msg, size_t 
     SKT_ENSURE_ARG(msg != NULL || len == 0, err);
     SKT_ENSURE_ARG(info != NULL, err);
     memset(info, 0, sizeof(*info));
+    SKT_GUARD(skt_options_check(opts, SECKIT_ESDK_OPTIONS_VERSION, "seckit_esdk_options", err));
     skt_esdk_limits_from(opts, &l);
     SKT_GUARD(skt_esdk_header_parse(msg, len, &l, &h, err));
     int rc = skt_esdk_info_fill(info, &h, err);

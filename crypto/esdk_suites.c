@@ -7,6 +7,7 @@
 
 #include "crypto/esdk_internal.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 static const skt_esdk_suite suites[] = {
     {0x0014, 1, 16, SKT_HASH_NONE, SKT_HASH_NONE, NULL, 0, 0, 1u << 0,
@@ -111,13 +112,13 @@ int seckit_rsa_padding_parse(seckit_rsa_padding *out, const char *s, seckit_erro
                             "oaep-sha384 or oaep-sha512)");
 }
 
-void seckit_esdk_options_init(seckit_esdk_options *opts)
+int seckit_esdk_options_init(seckit_esdk_options *opts, unsigned int version, seckit_error *err)
 {
-    if (opts == NULL)
-        return;
-    memset(opts, 0, sizeof(*opts));
-    opts->frame_length = SECKIT_ESDK_DEFAULT_FRAME_LENGTH;
-    opts->commitment_policy = SECKIT_ESDK_REQUIRE_ENCRYPT_REQUIRE_DECRYPT;
+    static const seckit_esdk_options init = SECKIT_ESDK_OPTIONS_INIT;
+    SKT_GUARD(skt_options_init_check(opts, version, SECKIT_ESDK_OPTIONS_VERSION,
+                                     "seckit_esdk_options", err));
+    *opts = init;
+    return 0;
 }
 
 int skt_esdk_auth_fail(seckit_error *err)

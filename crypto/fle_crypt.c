@@ -18,6 +18,7 @@
 #include "crypto/fle_internal.h"
 #include "src/base/secmem.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 #include "seckit/encoding.h"
 #include "seckit/esdk.h"
 #include "seckit/fle.h"
@@ -47,7 +48,7 @@ static int encrypt_value(const skt_fle_entity *e, const void *value, size_t len,
     int rc = seckit_keyring_raw_rsa_new(&kr, e->provider_id, e->key->name, SECKIT_RSA_OAEP_SHA256,
                                         (const uint8_t *)e->key->pem, e->key->pem_len, err);
     SKT_GUARD(rc);
-    seckit_esdk_options_init(&opts);
+    opts = (seckit_esdk_options)SECKIT_ESDK_OPTIONS_INIT;
     opts.suite = FLE_SUITE;
     opts.frame_length = FLE_FRAME_LENGTH;
     opts.commitment_policy = SECKIT_ESDK_FORBID_ENCRYPT_ALLOW_DECRYPT;
@@ -377,10 +378,14 @@ struct seckit_fle_decryptor {
     atomic_uint refs;
 };
 
-void seckit_fle_decrypt_options_init(seckit_fle_decrypt_options *opts)
+int seckit_fle_decrypt_options_init(seckit_fle_decrypt_options *opts, unsigned int version,
+                                    seckit_error *err)
 {
-    if (opts != NULL)
-        memset(opts, 0, sizeof(*opts));
+    static const seckit_fle_decrypt_options init = SECKIT_FLE_DECRYPT_OPTIONS_INIT;
+    SKT_GUARD(skt_options_init_check(opts, version, SECKIT_FLE_DECRYPT_OPTIONS_VERSION,
+                                     "seckit_fle_decrypt_options", err));
+    *opts = init;
+    return 0;
 }
 
 static const uint16_t default_suites[] = {
@@ -400,6 +405,8 @@ int seckit_fle_decryptor_new(seckit_fle_decryptor **out, const seckit_fle_decryp
 {
     SKT_ENSURE(out != NULL, err, SECKIT_EINVAL, "seckit_fle_decryptor_new: invalid argument");
     *out = NULL;
+    SKT_GUARD(skt_options_check(opts, SECKIT_FLE_DECRYPT_OPTIONS_VERSION,
+                                "seckit_fle_decrypt_options", err));
     seckit_fle_decryptor *d = calloc(1, sizeof(*d));
     SKT_ENSURE(d != NULL, err, SECKIT_ENOMEM, "out of memory");
     if (opts != NULL)
@@ -436,7 +443,7 @@ int seckit_fle_decryptor_new(seckit_fle_decryptor **out, const seckit_fle_decryp
     if (d->opts.allow_identity_kdf)
         for (size_t i = 0; i < SKT_ARRAY_LEN(identity_suites); i++)
             mask |= seckit_esdk_suite_bit(identity_suites[i]);
-    seckit_esdk_options_init(&d->esdk);
+    d->esdk = (seckit_esdk_options)SECKIT_ESDK_OPTIONS_INIT;
     d->esdk.commitment_policy = SECKIT_ESDK_REQUIRE_ENCRYPT_ALLOW_DECRYPT;
     d->esdk.allowed_suites = mask;
     d->esdk.max_encrypted_data_keys = d->opts.max_encrypted_data_keys;

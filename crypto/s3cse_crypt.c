@@ -21,6 +21,7 @@
 #include "crypto/s3cse_internal.h"
 #include "src/base/secmem.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 static const uint8_t v3_aad[2] = {0x00, 0x73};
 static const uint8_t v3_iv[12] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
@@ -93,12 +94,16 @@ out:
     return rc;
 }
 
-static void opts_or_default(const seckit_s3cse_options *in, seckit_s3cse_options *out)
+/* The caller's options (whose version is checked) or the defaults. */
+static int opts_or_default(const seckit_s3cse_options *in, seckit_s3cse_options *out,
+                           seckit_error *err)
 {
+    SKT_GUARD(skt_options_check(in, SECKIT_S3CSE_OPTIONS_VERSION, "seckit_s3cse_options", err));
     if (in != NULL)
         *out = *in;
     else
-        seckit_s3cse_options_init(out);
+        *out = (seckit_s3cse_options)SECKIT_S3CSE_OPTIONS_INIT;
+    return 0;
 }
 
 /* ---- encryptor ------------------------------------------------------------------ */
@@ -206,7 +211,7 @@ int seckit_s3cse_encryptor_new(seckit_s3cse_encryptor **out, seckit_s3cse_meta *
     SKT_ENSURE_ARG(kr != NULL, err);
     SKT_GUARD(skt_crypto_init(err));
     seckit_s3cse_options o;
-    opts_or_default(opts, &o);
+    SKT_GUARD(opts_or_default(opts, &o, err));
     skt_s3cse_env e;
     uint8_t ck[SKT_S3CSE_KEY_LEN];
     SKT_GUARD(new_envelope(&o, kr, &e, ck, err));
@@ -347,7 +352,7 @@ static int dec_new(seckit_s3cse_decryptor **out, const seckit_s3cse_options *opt
     SKT_ENSURE_ARG(kr != NULL, err);
     SKT_GUARD(skt_crypto_init(err));
     seckit_s3cse_options o;
-    opts_or_default(opts, &o);
+    SKT_GUARD(opts_or_default(opts, &o, err));
     skt_s3cse_env e;
     SKT_GUARD(skt_s3cse_env_parse(&e, meta, n, instruction, instruction_len, err));
     uint8_t ck[SKT_S3CSE_KEY_LEN];
@@ -586,7 +591,7 @@ int seckit_s3cse_rewrap(seckit_s3cse_meta *out, const seckit_s3cse_options *opts
     SKT_ENSURE_ARG(from != NULL && to != NULL, err);
     SKT_GUARD(skt_crypto_init(err));
     seckit_s3cse_options o;
-    opts_or_default(opts, &o);
+    SKT_GUARD(opts_or_default(opts, &o, err));
     skt_s3cse_env e, ne;
     memset(&ne, 0, sizeof(ne));
     SKT_GUARD(skt_s3cse_env_parse(&e, meta, n, instruction, instruction_len, err));
@@ -626,7 +631,7 @@ int seckit_s3cse_check_key(const seckit_s3cse_options *opts, const seckit_s3cse_
     SKT_ENSURE_ARG(kr != NULL, err);
     SKT_GUARD(skt_crypto_init(err));
     seckit_s3cse_options o;
-    opts_or_default(opts, &o);
+    SKT_GUARD(opts_or_default(opts, &o, err));
     skt_s3cse_env e;
     SKT_GUARD(skt_s3cse_env_parse(&e, meta, n, instruction, instruction_len, err));
     uint8_t ck[SKT_S3CSE_KEY_LEN];

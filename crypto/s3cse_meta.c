@@ -13,6 +13,7 @@
 #include "crypto/s3cse_internal.h"
 #include "seckit/encoding.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 /* ---- enums --------------------------------------------------------------- */
 
@@ -120,15 +121,13 @@ int skt_s3cse_wrap_is_legacy(seckit_s3cse_wrap_alg w)
            w == SECKIT_S3CSE_WRAP_V1_RSA_PKCS1;
 }
 
-void seckit_s3cse_options_init(seckit_s3cse_options *opts)
+int seckit_s3cse_options_init(seckit_s3cse_options *opts, unsigned int version, seckit_error *err)
 {
-    if (opts == NULL)
-        return;
-    memset(opts, 0, sizeof(*opts));
-    opts->envelope = SECKIT_S3CSE_ENVELOPE_DEFAULT;
-    opts->commitment_policy = SECKIT_S3CSE_REQUIRE_ENCRYPT_REQUIRE_DECRYPT;
-    opts->security_profile = SECKIT_S3CSE_PROFILE_V2;
-    opts->plaintext_length = -1;
+    static const seckit_s3cse_options init = SECKIT_S3CSE_OPTIONS_INIT;
+    SKT_GUARD(skt_options_init_check(opts, version, SECKIT_S3CSE_OPTIONS_VERSION,
+                                     "seckit_s3cse_options", err));
+    *opts = init;
+    return 0;
 }
 
 int skt_s3cse_auth_fail(seckit_error *err)

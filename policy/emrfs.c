@@ -15,6 +15,7 @@
 #include "seckit/policy_inputs.h"
 #include "seckit/json.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 const char *seckit_emrfs_identifier_type_name(seckit_emrfs_identifier_type t)
 {
@@ -628,6 +629,8 @@ int seckit_emrfs_config_parse(seckit_emrfs_config **out, const char *data, size_
 {
     SKT_ENSURE_ARG(out != NULL && (data != NULL || len == 0), err);
     *out = NULL;
+    SKT_GUARD(skt_options_check(opts, SECKIT_EMRFS_CONFIG_OPTIONS_VERSION,
+                                "seckit_emrfs_config_options", err));
     const char *name = opts != NULL ? opts->name : NULL;
     const char *want = opts != NULL ? opts->resource : NULL;
     cfg_internal *in = calloc(1, sizeof(*in));
@@ -1224,7 +1227,9 @@ int seckit_emrfs_roles_add_document(seckit_emrfs_roles *r, const char *role_arn,
     skt_emrfs_role *ro = role_get(r, role_arn, err);
     if (ro == NULL)
         return err != NULL ? err->code : SECKIT_EINVAL;
-    seckit_policy_inputs_options o = {SECKIT_INPUT_AUTO, source, SECKIT_INPUTS_STRICT};
+    seckit_policy_inputs_options o = SECKIT_POLICY_INPUTS_OPTIONS_INIT;
+    o.name = source;
+    o.flags = SECKIT_INPUTS_STRICT;
     seckit_policy_inputs *in = NULL;
     int rc = seckit_policy_inputs_extract(&in, text != NULL ? text : "", len, &o, err);
     if (rc != 0) {
@@ -1420,4 +1425,14 @@ done:
     seckit_json_free(l.built);
     skt_in_doc_free(&doc);
     return rc;
+}
+
+int seckit_emrfs_config_options_init(seckit_emrfs_config_options *opts, unsigned int version,
+                                     seckit_error *err)
+{
+    static const seckit_emrfs_config_options init = SECKIT_EMRFS_CONFIG_OPTIONS_INIT;
+    SKT_GUARD(skt_options_init_check(opts, version, SECKIT_EMRFS_CONFIG_OPTIONS_VERSION,
+                                     "seckit_emrfs_config_options", err));
+    *opts = init;
+    return 0;
 }

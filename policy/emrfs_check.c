@@ -11,6 +11,7 @@
 
 #include "policy/emrfs_internal.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 #define LEARN_MORE "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-emrfs-iam-roles.html"
 
@@ -550,10 +551,13 @@ static int check_roles(cctx *x)
 int seckit_emrfs_check(const seckit_emrfs_config *c, seckit_emrfs_findings **out,
                        const seckit_emrfs_check_options *opts, seckit_error *err)
 {
+    if (out != NULL)
+        *out = NULL;
+    SKT_GUARD(skt_options_check(opts, SECKIT_EMRFS_CHECK_OPTIONS_VERSION,
+                                "seckit_emrfs_check_options", err));
     SKT_ENSURE_ARG(c != NULL && opts != NULL && opts->instance_role != NULL &&
                        opts->roles != NULL && out != NULL,
                    err);
-    *out = NULL;
     SKT_ENSURE(skt_emrfs_role_arn_split(opts->instance_role, NULL, NULL), err, SECKIT_EINVAL,
                "instance role '%.200s' is not an IAM role ARN "
                "(arn:aws:iam::ACCOUNT:role/NAME)",
@@ -646,4 +650,14 @@ int seckit_emrfs_can_access(const seckit_emrfs_config *c, seckit_emrfs_access *o
     session_arn(role->arn, principal, sizeof(principal));
     return skt_emrfs_decide(role, principal, action, out->resource, NULL, SKT_EMRFS_IDENTITY_ONLY,
                             &out->decision, out->detail, sizeof(out->detail), err);
+}
+
+int seckit_emrfs_check_options_init(seckit_emrfs_check_options *opts, unsigned int version,
+                                    seckit_error *err)
+{
+    static const seckit_emrfs_check_options init = SECKIT_EMRFS_CHECK_OPTIONS_INIT;
+    SKT_GUARD(skt_options_init_check(opts, version, SECKIT_EMRFS_CHECK_OPTIONS_VERSION,
+                                     "seckit_emrfs_check_options", err));
+    *opts = init;
+    return 0;
 }

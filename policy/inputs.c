@@ -11,6 +11,7 @@
 
 #include "policy/inputs_internal.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 #include "src/base/hex.h"
 
 const char *seckit_input_format_name(seckit_input_format format)
@@ -1014,6 +1015,8 @@ int seckit_policy_inputs_extract(seckit_policy_inputs **out, const char *data, s
     SKT_ENSURE_ARG(out != NULL, err);
     SKT_ENSURE_ARG(data != NULL || len == 0, err);
     *out = NULL;
+    SKT_GUARD(skt_options_check(opts, SECKIT_POLICY_INPUTS_OPTIONS_VERSION,
+                                "seckit_policy_inputs_options", err));
     seckit_input_format want = opts != NULL ? opts->format : SECKIT_INPUT_AUTO;
     const char *name = opts != NULL ? opts->name : NULL;
     unsigned flags = opts != NULL ? opts->flags : 0;
@@ -1098,5 +1101,15 @@ int seckit_policy_inputs_extract(seckit_policy_inputs **out, const char *data, s
     (*out)->format = fmt;
     (*out)->items = l.items;
     (*out)->count = l.n;
+    return 0;
+}
+
+int seckit_policy_inputs_options_init(seckit_policy_inputs_options *opts, unsigned int version,
+                                      seckit_error *err)
+{
+    static const seckit_policy_inputs_options init = SECKIT_POLICY_INPUTS_OPTIONS_INIT;
+    SKT_GUARD(skt_options_init_check(opts, version, SECKIT_POLICY_INPUTS_OPTIONS_VERSION,
+                                     "seckit_policy_inputs_options", err));
+    *opts = init;
     return 0;
 }

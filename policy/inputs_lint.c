@@ -9,6 +9,7 @@
 #include "seckit/policy_inputs.h"
 #include "seckit/json.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 static seckit_position to_policy_pos(const seckit_position *p)
 {
@@ -188,13 +189,11 @@ int seckit_policy_input_lint(const seckit_policy_input *in, seckit_policy_findin
                              const seckit_policy_lint_options *opts, seckit_error *err)
 {
     SKT_ENSURE_ARG(in != NULL && in->text != NULL && out != NULL, err);
-    seckit_policy_lint_options o;
-    if (opts != NULL) {
+    SKT_GUARD(skt_options_check(opts, SECKIT_POLICY_LINT_OPTIONS_VERSION,
+                                "seckit_policy_lint_options", err));
+    seckit_policy_lint_options o = SECKIT_POLICY_LINT_OPTIONS_INIT; /* an identity policy */
+    if (opts != NULL)
         o = *opts;
-    } else {
-        memset(&o, 0, sizeof(o));
-        o.type = SECKIT_POLICY_IDENTITY;
-    }
     if (in->type_known) {
         o.type = in->type;
         o.resource_type = in->resource_type;

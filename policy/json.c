@@ -16,6 +16,7 @@
 #include "policy/internal.h"
 #include "policy/json_internal.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 #define DEFAULT_MAX_SIZE (8u * 1024u * 1024u)
 
@@ -594,6 +595,7 @@ int seckit_json_parse(seckit_json_doc **out, const char *text, size_t len,
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
     SKT_ENSURE_ARG(text != NULL || len == 0, err);
+    SKT_GUARD(skt_options_check(opts, SECKIT_JSON_OPTIONS_VERSION, "seckit_json_options", err));
     size_t max_size = opts && opts->max_size ? opts->max_size : DEFAULT_MAX_SIZE;
     if (len > max_size)
         return seckit_error_set(err, SECKIT_ELIMIT,
@@ -828,4 +830,13 @@ int skt_json_utf8_ok(const char *s, size_t n)
         i += k;
     }
     return 1;
+}
+
+int seckit_json_options_init(seckit_json_options *opts, unsigned int version, seckit_error *err)
+{
+    static const seckit_json_options init = SECKIT_JSON_OPTIONS_INIT;
+    SKT_GUARD(skt_options_init_check(opts, version, SECKIT_JSON_OPTIONS_VERSION,
+                                     "seckit_json_options", err));
+    *opts = init;
+    return 0;
 }

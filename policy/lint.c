@@ -21,6 +21,7 @@
 #include "policy/lint_internal.h"
 #include "policy/model.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 #define MAX_FINDINGS 10000u
 
@@ -249,6 +250,8 @@ int seckit_policy_lint(seckit_policy_findings **out, const char *json, size_t le
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
     SKT_ENSURE_ARG(opts != NULL, err);
+    SKT_GUARD(skt_options_check(opts, SECKIT_POLICY_LINT_OPTIONS_VERSION,
+                                "seckit_policy_lint_options", err));
     SKT_ENSURE_ARG(json != NULL || len == 0, err);
     SKT_ENSURE_ARG(opts->type >= SECKIT_POLICY_IDENTITY && opts->type <= SECKIT_POLICY_TRUST, err);
     SKT_ENSURE_ARG(opts->resource_type >= SECKIT_RESOURCE_NONE &&
@@ -257,8 +260,7 @@ int seckit_policy_lint(seckit_policy_findings **out, const char *json, size_t le
     lint l;
     finding_store *fs;
     SKT_GUARD(lint_setup(&l, &fs, opts, err));
-    seckit_json_options jo;
-    memset(&jo, 0, sizeof(jo));
+    seckit_json_options jo = SECKIT_JSON_OPTIONS_INIT;
     jo.base = opts->base;
     seckit_json_doc *doc = NULL;
     seckit_error perr;
@@ -315,6 +317,8 @@ static int lint_parsed(const seckit_json *root, const char *text, size_t text_le
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
     SKT_ENSURE_ARG(opts != NULL && root != NULL, err);
+    SKT_GUARD(skt_options_check(opts, SECKIT_POLICY_LINT_OPTIONS_VERSION,
+                                "seckit_policy_lint_options", err));
     SKT_ENSURE_ARG(opts->type >= SECKIT_POLICY_IDENTITY && opts->type <= SECKIT_POLICY_TRUST, err);
     SKT_ENSURE_ARG(opts->resource_type >= SECKIT_RESOURCE_NONE &&
                        opts->resource_type < SECKIT_RESOURCE_COUNT_,
@@ -510,5 +514,15 @@ int seckit_finding_types_parse(unsigned *mask, const char *list, seckit_error *e
             p++;
     }
     *mask = m;
+    return 0;
+}
+
+int seckit_policy_lint_options_init(seckit_policy_lint_options *opts, unsigned int version,
+                                    seckit_error *err)
+{
+    static const seckit_policy_lint_options init = SECKIT_POLICY_LINT_OPTIONS_INIT;
+    SKT_GUARD(skt_options_init_check(opts, version, SECKIT_POLICY_LINT_OPTIONS_VERSION,
+                                     "seckit_policy_lint_options", err));
+    *opts = init;
     return 0;
 }

@@ -11,6 +11,7 @@
 #include "seckit/policy_inputs.h"
 #include "seckit/json.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 #define MAX_REPORT_FINDINGS 1000000u
 #define MAX_OUTPUT (256u * 1024u * 1024u)
@@ -236,8 +237,7 @@ int seckit_policy_report_baseline(seckit_policy_report *r, const char *json, siz
                                   seckit_error *err)
 {
     SKT_ENSURE_ARG(r != NULL && json != NULL, err);
-    seckit_json_options o;
-    memset(&o, 0, sizeof(o));
+    seckit_json_options o = SECKIT_JSON_OPTIONS_INIT;
     o.max_size = 256u << 20;
     seckit_json_doc *doc = NULL;
     SKT_GUARD(seckit_json_parse(&doc, json, len, &o, err));
@@ -918,6 +918,7 @@ int seckit_policy_report_render_with(const seckit_policy_report *r, char **out, 
 {
     SKT_ENSURE_ARG(r != NULL && o != NULL && out != NULL, err);
     *out = NULL;
+    SKT_GUARD(skt_options_check(o, SECKIT_REPORT_OPTIONS_VERSION, "seckit_report_options", err));
     skt_sb b;
     skt_sb_init(&b, MAX_OUTPUT);
     switch (o->format) {
@@ -947,9 +948,17 @@ int seckit_policy_report_render(const seckit_policy_report *r, char **out, size_
                                 seckit_report_format fmt, const char *tool_version,
                                 seckit_error *err)
 {
-    seckit_report_options o;
-    memset(&o, 0, sizeof(o));
+    seckit_report_options o = SECKIT_REPORT_OPTIONS_INIT;
     o.format = fmt;
     o.tool_version = tool_version;
     return seckit_policy_report_render_with(r, out, out_len, &o, err);
+}
+
+int seckit_report_options_init(seckit_report_options *opts, unsigned int version, seckit_error *err)
+{
+    static const seckit_report_options init = SECKIT_REPORT_OPTIONS_INIT;
+    SKT_GUARD(skt_options_init_check(opts, version, SECKIT_REPORT_OPTIONS_VERSION,
+                                     "seckit_report_options", err));
+    *opts = init;
+    return 0;
 }

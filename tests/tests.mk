@@ -27,6 +27,13 @@ tests_unit_test_secmem_SOURCES = tests/unit/test_secmem.c
 tests_unit_test_secmem_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_secmem_LDADD = $(TEST_LDADD)
 noinst_HEADERS += tests/unit/testlib.h
+# Versioned options structures: init, defaults, and unknown versions refused
+# by every function that takes them.
+UNIT_TESTS += tests/unit/test_options
+check_PROGRAMS += tests/unit/test_options
+tests_unit_test_options_SOURCES = tests/unit/test_options.c
+tests_unit_test_options_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_options_LDADD = $(TEST_LDADD)
 # The version macros against seckit_version(), through the public library
 # (libseckit.la) as an installed program would use them.
 UNIT_TESTS += tests/unit/test_version

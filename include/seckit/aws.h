@@ -142,6 +142,7 @@ enum seckit_aws_s3_addressing {
  *   (botocore's rule: no upper bound; the retry quota still limits retries).
  */
 typedef struct seckit_aws_options {
+    unsigned int version; /* SECKIT_AWS_OPTIONS_VERSION */
     const char *profile;
     const char *region;
     const char *endpoint_url;
@@ -180,6 +181,19 @@ typedef struct seckit_aws_options {
     void (*trace)(void *ctx, const char *line);
     void *trace_ctx;
 } seckit_aws_options;
+
+#define SECKIT_AWS_OPTIONS_VERSION 1
+#define SECKIT_AWS_OPTIONS_INIT                                                                    \
+    {                                                                                              \
+        SECKIT_AWS_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0                    \
+    }
+
+/* Fill opts with the defaults of this version of the structure (pass
+ * SECKIT_AWS_OPTIONS_VERSION), the same as SECKIT_AWS_OPTIONS_INIT: the
+ * defaults described above (every member 0 or NULL).  SECKIT_EINVAL when
+ * opts is NULL or the version is unknown. */
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_aws_options_init(seckit_aws_options *opts, unsigned int version, seckit_error *err);
 
 typedef struct seckit_aws seckit_aws;
 

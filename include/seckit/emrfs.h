@@ -81,6 +81,7 @@ typedef struct seckit_emrfs_config {
 } seckit_emrfs_config;
 
 typedef struct seckit_emrfs_config_options {
+    unsigned int version; /* SECKIT_EMRFS_CONFIG_OPTIONS_VERSION */
     /* The file name, only as a hint: *.yaml / *.yml are read as YAML
      * (CloudFormation); may be NULL. */
     const char *name;
@@ -88,6 +89,20 @@ typedef struct seckit_emrfs_config_options {
      * to read when the template has more than one; NULL = the only one. */
     const char *resource;
 } seckit_emrfs_config_options;
+
+#define SECKIT_EMRFS_CONFIG_OPTIONS_VERSION 1
+#define SECKIT_EMRFS_CONFIG_OPTIONS_INIT                                                           \
+    {                                                                                              \
+        SECKIT_EMRFS_CONFIG_OPTIONS_VERSION, 0, 0                                                  \
+    }
+
+/* Fill opts with the defaults of this version of the structure (pass
+ * SECKIT_EMRFS_CONFIG_OPTIONS_VERSION), the same as
+ * SECKIT_EMRFS_CONFIG_OPTIONS_INIT: no name, no resource.  SECKIT_EINVAL
+ * when opts is NULL or the version is unknown. */
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_emrfs_config_options_init(seckit_emrfs_config_options *opts, unsigned int version,
+                                 seckit_error *err);
 
 /* Read a security configuration in any of the three shapes (detected from
  * the content).  Strict: a missing AuthorizationConfiguration,
@@ -214,12 +229,28 @@ SECKIT_EXPORT int seckit_emrfs_roles_has(const seckit_emrfs_roles *r, const char
 typedef int (*seckit_emrfs_known_fn)(void *ctx, int is_group, const char *name);
 
 typedef struct seckit_emrfs_check_options {
+    unsigned int version;            /* SECKIT_EMRFS_CHECK_OPTIONS_VERSION */
     const char *instance_role;       /* required: the cluster's EC2 instance role ARN */
     const seckit_emrfs_roles *roles; /* required */
     const seckit_iam_data *data;     /* optional: service data (action resource types) */
     seckit_emrfs_known_fn known;     /* optional: unknown users and groups */
     void *known_ctx;
 } seckit_emrfs_check_options;
+
+#define SECKIT_EMRFS_CHECK_OPTIONS_VERSION 1
+#define SECKIT_EMRFS_CHECK_OPTIONS_INIT                                                            \
+    {                                                                                              \
+        SECKIT_EMRFS_CHECK_OPTIONS_VERSION, 0, 0, 0, 0, 0                                          \
+    }
+
+/* Fill opts with the defaults of this version of the structure (pass
+ * SECKIT_EMRFS_CHECK_OPTIONS_VERSION), the same as
+ * SECKIT_EMRFS_CHECK_OPTIONS_INIT: every member NULL (instance_role and
+ * roles must then be set).  SECKIT_EINVAL when opts is NULL or the version
+ * is unknown. */
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_emrfs_check_options_init(seckit_emrfs_check_options *opts, unsigned int version,
+                                seckit_error *err);
 
 /* Findings in the linter's shape; free with seckit_emrfs_findings_free.
  * Positions are in the security configuration's file. */

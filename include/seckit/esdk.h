@@ -102,6 +102,7 @@ seckit_esdk_commitment_policy_parse(seckit_esdk_commitment_policy *out, const ch
 #define SECKIT_ESDK_DEFAULT_FRAME_LENGTH 4096u
 
 typedef struct seckit_esdk_options {
+    unsigned int version; /* SECKIT_ESDK_OPTIONS_VERSION */
     /* Encrypt: the suite, 0 = the policy's default (0x0578 when the policy
      * requires commitment, 0x0378 under forbid-encrypt-allow-decrypt). */
     uint16_t suite;
@@ -135,6 +136,13 @@ typedef struct seckit_esdk_options {
     const struct seckit_esdk_context *reproduced_context;
 } seckit_esdk_options;
 
+#define SECKIT_ESDK_OPTIONS_VERSION 1
+#define SECKIT_ESDK_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        SECKIT_ESDK_OPTIONS_VERSION, 0, SECKIT_ESDK_DEFAULT_FRAME_LENGTH,                          \
+            SECKIT_ESDK_REQUIRE_ENCRYPT_REQUIRE_DECRYPT, 0, 0, 0, 0, 0, 0, 0                       \
+    }
+
 /* At most this many EDKs per message unless max_encrypted_data_keys says
  * otherwise.  Each EDK a keyring recognises can cost an RSA private-key
  * operation before the header is authenticated; the SPEC's client default is
@@ -142,10 +150,14 @@ typedef struct seckit_esdk_options {
  * covers a multi-keyring with ten wrapping keys (FLE uses 1). */
 #define SECKIT_ESDK_DEFAULT_MAX_EDKS 10u
 
-/* Defaults: suite 0, frame_length 4096, REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
- * at most SECKIT_ESDK_DEFAULT_MAX_EDKS EDKs, a header limit derived from
- * it, format-maximum other limits, every suite. */
-SECKIT_EXPORT void seckit_esdk_options_init(seckit_esdk_options *opts);
+/* Fill opts with the defaults of this version of the structure (pass
+ * SECKIT_ESDK_OPTIONS_VERSION), the same as SECKIT_ESDK_OPTIONS_INIT: suite
+ * 0, frame_length 4096, REQUIRE_ENCRYPT_REQUIRE_DECRYPT, at most
+ * SECKIT_ESDK_DEFAULT_MAX_EDKS EDKs, a header limit derived from it,
+ * format-maximum other limits, every suite.  SECKIT_EINVAL when opts is NULL
+ * or the version is unknown. */
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_esdk_options_init(seckit_esdk_options *opts, unsigned int version, seckit_error *err);
 
 /* ---- Encryption context ------------------------------------------------ */
 

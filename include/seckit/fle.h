@@ -59,7 +59,7 @@ typedef struct seckit_form seckit_form;
 /* Parse body (len bytes, at most max_len; 0 means SECKIT_FLE_MAX_BODY).
  * The body is split on '&' (empty pieces are kept, so the body is rebuilt
  * byte for byte), each piece on its first '='.  Names and values are
- * percent-decoded ('+' is a space).  Errors, with err->offset set to the
+ * percent-decoded ('+' is a space).  Errors, with err->position.offset set to the
  * byte offset in the body:
  *   SECKIT_EFORMAT  a '%' not followed by two hex digits; a byte that is
  *                   never sent unencoded in a form body (controls, space,
@@ -211,7 +211,7 @@ seckit_fle_config_parse(seckit_fle_config **out, const char *json, size_t len, s
  * Every problem is found in one run: each is passed to report (may be
  * NULL) as an error whose message starts with the source's name (when
  * given) and names the element's path ("keys.json: PublicKey.PublicKeyConfig
- * .Name: ..."; a JSON syntax error has err->line and column).  Problems are
+ * .Name: ..."; a JSON syntax error has err->position.line and column).  Problems are
  * independent: a key or profile that fails is still known by its Id and
  * Name, so references to it add no second problem.  Returns 0 when there
  * is none; otherwise the code of the first, with err holding it,
@@ -320,6 +320,7 @@ seckit_fle_encrypt_value(const seckit_fle_profile *profile, char **out, size_t *
  */
 
 typedef struct seckit_fle_decrypt_options {
+    unsigned int version; /* SECKIT_FLE_DECRYPT_OPTIONS_VERSION */
     /* Most encrypted data keys a message may carry (checked while parsing
      * the header, before any RSA work).  0 means the FLE default, 1. */
     unsigned max_encrypted_data_keys;
@@ -352,8 +353,19 @@ typedef struct seckit_fle_decrypt_options {
     int lenient_form;
 } seckit_fle_decrypt_options;
 
-/* Fill opts with the defaults (all zero: the FLE defaults above). */
-SECKIT_EXPORT void seckit_fle_decrypt_options_init(seckit_fle_decrypt_options *opts);
+#define SECKIT_FLE_DECRYPT_OPTIONS_VERSION 1
+#define SECKIT_FLE_DECRYPT_OPTIONS_INIT                                                            \
+    {                                                                                              \
+        SECKIT_FLE_DECRYPT_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0                              \
+    }
+
+/* Fill opts with the defaults of this version of the structure (pass
+ * SECKIT_FLE_DECRYPT_OPTIONS_VERSION), the same as
+ * SECKIT_FLE_DECRYPT_OPTIONS_INIT: every other member 0, the FLE defaults
+ * above.  SECKIT_EINVAL when opts is NULL or the version is unknown. */
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_fle_decrypt_options_init(seckit_fle_decrypt_options *opts, unsigned int version,
+                                seckit_error *err);
 
 /* A reusable decryption context.  Set it up (new, add_key, add_field...),
  * then share it: the decrypt functions take it const and may be called from

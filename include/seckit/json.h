@@ -67,13 +67,30 @@ struct seckit_json {
 typedef struct seckit_json_doc seckit_json_doc;
 
 typedef struct seckit_json_options {
-    size_t max_size;    /* bytes; 0 = 8 MiB */
-    unsigned max_depth; /* nesting; 0 = 64 */
+    unsigned int version; /* SECKIT_JSON_OPTIONS_VERSION */
+    size_t max_size;      /* bytes; 0 = 8 MiB */
+    unsigned max_depth;   /* nesting; 0 = 64 */
     /* Position of text[0] in a larger file (e.g. a policy embedded in a
      * CloudFormation template); line 0 = the text starts the file.  Columns
      * are shifted only on the first line. */
     seckit_position base;
 } seckit_json_options;
+
+#define SECKIT_JSON_OPTIONS_VERSION 1
+#define SECKIT_JSON_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        SECKIT_JSON_OPTIONS_VERSION, 0, 0,                                                         \
+        {                                                                                          \
+            0                                                                                      \
+        }                                                                                          \
+    }
+
+/* Fill opts with the defaults of this version of the structure (pass
+ * SECKIT_JSON_OPTIONS_VERSION), the same as SECKIT_JSON_OPTIONS_INIT: the 8
+ * MiB and 64-level limits, text at the start of its file.  SECKIT_EINVAL
+ * when opts is NULL or the version is unknown. */
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_json_options_init(seckit_json_options *opts, unsigned int version, seckit_error *err);
 
 /* Parse len bytes of JSON.  On failure returns SECKIT_EFORMAT (or ELIMIT)
  * and sets err's message and position to where parsing stopped.

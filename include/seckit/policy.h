@@ -130,6 +130,7 @@ typedef struct seckit_policy_findings {
 } seckit_policy_findings;
 
 typedef struct seckit_policy_lint_options {
+    unsigned int version; /* SECKIT_POLICY_LINT_OPTIONS_VERSION */
     seckit_policy_type type;
     seckit_policy_resource_type resource_type;
     /* Service reference data; NULL skips the checks that need it
@@ -143,6 +144,22 @@ typedef struct seckit_policy_lint_options {
      * (TRUST_THIRD_PARTY_WITHOUT_EXTERNAL_ID). */
     const char *account;
 } seckit_policy_lint_options;
+
+#define SECKIT_POLICY_LINT_OPTIONS_VERSION 1
+#define SECKIT_POLICY_LINT_OPTIONS_INIT                                                            \
+    {                                                                                              \
+        SECKIT_POLICY_LINT_OPTIONS_VERSION, SECKIT_POLICY_IDENTITY, SECKIT_RESOURCE_NONE, 0, {0},  \
+            0                                                                                      \
+    }
+
+/* Fill opts with the defaults of this version of the structure (pass
+ * SECKIT_POLICY_LINT_OPTIONS_VERSION), the same as
+ * SECKIT_POLICY_LINT_OPTIONS_INIT: an identity policy, no service data, the
+ * whole file, no account.  SECKIT_EINVAL when opts is NULL or the version
+ * is unknown. */
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_policy_lint_options_init(seckit_policy_lint_options *opts, unsigned int version,
+                                seckit_error *err);
 
 /* Lint one policy document given as JSON text.  Returns 0 with *out set
  * (possibly with zero findings); unparseable JSON is not a failure but a
@@ -240,6 +257,7 @@ seckit_policy_report_render(const seckit_policy_report *r, char **out, size_t *o
                             seckit_report_format fmt, const char *tool_version, seckit_error *err);
 
 typedef struct seckit_report_options {
+    unsigned int version; /* SECKIT_REPORT_OPTIONS_VERSION */
     seckit_report_format format;
     const char *tool_version; /* SARIF tool.driver.version */
     int colour;               /* text: ANSI colours on the finding types */
@@ -251,6 +269,19 @@ typedef struct seckit_report_options {
      * relative to it; others absolute (file://).  NULL: as given. */
     const char *base_dir;
 } seckit_report_options;
+
+#define SECKIT_REPORT_OPTIONS_VERSION 1
+#define SECKIT_REPORT_OPTIONS_INIT                                                                 \
+    {                                                                                              \
+        SECKIT_REPORT_OPTIONS_VERSION, SECKIT_REPORT_TEXT, 0, 0, 0, 0                              \
+    }
+
+/* Fill opts with the defaults of this version of the structure (pass
+ * SECKIT_REPORT_OPTIONS_VERSION), the same as SECKIT_REPORT_OPTIONS_INIT:
+ * text, no tool version, no colours, relative help links, names as given.
+ * SECKIT_EINVAL when opts is NULL or the version is unknown. */
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_report_options_init(seckit_report_options *opts, unsigned int version, seckit_error *err);
 
 SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_policy_report_render_with(const seckit_policy_report *r,
                                                                      char **out, size_t *out_len,

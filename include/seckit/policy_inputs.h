@@ -102,6 +102,7 @@ typedef struct seckit_policy_inputs {
 } seckit_policy_inputs;
 
 typedef struct seckit_policy_inputs_options {
+    unsigned int version; /* SECKIT_POLICY_INPUTS_OPTIONS_VERSION */
     /* Force a format; SECKIT_INPUT_AUTO detects it from the content (and
      * the name's extension: .yaml/.yml are read as YAML). */
     seckit_input_format format;
@@ -112,6 +113,20 @@ typedef struct seckit_policy_inputs_options {
      * lint reports JSON_SYNTAX_ERROR at that position. */
     unsigned flags;
 } seckit_policy_inputs_options;
+
+#define SECKIT_POLICY_INPUTS_OPTIONS_VERSION 1
+#define SECKIT_POLICY_INPUTS_OPTIONS_INIT                                                          \
+    {                                                                                              \
+        SECKIT_POLICY_INPUTS_OPTIONS_VERSION, SECKIT_INPUT_AUTO, 0, 0                              \
+    }
+
+/* Fill opts with the defaults of this version of the structure (pass
+ * SECKIT_POLICY_INPUTS_OPTIONS_VERSION), the same as
+ * SECKIT_POLICY_INPUTS_OPTIONS_INIT: detect the format, no name, no flags.
+ * SECKIT_EINVAL when opts is NULL or the version is unknown. */
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_policy_inputs_options_init(seckit_policy_inputs_options *opts, unsigned int version,
+                                  seckit_error *err);
 
 #define SECKIT_INPUTS_STRICT 0x1u
 

@@ -77,16 +77,33 @@ SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_check_bucket_name(const char *buck
  *                   authenticated-read, aws-exec-read, bucket-owner-read,
  *                   bucket-owner-full-control, log-delivery-write */
 typedef struct seckit_s3_write_options {
+    unsigned int version; /* SECKIT_S3_WRITE_OPTIONS_VERSION */
     const char *storage_class;
     const char *sse;
     const char *sse_kms_key_id;
     const char *acl;
 } seckit_s3_write_options;
 
+#define SECKIT_S3_WRITE_OPTIONS_VERSION 1
+#define SECKIT_S3_WRITE_OPTIONS_INIT                                                               \
+    {                                                                                              \
+        SECKIT_S3_WRITE_OPTIONS_VERSION, 0, 0, 0, 0                                                \
+    }
+
+/* Fill opts with the defaults of this version of the structure (pass
+ * SECKIT_S3_WRITE_OPTIONS_VERSION), the same as
+ * SECKIT_S3_WRITE_OPTIONS_INIT: nothing set (S3's own defaults).
+ * SECKIT_EINVAL when opts is NULL or the version is unknown. */
+SECKIT_EXPORT SECKIT_MUST_CHECK int seckit_s3_write_options_init(seckit_s3_write_options *opts,
+                                                                 unsigned int version,
+                                                                 seckit_error *err);
+
 /* SECKIT_EINVAL naming the value and the accepted ones when a member is not
- * one of S3's (or sse_kms_key_id comes without a KMS sse); 0 otherwise (also
- * for NULL).  Every write below checks its options with this before sending
- * anything. */
+ * one of S3's (or sse_kms_key_id comes without a KMS sse), or when the
+ * version is not one this library knows; 0 otherwise (also for NULL, and for
+ * an all-zero structure, version 0 included: the write member of a request
+ * the caller zeroed, which asks for nothing).  Every write below checks its
+ * options with this before sending anything. */
 SECKIT_EXPORT SECKIT_MUST_CHECK int
 seckit_s3_check_write_options(const seckit_s3_write_options *opts, seckit_error *err);
 

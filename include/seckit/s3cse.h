@@ -304,6 +304,7 @@ SECKIT_EXPORT void seckit_s3cse_keyring_free(seckit_s3cse_keyring *kr);
 /* ---- Options ----------------------------------------------------------- */
 
 typedef struct seckit_s3cse_options {
+    unsigned int version; /* SECKIT_S3CSE_OPTIONS_VERSION */
     /* Encrypt: V3 or V2 (DEFAULT: V3, or V2 under FORBID_ENCRYPT).  V3
      * with FORBID_ENCRYPT or V2 with a REQUIRE_ENCRYPT policy is
      * SECKIT_EPOLICY. */
@@ -326,9 +327,20 @@ typedef struct seckit_s3cse_options {
     int64_t plaintext_length;
 } seckit_s3cse_options;
 
-/* Defaults: envelope DEFAULT, REQUIRE_ENCRYPT_REQUIRE_DECRYPT, profile V2,
- * metadata in object headers, no encryption context, plaintext_length -1. */
-SECKIT_EXPORT void seckit_s3cse_options_init(seckit_s3cse_options *opts);
+#define SECKIT_S3CSE_OPTIONS_VERSION 1
+#define SECKIT_S3CSE_OPTIONS_INIT                                                                  \
+    {                                                                                              \
+        SECKIT_S3CSE_OPTIONS_VERSION, SECKIT_S3CSE_ENVELOPE_DEFAULT,                               \
+            SECKIT_S3CSE_REQUIRE_ENCRYPT_REQUIRE_DECRYPT, SECKIT_S3CSE_PROFILE_V2, 0, 0, 0, -1     \
+    }
+
+/* Fill opts with the defaults of this version of the structure (pass
+ * SECKIT_S3CSE_OPTIONS_VERSION), the same as SECKIT_S3CSE_OPTIONS_INIT:
+ * envelope DEFAULT, REQUIRE_ENCRYPT_REQUIRE_DECRYPT, profile V2, metadata in
+ * object headers, no encryption context, plaintext_length -1.  SECKIT_EINVAL
+ * when opts is NULL or the version is unknown. */
+SECKIT_EXPORT SECKIT_MUST_CHECK int
+seckit_s3cse_options_init(seckit_s3cse_options *opts, unsigned int version, seckit_error *err);
 
 /* ---- Streaming encryption ---------------------------------------------- */
 

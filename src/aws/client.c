@@ -18,6 +18,7 @@
 #include "seckit/file.h"
 #include "src/aws/client.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 /* ---------------------------------------------------------------- INI */
 
@@ -713,7 +714,8 @@ int seckit_aws_new(seckit_aws **out, const seckit_aws_options *opts, seckit_erro
 {
     SKT_ENSURE_ARG(out != NULL, err);
     *out = NULL;
-    seckit_aws_options none = {0};
+    SKT_GUARD(skt_options_check(opts, SECKIT_AWS_OPTIONS_VERSION, "seckit_aws_options", err));
+    const seckit_aws_options none = SECKIT_AWS_OPTIONS_INIT;
     if (opts == NULL)
         opts = &none;
     SKT_GUARD(skt_crypto_init(err));
@@ -903,5 +905,14 @@ int seckit_aws_get_credentials(seckit_aws *aws, seckit_aws_credentials *out, sec
     *aws->creds = *out;
     aws->have_creds = 1;
     skt_aws_trace(aws, "credentials from %s (access key id %s)", out->source, out->access_key_id);
+    return 0;
+}
+
+int seckit_aws_options_init(seckit_aws_options *opts, unsigned int version, seckit_error *err)
+{
+    static const seckit_aws_options init = SECKIT_AWS_OPTIONS_INIT;
+    SKT_GUARD(skt_options_init_check(opts, version, SECKIT_AWS_OPTIONS_VERSION,
+                                     "seckit_aws_options", err));
+    *opts = init;
     return 0;
 }

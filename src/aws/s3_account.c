@@ -12,6 +12,7 @@
 #include "src/aws/s3_internal.h"
 #include "src/aws/xml.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 /* ---- write options ----------------------------------------------------- */
 
@@ -42,6 +43,12 @@ int seckit_s3_check_write_options(const seckit_s3_write_options *o, seckit_error
 {
     if (o == NULL)
         return 0;
+    /* The member of a request its caller zeroed (seckit_s3_put = {0}): nothing set. */
+    if (o->version == 0 && o->storage_class == NULL && o->sse == NULL &&
+        o->sse_kms_key_id == NULL && o->acl == NULL)
+        return 0;
+    SKT_GUARD(
+        skt_options_check(o, SECKIT_S3_WRITE_OPTIONS_VERSION, "seckit_s3_write_options", err));
     if (o->storage_class != NULL)
         SKT_GUARD(one_of("a storage class", o->storage_class, storage_classes,
                          SKT_ARRAY_LEN(storage_classes), err));
@@ -206,4 +213,14 @@ int seckit_s3_presign(seckit_aws *aws, char **url, const char *method, const cha
     int rc = seckit_aws_presign(aws, url, &r, expires_s, err);
     free(path);
     return rc;
+}
+
+int seckit_s3_write_options_init(seckit_s3_write_options *opts, unsigned int version,
+                                 seckit_error *err)
+{
+    static const seckit_s3_write_options init = SECKIT_S3_WRITE_OPTIONS_INIT;
+    SKT_GUARD(skt_options_init_check(opts, version, SECKIT_S3_WRITE_OPTIONS_VERSION,
+                                     "seckit_s3_write_options", err));
+    *opts = init;
+    return 0;
 }

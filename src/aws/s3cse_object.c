@@ -16,6 +16,7 @@
 #include "src/base/secmem.h"
 #include "seckit/s3cse_object.h"
 #include "src/base/guard.h"
+#include "src/base/options.h"
 
 #define DEFAULT_PART_SIZE (8LL * 1024 * 1024)
 #define INSTRUCTION_MAX (64 * 1024)
@@ -359,8 +360,9 @@ int seckit_s3cse_put_object(seckit_aws *aws, seckit_s3_upload_result *out,
                    err);
     memset(out, 0, sizeof(*out));
     SKT_GUARD(seckit_s3_check_write_options(&req->write, err));
-    seckit_s3cse_options defaults;
-    seckit_s3cse_options_init(&defaults);
+    SKT_GUARD(
+        skt_options_check(req->opts, SECKIT_S3CSE_OPTIONS_VERSION, "seckit_s3cse_options", err));
+    const seckit_s3cse_options defaults = SECKIT_S3CSE_OPTIONS_INIT;
     const seckit_s3cse_options *opts = req->opts != NULL ? req->opts : &defaults;
 
     long long ps = req->part_size > 0 ? req->part_size : DEFAULT_PART_SIZE;
@@ -670,8 +672,9 @@ int seckit_s3cse_get_object(seckit_aws *aws, seckit_s3cse_get_result *out,
                        req->key != NULL && req->keyring != NULL && req->write != NULL,
                    err);
     memset(out, 0, sizeof(*out));
-    seckit_s3cse_options defaults;
-    seckit_s3cse_options_init(&defaults);
+    SKT_GUARD(
+        skt_options_check(req->opts, SECKIT_S3CSE_OPTIONS_VERSION, "seckit_s3cse_options", err));
+    const seckit_s3cse_options defaults = SECKIT_S3CSE_OPTIONS_INIT;
     const seckit_s3cse_options *opts = req->opts != NULL ? req->opts : &defaults;
     get_state st = {.req = req};
     const char *suffix = suffix_of(req->instruction_suffix);
@@ -808,11 +811,11 @@ int seckit_s3cse_rewrap_object(seckit_aws *aws, seckit_s3cse_rewrap_result *out,
                        req->key != NULL && req->from != NULL && req->to != NULL,
                    err);
     memset(out, 0, sizeof(*out));
-    seckit_s3cse_options opts;
+    SKT_GUARD(
+        skt_options_check(req->opts, SECKIT_S3CSE_OPTIONS_VERSION, "seckit_s3cse_options", err));
+    seckit_s3cse_options opts = SECKIT_S3CSE_OPTIONS_INIT;
     if (req->opts != NULL)
         opts = *req->opts;
-    else
-        seckit_s3cse_options_init(&opts);
     const char *suffix = suffix_of(req->instruction_suffix);
     seckit_s3_object_info oi;
     SKT_GUARD(head(aws, req->bucket, req->key, req->version_id, &oi, err));

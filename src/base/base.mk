@@ -6,8 +6,10 @@ libseckit_internal_la_SOURCES += \
 	src/base/buf.c \
 	src/base/secmem.c \
 	src/base/encoding.c \
+	src/base/options.c \
 	src/base/library.c
-noinst_HEADERS += src/base/guard.h src/base/hex.h src/base/buf.h src/base/secmem.h
+noinst_HEADERS += src/base/guard.h src/base/hex.h src/base/buf.h src/base/secmem.h \
+	src/base/options.h
 seckitinclude_HEADERS += \
 	include/seckit/seckit.h \
 	include/seckit/encoding.h \

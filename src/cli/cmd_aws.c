@@ -49,8 +49,7 @@ static int whoami(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *sub = "aws whoami";
-    seckit_aws_options o;
-    memset(&o, 0, sizeof o);
+    seckit_aws_options o = SECKIT_AWS_OPTIONS_INIT;
     o.endpoint_service = "sts"; /* --endpoint-url is for STS only */
     cli_aws_interactive(&o);
     int json = 0, c;

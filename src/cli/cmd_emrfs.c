@@ -301,7 +301,7 @@ static int load_config(const opts *o, seckit_emrfs_config **c)
     size_t len = 0;
     if (read_file(o->config, &bytes, &len, &err) < 0)
         return cli_fail(SUB, &err);
-    seckit_emrfs_config_options co = {o->config, o->resource};
+    seckit_emrfs_config_options co = {SECKIT_EMRFS_CONFIG_OPTIONS_VERSION, o->config, o->resource};
     int rc = seckit_emrfs_config_parse(c, (const char *)bytes, len, &co, &err);
     free(bytes);
     if (rc < 0)
@@ -725,8 +725,9 @@ static int run_check(int argc, char **argv)
         rc = CHECK_FAILED;
         goto out;
     }
-    seckit_emrfs_check_options co = {o.instance, roles, data,
-                                     o.groups_from != NULL ? known_cb : NULL, &g};
+    seckit_emrfs_check_options co = {
+        SECKIT_EMRFS_CHECK_OPTIONS_VERSION,      o.instance, roles, data,
+        o.groups_from != NULL ? known_cb : NULL, &g};
     if (seckit_emrfs_check(c, &f, &co, &err) < 0) {
         cli_message(SUB, "%s", err.message);
         rc = err.code == SECKIT_EINVAL ? EXIT_USAGE : CHECK_FAILED;

@@ -544,7 +544,7 @@ static int run(int argc, char **argv)
         return cli_usage_error(sub, "unknown action '%s' (use encrypt or decrypt)", argv[1]);
     argc--;
     argv++;
-    seckit_esdk_options_init(&a.opts);
+    a.opts = (seckit_esdk_options)SECKIT_ESDK_OPTIONS_INIT;
     seckit_error_clear(&err);
 
     memset(&k, 0, sizeof(k));

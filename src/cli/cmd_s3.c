@@ -711,6 +711,8 @@ static int run(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     s3_opts o = {.sub = "s3",
+                 .write = SECKIT_S3_WRITE_OPTIONS_INIT,
+                 .aws = SECKIT_AWS_OPTIONS_INIT,
                  .part_size = 8LL * 1024 * 1024,
                  .directive = -1,
                  .progress = 1,

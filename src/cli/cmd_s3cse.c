@@ -474,6 +474,7 @@ int cli_s3cse_offline_run(int argc, char **argv)
 
     memset(&a, 0, sizeof(a));
     cli_s3cse_opts_init(&a.k);
+    a.aws_opts = (seckit_aws_options)SECKIT_AWS_OPTIONS_INIT;
     cli_aws_global(&a.aws_opts);
     a.decrypt = strcmp(argv[0], "decrypt") == 0;
     a.max_buffer = DEFAULT_MAX_BUFFER;

@@ -215,10 +215,11 @@ static int parse_options(int argc, char **argv, int value_mode, decrypt_args *a)
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
+    a->ao = (seckit_aws_options)SECKIT_AWS_OPTIONS_INIT;
     a->ao.endpoint_service = "ssm"; /* --endpoint-url is for SSM only */
     cli_aws_interactive(&a->ao);
     a->threads = 1;
-    seckit_fle_decrypt_options_init(&a->opts);
+    a->opts = (seckit_fle_decrypt_options)SECKIT_FLE_DECRYPT_OPTIONS_INIT;
     int c;
     cli_opt_loop loop = {.sub = sub, .usage = fle_usage, .options = options, .aws = &a->ao};
     while ((c = cli_next_option(&loop, argc, argv)) >= 0) {

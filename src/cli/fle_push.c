@@ -338,6 +338,7 @@ static int parse_options(int argc, char **argv, push_args *a)
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
+    a->ao = (seckit_aws_options)SECKIT_AWS_OPTIONS_INIT;
     a->ao.endpoint_service = "cloudfront"; /* --endpoint-url is for CloudFront only */
     cli_aws_interactive(&a->ao);
     int c;

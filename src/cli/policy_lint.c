@@ -64,8 +64,7 @@ static int has_suffix(const char *n, const char *suffix)
 static int lint_bytes(lint_run *run, const char *name, const uint8_t *bytes, size_t len,
                       int in_scan, seckit_error *err)
 {
-    seckit_policy_inputs_options io;
-    memset(&io, 0, sizeof(io));
+    seckit_policy_inputs_options io = SECKIT_POLICY_INPUTS_OPTIONS_INIT;
     io.name = name;
     seckit_policy_inputs *ins = NULL;
     int rc = seckit_policy_inputs_extract(&ins, (const char *)bytes, len, &io, err);
@@ -526,6 +525,7 @@ static int parse_values(lint_args *a, seckit_error *err)
 
 static int prepare_run(lint_run *run, const lint_args *a, seckit_iam_data **data, seckit_error *err)
 {
+    run->opts = (seckit_policy_lint_options)SECKIT_POLICY_LINT_OPTIONS_INIT;
     run->opts.type = a->type;
     run->opts.resource_type = a->rtype;
     run->opts.account = a->account;
@@ -614,8 +614,7 @@ static int lint_paths(lint_run *run, int argc, char **argv, int *failed, seckit_
 static int render_report(const lint_run *run, const lint_args *a, char **out, size_t *out_len,
                          seckit_error *err)
 {
-    seckit_report_options ro;
-    memset(&ro, 0, sizeof(ro));
+    seckit_report_options ro = SECKIT_REPORT_OPTIONS_INIT;
     ro.format = a->format;
     ro.tool_version = seckit_version();
     const char *nc = getenv("NO_COLOR");

@@ -55,7 +55,7 @@ int cli_s3cse_ctx_make(cli_s3cse_opts *k, const char *sub, seckit_aws *aws, cli_
     seckit_error err;
     seckit_error_clear(&err);
     memset(c, 0, sizeof(*c));
-    seckit_s3cse_options_init(&c->opts);
+    c->opts = (seckit_s3cse_options)SECKIT_S3CSE_OPTIONS_INIT;
     if (cli_s3cse_keys_load(k, &err) != 0)
         return cli_fail(sub, &err);
     seckit_s3cse_keyring *kids[CLI_S3CSE_KEYS_MAX] = {0};
@@ -436,7 +436,7 @@ int cli_s3_head(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *sub = "s3 head";
-    seckit_aws_options ao = {0};
+    seckit_aws_options ao = SECKIT_AWS_OPTIONS_INIT;
     cli_aws_global(&ao);
     const char *version = NULL, *suffix = NULL;
     int json = 0, c;
@@ -767,6 +767,7 @@ int cli_s3_rewrap(int argc, char **argv)
     const char *sub = "s3 rewrap";
     rewrap_args a;
     memset(&a, 0, sizeof a);
+    a.ao = (seckit_aws_options)SECKIT_AWS_OPTIONS_INIT;
     cli_aws_global(&a.ao);
     cli_s3cse_opts_init(&a.from);
     cli_s3cse_opts_init(&a.to);

@@ -290,7 +290,7 @@ int cli_s3cse_keys_load(cli_s3cse_opts *o, seckit_error *err)
 
 void cli_s3cse_options_fill(const cli_s3cse_opts *o, seckit_s3cse_options *opts)
 {
-    seckit_s3cse_options_init(opts);
+    *opts = (seckit_s3cse_options)SECKIT_S3CSE_OPTIONS_INIT;
     switch (cli_s3cse_effective_policy(o)) {
     case CLI_S3CSE_POLICY_REQUIRE_ALLOW:
         opts->commitment_policy = SECKIT_S3CSE_REQUIRE_ENCRYPT_ALLOW_DECRYPT;

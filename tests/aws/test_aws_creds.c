@@ -93,7 +93,7 @@ static int mfa_prompt(void *ctx, const char *profile, const char *serial, char *
 
 static seckit_aws *client(const char *profile, int attempts, int with_prompt)
 {
-    seckit_aws_options o = {0};
+    seckit_aws_options o = SECKIT_AWS_OPTIONS_INIT;
     o.region = "us-east-1";
     o.profile = profile;
     o.max_attempts = attempts;
@@ -692,7 +692,7 @@ static void test_credentials_file_role(void)
                               "region = us-east-1\nrole_session_name = cf-role\n"
                               "[base]\naws_access_key_id = " MOCK_KEY
                               "\naws_secret_access_key = " MOCK_SECRET "\n");
-    seckit_aws_options o = {0};
+    seckit_aws_options o = SECKIT_AWS_OPTIONS_INIT;
     o.profile = "dev";
     seckit_aws *aws = NULL;
     seckit_error err;

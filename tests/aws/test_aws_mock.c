@@ -74,7 +74,7 @@ static void env_creds(void)
 
 static seckit_aws *client(const char *profile, long timeout_ms, int attempts)
 {
-    seckit_aws_options o = {0};
+    seckit_aws_options o = SECKIT_AWS_OPTIONS_INIT;
     o.endpoint_url = M.url;
     o.region = "us-east-1";
     o.profile = profile;
@@ -213,7 +213,8 @@ static void test_secret_never_in_messages(void)
     snprintf(c.access_key_id, sizeof c.access_key_id, "AKIDUNKNOWN");
     snprintf(c.secret_access_key, sizeof c.secret_access_key, "%s", MOCK_SECRET);
     snprintf(c.session_token, sizeof c.session_token, "%s", ROLE_TOKEN);
-    seckit_aws_options o = {.endpoint_url = M.url,
+    seckit_aws_options o = {.version = SECKIT_AWS_OPTIONS_VERSION,
+                            .endpoint_url = M.url,
                             .region = "us-east-1",
                             .credentials = &c,
                             .max_attempts = 1};
@@ -957,7 +958,8 @@ static void test_endpoint_scope(void)
     char sts[256], last[512];
     snprintf(sts, sizeof sts, "%s/sts-endpoint", M.url);
     setenv("AWS_ENDPOINT_URL_STS", sts, 1);
-    seckit_aws_options o = {.endpoint_url = M.url,
+    seckit_aws_options o = {.version = SECKIT_AWS_OPTIONS_VERSION,
+                            .endpoint_url = M.url,
                             .endpoint_service = "s3",
                             .profile = "dev",
                             .max_attempts = 1};
@@ -1205,7 +1207,8 @@ static void test_proxy(void)
     /* A name that is never resolved here: the proxy (the mock) gets it. */
     unsetenv("http_proxy");
     setenv("HTTP_PROXY", M.url, 1);
-    seckit_aws_options o = {.endpoint_url = "http://sts.proxied.seckit.test",
+    seckit_aws_options o = {.version = SECKIT_AWS_OPTIONS_VERSION,
+                            .endpoint_url = "http://sts.proxied.seckit.test",
                             .region = "us-east-1",
                             .max_attempts = 1};
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);

@@ -45,7 +45,7 @@ static double fake_rand(void *ctx)
 
 static seckit_aws *client(int attempts)
 {
-    seckit_aws_options o = {0};
+    seckit_aws_options o = SECKIT_AWS_OPTIONS_INIT;
     seckit_aws_credentials c;
     memset(&c, 0, sizeof c);
     snprintf(c.access_key_id, sizeof c.access_key_id, "%s", MOCK_KEY);
@@ -1000,7 +1000,7 @@ static void test_clock_skew_every_op(void)
     CHECK_OK(seckit_s3cse_keyring_aes_new(&kr1, k1, 32, NULL, 0, &err), &err);
     CHECK_OK(seckit_s3cse_keyring_aes_new(&kr2, k2, 32, NULL, 0, &err), &err);
     seckit_s3cse_options o;
-    seckit_s3cse_options_init(&o);
+    o = (seckit_s3cse_options)SECKIT_S3CSE_OPTIONS_INIT;
     char path[300];
     snprintf(path, sizeof path, "%s/plain", tmpdir);
     FILE *f = fopen(path, "w");

@@ -21,7 +21,7 @@ static mockctl M;
 
 static seckit_aws *client(void)
 {
-    seckit_aws_options o = {0};
+    seckit_aws_options o = SECKIT_AWS_OPTIONS_INIT;
     o.endpoint_url = M.url;
     o.region = "us-east-1";
     return mock_client(&o);
@@ -43,7 +43,7 @@ static void test_s3cse_kms_round_trips(void)
     const uint8_t msg[] = "object body";
     for (int v = 0; v < 2 && k1 && k2 && disc; v++) {
         seckit_s3cse_options o;
-        seckit_s3cse_options_init(&o);
+        o = (seckit_s3cse_options)SECKIT_S3CSE_OPTIONS_INIT;
         o.encryption_context = ec;
         o.encryption_context_count = 1;
         if (v == 1) {

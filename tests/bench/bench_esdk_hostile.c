@@ -147,7 +147,7 @@ int main(int argc, char **argv)
         size_t n = strtoul(argv[4], NULL, 10), ct_len;
         uint8_t *pt = calloc(1, n ? n : 1), *ct;
         seckit_esdk_options o;
-        seckit_esdk_options_init(&o);
+        o = (seckit_esdk_options)SECKIT_ESDK_OPTIONS_INIT;
         if (pt == NULL || aes_keyring(argv[3], &kr) != 0)
             return 1;
         if (seckit_esdk_encrypt(kr, &ct, &ct_len, &o, NULL, pt, n, &err) != 0) {
@@ -166,7 +166,7 @@ int main(int argc, char **argv)
         if (msg == NULL || aes_keyring(argv[3], &kr) != 0)
             return 1;
         seckit_esdk_options o;
-        seckit_esdk_options_init(&o);
+        o = (seckit_esdk_options)SECKIT_ESDK_OPTIONS_INIT;
         o.commitment_policy = SECKIT_ESDK_REQUIRE_ENCRYPT_ALLOW_DECRYPT;
         unsigned long m = strtoul(argv[4], NULL, 10);
         if (m > 0) {

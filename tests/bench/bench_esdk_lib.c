@@ -38,7 +38,7 @@ int main(int argc, char **argv)
     uint8_t *pt = calloc(1, n), *ct;
     size_t ct_len;
     seckit_esdk_options o;
-    seckit_esdk_options_init(&o);
+    o = (seckit_esdk_options)SECKIT_ESDK_OPTIONS_INIT;
     o.suite = suite;
     o.frame_length = 4096;
     o.commitment_policy = suite >= 0x0478 ? SECKIT_ESDK_REQUIRE_ENCRYPT_ALLOW_DECRYPT

@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const names[] = {"sc.json", "sc.yaml", NULL};
     for (size_t i = 0; i < 3; i++) {
-        seckit_emrfs_config_options o = {names[i], NULL};
+        seckit_emrfs_config_options o = {SECKIT_EMRFS_CONFIG_OPTIONS_VERSION, names[i], NULL};
         seckit_emrfs_config *c = NULL;
         seckit_error err;
         if (seckit_emrfs_config_parse(&c, (const char *)data, size, &o, &err) == 0) {

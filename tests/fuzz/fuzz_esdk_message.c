@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size > FUZZ_MAX_INPUT)
         return 0;
     seckit_esdk_options o;
-    seckit_esdk_options_init(&o);
+    o = (seckit_esdk_options)SECKIT_ESDK_OPTIONS_INIT;
     o.commitment_policy = SECKIT_ESDK_REQUIRE_ENCRYPT_ALLOW_DECRYPT;
     o.max_frame_length = FUZZ_MAX_INPUT; /* keep allocations small */
     o.max_header_len = 1 << 16;

@@ -118,8 +118,7 @@ static void check_item(const seckit_policy_input *in, size_t size, int lint, int
     }
     if (!lint)
         return;
-    seckit_policy_lint_options o;
-    memset(&o, 0, sizeof(o));
+    seckit_policy_lint_options o = SECKIT_POLICY_LINT_OPTIONS_INIT;
     o.data = with_data ? iam_data() : NULL;
     seckit_policy_findings *f = NULL;
     seckit_error err;
@@ -152,7 +151,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * linter runs on the policies found the first way. */
     static const char *const names[] = {NULL, "f.json", "f.yaml"};
     for (size_t k = 0; k < (quick ? 1 : sizeof(names) / sizeof(names[0])); k++) {
-        seckit_policy_inputs_options opts = {SECKIT_INPUT_AUTO, names[k],
+        seckit_policy_inputs_options opts = {SECKIT_POLICY_INPUTS_OPTIONS_VERSION,
+                                             SECKIT_INPUT_AUTO, names[k],
                                              k == 1 ? SECKIT_INPUTS_STRICT : 0};
         seckit_policy_inputs *in = NULL;
         seckit_error err;
@@ -166,8 +166,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!lint)
         return 0;
     /* The linter on the raw bytes, with a policy type from the first byte. */
-    seckit_policy_lint_options o;
-    memset(&o, 0, sizeof(o));
+    seckit_policy_lint_options o = SECKIT_POLICY_LINT_OPTIONS_INIT;
     o.type = size > 0 ? (seckit_policy_type)(data[0] % 5) : SECKIT_POLICY_RESOURCE;
     o.data = with_data ? iam_data() : NULL;
     seckit_policy_findings *f = NULL;

@@ -107,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         seckit_s3cse_keyring *kids[2] = {aes, kms};
         if (seckit_s3cse_keyring_multi_new(&multi, kids, 2, &err) == 0) {
             seckit_s3cse_options o;
-            seckit_s3cse_options_init(&o);
+            o = (seckit_s3cse_options)SECKIT_S3CSE_OPTIONS_INIT;
             o.security_profile = SECKIT_S3CSE_PROFILE_V2_AND_LEGACY;
             o.commitment_policy = SECKIT_S3CSE_REQUIRE_ENCRYPT_ALLOW_DECRYPT;
             seckit_s3cse_decryptor *d = NULL;

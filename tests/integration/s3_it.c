@@ -48,7 +48,7 @@ static void fail(const char *name, const char *why, const seckit_error *err)
 static seckit_aws *client(const char *secret_override)
 {
     static seckit_aws_credentials creds;
-    seckit_aws_options o = {0};
+    seckit_aws_options o = SECKIT_AWS_OPTIONS_INIT;
     seckit_error err;
     seckit_aws *aws = NULL;
     o.endpoint_url = getenv("S3_ENDPOINT");

@@ -71,7 +71,7 @@ static void test_region_precedence(void)
                "[default]\nregion = eu-central-1\n[profile p2]\nregion = ap-south-1\n");
     seckit_aws *aws;
     seckit_error err;
-    seckit_aws_options o = {0};
+    seckit_aws_options o = SECKIT_AWS_OPTIONS_INIT;
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_STR(seckit_aws_region(aws), "eu-central-1");
     seckit_aws_free(aws);
@@ -111,7 +111,7 @@ static void test_endpoints(void)
     seckit_aws *aws;
     seckit_error err;
     const char *url;
-    seckit_aws_options o = {.region = "eu-west-1"};
+    seckit_aws_options o = {.version = SECKIT_AWS_OPTIONS_VERSION, .region = "eu-west-1"};
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_endpoint(aws, &url, "kms", &err), &err);
     CHECK_STR(url, "https://kms.eu-west-1.amazonaws.com");
@@ -179,7 +179,9 @@ static void test_s3_addressing(void)
     req.bucket = "examplebucket";
     req.path = "/photos/a b.jpg";
     /* AWS endpoint: virtual-hosted. */
-    seckit_aws_options o = {.region = "us-east-1", .credentials = &c};
+    seckit_aws_options o = {.version = SECKIT_AWS_OPTIONS_VERSION,
+                            .region = "us-east-1",
+                            .credentials = &c};
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_presign(aws, &url, &req, 60, &err), &err);
     CHECK(url && strncmp(url, "https://examplebucket.s3.us-east-1.amazonaws.com/photos/a%20b.jpg?",
@@ -231,7 +233,7 @@ static void test_env_credentials(void)
     seckit_aws *aws;
     seckit_error err;
     seckit_aws_credentials c;
-    seckit_aws_options o = {0};
+    seckit_aws_options o = SECKIT_AWS_OPTIONS_INIT;
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(seckit_aws_get_credentials(aws, &c, &err), &err);
     CHECK_STR(c.access_key_id, "AKIDFILE");
@@ -319,7 +321,7 @@ static void test_partial_env_credentials(void)
     seckit_aws *aws;
     seckit_error err;
     seckit_aws_credentials c;
-    seckit_aws_options o = {0};
+    seckit_aws_options o = SECKIT_AWS_OPTIONS_INIT;
     /* Key id without secret. */
     setenv("AWS_ACCESS_KEY_ID", "AKIDENVONLY", 1);
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
@@ -389,7 +391,7 @@ static void test_trace_redaction(void)
     write_file(".aws/config", "[profile p]\nregion = eu-north-1\n");
     seckit_aws *aws;
     seckit_error err;
-    seckit_aws_options o = {0};
+    seckit_aws_options o = SECKIT_AWS_OPTIONS_INIT;
     o.trace = collect_trace;
     trace_buf[0] = '\0';
     setenv("AWS_PROFILE", "p", 1);
@@ -448,7 +450,7 @@ static void test_sso_endpoint_config(void)
     seckit_aws *aws;
     seckit_error err;
     char url[300];
-    seckit_aws_options o = {.region = "eu-west-1"};
+    seckit_aws_options o = {.version = SECKIT_AWS_OPTIONS_VERSION, .region = "eu-west-1"};
     write_file(".aws/config",
                "[default]\nservices = local\n"
                "[services local]\nsso =\n  endpoint_url = http://svc-sso:5/\n"
@@ -501,7 +503,7 @@ static void test_max_attempts(void)
     write_file(".aws/config", "[default]\nmax_attempts = 5\n");
     seckit_aws *aws;
     seckit_error err;
-    seckit_aws_options o = {0};
+    seckit_aws_options o = SECKIT_AWS_OPTIONS_INIT;
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK(aws->max_attempts == 5);
     seckit_aws_free(aws);
@@ -539,7 +541,8 @@ static void test_endpoint_config(void)
     seckit_aws *aws;
     seckit_error err;
     const char *url;
-    seckit_aws_options o = {.region = "eu-west-1",
+    seckit_aws_options o = {.version = SECKIT_AWS_OPTIONS_VERSION,
+                            .region = "eu-west-1",
                             .endpoint_url = "http://cli-s3:9",
                             .endpoint_service = "s3"};
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
@@ -661,7 +664,7 @@ static void test_region_helpers(void)
           !skt_aws_valid_region("evil.example.com"));
     /* Remembered bucket regions. */
     seckit_aws *aws;
-    seckit_aws_options o = {.region = "us-east-1"};
+    seckit_aws_options o = {.version = SECKIT_AWS_OPTIONS_VERSION, .region = "us-east-1"};
     clean_env();
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK(skt_aws_bucket_region(aws, "b") == NULL);
@@ -684,7 +687,7 @@ static void test_retry_settings(void)
     clean_env();
     seckit_aws *aws;
     seckit_error err;
-    seckit_aws_options o = {0};
+    seckit_aws_options o = SECKIT_AWS_OPTIONS_INIT;
     const char *bad_attempts[] = {"0", "abc", "3x", "-1",
                                   "99999999999999999999"}; /* 11 is fine: no upper bound */
     for (size_t i = 0; i < sizeof bad_attempts / sizeof bad_attempts[0]; i++) {
@@ -1091,7 +1094,7 @@ static void test_imds_endpoint(void)
                               "[profile bad]\nec2_metadata_service_endpoint_mode = IPv5\n");
     seckit_aws *aws;
     seckit_error err;
-    seckit_aws_options o = {0};
+    seckit_aws_options o = SECKIT_AWS_OPTIONS_INIT;
     char base[512];
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_OK(skt_aws_imds_base(aws, base, sizeof base, &err), &err);
@@ -1185,7 +1188,7 @@ static void test_credentials_file_settings(void)
     setenv("AWS_SHARED_CREDENTIALS_FILE", p, 1);
     seckit_aws *aws;
     seckit_error err;
-    seckit_aws_options o = {0};
+    seckit_aws_options o = SECKIT_AWS_OPTIONS_INIT;
     o.profile = "dev";
     CHECK_OK(seckit_aws_new(&aws, &o, &err), &err);
     CHECK_STR(seckit_aws_region(aws), "eu-north-1");

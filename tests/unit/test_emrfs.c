@@ -39,7 +39,7 @@ static seckit_emrfs_config *parse_file(const char *name)
         return NULL;
     seckit_emrfs_config *c = NULL;
     seckit_error err;
-    seckit_emrfs_config_options o = {name, NULL};
+    seckit_emrfs_config_options o = {SECKIT_EMRFS_CONFIG_OPTIONS_VERSION, name, NULL};
     if (seckit_emrfs_config_parse(&c, t, len, &o, &err) != 0)
         printf("# %s: %s\n", name, err.message);
     free(t);
@@ -164,7 +164,7 @@ static void test_cfn_variants(void)
     CHECK_RC(seckit_emrfs_config_parse(&c, two, strlen(two), NULL, &err), SECKIT_EFORMAT);
     CHECK(strstr(err.message, "2 AWS::EMR::SecurityConfiguration resources (A, B)") != NULL);
     CHECK(c == NULL);
-    seckit_emrfs_config_options o = {NULL, "B"};
+    seckit_emrfs_config_options o = {SECKIT_EMRFS_CONFIG_OPTIONS_VERSION, NULL, "B"};
     CHECK_OK(seckit_emrfs_config_parse(&c, two, strlen(two), &o, &err), &err);
     if (c != NULL) {
         CHECK_STR(c->name, "B");
@@ -635,7 +635,8 @@ static seckit_emrfs_findings *run_check(const char *config, const char *auth, co
     seckit_error err;
     seckit_error_clear(&err);
     if (c != NULL && r != NULL) {
-        seckit_emrfs_check_options o = {instance, r, NULL, known, NULL};
+        seckit_emrfs_check_options o = {
+            SECKIT_EMRFS_CHECK_OPTIONS_VERSION, instance, r, NULL, known, NULL};
         if (seckit_emrfs_check(c, &f, &o, &err) != 0)
             printf("# check %s: %s\n", config, err.message);
     }
@@ -727,7 +728,12 @@ static void test_check_shadowed_many_identifiers(void)
     CHECK_OK(seckit_emrfs_config_parse(&c, text, n, NULL, &err), &err);
     CHECK_OK(seckit_emrfs_roles_new(&r, &err), &err);
     if (c != NULL && r != NULL) {
-        seckit_emrfs_check_options o = {"arn:aws:iam::111122223333:role/inst", r, NULL, NULL, NULL};
+        seckit_emrfs_check_options o = {SECKIT_EMRFS_CHECK_OPTIONS_VERSION,
+                                        "arn:aws:iam::111122223333:role/inst",
+                                        r,
+                                        NULL,
+                                        NULL,
+                                        NULL};
         CHECK_OK(seckit_emrfs_check(c, &f, &o, &err), &err);
         CHECK(count_code(f, "EMRFS_IDENTIFIER_SHADOWED", "RoleMappings[1].Identifiers[99]") == 1);
         CHECK(count_code(f, "EMRFS_IDENTIFIER_SHADOWED", NULL) == 1);
@@ -815,7 +821,8 @@ static void test_check_broken(void)
         CHECK_OK(seckit_emrfs_roles_new(&r2, &err), &err);
         CHECK_OK(seckit_emrfs_roles_add_authorization_details(r2, NULL, copy, len, &err), &err);
         free(copy);
-        seckit_emrfs_check_options o = {INSTANCE, r2, NULL, NULL, NULL};
+        seckit_emrfs_check_options o = {
+            SECKIT_EMRFS_CHECK_OPTIONS_VERSION, INSTANCE, r2, NULL, NULL, NULL};
         f = NULL;
         CHECK_OK(seckit_emrfs_check(c, &f, &o, &err), &err);
         if (e == 0) {

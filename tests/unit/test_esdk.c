@@ -68,7 +68,7 @@ static void setup_keys(void)
 static seckit_esdk_options opts_for(uint16_t suite, uint32_t frame)
 {
     seckit_esdk_options o;
-    seckit_esdk_options_init(&o);
+    o = (seckit_esdk_options)SECKIT_ESDK_OPTIONS_INIT;
     o.suite = suite;
     o.frame_length = frame;
     o.commitment_policy = (suite == 0x0478 || suite == 0x0578)
@@ -336,7 +336,7 @@ static void test_commitment_policy(void)
         uint16_t s = all_suites[si];
         int commits = s >= 0x0478;
         for (int pol = 0; pol < 3; pol++) {
-            seckit_esdk_options_init(&o);
+            o = (seckit_esdk_options)SECKIT_ESDK_OPTIONS_INIT;
             o.suite = s;
             o.commitment_policy = (seckit_esdk_commitment_policy)pol;
             int rc = seckit_esdk_encrypt(aes_kr[2], &ct, &ct_len, &o, NULL, pt, 6, &err);
@@ -369,7 +369,7 @@ static void test_commitment_policy(void)
         free(ct);
     }
     /* Defaults: 0x0578 under require, 0x0378 under forbid. */
-    seckit_esdk_options_init(&o);
+    o = (seckit_esdk_options)SECKIT_ESDK_OPTIONS_INIT;
     seckit_esdk_info info;
     CHECK_OK(seckit_esdk_encrypt(aes_kr[2], &ct, &ct_len, &o, NULL, pt, 6, &err), &err);
     CHECK_OK(seckit_esdk_parse_header(&info, ct, ct_len, NULL, &err), &err);

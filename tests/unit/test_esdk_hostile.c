@@ -85,7 +85,7 @@ static const seckit_keyring_ops count_ops = {count_encrypt, count_decrypt, NULL}
 static seckit_esdk_options allow_opts(void)
 {
     seckit_esdk_options o;
-    seckit_esdk_options_init(&o);
+    o = (seckit_esdk_options)SECKIT_ESDK_OPTIONS_INIT;
     o.commitment_policy = SECKIT_ESDK_REQUIRE_ENCRYPT_ALLOW_DECRYPT;
     return o;
 }
@@ -269,7 +269,7 @@ static void test_fle_huge_field_limit(void)
     CHECK_OK(seckit_fle_encrypt_value(prof, &value, &value_len, "card", pt, n, &err), &err);
     CHECK(value_len > 21856);
     seckit_fle_decrypt_options o;
-    seckit_fle_decrypt_options_init(&o);
+    o = (seckit_fle_decrypt_options)SECKIT_FLE_DECRYPT_OPTIONS_INIT;
     o.max_field_plaintext = SIZE_MAX / 2;
     CHECK_OK(seckit_fle_decryptor_new(&d, &o, &err), &err);
     CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", priv, priv_len,

@@ -172,7 +172,7 @@ static int run_manifest(const char *dir, const char *label, int mutate)
             }
         }
         seckit_esdk_options o;
-        seckit_esdk_options_init(&o);
+        o = (seckit_esdk_options)SECKIT_ESDK_OPTIONS_INIT;
         o.commitment_policy = SECKIT_ESDK_REQUIRE_ENCRYPT_ALLOW_DECRYPT;
         o.reproduced_context = repro.count ? &repro : NULL;
         seckit_error err;

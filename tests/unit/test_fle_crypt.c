@@ -32,7 +32,7 @@ static seckit_fle_decryptor *decryptor(const seckit_fle_decrypt_options *opts)
 {
     seckit_fle_decryptor *d = NULL;
     seckit_fle_decrypt_options o;
-    seckit_fle_decrypt_options_init(&o);
+    o = (seckit_fle_decrypt_options)SECKIT_FLE_DECRYPT_OPTIONS_INIT;
     if (opts != NULL)
         o = *opts;
     o.any_encrypted_field = 1;
@@ -472,7 +472,7 @@ static uint32_t frame_length_for_tests = 4096;
 static char *esdk_value(const seckit_keyring *kr, uint16_t suite)
 {
     seckit_esdk_options o;
-    seckit_esdk_options_init(&o);
+    o = (seckit_esdk_options)SECKIT_ESDK_OPTIONS_INIT;
     o.suite = suite;
     o.frame_length = frame_length_for_tests;
     o.commitment_policy = (suite == 0x0478 || suite == 0x0578)
@@ -518,7 +518,7 @@ static void test_suites_and_edk_limit(void)
     CHECK_OK(seckit_keyring_multi_new(&multi, kr, children, 1, &err), &err);
     seckit_fle_decryptor *d = decryptor(NULL);
     seckit_fle_decrypt_options o;
-    seckit_fle_decrypt_options_init(&o);
+    o = (seckit_fle_decrypt_options)SECKIT_FLE_DECRYPT_OPTIONS_INIT;
     o.allow_identity_kdf = 1;
     o.max_encrypted_data_keys = 2;
     seckit_fle_decryptor *lax = decryptor(&o);
@@ -746,7 +746,7 @@ static void test_js_interop(void)
     CHECK_OK(seckit_file_read(&want, &wl, path, 1 << 20, &err), &err);
     seckit_fle_decryptor *d = NULL;
     seckit_fle_decrypt_options o;
-    seckit_fle_decrypt_options_init(&o);
+    o = (seckit_fle_decrypt_options)SECKIT_FLE_DECRYPT_OPTIONS_INIT;
     o.any_encrypted_field = 1;
     CHECK_OK(seckit_fle_decryptor_new(&d, &o, &err), &err);
     CHECK_OK(seckit_fle_decryptor_add_key(d, "FLEDemo", "DemoPublicKey", key, kl,

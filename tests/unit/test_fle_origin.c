@@ -24,7 +24,7 @@ static const char *const phone[] = {"Phone"};
 static seckit_fle_decryptor *decryptor(int lenient)
 {
     seckit_fle_decrypt_options o;
-    seckit_fle_decrypt_options_init(&o);
+    o = (seckit_fle_decrypt_options)SECKIT_FLE_DECRYPT_OPTIONS_INIT;
     o.lenient_form = lenient;
     seckit_fle_decryptor *d = NULL;
     if (seckit_fle_decryptor_new(&d, &o, &err) != 0 ||
@@ -167,7 +167,7 @@ static void test_fields_selection(void)
         goto free_bodies;
     seckit_fle_decryptor *pd = NULL;
     seckit_fle_decrypt_options o;
-    seckit_fle_decrypt_options_init(&o);
+    o = (seckit_fle_decrypt_options)SECKIT_FLE_DECRYPT_OPTIONS_INIT;
     CHECK_OK(seckit_fle_decryptor_new(&pd, &o, &err), &err);
     CHECK_OK(seckit_fle_decryptor_add_key(pd, PROVIDER, KEY_NAME, priv, priv_len,
                                           SECKIT_RSA_OAEP_SHA256, &err),
@@ -379,7 +379,7 @@ static void test_public_messages(void)
     free(b);
     /* Too large a body, too many fields. */
     seckit_fle_decrypt_options o;
-    seckit_fle_decrypt_options_init(&o);
+    o = (seckit_fle_decrypt_options)SECKIT_FLE_DECRYPT_OPTIONS_INIT;
     o.max_body = 64;
     o.max_fields = 1;
     seckit_fle_decryptor *small = NULL;

@@ -27,7 +27,8 @@ static seckit_policy_inputs *extract_file(const char *name, int *rc, seckit_erro
     size_t len = 0;
     char *data = read_data(name, &len);
     seckit_policy_inputs *in = NULL;
-    seckit_policy_inputs_options o = {SECKIT_INPUT_AUTO, name, 0};
+    seckit_policy_inputs_options o = {SECKIT_POLICY_INPUTS_OPTIONS_VERSION, SECKIT_INPUT_AUTO, name,
+                                      0};
     if (data == NULL) {
         *rc = -1;
         snprintf(err->message, sizeof(err->message), "cannot read %s", name);
@@ -324,8 +325,8 @@ static void test_malformed(void)
     CHECK(in != NULL && in->count == 1 && in->items[0].exact && in->items[0].text_len == len);
     seckit_policy_inputs_free(in);
     in = NULL;
-    seckit_policy_inputs_options strict = {SECKIT_INPUT_AUTO, "malformed.json",
-                                           SECKIT_INPUTS_STRICT};
+    seckit_policy_inputs_options strict = {SECKIT_POLICY_INPUTS_OPTIONS_VERSION, SECKIT_INPUT_AUTO,
+                                           "malformed.json", SECKIT_INPUTS_STRICT};
     CHECK_RC(seckit_policy_inputs_extract(&in, data, len, &strict, &err), SECKIT_EFORMAT);
     CHECK(in == NULL && err.position.line == 4 && err.position.column == 49);
     CHECK(strstr(err.message, "line 4 column 49") != NULL);
@@ -348,7 +349,8 @@ static void test_malformed(void)
     char ydeep[700];
     memset(ydeep, '[', 350);
     memset(ydeep + 350, ']', 350);
-    seckit_policy_inputs_options y = {SECKIT_INPUT_AUTO, "x.yaml", 0};
+    seckit_policy_inputs_options y = {SECKIT_POLICY_INPUTS_OPTIONS_VERSION, SECKIT_INPUT_AUTO,
+                                      "x.yaml", 0};
     rc = seckit_policy_inputs_extract(&in, ydeep, sizeof(ydeep), &y, &err);
     CHECK(rc == SECKIT_ELIMIT || rc == SECKIT_EFORMAT);
     /* YAML alias bombs stay bounded (a cyclic alias too). */
@@ -409,7 +411,8 @@ static void test_intrinsics(void)
                                "            Resource: !Ref AWS::NoValue\n";
     seckit_policy_inputs *in = NULL;
     seckit_error err;
-    seckit_policy_inputs_options y = {SECKIT_INPUT_AUTO, "t.yaml", 0};
+    seckit_policy_inputs_options y = {SECKIT_POLICY_INPUTS_OPTIONS_VERSION, SECKIT_INPUT_AUTO,
+                                      "t.yaml", 0};
     CHECK_OK(seckit_policy_inputs_extract(&in, tmpl, strlen(tmpl), &y, &err), &err);
     CHECK(in != NULL && in->count == 1);
     if (in == NULL || in->count != 1)
@@ -437,7 +440,8 @@ static void test_formats(void)
                                "    Action: '*'\n    Resource: '*'\n";
     seckit_policy_inputs *in = NULL;
     seckit_error err;
-    seckit_policy_inputs_options y = {SECKIT_INPUT_AUTO, "p.yml", 0};
+    seckit_policy_inputs_options y = {SECKIT_POLICY_INPUTS_OPTIONS_VERSION, SECKIT_INPUT_AUTO,
+                                      "p.yml", 0};
     CHECK_OK(seckit_policy_inputs_extract(&in, ypol, strlen(ypol), &y, &err), &err);
     CHECK(in != NULL && in->format == SECKIT_INPUT_POLICY && in->count == 1);
     if (in != NULL && in->count == 1) {
@@ -451,7 +455,8 @@ static void test_formats(void)
     /* A .template named file in YAML. */
     static const char tpl[] = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n"
                               "      AssumeRolePolicyDocument: {Statement: []}\n";
-    seckit_policy_inputs_options t = {SECKIT_INPUT_AUTO, "stack.template", 0};
+    seckit_policy_inputs_options t = {SECKIT_POLICY_INPUTS_OPTIONS_VERSION, SECKIT_INPUT_AUTO,
+                                      "stack.template", 0};
     CHECK_OK(seckit_policy_inputs_extract(&in, tpl, strlen(tpl), &t, &err), &err);
     CHECK(in != NULL && in->format == SECKIT_INPUT_CLOUDFORMATION && in->count == 1);
     seckit_policy_inputs_free(in);
@@ -462,7 +467,8 @@ static void test_formats(void)
         "    Type: AWS::Serverless::Function\n    Properties:\n      Policies:\n"
         "        - AWSLambdaExecute\n        - S3ReadPolicy: {BucketName: b}\n"
         "        - Statement: [{Effect: Allow, Action: 's3:*', Resource: '*'}]\n";
-    seckit_policy_inputs_options sy = {SECKIT_INPUT_AUTO, "sam.yaml", 0};
+    seckit_policy_inputs_options sy = {SECKIT_POLICY_INPUTS_OPTIONS_VERSION, SECKIT_INPUT_AUTO,
+                                       "sam.yaml", 0};
     CHECK_OK(seckit_policy_inputs_extract(&in, sam, strlen(sam), &sy, &err), &err);
     CHECK(in != NULL && in->format == SECKIT_INPUT_CLOUDFORMATION && in->count == 1);
     if (in != NULL && in->count == 1)
@@ -471,7 +477,8 @@ static void test_formats(void)
     in = NULL;
     /* Forcing "policy" on a template gives the whole file as one policy. */
     static const char j[] = "{\"Resources\": {}}";
-    seckit_policy_inputs_options f = {SECKIT_INPUT_POLICY, NULL, 0};
+    seckit_policy_inputs_options f = {SECKIT_POLICY_INPUTS_OPTIONS_VERSION, SECKIT_INPUT_POLICY,
+                                      NULL, 0};
     CHECK_OK(seckit_policy_inputs_extract(&in, j, strlen(j), &f, &err), &err);
     CHECK(in != NULL && in->count == 1 && in->items[0].exact);
     seckit_policy_inputs_free(in);
@@ -504,7 +511,8 @@ static void test_mutations(void)
             memcpy(copy, data, cut);
             seckit_policy_inputs *in = NULL;
             seckit_error err;
-            seckit_policy_inputs_options o = {SECKIT_INPUT_AUTO, files[f], 0};
+            seckit_policy_inputs_options o = {SECKIT_POLICY_INPUTS_OPTIONS_VERSION,
+                                              SECKIT_INPUT_AUTO, files[f], 0};
             int rc = seckit_policy_inputs_extract(&in, copy, cut, &o, &err);
             CHECK(rc == 0 ? in != NULL : (in == NULL && err.message[0] != '\0'));
             for (size_t i = 0; rc == 0 && i < in->count; i++)
@@ -517,7 +525,8 @@ static void test_mutations(void)
             data[bit / 8] ^= (char)(1u << (bit % 8));
             seckit_policy_inputs *in = NULL;
             seckit_error err;
-            seckit_policy_inputs_options o = {SECKIT_INPUT_AUTO, files[f], 0};
+            seckit_policy_inputs_options o = {SECKIT_POLICY_INPUTS_OPTIONS_VERSION,
+                                              SECKIT_INPUT_AUTO, files[f], 0};
             int rc = seckit_policy_inputs_extract(&in, data, len, &o, &err);
             CHECK(rc == 0 ? in != NULL : in == NULL);
             seckit_policy_inputs_free(in);
@@ -572,8 +581,7 @@ static char *findings_text(const seckit_policy_findings *f)
  * number of findings with issue code `code` (or -1 on failure). */
 static int lint_both_ways(const seckit_policy_input *p, seckit_policy_type type, const char *code)
 {
-    seckit_policy_lint_options o;
-    memset(&o, 0, sizeof(o));
+    seckit_policy_lint_options o = SECKIT_POLICY_LINT_OPTIONS_INIT;
     o.type = type;
     o.data = g_data;
     seckit_policy_input text_only = *p;
@@ -626,7 +634,8 @@ static void test_nonws_chars(void)
 /* The JSON reader's limits and errors as policy/inputs reports them. */
 static void test_json_limits(void)
 {
-    seckit_policy_inputs_options strict = {SECKIT_INPUT_AUTO, "x.json", SECKIT_INPUTS_STRICT};
+    seckit_policy_inputs_options strict = {SECKIT_POLICY_INPUTS_OPTIONS_VERSION, SECKIT_INPUT_AUTO,
+                                           "x.json", SECKIT_INPUTS_STRICT};
     seckit_policy_inputs *in = NULL;
     seckit_error err;
     /* 96 levels of arrays around a value are fine, 97 are not. */
@@ -946,7 +955,8 @@ static void test_lint_from_tree(void)
     static const seckit_policy_type ytypes[] = {SECKIT_POLICY_IDENTITY, SECKIT_POLICY_RESOURCE,
                                                 SECKIT_POLICY_TRUST};
     for (size_t k = 0; k < sizeof(ys) / sizeof(ys[0]); k++) {
-        seckit_policy_inputs_options yo = {SECKIT_INPUT_AUTO, "p.yaml", 0};
+        seckit_policy_inputs_options yo = {SECKIT_POLICY_INPUTS_OPTIONS_VERSION, SECKIT_INPUT_AUTO,
+                                           "p.yaml", 0};
         CHECK_OK(seckit_policy_inputs_extract(&in, ys[k].yaml, strlen(ys[k].yaml), &yo, &err),
                  &err);
         CHECK_MSG(in != NULL && in->count >= 1, "yaml %zu: no policy", k);
@@ -1051,7 +1061,8 @@ static void test_scopes_and_ignores(void)
         "        ignore: [MISSING_VERSION, {code: PASS_ROLE_WITH_STAR_IN_RESOURCE, reason: r}]\n"
         "    Properties:\n      PolicyDocument:\n        Statement:\n"
         "          - {Effect: Allow, Action: iam:PassRole, Resource: '*'}\n";
-    seckit_policy_inputs_options o = {SECKIT_INPUT_AUTO, "t.yaml", 0};
+    seckit_policy_inputs_options o = {SECKIT_POLICY_INPUTS_OPTIONS_VERSION, SECKIT_INPUT_AUTO,
+                                      "t.yaml", 0};
     seckit_policy_inputs *in = NULL;
     seckit_error err;
     CHECK_OK(seckit_policy_inputs_extract(&in, t, strlen(t), &o, &err), &err);
@@ -1112,8 +1123,7 @@ static void test_baseline_and_render(void)
         "{\"Version\":\"2012-10-17\",\"Statement\":[\n{\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::b\"},\n"
         "{\"Sid\":\"S\",\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"},\n"
         "{\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"}]}";
-    seckit_policy_lint_options lo;
-    memset(&lo, 0, sizeof(lo));
+    seckit_policy_lint_options lo = SECKIT_POLICY_LINT_OPTIONS_INIT;
     seckit_error err;
     seckit_policy_findings *f1 = NULL, *f2 = NULL;
     CHECK_OK(seckit_policy_lint(&f1, v1, strlen(v1), &lo, &err), &err);
@@ -1133,8 +1143,7 @@ static void test_baseline_and_render(void)
     /* the moved Sid S finding is known; the new statement's is not */
     CHECK(seckit_policy_report_baselined(r) == 1);
     CHECK(seckit_policy_report_count(r, SECKIT_FINDING_BIT(SECKIT_FINDING_SECURITY_WARNING)) == 1);
-    seckit_report_options ro;
-    memset(&ro, 0, sizeof(ro));
+    seckit_report_options ro = SECKIT_REPORT_OPTIONS_INIT;
     ro.format = SECKIT_REPORT_TEXT;
     char *out = NULL;
     size_t len = 0;

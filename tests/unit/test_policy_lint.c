@@ -35,8 +35,7 @@ static void load_data(void)
 
 static seckit_policy_findings *lint_str(const char *json, seckit_policy_type type)
 {
-    seckit_policy_lint_options o;
-    memset(&o, 0, sizeof(o));
+    seckit_policy_lint_options o = SECKIT_POLICY_LINT_OPTIONS_INIT;
     o.type = type;
     o.data = g_data;
     seckit_policy_findings *f = NULL;
@@ -105,8 +104,7 @@ static void test_json_positions(void)
     seckit_json_free(doc);
 
     /* base position: embedded at line 10, column 4, offset 100 */
-    seckit_json_options o;
-    memset(&o, 0, sizeof(o));
+    seckit_json_options o = SECKIT_JSON_OPTIONS_INIT;
     o.base.line = 10;
     o.base.column = 4;
     o.base.offset = 100;
@@ -187,8 +185,7 @@ static void test_json_errors(void)
     seckit_json_doc *doc = NULL;
     seckit_error err;
     CHECK_RC(seckit_json_parse(&doc, deep, 200, NULL, &err), SECKIT_ELIMIT);
-    seckit_json_options o;
-    memset(&o, 0, sizeof(o));
+    seckit_json_options o = SECKIT_JSON_OPTIONS_INIT;
     o.max_size = 4;
     CHECK_RC(seckit_json_parse(&doc, "[1,2]", 5, &o, &err), SECKIT_ELIMIT);
 }
@@ -222,8 +219,7 @@ static void test_json_truncations_and_flips(void)
                 bad++;
             }
             /* the linter copes with every variant too */
-            seckit_policy_lint_options o;
-            memset(&o, 0, sizeof(o));
+            seckit_policy_lint_options o = SECKIT_POLICY_LINT_OPTIONS_INIT;
             o.data = g_data;
             seckit_policy_findings *f = NULL;
             if (seckit_policy_lint(&f, m, n, &o, &err) != 0 || f == NULL)
@@ -267,8 +263,7 @@ static void test_json_builder(void)
         skt_json_minified_size(root) ==
         strlen(
             "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"}]}"));
-    seckit_policy_lint_options o;
-    memset(&o, 0, sizeof(o));
+    seckit_policy_lint_options o = SECKIT_POLICY_LINT_OPTIONS_INIT;
     o.data = g_data;
     seckit_policy_findings *f = NULL;
     CHECK_OK(seckit_policy_lint_tree(&f, root, &o, &err), &err);
@@ -307,8 +302,7 @@ static void test_checks_manifest(void)
         char code[128], type[32], rtype[64], account[32];
         if (sscanf(line, "%127s %31s %63s %31s", code, type, rtype, account) != 4)
             continue;
-        seckit_policy_lint_options o;
-        memset(&o, 0, sizeof(o));
+        seckit_policy_lint_options o = SECKIT_POLICY_LINT_OPTIONS_INIT;
         o.data = g_data;
         CHECK_RC(seckit_policy_type_parse(&o.type, type, NULL), 0);
         if (strcmp(rtype, "-") != 0)
@@ -404,8 +398,7 @@ static void test_seed_expected(void)
         char got[4096] = "";
         size_t gl = 0;
         if (txt != NULL) {
-            seckit_policy_lint_options o;
-            memset(&o, 0, sizeof(o));
+            seckit_policy_lint_options o = SECKIT_POLICY_LINT_OPTIONS_INIT;
             o.data = g_data;
             CHECK_RC(seckit_policy_type_parse(&o.type, type, NULL), 0);
             seckit_policy_findings *f = NULL;
@@ -476,8 +469,7 @@ static void test_positions_and_paths(void)
     /* a policy embedded at line 20, column 8, offset 500 of a bigger file */
     const char *e =
         "{\"Version\": \"2012-10-17\",\n  \"Statement\": {\"Effect\": \"Alow\", \"Action\": \"*\", \"Resource\": \"*\"}}";
-    seckit_policy_lint_options o;
-    memset(&o, 0, sizeof(o));
+    seckit_policy_lint_options o = SECKIT_POLICY_LINT_OPTIONS_INIT;
     o.base.line = 20;
     o.base.column = 8;
     o.base.offset = 500;
@@ -504,8 +496,7 @@ static void test_positions_and_paths(void)
 static void test_no_data_mode(void)
 {
     /* without the snapshot, data checks are skipped, not guessed */
-    seckit_policy_lint_options o;
-    memset(&o, 0, sizeof(o));
+    seckit_policy_lint_options o = SECKIT_POLICY_LINT_OPTIONS_INIT;
     const char *t =
         "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObjects\",\"Resource\":\"*\"}}";
     seckit_policy_findings *f = NULL;

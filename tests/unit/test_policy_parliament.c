@@ -58,8 +58,7 @@ static int lint_file(const char *path, const char *type, const seckit_iam_data *
         snprintf(why, whycap, "cannot read %s", path);
         return -1;
     }
-    seckit_policy_lint_options o;
-    memset(&o, 0, sizeof(o));
+    seckit_policy_lint_options o = SECKIT_POLICY_LINT_OPTIONS_INIT;
     o.data = data;
     o.type = SECKIT_POLICY_IDENTITY;
     if (strcmp(type, "auto") != 0 && seckit_policy_type_parse(&o.type, type, NULL) != 0) {
@@ -70,7 +69,8 @@ static int lint_file(const char *path, const char *type, const seckit_iam_data *
     seckit_policy_inputs *in = NULL;
     seckit_error err;
     seckit_error_clear(&err);
-    seckit_policy_inputs_options io = {SECKIT_INPUT_AUTO, path, 0};
+    seckit_policy_inputs_options io = {SECKIT_POLICY_INPUTS_OPTIONS_VERSION, SECKIT_INPUT_AUTO,
+                                       path, 0};
     int rc = seckit_policy_inputs_extract(&in, text, len, &io, &err);
     for (size_t i = 0; rc == 0 && i < in->count; i++) {
         seckit_policy_input item = in->items[i];

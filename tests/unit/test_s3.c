@@ -546,7 +546,8 @@ static void test_list_buckets_parse(void)
 static void test_write_options(void)
 {
     seckit_error err;
-    seckit_s3_write_options o = {.storage_class = "STANDARD_IA",
+    seckit_s3_write_options o = {.version = SECKIT_S3_WRITE_OPTIONS_VERSION,
+                                 .storage_class = "STANDARD_IA",
                                  .sse = "aws:kms",
                                  .sse_kms_key_id = "alias/data",
                                  .acl = "bucket-owner-full-control"};
@@ -562,23 +563,23 @@ static void test_write_options(void)
     CHECK_STR(h[3].name, "x-amz-server-side-encryption-aws-kms-key-id");
     CHECK_STR(h[3].value, "alias/data");
     CHECK_STR(h[4].name, "x-amz-acl");
-    seckit_s3_write_options none = {0};
+    seckit_s3_write_options none = SECKIT_S3_WRITE_OPTIONS_INIT;
     nh = 0;
     CHECK_OK(skt_s3_add_write_headers(h, &nh, &none, &err), &err);
     CHECK(nh == 0);
-    seckit_s3_write_options aes = {.sse = "AES256"};
+    seckit_s3_write_options aes = {.version = SECKIT_S3_WRITE_OPTIONS_VERSION, .sse = "AES256"};
     CHECK_OK(seckit_s3_check_write_options(&aes, &err), &err);
     /* near misses: case, spelling, a KMS key without KMS */
     seckit_s3_write_options bad[] = {
-        {.storage_class = "standard"},
-        {.storage_class = "GLACIER_DEEP"},
-        {.sse = "aes256"},
-        {.sse = "aws:kms:"},
-        {.acl = "public"},
-        {.acl = "Private"},
-        {.sse_kms_key_id = "alias/x"},
-        {.sse = "AES256", .sse_kms_key_id = "alias/x"},
-        {.sse = "aws:kms", .sse_kms_key_id = ""},
+        {.version = SECKIT_S3_WRITE_OPTIONS_VERSION, .storage_class = "standard"},
+        {.version = SECKIT_S3_WRITE_OPTIONS_VERSION, .storage_class = "GLACIER_DEEP"},
+        {.version = SECKIT_S3_WRITE_OPTIONS_VERSION, .sse = "aes256"},
+        {.version = SECKIT_S3_WRITE_OPTIONS_VERSION, .sse = "aws:kms:"},
+        {.version = SECKIT_S3_WRITE_OPTIONS_VERSION, .acl = "public"},
+        {.version = SECKIT_S3_WRITE_OPTIONS_VERSION, .acl = "Private"},
+        {.version = SECKIT_S3_WRITE_OPTIONS_VERSION, .sse_kms_key_id = "alias/x"},
+        {.version = SECKIT_S3_WRITE_OPTIONS_VERSION, .sse = "AES256", .sse_kms_key_id = "alias/x"},
+        {.version = SECKIT_S3_WRITE_OPTIONS_VERSION, .sse = "aws:kms", .sse_kms_key_id = ""},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         nh = 0;
@@ -608,7 +609,8 @@ static void test_presign(void)
              "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
     unsetenv("AWS_ENDPOINT_URL");
     unsetenv("AWS_ENDPOINT_URL_S3");
-    seckit_aws_options o = {.region = "us-east-1",
+    seckit_aws_options o = {.version = SECKIT_AWS_OPTIONS_VERSION,
+                            .region = "us-east-1",
                             .credentials = &c,
                             .endpoint_url = "https://s3.amazonaws.com",
                             .s3_addressing = SECKIT_AWS_S3_VIRTUAL};

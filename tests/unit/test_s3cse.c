@@ -138,7 +138,7 @@ static seckit_s3cse_options opts_with(seckit_s3cse_commitment_policy p,
                                       seckit_s3cse_security_profile prof)
 {
     seckit_s3cse_options o;
-    seckit_s3cse_options_init(&o);
+    o = (seckit_s3cse_options)SECKIT_S3CSE_OPTIONS_INIT;
     o.commitment_policy = p;
     o.security_profile = prof;
     return o;
@@ -463,7 +463,7 @@ static void test_kat_wrap_blobs(void)
         uint8_t key[32], want[32];
         seq(want, 32, 0);
         seckit_s3cse_options o;
-        seckit_s3cse_options_init(&o);
+        o = (seckit_s3cse_options)SECKIT_S3CSE_OPTIONS_INIT;
         seckit_error err;
         CHECK_OK(skt_s3cse_unwrap_key(kr, &o, &e, key, &err), &err);
         CHECK_MEM(key, want, 32);
@@ -483,7 +483,7 @@ static void round_trip(seckit_s3cse_keyring *enc_kr, seckit_s3cse_keyring *dec_k
                        const char *label)
 {
     seckit_s3cse_options o;
-    seckit_s3cse_options_init(&o);
+    o = (seckit_s3cse_options)SECKIT_S3CSE_OPTIONS_INIT;
     o.envelope = env;
     o.commitment_policy = env == SECKIT_S3CSE_ENVELOPE_V2
                               ? SECKIT_S3CSE_FORBID_ENCRYPT_ALLOW_DECRYPT
@@ -612,7 +612,7 @@ static void test_encryptor_restart(void)
     seckit_s3cse_envelope envs[] = {SECKIT_S3CSE_ENVELOPE_V3, SECKIT_S3CSE_ENVELOPE_V2};
     for (int v = 0; v < 2; v++) {
         seckit_s3cse_options o;
-        seckit_s3cse_options_init(&o);
+        o = (seckit_s3cse_options)SECKIT_S3CSE_OPTIONS_INIT;
         o.envelope = envs[v];
         if (v == 1)
             o.commitment_policy = SECKIT_S3CSE_FORBID_ENCRYPT_ALLOW_DECRYPT;
@@ -1331,7 +1331,7 @@ static void test_kms_context(void)
     seckit_s3cse_kv ec[] = {{"a", "1"}, {"b", "2"}}, ec2[] = {{"b", "2"}, {"a", "1"}},
                     other[] = {{"a", "1"}}, wrong[] = {{"a", "1"}, {"b", "3"}};
     seckit_s3cse_options o;
-    seckit_s3cse_options_init(&o);
+    o = (seckit_s3cse_options)SECKIT_S3CSE_OPTIONS_INIT;
     o.encryption_context = ec;
     o.encryption_context_count = 2;
     uint8_t *body, *pt;
@@ -1681,7 +1681,7 @@ static void test_rewrap(void)
             for (int t = 0; t < 2; t++) {
                 seckit_s3cse_keyring *to = t == 0 ? rsa : kms;
                 seckit_s3cse_options o;
-                seckit_s3cse_options_init(&o);
+                o = (seckit_s3cse_options)SECKIT_S3CSE_OPTIONS_INIT;
                 if (v == 1) {
                     o.envelope = SECKIT_S3CSE_ENVELOPE_V2;
                     o.commitment_policy = SECKIT_S3CSE_FORBID_ENCRYPT_ALLOW_DECRYPT;

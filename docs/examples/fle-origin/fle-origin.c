@@ -73,11 +73,15 @@ static void logf_(const char *fmt, ...)
 /* A decryptor with every DIR/PROVIDER/KEYNAME.pem and the field patterns. */
 static int load_decryptor(seckit_fle_decryptor **out, seckit_error *err)
 {
+    /* The options as this program knows them (SECKIT_FLE_DECRYPT_OPTIONS_VERSION):
+     * a newer library that added members still reads them right. */
     seckit_fle_decrypt_options opts;
-    seckit_fle_decrypt_options_init(&opts);
+    int rc = seckit_fle_decrypt_options_init(&opts, SECKIT_FLE_DECRYPT_OPTIONS_VERSION, err);
+    if (rc != 0)
+        return rc;
     opts.lenient_form = lenient;
     seckit_fle_decryptor *d = NULL;
-    int rc = seckit_fle_decryptor_new(&d, &opts, err);
+    rc = seckit_fle_decryptor_new(&d, &opts, err);
     for (size_t i = 0; rc == 0 && i < n_patterns; i++)
         rc = seckit_fle_decryptor_add_field(d, patterns[i], err);
     /* The library's loader: the folder and key-file checks (a folder others
