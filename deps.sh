@@ -23,7 +23,7 @@ pkgs="build-essential autoconf automake libtool autoconf-archive pkg-config make
       libssl-dev openssl libsodium-dev libcjson-dev libcurl4-openssl-dev libyaml-dev
       ca-certificates git"
 if [ "$mode" = test ]; then
-    pkgs="$pkgs clang libclang-rt-14-dev clang-format valgrind time procps"
+    pkgs="$pkgs clang libclang-rt-14-dev clang-format valgrind time procps python3"
     # Node.js for the interop peers: Debian's nodejs + npm, unless a Node.js
     # with npm is already there (a NodeSource nodejs package includes npm and
     # conflicts with Debian's npm package).
