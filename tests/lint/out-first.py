@@ -17,6 +17,8 @@
 #           the call acts on (seckit_aws *, a decryptor, a report), which
 #           comes before the outputs.
 import os, re, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from public_decls import headers, declarations
 
 
 def split_params(s):
@@ -72,44 +74,23 @@ def kind(i, p, prev):
 
 def check(text, header):
     """The violations in one header's text, and how many functions it declares."""
-    t = re.sub(r'/\*.*?\*/', ' ', text, flags=re.S)
-    t = re.sub(r'//[^\n]*', ' ', t)
-    t = re.sub(r'^[ \t]*#(?:[^\n]*\\\n)*[^\n]*', ' ', t, flags=re.M)
     bad, seen = [], 0
-    for stmt in re.split(r'[;{}]', t):
-        if re.search(r'\btypedef\b', stmt):
-            continue
-        m = re.search(r'\b(seckit_\w+)\s*\(', stmt)
-        if not m or re.search(r'\(\s*\*', stmt[:m.start()]):
-            continue
+    for name, _, params in declarations(text):
         seen += 1
-        rest = stmt[m.end():]
-        depth, j = 1, 0
-        while depth and j < len(rest):
-            depth += {'(': 1, ')': -1}.get(rest[j], 0)
-            j += 1
         first_in, prev = None, ''
-        for i, p in enumerate(split_params(' '.join(rest[:j - 1].split()))):
+        for i, p in enumerate(split_params(params)):
             k = kind(i, p, prev)
             if k == 'out' and first_in is not None:
-                bad.append('%s %s: %s after %s' % (header, m.group(1), p, first_in))
+                bad.append('%s %s: %s after %s' % (header, name, p, first_in))
             if k == 'in' and first_in is None:
                 first_in = p
             prev = k
     return bad, seen
 
 
-d = sys.argv[1]
-names = os.listdir(d)
 total = 0
-for f in sorted(names):
-    if f.endswith('.h.in'):
-        h = f[:-3]
-    elif f.endswith('.h') and f + '.in' not in names:
-        h = f
-    else:
-        continue
-    bad, seen = check(open(os.path.join(d, f), encoding='utf-8').read(), h)
+for h, text in headers(sys.argv[1]):
+    bad, seen = check(text, h)
     total += seen
     for b in bad:
         print(b)

@@ -9,31 +9,20 @@ if ! command -v python3 >/dev/null 2>&1; then
     finish
 fi
 # "NAME" for every int function taking a seckit_error * without the mark.
-python3 - "$top_srcdir/include/seckit" >"$TMP/unmarked" 2>"$ERR" <<'PY'
-import os, re, sys
-d = sys.argv[1]
-names = os.listdir(d)
+python3 - "$top_srcdir/tests/lint" "$top_srcdir/include/seckit" >"$TMP/unmarked" 2>"$ERR" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+from public_decls import headers, declarations
 seen = 0
-for f in sorted(names):
-    if not (f.endswith('.h.in') or (f.endswith('.h') and f + '.in' not in names)):
-        continue
-    t = open(os.path.join(d, f), encoding='utf-8').read()
-    t = re.sub(r'/\*.*?\*/', ' ', t, flags=re.S)
-    t = re.sub(r'^[ \t]*#(?:[^\n]*\\\n)*[^\n]*', ' ', t, flags=re.M)
-    for stmt in re.split(r'[;{}]', t):
-        if re.search(r'\btypedef\b', stmt):
+for _, text in headers(sys.argv[2]):
+    for name, ret, params in declarations(text):
+        if ret[-1:] != ['int'] or 'seckit_error' not in params:
             continue
-        m = re.search(r'\b(seckit_\w+)\s*\(', stmt)
-        if not m or re.search(r'\(\s*\*', stmt[:m.start()]):
-            continue
-        ret = stmt[:m.start()].split()
-        if ret[-1:] != ['int'] or 'seckit_error' not in stmt[m.end():]:
-            continue
-        if m.group(1).startswith('seckit_error_set'):
+        if name.startswith('seckit_error_set'):
             continue  # return their argument: `return seckit_error_set(...)`
         seen += 1
         if 'SECKIT_MUST_CHECK' not in ret:
-            print(m.group(1))
+            print(name)
 print(seen, file=sys.stderr)
 PY
 n=$(tail -1 "$ERR")
