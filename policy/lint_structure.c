@@ -808,7 +808,7 @@ int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
     skt_policy pol;
     skt_problems pb;
     seckit_error cerr; /* set only when out of memory */
-    if (skt_policy_compile_lint(&ma, root, &pol, &pb, &cerr) != 0) {
+    if (skt_policy_compile_lint(&ma, root, l->data, &pol, &pb, &cerr) != 0) {
         skt_arena_free(&ma);
         return SECKIT_ENOMEM;
     }
