@@ -134,34 +134,32 @@ static void check_tag_key_services(lint *l, const stmt *st, const skt_condition 
     }
     if (st->action == NULL)
         return;
+    /* the Action entries as the lint-mode compile split them (Action's,
+     * since there is no NotAction) */
+    const skt_statement *ms = st->m;
     char list[300];
     size_t ll = 0, count = 0;
     list[0] = '\0';
-    FOR_VALUES(v, st->action)
-    {
-        if (!is_str(v))
+    for (size_t i = 0; i < ms->nactions; i++) {
+        const skt_action_pat *p = &ms->actions[i];
+        if (p->service == NULL || p->service_wild)
             continue;
-        const char *c = memchr(v->str, ':', v->len);
-        if (c == NULL || has_wild(v->str, (size_t)(c - v->str)))
-            continue;
-        const skt_iam_service *sv = skt_iam_service_find(l->data, v->str, (size_t)(c - v->str));
+        size_t sl = p->service_len;
+        const skt_iam_service *sv = skt_iam_service_find(l->data, p->service, sl);
         if (sv == NULL || (sv->tags & need))
             continue;
         int dup = 0; /* list each service once */
-        FOR_VALUES(w, st->action)
-        {
-            if (w == v)
-                break;
-            if (is_str(w) && w->len > (size_t)(c - v->str) &&
-                strncasecmp(w->str, v->str, (size_t)(c - v->str) + 1) == 0)
-                dup = 1;
+        for (size_t j = 0; j < i && !dup; j++) {
+            const skt_action_pat *w = &ms->actions[j];
+            dup = w->service != NULL && !w->all && w->service_len == sl &&
+                  strncasecmp(w->service, p->service, sl) == 0;
         }
         if (dup)
             continue;
         count++;
-        if (ll + (size_t)(c - v->str) + 3 < sizeof(list))
-            ll += (size_t)snprintf(list + ll, sizeof(list) - ll, "%s%.*s", ll ? ", " : "",
-                                   (int)(c - v->str), v->str);
+        if (ll + sl + 3 < sizeof(list))
+            ll += (size_t)snprintf(list + ll, sizeof(list) - ll, "%s%.*s", ll ? ", " : "", (int)sl,
+                                   p->service);
     }
     if (count > 0)
         skt_lint_add(l,
@@ -177,14 +175,13 @@ static void check_tag_key_services(lint *l, const stmt *st, const skt_condition 
 static void check_service_principal_key(lint *l, const stmt *st, const skt_condition *cd,
                                         const skt_op_info *op)
 {
-    if (st->principal == NULL || st->principal->kind != SECKIT_JSON_OBJECT)
+    /* Principal an object whose members (if any) are all Service */
+    unsigned members = st->m->principal_members;
+    if (!(members & SKT_PMEMBERS_OBJECT))
         return;
     const char *key = cd->key;
     size_t kl = cd->key_len;
-    int only_services = 1;
-    for (const seckit_json *p = st->principal->child; p != NULL; p = p->next)
-        if (strcmp(p->key, "Service") != 0)
-            only_services = 0;
+    int only_services = (members & ~(SKT_PMEMBERS_OBJECT | 1u << SKT_PTYPE_SERVICE)) == 0;
     static const char *const absent[] = {"aws:PrincipalOrgID",
                                          "aws:PrincipalOrgPaths",
                                          "aws:PrincipalAccount",
@@ -206,18 +203,19 @@ static void check_service_principal_key(lint *l, const stmt *st, const skt_condi
             key);
 }
 
-/* The service data's entry for the key; NULL when there is no data or no
+/* Is the key in the service data (the lint-mode compile looked it up:
+ * skt_condition.key_known and key_type)?  0 when there is no data or no
  * entry (reported: a tag-family key without its /tag-key part, a key that
  * is not a global one or no service's). */
-static const skt_iam_key *known_key(lint *l, const stmt *st, const skt_condition *cd)
+static int known_key(lint *l, const stmt *st, const skt_condition *cd)
 {
     if (l->data == NULL)
-        return NULL;
+        return 0;
     const char *key = cd->key;
     size_t kl = cd->key_len;
-    const skt_iam_key *info = skt_iam_key_find(l->data, key, kl);
+    int info = cd->key_known;
     /* tag-family keys need their /tag-key part */
-    if (info == NULL && kl > 3 && strncasecmp(key + kl - 3, "tag", 3) == 0) {
+    if (!info && kl > 3 && strncasecmp(key + kl - 3, "tag", 3) == 0) {
         char tmp[256];
         if (kl + 3 < sizeof(tmp)) {
             memcpy(tmp, key, kl);
@@ -225,12 +223,12 @@ static const skt_iam_key *known_key(lint *l, const stmt *st, const skt_condition
             if (skt_iam_key_find(l->data, tmp, kl + 2) != NULL) {
                 skt_lint_add(l, CK_MISSING_TAG_KEY_IN_CONDITION, st, cd->node, 1,
                              "'%s' needs the tag key: write %s/TAGKEY", key, key);
-                return NULL;
+                return 0;
             }
         }
     }
-    if (info != NULL)
-        return info;
+    if (info)
+        return 1;
     size_t pl = (size_t)((const char *)memchr(key, ':', kl) - key);
     int is_global = ci_eq(key, pl, "aws");
     if (is_global && ci_eq(key, kl, "aws:PrincipalOrgMasterAccountId")) {
@@ -246,41 +244,53 @@ static const skt_iam_key *known_key(lint *l, const stmt *st, const skt_condition
             skt_lint_add(l, CK_INVALID_SERVICE_CONDITION_KEY, st, cd->node, 1,
                          "service %.*s has no condition key '%s'", (int)pl, key, key + pl + 1);
     }
-    return NULL;
+    return 0;
 }
 
-/* The operator's family against the key's type (info->type), and the set
- * qualifier against a key with one value or several. */
-static void check_key_type(lint *l, const stmt *st, const skt_condition *cd, const skt_op_info *op,
-                           const skt_iam_key *info)
+/* The service data's name of a key type (cd->key_type) that the checks
+ * below print: "String", "ArrayOfARN", ... */
+static const char *key_type_name(unsigned t, char *buf, size_t cap)
+{
+    static const char *const names[] = {"String", "Numeric",   "Date",  "Bool",
+                                        "ARN",    "IPAddress", "Binary"};
+    unsigned base = t & ~(unsigned)SKT_KEY_ARRAY;
+    const char *n = base < SKT_ARRAY_LEN(names) ? names[base] : "?";
+    snprintf(buf, cap, "%s%s", t & SKT_KEY_ARRAY ? "ArrayOf" : "", n);
+    return buf;
+}
+
+/* The operator's family against the key's type (cd->key_type, from the
+ * lint-mode compile), and the set qualifier against a key with one value
+ * or several. */
+static void check_key_type(lint *l, const stmt *st, const skt_condition *cd, const skt_op_info *op)
 {
     skt_cond_family f = op->family;
     if (f == SKT_FAM_NULL)
         return;
     const char *key = cd->key;
-    const char *type = info->type;
-    int multi = strncmp(type, "ArrayOf", 7) == 0;
-    const char *base = multi ? type + 7 : type;
+    int multi = (cd->key_type & SKT_KEY_ARRAY) != 0;
+    unsigned base = cd->key_type & ~(unsigned)SKT_KEY_ARRAY;
     int ok;
-    if (strcmp(base, "String") == 0)
+    if (base == SKT_KEY_STRING)
         ok = f == SKT_FAM_STRING || f == SKT_FAM_ARN; /* ARNs held in String keys */
-    else if (strcmp(base, "ARN") == 0)
+    else if (base == SKT_KEY_ARN)
         ok = f == SKT_FAM_ARN || f == SKT_FAM_STRING;
-    else if (strcmp(base, "Numeric") == 0)
+    else if (base == SKT_KEY_NUMERIC)
         ok = f == SKT_FAM_NUMERIC;
-    else if (strcmp(base, "Date") == 0)
+    else if (base == SKT_KEY_DATE)
         ok = f == SKT_FAM_DATE ||
              (f == SKT_FAM_NUMERIC && ci_eq(key, cd->key_len, "aws:EpochTime"));
-    else if (strcmp(base, "Bool") == 0)
+    else if (base == SKT_KEY_BOOL)
         ok = f == SKT_FAM_BOOL;
-    else if (strcmp(base, "IPAddress") == 0)
+    else if (base == SKT_KEY_IP)
         ok = f == SKT_FAM_IP;
     else
         ok = 1;
+    char type[32];
     if (!ok)
         skt_lint_add(l, CK_TYPE_MISMATCH, st, cd->node, 1, "%s operators do not fit '%s', a %s key",
-                     family_name(f), key, type);
-    else if (strcmp(base, "ARN") == 0 && f == SKT_FAM_STRING)
+                     family_name(f), key, key_type_name(cd->key_type, type, sizeof(type)));
+    else if (base == SKT_KEY_ARN && f == SKT_FAM_STRING)
         skt_lint_add(
             l, CK_STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS, st, cd->node, 1,
             "'%s' is an ARN key: compare it with ArnEquals/ArnLike, which match each ARN field separately",
@@ -366,21 +376,25 @@ static void check_key_actions(lint *l, const stmt *st, const skt_condition *cd)
     for (size_t i = 0; i < kl; i++)
         lkey[i] = (char)((key[i] >= 'A' && key[i] <= 'Z') ? key[i] + 32 : key[i]);
     lkey[kl] = '\0';
-    FOR_VALUES(v, st->action)
-    {
-        if (!is_str(v) || has_wild(v->str, v->len) || v->len <= pl ||
-            strncasecmp(v->str, key, pl + 1) != 0)
+    /* the Action entries as the lint-mode compile split them, in place */
+    const skt_statement *ms = st->m;
+    for (size_t i = 0; i < ms->nactions; i++) {
+        const skt_action_pat *p = &ms->actions[i];
+        size_t len;
+        const char *text = action_entry_text(p, &len);
+        if (text == NULL || p->service_len != pl || strncasecmp(text, key, pl) != 0 ||
+            has_wild(text, len))
             continue;
-        const skt_iam_action *a = skt_iam_action_find(l->data, v->str, v->len);
+        const skt_iam_action *a = skt_iam_action_find(l->data, text, len);
         if (a == NULL)
             continue;
         if (action_takes_key(l, a, key, pl, lkey, kl)) {
             nsupported++;
         } else {
             count++;
-            if (ll + v->len + 3 < sizeof(list) - 4) {
+            if (ll + len + 3 < sizeof(list) - 4) {
                 ll += (size_t)snprintf(list + ll, sizeof(list) - ll, "%s%.*s", ll ? ", " : "",
-                                       (int)v->len, v->str);
+                                       (int)len, text);
             }
         }
     }
@@ -404,10 +418,9 @@ static void check_key_data(lint *l, const stmt *st, const skt_condition *cd, con
     if (l->data != NULL && (st->allow || st->deny))
         check_tag_key_services(l, st, cd);
     check_service_principal_key(l, st, cd, op);
-    const skt_iam_key *info = known_key(l, st, cd);
-    if (info == NULL)
+    if (!known_key(l, st, cd))
         return;
-    check_key_type(l, st, cd, op, info);
+    check_key_type(l, st, cd, op);
     check_key_actions(l, st, cd);
 }
 

@@ -303,17 +303,17 @@ static size_t collect_res(const stmt *st, fit_res *res)
     size_t nres = 0;
     if (st->resource == NULL)
         return 0;
-    /* Resource's entries as the lint-mode compile split them */
-    const skt_resource_pat *p = st->m->resources;
-    FOR_VALUES(v, st->resource)
-    {
-        if (!is_str(v) || nres == FIT_MAX_RES || skt_vars_present(v->str, v->len) ||
-            !p[nres].is_arn ||
-            has_wild(p[nres].arn.f[SKT_ARN_SERVICE], p[nres].arn.len[SKT_ARN_SERVICE]))
+    /* Resource's entries as the lint-mode compile split them, in place (a
+     * non-string one with no text) */
+    const skt_statement *ms = st->m;
+    for (size_t i = 0; i < ms->nresources; i++) {
+        const skt_resource_pat *p = &ms->resources[i];
+        if (p->text == NULL || nres == FIT_MAX_RES || skt_vars_present(p->text, p->len) ||
+            !p->is_arn || has_wild(p->arn.f[SKT_ARN_SERVICE], p->arn.len[SKT_ARN_SERVICE]))
             return 0;
-        res[nres].arn = p[nres].arn;
-        res[nres].v = v;
-        res[nres].wild = has_wild(v->str, v->len);
+        res[nres].arn = p->arn;
+        res[nres].v = p->node;
+        res[nres].wild = has_wild(p->text, p->len);
         nres++;
     }
     return nres;
@@ -459,18 +459,16 @@ static const seckit_json *covering_entry(lint *l, const stmt *st, const skt_iam_
     int any_required = 0;
     for (size_t k = 0; k < nrt; k++)
         any_required |= rt[k].required;
-    /* Resource's entries as the lint-mode compile split them */
-    const skt_resource_pat *p = st->m->resources;
-    size_t pos = 0;
-    FOR_VALUES(v, st->resource)
-    {
-        const skt_resource_pat *r = &p[pos++];
-        if (!is_str(v) || v->len < 4 || memchr(v->str, '*', v->len) == NULL ||
-            skt_vars_present(v->str, v->len) || !r->is_arn)
+    /* Resource's entries as the lint-mode compile split them, in place */
+    const skt_statement *ms = st->m;
+    for (size_t i = 0; i < ms->nresources; i++) {
+        const skt_resource_pat *r = &ms->resources[i];
+        if (r->text == NULL || r->len < 4 || memchr(r->text, '*', r->len) == NULL ||
+            skt_vars_present(r->text, r->len) || !r->is_arn)
             continue;
         for (size_t k = 0; k < nrt; k++)
             if ((rt[k].required || !any_required) && entry_covers_type(&r->arn, rt[k].rtype))
-                return v;
+                return r->node;
     }
     return NULL;
 }
@@ -479,9 +477,11 @@ const seckit_json *skt_lint_effectively_star(lint *l, const stmt *st, const char
 {
     if (st->resource == NULL)
         return NULL;
-    FOR_VALUES(v, st->resource)
-    if (streq(v, "*"))
-        return v;
+    /* Resource's entries as the lint-mode compile split them */
+    const skt_statement *ms = st->m;
+    for (size_t i = 0; i < ms->nresources; i++)
+        if (ms->resources[i].all)
+            return ms->resources[i].node;
     if (l->data == NULL || action == NULL)
         return NULL;
     const skt_iam_action *a = skt_iam_action_find(l->data, action, strlen(action));
@@ -532,11 +532,12 @@ void skt_lint_check_star_lists(lint *l, const stmt *st, const char *const *cred,
         return;
     /* first, cheaply: an entry whose resource part has a '*' (and no '?') */
     int any = 0;
-    FOR_VALUES(v, st->resource)
-    {
-        const char *star = is_str(v) ? memchr(v->str, '*', v->len) : NULL;
-        if (star != NULL && memchr(v->str, '?', v->len) == NULL &&
-            !skt_vars_present(v->str, v->len))
+    const skt_statement *ms = st->m;
+    for (size_t i = 0; i < ms->nresources; i++) {
+        const skt_resource_pat *r = &ms->resources[i];
+        const char *star = r->text != NULL ? memchr(r->text, '*', r->len) : NULL;
+        if (star != NULL && memchr(r->text, '?', r->len) == NULL &&
+            !skt_vars_present(r->text, r->len))
             any = 1;
     }
     if (!any)
@@ -666,10 +667,13 @@ static void tally(key_tally *t, const seckit_iam_data *d, const skt_iam_action *
     list_add(t->list, sizeof(t->list), &t->listed, a->display);
 }
 
+/* The statement's conditions as the lint-mode compile made them (one per
+ * key of each operator that is an object, its key looked up in the service
+ * data) and its Action entries as it split them, in place. */
 void skt_lint_check_key_support(lint *l, const stmt *st)
 {
-    if (l->data == NULL || st->condition == NULL || st->condition->kind != SECKIT_JSON_OBJECT ||
-        st->action == NULL)
+    const skt_statement *ms = st->m;
+    if (l->data == NULL || ms->nconditions == 0 || st->action == NULL)
         return;
     /* actions a pattern brings that do not apply to the statement's ARNs
      * (nor wildcard-only ones) are not granted anyway: not counted */
@@ -678,71 +682,68 @@ void skt_lint_check_key_support(lint *l, const stmt *st)
     int res_made = 0; /* res is made on the first pattern */
     fit_cache cache;
     cache.n = 0;
-    for (const seckit_json *o = st->condition->child; o != NULL; o = o->next) {
-        if (o->kind != SECKIT_JSON_OBJECT)
+    for (size_t c = 0; c < ms->nconditions; c++) {
+        const skt_condition *cd = &ms->conditions[c];
+        const char *key = cd->key;
+        size_t kl = cd->key_len;
+        const char *colon = key != NULL ? memchr(key, ':', kl) : NULL;
+        /* global keys (aws:) are set for every action; keys of other
+         * issuers (accounts.google.com:aud) are not the service's */
+        if (colon == NULL || kl >= 256 || ci_prefix(key, kl, "aws:") ||
+            memchr(key, '.', (size_t)(colon - key)) != NULL ||
+            ci_eq(key, kl, "ec2:SourceInstanceARN") || !cd->key_known)
             continue;
-        for (const seckit_json *k = o->child; k != NULL; k = k->next) {
-            const char *key = k->key;
-            size_t kl = k->key_len;
-            const char *colon = memchr(key, ':', kl);
-            /* global keys (aws:) are set for every action; keys of other
-             * issuers (accounts.google.com:aud) are not the service's */
-            if (colon == NULL || kl >= 256 || ci_prefix(key, kl, "aws:") ||
-                memchr(key, '.', (size_t)(colon - key)) != NULL ||
-                ci_eq(key, kl, "ec2:SourceInstanceARN") ||
-                skt_iam_key_find(l->data, key, kl) == NULL)
+        size_t pl = (size_t)(colon - key);
+        char lkey[256];
+        for (size_t i = 0; i < kl; i++)
+            lkey[i] = (char)((key[i] >= 'A' && key[i] <= 'Z') ? key[i] + 32 : key[i]);
+        lkey[kl] = '\0';
+        key_tally t;
+        memset(&t, 0, sizeof(t));
+        size_t lit_sup = 0, lit_unsup = 0;
+        for (size_t e = 0; e < ms->nactions; e++) {
+            size_t len;
+            const char *text = action_entry_text(&ms->actions[e], &len);
+            if (text == NULL || ms->actions[e].service_len != pl || strncasecmp(text, key, pl) != 0)
                 continue;
-            size_t pl = (size_t)(colon - key);
-            char lkey[256];
-            for (size_t i = 0; i < kl; i++)
-                lkey[i] = (char)((key[i] >= 'A' && key[i] <= 'Z') ? key[i] + 32 : key[i]);
-            lkey[kl] = '\0';
-            key_tally t;
-            memset(&t, 0, sizeof(t));
-            size_t lit_sup = 0, lit_unsup = 0;
-            FOR_VALUES(v, st->action)
-            {
-                if (!is_str(v) || v->len <= pl || strncasecmp(v->str, key, pl + 1) != 0)
+            if (!has_wild(text, len)) {
+                const skt_iam_action *a = skt_iam_action_find(l->data, text, len);
+                if (a == NULL)
                     continue;
-                if (!has_wild(v->str, v->len)) {
-                    const skt_iam_action *a = skt_iam_action_find(l->data, v->str, v->len);
-                    if (a == NULL)
-                        continue;
-                    size_t before = t.supported;
-                    tally(&t, l->data, a, lkey, kl);
-                    if (t.supported > before)
-                        lit_sup++;
-                    else
-                        lit_unsup++;
-                    continue;
-                }
-                const skt_iam_service *svc = skt_iam_service_find(l->data, v->str, pl);
-                if (svc == NULL)
-                    continue;
-                if (!res_made) {
-                    nres = st->notresource == NULL ? collect_res(st, res) : 0;
-                    res_made = 1;
-                }
-                size_t head = literal_head(v->str, v->len);
-                for (size_t i = 0; i < svc->action_count; i++) {
-                    const skt_iam_action *a = &l->data->actions[svc->action_first + i];
-                    if (a->name_len >= head && strncasecmp(a->name, v->str, head) == 0 &&
-                        skt_glob_match(v->str, v->len, a->name, a->name_len, 1) &&
-                        (nres == 0 ||
-                         (!a->wildcard_only && action_fits(l->data, a, res, nres, &cache) != 0)))
-                        tally(&t, l->data, a, lkey, kl);
-                }
+                size_t before = t.supported;
+                tally(&t, l->data, a, lkey, kl);
+                if (t.supported > before)
+                    lit_sup++;
+                else
+                    lit_unsup++;
+                continue;
             }
-            /* lint_conditions.c already reports a key that no listed action
-             * takes; here: the key some actions take and others do not */
-            if (t.unsupported == 0 || t.supported == 0 || (lit_unsup > 0 && lit_sup == 0))
+            const skt_iam_service *svc = skt_iam_service_find(l->data, text, pl);
+            if (svc == NULL)
                 continue;
-            skt_lint_add(
-                l, CK_UNSUPPORTED_ACTION_FOR_CONDITION_KEY, st, k, 1,
-                "'%s' is set for %zu of the statement's %.*s actions but not for %zu (%s), so the condition %s for "
-                "those; give them a statement of their own",
-                key, t.supported, (int)pl, key, t.unsupported, t.list,
-                st->allow ? "never matches" : "does not restrict");
+            if (!res_made) {
+                nres = st->notresource == NULL ? collect_res(st, res) : 0;
+                res_made = 1;
+            }
+            size_t head = literal_head(text, len);
+            for (size_t i = 0; i < svc->action_count; i++) {
+                const skt_iam_action *a = &l->data->actions[svc->action_first + i];
+                if (a->name_len >= head && strncasecmp(a->name, text, head) == 0 &&
+                    skt_glob_match(text, len, a->name, a->name_len, 1) &&
+                    (nres == 0 ||
+                     (!a->wildcard_only && action_fits(l->data, a, res, nres, &cache) != 0)))
+                    tally(&t, l->data, a, lkey, kl);
+            }
         }
+        /* lint_conditions.c already reports a key that no listed action
+         * takes; here: the key some actions take and others do not */
+        if (t.unsupported == 0 || t.supported == 0 || (lit_unsup > 0 && lit_sup == 0))
+            continue;
+        skt_lint_add(
+            l, CK_UNSUPPORTED_ACTION_FOR_CONDITION_KEY, st, cd->node, 1,
+            "'%s' is set for %zu of the statement's %.*s actions but not for %zu (%s), so the condition %s for "
+            "those; give them a statement of their own",
+            key, t.supported, (int)pl, key, t.unsupported, t.list,
+            st->allow ? "never matches" : "does not restrict");
     }
 }

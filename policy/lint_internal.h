@@ -174,15 +174,15 @@ static inline size_t stmt_naction_entries(const stmt *st)
     return st->action != NULL ? st->nacts : 0;
 }
 
-/* The statement's Action entry v at position pos split (skt_action_split):
- * the one skt_lint_stmt_index_actions kept, else split into *own. */
-static inline const skt_action_pat *stmt_action_split(const stmt *st, size_t pos,
-                                                      const seckit_json *v, skt_action_pat *own)
+/* The text of an entry as the lint-mode compile split it in place, when
+ * it is a string with a ':' (not "*"): service ':' name, *len its length;
+ * else NULL. */
+static inline const char *action_entry_text(const skt_action_pat *p, size_t *len)
 {
-    if (st->acts != NULL && pos < st->nacts && st->acts[pos].node == v)
-        return &st->acts[pos];
-    skt_action_split(v->str, v->len, own);
-    return own;
+    if (p->service == NULL || p->all)
+        return NULL;
+    *len = p->service_len + 1 + p->name_len;
+    return p->service;
 }
 
 /* Add a finding of check ck at node n (its key's span when keyspan). */

@@ -81,39 +81,37 @@ static int principal_is_everyone(const skt_statement *m)
  * ForAllValues:, not ...IfExists, not Null or Bool)?  Read with the
  * compiler's skt_cond_op_parse: a name that is no operator restricts
  * nothing (the policy does not compile). */
-static int restricting_operator(const seckit_json *o)
+static int restricting_operator(const skt_condition *cd)
 {
-    skt_cond_op id;
-    skt_set_op set;
-    int if_exists;
-    if (skt_cond_op_parse(o->key, o->key_len, &id, &set, &if_exists) != 0)
+    if (cd->problems & SKT_CP_OPERATOR)
         return 0;
-    const skt_op_info *op = skt_cond_op_info(id);
+    const skt_op_info *op = skt_cond_op_info(cd->op);
     /* ForAllValues: is true when the key is absent */
-    return set != SKT_SET_FOR_ALL && !if_exists && !op->negated && op->family != SKT_FAM_NULL &&
-           id != SKT_OP_BOOL;
+    return cd->set != SKT_SET_FOR_ALL && !cd->if_exists && !op->negated &&
+           op->family != SKT_FAM_NULL && cd->op != SKT_OP_BOOL;
 }
 
+/* The conditions as the lint-mode compile made them: one per key of each
+ * operator that is an object (an operator with no key: key NULL). */
 static int has_restricting_condition(const stmt *st)
 {
-    if (st->condition == NULL || st->condition->kind != SECKIT_JSON_OBJECT)
-        return 0;
-    for (const seckit_json *o = st->condition->child; o != NULL; o = o->next) {
-        if (o->kind != SECKIT_JSON_OBJECT || !restricting_operator(o))
+    const skt_statement *ms = st->m;
+    for (size_t c = 0; c < ms->nconditions; c++) {
+        const skt_condition *cd = &ms->conditions[c];
+        if (cd->key == NULL || !restricting_operator(cd))
             continue;
-        for (const seckit_json *k = o->child; k != NULL; k = k->next)
-            for (size_t i = 0; i < SKT_ARRAY_LEN(restricting_keys); i++)
-                if (strcasecmp(k->key, restricting_keys[i]) == 0)
-                    return 1;
+        for (size_t i = 0; i < SKT_ARRAY_LEN(restricting_keys); i++)
+            if (strcasecmp(cd->key, restricting_keys[i]) == 0)
+                return 1;
     }
     return 0;
 }
 
-/* The access levels an Action entry v (p its split, skt_action_split)
- * allows (SECKIT_ACCESS_* bits); every level when it is "*", a service
- * wildcard, or unknown to the data. */
-static unsigned entry_access(const seckit_iam_data *d, const seckit_json *v,
-                             const skt_action_pat *p, int *service_ok)
+/* The access levels an Action entry (p as the lint-mode compile split it,
+ * in place) allows (SECKIT_ACCESS_* bits); every level when it is "*", a
+ * service wildcard, or unknown to the data; none when it is not a string
+ * or has no ':'. */
+static unsigned entry_access(const seckit_iam_data *d, const skt_action_pat *p, int *service_ok)
 {
     const unsigned all = SECKIT_ACCESS_LIST | SECKIT_ACCESS_READ | SECKIT_ACCESS_WRITE |
                          SECKIT_ACCESS_PERMISSIONS | SECKIT_ACCESS_TAGGING;
@@ -121,29 +119,31 @@ static unsigned entry_access(const seckit_iam_data *d, const seckit_json *v,
         *service_ok = 1;
         return all;
     }
-    if (p->service == NULL)
+    size_t len;
+    const char *text = action_entry_text(p, &len);
+    if (text == NULL)
         return 0;
     size_t pl = p->service_len;
     if (p->service_wild) {
         *service_ok = 1;
         return all;
     }
-    if (!public_service(v->str, pl))
+    if (!public_service(text, pl))
         return 0;
     *service_ok = 1;
     if (d == NULL)
         return all;
-    if (!has_wild(v->str, v->len)) {
-        const skt_iam_action *a = skt_iam_action_find(d, v->str, v->len);
+    if (!has_wild(text, len)) {
+        const skt_iam_action *a = skt_iam_action_find(d, text, len);
         return a != NULL ? a->access : 0;
     }
-    const skt_iam_service *svc = skt_iam_service_find(d, v->str, pl);
+    const skt_iam_service *svc = skt_iam_service_find(d, text, pl);
     if (svc == NULL)
         return 0;
     unsigned acc = 0;
     for (size_t i = 0; i < svc->action_count; i++) {
         const skt_iam_action *a = &d->actions[svc->action_first + i];
-        if (skt_glob_match(v->str, v->len, a->name, a->name_len, 1))
+        if (skt_glob_match(text, len, a->name, a->name_len, 1))
             acc |= a->access;
     }
     return acc;
@@ -165,18 +165,11 @@ void skt_lint_check_public(lint *l, const stmt *st)
         acc = write;
         service_ok = l->rtype != SECKIT_RESOURCE_NONE;
     } else if (st->action != NULL) {
-        size_t pos = 0;
-        FOR_VALUES(v, st->action)
-        {
-            if (!is_str(v)) {
-                pos++;
-                continue;
-            }
-            skt_action_pat own;
-            unsigned a =
-                entry_access(l->data, v, stmt_action_split(st, pos++, v, &own), &service_ok);
+        /* Action's entries as the lint-mode compile split them */
+        for (size_t i = 0; i < stmt_naction_entries(st); i++) {
+            unsigned a = entry_access(l->data, &st->acts[i], &service_ok);
             if ((a & write) != 0 && first_write == NULL)
-                first_write = v;
+                first_write = st->acts[i].node;
             acc |= a;
         }
     }

@@ -25,9 +25,10 @@ static int resource_is_star(const stmt *st)
 {
     if (st->resource == NULL)
         return 0;
-    FOR_VALUES(v, st->resource)
-    if (streq(v, "*"))
-        return 1;
+    /* Resource's entries as the lint-mode compile split them */
+    for (size_t i = 0; i < st->m->nresources; i++)
+        if (st->m->resources[i].all)
+            return 1;
     return 0;
 }
 
@@ -40,31 +41,25 @@ static int resource_is_star(const stmt *st)
  * operators do not count. */
 static int restricted_to_named_services(const stmt *st, const char *key)
 {
-    if (st->condition == NULL || st->condition->kind != SECKIT_JSON_OBJECT)
-        return 0;
-    for (const seckit_json *o = st->condition->child; o != NULL; o = o->next) {
-        skt_cond_op id;
-        skt_set_op set;
-        int if_exists;
-        if (o->kind != SECKIT_JSON_OBJECT ||
-            skt_cond_op_parse(o->key, o->key_len, &id, &set, &if_exists) != 0 ||
-            set != SKT_SET_NONE || if_exists ||
-            (id != SKT_OP_STRING_EQUALS && id != SKT_OP_STRING_LIKE))
+    /* the conditions as the lint-mode compile made them: one per key of
+     * each operator that is an object, the values with their JSON nodes */
+    const skt_statement *ms = st->m;
+    for (size_t i = 0; i < ms->nconditions; i++) {
+        const skt_condition *cd = &ms->conditions[i];
+        if (cd->key == NULL || (cd->problems & SKT_CP_OPERATOR) || cd->set != SKT_SET_NONE ||
+            cd->if_exists || (cd->op != SKT_OP_STRING_EQUALS && cd->op != SKT_OP_STRING_LIKE) ||
+            !ci_eq(cd->key, cd->key_len, key))
             continue;
-        for (const seckit_json *k = o->child; k != NULL; k = k->next) {
-            if (!ci_eq(k->key, k->key_len, key))
-                continue;
-            int any = 0, literal = 1;
-            FOR_VALUES(v, k)
-            {
-                any = 1;
-                if (!is_str(v) || v->len == 0 || has_wild(v->str, v->len) ||
-                    skt_vars_present(v->str, v->len))
-                    literal = 0;
-            }
-            if (any && literal)
-                return 1;
+        /* a key whose value is an object or null has no values: like [] */
+        int literal = cd->nvalues > 0;
+        for (size_t j = 0; j < cd->nvalues; j++) {
+            const skt_cond_value *cv = &cd->values[j];
+            if (cv->node->kind != SECKIT_JSON_STRING || cv->len == 0 ||
+                has_wild(cv->str, cv->len) || cv->has_vars)
+                literal = 0;
         }
+        if (literal)
+            return 1;
     }
     return 0;
 }
@@ -341,8 +336,8 @@ static int principal_only_accounts(const stmt *st)
 {
     const skt_statement *m = st->m;
     unsigned bit = 1u << SKT_EL_PRINCIPAL;
-    if (st->principal == NULL || st->principal->kind != SECKIT_JSON_OBJECT ||
-        ((m->bad | m->partial) & bit) || m->principal_split == 0)
+    if (!(m->principal_members & SKT_PMEMBERS_OBJECT) || ((m->bad | m->partial) & bit) ||
+        m->principal_split == 0)
         return 0;
     for (size_t i = 0; i < m->principal_split; i++) {
         const skt_principal *p = &m->principals[i];

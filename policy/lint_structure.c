@@ -457,6 +457,16 @@ static void lint_resource_lists(lint *l, const stmt *st)
 }
 
 /* Principal and NotPrincipal: where they belong, and their values. */
+/* Is Principal (and not NotPrincipal) "*" or {"AWS": "*"}, as written:
+ * one principal, the AWS "*" not in a list, and nothing else (no other
+ * member, however bad)? */
+static int principal_is_any(const skt_statement *ms)
+{
+    const skt_principal *p = ms->principals;
+    return ms->nprincipals == 1 && !(ms->partial & (1u << SKT_EL_PRINCIPAL)) &&
+           p->type == SKT_PTYPE_AWS && p->kind == SKT_PRIN_ANY && !p->in_list;
+}
+
 static void lint_principal_elements(lint *l, const stmt *st)
 {
     const seckit_json *s = st->node;
@@ -477,10 +487,7 @@ static void lint_principal_elements(lint *l, const stmt *st)
         if (st->notprincipal != NULL)
             skt_lint_add(l, CK_RCP_SYNTAX_ERROR_PRINCIPAL, st, st->notprincipal, 1,
                          "resource control policies do not take NotPrincipal");
-        else if (st->principal != NULL && !streq(st->principal, "*") &&
-                 !(st->principal->kind == SECKIT_JSON_OBJECT && st->principal->count == 1 &&
-                   strcmp(st->principal->child->key, "AWS") == 0 &&
-                   streq(st->principal->child, "*")))
+        else if (st->principal != NULL && !principal_is_any(st->m))
             skt_lint_add(
                 l, CK_RCP_SYNTAX_ERROR_PRINCIPAL, st, st->principal, 1,
                 "in resource control policies Principal must be \"*\"; narrow it with conditions");
@@ -808,7 +815,7 @@ int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all)
     skt_policy pol;
     skt_problems pb;
     seckit_error cerr; /* set only when out of memory */
-    if (skt_policy_compile_lint(&ma, root, &pol, &pb, &cerr) != 0) {
+    if (skt_policy_compile_lint(&ma, root, l->data, &pol, &pb, &cerr) != 0) {
         skt_arena_free(&ma);
         return SECKIT_ENOMEM;
     }

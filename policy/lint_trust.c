@@ -226,7 +226,7 @@ void skt_lint_check_trust_statement(lint *l, const stmt *st)
     size_t n = m->principal_split;
     int trust = l->type == SECKIT_POLICY_TRUST;
     int resource = l->type == SECKIT_POLICY_RESOURCE && l->rtype != SECKIT_RESOURCE_IAM_ROLE_TRUST;
-    if (st->principal->kind != SECKIT_JSON_OBJECT) {
+    if (!(m->principal_members & SKT_PMEMBERS_OBJECT)) {
         /* "*" (another string is a problem) */
         if (n == 1 && trust && st->condition == NULL)
             any_principal(l, st, ps[0].node);

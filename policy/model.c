@@ -232,6 +232,8 @@ static int principal_shape(compile_ctx *c, skt_statement *st, skt_element e, con
         st->bad |= bit;
         return bad(c, SKT_PB_WRONG_TYPE, el, si, v, what, NULL);
     }
+    if (c->pb != NULL && e == SKT_EL_PRINCIPAL)
+        st->principal_members = SKT_PMEMBERS_OBJECT;
     if (c->pb != NULL && v->count == 0) {
         st->bad |= bit;
         return problem(c, SKT_PB_EMPTY_LIST, el, si, v);
@@ -240,7 +242,10 @@ static int principal_shape(compile_ctx *c, skt_statement *st, skt_element e, con
     for (const seckit_json *m = v->child; m; m = m->next) {
         if (c->pb != NULL && m->duplicate_key)
             SKT_GUARD(problem(c, SKT_PB_DUPLICATE, "a principal", si, m));
-        if (c->pb != NULL && principal_type_of(m->key) < 0) {
+        int type = c->pb != NULL ? principal_type_of(m->key) : 0;
+        if (e == SKT_EL_PRINCIPAL && c->pb != NULL)
+            st->principal_members |= type < 0 ? SKT_PMEMBERS_OTHER : 1u << type;
+        if (type < 0) {
             st->partial |= bit;
             SKT_GUARD(problem(c, SKT_PB_UNKNOWN, "a principal", si, m));
             continue;
@@ -287,6 +292,7 @@ static int principal_entries(compile_ctx *c, skt_statement *st, const seckit_jso
         p->account[0] = '\0';
         p->type = SKT_PTYPE_AWS;
         p->list_bad = 0;
+        p->in_list = 0;
         p->node = v;
         p->span = v->span;
         return 0;
@@ -326,6 +332,7 @@ static int principal_entries(compile_ctx *c, skt_statement *st, const seckit_jso
             }
             p->type = (unsigned char)type;
             p->list_bad = (unsigned char)list_bad;
+            p->in_list = m->kind == SECKIT_JSON_ARRAY;
             p->node = e;
             p->span = e->span;
         }
@@ -578,8 +585,10 @@ static int compile_conditions(compile_ctx *c, skt_statement *st, const seckit_js
             skt_condition *cd = add_condition(st, o, set, ifx, op, k);
             cd->problems = problems;
             const skt_iam_key *ki = c->data ? skt_iam_key_find(c->data, k->key, k->key_len) : NULL;
-            if (ki != NULL)
+            if (ki != NULL) {
                 cd->key_type = ki->ktype;
+                cd->key_known = 1;
+            }
             cd->key = lint ? k->key : skt_arena_strndup(c->a, k->key, k->key_len);
             cd->key_len = k->key_len;
             if (cd->key == NULL)
@@ -890,10 +899,10 @@ static int lint_statement(compile_ctx *c, const seckit_json *s, size_t index, sk
     return 0;
 }
 
-int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, skt_policy *out,
-                            skt_problems *pb, seckit_error *err)
+int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, const seckit_iam_data *data,
+                            skt_policy *out, skt_problems *pb, seckit_error *err)
 {
-    compile_ctx c = {a, NULL, NULL, err, 0, SECKIT_EVAL_IDENTITY, pb};
+    compile_ctx c = {a, data, NULL, err, 0, SECKIT_EVAL_IDENTITY, pb};
     memset(out, 0, sizeof *out);
     memset(pb, 0, sizeof *pb);
     const seckit_json *stmts;

@@ -320,6 +320,8 @@ typedef struct skt_principal {
     unsigned char type;      /* skt_principal_type */
     unsigned char list_bad;  /* lint mode: its type's list has an entry that
                                 is not a string (a problem) */
+    unsigned char in_list;   /* written as an entry of its type's list (not
+                                as the type's string, nor as Principal "*") */
 } skt_principal;
 
 typedef struct skt_action_pat {
@@ -376,6 +378,7 @@ typedef struct skt_condition {
     size_t key_len;
     unsigned key_type; /* skt_key_type from the service data; SKT_KEY_OTHER
                           when unknown or compiled without data */
+    int key_known;     /* the service data has the key (key_type is its type) */
     skt_cond_value *values;
     size_t nvalues;
     unsigned problems;          /* lint mode: SKT_CP_* bits (else 0) */
@@ -418,7 +421,15 @@ typedef struct skt_statement {
      * whose value is not a string or a list, [], or an entry that is not a
      * string (each a problem) */
     unsigned partial;
+    /* lint mode: when Principal is an object (even {}), SKT_PMEMBERS_OBJECT,
+     * and for each of its members bit (1u << skt_principal_type) of its
+     * principal type, or SKT_PMEMBERS_OTHER when it names none; 0 when
+     * there is no Principal or it is not an object */
+    unsigned principal_members;
 } skt_statement;
+
+#define SKT_PMEMBERS_OTHER 0x40u
+#define SKT_PMEMBERS_OBJECT 0x80u
 
 typedef struct skt_policy {
     seckit_eval_role role;
@@ -482,11 +493,12 @@ int skt_policy_compile(skt_arena *a, const seckit_json *root, seckit_eval_role r
  * element itself, "a principal" for a type's member or entry).  Conditions
  * are compiled by the strict mode's code, bad parts recorded on them
  * (skt_condition.problems, skt_cond_value.problem) and the compile going
- * on; key types are not looked up (SKT_KEY_OTHER); a Condition that is not
- * an object, or is {}, has its bit in bad and no conditions.  The policy's
- * role and names are not used.  Returns 0, or SECKIT_ENOMEM. */
-int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, skt_policy *out,
-                            skt_problems *pb, seckit_error *err);
+ * on; key types are looked up in data as the strict compile does (key_known
+ * and key_type; none when data is NULL); a Condition that is not an object,
+ * or is {}, has its bit in bad and no conditions.  The policy's role and
+ * names are not used.  Returns 0, or SECKIT_ENOMEM. */
+int skt_policy_compile_lint(skt_arena *a, const seckit_json *root, const seckit_iam_data *data,
+                            skt_policy *out, skt_problems *pb, seckit_error *err);
 
 /* Classify a principal string of the AWS kind (account id, ARN, "*"). */
 void skt_principal_classify(const char *s, size_t n, skt_principal *out);

@@ -911,7 +911,7 @@ static void test_compile_lint_mode(void)
     CHECK_RC(seckit_json_parse(&doc, j, strlen(j), NULL, &err), 0);
     skt_policy cp;
     skt_problems pb;
-    CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
+    CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), NULL, &cp, &pb, &err), 0);
     CHECK(pb.v2012 && pb.version != NULL && pb.statement != NULL && cp.nstatements == 4);
     /* good parts: statement 0 whole, actions split in place (case kept) */
     const skt_statement *s0 = &cp.statements[0];
@@ -969,7 +969,7 @@ static void test_compile_lint_mode(void)
     const size_t count[] = {1, 3, 1};
     for (size_t i = 0; i < SKT_ARRAY_LEN(bad); i++) {
         CHECK_RC(seckit_json_parse(&doc, bad[i], strlen(bad[i]), NULL, &err), 0);
-        CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
+        CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), NULL, &cp, &pb, &err), 0);
         CHECK_MSG(pb.n == count[i] && pb.items[0].kind == first[i] && pb.statement == NULL &&
                       cp.nstatements == 0,
                   "policy %zu: %zu problems", i, pb.n);
@@ -1007,7 +1007,7 @@ static void test_compile_lint_conditions(void)
     CHECK_RC(seckit_json_parse(&doc, j, strlen(j), NULL, &err), 0);
     skt_policy cp;
     skt_problems pb;
-    CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
+    CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), NULL, &cp, &pb, &err), 0);
     CHECK(pb.n == 0 && cp.nstatements == 1);
     const skt_statement *st = &cp.statements[0];
     CHECK((st->bad & (1u << SKT_EL_CONDITION)) == 0);
@@ -1090,7 +1090,7 @@ static void test_compile_lint_conditions(void)
                                     NULL, &strict, &err),
                  SECKIT_EFORMAT);
         CHECK_MSG(strcmp(err.message, want) == 0, "case %zu: %s", i, err.message);
-        CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
+        CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), NULL, &cp, &pb, &err), 0);
         st = &cp.statements[0];
         const seckit_json *at = NULL; /* the first bad part the lint mode recorded */
         if (st->bad & (1u << SKT_EL_CONDITION))
@@ -1123,7 +1123,7 @@ static void test_compile_lint_conditions(void)
     CHECK_RC(skt_policy_compile(&ar, seckit_json_root(doc), SECKIT_EVAL_IDENTITY, "p", "p.json",
                                 NULL, &strict, &err),
              0);
-    CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
+    CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), NULL, &cp, &pb, &err), 0);
     CHECK(cp.statements[0].nconditions == 3 && strict.statements[0].nconditions == 3);
     for (size_t k = 0; k < 3; k++)
         CHECK(cp.statements[0].conditions[k].problems == 0 &&
@@ -1133,6 +1133,74 @@ static void test_compile_lint_conditions(void)
                   strict.statements[0].conditions[k].values[0].num);
     seckit_json_free(doc);
     skt_arena_free(&ar);
+}
+
+/* The lint mode looks condition keys up in the service data as the strict
+ * mode does: a known key gets its type, an unknown one (or any key, with
+ * no data) stays SKT_KEY_OTHER and not known. */
+static void test_compile_lint_key_types(void)
+{
+    const char *top = getenv("top_srcdir");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/policy/data/iam-data.txt", top && top[0] ? top : "..");
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        SKIP("test_compile_lint_key_types", "cannot open %s", path);
+        return;
+    }
+    static char buf[8 << 20];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    seckit_error err;
+    seckit_error_clear(&err);
+    seckit_iam_data *d = NULL;
+    CHECK_RC(seckit_iam_data_load(&d, buf, n, &err), 0);
+    skt_arena ar;
+    skt_arena_init(&ar);
+    seckit_json_doc *doc = NULL;
+    const char *j = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":"
+                    "\"s3:GetObject\",\"Resource\":\"*\",\"Condition\":{\"IpAddress\":"
+                    "{\"AWS:SourceIP\":\"10.0.0.0/8\"},\"ForAnyValue:StringLike\":{\"aws:TagKeys\":"
+                    "\"a*\",\"aws:NoSuchKey\":\"x\",\"aws:ResourceTag/team\":\"t\"},"
+                    "\"Bogus\":{\"aws:SourceArn\":\"x\"}}}}";
+    CHECK_RC(seckit_json_parse(&doc, j, strlen(j), NULL, &err), 0);
+    skt_policy cp;
+    skt_problems pb;
+    CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), d, &cp, &pb, &err), 0);
+    const skt_statement *st = &cp.statements[0];
+    CHECK_MSG(st->nconditions == 5, "%zu conditions", st->nconditions);
+    if (st->nconditions == 5) {
+        const skt_condition *c = st->conditions;
+        /* known keys (case-insensitive, templated ones too) get their types */
+        CHECK(c[0].key_known && c[0].key_type == SKT_KEY_IP);
+        CHECK(c[1].key_known && c[1].key_type == (SKT_KEY_STRING | SKT_KEY_ARRAY));
+        CHECK(c[3].key_known && c[3].key_type == SKT_KEY_STRING);
+        /* near miss: a key the data does not have */
+        CHECK(!c[2].key_known && c[2].key_type == SKT_KEY_OTHER);
+        /* under an operator that is none, the key is still looked up */
+        CHECK(c[4].problems == SKT_CP_OPERATOR && c[4].key_known && c[4].key_type == SKT_KEY_ARN);
+        /* the strict compile gives the same types */
+        skt_policy strict;
+        const char *sj = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+                         "\"Action\":\"s3:GetObject\",\"Resource\":\"*\",\"Condition\":"
+                         "{\"IpAddress\":{\"AWS:SourceIP\":\"10.0.0.0/8\"}}}}";
+        seckit_json_doc *sdoc = NULL;
+        CHECK_RC(seckit_json_parse(&sdoc, sj, strlen(sj), NULL, &err), 0);
+        CHECK_RC(skt_policy_compile(&ar, seckit_json_root(sdoc), SECKIT_EVAL_IDENTITY, "p",
+                                    "p.json", d, &strict, &err),
+                 0);
+        CHECK(strict.statements[0].conditions[0].key_known &&
+              strict.statements[0].conditions[0].key_type == c[0].key_type);
+        seckit_json_free(sdoc);
+    }
+    /* without data nothing is known */
+    CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), NULL, &cp, &pb, &err), 0);
+    for (size_t i = 0; i < cp.statements[0].nconditions; i++)
+        CHECK(!cp.statements[0].conditions[i].key_known &&
+              cp.statements[0].conditions[i].key_type == SKT_KEY_OTHER);
+    seckit_json_free(doc);
+    skt_arena_free(&ar);
+    seckit_iam_data_free(d);
 }
 
 /* The lint mode classifies principals as the strict mode does, one per
@@ -1159,7 +1227,7 @@ static void test_compile_lint_principals(void)
     CHECK_RC(seckit_json_parse(&doc, j, strlen(j), NULL, &err), 0);
     skt_policy cp;
     skt_problems pb;
-    CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), &cp, &pb, &err), 0);
+    CHECK_RC(skt_policy_compile_lint(&ar, seckit_json_root(doc), NULL, &cp, &pb, &err), 0);
     CHECK(cp.nstatements == 4);
     static const struct {
         skt_problem_kind kind;
@@ -1195,6 +1263,13 @@ static void test_compile_lint_principals(void)
           p[3].node->span.start.line == 6);
     CHECK((s0->partial & (1u << SKT_EL_PRINCIPAL)) &&
           !(s0->partial & (1u << SKT_EL_NOT_PRINCIPAL)));
+    /* how they are written: in a list or not; Principal's member types */
+    CHECK(p[0].in_list && p[1].in_list && !p[2].in_list && !p[3].in_list);
+    CHECK(s0->principal_members ==
+          (SKT_PMEMBERS_OBJECT | 1u << SKT_PTYPE_AWS | 1u << SKT_PTYPE_SERVICE |
+           1u << SKT_PTYPE_FEDERATED | SKT_PMEMBERS_OTHER));
+    CHECK(cp.statements[1].principal_members == 0 &&
+          cp.statements[2].principal_members == SKT_PMEMBERS_OBJECT);
     CHECK(!(s0->bad & (1u << SKT_EL_PRINCIPAL)));
     CHECK(cp.statements[1].nprincipals == 0 && (cp.statements[1].bad & (1u << SKT_EL_PRINCIPAL)));
     CHECK(cp.statements[2].nprincipals == 0 && (cp.statements[2].bad & (1u << SKT_EL_PRINCIPAL)));
@@ -1202,7 +1277,8 @@ static void test_compile_lint_principals(void)
     const skt_statement *s3 = &cp.statements[3];
     CHECK(s3->nprincipals == 1 && s3->principal_split == 1 &&
           s3->principals[0].kind == SKT_PRIN_ANY &&
-          s3->principals[0].node == s3->elem[SKT_EL_PRINCIPAL] && s3->bad == 0 && s3->partial == 0);
+          s3->principals[0].node == s3->elem[SKT_EL_PRINCIPAL] && s3->bad == 0 &&
+          s3->partial == 0 && !s3->principals[0].in_list && s3->principal_members == 0);
     seckit_json_free(doc);
     /* the strict mode fails on each with the message it always gave */
     static const struct {
@@ -1322,6 +1398,7 @@ int main(void)
     TEST(test_compile_lint_mode);
     TEST(test_compile_lint_principals);
     TEST(test_compile_lint_conditions);
+    TEST(test_compile_lint_key_types);
     TEST(test_compile_version_whole_text);
     TEST(test_arena_with_buffer);
     seckit_policy_set_free(kept_set);
