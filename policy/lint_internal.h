@@ -211,7 +211,6 @@ void skt_lint_check_trust_statement(lint *l, const stmt *st);
  * Sid, variables, repeats, size; the walk over the compiled statements (0,
  * or SECKIT_ENOMEM). */
 int skt_lint_root(lint *l, const seckit_json *root, size_t nonws, size_t all);
-int skt_lint_check_str_or_array(lint *l, const stmt *st, const seckit_json *n, const char *what);
 /* Policy variables inside a string value: syntax, and where they may be. */
 void skt_lint_check_variables(lint *l, const stmt *st, const seckit_json *v, int allowed,
                               const char *element);

@@ -21,27 +21,6 @@
 #include "policy/model.h"
 #include "src/base/guard.h"
 
-/* ------------------------------------------------------------------ */
-/* elements and their JSON types */
-
-int skt_lint_check_str_or_array(lint *l, const stmt *st, const seckit_json *n, const char *what)
-{
-    if (n->kind == SECKIT_JSON_STRING)
-        return 1;
-    if (n->kind != SECKIT_JSON_ARRAY) {
-        skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, n, 0,
-                     "%s must be a string or an array of strings", what);
-        return 0;
-    }
-    int ok = 1;
-    for (const seckit_json *c = n->child; c != NULL; c = c->next)
-        if (c->kind != SECKIT_JSON_STRING) {
-            skt_lint_add(l, CK_DATA_TYPE_MISMATCH, st, c, 0, "%s entries must be strings", what);
-            ok = 0;
-        }
-    return ok;
-}
-
 /* Policy variables inside a string value: syntax, and where they may be. */
 /* Point the finding added last (if one was: the count was before) at the
  * variable, characters [at, at + len) of the string value v, rather than
