@@ -91,11 +91,6 @@ int skt_element_of(const char *key)
     return e >= 0 && strcmp(key, element_names[e]) == 0 ? e : -1;
 }
 
-const char *skt_element_name(skt_element e)
-{
-    return (unsigned)e < SKT_EL_COUNT_ ? element_names[e] : "?";
-}
-
 /* The element a statement's member m is, linked in st->elem: -1 (and *rc
  * the error in strict mode) when it is repeated or not an element. */
 static inline int member_element(compile_ctx *c, skt_statement *st, const seckit_json *m, int *rc)

@@ -286,7 +286,6 @@ typedef enum skt_element {
 
 /* The element named key ("NotAction"), or -1. */
 int skt_element_of(const char *key);
-const char *skt_element_name(skt_element e);
 
 typedef enum skt_principal_kind {
     SKT_PRIN_ANY = 0,        /* "*" or {"AWS": "*"} */
