@@ -794,22 +794,31 @@ static void test_arn_primitives(void)
     CHECK(skt_cond_op_parse("stringequals", 12, &op, &set, &ifx) != 0);
 }
 
-static void test_resource_types(void)
+/* The source tree's IAM service data, or NULL: the test named test is
+ * then skipped (no file) or failed (the data does not load). */
+static seckit_iam_data *service_data(const char *test)
 {
     const char *top = getenv("top_srcdir");
     char path[4096];
     snprintf(path, sizeof path, "%s/policy/data/iam-data.txt", top && top[0] ? top : "..");
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        SKIP("test_resource_types", "cannot open %s", path);
-        return;
-    }
-    static char buf[8 << 20];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
     seckit_error err;
+    seckit_error_clear(&err);
     seckit_iam_data *d = NULL;
-    CHECK_RC(seckit_iam_data_load(&d, buf, n, &err), 0);
+    int rc = tl_iam_data_load(&d, path, &err);
+    if (rc != 0 && err.code == 0) /* the file could not be read */
+        SKIP(test, "cannot open %s", path);
+    else
+        CHECK_RC(rc, 0);
+    return rc == 0 ? d : NULL;
+}
+
+static void test_resource_types(void)
+{
+    seckit_iam_data *d = service_data("test_resource_types");
+    if (d == NULL)
+        return;
+    seckit_error err;
+    seckit_error_clear(&err);
     const skt_iam_rtype *t = skt_arn_resource_type(d, "arn:aws:s3:::b", 14);
     CHECK(t != NULL && strcmp(t->name, "s3:bucket") == 0);
     t = skt_arn_resource_type(d, "arn:aws:s3:::b/k/x", 18);
@@ -1140,21 +1149,11 @@ static void test_compile_lint_conditions(void)
  * no data) stays SKT_KEY_OTHER and not known. */
 static void test_compile_lint_key_types(void)
 {
-    const char *top = getenv("top_srcdir");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/policy/data/iam-data.txt", top && top[0] ? top : "..");
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        SKIP("test_compile_lint_key_types", "cannot open %s", path);
+    seckit_iam_data *d = service_data("test_compile_lint_key_types");
+    if (d == NULL)
         return;
-    }
-    static char buf[8 << 20];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
     seckit_error err;
     seckit_error_clear(&err);
-    seckit_iam_data *d = NULL;
-    CHECK_RC(seckit_iam_data_load(&d, buf, n, &err), 0);
     skt_arena ar;
     skt_arena_init(&ar);
     seckit_json_doc *doc = NULL;

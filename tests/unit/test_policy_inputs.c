@@ -544,14 +544,8 @@ static void load_iam_data(void)
 {
     char path[1024];
     snprintf(path, sizeof(path), "%s/../policy/data/iam-data.txt", tl_data_dir());
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return;
-    static char buf[8 << 20];
-    size_t n = fread(buf, 1, sizeof(buf), f);
-    fclose(f);
     seckit_error err;
-    if (seckit_iam_data_load(&g_data, buf, n, &err) != 0)
+    if (tl_iam_data_load(&g_data, path, &err) != 0)
         g_data = NULL;
 }
 

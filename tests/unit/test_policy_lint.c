@@ -23,14 +23,9 @@ static void load_data(void)
 {
     char path[4096];
     snprintf(path, sizeof(path), "%s/policy/data/iam-data.txt", srcdir());
-    size_t len;
-    char *b = tl_slurp(path, &len);
-    if (b == NULL)
-        return;
     seckit_error err;
-    if (seckit_iam_data_load(&g_data, b, len, &err) != 0)
+    if (tl_iam_data_load(&g_data, path, &err) != 0)
         g_data = NULL;
-    free(b);
 }
 
 static seckit_policy_findings *lint_str(const char *json, seckit_policy_type type)

@@ -126,16 +126,12 @@ int main(void)
     char dir[1024], path[1200];
     snprintf(dir, sizeof(dir), "%s/data/policy/parliament", tl_data_dir());
     snprintf(path, sizeof(path), "%s/../policy/data/iam-data.txt", tl_data_dir());
-    size_t dlen = 0;
-    char *dbytes = tl_slurp(path, &dlen);
     seckit_iam_data *data = NULL;
     seckit_error err;
-    if (dbytes == NULL || seckit_iam_data_load(&data, dbytes, dlen, &err) != 0) {
+    if (tl_iam_data_load(&data, path, &err) != 0) {
         printf("FAIL parliament_data: cannot load %s\n", path);
-        free(dbytes);
         return 1;
     }
-    free(dbytes);
     snprintf(path, sizeof(path), "%s/MANIFEST", dir);
     size_t mlen = 0;
     char *manifest = tl_slurp(path, &mlen);

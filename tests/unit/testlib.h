@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seckit/iam_data.h"
+
 static int tl_failed_total;
 static int tl_current_failed;
 static const char *tl_current;
@@ -141,6 +143,22 @@ static char *tl_slurp(const char *path, size_t *len)
     buf[n] = '\0';
     *len = n;
     return buf;
+}
+
+/* The IAM service data in the file at path (policy/data/iam-data.txt) into
+ * *out: 0; -1 when the file cannot be read; else seckit_iam_data_load's
+ * code, with err saying why. */
+static int tl_iam_data_load(seckit_iam_data **out, const char *path, seckit_error *err)
+    __attribute__((unused));
+static int tl_iam_data_load(seckit_iam_data **out, const char *path, seckit_error *err)
+{
+    size_t len;
+    char *bytes = tl_slurp(path, &len);
+    if (bytes == NULL)
+        return -1;
+    int rc = seckit_iam_data_load(out, bytes, len, err);
+    free(bytes);
+    return rc;
 }
 
 #endif
